@@ -1,0 +1,42 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+// Layering rules (docs/architecture.md): routers never touch the database or the engine
+// directly; the engine knows nothing of users, teams or Postgres; the web app has no
+// server logic.
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/.next/**", "**/generated/**", "**/dist/**", "**/next-env.d.ts"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-empty": ["error", { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ["engine/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@berth/db", "@berth/server", "@prisma/*", "pg", "better-auth*"], message: "engine/ knows nothing of users, teams or Postgres" },
+      ] }],
+    },
+  },
+  {
+    files: ["apps/server/src/trpc/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "routers call services; they never import the database client or the engine" },
+      ] }],
+    },
+  },
+  {
+    files: ["apps/web/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "the web app has no server logic" },
+        { group: ["@berth/server", "@berth/server/*"], allowTypeImports: true, message: "the web app may import only types from the server" },
+      ] }],
+    },
+  },
+);
