@@ -1,0 +1,19 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/client.ts";
+import { poolConfigFromUrl } from "./pg-config.ts";
+
+export type Db = PrismaClient;
+
+/**
+ * The Prisma client over node-postgres (no native query engine). Queries fail fast when
+ * Postgres is down instead of hanging: connections time out after 5 s.
+ */
+export function createDb(databaseUrl: string): Db {
+  const adapter = new PrismaPg({
+    ...poolConfigFromUrl(databaseUrl),
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  return new PrismaClient({ adapter });
+}

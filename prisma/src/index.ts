@@ -1,0 +1,14 @@
+export { createDb, type Db } from "./client.ts";
+export { poolConfigFromUrl } from "./pg-config.ts";
+export * from "../generated/enums.ts";
+export type { Prisma } from "../generated/client.ts";
+export type {
+  User,
+  Session,
+  Team,
+  Membership,
+  Project,
+  Service,
+  Deployment,
+  InstanceSettings,
+} from "../generated/client.ts";
