@@ -1,0 +1,59 @@
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import next from "next";
+import { createDb } from "@berth/db";
+import { DockerEngine } from "@berth/engine";
+import { createAuth } from "./auth/auth.ts";
+import type { Env } from "./config/env.ts";
+import type { Deps } from "./deps.ts";
+import { recoverDeployments } from "./deployments/recovery.ts";
+import { DeploymentWorker } from "./deployments/worker.ts";
+import { createRequestHandler } from "./http/request-handler.ts";
+import type { Log } from "./log.ts";
+import { attachRealtime } from "./realtime/gateway.ts";
+
+export interface RunningApp {
+  server: Server;
+  close(): Promise<void>;
+}
+
+const WEB_DIR = path.resolve(import.meta.dirname, "../../web");
+
+/** Recover once the engine and database answer; until then retry, never crash. */
+function recoverWhenReachable(deps: Deps, then: () => void): void {
+  recoverDeployments(deps).then(then, (err: unknown) => {
+    deps.log.warn({ err: String(err) }, "recovery postponed: engine or database unreachable; retrying in 5 s");
+    setTimeout(() => recoverWhenReachable(deps, then), 5000).unref();
+  });
+}
+
+/** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
+export async function startApp(env: Env, log: Log): Promise<RunningApp> {
+  const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }) };
+  const auth = createAuth(deps);
+  const worker = new DeploymentWorker(deps, { concurrency: env.BERTH_BUILD_CONCURRENCY });
+  deps.wakeWorker = worker.wake;
+
+  const server = createServer();
+  const dev = env.NODE_ENV === "development";
+  const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });
+  await nextApp.prepare();
+  const nextHandler = nextApp.getRequestHandler();
+  server.on("request", createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)));
+  const io = attachRealtime(server, deps, auth);
+
+  recoverWhenReachable(deps, () => worker.start());
+  await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
+  log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
+
+  return {
+    server,
+    async close() {
+      await worker.stop();
+      await io.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await nextApp.close();
+      await deps.db.$disconnect();
+    },
+  };
+}

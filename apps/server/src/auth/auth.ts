@@ -1,0 +1,69 @@
+import { betterAuth } from "better-auth";
+import { APIError } from "better-auth/api";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import type { Db } from "@berth/db";
+import type { Env } from "../config/env.ts";
+import type { Log } from "../log.ts";
+import { signupStatus } from "../instance/settings.ts";
+import { ensurePersonalTeam } from "../teams/personal-team.ts";
+import { CLIENT_IP_HEADER } from "./client-ip.ts";
+
+/**
+ * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
+ * (HttpOnly, SameSite=Lax, Secure when served over https). The first user becomes the
+ * instance owner; after that sign-up is closed unless the instance setting opens it.
+ */
+export interface AuthOptions {
+  /** Per-client-address limits on auth endpoints (sign-in/up: 3 per 10 s). On unless a test turns it off. */
+  rateLimit?: boolean;
+}
+
+export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOptions = {}) {
+  const { db, env, log } = deps;
+  const secure = env.publicUrl.startsWith("https://");
+  return betterAuth({
+    appName: "Berth",
+    baseURL: env.publicUrl,
+    basePath: "/api/auth",
+    secret: env.BERTH_SECRET,
+    database: prismaAdapter(db, { provider: "postgresql" }),
+    telemetry: { enabled: false },
+    trustedOrigins: [env.publicUrl],
+    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 256, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    user: {
+      additionalFields: { instanceRole: { type: "string", required: false, input: false, defaultValue: "user" } },
+    },
+    advanced: {
+      useSecureCookies: secure,
+      cookiePrefix: "berth",
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
+      database: { generateId: "uuid" },
+      // Only the address the control plane itself saw (set in request-handler.ts): a
+      // client-sent X-Forwarded-For never chooses its own rate-limit bucket.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    rateLimit: { enabled: options.rateLimit ?? true, window: 60, max: 100, storage: "memory" },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            const status = await signupStatus(db);
+            if (!status.signupOpen) {
+              throw new APIError("FORBIDDEN", {
+                message: "Sign-up is closed on this instance. Ask an administrator to open it.",
+              });
+            }
+            return { data: { ...user, instanceRole: status.hasUsers ? "user" : "owner" } };
+          },
+          after: async (user) => {
+            await ensurePersonalTeam(db, user);
+            log.info({ userId: user.id }, "user signed up");
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,49 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { toNodeHandler } from "better-auth/node";
+import type { Auth } from "../auth/auth.ts";
+import { stampClientIp } from "../auth/client-ip.ts";
+import type { Deps } from "../deps.ts";
+import { isSameOrigin } from "../realtime/same-origin.ts";
+import { createContext } from "../trpc/init.ts";
+import { appRouter } from "../trpc/router.ts";
+import { healthz } from "./healthz.ts";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+function refuse(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: message }));
+}
+
+/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), everything else to Next. */
+export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handler): RequestListener {
+  const authHandler = toNodeHandler(auth);
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: ({ req }) => createContext(deps, auth, req),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") deps.log.error({ path, err: error.cause ?? error }, "procedure failed");
+    },
+  });
+
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const run = (handler: Handler) =>
+      Promise.resolve(handler(req, res)).catch((err: unknown) => {
+        deps.log.error({ path, err }, "request failed");
+        if (!res.headersSent) refuse(res, 500, "Internal error");
+      });
+    if (path === "/healthz") return void run((_, r) => healthz(deps, r));
+    if (path.startsWith("/api/auth/")) {
+      stampClientIp(req);
+      return void run(authHandler);
+    }
+    if (path.startsWith("/trpc/")) {
+      if (req.method !== "GET" && !isSameOrigin(req)) return refuse(res, 403, "Cross-origin request refused");
+      return void run(trpcHandler);
+    }
+    return void run(nextHandler);
+  };
+}

@@ -1,0 +1,67 @@
+import type { Server as HttpServer } from "node:http";
+import { Server } from "socket.io";
+import { z } from "zod";
+import type { Auth } from "../auth/auth.ts";
+import { userFromHeaders, type SessionUser } from "../auth/session.ts";
+import type { Deps } from "../deps.ts";
+import { loadService } from "../teams/access.ts";
+import { SocketLogStreams } from "./log-streams.ts";
+import { isSameOrigin } from "./same-origin.ts";
+
+const subscribeInput = z.object({ serviceId: z.string().uuid() });
+type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+
+/**
+ * socket.io on the control plane's HTTP server. Connections need a signed-in session and a
+ * same-origin handshake; every subscription is authorized against the caller's team.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth): Server {
+  const io = new Server(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req)),
+  });
+
+  io.use((socket, next) => {
+    userFromHeaders(auth, socket.request.headers)
+      .then((user) => {
+        if (!user) return next(new Error("Sign in to continue"));
+        socket.data.user = user;
+        next();
+      })
+      .catch((err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
+  });
+
+  io.on("connection", (socket) => {
+    const user = socket.data.user as SessionUser;
+    const actor = { userId: user.id, instanceRole: user.instanceRole };
+    const streams = new SocketLogStreams(socket, deps);
+
+    socket.on("logs:subscribe", async (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === "function" ? ack : () => undefined;
+      const parsed = subscribeInput.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id" });
+      const { serviceId } = parsed.data;
+      try {
+        await loadService(deps.db, actor, serviceId, "viewer");
+        await socket.join(`service:${serviceId}`);
+        reply({ ok: true });
+        await streams.follow(serviceId);
+      } catch (err) {
+        deps.log.debug({ serviceId, err: String(err) }, "log subscription refused");
+        reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
+      }
+    });
+
+    socket.on("logs:unsubscribe", (payload: unknown) => {
+      const parsed = subscribeInput.safeParse(payload);
+      if (!parsed.success) return;
+      streams.stop(parsed.data.serviceId);
+      void socket.leave(`service:${parsed.data.serviceId}`);
+    });
+
+    socket.on("disconnect", () => streams.stopAll());
+  });
+
+  return io;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
+
+/** Input schemas for service use cases; every message is written for the person at the form. */
+export const serviceName = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(40, "Name must be at most 40 characters")
+  .refine(isValidServiceName, "Use lowercase letters, digits and dashes; start and end with a letter or digit");
+
+export const imageRef = z
+  .string()
+  .trim()
+  .min(1, "Image is required")
+  .max(255, "Image reference is too long")
+  .refine(isValidImageRef, "Not a valid image reference (e.g. nginx:1.27 or registry.example.com/team/app:tag)");
+
+export const containerPort = z.coerce
+  .number({ message: "Port must be a number" })
+  .int("Port must be a whole number")
+  .min(1, "Port must be between 1 and 65535")
+  .max(65535, "Port must be between 1 and 65535");
+
+export const envVar = z.object({
+  key: z.string().trim().refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit"),
+  value: z.string().max(32_768, "Value is too long").refine(isValidEnvValue, "Value must not contain NUL characters"),
+});
+
+export const envList = z
+  .array(envVar)
+  .max(200, "At most 200 environment variables")
+  .superRefine((vars, ctx) => {
+    const seen = new Set<string>();
+    vars.forEach((v, index) => {
+      if (seen.has(v.key)) {
+        ctx.addIssue({ code: "custom", path: [index, "key"], message: `${v.key} is set twice` });
+      }
+      seen.add(v.key);
+    });
+  });
+
+export const createServiceInput = z.object({
+  projectId: z.string().uuid("Unknown project"),
+  name: serviceName,
+  image: imageRef,
+  containerPort,
+  env: envList.default([]),
+});
+export type CreateServiceInput = z.infer<typeof createServiceInput>;
+
+export const serviceIdInput = z.object({ serviceId: z.string().uuid("Unknown service") });
+
+export function envToRecord(env: { key: string; value: string }[]): Record<string, string> {
+  return Object.fromEntries(env.map((v) => [v.key, v.value]));
+}
+
+export function envFromJson(json: unknown): { key: string; value: string }[] {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return [];
+  return Object.entries(json as Record<string, unknown>).map(([key, value]) => ({ key, value: String(value) }));
+}

@@ -1,0 +1,73 @@
+import type { Deps } from "../deps.ts";
+import { DomainError, invalidField } from "../errors.ts";
+import { isUniqueViolation } from "../db-errors.ts";
+import { type Actor, loadProject, loadService } from "../teams/access.ts";
+import { type CreateServiceInput, envFromJson, envToRecord } from "./service-input.ts";
+import { readRuntime } from "./runtime.ts";
+
+export async function createService(deps: Pick<Deps, "db">, actor: Actor, input: CreateServiceInput) {
+  await loadProject(deps.db, actor, input.projectId, "member");
+  try {
+    return await deps.db.service.create({
+      data: {
+        projectId: input.projectId,
+        name: input.name,
+        image: input.image,
+        containerPort: input.containerPort,
+        env: envToRecord(input.env),
+      },
+      select: { id: true },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
+    throw err;
+  }
+}
+
+export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "viewer");
+  const [latestDeployment, current] = await Promise.all([
+    deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" } }),
+    deps.db.deployment.findFirst({ where: { serviceId, status: "running" }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  ]);
+  const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
+  return {
+    id: service.id,
+    name: service.name,
+    image: service.image,
+    containerPort: service.containerPort,
+    env: envFromJson(service.env),
+    desiredState: service.desiredState,
+    projectId: service.project.id,
+    projectName: service.project.name,
+    teamId: service.project.teamId,
+    createdAt: service.createdAt,
+    runtime,
+    latestDeployment,
+  };
+}
+
+export async function stopService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+  await loadService(deps.db, actor, serviceId, "member");
+  await deps.engine.stopService(serviceId);
+  await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "stopped" } });
+  return { ok: true as const };
+}
+
+export async function startService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+  await loadService(deps.db, actor, serviceId, "member");
+  const started = await deps.engine.startService(serviceId);
+  if (started.length === 0) {
+    throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
+  }
+  await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
+  return { ok: true as const };
+}
+
+/** Remove the containers first: if the engine cannot, nothing is deleted and nothing is orphaned. */
+export async function deleteService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  await deps.engine.removeService(serviceId);
+  await deps.db.service.delete({ where: { id: serviceId } });
+  return { ok: true as const, projectId: service.project.id };
+}

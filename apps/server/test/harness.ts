@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { createDb, type Db } from "@berth/db";
+import { DockerEngine } from "@berth/engine";
+import { pino } from "pino";
+import type { Deps } from "../src/deps.ts";
+import type { Actor } from "../src/teams/access.ts";
+import type { TeamRole } from "@berth/db";
+
+/** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
+export const TEST_IMAGE = "berth-test/hello:latest";
+
+export function testDeps(): Deps {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("DATABASE_URL is not set: run the tests through `npm test`");
+  return {
+    env: {
+      DATABASE_URL: databaseUrl,
+      BERTH_SECRET: "x".repeat(32),
+      BERTH_PORT: 0,
+      BERTH_HOST: "127.0.0.1",
+      BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
+      BERTH_BUILD_CONCURRENCY: 2,
+      BERTH_LOG_LEVEL: "warn",
+      NODE_ENV: "test",
+      publicUrl: "http://127.0.0.1:0",
+    },
+    log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
+    db: createDb(databaseUrl),
+    engine: new DockerEngine(),
+  };
+}
+
+export async function requireTestImage(engine: DockerEngine): Promise<void> {
+  await engine.ensureImage(TEST_IMAGE).catch(() => {
+    throw new Error(`${TEST_IMAGE} is missing: build it with bash infra/build-test-images.sh (npm test does)`);
+  });
+}
+
+/** A user with a team of their own (role owner unless told otherwise). */
+export async function seedUser(db: Db, role: TeamRole = "owner", teamId?: string): Promise<{ actor: Actor; teamId: string }> {
+  const id = randomUUID();
+  await db.user.create({ data: { id, name: `u-${id.slice(0, 6)}`, email: `${id}@test.berth.local` } });
+  const team = teamId ?? (await db.team.create({ data: { name: `team-${id.slice(0, 6)}` }, select: { id: true } })).id;
+  await db.membership.create({ data: { teamId: team, userId: id, role } });
+  return { actor: { userId: id, instanceRole: "user" }, teamId: team };
+}
+
+export async function seedService(
+  db: Db,
+  teamId: string,
+  overrides: { image?: string; containerPort?: number; env?: Record<string, string> } = {},
+): Promise<{ projectId: string; serviceId: string }> {
+  const project = await db.project.create({ data: { teamId, name: `p-${randomUUID().slice(0, 8)}` } });
+  const service = await db.service.create({
+    data: {
+      projectId: project.id,
+      name: `svc-${randomUUID().slice(0, 8)}`,
+      image: overrides.image ?? TEST_IMAGE,
+      containerPort: overrides.containerPort ?? 8080,
+      env: overrides.env ?? { GREETING: "hello from a test" },
+    },
+  });
+  return { projectId: project.id, serviceId: service.id };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function httpGet(port: number): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) });
+  return { status: res.status, body: await res.text() };
+}

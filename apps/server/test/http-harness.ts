@@ -1,0 +1,58 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AuthOptions, createAuth } from "../src/auth/auth.ts";
+import type { Deps } from "../src/deps.ts";
+import { createRequestHandler } from "../src/http/request-handler.ts";
+
+/** The control plane's real request handler on an ephemeral port; pages answer 404 (no Next build needed). */
+export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: false }): Promise<{ server: Server; base: string }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  deps.env = { ...deps.env, publicUrl: base };
+  const auth = createAuth(deps, options);
+  server.on("request", createRequestHandler(deps, auth, (_req, res) => {
+    res.statusCode = 404;
+    res.end("no pages in this test");
+  }));
+  return { server, base };
+}
+
+export class Client {
+  cookie = "";
+  constructor(private readonly base: string) {}
+
+  async signUp(email: string, password = "correct horse battery staple", headers: Record<string, string> = {}) {
+    const res = await fetch(`${this.base}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: this.base, ...headers },
+      body: JSON.stringify({ name: email.split("@")[0], email, password }),
+    });
+    const setCookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    if (setCookie) this.cookie = setCookie;
+    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null, setCookie: res.headers.getSetCookie() };
+  }
+
+  async query(path: string, input?: unknown) {
+    const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return this.parse(await fetch(`${this.base}/trpc/${path}${qs}`, { headers: { cookie: this.cookie } }));
+  }
+
+  async mutate(path: string, input: unknown, origin = this.base) {
+    return this.parse(
+      await fetch(`${this.base}/trpc/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: this.cookie, origin },
+        body: JSON.stringify(input),
+      }),
+    );
+  }
+
+  private async parse(res: Response) {
+    const json = (await res.json()) as {
+      result?: { data: unknown };
+      error?: { message: string; data: { code: string; fieldErrors: Record<string, string> | null } };
+    };
+    return { status: res.status, data: json.result?.data as any, error: json.error }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+}
