@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import { type AuthOptions, createAuth } from "../src/auth/auth.ts";
 import type { Deps } from "../src/deps.ts";
 import { createRequestHandler } from "../src/http/request-handler.ts";
+import { attachRealtime } from "../src/realtime/gateway.ts";
+import type { Server as SocketServer } from "socket.io";
 
 /** The control plane's real request handler on an ephemeral port; pages answer 404 (no Next build needed). */
-export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: false }): Promise<{ server: Server; base: string }> {
+export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: false }): Promise<{ server: Server; base: string; io: SocketServer }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -15,7 +17,8 @@ export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: 
     res.statusCode = 404;
     res.end("no pages in this test");
   }));
-  return { server, base };
+  const io = attachRealtime(server, deps, auth);
+  return { server, base, io };
 }
 
 export class Client {

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Server } from "node:http";
+import { randomUUID } from "node:crypto";
+import { io as connect, type Socket } from "socket.io-client";
+import type { Server as SocketServer } from "socket.io";
+import { requireTestImage, seedService, testDeps, waitFor } from "../../test/harness.ts";
+import { Client, startHttp } from "../../test/http-harness.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { DeploymentWorker } from "../deployments/worker.ts";
+import type { DockerEngine } from "@berth/engine";
+
+const deps = testDeps();
+const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
+deps.wakeWorker = worker.wake;
+let server: Server;
+let io: SocketServer;
+let base: string;
+const sockets: Socket[] = [];
+const services: string[] = [];
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
+  ({ server, base, io } = await startHttp(deps));
+  worker.start();
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await worker.stop();
+  for (const id of services) await deps.engine.removeService(id);
+  await io.close();
+  server.close();
+  await deps.db.$disconnect();
+});
+
+async function signedIn(): Promise<{ client: Client; userId: string; teamId: string }> {
+  const client = new Client(base);
+  const res = await client.signUp(`rt-${randomUUID().slice(0, 8)}@example.test`);
+  expect(res.status).toBe(200);
+  const me = await client.query("me.get");
+  return { client, userId: me.data.user.id, teamId: me.data.teams[0].id };
+}
+
+function socketFor(cookie: string): Socket {
+  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
+  sockets.push(socket);
+  return socket;
+}
+
+function subscribe(socket: Socket, serviceId: string): Promise<{ ok: boolean; error?: string }> {
+  return socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId });
+}
+
+it("streams a running container's new log lines live to a member, and refuses others", async () => {
+  const owner = await signedIn();
+  const { serviceId } = await seedService(deps.db, owner.teamId);
+  services.push(serviceId);
+  const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
+  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "running", 60_000);
+
+  const socket = socketFor(owner.client.cookie);
+  const lines: { text: string; stream: string; at: number }[] = [];
+  socket.on("logs:line", (l: { serviceId: string; text: string; stream: string }) => {
+    if (l.serviceId === serviceId) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
+  });
+  expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
+
+  const numbers = () => lines.filter((l) => l.stream === "stdout").map((l) => Number(/hello line (\d+)/.exec(l.text)?.[1] ?? NaN));
+  const firstMax = await waitFor("first lines", async () => Math.max(...numbers().filter(Number.isFinite)) || null, 10_000);
+  const subscribedAt = Date.now();
+  await waitFor("a newer line", async () => numbers().some((n) => n > firstMax + 1), 5_000);
+  const fresh = lines.filter((l) => l.at > subscribedAt);
+  expect(fresh.length).toBeGreaterThan(0);
+  // Lines arrive in order.
+  const seq = numbers().filter(Number.isFinite);
+  expect([...seq].sort((a, b) => a - b)).toEqual(seq);
+  // stdout and stderr arrive separated (the image echoes every 5th line to stderr).
+  await waitFor("a stderr line", async () => lines.some((l) => l.stream === "stderr"), 6_000);
+
+  // Another signed-in user (other team) is refused; an anonymous socket cannot connect.
+  const stranger = await signedIn();
+  const strangerSocket = socketFor(stranger.client.cookie);
+  expect(await subscribe(strangerSocket, serviceId)).toEqual({ ok: false, error: "Service not found" });
+  const anonymous = socketFor("");
+  const refused = await new Promise<string>((resolve) => anonymous.on("connect_error", (e) => resolve(e.message)));
+  expect(refused).toMatch(/Sign in/);
+});

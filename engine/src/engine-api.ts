@@ -1,0 +1,87 @@
+/**
+ * The adapter's connection to the Docker Engine: one dockerode client pinned to API 1.41,
+ * and `call`, which gives every request a deadline and turns every failure into an
+ * EngineError naming the operation and resource.
+ */
+import Docker from "dockerode";
+import { EngineError, toEngineError } from "./errors.ts";
+
+/** Highest Engine API version Berth speaks; Docker 20.10 answers 400 to anything newer. */
+export const ENGINE_API_VERSION = "v1.41";
+export const DEFAULT_SOCKET_PATH = "/var/run/docker.sock";
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Ping answers in milliseconds on a healthy engine; give up quickly on an absent one. */
+export const PING_TIMEOUT_MS = 3_000;
+
+export interface DockerEngineOptions {
+  /** Unix socket of the engine (default /var/run/docker.sock). Ignored when host is set. */
+  socketPath?: string;
+  /** TCP host of the engine (plain HTTP), e.g. "127.0.0.1". */
+  host?: string;
+  port?: number;
+  /** Deadline for one ordinary API request (default 15 s; stops add their grace period). */
+  timeoutMs?: number;
+}
+
+/** dockerode's modem request options (typed via dockerode, whose modem is docker-modem). */
+export type DialOptions = Parameters<Docker["modem"]["dial"]>[0];
+
+export class EngineApi {
+  readonly docker: Docker;
+  readonly timeoutMs: number;
+  /** Where the engine is, for error messages. */
+  readonly target: string;
+
+  constructor(options: DockerEngineOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.host !== undefined) {
+      this.target = `${options.host}:${options.port ?? 2375}`;
+      this.docker = new Docker({ host: options.host, port: options.port ?? 2375, protocol: "http", version: ENGINE_API_VERSION });
+    } else {
+      const socketPath = options.socketPath ?? DEFAULT_SOCKET_PATH;
+      this.target = `unix://${socketPath}`;
+      this.docker = new Docker({ socketPath, version: ENGINE_API_VERSION });
+    }
+  }
+
+  /**
+   * Run one engine request with a deadline. `fn` must pass the signal to dockerode. The
+   * deadline covers the request until its answer arrives; for a streaming answer it stops
+   * applying once the stream is handed back, so a followed stream lives on.
+   */
+  async call<T>(
+    operation: string,
+    resource: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    timeoutMs: number = this.timeoutMs,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      return await fn(controller.signal);
+    } catch (err) {
+      if (controller.signal.aborted) {
+        throw new EngineError({
+          code: "ENGINE_UNAVAILABLE",
+          operation,
+          resource,
+          message: `${operation} ${resource}: the container engine at ${this.target} did not answer within ${timeoutMs} ms`,
+          cause: err,
+        });
+      }
+      throw toEngineError(err, operation, resource);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A raw request through dockerode's modem, for calls whose typed wrappers fall short. */
+  dial<T>(options: DialOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.docker.modem.dial(options, (err, data) => {
+        if (err) reject(err);
+        else resolve(data as T);
+      });
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The label contract: every Docker object Berth creates carries these labels, and Berth
+ * touches only objects that carry `io.berth.managed-by=berth`. Names and values are a
+ * compatibility contract with containers already running on hosts: never rename them.
+ */
+import type { OwnerRef } from "./port.ts";
+import { isValidId } from "./validate.ts";
+
+export const LABEL_MANAGED_BY = "io.berth.managed-by";
+export const LABEL_TEAM = "io.berth.team";
+export const LABEL_PROJECT = "io.berth.project";
+export const LABEL_SERVICE = "io.berth.service";
+export const LABEL_DEPLOYMENT = "io.berth.deployment";
+export const MANAGED_BY_VALUE = "berth";
+
+export type Labels = Record<string, string>;
+
+/** The labels of a release container. */
+export function buildReleaseLabels(owner: OwnerRef, deploymentId: string): Labels {
+  return {
+    [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
+    [LABEL_TEAM]: owner.teamId,
+    [LABEL_PROJECT]: owner.projectId,
+    [LABEL_SERVICE]: owner.serviceId,
+    [LABEL_DEPLOYMENT]: deploymentId,
+  };
+}
+
+export function isManagedByBerth(labels: Labels | null | undefined): boolean {
+  return labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
+}
+
+/** Read an OwnerRef back from labels; null unless Berth manages the object and every id is well-formed. */
+export function parseOwnerLabels(labels: Labels | null | undefined): OwnerRef | null {
+  if (!labels || !isManagedByBerth(labels)) return null;
+  const teamId = labels[LABEL_TEAM];
+  const projectId = labels[LABEL_PROJECT];
+  const serviceId = labels[LABEL_SERVICE];
+  if (teamId === undefined || projectId === undefined || serviceId === undefined) return null;
+  if (![teamId, projectId, serviceId].every(isValidId)) return null;
+  return { teamId, projectId, serviceId };
+}
+
+/** The deployment id of a managed object, or null. */
+export function parseDeploymentLabel(labels: Labels | null | undefined): string | null {
+  if (!labels || !isManagedByBerth(labels)) return null;
+  const deploymentId = labels[LABEL_DEPLOYMENT];
+  return deploymentId !== undefined && isValidId(deploymentId) ? deploymentId : null;
+}
+
+/** Docker list filters selecting Berth's containers, optionally of one service only. */
+export function managedFilters(serviceId?: string): { label: string[] } {
+  const label = [`${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`];
+  if (serviceId !== undefined) label.push(`${LABEL_SERVICE}=${serviceId}`);
+  return { label };
+}

@@ -1,0 +1,79 @@
+/**
+ * Log text handling. PURE: split byte chunks into lines (across chunk boundaries and
+ * inside multi-byte UTF-8 characters), parse the engine's leading RFC3339 timestamp, and
+ * demultiplex a buffered (non-followed) log answer.
+ */
+import { StringDecoder } from "node:string_decoder";
+import type { LogLine } from "./port.ts";
+
+/** Feeds bytes in, hands complete lines out (without the newline and a trailing CR). */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder("utf8");
+  private pending = "";
+
+  constructor(private readonly onLine: (text: string) => void) {}
+
+  push(chunk: Buffer | string): void {
+    this.pending += typeof chunk === "string" ? chunk : this.decoder.write(chunk);
+    let newline = this.pending.indexOf("\n");
+    while (newline !== -1) {
+      this.emit(this.pending.slice(0, newline));
+      this.pending = this.pending.slice(newline + 1);
+      newline = this.pending.indexOf("\n");
+    }
+  }
+
+  /** Emit a last line that had no newline (call once the source ended). */
+  flush(): void {
+    this.pending += this.decoder.end();
+    if (this.pending !== "") this.emit(this.pending);
+    this.pending = "";
+  }
+
+  private emit(line: string): void {
+    this.onLine(line.endsWith("\r") ? line.slice(0, -1) : line);
+  }
+}
+
+const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) ?/;
+
+/** `2024-05-01T10:00:00.123456789Z hello` -> { time, text }. Without a timestamp, time is "". */
+export function parseTimestampedLine(raw: string, stream: LogLine["stream"]): LogLine {
+  const match = RFC3339.exec(raw);
+  if (!match?.[1]) return { stream, time: "", text: raw };
+  return { stream, time: match[1], text: raw.slice(match[0].length) };
+}
+
+export interface LogFrame {
+  stream: LogLine["stream"];
+  payload: Buffer;
+}
+
+/**
+ * Split a multiplexed log answer (Tty false) into frames: each frame is an 8-byte header
+ * (stream type, 3 zero bytes, big-endian length) and its payload. Bytes that do not form
+ * a valid header are returned as one stdout frame, as the engine's own demuxer does.
+ */
+export function demuxFrames(buffer: Buffer): LogFrame[] {
+  const frames: LogFrame[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer.readUInt8(offset);
+    const length = buffer.readUInt32BE(offset + 4);
+    if (type > 2 || offset + 8 + length > buffer.length) break;
+    frames.push({ stream: type === 2 ? "stderr" : "stdout", payload: buffer.subarray(offset + 8, offset + 8 + length) });
+    offset += 8 + length;
+  }
+  if (offset < buffer.length) frames.push({ stream: "stdout", payload: buffer.subarray(offset) });
+  return frames;
+}
+
+/** Text lines of a buffered multiplexed answer, stdout and stderr each split on their own. */
+export function linesOfFrames(frames: LogFrame[]): string[] {
+  const lines: string[] = [];
+  const splitters = { stdout: new LineSplitter((l) => lines.push(l)), stderr: new LineSplitter((l) => lines.push(l)) };
+  for (const frame of frames) splitters[frame.stream].push(frame.payload);
+  splitters.stdout.flush();
+  splitters.stderr.flush();
+  return lines;
+}

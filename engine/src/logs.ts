@@ -1,0 +1,98 @@
+/**
+ * Reading container logs: follow live (demultiplexed, split into timestamped lines) and
+ * fetch the last lines of a container (for health-gate failures).
+ */
+import { Readable, Writable } from "node:stream";
+import { inspectContainer } from "./containers.ts";
+import type { EngineApi } from "./engine-api.ts";
+import { EngineError } from "./errors.ts";
+import { isManagedByBerth } from "./labels.ts";
+import { demuxFrames, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
+import type { FollowLogsOptions, LogLine } from "./port.ts";
+
+export const DEFAULT_TAIL = 100;
+
+/** Resolve a container and prove Berth owns it; NOT_FOUND otherwise (foreign containers are invisible). */
+export async function requireManagedContainer(api: EngineApi, ref: string, operation: string): Promise<string> {
+  const info = await inspectContainer(api, ref);
+  if (info === null || !isManagedByBerth(info.Config?.Labels)) {
+    const why = info === null ? "no such container" : "not managed by Berth";
+    throw new EngineError({ code: "NOT_FOUND", operation, resource: ref, message: `${operation} ${ref}: ${why}` });
+  }
+  return info.Id;
+}
+
+function lineSink(stream: LogLine["stream"], emit: (line: LogLine) => void): { sink: Writable; splitter: LineSplitter } {
+  const splitter = new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      splitter.push(chunk);
+      callback();
+    },
+  });
+  return { sink, splitter };
+}
+
+/**
+ * Follow a managed container's logs. onLine gets every complete line; onEnd is called
+ * exactly once: when the stream ends (container stopped or removed), errors, or is stopped
+ * with the returned function (then without an error, and no line is delivered after it).
+ */
+export async function followLogs(
+  api: EngineApi,
+  containerRef: string,
+  options: FollowLogsOptions,
+  onLine: (line: LogLine) => void,
+  onEnd?: (err?: Error) => void,
+): Promise<() => void> {
+  const id = await requireManagedContainer(api, containerRef, "follow logs");
+  const logOptions = {
+    follow: true as const,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    tail: options.tail ?? DEFAULT_TAIL,
+    ...(options.since === undefined ? {} : { since: options.since }),
+  };
+  const source = await api.call("follow logs", containerRef, (abortSignal) =>
+    api.docker.getContainer(id).logs({ ...logOptions, abortSignal }),
+  );
+
+  let stopped = false;
+  let ended = false;
+  const emit = (line: LogLine): void => {
+    if (!stopped) onLine(line);
+  };
+  const out = lineSink("stdout", emit);
+  const err = lineSink("stderr", emit);
+  const end = (error?: Error): void => {
+    if (ended) return;
+    ended = true;
+    if (!stopped) {
+      out.splitter.flush();
+      err.splitter.flush();
+    }
+    onEnd?.(error);
+  };
+
+  api.docker.modem.demuxStream(source, out.sink, err.sink);
+  source.on("end", () => end());
+  source.on("close", () => end());
+  source.on("error", (error: Error) => end(stopped ? undefined : error));
+
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    if (source instanceof Readable) source.destroy();
+    end();
+  };
+}
+
+/** The last `count` lines (stdout and stderr, without timestamps) of a container. */
+export async function tailLogs(api: EngineApi, containerId: string, count: number): Promise<string[]> {
+  const raw = await api.call("read logs", containerId, (abortSignal) =>
+    api.docker.getContainer(containerId).logs({ follow: false, stdout: true, stderr: true, tail: count, abortSignal }),
+  );
+  const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+  return linesOfFrames(demuxFrames(buffer)).slice(-count);
+}

@@ -1,0 +1,81 @@
+/**
+ * Reads the engine's JSON-lines progress stream (image pull, image build). The engine
+ * reports failures inside the stream with HTTP 200, so the stream must be read to the end
+ * and its `error` / `errorDetail` fields checked. Malformed lines are kept as text, never
+ * thrown from inside a stream handler.
+ */
+
+export interface ProgressResult {
+  /** First error the engine reported, or null. */
+  error: string | null;
+  /** Human-readable output (build steps, pull statuses), at most `maxLines`, newest kept. */
+  lines: string[];
+}
+
+interface ProgressEvent {
+  stream?: unknown;
+  status?: unknown;
+  id?: unknown;
+  error?: unknown;
+  errorDetail?: { message?: unknown };
+}
+
+function describe(event: ProgressEvent): string[] {
+  if (typeof event.stream === "string") return event.stream.split("\n").filter((l) => l.trim() !== "");
+  if (typeof event.status === "string") return [typeof event.id === "string" ? `${event.id}: ${event.status}` : event.status];
+  return [];
+}
+
+function errorOf(event: ProgressEvent): string | null {
+  if (typeof event.errorDetail?.message === "string" && event.errorDetail.message !== "") return event.errorDetail.message;
+  if (typeof event.error === "string" && event.error !== "") return event.error;
+  return null;
+}
+
+export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200): Promise<ProgressResult> {
+  return new Promise<ProgressResult>((resolve, reject) => {
+    const lines: string[] = [];
+    let error: string | null = null;
+    let buffered = "";
+    let done = false;
+
+    const keep = (line: string): void => {
+      lines.push(line.trimEnd());
+      if (lines.length > maxLines) lines.shift();
+    };
+    const handle = (raw: string): void => {
+      if (raw.trim() === "") return;
+      let event: ProgressEvent;
+      try {
+        event = JSON.parse(raw) as ProgressEvent;
+      } catch (parseError) {
+        keep(`(unparsed engine output: ${raw.slice(0, 200)}; ${String(parseError)})`);
+        return;
+      }
+      const failure = errorOf(event);
+      if (failure !== null && error === null) error = failure;
+      describe(event).forEach(keep);
+      if (failure !== null) keep(`ERROR: ${failure}`);
+    };
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      if (err) return reject(err);
+      handle(buffered);
+      resolve({ error, lines });
+    };
+
+    stream.on("data", (chunk: Buffer | string) => {
+      buffered += chunk.toString();
+      let newline = buffered.indexOf("\n");
+      while (newline !== -1) {
+        handle(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf("\n");
+      }
+    });
+    stream.on("end", () => finish());
+    stream.on("error", (err: Error) => finish(err));
+    stream.on("close", () => finish(new Error("the engine closed the progress stream before it ended")));
+  });
+}

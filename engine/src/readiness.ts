@@ -1,0 +1,50 @@
+/**
+ * The health gate of a new release: poll until the container is running AND its published
+ * port accepts connections, or until it exits or the deadline passes.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { inspectContainer } from "./containers.ts";
+import type { EngineApi } from "./engine-api.ts";
+import { publishedHostPort } from "./managed.ts";
+import { probeTcp } from "./probe.ts";
+
+export const POLL_INTERVAL_MS = 100;
+
+export type Readiness =
+  | { ready: true; hostPort: number }
+  | { ready: false; reason: string; hostPort: number | null; exitCode?: number };
+
+export interface ReadinessTarget {
+  containerId: string;
+  containerPort: number;
+  timeoutMs: number;
+}
+
+export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): Promise<Readiness> {
+  const deadline = Date.now() + target.timeoutMs;
+  let hostPort: number | null = null;
+  for (;;) {
+    const info = await inspectContainer(api, target.containerId);
+    if (info === null) return { ready: false, reason: "disappeared before it became ready", hostPort };
+    const state = info.State;
+    if (state.Status === "exited" || state.Status === "dead" || state.Restarting) {
+      return { ready: false, reason: `exited with code ${state.ExitCode}`, hostPort, exitCode: state.ExitCode };
+    }
+    if ((info.RestartCount ?? 0) > 0) {
+      return { ready: false, reason: `exited and was restarted ${info.RestartCount} time(s)`, hostPort };
+    }
+    if (state.Running) {
+      hostPort = publishedHostPort(info, target.containerPort);
+      if (hostPort === null) {
+        return { ready: false, reason: `is running but publishes no host port for ${target.containerPort}/tcp`, hostPort };
+      }
+      if (await probeTcp(hostPort)) return { ready: true, hostPort };
+    }
+    if (Date.now() >= deadline) {
+      const seconds = Math.round(target.timeoutMs / 100) / 10;
+      const reason = `did not accept connections on port ${target.containerPort} within ${seconds} s`;
+      return { ready: false, reason, hostPort };
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+}

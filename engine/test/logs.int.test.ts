@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DockerEngine, type LogLine } from "../src/index.ts";
+import { buildHelloImage, cleanupTeam, eventually, rawDocker, releaseFactory, uniqueId } from "./support/hello-image.ts";
+
+const engine = new DockerEngine();
+const docker = rawDocker();
+const teamId = uniqueId("team");
+const newRelease = releaseFactory(teamId);
+const RFC3339_NANO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z$/;
+
+beforeAll(async () => {
+  await buildHelloImage(engine);
+});
+
+afterAll(async () => {
+  await cleanupTeam(docker, teamId);
+});
+
+function numbers(lines: LogLine[], stream: LogLine["stream"], prefix: string): number[] {
+  return lines.filter((l) => l.stream === stream).map((l) => {
+    expect(l.text).toMatch(new RegExp(`^${prefix} \\d+$`));
+    return Number(l.text.slice(prefix.length + 1));
+  });
+}
+
+describe("followLogs", () => {
+  it("delivers new numbered lines live, in order, with stdout and stderr separated", async () => {
+    const release = await engine.runRelease(newRelease());
+    await sleep(500); // let some history accumulate that tail: 0 must not replay
+    const lines: LogLine[] = [];
+    const ends: Array<Error | undefined> = [];
+    const stop = await engine.followLogs(release.containerId, { tail: 0 }, (l) => lines.push(l), (e) => ends.push(e));
+
+    await eventually(async () => (lines.filter((l) => l.stream === "stdout").length >= 6 ? true : undefined), 5_000);
+
+    const out = numbers(lines, "stdout", "out");
+    const err = numbers(lines, "stderr", "err");
+    expect(out.length).toBeGreaterThanOrEqual(6);
+    expect(err.length).toBeGreaterThanOrEqual(5);
+    expect(out[0]).toBeGreaterThan(2); // live lines only: the history before following was skipped
+    out.forEach((n, i) => i > 0 && expect(n).toBe((out[i - 1] ?? 0) + 1)); // consecutive, no gaps or splits
+    err.forEach((n, i) => i > 0 && expect(n).toBe((err[i - 1] ?? 0) + 1));
+    for (const line of lines) {
+      expect(line.time).toMatch(RFC3339_NANO);
+      expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+    }
+    const times = lines.filter((l) => l.stream === "stdout").map((l) => l.time);
+    expect([...times].sort()).toEqual(times);
+
+    stop();
+    const countAtStop = lines.length;
+    await sleep(600);
+    expect(lines.length).toBe(countAtStop);
+    expect(ends).toEqual([undefined]);
+    stop(); // idempotent
+    expect(ends).toHaveLength(1);
+  });
+
+  it("sends the requested history first", async () => {
+    const release = await engine.runRelease(newRelease());
+    await sleep(1_200);
+    const lines: LogLine[] = [];
+    const stop = await engine.followLogs(release.containerId, { tail: 4 }, (l) => lines.push(l));
+    await eventually(async () => (lines.length >= 4 ? true : undefined), 2_000);
+    stop();
+    expect(lines.slice(0, 4).every((l) => /^(out|err) \d+$/.test(l.text))).toBe(true);
+    expect(Number(lines[0]?.text.split(" ")[1])).toBeGreaterThan(1);
+  });
+
+  it("calls onEnd once when the container goes away", async () => {
+    const release = await engine.runRelease(newRelease());
+    const ends: Array<Error | undefined> = [];
+    const lines: LogLine[] = [];
+    await engine.followLogs(release.containerId, { tail: 1 }, (l) => lines.push(l), (e) => ends.push(e));
+    await eventually(async () => (lines.length > 0 ? true : undefined), 3_000);
+    await engine.removeContainer(release.containerId);
+    await eventually(async () => (ends.length > 0 ? true : undefined), 5_000);
+    await sleep(200);
+    expect(ends).toHaveLength(1);
+  });
+
+  it("reports NOT_FOUND for an unknown container", async () => {
+    await expect(engine.followLogs(uniqueId("nope"), {}, () => undefined)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

@@ -1,0 +1,95 @@
+/** Test support: the busybox "hello" image, unique ids, HTTP checks and cleanup by label. */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import Docker from "dockerode";
+import { DockerEngine, LABEL_TEAM, type ReleaseSpec } from "../../src/index.ts";
+
+export const HELLO_IMAGE = "berth-test/engine-hello:latest";
+export const HELLO_PORT = 8080;
+/** Label on everything the tests create outside Berth's contract, for cleanup. */
+export const TEST_RUN_LABEL = "io.berth.test-run";
+
+const fixtureDir = fileURLToPath(new URL("../fixtures/hello/", import.meta.url));
+
+export async function buildHelloImage(engine: DockerEngine): Promise<void> {
+  await engine.buildImage({
+    tag: HELLO_IMAGE,
+    files: [
+      { name: "Dockerfile", data: readFileSync(`${fixtureDir}Dockerfile`) },
+      { name: "entry.sh", data: readFileSync(`${fixtureDir}entry.sh`), mode: 0o755 },
+      { name: "busybox", data: readFileSync("/usr/bin/busybox"), mode: 0o755 },
+    ],
+    labels: { [TEST_RUN_LABEL]: "engine-hello" },
+    timeoutMs: 60_000,
+  });
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}${randomBytes(6).toString("hex")}`;
+}
+
+/** A team per test file: every release the file creates carries it, so cleanup is by label. */
+export function releaseFactory(teamId: string) {
+  return (overrides: Partial<ReleaseSpec> = {}): ReleaseSpec => ({
+    owner: { teamId, projectId: uniqueId("p"), serviceId: uniqueId("s") },
+    deploymentId: uniqueId("d"),
+    serviceName: "hello",
+    image: HELLO_IMAGE,
+    containerPort: HELLO_PORT,
+    env: { GREETING: "hello from berth" },
+    ...overrides,
+  });
+}
+
+/** Raw client for checks and cleanup the port does not offer (the tests' own eyes). */
+export function rawDocker(): Docker {
+  return new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
+}
+
+export async function containersLabelled(docker: Docker, label: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [label] } });
+}
+
+/** Remove every container of this test file's team and run label; report what failed. */
+export async function cleanupTeam(docker: Docker, teamId: string): Promise<void> {
+  const containers = [
+    ...(await containersLabelled(docker, `${LABEL_TEAM}=${teamId}`)),
+    ...(await containersLabelled(docker, `${TEST_RUN_LABEL}=${teamId}`)),
+  ];
+  const results = await Promise.allSettled(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const failed = results.filter((r) => r.status === "rejected");
+  if (failed.length > 0) throw new Error(`cleanup failed for ${failed.length} container(s)`);
+}
+
+export async function httpGet(port: number): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) });
+  return { status: response.status, body: await response.text() };
+}
+
+/** Poll `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Run `fn`, expecting an EngineError-like rejection; return it for assertions. */
+export async function rejectionOf(fn: () => Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+  try {
+    await fn();
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error("expected a rejection, got success");
+}
