@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createServiceInput, envFromJson, envToRecord } from "./service-input.ts";
+
+const valid = { projectId: "7f0c2a1e-8a36-4f4e-9d52-2c6f1d1f3a10", name: "web", image: "nginx:1.27", containerPort: 8080, env: [] };
+
+function fieldErrors(input: unknown): Record<string, string> {
+  const result = createServiceInput.safeParse(input);
+  if (result.success) return {};
+  return Object.fromEntries(result.error.issues.map((i) => [i.path.join("."), i.message]));
+}
+
+describe("createServiceInput", () => {
+  it("accepts a valid service", () => {
+    expect(createServiceInput.parse({ ...valid, env: [{ key: "GREETING", value: "hi $(rm -rf /)" }] })).toMatchObject({
+      name: "web",
+      env: [{ key: "GREETING", value: "hi $(rm -rf /)" }],
+    });
+  });
+
+  it.each([
+    [{ name: "Web App" }, "name", /lowercase/],
+    [{ name: "-web" }, "name", /start and end/],
+    [{ image: "Not A Valid:::Image" }, "image", /Not a valid image reference/],
+    [{ image: "nginx; rm -rf /" }, "image", /Not a valid image reference/],
+    [{ image: "--privileged" }, "image", /Not a valid image reference/],
+    [{ containerPort: 70000 }, "containerPort", /between 1 and 65535/],
+    [{ containerPort: 0 }, "containerPort", /between 1 and 65535/],
+    [{ containerPort: 80.5 }, "containerPort", /whole number/],
+    [{ env: [{ key: "1BAD", value: "x" }] }, "env.0.key", /do not start with a digit/],
+    [{ env: [{ key: "A-B", value: "x" }] }, "env.0.key", /letters, digits and _/],
+    [{ env: [{ key: "OK", value: "a\u0000b" }] }, "env.0.value", /NUL/],
+    [{ env: [{ key: "A", value: "1" }, { key: "A", value: "2" }] }, "env.1.key", /set twice/],
+  ])("refuses %o at %s", (override, field, message) => {
+    const errors = fieldErrors({ ...valid, ...override });
+    expect(Object.keys(errors)).toEqual([field]);
+    expect(errors[field]).toMatch(message);
+  });
+});
+
+describe("env round trip", () => {
+  it("keeps keys and values exactly", () => {
+    const env = [{ key: "A", value: "x=y" }, { key: "B", value: "line1\nline2 'quoted' \"double\"" }];
+    expect(envFromJson(envToRecord(env))).toEqual(env);
+    expect(envFromJson(null)).toEqual([]);
+    expect(envFromJson(["not", "a", "record"])).toEqual([]);
+  });
+});
