@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createDb, type Db } from "@berth/db";
 import { DockerEngine } from "@berth/engine";
 import { pino } from "pino";
@@ -15,7 +15,7 @@ export function testDeps(): Deps {
   return {
     env: {
       DATABASE_URL: databaseUrl,
-      BERTH_SECRET: "x".repeat(32),
+      BERTH_SECRET: randomBytes(32).toString("hex"),
       BERTH_PORT: 0,
       BERTH_HOST: "127.0.0.1",
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Benchmarks (print figures, assert nothing): deploy-to-HTTP-200 through Berth next to a raw
+# Engine API baseline measured in the same run. Usage: bash infra/bench.sh [runs]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+source "$here/lib/common.sh"
+# shellcheck source=lib/config.sh
+source "$here/lib/config.sh"
+# shellcheck source=lib/postgres.sh
+source "$here/lib/postgres.sh"
+# shellcheck source=lib/testdb.sh
+source "$here/lib/testdb.sh"
+
+require_node
+bash "$here/bootstrap.sh" --with-test
+npm_ci_if_needed
+bash "$here/build-test-images.sh"
+fresh_db berth_bench
+BERTH_SECRET="$(openssl rand -hex 32)"
+export BERTH_SECRET NODE_ENV=test CHECKPOINT_DISABLE=1
+cd "$BERTH_REPO"
+npm run -s generate --workspace @berth/db >/dev/null
+npm run -s migrate:deploy --workspace @berth/db >/dev/null
+node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Make sure Docker Engine answers on /var/run/docker.sock, starting it if needed.
+
+docker_answers() {
+  docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+dockerd_process_alive() {
+  local pid
+  [[ -f /var/run/docker.pid ]] || return 1
+  pid="$(cat /var/run/docker.pid 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+start_docker() {
+  if docker_answers; then
+    log "docker: running"
+    return 0
+  fi
+  local logfile="$BERTH_LOG_DIR/dockerd.log"
+  if is_systemd; then
+    log "docker: starting (systemctl)"
+    systemctl enable --now --quiet docker.service
+  elif dockerd_process_alive; then
+    log "docker: dockerd is starting, waiting for it"
+  else
+    log "docker: starting dockerd in the background (log: $logfile)"
+    mkdir -p "$BERTH_LOG_DIR"
+    setsid -f dockerd >>"$logfile" 2>&1 </dev/null
+  fi
+  if ! wait_until 30 docker_answers; then
+    [[ -f "$logfile" ]] && tail -n 20 "$logfile" >&2
+    die "Docker Engine did not answer within 30 s."
+  fi
+  log "docker: started"
+}

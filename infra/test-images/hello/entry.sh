@@ -1,0 +1,20 @@
+#!/bin/sh
+# Entry point of berth-test/hello (see Dockerfile). Exits promptly on SIGTERM/SIGINT.
+set -eu
+
+mkdir -p /www
+printf '<!doctype html>\n<title>hello</title>\n<h1>%s</h1>\n' "${GREETING:-hello from berth}" >/www/index.html
+
+httpd -f -p 8080 -h /www &
+httpd_pid=$!
+trap 'kill "$httpd_pid" 2>/dev/null; exit 0' TERM INT
+
+n=0
+while :; do
+  n=$((n + 1))
+  echo "hello line $n"
+  if [ $((n % 5)) -eq 0 ]; then
+    echo "hello line $n" >&2
+  fi
+  sleep 0.5
+done

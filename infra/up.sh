@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm run up`: bootstrap the host, install dependencies, migrate, build, start Berth and
+# wait until it answers /healthz.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+source "$here/lib/common.sh"
+# shellcheck source=lib/config.sh
+source "$here/lib/config.sh"
+# shellcheck source=lib/server.sh
+source "$here/lib/server.sh"
+
+require_node
+bash "$here/bootstrap.sh"
+npm_ci_if_needed
+
+load_config
+export NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+cd "$BERTH_REPO"
+
+log "database: generating the Prisma client"
+npm run generate --workspace @berth/db
+log "database: applying migrations"
+npm run migrate:deploy --workspace @berth/db
+log "build: building the dashboard"
+npx turbo run build
+
+start_server
+log "server: waiting for http://127.0.0.1:$BERTH_PORT/healthz (up to 60 s)"
+if ! wait_healthy 60; then
+  server_log_tail
+  die "Berth did not answer /healthz within 60 s; the last 50 log lines are above (stop it: bash infra/down.sh)."
+fi
+printf 'Berth is up: %s\n' "$BERTH_PUBLIC_URL"
+printf '  (on this machine: http://127.0.0.1:%s)\n' "$BERTH_PORT"
