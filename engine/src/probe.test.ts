@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { probeTcp } from "./probe.ts";
+import { probeTcp, probeTcpDirect } from "./probe.ts";
 
 const servers: net.Server[] = [];
 
@@ -37,5 +37,16 @@ describe("probeTcp", () => {
     const port = await listen(() => undefined);
     await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
     expect(await probeTcp(port)).toBe(false);
+  });
+});
+
+describe("probeTcpDirect", () => {
+  it("is open when something listens and refused when nothing does", async () => {
+    const server = net.createServer((s) => s.end());
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    expect(await probeTcpDirect("127.0.0.1", port)).toBe("open");
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(await probeTcpDirect("127.0.0.1", port)).toBe("refused");
   });
 });

@@ -41,3 +41,25 @@ export function probeTcp(port: number, options: TcpProbeOptions = {}): Promise<b
     socket.once("error", () => finish(false));
   });
 }
+
+export type DirectProbe = "open" | "refused" | "unreachable";
+
+/**
+ * Probe the container's own address (its bridge IP), bypassing Docker's userland proxy: a
+ * completed connect means the process listens, a refusal means it does not yet. Anything
+ * else (no route, timeout: e.g. Berth itself runs in another network namespace) is
+ * "unreachable" and the caller falls back to the published port.
+ */
+export function probeTcpDirect(host: string, port: number, connectTimeoutMs = 500): Promise<DirectProbe> {
+  return new Promise<DirectProbe>((resolve) => {
+    const socket = net.connect({ host, port });
+    const finish = (result: DirectProbe): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish("unreachable"), connectTimeoutMs);
+    socket.once("connect", () => finish("open"));
+    socket.once("error", (err: NodeJS.ErrnoException) => finish(err.code === "ECONNREFUSED" ? "refused" : "unreachable"));
+  });
+}

@@ -3,12 +3,13 @@
  * port accepts connections, or until it exits or the deadline passes.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ContainerInspectInfo } from "dockerode";
 import { inspectContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { publishedHostPort } from "./managed.ts";
-import { probeTcp } from "./probe.ts";
+import { probeTcp, probeTcpDirect } from "./probe.ts";
 
-export const POLL_INTERVAL_MS = 100;
+export const POLL_INTERVAL_MS = 50;
 
 export type Readiness =
   | { ready: true; hostPort: number }
@@ -18,6 +19,22 @@ export interface ReadinessTarget {
   containerId: string;
   containerPort: number;
   timeoutMs: number;
+}
+
+/** The container's address on its first network, when it has one. */
+function containerAddress(info: ContainerInspectInfo): string | null {
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
+  return networks.find((n) => n.IPAddress)?.IPAddress || null;
+}
+
+/** Direct to the container when its address is reachable (exact, no settle wait); else via the published port. */
+async function acceptsConnections(info: ContainerInspectInfo, containerPort: number, hostPort: number): Promise<boolean> {
+  const address = containerAddress(info);
+  if (address) {
+    const direct = await probeTcpDirect(address, containerPort);
+    if (direct !== "unreachable") return direct === "open";
+  }
+  return probeTcp(hostPort);
 }
 
 export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): Promise<Readiness> {
@@ -38,7 +55,7 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
       if (hostPort === null) {
         return { ready: false, reason: `is running but publishes no host port for ${target.containerPort}/tcp`, hostPort };
       }
-      if (await probeTcp(hostPort)) return { ready: true, hostPort };
+      if (await acceptsConnections(info, target.containerPort, hostPort)) return { ready: true, hostPort };
     }
     if (Date.now() >= deadline) {
       const seconds = Math.round(target.timeoutMs / 100) / 10;

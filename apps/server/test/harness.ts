@@ -20,6 +20,7 @@ export function testDeps(): Deps {
       BERTH_HOST: "127.0.0.1",
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
       BERTH_BUILD_CONCURRENCY: 2,
+      BERTH_READY_TIMEOUT_S: 5,
       BERTH_LOG_LEVEL: "warn",
       NODE_ENV: "test",
       publicUrl: "http://127.0.0.1:0",

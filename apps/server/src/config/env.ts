@@ -9,6 +9,8 @@ const schema = z.object({
   BERTH_PUBLIC_URL: z.string().url().optional(),
   BERTH_DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
   BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** How long a new release may take to accept connections before the deploy fails. */
+  BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

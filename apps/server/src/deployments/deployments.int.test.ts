@@ -94,7 +94,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     touched.push(serviceId);
     const bad = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect(bad.status).toBe("failed");
-    expect(bad.error).toMatch(/9999/);
+    expect(bad.error).toMatch(/did not accept connections on port 9999 within 5 s/);
     expect(bad.error).toMatch(/hello line/);
     expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);
   }, 120_000);

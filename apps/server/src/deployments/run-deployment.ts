@@ -16,7 +16,7 @@ export function describeFailure(err: unknown): string {
  * old one, wait for it to accept connections, record it as running, then retire the old.
  * A failure leaves the previous release serving and records why.
  */
-export async function runDeployment(deps: Pick<Deps, "db" | "engine" | "log">, deploymentId: string): Promise<void> {
+export async function runDeployment(deps: Pick<Deps, "db" | "engine" | "log" | "env">, deploymentId: string): Promise<void> {
   const { db, engine } = deps;
   const log = deps.log.child({ deploymentId });
   const deployment = await db.deployment.findUnique({
@@ -34,7 +34,7 @@ export async function runDeployment(deps: Pick<Deps, "db" | "engine" | "log">, d
       image: deployment.image,
       containerPort: service.containerPort,
       env: envToRecord(envFromJson(service.env)),
-    });
+    }, { readyTimeoutMs: deps.env.BERTH_READY_TIMEOUT_S * 1000 });
   } catch (err) {
     log.warn({ err: describeFailure(err) }, "deployment failed");
     await db.deployment.updateMany({

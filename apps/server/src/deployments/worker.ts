@@ -19,7 +19,7 @@ export class DeploymentWorker {
   private claiming = false;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "engine" | "log">,
+    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env">,
     private readonly options: WorkerOptions,
   ) {}
 
