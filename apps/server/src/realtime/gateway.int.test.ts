@@ -60,6 +60,8 @@ it("streams a running container's new log lines live to a member, and refuses ot
   await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "running", 60_000);
 
   const socket = socketFor(owner.client.cookie);
+  const ends: string[] = [];
+  socket.on("logs:end", (e: { reason: string }) => ends.push(e.reason));
   const lines: { text: string; stream: string; at: number }[] = [];
   socket.on("logs:line", (l: { serviceId: string; text: string; stream: string }) => {
     if (l.serviceId === serviceId) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
@@ -77,6 +79,13 @@ it("streams a running container's new log lines live to a member, and refuses ot
   expect([...seq].sort((a, b) => a - b)).toEqual(seq);
   // stdout and stderr arrive separated (the image echoes every 5th line to stderr).
   await waitFor("a stderr line", async () => lines.some((l) => l.stream === "stderr"), 6_000);
+
+  // Re-subscribing replaces the follower without a false "logs:end" while the container runs.
+  expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
+  expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
+  const before = lines.length;
+  await waitFor("lines after re-subscribing", async () => lines.length > before + 2, 5_000);
+  expect(ends).toEqual([]);
 
   // Another signed-in user (other team) is refused; an anonymous socket cannot connect.
   const stranger = await signedIn();

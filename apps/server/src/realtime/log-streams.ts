@@ -3,14 +3,18 @@ import type { Deps } from "../deps.ts";
 
 /** The live runtime-log followers of one socket, one per service it watches. */
 export class SocketLogStreams {
-  private readonly stops = new Map<string, () => void>();
+  private readonly stops = new Map<string, { stop: () => void }>();
 
   constructor(
     private readonly socket: Socket,
     private readonly deps: Pick<Deps, "db" | "engine" | "log">,
   ) {}
 
-  /** Follow the service's live container, replacing an earlier follower of the same service. */
+  /**
+   * Follow the service's live container, replacing an earlier follower of the same service.
+   * `logs:end` is sent only when the stream ends by itself (container stopped, replaced or
+   * removed), never when this server stopped the follower.
+   */
   async follow(serviceId: string): Promise<void> {
     this.stop(serviceId);
     const current = await this.deps.db.deployment.findFirst({
@@ -25,6 +29,7 @@ export class SocketLogStreams {
       return;
     }
     let ended = false;
+    const follower = { stop: () => undefined as void };
     const stop = await this.deps.engine.followLogs(
       live.containerId,
       { tail: 200 },
@@ -32,17 +37,26 @@ export class SocketLogStreams {
       (err) => {
         if (ended) return;
         ended = true;
+        if (this.stops.get(serviceId) !== follower) return; // stopped by us: not an end of the container
         this.stops.delete(serviceId);
         this.socket.emit("logs:end", { serviceId, reason: err ? `Log stream failed: ${err.message}` : "The container stopped" });
       },
     );
-    if (ended) stop();
-    else this.stops.set(serviceId, stop);
+    follower.stop = stop;
+    if (ended) {
+      this.socket.emit("logs:end", { serviceId, reason: "The container stopped" });
+      return;
+    }
+    // A concurrent follow() of the same service may have finished first: keep only the newest.
+    const previous = this.stops.get(serviceId);
+    this.stops.set(serviceId, follower);
+    previous?.stop();
   }
 
   stop(serviceId: string): void {
-    this.stops.get(serviceId)?.();
+    const follower = this.stops.get(serviceId);
     this.stops.delete(serviceId);
+    follower?.stop();
   }
 
   stopAll(): void {

@@ -1,0 +1,46 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { authErrorMessage, thrownAuthMessage, type AuthErrorLike } from "@/lib/auth-client";
+
+export type AuthField = "name" | "email" | "password";
+
+/** A failed sign-in/up: the server's message, and the field it is about when that is clear. */
+export class AuthFailure extends Error {
+  constructor(
+    message: string,
+    readonly field?: AuthField,
+  ) {
+    super(message);
+  }
+}
+
+function fieldOf(code: string | undefined): AuthField | undefined {
+  if (!code || code === "INVALID_EMAIL_OR_PASSWORD") return undefined;
+  if (code.includes("PASSWORD")) return "password";
+  if (code.includes("EMAIL") || code === "USER_ALREADY_EXISTS") return "email";
+  if (code.includes("NAME")) return "name";
+  return undefined;
+}
+
+/** Runs a better-auth call; on success clears cached data of any previous user and goes to /. */
+export function useAuthSubmit<T>(call: (input: T) => Promise<{ error: AuthErrorLike | null }>) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  return useMutation<void, AuthFailure, T>({
+    mutationFn: async (input) => {
+      let result: { error: AuthErrorLike | null };
+      try {
+        result = await call(input);
+      } catch (err) {
+        throw new AuthFailure(thrownAuthMessage(err));
+      }
+      if (result.error) throw new AuthFailure(authErrorMessage(result.error), fieldOf(result.error.code));
+    },
+    onSuccess: () => {
+      queryClient.clear();
+      router.replace("/");
+    },
+  });
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+import { ErrorAlert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { TextField } from "../ui/field";
+import { Panel } from "../ui/page-header";
+import { EnvEditor } from "./env-editor";
+import { envErrorsByRow, envForSubmit, newEnvRow, type EnvRow } from "@/lib/env-rows";
+
+const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?)$/;
+
+/** Creates a service in the project, then opens it (the next step is Deploy). */
+export function NewServiceForm({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [image, setImage] = useState("");
+  const [port, setPort] = useState("");
+  const [rows, setRows] = useState<EnvRow[]>(() => [newEnvRow()]);
+  const [sentRowIds, setSentRowIds] = useState<number[]>([]);
+  const create = useMutation(
+    trpc.services.create.mutationOptions({
+      onSuccess: async ({ id }) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
+        router.push(`/services/${id}`);
+      },
+    }),
+  );
+  const fields = fieldErrorsOf(create.error);
+  const formError = formLevelMessage(create.error, (key) => SHOWN_AT_FIELD.test(key));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const { env, rowIds } = envForSubmit(rows);
+    setSentRowIds(rowIds);
+    create.mutate({ projectId, name: name.trim(), image: image.trim(), containerPort: Number(port.trim() || 0), env });
+  };
+
+  return (
+    <Panel title="New service" className="self-start">
+      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New service">
+        <TextField label="Service name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Lowercase letters, digits and dashes, e.g. web or api-v2." autoComplete="off" spellCheck={false} />
+        <TextField label="Image" name="image" required value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint="A Docker image on this machine, e.g. nginx:1.27." autoComplete="off" spellCheck={false} />
+        <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />
+        <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
+        {formError && <ErrorAlert message={formError} />}
+        <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
+          Create service
+        </Button>
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { makeQueryClient, makeTRPCClient } from "@/lib/query-client";
+import { TRPCProvider } from "@/lib/trpc";
+
+const PUBLIC_PATHS = new Set(["/sign-in", "/sign-up"]);
+
+/** Any query failing with UNAUTHORIZED (signed out, session expired) reloads into /sign-in. */
+function toSignIn() {
+  if (!PUBLIC_PATHS.has(window.location.pathname)) window.location.replace("/sign-in");
+}
+
+/** react-query + the typed tRPC client for the whole app. */
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(() => makeQueryClient({ onUnauthorized: toSignIn }));
+  const [trpcClient] = useState(makeTRPCClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

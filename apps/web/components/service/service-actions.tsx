@@ -1,0 +1,66 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { ServiceDetail } from "@/lib/api-types";
+import { errorMessage } from "@/lib/errors";
+import { isDeploymentActive } from "@/lib/status";
+import { useTRPC } from "@/lib/trpc";
+import { useSession } from "../shell/session";
+import { ErrorAlert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { DeleteServiceDialog } from "./delete-service-dialog";
+
+/** Deploy / Stop / Start / Delete, each disabled while it makes no sense or a request runs. */
+export function ServiceActions({ service }: { service: ServiceDetail }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { me } = useSession();
+  const [actionError, setActionError] = useState<string | null>(null);
+  const serviceId = service.id;
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.services.get.queryKey({ serviceId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey({ serviceId }) }),
+    ]);
+  const handlers = {
+    onMutate: () => setActionError(null),
+    // On success the button stays busy until the new state is on screen; a failure frees it at once.
+    onSuccess: () => refresh(),
+    onError: (err: unknown) => {
+      setActionError(errorMessage(err));
+      void refresh();
+    },
+  };
+  const deploy = useMutation(trpc.services.deploy.mutationOptions(handlers));
+  const stop = useMutation(trpc.services.stop.mutationOptions(handlers));
+  const start = useMutation(trpc.services.start.mutationOptions(handlers));
+
+  if (me.teams.find((t) => t.id === service.teamId)?.role === "viewer") {
+    return <p className="text-sm text-slate-600">You are a viewer in this team: you can watch this service but not change it.</p>;
+  }
+  const busy = deploy.isPending || stop.isPending || start.isPending;
+  const deploying = isDeploymentActive(service.latestDeployment?.status);
+  const containerUp = service.runtime.state === "running" || service.runtime.state === "restarting";
+  const stopped = (service.desiredState === "stopped" || !service.latestDeployment) && !containerUp;
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button onClick={() => deploy.mutate({ serviceId })} pending={deploy.isPending} pendingLabel="Queuing…" disabled={busy || deploying}>
+          Deploy
+        </Button>
+        <Button variant="secondary" onClick={() => stop.mutate({ serviceId })} pending={stop.isPending} pendingLabel="Stopping…" disabled={busy || stopped}>
+          Stop
+        </Button>
+        <Button variant="secondary" onClick={() => start.mutate({ serviceId })} pending={start.isPending} pendingLabel="Starting…" disabled={busy || deploying || containerUp || !service.latestDeployment}>
+          Start
+        </Button>
+        <div className="ml-auto">
+          <DeleteServiceDialog service={service} disabled={busy} />
+        </div>
+      </div>
+      {actionError && <ErrorAlert message={actionError} />}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ReactNode } from "react";
+import type { ServiceDetail } from "@/lib/api-types";
+import { serviceStatus } from "@/lib/status";
+import { StatusBadge } from "../ui/status-badge";
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 truncate text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+/** Status, public URL and configuration of a service at a glance. */
+export function ServiceSummary({ service }: { service: ServiceDetail }) {
+  const status = serviceStatus({
+    desiredState: service.desiredState,
+    latestStatus: service.latestDeployment?.status,
+    runtimeState: service.runtime.state,
+  });
+  const latest = service.latestDeployment;
+  const url = service.runtime.state === "running" ? service.runtime.url : null;
+  return (
+    <section aria-label="Service overview" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-xs">
+      <dl className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+        <Item label="Status">
+          <StatusBadge status={status} testId="service-status" />
+        </Item>
+        <Item label="URL">
+          {url ? (
+            <a href={url} target="_blank" rel="noreferrer" data-testid="service-url" className="font-mono text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+              {url}
+            </a>
+          ) : (
+            <span className="text-slate-500">Not running</span>
+          )}
+        </Item>
+        <Item label="Container port">{service.containerPort}</Item>
+        <Item label="Environment">
+          {service.env.length === 0 ? (
+            <span className="text-slate-500">None</span>
+          ) : (
+            <span className="font-mono text-xs" title={service.env.map((v) => v.key).join(", ")}>
+              {service.env.map((v) => v.key).join(", ")}
+            </span>
+          )}
+        </Item>
+      </dl>
+      {service.runtime.error && (
+        <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {service.runtime.error}
+        </p>
+      )}
+      {latest?.status === "failed" && latest.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          The last deployment failed: {latest.error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { isDeploymentActive } from "@/lib/status";
+import { useTRPC } from "@/lib/trpc";
+import { PageHeader, Panel } from "../ui/page-header";
+import { Loading, QueryError, StaleNotice } from "../ui/query-state";
+import { DeploymentTable } from "./deployment-table";
+import { LogPanel } from "./log-panel";
+import { ServiceActions } from "./service-actions";
+import { ServiceSummary } from "./service-summary";
+
+const FAST_POLL_MS = 1_500;
+const SLOW_POLL_MS = 5_000;
+
+/** `/services/[serviceId]`: status, URL, actions, deployment history and live logs. */
+export function ServiceView({ serviceId }: { serviceId: string }) {
+  const trpc = useTRPC();
+  const service = useQuery({
+    ...trpc.services.get.queryOptions({ serviceId }),
+    refetchInterval: (query) => (isDeploymentActive(query.state.data?.latestDeployment?.status) ? FAST_POLL_MS : SLOW_POLL_MS),
+  });
+  const active = isDeploymentActive(service.data?.latestDeployment?.status);
+  const deployments = useQuery({
+    ...trpc.deployments.list.queryOptions({ serviceId }),
+    refetchInterval: (query) => (active || query.state.data?.some((d) => isDeploymentActive(d.status)) ? FAST_POLL_MS : SLOW_POLL_MS),
+  });
+
+  if (service.data === undefined && !service.isError) return <Loading label="Loading service…" />;
+  if (service.data === undefined) {
+    return (
+      <div className="space-y-4">
+        <PageHeader eyebrow={<Link href="/" className="hover:underline">Projects</Link>} title="Service" />
+        <QueryError error={service.error} onRetry={() => void service.refetch()} retrying={service.isFetching} what="this service" />
+      </div>
+    );
+  }
+  const s = service.data;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        eyebrow={
+          <Link href={`/projects/${s.projectId}`} className="hover:underline">
+            {s.projectName}
+          </Link>
+        }
+        title={s.name}
+        subtitle={<span className="font-mono">{s.image}</span>}
+      />
+      {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
+      <ServiceActions service={s} />
+      <ServiceSummary service={s} />
+      <Panel title="Deployments">
+        {deployments.data ? (
+          <DeploymentTable deployments={deployments.data} />
+        ) : deployments.isError ? (
+          <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
+        ) : (
+          <Loading label="Loading deployments…" />
+        )}
+      </Panel>
+      <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
+    </div>
+  );
+}

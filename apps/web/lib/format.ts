@@ -1,0 +1,39 @@
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+function toDate(value: string | Date): Date | null {
+  const date = typeof value === "string" ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "Nov 28, 2026, 5:03 PM" in the viewer's locale; "—" for a bad value. */
+export function formatDateTime(value: string | Date | null | undefined): string {
+  const date = value ? toDate(value) : null;
+  return date ? dateTime.format(date) : "—";
+}
+
+/** "17:03:21" for log lines. */
+export function formatClock(value: string): string {
+  const date = toDate(value);
+  return date ? clock.format(date) : "";
+}
+
+/** "850 ms", "12 s", "3 min 4 s", "1 h 2 min". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "—";
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1_000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 ? `${minutes} min ${seconds % 60} s` : `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+/** Duration from start to finish, or to `now` while still in progress; "—" if not started. */
+export function durationBetween(start: string | null, end: string | null, now = Date.now()): string {
+  const from = start ? toDate(start) : null;
+  if (!from) return "—";
+  const to = end ? toDate(end) : null;
+  return formatDuration((to ? to.getTime() : now) - from.getTime());
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { deploymentStatus, isDeploymentActive, serviceStatus } from "./status";
+
+describe("serviceStatus", () => {
+  it("shows a deployment in progress before anything the container says", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: "queued", runtimeState: "running" }).key).toBe("queued");
+    expect(serviceStatus({ desiredState: "running", latestStatus: "deploying", runtimeState: "none" }).key).toBe("deploying");
+  });
+
+  it("is running when the container runs, even if a later deployment failed (the old release still serves)", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: "failed", runtimeState: "running" })).toEqual({ key: "running", label: "Running", tone: "success" });
+  });
+
+  it("is failed when the last deployment failed and nothing runs", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: "failed", runtimeState: "none" }).key).toBe("failed");
+  });
+
+  it("is stopped when the user stopped it, whatever is left of the container", () => {
+    expect(serviceStatus({ desiredState: "stopped", latestStatus: "running", runtimeState: "exited" }).key).toBe("stopped");
+    expect(serviceStatus({ desiredState: "stopped", latestStatus: "running", runtimeState: "none" }).key).toBe("stopped");
+  });
+
+  it("flags a container that exited on its own", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: "running", runtimeState: "exited" })).toMatchObject({ key: "exited", tone: "danger" });
+  });
+
+  it("says not deployed for a new service and unknown when the engine could not be asked", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: null, runtimeState: "none" }).key).toBe("not-deployed");
+    expect(serviceStatus({ desiredState: "running", latestStatus: "running", runtimeState: "unknown" }).key).toBe("unknown");
+  });
+
+  it("trusts the latest deployment in lists, which have no runtime state", () => {
+    expect(serviceStatus({ desiredState: "running", latestStatus: "running" }).key).toBe("running");
+    expect(serviceStatus({ desiredState: "running", latestStatus: undefined }).key).toBe("not-deployed");
+  });
+});
+
+describe("deployment status", () => {
+  it("maps each status to a view and knows which are in progress", () => {
+    expect(deploymentStatus("failed").tone).toBe("danger");
+    expect(["queued", "deploying"].every((s) => isDeploymentActive(s as "queued"))).toBe(true);
+    expect(isDeploymentActive("running")).toBe(false);
+    expect(isDeploymentActive(null)).toBe(false);
+  });
+});

@@ -1,0 +1,142 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { getSocket } from "./socket";
+import { appendLogLines, emptyLogBuffer, type IncomingLogLine, type LogBuffer } from "./log-buffer";
+
+type SubscribeAck = { ok: true } | { ok: false; error: string };
+interface LineEvent extends IncomingLogLine {
+  serviceId: string;
+}
+interface EndEvent {
+  serviceId: string;
+  reason: string;
+}
+
+export interface LogStreamState {
+  phase: "connecting" | "live" | "waiting" | "error";
+  message: string | null;
+}
+
+const FLUSH_MS = 100;
+const ACK_TIMEOUT_MS = 10_000;
+const RESUBSCRIBE_AFTER_END_MS = 1_000;
+const RESUBSCRIBE_MAX_MS = 5_000;
+/** Lines this long after a subscribe prove a healthy stream: the next end starts the back-off anew. */
+const HEALTHY_STREAM_MS = 3_000;
+const RETRY_MS = 3_000;
+
+/**
+ * Live runtime logs of one service over socket.io. Subscribes on every (re)connect,
+ * re-subscribes ~1 s after `logs:end` (container stopped or replaced), de-duplicates the
+ * replayed lines by time+text and batches renders. Unsubscribes on unmount.
+ * While the service has no container the re-subscribe backs off to 5 s; a change of
+ * `restartKey` (e.g. a new deployment or container state) re-subscribes at once.
+ */
+export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBuffer; stream: LogStreamState } {
+  const [buffer, setBuffer] = useState(emptyLogBuffer);
+  const [stream, setStream] = useState<LogStreamState>({ phase: "connecting", message: null });
+  const resubscribeRef = useRef<(() => void) | null>(null);
+  const lastKeyRef = useRef(restartKey);
+
+  useEffect(() => {
+    if (lastKeyRef.current === restartKey) return;
+    lastKeyRef.current = restartKey;
+    resubscribeRef.current?.();
+  }, [restartKey]);
+
+  useEffect(() => {
+    const socket = getSocket();
+    let disposed = false;
+    let pending: IncomingLogLine[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let endStreak = 0;
+    let subscribedAt = 0;
+    let live = false;
+    const setPhase = (next: LogStreamState) => {
+      live = next.phase === "live";
+      setStream(next);
+    };
+
+    const flush = () => {
+      flushTimer = null;
+      const batch = pending;
+      pending = [];
+      setBuffer((current) => appendLogLines(current, batch));
+    };
+    const retryLater = (ms: number, action: () => void) => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (!disposed) action();
+      }, ms);
+    };
+    const subscribe = () => {
+      if (!socket.connected) return;
+      subscribedAt = Date.now();
+      socket.timeout(ACK_TIMEOUT_MS).emit("logs:subscribe", { serviceId }, (err: Error | null, ack?: SubscribeAck) => {
+        if (disposed) return;
+        if (err || !ack) {
+          setPhase({ phase: "error", message: "The log stream did not answer. Retrying…" });
+          retryLater(RETRY_MS, subscribe);
+        } else if (ack.ok) {
+          setPhase({ phase: "live", message: null });
+        } else {
+          setPhase({ phase: "waiting", message: ack.error });
+          retryLater(RETRY_MS, subscribe);
+        }
+      });
+    };
+    const onLine = (line: LineEvent) => {
+      if (line.serviceId !== serviceId) return;
+      if (Date.now() - subscribedAt > HEALTHY_STREAM_MS) endStreak = 0;
+      if (!live) setPhase({ phase: "live", message: null });
+      pending.push({ stream: line.stream, time: line.time, text: line.text });
+      flushTimer ??= setTimeout(flush, FLUSH_MS);
+    };
+    const onEnd = (event: EndEvent) => {
+      if (event.serviceId !== serviceId) return;
+      setPhase({ phase: "waiting", message: `Log stream ended (${event.reason}). Waiting for the container…` });
+      retryLater(Math.min(RESUBSCRIBE_AFTER_END_MS * 2 ** endStreak, RESUBSCRIBE_MAX_MS), subscribe);
+      endStreak += 1;
+    };
+    const onDisconnect = () => setPhase({ phase: "connecting", message: "Connection lost. Reconnecting…" });
+    const onConnectError = (err: Error) => {
+      // Transport failures ("xhr poll error") mean nothing to people; a refusal ("Sign in to continue") does.
+      const reason = /xhr|websocket|poll|transport|timeout/i.test(err.message) ? "" : ` (${err.message})`;
+      setPhase({ phase: "error", message: `Can't connect to the live log stream${reason}. Retrying…` });
+      // A refusal by the server's middleware is not retried by socket.io itself.
+      if (!socket.active) retryLater(RETRY_MS, () => socket.connect());
+    };
+
+    socket.on("connect", subscribe);
+    socket.on("disconnect", onDisconnect);
+    socket.on("connect_error", onConnectError);
+    socket.on("logs:line", onLine);
+    socket.on("logs:end", onEnd);
+    if (socket.connected) subscribe();
+    else if (!socket.active) socket.connect();
+    resubscribeRef.current = () => {
+      endStreak = 0;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      subscribe();
+    };
+
+    return () => {
+      disposed = true;
+      resubscribeRef.current = null;
+      if (flushTimer) clearTimeout(flushTimer);
+      if (retryTimer) clearTimeout(retryTimer);
+      socket.off("connect", subscribe);
+      socket.off("disconnect", onDisconnect);
+      socket.off("connect_error", onConnectError);
+      socket.off("logs:line", onLine);
+      socket.off("logs:end", onEnd);
+      if (socket.connected) socket.emit("logs:unsubscribe", { serviceId });
+    };
+  }, [serviceId]);
+
+  return { buffer, stream };
+}

@@ -1,0 +1,55 @@
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const repoRoot = path.resolve(import.meta.dirname, "..");
+
+/**
+ * Whole-product tests in real Chromium against the real control plane (apps/server in
+ * production mode, so apps/web must have been built with `next build` first), Postgres
+ * and the Docker Engine. DATABASE_URL and BERTH_SECRET are inherited from the environment.
+ */
+export default defineConfig({
+  testDir: "tests",
+  outputDir: "test-results",
+  workers: 1,
+  retries: 0,
+  reporter: "list",
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  globalSetup: "./global-setup.ts",
+  use: {
+    baseURL,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.BERTH_CHROMIUM ?? "/usr/lib/chromium/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-sync",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    command: "npm run start --workspace @berth/server",
+    cwd: repoRoot,
+    url: `${baseURL}/healthz`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    // Merged over the inherited environment (DATABASE_URL, BERTH_SECRET, DOCKER_HOST ...).
+    env: {
+      BERTH_PORT: String(port),
+      BERTH_HOST: "127.0.0.1",
+      BERTH_PUBLIC_URL: baseURL,
+      NODE_ENV: "production",
+    },
+  },
+});
