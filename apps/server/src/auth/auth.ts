@@ -28,6 +28,11 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
     secret: env.BERTH_SECRET,
     database: prismaAdapter(db, { provider: "postgresql" }),
     telemetry: { enabled: false },
+    // Into Berth's structured log; error objects are reduced to their message (no stack dumps).
+    logger: {
+      log: (level, message, ...args) =>
+        log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
+    },
     trustedOrigins: [env.publicUrl],
     emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 256, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },

@@ -9,14 +9,19 @@ import { fieldErrorsOf, toTRPCError } from "./errors.ts";
 export interface Context {
   deps: Deps;
   user: SessionUser | null;
+  /** Why the session could not be looked up (e.g. PostgreSQL down), if it could not. */
+  sessionError?: unknown;
 }
 
 export async function createContext(deps: Deps, auth: Auth, req: IncomingMessage): Promise<Context> {
-  const user = await userFromHeaders(auth, req.headers).catch((err: unknown) => {
+  try {
+    return { deps, user: await userFromHeaders(auth, req.headers) };
+  } catch (err) {
     deps.log.warn({ err: String(err) }, "session lookup failed");
-    return null;
-  });
-  return { deps, user };
+    // The auth library may wrap the cause; ask the database directly whether it is there.
+    const dbDown = await deps.db.$queryRaw`SELECT 1`.then(() => null, (dbErr: unknown) => dbErr);
+    return { deps, user: null, sessionError: dbDown ?? err };
+  }
 }
 
 const t = initTRPC.context<Context>().create({
@@ -47,6 +52,9 @@ export const publicProcedure = t.procedure.use(errorConversion);
 
 /** Signed in; the use case then checks the caller's role in the team that owns the resource. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user && ctx.sessionError !== undefined) {
+    throw toTRPCError(ctx.sessionError) ?? new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: ctx.sessionError });
+  }
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   const actor: Actor = { userId: ctx.user.id, instanceRole: ctx.user.instanceRole };
   return next({ ctx: { ...ctx, user: ctx.user, actor } });

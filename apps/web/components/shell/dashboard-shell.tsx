@@ -6,6 +6,7 @@ import { isUnauthorized } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { Loading, QueryError } from "../ui/query-state";
 import { SessionProvider } from "./session";
+import { HealthBanner } from "./health-banner";
 import { TopBar } from "./top-bar";
 
 /** Loads the signed-in user (or leaves for /sign-in) and frames every dashboard page. */
@@ -30,6 +31,7 @@ export function DashboardShell({ children }: { children: ReactNode }) {
   return (
     <SessionProvider me={me.data}>
       <TopBar />
+      <HealthBanner />
       <main className="mx-auto max-w-6xl space-y-8 px-6 py-8">{children}</main>
     </SessionProvider>
   );
