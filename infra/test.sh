@@ -70,12 +70,15 @@ step "prisma generate" npm run generate --workspace @berth/db
 step "migrate deploy" npm run migrate:deploy --workspace @berth/db
 step "migration drift check" npm run migrate:drift --workspace @berth/db
 step "lint + typecheck" npx turbo run lint typecheck
-step "unit tests" npx vitest run --project unit
-step "integration tests" npx vitest run --project int
+reports="$(mktemp -d)"
+step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
+step "integration tests" npx vitest run --project int --reporter=default --reporter=json --outputFile.json="$reports/int.json"
 step "build" npx turbo run build
 step "create a fresh $E2E_DB database (the server migrates it at start)" fresh_db "$E2E_DB"
-step "e2e tests (Playwright, Chromium)" npm run test --workspace @berth/e2e
+step "e2e tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" \
+  npm run test --workspace @berth/e2e -- --reporter=list,json
 
 printf '\n[berth] step timings:\n'
 printf '[berth] %s\n' "${timings[@]}"
 printf '[berth] ALL TESTS PASSED: %s steps in %s s\n' "$step_no" "$((SECONDS - started))"
+node "$here/lib/tally.js" "$reports/unit.json" "$reports/int.json" "$reports/e2e.json"
