@@ -21,6 +21,8 @@ export function testDeps(): Deps {
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
       BERTH_BUILD_CONCURRENCY: 2,
       BERTH_READY_TIMEOUT_S: 5,
+      BERTH_TRUSTED_PROXIES: [],
+      BERTH_AUTH_RATE_LIMIT: "on",
       BERTH_LOG_LEVEL: "warn",
       NODE_ENV: "test",
       publicUrl: "http://127.0.0.1:0",

@@ -6,6 +6,8 @@ import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import { signupStatus } from "../instance/settings.ts";
 import { ensurePersonalTeam } from "../teams/personal-team.ts";
+import { hasPendingInvitation } from "../teams/invitations.ts";
+import { recordAudit } from "../audit/audit.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
 
 /**
@@ -14,7 +16,7 @@ import { CLIENT_IP_HEADER } from "./client-ip.ts";
  * instance owner; after that sign-up is closed unless the instance setting opens it.
  */
 export interface AuthOptions {
-  /** Per-client-address limits on auth endpoints (sign-in/up: 3 per 10 s). On unless a test turns it off. */
+  /** Per-client-address limits on auth endpoints (sign-in/up: 3 per 10 s). On unless BERTH_AUTH_RATE_LIMIT=off or a test turns it off. */
   rateLimit?: boolean;
 }
 
@@ -48,13 +50,14 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
       // client-sent X-Forwarded-For never chooses its own rate-limit bucket.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    rateLimit: { enabled: options.rateLimit ?? true, window: 60, max: 100, storage: "memory" },
+    rateLimit: { enabled: options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on", window: 60, max: 100, storage: "memory" },
     databaseHooks: {
       user: {
         create: {
           before: async (user) => {
             const status = await signupStatus(db);
-            if (!status.signupOpen) {
+            // A pending invitation opens sign-up for its own email only.
+            if (!status.signupOpen && !(await hasPendingInvitation(db, user.email))) {
               throw new APIError("FORBIDDEN", {
                 message: "Sign-up is closed on this instance. Ask an administrator to open it.",
               });
@@ -64,6 +67,13 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
           after: async (user) => {
             await ensurePersonalTeam(db, user);
             log.info({ userId: user.id }, "user signed up");
+          },
+        },
+      },
+      session: {
+        create: {
+          after: async (session) => {
+            await recordAudit(db, { userId: session.userId, instanceRole: "user", ip: session.ipAddress ?? "" }, { teamId: null, action: "auth.sign_in" });
           },
         },
       },

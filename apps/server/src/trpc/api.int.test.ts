@@ -47,7 +47,7 @@ describe("auth, authorization and errors over HTTP", () => {
     expect(JSON.stringify(closed.body)).toMatch(/Sign-up is closed/);
 
     const opened = await ownerClient.mutate("instance.updateSettings", { signupOpen: true });
-    expect(opened.data).toEqual({ signupOpen: true });
+    expect(opened.data).toMatchObject({ signupOpen: true });
     const second = new Client(base);
     expect((await second.signUp(email("second"))).status).toBe(200);
     const me = await second.query("me.get");
