@@ -27,11 +27,20 @@ function recoverWhenReachable(deps: Deps, then: () => void): void {
   });
 }
 
+/** The instance setting once an owner saved one (applies at start), else BERTH_BUILD_CONCURRENCY. */
+async function buildConcurrency(deps: Deps): Promise<number> {
+  const row = await deps.db.instanceSettings.findUnique({ where: { id: 1 }, select: { buildConcurrency: true } }).catch((err: unknown) => {
+    deps.log.warn({ err: String(err) }, "instance settings unreadable at start; using BERTH_BUILD_CONCURRENCY");
+    return null;
+  });
+  return row?.buildConcurrency ?? deps.env.BERTH_BUILD_CONCURRENCY;
+}
+
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }) };
   const auth = createAuth(deps);
-  const worker = new DeploymentWorker(deps, { concurrency: env.BERTH_BUILD_CONCURRENCY });
+  const worker = new DeploymentWorker(deps, { concurrency: await buildConcurrency(deps) });
   deps.wakeWorker = worker.wake;
 
   const server = createServer();

@@ -56,6 +56,16 @@ describe("auth, authorization and errors over HTTP", () => {
     expect(refused.error?.data.code).toBe("FORBIDDEN");
   });
 
+  it("the instance owner sets base domain and build concurrency and lists users; bad values are refused at the field", async () => {
+    const saved = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "Apps.Example.com", buildConcurrency: 4 });
+    expect(saved.data).toEqual({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
+    const bad = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "not a domain", buildConcurrency: 0 });
+    expect(Object.keys(bad.error?.data.fieldErrors ?? {}).sort()).toEqual(["baseDomain", "buildConcurrency"]);
+    expect((await ownerClient.query("instance.settings")).data).toEqual({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
+    const users = await ownerClient.query("instance.users");
+    expect(users.data.map((u: { instanceRole: string }) => u.instanceRole)).toEqual(["owner", "user"]);
+  });
+
   it("anonymous callers get UNAUTHORIZED", async () => {
     const res = await new Client(base).query("me.get");
     expect(res.status).toBe(401);
