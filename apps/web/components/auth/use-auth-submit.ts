@@ -24,7 +24,12 @@ function fieldOf(code: string | undefined): AuthField | undefined {
   return undefined;
 }
 
-/** Runs a better-auth call; on success clears cached data of any previous user and goes to /. */
+/** `?invite=<token>`: the invitation the user came from, to return to after signing in/up. */
+export function inviteParam(): string | null {
+  return typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("invite");
+}
+
+/** Runs a better-auth call; on success clears cached data of any previous user and goes to / (or back to the invitation). */
 export function useAuthSubmit<T>(call: (input: T) => Promise<{ error: AuthErrorLike | null }>) {
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -40,7 +45,8 @@ export function useAuthSubmit<T>(call: (input: T) => Promise<{ error: AuthErrorL
     },
     onSuccess: () => {
       queryClient.clear();
-      router.replace("/");
+      const invite = inviteParam();
+      router.replace(invite ? `/invite/${encodeURIComponent(invite)}` : "/");
     },
   });
 }
