@@ -8,7 +8,8 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  ({ server, base } = await startHttp(deps, { rateLimit: true }));
+  // No option: the limit comes from the environment default (BERTH_AUTH_RATE_LIMIT unset -> "on").
+  ({ server, base } = await startHttp(deps, {}));
 });
 afterAll(async () => {
   server.close();
