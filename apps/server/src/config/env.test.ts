@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readEnv } from "./env.ts";
 
-const base = { DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db", BERTH_SECRET: "x".repeat(64) } as NodeJS.ProcessEnv;
+const base: NodeJS.ProcessEnv = { NODE_ENV: "test", DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db", BERTH_SECRET: "x".repeat(64) };
 
 describe("readEnv", () => {
   it("keeps the auth rate limit on and trusts no proxy by default", () => {
