@@ -1,5 +1,6 @@
 import { betterAuth } from "better-auth";
-import { APIError } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { FixedWindowLimiter } from "../http/rate-limiter.ts";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import type { Db } from "@berth/db";
 import type { Env } from "../config/env.ts";
@@ -23,6 +24,9 @@ export interface AuthOptions {
 export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOptions = {}) {
   const { db, env, log } = deps;
   const secure = env.publicUrl.startsWith("https://");
+  const limited = options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on";
+  // Per account, whatever the address: a distributed guesser gets 10 tries per 15 minutes.
+  const perAccount = new FixedWindowLimiter({ max: 10, windowMs: 15 * 60_000 });
   return betterAuth({
     appName: "Berth",
     baseURL: env.publicUrl,
@@ -50,7 +54,16 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
       // client-sent X-Forwarded-For never chooses its own rate-limit bucket.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    rateLimit: { enabled: options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on", window: 60, max: 100, storage: "memory" },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (!limited || ctx.path !== "/sign-in/email") return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email === "string" && !perAccount.hit(email.trim().toLowerCase())) {
+          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
+        }
+      }),
+    },
+    rateLimit: { enabled: limited, window: 60, max: 100, storage: "memory" },
     databaseHooks: {
       user: {
         create: {

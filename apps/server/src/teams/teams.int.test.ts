@@ -143,3 +143,13 @@ describe("teams and invitations", () => {
     expect(res.error?.data.code).toBe("CONFLICT");
   });
 });
+
+describe("rate limits", () => {
+  it("invitation links are rate limited per client address", async () => {
+    const client = new Client(base);
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await client.query("invitations.preview", { token: `inv_guess-${i}` })).status);
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});

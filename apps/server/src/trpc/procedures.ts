@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { loadProject, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
-import { signedInProcedure } from "./init.ts";
+import type { FixedWindowLimiter } from "../http/rate-limiter.ts";
+import { middleware, signedInProcedure } from "./init.ts";
 
 export { publicProcedure } from "./init.ts";
 
@@ -67,4 +68,12 @@ export function serviceProcedure(role: TeamRole, options: ScopeOptions = {}) {
       const loaded = await loadService(ctx.deps.db, ctx.actor, input.serviceId, role);
       return next({ ctx: { service: loaded.service, role: loaded.role } });
     });
+}
+
+/** Refuses a client address past the limiter's budget (e.g. guessing invitation links). */
+export function limitedPerAddress(limiter: FixedWindowLimiter) {
+  return middleware(({ ctx, next }) => {
+    if (!limiter.hit(ctx.ip)) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts from your address. Wait a few minutes and try again." });
+    return next();
+  });
 }

@@ -7,9 +7,12 @@ import {
   previewInvitation,
   revokeInvitation,
 } from "../../teams/invitations.ts";
-import { publicProcedure, selfProcedure, teamProcedure } from "../procedures.ts";
+import { FixedWindowLimiter } from "../../http/rate-limiter.ts";
+import { limitedPerAddress, publicProcedure, selfProcedure, teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 
+/** Invitation links are secrets: 30 uses of them per address per 10 minutes. */
+const linkAttempts = limitedPerAddress(new FixedWindowLimiter({ max: 30, windowMs: 10 * 60_000 }));
 const secretInput = z.object({ token: z.string().min(1, "The invitation link is incomplete").max(200) });
 
 export const invitationsRouter = router({
@@ -21,6 +24,6 @@ export const invitationsRouter = router({
     .input(z.object({ invitationId: z.string().uuid("Unknown invitation") }))
     .mutation(({ ctx, input }) => revokeInvitation(ctx.deps.db, ctx.actor, ctx.team.id, input.invitationId)),
   /** The link's secret is the authorization: it shows only the team name, email and role. */
-  preview: publicProcedure.input(secretInput).query(({ ctx, input }) => previewInvitation(ctx.deps.db, input.token)),
-  accept: selfProcedure.input(secretInput).mutation(({ ctx, input }) => acceptInvitation(ctx.deps.db, ctx.actor, input.token)),
+  preview: publicProcedure.use(linkAttempts).input(secretInput).query(({ ctx, input }) => previewInvitation(ctx.deps.db, input.token)),
+  accept: selfProcedure.use(linkAttempts).input(secretInput).mutation(({ ctx, input }) => acceptInvitation(ctx.deps.db, ctx.actor, input.token)),
 });
