@@ -31,6 +31,24 @@ export class Client {
   bearer = "";
   constructor(private readonly base: string) {}
 
+  /** POST to a better-auth endpoint (/api/auth/<path>) with this client's cookies; keeps the cookies it sets. */
+  async auth(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${this.base}/api/auth/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: this.base, cookie: this.cookie, ...headers },
+      body: JSON.stringify(body),
+    });
+    const jar = new Map(this.cookie.split("; ").filter(Boolean).map((c) => [c.split("=")[0] ?? "", c] as const));
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(";")[0] ?? "";
+      const name = pair.split("=")[0] ?? "";
+      if (/max-age=0/i.test(set) || pair.endsWith("=")) jar.delete(name);
+      else jar.set(name, pair);
+    }
+    this.cookie = [...jar.values()].join("; ");
+    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
+  }
+
   private authHeaders(): Record<string, string> {
     return this.bearer ? { authorization: `Bearer ${this.bearer}` } : { cookie: this.cookie };
   }

@@ -2,6 +2,7 @@ import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { FixedWindowLimiter } from "../http/rate-limiter.ts";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { twoFactor } from "better-auth/plugins";
 import type { Db } from "@berth/db";
 import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
@@ -40,6 +41,8 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
         log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
     },
     trustedOrigins: [env.publicUrl],
+    // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
+    plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 256, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     user: {

@@ -7,6 +7,7 @@ export interface SessionUser {
   name: string;
   email: string;
   instanceRole: "owner" | "user";
+  twoFactorEnabled?: boolean;
   /** The session behind the request (absent for API-token callers). */
   sessionId?: string;
 }
@@ -17,5 +18,6 @@ export async function userFromHeaders(auth: Auth, headers: IncomingHttpHeaders):
   if (!session) return null;
   const { id, name, email } = session.user;
   const role = (session.user as { instanceRole?: string }).instanceRole === "owner" ? "owner" : "user";
-  return { id, name, email, instanceRole: role, sessionId: session.session.id };
+  const twoFactorEnabled = (session.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
+  return { id, name, email, instanceRole: role, twoFactorEnabled, sessionId: session.session.id };
 }

@@ -8,6 +8,7 @@ import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
+import { SecondFactorForm } from "./second-factor-form";
 import { useAuthSubmit } from "./use-auth-submit";
 
 export function SignInForm() {
@@ -21,6 +22,7 @@ export function SignInForm() {
     event.preventDefault();
     submit.mutate({ email: email.trim(), password });
   };
+  if (submit.data === "two-factor") return <SecondFactorForm />;
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">

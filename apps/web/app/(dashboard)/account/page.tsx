@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { SessionsPanel } from "@/components/account/sessions-panel";
 import { TokensPanel } from "@/components/account/tokens-panel";
+import { TwoFactorPanel } from "@/components/account/two-factor-panel";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Account" };
@@ -8,9 +9,10 @@ export const metadata: Metadata = { title: "Account" };
 export default function AccountPage() {
   return (
     <div className="space-y-6">
-      <PageHeader title="Account" subtitle="Your sessions and API tokens." />
+      <PageHeader title="Account" subtitle="Your API tokens, sessions and two-factor authentication." />
       <TokensPanel />
       <SessionsPanel />
+      <TwoFactorPanel />
     </div>
   );
 }
