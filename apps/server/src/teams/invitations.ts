@@ -1,4 +1,4 @@
-import type { Db } from "@berth/db";
+import type { Db, TeamRole } from "@berth/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.ts";
 import { DomainError, invalidField, notFound } from "../errors.ts";
@@ -19,8 +19,9 @@ function pendingWhere(now = new Date()) {
   return { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } };
 }
 
-/** The caller (admin or owner, checked before) invites by email; the link is returned once. */
-export async function createInvitation(db: Db, actor: Actor, input: CreateInvitationInput, publicUrl: string) {
+/** The caller (admin or owner, checked before) invites by email; the link is returned once. Only the owner invites admins. */
+export async function createInvitation(db: Db, actor: Actor, input: CreateInvitationInput, opts: { publicUrl: string; callerRole: TeamRole }) {
+  if (input.role === "admin" && opts.callerRole !== "owner") throw new DomainError("FORBIDDEN", "Only the owner can invite admins");
   const already = await db.membership.findFirst({ where: { teamId: input.teamId, user: { email: input.email } }, select: { userId: true } });
   if (already) throw invalidField("email", `${input.email} is already a member of this team`);
   const secret = newSecret(INVITE_PREFIX);
@@ -36,7 +37,7 @@ export async function createInvitation(db: Db, actor: Actor, input: CreateInvita
     select: { id: true, expiresAt: true },
   });
   await recordAudit(db, actor, { teamId: input.teamId, action: "member.invite", targetType: "invitation", targetId: row.id, detail: { email: input.email, role: input.role } });
-  return { id: row.id, expiresAt: row.expiresAt, link: `${publicUrl}/invite/${secret}` };
+  return { id: row.id, expiresAt: row.expiresAt, link: `${opts.publicUrl}/invite/${secret}` };
 }
 
 export async function listInvitations(db: Db, teamId: string) {

@@ -97,6 +97,10 @@ describe("teams and invitations", () => {
     await deps.db.membership.create({ data: { teamId: owner.personalTeamId, userId: member.userId, role: "member" } });
     const refused = await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("x"), role: "viewer" });
     expect(refused.error?.data.code).toBe("FORBIDDEN");
+    await deps.db.membership.update({ where: { teamId_userId: { teamId: owner.personalTeamId, userId: member.userId } }, data: { role: "admin" } });
+    const adminMakesAdmin = await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("y"), role: "admin" });
+    expect(adminMakesAdmin.error?.data.code).toBe("FORBIDDEN");
+    expect((await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("z"), role: "member" })).error).toBeUndefined();
     const dup = await owner.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: member.email, role: "viewer" });
     expect(dup.error?.data.fieldErrors).toEqual({ email: `${member.email} is already a member of this team` });
     const bad = await owner.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: "nope", role: "owner" });

@@ -79,6 +79,10 @@ export async function resolveApiToken(db: Db, secret: string): Promise<TokenCall
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) {
     throw new DomainError("UNAUTHENTICATED", "Invalid, expired or revoked API token");
   }
-  await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // "Last used" to the minute: no write per request for a busy token.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
   return { user: row.user, token: { id: row.id, teamId: row.teamId, scope: row.scope } };
 }

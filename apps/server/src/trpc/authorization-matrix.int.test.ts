@@ -111,7 +111,7 @@ beforeAll(async () => {
   const { projectId, serviceId } = await seedService(deps.db, a.teamId);
   await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "failed" } });
   const actor = { userId: a.userId, instanceRole: "user" as const };
-  const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, base);
+  const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, { publicUrl: base, callerRole: "owner" });
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
   Object.assign(victim, {
