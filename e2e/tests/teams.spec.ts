@@ -35,8 +35,9 @@ async function trpcMutate(request: APIRequestContext, path: string, input: unkno
   return request.post(`/trpc/${path}`, { data: input, headers: { origin: baseURL } });
 }
 
-test("teams: invite a member who deploys, a viewer who cannot, remove a member mid-stream, deploy with tokens", async ({ page, browser, baseURL }) => {
+test("teams: invite a member who deploys, a viewer who cannot, remove a member mid-stream, deploy with tokens", async ({ page, browser, baseURL }, testInfo) => {
   const origin = baseURL ?? "";
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const id = uniqueSuffix();
   const owner = newAccount();
   const teamName = `${owner.name}'s team`;
@@ -79,6 +80,7 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
   await test.step("removing the member closes their open log stream within 5 s", async () => {
     await page.goto("/team");
     const row = page.locator(`[data-testid="member-row"][data-email="${member.email}"]`);
+    await shot("teams-01-team-page");
     await row.getByRole("button", { name: "Remove" }).click();
     await expect(row).toHaveCount(0);
     const phase = () => memberPage.evaluate(() => document.querySelector<HTMLElement>('[data-testid="log-stream-state"]')?.dataset.phase ?? "gone");
@@ -106,6 +108,17 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
     expect(deployed.status()).toBe(202);
     expect(await deployed.json()).toHaveProperty("deploymentId");
     await expect(page.getByTestId("token-row").filter({ hasText: `ci-${id}` })).toBeVisible();
+    await shot("teams-02-account-page");
+  });
+
+  await test.step("the audit log shows who did what, filterable", async () => {
+    await page.goto("/audit");
+    await expect(page.locator('[data-testid="audit-row"][data-action="service.deploy"]').first()).toBeVisible();
+    await expect(page.locator('[data-testid="audit-row"][data-action="member.remove"]')).toHaveCount(1);
+    await shot("teams-03-audit-page");
+    await page.getByLabel("Action").selectOption({ label: "API tokens" });
+    await expect(page.locator('[data-testid="audit-row"][data-action="token.create"]')).toHaveCount(2);
+    await expect(page.locator('[data-testid="audit-row"]:not([data-action^="token."])')).toHaveCount(0);
   });
 
   await test.step("the token's deploy finishes; clean up the service", async () => {
