@@ -23,6 +23,7 @@ export function testDeps(): Deps {
       BERTH_READY_TIMEOUT_S: 5,
       BERTH_TRUSTED_PROXIES: [],
       BERTH_AUTH_RATE_LIMIT: "on",
+      BERTH_MAIL_FROM: "Berth <berth@test.local>",
       BERTH_LOG_LEVEL: "warn",
       NODE_ENV: "test",
       publicUrl: "http://127.0.0.1:0",

@@ -5,7 +5,7 @@ import { useState, type ReactNode } from "react";
 import { makeQueryClient, makeTRPCClient } from "@/lib/query-client";
 import { TRPCProvider } from "@/lib/trpc";
 
-const PUBLIC_PATHS = new Set(["/sign-in", "/sign-up"]);
+const PUBLIC_PATHS = new Set(["/sign-in", "/sign-up", "/forgot-password", "/reset-password"]);
 
 /** Any query failing with UNAUTHORIZED (signed out, session expired) reloads into /sign-in. */
 function toSignIn() {

@@ -6,6 +6,7 @@ import { twoFactor } from "better-auth/plugins";
 import type { Db } from "@berth/db";
 import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
+import type { Mailer } from "../mail/mailer.ts";
 import { signupStatus } from "../instance/settings.ts";
 import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
@@ -22,8 +23,8 @@ export interface AuthOptions {
   rateLimit?: boolean;
 }
 
-export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOptions = {}) {
-  const { db, env, log } = deps;
+export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer | null }, options: AuthOptions = {}) {
+  const { db, env, log, mailer } = deps;
   const secure = env.publicUrl.startsWith("https://");
   const limited = options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on";
   // Per account, whatever the address: a distributed guesser gets 10 tries per 15 minutes.
@@ -43,7 +44,26 @@ export function createAuth(deps: { db: Db; env: Env; log: Log }, options: AuthOp
     trustedOrigins: [env.publicUrl],
     // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
-    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 256, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 256,
+      autoSignIn: true,
+      // Password reset by email only when SMTP is configured; a reset signs out every session.
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      ...(mailer
+        ? {
+            sendResetPassword: async ({ user, url }: { user: { email: string }; url: string }) => {
+              await mailer.send({
+                to: user.email,
+                subject: "Reset your Berth password",
+                text: `Someone asked to reset the password of your Berth account. If it was you, open this link within an hour:\n\n${url}\n\nOtherwise ignore this email.`,
+              });
+            },
+          }
+        : {}),
+    },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     user: {
       additionalFields: { instanceRole: { type: "string", required: false, input: false, defaultValue: "user" } },

@@ -48,3 +48,8 @@ export async function listUsers(db: Db) {
   });
   return rows.map(({ _count, ...u }) => ({ ...u, teamCount: _count.memberships, sessionCount: _count.sessions }));
 }
+
+export function instanceFeatures(deps: { mailer?: unknown }): { passwordReset: boolean; invitationEmails: boolean } {
+  const mail = Boolean(deps.mailer);
+  return { passwordReset: mail, invitationEmails: mail };
+}

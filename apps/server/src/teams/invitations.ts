@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { DomainError, invalidField, notFound } from "../errors.ts";
 import { hashSecret, newSecret } from "../tokens/token-secret.ts";
 import type { Actor } from "./access.ts";
+import type { Mailer } from "../mail/mailer.ts";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const INVITE_PREFIX = "inv_";
@@ -20,7 +21,12 @@ function pendingWhere(now = new Date()) {
 }
 
 /** The caller (admin or owner, checked before) invites by email; the link is returned once. Only the owner invites admins. */
-export async function createInvitation(db: Db, actor: Actor, input: CreateInvitationInput, opts: { publicUrl: string; callerRole: TeamRole }) {
+export async function createInvitation(
+  db: Db,
+  actor: Actor,
+  input: CreateInvitationInput,
+  opts: { publicUrl: string; callerRole: TeamRole; mailer?: Mailer | null },
+) {
   if (input.role === "admin" && opts.callerRole !== "owner") throw new DomainError("FORBIDDEN", "Only the owner can invite admins");
   const already = await db.membership.findFirst({ where: { teamId: input.teamId, user: { email: input.email } }, select: { userId: true } });
   if (already) throw invalidField("email", `${input.email} is already a member of this team`);
@@ -37,7 +43,24 @@ export async function createInvitation(db: Db, actor: Actor, input: CreateInvita
     select: { id: true, expiresAt: true },
   });
   await recordAudit(db, actor, { teamId: input.teamId, action: "member.invite", targetType: "invitation", targetId: row.id, detail: { email: input.email, role: input.role } });
-  return { id: row.id, expiresAt: row.expiresAt, link: `${opts.publicUrl}/invite/${secret}` };
+  const link = `${opts.publicUrl}/invite/${secret}`;
+  const emailed = opts.mailer ? await sendInvitation(opts.mailer, { to: input.email, link, teamId: input.teamId, db }) : false;
+  return { id: row.id, expiresAt: row.expiresAt, link, emailed };
+}
+
+/** Mail the link when SMTP is configured; a mail failure still leaves the link to copy. */
+async function sendInvitation(mailer: Mailer, opts: { to: string; link: string; teamId: string; db: Db }): Promise<boolean> {
+  const team = await opts.db.team.findUniqueOrThrow({ where: { id: opts.teamId }, select: { name: true } });
+  return mailer
+    .send({
+      to: opts.to,
+      subject: `You are invited to ${team.name} on Berth`,
+      text: `You are invited to join ${team.name} on Berth. Open this link within 7 days (it works once, for ${opts.to}):\n\n${opts.link}\n`,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 export async function listInvitations(db: Db, teamId: string) {

@@ -58,7 +58,7 @@ export function InviteForm({ teamId, canInviteAdmins }: { teamId: string; canInv
           label={`Invitation link for ${create.variables.email}`}
           value={create.data.link}
           testId="invite-link"
-          hint={`Send it to them yourself. It works once, only for that email, until ${formatDateTime(create.data.expiresAt)}. It is shown only now.`}
+          hint={`${create.data.emailed ? `Emailed to ${create.variables.email}; you can also send it yourself.` : "Send it to them yourself."} It works once, only for that email, until ${formatDateTime(create.data.expiresAt)}. It is shown only now.`}
         />
       )}
     </div>

@@ -18,7 +18,7 @@ const secretInput = z.object({ token: z.string().min(1, "The invitation link is 
 export const invitationsRouter = router({
   create: teamProcedure("admin")
     .input(createInvitationInput)
-    .mutation(({ ctx, input }) => createInvitation(ctx.deps.db, ctx.actor, input, { publicUrl: ctx.deps.env.publicUrl, callerRole: ctx.team.role })),
+    .mutation(({ ctx, input }) => createInvitation(ctx.deps.db, ctx.actor, input, { publicUrl: ctx.deps.env.publicUrl, callerRole: ctx.team.role, mailer: ctx.deps.mailer })),
   list: teamProcedure("admin").query(({ ctx }) => listInvitations(ctx.deps.db, ctx.team.id)),
   revoke: teamProcedure("admin")
     .input(z.object({ invitationId: z.string().uuid("Unknown invitation") }))
