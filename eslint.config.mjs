@@ -31,6 +31,19 @@ export default tseslint.config(
     },
   },
   {
+    // Routers build procedures only with the named builders (trpc/procedures.ts), which declare
+    // what a procedure acts on and load it before the handler.
+    files: ["apps/server/src/trpc/routers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        paths: [{ name: "../init.ts", importNames: ["signedInProcedure", "publicProcedure", "middleware"], message: "use the builders in ../procedures.ts" }],
+        patterns: [
+          { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "routers call services; they never import the database client or the engine" },
+        ],
+      }],
+    },
+  },
+  {
     files: ["apps/web/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [

@@ -50,6 +50,9 @@ export default defineConfig({
       BERTH_HOST: "127.0.0.1",
       BERTH_PUBLIC_URL: baseURL,
       NODE_ENV: "production",
+      // Several accounts sign up within seconds from 127.0.0.1; the limit stays on everywhere
+      // else (apps/server/src/auth/rate-limit.int.test.ts proves the default).
+      BERTH_AUTH_RATE_LIMIT: "off",
     },
   },
 });

@@ -10,6 +10,7 @@ import { recoverDeployments } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
+import { createMailer } from "./mail/mailer.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 
 export interface RunningApp {
@@ -27,11 +28,26 @@ function recoverWhenReachable(deps: Deps, then: () => void): void {
   });
 }
 
+/** The instance setting once an owner saved one (applies at start), else BERTH_BUILD_CONCURRENCY. */
+async function buildConcurrency(deps: Deps): Promise<number> {
+  const row = await deps.db.instanceSettings.findUnique({ where: { id: 1 }, select: { buildConcurrency: true } }).catch((err: unknown) => {
+    deps.log.warn({ err: String(err) }, "instance settings unreadable at start; using BERTH_BUILD_CONCURRENCY");
+    return null;
+  });
+  return row?.buildConcurrency ?? deps.env.BERTH_BUILD_CONCURRENCY;
+}
+
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
-  const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }) };
+  const deps: Deps = {
+    env,
+    log,
+    db: createDb(env.DATABASE_URL),
+    engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
+    mailer: createMailer(env),
+  };
   const auth = createAuth(deps);
-  const worker = new DeploymentWorker(deps, { concurrency: env.BERTH_BUILD_CONCURRENCY });
+  const worker = new DeploymentWorker(deps, { concurrency: await buildConcurrency(deps) });
   deps.wakeWorker = worker.wake;
 
   const server = createServer();

@@ -1,5 +1,6 @@
 /** One error type for every use case; the tRPC layer maps `code` to a transport code. */
 export type DomainErrorCode =
+  | "UNAUTHENTICATED"
   | "NOT_FOUND"
   | "FORBIDDEN"
   | "CONFLICT"

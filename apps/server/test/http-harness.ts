@@ -3,11 +3,15 @@ import type { AddressInfo } from "node:net";
 import { type AuthOptions, createAuth } from "../src/auth/auth.ts";
 import type { Deps } from "../src/deps.ts";
 import { createRequestHandler } from "../src/http/request-handler.ts";
-import { attachRealtime } from "../src/realtime/gateway.ts";
+import { attachRealtime, type RealtimeOptions } from "../src/realtime/gateway.ts";
 import type { Server as SocketServer } from "socket.io";
 
 /** The control plane's real request handler on an ephemeral port; pages answer 404 (no Next build needed). */
-export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: false }): Promise<{ server: Server; base: string; io: SocketServer }> {
+export async function startHttp(
+  deps: Deps,
+  options: AuthOptions = { rateLimit: false },
+  realtime: RealtimeOptions = {},
+): Promise<{ server: Server; base: string; io: SocketServer }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -17,13 +21,37 @@ export async function startHttp(deps: Deps, options: AuthOptions = { rateLimit: 
     res.statusCode = 404;
     res.end("no pages in this test");
   }));
-  const io = attachRealtime(server, deps, auth);
+  const io = attachRealtime(server, deps, auth, realtime);
   return { server, base, io };
 }
 
 export class Client {
   cookie = "";
+  /** Set to call as an API token (Authorization: Bearer) instead of the cookie. */
+  bearer = "";
   constructor(private readonly base: string) {}
+
+  /** POST to a better-auth endpoint (/api/auth/<path>) with this client's cookies; keeps the cookies it sets. */
+  async auth(path: string, body: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${this.base}/api/auth/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: this.base, cookie: this.cookie, ...headers },
+      body: JSON.stringify(body),
+    });
+    const jar = new Map(this.cookie.split("; ").filter(Boolean).map((c) => [c.split("=")[0] ?? "", c] as const));
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(";")[0] ?? "";
+      const name = pair.split("=")[0] ?? "";
+      if (/max-age=0/i.test(set) || pair.endsWith("=")) jar.delete(name);
+      else jar.set(name, pair);
+    }
+    this.cookie = [...jar.values()].join("; ");
+    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.bearer ? { authorization: `Bearer ${this.bearer}` } : { cookie: this.cookie };
+  }
 
   async signUp(email: string, password = "correct horse battery staple", headers: Record<string, string> = {}) {
     const res = await fetch(`${this.base}/api/auth/sign-up/email`, {
@@ -38,14 +66,14 @@ export class Client {
 
   async query(path: string, input?: unknown) {
     const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-    return this.parse(await fetch(`${this.base}/trpc/${path}${qs}`, { headers: { cookie: this.cookie } }));
+    return this.parse(await fetch(`${this.base}/trpc/${path}${qs}`, { headers: this.authHeaders() }));
   }
 
   async mutate(path: string, input: unknown, origin = this.base) {
     return this.parse(
       await fetch(`${this.base}/trpc/${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", cookie: this.cookie, origin },
+        headers: { "content-type": "application/json", ...this.authHeaders(), origin },
         body: JSON.stringify(input),
       }),
     );

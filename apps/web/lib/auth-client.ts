@@ -1,4 +1,5 @@
 import { createAuthClient } from "better-auth/react";
+import { twoFactorClient } from "better-auth/client/plugins";
 import { isReadable } from "./errors";
 import { REQUEST_TIMEOUT_MS } from "./http";
 
@@ -6,6 +7,8 @@ import { REQUEST_TIMEOUT_MS } from "./http";
 export const authClient = createAuthClient({
   basePath: "/api/auth",
   fetchOptions: { timeout: REQUEST_TIMEOUT_MS },
+  // Sign-in answers { twoFactorRedirect: true } when a code is needed; the sign-in form asks for it.
+  plugins: [twoFactorClient()],
 });
 
 export interface AuthErrorLike {

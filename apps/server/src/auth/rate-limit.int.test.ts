@@ -8,7 +8,8 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  ({ server, base } = await startHttp(deps, { rateLimit: true }));
+  // No option: the limit comes from the environment default (BERTH_AUTH_RATE_LIMIT unset -> "on").
+  ({ server, base } = await startHttp(deps, {}));
 });
 afterAll(async () => {
   server.close();
@@ -24,4 +25,28 @@ it("sign-up is rate limited per client address, and a spoofed X-Forwarded-For do
   // Whatever each attempt's own outcome (sign-up may be closed), the 4th and 5th hit the limit.
   expect(statuses.slice(3)).toEqual([429, 429]);
   expect(statuses.slice(0, 3)).not.toContain(429);
+});
+
+it("sign-in is limited per account too, whatever the address (behind a trusted proxy, each attempt from its own address)", async () => {
+  const proxied = { ...deps, env: { ...deps.env, BERTH_TRUSTED_PROXIES: ["127.0.0.1"] } };
+  const behindProxy = await startHttp(proxied, {});
+  try {
+    const email = `rla-${Date.now()}@example.test`;
+    const replies: { status: number; body: string }[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await fetch(`${behindProxy.base}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: behindProxy.base, "x-forwarded-for": `203.0.113.${i + 1}` },
+        body: JSON.stringify({ email, password: "wrong password here" }),
+      });
+      replies.push({ status: res.status, body: await res.text() });
+    }
+    // Ten distinct addresses each stay under their own limit; the account's budget is 10.
+    expect(replies.slice(0, 10).map((r) => r.status)).not.toContain(429);
+    expect(replies[10]?.status).toBe(429);
+    expect(replies[10]?.body).toMatch(/Too many sign-in attempts for this account/);
+  } finally {
+    await behindProxy.io.close();
+    behindProxy.server.close();
+  }
 });

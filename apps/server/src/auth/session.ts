@@ -7,6 +7,9 @@ export interface SessionUser {
   name: string;
   email: string;
   instanceRole: "owner" | "user";
+  twoFactorEnabled?: boolean;
+  /** The session behind the request (absent for API-token callers). */
+  sessionId?: string;
 }
 
 /** The signed-in user behind a request's cookies, or null. */
@@ -15,5 +18,6 @@ export async function userFromHeaders(auth: Auth, headers: IncomingHttpHeaders):
   if (!session) return null;
   const { id, name, email } = session.user;
   const role = (session.user as { instanceRole?: string }).instanceRole === "owner" ? "owner" : "user";
-  return { id, name, email, instanceRole: role };
+  const twoFactorEnabled = (session.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
+  return { id, name, email, instanceRole: role, twoFactorEnabled, sessionId: session.session.id };
 }

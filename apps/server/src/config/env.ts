@@ -11,6 +11,21 @@ const schema = z.object({
   BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Comma-separated proxy addresses whose X-Forwarded-For is believed; none by default. */
+  BERTH_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { message: "BERTH_TRUSTED_PROXIES must list IP addresses" }))),
+  /** Per-address limit on sign-in/sign-up (3 per 10 s). "off" only for local end-to-end runs. */
+  BERTH_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  /** Outgoing mail (password reset, invitations), e.g. smtp://user:pass@mail.example.com:587. Unset: no mail. */
+  BERTH_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), "BERTH_SMTP_URL must start with smtp:// or smtps://")
+    .optional(),
+  BERTH_MAIL_FROM: z.string().default("Berth <berth@localhost>"),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

@@ -1,5 +1,6 @@
 import type { Deps } from "../deps.ts";
 import { type Actor, loadService } from "../teams/access.ts";
+import { recordAudit } from "../audit/audit.ts";
 
 /**
  * Queue a deployment of the service's current configuration. A deployment already queued
@@ -19,6 +20,9 @@ export async function enqueueDeployment(
       data: { serviceId, image: service.image, trigger, actorId: actor.userId },
       select: { id: true },
     }));
+  if (!queued) {
+    await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.deploy", targetType: "service", targetId: serviceId, detail: { name: service.name, deploymentId: deployment.id } });
+  }
   deps.wakeWorker?.();
   return { deploymentId: deployment.id };
 }

@@ -7,6 +7,7 @@ import type { Deps } from "../deps.ts";
 import { isSameOrigin } from "../realtime/same-origin.ts";
 import { createContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
+import { handleApiV1 } from "./api-v1.ts";
 import { healthz } from "./healthz.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -16,7 +17,12 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ error: message }));
 }
 
-/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), everything else to Next. */
+function isJson(req: IncomingMessage): boolean {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "application/json";
+}
+
+/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), everything else to Next. */
 export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handler): RequestListener {
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({
@@ -37,13 +43,18 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
       });
     if (path === "/healthz") return void run((_, r) => healthz(deps, r));
     if (path.startsWith("/api/auth/")) {
-      stampClientIp(req);
+      stampClientIp(req, deps.env.BERTH_TRUSTED_PROXIES);
       return void run(authHandler);
     }
     if (path.startsWith("/trpc/")) {
-      if (req.method !== "GET" && !isSameOrigin(req)) return refuse(res, 403, "Cross-origin request refused");
+      if (req.method !== "GET") {
+        if (!isSameOrigin(req)) return refuse(res, 403, "Cross-origin request refused");
+        // A form post cannot send application/json without a CORS preflight, which we never grant.
+        if (!isJson(req)) return refuse(res, 415, "Mutations need Content-Type: application/json");
+      }
       return void run(trpcHandler);
     }
+    if (path.startsWith("/api/v1/")) return void run((rq, rs) => handleApiV1(deps, rq, rs, path));
     return void run(nextHandler);
   };
 }

@@ -1,29 +1,55 @@
 import type { Db } from "@berth/db";
-import { DomainError } from "../errors.ts";
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.ts";
+import type { Actor } from "../teams/access.ts";
+
+export const settingsInput = z.object({
+  signupOpen: z.boolean(),
+  baseDomain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253, "A domain has at most 253 characters")
+    .regex(/^$|^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter a domain such as apps.example.com, or leave it empty")
+    .optional(),
+  buildConcurrency: z.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(16, "At most 16").optional(),
+});
+export type SettingsInput = z.infer<typeof settingsInput>;
 
 export interface InstanceSettingsView {
   signupOpen: boolean;
+  baseDomain: string;
+  buildConcurrency: number;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
   const row = await db.instanceSettings.findUnique({ where: { id: 1 } });
-  return { signupOpen: row?.signupOpen ?? false };
+  return { signupOpen: row?.signupOpen ?? false, baseDomain: row?.baseDomain ?? "", buildConcurrency: row?.buildConcurrency ?? 2 };
 }
 
-export async function updateSettings(db: Db, actor: { instanceRole: string }, input: InstanceSettingsView): Promise<InstanceSettingsView> {
-  if (actor.instanceRole !== "owner") {
-    throw new DomainError("FORBIDDEN", "Only the instance owner can change instance settings");
-  }
-  const row = await db.instanceSettings.upsert({
-    where: { id: 1 },
-    create: { id: 1, signupOpen: input.signupOpen },
-    update: { signupOpen: input.signupOpen },
-  });
-  return { signupOpen: row.signupOpen };
+/** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */
+export async function updateSettings(db: Db, actor: Actor, input: SettingsInput): Promise<InstanceSettingsView> {
+  const data = { signupOpen: input.signupOpen, baseDomain: input.baseDomain, buildConcurrency: input.buildConcurrency };
+  const row = await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  await recordAudit(db, actor, { teamId: null, action: "instance.settings", detail: { fields: Object.keys(input) } });
+  return { signupOpen: row.signupOpen, baseDomain: row.baseDomain, buildConcurrency: row.buildConcurrency };
 }
 
 /** Who may sign up now: the very first user always; later users only while sign-up is open. */
 export async function signupStatus(db: Db): Promise<{ signupOpen: boolean; hasUsers: boolean }> {
   const [users, settings] = await Promise.all([db.user.count(), getSettings(db)]);
   return { hasUsers: users > 0, signupOpen: users === 0 || settings.signupOpen };
+}
+
+export async function listUsers(db: Db) {
+  const rows = await db.user.findMany({
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true, email: true, instanceRole: true, createdAt: true, _count: { select: { memberships: true, sessions: true } } },
+  });
+  return rows.map(({ _count, ...u }) => ({ ...u, teamCount: _count.memberships, sessionCount: _count.sessions }));
+}
+
+export function instanceFeatures(deps: { mailer?: unknown }): { passwordReset: boolean; invitationEmails: boolean } {
+  const mail = Boolean(deps.mailer);
+  return { passwordReset: mail, invitationEmails: mail };
 }

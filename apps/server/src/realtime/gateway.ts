@@ -7,15 +7,25 @@ import type { Deps } from "../deps.ts";
 import { loadService } from "../teams/access.ts";
 import { SocketLogStreams } from "./log-streams.ts";
 import { isSameOrigin } from "./same-origin.ts";
+import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
+
+/** Every event that joins a room, with the resource its payload names (the authorization matrix walks this). */
+export const ROOM_EVENTS = { "logs:subscribe": "service" } as const;
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
 /**
  * socket.io on the control plane's HTTP server. Connections need a signed-in session and a
  * same-origin handshake; every subscription is authorized against the caller's team.
  */
-export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth): Server {
+export interface RealtimeOptions {
+  /** How often each socket's session and rooms are re-authorized (removed members, revoked sessions). */
+  revalidateMs?: number;
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, options: RealtimeOptions = {}): Server {
+  const revalidateMs = options.revalidateMs ?? 2000;
   const io = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
@@ -36,6 +46,9 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth): 
     const user = socket.data.user as SessionUser;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
     const streams = new SocketLogStreams(socket, deps);
+    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams });
+    const timer = setInterval(() => void revalidate.run(), revalidateMs);
+    timer.unref();
 
     socket.on("logs:subscribe", async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === "function" ? ack : () => undefined;
@@ -44,7 +57,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth): 
       const { serviceId } = parsed.data;
       try {
         await loadService(deps.db, actor, serviceId, "viewer");
-        await socket.join(`service:${serviceId}`);
+        await socket.join(`${SERVICE_ROOM_PREFIX}${serviceId}`);
         reply({ ok: true });
         await streams.follow(serviceId);
       } catch (err) {
@@ -57,10 +70,13 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth): 
       const parsed = subscribeInput.safeParse(payload);
       if (!parsed.success) return;
       streams.stop(parsed.data.serviceId);
-      void socket.leave(`service:${parsed.data.serviceId}`);
+      void socket.leave(`${SERVICE_ROOM_PREFIX}${parsed.data.serviceId}`);
     });
 
-    socket.on("disconnect", () => streams.stopAll());
+    socket.on("disconnect", () => {
+      clearInterval(timer);
+      streams.stopAll();
+    });
   });
 
   return io;

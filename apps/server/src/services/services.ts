@@ -4,11 +4,13 @@ import { isUniqueViolation } from "../db-errors.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import { type CreateServiceInput, envFromJson, envToRecord } from "./service-input.ts";
 import { readRuntime } from "./runtime.ts";
+import { recordAudit } from "../audit/audit.ts";
 
 export async function createService(deps: Pick<Deps, "db">, actor: Actor, input: CreateServiceInput) {
-  await loadProject(deps.db, actor, input.projectId, "member");
+  const { project } = await loadProject(deps.db, actor, input.projectId, "member");
+  let created: { id: string };
   try {
-    return await deps.db.service.create({
+    created = await deps.db.service.create({
       data: {
         projectId: input.projectId,
         name: input.name,
@@ -22,6 +24,11 @@ export async function createService(deps: Pick<Deps, "db">, actor: Actor, input:
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
   }
+  const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
+  await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image } });
+  // Environment variable names only: values may be secrets.
+  if (input.env.length > 0) await recordAudit(deps.db, actor, { ...target, action: "env.set", detail: { names: input.env.map((e) => e.key) } });
+  return created;
 }
 
 export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
@@ -48,19 +55,21 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
 }
 
 export async function stopService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
-  await loadService(deps.db, actor, serviceId, "member");
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.stopService(serviceId);
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "stopped" } });
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.stop", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
 }
 
 export async function startService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
-  await loadService(deps.db, actor, serviceId, "member");
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
   const started = await deps.engine.startService(serviceId);
   if (started.length === 0) {
     throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
   }
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.start", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
 }
 
@@ -69,5 +78,6 @@ export async function deleteService(deps: Pick<Deps, "db" | "engine">, actor: Ac
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.removeService(serviceId);
   await deps.db.service.delete({ where: { id: serviceId } });
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.delete", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const, projectId: service.project.id };
 }

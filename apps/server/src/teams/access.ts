@@ -1,16 +1,39 @@
-import type { Db, TeamRole } from "@berth/db";
+import type { Db, TeamRole, TokenScope } from "@berth/db";
 import { DomainError, notFound } from "../errors.ts";
 
-/** The signed-in caller of a use case. */
+export type { TeamRole, TokenScope };
+
+/** The caller of a use case: a signed-in user, or an API token acting for its user in one team. */
 export interface Actor {
   userId: string;
   instanceRole: "owner" | "user";
+  email?: string;
+  /** The client address as the control plane saw it (for the audit log). */
+  ip?: string;
+  /** Set when the caller authenticated with an API token: it acts only in that team, capped by scope. */
+  token?: { id: string; teamId: string; scope: TokenScope };
 }
 
 const RANK: Record<TeamRole, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
+const SCOPE_RANK: Record<TokenScope, number> = { read: 0, deploy: 1, admin: 2 };
+/** The highest team role a token of each scope can exercise. */
+const SCOPE_CAP: Record<TokenScope, TeamRole> = { read: "viewer", deploy: "member", admin: "admin" };
 
 export function roleAtLeast(role: TeamRole, min: TeamRole): boolean {
   return RANK[role] >= RANK[min];
+}
+
+export function scopeAtLeast(scope: TokenScope, min: TokenScope): boolean {
+  return SCOPE_RANK[scope] >= SCOPE_RANK[min];
+}
+
+/** The role the actor may exercise in a team: the membership role, capped by a token's scope. */
+export function effectiveRole(actor: Actor, teamId: string, membershipRole: TeamRole | undefined): TeamRole | undefined {
+  if (!membershipRole) return undefined;
+  if (!actor.token) return membershipRole;
+  if (actor.token.teamId !== teamId) return undefined;
+  const cap = SCOPE_CAP[actor.token.scope];
+  return roleAtLeast(membershipRole, cap) ? cap : membershipRole;
 }
 
 function checkRole(role: TeamRole | undefined, min: TeamRole, what: string): TeamRole {
@@ -27,7 +50,7 @@ export async function requireTeamRole(db: Db, actor: Actor, teamId: string, min:
     where: { teamId_userId: { teamId, userId: actor.userId } },
     select: { role: true },
   });
-  return checkRole(membership?.role, min, "Team");
+  return checkRole(effectiveRole(actor, teamId, membership?.role), min, "Team");
 }
 
 /** Load a project the actor can act on with at least `min`, or NOT_FOUND/FORBIDDEN. */
@@ -36,7 +59,7 @@ export async function loadProject(db: Db, actor: Actor, projectId: string, min: 
     where: { id: projectId },
     include: { team: { select: { memberships: { where: { userId: actor.userId }, select: { role: true } } } } },
   });
-  const role = checkRole(project?.team.memberships[0]?.role, min, "Project");
+  const role = checkRole(project ? effectiveRole(actor, project.teamId, project.team.memberships[0]?.role) : undefined, min, "Project");
   if (!project) throw notFound("Project");
   const { team: _team, ...rest } = project;
   return { project: rest, role };
@@ -57,7 +80,11 @@ export async function loadService(db: Db, actor: Actor, serviceId: string, min: 
       },
     },
   });
-  const role = checkRole(service?.project.team.memberships[0]?.role, min, "Service");
+  const role = checkRole(
+    service ? effectiveRole(actor, service.project.teamId, service.project.team.memberships[0]?.role) : undefined,
+    min,
+    "Service",
+  );
   if (!service) throw notFound("Service");
   const { team: _team, ...project } = service.project;
   return { service: { ...service, project }, role };

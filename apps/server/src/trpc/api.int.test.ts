@@ -47,13 +47,23 @@ describe("auth, authorization and errors over HTTP", () => {
     expect(JSON.stringify(closed.body)).toMatch(/Sign-up is closed/);
 
     const opened = await ownerClient.mutate("instance.updateSettings", { signupOpen: true });
-    expect(opened.data).toEqual({ signupOpen: true });
+    expect(opened.data).toMatchObject({ signupOpen: true });
     const second = new Client(base);
     expect((await second.signUp(email("second"))).status).toBe(200);
     const me = await second.query("me.get");
     expect(me.data.user.instanceRole).toBe("user");
     const refused = await second.mutate("instance.updateSettings", { signupOpen: false });
     expect(refused.error?.data.code).toBe("FORBIDDEN");
+  });
+
+  it("the instance owner sets base domain and build concurrency and lists users; bad values are refused at the field", async () => {
+    const saved = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "Apps.Example.com", buildConcurrency: 4 });
+    expect(saved.data).toEqual({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
+    const bad = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "not a domain", buildConcurrency: 0 });
+    expect(Object.keys(bad.error?.data.fieldErrors ?? {}).sort()).toEqual(["baseDomain", "buildConcurrency"]);
+    expect((await ownerClient.query("instance.settings")).data).toEqual({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
+    const users = await ownerClient.query("instance.users");
+    expect(users.data.map((u: { instanceRole: string }) => u.instanceRole)).toEqual(["owner", "user"]);
   });
 
   it("anonymous callers get UNAUTHORIZED", async () => {

@@ -6,6 +6,7 @@ import { domainErrorOf } from "../domain-error-of.ts";
 type TRPCCode = TRPCError["code"];
 
 const DOMAIN_TO_TRPC: Record<DomainErrorCode, TRPCCode> = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
   NOT_FOUND: "NOT_FOUND",
   FORBIDDEN: "FORBIDDEN",
   CONFLICT: "CONFLICT",

@@ -1,13 +1,21 @@
 import { router } from "./init.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { instanceRouter } from "./routers/instance.ts";
+import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { servicesRouter } from "./routers/services.ts";
+import { teamsRouter } from "./routers/teams.ts";
+import { tokensRouter } from "./routers/tokens.ts";
 
 export const appRouter = router({
   me: meRouter,
   instance: instanceRouter,
+  teams: teamsRouter,
+  invitations: invitationsRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
   projects: projectsRouter,
   services: servicesRouter,
   deployments: deploymentsRouter,

@@ -8,11 +8,13 @@ import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
+import { SecondFactorForm } from "./second-factor-form";
 import { useAuthSubmit } from "./use-auth-submit";
 
 export function SignInForm() {
   const trpc = useTRPC();
   const status = useQuery({ ...trpc.instance.signupStatus.queryOptions(), retry: false });
+  const features = useQuery({ ...trpc.instance.features.queryOptions(), retry: false });
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const submit = useAuthSubmit((input: { email: string; password: string }) => authClient.signIn.email(input));
@@ -21,6 +23,7 @@ export function SignInForm() {
     event.preventDefault();
     submit.mutate({ email: email.trim(), password });
   };
+  if (submit.data === "two-factor") return <SecondFactorForm />;
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
@@ -32,6 +35,13 @@ export function SignInForm() {
       )}
       <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={submit.error?.field === "email" ? submit.error.message : undefined} />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={submit.error?.field === "password" ? submit.error.message : undefined} />
+      {features.data?.passwordReset && (
+        <p className="text-right text-sm">
+          <Link href="/forgot-password" className="text-indigo-700 underline-offset-2 hover:underline">
+            Forgot your password?
+          </Link>
+        </p>
+      )}
       {submit.error && !submit.error.field && <ErrorAlert message={submit.error.message} />}
       <Button type="submit" className="w-full" pending={submit.isPending || submit.isSuccess} pendingLabel="Signing in…">
         Sign in

@@ -2,14 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 import { Loading, QueryError } from "../ui/query-state";
-import { useAuthSubmit } from "./use-auth-submit";
+import { inviteParam, useAuthSubmit } from "./use-auth-submit";
 
 interface SignUpInput {
   name: string;
@@ -28,10 +28,13 @@ export function SignUpForm() {
   const status = useQuery(trpc.instance.signupStatus.queryOptions());
   const [form, setForm] = useState<SignUpInput>({ name: "", email: "", password: "" });
   const submit = useAuthSubmit((input: SignUpInput) => authClient.signUp.email(input));
+  // Came from an invitation link: sign-up is open for the invited email even when closed.
+  const [invited, setInvited] = useState(false);
+  useEffect(() => setInvited(inviteParam() !== null), []);
 
   if (status.isPending) return <Loading />;
   if (status.isError) return <QueryError error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} />;
-  if (status.data.hasUsers && !status.data.signupOpen) {
+  if (status.data.hasUsers && !status.data.signupOpen && !invited) {
     return (
       <div className="space-y-3">
         <h1 className="text-lg font-semibold text-slate-900">Sign up</h1>

@@ -24,23 +24,33 @@ function fieldOf(code: string | undefined): AuthField | undefined {
   return undefined;
 }
 
-/** Runs a better-auth call; on success clears cached data of any previous user and goes to /. */
-export function useAuthSubmit<T>(call: (input: T) => Promise<{ error: AuthErrorLike | null }>) {
+/** `?invite=<token>`: the invitation the user came from, to return to after signing in/up. */
+export function inviteParam(): string | null {
+  return typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("invite");
+}
+
+/** Runs a better-auth call; on success clears cached data of any previous user and goes to / (or back to the invitation). */
+export function useAuthSubmit<T>(call: (input: T) => Promise<{ error: AuthErrorLike | null; data?: unknown }>) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  return useMutation<void, AuthFailure, T>({
+  // "two-factor": the password was right and a second factor is needed; nothing is signed in yet.
+  return useMutation<"done" | "two-factor", AuthFailure, T>({
     mutationFn: async (input) => {
-      let result: { error: AuthErrorLike | null };
+      let result: { error: AuthErrorLike | null; data?: unknown };
       try {
         result = await call(input);
       } catch (err) {
         throw new AuthFailure(thrownAuthMessage(err));
       }
       if (result.error) throw new AuthFailure(authErrorMessage(result.error), fieldOf(result.error.code));
+      const data = result.data as { twoFactorRedirect?: boolean } | null | undefined;
+      return data?.twoFactorRedirect ? "two-factor" : "done";
     },
-    onSuccess: () => {
+    onSuccess: (outcome) => {
+      if (outcome === "two-factor") return;
       queryClient.clear();
-      router.replace("/");
+      const invite = inviteParam();
+      router.replace(invite ? `/invite/${encodeURIComponent(invite)}` : "/");
     },
   });
 }

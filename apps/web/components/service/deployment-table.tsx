@@ -4,7 +4,7 @@ import { deploymentStatus, isDeploymentActive } from "@/lib/status";
 import { EmptyState } from "../ui/empty-state";
 import { StatusBadge } from "../ui/status-badge";
 
-const TRIGGERS: Record<string, string> = { user: "Manual", manual: "Manual", webhook: "Webhook", rollback: "Rollback", restart: "Restart" };
+const TRIGGERS: Record<string, string> = { user: "Manual", manual: "Manual", webhook: "Webhook", rollback: "Rollback", restart: "Restart", api: "API token" };
 
 /** Deployment history, newest first, with the error of failed attempts under their row. */
 export function DeploymentTable({ deployments }: { deployments: Deployment[] }) {

@@ -8,6 +8,8 @@ import { useSession } from "../shell/session";
 import { ErrorAlert } from "../ui/alert";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
+import { InstanceFieldsForm } from "./instance-fields-form";
+import { UsersPanel } from "./users-panel";
 
 /** `/settings`: instance-wide settings, for the instance owner. */
 export function InstanceSettings() {
@@ -79,6 +81,8 @@ export function InstanceSettings() {
           </div>
         )}
       </Panel>
+      {settings.data && <InstanceFieldsForm key={`${settings.data.baseDomain}:${settings.data.buildConcurrency}`} initial={settings.data} />}
+      <UsersPanel />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { roleAtLeast } from "@/lib/roles";
 import { useSession } from "./session";
 import { SignOutButton } from "./sign-out-button";
 import { TeamSwitcher } from "./team-switcher";
@@ -10,9 +11,10 @@ const linkClass =
   "rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:font-medium aria-[current=page]:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600";
 
 export function TopBar() {
-  const { me } = useSession();
   const pathname = usePathname();
   const onSettings = pathname.startsWith("/settings");
+  const { me, team } = useSession();
+  const admin = roleAtLeast(team.role, "admin");
 
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -27,6 +29,17 @@ export function TopBar() {
         <nav aria-label="Main" className="flex items-center gap-1">
           <Link href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
             Projects
+          </Link>
+          <Link href="/team" className={linkClass} aria-current={pathname.startsWith("/team") ? "page" : undefined}>
+            Team
+          </Link>
+          {admin && (
+            <Link href="/audit" className={linkClass} aria-current={pathname.startsWith("/audit") ? "page" : undefined}>
+              Audit log
+            </Link>
+          )}
+          <Link href="/account" className={linkClass} aria-current={pathname.startsWith("/account") ? "page" : undefined}>
+            Account
           </Link>
           {me.user.instanceRole === "owner" && (
             <Link href="/settings" className={linkClass} aria-current={onSettings ? "page" : undefined}>

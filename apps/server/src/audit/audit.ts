@@ -1,0 +1,50 @@
+import type { Db, Prisma } from "@berth/db";
+import type { Actor } from "../teams/access.ts";
+
+/** Dotted names of what the audit log records. */
+export type AuditAction =
+  | "auth.sign_in"
+  | "service.create"
+  | "service.delete"
+  | "service.stop"
+  | "service.start"
+  | "service.deploy"
+  | "env.set"
+  | "team.create"
+  | "member.invite"
+  | "member.invite_revoke"
+  | "member.join"
+  | "member.role_change"
+  | "member.remove"
+  | "member.leave"
+  | "team.transfer_ownership"
+  | "token.create"
+  | "token.revoke"
+  | "session.revoke"
+  | "instance.settings";
+
+export interface AuditEntry {
+  teamId: string | null;
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  /** Names and ids only: never a secret value (environment values, tokens, passwords). */
+  detail?: Record<string, string | number | boolean | string[]>;
+}
+
+/** Append one event. `actor` null: the event has no signed-in caller (e.g. the system). */
+export async function recordAudit(db: Db, actor: Actor | null, entry: AuditEntry): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      teamId: entry.teamId,
+      actorId: actor?.userId ?? null,
+      actorEmail: actor?.email ?? "",
+      action: entry.action,
+      targetType: entry.targetType ?? "",
+      targetId: entry.targetId ?? "",
+      detail: (entry.detail ?? {}) as Prisma.InputJsonValue,
+      ip: actor?.ip ?? "",
+      via: actor?.token ? `token:${actor.token.id.slice(0, 8)}` : "session",
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import type { Socket } from "socket.io";
+import type { Auth } from "../auth/auth.ts";
+import { userFromHeaders } from "../auth/session.ts";
+import type { Deps } from "../deps.ts";
+import { domainErrorOf } from "../domain-error-of.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import type { SocketLogStreams } from "./log-streams.ts";
+
+export const SERVICE_ROOM_PREFIX = "service:";
+
+/**
+ * Re-authorizes one socket: when its session is gone (signed out, revoked, expired) the socket
+ * is disconnected; when the caller lost access to a service (removed from the team, team
+ * deleted) its stream stops with `logs:end` and the socket leaves the room. Run periodically.
+ */
+export class SocketRevalidation {
+  private running = false;
+
+  constructor(private readonly opts: { socket: Socket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams }) {}
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.check();
+    } catch (err) {
+      // Database unreachable: keep the socket; the next run decides.
+      this.opts.deps.log.warn({ err: String(err) }, "socket re-authorization postponed");
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async check(): Promise<void> {
+    const { socket, deps, auth, actor, streams } = this.opts;
+    const user = await userFromHeaders(auth, socket.request.headers);
+    if (!user || user.id !== actor.userId) {
+      streams.stopAll();
+      socket.emit("session:ended", { reason: "Your session has ended; sign in again" });
+      socket.disconnect(true);
+      return;
+    }
+    for (const room of socket.rooms) {
+      if (!room.startsWith(SERVICE_ROOM_PREFIX)) continue;
+      const serviceId = room.slice(SERVICE_ROOM_PREFIX.length);
+      const denied = await loadService(deps.db, actor, serviceId, "viewer").then(
+        () => null,
+        (err: unknown) => {
+          const domain = domainErrorOf(err);
+          if (domain?.code === "NOT_FOUND" || domain?.code === "FORBIDDEN") return domain.message;
+          throw err;
+        },
+      );
+      if (denied === null) continue;
+      streams.stop(serviceId);
+      await socket.leave(room);
+      socket.emit("logs:end", { serviceId, reason: `Access ended: ${denied}` });
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { loadProject, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
+import type { FixedWindowLimiter } from "../http/rate-limiter.ts";
+import { middleware, signedInProcedure } from "./init.ts";
+
+export { publicProcedure } from "./init.ts";
+
+/**
+ * The named procedure builders. Each one declares (meta) what the procedure acts on and the
+ * role it needs, and the resource-scoped ones load the resource by (id, caller's team) in a
+ * middleware BEFORE any handler runs: another team's id -> NOT_FOUND, a lower role -> FORBIDDEN.
+ */
+
+interface ScopeOptions {
+  /** The least API-token scope allowed (default: read for queries, admin for mutations). */
+  tokenScope?: TokenScope;
+}
+
+/** API tokens act only through team-scoped procedures, within their scope. */
+const tokenGuarded = signedInProcedure.use(({ ctx, meta, type, next }) => {
+  const token = ctx.actor.token;
+  if (!token) return next();
+  if (!meta || meta.resource === "self" || meta.resource === "instance" || meta.resource === "public") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot manage accounts or the instance; sign in instead" });
+  }
+  const need = meta.tokenScope ?? (type === "query" ? "read" : "admin");
+  if (!scopeAtLeast(token.scope, need)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `This needs a token with the ${need} scope; this one has ${token.scope}` });
+  }
+  return next();
+});
+
+/** The caller's own account: sessions, tokens, teams they belong to. Never callable with an API token. */
+export const selfProcedure = tokenGuarded.meta({ resource: "self" });
+
+/** Instance administration: the instance owner only. */
+export const instanceOwnerProcedure = tokenGuarded.meta({ resource: "instance", role: "instanceOwner" }).use(({ ctx, next }) => {
+  if (ctx.actor.instanceRole !== "owner") throw new TRPCError({ code: "FORBIDDEN", message: "Only the instance owner can do this" });
+  return next();
+});
+
+export function teamProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "team", role, ...options })
+    .input(z.object({ teamId: z.string().uuid("Unknown team") }))
+    .use(async ({ ctx, input, next }) => {
+      const teamRole = await requireTeamRole(ctx.deps.db, ctx.actor, input.teamId, role);
+      return next({ ctx: { team: { id: input.teamId, role: teamRole } } });
+    });
+}
+
+export function projectProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "project", role, ...options })
+    .input(z.object({ projectId: z.string().uuid("Unknown project") }))
+    .use(async ({ ctx, input, next }) => {
+      const loaded = await loadProject(ctx.deps.db, ctx.actor, input.projectId, role);
+      return next({ ctx: { project: loaded.project, role: loaded.role } });
+    });
+}
+
+export function serviceProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "service", role, ...options })
+    .input(z.object({ serviceId: z.string().uuid("Unknown service") }))
+    .use(async ({ ctx, input, next }) => {
+      const loaded = await loadService(ctx.deps.db, ctx.actor, input.serviceId, role);
+      return next({ ctx: { service: loaded.service, role: loaded.role } });
+    });
+}
+
+/** Refuses a client address past the limiter's budget (e.g. guessing invitation links). */
+export function limitedPerAddress(limiter: FixedWindowLimiter) {
+  return middleware(({ ctx, next }) => {
+    if (!limiter.hit(ctx.ip)) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts from your address. Wait a few minutes and try again." });
+    return next();
+  });
+}
