@@ -11,7 +11,10 @@ export interface OwnerRef {
   serviceId: string;
 }
 
-/** Desired state of one release of a service (issue 2 scope: one container). */
+import type { RegistryAuth } from "./registry-auth.ts";
+import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+
+/** Desired state of one release of a service. Everything past `command` is optional. */
 export interface ReleaseSpec {
   owner: OwnerRef;
   /** The deployment that creates this release; part of the container name and labels. */
@@ -24,6 +27,22 @@ export interface ReleaseSpec {
   env: Record<string, string>;
   /** Optional argv override for the image's CMD. */
   command?: string[];
+  /** Optional argv override for the image's ENTRYPOINT. */
+  entrypoint?: string[];
+  /** Extra published ports (the primary containerPort is always published on 127.0.0.1). */
+  ports?: PortMapping[];
+  volumes?: VolumeMount[];
+  resources?: ResourceLimits;
+  /** Default unless-stopped. */
+  restartPolicy?: RestartPolicySpec;
+  /** Gate used when the image has no HEALTHCHECK; default a TCP probe of containerPort. */
+  healthCheck?: HealthCheckSpec;
+  /** Extra labels (keys may not use the io.berth. prefix). */
+  labels?: Record<string, string>;
+  /** Join a Berth user network with the service name as DNS alias; default the engine's bridge. */
+  network?: NetworkSpec;
+  /** Containers per release (default 1, at most 20). */
+  replicas?: number;
 }
 
 export interface ReleaseInstance {
@@ -31,6 +50,15 @@ export interface ReleaseInstance {
   containerName: string;
   deploymentId: string;
   /** Host port on 127.0.0.1 the container port is published on. */
+  hostPort: number;
+  /** Every replica of the release (the first is the one described above). */
+  replicas?: ReplicaInstance[];
+}
+
+export interface ReplicaInstance {
+  containerId: string;
+  containerName: string;
+  replica: number;
   hostPort: number;
 }
 
@@ -65,6 +93,8 @@ export interface RunReleaseOptions {
   readyTimeoutMs?: number;
   /** How long an image pull may take before it is abandoned (default 60 s). */
   pullTimeoutMs?: number;
+  /** Credentials for pulling from a private registry (sent only as X-Registry-Auth). */
+  registryAuth?: RegistryAuth;
 }
 
 export interface ContainerEngine {
