@@ -6,7 +6,6 @@ import type { ContainerInfo } from "dockerode";
 import { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
 import {
   DEFAULT_GRACE_SECONDS,
-  inspectContainer,
   listManagedContainers,
   startContainer,
   stopAndRemove,
@@ -17,16 +16,22 @@ import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
 import { parseDeploymentLabel } from "./labels.ts";
 import { followLogs, requireManagedContainer } from "./logs.ts";
-import { toManagedContainer } from "./managed.ts";
 import type {
   ContainerEngine,
+  EnsureServiceResult,
   FollowLogsOptions,
   LogLine,
   ManagedContainer,
   ReleaseInstance,
   ReleaseSpec,
+  ReplaceReleaseOptions,
   RunReleaseOptions,
 } from "./port.ts";
+import { execCommand, openExec } from "./exec.ts";
+import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import { listManaged, listPrevious } from "./managed-list.ts";
+import { ensureService } from "./reconcile.ts";
+import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
@@ -56,6 +61,15 @@ export class DockerEngine implements ContainerEngine {
 
   runRelease(spec: ReleaseSpec, opts: RunReleaseOptions = {}): Promise<ReleaseInstance> {
     return runRelease(this.api, spec, opts);
+  }
+
+  replaceRelease(spec: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
+    const deps = { runRelease: (s: ReleaseSpec, o: RunReleaseOptions) => runRelease(this.api, s, o), listPrevious: (sid: string, did: string) => listPrevious(this.api, sid, did) };
+    return replaceRelease(this.api, deps, spec, opts);
+  }
+
+  ensureService(desired: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {
+    return ensureService(this.api, desired, opts);
   }
 
   async removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds = DEFAULT_GRACE_SECONDS): Promise<void> {
@@ -98,12 +112,7 @@ export class DockerEngine implements ContainerEngine {
 
   async listManaged(filter: { serviceId?: string } = {}): Promise<ManagedContainer[]> {
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "list containers");
-    const listed = await listManagedContainers(this.api, filter.serviceId);
-    const inspected = await Promise.all(listed.map((c) => inspectContainer(this.api, c.Id)));
-    return inspected
-      .map((info) => (info === null ? null : toManagedContainer(info)))
-      .filter((c): c is ManagedContainer => c !== null)
-      .sort((a, b) => a.containerName.localeCompare(b.containerName));
+    return listManaged(this.api, filter.serviceId);
   }
 
   async removeContainer(containerId: string): Promise<void> {
@@ -115,6 +124,18 @@ export class DockerEngine implements ContainerEngine {
   followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  /** Run a command in a managed container to completion (argv, no shell). */
+  exec(containerId: string, opts: ExecOptions): Promise<ExecResult> {
+    assertValidContainerRef(containerId, "exec");
+    return execCommand(this.api, containerId, opts);
+  }
+
+  /** Open an interactive exec session (stdin/stdout, resize) in a managed container. */
+  openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession> {
+    assertValidContainerRef(containerId, "exec");
+    return openExec(this.api, containerId, opts);
   }
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */

@@ -97,6 +97,32 @@ export interface RunReleaseOptions {
   registryAuth?: RegistryAuth;
 }
 
+/** What the router is told when a new release is healthy and the old one is still running. */
+export interface Handover {
+  release: ReleaseInstance;
+  /** Containers of the service's other releases (still running at hand-over time). */
+  previous: ManagedContainer[];
+}
+
+export interface ReplaceReleaseOptions extends RunReleaseOptions {
+  /**
+   * Called once the new release is healthy and before the old one stops: switch traffic
+   * here (and drain the old connections before resolving). If it throws, the new release
+   * is removed and the old one keeps serving.
+   */
+  onHandover?: (handover: Handover) => Promise<void> | void;
+  /** SIGTERM grace for the old release before the engine kills it (default 10 s). */
+  graceSeconds?: number;
+}
+
+export interface EnsureServiceResult {
+  release: ReleaseInstance;
+  /** False when the desired release was already running from exactly this spec and passed its gate. */
+  changed: boolean;
+  /** Names of the containers of other releases that were removed. */
+  removed: string[];
+}
+
 export interface ContainerEngine {
   /** Throws EngineError ENGINE_UNAVAILABLE when the engine does not answer quickly. */
   ping(): Promise<void>;
@@ -113,6 +139,18 @@ export interface ContainerEngine {
    * container of the same deployment is replaced.
    */
   runRelease(spec: ReleaseSpec, opts?: RunReleaseOptions): Promise<ReleaseInstance>;
+  /**
+   * A zero-downtime release: runRelease (new beside old, health-gated), then onHandover
+   * (the router switches traffic and drains), then stop the old with a grace period and
+   * remove it. A failure before hand-over leaves the old release serving.
+   */
+  replaceRelease(spec: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<ReleaseInstance>;
+  /**
+   * Reconcile one service toward `desired`: idempotent and safe after a crash at any step.
+   * Keeps a healthy release already made from exactly this spec, otherwise (re)creates it;
+   * hands over; removes every other release. Converges to exactly one current release.
+   */
+  ensureService(desired: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<EnsureServiceResult>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

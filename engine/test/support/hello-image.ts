@@ -93,3 +93,14 @@ export async function rejectionOf(fn: () => Promise<unknown>): Promise<Error & {
   }
   throw new Error("expected a rejection, got success");
 }
+
+/** The hello image with a HEALTHCHECK that fetches /$HC_PATH every 200 ms (HC_PATH=missing makes it fail). */
+export const HEALTHCHECK_IMAGE = "berth-test/engine-hello-hc:latest";
+
+export async function buildHealthcheckImage(engine: DockerEngine): Promise<void> {
+  const dockerfile = [
+    `FROM ${HELLO_IMAGE}`,
+    'HEALTHCHECK --interval=200ms --timeout=1s --retries=2 CMD wget -q -O /dev/null "http://127.0.0.1:8080/$HC_PATH" || exit 1',
+  ].join("\n");
+  await engine.buildImage({ tag: HEALTHCHECK_IMAGE, files: [{ name: "Dockerfile", data: Buffer.from(dockerfile) }], labels: { [TEST_RUN_LABEL]: "engine-hello-hc" }, timeoutMs: 60_000 });
+}
