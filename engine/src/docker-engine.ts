@@ -27,6 +27,7 @@ import type {
   ReplaceReleaseOptions,
   RunReleaseOptions,
 } from "./port.ts";
+import { pruneNetworks } from "./networks.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { listManaged, listPrevious } from "./managed-list.ts";
@@ -108,6 +109,8 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(serviceId, "service id", operation);
     const all = await listManagedContainers(this.api, serviceId);
     await this.forEach(operation, serviceId, all, (c) => stopAndRemove(this.api, c.Id, DEFAULT_GRACE_SECONDS));
+    // The service's own network goes with it (labelled and unused only); volumes never do.
+    await pruneNetworks(this.api, { serviceId });
   }
 
   async listManaged(filter: { serviceId?: string } = {}): Promise<ManagedContainer[]> {
@@ -124,6 +127,13 @@ export class DockerEngine implements ContainerEngine {
   followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */
+  pruneNetworks(filter: { projectId?: string; serviceId?: string } = {}): Promise<string[]> {
+    if (filter.projectId !== undefined) assertValidId(filter.projectId, "project id", "prune networks");
+    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "prune networks");
+    return pruneNetworks(this.api, filter);
   }
 
   /** Run a command in a managed container to completion (argv, no shell). */
