@@ -18,6 +18,7 @@ import { parseDeploymentLabel } from "./labels.ts";
 import { followLogs, requireManagedContainer } from "./logs.ts";
 import type {
   ContainerEngine,
+  EnsureImageOptions,
   EnsureServiceResult,
   FollowLogsOptions,
   LogLine,
@@ -28,6 +29,7 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { pruneNetworks } from "./networks.ts";
+import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { listManaged, listPrevious } from "./managed-list.ts";
@@ -56,8 +58,8 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  ensureImage(image: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    return ensureImage(this.api, image, opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
+  ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
+    return ensureImage(this.api, image, opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, opts.registryAuth, opts.pull);
   }
 
   runRelease(spec: ReleaseSpec, opts: RunReleaseOptions = {}): Promise<ReleaseInstance> {
@@ -109,8 +111,12 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(serviceId, "service id", operation);
     const all = await listManagedContainers(this.api, serviceId);
     await this.forEach(operation, serviceId, all, (c) => stopAndRemove(this.api, c.Id, DEFAULT_GRACE_SECONDS));
-    // The service's own network goes with it (labelled and unused only); volumes never do.
+    // The service's own network and release image tags go with it; volumes never do.
     await pruneNetworks(this.api, { serviceId });
+    const images = await pruneReleaseImages(this.api, serviceId, 0);
+    if (images.failures.length > 0) {
+      throw new EngineError({ code: "ENGINE_ERROR", operation, resource: serviceId, message: `${operation} ${serviceId}: could not remove release images: ${images.failures.join("; ")}`, details: { failures: images.failures } });
+    }
   }
 
   async listManaged(filter: { serviceId?: string } = {}): Promise<ManagedContainer[]> {
@@ -134,6 +140,13 @@ export class DockerEngine implements ContainerEngine {
     if (filter.projectId !== undefined) assertValidId(filter.projectId, "project id", "prune networks");
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "prune networks");
     return pruneNetworks(this.api, filter);
+  }
+
+  /** Image retention for one service: keep the last `keep` release images plus any in use; volumes are never touched. */
+  pruneImages(serviceId: string, keep = DEFAULT_RETAIN_IMAGES): Promise<{ removed: string[]; failures: string[] }> {
+    assertValidId(serviceId, "service id", "prune images");
+    if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "prune images", resource: serviceId, message: `prune images ${serviceId}: keep must be a whole number >= 0` });
+    return pruneReleaseImages(this.api, serviceId, keep);
   }
 
   /** Run a command in a managed container to completion (argv, no shell). */

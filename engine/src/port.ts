@@ -53,6 +53,10 @@ export interface ReleaseInstance {
   hostPort: number;
   /** Every replica of the release (the first is the one described above). */
   replicas?: ReplicaInstance[];
+  /** The per-release image tag, `berth-release/<service>:<deployment>`. */
+  releaseImage?: string;
+  /** Non-fatal problems after the release was live (e.g. an image that could not be pruned). */
+  warnings?: string[];
 }
 
 export interface ReplicaInstance {
@@ -113,6 +117,8 @@ export interface ReplaceReleaseOptions extends RunReleaseOptions {
   onHandover?: (handover: Handover) => Promise<void> | void;
   /** SIGTERM grace for the old release before the engine kills it (default 10 s). */
   graceSeconds?: number;
+  /** Release images to keep per service after the switch (default 5; false keeps all). */
+  retainImages?: number | false;
 }
 
 export interface EnsureServiceResult {
@@ -123,6 +129,14 @@ export interface EnsureServiceResult {
   removed: string[];
 }
 
+export interface EnsureImageOptions {
+  timeoutMs?: number;
+  /** Credentials for a private registry (sent only as X-Registry-Auth, never logged). */
+  registryAuth?: RegistryAuth;
+  /** "missing" (default) uses a local copy when present; "always" pulls anyway. */
+  pull?: "missing" | "always";
+}
+
 export interface ContainerEngine {
   /** Throws EngineError ENGINE_UNAVAILABLE when the engine does not answer quickly. */
   ping(): Promise<void>;
@@ -130,7 +144,7 @@ export interface ContainerEngine {
    * Make sure the image is present: use the local one, else pull it. Throws
    * EngineError IMAGE_UNAVAILABLE with the engine's reason when neither works.
    */
-  ensureImage(image: string, opts?: { timeoutMs?: number }): Promise<void>;
+  ensureImage(image: string, opts?: EnsureImageOptions): Promise<void>;
   /**
    * Create and start the release's container beside whatever runs now, publish its port on
    * 127.0.0.1, and wait until it is running and accepts TCP connections. On any failure the

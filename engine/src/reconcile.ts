@@ -16,7 +16,8 @@ import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import type { EnsureServiceResult, ReleaseInstance, ReleaseSpec, ReplicaInstance, ReplaceReleaseOptions } from "./port.ts";
 import { waitUntilReady } from "./readiness.ts";
-import { handOver, retireOthers } from "./replace-release.ts";
+import { handOver, retainImages, retireOthers } from "./replace-release.ts";
+import { tagReleaseImage } from "./release-images.ts";
 import { DEFAULT_READY_TIMEOUT_MS, runRelease } from "./run-release.ts";
 import { specHash } from "./spec-hash.ts";
 import { assertValidGrace, assertValidReleaseSpec } from "./validate.ts";
@@ -52,7 +53,9 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
     replicas.push({ containerId: c.Id, containerName: displayName(info.Name), replica, hostPort: readiness.hostPort });
   }
   const first = replicas[0] as ReplicaInstance;
-  return { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas };
+  // Re-tag: a crash may have come between the container's creation and the tag (idempotent).
+  const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
+  return { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas, releaseImage };
 }
 
 export async function ensureService(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {
@@ -68,6 +71,7 @@ export async function ensureService(api: EngineApi, spec: ReleaseSpec, options: 
   if (current === null) await handOver(api, { release, previous }, options);
   else await options.onHandover?.({ release, previous });
   const removed = await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
-  return { release, changed: current === null, removed };
+  const warnings = await retainImages(api, spec.owner.serviceId, options.retainImages);
+  return { release: warnings.length === 0 ? release : { ...release, warnings }, changed: current === null, removed };
 }
 

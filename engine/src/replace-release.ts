@@ -9,6 +9,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage } from "./errors.ts";
 import { parseDeploymentLabel } from "./labels.ts";
 import { displayName } from "./names.ts";
+import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import type { Handover, ManagedContainer, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port.ts";
 import { assertValidGrace } from "./validate.ts";
 
@@ -61,5 +62,17 @@ export async function replaceRelease(api: EngineApi, deps: ReplaceDeps, spec: Re
   const previous = await deps.listPrevious(spec.owner.serviceId, spec.deploymentId);
   await handOver(api, { release, previous }, options);
   await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
-  return release;
+  const warnings = await retainImages(api, spec.owner.serviceId, options.retainImages);
+  return warnings.length === 0 ? release : { ...release, warnings };
+}
+
+/** Image retention after a switch: never fails the release; problems come back as warnings. */
+export async function retainImages(api: EngineApi, serviceId: string, keep: number | false | undefined): Promise<string[]> {
+  if (keep === false) return [];
+  try {
+    const { failures } = await pruneReleaseImages(api, serviceId, keep ?? DEFAULT_RETAIN_IMAGES);
+    return failures.map((f) => `could not prune release image ${f}`);
+  } catch (err) {
+    return [`could not prune release images: ${engineMessage(err)}`];
+  }
 }

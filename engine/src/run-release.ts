@@ -13,6 +13,7 @@ import { buildHealthGate, type HealthGate } from "./health-gate.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "./images.ts";
 import { LABEL_DEPLOYMENT, LABEL_SERVICE, managedFilters, parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
 import { tailLogs } from "./logs.ts";
+import { tagReleaseImage } from "./release-images.ts";
 import { ensureNetwork } from "./networks.ts";
 import type { ReleaseInstance, ReleaseSpec, ReplicaInstance, RunReleaseOptions } from "./port.ts";
 import { waitUntilReady, type Readiness } from "./readiness.ts";
@@ -123,10 +124,11 @@ export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: Run
   assertValidReleaseSpec(spec, OPERATION);
   const creates = Array.from({ length: spec.replicas ?? 1 }, (_, replica) => buildContainerSpec(spec, replica));
   await ensureImage(api, spec.image, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, options.registryAuth);
+  const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
   const gate = buildHealthGate(spec, await imageHealthcheck(api, spec.image));
   const network = releaseNetworkName(spec);
   if (network !== null && spec.network !== undefined) await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
   await ensureVolumes(api, spec);
   await removeLeftovers(api, spec, creates.map((c) => c.name ?? ""));
-  return createAndGate(api, spec, creates, gate, options);
+  return { ...(await createAndGate(api, spec, creates, gate, options)), releaseImage };
 }
