@@ -29,6 +29,8 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { pruneNetworks } from "./networks.ts";
+import { containerStatus, followEvents, followStats } from "./observe.ts";
+import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
@@ -133,6 +135,24 @@ export class DockerEngine implements ContainerEngine {
   followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  /** State, health, restart count and exit details of one managed container. */
+  containerStatus(containerId: string): Promise<ContainerStatus> {
+    assertValidContainerRef(containerId, "container status");
+    return containerStatus(this.api, containerId);
+  }
+
+  /** Follow a managed container's CPU %, memory and network counters (about one sample a second). */
+  followStats(containerId: string, onSample: (s: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
+    assertValidContainerRef(containerId, "follow stats");
+    return followStats(this.api, containerId, onSample, onEnd);
+  }
+
+  /** Follow engine events (start, die, oom, health_status) of Berth's containers, optionally of one service. */
+  followEvents(filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
+    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "follow events");
+    return followEvents(this.api, filter, onEvent, onEnd);
   }
 
   /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */

@@ -11,6 +11,8 @@ export interface OwnerRef {
   serviceId: string;
 }
 
+import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import type { RegistryAuth } from "./registry-auth.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
@@ -90,6 +92,11 @@ export interface FollowLogsOptions {
   tail?: number;
   /** Only lines after this time (unix seconds). */
   since?: number;
+  /** Only lines before this time (unix seconds); the stream then ends instead of following. */
+  until?: number;
+  /** Which streams to include (both by default). */
+  stdout?: boolean;
+  stderr?: boolean;
 }
 
 export interface RunReleaseOptions {
@@ -188,4 +195,18 @@ export interface ContainerEngine {
     onLine: (line: LogLine) => void,
     onEnd?: (err?: Error) => void,
   ): Promise<() => void>;
+  /** State, health (image HEALTHCHECK), restart count and exit details of one managed container. */
+  containerStatus(containerId: string): Promise<ContainerStatus>;
+  /** CPU % (from consecutive samples), memory and network counters, about once a second. */
+  followStats(containerId: string, onSample: (sample: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
+  /** start, die, oom and health_status events of Berth's containers, optionally of one service. */
+  followEvents(filter: { serviceId?: string }, onEvent: (event: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
+  /** Run a command (argv, no shell) in a managed container to completion. */
+  exec(containerId: string, opts: ExecOptions): Promise<ExecResult>;
+  /** An interactive exec session (stdin/stdout, resize) for a web terminal. */
+  openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession>;
+  /** Keep the last `keep` release images of the service (default 5) plus any in use. Never touches volumes. */
+  pruneImages(serviceId: string, keep?: number): Promise<{ removed: string[]; failures: string[] }>;
+  /** Remove Berth-labelled networks (of a project or service) that no container uses. */
+  pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }
