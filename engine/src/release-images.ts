@@ -1,13 +1,14 @@
 /**
  * Per-release image tags and their retention. Every release tags its image
  * `berth-release/<service>:<deployment>`; retention keeps the images of the last N tagged
- * releases of a service (default 5) plus any image a container still uses, and removes only
+ * releases of a service (default 5) plus any image the service's containers use, and removes only
  * Berth's `berth-release/` tags (a tag delete frees the image only when nothing else holds
  * it). Volumes are never pruned, here or anywhere.
  */
 import { createHash } from "node:crypto";
 import type { EngineApi } from "./engine-api.ts";
 import { engineMessage, isEngineError } from "./errors.ts";
+import { managedFilters } from "./labels.ts";
 import { assertValidId } from "./validate.ts";
 
 export const RELEASE_REPOSITORY_PREFIX = "berth-release/";
@@ -73,7 +74,9 @@ export async function pruneReleaseImages(api: EngineApi, serviceId: string, keep
   const images = await Promise.all(
     listed.map(async (img) => ({ id: img.Id, tags: (img.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)), lastTagTime: await lastTagTime(api, img.Id) })),
   );
-  const containers = await api.call("list containers", "all", (abortSignal) => api.docker.listContainers({ all: true, abortSignal }));
+  // "In use" means by this service's containers: another service's use of the same image is
+  // protected by its own tag, and deleting a tag never deletes an image a container uses.
+  const containers = await api.call("list containers", serviceId, (abortSignal) => api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }));
   const inUse = new Set(containers.map((c) => c.ImageID));
   const removed: string[] = [];
   const failures: string[] = [];
