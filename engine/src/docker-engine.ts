@@ -29,6 +29,7 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { pruneNetworks } from "./networks.ts";
+import { ensureSwarmService, isSwarmManager, removeSwarmService, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
@@ -167,6 +168,22 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(serviceId, "service id", "prune images");
     if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "prune images", resource: serviceId, message: `prune images ${serviceId}: keep must be a whole number >= 0` });
     return pruneReleaseImages(this.api, serviceId, keep);
+  }
+
+  /** Whether this engine is a Swarm manager (then ensureSwarmService applies). */
+  isSwarmManager(): Promise<boolean> {
+    return isSwarmManager(this.api);
+  }
+
+  /** Swarm mode: the service as a Swarm service (start-first updates, rollback on failure, overlay network). */
+  ensureSwarmService(desired: ReleaseSpec, opts: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
+    return ensureSwarmService(this.api, desired, opts);
+  }
+
+  /** Remove the Berth-labelled Swarm service(s) of a service. */
+  removeSwarmService(serviceId: string): Promise<string[]> {
+    assertValidId(serviceId, "service id", "remove swarm service");
+    return removeSwarmService(this.api, serviceId);
   }
 
   /** Run a command in a managed container to completion (argv, no shell). */
