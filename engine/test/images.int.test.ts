@@ -28,9 +28,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await cleanupTeam(docker, teamId);
-  for (const tag of localTags) await removeTag(tag);
-  await registry.stop();
+  try {
+    await cleanupTeam(docker, teamId);
+    for (const tag of localTags) await removeTag(tag);
+  } finally {
+    await registry.stop();
+  }
 });
 
 /** Distinct small images (one label each), so retention has several image ids to choose from. */

@@ -80,6 +80,14 @@ export async function cleanupTeam(docker: Docker, teamId: string): Promise<void>
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0) throw new Error(`cleanup failed for ${failed.length} container(s)`);
   await removeReleaseTags(docker);
+  // Networks and volumes Berth created for this team (Berth itself never prunes volumes).
+  const ignore404 = (e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  };
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL_TEAM}=${teamId}`] } });
+  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(ignore404);
+  const volumes = (await docker.listVolumes({ filters: { label: [`${LABEL_TEAM}=${teamId}`] } })).Volumes ?? [];
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(ignore404);
 }
 
 export async function httpGet(port: number): Promise<{ status: number; body: string }> {
