@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildContainerSpec, buildMounts, buildPorts, buildRestartPolicy, releaseNetworkName } from "./container-spec.ts";
+import { buildContainerSpec, buildContainerUpdate, buildMounts, buildPorts, buildRestartPolicy, releaseNetworkName } from "./container-spec.ts";
+import { limitsDrift } from "./limits-drift.ts";
 import { buildHealthGate, imageHasHealthcheck } from "./health-gate.ts";
 import type { ReleaseSpec } from "./port.ts";
 import { canonicalJson, specHash } from "./spec-hash.ts";
@@ -119,5 +120,28 @@ describe("buildHealthGate", () => {
     expect(imageHasHealthcheck(["NONE"])).toBe(false);
     expect(imageHasHealthcheck(null)).toBe(false);
     expect(imageHasHealthcheck([])).toBe(false);
+  });
+});
+
+describe("in-place updates", () => {
+  it("builds the exact update body", () => {
+    expect(buildContainerUpdate(full)).toEqual({ NanoCpus: 500_000_000, Memory: 268_435_456, MemorySwap: 268_435_456, RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 } });
+    expect(buildContainerUpdate({})).toEqual({ NanoCpus: 0, Memory: 0, MemorySwap: 0, RestartPolicy: { Name: "unless-stopped" } });
+  });
+
+  it("limits and restart policy do not change the spec hash (they change in place); anything else does", () => {
+    expect(specHash({ ...full, resources: { cpus: 2 }, restartPolicy: { name: "always" } })).toBe(specHash(full));
+    expect(specHash({ ...full, image: "berth-test/app:3" })).not.toBe(specHash(full));
+  });
+
+  it("tells same, update in place and re-create apart", () => {
+    const desired = buildContainerUpdate(full);
+    const matching = { NanoCpus: 500_000_000, Memory: 268_435_456, RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 } };
+    expect(limitsDrift(matching, desired)).toBe("same");
+    expect(limitsDrift({ ...matching, Memory: 1 }, desired)).toBe("update");
+    expect(limitsDrift({ ...matching, RestartPolicy: { Name: "always" } }, desired)).toBe("update");
+    expect(limitsDrift(undefined, desired)).toBe("update");
+    // A limit cannot be lifted in place.
+    expect(limitsDrift(matching, buildContainerUpdate({ restartPolicy: full.restartPolicy }))).toBe("recreate");
   });
 });

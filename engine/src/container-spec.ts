@@ -109,3 +109,20 @@ export function buildContainerSpec(spec: ReleaseSpec, replica = 0): ContainerCre
   if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName] } } };
   return options;
 }
+
+/** The in-place update (POST /containers/{id}/update) that gives a container the spec's limits and restart policy. */
+export function buildContainerUpdate(spec: Pick<ReleaseSpec, "resources" | "restartPolicy">): {
+  NanoCpus: number;
+  Memory: number;
+  MemorySwap: number;
+  RestartPolicy: HostConfig["RestartPolicy"];
+} {
+  const memory = spec.resources?.memoryBytes ?? 0;
+  return {
+    NanoCpus: spec.resources?.cpus === undefined ? 0 : Math.round(spec.resources.cpus * 1e9),
+    Memory: memory,
+    // Memory 0 leaves the memory limit as it is; MemorySwap must then not be set either.
+    MemorySwap: memory === 0 ? 0 : memory,
+    RestartPolicy: buildRestartPolicy(spec.restartPolicy),
+  };
+}

@@ -130,7 +130,10 @@ export interface ReplaceReleaseOptions extends RunReleaseOptions {
 
 export interface EnsureServiceResult {
   release: ReleaseInstance;
-  /** False when the desired release was already running from exactly this spec and passed its gate. */
+  /**
+   * False when the desired release was already running from exactly this spec and passed its
+   * gate. True when it was (re)created, or its limits / restart policy were updated in place.
+   */
   changed: boolean;
   /** Names of the containers of other releases that were removed. */
   removed: string[];

@@ -18,7 +18,12 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** First 16 hex characters of sha256 over the canonical spec. */
+/**
+ * First 16 hex characters of sha256 over the canonical spec, without the fields the engine
+ * can change on a running container (resources, restart policy): those are updated in place,
+ * everything else needs a new container.
+ */
 export function specHash(spec: ReleaseSpec): string {
-  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
+  const { resources: _resources, restartPolicy: _restartPolicy, ...recreate } = spec;
+  return createHash("sha256").update(canonicalJson(recreate)).digest("hex").slice(0, 16);
 }

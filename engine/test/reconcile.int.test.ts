@@ -88,6 +88,21 @@ describe("ensureService converges after a crash at any step", () => {
     expect(await engine.ensureService(spec)).toMatchObject({ changed: false, removed: [] });
   });
 
+  it("updates limits and restart policy in place (same container); lifting a limit re-creates", async () => {
+    const spec = newRelease({ resources: { memoryBytes: 32 * 1024 * 1024 } });
+    const first = await engine.ensureService(spec);
+    const tighter = { ...spec, resources: { cpus: 0.5, memoryBytes: 48 * 1024 * 1024 }, restartPolicy: { name: "always" as const } };
+    const updated = await engine.ensureService(tighter);
+    expect(updated.changed).toBe(true);
+    expect(updated.release.containerId).toBe(first.release.containerId);
+    const info = await docker.getContainer(first.release.containerId).inspect();
+    expect([info.HostConfig.NanoCpus, info.HostConfig.Memory, info.HostConfig.RestartPolicy?.Name]).toEqual([500_000_000, 48 * 1024 * 1024, "always"]);
+    expect((await engine.ensureService(tighter)).changed).toBe(false);
+    const lifted = await engine.ensureService({ ...tighter, resources: { cpus: 0.5 } });
+    expect(lifted.release.containerId).not.toBe(first.release.containerId);
+    expect((await docker.getContainer(lifted.release.containerId).inspect()).HostConfig.Memory).toBe(0);
+  });
+
   it("a changed spec for the same deployment (drift) is re-created", async () => {
     const spec = newRelease({ env: { GREETING: "a" } });
     const first = await engine.ensureService(spec);
