@@ -20,6 +20,8 @@ export interface BuildImageOptions {
   dockerfile?: string;
   labels?: Record<string, string>;
   timeoutMs?: number;
+  /** Every progress line as it arrives (build steps, errors), e.g. for a live deploy log. */
+  onProgress?: (line: string) => void;
 }
 
 export interface BuildImageResult {
@@ -43,7 +45,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
       labels: options.labels ?? {},
       abortSignal: controller.signal,
     });
-    const result = await readProgress(stream);
+    const result = await readProgress(stream, 200, options.onProgress);
     if (result.error !== null) {
       throw new EngineError({
         code: "BUILD_FAILED",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildContainerSpec, buildEnv } from "./container-spec.ts";
+import { specHash } from "./spec-hash.ts";
 import { EngineError } from "./errors.ts";
 import type { ReleaseSpec } from "./port.ts";
 
@@ -24,6 +25,8 @@ describe("buildContainerSpec", () => {
         "io.berth.project": "proj-1",
         "io.berth.service": "svcABCDEFGH123",
         "io.berth.deployment": "dep12345678xyz",
+        "io.berth.replica": "0",
+        "io.berth.spec-hash": specHash(spec),
       },
       ExposedPorts: { "8080/tcp": {} },
       HostConfig: {

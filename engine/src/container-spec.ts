@@ -1,11 +1,13 @@
 /**
  * Desired state -> Docker create options. PURE: no engine access, no I/O, so it is unit
- * tested exactly. Values travel as data (Env entries, Cmd argv), never through a shell.
+ * tested exactly. Values travel as data (Env entries, Cmd argv, Mounts), never through a shell.
  */
-import type { ContainerCreateOptions } from "dockerode";
-import { buildReleaseLabels } from "./labels.ts";
-import { buildContainerName } from "./names.ts";
+import type { ContainerCreateOptions, HostConfig, MountConfig } from "dockerode";
+import { buildReleaseLabels, LABEL_REPLICA, LABEL_SPEC_HASH } from "./labels.ts";
+import { buildContainerName, buildNetworkName, buildVolumeName } from "./names.ts";
 import type { ReleaseSpec } from "./port.ts";
+import { specHash } from "./spec-hash.ts";
+import type { RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
 /** Published ports bind to loopback only; the reverse proxy on the host reaches them there. */
 export const PUBLISH_HOST_IP = "127.0.0.1";
@@ -26,26 +28,101 @@ export function buildEnv(env: Record<string, string>): string[] {
     .map((key) => `${key}=${env[key] ?? ""}`);
 }
 
-/** Create options for a release's container (name included; the adapter sends it as a query parameter). */
-export function buildContainerSpec(spec: ReleaseSpec): ContainerCreateOptions {
-  const portKey = tcpPortKey(spec.containerPort);
+type Bindings = Record<string, Array<{ HostIp: string; HostPort: string }>>;
+
+/** Exposed ports and their bindings: the primary port on 127.0.0.1:<random>, then the extras. */
+export function buildPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports">): { exposed: Record<string, object>; bindings: Bindings } {
+  const primary = tcpPortKey(spec.containerPort);
+  const exposed: Record<string, object> = { [primary]: {} };
+  const bindings: Bindings = { [primary]: [{ HostIp: PUBLISH_HOST_IP, HostPort: "" }] };
+  for (const p of spec.ports ?? []) {
+    const key = `${p.containerPort}/${p.protocol ?? "tcp"}`;
+    exposed[key] = {};
+    bindings[key] = [{ HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) }];
+  }
+  return { exposed, bindings };
+}
+
+export function buildMounts(projectId: string, volumes: VolumeMount[]): MountConfig {
+  return volumes.map((v) => ({
+    Type: v.type,
+    Source: v.type === "volume" ? buildVolumeName(projectId, v.name) : v.source,
+    Target: v.target,
+    ReadOnly: v.readOnly === true,
+  }));
+}
+
+export function buildRestartPolicy(policy: RestartPolicySpec | undefined): HostConfig["RestartPolicy"] {
+  if (policy === undefined) return { Name: RESTART_POLICY };
+  if (policy.name === "on-failure") return { Name: "on-failure", MaximumRetryCount: policy.maxRetries ?? 0 };
+  return { Name: policy.name };
+}
+
+/** The network a release joins, or null for the engine's default bridge. */
+export function releaseNetworkName(spec: Pick<ReleaseSpec, "network" | "owner">): string | null {
+  if (spec.network === undefined) return null;
+  return spec.network.scope === "project"
+    ? buildNetworkName("project", spec.owner.projectId)
+    : buildNetworkName("service", spec.owner.serviceId);
+}
+
+function buildHostConfig(spec: ReleaseSpec, network: string | null): HostConfig {
+  const host: HostConfig = {
+    PortBindings: buildPorts(spec).bindings,
+    RestartPolicy: buildRestartPolicy(spec.restartPolicy),
+    Init: true,
+    LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": LOG_MAX_FILE } },
+  };
+  if (spec.resources?.cpus !== undefined) host.NanoCpus = Math.round(spec.resources.cpus * 1e9);
+  if (spec.resources?.memoryBytes !== undefined) {
+    host.Memory = spec.resources.memoryBytes;
+    host.MemorySwap = spec.resources.memoryBytes;
+  }
+  if (spec.volumes !== undefined && spec.volumes.length > 0) host.Mounts = buildMounts(spec.owner.projectId, spec.volumes);
+  if (network !== null) host.NetworkMode = network;
+  return host;
+}
+
+/** Create options for one replica of a release (name included; the adapter sends it as a query parameter). */
+export function buildContainerSpec(spec: ReleaseSpec, replica = 0): ContainerCreateOptions {
+  const network = releaseNetworkName(spec);
   const options: ContainerCreateOptions = {
     name: buildContainerName({
       serviceName: spec.serviceName,
       serviceId: spec.owner.serviceId,
       deploymentId: spec.deploymentId,
+      replica,
     }),
     Image: spec.image,
     Env: buildEnv(spec.env),
-    Labels: buildReleaseLabels(spec.owner, spec.deploymentId),
-    ExposedPorts: { [portKey]: {} },
-    HostConfig: {
-      PortBindings: { [portKey]: [{ HostIp: PUBLISH_HOST_IP, HostPort: "" }] },
-      RestartPolicy: { Name: RESTART_POLICY },
-      Init: true,
-      LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": LOG_MAX_FILE } },
+    Labels: {
+      ...spec.labels,
+      ...buildReleaseLabels(spec.owner, spec.deploymentId),
+      [LABEL_REPLICA]: String(replica),
+      [LABEL_SPEC_HASH]: specHash(spec),
     },
+    ExposedPorts: buildPorts(spec).exposed,
+    HostConfig: buildHostConfig(spec, network),
   };
   if (spec.command !== undefined) options.Cmd = [...spec.command];
+  if (spec.entrypoint !== undefined) options.Entrypoint = [...spec.entrypoint];
+  if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName] } } };
   return options;
+}
+
+/** The in-place update (POST /containers/{id}/update) that gives a container the spec's limits and restart policy. */
+export function buildContainerUpdate(spec: Pick<ReleaseSpec, "resources" | "restartPolicy">): {
+  NanoCpus: number;
+  Memory: number;
+  MemorySwap: number;
+  RestartPolicy: HostConfig["RestartPolicy"];
+} {
+  const memory = spec.resources?.memoryBytes ?? 0;
+  return {
+    NanoCpus: spec.resources?.cpus === undefined ? 0 : Math.round(spec.resources.cpus * 1e9),
+    Memory: memory,
+    // Memory 0 leaves the memory limit as it is; MemorySwap must then not be set either.
+    MemorySwap: memory === 0 ? 0 : memory,
+    RestartPolicy: buildRestartPolicy(spec.restartPolicy),
+  };
 }

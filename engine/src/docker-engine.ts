@@ -6,7 +6,6 @@ import type { ContainerInfo } from "dockerode";
 import { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
 import {
   DEFAULT_GRACE_SECONDS,
-  inspectContainer,
   listManagedContainers,
   startContainer,
   stopAndRemove,
@@ -17,16 +16,28 @@ import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
 import { parseDeploymentLabel } from "./labels.ts";
 import { followLogs, requireManagedContainer } from "./logs.ts";
-import { toManagedContainer } from "./managed.ts";
 import type {
   ContainerEngine,
+  EnsureImageOptions,
+  EnsureServiceResult,
   FollowLogsOptions,
   LogLine,
   ManagedContainer,
   ReleaseInstance,
   ReleaseSpec,
+  ReplaceReleaseOptions,
   RunReleaseOptions,
 } from "./port.ts";
+import { pruneNetworks } from "./networks.ts";
+import { ensureSwarmService, isSwarmManager, removeSwarmService, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
+import { containerStatus, followEvents, followStats } from "./observe.ts";
+import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
+import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
+import { execCommand, openExec } from "./exec.ts";
+import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import { listManaged, listPrevious } from "./managed-list.ts";
+import { ensureService } from "./reconcile.ts";
+import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
@@ -50,12 +61,21 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  ensureImage(image: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    return ensureImage(this.api, image, opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
+  ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
+    return ensureImage(this.api, image, opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, opts.registryAuth, opts.pull);
   }
 
   runRelease(spec: ReleaseSpec, opts: RunReleaseOptions = {}): Promise<ReleaseInstance> {
     return runRelease(this.api, spec, opts);
+  }
+
+  replaceRelease(spec: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
+    const deps = { runRelease: (s: ReleaseSpec, o: RunReleaseOptions) => runRelease(this.api, s, o), listPrevious: (sid: string, did: string) => listPrevious(this.api, sid, did) };
+    return replaceRelease(this.api, deps, spec, opts);
+  }
+
+  ensureService(desired: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {
+    return ensureService(this.api, desired, opts);
   }
 
   async removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds = DEFAULT_GRACE_SECONDS): Promise<void> {
@@ -94,16 +114,17 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(serviceId, "service id", operation);
     const all = await listManagedContainers(this.api, serviceId);
     await this.forEach(operation, serviceId, all, (c) => stopAndRemove(this.api, c.Id, DEFAULT_GRACE_SECONDS));
+    // The service's own network and release image tags go with it; volumes never do.
+    await pruneNetworks(this.api, { serviceId });
+    const images = await pruneReleaseImages(this.api, serviceId, 0);
+    if (images.failures.length > 0) {
+      throw new EngineError({ code: "ENGINE_ERROR", operation, resource: serviceId, message: `${operation} ${serviceId}: could not remove release images: ${images.failures.join("; ")}`, details: { failures: images.failures } });
+    }
   }
 
   async listManaged(filter: { serviceId?: string } = {}): Promise<ManagedContainer[]> {
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "list containers");
-    const listed = await listManagedContainers(this.api, filter.serviceId);
-    const inspected = await Promise.all(listed.map((c) => inspectContainer(this.api, c.Id)));
-    return inspected
-      .map((info) => (info === null ? null : toManagedContainer(info)))
-      .filter((c): c is ManagedContainer => c !== null)
-      .sort((a, b) => a.containerName.localeCompare(b.containerName));
+    return listManaged(this.api, filter.serviceId);
   }
 
   async removeContainer(containerId: string): Promise<void> {
@@ -115,6 +136,66 @@ export class DockerEngine implements ContainerEngine {
   followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  /** State, health, restart count and exit details of one managed container. */
+  containerStatus(containerId: string): Promise<ContainerStatus> {
+    assertValidContainerRef(containerId, "container status");
+    return containerStatus(this.api, containerId);
+  }
+
+  /** Follow a managed container's CPU %, memory and network counters (about one sample a second). */
+  followStats(containerId: string, onSample: (s: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
+    assertValidContainerRef(containerId, "follow stats");
+    return followStats(this.api, containerId, onSample, onEnd);
+  }
+
+  /** Follow engine events (start, die, oom, health_status) of Berth's containers, optionally of one service. */
+  followEvents(filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
+    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "follow events");
+    return followEvents(this.api, filter, onEvent, onEnd);
+  }
+
+  /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */
+  pruneNetworks(filter: { projectId?: string; serviceId?: string } = {}): Promise<string[]> {
+    if (filter.projectId !== undefined) assertValidId(filter.projectId, "project id", "prune networks");
+    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "prune networks");
+    return pruneNetworks(this.api, filter);
+  }
+
+  /** Image retention for one service: keep the last `keep` release images plus any in use; volumes are never touched. */
+  pruneImages(serviceId: string, keep = DEFAULT_RETAIN_IMAGES): Promise<{ removed: string[]; failures: string[] }> {
+    assertValidId(serviceId, "service id", "prune images");
+    if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "prune images", resource: serviceId, message: `prune images ${serviceId}: keep must be a whole number >= 0` });
+    return pruneReleaseImages(this.api, serviceId, keep);
+  }
+
+  /** Whether this engine is a Swarm manager (then ensureSwarmService applies). */
+  isSwarmManager(): Promise<boolean> {
+    return isSwarmManager(this.api);
+  }
+
+  /** Swarm mode: the service as a Swarm service (start-first updates, rollback on failure, overlay network). */
+  ensureSwarmService(desired: ReleaseSpec, opts: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
+    return ensureSwarmService(this.api, desired, opts);
+  }
+
+  /** Remove the Berth-labelled Swarm service(s) of a service. */
+  removeSwarmService(serviceId: string): Promise<string[]> {
+    assertValidId(serviceId, "service id", "remove swarm service");
+    return removeSwarmService(this.api, serviceId);
+  }
+
+  /** Run a command in a managed container to completion (argv, no shell). */
+  exec(containerId: string, opts: ExecOptions): Promise<ExecResult> {
+    assertValidContainerRef(containerId, "exec");
+    return execCommand(this.api, containerId, opts);
+  }
+
+  /** Open an interactive exec session (stdin/stdout, resize) in a managed container. */
+  openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession> {
+    assertValidContainerRef(containerId, "exec");
+    return openExec(this.api, containerId, opts);
   }
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */

@@ -4,23 +4,33 @@
  * EngineError naming the operation and resource.
  */
 import Docker from "dockerode";
+import { buildDockerOptions, DEFAULT_SOCKET_PATH, type EngineConnection } from "./connection.ts";
 import { EngineError, toEngineError } from "./errors.ts";
 
 /** Highest Engine API version Berth speaks; Docker 20.10 answers 400 to anything newer. */
 export const ENGINE_API_VERSION = "v1.41";
-export const DEFAULT_SOCKET_PATH = "/var/run/docker.sock";
+export { DEFAULT_SOCKET_PATH };
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Ping answers in milliseconds on a healthy engine; give up quickly on an absent one. */
 export const PING_TIMEOUT_MS = 3_000;
 
 export interface DockerEngineOptions {
-  /** Unix socket of the engine (default /var/run/docker.sock). Ignored when host is set. */
+  /** How to reach the engine (local socket, TCP+TLS or SSH). Takes precedence over the legacy fields. */
+  connection?: EngineConnection;
+  /** Legacy: unix socket of the engine (default /var/run/docker.sock). Ignored when host is set. */
   socketPath?: string;
-  /** TCP host of the engine (plain HTTP), e.g. "127.0.0.1". */
+  /** Legacy: TCP host of the engine (plain HTTP, loopback only), e.g. "127.0.0.1". */
   host?: string;
   port?: number;
   /** Deadline for one ordinary API request (default 15 s; stops add their grace period). */
   timeoutMs?: number;
+}
+
+/** The connection the options describe (legacy fields mapped onto EngineConnection). */
+export function connectionOf(options: DockerEngineOptions): EngineConnection {
+  if (options.connection !== undefined) return options.connection;
+  if (options.host !== undefined) return { kind: "tcp", host: options.host, ...(options.port === undefined ? {} : { port: options.port }) };
+  return { kind: "socket", ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }) };
 }
 
 /** dockerode's modem request options (typed via dockerode, whose modem is docker-modem). */
@@ -34,14 +44,9 @@ export class EngineApi {
 
   constructor(options: DockerEngineOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (options.host !== undefined) {
-      this.target = `${options.host}:${options.port ?? 2375}`;
-      this.docker = new Docker({ host: options.host, port: options.port ?? 2375, protocol: "http", version: ENGINE_API_VERSION });
-    } else {
-      const socketPath = options.socketPath ?? DEFAULT_SOCKET_PATH;
-      this.target = `unix://${socketPath}`;
-      this.docker = new Docker({ socketPath, version: ENGINE_API_VERSION });
-    }
+    const built = buildDockerOptions(connectionOf(options), ENGINE_API_VERSION);
+    this.target = built.target;
+    this.docker = new Docker(built.options);
   }
 
   /**

@@ -5,7 +5,9 @@
  */
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
+import { imageHasHealthcheck } from "./health-gate.ts";
 import { readProgress } from "./progress.ts";
+import { buildAuthConfig, type RegistryAuth } from "./registry-auth.ts";
 import { assertValidImageRef } from "./validate.ts";
 
 export const DEFAULT_PULL_TIMEOUT_MS = 60_000;
@@ -32,11 +34,12 @@ function unavailable(image: string, reason: string, cause?: unknown): EngineErro
   });
 }
 
-async function pullImage(api: EngineApi, image: string, timeoutMs: number): Promise<void> {
+async function pullImage(api: EngineApi, image: string, timeoutMs: number, auth?: RegistryAuth): Promise<void> {
+  const authconfig = auth === undefined ? undefined : buildAuthConfig(image, auth);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const stream = await api.docker.pull(image, { abortSignal: controller.signal });
+    const stream = await api.docker.pull(image, { abortSignal: controller.signal, ...(authconfig === undefined ? {} : { authconfig }) });
     const result = await readProgress(stream);
     if (result.error !== null) throw unavailable(image, result.error);
   } catch (err) {
@@ -50,9 +53,27 @@ async function pullImage(api: EngineApi, image: string, timeoutMs: number): Prom
   }
 }
 
-export async function ensureImage(api: EngineApi, image: string, timeoutMs = DEFAULT_PULL_TIMEOUT_MS): Promise<void> {
+/**
+ * Make sure the image is here: the local one, else a pull (with credentials when given).
+ * `pull: "always"` pulls even when a local copy exists (a moving tag on a private registry).
+ */
+export async function ensureImage(api: EngineApi, image: string, timeoutMs = DEFAULT_PULL_TIMEOUT_MS, auth?: RegistryAuth, pull: "missing" | "always" = "missing"): Promise<void> {
   assertValidImageRef(image, "ensure image");
-  if (await imageExists(api, image)) return;
-  await pullImage(api, image, timeoutMs);
+  if (auth !== undefined) buildAuthConfig(image, auth); // INVALID before any engine call
+  if (pull === "missing" && (await imageExists(api, image))) return;
+  await pullImage(api, image, timeoutMs, auth);
   if (!(await imageExists(api, image))) throw unavailable(image, "the pull ended but the image is still missing");
+}
+
+/** Whether the image defines a HEALTHCHECK (then the engine's State.Health gates releases). */
+export async function imageHealthcheck(api: EngineApi, image: string): Promise<boolean> {
+  const info = await api.call("inspect image", image, (abortSignal) =>
+    api.dial<{ Config?: { Healthcheck?: { Test?: string[] | null } | null } | null }>({
+      path: `/images/${image}/json`,
+      method: "GET",
+      abortSignal,
+      statusCodes: { 200: true, 404: "no such image", 500: "server error" },
+    }),
+  );
+  return imageHasHealthcheck(info.Config?.Healthcheck?.Test);
 }

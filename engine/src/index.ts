@@ -2,14 +2,30 @@
 export type {
   ContainerEngine,
   ContainerState,
+  EnsureImageOptions,
+  EnsureServiceResult,
   FollowLogsOptions,
+  Handover,
   LogLine,
   ManagedContainer,
   OwnerRef,
   ReleaseInstance,
   ReleaseSpec,
+  ReplaceReleaseOptions,
+  ReplicaInstance,
   RunReleaseOptions,
 } from "./port.ts";
+export type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+export type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
+export type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+export type { RegistryAuth } from "./registry-auth.ts";
+export { buildAuthConfig, encodeRegistryAuth, registryOf } from "./registry-auth.ts";
+export { buildDockerOptions, buildHostVerifier, isLoopback, type BuiltConnection, type EngineConnection } from "./connection.ts";
+export { buildHealthGate, imageHasHealthcheck, type HealthGate } from "./health-gate.ts";
+export { canonicalJson, specHash } from "./spec-hash.ts";
+export { buildReleaseImageRef, DEFAULT_RETAIN_IMAGES, planRetention, RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
+export { computeCpuPercent, parseEngineEvent, toStatsSample } from "./observe-parse.ts";
+export { assertValidReleaseExtras, MAX_REPLICAS } from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
 export { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, ENGINE_API_VERSION, PING_TIMEOUT_MS } from "./engine-api.ts";
 export {
@@ -30,13 +46,27 @@ export {
   isValidPort,
   isValidServiceName,
 } from "./validate.ts";
-export { buildContainerSpec, buildEnv, PUBLISH_HOST_IP, tcpPortKey } from "./container-spec.ts";
+export {
+  buildContainerSpec,
+  buildEnv,
+  buildMounts,
+  buildPorts,
+  buildRestartPolicy,
+  PUBLISH_HOST_IP,
+  releaseNetworkName,
+  tcpPortKey,
+} from "./container-spec.ts";
 export {
   buildReleaseLabels,
   isManagedByBerth,
   LABEL_DEPLOYMENT,
   LABEL_MANAGED_BY,
   LABEL_PROJECT,
+  LABEL_REPLICA,
+  LABEL_SCOPE,
+  LABEL_SPEC_HASH,
+  LABEL_VOLUME,
+  buildResourceLabels,
   LABEL_SERVICE,
   LABEL_TEAM,
   managedFilters,
@@ -45,9 +75,11 @@ export {
   parseOwnerLabels,
   type Labels,
 } from "./labels.ts";
-export { buildContainerName, CONTAINER_NAME_PREFIX, type ContainerNameParts } from "./names.ts";
+export { buildContainerName, buildNetworkName, buildVolumeName, CONTAINER_NAME_PREFIX, type ContainerNameParts } from "./names.ts";
 export { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
 export { packTar, type TarEntry } from "./tar.ts";
 export { DEFAULT_GRACE_SECONDS } from "./containers.ts";
 export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";
 export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
+export { buildOverlayNetworkName, buildSwarmHealthcheck, buildSwarmServiceName, buildSwarmServiceSpec } from "./swarm/service-spec.ts";
+export { DEFAULT_SWARM_TIMEOUT_MS, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";

@@ -11,6 +11,12 @@ export const LABEL_TEAM = "io.berth.team";
 export const LABEL_PROJECT = "io.berth.project";
 export const LABEL_SERVICE = "io.berth.service";
 export const LABEL_DEPLOYMENT = "io.berth.deployment";
+export const LABEL_REPLICA = "io.berth.replica";
+/** Hash of the release spec a container was created from (reconcile detects drift with it). */
+export const LABEL_SPEC_HASH = "io.berth.spec-hash";
+/** On networks: "project" or "service". On volumes: the volume's name within the project. */
+export const LABEL_SCOPE = "io.berth.scope";
+export const LABEL_VOLUME = "io.berth.volume";
 export const MANAGED_BY_VALUE = "berth";
 
 export type Labels = Record<string, string>;
@@ -23,6 +29,17 @@ export function buildReleaseLabels(owner: OwnerRef, deploymentId: string): Label
     [LABEL_PROJECT]: owner.projectId,
     [LABEL_SERVICE]: owner.serviceId,
     [LABEL_DEPLOYMENT]: deploymentId,
+  };
+}
+
+/** Labels of a network or volume: owned by a team and project (and a service for service-scoped ones). */
+export function buildResourceLabels(owner: { teamId: string; projectId: string; serviceId?: string }, extra: Labels = {}): Labels {
+  return {
+    ...extra,
+    [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
+    [LABEL_TEAM]: owner.teamId,
+    [LABEL_PROJECT]: owner.projectId,
+    ...(owner.serviceId === undefined ? {} : { [LABEL_SERVICE]: owner.serviceId }),
   };
 }
 

@@ -22,6 +22,18 @@ export async function requireManagedContainer(api: EngineApi, ref: string, opera
   return info.Id;
 }
 
+function assertValidLogOptions(options: FollowLogsOptions, ref: string): void {
+  const bad = (message: string): never => {
+    throw new EngineError({ code: "INVALID", operation: "follow logs", resource: ref, message: `follow logs ${ref}: ${message}` });
+  };
+  if (options.tail !== undefined && !(Number.isInteger(options.tail) && options.tail >= 0)) bad("tail must be a whole number >= 0");
+  for (const key of ["since", "until"] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) bad(`${key} must be unix seconds >= 0`);
+  }
+  if (options.stdout === false && options.stderr === false) bad("at least one of stdout and stderr must be included");
+}
+
 function lineSink(stream: LogLine["stream"], emit: (line: LogLine) => void): { sink: Writable; splitter: LineSplitter } {
   const splitter = new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
   const sink = new Writable({
@@ -45,14 +57,16 @@ export async function followLogs(
   onLine: (line: LogLine) => void,
   onEnd?: (err?: Error) => void,
 ): Promise<() => void> {
+  assertValidLogOptions(options, containerRef);
   const id = await requireManagedContainer(api, containerRef, "follow logs");
   const logOptions = {
     follow: true as const,
-    stdout: true,
-    stderr: true,
+    stdout: options.stdout ?? true,
+    stderr: options.stderr ?? true,
     timestamps: true,
     tail: options.tail ?? DEFAULT_TAIL,
     ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
   };
   const source = await api.call("follow logs", containerRef, (abortSignal) =>
     api.docker.getContainer(id).logs({ ...logOptions, abortSignal }),

@@ -11,7 +11,12 @@ export interface OwnerRef {
   serviceId: string;
 }
 
-/** Desired state of one release of a service (issue 2 scope: one container). */
+import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
+import type { RegistryAuth } from "./registry-auth.ts";
+import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+
+/** Desired state of one release of a service. Everything past `command` is optional. */
 export interface ReleaseSpec {
   owner: OwnerRef;
   /** The deployment that creates this release; part of the container name and labels. */
@@ -24,6 +29,22 @@ export interface ReleaseSpec {
   env: Record<string, string>;
   /** Optional argv override for the image's CMD. */
   command?: string[];
+  /** Optional argv override for the image's ENTRYPOINT. */
+  entrypoint?: string[];
+  /** Extra published ports (the primary containerPort is always published on 127.0.0.1). */
+  ports?: PortMapping[];
+  volumes?: VolumeMount[];
+  resources?: ResourceLimits;
+  /** Default unless-stopped. */
+  restartPolicy?: RestartPolicySpec;
+  /** Gate used when the image has no HEALTHCHECK; default a TCP probe of containerPort. */
+  healthCheck?: HealthCheckSpec;
+  /** Extra labels (keys may not use the io.berth. prefix). */
+  labels?: Record<string, string>;
+  /** Join a Berth user network with the service name as DNS alias; default the engine's bridge. */
+  network?: NetworkSpec;
+  /** Containers per release (default 1, at most 20). */
+  replicas?: number;
 }
 
 export interface ReleaseInstance {
@@ -31,6 +52,19 @@ export interface ReleaseInstance {
   containerName: string;
   deploymentId: string;
   /** Host port on 127.0.0.1 the container port is published on. */
+  hostPort: number;
+  /** Every replica of the release (the first is the one described above). */
+  replicas?: ReplicaInstance[];
+  /** The per-release image tag, `berth-release/<service>:<deployment>`. */
+  releaseImage?: string;
+  /** Non-fatal problems after the release was live (e.g. an image that could not be pruned). */
+  warnings?: string[];
+}
+
+export interface ReplicaInstance {
+  containerId: string;
+  containerName: string;
+  replica: number;
   hostPort: number;
 }
 
@@ -58,6 +92,11 @@ export interface FollowLogsOptions {
   tail?: number;
   /** Only lines after this time (unix seconds). */
   since?: number;
+  /** Only lines before this time (unix seconds); the stream then ends instead of following. */
+  until?: number;
+  /** Which streams to include (both by default). */
+  stdout?: boolean;
+  stderr?: boolean;
 }
 
 export interface RunReleaseOptions {
@@ -65,6 +104,47 @@ export interface RunReleaseOptions {
   readyTimeoutMs?: number;
   /** How long an image pull may take before it is abandoned (default 60 s). */
   pullTimeoutMs?: number;
+  /** Credentials for pulling from a private registry (sent only as X-Registry-Auth). */
+  registryAuth?: RegistryAuth;
+}
+
+/** What the router is told when a new release is healthy and the old one is still running. */
+export interface Handover {
+  release: ReleaseInstance;
+  /** Containers of the service's other releases (still running at hand-over time). */
+  previous: ManagedContainer[];
+}
+
+export interface ReplaceReleaseOptions extends RunReleaseOptions {
+  /**
+   * Called once the new release is healthy and before the old one stops: switch traffic
+   * here (and drain the old connections before resolving). If it throws, the new release
+   * is removed and the old one keeps serving.
+   */
+  onHandover?: (handover: Handover) => Promise<void> | void;
+  /** SIGTERM grace for the old release before the engine kills it (default 10 s). */
+  graceSeconds?: number;
+  /** Release images to keep per service after the switch (default 5; false keeps all). */
+  retainImages?: number | false;
+}
+
+export interface EnsureServiceResult {
+  release: ReleaseInstance;
+  /**
+   * False when the desired release was already running from exactly this spec and passed its
+   * gate. True when it was (re)created, or its limits / restart policy were updated in place.
+   */
+  changed: boolean;
+  /** Names of the containers of other releases that were removed. */
+  removed: string[];
+}
+
+export interface EnsureImageOptions {
+  timeoutMs?: number;
+  /** Credentials for a private registry (sent only as X-Registry-Auth, never logged). */
+  registryAuth?: RegistryAuth;
+  /** "missing" (default) uses a local copy when present; "always" pulls anyway. */
+  pull?: "missing" | "always";
 }
 
 export interface ContainerEngine {
@@ -74,7 +154,7 @@ export interface ContainerEngine {
    * Make sure the image is present: use the local one, else pull it. Throws
    * EngineError IMAGE_UNAVAILABLE with the engine's reason when neither works.
    */
-  ensureImage(image: string, opts?: { timeoutMs?: number }): Promise<void>;
+  ensureImage(image: string, opts?: EnsureImageOptions): Promise<void>;
   /**
    * Create and start the release's container beside whatever runs now, publish its port on
    * 127.0.0.1, and wait until it is running and accepts TCP connections. On any failure the
@@ -83,6 +163,18 @@ export interface ContainerEngine {
    * container of the same deployment is replaced.
    */
   runRelease(spec: ReleaseSpec, opts?: RunReleaseOptions): Promise<ReleaseInstance>;
+  /**
+   * A zero-downtime release: runRelease (new beside old, health-gated), then onHandover
+   * (the router switches traffic and drains), then stop the old with a grace period and
+   * remove it. A failure before hand-over leaves the old release serving.
+   */
+  replaceRelease(spec: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<ReleaseInstance>;
+  /**
+   * Reconcile one service toward `desired`: idempotent and safe after a crash at any step.
+   * Keeps a healthy release already made from exactly this spec, otherwise (re)creates it;
+   * hands over; removes every other release. Converges to exactly one current release.
+   */
+  ensureService(desired: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<EnsureServiceResult>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */
@@ -106,4 +198,18 @@ export interface ContainerEngine {
     onLine: (line: LogLine) => void,
     onEnd?: (err?: Error) => void,
   ): Promise<() => void>;
+  /** State, health (image HEALTHCHECK), restart count and exit details of one managed container. */
+  containerStatus(containerId: string): Promise<ContainerStatus>;
+  /** CPU % (from consecutive samples), memory and network counters, about once a second. */
+  followStats(containerId: string, onSample: (sample: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
+  /** start, die, oom and health_status events of Berth's containers, optionally of one service. */
+  followEvents(filter: { serviceId?: string }, onEvent: (event: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
+  /** Run a command (argv, no shell) in a managed container to completion. */
+  exec(containerId: string, opts: ExecOptions): Promise<ExecResult>;
+  /** An interactive exec session (stdin/stdout, resize) for a web terminal. */
+  openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession>;
+  /** Keep the last `keep` release images of the service (default 5) plus any in use. Never touches volumes. */
+  pruneImages(serviceId: string, keep?: number): Promise<{ removed: string[]; failures: string[] }>;
+  /** Remove Berth-labelled networks (of a project or service) that no container uses. */
+  pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }

@@ -6,6 +6,7 @@
  * milliseconds. So the probe holds the connection for a short settle window: it counts as
  * ready if the peer sends data or keeps the connection open through the window.
  */
+import http from "node:http";
 import net from "node:net";
 
 export interface TcpProbeOptions {
@@ -61,5 +62,39 @@ export function probeTcpDirect(host: string, port: number, connectTimeoutMs = 50
     const timer = setTimeout(() => finish("unreachable"), connectTimeoutMs);
     socket.once("connect", () => finish("open"));
     socket.once("error", (err: NodeJS.ErrnoException) => finish(err.code === "ECONNREFUSED" ? "refused" : "unreachable"));
+  });
+}
+
+/** One health probe's verdict. "not-listening" waits for the deadline; "failed" counts toward retries. */
+export interface ProbeResult {
+  outcome: "ok" | "not-listening" | "failed" | "unreachable";
+  detail: string;
+}
+
+const NOT_LISTENING_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE"]);
+
+/**
+ * GET http://host:port<path> once. A status within `expect` is ok, another status or no
+ * answer within timeoutMs is a failure; a refused or reset connection means nothing listens
+ * yet; no route to the host is "unreachable" (the caller may try the published port).
+ */
+export function probeHttp(target: { host: string; port: number; path: string; expect: { min: number; max: number }; timeoutMs: number }): Promise<ProbeResult> {
+  return new Promise<ProbeResult>((resolve) => {
+    const url = `http://${target.host}:${target.port}${target.path}`;
+    const req = http.get({ host: target.host, port: target.port, path: target.path, agent: false, timeout: target.timeoutMs }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      const ok = status >= target.expect.min && status <= target.expect.max;
+      resolve({ outcome: ok ? "ok" : "failed", detail: `GET ${url}: HTTP ${status}` });
+    });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve({ outcome: "failed", detail: `GET ${url}: no answer within ${target.timeoutMs} ms` });
+    });
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? err.message;
+      if (NOT_LISTENING_CODES.has(code) || /socket hang up/.test(err.message)) resolve({ outcome: "not-listening", detail: `GET ${url}: ${code}` });
+      else resolve({ outcome: "unreachable", detail: `GET ${url}: ${code}` });
+    });
   });
 }

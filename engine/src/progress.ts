@@ -32,7 +32,11 @@ function errorOf(event: ProgressEvent): string | null {
   return null;
 }
 
-export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200): Promise<ProgressResult> {
+/**
+ * Read the stream to its end. `onLine` receives every human-readable line as it arrives
+ * (build steps, pull statuses, "ERROR: ..."), for streaming to a deploy log.
+ */
+export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200, onLine?: (line: string) => void): Promise<ProgressResult> {
   return new Promise<ProgressResult>((resolve, reject) => {
     const lines: string[] = [];
     let error: string | null = null;
@@ -40,8 +44,10 @@ export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200): Pro
     let done = false;
 
     const keep = (line: string): void => {
-      lines.push(line.trimEnd());
+      const trimmed = line.trimEnd();
+      lines.push(trimmed);
       if (lines.length > maxLines) lines.shift();
+      onLine?.(trimmed);
     };
     const handle = (raw: string): void => {
       if (raw.trim() === "") return;

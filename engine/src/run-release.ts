@@ -1,94 +1,134 @@
 /**
- * runRelease: validate, make sure the image is here, replace a leftover container of the
- * same deployment, create + start, then hold the health gate. Any failure after create
- * removes the new container; cleanup failures are reported in details.cleanupErrors.
+ * runRelease: validate, make sure the image, network and volumes are here, clear leftovers
+ * of the same deployment, create + start every replica, then hold the health gate. Any
+ * failure after create removes every new container; cleanup failures are reported in
+ * details.cleanupErrors. Nothing of other deployments is touched.
  */
-import { buildContainerSpec } from "./container-spec.ts";
+import type { ContainerCreateOptions } from "dockerode";
+import { buildContainerSpec, releaseNetworkName } from "./container-spec.ts";
 import { createContainer, inspectContainer, removeContainerForce, startContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
-import { parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
+import { buildHealthGate, type HealthGate } from "./health-gate.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "./images.ts";
+import { LABEL_DEPLOYMENT, LABEL_SERVICE, managedFilters, parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
 import { tailLogs } from "./logs.ts";
-import type { ReleaseInstance, ReleaseSpec, RunReleaseOptions } from "./port.ts";
-import { waitUntilReady } from "./readiness.ts";
+import { tagReleaseImage } from "./release-images.ts";
+import { ensureNetwork } from "./networks.ts";
+import type { ReleaseInstance, ReleaseSpec, ReplicaInstance, RunReleaseOptions } from "./port.ts";
+import { waitUntilReady, type Readiness } from "./readiness.ts";
 import { assertValidReleaseSpec } from "./validate.ts";
+import { ensureVolumes } from "./volumes.ts";
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 export const FAILURE_LOG_LINES = 50;
 const OPERATION = "run release";
 
-/** A container already holding the deterministic name: replace it only if it is this very deployment's. */
-async function removeLeftover(api: EngineApi, name: string, spec: ReleaseSpec): Promise<void> {
-  const existing = await inspectContainer(api, name);
-  if (existing === null) return;
-  const labels = existing.Config?.Labels;
-  const owner = parseOwnerLabels(labels);
-  if (owner?.serviceId !== spec.owner.serviceId || parseDeploymentLabel(labels) !== spec.deploymentId) {
-    throw new EngineError({
-      code: "CONFLICT",
-      operation: OPERATION,
-      resource: name,
-      message: `${OPERATION} ${name}: a container with this name exists and does not belong to deployment ${spec.deploymentId}; it was left untouched`,
-    });
-  }
-  await removeContainerForce(api, existing.Id);
+interface Created {
+  id: string;
+  name: string;
+  replica: number;
 }
 
-/** Collect the failed container's last lines, remove it, and describe the failure. */
-async function healthCheckFailure(api: EngineApi, id: string, name: string, reason: string, extra: Record<string, unknown>): Promise<EngineError> {
+/**
+ * Clear what a crashed or repeated run of this very deployment left behind. A container
+ * holding one of our names for anything else is a CONFLICT, checked before anything is removed.
+ */
+async function removeLeftovers(api: EngineApi, spec: ReleaseSpec, names: string[]): Promise<void> {
+  for (const name of names) {
+    const existing = await inspectContainer(api, name);
+    if (existing === null) continue;
+    const labels = existing.Config?.Labels;
+    if (parseOwnerLabels(labels)?.serviceId !== spec.owner.serviceId || parseDeploymentLabel(labels) !== spec.deploymentId) {
+      throw new EngineError({
+        code: "CONFLICT",
+        operation: OPERATION,
+        resource: name,
+        message: `${OPERATION} ${name}: a container with this name exists and does not belong to deployment ${spec.deploymentId}; it was left untouched`,
+      });
+    }
+  }
+  const filters = managedFilters(spec.owner.serviceId);
+  filters.label.push(`${LABEL_DEPLOYMENT}=${spec.deploymentId}`);
+  const leftovers = await api.call("list containers", spec.owner.serviceId, (abortSignal) => api.docker.listContainers({ all: true, filters, abortSignal }));
+  for (const c of leftovers) {
+    if (c.Labels[LABEL_SERVICE] === spec.owner.serviceId) await removeContainerForce(api, c.Id);
+  }
+}
+
+async function removeAll(api: EngineApi, created: Created[]): Promise<string[]> {
+  const results = await Promise.allSettled(created.map((c) => removeContainerForce(api, c.id)));
+  return results.flatMap((r, i) => (r.status === "rejected" ? [`could not remove container ${created[i]?.name}: ${engineMessage(r.reason)}`] : []));
+}
+
+/** Collect the failed container's last lines, remove every new container, and describe the failure. */
+async function healthCheckFailure(api: EngineApi, failed: Created, readiness: Extract<Readiness, { ready: false }>, created: Created[]): Promise<EngineError> {
   const cleanupErrors: string[] = [];
   let logs: string[] = [];
   try {
-    logs = await tailLogs(api, id, FAILURE_LOG_LINES);
+    logs = await tailLogs(api, failed.id, FAILURE_LOG_LINES);
   } catch (err) {
     cleanupErrors.push(`could not read logs: ${engineMessage(err)}`);
   }
-  try {
-    await removeContainerForce(api, id);
-  } catch (err) {
-    cleanupErrors.push(`could not remove container: ${engineMessage(err)}`);
-  }
+  cleanupErrors.push(...(await removeAll(api, created)));
+  const { reason, hostPort, exitCode, lastProbe } = readiness;
   return new EngineError({
     code: "HEALTHCHECK_FAILED",
     operation: OPERATION,
-    resource: name,
-    message: `${OPERATION} ${name}: the container ${reason}`,
-    details: { logs, containerName: name, ...extra, ...(cleanupErrors.length > 0 ? { cleanupErrors } : {}) },
+    resource: failed.name,
+    message: `${OPERATION} ${failed.name}: the container ${reason}${lastProbe === undefined ? "" : ` (last probe: ${lastProbe})`}`,
+    details: {
+      logs,
+      containerName: failed.name,
+      hostPort,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      ...(lastProbe === undefined ? {} : { lastProbe }),
+      ...(cleanupErrors.length > 0 ? { cleanupErrors } : {}),
+    },
   });
 }
 
-async function startAndGate(api: EngineApi, id: string, name: string, spec: ReleaseSpec, options: RunReleaseOptions): Promise<ReleaseInstance> {
-  await startContainer(api, id);
-  const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-  const readiness = await waitUntilReady(api, { containerId: id, containerPort: spec.containerPort, timeoutMs });
-  if (readiness.ready) {
-    return { containerId: id, containerName: name, deploymentId: spec.deploymentId, hostPort: readiness.hostPort };
-  }
-  const extra = { hostPort: readiness.hostPort, ...(readiness.exitCode === undefined ? {} : { exitCode: readiness.exitCode }) };
-  throw await healthCheckFailure(api, id, name, readiness.reason, extra);
+async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate: HealthGate, timeoutMs: number): Promise<Readiness> {
+  await startContainer(api, c.id);
+  return waitUntilReady(api, { containerId: c.id, containerPort: spec.containerPort, timeoutMs, gate });
 }
 
-export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
-  assertValidReleaseSpec(spec, OPERATION);
-  const createOptions = buildContainerSpec(spec);
-  const name = createOptions.name ?? spec.serviceName;
-  await ensureImage(api, spec.image, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS);
-  await removeLeftover(api, name, spec);
-  const container = await createContainer(api, createOptions);
+async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[], gate: HealthGate, options: RunReleaseOptions): Promise<ReleaseInstance> {
+  const created: Created[] = [];
   try {
-    return await startAndGate(api, container.id, name, spec, options);
+    for (const [replica, createOptions] of creates.entries()) {
+      const container = await createContainer(api, createOptions);
+      created.push({ id: container.id, name: createOptions.name ?? spec.serviceName, replica });
+    }
+    const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+    const results = await Promise.all(created.map((c) => startAndGate(api, c, spec, gate, timeoutMs)));
+    const replicas: ReplicaInstance[] = [];
+    for (const [i, r] of results.entries()) {
+      const c = created[i] as Created;
+      if (!r.ready) throw await healthCheckFailure(api, c, r, created);
+      replicas.push({ containerId: c.id, containerName: c.name, replica: c.replica, hostPort: r.hostPort });
+    }
+    const first = replicas[0] as ReplicaInstance;
+    return { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas };
   } catch (err) {
     if (isEngineError(err, "HEALTHCHECK_FAILED")) throw err; // already cleaned up
-    const cleanupErrors: string[] = [];
-    try {
-      await removeContainerForce(api, container.id);
-    } catch (cleanupErr) {
-      cleanupErrors.push(`could not remove container: ${engineMessage(cleanupErr)}`);
-    }
-    const base = toEngineError(err, OPERATION, name);
+    const cleanupErrors = await removeAll(api, created);
+    const base = toEngineError(err, OPERATION, creates[0]?.name ?? spec.serviceName);
     if (cleanupErrors.length === 0) throw base;
     const { code, operation, resource, message, cause } = base;
     throw new EngineError({ code, operation, resource, message, cause, details: { ...base.details, cleanupErrors } });
   }
+}
+
+export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
+  assertValidReleaseSpec(spec, OPERATION);
+  const creates = Array.from({ length: spec.replicas ?? 1 }, (_, replica) => buildContainerSpec(spec, replica));
+  await ensureImage(api, spec.image, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, options.registryAuth);
+  const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
+  const gate = buildHealthGate(spec, await imageHealthcheck(api, spec.image));
+  const network = releaseNetworkName(spec);
+  if (network !== null && spec.network !== undefined) await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
+  await ensureVolumes(api, spec);
+  await removeLeftovers(api, spec, creates.map((c) => c.name ?? ""));
+  return { ...(await createAndGate(api, spec, creates, gate, options)), releaseImage };
 }

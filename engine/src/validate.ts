@@ -4,6 +4,7 @@
  */
 import { EngineError } from "./errors.ts";
 import type { OwnerRef, ReleaseSpec } from "./port.ts";
+import { assertValidReleaseExtras } from "./validate-spec.ts";
 
 // Docker reference grammar (distribution/reference), restricted to what Berth accepts:
 //   [host[:port]/]path-component[/path-component...][:tag][@sha256:<64 hex>]
@@ -108,6 +109,7 @@ export function assertValidReleaseSpec(spec: ReleaseSpec, operation = "run relea
       throw invalid(operation, resource, "command arguments must be strings without NUL");
     }
   }
+  assertValidReleaseExtras(spec, operation);
 }
 
 const CONTAINER_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;

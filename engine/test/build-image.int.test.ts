@@ -7,14 +7,18 @@ const engine = new DockerEngine();
 describe("buildImage", () => {
   it("fails with BUILD_FAILED and the build output when a Dockerfile step fails", async () => {
     const tag = `berth-test/${uniqueId("broken-")}:1`;
+    const streamed: string[] = [];
     const err = await rejectionOf(() =>
       engine.buildImage({
         tag,
         files: [{ name: "Dockerfile", data: "FROM scratch\nCOPY missing-file /x\n" }],
         labels: { [TEST_RUN_LABEL]: "build-failure" },
         timeoutMs: 30_000,
+        onProgress: (line) => streamed.push(line),
       }),
     );
+    expect(streamed.some((l) => l.includes("COPY missing-file"))).toBe(true);
+    expect(streamed.at(-1)).toMatch(/^ERROR: .*missing-file/);
     expect(err).toBeInstanceOf(EngineError);
     expect(err.code).toBe("BUILD_FAILED");
     expect(err.message).toMatch(/missing-file/);

@@ -26,8 +26,24 @@ export async function buildHelloImage(engine: DockerEngine): Promise<void> {
   });
 }
 
+/** Every id this test process made up, so cleanup can find the release image tags of its services. */
+const generatedIds = new Set<string>();
+
 export function uniqueId(prefix: string): string {
-  return `${prefix}${randomBytes(6).toString("hex")}`;
+  const id = `${prefix}${randomBytes(6).toString("hex")}`;
+  generatedIds.add(id);
+  return id;
+}
+
+/** Remove the `berth-release/<serviceId>` tags of services this test process made up. */
+async function removeReleaseTags(docker: Docker): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: ["berth-release/*"] } });
+  const tags = images.flatMap((i) => i.RepoTags ?? []).filter((t) => generatedIds.has(t.slice("berth-release/".length).split(":")[0] ?? ""));
+  for (const tag of tags) {
+    await docker.getImage(tag).remove().catch((e: { statusCode?: number }) => {
+      if (e.statusCode !== 404) throw e;
+    });
+  }
 }
 
 /** A team per test file: every release the file creates carries it, so cleanup is by label. */
@@ -58,9 +74,20 @@ export async function cleanupTeam(docker: Docker, teamId: string): Promise<void>
     ...(await containersLabelled(docker, `${LABEL_TEAM}=${teamId}`)),
     ...(await containersLabelled(docker, `${TEST_RUN_LABEL}=${teamId}`)),
   ];
-  const results = await Promise.allSettled(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  // A container may carry both labels (image labels are inherited): remove each once.
+  const ids = [...new Set(containers.map((c) => c.Id))];
+  const results = await Promise.allSettled(ids.map((id) => docker.getContainer(id).remove({ force: true })));
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length > 0) throw new Error(`cleanup failed for ${failed.length} container(s)`);
+  await removeReleaseTags(docker);
+  // Networks and volumes Berth created for this team (Berth itself never prunes volumes).
+  const ignore404 = (e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  };
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL_TEAM}=${teamId}`] } });
+  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(ignore404);
+  const volumes = (await docker.listVolumes({ filters: { label: [`${LABEL_TEAM}=${teamId}`] } })).Volumes ?? [];
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(ignore404);
 }
 
 export async function httpGet(port: number): Promise<{ status: number; body: string }> {
@@ -92,4 +119,15 @@ export async function rejectionOf(fn: () => Promise<unknown>): Promise<Error & {
     return err as Error & { code?: string };
   }
   throw new Error("expected a rejection, got success");
+}
+
+/** The hello image with a HEALTHCHECK that fetches /$HC_PATH every 200 ms (HC_PATH=missing makes it fail). */
+export const HEALTHCHECK_IMAGE = "berth-test/engine-hello-hc:latest";
+
+export async function buildHealthcheckImage(engine: DockerEngine): Promise<void> {
+  const dockerfile = [
+    `FROM ${HELLO_IMAGE}`,
+    'HEALTHCHECK --interval=200ms --timeout=1s --retries=2 CMD wget -q -O /dev/null "http://127.0.0.1:8080/$HC_PATH" || exit 1',
+  ].join("\n");
+  await engine.buildImage({ tag: HEALTHCHECK_IMAGE, files: [{ name: "Dockerfile", data: Buffer.from(dockerfile) }], labels: { [TEST_RUN_LABEL]: "engine-hello-hc" }, timeoutMs: 60_000 });
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { ReleaseSpec } from "../port.ts";
+import { specHash } from "../spec-hash.ts";
+import { buildSwarmHealthcheck, buildSwarmRestartPolicy, buildSwarmServiceSpec } from "./service-spec.ts";
+
+const spec: ReleaseSpec = {
+  owner: { teamId: "t1", projectId: "proj1", serviceId: "svc1234567890" },
+  deploymentId: "dep1",
+  serviceName: "api",
+  image: "berth-test/app:2",
+  containerPort: 8080,
+  env: { B: "2", A: "1" },
+  command: ["serve"],
+  resources: { cpus: 0.5, memoryBytes: 64 * 1024 * 1024 },
+  healthCheck: { type: "http", path: "/healthz", intervalMs: 300, retries: 2 },
+  volumes: [{ type: "volume", name: "data", target: "/data" }],
+  replicas: 3,
+};
+
+describe("buildSwarmServiceSpec", () => {
+  it("builds the exact service spec: start-first, rollback, overlay with the service alias, dnsrr", () => {
+    const labels = {
+      "io.berth.managed-by": "berth",
+      "io.berth.team": "t1",
+      "io.berth.project": "proj1",
+      "io.berth.service": "svc1234567890",
+      "io.berth.deployment": "dep1",
+      "io.berth.spec-hash": specHash(spec),
+    };
+    const update = { Parallelism: 1, Delay: 0, FailureAction: "rollback", Monitor: 2_000_000_000, MaxFailureRatio: 0, Order: "start-first" };
+    expect(buildSwarmServiceSpec(spec, { graceSeconds: 5 })).toEqual({
+      Name: "berth-api-svc12345",
+      Labels: labels,
+      TaskTemplate: {
+        ContainerSpec: {
+          Image: "berth-test/app:2",
+          Labels: labels,
+          Env: ["A=1", "B=2"],
+          Args: ["serve"],
+          Mounts: [{ Type: "volume", Source: "berth-proj1-data", Target: "/data", ReadOnly: false }],
+          Healthcheck: { Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"], Interval: 300_000_000, Timeout: 2_000_000_000, Retries: 2, StartPeriod: 0 },
+          Init: true,
+          StopGracePeriod: 5_000_000_000,
+        },
+        Resources: { Limits: { NanoCPUs: 500_000_000, MemoryBytes: 67_108_864 } },
+        RestartPolicy: { Condition: "any" },
+        Networks: [{ Target: "berth-o-proj1", Aliases: ["api"] }],
+      },
+      Mode: { Replicated: { Replicas: 3 } },
+      UpdateConfig: update,
+      RollbackConfig: { ...update, FailureAction: "pause" },
+      EndpointSpec: { Mode: "dnsrr" },
+    });
+  });
+
+  it("leaves the image's HEALTHCHECK alone when no probe is set, and maps TCP probes and restart policies", () => {
+    const { healthCheck: _h, ...plain } = spec;
+    expect(buildSwarmServiceSpec(plain, { graceSeconds: 1 }).TaskTemplate.ContainerSpec).not.toHaveProperty("Healthcheck");
+    expect(buildSwarmHealthcheck(80, { type: "tcp" })?.Test).toEqual(["CMD", "nc", "-z", "127.0.0.1", "80"]);
+    expect(buildSwarmRestartPolicy({ name: "no" })).toEqual({ Condition: "none" });
+    expect(buildSwarmRestartPolicy({ name: "on-failure", maxRetries: 2 })).toEqual({ Condition: "on-failure", MaxAttempts: 2 });
+    expect(buildSwarmRestartPolicy({ name: "unless-stopped" })).toEqual({ Condition: "any" });
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Desired state -> a Swarm ServiceSpec. PURE, unit-tested exactly. A Berth service is one
+ * Swarm service (stable name) whose releases are rolling updates: start-first, one task at a
+ * time, rollback on failure. Traffic goes over an attachable overlay network with DNS
+ * round-robin (the ingress routing mesh and VIPs need IPVS, which test hosts lack).
+ */
+import { buildEnv, buildMounts } from "../container-spec.ts";
+import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH } from "../labels.ts";
+import { buildNetworkName } from "../names.ts";
+import type { ReleaseSpec } from "../port.ts";
+import { specHash } from "../spec-hash.ts";
+import type { HealthCheckSpec, RestartPolicySpec } from "../spec-types.ts";
+
+const MS = 1_000_000; // nanoseconds per millisecond
+export const SWARM_HEALTH_INTERVAL_MS = 500;
+export const SWARM_UPDATE_MONITOR_MS = 2_000;
+
+/** `berth-<service>-<sid8>`: one Swarm service per Berth service, across releases. */
+export function buildSwarmServiceName(spec: Pick<ReleaseSpec, "serviceName" | "owner">): string {
+  return `berth-${spec.serviceName}-${spec.owner.serviceId.slice(0, 8)}`;
+}
+
+/** The project's attachable overlay network, `berth-o-<projectId>`. */
+export function buildOverlayNetworkName(projectId: string): string {
+  return buildNetworkName("project", projectId).replace(/^berth-p-/, "berth-o-");
+}
+
+export interface SwarmHealthcheck {
+  Test: string[];
+  Interval: number;
+  Timeout: number;
+  Retries: number;
+  StartPeriod: number;
+}
+
+/**
+ * A service HTTP/TCP probe as a container health check (Swarm gates tasks on container
+ * health; Berth cannot probe overlay addresses itself). Argv form, no shell: it needs `wget`
+ * (HTTP) or `nc` (TCP) in the image. Undefined when the image's own HEALTHCHECK should apply.
+ */
+export function buildSwarmHealthcheck(containerPort: number, check: HealthCheckSpec | undefined): SwarmHealthcheck | undefined {
+  if (check === undefined) return undefined;
+  const port = check.port ?? containerPort;
+  const Test = check.type === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`] : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+  return {
+    Test,
+    Interval: (check.intervalMs ?? SWARM_HEALTH_INTERVAL_MS) * MS,
+    Timeout: (check.timeoutMs ?? 2_000) * MS,
+    Retries: check.retries ?? 3,
+    StartPeriod: 0,
+  };
+}
+
+export function buildSwarmRestartPolicy(policy: RestartPolicySpec | undefined): { Condition: string; MaxAttempts?: number } {
+  if (policy === undefined) return { Condition: "any" };
+  if (policy.name !== "on-failure") return { Condition: policy.name === "no" ? "none" : "any" };
+  return { Condition: "on-failure", ...(policy.maxRetries === undefined ? {} : { MaxAttempts: policy.maxRetries }) };
+}
+
+export interface SwarmServiceOptions {
+  /** SIGTERM grace before a task is killed (seconds). */
+  graceSeconds: number;
+}
+
+export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOptions) {
+  const labels = {
+    ...spec.labels,
+    ...buildResourceLabels(spec.owner),
+    [LABEL_DEPLOYMENT]: spec.deploymentId,
+    [LABEL_SPEC_HASH]: specHash(spec),
+  };
+  const healthcheck = buildSwarmHealthcheck(spec.containerPort, spec.healthCheck);
+  const limits: { NanoCPUs?: number; MemoryBytes?: number } = {};
+  if (spec.resources?.cpus !== undefined) limits.NanoCPUs = Math.round(spec.resources.cpus * 1e9);
+  if (spec.resources?.memoryBytes !== undefined) limits.MemoryBytes = spec.resources.memoryBytes;
+  const update = { Parallelism: 1, Delay: 0, FailureAction: "rollback", Monitor: SWARM_UPDATE_MONITOR_MS * MS, MaxFailureRatio: 0, Order: "start-first" };
+  return {
+    Name: buildSwarmServiceName(spec),
+    Labels: labels,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: spec.image,
+        Labels: labels,
+        Env: buildEnv(spec.env),
+        ...(spec.entrypoint === undefined ? {} : { Command: [...spec.entrypoint] }),
+        ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
+        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildMounts(spec.owner.projectId, spec.volumes) }),
+        ...(healthcheck === undefined ? {} : { Healthcheck: healthcheck }),
+        Init: true,
+        StopGracePeriod: options.graceSeconds * 1_000 * MS,
+      },
+      Resources: { Limits: limits },
+      RestartPolicy: buildSwarmRestartPolicy(spec.restartPolicy),
+      Networks: [{ Target: buildOverlayNetworkName(spec.owner.projectId), Aliases: [spec.serviceName] }],
+    },
+    Mode: { Replicated: { Replicas: spec.replicas ?? 1 } },
+    UpdateConfig: update,
+    RollbackConfig: { ...update, FailureAction: "pause" },
+    EndpointSpec: { Mode: "dnsrr" },
+  };
+}
+
+export type SwarmServiceSpec = ReturnType<typeof buildSwarmServiceSpec>;

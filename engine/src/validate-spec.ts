@@ -1,0 +1,126 @@
+/**
+ * Validation of a release's optional parts (spec-types.ts). Pure; throws EngineError INVALID
+ * naming the field, before any engine call. Paths, names and labels travel as data, but a
+ * few values are refused outright because of what they would do on the host.
+ */
+import { EngineError } from "./errors.ts";
+import type { ReleaseSpec } from "./port.ts";
+import type { HealthCheckSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+
+export const MAX_REPLICAS = 20;
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** Host paths a bind mount may never expose: the engine socket is root on the host. */
+const FORBIDDEN_BIND_SOURCES = ["/", "/var/run/docker.sock", "/run/docker.sock", "/proc", "/sys", "/dev", "/boot"];
+
+type Fail = (message: string) => never;
+
+function isPort(n: unknown): boolean {
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 65535;
+}
+
+function isWhole(n: unknown, min: number, max: number): boolean {
+  return Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
+}
+
+/** An absolute, normalised path: no `..` or `.` segments, no NUL, no empty segments. */
+export function isCleanAbsolutePath(path: string): boolean {
+  if (typeof path !== "string" || !path.startsWith("/") || path.includes("\0") || path.length > 4096) return false;
+  if (path === "/") return true;
+  if (path.endsWith("/")) return false;
+  return path.slice(1).split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+}
+
+function checkArgv(argv: unknown, field: string, fail: Fail): void {
+  if (!Array.isArray(argv) || argv.length === 0) fail(`${field} must be a non-empty array of arguments`);
+  if ((argv as unknown[]).some((a) => typeof a !== "string" || a.includes("\0"))) fail(`${field} arguments must be strings without NUL`);
+}
+
+function checkPorts(ports: PortMapping[], replicas: number, fail: Fail): void {
+  const seen = new Set<string>();
+  for (const [i, p] of ports.entries()) {
+    if (!isPort(p.containerPort)) fail(`ports[${i}].containerPort must be 1-65535`);
+    const protocol = p.protocol ?? "tcp";
+    if (protocol !== "tcp" && protocol !== "udp") fail(`ports[${i}].protocol must be tcp or udp`);
+    if (p.hostIp !== undefined && !IPV4.test(p.hostIp)) fail(`ports[${i}].hostIp must be an IPv4 address`);
+    if (p.hostPort !== undefined && !isPort(p.hostPort)) fail(`ports[${i}].hostPort must be 1-65535`);
+    if (p.hostPort !== undefined && replicas > 1) fail(`ports[${i}].hostPort: a fixed host port cannot be shared by ${replicas} replicas`);
+    const key = `${p.containerPort}/${protocol}`;
+    if (seen.has(key)) fail(`ports[${i}]: ${key} is listed twice`);
+    seen.add(key);
+  }
+}
+
+function checkVolumes(volumes: VolumeMount[], fail: Fail): void {
+  const targets = new Set<string>();
+  for (const [i, v] of volumes.entries()) {
+    if (!isCleanAbsolutePath(v.target) || v.target === "/") fail(`volumes[${i}].target must be an absolute path other than / without . or .. segments`);
+    if (targets.has(v.target)) fail(`volumes[${i}].target ${v.target} is mounted twice`);
+    targets.add(v.target);
+    if (v.type === "volume") {
+      if (typeof v.name !== "string" || !VOLUME_NAME.test(v.name)) fail(`volumes[${i}].name must match ${VOLUME_NAME.source}`);
+    } else if (v.type === "bind") {
+      if (!isCleanAbsolutePath(v.source)) fail(`volumes[${i}].source must be an absolute host path without . or .. segments`);
+      const forbidden = FORBIDDEN_BIND_SOURCES.find((f) => v.source === f || (f !== "/" && v.source.startsWith(`${f}/`)));
+      if (forbidden !== undefined) fail(`volumes[${i}].source ${v.source} may not be bind-mounted`);
+    } else {
+      fail(`volumes[${i}].type must be volume or bind`);
+    }
+  }
+}
+
+function checkResources(r: ResourceLimits, fail: Fail): void {
+  if (r.cpus !== undefined && !(Number.isFinite(r.cpus) && r.cpus >= 0.01 && r.cpus <= 256)) fail("resources.cpus must be 0.01-256");
+  if (r.memoryBytes !== undefined && !(Number.isSafeInteger(r.memoryBytes) && r.memoryBytes >= MIN_MEMORY_BYTES)) {
+    fail(`resources.memoryBytes must be a whole number of bytes, at least ${MIN_MEMORY_BYTES}`);
+  }
+}
+
+function checkRestart(r: RestartPolicySpec, fail: Fail): void {
+  if (!["no", "always", "unless-stopped", "on-failure"].includes(r.name)) fail("restartPolicy.name must be no, always, unless-stopped or on-failure");
+  if (r.name === "on-failure" && r.maxRetries !== undefined && !isWhole(r.maxRetries, 0, 1000)) fail("restartPolicy.maxRetries must be 0-1000");
+}
+
+function checkHealth(h: HealthCheckSpec, fail: Fail): void {
+  if (h.type !== "http" && h.type !== "tcp") fail("healthCheck.type must be http or tcp");
+  if (h.port !== undefined && !isPort(h.port)) fail("healthCheck.port must be 1-65535");
+  if (h.intervalMs !== undefined && !isWhole(h.intervalMs, 10, 60_000)) fail("healthCheck.intervalMs must be 10-60000");
+  if (h.timeoutMs !== undefined && !isWhole(h.timeoutMs, 10, 60_000)) fail("healthCheck.timeoutMs must be 10-60000");
+  if (h.retries !== undefined && !isWhole(h.retries, 1, 100)) fail("healthCheck.retries must be 1-100");
+  if (h.type === "http") {
+    // A path and query only: it goes into a request line, so no spaces or control characters.
+    if (typeof h.path !== "string" || !/^\/[\x21-\x7e]{0,2047}$/.test(h.path)) fail("healthCheck.path must start with / and contain no spaces or control characters");
+    const s = h.expectStatus;
+    if (s !== undefined && !(isWhole(s.min, 100, 599) && isWhole(s.max, s.min, 599))) fail("healthCheck.expectStatus must be a range within 100-599");
+  }
+}
+
+function checkLabels(labels: Record<string, string>, fail: Fail): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(key)) fail(`label ${JSON.stringify(key)}: keys are lowercase letters, digits, . _ -`);
+    if (key.startsWith("io.berth.")) fail(`label ${key}: the io.berth. prefix is reserved`);
+    if (typeof value !== "string" || value.includes("\0") || value.length > 4096) fail(`label ${key}: value must be a string without NUL, at most 4096 characters`);
+  }
+}
+
+/** Everything optional in a ReleaseSpec (validate.ts checks the required parts). */
+export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): void {
+  const fail: Fail = (message) => {
+    throw new EngineError({ code: "INVALID", operation, resource: String(spec.serviceName), message: `invalid release spec: ${message}` });
+  };
+  const replicas = spec.replicas ?? 1;
+  if (!isWhole(replicas, 1, MAX_REPLICAS)) fail(`replicas must be 1-${MAX_REPLICAS}`);
+  if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
+  if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
+  if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp")) {
+    fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published`);
+  }
+  if (spec.volumes !== undefined) checkVolumes(spec.volumes, fail);
+  if (spec.resources !== undefined) checkResources(spec.resources, fail);
+  if (spec.restartPolicy !== undefined) checkRestart(spec.restartPolicy, fail);
+  if (spec.healthCheck !== undefined) checkHealth(spec.healthCheck, fail);
+  if (spec.labels !== undefined) checkLabels(spec.labels, fail);
+  if (spec.network !== undefined && spec.network.scope !== "project" && spec.network.scope !== "service") fail("network.scope must be project or service");
+}

@@ -1,0 +1,45 @@
+import { createHash } from "node:crypto";
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { DockerEngine } from "../src/index.ts";
+import { rejectionOf } from "./support/hello-image.ts";
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("engine connections", () => {
+  it("drives the local engine through an explicit socket connection", async () => {
+    const engine = new DockerEngine({ connection: { kind: "socket", socketPath: "/var/run/docker.sock" } });
+    await expect(engine.ping()).resolves.toBeUndefined();
+    expect(Array.isArray(await engine.listManaged())).toBe(true);
+  });
+
+  it("an SSH engine that is not there is ENGINE_UNAVAILABLE quickly, without secrets in the message", async () => {
+    const port = await closedPort();
+    const fingerprint = createHash("sha256").update("k").digest("base64");
+    const engine = new DockerEngine({ connection: { kind: "ssh", host: "127.0.0.1", port, username: "deploy", privateKey: "NOT-A-REAL-KEY", hostKeySha256: fingerprint } });
+    const started = Date.now();
+    const err = await rejectionOf(() => engine.ping());
+    expect(err.code).toBe("ENGINE_UNAVAILABLE");
+    expect(err.message).toContain(`ssh://deploy@127.0.0.1:${port}`);
+    expect(err.message).not.toContain("NOT-A-REAL-KEY");
+    expect(Date.now() - started).toBeLessThan(3_500);
+  });
+
+  it("a TLS engine that is not there is ENGINE_UNAVAILABLE quickly", async () => {
+    const port = await closedPort();
+    const engine = new DockerEngine({ connection: { kind: "tls", host: "127.0.0.1", port, ca: "CA", cert: "CERT", key: "KEY" } });
+    const err = await rejectionOf(() => engine.ping());
+    expect(err.code).toBe("ENGINE_UNAVAILABLE");
+    expect(err.message).not.toContain("KEY");
+  });
+
+  it("refuses plain TCP to a non-loopback host at construction, before any traffic", () => {
+    expect(() => new DockerEngine({ connection: { kind: "tcp", host: "192.0.2.10" } })).toThrow(/only on loopback/);
+  });
+});

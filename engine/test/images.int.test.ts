@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DockerEngine } from "../src/index.ts";
+import { buildHelloImage, cleanupTeam, HELLO_IMAGE, httpGet, rawDocker, rejectionOf, releaseFactory, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
+import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type LocalRegistry } from "./support/registry.ts";
+
+const engine = new DockerEngine();
+const docker = rawDocker();
+const teamId = uniqueId("team");
+const newRelease = releaseFactory(teamId);
+const localTags: string[] = [];
+let registry: LocalRegistry;
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
+
+async function removeTag(tag: string): Promise<void> {
+  await docker.getImage(tag).remove({ noprune: false }).catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  });
+}
+
+beforeAll(async () => {
+  await buildHelloImage(engine);
+  registry = await startRegistry();
+});
+
+afterAll(async () => {
+  try {
+    await cleanupTeam(docker, teamId);
+    for (const tag of localTags) await removeTag(tag);
+  } finally {
+    await registry.stop();
+  }
+});
+
+/** Distinct small images (one label each), so retention has several image ids to choose from. */
+async function buildVariant(n: number): Promise<string> {
+  const tag = `berth-test/engine-variant-${teamId}:${n}`;
+  localTags.push(tag);
+  await engine.buildImage({ tag, files: [{ name: "Dockerfile", data: Buffer.from(`FROM ${HELLO_IMAGE}\nLABEL variant=${n}\n`) }], labels: { [TEST_RUN_LABEL]: teamId } });
+  return tag;
+}
+
+describe("private registry pulls", () => {
+  it("pulls with credentials; without or with wrong ones the pull fails as IMAGE_UNAVAILABLE", async () => {
+    const ref = `${registry.host}/berth-test/private-${teamId}:1`;
+    localTags.push(ref);
+    const auth = { username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: registry.host };
+    await docker.getImage(HELLO_IMAGE).tag({ repo: `${registry.host}/berth-test/private-${teamId}`, tag: "1" });
+    const pushed = await readStream(await docker.getImage(ref).push({ authconfig: auth }));
+    expect(pushed).not.toMatch(/"error"/);
+    await removeTag(ref);
+
+    const anonymous = await rejectionOf(() => engine.ensureImage(ref));
+    expect(anonymous.code).toBe("IMAGE_UNAVAILABLE");
+    expect(anonymous.message).toMatch(/no basic auth credentials|unauthorized|authentication required/i);
+    const wrong = await rejectionOf(() => engine.ensureImage(ref, { registryAuth: { ...auth, password: "wrong" } }));
+    expect(wrong.code).toBe("IMAGE_UNAVAILABLE");
+    expect(wrong.message).not.toContain("wrong");
+
+    await engine.ensureImage(ref, { registryAuth: auth });
+    expect((await docker.getImage(ref).inspect()).RepoTags).toContain(ref);
+
+    await removeTag(ref);
+    const spec = newRelease({ image: ref });
+    const release = await engine.runRelease(spec, { registryAuth: auth });
+    expect((await httpGet(release.hostPort)).status).toBe(200);
+  });
+
+  it("rejects credentials for another registry as INVALID before any pull", async () => {
+    const err = await rejectionOf(() => engine.ensureImage(`${registry.host}/x/y:1`, { registryAuth: { username: "u", password: "p", serveraddress: "other.example:5000" } }));
+    expect(err.code).toBe("INVALID");
+  });
+});
+
+describe("release image tags and retention", () => {
+  it("tags every release and keeps the last N images per service plus the running one", async () => {
+    const base = newRelease();
+    const serviceId = base.owner.serviceId;
+    const repo = `berth-release/${serviceId}`;
+    const variants: string[] = [];
+    for (let n = 0; n < 4; n++) variants.push(await buildVariant(n));
+    const releases = [];
+    for (const image of variants) {
+      releases.push(await engine.replaceRelease({ ...base, image, deploymentId: uniqueId("d") }, { graceSeconds: 1, retainImages: false }));
+    }
+    const tagsBefore = (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []);
+    expect(tagsBefore.sort()).toEqual(releases.map((r) => `${repo}:${r.deploymentId}`).sort());
+    expect(releases.every((r) => r.releaseImage === `${repo}:${r.deploymentId}`)).toBe(true);
+
+    // Roll back to the oldest image: it is running, so it stays even though keep=1 names another.
+    const rollback = await engine.replaceRelease({ ...base, image: variants[0] as string, deploymentId: uniqueId("d") }, { graceSeconds: 1, retainImages: false });
+    const volumesBefore = (await docker.listVolumes()).Volumes?.length ?? 0;
+    const { removed, failures } = await engine.pruneImages(serviceId, 1);
+    expect(failures).toEqual([]);
+    const left = (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []);
+    expect(left.sort()).toEqual([`${repo}:${releases[0]?.deploymentId}`, `${repo}:${rollback.deploymentId}`].sort());
+    expect(removed.sort()).toEqual(releases.slice(1).map((r) => `${repo}:${r.deploymentId}`).sort());
+    // The user's own tags and all volumes are untouched.
+    for (const v of variants) expect((await docker.getImage(v).inspect()).RepoTags).toContain(v);
+    expect((await docker.listVolumes()).Volumes?.length ?? 0).toBeGreaterThanOrEqual(volumesBefore);
+  });
+});
