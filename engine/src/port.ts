@@ -4,6 +4,8 @@
  * Knows nothing of users, teams or Postgres: ids arrive as opaque strings.
  */
 
+import type { BuildImageOptions, BuildImageResult } from "./build-image.ts";
+
 /** Who a Docker object belongs to. Written as labels; read back to prove ownership. */
 export interface OwnerRef {
   teamId: string;
@@ -83,6 +85,12 @@ export interface ContainerEngine {
    * container of the same deployment is replaced.
    */
   runRelease(spec: ReleaseSpec, opts?: RunReleaseOptions): Promise<ReleaseInstance>;
+  /**
+   * Build an image from a tar context (legacy builder: layers are cached by the engine, so a
+   * rebuild of the same service reuses them). Streams output lines to `onLine`; a failed step
+   * throws EngineError BUILD_FAILED, a timeout TIMEOUT, an aborted `signal` CANCELLED.
+   */
+  buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

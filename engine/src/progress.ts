@@ -32,14 +32,18 @@ function errorOf(event: ProgressEvent): string | null {
   return null;
 }
 
-export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200): Promise<ProgressResult> {
+/** Called with every human-readable line as it arrives (build logs streamed live). */
+export type ProgressLineHandler = (line: string, isError: boolean) => void;
+
+export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200, onLine?: ProgressLineHandler): Promise<ProgressResult> {
   return new Promise<ProgressResult>((resolve, reject) => {
     const lines: string[] = [];
     let error: string | null = null;
     let buffered = "";
     let done = false;
 
-    const keep = (line: string): void => {
+    const keep = (line: string, isError = false): void => {
+      onLine?.(line.trimEnd(), isError);
       lines.push(line.trimEnd());
       if (lines.length > maxLines) lines.shift();
     };
@@ -54,8 +58,8 @@ export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200): Pro
       }
       const failure = errorOf(event);
       if (failure !== null && error === null) error = failure;
-      describe(event).forEach(keep);
-      if (failure !== null) keep(`ERROR: ${failure}`);
+      for (const line of describe(event)) keep(line);
+      if (failure !== null) keep(`ERROR: ${failure}`, true);
     };
     const finish = (err?: Error): void => {
       if (done) return;

@@ -6,7 +6,8 @@ import { DockerEngine } from "@berth/engine";
 import { createAuth } from "./auth/auth.ts";
 import type { Env } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
-import { recoverDeployments } from "./deployments/recovery.ts";
+import { DeploymentEvents } from "./deployments/events.ts";
+import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
@@ -19,20 +20,13 @@ export interface RunningApp {
 
 const WEB_DIR = path.resolve(import.meta.dirname, "../../web");
 
-/** Recover once the engine and database answer; until then retry, never crash. */
-function recoverWhenReachable(deps: Deps, then: () => void): void {
-  recoverDeployments(deps).then(then, (err: unknown) => {
-    deps.log.warn({ err: String(err) }, "recovery postponed: engine or database unreachable; retrying in 5 s");
-    setTimeout(() => recoverWhenReachable(deps, then), 5000).unref();
-  });
-}
-
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
-  const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }) };
+  const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events: new DeploymentEvents() };
   const auth = createAuth(deps);
-  const worker = new DeploymentWorker(deps, { concurrency: env.BERTH_BUILD_CONCURRENCY });
+  const worker = new DeploymentWorker(deps);
   deps.wakeWorker = worker.wake;
+  deps.cancelDeployment = worker.cancel;
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";

@@ -1,6 +1,7 @@
 import type { Db } from "@berth/db";
 import type { ContainerEngine } from "@berth/engine";
 import type { Env } from "./config/env.ts";
+import type { DeploymentEvents } from "./deployments/events.ts";
 import type { Log } from "./log.ts";
 
 /** What every use case may need. Built once in main.ts (or by a test) and passed down. */
@@ -9,6 +10,10 @@ export interface Deps {
   log: Log;
   db: Db;
   engine: ContainerEngine;
+  /** Deployment log lines and status changes, for live viewers. */
+  events: DeploymentEvents;
   /** Wakes the deployment worker at once instead of at its next poll. */
   wakeWorker?: () => void;
+  /** Aborts a deployment this process's worker runs (others see the row's cancel flag). */
+  cancelDeployment?: (deploymentId: string) => void;
 }

@@ -3,23 +3,22 @@ import { DomainError } from "../errors.ts";
 
 export interface InstanceSettingsView {
   signupOpen: boolean;
+  /** null: the BERTH_BUILD_CONCURRENCY default applies. */
+  buildConcurrency: number | null;
+  allowLocalSources: boolean;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
   const row = await db.instanceSettings.findUnique({ where: { id: 1 } });
-  return { signupOpen: row?.signupOpen ?? false };
+  return { signupOpen: row?.signupOpen ?? false, buildConcurrency: row?.buildConcurrency ?? null, allowLocalSources: row?.allowLocalSources ?? false };
 }
 
-export async function updateSettings(db: Db, actor: { instanceRole: string }, input: InstanceSettingsView): Promise<InstanceSettingsView> {
+export async function updateSettings(db: Db, actor: { instanceRole: string }, input: Partial<InstanceSettingsView>): Promise<InstanceSettingsView> {
   if (actor.instanceRole !== "owner") {
     throw new DomainError("FORBIDDEN", "Only the instance owner can change instance settings");
   }
-  const row = await db.instanceSettings.upsert({
-    where: { id: 1 },
-    create: { id: 1, signupOpen: input.signupOpen },
-    update: { signupOpen: input.signupOpen },
-  });
-  return { signupOpen: row.signupOpen };
+  await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...input }, update: input });
+  return getSettings(db);
 }
 
 /** Who may sign up now: the very first user always; later users only while sign-up is open. */

@@ -18,8 +18,8 @@ export class SocketLogStreams {
   async follow(serviceId: string): Promise<void> {
     this.stop(serviceId);
     const current = await this.deps.db.deployment.findFirst({
-      where: { serviceId, status: "running" },
-      orderBy: { createdAt: "desc" },
+      where: { serviceId, status: "succeeded" },
+      orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
       select: { id: true },
     });
     const containers = await this.deps.engine.listManaged({ serviceId });

@@ -4,17 +4,23 @@ import { isUniqueViolation } from "../db-errors.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import { type CreateServiceInput, envFromJson, envToRecord } from "./service-input.ts";
 import { readRuntime } from "./runtime.ts";
+import { gitSourceData, sourceView } from "./git-source.ts";
+import { findLiveDeployment } from "../deployments/recovery.ts";
 
-export async function createService(deps: Pick<Deps, "db">, actor: Actor, input: CreateServiceInput) {
+export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   await loadProject(deps.db, actor, input.projectId, "member");
+  const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
   try {
     return await deps.db.service.create({
       data: {
         projectId: input.projectId,
         name: input.name,
-        image: input.image,
+        sourceType: input.source,
+        image: input.source === "git" ? "" : input.image,
         containerPort: input.containerPort,
         env: envToRecord(input.env),
+        ...git,
+        ...(input.timeouts ?? {}),
       },
       select: { id: true },
     });
@@ -26,17 +32,21 @@ export async function createService(deps: Pick<Deps, "db">, actor: Actor, input:
 
 export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
-  const [latestDeployment, current] = await Promise.all([
-    deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" } }),
-    deps.db.deployment.findFirst({ where: { serviceId, status: "running" }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  const [latestDeployment, current, releases] = await Promise.all([
+    deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
+    findLiveDeployment(deps.db, serviceId),
+    deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: 20, select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true } }),
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
   return {
     id: service.id,
     name: service.name,
     image: service.image,
+    source: sourceView(service),
     containerPort: service.containerPort,
     env: envFromJson(service.env),
+    liveDeploymentId: current?.id ?? null,
+    releases,
     desiredState: service.desiredState,
     projectId: service.project.id,
     projectName: service.project.name,

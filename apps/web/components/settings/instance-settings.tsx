@@ -20,8 +20,8 @@ export function InstanceSettings() {
   const [pendingValue, setPendingValue] = useState<boolean | null>(null);
   const update = useMutation(
     trpc.instance.updateSettings.mutationOptions({
-      onSuccess: (_data, input) => {
-        queryClient.setQueryData(trpc.instance.settings.queryKey(), (old) => (old ? { ...old, signupOpen: input.signupOpen } : old));
+      onSuccess: (data) => {
+        queryClient.setQueryData(trpc.instance.settings.queryKey(), data);
         void queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.instance.signupStatus.queryKey() });
       },
