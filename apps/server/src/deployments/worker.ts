@@ -21,6 +21,7 @@ export class DeploymentWorker {
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private claiming = false;
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: RunDeps,
@@ -45,12 +46,15 @@ export class DeploymentWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.ticking; // a claim in flight may still add a job
     await Promise.allSettled([...this.running.values()].map((r) => r.job));
   }
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick();
+    }, delayMs);
   }
 
   private async limit(): Promise<number> {
