@@ -14,6 +14,8 @@ interface EnqueueRequest {
   image: string;
   config: ReleaseConfig;
   rollbackOfId?: string;
+  commitSha?: string | null;
+  commitMessage?: string | null;
 }
 
 /**
@@ -33,6 +35,8 @@ async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploy
         actorId: req.actorId,
         config: req.config as unknown as Prisma.InputJsonValue,
         rollbackOfId: req.rollbackOfId ?? null,
+        commitSha: req.commitSha ?? null,
+        commitMessage: req.commitMessage ?? null,
       },
       select: { id: true },
     });
@@ -68,7 +72,16 @@ export async function rollbackToRelease(deps: EnqueueDeps, actor: Actor, release
   if (!release) throw notFound("Release");
   await loadService(deps.db, actor, release.serviceId, "member");
   const config = release.config as unknown as ReleaseConfig;
-  return enqueue(deps, { serviceId: release.serviceId, trigger: "rollback", actorId: actor.userId, image: release.image, config, rollbackOfId: release.id });
+  return enqueue(deps, {
+    serviceId: release.serviceId,
+    trigger: "rollback",
+    actorId: actor.userId,
+    image: release.image,
+    config,
+    rollbackOfId: release.id,
+    commitSha: release.commitSha,
+    commitMessage: `Rollback to release #${release.number}`,
+  });
 }
 
 /** Cancel one deployment: a queued one ends at once; one in progress is aborted by its worker. */

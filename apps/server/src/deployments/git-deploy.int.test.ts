@@ -82,7 +82,7 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const release1 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: first.id } });
     expect(release1.number).toBe(1);
     const back = await finished((await rollbackToRelease(deps, actor, release1.id)).deploymentId);
-    expect(back).toMatchObject({ status: "succeeded", trigger: "rollback", image: release1.image, rollbackOfId: release1.id, cloneMs: null, buildMs: null });
+    expect(back).toMatchObject({ status: "succeeded", trigger: "rollback", image: release1.image, rollbackOfId: release1.id, cloneMs: null, buildMs: null, commitSha: first.commitSha, commitMessage: "Rollback to release #1" });
     expect((await httpGet(back.hostPort!)).body).toContain("release-one");
     expect((await deps.db.release.findUniqueOrThrow({ where: { deploymentId: back.id } })).number).toBe(3);
     await waitFor("only the rolled-back release to run", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === back.id);

@@ -8,6 +8,7 @@ import { useSession } from "../shell/session";
 import { ErrorAlert } from "../ui/alert";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
+import { BuildSettings } from "./build-settings";
 
 /** `/settings`: instance-wide settings, for the instance owner. */
 export function InstanceSettings() {
@@ -79,6 +80,7 @@ export function InstanceSettings() {
           </div>
         )}
       </Panel>
+      <BuildSettings />
     </div>
   );
 }
