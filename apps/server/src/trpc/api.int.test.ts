@@ -47,13 +47,23 @@ describe("auth, authorization and errors over HTTP", () => {
     expect(JSON.stringify(closed.body)).toMatch(/Sign-up is closed/);
 
     const opened = await ownerClient.mutate("instance.updateSettings", { signupOpen: true });
-    expect(opened.data).toEqual({ signupOpen: true });
+    expect(opened.data).toMatchObject({ signupOpen: true });
     const second = new Client(base);
     expect((await second.signUp(email("second"))).status).toBe(200);
     const me = await second.query("me.get");
     expect(me.data.user.instanceRole).toBe("user");
     const refused = await second.mutate("instance.updateSettings", { signupOpen: false });
     expect(refused.error?.data.code).toBe("FORBIDDEN");
+    expect((await second.mutate("instance.updateSettings", { allowLocalSources: true })).error?.data.code).toBe("FORBIDDEN");
+  });
+
+  it("the owner sees and changes the global build concurrency; bad values are refused at the field", async () => {
+    const bad = await ownerClient.mutate("instance.updateSettings", { buildConcurrency: 0 });
+    expect(bad.error?.data.code).toBe("BAD_REQUEST");
+    expect(bad.error?.data.fieldErrors).toEqual({ buildConcurrency: "At least 1" });
+    expect((await ownerClient.mutate("instance.updateSettings", { buildConcurrency: 3 })).data).toMatchObject({ buildConcurrency: 3 });
+    expect((await ownerClient.query("instance.settings")).data).toMatchObject({ buildConcurrency: 3 });
+    expect((await ownerClient.mutate("instance.updateSettings", { buildConcurrency: null })).data).toMatchObject({ buildConcurrency: null });
   });
 
   it("anonymous callers get UNAUTHORIZED", async () => {
