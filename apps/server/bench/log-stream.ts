@@ -19,26 +19,29 @@ import { Client, startHttp } from "../test/http-harness.ts";
 import { percentile } from "./bench-util.ts";
 
 const LINES = 100_000;
+/** berth-test/hello with a shell entrypoint, so the release's command is a script. */
+const BENCH_IMAGE = "berth-bench/logs:latest";
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 const deps = testDeps();
 
-interface Line { text: string; time: string; serviceId: string }
+interface Line { text: string; time: string }
 
 async function startContainer(owner: { teamId: string; projectId: string; serviceId: string }, script: string) {
   return deps.engine.runRelease({
     owner,
     deploymentId: randomUUID(),
     serviceName: "bench-logs",
-    image: TEST_IMAGE,
+    image: BENCH_IMAGE,
     containerPort: 8080,
     env: {},
-    command: ["/bin/sh", "-c", `httpd -p 8080 -h / ; ${script}`],
+    command: [`httpd -p 8080 -h / ; ${script}`],
   });
 }
 
 function subscribe(socket: Socket, serviceId: string, onLine: (l: Line, at: number) => void): Promise<unknown> {
-  socket.on("logs:line", (l: Line) => {
-    if (l.serviceId === serviceId) onLine(l, Date.now());
+  socket.on("logs:lines", (e: { serviceId: string; lines: Line[] }) => {
+    const at = Date.now();
+    if (e.serviceId === serviceId) for (const l of e.lines) onLine(l, at);
   });
   return socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId });
 }
@@ -59,6 +62,7 @@ async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: numb
 
 async function main(): Promise<void> {
   await requireTestImage(deps.engine as DockerEngine);
+  await (deps.engine as DockerEngine).buildImage({ tag: BENCH_IMAGE, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nENTRYPOINT ["/bin/sh", "-c"]\n` }] });
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
   const { server, base, io } = await startHttp(deps);
   const client = new Client(base);
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
   console.log(`  raw Engine API logs (docker logs): ${raw.lines} lines in ${raw.ms.toFixed(0)} ms = ${Math.round(rawRate).toLocaleString()} lines/s`);
   console.log(`  Berth -> socket.io client:         ${got.length} lines in ${last - first} ms = ${Math.round(berthRate).toLocaleString()} lines/s; lost ${LINES - got.length}; in order: ${inOrder}`);
   console.log(`  ratio Berth / raw: ${(berthRate / rawRate).toFixed(2)} (goal >= 0.5, zero lost, in order)`);
-  socket.off("logs:line");
+  socket.off("logs:lines");
   socket.emit("logs:unsubscribe", { serviceId });
   await deps.engine.removeService(serviceId);
 

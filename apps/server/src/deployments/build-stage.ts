@@ -52,7 +52,8 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
         tar,
         dockerfile,
         buildArgs: envToRecord(envFromJson(service.buildArgs)),
-        labels: { "io.berth.managed-by": "berth", "io.berth.service": service.id, "io.berth.deployment": ctx.deployment.id },
+        // No build labels: the legacy builder adds one LABEL step (a container + a layer) per
+        // label. The tag berth-build/<serviceId>:<deploymentId> already names the owner.
         timeoutMs: ctx.timeoutsMs.build + 5_000,
         signal,
         onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),

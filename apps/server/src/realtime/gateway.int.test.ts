@@ -63,8 +63,8 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const ends: string[] = [];
   socket.on("logs:end", (e: { reason: string }) => ends.push(e.reason));
   const lines: { text: string; stream: string; at: number }[] = [];
-  socket.on("logs:line", (l: { serviceId: string; text: string; stream: string }) => {
-    if (l.serviceId === serviceId) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
+  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string; stream: string }[] }) => {
+    if (e.serviceId === serviceId) for (const l of e.lines) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
   });
   expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
 
