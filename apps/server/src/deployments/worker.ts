@@ -1,8 +1,11 @@
 import { getSettings } from "../instance/settings.ts";
 import { claimNextDeployment } from "./claim.ts";
+import { pruneBuildLogs } from "./log-retention.ts";
 import { describeFailure } from "./failure.ts";
 import type { RunDeps } from "./run-context.ts";
 import { runDeployment } from "./run-deployment.ts";
+
+const PRUNE_EVERY_MS = 3600_000;
 
 export interface WorkerOptions {
   /** Fixed limit; when absent, InstanceSettings.buildConcurrency ?? BERTH_BUILD_CONCURRENCY. */
@@ -22,6 +25,7 @@ export class DeploymentWorker {
   private stopped = true;
   private claiming = false;
   private ticking: Promise<void> = Promise.resolve();
+  private nextPruneAt = 0;
 
   constructor(
     private readonly deps: RunDeps,
@@ -67,6 +71,11 @@ export class DeploymentWorker {
     this.claiming = true;
     try {
       await this.applyCancelRequests();
+      if (Date.now() >= this.nextPruneAt) {
+        this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
+        const pruned = await pruneBuildLogs(this.deps);
+        if (pruned > 0) this.deps.log.info({ lines: pruned }, "pruned deployment logs past their retention");
+      }
       const limit = await this.limit();
       while (!this.stopped) {
         const claimed = await claimNextDeployment(this.deps.db, limit);

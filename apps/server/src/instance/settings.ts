@@ -6,11 +6,18 @@ export interface InstanceSettingsView {
   /** null: the BERTH_BUILD_CONCURRENCY default applies. */
   buildConcurrency: number | null;
   allowLocalSources: boolean;
+  /** Days a finished deployment's log is kept. */
+  buildLogRetentionDays: number;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
   const row = await db.instanceSettings.findUnique({ where: { id: 1 } });
-  return { signupOpen: row?.signupOpen ?? false, buildConcurrency: row?.buildConcurrency ?? null, allowLocalSources: row?.allowLocalSources ?? false };
+  return {
+    signupOpen: row?.signupOpen ?? false,
+    buildConcurrency: row?.buildConcurrency ?? null,
+    allowLocalSources: row?.allowLocalSources ?? false,
+    buildLogRetentionDays: row?.buildLogRetentionDays ?? 30,
+  };
 }
 
 export async function updateSettings(db: Db, actor: { instanceRole: string }, input: Partial<InstanceSettingsView>): Promise<InstanceSettingsView> {

@@ -15,6 +15,7 @@ export function BuildSettings() {
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.instance.settings.queryOptions());
   const [concurrency, setConcurrency] = useState<string | null>(null);
+  const [retention, setRetention] = useState<string | null>(null);
   // Shown at once while saving, so the controlled checkbox never flips back mid-request.
   const [pendingLocal, setPendingLocal] = useState<boolean | null>(null);
   const update = useMutation(
@@ -22,16 +23,19 @@ export function BuildSettings() {
       onSuccess: (data) => {
         queryClient.setQueryData(trpc.instance.settings.queryKey(), data);
         setConcurrency(null);
+        setRetention(null);
       },
       onSettled: () => setPendingLocal(null),
     }),
   );
   if (!settings.data) return null;
   const shown = concurrency ?? (settings.data.buildConcurrency === null ? "" : String(settings.data.buildConcurrency));
+  const retentionShown = retention ?? String(settings.data.buildLogRetentionDays);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ buildConcurrency: shown.trim() === "" ? null : Number(shown) });
+    update.mutate({ buildConcurrency: shown.trim() === "" ? null : Number(shown), buildLogRetentionDays: Number(retentionShown) });
   };
+  const fields = fieldErrorsOf(update.error);
   return (
     <Panel title="Deployments">
       <form onSubmit={onSubmit} className="space-y-4" aria-label="Deployment settings" noValidate>
@@ -44,8 +48,19 @@ export function BuildSettings() {
           value={shown}
           onChange={(e) => setConcurrency(e.target.value)}
           placeholder="2"
-          error={fieldErrorsOf(update.error).buildConcurrency}
+          error={fields.buildConcurrency}
           hint="How many deployments may clone, build and release at once across the instance. Empty: the server default (BERTH_BUILD_CONCURRENCY, 2)."
+        />
+        <TextField
+          label="Keep deployment logs (days)"
+          name="buildLogRetentionDays"
+          type="number"
+          min={1}
+          max={3650}
+          value={retentionShown}
+          onChange={(e) => setRetention(e.target.value)}
+          error={fields.buildLogRetentionDays}
+          hint="The clone/build/release log of a finished deployment is deleted after this many days."
         />
         <label className="flex items-start gap-3 text-sm">
           <input
