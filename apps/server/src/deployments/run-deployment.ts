@@ -3,7 +3,7 @@ import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { BuildLogSink } from "./log-sink.ts";
 import { configOfService, parseReleaseConfig } from "./release-config.ts";
-import { withStage, type RunContext, type RunDeps } from "./run-context.ts";
+import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
 
@@ -15,18 +15,20 @@ async function release(ctx: RunContext): Promise<void> {
   const config = parseReleaseConfig(deployment.config, configOfService(service));
   const started = Date.now();
   sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
-  const instance = await withStage(ctx, "start", () =>
-    deps.engine.runRelease(
-      {
-        owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
-        deploymentId: deployment.id,
-        serviceName: service.name,
-        image: deployment.image,
-        containerPort: config.containerPort,
-        env: config.env,
-      },
-      { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health },
-    ),
+  if (ctx.cancel.aborted) throw new CancelledError();
+  // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
+  // health = the readiness gate) and removes its container on failure, so nothing it starts
+  // can outlive a stage that gave up on it.
+  const instance = await deps.engine.runRelease(
+    {
+      owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
+      deploymentId: deployment.id,
+      serviceName: service.name,
+      image: deployment.image,
+      containerPort: config.containerPort,
+      env: config.env,
+    },
+    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health },
   );
   if (ctx.cancel.aborted) {
     await deps.engine.removeContainer(instance.containerId);
