@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineError } from "@berth/engine";
-import { dockerfileInContext } from "./build-stage.ts";
+import { dockerfileInContext } from "./builders.ts";
 import { CancelledError, classifyFailure, StageTimeoutError } from "./failure.ts";
 import { redactSecrets } from "./log-sink.ts";
 import { parseReleaseConfig } from "./release-config.ts";
