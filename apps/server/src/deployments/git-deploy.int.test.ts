@@ -130,4 +130,19 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const timedOut = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect(timedOut).toMatchObject({ status: "timed_out", error: "The build stage did not finish within 2 s" });
   });
+
+  it("a build printing 100k lines stores every line once, in order, before the deployment ends", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    fixture.commit({ Dockerfile: helloDockerfile("loud", `RUN echo loud-${randomUUID()} && seq 1 100000\n`) }, "loud build", "loud");
+    const serviceId = await gitService(actor, teamId, { branch: "loud" });
+    const done = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
+    expect(done.status).toBe("succeeded");
+    const count = await deps.db.buildLogLine.count({ where: { deploymentId: done.id } });
+    const max = await deps.db.buildLogLine.aggregate({ where: { deploymentId: done.id }, _max: { seq: true } });
+    expect(count).toBeGreaterThan(100_000);
+    expect(max._max.seq).toBe(count - 1);
+    const numbers = await deps.db.buildLogLine.findMany({ where: { deploymentId: done.id, text: { in: ["49999", "50000", "100000"] } }, orderBy: { seq: "asc" } });
+    expect(numbers.map((l) => l.text)).toEqual(["49999", "50000", "100000"]);
+    expect(numbers[1]!.seq).toBe(numbers[0]!.seq + 1);
+  }, 120_000);
 });

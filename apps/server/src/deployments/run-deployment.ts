@@ -35,18 +35,24 @@ async function release(ctx: RunContext): Promise<void> {
     throw new CancelledError();
   }
   sink.system(`Healthy: accepting connections on 127.0.0.1:${instance.hostPort}`);
+  // One deployment per service runs at a time, so the next number is stable; the unique
+  // (serviceId, number) index guards it anyway.
+  const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
+  const number = (last._max.number ?? 0) + 1;
+  sink.system(`Release ${number} is live`);
+  const releaseMs = Date.now() - started;
+  // Every line is stored before the status says the deployment ended: a viewer that sees
+  // the end can read the whole log.
+  await sink.flush();
   try {
     await deps.db.$transaction(async (tx) => {
-      const last = await tx.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
-      const number = (last._max.number ?? 0) + 1;
       const { count } = await tx.deployment.updateMany({
         where: { id: deployment.id, status: "releasing" },
-        data: { status: "succeeded", containerId: instance.containerId, hostPort: instance.hostPort, finishedAt: new Date(), error: null, releaseMs: Date.now() - started },
+        data: { status: "succeeded", containerId: instance.containerId, hostPort: instance.hostPort, finishedAt: new Date(), error: null, releaseMs },
       });
       if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
       await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...config }, commitSha: deployment.commitSha } });
       await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
-      sink.system(`Release ${number} is live`);
     });
   } catch (err) {
     await deps.engine.removeContainer(instance.containerId);
@@ -84,6 +90,7 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
     const { status, reason } = classifyFailure(err, cancel.aborted);
     log.warn({ status, reason }, "deployment did not succeed");
     sink.system(`Deployment ${status.replace("_", " ")}: ${reason}`);
+    await sink.flush();
     const { count } = await deps.db.deployment.updateMany({
       where: { id: deploymentId, status: { in: [...ACTIVE_STATUSES] } },
       data: { status, error: reason, finishedAt: new Date() },
