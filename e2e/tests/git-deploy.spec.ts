@@ -114,3 +114,56 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
   await setLocalSources(owner, false);
   if (owner !== page) await owner.context().close();
 });
+
+test("a 100k-line build log streams to the viewer, which stays responsive (only visible rows are rendered)", async ({ page, browser }) => {
+  const id = uniqueSuffix();
+  const serviceName = `loud-${id}`;
+  fixture.commit({ Dockerfile: helloDockerfile("loud", `RUN echo loud-${id} && seq 1 100000\n`) }, "loud build", `loud-${id}`);
+  const { owner: isOwner } = await signUp(page);
+  const owner = isOwner ? page : await ownerPage(browser);
+  await setLocalSources(owner, true);
+  await page.goto("/");
+  await createProject(page, `Loud ${id}`);
+  const form = page.getByRole("form", { name: "New service" });
+  await form.getByLabel("Service name").fill(serviceName);
+  await form.getByLabel("Git repository").check();
+  await form.getByLabel("Repository URL").fill(fixture.url);
+  await form.getByLabel("Branch").fill(`loud-${id}`);
+  await form.getByLabel("Container port").fill("8080");
+  await form.getByRole("button", { name: "Create service" }).click();
+  await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
+
+  await page.getByRole("button", { name: "Deploy" }).click();
+  const log = page.getByTestId("build-log");
+  await expect(log).toContainText("Release 1 is live", { timeout: 90_000 });
+  const total = Number(await log.getAttribute("data-lines"));
+  expect(total).toBeGreaterThan(100_000);
+  // Virtualised: a few dozen rows in the DOM, not 100k.
+  expect(await log.locator("[data-seq]").count()).toBeLessThan(200);
+
+  // Jump to the middle and to the top: the rows there render within a frame or two.
+  for (const fraction of [0.5, 0]) {
+    const ms = await log.evaluate(async (el, f) => {
+      const started = performance.now();
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+      el.dispatchEvent(new Event("scroll"));
+      const target = Math.floor(((el.scrollHeight - el.clientHeight) * f) / 20);
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const seqs = Array.from(el.querySelectorAll<HTMLElement>("[data-seq]"), (n) => Number(n.dataset.seq));
+        if (seqs.some((s) => Math.abs(s - target) < 60)) return performance.now() - started;
+        if (performance.now() - started > 5000) return Infinity;
+      }
+    }, fraction);
+    expect(ms, `render after scrolling to ${fraction * 100}%`).toBeLessThan(500);
+  }
+  await expect(log.locator('[data-seq="0"]')).toBeVisible();
+
+  await setLocalSources(owner, false);
+  if (owner !== page) await owner.context().close();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
+  await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
+  await dialog.getByRole("button", { name: "Delete service" }).click();
+  await expect(page.getByText("No services yet")).toBeVisible();
+});
