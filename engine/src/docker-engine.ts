@@ -28,6 +28,7 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { runRelease } from "./run-release.ts";
+import { removeRepositoryImages } from "./remove-images.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -115,6 +116,10 @@ export class DockerEngine implements ContainerEngine {
   followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  removeRepositoryImages(repository: string): Promise<number> {
+    return removeRepositoryImages(this.api, repository);
   }
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */

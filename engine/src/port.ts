@@ -91,6 +91,8 @@ export interface ContainerEngine {
    * throws EngineError BUILD_FAILED, a timeout TIMEOUT, an aborted `signal` CANCELLED.
    */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
+  /** Remove every tag of an image repository Berth owns (`berth-build/...`); returns how many. */
+  removeRepositoryImages(repository: string): Promise<number>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

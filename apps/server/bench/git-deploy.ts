@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { DockerEngine } from "@berth/engine";
+import { buildRepository } from "../src/deployments/build-stage.ts";
 import { enqueueDeployment } from "../src/deployments/deployments.ts";
 import { isTerminalStatus } from "../src/deployments/statuses.ts";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
 
   await worker.stop();
   await deps.engine.removeService(serviceId);
+  await deps.engine.removeRepositoryImages(buildRepository(serviceId));
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();

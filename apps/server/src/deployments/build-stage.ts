@@ -1,11 +1,17 @@
+import { OWNED_IMAGE_PREFIX } from "@berth/engine";
 import { getSettings } from "../instance/settings.ts";
 import { cloneSource } from "../sources/clone.ts";
 import { builderFor } from "./builders.ts";
 import { checkGitUrl } from "../sources/git-url.ts";
 import { advance, withStage, type RunContext } from "./run-context.ts";
 
+/** The repository holding a service's build images (one tag per deployment). */
+export function buildRepository(serviceId: string): string {
+  return `${OWNED_IMAGE_PREFIX}${serviceId}`;
+}
+
 export function buildTag(serviceId: string, deploymentId: string): string {
-  return `berth-build/${serviceId}:${deploymentId}`;
+  return `${buildRepository(serviceId)}:${deploymentId}`;
 }
 
 /** cloning -> building -> releasing: clone the repository, build its image; returns the tag. */

@@ -9,6 +9,7 @@ import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import { enqueueDeployment } from "./deployments.ts";
 import { RESTART_REASON } from "./recovery.ts";
+import { buildRepository } from "./build-stage.ts";
 
 /**
  * kill -9 a real worker process (apps/server/src/worker-main.ts: recovery + queue consumer)
@@ -57,7 +58,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (child) await kill9(child);
-  if (serviceId) await deps.engine.removeService(serviceId);
+  if (serviceId) {
+    await deps.engine.removeService(serviceId);
+    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
+  }
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();

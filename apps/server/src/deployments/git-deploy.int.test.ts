@@ -3,7 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { createService, getService } from "../services/services.ts";
+import Docker from "dockerode";
+import { buildRepository } from "./build-stage.ts";
+import { createService, deleteService, getService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import type { Actor } from "../teams/access.ts";
 import { cancelDeployment, enqueueDeployment, redeploy, rollbackToRelease } from "./deployments.ts";
@@ -45,7 +47,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.stop();
-  for (const serviceId of touched) await deps.engine.removeService(serviceId);
+  for (const serviceId of touched) {
+    await deps.engine.removeService(serviceId);
+    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
+  }
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();
@@ -86,6 +91,12 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     expect((await httpGet(back.hostPort!)).body).toContain("release-one");
     expect((await deps.db.release.findUniqueOrThrow({ where: { deploymentId: back.id } })).number).toBe(3);
     await waitFor("only the rolled-back release to run", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === back.id);
+
+    // Deleting the service removes its containers and its build images.
+    await deleteService(deps, actor, serviceId);
+    expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
+    const status = await new Docker().getImage(first.image).inspect().then(() => 200, (err: { statusCode?: number }) => err.statusCode);
+    expect(status).toBe(404);
   });
 
   it("a wrong branch and a failing build step each end failed with a readable reason; the previous release keeps serving", async () => {
@@ -93,8 +104,9 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const serviceId = await gitService(actor, teamId, { branch: "main" });
     const good = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect(good.status).toBe("succeeded");
-    // The same Dockerfile was built by the previous test: the engine's layer cache is reused.
-    expect((await logOf(good.id)).map((l) => l.text)).toContain(" ---> Using cache");
+    // A rebuild of the same service reuses the engine's layer cache.
+    const again = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
+    expect((await logOf(again.id)).map((l) => l.text)).toContain(" ---> Using cache");
 
     await deps.db.service.update({ where: { id: serviceId }, data: { gitBranch: "no-such-branch" } });
     const badBranch = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
@@ -107,9 +119,9 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const text = (await logOf(badBuild.id)).map((l) => l.text).join("\n");
     expect(text).toContain("about to fail");
 
-    expect((await getService(deps, actor, serviceId)).liveDeploymentId).toBe(good.id);
-    expect((await httpGet(good.hostPort!)).body).toContain("release-two");
-    expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([good.id]);
+    expect((await getService(deps, actor, serviceId)).liveDeploymentId).toBe(again.id);
+    expect((await httpGet(again.hostPort!)).body).toContain("release-two");
+    expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([again.id]);
   });
 
   it("cancel stops only that deployment's build; a build past its per-service timeout ends timed_out", async () => {

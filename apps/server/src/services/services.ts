@@ -6,6 +6,7 @@ import { type CreateServiceInput, envFromJson, envToRecord } from "./service-inp
 import { readRuntime } from "./runtime.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
+import { buildRepository } from "../deployments/build-stage.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   await loadProject(deps.db, actor, input.projectId, "member");
@@ -75,9 +76,14 @@ export async function startService(deps: Pick<Deps, "db" | "engine">, actor: Act
 }
 
 /** Remove the containers first: if the engine cannot, nothing is deleted and nothing is orphaned. */
-export async function deleteService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.removeService(serviceId);
   await deps.db.service.delete({ where: { id: serviceId } });
+  // Its build images go too (disk). A failure leaves only images behind, never containers:
+  // reported, not thrown, since the service itself is gone.
+  await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
+    deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
+  });
   return { ok: true as const, projectId: service.project.id };
 }
