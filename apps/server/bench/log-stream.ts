@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   await deps.engine.removeService(serviceId);
 
   // (c) ~1k lines/s for 8 s: latency from the engine's timestamp to the receiver.
-  const paced = await startContainer(owner, "sleep 1; while :; do seq 1 10; usleep 10000; done");
+  const paced = await startContainer(owner, "sleep 1; while :; do seq 1 13; usleep 10000; done");
   const berthLatency: number[] = [];
   const rawLatency: number[] = [];
   await subscribe(socket, serviceId, (l, at) => {
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
 
   socket.close();
   await deps.engine.removeService(serviceId);
+  await docker.getImage(BENCH_IMAGE).remove();
   await io.close();
   server.close();
   await deps.db.$disconnect();
