@@ -63,6 +63,11 @@ describe("createServiceInput with a git source", () => {
     });
     expect(fieldErrors({ ...git, git: { url: "https://e.com/a.git", auth: "token" } })).toEqual({ "git.token": "Enter the access token" });
   });
+  it("takes optional per-stage timeouts in whole seconds", () => {
+    expect(createServiceInput.parse({ ...valid, timeouts: { buildTimeoutS: 60, healthTimeoutS: null } }).timeouts).toEqual({ buildTimeoutS: 60, healthTimeoutS: null });
+    expect(fieldErrors({ ...valid, timeouts: { cloneTimeoutS: 0, buildTimeoutS: 1.5 } })).toEqual({ "timeouts.cloneTimeoutS": "At least 1 s", "timeouts.buildTimeoutS": "Whole seconds" });
+  });
+
   it("still requires an image for image services", () => {
     expect(fieldErrors({ ...valid, image: "" })).toEqual({ image: "Image is required" });
   });

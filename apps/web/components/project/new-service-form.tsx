@@ -12,9 +12,10 @@ import { Panel } from "../ui/page-header";
 import { EnvEditor } from "./env-editor";
 import { emptyGitSource, GitSourceFields, type GitSourceState } from "./git-source-fields";
 import { parseEnvFile } from "@/lib/env-file";
+import { emptyStageTimeouts, StageTimeoutFields, timeoutsForSubmit, type StageTimeouts } from "./stage-timeout-fields";
 import { envErrorsByRow, envForSubmit, newEnvRow, type EnvRow } from "@/lib/env-rows";
 
-const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?|git\..*)$/;
+const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?|git\..*|timeouts\..*)$/;
 
 /** Creates a service in the project, then opens it (the next step is Deploy). */
 export function NewServiceForm({ projectId }: { projectId: string }) {
@@ -25,6 +26,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const [image, setImage] = useState("");
   const [source, setSource] = useState<"image" | "git">("image");
   const [git, setGit] = useState<GitSourceState>(emptyGitSource);
+  const [timeouts, setTimeouts] = useState<StageTimeouts>(emptyStageTimeouts);
   const [port, setPort] = useState("");
   const [rows, setRows] = useState<EnvRow[]>(() => [newEnvRow()]);
   const [sentRowIds, setSentRowIds] = useState<number[]>([]);
@@ -43,7 +45,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
     event.preventDefault();
     const { env, rowIds } = envForSubmit(rows);
     setSentRowIds(rowIds);
-    const common = { projectId, name: name.trim(), containerPort: Number(port.trim() || 0), env };
+    const common = { projectId, name: name.trim(), containerPort: Number(port.trim() || 0), env, timeouts: timeoutsForSubmit(timeouts) };
     if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
     const { buildArgs: argsText, token, commit, ...rest } = git;
     const buildArgs = parseEnvFile(argsText);
@@ -71,6 +73,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
           <GitSourceFields value={git} onChange={setGit} errors={fields} />
         )}
         <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />
+        <StageTimeoutFields value={timeouts} onChange={setTimeouts} errors={fields} />
         <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
