@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks (print figures, assert nothing): deploy-to-HTTP-200 through Berth next to a raw
-# Engine API baseline measured in the same run. Usage: bash infra/bench.sh [runs]
+# Benchmarks (print figures, assert nothing), each next to a raw baseline measured in the same
+# run: deploy-to-HTTP-200 (image), git deploy vs clone+build+run, log throughput and latency vs
+# docker logs. Usage: bash infra/bench.sh [runs]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,3 +25,5 @@ cd "$BERTH_REPO"
 npm run -s generate --workspace @berth/db >/dev/null
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
 node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"
+node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
+node --import tsx apps/server/bench/log-stream.ts

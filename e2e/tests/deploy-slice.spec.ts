@@ -32,7 +32,7 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
     await expect(status).toHaveAttribute("data-status", "not-deployed");
     await page.getByRole("button", { name: "Deploy" }).click();
     await expect(status).toHaveAttribute("data-status", "running", { timeout: 60_000 });
-    await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "running");
+    await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "succeeded");
     expect(await containersOfService(serviceId), "the running release carries the service label").not.toHaveLength(0);
   });
 

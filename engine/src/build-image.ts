@@ -16,12 +16,18 @@ export interface BuildImageOptions {
   /** Tag to give the image, e.g. "berth-test/engine-hello:latest". */
   tag: string;
   /** The context: must include a `Dockerfile` entry unless `dockerfile` names another. */
-  files: TarEntry[];
+  files?: TarEntry[];
+  /** A prebuilt tar context (e.g. a cloned repository); used instead of `files`. */
+  tar?: Buffer;
+  /** --build-arg values. */
+  buildArgs?: Record<string, string>;
+  /** Every output line as it arrives (isError for the engine's failure line). */
+  onLine?: (line: string, isError: boolean) => void;
+  /** Aborting it stops the build (the engine cancels a build whose client went away). */
+  signal?: AbortSignal;
   dockerfile?: string;
   labels?: Record<string, string>;
   timeoutMs?: number;
-  /** Every progress line as it arrives (build steps, errors), e.g. for a live deploy log. */
-  onProgress?: (line: string) => void;
 }
 
 export interface BuildImageResult {
@@ -33,9 +39,11 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   const operation = "build image";
   assertValidImageRef(options.tag, operation);
   const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  const context = Readable.from([packTar(options.files)]);
+  const context = Readable.from([options.tar ?? packTar(options.files ?? [])]);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const cancelled = (): void => controller.abort();
+  options.signal?.addEventListener("abort", cancelled, { once: true });
   try {
     const stream = await docker.buildImage(context, {
       t: options.tag,
@@ -43,9 +51,10 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
       rm: true,
       forcerm: true,
       labels: options.labels ?? {},
+      buildargs: options.buildArgs ?? {},
       abortSignal: controller.signal,
     });
-    const result = await readProgress(stream, 200, options.onProgress);
+    const result = await readProgress(stream, 200, options.onLine);
     if (result.error !== null) {
       throw new EngineError({
         code: "BUILD_FAILED",
@@ -58,6 +67,9 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     return { logs: result.lines };
   } catch (err) {
     if (err instanceof EngineError) throw err;
+    if (options.signal?.aborted) {
+      throw new EngineError({ code: "CANCELLED", operation, resource: options.tag, message: `${operation} ${options.tag}: cancelled`, cause: err });
+    }
     if (controller.signal.aborted) {
       throw new EngineError({
         code: "TIMEOUT",
@@ -70,5 +82,6 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     throw toEngineError(err, operation, options.tag);
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", cancelled);
   }
 }

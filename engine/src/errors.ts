@@ -13,6 +13,7 @@ export type EngineErrorCode =
   | "TIMEOUT"
   | "NOT_FOUND"
   | "CONFLICT"
+  | "CANCELLED"
   | "ENGINE_ERROR";
 
 export interface EngineErrorDetails {

@@ -78,6 +78,7 @@ export {
 export { buildContainerName, buildNetworkName, buildVolumeName, CONTAINER_NAME_PREFIX, type ContainerNameParts } from "./names.ts";
 export { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
 export { packTar, type TarEntry } from "./tar.ts";
+export { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
 export { DEFAULT_GRACE_SECONDS } from "./containers.ts";
 export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";
 export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";

@@ -14,13 +14,16 @@ export class LineSplitter {
   constructor(private readonly onLine: (text: string) => void) {}
 
   push(chunk: Buffer | string): void {
-    this.pending += typeof chunk === "string" ? chunk : this.decoder.write(chunk);
-    let newline = this.pending.indexOf("\n");
+    const text = this.pending + (typeof chunk === "string" ? chunk : this.decoder.write(chunk));
+    // One pass with a moving start: no re-slicing of the rest per line (a chunk can hold thousands).
+    let start = 0;
+    let newline = text.indexOf("\n");
     while (newline !== -1) {
-      this.emit(this.pending.slice(0, newline));
-      this.pending = this.pending.slice(newline + 1);
-      newline = this.pending.indexOf("\n");
+      this.emit(text.slice(start, newline));
+      start = newline + 1;
+      newline = text.indexOf("\n", start);
     }
+    this.pending = start === 0 ? text : text.slice(start);
   }
 
   /** Emit a last line that had no newline (call once the source ended). */

@@ -4,6 +4,8 @@
  * Knows nothing of users, teams or Postgres: ids arrive as opaque strings.
  */
 
+import type { BuildImageOptions, BuildImageResult } from "./build-image.ts";
+
 /** Who a Docker object belongs to. Written as labels; read back to prove ownership. */
 export interface OwnerRef {
   teamId: string;
@@ -175,6 +177,14 @@ export interface ContainerEngine {
    * hands over; removes every other release. Converges to exactly one current release.
    */
   ensureService(desired: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<EnsureServiceResult>;
+  /**
+   * Build an image from a tar context (legacy builder: layers are cached by the engine, so a
+   * rebuild of the same service reuses them). Streams output lines to `onLine`; a failed step
+   * throws EngineError BUILD_FAILED, a timeout TIMEOUT, an aborted `signal` CANCELLED.
+   */
+  buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
+  /** Remove every tag of an image repository Berth owns (`berth-build/...`); returns how many. */
+  removeRepositoryImages(repository: string): Promise<number>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

@@ -32,22 +32,20 @@ function errorOf(event: ProgressEvent): string | null {
   return null;
 }
 
-/**
- * Read the stream to its end. `onLine` receives every human-readable line as it arrives
- * (build steps, pull statuses, "ERROR: ..."), for streaming to a deploy log.
- */
-export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200, onLine?: (line: string) => void): Promise<ProgressResult> {
+/** Called with every human-readable line as it arrives (build logs streamed live). */
+export type ProgressLineHandler = (line: string, isError: boolean) => void;
+
+export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200, onLine?: ProgressLineHandler): Promise<ProgressResult> {
   return new Promise<ProgressResult>((resolve, reject) => {
     const lines: string[] = [];
     let error: string | null = null;
     let buffered = "";
     let done = false;
 
-    const keep = (line: string): void => {
-      const trimmed = line.trimEnd();
-      lines.push(trimmed);
+    const keep = (line: string, isError = false): void => {
+      onLine?.(line.trimEnd(), isError);
+      lines.push(line.trimEnd());
       if (lines.length > maxLines) lines.shift();
-      onLine?.(trimmed);
     };
     const handle = (raw: string): void => {
       if (raw.trim() === "") return;
@@ -60,8 +58,8 @@ export function readProgress(stream: NodeJS.ReadableStream, maxLines = 200, onLi
       }
       const failure = errorOf(event);
       if (failure !== null && error === null) error = failure;
-      describe(event).forEach(keep);
-      if (failure !== null) keep(`ERROR: ${failure}`);
+      for (const line of describe(event)) keep(line);
+      if (failure !== null) keep(`ERROR: ${failure}`, true);
     };
     const finish = (err?: Error): void => {
       if (done) return;

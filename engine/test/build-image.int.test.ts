@@ -14,7 +14,7 @@ describe("buildImage", () => {
         files: [{ name: "Dockerfile", data: "FROM scratch\nCOPY missing-file /x\n" }],
         labels: { [TEST_RUN_LABEL]: "build-failure" },
         timeoutMs: 30_000,
-        onProgress: (line) => streamed.push(line),
+        onLine: (line) => streamed.push(line),
       }),
     );
     expect(streamed.some((l) => l.includes("COPY missing-file"))).toBe(true);

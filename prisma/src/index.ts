@@ -11,4 +11,6 @@ export type {
   Service,
   Deployment,
   InstanceSettings,
+  Release,
+  BuildLogLine,
 } from "../generated/client.ts";

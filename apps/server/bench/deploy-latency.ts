@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     let port: number | null = null;
     while (!port) {
       const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      if (d.status === "failed") throw new Error(`deploy failed: ${d.error}`);
+      if (["failed", "timed_out", "cancelled"].includes(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
       port = d.hostPort;
       if (!port) await new Promise((r) => setTimeout(r, 10));
     }

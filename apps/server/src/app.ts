@@ -6,7 +6,8 @@ import { DockerEngine } from "@berth/engine";
 import { createAuth } from "./auth/auth.ts";
 import type { Env } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
-import { recoverDeployments } from "./deployments/recovery.ts";
+import { DeploymentEvents } from "./deployments/events.ts";
+import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
@@ -20,23 +21,6 @@ export interface RunningApp {
 
 const WEB_DIR = path.resolve(import.meta.dirname, "../../web");
 
-/** Recover once the engine and database answer; until then retry, never crash. */
-function recoverWhenReachable(deps: Deps, then: () => void): void {
-  recoverDeployments(deps).then(then, (err: unknown) => {
-    deps.log.warn({ err: String(err) }, "recovery postponed: engine or database unreachable; retrying in 5 s");
-    setTimeout(() => recoverWhenReachable(deps, then), 5000).unref();
-  });
-}
-
-/** The instance setting once an owner saved one (applies at start), else BERTH_BUILD_CONCURRENCY. */
-async function buildConcurrency(deps: Deps): Promise<number> {
-  const row = await deps.db.instanceSettings.findUnique({ where: { id: 1 }, select: { buildConcurrency: true } }).catch((err: unknown) => {
-    deps.log.warn({ err: String(err) }, "instance settings unreadable at start; using BERTH_BUILD_CONCURRENCY");
-    return null;
-  });
-  return row?.buildConcurrency ?? deps.env.BERTH_BUILD_CONCURRENCY;
-}
-
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const deps: Deps = {
@@ -44,11 +28,14 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     log,
     db: createDb(env.DATABASE_URL),
     engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
+    events: new DeploymentEvents(),
     mailer: createMailer(env),
   };
   const auth = createAuth(deps);
-  const worker = new DeploymentWorker(deps, { concurrency: await buildConcurrency(deps) });
+  // Build concurrency is read from the instance settings at every claim (live changes apply).
+  const worker = new DeploymentWorker(deps);
   deps.wakeWorker = worker.wake;
+  deps.cancelDeployment = worker.cancel;
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";

@@ -1,6 +1,7 @@
 import type { Db } from "@berth/db";
 import type { ContainerEngine } from "@berth/engine";
 import type { Env } from "./config/env.ts";
+import type { DeploymentEvents } from "./deployments/events.ts";
 import type { Log } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
 
@@ -12,6 +13,10 @@ export interface Deps {
   engine: ContainerEngine;
   /** Outgoing mail when SMTP is configured (password reset, invitations); null otherwise. */
   mailer?: Mailer | null;
+  /** Deployment log lines and status changes, for live viewers. */
+  events: DeploymentEvents;
   /** Wakes the deployment worker at once instead of at its next poll. */
   wakeWorker?: () => void;
+  /** Aborts a deployment this process's worker runs (others see the row's cancel flag). */
+  cancelDeployment?: (deploymentId: string) => void;
 }

@@ -12,6 +12,7 @@ const ENGINE_TO_DOMAIN: Record<EngineError["code"], DomainErrorCode> = {
   CONFLICT: "CONFLICT",
   ENGINE_ERROR: "ENGINE_FAILED",
   BUILD_FAILED: "BUILD_FAILED",
+  CANCELLED: "CONFLICT",
 };
 
 /** A use case's failure as a DomainError: its own, the engine's, or "database unreachable". */

@@ -3,6 +3,7 @@ import { createDb, type Db } from "@berth/db";
 import { DockerEngine } from "@berth/engine";
 import { pino } from "pino";
 import type { Deps } from "../src/deps.ts";
+import { DeploymentEvents } from "../src/deployments/events.ts";
 import type { Actor } from "../src/teams/access.ts";
 import type { TeamRole } from "@berth/db";
 
@@ -31,6 +32,7 @@ export function testDeps(): Deps {
     log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
     db: createDb(databaseUrl),
     engine: new DockerEngine(),
+    events: new DeploymentEvents(),
   };
 }
 

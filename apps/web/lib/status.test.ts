@@ -4,7 +4,7 @@ import { deploymentStatus, isDeploymentActive, serviceStatus } from "./status";
 describe("serviceStatus", () => {
   it("shows a deployment in progress before anything the container says", () => {
     expect(serviceStatus({ desiredState: "running", latestStatus: "queued", runtimeState: "running" }).key).toBe("queued");
-    expect(serviceStatus({ desiredState: "running", latestStatus: "deploying", runtimeState: "none" }).key).toBe("deploying");
+    expect(serviceStatus({ desiredState: "running", latestStatus: "building", runtimeState: "none" }).key).toBe("deploying");
   });
 
   it("is running when the container runs, even if a later deployment failed (the old release still serves)", () => {
@@ -16,21 +16,21 @@ describe("serviceStatus", () => {
   });
 
   it("is stopped when the user stopped it, whatever is left of the container", () => {
-    expect(serviceStatus({ desiredState: "stopped", latestStatus: "running", runtimeState: "exited" }).key).toBe("stopped");
-    expect(serviceStatus({ desiredState: "stopped", latestStatus: "running", runtimeState: "none" }).key).toBe("stopped");
+    expect(serviceStatus({ desiredState: "stopped", latestStatus: "succeeded", runtimeState: "exited" }).key).toBe("stopped");
+    expect(serviceStatus({ desiredState: "stopped", latestStatus: "succeeded", runtimeState: "none" }).key).toBe("stopped");
   });
 
   it("flags a container that exited on its own", () => {
-    expect(serviceStatus({ desiredState: "running", latestStatus: "running", runtimeState: "exited" })).toMatchObject({ key: "exited", tone: "danger" });
+    expect(serviceStatus({ desiredState: "running", latestStatus: "succeeded", runtimeState: "exited" })).toMatchObject({ key: "exited", tone: "danger" });
   });
 
   it("says not deployed for a new service and unknown when the engine could not be asked", () => {
     expect(serviceStatus({ desiredState: "running", latestStatus: null, runtimeState: "none" }).key).toBe("not-deployed");
-    expect(serviceStatus({ desiredState: "running", latestStatus: "running", runtimeState: "unknown" }).key).toBe("unknown");
+    expect(serviceStatus({ desiredState: "running", latestStatus: "succeeded", runtimeState: "unknown" }).key).toBe("unknown");
   });
 
   it("trusts the latest deployment in lists, which have no runtime state", () => {
-    expect(serviceStatus({ desiredState: "running", latestStatus: "running" }).key).toBe("running");
+    expect(serviceStatus({ desiredState: "running", latestStatus: "succeeded" }).key).toBe("running");
     expect(serviceStatus({ desiredState: "running", latestStatus: undefined }).key).toBe("not-deployed");
   });
 });
@@ -38,8 +38,9 @@ describe("serviceStatus", () => {
 describe("deployment status", () => {
   it("maps each status to a view and knows which are in progress", () => {
     expect(deploymentStatus("failed").tone).toBe("danger");
-    expect(["queued", "deploying"].every((s) => isDeploymentActive(s as "queued"))).toBe(true);
-    expect(isDeploymentActive("running")).toBe(false);
+    expect(deploymentStatus("timed_out")).toMatchObject({ label: "Timed out", tone: "danger" });
+    expect((["queued", "cloning", "building", "releasing"] as const).every((s) => isDeploymentActive(s))).toBe(true);
+    expect((["succeeded", "failed", "cancelled", "superseded", "timed_out"] as const).some((s) => isDeploymentActive(s))).toBe(false);
     expect(isDeploymentActive(null)).toBe(false);
   });
 });

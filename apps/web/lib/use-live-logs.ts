@@ -5,8 +5,9 @@ import { getSocket } from "./socket";
 import { appendLogLines, emptyLogBuffer, type IncomingLogLine, type LogBuffer } from "./log-buffer";
 
 type SubscribeAck = { ok: true } | { ok: false; error: string };
-interface LineEvent extends IncomingLogLine {
+interface LinesEvent {
   serviceId: string;
+  lines: IncomingLogLine[];
 }
 interface EndEvent {
   serviceId: string;
@@ -88,11 +89,11 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
         }
       });
     };
-    const onLine = (line: LineEvent) => {
-      if (line.serviceId !== serviceId) return;
+    const onLines = (event: LinesEvent) => {
+      if (event.serviceId !== serviceId) return;
       if (Date.now() - subscribedAt > HEALTHY_STREAM_MS) endStreak = 0;
       if (!live) setPhase({ phase: "live", message: null });
-      pending.push({ stream: line.stream, time: line.time, text: line.text });
+      for (const line of event.lines) pending.push({ stream: line.stream, time: line.time, text: line.text });
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };
     const onEnd = (event: EndEvent) => {
@@ -113,7 +114,7 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
     socket.on("connect", subscribe);
     socket.on("disconnect", onDisconnect);
     socket.on("connect_error", onConnectError);
-    socket.on("logs:line", onLine);
+    socket.on("logs:lines", onLines);
     socket.on("logs:end", onEnd);
     if (socket.connected) subscribe();
     else if (!socket.active) socket.connect();
@@ -132,7 +133,7 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
       socket.off("connect", subscribe);
       socket.off("disconnect", onDisconnect);
       socket.off("connect_error", onConnectError);
-      socket.off("logs:line", onLine);
+      socket.off("logs:lines", onLines);
       socket.off("logs:end", onEnd);
       if (socket.connected) socket.emit("logs:unsubscribe", { serviceId });
     };

@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { uniqueSuffix } from "./unique.ts";
 
 export interface Account {
@@ -31,7 +33,10 @@ export async function signUp(page: Page, account: Account = newAccount()): Promi
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await submit.click();
   await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
-  if (owner) await openSignUp(page);
+  if (owner) {
+    rememberOwner(account);
+    await openSignUp(page);
+  }
   return { account, owner };
 }
 
@@ -45,4 +50,28 @@ export async function openSignUp(page: Page): Promise<void> {
     await expect(page.getByText("Saved. Sign-up is now open.")).toBeVisible();
   }
   await expect(toggle).toBeChecked();
+}
+
+// The run's output directory is emptied by Playwright at the start of every run.
+const OWNER_FILE = path.resolve(import.meta.dirname, "../../test-results/.owner.json");
+
+function rememberOwner(account: Account): void {
+  mkdirSync(path.dirname(OWNER_FILE), { recursive: true });
+  writeFileSync(OWNER_FILE, JSON.stringify(account), { mode: 0o600 });
+}
+
+/**
+ * A page signed in as the instance owner of this run (the first account signed up), in its
+ * own browser context. The caller closes it.
+ */
+export async function ownerPage(browser: Browser): Promise<Page> {
+  const account = JSON.parse(readFileSync(OWNER_FILE, "utf8")) as Account;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
+  return page;
 }

@@ -21,7 +21,7 @@ export interface ServiceForm {
 export async function submitServiceForm(page: Page, form: ServiceForm): Promise<void> {
   const panel = page.getByRole("form", { name: "New service" });
   await panel.getByLabel("Service name").fill(form.name);
-  await panel.getByLabel("Image").fill(form.image);
+  await panel.getByLabel("Image", { exact: true }).fill(form.image);
   await panel.getByLabel("Container port").fill(form.port);
   for (const [index, pair] of (form.env ?? []).entries()) {
     const n = index + 1;

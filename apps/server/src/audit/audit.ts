@@ -9,6 +9,7 @@ export type AuditAction =
   | "service.stop"
   | "service.start"
   | "service.deploy"
+  | "service.rollback"
   | "env.set"
   | "team.create"
   | "member.invite"

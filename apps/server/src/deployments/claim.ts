@@ -1,22 +1,34 @@
 import type { Db } from "@berth/db";
 
+/** Advisory lock key that serialises claims across control-plane processes. */
+const CLAIM_LOCK = 4_242_001;
+
 /**
- * Claim the oldest queued deployment whose service has none deploying, and mark it
- * `deploying` in the same statement. SKIP LOCKED lets several workers share the queue.
+ * Claim the oldest queued deployment whose service has none in progress, if fewer than
+ * `limit` deployments are in progress overall (the global build concurrency), and move it to
+ * its first stage in the same transaction: `cloning` for git builds, `releasing` for images
+ * and rollbacks. SKIP LOCKED + an advisory lock keep concurrent claimers correct.
  */
-export async function claimNextDeployment(db: Db): Promise<string | null> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE deployment SET status = 'deploying', "startedAt" = now()
-    WHERE id = (
-      SELECT d.id FROM deployment d
-      WHERE d.status = 'queued'
-        AND NOT EXISTS (
-          SELECT 1 FROM deployment x WHERE x."serviceId" = d."serviceId" AND x.status = 'deploying'
-        )
-      ORDER BY d."createdAt"
-      FOR UPDATE SKIP LOCKED
-      LIMIT 1
-    )
-    RETURNING id`;
-  return rows[0]?.id ?? null;
+export async function claimNextDeployment(db: Db, limit: number): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`;
+    const rows = await tx.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
+      UPDATE deployment d SET
+        status = (CASE WHEN d."rollbackOfId" IS NULL AND s."sourceType" = 'git' THEN 'cloning' ELSE 'releasing' END)::"DeploymentStatus",
+        "startedAt" = now()
+      FROM service s
+      WHERE s.id = d."serviceId" AND d.id = (
+        SELECT q.id FROM deployment q
+        WHERE q.status = 'queued'
+          AND NOT EXISTS (
+            SELECT 1 FROM deployment x WHERE x."serviceId" = q."serviceId" AND x.status IN ('cloning', 'building', 'releasing')
+          )
+          AND (SELECT count(*) FROM deployment a WHERE a.status IN ('cloning', 'building', 'releasing')) < ${limit}
+        ORDER BY q."createdAt"
+        FOR UPDATE SKIP LOCKED
+        LIMIT 1
+      )
+      RETURNING d.id, d."serviceId", d.status::text AS status`;
+    return rows[0] ?? null;
+  });
 }

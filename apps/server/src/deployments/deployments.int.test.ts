@@ -4,6 +4,7 @@ import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } f
 import { enqueueDeployment } from "./deployments.ts";
 import { recoverDeployments, RESTART_REASON } from "./recovery.ts";
 import { DeploymentWorker } from "./worker.ts";
+import { isTerminalStatus } from "./statuses.ts";
 import { deleteService, getService, startService, stopService } from "../services/services.ts";
 
 const deps = testDeps();
@@ -14,7 +15,7 @@ const touched: string[] = [];
 async function finished(deploymentId: string) {
   return waitFor(`deployment ${deploymentId} to finish`, async () => {
     const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return d.status === "running" || d.status === "failed" ? d : null;
+    return isTerminalStatus(d.status) ? d : null;
   }, 60_000);
 }
 
@@ -30,17 +31,20 @@ afterAll(async () => {
 });
 
 describe("deployment state machine (real Postgres + Docker Engine)", () => {
-  it("deploys a service: queued -> deploying -> running, labelled, answering on 127.0.0.1", async () => {
+  it("deploys a service: queued -> releasing -> succeeded as release 1, labelled, answering on 127.0.0.1", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const { serviceId, projectId } = await seedService(deps.db, teamId, { env: { GREETING: "first-release" } });
     touched.push(serviceId);
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
     const queued = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    expect(["queued", "deploying"]).toContain(queued.status);
+    expect(["queued", "releasing"]).toContain(queued.status);
 
     const done = await finished(deploymentId);
     expect(done.error).toBeNull();
-    expect(done.status).toBe("running");
+    expect(done.status).toBe("succeeded");
+    expect(done.releaseMs).toBeGreaterThan(0);
+    const release = await deps.db.release.findUniqueOrThrow({ where: { deploymentId } });
+    expect(release).toMatchObject({ number: 1, image: done.image, config: { containerPort: 8080, env: { GREETING: "first-release" } } });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(done.hostPort).toBeGreaterThan(0);
@@ -54,7 +58,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(view.runtime).toMatchObject({ state: "running", url: `http://127.0.0.1:${done.hostPort}` });
   });
 
-  it("a second deploy replaces the first: one container, the old deployment stopped", async () => {
+  it("a second deploy replaces the first: one container, release 2 live", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const { serviceId } = await seedService(deps.db, teamId, { env: { GREETING: "v1" } });
     touched.push(serviceId);
@@ -62,9 +66,11 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     await deps.db.service.update({ where: { id: serviceId }, data: { env: { GREETING: "v2" } } });
     const second = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
-    expect(second.status).toBe("running");
+    expect(second.status).toBe("succeeded");
     expect((await httpGet(second.hostPort!)).body).toContain("v2");
-    expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("stopped");
+    expect((await deps.db.release.findUniqueOrThrow({ where: { deploymentId: second.id } })).number).toBe(2);
+    expect((await getService(deps, actor, serviceId)).liveDeploymentId).toBe(second.id);
+    expect(first.status).toBe("succeeded");
     // The old release is retired right after the new one is recorded as running.
     await waitFor("the old release to be removed", async () => (await deps.engine.listManaged({ serviceId })).length === 1);
     const containers = await deps.engine.listManaged({ serviceId });
@@ -82,18 +88,18 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(bad.status).toBe("failed");
     expect(bad.error).toMatch(/berth-test\/does-not-exist:1/);
     expect(bad.finishedAt).not.toBeNull();
-    expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: good.id } })).status).toBe("running");
+    expect((await getService(deps, actor, serviceId)).liveDeploymentId).toBe(good.id);
     expect((await httpGet(good.hostPort!)).body).toContain("still-here");
     expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([good.id]);
   });
 
-  it("a container that never listens fails with its last log lines and leaves nothing running", async () => {
+  it("a container that never listens times out (health stage) with its last log lines and leaves nothing running", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     // The image serves on 8080; declaring 9999 means nothing ever accepts connections there.
     const { serviceId } = await seedService(deps.db, teamId, { containerPort: 9999 });
     touched.push(serviceId);
     const bad = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
-    expect(bad.status).toBe("failed");
+    expect(bad.status).toBe("timed_out");
     expect(bad.error).toMatch(/did not accept connections on port 9999 within 5 s/);
     expect(bad.error).toMatch(/hello line/);
     expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);
@@ -116,12 +122,12 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(await deps.db.service.findUnique({ where: { id: serviceId } })).toBeNull();
   });
 
-  it("recovery after a crash ends deployments left deploying and removes their containers", async () => {
+  it("recovery after a crash ends deployments left releasing and removes their containers", async () => {
     const { teamId } = await seedUser(deps.db);
     const { serviceId, projectId } = await seedService(deps.db, teamId);
     touched.push(serviceId);
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-    const crashed = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "deploying", startedAt: new Date() } });
+    const crashed = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() } });
     // The crash happened after the container started but before the deployment was recorded.
     await deps.engine.runRelease({
       owner: { teamId, projectId, serviceId },
@@ -138,19 +144,25 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);
   });
 
-  it("twenty deploy clicks while one is queued coalesce into one queued deployment", async () => {
+  it("twenty deploys queued at once while one runs: at most one running and one pending, the rest superseded", async () => {
     const { actor, teamId } = await seedUser(deps.db);
-    const { serviceId } = await seedService(deps.db, teamId);
+    // Nothing listens on 9999: each deployment holds its slot until the per-service health timeout (2 s).
+    const { serviceId } = await seedService(deps.db, teamId, { containerPort: 9999 });
+    await deps.db.service.update({ where: { id: serviceId }, data: { healthTimeoutS: 2 } });
     touched.push(serviceId);
-    await worker.stop();
-    try {
-      const ids = new Set<string>();
-      for (let i = 0; i < 20; i++) ids.add((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
-      expect(ids.size).toBe(1);
-      expect(await deps.db.deployment.count({ where: { serviceId } })).toBe(1);
-    } finally {
-      worker.start();
-    }
-    await finished([...(await deps.db.deployment.findMany({ where: { serviceId } }))][0]!.id);
+    const first = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
+    await waitFor("the first deployment to start", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status === "releasing");
+    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await enqueueDeployment(deps, actor, serviceId)).deploymentId));
+    const counts = async () => {
+      const rows = await deps.db.deployment.groupBy({ by: ["status"], where: { serviceId }, _count: true });
+      return Object.fromEntries(rows.map((r) => [r.status, r._count]));
+    };
+    expect(await counts()).toEqual({ releasing: 1, queued: 1, superseded: 19 });
+    const superseded = await deps.db.deployment.findMany({ where: { id: { in: ids }, status: "superseded" } });
+    expect(superseded[0]!.error).toMatch(/Superseded by a newer deployment/);
+    const last = await deps.db.deployment.findFirstOrThrow({ where: { id: { in: ids }, status: "queued" } });
+    const done = await finished(last.id);
+    expect(done).toMatchObject({ status: "timed_out", error: expect.stringMatching(/within 2 s/) });
+    expect(await counts()).toEqual({ timed_out: 2, superseded: 19 });
   });
 });

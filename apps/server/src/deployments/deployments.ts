@@ -1,37 +1,145 @@
+import type { DeploymentTrigger, Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
+import { DomainError, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
+import { configOfService, type ReleaseConfig } from "./release-config.ts";
+import { isActiveStatus } from "./statuses.ts";
+
+type EnqueueDeps = Pick<Deps, "db" | "wakeWorker" | "events">;
+
+interface EnqueueRequest {
+  serviceId: string;
+  trigger: DeploymentTrigger;
+  actorId: string | null;
+  image: string;
+  config: ReleaseConfig;
+  rollbackOfId?: string;
+  commitSha?: string | null;
+  commitMessage?: string | null;
+}
 
 /**
- * Queue a deployment of the service's current configuration. A deployment already queued
- * for the service is reused, so repeated clicks do not pile up work.
+ * Insert a queued deployment. Deployments of the same service still queued are superseded
+ * by it (a newer deploy wins), so a burst of clicks leaves at most one running and one
+ * pending. A per-service advisory lock makes concurrent enqueues agree.
  */
-export async function enqueueDeployment(
-  deps: Pick<Deps, "db" | "wakeWorker">,
-  actor: Actor,
-  serviceId: string,
-  trigger = "user",
-): Promise<{ deploymentId: string }> {
-  const { service } = await loadService(deps.db, actor, serviceId, "member");
-  const queued = await deps.db.deployment.findFirst({ where: { serviceId, status: "queued" }, select: { id: true } });
-  const deployment =
-    queued ??
-    (await deps.db.deployment.create({
-      data: { serviceId, image: service.image, trigger, actorId: actor.userId },
+async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploymentId: string }> {
+  const { created, superseded } = await deps.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${req.serviceId})::bigint)`;
+    const older = await tx.deployment.findMany({ where: { serviceId: req.serviceId, status: "queued" }, select: { id: true } });
+    const created = await tx.deployment.create({
+      data: {
+        serviceId: req.serviceId,
+        image: req.image,
+        trigger: req.trigger,
+        actorId: req.actorId,
+        config: req.config as unknown as Prisma.InputJsonValue,
+        rollbackOfId: req.rollbackOfId ?? null,
+        commitSha: req.commitSha ?? null,
+        commitMessage: req.commitMessage ?? null,
+      },
       select: { id: true },
-    }));
-  if (!queued) {
-    await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.deploy", targetType: "service", targetId: serviceId, detail: { name: service.name, deploymentId: deployment.id } });
-  }
+    });
+    await tx.deployment.updateMany({
+      where: { id: { in: older.map((d) => d.id) }, status: "queued" },
+      data: { status: "superseded", error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`, finishedAt: new Date() },
+    });
+    return { created, superseded: older };
+  });
+  for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId: req.serviceId, status: "superseded" });
+  deps.events.publishStatus({ deploymentId: created.id, serviceId: req.serviceId, status: "queued" });
   deps.wakeWorker?.();
-  return { deploymentId: deployment.id };
+  return { deploymentId: created.id };
+}
+
+/** Queue a deployment of the service's current configuration (and, for git, its branch head). */
+export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, serviceId: string, trigger: DeploymentTrigger = "user") {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  const image = service.sourceType === "git" ? "" : service.image;
+  const queued = await enqueue(deps, { serviceId, trigger, actorId: actor.userId, image, config: configOfService(service) });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.deploy",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { name: service.name, deploymentId: queued.deploymentId, trigger },
+  });
+  return queued;
+}
+
+/** Deploy again what a past deployment deployed: the service's current source and config. */
+export async function redeploy(deps: EnqueueDeps, actor: Actor, deploymentId: string) {
+  const d = await deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { serviceId: true } });
+  if (!d) throw notFound("Deployment");
+  return enqueueDeployment(deps, actor, d.serviceId, "redeploy");
+}
+
+/** Release a retained release's image + config again, through the same health gate; no rebuild. */
+export async function rollbackToRelease(deps: EnqueueDeps, actor: Actor, releaseId: string) {
+  const release = await deps.db.release.findUnique({ where: { id: releaseId } });
+  if (!release) throw notFound("Release");
+  const { service } = await loadService(deps.db, actor, release.serviceId, "member");
+  const config = release.config as unknown as ReleaseConfig;
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.rollback",
+    targetType: "service",
+    targetId: release.serviceId,
+    detail: { name: service.name, release: release.number },
+  });
+  return enqueue(deps, {
+    serviceId: release.serviceId,
+    trigger: "rollback",
+    actorId: actor.userId,
+    image: release.image,
+    config,
+    rollbackOfId: release.id,
+    commitSha: release.commitSha,
+    commitMessage: `Rollback to release #${release.number}`,
+  });
+}
+
+/** Cancel one deployment: a queued one ends at once; one in progress is aborted by its worker. */
+export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "cancelDeployment">, actor: Actor, deploymentId: string) {
+  const d = await deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { id: true, serviceId: true, status: true } });
+  if (!d) throw notFound("Deployment");
+  await loadService(deps.db, actor, d.serviceId, "member");
+  const reason = "Cancelled by a user";
+  if (d.status === "queued") {
+    const { count } = await deps.db.deployment.updateMany({ where: { id: d.id, status: "queued" }, data: { status: "cancelled", error: reason, finishedAt: new Date() } });
+    if (count > 0) {
+      deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, status: "cancelled" });
+      return { ok: true as const };
+    }
+  }
+  const { count } = await deps.db.deployment.updateMany({
+    where: { id: d.id, status: { in: ["cloning", "building", "releasing"] } },
+    data: { cancelRequestedAt: new Date() },
+  });
+  if (count === 0) throw new DomainError("CONFLICT", "This deployment has already finished");
+  deps.cancelDeployment?.(d.id);
+  return { ok: true as const };
 }
 
 export async function listDeployments(deps: Pick<Deps, "db">, actor: Actor, serviceId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
-  return deps.db.deployment.findMany({
+  const rows = await deps.db.deployment.findMany({
     where: { serviceId },
     orderBy: { createdAt: "desc" },
     take: 50,
+    include: { release: { select: { id: true, number: true } } },
+  });
+  const queued = await deps.db.deployment.findMany({ where: { status: "queued" }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  const busy = rows.some((d) => isActiveStatus(d.status));
+  const liveId = rows.find((d) => d.status === "succeeded")?.id ?? null;
+  return rows.map(({ config: _config, ...d }) => {
+    const position = d.status === "queued" ? queued.findIndex((q) => q.id === d.id) + 1 : null;
+    return {
+      ...d,
+      live: d.id === liveId,
+      queuePosition: position,
+      waitingFor: d.status !== "queued" ? null : busy ? "the deployment of this service in progress" : "a free build slot",
+    };
   });
 }

@@ -1,68 +1,108 @@
-import { isEngineError } from "@berth/engine";
-import type { Deps } from "../deps.ts";
 import { isRecordMissing } from "../db-errors.ts";
-import { envToRecord, envFromJson } from "../services/service-input.ts";
+import { cloneAndBuild } from "./build-stage.ts";
+import { CancelledError, classifyFailure } from "./failure.ts";
+import { BuildLogSink } from "./log-sink.ts";
+import { configOfService, parseReleaseConfig } from "./release-config.ts";
+import type { RunContext, RunDeps } from "./run-context.ts";
+import { stageTimeoutsMs } from "./stage-timeouts.ts";
+import { ACTIVE_STATUSES } from "./statuses.ts";
 
-/** A readable failure reason: the engine's message plus the container's last log lines. */
-export function describeFailure(err: unknown): string {
-  if (!isEngineError(err)) return err instanceof Error ? err.message : String(err);
-  const logs = err.details?.logs ?? [];
-  if (logs.length === 0) return err.message;
-  return `${err.message}\nLast log lines:\n${logs.slice(-15).join("\n")}`;
+export { describeFailure } from "./failure.ts";
+
+/** Start the release beside the old one, record it (with a numbered Release), retire the old. */
+async function release(ctx: RunContext): Promise<void> {
+  const { deps, service, deployment, sink } = ctx;
+  const config = parseReleaseConfig(deployment.config, configOfService(service));
+  const started = Date.now();
+  sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
+  if (ctx.cancel.aborted) throw new CancelledError();
+  // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
+  // health = the readiness gate) and removes its container on failure, so nothing it starts
+  // can outlive a stage that gave up on it.
+  const instance = await deps.engine.runRelease(
+    {
+      owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
+      deploymentId: deployment.id,
+      serviceName: service.name,
+      image: deployment.image,
+      containerPort: config.containerPort,
+      env: config.env,
+    },
+    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health },
+  );
+  if (ctx.cancel.aborted) {
+    await deps.engine.removeContainer(instance.containerId);
+    throw new CancelledError();
+  }
+  sink.system(`Healthy: accepting connections on 127.0.0.1:${instance.hostPort}`);
+  // One deployment per service runs at a time, so the next number is stable; the unique
+  // (serviceId, number) index guards it anyway.
+  const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
+  const number = (last._max.number ?? 0) + 1;
+  sink.system(`Release ${number} is live`);
+  const releaseMs = Date.now() - started;
+  // Every line is stored before the status says the deployment ended: a viewer that sees
+  // the end can read the whole log.
+  await sink.flush();
+  try {
+    await deps.db.$transaction(async (tx) => {
+      const { count } = await tx.deployment.updateMany({
+        where: { id: deployment.id, status: "releasing" },
+        data: { status: "succeeded", containerId: instance.containerId, hostPort: instance.hostPort, finishedAt: new Date(), error: null, releaseMs },
+      });
+      if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
+      await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...config }, commitSha: deployment.commitSha } });
+      await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
+    });
+  } catch (err) {
+    await deps.engine.removeContainer(instance.containerId);
+    // The service was deleted while it deployed: nothing may be left running for it.
+    if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
+    throw err;
+  }
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+  await deps.engine.removeOtherReleases(service.id, deployment.id);
 }
 
 /**
- * Run one claimed deployment (status already `deploying`): start the new release beside the
- * old one, wait for it to accept connections, record it as running, then retire the old.
- * A failure leaves the previous release serving and records why.
+ * Run one claimed deployment (status cloning, or releasing for images and rollbacks)
+ * through its stages. Any failure leaves the previous release serving, removes this
+ * deployment's container, and records failed / timed_out / cancelled with a reason.
  */
-export async function runDeployment(deps: Pick<Deps, "db" | "engine" | "log" | "env">, deploymentId: string): Promise<void> {
-  const { db, engine } = deps;
-  const log = deps.log.child({ deploymentId });
-  const deployment = await db.deployment.findUnique({
+export async function runDeployment(deps: RunDeps, deploymentId: string, cancel: AbortSignal = new AbortController().signal): Promise<void> {
+  const row = await deps.db.deployment.findUnique({
     where: { id: deploymentId },
     include: { service: { include: { project: { select: { id: true, teamId: true } } } } },
   });
-  if (!deployment) return;
-  const { service } = deployment;
-  let release;
+  if (!row) return;
+  const { service, ...deployment } = row;
+  const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
+  const redact = [service.gitToken ?? ""].filter((s) => s !== "");
+  const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });
+  const defaults = { health: deps.env.BERTH_READY_TIMEOUT_S };
+  const ctx: RunContext = { deps, deployment, service, sink, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
+  const log = deps.log.child({ deploymentId, serviceId: service.id });
   try {
-    release = await engine.runRelease({
-      owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
-      deploymentId,
-      serviceName: service.name,
-      image: deployment.image,
-      containerPort: service.containerPort,
-      env: envToRecord(envFromJson(service.env)),
-    }, { readyTimeoutMs: deps.env.BERTH_READY_TIMEOUT_S * 1000 });
+    if (deployment.status === "cloning") await cloneAndBuild(ctx);
+    await release(ctx);
+    log.info("deployment succeeded");
   } catch (err) {
-    log.warn({ err: describeFailure(err) }, "deployment failed");
-    await db.deployment.updateMany({
-      where: { id: deploymentId, status: "deploying" },
-      data: { status: "failed", error: describeFailure(err), finishedAt: new Date() },
+    const { status, reason } = classifyFailure(err, cancel.aborted);
+    log.warn({ status, reason }, "deployment did not succeed");
+    sink.system(`Deployment ${status.replace("_", " ")}: ${reason}`);
+    await sink.flush();
+    const { count } = await deps.db.deployment.updateMany({
+      where: { id: deploymentId, status: { in: [...ACTIVE_STATUSES] } },
+      data: { status, error: reason, finishedAt: new Date() },
     });
-    return;
+    if (count > 0) deps.events.publishStatus({ deploymentId, serviceId: service.id, status });
+    await removeContainersOf(deps, service.id, deploymentId);
+  } finally {
+    await sink.flush();
   }
-  try {
-    await db.$transaction([
-      db.deployment.updateMany({
-        where: { serviceId: service.id, status: "running", id: { not: deploymentId } },
-        data: { status: "stopped" },
-      }),
-      db.deployment.update({
-        where: { id: deploymentId },
-        data: { status: "running", containerId: release.containerId, hostPort: release.hostPort, finishedAt: new Date(), error: null },
-      }),
-      db.service.update({ where: { id: service.id }, data: { desiredState: "running" } }),
-    ]);
-  } catch (err) {
-    // The service was deleted while it deployed: nothing may be left running for it.
-    if (isRecordMissing(err)) {
-      await engine.removeService(service.id);
-      return;
-    }
-    throw err;
-  }
-  await engine.removeOtherReleases(service.id, deploymentId);
-  log.info({ serviceId: service.id, hostPort: release.hostPort }, "deployment running");
+}
+
+async function removeContainersOf(deps: RunDeps, serviceId: string, deploymentId: string): Promise<void> {
+  const containers = await deps.engine.listManaged({ serviceId });
+  for (const c of containers.filter((c) => c.deploymentId === deploymentId)) await deps.engine.removeContainer(c.containerId);
 }

@@ -1,26 +1,35 @@
-import type { Deps } from "../deps.ts";
+import { getSettings } from "../instance/settings.ts";
 import { claimNextDeployment } from "./claim.ts";
-import { describeFailure, runDeployment } from "./run-deployment.ts";
+import { pruneBuildLogs } from "./log-retention.ts";
+import { describeFailure } from "./failure.ts";
+import type { RunDeps } from "./run-context.ts";
+import { runDeployment } from "./run-deployment.ts";
+
+const PRUNE_EVERY_MS = 3600_000;
 
 export interface WorkerOptions {
-  concurrency: number;
+  /** Fixed limit; when absent, InstanceSettings.buildConcurrency ?? BERTH_BUILD_CONCURRENCY. */
+  concurrency?: number;
   pollMs?: number;
 }
 
 /**
  * Consumes the deployment queue kept in Postgres. Claims are made one at a time (so the
- * one-per-service rule holds), up to `concurrency` deployments run at once. The queue is
- * durable: a restart finds queued rows where it left them.
+ * one-per-service rule holds), and the claim itself enforces the global concurrency. The
+ * queue is durable: a restart finds queued rows where it left them. Cancel requests (a
+ * flag in the row, so any process can set it) abort the running deployment's stage.
  */
 export class DeploymentWorker {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<string, { job: Promise<void>; cancel: AbortController }>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private claiming = false;
+  private ticking: Promise<void> = Promise.resolve();
+  private nextPruneAt = 0;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env">,
-    private readonly options: WorkerOptions,
+    private readonly deps: RunDeps,
+    private readonly options: WorkerOptions = {},
   ) {}
 
   start(): void {
@@ -33,25 +42,46 @@ export class DeploymentWorker {
     if (!this.stopped) this.schedule(0);
   };
 
+  /** Abort a deployment this worker runs (no-op otherwise). */
+  cancel = (deploymentId: string): void => {
+    this.running.get(deploymentId)?.cancel.abort();
+  };
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.running]);
+    await this.ticking; // a claim in flight may still add a job
+    await Promise.allSettled([...this.running.values()].map((r) => r.job));
   }
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.fill(), delayMs);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick();
+    }, delayMs);
   }
 
-  private async fill(): Promise<void> {
+  private async limit(): Promise<number> {
+    if (this.options.concurrency !== undefined) return this.options.concurrency;
+    return (await getSettings(this.deps.db)).buildConcurrency ?? this.deps.env.BERTH_BUILD_CONCURRENCY;
+  }
+
+  private async tick(): Promise<void> {
     if (this.stopped || this.claiming) return;
     this.claiming = true;
     try {
-      while (!this.stopped && this.running.size < this.options.concurrency) {
-        const id = await claimNextDeployment(this.deps.db);
-        if (!id) break;
-        this.track(id);
+      await this.applyCancelRequests();
+      if (Date.now() >= this.nextPruneAt) {
+        this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
+        const pruned = await pruneBuildLogs(this.deps);
+        if (pruned > 0) this.deps.log.info({ lines: pruned }, "pruned deployment logs past their retention");
+      }
+      const limit = await this.limit();
+      while (!this.stopped) {
+        const claimed = await claimNextDeployment(this.deps.db, limit);
+        if (!claimed) break;
+        this.deps.events.publishStatus({ deploymentId: claimed.id, serviceId: claimed.serviceId, status: claimed.status });
+        this.track(claimed.id);
       }
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "could not claim deployments; will retry");
@@ -61,17 +91,27 @@ export class DeploymentWorker {
     }
   }
 
-  private track(id: string): void {
-    const job = this.execute(id).finally(() => {
-      this.running.delete(job);
-      this.wake();
+  private async applyCancelRequests(): Promise<void> {
+    if (this.running.size === 0) return;
+    const requested = await this.deps.db.deployment.findMany({
+      where: { id: { in: [...this.running.keys()] }, cancelRequestedAt: { not: null } },
+      select: { id: true },
     });
-    this.running.add(job);
+    for (const { id } of requested) this.cancel(id);
   }
 
-  private async execute(id: string): Promise<void> {
+  private track(id: string): void {
+    const cancel = new AbortController();
+    const job = this.execute(id, cancel.signal).finally(() => {
+      this.running.delete(id);
+      this.wake();
+    });
+    this.running.set(id, { job, cancel });
+  }
+
+  private async execute(id: string, signal: AbortSignal): Promise<void> {
     try {
-      await runDeployment(this.deps, id);
+      await runDeployment(this.deps, id, signal);
     } catch (err) {
       this.deps.log.error({ deploymentId: id, err: describeFailure(err) }, "deployment crashed");
       await this.failAndCleanUp(id, err);
@@ -82,7 +122,10 @@ export class DeploymentWorker {
   private async failAndCleanUp(id: string, err: unknown): Promise<void> {
     const problems: string[] = [];
     await this.deps.db.deployment
-      .updateMany({ where: { id, status: "deploying" }, data: { status: "failed", error: describeFailure(err), finishedAt: new Date() } })
+      .updateMany({
+        where: { id, status: { in: ["cloning", "building", "releasing"] } },
+        data: { status: "failed", error: describeFailure(err), finishedAt: new Date() },
+      })
       .catch((e: unknown) => problems.push(`record failure: ${String(e)}`));
     const containers = await this.deps.engine.listManaged().catch((e: unknown) => {
       problems.push(`list containers: ${String(e)}`);

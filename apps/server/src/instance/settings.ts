@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/audit.ts";
 import type { Actor } from "../teams/access.ts";
 
 export const settingsInput = z.object({
-  signupOpen: z.boolean(),
+  signupOpen: z.boolean().optional(),
   baseDomain: z
     .string()
     .trim()
@@ -12,27 +12,39 @@ export const settingsInput = z.object({
     .max(253, "A domain has at most 253 characters")
     .regex(/^$|^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter a domain such as apps.example.com, or leave it empty")
     .optional(),
-  buildConcurrency: z.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(16, "At most 16").optional(),
+  buildConcurrency: z.coerce.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(16, "At most 16").nullable().optional(),
+  allowLocalSources: z.boolean().optional(),
+  buildLogRetentionDays: z.coerce.number().int("A whole number of days").min(1, "At least 1 day").max(3650, "At most 3650 days").optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
 export interface InstanceSettingsView {
   signupOpen: boolean;
   baseDomain: string;
-  buildConcurrency: number;
+  /** null: no settings saved yet, the BERTH_BUILD_CONCURRENCY default applies. */
+  buildConcurrency: number | null;
+  allowLocalSources: boolean;
+  /** Days a finished deployment's log is kept. */
+  buildLogRetentionDays: number;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
   const row = await db.instanceSettings.findUnique({ where: { id: 1 } });
-  return { signupOpen: row?.signupOpen ?? false, baseDomain: row?.baseDomain ?? "", buildConcurrency: row?.buildConcurrency ?? 2 };
+  return {
+    signupOpen: row?.signupOpen ?? false,
+    baseDomain: row?.baseDomain ?? "",
+    buildConcurrency: row?.buildConcurrency ?? null,
+    allowLocalSources: row?.allowLocalSources ?? false,
+    buildLogRetentionDays: row?.buildLogRetentionDays ?? 30,
+  };
 }
 
 /** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */
 export async function updateSettings(db: Db, actor: Actor, input: SettingsInput): Promise<InstanceSettingsView> {
-  const data = { signupOpen: input.signupOpen, baseDomain: input.baseDomain, buildConcurrency: input.buildConcurrency };
-  const row = await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
-  await recordAudit(db, actor, { teamId: null, action: "instance.settings", detail: { fields: Object.keys(input) } });
-  return { signupOpen: row.signupOpen, baseDomain: row.baseDomain, buildConcurrency: row.buildConcurrency };
+  const data = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SettingsInput>;
+  await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
+  await recordAudit(db, actor, { teamId: null, action: "instance.settings", detail: { fields: Object.keys(data) } });
+  return getSettings(db);
 }
 
 /** Who may sign up now: the very first user always; later users only while sign-up is open. */

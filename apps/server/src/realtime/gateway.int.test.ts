@@ -57,14 +57,14 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const { serviceId } = await seedService(deps.db, owner.teamId);
   services.push(serviceId);
   const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "running", 60_000);
+  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
 
   const socket = socketFor(owner.client.cookie);
   const ends: string[] = [];
   socket.on("logs:end", (e: { reason: string }) => ends.push(e.reason));
   const lines: { text: string; stream: string; at: number }[] = [];
-  socket.on("logs:line", (l: { serviceId: string; text: string; stream: string }) => {
-    if (l.serviceId === serviceId) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
+  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string; stream: string }[] }) => {
+    if (e.serviceId === serviceId) for (const l of e.lines) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
   });
   expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
 

@@ -6,13 +6,16 @@ import { userFromHeaders, type SessionUser } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { loadService } from "../teams/access.ts";
 import { SocketLogStreams } from "./log-streams.ts";
+import { SocketBuildLogs } from "./build-logs.ts";
+import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
 import { isSameOrigin } from "./same-origin.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
 
 /** Every event that joins a room, with the resource its payload names (the authorization matrix walks this). */
-export const ROOM_EVENTS = { "logs:subscribe": "service" } as const;
+export const ROOM_EVENTS = { "logs:subscribe": "service", "deployments:watch": "service", "build:subscribe": "deployment" } as const;
+const buildSubscribeInput = z.object({ deploymentId: z.string().uuid(), afterSeq: z.number().int().min(-1).default(-1) });
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
 /**
@@ -42,13 +45,54 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
       .catch((err: unknown) => next(err instanceof Error ? err : new Error(String(err))));
   });
 
+  // Every deployment status change goes to the sockets watching its service.
+  deps.events.onStatus((e) => io.to(`service:${e.serviceId}`).emit("deployment:status", e));
+
   io.on("connection", (socket) => {
     const user = socket.data.user as SessionUser;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
     const streams = new SocketLogStreams(socket, deps);
-    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams });
+    const buildLogs = new SocketBuildLogs(socket, deps);
+    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
     const timer = setInterval(() => void revalidate.run(), revalidateMs);
     timer.unref();
+
+
+    socket.on("deployments:watch", async (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === "function" ? ack : () => undefined;
+      const parsed = subscribeInput.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id" });
+      try {
+        await loadService(deps.db, actor, parsed.data.serviceId, "viewer");
+        await socket.join(`service:${parsed.data.serviceId}`);
+        reply({ ok: true });
+      } catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
+      }
+    });
+
+    socket.on("build:subscribe", async (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === "function" ? ack : () => undefined;
+      const parsed = buildSubscribeInput.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: "deploymentId must be a deployment id and afterSeq a number" });
+      const { deploymentId, afterSeq } = parsed.data;
+      try {
+        await loadDeploymentForViewer(deps.db, actor, deploymentId);
+        await socket.join(`deployment:${deploymentId}`);
+        reply({ ok: true });
+        await buildLogs.follow(deploymentId, afterSeq);
+      } catch (err) {
+        deps.log.debug({ deploymentId, err: String(err) }, "build log subscription refused");
+        reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
+      }
+    });
+
+    socket.on("build:unsubscribe", (payload: unknown) => {
+      const parsed = buildSubscribeInput.safeParse(payload);
+      if (!parsed.success) return;
+      buildLogs.stop(parsed.data.deploymentId);
+      void socket.leave(`deployment:${parsed.data.deploymentId}`);
+    });
 
     socket.on("logs:subscribe", async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === "function" ? ack : () => undefined;
@@ -76,6 +120,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
     socket.on("disconnect", () => {
       clearInterval(timer);
       streams.stopAll();
+      buildLogs.stopAll();
     });
   });
 

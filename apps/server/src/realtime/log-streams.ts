@@ -1,7 +1,8 @@
 import type { Socket } from "socket.io";
+import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 
-/** The live runtime-log followers of one socket, one per service it watches. */
+/** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
   private readonly stops = new Map<string, { stop: () => void }>();
 
@@ -18,8 +19,8 @@ export class SocketLogStreams {
   async follow(serviceId: string): Promise<void> {
     this.stop(serviceId);
     const current = await this.deps.db.deployment.findFirst({
-      where: { serviceId, status: "running" },
-      orderBy: { createdAt: "desc" },
+      where: { serviceId, status: "succeeded" },
+      orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
       select: { id: true },
     });
     const containers = await this.deps.engine.listManaged({ serviceId });
@@ -30,13 +31,30 @@ export class SocketLogStreams {
     }
     let ended = false;
     const follower = { stop: () => undefined as void };
+    // Lines that arrive together (one engine chunk) go out as one event: under a flood that
+    // is one emit per chunk instead of per line; a lone line still leaves at the next tick.
+    let pending: LogLine[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      const lines = pending;
+      pending = [];
+      if (lines.length > 0) this.socket.emit("logs:lines", { serviceId, lines });
+    };
     const stop = await this.deps.engine.followLogs(
       live.containerId,
       { tail: 200 },
-      (line) => this.socket.emit("logs:line", { serviceId, ...line }),
+      (line) => {
+        pending.push(line);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      },
       (err) => {
         if (ended) return;
         ended = true;
+        flush();
         if (this.stops.get(serviceId) !== follower) return; // stopped by us: not an end of the container
         this.stops.delete(serviceId);
         this.socket.emit("logs:end", { serviceId, reason: err ? `Log stream failed: ${err.message}` : "The container stopped" });

@@ -3,10 +3,12 @@ import type { Auth } from "../auth/auth.ts";
 import { userFromHeaders } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { domainErrorOf } from "../domain-error-of.ts";
-import { type Actor, loadService } from "../teams/access.ts";
+import { type Actor, loadDeployment, loadService } from "../teams/access.ts";
 import type { SocketLogStreams } from "./log-streams.ts";
+import type { SocketBuildLogs } from "./build-logs.ts";
 
 export const SERVICE_ROOM_PREFIX = "service:";
+export const DEPLOYMENT_ROOM_PREFIX = "deployment:";
 
 /**
  * Re-authorizes one socket: when its session is gone (signed out, revoked, expired) the socket
@@ -16,7 +18,21 @@ export const SERVICE_ROOM_PREFIX = "service:";
 export class SocketRevalidation {
   private running = false;
 
-  constructor(private readonly opts: { socket: Socket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams }) {}
+  constructor(
+    private readonly opts: { socket: Socket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams; buildLogs: SocketBuildLogs },
+  ) {}
+
+  /** Why the caller may no longer view this, or null while they still may. */
+  private async denied(load: () => Promise<unknown>): Promise<string | null> {
+    return load().then(
+      () => null,
+      (err: unknown) => {
+        const domain = domainErrorOf(err);
+        if (domain?.code === "NOT_FOUND" || domain?.code === "FORBIDDEN") return domain.message;
+        throw err;
+      },
+    );
+  }
 
   async run(): Promise<void> {
     if (this.running) return;
@@ -32,25 +48,28 @@ export class SocketRevalidation {
   }
 
   private async check(): Promise<void> {
-    const { socket, deps, auth, actor, streams } = this.opts;
+    const { socket, deps, auth, actor, streams, buildLogs } = this.opts;
     const user = await userFromHeaders(auth, socket.request.headers);
     if (!user || user.id !== actor.userId) {
       streams.stopAll();
+      buildLogs.stopAll();
       socket.emit("session:ended", { reason: "Your session has ended; sign in again" });
       socket.disconnect(true);
       return;
     }
     for (const room of socket.rooms) {
+      if (room.startsWith(DEPLOYMENT_ROOM_PREFIX)) {
+        const deploymentId = room.slice(DEPLOYMENT_ROOM_PREFIX.length);
+        const denied = await this.denied(() => loadDeployment(deps.db, actor, deploymentId, "viewer"));
+        if (denied === null) continue;
+        buildLogs.stop(deploymentId);
+        await socket.leave(room);
+        socket.emit("build:end", { deploymentId, reason: `Access ended: ${denied}` });
+        continue;
+      }
       if (!room.startsWith(SERVICE_ROOM_PREFIX)) continue;
       const serviceId = room.slice(SERVICE_ROOM_PREFIX.length);
-      const denied = await loadService(deps.db, actor, serviceId, "viewer").then(
-        () => null,
-        (err: unknown) => {
-          const domain = domainErrorOf(err);
-          if (domain?.code === "NOT_FOUND" || domain?.code === "FORBIDDEN") return domain.message;
-          throw err;
-        },
-      );
+      const denied = await this.denied(() => loadService(deps.db, actor, serviceId, "viewer"));
       if (denied === null) continue;
       streams.stop(serviceId);
       await socket.leave(room);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   teamId = me.data.teams[0].id;
   ({ serviceId } = await seedService(deps.db, teamId));
   const { deploymentId } = await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "running", 60_000);
+  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
 });
 
 afterAll(async () => {

@@ -45,3 +45,30 @@ describe("env round trip", () => {
     expect(envFromJson(["not", "a", "record"])).toEqual([]);
   });
 });
+
+describe("createServiceInput with a git source", () => {
+  const git = { ...valid, image: undefined, source: "git" };
+  it("fills defaults for branch, Dockerfile and context", () => {
+    expect(createServiceInput.parse({ ...git, git: { url: "https://example.com/a.git" } })).toMatchObject({
+      source: "git",
+      git: { url: "https://example.com/a.git", branch: "main", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", auth: "none", buildArgs: [] },
+    });
+  });
+  it("reports bad fields at their path", () => {
+    expect(fieldErrors({ ...git })).toEqual({ "git.url": "Enter a repository URL" });
+    expect(fieldErrors({ ...git, git: { url: "https://e.com/a.git", branch: "-x", commit: "zz", dockerfilePath: "../Dockerfile" } })).toEqual({
+      "git.branch": "Not a valid branch name",
+      "git.commit": "A commit is 7 to 40 hexadecimal characters",
+      "git.dockerfilePath": "The Dockerfile path must be a relative path inside the repository (no .. or leading /)",
+    });
+    expect(fieldErrors({ ...git, git: { url: "https://e.com/a.git", auth: "token" } })).toEqual({ "git.token": "Enter the access token" });
+  });
+  it("takes optional per-stage timeouts in whole seconds", () => {
+    expect(createServiceInput.parse({ ...valid, timeouts: { buildTimeoutS: 60, healthTimeoutS: null } }).timeouts).toEqual({ buildTimeoutS: 60, healthTimeoutS: null });
+    expect(fieldErrors({ ...valid, timeouts: { cloneTimeoutS: 0, buildTimeoutS: 1.5 } })).toEqual({ "timeouts.cloneTimeoutS": "At least 1 s", "timeouts.buildTimeoutS": "Whole seconds" });
+  });
+
+  it("still requires an image for image services", () => {
+    expect(fieldErrors({ ...valid, image: "" })).toEqual({ image: "Image is required" });
+  });
+});

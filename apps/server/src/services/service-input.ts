@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitSourceInput, stageTimeoutsInput } from "./git-source-input.ts";
 import { isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
 
 /** Input schemas for service use cases; every message is written for the person at the form. */
@@ -40,13 +41,29 @@ export const envList = z
     });
   });
 
-export const createServiceInput = z.object({
-  projectId: z.string().uuid("Unknown project"),
-  name: serviceName,
-  image: imageRef,
-  containerPort,
-  env: envList.default([]),
-});
+export const createServiceInput = z
+  .object({
+    projectId: z.string().uuid("Unknown project"),
+    name: serviceName,
+    /** Where the code comes from: a ready image, or a git repository Berth builds. */
+    source: z.enum(["image", "git"]).default("image"),
+    image: z.string().optional(),
+    git: gitSourceInput.optional(),
+    containerPort,
+    env: envList.default([]),
+    timeouts: stageTimeoutsInput.optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.source === "image") {
+      const parsed = imageRef.safeParse(input.image ?? "");
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["image"], message: parsed.error.issues[0]?.message ?? "Image is required" });
+    } else if (!input.git) {
+      ctx.addIssue({ code: "custom", path: ["git", "url"], message: "Enter a repository URL" });
+    } else if (input.git.auth === "token" && !input.git.token?.trim()) {
+      ctx.addIssue({ code: "custom", path: ["git", "token"], message: "Enter the access token" });
+    }
+  })
+  .transform((input) => ({ ...input, image: input.image?.trim() ?? "" }));
 export type CreateServiceInput = z.infer<typeof createServiceInput>;
 
 export const serviceIdInput = z.object({ serviceId: z.string().uuid("Unknown service") });

@@ -5,18 +5,25 @@ import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import { type CreateServiceInput, envFromJson, envToRecord } from "./service-input.ts";
 import { readRuntime } from "./runtime.ts";
 import { recordAudit } from "../audit/audit.ts";
+import { gitSourceData, sourceView } from "./git-source.ts";
+import { findLiveDeployment } from "../deployments/recovery.ts";
+import { buildRepository } from "../deployments/build-stage.ts";
 
-export async function createService(deps: Pick<Deps, "db">, actor: Actor, input: CreateServiceInput) {
+export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
+  const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
   let created: { id: string };
   try {
     created = await deps.db.service.create({
       data: {
         projectId: input.projectId,
         name: input.name,
-        image: input.image,
+        sourceType: input.source,
+        image: input.source === "git" ? "" : input.image,
         containerPort: input.containerPort,
         env: envToRecord(input.env),
+        ...git,
+        ...(input.timeouts ?? {}),
       },
       select: { id: true },
     });
@@ -33,17 +40,21 @@ export async function createService(deps: Pick<Deps, "db">, actor: Actor, input:
 
 export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
-  const [latestDeployment, current] = await Promise.all([
-    deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" } }),
-    deps.db.deployment.findFirst({ where: { serviceId, status: "running" }, orderBy: { createdAt: "desc" }, select: { id: true } }),
+  const [latestDeployment, current, releases] = await Promise.all([
+    deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
+    findLiveDeployment(deps.db, serviceId),
+    deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: 20, select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true } }),
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
   return {
     id: service.id,
     name: service.name,
     image: service.image,
+    source: sourceView(service),
     containerPort: service.containerPort,
     env: envFromJson(service.env),
+    liveDeploymentId: current?.id ?? null,
+    releases,
     desiredState: service.desiredState,
     projectId: service.project.id,
     projectName: service.project.name,
@@ -74,10 +85,15 @@ export async function startService(deps: Pick<Deps, "db" | "engine">, actor: Act
 }
 
 /** Remove the containers first: if the engine cannot, nothing is deleted and nothing is orphaned. */
-export async function deleteService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.removeService(serviceId);
   await deps.db.service.delete({ where: { id: serviceId } });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.delete", targetType: "service", targetId: serviceId, detail: { name: service.name } });
+  // Its build images go too (disk). A failure leaves only images behind, never containers:
+  // reported, not thrown, since the service itself is gone.
+  await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
+    deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
+  });
   return { ok: true as const, projectId: service.project.id };
 }

@@ -89,3 +89,25 @@ export async function loadService(db: Db, actor: Actor, serviceId: string, min: 
   const { team: _team, ...project } = service.project;
   return { service: { ...service, project }, role };
 }
+
+/**
+ * Load what a deployment or release belongs to, then its service through the caller's
+ * membership. Unknown id and another team's id look the same: NOT_FOUND.
+ */
+export async function loadDeployment(db: Db, actor: Actor, deploymentId: string, min: TeamRole) {
+  const row = await db.deployment.findUnique({ where: { id: deploymentId }, select: { serviceId: true } });
+  if (!row) throw notFound("Deployment");
+  const loaded = await loadService(db, actor, row.serviceId, min).catch((err: unknown) => {
+    throw err instanceof DomainError && err.code === "NOT_FOUND" ? notFound("Deployment") : err;
+  });
+  return { deploymentId, ...loaded };
+}
+
+export async function loadRelease(db: Db, actor: Actor, releaseId: string, min: TeamRole) {
+  const row = await db.release.findUnique({ where: { id: releaseId }, select: { serviceId: true } });
+  if (!row) throw notFound("Release");
+  const loaded = await loadService(db, actor, row.serviceId, min).catch((err: unknown) => {
+    throw err instanceof DomainError && err.code === "NOT_FOUND" ? notFound("Release") : err;
+  });
+  return { releaseId, ...loaded };
+}

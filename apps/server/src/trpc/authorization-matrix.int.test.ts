@@ -38,6 +38,8 @@ const victim = {} as {
   teamId: string;
   projectId: string;
   serviceId: string;
+  deploymentId: string;
+  releaseId: string;
   memberId: string;
   sessionId: string;
   tokenId: string;
@@ -51,6 +53,8 @@ function inputFor(path: string): Record<string, unknown> {
     teamId: victim.teamId,
     projectId: victim.projectId,
     serviceId: victim.serviceId,
+    deploymentId: victim.deploymentId,
+    releaseId: victim.releaseId,
     userId: victim.memberId,
     sessionId: victim.sessionId,
     tokenId: victim.tokenId,
@@ -110,6 +114,10 @@ beforeAll(async () => {
   await deps.db.membership.create({ data: { teamId: a.teamId, userId: member.userId, role: "viewer" } });
   const { projectId, serviceId } = await seedService(deps.db, a.teamId);
   await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "failed" } });
+  const released = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded" } });
+  const release = await deps.db.release.create({
+    data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config: { containerPort: 8080, env: {} } },
+  });
   const actor = { userId: a.userId, instanceRole: "user" as const };
   const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, { publicUrl: base, callerRole: "owner" });
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
@@ -118,6 +126,8 @@ beforeAll(async () => {
     ...a,
     projectId,
     serviceId,
+    deploymentId: released.id,
+    releaseId: release.id,
     memberId: member.userId,
     sessionId: session.id,
     tokenId: token.id,
@@ -156,7 +166,7 @@ describe("every procedure declares what it acts on", () => {
     const undeclared = procedures.filter(([, p]) => !p._def.meta?.resource).map(([path]) => path);
     expect(undeclared).toEqual([]);
     const scopedWithoutRole = procedures
-      .filter(([, p]) => ["team", "project", "service", "instance"].includes(p._def.meta?.resource ?? "") && !p._def.meta?.role)
+      .filter(([, p]) => ["team", "project", "service", "deployment", "release", "instance"].includes(p._def.meta?.resource ?? "") && !p._def.meta?.role)
       .map(([path]) => path);
     expect(scopedWithoutRole).toEqual([]);
   });
@@ -173,7 +183,7 @@ describe("every procedure declares what it acts on", () => {
 describe("the matrix: every procedure x caller from outside team A, on team A's resources", () => {
   it("refuses every call and changes nothing of team A", async () => {
     const before = await snapshot();
-    const victimIds = [victim.userId, victim.teamId, victim.projectId, victim.serviceId, victim.sessionId, victim.tokenId, victim.invitationId, victim.email];
+    const victimIds = [victim.userId, victim.teamId, victim.projectId, victim.serviceId, victim.deploymentId, victim.releaseId, victim.sessionId, victim.tokenId, victim.invitationId, victim.email];
     let calls = 0;
     for (const [path, p] of procedures) {
       const resource = p._def.meta?.resource;
@@ -192,7 +202,7 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
           expect({ ...seen, error: res.error?.data.code }).toEqual({ ...seen, error: undefined });
           for (const id of victimIds) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else {
-          const expected = ["team", "project", "service"].includes(resource ?? "") && !caller.client.bearer ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN"];
+          const expected = ["team", "project", "service", "deployment", "release"].includes(resource ?? "") && !caller.client.bearer ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN"];
           expect({ ...seen, code: expected.includes(res.error?.data.code ?? "none") ? "refused" : res.error?.data.code ?? "accepted" }).toEqual({
             ...seen,
             code: "refused",
@@ -205,7 +215,7 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
   });
 
   it("refuses every socket room of team A to every caller from outside it", async () => {
-    const payloads: Record<string, unknown> = { service: { serviceId: victim.serviceId } };
+    const payloads: Record<string, unknown> = { service: { serviceId: victim.serviceId }, deployment: { deploymentId: victim.deploymentId } };
     for (const caller of callers) {
       const socket = connect(base, {
         path: "/socket.io",

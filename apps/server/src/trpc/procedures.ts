@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { loadProject, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
+import { loadDeployment, loadProject, loadRelease, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
 import type { FixedWindowLimiter } from "../http/rate-limiter.ts";
 import { middleware, signedInProcedure } from "./init.ts";
 
@@ -66,6 +66,28 @@ export function serviceProcedure(role: TeamRole, options: ScopeOptions = {}) {
     .input(z.object({ serviceId: z.string().uuid("Unknown service") }))
     .use(async ({ ctx, input, next }) => {
       const loaded = await loadService(ctx.deps.db, ctx.actor, input.serviceId, role);
+      return next({ ctx: { service: loaded.service, role: loaded.role } });
+    });
+}
+
+/** Acts on one deployment: loaded through its service and the caller's membership. */
+export function deploymentProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "deployment", role, ...options })
+    .input(z.object({ deploymentId: z.string().uuid("Unknown deployment") }))
+    .use(async ({ ctx, input, next }) => {
+      const loaded = await loadDeployment(ctx.deps.db, ctx.actor, input.deploymentId, role);
+      return next({ ctx: { service: loaded.service, role: loaded.role } });
+    });
+}
+
+/** Acts on one retained release (rollback): loaded through its service and the caller's membership. */
+export function releaseProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "release", role, ...options })
+    .input(z.object({ releaseId: z.string().uuid("Unknown release") }))
+    .use(async ({ ctx, input, next }) => {
+      const loaded = await loadRelease(ctx.deps.db, ctx.actor, input.releaseId, role);
       return next({ ctx: { service: loaded.service, role: loaded.role } });
     });
 }

@@ -10,9 +10,12 @@ import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 import { Panel } from "../ui/page-header";
 import { EnvEditor } from "./env-editor";
+import { emptyGitSource, GitSourceFields, type GitSourceState } from "./git-source-fields";
+import { parseEnvFile } from "@/lib/env-file";
+import { emptyStageTimeouts, StageTimeoutFields, timeoutsForSubmit, type StageTimeouts } from "./stage-timeout-fields";
 import { envErrorsByRow, envForSubmit, newEnvRow, type EnvRow } from "@/lib/env-rows";
 
-const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?)$/;
+const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?|git\..*|timeouts\..*)$/;
 
 /** Creates a service in the project, then opens it (the next step is Deploy). */
 export function NewServiceForm({ projectId }: { projectId: string }) {
@@ -21,6 +24,9 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [image, setImage] = useState("");
+  const [source, setSource] = useState<"image" | "git">("image");
+  const [git, setGit] = useState<GitSourceState>(emptyGitSource);
+  const [timeouts, setTimeouts] = useState<StageTimeouts>(emptyStageTimeouts);
   const [port, setPort] = useState("");
   const [rows, setRows] = useState<EnvRow[]>(() => [newEnvRow()]);
   const [sentRowIds, setSentRowIds] = useState<number[]>([]);
@@ -39,15 +45,35 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
     event.preventDefault();
     const { env, rowIds } = envForSubmit(rows);
     setSentRowIds(rowIds);
-    create.mutate({ projectId, name: name.trim(), image: image.trim(), containerPort: Number(port.trim() || 0), env });
+    const common = { projectId, name: name.trim(), containerPort: Number(port.trim() || 0), env, timeouts: timeoutsForSubmit(timeouts) };
+    if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
+    const { buildArgs: argsText, token, commit, ...rest } = git;
+    const buildArgs = parseEnvFile(argsText);
+    create.mutate({ ...common, source, git: { ...rest, commit: commit.trim() || undefined, token: rest.auth === "token" ? token : undefined, buildArgs } });
   };
 
   return (
     <Panel title="New service" className="self-start">
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New service">
         <TextField label="Service name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Lowercase letters, digits and dashes, e.g. web or api-v2." autoComplete="off" spellCheck={false} />
-        <TextField label="Image" name="image" required value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint="A Docker image on this machine, e.g. nginx:1.27." autoComplete="off" spellCheck={false} />
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-slate-800">Source</legend>
+          <div className="flex gap-4 text-sm">
+            {(["image", "git"] as const).map((kind) => (
+              <label key={kind} className="flex items-center gap-2">
+                <input type="radio" name="source" value={kind} checked={source === kind} onChange={() => setSource(kind)} />
+                {kind === "image" ? "Docker image" : "Git repository"}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {source === "image" ? (
+          <TextField label="Image" name="image" required value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint="A Docker image on this machine, e.g. nginx:1.27." autoComplete="off" spellCheck={false} />
+        ) : (
+          <GitSourceFields value={git} onChange={setGit} errors={fields} />
+        )}
         <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />
+        <StageTimeoutFields value={timeouts} onChange={setTimeouts} errors={fields} />
         <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">

@@ -47,7 +47,7 @@ export function ServiceActions({ service }: { service: ServiceDetail }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => deploy.mutate({ serviceId })} pending={deploy.isPending} pendingLabel="Queuing…" disabled={busy || deploying}>
+        <Button onClick={() => deploy.mutate({ serviceId })} pending={deploy.isPending} pendingLabel="Queuing…" disabled={busy}>
           Deploy
         </Button>
         <Button variant="secondary" onClick={() => stop.mutate({ serviceId })} pending={stop.isPending} pendingLabel="Stopping…" disabled={busy || stopped}>

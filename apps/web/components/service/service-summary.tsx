@@ -47,12 +47,26 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
           )}
         </Item>
       </dl>
+      {service.source.type === "git" && (
+        <p className="text-sm text-slate-700" data-testid="service-source">
+          Builds <span className="font-mono">{service.source.dockerfilePath}</span> from <span className="font-mono">{service.source.url}</span>, branch{" "}
+          <span className="font-mono">{service.source.branch}</span>
+          {service.source.commit && <> pinned at <span className="font-mono">{service.source.commit.slice(0, 12)}</span></>}
+          {service.source.hasToken && " (private: access token stored)"}.
+        </p>
+      )}
+      {service.source.type === "git" && service.source.deployKeyPublic && (
+        <div className="space-y-1">
+          <p className="text-sm text-slate-700">Add this deploy key (read-only) to the repository:</p>
+          <pre className="overflow-x-auto rounded-md bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="deploy-key">{service.source.deployKeyPublic}</pre>
+        </div>
+      )}
       {service.runtime.error && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           {service.runtime.error}
         </p>
       )}
-      {latest?.status === "failed" && latest.error && (
+      {(latest?.status === "failed" || latest?.status === "timed_out") && latest.error && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           The last deployment failed: {latest.error}
         </p>

@@ -6,7 +6,9 @@ import { isDeploymentActive } from "@/lib/status";
 import { useTRPC } from "@/lib/trpc";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
-import { DeploymentTable } from "./deployment-table";
+import { DeploymentHistory } from "./deployment-history";
+import { useDeploymentEvents } from "@/lib/use-deployment-events";
+import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
 import { ServiceActions } from "./service-actions";
 import { ServiceSummary } from "./service-summary";
@@ -17,6 +19,8 @@ const SLOW_POLL_MS = 5_000;
 /** `/services/[serviceId]`: status, URL, actions, deployment history and live logs. */
 export function ServiceView({ serviceId }: { serviceId: string }) {
   const trpc = useTRPC();
+  const { me } = useSession();
+  useDeploymentEvents(serviceId);
   const service = useQuery({
     ...trpc.services.get.queryOptions({ serviceId }),
     refetchInterval: (query) => (isDeploymentActive(query.state.data?.latestDeployment?.status) ? FAST_POLL_MS : SLOW_POLL_MS),
@@ -46,20 +50,22 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
           </Link>
         }
         title={s.name}
-        subtitle={<span className="font-mono">{s.image}</span>}
+        subtitle={<span className="font-mono">{s.source.type === "git" ? `${s.source.url} @ ${s.source.branch}` : s.image}</span>}
       />
       {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
       <ServiceActions service={s} />
       <ServiceSummary service={s} />
-      <Panel title="Deployments">
-        {deployments.data ? (
-          <DeploymentTable deployments={deployments.data} />
-        ) : deployments.isError ? (
-          <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
-        ) : (
-          <Loading label="Loading deployments…" />
-        )}
-      </Panel>
+      {deployments.data ? (
+        <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
+      ) : (
+        <Panel title="Deployments">
+          {deployments.isError ? (
+            <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
+          ) : (
+            <Loading label="Loading deployments…" />
+          )}
+        </Panel>
+      )}
       <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
     </div>
   );

@@ -12,27 +12,24 @@ import { Panel } from "../ui/page-header";
 interface Values {
   signupOpen: boolean;
   baseDomain: string;
-  buildConcurrency: number;
 }
 
-/** Base domain and build concurrency (applies at the next start of Berth). */
+/** The base domain services get hostnames under (build settings have their own panel). */
 export function InstanceFieldsForm({ initial }: { initial: Values }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [baseDomain, setBaseDomain] = useState(initial.baseDomain);
-  const [concurrency, setConcurrency] = useState(String(initial.buildConcurrency));
   const save = useMutation(trpc.instance.updateSettings.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() }) }));
   const fields = fieldErrorsOf(save.error);
-  const formError = formLevelMessage(save.error, (k) => k === "baseDomain" || k === "buildConcurrency");
+  const formError = formLevelMessage(save.error, (k) => k === "baseDomain");
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ signupOpen: initial.signupOpen, baseDomain: baseDomain.trim(), buildConcurrency: Number(concurrency) });
+    save.mutate({ baseDomain: baseDomain.trim() });
   };
   return (
     <Panel title="Platform">
       <form onSubmit={onSubmit} noValidate className="space-y-4">
         <TextField label="Base domain" name="baseDomain" placeholder="apps.example.com" value={baseDomain} onChange={(e) => setBaseDomain(e.target.value)} error={fields.baseDomain} hint="Services get hostnames under this domain. Leave empty if not set up." />
-        <TextField label="Build concurrency" name="buildConcurrency" inputMode="numeric" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} error={fields.buildConcurrency} hint="How many deployments run at once (1–16). Applies when Berth next starts." />
         {formError && <ErrorAlert message={formError} />}
         <div className="flex items-center gap-3">
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">

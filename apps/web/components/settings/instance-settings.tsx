@@ -10,6 +10,7 @@ import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
 import { InstanceFieldsForm } from "./instance-fields-form";
 import { UsersPanel } from "./users-panel";
+import { BuildSettings } from "./build-settings";
 
 /** `/settings`: instance-wide settings, for the instance owner. */
 export function InstanceSettings() {
@@ -22,8 +23,8 @@ export function InstanceSettings() {
   const [pendingValue, setPendingValue] = useState<boolean | null>(null);
   const update = useMutation(
     trpc.instance.updateSettings.mutationOptions({
-      onSuccess: (_data, input) => {
-        queryClient.setQueryData(trpc.instance.settings.queryKey(), (old) => (old ? { ...old, signupOpen: input.signupOpen } : old));
+      onSuccess: (data) => {
+        queryClient.setQueryData(trpc.instance.settings.queryKey(), data);
         void queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.instance.signupStatus.queryKey() });
       },
@@ -81,8 +82,9 @@ export function InstanceSettings() {
           </div>
         )}
       </Panel>
-      {settings.data && <InstanceFieldsForm key={`${settings.data.baseDomain}:${settings.data.buildConcurrency}`} initial={settings.data} />}
+      {settings.data && <InstanceFieldsForm key={settings.data.baseDomain} initial={settings.data} />}
       <UsersPanel />
+      <BuildSettings />
     </div>
   );
 }

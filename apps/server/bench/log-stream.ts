@@ -1,0 +1,138 @@
+/**
+ * Benchmarks (b) and (c): runtime logs from a container to a socket.io client through Berth
+ * (engine follow -> gateway -> socket.io), each next to a raw baseline in the same run.
+ *  (b) a container prints 100k lines at once: Berth's delivery rate (first to last line at
+ *      the client) vs reading the same lines with the Engine API (`docker logs`); every line
+ *      must arrive, in order.
+ *  (c) a container prints ~1k lines/s: latency from the engine's timestamp to the client,
+ *      through Berth vs a raw Engine API follow (`docker logs -f`).
+ *
+ *   DATABASE_URL=... node --import tsx apps/server/bench/log-stream.ts
+ */
+import { randomUUID } from "node:crypto";
+import { PassThrough } from "node:stream";
+import Docker from "dockerode";
+import { io as connect, type Socket } from "socket.io-client";
+import type { DockerEngine } from "@berth/engine";
+import { requireTestImage, TEST_IMAGE, testDeps } from "../test/harness.ts";
+import { Client, startHttp } from "../test/http-harness.ts";
+import { percentile } from "./bench-util.ts";
+
+const LINES = 100_000;
+/** berth-test/hello with a shell entrypoint, so the release's command is a script. */
+const BENCH_IMAGE = "berth-bench/logs:latest";
+const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
+const deps = testDeps();
+
+interface Line { text: string; time: string }
+
+async function startContainer(owner: { teamId: string; projectId: string; serviceId: string }, script: string) {
+  return deps.engine.runRelease({
+    owner,
+    deploymentId: randomUUID(),
+    serviceName: "bench-logs",
+    image: BENCH_IMAGE,
+    containerPort: 8080,
+    env: {},
+    command: [`httpd -p 8080 -h / ; ${script}`],
+  });
+}
+
+function subscribe(socket: Socket, serviceId: string, onLine: (l: Line, at: number) => void): Promise<unknown> {
+  socket.on("logs:lines", (e: { serviceId: string; lines: Line[] }) => {
+    const at = Date.now();
+    if (e.serviceId === serviceId) for (const l of e.lines) onLine(l, at);
+  });
+  return socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId });
+}
+
+async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: number }> {
+  const started = performance.now();
+  const buffer = (await docker.getContainer(containerId).logs({ stdout: true, stderr: true, follow: false, timestamps: true })) as Buffer;
+  // Multiplexed frames: 8-byte header (stream, 0, 0, 0, size BE), then payload.
+  let lines = 0;
+  for (let offset = 0; offset + 8 <= buffer.length; ) {
+    const size = buffer.readUInt32BE(offset + 4);
+    const payload = buffer.subarray(offset + 8, offset + 8 + size);
+    for (const byte of payload) if (byte === 10) lines += 1;
+    offset += 8 + size;
+  }
+  return { ms: performance.now() - started, lines };
+}
+
+async function main(): Promise<void> {
+  await requireTestImage(deps.engine as DockerEngine);
+  await (deps.engine as DockerEngine).buildImage({ tag: BENCH_IMAGE, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nENTRYPOINT ["/bin/sh", "-c"]\n` }] });
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
+  const { server, base, io } = await startHttp(deps);
+  const client = new Client(base);
+  await client.signUp(`bench-${randomUUID().slice(0, 8)}@example.test`);
+  const teamId = (await client.query("me.get")).data.teams[0].id as string;
+  const projectId = (await client.mutate("projects.create", { teamId, name: `bench-${randomUUID().slice(0, 6)}` })).data.id as string;
+  const serviceId = (await client.mutate("services.create", { projectId, name: `logs-${randomUUID().slice(0, 6)}`, image: TEST_IMAGE, containerPort: 8080, env: [] })).data.id as string;
+  const owner = { teamId, projectId, serviceId };
+  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie } });
+
+  // (b) 100k lines.
+  const bulk = await startContainer(owner, `sleep 2; seq 1 ${LINES}; sleep 600`);
+  const got: number[] = [];
+  let first = 0;
+  let last = 0;
+  await subscribe(socket, serviceId, (l, at) => {
+    if (!/^\d+$/.test(l.text)) return;
+    if (got.length === 0) first = at;
+    got.push(Number(l.text));
+    last = at;
+  });
+  const deadline = Date.now() + 120_000;
+  while (got.length < LINES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const inOrder = got.every((n, i) => n === i + 1);
+  const raw = await rawLogsMs(bulk.containerId);
+  const berthRate = got.length / Math.max(1, (last - first) / 1000);
+  const rawRate = raw.lines / (raw.ms / 1000);
+  console.log(`(b) ${LINES.toLocaleString()} lines from one container`);
+  console.log(`  raw Engine API logs (docker logs): ${raw.lines} lines in ${raw.ms.toFixed(0)} ms = ${Math.round(rawRate).toLocaleString()} lines/s`);
+  console.log(`  Berth -> socket.io client:         ${got.length} lines in ${last - first} ms = ${Math.round(berthRate).toLocaleString()} lines/s; lost ${LINES - got.length}; in order: ${inOrder}`);
+  console.log(`  ratio Berth / raw: ${(berthRate / rawRate).toFixed(2)} (goal >= 0.5, zero lost, in order)`);
+  socket.off("logs:lines");
+  socket.emit("logs:unsubscribe", { serviceId });
+  await deps.engine.removeService(serviceId);
+
+  // (c) ~1k lines/s for 8 s: latency from the engine's timestamp to the receiver.
+  const paced = await startContainer(owner, "sleep 1; while :; do seq 1 13; usleep 10000; done");
+  const berthLatency: number[] = [];
+  const rawLatency: number[] = [];
+  await subscribe(socket, serviceId, (l, at) => {
+    if (/^\d+$/.test(l.text)) berthLatency.push(at - Date.parse(l.time));
+  });
+  const stream = await docker.getContainer(paced.containerId).logs({ stdout: true, stderr: true, follow: true, timestamps: true, since: Math.floor(Date.now() / 1000) });
+  const out = new PassThrough();
+  docker.modem.demuxStream(stream, out, out);
+  let rest = "";
+  out.on("data", (chunk: Buffer) => {
+    const at = Date.now();
+    // Timestamps lead each line: "2026-...Z text".
+    const parts = (rest + chunk.toString("utf8")).split("\n");
+    rest = parts.pop() ?? "";
+    for (const p of parts) {
+      const match = /^(\S+Z) \d+$/.exec(p);
+      if (match?.[1]) rawLatency.push(at - Date.parse(match[1]));
+    }
+  });
+  await new Promise((r) => setTimeout(r, 8000));
+  (stream as unknown as { destroy(): void }).destroy();
+  const rate = berthLatency.length / 8;
+  const fmt = (v: number[]) => `p50 ${percentile(v, 50)} ms, p99 ${percentile(v, 99)} ms, max ${Math.max(...v)} ms (${v.length} lines)`;
+  console.log(`(c) one log line, container -> receiver, at ~${Math.round(rate)} lines/s for 8 s (engine timestamp to receipt)`);
+  console.log(`  raw Engine API follow (docker logs -f): ${fmt(rawLatency)}`);
+  console.log(`  Berth -> socket.io client:              ${fmt(berthLatency)}  (goal p99 < 100 ms)`);
+
+  socket.close();
+  await deps.engine.removeService(serviceId);
+  await docker.getImage(BENCH_IMAGE).remove();
+  await io.close();
+  server.close();
+  await deps.db.$disconnect();
+}
+
+await main();

@@ -1,0 +1,51 @@
+import { OWNED_IMAGE_PREFIX } from "@berth/engine";
+import { getSettings } from "../instance/settings.ts";
+import { cloneSource } from "../sources/clone.ts";
+import { builderFor } from "./builders.ts";
+import { checkGitUrl } from "../sources/git-url.ts";
+import { advance, withStage, type RunContext } from "./run-context.ts";
+
+/** The repository holding a service's build images (one tag per deployment). */
+export function buildRepository(serviceId: string): string {
+  return `${OWNED_IMAGE_PREFIX}${serviceId}`;
+}
+
+export function buildTag(serviceId: string, deploymentId: string): string {
+  return `${buildRepository(serviceId)}:${deploymentId}`;
+}
+
+/** cloning -> building -> releasing: clone the repository, build its image; returns the tag. */
+export async function cloneAndBuild(ctx: RunContext): Promise<string> {
+  const { service, sink, deps } = ctx;
+  const settings = await getSettings(deps.db);
+  const repo = checkGitUrl(service.gitUrl ?? "", { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
+  if ("error" in repo) throw new Error(`Repository refused: ${repo.error}`);
+  const branch = service.gitBranch ?? "main";
+  const builder = builderFor(service);
+
+  sink.system(`Cloning ${repo.url} (branch ${branch}${service.gitCommit ? `, commit ${service.gitCommit}` : ""})`);
+  const cloneStart = Date.now();
+  const source = await withStage(ctx, "clone", (signal) =>
+    cloneSource({
+      repo,
+      branch,
+      commit: service.gitCommit,
+      auth: { token: service.gitToken, sshPrivateKey: service.deployKeyPrivate },
+      signal,
+      onLine: (stream, line) => sink.write(stream, line),
+    }),
+  );
+  try {
+    sink.system(`Checked out ${source.commitSha.slice(0, 12)}: ${source.commitMessage}`);
+    await advance(ctx, "cloning", "building", { commitSha: source.commitSha, commitMessage: source.commitMessage, cloneMs: Date.now() - cloneStart });
+
+    const buildStart = Date.now();
+    const tag = buildTag(service.id, ctx.deployment.id);
+    await builder.build(ctx, source.dir, tag);
+    sink.system(`Built ${tag}`);
+    await advance(ctx, "building", "releasing", { image: tag, buildMs: Date.now() - buildStart });
+    return tag;
+  } finally {
+    await source.cleanup();
+  }
+}

@@ -1,0 +1,48 @@
+import path from "node:path";
+import { packDirectory } from "../sources/context-tar.ts";
+import { envFromJson, envToRecord } from "../services/service-input.ts";
+import { withStage, type RunContext } from "./run-context.ts";
+
+/**
+ * Turns a checked-out source tree into an image tagged `tag`. Today there is one builder
+ * (a Dockerfile through the engine's builder); buildpack-style builders that need no
+ * Dockerfile plug in here, chosen by `builderFor`.
+ */
+export interface ImageBuilder {
+  readonly name: string;
+  build(ctx: RunContext, sourceDir: string, tag: string): Promise<void>;
+}
+
+/** Dockerfile path relative to the build context, or null when it lies outside it. PURE. */
+export function dockerfileInContext(contextPath: string, dockerfilePath: string): string | null {
+  const rel = path.posix.relative(path.posix.normalize(contextPath), path.posix.normalize(dockerfilePath));
+  return rel === "" || rel.startsWith("..") ? null : rel;
+}
+
+export const dockerfileBuilder: ImageBuilder = {
+  name: "dockerfile",
+  async build(ctx, sourceDir, tag) {
+    const { service, sink, deps } = ctx;
+    const dockerfile = dockerfileInContext(service.contextPath, service.dockerfilePath);
+    if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
+    const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
+    sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
+    await withStage(ctx, "build", (signal) =>
+      deps.engine.buildImage({
+        tag,
+        tar,
+        dockerfile,
+        buildArgs: envToRecord(envFromJson(service.buildArgs)),
+        // No build labels: the legacy builder adds one LABEL step (a container + a layer) per
+        // label. The tag berth-build/<serviceId>:<deploymentId> already names the owner.
+        timeoutMs: ctx.timeoutsMs.build + 5_000,
+        signal,
+        onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),
+      }),
+    );
+  },
+};
+
+export function builderFor(_service: RunContext["service"]): ImageBuilder {
+  return dockerfileBuilder;
+}

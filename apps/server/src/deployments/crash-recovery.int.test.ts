@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import type { DockerEngine } from "@berth/engine";
+import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
+import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { createService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
+import { enqueueDeployment } from "./deployments.ts";
+import { RESTART_REASON } from "./recovery.ts";
+import { buildRepository } from "./build-stage.ts";
+
+/**
+ * kill -9 a real worker process (apps/server/src/worker-main.ts: recovery + queue consumer)
+ * mid-build and mid-release, restart it, and check what a user would: every deployment ends
+ * within 60 s, nothing of the unfinished releases is left, the old release keeps serving.
+ */
+const deps = testDeps();
+const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+const marker = `crash-${randomUUID().slice(0, 8)}`;
+let fixture: GitFixture;
+let child: ChildProcess | null = null;
+let serviceId = "";
+
+function startWorker(): ChildProcess {
+  const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
+    cwd: repoRoot,
+    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: randomBytes(32).toString("hex"), BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child = proc;
+  return proc;
+}
+
+async function kill9(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill("SIGKILL");
+  await exited;
+  child = null;
+}
+
+async function statusOf(id: string) {
+  return (await deps.db.deployment.findUniqueOrThrow({ where: { id } })).status;
+}
+
+/** Containers (any, not only Berth's) whose command mentions this test's marker: build steps. */
+function buildContainers(): string[] {
+  const out = execFileSync("docker", ["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}"], { encoding: "utf8" });
+  return out.split("\n").filter((l) => l.includes(marker));
+}
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  fixture = await startGitFixture({ Dockerfile: helloDockerfile("stable-release") });
+});
+
+afterAll(async () => {
+  if (child) await kill9(child);
+  if (serviceId) {
+    await deps.engine.removeService(serviceId);
+    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
+  }
+  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  await fixture.close();
+  await deps.db.$disconnect();
+});
+
+it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no orphans, the old release serving", async () => {
+  const { actor, teamId } = await seedUser(deps.db);
+  const project = await deps.db.project.create({ data: { teamId, name: `crash-${randomUUID().slice(0, 8)}` } });
+  const input = createServiceInput.parse({ projectId: project.id, name: `crash-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
+  serviceId = (await createService(deps, actor, input)).id;
+
+  let worker = startWorker();
+  const good = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
+  await waitFor("release 1", async () => (await statusOf(good)) === "succeeded", 60_000);
+  const { hostPort } = await deps.db.deployment.findUniqueOrThrow({ where: { id: good } });
+  expect((await httpGet(hostPort!)).body).toContain("stable-release");
+
+  // 1. Mid-build.
+  fixture.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker} && sleep 60\n`) }, "slow build");
+  const midBuild = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
+  await waitFor("the slow build step to run", async () => (await statusOf(midBuild)) === "building" && buildContainers().length > 0, 60_000);
+  await kill9(worker);
+  const restarted = Date.now();
+  worker = startWorker();
+  await waitFor("the interrupted build to end", async () => (await statusOf(midBuild)) === "failed", 60_000);
+  expect(Date.now() - restarted).toBeLessThan(60_000);
+  expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: midBuild } })).error).toBe(RESTART_REASON);
+  await waitFor("the engine to drop the abandoned build step", async () => buildContainers().length === 0, 30_000);
+
+  // 2. Mid-release: the new container never listens on its port, so it sits in the health gate.
+  fixture.commit({ Dockerfile: helloDockerfile("new-but-broken") }, "broken port");
+  await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 120 } });
+  const midRelease = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
+  await waitFor("the new release's container", async () =>
+    (await statusOf(midRelease)) === "releasing" && (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === midRelease), 60_000);
+  await kill9(worker);
+  const restarted2 = Date.now();
+  worker = startWorker();
+  await waitFor("the interrupted release to end", async () => (await statusOf(midRelease)) === "failed", 60_000);
+  expect(Date.now() - restarted2).toBeLessThan(60_000);
+  await waitFor("only release 1's container left", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === good, 30_000);
+
+  expect(await deps.db.deployment.count({ where: { serviceId, status: { in: ["queued", "cloning", "building", "releasing"] } } })).toBe(0);
+  expect((await httpGet(hostPort!)).body).toContain("stable-release");
+  await kill9(worker);
+}, 300_000);

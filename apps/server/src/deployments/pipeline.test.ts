@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { EngineError } from "@berth/engine";
+import { dockerfileInContext } from "./builders.ts";
+import { CancelledError, classifyFailure, StageTimeoutError } from "./failure.ts";
+import { redactSecrets } from "./log-sink.ts";
+import { parseReleaseConfig } from "./release-config.ts";
+import { DEFAULT_STAGE_TIMEOUTS_S, stageTimeoutsMs } from "./stage-timeouts.ts";
+
+const none = { cloneTimeoutS: null, buildTimeoutS: null, startTimeoutS: null, healthTimeoutS: null };
+
+describe("stage timeouts", () => {
+  it("uses the defaults, then instance defaults, then per-service overrides", () => {
+    expect(stageTimeoutsMs(none)).toEqual({ clone: DEFAULT_STAGE_TIMEOUTS_S.clone * 1000, build: 900_000, start: 120_000, health: 30_000 });
+    expect(stageTimeoutsMs(none, { health: 5 }).health).toBe(5000);
+    expect(stageTimeoutsMs({ ...none, buildTimeoutS: 2 }, { health: 5 })).toMatchObject({ build: 2000, health: 5000 });
+  });
+});
+
+describe("classifyFailure", () => {
+  const engine = (code: ConstructorParameters<typeof EngineError>[0]["code"], message: string, details?: Record<string, unknown>) =>
+    new EngineError({ code, operation: "op", resource: "r", message, details });
+  it("maps cancels, timeouts, health-gate timeouts and other failures to their terminal status", () => {
+    expect(classifyFailure(new Error("x"), true)).toEqual({ status: "cancelled", reason: "Cancelled by a user" });
+    expect(classifyFailure(new CancelledError(), false).status).toBe("cancelled");
+    expect(classifyFailure(new StageTimeoutError("clone", 3), false)).toEqual({ status: "timed_out", reason: "The clone stage did not finish within 3 s" });
+    expect(classifyFailure(engine("TIMEOUT", "pull took too long"), false).status).toBe("timed_out");
+    expect(classifyFailure(engine("HEALTHCHECK_FAILED", "did not accept connections on port 1 within 5 s", { logs: ["a"] }), false).status).toBe("timed_out");
+    expect(classifyFailure(engine("HEALTHCHECK_FAILED", "exited with code 1 within 5 s", { exitCode: 1, logs: ["boom"] }), false)).toEqual({
+      status: "failed",
+      reason: "exited with code 1 within 5 s\nLast log lines:\nboom",
+    });
+    expect(classifyFailure(engine("BUILD_FAILED", "build: step failed", { logs: ["l1"] }), false)).toEqual({ status: "failed", reason: "build: step failed" });
+  });
+});
+
+describe("helpers", () => {
+  it("masks secrets in log lines", () => {
+    expect(redactSecrets("token=abcd1234 and abcd1234", ["abcd1234"])).toBe("token=*** and ***");
+    expect(redactSecrets("abc", ["ab"])).toBe("abc"); // too short to mask meaningfully
+  });
+  it("places the Dockerfile relative to the build context, refusing one outside it", () => {
+    expect(dockerfileInContext(".", "Dockerfile")).toBe("Dockerfile");
+    expect(dockerfileInContext("app", "app/docker/Dockerfile")).toBe("docker/Dockerfile");
+    expect(dockerfileInContext("app", "Dockerfile")).toBeNull();
+  });
+  it("reads a release config snapshot, falling back for rows without one", () => {
+    const fallback = { containerPort: 80, env: {} };
+    expect(parseReleaseConfig({ containerPort: 8080, env: { A: "1" } }, fallback)).toEqual({ containerPort: 8080, env: { A: "1" } });
+    expect(parseReleaseConfig({}, fallback)).toBe(fallback);
+  });
+});

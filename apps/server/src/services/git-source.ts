@@ -1,0 +1,45 @@
+import type { Service } from "@berth/db";
+import type { Deps } from "../deps.ts";
+import { invalidField } from "../errors.ts";
+import { getSettings } from "../instance/settings.ts";
+import { generateDeployKey } from "../sources/deploy-key.ts";
+import { checkGitUrl } from "../sources/git-url.ts";
+import type { GitSourceInput } from "./git-source-input.ts";
+import { envToRecord } from "./service-input.ts";
+
+/** Validate a git source against the instance's URL policy and turn it into service columns. */
+export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSourceInput, serviceName: string) {
+  const settings = await getSettings(deps.db);
+  const parsed = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
+  if ("error" in parsed) throw invalidField("git.url", parsed.error);
+  if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
+  if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
+  const key = git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
+  return {
+    gitUrl: parsed.url,
+    gitBranch: git.branch,
+    gitCommit: git.commit,
+    dockerfilePath: git.dockerfilePath,
+    contextPath: git.contextPath,
+    buildArgs: envToRecord(git.buildArgs),
+    gitToken: git.auth === "token" ? (git.token?.trim() ?? null) : null,
+    deployKeyPrivate: key?.privateKey ?? null,
+    deployKeyPublic: key?.publicKey ?? null,
+  };
+}
+
+/** What the API shows of a service's source: never the token or the private key. PURE. */
+export function sourceView(service: Service) {
+  if (service.sourceType === "image") return { type: "image" as const, image: service.image };
+  return {
+    type: "git" as const,
+    url: service.gitUrl ?? "",
+    branch: service.gitBranch ?? "main",
+    commit: service.gitCommit,
+    dockerfilePath: service.dockerfilePath,
+    contextPath: service.contextPath,
+    buildArgNames: Object.keys((service.buildArgs ?? {}) as Record<string, unknown>),
+    hasToken: service.gitToken !== null,
+    deployKeyPublic: service.deployKeyPublic,
+  };
+}

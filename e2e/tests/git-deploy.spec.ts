@@ -1,0 +1,169 @@
+import { expect, test } from "@playwright/test";
+import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
+import type { Page } from "@playwright/test";
+import { ownerPage, signUp } from "./support/account.ts";
+import { createProject } from "./support/dashboard.ts";
+import { containersOfService } from "./support/docker.ts";
+import { uniqueSuffix } from "./support/unique.ts";
+
+let fixture: GitFixture;
+
+test.beforeAll(async () => {
+  fixture = await startGitFixture({ Dockerfile: helloDockerfile("release-one-from-git") });
+});
+
+test.afterAll(async () => {
+  await fixture.close();
+});
+
+/** As the instance owner, in /settings: turn "Allow local git sources" on or off. */
+async function setLocalSources(owner: Page, on: boolean): Promise<void> {
+  await owner.goto("/settings");
+  const box = owner.getByRole("checkbox", { name: /Allow local git sources/ });
+  await box.setChecked(on);
+  await expect(box).toBeChecked({ checked: on });
+}
+
+test("create a service from git, watch the build log live, redeploy a pushed change, roll back to release 1", async ({ page, request, browser }, testInfo) => {
+  const id = uniqueSuffix();
+  const serviceName = `git-${id}`;
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const rows = page.getByTestId("deployment-row");
+  const status = page.getByTestId("service-status");
+  const servedText = async () => {
+    const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
+    const response = await request.get(url);
+    return response.ok() ? response.text() : `HTTP ${response.status()}`;
+  };
+
+  const { owner: isOwner } = await test.step("sign up", () => signUp(page));
+  const owner = isOwner ? page : await ownerPage(browser);
+
+  await test.step("a loopback repository is refused at the field while local sources are off", async () => {
+    await setLocalSources(owner, false);
+    await page.goto("/");
+    await createProject(page, `Git ${id}`);
+    const form = page.getByRole("form", { name: "New service" });
+    await form.getByLabel("Service name").fill(serviceName);
+    await form.getByLabel("Git repository").check();
+    await form.getByLabel("Repository URL").fill(fixture.url);
+    await form.getByLabel("Container port").fill("8080");
+    await form.getByRole("button", { name: "Create service" }).click();
+    await expect(form.getByLabel("Repository URL")).toHaveAccessibleDescription(/is refused .*unless an instance admin enables local sources/);
+  });
+
+  const serviceId = await test.step("enable local sources and create the git service", async () => {
+    const projectUrl = page.url();
+    await setLocalSources(owner, true);
+    if (owner === page) await page.goto(projectUrl);
+    const form = page.getByRole("form", { name: "New service" });
+    await form.getByLabel("Service name").fill(serviceName);
+    await form.getByLabel("Git repository").check();
+    await form.getByLabel("Repository URL").fill(fixture.url);
+    await form.getByLabel("Branch").fill("main");
+    await form.getByLabel("Container port").fill("8080");
+    await form.getByRole("button", { name: "Create service" }).click();
+    await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
+    await expect(page.getByTestId("service-source")).toContainText(fixture.url);
+    return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  });
+
+  await test.step("deploy: the build log streams live, release 1 serves the repository's content", async () => {
+    await page.evaluate(() => Object.assign(window, { __berthNoReload: true }));
+    await page.getByRole("button", { name: "Deploy" }).click();
+    const log = page.getByTestId("build-log");
+    await expect(log).toContainText("Cloning http://127.0.0.1", { timeout: 30_000 });
+    await expect(log).toContainText("FROM berth-test/hello:latest", { timeout: 30_000 });
+    await expect(log).toContainText("Release 1 is live", { timeout: 60_000 });
+    await expect(rows.first()).toHaveAttribute("data-status", "succeeded");
+    await expect(rows.first().getByTestId("release-number")).toHaveText("#1");
+    await expect(status).toHaveAttribute("data-status", "running", { timeout: 30_000 });
+    await expect.poll(servedText, { timeout: 15_000 }).toContain("release-one-from-git");
+    expect(await page.evaluate(() => (window as unknown as { __berthNoReload?: boolean }).__berthNoReload)).toBe(true);
+    await shot("01-git-release-1");
+  });
+
+  await test.step("push a change and redeploy: release 2 serves the new content", async () => {
+    fixture.commit({ Dockerfile: helloDockerfile("release-two-from-git") }, "second release");
+    await page.getByRole("button", { name: "Deploy" }).click();
+    await expect(rows.first().getByTestId("release-number")).toHaveText("#2", { timeout: 60_000 });
+    await expect(rows.first()).toContainText("second release");
+    await expect.poll(servedText, { timeout: 20_000 }).toContain("release-two-from-git");
+    await shot("02-git-release-2");
+  });
+
+  await test.step("roll back to release 1 in one click: release 1's content is served again", async () => {
+    await page.getByRole("button", { name: "Roll back to #1" }).first().click();
+    await expect(rows.first()).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+    await expect(rows.first()).toContainText("Rollback");
+    await expect(rows.first().getByTestId("release-number")).toHaveText("#3");
+    await expect(rows.first().getByTestId("live-release")).toBeVisible();
+    await expect.poll(servedText, { timeout: 20_000 }).toContain("release-one-from-git");
+    await shot("03-git-rolled-back");
+  });
+
+  await test.step("clean up: delete the service, nothing left on the engine", async () => {
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
+    await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
+    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await expect(page.getByText("No services yet")).toBeVisible();
+    expect(await containersOfService(serviceId)).toEqual([]);
+  });
+
+  await setLocalSources(owner, false);
+  if (owner !== page) await owner.context().close();
+});
+
+test("a 100k-line build log streams to the viewer, which stays responsive (only visible rows are rendered)", async ({ page, browser }) => {
+  const id = uniqueSuffix();
+  const serviceName = `loud-${id}`;
+  fixture.commit({ Dockerfile: helloDockerfile("loud", `RUN echo loud-${id} && seq 1 100000\n`) }, "loud build", `loud-${id}`);
+  const { owner: isOwner } = await signUp(page);
+  const owner = isOwner ? page : await ownerPage(browser);
+  await setLocalSources(owner, true);
+  await page.goto("/");
+  await createProject(page, `Loud ${id}`);
+  const form = page.getByRole("form", { name: "New service" });
+  await form.getByLabel("Service name").fill(serviceName);
+  await form.getByLabel("Git repository").check();
+  await form.getByLabel("Repository URL").fill(fixture.url);
+  await form.getByLabel("Branch").fill(`loud-${id}`);
+  await form.getByLabel("Container port").fill("8080");
+  await form.getByRole("button", { name: "Create service" }).click();
+  await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
+
+  await page.getByRole("button", { name: "Deploy" }).click();
+  const log = page.getByTestId("build-log");
+  await expect(log).toContainText("Release 1 is live", { timeout: 90_000 });
+  const total = Number(await log.getAttribute("data-lines"));
+  expect(total).toBeGreaterThan(100_000);
+  // Virtualised: a few dozen rows in the DOM, not 100k.
+  expect(await log.locator("[data-seq]").count()).toBeLessThan(200);
+
+  // Jump to the middle and to the top: the rows there render within a frame or two.
+  for (const fraction of [0.5, 0]) {
+    const ms = await log.evaluate(async (el, f) => {
+      const started = performance.now();
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+      el.dispatchEvent(new Event("scroll"));
+      const target = Math.floor(((el.scrollHeight - el.clientHeight) * f) / 20);
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const seqs = Array.from(el.querySelectorAll<HTMLElement>("[data-seq]"), (n) => Number(n.dataset.seq));
+        if (seqs.some((s) => Math.abs(s - target) < 60)) return performance.now() - started;
+        if (performance.now() - started > 5000) return Infinity;
+      }
+    }, fraction);
+    expect(ms, `render after scrolling to ${fraction * 100}%`).toBeLessThan(500);
+  }
+  await expect(log.locator('[data-seq="0"]')).toBeVisible();
+
+  await setLocalSources(owner, false);
+  if (owner !== page) await owner.context().close();
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
+  await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
+  await dialog.getByRole("button", { name: "Delete service" }).click();
+  await expect(page.getByText("No services yet")).toBeVisible();
+});
