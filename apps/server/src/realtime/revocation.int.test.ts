@@ -53,7 +53,7 @@ async function memberStreaming(): Promise<{ client: Client; userId: string; sock
   const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie }, reconnection: false });
   sockets.push(socket);
   let count = 0;
-  socket.on("logs:line", () => count++);
+  socket.on("logs:lines", (e: { lines: unknown[] }) => (count += e.lines.length));
   const ended = new Promise<number>((resolve) => socket.on("logs:end", () => resolve(Date.now())));
   const disconnected = new Promise<number>((resolve) => socket.on("disconnect", () => resolve(Date.now())));
   expect(await socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId })).toEqual({ ok: true });
