@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
 import { uniqueSuffix } from "./unique.ts";
@@ -58,6 +58,11 @@ const OWNER_FILE = path.resolve(import.meta.dirname, "../../test-results/.owner.
 function rememberOwner(account: Account): void {
   mkdirSync(path.dirname(OWNER_FILE), { recursive: true });
   writeFileSync(OWNER_FILE, JSON.stringify(account), { mode: 0o600 });
+}
+
+/** True once this run signed up the instance owner. */
+export function hasOwner(): boolean {
+  return existsSync(OWNER_FILE);
 }
 
 /**

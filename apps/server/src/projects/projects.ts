@@ -40,6 +40,8 @@ export async function getProject(db: Db, actor: Actor, projectId: string) {
       id: true,
       name: true,
       image: true,
+      sourceType: true,
+      gitUrl: true,
       containerPort: true,
       desiredState: true,
       deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },

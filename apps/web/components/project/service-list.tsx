@@ -17,7 +17,7 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
           <tr>
             <th scope="col" className="px-4 py-2.5 font-medium">Service</th>
             <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Image</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">Source</th>
             <th scope="col" className="px-4 py-2.5 font-medium">Last deploy</th>
           </tr>
         </thead>
@@ -33,8 +33,8 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
               <td className="px-4 py-3">
                 <StatusBadge status={serviceStatus({ desiredState: service.desiredState, latestStatus: service.latestDeployment?.status })} />
               </td>
-              <td className="max-w-48 truncate px-4 py-3 font-mono text-xs text-slate-700" title={service.image}>
-                {service.image}
+              <td className="max-w-48 truncate px-4 py-3 font-mono text-xs text-slate-700" title={service.sourceType === "git" ? (service.gitUrl ?? "") : service.image}>
+                {service.sourceType === "git" ? service.gitUrl : service.image}
               </td>
               <td className="px-4 py-3 text-slate-600">{service.latestDeployment ? formatDateTime(service.latestDeployment.createdAt) : "Never"}</td>
             </tr>
