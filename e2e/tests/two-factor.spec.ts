@@ -22,7 +22,7 @@ test("two-factor: set up TOTP in the account page; signing in then asks for a co
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByLabel("Authentication code").fill("000000" === totpOf(uri) ? "111111" : "000000");
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: /invalid/i })).toBeVisible();
   await page.getByLabel("Authentication code").fill(totpOf(uri));
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
