@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { totpOf } from "./support/totp.ts";
+import { totpOf } from "../../apps/server/test/totp.ts";
 
 test("two-factor: set up TOTP in the account page; signing in then asks for a code", async ({ page }) => {
   const { account } = await signUp(page);

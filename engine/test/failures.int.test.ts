@@ -1,22 +1,12 @@
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DockerEngine } from "../src/index.ts";
-import { buildHelloImage, cleanupTeam, rawDocker, rejectionOf, releaseFactory, uniqueId } from "./support/hello-image.ts";
+import { rejectionOf, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-const engine = new DockerEngine();
-const docker = rawDocker();
-const teamId = uniqueId("team");
-const newRelease = releaseFactory(teamId);
 
-beforeAll(async () => {
-  await buildHelloImage(engine);
-});
-
-afterAll(async () => {
-  await cleanupTeam(docker, teamId);
-});
+const { engine, docker, newRelease } = useTestTeam();
 
 describe("engine availability", () => {
   it("pings the real engine", async () => {

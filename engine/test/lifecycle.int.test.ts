@@ -1,30 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DockerEngine, LABEL_SERVICE } from "../src/index.ts";
-import {
-  buildHelloImage,
-  cleanupTeam,
-  eventually,
-  HELLO_IMAGE,
-  httpGet,
-  rawDocker,
-  rejectionOf,
-  releaseFactory,
-  TEST_RUN_LABEL,
-  uniqueId,
-} from "./support/hello-image.ts";
+import { describe, expect, it } from "vitest";
+import { LABEL_SERVICE } from "../src/index.ts";
+import { eventually, HELLO_IMAGE, httpGet, rejectionOf, TEST_RUN_LABEL, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-const engine = new DockerEngine();
-const docker = rawDocker();
-const teamId = uniqueId("team");
-const newRelease = releaseFactory(teamId);
 
-beforeAll(async () => {
-  await buildHelloImage(engine);
-});
-
-afterAll(async () => {
-  await cleanupTeam(docker, teamId);
-});
+const { engine, docker, teamId, newRelease } = useTestTeam();
 
 describe("service lifecycle", () => {
   it("stops, starts and removes a service's containers", async () => {

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DockerEngine, LABEL_MANAGED_BY, LABEL_SERVICE } from "../src/index.ts";
-import { buildHelloImage, cleanupTeam, httpGet, rawDocker, releaseFactory, uniqueId } from "./support/hello-image.ts";
+import { describe, expect, it } from "vitest";
+import { LABEL_MANAGED_BY, LABEL_SERVICE } from "../src/index.ts";
+import { httpGet, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-const engine = new DockerEngine();
-const docker = rawDocker();
-const teamId = uniqueId("team");
-const newRelease = releaseFactory(teamId);
 
-beforeAll(async () => {
-  await buildHelloImage(engine);
-});
-
-afterAll(async () => {
-  await cleanupTeam(docker, teamId);
-});
+const { engine, docker, teamId, newRelease } = useTestTeam();
 
 describe("runRelease", () => {
   it("starts a container that serves on 127.0.0.1:<hostPort>, labelled and named by contract", async () => {

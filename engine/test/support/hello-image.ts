@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
+import { afterAll, beforeAll } from "vitest";
 import { DockerEngine, LABEL_TEAM, type ReleaseSpec } from "../../src/index.ts";
 
 export const HELLO_IMAGE = "berth-test/engine-hello:latest";
@@ -130,4 +131,21 @@ export async function buildHealthcheckImage(engine: DockerEngine): Promise<void>
     'HEALTHCHECK --interval=200ms --timeout=1s --retries=2 CMD wget -q -O /dev/null "http://127.0.0.1:8080/$HC_PATH" || exit 1',
   ].join("\n");
   await engine.buildImage({ tag: HEALTHCHECK_IMAGE, files: [{ name: "Dockerfile", data: Buffer.from(dockerfile) }], labels: { [TEST_RUN_LABEL]: "engine-hello-hc" }, timeoutMs: 60_000 });
+}
+
+/**
+ * The common frame of an engine integration file: a real engine, a raw client, a team id of
+ * its own, the hello image built before the tests and everything of that team removed after.
+ */
+export function useTestTeam(): { engine: DockerEngine; docker: Docker; teamId: string; newRelease: ReturnType<typeof releaseFactory> } {
+  const engine = new DockerEngine();
+  const docker = rawDocker();
+  const teamId = uniqueId("team");
+  beforeAll(async () => {
+    await buildHelloImage(engine);
+  });
+  afterAll(async () => {
+    await cleanupTeam(docker, teamId);
+  });
+  return { engine, docker, teamId, newRelease: releaseFactory(teamId) };
 }
