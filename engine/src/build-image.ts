@@ -1,16 +1,23 @@
 /**
- * Build an image from an in-memory context (Dockerfile + files). The engine answers 200
- * even when a Dockerfile step fails, so the progress stream is read and its errors turned
- * into EngineError BUILD_FAILED with the build output in details.logs.
+ * Build an image from an in-memory context (Dockerfile + files) with BuildKit through the
+ * Engine API (secret mounts; the session serves the secrets from memory), or the legacy
+ * builder when BuildKit is unavailable. The engine answers 200 even when a Dockerfile step
+ * fails, so the progress stream is read and its errors turned into EngineError BUILD_FAILED
+ * with the build output in details.logs. Secret values are masked in every line handed out.
  */
-import { Readable } from "node:stream";
-import type Docker from "dockerode";
+import { BuildkitStatusDecoder } from "./buildkit/status.ts";
+import { requestBuild } from "./buildkit/build-request.ts";
+import { openBuildSession, type BuildSession } from "./buildkit/session.ts";
+import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, toEngineError } from "./errors.ts";
 import { readProgress } from "./progress.ts";
 import { packTar, type TarEntry } from "./tar.ts";
 import { assertValidImageRef } from "./validate.ts";
+import { buildSecretMask, assertValidSecrets } from "./build-secrets.ts";
 
 export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000;
+
+export type BuilderKind = "buildkit" | "legacy";
 
 export interface BuildImageOptions {
   /** Tag to give the image, e.g. "berth-test/engine-hello:latest". */
@@ -19,8 +26,15 @@ export interface BuildImageOptions {
   files?: TarEntry[];
   /** A prebuilt tar context (e.g. a cloned repository); used instead of `files`. */
   tar?: Buffer;
-  /** --build-arg values. */
+  /** --build-arg values (these DO end up in the image history: never put secrets here). */
   buildArgs?: Record<string, string>;
+  /**
+   * Build secrets by id, for `RUN --mount=type=secret,id=<id>` (BuildKit only). Served from
+   * memory over the build session; never in layers, history, arguments or logs.
+   */
+  secrets?: Record<string, string>;
+  /** "auto" (default): BuildKit, else the legacy builder when BuildKit is unavailable. */
+  builder?: "auto" | BuilderKind;
   /** Every output line as it arrives (isError for the engine's failure line). */
   onLine?: (line: string, isError: boolean) => void;
   /** Aborting it stops the build (the engine cancels a build whose client went away). */
@@ -33,55 +47,76 @@ export interface BuildImageOptions {
 export interface BuildImageResult {
   /** Build output (last lines). */
   logs: string[];
+  /** Which builder ran. */
+  builder: BuilderKind;
 }
 
-export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<BuildImageResult> {
+/** A BuildKit session, or why there is none (the legacy builder then runs). */
+async function chooseBuilder(api: EngineApi, options: BuildImageOptions): Promise<BuildSession | string> {
+  if (options.builder === "legacy") return "the legacy builder was requested";
+  try {
+    return await openBuildSession(api, options.secrets ?? {});
+  } catch (err) {
+    if (options.builder === "buildkit") throw toEngineError(err, "open build session", options.tag);
+    return engineMessage(err);
+  }
+}
+
+export async function buildImage(api: EngineApi, options: BuildImageOptions): Promise<BuildImageResult> {
   const operation = "build image";
   assertValidImageRef(options.tag, operation);
+  assertValidSecrets(options.secrets ?? {}, operation);
   const timeoutMs = options.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
-  const context = Readable.from([options.tar ?? packTar(options.files ?? [])]);
+  const mask = buildSecretMask(options.secrets ?? {});
+  const onLine = options.onLine;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const cancelled = (): void => controller.abort();
   options.signal?.addEventListener("abort", cancelled, { once: true });
+  let session: BuildSession | string = "not opened";
   try {
-    const stream = await docker.buildImage(context, {
-      t: options.tag,
-      dockerfile: options.dockerfile ?? "Dockerfile",
-      rm: true,
-      forcerm: true,
-      labels: options.labels ?? {},
-      buildargs: options.buildArgs ?? {},
-      abortSignal: controller.signal,
-    });
-    const result = await readProgress(stream, 200, options.onLine);
-    if (result.error !== null) {
-      throw new EngineError({
-        code: "BUILD_FAILED",
-        operation,
-        resource: options.tag,
-        message: `${operation} ${options.tag}: ${result.error}`,
-        details: { logs: result.lines },
-      });
+    session = await chooseBuilder(api, options);
+    const builder: BuilderKind = typeof session === "string" ? "legacy" : "buildkit";
+    const secretCount = Object.keys(options.secrets ?? {}).length;
+    if (typeof session === "string") {
+      onLine?.(`Builder: legacy (BuildKit unavailable: ${mask(session)})${secretCount > 0 ? `; ${secretCount} build secret(s) NOT available to RUN --mount` : ""}`, false);
+    } else {
+      onLine?.(`Builder: BuildKit${secretCount > 0 ? ` with ${secretCount} build secret(s)` : ""}`, false);
     }
-    return { logs: result.lines };
+    const stream = await requestBuild(api, {
+      tag: options.tag,
+      tar: options.tar ?? packTar(options.files ?? []),
+      dockerfile: options.dockerfile ?? "Dockerfile",
+      buildArgs: options.buildArgs ?? {},
+      labels: options.labels ?? {},
+      signal: controller.signal,
+      ...(typeof session === "string" ? {} : { session: session.id }),
+    });
+    const result = await readProgress(stream, {
+      maxLines: 200,
+      mask,
+      ...(onLine === undefined ? {} : { onLine }),
+      ...(builder === "buildkit" ? { buildkit: new BuildkitStatusDecoder() } : {}),
+    });
+    if (result.error !== null) {
+      const sessionError = typeof session === "string" ? null : session.error();
+      const reason = sessionError === null ? result.error : `${result.error} (build session: ${mask(sessionError.message)})`;
+      throw new EngineError({ code: "BUILD_FAILED", operation, resource: options.tag, message: `${operation} ${options.tag}: ${reason}`, details: { logs: result.lines } });
+    }
+    return { logs: result.lines, builder };
   } catch (err) {
     if (err instanceof EngineError) throw err;
     if (options.signal?.aborted) {
       throw new EngineError({ code: "CANCELLED", operation, resource: options.tag, message: `${operation} ${options.tag}: cancelled`, cause: err });
     }
     if (controller.signal.aborted) {
-      throw new EngineError({
-        code: "TIMEOUT",
-        operation,
-        resource: options.tag,
-        message: `${operation} ${options.tag}: did not finish within ${timeoutMs / 1000} s (${engineMessage(err)})`,
-        cause: err,
-      });
+      const message = `${operation} ${options.tag}: did not finish within ${timeoutMs / 1000} s (${mask(engineMessage(err))})`;
+      throw new EngineError({ code: "TIMEOUT", operation, resource: options.tag, message, cause: err });
     }
     throw toEngineError(err, operation, options.tag);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", cancelled);
+    if (typeof session !== "string") session.close();
   }
 }

@@ -206,7 +206,7 @@ export class DockerEngine implements ContainerEngine {
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
-    return buildImage(this.api.docker, options);
+    return buildImage(this.api, options);
   }
 
   /** Run `action` on every container, all of them even if some fail; then report the failures together. */

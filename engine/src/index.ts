@@ -76,7 +76,8 @@ export {
   type Labels,
 } from "./labels.ts";
 export { buildContainerName, buildNetworkName, buildVolumeName, CONTAINER_NAME_PREFIX, type ContainerNameParts } from "./names.ts";
-export { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
+export { buildImage, type BuildImageOptions, type BuildImageResult, type BuilderKind } from "./build-image.ts";
+export { buildSecretMask, SECRET_MASK } from "./build-secrets.ts";
 export { packTar, type TarEntry } from "./tar.ts";
 export { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
 export { DEFAULT_GRACE_SECONDS } from "./containers.ts";

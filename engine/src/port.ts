@@ -178,9 +178,10 @@ export interface ContainerEngine {
    */
   ensureService(desired: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<EnsureServiceResult>;
   /**
-   * Build an image from a tar context (legacy builder: layers are cached by the engine, so a
-   * rebuild of the same service reuses them). Streams output lines to `onLine`; a failed step
-   * throws EngineError BUILD_FAILED, a timeout TIMEOUT, an aborted `signal` CANCELLED.
+   * Build an image from a tar context with BuildKit (build secrets served over a session, never
+   * in layers or logs), or the legacy builder when BuildKit is unavailable. Layers are cached by
+   * the engine, so a rebuild of the same service reuses them. Streams output lines to `onLine`;
+   * a failed step throws EngineError BUILD_FAILED, a timeout TIMEOUT, an aborted `signal` CANCELLED.
    */
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
   /** Remove every tag of an image repository Berth owns (`berth-build/...`); returns how many. */

@@ -28,7 +28,7 @@ describe("readProgress", () => {
 
   it("keeps only the newest maxLines lines", async () => {
     const events = Array.from({ length: 10 }, (_, i) => `{"status":"s${i}"}\n`);
-    expect((await readProgress(Readable.from(events), 3)).lines).toEqual(["s7", "s8", "s9"]);
+    expect((await readProgress(Readable.from(events), { maxLines: 3 })).lines).toEqual(["s7", "s8", "s9"]);
   });
 
   it("rejects when the stream errors or closes early", async () => {
