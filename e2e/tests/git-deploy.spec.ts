@@ -73,7 +73,7 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     await page.getByRole("button", { name: "Deploy" }).click();
     const log = page.getByTestId("build-log");
     await expect(log).toContainText("Cloning http://127.0.0.1", { timeout: 30_000 });
-    await expect(log).toContainText("FROM berth-test/hello:latest", { timeout: 30_000 });
+    await expect(log).toContainText("berth-test/hello:latest", { timeout: 30_000 });
     await expect(log).toContainText("Release 1 is live", { timeout: 60_000 });
     await expect(rows.first()).toHaveAttribute("data-status", "succeeded");
     await expect(rows.first().getByTestId("release-number")).toHaveText("#1");

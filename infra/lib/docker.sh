@@ -26,7 +26,9 @@ start_docker() {
   else
     log "docker: starting dockerd in the background (log: $logfile)"
     mkdir -p "$BERTH_LOG_DIR"
-    setsid -f dockerd >>"$logfile" 2>&1 </dev/null
+    # BuildKit clips a build step's output past 200 KiB/s or 1 MiB by default: Berth stores
+    # whole build logs, so lift both limits.
+    BUILDKIT_STEP_LOG_MAX_SIZE=-1 BUILDKIT_STEP_LOG_MAX_SPEED=-1 setsid -f dockerd >>"$logfile" 2>&1 </dev/null
   fi
   if ! wait_until 30 docker_answers; then
     [[ -f "$logfile" ]] && tail -n 20 "$logfile" >&2

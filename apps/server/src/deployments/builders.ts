@@ -1,6 +1,7 @@
 import path from "node:path";
 import { packDirectory } from "../sources/context-tar.ts";
 import { envFromJson, envToRecord } from "../services/service-input.ts";
+import { noBuildSecrets } from "./build-secrets.ts";
 import { withStage, type RunContext } from "./run-context.ts";
 
 /**
@@ -26,6 +27,7 @@ export const dockerfileBuilder: ImageBuilder = {
     const dockerfile = dockerfileInContext(service.contextPath, service.dockerfilePath);
     if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
     const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
+    const secrets = await (deps.buildSecrets ?? noBuildSecrets)(service);
     sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
     await withStage(ctx, "build", (signal) =>
       deps.engine.buildImage({
@@ -33,8 +35,10 @@ export const dockerfileBuilder: ImageBuilder = {
         tar,
         dockerfile,
         buildArgs: envToRecord(envFromJson(service.buildArgs)),
-        // No build labels: the legacy builder adds one LABEL step (a container + a layer) per
-        // label. The tag berth-build/<serviceId>:<deploymentId> already names the owner.
+        secrets,
+        builder: deps.env.BERTH_BUILDER,
+        // No build labels: the legacy fallback builder adds one LABEL step per label.
+        // The tag berth-build/<serviceId>:<deploymentId> already names the owner.
         timeoutMs: ctx.timeoutsMs.build + 5_000,
         signal,
         onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),

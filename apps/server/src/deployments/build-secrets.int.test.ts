@@ -1,0 +1,81 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Docker from "dockerode";
+import type { DockerEngine } from "@berth/engine";
+import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
+import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { createService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
+import { buildRepository } from "./build-stage.ts";
+import { enqueueDeployment } from "./deployments.ts";
+import { isTerminalStatus } from "./statuses.ts";
+import { DeploymentWorker } from "./worker.ts";
+
+const SENTINEL = `berth-build-secret-${randomBytes(12).toString("hex")}`;
+const deps = testDeps();
+const asked: string[] = [];
+// The seam issue #7 fills with the service's decrypted build-time secrets.
+deps.buildSecrets = (service) => {
+  asked.push(service.id);
+  return Promise.resolve({ npm_token: SENTINEL });
+};
+const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
+deps.wakeWorker = worker.wake;
+let fixture: GitFixture;
+let serviceId = "";
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  const dockerfile = [
+    "FROM berth-test/hello:latest",
+    // Prints the secret (masked in the log) and proves it was mounted by storing its length only.
+    `RUN --mount=type=secret,id=npm_token cat /run/secrets/npm_token && echo && wc -c < /run/secrets/npm_token > /secret-length && echo ${randomUUID()}`,
+  ].join("\n");
+  fixture = await startGitFixture({ Dockerfile: `${dockerfile}\n`, "index.txt": "one\n" });
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker.stop();
+  if (serviceId !== "") {
+    await deps.engine.removeService(serviceId);
+    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
+  }
+  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  await fixture.close();
+  await deps.db.$disconnect();
+});
+
+describe("build secrets of a git deployment", () => {
+  it("reach RUN --mount=type=secret through BuildKit and appear nowhere: not in the stored log, the history or the image", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const project = await deps.db.project.create({ data: { teamId, name: `bs-${randomUUID().slice(0, 8)}` } });
+    const input = createServiceInput.parse({ projectId: project.id, name: `bs-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url, branch: "main" }, containerPort: 8080 });
+    serviceId = (await createService(deps, actor, input)).id;
+    const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
+    const done = await waitFor("the deployment to finish", async () => {
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      return isTerminalStatus(d.status) ? d : null;
+    }, 90_000);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    expect(asked).toEqual([serviceId]);
+
+    const log = (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text);
+    expect(log).toContain("Builder: BuildKit with 1 build secret(s)");
+    expect(log.some((l) => /^#\d+ \*\*\*\*$/.test(l))).toBe(true);
+    expect(log.join("\n")).not.toContain(SENTINEL);
+    expect(JSON.stringify(await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } }))).not.toContain(SENTINEL);
+
+    const docker = new Docker();
+    const image = docker.getImage(done.image);
+    expect(JSON.stringify(await image.history())).not.toContain(SENTINEL);
+    expect(JSON.stringify(await image.inspect())).not.toContain(SENTINEL);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await image.get()) chunks.push(Buffer.from(chunk as Buffer));
+    const exported = Buffer.concat(chunks);
+    expect(exported.includes(Buffer.from(`${SENTINEL.length}\n`))).toBe(true);
+    expect(exported.includes(Buffer.from(SENTINEL))).toBe(false);
+  });
+});
