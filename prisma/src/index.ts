@@ -1,5 +1,6 @@
 export { createDb, type Db } from "./client.ts";
 export { poolConfigFromUrl } from "./pg-config.ts";
+export { listenForNotifications, type NotificationListener, type NotificationListenerOptions } from "./listen.ts";
 export * from "../generated/enums.ts";
 export type { Prisma } from "../generated/client.ts";
 export type {

@@ -6,7 +6,7 @@ import { DockerEngine } from "@berth/engine";
 import { createAuth } from "./auth/auth.ts";
 import type { Env } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
-import { DeploymentEvents } from "./deployments/events.ts";
+import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
@@ -23,12 +23,16 @@ const WEB_DIR = path.resolve(import.meta.dirname, "../../web");
 
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
+  const db = createDb(env.DATABASE_URL);
+  // Log lines and status changes reach this process' viewers whichever process runs the worker.
+  const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
+  events.start();
   const deps: Deps = {
     env,
     log,
-    db: createDb(env.DATABASE_URL),
+    db,
     engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
-    events: new DeploymentEvents(),
+    events,
     mailer: createMailer(env),
   };
   const auth = createAuth(deps);
@@ -56,6 +60,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();
+      await events.close();
       await deps.db.$disconnect();
     },
   };

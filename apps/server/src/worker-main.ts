@@ -1,19 +1,24 @@
 /**
  * The deployment worker on its own: recovery at boot, then the queue consumer; no HTTP, no
- * Next. Used by the crash-recovery test (and usable to run builds in a separate process).
+ * Next. Used by the crash-recovery test and to run builds in a separate process: its log
+ * lines and status changes reach the web process' viewers through Postgres NOTIFY.
  */
 import { createDb } from "@berth/db";
 import { DockerEngine } from "@berth/engine";
 import { readEnv } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
-import { DeploymentEvents } from "./deployments/events.ts";
+import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createLog } from "./log.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
-const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events: new DeploymentEvents() };
+const db = createDb(env.DATABASE_URL);
+// Announces log lines and status changes to the process serving the viewers (Postgres NOTIFY).
+// (It only publishes: nothing here follows other processes' events, so it does not LISTEN.)
+const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
+const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events };
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
 recoverWhenReachable(deps, () => {
@@ -23,6 +28,7 @@ recoverWhenReachable(deps, () => {
 
 async function shutdown(): Promise<void> {
   await worker.stop();
+  await events.close();
   await deps.db.$disconnect();
   process.exit(0);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
@@ -45,9 +46,18 @@ async function statusOf(id: string) {
 }
 
 /** Containers (any, not only Berth's) whose command mentions this test's marker: build steps. */
-function buildContainers(): string[] {
-  const out = execFileSync("docker", ["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}"], { encoding: "utf8" });
-  return out.split("\n").filter((l) => l.includes(marker));
+/** Processes of the marked build step (BuildKit runs steps with runc, outside `docker ps`). */
+function buildProcesses(): string[] {
+  const pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+    } catch (err) {
+      // The process ended between listing and reading.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ESRCH") return false;
+      throw err;
+    }
+  });
 }
 
 beforeAll(async () => {
@@ -80,16 +90,17 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
   expect((await httpGet(hostPort!)).body).toContain("stable-release");
 
   // 1. Mid-build.
-  fixture.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker} && sleep 60\n`) }, "slow build");
+  // A command after sleep keeps the shell (whose argv holds the marker) alive during the step.
+  fixture.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker} && sleep 60 && echo the-shell-stays\n`) }, "slow build");
   const midBuild = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
-  await waitFor("the slow build step to run", async () => (await statusOf(midBuild)) === "building" && buildContainers().length > 0, 60_000);
+  await waitFor("the slow build step to run", async () => (await statusOf(midBuild)) === "building" && buildProcesses().length > 0, 60_000);
   await kill9(worker);
   const restarted = Date.now();
   worker = startWorker();
   await waitFor("the interrupted build to end", async () => (await statusOf(midBuild)) === "failed", 60_000);
   expect(Date.now() - restarted).toBeLessThan(60_000);
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: midBuild } })).error).toBe(RESTART_REASON);
-  await waitFor("the engine to drop the abandoned build step", async () => buildContainers().length === 0, 30_000);
+  await waitFor("the engine to drop the abandoned build step", async () => buildProcesses().length === 0, 30_000);
 
   // 2. Mid-release: the new container never listens on its port, so it sits in the health gate.
   fixture.commit({ Dockerfile: helloDockerfile("new-but-broken") }, "broken port");

@@ -18,7 +18,8 @@ export interface DeploymentStatusEvent {
 
 /**
  * In-process fan-out of deployment log lines (after they are stored) and status changes.
- * The realtime gateway listens; the worker and the use cases publish.
+ * The realtime gateway listens; the worker and the use cases publish. `PgDeploymentEvents`
+ * (pg-events.ts) extends it across processes.
  */
 export class DeploymentEvents {
   private readonly emitter = new EventEmitter();
@@ -34,6 +35,11 @@ export class DeploymentEvents {
   onLines(deploymentId: string, listener: (lines: DeploymentLogLine[]) => void): () => void {
     this.emitter.on(`lines:${deploymentId}`, listener);
     return () => this.emitter.off(`lines:${deploymentId}`, listener);
+  }
+
+  /** Whether anyone in this process follows the deployment's lines. */
+  hasLineListeners(deploymentId: string): boolean {
+    return this.emitter.listenerCount(`lines:${deploymentId}`) > 0;
   }
 
   publishStatus(event: DeploymentStatusEvent): void {
