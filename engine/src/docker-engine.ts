@@ -39,7 +39,7 @@ import { listManaged, listPrevious } from "./managed-list.ts";
 import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
-import { removeRepositoryImages } from "./remove-images.ts";
+import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -202,6 +202,10 @@ export class DockerEngine implements ContainerEngine {
   /** Remove every tag of an image repository Berth owns (`berth-build/...`); returns how many. */
   removeRepositoryImages(repository: string): Promise<number> {
     return removeRepositoryImages(this.api, repository);
+  }
+
+  pruneRepositoryImages(repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }> {
+    return pruneRepositoryImages(this.api, repository, keepTags);
   }
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */

@@ -186,6 +186,8 @@ export interface ContainerEngine {
   buildImage(options: BuildImageOptions): Promise<BuildImageResult>;
   /** Remove every tag of an image repository Berth owns (`berth-build/...`); returns how many. */
   removeRepositoryImages(repository: string): Promise<number>;
+  /** Retention: remove every tag of a `berth-build/...` repository except `keepTags`; never forced, never volumes. */
+  pruneRepositoryImages(repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

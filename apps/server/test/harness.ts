@@ -22,6 +22,7 @@ export function testDeps(): Deps {
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
       BERTH_BUILD_CONCURRENCY: 2,
       BERTH_BUILDER: "auto",
+      BERTH_RETAIN_RELEASES: 5,
       BERTH_READY_TIMEOUT_S: 5,
       BERTH_TRUSTED_PROXIES: [],
       BERTH_AUTH_RATE_LIMIT: "on",

@@ -11,6 +11,8 @@ const schema = z.object({
   BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Image builder: BuildKit (build secrets), else the legacy builder when BuildKit is unavailable. */
   BERTH_BUILDER: z.enum(["auto", "buildkit", "legacy"]).default("auto"),
+  /** Releases kept per service for rollback (their images too); older build/release images are removed. */
+  BERTH_RETAIN_RELEASES: z.coerce.number().int().min(1).max(100).default(5),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed; none by default. */

@@ -5,6 +5,7 @@ import { type Actor, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { configOfService, type ReleaseConfig } from "./release-config.ts";
 import { isActiveStatus } from "./statuses.ts";
+import { isRetained } from "./image-retention.ts";
 
 type EnqueueDeps = Pick<Deps, "db" | "wakeWorker" | "events">;
 
@@ -76,10 +77,15 @@ export async function redeploy(deps: EnqueueDeps, actor: Actor, deploymentId: st
 }
 
 /** Release a retained release's image + config again, through the same health gate; no rebuild. */
-export async function rollbackToRelease(deps: EnqueueDeps, actor: Actor, releaseId: string) {
+export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env">, actor: Actor, releaseId: string) {
   const release = await deps.db.release.findUnique({ where: { id: releaseId } });
   if (!release) throw notFound("Release");
   const { service } = await loadService(deps.db, actor, release.serviceId, "member");
+  const newest = (await deps.db.release.aggregate({ where: { serviceId: release.serviceId }, _max: { number: true } }))._max.number ?? release.number;
+  const keep = deps.env.BERTH_RETAIN_RELEASES;
+  if (!isRetained(release.number, newest, keep)) {
+    throw new DomainError("CONFLICT", `Release #${release.number} is no longer retained: only the last ${keep} releases keep their images`);
+  }
   const config = release.config as unknown as ReleaseConfig;
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
@@ -122,7 +128,7 @@ export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "cance
   return { ok: true as const };
 }
 
-export async function listDeployments(deps: Pick<Deps, "db">, actor: Actor, serviceId: string) {
+export async function listDeployments(deps: Pick<Deps, "db" | "env">, actor: Actor, serviceId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
   const rows = await deps.db.deployment.findMany({
     where: { serviceId },
@@ -133,10 +139,12 @@ export async function listDeployments(deps: Pick<Deps, "db">, actor: Actor, serv
   const queued = await deps.db.deployment.findMany({ where: { status: "queued" }, orderBy: { createdAt: "asc" }, select: { id: true } });
   const busy = rows.some((d) => isActiveStatus(d.status));
   const liveId = rows.find((d) => d.status === "succeeded")?.id ?? null;
+  const newest = (await deps.db.release.aggregate({ where: { serviceId }, _max: { number: true } }))._max.number ?? 0;
   return rows.map(({ config: _config, ...d }) => {
     const position = d.status === "queued" ? queued.findIndex((q) => q.id === d.id) + 1 : null;
     return {
       ...d,
+      release: d.release ? { ...d.release, retained: isRetained(d.release.number, newest, deps.env.BERTH_RETAIN_RELEASES) } : null,
       live: d.id === liveId,
       queuePosition: position,
       waitingFor: d.status !== "queued" ? null : busy ? "the deployment of this service in progress" : "a free build slot",

@@ -1,6 +1,7 @@
 import { isRecordMissing } from "../db-errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
+import { retainImagesAfterSuccess } from "./image-retention.ts";
 import { BuildLogSink } from "./log-sink.ts";
 import { configOfService, parseReleaseConfig } from "./release-config.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
@@ -61,7 +62,14 @@ async function release(ctx: RunContext): Promise<void> {
     throw err;
   }
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
-  await deps.engine.removeOtherReleases(service.id, deployment.id);
+  // The deployment is live from here on: a failure to retire the old release or to prune
+  // images must not reach the failure path (which removes this deployment's containers).
+  try {
+    await deps.engine.removeOtherReleases(service.id, deployment.id);
+  } catch (err) {
+    deps.log.warn({ deploymentId: deployment.id, serviceId: service.id, err: String(err) }, "could not retire the previous release");
+  }
+  await retainImagesAfterSuccess(deps, service.id);
 }
 
 /**

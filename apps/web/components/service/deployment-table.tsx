@@ -77,7 +77,7 @@ export function DeploymentTable({ deployments, actions }: { deployments: Deploym
                       Cancel
                     </button>
                   )}
-                  {actions.onRollback && d.release && !d.live && (
+                  {actions.onRollback && d.release?.retained && !d.live && (
                     <button type="button" disabled={actions.busy} className="text-indigo-700 hover:underline disabled:opacity-50" onClick={() => d.release && actions.onRollback?.(d.release.id, d.release.number)}>
                       Roll back to #{d.release.number}
                     </button>

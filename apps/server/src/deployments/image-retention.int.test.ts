@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import Docker from "dockerode";
+import type { DockerEngine } from "@berth/engine";
+import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
+import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { createService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
+import { buildRepository } from "./build-stage.ts";
+import { enqueueDeployment, listDeployments, rollbackToRelease } from "./deployments.ts";
+import { isTerminalStatus } from "./statuses.ts";
+import { DeploymentWorker } from "./worker.ts";
+
+const deps = testDeps();
+deps.env.BERTH_RETAIN_RELEASES = 2;
+const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
+deps.wakeWorker = worker.wake;
+const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
+let fixture: GitFixture;
+let serviceId = "";
+let volumeName = "";
+
+async function finished(deploymentId: string) {
+  return waitFor(`deployment ${deploymentId}`, async () => {
+    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    return isTerminalStatus(d.status) ? d : null;
+  }, 90_000);
+}
+
+/** Retention runs right after the status turns succeeded (the old release is retired first). */
+async function settledTags(repository: string, expected: string[]): Promise<string[]> {
+  let last: string[] = [];
+  await waitFor(`the tags of ${repository}`, async () => {
+    last = await tagsOf(repository);
+    return JSON.stringify(last) === JSON.stringify([...expected].sort());
+  }, 15_000).catch(() => undefined);
+  return last;
+}
+
+async function tagsOf(repository: string): Promise<string[]> {
+  const images = await docker.listImages({ filters: { reference: [repository] } });
+  return images.flatMap((i) => (i.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`))).sort();
+}
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  fixture = await startGitFixture({ Dockerfile: helloDockerfile(`r1-${randomUUID()}`) });
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker.stop();
+  if (serviceId !== "") {
+    await deps.engine.removeService(serviceId);
+    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
+  }
+  if (volumeName !== "") await docker.getVolume(volumeName).remove();
+  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  await fixture.close();
+  await deps.db.$disconnect();
+});
+
+describe("image retention after each successful deployment", () => {
+  it("keeps the last N releases' images (and what is live), removes older and failed builds, never volumes; rollback reaches only retained releases", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const project = await deps.db.project.create({ data: { teamId, name: `ret-${randomUUID().slice(0, 8)}` } });
+    const input = createServiceInput.parse({ projectId: project.id, name: `ret-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
+    serviceId = (await createService(deps, actor, input)).id;
+    volumeName = `berth-${project.id}-data`;
+    await docker.createVolume({ Name: volumeName, Labels: { "io.berth.managed-by": "berth", "io.berth.team": teamId, "io.berth.project": project.id } });
+    const repository = buildRepository(serviceId);
+    const deploy = async () => finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
+
+    const d1 = await deploy();
+    expect(d1.status).toBe("succeeded");
+    // A build whose release fails leaves a build image behind until the next success.
+    fixture.commit({ Dockerfile: helloDockerfile(`r2-${randomUUID()}`) }, "never healthy");
+    await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 2 } });
+    const d2 = await deploy();
+    expect(d2.status).toBe("timed_out");
+    expect(await tagsOf(repository)).toEqual([d1.image, d2.image].sort());
+    await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 8080, healthTimeoutS: null } });
+    fixture.commit({ Dockerfile: helloDockerfile(`r3-${randomUUID()}`) }, "third");
+    const d3 = await deploy();
+    fixture.commit({ Dockerfile: helloDockerfile(`r4-${randomUUID()}`) }, "fourth");
+    const d4 = await deploy();
+    expect([d3.status, d4.status]).toEqual(["succeeded", "succeeded"]);
+
+    // Releases #2 (d3) and #3 (d4) are retained; #1's and the failed build's images are gone.
+    expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
+    const imageOfD1 = await docker.getImage(d1.image).inspect().then(() => 200, (err: { statusCode?: number }) => err.statusCode);
+    expect(imageOfD1).toBe(404);
+    expect((await tagsOf(`berth-release/${serviceId}`)).length).toBeLessThanOrEqual(2);
+    expect((await docker.getVolume(volumeName).inspect()).Name).toBe(volumeName);
+
+    const listed = await listDeployments(deps, actor, serviceId);
+    expect(listed.filter((d) => d.release).map((d) => [d.release!.number, d.release!.retained])).toEqual([[3, true], [2, true], [1, false]]);
+    const release1 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: d1.id } });
+    await expect(rollbackToRelease(deps, actor, release1.id)).rejects.toMatchObject({ code: "CONFLICT", message: "Release #1 is no longer retained: only the last 2 releases keep their images" });
+    const release2 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: d3.id } });
+    const back = await finished((await rollbackToRelease(deps, actor, release2.id)).deploymentId);
+    expect(back).toMatchObject({ status: "succeeded", image: d3.image });
+    // The rollback is release #4 (d3's image again): releases #3 and #4 keep d4's and d3's images.
+    expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
+  }, 180_000);
+});

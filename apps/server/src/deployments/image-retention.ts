@@ -1,0 +1,39 @@
+import type { RunDeps } from "./run-context.ts";
+import { buildRepository } from "./build-stage.ts";
+import { ACTIVE_STATUSES } from "./statuses.ts";
+
+/**
+ * After a successful deployment: keep the images of the service's last `BERTH_RETAIN_RELEASES`
+ * releases (what rollback can reach) and of its queued/in-progress deployments (a queued
+ * rollback's image); remove its other build images (`berth-build/<serviceId>:*`, e.g. older
+ * releases and builds whose release failed) and its older `berth-release/` tags. Images a
+ * container still uses are never forced out; volumes are never touched.
+ */
+export async function applyImageRetention(deps: Pick<RunDeps, "db" | "engine" | "env">, serviceId: string): Promise<{ removed: string[]; failures: string[] }> {
+  const keep = deps.env.BERTH_RETAIN_RELEASES;
+  const [releases, active] = await Promise.all([
+    deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true } }),
+    deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES, "queued"] } }, select: { image: true } }),
+  ]);
+  const repository = buildRepository(serviceId);
+  const keepTags = [...releases, ...active].map((r) => r.image).filter((image) => image.startsWith(`${repository}:`));
+  const builds = await deps.engine.pruneRepositoryImages(repository, keepTags);
+  const tags = await deps.engine.pruneImages(serviceId, keep);
+  return { removed: [...builds.removed, ...tags.removed], failures: [...builds.failures, ...tags.failures] };
+}
+
+/** Retention after a success; never fails the deployment (it is already live), only logs. */
+export async function retainImagesAfterSuccess(deps: Pick<RunDeps, "db" | "engine" | "env" | "log">, serviceId: string): Promise<void> {
+  try {
+    const { removed, failures } = await applyImageRetention(deps, serviceId);
+    if (removed.length > 0) deps.log.info({ serviceId, removed }, "image retention removed old images");
+    if (failures.length > 0) deps.log.warn({ serviceId, failures }, "image retention could not remove some images");
+  } catch (err) {
+    deps.log.warn({ serviceId, err: String(err) }, "image retention failed");
+  }
+}
+
+/** Whether a release (by number) is still retained, i.e. among the newest `keep` of its service. PURE. */
+export function isRetained(number: number, newestNumber: number, keep: number): boolean {
+  return number > newestNumber - keep;
+}
