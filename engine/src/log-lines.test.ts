@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demuxFrames, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
+import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
 
 function frame(type: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, "utf8");
@@ -80,5 +80,34 @@ describe("demuxFrames", () => {
   it("turns frames into lines per stream", () => {
     const buffer = Buffer.concat([frame(1, "bo"), frame(2, "oops\n"), frame(1, "om\n"), frame(1, "tail")]);
     expect(linesOfFrames(demuxFrames(buffer))).toEqual(["oops", "boom", "tail"]);
+  });
+});
+
+describe("FrameDemuxer", () => {
+  const frame = (type: number, text: string) => {
+    const payload = Buffer.from(text);
+    const header = Buffer.alloc(8);
+    header.writeUInt8(type, 0);
+    header.writeUInt32BE(payload.length, 4);
+    return Buffer.concat([header, payload]);
+  };
+
+  it("splits frames across arbitrary chunk boundaries, in order", () => {
+    const all = Buffer.concat([frame(1, "a\n"), frame(2, "err\n"), frame(1, "b".repeat(300))]);
+    for (const size of [1, 3, 8, 9, 50, all.length]) {
+      const got: string[] = [];
+      const demuxer = new FrameDemuxer((stream, payload) => got.push(`${stream}:${payload.toString()}`));
+      for (let i = 0; i < all.length; i += size) demuxer.push(all.subarray(i, i + size));
+      expect(got.join(""), `chunks of ${size}`).toBe(`stdout:a\nstderr:err\nstdout:${"b".repeat(300)}`);
+      expect(demuxer.leftover().length).toBe(0);
+    }
+  });
+
+  it("passes a stream that is not multiplexed (TTY) on as stdout", () => {
+    const got: string[] = [];
+    const demuxer = new FrameDemuxer((stream, payload) => got.push(`${stream}:${payload.toString()}`));
+    demuxer.push(Buffer.from("plain tty output\n"));
+    demuxer.push(Buffer.from("more\n"));
+    expect(got).toEqual(["stdout:plain tty output\n", "stdout:more\n"]);
   });
 });

@@ -2,12 +2,12 @@
  * Reading container logs: follow live (demultiplexed, split into timestamped lines) and
  * fetch the last lines of a container (for health-gate failures).
  */
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { inspectContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth } from "./labels.ts";
-import { demuxFrames, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
+import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
 import type { FollowLogsOptions, LogLine } from "./port.ts";
 
 export const DEFAULT_TAIL = 100;
@@ -34,15 +34,8 @@ function assertValidLogOptions(options: FollowLogsOptions, ref: string): void {
   if (options.stdout === false && options.stderr === false) bad("at least one of stdout and stderr must be included");
 }
 
-function lineSink(stream: LogLine["stream"], emit: (line: LogLine) => void): { sink: Writable; splitter: LineSplitter } {
-  const splitter = new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      splitter.push(chunk);
-      callback();
-    },
-  });
-  return { sink, splitter };
+function lineSplitter(stream: LogLine["stream"], emit: (line: LogLine) => void): LineSplitter {
+  return new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
 }
 
 /**
@@ -77,19 +70,22 @@ export async function followLogs(
   const emit = (line: LogLine): void => {
     if (!stopped) onLine(line);
   };
-  const out = lineSink("stdout", emit);
-  const err = lineSink("stderr", emit);
+  const out = lineSplitter("stdout", emit);
+  const err = lineSplitter("stderr", emit);
   const end = (error?: Error): void => {
     if (ended) return;
     ended = true;
     if (!stopped) {
-      out.splitter.flush();
-      err.splitter.flush();
+      out.flush();
+      err.flush();
     }
     onEnd?.(error);
   };
 
-  api.docker.modem.demuxStream(source, out.sink, err.sink);
+  const demuxer = new FrameDemuxer((stream, payload) => (stream === "stderr" ? err : out).push(payload));
+  source.on("data", (chunk: Buffer) => {
+    if (!stopped) demuxer.push(chunk);
+  });
   source.on("end", () => end());
   source.on("close", () => end());
   source.on("error", (error: Error) => end(stopped ? undefined : error));
