@@ -30,7 +30,7 @@ for arg in "$@"; do
 done
 
 BASE_PKGS=(docker.io postgresql git caddy ca-certificates openssl curl)
-TEST_PKGS=(chromium busybox-static docker-registry)
+TEST_PKGS=(chromium busybox-static docker-registry openssh-server)
 
 refuse() {
   {

@@ -12,6 +12,8 @@ import path from "node:path";
 export interface GitFixture {
   /** Clone URL, e.g. http://127.0.0.1:PORT/app.git */
   url: string;
+  /** The bare repository on disk (for other transports, e.g. the ssh fixture). */
+  bareDir: string;
   /** Write files, commit and push to `branch` (default main); returns the commit SHA. */
   commit(files: Record<string, string>, message: string, branch?: string): string;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startGitFixture(files: Record<string, string>): Promise<Gi
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}/app.git`,
+    bareDir: bare,
     commit,
     async close() {
       server.closeAllConnections();

@@ -30,13 +30,17 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
       repo,
       branch,
       commit: service.gitCommit,
-      auth: { token: service.gitToken, sshPrivateKey: service.deployKeyPrivate },
+      auth: { token: service.gitToken, sshPrivateKey: service.deployKeyPrivate, knownHosts: service.sshKnownHosts },
       signal,
       onLine: (stream, line) => sink.write(stream, line),
     }),
   );
   try {
     sink.system(`Checked out ${source.commitSha.slice(0, 12)}: ${source.commitMessage}`);
+    if (service.sshKnownHosts === null && source.knownHosts) {
+      await deps.db.service.update({ where: { id: service.id }, data: { sshKnownHosts: source.knownHosts } });
+      sink.system("Pinned the repository host's SSH key: later clones refuse any other key");
+    }
     await advance(ctx, "cloning", "building", { commitSha: source.commitSha, commitMessage: source.commitMessage, cloneMs: Date.now() - cloneStart });
 
     const buildStart = Date.now();

@@ -41,5 +41,6 @@ export function sourceView(service: Service) {
     buildArgNames: Object.keys((service.buildArgs ?? {}) as Record<string, unknown>),
     hasToken: service.gitToken !== null,
     deployKeyPublic: service.deployKeyPublic,
+    sshHostKeyPinned: service.sshKnownHosts !== null,
   };
 }

@@ -1,6 +1,6 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { buildGitEnv, GitError, prepareGitHome, runGit, type GitAuth } from "./git.ts";
+import { buildGitEnv, GitError, knownHostsFile, prepareGitHome, runGit, type GitAuth } from "./git.ts";
 import type { ParsedGitUrl } from "./git-url.ts";
 
 export interface CloneRequest {
@@ -17,6 +17,8 @@ export interface ClonedSource {
   dir: string;
   commitSha: string;
   commitMessage: string;
+  /** known_hosts after an ssh clone (the host key to pin), else null. */
+  knownHosts: string | null;
   /** Remove the checkout and the temporary git home. */
   cleanup(): Promise<void>;
 }
@@ -24,6 +26,9 @@ export interface ClonedSource {
 /** Explain the commonest git failures in words a user can act on. PURE. */
 export function explainGitFailure(output: string[], branch: string): string {
   const text = output.join("\n");
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(text)) {
+    return "The repository host's SSH key is not the one pinned at the first clone (the host was replaced, or the connection is intercepted)";
+  }
   if (/Remote branch .* not found|couldn't find remote ref/i.test(text)) return `The branch "${branch}" does not exist in the repository`;
   if (/Authentication failed|could not read Username|403|401|Permission denied \(publickey\)/i.test(text)) {
     return "The repository refused the credentials (check the access token or add the deploy key to the repository)";
@@ -56,7 +61,11 @@ export async function cloneSource(req: CloneRequest): Promise<ClonedSource> {
       await run(["clone", "--depth", "1", "--single-branch", "--no-tags", "--branch", req.branch, "--", req.repo.url, dir]);
     }
     const [sha = "", ...message] = await run(["log", "-1", "--format=%H%n%s"], dir);
-    return { dir, commitSha: sha, commitMessage: message.join(" ").slice(0, 500), cleanup };
+    const knownHosts = keyFile ? await readFile(knownHostsFile(home), "utf8").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    }) : null;
+    return { dir, commitSha: sha, commitMessage: message.join(" ").slice(0, 500), knownHosts, cleanup };
   } catch (err) {
     await cleanup();
     if (err instanceof GitError && !req.signal.aborted) {

@@ -14,6 +14,12 @@ describe("buildGitEnv", () => {
     const env = buildGitEnv({ home: "/tmp/h", protocols: "ssh", auth: {}, keyFile: "/tmp/h/deploy_key" });
     expect(env.GIT_CONFIG_KEY_1).toBe("core.sshCommand");
     expect(env.GIT_CONFIG_VALUE_1).toMatch(/^ssh -i \/tmp\/h\/deploy_key -o IdentitiesOnly=yes .*UserKnownHostsFile=\/tmp\/h\/known_hosts/);
+    expect(env.GIT_CONFIG_VALUE_1).toContain("StrictHostKeyChecking=accept-new");
+  });
+  it("accepts only the pinned host key once one is recorded", () => {
+    const env = buildGitEnv({ home: "/tmp/h", protocols: "ssh", auth: { knownHosts: "[127.0.0.1]:2222 ssh-ed25519 AAAA" }, keyFile: "/tmp/h/deploy_key" });
+    expect(env.GIT_CONFIG_VALUE_1).toContain("StrictHostKeyChecking=yes");
+    expect(JSON.stringify(env)).not.toContain("AAAA");
   });
 });
 
@@ -34,5 +40,6 @@ describe("explainGitFailure", () => {
     expect(explainGitFailure(["warning: Could not find remote branch dev to clone.", "fatal: Remote branch dev not found in upstream origin"], "dev")).toBe('The branch "dev" does not exist in the repository');
     expect(explainGitFailure(["fatal: Authentication failed for 'https://x/'"], "main")).toMatch(/refused the credentials/);
     expect(explainGitFailure(["fatal: unable to access 'https://x/': Could not resolve host: x"], "main")).toBe("The repository could not be reached");
+    expect(explainGitFailure(["Host key verification failed.", "fatal: Could not read from remote repository."], "main")).toMatch(/not the one pinned/);
   });
 });

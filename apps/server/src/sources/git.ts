@@ -13,6 +13,8 @@ export interface GitAuth {
   token?: string | null;
   /** OpenSSH private key for ssh:// and scp-like URLs. */
   sshPrivateKey?: string | null;
+  /** Pinned known_hosts lines of the repository's host: any other host key is refused. */
+  knownHosts?: string | null;
 }
 
 export interface GitRunOptions {
@@ -37,8 +39,10 @@ export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAu
     config.push(["http.extraHeader", `Authorization: Basic ${basic}`]);
   }
   if (opts.keyFile) {
-    const knownHosts = path.join(opts.home, "known_hosts");
-    config.push(["core.sshCommand", `ssh -i ${opts.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes`]);
+    const knownHosts = knownHostsFile(opts.home);
+    // Pinned: only the recorded host key; first clone: accept and record it (trust on first use).
+    const checking = opts.auth.knownHosts ? "yes" : "accept-new";
+    config.push(["core.sshCommand", `ssh -i ${opts.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=${checking} -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes`]);
   }
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
@@ -56,14 +60,19 @@ export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAu
   return env;
 }
 
-/** A private temp HOME for one clone, holding the ssh key file if any (mode 0600). */
+/** A private temp HOME for one clone, holding the ssh key file and pinned known_hosts if any (mode 0600). */
 export async function prepareGitHome(auth: GitAuth): Promise<{ home: string; keyFile?: string }> {
   const home = await mkdtemp(path.join(tmpdir(), "berth-git-"));
   await chmod(home, 0o700);
   if (!auth.sshPrivateKey) return { home };
   const keyFile = path.join(home, "deploy_key");
   await writeFile(keyFile, auth.sshPrivateKey, { mode: 0o600 });
+  if (auth.knownHosts) await writeFile(knownHostsFile(home), auth.knownHosts, { mode: 0o600 });
   return { home, keyFile };
+}
+
+export function knownHostsFile(home: string): string {
+  return path.join(home, "known_hosts");
 }
 
 /** Run `git <args>`; resolves with stdout lines, rejects with GitError (exit code + output). */

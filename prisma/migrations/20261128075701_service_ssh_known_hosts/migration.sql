@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "service" ADD COLUMN     "sshKnownHosts" TEXT;
+
