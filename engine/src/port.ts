@@ -108,6 +108,8 @@ export interface RunReleaseOptions {
   pullTimeoutMs?: number;
   /** Credentials for pulling from a private registry (sent only as X-Registry-Auth). */
   registryAuth?: RegistryAuth;
+  /** Aborting it ends the health gate at once: the new containers are removed, CANCELLED is thrown. */
+  signal?: AbortSignal;
 }
 
 /** What the router is told when a new release is healthy and the old one is still running. */

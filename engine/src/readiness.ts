@@ -13,13 +13,15 @@ import { probeHttp, probeTcp, probeTcpDirect, type ProbeResult } from "./probe.t
 
 export type Readiness =
   | { ready: true; hostPort: number; lastProbe?: string }
-  | { ready: false; reason: string; hostPort: number | null; exitCode?: number; lastProbe?: string };
+  | { ready: false; reason: string; hostPort: number | null; exitCode?: number; lastProbe?: string; cancelled?: true };
 
 export interface ReadinessTarget {
   containerId: string;
   containerPort: number;
   timeoutMs: number;
   gate: HealthGate;
+  /** Ends the wait at once (reported as not ready, `cancelled`). */
+  signal?: AbortSignal;
 }
 
 /** The container's address on its first network, when it has one. */
@@ -80,7 +82,9 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
     ...(exitCode === undefined ? {} : { exitCode }),
     ...(lastProbe === undefined ? {} : { lastProbe }),
   });
+  const cancelled = (): Readiness => ({ ...notReady("was cancelled"), cancelled: true }) as Readiness;
   for (;;) {
+    if (target.signal?.aborted) return cancelled();
     const info = await inspectContainer(api, target.containerId);
     if (info === null) return notReady("disappeared before it became ready");
     const state = info.State;
@@ -108,6 +112,11 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
       const what = gate.kind === "docker" ? "become healthy" : gate.kind === "http" ? `pass its HTTP health check on port ${gate.port}` : `accept connections on port ${gate.port}`;
       return notReady(`did not ${what} within ${secondsOf(target.timeoutMs)} s`);
     }
-    await sleep(gate.kind === "docker" ? DOCKER_HEALTH_POLL_MS : gate.intervalMs);
+    try {
+      await sleep(gate.kind === "docker" ? DOCKER_HEALTH_POLL_MS : gate.intervalMs, undefined, target.signal ? { signal: target.signal } : {});
+    } catch (err) {
+      if (!target.signal?.aborted) throw err;
+      return cancelled();
+    }
   }
 }

@@ -88,9 +88,15 @@ async function healthCheckFailure(api: EngineApi, failed: Created, readiness: Ex
   });
 }
 
-async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate: HealthGate, timeoutMs: number): Promise<Readiness> {
+async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate: HealthGate, options: RunReleaseOptions): Promise<Readiness> {
   await startContainer(api, c.id);
-  return waitUntilReady(api, { containerId: c.id, containerPort: spec.containerPort, timeoutMs, gate });
+  const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  return waitUntilReady(api, { containerId: c.id, containerPort: spec.containerPort, timeoutMs, gate, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+function cancelledError(resource: string, cleanupErrors: string[]): EngineError {
+  const message = `${OPERATION} ${resource}: cancelled; the new container(s) were removed`;
+  return new EngineError({ code: "CANCELLED", operation: OPERATION, resource, message, ...(cleanupErrors.length > 0 ? { details: { cleanupErrors } } : {}) });
 }
 
 async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[], gate: HealthGate, options: RunReleaseOptions): Promise<ReleaseInstance> {
@@ -100,8 +106,9 @@ async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: Contain
       const container = await createContainer(api, createOptions);
       created.push({ id: container.id, name: createOptions.name ?? spec.serviceName, replica });
     }
-    const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    const results = await Promise.all(created.map((c) => startAndGate(api, c, spec, gate, timeoutMs)));
+    if (options.signal?.aborted) throw cancelledError(created[0]?.name ?? spec.serviceName, await removeAll(api, created));
+    const results = await Promise.all(created.map((c) => startAndGate(api, c, spec, gate, options)));
+    if (results.some((r) => !r.ready && r.cancelled)) throw cancelledError(created[0]?.name ?? spec.serviceName, await removeAll(api, created));
     const replicas: ReplicaInstance[] = [];
     for (const [i, r] of results.entries()) {
       const c = created[i] as Created;
@@ -111,7 +118,7 @@ async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: Contain
     const first = replicas[0] as ReplicaInstance;
     return { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas };
   } catch (err) {
-    if (isEngineError(err, "HEALTHCHECK_FAILED")) throw err; // already cleaned up
+    if (isEngineError(err, "HEALTHCHECK_FAILED") || isEngineError(err, "CANCELLED")) throw err; // already cleaned up
     const cleanupErrors = await removeAll(api, created);
     const base = toEngineError(err, OPERATION, creates[0]?.name ?? spec.serviceName);
     if (cleanupErrors.length === 0) throw base;

@@ -29,7 +29,8 @@ async function release(ctx: RunContext): Promise<void> {
       containerPort: config.containerPort,
       env: config.env,
     },
-    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health },
+    // Cancel ends the health gate at once (the engine removes the new container).
+    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health, signal: ctx.cancel },
   );
   if (ctx.cancel.aborted) {
     await deps.engine.removeContainer(instance.containerId);
