@@ -3,13 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { createService } from "../services/services.ts";
-import { createServiceInput } from "../services/service-input.ts";
-import { buildRepository } from "./build-stage.ts";
+import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { enqueueDeployment } from "./deployments.ts";
-import { isTerminalStatus } from "./statuses.ts";
-import { DeploymentWorker } from "./worker.ts";
 
 const SENTINEL = `berth-build-secret-${randomBytes(12).toString("hex")}`;
 const deps = testDeps();
@@ -19,14 +15,13 @@ deps.buildSecrets = (service) => {
   asked.push(service.id);
   return Promise.resolve({ npm_token: SENTINEL });
 };
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
+const worker = deploymentWorker(deps);
 let fixture: GitFixture;
 let serviceId = "";
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await allowLocalSources(deps, true);
   const dockerfile = [
     "FROM berth-test/hello:latest",
     // Prints the secret (masked in the log) and proves it was mounted by storing its length only.
@@ -38,11 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.stop();
-  if (serviceId !== "") {
-    await deps.engine.removeService(serviceId);
-    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
-  }
-  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  if (serviceId !== "") await removeServiceEverywhere(deps, serviceId);
+  await allowLocalSources(deps, false);
   await fixture.close();
   await deps.db.$disconnect();
 });
@@ -50,14 +42,9 @@ afterAll(async () => {
 describe("build secrets of a git deployment", () => {
   it("reach RUN --mount=type=secret through BuildKit and appear nowhere: not in the stored log, the history or the image", async () => {
     const { actor, teamId } = await seedUser(deps.db);
-    const project = await deps.db.project.create({ data: { teamId, name: `bs-${randomUUID().slice(0, 8)}` } });
-    const input = createServiceInput.parse({ projectId: project.id, name: `bs-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url, branch: "main" }, containerPort: 8080 });
-    serviceId = (await createService(deps, actor, input)).id;
+    ({ serviceId } = await createGitService(deps, actor, teamId, { url: fixture.url, branch: "main" }));
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-    const done = await waitFor("the deployment to finish", async () => {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      return isTerminalStatus(d.status) ? d : null;
-    }, 90_000);
+    const done = await finishedDeployment(deps, deploymentId);
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     expect(asked).toEqual([serviceId]);

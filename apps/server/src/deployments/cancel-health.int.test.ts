@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
+import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { cancelDeployment, enqueueDeployment } from "./deployments.ts";
-import { isTerminalStatus } from "./statuses.ts";
-import { DeploymentWorker } from "./worker.ts";
 
 const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
-deps.cancelDeployment = worker.cancel;
+const worker = deploymentWorker(deps);
 let serviceId = "";
 
-async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId}`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 60_000);
-}
+const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId, 60_000);
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);

@@ -8,8 +8,10 @@ const CLAIM_LOCK = 4_242_001;
  * `limit` deployments are in progress overall (the global build concurrency), and move it to
  * its first stage in the same transaction: `cloning` for git builds, `releasing` for images
  * and rollbacks. SKIP LOCKED + an advisory lock keep concurrent claimers correct.
+ * `busyServiceIds`: services whose deployment this worker still finishes after it was
+ * recorded (retiring the old release, image retention): not claimed until that is done.
  */
-export async function claimNextDeployment(db: Db, limit: number): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
+export async function claimNextDeployment(db: Db, limit: number, busyServiceIds: string[] = []): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`;
     const rows = await tx.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
@@ -20,6 +22,7 @@ export async function claimNextDeployment(db: Db, limit: number): Promise<{ id: 
       WHERE s.id = d."serviceId" AND d.id = (
         SELECT q.id FROM deployment q
         WHERE q.status = 'queued'
+          AND NOT (q."serviceId" = ANY(${busyServiceIds}::text[]))
           AND NOT EXISTS (
             SELECT 1 FROM deployment x WHERE x."serviceId" = q."serviceId" AND x.status IN ('cloning', 'building', 'releasing')
           )

@@ -3,29 +3,20 @@ import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
+import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
 import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { createService } from "../services/services.ts";
-import { createServiceInput } from "../services/service-input.ts";
 import { buildRepository } from "./build-stage.ts";
 import { enqueueDeployment, listDeployments, rollbackToRelease } from "./deployments.ts";
-import { isTerminalStatus } from "./statuses.ts";
-import { DeploymentWorker } from "./worker.ts";
 
 const deps = testDeps();
 deps.env.BERTH_RETAIN_RELEASES = 2;
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
+const worker = deploymentWorker(deps);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 let fixture: GitFixture;
 let serviceId = "";
 let volumeName = "";
 
-async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId}`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 90_000);
-}
+const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId);
 
 /** Retention runs right after the status turns succeeded (the old release is retired first). */
 async function settledTags(repository: string, expected: string[]): Promise<string[]> {
@@ -44,19 +35,16 @@ async function tagsOf(repository: string): Promise<string[]> {
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await allowLocalSources(deps, true);
   fixture = await startGitFixture({ Dockerfile: helloDockerfile(`r1-${randomUUID()}`) });
   worker.start();
 });
 
 afterAll(async () => {
   await worker.stop();
-  if (serviceId !== "") {
-    await deps.engine.removeService(serviceId);
-    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
-  }
+  if (serviceId !== "") await removeServiceEverywhere(deps, serviceId);
   if (volumeName !== "") await docker.getVolume(volumeName).remove();
-  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  await allowLocalSources(deps, false);
   await fixture.close();
   await deps.db.$disconnect();
 });
@@ -64,11 +52,10 @@ afterAll(async () => {
 describe("image retention after each successful deployment", () => {
   it("keeps the last N releases' images (and what is live), removes older and failed builds, never volumes; rollback reaches only retained releases", async () => {
     const { actor, teamId } = await seedUser(deps.db);
-    const project = await deps.db.project.create({ data: { teamId, name: `ret-${randomUUID().slice(0, 8)}` } });
-    const input = createServiceInput.parse({ projectId: project.id, name: `ret-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
-    serviceId = (await createService(deps, actor, input)).id;
-    volumeName = `berth-${project.id}-data`;
-    await docker.createVolume({ Name: volumeName, Labels: { "io.berth.managed-by": "berth", "io.berth.team": teamId, "io.berth.project": project.id } });
+    const created = await createGitService(deps, actor, teamId, { url: fixture.url });
+    serviceId = created.serviceId;
+    volumeName = `berth-${created.projectId}-data`;
+    await docker.createVolume({ Name: volumeName, Labels: { "io.berth.managed-by": "berth", "io.berth.team": teamId, "io.berth.project": created.projectId } });
     const repository = buildRepository(serviceId);
     const deploy = async () => finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 

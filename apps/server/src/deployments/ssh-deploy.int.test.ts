@@ -1,33 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import { httpGet, requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { startSshFixture, type SshFixture } from "../../test/ssh-fixture.ts";
-import { createService, getService } from "../services/services.ts";
-import { createServiceInput } from "../services/service-input.ts";
-import { buildRepository } from "./build-stage.ts";
+import { getService } from "../services/services.ts";
 import { enqueueDeployment } from "./deployments.ts";
-import { isTerminalStatus } from "./statuses.ts";
-import { DeploymentWorker } from "./worker.ts";
 
 const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
+const worker = deploymentWorker(deps);
 let fixture: GitFixture;
 let sshd: SshFixture;
 let serviceId = "";
 
-async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId}`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 90_000);
-}
+const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId);
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await allowLocalSources(deps, true);
   fixture = await startGitFixture({ Dockerfile: helloDockerfile("over-ssh") });
   sshd = await startSshFixture();
   worker.start();
@@ -35,11 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.stop();
-  if (serviceId !== "") {
-    await deps.engine.removeService(serviceId);
-    await deps.engine.removeRepositoryImages(buildRepository(serviceId));
-  }
-  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  if (serviceId !== "") await removeServiceEverywhere(deps, serviceId);
+  await allowLocalSources(deps, false);
   await sshd.close();
   await fixture.close();
   await deps.db.$disconnect();
@@ -48,10 +35,7 @@ afterAll(async () => {
 describe("git over ssh with the generated deploy key", () => {
   it("clones with the deploy key, pins the host key at the first clone and refuses a changed host key", async () => {
     const { actor, teamId } = await seedUser(deps.db);
-    const project = await deps.db.project.create({ data: { teamId, name: `ssh-${randomUUID().slice(0, 8)}` } });
-    const url = sshd.urlOf(fixture.bareDir);
-    const input = createServiceInput.parse({ projectId: project.id, name: `ssh-${randomUUID().slice(0, 8)}`, source: "git", git: { url, branch: "main", auth: "ssh" }, containerPort: 8080 });
-    serviceId = (await createService(deps, actor, input)).id;
+    ({ serviceId } = await createGitService(deps, actor, teamId, { url: sshd.urlOf(fixture.bareDir), branch: "main", auth: "ssh" }));
     const view = await getService(deps, actor, serviceId);
     const publicKey = view.source.type === "git" ? view.source.deployKeyPublic : null;
     expect(publicKey).toMatch(/^ssh-ed25519 \S+ berth-deploy-key-/);
@@ -81,6 +65,7 @@ describe("git over ssh with the generated deploy key", () => {
     const third = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect(third).toMatchObject({ status: "failed", error: expect.stringMatching(/SSH key is not the one pinned at the first clone/) });
     expect((await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } })).sshKnownHosts).toBe(pinned);
+    // The worker claims the third only after the second retired release 1 (the service stays busy).
     expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([second.id]);
     expect((await httpGet(second.hostPort!)).body).toContain("over-ssh");
   }, 180_000);

@@ -20,7 +20,7 @@ export interface WorkerOptions {
  * flag in the row, so any process can set it) abort the running deployment's stage.
  */
 export class DeploymentWorker {
-  private readonly running = new Map<string, { job: Promise<void>; cancel: AbortController }>();
+  private readonly running = new Map<string, { job: Promise<void>; cancel: AbortController; serviceId: string }>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private claiming = false;
@@ -78,10 +78,12 @@ export class DeploymentWorker {
       }
       const limit = await this.limit();
       while (!this.stopped) {
-        const claimed = await claimNextDeployment(this.deps.db, limit);
+        // A service whose deployment is recorded but still retiring its old release here stays busy.
+        const busy = [...new Set([...this.running.values()].map((r) => r.serviceId))];
+        const claimed = await claimNextDeployment(this.deps.db, limit, busy);
         if (!claimed) break;
         this.deps.events.publishStatus({ deploymentId: claimed.id, serviceId: claimed.serviceId, status: claimed.status });
-        this.track(claimed.id);
+        this.track(claimed.id, claimed.serviceId);
       }
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "could not claim deployments; will retry");
@@ -100,13 +102,13 @@ export class DeploymentWorker {
     for (const { id } of requested) this.cancel(id);
   }
 
-  private track(id: string): void {
+  private track(id: string, serviceId: string): void {
     const cancel = new AbortController();
     const job = this.execute(id, cancel.signal).finally(() => {
       this.running.delete(id);
       this.wake();
     });
-    this.running.set(id, { job, cancel });
+    this.running.set(id, { job, cancel, serviceId });
   }
 
   private async execute(id: string, signal: AbortSignal): Promise<void> {
