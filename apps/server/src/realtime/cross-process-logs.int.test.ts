@@ -60,20 +60,25 @@ it("a worker in another process streams build lines and statuses to viewers live
   const local: number[] = [];
   const offLocal = workerEvents.onLines(deployment.id, (lines) => local.push(...lines.map((l) => l.seq)));
 
-  const socket = socketFor(client.cookie);
-  const lines: DeploymentLogLine[] = [];
   const statuses: DeploymentStatusEvent[] = [];
   const ends: { status: string; lastSeq: number }[] = [];
-  socket.on("build:lines", (e: { deploymentId: string; lines: DeploymentLogLine[] }) => {
-    if (e.deploymentId === deployment.id) lines.push(...e.lines);
-  });
-  socket.on("build:end", (e: { deploymentId: string; status: string; lastSeq: number }) => {
-    if (e.deploymentId === deployment.id) ends.push(e);
-  });
-  socket.on("deployment:status", (e: DeploymentStatusEvent) => {
-    if (e.deploymentId === deployment.id) statuses.push(e);
-  });
-  expect(await socket.timeout(5000).emitWithAck("deployments:watch", { serviceId })).toEqual({ ok: true });
+  /** A viewer socket: its lines into `into`; statuses and ends shared. */
+  const viewer = async (into: DeploymentLogLine[]) => {
+    const socket = socketFor(client.cookie);
+    socket.on("build:lines", (e: { deploymentId: string; lines: DeploymentLogLine[] }) => {
+      if (e.deploymentId === deployment.id) into.push(...e.lines);
+    });
+    socket.on("build:end", (e: { deploymentId: string; status: string; lastSeq: number }) => {
+      if (e.deploymentId === deployment.id) ends.push(e);
+    });
+    socket.on("deployment:status", (e: DeploymentStatusEvent) => {
+      if (e.deploymentId === deployment.id) statuses.push(e);
+    });
+    expect(await socket.timeout(5000).emitWithAck("deployments:watch", { serviceId })).toEqual({ ok: true });
+    return socket;
+  };
+  const lines: DeploymentLogLine[] = [];
+  const socket = await viewer(lines);
   write(0, 200);
   await sink.flush();
   expect(await socket.timeout(5000).emitWithAck("build:subscribe", { deploymentId: deployment.id, afterSeq: -1 })).toEqual({ ok: true });
@@ -87,18 +92,8 @@ it("a worker in another process streams build lines and statuses to viewers live
   // Drop the viewer mid-stream and resume from its last seq on a new socket.
   socket.disconnect();
   write(5000, 7000);
-  const again = socketFor(client.cookie);
   const resumed: DeploymentLogLine[] = [];
-  again.on("build:lines", (e: { deploymentId: string; lines: DeploymentLogLine[] }) => {
-    if (e.deploymentId === deployment.id) resumed.push(...e.lines);
-  });
-  again.on("build:end", (e: { deploymentId: string; status: string; lastSeq: number }) => {
-    if (e.deploymentId === deployment.id) ends.push(e);
-  });
-  again.on("deployment:status", (e: DeploymentStatusEvent) => {
-    if (e.deploymentId === deployment.id) statuses.push(e);
-  });
-  expect(await again.timeout(5000).emitWithAck("deployments:watch", { serviceId })).toEqual({ ok: true });
+  const again = await viewer(resumed);
   expect(await again.timeout(5000).emitWithAck("build:subscribe", { deploymentId: deployment.id, afterSeq: lines[lines.length - 1]!.seq })).toEqual({ ok: true });
   write(7000, 9000);
   await sink.flush();
