@@ -2,66 +2,87 @@ import { isRecordMissing } from "../db-errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { BuildLogSink } from "./log-sink.ts";
-import { configOfService, parseReleaseConfig } from "./release-config.ts";
+import type { Handover } from "@berth/engine";
+import { configOfService, parseReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
 
 export { describeFailure } from "./failure.ts";
 
-/** Start the release beside the old one, record it (with a numbered Release), retire the old. */
+/**
+ * Start the release beside the old one (health-gated), then hand over: switch the proxy's
+ * upstream and drain, record it (with a numbered Release) -- only then does the engine stop
+ * and remove the old release. Any failure before that leaves the old release serving.
+ */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   const config = parseReleaseConfig(deployment.config, configOfService(service));
   const started = Date.now();
   sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
   if (ctx.cancel.aborted) throw new CancelledError();
+  let serviceDeleted = false;
+  const onHandover = async ({ release: instance, previous }: Handover): Promise<void> => {
+    if (ctx.cancel.aborted) throw new CancelledError();
+    sink.system(`Healthy: accepting connections on 127.0.0.1:${instance.hostPort}`);
+    const upstreams = (instance.replicas ?? [instance]).map((r) => `127.0.0.1:${r.hostPort}`);
+    const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
+    if (deps.proxy) {
+      await deps.proxy.switchService(service.id, upstreams, old);
+      sink.system("Proxy switched to the new release; the old one drained");
+    }
+    try {
+      await recordRelease(ctx, { config, containerId: instance.containerId, hostPort: instance.hostPort, releaseMs: Date.now() - started });
+    } catch (err) {
+      serviceDeleted = isRecordMissing(err);
+      throw err;
+    } finally {
+      await deps.proxy?.settleService(service.id);
+    }
+  };
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
   // health = the readiness gate) and removes its container on failure, so nothing it starts
   // can outlive a stage that gave up on it.
-  const instance = await deps.engine.runRelease(
-    {
-      owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
-      deploymentId: deployment.id,
-      serviceName: service.name,
-      image: deployment.image,
-      containerPort: config.containerPort,
-      env: config.env,
-    },
-    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health },
-  );
-  if (ctx.cancel.aborted) {
-    await deps.engine.removeContainer(instance.containerId);
-    throw new CancelledError();
+  try {
+    await deps.engine.replaceRelease(
+      {
+        owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
+        deploymentId: deployment.id,
+        serviceName: service.name,
+        image: deployment.image,
+        containerPort: config.containerPort,
+        env: config.env,
+      },
+      { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health, onHandover, retainImages: false },
+    );
+  } catch (err) {
+    // The service was deleted while it deployed: nothing may be left running for it.
+    if (serviceDeleted) return void (await deps.engine.removeService(service.id));
+    throw err;
   }
-  sink.system(`Healthy: accepting connections on 127.0.0.1:${instance.hostPort}`);
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+}
+
+/** One transaction: succeeded + the next Release number + desired state running. */
+async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; containerId: string; hostPort: number; releaseMs: number }): Promise<void> {
+  const { deps, service, deployment, sink } = ctx;
   // One deployment per service runs at a time, so the next number is stable; the unique
   // (serviceId, number) index guards it anyway.
   const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
   const number = (last._max.number ?? 0) + 1;
   sink.system(`Release ${number} is live`);
-  const releaseMs = Date.now() - started;
   // Every line is stored before the status says the deployment ended: a viewer that sees
   // the end can read the whole log.
   await sink.flush();
-  try {
-    await deps.db.$transaction(async (tx) => {
-      const { count } = await tx.deployment.updateMany({
-        where: { id: deployment.id, status: "releasing" },
-        data: { status: "succeeded", containerId: instance.containerId, hostPort: instance.hostPort, finishedAt: new Date(), error: null, releaseMs },
-      });
-      if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-      await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...config }, commitSha: deployment.commitSha } });
-      await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
+  await deps.db.$transaction(async (tx) => {
+    const { count } = await tx.deployment.updateMany({
+      where: { id: deployment.id, status: "releasing" },
+      data: { status: "succeeded", containerId: r.containerId, hostPort: r.hostPort, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
     });
-  } catch (err) {
-    await deps.engine.removeContainer(instance.containerId);
-    // The service was deleted while it deployed: nothing may be left running for it.
-    if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
-    throw err;
-  }
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
-  await deps.engine.removeOtherReleases(service.id, deployment.id);
+    if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
+    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...r.config }, commitSha: deployment.commitSha } });
+    await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
+  });
 }
 
 /**
