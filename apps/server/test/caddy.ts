@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest, Agent } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Db } from "@berth/db";
-import type { ContainerEngine } from "@berth/engine";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import type { ProxyListen } from "../src/proxy/caddy-config.ts";
@@ -47,8 +46,10 @@ export class TestCaddy {
   async run(): Promise<void> {
     const bootstrap = path.join(this.dir, "bootstrap.json");
     writeFileSync(bootstrap, JSON.stringify({ admin: { listen: this.listen.adminListen, config: { persist: false } } }));
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
-    this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: "ignore" });
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
+    const out = openSync(path.join(this.dir, "caddy.log"), "a");
+    this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: ["ignore", out, out] });
+    closeSync(out);
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (await this.admin.config().then(() => true, () => false)) return;
@@ -69,10 +70,11 @@ export class TestCaddy {
 
   async stop(): Promise<void> {
     await this.kill();
+    if (process.env.BERTH_KEEP_CADDY_LOGS) return;
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  edgeProxy(deps: { db: Db; engine: ContainerEngine }, options: { watchMs?: number } = {}): EdgeProxy {
+  edgeProxy(deps: { db: Db }, options: { watchMs?: number } = {}): EdgeProxy {
     return new EdgeProxy({ ...deps, log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
   }
 }
@@ -83,7 +85,7 @@ export interface ProxyResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** GET https://<hostname><path> through the test Caddy, trusting its internal CA (SNI + Host = hostname). */
+/** GET https://<hostname><path> through the test Caddy, trusting its internal CA (SNI + Host = hostname). No retries. */
 export function proxyGet(
   caddy: TestCaddy,
   options: { hostname: string; path?: string; ca: string; agent?: Agent; headers?: Record<string, string>; timeoutMs?: number },

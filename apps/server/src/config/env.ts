@@ -38,6 +38,19 @@ const schema = z.object({
   /** Caddy's storage (certificates, keys, internal CA). */
   BERTH_PROXY_DATA_DIR: z.string().default("/var/lib/berth/caddy"),
   /** Public IPv4 users point their DNS at (shown as the A record); default: BERTH_PUBLIC_URL's host when it is an address. */
+  /** Host ports (127.0.0.1) handed out in pairs to services: the proxy's two stable upstreams per service. */
+  BERTH_PROXY_UPSTREAM_PORTS: z
+    .string()
+    .default("20000-29999")
+    .transform((v, ctx) => {
+      const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+      const [from, to] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+      if (!m || from < 1024 || to > 65535 || to - from < 1) {
+        ctx.addIssue({ code: "custom", message: "BERTH_PROXY_UPSTREAM_PORTS must be a range like 20000-29999 (1024-65535)" });
+        return z.NEVER;
+      }
+      return { from, to };
+    }),
   BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),

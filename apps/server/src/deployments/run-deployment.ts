@@ -7,13 +7,15 @@ import { configOfService, parseReleaseConfig, type ReleaseConfig } from "./relea
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
+import { ensureUpstreamPorts } from "../proxy/upstream-ports.ts";
 
 export { describeFailure } from "./failure.ts";
 
 /**
- * Start the release beside the old one (health-gated), then hand over: switch the proxy's
- * upstream and drain, record it (with a numbered Release) -- only then does the engine stop
- * and remove the old release. Any failure before that leaves the old release serving.
+ * Start the release beside the old one (health-gated) on the service's free upstream port,
+ * hand over (the proxy already routes both ports: wait until the old one has no request in
+ * flight), then the engine stops and removes the old release; then record it (a numbered
+ * Release). Any failure before the hand-over leaves the old release serving.
  */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -21,30 +23,21 @@ async function release(ctx: RunContext): Promise<void> {
   const started = Date.now();
   sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
   if (ctx.cancel.aborted) throw new CancelledError();
-  let serviceDeleted = false;
-  const onHandover = async ({ release: instance, previous }: Handover): Promise<void> => {
+  const primaryHostPort = await upstreamPortFor(ctx);
+  const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
     if (ctx.cancel.aborted) throw new CancelledError();
-    sink.system(`Healthy: accepting connections on 127.0.0.1:${instance.hostPort}`);
-    const upstreams = (instance.replicas ?? [instance]).map((r) => `127.0.0.1:${r.hostPort}`);
-    const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
+    sink.system(`Healthy: accepting connections on 127.0.0.1:${healthy.hostPort}`);
     if (deps.proxy) {
-      await deps.proxy.switchService(service.id, upstreams, old);
-      sink.system("Proxy switched to the new release; the old one drained");
-    }
-    try {
-      await recordRelease(ctx, { config, containerId: instance.containerId, hostPort: instance.hostPort, releaseMs: Date.now() - started });
-    } catch (err) {
-      serviceDeleted = isRecordMissing(err);
-      throw err;
-    } finally {
-      await deps.proxy?.settleService(service.id);
+      // Both upstream ports of the service are already routed: wait for the old one to go idle.
+      const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
+      await deps.proxy.handover(old, [`127.0.0.1:${healthy.hostPort}`]);
+      sink.system("Proxy: the old release drained");
     }
   };
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
   // health = the readiness gate) and removes its container on failure, so nothing it starts
   // can outlive a stage that gave up on it.
-  try {
-    await deps.engine.replaceRelease(
+  const instance = await deps.engine.replaceRelease(
       {
         owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
         deploymentId: deployment.id,
@@ -52,15 +45,33 @@ async function release(ctx: RunContext): Promise<void> {
         image: deployment.image,
         containerPort: config.containerPort,
         env: config.env,
+        ...(primaryHostPort === undefined ? {} : { primaryHostPort }),
       },
-      { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health, onHandover, retainImages: false },
-    );
+    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health, onHandover, retainImages: false },
+  );
+  try {
+    await recordRelease(ctx, { config, containerId: instance.containerId, hostPort: instance.hostPort, releaseMs: Date.now() - started });
   } catch (err) {
     // The service was deleted while it deployed: nothing may be left running for it.
-    if (serviceDeleted) return void (await deps.engine.removeService(service.id));
+    if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
     throw err;
   }
+  // A first release (or one after a stop) makes the service's domains route to it now.
+  await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+}
+
+/**
+ * With an edge proxy, releases alternate between the service's two upstream ports (release
+ * N on P + N % 2): the new one never collides with the live one, and the proxy's config lists
+ * both, so a redeploy needs no proxy reload (Caddy 2.6 drops in-flight requests on reloads).
+ */
+async function upstreamPortFor(ctx: RunContext): Promise<number | undefined> {
+  const { deps, service } = ctx;
+  if (!deps.proxy) return undefined;
+  const base = await ensureUpstreamPorts(deps.db, service.id, deps.env.BERTH_PROXY_UPSTREAM_PORTS);
+  const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
+  return base + (((last._max.number ?? 0) + 1) % 2);
 }
 
 /** One transaction: succeeded + the next Release number + desired state running. */

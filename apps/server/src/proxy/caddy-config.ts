@@ -85,8 +85,17 @@ function proxyHandlers(route: ProxyRoute): Json[] {
     upstreams: route.upstreams.map((dial) => ({ dial })),
     // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
     flush_interval: -1,
-    // A connection refused while a container starts or stops is retried, never shown to the client.
-    load_balancing: { try_duration: "5s", try_interval: "100ms" },
+    // The service's two upstream ports: one has the live release, the other is empty except
+    // during a hand-over. A refused dial is retried on the other at once (any method); a
+    // request cut by a stopping release is re-sent when it is idempotent. A failed port is
+    // skipped for a second.
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "5s",
+      try_interval: "10ms",
+      retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
+    },
+    health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
   });
   return handlers;
 }
@@ -168,11 +177,13 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
             "@id": ROUTES_MARKER,
             listen: listenOn(listen.bindHost, listen.httpsPort),
             routes: httpsRoutes(routes, listen.httpsPort),
+            protocols: ["h1", "h2"],
             automatic_https: { disable_redirects: true, ...(customHosts.length > 0 ? { skip_certificates: customHosts } : {}) },
           },
           berth_http: {
             listen: listenOn(listen.bindHost, listen.httpPort),
             routes: httpRoutes(routes, listen.httpsPort),
+            protocols: ["h1"],
             automatic_https: { disable_redirects: true },
           },
         },

@@ -1,12 +1,11 @@
 import type { Db } from "@berth/db";
-import type { ContainerEngine } from "@berth/engine";
 import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin } from "./caddy-admin.ts";
 import { EdgeProxy } from "./edge-proxy.ts";
 
 /** The edge proxy this configuration asks for, or null when BERTH_PROXY_ADMIN is off. */
-export function createEdgeProxy(env: Env, deps: { db: Db; engine: ContainerEngine; log: Log }): EdgeProxy | null {
+export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy | null {
   if (env.BERTH_PROXY_ADMIN === "off") return null;
   return new EdgeProxy({
     ...deps,

@@ -8,6 +8,7 @@ import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
 import { addDomain } from "../domains/domains.ts";
+import { startService, stopService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { ProxyRejectedError } from "./caddy-admin.ts";
 import type { EdgeProxy } from "./edge-proxy.ts";
@@ -143,9 +144,9 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
   });
 
   it("a stopped service answers 503 through its domains", async () => {
-    await deps.engine.stopService(apiService, 1);
+    await stopService(deps, actor, apiService);
     await waitFor("the 503", async () => (await get(host("api"))).status === 503, 5000);
-    await deps.engine.startService(apiService);
+    await startService(deps, actor, apiService);
     await waitFor("the route back", async () => (await get(host("api"))).status === 200, 10_000);
   });
 });

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@berth/db";
-import type { ContainerEngine } from "@berth/engine";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
 import { buildCaddyConfig, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
@@ -16,7 +15,6 @@ export interface ProxyStatus {
 
 export interface EdgeProxyOptions {
   db: Db;
-  engine: ContainerEngine;
   log: Log;
   admin: CaddyAdmin;
   listen: ProxyListen;
@@ -33,7 +31,6 @@ export interface EdgeProxyOptions {
  */
 export class EdgeProxy {
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly overrides = new Map<string, string[]>();
   private appliedHash = "";
   private timer: NodeJS.Timeout | undefined;
   private current: ProxyStatus = { state: "down", error: "not checked yet", routes: 0 };
@@ -56,7 +53,7 @@ export class EdgeProxy {
   }
 
   private async applyNow(force: boolean): Promise<void> {
-    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.engine, this.overrides), loadTlsSettings(this.o.db)]);
+    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db), loadTlsSettings(this.o.db)]);
     const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
@@ -110,26 +107,20 @@ export class EdgeProxy {
   }
 
   /**
-   * Hand-over: route the service to `upstreams` (the new release) and wait until the old
-   * addresses have no request in flight. An unreachable proxy does not fail the deploy (the
+   * Hand-over, called once the new release is healthy and recorded as live: make sure Caddy
+   * routes the service (a no-op on redeploys: both of the service's upstream ports are always
+   * in the config, so nothing reloads), then wait until the old release's port has no request
+   * in flight before the engine stops it. An unreachable proxy does not fail the deploy (the
    * watcher restores routes from Postgres when it is back); a rejected config does.
    */
-  async switchService(serviceId: string, upstreams: string[], previous: string[]): Promise<void> {
-    this.overrides.set(serviceId, upstreams);
+  async handover(previous: string[], keep: string[]): Promise<void> {
     try {
       await this.apply();
     } catch (err) {
       if (err instanceof ProxyUnreachableError) return;
-      this.overrides.delete(serviceId);
       throw err;
     }
-    await this.drain(previous.filter((a) => !upstreams.includes(a)));
-  }
-
-  /** The release is recorded in Postgres (or abandoned): routes come from there again. */
-  async settleService(serviceId: string): Promise<void> {
-    if (!this.overrides.delete(serviceId)) return;
-    await this.apply().catch((err: unknown) => this.o.log.warn({ err: String(err) }, "edge proxy apply failed"));
+    await this.drain(previous.filter((a) => !keep.includes(a)));
   }
 
   private async drain(addresses: string[]): Promise<void> {
