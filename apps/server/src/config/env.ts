@@ -29,7 +29,7 @@ const schema = z.object({
   /** Caddy's admin API (host:port on loopback) Berth configures; "off" = Berth manages no proxy. */
   BERTH_PROXY_ADMIN: z
     .string()
-    .default("127.0.0.1:2019")
+    .default("127.0.0.1:2119")
     .refine((v) => v === "off" || /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/.test(v), "BERTH_PROXY_ADMIN must be a loopback host:port or off"),
   BERTH_PROXY_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
   BERTH_PROXY_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
