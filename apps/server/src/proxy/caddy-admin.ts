@@ -27,16 +27,25 @@ export class CaddyAdmin {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /**
+   * Caddy restarts its admin endpoint on every config load: a request in that instant is
+   * refused. A refused or reset connection is tried again twice, 150 ms apart, before the
+   * proxy counts as unreachable (a timeout is not retried).
+   */
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
-    try {
-      return await fetch(`http://${this.address}${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new ProxyUnreachableError(this.address, err);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetch(`http://${this.address}${path}`, {
+          method,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        const timedOut = err instanceof Error && err.name === "TimeoutError";
+        if (timedOut || attempt >= 3) throw new ProxyUnreachableError(this.address, err);
+        await new Promise((r) => setTimeout(r, 150));
+      }
     }
   }
 

@@ -17,6 +17,7 @@ describe("buildCaddyConfig", () => {
   it("keeps the admin address, never persists, stores in Berth's dir, never installs the local CA into the trust store", () => {
     const config = buildCaddyConfig({ routes: [], listen, tls }) as AnyJson;
     expect(config.admin).toEqual({ listen: "127.0.0.1:2019", config: { persist: false } });
+    expect(config.logging).toEqual({ logs: { default: { exclude: ["admin.api"] } } });
     expect(config.storage).toEqual({ module: "file_system", root: "/var/lib/berth/caddy" });
     expect(config.apps.pki.certificate_authorities.local.install_trust).toBe(false);
     expect(config.apps.http).toMatchObject({ http_port: 8080, https_port: 8443 });

@@ -165,6 +165,8 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
   const customHosts = [...new Set(routes.filter((r) => r.customCert).map((r) => r.hostname))].sort();
   return {
     admin: { listen: listen.adminListen, config: { persist: false } },
+    // The watcher asks the admin API every second: keep those requests out of Caddy's log.
+    logging: { logs: { default: { exclude: ["admin.api"] } } },
     ...(listen.storageDir ? { storage: { module: "file_system", root: listen.storageDir } } : {}),
     apps: {
       pki: { certificate_authorities: { local: { install_trust: false } } },
