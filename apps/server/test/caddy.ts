@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Db } from "@berth/db";
+import type { Deps } from "../src/deps.ts";
+import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import type { ProxyListen } from "../src/proxy/caddy-config.ts";
@@ -77,6 +79,29 @@ export class TestCaddy {
   edgeProxy(deps: { db: Db }, options: { watchMs?: number } = {}): EdgeProxy {
     return new EdgeProxy({ ...deps, log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
   }
+}
+
+/**
+ * A test Caddy, Berth's EdgeProxy watching it, and a deployment worker releasing through it,
+ * wired into `deps` (proxy, wakeWorker) and started.
+ */
+export async function startProxiedWorker(deps: Deps, options: { watchMs: number; concurrency: number }) {
+  const caddy = await TestCaddy.start();
+  const proxy = caddy.edgeProxy(deps, { watchMs: options.watchMs });
+  const worker = new DeploymentWorker(deps, { concurrency: options.concurrency, pollMs: 100 });
+  deps.proxy = proxy;
+  deps.wakeWorker = worker.wake;
+  proxy.start();
+  worker.start();
+  return {
+    caddy,
+    proxy,
+    async stop(): Promise<void> {
+      await worker.stop();
+      await proxy.stop();
+      await caddy.stop();
+    },
+  };
 }
 
 export interface ProxyResponse {

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
-import { proxyGet, TestCaddy } from "../../test/caddy.ts";
+import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
 import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { startHttp } from "../../test/http-harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
 import { addDomain } from "../domains/domains.ts";
 import { startService, stopService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
@@ -17,7 +17,7 @@ const deps = testDeps();
 let caddy: TestCaddy;
 let proxy: EdgeProxy;
 let ca = "";
-const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 200 });
+let stack: Awaited<ReturnType<typeof startProxiedWorker>>;
 const touched: string[] = [];
 const tag = randomUUID().slice(0, 8);
 const host = (name: string) => `${name}-${tag}.localhost`;
@@ -48,15 +48,16 @@ const get = (hostname: string, path = "/", headers: Record<string, string> = {})
 let actor: Actor;
 let teamId: string;
 let apiService: string;
+let http: Awaited<ReturnType<typeof startHttp>>;
+const healthz = async () => {
+  const res = await fetch(`${http.base}/healthz`);
+  return { code: res.status, body: (await res.json()) as { status: string; proxy?: { ok: boolean; state: string; error?: string } } };
+};
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  caddy = await TestCaddy.start();
-  proxy = caddy.edgeProxy(deps, { watchMs: 250 });
-  deps.proxy = proxy;
-  deps.wakeWorker = worker.wake;
-  proxy.start();
-  worker.start();
+  stack = await startProxiedWorker(deps, { watchMs: 250, concurrency: 2 });
+  ({ caddy, proxy } = stack);
   ({ actor, teamId } = await seedUser(deps.db));
   const web = await seedService(deps.db, teamId, { env: { GREETING: `web-${tag}` } });
   const api = await seedService(deps.db, teamId, { env: { GREETING: `api-${tag}` } });
@@ -70,12 +71,13 @@ beforeAll(async () => {
   await Promise.all([deployed(actor, web.serviceId), deployed(actor, api.serviceId)]);
   ca = await caddy.admin.internalRootPem();
   expect(ca).toContain("BEGIN CERTIFICATE");
+  http = await startHttp(deps);
 }, 120_000);
 
 afterAll(async () => {
-  await worker.stop();
-  await proxy.stop();
-  await caddy.stop();
+  await http?.io.close();
+  await new Promise((r) => http?.server.close(r));
+  await stack.stop();
   for (const serviceId of touched) await deps.engine.removeService(serviceId);
   await deps.db.$disconnect();
 });
@@ -127,6 +129,8 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     await caddy.kill();
     await waitFor("the watcher to notice", async () => proxy.status().state === "down", 5000);
     expect(proxy.status().error).toMatch(/does not answer/);
+    // /healthz names the proxy as down: "degraded", still 200 (the control plane itself works).
+    expect(await healthz()).toMatchObject({ code: 200, body: { status: "degraded", proxy: { ok: false, state: "down", error: expect.stringMatching(/does not answer/) } } });
     await caddy.run();
     const restarted = Date.now();
     await waitFor(
@@ -141,6 +145,7 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     );
     expect(Date.now() - restarted).toBeLessThan(10_000);
     expect(proxy.status().state).toBe("up");
+    expect(await healthz()).toMatchObject({ code: 200, body: { status: "ok", proxy: { ok: true, state: "up" } } });
   });
 
   it("a stopped service answers 503 through its domains", async () => {

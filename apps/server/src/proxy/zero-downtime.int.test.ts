@@ -2,36 +2,27 @@ import { randomUUID } from "node:crypto";
 import { Agent } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
-import { proxyGet, TestCaddy } from "../../test/caddy.ts";
+import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
 import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
 import { addDomain } from "../domains/domains.ts";
 import type { Actor } from "../teams/access.ts";
-import type { EdgeProxy } from "./edge-proxy.ts";
 
 const deps = testDeps();
 let caddy: TestCaddy;
-let proxy: EdgeProxy;
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 100 });
+let stack: Awaited<ReturnType<typeof startProxiedWorker>>;
 let serviceId = "";
 const hostname = `zdt-${randomUUID().slice(0, 8)}.localhost`;
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  caddy = await TestCaddy.start();
-  proxy = caddy.edgeProxy(deps, { watchMs: 500 });
-  deps.proxy = proxy;
-  deps.wakeWorker = worker.wake;
-  proxy.start();
-  worker.start();
+  stack = await startProxiedWorker(deps, { watchMs: 500, concurrency: 1 });
+  caddy = stack.caddy;
 });
 
 afterAll(async () => {
-  await worker.stop();
-  await proxy.stop();
-  await caddy.stop();
+  await stack.stop();
   if (serviceId) await deps.engine.removeService(serviceId);
   await deps.db.$disconnect();
 });
