@@ -1,9 +1,12 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+// The edge proxy of this run: its own admin, HTTP and HTTPS ports and storage (runs beside others).
+import { proxy } from "./tests/support/proxy.ts";
 
 const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const repoRoot = path.resolve(import.meta.dirname, "..");
+
 
 /**
  * Whole-product tests in real Chromium against the real control plane (apps/server in
@@ -36,23 +39,41 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "npm run start --workspace @berth/server",
-    cwd: repoRoot,
-    url: `${baseURL}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    // Merged over the inherited environment (DATABASE_URL, BERTH_SECRET, DOCKER_HOST ...).
-    env: {
-      BERTH_PORT: String(port),
-      BERTH_HOST: "127.0.0.1",
-      BERTH_PUBLIC_URL: baseURL,
-      NODE_ENV: "production",
-      // Several accounts sign up within seconds from 127.0.0.1; the limit stays on everywhere
-      // else (apps/server/src/auth/rate-limit.int.test.ts proves the default).
-      BERTH_AUTH_RATE_LIMIT: "off",
+  webServer: [
+    {
+      command: "bash infra/proxy-run.sh",
+      cwd: repoRoot,
+      url: `http://127.0.0.1:${proxy.admin}/config/`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { BERTH_PROXY_ADMIN: `127.0.0.1:${proxy.admin}`, BERTH_PROXY_DATA_DIR: proxy.dataDir },
     },
-  },
+    {
+      command: "npm run start --workspace @berth/server",
+      cwd: repoRoot,
+      url: `${baseURL}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      // Merged over the inherited environment (DATABASE_URL, BERTH_SECRET, DOCKER_HOST ...).
+      env: {
+        BERTH_PORT: String(port),
+        BERTH_HOST: "127.0.0.1",
+        BERTH_PUBLIC_URL: baseURL,
+        NODE_ENV: "production",
+        // Several accounts sign up within seconds from 127.0.0.1; the limit stays on everywhere
+        // else (apps/server/src/auth/rate-limit.int.test.ts proves the default).
+        BERTH_AUTH_RATE_LIMIT: "off",
+        BERTH_PROXY_ADMIN: `127.0.0.1:${proxy.admin}`,
+        BERTH_PROXY_HTTP_PORT: String(proxy.http),
+        BERTH_PROXY_HTTPS_PORT: String(proxy.https),
+        BERTH_PROXY_BIND: "127.0.0.1",
+        BERTH_PROXY_DATA_DIR: proxy.dataDir,
+        BERTH_PROXY_UPSTREAM_PORTS: `${20000 + (port % 100) * 100}-${20000 + (port % 100) * 100 + 99}`,
+      },
+    },
+  ],
 });

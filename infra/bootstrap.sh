@@ -76,6 +76,19 @@ install_packages() {
   apt_install --recommends "${recommended[@]}"
 }
 
+# Caddy binds a new listening socket (SO_REUSEPORT) on every config load and closes the old
+# one: with tcp_migrate_req the kernel hands the old socket's queued connections to the new
+# one instead of resetting them (domain changes reload Caddy; deploys never do).
+tune_kernel() {
+  local knob=/proc/sys/net/ipv4/tcp_migrate_req
+  [[ -w "$knob" ]] || return 0
+  [[ "$(cat "$knob")" == 1 ]] && return 0
+  printf '1\n' >"$knob"
+  install -d /etc/sysctl.d
+  printf 'net.ipv4.tcp_migrate_req = 1\n' >/etc/sysctl.d/60-berth-proxy.conf
+  log "kernel: net.ipv4.tcp_migrate_req = 1 (no reset connections when the proxy reloads)"
+}
+
 main() {
   local started=$SECONDS
   preflight
@@ -83,6 +96,7 @@ main() {
   install_packages
   start_docker
   start_postgres
+  tune_kernel
   ensure_instance
   log "bootstrap done in $((SECONDS - started)) s"
 }

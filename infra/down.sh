@@ -7,7 +7,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib/common.sh"
 # shellcheck source=lib/server.sh
 source "$here/lib/server.sh"
+# shellcheck source=lib/proxy.sh
+source "$here/lib/proxy.sh"
 
 ((EUID == 0)) || die "down.sh needs root (it manages /run/berth and the berth service)."
 stop_server
-log "Berth is stopped."
+stop_proxy
+log "Berth and its edge proxy are stopped."

@@ -10,6 +10,8 @@ source "$here/lib/common.sh"
 source "$here/lib/config.sh"
 # shellcheck source=lib/server.sh
 source "$here/lib/server.sh"
+# shellcheck source=lib/proxy.sh
+source "$here/lib/proxy.sh"
 
 require_node
 bash "$here/bootstrap.sh"
@@ -26,6 +28,7 @@ npm run migrate:deploy --workspace @berth/db
 log "build: building the dashboard"
 npx turbo run build
 
+start_proxy
 start_server
 log "server: waiting for http://127.0.0.1:$BERTH_PORT/healthz (up to 60 s)"
 if ! wait_healthy 60; then

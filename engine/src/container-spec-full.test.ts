@@ -89,6 +89,7 @@ describe("buildContainerSpec with every option", () => {
     expect(buildRestartPolicy({ name: "always" })).toEqual({ Name: "always" });
     expect(buildRestartPolicy({ name: "on-failure" })).toEqual({ Name: "on-failure", MaximumRetryCount: 0 });
     expect(buildPorts({ containerPort: 80 })).toEqual({ exposed: { "80/tcp": {} }, bindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } });
+    expect(buildPorts({ containerPort: 80, primaryHostPort: 20002 }).bindings).toEqual({ "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "20002" }] });
     expect(buildMounts("p", [{ type: "volume", name: "v", target: "/d", readOnly: true }])).toEqual([{ Type: "volume", Source: "berth-p-v", Target: "/d", ReadOnly: true }]);
   });
 });

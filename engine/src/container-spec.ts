@@ -31,10 +31,10 @@ export function buildEnv(env: Record<string, string>): string[] {
 type Bindings = Record<string, Array<{ HostIp: string; HostPort: string }>>;
 
 /** Exposed ports and their bindings: the primary port on 127.0.0.1:<random>, then the extras. */
-export function buildPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports">): { exposed: Record<string, object>; bindings: Bindings } {
+export function buildPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort">): { exposed: Record<string, object>; bindings: Bindings } {
   const primary = tcpPortKey(spec.containerPort);
   const exposed: Record<string, object> = { [primary]: {} };
-  const bindings: Bindings = { [primary]: [{ HostIp: PUBLISH_HOST_IP, HostPort: "" }] };
+  const bindings: Bindings = { [primary]: [{ HostIp: PUBLISH_HOST_IP, HostPort: spec.primaryHostPort === undefined ? "" : String(spec.primaryHostPort) }] };
   for (const p of spec.ports ?? []) {
     const key = `${p.containerPort}/${p.protocol ?? "tcp"}`;
     exposed[key] = {};

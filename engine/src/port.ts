@@ -33,6 +33,12 @@ export interface ReleaseSpec {
   command?: string[];
   /** Optional argv override for the image's ENTRYPOINT. */
   entrypoint?: string[];
+  /**
+   * Fixed host port for the primary containerPort on 127.0.0.1 (default: a random free one).
+   * The edge proxy gives each service two such ports and alternates releases between them, so
+   * a redeploy never changes the proxy's config. One replica only.
+   */
+  primaryHostPort?: number;
   /** Extra published ports (the primary containerPort is always published on 127.0.0.1). */
   ports?: PortMapping[];
   volumes?: VolumeMount[];

@@ -49,6 +49,8 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["primary port repeated", { ports: [{ containerPort: 8080 }] }, /primary port/],
     ["host ip", { ports: [{ containerPort: 1, hostIp: "localhost; rm" }] }, /hostIp/],
     ["fixed port with replicas", { replicas: 2, ports: [{ containerPort: 1, hostPort: 80 }] }, /cannot be shared/],
+    ["fixed primary port 0", { primaryHostPort: 0 }, /primaryHostPort must be/],
+    ["fixed primary port with replicas", { replicas: 2, primaryHostPort: 20000 }, /primaryHostPort: a fixed host port cannot be shared/],
     ["relative bind", { volumes: [{ type: "bind", source: "srv", target: "/x" }] }, /source/],
     ["dot-dot bind", { volumes: [{ type: "bind", source: "/srv/../etc", target: "/x" }] }, /source/],
     ["docker socket", { volumes: [{ type: "bind", source: "/var/run/docker.sock", target: "/x" }] }, /may not be bind-mounted/],

@@ -114,6 +114,10 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (!isWhole(replicas, 1, MAX_REPLICAS)) fail(`replicas must be 1-${MAX_REPLICAS}`);
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
+  if (spec.primaryHostPort !== undefined) {
+    if (!isPort(spec.primaryHostPort)) fail("primaryHostPort must be 1-65535");
+    if (replicas > 1) fail(`primaryHostPort: a fixed host port cannot be shared by ${replicas} replicas`);
+  }
   if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp")) {
     fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published`);
   }

@@ -12,6 +12,7 @@ import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
+import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 
 export interface RunningApp {
@@ -35,6 +36,10 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     events,
     mailer: createMailer(env),
   };
+  // Watches Caddy's admin API and applies the routes Postgres describes (at boot, on change,
+  // and whenever Caddy restarts).
+  deps.proxy = createEdgeProxy(env, deps);
+  deps.proxy?.start();
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
   const worker = new DeploymentWorker(deps);
@@ -57,6 +62,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await deps.proxy?.stop();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

@@ -5,6 +5,8 @@ import type { BuildSecretSource } from "./deployments/build-secrets.ts";
 import type { DeploymentEvents } from "./deployments/events.ts";
 import type { Log } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
+import type { EdgeProxy } from "./proxy/edge-proxy.ts";
+import type { DnsResolver } from "./domains/dns-check.ts";
 
 /** What every use case may need. Built once in main.ts (or by a test) and passed down. */
 export interface Deps {
@@ -16,6 +18,10 @@ export interface Deps {
   mailer?: Mailer | null;
   /** Deployment log lines and status changes, for live viewers. */
   events: DeploymentEvents;
+  /** The Caddy edge proxy Berth configures (null/absent: BERTH_PROXY_ADMIN=off). */
+  proxy?: EdgeProxy | null;
+  /** DNS lookups for the domain check (default node:dns); tests inject a local one. */
+  dns?: DnsResolver;
   /** Wakes the deployment worker at once instead of at its next poll. */
   wakeWorker?: () => void;
   /** Build secrets of a service's git builds (issue #7 wires its encrypted secrets here). */

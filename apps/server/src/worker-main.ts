@@ -11,6 +11,7 @@ import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createLog } from "./log.ts";
+import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
@@ -19,6 +20,8 @@ const db = createDb(env.DATABASE_URL);
 // (It only publishes: nothing here follows other processes' events, so it does not LISTEN.)
 const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
 const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events };
+// Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
+deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
 recoverWhenReachable(deps, () => {

@@ -10,6 +10,12 @@ import type { TeamRole } from "@berth/db";
 /** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
 export const TEST_IMAGE = "berth-test/hello:latest";
 
+function upstreamWindow(): { from: number; to: number } {
+  // Below the ephemeral range (32768+), where Docker picks random host ports.
+  const from = 20000 + 200 * Math.floor(Math.random() * 60);
+  return { from, to: from + 199 };
+}
+
 export function testDeps(): Deps {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set: run the tests through `npm test`");
@@ -28,6 +34,14 @@ export function testDeps(): Deps {
       BERTH_AUTH_RATE_LIMIT: "on",
       BERTH_MAIL_FROM: "Berth <berth@test.local>",
       BERTH_LOG_LEVEL: "warn",
+      BERTH_PROXY_ADMIN: "off",
+      BERTH_PROXY_HTTP_PORT: 80,
+      BERTH_PROXY_HTTPS_PORT: 443,
+      BERTH_PROXY_BIND: "127.0.0.1",
+      BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
+      BERTH_PROXY_PUBLIC_IP: "",
+      // A random window per test process: parallel runs rarely pick the same ports (a taken port is skipped anyway).
+      BERTH_PROXY_UPSTREAM_PORTS: upstreamWindow(),
       NODE_ENV: "test",
       publicUrl: "http://127.0.0.1:0",
     },

@@ -8,6 +8,8 @@ export interface Health {
   status: "ok" | "degraded";
   database: HealthCheck;
   engine: HealthCheck;
+  /** Absent when Berth manages no edge proxy. */
+  proxy?: HealthCheck & { state: string };
 }
 
 /** The problems worth telling a person about, one sentence each; empty when all is well. */
@@ -20,6 +22,9 @@ export function healthProblems(health: Health | null, reachable: boolean): strin
   }
   if (!health.engine.ok) {
     problems.push(`The Docker Engine is unreachable${health.engine.error ? ` (${health.engine.error})` : ""}: deploys, stops and logs wait until it is back.`);
+  }
+  if (health.proxy && !health.proxy.ok) {
+    problems.push(`The edge proxy (Caddy) is down${health.proxy.error ? ` (${health.proxy.error})` : ""}: services are not reachable by their domains; Berth restores every route when it is back.`);
   }
   return problems;
 }

@@ -22,7 +22,11 @@ export type AuditAction =
   | "token.create"
   | "token.revoke"
   | "session.revoke"
-  | "instance.settings";
+  | "instance.settings"
+  | "domain.add"
+  | "domain.update"
+  | "domain.remove"
+  | "domain.certificate";
 
 export interface AuditEntry {
   teamId: string | null;

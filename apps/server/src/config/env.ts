@@ -30,6 +30,32 @@ const schema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), "BERTH_SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   BERTH_MAIL_FROM: z.string().default("Berth <berth@localhost>"),
+  /** Caddy's admin API (host:port on loopback) Berth configures; "off" = Berth manages no proxy. */
+  BERTH_PROXY_ADMIN: z
+    .string()
+    .default("127.0.0.1:2119")
+    .refine((v) => v === "off" || /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/.test(v), "BERTH_PROXY_ADMIN must be a loopback host:port or off"),
+  BERTH_PROXY_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  BERTH_PROXY_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  /** Interface the proxy listens on ("" = all). */
+  BERTH_PROXY_BIND: z.string().default(""),
+  /** Caddy's storage (certificates, keys, internal CA). */
+  BERTH_PROXY_DATA_DIR: z.string().default("/var/lib/berth/caddy"),
+  /** Public IPv4 users point their DNS at (shown as the A record); default: BERTH_PUBLIC_URL's host when it is an address. */
+  /** Host ports (127.0.0.1) handed out in pairs to services: the proxy's two stable upstreams per service. */
+  BERTH_PROXY_UPSTREAM_PORTS: z
+    .string()
+    .default("20000-29999")
+    .transform((v, ctx) => {
+      const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+      const [from, to] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+      if (!m || from < 1024 || to > 65535 || to - from < 1) {
+        ctx.addIssue({ code: "custom", message: "BERTH_PROXY_UPSTREAM_PORTS must be a range like 20000-29999 (1024-65535)" });
+        return z.NEVER;
+      }
+      return { from, to };
+    }),
+  BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

@@ -27,7 +27,7 @@ let serviceId = "";
 function startWorker(): ChildProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
     cwd: repoRoot,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: randomBytes(32).toString("hex"), BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5" },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: randomBytes(32).toString("hex"), BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5", BERTH_PROXY_ADMIN: "off" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   child = proc;

@@ -25,13 +25,25 @@ async function timed(check: () => Promise<unknown>, timeoutMs: number, what: str
   }
 }
 
-/** GET /healthz: database and engine reachability as JSON; 503 when either is down. */
-export async function healthz(deps: Pick<Deps, "db" | "engine">, res: ServerResponse): Promise<void> {
+/** The edge proxy as last seen by its watcher (absent when Berth manages no proxy). */
+function proxyCheck(deps: Pick<Deps, "proxy">): { proxy?: { ok: boolean; state: string; error?: string } } {
+  if (!deps.proxy) return {};
+  const s = deps.proxy.status();
+  return { proxy: { ok: s.state === "up", state: s.state, ...(s.error ? { error: s.error } : {}) } };
+}
+
+/**
+ * GET /healthz: database and engine reachability and the edge proxy's state as JSON; 503 when
+ * the database or engine is down (the control plane still works without the proxy: "degraded").
+ */
+export async function healthz(deps: Pick<Deps, "db" | "engine" | "proxy">, res: ServerResponse): Promise<void> {
   const [database, engine] = await Promise.all([
     timed(() => deps.db.$queryRaw`SELECT 1`, 3000, "PostgreSQL"),
     timed(() => deps.engine.ping(), 3000, "The Docker Engine"),
   ]);
   const ok = database.ok && engine.ok;
+  const proxy = proxyCheck(deps);
+  const degraded = !ok || proxy.proxy?.ok === false;
   res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify({ status: ok ? "ok" : "degraded", database, engine }));
+  res.end(JSON.stringify({ status: degraded ? "degraded" : "ok", database, engine, ...proxy }));
 }

@@ -15,6 +15,10 @@ export const settingsInput = z.object({
   buildConcurrency: z.coerce.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(16, "At most 16").nullable().optional(),
   allowLocalSources: z.boolean().optional(),
   buildLogRetentionDays: z.coerce.number().int("A whole number of days").min(1, "At least 1 day").max(3650, "At most 3650 days").optional(),
+  /** Certificates for custom domains: Caddy's internal CA, or ACME (Let's Encrypt). */
+  tlsIssuer: z.enum(["internal", "acme"]).optional(),
+  acmeEmail: z.union([z.literal(""), z.string().trim().email("Enter an email address, or leave it empty").max(254)]).optional(),
+  acmeStaging: z.boolean().optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
@@ -26,6 +30,9 @@ export interface InstanceSettingsView {
   allowLocalSources: boolean;
   /** Days a finished deployment's log is kept. */
   buildLogRetentionDays: number;
+  tlsIssuer: "internal" | "acme";
+  acmeEmail: string;
+  acmeStaging: boolean;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
@@ -36,6 +43,9 @@ export async function getSettings(db: Db): Promise<InstanceSettingsView> {
     buildConcurrency: row?.buildConcurrency ?? null,
     allowLocalSources: row?.allowLocalSources ?? false,
     buildLogRetentionDays: row?.buildLogRetentionDays ?? 30,
+    tlsIssuer: row?.tlsIssuer ?? "internal",
+    acmeEmail: row?.acmeEmail ?? "",
+    acmeStaging: row?.acmeStaging ?? false,
   };
 }
 

@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
+import { ensureDefaultDomain } from "../domains/domains.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
@@ -31,6 +32,7 @@ export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
   }
+  await ensureDefaultDomain(deps.db, created.id);
   const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
   await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image } });
   // Environment variable names only: values may be secrets.

@@ -46,6 +46,7 @@ const victim = {} as {
   tokenSecret: string;
   invitationId: string;
   inviteSecret: string;
+  domainId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -60,6 +61,7 @@ function inputFor(path: string): Record<string, unknown> {
     tokenId: victim.tokenId,
     invitationId: victim.invitationId,
     token: victim.inviteSecret,
+    domainId: victim.domainId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -69,6 +71,9 @@ function inputFor(path: string): Record<string, unknown> {
     "invitations.create": { email: email("new"), role: "admin" },
     "tokens.create": { name: "intruder", scope: "admin" },
     "instance.updateSettings": { signupOpen: false, baseDomain: "evil.example.com", buildConcurrency: 9 },
+    "domains.add": { hostname: "intruder.example.com" },
+    "domains.update": { redirectTwin: true, ipAllowList: ["10.0.0.0/8"] },
+    "domains.setCertificate": { certificate: null },
   };
   return { ...ids, ...extras[path] };
 }
@@ -87,6 +92,7 @@ async function snapshot(): Promise<string> {
     db.session.findMany({ where: { userId: victim.userId }, orderBy: { id: "asc" } }),
     db.auditEvent.count({ where: { teamId } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
+    db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.user.count(),
   ]);
   return JSON.stringify(rows);
@@ -122,7 +128,9 @@ beforeAll(async () => {
   const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, { publicUrl: base, callerRole: "owner" });
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
+  const domain = await deps.db.domain.create({ data: { serviceId, hostname: `victim-${serviceId.slice(0, 8)}.localhost` } });
   Object.assign(victim, {
+    domainId: domain.id,
     ...a,
     projectId,
     serviceId,
@@ -183,7 +191,7 @@ describe("every procedure declares what it acts on", () => {
 describe("the matrix: every procedure x caller from outside team A, on team A's resources", () => {
   it("refuses every call and changes nothing of team A", async () => {
     const before = await snapshot();
-    const victimIds = [victim.userId, victim.teamId, victim.projectId, victim.serviceId, victim.deploymentId, victim.releaseId, victim.sessionId, victim.tokenId, victim.invitationId, victim.email];
+    const victimIds = [victim.userId, victim.teamId, victim.projectId, victim.serviceId, victim.deploymentId, victim.releaseId, victim.sessionId, victim.tokenId, victim.invitationId, victim.domainId, victim.email];
     let calls = 0;
     for (const [path, p] of procedures) {
       const resource = p._def.meta?.resource;

@@ -1,6 +1,7 @@
 import { router } from "./init.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
+import { domainsRouter } from "./routers/domains.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
@@ -19,6 +20,7 @@ export const appRouter = router({
   projects: projectsRouter,
   services: servicesRouter,
   deployments: deploymentsRouter,
+  domains: domainsRouter,
 });
 
 export type AppRouter = typeof appRouter;

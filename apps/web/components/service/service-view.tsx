@@ -7,6 +7,7 @@ import { useTRPC } from "@/lib/trpc";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
 import { DeploymentHistory } from "./deployment-history";
+import { DomainsPanel } from "./domains-panel";
 import { useDeploymentEvents } from "@/lib/use-deployment-events";
 import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
@@ -66,6 +67,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
           )}
         </Panel>
       )}
+      <DomainsPanel serviceId={serviceId} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
       <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
     </div>
   );

@@ -11,6 +11,7 @@ import { Loading, QueryError } from "../ui/query-state";
 import { InstanceFieldsForm } from "./instance-fields-form";
 import { UsersPanel } from "./users-panel";
 import { BuildSettings } from "./build-settings";
+import { TlsSettings } from "./tls-settings";
 
 /** `/settings`: instance-wide settings, for the instance owner. */
 export function InstanceSettings() {
@@ -83,6 +84,7 @@ export function InstanceSettings() {
         )}
       </Panel>
       {settings.data && <InstanceFieldsForm key={settings.data.baseDomain} initial={settings.data} />}
+      {settings.data && <TlsSettings key={`${settings.data.tlsIssuer}:${settings.data.acmeEmail}:${settings.data.acmeStaging}`} initial={settings.data} />}
       <UsersPanel />
       <BuildSettings />
     </div>

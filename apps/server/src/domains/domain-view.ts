@@ -1,0 +1,58 @@
+import type { Deps } from "../deps.ts";
+import { isLocalName } from "../proxy/caddy-config.ts";
+import { probeCertificate } from "../proxy/certificate-probe.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import { checkDns, expectedRecord, publicIpOf, systemResolver, type DnsResolver } from "./dns-check.ts";
+
+type ViewDeps = Pick<Deps, "db" | "env" | "proxy"> & { dns?: DnsResolver };
+
+function urlOf(env: Deps["env"], hostname: string, pathPrefix: string): string {
+  const port = env.BERTH_PROXY_HTTPS_PORT === 443 ? "" : `:${env.BERTH_PROXY_HTTPS_PORT}`;
+  return `https://${hostname}${port}${pathPrefix || "/"}`;
+}
+
+/** A service's domains with the DNS record each needs (never the basic-auth hash or a key). */
+export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: string) {
+  await loadService(deps.db, actor, serviceId, "viewer");
+  const rows = await deps.db.domain.findMany({ where: { serviceId }, orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }] });
+  const ip = publicIpOf(deps.env);
+  return rows.map((d) => ({
+    id: d.id,
+    hostname: d.hostname,
+    pathPrefix: d.pathPrefix,
+    isDefault: d.isDefault,
+    redirectTwin: d.redirectTwin,
+    basicAuthUser: d.basicAuthUser,
+    ipAllowList: d.ipAllowList,
+    customCertificate: d.certPem ? { notAfter: d.certNotAfter?.toISOString() ?? null } : null,
+    url: urlOf(deps.env, d.hostname, d.pathPrefix),
+    dnsRecord: expectedRecord(d.hostname, ip),
+  }));
+}
+
+/** Live checks per domain: DNS now (node:dns, or the injected resolver) and the certificate the proxy serves. */
+export async function checkDomains(deps: ViewDeps, actor: Actor, serviceId: string) {
+  await loadService(deps.db, actor, serviceId, "viewer");
+  const rows = await deps.db.domain.findMany({ where: { serviceId }, select: { id: true, hostname: true, certPem: true, certNotAfter: true } });
+  const resolver = deps.dns ?? systemResolver();
+  const ip = publicIpOf(deps.env);
+  const proxyUp = deps.proxy?.status().state === "up";
+  const domains = await Promise.all(
+    rows.map(async (d) => {
+      const dns = await checkDns(resolver, d.hostname, ip);
+      const served = proxyUp
+        ? await probeCertificate({ host: deps.env.BERTH_PROXY_BIND || "127.0.0.1", port: deps.env.BERTH_PROXY_HTTPS_PORT, hostname: d.hostname })
+        : null;
+      const source = d.certPem ? "custom" : isLocalName(d.hostname) ? "internal" : "automatic";
+      return { id: d.id, dns, certificate: { source, served, status: served ? "active" : proxyUp ? "pending" : "proxy down" } };
+    }),
+  );
+  return { proxy: proxyStatus(deps), domains };
+}
+
+/** Proxy state for the dashboard: up/down and the last refused config, if any. */
+export function proxyStatus(deps: Pick<Deps, "proxy">): { managed: boolean; state: "up" | "down" | "unmanaged"; error?: string } {
+  if (!deps.proxy) return { managed: false, state: "unmanaged" };
+  const s = deps.proxy.status();
+  return { managed: true, state: s.state, ...(s.error ? { error: s.error } : {}) };
+}

@@ -1,0 +1,62 @@
+/** Hostname, path prefix and default-domain rules (PURE). */
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A normalised hostname (lowercase, no trailing dot), or an error message for the field. */
+export function parseHostname(input: string): { ok: true; hostname: string } | { ok: false; error: string } {
+  const hostname = input.trim().toLowerCase().replace(/\.$/, "");
+  if (hostname === "") return { ok: false, error: "Enter a hostname, e.g. app.example.com" };
+  if (hostname.length > 253) return { ok: false, error: "A hostname has at most 253 characters" };
+  if (/^[\d.]+$/.test(hostname) || hostname.includes(":")) return { ok: false, error: "Enter a hostname, not an IP address" };
+  if (hostname.includes("*")) return { ok: false, error: "Wildcard hostnames are not supported; add each hostname" };
+  const labels = hostname.split(".");
+  if (labels.length < 2) return { ok: false, error: "Enter a fully qualified hostname, e.g. app.example.com" };
+  const bad = labels.find((l) => !LABEL.test(l));
+  if (bad !== undefined) {
+    return { ok: false, error: `"${bad}" is not a valid DNS label (letters, digits and inner hyphens, at most 63 characters)` };
+  }
+  return { ok: true, hostname };
+}
+
+/** "" or "/segment[/segment...]" without a trailing slash. */
+export function parsePathPrefix(input: string): { ok: true; pathPrefix: string } | { ok: false; error: string } {
+  const value = input.trim().replace(/\/+$/, "");
+  if (value === "") return { ok: true, pathPrefix: "" };
+  if (!value.startsWith("/")) return { ok: false, error: "A path prefix starts with /, e.g. /api" };
+  if (value.length > 100) return { ok: false, error: "A path prefix has at most 100 characters" };
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value) || value.split("/").some((s) => s === "." || s === "..")) {
+    return { ok: false, error: "A path prefix may contain letters, digits, . _ ~ - and / between segments" };
+  }
+  return { ok: true, pathPrefix: value };
+}
+
+function slug(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+/** `<service>-<project>.<base>` (base "" = localhost); `suffix` tells apart a taken name. */
+export function defaultHostname(options: { serviceName: string; projectName: string; baseDomain: string; suffix?: string }): string {
+  const base = options.baseDomain.trim().toLowerCase().replace(/^\.|\.$/g, "") || "localhost";
+  const parts = [slug(options.serviceName), slug(options.projectName), options.suffix ? slug(options.suffix) : ""].filter(Boolean);
+  const label = parts.join("-").slice(0, 63).replace(/-$/, "") || "service";
+  return `${label}.${base}`;
+}
+
+/** Entries of an IP allow-list: IPv4/IPv6 addresses or CIDR ranges. */
+export function parseIpAllowList(entries: string[]): { ok: true; list: string[] } | { ok: false; error: string } {
+  const list: string[] = [];
+  for (const raw of entries.map((e) => e.trim()).filter(Boolean)) {
+    const [addr = "", bits, extra] = raw.split("/");
+    const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(addr);
+    const v6 = !v4 && /^[0-9a-f:]+$/i.test(addr) && addr.includes(":");
+    const max = v4 ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if ((!v4 && !v6) || !bitsOk || extra !== undefined) return { ok: false, error: `"${raw}" is not an IP address or CIDR range` };
+    list.push(raw.toLowerCase());
+  }
+  return { ok: true, list: [...new Set(list)] };
+}

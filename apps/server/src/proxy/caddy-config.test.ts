@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { buildCaddyConfig, isLocalName, twinOf, type ProxyRoute } from "./caddy-config.ts";
+
+const listen = { httpPort: 8080, httpsPort: 8443, bindHost: "127.0.0.1", adminListen: "127.0.0.1:2019", storageDir: "/var/lib/berth/caddy" };
+const tls = { issuer: "internal" as const, acmeEmail: "", acmeStaging: false };
+
+function route(over: Partial<ProxyRoute> = {}): ProxyRoute {
+  return { domainId: "d1", hostname: "app.example.com", pathPrefix: "", redirectTwin: false, ipAllowList: [], upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"], ...over };
+}
+
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+function servers(routes: ProxyRoute[], t = tls, l = listen): AnyJson {
+  return (buildCaddyConfig({ routes, listen: l, tls: t }) as AnyJson).apps.http.servers;
+}
+
+describe("buildCaddyConfig", () => {
+  it("keeps the admin address, never persists, stores in Berth's dir, never installs the local CA into the trust store", () => {
+    const config = buildCaddyConfig({ routes: [], listen, tls }) as AnyJson;
+    expect(config.admin).toEqual({ listen: "127.0.0.1:2019", config: { persist: false } });
+    expect(config.logging).toEqual({ logs: { default: { exclude: ["admin.api"] } } });
+    expect(config.storage).toEqual({ module: "file_system", root: "/var/lib/berth/caddy" });
+    expect(config.apps.pki.certificate_authorities.local.install_trust).toBe(false);
+    expect(config.apps.http).toMatchObject({ http_port: 8080, https_port: 8443 });
+    expect(servers([]).berth_https["@id"]).toBe("berth-routes");
+    expect(servers([]).berth_https.listen).toEqual(["127.0.0.1:8443"]);
+    expect(servers([], tls, { ...listen, bindHost: "" }).berth_http.listen).toEqual([":8080"]);
+  });
+
+  it("routes a host to both upstream ports of its service with retries and passive health", () => {
+    const [r] = servers([route()]).berth_https.routes;
+    expect(r.match).toEqual([{ host: ["app.example.com"] }]);
+    const proxy = r.handle[0].routes[0].handle[0];
+    expect(proxy).toMatchObject({
+      handler: "reverse_proxy",
+      upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }],
+      flush_interval: -1,
+      load_balancing: { try_duration: "5s", retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }] },
+      health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
+    });
+  });
+
+  it("answers 503 when nothing runs, and orders longer path prefixes first", () => {
+    const routes = servers([route({ domainId: "a" }), route({ domainId: "b", pathPrefix: "/api", upstreams: [] })]).berth_https.routes;
+    expect(routes[0].match).toEqual([{ host: ["app.example.com"], path: ["/api", "/api/*"] }]);
+    expect(routes[0].handle[0].routes[0].handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
+    expect(routes[1].match).toEqual([{ host: ["app.example.com"] }]);
+  });
+
+  it("adds basic auth (bcrypt) and an IP allow-list before the proxy", () => {
+    const [r] = servers([route({ basicAuth: { user: "alice", hash: "$2b$10$abc" }, ipAllowList: ["10.0.0.0/8"] })]).berth_https.routes;
+    const [deny, main] = r.handle[0].routes;
+    expect(deny).toEqual({ match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }], handle: [{ handler: "static_response", status_code: 403, body: "Forbidden\n" }], terminal: true });
+    expect(main.handle[0]).toMatchObject({ handler: "authentication", providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: "alice", password: "$2b$10$abc" }] } } });
+    expect(main.handle[1].handler).toBe("reverse_proxy");
+  });
+
+  it("redirects HTTP to HTTPS for every host (twins included) and the twin to the domain", () => {
+    const s = servers([route({ redirectTwin: true })]);
+    expect(s.berth_http.routes).toEqual([
+      { match: [{ host: ["app.example.com", "www.app.example.com"] }], handle: [{ handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } }], terminal: true },
+    ]);
+    expect(s.berth_https.routes[0]).toEqual({
+      match: [{ host: ["www.app.example.com"] }],
+      handle: [{ handler: "static_response", status_code: 308, headers: { Location: ["https://app.example.com:8443{http.request.uri}"] } }],
+      terminal: true,
+    });
+    const standard = servers([route({ redirectTwin: true })], tls, { ...listen, httpPort: 80, httpsPort: 443 });
+    expect(standard.berth_http.routes[0].handle[0].headers.Location).toEqual(["https://{http.request.host}{http.request.uri}"]);
+  });
+
+  it("uses the internal CA, or ACME (email, staging) with local names still internal", () => {
+    const internal = buildCaddyConfig({ routes: [route()], listen, tls }) as AnyJson;
+    expect(internal.apps.tls.automation.policies).toEqual([{ issuers: [{ module: "internal" }] }]);
+    const acme = buildCaddyConfig({ routes: [route(), route({ domainId: "l", hostname: "web-x.localhost" })], listen, tls: { issuer: "acme", acmeEmail: "ops@example.com", acmeStaging: true } }) as AnyJson;
+    expect(acme.apps.tls.automation.policies).toEqual([
+      { subjects: ["web-x.localhost"], issuers: [{ module: "internal" }] },
+      { issuers: [{ module: "acme", email: "ops@example.com", ca: "https://acme-staging-v02.api.letsencrypt.org/directory" }] },
+    ]);
+  });
+
+  it("loads uploaded certificates and keeps Caddy from issuing for those hosts", () => {
+    const config = buildCaddyConfig({ routes: [route({ customCert: { certPem: "C", keyPem: "K" } })], listen, tls }) as AnyJson;
+    expect(config.apps.tls.certificates).toEqual({ load_pem: [{ certificate: "C", key: "K", tags: ["berth-d1"] }] });
+    expect(config.apps.http.servers.berth_https.automatic_https).toEqual({ disable_redirects: true, skip_certificates: ["app.example.com"] });
+  });
+
+  it("knows twins and local names", () => {
+    expect(twinOf("www.a.com")).toBe("a.com");
+    expect(twinOf("a.com")).toBe("www.a.com");
+    expect(isLocalName("x.localhost")).toBe(true);
+    expect(isLocalName("a.com")).toBe(false);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Desired routes -> one Caddy JSON config (PURE). Applied whole through the admin API's
+ * POST /load: Caddy swaps it in atomically, or rejects it and keeps serving the last good one.
+ */
+
+export const ROUTES_MARKER = "berth-routes";
+const STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory";
+
+export interface ProxyRoute {
+  domainId: string;
+  hostname: string;
+  /** "" or "/prefix". */
+  pathPrefix: string;
+  /** Also answer the www/apex twin with a redirect to `hostname`. */
+  redirectTwin: boolean;
+  basicAuth?: { user: string; hash: string };
+  /** CIDRs/addresses allowed; empty = everyone. */
+  ipAllowList: string[];
+  /** Dial addresses of the live release (e.g. 127.0.0.1:32768); empty = nothing running (503). */
+  upstreams: string[];
+  customCert?: { certPem: string; keyPem: string };
+}
+
+export interface ProxyListen {
+  httpPort: number;
+  httpsPort: number;
+  /** Interface to bind ("" = all). */
+  bindHost: string;
+  /** Admin API address, kept in every config so a load never moves it. */
+  adminListen: string;
+  /** Certificates, keys and the internal CA (Caddy's file storage); undefined = Caddy's default. */
+  storageDir?: string;
+}
+
+export interface TlsSettings {
+  issuer: "internal" | "acme";
+  acmeEmail: string;
+  acmeStaging: boolean;
+}
+
+export interface CaddyConfigInput {
+  routes: ProxyRoute[];
+  listen: ProxyListen;
+  tls: TlsSettings;
+}
+
+type Json = Record<string, unknown>;
+
+/** The www/apex twin of a hostname: www.a.com <-> a.com. */
+export function twinOf(hostname: string): string {
+  return hostname.startsWith("www.") ? hostname.slice(4) : `www.${hostname}`;
+}
+
+/** Names Caddy must certify with its internal CA whatever the issuer (no public CA signs them). */
+export function isLocalName(hostname: string): boolean {
+  return hostname === "localhost" || hostname.endsWith(".localhost") || /^[\d.]+$/.test(hostname) || hostname.includes(":");
+}
+
+function portSuffix(port: number, standard: number): string {
+  return port === standard ? "" : `:${port}`;
+}
+
+function redirect(location: string): Json {
+  return { handler: "static_response", status_code: 308, headers: { Location: [location] } };
+}
+
+function hostMatch(hostname: string, pathPrefix: string): Json {
+  return pathPrefix === "" ? { host: [hostname] } : { host: [hostname], path: [pathPrefix, `${pathPrefix}/*`] };
+}
+
+function proxyHandlers(route: ProxyRoute): Json[] {
+  const handlers: Json[] = [];
+  if (route.basicAuth) {
+    handlers.push({
+      handler: "authentication",
+      providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: route.basicAuth.user, password: route.basicAuth.hash }], realm: route.hostname } },
+    });
+  }
+  if (route.upstreams.length === 0) {
+    handlers.push({ handler: "static_response", status_code: 503, body: "No release of this service is running.\n", close: false });
+    return handlers;
+  }
+  handlers.push({
+    handler: "reverse_proxy",
+    upstreams: route.upstreams.map((dial) => ({ dial })),
+    // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
+    flush_interval: -1,
+    // The service's two upstream ports: one has the live release, the other is empty except
+    // during a hand-over. A refused dial is retried on the other at once (any method); a
+    // request cut by a stopping release is re-sent when it is idempotent. A failed port is
+    // skipped for a second.
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "5s",
+      try_interval: "10ms",
+      retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
+    },
+    health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
+  });
+  return handlers;
+}
+
+function domainRoute(route: ProxyRoute): Json {
+  const inner: Json[] = [];
+  if (route.ipAllowList.length > 0) {
+    inner.push({
+      match: [{ not: [{ remote_ip: { ranges: route.ipAllowList } }] }],
+      handle: [{ handler: "static_response", status_code: 403, body: "Forbidden\n" }],
+      terminal: true,
+    });
+  }
+  inner.push({ handle: proxyHandlers(route) });
+  return { match: [hostMatch(route.hostname, route.pathPrefix)], handle: [{ handler: "subroute", routes: inner }], terminal: true };
+}
+
+/** Longest path prefix first, so /api wins over / on the same host. */
+function ordered(routes: ProxyRoute[]): ProxyRoute[] {
+  return [...routes].sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || a.hostname.localeCompare(b.hostname) || a.domainId.localeCompare(b.domainId));
+}
+
+function hostsOf(routes: ProxyRoute[]): string[] {
+  const hosts = new Set<string>();
+  for (const r of routes) {
+    hosts.add(r.hostname);
+    if (r.redirectTwin) hosts.add(twinOf(r.hostname));
+  }
+  return [...hosts].sort();
+}
+
+function httpsRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
+  const suffix = portSuffix(httpsPort, 443);
+  const twins = routes
+    .filter((r) => r.redirectTwin)
+    .map((r) => ({ match: [{ host: [twinOf(r.hostname)] }], handle: [redirect(`https://${r.hostname}${suffix}{http.request.uri}`)], terminal: true }));
+  return [...twins, ...ordered(routes).map(domainRoute)];
+}
+
+function httpRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
+  const hosts = hostsOf(routes);
+  if (hosts.length === 0) return [];
+  const location = `https://{http.request.host}${portSuffix(httpsPort, 443)}{http.request.uri}`;
+  return [{ match: [{ host: hosts }], handle: [redirect(location)], terminal: true }];
+}
+
+function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
+  const internal = { module: "internal" };
+  const acme: Json = { module: "acme", ...(tls.acmeEmail ? { email: tls.acmeEmail } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
+  const policies: Json[] = [];
+  const local = hostsOf(routes).filter(isLocalName);
+  if (tls.issuer === "acme" && local.length > 0) policies.push({ subjects: local, issuers: [internal] });
+  policies.push({ issuers: [tls.issuer === "acme" ? acme : internal] });
+  const custom = routes.filter((r) => r.customCert);
+  const app: Json = { automation: { policies } };
+  if (custom.length > 0) {
+    app.certificates = { load_pem: custom.map((r) => ({ certificate: r.customCert?.certPem, key: r.customCert?.keyPem, tags: [`berth-${r.domainId}`] })) };
+  }
+  return app;
+}
+
+function listenOn(bindHost: string, port: number): string[] {
+  return [`${bindHost.includes(":") ? `[${bindHost}]` : bindHost}:${port}`];
+}
+
+export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Json {
+  const customHosts = [...new Set(routes.filter((r) => r.customCert).map((r) => r.hostname))].sort();
+  return {
+    admin: { listen: listen.adminListen, config: { persist: false } },
+    // The watcher asks the admin API every second: keep those requests out of Caddy's log.
+    logging: { logs: { default: { exclude: ["admin.api"] } } },
+    ...(listen.storageDir ? { storage: { module: "file_system", root: listen.storageDir } } : {}),
+    apps: {
+      pki: { certificate_authorities: { local: { install_trust: false } } },
+      tls: tlsApp(routes, tls),
+      http: {
+        http_port: listen.httpPort,
+        https_port: listen.httpsPort,
+        servers: {
+          berth_https: {
+            "@id": ROUTES_MARKER,
+            listen: listenOn(listen.bindHost, listen.httpsPort),
+            routes: httpsRoutes(routes, listen.httpsPort),
+            protocols: ["h1", "h2"],
+            automatic_https: { disable_redirects: true, ...(customHosts.length > 0 ? { skip_certificates: customHosts } : {}) },
+          },
+          berth_http: {
+            listen: listenOn(listen.bindHost, listen.httpPort),
+            routes: httpRoutes(routes, listen.httpsPort),
+            protocols: ["h1"],
+            automatic_https: { disable_redirects: true },
+          },
+        },
+      },
+    },
+  };
+}

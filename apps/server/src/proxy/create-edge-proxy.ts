@@ -1,0 +1,22 @@
+import type { Db } from "@berth/db";
+import type { Env } from "../config/env.ts";
+import type { Log } from "../log.ts";
+import { CaddyAdmin } from "./caddy-admin.ts";
+import { EdgeProxy } from "./edge-proxy.ts";
+
+/** The edge proxy this configuration asks for, or null when BERTH_PROXY_ADMIN is off. */
+export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy | null {
+  if (env.BERTH_PROXY_ADMIN === "off") return null;
+  return new EdgeProxy({
+    ...deps,
+    log: deps.log.child({ component: "proxy" }),
+    admin: new CaddyAdmin(env.BERTH_PROXY_ADMIN),
+    listen: {
+      httpPort: env.BERTH_PROXY_HTTP_PORT,
+      httpsPort: env.BERTH_PROXY_HTTPS_PORT,
+      bindHost: env.BERTH_PROXY_BIND,
+      adminListen: env.BERTH_PROXY_ADMIN,
+      storageDir: env.BERTH_PROXY_DATA_DIR,
+    },
+  });
+}

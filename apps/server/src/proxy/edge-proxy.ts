@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import type { Db } from "@berth/db";
+import type { Log } from "../log.ts";
+import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
+import { buildCaddyConfig, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
+import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
+
+export interface ProxyStatus {
+  state: "up" | "down";
+  /** Why the proxy is down, or why the last apply was refused. */
+  error?: string;
+  lastAppliedAt?: string;
+  routes: number;
+}
+
+export interface EdgeProxyOptions {
+  db: Db;
+  log: Log;
+  admin: CaddyAdmin;
+  listen: ProxyListen;
+  /** How often the proxy is pinged and desired state compared (default 1000 ms). */
+  watchMs?: number;
+  /** Longest wait for in-flight requests to an old release after a switch (default 10 s). */
+  drainMs?: number;
+}
+
+/**
+ * Keeps Caddy serving the routes Postgres describes. Every apply is the whole config (POST
+ * /load), serialized. A watcher pings the admin API: when Caddy restarted (our marker is
+ * gone) or the desired routes changed, it applies again; while Caddy is down the status says so.
+ */
+export class EdgeProxy {
+  private chain: Promise<unknown> = Promise.resolve();
+  private appliedHash = "";
+  private timer: NodeJS.Timeout | undefined;
+  private current: ProxyStatus = { state: "down", error: "not checked yet", routes: 0 };
+
+  constructor(private readonly o: EdgeProxyOptions) {}
+
+  get admin(): CaddyAdmin {
+    return this.o.admin;
+  }
+
+  status(): ProxyStatus {
+    return this.current;
+  }
+
+  /** Compute the desired config and load it unless Caddy already runs exactly it. */
+  apply(force = false): Promise<void> {
+    const run = this.chain.then(() => this.applyNow(force));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(force: boolean): Promise<void> {
+    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db), loadTlsSettings(this.o.db)]);
+    const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
+    const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
+    if (!force && hash === this.appliedHash) return;
+    try {
+      await this.o.admin.load(config);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof ProxyUnreachableError) {
+        this.current = { ...this.current, state: "down", error: message };
+        this.appliedHash = "";
+      } else {
+        // Caddy rejected it and keeps serving the last good config.
+        this.current = { ...this.current, state: "up", error: message };
+        this.appliedHash = hash;
+      }
+      throw err;
+    }
+    this.appliedHash = hash;
+    this.current = { state: "up", lastAppliedAt: new Date().toISOString(), routes: routes.length };
+    this.o.log.info({ routes: routes.length }, "edge proxy configured");
+  }
+
+  /** One watcher tick: re-apply after a proxy restart, or when the desired routes changed. */
+  async check(): Promise<void> {
+    let fresh: boolean;
+    try {
+      fresh = !(await this.o.admin.hasId(ROUTES_MARKER));
+    } catch (err) {
+      if (this.current.state === "up") this.o.log.warn({ err: String(err) }, "edge proxy is down");
+      this.current = { ...this.current, state: "down", error: err instanceof Error ? err.message : String(err) };
+      this.appliedHash = "";
+      return;
+    }
+    if (fresh && this.appliedHash !== "") this.o.log.warn("edge proxy restarted without Berth's routes; restoring them");
+    await this.apply(fresh).catch((err: unknown) => this.o.log.warn({ err: String(err) }, "edge proxy apply failed"));
+  }
+
+  start(): void {
+    const tick = (): void => {
+      void this.check().finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(tick, this.o.watchMs ?? 1000).unref();
+      });
+    };
+    this.timer = setTimeout(tick, 0).unref();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  /**
+   * Hand-over, called once the new release is healthy and recorded as live: make sure Caddy
+   * routes the service (a no-op on redeploys: both of the service's upstream ports are always
+   * in the config, so nothing reloads), then wait until the old release's port has no request
+   * in flight before the engine stops it. An unreachable proxy does not fail the deploy (the
+   * watcher restores routes from Postgres when it is back); a rejected config does.
+   */
+  async handover(previous: string[], keep: string[]): Promise<void> {
+    try {
+      await this.apply();
+    } catch (err) {
+      if (err instanceof ProxyUnreachableError) return;
+      throw err;
+    }
+    await this.drain(previous.filter((a) => !keep.includes(a)));
+  }
+
+  private async drain(addresses: string[]): Promise<void> {
+    if (addresses.length === 0) return;
+    const deadline = Date.now() + (this.o.drainMs ?? 10_000);
+    while (Date.now() < deadline) {
+      const busy = (await this.o.admin.upstreams().catch(() => [])).filter((u) => addresses.includes(u.address) && u.num_requests > 0);
+      if (busy.length === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.o.log.warn({ addresses }, "old release still had requests in flight after the drain deadline");
+  }
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { Agent } from "node:https";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DockerEngine } from "@berth/engine";
+import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
+import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { isTerminalStatus } from "../deployments/statuses.ts";
+import { addDomain } from "../domains/domains.ts";
+import type { Actor } from "../teams/access.ts";
+
+const deps = testDeps();
+let caddy: TestCaddy;
+let stack: Awaited<ReturnType<typeof startProxiedWorker>>;
+let serviceId = "";
+const hostname = `zdt-${randomUUID().slice(0, 8)}.localhost`;
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  stack = await startProxiedWorker(deps, { watchMs: 500, concurrency: 1 });
+  caddy = stack.caddy;
+});
+
+afterAll(async () => {
+  await stack.stop();
+  if (serviceId) await deps.engine.removeService(serviceId);
+  await deps.db.$disconnect();
+});
+
+async function deploy(actor: Actor, greeting: string): Promise<void> {
+  await deps.db.service.update({ where: { id: serviceId }, data: { env: { GREETING: greeting } } });
+  const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
+  const done = await waitFor("the deployment", async () => {
+    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    return isTerminalStatus(d.status) ? d : null;
+  }, 60_000);
+  expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+}
+
+describe("zero-downtime redeploys through the proxy", () => {
+  it("a load loop (>= 50 req/s) across 10 consecutive redeploys sees 0 non-2xx and 0 connection errors", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    serviceId = (await seedService(deps.db, teamId)).serviceId;
+    await addDomain(deps, actor, { serviceId, hostname });
+    await deploy(actor, "release-0");
+    const ca = await caddy.admin.internalRootPem();
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    await waitFor("the route", async () => (await proxyGet(caddy, { hostname, ca, agent }).catch(() => null))?.status === 200, 10_000);
+
+    const outcomes = { ok: 0, non2xx: [] as string[], errors: [] as string[] };
+    const seen = new Set<string>();
+    let running = true;
+    const started = Date.now();
+    // 6 clients, each paced to one request every 40 ms (~150 req/s offered): four on keep-alive
+    // connections, two opening a new TLS connection per request. Nothing is retried client-side.
+    const client = async (keepAlive: boolean) => {
+      while (running) {
+        const t0 = Date.now();
+        try {
+          const res = await proxyGet(caddy, { hostname, ca, agent: keepAlive ? agent : undefined, timeoutMs: 10_000 });
+          if (res.status >= 200 && res.status < 300) {
+            outcomes.ok++;
+            seen.add(/release-\d+/.exec(res.body)?.[0] ?? "?");
+          } else outcomes.non2xx.push(`${res.status} ${res.body.slice(0, 80)}`);
+        } catch (err) {
+          outcomes.errors.push(`${Date.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, 40 - (Date.now() - t0))));
+      }
+    };
+    const clients = [true, true, true, true, false, false].map(client);
+    for (let i = 1; i <= 10; i++) await deploy(actor, `release-${i}`);
+    await new Promise((r) => setTimeout(r, 500));
+    running = false;
+    await Promise.all(clients);
+    agent.destroy();
+    const seconds = (Date.now() - started) / 1000;
+    const rate = (outcomes.ok + outcomes.non2xx.length + outcomes.errors.length) / seconds;
+
+    expect(outcomes.errors.slice(0, 10)).toEqual([]);
+    expect(outcomes.non2xx.slice(0, 5)).toEqual([]);
+    expect(rate).toBeGreaterThanOrEqual(50);
+    // Traffic really moved: the last release answers, and the releases in between were seen.
+    expect(seen.has("release-10")).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(8);
+    expect((await deps.engine.listManaged({ serviceId })).length).toBe(1);
+    console.info(
+      `zero-downtime: ${outcomes.ok} requests in ${seconds.toFixed(1)} s (${rate.toFixed(0)} req/s), 10 redeploys, ${seen.size} releases seen`,
+    );
+  }, 90_000);
+});

@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest, Agent } from "node:https";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pino } from "pino";
+import type { Db } from "@berth/db";
+import type { Deps } from "../src/deps.ts";
+import { DeploymentWorker } from "../src/deployments/worker.ts";
+import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
+import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
+import type { ProxyListen } from "../src/proxy/caddy-config.ts";
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/**
+ * A Caddy of the test's own (Debian's /usr/bin/caddy): own ports, own storage dir, admin API on
+ * 127.0.0.1. Started with a bootstrap config holding only the admin address; Berth loads the rest.
+ */
+export class TestCaddy {
+  private child: ChildProcess | null = null;
+  readonly dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
+  readonly admin: CaddyAdmin;
+
+  private constructor(readonly listen: ProxyListen) {
+    this.admin = new CaddyAdmin(listen.adminListen, 5000);
+  }
+
+  static async start(): Promise<TestCaddy> {
+    const [httpPort, httpsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen: `127.0.0.1:${adminPort}`, storageDir: "" });
+    caddy.listen.storageDir = path.join(caddy.dir, "storage");
+    await caddy.run();
+    return caddy;
+  }
+
+  async run(): Promise<void> {
+    const bootstrap = path.join(this.dir, "bootstrap.json");
+    writeFileSync(bootstrap, JSON.stringify({ admin: { listen: this.listen.adminListen, config: { persist: false } } }));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
+    const out = openSync(path.join(this.dir, "caddy.log"), "a");
+    this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: ["ignore", out, out] });
+    closeSync(out);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (await this.admin.config().then(() => true, () => false)) return;
+      if (Date.now() > deadline) throw new Error("caddy did not start within 10 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGKILL: no graceful shutdown, like a crash. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+    this.child = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    if (process.env.BERTH_KEEP_CADDY_LOGS) return;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  edgeProxy(deps: { db: Db }, options: { watchMs?: number } = {}): EdgeProxy {
+    return new EdgeProxy({ ...deps, log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
+  }
+}
+
+/**
+ * A test Caddy, Berth's EdgeProxy watching it, and a deployment worker releasing through it,
+ * wired into `deps` (proxy, wakeWorker) and started.
+ */
+export async function startProxiedWorker(deps: Deps, options: { watchMs: number; concurrency: number }) {
+  const caddy = await TestCaddy.start();
+  const proxy = caddy.edgeProxy(deps, { watchMs: options.watchMs });
+  const worker = new DeploymentWorker(deps, { concurrency: options.concurrency, pollMs: 100 });
+  deps.proxy = proxy;
+  deps.wakeWorker = worker.wake;
+  proxy.start();
+  worker.start();
+  return {
+    caddy,
+    proxy,
+    async stop(): Promise<void> {
+      await worker.stop();
+      await proxy.stop();
+      await caddy.stop();
+    },
+  };
+}
+
+export interface ProxyResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** GET https://<hostname><path> through the test Caddy, trusting its internal CA (SNI + Host = hostname). No retries. */
+export function proxyGet(
+  caddy: TestCaddy,
+  options: { hostname: string; path?: string; ca: string; agent?: Agent; headers?: Record<string, string>; timeoutMs?: number },
+): Promise<ProxyResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: "127.0.0.1",
+        port: caddy.listen.httpsPort,
+        path: options.path ?? "/",
+        servername: options.hostname,
+        ca: options.ca,
+        agent: options.agent ?? false,
+        headers: { host: options.hostname, ...options.headers },
+        timeout: options.timeoutMs ?? 5000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}

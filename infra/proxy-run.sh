@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run Berth's edge proxy (Debian's Caddy) in the foreground. Caddy starts with a bootstrap
+# config that holds ONLY its admin address; the control plane then loads every route through
+# the admin API from Postgres (and again whenever Caddy restarts). No route is ever written
+# to a file. Environment: BERTH_PROXY_ADMIN (loopback host:port, default 127.0.0.1:2119),
+# BERTH_PROXY_DATA_DIR (certificates, keys, internal CA; default /var/lib/berth/caddy).
+# Usage: proxy-run.sh [--supervise]   (--supervise: restart Caddy whenever it exits)
+set -euo pipefail
+
+admin="${BERTH_PROXY_ADMIN:-127.0.0.1:2119}"
+data="${BERTH_PROXY_DATA_DIR:-/var/lib/berth/caddy}"
+if ! [[ "$admin" =~ ^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost):[0-9]{1,5}$ ]]; then
+  printf '[berth] BERTH_PROXY_ADMIN must be a loopback host:port, got %q\n' "$admin" >&2
+  exit 2
+fi
+command -v caddy >/dev/null 2>&1 || { printf '[berth] caddy is not installed (run infra/bootstrap.sh)\n' >&2; exit 2; }
+install -d -m 0700 "$data"
+printf '{"admin":{"listen":"%s","config":{"persist":false}}}\n' "$admin" >"$data/bootstrap.json"
+export HOME="$data" XDG_DATA_HOME="$data" XDG_CONFIG_HOME="$data"
+
+if [[ "${1:-}" != "--supervise" ]]; then
+  exec caddy run --config "$data/bootstrap.json"
+fi
+child=""
+trap '[[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
+while :; do
+  caddy run --config "$data/bootstrap.json" &
+  child=$!
+  wait "$child" || true
+  printf '[berth] %s: caddy exited; restarting in 1 s\n' "$(date -Is)" >&2
+  sleep 1
+done
