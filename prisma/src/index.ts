@@ -13,4 +13,7 @@ export type {
   InstanceSettings,
   Release,
   BuildLogLine,
+  EnvVar,
+  WebhookDelivery,
+  NotificationChannel,
 } from "../generated/client.ts";

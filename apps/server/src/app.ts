@@ -13,6 +13,8 @@ import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
+import { attachNotifier } from "./notifications/notifier.ts";
+import { sealThenStart } from "./secrets/seal-at-rest.ts";
 
 export interface RunningApp {
   server: Server;
@@ -45,7 +47,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   server.on("request", createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)));
   const io = attachRealtime(server, deps, auth);
 
-  recoverWhenReachable(deps, () => worker.start());
+  const detachNotifier = attachNotifier(deps);
+  recoverWhenReachable(deps, () => sealThenStart(deps, () => worker.start()));
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
 
@@ -53,6 +56,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      detachNotifier();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

@@ -10,16 +10,22 @@ import { DeploymentEvents } from "./deployments/events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createLog } from "./log.ts";
+import { createMailer } from "./mail/mailer.ts";
+import { attachNotifier } from "./notifications/notifier.ts";
+import { sealThenStart } from "./secrets/seal-at-rest.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
-const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events: new DeploymentEvents() };
+const deps: Deps = { env, log, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events: new DeploymentEvents(), mailer: createMailer(env) };
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
-recoverWhenReachable(deps, () => {
-  log.info("worker recovered; consuming the queue");
-  worker.start();
-});
+attachNotifier(deps);
+recoverWhenReachable(deps, () =>
+  sealThenStart(deps, () => {
+    log.info("worker recovered; consuming the queue");
+    worker.start();
+  }),
+);
 
 async function shutdown(): Promise<void> {
   await worker.stop();

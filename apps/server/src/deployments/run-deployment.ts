@@ -2,7 +2,10 @@ import { isRecordMissing } from "../db-errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { BuildLogSink } from "./log-sink.ts";
-import { configOfService, parseReleaseConfig } from "./release-config.ts";
+import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig } from "./release-config.ts";
+import { resolveDeployEnv } from "../secrets/env-store.ts";
+import { openSealed } from "../secrets/service-secrets.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
@@ -12,7 +15,8 @@ export { describeFailure } from "./failure.ts";
 /** Start the release beside the old one, record it (with a numbered Release), retire the old. */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
-  const config = parseReleaseConfig(deployment.config, configOfService(service));
+  const box = sealedBoxOf(deps.env);
+  const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
   sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
   if (ctx.cancel.aborted) throw new CancelledError();
@@ -51,7 +55,7 @@ async function release(ctx: RunContext): Promise<void> {
         data: { status: "succeeded", containerId: instance.containerId, hostPort: instance.hostPort, finishedAt: new Date(), error: null, releaseMs },
       });
       if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-      await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...config }, commitSha: deployment.commitSha } });
+      await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...sealReleaseConfig(config, box) }, commitSha: deployment.commitSha } });
       await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
     });
   } catch (err) {
@@ -77,7 +81,9 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   if (!row) return;
   const { service, ...deployment } = row;
   const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
-  const redact = [service.gitToken ?? ""].filter((s) => s !== "");
+  const box = sealedBoxOf(deps.env);
+  const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
+  const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...secretValues].filter((s): s is string => !!s);
   const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });
   const defaults = { health: deps.env.BERTH_READY_TIMEOUT_S };
   const ctx: RunContext = { deps, deployment, service, sink, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };

@@ -1,6 +1,9 @@
 import { router } from "./init.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
+import { envRouter } from "./routers/env.ts";
+import { hooksRouter } from "./routers/hooks.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
@@ -19,6 +22,9 @@ export const appRouter = router({
   projects: projectsRouter,
   services: servicesRouter,
   deployments: deploymentsRouter,
+  env: envRouter,
+  hooks: hooksRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
