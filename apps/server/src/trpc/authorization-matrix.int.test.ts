@@ -9,6 +9,7 @@ import { ROOM_EVENTS } from "../realtime/gateway.ts";
 import { createInvitation } from "../teams/invitations.ts";
 import { createApiToken } from "../tokens/api-tokens.ts";
 import { appRouter } from "./router.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { ProcedureMeta } from "./init.ts";
 
 /**
@@ -46,6 +47,8 @@ const victim = {} as {
   tokenSecret: string;
   invitationId: string;
   inviteSecret: string;
+  envVarId: string;
+  channelId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -60,6 +63,8 @@ function inputFor(path: string): Record<string, unknown> {
     tokenId: victim.tokenId,
     invitationId: victim.invitationId,
     token: victim.inviteSecret,
+    envVarId: victim.envVarId,
+    channelId: victim.channelId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -68,6 +73,11 @@ function inputFor(path: string): Record<string, unknown> {
     "teams.changeRole": { role: "admin" },
     "invitations.create": { email: email("new"), role: "admin" },
     "tokens.create": { name: "intruder", scope: "admin" },
+    "env.save": { vars: [{ name: "INTRUDER", value: "x" }] },
+    "env.saveShared": { vars: [{ name: "INTRUDER", value: "x" }] },
+    "env.import": { text: "INTRUDER=x" },
+    "env.importShared": { text: "INTRUDER=x" },
+    "notifications.create": { kind: "webhook", name: "intruder", target: "https://example.com/hook" },
     "instance.updateSettings": { signupOpen: false, baseDomain: "evil.example.com", buildConcurrency: 9 },
   };
   return { ...ids, ...extras[path] };
@@ -86,6 +96,9 @@ async function snapshot(): Promise<string> {
     db.apiToken.findMany({ where: { teamId }, orderBy: { id: "asc" } }),
     db.session.findMany({ where: { userId: victim.userId }, orderBy: { id: "asc" } }),
     db.auditEvent.count({ where: { teamId } }),
+    db.envVar.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.notificationChannel.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.webhookDelivery.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
     db.user.count(),
   ]);
@@ -122,6 +135,8 @@ beforeAll(async () => {
   const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, { publicUrl: base, callerRole: "owner" });
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
+  const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
+  const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
   Object.assign(victim, {
     ...a,
     projectId,
@@ -134,6 +149,8 @@ beforeAll(async () => {
     tokenSecret: token.token,
     invitationId: invite.id,
     inviteSecret: invite.link.split("/invite/")[1],
+    envVarId: envVar.id,
+    channelId: channel.id,
   });
 
   // Team B: an owner, an admin, a member and a viewer; plus an admin-scoped token of B's owner.
