@@ -1,12 +1,19 @@
 import type { Db, Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
-import { isSealed, type SealedBox, sealedBoxOf } from "./sealed-box.ts";
+import { isSealed, SealError, type SealedBox, sealedBoxOf } from "./sealed-box.ts";
 
 export interface SealReport {
   /** Plaintext values found and sealed (rows written before sealing existed). */
   sealed: number;
   /** Values sealed under an older key and re-sealed under the current one. */
   resealed: number;
+  /** Values no configured key opens (left as they are; reported). */
+  unreadable: number;
+}
+
+/** Limit the pass to one project (staged rotation; tests on a shared database). */
+export interface SealScope {
+  projectId?: string;
 }
 
 /** A value as it should be stored now: sealed under the current key. */
@@ -15,15 +22,20 @@ function upgrade(box: SealedBox, value: string, report: SealReport): string {
     report.sealed++;
     return box.seal(value);
   }
-  if (box.needsReseal(value)) {
+  if (!box.needsReseal(value)) return value;
+  try {
+    const next = box.reseal(value);
     report.resealed++;
-    return box.reseal(value);
+    return next;
+  } catch (err) {
+    if (!(err instanceof SealError)) throw err;
+    report.unreadable++;
+    return value;
   }
-  return value;
 }
 
-async function upgradeServices(db: Db, box: SealedBox, report: SealReport): Promise<void> {
-  const rows = await db.service.findMany({ select: { id: true, projectId: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true, env: true } });
+async function upgradeServices(db: Db, box: SealedBox, report: SealReport, scope: SealScope): Promise<void> {
+  const rows = await db.service.findMany({ where: { projectId: scope.projectId }, select: { id: true, projectId: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true, env: true } });
   for (const row of rows) {
     const data: Prisma.ServiceUpdateInput = {};
     for (const column of ["gitToken", "deployKeyPrivate", "webhookSecret"] as const) {
@@ -51,9 +63,8 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
   if (!config || typeof config !== "object" || Array.isArray(config)) return null;
   const { env, envSealed, ...rest } = config as { env?: unknown; envSealed?: unknown };
   if (typeof envSealed === "string") {
-    if (!box.needsReseal(envSealed)) return null;
-    report.resealed++;
-    return { ...rest, envSealed: box.reseal(envSealed) } as Prisma.InputJsonValue;
+    const next = upgrade(box, envSealed, report);
+    return next === envSealed ? null : ({ ...rest, envSealed: next } as Prisma.InputJsonValue);
   }
   if (env === undefined) return null;
   report.sealed++;
@@ -67,24 +78,26 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
  * in BERTH_SECRET_PREVIOUS, restart; once this reports 0 resealed, drop the old one).
  * Idempotent; runs at boot.
  */
-export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">): Promise<SealReport> {
+export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">, scope: SealScope = {}): Promise<SealReport> {
   const { db } = deps;
   const box = sealedBoxOf(deps.env);
-  const report: SealReport = { sealed: 0, resealed: 0 };
-  await upgradeServices(db, box, report);
-  for (const row of await db.envVar.findMany({ select: { id: true, value: true } })) {
+  const report: SealReport = { sealed: 0, resealed: 0, unreadable: 0 };
+  const inProject = { projectId: scope.projectId };
+  const ofService = scope.projectId ? { service: { projectId: scope.projectId } } : {};
+  await upgradeServices(db, box, report, scope);
+  for (const row of await db.envVar.findMany({ where: inProject, select: { id: true, value: true } })) {
     const next = upgrade(box, row.value, report);
     if (next !== row.value) await db.envVar.update({ where: { id: row.id }, data: { value: next } });
   }
-  for (const row of await db.notificationChannel.findMany({ select: { id: true, target: true } })) {
+  for (const row of await db.notificationChannel.findMany({ where: inProject, select: { id: true, target: true } })) {
     const next = upgrade(box, row.target, report);
     if (next !== row.target) await db.notificationChannel.update({ where: { id: row.id }, data: { target: next } });
   }
-  for (const row of await db.deployment.findMany({ select: { id: true, config: true } })) {
+  for (const row of await db.deployment.findMany({ where: ofService, select: { id: true, config: true } })) {
     const next = upgradeConfig(box, row.config, report);
     if (next !== null) await db.deployment.update({ where: { id: row.id }, data: { config: next } });
   }
-  for (const row of await db.release.findMany({ select: { id: true, config: true } })) {
+  for (const row of await db.release.findMany({ where: ofService, select: { id: true, config: true } })) {
     const next = upgradeConfig(box, row.config, report);
     if (next !== null) await db.release.update({ where: { id: row.id }, data: { config: next } });
   }
@@ -96,6 +109,7 @@ export function sealThenStart(deps: Pick<Deps, "db" | "env" | "log">, start: () 
   ensureSealedAtRest(deps).then(
     (report) => {
       if (report.sealed + report.resealed > 0) deps.log.info(report, "secrets at rest sealed under the current key");
+      if (report.unreadable > 0) deps.log.error(report, "some sealed values open with no configured key: set BERTH_SECRET_PREVIOUS to the secret they were sealed with");
       start();
     },
     (err: unknown) => {
