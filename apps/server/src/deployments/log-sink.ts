@@ -44,6 +44,11 @@ export class BuildLogSink {
     else this.flushSoon(FLUSH_MS);
   }
 
+  /** Mask this deployment's secrets in text stored elsewhere (e.g. the failure reason). */
+  redact(text: string): string {
+    return redact(text, this.needles);
+  }
+
   system(text: string): void {
     this.write("system", text);
   }

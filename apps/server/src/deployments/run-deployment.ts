@@ -93,7 +93,10 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
     await release(ctx);
     log.info("deployment succeeded");
   } catch (err) {
-    const { status, reason } = classifyFailure(err, cancel.aborted);
+    const failure = classifyFailure(err, cancel.aborted);
+    const { status } = failure;
+    // The reason may quote the release's last log lines: masked like every log line.
+    const reason = sink.redact(failure.reason);
     log.warn({ status, reason }, "deployment did not succeed");
     sink.system(`Deployment ${status.replace("_", " ")}: ${reason}`);
     await sink.flush();
