@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
@@ -26,7 +26,7 @@ let serviceId = "";
 function startWorker(): ChildProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
     cwd: repoRoot,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: randomBytes(32).toString("hex"), BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5" },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: deps.env.BERTH_SECRET, BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   child = proc;
