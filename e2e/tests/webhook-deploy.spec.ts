@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import type { Page } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
 import { ownerPage, signUp } from "./support/account.ts";
 import { createProject } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
+import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 let fixture: GitFixture;
@@ -17,13 +17,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await fixture.close();
 });
-
-async function setLocalSources(owner: Page, on: boolean): Promise<void> {
-  await owner.goto("/settings");
-  const box = owner.getByRole("checkbox", { name: /Allow local git sources/ });
-  await box.setChecked(on);
-  await expect(box).toBeChecked({ checked: on });
-}
 
 test("push to deploy: a commit pushed to the repository plus a signed webhook call gets that commit served", async ({ page, request, browser }, testInfo) => {
   const id = uniqueSuffix();
