@@ -36,3 +36,28 @@ export function finishDelivery(db: Db, id: string, data: { outcome: WebhookOutco
 export function recentDeliveries(db: Db, serviceId: string, take = 30) {
   return db.webhookDelivery.findMany({ where: { serviceId }, orderBy: { createdAt: "desc" }, take });
 }
+
+/**
+ * Forget old deliveries (hourly, from the worker): rejected ones after a day, the others after
+ * 90 days (a provider's manual redelivery of an older delivery would then deploy again).
+ */
+export async function pruneDeliveries(db: Db, now = new Date()): Promise<number> {
+  const day = 86_400_000;
+  const { count } = await db.webhookDelivery.deleteMany({
+    where: {
+      OR: [
+        { outcome: "rejected", createdAt: { lt: new Date(now.getTime() - day) } },
+        { createdAt: { lt: new Date(now.getTime() - 90 * day) } },
+      ],
+    },
+  });
+  return count;
+}
+
+/** About this many rejected deliveries per service and minute are recorded (a flood barely grows the table). */
+export const MAX_REJECTED_PER_MINUTE = 30;
+
+export async function mayRecordRejection(db: Db, serviceId: string): Promise<boolean> {
+  const recent = await db.webhookDelivery.count({ where: { serviceId, outcome: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } } });
+  return recent < MAX_REJECTED_PER_MINUTE;
+}

@@ -2,7 +2,7 @@ import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
-import { claimDelivery, finishDelivery } from "./deliveries.ts";
+import { claimDelivery, finishDelivery, mayRecordRejection } from "./deliveries.ts";
 import { deliveryIdOf, detectProvider, eventOf, parseEvent, type Provider, verifySignature } from "./providers.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -33,7 +33,7 @@ export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: str
   const secret = service.webhookSecret === null ? "" : sealedBoxOf(deps.env).open(service.webhookSecret);
   if (!verifySignature(provider, req.headers, req.rawBody, secret)) {
     const reason = secret === "" ? "This service has no webhook secret: webhooks are off" : "Missing or wrong signature";
-    await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
+    if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
     return { status: 401, body: { error: reason } };
   }
   return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody });

@@ -6,6 +6,7 @@ import { seedService, seedUser, testDeps } from "../../test/harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { providerHeaders, pushFixtures, retarget, type PushFixture } from "../../test/webhook-fixtures.ts";
 import { getHooks, rotateDeployHook, rotateWebhookSecret } from "./hook-settings.ts";
+import { MAX_REJECTED_PER_MINUTE, pruneDeliveries } from "./deliveries.ts";
 import type { Actor } from "../teams/access.ts";
 
 /**
@@ -112,6 +113,11 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
     expect(new Set(statuses)).toEqual(new Set([401]));
     expect(await deploymentsOf(serviceId)).toHaveLength(0);
     expect(await deps.db.webhookDelivery.count({ where: { serviceId, outcome: { not: "rejected" } } })).toBe(0);
+    // A flood is visible in the deliveries list but does not grow the table without bound.
+    // (The cap is checked before each insert, so one concurrent batch of 50 may overshoot it.)
+    const recorded = await deps.db.webhookDelivery.count({ where: { serviceId, outcome: "rejected" } });
+    expect(recorded).toBeGreaterThanOrEqual(MAX_REJECTED_PER_MINUTE);
+    expect(recorded).toBeLessThan(MAX_REJECTED_PER_MINUTE + 50);
   });
 
   it("100 concurrent redeliveries of one delivery id give exactly 1 deploy", async () => {
@@ -143,6 +149,23 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
     expect((await fetch(`${base}/hooks/git/${serviceId}`)).status).toBe(405);
     expect(await deploymentsOf(serviceId)).toHaveLength(0);
     expect(await deploymentsOf(plain.serviceId)).toHaveLength(0);
+  });
+});
+
+describe("delivery retention", () => {
+  it("forgets rejected deliveries after a day and the others after 90 days", async () => {
+    const { serviceId } = await gitService();
+    const old = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const rows = [
+      { outcome: "rejected" as const, createdAt: old(2), deliveryId: null },
+      { outcome: "rejected" as const, createdAt: old(0.5), deliveryId: null },
+      { outcome: "deployed" as const, createdAt: old(30), deliveryId: `keep-${randomUUID()}` },
+      { outcome: "ignored" as const, createdAt: old(91), deliveryId: `drop-${randomUUID()}` },
+    ];
+    for (const r of rows) await deps.db.webhookDelivery.create({ data: { serviceId, provider: "github", ...r } });
+    expect(await pruneDeliveries(deps.db)).toBeGreaterThanOrEqual(2);
+    const left = await deps.db.webhookDelivery.findMany({ where: { serviceId }, orderBy: { createdAt: "asc" } });
+    expect(left.map((d) => d.outcome)).toEqual(["deployed", "rejected"]);
   });
 });
 

@@ -68,7 +68,7 @@ export function HooksPanel({ serviceId, isGit, canEdit }: { serviceId: string; i
             {canEdit && (
               <div className="flex gap-2">
                 <Button variant="secondary" onClick={() => rotateHook.mutate({ serviceId })} pending={rotateHook.isPending} pendingLabel="Creating…">
-                  {hooks.data.hasDeployHook ? "Rotate deploy hook" : "Create deploy hook"}
+                  {hooks.data.hasDeployHook ? "Replace hook URL" : "Create hook URL"}
                 </Button>
                 {hooks.data.hasDeployHook && (
                   <Button variant="ghost" onClick={() => removeHook.mutate({ serviceId })} pending={removeHook.isPending} pendingLabel="Removing…">
