@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
-import type { Page } from "@playwright/test";
 import { hasOwner, ownerPage, signUp } from "./support/account.ts";
 import { createProject } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
+import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 let fixture: GitFixture;
@@ -15,14 +15,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await fixture.close();
 });
-
-/** As the instance owner, in /settings: turn "Allow local git sources" on or off. */
-async function setLocalSources(owner: Page, on: boolean): Promise<void> {
-  await owner.goto("/settings");
-  const box = owner.getByRole("checkbox", { name: /Allow local git sources/ });
-  await box.setChecked(on);
-  await expect(box).toBeChecked({ checked: on });
-}
 
 test("create a service from git, watch the build log live, redeploy a pushed change, roll back to release 1", async ({ page, request, browser }, testInfo) => {
   const id = uniqueSuffix();

@@ -14,4 +14,7 @@ export type {
   InstanceSettings,
   Release,
   BuildLogLine,
+  EnvVar,
+  WebhookDelivery,
+  NotificationChannel,
 } from "../generated/client.ts";

@@ -14,6 +14,8 @@ import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
+import { attachNotifier } from "./notifications/notifier.ts";
+import { sealThenStart } from "./secrets/seal-at-rest.ts";
 
 export interface RunningApp {
   server: Server;
@@ -54,7 +56,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   server.on("request", createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)));
   const io = attachRealtime(server, deps, auth);
 
-  recoverWhenReachable(deps, () => worker.start());
+  const detachNotifier = attachNotifier(deps);
+  recoverWhenReachable(deps, () => sealThenStart(deps, () => worker.start()));
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
 
@@ -63,6 +66,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     async close() {
       await worker.stop();
       await deps.proxy?.stop();
+      detachNotifier();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

@@ -12,6 +12,9 @@ import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createLog } from "./log.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
+import { createMailer } from "./mail/mailer.ts";
+import { attachNotifier } from "./notifications/notifier.ts";
+import { sealThenStart } from "./secrets/seal-at-rest.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
@@ -19,15 +22,18 @@ const db = createDb(env.DATABASE_URL);
 // Announces log lines and status changes to the process serving the viewers (Postgres NOTIFY).
 // (It only publishes: nothing here follows other processes' events, so it does not LISTEN.)
 const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
-const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events };
+const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events, mailer: createMailer(env) };
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
 deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
-recoverWhenReachable(deps, () => {
-  log.info("worker recovered; consuming the queue");
-  worker.start();
-});
+attachNotifier(deps);
+recoverWhenReachable(deps, () =>
+  sealThenStart(deps, () => {
+    log.info("worker recovered; consuming the queue");
+    worker.start();
+  }),
+);
 
 async function shutdown(): Promise<void> {
   await worker.stop();

@@ -6,6 +6,10 @@ import type { Deps } from "../src/deps.ts";
 import { DeploymentEvents } from "../src/deployments/events.ts";
 import type { Actor } from "../src/teams/access.ts";
 import type { TeamRole } from "@berth/db";
+import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
+
+/** One instance secret per test process: rows sealed by one testDeps() open with another's. */
+const TEST_SECRET = randomBytes(32).toString("hex");
 
 /** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
 export const TEST_IMAGE = "berth-test/hello:latest";
@@ -22,7 +26,7 @@ export function testDeps(): Deps {
   return {
     env: {
       DATABASE_URL: databaseUrl,
-      BERTH_SECRET: randomBytes(32).toString("hex"),
+      BERTH_SECRET: TEST_SECRET,
       BERTH_PORT: 0,
       BERTH_HOST: "127.0.0.1",
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
@@ -79,9 +83,14 @@ export async function seedService(
       name: `svc-${randomUUID().slice(0, 8)}`,
       image: overrides.image ?? TEST_IMAGE,
       containerPort: overrides.containerPort ?? 8080,
-      env: overrides.env ?? { GREETING: "hello from a test" },
     },
   });
+  // Run-time variables, sealed like the product stores them.
+  const env = overrides.env ?? { GREETING: "hello from a test" };
+  const box = sealedBoxOf({ BERTH_SECRET: TEST_SECRET });
+  for (const [name, value] of Object.entries(env)) {
+    await db.envVar.create({ data: { projectId: project.id, serviceId: service.id, scopeKey: service.id, name, value: box.seal(value) } });
+  }
   return { projectId: project.id, serviceId: service.id };
 }
 

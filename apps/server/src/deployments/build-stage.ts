@@ -4,6 +4,8 @@ import { cloneSource } from "../sources/clone.ts";
 import { builderFor } from "./builders.ts";
 import { checkGitUrl } from "../sources/git-url.ts";
 import { advance, withStage, type RunContext } from "./run-context.ts";
+import { openSealed } from "../secrets/service-secrets.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** The repository holding a service's build images (one tag per deployment). */
 export function buildRepository(serviceId: string): string {
@@ -22,15 +24,18 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
   if ("error" in repo) throw new Error(`Repository refused: ${repo.error}`);
   const branch = service.gitBranch ?? "main";
   const builder = builderFor(service);
+  const box = sealedBoxOf(deps.env);
+  // A webhook deployment pins the pushed commit; otherwise the service's pinned commit, or the branch head.
+  const commit = ctx.deployment.commitSha ?? service.gitCommit;
 
-  sink.system(`Cloning ${repo.url} (branch ${branch}${service.gitCommit ? `, commit ${service.gitCommit}` : ""})`);
+  sink.system(`Cloning ${repo.url} (branch ${branch}${commit ? `, commit ${commit}` : ""})`);
   const cloneStart = Date.now();
   const source = await withStage(ctx, "clone", (signal) =>
     cloneSource({
       repo,
       branch,
-      commit: service.gitCommit,
-      auth: { token: service.gitToken, sshPrivateKey: service.deployKeyPrivate, knownHosts: service.sshKnownHosts },
+      commit,
+      auth: { token: openSealed(box, service.gitToken), sshPrivateKey: openSealed(box, service.deployKeyPrivate), knownHosts: service.sshKnownHosts },
       signal,
       onLine: (stream, line) => sink.write(stream, line),
     }),

@@ -1,8 +1,9 @@
 import path from "node:path";
 import { packDirectory } from "../sources/context-tar.ts";
 import { envFromJson, envToRecord } from "../services/service-input.ts";
-import { noBuildSecrets } from "./build-secrets.ts";
 import { withStage, type RunContext } from "./run-context.ts";
+import { resolveDeployEnv } from "../secrets/env-store.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /**
  * Turns a checked-out source tree into an image tagged `tag`. Today there is one builder
@@ -27,14 +28,18 @@ export const dockerfileBuilder: ImageBuilder = {
     const dockerfile = dockerfileInContext(service.contextPath, service.dockerfilePath);
     if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
     const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
-    const secrets = await (deps.buildSecrets ?? noBuildSecrets)(service);
     sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
+    // Non-secret build-time variables are build args (beside the service's own build args);
+    // secret ones never are: they go to BuildKit secret mounts (deps.buildSecrets, else the service's secret build-time variables).
+    const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId: service.id });
+    const secrets = deps.buildSecrets ? await deps.buildSecrets(service) : env.buildSecrets;
+    if (Object.keys(secrets).length > 0) sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
     await withStage(ctx, "build", (signal) =>
       deps.engine.buildImage({
         tag,
         tar,
         dockerfile,
-        buildArgs: envToRecord(envFromJson(service.buildArgs)),
+        buildArgs: { ...envToRecord(envFromJson(service.buildArgs)), ...env.buildArgs },
         secrets,
         builder: deps.env.BERTH_BUILDER,
         // No build labels: the legacy fallback builder adds one LABEL step per label.

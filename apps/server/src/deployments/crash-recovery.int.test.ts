@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
@@ -27,7 +27,7 @@ let serviceId = "";
 function startWorker(): ChildProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
     cwd: repoRoot,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: randomBytes(32).toString("hex"), BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5", BERTH_PROXY_ADMIN: "off" },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: deps.env.BERTH_SECRET, BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5", BERTH_PROXY_ADMIN: "off" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   child = proc;

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openReleaseConfig } from "./release-config.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { upsertEnvVars } from "../secrets/env-store.ts";
 import type { DockerEngine } from "@berth/engine";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { enqueueDeployment } from "./deployments.ts";
@@ -44,7 +47,10 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(done.status).toBe("succeeded");
     expect(done.releaseMs).toBeGreaterThan(0);
     const release = await deps.db.release.findUniqueOrThrow({ where: { deploymentId } });
-    expect(release).toMatchObject({ number: 1, image: done.image, config: { containerPort: 8080, env: { GREETING: "first-release" } } });
+    expect(release).toMatchObject({ number: 1, image: done.image });
+    // The snapshot's environment is sealed at rest and opens to what was deployed.
+    expect(JSON.stringify(release.config)).not.toContain("first-release");
+    expect(openReleaseConfig(release.config, sealedBoxOf(deps.env))).toEqual({ containerPort: 8080, env: { GREETING: "first-release" } });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(done.hostPort).toBeGreaterThan(0);
@@ -63,7 +69,8 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     const { serviceId } = await seedService(deps.db, teamId, { env: { GREETING: "v1" } });
     touched.push(serviceId);
     const first = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
-    await deps.db.service.update({ where: { id: serviceId }, data: { env: { GREETING: "v2" } } });
+    const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
+    await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId }, [{ name: "GREETING", value: "v2", secret: false, buildTime: false, runtime: true }]);
     const second = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
     expect(second.status).toBe("succeeded");

@@ -3,18 +3,20 @@ import type { Deps } from "../deps.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
-import { configOfService, type ReleaseConfig } from "./release-config.ts";
+import { currentReleaseConfig, sealReleaseConfig, type StoredReleaseConfig } from "./release-config.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { isActiveStatus } from "./statuses.ts";
 import { isRetained } from "./image-retention.ts";
 
-type EnqueueDeps = Pick<Deps, "db" | "wakeWorker" | "events">;
+export type EnqueueDeps = Pick<Deps, "db" | "env" | "wakeWorker" | "events">;
 
-interface EnqueueRequest {
+export interface EnqueueRequest {
   serviceId: string;
   trigger: DeploymentTrigger;
   actorId: string | null;
   image: string;
-  config: ReleaseConfig;
+  /** The stored (sealed) config snapshot. */
+  config: StoredReleaseConfig | Prisma.JsonValue;
   rollbackOfId?: string;
   commitSha?: string | null;
   commitMessage?: string | null;
@@ -25,7 +27,7 @@ interface EnqueueRequest {
  * by it (a newer deploy wins), so a burst of clicks leaves at most one running and one
  * pending. A per-service advisory lock makes concurrent enqueues agree.
  */
-async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploymentId: string }> {
+export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploymentId: string }> {
   const { created, superseded } = await deps.db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${req.serviceId})::bigint)`;
     const older = await tx.deployment.findMany({ where: { serviceId: req.serviceId, status: "queued" }, select: { id: true } });
@@ -35,7 +37,7 @@ async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploy
         image: req.image,
         trigger: req.trigger,
         actorId: req.actorId,
-        config: req.config as unknown as Prisma.InputJsonValue,
+        config: req.config as Prisma.InputJsonValue,
         rollbackOfId: req.rollbackOfId ?? null,
         commitSha: req.commitSha ?? null,
         commitMessage: req.commitMessage ?? null,
@@ -58,7 +60,7 @@ async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploy
 export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, serviceId: string, trigger: DeploymentTrigger = "user") {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const image = service.sourceType === "git" ? "" : service.image;
-  const queued = await enqueue(deps, { serviceId, trigger, actorId: actor.userId, image, config: configOfService(service) });
+  const queued = await enqueue(deps, { serviceId, trigger, actorId: actor.userId, image, config: await snapshotConfig(deps, service) });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.deploy",
@@ -67,6 +69,12 @@ export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, service
     detail: { name: service.name, deploymentId: queued.deploymentId, trigger },
   });
   return queued;
+}
+
+/** The service's current config, sealed, as a deployment stores it. */
+export async function snapshotConfig(deps: Pick<Deps, "db" | "env">, service: { id: string; projectId: string; containerPort: number }): Promise<StoredReleaseConfig> {
+  const box = sealedBoxOf(deps.env);
+  return sealReleaseConfig(await currentReleaseConfig(deps.db, box, service), box);
 }
 
 /** Deploy again what a past deployment deployed: the service's current source and config. */
@@ -86,7 +94,6 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env">, a
   if (!isRetained(release.number, newest, keep)) {
     throw new DomainError("CONFLICT", `Release #${release.number} is no longer retained: only the last ${keep} releases keep their images`);
   }
-  const config = release.config as unknown as ReleaseConfig;
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.rollback",
@@ -99,7 +106,7 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env">, a
     trigger: "rollback",
     actorId: actor.userId,
     image: release.image,
-    config,
+    config: release.config,
     rollbackOfId: release.id,
     commitSha: release.commitSha,
     commitMessage: `Rollback to release #${release.number}`,

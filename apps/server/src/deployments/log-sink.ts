@@ -1,5 +1,6 @@
 import type { Db } from "@berth/db";
 import type { Log } from "../log.ts";
+import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import type { DeploymentEvents, DeploymentLogLine } from "./events.ts";
 
 const FLUSH_MS = 100;
@@ -11,17 +12,10 @@ export interface LogSinkOptions {
   log: Log;
   events: DeploymentEvents;
   deploymentId: string;
-  /** Secret values to mask in every line (tokens, keys). */
+  /** Secret values to mask in every line, also in their base64 forms (tokens, keys, secret variables). */
   redact?: string[];
   /** First sequence number (continue after lines already stored). */
   firstSeq?: number;
-}
-
-/** Replace every occurrence of each secret by "***". PURE. */
-export function redactSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("***");
-  return out;
 }
 
 /**
@@ -36,16 +30,23 @@ export class BuildLogSink {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
+  private readonly needles: string[];
 
   constructor(private readonly options: LogSinkOptions) {
     this.seq = options.firstSeq ?? 0;
+    this.needles = redactionNeedles(options.redact ?? []);
   }
 
   write(stream: DeploymentLogLine["stream"], text: string): void {
-    const clean = redactSecrets(text, this.options.redact ?? []).slice(0, MAX_LINE);
+    const clean = redact(text, this.needles).slice(0, MAX_LINE);
     this.pending.push({ deploymentId: this.options.deploymentId, seq: this.seq++, stream, text: clean, time: new Date().toISOString() });
     if (this.pending.length >= MAX_BATCH) this.flushSoon(0);
     else this.flushSoon(FLUSH_MS);
+  }
+
+  /** Mask this deployment's secrets in text stored elsewhere (e.g. the failure reason). */
+  redact(text: string): string {
+    return redact(text, this.needles);
   }
 
   system(text: string): void {

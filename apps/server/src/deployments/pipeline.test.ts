@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EngineError } from "@berth/engine";
 import { dockerfileInContext } from "./builders.ts";
 import { CancelledError, classifyFailure, StageTimeoutError } from "./failure.ts";
-import { redactSecrets } from "./log-sink.ts";
-import { parseReleaseConfig } from "./release-config.ts";
+import { openReleaseConfig, sealReleaseConfig } from "./release-config.ts";
+import { SealedBox } from "../secrets/sealed-box.ts";
 import { DEFAULT_STAGE_TIMEOUTS_S, stageTimeoutsMs } from "./stage-timeouts.ts";
 
 const none = { cloneTimeoutS: null, buildTimeoutS: null, startTimeoutS: null, healthTimeoutS: null };
@@ -34,18 +34,18 @@ describe("classifyFailure", () => {
 });
 
 describe("helpers", () => {
-  it("masks secrets in log lines", () => {
-    expect(redactSecrets("token=abcd1234 and abcd1234", ["abcd1234"])).toBe("token=*** and ***");
-    expect(redactSecrets("abc", ["ab"])).toBe("abc"); // too short to mask meaningfully
-  });
   it("places the Dockerfile relative to the build context, refusing one outside it", () => {
     expect(dockerfileInContext(".", "Dockerfile")).toBe("Dockerfile");
     expect(dockerfileInContext("app", "app/docker/Dockerfile")).toBe("docker/Dockerfile");
     expect(dockerfileInContext("app", "Dockerfile")).toBeNull();
   });
-  it("reads a release config snapshot, falling back for rows without one", () => {
-    const fallback = { containerPort: 80, env: {} };
-    expect(parseReleaseConfig({ containerPort: 8080, env: { A: "1" } }, fallback)).toEqual({ containerPort: 8080, env: { A: "1" } });
-    expect(parseReleaseConfig({}, fallback)).toBe(fallback);
+  it("reads a release config snapshot (sealed, or plaintext from before sealing); null for rows without one", () => {
+    const box = new SealedBox("k".repeat(64));
+    const sealed = sealReleaseConfig({ containerPort: 8080, env: { A: "1" } }, box);
+    expect(JSON.stringify(sealed)).not.toContain('"A"');
+    expect(openReleaseConfig(sealed, box)).toEqual({ containerPort: 8080, env: { A: "1" } });
+    expect(openReleaseConfig({ containerPort: 8080, env: { A: "1" } }, box)).toEqual({ containerPort: 8080, env: { A: "1" } });
+    expect(openReleaseConfig({}, box)).toBeNull();
+    expect(() => openReleaseConfig({ ...sealed, envSealed: sealed.envSealed.slice(0, -4) + "AAAA" }, box)).toThrow();
   });
 });

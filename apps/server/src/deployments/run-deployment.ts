@@ -4,7 +4,10 @@ import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
 import { BuildLogSink } from "./log-sink.ts";
 import type { Handover } from "@berth/engine";
-import { configOfService, parseReleaseConfig, type ReleaseConfig } from "./release-config.ts";
+import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
+import { resolveDeployEnv } from "../secrets/env-store.ts";
+import { openSealed } from "../secrets/service-secrets.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
@@ -20,7 +23,8 @@ export { describeFailure } from "./failure.ts";
  */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
-  const config = parseReleaseConfig(deployment.config, configOfService(service));
+  const box = sealedBoxOf(deps.env);
+  const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
   sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
   if (ctx.cancel.aborted) throw new CancelledError();
@@ -94,7 +98,7 @@ async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; contai
       data: { status: "succeeded", containerId: r.containerId, hostPort: r.hostPort, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
     });
     if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...r.config }, commitSha: deployment.commitSha } });
+    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...sealReleaseConfig(r.config, sealedBoxOf(deps.env)) }, commitSha: deployment.commitSha } });
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
   });
 }
@@ -112,7 +116,9 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   if (!row) return;
   const { service, ...deployment } = row;
   const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
-  const redact = [service.gitToken ?? ""].filter((s) => s !== "");
+  const box = sealedBoxOf(deps.env);
+  const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
+  const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...secretValues].filter((s): s is string => !!s);
   const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });
   const defaults = { health: deps.env.BERTH_READY_TIMEOUT_S };
   const ctx: RunContext = { deps, deployment, service, sink, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
@@ -122,7 +128,10 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
     await release(ctx);
     log.info("deployment succeeded");
   } catch (err) {
-    const { status, reason } = classifyFailure(err, cancel.aborted);
+    const failure = classifyFailure(err, cancel.aborted);
+    const { status } = failure;
+    // The reason may quote the release's last log lines: masked like every log line.
+    const reason = sink.redact(failure.reason);
     log.warn({ status, reason }, "deployment did not succeed");
     sink.system(`Deployment ${status.replace("_", " ")}: ${reason}`);
     await sink.flush();

@@ -1,6 +1,7 @@
 import { getSettings } from "../instance/settings.ts";
 import { claimNextDeployment } from "./claim.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
+import { pruneDeliveries } from "../webhooks/deliveries.ts";
 import { describeFailure } from "./failure.ts";
 import type { RunDeps } from "./run-context.ts";
 import { runDeployment } from "./run-deployment.ts";
@@ -75,6 +76,8 @@ export class DeploymentWorker {
         this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
         const pruned = await pruneBuildLogs(this.deps);
         if (pruned > 0) this.deps.log.info({ lines: pruned }, "pruned deployment logs past their retention");
+        const deliveries = await pruneDeliveries(this.deps.db);
+        if (deliveries > 0) this.deps.log.info({ deliveries }, "pruned old webhook deliveries");
       }
       const limit = await this.limit();
       while (!this.stopped) {

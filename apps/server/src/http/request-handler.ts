@@ -8,6 +8,7 @@ import { isSameOrigin } from "../realtime/same-origin.ts";
 import { createContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { handleApiV1 } from "./api-v1.ts";
+import { handleHooks } from "./hooks.ts";
 import { healthz } from "./healthz.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -22,7 +23,7 @@ function isJson(req: IncomingMessage): boolean {
   return type === "application/json";
 }
 
-/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), everything else to Next. */
+/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), /hooks/* (webhooks), everything else to Next. */
 export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handler): RequestListener {
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({
@@ -55,6 +56,7 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
       return void run(trpcHandler);
     }
     if (path.startsWith("/api/v1/")) return void run((rq, rs) => handleApiV1(deps, rq, rs, path));
+    if (path.startsWith("/hooks/")) return void run((rq, rs) => handleHooks(deps, rq, rs, path));
     return void run(nextHandler);
   };
 }

@@ -1,6 +1,9 @@
 import type { Socket } from "socket.io";
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
+import { secretValuesOf } from "../secrets/env-store.ts";
+import { redact, redactionNeedles } from "../secrets/redaction.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
@@ -8,7 +11,7 @@ export class SocketLogStreams {
 
   constructor(
     private readonly socket: Socket,
-    private readonly deps: Pick<Deps, "db" | "engine" | "log">,
+    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env">,
   ) {}
 
   /**
@@ -24,6 +27,9 @@ export class SocketLogStreams {
       select: { id: true },
     });
     const containers = await this.deps.engine.listManaged({ serviceId });
+    // Secret variables never reach the browser, also not in their base64 forms.
+    const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
+    const needles = service ? redactionNeedles(await secretValuesOf(this.deps.db, sealedBoxOf(this.deps.env), { projectId: service.projectId, serviceId })) : [];
     const live = containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running");
     if (!live) {
       this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
@@ -45,7 +51,7 @@ export class SocketLogStreams {
       live.containerId,
       { tail: 200 },
       (line) => {
-        pending.push(line);
+        pending.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line);
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -6,6 +6,8 @@ import { generateDeployKey } from "../sources/deploy-key.ts";
 import { checkGitUrl } from "../sources/git-url.ts";
 import type { GitSourceInput } from "./git-source-input.ts";
 import { envToRecord } from "./service-input.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { sealNullable } from "../secrets/service-secrets.ts";
 
 /** Validate a git source against the instance's URL policy and turn it into service columns. */
 export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSourceInput, serviceName: string) {
@@ -15,6 +17,7 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
   if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
   if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
   const key = git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
+  const box = sealedBoxOf(deps.env);
   return {
     gitUrl: parsed.url,
     gitBranch: git.branch,
@@ -22,8 +25,9 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
     dockerfilePath: git.dockerfilePath,
     contextPath: git.contextPath,
     buildArgs: envToRecord(git.buildArgs),
-    gitToken: git.auth === "token" ? (git.token?.trim() ?? null) : null,
-    deployKeyPrivate: key?.privateKey ?? null,
+    // Sealed at rest (AES-256-GCM): a database dump never holds the token or the private key.
+    gitToken: sealNullable(box, git.auth === "token" ? (git.token?.trim() ?? null) : null),
+    deployKeyPrivate: sealNullable(box, key?.privateKey ?? null),
     deployKeyPublic: key?.publicKey ?? null,
   };
 }

@@ -2,13 +2,15 @@ import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
-import { type CreateServiceInput, envFromJson, envToRecord } from "./service-input.ts";
+import type { CreateServiceInput } from "./service-input.ts";
 import { readRuntime } from "./runtime.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
+import { upsertEnvVars } from "../secrets/env-store.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
@@ -22,7 +24,6 @@ export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor
         sourceType: input.source,
         image: input.source === "git" ? "" : input.image,
         containerPort: input.containerPort,
-        env: envToRecord(input.env),
         ...git,
         ...(input.timeouts ?? {}),
       },
@@ -33,6 +34,9 @@ export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor
     throw err;
   }
   await ensureDefaultDomain(deps.db, created.id);
+  // Variables entered with the service: run-time, not secret (the service page marks secrets).
+  const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
+  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: created.id }, vars);
   const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
   await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image } });
   // Environment variable names only: values may be secrets.
@@ -54,7 +58,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
     image: service.image,
     source: sourceView(service),
     containerPort: service.containerPort,
-    env: envFromJson(service.env),
+    /** Names only: values are listed (non-secret) by env.list. */
+    env: (await deps.db.envVar.findMany({ where: { serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
     liveDeploymentId: current?.id ?? null,
     releases,
     desiredState: service.desiredState,

@@ -9,6 +9,7 @@ import { ROOM_EVENTS } from "../realtime/gateway.ts";
 import { createInvitation } from "../teams/invitations.ts";
 import { createApiToken } from "../tokens/api-tokens.ts";
 import { appRouter } from "./router.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { ProcedureMeta } from "./init.ts";
 
 /**
@@ -47,6 +48,8 @@ const victim = {} as {
   invitationId: string;
   inviteSecret: string;
   domainId: string;
+  envVarId: string;
+  channelId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -62,6 +65,8 @@ function inputFor(path: string): Record<string, unknown> {
     invitationId: victim.invitationId,
     token: victim.inviteSecret,
     domainId: victim.domainId,
+    envVarId: victim.envVarId,
+    channelId: victim.channelId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -70,6 +75,11 @@ function inputFor(path: string): Record<string, unknown> {
     "teams.changeRole": { role: "admin" },
     "invitations.create": { email: email("new"), role: "admin" },
     "tokens.create": { name: "intruder", scope: "admin" },
+    "env.save": { vars: [{ name: "INTRUDER", value: "x" }] },
+    "env.saveShared": { vars: [{ name: "INTRUDER", value: "x" }] },
+    "env.import": { text: "INTRUDER=x" },
+    "env.importShared": { text: "INTRUDER=x" },
+    "notifications.create": { kind: "webhook", name: "intruder", target: "https://example.com/hook" },
     "instance.updateSettings": { signupOpen: false, baseDomain: "evil.example.com", buildConcurrency: 9 },
     "domains.add": { hostname: "intruder.example.com" },
     "domains.update": { redirectTwin: true, ipAllowList: ["10.0.0.0/8"] },
@@ -91,6 +101,9 @@ async function snapshot(): Promise<string> {
     db.apiToken.findMany({ where: { teamId }, orderBy: { id: "asc" } }),
     db.session.findMany({ where: { userId: victim.userId }, orderBy: { id: "asc" } }),
     db.auditEvent.count({ where: { teamId } }),
+    db.envVar.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.notificationChannel.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.webhookDelivery.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
     db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.user.count(),
@@ -129,6 +142,8 @@ beforeAll(async () => {
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
   const domain = await deps.db.domain.create({ data: { serviceId, hostname: `victim-${serviceId.slice(0, 8)}.localhost` } });
+  const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
+  const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
   Object.assign(victim, {
     domainId: domain.id,
     ...a,
@@ -142,6 +157,8 @@ beforeAll(async () => {
     tokenSecret: token.token,
     invitationId: invite.id,
     inviteSecret: invite.link.split("/invite/")[1],
+    envVarId: envVar.id,
+    channelId: channel.id,
   });
 
   // Team B: an owner, an admin, a member and a viewer; plus an admin-scoped token of B's owner.

@@ -2,6 +2,9 @@ import { router } from "./init.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { domainsRouter } from "./routers/domains.ts";
+import { envRouter } from "./routers/env.ts";
+import { hooksRouter } from "./routers/hooks.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
@@ -21,6 +24,9 @@ export const appRouter = router({
   services: servicesRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,
+  env: envRouter,
+  hooks: hooksRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,9 @@ import { PageHeader } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
 import { NewServiceForm } from "./new-service-form";
 import { ServiceList } from "./service-list";
+import { EnvVarsEditor } from "../env/env-vars-editor";
+import { NotificationsPanel } from "./notifications-panel";
+import { roleAtLeast } from "@/lib/roles";
 
 /** `/projects/[projectId]`: the project's services with their status, and a form to add one. */
 export function ProjectView({ projectId }: { projectId: string }) {
@@ -52,6 +55,8 @@ export function ProjectView({ projectId }: { projectId: string }) {
           {role === "viewer" ? <p className="text-sm text-slate-600">You are a viewer in this team, so you cannot add services.</p> : <NewServiceForm projectId={projectId} />}
         </div>
       </div>
+      <EnvVarsEditor target={{ kind: "project", projectId }} canEdit={roleAtLeast(role, "member")} canReveal={roleAtLeast(role, "admin")} />
+      <NotificationsPanel projectId={projectId} canEdit={roleAtLeast(role, "admin")} />
     </div>
   );
 }

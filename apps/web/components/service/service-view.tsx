@@ -13,6 +13,9 @@ import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
 import { ServiceActions } from "./service-actions";
 import { ServiceSummary } from "./service-summary";
+import { EnvVarsEditor } from "../env/env-vars-editor";
+import { HooksPanel } from "./hooks-panel";
+import { roleAtLeast } from "@/lib/roles";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
@@ -42,6 +45,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
     );
   }
   const s = service.data;
+  const role = me.teams.find((t) => t.id === s.teamId)?.role;
   return (
     <div className="space-y-6">
       <PageHeader
@@ -68,6 +72,8 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
         </Panel>
       )}
       <DomainsPanel serviceId={serviceId} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
+      <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={roleAtLeast(role, "member")} canReveal={roleAtLeast(role, "admin")} />
+      <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={roleAtLeast(role, "member")} />
       <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
     </div>
   );

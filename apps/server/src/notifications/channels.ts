@@ -1,0 +1,55 @@
+import type { Deps } from "../deps.ts";
+import { invalidField, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { getSettings } from "../instance/settings.ts";
+import { type Actor, loadProject } from "../teams/access.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { checkNotificationUrl, type CreateChannelInput } from "./channel-input.ts";
+
+type ChannelDeps = Pick<Deps, "db" | "env" | "mailer">;
+
+/** Shown without the target: Slack/Discord webhook URLs are credentials. Email addresses are masked. */
+function mask(kind: string, target: string): string {
+  if (kind === "email") return target.replace(/^(.).*(@.*)$/, "$1…$2");
+  const url = new URL(target);
+  return `${url.protocol}//${url.host}/…`;
+}
+
+export async function listChannels(deps: ChannelDeps, actor: Actor, projectId: string) {
+  await loadProject(deps.db, actor, projectId, "viewer");
+  const box = sealedBoxOf(deps.env);
+  const rows = await deps.db.notificationChannel.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } });
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    target: mask(r.kind, box.open(r.target)),
+    onSuccess: r.onSuccess,
+    onFailure: r.onFailure,
+    lastStatus: r.lastStatus,
+    lastAt: r.lastAt,
+  }));
+}
+
+export async function createChannel(deps: ChannelDeps, actor: Actor, projectId: string, input: CreateChannelInput) {
+  const { project } = await loadProject(deps.db, actor, projectId, "admin");
+  if (input.kind === "email" && !deps.mailer) throw invalidField("kind", "Email needs SMTP: set BERTH_SMTP_URL on the server");
+  if (input.kind !== "email") {
+    const problem = checkNotificationUrl(input.target, (await getSettings(deps.db)).allowLocalSources);
+    if (problem) throw invalidField("target", problem);
+  }
+  const created = await deps.db.notificationChannel.create({
+    data: { projectId, kind: input.kind, name: input.name, target: sealedBoxOf(deps.env).seal(input.target), onSuccess: input.onSuccess, onFailure: input.onFailure },
+    select: { id: true },
+  });
+  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.create", targetType: "project", targetId: projectId, detail: { kind: input.kind, name: input.name } });
+  return created;
+}
+
+export async function deleteChannel(deps: ChannelDeps, actor: Actor, projectId: string, channelId: string) {
+  const { project } = await loadProject(deps.db, actor, projectId, "admin");
+  const { count } = await deps.db.notificationChannel.deleteMany({ where: { id: channelId, projectId } });
+  if (count === 0) throw notFound("Channel");
+  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.delete", targetType: "project", targetId: projectId, detail: { channelId } });
+  return { ok: true as const };
+}

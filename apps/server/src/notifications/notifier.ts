@@ -1,0 +1,52 @@
+import type { Deps } from "../deps.ts";
+import { resolveDeployEnv } from "../secrets/env-store.ts";
+import { redact, redactionNeedles } from "../secrets/redaction.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { type DeployOutcome, sendNotification } from "./send.ts";
+
+type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
+
+const NOTIFIED = new Set(["succeeded", "failed", "timed_out"]);
+
+/** Send a finished deployment's outcome to its project's channels; each channel records how it went. */
+export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): Promise<void> {
+  const d = await deps.db.deployment.findUnique({
+    where: { id: deploymentId },
+    select: { id: true, status: true, error: true, commitSha: true, service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } } },
+  });
+  if (!d || !NOTIFIED.has(d.status)) return;
+  const channels = await deps.db.notificationChannel.findMany({ where: { projectId: d.service.projectId, ...(d.status === "succeeded" ? { onSuccess: true } : { onFailure: true }) } });
+  if (channels.length === 0) return;
+  const box = sealedBoxOf(deps.env);
+  const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: d.service.projectId, serviceId: d.service.id });
+  const outcome: DeployOutcome = {
+    status: d.status as DeployOutcome["status"],
+    project: d.service.project.name,
+    service: d.service.name,
+    serviceId: d.service.id,
+    deploymentId: d.id,
+    commitSha: d.commitSha,
+    error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
+    url: `${deps.env.publicUrl}/services/${d.service.id}`,
+  };
+  await Promise.all(
+    channels.map(async (channel) => {
+      let lastStatus = "sent";
+      try {
+        await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer);
+      } catch (err) {
+        lastStatus = `error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+        deps.log.warn({ channelId: channel.id, deploymentId, err: lastStatus }, "notification not delivered");
+      }
+      await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
+    }),
+  );
+}
+
+/** Notify on every finished deployment this process sees (the worker publishes the final status). */
+export function attachNotifier(deps: NotifyDeps): () => void {
+  return deps.events.onStatus((event) => {
+    if (!NOTIFIED.has(event.status)) return;
+    notifyDeployment(deps, event.deploymentId).catch((err: unknown) => deps.log.error({ deploymentId: event.deploymentId, err: String(err) }, "notifications failed"));
+  });
+}

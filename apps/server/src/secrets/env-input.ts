@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { isValidEnvName, isValidEnvValue } from "@berth/engine";
+
+/** One variable as the editor sends it. `value` may be left out to keep a saved secret's value. */
+export const envVarInput = z.object({
+  name: z.string().trim().min(1, "Name is required").max(255, "Name is too long").refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit"),
+  value: z.string().max(32_768, "Value is too long").refine(isValidEnvValue, "Value must not contain NUL characters").optional(),
+  secret: z.boolean().default(false),
+  buildTime: z.boolean().default(false),
+  runtime: z.boolean().default(true),
+});
+export type EnvVarInput = z.infer<typeof envVarInput>;
+
+export const envVarList = z
+  .array(envVarInput)
+  .max(200, "At most 200 variables")
+  .superRefine((vars, ctx) => {
+    const seen = new Set<string>();
+    vars.forEach((v, index) => {
+      if (seen.has(v.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: `${v.name} is set twice` });
+      seen.add(v.name);
+      if (!v.buildTime && !v.runtime) ctx.addIssue({ code: "custom", path: [index, "runtime"], message: "Use it at build time, at run time, or both" });
+    });
+  });
+
+export const saveEnvInput = z.object({ vars: envVarList });
+
+export const importDotenvInput = z.object({
+  text: z.string().max(512_000, "The .env text is too long"),
+  secret: z.boolean().default(false),
+  buildTime: z.boolean().default(false),
+  runtime: z.boolean().default(true),
+});
+export type ImportDotenvInput = z.infer<typeof importDotenvInput>;
+
+export const revealEnvInput = z.object({ envVarId: z.string().uuid("Unknown variable") });

@@ -1,0 +1,65 @@
+import type { Deps } from "../deps.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { type Actor, loadProject, loadService } from "../teams/access.ts";
+import { parseDotenv } from "./dotenv.ts";
+import type { EnvVarInput, ImportDotenvInput } from "./env-input.ts";
+import { type EnvScope, envVarView, listEnvRows, replaceEnvVars, upsertEnvVars } from "./env-store.ts";
+import { sealedBoxOf } from "./sealed-box.ts";
+
+type EnvDeps = Pick<Deps, "db" | "env">;
+
+async function scopeOf(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, min: "viewer" | "member" | "admin") {
+  if ("serviceId" in target) {
+    const { service } = await loadService(deps.db, actor, target.serviceId, min);
+    return { scope: { projectId: service.project.id, serviceId: service.id } as EnvScope, teamId: service.project.teamId };
+  }
+  const { project } = await loadProject(deps.db, actor, target.projectId, min);
+  return { scope: { projectId: project.id, serviceId: null } as EnvScope, teamId: project.teamId };
+}
+
+/** A service's own variables, or a project's shared ones; secret values are never included. */
+export async function listEnv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }) {
+  const { scope } = await scopeOf(deps, actor, target, "viewer");
+  const box = sealedBoxOf(deps.env);
+  return (await listEnvRows(deps.db, scope)).map((row) => envVarView(row, box));
+}
+
+export async function saveEnv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, vars: EnvVarInput[]) {
+  const { scope, teamId } = await scopeOf(deps, actor, target, "member");
+  const { set, removed } = await replaceEnvVars(deps.db, sealedBoxOf(deps.env), scope, vars);
+  const audit = { teamId, targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId };
+  if (set.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.set", detail: { names: set } });
+  if (removed.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.delete", detail: { names: removed } });
+  return { ok: true as const };
+}
+
+/** Import .env text: every line must parse, or nothing is written (errors name the lines). */
+export async function importDotenv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, input: ImportDotenvInput) {
+  const { scope, teamId } = await scopeOf(deps, actor, target, "member");
+  const parsed = parseDotenv(input.text);
+  if ("errors" in parsed) throw new DomainError("INVALID", parsed.errors.join("; "), { text: parsed.errors.slice(0, 5).join("\n") });
+  if (parsed.entries.length === 0) throw new DomainError("INVALID", "No variables in this text", { text: "No NAME=value lines found" });
+  if (!input.buildTime && !input.runtime) throw new DomainError("INVALID", "Use them at build time, at run time, or both", { runtime: "Use them at build time, at run time, or both" });
+  const flags = { secret: input.secret, buildTime: input.buildTime, runtime: input.runtime };
+  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, parsed.entries.map((e) => ({ ...e, ...flags })));
+  const names = parsed.entries.map((e) => e.name);
+  await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names, via: "import" } });
+  return { imported: names.length };
+}
+
+/** Show a secret's value: team admins only, and every reveal is in the audit log. */
+export async function revealEnv(deps: EnvDeps, actor: Actor, projectId: string, envVarId: string) {
+  const { project } = await loadProject(deps.db, actor, projectId, "admin");
+  const row = await deps.db.envVar.findFirst({ where: { id: envVarId, projectId: project.id } });
+  if (!row) throw notFound("Variable");
+  const value = sealedBoxOf(deps.env).open(row.value);
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "env.reveal",
+    targetType: row.serviceId ? "service" : "project",
+    targetId: row.serviceId ?? project.id,
+    detail: { name: row.name },
+  });
+  return { name: row.name, value };
+}

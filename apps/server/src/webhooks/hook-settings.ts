@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { hashSecret, newSecret } from "../tokens/token-secret.ts";
+import { recentDeliveries } from "./deliveries.ts";
+import { DEPLOY_HOOK_PREFIX } from "./deploy-hook.ts";
+
+type HookDeps = Pick<Deps, "db" | "env">;
+
+export const gitHookUrl = (publicUrl: string, serviceId: string) => `${publicUrl}/hooks/git/${serviceId}`;
+
+/** The service's webhook URL, whether a secret and a deploy hook exist, and recent deliveries. */
+export async function getHooks(deps: HookDeps, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "viewer");
+  const deliveries = await recentDeliveries(deps.db, serviceId);
+  return {
+    gitUrl: gitHookUrl(deps.env.publicUrl, serviceId),
+    branch: service.gitBranch ?? "main",
+    hasSecret: service.webhookSecret !== null,
+    hasDeployHook: service.deployHookHash !== null,
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      provider: d.provider,
+      event: d.event,
+      deliveryId: d.deliveryId?.replace(/^[a-z]+:/, "") ?? null,
+      commitSha: d.commitSha,
+      outcome: d.outcome,
+      reason: d.reason,
+      deploymentId: d.deploymentId,
+      createdAt: d.createdAt,
+    })),
+  };
+}
+
+async function audit(deps: HookDeps, actor: Actor, service: { id: string; name: string; project: { teamId: string } }, action: "webhook.rotate" | "deploy_hook.rotate", enabled: boolean) {
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action, targetType: "service", targetId: service.id, detail: { name: service.name, enabled } });
+}
+
+/** A new webhook secret (the old one stops working at once). Shown once; stored sealed. */
+export async function rotateWebhookSecret(deps: HookDeps, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  const secret = randomBytes(32).toString("hex");
+  await deps.db.service.update({ where: { id: serviceId }, data: { webhookSecret: sealedBoxOf(deps.env).seal(secret) } });
+  await audit(deps, actor, service, "webhook.rotate", true);
+  return { secret, url: gitHookUrl(deps.env.publicUrl, serviceId) };
+}
+
+export async function disableWebhook(deps: HookDeps, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  await deps.db.service.update({ where: { id: serviceId }, data: { webhookSecret: null } });
+  await audit(deps, actor, service, "webhook.rotate", false);
+  return { ok: true as const };
+}
+
+/** A new deploy hook URL (the old one stops working at once). Shown once; only its sha256 is stored. */
+export async function rotateDeployHook(deps: HookDeps, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  const token = newSecret(DEPLOY_HOOK_PREFIX);
+  await deps.db.service.update({ where: { id: serviceId }, data: { deployHookHash: hashSecret(token) } });
+  await audit(deps, actor, service, "deploy_hook.rotate", true);
+  return { url: `${deps.env.publicUrl}/hooks/deploy/${token}` };
+}
+
+export async function removeDeployHook(deps: HookDeps, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  await deps.db.service.update({ where: { id: serviceId }, data: { deployHookHash: null } });
+  await audit(deps, actor, service, "deploy_hook.rotate", false);
+  return { ok: true as const };
+}

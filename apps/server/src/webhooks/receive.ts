@@ -1,0 +1,99 @@
+import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { claimDelivery, finishDelivery, mayRecordRejection } from "./deliveries.ts";
+import { deliveryIdOf, detectProvider, eventOf, parseEvent, type Provider, verifySignature } from "./providers.ts";
+
+type Headers = Record<string, string | string[] | undefined>;
+export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "wakeWorker">;
+
+export interface HookReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const ignored = (reason: string): HookReply => ({ status: 202, body: { deployed: false, reason } });
+
+/**
+ * One push-webhook request to a service. Only enqueues (the worker builds later), so it
+ * answers in milliseconds. Refuses (401) anything not signed with the service's secret, and
+ * deploys exactly the pushed commit only for a push to the service's branch; a delivery id
+ * seen before is acknowledged without deploying again.
+ */
+export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: string; headers: Headers; rawBody: Buffer }): Promise<HookReply> {
+  const service = await deps.db.service.findUnique({
+    where: { id: req.serviceId },
+    select: { id: true, name: true, projectId: true, containerPort: true, sourceType: true, gitBranch: true, webhookSecret: true, project: { select: { teamId: true } } },
+  });
+  if (!service) return { status: 404, body: { error: "No such service" } };
+  const provider = detectProvider(req.headers);
+  if (!provider) return { status: 400, body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" } };
+  const event = eventOf(provider, req.headers);
+  const secret = service.webhookSecret === null ? "" : sealedBoxOf(deps.env).open(service.webhookSecret);
+  if (!verifySignature(provider, req.headers, req.rawBody, secret)) {
+    const reason = secret === "" ? "This service has no webhook secret: webhooks are off" : "Missing or wrong signature";
+    if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
+    return { status: 401, body: { error: reason } };
+  }
+  return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody });
+}
+
+interface Verified {
+  service: { id: string; name: string; projectId: string; containerPort: number; sourceType: string; gitBranch: string | null; project: { teamId: string } };
+  provider: Provider;
+  event: string;
+  headers: Headers;
+  rawBody: Buffer;
+}
+
+async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply> {
+  const { service, provider, event } = v;
+  const deliveryId = deliveryIdOf(provider, v.headers, v.rawBody);
+  const base = { serviceId: service.id, provider, deliveryId, event };
+  let body: unknown;
+  try {
+    body = JSON.parse(v.rawBody.toString("utf8"));
+  } catch {
+    await claimDelivery(deps.db, { ...base, outcome: "ignored", reason: "The body is not valid JSON" });
+    return { status: 400, body: { error: "The body is not valid JSON" } };
+  }
+  const parsed = parseEvent(provider, event, body);
+  const branch = service.gitBranch ?? "main";
+  let skip: string | null = null;
+  const push = parsed.kind === "push" ? parsed.branches.find((b) => b.branch === branch) : undefined;
+  if (parsed.kind === "ping") skip = "Ping received; webhook is set up";
+  else if (parsed.kind === "other") skip = `The ${parsed.event || "unnamed"} event does not deploy`;
+  else if (service.sourceType !== "git") skip = "This service deploys an image; pushes do not deploy it";
+  else if (!push) skip = parsed.tagsOnly ? "Tag pushes do not deploy" : `No new commit on ${branch} in this push`;
+
+  const claimed = await claimDelivery(deps.db, { ...base, ref: push ? `refs/heads/${push.branch}` : null, commitSha: push?.commitSha ?? null, outcome: skip ? "ignored" : "deployed", reason: skip ?? "" });
+  if (claimed === null) return { status: 200, body: { deployed: false, duplicate: true, reason: "This delivery was already received" } };
+  if (skip || !push) return ignored(skip ?? "");
+  try {
+    const { deploymentId } = await enqueue(deps, {
+      serviceId: service.id,
+      trigger: "webhook",
+      actorId: null,
+      image: "",
+      config: await snapshotConfig(deps, service),
+      commitSha: push.commitSha,
+      commitMessage: push.message?.slice(0, 500) ?? null,
+    });
+    await finishDelivery(deps.db, claimed, { outcome: "deployed", reason: `Deploying ${push.commitSha.slice(0, 12)}`, deploymentId });
+    await recordAudit(deps.db, null, {
+      teamId: service.project.teamId,
+      action: "service.deploy",
+      targetType: "service",
+      targetId: service.id,
+      detail: { name: service.name, deploymentId, trigger: "webhook", provider, commit: push.commitSha },
+    });
+    return { status: 202, body: { deployed: true, deploymentId, commit: push.commitSha } };
+  } catch (err) {
+    // Let the host's retry deploy it: forget this delivery id, keep the failure visible.
+    await deps.db.webhookDelivery
+      .update({ where: { id: claimed }, data: { outcome: "failed", reason: "Could not queue the deployment", deliveryId: null } })
+      .catch((e: unknown) => deps.log.error({ err: String(e) }, "could not release a failed delivery id"));
+    throw err;
+  }
+}

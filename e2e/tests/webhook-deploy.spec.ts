@@ -1,0 +1,123 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
+import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
+import { ownerPage, signUp } from "./support/account.ts";
+import { createProject } from "./support/dashboard.ts";
+import { containersOfService } from "./support/docker.ts";
+import { setLocalSources } from "./support/settings.ts";
+import { uniqueSuffix } from "./support/unique.ts";
+
+let fixture: GitFixture;
+
+test.beforeAll(async () => {
+  fixture = await startGitFixture({ Dockerfile: helloDockerfile("webhook-release-one") });
+});
+
+test.afterAll(async () => {
+  await fixture.close();
+});
+
+test("push to deploy: a commit pushed to the repository plus a signed webhook call gets that commit served", async ({ page, request, browser }, testInfo) => {
+  const id = uniqueSuffix();
+  const serviceName = `hook-${id}`;
+  const secretValue = `sk-e2e-${randomBytes(8).toString("hex")}`;
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const servedText = async () => {
+    const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
+    if (!url.startsWith("http")) return "not running";
+    const response = await request.get(url);
+    return response.ok() ? response.text() : `HTTP ${response.status()}`;
+  };
+
+  const { owner: isOwner } = await test.step("sign up", () => signUp(page));
+  const owner = isOwner ? page : await ownerPage(browser);
+  await setLocalSources(owner, true);
+
+  const serviceId = await test.step("create a git service", async () => {
+    await page.goto("/");
+    await createProject(page, `Hooks ${id}`);
+    const form = page.getByRole("form", { name: "New service" });
+    await form.getByLabel("Service name").fill(serviceName);
+    await form.getByLabel("Git repository").check();
+    await form.getByLabel("Repository URL").fill(fixture.url);
+    await form.getByLabel("Branch").fill("main");
+    await form.getByLabel("Container port").fill("8080");
+    await form.getByRole("button", { name: "Create service" }).click();
+    await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
+    return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  });
+
+  await test.step("a secret variable is write-only after saving", async () => {
+    const env = page.getByTestId("env-service");
+    await env.getByRole("button", { name: "Add variable" }).click();
+    await env.getByLabel("Variable 1 name").fill("API_KEY");
+    await env.getByLabel("Variable 1 value").fill(secretValue);
+    await env.getByLabel("Variable 1 secret").check();
+    await env.getByRole("button", { name: "Save variables" }).click();
+    await expect(env.getByRole("status")).toHaveText(/Saved/);
+    await page.reload();
+    await expect(page.getByTestId("env-service").getByLabel("Variable 1 value")).toHaveAttribute("placeholder", /saved/);
+    await expect(page.getByTestId("env-service").getByLabel("Variable 1 value")).toHaveValue("");
+    expect(await page.content()).not.toContain(secretValue);
+  });
+
+  const { url, secret } = await test.step("generate the webhook secret (shown once)", async () => {
+    const hooks = page.getByTestId("hooks-panel");
+    await hooks.getByRole("button", { name: "Generate secret" }).click();
+    const secret = await hooks.getByTestId("webhook-secret").inputValue();
+    const url = await hooks.getByTestId("webhook-url").inputValue();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(url).toBe(`${new URL(page.url()).origin}/hooks/git/${serviceId}`);
+    return { url, secret };
+  });
+
+  await test.step("bad signatures and other branches deploy nothing", async () => {
+    const github = pushFixtures()[0]!;
+    const other = retarget(github, "feature", fixture.commit({ Dockerfile: helloDockerfile("feature-branch") }, "feature work", "feature"));
+    const raw = Buffer.from(JSON.stringify(other.body));
+    const ignored = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-0` }), data: raw });
+    expect(ignored.status()).toBe(202);
+    expect(await ignored.json()).toMatchObject({ deployed: false });
+    const forged = await request.post(url, { headers: { ...providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-x` }), "x-hub-signature-256": `sha256=${createHmac("sha256", "wrong").update(raw).digest("hex")}` }, data: raw });
+    expect(forged.status()).toBe(401);
+    await expect(page.getByTestId("deployment-row")).toHaveCount(0);
+  });
+
+  await test.step("push a commit and call the webhook: exactly that commit is built and served", async () => {
+    const sha = fixture.commit({ Dockerfile: helloDockerfile("pushed-by-webhook") }, "deploy me by webhook");
+    const push = retarget(pushFixtures()[0]!, "main", sha);
+    const raw = Buffer.from(JSON.stringify(push.body));
+    const started = Date.now();
+    const res = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-1` }), data: raw });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(res.status()).toBe(202);
+    expect(await res.json()).toMatchObject({ deployed: true, commit: sha });
+    // A redelivery of the same delivery deploys nothing more.
+    const again = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-1` }), data: raw });
+    expect(await again.json()).toMatchObject({ duplicate: true });
+
+    const rows = page.getByTestId("deployment-row");
+    await expect(rows).toHaveCount(1, { timeout: 15_000 });
+    await expect(rows.first()).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
+    await expect(rows.first()).toContainText("deploy me by webhook");
+    await expect(rows.first()).toContainText(sha.slice(0, 7));
+    await expect.poll(servedText, { timeout: 20_000 }).toContain("pushed-by-webhook");
+    const deliveries = page.getByTestId("delivery-row");
+    await expect(deliveries.filter({ hasText: "deployed" })).toHaveCount(1);
+    await expect(deliveries.filter({ hasText: "rejected" })).toHaveCount(1);
+    await expect(deliveries.filter({ hasText: "ignored" })).toHaveCount(1);
+    await shot("01-webhook-deployed");
+  });
+
+  await test.step("clean up", async () => {
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
+    await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
+    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await expect(page.getByText("No services yet")).toBeVisible();
+    expect(await containersOfService(serviceId)).toEqual([]);
+  });
+  await setLocalSources(owner, false);
+  if (owner !== page) await owner.context().close();
+});
