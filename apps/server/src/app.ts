@@ -13,6 +13,9 @@ import { createRequestHandler } from "./http/request-handler.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
+import { MetricsBus } from "./metrics/bus.ts";
+import { MetricsSampler } from "./metrics/sampler.ts";
+import { EngineWatch } from "./overview/engine-watch.ts";
 
 export interface RunningApp {
   server: Server;
@@ -23,6 +26,7 @@ const WEB_DIR = path.resolve(import.meta.dirname, "../../web");
 
 /** Wire the control plane: one HTTP server for Next, tRPC, auth, socket.io; the worker. */
 export async function startApp(env: Env, log: Log): Promise<RunningApp> {
+  const metrics = new MetricsBus();
   const deps: Deps = {
     env,
     log,
@@ -30,7 +34,10 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
     events: new DeploymentEvents(),
     mailer: createMailer(env),
+    metrics,
   };
+  deps.engineWatch = new EngineWatch(deps);
+  const sampler = new MetricsSampler(deps, metrics);
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
   const worker = new DeploymentWorker(deps);
@@ -46,6 +53,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   recoverWhenReachable(deps, () => worker.start());
+  deps.engineWatch.start();
+  sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
 
@@ -53,6 +62,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      deps.engineWatch?.stop();
+      await sampler.stop();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

@@ -22,7 +22,8 @@ export type AuditAction =
   | "token.create"
   | "token.revoke"
   | "session.revoke"
-  | "instance.settings";
+  | "instance.settings"
+  | "host.reclaim";
 
 export interface AuditEntry {
   teamId: string | null;

@@ -26,6 +26,8 @@ const schema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), "BERTH_SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   BERTH_MAIL_FROM: z.string().default("Berth <berth@localhost>"),
+  /** Host disk use (percent) at which the overview warns of disk pressure (default 85). */
+  BERTH_DISK_WARN_PERCENT: z.coerce.number().int().min(1).max(100).optional(),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

@@ -4,6 +4,8 @@ import { deploymentsRouter } from "./routers/deployments.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
+import { metricsRouter } from "./routers/metrics.ts";
+import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { teamsRouter } from "./routers/teams.ts";
@@ -19,6 +21,8 @@ export const appRouter = router({
   projects: projectsRouter,
   services: servicesRouter,
   deployments: deploymentsRouter,
+  overview: overviewRouter,
+  metrics: metricsRouter,
 });
 
 export type AppRouter = typeof appRouter;
