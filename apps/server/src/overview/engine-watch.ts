@@ -14,7 +14,8 @@ const RETRY_MS = 2_000;
 export interface ServiceChange {
   teamId: string;
   serviceId: string;
-  type: EngineEvent["type"];
+  /** An engine event, or "desired" when the user stopped/started the service. */
+  type: EngineEvent["type"] | "desired";
 }
 
 export class EngineWatch {
@@ -51,7 +52,12 @@ export class EngineWatch {
     const serviceId = event.owner.serviceId;
     if (event.type === "die") this.dies.set(serviceId, [...this.recentDies(serviceId), at]);
     if (event.type === "oom") this.ooms.set(serviceId, at);
-    for (const listener of this.listeners) listener({ teamId: event.owner.teamId, serviceId, type: event.type });
+    this.notify({ teamId: event.owner.teamId, serviceId, type: event.type });
+  }
+
+  /** Tell listeners a service changed (engine events, or its desired state). */
+  notify(change: ServiceChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   recent(serviceId: string): RecentEvents {

@@ -12,6 +12,7 @@ import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
 import { ServiceActions } from "./service-actions";
 import { ServiceSummary } from "./service-summary";
+import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
@@ -55,6 +56,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
       {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
       <ServiceActions service={s} />
       <ServiceSummary service={s} />
+      <ServiceMetricsPanel serviceId={serviceId} />
       {deployments.data ? (
         <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
       ) : (
