@@ -5,7 +5,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { readHistory } from "../metrics/store.ts";
 import type { Actor } from "../teams/access.ts";
-import { invalidateHostDisk, readHostDisk } from "./disk.ts";
+import { readHostDisk } from "./disk.ts";
 
 export const reclaimInput = z.object({ dryRun: z.boolean() });
 
@@ -31,7 +31,6 @@ export async function reclaimSpace(deps: Pick<Deps, "db" | "engine">, actor: Act
   requireInstanceOwner(actor);
   const result = await deps.engine.reclaimSpace({ dryRun: input.dryRun });
   if (!input.dryRun) {
-    invalidateHostDisk();
     await recordAudit(deps.db, actor, {
       teamId: null,
       action: "host.reclaim",

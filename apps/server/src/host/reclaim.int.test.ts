@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
 import { getTeamOverview } from "../overview/overview.ts";
-import { invalidateHostDisk } from "./disk.ts";
 import { getHostDisk, reclaimSpace } from "./host.ts";
 
 const deps = testDeps();
@@ -65,14 +64,12 @@ describe("reclaiming disk space (real engine)", () => {
   }, 60_000);
 
   it("host disk: the data root's filesystem with the warning threshold, the engine's use by kind; pressure comes first in the overview", async () => {
-    invalidateHostDisk();
     const pressed = { ...deps, env: { ...deps.env, BERTH_DISK_WARN_PERCENT: 1 } };
     const disk = await getHostDisk(pressed, owner);
     expect(disk).toMatchObject({ warnPercent: 1, pressure: true });
     const { actor, teamId } = await seedUser(deps.db);
     const overview = await getTeamOverview(pressed, actor, teamId);
     expect(overview.attention[0]).toMatchObject({ kind: "disk_pressure", serviceId: null });
-    invalidateHostDisk();
     expect((await getHostDisk(deps, owner)).warnPercent).toBe(85);
     expect(disk.totalBytes).toBeGreaterThan(disk.availableBytes);
     expect(disk.usedPercent).toBeGreaterThan(0);

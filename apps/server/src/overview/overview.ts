@@ -7,32 +7,45 @@ import type { ManagedContainer } from "@berth/engine";
 import { isEngineError } from "@berth/engine";
 import type { DeploymentStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
-import { readHostDisk } from "../host/disk.ts";
+import { readDiskPressure } from "../host/disk.ts";
 import { type Actor, requireTeamRole } from "../teams/access.ts";
 import { deriveServiceStatus, type Attention, type ContainerView, type LiveStatus } from "./service-status.ts";
 
-interface LatestRow {
-  serviceId: string;
-  id: string;
-  status: DeploymentStatus;
-  error: string | null;
-  createdAt: Date;
-  finishedAt: Date | null;
+/** One row per service (or per empty project): the service, its last and its live deployment. */
+interface Row {
+  projectId: string;
+  projectName: string;
+  id: string | null;
+  name: string | null;
+  desiredState: "running" | "stopped" | null;
+  sourceType: "image" | "git" | null;
+  image: string | null;
+  gitUrl: string | null;
+  lastId: string | null;
+  lastStatus: DeploymentStatus | null;
+  lastError: string | null;
+  lastCreatedAt: Date | null;
+  lastFinishedAt: Date | null;
+  liveId: string | null;
 }
 
 /** Containers whose exit reason (OOM) is read per overview, at most. */
 const MAX_INSPECTED = 20;
 const NO_EVENTS = { dies: 0, lastOomAt: null };
 
-async function latestDeployments(db: Deps["db"], serviceIds: string[]) {
-  if (serviceIds.length === 0) return { latest: new Map<string, LatestRow>(), live: new Map<string, string>() };
-  const [latest, live] = await Promise.all([
-    db.$queryRaw<LatestRow[]>`SELECT DISTINCT ON ("serviceId") "serviceId", id, status::text AS status, error, "createdAt", "finishedAt"
-      FROM deployment WHERE "serviceId" = ANY(${serviceIds}::text[]) ORDER BY "serviceId", "createdAt" DESC`,
-    db.$queryRaw<Array<{ serviceId: string; id: string }>>`SELECT DISTINCT ON ("serviceId") "serviceId", id
-      FROM deployment WHERE "serviceId" = ANY(${serviceIds}::text[]) AND status = 'succeeded' ORDER BY "serviceId", "finishedAt" DESC NULLS LAST, "createdAt" DESC`,
-  ]);
-  return { latest: new Map(latest.map((r) => [r.serviceId, r])), live: new Map(live.map((r) => [r.serviceId, r.id])) };
+/** Everything the overview needs from Postgres in one statement (the (serviceId, createdAt) index serves both laterals). */
+function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
+  return db.$queryRaw<Row[]>`
+    SELECT p.id AS "projectId", p.name AS "projectName", s.id, s.name, s."desiredState"::text AS "desiredState",
+           s."sourceType"::text AS "sourceType", s.image, s."gitUrl",
+           l.id AS "lastId", l.status::text AS "lastStatus", l.error AS "lastError", l."createdAt" AS "lastCreatedAt", l."finishedAt" AS "lastFinishedAt",
+           live.id AS "liveId"
+    FROM project p
+    LEFT JOIN service s ON s."projectId" = p.id
+    LEFT JOIN LATERAL (SELECT id, status, error, "createdAt", "finishedAt" FROM deployment d WHERE d."serviceId" = s.id ORDER BY d."createdAt" DESC LIMIT 1) l ON true
+    LEFT JOIN LATERAL (SELECT id FROM deployment d WHERE d."serviceId" = s.id AND d.status = 'succeeded' ORDER BY d."finishedAt" DESC NULLS LAST, d."createdAt" DESC LIMIT 1) live ON true
+    WHERE p."teamId" = ${teamId}
+    ORDER BY p.name, p.id, s.name`;
 }
 
 async function teamContainers(deps: Pick<Deps, "engine">, teamId: string): Promise<{ byService: Map<string, ContainerView[]> | null; error: string | null }> {
@@ -42,31 +55,26 @@ async function teamContainers(deps: Pick<Deps, "engine">, teamId: string): Promi
   } catch (err) {
     return { byService: null, error: isEngineError(err) ? err.message : "The Docker Engine could not be asked" };
   }
+  // Why a container stopped or restarts (OOM) is only in its inspect data: read for those only.
+  const troubled = new Set(all.filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead").slice(0, MAX_INSPECTED).map((c) => c.containerId));
+  const views = await Promise.all(
+    all.map(async (c): Promise<[string, ContainerView]> => {
+      const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
+      if (troubled.has(c.containerId)) view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
+      return [c.owner.serviceId, view];
+    }),
+  );
   const byService = new Map<string, ContainerView[]>();
-  let inspected = 0;
-  for (const c of all) {
-    const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
-    // Why a container stopped or restarts (OOM) is only in its inspect data.
-    if ((c.state === "exited" || c.state === "restarting" || c.state === "dead") && inspected++ < MAX_INSPECTED) {
-      view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
-    }
-    byService.set(c.owner.serviceId, [...(byService.get(c.owner.serviceId) ?? []), view]);
-  }
+  for (const [serviceId, view] of views) byService.set(serviceId, [...(byService.get(serviceId) ?? []), view]);
   return { byService, error: null };
 }
 
 export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log">, actor: Actor, teamId: string) {
   await requireTeamRole(deps.db, actor, teamId, "viewer");
-  const projects = await deps.db.project.findMany({
-    where: { teamId },
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, services: { orderBy: { name: "asc" }, select: { id: true, name: true, desiredState: true, sourceType: true, image: true, gitUrl: true } } },
-  });
-  const serviceIds = projects.flatMap((p) => p.services.map((s) => s.id));
-  const [{ latest, live }, containers, disk] = await Promise.all([
-    latestDeployments(deps.db, serviceIds),
+  const [rows, containers, disk] = await Promise.all([
+    teamRows(deps.db, teamId),
     teamContainers(deps, teamId),
-    readHostDisk(deps).catch((err: unknown) => {
+    readDiskPressure(deps).catch((err: unknown) => {
       deps.log.debug({ err: String(err) }, "disk usage unavailable for the overview");
       return null;
     }),
@@ -74,38 +82,41 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
 
   const attention: Array<Attention & { serviceId: string | null; serviceName: string | null; projectName: string | null }> = [];
   const counts: Partial<Record<LiveStatus, number>> = {};
-  const services = projects.flatMap((p) =>
-    p.services.map((s) => {
-      const last = latest.get(s.id) ?? null;
-      const derived = deriveServiceStatus({
-        desiredState: s.desiredState,
-        latest: last ? { status: last.status, error: last.error } : null,
-        liveDeploymentId: live.get(s.id) ?? null,
-        containers: containers.byService === null ? null : containers.byService.get(s.id) ?? [],
-        events: deps.engineWatch?.recent(s.id) ?? NO_EVENTS,
-      });
-      counts[derived.status] = (counts[derived.status] ?? 0) + 1;
-      for (const a of derived.attention) attention.push({ ...a, serviceId: s.id, serviceName: s.name, projectName: p.name });
-      return {
-        id: s.id,
-        name: s.name,
-        projectId: p.id,
-        projectName: p.name,
-        source: s.sourceType === "git" ? (s.gitUrl ?? "") : s.image,
-        status: derived.status,
-        restartCount: derived.restartCount,
-        attention: derived.attention,
-        lastDeployment: last ? { id: last.id, status: last.status, error: last.error, createdAt: last.createdAt, finishedAt: last.finishedAt } : null,
-      };
-    }),
-  );
+  const projects = new Map<string, { id: string; name: string; serviceCount: number }>();
+  const services = [];
+  for (const r of rows) {
+    const project = projects.get(r.projectId) ?? { id: r.projectId, name: r.projectName, serviceCount: 0 };
+    projects.set(r.projectId, project);
+    if (r.id === null || r.name === null) continue;
+    project.serviceCount += 1;
+    const derived = deriveServiceStatus({
+      desiredState: r.desiredState ?? "running",
+      latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null,
+      liveDeploymentId: r.liveId,
+      containers: containers.byService === null ? null : containers.byService.get(r.id) ?? [],
+      events: deps.engineWatch?.recent(r.id) ?? NO_EVENTS,
+    });
+    counts[derived.status] = (counts[derived.status] ?? 0) + 1;
+    for (const a of derived.attention) attention.push({ ...a, serviceId: r.id, serviceName: r.name, projectName: r.projectName });
+    services.push({
+      id: r.id,
+      name: r.name,
+      projectId: r.projectId,
+      projectName: r.projectName,
+      source: r.sourceType === "git" ? (r.gitUrl ?? "") : (r.image ?? ""),
+      status: derived.status,
+      restartCount: derived.restartCount,
+      attention: derived.attention,
+      lastDeployment: r.lastId && r.lastStatus && r.lastCreatedAt ? { id: r.lastId, status: r.lastStatus, error: r.lastError, createdAt: r.lastCreatedAt, finishedAt: r.lastFinishedAt } : null,
+    });
+  }
   if (disk?.pressure) {
     attention.unshift({ kind: "disk_pressure", message: `Host disk ${disk.usedPercent}% full (warning at ${disk.warnPercent}%)`, serviceId: null, serviceName: null, projectName: null });
   }
   return {
     teamId,
     generatedAt: new Date(),
-    projects: projects.map((p) => ({ id: p.id, name: p.name, serviceCount: p.services.length })),
+    projects: [...projects.values()],
     services,
     attention,
     counts,

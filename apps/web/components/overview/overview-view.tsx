@@ -60,7 +60,8 @@ export function OverviewView() {
           )}
         </>
       )}
-      {me.user.instanceRole === "owner" && <HostPanel />}
+      {/* After the overview: its queries must not share (and slow) the overview's request batch. */}
+      {o && me.user.instanceRole === "owner" && <HostPanel />}
     </section>
   );
 }
