@@ -1,14 +1,9 @@
 /** Formatting and chart geometry for metrics. PURE. */
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@berth/server/router";
 
-export interface MetricPointView {
-  time: string;
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  rxBytesPerSec: number;
-  txBytesPerSec: number;
-  restartCount: number;
-}
+/** One sample as the API sends it (stored history and live socket samples alike). */
+export type MetricPointView = inferRouterOutputs<AppRouter>["metrics"]["service"]["history"][number];
 
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
