@@ -51,7 +51,7 @@ export function OverviewView() {
           {o.engineError && <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">Container states are unknown: {o.engineError}</p>}
           <AttentionList items={o.attention} />
           {o.services.length === 0 ? (
-            <p className="text-sm text-slate-600">No services yet. Create a project below, then add a service to it.</p>
+            <p className="text-sm text-slate-600">Nothing to show yet: create a project below, then add a service to it.</p>
           ) : (
             <div className="space-y-3">
               {o.projects
