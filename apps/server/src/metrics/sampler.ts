@@ -34,6 +34,7 @@ export class MetricsSampler {
   private timer: NodeJS.Timeout | null = null;
   private lastPersist = Date.now();
   private ticking = false;
+  private stopped = false;
   private readonly tickMs: number;
   private readonly persistEveryMs: number;
   private readonly retentionMs: number;
@@ -46,11 +47,13 @@ export class MetricsSampler {
 
   start(): void {
     if (this.timer) return;
+    this.stopped = false;
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const f of this.followed.values()) f.stop();
@@ -131,6 +134,8 @@ export class MetricsSampler {
             if (this.followed.get(c.containerId) === entry) this.followed.delete(c.containerId);
           },
         );
+        // Stopped while this stream was being opened: close it too.
+        if (this.stopped) entry.stop();
       } catch (err) {
         // Gone between list and follow: the next round decides again.
         this.followed.delete(c.containerId);
