@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signUp } from "./support/account.ts";
+import { hasOwner, ownerPage, signUp } from "./support/account.ts";
 import { createProject, submitServiceForm } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -67,4 +67,31 @@ test("overview shows each service's live status; a running container's metrics c
     await expect(page).toHaveURL(new RegExp(`/projects/${projectId}$`));
     expect(await containersOfService(serviceId)).toEqual([]);
   });
+});
+
+test("the instance owner sees the host's live metrics and disk use; reclaiming lists what it would remove before removing anything", async ({ page, browser }, testInfo) => {
+  // On a fresh instance the first account is the owner; otherwise an earlier spec signed it up.
+  if (!hasOwner()) await signUp(page);
+  const owner = await ownerPage(browser);
+  try {
+    await owner.goto("/");
+    const host = owner.getByRole("region", { name: "Host" });
+    await expect(host.getByTestId("host-disk")).toContainText(/\d+(\.\d)?% used · .* free/);
+    const cpu = host.getByTestId("host-metrics-cpu");
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 20_000 }).toBeGreaterThan(0);
+    const first = Number(await cpu.getAttribute("data-samples"));
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 15_000 }).toBeGreaterThan(first);
+
+    await host.getByRole("button", { name: "Reclaim space…" }).click();
+    const dialog = owner.getByRole("dialog", { name: "Reclaim disk space" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByText("Volumes are never touched")).toBeVisible();
+    // The dry run's listing (or that there is nothing to remove) comes first; nothing is removed yet.
+    await expect(dialog.getByTestId("reclaim-preview").or(dialog.getByText("Nothing to reclaim right now."))).toBeVisible();
+    await owner.screenshot({ path: testInfo.outputPath("03-reclaim-preview.png"), fullPage: true });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  } finally {
+    await owner.context().close();
+  }
 });
