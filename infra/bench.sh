@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (print figures, assert nothing), each next to a raw baseline measured in the same
 # run: deploy-to-HTTP-200 (image), git deploy vs clone+build+run, log throughput and latency vs
-# docker logs, edge proxy latency p50/p99 vs the container directly. Usage: bash infra/bench.sh [runs]
+# docker logs, edge proxy latency p50/p99 vs the container directly; the overview with 50
+# services (tRPC p95, first meaningful content in Chromium). Usage: bash infra/bench.sh [runs]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,3 +29,8 @@ node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"
 node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
 node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts
+# The overview benchmark loads the real dashboard in Chromium: it needs the production web build.
+[[ -f apps/web/.next/BUILD_ID ]] || npx turbo run build
+fresh_db berth_bench
+npm run -s migrate:deploy --workspace @berth/db >/dev/null
+BERTH_CHROMIUM="${BERTH_CHROMIUM:-/usr/lib/chromium/chromium}" node --import tsx apps/server/bench/overview.ts

@@ -40,6 +40,7 @@ import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
 import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.ts";
+import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -169,6 +170,18 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(serviceId, "service id", "prune images");
     if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "prune images", resource: serviceId, message: `prune images ${serviceId}: keep must be a whole number >= 0` });
     return pruneReleaseImages(this.api, serviceId, keep);
+  }
+
+  /** Disk use by kind and the engine's data root. */
+  diskUsage(): Promise<EngineDiskUsage> {
+    return diskUsage(this.api);
+  }
+
+  /** Reclaim Berth's old images, dangling images and stale build cache (dry run: list only). Never volumes. */
+  reclaimSpace(options: ReclaimOptions): Promise<ReclaimResult> {
+    const keep = options.keep ?? DEFAULT_RETAIN_IMAGES;
+    if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "reclaim space", resource: "engine", message: "reclaim space: keep must be a whole number >= 0" });
+    return reclaimSpace(this.api, { ...options, keep });
   }
 
   /** Whether this engine is a Swarm manager (then ensureSwarmService applies). */

@@ -16,6 +16,7 @@ export interface OwnerRef {
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import type { RegistryAuth } from "./registry-auth.ts";
+import type { EngineDiskUsage, ReclaimOptions, ReclaimResult } from "./disk-usage.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
 /** Desired state of one release of a service. Everything past `command` is optional. */
@@ -231,6 +232,13 @@ export interface ContainerEngine {
   openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession>;
   /** Keep the last `keep` release images of the service (default 5) plus any in use. Never touches volumes. */
   pruneImages(serviceId: string, keep?: number): Promise<{ removed: string[]; failures: string[] }>;
+  /** The engine's disk use by kind (images, containers, volumes, build cache) and its data root. */
+  diskUsage(): Promise<EngineDiskUsage>;
+  /**
+   * Reclaim space: Berth's images beyond the newest `keep` per repository, dangling images and
+   * build cache unused past the retention age. A dry run only lists them. Never volumes.
+   */
+  reclaimSpace(options: ReclaimOptions): Promise<ReclaimResult>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }

@@ -16,6 +16,9 @@ import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
+import { MetricsBus } from "./metrics/bus.ts";
+import { MetricsSampler } from "./metrics/sampler.ts";
+import { EngineWatch } from "./overview/engine-watch.ts";
 
 export interface RunningApp {
   server: Server;
@@ -30,6 +33,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   // Log lines and status changes reach this process' viewers whichever process runs the worker.
   const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
   events.start();
+  const metrics = new MetricsBus();
   const deps: Deps = {
     env,
     log,
@@ -37,11 +41,14 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
     events,
     mailer: createMailer(env),
+    metrics,
   };
   // Watches Caddy's admin API and applies the routes Postgres describes (at boot, on change,
   // and whenever Caddy restarts).
   deps.proxy = createEdgeProxy(env, deps);
   deps.proxy?.start();
+  deps.engineWatch = new EngineWatch(deps);
+  const sampler = new MetricsSampler(deps, metrics);
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
   const worker = new DeploymentWorker(deps);
@@ -58,6 +65,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
 
   const detachNotifier = attachNotifier(deps);
   recoverWhenReachable(deps, () => sealThenStart(deps, () => worker.start()));
+  deps.engineWatch.start();
+  sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
 
@@ -67,6 +76,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       await worker.stop();
       await deps.proxy?.stop();
       detachNotifier();
+      deps.engineWatch?.stop();
+      await sampler.stop();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

@@ -7,6 +7,8 @@ import type { Log } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import type { EdgeProxy } from "./proxy/edge-proxy.ts";
 import type { DnsResolver } from "./domains/dns-check.ts";
+import type { MetricsBus } from "./metrics/bus.ts";
+import type { EngineWatch } from "./overview/engine-watch.ts";
 
 /** What every use case may need. Built once in main.ts (or by a test) and passed down. */
 export interface Deps {
@@ -28,4 +30,8 @@ export interface Deps {
   buildSecrets?: BuildSecretSource;
   /** Aborts a deployment this process's worker runs (others see the row's cancel flag). */
   cancelDeployment?: (deploymentId: string) => void;
+  /** Live metrics points (the sampler publishes, the realtime gateway forwards). */
+  metrics?: MetricsBus;
+  /** Recent engine events per service (crash loops, OOM kills) for the overview. */
+  engineWatch?: EngineWatch;
 }

@@ -32,7 +32,8 @@ export type AuditAction =
   | "domain.add"
   | "domain.update"
   | "domain.remove"
-  | "domain.certificate";
+  | "domain.certificate"
+  | "host.reclaim";
 
 export interface AuditEntry {
   teamId: string | null;

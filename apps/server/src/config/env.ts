@@ -61,6 +61,8 @@ const schema = z.object({
       return { from, to };
     }),
   BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
+  /** Host disk use (percent) at which the overview warns of disk pressure (default 85). */
+  BERTH_DISK_WARN_PERCENT: z.coerce.number().int().min(1).max(100).optional(),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });

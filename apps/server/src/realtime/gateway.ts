@@ -10,11 +10,19 @@ import { SocketBuildLogs } from "./build-logs.ts";
 import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
 import { isSameOrigin } from "./same-origin.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
+import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
 
 /** Every event that joins a room, with the resource its payload names (the authorization matrix walks this). */
-export const ROOM_EVENTS = { "logs:subscribe": "service", "deployments:watch": "service", "build:subscribe": "deployment" } as const;
+export const ROOM_EVENTS = {
+  "logs:subscribe": "service",
+  "deployments:watch": "service",
+  "build:subscribe": "deployment",
+  "overview:watch": "team",
+  "metrics:watch": "service",
+  "host:watch": "instance",
+} as const;
 const buildSubscribeInput = z.object({ deploymentId: z.string().uuid(), afterSeq: z.number().int().min(-1).default(-1) });
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
@@ -47,6 +55,8 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
 
   // Every deployment status change goes to the sockets watching its service.
   deps.events.onStatus((e) => io.to(`service:${e.serviceId}`).emit("deployment:status", e));
+  // Overview changes and live metrics go to the team / metrics / host rooms.
+  forwardOverviewEvents(io, deps);
 
   io.on("connection", (socket) => {
     const user = socket.data.user as SessionUser;
@@ -56,7 +66,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
     const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
     const timer = setInterval(() => void revalidate.run(), revalidateMs);
     timer.unref();
-
+    registerOverviewHandlers(socket, deps, actor);
 
     socket.on("deployments:watch", async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === "function" ? ack : () => undefined;

@@ -6,6 +6,7 @@ import { domainErrorOf } from "../domain-error-of.ts";
 import { type Actor, loadDeployment, loadService } from "../teams/access.ts";
 import type { SocketLogStreams } from "./log-streams.ts";
 import type { SocketBuildLogs } from "./build-logs.ts";
+import { revalidateOverviewRoom } from "./overview-rooms.ts";
 
 export const SERVICE_ROOM_PREFIX = "service:";
 export const DEPLOYMENT_ROOM_PREFIX = "deployment:";
@@ -67,6 +68,7 @@ export class SocketRevalidation {
         socket.emit("build:end", { deploymentId, reason: `Access ended: ${denied}` });
         continue;
       }
+      if (await revalidateOverviewRoom({ socket, deps, actor, user, room, denied: (load) => this.denied(load) })) continue;
       if (!room.startsWith(SERVICE_ROOM_PREFIX)) continue;
       const serviceId = room.slice(SERVICE_ROOM_PREFIX.length);
       const denied = await this.denied(() => loadService(deps.db, actor, serviceId, "viewer"));

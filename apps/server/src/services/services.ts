@@ -72,21 +72,23 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
   };
 }
 
-export async function stopService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.stopService(serviceId);
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "stopped" } });
+  deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.stop", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
 }
 
-export async function startService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const started = await deps.engine.startService(serviceId);
   if (started.length === 0) {
     throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
   }
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
+  deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.start", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
 }

@@ -240,7 +240,8 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
   });
 
   it("refuses every socket room of team A to every caller from outside it", async () => {
-    const payloads: Record<string, unknown> = { service: { serviceId: victim.serviceId }, deployment: { deploymentId: victim.deploymentId } };
+    const payloads: Record<string, unknown> = { service: { serviceId: victim.serviceId }, deployment: { deploymentId: victim.deploymentId }, team: { teamId: victim.teamId }, instance: {} };
+    const refusals: Record<string, string> = { service: "Service not found", deployment: "Service not found", team: "Team not found", instance: "Only the instance owner can do this" };
     for (const caller of callers) {
       const socket = connect(base, {
         path: "/socket.io",
@@ -261,7 +262,7 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
       expect({ ...seen, connected }).toEqual({ ...seen, connected: true });
       for (const [event, resource] of Object.entries(ROOM_EVENTS)) {
         const ack = (await socket.timeout(5000).emitWithAck(event, payloads[resource])) as { ok: boolean; error?: string };
-        expect({ ...seen, event, ok: ack.ok, error: ack.error }).toEqual({ ...seen, event, ok: false, error: "Service not found" });
+        expect({ ...seen, event, ok: ack.ok, error: ack.error }).toEqual({ ...seen, event, ok: false, error: refusals[resource] });
       }
     }
   });

@@ -8,6 +8,8 @@ import { notificationsRouter } from "./routers/notifications.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
+import { metricsRouter } from "./routers/metrics.ts";
+import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { teamsRouter } from "./routers/teams.ts";
@@ -27,6 +29,8 @@ export const appRouter = router({
   env: envRouter,
   hooks: hooksRouter,
   notifications: notificationsRouter,
+  overview: overviewRouter,
+  metrics: metricsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -16,6 +16,7 @@ import { ServiceSummary } from "./service-summary";
 import { EnvVarsEditor } from "../env/env-vars-editor";
 import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
+import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
@@ -60,6 +61,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
       {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
       <ServiceActions service={s} />
       <ServiceSummary service={s} />
+      <ServiceMetricsPanel serviceId={serviceId} />
       {deployments.data ? (
         <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
       ) : (

@@ -1,0 +1,49 @@
+/** Host use cases for the instance owner: live metrics history, disk use, and reclaiming space. */
+import { z } from "zod";
+import { recordAudit } from "../audit/audit.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { readHistory } from "../metrics/store.ts";
+import type { Actor } from "../teams/access.ts";
+import { readHostDisk } from "./disk.ts";
+
+export const reclaimInput = z.object({ dryRun: z.boolean() });
+
+function requireInstanceOwner(actor: Actor): void {
+  if (actor.instanceRole !== "owner" || actor.token) throw new DomainError("FORBIDDEN", "Only the instance owner can do this");
+}
+
+export async function getHostMetrics(deps: Pick<Deps, "db">, actor: Actor) {
+  requireInstanceOwner(actor);
+  return { history: await readHistory(deps.db, null) };
+}
+
+export async function getHostDisk(deps: Pick<Deps, "engine" | "env">, actor: Actor) {
+  requireInstanceOwner(actor);
+  return readHostDisk(deps);
+}
+
+/**
+ * Reclaim space: Berth's images beyond the retention (5 per repository), dangling images and
+ * build cache unused for 24 h. `dryRun` lists exactly what a real run removes. Never volumes.
+ */
+export async function reclaimSpace(deps: Pick<Deps, "db" | "engine">, actor: Actor, input: z.infer<typeof reclaimInput>) {
+  requireInstanceOwner(actor);
+  const result = await deps.engine.reclaimSpace({ dryRun: input.dryRun });
+  if (!input.dryRun) {
+    await recordAudit(deps.db, actor, {
+      teamId: null,
+      action: "host.reclaim",
+      targetType: "host",
+      detail: { images: result.images.length, buildCache: result.buildCache.length, freedBytes: result.freedBytes, failures: result.failures.length },
+    });
+  }
+  return {
+    dryRun: result.dryRun,
+    images: result.images.map((i) => ({ id: i.id.replace(/^sha256:/, "").slice(0, 12), tags: i.tags, sizeBytes: i.sizeBytes, reason: i.reason })),
+    buildCache: { count: result.buildCache.length, sizeBytes: result.buildCache.reduce((n, c) => n + c.sizeBytes, 0) },
+    totalBytes: result.totalBytes,
+    freedBytes: result.freedBytes,
+    failures: result.failures,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The metrics sampler: follows the stats stream of every running Berth container, publishes
+ * one point per service (replicas summed) and one for the host every tick, and stores the
+ * mean of each window (default one row per service per 10 s), pruning rows past the hour.
+ */
+import type { ManagedContainer, StatsSample } from "@berth/engine";
+import type { Deps } from "../deps.ts";
+import { aggregateByService, meanPoint, networkRates, type ContainerReading, type MetricPoint } from "./aggregate.ts";
+import type { MetricsBus } from "./bus.ts";
+import { HostStats } from "./host-stats.ts";
+import { METRICS_RETENTION_MS, pruneSamples, storePoints } from "./store.ts";
+
+export interface SamplerOptions {
+  tickMs?: number;
+  persistEveryMs?: number;
+  retentionMs?: number;
+}
+
+interface Followed {
+  serviceId: string;
+  teamId: string;
+  stop: () => void;
+  reading: ContainerReading | null;
+  prev: StatsSample | null;
+}
+
+/** A reading older than this is left out (the container stopped sending). */
+const STALE_MS = 5_000;
+
+export class MetricsSampler {
+  private readonly followed = new Map<string, Followed>();
+  private readonly windows = new Map<string | null, MetricPoint[]>();
+  private readonly host = new HostStats();
+  private timer: NodeJS.Timeout | null = null;
+  private lastPersist = Date.now();
+  private ticking = false;
+  private stopped = false;
+  private readonly tickMs: number;
+  private readonly persistEveryMs: number;
+  private readonly retentionMs: number;
+
+  constructor(private readonly deps: Pick<Deps, "db" | "engine" | "log">, private readonly bus: MetricsBus, options: SamplerOptions = {}) {
+    this.tickMs = options.tickMs ?? 2_000;
+    this.persistEveryMs = options.persistEveryMs ?? 10_000;
+    this.retentionMs = options.retentionMs ?? METRICS_RETENTION_MS;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => void this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const f of this.followed.values()) f.stop();
+    this.followed.clear();
+  }
+
+  /** One round: follow new containers, publish points, store a window when it is due. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.round();
+    } catch (err) {
+      this.deps.log.warn({ err: String(err) }, "metrics sampling skipped a round");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async round(): Promise<void> {
+    const now = Date.now();
+    const time = new Date(now).toISOString();
+    const containers = await this.deps.engine.listManaged();
+    await this.follow(containers.filter((c) => c.state === "running"));
+    const restarts = new Map<string, number>();
+    const teams = new Map<string, string>();
+    for (const c of containers) {
+      restarts.set(c.owner.serviceId, (restarts.get(c.owner.serviceId) ?? 0) + c.restartCount);
+      teams.set(c.owner.serviceId, c.owner.teamId);
+    }
+    const fresh = [...this.followed.values()].flatMap((f) => (f.reading && now - Date.parse(f.reading.sample.time) < STALE_MS ? [f.reading] : []));
+    for (const [serviceId, point] of aggregateByService(fresh, restarts, time)) {
+      this.window(serviceId).push(point);
+      this.bus.publishService({ serviceId, teamId: teams.get(serviceId) ?? "", point });
+    }
+    const hostPoint = await this.host.read();
+    this.window(null).push(hostPoint);
+    this.bus.publishHost(hostPoint);
+    if (now - this.lastPersist >= this.persistEveryMs) await this.persist(now);
+  }
+
+  private window(key: string | null): MetricPoint[] {
+    let w = this.windows.get(key);
+    if (!w) this.windows.set(key, (w = []));
+    return w;
+  }
+
+  private async persist(now: number): Promise<void> {
+    this.lastPersist = now;
+    const rows = [...this.windows].flatMap(([serviceId, points]) => {
+      const point = meanPoint(points);
+      return point ? [{ serviceId, point }] : [];
+    });
+    this.windows.clear();
+    await storePoints(this.deps.db, rows);
+    await pruneSamples(this.deps.db, this.retentionMs, now);
+  }
+
+  private async follow(running: ManagedContainer[]): Promise<void> {
+    const ids = new Set(running.map((c) => c.containerId));
+    for (const [id, f] of this.followed) {
+      if (ids.has(id)) continue;
+      f.stop();
+      this.followed.delete(id);
+    }
+    for (const c of running) {
+      if (this.followed.has(c.containerId)) continue;
+      const entry: Followed = { serviceId: c.owner.serviceId, teamId: c.owner.teamId, stop: () => undefined, reading: null, prev: null };
+      this.followed.set(c.containerId, entry);
+      try {
+        entry.stop = await this.deps.engine.followStats(
+          c.containerId,
+          (sample) => {
+            entry.reading = { serviceId: entry.serviceId, sample, ...networkRates(entry.prev, sample) };
+            entry.prev = sample;
+          },
+          () => {
+            if (this.followed.get(c.containerId) === entry) this.followed.delete(c.containerId);
+          },
+        );
+        // Stopped while this stream was being opened: close it too.
+        if (this.stopped) entry.stop();
+      } catch (err) {
+        // Gone between list and follow: the next round decides again.
+        this.followed.delete(c.containerId);
+        this.deps.log.debug({ containerId: c.containerId, err: String(err) }, "stats not followed");
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Follows the engine's events for every Berth container (one stream for the process): keeps
+ * each service's recent deaths and OOM kills (crash-loop and OOM detection for the overview)
+ * and tells listeners which team's services changed. Reconnects after the stream ends.
+ */
+import type { EngineEvent } from "@berth/engine";
+import type { Deps } from "../deps.ts";
+import type { RecentEvents } from "./service-status.ts";
+
+export const CRASH_WINDOW_MS = 5 * 60_000;
+export const OOM_WINDOW_MS = 60 * 60_000;
+const RETRY_MS = 2_000;
+
+export interface ServiceChange {
+  teamId: string;
+  serviceId: string;
+  /** An engine event, or "desired" when the user stopped/started the service. */
+  type: EngineEvent["type"] | "desired";
+}
+
+export class EngineWatch {
+  private readonly dies = new Map<string, number[]>();
+  private readonly ooms = new Map<string, number>();
+  private readonly listeners = new Set<(change: ServiceChange) => void>();
+  private stopStream: (() => void) | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly deps: Pick<Deps, "engine" | "log">, private readonly now: () => number = Date.now) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.retry) clearTimeout(this.retry);
+    this.stopStream?.();
+    this.stopStream = null;
+  }
+
+  onChange(listener: (change: ServiceChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Record an event (the stream calls this; tests may too). */
+  record(event: EngineEvent): void {
+    const at = Date.parse(event.time) || this.now();
+    const serviceId = event.owner.serviceId;
+    if (event.type === "die") this.dies.set(serviceId, [...this.recentDies(serviceId), at]);
+    if (event.type === "oom") this.ooms.set(serviceId, at);
+    this.notify({ teamId: event.owner.teamId, serviceId, type: event.type });
+  }
+
+  /** Tell listeners a service changed (engine events, or its desired state). */
+  notify(change: ServiceChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  recent(serviceId: string): RecentEvents {
+    const oom = this.ooms.get(serviceId);
+    return {
+      dies: this.recentDies(serviceId).length,
+      lastOomAt: oom !== undefined && oom > this.now() - OOM_WINDOW_MS ? new Date(oom).toISOString() : null,
+    };
+  }
+
+  private recentDies(serviceId: string): number[] {
+    const cutoff = this.now() - CRASH_WINDOW_MS;
+    const kept = (this.dies.get(serviceId) ?? []).filter((t) => t > cutoff);
+    if (kept.length === 0) this.dies.delete(serviceId);
+    else this.dies.set(serviceId, kept);
+    return kept;
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.running) return;
+    try {
+      this.stopStream = await this.deps.engine.followEvents({}, (e) => this.record(e), (err) => {
+        if (err) this.deps.log.warn({ err: err.message }, "engine event stream ended");
+        this.again();
+      });
+    } catch (err) {
+      this.deps.log.warn({ err: String(err) }, "engine event stream unavailable");
+      this.again();
+    }
+  }
+
+  private again(): void {
+    this.stopStream = null;
+    if (!this.running) return;
+    this.retry = setTimeout(() => void this.connect(), RETRY_MS);
+    this.retry.unref();
+  }
+}

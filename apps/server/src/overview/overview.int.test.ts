@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { ReleaseSpec } from "@berth/engine";
+import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { EngineWatch } from "./engine-watch.ts";
+import { getTeamOverview } from "./overview.ts";
+
+const deps = testDeps();
+const watch = new EngineWatch(deps);
+deps.engineWatch = watch;
+const touched: string[] = [];
+
+afterAll(async () => {
+  watch.stop();
+  for (const serviceId of touched) await deps.engine.removeService(serviceId);
+  await deps.db.$disconnect();
+});
+
+async function service(teamId: string, projectId?: string) {
+  const seeded = await seedService(deps.db, teamId);
+  if (projectId) await deps.db.service.update({ where: { id: seeded.serviceId }, data: { projectId } });
+  touched.push(seeded.serviceId);
+  const row = await deps.db.service.findUniqueOrThrow({ where: { id: seeded.serviceId } });
+  return { ...seeded, projectId: projectId ?? seeded.projectId, name: row.name, image: row.image };
+}
+
+async function release(teamId: string, s: Awaited<ReturnType<typeof service>>, extra: Partial<ReleaseSpec> = {}) {
+  const d = await deps.db.deployment.create({ data: { serviceId: s.serviceId, image: s.image, status: "succeeded", finishedAt: new Date() } });
+  await deps.engine.runRelease({ owner: { teamId, projectId: s.projectId, serviceId: s.serviceId }, deploymentId: d.id, serviceName: s.name, image: s.image, containerPort: 8080, env: {}, ...extra });
+  return d.id;
+}
+
+describe("team overview (real engine, real Postgres)", () => {
+  it("derives running, deploying, failed, stopped, not deployed and crash-looping from containers, events and the last deployment", async () => {
+    watch.start();
+    const { actor, teamId } = await seedUser(deps.db);
+    const running = await service(teamId);
+    await release(teamId, running);
+    const deploying = await service(teamId, running.projectId);
+    await deps.db.deployment.create({ data: { serviceId: deploying.serviceId, image: deploying.image, status: "building" } });
+    const failed = await service(teamId);
+    await deps.db.deployment.create({ data: { serviceId: failed.serviceId, image: failed.image, status: "failed", error: "Health check failed: nothing answered on 8080", finishedAt: new Date() } });
+    const stopped = await service(teamId);
+    await release(teamId, stopped);
+    await deps.engine.stopService(stopped.serviceId, 1);
+    await deps.db.service.update({ where: { id: stopped.serviceId }, data: { desiredState: "stopped" } });
+    const fresh = await service(teamId);
+    // Serves long enough to pass the health gate, then dies with an error; the engine restarts it again and again.
+    const looping = await service(teamId);
+    await release(teamId, looping, { entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 2; exit 3"], restartPolicy: { name: "always" } });
+    const other = await seedUser(deps.db);
+    const outsider = await service(other.teamId);
+
+    const first = await getTeamOverview(deps, actor, teamId);
+    const statusOf = (o: typeof first) => Object.fromEntries(o.services.map((s) => [s.id, s.status]));
+    expect(statusOf(first)).toMatchObject({
+      [running.serviceId]: "running",
+      [deploying.serviceId]: "deploying",
+      [failed.serviceId]: "failed",
+      [stopped.serviceId]: "stopped",
+      [fresh.serviceId]: "not_deployed",
+    });
+    expect(first.services.map((s) => s.id)).not.toContain(outsider.serviceId);
+    // seedService makes a project per service; `deploying` was moved into running's project.
+    expect(first.projects.find((p) => p.id === running.projectId)?.serviceCount).toBe(2);
+    expect(first.services.find((s) => s.id === failed.serviceId)?.lastDeployment).toMatchObject({ status: "failed", error: "Health check failed: nothing answered on 8080" });
+    expect(first.attention).toContainEqual(expect.objectContaining({ kind: "deploy_failed", serviceId: failed.serviceId, serviceName: failed.name }));
+    expect(first.attention.filter((a) => a.serviceId === running.serviceId)).toEqual([]);
+    expect(first.engineError).toBeNull();
+    expect(first.disk?.usedPercent).toBeGreaterThan(0);
+
+    const looped = await waitFor(
+      "the restarting service to be seen crash-looping",
+      async () => {
+        const o = await getTeamOverview(deps, actor, teamId);
+        return statusOf(o)[looping.serviceId] === "crash_looping" ? o : null;
+      },
+      40_000,
+    );
+    expect(looped.attention).toContainEqual(expect.objectContaining({ kind: "crash_loop", serviceId: looping.serviceId }));
+    expect(watch.recent(looping.serviceId).dies).toBeGreaterThanOrEqual(3);
+    expect(looped.counts.crash_looping).toBe(1);
+  }, 60_000);
+
+  it("is refused to a caller outside the team (NOT_FOUND) and answers viewers", async () => {
+    const { teamId } = await seedUser(deps.db);
+    const stranger = await seedUser(deps.db);
+    await expect(getTeamOverview(deps, stranger.actor, teamId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const viewer = await seedUser(deps.db, "viewer", teamId);
+    expect((await getTeamOverview(deps, viewer.actor, teamId)).services).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The team overview: every project and service with its live status (from the engine's
+ * containers, recent engine events and the last deployment), the last deployment of each,
+ * and what needs attention first (failed deploys, crash loops, OOM kills, disk pressure).
+ */
+import type { ManagedContainer } from "@berth/engine";
+import { isEngineError } from "@berth/engine";
+import type { DeploymentStatus } from "@berth/db";
+import type { Deps } from "../deps.ts";
+import { readDiskPressure } from "../host/disk.ts";
+import { type Actor, requireTeamRole } from "../teams/access.ts";
+import { deriveServiceStatus, type Attention, type ContainerView, type LiveStatus } from "./service-status.ts";
+
+/** One row per service (or per empty project): the service, its last and its live deployment. */
+interface Row {
+  projectId: string;
+  projectName: string;
+  id: string | null;
+  name: string | null;
+  desiredState: "running" | "stopped" | null;
+  sourceType: "image" | "git" | null;
+  image: string | null;
+  gitUrl: string | null;
+  lastId: string | null;
+  lastStatus: DeploymentStatus | null;
+  lastError: string | null;
+  lastCreatedAt: Date | null;
+  lastFinishedAt: Date | null;
+  liveId: string | null;
+}
+
+/** Containers whose exit reason (OOM) is read per overview, at most. */
+const MAX_INSPECTED = 20;
+const NO_EVENTS = { dies: 0, lastOomAt: null };
+
+/** Everything the overview needs from Postgres in one statement (the (serviceId, createdAt) index serves both laterals). */
+function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
+  return db.$queryRaw<Row[]>`
+    SELECT p.id AS "projectId", p.name AS "projectName", s.id, s.name, s."desiredState"::text AS "desiredState",
+           s."sourceType"::text AS "sourceType", s.image, s."gitUrl",
+           l.id AS "lastId", l.status::text AS "lastStatus", l.error AS "lastError", l."createdAt" AS "lastCreatedAt", l."finishedAt" AS "lastFinishedAt",
+           live.id AS "liveId"
+    FROM project p
+    LEFT JOIN service s ON s."projectId" = p.id
+    LEFT JOIN LATERAL (SELECT id, status, error, "createdAt", "finishedAt" FROM deployment d WHERE d."serviceId" = s.id ORDER BY d."createdAt" DESC LIMIT 1) l ON true
+    LEFT JOIN LATERAL (SELECT id FROM deployment d WHERE d."serviceId" = s.id AND d.status = 'succeeded' ORDER BY d."finishedAt" DESC NULLS LAST, d."createdAt" DESC LIMIT 1) live ON true
+    WHERE p."teamId" = ${teamId}
+    ORDER BY p.name, p.id, s.name`;
+}
+
+async function teamContainers(deps: Pick<Deps, "engine">, teamId: string): Promise<{ byService: Map<string, ContainerView[]> | null; error: string | null }> {
+  let all: ManagedContainer[];
+  try {
+    all = (await deps.engine.listManaged()).filter((c) => c.owner.teamId === teamId);
+  } catch (err) {
+    return { byService: null, error: isEngineError(err) ? err.message : "The Docker Engine could not be asked" };
+  }
+  // Why a container stopped or restarts (OOM) is only in its inspect data: read for those only.
+  const troubled = new Set(all.filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead").slice(0, MAX_INSPECTED).map((c) => c.containerId));
+  const views = await Promise.all(
+    all.map(async (c): Promise<[string, ContainerView]> => {
+      const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
+      if (troubled.has(c.containerId)) view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
+      return [c.owner.serviceId, view];
+    }),
+  );
+  const byService = new Map<string, ContainerView[]>();
+  for (const [serviceId, view] of views) byService.set(serviceId, [...(byService.get(serviceId) ?? []), view]);
+  return { byService, error: null };
+}
+
+export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log">, actor: Actor, teamId: string) {
+  await requireTeamRole(deps.db, actor, teamId, "viewer");
+  const [rows, containers, disk] = await Promise.all([
+    teamRows(deps.db, teamId),
+    teamContainers(deps, teamId),
+    readDiskPressure(deps).catch((err: unknown) => {
+      deps.log.debug({ err: String(err) }, "disk usage unavailable for the overview");
+      return null;
+    }),
+  ]);
+
+  const attention: Array<Attention & { serviceId: string | null; serviceName: string | null; projectName: string | null }> = [];
+  const counts: Partial<Record<LiveStatus, number>> = {};
+  const projects = new Map<string, { id: string; name: string; serviceCount: number }>();
+  const services = [];
+  for (const r of rows) {
+    const project = projects.get(r.projectId) ?? { id: r.projectId, name: r.projectName, serviceCount: 0 };
+    projects.set(r.projectId, project);
+    if (r.id === null || r.name === null) continue;
+    project.serviceCount += 1;
+    const derived = deriveServiceStatus({
+      desiredState: r.desiredState ?? "running",
+      latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null,
+      liveDeploymentId: r.liveId,
+      containers: containers.byService === null ? null : containers.byService.get(r.id) ?? [],
+      events: deps.engineWatch?.recent(r.id) ?? NO_EVENTS,
+    });
+    counts[derived.status] = (counts[derived.status] ?? 0) + 1;
+    for (const a of derived.attention) attention.push({ ...a, serviceId: r.id, serviceName: r.name, projectName: r.projectName });
+    services.push({
+      id: r.id,
+      name: r.name,
+      projectId: r.projectId,
+      projectName: r.projectName,
+      source: r.sourceType === "git" ? (r.gitUrl ?? "") : (r.image ?? ""),
+      status: derived.status,
+      restartCount: derived.restartCount,
+      attention: derived.attention,
+      lastDeployment: r.lastId && r.lastStatus && r.lastCreatedAt ? { id: r.lastId, status: r.lastStatus, error: r.lastError, createdAt: r.lastCreatedAt, finishedAt: r.lastFinishedAt } : null,
+    });
+  }
+  if (disk?.pressure) {
+    attention.unshift({ kind: "disk_pressure", message: `Host disk ${disk.usedPercent}% full (warning at ${disk.warnPercent}%)`, serviceId: null, serviceName: null, projectName: null });
+  }
+  return {
+    teamId,
+    generatedAt: new Date(),
+    projects: [...projects.values()],
+    services,
+    attention,
+    counts,
+    disk: disk ? { usedPercent: disk.usedPercent, warnPercent: disk.warnPercent, pressure: disk.pressure } : null,
+    engineError: containers.error,
+  };
+}

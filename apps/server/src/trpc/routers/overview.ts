@@ -1,0 +1,7 @@
+import { getTeamOverview } from "../../overview/overview.ts";
+import { router } from "../init.ts";
+import { teamProcedure } from "../procedures.ts";
+
+export const overviewRouter = router({
+  team: teamProcedure("viewer").query(({ ctx, input }) => getTeamOverview(ctx.deps, ctx.actor, input.teamId)),
+});

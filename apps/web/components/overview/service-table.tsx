@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { formatDateTime } from "@/lib/format";
+import { deploymentStatus } from "@/lib/status";
+import { StatusBadge } from "../ui/status-badge";
+import { liveStatusView } from "./live-status";
+import type { OverviewService } from "./overview-types";
+
+/** One project's services: live status, last deployment, restarts. */
+export function ServiceTable({ projectId, projectName, services }: { projectId: string; projectName: string; services: OverviewService[] }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" data-testid={`overview-project-${projectId}`}>
+      <table className="w-full text-left text-sm">
+        <caption className="border-b border-slate-200 px-4 py-2 text-left font-medium text-slate-900">
+          <Link href={`/projects/${projectId}`} className="hover:underline">
+            {projectName}
+          </Link>
+        </caption>
+        <thead className="text-xs text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-2 font-medium">Service</th>
+            <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            <th scope="col" className="px-4 py-2 font-medium">Last deployment</th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">Restarts</th>
+          </tr>
+        </thead>
+        <tbody>
+          {services.length === 0 && (
+            <tr>
+              <td colSpan={4} className="px-4 py-3 text-slate-500">
+                No services yet.
+              </td>
+            </tr>
+          )}
+          {services.map((s) => (
+            <tr key={s.id} data-testid="overview-service" data-service={s.name} className="border-t border-slate-100">
+              <td className="max-w-56 truncate px-4 py-2">
+                <Link href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
+                  {s.name}
+                </Link>
+                <div className="truncate font-mono text-xs text-slate-500">{s.source}</div>
+              </td>
+              <td className="px-4 py-2">
+                <StatusBadge status={liveStatusView(s.status)} testId="overview-status" />
+              </td>
+              <td className="px-4 py-2 text-slate-600">
+                {s.lastDeployment ? (
+                  <span className="flex flex-wrap items-center gap-2">
+                    <StatusBadge status={deploymentStatus(s.lastDeployment.status)} />
+                    <span>{formatDateTime(s.lastDeployment.finishedAt ?? s.lastDeployment.createdAt)}</span>
+                  </span>
+                ) : (
+                  "Never deployed"
+                )}
+              </td>
+              <td className="px-4 py-2 text-right tabular-nums text-slate-700">{s.restartCount}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

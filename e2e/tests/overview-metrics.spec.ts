@@ -1,0 +1,97 @@
+import { expect, test } from "@playwright/test";
+import { hasOwner, ownerPage, signUp } from "./support/account.ts";
+import { createProject, submitServiceForm } from "./support/dashboard.ts";
+import { containersOfService } from "./support/docker.ts";
+import { uniqueSuffix } from "./support/unique.ts";
+
+test("overview shows each service's live status; a running container's metrics chart receives live samples and keeps its history", async ({ page, context }, testInfo) => {
+  const id = uniqueSuffix();
+  const running = `live-${id}`;
+  const idle = `idle-${id}`;
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+
+  await signUp(page);
+  await page.goto("/");
+  const projectId = await createProject(page, `Overview ${id}`);
+  await submitServiceForm(page, { name: idle, image: "berth-test/hello:latest", port: "8080" });
+  await expect(page.getByRole("heading", { name: idle, level: 1 })).toBeVisible();
+  await page.goto(`/projects/${projectId}`);
+  await submitServiceForm(page, { name: running, image: "berth-test/hello:latest", port: "8080" });
+  await expect(page.getByRole("heading", { name: running, level: 1 })).toBeVisible();
+  const serviceUrl = page.url();
+  const serviceId = /\/services\/([0-9a-f-]{36})$/.exec(serviceUrl)?.[1] ?? "";
+
+  await test.step("deploy; the metrics chart receives live samples without a reload", async () => {
+    await page.getByRole("button", { name: "Deploy" }).click();
+    await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 60_000 });
+    const cpu = page.getByTestId("service-metrics-cpu");
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 20_000 }).toBeGreaterThan(0);
+    const first = Number(await cpu.getAttribute("data-samples"));
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 15_000 }).toBeGreaterThan(first + 1);
+    await expect(page.getByTestId("service-metrics-memory-value")).toContainText(/\d.* of /);
+    await expect(cpu.locator("svg path")).toHaveCount(1);
+    await shot("01-service-metrics-live");
+  });
+
+  const overview = page.getByTestId("overview");
+  const row = (name: string) => overview.locator(`[data-testid="overview-service"][data-service="${name}"]`);
+  await test.step("the overview lists both services with their live status and last deployment", async () => {
+    await page.goto("/");
+    await expect(row(running).getByTestId("overview-status")).toHaveAttribute("data-status", "running");
+    await expect(row(running)).toContainText("Succeeded");
+    await expect(row(idle).getByTestId("overview-status")).toHaveAttribute("data-status", "not_deployed");
+    await expect(row(idle)).toContainText("Never deployed");
+    await shot("02-overview");
+  });
+
+  await test.step("a change elsewhere reaches the open overview live", async () => {
+    const other = await context.newPage();
+    await other.goto(serviceUrl);
+    await other.getByRole("button", { name: "Stop" }).click();
+    await expect(other.getByTestId("service-status")).toHaveAttribute("data-status", /^(stopped|exited)$/, { timeout: 30_000 });
+    // The overview page was not reloaded: the stop arrives over socket.io (the fallback poll is 15 s).
+    await expect(row(running).getByTestId("overview-status")).toHaveAttribute("data-status", "stopped", { timeout: 10_000 });
+    await other.close();
+  });
+
+  await test.step("after a reload the chart starts from the stored last hour", async () => {
+    await page.goto(serviceUrl);
+    await expect.poll(async () => Number(await page.getByTestId("service-metrics-cpu").getAttribute("data-samples")), { timeout: 15_000 }).toBeGreaterThan(0);
+  });
+
+  await test.step("clean up: delete the running service", async () => {
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete ${running}?` });
+    await dialog.getByLabel(`Type ${running} to confirm`).fill(running);
+    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${projectId}$`));
+    expect(await containersOfService(serviceId)).toEqual([]);
+  });
+});
+
+test("the instance owner sees the host's live metrics and disk use; reclaiming lists what it would remove before removing anything", async ({ page, browser }, testInfo) => {
+  // On a fresh instance the first account is the owner; otherwise an earlier spec signed it up.
+  if (!hasOwner()) await signUp(page);
+  const owner = await ownerPage(browser);
+  try {
+    await owner.goto("/");
+    const host = owner.getByRole("region", { name: "Host" });
+    await expect(host.getByTestId("host-disk")).toContainText(/\d+(\.\d)?% used · .* free/);
+    const cpu = host.getByTestId("host-metrics-cpu");
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 20_000 }).toBeGreaterThan(0);
+    const first = Number(await cpu.getAttribute("data-samples"));
+    await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 15_000 }).toBeGreaterThan(first);
+
+    await host.getByRole("button", { name: "Reclaim space…" }).click();
+    const dialog = owner.getByRole("dialog", { name: "Reclaim disk space" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByText("Volumes are never touched")).toBeVisible();
+    // The dry run's listing (or that there is nothing to remove) comes first; nothing is removed yet.
+    await expect(dialog.getByTestId("reclaim-preview").or(dialog.getByText("Nothing to reclaim right now."))).toBeVisible();
+    await owner.screenshot({ path: testInfo.outputPath("03-reclaim-preview.png"), fullPage: true });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  } finally {
+    await owner.context().close();
+  }
+});

@@ -1,0 +1,103 @@
+/**
+ * What a space reclaim removes, from the engine's disk-usage report. PURE. Only Berth's own
+ * image repositories (`berth-release/`, `berth-build/`) beyond the newest `keep` images of each
+ * repository, untagged (dangling) images and unused build cache older than the retention age.
+ * Never an image a container was created from, never a user's tagged image, never a volume.
+ */
+import { RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
+import { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
+
+export const RECLAIM_PREFIXES = [RELEASE_REPOSITORY_PREFIX, OWNED_IMAGE_PREFIX] as const;
+
+export interface DfImage {
+  id: string;
+  tags: string[];
+  /** Unix seconds. */
+  created: number;
+  sizeBytes: number;
+  /** Bytes shared with other images (not freed by removing this one). */
+  sharedBytes: number;
+  /** Containers (any state) created from it; -1 when the engine did not count. */
+  containers: number;
+}
+
+export interface DfBuildCache {
+  id: string;
+  sizeBytes: number;
+  inUse: boolean;
+  /** ISO time; null when never used. */
+  lastUsedAt: string | null;
+  createdAt: string | null;
+}
+
+export interface ReclaimPlanInput {
+  images: DfImage[];
+  buildCache: DfBuildCache[];
+  /** Images kept per Berth repository (newest first). */
+  keep: number;
+  /** Dangling images and build cache unused for longer than this are removed. */
+  maxAgeMs: number;
+  now: number;
+  /** Only these repositories' images (e.g. one service); dangling images and build cache are then left alone. */
+  repositories?: string[];
+}
+
+export interface ReclaimImage {
+  id: string;
+  /** The tags removed (empty: a dangling image removed by id). */
+  tags: string[];
+  /** Bytes freed when the image goes (0 when another tag still holds it). */
+  sizeBytes: number;
+  reason: "beyond-retention" | "dangling";
+}
+
+export interface ReclaimPlan {
+  images: ReclaimImage[];
+  buildCache: DfBuildCache[];
+  totalBytes: number;
+}
+
+const repositoryOf = (tag: string): string => tag.slice(0, tag.lastIndexOf(":"));
+const isBerthTag = (tag: string): boolean => RECLAIM_PREFIXES.some((p) => tag.startsWith(p));
+const isDangling = (img: DfImage): boolean => img.tags.every((t) => t === "<none>:<none>");
+const uniqueBytes = (img: DfImage): number => Math.max(0, img.sizeBytes - Math.max(0, img.sharedBytes));
+
+function beyondRetention(input: ReclaimPlanInput): ReclaimImage[] {
+  const byRepository = new Map<string, DfImage[]>();
+  for (const img of input.images) {
+    for (const repository of new Set(img.tags.filter(isBerthTag).map(repositoryOf))) {
+      if (input.repositories && !input.repositories.includes(repository)) continue;
+      byRepository.set(repository, [...(byRepository.get(repository) ?? []), img]);
+    }
+  }
+  const tagsToRemove = new Map<string, string[]>();
+  for (const [repository, images] of byRepository) {
+    const newestFirst = [...images].sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
+    for (const img of newestFirst.slice(input.keep)) {
+      if (img.containers !== 0) continue;
+      const tags = img.tags.filter((t) => repositoryOf(t) === repository);
+      tagsToRemove.set(img.id, [...(tagsToRemove.get(img.id) ?? []), ...tags]);
+    }
+  }
+  return input.images.flatMap((img) => {
+    const tags = tagsToRemove.get(img.id);
+    if (!tags) return [];
+    // Bytes are freed only when no other tag (a user's, or a kept repository's) holds the image.
+    const freed = tags.length === img.tags.length ? uniqueBytes(img) : 0;
+    return [{ id: img.id, tags: [...tags].sort(), sizeBytes: freed, reason: "beyond-retention" as const }];
+  });
+}
+
+export function planReclaim(input: ReclaimPlanInput): ReclaimPlan {
+  const cutoff = input.now - input.maxAgeMs;
+  const images = beyondRetention(input);
+  let buildCache: DfBuildCache[] = [];
+  if (!input.repositories) {
+    for (const img of input.images) {
+      if (isDangling(img) && img.containers === 0 && img.created * 1000 < cutoff) images.push({ id: img.id, tags: [], sizeBytes: uniqueBytes(img), reason: "dangling" });
+    }
+    buildCache = input.buildCache.filter((c) => !c.inUse && Date.parse(c.lastUsedAt ?? c.createdAt ?? "") < cutoff);
+  }
+  const totalBytes = images.reduce((n, i) => n + i.sizeBytes, 0) + buildCache.reduce((n, c) => n + c.sizeBytes, 0);
+  return { images, buildCache, totalBytes };
+}
