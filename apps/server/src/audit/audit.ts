@@ -22,7 +22,9 @@ export type AuditAction =
   | "token.create"
   | "token.revoke"
   | "session.revoke"
-  | "instance.settings";
+  | "instance.settings"
+  | "terminal.open"
+  | "terminal.close";
 
 export interface AuditEntry {
   teamId: string | null;

@@ -1,6 +1,10 @@
 import type { Socket } from "socket.io";
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
+import { findLiveContainer } from "../services/live-container.ts";
+
+/** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
+const MAX_SINCE_LINES = 100_000;
 
 /** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
@@ -16,15 +20,9 @@ export class SocketLogStreams {
    * `logs:end` is sent only when the stream ends by itself (container stopped, replaced or
    * removed), never when this server stopped the follower.
    */
-  async follow(serviceId: string): Promise<void> {
+  async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
     this.stop(serviceId);
-    const current = await this.deps.db.deployment.findFirst({
-      where: { serviceId, status: "succeeded" },
-      orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
-      select: { id: true },
-    });
-    const containers = await this.deps.engine.listManaged({ serviceId });
-    const live = containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running");
+    const live = await findLiveContainer(this.deps, serviceId);
     if (!live) {
       this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
       return;
@@ -43,7 +41,7 @@ export class SocketLogStreams {
     };
     const stop = await this.deps.engine.followLogs(
       live.containerId,
-      { tail: 200 },
+      options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES },
       (line) => {
         pending.push(line);
         if (!scheduled) {
