@@ -10,6 +10,7 @@ import { DeploymentHistory } from "./deployment-history";
 import { useDeploymentEvents } from "@/lib/use-deployment-events";
 import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
+import { TerminalPanel } from "./terminal-panel";
 import { ServiceActions } from "./service-actions";
 import { ServiceSummary } from "./service-summary";
 
@@ -67,6 +68,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
         </Panel>
       )}
       <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
+      <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
     </div>
   );
 }
