@@ -23,10 +23,10 @@ export interface LogToolbarState {
 /** Filter, stream, since, pause/follow and download controls of the runtime log view. */
 export function LogToolbar({ state, onChange, onDownload, canDownload }: { state: LogToolbarState; onChange: (next: Partial<LogToolbarState>) => void; onDownload: () => void; canDownload: boolean }) {
   const id = useId();
-  const small = `${inputClass()} w-auto py-1`;
+  const small = `${inputClass()} py-1 sm:w-44`;
   return (
     <div className="flex flex-wrap items-end gap-2 border-b border-line px-5 py-3">
-      <div className="min-w-40 flex-1">
+      <div className="w-full sm:w-auto sm:min-w-40 sm:flex-1">
         <label htmlFor={`${id}-q`} className="sr-only">
           Filter logs
         </label>

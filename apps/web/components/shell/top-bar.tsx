@@ -27,7 +27,7 @@ export function TopBar() {
           Berth
         </Link>
         <TeamSwitcher />
-        <nav aria-label="Main" className="order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0">
+        <nav aria-label="Main" className="relative order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0">
           <Link href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
             Projects
           </Link>

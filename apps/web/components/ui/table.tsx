@@ -8,11 +8,12 @@ export interface Column {
 
 /**
  * The one data table of the app: a caption for screen readers, scoped column headers, rows
- * separated by lines, and horizontal scrolling inside its own box on a narrow screen.
+ * separated by lines, and horizontal scrolling inside its own box on a narrow screen (the box is
+ * `relative` so the screen-reader-only header text, absolutely positioned, cannot widen the page).
  */
 export function Table({ caption, columns, children }: { caption: string; columns: readonly Column[]; children: ReactNode }) {
   return (
-    <div className="-mx-1 overflow-x-auto px-1">
+    <div className="relative -mx-1 overflow-x-auto px-1">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="text-xs tracking-wide text-fg-subtle uppercase">
