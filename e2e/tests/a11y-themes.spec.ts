@@ -91,7 +91,7 @@ test("every main page passes axe (no serious or critical violation) in light and
         for (let a = el.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
         return false;
       };
-      const wide = [...document.querySelectorAll<HTMLElement>("body *")].filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el));
+      const wide = Array.from(document.querySelectorAll<HTMLElement>("body *")).filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el));
       return { scrollWidth: document.documentElement.scrollWidth, widest: wide.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)) };
     });
     expect(overflow.scrollWidth, JSON.stringify(overflow.widest)).toBeLessThanOrEqual(375);

@@ -1,60 +1,31 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { io as connect, type Socket } from "socket.io-client";
-import type { Server as SocketServer } from "socket.io";
-import type { DockerEngine } from "@berth/engine";
+import type { Socket } from "socket.io-client";
 import type { TeamRole } from "@berth/db";
-import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { Client, startHttp } from "../../test/http-harness.ts";
-import { enqueueDeployment } from "../deployments/deployments.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
+import { waitFor } from "../../test/harness.ts";
+import { Client } from "../../test/http-harness.ts";
+import { startWithRunningService } from "../../test/running-service.ts";
 
 /** The web terminal's socket: member+ of the service's team only, audited, closed on lost access or a stopped container. */
-const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
-let server: Server;
-let io: SocketServer;
-let base: string;
-const sockets: Socket[] = [];
+let env: Awaited<ReturnType<typeof startWithRunningService>>;
 let serviceId = "";
 let teamId = "";
-let owner: Client;
 const SIZE = { cols: 80, rows: 24 };
 
 beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  await seedUser(deps.db);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
-  ({ server, base, io } = await startHttp(deps));
-  worker.start();
-  owner = new Client(base);
-  expect((await owner.signUp(`tm-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
-  const me = await owner.query("me.get");
-  teamId = me.data.teams[0].id;
-  ({ serviceId } = await seedService(deps.db, teamId));
-  const { deploymentId } = await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
+  env = await startWithRunningService("tm");
+  ({ serviceId, teamId } = env);
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await worker.stop();
-  await deps.engine.removeService(serviceId);
-  await io.close();
-  server.close();
-  await deps.db.$disconnect();
-});
+afterAll(() => env.close());
 
 /** A signed-up user with `role` in the service's team (none: a stranger) and a connected socket. */
 async function caller(role: TeamRole | null): Promise<{ client: Client; userId: string; socket: Socket }> {
-  const client = new Client(base);
+  const client = new Client(env.base);
   expect((await client.signUp(`tmu-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
   const userId = (await client.query("me.get")).data.user.id as string;
-  if (role) await deps.db.membership.create({ data: { teamId, userId, role } });
-  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie }, reconnection: false });
-  sockets.push(socket);
+  if (role) await env.deps.db.membership.create({ data: { teamId, userId, role } });
+  const socket = env.socketOf(client);
   await new Promise<void>((resolve, reject) => {
     socket.on("connect", resolve);
     socket.on("connect_error", reject);
@@ -95,7 +66,7 @@ it("a member runs a command in the shell and sees its output; open and close are
   m.socket.emit("terminal:close", { terminalId: t.terminalId });
   expect((await within(t.exit, 5000))?.reason).toBe("Closed by the user");
   const events = await waitFor("audit rows", async () => {
-    const rows = await deps.db.auditEvent.findMany({ where: { teamId, actorId: m.userId, targetId: serviceId }, orderBy: { createdAt: "asc" } });
+    const rows = await env.deps.db.auditEvent.findMany({ where: { teamId, actorId: m.userId, targetId: serviceId }, orderBy: { createdAt: "asc" } });
     return rows.length === 2 ? rows : null;
   });
   expect(events.map((e) => e.action)).toEqual(["terminal.open", "terminal.close"]);
@@ -107,14 +78,14 @@ it("refuses a viewer of the team and a user of another team, and opens nothing",
   const stranger = await caller(null);
   expect(await viewer.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: expect.stringMatching(/member/i) });
   expect(await stranger.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: "Service not found" });
-  expect(await deps.db.auditEvent.count({ where: { actorId: { in: [viewer.userId, stranger.userId] }, action: "terminal.open" } })).toBe(0);
+  expect(await env.deps.db.auditEvent.count({ where: { actorId: { in: [viewer.userId, stranger.userId] }, action: "terminal.open" } })).toBe(0);
 });
 
 it("closes a removed member's terminal within 5 s", async () => {
   const m = await caller("member");
   const t = await openShell(m.socket);
   const removedAt = Date.now();
-  expect((await owner.mutate("teams.removeMember", { teamId, userId: m.userId })).data).toEqual({ ok: true });
+  expect((await env.owner.mutate("teams.removeMember", { teamId, userId: m.userId })).data).toEqual({ ok: true });
   const exit = await within(t.exit, 6000);
   expect(exit?.reason).toMatch(/^Access ended/);
   expect(exit!.at - removedAt).toBeLessThan(5000);
@@ -123,7 +94,7 @@ it("closes a removed member's terminal within 5 s", async () => {
 it("closes the terminal when the container stops", async () => {
   const m = await caller("member");
   const t = await openShell(m.socket);
-  expect((await owner.mutate("services.stop", { serviceId })).error).toBeUndefined();
+  expect((await env.owner.mutate("services.stop", { serviceId })).error).toBeUndefined();
   expect((await within(t.exit, 15_000))?.reason).toBe("The container stopped");
   expect(await m.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: expect.stringMatching(/no running container/) });
 });
