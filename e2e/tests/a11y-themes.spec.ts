@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { ownerPage, signUp } from "./support/account.ts";
-import { runningHelloService } from "./support/service.ts";
+import { deleteService, runningHelloService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 const THEMES = ["light", "dark"] as const;
@@ -38,6 +38,13 @@ async function checkBothThemes(page: Page, testInfo: TestInfo, name: string, pat
   }
 }
 
+/** The service this spec created; deleted after the test, also when it failed. */
+let created: { serviceId: string; serviceName: string } | null = null;
+test.afterEach(async ({ page }) => {
+  if (created) await deleteService(page, created.serviceId, created.serviceName);
+  created = null;
+});
+
 test("every main page passes axe (no serious or critical violation) in light and dark, with screenshots", async ({ page, browser }, testInfo) => {
   test.setTimeout(240_000);
   await test.step("signed-out pages", async () => {
@@ -48,6 +55,7 @@ test("every main page passes axe (no serious or critical violation) in light and
   const { owner } = await signUp(page);
   await page.goto("/");
   const { projectId, serviceId, serviceName } = await runningHelloService(page, uniqueSuffix());
+  created = { serviceId, serviceName };
 
   await test.step("sign-up (signed out)", async () => {
     const context = await browser.newContext();

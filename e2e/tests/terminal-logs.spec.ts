@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { runningHelloService } from "./support/service.ts";
+import { deleteService, runningHelloService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
+
+/** The service this spec created; deleted after the test, also when it failed. */
+let created: { serviceId: string; serviceName: string } | null = null;
+test.afterEach(async ({ page }) => {
+  if (created) await deleteService(page, created.serviceId, created.serviceName);
+  created = null;
+});
 
 test("the runtime log view filters, pauses and downloads; the terminal runs a command and shows its output", async ({ page }, testInfo) => {
   await signUp(page);
-  const { serviceName } = await runningHelloService(page, uniqueSuffix());
+  created = await runningHelloService(page, uniqueSuffix());
+  const { serviceName } = created;
   const log = page.getByTestId("log-panel");
   const rows = log.locator("[data-stream]");
 

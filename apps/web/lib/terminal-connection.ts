@@ -30,14 +30,21 @@ export async function openTerminalConnection(
       });
     });
   }
+  // The shell's first output (its prompt) can arrive before the ack that names the terminal: keep it.
+  const early: { terminalId: string; data: string }[] = [];
+  const collect = (e: { terminalId: string; data: string }) => early.push(e);
+  socket.on("terminal:output", collect);
   let ack: OpenAck;
   try {
     ack = (await socket.timeout(OPEN_TIMEOUT_MS).emitWithAck("terminal:open", request)) as OpenAck;
   } catch {
     throw new Error("The server did not answer in time. Try again.");
+  } finally {
+    socket.off("terminal:output", collect);
   }
   if (!ack.ok) throw new Error(ack.error);
   const { terminalId } = ack;
+  for (const e of early) if (e.terminalId === terminalId) handlers.onOutput(e.data);
   let open = true;
   const onOutput = (e: { terminalId: string; data: string }) => e.terminalId === terminalId && handlers.onOutput(e.data);
   const finish = (reason: string) => {

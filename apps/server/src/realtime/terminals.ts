@@ -28,6 +28,8 @@ interface Open extends OpenedTerminal {
  */
 export class SocketTerminals {
   private readonly open = new Map<string, Open>();
+  /** Opens under way (counted against the limit, so parallel opens cannot pass it). */
+  private starting = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -37,9 +39,16 @@ export class SocketTerminals {
 
   /** Authorize and start a shell; resolves with its id. Throws DomainError when refused. */
   async start(input: z.infer<typeof terminalOpenInput>): Promise<string> {
-    if (this.open.size >= MAX_TERMINALS_PER_SOCKET) throw new Error(`At most ${MAX_TERMINALS_PER_SOCKET} terminals per window: close one first`);
-    const opened = await openTerminal(this.deps, this.actor, input);
+    if (this.open.size + this.starting >= MAX_TERMINALS_PER_SOCKET) throw new Error(`At most ${MAX_TERMINALS_PER_SOCKET} terminals per window: close one first`);
+    this.starting += 1;
+    const opened = await openTerminal(this.deps, this.actor, input).finally(() => (this.starting -= 1));
     const terminalId = randomUUID();
+    if (this.socket.disconnected) {
+      // The window went away while the shell started: nobody will ever close it.
+      opened.session.close();
+      await recordTerminalClose(this.deps, this.actor, opened, "The connection closed", 0);
+      throw new Error("The connection closed");
+    }
     this.open.set(terminalId, { ...opened, openedAt: Date.now(), closing: false });
     const decoder = new StringDecoder("utf8");
     opened.session.stdout.on("data", (chunk: Buffer) => {

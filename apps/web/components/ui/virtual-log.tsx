@@ -1,9 +1,8 @@
 "use client";
 
 import { Fragment, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { ROW_PX, visibleRange } from "@/lib/visible-range";
 
-const ROW_PX = 20;
-const OVERSCAN = 30;
 const STICK_PX = 24;
 /** Every row renders as one element with this class (exactly one line high). */
 export const LOG_ROW_CLASS = "h-5 overflow-hidden whitespace-pre";
@@ -55,8 +54,7 @@ export function VirtualLog<T>({ rows, version, rowKey, renderRow, label, testId,
     if (atBottom !== follow) setFollow(atBottom);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_PX) + OVERSCAN);
+  const { first, last } = visibleRange({ scrollTop, height, count: rows.length });
   const visible = rows.slice(first, last);
 
   return (
