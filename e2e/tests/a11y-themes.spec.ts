@@ -53,7 +53,6 @@ test("every main page passes axe (no serious or critical violation) in light and
   });
 
   const { owner } = await signUp(page);
-  await page.goto("/");
   const { projectId, serviceId, serviceName } = await runningHelloService(page, uniqueSuffix());
   created = { serviceId, serviceName };
 

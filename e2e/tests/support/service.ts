@@ -2,8 +2,9 @@ import { expect, type Page } from "@playwright/test";
 import { createProject, submitServiceForm } from "./dashboard.ts";
 import { containersOfService } from "./docker.ts";
 
-/** From the projects page: a project with a hello service, deployed and running. Returns their ids and names. */
+/** A new project with a hello service, deployed and running. Returns their ids and names. */
 export async function runningHelloService(page: Page, id: string): Promise<{ projectId: string; serviceId: string; serviceName: string }> {
+  await page.goto("/");
   const projectId = await createProject(page, `Project ${id}`);
   const serviceName = `hello-${id}`;
   await submitServiceForm(page, { name: serviceName, image: "berth-test/hello:latest", port: "8080" });

@@ -8,7 +8,7 @@ import { TerminalView, type TerminalPhase } from "./terminal-view";
 
 function describe(p: TerminalPhase): string {
   if (p.phase === "connecting") return "Opening a shell…";
-  if (p.phase === "open") return "Connected: /bin/sh in the running container";
+  if (p.phase === "open") return "Connected: /bin/sh in the running container. Shift+Tab leaves the terminal.";
   if (p.phase === "closed") return `Closed: ${p.reason}`;
   return "";
 }
@@ -45,7 +45,7 @@ export function TerminalPanel({ serviceId, running, canUse }: { serviceId: strin
             <Button onClick={start}>{phase ? "Open a new terminal" : "Open terminal"}</Button>
           )}
           <p role="status" className="text-sm text-fg-muted" data-testid="terminal-state" data-phase={phase?.phase ?? "idle"}>
-            {phase ? describe(phase) : "Runs /bin/sh in the container. Ctrl+Shift+C copies, Ctrl+Shift+V pastes."}
+            {phase ? describe(phase) : "Runs /bin/sh in the container. Ctrl+Shift+C copies, Ctrl+Shift+V pastes, Shift+Tab leaves the terminal."}
           </p>
         </div>
         {phase?.phase === "error" && <ErrorAlert message={phase.message} onRetry={start} />}

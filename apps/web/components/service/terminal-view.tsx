@@ -9,7 +9,8 @@ export type TerminalPhase = { phase: "connecting" } | { phase: "open" } | { phas
 
 /**
  * xterm.js bound to a shell in the service's container. Fits its box (and tells the server
- * the new size); Ctrl+Shift+C copies the selection, Ctrl+Shift+V or the browser's paste pastes.
+ * the new size); Ctrl+Shift+C copies the selection, Ctrl+Shift+V or the browser's paste pastes;
+ * Shift+Tab moves focus out (Tab itself goes to the shell).
  */
 export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhase: (p: TerminalPhase) => void }) {
   const box = useRef<HTMLDivElement>(null);
@@ -28,6 +29,8 @@ export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhas
       term.open(box.current);
       fit.fit();
       term.attachCustomKeyEventHandler((e) => {
+        // Tab completes in the shell; Shift+Tab is left to the browser, so the keyboard can leave the terminal.
+        if (e.key === "Tab" && e.shiftKey && !e.ctrlKey && !e.altKey) return false;
         if (e.type !== "keydown" || !e.ctrlKey || !e.shiftKey) return true;
         if (e.code === "KeyC" && term.hasSelection()) {
           void navigator.clipboard.writeText(term.getSelection()).catch(() => term.write("\r\n[copy was blocked by the browser]\r\n"));
