@@ -4,9 +4,9 @@ import { useEffect, useId, useState } from "react";
 import { applyTheme, isThemeChoice, THEME_STORAGE_KEY, type ThemeChoice } from "@/lib/theme";
 
 const CHOICES: { value: ThemeChoice; label: string }[] = [
-  { value: "system", label: "System theme" },
-  { value: "light", label: "Light theme" },
-  { value: "dark", label: "Dark theme" },
+  { value: "system", label: "System" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
 ];
 
 function stored(): ThemeChoice {
@@ -45,7 +45,8 @@ export function ThemeToggle({ className = "" }: { className?: string }) {
   };
 
   return (
-    <span className={className}>
+    <span className={`inline-flex items-center gap-1.5 text-fg-subtle ${className}`}>
+      <span aria-hidden>◐</span>
       <label htmlFor={id} className="sr-only">
         Theme
       </label>
