@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { appendLogLines, emptyLogBuffer, type IncomingLogLine } from "./log-buffer";
+import { filterLogLines, LogBuffer, logLinesAsText, type IncomingLogLine } from "./log-buffer";
 
 const line = (n: number, stream: IncomingLogLine["stream"] = "stdout"): IncomingLogLine => ({ stream, time: `2026-01-01T00:00:${String(n).padStart(2, "0")}Z`, text: `hello line ${n}` });
 
-describe("appendLogLines", () => {
+describe("LogBuffer", () => {
   it("appends in arrival order with increasing ids", () => {
-    const buffer = appendLogLines(emptyLogBuffer(), [line(1), line(2, "stderr")]);
+    const buffer = new LogBuffer();
+    expect(buffer.append([line(1), line(2, "stderr")])).toBe(2);
     expect(buffer.lines.map((l) => [l.id, l.text, l.stream])).toEqual([
       [1, "hello line 1", "stdout"],
       [2, "hello line 2", "stderr"],
@@ -13,25 +14,47 @@ describe("appendLogLines", () => {
   });
 
   it("drops lines already seen (the tail replayed after a re-subscribe)", () => {
-    const first = appendLogLines(emptyLogBuffer(), [line(1), line(2)]);
-    const again = appendLogLines(first, [line(1), line(2), line(3)]);
-    expect(again.lines.map((l) => l.text)).toEqual(["hello line 1", "hello line 2", "hello line 3"]);
+    const buffer = new LogBuffer();
+    buffer.append([line(1), line(2)]);
+    expect(buffer.append([line(1), line(2), line(3)])).toBe(1);
+    expect(buffer.lines.map((l) => l.text)).toEqual(["hello line 1", "hello line 2", "hello line 3"]);
   });
 
   it("keeps the same text at another time", () => {
-    const buffer = appendLogLines(emptyLogBuffer(), [line(1), { ...line(1), time: "2026-01-01T00:01:00Z" }]);
+    const buffer = new LogBuffer();
+    buffer.append([line(1), { ...line(1), time: "2026-01-01T00:01:00Z" }]);
     expect(buffer.lines).toHaveLength(2);
   });
 
-  it("returns the same buffer when nothing is new, so React skips a render", () => {
-    const buffer = appendLogLines(emptyLogBuffer(), [line(1)]);
-    expect(appendLogLines(buffer, [line(1)])).toBe(buffer);
+  it("keeps only the newest max lines and forgets the dropped ones", () => {
+    const buffer = new LogBuffer(3);
+    for (let n = 1; n <= 5; n++) buffer.append([line(n)]);
+    expect(buffer.lines.map((l) => l.text)).toEqual(["hello line 3", "hello line 4", "hello line 5"]);
+    expect(buffer.seenCount).toBe(3);
   });
 
-  it("keeps only the newest max lines and forgets the dropped ones", () => {
-    let buffer = emptyLogBuffer();
-    for (let n = 1; n <= 5; n++) buffer = appendLogLines(buffer, [line(n)], 3);
-    expect(buffer.lines.map((l) => l.text)).toEqual(["hello line 3", "hello line 4", "hello line 5"]);
-    expect(buffer.seen.size).toBe(3);
+  it("holds 100k lines and filters them quickly", () => {
+    const buffer = new LogBuffer();
+    const batch = Array.from({ length: 100_000 }, (_, n) => ({ stream: n % 10 === 0 ? ("stderr" as const) : ("stdout" as const), time: `t${n}`, text: `request ${n} ${n % 1000 === 0 ? "ERROR" : "ok"}` }));
+    buffer.append(batch);
+    const started = performance.now();
+    const errors = filterLogLines(buffer.lines, "error", "all");
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(errors).toHaveLength(100);
+  });
+});
+
+describe("filterLogLines / logLinesAsText", () => {
+  const buffer = new LogBuffer();
+  buffer.append([line(1), line(2, "stderr"), { stream: "stdout", time: "x", text: "Listening on 8080" }]);
+
+  it("matches text case-insensitively and by stream", () => {
+    expect(filterLogLines(buffer.lines, "LISTENING", "all").map((l) => l.text)).toEqual(["Listening on 8080"]);
+    expect(filterLogLines(buffer.lines, "", "stderr").map((l) => l.text)).toEqual(["hello line 2"]);
+    expect(filterLogLines(buffer.lines, "  ", "all")).toBe(buffer.lines);
+  });
+
+  it("writes one line per log line with time and stream", () => {
+    expect(logLinesAsText(buffer.lines.slice(0, 2))).toBe("2026-01-01T00:00:01Z stdout hello line 1\n2026-01-01T00:00:02Z stderr hello line 2\n");
   });
 });

@@ -1,3 +1,4 @@
+/** The runtime log lines a viewer holds, kept outside React state (100k lines without copying). */
 export type LogStream = "stdout" | "stderr";
 
 export interface IncomingLogLine {
@@ -11,35 +12,46 @@ export interface LogLine extends IncomingLogLine {
   id: number;
 }
 
-export interface LogBuffer {
-  lines: LogLine[];
-  /** time+text of every line kept, to drop the replayed tail after a re-subscribe. */
-  seen: Set<string>;
-  nextId: number;
-}
-
-export const MAX_LOG_LINES = 5_000;
-
-export function emptyLogBuffer(): LogBuffer {
-  return { lines: [], seen: new Set(), nextId: 1 };
-}
+export const MAX_LOG_LINES = 100_000;
 
 const keyOf = (line: IncomingLogLine) => `${line.time}\u0000${line.text}`;
 
-/** Appends new lines (skipping ones already seen) and keeps only the newest `max`. */
-export function appendLogLines(buffer: LogBuffer, incoming: IncomingLogLine[], max = MAX_LOG_LINES): LogBuffer {
-  let nextId = buffer.nextId;
-  const seen = new Set(buffer.seen);
-  const added: LogLine[] = [];
-  for (const line of incoming) {
-    const key = keyOf(line);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    added.push({ id: nextId++, stream: line.stream, time: line.time, text: line.text });
+export class LogBuffer {
+  readonly lines: LogLine[] = [];
+  /** time+text of every line kept, to drop the replayed tail after a re-subscribe. */
+  private readonly seen = new Set<string>();
+  private nextId = 1;
+
+  constructor(private readonly max = MAX_LOG_LINES) {}
+
+  get seenCount(): number {
+    return this.seen.size;
   }
-  if (added.length === 0) return buffer;
-  const all = buffer.lines.concat(added);
-  const dropped = all.length > max ? all.slice(0, all.length - max) : [];
-  for (const line of dropped) seen.delete(keyOf(line));
-  return { lines: dropped.length ? all.slice(dropped.length) : all, seen, nextId };
+
+  /** Appends new lines (skipping ones already held); keeps only the newest `max`. Returns how many were added. */
+  append(incoming: readonly IncomingLogLine[]): number {
+    let added = 0;
+    for (const line of incoming) {
+      const key = keyOf(line);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.lines.push({ id: this.nextId++, stream: line.stream, time: line.time, text: line.text });
+      added += 1;
+    }
+    const over = this.lines.length - this.max;
+    if (over > 0) for (const dropped of this.lines.splice(0, over)) this.seen.delete(keyOf(dropped));
+    return added;
+  }
+}
+
+/** Lines whose text contains `query` (case-insensitive) from the chosen streams; all when both are open. */
+export function filterLogLines(lines: readonly LogLine[], query: string, stream: LogStream | "all"): readonly LogLine[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle && stream === "all") return lines;
+  return lines.filter((l) => (stream === "all" || l.stream === stream) && (!needle || l.text.toLowerCase().includes(needle)));
+}
+
+/** The lines as a plain-text file: `<time> <stream> <text>` per line. */
+export function logLinesAsText(lines: readonly LogLine[]): string {
+  return lines.map((l) => `${l.time} ${l.stream} ${l.text}\n`).join("");
 }

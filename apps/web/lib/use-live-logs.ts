@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { getSocket } from "./socket";
-import { appendLogLines, emptyLogBuffer, type IncomingLogLine, type LogBuffer } from "./log-buffer";
+import { LogBuffer, type IncomingLogLine } from "./log-buffer";
 
 type SubscribeAck = { ok: true } | { ok: false; error: string };
 interface LinesEvent {
@@ -33,9 +33,12 @@ const RETRY_MS = 3_000;
  * replayed lines by time+text and batches renders. Unsubscribes on unmount.
  * While the service has no container the re-subscribe backs off to 5 s; a change of
  * `restartKey` (e.g. a new deployment or container state) re-subscribes at once.
+ * `since` (unix seconds) asks for every line after that time first instead of the last 200;
+ * changing it starts over with an empty buffer. `version` changes when lines were added.
  */
-export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBuffer; stream: LogStreamState } {
-  const [buffer, setBuffer] = useState(emptyLogBuffer);
+export function useLiveLogs(serviceId: string, restartKey = "", since?: number): { buffer: LogBuffer; version: number; stream: LogStreamState } {
+  const [buffer, setBuffer] = useState(() => new LogBuffer());
+  const [version, setVersion] = useState(0);
   const [stream, setStream] = useState<LogStreamState>({ phase: "connecting", message: null });
   const resubscribeRef = useRef<(() => void) | null>(null);
   const lastKeyRef = useRef(restartKey);
@@ -48,6 +51,9 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
 
   useEffect(() => {
     const socket = getSocket();
+    const store = new LogBuffer();
+    setBuffer(store);
+    setVersion(0);
     let disposed = false;
     let pending: IncomingLogLine[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -64,7 +70,7 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
       flushTimer = null;
       const batch = pending;
       pending = [];
-      setBuffer((current) => appendLogLines(current, batch));
+      if (store.append(batch) > 0) setVersion((v) => v + 1);
     };
     const retryLater = (ms: number, action: () => void) => {
       if (retryTimer) clearTimeout(retryTimer);
@@ -76,7 +82,7 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
     const subscribe = () => {
       if (!socket.connected) return;
       subscribedAt = Date.now();
-      socket.timeout(ACK_TIMEOUT_MS).emit("logs:subscribe", { serviceId }, (err: Error | null, ack?: SubscribeAck) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since }, (err: Error | null, ack?: SubscribeAck) => {
         if (disposed) return;
         if (err || !ack) {
           setPhase({ phase: "error", message: "The log stream did not answer. Retrying…" });
@@ -137,7 +143,7 @@ export function useLiveLogs(serviceId: string, restartKey = ""): { buffer: LogBu
       socket.off("logs:end", onEnd);
       if (socket.connected) socket.emit("logs:unsubscribe", { serviceId });
     };
-  }, [serviceId]);
+  }, [serviceId, since]);
 
-  return { buffer, stream };
+  return { buffer, version, stream };
 }

@@ -33,7 +33,9 @@ export type AuditAction =
   | "domain.update"
   | "domain.remove"
   | "domain.certificate"
-  | "host.reclaim";
+  | "host.reclaim"
+  | "terminal.open"
+  | "terminal.close";
 
 export interface AuditEntry {
   teamId: string | null;

@@ -11,8 +11,11 @@ import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
 import { isSameOrigin } from "./same-origin.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
+import { attachTerminals } from "./terminal-events.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
+/** `since`: unix seconds; the history sent first is every line after it instead of the last 200. */
+const logsSubscribeInput = subscribeInput.extend({ since: z.number().int().positive().optional() });
 
 /** Every event that joins a room, with the resource its payload names (the authorization matrix walks this). */
 export const ROOM_EVENTS = {
@@ -22,6 +25,7 @@ export const ROOM_EVENTS = {
   "overview:watch": "team",
   "metrics:watch": "service",
   "host:watch": "instance",
+  "terminal:open": "service",
 } as const;
 const buildSubscribeInput = z.object({ deploymentId: z.string().uuid(), afterSeq: z.number().int().min(-1).default(-1) });
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
@@ -64,7 +68,11 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
     const streams = new SocketLogStreams(socket, deps);
     const buildLogs = new SocketBuildLogs(socket, deps);
     const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
-    const timer = setInterval(() => void revalidate.run(), revalidateMs);
+    const terminals = attachTerminals({ socket, deps, user });
+    const timer = setInterval(() => {
+      void revalidate.run();
+      terminals.revalidate().catch((err: unknown) => deps.log.warn({ err: String(err) }, "terminal re-authorization postponed"));
+    }, revalidateMs);
     timer.unref();
     registerOverviewHandlers(socket, deps, actor);
 
@@ -106,14 +114,14 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
 
     socket.on("logs:subscribe", async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === "function" ? ack : () => undefined;
-      const parsed = subscribeInput.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id" });
-      const { serviceId } = parsed.data;
+      const parsed = logsSubscribeInput.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id and since a time in unix seconds" });
+      const { serviceId, since } = parsed.data;
       try {
         await loadService(deps.db, actor, serviceId, "viewer");
         await socket.join(`${SERVICE_ROOM_PREFIX}${serviceId}`);
         reply({ ok: true });
-        await streams.follow(serviceId);
+        await streams.follow(serviceId, { since });
       } catch (err) {
         deps.log.debug({ serviceId, err: String(err) }, "log subscription refused");
         reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
@@ -129,6 +137,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
 
     socket.on("disconnect", () => {
       clearInterval(timer);
+      terminals.closeAll("The connection closed");
       streams.stopAll();
       buildLogs.stopAll();
     });

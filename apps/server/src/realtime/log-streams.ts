@@ -4,6 +4,10 @@ import type { Deps } from "../deps.ts";
 import { secretValuesOf } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { findLiveContainer } from "../services/live-container.ts";
+
+/** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
+const MAX_SINCE_LINES = 100_000;
 
 /** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
@@ -19,18 +23,12 @@ export class SocketLogStreams {
    * `logs:end` is sent only when the stream ends by itself (container stopped, replaced or
    * removed), never when this server stopped the follower.
    */
-  async follow(serviceId: string): Promise<void> {
+  async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
     this.stop(serviceId);
-    const current = await this.deps.db.deployment.findFirst({
-      where: { serviceId, status: "succeeded" },
-      orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
-      select: { id: true },
-    });
-    const containers = await this.deps.engine.listManaged({ serviceId });
+    const live = await findLiveContainer(this.deps, serviceId);
     // Secret variables never reach the browser, also not in their base64 forms.
     const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
     const needles = service ? redactionNeedles(await secretValuesOf(this.deps.db, sealedBoxOf(this.deps.env), { projectId: service.projectId, serviceId })) : [];
-    const live = containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running");
     if (!live) {
       this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
       return;
@@ -49,7 +47,7 @@ export class SocketLogStreams {
     };
     const stop = await this.deps.engine.followLogs(
       live.containerId,
-      { tail: 200 },
+      options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES },
       (line) => {
         pending.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line);
         if (!scheduled) {

@@ -1,57 +1,28 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { io as connect, type Socket } from "socket.io-client";
-import type { Server as SocketServer } from "socket.io";
-import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { Client, startHttp } from "../../test/http-harness.ts";
-import { enqueueDeployment } from "../deployments/deployments.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
+import type { Socket } from "socket.io-client";
+import { waitFor } from "../../test/harness.ts";
+import { Client } from "../../test/http-harness.ts";
+import { startWithRunningService } from "../../test/running-service.ts";
 
 /** Open log streams end within 5 s of losing access: member removed, session revoked. */
-const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
-let server: Server;
-let io: SocketServer;
-let base: string;
-const sockets: Socket[] = [];
+let env: Awaited<ReturnType<typeof startWithRunningService>>;
 let serviceId = "";
 let teamId = "";
-let owner: Client;
 
 beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  await seedUser(deps.db);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
-  ({ server, base, io } = await startHttp(deps));
-  worker.start();
-  owner = new Client(base);
-  expect((await owner.signUp(`rv-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
-  const me = await owner.query("me.get");
-  teamId = me.data.teams[0].id;
-  ({ serviceId } = await seedService(deps.db, teamId));
-  const { deploymentId } = await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
+  env = await startWithRunningService("rv");
+  ({ serviceId, teamId } = env);
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await worker.stop();
-  await deps.engine.removeService(serviceId);
-  await io.close();
-  server.close();
-  await deps.db.$disconnect();
-});
+afterAll(() => env.close());
 
 async function memberStreaming(): Promise<{ client: Client; userId: string; socket: Socket; lines: () => number; ended: Promise<number>; disconnected: Promise<number> }> {
-  const client = new Client(base);
+  const client = new Client(env.base);
   expect((await client.signUp(`rvm-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
   const userId = (await client.query("me.get")).data.user.id as string;
-  await deps.db.membership.create({ data: { teamId, userId, role: "member" } });
-  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie }, reconnection: false });
-  sockets.push(socket);
+  await env.deps.db.membership.create({ data: { teamId, userId, role: "member" } });
+  const socket = env.socketOf(client);
   let count = 0;
   socket.on("logs:lines", (e: { lines: unknown[] }) => (count += e.lines.length));
   const ended = new Promise<number>((resolve) => socket.on("logs:end", () => resolve(Date.now())));
@@ -64,7 +35,7 @@ async function memberStreaming(): Promise<{ client: Client; userId: string; sock
 it("a removed member's open log stream ends within 5 s and no line follows", async () => {
   const m = await memberStreaming();
   const removedAt = Date.now();
-  expect((await owner.mutate("teams.removeMember", { teamId, userId: m.userId })).data).toEqual({ ok: true });
+  expect((await env.owner.mutate("teams.removeMember", { teamId, userId: m.userId })).data).toEqual({ ok: true });
   const endedAt = await Promise.race([m.ended, new Promise<number>((r) => setTimeout(() => r(-1), 6000))]);
   expect(endedAt).toBeGreaterThan(0);
   expect(endedAt - removedAt).toBeLessThan(5000);

@@ -11,6 +11,7 @@ import { TextField } from "../ui/field";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
 import { SelectField } from "../ui/select-field";
+import { Table, Td, Tr } from "../ui/table";
 
 const ACTIONS = [
   { value: "", label: "All actions" },
@@ -21,7 +22,10 @@ const ACTIONS = [
   { value: "member.", label: "Members and invitations" },
   { value: "token.", label: "API tokens" },
   { value: "team.", label: "Team" },
+  { value: "terminal.", label: "Terminal sessions" },
 ] as const;
+
+const AUDIT_COLUMNS = [{ label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Details" }, { label: "From" }];
 
 function describe(detail: unknown): string {
   if (typeof detail !== "object" || detail === null) return "";
@@ -66,34 +70,20 @@ export function AuditView() {
         ) : events.data.length === 0 ? (
           <EmptyState title="No events match" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Audit events</caption>
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-2 pr-4 font-medium">When</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Who</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Action</th>
-                  <th scope="col" className="py-2 pr-4 font-medium">Details</th>
-                  <th scope="col" className="py-2 font-medium">From</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.data.map((e) => (
-                  <tr key={e.id} className="border-t border-slate-200 align-top" data-testid="audit-row" data-action={e.action}>
-                    <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{formatDateTime(e.createdAt)}</td>
-                    <td className="py-2 pr-4 text-slate-800">{e.actorEmail || "system"}</td>
-                    <td className="py-2 pr-4 font-mono text-xs text-slate-800">{e.action}</td>
-                    <td className="py-2 pr-4 text-slate-600">{describe(e.detail)}</td>
-                    <td className="py-2 whitespace-nowrap text-slate-600">
-                      {e.ip || "—"}
-                      {e.via !== "session" && <span className="block text-xs text-slate-400">{e.via}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table caption="Audit events" columns={AUDIT_COLUMNS}>
+            {events.data.map((e) => (
+              <Tr key={e.id} data-testid="audit-row" data-action={e.action}>
+                <Td className="whitespace-nowrap">{formatDateTime(e.createdAt)}</Td>
+                <Td className="text-fg">{e.actorEmail || "system"}</Td>
+                <Td className="font-mono text-xs text-fg">{e.action}</Td>
+                <Td>{describe(e.detail)}</Td>
+                <Td className="whitespace-nowrap">
+                  {e.ip || "—"}
+                  {e.via !== "session" && <span className="block text-xs text-fg-subtle">{e.via}</span>}
+                </Td>
+              </Tr>
+            ))}
+          </Table>
         )}
       </Panel>
     </div>

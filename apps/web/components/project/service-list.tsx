@@ -10,7 +10,7 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
     return <EmptyState title="No services yet">A service runs one container image. Add one with the form.</EmptyState>;
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Services</caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">

@@ -19,7 +19,7 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
               </span>
             </div>
             {project.description && <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p>}
-            <p className="mt-1 text-xs text-slate-400">Created {formatDateTime(project.createdAt)}</p>
+            <p className="mt-1 text-xs text-fg-subtle">Created {formatDateTime(project.createdAt)}</p>
           </Link>
         </li>
       ))}

@@ -43,7 +43,7 @@ export function DeleteServiceDialog({ service, disabled }: { service: ServiceDet
       <Button variant="danger" onClick={open} disabled={disabled}>
         Delete
       </Button>
-      <dialog ref={dialogRef} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialogRef} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-900/40">
         <form onSubmit={onSubmit} noValidate className="space-y-4 p-6">
           <h2 id={titleId} className="text-lg font-semibold text-slate-900">
             Delete {service.name}?

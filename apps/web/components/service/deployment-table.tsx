@@ -23,7 +23,7 @@ function StatusCell({ d }: { d: Deployment }) {
   return (
     <div className="flex flex-wrap items-center gap-1.5">
       <StatusBadge status={deploymentStatus(d.status)} />
-      {d.live && <span className="rounded bg-emerald-600 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" data-testid="live-release">Live</span>}
+      {d.live && <span className="rounded bg-emerald-700 px-1.5 py-0.5 text-[10px] font-semibold text-white uppercase" data-testid="live-release">Live</span>}
       {d.queuePosition !== null && (
         <span className="text-xs text-slate-500" data-testid="queue-position">
           #{d.queuePosition} in queue, waiting for {d.waitingFor}
@@ -37,7 +37,7 @@ function StatusCell({ d }: { d: Deployment }) {
 export function DeploymentTable({ deployments, actions }: { deployments: Deployment[]; actions: DeploymentActions }) {
   if (deployments.length === 0) return <EmptyState title="Not deployed yet">Press Deploy to start the first deployment.</EmptyState>;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Deployments, newest first</caption>
         <thead className="text-xs uppercase tracking-wide text-slate-500">
@@ -65,7 +65,7 @@ export function DeploymentTable({ deployments, actions }: { deployments: Deploym
               <td className="py-2.5 pr-4 whitespace-nowrap text-slate-700">{formatDateTime(d.createdAt)}</td>
               <td className="py-2.5 pr-4 whitespace-nowrap text-slate-700" title={stages(d)}>
                 {durationBetween(d.startedAt, d.finishedAt)}
-                {isDeploymentActive(d.status) && d.startedAt && <span className="text-slate-400"> so far</span>}
+                {isDeploymentActive(d.status) && d.startedAt && <span className="text-fg-subtle"> so far</span>}
               </td>
               <td className="py-2.5 whitespace-nowrap">
                 <div className="flex justify-end gap-2 text-xs">

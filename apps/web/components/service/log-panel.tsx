@@ -1,77 +1,99 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { formatClock } from "@/lib/format";
-import { MAX_LOG_LINES } from "@/lib/log-buffer";
+import { filterLogLines, logLinesAsText, MAX_LOG_LINES, type LogLine } from "@/lib/log-buffer";
 import { useLiveLogs, type LogStreamState } from "@/lib/use-live-logs";
-import { Button } from "../ui/button";
-
-const STICK_THRESHOLD_PX = 24;
+import { LOG_ROW_CLASS, VirtualLog } from "../ui/virtual-log";
+import { LogToolbar, type LogToolbarState } from "./log-toolbar";
 
 function StreamState({ stream }: { stream: LogStreamState }) {
   const live = stream.phase === "live";
   return (
-    <p role="status" className="flex items-center gap-2 text-xs text-slate-500" data-testid="log-stream-state" data-phase={stream.phase}>
+    <p role="status" className="flex items-center gap-2 text-xs text-fg-subtle" data-testid="log-stream-state" data-phase={stream.phase}>
       <span aria-hidden className={`size-2 rounded-full ${live ? "bg-emerald-500" : stream.phase === "error" ? "bg-red-500" : "bg-amber-400"}`} />
       {live ? "Live" : (stream.message ?? "Connecting…")}
     </p>
   );
 }
 
-/** Live runtime logs: monospace, stderr tinted, follows the tail unless the user scrolled up. */
+function Row({ line, query }: { line: LogLine; query: string }) {
+  const at = query ? line.text.toLowerCase().indexOf(query.toLowerCase()) : -1;
+  return (
+    <div data-stream={line.stream} className={`${LOG_ROW_CLASS} ${line.stream === "stderr" ? "bg-red-950/40 text-red-300" : "text-slate-200"}`}>
+      <span className="mr-3 text-slate-400 select-none">{formatClock(line.time)}</span>
+      {at < 0 ? (
+        line.text
+      ) : (
+        <>
+          {line.text.slice(0, at)}
+          <mark className="rounded-sm bg-amber-300 text-slate-950">{line.text.slice(at, at + query.length)}</mark>
+          {line.text.slice(at + query.length)}
+        </>
+      )}
+    </div>
+  );
+}
+
+function download(lines: readonly LogLine[], serviceId: string) {
+  const url = URL.createObjectURL(new Blob([logLinesAsText(lines)], { type: "text/plain" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `logs-${serviceId.slice(0, 8)}-${new Date().toISOString().replace(/[:.]/g, "-")}.txt`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Live runtime logs: filter (text, stream), since-time, pause/follow and download, over a
+ * virtualised list that stays responsive at 100k lines.
+ */
 export function LogPanel({ serviceId, restartKey }: { serviceId: string; restartKey: string }) {
-  const { buffer, stream } = useLiveLogs(serviceId, restartKey);
-  const scroller = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<LogToolbarState>({ query: "", stream: "all", sinceSeconds: "", paused: false });
+  // The start time is fixed when the choice is made, so re-renders do not re-subscribe.
+  const [since, setSince] = useState<number | undefined>(undefined);
+  const { buffer, version, stream } = useLiveLogs(serviceId, restartKey, since);
+  const [frozen, setFrozen] = useState<{ lines: LogLine[]; version: number } | null>(null);
   const [follow, setFollow] = useState(true);
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (follow && el) el.scrollTop = el.scrollHeight;
-  }, [buffer.lines, follow]);
-
-  const onScroll = () => {
-    const el = scroller.current;
-    if (el) setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < STICK_THRESHOLD_PX);
+  const change = (next: Partial<LogToolbarState>) => {
+    if (next.sinceSeconds !== undefined) setSince(next.sinceSeconds ? Math.floor(Date.now() / 1000) - Number(next.sinceSeconds) : undefined);
+    if (next.paused !== undefined) {
+      setFrozen(next.paused ? { lines: buffer.lines.slice(), version } : null);
+      setFollow(!next.paused);
+    }
+    setState((s) => ({ ...s, ...next }));
   };
+  const source = frozen ?? { lines: buffer.lines, version };
+  const shown = useMemo(() => filterLogLines(source.lines, state.query, state.stream), [source.lines, source.version, state.query, state.stream]);
+  const held = buffer.lines.length;
+  const count = shown.length === held ? `${held.toLocaleString()} lines` : `${shown.length.toLocaleString()} of ${held.toLocaleString()} lines`;
 
   return (
-    <section aria-labelledby="logs-heading" className="rounded-lg border border-slate-200 bg-white shadow-xs">
-      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-5 py-3">
+    <section aria-labelledby="logs-heading" className="rounded-lg border border-line bg-surface shadow-xs">
+      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-line px-5 py-3">
         <div className="flex items-center gap-4">
-          <h2 id="logs-heading" className="text-base font-semibold text-slate-900">
+          <h2 id="logs-heading" className="text-base font-semibold text-fg">
             Logs
           </h2>
           <StreamState stream={stream} />
         </div>
-        <div className="flex items-center gap-3 text-xs text-slate-500">
-          <span>{buffer.lines.length >= MAX_LOG_LINES ? `Newest ${MAX_LOG_LINES.toLocaleString()} lines` : `${buffer.lines.length.toLocaleString()} lines`}</span>
-          {!follow && (
-            <Button variant="secondary" onClick={() => setFollow(true)}>
-              Jump to latest
-            </Button>
-          )}
-        </div>
+        <p className="text-xs text-fg-subtle" data-testid="log-count">
+          {state.paused ? `Paused · ${count}` : held >= MAX_LOG_LINES ? `Newest ${count}` : count}
+        </p>
       </div>
-      <div
-        ref={scroller}
-        onScroll={onScroll}
-        tabIndex={0}
-        role="region"
-        aria-label="Runtime logs"
-        data-testid="log-panel"
-        className="h-96 overflow-auto rounded-b-lg bg-slate-950 px-4 py-3 font-mono text-xs leading-5 focus-visible:outline-2 focus-visible:outline-indigo-500"
-      >
-        {buffer.lines.length === 0 ? (
-          <p className="text-slate-500">No log lines yet. Lines appear here as the running container prints them.</p>
-        ) : (
-          buffer.lines.map((line) => (
-            <div key={line.id} data-stream={line.stream} className={`whitespace-pre-wrap break-all ${line.stream === "stderr" ? "bg-red-950/40 text-red-300" : "text-slate-200"}`}>
-              <span className="mr-3 text-slate-500 select-none">{formatClock(line.time)}</span>
-              {line.text}
-            </div>
-          ))
-        )}
-      </div>
+      <LogToolbar state={state} onChange={change} onDownload={() => download(shown, serviceId)} canDownload={shown.length > 0} />
+      <VirtualLog
+        rows={shown}
+        version={source.version}
+        rowKey={(l) => l.id}
+        renderRow={(l) => <Row line={l} query={state.query.trim()} />}
+        label="Runtime logs"
+        testId="log-panel"
+        empty={held === 0 ? "No log lines yet. Lines appear here as the running container prints them." : "No line matches the filter."}
+        follow={follow}
+        onFollowChange={(f) => (state.paused ? f && change({ paused: false }) : setFollow(f))}
+      />
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { DomainsPanel } from "./domains-panel";
 import { useDeploymentEvents } from "@/lib/use-deployment-events";
 import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
+import { TerminalPanel } from "./terminal-panel";
 import { ServiceActions } from "./service-actions";
 import { ServiceSummary } from "./service-summary";
 import { EnvVarsEditor } from "../env/env-vars-editor";
@@ -77,6 +78,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
       <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={roleAtLeast(role, "member")} canReveal={roleAtLeast(role, "admin")} />
       <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={roleAtLeast(role, "member")} />
       <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
+      <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
+import { Table, Td, Tr, TwoLine } from "../ui/table";
+
+const USER_COLUMNS = [{ label: "User" }, { label: "Role" }, { label: "Teams" }, { label: "Sessions" }, { label: "Joined" }];
 
 /** Every account on this instance (instance owner only). */
 export function UsersPanel() {
@@ -17,32 +20,19 @@ export function UsersPanel() {
       ) : users.isError ? (
         <QueryError error={users.error} onRetry={() => void users.refetch()} what="users" />
       ) : (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Users of this instance</caption>
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="py-2 pr-4 font-medium">User</th>
-              <th scope="col" className="py-2 pr-4 font-medium">Role</th>
-              <th scope="col" className="py-2 pr-4 font-medium">Teams</th>
-              <th scope="col" className="py-2 pr-4 font-medium">Sessions</th>
-              <th scope="col" className="py-2 font-medium">Joined</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <tr key={u.id} className="border-t border-slate-200">
-                <td className="py-2 pr-4">
-                  <div className="font-medium text-slate-800">{u.name}</div>
-                  <div className="text-slate-500">{u.email}</div>
-                </td>
-                <td className="py-2 pr-4 text-slate-700">{u.instanceRole === "owner" ? "Instance owner" : "User"}</td>
-                <td className="py-2 pr-4 text-slate-700">{u.teamCount}</td>
-                <td className="py-2 pr-4 text-slate-700">{u.sessionCount}</td>
-                <td className="py-2 whitespace-nowrap text-slate-600">{formatDateTime(u.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Users of this instance" columns={USER_COLUMNS}>
+          {users.data.map((u) => (
+            <Tr key={u.id}>
+              <Td>
+                <TwoLine primary={u.name} secondary={u.email} />
+              </Td>
+              <Td>{u.instanceRole === "owner" ? "Instance owner" : "User"}</Td>
+              <Td>{u.teamCount}</Td>
+              <Td>{u.sessionCount}</Td>
+              <Td className="whitespace-nowrap">{formatDateTime(u.createdAt)}</Td>
+            </Tr>
+          ))}
+        </Table>
       )}
     </Panel>
   );

@@ -30,9 +30,14 @@ export function DashboardShell({ children }: { children: ReactNode }) {
   }
   return (
     <SessionProvider me={me.data}>
+      <a href="#main" className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-fg focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:outline-2 focus:outline-focus">
+        Skip to content
+      </a>
       <TopBar />
       <HealthBanner />
-      <main className="mx-auto max-w-6xl space-y-8 px-6 py-8">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-6xl space-y-8 px-4 py-6 outline-none sm:px-6 sm:py-8">
+        {children}
+      </main>
     </SessionProvider>
   );
 }

@@ -6,9 +6,10 @@ import { roleAtLeast } from "@/lib/roles";
 import { useSession } from "./session";
 import { SignOutButton } from "./sign-out-button";
 import { TeamSwitcher } from "./team-switcher";
+import { ThemeToggle } from "../ui/theme-toggle";
 
 const linkClass =
-  "rounded-md px-2 py-1 text-sm text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:font-medium aria-[current=page]:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600";
+  "shrink-0 rounded-md px-2 py-1 text-sm text-fg-muted hover:bg-surface-muted aria-[current=page]:bg-surface-muted aria-[current=page]:font-medium aria-[current=page]:text-fg focus-visible:outline-2 focus-visible:outline-focus";
 
 export function TopBar() {
   const pathname = usePathname();
@@ -17,16 +18,16 @@ export function TopBar() {
   const admin = roleAtLeast(team.role, "admin");
 
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-6 py-3">
-        <Link href="/" className="flex items-center gap-2 rounded-md text-lg font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600">
-          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">
+    <header className="border-b border-line bg-surface">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <Link href="/" className="flex items-center gap-2 rounded-md text-lg font-semibold text-fg focus-visible:outline-2 focus-visible:outline-focus">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-accent text-sm text-on-accent">
             B
           </span>
           Berth
         </Link>
         <TeamSwitcher />
-        <nav aria-label="Main" className="flex items-center gap-1">
+        <nav aria-label="Main" className="relative order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0">
           <Link href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
             Projects
           </Link>
@@ -48,7 +49,8 @@ export function TopBar() {
           )}
         </nav>
         <div className="ml-auto flex items-center gap-3">
-          <span className="hidden text-sm text-slate-500 sm:inline" title={me.user.email}>
+          <ThemeToggle />
+          <span className="hidden text-sm text-fg-subtle md:inline" title={me.user.email}>
             {me.user.name}
           </span>
           <SignOutButton />

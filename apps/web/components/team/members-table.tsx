@@ -10,8 +10,10 @@ import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { inputClass } from "../ui/field";
 import { Loading, QueryError } from "../ui/query-state";
+import { Table, Td, Tr, TwoLine } from "../ui/table";
 
 type Editable = "admin" | "member" | "viewer";
+const MEMBER_COLUMNS = [{ label: "Member" }, { label: "Role" }, { label: "Joined" }, { label: "Actions", hidden: true }];
 
 /** What the caller may do to a member: mirrors the server's rules, which decide anyway. */
 function allowed(callerRole: TeamRole, target: Member, self: boolean) {
@@ -34,26 +36,15 @@ export function MembersTable({ teamId, personal }: { teamId: string; personal: b
   if (members.isError) return <QueryError error={members.error} onRetry={() => void members.refetch()} what="members" />;
   return (
     <div className="space-y-3">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Team members</caption>
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">Member</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Role</th>
-            <th scope="col" className="py-2 pr-4 font-medium">Joined</th>
-            <th scope="col" className="py-2 font-medium"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
+      <Table caption="Team members" columns={MEMBER_COLUMNS}>
           {members.data.map((m) => {
             const can = allowed(team.role, m, m.userId === me.user.id);
             return (
-              <tr key={m.userId} className="border-t border-slate-200" data-testid="member-row" data-email={m.email}>
-                <td className="py-2.5 pr-4">
-                  <div className="font-medium text-slate-800">{m.name}</div>
-                  <div className="text-slate-500">{m.email}</div>
-                </td>
-                <td className="py-2.5 pr-4">
+              <Tr key={m.userId} data-testid="member-row" data-email={m.email}>
+                <Td>
+                  <TwoLine primary={m.name} secondary={m.email} />
+                </Td>
+                <Td>
                   {can.manage ? (
                     <select
                       aria-label={`Role of ${m.email}`}
@@ -67,27 +58,26 @@ export function MembersTable({ teamId, personal }: { teamId: string; personal: b
                       ))}
                     </select>
                   ) : (
-                    <span className="text-slate-700">{m.role}</span>
+                    <span className="text-fg">{m.role}</span>
                   )}
-                </td>
-                <td className="py-2.5 pr-4 whitespace-nowrap text-slate-600">{formatDateTime(m.joinedAt)}</td>
-                <td className="py-2.5 text-right whitespace-nowrap">
+                </Td>
+                <Td className="whitespace-nowrap">{formatDateTime(m.joinedAt)}</Td>
+                <Td className="text-right whitespace-nowrap">
                   {can.transfer && !personal && (
                     <Button variant="ghost" onClick={() => window.confirm(`Make ${m.email} the owner? You will become an admin.`) && transfer.mutate({ teamId, userId: m.userId })}>
                       Make owner
                     </Button>
                   )}
                   {can.manage && (
-                    <Button variant="ghost" className="text-red-700" onClick={() => remove.mutate({ teamId, userId: m.userId })} pending={remove.isPending && remove.variables.userId === m.userId} pendingLabel="Removing…">
+                    <Button variant="ghost" className="text-danger-fg" onClick={() => remove.mutate({ teamId, userId: m.userId })} pending={remove.isPending && remove.variables.userId === m.userId} pendingLabel="Removing…">
                       Remove
                     </Button>
                   )}
-                </td>
-              </tr>
+                </Td>
+              </Tr>
             );
           })}
-        </tbody>
-      </table>
+      </Table>
       {error && <ErrorAlert message={errorMessage(error)} />}
     </div>
   );

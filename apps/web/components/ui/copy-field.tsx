@@ -15,7 +15,7 @@ export function CopyField({ label, value, hint, testId }: { label: string; value
     );
   return (
     <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={id} className="block text-sm font-medium text-fg">
         {label}
       </label>
       <div className="flex gap-2">
@@ -24,8 +24,8 @@ export function CopyField({ label, value, hint, testId }: { label: string; value
           {copied === "yes" ? "Copied" : "Copy"}
         </Button>
       </div>
-      {copied === "failed" && <p className="text-xs text-red-700">Copying was blocked by the browser: select the text and copy it.</p>}
-      {hint && <p className="text-xs text-slate-500">{hint}</p>}
+      {copied === "failed" && <p className="text-xs text-danger-fg">Copying was blocked by the browser: select the text and copy it.</p>}
+      {hint && <p className="text-xs text-fg-subtle">{hint}</p>}
     </div>
   );
 }

@@ -4,15 +4,15 @@ import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 
 /** Shared look of text inputs, selects and textareas; red border when invalid. */
 export function inputClass(invalid = false): string {
-  return `block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600 disabled:bg-slate-50 ${
-    invalid ? "border-red-500" : "border-slate-300"
+  return `block w-full rounded-md border bg-surface px-3 py-2 text-sm text-fg shadow-xs placeholder:text-fg-subtle focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-focus disabled:bg-surface-muted ${
+    invalid ? "border-danger" : "border-line-strong"
   }`;
 }
 
 export function FieldError({ id, message }: { id?: string; message: string | undefined }) {
   if (!message) return null;
   return (
-    <p id={id} className="text-sm text-red-700">
+    <p id={id} className="text-sm text-danger-fg">
       {message}
     </p>
   );
@@ -33,12 +33,12 @@ export function TextField({ label, error, hint, id, className = "", ...input }: 
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`space-y-1.5 ${className}`}>
-      <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={inputId} className="block text-sm font-medium text-fg">
         {label}
       </label>
       <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={inputClass(Boolean(error))} {...input} />
       {hint && (
-        <p id={hintId} className="text-xs text-slate-500">
+        <p id={hintId} className="text-xs text-fg-subtle">
           {hint}
         </p>
       )}

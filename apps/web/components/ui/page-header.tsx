@@ -5,9 +5,9 @@ export function PageHeader({ title, subtitle, actions, eyebrow }: { title: React
   return (
     <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0 space-y-1">
-        {eyebrow && <div className="text-sm text-slate-500">{eyebrow}</div>}
-        <h1 className="truncate text-2xl font-semibold text-slate-900">{title}</h1>
-        {subtitle && <div className="text-sm text-slate-600">{subtitle}</div>}
+        {eyebrow && <div className="text-sm text-fg-subtle">{eyebrow}</div>}
+        <h1 className="truncate text-2xl font-semibold text-fg">{title}</h1>
+        {subtitle && <div className="text-sm text-fg-muted">{subtitle}</div>}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
     </div>
@@ -17,9 +17,9 @@ export function PageHeader({ title, subtitle, actions, eyebrow }: { title: React
 export function Panel({ title, children, actions, className = "" }: { title: string; children: ReactNode; actions?: ReactNode; className?: string }) {
   const headingId = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
-    <section aria-labelledby={headingId} className={`rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}>
-      <div className="flex items-center justify-between gap-3 border-b border-slate-200 px-5 py-3">
-        <h2 id={headingId} className="text-base font-semibold text-slate-900">
+    <section aria-labelledby={headingId} className={`rounded-lg border border-line bg-surface shadow-xs ${className}`}>
+      <div className="flex items-center justify-between gap-3 border-b border-line px-5 py-3">
+        <h2 id={headingId} className="text-base font-semibold text-fg">
           {title}
         </h2>
         {actions}

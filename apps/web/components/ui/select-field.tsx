@@ -16,7 +16,7 @@ export function SelectField({ label, options, error, id, className = "", ...sele
   const errorId = error ? `${selectId}-error` : undefined;
   return (
     <div className={`space-y-1.5 ${className}`}>
-      <label htmlFor={selectId} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={selectId} className="block text-sm font-medium text-fg">
         {label}
       </label>
       <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={errorId} className={inputClass(Boolean(error))} {...select}>

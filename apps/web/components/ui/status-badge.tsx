@@ -1,11 +1,11 @@
 import type { StatusView, Tone } from "@/lib/status";
 
 const TONES: Record<Tone, string> = {
-  neutral: "bg-slate-100 text-slate-700 ring-slate-300",
+  neutral: "bg-slate-100 text-fg-muted ring-slate-300",
   info: "bg-sky-50 text-sky-800 ring-sky-300",
   success: "bg-emerald-50 text-emerald-800 ring-emerald-300",
-  warning: "bg-amber-50 text-amber-800 ring-amber-300",
-  danger: "bg-red-50 text-red-800 ring-red-300",
+  warning: "bg-warning-soft text-amber-800 ring-amber-300",
+  danger: "bg-danger-soft text-danger-fg ring-red-300",
 };
 
 const DOTS: Record<Tone, string> = {
