@@ -81,6 +81,26 @@ describe("team overview (real engine, real Postgres)", () => {
     expect(looped.counts.crash_looping).toBe(1);
   }, 60_000);
 
+  it("a real OOM kill (engine event) shows under needs attention", async () => {
+    watch.start();
+    const { actor, teamId } = await seedUser(deps.db);
+    const hungry = await service(teamId);
+    await release(teamId, hungry, { resources: { memoryBytes: 8 * 1024 * 1024 } });
+    const container = (await deps.engine.listManaged({ serviceId: hungry.serviceId }))[0];
+    expect(container).toBeDefined();
+    // Fill memory inside the limit's cgroup: the kernel OOM-kills the shell (or the container with it).
+    await deps.engine.exec(container!.containerId, { cmd: ["sh", "-c", "x=a; while true; do x=$x$x; done"], timeoutMs: 20_000 }).catch(() => null);
+    const seen = await waitFor(
+      "the OOM kill in the overview",
+      async () => {
+        const o = await getTeamOverview(deps, actor, teamId);
+        return o.attention.find((a) => a.kind === "oom_killed" && a.serviceId === hungry.serviceId) ?? null;
+      },
+      30_000,
+    );
+    expect(seen.message).toMatch(/out of memory/);
+  }, 60_000);
+
   it("is refused to a caller outside the team (NOT_FOUND) and answers viewers", async () => {
     const { teamId } = await seedUser(deps.db);
     const stranger = await seedUser(deps.db);
