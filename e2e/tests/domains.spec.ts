@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
 import { createProject, submitServiceForm } from "./support/dashboard.ts";
+import { containersOfService } from "./support/docker.ts";
 import { getThroughProxy } from "./support/proxy.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -15,6 +16,7 @@ test("add a domain to a deployed service: listed with its DNS record, answering 
   await createProject(page, `Domains ${id}`);
   await submitServiceForm(page, { name: `web-${id}`, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }] });
   await expect(page.getByRole("heading", { name: `web-${id}`, level: 1 })).toBeVisible();
+  const serviceId = /\/services\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? "";
 
   const rows = page.getByTestId("domain-row");
   await test.step("the service has its default *.localhost domain", async () => {
@@ -58,5 +60,16 @@ test("add a domain to a deployed service: listed with its DNS record, answering 
     await form.getByLabel("Domain").fill(hostname);
     await form.getByRole("button", { name: "Add domain" }).click();
     await expect(form.getByText(`${hostname} already routes to a service`)).toBeVisible();
+  });
+
+  await test.step("delete the service: its domains go with it, no container is left", async () => {
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete web-${id}?` });
+    await dialog.getByLabel(`Type web-${id} to confirm`).fill(`web-${id}`);
+    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await expect(page.getByText("No services yet")).toBeVisible();
+    expect(await containersOfService(serviceId)).toEqual([]);
+    // The route is gone from the proxy too (no certificate or route for the name any more).
+    await expect(async () => expect((await getThroughProxy(hostname).catch(() => null))?.body ?? "").not.toContain(greeting)).toPass({ timeout: 10_000 });
   });
 });

@@ -29,14 +29,16 @@ describe("domains (real Postgres)", () => {
     const project = await deps.db.project.create({ data: { teamId, name: `Shop ${tag}` } });
     const input = createServiceInput.parse({ projectId: project.id, name: "web", image: "berth-test/hello:latest", containerPort: 8080, env: [] });
     const { id } = await createService(deps, actor, input);
+    // Other tests may have set the instance's base domain; without one it is localhost.
+    const base = (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "localhost";
     const [domain] = await listDomains(deps, actor, id);
-    expect(domain).toMatchObject({ hostname: `web-shop-${tag}.localhost`, isDefault: true, url: `https://web-shop-${tag}.localhost/` });
+    expect(domain).toMatchObject({ hostname: `web-shop-${tag}.${base}`, isDefault: true, url: `https://web-shop-${tag}.${base}/` });
 
     const other = await seedUser(deps.db);
     const twin = await deps.db.project.create({ data: { teamId: other.teamId, name: `Shop ${tag}` } });
     const second = await createService(deps, other.actor, { ...input, projectId: twin.id });
     const [taken] = await listDomains(deps, other.actor, second.id);
-    expect(taken?.hostname).toBe(`web-shop-${tag}-${second.id.slice(0, 8)}.localhost`);
+    expect(taken?.hostname).toBe(`web-shop-${tag}-${second.id.slice(0, 8)}.${base}`);
   });
 
   it("refuses an invalid hostname (INVALID at the field) and a taken one (CONFLICT) without naming the other team", async () => {

@@ -150,8 +150,9 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
 
   it("a stopped service answers 503 through its domains", async () => {
     await stopService(deps, actor, apiService);
-    await waitFor("the 503", async () => (await get(host("api"))).status === 503, 5000);
+    // Stop and start change the config (503 <-> upstreams): a probe in the reload instant may fail.
+    await waitFor("the 503", async () => (await get(host("api")).catch(() => null))?.status === 503, 5000);
     await startService(deps, actor, apiService);
-    await waitFor("the route back", async () => (await get(host("api"))).status === 200, 10_000);
+    await waitFor("the route back", async () => (await get(host("api")).catch(() => null))?.status === 200, 10_000);
   });
 });
