@@ -110,7 +110,10 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
 test("a 100k-line build log streams to the viewer, which stays responsive (only visible rows are rendered)", async ({ page: ownPage, browser }) => {
   const id = uniqueSuffix();
   const serviceName = `loud-${id}`;
-  fixture.commit({ Dockerfile: helloDockerfile("loud", `RUN echo loud-${id} && seq 1 100000\n`) }, "loud build", `loud-${id}`);
+  // 100k lines over ~5 s: BuildKit (the default builder) clips a step printing faster than the
+  // daemon's BUILDKIT_STEP_LOG_MAX_SPEED (200 KiB/s unless dockerd was started by infra/lib/docker.sh).
+  const loud = "for i in 0 1 2 3 4 5 6 7 8 9; do seq $((i*10000+1)) $((i*10000+10000)); usleep 500000; done";
+  fixture.commit({ Dockerfile: helloDockerfile("loud", `RUN echo loud-${id} && ${loud}\n`) }, "loud build", `loud-${id}`);
   // Acts as the instance owner (one sign-in; sign-in/up are rate-limited per address).
   const page = hasOwner() ? await ownerPage(browser) : (await signUp(ownPage), ownPage);
   const owner = page;

@@ -41,6 +41,7 @@ import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
 import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.ts";
 import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
+import { pruneBuildCache } from "./build-cache.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -219,6 +220,10 @@ export class DockerEngine implements ContainerEngine {
 
   pruneRepositoryImages(repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }> {
     return pruneRepositoryImages(this.api, repository, keepTags);
+  }
+
+  pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }> {
+    return pruneBuildCache(this.api, keepBytes);
   }
 
   /** Build an image from an in-memory context (not part of the port; used by tests and builds). */

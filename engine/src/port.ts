@@ -197,6 +197,8 @@ export interface ContainerEngine {
   removeRepositoryImages(repository: string): Promise<number>;
   /** Retention: remove every tag of a `berth-build/...` repository except `keepTags`; never forced, never volumes. */
   pruneRepositoryImages(repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }>;
+  /** Shrink the builder's cache to `keepBytes` (least recently used first); images and volumes untouched. */
+  pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }>;
   /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
   removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */

@@ -33,6 +33,8 @@ export function testDeps(): Deps {
       BERTH_BUILD_CONCURRENCY: 2,
       BERTH_BUILDER: "auto",
       BERTH_RETAIN_RELEASES: 5,
+      // Generous: the test engine's cache is shared with other work on the host.
+      BERTH_BUILD_CACHE_GB: 1000,
       BERTH_READY_TIMEOUT_S: 5,
       BERTH_TRUSTED_PROXIES: [],
       BERTH_AUTH_RATE_LIMIT: "on",

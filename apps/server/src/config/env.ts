@@ -18,6 +18,8 @@ const schema = z.object({
   BERTH_BUILDER: z.enum(["auto", "buildkit", "legacy"]).default("auto"),
   /** Releases kept per service for rollback (their images too); older build/release images are removed. */
   BERTH_RETAIN_RELEASES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Budget of the builder's layer cache in GiB, pruned (least recently used first) after each success. */
+  BERTH_BUILD_CACHE_GB: z.coerce.number().min(0).max(10_000).default(10),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed; none by default. */
