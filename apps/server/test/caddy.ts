@@ -10,6 +10,7 @@ import type { Deps } from "../src/deps.ts";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
+import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
 import type { ProxyListen } from "../src/proxy/caddy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
@@ -76,8 +77,8 @@ export class TestCaddy {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  edgeProxy(deps: { db: Db }, options: { watchMs?: number } = {}): EdgeProxy {
-    return new EdgeProxy({ ...deps, log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
+  edgeProxy(deps: Pick<Deps, "db" | "env">, options: { watchMs?: number } = {}): EdgeProxy {
+    return new EdgeProxy({ db: deps.db, box: sealedBoxOf(deps.env), log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
   }
 }
 

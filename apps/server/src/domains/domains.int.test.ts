@@ -1,3 +1,4 @@
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
@@ -28,17 +29,21 @@ describe("domains (real Postgres)", () => {
     const { actor, teamId } = await seedUser(deps.db);
     const project = await deps.db.project.create({ data: { teamId, name: `Shop ${tag}` } });
     const input = createServiceInput.parse({ projectId: project.id, name: "web", image: "berth-test/hello:latest", containerPort: 8080, env: [] });
+    // Other test files may set the instance's base domain meanwhile (without one it is
+    // localhost): the generated name must use the base read just before or just after.
+    const baseNow = async () => (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "localhost";
+    const before = await baseNow();
     const { id } = await createService(deps, actor, input);
-    // Other tests may have set the instance's base domain; without one it is localhost.
-    const base = (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "localhost";
     const [domain] = await listDomains(deps, actor, id);
+    const base = [before, await baseNow()].find((b) => domain?.hostname === `web-shop-${tag}.${b}`);
+    expect(base, `generated ${domain?.hostname}`).toBeDefined();
     expect(domain).toMatchObject({ hostname: `web-shop-${tag}.${base}`, isDefault: true, url: `https://web-shop-${tag}.${base}/` });
 
     const other = await seedUser(deps.db);
     const twin = await deps.db.project.create({ data: { teamId: other.teamId, name: `Shop ${tag}` } });
     const second = await createService(deps, other.actor, { ...input, projectId: twin.id });
     const [taken] = await listDomains(deps, other.actor, second.id);
-    expect(taken?.hostname).toBe(`web-shop-${tag}-${second.id.slice(0, 8)}.${base}`);
+    expect([base, await baseNow()].map((b) => `web-shop-${tag}-${second.id.slice(0, 8)}.${b}`)).toContain(taken?.hostname);
   });
 
   it("refuses an invalid hostname (INVALID at the field) and a taken one (CONFLICT) without naming the other team", async () => {
@@ -97,6 +102,10 @@ describe("domains (real Postgres)", () => {
     const [listed] = await listDomains(deps, a.actor, s.serviceId);
     expect(listed?.customCertificate?.notAfter).toMatch(/^2036-11-25/);
     expect(JSON.stringify(listed)).not.toContain("PRIVATE KEY");
+    // The key is sealed at rest and opens to exactly what was uploaded.
+    const stored = await deps.db.domain.findUniqueOrThrow({ where: { id } });
+    expect(stored.keyPem).not.toContain("PRIVATE KEY");
+    expect(sealedBoxOf(deps.env).open(stored.keyPem!)).toBe(TEST_KEY_PEM.trim() + "\n");
     const check = await checkDomains(deps, a.actor, s.serviceId);
     expect(check.proxy).toEqual({ managed: false, state: "unmanaged" });
     expect(check.domains[0]).toMatchObject({ dns: { status: "ok", found: ["203.0.113.7"] }, certificate: { source: "custom" } });

@@ -6,11 +6,12 @@ import type { Deps } from "../deps.ts";
 import { invalidField, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { parseCustomCertificate } from "./certificate.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertClaimFree, conflict } from "./domain-conflicts.ts";
 import type { AddDomainInput, CertificateInput, UpdateDomainInput } from "./domain-input.ts";
 import { defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
-type DomainDeps = Pick<Deps, "db" | "log" | "proxy">;
+type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env">;
 
 /** Re-apply the proxy config now (the watcher would within a second anyway). Never fails the caller. */
 async function refreshProxy(deps: DomainDeps): Promise<void> {
@@ -91,7 +92,7 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
   if (input.certificate) {
     const parsed = parseCustomCertificate(input.certificate.certPem, input.certificate.keyPem, domain.hostname);
     if (!parsed.ok) throw invalidField(parsed.field, parsed.error);
-    data = { certPem: parsed.value.certPem, keyPem: parsed.value.keyPem, certNotAfter: parsed.value.notAfter };
+    data = { certPem: parsed.value.certPem, keyPem: sealedBoxOf(deps.env).seal(parsed.value.keyPem), certNotAfter: parsed.value.notAfter };
   }
   await deps.db.domain.update({ where: { id: domain.id }, data });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "domain.certificate", targetType: "service", targetId: service.id, detail: { hostname: domain.hostname, custom: input.certificate !== null } });

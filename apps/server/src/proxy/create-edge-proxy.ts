@@ -3,6 +3,7 @@ import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin } from "./caddy-admin.ts";
 import { EdgeProxy } from "./edge-proxy.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** The edge proxy this configuration asks for, or null when BERTH_PROXY_ADMIN is off. */
 export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy | null {
@@ -11,6 +12,7 @@ export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy
     ...deps,
     log: deps.log.child({ component: "proxy" }),
     admin: new CaddyAdmin(env.BERTH_PROXY_ADMIN),
+    box: sealedBoxOf(env),
     listen: {
       httpPort: env.BERTH_PROXY_HTTP_PORT,
       httpsPort: env.BERTH_PROXY_HTTPS_PORT,

@@ -1,4 +1,5 @@
 import type { Db } from "@berth/db";
+import { SealError, type SealedBox } from "../secrets/sealed-box.ts";
 import type { ProxyRoute, TlsSettings } from "./caddy-config.ts";
 import { upstreamsOf } from "./upstream-ports.ts";
 
@@ -7,7 +8,7 @@ import { upstreamsOf } from "./upstream-ports.ts";
  * release and should run goes to the service's two stable upstream ports (its releases
  * alternate between them, so a redeploy leaves this unchanged); otherwise nothing (503).
  */
-export async function loadDesiredRoutes(db: Db): Promise<ProxyRoute[]> {
+export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
     include: { service: { select: { proxyPort: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
@@ -23,9 +24,23 @@ export async function loadDesiredRoutes(db: Db): Promise<ProxyRoute[]> {
       ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
       ipAllowList: d.ipAllowList,
       upstreams: serving ? upstreamsOf(proxyPort) : [],
-      ...(d.certPem && d.keyPem ? { customCert: { certPem: d.certPem, keyPem: d.keyPem } } : {}),
+      ...customCertOf(box, d),
     };
   });
+}
+
+/**
+ * An uploaded certificate with its private key opened (keys are sealed at rest). A key no
+ * configured BERTH_SECRET opens fails closed: the domain falls back to the instance's issuer.
+ */
+function customCertOf(box: SealedBox, d: { certPem: string | null; keyPem: string | null }): { customCert?: { certPem: string; keyPem: string } } {
+  if (!d.certPem || !d.keyPem) return {};
+  try {
+    return { customCert: { certPem: d.certPem, keyPem: box.open(d.keyPem) } };
+  } catch (err) {
+    if (err instanceof SealError) return {};
+    throw err;
+  }
 }
 
 export async function loadTlsSettings(db: Db): Promise<TlsSettings> {

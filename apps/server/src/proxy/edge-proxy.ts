@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "@berth/db";
+import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
 import { buildCaddyConfig, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
@@ -17,6 +18,8 @@ export interface EdgeProxyOptions {
   db: Db;
   log: Log;
   admin: CaddyAdmin;
+  /** Opens uploaded certificates' private keys (sealed at rest). */
+  box: SealedBox;
   listen: ProxyListen;
   /** How often the proxy is pinged and desired state compared (default 1000 ms). */
   watchMs?: number;
@@ -53,7 +56,7 @@ export class EdgeProxy {
   }
 
   private async applyNow(force: boolean): Promise<void> {
-    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db), loadTlsSettings(this.o.db)]);
+    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db)]);
     const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
