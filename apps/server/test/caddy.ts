@@ -5,7 +5,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
-import type { Db } from "@berth/db";
 import type { Deps } from "../src/deps.ts";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
