@@ -14,6 +14,8 @@ export interface DeploymentStatusEvent {
   deploymentId: string;
   serviceId: string;
   status: DeploymentStatus;
+  /** Set when another process published it (Postgres NOTIFY): for viewers, not for side effects. */
+  remote?: true;
 }
 
 /**

@@ -105,7 +105,7 @@ export class PgDeploymentEvents extends DeploymentEvents {
     }
     if (notice.o === this.origin) return;
     if (notice.kind === "status") {
-      super.publishStatus({ deploymentId: notice.d, serviceId: notice.s, status: notice.st });
+      super.publishStatus({ deploymentId: notice.d, serviceId: notice.s, status: notice.st, remote: true });
       if (isTerminalStatus(notice.st)) this.forgetLater(notice.d);
       return;
     }

@@ -18,7 +18,7 @@ afterAll(async () => {
 async function buildThree(): Promise<void> {
   for (const n of [1, 2, 3]) {
     const tag = `${repository}:build-${n}`;
-    await deps.engine.buildImage({ tag, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nLABEL io.berth.test.reclaim="${repository}-${n}"\n` }] });
+    await deps.engine.buildImage({ tag, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nRUN echo "${repository}-${n}" > /reclaim-test\n` }] });
     tags.push(tag);
     await new Promise((r) => setTimeout(r, 1_100));
   }

@@ -55,6 +55,10 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
     }
     const failed = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "failed", error: `exited with code 1\nLast log lines:\nTOKEN=secret-${tag}-value`, commitSha: "a".repeat(40) } });
     const stopListening = attachNotifier(deps);
+    // A status relayed from another process is that process' to notify: nothing is sent for it.
+    deps.events.publishStatus({ deploymentId: failed.id, serviceId, status: "failed", remote: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received.filter((r) => r.path.endsWith(tag))).toEqual([]);
     deps.events.publishStatus({ deploymentId: failed.id, serviceId, status: "failed" });
     const mine = () => received.filter((r) => r.path.endsWith(tag));
     await waitFor("three webhook posts", async () => mine().length === 3 && smtp.mails.some((m) => m.to.includes(to)));

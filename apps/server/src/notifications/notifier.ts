@@ -43,10 +43,14 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
   );
 }
 
-/** Notify on every finished deployment this process sees (the worker publishes the final status). */
+/**
+ * Notify on every deployment this process finished (its worker publishes the final status).
+ * Statuses relayed from another process are that process' to notify: with the web server and
+ * a separate worker both running, each outcome is still sent once.
+ */
 export function attachNotifier(deps: NotifyDeps): () => void {
   return deps.events.onStatus((event) => {
-    if (!NOTIFIED.has(event.status)) return;
+    if (!NOTIFIED.has(event.status) || event.remote) return;
     notifyDeployment(deps, event.deploymentId).catch((err: unknown) => deps.log.error({ deploymentId: event.deploymentId, err: String(err) }, "notifications failed"));
   });
 }

@@ -1,3 +1,4 @@
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import { Agent } from "node:https";
@@ -53,7 +54,9 @@ afterAll(async () => {
 });
 
 async function deploy(actor: Actor, greeting: string): Promise<void> {
-  await deps.db.service.update({ where: { id: serviceId }, data: { env: { GREETING: greeting } } });
+  // The service's run-time variable (seeded by seedService), sealed as the product stores it.
+  const { count } = await deps.db.envVar.updateMany({ where: { serviceId, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
+  expect(count).toBe(1);
   const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
   const done = await waitFor("the deployment", async () => {
     const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });

@@ -58,7 +58,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   });
 
   // Every deployment status change goes to the sockets watching its service.
-  deps.events.onStatus((e) => io.to(`service:${e.serviceId}`).emit("deployment:status", e));
+  deps.events.onStatus(({ deploymentId, serviceId, status }) => io.to(`service:${serviceId}`).emit("deployment:status", { deploymentId, serviceId, status }));
   // Overview changes and live metrics go to the team / metrics / host rooms.
   forwardOverviewEvents(io, deps);
 
