@@ -8,8 +8,11 @@ import type { Actor } from "../src/teams/access.ts";
 import type { TeamRole } from "@berth/db";
 import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
 
-/** One instance secret per test process: rows sealed by one testDeps() open with another's. */
-const TEST_SECRET = randomBytes(32).toString("hex");
+/**
+ * One instance secret for the whole run (the test command exports BERTH_SECRET; vitest
+ * re-evaluates this module per file): rows sealed by one file open in another, as on one instance.
+ */
+const TEST_SECRET = process.env.BERTH_SECRET && process.env.BERTH_SECRET.length >= 32 ? process.env.BERTH_SECRET : randomBytes(32).toString("hex");
 
 /** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
 export const TEST_IMAGE = "berth-test/hello:latest";
@@ -30,7 +33,10 @@ export function testDeps(): Deps {
       BERTH_PORT: 0,
       BERTH_HOST: "127.0.0.1",
       BERTH_DOCKER_SOCKET: "/var/run/docker.sock",
-      BERTH_BUILD_CONCURRENCY: 2,
+      // The global limit counts every active deployment in the shared test database: a slot
+      // held by another file's unfinished deployment must not starve this file's worker.
+      // (The limit itself is tested through the instance setting, concurrency.int.test.ts.)
+      BERTH_BUILD_CONCURRENCY: 8,
       BERTH_BUILDER: "auto",
       BERTH_RETAIN_RELEASES: 5,
       // Generous: the test engine's cache is shared with other work on the host.
