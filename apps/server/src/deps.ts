@@ -1,7 +1,6 @@
 import type { Db } from "@berth/db";
 import type { ContainerEngine } from "@berth/engine";
 import type { Env } from "./config/env.ts";
-import type { BuildSecretSource } from "./deployments/build-secrets.ts";
 import type { DeploymentEvents } from "./deployments/events.ts";
 import type { Log } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
@@ -27,7 +26,6 @@ export interface Deps {
   /** Wakes the deployment worker at once instead of at its next poll. */
   wakeWorker?: () => void;
   /** Build secrets of a service's git builds (issue #7 wires its encrypted secrets here). */
-  buildSecrets?: BuildSecretSource;
   /** Aborts a deployment this process's worker runs (others see the row's cancel flag). */
   cancelDeployment?: (deploymentId: string) => void;
   /** Live metrics points (the sampler publishes, the realtime gateway forwards). */

@@ -5,16 +5,11 @@ import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
+import { saveEnv } from "../secrets/env-vars.ts";
 import { enqueueDeployment } from "./deployments.ts";
 
 const SENTINEL = `berth-build-secret-${randomBytes(12).toString("hex")}`;
 const deps = testDeps();
-const asked: string[] = [];
-// The seam issue #7 fills with the service's decrypted build-time secrets.
-deps.buildSecrets = (service) => {
-  asked.push(service.id);
-  return Promise.resolve({ npm_token: SENTINEL });
-};
 const worker = deploymentWorker(deps);
 let fixture: GitFixture;
 let serviceId = "";
@@ -40,14 +35,15 @@ afterAll(async () => {
 });
 
 describe("build secrets of a git deployment", () => {
-  it("reach RUN --mount=type=secret through BuildKit and appear nowhere: not in the stored log, the history or the image", async () => {
+  it("a secret build-time variable reaches RUN --mount=type=secret through BuildKit and appears nowhere: not in the stored log, the history or the image", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     ({ serviceId } = await createGitService(deps, actor, teamId, { url: fixture.url, branch: "main" }));
+    // The product path: a secret, build-time variable of the service (sealed at rest).
+    await saveEnv(deps, actor, { serviceId }, [{ name: "npm_token", value: SENTINEL, secret: true, buildTime: true, runtime: false }]);
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
     const done = await finishedDeployment(deps, deploymentId);
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
-    expect(asked).toEqual([serviceId]);
 
     const log = (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text);
     expect(log).toContain("Builder: BuildKit with 1 build secret(s)");

@@ -30,9 +30,9 @@ export const dockerfileBuilder: ImageBuilder = {
     const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
     sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
     // Non-secret build-time variables are build args (beside the service's own build args);
-    // secret ones never are: they go to BuildKit secret mounts (deps.buildSecrets, else the service's secret build-time variables).
+    // secret ones never are: they go to BuildKit secret mounts (the service's secret build-time variables, `buildSecretsOf`).
     const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId: service.id });
-    const secrets = deps.buildSecrets ? await deps.buildSecrets(service) : env.buildSecrets;
+    const secrets = env.buildSecrets;
     if (Object.keys(secrets).length > 0) sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
     await withStage(ctx, "build", (signal) =>
       deps.engine.buildImage({

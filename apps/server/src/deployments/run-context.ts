@@ -4,7 +4,7 @@ import { CancelledError, StageTimeoutError } from "./failure.ts";
 import type { BuildLogSink } from "./log-sink.ts";
 import type { Stage } from "./stage-timeouts.ts";
 
-export type RunDeps = Pick<Deps, "db" | "engine" | "log" | "env" | "events" | "buildSecrets" | "proxy">;
+export type RunDeps = Pick<Deps, "db" | "engine" | "log" | "env" | "events" | "proxy">;
 
 export interface RunContext {
   deps: RunDeps;
