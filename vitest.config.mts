@@ -22,6 +22,8 @@ export default defineConfig({
           testTimeout: 90_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Each file starts from an idle deployment queue (see the file).
+          setupFiles: ["apps/server/test/int-file-setup.ts"],
         },
       },
     ],

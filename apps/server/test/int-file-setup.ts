@@ -1,0 +1,24 @@
+/**
+ * Runs before every integration file (vitest `setupFiles`; files run one after another on one
+ * shared test database). A file that stopped its worker mid-deployment, or wrote a fake
+ * in-progress deployment, would otherwise leave queued or "in progress" rows that the next
+ * file's worker claims first or counts against the global build limit -- and another file's
+ * instance settings would apply. Each file starts from an idle queue and default limits.
+ */
+import { beforeAll } from "vitest";
+import { createDb } from "@berth/db";
+
+beforeAll(async () => {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const db = createDb(url);
+  try {
+    await db.deployment.updateMany({
+      where: { status: { in: ["queued", "cloning", "building", "releasing"] } },
+      data: { status: "failed", error: "Left unfinished by an earlier test file", finishedAt: new Date() },
+    });
+    await db.instanceSettings.updateMany({ data: { buildConcurrency: null } });
+  } finally {
+    await db.$disconnect();
+  }
+});
