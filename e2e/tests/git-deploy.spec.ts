@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { hasOwner, ownerPage, signUp } from "./support/account.ts";
 import { createProject } from "./support/dashboard.ts";
-import { containersOfService } from "./support/docker.ts";
+import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -95,12 +95,8 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
   });
 
   await test.step("clean up: delete the service, nothing left on the engine", async () => {
-    await page.getByRole("button", { name: "Delete", exact: true }).click();
-    const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
-    await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
-    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await deleteService(page, serviceId, serviceName);
     await expect(page.getByText("No services yet")).toBeVisible();
-    expect(await containersOfService(serviceId)).toEqual([]);
   });
 
   await setLocalSources(owner, false);

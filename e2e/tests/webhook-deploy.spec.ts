@@ -4,7 +4,7 @@ import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/se
 import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
 import { ownerPage, signUp } from "./support/account.ts";
 import { createProject } from "./support/dashboard.ts";
-import { containersOfService } from "./support/docker.ts";
+import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -111,12 +111,8 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   });
 
   await test.step("clean up", async () => {
-    await page.getByRole("button", { name: "Delete", exact: true }).click();
-    const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });
-    await dialog.getByLabel(`Type ${serviceName} to confirm`).fill(serviceName);
-    await dialog.getByRole("button", { name: "Delete service" }).click();
+    await deleteService(page, serviceId, serviceName);
     await expect(page.getByText("No services yet")).toBeVisible();
-    expect(await containersOfService(serviceId)).toEqual([]);
   });
   await setLocalSources(owner, false);
   if (owner !== page) await owner.context().close();
