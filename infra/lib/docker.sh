@@ -27,8 +27,9 @@ start_docker() {
     log "docker: starting dockerd in the background (log: $logfile)"
     mkdir -p "$BERTH_LOG_DIR"
     # BuildKit clips a build step's output past 200 KiB/s or 1 MiB by default: Berth stores
-    # whole build logs, so lift both limits.
-    BUILDKIT_STEP_LOG_MAX_SIZE=-1 BUILDKIT_STEP_LOG_MAX_SPEED=-1 setsid -f dockerd >>"$logfile" 2>&1 </dev/null
+    # whole build logs, so raise both limits to 1 GiB(/s). Not -1 ("unlimited"): the BuildKit in
+    # Debian's dockerd then clips every step at its first byte ("log limit -1B reached").
+    BUILDKIT_STEP_LOG_MAX_SIZE=1073741824 BUILDKIT_STEP_LOG_MAX_SPEED=1073741824 setsid -f dockerd >>"$logfile" 2>&1 </dev/null
   fi
   if ! wait_until 30 docker_answers; then
     [[ -f "$logfile" ]] && tail -n 20 "$logfile" >&2
