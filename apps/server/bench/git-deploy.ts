@@ -1,7 +1,10 @@
 /**
- * Benchmark (a): a git deploy through Berth (enqueue -> clone -> build -> release -> HTTP 200)
- * next to a plain `git clone --depth 1 && docker build && docker run -d` + poll for 200 doing
- * the same work, in the same run. Each run pushes a fresh commit, so both build one new layer.
+ * Benchmark (a): a git redeploy through Berth (enqueue -> clone -> build -> health-gated
+ * release -> old release drained, stopped and removed -> recorded -> HTTP 200) next to a plain
+ * `git clone --depth 1 && docker build && docker run -d` script doing the same work in the same
+ * run: poll the new container for 200, then `docker stop` + `docker rm` the previous one. Each
+ * run pushes a fresh commit, so both build one new layer. The raw figure without the retirement
+ * is printed too, and the per-stage medians of both.
  *
  *   DATABASE_URL=... node --import tsx apps/server/bench/git-deploy.ts [runs]
  */
@@ -25,20 +28,42 @@ import { median, secs, untilHttp200 } from "./bench-util.ts";
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
 
-async function rawDeploy(url: string): Promise<number> {
+/** Where the time of one deploy went, in ms (the stages of the raw script, or Berth's record). */
+type Stages = Record<string, number>;
+
+/**
+ * The plain script, doing what a Berth redeploy does: clone, build, run the new container,
+ * poll it until it answers 200, then stop and remove the previous one (a redeploy replaces
+ * the running version). Returns the new container's id; `stages` gets the split, including
+ * `200` (the new container answered) so the figure without the retirement can be printed too.
+ */
+async function rawDeploy(url: string, previousId: string | null, stages: Stages[]): Promise<{ id: string; elapsed: number }> {
   const dir = await mkdtemp(path.join(tmpdir(), "berth-bench-raw-"));
   const tag = `berth-bench/raw:${randomUUID().slice(0, 8)}`;
   const started = performance.now();
   await run("git", ["clone", "--quiet", "--depth", "1", "--branch", "main", url, path.join(dir, "src")]);
+  const cloned = performance.now();
   await run("docker", ["build", "-q", "-t", tag, path.join(dir, "src")], { env: { ...process.env, DOCKER_BUILDKIT: "0" } });
-  const { stdout: id } = await run("docker", ["run", "-d", "--init", "-p", "127.0.0.1::8080", tag]);
-  const { stdout: port } = await run("docker", ["inspect", "-f", '{{(index (index .NetworkSettings.Ports "8080/tcp") 0).HostPort}}', id.trim()]);
+  const built = performance.now();
+  const { stdout } = await run("docker", ["run", "-d", "--init", "-p", "127.0.0.1::8080", tag]);
+  const id = stdout.trim();
+  const { stdout: port } = await run("docker", ["inspect", "-f", '{{(index (index .NetworkSettings.Ports "8080/tcp") 0).HostPort}}', id]);
   await untilHttp200(Number(port.trim()));
+  const serving = performance.now();
+  if (previousId !== null) {
+    await run("docker", ["stop", previousId]);
+    await run("docker", ["rm", previousId]);
+  }
   const elapsed = performance.now() - started;
-  await run("docker", ["rm", "-f", id.trim()]);
-  await run("docker", ["rmi", tag]);
+  stages.push({ clone: cloned - started, build: built - cloned, "run+200": serving - built, "retire old": performance.now() - serving, "to 200": serving - started });
   await rm(dir, { recursive: true, force: true });
-  return elapsed;
+  return { id, elapsed };
+}
+
+async function removeRaw(id: string): Promise<void> {
+  const { stdout: image } = await run("docker", ["inspect", "-f", "{{.Config.Image}}", id]);
+  await run("docker", ["rm", "-f", id]);
+  await run("docker", ["rmi", image.trim()]);
 }
 
 async function main(): Promise<void> {
@@ -54,43 +79,71 @@ async function main(): Promise<void> {
   const input = createServiceInput.parse({ projectId: project.id, name: `bench-${randomUUID().slice(0, 6)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
   const { id: serviceId } = await createService(deps, actor, input);
 
-  const berthDeploy = async (): Promise<number> => {
+  const berthDeploy = async (stages: Stages[]): Promise<number> => {
     const started = performance.now();
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
     for (;;) {
       const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
       if (d.status === "succeeded" && d.hostPort) {
+        const seen = performance.now();
         await untilHttp200(d.hostPort);
-        return performance.now() - started;
+        const elapsed = performance.now() - started;
+        const at = (t: Date | null) => t?.getTime() ?? NaN;
+        stages.push({
+          queue: at(d.startedAt) - at(d.createdAt),
+          clone: d.cloneMs ?? NaN,
+          build: d.buildMs ?? NaN,
+          release: d.releaseMs ?? NaN,
+          "recorded+seen": seen - started - (at(d.startedAt) - at(d.createdAt)) - (d.cloneMs ?? 0) - (d.buildMs ?? 0) - (d.releaseMs ?? 0),
+          "200": performance.now() - seen,
+        });
+        return elapsed;
       }
       if (isTerminalStatus(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
 
-  await rawDeploy(fixture.url); // warm-up (page cache, base image)
-  await berthDeploy();
+  let rawId = (await rawDeploy(fixture.url, null, [])).id; // warm-up (page cache, base image)
+  await berthDeploy([]);
   const raw: number[] = [];
   const berth: number[] = [];
+  const rawStages: Stages[] = [];
+  const berthStages: Stages[] = [];
   for (let i = 0; i < runs; i++) {
     fixture.commit({ Dockerfile: helloDockerfile(`bench-raw-${i}-${randomUUID()}`) }, `raw ${i}`);
-    raw.push(await rawDeploy(fixture.url));
+    const previous = rawId;
+    const deployed = await rawDeploy(fixture.url, previous, rawStages);
+    rawId = deployed.id;
+    raw.push(deployed.elapsed);
+    await removeRaw(previous).catch(() => undefined); // its image (the container is gone)
     fixture.commit({ Dockerfile: helloDockerfile(`bench-berth-${i}-${randomUUID()}`) }, `berth ${i}`);
-    berth.push(await berthDeploy());
+    berth.push(await berthDeploy(berthStages));
   }
 
   const ratio = median(berth) / median(raw);
-  console.log(`(a) git deploy to HTTP 200, ${runs} runs each (fresh commit per run)`);
-  console.log(`  raw git clone + docker build + docker run + poll: median ${secs(median(raw))} s  [${raw.map(secs).join(", ")}]`);
-  console.log(`  Berth (queue, clone, build, health-gated release): median ${secs(median(berth))} s  [${berth.map(secs).join(", ")}]`);
+  const rawTo200 = rawStages.map((s) => s["to 200"] ?? NaN);
+  console.log(`(a) git redeploy until the new commit answers 200 and the previous release is gone, ${runs} runs each (fresh commit per run)`);
+  console.log(`  raw git clone + docker build + docker run + poll + docker stop/rm of the previous: median ${secs(median(raw))} s  [${raw.map(secs).join(", ")}]`);
+  console.log(`  Berth (queue, clone, build, health-gated release, old release retired, recorded): median ${secs(median(berth))} s  [${berth.map(secs).join(", ")}]`);
   console.log(`  ratio Berth / raw: ${ratio.toFixed(2)} (goal <= 1.2)`);
+  console.log(`  (the raw script without retiring the previous container: median ${secs(median(rawTo200))} s, ratio ${(median(berth) / median(rawTo200)).toFixed(2)})`);
+  console.log(`  stage medians, raw:   ${stageMedians(rawStages)}`);
+  console.log(`  stage medians, Berth: ${stageMedians(berthStages)}`);
 
   await worker.stop();
+  await removeRaw(rawId);
   await deps.engine.removeService(serviceId);
   await deps.engine.removeRepositoryImages(buildRepository(serviceId));
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();
+}
+
+/** "clone 95 ms, build 160 ms, ..." from each stage's median over the runs. */
+function stageMedians(stages: Stages[]): string {
+  const names = Object.keys(stages[0] ?? {});
+  return names.map((n) => `${n} ${Math.round(median(stages.map((s) => s[n] ?? NaN)))} ms`).join(", ");
 }
 
 await main();
