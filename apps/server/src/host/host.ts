@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
-import { readHistory } from "../metrics/store.ts";
+import { metricsHistory } from "../metrics/service-metrics.ts";
 import type { Actor } from "../teams/access.ts";
 import { readHostDisk } from "./disk.ts";
 
@@ -13,9 +13,9 @@ function requireInstanceOwner(actor: Actor): void {
   if (actor.instanceRole !== "owner" || actor.token) throw new DomainError("FORBIDDEN", "Only the instance owner can do this");
 }
 
-export async function getHostMetrics(deps: Pick<Deps, "db">, actor: Actor) {
+export async function getHostMetrics(deps: Pick<Deps, "db" | "metrics">, actor: Actor) {
   requireInstanceOwner(actor);
-  return { history: await readHistory(deps.db, null) };
+  return { history: await metricsHistory(deps, null) };
 }
 
 export async function getHostDisk(deps: Pick<Deps, "engine" | "env">, actor: Actor) {

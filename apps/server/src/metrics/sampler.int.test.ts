@@ -3,6 +3,7 @@ import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts"
 import type { MetricPoint } from "./aggregate.ts";
 import { MetricsBus } from "./bus.ts";
 import { MetricsSampler } from "./sampler.ts";
+import { metricsHistory } from "./service-metrics.ts";
 import { pruneSamples, readHistory, storePoints } from "./store.ts";
 
 const deps = testDeps();
@@ -60,6 +61,25 @@ describe("metrics sampler (real engine, real Postgres)", () => {
     expect(host.length).toBeGreaterThan(0);
     expect(host.at(-1)?.memoryLimitBytes).toBeGreaterThan(0);
     expect((await readHistory(deps.db, null)).length).toBeGreaterThan(0);
+  });
+
+  it("a history read before the first window is stored still gets that window's points (a reload starts from them)", async () => {
+    const { serviceId } = await runningService();
+    const bus = new MetricsBus();
+    const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 60_000 });
+    sampler.start();
+    try {
+      const history = await waitFor("two pending points", async () => {
+        const h = await metricsHistory({ db: deps.db, metrics: bus }, serviceId);
+        return h.length >= 2 ? h : null;
+      }, 20_000);
+      expect(await readHistory(deps.db, serviceId)).toEqual([]);
+      expect(history.map((p) => p.time)).toEqual([...history.map((p) => p.time)].sort());
+      // Without the sampler's bus (another process), only stored rows are answered.
+      expect(await metricsHistory({ db: deps.db }, serviceId)).toEqual([]);
+    } finally {
+      await sampler.stop();
+    }
   });
 
   it("keeps only the last hour: older rows are pruned, newer ones stay", async () => {

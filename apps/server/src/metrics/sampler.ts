@@ -43,6 +43,7 @@ export class MetricsSampler {
     this.tickMs = options.tickMs ?? 2_000;
     this.persistEveryMs = options.persistEveryMs ?? 10_000;
     this.retentionMs = options.retentionMs ?? METRICS_RETENTION_MS;
+    bus.setPendingSource((key) => [...(this.windows.get(key) ?? [])]);
   }
 
   start(): void {
@@ -107,8 +108,12 @@ export class MetricsSampler {
       const point = meanPoint(points);
       return point ? [{ serviceId, point }] : [];
     });
-    this.windows.clear();
-    await storePoints(this.deps.db, rows);
+    try {
+      await storePoints(this.deps.db, rows);
+    } finally {
+      // Cleared once stored: until then a history read still finds these points as pending.
+      this.windows.clear();
+    }
     await pruneSamples(this.deps.db, this.retentionMs, now);
   }
 

@@ -1,9 +1,15 @@
-/** A service's stored metrics of the last hour (viewer+ in its team). */
+/** A service's metrics of the last hour (viewer+ in its team). */
 import type { Deps } from "../deps.ts";
 import { type Actor, loadService } from "../teams/access.ts";
+import type { MetricPoint } from "./aggregate.ts";
 import { readHistory } from "./store.ts";
 
-export async function getServiceMetrics(deps: Pick<Deps, "db">, actor: Actor, serviceId: string) {
+/** The stored rows of the last hour, then the sampler's points not stored yet (a reload misses none). */
+export async function metricsHistory(deps: Pick<Deps, "db" | "metrics">, serviceId: string | null): Promise<MetricPoint[]> {
+  return [...(await readHistory(deps.db, serviceId)), ...(deps.metrics?.pending(serviceId) ?? [])];
+}
+
+export async function getServiceMetrics(deps: Pick<Deps, "db" | "metrics">, actor: Actor, serviceId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
-  return { history: await readHistory(deps.db, serviceId) };
+  return { history: await metricsHistory(deps, serviceId) };
 }
