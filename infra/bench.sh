@@ -29,8 +29,9 @@ node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"
 node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
 node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts
-# The overview benchmark loads the real dashboard in Chromium: it needs the production web build.
-[[ -f apps/web/.next/BUILD_ID ]] || npx turbo run build
+# The overview benchmark loads the real dashboard in Chromium: it needs the production web build
+# of this checkout (turbo rebuilds only what changed; a stale build would measure old pages).
+npx turbo run build
 fresh_db berth_bench
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
 BERTH_CHROMIUM="${BERTH_CHROMIUM:-/usr/lib/chromium/chromium}" node --import tsx apps/server/bench/overview.ts

@@ -147,6 +147,10 @@ try {
   console.log(`  dashboard frame (account loaded):                        median ${median(shell).toFixed(0)} ms`);
   console.log(`  renderer main-thread busy time until then:               median ${median(mainThread).toFixed(0)} ms`);
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+} catch (err) {
+  // Next's in-process server installs an uncaughtException handler that only logs: fail loudly here.
+  console.error("overview benchmark failed:", err);
+  process.exitCode = 1;
 } finally {
   await app.close();
   await db.$disconnect();
