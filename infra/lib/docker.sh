@@ -12,6 +12,25 @@ dockerd_process_alive() {
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
 }
 
+# BuildKit clips a build step's output past 200 KiB/s or 1 MiB by default: Berth stores whole
+# build logs, so dockerd gets both limits at 1 GiB(/s). Not -1 ("unlimited"): the BuildKit in
+# Debian's dockerd then clips every step at its first byte ("log limit -1B reached").
+BUILDKIT_LOG_LIMITS=(BUILDKIT_STEP_LOG_MAX_SIZE=1073741824 BUILDKIT_STEP_LOG_MAX_SPEED=1073741824)
+DOCKER_DROPIN=/etc/systemd/system/docker.service.d/berth-buildkit-logs.conf
+
+# Under systemd the limits go into a drop-in for docker.service (written once; a Docker that
+# already runs picks it up at its next restart, which Berth never forces).
+write_docker_dropin() {
+  local content line
+  content="# Written by Berth (infra/lib/docker.sh): keep whole BuildKit step logs."$'\n'"[Service]"
+  for line in "${BUILDKIT_LOG_LIMITS[@]}"; do content+=$'\n'"Environment=$line"; done
+  if [[ -f "$DOCKER_DROPIN" ]] && [[ "$(cat "$DOCKER_DROPIN")" == "$content" ]]; then return 0; fi
+  mkdir -p "$(dirname "$DOCKER_DROPIN")"
+  printf '%s\n' "$content" >"$DOCKER_DROPIN"
+  systemctl daemon-reload
+  log "docker: BuildKit log limits set in $DOCKER_DROPIN (applies when Docker next starts)"
+}
+
 start_docker() {
   if docker_answers; then
     log "docker: running"
@@ -19,6 +38,7 @@ start_docker() {
   fi
   local logfile="$BERTH_LOG_DIR/dockerd.log"
   if is_systemd; then
+    write_docker_dropin
     log "docker: starting (systemctl)"
     systemctl enable --now --quiet docker.service
   elif dockerd_process_alive; then
@@ -26,10 +46,7 @@ start_docker() {
   else
     log "docker: starting dockerd in the background (log: $logfile)"
     mkdir -p "$BERTH_LOG_DIR"
-    # BuildKit clips a build step's output past 200 KiB/s or 1 MiB by default: Berth stores
-    # whole build logs, so raise both limits to 1 GiB(/s). Not -1 ("unlimited"): the BuildKit in
-    # Debian's dockerd then clips every step at its first byte ("log limit -1B reached").
-    BUILDKIT_STEP_LOG_MAX_SIZE=1073741824 BUILDKIT_STEP_LOG_MAX_SPEED=1073741824 setsid -f dockerd >>"$logfile" 2>&1 </dev/null
+    env "${BUILDKIT_LOG_LIMITS[@]}" setsid -f dockerd >>"$logfile" 2>&1 </dev/null
   fi
   if ! wait_until 30 docker_answers; then
     [[ -f "$logfile" ]] && tail -n 20 "$logfile" >&2
