@@ -2,20 +2,30 @@
 # Run Berth's edge proxy (Debian's Caddy) in the foreground. Caddy starts with a bootstrap
 # config that holds ONLY its admin address; the control plane then loads every route through
 # the admin API from Postgres (and again whenever Caddy restarts). No route is ever written
-# to a file. Environment: BERTH_PROXY_ADMIN (loopback host:port, default 127.0.0.1:2119),
-# BERTH_PROXY_DATA_DIR (certificates, keys, internal CA; default /var/lib/berth/caddy).
+# to a file. Environment: BERTH_PROXY_ADMIN (unix:/path.sock -- default
+# unix:/var/lib/berth/caddy/admin.sock, in a 0700 directory so only root can connect -- or a
+# loopback host:port), BERTH_PROXY_DATA_DIR (certificates, keys, internal CA; default
+# /var/lib/berth/caddy).
 # Usage: proxy-run.sh [--supervise]   (--supervise: restart Caddy whenever it exits)
 set -euo pipefail
 
-admin="${BERTH_PROXY_ADMIN:-127.0.0.1:2119}"
+admin="${BERTH_PROXY_ADMIN:-unix:/var/lib/berth/caddy/admin.sock}"
 data="${BERTH_PROXY_DATA_DIR:-/var/lib/berth/caddy}"
-if ! [[ "$admin" =~ ^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost):[0-9]{1,5}$ ]]; then
-  printf '[berth] BERTH_PROXY_ADMIN must be a loopback host:port, got %q\n' "$admin" >&2
-  exit 2
-fi
 command -v caddy >/dev/null 2>&1 || { printf '[berth] caddy is not installed (run infra/bootstrap.sh)\n' >&2; exit 2; }
 install -d -m 0700 "$data"
-printf '{"admin":{"listen":"%s","config":{"persist":false}}}\n' "$admin" >"$data/bootstrap.json"
+# The same admin block the control plane sends with every config (caddy-config.ts), so a load
+# never moves the admin endpoint.
+if [[ "$admin" =~ ^unix:(/[A-Za-z0-9._/-]{1,100})$ ]]; then
+  socket="${BASH_REMATCH[1]}"
+  install -d -m 0700 "$(dirname "$socket")"
+  listen="{\"listen\":\"unix/$socket\",\"origins\":[\"localhost\"]"
+elif [[ "$admin" =~ ^(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost):[0-9]{1,5}$ ]]; then
+  listen="{\"listen\":\"$admin\""
+else
+  printf '[berth] BERTH_PROXY_ADMIN must be unix:/absolute/path.sock or a loopback host:port, got %q\n' "$admin" >&2
+  exit 2
+fi
+printf '{"admin":%s,"config":{"persist":false}}}\n' "$listen" >"$data/bootstrap.json"
 export HOME="$data" XDG_DATA_HOME="$data" XDG_CONFIG_HOME="$data"
 
 if [[ "${1:-}" != "--supervise" ]]; then

@@ -8,9 +8,18 @@ PROXY_LOG="$BERTH_LOG_DIR/proxy.log"
 PROXY_PIDFILE="$BERTH_RUN_DIR/proxy.pid"
 PROXY_UNIT=/etc/systemd/system/berth-proxy.service
 
-proxy_admin() { printf '%s\n' "${BERTH_PROXY_ADMIN:-127.0.0.1:2119}"; }
+proxy_admin() { printf '%s\n' "${BERTH_PROXY_ADMIN:-unix:/var/lib/berth/caddy/admin.sock}"; }
 
-proxy_answers() { curl -fs -m 2 -o /dev/null "http://$(proxy_admin)/config/"; }
+# Over the unix socket Caddy checks the Host header against the admin origins (localhost).
+proxy_answers() {
+  local admin
+  admin="$(proxy_admin)"
+  if [[ "$admin" == unix:* ]]; then
+    curl -fs -m 2 -o /dev/null --unix-socket "${admin#unix:}" "http://localhost/config/"
+  else
+    curl -fs -m 2 -o /dev/null "http://$admin/config/"
+  fi
+}
 
 # Debian's caddy package enables its own caddy.service (:80, admin :2019); Berth runs its own.
 disable_stock_caddy() {

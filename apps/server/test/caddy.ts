@@ -10,7 +10,7 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
-import type { ProxyListen } from "../src/proxy/caddy-config.ts";
+import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
 export function freePort(): Promise<number> {
@@ -30,24 +30,28 @@ export function freePort(): Promise<number> {
  */
 export class TestCaddy {
   private child: ChildProcess | null = null;
-  readonly dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
   readonly admin: CaddyAdmin;
 
-  private constructor(readonly listen: ProxyListen) {
+  private constructor(
+    readonly listen: ProxyListen,
+    readonly dir: string,
+  ) {
     this.admin = new CaddyAdmin(listen.adminListen, 5000);
   }
 
-  static async start(): Promise<TestCaddy> {
+  /** `adminSocket`: the admin API on a unix socket in the test's own dir (the product default), else on a loopback port. */
+  static async start(options: { adminSocket?: boolean } = {}): Promise<TestCaddy> {
     const [httpPort, httpsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
-    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen: `127.0.0.1:${adminPort}`, storageDir: "" });
-    caddy.listen.storageDir = path.join(caddy.dir, "storage");
+    const dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
+    const adminListen = options.adminSocket ? `unix:${path.join(dir, "admin.sock")}` : `127.0.0.1:${adminPort}`;
+    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen, storageDir: path.join(dir, "storage") }, dir);
     await caddy.run();
     return caddy;
   }
 
   async run(): Promise<void> {
     const bootstrap = path.join(this.dir, "bootstrap.json");
-    writeFileSync(bootstrap, JSON.stringify({ admin: { listen: this.listen.adminListen, config: { persist: false } } }));
+    writeFileSync(bootstrap, JSON.stringify({ admin: caddyAdminBlock(this.listen.adminListen) }));
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
     const out = openSync(path.join(this.dir, "caddy.log"), "a");
     this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: ["ignore", out, out] });
@@ -85,8 +89,8 @@ export class TestCaddy {
  * A test Caddy, Berth's EdgeProxy watching it, and a deployment worker releasing through it,
  * wired into `deps` (proxy, wakeWorker) and started.
  */
-export async function startProxiedWorker(deps: Deps, options: { watchMs: number; concurrency: number }) {
-  const caddy = await TestCaddy.start();
+export async function startProxiedWorker(deps: Deps, options: { watchMs: number; concurrency: number; adminSocket?: boolean }) {
+  const caddy = await TestCaddy.start({ adminSocket: options.adminSocket ?? false });
   const proxy = caddy.edgeProxy(deps, { watchMs: options.watchMs });
   const worker = new DeploymentWorker(deps, { concurrency: options.concurrency, pollMs: 100 });
   deps.proxy = proxy;

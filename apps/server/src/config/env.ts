@@ -37,11 +37,17 @@ const schema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), "BERTH_SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   BERTH_MAIL_FROM: z.string().default("Berth <berth@localhost>"),
-  /** Caddy's admin API (host:port on loopback) Berth configures; "off" = Berth manages no proxy. */
+  /**
+   * Caddy's admin API Berth configures: a unix socket `unix:/abs/path` (default, inside the
+   * proxy's 0700 data dir: only root can connect), or a loopback host:port; "off" = no proxy.
+   */
   BERTH_PROXY_ADMIN: z
     .string()
-    .default("127.0.0.1:2119")
-    .refine((v) => v === "off" || /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/.test(v), "BERTH_PROXY_ADMIN must be a loopback host:port or off"),
+    .default("unix:/var/lib/berth/caddy/admin.sock")
+    .refine(
+      (v) => v === "off" || /^unix:\/[A-Za-z0-9._/-]{1,100}$/.test(v) || /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/.test(v),
+      "BERTH_PROXY_ADMIN must be unix:/absolute/path.sock, a loopback host:port, or off",
+    ),
   BERTH_PROXY_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
   BERTH_PROXY_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   /** Interface the proxy listens on ("" = all). */

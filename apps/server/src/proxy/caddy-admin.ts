@@ -1,4 +1,9 @@
-/** A small client of Caddy's admin API (JSON over HTTP on a loopback address). */
+/**
+ * A small client of Caddy's admin API: JSON over HTTP on a unix socket (`unix:/path`, the
+ * default: only root can connect) or a loopback `host:port`.
+ */
+import { request as httpRequest } from "node:http";
+import { ADMIN_SOCKET_HOST, adminSocketPath } from "./caddy-config.ts";
 
 export class ProxyUnreachableError extends Error {
   constructor(address: string, cause: unknown) {
@@ -22,7 +27,7 @@ export interface UpstreamStatus {
 
 export class CaddyAdmin {
   constructor(
-    /** host:port of the admin endpoint, e.g. 127.0.0.1:2019. */
+    /** `unix:/path/admin.sock`, or host:port on loopback, e.g. 127.0.0.1:2019. */
     readonly address: string,
     private readonly timeoutMs = 10_000,
   ) {}
@@ -35,18 +40,38 @@ export class CaddyAdmin {
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fetch(`http://${this.address}${path}`, {
-          method,
-          headers: body === undefined ? {} : { "content-type": "application/json" },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        return await this.send(method, path, body === undefined ? undefined : JSON.stringify(body));
       } catch (err) {
         const timedOut = err instanceof Error && err.name === "TimeoutError";
         if (timedOut || attempt >= 3) throw new ProxyUnreachableError(this.address, err);
         await new Promise((r) => setTimeout(r, 150));
       }
     }
+  }
+
+  /** One HTTP exchange over node:http (fetch cannot reach a unix socket), answered as a Response. */
+  private send(method: string, path: string, body: string | undefined): Promise<Response> {
+    const socketPath = adminSocketPath(this.address);
+    const target = socketPath === null ? new URL(`http://${this.address}`) : null;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        {
+          method,
+          path,
+          ...(socketPath !== null ? { socketPath, headers: { host: ADMIN_SOCKET_HOST } } : { host: target?.hostname.replace(/^\[|\]$/g, ""), port: target?.port }),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 502 })));
+        },
+      );
+      req.on("error", (err) => reject(err.name === "AbortError" ? Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { name: "TimeoutError" }) : err));
+      if (body !== undefined) req.setHeader("content-type", "application/json");
+      req.end(body);
+    });
   }
 
   /** Replace the whole running config; Caddy keeps the previous one when it rejects this one. */

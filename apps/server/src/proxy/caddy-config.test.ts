@@ -26,6 +26,11 @@ describe("buildCaddyConfig", () => {
     expect(servers([], tls, { ...listen, bindHost: "" }).berth_http.listen).toEqual([":8080"]);
   });
 
+  it("puts a unix-socket admin address in Caddy's form, with the Host Berth sends as the only origin", () => {
+    const config = buildCaddyConfig({ routes: [], listen: { ...listen, adminListen: "unix:/var/lib/berth/caddy/admin.sock" }, tls }) as AnyJson;
+    expect(config.admin).toEqual({ listen: "unix//var/lib/berth/caddy/admin.sock", origins: ["localhost"], config: { persist: false } });
+  });
+
   it("routes a host to both upstream ports of its service with retries and passive health", () => {
     const [r] = servers([route()]).berth_https.routes;
     expect(r.match).toEqual([{ host: ["app.example.com"] }]);

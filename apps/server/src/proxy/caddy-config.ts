@@ -4,6 +4,24 @@
  */
 
 export const ROUTES_MARKER = "berth-routes";
+/** The Host header Berth sends over the unix socket (Caddy checks it against the admin origins). */
+export const ADMIN_SOCKET_HOST = "localhost";
+
+/** `unix:/abs/path` -> the socket path; anything else (host:port) -> null. PURE. */
+export function adminSocketPath(address: string): string | null {
+  return address.startsWith("unix:") ? address.slice("unix:".length) : null;
+}
+
+/**
+ * The `admin` block of Caddy's config for this address. On a unix socket Caddy 2.6 accepts
+ * only an empty Host header unless origins are listed: list the one Berth sends. PURE.
+ */
+export function caddyAdminBlock(address: string): { listen: string; origins?: string[]; config: { persist: false } } {
+  const socket = adminSocketPath(address);
+  if (socket === null) return { listen: address, config: { persist: false } };
+  return { listen: `unix/${socket}`, origins: [ADMIN_SOCKET_HOST], config: { persist: false } };
+}
+
 const STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
 export interface ProxyRoute {
@@ -164,7 +182,7 @@ function listenOn(bindHost: string, port: number): string[] {
 export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Json {
   const customHosts = [...new Set(routes.filter((r) => r.customCert).map((r) => r.hostname))].sort();
   return {
-    admin: { listen: listen.adminListen, config: { persist: false } },
+    admin: caddyAdminBlock(listen.adminListen),
     // The watcher asks the admin API every second: keep those requests out of Caddy's log.
     logging: { logs: { default: { exclude: ["admin.api"] } } },
     ...(listen.storageDir ? { storage: { module: "file_system", root: listen.storageDir } } : {}),

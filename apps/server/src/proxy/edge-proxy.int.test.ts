@@ -56,7 +56,8 @@ const healthz = async () => {
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  stack = await startProxiedWorker(deps, { watchMs: 250, concurrency: 2 });
+  // The admin API on a unix socket, as `npm run up` runs it (the other proxy tests use a port).
+  stack = await startProxiedWorker(deps, { watchMs: 250, concurrency: 2, adminSocket: true });
   ({ caddy, proxy } = stack);
   ({ actor, teamId } = await seedUser(deps.db));
   const web = await seedService(deps.db, teamId, { env: { GREETING: `web-${tag}` } });
