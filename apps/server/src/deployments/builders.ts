@@ -2,8 +2,6 @@ import path from "node:path";
 import { packDirectory } from "../sources/context-tar.ts";
 import { envFromJson, envToRecord } from "../services/service-input.ts";
 import { withStage, type RunContext } from "./run-context.ts";
-import { resolveDeployEnv } from "../secrets/env-store.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /**
  * Turns a checked-out source tree into an image tagged `tag`. Today there is one builder
@@ -30,16 +28,17 @@ export const dockerfileBuilder: ImageBuilder = {
     const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
     sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
     // Non-secret build-time variables are build args (beside the service's own build args);
-    // secret ones never are: they go to BuildKit secret mounts (the service's secret build-time variables, `buildSecretsOf`).
-    const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId: service.id });
-    const secrets = env.buildSecrets;
+    // secret ones never are: they go to BuildKit secret mounts, served from memory over the
+    // BuildKit session and masked in the log -- never a build arg (image history), the config
+    // snapshot, the database, a log or a process argument.
+    const { buildArgs, buildSecrets: secrets } = ctx.variables;
     if (Object.keys(secrets).length > 0) sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
     await withStage(ctx, "build", (signal) =>
       deps.engine.buildImage({
         tag,
         tar,
         dockerfile,
-        buildArgs: { ...envToRecord(envFromJson(service.buildArgs)), ...env.buildArgs },
+        buildArgs: { ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs },
         secrets,
         builder: deps.env.BERTH_BUILDER,
         // No build labels: the legacy fallback builder adds one LABEL step per label.

@@ -1,5 +1,6 @@
 import type { Deployment, Service } from "@berth/db";
 import type { Deps } from "../deps.ts";
+import type { DeployEnv } from "../secrets/env-store.ts";
 import { CancelledError, StageTimeoutError } from "./failure.ts";
 import type { BuildLogSink } from "./log-sink.ts";
 import type { Stage } from "./stage-timeouts.ts";
@@ -11,6 +12,11 @@ export interface RunContext {
   deployment: Deployment;
   service: Service & { project: { id: string; teamId: string } };
   sink: BuildLogSink;
+  /**
+   * The service's variables, opened once when the run starts: secret values to redact, build
+   * args and build secrets. (The release's runtime env comes from the enqueue-time snapshot.)
+   */
+  variables: DeployEnv;
   /** Aborted when a user cancels this deployment. */
   cancel: AbortSignal;
   timeoutsMs: Record<Stage, number>;

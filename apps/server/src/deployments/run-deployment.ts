@@ -117,11 +117,11 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   const { service, ...deployment } = row;
   const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
   const box = sealedBoxOf(deps.env);
-  const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
-  const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...secretValues].filter((s): s is string => !!s);
+  const variables = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
+  const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...variables.secretValues].filter((s): s is string => !!s);
   const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });
   const defaults = { health: deps.env.BERTH_READY_TIMEOUT_S };
-  const ctx: RunContext = { deps, deployment, service, sink, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
+  const ctx: RunContext = { deps, deployment, service, sink, variables, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
   const log = deps.log.child({ deploymentId, serviceId: service.id });
   try {
     if (deployment.status === "cloning") await cloneAndBuild(ctx);

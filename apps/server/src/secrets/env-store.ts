@@ -76,7 +76,7 @@ export interface DeployEnv {
   runtime: Record<string, string>;
   /** Non-secret build-time variables: build args. */
   buildArgs: Record<string, string>;
-  /** Secret build-time variables: for BuildKit secret mounts (`buildSecretsOf`), never build args. */
+  /** Secret build-time variables (id -> value for `RUN --mount=type=secret,id=<id>`): BuildKit secret mounts, never build args. */
   buildSecrets: Record<string, string>;
   /** Every secret value of the service (to redact from logs). */
   secretValues: string[];

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
-import { buildSecretsOf } from "../deployments/build-secrets.ts";
 import type { Actor } from "../teams/access.ts";
 import { importDotenv, listEnv, revealEnv, saveEnv } from "./env-vars.ts";
 import { resolveDeployEnv } from "./env-store.ts";
@@ -34,8 +33,6 @@ describe("environment variables (real Postgres)", () => {
     expect(env.buildArgs).toEqual({ PUBLIC_URL: "https://shop.example" });
     expect(env.buildSecrets).toEqual({ NPM_TOKEN: "npm-secret-value" });
     expect(env.secretValues.sort()).toEqual(["db-secret-value", "npm-secret-value"]);
-    const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-    expect(await buildSecretsOf({ deps, service })).toEqual({ NPM_TOKEN: "npm-secret-value" });
   });
 
   it("keeps a saved secret when it is sent without a value, refuses a new one without, and never lists a secret's value", async () => {
