@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
@@ -113,6 +115,34 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   await test.step("clean up", async () => {
     await deleteService(page, serviceId, serviceName);
     await expect(page.getByText("No services yet")).toBeVisible();
+  });
+
+  await test.step("a notification channel of the project sends a test message on request", async () => {
+    const received: Array<{ path: string; body: { event?: string } }> = [];
+    const receiver = createServer((req, res) => {
+      let data = "";
+      req.on("data", (c: Buffer) => (data += c.toString()));
+      req.on("end", () => {
+        received.push({ path: req.url ?? "", body: JSON.parse(data) as { event?: string } });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const panel = page.getByTestId("notifications-panel");
+      await panel.getByLabel("Channel").selectOption("webhook");
+      await panel.getByLabel("Name").fill(`ops-${id}`);
+      await panel.getByLabel("Webhook URL").fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook-${id}`);
+      await panel.getByRole("button", { name: "Add channel" }).click();
+      const row = panel.getByTestId("channel-row").filter({ hasText: `ops-${id}` });
+      await row.getByRole("button", { name: "Send test" }).click();
+      await expect(row.getByTestId("channel-test-result")).toHaveText("Test message sent.");
+      await expect(row).toContainText("last: sent");
+      expect(received).toEqual([{ path: `/hook-${id}`, body: expect.objectContaining({ event: "notification.test" }) }]);
+    } finally {
+      receiver.close();
+    }
   });
   await setLocalSources(owner, false);
   if (owner !== page) await owner.context().close();

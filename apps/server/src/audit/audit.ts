@@ -17,6 +17,7 @@ export type AuditAction =
   | "deploy_hook.rotate"
   | "notification.create"
   | "notification.delete"
+  | "notification.test"
   | "team.create"
   | "member.invite"
   | "member.invite_revoke"

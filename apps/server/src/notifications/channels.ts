@@ -5,6 +5,7 @@ import { getSettings } from "../instance/settings.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { checkNotificationUrl, type CreateChannelInput } from "./channel-input.ts";
+import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 
 type ChannelDeps = Pick<Deps, "db" | "env" | "mailer">;
 
@@ -52,4 +53,21 @@ export async function deleteChannel(deps: ChannelDeps, actor: Actor, projectId: 
   if (count === 0) throw notFound("Channel");
   await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.delete", targetType: "project", targetId: projectId, detail: { channelId } });
   return { ok: true as const };
+}
+
+/** Send a test message through one channel now (admin); records and returns how it went. */
+export async function testChannel(deps: ChannelDeps, actor: Actor, projectId: string, channelId: string) {
+  const { project } = await loadProject(deps.db, actor, projectId, "admin");
+  const channel = await deps.db.notificationChannel.findFirst({ where: { id: channelId, projectId } });
+  if (!channel) throw notFound("Channel");
+  const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${deps.env.publicUrl}/projects/${projectId}` };
+  let lastStatus = "sent";
+  try {
+    await sendNotification({ kind: channel.kind, target: sealedBoxOf(deps.env).open(channel.target) }, outcome, deps.mailer);
+  } catch (err) {
+    lastStatus = deliveryStatus(err);
+  }
+  await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
+  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.test", targetType: "project", targetId: projectId, detail: { channelId, lastStatus } });
+  return { delivered: lastStatus === "sent", lastStatus };
 }

@@ -7,7 +7,7 @@ import { startSmtpSink } from "../../test/smtp-sink.ts";
 import { createMailer } from "../mail/mailer.ts";
 import type { Actor } from "../teams/access.ts";
 import { saveEnv } from "../secrets/env-vars.ts";
-import { createChannel, listChannels } from "./channels.ts";
+import { createChannel, listChannels, testChannel } from "./channels.ts";
 import { attachNotifier, notifyDeployment } from "./notifier.ts";
 
 /** Deploy outcomes to a local HTTP receiver (generic, Slack, Discord shapes) and a local SMTP sink. */
@@ -92,6 +92,27 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
     await notifyDeployment(deps, bad.id);
     expect(received.filter((r) => r.path.endsWith(tag))).toHaveLength(1);
     expect((await listChannels(deps, actor, projectId))[0]?.lastStatus).toBe("error: The receiver answered HTTP 500");
+  });
+
+  it("sends a test message through a channel on request (admin), records how it went, and refuses other roles and projects", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const { projectId } = await seedService(deps.db, teamId, { env: {} });
+    const good = await createChannel(deps, actor, projectId, { kind: "webhook", name: "ops", target: `${url}/test-${tag}`, onSuccess: true, onFailure: true });
+    const bad = await createChannel(deps, actor, projectId, { kind: "slack", name: "broken", target: `${url}/refuse-test-${tag}`, onSuccess: true, onFailure: true });
+
+    expect(await testChannel(deps, actor, projectId, good.id)).toEqual({ delivered: true, lastStatus: "sent" });
+    const body = received.find((r) => r.path === `/test-${tag}`)?.body;
+    expect(body).toMatchObject({ event: "notification.test", status: "test", url: `${deps.env.publicUrl}/projects/${projectId}` });
+    expect(await testChannel(deps, actor, projectId, bad.id)).toEqual({ delivered: false, lastStatus: "error: The receiver answered HTTP 500" });
+    expect((await listChannels(deps, actor, projectId)).map((c) => c.lastStatus)).toEqual(["sent", "error: The receiver answered HTTP 500"]);
+    expect(await deps.db.auditEvent.count({ where: { teamId, action: "notification.test", targetId: projectId } })).toBe(2);
+
+    // A member may not send tests; another project's channel id is not found from this project.
+    const member = await seedUser(deps.db, "member", teamId);
+    await expect(testChannel(deps, member.actor, projectId, good.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const elsewhere = await seedService(deps.db, teamId, { env: {} });
+    await expect(testChannel(deps, actor, elsewhere.projectId, good.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(received.filter((r) => r.path.endsWith(tag))).toHaveLength(2);
   });
 
   it("refuses local targets unless local sources are allowed, and email without SMTP", async () => {

@@ -25,6 +25,13 @@ describe("notification payloads", () => {
     expect(payloadFor("discord", outcome)).toEqual({ content: `${summaryOf(outcome)} ${outcome.url}` });
     expect(payloadFor("webhook", outcome)).toMatchObject({ event: "deployment.failed", deploymentId: "d-1", status: "failed" });
   });
+
+  it("says a test message is one, naming the project, with its own generic event", () => {
+    const test: DeployOutcome = { ...outcome, status: "test", service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: "https://berth.example.com/projects/p-1" };
+    expect(summaryOf(test)).toBe("Test notification from Berth for project shop: this channel receives its deploy outcomes.");
+    expect(payloadFor("slack", test)).toEqual({ text: `${summaryOf(test)} https://berth.example.com/projects/p-1` });
+    expect(payloadFor("webhook", test)).toMatchObject({ event: "notification.test", status: "test" });
+  });
 });
 
 describe("notification targets", () => {

@@ -2,7 +2,7 @@ import type { Deps } from "../deps.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
-import { type DeployOutcome, sendNotification } from "./send.ts";
+import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 
 type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
 
@@ -35,7 +35,7 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
       try {
         await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer);
       } catch (err) {
-        lastStatus = `error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+        lastStatus = deliveryStatus(err);
         deps.log.warn({ channelId: channel.id, deploymentId, err: lastStatus }, "notification not delivered");
       }
       await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });

@@ -2,7 +2,8 @@ import type { NotificationKind } from "@berth/db";
 import type { Mailer } from "../mail/mailer.ts";
 
 export interface DeployOutcome {
-  status: "succeeded" | "failed" | "timed_out";
+  /** "test": a channel's test message (no deployment; `url` is the project's page). */
+  status: "succeeded" | "failed" | "timed_out" | "test";
   project: string;
   service: string;
   serviceId: string;
@@ -15,6 +16,7 @@ export interface DeployOutcome {
 }
 
 export function summaryOf(o: DeployOutcome): string {
+  if (o.status === "test") return `Test notification from Berth for project ${o.project}: this channel receives its deploy outcomes.`;
   const what = `${o.project}/${o.service}${o.commitSha ? ` (${o.commitSha.slice(0, 12)})` : ""}`;
   if (o.status === "succeeded") return `Deploy of ${what} succeeded.`;
   return `Deploy of ${what} ${o.status === "timed_out" ? "timed out" : "failed"}${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
@@ -25,7 +27,7 @@ export function payloadFor(kind: Exclude<NotificationKind, "email">, o: DeployOu
   const text = `${summaryOf(o)} ${o.url}`;
   if (kind === "slack") return { text };
   if (kind === "discord") return { content: text.slice(0, 2000) };
-  return { event: `deployment.${o.status}`, ...o, text };
+  return { event: o.status === "test" ? "notification.test" : `deployment.${o.status}`, ...o, text };
 }
 
 const TIMEOUT_MS = 5_000;
@@ -47,4 +49,9 @@ export async function sendNotification(channel: { kind: NotificationKind; target
   });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`The receiver answered HTTP ${res.status}`);
+}
+
+/** How a send went, as a channel's `lastStatus` records it. */
+export function deliveryStatus(err: unknown): string {
+  return `error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
 }

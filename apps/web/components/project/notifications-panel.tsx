@@ -32,6 +32,7 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey({ projectId }) });
   const create = useMutation(trpc.notifications.create.mutationOptions({ onSuccess: () => { setName(""); setTarget(""); void refresh(); } }));
   const remove = useMutation(trpc.notifications.delete.mutationOptions({ onSuccess: refresh }));
+  const test = useMutation(trpc.notifications.test.mutationOptions({ onSettled: refresh }));
   const fields = fieldErrorsOf(create.error);
   const formError = formLevelMessage(create.error, (k) => ["kind", "name", "target", "onFailure"].includes(k));
   const submit = (e: FormEvent) => {
@@ -61,15 +62,26 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
                   </div>
                 </div>
                 {canEdit && (
-                  <Button variant="ghost" onClick={() => remove.mutate({ projectId, channelId: c.id })} pending={remove.isPending && remove.variables.channelId === c.id} pendingLabel="Removing…">
-                    Remove
-                  </Button>
+                  <>
+                    <Button variant="ghost" onClick={() => test.mutate({ projectId, channelId: c.id })} pending={test.isPending && test.variables.channelId === c.id} pendingLabel="Sending…">
+                      Send test
+                    </Button>
+                    <Button variant="ghost" onClick={() => remove.mutate({ projectId, channelId: c.id })} pending={remove.isPending && remove.variables.channelId === c.id} pendingLabel="Removing…">
+                      Remove
+                    </Button>
+                  </>
+                )}
+                {test.data && test.variables?.channelId === c.id && (
+                  <p role="status" data-testid="channel-test-result" className={`w-full text-xs ${test.data.delivered ? "text-emerald-700" : "text-red-700"}`}>
+                    {test.data.delivered ? "Test message sent." : `Test message not delivered: ${test.data.lastStatus.replace(/^error: /, "")}. Check the URL or address, then try again.`}
+                  </p>
                 )}
               </li>
             ))}
           </ul>
         )}
         {remove.error && <ErrorAlert message={errorMessage(remove.error)} />}
+        {test.error && <ErrorAlert message={errorMessage(test.error)} />}
         {canEdit && (
           <form onSubmit={submit} noValidate className="space-y-3">
             <SelectField label="Channel" name="kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)} options={KINDS} error={fields.kind} />
