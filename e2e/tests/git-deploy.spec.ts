@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { hasOwner, ownerPage, signUp } from "./support/account.ts";
-import { createProject } from "./support/dashboard.ts";
+import { createProject, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -22,11 +22,7 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const rows = page.getByTestId("deployment-row");
   const status = page.getByTestId("service-status");
-  const servedText = async () => {
-    const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
-    const response = await request.get(url);
-    return response.ok() ? response.text() : `HTTP ${response.status()}`;
-  };
+  const servedText = () => servedBy(page, request);
 
   const { owner: isOwner } = await test.step("sign up", () => signUp(page));
   const owner = isOwner ? page : await ownerPage(browser);
@@ -35,12 +31,8 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     await setLocalSources(owner, false);
     await page.goto("/");
     await createProject(page, `Git ${id}`);
+    await submitGitServiceForm(page, { name: serviceName, url: fixture.url });
     const form = page.getByRole("form", { name: "New service" });
-    await form.getByLabel("Service name").fill(serviceName);
-    await form.getByLabel("Git repository").check();
-    await form.getByLabel("Repository URL").fill(fixture.url);
-    await form.getByLabel("Container port").fill("8080");
-    await form.getByRole("button", { name: "Create service" }).click();
     await expect(form.getByLabel("Repository URL")).toHaveAccessibleDescription(/is refused .*unless an instance admin enables local sources/);
   });
 
@@ -48,13 +40,7 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     const projectUrl = page.url();
     await setLocalSources(owner, true);
     if (owner === page) await page.goto(projectUrl);
-    const form = page.getByRole("form", { name: "New service" });
-    await form.getByLabel("Service name").fill(serviceName);
-    await form.getByLabel("Git repository").check();
-    await form.getByLabel("Repository URL").fill(fixture.url);
-    await form.getByLabel("Branch").fill("main");
-    await form.getByLabel("Container port").fill("8080");
-    await form.getByRole("button", { name: "Create service" }).click();
+    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main" });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
     await expect(page.getByTestId("service-source")).toContainText(fixture.url);
     return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
@@ -116,13 +102,7 @@ test("a 100k-line build log streams to the viewer, which stays responsive (only 
   await setLocalSources(owner, true);
   await page.goto("/");
   await createProject(page, `Loud ${id}`);
-  const form = page.getByRole("form", { name: "New service" });
-  await form.getByLabel("Service name").fill(serviceName);
-  await form.getByLabel("Git repository").check();
-  await form.getByLabel("Repository URL").fill(fixture.url);
-  await form.getByLabel("Branch").fill(`loud-${id}`);
-  await form.getByLabel("Container port").fill("8080");
-  await form.getByRole("button", { name: "Create service" }).click();
+  await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: `loud-${id}` });
   await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
 
   await page.getByRole("button", { name: "Deploy" }).click();

@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
 import { ownerPage, signUp } from "./support/account.ts";
-import { createProject } from "./support/dashboard.ts";
+import { createProject, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -25,12 +25,7 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   const serviceName = `hook-${id}`;
   const secretValue = `sk-e2e-${randomBytes(8).toString("hex")}`;
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
-  const servedText = async () => {
-    const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
-    if (!url.startsWith("http")) return "not running";
-    const response = await request.get(url);
-    return response.ok() ? response.text() : `HTTP ${response.status()}`;
-  };
+  const servedText = () => servedBy(page, request);
 
   const { owner: isOwner } = await test.step("sign up", () => signUp(page));
   const owner = isOwner ? page : await ownerPage(browser);
@@ -39,13 +34,7 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   const serviceId = await test.step("create a git service", async () => {
     await page.goto("/");
     await createProject(page, `Hooks ${id}`);
-    const form = page.getByRole("form", { name: "New service" });
-    await form.getByLabel("Service name").fill(serviceName);
-    await form.getByLabel("Git repository").check();
-    await form.getByLabel("Repository URL").fill(fixture.url);
-    await form.getByLabel("Branch").fill("main");
-    await form.getByLabel("Container port").fill("8080");
-    await form.getByRole("button", { name: "Create service" }).click();
+    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main" });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
     return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   });
