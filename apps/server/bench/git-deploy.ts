@@ -37,7 +37,12 @@ type Stages = Record<string, number>;
  * the running version). Returns the new container's id; `stages` gets the split, including
  * `200` (the new container answered) so the figure without the retirement can be printed too.
  */
-async function rawDeploy(url: string, previousId: string | null, stages: Stages[]): Promise<{ id: string; elapsed: number }> {
+interface RawRelease {
+  id: string;
+  tag: string;
+}
+
+async function rawDeploy(url: string, previous: RawRelease | null, stages: Stages[]): Promise<RawRelease & { elapsed: number }> {
   const dir = await mkdtemp(path.join(tmpdir(), "berth-bench-raw-"));
   const tag = `berth-bench/raw:${randomUUID().slice(0, 8)}`;
   const started = performance.now();
@@ -50,20 +55,16 @@ async function rawDeploy(url: string, previousId: string | null, stages: Stages[
   const { stdout: port } = await run("docker", ["inspect", "-f", '{{(index (index .NetworkSettings.Ports "8080/tcp") 0).HostPort}}', id]);
   await untilHttp200(Number(port.trim()));
   const serving = performance.now();
-  if (previousId !== null) {
-    await run("docker", ["stop", previousId]);
-    await run("docker", ["rm", previousId]);
+  if (previous !== null) {
+    await run("docker", ["stop", previous.id]);
+    await run("docker", ["rm", previous.id]);
   }
   const elapsed = performance.now() - started;
   stages.push({ clone: cloned - started, build: built - cloned, "run+200": serving - built, "retire old": performance.now() - serving, "to 200": serving - started });
   await rm(dir, { recursive: true, force: true });
-  return { id, elapsed };
-}
-
-async function removeRaw(id: string): Promise<void> {
-  const { stdout: image } = await run("docker", ["inspect", "-f", "{{.Config.Image}}", id]);
-  await run("docker", ["rm", "-f", id]);
-  await run("docker", ["rmi", image.trim()]);
+  // The previous release's image goes after the measurement, as a redeploy script's clean-up would.
+  if (previous !== null) await run("docker", ["rmi", previous.tag]);
+  return { id, tag, elapsed };
 }
 
 async function main(): Promise<void> {
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     }
   };
 
-  let rawId = (await rawDeploy(fixture.url, null, [])).id; // warm-up (page cache, base image)
+  let rawRelease: RawRelease = await rawDeploy(fixture.url, null, []); // warm-up (page cache, base image)
   await berthDeploy([]);
   const raw: number[] = [];
   const berth: number[] = [];
@@ -112,11 +113,9 @@ async function main(): Promise<void> {
   const berthStages: Stages[] = [];
   for (let i = 0; i < runs; i++) {
     fixture.commit({ Dockerfile: helloDockerfile(`bench-raw-${i}-${randomUUID()}`) }, `raw ${i}`);
-    const previous = rawId;
-    const deployed = await rawDeploy(fixture.url, previous, rawStages);
-    rawId = deployed.id;
+    const deployed = await rawDeploy(fixture.url, rawRelease, rawStages);
+    rawRelease = deployed;
     raw.push(deployed.elapsed);
-    await removeRaw(previous).catch(() => undefined); // its image (the container is gone)
     fixture.commit({ Dockerfile: helloDockerfile(`bench-berth-${i}-${randomUUID()}`) }, `berth ${i}`);
     berth.push(await berthDeploy(berthStages));
   }
@@ -132,7 +131,8 @@ async function main(): Promise<void> {
   console.log(`  stage medians, Berth: ${stageMedians(berthStages)}`);
 
   await worker.stop();
-  await removeRaw(rawId);
+  await run("docker", ["rm", "-f", rawRelease.id]);
+  await run("docker", ["rmi", rawRelease.tag]);
   await deps.engine.removeService(serviceId);
   await deps.engine.removeRepositoryImages(buildRepository(serviceId));
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
