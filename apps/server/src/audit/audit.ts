@@ -5,7 +5,13 @@ import type { Actor } from "../teams/access.ts";
 export type AuditAction =
   | "auth.sign_in"
   | "service.create"
+  | "service.update"
   | "service.delete"
+  | "project.update"
+  | "project.delete"
+  | "volume.delete"
+  | "registry.save"
+  | "registry.delete"
   | "service.stop"
   | "service.start"
   | "service.deploy"

@@ -72,7 +72,7 @@ export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, service
 }
 
 /** The service's current config, sealed, as a deployment stores it. */
-export async function snapshotConfig(deps: Pick<Deps, "db" | "env">, service: { id: string; projectId: string; containerPort: number }): Promise<StoredReleaseConfig> {
+export async function snapshotConfig(deps: Pick<Deps, "db" | "env">, service: Parameters<typeof currentReleaseConfig>[2]): Promise<StoredReleaseConfig> {
   const box = sealedBoxOf(deps.env);
   return sealReleaseConfig(await currentReleaseConfig(deps.db, box, service), box);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { EngineError } from "@berth/engine";
 import { dockerfileInContext } from "./builders.ts";
 import { CancelledError, classifyFailure, StageTimeoutError } from "./failure.ts";
-import { openReleaseConfig, sealReleaseConfig } from "./release-config.ts";
+import { openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
+import { DEFAULT_RUNTIME } from "../services/runtime-settings.ts";
 import { SealedBox } from "../secrets/sealed-box.ts";
 import { DEFAULT_STAGE_TIMEOUTS_S, stageTimeoutsMs } from "./stage-timeouts.ts";
 
@@ -41,11 +42,30 @@ describe("helpers", () => {
   });
   it("reads a release config snapshot (sealed, or plaintext from before sealing); null for rows without one", () => {
     const box = new SealedBox("k".repeat(64));
-    const sealed = sealReleaseConfig({ containerPort: 8080, env: { A: "1" } }, box);
+    const config: ReleaseConfig = {
+      kind: "worker",
+      containerPort: null,
+      env: { A: "1" },
+      runtime: { ...DEFAULT_RUNTIME, command: ["sh", "-c", "work"], limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 100 } },
+      replicas: 2,
+      strategy: "stop_first",
+      volumes: [{ name: "data", mountPath: "/data", readOnly: false, hostPath: null }],
+    };
+    const sealed = sealReleaseConfig(config, box);
     expect(JSON.stringify(sealed)).not.toContain('"A"');
-    expect(openReleaseConfig(sealed, box)).toEqual({ containerPort: 8080, env: { A: "1" } });
-    expect(openReleaseConfig({ containerPort: 8080, env: { A: "1" } }, box)).toEqual({ containerPort: 8080, env: { A: "1" } });
+    expect(openReleaseConfig(JSON.parse(JSON.stringify(sealed)), box)).toEqual(config);
+    // A snapshot from before runtime settings existed reads as one web container with defaults.
+    expect(openReleaseConfig({ containerPort: 8080, env: { A: "1" } }, box)).toEqual({
+      kind: "web",
+      containerPort: 8080,
+      env: { A: "1" },
+      runtime: DEFAULT_RUNTIME,
+      replicas: 1,
+      strategy: "start_first",
+      volumes: [],
+    });
     expect(openReleaseConfig({}, box)).toBeNull();
     expect(() => openReleaseConfig({ ...sealed, envSealed: sealed.envSealed.slice(0, -4) + "AAAA" }, box)).toThrow();
+    expect(openReleaseConfig({ kind: "web", env: {} }, box)).toBeNull();
   });
 });

@@ -40,7 +40,7 @@ export function findLiveDeployment(db: Deps["db"], serviceId: string) {
   return db.deployment.findFirst({
     where: { serviceId, status: "succeeded" },
     orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
-    select: { id: true, hostPort: true, containerId: true, image: true },
+    select: { id: true, hostPort: true, containerId: true, image: true, config: true },
   });
 }
 

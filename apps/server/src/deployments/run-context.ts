@@ -10,7 +10,7 @@ export type RunDeps = Pick<Deps, "db" | "engine" | "log" | "env" | "events" | "p
 export interface RunContext {
   deps: RunDeps;
   deployment: Deployment;
-  service: Service & { project: { id: string; teamId: string } };
+  service: Service & { project: { id: string; name: string; teamId: string } };
   sink: BuildLogSink;
   /**
    * The service's variables, opened once when the run starts: secret values to redact, build

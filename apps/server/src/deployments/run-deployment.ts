@@ -1,9 +1,10 @@
+import type { Prisma } from "@berth/db";
 import { isRecordMissing } from "../db-errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
 import { BuildLogSink } from "./log-sink.ts";
-import type { Handover } from "@berth/engine";
+import { buildReleaseImageRef, type Handover, type RegistryAuth, type ReleaseInstance } from "@berth/engine";
 import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
@@ -11,51 +12,68 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
-import { ensureUpstreamPorts } from "../proxy/upstream-ports.ts";
+import { blockSizeFor, ensureUpstreamPorts, releasePorts, type UpstreamBlock } from "../proxy/upstream-ports.ts";
+import { buildReleaseSpec } from "./release-spec.ts";
+import { MAX_REPLICAS } from "../services/runtime-settings.ts";
+import { registryAuthFor } from "../registries/registry-credentials.ts";
 
 export { describeFailure } from "./failure.ts";
 
 /**
- * Start the release beside the old one (health-gated) on the service's free upstream port,
- * hand over (the proxy already routes both ports: wait until the old one has no request in
- * flight), then the engine stops and removes the old release; then record it (a numbered
- * Release). Any failure before the hand-over leaves the old release serving.
+ * Start the release (start-first: beside the old one, health-gated, on the service's free
+ * upstream ports; stop-first: after stopping the old one, which comes back if the new one
+ * fails), hand over (the proxy already routes every upstream port: wait until the old ones
+ * have no request in flight), then the engine removes the old release; then record it (a
+ * numbered Release with its whole configuration). Any failure leaves the old release serving.
  */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   const box = sealedBoxOf(deps.env);
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
-  sink.system(`Starting ${deployment.image} (port ${config.containerPort})`);
+  const image = await imageToRun(ctx);
+  sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
   if (ctx.cancel.aborted) throw new CancelledError();
-  const primaryHostPort = await upstreamPortFor(ctx);
+  const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
     if (ctx.cancel.aborted) throw new CancelledError();
-    sink.system(`Healthy: accepting connections on 127.0.0.1:${healthy.hostPort}`);
-    if (deps.proxy) {
-      // Both upstream ports of the service are already routed: wait for the old one to go idle.
+    const ports = (healthy.replicas ?? [healthy]).flatMap((r) => (r.hostPort === null ? [] : [`127.0.0.1:${r.hostPort}`]));
+    sink.system(ports.length > 0 ? `Healthy: accepting connections on ${ports.join(", ")}` : "Healthy");
+    if (deps.proxy && block) {
+      // A new (larger) block of ports must be in the proxy's config before traffic moves.
+      if (block.changed) await deps.proxy.apply();
+      // Every upstream port of the service is already routed: wait for the old ones to go idle.
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
-      await deps.proxy.handover(old, [`127.0.0.1:${healthy.hostPort}`]);
-      sink.system("Proxy: the old release drained");
+      await deps.proxy.handover(old, ports);
+      if (old.length > 0) sink.system("Proxy: the old release drained");
     }
   };
+  const spec = buildReleaseSpec(
+    {
+      service: { id: service.id, name: service.name },
+      project: { id: service.project.id, name: service.project.name, teamId: service.project.teamId },
+      deploymentId: deployment.id,
+      image: image.ref,
+      ...(block ? { upstreamPorts: releasePorts(block.base, config.replicas, await nextReleaseNumber(ctx)) } : {}),
+    },
+    config,
+  );
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
   // health = the readiness gate) and removes its container on failure, so nothing it starts
   // can outlive a stage that gave up on it.
-  const instance = await deps.engine.replaceRelease(
-      {
-        owner: { teamId: service.project.teamId, projectId: service.project.id, serviceId: service.id },
-        deploymentId: deployment.id,
-        serviceName: service.name,
-        image: deployment.image,
-        containerPort: config.containerPort,
-        env: config.env,
-        ...(primaryHostPort === undefined ? {} : { primaryHostPort }),
-      },
-    { pullTimeoutMs: ctx.timeoutsMs.start, readyTimeoutMs: ctx.timeoutsMs.health, onHandover, retainImages: false, signal: ctx.cancel },
-  );
+  const instance = await deps.engine.replaceRelease(spec, {
+    pullTimeoutMs: ctx.timeoutsMs.start,
+    readyTimeoutMs: ctx.timeoutsMs.health,
+    onHandover,
+    retainImages: false,
+    signal: ctx.cancel,
+    strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
+    pull: image.pull,
+    ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
+  });
+  for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
   try {
-    await recordRelease(ctx, { config, containerId: instance.containerId, hostPort: instance.hostPort, releaseMs: Date.now() - started });
+    await recordRelease(ctx, { config, instance, releaseMs: Date.now() - started });
   } catch (err) {
     // The service was deleted while it deployed: nothing may be left running for it.
     if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
@@ -68,37 +86,65 @@ async function release(ctx: RunContext): Promise<void> {
   await retainImagesAfterSuccess(deps, service.id);
 }
 
+function describeRelease(config: ReleaseConfig): string {
+  const parts = [config.kind === "worker" ? "worker" : `${config.kind}, port ${config.containerPort}`];
+  if (config.replicas > 1) parts.push(`${config.replicas} replicas`);
+  parts.push(config.strategy === "stop_first" ? "stop-first" : "start-first");
+  if (config.volumes.length > 0) parts.push(`${config.volumes.length} volume${config.volumes.length === 1 ? "" : "s"}`);
+  return ` (${parts.join(", ")})`;
+}
+
 /**
- * With an edge proxy, releases alternate between the service's two upstream ports (release
- * N on P + N % 2): the new one never collides with the live one, and the proxy's config lists
- * both, so a redeploy needs no proxy reload (Caddy 2.6 drops in-flight requests on reloads).
+ * What the engine runs: a rollback re-releases the exact image of that release (its
+ * per-release tag, never a tag that moved since); an image service pulls its tag anew on every
+ * deploy (with the team's registry credentials); a git build is local.
  */
-async function upstreamPortFor(ctx: RunContext): Promise<number | undefined> {
+async function imageToRun(ctx: RunContext): Promise<{ ref: string; pull: "missing" | "always"; registryAuth?: RegistryAuth }> {
+  const { deps, deployment, service } = ctx;
+  if (deployment.rollbackOfId) {
+    const of = await deps.db.release.findUnique({ where: { id: deployment.rollbackOfId }, select: { deploymentId: true } });
+    return { ref: of ? buildReleaseImageRef(service.id, of.deploymentId).ref : deployment.image, pull: "missing" };
+  }
+  if (service.sourceType === "git") return { ref: deployment.image, pull: "missing" };
+  const registryAuth = await registryAuthFor(deps, service.project.teamId, deployment.image);
+  return { ref: deployment.image, pull: "always", ...(registryAuth ? { registryAuth } : {}) };
+}
+
+/**
+ * With an edge proxy, each replica slot i of a web service has two ports and releases
+ * alternate between them (release N on base + 2i + N % 2): the new one never collides with
+ * the live one, and the proxy's config lists all of them, so a redeploy needs no proxy reload
+ * (Caddy 2.6 drops in-flight requests on reloads).
+ */
+async function upstreamBlockFor(ctx: RunContext, replicas: number): Promise<UpstreamBlock | null> {
   const { deps, service } = ctx;
-  if (!deps.proxy) return undefined;
-  const base = await ensureUpstreamPorts(deps.db, service.id, deps.env.BERTH_PROXY_UPSTREAM_PORTS);
-  const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
-  return base + (((last._max.number ?? 0) + 1) % 2);
+  if (!deps.proxy) return null;
+  return ensureUpstreamPorts(deps.db, service.id, deps.env.BERTH_PROXY_UPSTREAM_PORTS, blockSizeFor(replicas, MAX_REPLICAS));
+}
+
+async function nextReleaseNumber(ctx: RunContext): Promise<number> {
+  const last = await ctx.deps.db.release.aggregate({ where: { serviceId: ctx.service.id }, _max: { number: true } });
+  return (last._max.number ?? 0) + 1;
 }
 
 /** One transaction: succeeded + the next Release number + desired state running. */
-async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; containerId: string; hostPort: number; releaseMs: number }): Promise<void> {
+async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; instance: ReleaseInstance; releaseMs: number }): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   // One deployment per service runs at a time, so the next number is stable; the unique
   // (serviceId, number) index guards it anyway.
-  const last = await deps.db.release.aggregate({ where: { serviceId: service.id }, _max: { number: true } });
-  const number = (last._max.number ?? 0) + 1;
-  sink.system(`Release ${number} is live`);
+  const number = await nextReleaseNumber(ctx);
+  const { containerId, hostPort, imageId, repoDigest } = r.instance;
+  sink.system(`Release ${number} is live${imageId ? ` (image ${imageId.slice(0, 19)})` : ""}`);
   // Every line is stored before the status says the deployment ended: a viewer that sees
   // the end can read the whole log.
   await sink.flush();
   await deps.db.$transaction(async (tx) => {
     const { count } = await tx.deployment.updateMany({
       where: { id: deployment.id, status: "releasing" },
-      data: { status: "succeeded", containerId: r.containerId, hostPort: r.hostPort, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
+      data: { status: "succeeded", containerId, hostPort, imageId, imageDigest: repoDigest, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
     });
     if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, config: { ...sealReleaseConfig(r.config, sealedBoxOf(deps.env)) }, commitSha: deployment.commitSha } });
+    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, imageId, imageDigest: repoDigest, config: sealReleaseConfig(r.config, sealedBoxOf(deps.env)) as unknown as Prisma.InputJsonValue, commitSha: deployment.commitSha } });
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
   });
 }
@@ -111,7 +157,7 @@ async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; contai
 export async function runDeployment(deps: RunDeps, deploymentId: string, cancel: AbortSignal = new AbortController().signal): Promise<void> {
   const row = await deps.db.deployment.findUnique({
     where: { id: deploymentId },
-    include: { service: { include: { project: { select: { id: true, teamId: true } } } } },
+    include: { service: { include: { project: { select: { id: true, name: true, teamId: true } } } } },
   });
   if (!row) return;
   const { service, ...deployment } = row;

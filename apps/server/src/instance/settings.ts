@@ -19,6 +19,11 @@ export const settingsInput = z.object({
   tlsIssuer: z.enum(["internal", "acme"]).optional(),
   acmeEmail: z.union([z.literal(""), z.string().trim().email("Enter an email address, or leave it empty").max(254)]).optional(),
   acmeStaging: z.boolean().optional(),
+  /** Limits for every container whose service sets none (null: unlimited). */
+  defaultMemoryMb: z.coerce.number({ message: "Enter a whole number of MiB" }).int("Whole MiB").min(6, "At least 6 MiB").max(1_048_576, "At most 1 TiB").nullable().optional(),
+  defaultPidsLimit: z.coerce.number({ message: "Enter a whole number" }).int("A whole number").min(16, "At least 16").max(100_000, "At most 100000").nullable().optional(),
+  defaultCpus: z.coerce.number({ message: "Enter a number of CPUs" }).min(0.01, "At least 0.01").max(256, "At most 256").nullable().optional(),
+  allowBindMounts: z.boolean().optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
@@ -33,6 +38,10 @@ export interface InstanceSettingsView {
   tlsIssuer: "internal" | "acme";
   acmeEmail: string;
   acmeStaging: boolean;
+  defaultMemoryMb: number | null;
+  defaultPidsLimit: number | null;
+  defaultCpus: number | null;
+  allowBindMounts: boolean;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
@@ -46,6 +55,11 @@ export async function getSettings(db: Db): Promise<InstanceSettingsView> {
     tlsIssuer: row?.tlsIssuer ?? "internal",
     acmeEmail: row?.acmeEmail ?? "",
     acmeStaging: row?.acmeStaging ?? false,
+    // No row yet: the schema's defaults (no container runs unbounded by accident).
+    defaultMemoryMb: row ? row.defaultMemoryMb : 1024,
+    defaultPidsLimit: row ? row.defaultPidsLimit : 4096,
+    defaultCpus: row ? row.defaultCpus : null,
+    allowBindMounts: row?.allowBindMounts ?? false,
   };
 }
 

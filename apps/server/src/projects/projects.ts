@@ -3,11 +3,23 @@ import { z } from "zod";
 import { invalidField } from "../errors.ts";
 import { type Actor, loadProject, requireTeamRole } from "../teams/access.ts";
 import { isUniqueViolation } from "../db-errors.ts";
+import { recordAudit } from "../audit/audit.ts";
+
+const projectName = z.string().trim().min(1, "Name is required").max(64, "Name must be at most 64 characters");
+const projectDescription = z.string().trim().max(500, "Description must be at most 500 characters");
 
 export const createProjectInput = z.object({
   teamId: z.string().uuid("Unknown team"),
-  name: z.string().trim().min(1, "Name is required").max(64, "Name must be at most 64 characters"),
-  description: z.string().trim().max(500, "Description must be at most 500 characters").default(""),
+  name: projectName,
+  description: projectDescription.default(""),
+});
+
+export const updateProjectInput = z.object({ name: projectName, description: projectDescription.optional() });
+export const deleteProjectInput = z.object({
+  /** The project's name, typed by the person deleting it. */
+  confirmName: z.string(),
+  /** Also delete the project's volumes and their data (kept otherwise, as labelled Docker volumes). */
+  deleteVolumes: z.boolean().default(false),
 });
 
 export async function listProjects(db: Db, actor: Actor, teamId: string) {
@@ -42,6 +54,7 @@ export async function getProject(db: Db, actor: Actor, projectId: string) {
       image: true,
       sourceType: true,
       gitUrl: true,
+      kind: true,
       containerPort: true,
       desiredState: true,
       deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },
@@ -51,4 +64,16 @@ export async function getProject(db: Db, actor: Actor, projectId: string) {
     ...project,
     services: services.map(({ deployments, ...s }) => ({ ...s, latestDeployment: deployments[0] ?? null })),
   };
+}
+
+export async function updateProject(db: Db, actor: Actor, projectId: string, input: z.infer<typeof updateProjectInput>) {
+  const { project } = await loadProject(db, actor, projectId, "member");
+  try {
+    await db.project.update({ where: { id: projectId }, data: { name: input.name, ...(input.description === undefined ? {} : { description: input.description }) } });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw invalidField("name", `A project named "${input.name}" already exists in this team`);
+    throw err;
+  }
+  await recordAudit(db, actor, { teamId: project.teamId, action: "project.update", targetType: "project", targetId: projectId, detail: { from: project.name, name: input.name } });
+  return { ok: true as const };
 }

@@ -5,17 +5,18 @@ import { upstreamsOf } from "./upstream-ports.ts";
 
 /**
  * The routes Caddy should serve, from Postgres alone: each domain of a service that has a live
- * release and should run goes to the service's two stable upstream ports (its releases
- * alternate between them, so a redeploy leaves this unchanged); otherwise nothing (503).
+ * release and should run goes to the service's block of stable upstream ports (its releases
+ * alternate between the two ports of each replica slot, so a redeploy leaves this unchanged); otherwise nothing (503).
  */
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: { service: { select: { proxyPort: true, proxyPortCount: true, kind: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
   });
   return domains.map((d) => {
-    const { proxyPort, desiredState, deployments } = d.service;
-    const serving = proxyPort !== null && desiredState === "running" && deployments.length > 0;
+    const { proxyPort, proxyPortCount, kind, desiredState, deployments } = d.service;
+    // Only web services are behind the proxy; workers and TCP services have no HTTP route.
+    const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
     return {
       domainId: d.id,
       hostname: d.hostname,
@@ -23,7 +24,7 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
       redirectTwin: d.redirectTwin,
       ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
       ipAllowList: d.ipAllowList,
-      upstreams: serving ? upstreamsOf(proxyPort) : [],
+      upstreams: serving ? upstreamsOf(proxyPort, proxyPortCount) : [],
       ...customCertOf(box, d),
     };
   });

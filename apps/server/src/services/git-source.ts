@@ -9,16 +9,27 @@ import { envToRecord } from "./service-input.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { sealNullable } from "../secrets/service-secrets.ts";
 
-/** Validate a git source against the instance's URL policy and turn it into service columns. */
-export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSourceInput, serviceName: string) {
+type ExistingGit = Pick<Service, "gitUrl" | "gitToken" | "deployKeyPrivate" | "deployKeyPublic">;
+
+/**
+ * Validate a git source against the instance's URL policy and turn it into service columns.
+ * On an update (`existing`), an empty token keeps the stored one, an ssh source keeps its
+ * deploy key, and a new repository host drops the pinned host key.
+ */
+export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSourceInput, serviceName: string, existing?: ExistingGit) {
   const settings = await getSettings(deps.db);
   const parsed = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
   if ("error" in parsed) throw invalidField("git.url", parsed.error);
   if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
   if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
-  const key = git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
   const box = sealedBoxOf(deps.env);
+  const keepKey = git.auth === "ssh" && existing?.deployKeyPrivate && existing.deployKeyPublic;
+  const key = keepKey ? null : git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
+  const keepToken = git.auth === "token" && !git.token?.trim() && existing?.gitToken;
+  const hostOf = (url: string | null | undefined) => (url ? (/^[^:]+:\/\/([^/]+)/.exec(url)?.[1] ?? url.split(":")[0]) : null);
+  const sameHost = existing !== undefined && hostOf(existing.gitUrl) === hostOf(parsed.url);
   return {
+    ...(existing !== undefined && !sameHost ? { sshKnownHosts: null } : {}),
     gitUrl: parsed.url,
     gitBranch: git.branch,
     gitCommit: git.commit,
@@ -26,9 +37,8 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
     contextPath: git.contextPath,
     buildArgs: envToRecord(git.buildArgs),
     // Sealed at rest (AES-256-GCM): a database dump never holds the token or the private key.
-    gitToken: sealNullable(box, git.auth === "token" ? (git.token?.trim() ?? null) : null),
-    deployKeyPrivate: sealNullable(box, key?.privateKey ?? null),
-    deployKeyPublic: key?.publicKey ?? null,
+    gitToken: keepToken ? existing.gitToken : sealNullable(box, git.auth === "token" ? (git.token?.trim() ?? null) : null),
+    ...(keepKey ? {} : { deployKeyPrivate: sealNullable(box, key?.privateKey ?? null), deployKeyPublic: key?.publicKey ?? null }),
   };
 }
 

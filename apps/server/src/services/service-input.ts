@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { gitSourceInput, stageTimeoutsInput } from "./git-source-input.ts";
+import { runtimeFields, runtimeIssues } from "./runtime-settings.ts";
 import { isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
 
 /** Input schemas for service use cases; every message is written for the person at the form. */
@@ -16,12 +17,6 @@ export const imageRef = z
   .min(1, "Image is required")
   .max(255, "Image reference is too long")
   .refine(isValidImageRef, "Not a valid image reference (e.g. nginx:1.27 or registry.example.com/team/app:tag)");
-
-export const containerPort = z.coerce
-  .number({ message: "Port must be a number" })
-  .int("Port must be a whole number")
-  .min(1, "Port must be between 1 and 65535")
-  .max(65535, "Port must be between 1 and 65535");
 
 export const envVar = z.object({
   key: z.string().trim().refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit"),
@@ -41,29 +36,50 @@ export const envList = z
     });
   });
 
+type SourceFields = { source: "image" | "git"; image?: string | undefined; git?: { auth: string; token?: string | undefined } | undefined };
+type Ctx = { addIssue: (issue: { code: "custom"; path: (string | number)[]; message: string }) => void };
+
+/** Image or git source: the fields the chosen source needs. `keepsToken`: an update may leave the token empty to keep it. */
+function checkSource(input: SourceFields, ctx: Ctx, keepsToken: boolean): void {
+  if (input.source === "image") {
+    const parsed = imageRef.safeParse(input.image ?? "");
+    if (!parsed.success) ctx.addIssue({ code: "custom", path: ["image"], message: parsed.error.issues[0]?.message ?? "Image is required" });
+  } else if (!input.git) {
+    ctx.addIssue({ code: "custom", path: ["git", "url"], message: "Enter a repository URL" });
+  } else if (input.git.auth === "token" && !input.git.token?.trim() && !keepsToken) {
+    ctx.addIssue({ code: "custom", path: ["git", "token"], message: "Enter the access token" });
+  }
+}
+
+const serviceFields = {
+  name: serviceName,
+  /** Where the code comes from: a ready image, or a git repository Berth builds. */
+  source: z.enum(["image", "git"]).default("image"),
+  image: z.string().optional(),
+  git: gitSourceInput.optional(),
+  ...runtimeFields,
+  timeouts: stageTimeoutsInput.optional(),
+  /** Queue a deployment right after saving ("Save and deploy"; a new service by default in the UI). */
+  deploy: z.boolean().default(false),
+};
+
 export const createServiceInput = z
-  .object({
-    projectId: z.string().uuid("Unknown project"),
-    name: serviceName,
-    /** Where the code comes from: a ready image, or a git repository Berth builds. */
-    source: z.enum(["image", "git"]).default("image"),
-    image: z.string().optional(),
-    git: gitSourceInput.optional(),
-    containerPort,
-    env: envList.default([]),
-    timeouts: stageTimeoutsInput.optional(),
-  })
+  .object({ projectId: z.string().uuid("Unknown project"), ...serviceFields, env: envList.default([]) })
   .superRefine((input, ctx) => {
-    if (input.source === "image") {
-      const parsed = imageRef.safeParse(input.image ?? "");
-      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["image"], message: parsed.error.issues[0]?.message ?? "Image is required" });
-    } else if (!input.git) {
-      ctx.addIssue({ code: "custom", path: ["git", "url"], message: "Enter a repository URL" });
-    } else if (input.git.auth === "token" && !input.git.token?.trim()) {
-      ctx.addIssue({ code: "custom", path: ["git", "token"], message: "Enter the access token" });
-    }
+    checkSource(input, ctx, false);
+    for (const issue of runtimeIssues(input)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   })
   .transform((input) => ({ ...input, image: input.image?.trim() ?? "" }));
+
+/** Everything editable after creation; the service's variables, domains and hooks stay as they are. */
+export const updateServiceInput = z
+  .object({ serviceId: z.string().uuid("Unknown service"), ...serviceFields })
+  .superRefine((input, ctx) => {
+    checkSource(input, ctx, true);
+    for (const issue of runtimeIssues(input)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  })
+  .transform((input) => ({ ...input, image: input.image?.trim() ?? "" }));
+export type UpdateServiceInput = z.infer<typeof updateServiceInput>;
 export type CreateServiceInput = z.infer<typeof createServiceInput>;
 
 export const serviceIdInput = z.object({ serviceId: z.string().uuid("Unknown service") });

@@ -3,6 +3,13 @@ import { DomainError, invalidField } from "../errors.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import type { CreateServiceInput } from "./service-input.ts";
+import { runtimeColumns, settingsView } from "./service-settings.ts";
+import { pendingChanges } from "./pending-changes.ts";
+import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.ts";
+import { removeVolumes } from "../volumes/volumes.ts";
+import { getSettings } from "../instance/settings.ts";
+import { internalNames } from "../deployments/release-spec.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
 import { readRuntime } from "./runtime.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
@@ -12,39 +19,45 @@ import { ensureDefaultDomain } from "../domains/domains.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
-export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
+export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
+  checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
   let created: { id: string };
   try {
-    created = await deps.db.service.create({
-      data: {
-        projectId: input.projectId,
-        name: input.name,
-        sourceType: input.source,
-        image: input.source === "git" ? "" : input.image,
-        containerPort: input.containerPort,
-        ...git,
-        ...(input.timeouts ?? {}),
-      },
-      select: { id: true },
+    created = await deps.db.$transaction(async (tx) => {
+      const row = await tx.service.create({
+        data: {
+          projectId: input.projectId,
+          name: input.name,
+          sourceType: input.source,
+          image: input.source === "git" ? "" : input.image,
+          ...runtimeColumns(input),
+          ...git,
+          ...(input.timeouts ?? {}),
+        },
+        select: { id: true },
+      });
+      await syncServiceVolumes(tx, { projectId: input.projectId, serviceId: row.id }, input.volumes);
+      return row;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
   }
-  await ensureDefaultDomain(deps.db, created.id);
+  if (input.kind === "web") await ensureDefaultDomain(deps.db, created.id);
   // Variables entered with the service: run-time, not secret (the service page marks secrets).
   const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: created.id }, vars);
   const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
-  await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image } });
+  await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image, kind: input.kind } });
   // Environment variable names only: values may be secrets.
   if (input.env.length > 0) await recordAudit(deps.db, actor, { ...target, action: "env.set", detail: { names: input.env.map((e) => e.key) } });
-  return created;
+  const deployment = input.deploy ? await enqueueDeployment(deps, actor, created.id) : null;
+  return { ...created, deploymentId: deployment?.deploymentId ?? null };
 }
 
-export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function getService(deps: Pick<Deps, "db" | "engine" | "env">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
@@ -52,12 +65,18 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
     deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: 20, select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true } }),
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
+  const volumes = await deps.db.volume.findMany({ where: { serviceId }, orderBy: { mountPath: "asc" }, select: { id: true, name: true, mountPath: true, readOnly: true, hostPath: true } });
   return {
     id: service.id,
     name: service.name,
     image: service.image,
     source: sourceView(service),
+    kind: service.kind,
     containerPort: service.containerPort,
+    settings: settingsView(service, volumes),
+    /** How the other services of the project reach this one (its project's private network). */
+    internal: service.kind === "worker" ? null : { ...internalNames(service.name, service.project), port: service.containerPort },
+    pendingChanges: await pendingChanges(deps, service, current),
     /** Names only: values are listed (non-secret) by env.list. */
     env: (await deps.db.envVar.findMany({ where: { serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
     liveDeploymentId: current?.id ?? null,
@@ -94,11 +113,24 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
 }
 
 /** Remove the containers first: if the engine cannot, nothing is deleted and nothing is orphaned. */
-export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string) {
+/**
+ * Its volumes are kept (detached, listed on the project page) unless the caller asks for them
+ * to go too; then only after the containers are gone, and a volume that cannot be removed is
+ * reported, not lost track of.
+ */
+export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.engine.removeService(serviceId);
+  const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.delete", targetType: "service", targetId: serviceId, detail: { name: service.name } });
+  const removedVolumes = options.deleteVolumes ? await removeVolumes(deps, service.project.id, volumes) : [];
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.delete",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { name: service.name, volumesDeleted: removedVolumes, volumesKept: volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n)) },
+  });
   // Its build images go too (disk). A failure leaves only images behind, never containers:
   // reported, not thrown, since the service itself is gone.
   await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {

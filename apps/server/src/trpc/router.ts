@@ -11,6 +11,7 @@ import { meRouter } from "./routers/me.ts";
 import { metricsRouter } from "./routers/metrics.ts";
 import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
+import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { teamsRouter } from "./routers/teams.ts";
 import { tokensRouter } from "./routers/tokens.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   audit: auditRouter,
   projects: projectsRouter,
+  registries: registriesRouter,
   services: servicesRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,

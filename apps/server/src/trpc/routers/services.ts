@@ -1,14 +1,19 @@
+import { z } from "zod";
 import { enqueueDeployment } from "../../deployments/deployments.ts";
-import { createServiceInput } from "../../services/service-input.ts";
+import { createServiceInput, updateServiceInput } from "../../services/service-input.ts";
 import { createService, deleteService, getService, startService, stopService } from "../../services/services.ts";
+import { updateService } from "../../services/update-service.ts";
 import { projectProcedure, serviceProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 
 export const servicesRouter = router({
   create: projectProcedure("member").input(createServiceInput).mutation(({ ctx, input }) => createService(ctx.deps, ctx.actor, input)),
   get: serviceProcedure("viewer").query(({ ctx, input }) => getService(ctx.deps, ctx.actor, input.serviceId)),
+  update: serviceProcedure("member").input(updateServiceInput).mutation(({ ctx, input }) => updateService(ctx.deps, ctx.actor, input)),
   deploy: serviceProcedure("member", { tokenScope: "deploy" }).mutation(({ ctx, input }) => enqueueDeployment(ctx.deps, ctx.actor, input.serviceId)),
   stop: serviceProcedure("member").mutation(({ ctx, input }) => stopService(ctx.deps, ctx.actor, input.serviceId)),
   start: serviceProcedure("member").mutation(({ ctx, input }) => startService(ctx.deps, ctx.actor, input.serviceId)),
-  delete: serviceProcedure("member").mutation(({ ctx, input }) => deleteService(ctx.deps, ctx.actor, input.serviceId)),
+  delete: serviceProcedure("member")
+    .input(z.object({ deleteVolumes: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => deleteService(ctx.deps, ctx.actor, input.serviceId, { deleteVolumes: input.deleteVolumes })),
 });

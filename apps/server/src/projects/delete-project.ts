@@ -1,0 +1,35 @@
+/**
+ * Delete a project with everything in it: its services' containers first (if the engine
+ * cannot remove them, nothing is deleted), their build images, its network, and -- only when
+ * asked -- its volumes. Kept volumes stay as labelled Docker volumes; the answer says which.
+ */
+import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { buildRepository } from "../deployments/build-stage.ts";
+import { DomainError } from "../errors.ts";
+import { type Actor, loadProject } from "../teams/access.ts";
+import { removeVolumes } from "../volumes/volumes.ts";
+
+export async function deleteProject(deps: Pick<Deps, "db" | "engine" | "log" | "proxy">, actor: Actor, projectId: string, input: { confirmName: string; deleteVolumes: boolean }) {
+  const { project } = await loadProject(deps.db, actor, projectId, "admin");
+  if (input.confirmName.trim() !== project.name) throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
+  const services = await deps.db.service.findMany({ where: { projectId }, select: { id: true, name: true } });
+  for (const s of services) await deps.engine.removeService(s.id);
+  const volumes = await deps.db.volume.findMany({ where: { projectId }, select: { id: true, name: true, hostPath: true } });
+  const removedVolumes = input.deleteVolumes ? await removeVolumes(deps, projectId, volumes) : [];
+  const keptVolumes = volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n));
+  await deps.db.project.delete({ where: { id: projectId } });
+  for (const s of services) {
+    await deps.engine.removeRepositoryImages(buildRepository(s.id)).catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
+  }
+  await deps.engine.pruneNetworks({ projectId }).catch((err: unknown) => deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network"));
+  await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "project.delete",
+    targetType: "project",
+    targetId: projectId,
+    detail: { name: project.name, services: services.map((s) => s.name), volumesDeleted: removedVolumes, volumesKept: keptVolumes },
+  });
+  return { ok: true as const, teamId: project.teamId, volumesKept: keptVolumes };
+}

@@ -1,0 +1,37 @@
+/**
+ * Service settings between the input schema and the database: the columns an input sets, and
+ * the view the settings form is filled from (commands as command lines again). PURE.
+ */
+import type { Service } from "@berth/db";
+import { join as joinCommandLine } from "shlex";
+import { readStoredRuntime, type RuntimeInput, toStoredRuntime } from "./runtime-settings.ts";
+
+export function runtimeColumns(input: RuntimeInput) {
+  return {
+    kind: input.kind,
+    containerPort: input.kind === "worker" ? null : input.containerPort,
+    runtime: { ...toStoredRuntime(input) },
+    replicas: input.replicas,
+    strategy: input.strategy === "auto" ? null : input.strategy,
+  };
+}
+
+const line = (argv: string[] | null) => (argv === null ? "" : joinCommandLine(argv));
+
+export function settingsView(service: Pick<Service, "kind" | "containerPort" | "runtime" | "replicas" | "strategy">, volumes: { name: string; mountPath: string; readOnly: boolean; hostPath: string | null }[]) {
+  const runtime = readStoredRuntime(service.runtime);
+  return {
+    kind: service.kind,
+    containerPort: service.containerPort,
+    command: line(runtime.command),
+    entrypoint: line(runtime.entrypoint),
+    healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },
+    workerStableS: runtime.workerStableS,
+    limits: runtime.limits,
+    restartPolicy: runtime.restartPolicy,
+    replicas: service.replicas,
+    strategy: service.strategy ?? ("auto" as const),
+    publish: runtime.publish,
+    volumes: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, hostPath: v.hostPath ?? "" })),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Edit everything after creation: source, name, kind, port and every runtime setting, without
+ * losing the service's domains, variables, hooks or history. Saving changes no container:
+ * the next deployment snapshots the new settings (the page lists them as pending until then).
+ */
+import type { Deps } from "../deps.ts";
+import { isUniqueViolation } from "../db-errors.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { ensureDefaultDomain } from "../domains/domains.ts";
+import { invalidField } from "../errors.ts";
+import { getSettings } from "../instance/settings.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.ts";
+import { gitSourceData } from "./git-source.ts";
+import type { UpdateServiceInput } from "./service-input.ts";
+import { runtimeColumns } from "./service-settings.ts";
+import { canonicalJson } from "@berth/engine";
+
+export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: UpdateServiceInput) {
+  const { service } = await loadService(deps.db, actor, input.serviceId, "member");
+  const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
+  checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  const columns = {
+    name: input.name,
+    sourceType: input.source,
+    ...(input.source === "image" ? { image: input.image } : {}),
+    ...runtimeColumns(input),
+    ...git,
+    ...(input.timeouts ?? {}),
+  };
+  try {
+    await deps.db.$transaction(async (tx) => {
+      await tx.service.update({ where: { id: service.id }, data: columns });
+      await syncServiceVolumes(tx, { projectId: service.projectId, serviceId: service.id }, input.volumes);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
+    throw err;
+  }
+  if (input.kind === "web") await ensureDefaultDomain(deps.db, service.id);
+  const before = service as unknown as Record<string, unknown>;
+  const changed = Object.entries(columns)
+    .filter(([key, value]) => !["gitToken", "deployKeyPrivate"].includes(key) && canonicalJson(before[key] ?? null) !== canonicalJson(value ?? null))
+    .map(([key]) => key);
+  if (input.source === "git" && input.git?.token?.trim()) changed.push("gitToken");
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.update", targetType: "service", targetId: service.id, detail: { name: input.name, fields: changed } });
+  const deployment = input.deploy ? await enqueueDeployment(deps, actor, service.id) : null;
+  return { ok: true as const, changed, deploymentId: deployment?.deploymentId ?? null };
+}
