@@ -31,7 +31,26 @@ write_docker_dropin() {
   log "docker: BuildKit log limits set in $DOCKER_DROPIN (applies when Docker next starts)"
 }
 
+# Every Berth project gets its own bridge network, and Docker's default address pools hold only
+# ~30 of them. Berth gives the engine 512 /24 networks in 10.210.0.0/15 -- written only when the
+# host has no /etc/docker/daemon.json of its own (a Docker already running reads it at its next
+# restart, which Berth never forces; an existing file is left alone with a hint).
+DOCKER_DAEMON_JSON=/etc/docker/daemon.json
+DOCKER_ADDRESS_POOLS='{"default-address-pools": [{"base": "10.210.0.0/15", "size": 24}]}'
+
+write_daemon_json() {
+  if [[ -f "$DOCKER_DAEMON_JSON" ]]; then
+    grep -q '"default-address-pools"' "$DOCKER_DAEMON_JSON" ||
+      log "docker: $DOCKER_DAEMON_JSON sets no default-address-pools: Docker can then create only ~30 project networks (see docs/architecture.md)"
+    return 0
+  fi
+  mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
+  printf '%s\n' "$DOCKER_ADDRESS_POOLS" >"$DOCKER_DAEMON_JSON"
+  log "docker: address pools for project networks set in $DOCKER_DAEMON_JSON"
+}
+
 start_docker() {
+  write_daemon_json
   if docker_answers; then
     log "docker: running"
     return 0

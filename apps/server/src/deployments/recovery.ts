@@ -7,10 +7,11 @@ export const RESTART_REASON = "Berth restarted while this deployment was in prog
  * At boot, before the worker starts: end every deployment a crash left in progress (cloning,
  * building, releasing) with a reason, and remove every container of a deployment this
  * database knows that is not its service's live release (the latest succeeded one). Never
- * touches containers of deployments it does not know (other instances'). Queued deployments
- * stay queued and are picked up by the worker.
+ * touches containers of deployments it does not know (other instances'). A live release left
+ * stopped (a stop-first deployment interrupted) is started again when its service should run.
+ * Queued deployments stay queued and are picked up by the worker.
  */
-export async function recoverDeployments(deps: Pick<Deps, "db" | "engine" | "log">): Promise<{ ended: number; removed: number }> {
+export async function recoverDeployments(deps: Pick<Deps, "db" | "engine" | "log">): Promise<{ ended: number; removed: number; restarted: number }> {
   const { db, engine, log } = deps;
   const ended = await db.deployment.updateMany({
     where: { status: { in: [...ACTIVE_STATUSES] } },
@@ -31,8 +32,14 @@ export async function recoverDeployments(deps: Pick<Deps, "db" | "engine" | "log
     await engine.removeContainer(c.containerId);
     removed += 1;
   }
-  if (ended.count > 0 || removed > 0) log.warn({ ended: ended.count, removed }, "recovered after restart");
-  return { ended: ended.count, removed };
+  // A stop-first deployment stops the live release before it starts the new one: a crash in
+  // between leaves it stopped. Every service that should run gets its live release back.
+  const stopped = containers.filter((c) => live.has(c.deploymentId) && c.state !== "running" && c.state !== "restarting");
+  const restart = await db.service.findMany({ where: { id: { in: [...new Set(stopped.map((c) => c.owner.serviceId))] }, desiredState: "running" }, select: { id: true } });
+  let restarted = 0;
+  for (const s of restart) restarted += (await engine.startService(s.id)).length;
+  if (ended.count > 0 || removed > 0 || restarted > 0) log.warn({ ended: ended.count, removed, restarted }, "recovered after restart");
+  return { ended: ended.count, removed, restarted };
 }
 
 /** The service's live release: its most recently finished succeeded deployment. */

@@ -136,5 +136,19 @@ export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, a
   await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
     deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
   });
+  await pruneProjectNetwork(deps, service.project.id);
   return { ok: true as const, projectId: service.project.id };
+}
+
+/**
+ * The project's network goes with its last container (stopped ones count: a stopped container
+ * cannot start again without its network). A failure only leaves an empty network behind.
+ */
+async function pruneProjectNetwork(deps: Pick<Deps, "engine" | "log">, projectId: string): Promise<void> {
+  try {
+    const left = (await deps.engine.listManaged()).some((c) => c.owner.projectId === projectId);
+    if (!left) await deps.engine.pruneNetworks({ projectId });
+  } catch (err) {
+    deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network");
+  }
 }

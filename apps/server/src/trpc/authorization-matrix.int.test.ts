@@ -50,6 +50,8 @@ const victim = {} as {
   domainId: string;
   envVarId: string;
   channelId: string;
+  volumeId: string;
+  registryId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -67,10 +69,18 @@ function inputFor(path: string): Record<string, unknown> {
     domainId: victim.domainId,
     envVarId: victim.envVarId,
     channelId: victim.channelId,
+    volumeId: victim.volumeId,
+    registryId: victim.registryId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
     "services.create": { name: "intruder", image: "berth-test/hello:latest", containerPort: 8080, env: [{ key: "X", value: "y" }] },
+    "services.update": { name: "intruder", image: "berth-test/hello:latest", containerPort: 9090, volumes: [{ name: "stolen", mountPath: "/data" }] },
+    "services.delete": { deleteVolumes: true },
+    "projects.update": { name: "renamed-by-intruder" },
+    "projects.delete": { confirmName: "victim-project", deleteVolumes: true },
+    "projects.deleteVolume": { confirmName: "victim-data" },
+    "registries.save": { registry: "ghcr.io", username: "intruder", password: "x" },
     "teams.create": { name: "own team" },
     "teams.changeRole": { role: "admin" },
     "invitations.create": { email: email("new"), role: "admin" },
@@ -106,6 +116,8 @@ async function snapshot(): Promise<string> {
     db.webhookDelivery.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
     db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
+    db.volume.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.registryCredential.findMany({ where: { teamId }, orderBy: { id: "asc" } }),
     db.user.count(),
   ]);
   return JSON.stringify(rows);
@@ -143,6 +155,8 @@ beforeAll(async () => {
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
   const domain = await deps.db.domain.create({ data: { serviceId, hostname: `victim-${serviceId.slice(0, 8)}.localhost` } });
   const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
+  const volume = await deps.db.volume.create({ data: { projectId, serviceId: null, name: "victim-data", mountPath: "/data" } });
+  const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: sealedBoxOf(deps.env).seal("victim-password") } });
   const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
   Object.assign(victim, {
     domainId: domain.id,
@@ -159,6 +173,8 @@ beforeAll(async () => {
     inviteSecret: invite.link.split("/invite/")[1],
     envVarId: envVar.id,
     channelId: channel.id,
+    volumeId: volume.id,
+    registryId: registry.id,
   });
 
   // Team B: an owner, an admin, a member and a viewer; plus an admin-scoped token of B's owner.
