@@ -73,7 +73,7 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
 
 /**
  * Make every secret at rest sealed under the current key: seal plaintext left by older
- * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys) and re-seal values
+ * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys, registry passwords) and re-seal values
  * sealed under a previous BERTH_SECRET (rotation: set the new BERTH_SECRET, keep the old one
  * in BERTH_SECRET_PREVIOUS, restart; once this reports 0 resealed, drop the old one).
  * Idempotent; runs at boot.
@@ -92,6 +92,11 @@ export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">, scope: 
   for (const row of await db.notificationChannel.findMany({ where: inProject, select: { id: true, target: true } })) {
     const next = upgrade(box, row.target, report);
     if (next !== row.target) await db.notificationChannel.update({ where: { id: row.id }, data: { target: next } });
+  }
+  // Registry passwords belong to teams, not projects: only a whole-instance pass reaches them.
+  for (const row of scope.projectId ? [] : await db.registryCredential.findMany({ select: { id: true, password: true } })) {
+    const next = upgrade(box, row.password, report);
+    if (next !== row.password) await db.registryCredential.update({ where: { id: row.id }, data: { password: next } });
   }
   for (const row of await db.domain.findMany({ where: { ...ofService, keyPem: { not: null } }, select: { id: true, keyPem: true } })) {
     const next = row.keyPem === null ? null : upgrade(box, row.keyPem, report);
