@@ -1,0 +1,253 @@
+/**
+ * Real applications through the product path (use cases + worker, real Postgres and Docker
+ * Engine): private project networks, volumes that outlive releases, settings edited after
+ * creation and restored by rollback, workers without a port, pulls that fail safely.
+ */
+import { randomUUID } from "node:crypto";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DockerEngine } from "@berth/engine";
+import { requireTestImage, seedUser, TEST_IMAGE, testDeps } from "../../test/harness.ts";
+import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
+import { enqueueDeployment, rollbackToRelease } from "../deployments/deployments.ts";
+import { openReleaseConfig } from "../deployments/release-config.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import type { Actor } from "../teams/access.ts";
+import { createServiceInput, updateServiceInput } from "./service-input.ts";
+import { createService, deleteService, getService, startService, stopService } from "./services.ts";
+import { updateService } from "./update-service.ts";
+
+const deps = testDeps();
+const worker = deploymentWorker(deps, 2);
+const docker = new Docker();
+const services: string[] = [];
+const strays: string[] = [];
+
+async function newProject(teamId: string, name = `app-${randomUUID().slice(0, 8)}`): Promise<string> {
+  return (await deps.db.project.create({ data: { teamId, name } })).id;
+}
+
+/** Create through the use case (as the dashboard does) and wait for its first deployment. */
+async function deployed(actor: Actor, projectId: string, fields: Record<string, unknown>): Promise<string> {
+  const input = createServiceInput.parse({ projectId, image: TEST_IMAGE, containerPort: 8080, deploy: true, ...fields });
+  const { id, deploymentId } = await createService(deps, actor, input);
+  services.push(id);
+  const done = await finishedDeployment(deps, deploymentId!);
+  expect(done.error).toBeNull();
+  expect(done.status).toBe("succeeded");
+  return id;
+}
+
+async function liveContainer(serviceId: string) {
+  const running = (await deps.engine.listManaged({ serviceId })).filter((c) => c.state === "running");
+  expect(running.length).toBeGreaterThan(0);
+  return running[0]!;
+}
+
+async function sh(containerId: string, script: string) {
+  return deps.engine.exec(containerId, { cmd: ["sh", "-c", script], timeoutMs: 15_000 });
+}
+
+async function settingsOf(serviceId: string, actor: Actor) {
+  const s = await getService(deps, actor, serviceId);
+  return { serviceId, name: s.name, source: "image", image: s.image, ...s.settings, containerPort: s.containerPort };
+}
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker.stop();
+  for (const id of strays) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  for (const id of services) await deps.engine.removeService(id).catch(() => undefined);
+  await deps.db.$disconnect();
+});
+
+describe("private project networks", () => {
+  it("services of one project reach each other by name and alias; another project's containers and the default bridge are unreachable, by name or by IP", async () => {
+    const a = await seedUser(deps.db);
+    const b = await seedUser(deps.db);
+    const projectA = await newProject(a.teamId, "Shop A");
+    const projectB = await newProject(b.teamId);
+    const web = await deployed(a.actor, projectA, { name: "web", env: [{ key: "GREETING", value: "hello from web" }] });
+    const api = await deployed(a.actor, projectA, { name: "api", env: [{ key: "GREETING", value: "hello from api" }] });
+    const intruder = await deployed(b.actor, projectB, { name: "intruder" });
+
+    const webC = await liveContainer(web);
+    const apiC = await liveContainer(api);
+    const intruderC = await liveContainer(intruder);
+    // By name and by the documented alias, inside project A.
+    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api:8080/")).stdout).toContain("hello from api");
+    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api.shop-a.internal:8080/")).stdout).toContain("hello from api");
+    const view = await getService(deps, a.actor, api);
+    expect(view.internal).toEqual({ name: "api", alias: "api.shop-a.internal", port: 8080 });
+
+    // Never on the default bridge: only the project's network.
+    const info = await docker.getContainer(apiC.containerId).inspect();
+    const networks = Object.keys(info.NetworkSettings.Networks);
+    expect(networks).toEqual([`berth-p-${projectA}`]);
+    const apiIp = info.NetworkSettings.Networks[`berth-p-${projectA}`]!.IPAddress;
+    expect(apiIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // The same address answers inside the project...
+    expect((await sh(webC.containerId, `wget -q -T 3 -O- http://${apiIp}:8080/`)).stdout).toContain("hello from api");
+    // ...and nothing from project B: not by name, not by IP.
+    const byName = await sh(intruderC.containerId, "wget -q -T 3 -O- http://api:8080/ || echo UNREACHABLE");
+    expect(byName.stdout).toContain("UNREACHABLE");
+    const byIp = await sh(intruderC.containerId, `wget -q -T 3 -O- http://${apiIp}:8080/ || echo UNREACHABLE`);
+    expect(byIp.stdout).toContain("UNREACHABLE");
+
+    // A container on Docker's default bridge is not reachable from a project either.
+    const bridged = await docker.createContainer({ Image: TEST_IMAGE, Labels: { "io.berth.test": "real-app" }, HostConfig: { NetworkMode: "bridge" } });
+    strays.push(bridged.id);
+    await bridged.start();
+    const bridgeIp = (await bridged.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
+    const toBridge = await sh(webC.containerId, `wget -q -T 3 -O- http://${bridgeIp}:8080/ || echo UNREACHABLE`);
+    expect(toBridge.stdout).toContain("UNREACHABLE");
+  });
+});
+
+describe("volumes", () => {
+  it("keep their data across a (stop-first) redeploy, a rollback, stop/start; deleting the service keeps them unless asked", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const id = await deployed(actor, projectId, { name: "db", kind: "tcp", volumes: [{ name: "data", mountPath: "/data" }] });
+    const first = await liveContainer(id);
+    expect((await sh(first.containerId, "echo row-1 > /data/table && cat /data/table")).stdout.trim()).toBe("row-1");
+
+    // Services with a volume default to stop-first: the log says so, the data is there.
+    const second = await finishedDeployment(deps, (await enqueueDeployment(deps, actor, id)).deploymentId);
+    expect(second.status).toBe("succeeded");
+    const lines = await deps.db.buildLogLine.findMany({ where: { deploymentId: second.id }, orderBy: { seq: "asc" } });
+    expect(lines.map((l) => l.text).join("\n")).toMatch(/stop-first, 1 volume/);
+    const c2 = await liveContainer(id);
+    expect(c2.containerId).not.toBe(first.containerId);
+    expect((await sh(c2.containerId, "cat /data/table")).stdout.trim()).toBe("row-1");
+    await sh(c2.containerId, "echo row-2 >> /data/table");
+
+    const release1 = await deps.db.release.findFirstOrThrow({ where: { serviceId: id, number: 1 } });
+    const rolled = await finishedDeployment(deps, (await rollbackToRelease(deps, actor, release1.id)).deploymentId);
+    expect(rolled.status).toBe("succeeded");
+    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).stdout.trim()).toBe("row-1\nrow-2");
+
+    await stopService(deps, actor, id);
+    await startService(deps, actor, id);
+    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).stdout.trim()).toBe("row-1\nrow-2");
+
+    const volumeName = `berth-${projectId}-data`;
+    await deleteService(deps, actor, id);
+    expect((await docker.getVolume(volumeName).inspect()).Name).toBe(volumeName);
+    const kept = await deps.db.volume.findFirstOrThrow({ where: { projectId, name: "data" } });
+    expect(kept.serviceId).toBeNull();
+
+    // A new service attaching the kept volume by name finds the data; deleting it with its volumes removes them.
+    const again = await deployed(actor, projectId, { name: "db2", kind: "tcp", volumes: [{ name: "data", mountPath: "/var/lib/data" }] });
+    expect((await sh((await liveContainer(again)).containerId, "cat /var/lib/data/table")).stdout.trim()).toBe("row-1\nrow-2");
+    await deleteService(deps, actor, again, { deleteVolumes: true });
+    await expect(docker.getVolume(volumeName).inspect()).rejects.toThrow();
+    expect(await deps.db.volume.count({ where: { projectId } })).toBe(0);
+  });
+
+  it("refuses a volume that another service of the project holds, at its field, changing nothing", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const first = await createService(deps, actor, createServiceInput.parse({ projectId, name: "one", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "shared", mountPath: "/d" }] }));
+    services.push(first.id);
+    const attempt = createService(deps, actor, createServiceInput.parse({ projectId, name: "two", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "shared", mountPath: "/d" }] }));
+    await expect(attempt).rejects.toMatchObject({ code: "INVALID", fieldErrors: { "volumes.0.name": expect.stringMatching(/belongs to the service one/) } });
+    expect(await deps.db.service.count({ where: { projectId } })).toBe(1);
+  });
+});
+
+describe("editing a service", () => {
+  it("saves settings without touching the running release, lists them as pending, deploys them, and a rollback restores the old configuration", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const id = await deployed(actor, projectId, { name: "site" });
+    const before = await liveContainer(id);
+
+    const edited = updateServiceInput.parse({
+      ...(await settingsOf(id, actor)),
+      name: "site-renamed",
+      containerPort: 9090,
+      command: `sh -c 'mkdir -p /w && echo "edited build" > /w/index.html && exec httpd -f -p 9090 -h /w'`,
+      entrypoint: "",
+      limits: { cpus: 0.5, memoryMb: 64, pidsLimit: 128 },
+      healthCheck: { type: "http", path: "/", expectStatus: "200" },
+    });
+    const saved = await updateService(deps, actor, edited);
+    expect(saved.deploymentId).toBeNull();
+    expect(saved.changed).toEqual(expect.arrayContaining(["name", "containerPort", "runtime"]));
+    expect((await liveContainer(id)).containerId).toBe(before.containerId);
+    const pending = await getService(deps, actor, id);
+    expect(pending.pendingChanges).toEqual(expect.arrayContaining(["Port", "Start command", "Limits", "Health check"]));
+    expect(pending.settings.command).toContain("httpd -f -p 9090");
+
+    const next = await updateService(deps, actor, { ...edited, deploy: true });
+    const done = await finishedDeployment(deps, next.deploymentId!);
+    expect(done.error).toBeNull();
+    const c = await liveContainer(id);
+    expect((await sh(c.containerId, "wget -q -O- http://127.0.0.1:9090/")).stdout).toContain("edited build");
+    const inspected = await docker.getContainer(c.containerId).inspect();
+    expect(inspected.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    expect(inspected.HostConfig.NanoCpus).toBe(5e8);
+    expect(inspected.HostConfig.PidsLimit).toBe(128);
+    expect((await getService(deps, actor, id)).pendingChanges).toEqual([]);
+    const release2 = await deps.db.release.findFirstOrThrow({ where: { serviceId: id, number: 2 } });
+    expect(openReleaseConfig(release2.config, sealedBoxOf(deps.env))).toMatchObject({ containerPort: 9090, runtime: { limits: { memoryMb: 64 } } });
+    expect(release2.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    // Rollback: release 1's port, command and (instance default) limits come back with its image.
+    const release1 = await deps.db.release.findFirstOrThrow({ where: { serviceId: id, number: 1 } });
+    const rolled = await finishedDeployment(deps, (await rollbackToRelease(deps, actor, release1.id)).deploymentId);
+    expect(rolled.error).toBeNull();
+    const back = await liveContainer(id);
+    expect((await sh(back.containerId, "wget -q -O- http://127.0.0.1:8080/")).stdout).toContain("hello");
+    const backInfo = await docker.getContainer(back.containerId).inspect();
+    expect(backInfo.HostConfig.Memory).toBe(1024 * 1024 * 1024);
+    expect(backInfo.HostConfig.PidsLimit).toBe(4096);
+    // The service's saved settings stay as edited: the page shows them as pending again.
+    expect((await getService(deps, actor, id)).pendingChanges).toEqual(expect.arrayContaining(["Port"]));
+  });
+
+  it("a deploy whose image cannot be pulled fails with the reason and leaves the previous release serving", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const id = await deployed(actor, projectId, { name: "pull" });
+    const before = await liveContainer(id);
+    const edited = updateServiceInput.parse({ ...(await settingsOf(id, actor)), image: "berth-test/does-not-exist:1", deploy: true });
+    const { deploymentId } = await updateService(deps, actor, edited);
+    const done = await finishedDeployment(deps, deploymentId!);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/does-not-exist/);
+    const after = await liveContainer(id);
+    expect(after.containerId).toBe(before.containerId);
+  });
+});
+
+describe("workers", () => {
+  it("a worker with no port runs once it stayed up without restarting, and has no domain", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const id = await deployed(actor, projectId, { name: "jobs", kind: "worker", containerPort: null, command: "sh -c 'while true; do echo tick; sleep 1; done'", workerStableS: 2 });
+    const c = await liveContainer(id);
+    expect(c.hostPort).toBeNull();
+    expect(await deps.db.domain.count({ where: { serviceId: id } })).toBe(0);
+    const view = await getService(deps, actor, id);
+    expect(view.internal).toBeNull();
+    expect(view.runtime.state).toBe("running");
+  });
+
+  it("a worker that exits at once fails its deployment with its last lines", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const input = createServiceInput.parse({ projectId, name: "crash", image: TEST_IMAGE, kind: "worker", containerPort: null, command: "sh -c 'echo giving up; exit 3'", deploy: true });
+    const { id, deploymentId } = await createService(deps, actor, input);
+    services.push(id);
+    const done = await finishedDeployment(deps, deploymentId!);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/giving up/);
+    expect(await deps.engine.listManaged({ serviceId: id })).toEqual([]);
+  });
+});
