@@ -117,13 +117,14 @@ export interface ProxyResponse {
 /** GET https://<hostname><path> through the test Caddy, trusting its internal CA (SNI + Host = hostname). No retries. */
 export function proxyGet(
   caddy: TestCaddy,
-  options: { hostname: string; path?: string; ca: string; agent?: Agent; headers?: Record<string, string>; timeoutMs?: number },
+  options: { hostname: string; path?: string; ca: string; agent?: Agent; headers?: Record<string, string>; timeoutMs?: number; method?: string; body?: string },
 ): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       {
         host: "127.0.0.1",
         port: caddy.listen.httpsPort,
+        method: options.method ?? "GET",
         path: options.path ?? "/",
         servername: options.hostname,
         ca: options.ca,
@@ -140,6 +141,6 @@ export function proxyGet(
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
     req.on("error", reject);
-    req.end();
+    req.end(options.body);
   });
 }

@@ -11,10 +11,10 @@ import { upstreamsOf } from "./upstream-ports.ts";
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, proxyPortCount: true, kind: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: { service: { select: { proxyPort: true, proxyPortCount: true, replicas: true, kind: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
   });
   return domains.map((d) => {
-    const { proxyPort, proxyPortCount, kind, desiredState, deployments } = d.service;
+    const { proxyPort, proxyPortCount, replicas, kind, desiredState, deployments } = d.service;
     // Only web services are behind the proxy; workers and TCP services have no HTTP route.
     const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
     return {
@@ -24,7 +24,8 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
       redirectTwin: d.redirectTwin,
       ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
       ipAllowList: d.ipAllowList,
-      upstreams: serving ? upstreamsOf(proxyPort, proxyPortCount) : [],
+      // The ports of the replica slots in use (two each); a block has room for more.
+      upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas)) : [],
       ...customCertOf(box, d),
     };
   });

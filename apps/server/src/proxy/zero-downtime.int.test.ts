@@ -16,20 +16,22 @@ let caddy: TestCaddy;
 let stack: Awaited<ReturnType<typeof startProxiedWorker>>;
 let serviceId = "";
 const hostname = `zdt-${randomUUID().slice(0, 8)}.localhost`;
+let replicated = "";
 
 /**
  * berth-test/hello's entry script exits at once on SIGTERM, and its exit ends the forked
  * httpd children still writing responses: a response the app itself cuts cannot be saved by
  * any proxy. This variant keeps the SIGTERM contract Berth asks of services (stop accepting,
  * finish what is in flight, then exit), which is what zero-downtime needs from the app side.
+ * It also answers POSTs (/cgi-bin/echo) and 1 s requests (/cgi-bin/slow) for the replicas test.
  */
 const GRACEFUL_IMAGE = `berth-test/zdt-graceful:${randomUUID().slice(0, 8)}`;
 const GRACEFUL_ENTRY = `#!/bin/sh
-mkdir -p /www
+mkdir -p /www/cgi-bin
 printf '<!doctype html>\n<h1>%s</h1>\n' "\${GREETING:-hello}" >/www/index.html
 httpd -f -p 8080 -h /www &
 httpd_pid=$!
-trap 'kill "$httpd_pid"; sleep 0.5; exit 0' TERM INT
+trap 'kill "$httpd_pid"; sleep 1.5; exit 0' TERM INT
 while :; do sleep 1 & wait $!; done
 `;
 
@@ -38,8 +40,14 @@ beforeAll(async () => {
   await deps.engine.buildImage({
     tag: GRACEFUL_IMAGE,
     files: [
-      { name: "Dockerfile", data: 'FROM berth-test/hello:latest\nCOPY graceful.sh /graceful.sh\nENTRYPOINT ["/bin/sh", "/graceful.sh"]\n' },
+      {
+        name: "Dockerfile",
+        data: 'FROM berth-test/hello:latest\nCOPY graceful.sh /graceful.sh\nCOPY echo slow /www/cgi-bin/\nRUN ["/bin/chmod", "+x", "/www/cgi-bin/echo", "/www/cgi-bin/slow"]\nENTRYPOINT ["/bin/sh", "/graceful.sh"]\n',
+      },
       { name: "graceful.sh", data: GRACEFUL_ENTRY },
+      // POST /cgi-bin/echo answers with the release and the body's length; /cgi-bin/slow takes 1 s.
+      { name: "echo", data: '#!/bin/sh\nbody=$(head -c "${CONTENT_LENGTH:-0}")\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s posted %s\\n" "$GREETING" "${#body}"\n' },
+      { name: "slow", data: '#!/bin/sh\nsleep 1\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s slow\\n" "$GREETING"\n' },
     ],
   });
   stack = await startProxiedWorker(deps, { watchMs: 500, concurrency: 1 });
@@ -49,15 +57,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
   if (serviceId) await deps.engine.removeService(serviceId);
+  if (replicated) await deps.engine.removeService(replicated);
   await new Docker({ socketPath: "/var/run/docker.sock" }).getImage(GRACEFUL_IMAGE).remove();
   await deps.db.$disconnect();
 });
 
-async function deploy(actor: Actor, greeting: string): Promise<void> {
+async function deploy(actor: Actor, greeting: string, target = serviceId): Promise<void> {
   // The service's run-time variable (seeded by seedService), sealed as the product stores it.
-  const { count } = await deps.db.envVar.updateMany({ where: { serviceId, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
+  const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
   expect(count).toBe(1);
-  const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
+  const { deploymentId } = await enqueueDeployment(deps, actor, target);
   const done = await waitFor("the deployment", async () => {
     const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     return isTerminalStatus(d.status) ? d : null;
@@ -117,4 +126,66 @@ describe("zero-downtime redeploys through the proxy", () => {
       `zero-downtime: ${outcomes.ok} requests in ${seconds.toFixed(1)} s (${rate.toFixed(0)} req/s), 10 redeploys, ${seen.size} releases seen`,
     );
   }, 90_000);
+
+  it("3 replicas: GETs, POSTs and 1 s requests (>= 50 req/s) across 10 redeploys see 0 non-2xx, 0 connection errors, and every long request completes", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    replicated = (await seedService(deps.db, teamId, { image: GRACEFUL_IMAGE })).serviceId;
+    await deps.db.service.update({ where: { id: replicated }, data: { replicas: 3 } });
+    const host = `zdt3-${randomUUID().slice(0, 8)}.localhost`;
+    await addDomain(deps, actor, { serviceId: replicated, hostname: host });
+    await deploy(actor, "release-0", replicated);
+    expect((await deps.engine.listManaged({ serviceId: replicated })).filter((c) => c.state === "running")).toHaveLength(3);
+    const ca = await caddy.admin.internalRootPem();
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    await waitFor("the route", async () => (await proxyGet(caddy, { hostname: host, ca, agent }).catch(() => null))?.status === 200, 10_000);
+
+    const outcomes = { get: 0, post: 0, slowStarted: 0, slowDone: 0, non2xx: [] as string[], errors: [] as string[] };
+    const seen = new Set<string>();
+    let running = true;
+    const started = Date.now();
+    type Kind = "get" | "post" | "slow";
+    const request = (kind: Kind) =>
+      kind === "post"
+        ? proxyGet(caddy, { hostname: host, ca, agent, method: "POST", path: "/cgi-bin/echo", body: "x".repeat(100), headers: { "content-type": "text/plain" }, timeoutMs: 10_000 })
+        : proxyGet(caddy, { hostname: host, ca, agent, path: kind === "slow" ? "/cgi-bin/slow" : "/", timeoutMs: 10_000 });
+    // No client retries: every request counts once. POSTs are never retried by the proxy either.
+    const client = async (kind: Kind) => {
+      while (running) {
+        const t0 = Date.now();
+        if (kind === "slow") outcomes.slowStarted++;
+        try {
+          const res = await request(kind);
+          if (res.status >= 200 && res.status < 300) {
+            if (kind === "post") expect(res.body).toMatch(/release-\d+ posted 100/);
+            outcomes[kind === "slow" ? "slowDone" : kind]++;
+            seen.add(/release-\d+/.exec(res.body)?.[0] ?? "?");
+          } else outcomes.non2xx.push(`${kind} ${res.status} ${res.body.slice(0, 80)}`);
+        } catch (err) {
+          outcomes.errors.push(`${kind} ${Date.now() - started} ms: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - t0))));
+      }
+    };
+    const clients = (["get", "get", "get", "get", "get", "post", "post", "post", "slow", "slow"] as const).map(client);
+    for (let i = 1; i <= 10; i++) await deploy(actor, `release-${i}`, replicated);
+    await new Promise((r) => setTimeout(r, 500));
+    running = false;
+    await Promise.all(clients);
+    agent.destroy();
+    const seconds = (Date.now() - started) / 1000;
+    const total = outcomes.get + outcomes.post + outcomes.slowDone + outcomes.non2xx.length + outcomes.errors.length;
+
+    expect(outcomes.errors.slice(0, 10)).toEqual([]);
+    expect(outcomes.non2xx.slice(0, 5)).toEqual([]);
+    expect(total / seconds).toBeGreaterThanOrEqual(50);
+    expect(outcomes.post).toBeGreaterThan(100);
+    expect(outcomes.slowDone).toBe(outcomes.slowStarted);
+    expect(seen.has("release-10")).toBe(true);
+    const left = await deps.engine.listManaged({ serviceId: replicated });
+    expect(left.filter((c) => c.state === "running")).toHaveLength(3);
+    expect(new Set(left.map((c) => c.deploymentId)).size).toBe(1);
+    console.info(
+      `zero-downtime x3: ${outcomes.get} GET, ${outcomes.post} POST, ${outcomes.slowDone} slow in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s), 10 redeploys`,
+    );
+  }, 180_000);
 });
