@@ -21,11 +21,23 @@ export async function listVolumes(deps: Pick<Deps, "db" | "engine">, actor: Acto
   } catch (err) {
     engineError = err instanceof Error ? err.message : String(err);
   }
+  // Which release mounts it: the live release of the service it belongs to (names only).
+  const serviceIds = [...new Set(rows.flatMap((v) => (v.service ? [v.service.id] : [])))];
+  const releases = await deps.db.release.findMany({ where: { serviceId: { in: serviceIds } }, orderBy: { number: "desc" }, distinct: ["serviceId"], select: { serviceId: true, number: true, config: true } });
   return {
     engineError,
     volumes: rows.map((v) => {
       const live = v.hostPath === null ? engineVolumes.find((e: { name: string }) => e.name === v.name) : undefined;
-      return { ...v, sizeBytes: live?.sizeBytes ?? null, usedBy: live?.usedBy ?? [], exists: v.hostPath !== null || live !== undefined };
+      const release = v.service ? releases.find((r) => r.serviceId === v.service?.id) : undefined;
+      const mounted = release ? JSON.stringify((release.config as { volumes?: unknown }).volumes ?? []).includes(`"name":"${v.name}"`) : false;
+      return {
+        ...v,
+        sizeBytes: live?.sizeBytes ?? null,
+        usedBy: live?.usedBy ?? [],
+        exists: v.hostPath !== null || live !== undefined,
+        /** The number of the service's latest release when that release mounts this volume. */
+        mountedByRelease: mounted ? (release?.number ?? null) : null,
+      };
     }),
   };
 }
