@@ -49,6 +49,11 @@ function readVolumes(value: unknown): ReleaseVolume[] {
   });
 }
 
+/** The volumes a stored snapshot mounts (no secret is opened for it). */
+export function snapshotVolumes(json: unknown): ReleaseVolume[] {
+  return json && typeof json === "object" && !Array.isArray(json) ? readVolumes((json as Record<string, unknown>).volumes) : [];
+}
+
 /**
  * Read a stored snapshot (sealed, or a plaintext one written before sealing existed; snapshots
  * from before runtime settings existed read as a single web container); null when there is

@@ -3,6 +3,7 @@
  * only on request (the data goes with them). Nothing else in Berth removes a volume.
  */
 import type { Deps } from "../deps.ts";
+import { snapshotVolumes } from "../deployments/release-config.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
@@ -29,7 +30,7 @@ export async function listVolumes(deps: Pick<Deps, "db" | "engine">, actor: Acto
     volumes: rows.map((v) => {
       const live = v.hostPath === null ? engineVolumes.find((e: { name: string }) => e.name === v.name) : undefined;
       const release = v.service ? releases.find((r) => r.serviceId === v.service?.id) : undefined;
-      const mounted = release ? JSON.stringify((release.config as { volumes?: unknown }).volumes ?? []).includes(`"name":"${v.name}"`) : false;
+      const mounted = release ? snapshotVolumes(release.config).some((m) => m.name === v.name) : false;
       return {
         ...v,
         sizeBytes: live?.sizeBytes ?? null,
