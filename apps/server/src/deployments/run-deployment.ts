@@ -82,7 +82,7 @@ async function upstreamPortFor(ctx: RunContext): Promise<number | undefined> {
 }
 
 /** One transaction: succeeded + the next Release number + desired state running. */
-async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; containerId: string; hostPort: number; releaseMs: number }): Promise<void> {
+async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; containerId: string; hostPort: number | null; releaseMs: number }): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   // One deployment per service runs at a time, so the next number is stable; the unique
   // (serviceId, number) index guards it anyway.
