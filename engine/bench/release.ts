@@ -68,9 +68,9 @@ async function main(): Promise<void> {
       // Interleaved so that machine noise hits all three alike.
       raw.push(await baseline());
       const lone = newRelease();
-      run.push(await timed(async () => (await engine.runRelease(lone)).hostPort));
+      run.push(await timed(async () => (await engine.runRelease(lone)).hostPort ?? 0));
       await engine.removeService(lone.owner.serviceId);
-      replace.push(await timed(async () => (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { graceSeconds: 0 })).hostPort));
+      replace.push(await timed(async () => (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { graceSeconds: 0 })).hostPort ?? 0));
     }
   } finally {
     await engine.removeService(base.owner.serviceId);

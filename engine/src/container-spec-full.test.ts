@@ -110,11 +110,11 @@ describe("buildHealthGate", () => {
     expect(buildHealthGate(full, true)).toEqual({ kind: "docker" });
   });
   it("uses the service's HTTP probe with its timing", () => {
-    expect(buildHealthGate(full, false)).toEqual({ kind: "http", port: 8080, path: "/healthz", expect: { min: 200, max: 399 }, intervalMs: 200, timeoutMs: 1000, retries: 5 });
+    expect(buildHealthGate(full, false)).toEqual({ kind: "http", port: 8080, path: "/healthz", expect: { min: 200, max: 399 }, intervalMs: 200, timeoutMs: 1000, retries: 5, startPeriodMs: 0 });
   });
   it("uses a TCP probe with defaults", () => {
-    expect(buildHealthGate({ containerPort: 80, healthCheck: { type: "tcp", port: 81 } }, false)).toEqual({ kind: "tcp", port: 81, intervalMs: 500, timeoutMs: 2000, retries: 3 });
-    expect(buildHealthGate({ containerPort: 80 }, false)).toEqual({ kind: "tcp", port: 80, intervalMs: 50, timeoutMs: 2000, retries: 3 });
+    expect(buildHealthGate({ serviceName: "web", containerPort: 80, healthCheck: { type: "tcp", port: 81 } }, false)).toEqual({ kind: "tcp", port: 81, intervalMs: 500, timeoutMs: 2000, retries: 3, startPeriodMs: 0 });
+    expect(buildHealthGate({ serviceName: "web", containerPort: 80 }, false)).toEqual({ kind: "tcp", port: 80, intervalMs: 50, timeoutMs: 2000, retries: 3, startPeriodMs: 0 });
   });
   it("reads the image's Healthcheck.Test", () => {
     expect(imageHasHealthcheck(["CMD-SHELL", "true"])).toBe(true);
@@ -126,8 +126,9 @@ describe("buildHealthGate", () => {
 
 describe("in-place updates", () => {
   it("builds the exact update body", () => {
-    expect(buildContainerUpdate(full)).toEqual({ NanoCpus: 500_000_000, Memory: 268_435_456, MemorySwap: 268_435_456, RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 } });
-    expect(buildContainerUpdate({})).toEqual({ NanoCpus: 0, Memory: 0, MemorySwap: 0, RestartPolicy: { Name: "unless-stopped" } });
+    expect(buildContainerUpdate(full)).toEqual({ NanoCpus: 500_000_000, Memory: 268_435_456, MemorySwap: 268_435_456, PidsLimit: 0, RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 } });
+    expect(buildContainerUpdate({ resources: { pidsLimit: 256 } })).toMatchObject({ PidsLimit: 256 });
+    expect(buildContainerUpdate({})).toEqual({ NanoCpus: 0, Memory: 0, MemorySwap: 0, PidsLimit: 0, RestartPolicy: { Name: "unless-stopped" } });
   });
 
   it("limits and restart policy do not change the spec hash (they change in place); anything else does", () => {
@@ -144,5 +145,13 @@ describe("in-place updates", () => {
     expect(limitsDrift(undefined, desired)).toBe("update");
     // A limit cannot be lifted in place.
     expect(limitsDrift(matching, buildContainerUpdate({ restartPolicy: full.restartPolicy }))).toBe("recreate");
+    // PID limits: set or changed in place, lifted by a new container; null, 0 and -1 all mean none.
+    const withPids = buildContainerUpdate({ ...full, resources: { ...full.resources, pidsLimit: 128 } });
+    expect(limitsDrift({ ...matching, PidsLimit: 128 }, withPids)).toBe("same");
+    expect(limitsDrift({ ...matching, PidsLimit: 64 }, withPids)).toBe("update");
+    expect(limitsDrift(matching, withPids)).toBe("update");
+    expect(limitsDrift({ ...matching, PidsLimit: 128 }, desired)).toBe("recreate");
+    expect(limitsDrift({ ...matching, PidsLimit: -1 }, desired)).toBe("same");
+    expect(limitsDrift({ ...matching, PidsLimit: 0 }, desired)).toBe("same");
   });
 });

@@ -30,11 +30,27 @@ export function buildEnv(env: Record<string, string>): string[] {
 
 type Bindings = Record<string, Array<{ HostIp: string; HostPort: string }>>;
 
-/** Exposed ports and their bindings: the primary port on 127.0.0.1:<random>, then the extras. */
-export function buildPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort">): { exposed: Record<string, object>; bindings: Bindings } {
-  const primary = tcpPortKey(spec.containerPort);
-  const exposed: Record<string, object> = { [primary]: {} };
-  const bindings: Bindings = { [primary]: [{ HostIp: PUBLISH_HOST_IP, HostPort: spec.primaryHostPort === undefined ? "" : String(spec.primaryHostPort) }] };
+/** The fixed host port of one replica's primary port, or "" for a random one. */
+function primaryHostPortOf(spec: Pick<ReleaseSpec, "primaryHostPort" | "primaryHostPorts">, replica: number): string {
+  const fixed = spec.primaryHostPorts?.[replica] ?? spec.primaryHostPort;
+  return fixed === undefined ? "" : String(fixed);
+}
+
+/**
+ * Exposed ports and their bindings: the primary port (when there is one) on 127.0.0.1 --
+ * random, or primaryHostPort / primaryHostPorts[replica] -- then the extras.
+ */
+export function buildPorts(
+  spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort" | "primaryHostPorts">,
+  replica = 0,
+): { exposed: Record<string, object>; bindings: Bindings } {
+  const exposed: Record<string, object> = {};
+  const bindings: Bindings = {};
+  if (spec.containerPort !== undefined) {
+    const primary = tcpPortKey(spec.containerPort);
+    exposed[primary] = {};
+    bindings[primary] = [{ HostIp: PUBLISH_HOST_IP, HostPort: primaryHostPortOf(spec, replica) }];
+  }
   for (const p of spec.ports ?? []) {
     const key = `${p.containerPort}/${p.protocol ?? "tcp"}`;
     exposed[key] = {};
@@ -66,9 +82,9 @@ export function releaseNetworkName(spec: Pick<ReleaseSpec, "network" | "owner">)
     : buildNetworkName("service", spec.owner.serviceId);
 }
 
-function buildHostConfig(spec: ReleaseSpec, network: string | null): HostConfig {
+function buildHostConfig(spec: ReleaseSpec, network: string | null, replica: number): HostConfig {
   const host: HostConfig = {
-    PortBindings: buildPorts(spec).bindings,
+    PortBindings: buildPorts(spec, replica).bindings,
     RestartPolicy: buildRestartPolicy(spec.restartPolicy),
     Init: true,
     LogConfig: { Type: "json-file", Config: { "max-size": LOG_MAX_SIZE, "max-file": LOG_MAX_FILE } },
@@ -78,6 +94,7 @@ function buildHostConfig(spec: ReleaseSpec, network: string | null): HostConfig 
     host.Memory = spec.resources.memoryBytes;
     host.MemorySwap = spec.resources.memoryBytes;
   }
+  if (spec.resources?.pidsLimit !== undefined) host.PidsLimit = spec.resources.pidsLimit;
   if (spec.volumes !== undefined && spec.volumes.length > 0) host.Mounts = buildMounts(spec.owner.projectId, spec.volumes);
   if (network !== null) host.NetworkMode = network;
   return host;
@@ -101,20 +118,25 @@ export function buildContainerSpec(spec: ReleaseSpec, replica = 0): ContainerCre
       [LABEL_REPLICA]: String(replica),
       [LABEL_SPEC_HASH]: specHash(spec),
     },
-    ExposedPorts: buildPorts(spec).exposed,
-    HostConfig: buildHostConfig(spec, network),
+    ExposedPorts: buildPorts(spec, replica).exposed,
+    HostConfig: buildHostConfig(spec, network, replica),
   };
   if (spec.command !== undefined) options.Cmd = [...spec.command];
   if (spec.entrypoint !== undefined) options.Entrypoint = [...spec.entrypoint];
-  if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName] } } };
+  if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] } } };
   return options;
 }
 
-/** The in-place update (POST /containers/{id}/update) that gives a container the spec's limits and restart policy. */
+/**
+ * The in-place update (POST /containers/{id}/update) that gives a container the spec's limits
+ * and restart policy. 0 leaves a CPU, memory or PID limit as it is (the engine cannot lift
+ * one in place), so lifting a limit needs a new container (limits-drift.ts).
+ */
 export function buildContainerUpdate(spec: Pick<ReleaseSpec, "resources" | "restartPolicy">): {
   NanoCpus: number;
   Memory: number;
   MemorySwap: number;
+  PidsLimit: number;
   RestartPolicy: HostConfig["RestartPolicy"];
 } {
   const memory = spec.resources?.memoryBytes ?? 0;
@@ -123,6 +145,7 @@ export function buildContainerUpdate(spec: Pick<ReleaseSpec, "resources" | "rest
     Memory: memory,
     // Memory 0 leaves the memory limit as it is; MemorySwap must then not be set either.
     MemorySwap: memory === 0 ? 0 : memory,
+    PidsLimit: spec.resources?.pidsLimit ?? 0,
     RestartPolicy: buildRestartPolicy(spec.restartPolicy),
   };
 }

@@ -23,6 +23,7 @@ import type {
   FollowLogsOptions,
   LogLine,
   ManagedContainer,
+  ManagedVolume,
   ReleaseInstance,
   ReleaseSpec,
   ReplaceReleaseOptions,
@@ -35,7 +36,8 @@ import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
-import { listManaged, listPrevious } from "./managed-list.ts";
+import { listManaged } from "./managed-list.ts";
+import { listVolumes, removeVolume } from "./volume-admin.ts";
 import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
@@ -64,8 +66,8 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
-    return ensureImage(this.api, image, opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, opts.registryAuth, opts.pull);
+  async ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
+    await ensureImage(this.api, image, { timeoutMs: opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: opts.registryAuth, pull: opts.pull });
   }
 
   runRelease(spec: ReleaseSpec, opts: RunReleaseOptions = {}): Promise<ReleaseInstance> {
@@ -73,8 +75,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   replaceRelease(spec: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
-    const deps = { runRelease: (s: ReleaseSpec, o: RunReleaseOptions) => runRelease(this.api, s, o), listPrevious: (sid: string, did: string) => listPrevious(this.api, sid, did) };
-    return replaceRelease(this.api, deps, spec, opts);
+    return replaceRelease(this.api, spec, opts);
   }
 
   ensureService(desired: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {
@@ -157,6 +158,18 @@ export class DockerEngine implements ContainerEngine {
   followEvents(filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "follow events");
     return followEvents(this.api, filter, onEvent, onEnd);
+  }
+
+  /** Berth's named volumes (of a project or team) with sizes and the containers that mount them. */
+  listVolumes(filter: { projectId?: string; teamId?: string }): Promise<ManagedVolume[]> {
+    if (filter.projectId !== undefined) assertValidId(filter.projectId, "project id", "list volumes");
+    if (filter.teamId !== undefined) assertValidId(filter.teamId, "team id", "list volumes");
+    return listVolumes(this.api, filter);
+  }
+
+  /** Remove a project's named volume: only Berth's, only when no container uses it. */
+  removeVolume(projectId: string, name: string): Promise<void> {
+    return removeVolume(this.api, projectId, name);
   }
 
   /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */

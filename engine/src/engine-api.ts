@@ -4,7 +4,7 @@
  * EngineError naming the operation and resource.
  */
 import Docker from "dockerode";
-import { buildDockerOptions, DEFAULT_SOCKET_PATH, type EngineConnection } from "./connection.ts";
+import { buildDockerOptions, DEFAULT_SOCKET_PATH, isLoopback, type EngineConnection } from "./connection.ts";
 import { EngineError, toEngineError } from "./errors.ts";
 
 /** Highest Engine API version Berth speaks; Docker 20.10 answers 400 to anything newer. */
@@ -41,11 +41,23 @@ export class EngineApi {
   readonly timeoutMs: number;
   /** Where the engine is, for error messages. */
   readonly target: string;
+  /**
+   * The engine runs on this machine (a unix socket or loopback TCP), so host paths (bind
+   * mount sources) can be checked here; null socket path for loopback TCP.
+   */
+  readonly local: { socketPath: string | null } | null;
 
   constructor(options: DockerEngineOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const built = buildDockerOptions(connectionOf(options), ENGINE_API_VERSION);
+    const connection = connectionOf(options);
+    const built = buildDockerOptions(connection, ENGINE_API_VERSION);
     this.target = built.target;
+    this.local =
+      connection.kind === "socket"
+        ? { socketPath: connection.socketPath ?? DEFAULT_SOCKET_PATH }
+        : connection.kind === "tcp" && isLoopback(connection.host)
+          ? { socketPath: null }
+          : null;
     this.docker = new Docker(built.options);
   }
 

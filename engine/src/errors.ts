@@ -117,3 +117,13 @@ export function toEngineError(err: unknown, operation: string, resource: string)
     cause: err,
   });
 }
+
+/** The same error with more details (e.g. cleanupErrors appended): EngineErrors are immutable. */
+export function withDetails(err: unknown, operation: string, resource: string, extra: EngineErrorDetails): EngineError {
+  const base = toEngineError(err, operation, resource);
+  const cleanupErrors = [...(base.details?.cleanupErrors ?? []), ...(extra.cleanupErrors ?? [])];
+  const details: EngineErrorDetails = { ...base.details, ...extra, ...(cleanupErrors.length > 0 ? { cleanupErrors } : {}) };
+  if (cleanupErrors.length === 0) delete details.cleanupErrors;
+  const { code, operation: op, resource: res, message } = base;
+  return new EngineError({ code, operation: op, resource: res, message, details, cause: base.cause ?? err });
+}

@@ -1,7 +1,8 @@
 /**
- * ensureImage: use the local image, else pull it within a deadline. Any failure to make
- * the image present is IMAGE_UNAVAILABLE with the engine's reason, except an unreachable
- * engine, which stays ENGINE_UNAVAILABLE.
+ * ensureImage: use the local image, else pull it within a deadline ("missing"), or pull
+ * first and fall back to a local copy with a warning ("always"). Any failure to make the
+ * image present is IMAGE_UNAVAILABLE with the engine's reason, except an unreachable engine,
+ * which stays ENGINE_UNAVAILABLE. Returns the image's Id and first repo digest.
  */
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
@@ -12,16 +13,40 @@ import { assertValidImageRef } from "./validate.ts";
 
 export const DEFAULT_PULL_TIMEOUT_MS = 60_000;
 
-export async function imageExists(api: EngineApi, image: string): Promise<boolean> {
+interface ImageInspect {
+  Id: string;
+  RepoDigests?: string[] | null;
+  Config?: { Healthcheck?: { Test?: string[] | null } | null } | null;
+}
+
+/** The image's inspect data, or null when it is not on this host. */
+export async function inspectImage(api: EngineApi, image: string): Promise<ImageInspect | null> {
   try {
-    await api.call("inspect image", image, (abortSignal) =>
-      api.dial({ path: `/images/${image}/json`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such image", 500: "server error" } }),
+    return await api.call("inspect image", image, (abortSignal) =>
+      api.dial<ImageInspect>({ path: `/images/${image}/json`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such image", 500: "server error" } }),
     );
-    return true;
   } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return false;
+    if (isEngineError(err, "NOT_FOUND")) return null;
     throw err;
   }
+}
+
+export async function imageExists(api: EngineApi, image: string): Promise<boolean> {
+  return (await inspectImage(api, image)) !== null;
+}
+
+/** What ensureImage made present. */
+export interface EnsuredImage {
+  /** The image's Id, `sha256:…`. */
+  imageId: string;
+  /** First RepoDigests entry, null for an image that never came from a registry. */
+  repoDigest: string | null;
+  /** Set when a `pull: "always"` failed and the local copy is used instead. */
+  warning?: string;
+}
+
+function ensured(info: ImageInspect, warning?: string): EnsuredImage {
+  return { imageId: info.Id, repoDigest: info.RepoDigests?.[0] ?? null, ...(warning === undefined ? {} : { warning }) };
 }
 
 function unavailable(image: string, reason: string, cause?: unknown): EngineError {
@@ -30,6 +55,7 @@ function unavailable(image: string, reason: string, cause?: unknown): EngineErro
     operation: "pull image",
     resource: image,
     message: `image "${image}" is not present on this host and could not be pulled: ${reason}`,
+    details: { reason },
     cause,
   });
 }
@@ -53,27 +79,49 @@ async function pullImage(api: EngineApi, image: string, timeoutMs: number, auth?
   }
 }
 
+export interface EnsureImageRequest {
+  timeoutMs?: number;
+  auth?: RegistryAuth | undefined;
+  pull?: "missing" | "always" | undefined;
+}
+
+/** The short reason of a failed pull, without the "image … could not be pulled:" frame. */
+function pullReason(err: unknown): string {
+  const details = isEngineError(err) ? err.details : undefined;
+  return typeof details?.reason === "string" ? details.reason : engineMessage(err);
+}
+
 /**
  * Make sure the image is here: the local one, else a pull (with credentials when given).
- * `pull: "always"` pulls even when a local copy exists (a moving tag on a private registry).
+ * `pull: "always"` pulls first (a moving tag); if that fails and a local copy exists, the
+ * local copy is used and a warning says so.
  */
-export async function ensureImage(api: EngineApi, image: string, timeoutMs = DEFAULT_PULL_TIMEOUT_MS, auth?: RegistryAuth, pull: "missing" | "always" = "missing"): Promise<void> {
+export async function ensureImage(api: EngineApi, image: string, request: EnsureImageRequest = {}): Promise<EnsuredImage> {
   assertValidImageRef(image, "ensure image");
+  const { auth, pull = "missing", timeoutMs = DEFAULT_PULL_TIMEOUT_MS } = request;
   if (auth !== undefined) buildAuthConfig(image, auth); // INVALID before any engine call
-  if (pull === "missing" && (await imageExists(api, image))) return;
-  await pullImage(api, image, timeoutMs, auth);
-  if (!(await imageExists(api, image))) throw unavailable(image, "the pull ended but the image is still missing");
+  if (pull === "missing") {
+    const local = await inspectImage(api, image);
+    if (local !== null) return ensured(local);
+    await pullImage(api, image, timeoutMs, auth);
+  } else {
+    try {
+      await pullImage(api, image, timeoutMs, auth);
+    } catch (err) {
+      if (!isEngineError(err, "IMAGE_UNAVAILABLE")) throw err;
+      const local = await inspectImage(api, image);
+      if (local === null) throw err;
+      return ensured(local, `could not pull ${image} (${pullReason(err)}); released the local copy ${local.Id}`);
+    }
+  }
+  const info = await inspectImage(api, image);
+  if (info === null) throw unavailable(image, "the pull ended but the image is still missing");
+  return ensured(info);
 }
 
 /** Whether the image defines a HEALTHCHECK (then the engine's State.Health gates releases). */
 export async function imageHealthcheck(api: EngineApi, image: string): Promise<boolean> {
-  const info = await api.call("inspect image", image, (abortSignal) =>
-    api.dial<{ Config?: { Healthcheck?: { Test?: string[] | null } | null } | null }>({
-      path: `/images/${image}/json`,
-      method: "GET",
-      abortSignal,
-      statusCodes: { 200: true, 404: "no such image", 500: "server error" },
-    }),
-  );
+  const info = await inspectImage(api, image);
+  if (info === null) throw new EngineError({ code: "NOT_FOUND", operation: "inspect image", resource: image, message: `inspect image ${image}: no such image` });
   return imageHasHealthcheck(info.Config?.Healthcheck?.Test);
 }

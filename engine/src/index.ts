@@ -8,6 +8,7 @@ export type {
   Handover,
   LogLine,
   ManagedContainer,
+  ManagedVolume,
   OwnerRef,
   ReleaseInstance,
   ReleaseSpec,
@@ -15,17 +16,18 @@ export type {
   ReplicaInstance,
   RunReleaseOptions,
 } from "./port.ts";
-export type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+export type { HealthCheckSpec, NetworkSpec, PortMapping, ProbeTiming, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 export type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 export type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 export type { RegistryAuth } from "./registry-auth.ts";
 export { buildAuthConfig, encodeRegistryAuth, registryOf } from "./registry-auth.ts";
 export { buildDockerOptions, buildHostVerifier, isLoopback, type BuiltConnection, type EngineConnection } from "./connection.ts";
-export { buildHealthGate, imageHasHealthcheck, type HealthGate } from "./health-gate.ts";
+export { buildHealthGate, DEFAULT_WORKER_STABLE_MS, imageHasHealthcheck, type HealthGate } from "./health-gate.ts";
+export { FORBIDDEN_HOST_PATHS, forbiddenBindReason } from "./bind-sources.ts";
 export { canonicalJson, specHash } from "./spec-hash.ts";
 export { buildReleaseImageRef, DEFAULT_RETAIN_IMAGES, planRetention, RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
 export { computeCpuPercent, parseEngineEvent, toStatsSample } from "./observe-parse.ts";
-export { assertValidReleaseExtras, MAX_REPLICAS } from "./validate-spec.ts";
+export { assertValidReleaseExtras, isValidDnsName, MAX_HEALTH_PERIOD_MS, MAX_PIDS_LIMIT, MAX_REPLICAS, MIN_PIDS_LIMIT, VOLUME_NAME } from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
 export { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, ENGINE_API_VERSION, PING_TIMEOUT_MS } from "./engine-api.ts";
 export {

@@ -1,5 +1,6 @@
 /**
- * Berth's user networks (bridge on standalone Docker): ensure (idempotent, labelled) and
+ * Berth's user networks (bridge on standalone Docker, inter-container traffic on within the
+ * network and isolated from every other bridge by Docker): ensure (idempotent, labelled) and
  * prune (only Berth-labelled networks without containers). A same-named network without
  * Berth's label is never adopted or removed: CONFLICT.
  */
@@ -44,7 +45,17 @@ export async function ensureNetwork(api: EngineApi, req: NetworkRequest): Promis
   const driver = req.driver ?? "bridge";
   try {
     const created = await api.call("create network", req.name, (abortSignal) =>
-      api.docker.createNetwork({ Name: req.name, Driver: driver, CheckDuplicate: true, Attachable: driver === "overlay", Labels: labels, abortSignal }),
+      api.docker.createNetwork({
+        Name: req.name,
+        Driver: driver,
+        CheckDuplicate: true,
+        Attachable: driver === "overlay",
+        Labels: labels,
+        // Containers on one network reach each other; Docker's isolation rules keep every other
+        // bridge network (other projects, the default bridge) out.
+        ...(driver === "bridge" ? { Options: { "com.docker.network.bridge.enable_icc": "true" } } : {}),
+        abortSignal,
+      }),
     );
     return created.id;
   } catch (err) {

@@ -27,8 +27,12 @@ export interface ReleaseSpec {
   /** Human name of the service (already validated as a DNS label); used in names. */
   serviceName: string;
   image: string;
-  /** Port the process listens on inside the container; published on 127.0.0.1:<random>. */
-  containerPort: number;
+  /**
+   * Port the process listens on inside the container; published on 127.0.0.1:<random> (or
+   * primaryHostPort(s)). Absent for a worker: nothing is published for it, the instance's
+   * hostPort is null, and the default gate is `{ type: "running", stableMs: 5000 }`.
+   */
+  containerPort?: number;
   env: Record<string, string>;
   /** Optional argv override for the image's CMD. */
   command?: string[];
@@ -37,20 +41,29 @@ export interface ReleaseSpec {
   /**
    * Fixed host port for the primary containerPort on 127.0.0.1 (default: a random free one).
    * The edge proxy gives each service two such ports and alternates releases between them, so
-   * a redeploy never changes the proxy's config. One replica only.
+   * a redeploy never changes the proxy's config. One replica only; needs containerPort.
    */
   primaryHostPort?: number;
+  /**
+   * One fixed 127.0.0.1 host port per replica for the primary port (replica i gets
+   * primaryHostPorts[i]); length must equal replicas; not with primaryHostPort. With the
+   * start-first strategy the old release still holds its ports: alternate two sets.
+   */
+  primaryHostPorts?: number[];
   /** Extra published ports (the primary containerPort is always published on 127.0.0.1). */
   ports?: PortMapping[];
   volumes?: VolumeMount[];
   resources?: ResourceLimits;
   /** Default unless-stopped. */
   restartPolicy?: RestartPolicySpec;
-  /** Gate used when the image has no HEALTHCHECK; default a TCP probe of containerPort. */
+  /** Gate used when the image has no HEALTHCHECK; default a TCP probe of containerPort (worker: running 5 s). */
   healthCheck?: HealthCheckSpec;
   /** Extra labels (keys may not use the io.berth. prefix). */
   labels?: Record<string, string>;
-  /** Join a Berth user network with the service name as DNS alias; default the engine's bridge. */
+  /**
+   * Join a Berth user network with the service name (and network.aliases) as DNS names; without
+   * it the engine's default bridge (the control plane always sets scope "project").
+   */
   network?: NetworkSpec;
   /** Containers per release (default 1, at most 20). */
   replicas?: number;
@@ -60,13 +73,20 @@ export interface ReleaseInstance {
   containerId: string;
   containerName: string;
   deploymentId: string;
-  /** Host port on 127.0.0.1 the container port is published on. */
-  hostPort: number;
+  /** Host port on 127.0.0.1 the container port is published on; null without a containerPort. */
+  hostPort: number | null;
   /** Every replica of the release (the first is the one described above). */
   replicas?: ReplicaInstance[];
   /** The per-release image tag, `berth-release/<service>:<deployment>`. */
   releaseImage?: string;
-  /** Non-fatal problems after the release was live (e.g. an image that could not be pruned). */
+  /** The image the release runs: its Id (`sha256:…`). */
+  imageId: string;
+  /** The image's first RepoDigests entry (`repo@sha256:…`), null for a local-only image. */
+  repoDigest: string | null;
+  /**
+   * Non-fatal problems (e.g. an image that could not be pruned, or a `pull: "always"` that
+   * failed and released the local copy instead).
+   */
   warnings?: string[];
 }
 
@@ -74,7 +94,8 @@ export interface ReplicaInstance {
   containerId: string;
   containerName: string;
   replica: number;
-  hostPort: number;
+  /** null without a containerPort. */
+  hostPort: number | null;
 }
 
 export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
@@ -115,6 +136,12 @@ export interface RunReleaseOptions {
   pullTimeoutMs?: number;
   /** Credentials for pulling from a private registry (sent only as X-Registry-Auth). */
   registryAuth?: RegistryAuth;
+  /**
+   * "missing" (default): use a local copy, pull only when there is none. "always": pull the
+   * tag first; if that fails but a local copy exists, release it and say so in `warnings`;
+   * without a local copy, IMAGE_UNAVAILABLE (before anything is stopped or created).
+   */
+  pull?: "missing" | "always";
   /** Aborting it ends the health gate at once: the new containers are removed, CANCELLED is thrown. */
   signal?: AbortSignal;
 }
@@ -127,6 +154,15 @@ export interface Handover {
 }
 
 export interface ReplaceReleaseOptions extends RunReleaseOptions {
+  /**
+   * "start-first" (default): the new release starts beside the old, is gated, takes the
+   * traffic, then the old stops (zero downtime). "stop-first": the image is made present,
+   * then every container of the service's other releases is stopped (not removed), then the
+   * new release runs; if it fails (create, health, cancel) the old containers are started
+   * again and the original error is rethrown; on success onHandover runs and the old
+   * containers are removed. For volumes (one writer per data directory) and fixed host ports.
+   */
+  strategy?: "start-first" | "stop-first";
   /**
    * Called once the new release is healthy and before the old one stops: switch traffic
    * here (and drain the old connections before resolving). If it throws, the new release
@@ -148,6 +184,19 @@ export interface EnsureServiceResult {
   changed: boolean;
   /** Names of the containers of other releases that were removed. */
   removed: string[];
+}
+
+/** A Berth-labelled named volume (`berth-<projectId>-<name>`). */
+export interface ManagedVolume {
+  /** The name within the project (io.berth.volume). */
+  name: string;
+  /** Docker's name. */
+  volumeName: string;
+  projectId: string;
+  /** From the engine's disk usage; null when the engine does not know. */
+  sizeBytes: number | null;
+  /** Names of the containers (running or not) that mount it. */
+  usedBy: string[];
 }
 
 export interface EnsureImageOptions {
@@ -241,6 +290,14 @@ export interface ContainerEngine {
    * build cache unused past the retention age. A dry run only lists them. Never volumes.
    */
   reclaimSpace(options: ReclaimOptions): Promise<ReclaimResult>;
+  /** Berth-labelled named volumes, of one project or team, with sizes and the containers using them. */
+  listVolumes(filter: { projectId?: string; teamId?: string }): Promise<ManagedVolume[]>;
+  /**
+   * Remove one named volume of a project (its data is gone). NOT_FOUND when absent; CONFLICT
+   * when it is not Berth's or a container (named in the message) still uses it. Nothing else
+   * in the engine removes volumes.
+   */
+  removeVolume(projectId: string, name: string): Promise<void>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }

@@ -1,61 +1,34 @@
 /**
  * The health gate of a new container: poll until it is running AND passes its gate (the
- * image's HEALTHCHECK, else Berth's HTTP/TCP probe), or until it exits, fails `retries`
- * probes in a row, or the deadline passes. Reports the last probe result either way.
+ * image's HEALTHCHECK, else Berth's HTTP/TCP/command probe, or running for stableMs), or
+ * until it exits or restarts, fails `retries` probes in a row (after its start period), or
+ * the deadline passes. Reports the last probe result either way.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerInspectInfo } from "dockerode";
 import { inspectContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
-import { DOCKER_HEALTH_POLL_MS, type HealthGate } from "./health-gate.ts";
+import { probeCommandGate, probeHttpGate, probeTcpGate } from "./gate-probes.ts";
+import { DOCKER_HEALTH_POLL_MS, RUNNING_POLL_MS, type HealthGate } from "./health-gate.ts";
 import { publishedHostPort } from "./managed.ts";
-import { probeHttp, probeTcp, probeTcpDirect, type ProbeResult } from "./probe.ts";
+import type { ProbeResult } from "./probe.ts";
 
 export type Readiness =
-  | { ready: true; hostPort: number; lastProbe?: string }
+  | { ready: true; hostPort: number | null; lastProbe?: string }
   | { ready: false; reason: string; hostPort: number | null; exitCode?: number; lastProbe?: string; cancelled?: true };
 
 export interface ReadinessTarget {
   containerId: string;
-  containerPort: number;
+  /** The published primary port; absent for a worker (hostPort is then null). */
+  containerPort?: number;
   timeoutMs: number;
   gate: HealthGate;
   /** Ends the wait at once (reported as not ready, `cancelled`). */
   signal?: AbortSignal;
 }
 
-/** The container's address on its first network, when it has one. */
-function containerAddress(info: ContainerInspectInfo): string | null {
-  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
-  return networks.find((n) => n.IPAddress)?.IPAddress || null;
-}
-
-/** TCP: direct to the container when its address is reachable (exact), else via the published port. */
-async function probeTcpGate(info: ContainerInspectInfo, port: number): Promise<ProbeResult> {
-  const address = containerAddress(info);
-  if (address) {
-    const direct = await probeTcpDirect(address, port);
-    if (direct === "open") return { outcome: "ok", detail: `TCP ${address}:${port}: open` };
-    if (direct === "refused") return { outcome: "not-listening", detail: `TCP ${address}:${port}: refused` };
-  }
-  const hostPort = publishedHostPort(info, port);
-  if (hostPort === null) return { outcome: "not-listening", detail: `TCP ${port}: container address unreachable and port not published` };
-  const open = await probeTcp(hostPort);
-  return { outcome: open ? "ok" : "not-listening", detail: `TCP 127.0.0.1:${hostPort}: ${open ? "open" : "closed"}` };
-}
-
-async function probeHttpGate(info: ContainerInspectInfo, gate: Extract<HealthGate, { kind: "http" }>): Promise<ProbeResult> {
-  const address = containerAddress(info);
-  const target = { path: gate.path, expect: gate.expect, timeoutMs: gate.timeoutMs };
-  if (address) {
-    const direct = await probeHttp({ ...target, host: address, port: gate.port });
-    if (direct.outcome !== "unreachable") return direct;
-  }
-  const hostPort = publishedHostPort(info, gate.port);
-  if (hostPort === null) return { outcome: "not-listening", detail: `HTTP ${gate.port}: container address unreachable and port not published` };
-  const viaHost = await probeHttp({ ...target, host: "127.0.0.1", port: hostPort });
-  return viaHost.outcome === "unreachable" ? { ...viaHost, outcome: "not-listening" } : viaHost;
-}
+/** A "running" gate always gets time for its stable period past the deadline's start. */
+export const RUNNING_GATE_SLACK_MS = 10_000;
 
 type Health = { Status?: string; FailingStreak?: number; Log?: Array<{ ExitCode?: number; Output?: string }> };
 
@@ -69,12 +42,46 @@ function secondsOf(ms: number): number {
   return Math.round(ms / 100) / 10;
 }
 
+/** How long the whole wait may take: a running gate is never cut off before stableMs can pass. */
+export function gateDeadlineMs(gate: HealthGate, timeoutMs: number): number {
+  return gate.kind === "running" ? Math.max(timeoutMs, gate.stableMs + RUNNING_GATE_SLACK_MS) : timeoutMs;
+}
+
+function pollMs(gate: HealthGate): number {
+  if (gate.kind === "docker") return DOCKER_HEALTH_POLL_MS;
+  if (gate.kind === "running") return Math.min(RUNNING_POLL_MS, Math.max(10, gate.stableMs));
+  return gate.intervalMs;
+}
+
+function deadlineReason(gate: HealthGate, timeoutMs: number): string {
+  const what =
+    gate.kind === "docker"
+      ? "become healthy"
+      : gate.kind === "http"
+        ? `pass its HTTP health check on port ${gate.port}`
+        : gate.kind === "tcp"
+          ? `accept connections on port ${gate.port}`
+          : gate.kind === "command"
+            ? "pass its health command"
+            : `stay running for ${secondsOf(gate.stableMs)} s`;
+  return `did not ${what} within ${secondsOf(timeoutMs)} s`;
+}
+
+function probe(api: EngineApi, info: ContainerInspectInfo, gate: Extract<HealthGate, { kind: "http" | "tcp" | "command" }>): Promise<ProbeResult> {
+  if (gate.kind === "http") return probeHttpGate(info, gate);
+  if (gate.kind === "tcp") return probeTcpGate(info, gate.port);
+  return probeCommandGate(api, info.Id, gate);
+}
+
 export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): Promise<Readiness> {
   const { gate } = target;
-  const deadline = Date.now() + target.timeoutMs;
+  const begun = Date.now();
+  const timeoutMs = gateDeadlineMs(gate, target.timeoutMs);
+  const deadline = begun + timeoutMs;
   let hostPort: number | null = null;
   let lastProbe: string | undefined;
   let failures = 0;
+  let runningSince: number | null = null;
   const notReady = (reason: string, exitCode?: number): Readiness => ({
     ready: false,
     reason,
@@ -82,6 +89,7 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
     ...(exitCode === undefined ? {} : { exitCode }),
     ...(lastProbe === undefined ? {} : { lastProbe }),
   });
+  const ready = (): Readiness => ({ ready: true, hostPort, ...(lastProbe === undefined ? {} : { lastProbe }) });
   const cancelled = (): Readiness => ({ ...notReady("was cancelled"), cancelled: true }) as Readiness;
   for (;;) {
     if (target.signal?.aborted) return cancelled();
@@ -93,27 +101,33 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
     }
     if ((info.RestartCount ?? 0) > 0) return notReady(`exited and was restarted ${info.RestartCount} time(s)`);
     if (state.Running) {
-      hostPort = publishedHostPort(info, target.containerPort);
-      if (hostPort === null) return notReady(`is running but publishes no host port for ${target.containerPort}/tcp`);
+      if (target.containerPort !== undefined) {
+        hostPort = publishedHostPort(info, target.containerPort);
+        if (hostPort === null) return notReady(`is running but publishes no host port for ${target.containerPort}/tcp`);
+      }
       if (gate.kind === "docker") {
         const health = (state as { Health?: Health }).Health;
         lastProbe = lastHealthLog(health) ?? lastProbe;
-        if (health?.Status === "healthy") return { ready: true, hostPort, ...(lastProbe === undefined ? {} : { lastProbe }) };
+        if (health?.Status === "healthy") return ready();
         if (health?.Status === "unhealthy") return notReady(`is unhealthy (image HEALTHCHECK failed ${health.FailingStreak ?? "?"} time(s) in a row)`);
+      } else if (gate.kind === "running") {
+        runningSince ??= Date.now();
+        const ranMs = Date.now() - runningSince;
+        lastProbe = `running for ${secondsOf(ranMs)} s without a restart`;
+        if (ranMs >= gate.stableMs) return ready();
       } else {
-        const result = gate.kind === "http" ? await probeHttpGate(info, gate) : await probeTcpGate(info, gate.port);
+        const result = await probe(api, info, gate);
         lastProbe = result.detail;
-        if (result.outcome === "ok") return { ready: true, hostPort, lastProbe };
-        failures = result.outcome === "failed" ? failures + 1 : 0;
+        if (result.outcome === "ok") return ready();
+        const inStartPeriod = Date.now() - begun < gate.startPeriodMs;
+        if (result.outcome !== "failed") failures = 0;
+        else if (!inStartPeriod) failures += 1;
         if (failures >= gate.retries) return notReady(`failed ${failures} health probe(s) in a row`);
       }
     }
-    if (Date.now() >= deadline) {
-      const what = gate.kind === "docker" ? "become healthy" : gate.kind === "http" ? `pass its HTTP health check on port ${gate.port}` : `accept connections on port ${gate.port}`;
-      return notReady(`did not ${what} within ${secondsOf(target.timeoutMs)} s`);
-    }
+    if (Date.now() >= deadline) return notReady(deadlineReason(gate, timeoutMs));
     try {
-      await sleep(gate.kind === "docker" ? DOCKER_HEALTH_POLL_MS : gate.intervalMs, undefined, target.signal ? { signal: target.signal } : {});
+      await sleep(pollMs(gate), undefined, target.signal ? { signal: target.signal } : {});
     } catch (err) {
       if (!target.signal?.aborted) throw err;
       return cancelled();

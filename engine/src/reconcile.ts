@@ -11,16 +11,16 @@ import type { EngineApi } from "./engine-api.ts";
 import { isEngineError } from "./errors.ts";
 import { buildHealthGate } from "./health-gate.ts";
 import { buildContainerUpdate } from "./container-spec.ts";
-import { imageHealthcheck } from "./images.ts";
+import { imageHealthcheck, inspectImage } from "./images.ts";
 import { limitsDrift } from "./limits-drift.ts";
 import { LABEL_REPLICA, LABEL_SPEC_HASH, parseDeploymentLabel } from "./labels.ts";
 import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import type { EnsureServiceResult, ReleaseInstance, ReleaseSpec, ReplicaInstance, ReplaceReleaseOptions } from "./port.ts";
 import { waitUntilReady } from "./readiness.ts";
-import { handOver, retainImages, retireOthers } from "./replace-release.ts";
+import { releaseByStrategy, retainImages, retireOthers, withWarnings } from "./replace-release.ts";
 import { tagReleaseImage } from "./release-images.ts";
-import { DEFAULT_READY_TIMEOUT_MS, runRelease } from "./run-release.ts";
+import { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 import { specHash } from "./spec-hash.ts";
 import { assertValidGrace, assertValidReleaseSpec } from "./validate.ts";
 
@@ -63,6 +63,7 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
   if (gate === null) return null;
   const replicas: ReplicaInstance[] = [];
   const toUpdate: string[] = [];
+  let imageId = "";
   const desiredLimits = buildContainerUpdate(spec);
   for (let replica = 0; replica < wanted; replica++) {
     const c = byReplica.get(String(replica));
@@ -72,7 +73,8 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
     const drift = limitsDrift(info.HostConfig, desiredLimits);
     if (drift === "recreate") return null;
     if (drift === "update") toUpdate.push(c.Id);
-    const readiness = await waitUntilReady(api, { containerId: c.Id, containerPort: spec.containerPort, timeoutMs, gate });
+    imageId = info.Image;
+    const readiness = await waitUntilReady(api, { containerId: c.Id, ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort }), timeoutMs, gate });
     if (!readiness.ready) return null;
     replicas.push({ containerId: c.Id, containerName: displayName(info.Name), replica, hostPort: readiness.hostPort });
   }
@@ -80,7 +82,17 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
   const first = replicas[0] as ReplicaInstance;
   // Re-tag: a crash may have come between the container's creation and the tag (idempotent).
   const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
-  const release = { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas, releaseImage };
+  const image = await inspectImage(api, imageId);
+  const release: ReleaseInstance = {
+    containerId: first.containerId,
+    containerName: first.containerName,
+    deploymentId: spec.deploymentId,
+    hostPort: first.hostPort,
+    replicas,
+    releaseImage,
+    imageId,
+    repoDigest: image?.RepoDigests?.[0] ?? null,
+  };
   return { release, updated: toUpdate.length > 0 };
 }
 
@@ -91,15 +103,19 @@ export async function ensureService(api: EngineApi, spec: ReleaseSpec, options: 
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const adopted = await adoptCurrent(api, spec, timeoutMs);
   const current = adopted?.release ?? null;
-  const release = current ?? (await runRelease(api, spec, options));
-  const previous = await listPrevious(api, spec.owner.serviceId, spec.deploymentId);
-  // Hand over even when nothing changed: a crash may have come between health and switch.
-  // An adopted release was serving before this call, so a failing hook must not remove it.
-  if (current === null) await handOver(api, { release, previous }, options);
-  else await options.onHandover?.({ release, previous });
+  let release: ReleaseInstance;
+  if (current === null) {
+    // A new release by the service's strategy (stop-first: the old one never runs beside it).
+    release = (await releaseByStrategy(api, spec, options, graceSeconds)).release;
+  } else {
+    // Hand over even when nothing changed: a crash may have come between health and switch.
+    // An adopted release was serving before this call, so a failing hook must not remove it.
+    release = current;
+    await options.onHandover?.({ release, previous: await listPrevious(api, spec.owner.serviceId, spec.deploymentId) });
+  }
   const removed = await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
   const warnings = await retainImages(api, spec.owner.serviceId, options.retainImages);
   const changed = current === null || adopted?.updated === true;
-  return { release: warnings.length === 0 ? release : { ...release, warnings }, changed, removed };
+  return { release: withWarnings(release, warnings), changed, removed };
 }
 

@@ -1,37 +1,22 @@
 /**
- * Zero-downtime replacement on standalone Docker: the new release starts beside the old on
- * the service's network and must pass its health gate; then the hand-over hook switches
- * traffic (and drains); only then is the old release stopped (SIGTERM, kill after grace)
- * and removed. Before hand-over completes, any failure leaves the old release serving.
+ * Replacing a service's release on standalone Docker. start-first (default, zero downtime):
+ * the new release starts beside the old on the service's network and must pass its health
+ * gate; then the hand-over hook switches traffic (and drains); only then is the old release
+ * stopped (SIGTERM, kill after grace) and removed. Before hand-over completes, any failure
+ * leaves the old release serving. stop-first: see stop-first.ts.
  */
-import { DEFAULT_GRACE_SECONDS, listManagedContainers, removeContainerForce, stopAndRemove } from "./containers.ts";
+import { DEFAULT_GRACE_SECONDS, listManagedContainers, stopAndRemove } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage } from "./errors.ts";
+import { handOver } from "./hand-over.ts";
 import { parseDeploymentLabel } from "./labels.ts";
+import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
-import type { Handover, ManagedContainer, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port.ts";
+import type { Handover, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port.ts";
+import { runRelease } from "./run-release.ts";
+import { stopFirstRelease } from "./stop-first.ts";
 import { assertValidGrace } from "./validate.ts";
-
-/** Run the hook; on failure remove the new release (the old one still has the traffic). */
-export async function handOver(api: EngineApi, handover: Handover, options: ReplaceReleaseOptions): Promise<void> {
-  if (options.onHandover === undefined) return;
-  try {
-    await options.onHandover(handover);
-  } catch (err) {
-    const ids = (handover.release.replicas ?? [handover.release]).map((r) => r.containerId);
-    const results = await Promise.allSettled(ids.map((id) => removeContainerForce(api, id)));
-    const cleanupErrors = results.flatMap((r) => (r.status === "rejected" ? [engineMessage(r.reason)] : []));
-    throw new EngineError({
-      code: "ENGINE_ERROR",
-      operation: "hand over",
-      resource: handover.release.containerName,
-      message: `hand over ${handover.release.containerName}: the hand-over hook failed, the new release was removed and the old one keeps serving: ${engineMessage(err)}`,
-      details: cleanupErrors.length > 0 ? { cleanupErrors } : undefined,
-      cause: err,
-    });
-  }
-}
 
 /** Stop and remove every container of the service not of `keepDeploymentId`; returns their names. */
 export async function retireOthers(api: EngineApi, serviceId: string, keepDeploymentId: string, graceSeconds: number): Promise<string[]> {
@@ -50,20 +35,35 @@ export async function retireOthers(api: EngineApi, serviceId: string, keepDeploy
   return others.map((c) => displayName(c.Names[0]));
 }
 
-export interface ReplaceDeps {
-  runRelease: (spec: ReleaseSpec, options: ReplaceReleaseOptions) => Promise<ReleaseInstance>;
-  listPrevious: (serviceId: string, deploymentId: string) => Promise<ManagedContainer[]>;
+/** Start-first: new beside old, gated, handed over. */
+async function startFirstRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions): Promise<Handover> {
+  const release = await runRelease(api, spec, options);
+  const handover = { release, previous: await listPrevious(api, spec.owner.serviceId, spec.deploymentId) };
+  await handOver(api, handover, options);
+  return handover;
 }
 
-export async function replaceRelease(api: EngineApi, deps: ReplaceDeps, spec: ReleaseSpec, options: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
+/** A new release of the service per options.strategy, handed over; the old one is then retired. */
+export function releaseByStrategy(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions, graceSeconds: number): Promise<Handover> {
+  const strategy = options.strategy ?? "start-first";
+  if (strategy !== "start-first" && strategy !== "stop-first") {
+    throw new EngineError({ code: "INVALID", operation: "replace release", resource: spec.serviceName, message: `replace release ${spec.serviceName}: strategy must be start-first or stop-first` });
+  }
+  return strategy === "stop-first" ? stopFirstRelease(api, spec, options, graceSeconds) : startFirstRelease(api, spec, options);
+}
+
+export async function replaceRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   assertValidGrace(graceSeconds, "replace release");
-  const release = await deps.runRelease(spec, options);
-  const previous = await deps.listPrevious(spec.owner.serviceId, spec.deploymentId);
-  await handOver(api, { release, previous }, options);
+  const { release } = await releaseByStrategy(api, spec, options, graceSeconds);
   await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
-  const warnings = await retainImages(api, spec.owner.serviceId, options.retainImages);
-  return warnings.length === 0 ? release : { ...release, warnings };
+  return withWarnings(release, await retainImages(api, spec.owner.serviceId, options.retainImages));
+}
+
+/** The release with more warnings appended (none: the release unchanged). */
+export function withWarnings(release: ReleaseInstance, warnings: string[]): ReleaseInstance {
+  if (warnings.length === 0) return release;
+  return { ...release, warnings: [...(release.warnings ?? []), ...warnings] };
 }
 
 /** Image retention after a switch: never fails the release; problems come back as warnings. */

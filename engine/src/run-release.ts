@@ -1,16 +1,18 @@
 /**
- * runRelease: validate, make sure the image, network and volumes are here, clear leftovers
- * of the same deployment, create + start every replica, then hold the health gate. Any
- * failure after create removes every new container; cleanup failures are reported in
- * details.cleanupErrors. Nothing of other deployments is touched.
+ * runRelease = prepareRelease (validate, make sure the image, network and volumes are here,
+ * clear leftovers of the same deployment) + startRelease (create + start every replica, then
+ * hold the health gate). Any failure after create removes every new container; cleanup
+ * failures are reported in details.cleanupErrors. Nothing of other deployments is touched.
+ * The stop-first strategy stops the old release between the two halves.
  */
+import { assertSafeBindMounts } from "./bind-sources.ts";
 import type { ContainerCreateOptions } from "dockerode";
 import { buildContainerSpec, releaseNetworkName } from "./container-spec.ts";
 import { createContainer, inspectContainer, removeContainerForce, startContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
 import { buildHealthGate, type HealthGate } from "./health-gate.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "./images.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck, type EnsuredImage } from "./images.ts";
 import { LABEL_DEPLOYMENT, LABEL_SERVICE, managedFilters, parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
 import { tailLogs } from "./logs.ts";
 import { tagReleaseImage } from "./release-images.ts";
@@ -91,7 +93,13 @@ async function healthCheckFailure(api: EngineApi, failed: Created, readiness: Ex
 async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate: HealthGate, options: RunReleaseOptions): Promise<Readiness> {
   await startContainer(api, c.id);
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-  return waitUntilReady(api, { containerId: c.id, containerPort: spec.containerPort, timeoutMs, gate, ...(options.signal ? { signal: options.signal } : {}) });
+  return waitUntilReady(api, {
+    containerId: c.id,
+    ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort }),
+    timeoutMs,
+    gate,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 function cancelledError(resource: string, cleanupErrors: string[]): EngineError {
@@ -99,7 +107,9 @@ function cancelledError(resource: string, cleanupErrors: string[]): EngineError 
   return new EngineError({ code: "CANCELLED", operation: OPERATION, resource, message, ...(cleanupErrors.length > 0 ? { details: { cleanupErrors } } : {}) });
 }
 
-async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[], gate: HealthGate, options: RunReleaseOptions): Promise<ReleaseInstance> {
+type Started = Omit<ReleaseInstance, "imageId" | "repoDigest" | "releaseImage" | "warnings">;
+
+async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[], gate: HealthGate, options: RunReleaseOptions): Promise<Started> {
   const created: Created[] = [];
   try {
     for (const [replica, createOptions] of creates.entries()) {
@@ -127,15 +137,40 @@ async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: Contain
   }
 }
 
-export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
+/** Everything a release needs before its containers are created. */
+export interface PreparedRelease {
+  creates: ContainerCreateOptions[];
+  gate: HealthGate;
+  image: EnsuredImage;
+  releaseImage: string;
+}
+
+/**
+ * Validate, make the image present (pulling per options.pull), tag it for the release, make
+ * sure network and volumes exist, clear leftovers of this deployment. Touches nothing that
+ * runs: a failure here leaves the service as it was.
+ */
+export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<PreparedRelease> {
   assertValidReleaseSpec(spec, OPERATION);
+  await assertSafeBindMounts(api, spec, OPERATION);
   const creates = Array.from({ length: spec.replicas ?? 1 }, (_, replica) => buildContainerSpec(spec, replica));
-  await ensureImage(api, spec.image, options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, options.registryAuth);
+  const image = await ensureImage(api, spec.image, { timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth, pull: options.pull });
   const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
   const gate = buildHealthGate(spec, await imageHealthcheck(api, spec.image));
   const network = releaseNetworkName(spec);
   if (network !== null && spec.network !== undefined) await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
   await ensureVolumes(api, spec);
   await removeLeftovers(api, spec, creates.map((c) => c.name ?? ""));
-  return { ...(await createAndGate(api, spec, creates, gate, options)), releaseImage };
+  return { creates, gate, image, releaseImage };
+}
+
+/** Create, start and gate every replica of a prepared release. */
+export async function startRelease(api: EngineApi, spec: ReleaseSpec, prepared: PreparedRelease, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
+  const started = await createAndGate(api, spec, prepared.creates, prepared.gate, options);
+  const { imageId, repoDigest, warning } = prepared.image;
+  return { ...started, releaseImage: prepared.releaseImage, imageId, repoDigest, ...(warning === undefined ? {} : { warnings: [warning] }) };
+}
+
+export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
+  return startRelease(api, spec, await prepareRelease(api, spec, options), options);
 }

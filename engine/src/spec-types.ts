@@ -27,13 +27,15 @@ export interface ResourceLimits {
   cpus?: number;
   /** Memory limit in bytes (at least 6 MiB); swap is disabled (MemorySwap = Memory). */
   memoryBytes?: number;
+  /** Most processes/threads the container may run (HostConfig.PidsLimit), 16-100000. */
+  pidsLimit?: number;
 }
 
 export type RestartPolicySpec =
   | { name: "no" | "always" | "unless-stopped" }
   | { name: "on-failure"; maxRetries?: number };
 
-interface ProbeTiming {
+export interface ProbeTiming {
   /** Between two probes (default 500 ms). */
   intervalMs?: number;
   /** One probe's deadline (default 2 s). */
@@ -43,18 +45,32 @@ interface ProbeTiming {
    * the release is unhealthy (default 3). Refused connections only wait for the deadline.
    */
   retries?: number;
+  /** From the container's start: failed probes inside this period do not count toward retries (default 0). */
+  startPeriodMs?: number;
 }
 
 /**
  * The health gate when the image has no HEALTHCHECK (an image HEALTHCHECK always wins).
- * Without one, the gate is a TCP probe of containerPort.
+ * Without one: a TCP probe of containerPort, or, without a containerPort (a worker),
+ * `{ type: "running", stableMs: 5000 }`.
+ *
+ * - http: GET `path` on the container (port, default containerPort), status in expectStatus.
+ * - tcp: a connection to the port is accepted.
+ * - command: argv exec'd in the container (no shell unless argv has one); exit 0 passes;
+ *   each run must finish within timeoutMs.
+ * - running: the container has been running `stableMs` without exiting or restarting; an
+ *   exit or restart fails it at once.
  */
 export type HealthCheckSpec =
   | ({ type: "http"; path: string; port?: number; /** Accepted statuses, default 200-399. */ expectStatus?: { min: number; max: number } } & ProbeTiming)
-  | ({ type: "tcp"; port?: number } & ProbeTiming);
+  | ({ type: "tcp"; port?: number } & ProbeTiming)
+  | ({ type: "command"; command: string[] } & ProbeTiming)
+  | { type: "running"; stableMs: number };
 
-/** The user network a release joins, with its service name as DNS alias. */
+/** The user network a release joins, with its service name (and `aliases`) as DNS names. */
 export interface NetworkSpec {
   /** "project": every service of the project shares `berth-p-<projectId>`; "service": `berth-s-<serviceId>`. */
   scope: "project" | "service";
+  /** Extra DNS names on that network, e.g. `api.shop.internal` (labels [a-z0-9-], dots, <= 253). */
+  aliases?: string[];
 }

@@ -71,8 +71,44 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["label NUL", { labels: { a: "x\0" } }, /NUL/],
     ["network", { network: { scope: "global" } as never }, /network.scope/],
     ["entrypoint", { entrypoint: [] }, /entrypoint/],
+    ["pids limit too low", { resources: { pidsLimit: 15 } }, /pidsLimit must be 16-100000/],
+    ["pids limit too high", { resources: { pidsLimit: 100_001 } }, /pidsLimit/],
+    ["pids limit fraction", { resources: { pidsLimit: 20.5 } }, /pidsLimit/],
+    ["primary host port on a worker", { containerPort: undefined, primaryHostPort: 20000 }, /without a containerPort publishes nothing/],
+    ["primary host ports on a worker", { containerPort: undefined, primaryHostPorts: [20000] }, /without a containerPort/],
+    ["both fixed port kinds", { primaryHostPort: 20000, primaryHostPorts: [20001] }, /exclusive/],
+    ["host ports per replica: too few", { replicas: 3, primaryHostPorts: [20000, 20001] }, /one port per replica \(3\)/],
+    ["host ports per replica: repeated", { replicas: 2, primaryHostPorts: [20000, 20000] }, /distinct/],
+    ["host ports per replica: out of range", { replicas: 2, primaryHostPorts: [20000, 70000] }, /1-65535/],
+    ["tcp check on a worker without a port", { containerPort: undefined, healthCheck: { type: "tcp" } }, /healthCheck.port: a tcp check needs a port/],
+    ["http check on a worker without a port", { containerPort: undefined, healthCheck: { type: "http", path: "/" } }, /needs a port/],
+    ["empty health command", { healthCheck: { type: "command", command: [] } }, /healthCheck.command/],
+    ["health command NUL", { healthCheck: { type: "command", command: ["a\0"] } }, /healthCheck.command arguments/],
+    ["stable period negative", { healthCheck: { type: "running", stableMs: -1 } }, /stableMs/],
+    ["stable period too long", { healthCheck: { type: "running", stableMs: 600_001 } }, /stableMs/],
+    ["start period", { healthCheck: { type: "tcp", startPeriodMs: 1.5 } }, /startPeriodMs/],
+    ["unknown health type", { healthCheck: { type: "magic" } as never }, /http, tcp, command or running/],
+    ["alias with underscore", { network: { scope: "project", aliases: ["my_db"] } }, /network.aliases\[0\]/],
+    ["alias with a leading dash", { network: { scope: "project", aliases: ["ok", "-db"] } }, /network.aliases\[1\]/],
+    ["alias uppercase", { network: { scope: "project", aliases: ["DB"] } }, /DNS name/],
+    ["alias empty label", { network: { scope: "project", aliases: ["db..internal"] } }, /DNS name/],
+    ["alias too long", { network: { scope: "project", aliases: [`${"a".repeat(60)}.`.repeat(5).slice(0, 254)] } }, /DNS name/],
+    ["etc bind", { volumes: [{ type: "bind", source: "/etc", target: "/x" }] }, /\/etc is \/etc/],
+    ["under var/lib/docker", { volumes: [{ type: "bind", source: "/var/lib/docker/volumes", target: "/x" }] }, /is under \/var\/lib\/docker/],
+    ["ancestor of var/run", { volumes: [{ type: "bind", source: "/var", target: "/x" }] }, /\/var contains \/var\/run/],
+    ["berth data", { volumes: [{ type: "bind", source: "/var/lib/berth/caddy", target: "/x" }] }, /\/var\/lib\/berth/],
   ])("rejects %s", (_name, extra, pattern) => {
     expect(messageOf(extra)).toMatch(pattern);
+  });
+
+  it("accepts a worker (no containerPort) with a command or running check, pids limit, per-replica ports and aliases", () => {
+    expect(messageOf({ containerPort: undefined })).toBe("valid");
+    expect(messageOf({ containerPort: undefined, healthCheck: { type: "command", command: ["pg_isready"], startPeriodMs: 5000 } })).toBe("valid");
+    expect(messageOf({ containerPort: undefined, healthCheck: { type: "running", stableMs: 2000 }, resources: { pidsLimit: 16 } })).toBe("valid");
+    expect(messageOf({ containerPort: undefined, healthCheck: { type: "tcp", port: 6379 } })).toBe("valid");
+    expect(messageOf({ replicas: 3, primaryHostPorts: [20001, 20002, 20003] })).toBe("valid");
+    expect(messageOf({ network: { scope: "project", aliases: ["db.shop.internal", "db-1"] } })).toBe("valid");
+    expect(messageOf({ volumes: [{ type: "bind", source: "/srv/data", target: "/data" }, { type: "bind", source: "/var/lib/app", target: "/b" }] })).toBe("valid");
   });
 
   it("cleans absolute paths only", () => {

@@ -3,17 +3,21 @@
  * naming the field, before any engine call. Paths, names and labels travel as data, but a
  * few values are refused outright because of what they would do on the host.
  */
+import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
 import type { ReleaseSpec } from "./port.ts";
-import type { HealthCheckSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
 export const MAX_REPLICAS = 20;
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
-const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+export const MIN_PIDS_LIMIT = 16;
+export const MAX_PIDS_LIMIT = 100_000;
+/** Longest stable period / start period a health check may ask for (10 min). */
+export const MAX_HEALTH_PERIOD_MS = 600_000;
+export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-/** Host paths a bind mount may never expose: the engine socket is root on the host. */
-const FORBIDDEN_BIND_SOURCES = ["/", "/var/run/docker.sock", "/run/docker.sock", "/proc", "/sys", "/dev", "/boot"];
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 type Fail = (message: string) => never;
 
@@ -63,8 +67,8 @@ function checkVolumes(volumes: VolumeMount[], fail: Fail): void {
       if (typeof v.name !== "string" || !VOLUME_NAME.test(v.name)) fail(`volumes[${i}].name must match ${VOLUME_NAME.source}`);
     } else if (v.type === "bind") {
       if (!isCleanAbsolutePath(v.source)) fail(`volumes[${i}].source must be an absolute host path without . or .. segments`);
-      const forbidden = FORBIDDEN_BIND_SOURCES.find((f) => v.source === f || (f !== "/" && v.source.startsWith(`${f}/`)));
-      if (forbidden !== undefined) fail(`volumes[${i}].source ${v.source} may not be bind-mounted`);
+      const forbidden = forbiddenBindReason(v.source);
+      if (forbidden !== null) fail(`volumes[${i}].source ${v.source} ${forbidden} and may not be bind-mounted`);
     } else {
       fail(`volumes[${i}].type must be volume or bind`);
     }
@@ -76,6 +80,7 @@ function checkResources(r: ResourceLimits, fail: Fail): void {
   if (r.memoryBytes !== undefined && !(Number.isSafeInteger(r.memoryBytes) && r.memoryBytes >= MIN_MEMORY_BYTES)) {
     fail(`resources.memoryBytes must be a whole number of bytes, at least ${MIN_MEMORY_BYTES}`);
   }
+  if (r.pidsLimit !== undefined && !isWhole(r.pidsLimit, MIN_PIDS_LIMIT, MAX_PIDS_LIMIT)) fail(`resources.pidsLimit must be ${MIN_PIDS_LIMIT}-${MAX_PIDS_LIMIT}`);
 }
 
 function checkRestart(r: RestartPolicySpec, fail: Fail): void {
@@ -83,9 +88,18 @@ function checkRestart(r: RestartPolicySpec, fail: Fail): void {
   if (r.name === "on-failure" && r.maxRetries !== undefined && !isWhole(r.maxRetries, 0, 1000)) fail("restartPolicy.maxRetries must be 0-1000");
 }
 
-function checkHealth(h: HealthCheckSpec, fail: Fail): void {
-  if (h.type !== "http" && h.type !== "tcp") fail("healthCheck.type must be http or tcp");
-  if (h.port !== undefined && !isPort(h.port)) fail("healthCheck.port must be 1-65535");
+function checkHealth(h: HealthCheckSpec, containerPort: number | undefined, fail: Fail): void {
+  if (!["http", "tcp", "command", "running"].includes(h.type)) fail("healthCheck.type must be http, tcp, command or running");
+  if (h.type === "running") {
+    if (!isWhole(h.stableMs, 0, MAX_HEALTH_PERIOD_MS)) fail(`healthCheck.stableMs must be 0-${MAX_HEALTH_PERIOD_MS}`);
+    return;
+  }
+  if (h.type === "command") checkArgv(h.command, "healthCheck.command", fail);
+  else {
+    if (h.port !== undefined && !isPort(h.port)) fail("healthCheck.port must be 1-65535");
+    if (h.port === undefined && containerPort === undefined) fail(`healthCheck.port: a ${h.type} check needs a port when the release has no containerPort`);
+  }
+  if (h.startPeriodMs !== undefined && !isWhole(h.startPeriodMs, 0, MAX_HEALTH_PERIOD_MS)) fail(`healthCheck.startPeriodMs must be 0-${MAX_HEALTH_PERIOD_MS}`);
   if (h.intervalMs !== undefined && !isWhole(h.intervalMs, 10, 60_000)) fail("healthCheck.intervalMs must be 10-60000");
   if (h.timeoutMs !== undefined && !isWhole(h.timeoutMs, 10, 60_000)) fail("healthCheck.timeoutMs must be 10-60000");
   if (h.retries !== undefined && !isWhole(h.retries, 1, 100)) fail("healthCheck.retries must be 1-100");
@@ -94,6 +108,36 @@ function checkHealth(h: HealthCheckSpec, fail: Fail): void {
     if (typeof h.path !== "string" || !/^\/[\x21-\x7e]{0,2047}$/.test(h.path)) fail("healthCheck.path must start with / and contain no spaces or control characters");
     const s = h.expectStatus;
     if (s !== undefined && !(isWhole(s.min, 100, 599) && isWhole(s.max, s.min, 599))) fail("healthCheck.expectStatus must be a range within 100-599");
+  }
+}
+
+/** A DNS name: labels of [a-z0-9-] (no leading or trailing dash) joined by dots, at most 253. */
+export function isValidDnsName(name: string): boolean {
+  return typeof name === "string" && name.length > 0 && name.length <= 253 && name.split(".").every((label) => DNS_LABEL.test(label));
+}
+
+function checkNetwork(n: NetworkSpec, fail: Fail): void {
+  if (n.scope !== "project" && n.scope !== "service") fail("network.scope must be project or service");
+  if (n.aliases === undefined) return;
+  if (!Array.isArray(n.aliases) || n.aliases.length > 32) fail("network.aliases must be an array of at most 32 names");
+  for (const [i, alias] of n.aliases.entries()) {
+    if (!isValidDnsName(alias)) fail(`network.aliases[${i}] ${JSON.stringify(alias)} must be a DNS name: labels of a-z, 0-9 and inner dashes, joined by dots, at most 253 characters`);
+  }
+}
+
+function checkPrimaryPorts(spec: ReleaseSpec, replicas: number, fail: Fail): void {
+  const fixed = spec.primaryHostPort !== undefined || spec.primaryHostPorts !== undefined;
+  if (fixed && spec.containerPort === undefined) fail("primaryHostPort(s): a release without a containerPort publishes nothing");
+  if (spec.primaryHostPort !== undefined && spec.primaryHostPorts !== undefined) fail("primaryHostPort and primaryHostPorts are exclusive");
+  if (spec.primaryHostPort !== undefined) {
+    if (!isPort(spec.primaryHostPort)) fail("primaryHostPort must be 1-65535");
+    if (replicas > 1) fail(`primaryHostPort: a fixed host port cannot be shared by ${replicas} replicas (use primaryHostPorts)`);
+  }
+  if (spec.primaryHostPorts !== undefined) {
+    const ports = spec.primaryHostPorts;
+    if (!Array.isArray(ports) || ports.length !== replicas) fail(`primaryHostPorts must list one port per replica (${replicas})`);
+    if (ports.some((p) => !isPort(p))) fail("primaryHostPorts must be 1-65535");
+    if (new Set(ports).size !== ports.length) fail("primaryHostPorts must be distinct");
   }
 }
 
@@ -114,17 +158,14 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (!isWhole(replicas, 1, MAX_REPLICAS)) fail(`replicas must be 1-${MAX_REPLICAS}`);
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
-  if (spec.primaryHostPort !== undefined) {
-    if (!isPort(spec.primaryHostPort)) fail("primaryHostPort must be 1-65535");
-    if (replicas > 1) fail(`primaryHostPort: a fixed host port cannot be shared by ${replicas} replicas`);
-  }
+  checkPrimaryPorts(spec, replicas, fail);
   if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp")) {
     fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published`);
   }
   if (spec.volumes !== undefined) checkVolumes(spec.volumes, fail);
   if (spec.resources !== undefined) checkResources(spec.resources, fail);
   if (spec.restartPolicy !== undefined) checkRestart(spec.restartPolicy, fail);
-  if (spec.healthCheck !== undefined) checkHealth(spec.healthCheck, fail);
+  if (spec.healthCheck !== undefined) checkHealth(spec.healthCheck, spec.containerPort, fail);
   if (spec.labels !== undefined) checkLabels(spec.labels, fail);
-  if (spec.network !== undefined && spec.network.scope !== "project" && spec.network.scope !== "service") fail("network.scope must be project or service");
+  if (spec.network !== undefined) checkNetwork(spec.network, fail);
 }

@@ -94,7 +94,7 @@ export function assertValidReleaseSpec(spec: ReleaseSpec, operation = "run relea
     throw invalid(operation, String(resource), `invalid service name ${JSON.stringify(spec.serviceName)}: expected a DNS label`);
   }
   assertValidImageRef(spec.image, operation);
-  if (!isValidPort(spec.containerPort)) {
+  if (spec.containerPort !== undefined && !isValidPort(spec.containerPort)) {
     throw invalid(operation, resource, `invalid container port ${JSON.stringify(spec.containerPort)}: expected 1-65535`);
   }
   for (const [name, value] of Object.entries(spec.env)) {

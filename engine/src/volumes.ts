@@ -13,7 +13,7 @@ interface VolumeInfo {
   Labels: Record<string, string> | null;
 }
 
-async function inspectVolume(api: EngineApi, name: string): Promise<VolumeInfo | null> {
+export async function inspectVolume(api: EngineApi, name: string): Promise<VolumeInfo | null> {
   try {
     return (await api.call("inspect volume", name, (abortSignal) => api.docker.getVolume(name).inspect({ abortSignal }))) as VolumeInfo;
   } catch (err) {

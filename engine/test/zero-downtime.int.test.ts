@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** The router's side of the hand-over: point the forwarder at the new release, drain the old. */
-async function switchAndDrain(release: ReleaseInstance, previousPorts: number[]): Promise<void> {
+async function switchAndDrain(release: ReleaseInstance, previousPorts: Array<number | null>): Promise<void> {
   forwarder.switchTo(release.hostPort);
   await Promise.all(previousPorts.map((p) => forwarder.drain(p)));
 }

@@ -34,20 +34,26 @@ export interface SwarmHealthcheck {
 }
 
 /**
- * A service HTTP/TCP probe as a container health check (Swarm gates tasks on container
- * health; Berth cannot probe overlay addresses itself). Argv form, no shell: it needs `wget`
- * (HTTP) or `nc` (TCP) in the image. Undefined when the image's own HEALTHCHECK should apply.
+ * A service HTTP/TCP/command probe as a container health check (Swarm gates tasks on
+ * container health; Berth cannot probe overlay addresses itself). Argv form, no shell: HTTP
+ * needs `wget`, TCP `nc` in the image. Undefined when the image's own HEALTHCHECK should
+ * apply, and for a "running" check (Swarm's update monitor already fails a task that exits).
  */
-export function buildSwarmHealthcheck(containerPort: number, check: HealthCheckSpec | undefined): SwarmHealthcheck | undefined {
-  if (check === undefined) return undefined;
-  const port = check.port ?? containerPort;
-  const Test = check.type === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`] : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+export function buildSwarmHealthcheck(containerPort: number | undefined, check: HealthCheckSpec | undefined): SwarmHealthcheck | undefined {
+  if (check === undefined || check.type === "running") return undefined;
+  let Test: string[];
+  if (check.type === "command") Test = ["CMD", ...check.command];
+  else {
+    const port = check.port ?? containerPort;
+    if (port === undefined) return undefined; // refused by validation: an HTTP/TCP check needs a port
+    Test = check.type === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`] : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+  }
   return {
     Test,
     Interval: (check.intervalMs ?? SWARM_HEALTH_INTERVAL_MS) * MS,
     Timeout: (check.timeoutMs ?? 2_000) * MS,
     Retries: check.retries ?? 3,
-    StartPeriod: 0,
+    StartPeriod: (check.startPeriodMs ?? 0) * MS,
   };
 }
 
@@ -70,9 +76,10 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
     [LABEL_SPEC_HASH]: specHash(spec),
   };
   const healthcheck = buildSwarmHealthcheck(spec.containerPort, spec.healthCheck);
-  const limits: { NanoCPUs?: number; MemoryBytes?: number } = {};
+  const limits: { NanoCPUs?: number; MemoryBytes?: number; Pids?: number } = {};
   if (spec.resources?.cpus !== undefined) limits.NanoCPUs = Math.round(spec.resources.cpus * 1e9);
   if (spec.resources?.memoryBytes !== undefined) limits.MemoryBytes = spec.resources.memoryBytes;
+  if (spec.resources?.pidsLimit !== undefined) limits.Pids = spec.resources.pidsLimit;
   const update = { Parallelism: 1, Delay: 0, FailureAction: "rollback", Monitor: SWARM_UPDATE_MONITOR_MS * MS, MaxFailureRatio: 0, Order: "start-first" };
   return {
     Name: buildSwarmServiceName(spec),
@@ -91,7 +98,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
       },
       Resources: { Limits: limits },
       RestartPolicy: buildSwarmRestartPolicy(spec.restartPolicy),
-      Networks: [{ Target: buildOverlayNetworkName(spec.owner.projectId), Aliases: [spec.serviceName] }],
+      Networks: [{ Target: buildOverlayNetworkName(spec.owner.projectId), Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] }],
     },
     Mode: { Replicated: { Replicas: spec.replicas ?? 1 } },
     UpdateConfig: update,

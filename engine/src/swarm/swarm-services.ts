@@ -124,7 +124,7 @@ async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseO
   if (!(await isSwarmManager(api))) {
     throw new EngineError({ code: "CONFLICT", operation: OPERATION, resource: api.target, message: `${OPERATION}: the engine at ${api.target} is not a Swarm manager` });
   }
-  await ensureImage(api, spec.image, DEFAULT_PULL_TIMEOUT_MS, options.registryAuth);
+  await ensureImage(api, spec.image, { timeoutMs: DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth });
   const network = buildOverlayNetworkName(spec.owner.projectId);
   await ensureNetwork(api, { name: network, scope: "project", owner: spec.owner, driver: "overlay" });
   await ensureVolumes(api, spec);

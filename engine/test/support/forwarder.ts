@@ -15,12 +15,14 @@ export class Forwarder {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  switchTo(port: number): void {
+  switchTo(port: number | null): void {
+    if (port === null) throw new Error("switchTo: no published port (null)");
     this.upstream = port;
   }
 
   /** Resolve once no connection to `port` is open (or throw after timeoutMs). */
-  async drain(port: number, timeoutMs = 10_000): Promise<void> {
+  async drain(port: number | null, timeoutMs = 10_000): Promise<void> {
+    if (port === null) return;
     const deadline = Date.now() + timeoutMs;
     while ((this.open.get(port) ?? 0) > 0) {
       if (Date.now() > deadline) throw new Error(`connections to ${port} did not drain within ${timeoutMs} ms`);

@@ -91,7 +91,14 @@ export async function cleanupTeam(docker: Docker, teamId: string): Promise<void>
   for (const v of volumes) await docker.getVolume(v.Name).remove().catch(ignore404);
 }
 
-export async function httpGet(port: number): Promise<{ status: number; body: string }> {
+/** The published port of a release or replica; throws for one without (a worker). */
+export function hostPortOf(instance: { hostPort: number | null }): number {
+  if (instance.hostPort === null) throw new Error("expected a published host port, got null");
+  return instance.hostPort;
+}
+
+export async function httpGet(port: number | null): Promise<{ status: number; body: string }> {
+  if (port === null) throw new Error("httpGet: no published port (null)");
   const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3_000) });
   return { status: response.status, body: await response.text() };
 }

@@ -79,8 +79,8 @@ describe("private project networks", () => {
     const apiC = await liveContainer(api);
     const intruderC = await liveContainer(intruder);
     // By name and by the documented alias, inside project A.
-    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api:8080/")).stdout).toContain("hello from api");
-    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api.shop-a.internal:8080/")).stdout).toContain("hello from api");
+    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api:8080/")).output).toContain("hello from api");
+    expect((await sh(webC.containerId, "wget -q -T 3 -O- http://api.shop-a.internal:8080/")).output).toContain("hello from api");
     const view = await getService(deps, a.actor, api);
     expect(view.internal).toEqual({ name: "api", alias: "api.shop-a.internal", port: 8080 });
 
@@ -91,12 +91,12 @@ describe("private project networks", () => {
     const apiIp = info.NetworkSettings.Networks[`berth-p-${projectA}`]!.IPAddress;
     expect(apiIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     // The same address answers inside the project...
-    expect((await sh(webC.containerId, `wget -q -T 3 -O- http://${apiIp}:8080/`)).stdout).toContain("hello from api");
+    expect((await sh(webC.containerId, `wget -q -T 3 -O- http://${apiIp}:8080/`)).output).toContain("hello from api");
     // ...and nothing from project B: not by name, not by IP.
     const byName = await sh(intruderC.containerId, "wget -q -T 3 -O- http://api:8080/ || echo UNREACHABLE");
-    expect(byName.stdout).toContain("UNREACHABLE");
+    expect(byName.output).toContain("UNREACHABLE");
     const byIp = await sh(intruderC.containerId, `wget -q -T 3 -O- http://${apiIp}:8080/ || echo UNREACHABLE`);
-    expect(byIp.stdout).toContain("UNREACHABLE");
+    expect(byIp.output).toContain("UNREACHABLE");
 
     // A container on Docker's default bridge is not reachable from a project either.
     const bridged = await docker.createContainer({ Image: TEST_IMAGE, Labels: { "io.berth.test": "real-app" }, HostConfig: { NetworkMode: "bridge" } });
@@ -104,7 +104,7 @@ describe("private project networks", () => {
     await bridged.start();
     const bridgeIp = (await bridged.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
     const toBridge = await sh(webC.containerId, `wget -q -T 3 -O- http://${bridgeIp}:8080/ || echo UNREACHABLE`);
-    expect(toBridge.stdout).toContain("UNREACHABLE");
+    expect(toBridge.output).toContain("UNREACHABLE");
   });
 });
 
@@ -114,7 +114,7 @@ describe("volumes", () => {
     const projectId = await newProject(teamId);
     const id = await deployed(actor, projectId, { name: "db", kind: "tcp", volumes: [{ name: "data", mountPath: "/data" }] });
     const first = await liveContainer(id);
-    expect((await sh(first.containerId, "echo row-1 > /data/table && cat /data/table")).stdout.trim()).toBe("row-1");
+    expect((await sh(first.containerId, "echo row-1 > /data/table && cat /data/table")).output.trim()).toBe("row-1");
 
     // Services with a volume default to stop-first: the log says so, the data is there.
     const second = await finishedDeployment(deps, (await enqueueDeployment(deps, actor, id)).deploymentId);
@@ -123,17 +123,17 @@ describe("volumes", () => {
     expect(lines.map((l) => l.text).join("\n")).toMatch(/stop-first, 1 volume/);
     const c2 = await liveContainer(id);
     expect(c2.containerId).not.toBe(first.containerId);
-    expect((await sh(c2.containerId, "cat /data/table")).stdout.trim()).toBe("row-1");
+    expect((await sh(c2.containerId, "cat /data/table")).output.trim()).toBe("row-1");
     await sh(c2.containerId, "echo row-2 >> /data/table");
 
     const release1 = await deps.db.release.findFirstOrThrow({ where: { serviceId: id, number: 1 } });
     const rolled = await finishedDeployment(deps, (await rollbackToRelease(deps, actor, release1.id)).deploymentId);
     expect(rolled.status).toBe("succeeded");
-    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).stdout.trim()).toBe("row-1\nrow-2");
+    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).output.trim()).toBe("row-1\nrow-2");
 
     await stopService(deps, actor, id);
     await startService(deps, actor, id);
-    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).stdout.trim()).toBe("row-1\nrow-2");
+    expect((await sh((await liveContainer(id)).containerId, "cat /data/table")).output.trim()).toBe("row-1\nrow-2");
 
     const volumeName = `berth-${projectId}-data`;
     await deleteService(deps, actor, id);
@@ -143,7 +143,7 @@ describe("volumes", () => {
 
     // A new service attaching the kept volume by name finds the data; deleting it with its volumes removes them.
     const again = await deployed(actor, projectId, { name: "db2", kind: "tcp", volumes: [{ name: "data", mountPath: "/var/lib/data" }] });
-    expect((await sh((await liveContainer(again)).containerId, "cat /var/lib/data/table")).stdout.trim()).toBe("row-1\nrow-2");
+    expect((await sh((await liveContainer(again)).containerId, "cat /var/lib/data/table")).output.trim()).toBe("row-1\nrow-2");
     await deleteService(deps, actor, again, { deleteVolumes: true });
     await expect(docker.getVolume(volumeName).inspect()).rejects.toThrow();
     expect(await deps.db.volume.count({ where: { projectId } })).toBe(0);
@@ -188,7 +188,7 @@ describe("editing a service", () => {
     const done = await finishedDeployment(deps, next.deploymentId!);
     expect(done.error).toBeNull();
     const c = await liveContainer(id);
-    expect((await sh(c.containerId, "wget -q -O- http://127.0.0.1:9090/")).stdout).toContain("edited build");
+    expect((await sh(c.containerId, "wget -q -O- http://127.0.0.1:9090/")).output).toContain("edited build");
     const inspected = await docker.getContainer(c.containerId).inspect();
     expect(inspected.HostConfig.Memory).toBe(64 * 1024 * 1024);
     expect(inspected.HostConfig.NanoCpus).toBe(5e8);
@@ -203,7 +203,7 @@ describe("editing a service", () => {
     const rolled = await finishedDeployment(deps, (await rollbackToRelease(deps, actor, release1.id)).deploymentId);
     expect(rolled.error).toBeNull();
     const back = await liveContainer(id);
-    expect((await sh(back.containerId, "wget -q -O- http://127.0.0.1:8080/")).stdout).toContain("hello");
+    expect((await sh(back.containerId, "wget -q -O- http://127.0.0.1:8080/")).output).toContain("hello");
     const backInfo = await docker.getContainer(back.containerId).inspect();
     expect(backInfo.HostConfig.Memory).toBe(1024 * 1024 * 1024);
     expect(backInfo.HostConfig.PidsLimit).toBe(4096);
