@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { httpGet, requireTestImage, seedUser, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
 import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import { enqueueDeployment } from "./deployments.ts";
@@ -23,6 +23,7 @@ const marker = `crash-${randomUUID().slice(0, 8)}`;
 let fixture: GitFixture;
 let child: ChildProcess | null = null;
 let serviceId = "";
+let volumeServiceId = "";
 
 function startWorker(): ChildProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
@@ -72,6 +73,7 @@ afterAll(async () => {
     await deps.engine.removeService(serviceId);
     await deps.engine.removeRepositoryImages(buildRepository(serviceId));
   }
+  if (volumeServiceId) await deps.engine.removeService(volumeServiceId);
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();
@@ -119,3 +121,37 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
   expect((await httpGet(hostPort!)).body).toContain("stable-release");
   await kill9(worker);
 }, 300_000);
+
+it("kill -9 mid-release of a stop-first service with a volume: the old release runs again with its data, the volume untouched", async () => {
+  const { actor, teamId } = await seedUser(deps.db);
+  const project = await deps.db.project.create({ data: { teamId, name: `crash-vol-${randomUUID().slice(0, 8)}` } });
+  const input = createServiceInput.parse({ projectId: project.id, name: "db", image: TEST_IMAGE, kind: "tcp", containerPort: 8080, volumes: [{ name: "data", mountPath: "/data" }] });
+  volumeServiceId = (await createService(deps, actor, input)).id;
+  const running = async () => (await deps.engine.listManaged({ serviceId: volumeServiceId })).filter((c) => c.state === "running");
+
+  let worker = startWorker();
+  const good = (await enqueueDeployment(deps, actor, volumeServiceId)).deploymentId;
+  await waitFor("release 1", async () => (await statusOf(good)) === "succeeded", 60_000);
+  const [first] = await running();
+  await deps.engine.exec(first!.containerId, { cmd: ["sh", "-c", "echo kept-row > /data/row"] });
+
+  // The next release never listens on its port: it sits in the health gate while the old one is stopped.
+  await deps.db.service.update({ where: { id: volumeServiceId }, data: { containerPort: 9999, healthTimeoutS: 120 } });
+  const mid = (await enqueueDeployment(deps, actor, volumeServiceId)).deploymentId;
+  await waitFor("the new release gated, the old one stopped", async () => {
+    const all = await deps.engine.listManaged({ serviceId: volumeServiceId });
+    return (await statusOf(mid)) === "releasing" && all.some((c) => c.deploymentId === mid) && all.some((c) => c.deploymentId === good && c.state !== "running");
+  }, 60_000);
+  await kill9(worker);
+  const restarted = Date.now();
+  worker = startWorker();
+  await waitFor("the interrupted release to end", async () => (await statusOf(mid)) === "failed", 60_000);
+  const [back] = await waitFor("release 1 running again", async () => {
+    const r = await running();
+    return r.length === 1 && r[0]!.deploymentId === good ? r : null;
+  }, 30_000);
+  expect(Date.now() - restarted).toBeLessThan(60_000);
+  expect((await deps.engine.exec(back!.containerId, { cmd: ["cat", "/data/row"] })).output.trim()).toBe("kept-row");
+  expect((await deps.engine.listManaged({ serviceId: volumeServiceId })).map((c) => c.deploymentId)).toEqual([good]);
+  await kill9(worker);
+}, 180_000);
