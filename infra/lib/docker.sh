@@ -31,22 +31,29 @@ write_docker_dropin() {
   log "docker: BuildKit log limits set in $DOCKER_DROPIN (applies when Docker next starts)"
 }
 
-# Every Berth project gets its own bridge network, and Docker's default address pools hold only
-# ~30 of them. Berth gives the engine 512 /24 networks in 10.210.0.0/15 -- written only when the
-# host has no /etc/docker/daemon.json of its own (a Docker already running reads it at its next
-# restart, which Berth never forces; an existing file is left alone with a hint).
+# Written only when the host has no /etc/docker/daemon.json of its own (a Docker already running
+# reads it at its next restart, which Berth never forces; an existing file is left alone with a
+# hint):
+# - every Berth project gets its own bridge network, and Docker's default address pools hold only
+#   ~30 of them: 512 /24 networks in 10.210.0.0/15;
+# - no userland proxy: published loopback ports are NATed by the kernel. With docker-proxy, a
+#   connection to a release that stopped listening (SIGTERM) is still accepted by the proxy and
+#   then cut, so the edge proxy cannot retry a POST elsewhere; with kernel NAT it is refused and
+#   retried on the next release.
 DOCKER_DAEMON_JSON=/etc/docker/daemon.json
-DOCKER_ADDRESS_POOLS='{"default-address-pools": [{"base": "10.210.0.0/15", "size": 24}]}'
+DOCKER_DAEMON_CONFIG='{"default-address-pools": [{"base": "10.210.0.0/15", "size": 24}], "userland-proxy": false}'
 
 write_daemon_json() {
   if [[ -f "$DOCKER_DAEMON_JSON" ]]; then
     grep -q '"default-address-pools"' "$DOCKER_DAEMON_JSON" ||
       log "docker: $DOCKER_DAEMON_JSON sets no default-address-pools: Docker can then create only ~30 project networks (see docs/architecture.md)"
+    grep -q '"userland-proxy": *false' "$DOCKER_DAEMON_JSON" ||
+      log "docker: $DOCKER_DAEMON_JSON keeps Docker's userland proxy: POSTs in flight during a redeploy may fail (see docs/architecture.md)"
     return 0
   fi
   mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
-  printf '%s\n' "$DOCKER_ADDRESS_POOLS" >"$DOCKER_DAEMON_JSON"
-  log "docker: address pools for project networks set in $DOCKER_DAEMON_JSON"
+  printf '%s\n' "$DOCKER_DAEMON_CONFIG" >"$DOCKER_DAEMON_JSON"
+  log "docker: project network pools and kernel port publishing set in $DOCKER_DAEMON_JSON"
 }
 
 start_docker() {
