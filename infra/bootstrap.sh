@@ -30,7 +30,9 @@ for arg in "$@"; do
 done
 
 BASE_PKGS=(docker.io postgresql git caddy ca-certificates openssl curl)
-TEST_PKGS=(chromium busybox-static docker-registry openssh-server)
+# debootstrap (+ the Debian keyring it verifies with, absent on Ubuntu) builds the Debian base of
+# the PostgreSQL/Redis test images (infra/build-test-images.sh).
+TEST_PKGS=(chromium busybox-static docker-registry openssh-server debootstrap debian-archive-keyring)
 
 refuse() {
   {
