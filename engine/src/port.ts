@@ -81,7 +81,10 @@ export interface ReleaseInstance {
   releaseImage?: string;
   /** The image the release runs: its Id (`sha256:…`). */
   imageId: string;
-  /** The image's first RepoDigests entry (`repo@sha256:…`), null for a local-only image. */
+  /**
+   * The image's RepoDigests entry for the spec's repository (`repo@sha256:…`, familiar form:
+   * `nginx@…` for docker.io/library/nginx); null for an image that never came from that registry.
+   */
   repoDigest: string | null;
   /**
    * Non-fatal problems (e.g. an image that could not be pruned, or a `pull: "always"` that

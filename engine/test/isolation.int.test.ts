@@ -55,7 +55,7 @@ describe("project networks", () => {
 
       const network = await docker.getNetwork(networkA).inspect();
       expect(network.Driver).toBe("bridge");
-      expect(network.Options["com.docker.network.bridge.enable_icc"]).toBe("true");
+      expect(network.Options?.["com.docker.network.bridge.enable_icc"]).toBe("true");
     } finally {
       await bridged.remove({ force: true });
       const leftovers = await docker.listContainers({ all: true, filters: { label: [`io.berth.team=${otherTeam}`] } });
