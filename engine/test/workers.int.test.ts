@@ -26,6 +26,17 @@ describe("workers (no containerPort)", () => {
     console.log(`worker running gate (1.5 s) passed after ${tookMs} ms`);
   });
 
+  it("reconcile adopts a worker that has already run its stable period without waiting again", async () => {
+    const spec = newRelease({ containerPort: undefined, command: LOOP, healthCheck: { type: "running", stableMs: 3000 } });
+    const release = await engine.runRelease(spec);
+    const started = Date.now();
+    const result = await engine.ensureService(spec);
+    expect(result.changed).toBe(false);
+    expect(result.release.containerId).toBe(release.containerId);
+    expect(result.release.hostPort).toBeNull();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it("defaults to running for 5 s", async () => {
     const started = Date.now();
     const release = await engine.runRelease(newRelease({ containerPort: undefined, command: LOOP }));
