@@ -7,6 +7,7 @@
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
 import { imageHasHealthcheck } from "./health-gate.ts";
+import { repoDigestFor } from "./image-ref.ts";
 import { readProgress } from "./progress.ts";
 import { buildAuthConfig, type RegistryAuth } from "./registry-auth.ts";
 import { assertValidImageRef } from "./validate.ts";
@@ -39,14 +40,14 @@ export async function imageExists(api: EngineApi, image: string): Promise<boolea
 export interface EnsuredImage {
   /** The image's Id, `sha256:…`. */
   imageId: string;
-  /** First RepoDigests entry, null for an image that never came from a registry. */
+  /** The RepoDigests entry of the reference's repository; null for an image not pulled from or pushed to it. */
   repoDigest: string | null;
   /** Set when a `pull: "always"` failed and the local copy is used instead. */
   warning?: string;
 }
 
-function ensured(info: ImageInspect, warning?: string): EnsuredImage {
-  return { imageId: info.Id, repoDigest: info.RepoDigests?.[0] ?? null, ...(warning === undefined ? {} : { warning }) };
+function ensured(image: string, info: ImageInspect, warning?: string): EnsuredImage {
+  return { imageId: info.Id, repoDigest: repoDigestFor(image, info.RepoDigests), ...(warning === undefined ? {} : { warning }) };
 }
 
 function unavailable(image: string, reason: string, cause?: unknown): EngineError {
@@ -102,7 +103,7 @@ export async function ensureImage(api: EngineApi, image: string, request: Ensure
   if (auth !== undefined) buildAuthConfig(image, auth); // INVALID before any engine call
   if (pull === "missing") {
     const local = await inspectImage(api, image);
-    if (local !== null) return ensured(local);
+    if (local !== null) return ensured(image, local);
     await pullImage(api, image, timeoutMs, auth);
   } else {
     try {
@@ -111,12 +112,12 @@ export async function ensureImage(api: EngineApi, image: string, request: Ensure
       if (!isEngineError(err, "IMAGE_UNAVAILABLE")) throw err;
       const local = await inspectImage(api, image);
       if (local === null) throw err;
-      return ensured(local, `could not pull ${image} (${pullReason(err)}); released the local copy ${local.Id}`);
+      return ensured(image, local, `could not pull ${image} (${pullReason(err)}); released the local copy ${local.Id}`);
     }
   }
   const info = await inspectImage(api, image);
   if (info === null) throw unavailable(image, "the pull ended but the image is still missing");
-  return ensured(info);
+  return ensured(image, info);
 }
 
 /** Whether the image defines a HEALTHCHECK (then the engine's State.Health gates releases). */

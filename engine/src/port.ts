@@ -81,7 +81,10 @@ export interface ReleaseInstance {
   releaseImage?: string;
   /** The image the release runs: its Id (`sha256:…`). */
   imageId: string;
-  /** The image's first RepoDigests entry (`repo@sha256:…`), null for a local-only image. */
+  /**
+   * The image's RepoDigests entry for the spec's repository (`repo@sha256:…`, familiar form:
+   * `nginx@…` for docker.io/library/nginx); null for an image that never came from that registry.
+   */
   repoDigest: string | null;
   /**
    * Non-fatal problems (e.g. an image that could not be pruned, or a `pull: "always"` that
@@ -216,17 +219,19 @@ export interface ContainerEngine {
    */
   ensureImage(image: string, opts?: EnsureImageOptions): Promise<void>;
   /**
-   * Create and start the release's container beside whatever runs now, publish its port on
-   * 127.0.0.1, and wait until it is running and accepts TCP connections. On any failure the
+   * Create and start the release's container(s) beside whatever runs now, publish its port (if
+   * any) on 127.0.0.1, and wait until it passes its health gate. On any failure the
    * new container is removed and an EngineError is thrown (HEALTHCHECK_FAILED carries the
    * container's last log lines in `details.logs`). Idempotent per deploymentId: an existing
    * container of the same deployment is replaced.
    */
   runRelease(spec: ReleaseSpec, opts?: RunReleaseOptions): Promise<ReleaseInstance>;
   /**
-   * A zero-downtime release: runRelease (new beside old, health-gated), then onHandover
-   * (the router switches traffic and drains), then stop the old with a grace period and
-   * remove it. A failure before hand-over leaves the old release serving.
+   * start-first (default), a zero-downtime release: runRelease (new beside old, health-gated),
+   * then onHandover (the router switches traffic and drains), then stop the old with a grace
+   * period and remove it. A failure before hand-over leaves the old release serving.
+   * stop-first: image first, then the old release is stopped, then the new one runs; a failure
+   * starts the old containers again (details.restored) and rethrows. See ReplaceReleaseOptions.
    */
   replaceRelease(spec: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<ReleaseInstance>;
   /**

@@ -111,7 +111,9 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
         if (health?.Status === "healthy") return ready();
         if (health?.Status === "unhealthy") return notReady(`is unhealthy (image HEALTHCHECK failed ${health.FailingStreak ?? "?"} time(s) in a row)`);
       } else if (gate.kind === "running") {
-        runningSince ??= Date.now();
+        // From the engine's StartedAt (a container adopted by reconcile has been running a while),
+        // never later than now.
+        runningSince ??= Math.min(Date.now(), Date.parse(state.StartedAt) || Date.now());
         const ranMs = Date.now() - runningSince;
         lastProbe = `running for ${secondsOf(ranMs)} s without a restart`;
         if (ranMs >= gate.stableMs) return ready();

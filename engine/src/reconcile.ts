@@ -11,6 +11,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { isEngineError } from "./errors.ts";
 import { buildHealthGate } from "./health-gate.ts";
 import { buildContainerUpdate } from "./container-spec.ts";
+import { repoDigestFor } from "./image-ref.ts";
 import { imageHealthcheck, inspectImage } from "./images.ts";
 import { limitsDrift } from "./limits-drift.ts";
 import { LABEL_REPLICA, LABEL_SPEC_HASH, parseDeploymentLabel } from "./labels.ts";
@@ -91,7 +92,7 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
     replicas,
     releaseImage,
     imageId,
-    repoDigest: image?.RepoDigests?.[0] ?? null,
+    repoDigest: repoDigestFor(spec.image, image?.RepoDigests),
   };
   return { release, updated: toUpdate.length > 0 };
 }

@@ -76,6 +76,65 @@ describe("private registry pulls", () => {
   });
 });
 
+describe("images that move (pull: always)", () => {
+  it("pulls a moved tag again and records its id and digest", async () => {
+    const auth = { username: REGISTRY_USER, password: REGISTRY_PASSWORD, serveraddress: registry.host };
+    const repo = `${registry.host}/berth-test/moving-${teamId}`;
+    const ref = `${repo}:latest`;
+    localTags.push(ref);
+    const push = async (source: string) => {
+      await docker.getImage(source).tag({ repo, tag: "latest" });
+      expect(await readStream(await docker.getImage(ref).push({ authconfig: auth }))).not.toMatch(/"error"/);
+    };
+    await push(HELLO_IMAGE);
+    const spec = newRelease({ image: ref });
+    const first = await engine.runRelease(spec, { registryAuth: auth, pull: "always" });
+    expect(first.imageId).toBe((await docker.getImage(HELLO_IMAGE).inspect()).Id);
+    expect(first.repoDigest).toMatch(new RegExp(`^${repo}@sha256:[0-9a-f]{64}$`));
+    expect(first.warnings).toBeUndefined();
+
+    // The tag moves in the registry; the local copy still has the old image.
+    const variant = await buildVariant(99);
+    await push(variant);
+    await docker.getImage(HELLO_IMAGE).tag({ repo, tag: "latest" });
+    const second = await engine.runRelease({ ...spec, deploymentId: uniqueId("d") }, { registryAuth: auth, pull: "always" });
+    expect(second.imageId).toBe((await docker.getImage(variant).inspect()).Id);
+    expect(second.repoDigest).not.toBe(first.repoDigest);
+    // "missing" keeps whatever is local.
+    await docker.getImage(HELLO_IMAGE).tag({ repo, tag: "latest" });
+    const third = await engine.runRelease({ ...spec, deploymentId: uniqueId("d") }, { registryAuth: auth });
+    expect(third.imageId).toBe(first.imageId);
+  });
+
+  it("releases the local copy with a warning when the pull fails, and is IMAGE_UNAVAILABLE without one (fast)", async () => {
+    const unreachable = `127.0.0.1:9/berth-test/offline-${teamId}:1`; // port 9 (discard): nothing listens
+    localTags.push(unreachable);
+    await docker.getImage(HELLO_IMAGE).tag({ repo: unreachable.replace(/:1$/, ""), tag: "1" });
+    const started = Date.now();
+    const release = await engine.runRelease(newRelease({ image: unreachable }), { pull: "always" });
+    const localId = (await docker.getImage(HELLO_IMAGE).inspect()).Id;
+    expect(release.imageId).toBe(localId);
+    expect(release.repoDigest).toBeNull();
+    expect(release.warnings).toEqual([expect.stringMatching(new RegExp(`^could not pull ${unreachable} \\(.+\\); released the local copy ${localId}$`))]);
+    console.log(`pull always of an unreachable registry fell back to the local copy; release took ${Date.now() - started} ms`);
+
+    // A local-only tag (Docker Hub is not reachable here) behaves the same.
+    const hubStarted = Date.now();
+    const local = await engine.runRelease(newRelease(), { pull: "always" });
+    expect(local.warnings?.[0]).toMatch(/^could not pull berth-test\/engine-hello:latest \(.+\); released the local copy sha256:/);
+    console.log(`pull always of a Docker Hub tag: release with local copy in ${Date.now() - hubStarted} ms`);
+
+    const missing = newRelease({ image: `127.0.0.1:9/berth-test/never-${teamId}:1` });
+    const failStarted = Date.now();
+    const err = await rejectionOf(() => engine.runRelease(missing, { pull: "always" }));
+    const failMs = Date.now() - failStarted;
+    expect(err.code).toBe("IMAGE_UNAVAILABLE");
+    expect(err.message).toMatch(/connection refused|dial tcp/i);
+    expect(failMs).toBeLessThan(5_000);
+    console.log(`pull always without a local copy failed (IMAGE_UNAVAILABLE) in ${failMs} ms`);
+  });
+});
+
 describe("release image tags and retention", () => {
   it("tags every release and keeps the last N images per service plus the running one", async () => {
     const base = newRelease();

@@ -5,6 +5,7 @@
  * ensureSwarmService is idempotent (spec-hash label) and touches only Berth-labelled services.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { assertSafeBindMounts } from "../bind-sources.ts";
 import type { EngineApi } from "../engine-api.ts";
 import { EngineError, isEngineError } from "../errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
@@ -117,6 +118,8 @@ function postService(api: EngineApi, path: string, resource: string, query: Reco
 
 async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseOptions): Promise<string> {
   assertValidReleaseSpec(spec, OPERATION);
+  // Checked on this host: a task scheduled on another node would mount that node's path.
+  await assertSafeBindMounts(api, spec, OPERATION);
   assertValidGrace(options.graceSeconds ?? 10, OPERATION);
   if (spec.ports !== undefined && spec.ports.length > 0) {
     throw new EngineError({ code: "INVALID", operation: OPERATION, resource: spec.serviceName, message: `${OPERATION}: Swarm services are reached over the overlay network; extra published ports are not supported` });

@@ -1,0 +1,68 @@
+/**
+ * Project networks on the real engine: services of one project reach each other by name
+ * (and alias); a container of another project reaches neither them (by name or IP) nor a
+ * container on Docker's default bridge.
+ */
+import { describe, expect, it } from "vitest";
+import { probeTcpDirect } from "../src/probe.ts";
+import { HELLO_IMAGE, TEST_RUN_LABEL, uniqueId, useTestTeam } from "./support/hello-image.ts";
+import { reach } from "./support/reach.ts";
+
+const { engine, docker, teamId, newRelease } = useTestTeam();
+
+function addressOn(info: { NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }, network: string): string {
+  const ip = info.NetworkSettings.Networks[network]?.IPAddress;
+  if (!ip) throw new Error(`no address on ${network}`);
+  return ip;
+}
+
+describe("project networks", () => {
+  it("services of a project reach each other by name and alias; another project reaches neither them nor the default bridge", async () => {
+    const projectA = uniqueId("p");
+    const projectB = uniqueId("p");
+    const inA = (serviceName: string, aliases: string[] = []) =>
+      newRelease({ owner: { teamId, projectId: projectA, serviceId: uniqueId("s") }, serviceName, network: { scope: "project", aliases } });
+    const db = await engine.runRelease(inA("db", ["db.shop.internal"]));
+    const api = await engine.runRelease(inA("api"));
+    const intruder = await engine.runRelease(newRelease({ owner: { teamId: uniqueId("team"), projectId: projectB, serviceId: uniqueId("s") }, serviceName: "intruder", network: { scope: "project" } }));
+    // The other team's release is this file's too: remove it with the rest.
+    const otherTeam = (await docker.getContainer(intruder.containerId).inspect()).Config.Labels["io.berth.team"];
+
+    const bridged = await docker.createContainer({ Image: HELLO_IMAGE, Labels: { [TEST_RUN_LABEL]: teamId }, name: `berth-test-bridge-${uniqueId("c")}` });
+    try {
+      await bridged.start();
+      const networkA = `berth-p-${projectA}`;
+      const dbIp = addressOn(await docker.getContainer(db.containerId).inspect(), networkA);
+      const bridgeIp = addressOn(await bridged.inspect(), "bridge");
+
+      // Inside project A: by service name, by alias, by IP.
+      expect((await reach(engine, api.containerId, "db")).ok).toBe(true);
+      expect((await reach(engine, api.containerId, "db.shop.internal")).ok).toBe(true);
+      expect((await reach(engine, api.containerId, dbIp)).ok).toBe(true);
+      // The targets are up (so the refusals below are the network's doing): the host reaches both.
+      expect(await probeTcpDirect(dbIp, 8080)).toBe("open");
+      expect(await probeTcpDirect(bridgeIp, 8080)).toBe("open");
+
+      // From project B: not by name, not by IP, not the default bridge.
+      const byName = await reach(engine, intruder.containerId, "db");
+      expect(byName.ok).toBe(false);
+      expect((await reach(engine, intruder.containerId, "db.shop.internal")).ok).toBe(false);
+      const byIp = await reach(engine, intruder.containerId, dbIp);
+      expect(byIp.ok).toBe(false);
+      expect((await reach(engine, intruder.containerId, bridgeIp)).ok).toBe(false);
+      // Nor does project A reach the default bridge.
+      expect((await reach(engine, api.containerId, bridgeIp)).ok).toBe(false);
+
+      const network = await docker.getNetwork(networkA).inspect();
+      expect(network.Driver).toBe("bridge");
+      expect(network.Options?.["com.docker.network.bridge.enable_icc"]).toBe("true");
+    } finally {
+      await bridged.remove({ force: true });
+      const leftovers = await docker.listContainers({ all: true, filters: { label: [`io.berth.team=${otherTeam}`] } });
+      for (const c of leftovers) await docker.getContainer(c.Id).remove({ force: true });
+      await docker.getNetwork(`berth-p-${projectB}`).remove().catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+      });
+    }
+  });
+});
