@@ -50,7 +50,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(release).toMatchObject({ number: 1, image: done.image });
     // The snapshot's environment is sealed at rest and opens to what was deployed.
     expect(JSON.stringify(release.config)).not.toContain("first-release");
-    expect(openReleaseConfig(release.config, sealedBoxOf(deps.env))).toEqual({ containerPort: 8080, env: { GREETING: "first-release" } });
+    expect(openReleaseConfig(release.config, sealedBoxOf(deps.env))).toMatchObject({ kind: "web", containerPort: 8080, env: { GREETING: "first-release" }, replicas: 1, strategy: "start_first", volumes: [] });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(done.hostPort).toBeGreaterThan(0);
