@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildContainerSpec, buildEnv } from "./container-spec.ts";
+import { buildContainerSpec, buildEnv, buildPorts } from "./container-spec.ts";
 import { specHash } from "./spec-hash.ts";
 import { EngineError } from "./errors.ts";
 import type { ReleaseSpec } from "./port.ts";
@@ -88,5 +88,15 @@ describe("buildContainerSpec", () => {
   it("throws INVALID for a name it cannot build", () => {
     expect(() => buildContainerSpec({ ...spec, serviceName: "Web; rm -rf /" })).toThrow(EngineError);
     expect(() => buildContainerSpec({ ...spec, deploymentId: "../x" })).toThrow(/deployment id/);
+  });
+});
+
+describe("publishing the primary port once more", () => {
+  it("keeps the loopback binding first and adds the fixed one (a database on a host port)", () => {
+    const { bindings } = buildPorts({ containerPort: 5432, ports: [{ containerPort: 5432, hostIp: "0.0.0.0", hostPort: 15432 }] });
+    expect(bindings["5432/tcp"]).toEqual([
+      { HostIp: "127.0.0.1", HostPort: "" },
+      { HostIp: "0.0.0.0", HostPort: "15432" },
+    ]);
   });
 });

@@ -54,7 +54,9 @@ export function buildPorts(
   for (const p of spec.ports ?? []) {
     const key = `${p.containerPort}/${p.protocol ?? "tcp"}`;
     exposed[key] = {};
-    bindings[key] = [{ HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) }];
+    // The primary port may be published once more (e.g. a database on a fixed host port): Docker
+    // takes several bindings per port, and the loopback one the proxy and the gate use stays first.
+    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) }];
   }
   return { exposed, bindings };
 }

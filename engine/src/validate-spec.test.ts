@@ -46,7 +46,7 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["replicas 21", { replicas: 21 }, /replicas/],
     ["bad container port", { ports: [{ containerPort: 0 }] }, /ports\[0\].containerPort/],
     ["duplicate port", { ports: [{ containerPort: 1 }, { containerPort: 1 }] }, /listed twice/],
-    ["primary port repeated", { ports: [{ containerPort: 8080 }] }, /primary port/],
+    ["a port listed twice", { ports: [{ containerPort: 5432 }, { containerPort: 5432 }] }, /listed twice/],
     ["host ip", { ports: [{ containerPort: 1, hostIp: "localhost; rm" }] }, /hostIp/],
     ["fixed port with replicas", { replicas: 2, ports: [{ containerPort: 1, hostPort: 80 }] }, /cannot be shared/],
     ["fixed primary port 0", { primaryHostPort: 0 }, /primaryHostPort must be/],

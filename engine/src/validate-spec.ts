@@ -159,9 +159,6 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
   checkPrimaryPorts(spec, replicas, fail);
-  if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp")) {
-    fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published`);
-  }
   if (spec.volumes !== undefined) checkVolumes(spec.volumes, fail);
   if (spec.resources !== undefined) checkResources(spec.resources, fail);
   if (spec.restartPolicy !== undefined) checkRestart(spec.restartPolicy, fail);

@@ -81,12 +81,12 @@ export const publishInput = z.object({
     .string()
     .trim()
     .default("127.0.0.1")
-    .refine((a) => isIpAddress(a), "Enter an IP address of this host (127.0.0.1 by default, 0.0.0.0 for every interface)"),
+    .refine((a) => isIpv4Address(a), "Enter an IPv4 address of this host (127.0.0.1 by default, 0.0.0.0 for every interface)"),
 });
 
-function isIpAddress(value: string): boolean {
-  // node:net's own parser (no regex of ours): isIP answers 4, 6 or 0.
-  return netIsIp(value) !== 0;
+function isIpv4Address(value: string): boolean {
+  // node:net's own parser (no regex of ours); the engine publishes on IPv4 addresses.
+  return netIsIp(value) === 4;
 }
 
 export const restartPolicies = ["unless-stopped", "always", "on-failure", "no"] as const;
