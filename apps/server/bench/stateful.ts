@@ -114,7 +114,7 @@ async function main(): Promise<void> {
         publish: { hostPort: dbPort },
         volumes: [{ name: "pgdata", mountPath: "/var/lib/postgresql/data" }],
         env: [{ key: "POSTGRES_PASSWORD", value: PASSWORD }],
-        healthCheck: { type: "command", command: "pg_isready -h 127.0.0.1 -U postgres", intervalS: 1 },
+        healthCheck: { type: "command", command: "pg_isready -h 127.0.0.1 -U postgres", intervalS: 1, startPeriodS: 60 },
         deploy: true,
       }),
     );

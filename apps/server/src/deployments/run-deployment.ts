@@ -63,7 +63,8 @@ async function release(ctx: RunContext): Promise<void> {
   // can outlive a stage that gave up on it.
   const instance = await deps.engine.replaceRelease(spec, {
     pullTimeoutMs: ctx.timeoutsMs.start,
-    readyTimeoutMs: ctx.timeoutsMs.health,
+    // A start period (failures do not count) extends the health stage by as much.
+    readyTimeoutMs: ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
     onHandover,
     retainImages: false,
     signal: ctx.cancel,
