@@ -46,7 +46,7 @@ test.afterEach(async ({ page }) => {
 });
 
 test("every main page passes axe (no serious or critical violation) in light and dark, with screenshots", async ({ page, browser }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await test.step("signed-out pages", async () => {
     await page.goto("/sign-in");
     await checkBothThemes(page, testInfo, "sign-in", "/sign-in", /sign in/i);
@@ -68,6 +68,10 @@ test("every main page passes axe (no serious or critical violation) in light and
     await checkBothThemes(page, testInfo, "overview", "/", "Projects");
     await checkBothThemes(page, testInfo, "project", `/projects/${projectId}`, `Project ${serviceName.slice("hello-".length)}`);
     await checkBothThemes(page, testInfo, "service", `/services/${serviceId}`, serviceName);
+    // Every tab of the service page (deep links), the settings form included.
+    for (const tab of ["deployments", "logs", "terminal", "variables", "domains", "settings", "webhooks"]) {
+      await checkBothThemes(page, testInfo, `service-${tab}`, `/services/${serviceId}?tab=${tab}`, serviceName);
+    }
     await checkBothThemes(page, testInfo, "team", "/team", /./);
     await checkBothThemes(page, testInfo, "account", "/account", /account/i);
     await checkBothThemes(page, testInfo, "audit", "/audit", "Audit log");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { createProject, highestHelloLine, submitServiceForm } from "./support/dashboard.ts";
+import { createProject, highestHelloLine, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -20,23 +20,26 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
   const projectId = await test.step("create a project", () => createProject(page, projectName));
 
   const serviceId = await test.step("create a service", async () => {
-    await submitServiceForm(page, { name: serviceName, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }] });
+    // "Deploy now" unticked: this spec deploys with the page's Deploy button.
+    await submitServiceForm(page, { name: serviceName, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }], deploy: false });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
-    const match = /\/services\/([0-9a-f-]{36})$/.exec(page.url());
-    expect(match?.[1], "the service page URL carries the service id").toBeTruthy();
-    return match![1]!;
+    return serviceIdOf(page);
   });
 
   const status = page.getByTestId("service-status");
   await test.step("deploy and wait for running", async () => {
     await expect(status).toHaveAttribute("data-status", "not-deployed");
-    await page.getByRole("button", { name: "Deploy" }).click();
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    // Deploy opens the Deployments tab and its live log.
+    await expect(page).toHaveURL(/\?tab=deployments$/);
+    await expect(page.getByTestId("build-log-panel")).toBeVisible();
     await expect(status).toHaveAttribute("data-status", "running", { timeout: 60_000 });
     await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "succeeded");
     expect(await containersOfService(serviceId), "the running release carries the service label").not.toHaveLength(0);
   });
 
   await test.step("the URL on the page serves the configured greeting", async () => {
+    await openTab(page, "Overview");
     const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await expect(async () => {
@@ -47,6 +50,7 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
   });
 
   await test.step("new log lines arrive live, without a reload", async () => {
+    await openTab(page, "Logs");
     const panel = page.getByTestId("log-panel");
     await expect(panel).toContainText(/hello line \d+/, { timeout: 20_000 });
     await page.evaluate(() => Object.assign(window, { __berthNoReload: true }));
@@ -58,6 +62,7 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
   });
 
   await test.step("stop", async () => {
+    await openTab(page, "Overview");
     await page.getByRole("button", { name: "Stop" }).click();
     await expect(status).toHaveAttribute("data-status", /^(stopped|exited)$/, { timeout: 30_000 });
     await expect(page.getByTestId("service-url")).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { createProject, submitServiceForm } from "./support/dashboard.ts";
+import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
 import { getThroughProxy } from "./support/proxy.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -14,19 +14,21 @@ test("add a domain to a deployed service: listed with its DNS record, answering 
   await signUp(page);
   await page.goto("/");
   await createProject(page, `Domains ${id}`);
-  await submitServiceForm(page, { name: `web-${id}`, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }] });
+  await submitServiceForm(page, { name: `web-${id}`, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }], deploy: false });
   await expect(page.getByRole("heading", { name: `web-${id}`, level: 1 })).toBeVisible();
-  const serviceId = /\/services\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? "";
+  const serviceId = serviceIdOf(page);
 
   const rows = page.getByTestId("domain-row");
   await test.step("the service has its default *.localhost domain", async () => {
+    await openTab(page, "Domains");
     await expect(rows.first()).toContainText(`web-${id}-domains-${id}.localhost`);
     await expect(rows.first()).toContainText("default");
   });
 
   await test.step("deploy", async () => {
-    await page.getByRole("button", { name: "Deploy" }).click();
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
     await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 60_000 });
+    await openTab(page, "Domains");
   });
 
   const form = page.getByRole("form", { name: "Add a domain" });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { hasOwner, ownerPage, signUp } from "./support/account.ts";
-import { createProject, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
+import { createProject, serviceIdOf, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -40,15 +40,15 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     const projectUrl = page.url();
     await setLocalSources(owner, true);
     if (owner === page) await page.goto(projectUrl);
-    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main" });
+    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main", deploy: false });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
     await expect(page.getByTestId("service-source")).toContainText(fixture.url);
-    return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+    return serviceIdOf(page);
   });
 
   await test.step("deploy: the build log streams live, release 1 serves the repository's content", async () => {
     await page.evaluate(() => Object.assign(window, { __berthNoReload: true }));
-    await page.getByRole("button", { name: "Deploy" }).click();
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
     const log = page.getByTestId("build-log");
     await expect(log).toContainText("Cloning http://127.0.0.1", { timeout: 30_000 });
     await expect(log).toContainText("berth-test/hello:latest", { timeout: 30_000 });
@@ -63,7 +63,7 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
 
   await test.step("push a change and redeploy: release 2 serves the new content", async () => {
     fixture.commit({ Dockerfile: helloDockerfile("release-two-from-git") }, "second release");
-    await page.getByRole("button", { name: "Deploy" }).click();
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
     await expect(rows.first().getByTestId("release-number")).toHaveText("#2", { timeout: 60_000 });
     await expect(rows.first()).toContainText("second release");
     await expect.poll(servedText, { timeout: 20_000 }).toContain("release-two-from-git");
@@ -102,10 +102,10 @@ test("a 100k-line build log streams to the viewer, which stays responsive (only 
   await setLocalSources(owner, true);
   await page.goto("/");
   await createProject(page, `Loud ${id}`);
-  await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: `loud-${id}` });
+  await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: `loud-${id}`, deploy: false });
   await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
 
-  await page.getByRole("button", { name: "Deploy" }).click();
+  await page.getByRole("button", { name: "Deploy", exact: true }).click();
   const log = page.getByTestId("build-log");
   await expect(log).toContainText("Release 1 is live", { timeout: 90_000 });
   const total = Number(await log.getAttribute("data-lines"));

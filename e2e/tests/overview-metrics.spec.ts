@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { hasOwner, ownerPage, signUp } from "./support/account.ts";
-import { createProject, submitServiceForm } from "./support/dashboard.ts";
+import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { containersOfService } from "./support/docker.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -13,17 +13,18 @@ test("overview shows each service's live status; a running container's metrics c
   await signUp(page);
   await page.goto("/");
   const projectId = await createProject(page, `Overview ${id}`);
-  await submitServiceForm(page, { name: idle, image: "berth-test/hello:latest", port: "8080" });
+  await submitServiceForm(page, { name: idle, image: "berth-test/hello:latest", port: "8080", deploy: false });
   await expect(page.getByRole("heading", { name: idle, level: 1 })).toBeVisible();
   await page.goto(`/projects/${projectId}`);
-  await submitServiceForm(page, { name: running, image: "berth-test/hello:latest", port: "8080" });
+  await submitServiceForm(page, { name: running, image: "berth-test/hello:latest", port: "8080", deploy: false });
   await expect(page.getByRole("heading", { name: running, level: 1 })).toBeVisible();
   const serviceUrl = page.url();
-  const serviceId = /\/services\/([0-9a-f-]{36})$/.exec(serviceUrl)?.[1] ?? "";
+  const serviceId = serviceIdOf(page);
 
   await test.step("deploy; the metrics chart receives live samples without a reload", async () => {
-    await page.getByRole("button", { name: "Deploy" }).click();
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
     await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 60_000 });
+    await openTab(page, "Overview");
     const cpu = page.getByTestId("service-metrics-cpu");
     await expect.poll(async () => Number(await cpu.getAttribute("data-samples")), { timeout: 20_000 }).toBeGreaterThan(0);
     const first = Number(await cpu.getAttribute("data-samples"));

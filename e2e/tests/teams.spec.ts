@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { newAccount, signUp, type Account } from "./support/account.ts";
-import { createProject, submitServiceForm } from "./support/dashboard.ts";
+import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 /** Owner creates an invitation in /team and copies the link shown once. */
@@ -44,9 +44,9 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
   await signUp(page, owner);
   await page.goto("/");
   await createProject(page, `Team ${id}`);
-  await submitServiceForm(page, { name: `shared-${id}`, image: "berth-test/hello:latest", port: "8080" });
+  await submitServiceForm(page, { name: `shared-${id}`, image: "berth-test/hello:latest", port: "8080", deploy: false });
   await expect(page.getByRole("heading", { name: `shared-${id}`, level: 1 })).toBeVisible();
-  const serviceId = /\/services\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? "";
+  const serviceId = serviceIdOf(page);
   expect(serviceId).not.toBe("");
   const servicePath = `/services/${serviceId}`;
 
@@ -58,8 +58,9 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
 
   await test.step("the member deploys", async () => {
     await memberPage.goto(servicePath);
-    await memberPage.getByRole("button", { name: "Deploy" }).click();
+    await memberPage.getByRole("button", { name: "Deploy", exact: true }).click();
     await expect(memberPage.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 60_000 });
+    await openTab(memberPage, "Logs");
     await expect(memberPage.getByTestId("log-panel")).toContainText(/hello line \d+/, { timeout: 20_000 });
     await expect(memberPage.getByTestId("log-stream-state")).toHaveAttribute("data-phase", "live");
   });
@@ -70,7 +71,7 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
     const viewerPage = await acceptAsNewUser(browser, link, viewer, teamName);
     await viewerPage.goto(servicePath);
     await expect(viewerPage.getByText("You are a viewer in this team")).toBeVisible();
-    await expect(viewerPage.getByRole("button", { name: "Deploy" })).toHaveCount(0);
+    await expect(viewerPage.getByRole("button", { name: /deploy/i })).toHaveCount(0);
     const refused = await trpcMutate(viewerPage.request, "services.deploy", { serviceId }, origin);
     expect(refused.status()).toBe(403);
     expect(await refused.text()).toContain("FORBIDDEN");

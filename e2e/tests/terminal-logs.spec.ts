@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
+import { openTab } from "./support/dashboard.ts";
 import { deleteService, runningHelloService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -15,6 +16,7 @@ test("the runtime log view filters, pauses and downloads; the terminal runs a co
   await signUp(page);
   created = await runningHelloService(page, uniqueSuffix());
   const { serviceName } = created;
+  await openTab(page, "Logs");
   const log = page.getByTestId("log-panel");
   const rows = log.locator("[data-stream]");
 
@@ -55,6 +57,7 @@ test("the runtime log view filters, pauses and downloads; the terminal runs a co
   });
 
   await test.step("open a terminal and run a command", async () => {
+    await openTab(page, "Terminal");
     await page.getByRole("button", { name: "Open terminal" }).click();
     await expect(page.getByTestId("terminal-state")).toHaveAttribute("data-phase", "open");
     const terminal = page.getByTestId("terminal");

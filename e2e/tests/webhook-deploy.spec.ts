@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/server/test/git-fixture.ts";
 import { providerHeaders, pushFixtures, retarget } from "../../apps/server/test/webhook-fixtures.ts";
 import { ownerPage, signUp } from "./support/account.ts";
-import { createProject, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
+import { createProject, openTab, serviceIdOf, servedText as servedBy, submitGitServiceForm } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -34,12 +34,14 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   const serviceId = await test.step("create a git service", async () => {
     await page.goto("/");
     await createProject(page, `Hooks ${id}`);
-    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main" });
+    // Not deployed at creation: the webhook makes the first deployment.
+    await submitGitServiceForm(page, { name: serviceName, url: fixture.url, branch: "main", deploy: false });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
-    return /\/services\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+    return serviceIdOf(page);
   });
 
   await test.step("a secret variable is write-only after saving", async () => {
+    await openTab(page, "Variables");
     const env = page.getByTestId("env-service");
     await env.getByRole("button", { name: "Add variable" }).click();
     await env.getByLabel("Variable 1 name").fill("API_KEY");
@@ -54,6 +56,7 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
   });
 
   const { url, secret } = await test.step("generate the webhook secret (shown once)", async () => {
+    await openTab(page, "Webhooks");
     const hooks = page.getByTestId("hooks-panel");
     await hooks.getByRole("button", { name: "Generate secret" }).click();
     const secret = await hooks.getByTestId("webhook-secret").inputValue();
@@ -72,6 +75,7 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
     expect(await ignored.json()).toMatchObject({ deployed: false });
     const forged = await request.post(url, { headers: { ...providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-x` }), "x-hub-signature-256": `sha256=${createHmac("sha256", "wrong").update(raw).digest("hex")}` }, data: raw });
     expect(forged.status()).toBe(401);
+    await openTab(page, "Deployments");
     await expect(page.getByTestId("deployment-row")).toHaveCount(0);
   });
 
@@ -94,6 +98,7 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
     await expect(rows.first()).toContainText("deploy me by webhook");
     await expect(rows.first()).toContainText(sha.slice(0, 7));
     await expect.poll(servedText, { timeout: 20_000 }).toContain("pushed-by-webhook");
+    await openTab(page, "Webhooks");
     const deliveries = page.getByTestId("delivery-row");
     await expect(deliveries.filter({ hasText: "deployed" })).toHaveCount(1);
     await expect(deliveries.filter({ hasText: "rejected" })).toHaveCount(1);

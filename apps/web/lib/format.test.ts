@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { durationBetween, formatDuration } from "./format";
+import { durationBetween, formatBytes, formatDuration } from "./format";
 
 describe("durations", () => {
   it("formats ms, seconds, minutes and hours", () => {
@@ -14,5 +14,16 @@ describe("durations", () => {
     expect(durationBetween("2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z")).toBe("5 s");
     expect(durationBetween("2026-01-01T00:00:00Z", null, Date.parse("2026-01-01T00:01:00Z"))).toBe("1 min");
     expect(durationBetween(null, null)).toBe("—");
+  });
+});
+
+describe("sizes", () => {
+  it("formats bytes in binary units, and an unknown size as such", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(20 * 1024 * 1024)).toBe("20 MiB");
+    expect(formatBytes(1024 ** 3)).toBe("1 GiB");
+    expect(formatBytes(null)).toBe("Unknown");
   });
 });

@@ -37,3 +37,17 @@ export function durationBetween(start: string | null, end: string | null, now = 
   const to = end ? toDate(end) : null;
   return formatDuration((to ? to.getTime() : now) - from.getTime());
 }
+
+/** A size for people: 0 B, 512 B, 1.5 KiB, 20 MiB, 3.1 GiB (binary units, one decimal under 10). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return "Unknown";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 || value >= 10 ? Math.round(value).toString() : value.toFixed(1).replace(/\.0$/, "");
+  return `${shown} ${units[unit]}`;
+}

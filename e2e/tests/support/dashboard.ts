@@ -13,8 +13,29 @@ export async function createProject(page: Page, name: string): Promise<string> {
 export interface ServiceForm {
   name: string;
   image: string;
-  port: string;
+  /** Absent for a worker. */
+  port?: string;
+  /** Web when absent. */
+  kind?: "Web" | "Worker" | "TCP";
   env?: { key: string; value: string }[];
+  /** The form deploys at once by default; false unticks "Deploy now" (the service waits for Deploy). */
+  deploy?: boolean;
+}
+
+/** The id in a service page's URL (`/services/<id>` or `/services/<id>?tab=…`). */
+export function serviceIdOf(page: Page): string {
+  const match = /\/services\/([0-9a-f-]{36})(?:[?#]|$)/.exec(page.url());
+  if (!match?.[1]) throw new Error(`not on a service page: ${page.url()}`);
+  return match[1];
+}
+
+export type ServiceTabName = "Overview" | "Deployments" | "Logs" | "Terminal" | "Variables" | "Domains" | "Settings" | "Webhooks";
+
+/** On a service page: open one of its tabs (a link; the URL gets ?tab=…). */
+export async function openTab(page: Page, name: ServiceTabName): Promise<void> {
+  const link = page.getByRole("navigation", { name: "Service sections" }).getByRole("link", { name, exact: true });
+  await link.click();
+  await expect(link).toHaveAttribute("aria-current", "page");
 }
 
 /** On a project page: fill the "New service" form and submit it. */
@@ -22,13 +43,15 @@ export async function submitServiceForm(page: Page, form: ServiceForm): Promise<
   const panel = page.getByRole("form", { name: "New service" });
   await panel.getByLabel("Service name").fill(form.name);
   await panel.getByLabel("Image", { exact: true }).fill(form.image);
-  await panel.getByLabel("Container port").fill(form.port);
+  if (form.kind) await panel.getByRole("radio", { name: form.kind, exact: true }).check();
+  if (form.port !== undefined) await panel.getByLabel("Container port").fill(form.port);
   for (const [index, pair] of (form.env ?? []).entries()) {
     const n = index + 1;
     if (index > 0) await panel.getByRole("button", { name: "Add variable" }).click();
     await panel.getByLabel(`Variable ${n} key`).fill(pair.key);
     await panel.getByLabel(`Variable ${n} value`).fill(pair.value);
   }
+  if (form.deploy === false) await panel.getByLabel("Deploy now").uncheck();
   await panel.getByRole("button", { name: "Create service" }).click();
 }
 
@@ -38,6 +61,8 @@ export interface GitServiceForm {
   /** Left at the form's default when absent. */
   branch?: string;
   port?: string;
+  /** The form deploys at once by default; false unticks "Deploy now". */
+  deploy?: boolean;
 }
 
 /** On a project page: fill the "New service" form for a git repository and submit it. */
@@ -48,6 +73,7 @@ export async function submitGitServiceForm(page: Page, form: GitServiceForm): Pr
   await panel.getByLabel("Repository URL").fill(form.url);
   if (form.branch !== undefined) await panel.getByLabel("Branch").fill(form.branch);
   await panel.getByLabel("Container port").fill(form.port ?? "8080");
+  if (form.deploy === false) await panel.getByLabel("Deploy now").uncheck();
   await panel.getByRole("button", { name: "Create service" }).click();
 }
 

@@ -7,3 +7,9 @@ export async function containersOfService(serviceId: string): Promise<string[]> 
   const containers = await docker.listContainers({ all: true, filters: { label: [`io.berth.service=${serviceId}`] } });
   return containers.map((c) => c.Names[0] ?? c.Id);
 }
+
+/** The running containers of a service, inspected (limits, entrypoint, command, mounts). */
+export async function runningContainersOfService(serviceId: string): Promise<Docker.ContainerInspectInfo[]> {
+  const containers = await docker.listContainers({ filters: { label: [`io.berth.service=${serviceId}`], status: ["running"] } });
+  return Promise.all(containers.map((c) => docker.getContainer(c.Id).inspect()));
+}

@@ -63,6 +63,11 @@ export async function getSettings(db: Db): Promise<InstanceSettingsView> {
   };
 }
 
+/** The instance defaults a service's settings fall back to (shown to every member of a team, not only the owner). PURE. */
+export function instanceDefaultsView(settings: InstanceSettingsView) {
+  return { limits: { cpus: settings.defaultCpus, memoryMb: settings.defaultMemoryMb, pidsLimit: settings.defaultPidsLimit }, allowBindMounts: settings.allowBindMounts };
+}
+
 /** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */
 export async function updateSettings(db: Db, actor: Actor, input: SettingsInput): Promise<InstanceSettingsView> {
   const data = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SettingsInput>;

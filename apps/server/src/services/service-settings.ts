@@ -4,6 +4,7 @@
  */
 import type { Service } from "@berth/db";
 import { join as joinCommandLine } from "shlex";
+import { envFromJson } from "./service-input.ts";
 import { readStoredRuntime, type RuntimeInput, toStoredRuntime } from "./runtime-settings.ts";
 
 export function runtimeColumns(input: RuntimeInput) {
@@ -18,7 +19,9 @@ export function runtimeColumns(input: RuntimeInput) {
 
 const line = (argv: string[] | null) => (argv === null ? "" : joinCommandLine(argv));
 
-export function settingsView(service: Pick<Service, "kind" | "containerPort" | "runtime" | "replicas" | "strategy">, volumes: { name: string; mountPath: string; readOnly: boolean; hostPath: string | null }[]) {
+type SettingsColumns = "kind" | "containerPort" | "runtime" | "replicas" | "strategy" | "buildArgs" | "cloneTimeoutS" | "buildTimeoutS" | "startTimeoutS" | "healthTimeoutS";
+
+export function settingsView(service: Pick<Service, SettingsColumns>, volumes: { name: string; mountPath: string; readOnly: boolean; hostPath: string | null }[]) {
   const runtime = readStoredRuntime(service.runtime);
   return {
     kind: service.kind,
@@ -33,5 +36,8 @@ export function settingsView(service: Pick<Service, "kind" | "containerPort" | "
     strategy: service.strategy ?? ("auto" as const),
     publish: runtime.publish,
     volumes: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, hostPath: v.hostPath ?? "" })),
+    /** A git service's build arguments with their values (not secret: build secrets are variables). */
+    buildArgs: envFromJson(service.buildArgs),
+    timeouts: { cloneTimeoutS: service.cloneTimeoutS, buildTimeoutS: service.buildTimeoutS, startTimeoutS: service.startTimeoutS, healthTimeoutS: service.healthTimeoutS },
   };
 }

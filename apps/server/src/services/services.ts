@@ -7,7 +7,7 @@ import { runtimeColumns, settingsView } from "./service-settings.ts";
 import { pendingChanges } from "./pending-changes.ts";
 import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
-import { getSettings } from "../instance/settings.ts";
+import { getSettings, instanceDefaultsView } from "../instance/settings.ts";
 import { internalNames } from "../deployments/release-spec.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { readRuntime } from "./runtime.ts";
@@ -74,6 +74,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env">, acto
     kind: service.kind,
     containerPort: service.containerPort,
     settings: settingsView(service, volumes),
+    /** What applies where the service sets no limit, and whether host paths may be mounted (the settings form's placeholders). */
+    instanceDefaults: instanceDefaultsView(await getSettings(deps.db)),
     /** How the other services of the project reach this one (its project's private network). */
     internal: service.kind === "worker" ? null : { ...internalNames(service.name, service.project), port: service.containerPort },
     pendingChanges: await pendingChanges(deps, service, current),

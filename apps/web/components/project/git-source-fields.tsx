@@ -17,7 +17,7 @@ export interface GitSourceState {
 export const emptyGitSource: GitSourceState = { url: "", branch: "main", commit: "", dockerfilePath: "Dockerfile", contextPath: ".", auth: "none", token: "", buildArgs: "" };
 
 /** Repository, branch, optional commit, Dockerfile and context paths, credentials, build args. */
-export function GitSourceFields({ value, onChange, errors }: { value: GitSourceState; onChange: (v: GitSourceState) => void; errors: Record<string, string> }) {
+export function GitSourceFields({ value, onChange, errors, tokenStored = false }: { value: GitSourceState; onChange: (v: GitSourceState) => void; errors: Record<string, string>; /** Editing a service whose token is stored: empty keeps it. */ tokenStored?: boolean }) {
   const set = (patch: Partial<GitSourceState>) => onChange({ ...value, ...patch });
   const authId = useId();
   const argsId = useId();
@@ -41,7 +41,7 @@ export function GitSourceFields({ value, onChange, errors }: { value: GitSourceS
         <FieldError message={errors["git.auth"]} />
       </div>
       {value.auth === "token" && (
-        <TextField label="Access token" name="gitToken" type="password" value={value.token} onChange={(e) => set({ token: e.target.value })} error={errors["git.token"]} hint="Stored as a secret; never shown again or written to logs." autoComplete="off" />
+        <TextField label="Access token" name="gitToken" type="password" value={value.token} onChange={(e) => set({ token: e.target.value })} error={errors["git.token"]} hint={tokenStored ? "A token is stored: leave this empty to keep it, or enter a new one." : "Stored as a secret; never shown again or written to logs."} autoComplete="off" />
       )}
       <div className="space-y-1.5">
         <label htmlFor={argsId} className="block text-sm font-medium text-slate-800">Build arguments (optional)</label>

@@ -14,10 +14,14 @@ import { emptyGitSource, GitSourceFields, type GitSourceState } from "./git-sour
 import { parseEnvFile } from "@/lib/env-file";
 import { emptyStageTimeouts, StageTimeoutFields, timeoutsForSubmit, type StageTimeouts } from "./stage-timeout-fields";
 import { envErrorsByRow, envForSubmit, newEnvRow, type EnvRow } from "@/lib/env-rows";
+import { CheckboxField } from "../ui/checkbox-field";
+import { KindRadios } from "../service/kind-radios";
+import type { Kind } from "@/lib/service-settings-form";
+import { tabHref } from "@/lib/service-tabs";
 
-const SHOWN_AT_FIELD = /^(name|image|containerPort|env(\.\d+(\.(key|value))?)?|git\..*|timeouts\..*)$/;
+const SHOWN_AT_FIELD = /^(name|image|kind|containerPort|env(\.\d+(\.(key|value))?)?|git\..*|timeouts\..*)$/;
 
-/** Creates a service in the project, then opens it (the next step is Deploy). */
+/** Creates a service in the project and, unless "Deploy now" is unticked, deploys it; then opens it (its live log when deploying). */
 export function NewServiceForm({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -28,13 +32,15 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const [git, setGit] = useState<GitSourceState>(emptyGitSource);
   const [timeouts, setTimeouts] = useState<StageTimeouts>(emptyStageTimeouts);
   const [port, setPort] = useState("");
+  const [kind, setKind] = useState<Kind>("web");
+  const [deploy, setDeploy] = useState(true);
   const [rows, setRows] = useState<EnvRow[]>(() => [newEnvRow()]);
   const [sentRowIds, setSentRowIds] = useState<number[]>([]);
   const create = useMutation(
     trpc.services.create.mutationOptions({
-      onSuccess: async ({ id }) => {
+      onSuccess: async ({ id, deploymentId }) => {
         await queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
-        router.push(`/services/${id}`);
+        router.push(tabHref(id, deploymentId ? "deployments" : "overview"));
       },
     }),
   );
@@ -45,7 +51,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
     event.preventDefault();
     const { env, rowIds } = envForSubmit(rows);
     setSentRowIds(rowIds);
-    const common = { projectId, name: name.trim(), containerPort: Number(port.trim() || 0), env, timeouts: timeoutsForSubmit(timeouts) };
+    const common = { projectId, name: name.trim(), kind, containerPort: kind === "worker" || port.trim() === "" ? null : Number(port), deploy, env, timeouts: timeoutsForSubmit(timeouts) };
     if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
     const { buildArgs: argsText, token, commit, ...rest } = git;
     const buildArgs = parseEnvFile(argsText);
@@ -72,9 +78,11 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
         ) : (
           <GitSourceFields value={git} onChange={setGit} errors={fields} />
         )}
-        <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />
+        <KindRadios name="kind" value={kind} onChange={setKind} error={fields.kind} />
+        {kind !== "worker" && <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />}
         <StageTimeoutFields value={timeouts} onChange={setTimeouts} errors={fields} />
         <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
+        <CheckboxField label="Deploy now" name="deploy" checked={deploy} onChange={(e) => setDeploy(e.target.checked)} hint="Starts the first deployment as soon as the service is created." />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
           Create service

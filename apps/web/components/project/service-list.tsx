@@ -28,7 +28,7 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
                 <Link href={`/services/${service.id}`} className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
                   {service.name}
                 </Link>
-                <span className="ml-2 text-xs text-slate-500">:{service.containerPort}</span>
+                <span className="ml-2 text-xs text-slate-500">{service.kind === "worker" ? "worker" : `${service.kind === "tcp" ? "tcp " : ""}:${service.containerPort}`}</span>
               </td>
               <td className="px-4 py-3">
                 <StatusBadge status={serviceStatus({ desiredState: service.desiredState, latestStatus: service.latestDeployment?.status })} />

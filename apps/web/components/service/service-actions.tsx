@@ -11,8 +11,11 @@ import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { DeleteServiceDialog } from "./delete-service-dialog";
 
-/** Deploy / Stop / Start / Delete, each disabled while it makes no sense or a request runs. */
-export function ServiceActions({ service }: { service: ServiceDetail }) {
+/**
+ * Deploy / Stop / Start / Delete, each disabled while it makes no sense or a request runs.
+ * `onDeployed` runs once a deploy is queued (the page opens the Deployments tab and its live log).
+ */
+export function ServiceActions({ service, onDeployed }: { service: ServiceDetail; onDeployed?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { me } = useSession();
@@ -32,7 +35,7 @@ export function ServiceActions({ service }: { service: ServiceDetail }) {
       void refresh();
     },
   };
-  const deploy = useMutation(trpc.services.deploy.mutationOptions(handlers));
+  const deploy = useMutation(trpc.services.deploy.mutationOptions({ ...handlers, onSuccess: () => (onDeployed?.(), refresh()) }));
   const stop = useMutation(trpc.services.stop.mutationOptions(handlers));
   const start = useMutation(trpc.services.start.mutationOptions(handlers));
 

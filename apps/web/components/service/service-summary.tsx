@@ -36,7 +36,7 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
             <span className="text-slate-500">Not running</span>
           )}
         </Item>
-        <Item label="Container port">{service.containerPort}</Item>
+        <Item label="Container port">{service.containerPort ?? <span className="text-slate-500">None (worker)</span>}</Item>
         <Item label="Environment">
           {service.env.length === 0 ? (
             <span className="text-slate-500">None</span>

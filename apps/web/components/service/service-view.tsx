@@ -2,10 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { isDeploymentActive } from "@/lib/status";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type ReactNode } from "react";
+import { isDeploymentActive, serviceStatus } from "@/lib/status";
+import { tabFromParam, tabHref, type ServiceTab } from "@/lib/service-tabs";
 import { useTRPC } from "@/lib/trpc";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
+import { StatusBadge } from "../ui/status-badge";
 import { DeploymentHistory } from "./deployment-history";
 import { DomainsPanel } from "./domains-panel";
 import { useDeploymentEvents } from "@/lib/use-deployment-events";
@@ -13,18 +17,25 @@ import { useSession } from "../shell/session";
 import { LogPanel } from "./log-panel";
 import { TerminalPanel } from "./terminal-panel";
 import { ServiceActions } from "./service-actions";
-import { ServiceSummary } from "./service-summary";
 import { EnvVarsEditor } from "../env/env-vars-editor";
 import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
-import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
+import { ServiceTabs } from "./service-tabs";
+import { OverviewTab } from "./overview-tab";
+import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
+import { SettingsTab } from "./settings/settings-tab";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
 
-/** `/services/[serviceId]`: status, URL, actions, deployment history and live logs. */
-export function ServiceView({ serviceId }: { serviceId: string }) {
+/**
+ * `/services/[serviceId]?tab=…`: the header (status, actions) over one tab at a time. A tab
+ * mounts when first opened and then stays mounted while hidden, so a log buffer, a terminal
+ * session or an unsaved settings form survive a look at another tab.
+ */
+export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabParam?: string | string[] | undefined }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const { me } = useSession();
   useDeploymentEvents(serviceId);
   const service = useQuery({
@@ -36,6 +47,9 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
     ...trpc.deployments.list.queryOptions({ serviceId }),
     refetchInterval: (query) => (active || query.state.data?.some((d) => isDeploymentActive(d.status)) ? FAST_POLL_MS : SLOW_POLL_MS),
   });
+  const tab = tabFromParam(tabParam, service.data?.kind ?? "web");
+  const [visited, setVisited] = useState<ServiceTab[]>(["overview"]);
+  useEffect(() => setVisited((v) => (v.includes(tab) ? v : [...v, tab])), [tab]);
 
   if (service.data === undefined && !service.isError) return <Loading label="Loading service…" />;
   if (service.data === undefined) {
@@ -48,6 +62,16 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
   }
   const s = service.data;
   const role = me.teams.find((t) => t.id === s.teamId)?.role;
+  const canChange = roleAtLeast(role, "member");
+  const showDeployments = () => router.push(tabHref(serviceId, "deployments"), { scroll: false });
+  const panel = (id: ServiceTab, content: ReactNode) =>
+    id === tab || visited.includes(id) ? (
+      <div key={id} hidden={id !== tab} data-testid={`tab-panel-${id}`} className="space-y-6">
+        {content}
+      </div>
+    ) : null;
+  const status = serviceStatus({ desiredState: s.desiredState, latestStatus: s.latestDeployment?.status, runtimeState: s.runtime.state });
+
   return (
     <div className="space-y-6">
       <PageHeader
@@ -57,28 +81,40 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
           </Link>
         }
         title={s.name}
-        subtitle={<span className="font-mono">{s.source.type === "git" ? `${s.source.url} @ ${s.source.branch}` : s.image}</span>}
+        subtitle={
+          <span className="flex flex-wrap items-center gap-2">
+            {tab !== "overview" && <StatusBadge status={status} />}
+            <span className="font-mono">{s.source.type === "git" ? `${s.source.url} @ ${s.source.branch}` : s.image}</span>
+            <span className="text-fg-subtle">· {s.kind === "tcp" ? "TCP" : s.kind}</span>
+          </span>
+        }
       />
       {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
-      <ServiceActions service={s} />
-      <ServiceSummary service={s} />
-      <ServiceMetricsPanel serviceId={serviceId} />
-      {deployments.data ? (
-        <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
-      ) : (
-        <Panel title="Deployments">
-          {deployments.isError ? (
-            <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
-          ) : (
-            <Loading label="Loading deployments…" />
-          )}
-        </Panel>
+      <ServiceActions service={s} onDeployed={showDeployments} />
+      {tab !== "deployments" && <ActiveDeploymentNotice service={s} />}
+      {canChange && <PendingChangesNotice service={s} onDeployed={showDeployments} />}
+      <ServiceTabs serviceId={serviceId} kind={s.kind} current={tab} />
+      {panel("overview", <OverviewTab service={s} deployments={deployments.data} />)}
+      {panel(
+        "deployments",
+        deployments.data ? (
+          <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={canChange} />
+        ) : (
+          <Panel title="Deployments">
+            {deployments.isError ? (
+              <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
+            ) : (
+              <Loading label="Loading deployments…" />
+            )}
+          </Panel>
+        ),
       )}
-      <DomainsPanel serviceId={serviceId} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
-      <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={roleAtLeast(role, "member")} canReveal={roleAtLeast(role, "admin")} />
-      <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={roleAtLeast(role, "member")} />
-      <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />
-      <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
+      {panel("logs", <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />)}
+      {panel("terminal", <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={canChange} />)}
+      {panel("variables", <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
+      {s.kind === "web" && panel("domains", <DomainsPanel serviceId={serviceId} canChange={canChange} />)}
+      {panel("settings", <SettingsTab service={s} canEdit={canChange} onDeployed={showDeployments} />)}
+      {panel("webhooks", <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={canChange} />)}
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { PageHeader, Panel } from "../ui/page-header";
 import { InviteForm } from "./invite-form";
 import { MembersTable } from "./members-table";
 import { PendingInvitations } from "./pending-invitations";
+import { RegistriesPanel } from "./registries-panel";
 
 /** `/team`: the selected team's members and invitations; leave it; create another team. */
 export function TeamView() {
@@ -36,6 +37,7 @@ export function TeamView() {
           </div>
         </Panel>
       )}
+      {admin && <RegistriesPanel teamId={team.id} />}
       <NewTeamForm />
     </div>
   );

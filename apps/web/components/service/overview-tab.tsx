@@ -1,0 +1,80 @@
+import Link from "next/link";
+import type { Deployment, ServiceDetail } from "@/lib/api-types";
+import { formatDateTime } from "@/lib/format";
+import { deploymentStatus } from "@/lib/status";
+import { tabHref } from "@/lib/service-tabs";
+import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
+import { Panel } from "../ui/page-header";
+import { StatusBadge } from "../ui/status-badge";
+import { ServiceSummary } from "./service-summary";
+
+const RECENT = 5;
+
+/** How the other services of the project reach this one, and where a TCP service is published. */
+function InternalAddress({ service }: { service: ServiceDetail }) {
+  const publish = service.settings.publish;
+  return (
+    <section aria-label="Network" className="space-y-1 rounded-lg border border-line bg-surface px-5 py-3 text-sm text-fg-muted shadow-xs" data-testid="internal-address">
+      {service.internal ? (
+        <p>
+          Reachable inside the project as{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">
+            {service.internal.name}:{service.internal.port}
+          </code>{" "}
+          (or{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">
+            {service.internal.alias}:{service.internal.port}
+          </code>
+          ).
+        </p>
+      ) : (
+        <p>A worker has no port: other services do not connect to it.</p>
+      )}
+      {service.kind === "tcp" && publish && (
+        <p>
+          Published on this host at <code className="rounded bg-surface-muted px-1 font-mono text-fg">{publish.bindAddress}:{publish.hostPort}</code>.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function RecentDeployments({ serviceId, deployments }: { serviceId: string; deployments: Deployment[] | undefined }) {
+  const all = (
+    <Link href={tabHref(serviceId, "deployments")} scroll={false} className="text-sm font-medium text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus">
+      All deployments and logs
+    </Link>
+  );
+  return (
+    <Panel title="Recent deployments" actions={all}>
+      {deployments === undefined ? (
+        <p className="text-sm text-fg-subtle">Loading…</p>
+      ) : deployments.length === 0 ? (
+        <p className="text-sm text-fg-subtle">Not deployed yet.</p>
+      ) : (
+        <ul className="divide-y divide-line text-sm">
+          {deployments.slice(0, RECENT).map((d) => (
+            <li key={d.id} className="flex flex-wrap items-center gap-3 py-2">
+              <StatusBadge status={deploymentStatus(d.status)} />
+              <span className="font-mono text-xs text-fg-subtle">{d.id.slice(0, 8)}</span>
+              <span className="min-w-0 flex-1 truncate text-fg-muted">{d.commitSha ? `${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ""}` : d.image}</span>
+              <span className="text-fg-subtle">{formatDateTime(d.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+/** Status, URL, how to reach it, live metrics and the last few deployments. */
+export function OverviewTab({ service, deployments }: { service: ServiceDetail; deployments: Deployment[] | undefined }) {
+  return (
+    <>
+      <ServiceSummary service={service} />
+      <InternalAddress service={service} />
+      <ServiceMetricsPanel serviceId={service.id} />
+      <RecentDeployments serviceId={service.id} deployments={deployments} />
+    </>
+  );
+}
