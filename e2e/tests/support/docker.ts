@@ -13,3 +13,14 @@ export async function runningContainersOfService(serviceId: string): Promise<Doc
   const containers = await docker.listContainers({ filters: { label: [`io.berth.service=${serviceId}`], status: ["running"] } });
   return Promise.all(containers.map((c) => docker.getContainer(c.Id).inspect()));
 }
+
+/** Give a local image another tag (no registry: the "new version" of an image for a test). */
+export async function tagImage(source: string, target: string): Promise<void> {
+  const colon = target.lastIndexOf(":");
+  await docker.getImage(source).tag({ repo: target.slice(0, colon), tag: target.slice(colon + 1) });
+}
+
+/** Remove one tag (the image stays while another tag or a container holds it). */
+export async function untagImage(tag: string): Promise<void> {
+  await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined);
+}
