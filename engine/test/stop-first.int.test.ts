@@ -83,6 +83,18 @@ describe("stop-first", () => {
     expect(after.State.StartedAt).toBe(startedAt);
   });
 
+  it("publishes a TCP service's primary port a second time on a fixed host port, across stop-first redeploys", async () => {
+    const fixed = await freePort();
+    const base = newRelease({ ports: [{ containerPort: 8080, hostPort: fixed }], env: { GREETING: "v1" } });
+    const v1 = await engine.replaceRelease(base, STOP_FIRST);
+    expect(v1.hostPort).not.toBeNull();
+    expect(v1.hostPort).not.toBe(fixed); // hostPort is the 127.0.0.1 binding listed first: the primary one
+    expect((await httpGet(fixed)).body).toBe("v1\n");
+    expect((await httpGet(v1.hostPort)).body).toBe("v1\n");
+    await engine.replaceRelease({ ...base, deploymentId: uniqueId("d"), env: { GREETING: "v2" } }, STOP_FIRST);
+    expect((await httpGet(fixed)).body).toBe("v2\n");
+  });
+
   it("reuses fixed per-replica host ports across releases and reconciles with the same strategy", async () => {
     const ports = [await freePort(), await freePort()];
     const base = newRelease({ replicas: 2, primaryHostPorts: ports, env: { GREETING: "v1" } });
