@@ -12,7 +12,7 @@ const { engine, docker, newRelease } = useTestTeam();
 const STOP_FIRST = { strategy: "stop-first" as const, graceSeconds: 2 };
 
 function volumeService(): ReleaseSpec {
-  return newRelease({ network: { scope: "project" }, volumes: [{ type: "volume", name: "data", target: "/data" }], env: { GREETING: "v1" } });
+  return newRelease({ volumes: [{ type: "volume", name: "data", target: "/data" }], env: { GREETING: "v1" } });
 }
 
 async function readFile(containerId: string): Promise<string> {
