@@ -38,7 +38,8 @@ function primaryHostPortOf(spec: Pick<ReleaseSpec, "primaryHostPort" | "primaryH
 
 /**
  * Exposed ports and their bindings: the primary port (when there is one) on 127.0.0.1 --
- * random, or primaryHostPort / primaryHostPorts[replica] -- then the extras.
+ * random, or primaryHostPort / primaryHostPorts[replica] -- then the extras. An extra for the
+ * primary port adds a second binding (e.g. 0.0.0.0:5432 for a database's clients).
  */
 export function buildPorts(
   spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort" | "primaryHostPorts">,
@@ -59,6 +60,11 @@ export function buildPorts(
     bindings[key] = [...(bindings[key] ?? []), { HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) }];
   }
   return { exposed, bindings };
+}
+
+/** Fixed host ports the primary port is published on besides its own binding (extra `ports` entries). */
+export function extraPrimaryHostPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports">): number[] {
+  return (spec.ports ?? []).flatMap((p) => (p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp" && p.hostPort !== undefined ? [p.hostPort] : []));
 }
 
 export function buildMounts(projectId: string, volumes: VolumeMount[]): MountConfig {

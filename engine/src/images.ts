@@ -101,6 +101,9 @@ export async function ensureImage(api: EngineApi, image: string, request: Ensure
   assertValidImageRef(image, "ensure image");
   const { auth, pull = "missing", timeoutMs = DEFAULT_PULL_TIMEOUT_MS } = request;
   if (auth !== undefined) buildAuthConfig(image, auth); // INVALID before any engine call
+  if (pull !== "missing" && pull !== "always") {
+    throw new EngineError({ code: "INVALID", operation: "ensure image", resource: image, message: `ensure image ${image}: pull must be "missing" or "always"` });
+  }
   if (pull === "missing") {
     const local = await inspectImage(api, image);
     if (local !== null) return ensured(image, local);

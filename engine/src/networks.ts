@@ -6,7 +6,7 @@
  */
 import type { NetworkInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
-import { EngineError, isEngineError } from "./errors.ts";
+import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { buildResourceLabels, isManagedByBerth, LABEL_MANAGED_BY, LABEL_PROJECT, LABEL_SCOPE, LABEL_SERVICE, MANAGED_BY_VALUE } from "./labels.ts";
 import type { OwnerRef } from "./port.ts";
 
@@ -36,6 +36,18 @@ function requireBerth(info: NetworkInspectInfo, name: string): string {
   return info.Id;
 }
 
+/**
+ * Docker answers 404 "could not find an available, non-overlapping IPv4 address pool" when
+ * its address pools are used up (the defaults hold about 30 bridge networks): not a missing
+ * object, so not NOT_FOUND.
+ */
+function poolExhausted(name: string, cause: unknown): EngineError {
+  const message =
+    `create network ${name}: the engine has no free address range for another network (Docker's default ` +
+    `address pools hold about 30 bridge networks); widen default-address-pools in the engine's daemon.json or remove unused networks`;
+  return new EngineError({ code: "ENGINE_ERROR", operation: "create network", resource: name, message, details: { reason: engineMessage(cause) }, cause });
+}
+
 /** The network's id, creating it (labelled) when absent. */
 export async function ensureNetwork(api: EngineApi, req: NetworkRequest): Promise<string> {
   const existing = await inspectNetwork(api, req.name);
@@ -59,6 +71,7 @@ export async function ensureNetwork(api: EngineApi, req: NetworkRequest): Promis
     );
     return created.id;
   } catch (err) {
+    if (/non-overlapping IPv4 address pool/i.test(engineMessage(err))) throw poolExhausted(req.name, err);
     // Another caller created it between our inspect and create: use theirs if it is Berth's.
     if (!isEngineError(err, "CONFLICT")) throw err;
     const raced = await inspectNetwork(api, req.name);

@@ -21,6 +21,8 @@ export interface ReadinessTarget {
   containerId: string;
   /** The published primary port; absent for a worker (hostPort is then null). */
   containerPort?: number;
+  /** Extra fixed bindings of the primary port (not the release's own hostPort). */
+  skipHostPorts?: number[];
   timeoutMs: number;
   gate: HealthGate;
   /** Ends the wait at once (reported as not ready, `cancelled`). */
@@ -102,7 +104,7 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
     if ((info.RestartCount ?? 0) > 0) return notReady(`exited and was restarted ${info.RestartCount} time(s)`);
     if (state.Running) {
       if (target.containerPort !== undefined) {
-        hostPort = publishedHostPort(info, target.containerPort);
+        hostPort = publishedHostPort(info, target.containerPort, target.skipHostPorts);
         if (hostPort === null) return notReady(`is running but publishes no host port for ${target.containerPort}/tcp`);
       }
       if (gate.kind === "docker") {

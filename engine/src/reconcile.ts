@@ -10,7 +10,7 @@ import { DEFAULT_GRACE_SECONDS, inspectContainer, listManagedContainers } from "
 import type { EngineApi } from "./engine-api.ts";
 import { isEngineError } from "./errors.ts";
 import { buildHealthGate } from "./health-gate.ts";
-import { buildContainerUpdate } from "./container-spec.ts";
+import { buildContainerUpdate, extraPrimaryHostPorts } from "./container-spec.ts";
 import { repoDigestFor } from "./image-ref.ts";
 import { imageHealthcheck, inspectImage } from "./images.ts";
 import { limitsDrift } from "./limits-drift.ts";
@@ -75,7 +75,7 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
     if (drift === "recreate") return null;
     if (drift === "update") toUpdate.push(c.Id);
     imageId = info.Image;
-    const readiness = await waitUntilReady(api, { containerId: c.Id, ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort }), timeoutMs, gate });
+    const readiness = await waitUntilReady(api, { containerId: c.Id, ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort, skipHostPorts: extraPrimaryHostPorts(spec) }), timeoutMs, gate });
     if (!readiness.ready) return null;
     replicas.push({ containerId: c.Id, containerName: displayName(info.Name), replica, hostPort: readiness.hostPort });
   }

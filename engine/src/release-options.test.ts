@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildContainerSpec, buildPorts } from "./container-spec.ts";
+import { buildContainerSpec, buildPorts, extraPrimaryHostPorts } from "./container-spec.ts";
+import { publishedHostPort } from "./managed.ts";
 import { commandVerdict } from "./gate-probes.ts";
 import { buildHealthGate, DEFAULT_WORKER_STABLE_MS } from "./health-gate.ts";
 import type { ReleaseSpec } from "./port.ts";
@@ -70,6 +71,24 @@ describe("fixed host ports per replica", () => {
       [{ HostIp: "127.0.0.1", HostPort: "21003" }],
     ]);
     expect(buildContainerSpec(spec, 2).HostConfig?.PortBindings).toEqual({ "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "21003" }] });
+  });
+});
+
+describe("a TCP service published on a fixed host address", () => {
+  it("binds the primary port twice: 127.0.0.1:<random> and the listed hostIp:hostPort", () => {
+    const spec = { ...worker, containerPort: 5432, ports: [{ containerPort: 5432, hostIp: "0.0.0.0", hostPort: 15432 }] };
+    expect(buildPorts(spec)).toEqual({
+      exposed: { "5432/tcp": {} },
+      bindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }, { HostIp: "0.0.0.0", HostPort: "15432" }] },
+    });
+  });
+
+  it("reports the release's own binding as hostPort, passing over the extra fixed one", () => {
+    const spec = { ...worker, containerPort: 5432, ports: [{ containerPort: 5432, hostPort: 15432 }, { containerPort: 9000, hostPort: 19000 }] };
+    expect(extraPrimaryHostPorts(spec)).toEqual([15432]);
+    const info = { NetworkSettings: { Ports: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "15432" }, { HostIp: "127.0.0.1", HostPort: "40001" }] } } } as never;
+    expect(publishedHostPort(info, 5432, extraPrimaryHostPorts(spec))).toBe(40001);
+    expect(publishedHostPort(info, 5432)).toBe(15432);
   });
 });
 

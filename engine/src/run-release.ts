@@ -7,7 +7,7 @@
  */
 import { assertSafeBindMounts } from "./bind-sources.ts";
 import type { ContainerCreateOptions } from "dockerode";
-import { buildContainerSpec, releaseNetworkName } from "./container-spec.ts";
+import { buildContainerSpec, extraPrimaryHostPorts, releaseNetworkName } from "./container-spec.ts";
 import { createContainer, inspectContainer, removeContainerForce, startContainer } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
@@ -95,7 +95,7 @@ async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate:
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   return waitUntilReady(api, {
     containerId: c.id,
-    ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort }),
+    ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort, skipHostPorts: extraPrimaryHostPorts(spec) }),
     timeoutMs,
     gate,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -25,16 +25,12 @@ function nameOf(c: ContainerInfo): string {
   return displayName(c.Names[0]) || c.Id.slice(0, 12);
 }
 
-/** Start the old containers again; returns what could not be started. */
-async function restartOld(api: EngineApi, old: ContainerInfo[]): Promise<string[]> {
-  const results = await Promise.allSettled(old.map((c) => startContainer(api, c.Id)));
-  return results.flatMap((r, i) => (r.status === "rejected" ? [`could not start old container ${nameOf(old[i] as ContainerInfo)} again: ${engineMessage(r.reason)}`] : []));
-}
-
-/** Undo the stop and rethrow `err` with what the undo could not do. */
+/** Undo the stop and rethrow `err` with what was restored (names) and what could not be. */
 async function restoreAndFail(api: EngineApi, spec: ReleaseSpec, old: ContainerInfo[], err: unknown): Promise<never> {
-  const cleanupErrors = await restartOld(api, old);
-  throw withDetails(err, OPERATION, spec.serviceName, { cleanupErrors, restored: old.map(nameOf) });
+  const results = await Promise.allSettled(old.map((c) => startContainer(api, c.Id)));
+  const cleanupErrors = results.flatMap((r, i) => (r.status === "rejected" ? [`could not start old container ${nameOf(old[i] as ContainerInfo)} again: ${engineMessage(r.reason)}`] : []));
+  const restored = old.filter((_, i) => results[i]?.status === "fulfilled").map(nameOf);
+  throw withDetails(err, OPERATION, spec.serviceName, { cleanupErrors, restored });
 }
 
 export async function stopFirstRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions, graceSeconds: number): Promise<Handover> {

@@ -47,6 +47,7 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["bad container port", { ports: [{ containerPort: 0 }] }, /ports\[0\].containerPort/],
     ["duplicate port", { ports: [{ containerPort: 1 }, { containerPort: 1 }] }, /listed twice/],
     ["a port listed twice", { ports: [{ containerPort: 5432 }, { containerPort: 5432 }] }, /listed twice/],
+    ["primary port repeated without a fixed host port", { ports: [{ containerPort: 8080 }] }, /primary port .* only with a fixed hostPort/],
     ["host ip", { ports: [{ containerPort: 1, hostIp: "localhost; rm" }] }, /hostIp/],
     ["fixed port with replicas", { replicas: 2, ports: [{ containerPort: 1, hostPort: 80 }] }, /cannot be shared/],
     ["fixed primary port 0", { primaryHostPort: 0 }, /primaryHostPort must be/],
@@ -107,6 +108,7 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     expect(messageOf({ containerPort: undefined, healthCheck: { type: "running", stableMs: 2000 }, resources: { pidsLimit: 16 } })).toBe("valid");
     expect(messageOf({ containerPort: undefined, healthCheck: { type: "tcp", port: 6379 } })).toBe("valid");
     expect(messageOf({ replicas: 3, primaryHostPorts: [20001, 20002, 20003] })).toBe("valid");
+    expect(messageOf({ ports: [{ containerPort: 8080, hostIp: "0.0.0.0", hostPort: 15432 }] })).toBe("valid");
     expect(messageOf({ network: { scope: "project", aliases: ["db.shop.internal", "db-1"] } })).toBe("valid");
     expect(messageOf({ volumes: [{ type: "bind", source: "/srv/data", target: "/data" }, { type: "bind", source: "/var/lib/app", target: "/b" }] })).toBe("valid");
   });

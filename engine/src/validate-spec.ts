@@ -159,6 +159,11 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
   checkPrimaryPorts(spec, replicas, fail);
+  // The primary port may be published a second time (e.g. a database on 0.0.0.0:5432), but
+  // only on a fixed host port: a second random one would be pointless.
+  if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp" && p.hostPort === undefined)) {
+    fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published on 127.0.0.1; list it again only with a fixed hostPort`);
+  }
   if (spec.volumes !== undefined) checkVolumes(spec.volumes, fail);
   if (spec.resources !== undefined) checkResources(spec.resources, fail);
   if (spec.restartPolicy !== undefined) checkRestart(spec.restartPolicy, fail);

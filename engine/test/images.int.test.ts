@@ -98,6 +98,8 @@ describe("images that move (pull: always)", () => {
     await push(variant);
     await docker.getImage(HELLO_IMAGE).tag({ repo, tag: "latest" });
     const second = await engine.runRelease({ ...spec, deploymentId: uniqueId("d") }, { registryAuth: auth, pull: "always" });
+    // Digest references keep an image after its tags are gone: remove them with the tags.
+    localTags.push(...[first.repoDigest, second.repoDigest].filter((d): d is string => d !== null));
     expect(second.imageId).toBe((await docker.getImage(variant).inspect()).Id);
     expect(second.repoDigest).not.toBe(first.repoDigest);
     // "missing" keeps whatever is local.

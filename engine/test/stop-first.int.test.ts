@@ -12,7 +12,7 @@ const { engine, docker, newRelease } = useTestTeam();
 const STOP_FIRST = { strategy: "stop-first" as const, graceSeconds: 2 };
 
 function volumeService(): ReleaseSpec {
-  return newRelease({ network: { scope: "project" }, volumes: [{ type: "volume", name: "data", target: "/data" }], env: { GREETING: "v1" } });
+  return newRelease({ volumes: [{ type: "volume", name: "data", target: "/data" }], env: { GREETING: "v1" } });
 }
 
 async function readFile(containerId: string): Promise<string> {
@@ -81,6 +81,18 @@ describe("stop-first", () => {
     const after = await docker.getContainer(v1.containerId).inspect();
     expect(after.State.Running).toBe(true);
     expect(after.State.StartedAt).toBe(startedAt);
+  });
+
+  it("publishes a TCP service's primary port a second time on a fixed host port, across stop-first redeploys", async () => {
+    const fixed = await freePort();
+    const base = newRelease({ ports: [{ containerPort: 8080, hostPort: fixed }], env: { GREETING: "v1" } });
+    const v1 = await engine.replaceRelease(base, STOP_FIRST);
+    expect(v1.hostPort).not.toBeNull();
+    expect(v1.hostPort).not.toBe(fixed); // hostPort is the 127.0.0.1 binding listed first: the primary one
+    expect((await httpGet(fixed)).body).toBe("v1\n");
+    expect((await httpGet(v1.hostPort)).body).toBe("v1\n");
+    await engine.replaceRelease({ ...base, deploymentId: uniqueId("d"), env: { GREETING: "v2" } }, STOP_FIRST);
+    expect((await httpGet(fixed)).body).toBe("v2\n");
   });
 
   it("reuses fixed per-replica host ports across releases and reconciles with the same strategy", async () => {
