@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the local images the tests use (no registry is reachable), from infra/test-images/<name>/:
 #   - a directory with mkimage.sh makes a base image from scratch (debian/: debootstrap + import);
-#   - a directory with a Dockerfile is built with `docker build` (hello/: FROM scratch around
-#     busybox-static; postgres/, redis/, app/: FROM the Debian base, packages from Debian's archive).
+#   - a directory with a Dockerfile is then built with `docker build`, all of them in parallel
+#     (hello/: FROM scratch around busybox-static; postgres/, redis/, app/: FROM the Debian base,
+#     packages from Debian's archive).
 # The tag is the directory's `tag` file, else berth-test/<name>:latest. An image is rebuilt only
 # when its recipe hash (kept as a label) changed; the hash of an image FROM another berth-test
 # image includes that image's id, so a new base rebuilds what is built on it.
@@ -102,15 +103,22 @@ build_image() {
 }
 
 main() {
-  local busybox dir
+  local busybox dir pid pids=() failed=0
   busybox="$(find_busybox)"
   # Base images first: the Dockerfiles build FROM them.
   for dir in "$here"/test-images/*/; do
     if [[ -f "$dir/mkimage.sh" ]]; then build_base "${dir%/}"; fi
   done
+  # Then the Dockerfile images side by side (each mostly waits on apt and dpkg), so a Dockerfile
+  # may build FROM a base image but not FROM another Dockerfile's image.
   for dir in "$here"/test-images/*/; do
-    if [[ -f "$dir/Dockerfile" ]]; then build_image "${dir%/}" "$busybox"; fi
+    if [[ -f "$dir/Dockerfile" ]]; then
+      build_image "${dir%/}" "$busybox" &
+      pids+=("$!")
+    fi
   done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+  ((failed == 0)) || die "$failed test image(s) failed to build"
 }
 
 main
