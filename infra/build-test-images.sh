@@ -45,7 +45,7 @@ up_to_date() {
 apt_uris() {
   {
     sed -nE 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+).*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-    sed -nE 's/^URIs:[[:space:]]*//Ip' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' \t' '\n\n'
+    sed -nE 's/^URIs:[[:space:]]*//Ip' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr -s '[:blank:]' '\n'
   } | grep -v '^$' || true
 }
 debian_mirror() {
@@ -76,7 +76,7 @@ build_base() {
 # The ids of the berth-test/* images a Dockerfile builds FROM (part of its hash).
 parent_ids() {
   local parent
-  for parent in $(sed -nE 's/^FROM[[:space:]]+(berth-test\/[^[:space:]]+).*/\1/Ip' "$1/Dockerfile"); do
+  sed -nE 's/^FROM[[:space:]]+(berth-test\/[^[:space:]]+).*/\1/Ip' "$1/Dockerfile" | while read -r parent; do
     docker image inspect -f '{{ .Id }}' "$parent" 2>/dev/null || die "$1/Dockerfile: base image $parent is missing"
   done
 }
