@@ -35,6 +35,13 @@ image_tag() {
   if [[ -f "$1/tag" ]]; then cat "$1/tag"; else printf 'berth-test/%s:latest\n' "$(basename "$1")"; fi
 }
 
+# drop_replaced OLD_ID TAG: remove the image TAG pointed at before a rebuild, once nothing uses
+# it (docker refuses while a container or another tag still does).
+drop_replaced() {
+  [[ -n "$1" && "$1" != "$(docker image inspect -f '{{ .Id }}' "$2" 2>/dev/null)" ]] || return 0
+  docker rmi "$1" >/dev/null 2>&1 || true
+}
+
 # up_to_date TAG HASH: the image exists and carries HASH.
 up_to_date() {
   [[ "$(docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true)" == "$2" ]]
@@ -61,7 +68,7 @@ security_mirror() {
 
 # build_base DIR: run DIR/mkimage.sh (debootstrap + docker import) when its recipe changed.
 build_base() {
-  local dir="$1" name hash mirror security started=$SECONDS
+  local dir="$1" name hash mirror security old started=$SECONDS
   name="$(image_tag "$dir")" mirror="$(debian_mirror)" security="$(security_mirror)"
   hash="$(printf '%s\n' "$(context_hash "$dir")" "$mirror" "$security" | sha256sum | cut -d' ' -f1)"
   if up_to_date "$name" "$hash"; then
@@ -69,7 +76,9 @@ build_base() {
     return 0
   fi
   log "test image $name: building (debootstrap from $mirror)"
+  old="$(docker image inspect -f '{{ .Id }}' "$name" 2>/dev/null || true)"
   bash "$dir/mkimage.sh" "$name" "$HASH_LABEL=$hash" "$mirror" "$security"
+  drop_replaced "$old" "$name"
   log "test image $name: built in $((SECONDS - started)) s"
 }
 
@@ -82,7 +91,7 @@ parent_ids() {
 }
 
 build_image() {
-  local dir="$1" busybox="$2" name hash parents output started=$SECONDS
+  local dir="$1" busybox="$2" name hash parents old output started=$SECONDS
   name="$(image_tag "$dir")" parents="$(parent_ids "$dir")"
   # Only the FROM-scratch images carry the host's busybox-static (the file is git-ignored).
   if grep -qE '^COPY[[:space:]]+busybox[[:space:]]' "$dir/Dockerfile"; then
@@ -95,10 +104,12 @@ build_image() {
     return 0
   fi
   log "test image $name: building"
+  old="$(docker image inspect -f '{{ .Id }}' "$name" 2>/dev/null || true)"
   if ! output="$(DOCKER_BUILDKIT=0 docker build --label "$HASH_LABEL=$hash" -t "$name" "$dir" 2>&1)"; then
     tail -n 40 <<<"$output" >&2
     die "test image $name: build failed"
   fi
+  drop_replaced "$old" "$name"
   log "test image $name: built in $((SECONDS - started)) s"
 }
 
