@@ -84,12 +84,13 @@ describe("local database images on the real engine", () => {
     expect(refused.stderr).toMatch(/password authentication failed for user "shop"/);
     expect(await containerLogs(first.containerId)).toContain("PostgreSQL init process complete");
 
-    // A client in the middle of a query does not hold the stop up: fast shutdown, not the grace period.
+    // A client in the middle of a query does not hold the stop up: a fast shutdown, well within
+    // the 10 s grace (room left for a loaded machine).
     const busy = psql("SELECT pg_sleep(60)");
     await eventually(async () => ((await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).output.trim() === "1" ? true : undefined));
     const stopStarted = Date.now();
     await engine.removeContainer(first.containerId);
-    expect(Date.now() - stopStarted).toBeLessThan(5_000);
+    expect(Date.now() - stopStarted).toBeLessThan(8_000);
     expect((await busy).exitCode).not.toBe(0);
 
     const second = await engine.runRelease(redeploy(db));
@@ -110,7 +111,7 @@ describe("local database images on the real engine", () => {
     const killStarted = Date.now();
     await docker.getContainer(second.containerId).kill({ signal: "SIGTERM" });
     const exited = (await docker.getContainer(second.containerId).wait()) as { StatusCode: number };
-    expect(Date.now() - killStarted).toBeLessThan(5_000);
+    expect(Date.now() - killStarted).toBeLessThan(8_000);
     expect(exited.StatusCode).toBe(0);
     session.endInput();
     session.close();

@@ -23,15 +23,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+run() {
+  "$@" >"$log" 2>&1 || { tail -n 30 "$log" >&2; exit 1; }
+}
 include=()
 [[ "$mirror" == https:* ]] && include=(--include=ca-certificates)
-if ! debootstrap --variant=minbase --components=main "${include[@]}" "$suite" "$root" "$mirror" >"$log" 2>&1; then
-  tail -n 30 "$log" >&2
-  exit 1
-fi
+# Two stages, so that dpkg's configuration below already applies when the packages are installed.
+run debootstrap --foreign --variant=minbase --components=main "${include[@]}" "$suite" "$root" "$mirror"
 
-# apt as in Debian's official container images: no recommends, no translations, no .deb or
-# package-cache left behind by installs, no docs/man pages unpacked; services never started.
+# dpkg and apt as in Debian's official container images: no fsync per file (a crash means a
+# rebuild anyway), no docs/man pages unpacked, no recommends, no translations, no .deb or
+# package cache left behind by installs; services never started.
+cat >"$root/etc/dpkg/dpkg.cfg.d/90berth-container" <<'EOF'
+force-unsafe-io
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+EOF
+run chroot "$root" /debootstrap/debootstrap --second-stage
+
 cat >"$root/etc/apt/sources.list" <<EOF
 deb $mirror $suite main
 deb $mirror $suite-updates main
@@ -44,14 +57,6 @@ Acquire::Languages "none";
 DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true"; };
 Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
-EOF
-cat >"$root/etc/dpkg/dpkg.cfg.d/90berth-slim" <<'EOF'
-path-exclude /usr/share/doc/*
-path-include /usr/share/doc/*/copyright
-path-exclude /usr/share/man/*
-path-exclude /usr/share/info/*
-path-exclude /usr/share/locale/*
-path-include /usr/share/locale/locale.alias
 EOF
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"

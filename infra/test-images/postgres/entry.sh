@@ -40,6 +40,7 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   export PGUSER="$user" PGDATABASE=postgres
   if [[ "$db" != postgres ]]; then psql -X -q -v ON_ERROR_STOP=1 -v db="$db" <<<'CREATE DATABASE :"db";'; fi
   for f in /docker-entrypoint-initdb.d/*; do
+    # shellcheck disable=SC1090 # the user's own scripts, sourced as in the official image
     case "$f" in
       *.sh) echo "running $f" && . "$f" ;;
       *.sql) echo "running $f" && psql -X -q -v ON_ERROR_STOP=1 --dbname "$db" -f "$f" ;;
