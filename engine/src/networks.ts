@@ -48,8 +48,23 @@ function poolExhausted(name: string, cause: unknown): EngineError {
   return new EngineError({ code: "ENGINE_ERROR", operation: "create network", resource: name, message, details: { reason: engineMessage(cause) }, cause });
 }
 
+/**
+ * Ensures in flight, per network name. Docker's CheckDuplicate is best-effort: two creates of one
+ * name at once (two first deployments of one project) can both succeed, and every later start on
+ * that name then fails as "ambiguous". Callers of this process share one create per name.
+ */
+const inFlight = new Map<string, Promise<string>>();
+
 /** The network's id, creating it (labelled) when absent. */
-export async function ensureNetwork(api: EngineApi, req: NetworkRequest): Promise<string> {
+export function ensureNetwork(api: EngineApi, req: NetworkRequest): Promise<string> {
+  const pending = inFlight.get(req.name);
+  if (pending) return pending;
+  const created = ensureNetworkOnce(api, req).finally(() => inFlight.delete(req.name));
+  inFlight.set(req.name, created);
+  return created;
+}
+
+async function ensureNetworkOnce(api: EngineApi, req: NetworkRequest): Promise<string> {
   const existing = await inspectNetwork(api, req.name);
   if (existing !== null) return requireBerth(existing, req.name);
   const { teamId, projectId, serviceId } = req.owner;

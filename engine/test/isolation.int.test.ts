@@ -65,4 +65,13 @@ describe("project networks", () => {
       });
     }
   });
+
+  it("two first releases of one project at once share one network (Docker's duplicate check is best-effort)", async () => {
+    const projectId = uniqueId("p");
+    const inProject = (serviceName: string) => newRelease({ owner: { teamId, projectId, serviceId: uniqueId("s") }, serviceName, network: { scope: "project" } });
+    await Promise.all([engine.runRelease(inProject("one")), engine.runRelease(inProject("two")), engine.runRelease(inProject("three"))]);
+    const networks = await docker.listNetworks({ filters: { name: [`berth-p-${projectId}`] } });
+    expect(networks.filter((n) => n.Name === `berth-p-${projectId}`)).toHaveLength(1);
+  });
 });
+
