@@ -29,6 +29,7 @@ node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"
 node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
 node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts
+node --import tsx apps/server/bench/stateful.ts "${1:-3}"
 # The overview benchmark loads the real dashboard in Chromium: it needs the production web build
 # of this checkout (turbo rebuilds only what changed; a stale build would measure old pages).
 npx turbo run build
