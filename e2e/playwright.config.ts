@@ -70,6 +70,7 @@ export default defineConfig({
         BERTH_PROXY_ADMIN: `127.0.0.1:${proxy.admin}`,
         BERTH_PROXY_HTTP_PORT: String(proxy.http),
         BERTH_PROXY_HTTPS_PORT: String(proxy.https),
+        BERTH_PROXY_MARK_PORT: String(proxy.mark),
         BERTH_PROXY_BIND: "127.0.0.1",
         BERTH_PROXY_DATA_DIR: proxy.dataDir,
         BERTH_PROXY_UPSTREAM_PORTS: `${20000 + (port % 100) * 100}-${20000 + (port % 100) * 100 + 99}`,

@@ -41,10 +41,10 @@ export class TestCaddy {
 
   /** `adminSocket`: the admin API on a unix socket in the test's own dir (the product default), else on a loopback port. */
   static async start(options: { adminSocket?: boolean } = {}): Promise<TestCaddy> {
-    const [httpPort, httpsPort, adminPort] = [await freePort(), await freePort(), await freePort()];
+    const [httpPort, httpsPort, adminPort, markPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
     const adminListen = options.adminSocket ? `unix:${path.join(dir, "admin.sock")}` : `127.0.0.1:${adminPort}`;
-    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen, storageDir: path.join(dir, "storage") }, dir);
+    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen, storageDir: path.join(dir, "storage"), markPort }, dir);
     await caddy.run();
     return caddy;
   }

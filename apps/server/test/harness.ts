@@ -49,6 +49,7 @@ export function testDeps(): Deps {
       BERTH_PROXY_ADMIN: "off",
       BERTH_PROXY_HTTP_PORT: 80,
       BERTH_PROXY_HTTPS_PORT: 443,
+      BERTH_PROXY_MARK_PORT: 0,
       BERTH_PROXY_BIND: "127.0.0.1",
       BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
       BERTH_PROXY_PUBLIC_IP: "",

@@ -3,7 +3,7 @@ import { request as httpsRequest } from "node:https";
 const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
 
 /** The edge proxy of this e2e run (see playwright.config.ts): its own ports and storage. */
-export const proxy = { admin: port + 2000, http: port + 3000, https: port + 4000, dataDir: `/tmp/berth-e2e-caddy-${port}` };
+export const proxy = { admin: port + 2000, http: port + 3000, https: port + 4000, mark: port + 5000, dataDir: `/tmp/berth-e2e-caddy-${port}` };
 
 /** GET https://<hostname>/ through the run's Caddy with SNI and Host = hostname, trusting Caddy's internal CA. */
 export async function getThroughProxy(hostname: string): Promise<{ status: number; body: string }> {

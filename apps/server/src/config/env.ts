@@ -50,6 +50,8 @@ const schema = z.object({
     ),
   BERTH_PROXY_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
   BERTH_PROXY_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  /** Loopback port of the proxy's hand-over server (takes old releases out of rotation); 0 = none. */
+  BERTH_PROXY_MARK_PORT: z.coerce.number().int().min(0).max(65535).default(2021),
   /** Interface the proxy listens on ("" = all). */
   BERTH_PROXY_BIND: z.string().default(""),
   /** Caddy's storage (certificates, keys, internal CA). */

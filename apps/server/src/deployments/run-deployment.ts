@@ -35,6 +35,8 @@ async function release(ctx: RunContext): Promise<void> {
   sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
   if (ctx.cancel.aborted) throw new CancelledError();
   const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
+  // Ends the proxy's hold on the old release's ports once the engine has stopped it.
+  let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
     if (ctx.cancel.aborted) throw new CancelledError();
     const ports = (healthy.replicas ?? [healthy]).flatMap((r) => (r.hostPort === null ? [] : [`127.0.0.1:${r.hostPort}`]));
@@ -44,8 +46,8 @@ async function release(ctx: RunContext): Promise<void> {
       if (block.changed) await deps.proxy.apply();
       // Every upstream port of the service is already routed: wait for the old ones to go idle.
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
-      await deps.proxy.handover(old, ports);
-      if (old.length > 0) sink.system("Proxy: the old release drained");
+      releaseOldPorts = await deps.proxy.handover(old, ports);
+      if (old.length > 0) sink.system("Proxy: the old release is out of rotation and drained");
     }
   };
   const spec = buildReleaseSpec(
@@ -61,17 +63,19 @@ async function release(ctx: RunContext): Promise<void> {
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
   // health = the readiness gate) and removes its container on failure, so nothing it starts
   // can outlive a stage that gave up on it.
-  const instance = await deps.engine.replaceRelease(spec, {
-    pullTimeoutMs: ctx.timeoutsMs.start,
-    // A start period (failures do not count) extends the health stage by as much.
-    readyTimeoutMs: ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
-    onHandover,
-    retainImages: false,
-    signal: ctx.cancel,
-    strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
-    pull: image.pull,
-    ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
-  });
+  const instance = await deps.engine
+    .replaceRelease(spec, {
+      pullTimeoutMs: ctx.timeoutsMs.start,
+      // A start period (failures do not count) extends the health stage by as much.
+      readyTimeoutMs: ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
+      onHandover,
+      retainImages: false,
+      signal: ctx.cancel,
+      strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
+      pull: image.pull,
+      ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
+    })
+    .finally(() => releaseOldPorts());
   for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
   try {
     await recordRelease(ctx, { config, instance, releaseMs: Date.now() - started });

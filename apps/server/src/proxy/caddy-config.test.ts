@@ -96,3 +96,18 @@ describe("buildCaddyConfig", () => {
     expect(isLocalName("a.com")).toBe(false);
   });
 });
+
+describe("the hand-over server", () => {
+  it("has one loopback route per upstream address whose every answer counts as a failure (out of rotation)", () => {
+    const routes = [route({ upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"] }), route({ domainId: "b", hostname: "b.example.com", upstreams: ["127.0.0.1:20001"] })];
+    const config = buildCaddyConfig({ routes, listen: { ...listen, markPort: 2021 }, tls }) as AnyJson;
+    const mark = config.apps.http.servers.berth_mark;
+    expect(mark.listen).toEqual(["127.0.0.1:2021"]);
+    expect(mark.automatic_https).toEqual({ disable: true });
+    expect(mark.routes.map((r: AnyJson) => r.match[0].path[0])).toEqual(["/20000", "/20001"]);
+    const proxy = mark.routes[1].handle[1];
+    expect(proxy.upstreams).toEqual([{ dial: "127.0.0.1:20001" }]);
+    expect(proxy.health_checks.passive).toMatchObject({ max_fails: 1, unhealthy_latency: "1ns" });
+    expect((buildCaddyConfig({ routes, listen, tls }) as AnyJson).apps.http.servers.berth_mark).toBeUndefined();
+  });
+});

@@ -48,6 +48,11 @@ export interface ProxyListen {
   adminListen: string;
   /** Certificates, keys and the internal CA (Caddy's file storage); undefined = Caddy's default. */
   storageDir?: string;
+  /**
+   * Loopback port of the hand-over server (see markServer); undefined = none, and hand-overs
+   * then only wait for the old release to go idle.
+   */
+  markPort?: number;
 }
 
 export interface TlsSettings {
@@ -179,6 +184,38 @@ function listenOn(bindHost: string, port: number): string[] {
   return [`${bindHost.includes(":") ? `[${bindHost}]` : bindHost}:${port}`];
 }
 
+/** How long one mark keeps an upstream out of rotation; a hand-over renews it while it drains. */
+export const MARK_DURATION_S = 2;
+
+/**
+ * The hand-over server, on 127.0.0.1 only: GET /<port> proxies one request to 127.0.0.1:<port>
+ * under a passive health check that counts every answer as a failure (latency over 1 ns).
+ * Caddy keeps an upstream's health per address, shared by every route that dials it, so the
+ * service's own routes stop choosing that upstream for MARK_DURATION_S -- without a config load
+ * (Caddy 2.6 drops in-flight requests on every load). Berth marks the old release's ports before
+ * it drains and stops them, so no new request -- a POST included -- reaches a release that is
+ * about to close its listener.
+ */
+function markServer(routes: ProxyRoute[], markPort: number): Json {
+  const addresses = [...new Set(routes.flatMap((r) => r.upstreams))].sort();
+  return {
+    listen: [`127.0.0.1:${markPort}`],
+    automatic_https: { disable: true },
+    protocols: ["h1"],
+    routes: addresses.map((dial) => ({
+      match: [{ path: [`/${dial.slice(dial.lastIndexOf(":") + 1)}`] }],
+      handle: [
+        { handler: "rewrite", uri: "/" },
+        {
+          handler: "reverse_proxy",
+          upstreams: [{ dial }],
+          health_checks: { passive: { fail_duration: `${MARK_DURATION_S}s`, max_fails: 1, unhealthy_latency: "1ns" } },
+        },
+      ],
+    })),
+  };
+}
+
 export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Json {
   const customHosts = [...new Set(routes.filter((r) => r.customCert).map((r) => r.hostname))].sort();
   return {
@@ -206,6 +243,7 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
             protocols: ["h1"],
             automatic_https: { disable_redirects: true },
           },
+          ...(listen.markPort === undefined ? {} : { berth_mark: markServer(routes, listen.markPort) }),
         },
       },
     },

@@ -19,6 +19,7 @@ export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy
       bindHost: env.BERTH_PROXY_BIND,
       adminListen: env.BERTH_PROXY_ADMIN,
       storageDir: env.BERTH_PROXY_DATA_DIR,
+      ...(env.BERTH_PROXY_MARK_PORT === 0 ? {} : { markPort: env.BERTH_PROXY_MARK_PORT }),
     },
   });
 }

@@ -3,7 +3,7 @@ import type { Db } from "@berth/db";
 import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
-import { buildCaddyConfig, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
+import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
 
 export interface ProxyStatus {
@@ -110,28 +110,67 @@ export class EdgeProxy {
   }
 
   /**
-   * Hand-over, called once the new release is healthy and recorded as live: make sure Caddy
-   * routes the service (a no-op on redeploys: both of the service's upstream ports are always
-   * in the config, so nothing reloads), then wait until the old release's port has no request
-   * in flight before the engine stops it. An unreachable proxy does not fail the deploy (the
-   * watcher restores routes from Postgres when it is back); a rejected config does.
+   * Hand-over, called once the new release is healthy: make sure Caddy routes the service (a
+   * no-op on redeploys: every upstream port of the service is always in the config, so nothing
+   * reloads), take the old release's ports out of rotation (marked, see caddy-config.ts
+   * markServer), then wait until they have no request in flight before the engine stops them.
+   * The mark is renewed until the caller calls the returned function (once the engine has
+   * stopped the old release: a refused dial is then retried elsewhere), 30 s at most. An
+   * unreachable proxy does not fail the deploy (the watcher restores routes from Postgres when
+   * it is back); a rejected config does.
    */
-  async handover(previous: string[], keep: string[]): Promise<void> {
+  async handover(previous: string[], keep: string[]): Promise<() => void> {
     try {
       await this.apply();
     } catch (err) {
-      if (err instanceof ProxyUnreachableError) return;
+      if (err instanceof ProxyUnreachableError) return () => undefined;
       throw err;
     }
-    await this.drain(previous.filter((a) => !keep.includes(a)));
+    const old = previous.filter((a) => !keep.includes(a));
+    if (old.length === 0) return () => undefined;
+    await this.mark(old);
+    await this.drain(old);
+    return this.renewMarks(old, 30_000);
+  }
+
+  /** Take addresses out of rotation for MARK_DURATION_S (one request each through the mark server). */
+  private async mark(addresses: string[]): Promise<void> {
+    const port = this.o.listen.markPort;
+    if (port === undefined) return;
+    await Promise.all(
+      addresses.map((address) =>
+        fetch(`http://127.0.0.1:${port}/${address.slice(address.lastIndexOf(":") + 1)}`, { signal: AbortSignal.timeout(2000) })
+          .then((res) => res.body?.cancel())
+          .catch(() => undefined),
+      ),
+    );
+  }
+
+  /** Keep addresses marked (renewed at half the mark's duration) until the returned function is called. */
+  private renewMarks(addresses: string[], atMostMs: number): () => void {
+    if (this.o.listen.markPort === undefined) return () => undefined;
+    const until = Date.now() + atMostMs;
+    let stopped = false;
+    const tick = (): void => {
+      if (stopped || Date.now() >= until) return;
+      void this.mark(addresses).finally(() => setTimeout(tick, (MARK_DURATION_S * 1000) / 2).unref());
+    };
+    setTimeout(tick, (MARK_DURATION_S * 1000) / 2).unref();
+    return () => {
+      stopped = true;
+    };
   }
 
   private async drain(addresses: string[]): Promise<void> {
-    if (addresses.length === 0) return;
     const deadline = Date.now() + (this.o.drainMs ?? 10_000);
+    let renewAt = Date.now() + (MARK_DURATION_S * 1000) / 2;
     while (Date.now() < deadline) {
       const busy = (await this.o.admin.upstreams().catch(() => [])).filter((u) => addresses.includes(u.address) && u.num_requests > 0);
       if (busy.length === 0) return;
+      if (Date.now() >= renewAt) {
+        await this.mark(addresses);
+        renewAt = Date.now() + (MARK_DURATION_S * 1000) / 2;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     this.o.log.warn({ addresses }, "old release still had requests in flight after the drain deadline");
