@@ -108,6 +108,10 @@ function proxyHandlers(route: ProxyRoute): Json[] {
     upstreams: route.upstreams.map((dial) => ({ dial })),
     // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
     flush_interval: -1,
+    // Request bodies are buffered (up to 4 MiB) so a request whose first dial was refused -- a
+    // POST included -- can be sent again to another upstream (Caddy 2.6 cannot re-read a body).
+    buffer_requests: true,
+    max_buffer_size: 4 * 1024 * 1024,
     // The service's two upstream ports: one has the live release, the other is empty except
     // during a hand-over. A refused dial is retried on the other at once (any method); a
     // request cut by a stopping release is re-sent when it is idempotent. A failed port is

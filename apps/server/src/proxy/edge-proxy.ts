@@ -128,6 +128,9 @@ export class EdgeProxy {
     }
     const old = previous.filter((a) => !keep.includes(a));
     if (old.length === 0) return () => undefined;
+    // The new release may sit on ports marked two hand-overs ago: never take the old release out
+    // of rotation before the new one is in it.
+    await this.untilUnmarked(keep);
     await this.mark(old);
     await this.drain(old);
     return this.renewMarks(old, 30_000);
@@ -144,6 +147,16 @@ export class EdgeProxy {
           .catch(() => undefined),
       ),
     );
+  }
+
+  private async untilUnmarked(addresses: string[]): Promise<void> {
+    if (this.o.listen.markPort === undefined) return;
+    const deadline = Date.now() + MARK_DURATION_S * 1000 + 1000;
+    while (Date.now() < deadline) {
+      const marked = (await this.o.admin.upstreams().catch(() => [])).filter((u) => addresses.includes(u.address) && u.fails > 0);
+      if (marked.length === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Keep addresses marked (renewed at half the mark's duration) until the returned function is called. */
