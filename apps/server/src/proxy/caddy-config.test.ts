@@ -34,14 +34,20 @@ describe("buildCaddyConfig", () => {
   it("routes a host to both upstream ports of its service with retries and passive health", () => {
     const [r] = servers([route()]).berth_https.routes;
     expect(r.match).toEqual([{ host: ["app.example.com"] }]);
-    const proxy = r.handle[0].routes[0].handle[0];
-    expect(proxy).toMatchObject({
+    const [small, other] = r.handle[0].routes[0].handle[0].routes;
+    const expected = {
       handler: "reverse_proxy",
       upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }],
       flush_interval: -1,
       load_balancing: { try_duration: "5s", retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }] },
       health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
-    });
+    };
+    // Small bodies are buffered so a refused dial can be retried elsewhere, whatever the method.
+    expect(small.match).toEqual([{ header_regexp: { "Content-Length": { pattern: "^[0-9]{1,6}$" } } }]);
+    expect(small.handle[0]).toMatchObject({ ...expected, buffer_requests: true });
+    expect(small.handle[0].max_buffer_size).toBeUndefined();
+    expect(other.handle[0]).toMatchObject(expected);
+    expect(other.handle[0].buffer_requests).toBeUndefined();
   });
 
   it("answers 503 when nothing runs, and orders longer path prefixes first", () => {
@@ -56,7 +62,8 @@ describe("buildCaddyConfig", () => {
     const [deny, main] = r.handle[0].routes;
     expect(deny).toEqual({ match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }], handle: [{ handler: "static_response", status_code: 403, body: "Forbidden\n" }], terminal: true });
     expect(main.handle[0]).toMatchObject({ handler: "authentication", providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: "alice", password: "$2b$10$abc" }] } } });
-    expect(main.handle[1].handler).toBe("reverse_proxy");
+    expect(main.handle[1].handler).toBe("subroute");
+    expect(main.handle[1].routes[1].handle[0].handler).toBe("reverse_proxy");
   });
 
   it("redirects HTTP to HTTPS for every host (twins included) and the twin to the domain", () => {

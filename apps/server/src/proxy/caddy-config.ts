@@ -91,6 +91,27 @@ function hostMatch(hostname: string, pathPrefix: string): Json {
   return pathPrefix === "" ? { host: [hostname] } : { host: [hostname], path: [pathPrefix, `${pathPrefix}/*`] };
 }
 
+function reverseProxy(route: ProxyRoute, bufferBody: boolean): Json {
+  return {
+    handler: "reverse_proxy",
+    upstreams: route.upstreams.map((dial) => ({ dial })),
+    // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
+    flush_interval: -1,
+    ...(bufferBody ? { buffer_requests: true } : {}),
+    // The service's upstream ports: the live release's, and the empty ones of the next release
+    // except during a hand-over. A refused dial is retried on another at once (any method); a
+    // request cut by a stopping release is re-sent when it is idempotent. A failed port is
+    // skipped for a second.
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "5s",
+      try_interval: "10ms",
+      retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
+    },
+    health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
+  };
+}
+
 function proxyHandlers(route: ProxyRoute): Json[] {
   const handlers: Json[] = [];
   if (route.basicAuth) {
@@ -103,26 +124,17 @@ function proxyHandlers(route: ProxyRoute): Json[] {
     handlers.push({ handler: "static_response", status_code: 503, body: "No release of this service is running.\n", close: false });
     return handlers;
   }
+  // Requests with a small body (up to 1 MiB, by Content-Length) are buffered, so one whose first
+  // dial was refused -- a POST included -- is sent again to another upstream: Caddy 2.6 cannot
+  // re-read a streamed body, and with max_buffer_size set it re-reads a closed one. Larger or
+  // chunked bodies stream unbuffered (a refused dial then fails them). Both routes share each
+  // upstream's health state (Caddy keeps it per address).
   handlers.push({
-    handler: "reverse_proxy",
-    upstreams: route.upstreams.map((dial) => ({ dial })),
-    // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
-    flush_interval: -1,
-    // Request bodies are buffered (up to 4 MiB) so a request whose first dial was refused -- a
-    // POST included -- can be sent again to another upstream (Caddy 2.6 cannot re-read a body).
-    buffer_requests: true,
-    max_buffer_size: 4 * 1024 * 1024,
-    // The service's two upstream ports: one has the live release, the other is empty except
-    // during a hand-over. A refused dial is retried on the other at once (any method); a
-    // request cut by a stopping release is re-sent when it is idempotent. A failed port is
-    // skipped for a second.
-    load_balancing: {
-      selection_policy: { policy: "round_robin" },
-      try_duration: "5s",
-      try_interval: "10ms",
-      retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
-    },
-    health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
+    handler: "subroute",
+    routes: [
+      { match: [{ header_regexp: { "Content-Length": { pattern: "^[0-9]{1,6}$" } } }], handle: [reverseProxy(route, true)], terminal: true },
+      { handle: [reverseProxy(route, false)] },
+    ],
   });
   return handlers;
 }
