@@ -9,7 +9,7 @@ import { parseCustomCertificate } from "./certificate.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertClaimFree, conflict } from "./domain-conflicts.ts";
 import type { AddDomainInput, CertificateInput, UpdateDomainInput } from "./domain-input.ts";
-import { defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
+import { BASIC_AUTH_USER, defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
 type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env">;
 
@@ -26,6 +26,7 @@ function must<T>(r: { ok: true } & T | { ok: false; error: string }, field: stri
 async function hashAuth(basicAuth: { user: string; password: string } | null | undefined) {
   if (basicAuth === undefined) return {};
   if (basicAuth === null) return { basicAuthUser: null, basicAuthHash: null };
+  if (!BASIC_AUTH_USER.test(basicAuth.user)) throw invalidField("basicAuth.user", "Use letters, digits and . _ @ + - only");
   return { basicAuthUser: basicAuth.user, basicAuthHash: await bcrypt.hash(basicAuth.password, 10) };
 }
 

@@ -162,7 +162,9 @@ function httpRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
 
 function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
   const internal = { module: "internal" };
-  const acme: Json = { module: "acme", ...(tls.acmeEmail ? { email: tls.acmeEmail } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
+  // No `{placeholder}` from the settings reaches Caddy.
+  const email = /^[^\s{}]+@[^\s{}]+$/.test(tls.acmeEmail) ? tls.acmeEmail : "";
+  const acme: Json = { module: "acme", ...(email ? { email } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
   const policies: Json[] = [];
   const local = hostsOf(routes).filter(isLocalName);
   if (tls.issuer === "acme" && local.length > 0) policies.push({ subjects: local, issuers: [internal] });

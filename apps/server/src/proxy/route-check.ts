@@ -1,0 +1,45 @@
+/**
+ * Every route is checked on its own before it reaches Caddy (PURE): one domain whose stored
+ * data Caddy would refuse, or whose text holds a `{placeholder}` Caddy would expand, is left
+ * out and reported on its domain; the others still load. Input validation refuses such data
+ * already; this guards rows written before it, or by any other path.
+ */
+import { parseAddressOrRange } from "../net/ip.ts";
+import { BASIC_AUTH_USER, parseHostname, parsePathPrefix } from "../domains/hostname.ts";
+import type { ProxyRoute } from "./caddy-config.ts";
+
+export interface SkippedRoute {
+  domainId: string;
+  hostname: string;
+  error: string;
+}
+
+const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+const UPSTREAM = /^127\.0\.0\.1:\d{1,5}$/;
+const PEM = /^[A-Za-z0-9+/=\r\n -]+$/;
+
+/** Why Caddy must not get this route, or null when it is sound. */
+export function routeProblem(route: ProxyRoute): string | null {
+  const host = parseHostname(route.hostname);
+  if (!host.ok || host.hostname !== route.hostname) return `hostname ${JSON.stringify(route.hostname)} is not a valid hostname`;
+  const prefix = parsePathPrefix(route.pathPrefix);
+  if (!prefix.ok || prefix.pathPrefix !== route.pathPrefix) return `path prefix ${JSON.stringify(route.pathPrefix)} is not valid`;
+  if (route.basicAuth && (!BASIC_AUTH_USER.test(route.basicAuth.user) || !BCRYPT.test(route.basicAuth.hash))) return "the basic-auth user name or hash is not valid";
+  const badRange = route.ipAllowList.find((entry) => parseAddressOrRange(entry) === null);
+  if (badRange !== undefined) return `IP allow-list entry ${JSON.stringify(badRange)} is not an IP address or CIDR range`;
+  if (route.upstreams.some((u) => !UPSTREAM.test(u))) return "an upstream address is not valid";
+  if (route.customCert && (!PEM.test(route.customCert.certPem) || !PEM.test(route.customCert.keyPem))) return "the uploaded certificate or key is not PEM";
+  return null;
+}
+
+/** The routes Caddy may load, and the ones left out with the reason. */
+export function partitionRoutes(routes: ProxyRoute[]): { routes: ProxyRoute[]; skipped: SkippedRoute[] } {
+  const kept: ProxyRoute[] = [];
+  const skipped: SkippedRoute[] = [];
+  for (const route of routes) {
+    const error = routeProblem(route);
+    if (error === null) kept.push(route);
+    else skipped.push({ domainId: route.domainId, hostname: route.hostname, error });
+  }
+  return { routes: kept, skipped };
+}
