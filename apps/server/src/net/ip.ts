@@ -25,3 +25,12 @@ export function parseAddressOrRange(input: string): string | null {
   if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return null;
   return `${parsed.toString()}/${Number(bits)}`;
 }
+
+/**
+ * True when a host string is an address in any form a resolver would accept (`0x7f.1`,
+ * `127.1`, `017700000001` ... as inet_aton does), not only the canonical ones.
+ */
+export function looksLikeAddress(host: string): boolean {
+  const raw = host.trim().replace(/^\[(.*)\]$/, "$1");
+  return parseAddress(raw) !== null || ipaddr.isValid(raw) || /^[\d.]+$/.test(raw) || /^0x[0-9a-f]+$/i.test(raw);
+}
