@@ -5,6 +5,7 @@ import { getSettings } from "../instance/settings.ts";
 import { generateDeployKey } from "../sources/deploy-key.ts";
 import { checkGitHost, checkGitUrl } from "../sources/git-url.ts";
 import { unlessUnresolved } from "../net/outbound.ts";
+import { providerForHost } from "../webhooks/providers.ts";
 import type { GitSourceInput } from "./git-source-input.ts";
 import { envToRecord } from "./service-input.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -24,6 +25,7 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
   if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
   const key = git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
   const box = sealedBoxOf(deps.env);
+  const webhookProvider = providerForHost(parsed.host);
   return {
     gitUrl: parsed.url,
     gitBranch: git.branch,
@@ -35,6 +37,8 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
     gitToken: sealNullable(box, git.auth === "token" ? (git.token?.trim() ?? null) : null),
     deployKeyPrivate: sealNullable(box, key?.privateKey ?? null),
     deployKeyPublic: key?.publicKey ?? null,
+    // Webhooks are accepted from the repository host's provider only (editable in the hook settings).
+    ...(webhookProvider ? { webhookProvider } : {}),
   };
 }
 
