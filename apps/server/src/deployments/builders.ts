@@ -1,5 +1,6 @@
 import path from "node:path";
 import { packContext } from "../sources/context-tar.ts";
+import { applyDockerfilePolicy, isReservedBuildArg } from "./dockerfile-policy.ts";
 import { envFromJson, envToRecord } from "../services/service-input.ts";
 import { withStage, type RunContext } from "./run-context.ts";
 
@@ -27,7 +28,17 @@ export const dockerfileBuilder: ImageBuilder = {
     if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
     // Real paths, checked inside the checkout (a symlinked context or Dockerfile is refused,
     // naming the field); streamed, symlinks packed as links, .dockerignore honoured.
-    const { tar, dockerfile: realDockerfile } = await packContext(sourceDir, service.contextPath, service.dockerfilePath);
+    // Cache mounts scoped to the team, no custom frontend, no other service's image (dockerfile-policy.ts).
+    const scope = { teamId: service.project.teamId, serviceId: service.id };
+    let cacheMounts = 0;
+    const { tar, dockerfile: realDockerfile } = await packContext(sourceDir, service.contextPath, service.dockerfilePath, {
+      rewriteDockerfile: (text) => {
+        const policy = applyDockerfilePolicy(text, scope);
+        cacheMounts = policy.cacheMounts;
+        return policy.text;
+      },
+    });
+    if (cacheMounts > 0) sink.system(`${cacheMounts} cache mount(s) scoped to this team's build cache`);
     sink.system(`Building ${tag} from ${service.contextPath} with ${service.dockerfilePath}`);
     // Non-secret build-time variables are build args (beside the service's own build args);
     // secret ones never are: they go to BuildKit secret mounts, served from memory over the
@@ -41,7 +52,7 @@ export const dockerfileBuilder: ImageBuilder = {
           tag,
           tar,
           dockerfile: realDockerfile,
-          buildArgs: { ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs },
+          buildArgs: Object.fromEntries(Object.entries({ ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs }).filter(([name]) => !isReservedBuildArg(name))),
           secrets,
           builder: deps.env.BERTH_BUILDER,
           // No build labels: the legacy fallback builder adds one LABEL step per label.

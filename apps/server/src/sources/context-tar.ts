@@ -1,11 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import dockerignore from "@balena/dockerignore";
-import { pack } from "tar-fs";
+import { pack, type Pack } from "tar-fs";
 
 const MAX_CONTEXT_BYTES = 500 * 1024 * 1024;
+const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 
 /** A build context refused before anything is read: names the service field at fault. */
 export class ContextPathError extends Error {
@@ -71,7 +73,12 @@ function sizeLimit(max: number): Transform {
  * `.dockerignore` are always sent, as Docker does), long paths use PAX headers, and owners are
  * root (as `docker build` sends them).
  */
-export async function packContext(checkout: string, contextPath: string, dockerfilePath: string): Promise<BuildContext> {
+export async function packContext(
+  checkout: string,
+  contextPath: string,
+  dockerfilePath: string,
+  options: { rewriteDockerfile?: (text: string) => string } = {},
+): Promise<BuildContext> {
   const root = await realpath(checkout);
   const context = await realInside(root, contextPath, "contextPath");
   const dockerfileReal = await realInside(root, dockerfilePath, "dockerfilePath");
@@ -79,6 +86,13 @@ export async function packContext(checkout: string, contextPath: string, dockerf
     throw new ContextPathError("dockerfilePath", `dockerfilePath ${dockerfilePath} is not inside the build context ${contextPath}`);
   }
   const dockerfile = path.relative(context, dockerfileReal).split(path.sep).join("/");
+  // A rewritten Dockerfile travels as an extra entry of the context; the build uses it.
+  let rewritten: { name: string; text: string } | null = null;
+  if (options.rewriteDockerfile) {
+    const original = await readFile(dockerfileReal);
+    if (original.length > MAX_DOCKERFILE_BYTES) throw new ContextPathError("dockerfilePath", `dockerfilePath ${dockerfilePath} is larger than 1 MB`);
+    rewritten = { name: `.berth-dockerfile-${randomUUID().slice(0, 8)}`, text: options.rewriteDockerfile(original.toString("utf8")) };
+  }
   const lines = await ignoreRules(context);
   const rules = dockerignore({ ignorecase: false }).add(lines);
   const alwaysSent = new Set([dockerfile, ".dockerignore"]);
@@ -95,11 +109,17 @@ export async function packContext(checkout: string, contextPath: string, dockerf
       return !hasExceptions || !isDirectorySync(absolute);
     },
     map: (header) => ({ ...header, uid: 0, gid: 0, uname: "", gname: "" }) as typeof header,
+    finalize: rewritten === null,
+    finish: (stream: Pack) => {
+      if (rewritten === null) return;
+      stream.entry({ name: rewritten.name, mode: 0o644, uid: 0, gid: 0 }, rewritten.text);
+      stream.finalize();
+    },
   } as Parameters<typeof pack>[1]);
   const limited = sizeLimit(MAX_CONTEXT_BYTES);
   tar.on("error", (err: Error) => limited.destroy(err));
   limited.on("close", () => tar.destroy());
-  return { tar: tar.pipe(limited), dockerfile };
+  return { tar: tar.pipe(limited), dockerfile: rewritten?.name ?? dockerfile };
 }
 
 function isDirectorySync(absolute: string): boolean {
