@@ -11,10 +11,12 @@ import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { assertImageUsable } from "./image-ownership.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
+  if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
   let created: { id: string };
   try {
     created = await deps.db.service.create({
