@@ -11,7 +11,7 @@ import { upstreamsOf } from "./upstream-ports.ts";
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: { service: { select: { proxyPort: true, desiredState: true, project: { select: { teamId: true } }, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
   });
   return domains.map((d) => {
     const { proxyPort, desiredState, deployments } = d.service;
@@ -24,6 +24,7 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
       ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
       ipAllowList: d.ipAllowList,
       upstreams: serving ? upstreamsOf(proxyPort) : [],
+      teamId: d.service.project.teamId,
       ...customCertOf(box, d),
     };
   });

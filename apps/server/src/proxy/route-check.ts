@@ -6,7 +6,8 @@
  */
 import { parseAddressOrRange } from "../net/ip.ts";
 import { BASIC_AUTH_USER, parseHostname, parsePathPrefix } from "../domains/hostname.ts";
-import type { ProxyRoute } from "./caddy-config.ts";
+import { certificateNames, nameCovers } from "../domains/certificate.ts";
+import { twinOf, type ProxyRoute } from "./caddy-config.ts";
 
 export interface SkippedRoute {
   domainId: string;
@@ -32,14 +33,41 @@ export function routeProblem(route: ProxyRoute): string | null {
   return null;
 }
 
-/** The routes Caddy may load, and the ones left out with the reason. */
+/** Why an uploaded certificate must not be loaded: it names a hostname of another team's route. */
+function certificateProblem(route: ProxyRoute, all: ProxyRoute[]): string | null {
+  if (!route.customCert) return null;
+  let names: string[];
+  try {
+    names = certificateNames(route.customCert.certPem);
+  } catch {
+    return "the uploaded certificate cannot be read";
+  }
+  const others = all.filter((r) => r.teamId !== route.teamId).flatMap((r) => (r.redirectTwin ? [r.hostname, twinOf(r.hostname)] : [r.hostname]));
+  const taken = names.find((name) => others.some((h) => nameCovers(name, h)));
+  return taken === undefined ? null : `the uploaded certificate is not loaded: it names ${taken}, which covers another team's domain`;
+}
+
+/**
+ * The routes Caddy may load, and the ones left out (or loaded without their uploaded
+ * certificate) with the reason.
+ */
 export function partitionRoutes(routes: ProxyRoute[]): { routes: ProxyRoute[]; skipped: SkippedRoute[] } {
   const kept: ProxyRoute[] = [];
   const skipped: SkippedRoute[] = [];
   for (const route of routes) {
     const error = routeProblem(route);
-    if (error === null) kept.push(route);
-    else skipped.push({ domainId: route.domainId, hostname: route.hostname, error });
+    if (error !== null) {
+      skipped.push({ domainId: route.domainId, hostname: route.hostname, error });
+      continue;
+    }
+    const certError = certificateProblem(route, routes);
+    if (certError === null) {
+      kept.push(route);
+    } else {
+      const { customCert: _dropped, ...withoutCert } = route;
+      kept.push(withoutCert);
+      skipped.push({ domainId: route.domainId, hostname: route.hostname, error: certError });
+    }
   }
   return { routes: kept, skipped };
 }
