@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { FixedWindowLimiter } from "../http/rate-limiter.ts";
@@ -16,6 +16,10 @@ import { CLIENT_IP_HEADER } from "./client-ip.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-policy.ts";
 
 const accountKey = (email: string) => email.trim().toLowerCase();
+
+/** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
+const DEVICE_COOKIE = "berth.known_device";
+const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
@@ -86,7 +90,9 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         const body = (ctx.body ?? {}) as { email?: unknown; password?: unknown; newPassword?: unknown; name?: unknown };
         if (ctx.path === "/sign-in/email") {
           // Only failed attempts count (after hook): a correct password is never locked out by them.
-          if (limited && typeof body.email === "string" && perAccount.isBlocked(accountKey(body.email))) {
+          // A browser that signed in to this account before (its known-device cookie) is not locked out by others' failures.
+          const known = typeof body.email === "string" && ctx.getCookie(DEVICE_COOKIE) === deviceToken(env.BERTH_SECRET, body.email);
+          if (limited && typeof body.email === "string" && !known && perAccount.isBlocked(accountKey(body.email))) {
             throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
           }
           return;
@@ -117,7 +123,13 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         });
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (!limited || ctx.path !== "/sign-in/email" || !(ctx.context.returned instanceof APIError)) return;
+        const returned = ctx.context.returned as { twoFactorRedirect?: boolean } | APIError | undefined;
+        const signedIn = ctx.context.newSession?.user.email;
+        // A session exists only after the password and, when enabled, the second factor.
+        if (signedIn && !(returned instanceof APIError) && !(returned && "twoFactorRedirect" in returned && returned.twoFactorRedirect)) {
+          ctx.setCookie(DEVICE_COOKIE, deviceToken(env.BERTH_SECRET, signedIn), { httpOnly: true, secure, sameSite: "lax", path: "/api/auth", maxAge: 180 * 86_400 });
+        }
+        if (!limited || ctx.path !== "/sign-in/email" || !(returned instanceof APIError)) return;
         const email = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email === "string") perAccount.hit(accountKey(email));
       }),

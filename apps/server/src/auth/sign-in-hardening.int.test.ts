@@ -57,6 +57,24 @@ describe("sign-in and sign-up hardening", () => {
     expect(wrong[10]).toBe(429);
   });
 
+  it("a browser that signed in to the account before is not locked out by someone else's failures", async () => {
+    const email = `device-${Date.now()}@example.test`;
+    expect((await new Client(base).signUp(email, PASSWORD, fromNewAddress())).status).toBe(200);
+    const device = new Client(base);
+    expect((await device.auth("sign-in/email", { email, password: PASSWORD }, fromNewAddress())).status).toBe(200);
+    expect(device.cookie).toMatch(/berth\.known_device=/);
+    for (let i = 0; i < 10; i++) await signIn(email, "an attacker's guess");
+    // The account is locked for everyone else, even with the right password...
+    expect(await signIn(email, PASSWORD)).toBe(429);
+    // ...but not for the owner's browser (the password is still checked).
+    expect((await device.auth("sign-in/email", { email, password: "wrong from the device" }, fromNewAddress())).status).toBe(401);
+    expect((await device.auth("sign-in/email", { email, password: PASSWORD }, fromNewAddress())).status).toBe(200);
+    // A device cookie of another account does not help.
+    const other = new Client(base);
+    other.cookie = device.cookie;
+    expect((await other.auth("sign-in/email", { email: `x-${email}`, password: PASSWORD }, fromNewAddress())).status).not.toBe(200);
+  });
+
   it("sign-up with an existing email answers like a new account and changes nothing", async () => {
     const email = `taken-${Date.now()}@example.test`;
     const fresh = await new Client(base).signUp(email, PASSWORD, fromNewAddress());
