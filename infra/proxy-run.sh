@@ -26,15 +26,18 @@ else
   exit 2
 fi
 printf '{"admin":%s,"config":{"persist":false}}}\n' "$listen" >"$data/bootstrap.json"
-export HOME="$data" XDG_DATA_HOME="$data" XDG_CONFIG_HOME="$data"
+# Caddy runs with an empty environment but for these: its config can name `{env.*}`
+# placeholders, so nothing secret (BERTH_SECRET, DATABASE_URL, SMTP credentials... which the
+# systemd unit's EnvironmentFile gives this script) may be in it.
+caddy_env=(env -i "PATH=/usr/sbin:/usr/bin:/sbin:/bin" "HOME=$data" "XDG_DATA_HOME=$data" "XDG_CONFIG_HOME=$data")
 
 if [[ "${1:-}" != "--supervise" ]]; then
-  exec caddy run --config "$data/bootstrap.json"
+  exec "${caddy_env[@]}" caddy run --config "$data/bootstrap.json"
 fi
 child=""
 trap '[[ -n "$child" ]] && kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
 while :; do
-  caddy run --config "$data/bootstrap.json" &
+  "${caddy_env[@]}" caddy run --config "$data/bootstrap.json" &
   child=$!
   wait "$child" || true
   printf '[berth] %s: caddy exited; restarting in 1 s\n' "$(date -Is)" >&2

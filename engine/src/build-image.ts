@@ -24,8 +24,8 @@ export interface BuildImageOptions {
   tag: string;
   /** The context: must include a `Dockerfile` entry unless `dockerfile` names another. */
   files?: TarEntry[];
-  /** A prebuilt tar context (e.g. a cloned repository); used instead of `files`. */
-  tar?: Buffer;
+  /** A prebuilt tar context (e.g. a cloned repository, streamed); used instead of `files`. */
+  tar?: Buffer | NodeJS.ReadableStream;
   /** --build-arg values (these DO end up in the image history: never put secrets here). */
   buildArgs?: Record<string, string>;
   /**

@@ -30,6 +30,11 @@ export function freePort(): Promise<number> {
  */
 export class TestCaddy {
   private child: ChildProcess | null = null;
+
+  /** The Caddy process id (null when not running). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
   readonly admin: CaddyAdmin;
 
   private constructor(
@@ -52,7 +57,8 @@ export class TestCaddy {
   async run(): Promise<void> {
     const bootstrap = path.join(this.dir, "bootstrap.json");
     writeFileSync(bootstrap, JSON.stringify({ admin: caddyAdminBlock(this.listen.adminListen) }));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
+    // Like infra/proxy-run.sh: nothing of the test's environment (BERTH_SECRET, DATABASE_URL) reaches Caddy.
+    const env = { PATH: process.env.PATH, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir, NODE_ENV: "test" } as NodeJS.ProcessEnv;
     const out = openSync(path.join(this.dir, "caddy.log"), "a");
     this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: ["ignore", out, out] });
     closeSync(out);

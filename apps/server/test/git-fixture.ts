@@ -4,7 +4,7 @@
  * (test code); every command is an argv array.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,8 +14,11 @@ export interface GitFixture {
   url: string;
   /** The bare repository on disk (for other transports, e.g. the ssh fixture). */
   bareDir: string;
-  /** Write files, commit and push to `branch` (default main); returns the commit SHA. */
-  commit(files: Record<string, string>, message: string, branch?: string): string;
+  /**
+   * Write files (parent directories made), and symbolic links (name -> target, committed as
+   * links), commit and push to `branch` (default main); returns the commit SHA.
+   */
+  commit(files: Record<string, string>, message: string, branch?: string, symlinks?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
@@ -78,9 +81,16 @@ export async function startGitFixture(files: Record<string, string>): Promise<Gi
   git(["config", "http.receivepack", "true"], bare);
   git(["init", "--quiet", "--initial-branch=main", work], root);
   git(["remote", "add", "origin", bare], work);
-  const commit = (content: Record<string, string>, message: string, branch = "main"): string => {
+  const commit = (content: Record<string, string>, message: string, branch = "main", symlinks: Record<string, string> = {}): string => {
     git(["checkout", "--quiet", "-B", branch], work);
-    for (const [name, data] of Object.entries(content)) writeFileSync(path.join(work, name), data);
+    for (const [name, data] of Object.entries(content)) {
+      mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+      writeFileSync(path.join(work, name), data);
+    }
+    for (const [name, target] of Object.entries(symlinks)) {
+      mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+      symlinkSync(target, path.join(work, name));
+    }
     git(["add", "--all"], work);
     git(["commit", "--quiet", "-m", message], work);
     git(["push", "--quiet", "--force", "origin", branch], work);

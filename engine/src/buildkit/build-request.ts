@@ -7,7 +7,8 @@ import type { EngineApi } from "../engine-api.ts";
 
 export interface BuildRequest {
   tag: string;
-  tar: Buffer;
+  /** A buffer, or a stream (sent chunked: the context is never held whole). */
+  tar: Buffer | NodeJS.ReadableStream;
   dockerfile: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;

@@ -20,6 +20,7 @@ export type AuditAction =
   | "env.delete"
   | "env.reveal"
   | "webhook.rotate"
+  | "webhook.provider"
   | "deploy_hook.rotate"
   | "notification.create"
   | "notification.delete"

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { FixedWindowLimiter } from "../http/rate-limiter.ts";
@@ -12,6 +13,13 @@ import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-policy.ts";
+
+const accountKey = (email: string) => email.trim().toLowerCase();
+
+/** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
+const DEVICE_COOKIE = "berth.known_device";
+const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
@@ -25,9 +33,9 @@ export interface AuthOptions {
 
 export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer | null }, options: AuthOptions = {}) {
   const { db, env, log, mailer } = deps;
-  const secure = env.publicUrl.startsWith("https://");
+  const secure = new URL(env.publicUrl).protocol === "https:";
   const limited = options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on";
-  // Per account, whatever the address: a distributed guesser gets 10 tries per 15 minutes.
+  // Per account, whatever the address: a distributed guesser gets 10 failed tries per 15 minutes.
   const perAccount = new FixedWindowLimiter({ max: 10, windowMs: 15 * 60_000 });
   return betterAuth({
     appName: "Berth",
@@ -46,8 +54,8 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: {
       enabled: true,
-      minPasswordLength: 10,
-      maxPasswordLength: 256,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
       autoSignIn: true,
       // Password reset by email only when SMTP is configured; a reset signs out every session.
       revokeSessionsOnPasswordReset: true,
@@ -79,11 +87,51 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (!limited || ctx.path !== "/sign-in/email") return;
-        const email = (ctx.body as { email?: unknown } | undefined)?.email;
-        if (typeof email === "string" && !perAccount.hit(email.trim().toLowerCase())) {
-          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
+        const body = (ctx.body ?? {}) as { email?: unknown; password?: unknown; newPassword?: unknown; name?: unknown };
+        if (ctx.path === "/sign-in/email") {
+          // Only failed attempts count (after hook): a correct password is never locked out by them.
+          // A browser that signed in to this account before (its known-device cookie) is not locked out by others' failures.
+          const known = typeof body.email === "string" && ctx.getCookie(DEVICE_COOKIE) === deviceToken(env.BERTH_SECRET, body.email);
+          if (limited && typeof body.email === "string" && !known && perAccount.isBlocked(accountKey(body.email))) {
+            throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
+          }
+          return;
         }
+        if (ctx.path === "/reset-password" || ctx.path === "/change-password") {
+          const problem = passwordProblem(body.newPassword);
+          if (problem) throw new APIError("BAD_REQUEST", { message: problem });
+          return;
+        }
+        if (ctx.path !== "/sign-up/email") return;
+        const problem = passwordProblem(body.password);
+        if (problem) throw new APIError("BAD_REQUEST", { message: problem });
+        if (typeof body.email !== "string") return;
+        const email = body.email.trim().toLowerCase();
+        const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
+        if (!existing) return;
+        // An existing email answers like a new account (200, same shape, no session), after the
+        // same checks and about the same work, so sign-up does not tell who has an account.
+        const status = await signupStatus(db);
+        if (!status.signupOpen && !(await hasPendingInvitation(db, email))) {
+          throw new APIError("FORBIDDEN", { message: "Sign-up is closed on this instance. Ask an administrator to open it." });
+        }
+        await ctx.context.password.hash(String(body.password));
+        const now = new Date();
+        return ctx.json({
+          token: randomBytes(24).toString("base64url"),
+          user: { id: randomUUID(), email, name: typeof body.name === "string" ? body.name : "", image: null, emailVerified: false, createdAt: now, updatedAt: now, instanceRole: "user", twoFactorEnabled: false },
+        });
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        const returned = ctx.context.returned as { twoFactorRedirect?: boolean } | APIError | undefined;
+        const signedIn = ctx.context.newSession?.user.email;
+        // A session exists only after the password and, when enabled, the second factor.
+        if (signedIn && !(returned instanceof APIError) && !(returned && "twoFactorRedirect" in returned && returned.twoFactorRedirect)) {
+          ctx.setCookie(DEVICE_COOKIE, deviceToken(env.BERTH_SECRET, signedIn), { httpOnly: true, secure, sameSite: "lax", path: "/api/auth", maxAge: 180 * 86_400 });
+        }
+        if (!limited || ctx.path !== "/sign-in/email" || !(returned instanceof APIError)) return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email === "string") perAccount.hit(accountKey(email));
       }),
     },
     rateLimit: { enabled: limited, window: 60, max: 100, storage: "memory" },

@@ -2,7 +2,7 @@ import { OWNED_IMAGE_PREFIX } from "@berth/engine";
 import { getSettings } from "../instance/settings.ts";
 import { cloneSource } from "../sources/clone.ts";
 import { builderFor } from "./builders.ts";
-import { checkGitUrl } from "../sources/git-url.ts";
+import { checkGitHost, checkGitUrl } from "../sources/git-url.ts";
 import { advance, withStage, type RunContext } from "./run-context.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -22,6 +22,10 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
   const settings = await getSettings(deps.db);
   const repo = checkGitUrl(service.gitUrl ?? "", { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
   if ("error" in repo) throw new Error(`Repository refused: ${repo.error}`);
+  // Resolved and checked now (names may have changed since the service was saved), and pinned.
+  const pin = await checkGitHost(repo, { allowLocalSources: settings.allowLocalSources }).catch((err: unknown) => {
+    throw new Error(`Repository refused: ${err instanceof Error ? err.message : String(err)}`);
+  });
   const branch = service.gitBranch ?? "main";
   const builder = builderFor(service);
   const box = sealedBoxOf(deps.env);
@@ -36,6 +40,7 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
       branch,
       commit,
       auth: { token: openSealed(box, service.gitToken), sshPrivateKey: openSealed(box, service.deployKeyPrivate), knownHosts: service.sshKnownHosts },
+      pin,
       signal,
       onLine: (stream, line) => sink.write(stream, line),
     }),

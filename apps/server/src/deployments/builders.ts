@@ -1,5 +1,6 @@
 import path from "node:path";
-import { packDirectory } from "../sources/context-tar.ts";
+import { packContext } from "../sources/context-tar.ts";
+import { applyDockerfilePolicy, isReservedBuildArg } from "./dockerfile-policy.ts";
 import { envFromJson, envToRecord } from "../services/service-input.ts";
 import { withStage, type RunContext } from "./run-context.ts";
 
@@ -25,29 +26,45 @@ export const dockerfileBuilder: ImageBuilder = {
     const { service, sink, deps } = ctx;
     const dockerfile = dockerfileInContext(service.contextPath, service.dockerfilePath);
     if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
-    const { tar, files } = await packDirectory(path.join(sourceDir, service.contextPath));
-    sink.system(`Building ${tag} from ${files} file(s) with ${service.dockerfilePath}`);
+    // Real paths, checked inside the checkout (a symlinked context or Dockerfile is refused,
+    // naming the field); streamed, symlinks packed as links, .dockerignore honoured.
+    // Cache mounts scoped to the team, no custom frontend, no other service's image (dockerfile-policy.ts).
+    const scope = { teamId: service.project.teamId, serviceId: service.id };
+    let cacheMounts = 0;
+    const { tar, dockerfile: realDockerfile } = await packContext(sourceDir, service.contextPath, service.dockerfilePath, {
+      rewriteDockerfile: (text) => {
+        const policy = applyDockerfilePolicy(text, scope);
+        cacheMounts = policy.cacheMounts;
+        return policy.text;
+      },
+    });
+    if (cacheMounts > 0) sink.system(`${cacheMounts} cache mount(s) scoped to this team's build cache`);
+    sink.system(`Building ${tag} from ${service.contextPath} with ${service.dockerfilePath}`);
     // Non-secret build-time variables are build args (beside the service's own build args);
     // secret ones never are: they go to BuildKit secret mounts, served from memory over the
     // BuildKit session and masked in the log -- never a build arg (image history), the config
     // snapshot, the database, a log or a process argument.
     const { buildArgs, buildSecrets: secrets } = ctx.variables;
     if (Object.keys(secrets).length > 0) sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
-    await withStage(ctx, "build", (signal) =>
-      deps.engine.buildImage({
-        tag,
-        tar,
-        dockerfile,
-        buildArgs: { ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs },
-        secrets,
-        builder: deps.env.BERTH_BUILDER,
-        // No build labels: the legacy fallback builder adds one LABEL step per label.
-        // The tag berth-build/<serviceId>:<deploymentId> already names the owner.
-        timeoutMs: ctx.timeoutsMs.build + 5_000,
-        signal,
-        onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),
-      }),
-    );
+    try {
+      await withStage(ctx, "build", (signal) =>
+        deps.engine.buildImage({
+          tag,
+          tar,
+          dockerfile: realDockerfile,
+          buildArgs: Object.fromEntries(Object.entries({ ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs }).filter(([name]) => !isReservedBuildArg(name))),
+          secrets,
+          builder: deps.env.BERTH_BUILDER,
+          // No build labels: the legacy fallback builder adds one LABEL step per label.
+          // The tag berth-build/<serviceId>:<deploymentId> already names the owner.
+          timeoutMs: ctx.timeoutsMs.build + 5_000,
+          signal,
+          onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),
+        }),
+      );
+    } finally {
+      tar.destroy();
+    }
   },
 };
 

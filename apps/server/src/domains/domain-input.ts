@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { BASIC_AUTH_USER } from "./hostname.ts";
 
 const basicAuth = z.object({
-  user: z.string().trim().min(1, "Enter a user name").max(64).regex(/^[^:\s]+$/, "A user name has no spaces or colons"),
+  // Strict: the name reaches Caddy's config, where `{...}` would be a placeholder.
+  user: z.string().trim().min(1, "Enter a user name").max(64).regex(BASIC_AUTH_USER, "Use letters, digits and . _ @ + - only"),
   password: z.string().min(8, "Use at least 8 characters").max(72, "At most 72 characters (bcrypt)"),
 });
 

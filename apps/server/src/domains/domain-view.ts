@@ -16,6 +16,7 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
   await loadService(deps.db, actor, serviceId, "viewer");
   const rows = await deps.db.domain.findMany({ where: { serviceId }, orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }] });
   const ip = publicIpOf(deps.env);
+  const skipped = deps.proxy?.status().skipped ?? [];
   return rows.map((d) => ({
     id: d.id,
     hostname: d.hostname,
@@ -27,6 +28,8 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
     customCertificate: d.certPem ? { notAfter: d.certNotAfter?.toISOString() ?? null } : null,
     url: urlOf(deps.env, d.hostname, d.pathPrefix),
     dnsRecord: expectedRecord(d.hostname, ip),
+    /** Why the proxy leaves this domain out (its stored settings are not valid), if it does. */
+    proxyError: skipped.find((s) => s.domainId === d.id)?.error ?? null,
   }));
 }
 

@@ -5,11 +5,11 @@ import { isUniqueViolation } from "../db-errors.ts";
 import type { Deps } from "../deps.ts";
 import { invalidField, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
-import { parseCustomCertificate } from "./certificate.ts";
+import { certificateNames, certificateNamesProblem, parseCustomCertificate } from "./certificate.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertClaimFree, conflict } from "./domain-conflicts.ts";
 import type { AddDomainInput, CertificateInput, UpdateDomainInput } from "./domain-input.ts";
-import { defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
+import { BASIC_AUTH_USER, defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
 type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env">;
 
@@ -26,6 +26,7 @@ function must<T>(r: { ok: true } & T | { ok: false; error: string }, field: stri
 async function hashAuth(basicAuth: { user: string; password: string } | null | undefined) {
   if (basicAuth === undefined) return {};
   if (basicAuth === null) return { basicAuthUser: null, basicAuthHash: null };
+  if (!BASIC_AUTH_USER.test(basicAuth.user)) throw invalidField("basicAuth.user", "Use letters, digits and . _ @ + - only");
   return { basicAuthUser: basicAuth.user, basicAuthHash: await bcrypt.hash(basicAuth.password, 10) };
 }
 
@@ -92,6 +93,14 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
   if (input.certificate) {
     const parsed = parseCustomCertificate(input.certificate.certPem, input.certificate.keyPem, domain.hostname);
     if (!parsed.ok) throw invalidField(parsed.field, parsed.error);
+    // Every name in it must be this team's: Caddy could otherwise serve it for another team's domain.
+    const teamId = service.project.teamId;
+    const [own, others] = await Promise.all([
+      deps.db.domain.findMany({ where: { service: { project: { teamId } } }, select: { hostname: true } }),
+      deps.db.domain.findMany({ where: { service: { project: { teamId: { not: teamId } } } }, select: { hostname: true } }),
+    ]);
+    const problem = certificateNamesProblem(certificateNames(parsed.value.certPem), own.map((d) => d.hostname), others.map((d) => d.hostname));
+    if (problem) throw invalidField("certPem", problem);
     data = { certPem: parsed.value.certPem, keyPem: sealedBoxOf(deps.env).seal(parsed.value.keyPem), certNotAfter: parsed.value.notAfter };
   }
   await deps.db.domain.update({ where: { id: domain.id }, data });

@@ -56,7 +56,7 @@ describe("parseIpAllowList", () => {
     expect(parseIpAllowList(["10.0.0.0/8", " 192.168.1.7 ", "", "10.0.0.0/8", "2001:db8::/32"])).toEqual({ ok: true, list: ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"] });
   });
 
-  it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "1.2.3.4; rm -rf /"])("refuses %j", (entry) => {
+  it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "1.2.3.4; rm -rf /", ":::::", "1:2", "127.1", "0x7f.0.0.1", "fe80::1%eth0", "{env.HOME}"])("refuses %j", (entry) => {
     expect(parseIpAllowList([entry]).ok).toBe(false);
   });
 });

@@ -1,4 +1,8 @@
 /** Hostname, path prefix and default-domain rules (PURE). */
+import { parseAddressOrRange } from "../net/ip.ts";
+
+/** A basic-auth user name: no placeholder braces, spaces or colons can reach the proxy. */
+export const BASIC_AUTH_USER = /^[A-Za-z0-9._@+-]{1,64}$/;
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -46,17 +50,13 @@ export function defaultHostname(options: { serviceName: string; projectName: str
   return `${label}.${base}`;
 }
 
-/** Entries of an IP allow-list: IPv4/IPv6 addresses or CIDR ranges. */
+/** Entries of an IP allow-list: IPv4/IPv6 addresses or CIDR ranges, parsed (ipaddr.js) and canonical. */
 export function parseIpAllowList(entries: string[]): { ok: true; list: string[] } | { ok: false; error: string } {
   const list: string[] = [];
   for (const raw of entries.map((e) => e.trim()).filter(Boolean)) {
-    const [addr = "", bits, extra] = raw.split("/");
-    const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(addr);
-    const v6 = !v4 && /^[0-9a-f:]+$/i.test(addr) && addr.includes(":");
-    const max = v4 ? 32 : 128;
-    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
-    if ((!v4 && !v6) || !bitsOk || extra !== undefined) return { ok: false, error: `"${raw}" is not an IP address or CIDR range` };
-    list.push(raw.toLowerCase());
+    const canonical = parseAddressOrRange(raw);
+    if (canonical === null) return { ok: false, error: `"${raw}" is not an IP address or CIDR range` };
+    list.push(canonical);
   }
   return { ok: true, list: [...new Set(list)] };
 }

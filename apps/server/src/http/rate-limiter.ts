@@ -19,6 +19,13 @@ export class FixedWindowLimiter {
     return current.count <= this.opts.max;
   }
 
+  /** Whether `key` has used up its window, without counting an attempt. */
+  isBlocked(key: string): boolean {
+    const now = this.opts.now?.() ?? Date.now();
+    const current = this.windows.get(key);
+    return current !== undefined && current.resetAt > now && current.count >= this.opts.max;
+  }
+
   private prune(now: number): void {
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
   }

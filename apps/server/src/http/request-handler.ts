@@ -49,7 +49,7 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
     }
     if (path.startsWith("/trpc/")) {
       if (req.method !== "GET") {
-        if (!isSameOrigin(req)) return refuse(res, 403, "Cross-origin request refused");
+        if (!isSameOrigin(req, deps.env.publicUrl)) return refuse(res, 403, "Cross-origin request refused");
         // A form post cannot send application/json without a CORS preflight, which we never grant.
         if (!isJson(req)) return refuse(res, 415, "Mutations need Content-Type: application/json");
       }

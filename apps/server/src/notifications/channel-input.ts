@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { looksLikeAddress, parseAddress } from "../net/ip.ts";
+import { addressProblem } from "../net/outbound.ts";
 
 export const createChannelInput = z
   .object({
@@ -20,20 +22,20 @@ export type CreateChannelInput = z.infer<typeof createChannelInput>;
 
 export const channelIdInput = z.object({ channelId: z.string().uuid("Unknown channel") });
 
-const PRIVATE_V4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^0\./];
-
 /**
- * Where a notification may be sent: https to a public host; plain http and loopback or
- * private addresses only when the instance allows local sources (tests, single-box setups),
- * so a project member cannot aim Berth's requests at its own network. PURE.
+ * Where a notification may be sent, judged on the URL alone: https (plain http only when the
+ * instance allows local sources), no credentials, and a literal address must be public
+ * (ipaddr.js: loopback, private, link-local, unique-local, unspecified and IPv4-mapped forms are
+ * refused). Names are resolved and checked when the channel is saved and at every send
+ * (`net/outbound.ts`). PURE.
  */
 export function checkNotificationUrl(raw: string, allowLocal: boolean): string | null {
   const url = new URL(raw);
   if (url.username || url.password) return "Credentials in the URL are not allowed";
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const local = host === "localhost" || host.endsWith(".localhost") || host === "::1" || host.startsWith("fc") || host.startsWith("fd") || host.startsWith("fe80") || PRIVATE_V4.some((r) => r.test(host));
   if (allowLocal) return null;
   if (url.protocol !== "https:") return "Use an https:// URL";
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const local = host === "localhost" || host.endsWith(".localhost") || (looksLikeAddress(host) && (parseAddress(host) === null || addressProblem(host) !== null));
   if (local) return "Local and private addresses are refused (an instance owner can allow local sources)";
   return null;
 }

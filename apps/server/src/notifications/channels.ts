@@ -4,10 +4,11 @@ import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { resolveOutbound, unlessUnresolved } from "../net/outbound.ts";
 import { checkNotificationUrl, type CreateChannelInput } from "./channel-input.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 
-type ChannelDeps = Pick<Deps, "db" | "env" | "mailer">;
+type ChannelDeps = Pick<Deps, "db" | "env" | "mailer" | "log">;
 
 /** Shown without the target: Slack/Discord webhook URLs are credentials. Email addresses are masked. */
 function mask(kind: string, target: string): string {
@@ -36,8 +37,13 @@ export async function createChannel(deps: ChannelDeps, actor: Actor, projectId: 
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   if (input.kind === "email" && !deps.mailer) throw invalidField("kind", "Email needs SMTP: set BERTH_SMTP_URL on the server");
   if (input.kind !== "email") {
-    const problem = checkNotificationUrl(input.target, (await getSettings(deps.db)).allowLocalSources);
+    const { allowLocalSources } = await getSettings(deps.db);
+    const problem = checkNotificationUrl(input.target, allowLocalSources);
     if (problem) throw invalidField("target", problem);
+    // A name resolving to a non-public address is refused now (and checked again at every send).
+    await resolveOutbound(new URL(input.target).hostname.replace(/^\[(.*)\]$/, "$1"), { allowLocal: allowLocalSources }).catch(unlessUnresolved).catch((err: unknown) => {
+      throw invalidField("target", err instanceof Error ? err.message : String(err));
+    });
   }
   const created = await deps.db.notificationChannel.create({
     data: { projectId, kind: input.kind, name: input.name, target: sealedBoxOf(deps.env).seal(input.target), onSuccess: input.onSuccess, onFailure: input.onFailure },
@@ -63,11 +69,13 @@ export async function testChannel(deps: ChannelDeps, actor: Actor, projectId: st
   const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${deps.env.publicUrl}/projects/${projectId}` };
   let lastStatus = "sent";
   try {
-    await sendNotification({ kind: channel.kind, target: sealedBoxOf(deps.env).open(channel.target) }, outcome, deps.mailer);
+    await sendNotification({ kind: channel.kind, target: sealedBoxOf(deps.env).open(channel.target) }, outcome, deps.mailer, { allowLocal: (await getSettings(deps.db)).allowLocalSources });
   } catch (err) {
     lastStatus = deliveryStatus(err);
+    deps.log.warn({ channelId, err: String(err) }, "test notification not delivered");
   }
   await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
   await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.test", targetType: "project", targetId: projectId, detail: { channelId, lastStatus } });
+  // Delivered or not: never the receiver's status code or a network reason (no port scanner).
   return { delivered: lastStatus === "sent", lastStatus };
 }

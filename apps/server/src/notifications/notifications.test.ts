@@ -38,7 +38,7 @@ describe("notification targets", () => {
   it("allows public https only, unless local sources are allowed", () => {
     expect(checkNotificationUrl("https://hooks.slack.com/services/T/B/x", false)).toBeNull();
     expect(checkNotificationUrl("http://hooks.example.com/x", false)).toMatch(/https/);
-    for (const local of ["https://127.0.0.1/x", "https://localhost/x", "https://10.1.2.3/x", "https://192.168.1.1/x", "https://[::1]/x", "https://169.254.169.254/latest"]) {
+    for (const local of ["https://127.0.0.1/x", "https://localhost/x", "https://10.1.2.3/x", "https://192.168.1.1/x", "https://[::1]/x", "https://169.254.169.254/latest", "https://[::ffff:127.0.0.1]/x", "https://[::]/x", "https://0.0.0.0/x", "https://172.17.0.1/x", "https://[fd00:ec2::254]/x", "https://100.100.100.200/x", "https://0x7f.1/x", "https://[fe80::1]/x"]) {
       expect(checkNotificationUrl(local, false)).toMatch(/Local and private/);
       expect(checkNotificationUrl(local, true)).toBeNull();
     }

@@ -1,4 +1,5 @@
 import type { Deps } from "../deps.ts";
+import { getSettings } from "../instance/settings.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -29,14 +30,15 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
     url: `${deps.env.publicUrl}/services/${d.service.id}`,
   };
+  const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(
     channels.map(async (channel) => {
       let lastStatus = "sent";
       try {
-        await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer);
+        await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, { allowLocal: allowLocalSources });
       } catch (err) {
         lastStatus = deliveryStatus(err);
-        deps.log.warn({ channelId: channel.id, deploymentId, err: lastStatus }, "notification not delivered");
+        deps.log.warn({ channelId: channel.id, deploymentId, err: String(err) }, "notification not delivered");
       }
       await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
     }),

@@ -1,5 +1,6 @@
 import type { NotificationKind } from "@berth/db";
 import type { Mailer } from "../mail/mailer.ts";
+import { OutboundRefusedError, postJson, type Resolver } from "../net/outbound.ts";
 
 export interface DeployOutcome {
   /** "test": a channel's test message (no deployment; `url` is the project's page). */
@@ -32,26 +33,31 @@ export function payloadFor(kind: Exclude<NotificationKind, "email">, o: DeployOu
 
 const TIMEOUT_MS = 5_000;
 
-/** Send one notification; throws with a short reason when the receiver refuses or is unreachable. */
-export async function sendNotification(channel: { kind: NotificationKind; target: string }, outcome: DeployOutcome, mailer: Mailer | null | undefined): Promise<void> {
+export interface SendPolicy {
+  /** The instance allows local sources: loopback/private targets and plain http pass. */
+  allowLocal: boolean;
+  resolver?: Resolver;
+}
+
+/**
+ * Send one notification; throws when it is not delivered. Webhooks go through `postJson`: the
+ * name is resolved and checked at every send, and the request goes to the checked address.
+ */
+export async function sendNotification(channel: { kind: NotificationKind; target: string }, outcome: DeployOutcome, mailer: Mailer | null | undefined, policy: SendPolicy): Promise<void> {
   if (channel.kind === "email") {
     if (!mailer) throw new Error("SMTP is not configured");
     await mailer.send({ to: channel.target, subject: `[Berth] ${summaryOf(outcome).slice(0, 150)}`, text: `${summaryOf(outcome)}\n\n${outcome.url}\n` });
     return;
   }
-  const res = await fetch(channel.target, {
-    method: "POST",
-    headers: { "content-type": "application/json", "user-agent": "Berth-Notifications" },
-    body: JSON.stringify(payloadFor(channel.kind, outcome)),
-    // A redirect could aim the request anywhere: refused.
-    redirect: "error",
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`The receiver answered HTTP ${res.status}`);
+  await postJson(channel.target, payloadFor(channel.kind, outcome), { ...policy, timeoutMs: TIMEOUT_MS, headers: { "user-agent": "Berth-Notifications" } });
 }
 
-/** How a send went, as a channel's `lastStatus` records it. */
+/**
+ * How a send went, as a channel's `lastStatus` records it and its admins see it: delivered or
+ * not, and a policy refusal -- never the receiver's status or a network reason, which would
+ * turn channels into a port scanner of whatever a target reaches (the server log has them).
+ */
 export function deliveryStatus(err: unknown): string {
-  return `error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+  if (err instanceof OutboundRefusedError) return `not delivered: ${err.message}`.slice(0, 300);
+  return "not delivered";
 }

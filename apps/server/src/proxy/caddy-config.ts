@@ -37,6 +37,8 @@ export interface ProxyRoute {
   /** Dial addresses of the live release (e.g. 127.0.0.1:32768); empty = nothing running (503). */
   upstreams: string[];
   customCert?: { certPem: string; keyPem: string };
+  /** The owning team (certificates are checked across teams before a load). */
+  teamId?: string;
 }
 
 export interface ProxyListen {
@@ -183,7 +185,9 @@ function httpRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
 
 function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
   const internal = { module: "internal" };
-  const acme: Json = { module: "acme", ...(tls.acmeEmail ? { email: tls.acmeEmail } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
+  // No `{placeholder}` from the settings reaches Caddy.
+  const email = /^[^\s{}]+@[^\s{}]+$/.test(tls.acmeEmail) ? tls.acmeEmail : "";
+  const acme: Json = { module: "acme", ...(email ? { email } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
   const policies: Json[] = [];
   const local = hostsOf(routes).filter(isLocalName);
   if (tls.issuer === "acme" && local.length > 0) policies.push({ subjects: local, issuers: [internal] });
@@ -194,6 +198,21 @@ function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
     app.certificates = { load_pem: custom.map((r) => ({ certificate: r.customCert?.certPem, key: r.customCert?.keyPem, tags: [`berth-${r.domainId}`] })) };
   }
   return app;
+}
+
+/**
+ * An uploaded certificate is selected (by its tag) only for its own domain's hostname; any other
+ * SNI gets the default policy. PURE.
+ */
+function connectionPolicies(routes: ProxyRoute[]): { tls_connection_policies?: Json[] } {
+  const custom = routes.filter((r) => r.customCert);
+  if (custom.length === 0) return {};
+  return {
+    tls_connection_policies: [
+      ...custom.map((r) => ({ match: { sni: [r.hostname] }, certificate_selection: { any_tag: [`berth-${r.domainId}`] } })),
+      {},
+    ],
+  };
 }
 
 function listenOn(bindHost: string, port: number): string[] {
@@ -252,6 +271,7 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
             routes: httpsRoutes(routes, listen.httpsPort),
             protocols: ["h1", "h2"],
             automatic_https: { disable_redirects: true, ...(customHosts.length > 0 ? { skip_certificates: customHosts } : {}) },
+            ...connectionPolicies(routes),
           },
           berth_http: {
             listen: listenOn(listen.bindHost, listen.httpPort),

@@ -11,7 +11,7 @@ import { upstreamsOf } from "./upstream-ports.ts";
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, proxyPortCount: true, replicas: true, kind: true, desiredState: true, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: { service: { select: { proxyPort: true, proxyPortCount: true, replicas: true, kind: true, desiredState: true, project: { select: { teamId: true } }, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
   });
   return domains.map((d) => {
     const { proxyPort, proxyPortCount, replicas, kind, desiredState, deployments } = d.service;
@@ -26,6 +26,7 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
       ipAllowList: d.ipAllowList,
       // The ports of the replica slots in use (two each); a block has room for more.
       upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas)) : [],
+      teamId: d.service.project.teamId,
       ...customCertOf(box, d),
     };
   });

@@ -5,6 +5,7 @@ import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
 import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
+import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
 
 export interface ProxyStatus {
   state: "up" | "down";
@@ -12,6 +13,8 @@ export interface ProxyStatus {
   error?: string;
   lastAppliedAt?: string;
   routes: number;
+  /** Domains left out of the config because Caddy must not get them (see route-check.ts). */
+  skipped?: SkippedRoute[];
 }
 
 export interface EdgeProxyOptions {
@@ -56,7 +59,9 @@ export class EdgeProxy {
   }
 
   private async applyNow(force: boolean): Promise<void> {
-    const [routes, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db)]);
+    const [desired, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db)]);
+    // One bad domain is left out and reported; it cannot make Caddy refuse everyone's routes.
+    const { routes, skipped } = partitionRoutes(desired);
     const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
@@ -65,17 +70,18 @@ export class EdgeProxy {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof ProxyUnreachableError) {
-        this.current = { ...this.current, state: "down", error: message };
+        this.current = { ...this.current, state: "down", error: message, skipped };
         this.appliedHash = "";
       } else {
         // Caddy rejected it and keeps serving the last good config.
-        this.current = { ...this.current, state: "up", error: message };
+        this.current = { ...this.current, state: "up", error: message, skipped };
         this.appliedHash = hash;
       }
       throw err;
     }
     this.appliedHash = hash;
-    this.current = { state: "up", lastAppliedAt: new Date().toISOString(), routes: routes.length };
+    this.current = { state: "up", lastAppliedAt: new Date().toISOString(), routes: routes.length, ...(skipped.length > 0 ? { skipped } : {}) };
+    if (skipped.length > 0) this.o.log.warn({ skipped }, "edge proxy: domains left out of the config");
     this.o.log.info({ routes: routes.length }, "edge proxy configured");
   }
 

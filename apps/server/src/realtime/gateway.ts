@@ -44,7 +44,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   const io = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
-    allowRequest: (req, callback) => callback(null, isSameOrigin(req)),
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req, deps.env.publicUrl)),
   });
 
   io.use((socket, next) => {

@@ -3,7 +3,9 @@ import type { Deps } from "../deps.ts";
 import { invalidField } from "../errors.ts";
 import { getSettings } from "../instance/settings.ts";
 import { generateDeployKey } from "../sources/deploy-key.ts";
-import { checkGitUrl } from "../sources/git-url.ts";
+import { checkGitHost, checkGitUrl } from "../sources/git-url.ts";
+import { unlessUnresolved } from "../net/outbound.ts";
+import { providerForHost } from "../webhooks/providers.ts";
 import type { GitSourceInput } from "./git-source-input.ts";
 import { envToRecord } from "./service-input.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -20,6 +22,11 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
   const settings = await getSettings(deps.db);
   const parsed = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
   if ("error" in parsed) throw invalidField("git.url", parsed.error);
+  // A name resolving to a non-public address is refused now; one that does not resolve yet is
+  // checked again before every clone.
+  await checkGitHost(parsed, { allowLocalSources: settings.allowLocalSources }).catch(unlessUnresolved).catch((err: unknown) => {
+    throw invalidField("git.url", err instanceof Error ? err.message : String(err));
+  });
   if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
   if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
   const box = sealedBoxOf(deps.env);
@@ -28,6 +35,7 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
   const keepToken = git.auth === "token" && !git.token?.trim() && existing?.gitToken;
   const hostOf = (url: string | null | undefined) => (url ? (/^[^:]+:\/\/([^/]+)/.exec(url)?.[1] ?? url.split(":")[0]) : null);
   const sameHost = existing !== undefined && hostOf(existing.gitUrl) === hostOf(parsed.url);
+  const webhookProvider = providerForHost(parsed.host);
   return {
     ...(existing !== undefined && !sameHost ? { sshKnownHosts: null } : {}),
     gitUrl: parsed.url,
@@ -39,6 +47,8 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
     // Sealed at rest (AES-256-GCM): a database dump never holds the token or the private key.
     gitToken: keepToken ? existing.gitToken : sealNullable(box, git.auth === "token" ? (git.token?.trim() ?? null) : null),
     ...(keepKey ? {} : { deployKeyPrivate: sealNullable(box, key?.privateKey ?? null), deployKeyPublic: key?.publicKey ?? null }),
+    // Webhooks are accepted from the repository host's provider only (editable in the hook settings).
+    ...(webhookProvider && !sameHost ? { webhookProvider } : {}),
   };
 }
 

@@ -18,11 +18,13 @@ import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { assertImageUsable } from "./image-ownership.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
   checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
   let created: { id: string };
   try {
     created = await deps.db.$transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { buildGitEnv, GitError, knownHostsFile, prepareGitHome, runGit, type GitAuth } from "./git.ts";
+import { buildGitEnv, GitError, knownHostsFile, prepareGitHome, runGit, type GitAuth, type GitPin } from "./git.ts";
 import type { ParsedGitUrl } from "./git-url.ts";
 
 export interface CloneRequest {
@@ -9,6 +9,8 @@ export interface CloneRequest {
   /** Pinned commit: built instead of the branch head. */
   commit?: string | null;
   auth: GitAuth;
+  /** The repository host's checked address: https clones connect to it and nowhere else. */
+  pin?: GitPin | null;
   signal: AbortSignal;
   onLine: (stream: "stdout" | "stderr", line: string) => void;
 }
@@ -44,7 +46,7 @@ export async function cloneSource(req: CloneRequest): Promise<ClonedSource> {
   const { home, keyFile } = await prepareGitHome(req.auth);
   const cleanup = () => rm(home, { recursive: true, force: true });
   const dir = path.join(home, "src");
-  const env = buildGitEnv({ home, protocols: req.repo.transport, auth: req.auth, keyFile });
+  const env = buildGitEnv({ home, protocols: req.repo.transport, auth: req.auth, keyFile, pin: req.pin ?? null });
   const run = (args: string[], cwd = home) => runGit(args, { cwd, env, signal: req.signal, onLine: req.onLine });
   try {
     if (req.commit) {

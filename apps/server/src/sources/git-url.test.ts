@@ -21,7 +21,7 @@ describe("checkGitUrl", () => {
   });
 
   it("refuses file://, plain http, loopback and the control plane's own host unless local sources are enabled", () => {
-    for (const url of ["file:///srv/repo.git", "http://example.com/a.git", "https://127.0.0.1/a.git", "https://localhost:3000/a.git", "ssh://[::1]/a.git", "https://berth.example.com/x.git", "git@127.0.0.5:a/b.git"]) {
+    for (const url of ["file:///srv/repo.git", "http://example.com/a.git", "https://127.0.0.1/a.git", "https://localhost:3000/a.git", "ssh://[::1]/a.git", "https://berth.example.com/x.git", "git@127.0.0.5:a/b.git", "https://[::ffff:127.0.0.1]/a.git", "https://10.0.0.1/a.git", "https://169.254.169.254/a.git", "https://[::]/a.git", "https://172.17.0.1/a.git", "git@[fd00::1]:a/b.git", "https://0x7f.1/a.git"]) {
       expect(checkGitUrl(url, remote), url).toHaveProperty("error");
     }
     expect(checkGitUrl("file:///srv/repo.git", local)).toMatchObject({ transport: "file" });

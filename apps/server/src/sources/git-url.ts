@@ -2,7 +2,11 @@
  * Repository URL rules. PURE. Allowed: https://, ssh://, git:// and scp-like
  * `user@host:path`. file:// and URLs aimed at this machine (loopback, the control plane's
  * own host) only when an instance admin enabled local sources; plain http:// likewise.
+ * Names are resolved and checked again before each clone (`checkGitHost`), and https clones
+ * connect to the address that was checked.
  */
+import { looksLikeAddress, parseAddress } from "../net/ip.ts";
+import { addressProblem, resolveOutbound, type Resolver } from "../net/outbound.ts";
 
 export type GitTransport = "https" | "ssh" | "git" | "http" | "file";
 
@@ -21,9 +25,13 @@ export interface GitUrlPolicy {
 
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)([A-Za-z0-9._~/-]+)$/;
 
-function isLoopback(host: string): boolean {
+/** This machine, or a literal address that is not public (ipaddr.js: private, link-local, ::ffff:127.0.0.1 ...). */
+function isLocalHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || h === "0.0.0.0" || /^127\./.test(h) || h === "::" || h === "0:0:0:0:0:0:0:1";
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  // Only canonical public addresses pass: `0x7f.1` or `127.1` would reach loopback through inet_aton.
+  if (looksLikeAddress(h)) return parseAddress(h) === null || addressProblem(h) !== null;
+  return false;
 }
 
 /** Returns the parsed URL, or a message saying why it is refused. */
@@ -50,7 +58,7 @@ export function checkGitUrl(raw: string, policy: GitUrlPolicy): ParsedGitUrl | {
     if (url.password !== "") return { error: "Do not put a password in the URL: use an access token instead" };
     parsed = { transport: scheme as GitTransport, host: url.hostname, url: value };
   }
-  const local = parsed.transport === "file" || parsed.transport === "http" || isLoopback(parsed.host) ||
+  const local = parsed.transport === "file" || parsed.transport === "http" || isLocalHost(parsed.host) ||
     (policy.controlPlaneHosts ?? []).some((h) => h.toLowerCase() === parsed.host.toLowerCase());
   if (local && !policy.allowLocalSources) {
     if (parsed.transport === "file") return { error: "file:// repositories are refused unless an instance admin enables local sources" };
@@ -58,6 +66,23 @@ export function checkGitUrl(raw: string, policy: GitUrlPolicy): ParsedGitUrl | {
     return { error: "URLs aimed at this machine are refused unless an instance admin enables local sources" };
   }
   return parsed;
+}
+
+/**
+ * Resolve the repository host and refuse non-public addresses unless local sources are
+ * allowed; returns the address to pin the connection to (null for file://). Throws
+ * OutboundRefusedError.
+ */
+export async function checkGitHost(parsed: ParsedGitUrl, policy: GitUrlPolicy & { resolver?: Resolver }): Promise<{ host: string; port: number; address: string } | null> {
+  if (parsed.transport === "file") return null;
+  const { address } = await resolveOutbound(parsed.host.replace(/^\[|\]$/g, ""), { allowLocal: policy.allowLocalSources, ...(policy.resolver ? { resolver: policy.resolver } : {}) });
+  const defaults = { https: 443, http: 80, ssh: 22, git: 9418 } as const;
+  let port: number = defaults[parsed.transport];
+  if (!SCP_LIKE.test(parsed.url)) {
+    const explicit = new URL(parsed.url).port;
+    if (explicit) port = Number(explicit);
+  }
+  return { host: parsed.host, port, address };
 }
 
 /** Protocols git may use for this URL (GIT_ALLOW_PROTOCOL): no redirects into file:// etc. */

@@ -24,6 +24,13 @@ export interface GitRunOptions {
   onLine: (stream: "stdout" | "stderr", line: string) => void;
 }
 
+/** The checked address of the repository host (see `checkGitHost`). */
+export interface GitPin {
+  host: string;
+  port: number;
+  address: string;
+}
+
 export class GitError extends Error {
   constructor(message: string, readonly exitCode: number | null, readonly output: string[]) {
     super(message);
@@ -32,8 +39,13 @@ export class GitError extends Error {
 }
 
 /** Environment for git: no prompts, no user/system config, credentials as env-borne config. PURE. */
-export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAuth; keyFile?: string }): NodeJS.ProcessEnv {
+export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAuth; keyFile?: string; pin?: GitPin | null }): NodeJS.ProcessEnv {
   const config: [string, string][] = [["protocol.version", "2"]];
+  if (opts.pin && (opts.protocols === "https" || opts.protocols === "http")) {
+    // Connect to the address that was checked: a DNS answer that changed since (rebinding) is not asked.
+    const address = opts.pin.address.includes(":") ? `[${opts.pin.address}]` : opts.pin.address;
+    config.push(["http.curloptResolve", `${opts.pin.host}:${opts.pin.port}:${address}`]);
+  }
   if (opts.auth.token) {
     const basic = Buffer.from(`x-access-token:${opts.auth.token}`).toString("base64");
     config.push(["http.extraHeader", `Authorization: Basic ${basic}`]);

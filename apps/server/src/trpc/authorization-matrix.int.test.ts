@@ -94,6 +94,7 @@ function inputFor(path: string): Record<string, unknown> {
     "domains.add": { hostname: "intruder.example.com" },
     "domains.update": { redirectTwin: true, ipAllowList: ["10.0.0.0/8"] },
     "domains.setCertificate": { certificate: null },
+    "hooks.setProvider": { provider: "gitlab" },
   };
   return { ...ids, ...extras[path] };
 }

@@ -9,21 +9,24 @@ export interface DeliveryRecord {
   event: string;
   ref?: string | null;
   commitSha?: string | null;
+  /** sha256 of the verified body (null for rejected deliveries). */
+  bodySha256?: string | null;
   outcome: WebhookOutcome;
   reason: string;
 }
 
 /**
- * Record a delivery once: the unique (serviceId, deliveryId) index decides, in one statement,
- * which of many concurrent copies of a delivery wins. Returns the new row's id, or null
- * when this delivery id was already recorded (a redelivery).
+ * Record a delivery once: the unique (serviceId, deliveryId) and (serviceId, bodySha256)
+ * indexes decide, in one statement, which of many concurrent copies of a delivery wins -- a
+ * replay under a new or missing delivery id carries the same signed body. Returns the new
+ * row's id, or null when this delivery was already recorded (a redelivery or a replay).
  */
 export async function claimDelivery(db: Db, d: DeliveryRecord): Promise<string | null> {
   const id = randomUUID();
   const rows = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO webhook_delivery (id, "serviceId", provider, "deliveryId", event, ref, "commitSha", outcome, reason)
-    VALUES (${id}, ${d.serviceId}, ${d.provider}, ${d.deliveryId}, ${d.event}, ${d.ref ?? null}, ${d.commitSha ?? null}, ${d.outcome}::"WebhookOutcome", ${d.reason})
-    ON CONFLICT ("serviceId", "deliveryId") DO NOTHING
+    INSERT INTO webhook_delivery (id, "serviceId", provider, "deliveryId", event, ref, "commitSha", "bodySha256", outcome, reason)
+    VALUES (${id}, ${d.serviceId}, ${d.provider}, ${d.deliveryId}, ${d.event}, ${d.ref ?? null}, ${d.commitSha ?? null}, ${d.bodySha256 ?? null}, ${d.outcome}::"WebhookOutcome", ${d.reason})
+    ON CONFLICT DO NOTHING
     RETURNING id`;
   return rows[0]?.id ?? null;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type Actor, loadService } from "../teams/access.ts";
@@ -6,6 +7,7 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { hashSecret, newSecret } from "../tokens/token-secret.ts";
 import { recentDeliveries } from "./deliveries.ts";
 import { DEPLOY_HOOK_PREFIX } from "./deploy-hook.ts";
+import { PROVIDERS, type Provider } from "./providers.ts";
 
 type HookDeps = Pick<Deps, "db" | "env">;
 
@@ -19,6 +21,8 @@ export async function getHooks(deps: HookDeps, actor: Actor, serviceId: string) 
     gitUrl: gitHookUrl(deps.env.publicUrl, serviceId),
     branch: service.gitBranch ?? "main",
     hasSecret: service.webhookSecret !== null,
+    /** The only provider whose webhooks deploy this service (null: the first verified one). */
+    provider: service.webhookProvider,
     hasDeployHook: service.deployHookHash !== null,
     deliveries: deliveries.map((d) => ({
       id: d.id,
@@ -53,6 +57,16 @@ export async function disableWebhook(deps: HookDeps, actor: Actor, serviceId: st
   await audit(deps, actor, service, "webhook.rotate", false);
   return { ok: true as const };
 }
+
+/** Which git host's webhooks the service accepts (null: the next verified delivery's provider is recorded). */
+export async function setWebhookProvider(deps: HookDeps, actor: Actor, serviceId: string, provider: Provider | null) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  await deps.db.service.update({ where: { id: serviceId }, data: { webhookProvider: provider } });
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "webhook.provider", targetType: "service", targetId: service.id, detail: { name: service.name, provider: provider ?? "any (first verified)" } });
+  return { ok: true as const };
+}
+
+export const setWebhookProviderInput = z.object({ serviceId: z.string().uuid("Unknown service"), provider: z.enum(PROVIDERS as [Provider, ...Provider[]]).nullable() });
 
 /** A new deploy hook URL (the old one stops working at once). Shown once; only its sha256 is stored. */
 export async function rotateDeployHook(deps: HookDeps, actor: Actor, serviceId: string) {

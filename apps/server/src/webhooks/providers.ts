@@ -6,6 +6,15 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
  */
 export type Provider = "github" | "gitea" | "forgejo" | "gitlab" | "bitbucket";
 
+export const PROVIDERS: readonly Provider[] = ["github", "gitlab", "gitea", "forgejo", "bitbucket"];
+
+const KNOWN_HOSTS: Record<string, Provider> = { "github.com": "github", "gitlab.com": "gitlab", "bitbucket.org": "bitbucket", "codeberg.org": "forgejo", "gitea.com": "gitea" };
+
+/** The provider a repository host implies (null: a self-hosted or unknown host). PURE. */
+export function providerForHost(host: string): Provider | null {
+  return KNOWN_HOSTS[host.toLowerCase().replace(/^www\./, "")] ?? null;
+}
+
 type Headers = Record<string, string | string[] | undefined>;
 
 function header(headers: Headers, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
@@ -18,13 +19,14 @@ const ignored = (reason: string): HookReply => ({ status: 202, body: { deployed:
 /**
  * One push-webhook request to a service. Only enqueues (the worker builds later), so it
  * answers in milliseconds. Refuses (401) anything not signed with the service's secret, and
- * deploys exactly the pushed commit only for a push to the service's branch; a delivery id
- * seen before is acknowledged without deploying again.
+ * deploys exactly the pushed commit only for a push to the service's branch; a delivery id or
+ * a signed body seen before is acknowledged without deploying again, a provider other than the
+ * service's is refused, and a commit the service already deployed is not deployed again.
  */
 export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: string; headers: Headers; rawBody: Buffer }): Promise<HookReply> {
   const service = await deps.db.service.findUnique({
     where: { id: req.serviceId },
-    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, sourceType: true, gitBranch: true, webhookSecret: true, project: { select: { teamId: true } } },
+    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, sourceType: true, gitBranch: true, webhookSecret: true, webhookProvider: true, project: { select: { teamId: true } } },
   });
   if (!service) return { status: 404, body: { error: "No such service" } };
   const provider = detectProvider(req.headers);
@@ -36,7 +38,27 @@ export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: str
     if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
     return { status: 401, body: { error: reason } };
   }
+  // Only the service's git host: a body signed for one provider is not replayed as another's.
+  if (!(await acceptsProvider(deps, service, provider))) {
+    const reason = `This service takes webhooks from ${service.webhookProvider} only (change it in the service's webhook settings)`;
+    if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
+    return { status: 401, body: { error: reason } };
+  }
   return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody });
+}
+
+/** The configured provider, or (none yet) the first verified one, recorded for good. */
+async function acceptsProvider(deps: ReceiveDeps, service: { id: string; webhookProvider: string | null }, provider: Provider): Promise<boolean> {
+  if (service.webhookProvider !== null) return service.webhookProvider === provider;
+  const { count } = await deps.db.service.updateMany({ where: { id: service.id, webhookProvider: null }, data: { webhookProvider: provider } });
+  if (count === 1) return true;
+  const now = await deps.db.service.findUnique({ where: { id: service.id }, select: { webhookProvider: true } });
+  return now?.webhookProvider === provider;
+}
+
+/** Any deployment of this service already built this commit. */
+async function alreadyDeployed(deps: ReceiveDeps, serviceId: string, commitSha: string): Promise<boolean> {
+  return (await deps.db.deployment.count({ where: { serviceId, commitSha } })) > 0;
 }
 
 interface Verified {
@@ -66,8 +88,14 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   else if (parsed.kind === "other") skip = `The ${parsed.event || "unnamed"} event does not deploy`;
   else if (service.sourceType !== "git") skip = "This service deploys an image; pushes do not deploy it";
   else if (!push) skip = parsed.tagsOnly ? "Tag pushes do not deploy" : `No new commit on ${branch} in this push`;
+  else if (await alreadyDeployed(deps, service.id, push.commitSha)) {
+    // Without a clone Berth cannot tell whether a commit is older than the live one; a commit
+    // this service already deployed is what an old captured push names: never again from a webhook.
+    skip = `Commit ${push.commitSha.slice(0, 12)} was already deployed; deploy it again from the dashboard if you mean to`;
+  }
 
-  const claimed = await claimDelivery(deps.db, { ...base, ref: push ? `refs/heads/${push.branch}` : null, commitSha: push?.commitSha ?? null, outcome: skip ? "ignored" : "deployed", reason: skip ?? "" });
+  const bodySha256 = createHash("sha256").update(v.rawBody).digest("hex");
+  const claimed = await claimDelivery(deps.db, { ...base, bodySha256, ref: push ? `refs/heads/${push.branch}` : null, commitSha: push?.commitSha ?? null, outcome: skip ? "ignored" : "deployed", reason: skip ?? "" });
   if (claimed === null) return { status: 200, body: { deployed: false, duplicate: true, reason: "This delivery was already received" } };
   if (skip || !push) return ignored(skip ?? "");
   try {
@@ -92,7 +120,7 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   } catch (err) {
     // Let the host's retry deploy it: forget this delivery id, keep the failure visible.
     await deps.db.webhookDelivery
-      .update({ where: { id: claimed }, data: { outcome: "failed", reason: "Could not queue the deployment", deliveryId: null } })
+      .update({ where: { id: claimed }, data: { outcome: "failed", reason: "Could not queue the deployment", deliveryId: null, bodySha256: null } })
       .catch((e: unknown) => deps.log.error({ err: String(e) }, "could not release a failed delivery id"));
     throw err;
   }

@@ -5,7 +5,7 @@ import type { Server as SocketServer } from "socket.io";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { providerHeaders, pushFixtures, retarget, type PushFixture } from "../../test/webhook-fixtures.ts";
-import { getHooks, rotateDeployHook, rotateWebhookSecret } from "./hook-settings.ts";
+import { getHooks, rotateDeployHook, rotateWebhookSecret, setWebhookProvider } from "./hook-settings.ts";
 import { MAX_REJECTED_PER_MINUTE, pruneDeliveries } from "./deliveries.ts";
 import type { Actor } from "../teams/access.ts";
 
@@ -68,10 +68,12 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
   it("pings, other events, pushes to other branches and tag pushes answer 2xx and deploy nothing", async () => {
     const { serviceId, secret } = await gitService();
     for (const fixture of pushFixtures()) {
+      // A service takes one provider's webhooks: switch it for each.
+      await setWebhookProvider(deps, actor, serviceId, fixture.provider);
       const other = retarget(fixture, "feature/x", sha());
       const raw = Buffer.from(JSON.stringify(other.body));
       expect((await post(serviceId, raw, providerHeaders(fixture.provider, raw, secret, { deliveryId: randomUUID() }))).status).toBe(202);
-      const ping = Buffer.from("{}");
+      const ping = Buffer.from(JSON.stringify({ zen: randomUUID() }));
       const [, , pingEvent] = (await import("../../test/webhook-fixtures.ts")).EVENT_HEADER[fixture.provider];
       const pinged = await post(serviceId, ping, providerHeaders(fixture.provider, ping, secret, { deliveryId: randomUUID(), event: pingEvent }));
       expect(pinged.status).toBeLessThan(300);

@@ -19,6 +19,12 @@ const KINDS = [
   { value: "email", label: "Email" },
 ] as const;
 
+/** The server says only "not delivered", or why Berth refused the target (its own policy): shown after a colon. */
+const refusalOf = (lastStatus: string) => {
+  const reason = lastStatus.replace(/^(error|not delivered):? ?/, "");
+  return reason ? `: ${reason}` : "";
+};
+
 /** Where this project's deploy successes and failures are sent. Admins add and remove channels. */
 export function NotificationsPanel({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -73,7 +79,7 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
                 )}
                 {test.data && test.variables?.channelId === c.id && (
                   <p role="status" data-testid="channel-test-result" className={`w-full text-xs ${test.data.delivered ? "text-emerald-700" : "text-red-700"}`}>
-                    {test.data.delivered ? "Test message sent." : `Test message not delivered: ${test.data.lastStatus.replace(/^error: /, "")}. Check the URL or address, then try again.`}
+                    {test.data.delivered ? "Test message sent." : `Test message not delivered${refusalOf(test.data.lastStatus)}. Check the URL or address, then try again.`}
                   </p>
                 )}
               </li>
