@@ -123,7 +123,7 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
   });
 
   await test.step("the token's deploy finishes; clean up the service", async () => {
-    await page.goto(servicePath);
+    await page.goto(`${servicePath}?tab=deployments`);
     await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", /^(succeeded|failed)$/, { timeout: 60_000 });
     const deleted = await trpcMutate(page.request, "services.delete", { serviceId }, origin);
     expect(deleted.status()).toBe(200);

@@ -17,7 +17,7 @@ export function KindRadios({ value, onChange, name, error, columns = false }: { 
         {KIND_CHOICES.map((k) => (
           // The label covers the card (after:inset-0), so the whole card is the click target; the hint describes the radio.
           <div key={k.value} className={`relative flex items-start gap-2 rounded-md border p-3 text-sm ${value === k.value ? "border-accent bg-surface-muted" : "border-line-strong"}`}>
-            <input id={`${name}-${k.value}`} type="radio" name={name} value={k.value} checked={value === k.value} onChange={() => onChange(k.value)} aria-describedby={`${name}-${k.value}-hint`} className="mt-0.5 accent-indigo-600" />
+            <input id={`${name}-${k.value}`} type="radio" name={name} value={k.value} checked={value === k.value} onChange={() => onChange(k.value)} aria-describedby={`${name}-${k.value}-hint`} className="relative z-10 mt-0.5 accent-indigo-600" />
             <div>
               <label htmlFor={`${name}-${k.value}`} className="block cursor-pointer font-medium text-fg after:absolute after:inset-0">
                 {k.label}

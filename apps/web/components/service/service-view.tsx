@@ -98,7 +98,8 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       {panel(
         "deployments",
         deployments.data ? (
-          <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={canChange} />
+          // Keyed by the newest deployment: a new one (Deploy, a webhook, a rollback) is selected and its live log shown.
+          <DeploymentHistory key={deployments.data[0]?.id ?? "none"} serviceId={serviceId} deployments={deployments.data} canChange={canChange} />
         ) : (
           <Panel title="Deployments">
             {deployments.isError ? (
