@@ -12,6 +12,7 @@ import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
+import { trustedOrigins } from "./trusted-origins.ts";
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
@@ -41,7 +42,8 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
       log: (level, message, ...args) =>
         log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
     },
-    trustedOrigins: [env.publicUrl],
+    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts).
+    trustedOrigins: trustedOrigins(env),
     // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: {
