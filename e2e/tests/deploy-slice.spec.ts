@@ -29,7 +29,7 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
 
   const status = page.getByTestId("service-status");
   await test.step("deploy and wait for running", async () => {
-    await expect(status).toHaveAttribute("data-status", "not-deployed");
+    await expect(status).toHaveAttribute("data-status", "not_deployed");
     await page.getByRole("button", { name: "Deploy" }).click();
     await expect(status).toHaveAttribute("data-status", "running", { timeout: 60_000 });
     await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "succeeded");

@@ -102,8 +102,10 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
             }
             return { data: { ...user, instanceRole: status.hasUsers ? "user" : "owner" } };
           },
-          after: async (user) => {
+          after: async (user, context) => {
             await ensurePersonalTeam(db, user);
+            const ip = context?.headers?.get(CLIENT_IP_HEADER) ?? context?.request?.headers.get(CLIENT_IP_HEADER) ?? "";
+            await recordAudit(db, { userId: user.id, instanceRole: "user", email: user.email, ip }, { teamId: null, action: "auth.sign_up" });
             log.info({ userId: user.id }, "user signed up");
           },
         },

@@ -4,6 +4,7 @@ import { isUniqueViolation } from "../db-errors.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import type { CreateServiceInput } from "./service-input.ts";
 import { readRuntime } from "./runtime.ts";
+import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
@@ -44,7 +45,7 @@ export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor
   return created;
 }
 
-export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor, serviceId: string) {
+export async function getService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
@@ -52,6 +53,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
     deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: 20, select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true } }),
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
+  // The same derivation as the overview and the project page (overview/live-service-status.ts).
+  const status = await readServiceStatus(deps, { id: serviceId, desiredState: service.desiredState, latest: latestDeployment, liveDeploymentId: current?.id ?? null });
   return {
     id: service.id,
     name: service.name,
@@ -68,6 +71,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine">, actor: Actor
     teamId: service.project.teamId,
     createdAt: service.createdAt,
     runtime,
+    status,
     latestDeployment,
   };
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
-import { liveStatusView } from "./live-status";
+import { liveStatusView } from "@/lib/status";
 import type { OverviewService } from "./overview-types";
 
 /** One project's services: live status, last deployment, restarts. */

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { ServiceDetail } from "@/lib/api-types";
-import { serviceStatus } from "@/lib/status";
+import { liveStatusView } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -14,13 +14,11 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 
 /** Status, public URL and configuration of a service at a glance. */
 export function ServiceSummary({ service }: { service: ServiceDetail }) {
-  const status = serviceStatus({
-    desiredState: service.desiredState,
-    latestStatus: service.latestDeployment?.status,
-    runtimeState: service.runtime.state,
-  });
+  // Derived on the server, the same for the overview and the project page.
+  const status = liveStatusView(service.status.status);
   const latest = service.latestDeployment;
-  const url = service.runtime.state === "running" ? service.runtime.url : null;
+  const up = service.status.containerUp;
+  const url = up && service.runtime.state === "running" ? service.runtime.url : null;
   return (
     <section aria-label="Service overview" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-xs">
       <dl className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
@@ -33,7 +31,7 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
               {url}
             </a>
           ) : (
-            <span className="text-slate-500">Not running</span>
+            <span className="text-slate-500">{up ? "No published URL" : "Not running"}</span>
           )}
         </Item>
         <Item label="Container port">{service.containerPort}</Item>

@@ -62,7 +62,7 @@ export function ServiceView({ serviceId }: { serviceId: string }) {
       {service.isError && <StaleNotice error={service.error} onRetry={() => void service.refetch()} />}
       <ServiceActions service={s} />
       <ServiceSummary service={s} />
-      <ServiceMetricsPanel serviceId={serviceId} />
+      <ServiceMetricsPanel serviceId={serviceId} running={s.status.containerUp} />
       {deployments.data ? (
         <DeploymentHistory serviceId={serviceId} deployments={deployments.data} canChange={me.teams.find((t) => t.id === s.teamId)?.role !== "viewer"} />
       ) : (
