@@ -10,6 +10,7 @@ import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
+import { publicIpOf } from "../domains/dns-check.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
@@ -34,7 +35,7 @@ export async function createService(deps: Pick<Deps, "db" | "env">, actor: Actor
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
   }
-  await ensureDefaultDomain(deps.db, created.id);
+  await ensureDefaultDomain(deps.db, created.id, publicIpOf(deps.env));
   // Variables entered with the service: run-time, not secret (the service page marks secrets).
   const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: created.id }, vars);

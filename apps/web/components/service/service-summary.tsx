@@ -1,4 +1,8 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { useTRPC } from "@/lib/trpc";
 import type { ServiceDetail } from "@/lib/api-types";
 import { liveStatusView } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
@@ -18,7 +22,15 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
   const status = liveStatusView(service.status.status);
   const latest = service.latestDeployment;
   const up = service.status.containerUp;
-  const url = up && service.runtime.state === "running" ? service.runtime.url : null;
+  // The link for everyone: the default domain through the edge proxy (base domain, or the public
+  // IP's sslip.io name over plain HTTP). The loopback port is a detail for this host only.
+  const trpc = useTRPC();
+  const domains = useQuery(trpc.domains.list.queryOptions({ serviceId: service.id }));
+  // A *.localhost default reaches only this host: there the loopback port is the better link.
+  const remote = domains.data?.find((d) => d.isDefault && d.hostname !== "localhost" && !d.hostname.endsWith(".localhost"));
+  const publicUrl = up ? (remote?.url ?? null) : null;
+  const localUrl = up && service.runtime.state === "running" ? service.runtime.url : null;
+  const url = publicUrl ?? localUrl;
   return (
     <section aria-label="Service overview" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-xs">
       <dl className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
@@ -32,6 +44,11 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
             </a>
           ) : (
             <span className="text-slate-500">{up ? "No published URL" : "Not running"}</span>
+          )}
+          {publicUrl && localUrl && (
+            <span className="mt-1 block text-xs text-slate-500" data-testid="service-local-url">
+              On this host: <span className="font-mono">{localUrl}</span>
+            </span>
           )}
         </Item>
         <Item label="Container port">{service.containerPort}</Item>
