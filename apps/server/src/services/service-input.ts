@@ -17,11 +17,15 @@ export const imageRef = z
   .max(255, "Image reference is too long")
   .refine(isValidImageRef, "Not a valid image reference (e.g. nginx:1.27 or registry.example.com/team/app:tag)");
 
-export const containerPort = z.coerce
-  .number({ message: "Port must be a number" })
-  .int("Port must be a whole number")
-  .min(1, "Port must be between 1 and 65535")
-  .max(65535, "Port must be between 1 and 65535");
+/** An empty or missing port is "required", not "out of range". */
+export const containerPort = z.preprocess(
+  (v) => (v === "" || v === null || v === undefined ? undefined : typeof v === "string" ? Number(v.trim()) : v),
+  z
+    .number({ error: (issue) => (issue.input === undefined ? "Port is required" : "Port must be a number") })
+    .int("Port must be a whole number")
+    .min(1, "Port must be between 1 and 65535")
+    .max(65535, "Port must be between 1 and 65535"),
+);
 
 export const envVar = z.object({
   key: z.string().trim().refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit"),

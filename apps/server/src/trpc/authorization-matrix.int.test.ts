@@ -71,6 +71,7 @@ function inputFor(path: string): Record<string, unknown> {
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
     "services.create": { name: "intruder", image: "berth-test/hello:latest", containerPort: 8080, env: [{ key: "X", value: "y" }] },
+    "services.checkSource": { source: "image", image: "berth-test/hello:latest" },
     "teams.create": { name: "own team" },
     "teams.changeRole": { role: "admin" },
     "invitations.create": { email: email("new"), role: "admin" },
