@@ -36,7 +36,8 @@ async function release(ctx: RunContext): Promise<void> {
       // Both upstream ports of the service are already routed: wait for the old one to go idle.
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
       await deps.proxy.handover(old, [`127.0.0.1:${healthy.hostPort}`]);
-      sink.system("Proxy: the old release drained");
+      // A first deploy has no old release: nothing drained.
+      sink.system(old.length > 0 ? "Proxy: the old release drained" : "Proxy: routing to the new release");
     }
   };
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,

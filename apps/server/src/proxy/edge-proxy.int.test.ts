@@ -119,6 +119,15 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     expect(res.body).toContain(`web-${tag}`);
   });
 
+  it("a first deploy's log says the proxy routes to the new release; only a redeploy says the old release drained", async () => {
+    const proxyLines = async (deploymentId: string) =>
+      (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text).filter((t) => t.startsWith("Proxy:"));
+    const first = await deps.db.deployment.findFirstOrThrow({ where: { serviceId: apiService }, orderBy: { createdAt: "asc" } });
+    expect(await proxyLines(first.id)).toEqual(["Proxy: routing to the new release"]);
+    const again = await deployed(actor, apiService);
+    expect(await proxyLines(again.id)).toEqual(["Proxy: the old release drained"]);
+  });
+
   it("enforces basic auth (bcrypt) and the IP allow-list per domain", async () => {
     expect((await get(host("locked"))).status).toBe(401);
     const wrong = Buffer.from("alice:wrong").toString("base64");

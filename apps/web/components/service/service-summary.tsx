@@ -82,8 +82,8 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
         </p>
       )}
       {(latest?.status === "failed" || latest?.status === "timed_out") && latest.error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          The last deployment failed: {latest.error}
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm whitespace-pre-wrap text-red-800" data-testid="service-failure">
+          {latest.status === "timed_out" ? "The last deployment timed out" : "The last deployment failed"}: {latest.error}
         </p>
       )}
     </section>
