@@ -37,7 +37,7 @@ export function ServiceTable({ projectId, projectName, services }: { projectId: 
                 <Link href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
                   {s.name}
                 </Link>
-                <div className="truncate font-mono text-xs text-slate-500">{s.source}</div>
+                <div className="truncate font-mono text-xs text-slate-500" title={s.source}>{s.source}</div>
               </td>
               <td className="px-4 py-2">
                 <StatusBadge status={liveStatusView(s.status)} testId="overview-status" />
