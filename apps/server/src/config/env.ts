@@ -95,12 +95,18 @@ const schema = z.object({
   BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
   /** Host disk use (percent) at which the overview warns of disk pressure (default 85). */
   BERTH_DISK_WARN_PERCENT: z.coerce.number().int().min(1).max(100).optional(),
+  /** The dashboard's build directory in apps/web (see apps/web/next.config.ts); the server pins a link's target at start. */
+  BERTH_WEB_DIST_DIR: z
+    .string()
+    .regex(/^\.next[A-Za-z0-9._-]*$/, "BERTH_WEB_DIST_DIR must be a directory name in apps/web starting with .next (e.g. .next-live)")
+    .default(".next"),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
-/** BERTH_SECRET_PREVIOUS and BERTH_TRUSTED_ORIGINS may be left out by callers that build an Env by hand (tests). */
-export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS"> & {
+/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS and BERTH_WEB_DIST_DIR may be left out by callers that build an Env by hand (tests). */
+export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR"> & {
+  BERTH_WEB_DIST_DIR?: string;
   BERTH_SECRET_PREVIOUS?: string[];
   BERTH_TRUSTED_ORIGINS?: string[];
   publicUrl: string;
