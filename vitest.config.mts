@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // Tiers by file suffix: *.test.ts (unit, no I/O) and *.int.test.ts (real Postgres and
 // Docker Engine). e2e/ belongs to Playwright.
-const exclude = ["**/node_modules/**", "**/.next/**", "e2e/**"];
+const exclude = ["**/node_modules/**", "**/.next/**", "**/.next-*/**", "e2e/**"];
 
 export default defineConfig({
   test: {
@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["{apps,engine,prisma}/**/*.test.ts"],
-          exclude: [...exclude, "**/*.int.test.ts"],
+          exclude: [...exclude, "**/*.int.test.ts", "**/*.build.test.ts"],
         },
       },
       {
@@ -24,6 +24,17 @@ export default defineConfig({
           fileParallelism: false,
           // Each file starts from an idle deployment queue (see the file).
           setupFiles: ["apps/server/test/int-file-setup.ts"],
+        },
+      },
+      {
+        // After the test build (infra/test.sh): the production server of a normal build stays
+        // styled while the test build runs beside it.
+        test: {
+          name: "build",
+          include: ["apps/**/*.build.test.ts"],
+          exclude,
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
         },
       },
     ],

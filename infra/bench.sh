@@ -21,7 +21,8 @@ npm_ci_if_needed
 bash "$here/build-test-images.sh"
 fresh_db berth_bench
 BERTH_SECRET="$(openssl rand -hex 32)"
-export BERTH_SECRET NODE_ENV=test CHECKPOINT_DISABLE=1
+# Its own dashboard build, port (3190) and database: a running Berth keeps its build (.next-live).
+export BERTH_SECRET NODE_ENV=test CHECKPOINT_DISABLE=1 BERTH_WEB_DIST_DIR=.next-bench
 cd "$BERTH_REPO"
 npm run -s generate --workspace @berth/db >/dev/null
 npm run -s migrate:deploy --workspace @berth/db >/dev/null

@@ -64,6 +64,9 @@ export BERTH_SECRET BERTH_CHROMIUM
 export NODE_ENV=test NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 export BERTH_PORT=3100 BERTH_HOST=127.0.0.1 BERTH_PUBLIC_URL=http://127.0.0.1:3100
 export BERTH_TEST_IMAGE=berth-test/hello:latest
+# The tests' own dashboard build (apps/web/.next-test), ports (3100, the proxy's from e2e/) and
+# databases: a Berth running from this checkout keeps serving its own build (.next-live).
+export BERTH_WEB_DIST_DIR=.next-test
 cd "$BERTH_REPO"
 
 step "prisma generate" npm run generate --workspace @berth/db
@@ -74,6 +77,7 @@ reports="$(mktemp -d)"
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step "integration tests" npx vitest run --project int --reporter=default --reporter=json --outputFile.json="$reports/int.json"
 step "build" npx turbo run build
+step "build isolation (a test build while a server runs)" npx vitest run --project build
 step "create a fresh $E2E_DB database (the server migrates it at start)" fresh_db "$E2E_DB"
 step "e2e tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" \
   npm run test --workspace @berth/e2e -- --reporter=list,json

@@ -25,8 +25,17 @@ log "database: generating the Prisma client"
 npm run generate --workspace @berth/db
 log "database: applying migrations"
 npm run migrate:deploy --workspace @berth/db
-log "build: building the dashboard"
-npx turbo run build
+# Build into the slot the running server does not use (.next-a / .next-b), then switch the
+# .next-live link atomically: the running server keeps serving its own, untouched build until the
+# restart below (it pinned the link's target at start), and the tests build elsewhere (.next-test).
+web="$BERTH_REPO/apps/web"
+slot=.next-a
+[[ "$(readlink "$web/.next-live" 2>/dev/null)" == .next-a ]] && slot=.next-b
+log "build: building the dashboard into apps/web/$slot"
+rm -rf "${web:?}/$slot"
+BERTH_WEB_DIST_DIR="$slot" npx turbo run build
+ln -sfn "$slot" "$web/.next-live.tmp"
+mv -T "$web/.next-live.tmp" "$web/.next-live"
 
 start_proxy
 start_server

@@ -28,7 +28,7 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
 
   const status = page.getByTestId("service-status");
   await test.step("deploy and wait for running", async () => {
-    await expect(status).toHaveAttribute("data-status", "not-deployed");
+    await expect(status).toHaveAttribute("data-status", "not_deployed");
     await page.getByRole("button", { name: "Deploy", exact: true }).click();
     // Deploy opens the Deployments tab and its live log.
     await expect(page).toHaveURL(/\?tab=deployments$/);

@@ -72,6 +72,12 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
 
   await test.step("roll back to release 1 in one click: release 1's content is served again", async () => {
     await page.getByRole("button", { name: "Roll back to #1" }).first().click();
+    // It asks first; Cancel leaves everything as it was.
+    const confirm = page.getByRole("dialog", { name: "Roll back to release #1?" });
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    await page.getByRole("button", { name: "Roll back to #1" }).first().click();
+    await confirm.getByRole("button", { name: "Roll back" }).click();
     await expect(rows.first()).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
     await expect(rows.first()).toContainText("Rollback");
     await expect(rows.first().getByTestId("release-number")).toHaveText("#3");

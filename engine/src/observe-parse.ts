@@ -67,6 +67,10 @@ export function parseEngineEvent(raw: RawEvent): EngineEvent | null {
   const base = { containerId: raw.Actor?.ID ?? raw.id ?? "", containerName: attributes.name ?? "", owner, deploymentId, time: new Date(timeMs).toISOString() };
   if (raw.Action === "start") return { ...base, type: "start" };
   if (raw.Action === "oom") return { ...base, type: "oom" };
+  if (raw.Action === "kill") {
+    const signal = Number.parseInt(attributes.signal ?? "", 10);
+    return { ...base, type: "kill", signal: Number.isInteger(signal) ? signal : null };
+  }
   if (raw.Action === "die") {
     const code = Number.parseInt(attributes.exitCode ?? "", 10);
     return { ...base, type: "die", exitCode: Number.isInteger(code) ? code : null };

@@ -26,6 +26,8 @@ export type EngineEvent =
   | (EventBase & { type: "start" })
   | (EventBase & { type: "die"; exitCode: number | null })
   | (EventBase & { type: "oom" })
+  /** A stop/kill asked through the API (Berth retiring a release, or an operator): the `die` that follows is planned. */
+  | (EventBase & { type: "kill"; signal: number | null })
   | (EventBase & { type: "health_status"; status: "healthy" | "unhealthy" | "starting" });
 
 export interface ContainerStatus {

@@ -89,7 +89,7 @@ start_server() {
   printf '\n=== %s: starting Berth\n' "$(date -Is)" >>"$SERVER_LOG"
   local pid
   # Not a process-group leader here, so setsid does not fork: $! is the new session's leader.
-  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production npm run start) \
+  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production BERTH_WEB_DIST_DIR=.next-live npm run start) \
     >>"$SERVER_LOG" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$SERVER_PIDFILE"

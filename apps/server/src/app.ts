@@ -10,6 +10,7 @@ import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
+import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
@@ -57,6 +58,9 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";
+  // next.config.ts reads the build directory from here: the resolved one, fixed for this process.
+  const distDir = pinWebBuild(WEB_DIR, env.BERTH_WEB_DIST_DIR ?? ".next");
+  process.env.BERTH_WEB_DIST_DIR = distDir;
   const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });
   await nextApp.prepare();
   const nextHandler = nextApp.getRequestHandler();
@@ -68,7 +72,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   deps.engineWatch.start();
   sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
-  log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST }, "Berth is listening");
+  log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST, webBuild: distDir }, "Berth is listening");
 
   return {
     server,

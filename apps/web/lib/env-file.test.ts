@@ -29,4 +29,14 @@ describe("parseEnvFile", () => {
   it("keeps keys as written for the server to judge, and ignores lines without =", () => {
     expect(parseEnvFile("1BAD=x\njust text")).toEqual([{ key: "1BAD", value: "x" }]);
   });
+
+  it("keeps a multi-line quoted value (a PEM key) with its line breaks", () => {
+    const pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+    expect(parseEnvFile(`A=1\nKEY="${pem}" # deploy key\nB='x\ny'\nC=3`)).toEqual([
+      { key: "A", value: "1" },
+      { key: "KEY", value: pem },
+      { key: "B", value: "x\ny" },
+      { key: "C", value: "3" },
+    ]);
+  });
 });

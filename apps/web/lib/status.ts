@@ -1,6 +1,5 @@
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 export type DeploymentStatus = "queued" | "cloning" | "building" | "releasing" | "succeeded" | "failed" | "cancelled" | "superseded" | "timed_out";
-export type RuntimeState = "running" | "exited" | "created" | "restarting" | "none" | "unknown";
 
 /** What a badge shows: a stable machine key (for tests and styling), a label and a tone. */
 export interface StatusView {
@@ -11,13 +10,6 @@ export interface StatusView {
 
 const view = (key: string, label: string, tone: Tone): StatusView => ({ key, label, tone });
 
-export interface ServiceStatusInput {
-  desiredState: "running" | "stopped";
-  latestStatus: DeploymentStatus | null | undefined;
-  /** The container's state; absent in lists, which only know the desired state. */
-  runtimeState?: RuntimeState | undefined;
-}
-
 const IN_PROGRESS: readonly string[] = ["queued", "cloning", "building", "releasing"];
 
 /** Queued or in progress: the deployment may still change. */
@@ -25,21 +17,31 @@ export function isDeploymentActive(status: DeploymentStatus | null | undefined):
   return status !== null && status !== undefined && IN_PROGRESS.includes(status);
 }
 
-/** One status for a service, from its latest deployment and (when known) its container. */
-export function serviceStatus({ desiredState, latestStatus, runtimeState }: ServiceStatusInput): StatusView {
-  if (latestStatus === "queued") return view("queued", "Queued", "info");
-  if (latestStatus === "cloning" || latestStatus === "building" || latestStatus === "releasing") return view("deploying", "Deploying", "info");
-  if (runtimeState === "running") return view("running", "Running", "success");
-  if (runtimeState === "restarting") return view("restarting", "Restarting", "warning");
-  if (runtimeState === "created") return view("starting", "Starting", "info");
-  if (latestStatus === "failed" || latestStatus === "timed_out") return view("failed", "Failed", "danger");
-  if (desiredState === "stopped") return view("stopped", "Stopped", "neutral");
-  if (runtimeState === "exited") return view("exited", "Exited", "danger");
-  if (runtimeState === "unknown") return view("unknown", "Unknown", "warning");
-  if (!latestStatus) return view("not-deployed", "Not deployed", "neutral");
-  if (runtimeState === undefined && latestStatus === "succeeded") return view("running", "Running", "success");
-  return view("not-running", "Not running", "warning");
+/**
+ * A service's live status as a badge. The status itself is derived once, on the server
+ * (apps/server/src/overview/service-status.ts), for the overview, the project page and the
+ * service page alike; this only names it.
+ */
+const LIVE_VIEWS: Record<string, StatusView> = {
+  running: view("running", "Running", "success"),
+  deploying: view("deploying", "Deploying", "info"),
+  failed: view("failed", "Failed", "danger"),
+  timed_out: view("timed_out", "Timed out", "danger"),
+  stopped: view("stopped", "Stopped", "neutral"),
+  crash_looping: view("crash_looping", "Crash-looping", "danger"),
+  restarting: view("restarting", "Restarting", "warning"),
+  starting: view("starting", "Starting", "info"),
+  exited: view("exited", "Exited", "danger"),
+  not_deployed: view("not_deployed", "Not deployed", "neutral"),
+  unknown: view("unknown", "Unknown", "warning"),
+};
+
+export function liveStatusView(status: string): StatusView {
+  return LIVE_VIEWS[status] ?? view(status, status, "neutral");
 }
+
+/** Order of the overview's summary counts. */
+export const STATUS_ORDER = ["crash_looping", "failed", "timed_out", "exited", "restarting", "deploying", "starting", "running", "stopped", "not_deployed", "unknown"];
 
 const DEPLOYMENT_VIEWS: Record<DeploymentStatus, StatusView> = {
   queued: view("queued", "Queued", "info"),

@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useState } from "react";
 import { BuildLogStore, type BuildLogLine } from "./build-log-store";
+import { buildEndMessage, type BuildEndEvent } from "./build-end";
 import { getSocket } from "./socket";
 
 type Ack = { ok: true } | { ok: false; error: string };
@@ -45,8 +46,8 @@ export function useBuildLog(deploymentId: string | null): { store: BuildLogStore
       if (e.deploymentId !== deploymentId) return;
       if (store.append(e.lines) > 0) timer ??= setTimeout(bump, FLUSH_MS);
     };
-    const onEnd = (e: { deploymentId: string; status: string }) => {
-      if (e.deploymentId === deploymentId) setState({ phase: "ended", message: `Finished: ${e.status.replace("_", " ")}` });
+    const onEnd = (e: BuildEndEvent) => {
+      if (e.deploymentId === deploymentId) setState({ phase: "ended", message: buildEndMessage(e) });
     };
     const onDisconnect = () => setState({ phase: "connecting", message: "Connection lost. Reconnecting…" });
     socket.on("connect", subscribe);

@@ -4,6 +4,8 @@ import type { Actor } from "../teams/access.ts";
 /** Dotted names of what the audit log records. */
 export type AuditAction =
   | "auth.sign_in"
+  | "auth.sign_up"
+  | "project.create"
   | "service.create"
   | "service.update"
   | "service.delete"

@@ -18,7 +18,7 @@ export async function listAudit(db: Db, filter: AuditFilter) {
   const inTeam: Prisma.AuditEventWhereInput = {
     OR: [
       { teamId: filter.teamId },
-      { teamId: null, action: "auth.sign_in", actor: { memberships: { some: { teamId: filter.teamId } } } },
+      { teamId: null, action: { in: ["auth.sign_in", "auth.sign_up"] }, actor: { memberships: { some: { teamId: filter.teamId } } } },
     ],
   };
   const where: Prisma.AuditEventWhereInput = {

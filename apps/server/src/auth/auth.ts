@@ -20,6 +20,7 @@ const accountKey = (email: string) => email.trim().toLowerCase();
 /** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
 const DEVICE_COOKIE = "berth.known_device";
 const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
+import { trustedOrigins } from "./trusted-origins.ts";
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
@@ -49,7 +50,8 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
       log: (level, message, ...args) =>
         log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
     },
-    trustedOrigins: [env.publicUrl],
+    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts).
+    trustedOrigins: trustedOrigins(env),
     // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: {
@@ -148,8 +150,10 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
             }
             return { data: { ...user, instanceRole: status.hasUsers ? "user" : "owner" } };
           },
-          after: async (user) => {
+          after: async (user, context) => {
             await ensurePersonalTeam(db, user);
+            const ip = context?.headers?.get(CLIENT_IP_HEADER) ?? context?.request?.headers.get(CLIENT_IP_HEADER) ?? "";
+            await recordAudit(db, { userId: user.id, instanceRole: "user", email: user.email, ip }, { teamId: null, action: "auth.sign_up" });
             log.info({ userId: user.id }, "user signed up");
           },
         },

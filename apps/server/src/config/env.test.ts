@@ -15,4 +15,15 @@ describe("readEnv", () => {
     expect(() => readEnv({ ...base, BERTH_TRUSTED_PROXIES: "proxy.local" })).toThrow(/BERTH_TRUSTED_PROXIES must list IP addresses/);
     expect(() => readEnv({ ...base, BERTH_AUTH_RATE_LIMIT: "maybe" })).toThrow(/BERTH_AUTH_RATE_LIMIT/);
   });
+
+  it("reads BERTH_TRUSTED_ORIGINS as origins and refuses a path or another scheme", () => {
+    expect(readEnv(base).BERTH_TRUSTED_ORIGINS).toEqual([]);
+    expect(readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "https://Berth.Example.com, http://10.0.0.5:3000/" }).BERTH_TRUSTED_ORIGINS).toEqual([
+      "https://berth.example.com",
+      "http://10.0.0.5:3000",
+    ]);
+    expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "https://berth.example.com/app" })).toThrow(/BERTH_TRUSTED_ORIGINS must list origins/);
+    expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "ftp://x.example" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
+    expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "berth.example.com" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
+  });
 });

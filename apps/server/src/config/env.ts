@@ -28,6 +28,30 @@ const schema = z.object({
     .default("")
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { message: "BERTH_TRUSTED_PROXIES must list IP addresses" }))),
+  /**
+   * Extra browser origins (comma-separated, e.g. https://berth.example.com,http://10.0.0.5:3000)
+   * allowed to sign in and call the API, besides the public URL and loopback at BERTH_PORT.
+   */
+  BERTH_TRUSTED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const item of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+        let url: URL | null = null;
+        try {
+          url = new URL(item);
+        } catch {
+          url = null;
+        }
+        if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+          ctx.addIssue({ code: "custom", message: `BERTH_TRUSTED_ORIGINS must list origins like https://berth.example.com or http://10.0.0.5:3000 (no path): "${item}"` });
+          return z.NEVER;
+        }
+        origins.push(url.origin);
+      }
+      return origins;
+    }),
   /** Per-address limit on sign-in/sign-up (3 per 10 s). "off" only for local end-to-end runs. */
   BERTH_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
   /** Outgoing mail (password reset, invitations), e.g. smtp://user:pass@mail.example.com:587. Unset: no mail. */
@@ -73,12 +97,22 @@ const schema = z.object({
   BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
   /** Host disk use (percent) at which the overview warns of disk pressure (default 85). */
   BERTH_DISK_WARN_PERCENT: z.coerce.number().int().min(1).max(100).optional(),
+  /** The dashboard's build directory in apps/web (see apps/web/next.config.ts); the server pins a link's target at start. */
+  BERTH_WEB_DIST_DIR: z
+    .string()
+    .regex(/^\.next[A-Za-z0-9._-]*$/, "BERTH_WEB_DIST_DIR must be a directory name in apps/web starting with .next (e.g. .next-live)")
+    .default(".next"),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
-/** BERTH_SECRET_PREVIOUS may be left out by callers that build an Env by hand (tests). */
-export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS"> & { BERTH_SECRET_PREVIOUS?: string[]; publicUrl: string };
+/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS and BERTH_WEB_DIST_DIR may be left out by callers that build an Env by hand (tests). */
+export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR"> & {
+  BERTH_WEB_DIST_DIR?: string;
+  BERTH_SECRET_PREVIOUS?: string[];
+  BERTH_TRUSTED_ORIGINS?: string[];
+  publicUrl: string;
+};
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);

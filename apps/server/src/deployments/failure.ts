@@ -17,12 +17,20 @@ export class CancelledError extends Error {
   }
 }
 
-/** A readable failure reason: the engine's message plus the container's last log lines. PURE. */
+/** Berth's own container names (berth-<service>-<sid8>-<did8>[-r<n>]) and engine ids mean nothing to a user. PURE. */
+export function withoutContainerNames(message: string): string {
+  return message
+    .replace(/\bberth-[a-z0-9-]+?-[0-9a-f]{8}-[0-9a-f]{8}(?:-r\d+)?\b/g, "the new container")
+    .replace(/\b[0-9a-f]{64}\b/g, "the new container");
+}
+
+/** A readable failure reason: the engine's message, then the container's last log lines one per line. PURE. */
 export function describeFailure(err: unknown): string {
-  if (!isEngineError(err)) return err instanceof Error ? err.message : String(err);
+  if (!isEngineError(err)) return withoutContainerNames(err instanceof Error ? err.message : String(err));
+  const message = withoutContainerNames(err.message);
   const logs = err.details?.logs ?? [];
-  if (logs.length === 0 || err.code === "BUILD_FAILED") return err.message;
-  return `${err.message}\nLast log lines:\n${logs.slice(-15).join("\n")}`;
+  if (logs.length === 0 || err.code === "BUILD_FAILED") return message;
+  return `${message}\nLast log lines:\n${logs.slice(-15).join("\n")}`;
 }
 
 /** Which terminal status a failure ends in, and why. PURE. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EngineError } from "@berth/engine";
 import { dockerfileInContext } from "./builders.ts";
-import { CancelledError, classifyFailure, StageTimeoutError } from "./failure.ts";
+import { CancelledError, classifyFailure, describeFailure, StageTimeoutError } from "./failure.ts";
 import { openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import { DEFAULT_RUNTIME } from "../services/runtime-settings.ts";
 import { SealedBox } from "../secrets/sealed-box.ts";
@@ -67,5 +67,19 @@ describe("helpers", () => {
     expect(openReleaseConfig({}, box)).toBeNull();
     expect(() => openReleaseConfig({ ...sealed, envSealed: sealed.envSealed.slice(0, -4) + "AAAA" }, box)).toThrow();
     expect(openReleaseConfig({ kind: "web", env: {} }, box)).toBeNull();
+  });
+});
+
+describe("describeFailure", () => {
+  it("keeps the container's log lines as lines and names no internal container", () => {
+    const err = new EngineError({
+      code: "HEALTHCHECK_FAILED",
+      operation: "health check",
+      resource: "berth-web-1a2b3c4d-5e6f7a8b",
+      message: "berth-web-1a2b3c4d-5e6f7a8b-r1 exited with code 3 before it accepted connections (container 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef)",
+      details: { logs: ["starting", "error: PORT is not set", "bye"] },
+    });
+    expect(describeFailure(err)).toBe("the new container exited with code 3 before it accepted connections (container the new container)\nLast log lines:\nstarting\nerror: PORT is not set\nbye");
+    expect(describeFailure(new Error("could not stop berth-api-deadbeef-cafebabe"))).toBe("could not stop the new container");
   });
 });

@@ -47,7 +47,8 @@ async function release(ctx: RunContext): Promise<void> {
       // Every upstream port of the service is already routed: wait for the old ones to go idle.
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
       releaseOldPorts = await deps.proxy.handover(old, ports);
-      if (old.length > 0) sink.system("Proxy: the old release is out of rotation and drained");
+      // A first deploy has no old release: nothing drained.
+      sink.system(old.length > 0 ? "Proxy: the old release is out of rotation and drained" : "Proxy: routing to the new release");
     }
   };
   const spec = buildReleaseSpec(

@@ -1,14 +1,16 @@
 import type { Deps } from "../deps.ts";
-import { isLocalName } from "../proxy/caddy-config.ts";
+import { isLocalName, servesPlainHttp } from "../proxy/caddy-config.ts";
+import { loadTlsSettings } from "../proxy/desired-routes.ts";
 import { probeCertificate } from "../proxy/certificate-probe.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { checkDns, expectedRecord, publicIpOf, systemResolver, type DnsResolver } from "./dns-check.ts";
 
 type ViewDeps = Pick<Deps, "db" | "env" | "proxy"> & { dns?: DnsResolver };
 
-function urlOf(env: Deps["env"], hostname: string, pathPrefix: string): string {
-  const port = env.BERTH_PROXY_HTTPS_PORT === 443 ? "" : `:${env.BERTH_PROXY_HTTPS_PORT}`;
-  return `https://${hostname}${port}${pathPrefix || "/"}`;
+/** The address a viewer opens: https, or plain http where the proxy serves the name without a redirect (servesPlainHttp). */
+function urlOf(env: Deps["env"], route: { hostname: string; pathPrefix: string; plainHttp: boolean }): string {
+  const [scheme, port, standard] = route.plainHttp ? ["http", env.BERTH_PROXY_HTTP_PORT, 80] : ["https", env.BERTH_PROXY_HTTPS_PORT, 443];
+  return `${scheme}://${route.hostname}${port === standard ? "" : `:${port}`}${route.pathPrefix || "/"}`;
 }
 
 /** A service's domains with the DNS record each needs (never the basic-auth hash or a key). */
@@ -17,6 +19,7 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
   const rows = await deps.db.domain.findMany({ where: { serviceId }, orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }] });
   const ip = publicIpOf(deps.env);
   const skipped = deps.proxy?.status().skipped ?? [];
+  const tls = await loadTlsSettings(deps.db);
   return rows.map((d) => ({
     id: d.id,
     hostname: d.hostname,
@@ -26,7 +29,7 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
     basicAuthUser: d.basicAuthUser,
     ipAllowList: d.ipAllowList,
     customCertificate: d.certPem ? { notAfter: d.certNotAfter?.toISOString() ?? null } : null,
-    url: urlOf(deps.env, d.hostname, d.pathPrefix),
+    url: urlOf(deps.env, { ...d, plainHttp: servesPlainHttp({ hostname: d.hostname, customCert: d.certPem ? { certPem: d.certPem, keyPem: "" } : undefined }, tls) }),
     dnsRecord: expectedRecord(d.hostname, ip),
     /** Why the proxy leaves this domain out (its stored settings are not valid), if it does. */
     proxyError: skipped.find((s) => s.domainId === d.id)?.error ?? null,

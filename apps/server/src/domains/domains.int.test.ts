@@ -25,19 +25,21 @@ async function refusal(work: Promise<unknown>): Promise<DomainError> {
 }
 
 describe("domains (real Postgres)", () => {
-  it("a new service gets <service>-<project>.localhost; a clash takes the service id's start", async () => {
+  it("a new service gets <service>-<project>.<base domain, else the public IP's sslip.io name>; a clash takes the service id's start", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const project = await deps.db.project.create({ data: { teamId, name: `Shop ${tag}` } });
     const input = createServiceInput.parse({ projectId: project.id, name: "web", image: "berth-test/hello:latest", containerPort: 8080, env: [] });
-    // Other test files may set the instance's base domain meanwhile (without one it is
-    // localhost): the generated name must use the base read just before or just after.
-    const baseNow = async () => (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "localhost";
+    // Other test files may set the instance's base domain meanwhile (without one it is the
+    // public IP's wildcard-DNS name): the generated name must use the base read just before or after.
+    const baseNow = async () => (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "203-0-113-7.sslip.io";
     const before = await baseNow();
     const { id } = await createService(deps, actor, input);
     const [domain] = await listDomains(deps, actor, id);
     const base = [before, await baseNow()].find((b) => domain?.hostname === `web-shop-${tag}.${b}`);
     expect(base, `generated ${domain?.hostname}`).toBeDefined();
-    expect(domain).toMatchObject({ hostname: `web-shop-${tag}.${base}`, isDefault: true, url: `https://web-shop-${tag}.${base}/` });
+    // The wildcard-IP name is served over plain HTTP while the internal CA is the issuer.
+    const scheme = base?.endsWith(".sslip.io") ? "http" : "https";
+    expect(domain).toMatchObject({ hostname: `web-shop-${tag}.${base}`, isDefault: true, url: `${scheme}://web-shop-${tag}.${base}/` });
 
     const other = await seedUser(deps.db);
     const twin = await deps.db.project.create({ data: { teamId: other.teamId, name: `Shop ${tag}` } });

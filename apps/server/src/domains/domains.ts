@@ -111,12 +111,13 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
 
 /**
  * Give a new service its generated domain `<service>-<project>.<base>` (base: the instance's
- * base domain, or localhost). A name another service took gets the service id's start appended.
+ * base domain, else the public IP's wildcard-DNS name `<ip-with-dashes>.sslip.io`, else
+ * localhost). A name another service took gets the service id's start appended.
  */
-export async function ensureDefaultDomain(db: Db, serviceId: string): Promise<void> {
+export async function ensureDefaultDomain(db: Db, serviceId: string, publicIp = ""): Promise<void> {
   const service = await db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { name: true, project: { select: { name: true, teamId: true } } } });
   const settings = await db.instanceSettings.findUnique({ where: { id: 1 }, select: { baseDomain: true } });
-  const base = { serviceName: service.name, projectName: service.project.name, baseDomain: settings?.baseDomain ?? "" };
+  const base = { serviceName: service.name, projectName: service.project.name, baseDomain: settings?.baseDomain ?? "", publicIp };
   for (const suffix of [undefined, serviceId.slice(0, 8), serviceId.replace(/-/g, "").slice(0, 16)]) {
     const hostname = defaultHostname({ ...base, suffix });
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
+import { defaultHostname, isWildcardIpName, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
 describe("parseHostname", () => {
   it("normalises case and a trailing dot", () => {
@@ -58,5 +58,24 @@ describe("parseIpAllowList", () => {
 
   it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "1.2.3.4; rm -rf /", ":::::", "1:2", "127.1", "0x7f.0.0.1", "fe80::1%eth0", "{env.HOME}"])("refuses %j", (entry) => {
     expect(parseIpAllowList([entry]).ok).toBe(false);
+  });
+});
+
+describe("default domains for remote viewers", () => {
+  const names = { serviceName: "Web", projectName: "Shop" };
+  it("uses the base domain when set, else the public IP's wildcard-DNS name, else localhost (loopback or no address)", () => {
+    expect(defaultHostname({ ...names, baseDomain: "apps.example.com", publicIp: "203.0.113.7" })).toBe("web-shop.apps.example.com");
+    expect(defaultHostname({ ...names, baseDomain: "", publicIp: "203.0.113.7" })).toBe("web-shop.203-0-113-7.sslip.io");
+    expect(defaultHostname({ ...names, baseDomain: "", publicIp: "127.0.0.1" })).toBe("web-shop.localhost");
+    expect(defaultHostname({ ...names, baseDomain: "", publicIp: "" })).toBe("web-shop.localhost");
+    expect(defaultHostname({ ...names, baseDomain: "" })).toBe("web-shop.localhost");
+  });
+
+  it("recognises wildcard-IP names", () => {
+    expect(isWildcardIpName("web-shop.203-0-113-7.sslip.io")).toBe(true);
+    expect(isWildcardIpName("203-0-113-7.sslip.io")).toBe(true);
+    expect(isWildcardIpName("web-shop.localhost")).toBe(false);
+    expect(isWildcardIpName("evil-sslip.io")).toBe(false);
+    expect(isWildcardIpName("x.203-0-113-7.sslip.io.example.com")).toBe(false);
   });
 });

@@ -42,9 +42,32 @@ function slug(value: string): string {
     .replace(/^-|-$/g, "");
 }
 
-/** `<service>-<project>.<base>` (base "" = localhost); `suffix` tells apart a taken name. */
-export function defaultHostname(options: { serviceName: string; projectName: string; baseDomain: string; suffix?: string }): string {
-  const base = options.baseDomain.trim().toLowerCase().replace(/^\.|\.$/g, "") || "localhost";
+/** The wildcard-DNS name of an IPv4 address (sslip.io, as Dokploy and Coolify use): 203.0.113.7 -> 203-0-113-7.sslip.io. */
+export function wildcardIpDomain(ip: string): string {
+  return `${ip.replace(/\./g, "-")}.sslip.io`;
+}
+
+/** A name under a public IP's wildcard-DNS domain: it resolves for every viewer, no DNS record to create. */
+export function isWildcardIpName(hostname: string): boolean {
+  return /(^|\.)\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\.sslip\.io$/.test(hostname);
+}
+
+/**
+ * Where generated domains live: the instance's base domain when set; otherwise the public IP's
+ * wildcard-DNS domain (a name any remote viewer resolves to this host); otherwise localhost
+ * (a loopback or unknown address: only this host can use it). PURE.
+ */
+export function defaultBaseDomain(options: { baseDomain: string; publicIp: string }): string {
+  const base = options.baseDomain.trim().toLowerCase().replace(/^\.|\.$/g, "");
+  if (base) return base;
+  const ip = options.publicIp.trim();
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) && !ip.startsWith("127.") && ip !== "0.0.0.0") return wildcardIpDomain(ip);
+  return "localhost";
+}
+
+/** `<service>-<project>.<base>` (base: see defaultBaseDomain); `suffix` tells apart a taken name. */
+export function defaultHostname(options: { serviceName: string; projectName: string; baseDomain: string; publicIp?: string; suffix?: string }): string {
+  const base = defaultBaseDomain({ baseDomain: options.baseDomain, publicIp: options.publicIp ?? "" });
   const parts = [slug(options.serviceName), slug(options.projectName), options.suffix ? slug(options.suffix) : ""].filter(Boolean);
   const label = parts.join("-").slice(0, 63).replace(/-$/, "") || "service";
   return `${label}.${base}`;

@@ -3,8 +3,8 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { toNodeHandler } from "better-auth/node";
 import type { Auth } from "../auth/auth.ts";
 import { stampClientIp } from "../auth/client-ip.ts";
+import { isTrustedRequest, UNTRUSTED_ORIGIN, untrustedOriginMessage } from "../auth/trusted-origins.ts";
 import type { Deps } from "../deps.ts";
-import { isSameOrigin } from "../realtime/same-origin.ts";
 import { createContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { handleApiV1 } from "./api-v1.ts";
@@ -16,6 +16,13 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<voi
 function refuse(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ error: message }));
+}
+
+/** better-auth's error shape ({code, message}), so the sign-in and sign-up pages show the message as it is. */
+function refuseOrigin(res: ServerResponse, deps: Deps, req: IncomingMessage): void {
+  const message = untrustedOriginMessage(deps.env, req.headers.origin);
+  res.writeHead(403, { "content-type": "application/json" });
+  res.end(JSON.stringify({ code: UNTRUSTED_ORIGIN, message, error: message }));
 }
 
 function isJson(req: IncomingMessage): boolean {
@@ -45,11 +52,12 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
     if (path === "/healthz") return void run((_, r) => healthz(deps, r));
     if (path.startsWith("/api/auth/")) {
       stampClientIp(req, deps.env.BERTH_TRUSTED_PROXIES);
+      if (req.method !== "GET" && !isTrustedRequest(deps.env, req)) return refuseOrigin(res, deps, req);
       return void run(authHandler);
     }
     if (path.startsWith("/trpc/")) {
       if (req.method !== "GET") {
-        if (!isSameOrigin(req, deps.env.publicUrl)) return refuse(res, 403, "Cross-origin request refused");
+        if (!isTrustedRequest(deps.env, req)) return refuseOrigin(res, deps, req);
         // A form post cannot send application/json without a CORS preflight, which we never grant.
         if (!isJson(req)) return refuse(res, 415, "Mutations need Content-Type: application/json");
       }

@@ -23,4 +23,20 @@ describe("EngineWatch (recent deaths and OOM kills per service)", () => {
     expect(watch.recent("s1")).toEqual({ dies: 0, lastOomAt: null });
     expect(watch.recent("other")).toEqual({ dies: 0, lastOomAt: null });
   });
+
+  it("a die after a kill of the same container (a planned stop or removal) is not a death; a later crash of another container is", () => {
+    const now = 1_000_000_000;
+    const watch = new EngineWatch({} as Pick<Deps, "engine" | "log">, () => now);
+    const of = (type: "kill" | "die", containerId: string, at: number) => ({ ...event(type === "kill" ? "oom" : "die", at), type, containerId, ...(type === "kill" ? { signal: 15 } : {}) }) as EngineEvent;
+    // Three redeploys: each retires the old release (kill, then die).
+    for (const c of ["old1", "old2", "old3"]) {
+      watch.record(of("kill", c, now - 5000));
+      watch.record(of("die", c, now - 4000));
+    }
+    expect(watch.recent("s1").dies).toBe(0);
+    // The kill is consumed by its die: the same container crashing later counts.
+    watch.record(of("die", "old1", now - 1000));
+    watch.record(of("die", "live", now));
+    expect(watch.recent("s1").dies).toBe(2);
+  });
 });

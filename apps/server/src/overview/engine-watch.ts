@@ -2,6 +2,10 @@
  * Follows the engine's events for every Berth container (one stream for the process): keeps
  * each service's recent deaths and OOM kills (crash-loop and OOM detection for the overview)
  * and tells listeners which team's services changed. Reconnects after the stream ends.
+ *
+ * Only real exits count as deaths: a `die` that follows a `kill` of the same container (a stop
+ * or removal asked through the API -- Berth retiring the old release after a redeploy, stopping
+ * or deleting a service, or an operator) is planned and never makes a crash loop.
  */
 import type { EngineEvent } from "@berth/engine";
 import type { Deps } from "../deps.ts";
@@ -9,6 +13,8 @@ import type { RecentEvents } from "./service-status.ts";
 
 export const CRASH_WINDOW_MS = 5 * 60_000;
 export const OOM_WINDOW_MS = 60 * 60_000;
+/** How long a kill (stop with a grace period, then SIGKILL) may precede its die. */
+const KILL_MEMORY_MS = 10 * 60_000;
 const RETRY_MS = 2_000;
 
 export interface ServiceChange {
@@ -21,6 +27,8 @@ export interface ServiceChange {
 export class EngineWatch {
   private readonly dies = new Map<string, number[]>();
   private readonly ooms = new Map<string, number>();
+  /** Containers asked to stop (containerId -> time of the kill): their next die is planned. */
+  private readonly stopping = new Map<string, number>();
   private readonly listeners = new Set<(change: ServiceChange) => void>();
   private stopStream: (() => void) | null = null;
   private retry: NodeJS.Timeout | null = null;
@@ -50,7 +58,8 @@ export class EngineWatch {
   record(event: EngineEvent): void {
     const at = Date.parse(event.time) || this.now();
     const serviceId = event.owner.serviceId;
-    if (event.type === "die") this.dies.set(serviceId, [...this.recentDies(serviceId), at]);
+    if (event.type === "kill") this.markStopping(event.containerId, at);
+    if (event.type === "die" && !this.stopping.delete(event.containerId)) this.dies.set(serviceId, [...this.recentDies(serviceId), at]);
     if (event.type === "oom") this.ooms.set(serviceId, at);
     this.notify({ teamId: event.owner.teamId, serviceId, type: event.type });
   }
@@ -66,6 +75,11 @@ export class EngineWatch {
       dies: this.recentDies(serviceId).length,
       lastOomAt: oom !== undefined && oom > this.now() - OOM_WINDOW_MS ? new Date(oom).toISOString() : null,
     };
+  }
+
+  private markStopping(containerId: string, at: number): void {
+    for (const [id, time] of this.stopping) if (time < at - KILL_MEMORY_MS) this.stopping.delete(id);
+    this.stopping.set(containerId, at);
   }
 
   private recentDies(serviceId: string): number[] {

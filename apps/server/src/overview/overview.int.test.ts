@@ -1,6 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "@berth/engine";
 import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { getService } from "../services/services.ts";
+import { getProject } from "../projects/projects.ts";
 import { EngineWatch } from "./engine-watch.ts";
 import { getTeamOverview } from "./overview.ts";
 
@@ -80,6 +84,45 @@ describe("team overview (real engine, real Postgres)", () => {
     expect(watch.recent(looping.serviceId).dies).toBeGreaterThanOrEqual(3);
     expect(looped.counts.crash_looping).toBe(1);
   }, 60_000);
+
+  it("three healthy redeploys in a row are not a crash loop: retiring old releases is planned; overview, project and service page agree", async () => {
+    watch.start();
+    // The first test's fake "building" row is not a job: a worker would try to recover it first.
+    await deps.db.deployment.updateMany({ where: { status: { in: ["queued", "cloning", "building", "releasing"] } }, data: { status: "failed", finishedAt: new Date() } });
+    const worker = deploymentWorker(deps);
+    worker.start();
+    try {
+      const { actor, teamId } = await seedUser(deps.db);
+      const s = await service(teamId);
+      for (let i = 0; i < 4; i++) {
+        const { deploymentId } = await enqueueDeployment(deps, actor, s.serviceId);
+        expect((await finishedDeployment(deps, deploymentId)).status).toBe("succeeded");
+      }
+      // The engine reports each retired release's stop (kill, die) shortly after the switch.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const overview = await getTeamOverview(deps, actor, teamId);
+      const row = overview.services.find((x) => x.id === s.serviceId);
+      expect(row).toMatchObject({ status: "running", restartCount: 0, attention: [] });
+      expect(watch.recent(s.serviceId).dies).toBe(0);
+      const page = await getService(deps, actor, s.serviceId);
+      expect(page.status).toMatchObject({ status: "running", restartCount: 0, attention: [], containerUp: true, startBlocked: "It is already running" });
+      const project = await getProject(deps, actor, s.projectId);
+      expect(project.services.find((x) => x.id === s.serviceId)?.status).toBe("running");
+    } finally {
+      await worker.stop();
+    }
+  }, 120_000);
+
+  it("a timed-out deployment shows one status (timed_out) on the overview, project and service page, and Start says there is nothing to start", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const s = await service(teamId);
+    await deps.db.deployment.create({ data: { serviceId: s.serviceId, image: s.image, status: "timed_out", error: "Health check timed out after 30 s", finishedAt: new Date() } });
+    const overview = await getTeamOverview(deps, actor, teamId);
+    expect(overview.services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
+    expect((await getProject(deps, actor, s.projectId)).services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
+    const page = await getService(deps, actor, s.serviceId);
+    expect(page.status).toMatchObject({ status: "timed_out", containerUp: false, startBlocked: "There is no release to start yet: deploy it first" });
+  });
 
   it("a real OOM kill (engine event) shows under needs attention", async () => {
     watch.start();

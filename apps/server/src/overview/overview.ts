@@ -3,13 +3,12 @@
  * containers, recent engine events and the last deployment), the last deployment of each,
  * and what needs attention first (failed deploys, crash loops, OOM kills, disk pressure).
  */
-import type { ManagedContainer } from "@berth/engine";
-import { isEngineError } from "@berth/engine";
 import type { DeploymentStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { readDiskPressure } from "../host/disk.ts";
 import { type Actor, requireTeamRole } from "../teams/access.ts";
-import { deriveServiceStatus, type Attention, type ContainerView, type LiveStatus } from "./service-status.ts";
+import { containerViews, statusOf } from "./live-service-status.ts";
+import type { Attention, LiveStatus } from "./service-status.ts";
 
 /** One row per service (or per empty project): the service, its last and its live deployment. */
 interface Row {
@@ -29,10 +28,6 @@ interface Row {
   liveId: string | null;
 }
 
-/** Containers whose exit reason (OOM) is read per overview, at most. */
-const MAX_INSPECTED = 20;
-const NO_EVENTS = { dies: 0, lastOomAt: null };
-
 /** Everything the overview needs from Postgres in one statement (the (serviceId, createdAt) index serves both laterals). */
 function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
   return db.$queryRaw<Row[]>`
@@ -48,32 +43,11 @@ function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
     ORDER BY p.name, p.id, s.name`;
 }
 
-async function teamContainers(deps: Pick<Deps, "engine">, teamId: string): Promise<{ byService: Map<string, ContainerView[]> | null; error: string | null }> {
-  let all: ManagedContainer[];
-  try {
-    all = (await deps.engine.listManaged()).filter((c) => c.owner.teamId === teamId);
-  } catch (err) {
-    return { byService: null, error: isEngineError(err) ? err.message : "The Docker Engine could not be asked" };
-  }
-  // Why a container stopped or restarts (OOM) is only in its inspect data: read for those only.
-  const troubled = new Set(all.filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead").slice(0, MAX_INSPECTED).map((c) => c.containerId));
-  const views = await Promise.all(
-    all.map(async (c): Promise<[string, ContainerView]> => {
-      const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
-      if (troubled.has(c.containerId)) view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
-      return [c.owner.serviceId, view];
-    }),
-  );
-  const byService = new Map<string, ContainerView[]>();
-  for (const [serviceId, view] of views) byService.set(serviceId, [...(byService.get(serviceId) ?? []), view]);
-  return { byService, error: null };
-}
-
 export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log">, actor: Actor, teamId: string) {
   await requireTeamRole(deps.db, actor, teamId, "viewer");
   const [rows, containers, disk] = await Promise.all([
     teamRows(deps.db, teamId),
-    teamContainers(deps, teamId),
+    containerViews(deps, { teamId }),
     readDiskPressure(deps).catch((err: unknown) => {
       deps.log.debug({ err: String(err) }, "disk usage unavailable for the overview");
       return null;
@@ -89,13 +63,11 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
     projects.set(r.projectId, project);
     if (r.id === null || r.name === null) continue;
     project.serviceCount += 1;
-    const derived = deriveServiceStatus({
-      desiredState: r.desiredState ?? "running",
-      latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null,
-      liveDeploymentId: r.liveId,
-      containers: containers.byService === null ? null : containers.byService.get(r.id) ?? [],
-      events: deps.engineWatch?.recent(r.id) ?? NO_EVENTS,
-    });
+    const derived = statusOf(
+      deps,
+      { id: r.id, desiredState: r.desiredState ?? "running", latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null, liveDeploymentId: r.liveId },
+      containers,
+    );
     counts[derived.status] = (counts[derived.status] ?? 0) + 1;
     for (const a of derived.attention) attention.push({ ...a, serviceId: r.id, serviceName: r.name, projectName: r.projectName });
     services.push({

@@ -1,9 +1,11 @@
 import type { Db } from "@berth/db";
+import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { containerViews, statusOf } from "../overview/live-service-status.ts";
 import { z } from "zod";
 import { invalidField } from "../errors.ts";
 import { type Actor, loadProject, requireTeamRole } from "../teams/access.ts";
 import { isUniqueViolation } from "../db-errors.ts";
-import { recordAudit } from "../audit/audit.ts";
 
 const projectName = z.string().trim().min(1, "Name is required").max(64, "Name must be at most 64 characters");
 const projectDescription = z.string().trim().max(500, "Description must be at most 500 characters");
@@ -36,6 +38,7 @@ export async function createProject(db: Db, actor: Actor, input: z.infer<typeof 
   await requireTeamRole(db, actor, input.teamId, "member");
   try {
     const project = await db.project.create({ data: input, select: { id: true } });
+    await recordAudit(db, actor, { teamId: input.teamId, action: "project.create", targetType: "project", targetId: project.id, detail: { name: input.name } });
     return project;
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A project named "${input.name}" already exists in this team`);
@@ -43,26 +46,43 @@ export async function createProject(db: Db, actor: Actor, input: z.infer<typeof 
   }
 }
 
-export async function getProject(db: Db, actor: Actor, projectId: string) {
+export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, projectId: string) {
+  const { db } = deps;
   const { project } = await loadProject(db, actor, projectId, "viewer");
-  const services = await db.service.findMany({
-    where: { projectId },
-    orderBy: { name: "asc" },
-    select: {
-      id: true,
-      name: true,
-      image: true,
-      sourceType: true,
-      gitUrl: true,
-      kind: true,
-      containerPort: true,
-      desiredState: true,
-      deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, createdAt: true } },
-    },
-  });
+  const [services, live, containers] = await Promise.all([
+    db.service.findMany({
+      where: { projectId },
+      orderBy: { name: "asc" },
+      select: {
+        id: true,
+        name: true,
+        image: true,
+        sourceType: true,
+        gitUrl: true,
+        kind: true,
+        containerPort: true,
+        desiredState: true,
+        deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, error: true, createdAt: true } },
+      },
+    }),
+    // Each service's live release: its most recent successful deployment.
+    db.deployment.findMany({
+      where: { service: { projectId }, status: "succeeded" },
+      orderBy: [{ serviceId: "asc" }, { finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+      distinct: ["serviceId"],
+      select: { id: true, serviceId: true },
+    }),
+    containerViews(deps, { teamId: project.teamId, projectId }),
+  ]);
+  const liveOf = new Map(live.map((d) => [d.serviceId, d.id]));
   return {
     ...project,
-    services: services.map(({ deployments, ...s }) => ({ ...s, latestDeployment: deployments[0] ?? null })),
+    services: services.map(({ deployments, ...s }) => {
+      const latest = deployments[0] ?? null;
+      // The same derivation as the overview and the service page.
+      const status = statusOf(deps, { id: s.id, desiredState: s.desiredState, latest, liveDeploymentId: liveOf.get(s.id) ?? null }, containers);
+      return { ...s, latestDeployment: latest, status: status.status };
+    }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCaddyConfig, isLocalName, twinOf, type ProxyRoute } from "./caddy-config.ts";
+import { buildCaddyConfig, isLocalName, twinOf, type ProxyRoute, type TlsSettings } from "./caddy-config.ts";
 
 const listen = { httpPort: 8080, httpsPort: 8443, bindHost: "127.0.0.1", adminListen: "127.0.0.1:2019", storageDir: "/var/lib/berth/caddy" };
 const tls = { issuer: "internal" as const, acmeEmail: "", acmeStaging: false };
@@ -9,7 +9,7 @@ function route(over: Partial<ProxyRoute> = {}): ProxyRoute {
 }
 
 type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-function servers(routes: ProxyRoute[], t = tls, l = listen): AnyJson {
+function servers(routes: ProxyRoute[], t: TlsSettings = tls, l = listen): AnyJson {
   return (buildCaddyConfig({ routes, listen: l, tls: t }) as AnyJson).apps.http.servers;
 }
 
@@ -101,6 +101,23 @@ describe("buildCaddyConfig", () => {
     expect(twinOf("a.com")).toBe("www.a.com");
     expect(isLocalName("x.localhost")).toBe(true);
     expect(isLocalName("a.com")).toBe(false);
+  });
+
+  it("serves a wildcard-IP default domain (sslip.io) over plain HTTP with the internal CA, and redirects it once a trusted certificate can exist", () => {
+    const ipName = route({ domainId: "d2", hostname: "web-shop.203-0-113-7.sslip.io" });
+    const named = route();
+    const plain = servers([ipName, named]).berth_http.routes as AnyJson[];
+    expect(plain[0]?.match).toEqual([{ host: ["web-shop.203-0-113-7.sslip.io"] }]);
+    expect(plain[0]?.handle[0].routes.at(-1).handle[0]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }] });
+    expect(plain[1]).toMatchObject({ match: [{ host: ["app.example.com"] }], handle: [{ handler: "static_response", status_code: 308 }] });
+    // HTTPS still answers the name too.
+    expect(JSON.stringify(servers([ipName]).berth_https.routes)).toContain("web-shop.203-0-113-7.sslip.io");
+    // ACME (Let's Encrypt signs sslip.io names) or an uploaded certificate: redirect as usual.
+    for (const [r, t] of [[ipName, { ...tls, issuer: "acme" as const }], [{ ...ipName, customCert: { certPem: "c", keyPem: "k" } }, tls]] as const) {
+      const http = servers([r], t).berth_http.routes as AnyJson[];
+      expect(http).toHaveLength(1);
+      expect(http[0]?.handle[0]).toMatchObject({ handler: "static_response", status_code: 308 });
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { isWildcardIpName } from "../domains/hostname.ts";
+
 /**
  * Desired routes -> one Caddy JSON config (PURE). Applied whole through the admin API's
  * POST /load: Caddy swaps it in atomically, or rejects it and keeps serving the last good one.
@@ -176,11 +178,24 @@ function httpsRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
   return [...twins, ...ordered(routes).map(domainRoute)];
 }
 
-function httpRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
-  const hosts = hostsOf(routes);
-  if (hosts.length === 0) return [];
+/**
+ * A wildcard-IP name (`<name>.<ip-with-dashes>.sslip.io`, the default for an instance without a
+ * base domain) is served over plain HTTP while only the internal CA would sign it: redirecting a
+ * remote viewer to a certificate no browser trusts is a dead end. With ACME or an uploaded
+ * certificate it is redirected like every other name.
+ */
+export function servesPlainHttp(route: Pick<ProxyRoute, "hostname" | "customCert">, tls: Pick<TlsSettings, "issuer">): boolean {
+  return tls.issuer === "internal" && !route.customCert && isWildcardIpName(route.hostname);
+}
+
+function httpRoutes(routes: ProxyRoute[], httpsPort: number, tls: TlsSettings): Json[] {
+  const plain = routes.filter((r) => servesPlainHttp(r, tls));
+  const plainHosts = new Set(plain.map((r) => r.hostname));
+  const hosts = hostsOf(routes.filter((r) => !plainHosts.has(r.hostname)));
+  const served = ordered(plain).map(domainRoute);
+  if (hosts.length === 0) return served;
   const location = `https://{http.request.host}${portSuffix(httpsPort, 443)}{http.request.uri}`;
-  return [{ match: [{ host: hosts }], handle: [redirect(location)], terminal: true }];
+  return [...served, { match: [{ host: hosts }], handle: [redirect(location)], terminal: true }];
 }
 
 function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
@@ -275,7 +290,7 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
           },
           berth_http: {
             listen: listenOn(listen.bindHost, listen.httpPort),
-            routes: httpRoutes(routes, listen.httpsPort),
+            routes: httpRoutes(routes, listen.httpsPort, tls),
             protocols: ["h1"],
             automatic_https: { disable_redirects: true },
           },

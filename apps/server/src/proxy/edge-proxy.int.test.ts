@@ -7,7 +7,7 @@ import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../.
 import { startHttp } from "../../test/http-harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
-import { addDomain } from "../domains/domains.ts";
+import { addDomain, ensureDefaultDomain } from "../domains/domains.ts";
 import { startService, stopService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { ProxyRejectedError } from "./caddy-admin.ts";
@@ -32,11 +32,13 @@ async function deployed(actor: Actor, serviceId: string) {
   return done;
 }
 
-function plainGet(port: number, hostname: string, path: string): Promise<{ status: number; location?: string }> {
+function plainGet(port: number, hostname: string, path: string): Promise<{ status: number; location?: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path, headers: { host: hostname } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
     });
     req.on("error", reject);
     req.end();
@@ -48,6 +50,7 @@ const get = (hostname: string, path = "/", headers: Record<string, string> = {})
 let actor: Actor;
 let teamId: string;
 let apiService: string;
+let ipName = "";
 let http: Awaited<ReturnType<typeof startHttp>>;
 const healthz = async () => {
   const res = await fetch(`${http.base}/healthz`);
@@ -65,6 +68,9 @@ beforeAll(async () => {
   apiService = api.serviceId;
   touched.push(web.serviceId, api.serviceId);
   await addDomain(deps, actor, { serviceId: web.serviceId, hostname: host("web"), redirectTwin: true });
+  // No base domain, a public IP: the default domain is the IP's wildcard-DNS name (never resolved here).
+  await ensureDefaultDomain(deps.db, web.serviceId, "203.0.113.7");
+  ipName = (await deps.db.domain.findFirstOrThrow({ where: { serviceId: web.serviceId, isDefault: true } })).hostname;
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("web"), pathPrefix: "/api" });
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("api") });
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("locked"), basicAuth: { user: "alice", password: "correct horse" } });
@@ -104,6 +110,22 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     const twin = await get(`www.${host("web")}`, "/a");
     expect(twin.status).toBe(308);
     expect(twin.headers.location).toBe(`https://${host("web")}:${caddy.listen.httpsPort}/a`);
+  });
+
+  it("serves the wildcard-IP default domain over plain HTTP (no redirect to the internal CA)", async () => {
+    expect(ipName).toMatch(/^svc-[0-9a-f]{8}-p-[0-9a-f]{8}\.203-0-113-7\.sslip\.io$/);
+    const res = await plainGet(caddy.listen.httpPort, ipName, "/");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(`web-${tag}`);
+  });
+
+  it("a first deploy's log says the proxy routes to the new release; only a redeploy says the old release drained", async () => {
+    const proxyLines = async (deploymentId: string) =>
+      (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text).filter((t) => t.startsWith("Proxy:"));
+    const first = await deps.db.deployment.findFirstOrThrow({ where: { serviceId: apiService }, orderBy: { createdAt: "asc" } });
+    expect(await proxyLines(first.id)).toEqual(["Proxy: routing to the new release"]);
+    const again = await deployed(actor, apiService);
+    expect(await proxyLines(again.id)).toEqual(["Proxy: the old release drained"]);
   });
 
   it("enforces basic auth (bcrypt) and the IP allow-list per domain", async () => {

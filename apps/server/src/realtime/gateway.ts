@@ -8,7 +8,7 @@ import { loadService } from "../teams/access.ts";
 import { SocketLogStreams } from "./log-streams.ts";
 import { SocketBuildLogs } from "./build-logs.ts";
 import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
-import { isSameOrigin } from "./same-origin.ts";
+import { isTrustedRequest } from "../auth/trusted-origins.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 import { attachTerminals } from "./terminal-events.ts";
@@ -32,7 +32,7 @@ type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
 /**
  * socket.io on the control plane's HTTP server. Connections need a signed-in session and a
- * same-origin handshake; every subscription is authorized against the caller's team.
+ * handshake from a trusted origin (auth/trusted-origins.ts); every subscription is authorized against the caller's team.
  */
 export interface RealtimeOptions {
   /** How often each socket's session and rooms are re-authorized (removed members, revoked sessions). */
@@ -44,7 +44,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   const io = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
-    allowRequest: (req, callback) => callback(null, isSameOrigin(req, deps.env.publicUrl)),
+    allowRequest: (req, callback) => callback(null, isTrustedRequest(deps.env, req)),
   });
 
   io.use((socket, next) => {

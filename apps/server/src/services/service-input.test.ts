@@ -25,6 +25,8 @@ describe("createServiceInput", () => {
     [{ image: "--privileged" }, "image", /Not a valid image reference/],
     [{ containerPort: 70000 }, "containerPort", /between 1 and 65535/],
     [{ containerPort: 0 }, "containerPort", /between 1 and 65535/],
+    [{ containerPort: "" }, "containerPort", /^Port is required$/],
+    [{ containerPort: undefined }, "containerPort", /^Port is required$/],
     [{ containerPort: 80.5 }, "containerPort", /whole number/],
     [{ env: [{ key: "1BAD", value: "x" }] }, "env.0.key", /do not start with a digit/],
     [{ env: [{ key: "A-B", value: "x" }] }, "env.0.key", /letters, digits and _/],

@@ -11,11 +11,13 @@ import { getSettings, instanceDefaultsView } from "../instance/settings.ts";
 import { internalNames } from "../deployments/release-spec.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { readRuntime } from "./runtime.ts";
+import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/recovery.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
+import { publicIpOf } from "../domains/dns-check.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
@@ -47,7 +49,7 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
   }
-  if (input.kind === "web") await ensureDefaultDomain(deps.db, created.id);
+  if (input.kind === "web") await ensureDefaultDomain(deps.db, created.id, publicIpOf(deps.env));
   // Variables entered with the service: run-time, not secret (the service page marks secrets).
   const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: created.id }, vars);
@@ -59,7 +61,7 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   return { ...created, deploymentId: deployment?.deploymentId ?? null };
 }
 
-export async function getService(deps: Pick<Deps, "db" | "engine" | "env">, actor: Actor, serviceId: string) {
+export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
@@ -68,6 +70,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env">, acto
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, orderBy: { mountPath: "asc" }, select: { id: true, name: true, mountPath: true, readOnly: true, hostPath: true } });
+  // The same derivation as the overview and the project page (overview/live-service-status.ts).
+  const status = await readServiceStatus(deps, { id: serviceId, desiredState: service.desiredState, latest: latestDeployment, liveDeploymentId: current?.id ?? null });
   return {
     id: service.id,
     name: service.name,
@@ -91,6 +95,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env">, acto
     teamId: service.project.teamId,
     createdAt: service.createdAt,
     runtime,
+    status,
     latestDeployment,
   };
 }

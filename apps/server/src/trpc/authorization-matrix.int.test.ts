@@ -81,6 +81,7 @@ function inputFor(path: string): Record<string, unknown> {
     "projects.delete": { confirmName: "victim-project", deleteVolumes: true },
     "projects.deleteVolume": { confirmName: "victim-data" },
     "registries.save": { registry: "ghcr.io", username: "intruder", password: "x" },
+    "services.checkSource": { source: "image", image: "berth-test/hello:latest" },
     "teams.create": { name: "own team" },
     "teams.changeRole": { role: "admin" },
     "invitations.create": { email: email("new"), role: "admin" },

@@ -20,7 +20,7 @@ export async function receiveDeployHook(deps: Pick<Deps, "db" | "env" | "events"
   if (!service) return { status: 404, body: { error: "Unknown deploy hook" } };
   const { deploymentId } = await enqueue(deps, {
     serviceId: service.id,
-    trigger: "webhook",
+    trigger: "deploy_hook",
     actorId: null,
     image: service.sourceType === "git" ? "" : service.image,
     config: await snapshotConfig(deps, service),

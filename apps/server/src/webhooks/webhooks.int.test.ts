@@ -181,7 +181,7 @@ describe("generic deploy hook", () => {
     const res = await fetch(first.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ image: "evil/image:latest", branch: "evil", commit: "0".repeat(40) }) });
     expect(res.status).toBe(202);
     const [deployment] = await deploymentsOf(serviceId);
-    expect(deployment).toMatchObject({ image: stored.image, trigger: "webhook", commitSha: null });
+    expect(deployment).toMatchObject({ image: stored.image, trigger: "deploy_hook", commitSha: null });
 
     const second = await rotateDeployHook(deps, actor, serviceId);
     expect((await fetch(first.url, { method: "POST" })).status).toBe(404);

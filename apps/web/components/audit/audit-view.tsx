@@ -15,7 +15,8 @@ import { Table, Td, Tr } from "../ui/table";
 
 const ACTIONS = [
   { value: "", label: "All actions" },
-  { value: "auth.", label: "Sign-ins" },
+  { value: "auth.", label: "Sign-ups and sign-ins" },
+  { value: "project.", label: "Projects" },
   { value: "service.deploy", label: "Deploys" },
   { value: "service.", label: "Service changes" },
   { value: "env.", label: "Environment changes" },

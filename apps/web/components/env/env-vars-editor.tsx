@@ -6,6 +6,7 @@ import { errorMessage, fieldErrorsOf, formLevelMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { EnvValueInput } from "./env-value-input";
 import { FieldError, inputClass } from "../ui/field";
 import { Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
@@ -83,13 +84,13 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarge
                 <li key={row.key} className="space-y-1" data-testid="env-row">
                   <div className="flex flex-wrap items-center gap-2">
                     <input aria-label={`Variable ${n} name`} placeholder="NAME" value={row.name} disabled={!canEdit} onChange={(e) => update(row.key, { name: e.target.value })} aria-invalid={err("name") ? true : undefined} className={`${inputClass(Boolean(err("name")))} w-48 font-mono`} autoComplete="off" spellCheck={false} />
-                    <input
+                    <EnvValueInput
                       aria-label={`Variable ${n} value`}
-                      type={row.secret ? "password" : "text"}
+                      secret={row.secret}
                       placeholder={row.savedSecret ? "•••••• saved (leave blank to keep)" : "value"}
-                      value={row.id && revealed[row.id] !== undefined && row.value === "" ? revealed[row.id] : row.value}
+                      value={(row.id && revealed[row.id] !== undefined && row.value === "" ? revealed[row.id] : row.value) ?? ""}
                       disabled={!canEdit}
-                      onChange={(e) => update(row.key, { value: e.target.value })}
+                      onChange={(value) => update(row.key, { value })}
                       aria-invalid={err("value") ? true : undefined}
                       className={`${inputClass(Boolean(err("value")))} min-w-48 flex-1 font-mono`}
                       autoComplete="off"

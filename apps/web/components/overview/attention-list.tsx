@@ -17,7 +17,7 @@ export function AttentionList({ items }: { items: Overview["attention"] }) {
             <span aria-hidden className="w-4 shrink-0 text-center">
               {ICONS[a.kind] ?? "•"}
             </span>
-            <span className="min-w-0">
+            <span className="min-w-0 whitespace-pre-line">
               {a.serviceId ? (
                 <Link href={`/services/${a.serviceId}`} className="font-medium underline-offset-2 hover:underline">
                   {a.projectName} / {a.serviceName}

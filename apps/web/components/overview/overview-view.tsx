@@ -9,7 +9,7 @@ import { Loading, QueryError, StaleNotice } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
 import { AttentionList } from "./attention-list";
 import { rememberOverviewTeam } from "./overview-prefetch";
-import { liveStatusView, STATUS_ORDER } from "./live-status";
+import { liveStatusView, STATUS_ORDER } from "@/lib/status";
 import { ServiceTable } from "./service-table";
 import { useOverviewEvents } from "./use-overview-events";
 

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
-import { liveStatusView } from "./live-status";
+import { liveStatusView } from "@/lib/status";
 import type { OverviewService } from "./overview-types";
 
 /** One project's services: live status, last deployment, restarts. */
@@ -37,7 +37,7 @@ export function ServiceTable({ projectId, projectName, services }: { projectId: 
                 <Link href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
                   {s.name}
                 </Link>
-                <div className="truncate font-mono text-xs text-slate-500">{s.source}</div>
+                <div className="truncate font-mono text-xs text-slate-500" title={s.source}>{s.source}</div>
               </td>
               <td className="px-4 py-2">
                 <StatusBadge status={liveStatusView(s.status)} testId="overview-status" />

@@ -3,6 +3,7 @@
 import { useId, useState } from "react";
 import { parseEnvFile } from "@/lib/env-file";
 import { Button } from "../ui/button";
+import { EnvValueInput } from "../env/env-value-input";
 import { FieldError, inputClass } from "../ui/field";
 import { mergeEnvRows, newEnvRow, type EnvRow } from "@/lib/env-rows";
 
@@ -38,7 +39,7 @@ export function EnvEditor({ rows, onChange, rowErrors, listError }: EnvEditorPro
             <li key={row.id} className="space-y-1">
               <div className="flex gap-2">
                 <input aria-label={`Variable ${n} key`} placeholder="KEY" value={row.key} onChange={(e) => update(row.id, { key: e.target.value })} aria-invalid={errors?.key ? true : undefined} aria-describedby={errors?.key ? `${headingId}-${row.id}-key` : undefined} className={`${inputClass(Boolean(errors?.key))} font-mono`} autoComplete="off" spellCheck={false} />
-                <input aria-label={`Variable ${n} value`} placeholder="value" value={row.value} onChange={(e) => update(row.id, { value: e.target.value })} aria-invalid={errors?.value ? true : undefined} aria-describedby={errors?.value ? `${headingId}-${row.id}-value` : undefined} className={`${inputClass(Boolean(errors?.value))} font-mono`} autoComplete="off" spellCheck={false} />
+                <EnvValueInput aria-label={`Variable ${n} value`} placeholder="value" value={row.value} onChange={(value) => update(row.id, { value })} aria-invalid={errors?.value ? true : undefined} aria-describedby={errors?.value ? `${headingId}-${row.id}-value` : undefined} className={`${inputClass(Boolean(errors?.value))} font-mono`} autoComplete="off" spellCheck={false} />
                 <Button variant="ghost" aria-label={`Remove variable ${n}`} onClick={() => remove(row.id)}>
                   ✕
                 </Button>

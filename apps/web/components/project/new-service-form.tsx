@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
+import { errorMessage, fieldErrorsOf, formLevelMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -44,18 +44,36 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
       },
     }),
   );
-  const fields = fieldErrorsOf(create.error);
-  const formError = formLevelMessage(create.error, (key) => SHOWN_AT_FIELD.test(key));
+  // "Check at creation": the image or repository/branch is tried first; "Create anyway" only when the check could not run.
+  const check = useMutation(trpc.services.checkSource.mutationOptions());
+  const [checked, setChecked] = useState<{ status: "failed" | "unavailable"; message: string } | null>(null);
+  const error = create.error ?? check.error;
+  const fields = fieldErrorsOf(error);
+  const formError = formLevelMessage(error, (key) => SHOWN_AT_FIELD.test(key));
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async (force: boolean) => {
     const { env, rowIds } = envForSubmit(rows);
     setSentRowIds(rowIds);
     const common = { projectId, name: name.trim(), kind, containerPort: kind === "worker" || port.trim() === "" ? null : Number(port), deploy, env, timeouts: timeoutsForSubmit(timeouts) };
-    if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
     const { buildArgs: argsText, token, commit, ...rest } = git;
-    const buildArgs = parseEnvFile(argsText);
-    create.mutate({ ...common, source, git: { ...rest, commit: commit.trim() || undefined, token: rest.auth === "token" ? token : undefined, buildArgs } });
+    const gitSource = { ...rest, commit: commit.trim() || undefined, token: rest.auth === "token" ? token : undefined };
+    create.reset();
+    if (!force) {
+      setChecked(null);
+      const target = source === "image" ? { source, image: image.trim() } : { source, git: gitSource };
+      const result = await check.mutateAsync({ projectId, ...target }).catch((err: unknown) => ({ err }));
+      if ("err" in result) {
+        // Bad input: create validates every field at once and reports each (it creates nothing).
+        if (Object.keys(fieldErrorsOf(result.err)).length === 0) return setChecked({ status: "unavailable", message: `Could not check the source: ${errorMessage(result.err)}` });
+      } else if (result.status !== "ok") return setChecked({ status: result.status, message: result.message });
+    }
+    check.reset();
+    if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
+    create.mutate({ ...common, source, git: { ...gitSource, buildArgs: parseEnvFile(argsText) } });
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(false);
   };
 
   return (
@@ -84,7 +102,17 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
         <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
         <CheckboxField label="Deploy now" name="deploy" checked={deploy} onChange={(e) => setDeploy(e.target.checked)} hint="Starts the first deployment as soon as the service is created." />
         {formError && <ErrorAlert message={formError} />}
-        <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
+        {checked && (
+          <div role="alert" data-testid="source-check" data-status={checked.status} className={`space-y-2 rounded-md px-3 py-2 text-sm ${checked.status === "failed" ? "bg-red-50 text-red-800" : "bg-amber-50 text-amber-900"}`}>
+            <p>{checked.message}</p>
+            {checked.status === "unavailable" && (
+              <Button variant="secondary" onClick={() => void submit(true)} pending={create.isPending} pendingLabel="Creating…">
+                Create anyway
+              </Button>
+            )}
+          </div>
+        )}
+        <Button type="submit" pending={check.isPending || create.isPending || create.isSuccess} pendingLabel={check.isPending ? "Checking the source…" : "Creating…"}>
           Create service
         </Button>
       </form>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { ServiceSummary } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
-import { serviceStatus } from "@/lib/status";
+import { liveStatusView } from "@/lib/status";
 import { EmptyState } from "../ui/empty-state";
 import { StatusBadge } from "../ui/status-badge";
 
@@ -31,7 +31,7 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
                 <span className="ml-2 text-xs text-slate-500">{service.kind === "worker" ? "worker" : `${service.kind === "tcp" ? "tcp " : ""}:${service.containerPort}`}</span>
               </td>
               <td className="px-4 py-3">
-                <StatusBadge status={serviceStatus({ desiredState: service.desiredState, latestStatus: service.latestDeployment?.status })} />
+                <StatusBadge status={liveStatusView(service.status)} />
               </td>
               <td className="max-w-48 truncate px-4 py-3 font-mono text-xs text-slate-700" title={service.sourceType === "git" ? (service.gitUrl ?? "") : service.image}>
                 {service.sourceType === "git" ? service.gitUrl : service.image}

@@ -13,7 +13,7 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
         <li key={project.id}>
           <Link href={`/projects/${project.id}`} className="block px-5 py-4 hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600">
             <div className="flex items-baseline justify-between gap-4">
-              <span className="font-medium text-slate-900">{project.name}</span>
+              <span className="min-w-0 font-medium break-words text-slate-900">{project.name}</span>
               <span className="shrink-0 text-xs text-slate-500">
                 {project.serviceCount === 1 ? "1 service" : `${project.serviceCount} services`}
               </span>

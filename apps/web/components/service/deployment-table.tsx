@@ -4,7 +4,7 @@ import { deploymentStatus, isDeploymentActive } from "@/lib/status";
 import { EmptyState } from "../ui/empty-state";
 import { StatusBadge } from "../ui/status-badge";
 
-const TRIGGERS: Record<string, string> = { user: "Manual", webhook: "Webhook", api: "API", rollback: "Rollback", redeploy: "Redeploy" };
+const TRIGGERS: Record<string, string> = { user: "Manual", webhook: "Webhook", api: "API", rollback: "Rollback", redeploy: "Redeploy", deploy_hook: "Deploy hook" };
 
 export interface DeploymentActions {
   selectedId: string | null;

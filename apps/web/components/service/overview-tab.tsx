@@ -73,7 +73,7 @@ export function OverviewTab({ service, deployments }: { service: ServiceDetail; 
     <>
       <ServiceSummary service={service} />
       <InternalAddress service={service} />
-      <ServiceMetricsPanel serviceId={service.id} />
+      <ServiceMetricsPanel serviceId={service.id} running={service.status.containerUp} />
       <RecentDeployments serviceId={service.id} deployments={deployments} />
     </>
   );

@@ -44,8 +44,10 @@ export function ServiceActions({ service, onDeployed }: { service: ServiceDetail
   }
   const busy = deploy.isPending || stop.isPending || start.isPending;
   const deploying = isDeploymentActive(service.latestDeployment?.status);
-  const containerUp = service.runtime.state === "running" || service.runtime.state === "restarting";
+  const containerUp = service.status.containerUp;
   const stopped = (service.desiredState === "stopped" || !service.latestDeployment) && !containerUp;
+  // Why Start would do nothing (no container to start, already up), from the server's one status.
+  const startBlocked = deploying ? "A deployment is in progress" : service.status.startBlocked;
 
   return (
     <div className="space-y-3">
@@ -56,13 +58,27 @@ export function ServiceActions({ service, onDeployed }: { service: ServiceDetail
         <Button variant="secondary" onClick={() => stop.mutate({ serviceId })} pending={stop.isPending} pendingLabel="Stopping…" disabled={busy || stopped}>
           Stop
         </Button>
-        <Button variant="secondary" onClick={() => start.mutate({ serviceId })} pending={start.isPending} pendingLabel="Starting…" disabled={busy || deploying || containerUp || !service.latestDeployment}>
+        <Button
+          variant="secondary"
+          onClick={() => start.mutate({ serviceId })}
+          pending={start.isPending}
+          pendingLabel="Starting…"
+          disabled={busy || startBlocked !== null}
+          title={startBlocked ?? undefined}
+          aria-describedby={startBlocked && !containerUp ? "start-blocked" : undefined}
+          data-testid="start-service"
+        >
           Start
         </Button>
         <div className="ml-auto">
           <DeleteServiceDialog service={service} disabled={busy} />
         </div>
       </div>
+      {startBlocked && !containerUp && !deploying && (
+        <p id="start-blocked" className="text-sm text-slate-600" data-testid="start-blocked">
+          Start: {startBlocked}.
+        </p>
+      )}
       {actionError && <ErrorAlert message={actionError} />}
     </div>
   );

@@ -1,6 +1,10 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { useTRPC } from "@/lib/trpc";
 import type { ServiceDetail } from "@/lib/api-types";
-import { serviceStatus } from "@/lib/status";
+import { liveStatusView } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -14,13 +18,19 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 
 /** Status, public URL and configuration of a service at a glance. */
 export function ServiceSummary({ service }: { service: ServiceDetail }) {
-  const status = serviceStatus({
-    desiredState: service.desiredState,
-    latestStatus: service.latestDeployment?.status,
-    runtimeState: service.runtime.state,
-  });
+  // Derived on the server, the same for the overview and the project page.
+  const status = liveStatusView(service.status.status);
   const latest = service.latestDeployment;
-  const url = service.runtime.state === "running" ? service.runtime.url : null;
+  const up = service.status.containerUp;
+  // The link for everyone: the default domain through the edge proxy (base domain, or the public
+  // IP's sslip.io name over plain HTTP). The loopback port is a detail for this host only.
+  const trpc = useTRPC();
+  const domains = useQuery(trpc.domains.list.queryOptions({ serviceId: service.id }));
+  // A *.localhost default reaches only this host: there the loopback port is the better link.
+  const remote = domains.data?.find((d) => d.isDefault && d.hostname !== "localhost" && !d.hostname.endsWith(".localhost"));
+  const publicUrl = up ? (remote?.url ?? null) : null;
+  const localUrl = up && service.runtime.state === "running" ? service.runtime.url : null;
+  const url = publicUrl ?? localUrl;
   return (
     <section aria-label="Service overview" className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-xs">
       <dl className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
@@ -33,7 +43,12 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
               {url}
             </a>
           ) : (
-            <span className="text-slate-500">Not running</span>
+            <span className="text-slate-500">{up ? "No published URL" : "Not running"}</span>
+          )}
+          {publicUrl && localUrl && (
+            <span className="mt-1 block text-xs text-slate-500" data-testid="service-local-url">
+              On this host: <span className="font-mono">{localUrl}</span>
+            </span>
           )}
         </Item>
         <Item label="Container port">{service.containerPort ?? <span className="text-slate-500">None (worker)</span>}</Item>
@@ -67,8 +82,8 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
         </p>
       )}
       {(latest?.status === "failed" || latest?.status === "timed_out") && latest.error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          The last deployment failed: {latest.error}
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm whitespace-pre-wrap text-red-800" data-testid="service-failure">
+          {latest.status === "timed_out" ? "The last deployment timed out" : "The last deployment failed"}: {latest.error}
         </p>
       )}
     </section>

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
-import { isDeploymentActive, serviceStatus } from "@/lib/status";
+import { isDeploymentActive, liveStatusView } from "@/lib/status";
 import { tabFromParam, tabHref, type ServiceTab } from "@/lib/service-tabs";
 import { useTRPC } from "@/lib/trpc";
 import { PageHeader, Panel } from "../ui/page-header";
@@ -70,7 +70,7 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         {content}
       </div>
     ) : null;
-  const status = serviceStatus({ desiredState: s.desiredState, latestStatus: s.latestDeployment?.status, runtimeState: s.runtime.state });
+  const status = liveStatusView(s.status.status);
 
   return (
     <div className="space-y-6">

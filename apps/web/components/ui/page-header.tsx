@@ -6,7 +6,8 @@ export function PageHeader({ title, subtitle, actions, eyebrow }: { title: React
     <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0 space-y-1">
         {eyebrow && <div className="text-sm text-fg-subtle">{eyebrow}</div>}
-        <h1 className="truncate text-2xl font-semibold text-fg">{title}</h1>
+        {/* Long names wrap instead of being cut off. */}
+        <h1 className="text-2xl font-semibold break-words text-fg">{title}</h1>
         {subtitle && <div className="text-sm text-fg-muted">{subtitle}</div>}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}

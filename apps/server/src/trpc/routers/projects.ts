@@ -8,7 +8,7 @@ import { router } from "../init.ts";
 export const projectsRouter = router({
   list: teamProcedure("viewer").query(({ ctx, input }) => listProjects(ctx.deps.db, ctx.actor, input.teamId)),
   create: teamProcedure("member").input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.deps.db, ctx.actor, input)),
-  get: projectProcedure("viewer").query(({ ctx, input }) => getProject(ctx.deps.db, ctx.actor, input.projectId)),
+  get: projectProcedure("viewer").query(({ ctx, input }) => getProject(ctx.deps, ctx.actor, input.projectId)),
   update: projectProcedure("member").input(updateProjectInput).mutation(({ ctx, input }) => updateProject(ctx.deps.db, ctx.actor, input.projectId, input)),
   delete: projectProcedure("admin").input(deleteProjectInput).mutation(({ ctx, input }) => deleteProject(ctx.deps, ctx.actor, input.projectId, input)),
   volumes: projectProcedure("viewer").query(({ ctx, input }) => listVolumes(ctx.deps, ctx.actor, input.projectId)),

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { enqueueDeployment } from "../../deployments/deployments.ts";
 import { createServiceInput, updateServiceInput } from "../../services/service-input.ts";
+import { checkSource, checkSourceInput } from "../../services/source-check.ts";
 import { createService, deleteService, getService, startService, stopService } from "../../services/services.ts";
 import { updateService } from "../../services/update-service.ts";
 import { projectProcedure, serviceProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 
 export const servicesRouter = router({
+  /** Before create: does the image or repository/branch answer? (a mutation: it may pull and runs git) */
+  checkSource: projectProcedure("member").input(checkSourceInput).mutation(({ ctx, input }) => checkSource(ctx.deps, ctx.actor, input)),
   create: projectProcedure("member").input(createServiceInput).mutation(({ ctx, input }) => createService(ctx.deps, ctx.actor, input)),
   get: serviceProcedure("viewer").query(({ ctx, input }) => getService(ctx.deps, ctx.actor, input.serviceId)),
   update: serviceProcedure("member").input(updateServiceInput).mutation(({ ctx, input }) => updateService(ctx.deps, ctx.actor, input)),

@@ -1,0 +1,66 @@
+/**
+ * Gathers what `deriveServiceStatus` needs -- the engine's containers (with its own restart
+ * counters and OOM flags), recent real exits from the engine watch -- for the overview, the
+ * project page and the service page alike: one derivation, every view.
+ */
+import type { ManagedContainer } from "@berth/engine";
+import { isEngineError } from "@berth/engine";
+import type { DeploymentStatus } from "@berth/db";
+import type { Deps } from "../deps.ts";
+import { type ContainerView, type DerivedStatus, deriveServiceStatus } from "./service-status.ts";
+
+/** Containers whose exit reason (OOM) is read per call, at most. */
+const MAX_INSPECTED = 20;
+const NO_EVENTS = { dies: 0, lastOomAt: null };
+
+export type ContainersByService = { byService: Map<string, ContainerView[]> | null; error: string | null };
+
+/** Berth's containers matching `owner` (team, project or one service), grouped by service; null with the error when the engine cannot be asked. */
+export async function containerViews(
+  deps: Pick<Deps, "engine">,
+  owner: { teamId?: string; projectId?: string; serviceId?: string },
+): Promise<ContainersByService> {
+  let all: ManagedContainer[];
+  try {
+    all = (await deps.engine.listManaged(owner.serviceId ? { serviceId: owner.serviceId } : {})).filter(
+      (c) => (!owner.teamId || c.owner.teamId === owner.teamId) && (!owner.projectId || c.owner.projectId === owner.projectId),
+    );
+  } catch (err) {
+    return { byService: null, error: isEngineError(err) ? err.message : "The Docker Engine could not be asked" };
+  }
+  // Why a container stopped or restarts (OOM) is only in its inspect data: read for those only.
+  const troubled = new Set(all.filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead").slice(0, MAX_INSPECTED).map((c) => c.containerId));
+  const views = await Promise.all(
+    all.map(async (c): Promise<[string, ContainerView]> => {
+      const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
+      if (troubled.has(c.containerId)) view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
+      return [c.owner.serviceId, view];
+    }),
+  );
+  const byService = new Map<string, ContainerView[]>();
+  for (const [serviceId, view] of views) byService.set(serviceId, [...(byService.get(serviceId) ?? []), view]);
+  return { byService, error: null };
+}
+
+export interface ServiceFacts {
+  id: string;
+  desiredState: "running" | "stopped";
+  latest: { status: DeploymentStatus; error: string | null } | null;
+  liveDeploymentId: string | null;
+}
+
+/** The one status of a service, from facts in Postgres and containers already gathered. */
+export function statusOf(deps: Pick<Deps, "engineWatch">, service: ServiceFacts, containers: ContainersByService): DerivedStatus {
+  return deriveServiceStatus({
+    desiredState: service.desiredState,
+    latest: service.latest,
+    liveDeploymentId: service.liveDeploymentId,
+    containers: containers.byService === null ? null : (containers.byService.get(service.id) ?? []),
+    events: deps.engineWatch?.recent(service.id) ?? NO_EVENTS,
+  });
+}
+
+/** One service's status (the service page). */
+export async function readServiceStatus(deps: Pick<Deps, "engine" | "engineWatch">, service: ServiceFacts): Promise<DerivedStatus> {
+  return statusOf(deps, service, await containerViews(deps, { serviceId: service.id }));
+}

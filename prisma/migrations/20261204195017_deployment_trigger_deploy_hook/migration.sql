@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "DeploymentTrigger" ADD VALUE 'deploy_hook';
+
