@@ -108,7 +108,7 @@ describe("buildCaddyConfig", () => {
     const named = route();
     const plain = servers([ipName, named]).berth_http.routes as AnyJson[];
     expect(plain[0]?.match).toEqual([{ host: ["web-shop.203-0-113-7.sslip.io"] }]);
-    expect(plain[0]?.handle[0].routes.at(-1).handle[0]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }] });
+    expect(plain[0]?.handle[0].routes.at(-1).handle[0].routes.at(-1).handle[0]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }] });
     expect(plain[1]).toMatchObject({ match: [{ host: ["app.example.com"] }], handle: [{ handler: "static_response", status_code: 308 }] });
     // HTTPS still answers the name too.
     expect(JSON.stringify(servers([ipName]).berth_https.routes)).toContain("web-shop.203-0-113-7.sslip.io");
