@@ -6,23 +6,16 @@
  *
  *   node --import tsx engine/bench/stop-first.ts [runs]
  */
-import net from "node:net";
 import Docker from "dockerode";
 import { DockerEngine, type ReleaseSpec } from "../src/index.ts";
 import { buildHelloImage, cleanupTeam, HELLO_IMAGE, releaseFactory, uniqueId } from "../test/support/hello-image.ts";
+import { freePort } from "../test/support/free-port.ts";
 
 const runs = Number(process.argv[2] ?? 5);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 const engine = new DockerEngine();
 const teamId = uniqueId("bench");
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Poll the port every 10 ms while `action` runs (and until it serves again); the longest run of failures. */
 async function unavailability(port: number, action: () => Promise<void>): Promise<number> {

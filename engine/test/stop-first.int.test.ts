@@ -3,10 +3,10 @@
  * once, keeps its data across redeploys, and gets its old release back when the new one
  * fails; a failed pull stops nothing. Fixed per-replica host ports are reused across releases.
  */
-import net from "node:net";
 import { describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "../src/index.ts";
 import { eventually, httpGet, rejectionOf, uniqueId, useTestTeam } from "./support/hello-image.ts";
+import { freePort } from "./support/free-port.ts";
 
 const { engine, docker, newRelease } = useTestTeam();
 const STOP_FIRST = { strategy: "stop-first" as const, graceSeconds: 2 };
@@ -19,13 +19,6 @@ async function readFile(containerId: string): Promise<string> {
   return (await engine.exec(containerId, { cmd: ["cat", "/data/file"] })).output;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("stop-first", () => {
   it("stops the old release before the new one starts, keeps the volume's data, then removes the old", async () => {

@@ -8,19 +8,13 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "./free-port.ts";
 
 export const REGISTRY_USER = "berth";
 export const REGISTRY_PASSWORD = "berth-test-pw";
 /** bcrypt("berth-test-pw"), cost 4: a throwaway test credential. */
 const HTPASSWD = `${REGISTRY_USER}:$2b$04$26iebiNgOTR9ql0kA70V1uOHVL.fHhfl8AGtJXtuoVWfwENRjdTyK\n`;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface LocalRegistry {
   host: string;

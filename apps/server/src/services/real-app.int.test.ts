@@ -262,3 +262,36 @@ describe("workers", () => {
     expect(await deps.engine.listManaged({ serviceId: id })).toEqual([]);
   });
 });
+
+describe("limits between tenants", () => {
+  it("a fork bomb in one team's service hits its PID limit; another team's service keeps answering", async () => {
+    const victim = await seedUser(deps.db);
+    const attacker = await seedUser(deps.db);
+    const web = await deployed(victim.actor, await newProject(victim.teamId), { name: "shop", env: [{ key: "GREETING", value: "still serving" }] });
+    const bomb = await deployed(attacker.actor, await newProject(attacker.teamId), {
+      name: "bomb",
+      kind: "worker",
+      containerPort: null,
+      // Forks without end: `f` starts two copies of itself in the background, forever.
+      entrypoint: "sh -c 'f() { f & f & wait; }; f'",
+      limits: { pidsLimit: 64, cpus: 0.5 },
+      workerStableS: 1,
+      restartPolicy: "no",
+    });
+    const port = (await deps.db.deployment.findFirstOrThrow({ where: { serviceId: web, status: "succeeded" } })).hostPort!;
+    const bombC = await liveContainer(bomb);
+    // The bomb is at its limit...
+    const pids = Number((await docker.getContainer(bombC.containerId).stats({ stream: false })).pids_stats?.current ?? 0);
+    expect(pids).toBeGreaterThan(32);
+    expect(pids).toBeLessThanOrEqual(64);
+    // ...and the other team's service answers, promptly, all along.
+    for (let i = 0; i < 20; i++) {
+      const t0 = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("still serving");
+      expect(Date.now() - t0).toBeLessThan(1000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
