@@ -92,8 +92,7 @@ test("a two-tier app with a database: reach by name, keep the data, edit and sca
   await test.step("roll db back to release 1: the row is still there", async () => {
     await page.goto(`/services/${dbId}?tab=deployments`);
     await page.getByRole("button", { name: "Roll back to #1" }).first().click();
-    const confirm = page.getByRole("dialog");
-    if (await confirm.isVisible().catch(() => false)) await confirm.getByRole("button", { name: /Roll back/ }).click();
+    await page.getByRole("dialog", { name: "Roll back to release #1?" }).getByRole("button", { name: "Roll back", exact: true }).click();
     await latestDeploymentSucceeds(page, 3);
     await expect.poll(() => relay(page, request, webId), { timeout: 30_000 }).toContain(row);
   });
