@@ -102,10 +102,11 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
 
   it("a wrong branch and a failing build step each end failed with a readable reason; the previous release keeps serving", async () => {
     const { actor, teamId } = await seedUser(deps.db);
+    fixture.commit({ Dockerfile: helloDockerfile("release-two", "RUN echo a-layer > /layer.txt\n") }, "a RUN step");
     const serviceId = await gitService(actor, teamId, { branch: "main" });
     const good = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect(good.status).toBe("succeeded");
-    // A rebuild of the same service reuses the engine's layer cache.
+    // A rebuild of the same service reuses the engine's layer cache (the RUN step is CACHED).
     const again = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     expect((await logOf(again.id)).map((l) => l.text).filter((t) => /^#\d+ CACHED$/.test(t)).length).toBeGreaterThan(0);
 

@@ -48,7 +48,7 @@ async function release(ctx: RunContext): Promise<void> {
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
       releaseOldPorts = await deps.proxy.handover(old, ports);
       // A first deploy has no old release: nothing drained.
-      sink.system(old.length > 0 ? "Proxy: the old release is out of rotation and drained" : "Proxy: routing to the new release");
+      sink.system(old.length > 0 ? "Proxy: the old release drained" : "Proxy: routing to the new release");
     }
   };
   const spec = buildReleaseSpec(

@@ -81,7 +81,7 @@ describe("outbound requests on a user's behalf go only to public addresses", () 
     const b = await testChannel(deps, actor, projectId, closed.id);
     expect(a).toEqual({ delivered: false, lastStatus: "not delivered" });
     expect(b).toEqual(a);
-    expect(JSON.stringify(await listChannels(deps, actor, projectId))).not.toMatch(/500|ECONNREFUSED|refused/i);
+    expect(JSON.stringify(await listChannels(deps, actor, projectId))).not.toMatch(/\b500\b|ECONNREFUSED|refused/i);
     await allowLocalSources(deps, false);
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
@@ -91,7 +91,10 @@ export async function packContext(
   if (options.rewriteDockerfile) {
     const original = await readFile(dockerfileReal);
     if (original.length > MAX_DOCKERFILE_BYTES) throw new ContextPathError("dockerfilePath", `dockerfilePath ${dockerfilePath} is larger than 1 MB`);
-    rewritten = { name: `.berth-dockerfile-${randomUUID().slice(0, 8)}`, text: options.rewriteDockerfile(original.toString("utf8")) };
+    const text = options.rewriteDockerfile(original.toString("utf8"));
+    // Named after its content and dated 1970: an unchanged Dockerfile gives the same context
+    // entry, so a rebuild stays in the builder's cache.
+    rewritten = { name: `.berth-dockerfile-${createHash("sha256").update(text).digest("hex").slice(0, 12)}`, text };
   }
   const lines = await ignoreRules(context);
   const rules = dockerignore({ ignorecase: false }).add(lines);
@@ -112,7 +115,7 @@ export async function packContext(
     finalize: rewritten === null,
     finish: (stream: Pack) => {
       if (rewritten === null) return;
-      stream.entry({ name: rewritten.name, mode: 0o644, uid: 0, gid: 0 }, rewritten.text);
+      stream.entry({ name: rewritten.name, mode: 0o644, uid: 0, gid: 0, mtime: new Date(0) }, rewritten.text);
       stream.finalize();
     },
   } as Parameters<typeof pack>[1]);
