@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/account.ts";
+import { openTab } from "./support/dashboard.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 /**
@@ -56,6 +57,8 @@ test("first hour: loopback sign-up/in, honest form errors, source check, Start's
     await expect(check).toHaveAttribute("data-status", "unavailable", { timeout: 30_000 });
     await expect(check.getByRole("button", { name: "Create anyway" })).toBeVisible();
     await form.getByLabel("Image", { exact: true }).fill("berth-test/hello:latest");
+    // Created without deploying ("Deploy now" is ticked by default), so nothing is released yet.
+    await form.getByLabel("Deploy now").uncheck();
     await form.getByRole("button", { name: "Create service" }).click();
     await expect(page.getByRole("heading", { name: `web-${id}`, level: 1 })).toBeVisible();
   });
@@ -68,6 +71,7 @@ test("first hour: loopback sign-up/in, honest form errors, source check, Start's
 
   await test.step("a PEM key imported from .env is edited in a multi-line field and keeps its line breaks", async () => {
     const pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+    await openTab(page, "Variables");
     const vars = page.getByTestId("env-service");
     await vars.getByText("Import a .env file").click();
     await vars.getByLabel(".env contents").fill(`DEPLOY_KEY="${pem}"\nPLAIN=one`);
