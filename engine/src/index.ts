@@ -23,7 +23,7 @@ export type { RegistryAuth } from "./registry-auth.ts";
 export { buildAuthConfig, encodeRegistryAuth, registryOf } from "./registry-auth.ts";
 export { buildDockerOptions, buildHostVerifier, isLoopback, type BuiltConnection, type EngineConnection } from "./connection.ts";
 export { buildHealthGate, DEFAULT_WORKER_STABLE_MS, imageHasHealthcheck, type HealthGate } from "./health-gate.ts";
-export { FORBIDDEN_HOST_PATHS, forbiddenBindReason } from "./bind-sources.ts";
+export { bindSourcesProblem, FORBIDDEN_HOST_PATHS, forbiddenBindReason } from "./bind-sources.ts";
 export { canonicalJson, specHash } from "./spec-hash.ts";
 export { buildReleaseImageRef, DEFAULT_RETAIN_IMAGES, planRetention, RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
 export { computeCpuPercent, parseEngineEvent, toStatsSample } from "./observe-parse.ts";

@@ -25,7 +25,7 @@ import { assertImageUsable } from "./image-ownership.ts";
 export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
-  checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
   if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
   let created: { id: string };
   try {

@@ -21,7 +21,7 @@ import { canonicalJson } from "@berth/engine";
 export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: UpdateServiceInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
-  checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
   if (input.source === "image") await assertImageUsable(deps.db, { serviceId: service.id, teamId: service.project.teamId }, input.image);
   const columns = {
     name: input.name,

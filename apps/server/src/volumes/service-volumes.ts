@@ -4,7 +4,7 @@
  * project page), never removed: only `deleteVolume` removes data, when a user asks.
  */
 import type { Prisma } from "@berth/db";
-import { assertValidReleaseExtras, isEngineError } from "@berth/engine";
+import { bindSourcesProblem } from "@berth/engine";
 import { invalidField } from "../errors.ts";
 
 export interface VolumeSetting {
@@ -14,23 +14,19 @@ export interface VolumeSetting {
   hostPath: string | null;
 }
 
-/** Refuse host paths unless the instance allows them, and always the engine's denylist. */
-export function checkHostPaths(volumes: VolumeSetting[], allowBindMounts: boolean): void {
-  volumes.forEach((v, i) => {
-    if (v.hostPath === null) return;
+/**
+ * Refuse host paths unless the instance allows them, and always what the engine refuses at
+ * deploy time (its denylist, on the path as given and on its realpath on this host): the same
+ * rule when saving as when releasing.
+ */
+export async function checkHostPaths(volumes: VolumeSetting[], allowBindMounts: boolean): Promise<void> {
+  for (const [i, v] of volumes.entries()) {
+    if (v.hostPath === null) continue;
     const field = `volumes.${i}.hostPath`;
     if (!allowBindMounts) throw invalidField(field, "Mounting host paths is off on this instance; an instance owner can allow it in Settings");
-    try {
-      // The engine's own check (denylist, realpath): the same rule at save time as at deploy time.
-      assertValidReleaseExtras(
-        { owner: { teamId: "t", projectId: "p", serviceId: "s" }, deploymentId: "d", serviceName: "check", image: "check", env: {}, volumes: [{ type: "bind", source: v.hostPath, target: v.mountPath }] },
-        "check volume",
-      );
-    } catch (err) {
-      if (isEngineError(err, "INVALID")) throw invalidField(field, err.message.replace(/^check volume[^:]*: /, ""));
-      throw err;
-    }
-  });
+    const problem = await bindSourcesProblem([{ type: "bind", source: v.hostPath, target: v.mountPath }]);
+    if (problem !== null) throw invalidField(field, problem.replace(/^volumes\[\d+\]\.source /, "The host path "));
+  }
 }
 
 /** Make the service's volumes exactly `volumes` (attach, update, detach) inside a transaction. */
