@@ -4,6 +4,7 @@
  * creation and restored by rollback, workers without a port, pulls that fail safely.
  */
 import { randomUUID } from "node:crypto";
+import { rmSync, symlinkSync } from "node:fs";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
@@ -167,6 +168,27 @@ describe("volumes", () => {
     const attempt = createService(deps, actor, createServiceInput.parse({ projectId, name: "two", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "shared", mountPath: "/d" }] }));
     await expect(attempt).rejects.toMatchObject({ code: "INVALID", fieldErrors: { "volumes.0.name": expect.stringMatching(/belongs to the service one/) } });
     expect(await deps.db.service.count({ where: { projectId } })).toBe(1);
+  });
+});
+
+describe("host paths", () => {
+  it("are refused unless the instance allows them, and always when they resolve to a forbidden path (checked at save, on the realpath)", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const projectId = await newProject(teamId);
+    const link = `/tmp/berth-link-${randomUUID().slice(0, 8)}`;
+    symlinkSync("/etc", link);
+    const withHostPath = (hostPath: string) => createServiceInput.parse({ projectId, name: `bind-${randomUUID().slice(0, 6)}`, image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "conf", mountPath: "/conf", hostPath }] });
+    try {
+      await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowBindMounts: false }, update: { allowBindMounts: false } });
+      await expect(createService(deps, actor, withHostPath("/srv"))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/off on this instance/) } });
+      await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowBindMounts: true } });
+      await expect(createService(deps, actor, withHostPath(link))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/resolves to \/etc/) } });
+      await expect(createService(deps, actor, withHostPath("/var"))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/\/var contains \/var\//) } });
+      expect(await deps.db.service.count({ where: { projectId } })).toBe(0);
+    } finally {
+      rmSync(link, { force: true });
+      await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowBindMounts: false } });
+    }
   });
 });
 
