@@ -46,7 +46,7 @@ async function release(ctx: RunContext): Promise<void> {
       if (block.changed) await deps.proxy.apply();
       // Every upstream port of the service is already routed: wait for the old ones to go idle.
       const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
-      releaseOldPorts = await deps.proxy.handover(old, ports);
+      releaseOldPorts = await deps.proxy.handover(service.id, old, ports);
       // A first deploy has no old release: nothing drained.
       sink.system(old.length > 0 ? "Proxy: the old release drained" : "Proxy: routing to the new release");
     }

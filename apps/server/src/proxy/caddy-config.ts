@@ -1,4 +1,5 @@
 import { isWildcardIpName } from "../domains/hostname.ts";
+import { portOfAddress } from "./upstream-ports.ts";
 
 /**
  * Desired routes -> one Caddy JSON config (PURE). Applied whole through the admin API's
@@ -36,8 +37,14 @@ export interface ProxyRoute {
   basicAuth?: { user: string; hash: string };
   /** CIDRs/addresses allowed; empty = everyone. */
   ipAllowList: string[];
-  /** Dial addresses of the live release (e.g. 127.0.0.1:32768); empty = nothing running (503). */
+  /** Dial addresses of the service's block of ports (e.g. 127.0.0.1:20000); empty = nothing running (503). */
   upstreams: string[];
+  /**
+   * The upstreams the healthy release listens on; the others are kept out of rotation by the
+   * edge proxy's marks (not part of Caddy's config: a hand-over reloads nothing). Absent or
+   * empty: unknown, every upstream stays in rotation.
+   */
+  serving?: string[];
   customCert?: { certPem: string; keyPem: string };
   /** The owning team (certificates are checked across teams before a load). */
   teamId?: string;
@@ -95,17 +102,17 @@ function hostMatch(hostname: string, pathPrefix: string): Json {
   return pathPrefix === "" ? { host: [hostname] } : { host: [hostname], path: [pathPrefix, `${pathPrefix}/*`] };
 }
 
-function reverseProxy(route: ProxyRoute, bufferBody: boolean): Json {
+function reverseProxy(route: ProxyRoute): Json {
   return {
     handler: "reverse_proxy",
     upstreams: route.upstreams.map((dial) => ({ dial })),
     // Streamed responses (SSE, long polls) pass through unbuffered; WebSockets are proxied natively.
     flush_interval: -1,
-    ...(bufferBody ? { buffer_requests: true } : {}),
-    // The service's upstream ports: the live release's, and the empty ones of the next release
-    // except during a hand-over. A refused dial is retried on another at once (any method); a
-    // request cut by a stopping release is re-sent when it is idempotent. A failed port is
-    // skipped for a second.
+    // The service's block of upstream ports; those no healthy release listens on are kept out
+    // of rotation by marks (see idle-upstreams.ts), so no request should need a retry. Should a
+    // dial still be refused (a crash), it is retried elsewhere -- with its body only when it
+    // has none: Caddy 2.6 re-sends a retried body empty, buffered or not. A request cut by a
+    // stopping release is re-sent when it is idempotent. A failed port is skipped for a second.
     load_balancing: {
       selection_policy: { policy: "round_robin" },
       try_duration: "5s",
@@ -128,18 +135,7 @@ function proxyHandlers(route: ProxyRoute): Json[] {
     handlers.push({ handler: "static_response", status_code: 503, body: "No release of this service is running.\n", close: false });
     return handlers;
   }
-  // Requests with a small body (up to 1 MiB, by Content-Length) are buffered, so one whose first
-  // dial was refused -- a POST included -- is sent again to another upstream: Caddy 2.6 cannot
-  // re-read a streamed body, and with max_buffer_size set it re-reads a closed one. Larger or
-  // chunked bodies stream unbuffered (a refused dial then fails them). Both routes share each
-  // upstream's health state (Caddy keeps it per address).
-  handlers.push({
-    handler: "subroute",
-    routes: [
-      { match: [{ header_regexp: { "Content-Length": { pattern: "^[0-9]{1,6}$" } } }], handle: [reverseProxy(route, true)], terminal: true },
-      { handle: [reverseProxy(route, false)] },
-    ],
-  });
+  handlers.push(reverseProxy(route));
   return handlers;
 }
 
@@ -236,6 +232,10 @@ function listenOn(bindHost: string, port: number): string[] {
 
 /** How long one mark keeps an upstream out of rotation; a hand-over renews it while it drains. */
 export const MARK_DURATION_S = 2;
+/** The hand-over server's logger name (excluded from Caddy's log). */
+const MARK_LOGGER = "berth_mark";
+/** Far above the marks one address can gather within MARK_DURATION_S. */
+const MARK_RENEWALS_CAP = 1_000_000;
 
 /**
  * The hand-over server, on 127.0.0.1 only: GET /<port> proxies one request to 127.0.0.1:<port>
@@ -252,14 +252,20 @@ function markServer(routes: ProxyRoute[], markPort: number): Json {
     listen: [`127.0.0.1:${markPort}`],
     automatic_https: { disable: true },
     protocols: ["h1"],
+    logs: { default_logger_name: MARK_LOGGER },
     routes: addresses.map((dial) => ({
-      match: [{ path: [`/${dial.slice(dial.lastIndexOf(":") + 1)}`] }],
+      match: [{ path: [`/${portOfAddress(dial)}`] }],
       handle: [
         { handler: "rewrite", uri: "/" },
         {
           handler: "reverse_proxy",
           upstreams: [{ dial }],
-          health_checks: { passive: { fail_duration: `${MARK_DURATION_S}s`, max_fails: 1, unhealthy_latency: "1ns" } },
+          // A dial to a port whose container just went away can hang ("no route to host"); the
+          // mark counts only once the attempt ends.
+          transport: { protocol: "http", dial_timeout: "250ms" },
+          // max_fails is per route while the failure count is per address: this route never sees
+          // its upstream as unhealthy, so a renewal dials (and counts) even while it is marked.
+          health_checks: { passive: { fail_duration: `${MARK_DURATION_S}s`, max_fails: MARK_RENEWALS_CAP, unhealthy_latency: "1ns" } },
         },
       ],
     })),
@@ -271,7 +277,9 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
   return {
     admin: caddyAdminBlock(listen.adminListen),
     // The watcher asks the admin API every second: keep those requests out of Caddy's log.
-    logging: { logs: { default: { exclude: ["admin.api"] } } },
+    // The hand-over server's marks fail on purpose (a refused dial, an answer counted as a
+    // failure), several a second: its own logger (see markServer) is left out too.
+    logging: { logs: { default: { exclude: ["admin.api", `http.log.error.${MARK_LOGGER}`, `http.log.access.${MARK_LOGGER}`] } } },
     ...(listen.storageDir ? { storage: { module: "file_system", root: listen.storageDir } } : {}),
     apps: {
       pki: { certificate_authorities: { local: { install_trust: false } } },

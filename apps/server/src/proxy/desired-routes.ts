@@ -1,7 +1,7 @@
 import type { Db } from "@berth/db";
 import { SealError, type SealedBox } from "../secrets/sealed-box.ts";
 import type { ProxyRoute, TlsSettings } from "./caddy-config.ts";
-import { upstreamsOf } from "./upstream-ports.ts";
+import { loopbackAddress, upstreamsOf } from "./upstream-ports.ts";
 
 /**
  * The routes Caddy should serve, from Postgres alone: each domain of a service that has a live
@@ -11,10 +11,10 @@ import { upstreamsOf } from "./upstream-ports.ts";
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, proxyPortCount: true, replicas: true, kind: true, desiredState: true, project: { select: { teamId: true } }, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: { service: { select: { proxyPort: true, proxyPortCount: true, servingPorts: true, replicas: true, kind: true, desiredState: true, project: { select: { teamId: true } }, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
   });
   return domains.map((d) => {
-    const { proxyPort, proxyPortCount, replicas, kind, desiredState, deployments } = d.service;
+    const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments } = d.service;
     // Only web services are behind the proxy; workers and TCP services have no HTTP route.
     const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
     return {
@@ -26,6 +26,7 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
       ipAllowList: d.ipAllowList,
       // The ports of the replica slots in use (two each); a block has room for more.
       upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas)) : [],
+      serving: serving ? servingPorts.map(loopbackAddress) : [],
       teamId: d.service.project.teamId,
       ...customCertOf(box, d),
     };

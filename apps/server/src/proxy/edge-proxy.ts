@@ -3,9 +3,11 @@ import type { Db } from "@berth/db";
 import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
-import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type ProxyListen } from "./caddy-config.ts";
+import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type ProxyListen, type ProxyRoute } from "./caddy-config.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
 import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
+import { idleUpstreams } from "./idle-upstreams.ts";
+import { portOfAddress } from "./upstream-ports.ts";
 
 export interface ProxyStatus {
   state: "up" | "down";
@@ -34,12 +36,15 @@ export interface EdgeProxyOptions {
  * Keeps Caddy serving the routes Postgres describes. Every apply is the whole config (POST
  * /load), serialized. A watcher pings the admin API: when Caddy restarted (our marker is
  * gone) or the desired routes changed, it applies again; while Caddy is down the status says so.
+ * Each tick also marks the idle upstreams (see idleUpstreams) so Caddy only chooses healthy ones.
  */
 export class EdgeProxy {
   private chain: Promise<unknown> = Promise.resolve();
   private appliedHash = "";
   private timer: NodeJS.Timeout | undefined;
   private current: ProxyStatus = { state: "down", error: "not checked yet", routes: 0 };
+  /** The routes of the last apply (loaded from Postgres), for the idle marks. */
+  private routes: ProxyRoute[] = [];
 
   constructor(private readonly o: EdgeProxyOptions) {}
 
@@ -62,6 +67,7 @@ export class EdgeProxy {
     const [desired, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db)]);
     // One bad domain is left out and reported; it cannot make Caddy refuse everyone's routes.
     const { routes, skipped } = partitionRoutes(desired);
+    this.routes = routes;
     const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
@@ -98,6 +104,9 @@ export class EdgeProxy {
     }
     if (fresh && this.appliedHash !== "") this.o.log.warn("edge proxy restarted without Berth's routes; restoring them");
     await this.apply(fresh).catch((err: unknown) => this.o.log.warn({ err: String(err) }, "edge proxy apply failed"));
+    // Not awaited: a mark that reaches a starting release waits for its answer, and the other
+    // marks must be renewed on time.
+    void this.mark(idleUpstreams(this.routes));
   }
 
   start(): void {
@@ -125,18 +134,23 @@ export class EdgeProxy {
    * unreachable proxy does not fail the deploy (the watcher restores routes from Postgres when
    * it is back); a rejected config does.
    */
-  async handover(previous: string[], keep: string[]): Promise<() => void> {
+  async handover(serviceId: string, previous: string[], keep: string[]): Promise<() => void> {
     try {
       await this.apply();
     } catch (err) {
-      if (err instanceof ProxyUnreachableError) return () => undefined;
+      if (err instanceof ProxyUnreachableError) {
+        await this.setServing(serviceId, keep);
+        return () => undefined;
+      }
       throw err;
     }
     const old = previous.filter((a) => !keep.includes(a));
-    if (old.length === 0) return () => undefined;
-    // The new release may sit on ports marked two hand-overs ago: never take the old release out
-    // of rotation before the new one is in it.
+    // The new release's ports were kept out of rotation while it started (idle marks): both
+    // releases serve until they are in it, so the old one never leaves before the new one is in.
+    await this.setServing(serviceId, [...old, ...keep]);
     await this.untilUnmarked(keep);
+    await this.setServing(serviceId, keep);
+    if (old.length === 0) return () => undefined;
     await this.mark(old);
     await this.drain(old);
     return this.renewMarks(old, 30_000);
@@ -148,16 +162,22 @@ export class EdgeProxy {
     if (port === undefined) return;
     await Promise.all(
       addresses.map((address) =>
-        fetch(`http://127.0.0.1:${port}/${address.slice(address.lastIndexOf(":") + 1)}`, { signal: AbortSignal.timeout(2000) })
+        fetch(`http://127.0.0.1:${port}/${portOfAddress(address)}`, { signal: AbortSignal.timeout(2000) })
           .then((res) => res.body?.cancel())
           .catch(() => undefined),
       ),
     );
   }
 
+  /** Record the ports the proxy may send the service's requests to (the watcher marks the others). */
+  private async setServing(serviceId: string, addresses: string[]): Promise<void> {
+    await this.o.db.service.updateMany({ where: { id: serviceId }, data: { servingPorts: [...new Set(addresses)].map(portOfAddress) } });
+  }
+
+  /** Wait until the addresses are in rotation: the watcher (maybe in another process) saw them serving and their last mark expired. */
   private async untilUnmarked(addresses: string[]): Promise<void> {
-    if (this.o.listen.markPort === undefined) return;
-    const deadline = Date.now() + MARK_DURATION_S * 1000 + 1000;
+    if (this.o.listen.markPort === undefined || addresses.length === 0) return;
+    const deadline = Date.now() + MARK_DURATION_S * 1000 + (this.o.watchMs ?? 1000) + 1000;
     while (Date.now() < deadline) {
       const marked = (await this.o.admin.upstreams().catch(() => [])).filter((u) => addresses.includes(u.address) && u.fails > 0);
       if (marked.length === 0) return;

@@ -60,9 +60,19 @@ export async function ensureUpstreamPorts(db: Db, serviceId: string, range: { fr
   throw new Error("Could not allocate upstream ports for the service");
 }
 
+/** The dial address of an upstream port. PURE. */
+export function loopbackAddress(port: number): string {
+  return `127.0.0.1:${port}`;
+}
+
+/** The port of a dial address (its last colon-separated part). PURE. */
+export function portOfAddress(address: string): number {
+  return Number(address.slice(address.lastIndexOf(":") + 1));
+}
+
 /** The upstream addresses of a service's block of ports. PURE. */
 export function upstreamsOf(proxyPort: number, count = 2): string[] {
-  return Array.from({ length: count }, (_, i) => `127.0.0.1:${proxyPort + i}`);
+  return Array.from({ length: count }, (_, i) => loopbackAddress(proxyPort + i));
 }
 
 /** The ports replica 0..replicas-1 of release number N listen on: base + 2i + N % 2. PURE. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "service" ADD COLUMN     "servingPorts" INTEGER[] DEFAULT ARRAY[]::INTEGER[];
+
