@@ -2,6 +2,7 @@ import path from "node:path";
 import { defineConfig } from "@playwright/test";
 // The edge proxy of this run: its own admin, HTTP and HTTPS ports and storage (runs beside others).
 import { proxy } from "./tests/support/proxy.ts";
+import { serverStateFile } from "./tests/support/server.ts";
 
 const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -51,7 +52,8 @@ export default defineConfig({
       env: { BERTH_PROXY_ADMIN: `127.0.0.1:${proxy.admin}`, BERTH_PROXY_DATA_DIR: proxy.dataDir },
     },
     {
-      command: "npm run start --workspace @berth/server",
+      // The server's own start (migrate, then node), restartable from a test (restartBerth).
+      command: "node e2e/tests/support/restartable-server.mjs",
       cwd: repoRoot,
       url: `${baseURL}/healthz`,
       timeout: 120_000,
@@ -73,6 +75,7 @@ export default defineConfig({
         BERTH_PROXY_MARK_PORT: String(proxy.mark),
         BERTH_PROXY_BIND: "127.0.0.1",
         BERTH_PROXY_DATA_DIR: proxy.dataDir,
+        BERTH_E2E_SERVER_STATE: serverStateFile,
         BERTH_PROXY_UPSTREAM_PORTS: `${20000 + (port % 100) * 100}-${20000 + (port % 100) * 100 + 99}`,
       },
     },

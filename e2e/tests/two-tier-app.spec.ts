@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { signUp } from "./support/account.ts";
 import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { tagImage, untagImage } from "./support/docker.ts";
+import { restartBerth } from "./support/server.ts";
 import { deleteService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -9,7 +10,7 @@ import { uniqueSuffix } from "./support/unique.ts";
  * A real application in the dashboard: `db` (the local PostgreSQL image, TCP, a volume at its data
  * directory), `api` (reads and writes a table in `db`, by name) and `web` (calls `api` by name),
  * all on the project's private network. A row written through `web` survives a redeploy, a
- * rollback and a stop/start of `db`; `web`'s image tag and port change in Settings; a worker
+ * rollback and a stop/start of `db`, and a restart of Berth; `web`'s image tag and port change in Settings; a worker
  * without a port runs. (berth-test/app carries the two CGIs: /cgi-bin/rows and /cgi-bin/relay.)
  */
 const PASSWORD = "e2e-db-password";
@@ -108,6 +109,13 @@ test("a two-tier app with a database: reach by name, keep the data, edit and sca
     await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 30_000 });
     await expect.poll(() => relay(page, request, webId), { timeout: 30_000 }).toContain(row);
     await shot("02-row-after-stop-start");
+  });
+
+  await test.step("restart Berth: db keeps running and the row is still there", async () => {
+    await restartBerth();
+    await page.goto(`/services/${dbId}`);
+    await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 30_000 });
+    await expect.poll(() => relay(page, request, webId), { timeout: 30_000 }).toContain(row);
   });
 
   await test.step("edit web's image tag and port in Settings and deploy", async () => {
