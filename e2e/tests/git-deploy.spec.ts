@@ -133,7 +133,8 @@ test("a 100k-line build log streams to the viewer, which stays responsive (only 
         if (performance.now() - started > 5000) return Infinity;
       }
     }, fraction);
-    expect(ms, `render after scrolling to ${fraction * 100}%`).toBeLessThan(500);
+    // Generous for a loaded machine: rendering 100k rows would take far longer.
+    expect(ms, `render after scrolling to ${fraction * 100}%`).toBeLessThan(2000);
   }
   await expect(log.locator('[data-seq="0"]')).toBeVisible();
 

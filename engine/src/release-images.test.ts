@@ -57,10 +57,13 @@ describe("registry credentials", () => {
     expect(() => buildAuthConfig("ghcr.io/a", { username: "u", password: "secret1", serveraddress: "evil.example" })).toThrow(/for evil.example, the image is on ghcr.io/);
     expect(() => buildAuthConfig("ghcr.io/a", { username: "u\nx", password: "p", serveraddress: "ghcr.io" })).toThrow(/username/);
     expect(() => buildAuthConfig("ghcr.io/a", { username: "u", password: "", serveraddress: "ghcr.io" })).toThrow(/password/);
+    let thrown: unknown = null;
     try {
       buildAuthConfig("ghcr.io/a", { username: "u", password: "secret1", serveraddress: "x y" });
     } catch (err) {
-      expect(String(err)).not.toContain("secret1");
+      thrown = err;
     }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(String(thrown)).not.toContain("secret1");
   });
 });

@@ -18,7 +18,8 @@ describe("engine availability", () => {
     const started = Date.now();
     const err = await rejectionOf(() => absent.ping());
     expect(err.code).toBe("ENGINE_UNAVAILABLE");
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // Not a hang: well under any request timeout.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await rejectionOf(() => absent.listManaged())).code).toBe("ENGINE_UNAVAILABLE");
   });
 

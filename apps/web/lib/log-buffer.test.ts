@@ -39,7 +39,8 @@ describe("LogBuffer", () => {
     buffer.append(batch);
     const started = performance.now();
     const errors = filterLogLines(buffer.lines, "error", "all");
-    expect(performance.now() - started).toBeLessThan(500);
+    // Only a guard against a quadratic filter; its speed is measured in the benchmarks.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(errors).toHaveLength(100);
   });
 });

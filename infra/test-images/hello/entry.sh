@@ -4,6 +4,9 @@ set -eu
 
 mkdir -p /www
 printf '<!doctype html>\n<title>hello</title>\n<h1>%s</h1>\n' "${GREETING:-hello from berth}" >/www/index.html
+# A page under /api/ too, so a path-prefix route can be told from its host's other service.
+mkdir -p /www/api
+printf '%s under /api/\n' "${GREETING:-hello from berth}" >/www/api/index.html
 
 httpd -f -p 8080 -h /www &
 httpd_pid=$!

@@ -95,8 +95,8 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     expect(await get(host("web"))).toMatchObject({ status: 200, body: expect.stringContaining(`web-${tag}`) });
     expect(await get(host("api"))).toMatchObject({ status: 200, body: expect.stringContaining(`api-${tag}`) });
     // /api on the web host goes to the api service (longest prefix wins); the path is kept.
-    expect((await get(host("web"), "/api/")).status).toBe(404);
-    expect((await get(host("web"), "/api")).status).toBe(404);
+    // (Both serve a page at /api/, each with its own greeting.)
+    expect(await get(host("web"), "/api/")).toMatchObject({ status: 200, body: `api-${tag} under /api/\n` });
     expect((await get(host("web"), "/index.html")).body).toContain(`web-${tag}`);
     // An unknown host reaches no service.
     const unknown = await get(host("nobody")).catch((err: Error) => ({ status: 0, body: err.message }));
@@ -161,8 +161,8 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
       async () => {
         // The internal CA lives in Berth's storage dir, configured by the re-applied config.
         ca = await caddy.admin.internalRootPem().catch(() => "");
-        const [web, api, prefixed] = await Promise.all([get(host("web")), get(host("api")), get(host("web"), "/api")]).catch(() => [null, null, null]);
-        return web?.body.includes(`web-${tag}`) && api?.body.includes(`api-${tag}`) && prefixed?.status === 404;
+        const [web, api, prefixed] = await Promise.all([get(host("web")), get(host("api")), get(host("web"), "/api/")]).catch(() => [null, null, null]);
+        return web?.body.includes(`web-${tag}`) && api?.body.includes(`api-${tag}`) && prefixed?.body === `api-${tag} under /api/\n`;
       },
       10_000,
     );
