@@ -107,6 +107,11 @@ describe("API tokens", () => {
     const e = await tokenOf(o.client, o.teamId, "read", { expiresInDays: 1 });
     await deps.db.apiToken.update({ where: { id: e.id }, data: { expiresAt: new Date(Date.now() - 1) } });
     expect((await e.bearer.query("services.get", { serviceId: o.serviceId })).error?.data.code).toBe("UNAUTHORIZED");
+    // The REST endpoint too: the same token deploys until it expires.
+    const d = await tokenOf(o.client, o.teamId, "deploy", { expiresInDays: 1 });
+    expect((await deployOverHttp(o.serviceId, d.secret)).status).toBe(202);
+    await deps.db.apiToken.update({ where: { id: d.id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect((await deployOverHttp(o.serviceId, d.secret)).status).toBe(401);
 
     const member = new Client(base);
     expect((await member.signUp(`tokm-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
