@@ -8,7 +8,7 @@ import { buildRepository } from "./build-stage.ts";
 import { createService, deleteService, getService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import type { Actor } from "../teams/access.ts";
-import { cancelDeployment, enqueueDeployment, redeploy, rollbackToRelease } from "./deployments.ts";
+import { cancelDeployment, enqueue, enqueueDeployment, redeploy, rollbackToRelease, snapshotConfig } from "./deployments.ts";
 import { isTerminalStatus } from "./statuses.ts";
 import { DeploymentWorker } from "./worker.ts";
 
@@ -98,6 +98,23 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
     const status = await new Docker().getImage(first.image).inspect().then(() => 200, (err: { statusCode?: number }) => err.statusCode);
     expect(status).toBe(404);
+  });
+
+  it("a push's commit is what gets built and served, even once the branch head has moved past it", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const branch = `moved-${randomUUID().slice(0, 8)}`;
+    const pushed = fixture.commit({ Dockerfile: helloDockerfile(`pushed-${branch}`) }, "the pushed commit", branch);
+    const head = fixture.commit({ Dockerfile: helloDockerfile(`head-${branch}`) }, "a later commit", branch);
+    expect(head).not.toBe(pushed);
+    const serviceId = await gitService(actor, teamId, { branch });
+    const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: true } });
+    // What the webhook receiver enqueues for a push of `pushed` (webhooks/receive.ts).
+    const { deploymentId } = await enqueue(deps, { serviceId, trigger: "webhook", actorId: null, image: "", config: await snapshotConfig(deps, service), commitSha: pushed, commitMessage: "the pushed commit" });
+    const done = await finished(deploymentId);
+    expect(done).toMatchObject({ status: "succeeded", commitSha: pushed, error: null });
+    const served = (await httpGet(done.hostPort!)).body;
+    expect(served).toContain(`pushed-${branch}`);
+    expect(served).not.toContain(`head-${branch}`);
   });
 
   it("a wrong branch and a failing build step each end failed with a readable reason; the previous release keeps serving", async () => {
