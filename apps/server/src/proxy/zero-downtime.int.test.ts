@@ -64,15 +64,20 @@ afterAll(async () => {
   await deps.db.$disconnect();
 });
 
-async function deploy(actor: Actor, greeting: string, target = serviceId): Promise<void> {
+/** Deploy `target` with GREETING = greeting and wait until the deployment ends (any outcome). */
+async function deployment(actor: Actor, greeting: string, target: string) {
   // The service's run-time variable (seeded by seedService), sealed as the product stores it.
   const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
   expect(count).toBe(1);
   const { deploymentId } = await enqueueDeployment(deps, actor, target);
-  const done = await waitFor("the deployment", async () => {
+  return waitFor("the deployment", async () => {
     const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     return isTerminalStatus(d.status) ? d : null;
-  }, 60_000);
+  }, 90_000);
+}
+
+async function deploy(actor: Actor, greeting: string, target = serviceId): Promise<void> {
+  const done = await deployment(actor, greeting, target);
   expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
 }
 
@@ -151,13 +156,7 @@ describe("zero-downtime redeploys through the proxy", () => {
       }
     };
     const clients = [client(), client(), client()];
-    const { count } = await deps.db.envVar.updateMany({ where: { serviceId: gated, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal("bad-release") } });
-    expect(count).toBe(1);
-    const { deploymentId } = await enqueueDeployment(deps, actor, gated);
-    const done = await waitFor("the deployment", async () => {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      return isTerminalStatus(d.status) ? d : null;
-    }, 90_000);
+    const done = await deployment(actor, "bad-release", gated);
     running = false;
     await Promise.all(clients);
     expect(done.status).toBe("failed");
