@@ -3,7 +3,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
-import { currentReleaseConfig, sealReleaseConfig, type StoredReleaseConfig } from "./release-config.ts";
+import { type currentReleaseConfig, releaseConfigNow, sealReleaseConfig, type StoredReleaseConfig } from "./release-config.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { isActiveStatus } from "./statuses.ts";
 import { isRetained } from "./image-retention.ts";
@@ -74,7 +74,10 @@ export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, service
 /** The service's current config, sealed, as a deployment stores it. */
 export async function snapshotConfig(deps: Pick<Deps, "db" | "env">, service: Parameters<typeof currentReleaseConfig>[2]): Promise<StoredReleaseConfig> {
   const box = sealedBoxOf(deps.env);
-  return sealReleaseConfig(await currentReleaseConfig(deps.db, box, service), box);
+  const { config, problems } = await releaseConfigNow(deps.db, box, service);
+  // A reference that does not resolve would start the release with the text as written.
+  if (problems.length > 0) throw new DomainError("INVALID", `Cannot deploy: ${problems.join("; ")}`, { env: problems.join("\n") });
+  return sealReleaseConfig(config, box);
 }
 
 /** Deploy again what a past deployment deployed: the service's current source and config. */

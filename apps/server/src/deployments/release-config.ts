@@ -81,6 +81,11 @@ type ServiceForConfig = Pick<Service, "id" | "projectId" | "kind" | "containerPo
 
 /** The service's configuration now: settings, volumes, instance default limits, run-time variables. */
 export async function currentReleaseConfig(db: Db, box: SealedBox, service: ServiceForConfig): Promise<ReleaseConfig> {
+  return (await releaseConfigNow(db, box, service)).config;
+}
+
+/** currentReleaseConfig, and the references among its variables that do not resolve (see env-references.ts). */
+export async function releaseConfigNow(db: Db, box: SealedBox, service: ServiceForConfig): Promise<{ config: ReleaseConfig; problems: string[] }> {
   const [env, volumes, settings] = await Promise.all([
     resolveDeployEnv(db, box, { projectId: service.projectId, serviceId: service.id }),
     db.volume.findMany({ where: { serviceId: service.id }, orderBy: { mountPath: "asc" }, select: { name: true, mountPath: true, readOnly: true, hostPath: true } }),
@@ -92,7 +97,7 @@ export async function currentReleaseConfig(db: Db, box: SealedBox, service: Serv
     memoryMb: runtime.limits.memoryMb ?? settings.defaultMemoryMb,
     pidsLimit: runtime.limits.pidsLimit ?? settings.defaultPidsLimit,
   };
-  return {
+  const config: ReleaseConfig = {
     kind: service.kind,
     containerPort: service.kind === "worker" ? null : service.containerPort,
     env: env.runtime,
@@ -101,4 +106,5 @@ export async function currentReleaseConfig(db: Db, box: SealedBox, service: Serv
     strategy: resolveStrategy(service.strategy ?? "auto", volumes.length > 0, runtime.publish !== null),
     volumes,
   };
+  return { config, problems: env.problems };
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from "@berth/db";
 import { isRecordMissing } from "../db-errors.ts";
+import { DomainError } from "../errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
@@ -176,7 +177,12 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   const ctx: RunContext = { deps, deployment, service, sink, variables, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
   const log = deps.log.child({ deploymentId, serviceId: service.id });
   try {
-    if (deployment.status === "cloning") await cloneAndBuild(ctx);
+    if (deployment.status === "cloning") {
+      // Build-time variables are resolved now (run-time ones were at enqueue): a reference that
+      // broke since then fails the build instead of passing its text on.
+      if (variables.problems.length > 0) throw new DomainError("INVALID", `Cannot build: ${variables.problems.join("; ")}`);
+      await cloneAndBuild(ctx);
+    }
     await release(ctx);
     log.info("deployment succeeded");
   } catch (err) {

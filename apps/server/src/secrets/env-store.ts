@@ -1,6 +1,7 @@
 import type { Db, EnvVar } from "@berth/db";
 import { invalidField } from "../errors.ts";
 import type { EnvVarInput } from "./env-input.ts";
+import { hasReferences, resolveReferences, type ReferenceLookup } from "./env-references.ts";
 import type { SealedBox } from "./sealed-box.ts";
 
 /** A service's own variables, or (serviceId null) those shared by the project's services. */
@@ -78,23 +79,56 @@ export interface DeployEnv {
   buildArgs: Record<string, string>;
   /** Secret build-time variables (id -> value for `RUN --mount=type=secret,id=<id>`): BuildKit secret mounts, never build args. */
   buildSecrets: Record<string, string>;
-  /** Every secret value of the service (to redact from logs). */
+  /** Every secret value of the service (to redact from logs), those taken in by references included. */
   secretValues: string[];
+  /** References that could not be resolved (left as written): a deploy refuses to start with any. */
+  problems: string[];
 }
 
 export async function resolveDeployEnv(db: Db, box: SealedBox, scope: { projectId: string; serviceId: string }): Promise<DeployEnv> {
   const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: ["project", scope.serviceId] } } });
-  // Shared first, then the service's own: a service variable overrides a shared one of the same name.
-  rows.sort((a, b) => Number(a.scopeKey !== "project") - Number(b.scopeKey !== "project"));
-  const merged = new Map<string, { value: string; row: EnvVar }>();
-  for (const row of rows) merged.set(row.name, { value: box.open(row.value), row });
-  const out: DeployEnv = { runtime: {}, buildArgs: {}, buildSecrets: {}, secretValues: [] };
-  for (const [name, { value, row }] of merged) {
+  const merged = mergeScopes(rows, box, scope.serviceId);
+  const lookup = [...merged.values()].some((v) => hasReferences(v.value)) ? await projectLookup(db, box, scope) : null;
+  const out: DeployEnv = { runtime: {}, buildArgs: {}, buildSecrets: {}, secretValues: [], problems: [] };
+  for (const [name, { value: written, secret, row }] of merged) {
+    const resolved = lookup ? resolveReferences(written, lookup, [`${lookup.self}.${name}`]) : { value: written, secrets: [], problems: [] };
+    const value = resolved.value;
+    out.problems.push(...resolved.problems.map((p) => `${name}: ${p}`));
+    out.secretValues.push(...resolved.secrets);
     if (row.runtime) out.runtime[name] = value;
-    if (row.buildTime) (row.secret ? out.buildSecrets : out.buildArgs)[name] = value;
-    if (row.secret) out.secretValues.push(value);
+    if (row.buildTime) (secret ? out.buildSecrets : out.buildArgs)[name] = value;
+    if (secret) out.secretValues.push(value);
   }
   return out;
+}
+
+/** A service's variables by name: the project's shared ones, overridden by its own. */
+function mergeScopes(rows: EnvVar[], box: SealedBox, serviceId: string): Map<string, { value: string; secret: boolean; row: EnvVar }> {
+  const sorted = rows.filter((r) => r.scopeKey === "project" || r.scopeKey === serviceId);
+  sorted.sort((a, b) => Number(a.scopeKey !== "project") - Number(b.scopeKey !== "project"));
+  const merged = new Map<string, { value: string; secret: boolean; row: EnvVar }>();
+  for (const row of sorted) merged.set(row.name, { value: box.open(row.value), secret: row.secret, row });
+  return merged;
+}
+
+/** Resolves `${{service.NAME}}` against every service of the project (one query each for services and variables). */
+async function projectLookup(db: Db, box: SealedBox, { projectId, serviceId }: { projectId: string; serviceId: string }): Promise<ReferenceLookup & { self: string }> {
+  const [services, rows] = await Promise.all([
+    db.service.findMany({ where: { projectId }, select: { id: true, name: true } }),
+    db.envVar.findMany({ where: { projectId } }),
+  ]);
+  const byName = new Map(services.map((s) => [s.name, s.id]));
+  const cache = new Map<string, ReturnType<typeof mergeScopes>>();
+  const lookup: ReferenceLookup = (service, name) => {
+    const id = byName.get(service);
+    if (id === undefined) return { missing: `the project has no service named ${service}` };
+    let vars = cache.get(id);
+    if (!vars) cache.set(id, (vars = mergeScopes(rows, box, id)));
+    const found = vars.get(name);
+    return found ? { value: found.value, secret: found.secret } : { missing: `${service} has no variable ${name}` };
+  };
+  // The service being resolved, as the start of every reference chain (a cycle back to it is caught).
+  return Object.assign(lookup, { self: services.find((s) => s.id === serviceId)?.name ?? serviceId });
 }
 
 /** Secret values of a service (own + shared), for redacting its runtime logs. */

@@ -1,8 +1,9 @@
 import type { Deps } from "../deps.ts";
-import { DomainError, notFound } from "../errors.ts";
+import { DomainError, invalidField, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import { parseDotenv } from "./dotenv.ts";
+import { hasReferences, referencesIn } from "./env-references.ts";
 import type { EnvVarInput, ImportDotenvInput } from "./env-input.ts";
 import { type EnvScope, envVarView, listEnvRows, replaceEnvVars, upsertEnvVars } from "./env-store.ts";
 import { sealedBoxOf } from "./sealed-box.ts";
@@ -25,8 +26,25 @@ export async function listEnv(deps: EnvDeps, actor: Actor, target: { serviceId: 
   return (await listEnvRows(deps.db, scope)).map((row) => envVarView(row, box));
 }
 
+/**
+ * Every `${{service.NAME}}` in the values is well formed and names a service of the project
+ * (its variable may come later: it is checked at each deploy). Refused at the value's field.
+ */
+async function checkReferences(deps: EnvDeps, projectId: string, values: { value?: string; field: string }[]): Promise<void> {
+  const withRefs = values.filter((v): v is { value: string; field: string } => v.value !== undefined && hasReferences(v.value));
+  if (withRefs.length === 0) return;
+  const names = new Set((await deps.db.service.findMany({ where: { projectId }, select: { name: true } })).map((s) => s.name));
+  for (const { value, field } of withRefs) {
+    const parsed = referencesIn(value);
+    if ("error" in parsed) throw invalidField(field, parsed.error);
+    const unknown = parsed.references.find((r) => !names.has(r.service));
+    if (unknown) throw invalidField(field, `${unknown.raw}: the project has no service named ${unknown.service}`);
+  }
+}
+
 export async function saveEnv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, vars: EnvVarInput[]) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
+  await checkReferences(deps, scope.projectId, vars.map((v, i) => ({ value: v.value, field: `vars.${i}.value` })));
   const { set, removed } = await replaceEnvVars(deps.db, sealedBoxOf(deps.env), scope, vars);
   const audit = { teamId, targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId };
   if (set.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.set", detail: { names: set } });
@@ -41,6 +59,7 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: { servic
   if ("errors" in parsed) throw new DomainError("INVALID", parsed.errors.join("; "), { text: parsed.errors.slice(0, 5).join("\n") });
   if (parsed.entries.length === 0) throw new DomainError("INVALID", "No variables in this text", { text: "No NAME=value lines found" });
   if (!input.buildTime && !input.runtime) throw new DomainError("INVALID", "Use them at build time, at run time, or both", { runtime: "Use them at build time, at run time, or both" });
+  await checkReferences(deps, scope.projectId, parsed.entries.map((e) => ({ value: e.value, field: "text" })));
   const flags = { secret: input.secret, buildTime: input.buildTime, runtime: input.runtime };
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, parsed.entries.map((e) => ({ ...e, ...flags })));
   const names = parsed.entries.map((e) => e.name);
