@@ -20,11 +20,12 @@ const accountKey = (email: string) => email.trim().toLowerCase();
 /** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
 const DEVICE_COOKIE = "berth.known_device";
 const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
-import { trustedOrigins } from "./trusted-origins.ts";
+import { originsNow } from "./trusted-origins.ts";
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
- * (HttpOnly, SameSite=Lax, Secure when served over https). The first user becomes the
+ * (HttpOnly, SameSite=Lax, Secure when the public URL is https, and on every response to a
+ * request that reached the edge proxy over HTTPS: http/secure-cookies.ts). The first user becomes the
  * instance owner; after that sign-up is closed unless the instance setting opens it.
  */
 export interface AuthOptions {
@@ -50,8 +51,9 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
       log: (level, message, ...args) =>
         log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
     },
-    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts).
-    trustedOrigins: trustedOrigins(env),
+    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts),
+    // read per request: the dashboard domain can change while Berth runs.
+    trustedOrigins: () => originsNow(deps),
     // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: {
