@@ -26,7 +26,7 @@ export interface DashboardView {
   url: string;
   /** Set by BERTH_DASHBOARD_DOMAIN: read-only here. */
   fromEnv: boolean;
-  /** Whether Berth drives an edge proxy at all (BERTH_PROXY_ADMIN not off). */
+  /** Whether Berth drives an edge proxy at all (BERTH_PROXY_ADMIN not off): without one, nothing serves the domain. */
   proxy: boolean;
 }
 
@@ -46,13 +46,13 @@ export async function dashboardUrl(deps: Pick<Deps, "db" | "env">): Promise<stri
   return domain ? dashboardOrigin(domain, deps.env.BERTH_PROXY_HTTPS_PORT) : deps.env.publicUrl;
 }
 
-export async function getDashboard(deps: Pick<Deps, "db" | "env">): Promise<DashboardView> {
+export async function getDashboard(deps: Pick<Deps, "db" | "env" | "proxy">): Promise<DashboardView> {
   const domain = await readDashboardDomain(deps.db);
   return {
     domain,
     url: domain ? dashboardOrigin(domain, deps.env.BERTH_PROXY_HTTPS_PORT) : deps.env.publicUrl,
     fromEnv: Boolean(deps.env.BERTH_DASHBOARD_DOMAIN),
-    proxy: deps.env.BERTH_PROXY_ADMIN !== "off",
+    proxy: Boolean(deps.proxy),
   };
 }
 
