@@ -42,7 +42,7 @@ async function signInAt(browser: Browser, origin: string, account: Account) {
 
 async function setDashboardDomain(owner: Page, value: string): Promise<void> {
   await owner.goto("/settings");
-  const field = owner.getByLabel("Dashboard domain");
+  const field = owner.getByRole("textbox", { name: "Dashboard domain" });
   await field.fill(value);
   await owner.getByRole("region", { name: "Dashboard domain" }).getByRole("button", { name: "Save" }).click();
 }
@@ -71,7 +71,7 @@ test("sign-up and sign-in at the loopback URL, a second name of the host, and th
 
     await test.step("the owner sets the dashboard domain in Settings; a URL is refused at the field", async () => {
       await setDashboardDomain(owner, `https://${dashboard}/`);
-      await expect(owner.getByLabel("Dashboard domain")).toHaveAccessibleDescription(/Enter only the hostname, without http:\/\/ or https:\/\//);
+      await expect(owner.getByRole("textbox", { name: "Dashboard domain" })).toHaveAccessibleDescription(/Enter only the hostname, without http:\/\/ or https:\/\//);
       await setDashboardDomain(owner, dashboard);
       await expect(owner.getByTestId("dashboard-url")).toContainText(dashboardOrigin);
     });
