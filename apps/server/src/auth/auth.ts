@@ -9,6 +9,7 @@ import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { signupStatus } from "../instance/settings.ts";
+import { onDashboardUrl } from "../instance/dashboard-domain.ts";
 import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
 import { recordAudit } from "../audit/audit.ts";
@@ -70,7 +71,7 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
               await mailer.send({
                 to: user.email,
                 subject: "Reset your Berth password",
-                text: `Someone asked to reset the password of your Berth account. If it was you, open this link within an hour:\n\n${url}\n\nOtherwise ignore this email.`,
+                text: `Someone asked to reset the password of your Berth account. If it was you, open this link within an hour:\n\n${await onDashboardUrl(deps, url)}\n\nOtherwise ignore this email.`,
               });
             },
           }

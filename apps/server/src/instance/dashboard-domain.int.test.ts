@@ -9,7 +9,7 @@ import { addDomain } from "../domains/domains.ts";
 import { DomainError } from "../errors.ts";
 import type { EdgeProxy } from "../proxy/edge-proxy.ts";
 import { EDGE_TOKEN_HEADER } from "../proxy/edge-request.ts";
-import { applyDashboardDomainFromEnv, readDashboardDomain, setDashboardDomain } from "./dashboard-domain.ts";
+import { applyDashboardDomainFromEnv, onDashboardUrl, readDashboardDomain, setDashboardDomain } from "./dashboard-domain.ts";
 
 /**
  * The dashboard at its own domain: the owner sets it (checked at the field), the test's own
@@ -100,6 +100,10 @@ describe("dashboard domain", () => {
     const { serviceId: own } = await seedService(deps.db, ownerTeam);
     const hooks = await owner.query("hooks.get", { serviceId: own });
     expect(hooks.data.gitUrl).toBe(`${dashOrigin()}/hooks/git/${own}`);
+    const hook = await owner.mutate("hooks.rotateDeployHook", { serviceId: own });
+    expect(hook.data.url.startsWith(`${dashOrigin()}/hooks/deploy/bdh_`), hook.data.url).toBe(true);
+    // Links better-auth builds on the public URL (password reset) move to the dashboard too.
+    expect(await onDashboardUrl(deps, `${http.base}/api/auth/reset-password/tok?callbackURL=%2Freset-password`)).toBe(`${dashOrigin()}/api/auth/reset-password/tok?callbackURL=%2Freset-password`);
   });
 
   it("serves the dashboard over HTTPS through the proxy: sign-up and sign-in with Secure cookies; HTTP redirects", async () => {

@@ -46,6 +46,15 @@ export async function dashboardUrl(deps: Pick<Deps, "db" | "env">): Promise<stri
   return domain ? dashboardOrigin(domain, deps.env.BERTH_PROXY_HTTPS_PORT) : deps.env.publicUrl;
 }
 
+/** A link the server built on BERTH_PUBLIC_URL (better-auth's password reset), moved onto the dashboard's URL. */
+export async function onDashboardUrl(deps: Pick<Deps, "db" | "env">, link: string): Promise<string> {
+  const base = new URL(await dashboardUrl(deps));
+  const moved = new URL(link);
+  moved.protocol = base.protocol;
+  moved.host = base.host;
+  return moved.toString();
+}
+
 export async function getDashboard(deps: Pick<Deps, "db" | "env" | "proxy">): Promise<DashboardView> {
   const domain = await readDashboardDomain(deps.db);
   return {
