@@ -72,7 +72,10 @@ test("sign-up and sign-in at the loopback URL, a second name of the host, and th
     await test.step("the owner sets the dashboard domain in Settings; a URL is refused at the field", async () => {
       await setDashboardDomain(owner, `https://${dashboard}/`);
       await expect(owner.getByRole("textbox", { name: "Dashboard domain" })).toHaveAccessibleDescription(/Enter only the hostname, without http:\/\/ or https:\/\//);
-      await setDashboardDomain(owner, dashboard);
+      await setDashboardDomain(owner, dashboard.toUpperCase());
+      await expect(owner.getByText("Saved. The proxy applies it within a second.")).toBeVisible();
+      // Stored normalised, and the links' URL follows.
+      await expect(owner.getByRole("textbox", { name: "Dashboard domain" })).toHaveValue(dashboard);
       await expect(owner.getByTestId("dashboard-url")).toContainText(dashboardOrigin);
     });
 

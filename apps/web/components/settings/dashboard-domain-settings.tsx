@@ -23,39 +23,47 @@ export function DashboardDomainSettings() {
           <Loading />
         )
       ) : (
-        <DashboardDomainForm key={dashboard.data.domain} initial={dashboard.data} />
+        <DashboardDomainForm view={dashboard.data} />
       )}
     </Panel>
   );
 }
 
-function DashboardDomainForm({ initial }: { initial: { domain: string; url: string; fromEnv: boolean; proxy: boolean } }) {
+/** The field is filled once and then after each save with the stored (normalised) name, so a refetch never overwrites an edit. */
+function DashboardDomainForm({ view }: { view: { domain: string; url: string; fromEnv: boolean; proxy: boolean } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [domain, setDomain] = useState(initial.domain);
-  const save = useMutation(trpc.instance.setDashboardDomain.mutationOptions({ onSuccess: (data) => queryClient.setQueryData(trpc.instance.dashboard.queryKey(), data) }));
+  const [domain, setDomain] = useState(view.domain);
+  const save = useMutation(
+    trpc.instance.setDashboardDomain.mutationOptions({
+      onSuccess: (data) => {
+        queryClient.setQueryData(trpc.instance.dashboard.queryKey(), data);
+        setDomain(data.domain);
+      },
+    }),
+  );
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => k === "dashboardDomain");
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate({ dashboardDomain: domain.trim() });
   };
-  const hint = initial.fromEnv
+  const hint = view.fromEnv
     ? "Set by BERTH_DASHBOARD_DOMAIN in the server's configuration: change it there and restart Berth."
     : "A hostname whose DNS points at this server, e.g. berth.example.com. Berth serves the dashboard there over HTTPS (certificate from the issuer below), redirects HTTP, and uses it in webhook, deploy hook and invitation links. Leave empty for none.";
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      <TextField label="Dashboard domain" name="dashboardDomain" placeholder="berth.example.com" value={domain} onChange={(e) => setDomain(e.target.value)} readOnly={initial.fromEnv} error={fields.dashboardDomain} hint={hint} autoComplete="off" spellCheck={false} />
+      <TextField label="Dashboard domain" name="dashboardDomain" placeholder="berth.example.com" value={domain} onChange={(e) => setDomain(e.target.value)} readOnly={view.fromEnv} error={fields.dashboardDomain} hint={hint} autoComplete="off" spellCheck={false} />
       <p className="text-sm text-slate-600" data-testid="dashboard-url">
-        The dashboard&apos;s links use <span className="font-mono">{initial.url}</span>
+        The dashboard&apos;s links use <span className="font-mono">{view.url}</span>
       </p>
-      {!initial.proxy && initial.domain && (
+      {!view.proxy && view.domain && (
         <p role="status" className="rounded-md border border-warning-line bg-warning-soft px-3 py-2 text-sm text-warning-fg">
           The edge proxy is off (BERTH_PROXY_ADMIN=off): Berth trusts this domain, but nothing here serves it.
         </p>
       )}
       {formError && <ErrorAlert message={formError} />}
-      {!initial.fromEnv && (
+      {!view.fromEnv && (
         <div className="flex items-center gap-3">
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
