@@ -11,7 +11,7 @@ const BAR: Record<StageState, string> = {
   running: "bg-sky-500 animate-pulse",
   failed: "bg-red-500",
   pending: "bg-slate-200",
-  skipped: "bg-slate-100",
+  skipped: "border border-dashed border-slate-300",
 };
 
 function describe(state: StageState, ms: number | null): string {
