@@ -18,7 +18,8 @@ bash "$here/bootstrap.sh"
 npm_ci_if_needed
 
 # `BERTH_DASHBOARD_DOMAIN=berth.example.com npm run up` serves the dashboard there over HTTPS
-# (through the edge proxy); it is kept in the config, so later starts keep it. Set it empty to drop it.
+# (through the edge proxy); it is kept in the config, so later starts keep it. Set it empty to take it
+# out of the config (the stored setting then belongs to Settings again).
 if [[ -v BERTH_DASHBOARD_DOMAIN ]]; then
   [[ "$BERTH_DASHBOARD_DOMAIN" =~ ^([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$ || -z "$BERTH_DASHBOARD_DOMAIN" ]] ||
     die "BERTH_DASHBOARD_DOMAIN must be a hostname such as berth.example.com (no https://, port or path)"
