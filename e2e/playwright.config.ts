@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 // The edge proxy of this run: its own admin, HTTP and HTTPS ports and storage (runs beside others).
 import { proxy } from "./tests/support/proxy.ts";
 import { serverStateFile } from "./tests/support/server.ts";
+// Second origins of this run (names mapped to 127.0.0.1 in Chromium): see tests/support/origins.ts.
+import { HOST_RESOLVER_RULES, publicOrigin } from "./tests/support/origins.ts";
 
 const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
@@ -37,6 +39,7 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
+        HOST_RESOLVER_RULES,
       ],
     },
   },
@@ -65,6 +68,8 @@ export default defineConfig({
         BERTH_PORT: String(port),
         BERTH_HOST: "127.0.0.1",
         BERTH_PUBLIC_URL: baseURL,
+        // A name for this host besides its loopback URL (dashboard-origins.spec.ts signs in there).
+        BERTH_TRUSTED_ORIGINS: publicOrigin(port),
         NODE_ENV: "production",
         // Several accounts sign up within seconds from 127.0.0.1; the limit stays on everywhere
         // else (apps/server/src/auth/rate-limit.int.test.ts proves the default).

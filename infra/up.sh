@@ -17,6 +17,16 @@ require_node
 bash "$here/bootstrap.sh"
 npm_ci_if_needed
 
+# `BERTH_DASHBOARD_DOMAIN=berth.example.com npm run up` serves the dashboard there over HTTPS
+# (through the edge proxy); it is kept in the config, so later starts keep it. Set it empty to take it
+# out of the config (the stored setting then belongs to Settings again).
+if [[ -v BERTH_DASHBOARD_DOMAIN ]]; then
+  [[ "$BERTH_DASHBOARD_DOMAIN" =~ ^([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+$ || -z "$BERTH_DASHBOARD_DOMAIN" ]] ||
+    die "BERTH_DASHBOARD_DOMAIN must be a hostname such as berth.example.com (no https://, port or path)"
+  config_set BERTH_DASHBOARD_DOMAIN "$BERTH_DASHBOARD_DOMAIN"
+  log "config: BERTH_DASHBOARD_DOMAIN=${BERTH_DASHBOARD_DOMAIN:-(none)} in $BERTH_CONFIG"
+  unset BERTH_DASHBOARD_DOMAIN
+fi
 load_config
 export NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 cd "$BERTH_REPO"
@@ -46,3 +56,4 @@ if ! wait_healthy 60; then
 fi
 printf 'Berth is up: %s\n' "$BERTH_PUBLIC_URL"
 printf '  (on this machine: http://127.0.0.1:%s)\n' "$BERTH_PORT"
+[[ -z "${BERTH_DASHBOARD_DOMAIN:-}" ]] || printf '  (dashboard domain: https://%s once DNS points here)\n' "$BERTH_DASHBOARD_DOMAIN"

@@ -71,6 +71,8 @@ test("every main page passes axe (no serious or critical violation) in light and
     // Every tab of the service page (deep links), the settings form included.
     for (const tab of ["deployments", "logs", "terminal", "variables", "domains", "settings", "webhooks"]) {
       await checkBothThemes(page, testInfo, `service-${tab}`, `/services/${serviceId}?tab=${tab}`, serviceName);
+      // The live log's stage progress is part of what axe checked there.
+      if (tab === "deployments") await expect(page.getByRole("list", { name: "Deployment stages" })).toBeVisible();
     }
     await checkBothThemes(page, testInfo, "team", "/team", /./);
     await checkBothThemes(page, testInfo, "account", "/account", /account/i);

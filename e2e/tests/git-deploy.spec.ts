@@ -50,9 +50,18 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     await page.evaluate(() => Object.assign(window, { __berthNoReload: true }));
     await page.getByRole("button", { name: "Deploy", exact: true }).click();
     const log = page.getByTestId("build-log");
+    // The stage progress above the log: clone -> build -> release, the current one marked.
+    const stages = page.getByRole("list", { name: "Deployment stages" });
+    const stage = (key: string) => stages.locator(`li[data-stage="${key}"]`);
+    await expect(stages.locator('li[aria-current="step"]')).toHaveCount(1, { timeout: 30_000 });
     await expect(log).toContainText("Cloning http://127.0.0.1", { timeout: 30_000 });
     await expect(log).toContainText("berth-test/hello:latest", { timeout: 30_000 });
     await expect(log).toContainText("Release 1 is live", { timeout: 60_000 });
+    for (const key of ["clone", "build", "release"]) {
+      await expect(stage(key)).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+      await expect(stage(key)).toContainText(/done in \d/);
+    }
+    await expect(stages.locator('li[aria-current="step"]')).toHaveCount(0);
     await expect(rows.first()).toHaveAttribute("data-status", "succeeded");
     await expect(rows.first().getByTestId("release-number")).toHaveText("#1");
     await expect(status).toHaveAttribute("data-status", "running", { timeout: 30_000 });

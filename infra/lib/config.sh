@@ -41,6 +41,20 @@ load_config() {
   export BERTH_PUBLIC_URL="${BERTH_PUBLIC_URL:-http://127.0.0.1:$BERTH_PORT}"
 }
 
+# config_set KEY VALUE: set KEY in $BERTH_CONFIG (every other line kept as it is; 0600, replaced
+# atomically); an empty VALUE removes it.
+config_set() {
+  local line dir tmp
+  dir="$(dirname "$BERTH_CONFIG")"
+  tmp="$(mktemp "$dir/.berth.env.XXXXXX")"
+  chmod 0600 "$tmp"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*$1= ]] || printf '%s\n' "$line"
+  done <"$BERTH_CONFIG" >"$tmp"
+  [[ -z "$2" ]] || printf '%s=%s\n' "$1" "$2" >>"$tmp"
+  mv -f "$tmp" "$BERTH_CONFIG"
+}
+
 # parse_db_url URL: set DB_USER DB_PASS DB_HOST DB_PORT DB_NAME; non-zero if not of that form.
 # shellcheck disable=SC2034 # the DB_* outputs are read by the callers
 parse_db_url() {

@@ -13,6 +13,7 @@ import { createRequestHandler } from "./http/request-handler.ts";
 import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
+import { applyDashboardDomainFromEnv } from "./instance/dashboard-domain.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
@@ -68,7 +69,11 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);
-  recoverWhenReachable(deps, () => sealThenStart(deps, () => worker.start()));
+  recoverWhenReachable(deps, () => {
+    // The up command's BERTH_DASHBOARD_DOMAIN becomes the stored setting (the proxy's watcher picks it up).
+    applyDashboardDomainFromEnv(deps).catch((err: unknown) => log.error({ err: String(err) }, "BERTH_DASHBOARD_DOMAIN not applied"));
+    sealThenStart(deps, () => worker.start());
+  });
   deps.engineWatch.start();
   sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));

@@ -10,6 +10,7 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
+import { edgeToken } from "../src/proxy/edge-request.ts";
 import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
@@ -86,8 +87,17 @@ export class TestCaddy {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  edgeProxy(deps: Pick<Deps, "db" | "env">, options: { watchMs?: number } = {}): EdgeProxy {
-    return new EdgeProxy({ db: deps.db, box: sealedBoxOf(deps.env), log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }), admin: this.admin, listen: this.listen, watchMs: options.watchMs ?? 250 });
+  /** `dashboardUpstream`: where the dashboard domain is proxied to (a test's own control plane); default an unused address. */
+  edgeProxy(deps: Pick<Deps, "db" | "env">, options: { watchMs?: number; dashboardUpstream?: string } = {}): EdgeProxy {
+    return new EdgeProxy({
+      db: deps.db,
+      box: sealedBoxOf(deps.env),
+      log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
+      admin: this.admin,
+      listen: this.listen,
+      dashboard: { upstream: options.dashboardUpstream ?? "127.0.0.1:9", edgeToken: edgeToken(deps.env.BERTH_SECRET) },
+      watchMs: options.watchMs ?? 250,
+    });
   }
 }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
       where: { status: { in: ["queued", "cloning", "building", "releasing"] } },
       data: { status: "failed", error: "Left unfinished by an earlier test file", finishedAt: new Date() },
     });
-    await db.instanceSettings.updateMany({ data: { buildConcurrency: null } });
+    await db.instanceSettings.updateMany({ data: { buildConcurrency: null, dashboardDomain: "" } });
   } finally {
     await db.$disconnect();
   }

@@ -9,6 +9,7 @@ import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { signupStatus } from "../instance/settings.ts";
+import { onDashboardUrl } from "../instance/dashboard-domain.ts";
 import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
 import { recordAudit } from "../audit/audit.ts";
@@ -20,11 +21,12 @@ const accountKey = (email: string) => email.trim().toLowerCase();
 /** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
 const DEVICE_COOKIE = "berth.known_device";
 const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
-import { trustedOrigins } from "./trusted-origins.ts";
+import { originsNow } from "./trusted-origins.ts";
 
 /**
  * Email + password auth (better-auth; scrypt password hashing) with cookie sessions
- * (HttpOnly, SameSite=Lax, Secure when served over https). The first user becomes the
+ * (HttpOnly, SameSite=Lax, Secure when the public URL is https, and on every response to a
+ * request that reached the edge proxy over HTTPS: http/secure-cookies.ts). The first user becomes the
  * instance owner; after that sign-up is closed unless the instance setting opens it.
  */
 export interface AuthOptions {
@@ -50,8 +52,9 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
       log: (level, message, ...args) =>
         log[level]({ component: "auth", detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }, message),
     },
-    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts).
-    trustedOrigins: trustedOrigins(env),
+    // The same list the tRPC mutation check and the socket handshake use (request-handler.ts),
+    // read per request: the dashboard domain can change while Berth runs.
+    trustedOrigins: () => originsNow(deps),
     // TOTP two-factor with one-time recovery codes; secret and codes stored encrypted with BERTH_SECRET.
     plugins: [twoFactor({ issuer: "Berth", backupCodeOptions: { amount: 10 } })],
     emailAndPassword: {
@@ -68,7 +71,7 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
               await mailer.send({
                 to: user.email,
                 subject: "Reset your Berth password",
-                text: `Someone asked to reset the password of your Berth account. If it was you, open this link within an hour:\n\n${url}\n\nOtherwise ignore this email.`,
+                text: `Someone asked to reset the password of your Berth account. If it was you, open this link within an hour:\n\n${await onDashboardUrl(deps, url)}\n\nOtherwise ignore this email.`,
               });
             },
           }

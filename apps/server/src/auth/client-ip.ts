@@ -1,4 +1,8 @@
 import type { IncomingMessage } from "node:http";
+import type { Env } from "../config/env.ts";
+import { isFromEdge } from "../proxy/edge-request.ts";
+
+type ProxyEnv = Pick<Env, "BERTH_TRUSTED_PROXIES" | "BERTH_SECRET">;
 
 /** Header carrying the client address as the control plane saw it; never taken from the client. */
 export const CLIENT_IP_HEADER = "x-berth-client-ip";
@@ -25,11 +29,18 @@ export function clientIpOf(peer: string | undefined, forwardedFor: string | stri
   return client;
 }
 
-export function clientIpOfRequest(req: IncomingMessage, trustedProxies: readonly string[]): string {
-  return clientIpOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies);
+/**
+ * The request's client address. Berth's own edge proxy (which proves itself with the edge token,
+ * see proxy/edge-request.ts) counts as a trusted proxy besides BERTH_TRUSTED_PROXIES: without
+ * that, every visitor of the dashboard domain would share the proxy's address (and its limits).
+ */
+export function clientIpOfRequest(req: IncomingMessage, env: ProxyEnv): string {
+  const peer = req.socket.remoteAddress;
+  const trusted = peer && isFromEdge(req.headers, env.BERTH_SECRET) ? [...env.BERTH_TRUSTED_PROXIES, peer] : env.BERTH_TRUSTED_PROXIES;
+  return clientIpOf(peer, req.headers["x-forwarded-for"], trusted);
 }
 
 /** Overwrite whatever the client sent in CLIENT_IP_HEADER with the address computed here. */
-export function stampClientIp(req: IncomingMessage, trustedProxies: readonly string[]): void {
-  req.headers[CLIENT_IP_HEADER] = clientIpOfRequest(req, trustedProxies);
+export function stampClientIp(req: IncomingMessage, env: ProxyEnv): void {
+  req.headers[CLIENT_IP_HEADER] = clientIpOfRequest(req, env);
 }

@@ -26,4 +26,10 @@ describe("readEnv", () => {
     expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "ftp://x.example" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
     expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "berth.example.com" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
   });
+
+  it("reads BERTH_DASHBOARD_DOMAIN as a bare hostname and names what to leave out", () => {
+    expect(readEnv(base).BERTH_DASHBOARD_DOMAIN).toBe("");
+    expect(readEnv({ ...base, BERTH_DASHBOARD_DOMAIN: "Berth.Example.com" }).BERTH_DASHBOARD_DOMAIN).toBe("berth.example.com");
+    expect(() => readEnv({ ...base, BERTH_DASHBOARD_DOMAIN: "https://berth.example.com" })).toThrow(/BERTH_DASHBOARD_DOMAIN: Enter only the hostname, without http/);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseBareHostname } from "../domains/hostname.ts";
 
 /** The control plane's configuration, read once from the environment and validated. */
 const schema = z.object({
@@ -51,6 +52,23 @@ const schema = z.object({
         origins.push(url.origin);
       }
       return origins;
+    }),
+  /**
+   * The dashboard's own hostname (e.g. berth.example.com), served over HTTPS through the edge
+   * proxy. Set here (by `npm run up`), it is written to the instance settings at start and the
+   * Settings page shows it read-only; unset, the instance owner sets it in Settings.
+   */
+  BERTH_DASHBOARD_DOMAIN: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      if (v.trim() === "") return "";
+      const parsed = parseBareHostname(v);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: `BERTH_DASHBOARD_DOMAIN: ${parsed.error}` });
+        return z.NEVER;
+      }
+      return parsed.hostname;
     }),
   /** Per-address limit on sign-in/sign-up (3 per 10 s). "off" only for local end-to-end runs. */
   BERTH_AUTH_RATE_LIMIT: z.enum(["on", "off"]).default("on"),
@@ -106,8 +124,9 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
-/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS and BERTH_WEB_DIST_DIR may be left out by callers that build an Env by hand (tests). */
-export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR"> & {
+/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR and BERTH_DASHBOARD_DOMAIN may be left out by callers that build an Env by hand (tests). */
+export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN"> & {
+  BERTH_DASHBOARD_DOMAIN?: string;
   BERTH_WEB_DIST_DIR?: string;
   BERTH_SECRET_PREVIOUS?: string[];
   BERTH_TRUSTED_ORIGINS?: string[];

@@ -17,7 +17,8 @@ export async function claimNextDeployment(db: Db, limit: number, busyServiceIds:
     const rows = await tx.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
       UPDATE deployment d SET
         status = (CASE WHEN d."rollbackOfId" IS NULL AND s."sourceType" = 'git' THEN 'cloning' ELSE 'releasing' END)::"DeploymentStatus",
-        "startedAt" = now()
+        "startedAt" = now(),
+        "stageStartedAt" = now()
       FROM service s
       WHERE s.id = d."serviceId" AND d.id = (
         SELECT q.id FROM deployment q

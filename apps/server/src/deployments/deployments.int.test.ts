@@ -46,6 +46,8 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     expect(done.releaseMs).toBeGreaterThan(0);
+    // An image goes straight to releasing: its one stage began when it was claimed.
+    expect(done.stageStartedAt).toEqual(done.startedAt);
     const release = await deps.db.release.findUniqueOrThrow({ where: { deploymentId } });
     expect(release).toMatchObject({ number: 1, image: done.image });
     // The snapshot's environment is sealed at rest and opens to what was deployed.

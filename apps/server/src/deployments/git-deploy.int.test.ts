@@ -69,6 +69,8 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     expect(first.commitSha).toMatch(/^[0-9a-f]{40}$/);
     expect(first.image).toBe(`berth-build/${serviceId}:${first.id}`);
     for (const ms of [first.cloneMs, first.buildMs, first.releaseMs]) expect(ms).toBeGreaterThan(0);
+    // The release stage began after the clone and the build (what the stage progress shows).
+    expect(first.stageStartedAt!.getTime() - first.startedAt!.getTime()).toBeGreaterThanOrEqual(first.cloneMs! + first.buildMs! - 100);
     expect((await httpGet(first.hostPort!)).body).toContain("release-one");
 
     const lines = await logOf(first.id);

@@ -16,13 +16,18 @@ export function conflict(field: string, message: string): DomainError {
 }
 
 /**
- * Refuse a hostname another team uses, a (hostname, path) already routed, or a www/apex twin
+ * Refuse the dashboard's domain, a hostname another team uses, a (hostname, path) already routed, or a www/apex twin
  * clash. Messages never name the other service or team. Run inside the transaction that
  * writes, after taking the domains advisory lock.
  */
 export async function assertClaimFree(tx: Prisma.TransactionClient, claim: Claim): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('berth.domains'))`;
   const names = [claim.hostname, twinOf(claim.hostname)];
+  const settings = await tx.instanceSettings.findUnique({ where: { id: 1 }, select: { dashboardDomain: true } });
+  const dashboard = settings?.dashboardDomain ?? "";
+  if (dashboard && (claim.hostname === dashboard || (claim.redirectTwin && twinOf(claim.hostname) === dashboard))) {
+    throw conflict(claim.hostname === dashboard ? "hostname" : "redirectTwin", `${dashboard} is this Berth instance's dashboard domain`);
+  }
   const rows = await tx.domain.findMany({
     where: { hostname: { in: names }, ...(claim.domainId ? { id: { not: claim.domainId } } : {}) },
     select: { hostname: true, pathPrefix: true, redirectTwin: true, service: { select: { project: { select: { teamId: true } } } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultHostname, isWildcardIpName, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
+import { defaultHostname, parseBareHostname, isWildcardIpName, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
 describe("parseHostname", () => {
   it("normalises case and a trailing dot", () => {
@@ -23,6 +23,17 @@ describe("parseHostname", () => {
     const r = parseHostname(input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(message);
+  });
+});
+
+describe("parseBareHostname", () => {
+  it("says what to leave out of a URL, a path or a port", () => {
+    expect(parseBareHostname("https://berth.example.com")).toEqual({ ok: false, error: "Enter only the hostname, without http:// or https://" });
+    expect(parseBareHostname("berth.example.com/app")).toEqual({ ok: false, error: "Enter only the hostname, without a path" });
+    expect(parseBareHostname("berth.example.com:8443")).toEqual({ ok: false, error: "Enter only the hostname, without a port" });
+    expect(parseBareHostname(" Berth.Example.com. ")).toEqual({ ok: true, hostname: "berth.example.com" });
+    expect(parseBareHostname("10.0.0.5")).toMatchObject({ ok: false, error: "Enter a hostname, not an IP address" });
+    expect(parseBareHostname("bad_label.example.com")).toMatchObject({ ok: false });
   });
 });
 

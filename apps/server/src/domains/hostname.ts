@@ -22,6 +22,18 @@ export function parseHostname(input: string): { ok: true; hostname: string } | {
   return { ok: true, hostname };
 }
 
+/**
+ * A hostname typed on its own (the dashboard domain): a URL, a path or a port gets a message that
+ * says what to leave out, before the hostname rules apply. PURE.
+ */
+export function parseBareHostname(input: string): { ok: true; hostname: string } | { ok: false; error: string } {
+  const value = input.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { ok: false, error: "Enter only the hostname, without http:// or https://" };
+  if (/[/?#]/.test(value)) return { ok: false, error: "Enter only the hostname, without a path" };
+  if (/^[^:]+:\d*$/.test(value)) return { ok: false, error: "Enter only the hostname, without a port" };
+  return parseHostname(value);
+}
+
 /** "" or "/segment[/segment...]" without a trailing slash. */
 export function parsePathPrefix(input: string): { ok: true; pathPrefix: string } | { ok: false; error: string } {
   const value = input.trim().replace(/\/+$/, "");

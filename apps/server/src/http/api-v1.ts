@@ -32,7 +32,7 @@ async function tokenActor(deps: Deps, req: IncomingMessage): Promise<Actor> {
   if (!scopeAtLeast(token.scope, "deploy")) {
     throw new DomainError("FORBIDDEN", `This needs a token with the deploy scope; this one has ${token.scope}`);
   }
-  return { userId: user.id, instanceRole: user.instanceRole, email: user.email, ip: clientIpOfRequest(req, deps.env.BERTH_TRUSTED_PROXIES), token };
+  return { userId: user.id, instanceRole: user.instanceRole, email: user.email, ip: clientIpOfRequest(req, deps.env), token };
 }
 
 /**

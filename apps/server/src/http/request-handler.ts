@@ -5,6 +5,9 @@ import type { Auth } from "../auth/auth.ts";
 import { stampClientIp } from "../auth/client-ip.ts";
 import { isTrustedRequest, UNTRUSTED_ORIGIN, untrustedOriginMessage } from "../auth/trusted-origins.ts";
 import type { Deps } from "../deps.ts";
+import { dashboardUrl } from "../instance/dashboard-domain.ts";
+import { arrivedOverHttps } from "../proxy/edge-request.ts";
+import { markCookiesSecure } from "./secure-cookies.ts";
 import { createContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { handleApiV1 } from "./api-v1.ts";
@@ -19,8 +22,9 @@ function refuse(res: ServerResponse, status: number, message: string): void {
 }
 
 /** better-auth's error shape ({code, message}), so the sign-in and sign-up pages show the message as it is. */
-function refuseOrigin(res: ServerResponse, deps: Deps, req: IncomingMessage): void {
-  const message = untrustedOriginMessage(deps.env, req.headers.origin);
+async function refuseOrigin(res: ServerResponse, deps: Deps, req: IncomingMessage): Promise<void> {
+  const openUrl = await dashboardUrl(deps).catch(() => deps.env.publicUrl);
+  const message = untrustedOriginMessage(openUrl, req.headers.origin);
   res.writeHead(403, { "content-type": "application/json" });
   res.end(JSON.stringify({ code: UNTRUSTED_ORIGIN, message, error: message }));
 }
@@ -51,17 +55,23 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
       });
     if (path === "/healthz") return void run((_, r) => healthz(deps, r));
     if (path.startsWith("/api/auth/")) {
-      stampClientIp(req, deps.env.BERTH_TRUSTED_PROXIES);
-      if (req.method !== "GET" && !isTrustedRequest(deps.env, req)) return refuseOrigin(res, deps, req);
-      return void run(authHandler);
+      stampClientIp(req, deps.env);
+      // Over HTTPS (the dashboard domain, through the edge proxy) the session cookies are Secure.
+      if (arrivedOverHttps(req.headers, deps.env.BERTH_SECRET)) markCookiesSecure(res);
+      return void run(async () => {
+        if (req.method !== "GET" && !(await isTrustedRequest(deps, req))) return refuseOrigin(res, deps, req);
+        await authHandler(req, res);
+      });
     }
     if (path.startsWith("/trpc/")) {
-      if (req.method !== "GET") {
-        if (!isTrustedRequest(deps.env, req)) return refuseOrigin(res, deps, req);
-        // A form post cannot send application/json without a CORS preflight, which we never grant.
-        if (!isJson(req)) return refuse(res, 415, "Mutations need Content-Type: application/json");
-      }
-      return void run(trpcHandler);
+      return void run(async () => {
+        if (req.method !== "GET") {
+          if (!(await isTrustedRequest(deps, req))) return refuseOrigin(res, deps, req);
+          // A form post cannot send application/json without a CORS preflight, which we never grant.
+          if (!isJson(req)) return refuse(res, 415, "Mutations need Content-Type: application/json");
+        }
+        await trpcHandler(req, res);
+      });
     }
     if (path.startsWith("/api/v1/")) return void run((rq, rs) => handleApiV1(deps, rq, rs, path));
     if (path.startsWith("/hooks/")) return void run((rq, rs) => handleHooks(deps, rq, rs, path));

@@ -7,6 +7,7 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { resolveOutbound, unlessUnresolved } from "../net/outbound.ts";
 import { checkNotificationUrl, type CreateChannelInput } from "./channel-input.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
+import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
 type ChannelDeps = Pick<Deps, "db" | "env" | "mailer" | "log">;
 
@@ -66,7 +67,7 @@ export async function testChannel(deps: ChannelDeps, actor: Actor, projectId: st
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   const channel = await deps.db.notificationChannel.findFirst({ where: { id: channelId, projectId } });
   if (!channel) throw notFound("Channel");
-  const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${deps.env.publicUrl}/projects/${projectId}` };
+  const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${await dashboardUrl(deps)}/projects/${projectId}` };
   let lastStatus = "sent";
   try {
     await sendNotification({ kind: channel.kind, target: sealedBoxOf(deps.env).open(channel.target) }, outcome, deps.mailer, { allowLocal: (await getSettings(deps.db)).allowLocalSources });

@@ -71,7 +71,11 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
     const mail = smtp.mails.find((m) => m.to.includes(to));
     expect(mail?.text).toMatch(/failed/);
     expect(JSON.stringify(mine()) + (mail?.text ?? "")).not.toContain(`secret-${tag}-value`);
-    const channels = await listChannels(deps, actor, projectId);
+    // Each channel's outcome is written once its receiver answered, which may be just after the post arrived.
+    const channels = await waitFor("every channel's outcome", async () => {
+      const list = await listChannels(deps, actor, projectId);
+      return list.every((c) => c.lastStatus !== "") ? list : null;
+    });
     expect(channels.map((c) => c.lastStatus)).toEqual(["sent", "sent", "sent", "sent"]);
     // The list never shows the full target (Slack/Discord URLs are credentials).
     expect(JSON.stringify(channels)).not.toContain(`slack-${tag}`);

@@ -4,6 +4,7 @@ import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
+import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
 type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
 
@@ -28,7 +29,7 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     deploymentId: d.id,
     commitSha: d.commitSha,
     error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
-    url: `${deps.env.publicUrl}/services/${d.service.id}`,
+    url: `${await dashboardUrl(deps)}/services/${d.service.id}`,
   };
   const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(

@@ -91,6 +91,38 @@ describe("buildCaddyConfig", () => {
     expect(config.apps.http.servers.berth_https.automatic_https).toEqual({ disable_redirects: true, skip_certificates: ["app.example.com"] });
   });
 
+  it("routes the dashboard domain first, to the control plane, with the edge token and X-Forwarded-Proto set (never appended)", () => {
+    const dashboard = { hostname: "berth.example.org", upstream: "127.0.0.1:3000", edgeToken: "tok" };
+    const config = buildCaddyConfig({ routes: [route({ redirectTwin: true })], listen, tls, dashboard }) as AnyJson;
+    const https = config.apps.http.servers.berth_https.routes;
+    expect(https[0]).toEqual({
+      match: [{ host: ["berth.example.org"] }],
+      handle: [
+        {
+          handler: "reverse_proxy",
+          upstreams: [{ dial: "127.0.0.1:3000" }],
+          flush_interval: -1,
+          headers: { request: { set: { "X-Forwarded-Proto": ["https"], "x-berth-edge": ["tok"] } } },
+        },
+      ],
+      terminal: true,
+    });
+    // HTTP always redirects the dashboard to HTTPS.
+    expect(config.apps.http.servers.berth_http.routes).toEqual([
+      { match: [{ host: ["app.example.com", "berth.example.org", "www.app.example.com"] }], handle: [{ handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } }], terminal: true },
+    ]);
+    // Without a dashboard domain, no route reaches the control plane.
+    expect(JSON.stringify(buildCaddyConfig({ routes: [route()], listen, tls }))).not.toContain("x-berth-edge");
+  });
+
+  it("certifies the dashboard domain like a service domain: ACME in production, the internal CA for local names", () => {
+    const acmeTls = { issuer: "acme" as const, acmeEmail: "", acmeStaging: false };
+    const local = buildCaddyConfig({ routes: [], listen, tls: acmeTls, dashboard: { hostname: "berth.localhost", upstream: "127.0.0.1:3000", edgeToken: "t" } }) as AnyJson;
+    expect(local.apps.tls.automation.policies).toEqual([{ subjects: ["berth.localhost"], issuers: [{ module: "internal" }] }, { issuers: [{ module: "acme" }] }]);
+    const published = buildCaddyConfig({ routes: [], listen, tls: acmeTls, dashboard: { hostname: "berth.example.org", upstream: "127.0.0.1:3000", edgeToken: "t" } }) as AnyJson;
+    expect(published.apps.tls.automation.policies).toEqual([{ issuers: [{ module: "acme" }] }]);
+  });
+
   it("knows twins and local names", () => {
     expect(twinOf("www.a.com")).toBe("a.com");
     expect(twinOf("a.com")).toBe("www.a.com");

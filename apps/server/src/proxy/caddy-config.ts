@@ -1,4 +1,5 @@
 import { isWildcardIpName } from "../domains/hostname.ts";
+import { EDGE_TOKEN_HEADER } from "./edge-request.ts";
 import { portOfAddress } from "./upstream-ports.ts";
 
 /**
@@ -72,10 +73,20 @@ export interface TlsSettings {
   acmeStaging: boolean;
 }
 
+/** The dashboard at its own domain: proxied to the control plane itself, HTTPS only. */
+export interface DashboardRoute {
+  hostname: string;
+  /** The control plane's address, e.g. 127.0.0.1:3000. */
+  upstream: string;
+  /** Proves to the control plane that a request came through this proxy (proxy/edge-request.ts). */
+  edgeToken: string;
+}
+
 export interface CaddyConfigInput {
   routes: ProxyRoute[];
   listen: ProxyListen;
   tls: TlsSettings;
+  dashboard?: DashboardRoute;
 }
 
 type Json = Record<string, unknown>;
@@ -166,12 +177,32 @@ function hostsOf(routes: ProxyRoute[]): string[] {
   return [...hosts].sort();
 }
 
-function httpsRoutes(routes: ProxyRoute[], httpsPort: number): Json[] {
+/**
+ * The dashboard's route, first on the HTTPS server. Headers are set, never appended: a client's
+ * own X-Forwarded-Proto or edge token is replaced, so the control plane believes these two only.
+ * Long polls and the socket.io upgrade pass unbuffered.
+ */
+function dashboardRoute(dashboard: DashboardRoute): Json {
+  return {
+    match: [{ host: [dashboard.hostname] }],
+    handle: [
+      {
+        handler: "reverse_proxy",
+        upstreams: [{ dial: dashboard.upstream }],
+        flush_interval: -1,
+        headers: { request: { set: { "X-Forwarded-Proto": ["https"], [EDGE_TOKEN_HEADER]: [dashboard.edgeToken] } } },
+      },
+    ],
+    terminal: true,
+  };
+}
+
+function httpsRoutes(routes: ProxyRoute[], httpsPort: number, dashboard?: DashboardRoute): Json[] {
   const suffix = portSuffix(httpsPort, 443);
   const twins = routes
     .filter((r) => r.redirectTwin)
     .map((r) => ({ match: [{ host: [twinOf(r.hostname)] }], handle: [redirect(`https://${r.hostname}${suffix}{http.request.uri}`)], terminal: true }));
-  return [...twins, ...ordered(routes).map(domainRoute)];
+  return [...(dashboard ? [dashboardRoute(dashboard)] : []), ...twins, ...ordered(routes).map(domainRoute)];
 }
 
 /**
@@ -184,23 +215,24 @@ export function servesPlainHttp(route: Pick<ProxyRoute, "hostname" | "customCert
   return tls.issuer === "internal" && !route.customCert && isWildcardIpName(route.hostname);
 }
 
-function httpRoutes(routes: ProxyRoute[], httpsPort: number, tls: TlsSettings): Json[] {
+/** The dashboard's domain is always redirected to HTTPS: its cookies and webhook secrets never travel in clear. */
+function httpRoutes(routes: ProxyRoute[], httpsPort: number, tls: TlsSettings, dashboard?: DashboardRoute): Json[] {
   const plain = routes.filter((r) => servesPlainHttp(r, tls));
   const plainHosts = new Set(plain.map((r) => r.hostname));
-  const hosts = hostsOf(routes.filter((r) => !plainHosts.has(r.hostname)));
+  const hosts = [...new Set([...(dashboard ? [dashboard.hostname] : []), ...hostsOf(routes.filter((r) => !plainHosts.has(r.hostname)))])].sort();
   const served = ordered(plain).map(domainRoute);
   if (hosts.length === 0) return served;
   const location = `https://{http.request.host}${portSuffix(httpsPort, 443)}{http.request.uri}`;
   return [...served, { match: [{ host: hosts }], handle: [redirect(location)], terminal: true }];
 }
 
-function tlsApp(routes: ProxyRoute[], tls: TlsSettings): Json {
+function tlsApp(routes: ProxyRoute[], tls: TlsSettings, dashboard?: DashboardRoute): Json {
   const internal = { module: "internal" };
   // No `{placeholder}` from the settings reaches Caddy.
   const email = /^[^\s{}]+@[^\s{}]+$/.test(tls.acmeEmail) ? tls.acmeEmail : "";
   const acme: Json = { module: "acme", ...(email ? { email } : {}), ...(tls.acmeStaging ? { ca: STAGING_CA } : {}) };
   const policies: Json[] = [];
-  const local = hostsOf(routes).filter(isLocalName);
+  const local = [...new Set([...(dashboard ? [dashboard.hostname] : []), ...hostsOf(routes)])].filter(isLocalName).sort();
   if (tls.issuer === "acme" && local.length > 0) policies.push({ subjects: local, issuers: [internal] });
   policies.push({ issuers: [tls.issuer === "acme" ? acme : internal] });
   const custom = routes.filter((r) => r.customCert);
@@ -272,7 +304,7 @@ function markServer(routes: ProxyRoute[], markPort: number): Json {
   };
 }
 
-export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Json {
+export function buildCaddyConfig({ routes, listen, tls, dashboard }: CaddyConfigInput): Json {
   const customHosts = [...new Set(routes.filter((r) => r.customCert).map((r) => r.hostname))].sort();
   return {
     admin: caddyAdminBlock(listen.adminListen),
@@ -283,7 +315,7 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
     ...(listen.storageDir ? { storage: { module: "file_system", root: listen.storageDir } } : {}),
     apps: {
       pki: { certificate_authorities: { local: { install_trust: false } } },
-      tls: tlsApp(routes, tls),
+      tls: tlsApp(routes, tls, dashboard),
       http: {
         http_port: listen.httpPort,
         https_port: listen.httpsPort,
@@ -291,14 +323,14 @@ export function buildCaddyConfig({ routes, listen, tls }: CaddyConfigInput): Jso
           berth_https: {
             "@id": ROUTES_MARKER,
             listen: listenOn(listen.bindHost, listen.httpsPort),
-            routes: httpsRoutes(routes, listen.httpsPort),
+            routes: httpsRoutes(routes, listen.httpsPort, dashboard),
             protocols: ["h1", "h2"],
             automatic_https: { disable_redirects: true, ...(customHosts.length > 0 ? { skip_certificates: customHosts } : {}) },
             ...connectionPolicies(routes),
           },
           berth_http: {
             listen: listenOn(listen.bindHost, listen.httpPort),
-            routes: httpRoutes(routes, listen.httpsPort, tls),
+            routes: httpRoutes(routes, listen.httpsPort, tls, dashboard),
             protocols: ["h1"],
             automatic_https: { disable_redirects: true },
           },

@@ -4,6 +4,13 @@ import type { Log } from "../log.ts";
 import { CaddyAdmin } from "./caddy-admin.ts";
 import { EdgeProxy } from "./edge-proxy.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { edgeToken } from "./edge-request.ts";
+
+/** Where the proxy reaches this control plane: its own address, loopback when it listens on every interface. PURE. */
+export function controlPlaneAddress(env: Pick<Env, "BERTH_HOST" | "BERTH_PORT">): string {
+  const host = ["", "0.0.0.0", "::", "[::]"].includes(env.BERTH_HOST) ? "127.0.0.1" : env.BERTH_HOST;
+  return `${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${env.BERTH_PORT}`;
+}
 
 /** The edge proxy this configuration asks for, or null when BERTH_PROXY_ADMIN is off. */
 export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy | null {
@@ -13,6 +20,7 @@ export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy
     log: deps.log.child({ component: "proxy" }),
     admin: new CaddyAdmin(env.BERTH_PROXY_ADMIN),
     box: sealedBoxOf(env),
+    dashboard: { upstream: controlPlaneAddress(env), edgeToken: edgeToken(env.BERTH_SECRET) },
     listen: {
       httpPort: env.BERTH_PROXY_HTTP_PORT,
       httpsPort: env.BERTH_PROXY_HTTPS_PORT,

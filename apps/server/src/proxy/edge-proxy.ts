@@ -3,7 +3,8 @@ import type { Db } from "@berth/db";
 import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
-import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type ProxyListen, type ProxyRoute } from "./caddy-config.ts";
+import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type DashboardRoute, type ProxyListen, type ProxyRoute } from "./caddy-config.ts";
+import { readDashboardDomain } from "../instance/dashboard-domain.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
 import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
 import { idleUpstreams } from "./idle-upstreams.ts";
@@ -26,6 +27,8 @@ export interface EdgeProxyOptions {
   /** Opens uploaded certificates' private keys (sealed at rest). */
   box: SealedBox;
   listen: ProxyListen;
+  /** Where the dashboard domain (when one is set) is proxied to, and the token that proves the proxy. */
+  dashboard: Omit<DashboardRoute, "hostname">;
   /** How often the proxy is pinged and desired state compared (default 1000 ms). */
   watchMs?: number;
   /** Longest wait for in-flight requests to an old release after a switch (default 10 s). */
@@ -64,11 +67,12 @@ export class EdgeProxy {
   }
 
   private async applyNow(force: boolean): Promise<void> {
-    const [desired, tls] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db)]);
+    const [desired, tls, dashboardDomain] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db), readDashboardDomain(this.o.db)]);
     // One bad domain is left out and reported; it cannot make Caddy refuse everyone's routes.
     const { routes, skipped } = partitionRoutes(desired);
     this.routes = routes;
-    const config = buildCaddyConfig({ routes, listen: this.o.listen, tls });
+    const dashboard = dashboardDomain ? { hostname: dashboardDomain, ...this.o.dashboard } : undefined;
+    const config = buildCaddyConfig({ routes, listen: this.o.listen, tls, ...(dashboard ? { dashboard } : {}) });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
     try {

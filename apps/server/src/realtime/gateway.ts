@@ -44,7 +44,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   const io = new Server(httpServer, {
     path: "/socket.io",
     serveClient: false,
-    allowRequest: (req, callback) => callback(null, isTrustedRequest(deps.env, req)),
+    allowRequest: (req, callback) => void isTrustedRequest(deps, req).then((ok) => callback(null, ok), () => callback(null, false)),
   });
 
   io.use((socket, next) => {

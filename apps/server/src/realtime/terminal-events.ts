@@ -8,7 +8,7 @@ type OpenAck = (reply: { ok: true; terminalId: string } | { ok: false; error: st
 
 /** Wires the `terminal:*` events of one socket to its terminals; returns them for re-authorization and cleanup. */
 export function attachTerminals({ socket, deps, user }: { socket: Socket; deps: Deps; user: SessionUser }): SocketTerminals {
-  const actor = { userId: user.id, instanceRole: user.instanceRole, email: user.email, ip: clientIpOfRequest(socket.request, deps.env.BERTH_TRUSTED_PROXIES) };
+  const actor = { userId: user.id, instanceRole: user.instanceRole, email: user.email, ip: clientIpOfRequest(socket.request, deps.env) };
   const terminals = new SocketTerminals(socket, deps, actor);
 
   socket.on("terminal:open", async (payload: unknown, ack?: OpenAck) => {

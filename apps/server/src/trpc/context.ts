@@ -25,7 +25,7 @@ function bearerOf(req: IncomingMessage): string | null {
 
 /** Who is calling: an API token (Authorization: Bearer) if sent, otherwise the session cookie. */
 export async function createContext(deps: Deps, auth: Auth, req: IncomingMessage): Promise<Context> {
-  const ip = clientIpOfRequest(req, deps.env.BERTH_TRUSTED_PROXIES);
+  const ip = clientIpOfRequest(req, deps.env);
   const bearer = bearerOf(req);
   try {
     if (bearer) {

@@ -8,17 +8,19 @@ import { hashSecret, newSecret } from "../tokens/token-secret.ts";
 import { recentDeliveries } from "./deliveries.ts";
 import { DEPLOY_HOOK_PREFIX } from "./deploy-hook.ts";
 import { PROVIDERS, type Provider } from "./providers.ts";
+import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
 type HookDeps = Pick<Deps, "db" | "env">;
 
-export const gitHookUrl = (publicUrl: string, serviceId: string) => `${publicUrl}/hooks/git/${serviceId}`;
+/** The URL a provider posts to (on the dashboard domain when one is set). */
+export const gitHookUrl = (baseUrl: string, serviceId: string) => `${baseUrl}/hooks/git/${serviceId}`;
 
 /** The service's webhook URL, whether a secret and a deploy hook exist, and recent deliveries. */
 export async function getHooks(deps: HookDeps, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const deliveries = await recentDeliveries(deps.db, serviceId);
   return {
-    gitUrl: gitHookUrl(deps.env.publicUrl, serviceId),
+    gitUrl: gitHookUrl(await dashboardUrl(deps), serviceId),
     branch: service.gitBranch ?? "main",
     hasSecret: service.webhookSecret !== null,
     /** The only provider whose webhooks deploy this service (null: the first verified one). */
@@ -48,7 +50,7 @@ export async function rotateWebhookSecret(deps: HookDeps, actor: Actor, serviceI
   const secret = randomBytes(32).toString("hex");
   await deps.db.service.update({ where: { id: serviceId }, data: { webhookSecret: sealedBoxOf(deps.env).seal(secret) } });
   await audit(deps, actor, service, "webhook.rotate", true);
-  return { secret, url: gitHookUrl(deps.env.publicUrl, serviceId) };
+  return { secret, url: gitHookUrl(await dashboardUrl(deps), serviceId) };
 }
 
 export async function disableWebhook(deps: HookDeps, actor: Actor, serviceId: string) {
@@ -74,7 +76,7 @@ export async function rotateDeployHook(deps: HookDeps, actor: Actor, serviceId: 
   const token = newSecret(DEPLOY_HOOK_PREFIX);
   await deps.db.service.update({ where: { id: serviceId }, data: { deployHookHash: hashSecret(token) } });
   await audit(deps, actor, service, "deploy_hook.rotate", true);
-  return { url: `${deps.env.publicUrl}/hooks/deploy/${token}` };
+  return { url: `${await dashboardUrl(deps)}/hooks/deploy/${token}` };
 }
 
 export async function removeDeployHook(deps: HookDeps, actor: Actor, serviceId: string) {

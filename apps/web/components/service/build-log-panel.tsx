@@ -5,9 +5,10 @@ import { deploymentStatus } from "@/lib/status";
 import { useBuildLog } from "@/lib/use-build-log";
 import { StatusBadge } from "../ui/status-badge";
 import { BuildLogView } from "./build-log-view";
+import { StageProgress } from "./stage-progress";
 
 /** The deployment log (clone, build, release) of the selected deployment, streamed live. */
-export function BuildLogPanel({ deployment }: { deployment: Deployment | null }) {
+export function BuildLogPanel({ deployment, builds }: { deployment: Deployment | null; builds: boolean }) {
   const { store, version, state } = useBuildLog(deployment?.id ?? null);
   return (
     <section aria-labelledby="build-log-heading" className="rounded-lg border border-slate-200 bg-white shadow-xs" data-testid="build-log-panel" data-deployment={deployment?.id ?? ""}>
@@ -23,6 +24,7 @@ export function BuildLogPanel({ deployment }: { deployment: Deployment | null })
           {deployment ? `${state.phase === "live" ? "Live" : (state.message ?? "Connecting…")} · ${store.lines.length.toLocaleString()} lines` : "No deployment yet"}
         </p>
       </div>
+      {deployment && <StageProgress deployment={deployment} builds={builds} />}
       {deployment ? <BuildLogView lines={store.lines} version={version} label="Deployment log" /> : <p className="px-5 py-4 text-sm text-slate-500">Deploy to see the build and release output here.</p>}
     </section>
   );

@@ -12,7 +12,7 @@ import { BuildLogPanel } from "./build-log-panel";
 import { DeploymentTable } from "./deployment-table";
 
 /** History with cancel / roll back, and the log of the selected deployment (default: newest). */
-export function DeploymentHistory({ serviceId, deployments, canChange }: { serviceId: string; deployments: Deployment[]; canChange: boolean }) {
+export function DeploymentHistory({ serviceId, deployments, canChange, builds }: { serviceId: string; deployments: Deployment[]; canChange: boolean; builds: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [picked, setPicked] = useState<string | null>(null);
@@ -75,7 +75,7 @@ export function DeploymentHistory({ serviceId, deployments, canChange }: { servi
           </div>
         </div>
       </dialog>
-      <BuildLogPanel key={selected?.id ?? "none"} deployment={selected} />
+      <BuildLogPanel key={selected?.id ?? "none"} deployment={selected} builds={builds} />
     </>
   );
 }

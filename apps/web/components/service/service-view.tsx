@@ -99,7 +99,7 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         "deployments",
         deployments.data ? (
           // Keyed by the newest deployment: a new one (Deploy, a webhook, a rollback) is selected and its live log shown.
-          <DeploymentHistory key={deployments.data[0]?.id ?? "none"} serviceId={serviceId} deployments={deployments.data} canChange={canChange} />
+          <DeploymentHistory key={deployments.data[0]?.id ?? "none"} serviceId={serviceId} deployments={deployments.data} canChange={canChange} builds={s.source.type === "git"} />
         ) : (
           <Panel title="Deployments">
             {deployments.isError ? (

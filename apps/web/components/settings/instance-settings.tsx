@@ -13,6 +13,7 @@ import { UsersPanel } from "./users-panel";
 import { BuildSettings } from "./build-settings";
 import { TlsSettings } from "./tls-settings";
 import { ContainerDefaults } from "./container-defaults";
+import { DashboardDomainSettings } from "./dashboard-domain-settings";
 
 /** `/settings`: instance-wide settings, for the instance owner. */
 export function InstanceSettings() {
@@ -85,6 +86,7 @@ export function InstanceSettings() {
         )}
       </Panel>
       {settings.data && <InstanceFieldsForm key={settings.data.baseDomain} initial={settings.data} />}
+      <DashboardDomainSettings />
       {settings.data && <TlsSettings key={`${settings.data.tlsIssuer}:${settings.data.acmeEmail}:${settings.data.acmeStaging}`} initial={settings.data} />}
       {settings.data && <ContainerDefaults initial={settings.data} />}
       <UsersPanel />

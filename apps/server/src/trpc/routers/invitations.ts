@@ -10,6 +10,7 @@ import {
 import { FixedWindowLimiter } from "../../http/rate-limiter.ts";
 import { limitedPerAddress, publicProcedure, selfProcedure, teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
+import { dashboardUrl } from "../../instance/dashboard-domain.ts";
 
 /** Invitation links are secrets: 30 uses of them per address per 10 minutes. */
 const linkAttempts = limitedPerAddress(new FixedWindowLimiter({ max: 30, windowMs: 10 * 60_000 }));
@@ -18,7 +19,7 @@ const secretInput = z.object({ token: z.string().min(1, "The invitation link is 
 export const invitationsRouter = router({
   create: teamProcedure("admin")
     .input(createInvitationInput)
-    .mutation(({ ctx, input }) => createInvitation(ctx.deps.db, ctx.actor, input, { publicUrl: ctx.deps.env.publicUrl, callerRole: ctx.team.role, mailer: ctx.deps.mailer })),
+    .mutation(async ({ ctx, input }) => createInvitation(ctx.deps.db, ctx.actor, input, { publicUrl: await dashboardUrl(ctx.deps), callerRole: ctx.team.role, mailer: ctx.deps.mailer })),
   list: teamProcedure("admin").query(({ ctx }) => listInvitations(ctx.deps.db, ctx.team.id)),
   revoke: teamProcedure("admin")
     .input(z.object({ invitationId: z.string().uuid("Unknown invitation") }))

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "deployment" ADD COLUMN     "stageStartedAt" TIMESTAMP(3);
