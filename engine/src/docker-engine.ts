@@ -154,7 +154,7 @@ export class DockerEngine implements ContainerEngine {
     return followStats(this.api, containerId, onSample, onEnd);
   }
 
-  /** Follow engine events (start, die, oom, health_status) of Berth's containers, optionally of one service. */
+  /** Follow engine events (start, die, kill, oom, destroy, health_status) of Berth's containers, optionally of one service. */
   followEvents(filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "follow events");
     return followEvents(this.api, filter, onEvent, onEnd);
