@@ -20,6 +20,7 @@ import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
+import { Reconciler } from "./reconcile/reconciler.ts";
 
 export interface RunningApp {
   server: Server;
@@ -49,6 +50,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   deps.proxy = createEdgeProxy(env, deps);
   deps.proxy?.start();
   deps.engineWatch = new EngineWatch(deps);
+  // Keeps the engine at the desired state: at boot (recovery), on engine events, periodically.
+  const reconciler = new Reconciler(deps, { intervalMs: env.BERTH_RECONCILE_INTERVAL_S * 1000 });
   const sampler = new MetricsSampler(deps, metrics);
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
@@ -68,7 +71,12 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);
-  recoverWhenReachable(deps, () => sealThenStart(deps, () => worker.start()));
+  recoverWhenReachable(deps, reconciler, () =>
+    sealThenStart(deps, () => {
+      worker.start();
+      reconciler.start();
+    }),
+  );
   deps.engineWatch.start();
   sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
@@ -78,6 +86,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();
       deps.engineWatch?.stop();

@@ -51,7 +51,7 @@ describe("planReconcile", () => {
     const orphan = container({ serviceId: "gone", containerId: "o1", containerName: "berth-x" });
     const foreign = container({ serviceId: "theirs", teamId: "t9", containerId: "f1" });
     expect(plan(observe([], [orphan, foreign]))).toEqual([
-      { kind: "remove", serviceId: "gone", teamId: "t1", containerId: "o1", containerName: "berth-x", reason: "Its service no longer exists", serviceExists: false },
+      { kind: "remove", serviceId: "gone", teamId: "t1", deploymentId: "d1", containerId: "o1", containerName: "berth-x", reason: "Its service no longer exists", serviceExists: false },
     ]);
   });
 

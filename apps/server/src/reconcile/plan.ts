@@ -40,7 +40,7 @@ export interface Observation {
 export type Action =
   | { kind: "start"; serviceId: string; deploymentId: string; containerIds: string[]; reason: string }
   | { kind: "recreate"; serviceId: string; deploymentId: string; reason: string }
-  | { kind: "remove"; serviceId: string; teamId: string; containerId: string; containerName: string; reason: string; serviceExists: boolean }
+  | { kind: "remove"; serviceId: string; teamId: string; deploymentId: string; containerId: string; containerName: string; reason: string; serviceExists: boolean }
   /** Broken, but nothing may be done now: backing off, or nothing to recreate it from. */
   | { kind: "wait"; serviceId: string; reason: string; until: number | null };
 
@@ -79,7 +79,7 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
   for (const [serviceId, containers] of byService) {
     if (services.has(serviceId)) continue;
     for (const c of containers.filter((c) => observation.knownTeams.has(c.teamId))) {
-      actions.push({ kind: "remove", serviceId, teamId: c.teamId, containerId: c.containerId, containerName: c.containerName, reason: "Its service no longer exists", serviceExists: false });
+      actions.push({ kind: "remove", serviceId, teamId: c.teamId, deploymentId: c.deploymentId, containerId: c.containerId, containerName: c.containerName, reason: "Its service no longer exists", serviceExists: false });
     }
   }
   for (const service of observation.services) {
@@ -87,7 +87,7 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
     const containers = byService.get(service.id) ?? [];
     const liveId = service.live?.deploymentId ?? null;
     for (const c of containers.filter((c) => c.deploymentId !== liveId)) {
-      actions.push({ kind: "remove", serviceId: service.id, teamId: service.teamId, containerId: c.containerId, containerName: c.containerName, reason: "It belongs to no live release", serviceExists: true });
+      actions.push({ kind: "remove", serviceId: service.id, teamId: service.teamId, deploymentId: c.deploymentId, containerId: c.containerId, containerName: c.containerName, reason: "It belongs to no live release", serviceExists: true });
     }
     if (service.desiredState !== "running") continue;
     const repair = repairOf(service, containers.filter((c) => c.deploymentId === liveId), backoffs.get(service.id), now);

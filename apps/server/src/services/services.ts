@@ -14,7 +14,7 @@ import { readRuntime } from "./runtime.ts";
 import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
-import { findLiveDeployment } from "../deployments/recovery.ts";
+import { findLiveDeployment } from "../deployments/live-release.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { publicIpOf } from "../domains/dns-check.ts";
@@ -102,8 +102,14 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
 
 export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  await deps.engine.stopService(serviceId);
+  // Desired state first: the reconciler, seeing the containers stop, must already know the user asked.
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "stopped" } });
+  try {
+    await deps.engine.stopService(serviceId);
+  } catch (err) {
+    await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: service.desiredState } });
+    throw err;
+  }
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.stop", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
