@@ -13,7 +13,7 @@
  * the Engine API, no CLI). `close()` removes its containers, stops it and deletes its dirs.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -108,6 +108,50 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
   }
 }
 
+function readPid(file: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(file, "utf8").trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie still has a /proc entry: read its state.
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Processes of this daemon that outlived it (a restart that failed leaves its containers'
+ * shims, whose address is under `dir`): their containers first, then the shims.
+ */
+function killLeftovers(dir: string): void {
+  const procs = readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+  const info = (pid: number): { cmd: string; ppid: number } | null => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      return { cmd, ppid };
+    } catch {
+      return null;
+    }
+  };
+  const mine = procs.filter((pid) => info(pid)?.cmd.includes(dir));
+  const children = procs.filter((pid) => mine.includes(info(pid)?.ppid ?? -1));
+  for (const pid of [...children, ...mine]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Mounts dockerd left under `dir` (its data root is bind-mounted onto itself), deepest first. */
 function mountsUnder(dir: string): string[] {
   return readFileSync("/proc/mounts", "utf8")
@@ -146,8 +190,13 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
   const answers = () => engine.ping().then(() => true, () => false);
 
   const start = async (): Promise<void> => {
-    // A SIGKILLed daemon leaves its pid file, and a new one refuses to start beside it.
+    // A SIGKILLed daemon leaves its pid file, and a new one refuses to start beside it. Its
+    // containerd's pid file too: that process is a zombie until an init reaps it (this VM's
+    // init may not), and a new dockerd would wait for the "still running" containerd forever.
     rmSync(pidFile, { force: true });
+    const containerdPid = path.join(dir, "exec", "containerd", "containerd.pid");
+    const containerd = readPid(containerdPid);
+    if (containerd !== null && !alive(containerd)) rmSync(containerdPid, { force: true });
     const out = openSync(logFile, "a");
     const proc = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out] });
     closeSync(out);
@@ -180,7 +229,11 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
     log,
     start,
     async kill9() {
+      const containerd = readPid(path.join(dir, "exec", "containerd", "containerd.pid"));
       if (!(await stopChild("SIGKILL", 10_000))) throw new Error("the private dockerd did not die on SIGKILL");
+      // Its managed containerd dies with it (parent-death signal), a moment later; a new dockerd
+      // started before that finds its pid file and waits for it in vain.
+      if (containerd !== null) await waitUntil("its containerd did not end", async () => !alive(containerd), 15_000, log);
     },
     async loadImages(refs) {
       for (const ref of refs) await call(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
@@ -192,6 +245,7 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
         for (const c of list) await call(socketPath, "DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
       }
       if (!(await stopChild("SIGTERM", 30_000))) await stopChild("SIGKILL", 10_000);
+      killLeftovers(dir);
       for (const mount of mountsUnder(dir)) spawnSync("umount", [mount]);
       spawnSync("ip", ["link", "del", bridge]);
       const left = mountsUnder(dir);
