@@ -41,7 +41,10 @@ export class Reconciler {
   private queued: Promise<PassResult | null> | null = null;
   private interval: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
+  /** A pass when the earliest back-off ends (no event may come to trigger one). */
+  private retry: { at: number; timer: NodeJS.Timeout } | null = null;
   private unsubscribe: Array<() => void> = [];
+  private stopped = false;
 
   constructor(
     private readonly deps: ReconcileDeps,
@@ -70,6 +73,8 @@ export class Reconciler {
   async stop(): Promise<void> {
     if (this.interval) clearInterval(this.interval);
     if (this.soon) clearTimeout(this.soon);
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.stopped = true;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     await this.chain;
@@ -85,6 +90,17 @@ export class Reconciler {
     this.queued = next;
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  private retryAt(at: number): void {
+    if (this.stopped || (this.retry && this.retry.at <= at)) return;
+    if (this.retry) clearTimeout(this.retry.timer);
+    const timer = setTimeout(() => {
+      this.retry = null;
+      void this.pass("back-off ended");
+    }, Math.max(0, at - this.now()));
+    timer.unref();
+    this.retry = { at, timer };
   }
 
   private passSoon(trigger: string, delayMs: number): void {
@@ -119,6 +135,7 @@ export class Reconciler {
       const service = services.get(action.serviceId) ?? null;
       try {
         if (action.kind === "wait") {
+          if (action.until !== null) this.retryAt(action.until);
           await this.reportWait(action, service);
           result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "waiting" });
           continue;
