@@ -1,13 +1,18 @@
 /**
  * A Docker Engine of the test's own, beside the host's (which other test runs and maybe a
  * user's Berth share, and which a test must never restart): its own data root, exec root, pid
- * file and unix socket under a temp dir, in the host's network namespace with its own address
- * pool (10.240-247.x.0/24, never the host engine's 10.210.0.0/15 nor a range already routed),
- * a default bridge of its own (`bpd<hex>`, made here: with `"bridge": "none"` dockerd DELETES
- * the host's docker0 at start -- removeDefaultBridgeInterface -- breaking the host engine's
- * default network) and no iptables rules (it touches neither the host's chains nor its FORWARD
- * policy; ports are published on 127.0.0.1 by docker-proxy, which reaches the containers over
- * the bridge's own route). Faults are real: `kill9()` is SIGKILL of that dockerd alone.
+ * file and unix socket under a temp dir, in the host's network namespace, with a default
+ * bridge of its own (`bpd<hex>`, made here, on a 10.240-247.255.0/24 no route uses) and no
+ * iptables rules (it touches neither the host's chains nor its FORWARD policy; ports are
+ * published on 127.0.0.1 by docker-proxy, which reaches the containers over the bridge's own
+ * route). Faults are real: `kill9()` is SIGKILL of that dockerd alone.
+ *
+ * Two dockerd settings DELETE THE HOST'S docker0 (by that name, whatever `bridge` says) and
+ * must never be used here: `"bridge": "none"`, and `default-address-pools` together with a
+ * restart (moby's "clear stale bridge network" calls removeDefaultBridgeInterface when pools
+ * are configured and live-restore is off). So its user networks take Docker's built-in pools
+ * (172.17-31.0.0/16, 192.168.0.0/16), minus every range already routed on the host -- never
+ * the host engine's 10.210.0.0/15.
  *
  * It starts with no images: `loadImages` copies them from the host engine (save | load over
  * the Engine API, no CLI). `close()` removes its containers, stops it and deletes its dirs.
@@ -27,7 +32,7 @@ export interface PrivateDockerd {
   socketPath: string;
   /** A Berth engine client on this daemon's socket. */
   engine: DockerEngine;
-  /** The /16 its networks come from. */
+  /** The /16 its default bridge's /24 comes from (its user networks: Docker's built-in pools). */
   addressPool: string;
   /** SIGKILL the daemon (only it; its containers' shims live on) and wait until it is gone. */
   kill9(): Promise<void>;
@@ -168,14 +173,14 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
   const logFile = path.join(dir, "dockerd.log");
   const addressPool = pickAddressPool();
   const bridge = `bpd${randomBytes(4).toString("hex")}`;
-  // The default bridge takes the pool's last /24 (the pool skips ranges already routed).
+  // Its default bridge, on a /24 no route uses.
   ip(["link", "add", bridge, "type", "bridge"]);
   ip(["addr", "add", `${addressPool.split(".").slice(0, 2).join(".")}.255.1/24`, "dev", bridge]);
   ip(["link", "set", bridge, "up"]);
-  // Its own config file: the host's /etc/docker/daemon.json (pools, userland-proxy) must not apply.
+  // Its own config file: the host's /etc/docker/daemon.json (pools!, userland-proxy) must not apply.
   writeFileSync(
     path.join(dir, "daemon.json"),
-    JSON.stringify({ "default-address-pools": [{ base: addressPool, size: 24 }], bridge, iptables: false, "ip-masq": false, "userland-proxy": true }),
+    JSON.stringify({ bridge, iptables: false, "ip-masq": false, "userland-proxy": true }),
   );
   const args = ["--config-file", path.join(dir, "daemon.json"), "--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "exec"), "--pidfile", pidFile, "-H", `unix://${socketPath}`];
   const engine = new DockerEngine({ socketPath });

@@ -107,8 +107,9 @@ describe("the reconciler after the Docker Engine is killed", () => {
       const [now] = await deps.engine.listManaged({ serviceId: id });
       return now !== undefined && now.containerId !== before!.containerId && (await answer(id)) !== null;
     }, 30_000);
-    const events = await listServiceEvents(deps, actor, id);
-    expect(events[0]).toMatchObject({ kind: "reconcile.recreate", message: expect.stringMatching(/from its release: the live release should run but its container is missing$/) });
+    // Recorded once the engine finished the recreate (after the gate: hand-over, retiring the rest).
+    const recreated = await waitFor("the recreate in the event list", async () => (await listServiceEvents(deps, actor, id)).find((e) => e.kind === "reconcile.recreate"), 15_000);
+    expect(recreated.message).toMatch(/^Recreated berth-.* from its release: the live release should run but its container is missing$/);
     // The same release (deployment), its environment from the sealed snapshot.
     const [after] = await deps.engine.listManaged({ serviceId: id });
     expect(after!.deploymentId).toBe(before!.deploymentId);
