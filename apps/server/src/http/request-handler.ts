@@ -10,6 +10,8 @@ import { appRouter } from "../trpc/router.ts";
 import { handleApiV1 } from "./api-v1.ts";
 import { handleHooks } from "./hooks.ts";
 import { healthz } from "./healthz.ts";
+import { userFromHeaders } from "../auth/session.ts";
+import type { HealthViewer } from "../reconcile/health.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -28,6 +30,13 @@ function refuseOrigin(res: ServerResponse, deps: Deps, req: IncomingMessage): vo
 function isJson(req: IncomingMessage): boolean {
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   return type === "application/json";
+}
+
+/** The signed-in caller of /healthz, if any (a probe sends no cookie: no session lookup). */
+async function viewerOf(auth: Auth, req: IncomingMessage): Promise<HealthViewer | null> {
+  if (!req.headers.cookie) return null;
+  const user = await userFromHeaders(auth, req.headers).catch(() => null);
+  return user ? { userId: user.id, instanceRole: user.instanceRole } : null;
 }
 
 /** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), /hooks/* (webhooks), everything else to Next. */
@@ -49,7 +58,7 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
         deps.log.error({ path, err }, "request failed");
         if (!res.headersSent) refuse(res, 500, "Internal error");
       });
-    if (path === "/healthz") return void run((_, r) => healthz(deps, r));
+    if (path === "/healthz") return void run((rq, r) => viewerOf(auth, rq).then((viewer) => healthz(deps, r, viewer)));
     if (path.startsWith("/api/auth/")) {
       stampClientIp(req, deps.env.BERTH_TRUSTED_PROXIES);
       if (req.method !== "GET" && !isTrustedRequest(deps.env, req)) return refuseOrigin(res, deps, req);

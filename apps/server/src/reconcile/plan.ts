@@ -96,10 +96,24 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
   return actions;
 }
 
-/** Services that should run and do not: desired running, a live release, no deployment in progress, no container of it running. PURE. */
+/**
+ * Should the service run and does it not? Desired running, a live release, no deployment in
+ * progress, and no container of the live release running. PURE: the one answer /healthz, the
+ * overview and the reconciler share.
+ */
+export function isDown(
+  service: { desiredState: "running" | "stopped"; deploying: boolean; liveDeploymentId: string | null },
+  containers: ReadonlyArray<{ deploymentId: string; state: ContainerState }>,
+): boolean {
+  if (service.desiredState !== "running" || service.liveDeploymentId === null || service.deploying) return false;
+  return !containers.some((c) => c.deploymentId === service.liveDeploymentId && c.state === "running");
+}
+
+/** Services that should run and do not (isDown). PURE. */
 export function servicesDown(observation: Observation): DesiredService[] {
-  const running = new Set(observation.containers.filter((c) => c.state === "running").map((c) => `${c.serviceId}/${c.deploymentId}`));
-  return observation.services.filter((s) => s.desiredState === "running" && s.live !== null && !s.deploying && !running.has(`${s.id}/${s.live.deploymentId}`));
+  const byService = new Map<string, ObservedContainer[]>();
+  for (const c of observation.containers) byService.set(c.serviceId, [...(byService.get(c.serviceId) ?? []), c]);
+  return observation.services.filter((s) => isDown({ ...s, liveDeploymentId: s.live?.deploymentId ?? null }, byService.get(s.id) ?? []));
 }
 
 /** Services that should run (desired running with a live release). PURE. */
