@@ -114,4 +114,21 @@ describe("the reconciler after the Docker Engine is killed", () => {
     const [after] = await deps.engine.listManaged({ serviceId: id });
     expect(after!.deploymentId).toBe(before!.deploymentId);
   });
+
+  it("a crash-looping container (exits 3 s after each start, no restart policy) backs off and is reported, not restarted in a tight loop", async () => {
+    const { serviceId } = await seedService(deps.db, teamId);
+    const runtime = { restartPolicy: "no", entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 3; exit 3"] };
+    await deps.db.service.update({ where: { id: serviceId }, data: { runtime } });
+    await deploy(serviceId);
+    const starts = async () => (await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.start").length;
+    const backoff = await waitFor("a back-off report", async () => (await listServiceEvents(deps, actor, serviceId)).find((e) => e.kind === "reconcile.backoff"), 30_000);
+    expect(backoff.message).toMatch(/it stopped again after 1 repair in a row, so Berth backs off: next attempt at \d\d:\d\d:\d\d UTC$/);
+    // Watch it for 20 s more: dying every ~3.5 s, a tight loop would have started it ~6 more times.
+    const before = await starts();
+    await new Promise((r) => setTimeout(r, 20_000));
+    const more = (await starts()) - before;
+    expect(more).toBeGreaterThanOrEqual(1);
+    expect(more).toBeLessThanOrEqual(2);
+    expect((await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.backoff").length).toBeGreaterThanOrEqual(2);
+  });
 });
