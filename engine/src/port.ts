@@ -303,6 +303,8 @@ export interface ContainerEngine {
    * in the engine removes volumes.
    */
   removeVolume(projectId: string, name: string): Promise<void>;
+  /** Make the project's network when it is missing (the reconciler: someone removed it); true when made. */
+  ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }

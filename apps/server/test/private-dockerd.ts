@@ -40,6 +40,8 @@ export interface PrivateDockerd {
   start(): Promise<void>;
   /** Copy images from the host engine (docker save | docker load). */
   loadImages(refs: string[]): Promise<void>;
+  /** One raw Engine API call on this daemon (what a person would do by hand: `docker network rm`, ...). */
+  api(method: string, apiPath: string): Promise<string>;
   /** The daemon's log so far (for failure messages). */
   log(): string;
   close(): Promise<void>;
@@ -233,6 +235,7 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
     addressPool,
     log,
     start,
+    api: (method, apiPath) => call(socketPath, method, apiPath),
     async kill9() {
       const containerd = readPid(path.join(dir, "exec", "containerd", "containerd.pid"));
       if (!(await stopChild("SIGKILL", 10_000))) throw new Error("the private dockerd did not die on SIGKILL");

@@ -91,8 +91,17 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
+/** Make the project's network when someone removed it; said only when it was made. */
+async function ensureNetwork(deps: ActDeps, action: Extract<Action, { kind: "network" }>, service: DesiredService | null): Promise<Outcome> {
+  const made = await deps.engine.ensureProjectNetwork({ teamId: action.teamId, projectId: action.projectId });
+  if (!made) return "skipped";
+  await report(deps, { service, kind: "reconcile.network", message: `Created the project's network again: ${lowerFirst(action.reason)}`, detail: { projectId: action.projectId, reason: action.reason } });
+  return "done";
+}
+
 export async function act(deps: ActDeps, action: Exclude<Action, { kind: "wait" }>, service: DesiredService | null): Promise<Outcome> {
   if (action.kind === "remove") return remove(deps, action, service);
+  if (action.kind === "network") return ensureNetwork(deps, action, service);
   if (service === null) return "skipped";
   return repair(deps, action, service);
 }

@@ -115,6 +115,19 @@ describe("the reconciler after the Docker Engine is killed", () => {
     expect(after!.deploymentId).toBe(before!.deploymentId);
   });
 
+  it("makes a project's network again when it was removed behind Berth's back, then starts the service on it", async () => {
+    const id = running[1] as string;
+    const { projectId } = await deps.db.service.findUniqueOrThrow({ where: { id }, select: { projectId: true } });
+    const [c] = await deps.engine.listManaged({ serviceId: id });
+    // By hand: stop the container, then remove its network (Docker allows it once nothing runs on it).
+    await dockerd.api("POST", `/containers/${c!.containerId}/stop?t=1`);
+    await dockerd.api("DELETE", `/networks/berth-p-${projectId}`);
+    await waitFor("the service to answer again", () => answer(id), 30_000);
+    const events = await listServiceEvents(deps, actor, id);
+    expect(events.map((e) => e.kind)).toContain("reconcile.network");
+    expect(JSON.parse(await dockerd.api("GET", `/networks/berth-p-${projectId}`))).toMatchObject({ Labels: { "io.berth.managed-by": "berth", "io.berth.project": projectId } });
+  });
+
   it("a crash-looping container (exits 3 s after each start, no restart policy) backs off and is reported, not restarted in a tight loop", async () => {
     const { serviceId } = await seedService(deps.db, teamId);
     const runtime = { restartPolicy: "no", entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 3; exit 3"] };

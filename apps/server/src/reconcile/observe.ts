@@ -10,6 +10,7 @@ interface Row {
   id: string;
   name: string;
   teamId: string;
+  projectId: string;
   desiredState: "running" | "stopped";
   deploying: boolean;
   liveId: string | null;
@@ -28,7 +29,7 @@ function replicasOf(snapshot: unknown): number {
 
 function desiredServices(db: Deps["db"]): Promise<Row[]> {
   return db.$queryRaw<Row[]>`
-    SELECT s.id, s.name, p."teamId", s."desiredState"::text AS "desiredState",
+    SELECT s.id, s.name, p."teamId", s."projectId", s."desiredState"::text AS "desiredState",
            EXISTS (SELECT 1 FROM deployment a WHERE a."serviceId" = s.id AND a.status IN ('cloning', 'building', 'releasing')) AS deploying,
            live.id AS "liveId", live.config AS "liveConfig", r.config AS "releaseConfig"
     FROM service s
@@ -43,6 +44,7 @@ function toDesired(row: Row): DesiredService {
     id: row.id,
     name: row.name,
     teamId: row.teamId,
+    projectId: row.projectId,
     desiredState: row.desiredState,
     deploying: row.deploying,
     live: row.liveId === null ? null : { deploymentId: row.liveId, replicas: replicasOf(snapshot), recreatable: isObject(snapshot) },

@@ -7,6 +7,7 @@ const service = (over: Partial<DesiredService> = {}): DesiredService => ({
   id: "s1",
   name: "web",
   teamId: "t1",
+  projectId: "p1",
   desiredState: "running",
   deploying: false,
   live: { deploymentId: "d1", replicas: 1, recreatable: true },
@@ -14,7 +15,8 @@ const service = (over: Partial<DesiredService> = {}): DesiredService => ({
 });
 const container = (over: Partial<ObservedContainer> = {}): ObservedContainer => ({ containerId: "c1", containerName: "berth-web-1", teamId: "t1", serviceId: "s1", deploymentId: "d1", state: "running", ...over });
 const observe = (services: DesiredService[], containers: ObservedContainer[], knownTeams = ["t1"]): Observation => ({ services, containers, knownTeams: new Set(knownTeams) });
-const plan = (o: Observation, backoffs: Map<string, BackoffState> = new Map(), now = 1_000_000) => planReconcile(o, backoffs, now);
+/** The plan without the per-project network checks (tested on their own). */
+const plan = (o: Observation, backoffs: Map<string, BackoffState> = new Map(), now = 1_000_000) => planReconcile(o, backoffs, now).filter((a) => a.kind !== "network");
 
 describe("planReconcile", () => {
   it("does nothing while the live release runs", () => {
@@ -63,6 +65,12 @@ describe("planReconcile", () => {
     expect(plan(observe([service({ live: null })], []))).toEqual([]);
     const bare = service({ live: { deploymentId: "d1", replicas: 1, recreatable: false } });
     expect(plan(observe([bare], []))).toEqual([{ kind: "wait", serviceId: "s1", until: null, reason: expect.stringMatching(/no configuration snapshot/) }]);
+  });
+
+  it("checks each project's network once while one of its services should run; never for stopped or undeployed ones", () => {
+    const services = [service({ id: "a" }), service({ id: "b" }), service({ id: "c", projectId: "p2", desiredState: "stopped" }), service({ id: "d", projectId: "p3", live: null })];
+    const networks = planReconcile(observe(services, [container({ serviceId: "a" }), container({ serviceId: "b" })]), new Map(), 0).filter((a) => a.kind === "network");
+    expect(networks).toEqual([{ kind: "network", serviceId: "a", teamId: "t1", projectId: "p1", reason: expect.stringMatching(/network was missing/) }]);
   });
 
   it("waits while the service backs off, and says until when", () => {

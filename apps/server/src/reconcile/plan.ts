@@ -23,6 +23,7 @@ export interface DesiredService {
   id: string;
   name: string;
   teamId: string;
+  projectId: string;
   desiredState: "running" | "stopped";
   /** A deployment of the service is being cloned, built or released. */
   deploying: boolean;
@@ -41,6 +42,8 @@ export type Action =
   | { kind: "start"; serviceId: string; deploymentId: string; containerIds: string[]; reason: string }
   | { kind: "recreate"; serviceId: string; deploymentId: string; reason: string }
   | { kind: "remove"; serviceId: string; teamId: string; deploymentId: string; containerId: string; containerName: string; reason: string; serviceExists: boolean }
+  /** The project's network must exist while one of its services should run (made again when someone removed it). */
+  | { kind: "network"; serviceId: string; teamId: string; projectId: string; reason: string }
   /** Broken, but nothing may be done now: backing off, or nothing to recreate it from. */
   | { kind: "wait"; serviceId: string; reason: string; until: number | null };
 
@@ -81,6 +84,13 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
     for (const c of containers.filter((c) => observation.knownTeams.has(c.teamId))) {
       actions.push({ kind: "remove", serviceId, teamId: c.teamId, deploymentId: c.deploymentId, containerId: c.containerId, containerName: c.containerName, reason: "Its service no longer exists", serviceExists: false });
     }
+  }
+  const projects = new Set<string>();
+  // A deployment makes its network itself: two makers at once could leave two same-named networks.
+  for (const service of servicesThatShouldRun(observation).filter((s) => !s.deploying)) {
+    if (projects.has(service.projectId)) continue;
+    projects.add(service.projectId);
+    actions.push({ kind: "network", serviceId: service.id, teamId: service.teamId, projectId: service.projectId, reason: "The project's network was missing and a service of the project should run" });
   }
   for (const service of observation.services) {
     if (service.deploying) continue;

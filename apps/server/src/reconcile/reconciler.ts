@@ -128,8 +128,9 @@ export class Reconciler {
       if (afterHealthy(this.backoffs.get(s.id), now, this.policy) === undefined) this.forget(s.id);
     }
     const services = new Map(observation.services.map((s) => [s.id, s]));
-    // Strays first: starting a service must not revive a container of an old release.
-    const actions = planReconcile(observation, this.backoffs, now).sort((a, b) => Number(b.kind === "remove") - Number(a.kind === "remove"));
+    // Strays first (a start must not revive an old release's container), then networks (a start needs its network).
+    const order: Record<Action["kind"], number> = { remove: 0, network: 1, start: 2, recreate: 2, wait: 3 };
+    const actions = planReconcile(observation, this.backoffs, now).sort((a, b) => order[a.kind] - order[b.kind]);
     const result: PassResult = { trigger, actions: [], down: down.size };
     for (const action of actions) {
       const service = services.get(action.serviceId) ?? null;
@@ -144,7 +145,7 @@ export class Reconciler {
         if ((action.kind === "start" || action.kind === "recreate") && outcome !== "skipped") {
           this.backoffs.set(action.serviceId, afterRepair(this.backoffs.get(action.serviceId), this.now(), this.policy));
         }
-        result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
+        if (action.kind !== "network" || outcome !== "skipped") result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
       } catch (err) {
         log.warn({ trigger, action: action.kind, serviceId: action.serviceId, err: String(err) }, "reconcile: action failed");
         result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "failed" });

@@ -6,7 +6,7 @@ import type { Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 
-export type ServiceEventKind = "reconcile.start" | "reconcile.recreate" | "reconcile.remove" | "reconcile.backoff" | "reconcile.failed";
+export type ServiceEventKind = "reconcile.start" | "reconcile.recreate" | "reconcile.remove" | "reconcile.network" | "reconcile.backoff" | "reconcile.failed";
 
 export interface ServiceEventEntry {
   serviceId: string;
