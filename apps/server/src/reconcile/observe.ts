@@ -14,32 +14,38 @@ interface Row {
   desiredState: "running" | "stopped";
   deploying: boolean;
   liveId: string | null;
-  liveConfig: unknown;
-  releaseConfig: unknown;
+  /** From the live release's snapshot (release.config, else deployment.config); null without one. */
+  replicas: string | null;
+  hasSnapshot: boolean;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** Containers per release, as its snapshot says (1 for snapshots from before replicas). */
-function replicasOf(snapshot: unknown): number {
-  return isObject(snapshot) && typeof snapshot.replicas === "number" && snapshot.replicas >= 1 ? snapshot.replicas : 1;
-}
-
+/**
+ * Every service with its live release; of the snapshot only what the plan needs (the sealed
+ * environment and settings stay in the database until a recreate opens them).
+ */
 function desiredServices(db: Deps["db"]): Promise<Row[]> {
   return db.$queryRaw<Row[]>`
     SELECT s.id, s.name, p."teamId", s."projectId", s."desiredState"::text AS "desiredState",
            EXISTS (SELECT 1 FROM deployment a WHERE a."serviceId" = s.id AND a.status IN ('cloning', 'building', 'releasing')) AS deploying,
-           live.id AS "liveId", live.config AS "liveConfig", r.config AS "releaseConfig"
+           live.id AS "liveId", snap.config->>'replicas' AS replicas, snap.config IS NOT NULL AS "hasSnapshot"
     FROM service s
     JOIN project p ON p.id = s."projectId"
     LEFT JOIN LATERAL (SELECT id, config FROM deployment d WHERE d."serviceId" = s.id AND d.status = 'succeeded' ORDER BY d."finishedAt" DESC NULLS LAST, d."createdAt" DESC LIMIT 1) live ON true
-    LEFT JOIN release r ON r."deploymentId" = live.id`;
+    LEFT JOIN release r ON r."deploymentId" = live.id
+    LEFT JOIN LATERAL (
+      -- deployment.config defaults to {} (no snapshot: rows from before snapshots existed)
+      SELECT CASE WHEN jsonb_typeof(r.config) = 'object' AND r.config <> '{}'::jsonb THEN r.config
+                  WHEN jsonb_typeof(live.config) = 'object' AND live.config <> '{}'::jsonb THEN live.config END AS config
+    ) snap ON true`;
+}
+
+/** Containers per release, as its snapshot says (1 for snapshots from before replicas). */
+function replicasOf(value: string | null): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 function toDesired(row: Row): DesiredService {
-  const snapshot = isObject(row.releaseConfig) ? row.releaseConfig : row.liveConfig;
   return {
     id: row.id,
     name: row.name,
@@ -47,7 +53,7 @@ function toDesired(row: Row): DesiredService {
     projectId: row.projectId,
     desiredState: row.desiredState,
     deploying: row.deploying,
-    live: row.liveId === null ? null : { deploymentId: row.liveId, replicas: replicasOf(snapshot), recreatable: isObject(snapshot) },
+    live: row.liveId === null ? null : { deploymentId: row.liveId, replicas: replicasOf(row.replicas), recreatable: row.hasSnapshot },
   };
 }
 

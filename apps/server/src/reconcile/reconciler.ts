@@ -28,6 +28,9 @@ export interface PassResult {
   down: number;
 }
 
+/** Services repaired at once in a pass (one action per service per pass). */
+const REPAIR_CONCURRENCY = 4;
+
 /** After a die, wait this long before looking: a stop asked through Berth has written its desired state by then. */
 const AFTER_EVENT_MS = 1_500;
 
@@ -128,35 +131,42 @@ export class Reconciler {
       if (afterHealthy(this.backoffs.get(s.id), now, this.policy) === undefined) this.forget(s.id);
     }
     const services = new Map(observation.services.map((s) => [s.id, s]));
-    // Strays first (a start must not revive an old release's container), then networks (a start needs its network).
-    const order: Record<Action["kind"], number> = { remove: 0, network: 1, start: 2, recreate: 2, wait: 3 };
-    const actions = planReconcile(observation, this.backoffs, now).sort((a, b) => order[a.kind] - order[b.kind]);
     const result: PassResult = { trigger, actions: [], down: down.size };
-    for (const action of actions) {
-      const service = services.get(action.serviceId) ?? null;
-      try {
-        if (action.kind === "wait") {
-          if (action.until !== null) this.retryAt(action.until);
-          await this.reportWait(action, service);
-          result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "waiting" });
-          continue;
-        }
-        const outcome = await act(this.deps, action, service);
-        if ((action.kind === "start" || action.kind === "recreate") && outcome !== "skipped") {
-          this.backoffs.set(action.serviceId, afterRepair(this.backoffs.get(action.serviceId), this.now(), this.policy));
-        }
-        if (action.kind !== "network" || outcome !== "skipped") result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
-      } catch (err) {
-        log.warn({ trigger, action: action.kind, serviceId: action.serviceId, err: String(err) }, "reconcile: action failed");
-        result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "failed" });
-      }
-    }
+    const actions = planReconcile(observation, this.backoffs, now);
+    // Strays first (a start must not revive an old release's container), then networks (a start
+    // needs its network), then the repairs, a few services at a time (a recreate waits for its gate).
+    const first: Action[] = [...actions.filter((a) => a.kind === "remove"), ...actions.filter((a) => a.kind === "network")];
+    for (const action of first) await this.perform(action, services.get(action.serviceId) ?? null, result, trigger);
+    const repairs = actions.filter((a) => a.kind !== "remove" && a.kind !== "network");
+    const lanes = Array.from({ length: Math.min(REPAIR_CONCURRENCY, repairs.length) }, async () => {
+      for (let next = repairs.shift(); next !== undefined; next = repairs.shift()) await this.perform(next, services.get(next.serviceId) ?? null, result, trigger);
+    });
+    await Promise.all(lanes);
     if (result.actions.some((a) => a.outcome === "done")) {
       // Routes follow the running state (a first start after a stop is a config change).
       await this.deps.proxy?.apply().catch((err: unknown) => log.warn({ err: String(err) }, "reconcile: proxy apply failed; the watcher retries"));
       log.info({ trigger, actions: result.actions }, "reconciled");
     }
     return result;
+  }
+
+  private async perform(action: Action, service: DesiredService | null, result: PassResult, trigger: string): Promise<void> {
+    try {
+      if (action.kind === "wait") {
+        if (action.until !== null) this.retryAt(action.until);
+        await this.reportWait(action, service);
+        result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "waiting" });
+        return;
+      }
+      const outcome = await act(this.deps, action, service);
+      if ((action.kind === "start" || action.kind === "recreate") && outcome !== "skipped") {
+        this.backoffs.set(action.serviceId, afterRepair(this.backoffs.get(action.serviceId), this.now(), this.policy));
+      }
+      if (action.kind !== "network" || outcome !== "skipped") result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
+    } catch (err) {
+      this.deps.log.warn({ trigger, action: action.kind, serviceId: action.serviceId, err: String(err) }, "reconcile: action failed");
+      result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "failed" });
+    }
   }
 
   /** Said once per step of a back-off streak (and once for a release that cannot be recreated). */
