@@ -247,15 +247,21 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
       for (const ref of refs) await call(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
     },
     async close() {
+      // Bridges of its networks are host interfaces that outlive the daemon (and hold address
+      // ranges every engine on the host then skips): its networks go with it.
+      let bridges: string[] = [];
       if (child !== null && (await answers())) {
         // Its containers go first (volumes and all): nothing of the test outlives it.
         const list = JSON.parse(await call(socketPath, "GET", "/containers/json?all=1")) as Array<{ Id: string }>;
         for (const c of list) await call(socketPath, "DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
+        const networks = (JSON.parse(await call(socketPath, "GET", "/networks")) as Array<{ Id: string; Name: string }>).filter((n) => !["bridge", "host", "none"].includes(n.Name));
+        bridges = networks.map((n) => `br-${n.Id.slice(0, 12)}`);
+        for (const n of networks) await call(socketPath, "DELETE", `/networks/${n.Id}`).catch(() => undefined);
       }
       if (!(await stopChild("SIGTERM", 30_000))) await stopChild("SIGKILL", 10_000);
       killLeftovers(dir);
       for (const mount of mountsUnder(dir)) spawnSync("umount", [mount]);
-      spawnSync("ip", ["link", "del", bridge]);
+      for (const link of [...bridges, bridge]) spawnSync("ip", ["link", "del", link]);
       const left = mountsUnder(dir);
       if (left.length > 0) throw new Error(`the private dockerd left mounts behind: ${left.join(", ")}`);
       rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ export interface BackoffPolicy {
   stableMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, capMs: 10 * 60_000, stableMs: 5 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, capMs: 10 * 60_000, stableMs: 60_000 };
 
 /** Repairs in a row from which the service is reported as crash-looping. */
 export const CRASH_LOOP_REPAIRS = 3;

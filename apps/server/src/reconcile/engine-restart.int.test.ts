@@ -37,7 +37,8 @@ async function answer(serviceId: string): Promise<string | null> {
 
 async function deploy(serviceId: string): Promise<void> {
   const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-  expect((await finishedDeployment(deps, deploymentId, 60_000)).status).toBe("succeeded");
+  const { status, error } = await finishedDeployment(deps, deploymentId, 60_000);
+  expect({ status, error }).toEqual({ status: "succeeded", error: null });
 }
 
 beforeAll(async () => {
