@@ -15,7 +15,8 @@
  * the host engine's 10.210.0.0/15.
  *
  * It starts with no images: `loadImages` copies them from the host engine (save | load over
- * the Engine API, no CLI). `close()` removes its containers, stops it and deletes its dirs.
+ * the Engine API, no CLI). `close()` removes its containers and networks (a network's bridge is
+ * a host interface that would outlive it), stops it, and deletes its bridge, mounts and dirs.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
