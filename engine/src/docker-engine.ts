@@ -29,7 +29,7 @@ import type {
   ReplaceReleaseOptions,
   RunReleaseOptions,
 } from "./port.ts";
-import { pruneNetworks } from "./networks.ts";
+import { ensureProjectNetwork, pruneNetworks } from "./networks.ts";
 import { ensureSwarmService, isSwarmManager, removeSwarmService, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
@@ -154,7 +154,7 @@ export class DockerEngine implements ContainerEngine {
     return followStats(this.api, containerId, onSample, onEnd);
   }
 
-  /** Follow engine events (start, die, oom, health_status) of Berth's containers, optionally of one service. */
+  /** Follow engine events (start, die, kill, oom, destroy, health_status) of Berth's containers, optionally of one service. */
   followEvents(filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
     if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "follow events");
     return followEvents(this.api, filter, onEvent, onEnd);
@@ -170,6 +170,13 @@ export class DockerEngine implements ContainerEngine {
   /** Remove a project's named volume: only Berth's, only when no container uses it. */
   removeVolume(projectId: string, name: string): Promise<void> {
     return removeVolume(this.api, projectId, name);
+  }
+
+  /** Make the project's network when it is missing; true when it was made. */
+  ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean> {
+    assertValidId(owner.teamId, "team id", "ensure network");
+    assertValidId(owner.projectId, "project id", "ensure network");
+    return ensureProjectNetwork(this.api, owner);
   }
 
   /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */

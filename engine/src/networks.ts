@@ -9,6 +9,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { buildResourceLabels, isManagedByBerth, LABEL_MANAGED_BY, LABEL_PROJECT, LABEL_SCOPE, LABEL_SERVICE, MANAGED_BY_VALUE } from "./labels.ts";
 import type { OwnerRef } from "./port.ts";
+import { buildNetworkName } from "./names.ts";
 
 export interface NetworkRequest {
   name: string;
@@ -93,6 +94,22 @@ async function ensureNetworkOnce(api: EngineApi, req: NetworkRequest): Promise<s
     if (raced === null) throw err;
     return requireBerth(raced, req.name);
   }
+}
+
+/**
+ * The project's bridge network, made (labelled) when it is missing: true when it was made.
+ * A same-named network without Berth's label is CONFLICT, as everywhere.
+ */
+export async function ensureProjectNetwork(api: EngineApi, owner: { teamId: string; projectId: string }): Promise<boolean> {
+  const name = buildNetworkName("project", owner.projectId);
+  const existing = await inspectNetwork(api, name);
+  if (existing !== null) {
+    requireBerth(existing, name);
+    return false;
+  }
+  // Project-scoped labels carry no service.
+  await ensureNetwork(api, { name, scope: "project", owner: { ...owner, serviceId: "" } });
+  return true;
 }
 
 /**

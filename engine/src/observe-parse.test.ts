@@ -9,11 +9,12 @@ function event(action: string, extra: Record<string, string> = {}): RawEvent {
 
 describe("parseEngineEvent", () => {
   const base = { containerId: "abc", containerName: "berth-web-s-d", owner: { teamId: "t", projectId: "p", serviceId: "s" }, deploymentId: "d", time: "2023-11-14T22:13:20.123Z" };
-  it("types die (with exit code), oom, start and health_status", () => {
+  it("types die (with exit code), kill, oom, start, destroy and health_status", () => {
     expect(parseEngineEvent(event("die", { exitCode: "137" }))).toEqual({ ...base, type: "die", exitCode: 137 });
     expect(parseEngineEvent(event("kill", { signal: "15" }))).toEqual({ ...base, type: "kill", signal: 15 });
     expect(parseEngineEvent(event("oom"))).toEqual({ ...base, type: "oom" });
     expect(parseEngineEvent(event("start"))).toEqual({ ...base, type: "start" });
+    expect(parseEngineEvent(event("destroy"))).toEqual({ ...base, type: "destroy" });
     expect(parseEngineEvent(event("health_status: unhealthy"))).toEqual({ ...base, type: "health_status", status: "unhealthy" });
   });
   it("ignores other actions, other object types and containers Berth does not manage", () => {

@@ -67,6 +67,7 @@ export function parseEngineEvent(raw: RawEvent): EngineEvent | null {
   const base = { containerId: raw.Actor?.ID ?? raw.id ?? "", containerName: attributes.name ?? "", owner, deploymentId, time: new Date(timeMs).toISOString() };
   if (raw.Action === "start") return { ...base, type: "start" };
   if (raw.Action === "oom") return { ...base, type: "oom" };
+  if (raw.Action === "destroy") return { ...base, type: "destroy" };
   if (raw.Action === "kill") {
     const signal = Number.parseInt(attributes.signal ?? "", 10);
     return { ...base, type: "kill", signal: Number.isInteger(signal) ? signal : null };

@@ -28,6 +28,8 @@ export type EngineEvent =
   | (EventBase & { type: "oom" })
   /** A stop/kill asked through the API (Berth retiring a release, or an operator): the `die` that follows is planned. */
   | (EventBase & { type: "kill"; signal: number | null })
+  /** The container was removed (by Berth, or by hand: the reconciler recreates a live release's). */
+  | (EventBase & { type: "destroy" })
   | (EventBase & { type: "health_status"; status: "healthy" | "unhealthy" | "starting" });
 
 export interface ContainerStatus {

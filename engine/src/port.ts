@@ -280,7 +280,7 @@ export interface ContainerEngine {
   containerStatus(containerId: string): Promise<ContainerStatus>;
   /** CPU % (from consecutive samples), memory and network counters, about once a second. */
   followStats(containerId: string, onSample: (sample: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
-  /** start, die, oom and health_status events of Berth's containers, optionally of one service. */
+  /** start, die, kill, oom, destroy and health_status events of Berth's containers, optionally of one service. */
   followEvents(filter: { serviceId?: string }, onEvent: (event: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<() => void>;
   /** Run a command (argv, no shell) in a managed container to completion. */
   exec(containerId: string, opts: ExecOptions): Promise<ExecResult>;
@@ -303,6 +303,8 @@ export interface ContainerEngine {
    * in the engine removes volumes.
    */
   removeVolume(projectId: string, name: string): Promise<void>;
+  /** Make the project's network when it is missing (the reconciler: someone removed it); true when made. */
+  ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
 }

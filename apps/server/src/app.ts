@@ -21,6 +21,7 @@ import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
+import { Reconciler } from "./reconcile/reconciler.ts";
 
 export interface RunningApp {
   server: Server;
@@ -50,6 +51,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   deps.proxy = createEdgeProxy(env, deps);
   deps.proxy?.start();
   deps.engineWatch = new EngineWatch(deps);
+  // Keeps the engine at the desired state: at boot (recovery), on engine events, periodically.
+  const reconciler = new Reconciler(deps, { intervalMs: env.BERTH_RECONCILE_INTERVAL_S * 1000 });
   const sampler = new MetricsSampler(deps, metrics);
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
@@ -69,10 +72,13 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);
-  recoverWhenReachable(deps, () => {
+  recoverWhenReachable(deps, reconciler, () => {
     // The up command's BERTH_DASHBOARD_DOMAIN becomes the stored setting (the proxy's watcher picks it up).
     applyDashboardDomainFromEnv(deps).catch((err: unknown) => log.error({ err: String(err) }, "BERTH_DASHBOARD_DOMAIN not applied"));
-    sealThenStart(deps, () => worker.start());
+    sealThenStart(deps, () => {
+      worker.start();
+      reconciler.start();
+    });
   });
   deps.engineWatch.start();
   sampler.start();
@@ -83,6 +89,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();
       deps.engineWatch?.stop();

@@ -15,6 +15,7 @@ import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
+import { Reconciler } from "./reconcile/reconciler.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
@@ -28,7 +29,9 @@ deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
-recoverWhenReachable(deps, () =>
+// Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
+const reconciler = new Reconciler(deps, { intervalMs: 0 });
+recoverWhenReachable(deps, reconciler, () =>
   sealThenStart(deps, () => {
     log.info("worker recovered; consuming the queue");
     worker.start();

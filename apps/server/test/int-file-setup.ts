@@ -4,6 +4,8 @@
  * in-progress deployment, would otherwise leave queued or "in progress" rows that the next
  * file's worker claims first or counts against the global build limit -- and another file's
  * instance settings would apply. Each file starts from an idle queue and default limits.
+ * Earlier files' services are marked stopped: their containers were removed by those files, and
+ * a reconciler this file starts (boot recovery included) would otherwise bring them all back.
  */
 import { beforeAll } from "vitest";
 import { createDb } from "@berth/db";
@@ -17,7 +19,9 @@ beforeAll(async () => {
       where: { status: { in: ["queued", "cloning", "building", "releasing"] } },
       data: { status: "failed", error: "Left unfinished by an earlier test file", finishedAt: new Date() },
     });
-    await db.instanceSettings.updateMany({ data: { buildConcurrency: null, dashboardDomain: "" } });
+    // baseDomain too: a file that set one must not change another's default domains.
+    await db.instanceSettings.updateMany({ data: { buildConcurrency: null, dashboardDomain: "", baseDomain: "" } });
+    await db.service.updateMany({ where: { desiredState: "running" }, data: { desiredState: "stopped" } });
   } finally {
     await db.$disconnect();
   }

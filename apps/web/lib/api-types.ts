@@ -11,6 +11,7 @@ export type ProjectDetail = Outputs["projects"]["get"];
 export type ServiceSummary = ProjectDetail["services"][number];
 export type ServiceDetail = Outputs["services"]["get"];
 export type Deployment = Outputs["deployments"]["list"][number];
+export type ServiceEvent = Outputs["services"]["events"][number];
 export type CreateServiceInput = Inputs["services"]["create"];
 export type TeamRole = Team["role"];
 export type Member = Outputs["teams"]["members"][number];

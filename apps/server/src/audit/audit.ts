@@ -16,6 +16,7 @@ export type AuditAction =
   | "registry.delete"
   | "service.stop"
   | "service.start"
+  | "service.reconcile"
   | "service.deploy"
   | "service.rollback"
   | "env.set"

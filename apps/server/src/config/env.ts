@@ -23,6 +23,8 @@ const schema = z.object({
   BERTH_BUILD_CACHE_GB: z.coerce.number().min(0).max(10_000).default(10),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The reconciler's periodic pass (besides engine events); 0 turns the periodic pass off. */
+  BERTH_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed; none by default. */
   BERTH_TRUSTED_PROXIES: z
     .string()

@@ -1,7 +1,10 @@
 import type { Db } from "@berth/db";
 
-/** Advisory lock key that serialises claims across control-plane processes. */
-const CLAIM_LOCK = 4_242_001;
+/**
+ * Advisory lock key that serialises claims across control-plane processes, and the
+ * reconciler's lease on a service with them (reconcile/lease.ts).
+ */
+export const CLAIM_LOCK = 4_242_001;
 
 /**
  * Claim the oldest queued deployment whose service has none in progress, if fewer than
@@ -10,6 +13,7 @@ const CLAIM_LOCK = 4_242_001;
  * and rollbacks. SKIP LOCKED + an advisory lock keep concurrent claimers correct.
  * `busyServiceIds`: services whose deployment this worker still finishes after it was
  * recorded (retiring the old release, image retention): not claimed until that is done.
+ * A service the reconciler is repairing (`reconcilingUntil` in the future) waits too.
  */
 export async function claimNextDeployment(db: Db, limit: number, busyServiceIds: string[] = []): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
   return db.$transaction(async (tx) => {
@@ -24,6 +28,7 @@ export async function claimNextDeployment(db: Db, limit: number, busyServiceIds:
         SELECT q.id FROM deployment q
         WHERE q.status = 'queued'
           AND NOT (q."serviceId" = ANY(${busyServiceIds}::text[]))
+          AND NOT EXISTS (SELECT 1 FROM service r WHERE r.id = q."serviceId" AND r."reconcilingUntil" > now())
           AND NOT EXISTS (
             SELECT 1 FROM deployment x WHERE x."serviceId" = q."serviceId" AND x.status IN ('cloning', 'building', 'releasing')
           )

@@ -6,6 +6,7 @@ import type { DockerEngine } from "@berth/engine";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { enqueueDeployment } from "./deployments.ts";
 import { recoverDeployments, RESTART_REASON } from "./recovery.ts";
+import { Reconciler } from "../reconcile/reconciler.ts";
 import { DeploymentWorker } from "./worker.ts";
 import { isTerminalStatus } from "./statuses.ts";
 import { deleteService, getService, startService, stopService } from "../services/services.ts";
@@ -147,7 +148,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
       env: {},
     });
 
-    await recoverDeployments(deps);
+    await recoverDeployments(deps, new Reconciler(deps, { intervalMs: 0 }));
     const after = await deps.db.deployment.findUniqueOrThrow({ where: { id: crashed.id } });
     expect(after).toMatchObject({ status: "failed", error: RESTART_REASON });
     expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Deps } from "../deps.ts";
+import { type HealthViewer, readServicesHealth, type ServicesHealth } from "../reconcile/health.ts";
 
 interface Check {
   ok: boolean;
@@ -32,18 +33,30 @@ function proxyCheck(deps: Pick<Deps, "proxy">): { proxy?: { ok: boolean; state: 
   return { proxy: { ok: s.state === "up", state: s.state, ...(s.error ? { error: s.error } : {}) } };
 }
 
+/** Services that should run and do not (absent when the database or engine cannot be asked). */
+async function servicesCheck(deps: Pick<Deps, "db" | "engine">, viewer: HealthViewer | null): Promise<{ services?: ServicesHealth }> {
+  try {
+    return { services: await readServicesHealth(deps, viewer) };
+  } catch {
+    return {};
+  }
+}
+
 /**
- * GET /healthz: database and engine reachability and the edge proxy's state as JSON; 503 when
- * the database or engine is down (the control plane still works without the proxy: "degraded").
+ * GET /healthz: database and engine reachability, the edge proxy's state, and how many services
+ * should run and do not (names only for a signed-in caller: see reconcile/health.ts), as JSON;
+ * 503 when the database or engine is down; "degraded" (still 200: the control plane works) when
+ * the proxy is down or a service that should run does not.
  */
-export async function healthz(deps: Pick<Deps, "db" | "engine" | "proxy">, res: ServerResponse): Promise<void> {
+export async function healthz(deps: Pick<Deps, "db" | "engine" | "proxy">, res: ServerResponse, viewer: HealthViewer | null = null): Promise<void> {
   const [database, engine] = await Promise.all([
     timed(() => deps.db.$queryRaw`SELECT 1`, 3000, "PostgreSQL"),
     timed(() => deps.engine.ping(), 3000, "The Docker Engine"),
   ]);
   const ok = database.ok && engine.ok;
   const proxy = proxyCheck(deps);
-  const degraded = !ok || proxy.proxy?.ok === false;
+  const services = ok ? await servicesCheck(deps, viewer) : {};
+  const degraded = !ok || proxy.proxy?.ok === false || (services.services?.notRunning ?? 0) > 0;
   res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify({ status: degraded ? "degraded" : "ok", database, engine, ...proxy }));
+  res.end(JSON.stringify({ status: degraded ? "degraded" : "ok", database, engine, ...proxy, ...services }));
 }

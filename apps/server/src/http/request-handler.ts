@@ -13,6 +13,8 @@ import { appRouter } from "../trpc/router.ts";
 import { handleApiV1 } from "./api-v1.ts";
 import { handleHooks } from "./hooks.ts";
 import { healthz } from "./healthz.ts";
+import { userFromHeaders } from "../auth/session.ts";
+import type { HealthViewer } from "../reconcile/health.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -34,6 +36,13 @@ function isJson(req: IncomingMessage): boolean {
   return type === "application/json";
 }
 
+/** The signed-in caller of /healthz, if any (a probe sends no cookie: no session lookup). */
+async function viewerOf(auth: Auth, req: IncomingMessage): Promise<HealthViewer | null> {
+  if (!req.headers.cookie) return null;
+  const user = await userFromHeaders(auth, req.headers).catch(() => null);
+  return user ? { userId: user.id, instanceRole: user.instanceRole } : null;
+}
+
 /** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), /hooks/* (webhooks), everything else to Next. */
 export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handler): RequestListener {
   const authHandler = toNodeHandler(auth);
@@ -53,7 +62,7 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
         deps.log.error({ path, err }, "request failed");
         if (!res.headersSent) refuse(res, 500, "Internal error");
       });
-    if (path === "/healthz") return void run((_, r) => healthz(deps, r));
+    if (path === "/healthz") return void run((rq, r) => viewerOf(auth, rq).then((viewer) => healthz(deps, r, viewer)));
     if (path.startsWith("/api/auth/")) {
       stampClientIp(req, deps.env);
       // Over HTTPS (the dashboard domain, through the edge proxy) the session cookies are Secure.

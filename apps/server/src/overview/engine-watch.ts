@@ -30,6 +30,7 @@ export class EngineWatch {
   /** Containers asked to stop (containerId -> time of the kill): their next die is planned. */
   private readonly stopping = new Map<string, number>();
   private readonly listeners = new Set<(change: ServiceChange) => void>();
+  private readonly connectListeners = new Set<() => void>();
   private stopStream: (() => void) | null = null;
   private retry: NodeJS.Timeout | null = null;
   private running = false;
@@ -52,6 +53,15 @@ export class EngineWatch {
   onChange(listener: (change: ServiceChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called whenever the event stream (re)connects: the engine answers again (e.g. after it
+   * restarted), and whatever happened while it was not followed is unknown.
+   */
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
   }
 
   /** Record an event (the stream calls this; tests may too). */
@@ -97,6 +107,7 @@ export class EngineWatch {
         if (err) this.deps.log.warn({ err: err.message }, "engine event stream ended");
         this.again();
       });
+      for (const listener of this.connectListeners) listener();
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "engine event stream unavailable");
       this.again();

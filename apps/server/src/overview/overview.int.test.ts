@@ -48,6 +48,10 @@ describe("team overview (real engine, real Postgres)", () => {
     await deps.engine.stopService(stopped.serviceId, 1);
     await deps.db.service.update({ where: { id: stopped.serviceId }, data: { desiredState: "stopped" } });
     const fresh = await service(teamId);
+    // Should run, but its container was stopped behind Berth's back (no reconciler in this file).
+    const exited = await service(teamId);
+    await release(teamId, exited);
+    await deps.engine.stopService(exited.serviceId, 1);
     // Serves long enough to pass the health gate, then dies with an error; the engine restarts it again and again.
     const looping = await service(teamId);
     await release(teamId, looping, { entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 2; exit 3"], restartPolicy: { name: "always" } });
@@ -62,7 +66,13 @@ describe("team overview (real engine, real Postgres)", () => {
       [failed.serviceId]: "failed",
       [stopped.serviceId]: "stopped",
       [fresh.serviceId]: "not_deployed",
+      [exited.serviceId]: "exited",
     });
+    // Should run and does not: the exited one only (the same answer /healthz counts).
+    const down = first.down.map((d) => d.id);
+    expect(down).toContain(exited.serviceId);
+    for (const id of [running, deploying, failed, stopped, fresh].map((x) => x.serviceId)) expect(down).not.toContain(id);
+    expect(first.down.find((d) => d.id === exited.serviceId)).toMatchObject({ name: exited.name });
     expect(first.services.map((s) => s.id)).not.toContain(outsider.serviceId);
     // seedService makes a project per service; `deploying` was moved into running's project.
     expect(first.projects.find((p) => p.id === running.projectId)?.serviceCount).toBe(2);

@@ -8,6 +8,8 @@ import type { Deps } from "../deps.ts";
 import { readDiskPressure } from "../host/disk.ts";
 import { type Actor, requireTeamRole } from "../teams/access.ts";
 import { containerViews, statusOf } from "./live-service-status.ts";
+import { isActiveStatus } from "../deployments/statuses.ts";
+import { isDown } from "../reconcile/plan.ts";
 import type { Attention, LiveStatus } from "./service-status.ts";
 
 /** One row per service (or per empty project): the service, its last and its live deployment. */
@@ -58,6 +60,8 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
   const counts: Partial<Record<LiveStatus, number>> = {};
   const projects = new Map<string, { id: string; name: string; serviceCount: number }>();
   const services = [];
+  /** Services that should run and do not (the one answer /healthz counts, reconcile/plan.ts isDown). */
+  const down: Array<{ id: string; name: string; projectName: string }> = [];
   for (const r of rows) {
     const project = projects.get(r.projectId) ?? { id: r.projectId, name: r.projectName, serviceCount: 0 };
     projects.set(r.projectId, project);
@@ -69,6 +73,10 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
       containers,
     );
     counts[derived.status] = (counts[derived.status] ?? 0) + 1;
+    const deploying = r.lastStatus !== null && isActiveStatus(r.lastStatus);
+    if (containers.byService && isDown({ desiredState: r.desiredState ?? "running", deploying, liveDeploymentId: r.liveId }, containers.byService.get(r.id) ?? [])) {
+      down.push({ id: r.id, name: r.name, projectName: r.projectName });
+    }
     for (const a of derived.attention) attention.push({ ...a, serviceId: r.id, serviceName: r.name, projectName: r.projectName });
     services.push({
       id: r.id,
@@ -92,6 +100,7 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
     services,
     attention,
     counts,
+    down,
     disk: disk ? { usedPercent: disk.usedPercent, warnPercent: disk.warnPercent, pressure: disk.pressure } : null,
     engineError: containers.error,
   };

@@ -9,12 +9,15 @@ import { buildRepository } from "../deployments/build-stage.ts";
 import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
+import { takeDown } from "../services/desired-state.ts";
 
 export async function deleteProject(deps: Pick<Deps, "db" | "engine" | "log" | "proxy">, actor: Actor, projectId: string, input: { confirmName: string; deleteVolumes: boolean }) {
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   if (input.confirmName.trim() !== project.name) throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
-  const services = await deps.db.service.findMany({ where: { projectId }, select: { id: true, name: true } });
-  for (const s of services) await deps.engine.removeService(s.id);
+  const services = await deps.db.service.findMany({ where: { projectId }, select: { id: true, name: true, desiredState: true } });
+  await takeDown(deps.db, services, async () => {
+    for (const s of services) await deps.engine.removeService(s.id);
+  });
   const volumes = await deps.db.volume.findMany({ where: { projectId }, select: { id: true, name: true, hostPath: true } });
   const removedVolumes = input.deleteVolumes ? await removeVolumes(deps, projectId, volumes) : [];
   const keptVolumes = volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n));

@@ -14,7 +14,8 @@ import { readRuntime } from "./runtime.ts";
 import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
-import { findLiveDeployment } from "../deployments/recovery.ts";
+import { findLiveDeployment } from "../deployments/live-release.ts";
+import { takeDown } from "./desired-state.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { publicIpOf } from "../domains/dns-check.ts";
@@ -102,8 +103,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
 
 export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  await deps.engine.stopService(serviceId);
-  await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "stopped" } });
+  await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.stop", targetType: "service", targetId: serviceId, detail: { name: service.name } });
   return { ok: true as const };
@@ -129,7 +129,7 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
  */
 export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  await deps.engine.removeService(serviceId);
+  await takeDown(deps.db, [service], () => deps.engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
   const removedVolumes = options.deleteVolumes ? await removeVolumes(deps, service.project.id, volumes) : [];

@@ -6,6 +6,7 @@ import { tabHref } from "@/lib/service-tabs";
 import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
 import { Panel } from "../ui/page-header";
 import { StatusBadge } from "../ui/status-badge";
+import { ServiceEventsPanel } from "./service-events-panel";
 import { ServiceSummary } from "./service-summary";
 
 const RECENT = 5;
@@ -67,7 +68,7 @@ function RecentDeployments({ serviceId, deployments }: { serviceId: string; depl
   );
 }
 
-/** Status, URL, how to reach it, live metrics and the last few deployments. */
+/** Status, URL, how to reach it, live metrics, the last few deployments and the service's events. */
 export function OverviewTab({ service, deployments }: { service: ServiceDetail; deployments: Deployment[] | undefined }) {
   return (
     <>
@@ -75,6 +76,7 @@ export function OverviewTab({ service, deployments }: { service: ServiceDetail; 
       <InternalAddress service={service} />
       <ServiceMetricsPanel serviceId={service.id} running={service.status.containerUp} />
       <RecentDeployments serviceId={service.id} deployments={deployments} />
+      <ServiceEventsPanel serviceId={service.id} />
     </>
   );
 }

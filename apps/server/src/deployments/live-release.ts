@@ -1,0 +1,10 @@
+import type { Deps } from "../deps.ts";
+
+/** The service's live release: its most recently finished succeeded deployment. */
+export function findLiveDeployment(db: Deps["db"], serviceId: string) {
+  return db.deployment.findFirst({
+    where: { serviceId, status: "succeeded" },
+    orderBy: [{ finishedAt: "desc" }, { createdAt: "desc" }],
+    select: { id: true, hostPort: true, containerId: true, image: true, config: true },
+  });
+}

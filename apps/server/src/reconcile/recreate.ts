@@ -1,0 +1,44 @@
+/**
+ * Recreate a live release's containers from its snapshot (deployment/release config) with
+ * the release's own image tag, through the engine's ensureService: a complete, healthy release
+ * of that deployment is kept, anything less is recreated (network and volumes ensured --
+ * volumes are never removed), and every other release of the service is retired.
+ */
+import { buildReleaseImageRef } from "@berth/engine";
+import type { Deps } from "../deps.ts";
+import { openReleaseConfig } from "../deployments/release-config.ts";
+import { buildReleaseSpec } from "../deployments/release-spec.ts";
+import { releasePorts } from "../proxy/upstream-ports.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+
+export type RecreateDeps = Pick<Deps, "db" | "engine" | "env" | "proxy">;
+
+export async function recreateRelease(deps: RecreateDeps, serviceId: string, deploymentId: string): Promise<{ containers: string[] }> {
+  const deployment = await deps.db.deployment.findUniqueOrThrow({
+    where: { id: deploymentId },
+    select: { config: true, release: { select: { number: true, config: true } }, service: { select: { id: true, name: true, proxyPort: true, project: { select: { id: true, name: true, teamId: true } } } } },
+  });
+  const { service, release } = deployment;
+  const config = openReleaseConfig(release?.config ?? deployment.config, sealedBoxOf(deps.env));
+  if (config === null) throw new Error("The release has no configuration snapshot to recreate it from");
+  // The release's own upstream ports: the proxy's routes already list them.
+  const upstream = deps.proxy && config.kind === "web" && service.proxyPort !== null && release ? releasePorts(service.proxyPort, config.replicas, release.number) : undefined;
+  const spec = buildReleaseSpec(
+    {
+      service: { id: serviceId, name: service.name },
+      project: service.project,
+      deploymentId,
+      image: buildReleaseImageRef(serviceId, deploymentId).ref,
+      ...(upstream ? { upstreamPorts: upstream } : {}),
+    },
+    config,
+  );
+  const result = await deps.engine.ensureService(spec, {
+    readyTimeoutMs: (deps.env.BERTH_READY_TIMEOUT_S + config.runtime.healthCheck.startPeriodS) * 1000,
+    strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
+    retainImages: false,
+  });
+  const { containerId, hostPort } = result.release;
+  await deps.db.deployment.update({ where: { id: deploymentId }, data: { containerId, hostPort } });
+  return { containers: (result.release.replicas ?? [result.release]).map((r) => r.containerName) };
+}
