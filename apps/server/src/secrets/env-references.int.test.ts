@@ -5,6 +5,7 @@ import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../.
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
+import { pendingChanges } from "../services/pending-changes.ts";
 import type { Actor } from "../teams/access.ts";
 import { resolveDeployEnv } from "./env-store.ts";
 import { saveEnv } from "./env-vars.ts";
@@ -42,7 +43,7 @@ async function project() {
 
 describe("reference variables (real Postgres, real engine)", () => {
   it("resolves another service's variables at deploy, into the container's environment, and redacts the secret it takes in", async () => {
-    const { projectId, api } = await project();
+    const { projectId, api, db } = await project();
     touched.push(api);
     await saveEnv(deps, owner, { serviceId: api }, [{ name: "DATABASE_URL", value: "postgresql://${{db.POSTGRES_USER}}:${{ db.POSTGRES_PASSWORD }}@db:5432/shop", ...run }]);
     const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId, serviceId: api });
@@ -61,6 +62,12 @@ describe("reference variables (real Postgres, real engine)", () => {
     const [container] = await deps.engine.listManaged({ serviceId: api });
     const info = await new Docker({ socketPath: "/var/run/docker.sock" }).getContainer(container!.containerId).inspect();
     expect(info.Config.Env).toContain("DATABASE_URL=postgresql://shop:pw-REFERENCED-123@db:5432/shop");
+
+    // A new password on db shows on api as a pending change (its next deploy takes it in).
+    const service = await deps.db.service.findUniqueOrThrow({ where: { id: api } });
+    expect(await pendingChanges(deps, service, done)).toEqual([]);
+    await saveEnv(deps, owner, { serviceId: db }, [{ name: "POSTGRES_PASSWORD", value: "pw-ROTATED-456", secret: true, buildTime: false, runtime: true }, { name: "POSTGRES_USER", value: "shop", ...run }]);
+    expect(await pendingChanges(deps, service, done)).toEqual(["Variables"]);
   });
 
   it("refuses at save a malformed reference or one to a service the project does not have, at the value's field", async () => {
