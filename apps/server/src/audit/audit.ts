@@ -7,6 +7,7 @@ export type AuditAction =
   | "auth.sign_up"
   | "project.create"
   | "service.create"
+  | "database.create"
   | "service.update"
   | "service.delete"
   | "project.update"

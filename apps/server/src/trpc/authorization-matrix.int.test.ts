@@ -75,6 +75,7 @@ function inputFor(path: string): Record<string, unknown> {
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
     "services.create": { name: "intruder", image: "berth-test/hello:latest", containerPort: 8080, env: [{ key: "X", value: "y" }] },
+    "databases.create": { name: "intruder-db", engine: "postgresql", image: "berth-test/postgres:15" },
     "services.update": { name: "intruder", image: "berth-test/hello:latest", containerPort: 9090, volumes: [{ name: "stolen", mountPath: "/data" }] },
     "services.delete": { deleteVolumes: true },
     "projects.update": { name: "renamed-by-intruder" },

@@ -1,5 +1,6 @@
 import { router } from "./init.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { databasesRouter } from "./routers/databases.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { domainsRouter } from "./routers/domains.ts";
 import { envRouter } from "./routers/env.ts";
@@ -26,6 +27,7 @@ export const appRouter = router({
   projects: projectsRouter,
   registries: registriesRouter,
   services: servicesRouter,
+  databases: databasesRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,
   env: envRouter,

@@ -71,7 +71,7 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarge
           Values are encrypted at rest. Secret values are write-only after saving and masked in build and runtime logs. Build-time variables become build arguments (secret ones build secrets); run-time ones go to the container. Changes apply at the next deploy.
         </p>
         <p className="text-sm text-slate-600">
-          A value can use another service&apos;s variable of this project: <code className="rounded bg-slate-100 px-1">{"${{db.POSTGRES_PASSWORD}}"}</code>, resolved at each deploy (a secret stays masked).
+          A value can use another service&apos;s variable of this project: <code className="rounded bg-surface-muted px-1 font-mono text-fg">{"${{db.POSTGRES_PASSWORD}}"}</code>, resolved at each deploy (a secret stays masked).
         </p>
         {list.isPending ? (
           <Loading />

@@ -9,6 +9,7 @@ import { useSession } from "../shell/session";
 import { PageHeader } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
 import { NewServiceForm } from "./new-service-form";
+import { NewDatabaseForm } from "./new-database-form";
 import { ServiceList } from "./service-list";
 import { EnvVarsEditor } from "../env/env-vars-editor";
 import { NotificationsPanel } from "./notifications-panel";
@@ -68,7 +69,14 @@ export function ProjectView({ projectId }: { projectId: string }) {
           <ServiceList services={project.data.services} />
         </section>
         <div className="lg:col-span-2">
-          {role === "viewer" ? <p className="text-sm text-slate-600">You are a viewer in this team, so you cannot add services.</p> : <NewServiceForm projectId={projectId} />}
+          {role === "viewer" ? (
+            <p className="text-sm text-slate-600">You are a viewer in this team, so you cannot add services.</p>
+          ) : (
+            <div className="space-y-6">
+              <NewServiceForm projectId={projectId} />
+              <NewDatabaseForm projectId={projectId} />
+            </div>
+          )}
         </div>
       </div>
       <VolumesPanel projectId={projectId} canDelete={roleAtLeast(role, "admin")} />
