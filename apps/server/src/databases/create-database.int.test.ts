@@ -65,9 +65,9 @@ describe("databases in one step (real PostgreSQL image, real engine)", () => {
 
   it("refuses an unknown engine and a taken name at their fields, creating nothing", async () => {
     const project = await deps.db.project.create({ data: { teamId, name: "refusals" } });
-    expect(createDatabaseInput.safeParse({ projectId: project.id, name: "db", engine: "oracle" }).error?.issues[0]).toMatchObject({ path: ["engine"], message: "Choose one of: postgresql, mariadb" });
+    expect(createDatabaseInput.safeParse({ projectId: project.id, name: "db", engine: "oracle" }).error?.issues[0]).toMatchObject({ path: ["engine"], message: "Choose one of: postgresql" });
     expect(createDatabaseInput.safeParse({ projectId: project.id, name: "Bad Name", engine: "postgresql" }).error?.issues[0]?.path).toEqual(["name"]);
-    const first = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name: "db", engine: "mariadb", image: "berth-test/postgres:15", deploy: false }));
+    const first = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name: "db", engine: "postgresql", image: "berth-test/postgres:15", deploy: false }));
     touched.push(first.id);
     await expect(createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name: "db", engine: "postgresql", deploy: false }))).rejects.toMatchObject({ code: "INVALID", fieldErrors: { name: expect.stringContaining("already exists") } });
     expect(await deps.db.service.count({ where: { projectId: project.id } })).toBe(1);

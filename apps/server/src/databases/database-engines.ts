@@ -2,7 +2,8 @@
  * The databases Berth creates in one step: each is a TCP service of the project with a volume
  * at its data directory and generated credentials (sealed variables). PURE.
  */
-export const DATABASE_ENGINES = ["postgresql", "mariadb"] as const;
+/** MariaDB and Redis come once their test images exist (each engine is tested for real). */
+export const DATABASE_ENGINES = ["postgresql"] as const;
 export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 
 export interface EngineRecipe {
@@ -28,18 +29,6 @@ export const ENGINE_RECIPES: Record<DatabaseEngine, EngineRecipe> = {
       { name: "POSTGRES_PASSWORD", value: password, secret: true },
       { name: "POSTGRES_DB", value: "app", secret: false },
       { name: "DATABASE_URL", value: `postgresql://\${{${s}.POSTGRES_USER}}:\${{${s}.POSTGRES_PASSWORD}}@${s}:5432/\${{${s}.POSTGRES_DB}}`, secret: false },
-    ],
-  },
-  mariadb: {
-    defaultImage: "mariadb:11",
-    port: 3306,
-    dataDir: "/var/lib/mysql",
-    variables: (s, password) => [
-      { name: "MARIADB_USER", value: "app", secret: false },
-      { name: "MARIADB_PASSWORD", value: password, secret: true },
-      { name: "MARIADB_RANDOM_ROOT_PASSWORD", value: "1", secret: false },
-      { name: "MARIADB_DATABASE", value: "app", secret: false },
-      { name: "DATABASE_URL", value: `mysql://\${{${s}.MARIADB_USER}}:\${{${s}.MARIADB_PASSWORD}}@${s}:3306/\${{${s}.MARIADB_DATABASE}}`, secret: false },
     ],
   },
 };

@@ -14,7 +14,6 @@ import { SelectField } from "../ui/select-field";
 
 const ENGINES = [
   { value: "postgresql", label: "PostgreSQL", image: "postgres:16" },
-  { value: "mariadb", label: "MariaDB", image: "mariadb:11" },
 ] as const;
 type Engine = (typeof ENGINES)[number]["value"];
 
