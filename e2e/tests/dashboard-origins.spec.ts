@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { hasOwner, newAccount, ownerPage, signUp, type Account } from "./support/account.ts";
+import { hasOwner, newAccount, ownerPage, signInOn, signUp, type Account } from "./support/account.ts";
 import { E2E_DOMAIN, publicOrigin } from "./support/origins.ts";
 import { proxy } from "./support/proxy.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -29,11 +29,7 @@ async function signUpAt(browser: Browser, origin: string, account: Account): Pro
 async function signInAt(browser: Browser, origin: string, account: Account) {
   const context = await browser.newContext({ baseURL: origin, ignoreHTTPSErrors: true });
   const page = await context.newPage();
-  await page.goto("/sign-in");
-  await page.getByLabel("Email", { exact: true }).fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
+  await signInOn(page, account);
   expect(new URL(page.url()).origin).toBe(origin);
   const session = (await context.cookies()).find((c) => c.name.endsWith("berth.session_token"));
   await context.close();

@@ -71,12 +71,16 @@ export function hasOwner(): boolean {
  */
 export async function ownerPage(browser: Browser): Promise<Page> {
   const account = JSON.parse(readFileSync(OWNER_FILE, "utf8")) as Account;
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const page = await (await browser.newContext()).newPage();
+  await signInOn(page, account);
+  return page;
+}
+
+/** Signs in on the page's origin through the form and waits for the projects page. */
+export async function signInOn(page: Page, account: Account): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("Email", { exact: true }).fill(account.email);
   await page.getByLabel("Password", { exact: true }).fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
-  return page;
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
-import { isTerminalStatus } from "../deployments/statuses.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
+import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { listEnv, saveEnv } from "../secrets/env-vars.ts";
 import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
@@ -12,18 +11,12 @@ import { createDatabase, createDatabaseInput } from "./create-database.ts";
 
 /** A one-step PostgreSQL (the local test image) that another service reaches through `${{pg.DATABASE_URL}}`. */
 const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 100 });
-deps.wakeWorker = worker.wake;
+const worker = deploymentWorker(deps);
 const touched: string[] = [];
 let owner: Actor;
 let teamId: string;
 
-async function finished(deploymentId: string) {
-  return waitFor("the deployment", async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 120_000);
-}
+const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId, 120_000);
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);

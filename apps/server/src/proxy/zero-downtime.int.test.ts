@@ -7,7 +7,7 @@ import type { DockerEngine } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
 import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
-import { isTerminalStatus } from "../deployments/statuses.ts";
+import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { addDomain } from "../domains/domains.ts";
 import type { Actor } from "../teams/access.ts";
 
@@ -70,10 +70,7 @@ async function deployment(actor: Actor, greeting: string, target: string) {
   const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
   expect(count).toBe(1);
   const { deploymentId } = await enqueueDeployment(deps, actor, target);
-  return waitFor("the deployment", async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 90_000);
+  return finishedDeployment(deps, deploymentId);
 }
 
 async function deploy(actor: Actor, greeting: string, target = serviceId): Promise<void> {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { requireTestImage, seedService, seedUser, testDeps } from "../../test/harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
-import { isTerminalStatus } from "../deployments/statuses.ts";
-import { DeploymentWorker } from "../deployments/worker.ts";
+import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { pendingChanges } from "../services/pending-changes.ts";
 import type { Actor } from "../teams/access.ts";
 import { resolveDeployEnv } from "./env-store.ts";
@@ -13,8 +12,7 @@ import { sealedBoxOf } from "./sealed-box.ts";
 
 /** `${{service.NAME}}` between the services of a project: saved, resolved at deploy, redacted, refused when broken. */
 const deps = testDeps();
-const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 100 });
-deps.wakeWorker = worker.wake;
+const worker = deploymentWorker(deps);
 const run = { secret: false, buildTime: false, runtime: true };
 const touched: string[] = [];
 let owner: Actor;
@@ -52,10 +50,7 @@ describe("reference variables (real Postgres, real engine)", () => {
     expect(env.problems).toEqual([]);
 
     const { deploymentId } = await enqueueDeployment(deps, owner, api);
-    const done = await waitFor("the deployment", async () => {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      return isTerminalStatus(d.status) ? d : null;
-    }, 90_000);
+    const done = await finishedDeployment(deps, deploymentId);
     expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
     // The stored snapshot is sealed: the password is nowhere in the deployment row.
     expect(JSON.stringify(done)).not.toContain("pw-REFERENCED-123");
