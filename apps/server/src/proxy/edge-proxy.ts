@@ -90,6 +90,9 @@ export class EdgeProxy {
       throw err;
     }
     this.appliedHash = hash;
+    // A route that just appeared (a first release, a start) lists its idle ports too: mark them
+    // now, not at the watcher's next tick, so no request reaches one in between.
+    await this.mark(idleUpstreams(routes));
     this.current = { state: "up", lastAppliedAt: new Date().toISOString(), routes: routes.length, ...(skipped.length > 0 ? { skipped } : {}) };
     if (skipped.length > 0) this.o.log.warn({ skipped }, "edge proxy: domains left out of the config");
     this.o.log.info({ routes: routes.length }, "edge proxy configured");
