@@ -23,11 +23,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ["apps/server/src/trpc/**/*.ts"],
+    // The transport layers (tRPC routers, socket.io handlers, plain HTTP endpoints) call use
+    // cases: they may hand `deps.db` / `deps.engine` to one, never query or drive them.
+    files: ["apps/server/src/{trpc,realtime,http}/**/*.ts"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
-        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "routers call services; they never import the database client or the engine" },
+        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "transport layers call use cases; they never import the database client or the engine" },
       ] }],
+      "no-restricted-syntax": ["error", {
+        selector: "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|engine)$/]",
+        message: "transport layers call use cases; they pass deps.db / deps.engine along, never query or drive them here",
+      }],
     },
   },
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertSafeBindMounts, bindSourcesProblem, forbiddenBindReason } from "./bind-sources.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 describe("forbiddenBindReason", () => {
   it.each([

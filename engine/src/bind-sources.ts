@@ -7,7 +7,7 @@
 import { realpath } from "node:fs/promises";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 import type { VolumeMount } from "./spec-types.ts";
 
 export const FORBIDDEN_HOST_PATHS: readonly string[] = [

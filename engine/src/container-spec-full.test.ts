@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildContainerSpec, buildContainerUpdate, buildMounts, buildPorts, buildRestartPolicy, releaseNetworkName } from "./container-spec.ts";
 import { limitsDrift } from "./limits-drift.ts";
 import { buildHealthGate, imageHasHealthcheck } from "./health-gate.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 import { canonicalJson, specHash } from "./spec-hash.ts";
 
 const full: ReleaseSpec = {

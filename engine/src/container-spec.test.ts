@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildContainerSpec, buildEnv, buildPorts } from "./container-spec.ts";
 import { specHash } from "./spec-hash.ts";
 import { EngineError } from "./errors.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 const spec: ReleaseSpec = {
   owner: { teamId: "team_1", projectId: "proj-1", serviceId: "svcABCDEFGH123" },

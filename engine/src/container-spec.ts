@@ -5,7 +5,7 @@
 import type { ContainerCreateOptions, HostConfig, MountConfig } from "dockerode";
 import { buildReleaseLabels, LABEL_REPLICA, LABEL_SPEC_HASH } from "./labels.ts";
 import { buildContainerName, buildNetworkName, buildVolumeName } from "./names.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 import { specHash } from "./spec-hash.ts";
 import type { RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 

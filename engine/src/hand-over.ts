@@ -5,7 +5,7 @@
 import { removeContainerForce } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage } from "./errors.ts";
-import type { Handover, ReplaceReleaseOptions } from "./port.ts";
+import type { Handover, ReplaceReleaseOptions } from "./port-types.ts";
 
 /** Run the hook; on failure remove the new release (the old one still has the traffic). */
 export async function handOver(api: EngineApi, handover: Handover, options: ReplaceReleaseOptions): Promise<void> {

@@ -5,7 +5,7 @@
  * without one -- running for DEFAULT_WORKER_STABLE_MS.
  */
 import { EngineError } from "./errors.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 export const DEFAULT_PROBE_INTERVAL_MS = 500;
 export const DEFAULT_PROBE_TIMEOUT_MS = 2_000;

@@ -3,7 +3,7 @@
  * touches only objects that carry `io.berth.managed-by=berth`. Names and values are a
  * compatibility contract with containers already running on hosts: never rename them.
  */
-import type { OwnerRef } from "./port.ts";
+import type { OwnerRef } from "./port-types.ts";
 import { isValidId } from "./validate.ts";
 
 export const LABEL_MANAGED_BY = "io.berth.managed-by";

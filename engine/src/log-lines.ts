@@ -4,7 +4,7 @@
  * demultiplex a buffered (non-followed) log answer.
  */
 import { StringDecoder } from "node:string_decoder";
-import type { LogLine } from "./port.ts";
+import type { LogLine } from "./port-types.ts";
 
 /** Feeds bytes in, hands complete lines out (without the newline and a trailing CR). */
 export class LineSplitter {

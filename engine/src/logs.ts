@@ -8,7 +8,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth } from "./labels.ts";
 import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
-import type { FollowLogsOptions, LogLine } from "./port.ts";
+import type { FollowLogsOptions, LogLine } from "./port-types.ts";
 
 export const DEFAULT_TAIL = 100;
 

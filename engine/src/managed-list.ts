@@ -2,7 +2,7 @@
 import { inspectContainer, listManagedContainers } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { toManagedContainer } from "./managed.ts";
-import type { ManagedContainer } from "./port.ts";
+import type { ManagedContainer } from "./port-types.ts";
 
 export async function listManaged(api: EngineApi, serviceId?: string): Promise<ManagedContainer[]> {
   const listed = await listManagedContainers(api, serviceId);

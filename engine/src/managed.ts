@@ -5,7 +5,7 @@
 import type { ContainerInspectInfo } from "dockerode";
 import { parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
 import { displayName } from "./names.ts";
-import type { ContainerState, ManagedContainer } from "./port.ts";
+import type { ContainerState, ManagedContainer } from "./port-types.ts";
 
 const STATES: readonly ContainerState[] = ["created", "running", "paused", "restarting", "removing", "exited", "dead"];
 

@@ -8,7 +8,7 @@ import type { NetworkInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { buildResourceLabels, isManagedByBerth, LABEL_MANAGED_BY, LABEL_PROJECT, LABEL_SCOPE, LABEL_SERVICE, MANAGED_BY_VALUE } from "./labels.ts";
-import type { OwnerRef } from "./port.ts";
+import type { OwnerRef } from "./port-types.ts";
 import { buildNetworkName } from "./names.ts";
 
 export interface NetworkRequest {

@@ -1,5 +1,5 @@
 /** Types of the observability streams (stats, events, container status). */
-import type { ContainerState, OwnerRef } from "./port.ts";
+import type { ContainerState, OwnerRef } from "./port-types.ts";
 
 export interface StatsSample {
   /** ISO time the engine read the sample. */

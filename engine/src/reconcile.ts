@@ -17,7 +17,7 @@ import { limitsDrift } from "./limits-drift.ts";
 import { LABEL_REPLICA, LABEL_SPEC_HASH, parseDeploymentLabel } from "./labels.ts";
 import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
-import type { EnsureServiceResult, ReleaseInstance, ReleaseSpec, ReplicaInstance, ReplaceReleaseOptions } from "./port.ts";
+import type { EnsureServiceResult, ReleaseInstance, ReleaseSpec, ReplicaInstance, ReplaceReleaseOptions } from "./port-types.ts";
 import { waitUntilReady } from "./readiness.ts";
 import { releaseByStrategy, retainImages, retireOthers, withWarnings } from "./replace-release.ts";
 import { tagReleaseImage } from "./release-images.ts";

@@ -3,7 +3,7 @@ import { buildContainerSpec, buildPorts, extraPrimaryHostPorts } from "./contain
 import { publishedHostPort } from "./managed.ts";
 import { commandVerdict } from "./gate-probes.ts";
 import { buildHealthGate, DEFAULT_WORKER_STABLE_MS } from "./health-gate.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 import { gateDeadlineMs, RUNNING_GATE_SLACK_MS } from "./readiness.ts";
 import { buildSwarmHealthcheck } from "./swarm/service-spec.ts";
 import { toManagedVolumes } from "./volume-admin.ts";

@@ -13,7 +13,7 @@ import { parseDeploymentLabel } from "./labels.ts";
 import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
-import type { Handover, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port.ts";
+import type { Handover, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port-types.ts";
 import { runRelease } from "./run-release.ts";
 import { stopFirstRelease } from "./stop-first.ts";
 import { assertValidGrace } from "./validate.ts";

@@ -17,7 +17,7 @@ import { LABEL_DEPLOYMENT, LABEL_SERVICE, managedFilters, parseDeploymentLabel, 
 import { tailLogs } from "./logs.ts";
 import { tagReleaseImage } from "./release-images.ts";
 import { ensureNetwork } from "./networks.ts";
-import type { ReleaseInstance, ReleaseSpec, ReplicaInstance, RunReleaseOptions } from "./port.ts";
+import type { ReleaseInstance, ReleaseSpec, ReplicaInstance, RunReleaseOptions } from "./port-types.ts";
 import { waitUntilReady, type Readiness } from "./readiness.ts";
 import { assertValidReleaseSpec } from "./validate.ts";
 import { ensureVolumes } from "./volumes.ts";

@@ -4,7 +4,7 @@
  * PURE (hashing only, no I/O).
  */
 import { createHash } from "node:crypto";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 /** JSON with object keys sorted at every level (arrays keep their order: it is meaningful). */
 export function canonicalJson(value: unknown): string {

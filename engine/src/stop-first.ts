@@ -13,7 +13,7 @@ import { EngineError, engineMessage, withDetails } from "./errors.ts";
 import { parseDeploymentLabel } from "./labels.ts";
 import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
-import type { Handover, ReleaseSpec, ReplaceReleaseOptions } from "./port.ts";
+import type { Handover, ReleaseSpec, ReplaceReleaseOptions } from "./port-types.ts";
 import { handOver } from "./hand-over.ts";
 import { prepareRelease, startRelease } from "./run-release.ts";
 

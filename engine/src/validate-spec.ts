@@ -5,7 +5,7 @@
  */
 import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
 export const MAX_REPLICAS = 20;

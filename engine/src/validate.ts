@@ -3,7 +3,7 @@
  * engine call) and the control plane (form validation). Pure; no engine access.
  */
 import { EngineError } from "./errors.ts";
-import type { OwnerRef, ReleaseSpec } from "./port.ts";
+import type { OwnerRef, ReleaseSpec } from "./port-types.ts";
 import { assertValidReleaseExtras } from "./validate-spec.ts";
 
 // Docker reference grammar (distribution/reference), restricted to what Berth accepts:

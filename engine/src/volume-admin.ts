@@ -7,7 +7,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth, LABEL_MANAGED_BY, LABEL_PROJECT, LABEL_TEAM, LABEL_VOLUME, MANAGED_BY_VALUE } from "./labels.ts";
 import { buildVolumeName, displayName } from "./names.ts";
-import type { ManagedVolume } from "./port.ts";
+import type { ManagedVolume } from "./port-types.ts";
 import { assertValidId } from "./validate.ts";
 import { VOLUME_NAME } from "./validate-spec.ts";
 import { inspectVolume } from "./volumes.ts";

@@ -6,7 +6,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError, isEngineError } from "./errors.ts";
 import { buildResourceLabels, isManagedByBerth, LABEL_VOLUME } from "./labels.ts";
 import { buildVolumeName } from "./names.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 interface VolumeInfo {
   Name: string;

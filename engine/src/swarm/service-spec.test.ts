@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ReleaseSpec } from "../port.ts";
+import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
 import { buildSwarmHealthcheck, buildSwarmRestartPolicy, buildSwarmServiceSpec } from "./service-spec.ts";
 

@@ -7,7 +7,7 @@
 import { buildEnv, buildMounts } from "../container-spec.ts";
 import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH } from "../labels.ts";
 import { buildNetworkName } from "../names.ts";
-import type { ReleaseSpec } from "../port.ts";
+import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
 import type { HealthCheckSpec, RestartPolicySpec } from "../spec-types.ts";
 

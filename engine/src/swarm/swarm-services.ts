@@ -11,7 +11,7 @@ import { EngineError, isEngineError } from "../errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
 import { isManagedByBerth, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
-import type { ReleaseSpec } from "../port.ts";
+import type { ReleaseSpec } from "../port-types.ts";
 import type { RegistryAuth } from "../registry-auth.ts";
 import { specHash } from "../spec-hash.ts";
 import { assertValidGrace, assertValidReleaseSpec } from "../validate.ts";

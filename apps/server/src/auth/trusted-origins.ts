@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Env } from "../config/env.ts";
 import type { Deps } from "../deps.ts";
-import { dashboardOrigin, readDashboardDomain } from "../instance/dashboard-domain.ts";
+import { dashboardOrigin, readDashboardDomain } from "../instance/dashboard-origin.ts";
 
 type OriginEnv = Pick<Env, "publicUrl" | "BERTH_PORT" | "BERTH_TRUSTED_ORIGINS">;
 

@@ -21,6 +21,12 @@ export async function readLogLines(db: Deps["db"], deploymentId: string, afterSe
   return rows.map((r) => ({ deploymentId, seq: r.seq, stream: r.stream, text: r.text, time: r.time.toISOString() }));
 }
 
+/** A deployment's status now (null: it is gone). */
+export async function readDeploymentStatus(db: Deps["db"], deploymentId: string) {
+  const d = await db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
+  return d?.status ?? null;
+}
+
 export async function getDeploymentLog(deps: Pick<Deps, "db">, actor: Actor, input: { deploymentId: string; afterSeq: number; limit: number }) {
   await loadDeploymentForViewer(deps.db, actor, input.deploymentId);
   return readLogLines(deps.db, input.deploymentId, input.afterSeq, input.limit);

@@ -9,7 +9,8 @@ import { addDomain } from "../domains/domains.ts";
 import { DomainError } from "../errors.ts";
 import type { EdgeProxy } from "../proxy/edge-proxy.ts";
 import { EDGE_TOKEN_HEADER } from "../proxy/edge-request.ts";
-import { applyDashboardDomainFromEnv, onDashboardUrl, readDashboardDomain, setDashboardDomain } from "./dashboard-domain.ts";
+import { applyDashboardDomainFromEnv, onDashboardUrl, setDashboardDomain } from "./dashboard-domain.ts";
+import { readDashboardDomain } from "./dashboard-origin.ts";
 
 /**
  * The dashboard at its own domain: the owner sets it (checked at the field), the test's own

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dashboardOrigin } from "./dashboard-domain.ts";
+import { dashboardOrigin } from "./dashboard-origin.ts";
 
 describe("dashboardOrigin", () => {
   it("is https on the proxy's HTTPS port, without :443", () => {

@@ -6,6 +6,7 @@ import { DomainError, invalidField } from "../errors.ts";
 import { parseBareHostname } from "../domains/hostname.ts";
 import { twinOf } from "../proxy/caddy-config.ts";
 import type { Actor } from "../teams/access.ts";
+import { dashboardOrigin, readDashboardDomain } from "./dashboard-origin.ts";
 
 /**
  * The dashboard at its own domain: the edge proxy serves https://<domain> (certificate from the
@@ -28,16 +29,6 @@ export interface DashboardView {
   fromEnv: boolean;
   /** Whether Berth drives an edge proxy at all (BERTH_PROXY_ADMIN not off): without one, nothing serves the domain. */
   proxy: boolean;
-}
-
-/** https://<domain> on the proxy's HTTPS port. PURE. */
-export function dashboardOrigin(domain: string, httpsPort: number): string {
-  return `https://${domain}${httpsPort === 443 ? "" : `:${httpsPort}`}`;
-}
-
-export async function readDashboardDomain(db: Db): Promise<string> {
-  const row = await db.instanceSettings.findUnique({ where: { id: 1 }, select: { dashboardDomain: true } });
-  return row?.dashboardDomain ?? "";
 }
 
 /** The URL the dashboard's links are built on (webhooks, deploy hooks, invitations, notifications). */

@@ -7,8 +7,8 @@
  * or removal asked through the API -- Berth retiring the old release after a redeploy, stopping
  * or deleting a service, or an operator) is planned and never makes a crash loop.
  */
-import type { EngineEvent } from "@berth/engine";
-import type { Deps } from "../deps.ts";
+import type { ContainerEngine, EngineEvent } from "@berth/engine";
+import type { Log } from "../log.ts";
 import type { RecentEvents } from "./service-status.ts";
 
 export const CRASH_WINDOW_MS = 5 * 60_000;
@@ -24,6 +24,12 @@ export interface ServiceChange {
   type: EngineEvent["type"] | "desired";
 }
 
+/** Its own narrow needs, not a Pick of Deps: Deps holds the watch, so that would be a circle. */
+export interface EngineWatchDeps {
+  engine: ContainerEngine;
+  log: Log;
+}
+
 export class EngineWatch {
   private readonly dies = new Map<string, number[]>();
   private readonly ooms = new Map<string, number>();
@@ -35,7 +41,7 @@ export class EngineWatch {
   private retry: NodeJS.Timeout | null = null;
   private running = false;
 
-  constructor(private readonly deps: Pick<Deps, "engine" | "log">, private readonly now: () => number = Date.now) {}
+  constructor(private readonly deps: EngineWatchDeps, private readonly now: () => number = Date.now) {}
 
   start(): void {
     if (this.running) return;

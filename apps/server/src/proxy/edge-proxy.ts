@@ -4,7 +4,7 @@ import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
 import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type DashboardRoute, type ProxyListen, type ProxyRoute } from "./caddy-config.ts";
-import { readDashboardDomain } from "../instance/dashboard-domain.ts";
+import { readDashboardDomain } from "../instance/dashboard-origin.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
 import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
 import { idleUpstreams } from "./idle-upstreams.ts";

@@ -1,5 +1,5 @@
 import type { Socket } from "socket.io";
-import { readLogLines } from "../deployments/deployment-log.ts";
+import { readDeploymentStatus, readLogLines } from "../deployments/deployment-log.ts";
 import type { DeploymentLogLine } from "../deployments/events.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import type { Deps } from "../deps.ts";
@@ -47,8 +47,8 @@ export class SocketBuildLogs {
       if (ended || this.subscriptions.get(deploymentId) !== stop) return;
       ended = true;
       await catchUp();
-      const d = await this.deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
-      this.socket.emit("build:end", { deploymentId, status: d?.status ?? "failed", lastSeq: lastSent });
+      const status = await readDeploymentStatus(this.deps.db, deploymentId);
+      this.socket.emit("build:end", { deploymentId, status: status ?? "failed", lastSeq: lastSent });
       this.stop(deploymentId);
     };
     const offLines = this.deps.events.onLines(deploymentId, (lines) => {
@@ -68,8 +68,8 @@ export class SocketBuildLogs {
     backfilling = false;
     send(buffered.sort((a, b) => a.seq - b.seq));
     buffered = [];
-    const d = await this.deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
-    if (d && isTerminalStatus(d.status)) setTimeout(() => void finish().catch(this.report(deploymentId)), TAIL_GRACE_MS);
+    const status = await readDeploymentStatus(this.deps.db, deploymentId);
+    if (status && isTerminalStatus(status)) setTimeout(() => void finish().catch(this.report(deploymentId)), TAIL_GRACE_MS);
   }
 
   stop(deploymentId: string): void {

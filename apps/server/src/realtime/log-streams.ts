@@ -1,13 +1,6 @@
 import type { Socket } from "socket.io";
-import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
-import { secretValuesOf } from "../secrets/env-store.ts";
-import { redact, redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
-import { findLiveContainer } from "../services/live-container.ts";
-
-/** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
-const MAX_SINCE_LINES = 100_000;
+import { followServiceLogs, type ServiceLogLine } from "../services/follow-service-logs.ts";
 
 /** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
@@ -25,19 +18,11 @@ export class SocketLogStreams {
    */
   async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
     this.stop(serviceId);
-    const live = await findLiveContainer(this.deps, serviceId);
-    // Secret variables never reach the browser, also not in their base64 forms.
-    const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
-    const needles = service ? redactionNeedles(await secretValuesOf(this.deps.db, sealedBoxOf(this.deps.env), { projectId: service.projectId, serviceId })) : [];
-    if (!live) {
-      this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
-      return;
-    }
     let ended = false;
     const follower = { stop: () => undefined as void };
     // Lines that arrive together (one engine chunk) go out as one event: under a flood that
     // is one emit per chunk instead of per line; a lone line still leaves at the next tick.
-    let pending: LogLine[] = [];
+    let pending: ServiceLogLine[] = [];
     let scheduled = false;
     const flush = () => {
       scheduled = false;
@@ -45,11 +30,12 @@ export class SocketLogStreams {
       pending = [];
       if (lines.length > 0) this.socket.emit("logs:lines", { serviceId, lines });
     };
-    const stop = await this.deps.engine.followLogs(
-      live.containerId,
-      options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES },
+    const stop = await followServiceLogs(
+      this.deps,
+      serviceId,
+      options,
       (line) => {
-        pending.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line);
+        pending.push(line);
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -64,6 +50,10 @@ export class SocketLogStreams {
         this.socket.emit("logs:end", { serviceId, reason: err ? `Log stream failed: ${err.message}` : "The container stopped" });
       },
     );
+    if (!stop) {
+      this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
+      return;
+    }
     follower.stop = stop;
     if (ended) {
       this.socket.emit("logs:end", { serviceId, reason: "The container stopped" });

@@ -9,6 +9,7 @@ import type { Server, Socket } from "socket.io";
 import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
+import { teamIdOfService } from "../services/services.ts";
 import { type Actor, loadService, requireTeamRole } from "../teams/access.ts";
 
 export const TEAM_ROOM_PREFIX = "team:";
@@ -25,9 +26,8 @@ export function forwardOverviewEvents(io: Server, deps: Deps): () => void {
   const changed = (teamId: string, serviceId: string) => io.to(`${TEAM_ROOM_PREFIX}${teamId}`).emit("overview:changed", { teamId, serviceId });
   const stops = [
     deps.events.onStatus((e) => {
-      deps.db.service
-        .findUnique({ where: { id: e.serviceId }, select: { project: { select: { teamId: true } } } })
-        .then((s) => s && changed(s.project.teamId, e.serviceId))
+      teamIdOfService(deps.db, e.serviceId)
+        .then((teamId) => teamId && changed(teamId, e.serviceId))
         .catch((err: unknown) => deps.log.debug({ err: String(err) }, "overview change not sent"));
     }),
     deps.engineWatch?.onChange((c) => changed(c.teamId, c.serviceId)),

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { domainErrorOf } from "../domain-error-of.ts";
 import type { Actor } from "../teams/access.ts";
-import { mayKeepTerminal, openTerminal, recordTerminalClose, type OpenedTerminal } from "../terminal/open-terminal.ts";
+import { isContainerRunning, mayKeepTerminal, openTerminal, recordTerminalClose, type OpenedTerminal } from "../terminal/open-terminal.ts";
 
 export const MAX_TERMINALS_PER_SOCKET = 3;
 const size = { cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) };
@@ -81,11 +81,7 @@ export class SocketTerminals {
   private async ended(terminalId: string): Promise<void> {
     const t = this.open.get(terminalId);
     if (!t || t.closing) return;
-    const isRunning = () =>
-      this.deps.engine.containerStatus(t.containerId).then(
-        (s) => s.state === "running",
-        () => false,
-      );
+    const isRunning = () => isContainerRunning(this.deps, t.containerId);
     // A stopping container's processes die a moment before its state says so: look twice.
     const running = (await isRunning()) && (await new Promise((r) => setTimeout(r, 500)), await isRunning());
     await this.close(terminalId, running ? "The shell exited" : "The container stopped");

@@ -23,6 +23,12 @@ import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 
+/** The team a service belongs to (null: the service is gone). */
+export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
+  const s = await db.service.findUnique({ where: { id: serviceId }, select: { project: { select: { teamId: true } } } });
+  return s?.project.teamId ?? null;
+}
+
 export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};

@@ -37,6 +37,14 @@ export async function openTerminal(deps: Pick<Deps, "db" | "engine" | "log">, ac
 }
 
 /** Record that a terminal closed and why (the user closed it, the shell exited, access ended). */
+/** Whether the terminal's container runs now (false also when the engine cannot say). */
+export async function isContainerRunning(deps: Pick<Deps, "engine">, containerId: string): Promise<boolean> {
+  return deps.engine.containerStatus(containerId).then(
+    (s) => s.state === "running",
+    () => false,
+  );
+}
+
 export async function recordTerminalClose(deps: Pick<Deps, "db">, actor: Actor, terminal: OpenedTerminal, reason: string, durationS: number): Promise<void> {
   await recordAudit(deps.db, actor, {
     teamId: terminal.teamId,

@@ -3,6 +3,7 @@ import type { Auth } from "../auth/auth.ts";
 import { clientIpOfRequest } from "../auth/client-ip.ts";
 import { userFromHeaders, type SessionUser } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
+import { databaseError } from "../instance/health-report.ts";
 import { resolveApiToken } from "../tokens/api-tokens.ts";
 import type { Actor } from "../teams/access.ts";
 
@@ -36,7 +37,7 @@ export async function createContext(deps: Deps, auth: Auth, req: IncomingMessage
   } catch (err) {
     if (!bearer) deps.log.warn({ err: String(err) }, "session lookup failed");
     // The auth library may wrap the cause; ask the database directly whether it is there.
-    const dbDown = await deps.db.$queryRaw`SELECT 1`.then(() => null, (dbErr: unknown) => dbErr);
+    const dbDown = await databaseError(deps.db);
     return { deps, ip, user: null, sessionError: dbDown ?? err };
   }
 }

@@ -1,0 +1,37 @@
+import type { LogLine } from "@berth/engine";
+import type { Deps } from "../deps.ts";
+import { secretValuesOf } from "../secrets/env-store.ts";
+import { redact, redactionNeedles } from "../secrets/redaction.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { findLiveContainer } from "./live-container.ts";
+
+export type ServiceLogLine = LogLine;
+
+/** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
+const MAX_SINCE_LINES = 100_000;
+
+/**
+ * Follow the runtime log of the service's live container, its secret variables redacted (also
+ * in their base64 forms): the last 200 lines, or everything since `since` (unix seconds), then
+ * live. `onEnd` is called when the stream ends by itself (the container stopped, was replaced
+ * or removed), never after the returned stop. Null when the service has no running container.
+ * The caller has authorized the viewer.
+ */
+export async function followServiceLogs(
+  deps: Pick<Deps, "db" | "engine" | "env">,
+  serviceId: string,
+  options: { since?: number | undefined },
+  onLine: (line: ServiceLogLine) => void,
+  onEnd: (err?: Error) => void,
+): Promise<(() => void) | null> {
+  const live = await findLiveContainer(deps, serviceId);
+  const service = await deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
+  if (!live || !service) return null;
+  const needles = redactionNeedles(await secretValuesOf(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId }));
+  return deps.engine.followLogs(
+    live.containerId,
+    options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES },
+    (line) => onLine(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line),
+    onEnd,
+  );
+}
