@@ -37,3 +37,5 @@ npx turbo run build
 fresh_db berth_bench
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
 BERTH_CHROMIUM="${BERTH_CHROMIUM:-/usr/lib/chromium/chromium}" node --import tsx apps/server/bench/overview.ts
+# The control plane at rest on the overview's 50 services: the built server vs the sources through tsx.
+node --import tsx apps/server/bench/server-memory.ts

@@ -1,0 +1,47 @@
+/**
+ * Benchmark: the control plane's memory at rest. Starts the production build (`node
+ * dist/main.js`, built by `npm run build`) and, as the raw baseline, the same sources run through
+ * the TypeScript loader (`node --import tsx src/main.ts`, how the server ran before it was built
+ * ahead of time), each on the database as it is (bench.sh runs it after the overview benchmark
+ * seeded 50 services), and prints each one's resident memory 10 s after /healthz first answered
+ * (goal: under 200 MB for the built server).
+ *
+ *   DATABASE_URL=... BERTH_SECRET=... node --import tsx apps/server/bench/server-memory.ts
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { untilHttp200 } from "./bench-util.ts";
+
+const port = Number(process.env.BERTH_BENCH_PORT ?? 3190);
+const serverDir = path.resolve(import.meta.dirname, "..");
+const GOAL_MB = 200;
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+async function measure(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, {
+    cwd: serverDir,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", BERTH_PORT: String(port), BERTH_HOST: "127.0.0.1", BERTH_PUBLIC_URL: `http://127.0.0.1:${port}`, BERTH_PROXY_ADMIN: "off" },
+  });
+  try {
+    await untilHttp200(port);
+    await sleep(10_000);
+    return rssMb(child.pid!);
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+const built = await measure(["dist/main.js"]);
+const loader = await measure(["--import", "tsx", "src/main.ts"]);
+console.log("control plane at rest (RSS, 10 s after start)");
+console.log(`  built (node dist/main.js)         ${built.toFixed(0)} MB   goal < ${GOAL_MB} MB ${built < GOAL_MB ? "met" : "NOT met"}`);
+console.log(`  raw: sources through tsx          ${loader.toFixed(0)} MB   ratio ${(built / loader).toFixed(2)}`);
