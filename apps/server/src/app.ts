@@ -7,6 +7,7 @@ import { createAuth } from "./auth/auth.ts";
 import type { Env } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
 import { PgDeploymentEvents } from "./deployments/pg-events.ts";
+import { workerNameOf } from "./deployments/lease.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
@@ -56,7 +57,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const sampler = new MetricsSampler(deps, metrics);
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
-  const worker = new DeploymentWorker(deps);
+  const worker = new DeploymentWorker(deps, { name: workerNameOf(env, String(env.BERTH_PORT)) });
   deps.wakeWorker = worker.wake;
   deps.cancelDeployment = worker.cancel;
 
@@ -72,7 +73,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);
-  recoverWhenReachable(deps, reconciler, () => {
+  recoverWhenReachable(deps, reconciler, worker.lease.workerName, () => {
     // The up command's BERTH_DASHBOARD_DOMAIN becomes the stored setting (the proxy's watcher picks it up).
     applyDashboardDomainFromEnv(deps).catch((err: unknown) => log.error({ err: String(err) }, "BERTH_DASHBOARD_DOMAIN not applied"));
     sealThenStart(deps, () => {

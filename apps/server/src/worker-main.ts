@@ -8,6 +8,7 @@ import { DockerEngine } from "@berth/engine";
 import { readEnv } from "./config/env.ts";
 import type { Deps } from "./deps.ts";
 import { PgDeploymentEvents } from "./deployments/pg-events.ts";
+import { workerNameOf } from "./deployments/lease.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { createLog } from "./log.ts";
@@ -26,12 +27,12 @@ const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL }
 const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events, mailer: createMailer(env) };
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
 deps.proxy = createEdgeProxy(env, deps);
-const worker = new DeploymentWorker(deps, { pollMs: 250 });
+const worker = new DeploymentWorker(deps, { pollMs: 250, name: workerNameOf(env, "worker") });
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
 const reconciler = new Reconciler(deps, { intervalMs: 0 });
-recoverWhenReachable(deps, reconciler, () =>
+recoverWhenReachable(deps, reconciler, worker.lease.workerName, () =>
   sealThenStart(deps, () => {
     log.info("worker recovered; consuming the queue");
     worker.start();

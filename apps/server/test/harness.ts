@@ -43,6 +43,7 @@ export function testDeps(): Deps {
       BERTH_BUILD_CACHE_GB: 1000,
       BERTH_READY_TIMEOUT_S: 5,
       BERTH_RECONCILE_INTERVAL_S: 30,
+      BERTH_DEPLOYMENT_LEASE_S: 30,
       BERTH_TRUSTED_PROXIES: [],
       BERTH_AUTH_RATE_LIMIT: "on",
       BERTH_MAIL_FROM: "Berth <berth@test.local>",

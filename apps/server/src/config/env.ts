@@ -23,6 +23,14 @@ const schema = z.object({
   BERTH_BUILD_CACHE_GB: z.coerce.number().min(0).max(10_000).default(10),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * This process's name on the deployments it runs (default <hostname>:<BERTH_PORT>, or
+   * <hostname>:worker for worker-main.ts): a restart under the same name ends its own
+   * unfinished deployments at once; two processes must not share one.
+   */
+  BERTH_WORKER_NAME: z.string().min(1).max(200).optional(),
+  /** How long a deployment's claim holds without renewal (renewed every third of it). */
+  BERTH_DEPLOYMENT_LEASE_S: z.coerce.number().int().min(3).max(3600).default(30),
   /** The reconciler's periodic pass (besides engine events); 0 turns the periodic pass off. */
   BERTH_RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed; none by default. */

@@ -1,4 +1,5 @@
 import type { Db } from "@berth/db";
+import type { DeploymentLease } from "./lease.ts";
 
 /**
  * Advisory lock key that serialises claims across control-plane processes, and the
@@ -14,15 +15,23 @@ export const CLAIM_LOCK = 4_242_001;
  * `busyServiceIds`: services whose deployment this worker still finishes after it was
  * recorded (retiring the old release, image retention): not claimed until that is done.
  * A service the reconciler is repairing (`reconcilingUntil` in the future) waits too.
+ * The claim carries the worker's name and a lease (deployments/lease.ts) the worker renews.
  */
-export async function claimNextDeployment(db: Db, limit: number, busyServiceIds: string[] = []): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
+export async function claimNextDeployment(
+  db: Db,
+  limit: number,
+  busyServiceIds: string[] = [],
+  lease: DeploymentLease = { workerName: "unnamed", seconds: 30 },
+): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`;
     const rows = await tx.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
       UPDATE deployment d SET
         status = (CASE WHEN d."rollbackOfId" IS NULL AND s."sourceType" = 'git' THEN 'cloning' ELSE 'releasing' END)::"DeploymentStatus",
         "startedAt" = now(),
-        "stageStartedAt" = now()
+        "stageStartedAt" = now(),
+        "workerName" = ${lease.workerName},
+        "leaseUntil" = now() + make_interval(secs => ${lease.seconds})
       FROM service s
       WHERE s.id = d."serviceId" AND d.id = (
         SELECT q.id FROM deployment q

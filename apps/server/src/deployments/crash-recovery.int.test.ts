@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
+import { kill9 as killProcess, startWorkerProcess } from "../../test/worker-process.ts";
 import { httpGet, requireTestImage, seedUser, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
 import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
@@ -18,7 +18,6 @@ import { buildRepository } from "./build-stage.ts";
  * within 60 s, nothing of the unfinished releases is left, the old release keeps serving.
  */
 const deps = testDeps();
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 const marker = `crash-${randomUUID().slice(0, 8)}`;
 let fixture: GitFixture;
 let child: ChildProcess | null = null;
@@ -26,19 +25,12 @@ let serviceId = "";
 let volumeServiceId = "";
 
 function startWorker(): ChildProcess {
-  const proc = spawn(process.execPath, ["--import", "tsx", "apps/server/src/worker-main.ts"], {
-    cwd: repoRoot,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: deps.env.BERTH_SECRET, BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5", BERTH_PROXY_ADMIN: "off" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  child = proc;
-  return proc;
+  child = startWorkerProcess(deps.env.BERTH_SECRET);
+  return child;
 }
 
 async function kill9(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  proc.kill("SIGKILL");
-  await exited;
+  await killProcess(proc);
   child = null;
 }
 

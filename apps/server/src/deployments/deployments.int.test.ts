@@ -148,7 +148,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
       env: {},
     });
 
-    await recoverDeployments(deps, new Reconciler(deps, { intervalMs: 0 }));
+    await recoverDeployments(deps, new Reconciler(deps, { intervalMs: 0 }), "deployments-int-test");
     const after = await deps.db.deployment.findUniqueOrThrow({ where: { id: crashed.id } });
     expect(after).toMatchObject({ status: "failed", error: RESTART_REASON });
     expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);

@@ -1,19 +1,20 @@
 import type { Deps } from "../deps.ts";
 import type { PassResult, Reconciler } from "../reconcile/reconciler.ts";
-import { ACTIVE_STATUSES } from "./statuses.ts";
+import { endableAtBoot } from "./lease.ts";
 
 export const RESTART_REASON = "Berth restarted while this deployment was in progress; the previous release kept serving";
 
 /**
- * At boot, before the worker starts: end every deployment a crash left in progress (cloning,
- * building, releasing) with a reason, then one reconciler pass: containers of this instance's
+ * At boot, before the worker starts: end the deployments a crash of this process left in progress
+ * (cloning, building, releasing; and lapsed ones: deployments/lease.ts -- another process's
+ * running deployments are left alone) with a reason, then one reconciler pass: containers of this instance's
  * services that no live release owns (the unfinished deployments' among them) are removed, a
  * live release left stopped (a stop-first deployment interrupted) or missing is brought back
  * when its service should run. Queued deployments stay queued and are picked up by the worker.
  */
-export async function recoverDeployments(deps: Pick<Deps, "db" | "log">, reconciler: Reconciler): Promise<{ ended: number; pass: PassResult }> {
+export async function recoverDeployments(deps: Pick<Deps, "db" | "log">, reconciler: Reconciler, workerName: string): Promise<{ ended: number; pass: PassResult }> {
   const ended = await deps.db.deployment.updateMany({
-    where: { status: { in: [...ACTIVE_STATUSES] } },
+    where: endableAtBoot(workerName),
     data: { status: "failed", error: RESTART_REASON, finishedAt: new Date() },
   });
   const pass = await reconciler.pass("boot");
@@ -23,9 +24,9 @@ export async function recoverDeployments(deps: Pick<Deps, "db" | "log">, reconci
 }
 
 /** Recover once the engine and database answer; until then retry (every 5 s), never crash. */
-export function recoverWhenReachable(deps: Pick<Deps, "db" | "log">, reconciler: Reconciler, then: () => void): void {
-  recoverDeployments(deps, reconciler).then(then, (err: unknown) => {
+export function recoverWhenReachable(deps: Pick<Deps, "db" | "log">, reconciler: Reconciler, workerName: string, then: () => void): void {
+  recoverDeployments(deps, reconciler, workerName).then(then, (err: unknown) => {
     deps.log.warn({ err: String(err) }, "recovery postponed: engine or database unreachable; retrying in 5 s");
-    setTimeout(() => recoverWhenReachable(deps, reconciler, then), 5000).unref();
+    setTimeout(() => recoverWhenReachable(deps, reconciler, workerName, then), 5000).unref();
   });
 }

@@ -1,5 +1,7 @@
 import { getSettings } from "../instance/settings.ts";
+import { randomUUID } from "node:crypto";
 import { claimNextDeployment } from "./claim.ts";
+import { type DeploymentLease, endLapsedDeployments, renewLeases } from "./lease.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
 import { pruneDeliveries } from "../webhooks/deliveries.ts";
 import { describeFailure } from "./failure.ts";
@@ -12,6 +14,11 @@ export interface WorkerOptions {
   /** Fixed limit; when absent, InstanceSettings.buildConcurrency ?? BERTH_BUILD_CONCURRENCY. */
   concurrency?: number;
   pollMs?: number;
+  /**
+   * The name this worker stamps on the deployments it claims (deployments/lease.ts): the
+   * process's (workerNameOf) in the servers; tests' workers get a name of their own.
+   */
+  name?: string;
 }
 
 /**
@@ -27,11 +34,15 @@ export class DeploymentWorker {
   private claiming = false;
   private ticking: Promise<void> = Promise.resolve();
   private nextPruneAt = 0;
+  private nextLeaseAt = 0;
+  readonly lease: DeploymentLease;
 
   constructor(
     private readonly deps: RunDeps,
     private readonly options: WorkerOptions = {},
-  ) {}
+  ) {
+    this.lease = { workerName: options.name ?? `worker-${randomUUID()}`, seconds: deps.env.BERTH_DEPLOYMENT_LEASE_S };
+  }
 
   start(): void {
     this.stopped = false;
@@ -72,6 +83,13 @@ export class DeploymentWorker {
     this.claiming = true;
     try {
       await this.applyCancelRequests();
+      if (Date.now() >= this.nextLeaseAt) {
+        // Renewed three times per lease; deployments another process left lapse and end here.
+        this.nextLeaseAt = Date.now() + (this.lease.seconds * 1000) / 3;
+        await renewLeases(this.deps.db, this.lease, [...this.running.keys()]);
+        const lapsed = await endLapsedDeployments(this.deps.db);
+        if (lapsed.length > 0) this.deps.log.warn({ deployments: lapsed }, "ended deployments whose process stopped renewing their lease");
+      }
       if (Date.now() >= this.nextPruneAt) {
         this.nextPruneAt = Date.now() + PRUNE_EVERY_MS;
         const pruned = await pruneBuildLogs(this.deps);
@@ -83,7 +101,7 @@ export class DeploymentWorker {
       while (!this.stopped) {
         // A service whose deployment is recorded but still retiring its old release here stays busy.
         const busy = [...new Set([...this.running.values()].map((r) => r.serviceId))];
-        const claimed = await claimNextDeployment(this.deps.db, limit, busy);
+        const claimed = await claimNextDeployment(this.deps.db, limit, busy, this.lease);
         if (!claimed) break;
         this.deps.events.publishStatus({ deploymentId: claimed.id, serviceId: claimed.serviceId, status: claimed.status });
         this.track(claimed.id, claimed.serviceId);

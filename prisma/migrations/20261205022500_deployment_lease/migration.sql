@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "deployment" ADD COLUMN     "leaseUntil" TIMESTAMP(3),
+ADD COLUMN     "workerName" TEXT;
