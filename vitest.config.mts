@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Tiers by file suffix: *.test.ts (unit, no I/O) and *.int.test.ts (real Postgres and
-// Docker Engine). e2e/ belongs to Playwright.
+// Tiers by file suffix: *.test.ts (unit, no I/O), *.int.test.ts (real Postgres and
+// Docker Engine) and *.fault.test.ts (the fault suite). e2e/ belongs to Playwright.
 const exclude = ["**/node_modules/**", "**/.next/**", "**/.next-*/**", "e2e/**"];
 
 export default defineConfig({
@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["{apps,engine,prisma}/**/*.test.ts"],
-          exclude: [...exclude, "**/*.int.test.ts", "**/*.build.test.ts"],
+          exclude: [...exclude, "**/*.int.test.ts", "**/*.build.test.ts", "**/*.fault.test.ts"],
         },
       },
       {
@@ -23,6 +23,19 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           // Each file starts from an idle deployment queue (see the file).
+          setupFiles: ["apps/server/test/int-file-setup.ts"],
+        },
+      },
+      {
+        // The fault suite (`npm run test:faults`, also a step of infra/test.sh): real faults
+        // injected (processes killed, the proxy lost, floods), recovery asserted, a figure each.
+        test: {
+          name: "faults",
+          include: ["apps/**/*.fault.test.ts"],
+          exclude,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
           setupFiles: ["apps/server/test/int-file-setup.ts"],
         },
       },

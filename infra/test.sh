@@ -76,13 +76,17 @@ step "lint + typecheck" npx turbo run lint typecheck
 reports="$(mktemp -d)"
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 step "integration tests" npx vitest run --project int --reporter=default --reporter=json --outputFile.json="$reports/int.json"
+export BERTH_FAULT_REPORT="$reports/faults.txt"
+step "fault suite (npm run test:faults)" npx vitest run --project faults --reporter=default --reporter=json --outputFile.json="$reports/faults.json"
 step "build" npx turbo run build
 step "build isolation (a test build while a server runs)" npx vitest run --project build
 step "create a fresh $E2E_DB database (the server migrates it at start)" fresh_db "$E2E_DB"
 step "e2e tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" \
   npm run test --workspace @berth/e2e -- --reporter=list,json
 
+printf '\n[berth] fault suite figures:\n'
+sed 's/^/[berth] /' "$reports/faults.txt" 2>/dev/null || true
 printf '\n[berth] step timings:\n'
 printf '[berth] %s\n' "${timings[@]}"
 printf '[berth] ALL TESTS PASSED: %s steps in %s s\n' "$step_no" "$((SECONDS - started))"
-node "$here/lib/tally.js" "$reports/unit.json" "$reports/int.json" "$reports/e2e.json"
+node "$here/lib/tally.js" "$reports/unit.json" "$reports/int.json" "$reports/faults.json" "$reports/e2e.json"

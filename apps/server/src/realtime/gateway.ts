@@ -120,8 +120,10 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
       try {
         await loadService(deps.db, actor, serviceId, "viewer");
         await socket.join(`${SERVICE_ROOM_PREFIX}${serviceId}`);
-        reply({ ok: true });
+        // Acknowledged once the stream is attached: a line written after the ack is never
+        // missed (before, lines of a busy engine's attach delay were only covered by the tail).
         await streams.follow(serviceId, { since });
+        reply({ ok: true });
       } catch (err) {
         deps.log.debug({ serviceId, err: String(err) }, "log subscription refused");
         reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
