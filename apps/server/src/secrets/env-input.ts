@@ -11,6 +11,14 @@ export const envVarInput = z.object({
 });
 export type EnvVarInput = z.infer<typeof envVarInput>;
 
+/** One variable set by name (`berth env set`, PUT /api/v1/services/{serviceId}/env/{name}): a value is required. */
+export const setEnvVarInput = envVarInput.extend({
+  value: z.string().max(32_768, "Value is too long").refine(isValidEnvValue, "Value must not contain NUL characters"),
+}).refine((v) => v.buildTime || v.runtime, { path: ["runtime"], message: "Use it at build time, at run time, or both" });
+export type SetEnvVarInput = z.infer<typeof setEnvVarInput>;
+
+export const unsetEnvVarInput = z.object({ name: envVarInput.shape.name });
+
 export const envVarList = z
   .array(envVarInput)
   .max(200, "At most 200 variables")
