@@ -1,10 +1,9 @@
 import type { Socket } from "socket.io";
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
-import { secretValuesOf } from "../secrets/env-store.ts";
-import { redact, redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { redact } from "../secrets/redaction.ts";
 import { findLiveContainer } from "../services/live-container.ts";
+import { logRedactionNeedles } from "../services/runtime-logs.ts";
 
 /** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
 const MAX_SINCE_LINES = 100_000;
@@ -27,8 +26,7 @@ export class SocketLogStreams {
     this.stop(serviceId);
     const live = await findLiveContainer(this.deps, serviceId);
     // Secret variables never reach the browser, also not in their base64 forms.
-    const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
-    const needles = service ? redactionNeedles(await secretValuesOf(this.deps.db, sealedBoxOf(this.deps.env), { projectId: service.projectId, serviceId })) : [];
+    const needles = await logRedactionNeedles(this.deps, serviceId);
     if (!live) {
       this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
       return;

@@ -73,3 +73,8 @@ export const envListOutput = z.array(
 
 export const envNameOutput = z.object({ name: z.string() });
 export const envImportOutput = z.object({ imported: z.number().int() });
+
+export const runtimeLogsOutput = z.object({
+  running: z.boolean().describe("false when the service has no running container"),
+  lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() })),
+});

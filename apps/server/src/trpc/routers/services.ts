@@ -6,9 +6,10 @@ import { createService, deleteService, getService, startService, stopService } f
 import { updateService } from "../../services/update-service.ts";
 import { listServiceEvents } from "../../service-events/service-events.ts";
 import { projectProcedure, serviceProcedure, teamProcedure } from "../procedures.ts";
+import { readRuntimeLogs } from "../../services/runtime-logs.ts";
 import { listTeamServices } from "../../services/team-services.ts";
 import { router } from "../init.ts";
-import { queuedDeploymentOutput, teamServicesOutput } from "../rest-outputs.ts";
+import { queuedDeploymentOutput, runtimeLogsOutput, teamServicesOutput } from "../rest-outputs.ts";
 
 export const servicesRouter = router({
   /** Every service of the team, with its project and latest deployment. */
@@ -23,6 +24,12 @@ export const servicesRouter = router({
   /** What happened to the service outside its deployments (the reconciler's repairs), newest first. */
   events: serviceProcedure("viewer").query(({ ctx, input }) => listServiceEvents(ctx.deps, ctx.actor, input.serviceId)),
   update: serviceProcedure("member").input(updateServiceInput).mutation(({ ctx, input }) => updateService(ctx.deps, ctx.actor, input)),
+  /** The running container's log lines up to now; `berth logs -f` polls it with `since`. */
+  logs: serviceProcedure("viewer")
+    .meta({ openapi: { method: "GET", path: "/services/{serviceId}/logs", tags: ["services"], summary: "The running container's log lines up to now (the last `tail`, or since a unix time), secrets redacted" } })
+    .input(z.object({ since: z.number().int().min(0).optional(), tail: z.number().int().min(0).max(5000).default(100) }))
+    .output(runtimeLogsOutput)
+    .query(({ ctx, input }) => readRuntimeLogs(ctx.deps, ctx.actor, input)),
   /** Queues a deployment (REST: 202 {deploymentId}); a token's deployment is triggered by "api". */
   deploy: serviceProcedure("member", { tokenScope: "deploy" })
     .meta({ openapi: { method: "POST", path: "/services/{serviceId}/deploy", tags: ["deployments"], summary: "Deploy the service (answers 202 with the queued deployment)" } })
