@@ -143,6 +143,16 @@ describe("berth deploy --wait, logs -f, env, status", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ latestDeployment: { status: "succeeded", trigger: "api" }, releases: [{ number: 1, live: true }] });
   });
 
+  it("rollback --wait releases the release before the live one again", async () => {
+    expect((await berth(["deploy", "--wait", serviceName], asToken())).stdout).toContain("release #2 is live");
+    const res = await berth(["rollback", "--wait", serviceName], asToken());
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(res.stdout).toContain("back to release #1");
+    expect(res.stdout).toContain("Deployment succeeded: release #3 is live");
+    const noSuch = await berth(["rollback", "--to", "9", serviceName], asToken());
+    expect(noSuch).toMatchObject({ code: 1, stderr: expect.stringContaining("No retained release #9") });
+  });
+
   it("logs -f prints the running container's new lines as they come", async () => {
     const child = spawn(process.execPath, [BIN, "--json", "logs", "-f", "--tail", "0", serviceName], { env: cliEnv(asToken()) });
     let out = "";

@@ -1,4 +1,4 @@
-import { importDotenvInput, revealEnvInput, saveEnvInput, setEnvVarInput, unsetEnvVarInput } from "../../secrets/env-input.ts";
+import { importDotenvInput, restImportDotenvInput, revealEnvInput, saveEnvInput, setEnvVarInput, unsetEnvVarInput } from "../../secrets/env-input.ts";
 import { importDotenv, listEnv, revealEnv, saveEnv, setEnvVar, unsetEnvVar } from "../../secrets/env-vars.ts";
 import { projectProcedure, serviceProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
@@ -23,7 +23,7 @@ export const envRouter = router({
   save: serviceProcedure("member").input(saveEnvInput).mutation(({ ctx, input }) => saveEnv(ctx.deps, ctx.actor, { serviceId: input.serviceId }, input.vars)),
   import: serviceProcedure("member")
     .meta({ openapi: { method: "POST", path: "/services/{serviceId}/env/import", tags: ["env"], summary: "Import .env text (every line must parse, or nothing is written)" } })
-    .input(importDotenvInput)
+    .input(restImportDotenvInput)
     .output(envImportOutput)
     .mutation(({ ctx, input }) => importDotenv(ctx.deps, ctx.actor, { serviceId: input.serviceId }, input)),
   listShared: projectProcedure("viewer").query(({ ctx, input }) => listEnv(ctx.deps, ctx.actor, { projectId: input.projectId })),
