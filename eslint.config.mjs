@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 // Layering rules (docs/architecture.md): routers never touch the database or the engine
 // directly; the engine knows nothing of users, teams or Postgres; the web app has no
@@ -13,6 +14,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-empty": ["error", { allowEmptyCatch: false }],
     },
+  },
+  {
+    // The CLI is plain ESM JavaScript run by Node as installed (type-checked through JSDoc).
+    files: ["apps/cli/**/*.js"],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ["engine/src/**/*.ts"],

@@ -10,7 +10,7 @@ import { arrivedOverHttps } from "../proxy/edge-request.ts";
 import { markCookiesSecure } from "./secure-cookies.ts";
 import { createContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
-import { handleApiV1 } from "./api-v1.ts";
+import { createRestHandler, OPENAPI_PATH, openApiDocument, REST_BASE } from "./rest-api.ts";
 import { handleHooks } from "./hooks.ts";
 import { healthz } from "./healthz.ts";
 import { userFromHeaders } from "../auth/session.ts";
@@ -43,7 +43,7 @@ async function viewerOf(auth: Auth, req: IncomingMessage): Promise<HealthViewer 
   return user ? { userId: user.id, instanceRole: user.instanceRole } : null;
 }
 
-/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (token API), /hooks/* (webhooks), everything else to Next. */
+/** Routes one port: /healthz, /api/auth/* (better-auth), /trpc/* (tRPC), /api/v1/* (REST, tokens only), /api/openapi.json, /hooks/* (webhooks), everything else to Next. */
 export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handler): RequestListener {
   const authHandler = toNodeHandler(auth);
   const trpcHandler = createHTTPHandler({
@@ -54,6 +54,9 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
       if (error.code === "INTERNAL_SERVER_ERROR") deps.log.error({ path, err: error.cause ?? error }, "procedure failed");
     },
   });
+
+  const restHandler = createRestHandler(deps, auth);
+  let openApiJson: string | undefined;
 
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -82,7 +85,13 @@ export function createRequestHandler(deps: Deps, auth: Auth, nextHandler: Handle
         await trpcHandler(req, res);
       });
     }
-    if (path.startsWith("/api/v1/")) return void run((rq, rs) => handleApiV1(deps, rq, rs, path));
+    if (path === OPENAPI_PATH) {
+      return void run((_rq, rs) => {
+        openApiJson ??= JSON.stringify(openApiDocument(deps.env.publicUrl));
+        rs.writeHead(200, { "content-type": "application/json" }).end(openApiJson);
+      });
+    }
+    if (path.startsWith(`${REST_BASE}/`)) return void run(restHandler);
     if (path.startsWith("/hooks/")) return void run((rq, rs) => handleHooks(deps, rq, rs, path));
     return void run(nextHandler);
   };

@@ -71,6 +71,12 @@ export async function upsertEnvVars(db: Db, box: SealedBox, scope: EnvScope, var
   );
 }
 
+/** Remove one variable of the scope by name; false if there was none. */
+export async function deleteEnvVar(db: Db, scope: EnvScope, name: string): Promise<boolean> {
+  const { count } = await db.envVar.deleteMany({ where: { projectId: scope.projectId, scopeKey: scopeKeyOf(scope), name } });
+  return count > 0;
+}
+
 /** Everything a deployment of a service needs from its variables (project-shared first, the service's own win). */
 export interface DeployEnv {
   /** Passed to the running container (Engine API Env: never a process argument). */

@@ -4,8 +4,8 @@ import { recordAudit } from "../audit/audit.ts";
 import { type Actor, loadProject, loadService } from "../teams/access.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { hasReferences, referencesIn } from "./env-references.ts";
-import type { EnvVarInput, ImportDotenvInput } from "./env-input.ts";
-import { type EnvScope, envVarView, listEnvRows, replaceEnvVars, upsertEnvVars } from "./env-store.ts";
+import type { EnvVarInput, ImportDotenvInput, SetEnvVarInput } from "./env-input.ts";
+import { deleteEnvVar, type EnvScope, envVarView, listEnvRows, replaceEnvVars, upsertEnvVars } from "./env-store.ts";
 import { sealedBoxOf } from "./sealed-box.ts";
 
 type EnvDeps = Pick<Deps, "db" | "env">;
@@ -65,6 +65,23 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: { servic
   const names = parsed.entries.map((e) => e.name);
   await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names, via: "import" } });
   return { imported: names.length };
+}
+
+/** Set one variable by name (added or overwritten), leaving the others alone: `berth env set` and PUT .../env/{name}. */
+export async function setEnvVar(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, input: SetEnvVarInput) {
+  const { scope, teamId } = await scopeOf(deps, actor, target, "member");
+  await checkReferences(deps, scope.projectId, [{ value: input.value, field: "value" }]);
+  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, [input]);
+  await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [input.name] } });
+  return { name: input.name };
+}
+
+/** Remove one variable by name; an unknown name is NOT_FOUND (a typo should not pass silently). */
+export async function unsetEnvVar(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, name: string) {
+  const { scope, teamId } = await scopeOf(deps, actor, target, "member");
+  if (!(await deleteEnvVar(deps.db, scope, name))) throw notFound(`Variable ${name}`);
+  await recordAudit(deps.db, actor, { teamId, action: "env.delete", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [name] } });
+  return { name };
 }
 
 /** Show a secret's value: team admins only, and every reveal is in the audit log. */

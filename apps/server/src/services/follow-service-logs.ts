@@ -1,9 +1,8 @@
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
-import { secretValuesOf } from "../secrets/env-store.ts";
-import { redact, redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { redact } from "../secrets/redaction.ts";
 import { findLiveContainer } from "./live-container.ts";
+import { logRedactionNeedles } from "./runtime-logs.ts";
 
 export type ServiceLogLine = LogLine;
 
@@ -25,9 +24,8 @@ export async function followServiceLogs(
   onEnd: (err?: Error) => void,
 ): Promise<(() => void) | null> {
   const live = await findLiveContainer(deps, serviceId);
-  const service = await deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
-  if (!live || !service) return null;
-  const needles = redactionNeedles(await secretValuesOf(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId }));
+  if (!live) return null;
+  const needles = await logRedactionNeedles(deps, serviceId);
   return deps.engine.followLogs(
     live.containerId,
     options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES },

@@ -49,6 +49,7 @@ const victim = {} as {
   inviteSecret: string;
   domainId: string;
   envVarId: string;
+  envVarName: string;
   channelId: string;
   volumeId: string;
   registryId: string;
@@ -91,6 +92,8 @@ function inputFor(path: string): Record<string, unknown> {
     "env.saveShared": { vars: [{ name: "INTRUDER", value: "x" }] },
     "env.import": { text: "INTRUDER=x" },
     "env.importShared": { text: "INTRUDER=x" },
+    "env.set": { name: "INTRUDER", value: "x" },
+    "env.unset": { name: victim.envVarName },
     "notifications.create": { kind: "webhook", name: "intruder", target: "https://example.com/hook" },
     "instance.updateSettings": { signupOpen: false, baseDomain: "evil.example.com", buildConcurrency: 9 },
     "domains.add": { hostname: "intruder.example.com" },
@@ -175,6 +178,7 @@ beforeAll(async () => {
     invitationId: invite.id,
     inviteSecret: invite.link.split("/invite/")[1],
     envVarId: envVar.id,
+    envVarName: envVar.name,
     channelId: channel.id,
     volumeId: volume.id,
     registryId: registry.id,
@@ -217,7 +221,8 @@ describe("every procedure declares what it acts on", () => {
 
   it("the victim's own queries succeed with the matrix inputs (so every refusal below is authorization, not bad input)", async () => {
     for (const [path, p] of procedures) {
-      if (p._def.type !== "query" || p._def.meta?.resource === "instance") continue;
+      // tokens.current answers API tokens only (the victim here is a session).
+      if (p._def.type !== "query" || p._def.meta?.resource === "instance" || p._def.meta?.resource === "token") continue;
       const res = await victim.client.query(path, inputFor(path));
       expect({ path, error: res.error?.data.code }).toEqual({ path, error: undefined });
     }
@@ -242,6 +247,10 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
           for (const id of victimIds.filter((id) => id !== victim.email)) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else if (caller.anonymous) {
           expect({ ...seen, code: res.error?.data.code }).toEqual({ ...seen, code: "UNAUTHORIZED" });
+        } else if (resource === "token") {
+          // The calling token's own identity: a token of another team sees its own team, a session is refused.
+          expect({ ...seen, error: res.error?.data.code }).toEqual({ ...seen, error: caller.client.bearer ? undefined : "FORBIDDEN" });
+          for (const id of victimIds) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else if (OWN_DATA.has(path) && !caller.client.bearer) {
           expect({ ...seen, error: res.error?.data.code }).toEqual({ ...seen, error: undefined });
           for (const id of victimIds) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import type { Actor, TeamRole, TokenScope } from "../teams/access.ts";
 import type { Context } from "./context.ts";
 import { fieldErrorsOf, toTRPCError } from "./errors.ts";
@@ -12,14 +13,21 @@ export { createContext, type Context } from "./context.ts";
  *   public   - anyone (no team data)
  *   self     - the caller's own account (sessions, tokens, memberships); never via API token
  *   instance - instance administration; the instance owner only
+ *   token    - the calling API token itself (its team and scope); API tokens only
  *   team / project / service / invitation - loaded by (id, caller's team) before the handler
+ * `openapi` (trpc-to-openapi) publishes a procedure under /api/v1 as well (http/rest-api.ts).
  */
-export interface ProcedureMeta {
-  resource: "public" | "self" | "instance" | "team" | "project" | "service" | "deployment" | "release";
+// A type, not an interface: trpc-to-openapi needs it assignable to Record<string, unknown>.
+// `resource` is optional only so a router can add `openapi` with a second .meta() call; the
+// builders always set it and a test refuses any procedure without one.
+export type ProcedureMeta = {
+  resource?: "public" | "self" | "instance" | "token" | "team" | "project" | "service" | "deployment" | "release";
   role?: TeamRole | "instanceOwner";
   /** The least API-token scope allowed; defaults to read for queries, admin for mutations. */
   tokenScope?: TokenScope;
-}
+  /** Also served as REST: method, path under /api/v1, summary (see http/rest-api.ts). */
+  openapi?: NonNullable<OpenApiMeta["openapi"]>;
+};
 
 const t = initTRPC
   .context<Context>()

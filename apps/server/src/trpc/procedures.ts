@@ -40,6 +40,13 @@ export const instanceOwnerProcedure = tokenGuarded.meta({ resource: "instance", 
   return next();
 });
 
+/** The calling API token itself (what `berth login` checks): refused to a session, which has no token. */
+export const apiTokenProcedure = tokenGuarded.meta({ resource: "token", tokenScope: "read" }).use(({ ctx, next }) => {
+  const token = ctx.actor.token;
+  if (!token) throw new TRPCError({ code: "FORBIDDEN", message: "Only an API token can ask this; send Authorization: Bearer <token>" });
+  return next({ ctx: { token } });
+});
+
 export function teamProcedure(role: TeamRole, options: ScopeOptions = {}) {
   return tokenGuarded
     .meta({ resource: "team", role, ...options })

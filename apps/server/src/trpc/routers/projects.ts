@@ -4,9 +4,13 @@ import { deleteProject } from "../../projects/delete-project.ts";
 import { deleteVolume, listVolumes } from "../../volumes/volumes.ts";
 import { projectProcedure, teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
+import { projectListOutput } from "../rest-outputs.ts";
 
 export const projectsRouter = router({
-  list: teamProcedure("viewer").query(({ ctx, input }) => listProjects(ctx.deps.db, ctx.actor, input.teamId)),
+  list: teamProcedure("viewer")
+    .meta({ openapi: { method: "GET", path: "/teams/{teamId}/projects", tags: ["projects"], summary: "The team's projects" } })
+    .output(projectListOutput)
+    .query(({ ctx, input }) => listProjects(ctx.deps.db, ctx.actor, input.teamId)),
   create: teamProcedure("member").input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.deps.db, ctx.actor, input)),
   get: projectProcedure("viewer").query(({ ctx, input }) => getProject(ctx.deps, ctx.actor, input.projectId)),
   update: projectProcedure("member").input(updateProjectInput).mutation(({ ctx, input }) => updateProject(ctx.deps.db, ctx.actor, input.projectId, input)),

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { createApiToken, createTokenInput, listApiTokens, revokeApiToken } from "../../tokens/api-tokens.ts";
-import { selfProcedure } from "../procedures.ts";
+import { tokenIdentity } from "../../tokens/token-identity.ts";
+import { apiTokenProcedure, selfProcedure } from "../procedures.ts";
+import { tokenIdentityOutput } from "../rest-outputs.ts";
 import { router } from "../init.ts";
 
 /** A user's own API tokens. Creating one also needs a role in its team (checked by the use case). */
@@ -10,4 +12,9 @@ export const tokensRouter = router({
   revoke: selfProcedure
     .input(z.object({ tokenId: z.string().uuid("Unknown token") }))
     .mutation(({ ctx, input }) => revokeApiToken(ctx.deps.db, ctx.actor, input.tokenId)),
+  /** The calling token's team, scope and user (`berth login` checks a token with it). */
+  current: apiTokenProcedure
+    .meta({ openapi: { method: "GET", path: "/token", tags: ["token"], summary: "The calling token: its team, scope and user" } })
+    .output(tokenIdentityOutput)
+    .query(({ ctx }) => tokenIdentity(ctx.deps.db, ctx.actor, ctx.token)),
 });
