@@ -9,6 +9,7 @@ import type { Deps } from "./deps.ts";
 import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
+import { BackupScheduler } from "./backups/scheduler.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
@@ -57,6 +58,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
   const worker = new DeploymentWorker(deps);
+  // Also in worker-main.ts: each due slot is claimed atomically, so two processes never run it twice.
+  const backupScheduler = new BackupScheduler(deps);
   deps.wakeWorker = worker.wake;
   deps.cancelDeployment = worker.cancel;
 
@@ -78,6 +81,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     sealThenStart(deps, () => {
       worker.start();
       reconciler.start();
+      backupScheduler.start();
     });
   });
   deps.engineWatch.start();
@@ -89,6 +93,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await backupScheduler.stop();
       await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();
