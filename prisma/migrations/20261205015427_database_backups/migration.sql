@@ -82,3 +82,8 @@ ALTER TABLE "backup_policy" ADD CONSTRAINT "backup_policy_serviceId_fkey" FOREIG
 
 -- AddForeignKey
 ALTER TABLE "database_backup" ADD CONSTRAINT "database_backup_serviceId_fkey" FOREIGN KEY ("serviceId") REFERENCES "service"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Databases created in one step before this migration: their engine is in the audit entry of their creation.
+UPDATE "service" AS s SET "databaseEngine" = 'postgresql'
+FROM "audit_event" AS a
+WHERE a."action" = 'database.create' AND a."targetId" = s."id" AND a."detail"->>'engine' = 'postgresql';

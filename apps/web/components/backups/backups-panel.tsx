@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { errorMessage, fieldErrorsOf, formLevelMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
@@ -147,15 +147,15 @@ function RestoreDialog({ serviceId, serviceName, backup, timeZone, onClose, onRe
   const trpc = useTRPC();
   const dialog = useRef<DialogHandle>(null);
   const restore = useMutation(trpc.backups.restore.mutationOptions({ onSuccess: onRestored }));
-  const [openFor, setOpenFor] = useState<string | null>(null);
-  if (backup && openFor !== backup.id) {
-    setOpenFor(backup.id);
-    restore.reset();
-    queueMicrotask(() => dialog.current?.open());
-  }
+  const { reset } = restore;
+  // A backup chosen in the list opens the dialog afresh (no result of an earlier restore shown).
+  useEffect(() => {
+    if (!backup) return;
+    reset();
+    dialog.current?.open();
+  }, [backup, reset]);
   const close = () => {
     dialog.current?.close();
-    setOpenFor(null);
     onClose();
   };
   return (
