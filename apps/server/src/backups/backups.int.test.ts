@@ -126,7 +126,7 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     expect(audit.filter((a) => a.action === "backup.restore").length).toBeGreaterThanOrEqual(3);
   }, 300_000);
 
-  it("says which S3 setting is wrong: unreachable endpoint, access key, secret key, bucket", async () => {
+  it("says which S3 setting is wrong: unreachable endpoint, unknown access key, missing bucket", async () => {
     const project = await deps.db.project.create({ data: { teamId, name: `s3-errors-${Date.now().toString(36)}` } });
     const fails = (extra: Record<string, unknown>) => testDestination(deps, owner, project.id, s3Input(extra));
     await expect(fails({})).resolves.toMatchObject({ ok: true });

@@ -36,7 +36,11 @@ function keyFor(target: DatabaseTarget, id: string, at: Date): string {
 
 /** Run one backup. Throws (after recording and notifying) when it fails. */
 export async function runBackup(deps: BackupDeps, serviceId: string, opts: { trigger: "manual" | "schedule"; actor: Actor | null; now?: Date }): Promise<DatabaseBackup> {
-  const target = await databaseTarget(deps, serviceId);
+  const target = await databaseTarget(deps, serviceId).catch(async (err: unknown) => {
+    // No destination (or no recipe): a manual backup shows the error; a scheduled one has no viewer, so notify.
+    if (opts.trigger === "schedule") await notifyBackupFailure(deps, serviceId, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    throw err;
+  });
   const startedAt = opts.now ?? new Date();
   const row = await deps.db.databaseBackup.create({ data: { serviceId, trigger: opts.trigger, destinationKind: target.destinationKind, location: "", startedAt } });
   const location = keyFor(target, row.id, startedAt);
