@@ -1,5 +1,5 @@
 /** Types of exec sessions (exec.ts). */
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 export interface ExecSessionOptions {
   /** argv; no shell unless you put one here. */
@@ -17,6 +17,8 @@ export interface ExecSession {
   /** The same stream as stdout when a TTY is allocated. */
   stderr: Readable;
   write(data: string | Buffer): void;
+  /** The process's stdin as a stream, to pipe into with backpressure (end it for EOF). */
+  stdin: Writable;
   /** Close stdin (EOF for the process). */
   endInput(): void;
   resize(size: { cols: number; rows: number }): Promise<void>;

@@ -10,6 +10,7 @@ import { requireManagedContainer } from "./logs.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { buildEnv } from "./container-spec.ts";
 import { isValidEnvName, isValidEnvValue } from "./validate.ts";
+import { demuxExecStream } from "./exec-demux.ts";
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -58,9 +59,23 @@ export async function openExec(api: EngineApi, ref: string, options: ExecSession
   const { exec, stream, tty, exitCode } = await createExec(api, ref, options, operation);
   const stdout = new PassThrough();
   const stderr = tty ? stdout : new PassThrough();
+  const sink = tty ? null : demuxExecStream(stream, stdout, stderr);
   if (tty) stream.pipe(stdout);
-  else api.docker.modem.demuxStream(stream, stdout, stderr);
   const ended = new Promise<void>((resolve) => {
+    if (sink) {
+      // Resolve once every frame reached stdout/stderr (the socket's end comes first).
+      sink.once("finish", () => resolve());
+      sink.once("close", () => resolve());
+      const stop = () => {
+        if (!sink.writableEnded) sink.end();
+      };
+      stream.once("close", stop);
+      stream.once("error", () => {
+        stop();
+        resolve();
+      });
+      return;
+    }
     stream.once("end", resolve);
     stream.once("close", resolve);
     stream.once("error", () => resolve());
@@ -75,6 +90,7 @@ export async function openExec(api: EngineApi, ref: string, options: ExecSession
     write: (data) => {
       stream.write(data);
     },
+    stdin: stream,
     endInput: () => {
       stream.end();
     },
@@ -90,6 +106,7 @@ export async function openExec(api: EngineApi, ref: string, options: ExecSession
     },
     close: () => {
       stream.destroy();
+      sink?.destroy();
     },
   };
 }

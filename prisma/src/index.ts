@@ -17,4 +17,7 @@ export type {
   EnvVar,
   WebhookDelivery,
   NotificationChannel,
+  BackupDestination,
+  BackupPolicy,
+  DatabaseBackup,
 } from "../generated/client.ts";

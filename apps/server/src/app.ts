@@ -10,6 +10,7 @@ import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { workerNameOf } from "./deployments/lease.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
+import { BackupScheduler } from "./backups/scheduler.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
 import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
@@ -58,6 +59,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
   const worker = new DeploymentWorker(deps, { name: workerNameOf(env, String(env.BERTH_PORT)) });
+  // Also in worker-main.ts: each due slot is claimed atomically, so two processes never run it twice.
+  const backupScheduler = new BackupScheduler(deps);
   deps.wakeWorker = worker.wake;
   deps.cancelDeployment = worker.cancel;
 
@@ -79,6 +82,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     sealThenStart(deps, () => {
       worker.start();
       reconciler.start();
+      backupScheduler.start();
     });
   });
   deps.engineWatch.start();
@@ -90,6 +94,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await backupScheduler.stop();
       await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();

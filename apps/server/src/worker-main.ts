@@ -11,6 +11,7 @@ import { PgDeploymentEvents } from "./deployments/pg-events.ts";
 import { workerNameOf } from "./deployments/lease.ts";
 import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
+import { BackupScheduler } from "./backups/scheduler.ts";
 import { createLog } from "./log.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -28,6 +29,8 @@ const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BE
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
 deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250, name: workerNameOf(env, "worker") });
+// Scheduled database backups (the web process runs one too: each slot is claimed atomically).
+const backupScheduler = new BackupScheduler(deps);
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
@@ -36,11 +39,13 @@ recoverWhenReachable(deps, reconciler, worker.lease.workerName, () =>
   sealThenStart(deps, () => {
     log.info("worker recovered; consuming the queue");
     worker.start();
+    backupScheduler.start();
   }),
 );
 
 async function shutdown(): Promise<void> {
   await worker.stop();
+  await backupScheduler.stop();
   await events.close();
   await deps.db.$disconnect();
   process.exit(0);

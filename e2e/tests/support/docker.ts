@@ -24,3 +24,14 @@ export async function tagImage(source: string, target: string): Promise<void> {
 export async function untagImage(tag: string): Promise<void> {
   await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined);
 }
+
+/** Run argv in the service's running container (as the test's own setup, e.g. psql) and return its exit code. */
+export async function execInService(serviceId: string, cmd: string[]): Promise<number> {
+  const [container] = await docker.listContainers({ filters: { label: [`io.berth.service=${serviceId}`], status: ["running"] } });
+  if (!container) throw new Error(`no running container of service ${serviceId}`);
+  const exec = await docker.getContainer(container.Id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  stream.resume();
+  await new Promise((resolve) => stream.once("end", resolve));
+  return (await exec.inspect()).ExitCode ?? -1;
+}

@@ -108,6 +108,8 @@ const schema = z.object({
   BERTH_PROXY_BIND: z.string().default(""),
   /** Caddy's storage (certificates, keys, internal CA). */
   BERTH_PROXY_DATA_DIR: z.string().default("/var/lib/berth/caddy"),
+  /** The only directory tree under which database backups may be written to the host (backup destinations of kind directory). */
+  BERTH_BACKUP_DIR: z.string().regex(/^\//, "BERTH_BACKUP_DIR must be an absolute path").default("/var/lib/berth/backups"),
   /** Public IPv4 users point their DNS at (shown as the A record); default: BERTH_PUBLIC_URL's host when it is an address. */
   /** Host ports (127.0.0.1) handed out in pairs to services: the proxy's two stable upstreams per service. */
   BERTH_PROXY_UPSTREAM_PORTS: z
@@ -135,7 +137,8 @@ const schema = z.object({
 });
 
 /** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR and BERTH_DASHBOARD_DOMAIN may be left out by callers that build an Env by hand (tests). */
-export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN"> & {
+export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN" | "BERTH_BACKUP_DIR"> & {
+  BERTH_BACKUP_DIR?: string;
   BERTH_DASHBOARD_DOMAIN?: string;
   BERTH_WEB_DIST_DIR?: string;
   BERTH_SECRET_PREVIOUS?: string[];

@@ -20,6 +20,8 @@ const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
+  // initdb on a busy machine can take longer than the harness' 5 s (seen timing out here).
+  deps.env.BERTH_READY_TIMEOUT_S = 90;
   ({ actor: owner, teamId } = await seedUser(deps.db));
   worker.start();
 });

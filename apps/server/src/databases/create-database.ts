@@ -39,6 +39,7 @@ export async function createDatabase(deps: Pick<Deps, "db" | "env" | "wakeWorker
     deploy: false,
   });
   const { id } = await createService(deps, actor, service);
+  await deps.db.service.update({ where: { id }, data: { databaseEngine: input.engine } });
   // 24 random bytes, URL-safe: usable in a connection URL as it is.
   const password = randomBytes(24).toString("base64url");
   const variables = recipe.variables(input.name, password).map((v) => ({ ...v, buildTime: false, runtime: true }));

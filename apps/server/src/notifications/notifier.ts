@@ -1,3 +1,4 @@
+import type { NotificationChannel } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { getSettings } from "../instance/settings.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
@@ -31,6 +32,21 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
     url: `${await dashboardUrl(deps)}/services/${d.service.id}`,
   };
+  await deliver(deps, channels, outcome, { deploymentId });
+}
+
+/** Tell the project's channels (those that want failures) that a database backup failed. */
+export async function notifyBackupFailure(deps: Pick<Deps, "db" | "env" | "log" | "mailer">, serviceId: string, error: string): Promise<void> {
+  const s = await deps.db.service.findUnique({ where: { id: serviceId }, select: { id: true, name: true, projectId: true, project: { select: { name: true } } } });
+  if (!s) return;
+  const channels = await deps.db.notificationChannel.findMany({ where: { projectId: s.projectId, onFailure: true } });
+  if (channels.length === 0) return;
+  const outcome: DeployOutcome = { status: "backup_failed", project: s.project.name, service: s.name, serviceId: s.id, deploymentId: "", commitSha: null, error: error.slice(0, 1000), url: `${await dashboardUrl(deps)}/services/${s.id}` };
+  await deliver(deps, channels, outcome, { serviceId });
+}
+
+async function deliver(deps: Pick<Deps, "db" | "env" | "log" | "mailer">, channels: NotificationChannel[], outcome: DeployOutcome, context: Record<string, string>): Promise<void> {
+  const box = sealedBoxOf(deps.env);
   const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(
     channels.map(async (channel) => {
@@ -39,7 +55,7 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
         await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, { allowLocal: allowLocalSources });
       } catch (err) {
         lastStatus = deliveryStatus(err);
-        deps.log.warn({ channelId: channel.id, deploymentId, err: String(err) }, "notification not delivered");
+        deps.log.warn({ channelId: channel.id, ...context, err: String(err) }, "notification not delivered");
       }
       await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
     }),

@@ -1,5 +1,6 @@
 import { router } from "./init.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { backupsRouter } from "./routers/backups.ts";
 import { databasesRouter } from "./routers/databases.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { domainsRouter } from "./routers/domains.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   registries: registriesRouter,
   services: servicesRouter,
   databases: databasesRouter,
+  backups: backupsRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,
   env: envRouter,

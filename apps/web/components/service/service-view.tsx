@@ -24,6 +24,7 @@ import { ServiceTabs } from "./service-tabs";
 import { OverviewTab } from "./overview-tab";
 import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
 import { SettingsTab } from "./settings/settings-tab";
+import { BackupsPanel } from "../backups/backups-panel";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
@@ -94,7 +95,13 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       {tab !== "deployments" && <ActiveDeploymentNotice service={s} />}
       {canChange && <PendingChangesNotice service={s} onDeployed={showDeployments} />}
       <ServiceTabs serviceId={serviceId} kind={s.kind} current={tab} />
-      {panel("overview", <OverviewTab service={s} deployments={deployments.data} />)}
+      {panel(
+        "overview",
+        <>
+          <OverviewTab service={s} deployments={deployments.data} />
+          <BackupsPanel serviceId={serviceId} serviceName={s.name} canBackUp={canChange} isAdmin={roleAtLeast(role, "admin")} />
+        </>,
+      )}
       {panel(
         "deployments",
         deployments.data ? (

@@ -1,0 +1,45 @@
+/** A database's schedule and retention, and what its Backups section shows. */
+import { z } from "zod";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { cronExpression, nextRun } from "../schedules/cron-expression.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import { destinationView, instanceTimeZone } from "./destinations.ts";
+import { backupView } from "./run-backup.ts";
+
+const emptyToNull = (v: unknown) => (v === "" || v === undefined ? null : v);
+
+export const policyInput = z.object({
+  cron: z.preprocess(emptyToNull, cronExpression.nullable()),
+  keepLast: z.preprocess(emptyToNull, z.coerce.number({ message: "Give a whole number" }).int("Give a whole number").min(1, "Keep at least 1").max(1000, "At most 1000").nullable()),
+  keepDays: z.preprocess(emptyToNull, z.coerce.number({ message: "Give a whole number" }).int("Give a whole number").min(1, "At least 1 day").max(3650, "At most 3650 days").nullable()),
+});
+export type PolicyInput = z.infer<typeof policyInput>;
+
+async function loadDatabase(deps: Pick<Deps, "db">, actor: Actor, serviceId: string) {
+  const { service } = await loadService(deps.db, actor, serviceId, "admin");
+  if (!service.databaseEngine) throw new DomainError("INVALID", `${service.name} is not a database Berth created: it has no backups`);
+  return service;
+}
+
+export async function savePolicy(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, input: PolicyInput, now = new Date()) {
+  const service = await loadDatabase(deps, actor, serviceId);
+  const nextRunAt = input.cron ? nextRun(input.cron, instanceTimeZone(), now) : null;
+  const data = { cron: input.cron, keepLast: input.keepLast, keepDays: input.keepDays, nextRunAt };
+  const policy = await deps.db.backupPolicy.upsert({ where: { serviceId }, create: { serviceId, ...data }, update: data });
+  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "backup.policy", targetType: "service", targetId: serviceId, detail: { cron: input.cron ?? "", keepLast: input.keepLast ?? 0, keepDays: input.keepDays ?? 0 } });
+  return policy;
+}
+
+/** The Backups section: destination (no secret), schedule, retention, the instance's time zone, recent backups. */
+export async function backupsOverview(deps: Pick<Deps, "db">, actor: Actor, serviceId: string) {
+  // Any service answers (engine null: no backups), so a page can ask before it knows the kind.
+  const { service } = await loadService(deps.db, actor, serviceId, "viewer");
+  const [destination, policy, backups] = await Promise.all([
+    deps.db.backupDestination.findUnique({ where: { projectId: service.projectId } }),
+    deps.db.backupPolicy.findUnique({ where: { serviceId } }),
+    deps.db.databaseBackup.findMany({ where: { serviceId }, orderBy: { startedAt: "desc" }, take: 100 }),
+  ]);
+  return { projectId: service.projectId, engine: service.databaseEngine, destination: destinationView(destination), policy, timeZone: instanceTimeZone(), backups: backups.map(backupView) };
+}
