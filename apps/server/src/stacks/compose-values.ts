@@ -61,12 +61,12 @@ export function readPort(entry: unknown): PortSpec | string {
   }
   const text = String(entry);
   const [spec = "", protocol = "tcp"] = text.split("/");
-  const m = /^(?:(\[[^\]]+\]|[^:]+):)??(?:([^:]*):)?([^:]+)$/.exec(spec);
+  const m = /^(?:(\[[^\]]+\]|[^:]*):)??(?:([^:]*):)?([^:]+)$/.exec(spec);
   if (!m) return `"${text}" is not a port mapping`;
   const [, ip, host, container] = m;
   if ([host, container].some((p) => p !== undefined && p.includes("-"))) return `port ranges (${text}) are not supported`;
   if (!/^\d+$/.test(container!) || (host !== undefined && host !== "" && !/^\d+$/.test(host))) return `"${text}" is not a port mapping`;
-  return { target: Number(container), published: host === undefined || host === "" ? null : Number(host), hostIp: ip === undefined ? null : ip.replace(/^\[|\]$/g, ""), protocol };
+  return { target: Number(container), published: host === undefined || host === "" ? null : Number(host), hostIp: ip === undefined || ip === "" ? null : ip.replace(/^\[|\]$/g, ""), protocol };
 }
 
 export interface MountSpec {

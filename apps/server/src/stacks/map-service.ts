@@ -165,6 +165,7 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   (Array.isArray(svc.volumes) ? svc.volumes : []).forEach((entry, i) => {
     const m = readMount(entry);
     if (m.type === "tmpfs" || m.type === "other") return err(`volumes.${i}`, `${m.type === "tmpfs" ? "tmpfs mounts are" : "This mount type is"} not supported`);
+    if (m.source === "") return err(`volumes.${i}`, `The mount at ${m.target} has no source (is a variable empty?)`);
     if (m.type === "bind") {
       if (/(^|\/)docker\.sock$/.test(m.source ?? "")) return err(`volumes.${i}`, "Refused: mounting the Docker socket gives the container the host");
       if (!ctx.allowBindMounts) return err(`volumes.${i}`, `Mounting the host path ${m.source} is off on this instance (an instance owner can allow host paths in Settings)`);
