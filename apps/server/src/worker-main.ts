@@ -14,6 +14,7 @@ import { createLog } from "./log.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
+import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
 
@@ -29,6 +30,7 @@ deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
+attachStackCoordinator(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
 const reconciler = new Reconciler(deps, { intervalMs: 0 });
 recoverWhenReachable(deps, reconciler, () =>

@@ -8,6 +8,8 @@ export type AuditAction =
   | "project.create"
   | "service.create"
   | "database.create"
+  | "stack.create"
+  | "stack.deploy"
   | "service.update"
   | "service.delete"
   | "project.update"

@@ -55,6 +55,9 @@ describe("importing a compose file", () => {
     expect(db!.fields.env).toEqual([{ key: "POSTGRES_PASSWORD", value: "pw" }]);
     expect(db!.fields.healthCheck).toEqual({ type: "command", command: "/bin/sh -c 'pg_isready -U postgres'", intervalS: 2, timeoutS: 60, startPeriodS: 0, retries: 30 });
     expect(db!.secretEnv).toEqual(["POSTGRES_PASSWORD"]);
+    // The health stage waits as long as compose would before calling it unhealthy: (2 s + 60 s) x 30.
+    expect(db!.fields.timeouts).toEqual({ healthTimeoutS: 1860 });
+    expect(api!.fields.timeouts).toBeUndefined();
     expect(api!.fields).toMatchObject({ kind: "tcp", containerPort: 8080, command: "httpd -f -p 8080" });
     expect(api!.fields.env).toEqual([{ key: "DATABASE_URL", value: "postgres://app:pw@db/app" }, { key: "MODE", value: "api" }]);
     expect(api!.secretEnv).toEqual(["DATABASE_URL"]);

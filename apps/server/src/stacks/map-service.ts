@@ -34,6 +34,8 @@ export interface ServiceFields {
   publish: { hostPort: number; bindAddress: string } | null;
   volumes: { name: string; mountPath: string; readOnly: boolean; hostPath?: string }[];
   env: { key: string; value: string }[];
+  /** The health stage's deadline, from the compose healthcheck's own patience. */
+  timeouts?: { healthTimeoutS: number };
 }
 
 export interface MappedService {
@@ -242,6 +244,9 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     seconds("start_period", "startPeriodS");
     if (hc.retries !== undefined) healthCheck.retries = Number(hc.retries);
   }
+  // Compose calls a container unhealthy after start_period + retries failed probes: the
+  // deployment's health stage waits that long (Berth's defaults where the file sets none).
+  const timeouts = healthCheck.type === "command" ? { healthTimeoutS: Math.min(3600, Math.max(1, (healthCheck.startPeriodS ?? 0) + ((healthCheck.intervalS ?? 2) + (healthCheck.timeoutS ?? 2)) * (healthCheck.retries ?? 3))) } : undefined;
 
   // restart
   let restartPolicy: ServiceFields["restartPolicy"] = "unless-stopped";
@@ -296,7 +301,7 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, source: "image", image, kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env },
+      fields: { name, source: "image", image, kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, ...(timeouts ? { timeouts } : {}) },
       dependsOn,
       labels,
       secretEnv,

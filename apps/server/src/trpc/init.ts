@@ -15,7 +15,7 @@ export { createContext, type Context } from "./context.ts";
  *   team / project / service / invitation - loaded by (id, caller's team) before the handler
  */
 export interface ProcedureMeta {
-  resource: "public" | "self" | "instance" | "team" | "project" | "service" | "deployment" | "release";
+  resource: "public" | "self" | "instance" | "team" | "project" | "service" | "deployment" | "release" | "stack";
   role?: TeamRole | "instanceOwner";
   /** The least API-token scope allowed; defaults to read for queries, admin for mutations. */
   tokenScope?: TokenScope;

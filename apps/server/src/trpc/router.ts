@@ -14,6 +14,7 @@ import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
+import { stacksRouter } from "./routers/stacks.ts";
 import { teamsRouter } from "./routers/teams.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 
@@ -28,6 +29,7 @@ export const appRouter = router({
   registries: registriesRouter,
   services: servicesRouter,
   databases: databasesRouter,
+  stacks: stacksRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,
   env: envRouter,
