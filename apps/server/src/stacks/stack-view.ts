@@ -35,7 +35,8 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
         /** Its state in the stack's latest deployment, and why it failed. */
         stackState: m.state,
         stackReason: m.stateReason,
-        status,
+        /** Live status, as the project page derives it. */
+        status: status.status,
       };
     }),
   );
