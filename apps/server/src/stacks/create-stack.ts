@@ -3,6 +3,7 @@
  * same rows a single service has), linked to the stack with its dependencies, in ONE
  * transaction; a refused file creates nothing and lists every problem with its service and key.
  */
+import type { Prisma } from "@berth/db";
 import { DomainError } from "../errors.ts";
 import type { Deps } from "../deps.ts";
 import { isUniqueViolation } from "../db-errors.ts";
@@ -44,7 +45,7 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
   if (!plan.ok) throw refusal(plan.errors);
 
   const services = plan.services.map((m) => ({ mapped: m, input: createServiceInput.parse({ ...m.fields, projectId: input.projectId, deploy: false }) }));
-  await checkBeforeWriting(deps, project.teamId, input.projectId, services);
+  await checkBeforeWriting(deps, { teamId: project.teamId, projectId: input.projectId, allowBindMounts }, services);
 
   const box = sealedBoxOf(deps.env);
   let stack: { id: string; serviceIds: { id: string; name: string; kind: string }[] };
@@ -56,7 +57,7 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
         const created = await insertWithContext(() => insertService(tx, serviceInput), mapped.fields.name);
         const env = serviceInput.env.map((e) => ({ name: e.key, value: e.value, secret: mapped.secretEnv.includes(e.key), buildTime: false, runtime: true }));
         await writeEnvVars(tx, box, { projectId: input.projectId, serviceId: created.id }, env);
-        await tx.stackService.create({ data: { stackId: row.id, serviceId: created.id, position, dependsOn: mapped.dependsOn as never, labels: mapped.labels } });
+        await tx.stackService.create({ data: { stackId: row.id, serviceId: created.id, position, dependsOn: mapped.dependsOn as unknown as Prisma.InputJsonValue, labels: mapped.labels } });
         serviceIds.push({ id: created.id, name: serviceInput.name, kind: serviceInput.kind });
       }
       return { id: row.id, serviceIds };
@@ -79,12 +80,12 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
 }
 
 /** What the database would refuse, found first so the error names the compose service and key. */
-async function checkBeforeWriting(deps: CreateDeps, teamId: string, projectId: string, services: { mapped: MappedService; input: CreateServiceInput }[]): Promise<void> {
+async function checkBeforeWriting(deps: CreateDeps, where: { teamId: string; projectId: string; allowBindMounts: boolean }, services: { mapped: MappedService; input: CreateServiceInput }[]): Promise<void> {
+  const { teamId, projectId, allowBindMounts } = where;
   const issues: StackIssue[] = [];
   const names = services.map((s) => s.input.name);
   const taken = await deps.db.service.findMany({ where: { projectId, name: { in: names } }, select: { name: true } });
   for (const t of taken) issues.push({ service: t.name, key: "(name)", message: `A service named "${t.name}" already exists in this project` });
-  const { allowBindMounts } = await getSettings(deps.db);
   for (const { input } of services) {
     for (const [check, key] of [[() => checkHostPaths(input.volumes, allowBindMounts), "volumes"], [() => assertImageUsable(deps.db, { serviceId: null, teamId }, input.image), "image"]] as const) {
       try {

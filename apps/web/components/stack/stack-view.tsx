@@ -59,7 +59,7 @@ export function StackView({ stackId }: { stackId: string }) {
                 <span className="text-sm" data-testid="stack-state">
                   {STATE_LABEL[s.stackState] ?? s.stackState}
                 </span>
-                <StatusBadge status={liveStatusView(s.status)} />
+                <StatusBadge status={liveStatusView(s.status)} testId="stack-service-status" />
               </span>
               {s.stackReason && <p className="w-full pl-10 text-sm text-danger-fg">{s.stackReason}</p>}
             </li>
