@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { createProject } from "./support/dashboard.ts";
+import { createProject, serviceIdOf } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -39,14 +39,14 @@ test("paste a compose stack and see its services come up in dependency order", a
   await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Compose stack" }).click();
   const form = page.getByRole("form", { name: "New compose stack" });
   await form.getByLabel("Stack name").fill("shop");
-  await form.getByLabel("Compose file").fill(REFUSED);
+  await form.getByLabel("Compose file", { exact: true }).fill(REFUSED);
   await form.getByRole("button", { name: "Create stack" }).click();
   const problems = form.getByRole("alert", { name: "Problems in the compose file" });
   await expect(problems).toContainText("agent: privileged");
   await expect(problems).toContainText("Refused");
   await expect(page.getByRole("list", { name: "Stacks" })).toHaveCount(0);
 
-  await form.getByLabel("Compose file").fill(STACK);
+  await form.getByLabel("Compose file", { exact: true }).fill(STACK);
   await form.getByLabel("Variables (optional)").fill(`SHOP=shop-${id}`);
   await form.getByRole("button", { name: "Create stack" }).click();
   await expect(page.getByRole("heading", { name: "shop", level: 1 })).toBeVisible();
@@ -61,7 +61,8 @@ test("paste a compose stack and see its services come up in dependency order", a
   }
 
   await page.getByTestId("stack-service-front").getByRole("link", { name: "front" }).click();
-  const frontId = /\/services\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? "";
+  await expect(page.getByRole("heading", { name: "front", level: 1 })).toBeVisible();
+  const frontId = serviceIdOf(page);
   const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
   expect(url).toMatch(/^http/);
   expect(await (await request.get(url)).text()).toContain(`front of shop-${id}`);

@@ -17,6 +17,7 @@ const deps = testDeps();
 const worker = deploymentWorker(deps);
 const detach = attachStackCoordinator(deps);
 const touched: string[] = [];
+const projects: string[] = [];
 let owner: Actor;
 let teamId: string;
 
@@ -70,8 +71,16 @@ afterAll(async () => {
   await worker.stop();
   for (const id of touched) await deps.engine.removeService(id);
   for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+  // The project networks too: the shared engine has room for a few dozen bridge networks only.
+  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
+
+async function newProject(name: string) {
+  const project = await deps.db.project.create({ data: { teamId, name } });
+  projects.push(project.id);
+  return project;
+}
 
 async function stackSettled(stackId: string) {
   return waitFor(`stack ${stackId} to settle`, async () => {
@@ -82,7 +91,7 @@ async function stackSettled(stackId: string) {
 
 describe("compose stacks (real engine, real PostgreSQL image)", () => {
   it("creates four services and deploys them in dependency order: the database healthy first, then api and worker, then web; the stack serves", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: "stack-shop" } });
+    const project = await newProject("stack-shop");
     const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "shop", compose: STACK, variables: [{ key: "DB_PASSWORD", value: "pw-in-a-variable" }] }));
     touched.push(...created.services.map((s) => s.id));
     expect(created.services.map((s) => s.name)).toEqual(["db", "api", "web", "worker"]);
@@ -119,7 +128,7 @@ describe("compose stacks (real engine, real PostgreSQL image)", () => {
   }, 300_000);
 
   it("fails the services that depend on a failed one, naming it, and deploys the others", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: "stack-broken" } });
+    const project = await newProject("stack-broken");
     const compose = `
 services:
   db: { image: "berth-test/not-here:1", expose: ["5432"] }
@@ -140,7 +149,7 @@ services:
   }, 300_000);
 
   it("creates nothing when the file is refused, and lists every problem with its service and key", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: "stack-refused" } });
+    const project = await newProject("stack-refused");
     const compose = "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, user: root }\n";
     await expect(createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "refused", compose }))).rejects.toMatchObject({
       code: "INVALID",
@@ -157,7 +166,7 @@ services:
   });
 
   it("keeps other teams out", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: "stack-private" } });
+    const project = await newProject("stack-private");
     const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "private", compose: "services:\n  w: { image: 'berth-test/hello:latest', ports: ['8080'] }\n", deploy: false }));
     touched.push(...created.services.map((s) => s.id));
     const { actor: stranger } = await seedUser(deps.db);
