@@ -16,6 +16,7 @@ test("create a PostgreSQL database in one step and connect a service to it by a 
   await page.goto("/");
   const projectId = await createProject(page, `Data ${id}`);
 
+  await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
   const form = page.getByRole("form", { name: "New database" });
   await expect(form.getByLabel("Database name")).toHaveValue("db");
   await form.getByLabel("Engine").selectOption("postgresql");

@@ -19,6 +19,7 @@ import { applyDashboardDomainFromEnv } from "./instance/dashboard-domain.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
+import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
@@ -76,6 +77,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);
+  const detachStacks = attachStackCoordinator(deps);
   recoverWhenReachable(deps, reconciler, worker.lease.workerName, () => {
     // The up command's BERTH_DASHBOARD_DOMAIN becomes the stored setting (the proxy's watcher picks it up).
     applyDashboardDomainFromEnv(deps).catch((err: unknown) => log.error({ err: String(err) }, "BERTH_DASHBOARD_DOMAIN not applied"));
@@ -98,6 +100,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();
+      detachStacks();
       deps.engineWatch?.stop();
       await sampler.stop();
       await io.close();

@@ -16,6 +16,7 @@ import { createLog } from "./log.ts";
 import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
+import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
 
@@ -33,6 +34,7 @@ const worker = new DeploymentWorker(deps, { pollMs: 250, name: workerNameOf(env,
 const backupScheduler = new BackupScheduler(deps);
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
+attachStackCoordinator(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
 const reconciler = new Reconciler(deps, { intervalMs: 0 });
 recoverWhenReachable(deps, reconciler, worker.lease.workerName, () =>

@@ -12,6 +12,8 @@ export type AuditAction =
   | "backup.policy"
   | "backup.create"
   | "backup.restore"
+  | "stack.create"
+  | "stack.deploy"
   | "service.update"
   | "service.delete"
   | "project.update"

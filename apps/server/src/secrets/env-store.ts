@@ -1,4 +1,4 @@
-import type { Db, EnvVar } from "@berth/db";
+import type { Db, EnvVar, Prisma } from "@berth/db";
 import { invalidField } from "../errors.ts";
 import type { EnvVarInput } from "./env-input.ts";
 import { hasReferences, resolveReferences, type ReferenceLookup } from "./env-references.ts";
@@ -58,17 +58,20 @@ export async function replaceEnvVars(db: Db, box: SealedBox, scope: EnvScope, va
 
 /** Add or overwrite variables by name (a .env import), leaving the others alone. */
 export async function upsertEnvVars(db: Db, box: SealedBox, scope: EnvScope, vars: Required<EnvVarInput>[]): Promise<void> {
+  await db.$transaction((tx) => writeEnvVars(tx, box, scope, vars));
+}
+
+/** upsertEnvVars inside the caller's transaction. */
+export async function writeEnvVars(tx: Prisma.TransactionClient, box: SealedBox, scope: EnvScope, vars: Required<EnvVarInput>[]): Promise<void> {
   const scopeKey = scopeKeyOf(scope);
-  await db.$transaction(
-    vars.map((v) => {
-      const data = { value: box.seal(v.value), secret: v.secret, buildTime: v.buildTime, runtime: v.runtime };
-      return db.envVar.upsert({
-        where: { projectId_scopeKey_name: { projectId: scope.projectId, scopeKey, name: v.name } },
-        create: { projectId: scope.projectId, serviceId: scope.serviceId, scopeKey, name: v.name, ...data },
-        update: data,
-      });
-    }),
-  );
+  for (const v of vars) {
+    const data = { value: box.seal(v.value), secret: v.secret, buildTime: v.buildTime, runtime: v.runtime };
+    await tx.envVar.upsert({
+      where: { projectId_scopeKey_name: { projectId: scope.projectId, scopeKey, name: v.name } },
+      create: { projectId: scope.projectId, serviceId: scope.serviceId, scopeKey, name: v.name, ...data },
+      update: data,
+    });
+  }
 }
 
 /** Remove one variable of the scope by name; false if there was none. */

@@ -1,3 +1,4 @@
+import type { Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { isUniqueViolation } from "../db-errors.ts";
@@ -36,22 +37,7 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
   let created: { id: string };
   try {
-    created = await deps.db.$transaction(async (tx) => {
-      const row = await tx.service.create({
-        data: {
-          projectId: input.projectId,
-          name: input.name,
-          sourceType: input.source,
-          image: input.source === "git" ? "" : input.image,
-          ...runtimeColumns(input),
-          ...git,
-          ...(input.timeouts ?? {}),
-        },
-        select: { id: true },
-      });
-      await syncServiceVolumes(tx, { projectId: input.projectId, serviceId: row.id }, input.volumes);
-      return row;
-    });
+    created = await deps.db.$transaction((tx) => insertService(tx, input, git));
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
@@ -66,6 +52,27 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   if (input.env.length > 0) await recordAudit(deps.db, actor, { ...target, action: "env.set", detail: { names: input.env.map((e) => e.key) } });
   const deployment = input.deploy ? await enqueueDeployment(deps, actor, created.id) : null;
   return { ...created, deploymentId: deployment?.deploymentId ?? null };
+}
+
+/**
+ * The service row and its volumes, inside the caller's transaction (a stack creates several at
+ * once). The caller has authorized the project and checked host paths and the image.
+ */
+export async function insertService(tx: Prisma.TransactionClient, input: CreateServiceInput, git: Awaited<ReturnType<typeof gitSourceData>> | Record<string, never> = {}): Promise<{ id: string }> {
+  const row = await tx.service.create({
+    data: {
+      projectId: input.projectId,
+      name: input.name,
+      sourceType: input.source,
+      image: input.source === "git" ? "" : input.image,
+      ...runtimeColumns(input),
+      ...git,
+      ...(input.timeouts ?? {}),
+    },
+    select: { id: true },
+  });
+  await syncServiceVolumes(tx, { projectId: input.projectId, serviceId: row.id }, input.volumes);
+  return row;
 }
 
 export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch">, actor: Actor, serviceId: string) {

@@ -53,6 +53,7 @@ const victim = {} as {
   channelId: string;
   volumeId: string;
   registryId: string;
+  stackId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -72,10 +73,12 @@ function inputFor(path: string): Record<string, unknown> {
     channelId: victim.channelId,
     volumeId: victim.volumeId,
     registryId: victim.registryId,
+    stackId: victim.stackId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
     "services.create": { name: "intruder", image: "berth-test/hello:latest", containerPort: 8080, env: [{ key: "X", value: "y" }] },
+    "stacks.create": { name: "intruder-stack", compose: "services:\n  intruder: { image: 'berth-test/hello:latest', ports: ['8080'] }\n" },
     "databases.create": { name: "intruder-db", engine: "postgresql", image: "berth-test/postgres:15" },
     "services.update": { name: "intruder", image: "berth-test/hello:latest", containerPort: 9090, volumes: [{ name: "stolen", mountPath: "/data" }] },
     "services.delete": { deleteVolumes: true },
@@ -124,6 +127,7 @@ async function snapshot(): Promise<string> {
     db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.volume.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
     db.registryCredential.findMany({ where: { teamId }, orderBy: { id: "asc" } }),
+    db.stack.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" }, include: { services: true } }),
     db.user.count(),
   ]);
   return JSON.stringify(rows);
@@ -163,6 +167,7 @@ beforeAll(async () => {
   const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
   const volume = await deps.db.volume.create({ data: { projectId, serviceId: null, name: "victim-data", mountPath: "/data" } });
   const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: sealedBoxOf(deps.env).seal("victim-password") } });
+  const stack = await deps.db.stack.create({ data: { projectId, name: "victim-stack", compose: "services: {}", variables: sealedBoxOf(deps.env).seal("{}"), services: { create: { serviceId, position: 0 } } } });
   const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
   Object.assign(victim, {
     domainId: domain.id,
@@ -182,6 +187,7 @@ beforeAll(async () => {
     channelId: channel.id,
     volumeId: volume.id,
     registryId: registry.id,
+    stackId: stack.id,
   });
 
   // Team B: an owner, an admin, a member and a viewer; plus an admin-scoped token of B's owner.
@@ -214,7 +220,7 @@ describe("every procedure declares what it acts on", () => {
     const undeclared = procedures.filter(([, p]) => !p._def.meta?.resource).map(([path]) => path);
     expect(undeclared).toEqual([]);
     const scopedWithoutRole = procedures
-      .filter(([, p]) => ["team", "project", "service", "deployment", "release", "instance"].includes(p._def.meta?.resource ?? "") && !p._def.meta?.role)
+      .filter(([, p]) => ["team", "project", "service", "deployment", "release", "stack", "instance"].includes(p._def.meta?.resource ?? "") && !p._def.meta?.role)
       .map(([path]) => path);
     expect(scopedWithoutRole).toEqual([]);
   });
@@ -255,7 +261,7 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
           expect({ ...seen, error: res.error?.data.code }).toEqual({ ...seen, error: undefined });
           for (const id of victimIds) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else {
-          const expected = ["team", "project", "service", "deployment", "release"].includes(resource ?? "") && !caller.client.bearer ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN"];
+          const expected = ["team", "project", "service", "deployment", "release", "stack"].includes(resource ?? "") && !caller.client.bearer ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN"];
           expect({ ...seen, code: expected.includes(res.error?.data.code ?? "none") ? "refused" : res.error?.data.code ?? "accepted" }).toEqual({
             ...seen,
             code: "refused",

@@ -21,7 +21,7 @@ export { createContext, type Context } from "./context.ts";
 // `resource` is optional only so a router can add `openapi` with a second .meta() call; the
 // builders always set it and a test refuses any procedure without one.
 export type ProcedureMeta = {
-  resource?: "public" | "self" | "instance" | "token" | "team" | "project" | "service" | "deployment" | "release";
+  resource?: "public" | "self" | "instance" | "token" | "team" | "project" | "service" | "deployment" | "release" | "stack";
   role?: TeamRole | "instanceOwner";
   /** The least API-token scope allowed; defaults to read for queries, admin for mutations. */
   tokenScope?: TokenScope;

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { loadDeployment, loadProject, loadRelease, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
 import type { FixedWindowLimiter } from "../http/rate-limiter.ts";
+import { loadStack } from "../stacks/stack-access.ts";
 import { middleware, signedInProcedure } from "./init.ts";
 
 export { publicProcedure } from "./init.ts";
@@ -105,4 +106,15 @@ export function limitedPerAddress(limiter: FixedWindowLimiter) {
     if (!limiter.hit(ctx.ip)) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts from your address. Wait a few minutes and try again." });
     return next();
   });
+}
+
+/** Acts on one compose stack: loaded through its project and the caller's membership. */
+export function stackProcedure(role: TeamRole, options: ScopeOptions = {}) {
+  return tokenGuarded
+    .meta({ resource: "stack", role, ...options })
+    .input(z.object({ stackId: z.string().uuid("Unknown stack") }))
+    .use(async ({ ctx, input, next }) => {
+      const loaded = await loadStack(ctx.deps.db, ctx.actor, input.stackId, role);
+      return next({ ctx: { stack: loaded.stack, role: loaded.role } });
+    });
 }

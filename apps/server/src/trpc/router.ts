@@ -15,6 +15,7 @@ import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
+import { stacksRouter } from "./routers/stacks.ts";
 import { teamsRouter } from "./routers/teams.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 
@@ -30,6 +31,7 @@ export const appRouter = router({
   services: servicesRouter,
   databases: databasesRouter,
   backups: backupsRouter,
+  stacks: stacksRouter,
   deployments: deploymentsRouter,
   domains: domainsRouter,
   env: envRouter,

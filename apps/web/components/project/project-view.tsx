@@ -8,8 +8,8 @@ import { useTRPC } from "@/lib/trpc";
 import { useSession } from "../shell/session";
 import { PageHeader } from "../ui/page-header";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
-import { NewServiceForm } from "./new-service-form";
-import { NewDatabaseForm } from "./new-database-form";
+import { NewMenu } from "./new-menu";
+import { StackList } from "../stack/stack-list";
 import { ServiceList } from "./service-list";
 import { EnvVarsEditor } from "../env/env-vars-editor";
 import { NotificationsPanel } from "./notifications-panel";
@@ -67,15 +67,13 @@ export function ProjectView({ projectId }: { projectId: string }) {
         <section aria-label="Services" className="space-y-3 lg:col-span-3">
           <h2 className="text-base font-semibold text-slate-900">Services</h2>
           <ServiceList services={project.data.services} />
+          <StackList projectId={projectId} />
         </section>
         <div className="lg:col-span-2">
           {role === "viewer" ? (
             <p className="text-sm text-slate-600">You are a viewer in this team, so you cannot add services.</p>
           ) : (
-            <div className="space-y-6">
-              <NewServiceForm projectId={projectId} />
-              <NewDatabaseForm projectId={projectId} />
-            </div>
+            <NewMenu projectId={projectId} />
           )}
         </div>
       </div>

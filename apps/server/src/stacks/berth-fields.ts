@@ -1,0 +1,38 @@
+/**
+ * The mapped fields through Berth's own service input schema (the one the form and the API
+ * use), so a stack's service obeys every rule a single service does; each issue is reported at
+ * the compose key it came from. PURE.
+ */
+import { createServiceInput } from "../services/service-input.ts";
+import type { ServiceFields } from "./map-service.ts";
+import type { StackIssue } from "./stack-issues.ts";
+
+const COMPOSE_KEY: Record<string, string> = {
+  name: "(name)",
+  image: "image",
+  containerPort: "ports",
+  publish: "ports",
+  command: "command",
+  entrypoint: "entrypoint",
+  healthCheck: "healthcheck",
+  limits: "deploy.resources.limits",
+  restartPolicy: "restart",
+  replicas: "deploy.replicas",
+  volumes: "volumes",
+  env: "environment",
+  kind: "x-berth-kind",
+};
+
+// Any well-formed id: the schema only checks its shape; the real project is checked on create.
+const SHAPE_ONLY_PROJECT_ID = "00000000-0000-4000-8000-000000000000";
+
+export function berthFieldIssues(fields: ServiceFields): StackIssue[] {
+  const parsed = createServiceInput.safeParse({ projectId: SHAPE_ONLY_PROJECT_ID, ...fields });
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const [head, ...rest] = issue.path.map(String);
+    const base = COMPOSE_KEY[head ?? ""] ?? head ?? "(service)";
+    const key = head === "env" && rest[0] !== undefined ? `environment.${fields.env[Number(rest[0])]?.key ?? rest[0]}` : head === "volumes" && rest[0] !== undefined ? `volumes.${rest[0]}` : base;
+    return { service: fields.name, key, message: issue.message };
+  });
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useState, type FormEvent } from "react";
+import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
+import { parseEnvFile } from "@/lib/env-file";
+import { stackProblems } from "@/lib/stack-errors";
+import { useTRPC } from "@/lib/trpc";
+import { ErrorAlert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { FieldError, TextField, inputClass } from "../ui/field";
+import { Panel } from "../ui/page-header";
+
+/** Paste a compose file (and the values of its variables): every service becomes a Berth service, deployed in dependency order. */
+export function NewStackForm({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const composeId = useId();
+  const variablesId = useId();
+  const [name, setName] = useState("");
+  const [compose, setCompose] = useState("");
+  const [variables, setVariables] = useState("");
+  const [profiles, setProfiles] = useState("");
+  const create = useMutation(
+    trpc.stacks.create.mutationOptions({
+      onSuccess: async ({ id }) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
+        router.push(`/stacks/${id}`);
+      },
+    }),
+  );
+  const fields = fieldErrorsOf(create.error);
+  const problems = stackProblems(fields);
+  const isField = (key: string) => key === "name" || key === "compose" || key.startsWith("compose.") || key.startsWith("variables");
+  const formError = formLevelMessage(create.error, isField);
+  const variablesError = Object.entries(fields).find(([key]) => key.startsWith("variables"))?.[1];
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({
+      projectId,
+      name: name.trim(),
+      compose,
+      variables: parseEnvFile(variables),
+      profiles: profiles.split(",").map((p) => p.trim()).filter(Boolean),
+      deploy: true,
+    });
+  };
+
+  return (
+    <Panel title="New compose stack" className="self-start">
+      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New compose stack">
+        <p className="text-sm text-fg-muted">Each service of the file becomes a service of this project, reachable by its name; the stack deploys in dependency order.</p>
+        <TextField label="Stack name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" spellCheck={false} />
+        <div className="space-y-1">
+          <label htmlFor={composeId} className="block text-sm font-medium text-fg">
+            Compose file
+          </label>
+          <textarea id={composeId} name="compose" rows={12} value={compose} onChange={(e) => setCompose(e.target.value)} className={`${inputClass(Boolean(fields.compose) || problems.length > 0)} font-mono`} spellCheck={false} placeholder={"services:\n  web:\n    image: nginx:1.27\n    ports: [\"80\"]"} />
+          <FieldError message={fields.compose} />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={variablesId} className="block text-sm font-medium text-fg">
+            Variables (optional)
+          </label>
+          <textarea id={variablesId} name="variables" rows={3} value={variables} onChange={(e) => setVariables(e.target.value)} className={`${inputClass(Boolean(variablesError))} font-mono`} spellCheck={false} placeholder="DB_PASSWORD=…" />
+          <p className="text-xs text-fg-muted">KEY=value lines for the file&apos;s {"${VARIABLES}"}; stored sealed. Values used in environment: become secret variables.</p>
+          <FieldError message={variablesError} />
+        </div>
+        <TextField label="Profiles (optional)" name="profiles" value={profiles} onChange={(e) => setProfiles(e.target.value)} hint="Comma-separated; services with other profiles are left out." autoComplete="off" />
+        {problems.length > 0 && (
+          <div role="alert" aria-label="Problems in the compose file" className="rounded-md border border-danger bg-surface p-3 text-sm">
+            <p className="font-medium text-danger-fg">The file cannot be imported:</p>
+            <ul className="mt-1 list-disc space-y-1 pl-5">
+              {problems.map((p) => (
+                <li key={`${p.service}.${p.key}`}>
+                  {p.service !== null && <strong>{p.service}</strong>}
+                  {p.service !== null && ": "}
+                  <code className="font-mono">{p.key}</code> — {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {formError && <ErrorAlert message={formError} />}
+        <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
+          Create stack
+        </Button>
+      </form>
+    </Panel>
+  );
+}

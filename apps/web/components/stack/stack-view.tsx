@@ -1,0 +1,74 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { errorMessage } from "@/lib/errors";
+import { liveStatusView } from "@/lib/status";
+import { useTRPC } from "@/lib/trpc";
+import { ErrorAlert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { PageHeader, Panel } from "../ui/page-header";
+import { Loading, QueryError } from "../ui/query-state";
+import { StatusBadge } from "../ui/status-badge";
+
+const STATE_LABEL: Record<string, string> = { idle: "not deployed", waiting: "waiting for dependencies", deploying: "deploying", done: "deployed", failed: "failed" };
+const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy" };
+
+/** `/stacks/[stackId]`: the stack's services in dependency order, each with its dependencies and status. */
+export function StackView({ stackId }: { stackId: string }) {
+  const trpc = useTRPC();
+  const stack = useQuery({
+    ...trpc.stacks.get.queryOptions({ stackId }),
+    refetchInterval: (query) => (query.state.data?.services.some((s) => s.stackState === "waiting" || s.stackState === "deploying") ? 1_500 : 5_000),
+  });
+  const deploy = useMutation(trpc.stacks.deploy.mutationOptions({ onSuccess: () => void stack.refetch() }));
+  if (stack.data === undefined && !stack.isError) return <Loading label="Loading stack…" />;
+  if (stack.data === undefined) return <QueryError error={stack.error} onRetry={() => void stack.refetch()} retrying={stack.isFetching} what="this stack" />;
+  const data = stack.data;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        eyebrow={
+          <Link href={`/projects/${data.projectId}`} className="hover:underline">
+            {data.projectName}
+          </Link>
+        }
+        title={data.name}
+        subtitle="Compose stack"
+        actions={
+          <Button onClick={() => deploy.mutate({ stackId })} pending={deploy.isPending} pendingLabel="Deploying…">
+            Deploy stack
+          </Button>
+        }
+      />
+      {deploy.error && <ErrorAlert message={errorMessage(deploy.error)} />}
+      <Panel title="Services, in dependency order">
+        <ol aria-label="Stack services" className="divide-y divide-line">
+          {data.services.map((s) => (
+            <li key={s.id} data-testid={`stack-service-${s.name}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-3">
+              <span className="w-6 text-sm text-fg-muted">{s.position + 1}.</span>
+              <Link href={`/services/${s.id}`} className="font-medium text-indigo-700 hover:underline">
+                {s.name}
+              </Link>
+              <span className="text-xs text-fg-muted">
+                {s.kind}
+                {s.port !== null ? ` :${s.port}` : ""}
+              </span>
+              <span className="text-sm text-fg-muted">{s.dependsOn.length > 0 ? `after ${s.dependsOn.map((d) => `${d.service} (${CONDITION_LABEL[d.condition] ?? d.condition})`).join(", ")}` : "no dependencies"}</span>
+              <span className="ml-auto flex items-center gap-3">
+                <span className="text-sm" data-testid="stack-state">
+                  {STATE_LABEL[s.stackState] ?? s.stackState}
+                </span>
+                <StatusBadge status={liveStatusView(s.status)} testId="stack-service-status" />
+              </span>
+              {s.stackReason && <p className="w-full pl-10 text-sm text-danger-fg">{s.stackReason}</p>}
+            </li>
+          ))}
+        </ol>
+      </Panel>
+      <Panel title="Compose file">
+        <pre className="overflow-x-auto rounded bg-surface-muted p-3 font-mono text-xs">{data.compose}</pre>
+      </Panel>
+    </div>
+  );
+}
