@@ -14,6 +14,7 @@ export interface OwnerRef {
 }
 
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import type { RegistryAuth } from "./registry-auth.ts";
 import type { EngineDiskUsage, ReclaimOptions, ReclaimResult } from "./disk-usage.ts";
@@ -307,4 +308,10 @@ export interface ContainerEngine {
   ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
+  /** Run a command in a NEW container of a release (one-off run); removed when it ends. */
+  runOneOff(spec: OneOffSpec, opts: RunOneOffOptions): Promise<OneOffResult>;
+  /** One-off containers present (e.g. left by a process that died mid-run). */
+  listOneOffs(filter?: { serviceId?: string }): Promise<Array<{ containerId: string; runId: string; serviceId: string }>>;
+  /** Remove a one-off container; anything else is refused. */
+  removeOneOff(containerId: string): Promise<void>;
 }

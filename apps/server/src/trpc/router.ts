@@ -6,6 +6,7 @@ import { domainsRouter } from "./routers/domains.ts";
 import { envRouter } from "./routers/env.ts";
 import { hooksRouter } from "./routers/hooks.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
+import { oneOffsRouter } from "./routers/one-offs.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
@@ -35,6 +36,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   overview: overviewRouter,
   metrics: metricsRouter,
+  oneOffs: oneOffsRouter,
 });
 
 export type AppRouter = typeof appRouter;
