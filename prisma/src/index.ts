@@ -17,4 +17,6 @@ export type {
   EnvVar,
   WebhookDelivery,
   NotificationChannel,
+  OneOffRun,
+  CronJob,
 } from "../generated/client.ts";

@@ -22,6 +22,7 @@ import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
+import { CronScheduler } from "./cron/scheduler.ts";
 
 export interface RunningApp {
   server: Server;
@@ -59,6 +60,9 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const worker = new DeploymentWorker(deps);
   deps.wakeWorker = worker.wake;
   deps.cancelDeployment = worker.cancel;
+  // Like the deployment worker, the cron scheduler also runs here (a single-process install);
+  // with a separate worker process both run and Postgres gives each slot to one of them.
+  const cron = new CronScheduler(deps);
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";
@@ -78,6 +82,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     sealThenStart(deps, () => {
       worker.start();
       reconciler.start();
+      cron.start();
     });
   });
   deps.engineWatch.start();
@@ -89,6 +94,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     server,
     async close() {
       await worker.stop();
+      await cron.stop();
       await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();

@@ -16,6 +16,7 @@ import { createMailer } from "./mail/mailer.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
+import { CronScheduler } from "./cron/scheduler.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
@@ -27,6 +28,8 @@ const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BE
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
 deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250 });
+// Cron jobs run here (beside the web process' scheduler, if any: slots are claimed in Postgres).
+const cron = new CronScheduler(deps);
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.
@@ -35,11 +38,13 @@ recoverWhenReachable(deps, reconciler, () =>
   sealThenStart(deps, () => {
     log.info("worker recovered; consuming the queue");
     worker.start();
+    cron.start();
   }),
 );
 
 async function shutdown(): Promise<void> {
   await worker.stop();
+  await cron.stop();
   await events.close();
   await deps.db.$disconnect();
   process.exit(0);

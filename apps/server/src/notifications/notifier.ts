@@ -6,7 +6,7 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
-type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
+export type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
 
 const NOTIFIED = new Set(["succeeded", "failed", "timed_out"]);
 
@@ -17,8 +17,6 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     select: { id: true, status: true, error: true, commitSha: true, service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } } },
   });
   if (!d || !NOTIFIED.has(d.status)) return;
-  const channels = await deps.db.notificationChannel.findMany({ where: { projectId: d.service.projectId, ...(d.status === "succeeded" ? { onSuccess: true } : { onFailure: true }) } });
-  if (channels.length === 0) return;
   const box = sealedBoxOf(deps.env);
   const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: d.service.projectId, serviceId: d.service.id });
   const outcome: DeployOutcome = {
@@ -31,6 +29,14 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
     url: `${await dashboardUrl(deps)}/services/${d.service.id}`,
   };
+  await deliverToChannels(deps, d.service.projectId, d.status === "succeeded" ? "success" : "failure", outcome);
+}
+
+/** Send an outcome to the project's channels that want it; each channel records how it went. */
+export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projectId: string, kind: "success" | "failure", outcome: DeployOutcome): Promise<void> {
+  const channels = await deps.db.notificationChannel.findMany({ where: { projectId, ...(kind === "success" ? { onSuccess: true } : { onFailure: true }) } });
+  if (channels.length === 0) return;
+  const box = sealedBoxOf(deps.env);
   const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(
     channels.map(async (channel) => {
@@ -39,7 +45,7 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
         await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, { allowLocal: allowLocalSources });
       } catch (err) {
         lastStatus = deliveryStatus(err);
-        deps.log.warn({ channelId: channel.id, deploymentId, err: String(err) }, "notification not delivered");
+        deps.log.warn({ channelId: channel.id, serviceId: outcome.serviceId, err: String(err) }, "notification not delivered");
       }
       await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
     }),

@@ -3,8 +3,9 @@ import type { Mailer } from "../mail/mailer.ts";
 import { OutboundRefusedError, postJson, type Resolver } from "../net/outbound.ts";
 
 export interface DeployOutcome {
-  /** "test": a channel's test message (no deployment; `url` is the project's page). */
-  status: "succeeded" | "failed" | "timed_out" | "test";
+  /** "test": a channel's test message (no deployment; `url` is the project's page). "cron_failed": a cron run that did not succeed (`cronJob` names it, `deploymentId` is its release). */
+  status: "succeeded" | "failed" | "timed_out" | "test" | "cron_failed";
+  cronJob?: string;
   project: string;
   service: string;
   serviceId: string;
@@ -18,6 +19,7 @@ export interface DeployOutcome {
 
 export function summaryOf(o: DeployOutcome): string {
   if (o.status === "test") return `Test notification from Berth for project ${o.project}: this channel receives its deploy outcomes.`;
+  if (o.status === "cron_failed") return `Cron job ${o.cronJob ?? ""} of ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
   const what = `${o.project}/${o.service}${o.commitSha ? ` (${o.commitSha.slice(0, 12)})` : ""}`;
   if (o.status === "succeeded") return `Deploy of ${what} succeeded.`;
   return `Deploy of ${what} ${o.status === "timed_out" ? "timed out" : "failed"}${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
@@ -28,7 +30,7 @@ export function payloadFor(kind: Exclude<NotificationKind, "email">, o: DeployOu
   const text = `${summaryOf(o)} ${o.url}`;
   if (kind === "slack") return { text };
   if (kind === "discord") return { content: text.slice(0, 2000) };
-  return { event: o.status === "test" ? "notification.test" : `deployment.${o.status}`, ...o, text };
+  return { event: o.status === "test" ? "notification.test" : o.status === "cron_failed" ? "cron.failed" : `deployment.${o.status}`, ...o, text };
 }
 
 const TIMEOUT_MS = 5_000;

@@ -7,45 +7,37 @@ import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { notFound } from "../errors.ts";
 import { loadService, type Actor } from "../teams/access.ts";
-import { executeRun } from "./execute-run.ts";
-import { abortLocalRun } from "./execute-run.ts";
+import { abortLocalRun, executeRun } from "./execute-run.ts";
 import { argvOf, type OneOffInput } from "./one-off-input.ts";
 import { liveRunTarget, oneOffSpecOf, secretNeedles, type RunTarget } from "./run-target.ts";
 
 type RunDeps = Pick<Deps, "db" | "env" | "engine" | "log">;
 
-/** Record a run and execute it in the background; resolves with its id once it is recorded. */
-export async function launchRun(
-  deps: RunDeps,
-  target: RunTarget,
-  run: { argv: string[]; timeoutS: number; actorId: string | null; trigger: "user" | "cron"; cronJobId?: string; cronSlot?: Date },
-): Promise<{ runId: string; finished: Promise<void> }> {
+/** Execute a recorded run (status running) in the background; `finished` settles when its row has ended. */
+export function startRecordedRun(deps: RunDeps, target: RunTarget, run: { id: string; argv: string[]; timeoutS: number }): Promise<void> {
+  return (async () => {
+    const needles = await secretNeedles(deps, target.service);
+    await executeRun(deps, { id: run.id, timeoutS: run.timeoutS }, oneOffSpecOf(target, run.id, run.argv), { needles });
+  })().catch(async (err: unknown) => {
+    deps.log.error({ runId: run.id, err: String(err) }, "one-off run failed to finish");
+    await deps.db.oneOffRun.updateMany({ where: { id: run.id, status: "running" }, data: { status: "failed", error: "The run could not be started", finishedAt: new Date() } });
+  });
+}
+
+/** Record a user's run and execute it in the background; resolves with its id once it is recorded. */
+async function launchRun(deps: RunDeps, target: RunTarget, run: { argv: string[]; timeoutS: number; actorId: string }): Promise<{ runId: string }> {
   const row = await deps.db.oneOffRun.create({
-    data: {
-      serviceId: target.service.id,
-      trigger: run.trigger,
-      deploymentId: target.deploymentId,
-      command: run.argv,
-      actorId: run.actorId,
-      timeoutS: run.timeoutS,
-      ...(run.cronJobId ? { cronJobId: run.cronJobId, cronSlot: run.cronSlot ?? null } : {}),
-    },
+    data: { serviceId: target.service.id, trigger: "user", deploymentId: target.deploymentId, command: run.argv, actorId: run.actorId, timeoutS: run.timeoutS },
     select: { id: true },
   });
-  const finished = (async () => {
-    const needles = await secretNeedles(deps, target.service);
-    await executeRun(deps, { id: row.id, timeoutS: run.timeoutS }, oneOffSpecOf(target, row.id, run.argv), { needles });
-  })().catch((err: unknown) => {
-    deps.log.error({ runId: row.id, err: String(err) }, "one-off run failed to finish");
-    return deps.db.oneOffRun.updateMany({ where: { id: row.id, status: "running" }, data: { status: "failed", error: "The run could not be started", finishedAt: new Date() } }).then(() => undefined);
-  });
-  return { runId: row.id, finished };
+  void startRecordedRun(deps, target, { id: row.id, argv: run.argv, timeoutS: run.timeoutS });
+  return { runId: row.id };
 }
 
 export async function startOneOff(deps: RunDeps, actor: Actor, serviceId: string, input: OneOffInput): Promise<{ runId: string }> {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const target = await liveRunTarget(deps, service);
-  const { runId } = await launchRun(deps, target, { argv: argvOf(input), timeoutS: input.timeoutS, actorId: actor.userId, trigger: "user" });
+  const { runId } = await launchRun(deps, target, { argv: argvOf(input), timeoutS: input.timeoutS, actorId: actor.userId });
   // The command itself is on the run (viewers of the service read it); the audit log keeps ids.
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "one_off.run", targetType: "service", targetId: service.id, detail: { name: service.name, runId, deploymentId: target.deploymentId } });
   return { runId };
