@@ -52,6 +52,8 @@ const victim = {} as {
   channelId: string;
   volumeId: string;
   registryId: string;
+  runId: string;
+  cronJobId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -71,6 +73,8 @@ function inputFor(path: string): Record<string, unknown> {
     channelId: victim.channelId,
     volumeId: victim.volumeId,
     registryId: victim.registryId,
+    runId: victim.runId,
+    cronJobId: victim.cronJobId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -97,6 +101,9 @@ function inputFor(path: string): Record<string, unknown> {
     "domains.update": { redirectTwin: true, ipAllowList: ["10.0.0.0/8"] },
     "domains.setCertificate": { certificate: null },
     "hooks.setProvider": { provider: "gitlab" },
+    "oneOffs.run": { shell: "id" },
+    "cronJobs.create": { name: "intruder", schedule: "* * * * *", command: "id" },
+    "cronJobs.update": { name: "intruder", schedule: "* * * * *", command: "id" },
   };
   return { ...ids, ...extras[path] };
 }
@@ -116,6 +123,8 @@ async function snapshot(): Promise<string> {
     db.auditEvent.count({ where: { teamId } }),
     db.envVar.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
     db.notificationChannel.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.oneOffRun.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
+    db.cronJob.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.webhookDelivery.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
     db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
@@ -161,7 +170,11 @@ beforeAll(async () => {
   const volume = await deps.db.volume.create({ data: { projectId, serviceId: null, name: "victim-data", mountPath: "/data" } });
   const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: sealedBoxOf(deps.env).seal("victim-password") } });
   const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
+  const cronJob = await deps.db.cronJob.create({ data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false } });
+  const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "victim"], status: "succeeded", exitCode: 0, output: "victim\n", timeoutS: 60, finishedAt: new Date() } });
   Object.assign(victim, {
+    runId: run.id,
+    cronJobId: cronJob.id,
     domainId: domain.id,
     ...a,
     projectId,
