@@ -17,7 +17,7 @@ test("runs a one-off command and shows its output; a cron job runs on schedule a
   await openTab(page, "Run & cron");
 
   await test.step("run a one-off command: live output, exit code, history", async () => {
-    await page.getByLabel("Command").first().fill('echo "one-off in $(hostname)"; echo to-stderr >&2; exit 3');
+    await page.getByTestId("tab-panel-jobs").getByRole("textbox", { name: "Command", exact: true }).fill('echo "one-off in $(hostname)"; echo to-stderr >&2; exit 3');
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await expect(page.getByTestId("run-output")).toContainText(/one-off in \S+/, { timeout: 30_000 });
     await expect(page.getByTestId("run-output")).toContainText("to-stderr");
@@ -28,16 +28,16 @@ test("runs a one-off command and shows its output; a cron job runs on schedule a
   await test.step("a bad schedule is refused at its field", async () => {
     await page.getByRole("button", { name: "New cron job" }).click();
     const form = page.getByTestId("cron-form");
-    await form.getByLabel("Name").fill("tick");
-    await form.getByLabel("Schedule").fill("61 * * * *");
-    await form.getByLabel("Command").fill("echo cron-tick");
+    await form.getByLabel("Name", { exact: true }).fill("tick");
+    await form.getByLabel("Schedule", { exact: true }).fill("61 * * * *");
+    await form.getByLabel("Command", { exact: true }).fill("echo cron-tick");
     await form.getByRole("button", { name: "Create cron job" }).click();
     await expect(form.getByText("Not a valid cron expression: Invalid value for minute: 61")).toBeVisible();
   });
 
   await test.step("an every-second job runs and its history shows the run's output", async () => {
     const form = page.getByTestId("cron-form");
-    await form.getByLabel("Schedule").fill("*/2 * * * * *");
+    await form.getByLabel("Schedule", { exact: true }).fill("*/2 * * * * *");
     await form.getByRole("button", { name: "Create cron job" }).click();
     await expect(form).toBeHidden();
     const job = page.getByTestId("cron-job").filter({ hasText: "tick" });
