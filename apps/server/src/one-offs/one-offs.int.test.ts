@@ -15,6 +15,7 @@ import { createService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { oneOffInput } from "./one-off-input.ts";
 import { cancelOneOff, getOneOff, listOneOffs, startOneOff } from "./one-offs.ts";
+import { sweepLostRuns } from "./sweep.ts";
 
 const deps = testDeps();
 const worker = deploymentWorker(deps, 2);
@@ -86,8 +87,13 @@ describe("one-off runs", () => {
     const { runId } = await startOneOff(deps, owner.actor, serviceId, oneOffInput.parse({ shell: "echo started; sleep 300" }));
     await waitFor("the run's output", async () => (await getOneOff(deps, owner.actor, serviceId, runId)).output.includes("started"));
     expect((await deps.engine.listOneOffs({ serviceId })).map((c) => c.runId)).toEqual([runId]);
-    // A release operation of the service never touches the running one-off.
-    expect((await deps.engine.listManaged({ serviceId })).every((c) => !c.containerName.includes("-run-"))).toBe(true);
+    // Release operations never see or touch the running one-off: not listed, not removed with other releases.
+    const releases = await deps.engine.listManaged({ serviceId });
+    expect(releases.every((c) => !c.containerName.includes("-run-"))).toBe(true);
+    await deps.engine.removeOtherReleases(serviceId, releases[0]!.deploymentId);
+    await sweepLostRuns(deps);
+    expect((await deps.engine.listOneOffs({ serviceId })).map((c) => c.runId)).toEqual([runId]);
+    expect((await getOneOff(deps, owner.actor, serviceId, runId)).status).toBe("running");
     expect(await cancelOneOff(deps, owner.actor, serviceId, runId)).toEqual({ cancelled: true });
     const run = await finishedRun(runId);
     expect(run.status).toBe("cancelled");
@@ -99,6 +105,12 @@ describe("one-off runs", () => {
     const run = await finishedRun(runId);
     expect(run).toMatchObject({ status: "timed_out", error: "Did not finish within 1 s; the container was stopped" });
     expect(await deps.engine.listOneOffs({ serviceId })).toEqual([]);
+  });
+
+  it("a run whose process died (stale heartbeat) is ended as failed by the sweep", async () => {
+    const lost = await deps.db.oneOffRun.create({ data: { serviceId, command: ["true"], timeoutS: 60, heartbeatAt: new Date(Date.now() - 120_000) } });
+    await sweepLostRuns(deps);
+    expect(await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed", error: "The process running it stopped; the run was abandoned" });
   });
 
   it("a service with no release gets a clear error and no run", async () => {
