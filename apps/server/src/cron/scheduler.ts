@@ -42,13 +42,21 @@ export class CronScheduler {
   }
 
   async tick(now = new Date()): Promise<void> {
-    if (this.ticks++ % SWEEP_EVERY_TICKS === 0) await sweepLostRuns(this.deps);
+    // A failed sweep (e.g. the engine is unreachable) must not hold up the schedules.
+    if (this.ticks++ % SWEEP_EVERY_TICKS === 0) await sweepLostRuns(this.deps).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "one-off sweep failed"));
     const jobs = await this.deps.db.cronJob.findMany({ where: { enabled: true } });
     const seen = new Set(jobs.map((j) => j.id));
     for (const id of this.cursors.keys()) if (!seen.has(id)) this.cursors.delete(id);
     const timeZone = instanceTimeZone();
     for (const job of jobs) {
-      const slot = this.dueSlot(job, timeZone, now);
+      let slot: Date | null;
+      try {
+        slot = this.dueSlot(job, timeZone, now);
+      } catch (err) {
+        // One job's schedule that no longer parses must not stop the others.
+        this.deps.log.warn({ cronJobId: job.id, err: String(err) }, "cron schedule could not be evaluated");
+        continue;
+      }
       if (slot !== null) await this.run(job, slot);
     }
   }
