@@ -27,6 +27,7 @@ const received: Record<string, unknown>[] = [];
 let receiver: Server;
 let owner: { actor: Actor; teamId: string };
 let serviceId: string;
+let projectId: string;
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
@@ -44,6 +45,7 @@ beforeAll(async () => {
   worker.start();
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `cron-${randomUUID().slice(0, 8)}` } });
+  projectId = project.id;
   const input = createServiceInput.parse({ projectId: project.id, name: "jobs", image: TEST_IMAGE, kind: "worker", command: "sleep 3600", env: [{ key: "GREETING", value: "from-cron" }] });
   serviceId = (await createService(deps, owner.actor, input)).id;
   await createChannel(deps, owner.actor, project.id, { kind: "webhook", name: "ops", target: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, onSuccess: false, onFailure: true });
@@ -59,6 +61,7 @@ afterAll(async () => {
   await allowLocalSources(deps, false);
   receiver.close();
   await deps.engine.removeService(serviceId).catch(() => undefined);
+  await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
 

@@ -20,6 +20,7 @@ const deps = testDeps();
 const worker = deploymentWorker(deps);
 let owner: { actor: Actor; teamId: string };
 let serviceId: string;
+let projectId: string;
 
 async function setReleaseCommand(argv: string[]): Promise<void> {
   const { runtime } = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { runtime: true } });
@@ -35,6 +36,7 @@ beforeAll(async () => {
   worker.start();
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `rc-${randomUUID().slice(0, 8)}` } });
+  projectId = project.id;
   const input = createServiceInput.parse({ projectId: project.id, name: "web", image: TEST_IMAGE, containerPort: 8080, env: [{ key: "GREETING", value: "from-the-new-release" }], releaseCommand: 'sh -c "echo migrating with $GREETING"' });
   serviceId = (await createService(deps, owner.actor, input)).id;
 });
@@ -42,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.stop();
   await deps.engine.removeService(serviceId).catch(() => undefined);
+  await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
 

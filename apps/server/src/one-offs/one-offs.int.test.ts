@@ -20,6 +20,7 @@ import { sweepLostRuns } from "./sweep.ts";
 const deps = testDeps();
 const worker = deploymentWorker(deps, 2);
 const services: string[] = [];
+const projects: string[] = [];
 let owner: { actor: Actor; teamId: string };
 let serviceId: string;
 
@@ -35,6 +36,7 @@ beforeAll(async () => {
   worker.start();
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
+  projects.push(project.id);
   const input = createServiceInput.parse({ projectId: project.id, name: "api", image: TEST_IMAGE, kind: "worker", command: "sleep 3600", volumes: [{ name: "data", mountPath: "/data" }] });
   serviceId = (await createService(deps, owner.actor, input)).id;
   services.push(serviceId);
@@ -49,6 +51,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.stop();
   for (const id of services) await deps.engine.removeService(id).catch(() => undefined);
+  // The project networks go too: the engine's address pools are shared and small.
+  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
 
