@@ -69,7 +69,7 @@ test("every main page passes axe (no serious or critical violation) in light and
     await checkBothThemes(page, testInfo, "project", `/projects/${projectId}`, `Project ${serviceName.slice("hello-".length)}`);
     await checkBothThemes(page, testInfo, "service", `/services/${serviceId}`, serviceName);
     // Every tab of the service page (deep links), the settings form included.
-    for (const tab of ["deployments", "logs", "terminal", "variables", "domains", "settings", "webhooks"]) {
+    for (const tab of ["deployments", "logs", "terminal", "jobs", "variables", "domains", "settings", "webhooks"]) {
       await checkBothThemes(page, testInfo, `service-${tab}`, `/services/${serviceId}?tab=${tab}`, serviceName);
       // The live log's stage progress is part of what axe checked there.
       if (tab === "deployments") await expect(page.getByRole("list", { name: "Deployment stages" })).toBeVisible();

@@ -7,15 +7,20 @@ import type Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
 import { engineMessage, engineStatusCode, isEngineError } from "./errors.ts";
-import { managedFilters } from "./labels.ts";
+import { isOneOff, managedFilters } from "./labels.ts";
 
 export const DEFAULT_GRACE_SECONDS = 10;
 
-/** Every container (running or not) carrying Berth's label, optionally of one service. */
-export function listManagedContainers(api: EngineApi, serviceId?: string): Promise<ContainerInfo[]> {
-  return api.call("list containers", serviceId ?? "berth", (abortSignal) =>
+/**
+ * Every release container (running or not) carrying Berth's label, optionally of one service.
+ * One-off run containers are left out (`includeOneOffs` only for removing a whole service):
+ * a release, reconcile or stop never touches a run in progress.
+ */
+export async function listManagedContainers(api: EngineApi, serviceId?: string, opts: { includeOneOffs?: boolean } = {}): Promise<ContainerInfo[]> {
+  const all = await api.call("list containers", serviceId ?? "berth", (abortSignal) =>
     api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }),
   );
+  return opts.includeOneOffs === true ? all : all.filter((c) => !isOneOff(c.Labels));
 }
 
 /** Inspect by id or name; null when no such container exists. */

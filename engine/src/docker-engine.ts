@@ -37,6 +37,8 @@ import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { listManaged } from "./managed-list.ts";
+import { listOneOffs, removeOneOff, runOneOff } from "./one-off.ts";
+import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import { listVolumes, removeVolume } from "./volume-admin.ts";
 import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
@@ -116,7 +118,8 @@ export class DockerEngine implements ContainerEngine {
   async removeService(serviceId: string): Promise<void> {
     const operation = "remove service";
     assertValidId(serviceId, "service id", operation);
-    const all = await listManagedContainers(this.api, serviceId);
+    // One-off runs of a deleted service go with it.
+    const all = await listManagedContainers(this.api, serviceId, { includeOneOffs: true });
     await this.forEach(operation, serviceId, all, (c) => stopAndRemove(this.api, c.Id, DEFAULT_GRACE_SECONDS));
     // The service's own network and release image tags go with it; volumes never do.
     await pruneNetworks(this.api, { serviceId });
@@ -177,6 +180,20 @@ export class DockerEngine implements ContainerEngine {
     assertValidId(owner.teamId, "team id", "ensure network");
     assertValidId(owner.projectId, "project id", "ensure network");
     return ensureProjectNetwork(this.api, owner);
+  }
+
+  runOneOff(spec: OneOffSpec, opts: RunOneOffOptions): Promise<OneOffResult> {
+    return runOneOff(this.api, spec, opts);
+  }
+
+  listOneOffs(filter: { serviceId?: string } = {}): Promise<Array<{ containerId: string; runId: string; serviceId: string }>> {
+    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "list one-offs");
+    return listOneOffs(this.api, filter.serviceId);
+  }
+
+  removeOneOff(containerId: string): Promise<void> {
+    assertValidContainerRef(containerId, "remove one-off");
+    return removeOneOff(this.api, containerId);
   }
 
   /** Remove Berth-labelled networks (optionally of one project or service) that no container uses. */

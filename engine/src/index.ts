@@ -19,6 +19,8 @@ export type {
 export type { HealthCheckSpec, NetworkSpec, PortMapping, ProbeTiming, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 export type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 export type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+export type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
+export { buildOneOffContainerSpec } from "./one-off-spec.ts";
 export type { RegistryAuth } from "./registry-auth.ts";
 export { buildAuthConfig, encodeRegistryAuth, registryOf } from "./registry-auth.ts";
 export { buildDockerOptions, buildHostVerifier, isLoopback, type BuiltConnection, type EngineConnection } from "./connection.ts";
@@ -62,6 +64,7 @@ export {
   buildReleaseLabels,
   isManagedByBerth,
   LABEL_DEPLOYMENT,
+  LABEL_ONE_OFF,
   LABEL_MANAGED_BY,
   LABEL_PROJECT,
   LABEL_REPLICA,

@@ -18,6 +18,15 @@ export const LABEL_SPEC_HASH = "io.berth.spec-hash";
 export const LABEL_SCOPE = "io.berth.scope";
 export const LABEL_VOLUME = "io.berth.volume";
 export const MANAGED_BY_VALUE = "berth";
+/**
+ * On one-off run containers (the run's id). They carry no deployment label and are never
+ * listed as release containers: releases, reconcile and stop/start never touch them.
+ */
+export const LABEL_ONE_OFF = "io.berth.one-off";
+
+export function isOneOff(labels: Labels | null | undefined): boolean {
+  return labels?.[LABEL_ONE_OFF] !== undefined;
+}
 
 export type Labels = Record<string, string>;
 

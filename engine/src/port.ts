@@ -6,6 +6,7 @@
 
 import type { BuildImageOptions, BuildImageResult } from "./build-image.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
+import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import type { EngineDiskUsage, ReclaimOptions, ReclaimResult } from "./disk-usage.ts";
 import type {
@@ -135,4 +136,10 @@ export interface ContainerEngine {
   ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */
   pruneNetworks(filter?: { projectId?: string; serviceId?: string }): Promise<string[]>;
+  /** Run a command in a NEW container of a release (one-off run); removed when it ends. */
+  runOneOff(spec: OneOffSpec, opts: RunOneOffOptions): Promise<OneOffResult>;
+  /** One-off containers present (e.g. left by a process that died mid-run). */
+  listOneOffs(filter?: { serviceId?: string }): Promise<Array<{ containerId: string; runId: string; serviceId: string }>>;
+  /** Remove a one-off container; anything else is refused. */
+  removeOneOff(containerId: string): Promise<void>;
 }

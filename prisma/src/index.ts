@@ -20,4 +20,6 @@ export type {
   BackupDestination,
   BackupPolicy,
   DatabaseBackup,
+  OneOffRun,
+  CronJob,
 } from "../generated/client.ts";

@@ -25,6 +25,7 @@ import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
+import { CronScheduler } from "./cron/scheduler.ts";
 
 export interface RunningApp {
   server: Server;
@@ -64,6 +65,9 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const backupScheduler = new BackupScheduler(deps);
   deps.wakeWorker = worker.wake;
   deps.cancelDeployment = worker.cancel;
+  // Like the deployment worker, the cron scheduler also runs here (a single-process install);
+  // with a separate worker process both run and Postgres gives each slot to one of them.
+  const cron = new CronScheduler(deps);
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";
@@ -85,6 +89,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       worker.start();
       reconciler.start();
       backupScheduler.start();
+      cron.start();
     });
   });
   deps.engineWatch.start();
@@ -97,6 +102,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     async close() {
       await worker.stop();
       await backupScheduler.stop();
+      await cron.stop();
       await reconciler.stop();
       await deps.proxy?.stop();
       detachNotifier();

@@ -19,6 +19,7 @@ import { attachNotifier } from "./notifications/notifier.ts";
 import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
+import { CronScheduler } from "./cron/scheduler.ts";
 
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
@@ -32,6 +33,8 @@ deps.proxy = createEdgeProxy(env, deps);
 const worker = new DeploymentWorker(deps, { pollMs: 250, name: workerNameOf(env, "worker") });
 // Scheduled database backups (the web process runs one too: each slot is claimed atomically).
 const backupScheduler = new BackupScheduler(deps);
+// Cron jobs run here (beside the web process' scheduler, if any: slots are claimed in Postgres).
+const cron = new CronScheduler(deps);
 deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
 attachStackCoordinator(deps);
@@ -42,12 +45,14 @@ recoverWhenReachable(deps, reconciler, worker.lease.workerName, () =>
     log.info("worker recovered; consuming the queue");
     worker.start();
     backupScheduler.start();
+    cron.start();
   }),
 );
 
 async function shutdown(): Promise<void> {
   await worker.stop();
   await backupScheduler.stop();
+  await cron.stop();
   await events.close();
   await deps.db.$disconnect();
   process.exit(0);

@@ -10,6 +10,7 @@ const base: SettingsSource = {
     containerPort: 8080,
     command: "",
     entrypoint: "",
+    releaseCommand: "",
     healthCheck: { type: "default", path: "/", expectStatus: "200-399", command: "", intervalS: 2, timeoutS: 2, retries: 3, startPeriodS: 0 },
     workerStableS: 5,
     limits: { cpus: null, memoryMb: 256, pidsLimit: null },

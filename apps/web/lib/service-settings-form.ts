@@ -22,6 +22,7 @@ export interface SettingsSource {
     containerPort: number | null;
     command: string;
     entrypoint: string;
+    releaseCommand: string;
     healthCheck: { type: HealthType; path: string; expectStatus: string; command: string; intervalS: number; timeoutS: number; retries: number; startPeriodS: number };
     workerStableS: number;
     limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
@@ -57,6 +58,7 @@ export interface SettingsForm {
   containerPort: string;
   command: string;
   entrypoint: string;
+  releaseCommand: string;
   healthCheck: { type: HealthType; path: string; expectStatus: string; command: string; intervalS: string; timeoutS: string; retries: string; startPeriodS: string };
   workerStableS: string;
   limits: { cpus: string; memoryMb: string; pidsLimit: string };
@@ -103,6 +105,7 @@ export function formFromService(service: SettingsSource): SettingsForm {
     containerPort: text(s.containerPort),
     command: s.command,
     entrypoint: s.entrypoint,
+    releaseCommand: s.releaseCommand,
     healthCheck: {
       type: s.healthCheck.type,
       path: s.healthCheck.path,
@@ -148,6 +151,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     containerPort: worker ? null : optional(form.containerPort),
     command: form.command,
     entrypoint: form.entrypoint,
+    releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
     limits: { cpus: optional(form.limits.cpus), memoryMb: optional(form.limits.memoryMb), pidsLimit: optional(form.limits.pidsLimit) },

@@ -7,6 +7,7 @@ export const SERVICE_TABS = [
   { id: "deployments", label: "Deployments" },
   { id: "logs", label: "Logs" },
   { id: "terminal", label: "Terminal" },
+  { id: "jobs", label: "Run & cron" },
   { id: "variables", label: "Variables" },
   { id: "domains", label: "Domains" },
   { id: "settings", label: "Settings" },

@@ -53,7 +53,13 @@ export type AuditAction =
   | "domain.certificate"
   | "host.reclaim"
   | "terminal.open"
-  | "terminal.close";
+  | "terminal.close"
+  | "one_off.run"
+  | "one_off.cancel"
+  | "cron.create"
+  | "cron.update"
+  | "cron.delete"
+  | "cron.run";
 
 export interface AuditEntry {
   teamId: string | null;

@@ -15,6 +15,7 @@ import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
 import { blockSizeFor, ensureUpstreamPorts, releasePorts, type UpstreamBlock } from "../proxy/upstream-ports.ts";
 import { buildReleaseSpec } from "./release-spec.ts";
+import { runReleaseCommand } from "./release-command.ts";
 import { MAX_REPLICAS } from "../services/runtime-settings.ts";
 import { registryAuthFor } from "../registries/registry-credentials.ts";
 
@@ -33,6 +34,9 @@ async function release(ctx: RunContext): Promise<void> {
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
   const image = await imageToRun(ctx);
+  if (ctx.cancel.aborted) throw new CancelledError();
+  // Before anything of the old release is touched: a failure here leaves it serving.
+  await runReleaseCommand(ctx, config, image);
   sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
   if (ctx.cancel.aborted) throw new CancelledError();
   const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;

@@ -7,7 +7,7 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
-type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
+export type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
 
 const NOTIFIED = new Set(["succeeded", "failed", "timed_out"]);
 
@@ -18,8 +18,6 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     select: { id: true, status: true, error: true, commitSha: true, service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } } },
   });
   if (!d || !NOTIFIED.has(d.status)) return;
-  const channels = await deps.db.notificationChannel.findMany({ where: { projectId: d.service.projectId, ...(d.status === "succeeded" ? { onSuccess: true } : { onFailure: true }) } });
-  if (channels.length === 0) return;
   const box = sealedBoxOf(deps.env);
   const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: d.service.projectId, serviceId: d.service.id });
   const outcome: DeployOutcome = {
@@ -32,20 +30,21 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     error: d.error ? redact(d.error, redactionNeedles(secretValues)).slice(0, 1000) : null,
     url: `${await dashboardUrl(deps)}/services/${d.service.id}`,
   };
-  await deliver(deps, channels, outcome, { deploymentId });
+  await deliverToChannels(deps, d.service.projectId, d.status === "succeeded" ? "success" : "failure", outcome);
 }
 
 /** Tell the project's channels (those that want failures) that a database backup failed. */
-export async function notifyBackupFailure(deps: Pick<Deps, "db" | "env" | "log" | "mailer">, serviceId: string, error: string): Promise<void> {
+export async function notifyBackupFailure(deps: Omit<NotifyDeps, "events">, serviceId: string, error: string): Promise<void> {
   const s = await deps.db.service.findUnique({ where: { id: serviceId }, select: { id: true, name: true, projectId: true, project: { select: { name: true } } } });
   if (!s) return;
-  const channels = await deps.db.notificationChannel.findMany({ where: { projectId: s.projectId, onFailure: true } });
-  if (channels.length === 0) return;
   const outcome: DeployOutcome = { status: "backup_failed", project: s.project.name, service: s.name, serviceId: s.id, deploymentId: "", commitSha: null, error: error.slice(0, 1000), url: `${await dashboardUrl(deps)}/services/${s.id}` };
-  await deliver(deps, channels, outcome, { serviceId });
+  await deliverToChannels(deps, s.projectId, "failure", outcome);
 }
 
-async function deliver(deps: Pick<Deps, "db" | "env" | "log" | "mailer">, channels: NotificationChannel[], outcome: DeployOutcome, context: Record<string, string>): Promise<void> {
+/** Send an outcome to the project's channels that want it; each channel records how it went. */
+export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projectId: string, kind: "success" | "failure", outcome: DeployOutcome): Promise<void> {
+  const channels = await deps.db.notificationChannel.findMany({ where: { projectId, ...(kind === "success" ? { onSuccess: true } : { onFailure: true }) } });
+  if (channels.length === 0) return;
   const box = sealedBoxOf(deps.env);
   const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(
@@ -55,7 +54,7 @@ async function deliver(deps: Pick<Deps, "db" | "env" | "log" | "mailer">, channe
         await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, { allowLocal: allowLocalSources });
       } catch (err) {
         lastStatus = deliveryStatus(err);
-        deps.log.warn({ channelId: channel.id, ...context, err: String(err) }, "notification not delivered");
+        deps.log.warn({ channelId: channel.id, serviceId: outcome.serviceId, err: String(err) }, "notification not delivered");
       }
       await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
     }),

@@ -5,7 +5,9 @@ import { OutboundRefusedError, postJson, type Resolver } from "../net/outbound.t
 export interface DeployOutcome {
   /** "test": a channel's test message (no deployment; `url` is the project's page). */
   /** "backup_failed": a database backup failed (no deployment; `error` says why). */
-  status: "succeeded" | "failed" | "timed_out" | "test" | "backup_failed";
+  /** "cron_failed": a cron run that did not succeed (`cronJob` names it, `deploymentId` is its release). */
+  status: "succeeded" | "failed" | "timed_out" | "test" | "backup_failed" | "cron_failed";
+  cronJob?: string;
   project: string;
   service: string;
   serviceId: string;
@@ -20,6 +22,7 @@ export interface DeployOutcome {
 export function summaryOf(o: DeployOutcome): string {
   if (o.status === "test") return `Test notification from Berth for project ${o.project}: this channel receives its deploy outcomes.`;
   if (o.status === "backup_failed") return `Backup of database ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
+  if (o.status === "cron_failed") return `Cron job ${o.cronJob ?? ""} of ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
   const what = `${o.project}/${o.service}${o.commitSha ? ` (${o.commitSha.slice(0, 12)})` : ""}`;
   if (o.status === "succeeded") return `Deploy of ${what} succeeded.`;
   return `Deploy of ${what} ${o.status === "timed_out" ? "timed out" : "failed"}${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
@@ -30,7 +33,7 @@ export function payloadFor(kind: Exclude<NotificationKind, "email">, o: DeployOu
   const text = `${summaryOf(o)} ${o.url}`;
   if (kind === "slack") return { text };
   if (kind === "discord") return { content: text.slice(0, 2000) };
-  return { event: o.status === "test" ? "notification.test" : o.status === "backup_failed" ? "backup.failed" : `deployment.${o.status}`, ...o, text };
+  return { event: o.status === "test" ? "notification.test" : o.status === "backup_failed" ? "backup.failed" : o.status === "cron_failed" ? "cron.failed" : `deployment.${o.status}`, ...o, text };
 }
 
 const TIMEOUT_MS = 5_000;

@@ -12,6 +12,7 @@ import { isTrustedRequest } from "../auth/trusted-origins.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 import { attachTerminals } from "./terminal-events.ts";
+import { SocketOneOffOutput } from "./one-off-output.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
 /** `since`: unix seconds; the history sent first is every line after it instead of the last 200. */
@@ -26,7 +27,10 @@ export const ROOM_EVENTS = {
   "metrics:watch": "service",
   "host:watch": "instance",
   "terminal:open": "service",
+  "oneoff:follow": "service",
 } as const;
+/** The service is authorized before the rest is read, so a foreign service id is refused as such. */
+const oneOffFollowInput = z.object({ runId: z.string().uuid(), offset: z.number().int().min(0).default(0) });
 const buildSubscribeInput = z.object({ deploymentId: z.string().uuid(), afterSeq: z.number().int().min(-1).default(-1) });
 type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
 
@@ -75,6 +79,27 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
     }, revalidateMs);
     timer.unref();
     registerOverviewHandlers(socket, deps, actor);
+    const oneOffs = new SocketOneOffOutput(socket, deps, actor);
+
+    socket.on("oneoff:follow", async (payload: unknown, ack?: Ack) => {
+      const reply: Ack = typeof ack === "function" ? ack : () => undefined;
+      const service = subscribeInput.safeParse(payload);
+      if (!service.success) return reply({ ok: false, error: "serviceId must be a service id" });
+      try {
+        await loadService(deps.db, actor, service.data.serviceId, "viewer");
+      } catch (err) {
+        return reply({ ok: false, error: err instanceof Error ? err.message : "Subscription failed" });
+      }
+      const parsed = oneOffFollowInput.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: "runId must be a run id and offset a number" });
+      reply({ ok: true });
+      oneOffs.follow(service.data.serviceId, parsed.data.runId, parsed.data.offset);
+    });
+
+    socket.on("oneoff:unfollow", (payload: unknown) => {
+      const parsed = oneOffFollowInput.safeParse(payload);
+      if (parsed.success) oneOffs.stop(parsed.data.runId);
+    });
 
     socket.on("deployments:watch", async (payload: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === "function" ? ack : () => undefined;
@@ -142,6 +167,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
       terminals.closeAll("The connection closed");
       streams.stopAll();
       buildLogs.stopAll();
+      oneOffs.stopAll();
     });
   });
 

@@ -1,13 +1,18 @@
 /**
- * Cron expressions for schedules (database backups, cron jobs): validated with croner and
- * evaluated in a given time zone (the instance's). 5 fields (minute precision) or 6 (with
- * seconds first), as croner reads them. PURE.
+ * Cron expressions for schedules (database backups, cron jobs), parsed by croner (5 fields, or
+ * 6 with seconds first, or 7 with a year) and evaluated in a given time zone (the instance's).
+ * PURE: no I/O, no timers (a Cron without a callback never schedules anything).
  */
 import { Cron } from "croner";
 import { z } from "zod";
 
-function parse(expr: string, timeZone?: string): Cron {
-  return new Cron(expr, { paused: true, ...(timeZone ? { timezone: timeZone } : {}) });
+function problemOf(expr: string): string | null {
+  try {
+    new Cron(expr, { paused: true });
+    return null;
+  } catch (err) {
+    return (err instanceof Error ? err.message : String(err)).replace(/^CronPattern: /, "");
+  }
 }
 
 export const cronExpression = z
@@ -15,14 +20,12 @@ export const cronExpression = z
   .trim()
   .min(1, "Not a valid cron expression: it is empty")
   .superRefine((expr, ctx) => {
-    try {
-      parse(expr);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: `Not a valid cron expression: ${err instanceof Error ? err.message : String(err)}` });
-    }
+    if (expr === "") return;
+    const problem = problemOf(expr);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: `Not a valid cron expression: ${problem}` });
   });
 
-/** The first run strictly after `after`, or null when the expression never fires again. */
+/** The first slot strictly after `after` in `timeZone` (an IANA name), or null when there is none. */
 export function nextRun(expr: string, timeZone: string, after: Date): Date | null {
-  return parse(expr, timeZone).nextRun(after);
+  return new Cron(expr, { paused: true, timezone: timeZone }).nextRun(after);
 }

@@ -103,6 +103,8 @@ export const runtimeFields = {
   containerPort: portField.default(null),
   command: commandLine,
   entrypoint: commandLine,
+  /** Run before each release goes live, as a one-off from the new release (e.g. migrations). */
+  releaseCommand: commandLine,
   healthCheck: healthCheckInput.prefault({}),
   /** Worker readiness without a health command: running this long without a restart. */
   workerStableS: seconds(1, 600, "Stable time").default(5),
@@ -179,6 +181,7 @@ export const runtimeInput = runtimeObject.superRefine((input, ctx) => {
 export interface StoredRuntime {
   command: string[] | null;
   entrypoint: string[] | null;
+  releaseCommand: string[] | null;
   healthCheck: {
     type: "default" | "http" | "tcp" | "command";
     path: string;
@@ -198,6 +201,7 @@ export interface StoredRuntime {
 export const DEFAULT_RUNTIME: StoredRuntime = {
   command: null,
   entrypoint: null,
+  releaseCommand: null,
   healthCheck: { type: "default", path: "/", expectStatus: "200-399", command: null, intervalS: 2, timeoutS: 2, retries: 3, startPeriodS: 0 },
   workerStableS: 5,
   limits: { cpus: null, memoryMb: null, pidsLimit: null },
@@ -209,6 +213,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
   return {
     command: input.command,
     entrypoint: input.entrypoint,
+    releaseCommand: input.releaseCommand,
     healthCheck: { ...input.healthCheck },
     workerStableS: input.workerStableS,
     limits: { ...input.limits },
@@ -225,6 +230,7 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
   return {
     command: argv(v.command),
     entrypoint: argv(v.entrypoint),
+    releaseCommand: argv(v.releaseCommand),
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,
     limits: { ...DEFAULT_RUNTIME.limits, ...(v.limits ?? {}) },

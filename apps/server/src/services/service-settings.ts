@@ -28,6 +28,7 @@ export function settingsView(service: Pick<Service, SettingsColumns>, volumes: {
     containerPort: service.containerPort,
     command: line(runtime.command),
     entrypoint: line(runtime.entrypoint),
+    releaseCommand: line(runtime.releaseCommand),
     healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },
     workerStableS: runtime.workerStableS,
     limits: runtime.limits,

@@ -54,6 +54,8 @@ const victim = {} as {
   volumeId: string;
   registryId: string;
   stackId: string;
+  runId: string;
+  cronJobId: string;
 };
 
 function inputFor(path: string): Record<string, unknown> {
@@ -74,6 +76,8 @@ function inputFor(path: string): Record<string, unknown> {
     volumeId: victim.volumeId,
     registryId: victim.registryId,
     stackId: victim.stackId,
+    runId: victim.runId,
+    cronJobId: victim.cronJobId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -103,6 +107,9 @@ function inputFor(path: string): Record<string, unknown> {
     "domains.update": { redirectTwin: true, ipAllowList: ["10.0.0.0/8"] },
     "domains.setCertificate": { certificate: null },
     "hooks.setProvider": { provider: "gitlab" },
+    "oneOffs.run": { shell: "id" },
+    "cronJobs.create": { name: "intruder", schedule: "* * * * *", command: "id" },
+    "cronJobs.update": { name: "intruder", schedule: "* * * * *", command: "id" },
   };
   return { ...ids, ...extras[path] };
 }
@@ -122,6 +129,8 @@ async function snapshot(): Promise<string> {
     db.auditEvent.count({ where: { teamId } }),
     db.envVar.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
     db.notificationChannel.findMany({ where: { project: { teamId } }, orderBy: { id: "asc" } }),
+    db.oneOffRun.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
+    db.cronJob.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.webhookDelivery.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
     db.instanceSettings.findUnique({ where: { id: 1 } }),
     db.domain.findMany({ where: { service: { project: { teamId } } }, orderBy: { id: "asc" } }),
@@ -169,7 +178,11 @@ beforeAll(async () => {
   const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: sealedBoxOf(deps.env).seal("victim-password") } });
   const stack = await deps.db.stack.create({ data: { projectId, name: "victim-stack", compose: "services: {}", variables: sealedBoxOf(deps.env).seal("{}"), services: { create: { serviceId, position: 0 } } } });
   const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
+  const cronJob = await deps.db.cronJob.create({ data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false } });
+  const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "victim"], status: "succeeded", exitCode: 0, output: "victim\n", timeoutS: 60, finishedAt: new Date() } });
   Object.assign(victim, {
+    runId: run.id,
+    cronJobId: cronJob.id,
     domainId: domain.id,
     ...a,
     projectId,

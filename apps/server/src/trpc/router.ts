@@ -7,6 +7,8 @@ import { domainsRouter } from "./routers/domains.ts";
 import { envRouter } from "./routers/env.ts";
 import { hooksRouter } from "./routers/hooks.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
+import { oneOffsRouter } from "./routers/one-offs.ts";
+import { cronJobsRouter } from "./routers/cron-jobs.ts";
 import { instanceRouter } from "./routers/instance.ts";
 import { invitationsRouter } from "./routers/invitations.ts";
 import { meRouter } from "./routers/me.ts";
@@ -39,6 +41,8 @@ export const appRouter = router({
   notifications: notificationsRouter,
   overview: overviewRouter,
   metrics: metricsRouter,
+  oneOffs: oneOffsRouter,
+  cronJobs: cronJobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,6 +22,8 @@ import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
 import { ServiceTabs } from "./service-tabs";
 import { OverviewTab } from "./overview-tab";
+import { RunCommandPanel } from "./run-command-panel";
+import { CronJobsPanel } from "./cron-jobs-panel";
 import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
 import { SettingsTab } from "./settings/settings-tab";
 import { BackupsPanel } from "../backups/backups-panel";
@@ -119,6 +121,13 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       )}
       {panel("logs", <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />)}
       {panel("terminal", <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={canChange} />)}
+      {panel(
+        "jobs",
+        <>
+          <RunCommandPanel serviceId={serviceId} canRun={canChange} />
+          <CronJobsPanel serviceId={serviceId} canEdit={canChange} />
+        </>,
+      )}
       {panel("variables", <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
       {s.kind === "web" && panel("domains", <DomainsPanel serviceId={serviceId} canChange={canChange} />)}
       {panel("settings", <SettingsTab service={s} canEdit={canChange} onDeployed={showDeployments} />)}

@@ -17,6 +17,7 @@ export function ProcessGroup({ form, set, errors }: GroupProps) {
         <TextField label="Start command" name="command" value={form.command} onChange={(e) => set({ command: e.target.value })} error={errors.command} placeholder="The image's CMD" hint={'e.g. node server.js --port 8080 or sh -c "migrate && serve"'} autoComplete="off" spellCheck={false} />
         <TextField label="Entrypoint" name="entrypoint" value={form.entrypoint} onChange={(e) => set({ entrypoint: e.target.value })} error={errors.entrypoint} placeholder="The image's ENTRYPOINT" hint="Empty keeps the image's own." autoComplete="off" spellCheck={false} />
       </div>
+      <TextField label="Release command" name="releaseCommand" value={form.releaseCommand} onChange={(e) => set({ releaseCommand: e.target.value })} error={errors.releaseCommand} placeholder="None" hint={'Runs in a new container of each new release before it goes live (e.g. npx prisma migrate deploy); a failure fails the deployment and the old release keeps serving. For a shell line: sh -c "..."'} autoComplete="off" spellCheck={false} />
     </SettingsGroup>
   );
 }

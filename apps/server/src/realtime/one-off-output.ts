@@ -1,0 +1,71 @@
+import type { Socket } from "socket.io";
+import type { Deps } from "../deps.ts";
+import { loadService, type Actor } from "../teams/access.ts";
+
+const POLL_MS = 300;
+
+interface RunSlice {
+  status: string;
+  exitCode: number | null;
+  error: string | null;
+  durationMs: number | null;
+  text: string;
+  len: number;
+}
+
+/**
+ * One socket's one-off output follows. The output is read from Postgres (whichever process runs
+ * the container: the web server for one-offs, the worker for cron) from the character offset the
+ * client has, every 300 ms; each read re-authorizes the caller against the service's team, so a
+ * removed member's follow ends. `oneoff:output` {runId, offset, next, text} ... `oneoff:end`.
+ */
+export class SocketOneOffOutput {
+  private readonly follows = new Map<string, NodeJS.Timeout | null>();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: Pick<Deps, "db" | "log">,
+    private readonly actor: Actor,
+  ) {}
+
+  follow(serviceId: string, runId: string, offset: number): void {
+    this.stop(runId);
+    let sent = offset;
+    this.follows.set(runId, null);
+    const tick = async (): Promise<void> => {
+      if (!this.follows.has(runId)) return;
+      try {
+        await loadService(this.deps.db, this.actor, serviceId, "viewer");
+        const rows = await this.deps.db.$queryRaw<RunSlice[]>`
+          SELECT status::text AS status, "exitCode", error, "durationMs", substr(output, ${sent + 1}) AS text, char_length(output) AS len
+          FROM one_off_run WHERE id = ${runId} AND "serviceId" = ${serviceId}`;
+        const run = rows[0];
+        if (!run) return this.end(runId, { runId, status: "failed", error: "Run not found" });
+        if (run.text !== "") {
+          this.socket.emit("oneoff:output", { runId, offset: sent, next: Number(run.len), text: run.text });
+          sent = Number(run.len);
+        }
+        if (run.status !== "running") return this.end(runId, { runId, status: run.status, exitCode: run.exitCode, error: run.error, durationMs: run.durationMs });
+      } catch (err) {
+        return this.end(runId, { runId, status: "unknown", error: err instanceof Error ? err.message : "The output stream stopped" });
+      }
+      if (this.follows.has(runId)) this.follows.set(runId, setTimeout(() => void tick(), POLL_MS));
+    };
+    void tick();
+  }
+
+  stop(runId: string): void {
+    const timer = this.follows.get(runId);
+    if (timer) clearTimeout(timer);
+    this.follows.delete(runId);
+  }
+
+  stopAll(): void {
+    for (const id of [...this.follows.keys()]) this.stop(id);
+  }
+
+  private end(runId: string, payload: Record<string, unknown>): void {
+    this.stop(runId);
+    this.socket.emit("oneoff:end", payload);
+  }
+}

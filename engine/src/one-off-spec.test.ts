@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { buildOneOffContainerSpec } from "./one-off-spec.ts";
+import type { ReleaseSpec } from "./port.ts";
+
+const release: ReleaseSpec = {
+  owner: { teamId: "team_1", projectId: "proj-1", serviceId: "svcABCDEFGH123" },
+  deploymentId: "dep12345678xyz",
+  serviceName: "web",
+  image: "berth-release/svc:dep",
+  containerPort: 8080,
+  primaryHostPorts: [20000],
+  env: { SECRET: "s3cret" },
+  network: { scope: "project", aliases: ["web.p.internal"] },
+  volumes: [{ type: "volume", name: "data", target: "/data" }],
+  entrypoint: ["/docker-entrypoint.sh"],
+  command: ["serve"],
+};
+
+describe("buildOneOffContainerSpec", () => {
+  const options = buildOneOffContainerSpec({ release, runId: "run98765432abc", argv: ["sh", "-c", "echo $SECRET; exit 3"] });
+
+  it("is not a release container: own name, one-off label, no deployment label", () => {
+    expect(options.name).toBe("berth-web-svcABCDE-run-run98765");
+    expect(options.Labels).toEqual({
+      "io.berth.managed-by": "berth",
+      "io.berth.team": "team_1",
+      "io.berth.project": "proj-1",
+      "io.berth.service": "svcABCDEFGH123",
+      "io.berth.one-off": "run98765432abc",
+    });
+  });
+
+  it("runs exactly the argv with the release's env, network and mounts; no ports, no restart", () => {
+    expect(options.Entrypoint).toEqual(["sh"]);
+    expect(options.Cmd).toEqual(["-c", "echo $SECRET; exit 3"]);
+    expect(options.Env).toEqual(["SECRET=s3cret"]);
+    expect(options.ExposedPorts).toEqual({});
+    expect(options.HostConfig?.PortBindings).toEqual({});
+    expect(options.HostConfig?.RestartPolicy).toEqual({ Name: "no" });
+    expect(options.HostConfig?.NetworkMode).toBe("berth-p-proj-1");
+    expect(options.HostConfig?.Mounts).toEqual([{ Type: "volume", Source: "berth-proj-1-data", Target: "/data", ReadOnly: false }]);
+    // Never answers to the service's DNS names: only the release does.
+    expect(options.NetworkingConfig).toEqual({ EndpointsConfig: { "berth-p-proj-1": {} } });
+  });
+
+  it("refuses an empty command", () => {
+    expect(() => buildOneOffContainerSpec({ release, runId: "run98765432abc", argv: [] })).toThrow(/non-empty/);
+  });
+});
