@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildOneOffContainerSpec } from "./one-off-spec.ts";
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 const release: ReleaseSpec = {
   owner: { teamId: "team_1", projectId: "proj-1", serviceId: "svcABCDEFGH123" },

@@ -1,4 +1,4 @@
-import type { ReleaseSpec } from "./port.ts";
+import type { ReleaseSpec } from "./port-types.ts";
 
 /**
  * A one-off run: a NEW container from a release's image, configuration (env, network,

@@ -1,4 +1,3 @@
-import type { NotificationChannel } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { getSettings } from "../instance/settings.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";

@@ -1,17 +1,9 @@
 import type { Socket } from "socket.io";
 import type { Deps } from "../deps.ts";
-import { loadService, type Actor } from "../teams/access.ts";
+import { readRunOutput } from "../one-offs/read-output.ts";
+import type { Actor } from "../teams/access.ts";
 
 const POLL_MS = 300;
-
-interface RunSlice {
-  status: string;
-  exitCode: number | null;
-  error: string | null;
-  durationMs: number | null;
-  text: string;
-  len: number;
-}
 
 /**
  * One socket's one-off output follows. The output is read from Postgres (whichever process runs
@@ -35,15 +27,11 @@ export class SocketOneOffOutput {
     const tick = async (): Promise<void> => {
       if (!this.follows.has(runId)) return;
       try {
-        await loadService(this.deps.db, this.actor, serviceId, "viewer");
-        const rows = await this.deps.db.$queryRaw<RunSlice[]>`
-          SELECT status::text AS status, "exitCode", error, "durationMs", substr(output, ${sent + 1}) AS text, char_length(output) AS len
-          FROM one_off_run WHERE id = ${runId} AND "serviceId" = ${serviceId}`;
-        const run = rows[0];
+        const run = await readRunOutput(this.deps, this.actor, serviceId, runId, sent);
         if (!run) return this.end(runId, { runId, status: "failed", error: "Run not found" });
         if (run.text !== "") {
-          this.socket.emit("oneoff:output", { runId, offset: sent, next: Number(run.len), text: run.text });
-          sent = Number(run.len);
+          this.socket.emit("oneoff:output", { runId, offset: sent, next: run.len, text: run.text });
+          sent = run.len;
         }
         if (run.status !== "running") return this.end(runId, { runId, status: run.status, exitCode: run.exitCode, error: run.error, durationMs: run.durationMs });
       } catch (err) {
