@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startLocalS3, type LocalS3 } from "../../apps/server/test/s3-server.ts";
 import { ownerPage, signUp } from "./support/account.ts";
-import { createProject, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
+import { createPostgresDatabase, createProject, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { execInService } from "./support/docker.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
@@ -31,13 +31,7 @@ test("back up a PostgreSQL database to S3, drop the table, restore it, and see t
   await page.goto("/");
   const projectId = await createProject(page, `Backups ${id}`);
 
-  const form = page.getByRole("form", { name: "New database" });
-  await form.getByLabel("Engine").selectOption("postgresql");
-  await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
-  await form.getByRole("button", { name: "Create database" }).click();
-  await expect(page.getByRole("heading", { name: "db", level: 1 })).toBeVisible();
-  const dbId = serviceIdOf(page);
-  await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
+  const dbId = await createPostgresDatabase(page);
 
   await page.goto(`/projects/${projectId}`);
   await submitServiceForm(page, { name: "api", image: "berth-test/app:latest", port: "8080", env: [{ key: "DATABASE_URL", value: "${{db.DATABASE_URL}}" }] });

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signUp } from "./support/account.ts";
-import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
+import { createPostgresDatabase, createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
 import { deleteService } from "./support/service.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
@@ -16,15 +16,7 @@ test("create a PostgreSQL database in one step and connect a service to it by a 
   await page.goto("/");
   const projectId = await createProject(page, `Data ${id}`);
 
-  await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
-  const form = page.getByRole("form", { name: "New database" });
-  await expect(form.getByLabel("Database name")).toHaveValue("db");
-  await form.getByLabel("Engine").selectOption("postgresql");
-  await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
-  await form.getByRole("button", { name: "Create database" }).click();
-  await expect(page.getByRole("heading", { name: "db", level: 1 })).toBeVisible();
-  const dbId = serviceIdOf(page);
-  await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
+  const dbId = await createPostgresDatabase(page);
   await openTab(page, "Variables");
   await expect(page.getByTestId("env-service")).toContainText("POSTGRES_PASSWORD");
 

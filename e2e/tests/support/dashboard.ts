@@ -91,3 +91,20 @@ export function highestHelloLine(text: string): number {
   for (const match of text.matchAll(/hello line (\d+)/g)) max = Math.max(max, Number(match[1]));
   return max;
 }
+
+/**
+ * On a project page: New > Database, a PostgreSQL database named "db" from the local test image
+ * (no registry here); waits until it runs and returns its service id.
+ */
+export async function createPostgresDatabase(page: Page): Promise<string> {
+  await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
+  const form = page.getByRole("form", { name: "New database" });
+  await expect(form.getByLabel("Database name")).toHaveValue("db");
+  await form.getByLabel("Engine").selectOption("postgresql");
+  await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
+  await form.getByRole("button", { name: "Create database" }).click();
+  await expect(page.getByRole("heading", { name: "db", level: 1 })).toBeVisible();
+  const id = serviceIdOf(page);
+  await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
+  return id;
+}
