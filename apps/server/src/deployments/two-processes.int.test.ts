@@ -69,8 +69,9 @@ it("B's (re)start leaves A's running deployment to A, which finishes it; A kille
   expect((await httpGet((await deps.db.deployment.findUniqueOrThrow({ where: { id: good } })).hostPort!)).body).toContain("stable-release");
 
   // 1. A builds slowly; B boots meanwhile, twice (a restart), and runs its worker for several leases.
-  // Long enough to outlast both boots and three leases on an idle machine too.
-  fixture.commit({ Dockerfile: helloDockerfile("second-release", "RUN sleep 30\n") }, "slow build");
+  // Long enough to outlast both boots and three leases on an idle machine too; the marker keeps
+  // the step out of the builder's cache (a cached step would finish at once).
+  fixture.commit({ Dockerfile: helloDockerfile("second-release", `RUN echo ${randomUUID()} && sleep 30\n`) }, "slow build");
   const slow = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
   await waitFor("A building", async () => (await statusOf(slow)) === "building", 60_000);
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: slow } })).workerName).toMatch(/^proc-a-/);
