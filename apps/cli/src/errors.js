@@ -6,3 +6,13 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+/** Ends the command with this exit code and nothing more to say (`berth run` passes on its command's). */
+export class ExitCode extends Error {
+  /** @param {number} code */
+  constructor(code) {
+    super(`exit ${code}`);
+    this.name = "ExitCode";
+    this.code = code;
+  }
+}

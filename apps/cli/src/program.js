@@ -4,7 +4,8 @@ import { envGet, envImport, envSet, envUnset } from "./commands/env.js";
 import { projects, services, status } from "./commands/list.js";
 import { login } from "./commands/login.js";
 import { logs } from "./commands/logs.js";
-import { CliError } from "./errors.js";
+import { runCommand } from "./commands/run.js";
+import { CliError, ExitCode } from "./errors.js";
 
 /** @param {Command} command */
 const globals = (command) => /** @type {{ json?: boolean }} */ (command.optsWithGlobals());
@@ -36,6 +37,10 @@ function program() {
     .option("-f, --follow", "keep printing new lines")
     .option("--tail <lines>", "lines of history", "100")
     .action((name, o, c) => logs(name, { ...o, ...globals(c) }));
+  cli.command("run <service> [command...]")
+    .description("run a command in a new container of the live release, e.g. berth run web -- npm run migrate; exits with the command's code")
+    .option("--timeout <seconds>", "stop the run after this long (default 3600)")
+    .action((name, command, o, c) => runCommand(name, command, { ...o, ...globals(c) }));
 
   const env = cli.command("env").description("a service's environment variables");
   env.command("get <service> [name]").description("list the variables (secret values are never shown), or print one value").action((name, v, _o, c) => envGet(name, v, globals(c)));
@@ -60,6 +65,7 @@ export async function run(argv) {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ExitCode) return err.code;
     if (err instanceof CliError) {
       process.stderr.write(`berth: ${err.message}\n`);
       return 1;

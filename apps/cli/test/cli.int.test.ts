@@ -175,6 +175,18 @@ describe("berth deploy --wait, logs -f, env, status", () => {
     }
   });
 
+  it("run streams the command's output from a new container of the live release and exits with its code", async () => {
+    const res = await berth(["run", serviceName, "--", "sh", "-c", "echo out-$((40+2)); echo err-line >&2; exit 3"], asToken());
+    expect(res.code).toBe(3);
+    expect(res.stdout).toContain("out-42");
+    expect(res.stdout).toContain("err-line");
+    const ok = await berth(["--json", "run", serviceName, "--", "true"], asToken());
+    expect({ code: ok.code, result: JSON.parse(ok.stdout) }).toMatchObject({ code: 0, result: { status: "succeeded", exitCode: 0 } });
+    // No live release: a clear error, nothing run.
+    const none = await berth(["run", gitServiceName, "--", "true"], asToken());
+    expect(none).toMatchObject({ code: 1, stderr: expect.stringContaining("has no live release yet: deploy it first") });
+  });
+
   it("env set / get / unset / import: secrets never printed; import uses the server's .env parser", async () => {
     const setSecret = spawn(process.execPath, [BIN, "env", "set", "--secret", serviceName, "API_KEY"], { env: cliEnv(asToken()) });
     setSecret.stdin.end("s3cret-from-stdin\n");

@@ -85,6 +85,9 @@ describe("cron jobs", () => {
     const listed = await listCronJobs(deps, owner.actor, serviceId);
     expect(listed.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(listed.jobs[0]).toMatchObject({ name: "tick", enabled: false, nextRunAt: null, lastRun: { status: expect.any(String) } });
+    // The skipped slots are counted where the history is shown.
+    expect(listed.jobs[0]?.skippedSlots).toBeGreaterThan(0);
+    expect(listed.jobs[0]?.lastSkippedAt).toBeInstanceOf(Date);
   });
 
   it("a failing run is recorded and notified; run now is refused while a run is in progress", async () => {

@@ -54,6 +54,8 @@ export async function runCronJob(deps: CronDeps, job: CronJob, opts: { slot: Dat
   }
   if (runId === null) {
     deps.log.info({ cronJobId: job.id, slot: opts.slot?.toISOString() }, "cron run skipped: the previous run is still running");
+    // Shown with the job's history, so a job that always overruns its schedule is visible.
+    if (opts.slot) await deps.db.cronJob.update({ where: { id: job.id }, data: { skippedSlots: { increment: 1 }, lastSkippedAt: opts.slot } }).catch(() => undefined);
     return null;
   }
   const id = runId;

@@ -32,6 +32,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "env-import": { text: "IMPORTED_ONE=1\nIMPORTED_TWO='two'" },
   "services-deploy": {},
   "deployments-rollback": {},
+  "oneOffs-run": { argv: ["true"] },
+  "oneOffs-cancel": {},
 };
 /** Reads first, then writes, removals last (env unset removes what env set wrote). */
 const METHOD_ORDER = ["get", "put", "post", "delete"];
@@ -43,6 +45,7 @@ interface Team {
   serviceId: string;
   deploymentId: string;
   releaseId: string;
+  runId: string;
   admin: string;
   read: string;
 }
@@ -57,11 +60,13 @@ async function team(): Promise<Team> {
   const teamId = (await client.query("me.get")).data.teams[0].id as string;
   const { projectId, serviceId } = await seedService(deps.db, teamId);
   services.push(serviceId);
-  const released = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date() } });
+  const config = { containerPort: 8080, env: {} };
+  const released = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config } });
   await deps.db.buildLogLine.create({ data: { deploymentId: released.id, seq: 0, stream: "system", text: "Release 1 is live" } });
-  const release = await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config: { containerPort: 8080, env: {} } } });
+  const release = await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config } });
+  const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "stored"], status: "succeeded", exitCode: 0, output: "stored\n", timeoutS: 60, finishedAt: new Date(), durationMs: 5 } });
   const token = async (scope: string) => (await client.mutate("tokens.create", { teamId, name: `rest-${scope}`, scope })).data.token as string;
-  return { client, teamId, projectId, serviceId, deploymentId: released.id, releaseId: release.id, admin: await token("admin"), read: await token("read") };
+  return { client, teamId, projectId, serviceId, deploymentId: released.id, releaseId: release.id, runId: run.id, admin: await token("admin"), read: await token("read") };
 }
 
 function call(method: string, path: string, token: string | null, body?: unknown) {
@@ -72,7 +77,7 @@ function call(method: string, path: string, token: string | null, body?: unknown
 
 /** Every documented operation with its path filled in with `t`'s ids. */
 function operations(t: Team) {
-  const params: Record<string, string> = { teamId: t.teamId, projectId: t.projectId, serviceId: t.serviceId, deploymentId: t.deploymentId, releaseId: t.releaseId, name: "CI_VAR" };
+  const params: Record<string, string> = { teamId: t.teamId, projectId: t.projectId, serviceId: t.serviceId, deploymentId: t.deploymentId, releaseId: t.releaseId, runId: t.runId, name: "CI_VAR" };
   const ops = Object.entries(doc.paths).flatMap(([template, item]) =>
     Object.entries(item).map(([method, op]) => {
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -112,13 +117,13 @@ describe("the OpenAPI document", () => {
     expect(doc.servers[0]?.url).toBe(`${base}/api/v1`);
     // The endpoints CI needs are there.
     const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
-    expect(ids).toEqual(expect.arrayContaining(["tokens-current", "projects-list", "services-list", "services-deploy", "deployments-get", "deployments-log", "deployments-releases", "deployments-rollback", "env-list", "env-set", "env-unset", "env-import"]));
+    expect(ids).toEqual(expect.arrayContaining(["tokens-current", "projects-list", "services-list", "services-deploy", "deployments-get", "deployments-log", "deployments-releases", "deployments-rollback", "env-list", "env-set", "env-unset", "env-import", "oneOffs-run", "oneOffs-output", "oneOffs-cancel"]));
   });
 });
 
 describe("every documented endpoint", () => {
   it("refuses a call without a token (401) and another team's token (404, nothing of the team in the answer)", async () => {
-    const secrets = [a.teamId, a.projectId, a.serviceId, a.deploymentId, a.releaseId];
+    const secrets = [a.teamId, a.projectId, a.serviceId, a.deploymentId, a.releaseId, a.runId];
     for (const { method, path, op, body } of operations(a)) {
       const seen = { operation: op.operationId };
       const anonymous = await call(method, path, null, body);
@@ -136,6 +141,7 @@ describe("every documented endpoint", () => {
     // Nothing was written to team A by the refused calls.
     expect(await deps.db.deployment.count({ where: { serviceId: a.serviceId } })).toBe(1);
     expect(await deps.db.envVar.count({ where: { serviceId: a.serviceId, name: { not: "GREETING" } } })).toBe(0);
+    expect(await deps.db.oneOffRun.count({ where: { serviceId: a.serviceId } })).toBe(1);
   });
 
   it("answers its own team's token with the documented success status, and does what it says", async () => {
@@ -150,6 +156,9 @@ describe("every documented endpoint", () => {
     expect(await deps.db.deployment.count({ where: { serviceId: a.serviceId, trigger: "rollback" } })).toBe(1);
     const names = (await deps.db.envVar.findMany({ where: { serviceId: a.serviceId }, select: { name: true } })).map((v) => v.name).sort();
     expect(names).toEqual(["GREETING", "IMPORTED_ONE", "IMPORTED_TWO"]);
+    expect(await deps.db.oneOffRun.count({ where: { serviceId: a.serviceId, command: { equals: ["true"] } } })).toBe(1);
+    const output = await (await call("get", `/services/${a.serviceId}/runs/${a.runId}/output?from=3`, a.read)).json();
+    expect(output).toEqual({ status: "succeeded", exitCode: 0, error: null, durationMs: 5, text: "red\n", len: 7 });
   });
 });
 

@@ -16,7 +16,7 @@ export const REST_BASE = "/api/v1";
 export const OPENAPI_PATH = "/api/openapi.json";
 
 /** Answered 202 Accepted: they queue work rather than finish it. */
-const ACCEPTED = new Set(["services.deploy", "deployments.rollback"]);
+const ACCEPTED = new Set(["services.deploy", "deployments.rollback", "oneOffs.run"]);
 
 export function openApiDocument(publicUrl: string): OpenAPIObject {
   const doc = generateOpenApiDocument(appRouter, {
@@ -32,7 +32,7 @@ export function openApiDocument(publicUrl: string): OpenAPIObject {
     const ok = op?.responses?.["200"];
     if (op?.responses && ok && ACCEPTED.has(op.operationId?.replace(/-/g, ".") ?? "")) {
       const { "200": _ok, ...errors } = op.responses;
-      op.responses = { "202": { ...ok, description: "Accepted: the deployment is queued" }, ...errors };
+      op.responses = { "202": { ...ok, description: "Accepted: the work is queued or started" }, ...errors };
     }
   }
   return doc;

@@ -1,8 +1,10 @@
+import type { OneOffStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
+import { notFound } from "../errors.ts";
 import { loadService, type Actor } from "../teams/access.ts";
 
 export interface RunSlice {
-  status: string;
+  status: OneOffStatus;
   exitCode: number | null;
   error: string | null;
   durationMs: number | null;
@@ -23,4 +25,11 @@ export async function readRunOutput(deps: Pick<Deps, "db">, actor: Actor, servic
     FROM one_off_run WHERE id = ${runId} AND "serviceId" = ${serviceId}`;
   const run = rows[0];
   return run ? { ...run, len: Number(run.len) } : null;
+}
+
+/** The same slice for a caller that wants an error, not null, for a run that is not the service's (REST, `berth run`). */
+export async function runOutputOrThrow(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, runId: string, from: number): Promise<RunSlice> {
+  const run = await readRunOutput(deps, actor, serviceId, runId, from);
+  if (!run) throw notFound("Run");
+  return run;
 }

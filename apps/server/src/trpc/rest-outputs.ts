@@ -78,3 +78,16 @@ export const runtimeLogsOutput = z.object({
   running: z.boolean().describe("false when the service has no running container"),
   lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() })),
 });
+
+/** A one-off run was started (its container is being made). */
+export const startedRunOutput = z.object({ runId: id });
+export const cancelledRunOutput = z.object({ cancelled: z.boolean().describe("False when the run had already ended") });
+
+export const runOutputSlice = z.object({
+  status: z.enum(["running", "succeeded", "failed", "cancelled", "timed_out"]),
+  exitCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  text: z.string().describe("The output from character `from` on"),
+  len: z.number().int().describe("The whole output's length: the next `from`"),
+});

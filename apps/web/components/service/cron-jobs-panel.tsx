@@ -120,6 +120,12 @@ export function CronJobsPanel({ serviceId, canEdit }: { serviceId: string; canEd
                     <p className="text-xs text-fg-muted">
                       Last run: {job.lastRun ? `${runSummary(job.lastRun)} · ${formatDateTime(job.lastRun.startedAt)}` : "never"} · Next: {job.nextRunAt ? formatDateTime(job.nextRunAt) : "—"}
                     </p>
+                    {job.skippedSlots > 0 && (
+                      <p className="text-xs text-fg-muted" data-testid="cron-skipped">
+                        Skipped {job.skippedSlots} {job.skippedSlots === 1 ? "slot" : "slots"} because the previous run was still running
+                        {job.lastSkippedAt ? ` (last ${formatDateTime(job.lastSkippedAt)})` : ""}
+                      </p>
+                    )}
                   </div>
                   <div className="flex flex-wrap gap-2">
                     <Button variant="ghost" onClick={() => setOpen(open === job.id ? null : job.id)} aria-expanded={open === job.id}>
