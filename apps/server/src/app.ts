@@ -23,6 +23,9 @@ import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
 import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
+import { METRICS_WINDOW_MS } from "./metrics/store.ts";
+import { MetricsRelay } from "./metrics/relay.ts";
+import { LeaderLease } from "./instance/leader-lease.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
 import { CronScheduler } from "./cron/scheduler.ts";
@@ -57,10 +60,15 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   deps.engineWatch = new EngineWatch(deps);
   // Keeps the engine at the desired state: at boot (recovery), on engine events, periodically.
   const reconciler = new Reconciler(deps, { intervalMs: env.BERTH_RECONCILE_INTERVAL_S * 1000 });
-  const sampler = new MetricsSampler(deps, metrics);
+  const processName = workerNameOf(env, String(env.BERTH_PORT));
+  // One process on the database samples metrics (one stats stream per container, one stored row
+  // per window); it relays the points to the others' viewers.
+  const samplerLease = new LeaderLease(deps, "metrics-sampler", processName);
+  const relay = new MetricsRelay({ db, log, databaseUrl: env.DATABASE_URL }, metrics, METRICS_WINDOW_MS);
+  const sampler = new MetricsSampler(deps, metrics, { election: { lease: samplerLease, relay } });
   const auth = createAuth(deps);
   // Build concurrency is read from the instance settings at every claim (live changes apply).
-  const worker = new DeploymentWorker(deps, { name: workerNameOf(env, String(env.BERTH_PORT)) });
+  const worker = new DeploymentWorker(deps, { name: processName });
   // Also in worker-main.ts: each due slot is claimed atomically, so two processes never run it twice.
   const backupScheduler = new BackupScheduler(deps);
   deps.wakeWorker = worker.wake;
@@ -93,6 +101,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
     });
   });
   deps.engineWatch.start();
+  relay.start();
+  samplerLease.start();
   sampler.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST, webBuild: distDir }, "Berth is listening");
@@ -109,6 +119,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       detachStacks();
       deps.engineWatch?.stop();
       await sampler.stop();
+      await samplerLease.stop();
+      await relay.close();
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();

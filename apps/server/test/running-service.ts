@@ -8,6 +8,19 @@ import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "./ha
 import { Client, startHttp } from "./http-harness.ts";
 
 /**
+ * A new service whose release container runs (started on the engine directly: no worker, no
+ * proxy), for tests of what watches running containers. The caller removes it.
+ */
+export async function runReleaseDirectly(deps: ReturnType<typeof testDeps>) {
+  const { teamId } = await seedUser(deps.db);
+  const { projectId, serviceId } = await seedService(deps.db, teamId);
+  const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
+  const deployment = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() } });
+  await deps.engine.runRelease({ owner: { teamId, projectId, serviceId }, deploymentId: deployment.id, serviceName: service.name, image: service.image, containerPort: 8080, env: {} });
+  return { teamId, projectId, serviceId };
+}
+
+/**
  * For socket tests: the control plane on an ephemeral port with its worker, an owner account
  * (signed up as `<tag>-...@example.test`) and one service deployed and running. `close()` ends
  * the sockets opened through it, the worker, the service's containers and the server.

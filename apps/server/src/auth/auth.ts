@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { FixedWindowLimiter } from "../http/rate-limiter.ts";
+import { WindowLimiter } from "../rate-limits/window-limiter.ts";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { twoFactor } from "better-auth/plugins";
 import type { Db } from "@berth/db";
@@ -39,7 +39,7 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
   const secure = new URL(env.publicUrl).protocol === "https:";
   const limited = options.rateLimit ?? env.BERTH_AUTH_RATE_LIMIT === "on";
   // Per account, whatever the address: a distributed guesser gets 10 failed tries per 15 minutes.
-  const perAccount = new FixedWindowLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const perAccount = new WindowLimiter({ name: "sign-in-account", max: 10, windowMs: 15 * 60_000 });
   return betterAuth({
     appName: "Berth",
     baseURL: env.publicUrl,
@@ -97,7 +97,7 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
           // Only failed attempts count (after hook): a correct password is never locked out by them.
           // A browser that signed in to this account before (its known-device cookie) is not locked out by others' failures.
           const known = typeof body.email === "string" && ctx.getCookie(DEVICE_COOKIE) === deviceToken(env.BERTH_SECRET, body.email);
-          if (limited && typeof body.email === "string" && !known && perAccount.isBlocked(accountKey(body.email))) {
+          if (limited && typeof body.email === "string" && !known && (await perAccount.isBlocked(db, accountKey(body.email)))) {
             throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
           }
           return;
@@ -136,10 +136,11 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         }
         if (!limited || ctx.path !== "/sign-in/email" || !(returned instanceof APIError)) return;
         const email = (ctx.body as { email?: unknown } | undefined)?.email;
-        if (typeof email === "string") perAccount.hit(accountKey(email));
+        if (typeof email === "string") await perAccount.hit(db, accountKey(email));
       }),
     },
-    rateLimit: { enabled: limited, window: 60, max: 100, storage: "memory" },
+    // In Postgres (model RateLimit): every Berth process on this database shares the budgets.
+    rateLimit: { enabled: limited, window: 60, max: 100, storage: "database" },
     databaseHooks: {
       user: {
         create: {

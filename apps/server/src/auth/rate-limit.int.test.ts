@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Server } from "node:http";
 import { testDeps } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
@@ -10,6 +10,10 @@ let base: string;
 beforeAll(async () => {
   // No option: the limit comes from the environment default (BERTH_AUTH_RATE_LIMIT unset -> "on").
   ({ server, base } = await startHttp(deps, {}));
+});
+// The windows live in Postgres and outlast a file: start each test with this database's empty.
+beforeEach(async () => {
+  await deps.db.rateLimit.deleteMany({});
 });
 afterAll(async () => {
   server.close();
@@ -48,5 +52,23 @@ it("sign-in is limited per account too, whatever the address (behind a trusted p
   } finally {
     await behindProxy.io.close();
     behindProxy.server.close();
+  }
+});
+
+it("two Berth processes on one database share the address budget (the 4th sign-up is refused by the other one)", async () => {
+  // Its own deps object, as another process has (startHttp sets the public URL on the one it gets).
+  const other = await startHttp({ ...deps }, {});
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const target = i % 2 === 0 ? base : other.base;
+      statuses.push((await new Client(target).signUp(`rl2-${i}-${Date.now()}@example.test`, "correct horse battery")).status);
+    }
+    // Per process in memory, each would have allowed its two; shared, the 4th is over the budget of 3.
+    expect(statuses.slice(0, 3)).not.toContain(429);
+    expect(statuses[3]).toBe(429);
+  } finally {
+    await other.io.close();
+    other.server.close();
   }
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { runReleaseDirectly } from "../../test/running-service.ts";
 import type { MetricPoint } from "./aggregate.ts";
 import { MetricsBus } from "./bus.ts";
 import { MetricsSampler } from "./sampler.ts";
@@ -15,12 +16,8 @@ afterAll(async () => {
 });
 
 async function runningService() {
-  const { teamId } = await seedUser(deps.db);
-  const { projectId, serviceId } = await seedService(deps.db, teamId);
+  const { teamId, serviceId } = await runReleaseDirectly(deps);
   touched.push(serviceId);
-  const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-  const deployment = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() } });
-  await deps.engine.runRelease({ owner: { teamId, projectId, serviceId }, deploymentId: deployment.id, serviceName: service.name, image: service.image, containerPort: 8080, env: {} });
   return { teamId, serviceId };
 }
 

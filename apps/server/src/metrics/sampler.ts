@@ -6,14 +6,20 @@
 import type { ManagedContainer, StatsSample } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { aggregateByService, meanPoint, networkRates, type ContainerReading, type MetricPoint } from "./aggregate.ts";
-import type { MetricsBus } from "./bus.ts";
+import type { MetricsBus, ServicePointEvent } from "./bus.ts";
 import { HostStats } from "./host-stats.ts";
-import { METRICS_RETENTION_MS, pruneSamples, storePoints } from "./store.ts";
+import type { MetricsRelay } from "./relay.ts";
+import { METRICS_RETENTION_MS, METRICS_WINDOW_MS, pruneSamples, storePoints } from "./store.ts";
 
 export interface SamplerOptions {
   tickMs?: number;
   persistEveryMs?: number;
   retentionMs?: number;
+  /**
+   * With several Berth processes on one database: sample only while holding the lease, and
+   * relay the points to the others (who hand them to their viewers). Without it: always sample.
+   */
+  election?: { lease: { readonly held: boolean }; relay: MetricsRelay };
 }
 
 interface Followed {
@@ -38,12 +44,15 @@ export class MetricsSampler {
   private readonly tickMs: number;
   private readonly persistEveryMs: number;
   private readonly retentionMs: number;
+  private readonly election: SamplerOptions["election"];
+  private leading = false;
 
   constructor(private readonly deps: Pick<Deps, "db" | "engine" | "log">, private readonly bus: MetricsBus, options: SamplerOptions = {}) {
     this.tickMs = options.tickMs ?? 2_000;
-    this.persistEveryMs = options.persistEveryMs ?? 10_000;
+    this.persistEveryMs = options.persistEveryMs ?? METRICS_WINDOW_MS;
     this.retentionMs = options.retentionMs ?? METRICS_RETENTION_MS;
-    bus.setPendingSource((key) => [...(this.windows.get(key) ?? [])]);
+    this.election = options.election;
+    bus.setPendingSource((key) => (this.election && !this.leading ? this.election.relay.pending(key) : [...(this.windows.get(key) ?? [])]));
   }
 
   start(): void {
@@ -74,8 +83,25 @@ export class MetricsSampler {
     }
   }
 
+  /** Whether this process samples now; on a change of leader, streams are closed or windows begin. */
+  private lead(now: number): boolean {
+    const held = this.election ? this.election.lease.held : true;
+    if (held && !this.leading) {
+      this.election?.relay.clear();
+      this.lastPersist = now;
+    }
+    if (!held && this.leading) {
+      for (const f of this.followed.values()) f.stop();
+      this.followed.clear();
+      this.windows.clear();
+    }
+    this.leading = held;
+    return held;
+  }
+
   private async round(): Promise<void> {
     const now = Date.now();
+    if (!this.lead(now)) return;
     const time = new Date(now).toISOString();
     const containers = await this.deps.engine.listManaged();
     await this.follow(containers.filter((c) => c.state === "running"));
@@ -86,13 +112,17 @@ export class MetricsSampler {
       teams.set(c.owner.serviceId, c.owner.teamId);
     }
     const fresh = [...this.followed.values()].flatMap((f) => (f.reading && now - Date.parse(f.reading.sample.time) < STALE_MS ? [f.reading] : []));
+    const published: ServicePointEvent[] = [];
     for (const [serviceId, point] of aggregateByService(fresh, restarts, time)) {
       this.window(serviceId).push(point);
-      this.bus.publishService({ serviceId, teamId: teams.get(serviceId) ?? "", point });
+      const event = { serviceId, teamId: teams.get(serviceId) ?? "", point };
+      this.bus.publishService(event);
+      published.push(event);
     }
     const hostPoint = await this.host.read();
     this.window(null).push(hostPoint);
     this.bus.publishHost(hostPoint);
+    this.election?.relay.announce(published, hostPoint);
     if (now - this.lastPersist >= this.persistEveryMs) await this.persist(now);
   }
 

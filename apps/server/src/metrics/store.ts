@@ -3,6 +3,8 @@ import type { Db } from "@berth/db";
 import type { MetricPoint } from "./aggregate.ts";
 
 export const METRICS_RETENTION_MS = 60 * 60_000;
+/** One stored row per service per window (the mean of the window's points). */
+export const METRICS_WINDOW_MS = 10_000;
 
 type Row = { serviceId: string | null; point: MetricPoint };
 

@@ -7,13 +7,13 @@ import {
   previewInvitation,
   revokeInvitation,
 } from "../../teams/invitations.ts";
-import { FixedWindowLimiter } from "../../http/rate-limiter.ts";
+import { WindowLimiter } from "../../rate-limits/window-limiter.ts";
 import { limitedPerAddress, publicProcedure, selfProcedure, teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 import { dashboardUrl } from "../../instance/dashboard-domain.ts";
 
 /** Invitation links are secrets: 30 uses of them per address per 10 minutes. */
-const linkAttempts = limitedPerAddress(new FixedWindowLimiter({ max: 30, windowMs: 10 * 60_000 }));
+const linkAttempts = limitedPerAddress(new WindowLimiter({ name: "invitation-link", max: 30, windowMs: 10 * 60_000 }));
 const secretInput = z.object({ token: z.string().min(1, "The invitation link is incomplete").max(200) });
 
 export const invitationsRouter = router({
