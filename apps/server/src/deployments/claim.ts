@@ -20,8 +20,8 @@ export const CLAIM_LOCK = 4_242_001;
 export async function claimNextDeployment(
   db: Db,
   limit: number,
-  busyServiceIds: string[] = [],
-  lease: DeploymentLease = { workerName: "unnamed", seconds: 30 },
+  busyServiceIds: string[],
+  lease: DeploymentLease,
 ): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`;
