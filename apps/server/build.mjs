@@ -24,7 +24,7 @@ const bundleWorkspaceOnly = {
 
 try {
   await build({
-    entryPoints: [path.join(here, "src/main.ts"), path.join(here, "src/worker-main.ts")],
+    entryPoints: [path.join(here, "src/main.ts"), path.join(here, "src/worker-main.ts"), path.join(here, "src/instance-archive-main.ts")],
     outdir: staging,
     bundle: true,
     platform: "node",
