@@ -1,5 +1,6 @@
 /**
- * Builds the control plane ahead of time: src/main.ts and src/worker-main.ts, with the workspace
+ * Builds the control plane ahead of time: src/main.ts, src/worker-main.ts and src/instance-archive-main.ts
+ * (infra/backup.sh, infra/restore.sh), with the workspace
  * packages they import (@berth/db, @berth/engine: TypeScript sources), into one ESM file each in
  * dist/, so production runs plain `node dist/main.js` with no TypeScript compiler at run time.
  * Other packages stay external (loaded from node_modules as they are). Each file is written

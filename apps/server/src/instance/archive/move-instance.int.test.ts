@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@berth/db";
+import { createDb } from "@berth/db";
 import type { Deps } from "../../deps.ts";
 import { readEnv } from "../../config/env.ts";
 import { enqueueDeployment } from "../../deployments/deployments.ts";
