@@ -52,6 +52,8 @@ const archive = path.join(work, "instance.tar.gz");
 let src: Deps;
 let dst: Deps | null = null;
 let dockerd: PrivateDockerd | null = null;
+/** The new machine's engine, started while the old instance deploys. */
+let dockerdStarted: Promise<PrivateDockerd> | null = null;
 let fixture: GitFixture;
 let worker: DeploymentWorker;
 let actor: Actor;
@@ -73,6 +75,7 @@ async function deploy(serviceId: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  dockerdStarted = startPrivateDockerd().then((d) => (dockerd = d));
   await base.db.$executeRawUnsafe(`CREATE DATABASE "${srcName}"`);
   await base.db.$executeRawUnsafe(`CREATE DATABASE "${dstName}"`);
   // The old machine's database, migrated as `npm run up` does.
@@ -116,6 +119,7 @@ afterAll(async () => {
     await src.engine.pruneNetworks({ projectId }).catch(() => undefined);
   }
   await engineCall("/var/run/docker.sock", "DELETE", `/images/${VOLUME_COPY_IMAGE}`).catch(() => undefined);
+  await dockerdStarted?.catch(() => undefined);
   await dockerd?.close();
   await fixture?.close();
   await src?.db.$disconnect();
@@ -140,8 +144,9 @@ describe("moving an instance to a new machine", () => {
     rmSync(dirs.proxy, { recursive: true });
     rmSync(dirs.backups, { recursive: true });
     writeFileSync(dstConfig, [`DATABASE_URL=${urlOf(dstName)}`, `BERTH_SECRET=${randomBytes(32).toString("hex")}`, "BERTH_PUBLIC_URL=http://new.example:3000", ""].join("\n"), { mode: 0o600 });
-    dockerd = await startPrivateDockerd();
-    const fresh: Deps = { ...base, db: createDb(urlOf(dstName)), engine: dockerd.engine, env: { ...base.env, DATABASE_URL: urlOf(dstName), BERTH_DOCKER_SOCKET: dockerd.socketPath } };
+    const engine = await dockerdStarted!;
+    expect(JSON.parse(await engine.api("GET", "/images/json"))).toEqual([]);
+    const fresh: Deps = { ...base, db: createDb(urlOf(dstName)), engine: engine.engine, env: { ...base.env, DATABASE_URL: urlOf(dstName), BERTH_DOCKER_SOCKET: engine.socketPath } };
     await restoreInstance(fresh, { archive, configPath: dstConfig, migrationsDir: path.join(REPO, "prisma/migrations"), replace: false, log: () => undefined });
     await fresh.db.$disconnect();
 
@@ -153,8 +158,8 @@ describe("moving an instance to a new machine", () => {
     expect(readFileSync(path.join(dirs.backups, "db-1234/20260101.pgdump"), "utf8")).toBe("a database backup");
 
     // Berth starts on the new machine with the restored configuration: boot recovery's reconciler pass.
-    const env = { ...readEnv({ ...parseConfig(readFileSync(dstConfig, "utf8")), NODE_ENV: "test" }), BERTH_DOCKER_SOCKET: dockerd.socketPath };
-    dst = { ...base, env, db: createDb(env.DATABASE_URL), engine: dockerd.engine };
+    const env = { ...readEnv({ ...parseConfig(readFileSync(dstConfig, "utf8")), NODE_ENV: "test" }), BERTH_DOCKER_SOCKET: engine.socketPath };
+    dst = { ...base, env, db: createDb(env.DATABASE_URL), engine: engine.engine };
     expect(await dst.db.service.count()).toBe(2);
     const { pass } = await recoverDeployments(dst, new Reconciler(dst, { intervalMs: 0 }), "move-test");
     // Every container is recreated from its release's snapshot (its project network made first).
@@ -164,5 +169,12 @@ describe("moving an instance to a new machine", () => {
     expect(await waitFor("the git service to serve", () => get(d, services.git, "/"), 60_000)).toContain("built from git");
     expect(await waitFor("the image service to serve", () => get(d, services.files, "/"), 60_000)).toContain("sealed greeting");
     expect(await get(d, services.files, "/data/proof")).toBe("kept across machines\n");
+
+    // Restoring again over an instance with accounts needs --replace, and changes nothing without it.
+    const configBefore = readFileSync(dstConfig, "utf8");
+    const again = restoreInstance(d, { archive, configPath: dstConfig, migrationsDir: path.join(REPO, "prisma/migrations"), replace: false, log: () => undefined });
+    await expect(again).rejects.toThrow("This Berth's database already has 1 account(s); restoring replaces all of it. Pass --replace to do so.");
+    expect(readFileSync(dstConfig, "utf8")).toBe(configBefore);
+    expect(await d.db.service.count()).toBe(2);
   });
 });
