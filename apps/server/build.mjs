@@ -1,5 +1,6 @@
 /**
- * Builds the control plane ahead of time: src/main.ts and src/worker-main.ts, with the workspace
+ * Builds the control plane ahead of time: src/main.ts, src/worker-main.ts and src/instance-archive-main.ts
+ * (infra/backup.sh, infra/restore.sh), with the workspace
  * packages they import (@berth/db, @berth/engine: TypeScript sources), into one ESM file each in
  * dist/, so production runs plain `node dist/main.js` with no TypeScript compiler at run time.
  * Other packages stay external (loaded from node_modules as they are). Each file is written
@@ -24,7 +25,7 @@ const bundleWorkspaceOnly = {
 
 try {
   await build({
-    entryPoints: [path.join(here, "src/main.ts"), path.join(here, "src/worker-main.ts")],
+    entryPoints: [path.join(here, "src/main.ts"), path.join(here, "src/worker-main.ts"), path.join(here, "src/instance-archive-main.ts")],
     outdir: staging,
     bundle: true,
     platform: "node",

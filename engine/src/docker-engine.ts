@@ -40,6 +40,7 @@ import { listManaged } from "./managed-list.ts";
 import { listOneOffs, removeOneOff, runOneOff } from "./one-off.ts";
 import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import { listVolumes, removeVolume } from "./volume-admin.ts";
+import { exportVolume, importVolume, loadImages, saveImages } from "./transfer.ts";
 import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
@@ -173,6 +174,22 @@ export class DockerEngine implements ContainerEngine {
   /** Remove a project's named volume: only Berth's, only when no container uses it. */
   removeVolume(projectId: string, name: string): Promise<void> {
     return removeVolume(this.api, projectId, name);
+  }
+
+  saveImages(refs: string[]): Promise<{ tar: NodeJS.ReadableStream | null; missing: string[] }> {
+    return saveImages(this.api, refs);
+  }
+
+  loadImages(tar: NodeJS.ReadableStream): Promise<void> {
+    return loadImages(this.api, tar);
+  }
+
+  exportVolume(projectId: string, name: string, write: (tar: NodeJS.ReadableStream) => Promise<void>): Promise<void> {
+    return exportVolume(this.api, projectId, name, write);
+  }
+
+  importVolume(owner: { teamId: string; projectId: string }, name: string, tar: NodeJS.ReadableStream): Promise<void> {
+    return importVolume(this.api, owner, name, tar);
   }
 
   /** Make the project's network when it is missing; true when it was made. */

@@ -92,3 +92,4 @@ export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";
 export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 export { buildOverlayNetworkName, buildSwarmHealthcheck, buildSwarmServiceName, buildSwarmServiceSpec } from "./swarm/service-spec.ts";
 export { DEFAULT_SWARM_TIMEOUT_MS, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
+export { VOLUME_COPY_IMAGE } from "./transfer.ts";

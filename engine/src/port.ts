@@ -132,6 +132,14 @@ export interface ContainerEngine {
    * in the engine removes volumes.
    */
   removeVolume(projectId: string, name: string): Promise<void>;
+  /** `docker save` of the images present (one tar, shared layers once; null when none is) and the ones missing. */
+  saveImages(refs: string[]): Promise<{ tar: NodeJS.ReadableStream | null; missing: string[] }>;
+  /** `docker load` of a tar made by saveImages. */
+  loadImages(tar: NodeJS.ReadableStream): Promise<void>;
+  /** A project's Berth volume's files as a tar (entries under `volume/`) handed to `write`; NOT_FOUND when it is not Berth's. */
+  exportVolume(projectId: string, name: string, write: (tar: NodeJS.ReadableStream) => Promise<void>): Promise<void>;
+  /** Create a project's Berth volume when absent (labelled) and unpack a tar made by exportVolume into it. */
+  importVolume(owner: { teamId: string; projectId: string }, name: string, tar: NodeJS.ReadableStream): Promise<void>;
   /** Make the project's network when it is missing (the reconciler: someone removed it); true when made. */
   ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */

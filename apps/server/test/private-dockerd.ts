@@ -78,7 +78,7 @@ function pickAddressPool(): string {
 }
 
 /** One Engine API call over a unix socket; resolves with the response body. */
-function call(socketPath: string, method: string, apiPath: string, body?: NodeJS.ReadableStream): Promise<string> {
+export function engineCall(socketPath: string, method: string, apiPath: string, body?: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, method, path: apiPath, headers: body ? { "content-type": "application/x-tar" } : {} }, (res) => {
       const chunks: Buffer[] = [];
@@ -236,7 +236,7 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
     addressPool,
     log,
     start,
-    api: (method, apiPath) => call(socketPath, method, apiPath),
+    api: (method, apiPath) => engineCall(socketPath, method, apiPath),
     async kill9() {
       const containerd = readPid(path.join(dir, "exec", "containerd", "containerd.pid"));
       if (!(await stopChild("SIGKILL", 10_000))) throw new Error("the private dockerd did not die on SIGKILL");
@@ -245,7 +245,7 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
       if (containerd !== null) await waitUntil("its containerd did not end", async () => !alive(containerd), 15_000, log);
     },
     async loadImages(refs) {
-      for (const ref of refs) await call(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
+      for (const ref of refs) await engineCall(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
     },
     async close() {
       // Bridges of its networks are host interfaces that outlive the daemon (and hold address
@@ -253,11 +253,11 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
       let bridges: string[] = [];
       if (child !== null && (await answers())) {
         // Its containers go first (volumes and all): nothing of the test outlives it.
-        const list = JSON.parse(await call(socketPath, "GET", "/containers/json?all=1")) as Array<{ Id: string }>;
-        for (const c of list) await call(socketPath, "DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
-        const networks = (JSON.parse(await call(socketPath, "GET", "/networks")) as Array<{ Id: string; Name: string }>).filter((n) => !["bridge", "host", "none"].includes(n.Name));
+        const list = JSON.parse(await engineCall(socketPath, "GET", "/containers/json?all=1")) as Array<{ Id: string }>;
+        for (const c of list) await engineCall(socketPath, "DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
+        const networks = (JSON.parse(await engineCall(socketPath, "GET", "/networks")) as Array<{ Id: string; Name: string }>).filter((n) => !["bridge", "host", "none"].includes(n.Name));
         bridges = networks.map((n) => `br-${n.Id.slice(0, 12)}`);
-        for (const n of networks) await call(socketPath, "DELETE", `/networks/${n.Id}`).catch(() => undefined);
+        for (const n of networks) await engineCall(socketPath, "DELETE", `/networks/${n.Id}`).catch(() => undefined);
       }
       if (!(await stopChild("SIGTERM", 30_000))) await stopChild("SIGKILL", 10_000);
       killLeftovers(dir);
