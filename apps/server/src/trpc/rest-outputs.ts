@@ -78,3 +78,26 @@ export const runtimeLogsOutput = z.object({
   running: z.boolean().describe("false when the service has no running container"),
   lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() })),
 });
+
+/** A service's open previews (preview deployments of pull requests). */
+export const previewListOutput = z.array(
+  z.object({
+    id,
+    pullRequest: z.number().int(),
+    title: z.string(),
+    provider: z.string(),
+    headSha: z.string(),
+    headBranch: z.string(),
+    fromFork: z.boolean(),
+    serviceId: id,
+    status: deploymentStatus,
+    deploying: z.boolean(),
+    error: z.string().nullable(),
+    deploymentId: id.nullable(),
+    url: z.string().nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  }),
+);
+
+export const previewSettingsOutput = z.object({ enabled: z.boolean(), allowForks: z.boolean(), limit: z.number().int(), unavailable: z.string().nullable() });
