@@ -19,6 +19,7 @@ import { loadDesiredRoutes } from "../proxy/desired-routes.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { saveEnv } from "../secrets/env-vars.ts";
 import { getProject } from "../projects/projects.ts";
+import { deleteService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { rotateWebhookSecret } from "../webhooks/hook-settings.ts";
 import type { Provider } from "../webhooks/providers.ts";
@@ -133,7 +134,7 @@ describe("preview deployments from pull request webhooks", () => {
     });
   }
 
-  it("refuses a bad signature, a fork when forks are off, a PR past the limit; previews see their overrides on top of the service's variables", async () => {
+  it("refuses a bad signature, a fork when forks are off, a PR past the limit; previews see their overrides on top of the service's variables and go with the service", async () => {
     const { serviceId, secret } = await previewedService({ limit: 1 });
     const branch = "feature-rules";
     const sha = fixture.commit({ Dockerfile: helloDockerfile("rules head") }, "rules commit", branch);
@@ -158,5 +159,13 @@ describe("preview deployments from pull request webhooks", () => {
     // Another team sees nothing of them.
     const stranger = await seedUser(deps.db);
     await expect(listPreviews(deps, stranger.actor, serviceId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    // Deleting the service removes its open previews with it: containers, images, rows.
+    const [open] = await listPreviews(deps, actor, serviceId);
+    expect(await deps.engine.listManaged({ serviceId: open!.serviceId })).not.toEqual([]);
+    await deleteService(deps, actor, serviceId);
+    expect(await deps.engine.listManaged({ serviceId: open!.serviceId })).toEqual([]);
+    expect(await imagesOf(open!.serviceId)).toEqual([]);
+    expect(await deps.db.service.findUnique({ where: { id: open!.serviceId } })).toBeNull();
   });
 });
