@@ -93,3 +93,64 @@ export function providerHeaders(provider: Provider, body: Buffer, secret: string
   }
   return headers;
 }
+
+/** What a pull request does in a fixture: opened, new commits, closed (merged or not). */
+export type PullRequestStep = "opened" | "synchronize" | "closed";
+
+export const PR_EVENT: Record<Provider, string> = { github: "pull_request", gitea: "pull_request", forgejo: "pull_request", gitlab: "Merge Request Hook", bitbucket: "pullrequest:created" };
+
+/**
+ * A documented pull/merge request payload of the provider (GitHub: @octokit/webhooks-examples;
+ * the others: fixtures/webhooks), retargeted to PR `number` with head `branch` at `sha`, and
+ * the event header value it comes with. `fork`: the head lives in another repository.
+ */
+export function pullRequestFixture(provider: Provider, step: PullRequestStep, pr: { number: number; sha: string; branch: string; fork?: boolean; merged?: boolean }): { event: string; body: Record<string, unknown> } {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  if (provider === "github") {
+    const example = githubExamples("pull_request").find((e) => e.action === (step === "closed" ? "closed" : step === "synchronize" ? "synchronize" : "opened"));
+    const body = structuredClone(example) as Record<string, any>;
+    body.number = pr.number;
+    body.pull_request.number = pr.number;
+    body.pull_request.head.sha = pr.sha;
+    body.pull_request.head.ref = pr.branch;
+    body.pull_request.merged = pr.merged === true;
+    if (pr.fork) {
+      body.pull_request.head.repo = { ...body.pull_request.head.repo, id: 4242, full_name: "mallory/Hello-World", clone_url: "https://github.com/mallory/Hello-World.git" };
+    }
+    return { event: "pull_request", body };
+  }
+  if (provider === "gitlab") {
+    const body = readJson("gitlab-merge-request.json") as Record<string, any>;
+    const mr = body.object_attributes;
+    mr.iid = pr.number;
+    mr.last_commit.id = pr.sha;
+    mr.source_branch = pr.branch;
+    mr.action = step === "opened" ? "open" : step === "synchronize" ? "update" : pr.merged ? "merge" : "close";
+    mr.state = step === "closed" ? (pr.merged ? "merged" : "closed") : "opened";
+    if (step === "synchronize") mr.oldrev = "0".repeat(39) + "1";
+    if (pr.fork) mr.source_project_id = 99;
+    return { event: "Merge Request Hook", body };
+  }
+  if (provider === "bitbucket") {
+    const body = readJson("bitbucket-pullrequest.json") as Record<string, any>;
+    body.pullrequest.id = pr.number;
+    // Bitbucket Cloud sends 12-character hashes.
+    body.pullrequest.source.commit.hash = pr.sha.slice(0, 12);
+    body.pullrequest.source.branch.name = pr.branch;
+    body.pullrequest.state = step === "closed" ? (pr.merged ? "MERGED" : "DECLINED") : "OPEN";
+    if (pr.fork) body.pullrequest.source.repository = { ...body.pullrequest.source.repository, full_name: "mallory/repo_name" };
+    const event = step === "opened" ? "pullrequest:created" : step === "synchronize" ? "pullrequest:updated" : pr.merged ? "pullrequest:fulfilled" : "pullrequest:rejected";
+    return { event, body };
+  }
+  const body = readJson("gitea-pull-request.json") as Record<string, any>;
+  body.action = step === "opened" ? "opened" : step === "synchronize" ? "synchronized" : "closed";
+  body.number = pr.number;
+  body.pull_request.number = pr.number;
+  body.pull_request.head.sha = pr.sha;
+  body.pull_request.head.ref = pr.branch;
+  body.pull_request.merged = pr.merged === true;
+  body.pull_request.state = step === "closed" ? "closed" : "open";
+  if (pr.fork) body.pull_request.head.repo = { ...body.pull_request.head.repo, id: 4242, full_name: "mallory/webhooks" };
+  return { event: "pull_request", body };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}

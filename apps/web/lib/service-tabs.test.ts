@@ -15,6 +15,12 @@ describe("service tabs", () => {
     expect(tabFromParam("domains", "tcp")).toBe("overview");
   });
 
+  it("gives previews to web services only", () => {
+    expect(tabsFor("web").map((t) => t.id)).toContain("previews");
+    expect(tabsFor("tcp").map((t) => t.id)).not.toContain("previews");
+    expect(tabFromParam("previews", "worker")).toBe("overview");
+  });
+
   it("links the overview to the page itself and other tabs with ?tab=", () => {
     expect(tabHref("abc", "overview")).toBe("/services/abc");
     expect(tabHref("abc", "deployments")).toBe("/services/abc?tab=deployments");

@@ -12,13 +12,14 @@ export const SERVICE_TABS = [
   { id: "domains", label: "Domains" },
   { id: "settings", label: "Settings" },
   { id: "webhooks", label: "Webhooks" },
+  { id: "previews", label: "Previews" },
 ] as const;
 
 export type ServiceTab = (typeof SERVICE_TABS)[number]["id"];
 
-/** The tabs a service of this kind has: only web services have domains. */
+/** The tabs a service of this kind has: only web services have domains and previews. */
 export function tabsFor(kind: string): (typeof SERVICE_TABS)[number][] {
-  return SERVICE_TABS.filter((t) => t.id !== "domains" || kind === "web");
+  return SERVICE_TABS.filter((t) => (t.id !== "domains" && t.id !== "previews") || kind === "web");
 }
 
 /** The tab a `?tab=` value opens; anything unknown (or a tab this kind lacks) opens the overview. */

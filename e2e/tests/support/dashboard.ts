@@ -29,7 +29,7 @@ export function serviceIdOf(page: Page): string {
   return match[1];
 }
 
-export type ServiceTabName = "Overview" | "Deployments" | "Logs" | "Terminal" | "Run & cron" | "Variables" | "Domains" | "Settings" | "Webhooks";
+export type ServiceTabName = "Overview" | "Deployments" | "Logs" | "Terminal" | "Run & cron" | "Variables" | "Domains" | "Settings" | "Webhooks" | "Previews";
 
 /** On a service page: open one of its tabs (a link; the URL gets ?tab=…). */
 export async function openTab(page: Page, name: ServiceTabName): Promise<void> {

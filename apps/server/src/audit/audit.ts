@@ -59,7 +59,10 @@ export type AuditAction =
   | "cron.create"
   | "cron.update"
   | "cron.delete"
-  | "cron.run";
+  | "cron.run"
+  | "preview.deploy"
+  | "preview.remove"
+  | "preview.settings";
 
 export interface AuditEntry {
   teamId: string | null;

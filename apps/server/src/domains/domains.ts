@@ -9,7 +9,7 @@ import { certificateNames, certificateNamesProblem, parseCustomCertificate } fro
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertClaimFree, conflict } from "./domain-conflicts.ts";
 import type { AddDomainInput, CertificateInput, UpdateDomainInput } from "./domain-input.ts";
-import { BASIC_AUTH_USER, defaultHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
+import { BASIC_AUTH_USER, defaultHostname, previewHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
 type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env">;
 
@@ -114,12 +114,13 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
  * base domain, else the public IP's wildcard-DNS name `<ip-with-dashes>.sslip.io`, else
  * localhost). A name another service took gets the service id's start appended.
  */
-export async function ensureDefaultDomain(db: Db, serviceId: string, publicIp = ""): Promise<void> {
+export async function ensureDefaultDomain(db: Db, serviceId: string, publicIp = "", preview?: { prNumber: number; serviceName: string }): Promise<void> {
   const service = await db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { name: true, project: { select: { name: true, teamId: true } } } });
   const settings = await db.instanceSettings.findUnique({ where: { id: 1 }, select: { baseDomain: true } });
   const base = { serviceName: service.name, projectName: service.project.name, baseDomain: settings?.baseDomain ?? "", publicIp };
   for (const suffix of [undefined, serviceId.slice(0, 8), serviceId.replace(/-/g, "").slice(0, 16)]) {
-    const hostname = defaultHostname({ ...base, suffix });
+    // A preview's hidden service answers on pr-<n>-<service>.<base> (the previewed service's name).
+    const hostname = preview ? previewHostname({ ...base, ...preview, suffix }) : defaultHostname({ ...base, suffix });
     try {
       await db.$transaction(async (tx) => {
         await assertClaimFree(tx, { hostname, pathPrefix: "", redirectTwin: false, teamId: "" });

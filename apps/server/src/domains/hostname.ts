@@ -85,6 +85,13 @@ export function defaultHostname(options: { serviceName: string; projectName: str
   return `${label}.${base}`;
 }
 
+/** A preview's `pr-<number>-<service>.<base>` (same base as defaultHostname); `suffix` tells apart a taken name. */
+export function previewHostname(options: { prNumber: number; serviceName: string; baseDomain: string; publicIp?: string; suffix?: string }): string {
+  const base = defaultBaseDomain({ baseDomain: options.baseDomain, publicIp: options.publicIp ?? "" });
+  const parts = [`pr-${options.prNumber}`, slug(options.serviceName), options.suffix ? slug(options.suffix) : ""].filter(Boolean);
+  return `${parts.join("-").slice(0, 63).replace(/-$/, "")}.${base}`;
+}
+
 /** Entries of an IP allow-list: IPv4/IPv6 addresses or CIDR ranges, parsed (ipaddr.js) and canonical. */
 export function parseIpAllowList(entries: string[]): { ok: true; list: string[] } | { ok: false; error: string } {
   const list: string[] = [];

@@ -65,6 +65,11 @@ async function team(): Promise<Team> {
   await deps.db.buildLogLine.create({ data: { deploymentId: released.id, seq: 0, stream: "system", text: "Release 1 is live" } });
   const release = await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config } });
   const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "stored"], status: "succeeded", exitCode: 0, output: "stored\n", timeoutS: 60, finishedAt: new Date(), durationMs: 5 } });
+  // An open preview of the service (a hidden child service, as a pull request webhook makes it).
+  const child = await deps.db.service.create({ data: { projectId, name: `pr-5-${serviceId.slice(0, 8)}`, image: "", sourceType: "git", containerPort: 8080, previewOfId: serviceId } });
+  services.push(child.id);
+  await deps.db.domain.create({ data: { serviceId: child.id, hostname: `pr-5-${child.id}.localhost`, isDefault: true } });
+  await deps.db.preview.create({ data: { parentServiceId: serviceId, serviceId: child.id, provider: "github", prNumber: 5, title: "Try it", headSha: "a".repeat(40), headBranch: "feature" } });
   const token = async (scope: string) => (await client.mutate("tokens.create", { teamId, name: `rest-${scope}`, scope })).data.token as string;
   return { client, teamId, projectId, serviceId, deploymentId: released.id, releaseId: release.id, runId: run.id, admin: await token("admin"), read: await token("read") };
 }
@@ -117,7 +122,7 @@ describe("the OpenAPI document", () => {
     expect(doc.servers[0]?.url).toBe(`${base}/api/v1`);
     // The endpoints CI needs are there.
     const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
-    expect(ids).toEqual(expect.arrayContaining(["tokens-current", "projects-list", "services-list", "services-deploy", "deployments-get", "deployments-log", "deployments-releases", "deployments-rollback", "env-list", "env-set", "env-unset", "env-import", "oneOffs-run", "oneOffs-output", "oneOffs-cancel"]));
+    expect(ids).toEqual(expect.arrayContaining(["tokens-current", "projects-list", "services-list", "services-deploy", "deployments-get", "deployments-log", "deployments-releases", "deployments-rollback", "env-list", "env-set", "env-unset", "env-import", "oneOffs-run", "oneOffs-output", "oneOffs-cancel", "previews-list", "previews-settings"]));
   });
 });
 
@@ -191,6 +196,14 @@ describe("the endpoints CI uses", () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ message: "Variable NOT_THERE not found" });
     expect(await deps.db.envVar.count({ where: { serviceId: a.serviceId, name: "1BAD" } })).toBe(0);
+  });
+
+  it("previews: the open ones with their pull request, head and URL, and the settings; the previews stay out of the service list", async () => {
+    const listed = (await (await call("get", `/services/${a.serviceId}/previews`, a.read)).json()) as Array<Record<string, unknown>>;
+    expect(listed).toEqual([expect.objectContaining({ pullRequest: 5, title: "Try it", headSha: "a".repeat(40), headBranch: "feature", status: "queued", url: expect.stringMatching(/^https:\/\/pr-5-.*\.localhost$/) })]);
+    expect(await (await call("get", `/services/${a.serviceId}/previews/settings`, a.read)).json()).toEqual({ enabled: false, allowForks: false, limit: 3, unavailable: "Previews need a service built from a git repository" });
+    const teamServices = (await (await call("get", `/teams/${a.teamId}/services`, a.read)).json()) as Array<{ id: string }>;
+    expect(teamServices.map((s) => s.id)).toEqual([a.serviceId]);
   });
 
   it("a revoked token is 401 at once; a session cookie does not authorize REST calls", async () => {

@@ -38,7 +38,7 @@ function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
            l.id AS "lastId", l.status::text AS "lastStatus", l.error AS "lastError", l."createdAt" AS "lastCreatedAt", l."finishedAt" AS "lastFinishedAt",
            live.id AS "liveId"
     FROM project p
-    LEFT JOIN service s ON s."projectId" = p.id
+    LEFT JOIN service s ON s."projectId" = p.id AND s."previewOfId" IS NULL
     LEFT JOIN LATERAL (SELECT id, status, error, "createdAt", "finishedAt" FROM deployment d WHERE d."serviceId" = s.id ORDER BY d."createdAt" DESC LIMIT 1) l ON true
     LEFT JOIN LATERAL (SELECT id FROM deployment d WHERE d."serviceId" = s.id AND d.status = 'succeeded' ORDER BY d."finishedAt" DESC NULLS LAST, d."createdAt" DESC LIMIT 1) live ON true
     WHERE p."teamId" = ${teamId}

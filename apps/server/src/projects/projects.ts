@@ -29,7 +29,7 @@ export async function listProjects(db: Db, actor: Actor, teamId: string) {
   const rows = await db.project.findMany({
     where: { teamId },
     orderBy: { createdAt: "desc" },
-    include: { _count: { select: { services: true } } },
+    include: { _count: { select: { services: { where: { previewOfId: null } } } } },
   });
   return rows.map(({ _count, ...p }) => ({ ...p, serviceCount: _count.services }));
 }
@@ -51,7 +51,8 @@ export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch
   const { project } = await loadProject(db, actor, projectId, "viewer");
   const [services, live, containers] = await Promise.all([
     db.service.findMany({
-      where: { projectId },
+      // Previews are listed on the service they preview, not here.
+      where: { projectId, previewOfId: null },
       orderBy: { name: "asc" },
       select: {
         id: true,

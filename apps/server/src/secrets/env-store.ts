@@ -4,13 +4,29 @@ import type { EnvVarInput } from "./env-input.ts";
 import { hasReferences, resolveReferences, type ReferenceLookup } from "./env-references.ts";
 import type { SealedBox } from "./sealed-box.ts";
 
-/** A service's own variables, or (serviceId null) those shared by the project's services. */
+/**
+ * A service's own variables, or (serviceId null) those shared by the project's services, or
+ * (`previews`) the service's preview-only overrides, which its preview deployments see on top of its own.
+ */
 export interface EnvScope {
   projectId: string;
   serviceId: string | null;
+  previews?: boolean;
 }
 
-export const scopeKeyOf = (scope: EnvScope): string => scope.serviceId ?? "project";
+export const previewScopeKey = (serviceId: string): string => `preview:${serviceId}`;
+export const scopeKeyOf = (scope: EnvScope): string => (scope.serviceId === null ? "project" : scope.previews ? previewScopeKey(scope.serviceId) : scope.serviceId);
+
+/**
+ * The scope keys a service's variables come from, weakest first: the project's shared ones, then
+ * its own. A preview's hidden service sees the previewed service's own variables, then the
+ * preview overrides, then its own (none are written today).
+ */
+export async function envLayers(db: Db, serviceId: string): Promise<string[]> {
+  const row = await db.service.findUnique({ where: { id: serviceId }, select: { previewOfId: true } });
+  const parent = row?.previewOfId ?? null;
+  return parent === null ? ["project", serviceId] : ["project", parent, previewScopeKey(parent), serviceId];
+}
 
 /** What the API shows of a variable: a secret's value never. */
 export function envVarView(row: EnvVar, box: SealedBox) {
@@ -95,8 +111,9 @@ export interface DeployEnv {
 }
 
 export async function resolveDeployEnv(db: Db, box: SealedBox, scope: { projectId: string; serviceId: string }): Promise<DeployEnv> {
-  const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: ["project", scope.serviceId] } } });
-  const merged = mergeScopes(rows, box, scope.serviceId);
+  const layers = await envLayers(db, scope.serviceId);
+  const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: layers } } });
+  const merged = mergeScopes(rows, box, layers);
   const lookup = [...merged.values()].some((v) => hasReferences(v.value)) ? await projectLookup(db, box, scope) : null;
   const out: DeployEnv = { runtime: {}, buildArgs: {}, buildSecrets: {}, secretValues: [], problems: [] };
   for (const [name, { value: written, secret, row }] of merged) {
@@ -111,10 +128,10 @@ export async function resolveDeployEnv(db: Db, box: SealedBox, scope: { projectI
   return out;
 }
 
-/** A service's variables by name: the project's shared ones, overridden by its own. */
-function mergeScopes(rows: EnvVar[], box: SealedBox, serviceId: string): Map<string, { value: string; secret: boolean; row: EnvVar }> {
-  const sorted = rows.filter((r) => r.scopeKey === "project" || r.scopeKey === serviceId);
-  sorted.sort((a, b) => Number(a.scopeKey !== "project") - Number(b.scopeKey !== "project"));
+/** A service's variables by name: each layer (envLayers, weakest first) overridden by the next. */
+function mergeScopes(rows: EnvVar[], box: SealedBox, layers: string[]): Map<string, { value: string; secret: boolean; row: EnvVar }> {
+  const sorted = rows.filter((r) => layers.includes(r.scopeKey));
+  sorted.sort((a, b) => layers.indexOf(a.scopeKey) - layers.indexOf(b.scopeKey));
   const merged = new Map<string, { value: string; secret: boolean; row: EnvVar }>();
   for (const row of sorted) merged.set(row.name, { value: box.open(row.value), secret: row.secret, row });
   return merged;
@@ -132,7 +149,7 @@ async function projectLookup(db: Db, box: SealedBox, { projectId, serviceId }: {
     const id = byName.get(service);
     if (id === undefined) return { missing: `the project has no service named ${service}` };
     let vars = cache.get(id);
-    if (!vars) cache.set(id, (vars = mergeScopes(rows, box, id)));
+    if (!vars) cache.set(id, (vars = mergeScopes(rows, box, ["project", id])));
     const found = vars.get(name);
     return found ? { value: found.value, secret: found.secret } : { missing: `${service} has no variable ${name}` };
   };
@@ -142,6 +159,6 @@ async function projectLookup(db: Db, box: SealedBox, { projectId, serviceId }: {
 
 /** Secret values of a service (own + shared), for redacting its runtime logs. */
 export async function secretValuesOf(db: Db, box: SealedBox, scope: { projectId: string; serviceId: string }): Promise<string[]> {
-  const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: ["project", scope.serviceId] }, secret: true } });
+  const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: await envLayers(db, scope.serviceId) }, secret: true } });
   return rows.map((r) => box.open(r.value));
 }

@@ -9,18 +9,20 @@ import { deleteEnvVar, type EnvScope, envVarView, listEnvRows, replaceEnvVars, u
 import { sealedBoxOf } from "./sealed-box.ts";
 
 type EnvDeps = Pick<Deps, "db" | "env">;
+/** A service's own variables, its preview overrides (`previews`), or a project's shared ones. */
+export type EnvTarget = { serviceId: string; previews?: boolean } | { projectId: string };
 
-async function scopeOf(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, min: "viewer" | "member" | "admin") {
+async function scopeOf(deps: EnvDeps, actor: Actor, target: EnvTarget, min: "viewer" | "member" | "admin") {
   if ("serviceId" in target) {
     const { service } = await loadService(deps.db, actor, target.serviceId, min);
-    return { scope: { projectId: service.project.id, serviceId: service.id } as EnvScope, teamId: service.project.teamId };
+    return { scope: { projectId: service.project.id, serviceId: service.id, previews: target.previews === true } as EnvScope, teamId: service.project.teamId };
   }
   const { project } = await loadProject(deps.db, actor, target.projectId, min);
   return { scope: { projectId: project.id, serviceId: null } as EnvScope, teamId: project.teamId };
 }
 
 /** A service's own variables, or a project's shared ones; secret values are never included. */
-export async function listEnv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }) {
+export async function listEnv(deps: EnvDeps, actor: Actor, target: EnvTarget) {
   const { scope } = await scopeOf(deps, actor, target, "viewer");
   const box = sealedBoxOf(deps.env);
   return (await listEnvRows(deps.db, scope)).map((row) => envVarView(row, box));
@@ -42,7 +44,7 @@ async function checkReferences(deps: EnvDeps, projectId: string, values: { value
   }
 }
 
-export async function saveEnv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, vars: EnvVarInput[]) {
+export async function saveEnv(deps: EnvDeps, actor: Actor, target: EnvTarget, vars: EnvVarInput[]) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   await checkReferences(deps, scope.projectId, vars.map((v, i) => ({ value: v.value, field: `vars.${i}.value` })));
   const { set, removed } = await replaceEnvVars(deps.db, sealedBoxOf(deps.env), scope, vars);
@@ -53,7 +55,7 @@ export async function saveEnv(deps: EnvDeps, actor: Actor, target: { serviceId: 
 }
 
 /** Import .env text: every line must parse, or nothing is written (errors name the lines). */
-export async function importDotenv(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, input: ImportDotenvInput) {
+export async function importDotenv(deps: EnvDeps, actor: Actor, target: EnvTarget, input: ImportDotenvInput) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   const parsed = parseDotenv(input.text);
   if ("errors" in parsed) throw new DomainError("INVALID", parsed.errors.join("; "), { text: parsed.errors.slice(0, 5).join("\n") });
@@ -68,7 +70,7 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: { servic
 }
 
 /** Set one variable by name (added or overwritten), leaving the others alone: `berth env set` and PUT .../env/{name}. */
-export async function setEnvVar(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, input: SetEnvVarInput) {
+export async function setEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, input: SetEnvVarInput) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   await checkReferences(deps, scope.projectId, [{ value: input.value, field: "value" }]);
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, [input]);
@@ -77,7 +79,7 @@ export async function setEnvVar(deps: EnvDeps, actor: Actor, target: { serviceId
 }
 
 /** Remove one variable by name; an unknown name is NOT_FOUND (a typo should not pass silently). */
-export async function unsetEnvVar(deps: EnvDeps, actor: Actor, target: { serviceId: string } | { projectId: string }, name: string) {
+export async function unsetEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, name: string) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   if (!(await deleteEnvVar(deps.db, scope, name))) throw notFound(`Variable ${name}`);
   await recordAudit(deps.db, actor, { teamId, action: "env.delete", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [name] } });

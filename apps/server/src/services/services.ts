@@ -23,6 +23,8 @@ import { publicIpOf } from "../domains/dns-check.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
+import { pruneProjectNetwork } from "./project-network.ts";
+import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
 
 /** The team a service belongs to (null: the service is gone). */
 export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
@@ -100,7 +102,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     internal: service.kind === "worker" ? null : { ...internalNames(service.name, service.project), port: service.containerPort },
     pendingChanges: await pendingChanges(deps, service, current),
     /** Names only: values are listed (non-secret) by env.list. */
-    env: (await deps.db.envVar.findMany({ where: { serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
+    env: (await deps.db.envVar.findMany({ where: { serviceId, scopeKey: serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
     liveDeploymentId: current?.id ?? null,
     releases,
     desiredState: service.desiredState,
@@ -140,8 +142,10 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
  * to go too; then only after the containers are gone, and a volume that cannot be removed is
  * reported, not lost track of.
  */
-export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
+export async function deleteService(deps: RemovePreviewDeps, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  // Its previews first (their containers and images; their rows would only cascade).
+  for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } })) await removePreviewService(deps, p.id);
   await takeDown(deps.db, [service], () => deps.engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
@@ -160,17 +164,4 @@ export async function deleteService(deps: Pick<Deps, "db" | "engine" | "log">, a
   });
   await pruneProjectNetwork(deps, service.project.id);
   return { ok: true as const, projectId: service.project.id };
-}
-
-/**
- * The project's network goes with its last container (stopped ones count: a stopped container
- * cannot start again without its network). A failure only leaves an empty network behind.
- */
-async function pruneProjectNetwork(deps: Pick<Deps, "engine" | "log">, projectId: string): Promise<void> {
-  try {
-    const left = (await deps.engine.listManaged()).some((c) => c.owner.projectId === projectId);
-    if (!left) await deps.engine.pruneNetworks({ projectId });
-  } catch (err) {
-    deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network");
-  }
 }

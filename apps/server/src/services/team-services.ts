@@ -5,7 +5,7 @@ import { type Actor, requireTeamRole } from "../teams/access.ts";
 export async function listTeamServices(db: Db, actor: Actor, teamId: string) {
   await requireTeamRole(db, actor, teamId, "viewer");
   const rows = await db.service.findMany({
-    where: { project: { teamId } },
+    where: { project: { teamId }, previewOfId: null },
     orderBy: [{ project: { name: "asc" } }, { name: "asc" }],
     select: {
       id: true,

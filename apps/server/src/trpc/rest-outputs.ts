@@ -91,3 +91,26 @@ export const runOutputSlice = z.object({
   text: z.string().describe("The output from character `from` on"),
   len: z.number().int().describe("The whole output's length: the next `from`"),
 });
+
+/** A service's open previews (preview deployments of pull requests). */
+export const previewListOutput = z.array(
+  z.object({
+    id,
+    pullRequest: z.number().int(),
+    title: z.string(),
+    provider: z.string(),
+    headSha: z.string(),
+    headBranch: z.string(),
+    fromFork: z.boolean(),
+    serviceId: id,
+    status: deploymentStatus,
+    deploying: z.boolean(),
+    error: z.string().nullable(),
+    deploymentId: id.nullable(),
+    url: z.string().nullable(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+  }),
+);
+
+export const previewSettingsOutput = z.object({ enabled: z.boolean(), allowForks: z.boolean(), limit: z.number().int(), unavailable: z.string().nullable() });

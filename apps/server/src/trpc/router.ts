@@ -15,6 +15,7 @@ import { meRouter } from "./routers/me.ts";
 import { metricsRouter } from "./routers/metrics.ts";
 import { overviewRouter } from "./routers/overview.ts";
 import { projectsRouter } from "./routers/projects.ts";
+import { previewsRouter } from "./routers/previews.ts";
 import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { stacksRouter } from "./routers/stacks.ts";
@@ -38,6 +39,7 @@ export const appRouter = router({
   domains: domainsRouter,
   env: envRouter,
   hooks: hooksRouter,
+  previews: previewsRouter,
   notifications: notificationsRouter,
   overview: overviewRouter,
   metrics: metricsRouter,

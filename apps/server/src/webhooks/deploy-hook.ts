@@ -2,7 +2,7 @@ import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
 import { hashSecret } from "../tokens/token-secret.ts";
-import type { HookReply } from "./receive.ts";
+import type { HookReply } from "./hook-reply.ts";
 
 export const DEPLOY_HOOK_PREFIX = "bdh_";
 

@@ -4,15 +4,15 @@ import { recordAudit } from "../audit/audit.ts";
 import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { claimDelivery, finishDelivery, mayRecordRejection } from "./deliveries.ts";
+import type { HookReply } from "./hook-reply.ts";
+import { isPullRequestEvent } from "./pull-requests.ts";
+import { receivePullRequest } from "../previews/pull-request-hook.ts";
 import { deliveryIdOf, detectProvider, eventOf, parseEvent, type Provider, verifySignature } from "./providers.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
-export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "wakeWorker">;
+export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "wakeWorker" | "engine" | "cancelDeployment" | "proxy">;
 
-export interface HookReply {
-  status: number;
-  body: Record<string, unknown>;
-}
+export type { HookReply };
 
 const ignored = (reason: string): HookReply => ({ status: 202, body: { deployed: false, reason } });
 
@@ -80,6 +80,8 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
     await claimDelivery(deps.db, { ...base, outcome: "ignored", reason: "The body is not valid JSON" });
     return { status: 400, body: { error: "The body is not valid JSON" } };
   }
+  // Pull/merge requests open, update and remove previews (previews/), never deploy the service itself.
+  if (isPullRequestEvent(provider, event)) return receivePullRequest(deps, { serviceId: service.id, teamId: service.project.teamId, provider, event, deliveryId, rawBody: v.rawBody, body });
   const parsed = parseEvent(provider, event, body);
   const branch = service.gitBranch ?? "main";
   let skip: string | null = null;

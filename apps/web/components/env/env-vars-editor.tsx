@@ -13,6 +13,8 @@ import { Loading, QueryError } from "../ui/query-state";
 import { DotenvImport } from "./dotenv-import";
 
 export type EnvTarget = { kind: "service"; serviceId: string; projectId: string } | { kind: "project"; projectId: string };
+/** The editor's targets: also a service's preview-only overrides (previews see them on top of its own). */
+type EditorTarget = EnvTarget | { kind: "previews"; serviceId: string; projectId: string };
 
 interface Row {
   key: number;
@@ -33,11 +35,15 @@ const blank = (): Row => ({ key: nextKey++, id: null, name: "", value: "", secre
  * A service's own variables or a project's shared ones. Secret values are write-only once
  * saved (blank = keep); team admins can reveal one (the server audits it).
  */
-export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarget; canEdit: boolean; canReveal: boolean }) {
+export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTarget; canEdit: boolean; canReveal: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const headingId = useId();
-  const listQuery = target.kind === "service" ? trpc.env.list.queryOptions({ serviceId: target.serviceId }) : trpc.env.listShared.queryOptions({ projectId: target.projectId });
+  const ownQuery = trpc.env.list.queryOptions({ serviceId: target.kind === "project" ? "" : target.serviceId });
+  const previewQuery = trpc.previews.variables.queryOptions({ serviceId: target.kind === "project" ? "" : target.serviceId });
+  const sharedQuery = trpc.env.listShared.queryOptions({ projectId: target.projectId });
+  // The three lists answer the same shape (secrets/env-vars.ts listEnv).
+  const listQuery = (target.kind === "service" ? ownQuery : target.kind === "previews" ? previewQuery : sharedQuery) as typeof ownQuery;
   const list = useQuery(listQuery);
   const [rows, setRows] = useState<Row[]>([]);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
@@ -49,7 +55,8 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarge
   const saveOptions = { onSuccess: () => void refresh() };
   const saveOwn = useMutation(trpc.env.save.mutationOptions(saveOptions));
   const saveShared = useMutation(trpc.env.saveShared.mutationOptions(saveOptions));
-  const save = target.kind === "service" ? saveOwn : saveShared;
+  const savePreviews = useMutation(trpc.previews.saveVariables.mutationOptions(saveOptions));
+  const save = target.kind === "service" ? saveOwn : target.kind === "previews" ? savePreviews : saveShared;
   const reveal = useMutation(trpc.env.reveal.mutationOptions({ onSuccess: (data, vars) => setRevealed((r) => ({ ...r, [vars.envVarId]: data.value })) }));
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => k.startsWith("vars."));
@@ -59,15 +66,17 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarge
       .filter((r) => r.name.trim() !== "" || r.value !== "")
       .map((r) => ({ name: r.name.trim(), value: r.savedSecret && r.value === "" ? undefined : r.value, secret: r.secret, buildTime: r.buildTime, runtime: r.runtime }));
     if (target.kind === "service") saveOwn.mutate({ serviceId: target.serviceId, vars });
+    else if (target.kind === "previews") savePreviews.mutate({ serviceId: target.serviceId, vars });
     else saveShared.mutate({ projectId: target.projectId, vars });
   };
-  const title = target.kind === "service" ? "Environment variables" : "Shared environment variables";
+  const title = target.kind === "service" ? "Environment variables" : target.kind === "previews" ? "Preview variables" : "Shared environment variables";
 
   return (
     <Panel title={title}>
       <div className="space-y-4" data-testid={`env-${target.kind}`}>
         <p className="text-sm text-slate-600">
           {target.kind === "project" ? "Every service of this project gets these; a service's own variable of the same name wins. " : ""}
+          {target.kind === "previews" ? "Previews get the service's variables with these on top (e.g. a DATABASE_URL of a preview database, so a preview never writes the service's data). " : ""}
           Values are encrypted at rest. Secret values are write-only after saving and masked in build and runtime logs. Build-time variables become build arguments (secret ones build secrets); run-time ones go to the container. Changes apply at the next deploy.
         </p>
         <p className="text-sm text-slate-600">
@@ -132,7 +141,7 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EnvTarge
             <Button onClick={submit} pending={save.isPending} pendingLabel="Saving…">
               Save variables
             </Button>
-            <DotenvImport target={target} onImported={() => void refresh()} />
+            {target.kind !== "previews" && <DotenvImport target={target} onImported={() => void refresh()} />}
           </div>
         )}
       </div>

@@ -42,7 +42,7 @@ export function HooksPanel({ serviceId, isGit, canEdit }: { serviceId: string; i
               <h3 className="font-medium text-slate-900">Push to deploy</h3>
               <p className="text-slate-600">
                 Add this URL as a push webhook in GitHub, GitLab, Gitea, Forgejo or Bitbucket (content type JSON) with the secret below. A push to{" "}
-                <code className="font-mono text-xs">{hooks.data.branch}</code> deploys exactly the pushed commit; other events are acknowledged and ignored.
+                <code className="font-mono text-xs">{hooks.data.branch}</code> deploys exactly the pushed commit; pull/merge request events update previews when they are on (Previews tab); other events are acknowledged and ignored.
               </p>
               <CopyField label="Webhook URL" value={hooks.data.gitUrl} testId="webhook-url" />
               {rotate.data && <CopyField label="Webhook secret" value={rotate.data.secret} testId="webhook-secret" hint="Copy it into the webhook settings now: it is shown only once." />}

@@ -22,6 +22,7 @@ import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
 import { ServiceTabs } from "./service-tabs";
 import { OverviewTab } from "./overview-tab";
+import { PreviewsPanel } from "./previews-panel";
 import { RunCommandPanel } from "./run-command-panel";
 import { CronJobsPanel } from "./cron-jobs-panel";
 import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
@@ -132,6 +133,7 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       {s.kind === "web" && panel("domains", <DomainsPanel serviceId={serviceId} canChange={canChange} />)}
       {panel("settings", <SettingsTab service={s} canEdit={canChange} onDeployed={showDeployments} />)}
       {panel("webhooks", <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={canChange} />)}
+      {s.kind === "web" && panel("previews", <PreviewsPanel serviceId={serviceId} projectId={s.projectId} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
     </div>
   );
 }
