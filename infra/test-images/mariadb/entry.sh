@@ -50,7 +50,8 @@ if [[ ! -d "$DATADIR/mysql" ]]; then
   # The SQL (passwords included) goes through stdin, never a command line.
   {
     # As the official image: no anonymous users, root only at localhost (and % below).
-    echo "DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost'); FLUSH PRIVILEGES;"
+    echo "DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost');"
+    echo "DELETE FROM mysql.proxies_priv WHERE Host <> 'localhost'; FLUSH PRIVILEGES;"
     if [[ -n "$root_password" ]]; then
       echo "CREATE USER 'root'@'%' IDENTIFIED BY $(sql_string "$root_password");"
       echo "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"

@@ -1,17 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { allowLocalSources, deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
-import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
-import { createDatabase, createDatabaseInput } from "../databases/create-database.ts";
+import { BackupBed } from "../../test/backup-bed.ts";
+import { testDeps, waitFor } from "../../test/harness.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { findLiveContainer } from "../services/live-container.ts";
-import type { Actor } from "../teams/access.ts";
 import { destinationInput } from "./destination-input.ts";
 import { saveDestination } from "./destinations.ts";
 import { restoreBackup } from "./restore-backup.ts";
@@ -24,22 +19,12 @@ import { backupNow } from "./run-backup.ts";
  * container per engine.
  */
 const deps = testDeps();
-const worker = deploymentWorker(deps);
-let owner: Actor;
-let teamId: string;
-let root: string;
-let s3: LocalS3;
-const databases: string[] = [];
-const projects: string[] = [];
+const bed = new BackupBed(deps);
 
 async function newDatabase(name: string, engine: "mariadb" | "redis", image: string) {
-  const project = await deps.db.project.create({ data: { teamId, name: `${name}-${Date.now().toString(36)}` } });
-  projects.push(project.id);
-  const db = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name, engine, image }));
-  databases.push(db.id);
-  expect(await finishedDeployment(deps, db.deploymentId!, 180_000)).toMatchObject({ status: "succeeded" });
-  const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: project.id, serviceId: db.id });
-  return { projectId: project.id, serviceId: db.id, vars: env.runtime };
+  const db = await bed.newDatabase(name, engine, image);
+  const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: db.projectId, serviceId: db.serviceId });
+  return { ...db, vars: env.runtime };
 }
 
 /** A command in the database's current container (the test's own argv); throws on failure. */
@@ -56,27 +41,8 @@ async function rewriteRecorded(backupId: string, file: string, contents: Buffer)
   await deps.db.databaseBackup.update({ where: { id: backupId }, data: { sha256: createHash("sha256").update(contents).digest("hex"), sizeBytes: BigInt(contents.length) } });
 }
 
-beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  root = await mkdtemp(path.join(tmpdir(), "berth-engine-backups-"));
-  deps.env.BERTH_BACKUP_DIR = root;
-  // Initializing a data directory on a busy machine can take longer than the harness' 5 s.
-  deps.env.BERTH_READY_TIMEOUT_S = 120;
-  ({ actor: owner, teamId } = await seedUser(deps.db));
-  await allowLocalSources(deps, true);
-  s3 = await startLocalS3(["backups"]);
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker.stop();
-  for (const id of databases) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: databases } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
-  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
-  await s3?.close();
-  await rm(root, { recursive: true, force: true });
-  await deps.db.$disconnect();
-});
+beforeAll(() => bed.setUp());
+afterAll(() => bed.tearDown());
 
 describe("MariaDB and Redis backups and restore (real images)", () => {
   it("MariaDB: a dump with routines and triggers restores after DROP TABLE; a truncated dump is refused, a broken one names the table it stopped in", async () => {
@@ -94,29 +60,29 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
       CREATE TRIGGER shout BEFORE INSERT ON notes FOR EACH ROW SET NEW.body = upper(NEW.body);
       CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN 2 * x;`);
 
-    await saveDestination(deps, owner, projectId, destinationInput.parse({ kind: "directory", directory: path.join(root, "maria") }));
-    const backup = await backupNow(deps, owner, serviceId);
+    await saveDestination(deps, bed.owner, projectId, destinationInput.parse({ kind: "directory", directory: path.join(bed.root, "maria") }));
+    const backup = await backupNow(deps, bed.owner, serviceId);
     expect(backup).toMatchObject({ status: "succeeded", destinationKind: "directory" });
     expect(backup.location).toMatch(/\.sql$/);
-    const file = path.join(root, "maria", backup.location);
+    const file = path.join(bed.root, "maria", backup.location);
     const whole = await readFile(file);
     expect(whole.subarray(-200).toString()).toContain("-- Dump completed");
     expect(whole.toString()).not.toContain(vars.MARIADB_PASSWORD!);
 
     await sql("DROP TABLE notes; DROP FUNCTION twice");
-    await restoreBackup(deps, owner, serviceId, backup.id);
+    await restoreBackup(deps, bed.owner, serviceId, backup.id);
     expect(await sql("SELECT count(*), twice(21) FROM notes")).toBe("300\t42");
     await sql("INSERT INTO notes VALUES (301, 'after the backup')");
     expect(await sql("SELECT body FROM notes WHERE id = 301")).toBe("AFTER THE BACKUP");
 
     // Truncated (with a matching checksum, as if the tool had written it so): refused before anything runs.
     await rewriteRecorded(backup.id, file, whole.subarray(0, Math.floor(whole.length * 0.7)));
-    await expect(restoreBackup(deps, owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: 'The backup file is truncated (its last line is not "-- Dump completed"): nothing was restored, maria is unchanged' });
+    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: 'The backup file is truncated (its last line is not "-- Dump completed"): nothing was restored, maria is unchanged' });
     expect(await sql("SELECT count(*) FROM notes")).toBe("301");
 
     // Complete but broken inside the second table: the failure names where it stopped.
     await rewriteRecorded(backup.id, file, Buffer.from(whole.toString().replace("INSERT INTO `notes` VALUES", "INSERT INTO `notes` VALUES ((")));
-    await expect(restoreBackup(deps, owner, serviceId, backup.id)).rejects.toMatchObject({
+    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({
       code: "ENGINE_FAILED",
       message: expect.stringContaining("maria is partly restored: the tables before `notes` in the backup were restored, `notes` may be incomplete"),
     });
@@ -132,24 +98,24 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
     await cli("SET", "greeting", "hello");
     await cli("RPUSH", "queue", "a", "b", "c");
 
-    await saveDestination(deps, owner, projectId, destinationInput.parse({ kind: "s3", endpoint: s3.endpoint, bucket: "backups", prefix: "redis/", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
-    const backup = await backupNow(deps, owner, serviceId);
+    await saveDestination(deps, bed.owner, projectId, destinationInput.parse({ kind: "s3", endpoint: bed.s3.endpoint, bucket: "backups", prefix: "redis/", accessKeyId: bed.s3.accessKeyId, secretAccessKey: bed.s3.secretAccessKey }));
+    const backup = await backupNow(deps, bed.owner, serviceId);
     expect(backup).toMatchObject({ status: "succeeded", destinationKind: "s3" });
     expect(backup.location).toMatch(/\.rdb$/);
 
     await cli("FLUSHALL");
-    await restoreBackup(deps, owner, serviceId, backup.id);
+    await restoreBackup(deps, bed.owner, serviceId, backup.id);
     const values = await waitFor("Redis back with the snapshot", () => cli("MGET", "greeting").then((v) => (v === "hello" ? v : null), () => null), 90_000);
     expect(values).toBe("hello");
     expect(await cli("LRANGE", "queue", "0", "-1")).toBe("a\nb\nc");
 
     // A corrupt snapshot (recorded checksum matching): redis-check-rdb refuses it, Redis keeps running with its data.
     await cli("SET", "later", "kept");
-    const objects = await readdir(path.join(s3.directory, "backups"), { recursive: true });
-    const object = path.join(s3.directory, "backups", objects.find((o) => o.endsWith(".rdb._S3rver_object"))!);
+    const objects = await readdir(path.join(bed.s3.directory, "backups"), { recursive: true });
+    const object = path.join(bed.s3.directory, "backups", objects.find((o) => o.endsWith(".rdb._S3rver_object"))!);
     const snapshot = await readFile(object);
     await rewriteRecorded(backup.id, object, Buffer.concat([snapshot.subarray(0, 40), Buffer.alloc(16, 0xff), snapshot.subarray(56)]));
-    await expect(restoreBackup(deps, owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/^The backup is not a valid RDB snapshot \(redis-check-rdb: .+\): nothing was restored, cache is unchanged$/) });
+    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/^The backup is not a valid RDB snapshot \(redis-check-rdb: .+\): nothing was restored, cache is unchanged$/) });
     expect(await cli("GET", "later")).toBe("kept");
     expect(await inDb(serviceId, ["ls", "-A", "/data"])).not.toContain(".berth-restore.rdb");
   }, 360_000);
