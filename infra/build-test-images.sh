@@ -2,7 +2,7 @@
 # Build the local images the tests use (no registry is reachable), from infra/test-images/<name>/:
 #   - a directory with mkimage.sh makes a base image from scratch (debian/: debootstrap + import);
 #   - a directory with a Dockerfile is then built with `docker build`, all of them in parallel
-#     (hello/: FROM scratch around busybox-static; postgres/, redis/, app/: FROM the Debian base,
+#     (hello/: FROM scratch around busybox-static; postgres/, mariadb/, redis/, app/: FROM the Debian base,
 #     packages from Debian's archive).
 # The tag is the directory's `tag` file, else berth-test/<name>:latest. An image is rebuilt only
 # when its recipe hash (kept as a label) changed; the hash of an image FROM another berth-test

@@ -100,7 +100,13 @@ export async function createPostgresDatabase(page: Page): Promise<string> {
   await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
   const form = page.getByRole("form", { name: "New database" });
   await expect(form.getByLabel("Database name")).toHaveValue("db");
+  // The three engines, each with its own connection variable and official image.
+  await expect(form.getByLabel("Engine").locator("option")).toHaveText(["PostgreSQL", "MariaDB", "Redis"]);
+  await form.getByLabel("Engine").selectOption("redis");
+  await expect(form).toContainText("${{db.REDIS_URL}}");
+  await expect(form).toContainText("Default: redis:7");
   await form.getByLabel("Engine").selectOption("postgresql");
+  await expect(form).toContainText("${{db.DATABASE_URL}}");
   await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
   await form.getByRole("button", { name: "Create database" }).click();
   await expect(page.getByRole("heading", { name: "db", level: 1 })).toBeVisible();

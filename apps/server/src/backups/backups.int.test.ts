@@ -1,18 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readFile, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { allowLocalSources, deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
-import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
-import { createDatabase, createDatabaseInput } from "../databases/create-database.ts";
+import { BackupBed } from "../../test/backup-bed.ts";
+import { testDeps, waitFor } from "../../test/harness.ts";
 import { createChannel } from "../notifications/channels.ts";
 import { createChannelInput } from "../notifications/channel-input.ts";
 import { findLiveContainer } from "../services/live-container.ts";
-import type { Actor } from "../teams/access.ts";
 import { destinationInput } from "./destination-input.ts";
 import { getDestination, saveDestination, testDestination } from "./destinations.ts";
 import { backupsOverview, policyInput, savePolicy } from "./policy.ts";
@@ -22,26 +17,13 @@ import { BackupScheduler } from "./scheduler.ts";
 
 /** Backups of a real PostgreSQL (berth-test/postgres:15) to a host directory and to a real S3 server (s3rver), and restores. */
 const deps = testDeps();
-const worker = deploymentWorker(deps);
-let owner: Actor;
-let teamId: string;
-let root: string;
-let s3: LocalS3;
-const databases: string[] = [];
+const bed = new BackupBed(deps);
 
 let shared: Promise<{ projectId: string; serviceId: string }> | null = null;
 /** One PostgreSQL for the file (keeps the run lean); the last test stops it. */
 function theDatabase() {
-  shared ??= newDatabase("pg");
+  shared ??= bed.newDatabase("pg", "postgresql", "berth-test/postgres:15");
   return shared;
-}
-
-async function newDatabase(name: string) {
-  const project = await deps.db.project.create({ data: { teamId, name: `${name}-${Date.now().toString(36)}` } });
-  const db = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name, engine: "postgresql", image: "berth-test/postgres:15" }));
-  databases.push(db.id);
-  expect(await finishedDeployment(deps, db.deploymentId!, 120_000)).toMatchObject({ status: "succeeded" });
-  return { projectId: project.id, serviceId: db.id };
 }
 
 /** psql inside the database's container (the test's own SQL, as argv). */
@@ -53,28 +35,10 @@ async function sql(serviceId: string, query: string): Promise<string> {
 }
 
 const input = (v: Record<string, unknown>) => destinationInput.parse(v);
-const s3Input = (extra: Record<string, unknown> = {}) => input({ kind: "s3", endpoint: s3.endpoint, bucket: "backups", prefix: "berth/", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, ...extra });
+const s3Input = (extra: Record<string, unknown> = {}) => input({ kind: "s3", endpoint: bed.s3.endpoint, bucket: "backups", prefix: "berth/", accessKeyId: bed.s3.accessKeyId, secretAccessKey: bed.s3.secretAccessKey, ...extra });
 
-beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  root = await mkdtemp(path.join(tmpdir(), "berth-backups-"));
-  deps.env.BERTH_BACKUP_DIR = root;
-  // initdb on a busy machine can take longer than the harness' 5 s.
-  deps.env.BERTH_READY_TIMEOUT_S = 90;
-  ({ actor: owner, teamId } = await seedUser(deps.db));
-  await allowLocalSources(deps, true);
-  s3 = await startLocalS3(["backups"]);
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker.stop();
-  for (const id of databases) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: databases } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
-  await s3?.close();
-  await rm(root, { recursive: true, force: true });
-  await deps.db.$disconnect();
-});
+beforeAll(() => bed.setUp());
+afterAll(() => bed.tearDown());
 
 describe("database backups and restore (real PostgreSQL, real S3 server)", () => {
   it("backs up to a directory and to S3, and restores the rows after a DROP TABLE; a corrupt or truncated file changes nothing", async () => {
@@ -82,44 +46,44 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     await sql(serviceId, "CREATE TABLE notes (id int primary key, body text); INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 500) g;");
 
     // Directory destination.
-    await saveDestination(deps, owner, projectId, input({ kind: "directory", directory: path.join(root, "shop") }));
-    const onDisk = await backupNow(deps, owner, serviceId);
+    await saveDestination(deps, bed.owner, projectId, input({ kind: "directory", directory: path.join(bed.root, "shop") }));
+    const onDisk = await backupNow(deps, bed.owner, serviceId);
     expect(onDisk).toMatchObject({ status: "succeeded", destinationKind: "directory", trigger: "manual" });
-    const file = path.join(root, "shop", onDisk.location);
+    const file = path.join(bed.root, "shop", onDisk.location);
     expect((await stat(file)).size).toBe(onDisk.sizeBytes);
     expect((await readFile(file)).subarray(0, 5).toString()).toBe("PGDMP");
     await sql(serviceId, "DROP TABLE notes");
-    await restoreBackup(deps, owner, serviceId, onDisk.id);
+    await restoreBackup(deps, bed.owner, serviceId, onDisk.id);
     expect(await sql(serviceId, "SELECT count(*) FROM notes")).toBe("500");
 
     // A corrupt file is refused by its checksum before anything runs.
     await sql(serviceId, "INSERT INTO notes VALUES (501, 'after the backup')");
     const whole = await readFile(file);
     await writeFile(file, Buffer.concat([whole.subarray(0, 100), Buffer.from("garbage"), whole.subarray(107)]));
-    await expect(restoreBackup(deps, owner, serviceId, onDisk.id)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/corrupt or truncated.*nothing was restored/) });
+    await expect(restoreBackup(deps, bed.owner, serviceId, onDisk.id)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/corrupt or truncated.*nothing was restored/) });
     // A truncated file whose recorded checksum matches (e.g. written so by a broken tool): the restore itself fails and rolls back.
     await writeFile(file, whole);
     await truncate(file, Math.floor(whole.length * 0.6));
     const { createHash } = await import("node:crypto");
     const cut = await readFile(file);
     await deps.db.databaseBackup.update({ where: { id: onDisk.id }, data: { sha256: createHash("sha256").update(cut).digest("hex"), sizeBytes: BigInt(cut.length) } });
-    await expect(restoreBackup(deps, owner, serviceId, onDisk.id)).rejects.toMatchObject({ code: "ENGINE_FAILED", message: expect.stringMatching(/rolled back: pg is unchanged/) });
+    await expect(restoreBackup(deps, bed.owner, serviceId, onDisk.id)).rejects.toMatchObject({ code: "ENGINE_FAILED", message: expect.stringMatching(/rolled back: pg is unchanged/) });
     expect(await sql(serviceId, "SELECT count(*) FROM notes")).toBe("501");
 
     // S3 destination (the secret key sealed, never returned).
-    await saveDestination(deps, owner, projectId, s3Input());
-    const saved = await getDestination(deps, owner, projectId);
+    await saveDestination(deps, bed.owner, projectId, s3Input());
+    const saved = await getDestination(deps, bed.owner, projectId);
     expect(saved.destination).toMatchObject({ kind: "s3", bucket: "backups", hasSecretKey: true });
     expect(JSON.stringify(saved)).not.toContain('"S3RVER"}');
     expect(saved.destination).not.toHaveProperty("secretAccessKey");
     const row = await deps.db.backupDestination.findUniqueOrThrow({ where: { projectId } });
     expect(row.secretAccessKey).toMatch(/^berth:v1:/);
 
-    const inS3 = await backupNow(deps, owner, serviceId);
+    const inS3 = await backupNow(deps, bed.owner, serviceId);
     expect(inS3).toMatchObject({ status: "succeeded", destinationKind: "s3" });
     expect(inS3.sha256).toMatch(/^[0-9a-f]{64}$/);
     await sql(serviceId, "DROP TABLE notes");
-    await restoreBackup(deps, owner, serviceId, inS3.id);
+    await restoreBackup(deps, bed.owner, serviceId, inS3.id);
     expect(await sql(serviceId, "SELECT body FROM notes WHERE id = 501")).toBe("after the backup");
 
     const audit = await deps.db.auditEvent.findMany({ where: { targetId: serviceId, action: { in: ["backup.create", "backup.restore"] } } });
@@ -127,47 +91,47 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
   }, 300_000);
 
   it("says which S3 setting is wrong: unreachable endpoint, unknown access key, missing bucket", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: `s3-errors-${Date.now().toString(36)}` } });
-    const fails = (extra: Record<string, unknown>) => testDestination(deps, owner, project.id, s3Input(extra));
+    const project = await deps.db.project.create({ data: { teamId: bed.teamId, name: `s3-errors-${Date.now().toString(36)}` } });
+    const fails = (extra: Record<string, unknown>) => testDestination(deps, bed.owner, project.id, s3Input(extra));
     await expect(fails({})).resolves.toMatchObject({ ok: true });
     await expect(fails({ endpoint: "http://127.0.0.1:1" })).rejects.toMatchObject({ fieldErrors: { endpoint: expect.stringContaining("Cannot reach http://127.0.0.1:1") } });
     await expect(fails({ accessKeyId: "NOBODY" })).rejects.toMatchObject({ fieldErrors: { accessKeyId: expect.stringContaining("wrong access key") } });
     // (s3rver does not verify SigV4 signatures, so a wrong secret key is covered in s3-problem.test.ts.)
     await expect(fails({ bucket: "no-such-bucket" })).rejects.toMatchObject({ fieldErrors: { bucket: "Bucket no-such-bucket does not exist" } });
     // Refused at the field, nothing saved.
-    await expect(saveDestination(deps, owner, project.id, s3Input({ accessKeyId: "NOBODY" }))).rejects.toMatchObject({ code: "INVALID" });
+    await expect(saveDestination(deps, bed.owner, project.id, s3Input({ accessKeyId: "NOBODY" }))).rejects.toMatchObject({ code: "INVALID" });
     expect(await deps.db.backupDestination.count({ where: { projectId: project.id } })).toBe(0);
   });
 
   it("keeps directory destinations under BERTH_BACKUP_DIR (no .., no symlink out, no other path)", async () => {
-    const project = await deps.db.project.create({ data: { teamId, name: `dirs-${Date.now().toString(36)}` } });
-    const refused = (directory: string) => saveDestination(deps, owner, project.id, input({ kind: "directory", directory }));
-    await expect(refused("/etc")).rejects.toMatchObject({ fieldErrors: { directory: `Backups may only be written under ${root}` } });
-    await expect(refused(`${root}/../escape`)).rejects.toMatchObject({ fieldErrors: { directory: expect.stringContaining("without . or ..") } });
+    const project = await deps.db.project.create({ data: { teamId: bed.teamId, name: `dirs-${Date.now().toString(36)}` } });
+    const refused = (directory: string) => saveDestination(deps, bed.owner, project.id, input({ kind: "directory", directory }));
+    await expect(refused("/etc")).rejects.toMatchObject({ fieldErrors: { directory: `Backups may only be written under ${bed.root}` } });
+    await expect(refused(`${bed.root}/../escape`)).rejects.toMatchObject({ fieldErrors: { directory: expect.stringContaining("without . or ..") } });
     await expect(refused("relative/dir")).rejects.toMatchObject({ fieldErrors: { directory: expect.stringContaining("absolute path") } });
-    await symlink("/tmp", path.join(root, "link-out"));
-    await expect(refused(path.join(root, "link-out"))).rejects.toMatchObject({ fieldErrors: { directory: expect.stringContaining("this path leads to") } });
+    await symlink("/tmp", path.join(bed.root, "link-out"));
+    await expect(refused(path.join(bed.root, "link-out"))).rejects.toMatchObject({ fieldErrors: { directory: expect.stringContaining("this path leads to") } });
     expect(await deps.db.backupDestination.count({ where: { projectId: project.id } })).toBe(0);
   });
 
   it("runs a schedule once per slot (two schedulers), keeps the last N, and reports a stopped database's failed backup to the project's channels", async () => {
     const { projectId, serviceId } = await theDatabase();
-    await saveDestination(deps, owner, projectId, s3Input({ prefix: "sched/" }));
+    await saveDestination(deps, bed.owner, projectId, s3Input({ prefix: "sched/" }));
     await deps.db.databaseBackup.deleteMany({ where: { serviceId } });
     expect(() => policyInput.parse({ cron: "not cron", keepLast: 2 })).toThrow(/Not a valid cron expression/);
     let clock = new Date("2026-06-01T10:00:00.000Z");
-    await savePolicy(deps, owner, serviceId, policyInput.parse({ cron: "* * * * * *", keepLast: 2, keepDays: "" }), clock);
+    await savePolicy(deps, bed.owner, serviceId, policyInput.parse({ cron: "* * * * * *", keepLast: 2, keepDays: "" }), clock);
     const a = new BackupScheduler(deps, { now: () => clock, timeZone: "UTC" });
     const b = new BackupScheduler(deps, { now: () => clock, timeZone: "UTC" });
     for (let i = 0; i < 3; i += 1) {
       clock = new Date(clock.getTime() + 1000);
       await Promise.all([a.tick(), b.tick()]);
     }
-    const overview = await backupsOverview(deps, owner, serviceId);
+    const overview = await backupsOverview(deps, bed.owner, serviceId);
     // Three slots ran (once each); retention kept the newest two, and removed the oldest object.
     expect(overview.backups.map((x) => [x.status, x.trigger])).toEqual([["succeeded", "schedule"], ["succeeded", "schedule"]]);
     expect(overview.backups.map((x) => x.startedAt.toISOString())).toEqual(["2026-06-01T10:00:03.000Z", "2026-06-01T10:00:02.000Z"]);
-    const objects = await import("node:fs/promises").then((fs) => fs.readdir(path.join(s3.directory, "backups", "sched"), { recursive: true }));
+    const objects = await import("node:fs/promises").then((fs) => fs.readdir(path.join(bed.s3.directory, "backups", "sched"), { recursive: true }));
     expect(objects.filter((o) => o.endsWith(".pgdump._S3rver_object"))).toHaveLength(2);
 
     // Stopped: the next scheduled slot fails clearly and the project's webhook hears of it.
@@ -182,9 +146,9 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     });
     await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
     try {
-      await createChannel(deps, owner, projectId, createChannelInput.parse({ kind: "webhook", name: "ops", target: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` }));
+      await createChannel(deps, bed.owner, projectId, createChannelInput.parse({ kind: "webhook", name: "ops", target: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` }));
       await deps.engine.stopService(serviceId);
-      await expect(backupNow(deps, owner, serviceId)).rejects.toMatchObject({ code: "CONFLICT", message: "Database pg is not running: start or deploy it, then back it up" });
+      await expect(backupNow(deps, bed.owner, serviceId)).rejects.toMatchObject({ code: "CONFLICT", message: "Database pg is not running: start or deploy it, then back it up" });
       const failed = await deps.db.databaseBackup.findFirstOrThrow({ where: { serviceId, status: "failed" } });
       expect(failed.error).toContain("is not running");
       const payload = await waitFor("the failure notification", async () => heard.find((h) => h.includes("backup.failed")));

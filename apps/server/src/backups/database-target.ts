@@ -59,3 +59,8 @@ export function tailCollector(max = 64 * 1024) {
     text: () => buf.toString("utf8"),
   };
 }
+
+/** Whether a dump's last KiB holds the recipe's completion line (always, for recipes without one). */
+export function endsComplete(recipe: Pick<BackupRecipe, "completeMarker">, tail: string): boolean {
+  return !recipe.completeMarker || tail.includes(recipe.completeMarker);
+}

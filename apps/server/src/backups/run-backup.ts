@@ -13,7 +13,7 @@ import { recordAudit } from "../audit/audit.ts";
 import { notifyBackupFailure } from "../notifications/notifier.ts";
 import { redact } from "../secrets/redaction.ts";
 import { type Actor, loadService } from "../teams/access.ts";
-import { databaseTarget, runningContainer, tailCollector, type DatabaseTarget } from "./database-target.ts";
+import { databaseTarget, endsComplete, runningContainer, tailCollector, type DatabaseTarget } from "./database-target.ts";
 import { describeS3Error } from "./s3-problem.ts";
 import { applyRetention } from "./retention.ts";
 
@@ -52,10 +52,12 @@ export async function runBackup(deps: BackupDeps, serviceId: string, opts: { tri
     const session = await deps.engine.openExec(containerId, { cmd: target.recipe.dump(target.vars), env: target.recipe.env(target.vars) });
     session.stderr.on("data", (c: Buffer) => stderr.push(c));
     const hash = createHash("sha256");
+    const end = tailCollector(1024);
     let size = 0;
     const hashing = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);
+        end.push(chunk);
         size += chunk.length;
         done(null, chunk);
       },
@@ -72,6 +74,10 @@ export async function runBackup(deps: BackupDeps, serviceId: string, opts: { tri
       await target.store.remove(location).catch(() => undefined);
       const last = stderr.text().trim().split("\n").slice(-3).join(" ");
       throw new DomainError("ENGINE_FAILED", `The dump of ${target.service.name} failed (exit code ${exitCode})${last ? `: ${last}` : ""}`);
+    }
+    if (!endsComplete(target.recipe, end.text())) {
+      await target.store.remove(location).catch(() => undefined);
+      throw new DomainError("ENGINE_FAILED", `The dump of ${target.service.name} ended early: its last line is not "${target.recipe.completeMarker}"`);
     }
     const done = await deps.db.databaseBackup.update({
       where: { id: row.id },

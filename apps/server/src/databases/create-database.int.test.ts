@@ -60,7 +60,7 @@ describe("databases in one step (real PostgreSQL image, real engine)", () => {
 
   it("refuses an unknown engine and a taken name at their fields, creating nothing", async () => {
     const project = await deps.db.project.create({ data: { teamId, name: "refusals" } });
-    expect(createDatabaseInput.safeParse({ projectId: project.id, name: "db", engine: "oracle" }).error?.issues[0]).toMatchObject({ path: ["engine"], message: "Choose one of: postgresql" });
+    expect(createDatabaseInput.safeParse({ projectId: project.id, name: "db", engine: "oracle" }).error?.issues[0]).toMatchObject({ path: ["engine"], message: "Choose one of: postgresql, mariadb, redis" });
     expect(createDatabaseInput.safeParse({ projectId: project.id, name: "Bad Name", engine: "postgresql" }).error?.issues[0]?.path).toEqual(["name"]);
     const first = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name: "db", engine: "postgresql", image: "berth-test/postgres:15", deploy: false }));
     touched.push(first.id);

@@ -35,14 +35,14 @@ export async function createDatabase(deps: Pick<Deps, "db" | "env" | "wakeWorker
     image: input.image ?? recipe.defaultImage,
     kind: "tcp",
     containerPort: recipe.port,
+    command: recipe.command,
     volumes: [{ name: `${input.name}-data`, mountPath: recipe.dataDir }],
     deploy: false,
   });
   const { id } = await createService(deps, actor, service);
   await deps.db.service.update({ where: { id }, data: { databaseEngine: input.engine } });
   // 24 random bytes, URL-safe: usable in a connection URL as it is.
-  const password = randomBytes(24).toString("base64url");
-  const variables = recipe.variables(input.name, password).map((v) => ({ ...v, buildTime: false, runtime: true }));
+  const variables = recipe.variables(input.name, () => randomBytes(24).toString("base64url")).map((v) => ({ ...v, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: id }, variables);
   const project = await deps.db.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { teamId: true } });
   await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "service", targetId: id, action: "database.create", detail: { name: input.name, engine: input.engine, variables: variables.map((v) => v.name) } });

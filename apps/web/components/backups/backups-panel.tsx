@@ -99,7 +99,7 @@ export function BackupsPanel({ serviceId, serviceName, canBackUp, isAdmin }: { s
             </Table>
           )}
         </section>
-        <RestoreDialog serviceId={serviceId} serviceName={serviceName} backup={restoring} timeZone={o.timeZone} onClose={() => setRestoring(null)} onRestored={() => void refresh()} />
+        <RestoreDialog serviceId={serviceId} serviceName={serviceName} engine={o.engine} backup={restoring} timeZone={o.timeZone} onClose={() => setRestoring(null)} onRestored={() => void refresh()} />
       </div>
     </Panel>
   );
@@ -143,7 +143,15 @@ function ScheduleForm({ serviceId, policy, timeZone, canEdit, onSaved }: { servi
   );
 }
 
-function RestoreDialog({ serviceId, serviceName, backup, timeZone, onClose, onRestored }: { serviceId: string; serviceName: string; backup: BackupRow | null; timeZone: string; onClose: () => void; onRestored: () => void }) {
+/** What a restore overwrites, and what a failure leaves, per engine (restore-backup.ts on the server). */
+const RESTORE_EFFECT: Record<string, string> = {
+  postgresql: "every table in the backup is dropped and recreated, and changes made since then are lost. It runs in one transaction: if it fails, nothing changes.",
+  mariadb:
+    "every table in the backup is dropped and recreated (tables not in the backup stay), and changes made since then are lost. The whole file is checked first, so a damaged backup changes nothing; if the restore fails midway, the message names the table it stopped in.",
+  redis: "Redis restarts with the snapshot: every key is replaced by the backup's, and writes made since then are lost. The snapshot is checked first (redis-check-rdb): a damaged one changes nothing.",
+};
+
+function RestoreDialog({ serviceId, serviceName, engine, backup, timeZone, onClose, onRestored }: { serviceId: string; serviceName: string; engine: string; backup: BackupRow | null; timeZone: string; onClose: () => void; onRestored: () => void }) {
   const trpc = useTRPC();
   const dialog = useRef<DialogHandle>(null);
   const restore = useMutation(trpc.backups.restore.mutationOptions({ onSuccess: onRestored }));
@@ -163,7 +171,7 @@ function RestoreDialog({ serviceId, serviceName, backup, timeZone, onClose, onRe
       {backup && (
         <div className="space-y-4 text-sm" data-testid="restore-dialog">
           <p className="text-fg-muted">
-            This overwrites the database <strong>{serviceName}</strong> with the backup of <strong>{formatTime(backup.startedAt, timeZone)}</strong>: every table in the backup is dropped and recreated, and changes made since then are lost. It runs in one transaction: if it fails, nothing changes.
+            This overwrites the database <strong>{serviceName}</strong> with the backup of <strong>{formatTime(backup.startedAt, timeZone)}</strong>: {RESTORE_EFFECT[engine]}
           </p>
           {restore.isSuccess ? (
             <p role="status" className="text-emerald-700" data-testid="restore-done">Restored.</p>

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
+import { DATABASE_ENGINES, engineInfo, type DatabaseEngineName as Engine } from "@/lib/database-engines";
 import { tabHref } from "@/lib/service-tabs";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -12,10 +13,6 @@ import { TextField } from "../ui/field";
 import { Panel } from "../ui/page-header";
 import { SelectField } from "../ui/select-field";
 
-const ENGINES = [
-  { value: "postgresql", label: "PostgreSQL", image: "postgres:16" },
-] as const;
-type Engine = (typeof ENGINES)[number]["value"];
 
 /** A database in one step: a TCP service with a volume and a generated password, deployed at once; then its page. */
 export function NewDatabaseForm({ projectId }: { projectId: string }) {
@@ -39,17 +36,17 @@ export function NewDatabaseForm({ projectId }: { projectId: string }) {
     event.preventDefault();
     create.mutate({ projectId, name: name.trim(), engine, image: image.trim(), deploy: true });
   };
-  const defaultImage = ENGINES.find((e) => e.value === engine)?.image ?? "";
+  const info = engineInfo(engine);
 
   return (
     <Panel title="New database" className="self-start">
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New database">
         <p className="text-sm text-slate-600">
-          A service with a volume for its data and a generated password. Other services of the project connect with <code className="rounded bg-surface-muted px-1 font-mono text-fg">{`\${{${name.trim() || "db"}.DATABASE_URL}}`}</code> as a variable.
+          A service with a volume for its data and a generated password. Other services of the project connect with <code className="rounded bg-surface-muted px-1 font-mono text-fg">{`\${{${name.trim() || "db"}.${info?.urlVariable ?? "DATABASE_URL"}}}`}</code> as a variable.
         </p>
         <TextField label="Database name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Its name on the project network, e.g. db." autoComplete="off" spellCheck={false} />
-        <SelectField label="Engine" name="engine" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} options={ENGINES} error={fields.engine} />
-        <TextField label="Image (optional)" name="image" value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint={`Default: ${defaultImage}.`} autoComplete="off" spellCheck={false} />
+        <SelectField label="Engine" name="engine" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} options={DATABASE_ENGINES} error={fields.engine} />
+        <TextField label="Image (optional)" name="image" value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint={`Default: ${info?.image ?? ""} (the official image); name another tag or image for another version.`} autoComplete="off" spellCheck={false} />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
           Create database

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Deployment, ServiceDetail } from "@/lib/api-types";
+import { engineInfo } from "@/lib/database-engines";
 import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
 import { tabHref } from "@/lib/service-tabs";
@@ -10,6 +11,24 @@ import { ServiceEventsPanel } from "./service-events-panel";
 import { ServiceSummary } from "./service-summary";
 
 const RECENT = 5;
+
+/** How another service of the project connects to a database Berth created: a reference to its URL variable. */
+function DatabaseConnection({ name, database }: { name: string; database: NonNullable<ServiceDetail["database"]> }) {
+  const info = engineInfo(database.engine);
+  return (
+    <p data-testid="database-connection">
+      {info?.label ?? database.engine} database: other services connect with the variable{" "}
+      <code className="rounded bg-surface-muted px-1 font-mono text-fg">{`\${{${name}.${database.urlVariable}}}`}</code>
+      {info && (
+        <>
+          {" "}
+          (<code className="rounded bg-surface-muted px-1 font-mono text-fg">{info.url(name)}</code>)
+        </>
+      )}
+      ; the credentials are this service&apos;s variables.
+    </p>
+  );
+}
 
 /** How the other services of the project reach this one, and where a TCP service is published. */
 function InternalAddress({ service }: { service: ServiceDetail }) {
@@ -31,6 +50,7 @@ function InternalAddress({ service }: { service: ServiceDetail }) {
       ) : (
         <p>A worker has no port: other services do not connect to it.</p>
       )}
+      {service.database && service.internal && <DatabaseConnection name={service.name} database={service.database} />}
       {service.kind === "tcp" && publish && (
         <p>
           Published on this host at <code className="rounded bg-surface-muted px-1 font-mono text-fg">{publish.bindAddress}:{publish.hostPort}</code>.
