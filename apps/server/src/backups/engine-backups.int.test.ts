@@ -93,8 +93,11 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
     const { projectId, serviceId, vars } = await newDatabase("cache", "redis", "berth-test/redis:7");
     expect(vars.REDIS_URL).toBe(`redis://default:${vars.REDIS_PASSWORD}@cache:6379`);
     const cli = (...args: string[]) => inDb(serviceId, ["redis-cli", "-u", vars.REDIS_URL!, "--no-auth-warning", ...args]);
-    // The password is required.
+    // The password is required, and it is in no process's arguments (redis-server, PID 1, read it on stdin).
     expect(await inDb(serviceId, ["redis-cli", "-h", "cache", "GET", "greeting"])).toMatch(/NOAUTH/);
+    const pid1 = await inDb(serviceId, ["cat", "/proc/1/cmdline"]);
+    expect(pid1).toContain("redis-server");
+    expect(pid1).not.toContain(vars.REDIS_PASSWORD!);
     await cli("SET", "greeting", "hello");
     await cli("RPUSH", "queue", "a", "b", "c");
 

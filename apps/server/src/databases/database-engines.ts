@@ -116,10 +116,11 @@ export const ENGINE_RECIPES: Record<DatabaseEngine, EngineRecipe> = {
     defaultImage: "redis:7",
     port: 6379,
     dataDir: "/data",
-    // The official image takes no password variable: the shell (a fixed line, no user input)
-    // hands $REDIS_PASSWORD to redis-server through the image's entry point (which drops root);
-    // the container's command then shows the variable's name, not its value.
-    command: `sh -c 'exec docker-entrypoint.sh redis-server --requirepass "$REDIS_PASSWORD"'`,
+    // The official image takes no password variable: the shell (a fixed script, no user input)
+    // hands `requirepass` from $REDIS_PASSWORD to redis-server on stdin, its config file ("-"),
+    // in a here-document, through the image's entry point (which drops root). The password is in
+    // no process's arguments, and with exec redis-server stays PID 1 (a stop saves and exits).
+    command: "sh -c 'exec docker-entrypoint.sh redis-server - <<EOF\nrequirepass \"$REDIS_PASSWORD\"\nEOF'",
     urlVariable: "REDIS_URL",
     variables: (s, secret) => [
       { name: "REDIS_PASSWORD", value: secret(), secret: true },
