@@ -95,8 +95,8 @@ secrets:
     expect(errors).toEqual(expect.arrayContaining([
       { service: "web", key: "user", message: "Not supported by Berth" },
       { service: "web", key: "working_dir", message: "Not supported by Berth" },
-      expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/cannot be built/) }),
-      expect.objectContaining({ service: "job", key: "env_file", message: expect.stringMatching(/environment:/) }),
+      expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
+      expect.objectContaining({ service: "job", key: "env_file", message: expect.stringMatching(/needs a git-sourced stack.*environment:/) }),
       expect.objectContaining({ service: null, key: "secrets" }),
     ]));
     expect(r.warnings).toEqual(expect.arrayContaining([
