@@ -32,7 +32,7 @@ const SHAPE_ONLY_REPOSITORY = "https://repository.invalid/stack.git";
 /** The fields as createServiceInput reads them, a built service's git source from the stack's repository. */
 export function serviceInputOf(fields: ServiceFields, repository: { url: string; branch: string; commit: string | null; auth: "none" | "token" }) {
   const { git, ...rest } = fields;
-  return { ...rest, ...(git ? { git: { url: repository.url, branch: repository.branch, commit: repository.commit, auth: repository.auth, contextPath: git.contextPath, dockerfilePath: git.dockerfilePath, buildArgs: git.buildArgs } } : {}) };
+  return { ...rest, ...(git ? { git: { url: repository.url, branch: repository.branch, commit: repository.commit ?? undefined, auth: repository.auth, contextPath: git.contextPath, dockerfilePath: git.dockerfilePath, buildArgs: git.buildArgs } } : {}) };
 }
 
 export function berthFieldIssues(fields: ServiceFields): StackIssue[] {
