@@ -22,6 +22,7 @@ const COMPOSE_KEY: Record<string, string> = {
   env: "environment",
   kind: "x-berth-kind",
   git: "build",
+  labels: "labels",
 };
 
 // Any well-formed id: the schema only checks its shape; the real project is checked on create.

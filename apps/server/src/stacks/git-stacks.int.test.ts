@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
@@ -39,6 +40,8 @@ services:
         WHO: \${WHO}
     ports: ["8080"]
     env_file: web.env
+    labels:
+      com.example.tier: frontend
     depends_on:
       side: { condition: service_started }
   side:
@@ -121,6 +124,9 @@ describe("git-sourced compose stacks (real git over HTTP, real builds)", () => {
     const vars = await listEnv(deps, owner, { serviceId: web.id });
     expect(vars.find((v) => v.name === "API_KEY")).toMatchObject({ secret: true, value: null });
     expect(stack.git).toMatchObject({ url: fixture.url, composePath: "deploy/compose.yaml", syncError: null });
+    // The compose labels are on the container, beside Berth's own.
+    const [container] = await new Docker().listContainers({ filters: { label: [`io.berth.service=${web.id}`] } });
+    expect(container?.Labels).toMatchObject({ "com.example.tier": "frontend", "io.berth.managed-by": "berth" });
 
     // A push changing the env_file: web is rebuilt at that commit and serves the file's value; side is untouched.
     const pushed = fixture.commit({ "deploy/web.env": "MARK=two\nAPI_KEY='k-2'\nGREETING=from-the-env-file\n" }, "change the env file");

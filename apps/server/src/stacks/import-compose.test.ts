@@ -105,6 +105,14 @@ secrets:
     ]));
   });
 
+  it("applies labels, refusing Berth's own io.berth. prefix", () => {
+    const plan = planOf(importCompose("services:\n  web:\n    image: nginx\n    labels: ['com.example.tier=web', 'traefik.enable=true']\n"));
+    expect(plan.services[0]!.fields.labels).toEqual({ "com.example.tier": "web", "traefik.enable": "true" });
+    expect(errorsOf(importCompose("services:\n  web:\n    image: nginx\n    labels: { io.berth.service: other }\n"))).toEqual([
+      expect.objectContaining({ service: "web", key: "labels.io.berth.service", message: expect.stringMatching(/reserved/) }),
+    ]);
+  });
+
   it("refuses dangerous keys and the Docker socket", () => {
     const errors = errorsOf(importCompose(`
 services:

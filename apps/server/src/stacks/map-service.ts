@@ -37,6 +37,7 @@ export interface ServiceFields {
   replicas: number;
   publish: { hostPort: number; bindAddress: string } | null;
   volumes: { name: string; mountPath: string; readOnly: boolean; hostPath?: string }[];
+  labels: Record<string, string>;
   env: { key: string; value: string }[];
   /** The health stage's deadline, from the compose healthcheck's own patience. */
   timeouts?: { healthTimeoutS: number };
@@ -307,13 +308,14 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   const env: ServiceFields["env"] = [...envMap].map(([key, value]) => ({ key, value }));
   const secretEnv = [...secret];
 
+  // Applied to the containers; Berth's own io.berth.* labels prove ownership and are never the user's.
   const labels = Object.fromEntries(listOrDict(svc.labels).map(([k, v]) => [k, v ?? ""]));
-  if (Object.keys(labels).length > 0) warn("labels", "Kept with the stack (shown on its page); not applied to containers: Berth's proxy routes by domain");
+  for (const key of Object.keys(labels)) if (key.toLowerCase().startsWith("io.berth.")) err(`labels.${key}`, "Refused: the io.berth. prefix is reserved for Berth's own labels");
 
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, ...(timeouts ? { timeouts } : {}) },
+      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}) },
       dependsOn,
       labels,
       secretEnv,
