@@ -147,7 +147,8 @@ describe("git-sourced compose stacks (real git over HTTP, real builds)", () => {
 
     // An edit dropping side: the plan names it, the update refuses until it is confirmed; its volume stays.
     fixture.commit({ "deploy/compose.yaml": WEB_ONLY }, "drop side");
-    const edit = updateStackInput.parse({ stackId: created.id, git, deploy: false });
+    // No file and no repository given: the stored repository's branch head, variables kept.
+    const edit = updateStackInput.parse({ stackId: created.id, deploy: false });
     expect(await planStackUpdate(deps, owner, edit)).toMatchObject({ added: [], changed: [], unchanged: ["web"], removed: ["side"] });
     await expect(updateStack(deps, owner, edit)).rejects.toMatchObject({ code: "INVALID", fieldErrors: { remove: expect.stringMatching(/no longer has side: confirm/) } });
     expect(await deps.db.service.count({ where: { id: side.id } })).toBe(1);

@@ -57,18 +57,19 @@ export type CreateStackInput = z.infer<typeof createStackInput>;
 export const stackIdInput = z.object({ stackId: z.string().uuid("Unknown stack") });
 
 /**
- * Re-import a stack: an edited pasted file, or its repository's branch head again (variables,
- * profiles and the repository may change too). Services the file no longer has are removed only
+ * Re-import a stack: an edited pasted file, or its repository's branch head again (no file and
+ * no `git`: the stored repository, token included; variables, profiles and the repository may
+ * change too). Services the file no longer has are removed only
  * when named in `remove` (the plan lists them first); their volumes only with `deleteVolumes`.
  */
-export const updateStackInput = z
-  .object({
-    stackId: z.string().uuid("Unknown stack"),
-    ...importFields,
-    remove: z.array(serviceName).max(100).default([]),
-    deleteVolumes: z.boolean().default(false),
-  })
-  .superRefine(needsFile);
+export const updateStackInput = z.object({
+  stackId: z.string().uuid("Unknown stack"),
+  ...importFields,
+  /** Omitted: the stack's stored variables are kept (they are sealed; the form cannot show them). */
+  variables: envList.optional(),
+  remove: z.array(serviceName).max(100).default([]),
+  deleteVolumes: z.boolean().default(false),
+});
 export type UpdateStackInput = z.infer<typeof updateStackInput>;
 
 export const deleteStackInput = z.object({

@@ -6,7 +6,7 @@
  */
 import type { Stack } from "@berth/db";
 import type { Deps } from "../deps.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, invalidField } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
 import { type SealedBox, sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -17,7 +17,7 @@ import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
 import type { UpdateStackInput } from "./stack-input.ts";
 import { importRequest, type StackOrigin } from "./stack-import-input.ts";
-import type { ImportedStack } from "./stack-source.ts";
+import { type ImportedStack, importFromGit } from "./stack-source.ts";
 import { checkBeforeWriting, insertMember, membersOf, updateMember } from "./stack-members.ts";
 import { deployStackServices } from "./deploy-stack.ts";
 import type { StackIssue } from "./stack-issues.ts";
@@ -65,16 +65,27 @@ async function diff(deps: Pick<Deps, "db" | "env">, stackId: string, imported: I
   return { rows, byName, changes };
 }
 
+/** The edited file, or (none given) the stored repository's branch head; variables kept unless given. */
+async function importForUpdate(deps: Pick<Deps, "db" | "env">, stack: Stack, input: UpdateStackInput) {
+  const variables = input.variables ?? Object.entries(JSON.parse(sealedBoxOf(deps.env).open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
+  const request = { ...input, variables };
+  if (input.git || input.compose.trim() !== "") return importRequest(deps, request, stack.name, stack);
+  if (stack.gitUrl === null) throw invalidField("compose", "Paste the compose file (or read it from a git repository)");
+  const origin = { gitUrl: stack.gitUrl, gitBranch: stack.gitBranch ?? "main", gitToken: stack.gitToken, composePath: stack.composePath };
+  const vars = Object.fromEntries(variables.map((v) => [v.key, v.value]));
+  return { imported: await importFromGit(deps, origin, null, { variables: vars, profiles: input.profiles }), origin, variables: vars };
+}
+
 /** What an edit would do, without doing it (the form shows it, and asks before removing). */
 export async function planStackUpdate(deps: Pick<Deps, "db" | "env">, actor: Actor, input: UpdateStackInput): Promise<StackChanges> {
   const { stack } = await loadStack(deps.db, actor, input.stackId, "member");
-  const { imported } = await importRequest(deps, input, stack.name, stack);
+  const { imported } = await importForUpdate(deps, stack, input);
   return (await diff(deps, stack.id, imported)).changes;
 }
 
 export async function updateStack(deps: UpdateDeps, actor: Actor, input: UpdateStackInput) {
   const { stack, project } = await loadStack(deps.db, actor, input.stackId, "member");
-  const { imported, origin, variables } = await importRequest(deps, input, stack.name, stack);
+  const { imported, origin, variables } = await importForUpdate(deps, stack, input);
   const result = await applyImport(deps, { stack, teamId: project.teamId, actor }, { imported, origin, variables, profiles: input.profiles }, { remove: input.remove, deleteVolumes: input.deleteVolumes, deploy: input.deploy });
   return result;
 }

@@ -10,6 +10,8 @@ import { Button } from "../ui/button";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
+import { DeleteStackDialog } from "./delete-stack-dialog";
+import { EditStackPanel } from "./edit-stack-panel";
 
 const STATE_LABEL: Record<string, string> = { idle: "not deployed", waiting: "waiting for dependencies", deploying: "deploying", done: "deployed", failed: "failed" };
 const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy" };
@@ -36,11 +38,23 @@ export function StackView({ stackId }: { stackId: string }) {
         title={data.name}
         subtitle="Compose stack"
         actions={
-          <Button onClick={() => deploy.mutate({ stackId })} pending={deploy.isPending} pendingLabel="Deploying…">
-            Deploy stack
-          </Button>
+          <div className="flex gap-2">
+            <Button onClick={() => deploy.mutate({ stackId })} pending={deploy.isPending} pendingLabel="Deploying…">
+              Deploy stack
+            </Button>
+            <DeleteStackDialog stack={data} />
+          </div>
         }
       />
+      {data.git && (
+        <Panel title="Repository">
+          <p className="text-sm" data-testid="stack-git">
+            {data.git.composePath ?? "compose file"} on <strong>{data.git.branch}</strong> of <code className="font-mono">{data.git.url}</code>
+            {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the services that changed.
+          </p>
+          {data.git.syncError && <ErrorAlert message={data.git.syncError} />}
+        </Panel>
+      )}
       {deploy.error && <ErrorAlert message={errorMessage(deploy.error)} />}
       <Panel title="Services, in dependency order">
         <ol aria-label="Stack services" className="divide-y divide-line">
@@ -69,6 +83,7 @@ export function StackView({ stackId }: { stackId: string }) {
       <Panel title="Compose file">
         <pre className="overflow-x-auto rounded bg-surface-muted p-3 font-mono text-xs">{data.compose}</pre>
       </Panel>
+      <EditStackPanel key={data.compose} stack={data} onApplied={() => void stack.refetch()} />
     </div>
   );
 }
