@@ -61,6 +61,8 @@ services:
         WHO: \${WHO}
     ports: ["8080"]
     env_file: web.env
+    labels:
+      com.example.tier: frontend
 `;
 
 beforeAll(async () => {
