@@ -13,7 +13,7 @@ import { createStack } from "./create-stack.ts";
 import { deleteStack } from "./delete-stack.ts";
 import { createStackInput, updateStackInput } from "./stack-input.ts";
 import { getStack } from "./stack-view.ts";
-import { receiveStackWebhook } from "./stack-webhook.ts";
+import { receiveStackWebhook, rotateStackWebhook } from "./stack-webhook.ts";
 import { planStackUpdate, updateStack } from "./update-stack.ts";
 
 /**
@@ -146,6 +146,10 @@ describe("git-sourced compose stacks (real git over HTTP, real builds)", () => {
     // The same push again (a replay) imports nothing.
     const again = await receiveStackWebhook(deps, { stackId: created.id, headers: providerHeaders("github", body, created.webhook!.secret, { deliveryId: "d-2" }), rawBody: body });
     expect(again).toMatchObject({ status: 202, body: { deployed: false } });
+    // A new secret replaces the old one at once.
+    const rotated = await rotateStackWebhook(deps, owner, created.id);
+    expect(await receiveStackWebhook(deps, { stackId: created.id, headers: providerHeaders("github", body, created.webhook!.secret, { deliveryId: "d-3" }), rawBody: body })).toMatchObject({ status: 401 });
+    expect(await receiveStackWebhook(deps, { stackId: created.id, headers: providerHeaders("github", body, rotated.secret, { deliveryId: "d-4" }), rawBody: body })).toMatchObject({ status: 202, body: { deployed: false } });
 
     // An edit dropping side: the plan names it, the update refuses until it is confirmed; its volume stays.
     fixture.commit({ "deploy/compose.yaml": WEB_ONLY }, "drop side");

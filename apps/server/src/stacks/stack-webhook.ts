@@ -5,7 +5,14 @@
  * deployed, nothing removed). Answers at once: a re-import clones, which takes longer than a
  * git host waits. A commit the stack already imported is never imported again by a webhook.
  */
+import { randomBytes } from "node:crypto";
 import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { DomainError } from "../errors.ts";
+import { dashboardUrl } from "../instance/dashboard-domain.ts";
+import type { Actor } from "../teams/access.ts";
+import { stackHookUrl } from "./create-stack.ts";
+import { loadStack } from "./stack-access.ts";
 import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { detectProvider, eventOf, parseEvent, verifySignature } from "../webhooks/providers.ts";
 import type { HookReply } from "../webhooks/receive.ts";
@@ -57,4 +64,14 @@ export async function syncStackFromPush(deps: HookDeps, stackId: string, commit:
   } catch (err) {
     deps.log.error({ stackId, err: String(err) }, "could not re-import a stack after a push");
   }
+}
+
+/** A new webhook secret for a git-sourced stack (the old one stops working at once). Shown once; stored sealed. */
+export async function rotateStackWebhook(deps: Pick<Deps, "db" | "env">, actor: Actor, stackId: string) {
+  const { stack, project } = await loadStack(deps.db, actor, stackId, "member");
+  if (stack.gitUrl === null) throw new DomainError("CONFLICT", "A pasted stack has no repository to take pushes from");
+  const secret = randomBytes(32).toString("hex");
+  await deps.db.stack.update({ where: { id: stackId }, data: { webhookSecret: sealedBoxOf(deps.env).seal(secret) } });
+  await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "stack", targetId: stackId, action: "stack.webhook", detail: { name: stack.name } });
+  return { url: stackHookUrl(await dashboardUrl(deps), stackId), secret };
 }

@@ -6,6 +6,7 @@ import { errorMessage } from "@/lib/errors";
 import { liveStatusView } from "@/lib/status";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
+import { CopyField } from "../ui/copy-field";
 import { Button } from "../ui/button";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
@@ -24,6 +25,7 @@ export function StackView({ stackId }: { stackId: string }) {
     refetchInterval: (query) => (query.state.data?.services.some((s) => s.stackState === "waiting" || s.stackState === "deploying") ? 1_500 : 5_000),
   });
   const deploy = useMutation(trpc.stacks.deploy.mutationOptions({ onSuccess: () => void stack.refetch() }));
+  const rotate = useMutation(trpc.stacks.rotateWebhook.mutationOptions({ onSuccess: () => void stack.refetch() }));
   if (stack.data === undefined && !stack.isError) return <Loading label="Loading stack…" />;
   if (stack.data === undefined) return <QueryError error={stack.error} onRetry={() => void stack.refetch()} retrying={stack.isFetching} what="this stack" />;
   const data = stack.data;
@@ -53,6 +55,19 @@ export function StackView({ stackId }: { stackId: string }) {
             {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the services that changed.
           </p>
           {data.git.syncError && <ErrorAlert message={data.git.syncError} />}
+          <div className="mt-3 space-y-2">
+            {rotate.data ? (
+              <>
+                <CopyField label="Payload URL" value={rotate.data.url} />
+                <CopyField label="Secret (shown once)" value={rotate.data.secret} testId="stack-webhook-secret" />
+              </>
+            ) : (
+              <Button variant="secondary" onClick={() => rotate.mutate({ stackId })} pending={rotate.isPending} pendingLabel="Creating…">
+                {data.git.hasWebhookSecret ? "New webhook secret" : "Create webhook secret"}
+              </Button>
+            )}
+            {rotate.error && <ErrorAlert message={errorMessage(rotate.error)} />}
+          </div>
         </Panel>
       )}
       {deploy.error && <ErrorAlert message={errorMessage(deploy.error)} />}
