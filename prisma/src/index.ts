@@ -22,4 +22,5 @@ export type {
   DatabaseBackup,
   OneOffRun,
   CronJob,
+  Stack,
 } from "../generated/client.ts";

@@ -3,11 +3,13 @@ import type { Deps } from "../deps.ts";
 import { domainErrorOf } from "../domain-error-of.ts";
 import { receiveDeployHook } from "../webhooks/deploy-hook.ts";
 import { receiveGitWebhook, type HookReply } from "../webhooks/receive.ts";
+import { receiveStackWebhook } from "../stacks/stack-webhook.ts";
 
 /** Push payloads are small (GitHub lists at most 20 commits); anything larger is refused unread. */
 export const MAX_HOOK_BODY = 1024 * 1024;
 
 const GIT_HOOK = /^\/hooks\/git\/([0-9a-f-]{36})$/i;
+const STACK_HOOK = /^\/hooks\/stack\/([0-9a-f-]{36})$/i;
 const DEPLOY_HOOK = /^\/hooks\/deploy\/([A-Za-z0-9_-]{1,200})$/;
 
 function reply(res: ServerResponse, { status, body }: HookReply): void {
@@ -41,12 +43,14 @@ function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /**
  *   POST /hooks/git/:serviceId       push webhooks (GitHub, GitLab, Gitea, Forgejo, Bitbucket)
+ *   POST /hooks/stack/:stackId       push webhooks of a git-sourced compose stack
  *   POST /hooks/deploy/:token        the generic deploy hook (body ignored)
  */
 export async function handleHooks(deps: Deps, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const git = GIT_HOOK.exec(path);
   const deploy = DEPLOY_HOOK.exec(path);
-  if (!git?.[1] && !deploy?.[1]) return reply(res, { status: 404, body: { error: "No such hook" } });
+  const stack = STACK_HOOK.exec(path);
+  if (!git?.[1] && !deploy?.[1] && !stack?.[1]) return reply(res, { status: 404, body: { error: "No such hook" } });
   if (req.method !== "POST") {
     res.setHeader("allow", "POST");
     return reply(res, { status: 405, body: { error: "Use POST" } });
@@ -63,6 +67,7 @@ export async function handleHooks(deps: Deps, req: IncomingMessage, res: ServerR
       if (err instanceof TooLarge) return reply(res, { status: 413, body: { error: `The body is larger than ${MAX_HOOK_BODY} bytes` } });
       throw err;
     }
+    if (stack?.[1]) return reply(res, await receiveStackWebhook(deps, { stackId: stack[1], headers: req.headers, rawBody }));
     reply(res, await receiveGitWebhook(deps, { serviceId: git?.[1] ?? "", headers: req.headers, rawBody }));
   } catch (err) {
     const domain = domainErrorOf(err);

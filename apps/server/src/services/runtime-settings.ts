@@ -98,6 +98,19 @@ const portField = z.preprocess(
 );
 
 /** The runtime fields of a service (create and update share them). */
+/** Container labels (Docker's rules); the io.berth. prefix is Berth's own (ownership, routing) and refused. */
+const labelsInput = z
+  .record(z.string(), z.string().max(4096, "A label value is at most 4096 characters"))
+  .default({})
+  .superRefine((labels, ctx) => {
+    const keys = Object.keys(labels);
+    if (keys.length > 100) ctx.addIssue({ code: "custom", path: [], message: "At most 100 labels" });
+    for (const key of keys) {
+      if (key.toLowerCase().startsWith("io.berth.")) ctx.addIssue({ code: "custom", path: [key], message: `${key}: the io.berth. prefix is reserved for Berth's own labels` });
+      else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `${key} is not a label name (letters, digits, . _ / -)` });
+    }
+  });
+
 export const runtimeFields = {
   kind: z.enum(["web", "worker", "tcp"]).default("web"),
   containerPort: portField.default(null),
@@ -114,6 +127,7 @@ export const runtimeFields = {
   strategy: z.enum(strategies).default("auto"),
   publish: publishInput.nullable().default(null),
   volumes: z.array(volumeInput).max(20, "At most 20 volumes").default([]),
+  labels: labelsInput,
 };
 
 const runtimeObject = z.object(runtimeFields);
@@ -196,6 +210,8 @@ export interface StoredRuntime {
   limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
   restartPolicy: (typeof restartPolicies)[number];
   publish: { hostPort: number; bindAddress: string } | null;
+  /** Extra container labels (never io.berth.*). */
+  labels: Record<string, string>;
 }
 
 export const DEFAULT_RUNTIME: StoredRuntime = {
@@ -207,6 +223,7 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
   limits: { cpus: null, memoryMb: null, pidsLimit: null },
   restartPolicy: "unless-stopped",
   publish: null,
+  labels: {},
 };
 
 export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
@@ -219,6 +236,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
     limits: { ...input.limits },
     restartPolicy: input.restartPolicy,
     publish: input.publish,
+    labels: { ...input.labels },
   };
 }
 
@@ -236,5 +254,6 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
     limits: { ...DEFAULT_RUNTIME.limits, ...(v.limits ?? {}) },
     restartPolicy: restartPolicies.includes(v.restartPolicy as never) ? (v.restartPolicy as StoredRuntime["restartPolicy"]) : "unless-stopped",
     publish: v.publish && typeof v.publish === "object" ? v.publish : null,
+    labels: v.labels && typeof v.labels === "object" && !Array.isArray(v.labels) ? Object.fromEntries(Object.entries(v.labels).filter(([k, x]) => typeof x === "string" && !k.startsWith("io.berth."))) : {},
   };
 }

@@ -21,13 +21,23 @@ const COMPOSE_KEY: Record<string, string> = {
   volumes: "volumes",
   env: "environment",
   kind: "x-berth-kind",
+  git: "build",
+  labels: "labels",
 };
 
 // Any well-formed id: the schema only checks its shape; the real project is checked on create.
 const SHAPE_ONLY_PROJECT_ID = "00000000-0000-4000-8000-000000000000";
+// Likewise the repository: a built service's URL is the stack's, checked when the stack is.
+const SHAPE_ONLY_REPOSITORY = "https://repository.invalid/stack.git";
+
+/** The fields as createServiceInput reads them, a built service's git source from the stack's repository. */
+export function serviceInputOf(fields: ServiceFields, repository: { url: string; branch: string; commit: string | null; auth: "none" | "token" }) {
+  const { git, ...rest } = fields;
+  return { ...rest, ...(git ? { git: { url: repository.url, branch: repository.branch, commit: repository.commit ?? undefined, auth: repository.auth, contextPath: git.contextPath, dockerfilePath: git.dockerfilePath, buildArgs: git.buildArgs } } : {}) };
+}
 
 export function berthFieldIssues(fields: ServiceFields): StackIssue[] {
-  const parsed = createServiceInput.safeParse({ projectId: SHAPE_ONLY_PROJECT_ID, ...fields });
+  const parsed = createServiceInput.safeParse({ projectId: SHAPE_ONLY_PROJECT_ID, ...serviceInputOf(fields, { url: SHAPE_ONLY_REPOSITORY, branch: "main", commit: null, auth: "none" }) });
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const [head, ...rest] = issue.path.map(String);

@@ -2,6 +2,7 @@
  * Compose's value formats, read as the reference implementation (compose-go) reads them:
  * Go durations, byte sizes, port specs, volume specs, list-or-dict. PURE.
  */
+import path from "node:path";
 
 /** "1m30s", "10s", "500ms" -> seconds (rounded up); null when malformed. */
 export function durationSeconds(text: string): number | null {
@@ -76,8 +77,20 @@ export interface MountSpec {
   readOnly: boolean;
 }
 
+/** "/var/lib/postgresql/data/" -> "/var/lib/postgresql/data": Docker cleans a mount target the same way. */
+function cleanTarget(target: string): string {
+  if (!target.startsWith("/")) return target;
+  const clean = path.posix.normalize(target);
+  return clean.length > 1 ? clean.replace(/\/+$/, "") : clean;
+}
+
 /** A service `volumes` entry: "SOURCE:TARGET[:MODE]", "TARGET" (anonymous) or the long syntax. */
 export function readMount(entry: unknown): MountSpec {
+  const m = readMountAsWritten(entry);
+  return { ...m, target: cleanTarget(m.target) };
+}
+
+function readMountAsWritten(entry: unknown): MountSpec {
   if (typeof entry === "object" && entry !== null) {
     const e = entry as { type: string; source?: string; target?: string; read_only?: unknown };
     const type = e.type === "volume" || e.type === "bind" || e.type === "tmpfs" ? e.type : "other";

@@ -6,6 +6,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { importCompose, type ImportOptions } from "./import-compose.ts";
+import type { ComposeRepo } from "./compose-repo.ts";
+
+/** A git-sourced stack's checkout, in memory: the files its compose file reads. */
+const repoOf = (files: Record<string, string>): ComposeRepo => ({ dir: ".", read: (p) => files[p] ?? null });
 
 const corpus = (file: string) => readFileSync(new URL(`./corpus/${file}`, import.meta.url), "utf8");
 
@@ -14,6 +18,7 @@ const imported: [file: string, services: string[], options?: ImportOptions][] = 
   ["nextcloud-redis-mariadb.yaml", ["nc", "redis", "db"]],
   ["postgresql-pgadmin.yaml", ["postgres", "pgadmin"], { variables: { POSTGRES_USER: "u", POSTGRES_PW: "p", POSTGRES_DB: "d", PGADMIN_MAIL: "a@example.com", PGADMIN_PW: "p" } }],
   ["wordpress-mysql.yaml", ["db", "wordpress", "phpmyadmin"]],
+  ["django-on-docker.yaml", ["db", "web"], { repo: repoOf({ ".env.prod": "DEBUG=0\nSECRET_KEY=change_me\nSQL_HOST=db\n", ".env.prod.db": "POSTGRES_USER=hello_django\nPOSTGRES_PASSWORD=hello_django\n" }) }],
 ];
 
 const refused: [file: string, keys: string[], options?: ImportOptions][] = [
@@ -25,6 +30,9 @@ const refused: [file: string, keys: string[], options?: ImportOptions][] = [
   ["pihole-cloudflared.yaml", ["cloudflared:ports", "cloudflared:networks", "pihole:ports", "pihole:cap_add", "pihole:volumes.0"]],
   ["immich.yaml", ["immich-server:env_file", "immich-server:volumes.0", "database:shm_size", "database:volumes.0"]],
   ["uptime-kuma.yaml", ["uptime-kuma:volumes.0"]],
+  ["example-voting-app.yaml", ["vote:build.target", "vote:volumes.0", "result:volumes.0", "redis:volumes.0", "db:volumes.1"], { repo: repoOf({}) }],
+  // The same file pasted: every build says it needs a git-sourced stack.
+  ["django-on-docker.yaml", ["web:build", "web:env_file", "db:env_file"]],
 ];
 
 describe("the compose corpus", () => {
@@ -49,6 +57,14 @@ describe("the compose corpus", () => {
     expect(message("portainer.yaml", { allowBindMounts: true })).toMatch(/Docker socket/);
     expect(message("prometheus-grafana.yaml")).toMatch(/off on this instance/);
     expect(message("minecraft.yaml", { allowBindMounts: true })).toMatch(/must be an absolute host path/);
+  });
+
+  it("maps a git-sourced file's build, env_file and labels", () => {
+    const r = importCompose(corpus("django-on-docker.yaml"), { repo: repoOf({ ".env.prod": "SECRET_KEY=k\n", ".env.prod.db": "POSTGRES_PASSWORD=p\n" }) });
+    if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.errors)}`);
+    const web = r.services.find((s) => s.fields.name === "web")!;
+    expect(web.fields).toMatchObject({ source: "git", git: { contextPath: "app", dockerfilePath: "app/Dockerfile.prod" }, kind: "web", containerPort: 8000, env: [{ key: "SECRET_KEY", value: "k" }], labels: { "traefik.http.routers.django.rule": "Host(`django.localhost`)" } });
+    expect(web.secretEnv).toEqual(["SECRET_KEY"]);
   });
 
   it("keeps what it imports visible: the ignored keys and the shared network are warnings", () => {

@@ -31,6 +31,20 @@ export async function deployStack(deps: StackDeps, actor: Actor, stackId: string
   return { ok: true as const };
 }
 
+/**
+ * Deploy some services of the stack (a re-import's added and changed ones), each once its
+ * dependencies are up; the others count as up already. Queued in `actorId`'s name.
+ */
+export async function deployStackServices(deps: StackDeps, stackId: string, names: string[], actorId: string | null): Promise<void> {
+  if (names.length === 0) return;
+  await deps.db.$transaction([
+    deps.db.stack.update({ where: { id: stackId }, data: { deployActorId: actorId } }),
+    deps.db.stackService.updateMany({ where: { stackId, service: { name: { in: names } } }, data: { state: "waiting", stateReason: null, deploymentId: null } }),
+    deps.db.stackService.updateMany({ where: { stackId, service: { name: { notIn: names } }, state: { in: ["idle", "waiting"] } }, data: { state: "done", stateReason: null } }),
+  ]);
+  await advanceStack(deps, stackId);
+}
+
 export function dependenciesOf(json: unknown): StackDependency[] {
   return Array.isArray(json) ? (json as StackDependency[]).filter((d) => d && typeof d.service === "string") : [];
 }

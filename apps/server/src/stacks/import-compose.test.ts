@@ -95,14 +95,22 @@ secrets:
     expect(errors).toEqual(expect.arrayContaining([
       { service: "web", key: "user", message: "Not supported by Berth" },
       { service: "web", key: "working_dir", message: "Not supported by Berth" },
-      expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/cannot be built/) }),
-      expect.objectContaining({ service: "job", key: "env_file", message: expect.stringMatching(/environment:/) }),
+      expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
+      expect.objectContaining({ service: "job", key: "env_file", message: expect.stringMatching(/needs a git-sourced stack.*environment:/) }),
       expect.objectContaining({ service: null, key: "secrets" }),
     ]));
     expect(r.warnings).toEqual(expect.arrayContaining([
       expect.objectContaining({ service: "web", key: "container_name", message: expect.stringMatching(/^Ignored/) }),
       expect.objectContaining({ service: null, key: "version" }),
     ]));
+  });
+
+  it("applies labels, refusing Berth's own io.berth. prefix", () => {
+    const plan = planOf(importCompose("services:\n  web:\n    image: nginx\n    labels: ['com.example.tier=web', 'traefik.enable=true']\n"));
+    expect(plan.services[0]!.fields.labels).toEqual({ "com.example.tier": "web", "traefik.enable": "true" });
+    expect(errorsOf(importCompose("services:\n  web:\n    image: nginx\n    labels: { io.berth.service: other }\n"))).toEqual([
+      expect.objectContaining({ service: "web", key: "labels.io.berth.service", message: expect.stringMatching(/reserved/) }),
+    ]);
   });
 
   it("refuses dangerous keys and the Docker socket", () => {

@@ -7,11 +7,15 @@ import { mapService, type MappedService } from "./map-service.ts";
 import { dependencyOrder } from "./dependency-order.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { berthFieldIssues } from "./berth-fields.ts";
+import type { ComposeRepo } from "./compose-repo.ts";
+import { projectDotenv } from "./map-repo-keys.ts";
 
 export interface ImportOptions {
   variables?: Readonly<Record<string, string>>;
   profiles?: readonly string[];
   allowBindMounts?: boolean;
+  /** A git-sourced stack's repository (build contexts, env_file, the `.env` beside the file). */
+  repo?: ComposeRepo | null;
 }
 
 export interface StackPlan {
@@ -32,7 +36,11 @@ const TOP_LEVEL_UNSUPPORTED: Record<string, string> = {
 };
 
 export function importCompose(text: string, options: ImportOptions = {}): ImportResult {
-  const variables = options.variables ?? {};
+  const repo = options.repo ?? null;
+  // The `.env` beside the compose file gives defaults; the user's variables win (compose: the shell's).
+  const dotenv = projectDotenv(repo);
+  if ("error" in dotenv) return { ok: false, errors: [{ service: null, key: ".env", message: dotenv.error }], warnings: [] };
+  const variables = { ...dotenv.vars, ...(options.variables ?? {}) };
   const parsed = parseCompose(text, variables, options.profiles ?? []);
   if (!parsed.ok) return parsed;
   const { doc } = parsed;
@@ -51,7 +59,7 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
   for (const skipped of doc.skippedByProfile) warnings.push({ service: skipped, key: "profiles", message: "Left out: none of its profiles is enabled" });
 
   const serviceNames = new Set(doc.services.map(([n]) => n));
-  const ctx = { allowBindMounts: options.allowBindMounts ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile) };
+  const ctx = { allowBindMounts: options.allowBindMounts ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
   const mapped: MappedService[] = [];
   const volumeOwners = new Map<string, string>();
   for (const [name, svc] of doc.services) {

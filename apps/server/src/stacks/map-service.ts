@@ -9,6 +9,8 @@ import { isValidImageRef, isValidServiceName } from "@berth/engine";
 import type { ComposeService } from "./parse-compose.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { durationSeconds, listOrDict, readMount, readPort, sizeMiB } from "./compose-values.ts";
+import type { ComposeRepo } from "./compose-repo.ts";
+import { type BuildFields, mapBuild, mapEnvFiles } from "./map-repo-keys.ts";
 
 export const DEPENDENCY_CONDITIONS = ["service_started", "service_healthy", "service_completed_successfully"] as const;
 export type DependencyCondition = (typeof DEPENDENCY_CONDITIONS)[number];
@@ -21,8 +23,10 @@ export interface StackDependency {
 /** What createServiceInput accepts (minus projectId and deploy), as plain data. */
 export interface ServiceFields {
   name: string;
-  source: "image";
+  source: "image" | "git";
   image: string;
+  /** A `build:` service: built from the stack's repository (its URL and commit come from the stack). */
+  git?: BuildFields;
   kind: "web" | "tcp" | "worker";
   containerPort: number | null;
   command: string;
@@ -33,6 +37,7 @@ export interface ServiceFields {
   replicas: number;
   publish: { hostPort: number; bindAddress: string } | null;
   volumes: { name: string; mountPath: string; readOnly: boolean; hostPath?: string }[];
+  labels: Record<string, string>;
   env: { key: string; value: string }[];
   /** The health stage's deadline, from the compose healthcheck's own patience. */
   timeouts?: { healthTimeoutS: number };
@@ -57,10 +62,12 @@ export interface MapContext {
   serviceNames: ReadonlySet<string>;
   /** Services left out because their profile is not enabled. */
   skippedByProfile: ReadonlySet<string>;
+  /** The stack's repository (git-sourced stacks), null for a pasted file. */
+  repo: ComposeRepo | null;
 }
 
 /** Keys mapped below. */
-const MAPPED = new Set(["image", "command", "entrypoint", "environment", "ports", "expose", "volumes", "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "profiles", "mem_limit", "cpus", "pids_limit", "links"]);
+const MAPPED = new Set(["image", "build", "env_file", "command", "entrypoint", "environment", "ports", "expose", "volumes", "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "profiles", "mem_limit", "cpus", "pids_limit", "links"]);
 
 /** Harmless keys: ignored, with a warning saying why. */
 const IGNORED: Record<string, string> = {
@@ -111,15 +118,16 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       const value = String(svc[key]);
       if (value === "host") err(key, `Refused: ${key}: host shares the host's namespace with the container; Berth never gives a service host privileges`);
       else err(key, "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
-    } else if (key === "build") err(key, "A pasted stack cannot be built (there is no build context): push the image to a registry and use image:, or create a git service for it");
-    else if (key === "env_file") err(key, "A pasted stack has no files next to it: put these variables under environment: (values may use the stack's variables)");
-    else err(key, "Not supported by Berth");
+    } else err(key, "Not supported by Berth");
   }
 
   // image
   const image = typeof svc.image === "string" ? svc.image.trim() : "";
-  if (image === "" && !("build" in svc)) err("image", "Every service of a pasted stack needs an image");
-  else if (image !== "" && !isValidImageRef(image)) err("image", `"${image}" is not a valid image reference`);
+  const build = svc.build !== undefined ? mapBuild(svc.build, ctx.repo, ctx.variables, err, warn) : null;
+  if (svc.build !== undefined) {
+    if (image !== "") warn("image", `Ignored: the service is built from the repository (Berth tags its builds itself, not as ${image})`);
+  } else if (image === "") err("image", "Every service needs an image (or, in a git-sourced stack, a build:)");
+  else if (!isValidImageRef(image)) err("image", `"${image}" is not a valid image reference`);
 
   // command, entrypoint: compose splits a string like a shell would, but runs no shell.
   const argvText = (key: "command" | "entrypoint"): string => {
@@ -280,28 +288,34 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     return mib;
   }
 
+  // env_file first (stored as secrets: such files hold credentials), then environment over it.
   // environment: values from interpolation; `KEY` alone takes the stack's variable of that name.
-  const env: ServiceFields["env"] = [];
-  const secretEnv: string[] = [];
+  const fromFiles = svc.env_file !== undefined ? mapEnvFiles(svc.env_file, ctx.repo, err, warn) : new Map<string, string>();
+  const envMap = new Map(fromFiles);
+  const secret = new Set(fromFiles.keys());
   const rawEnv = new Map(listOrDict(raw?.environment));
   for (const [key, value] of listOrDict(svc.environment)) {
     const resolved = value ?? ctx.variables[key];
     if (resolved === undefined) {
-      warn(`environment.${key}`, `${key} has no value and no stack variable of that name: left unset`);
+      if (!envMap.has(key)) warn(`environment.${key}`, `${key} has no value and no stack variable of that name: left unset`);
       continue;
     }
-    env.push({ key, value: resolved });
+    envMap.set(key, resolved);
     const rawValue = rawEnv.get(key);
-    if (value === null || (rawValue !== null && rawValue !== undefined && /\$(?!\$)/.test(rawValue.replaceAll("$$", "")))) secretEnv.push(key);
+    if (value === null || (rawValue !== null && rawValue !== undefined && /\$(?!\$)/.test(rawValue.replaceAll("$$", "")))) secret.add(key);
+    else secret.delete(key);
   }
+  const env: ServiceFields["env"] = [...envMap].map(([key, value]) => ({ key, value }));
+  const secretEnv = [...secret];
 
+  // Applied to the containers; Berth's own io.berth.* labels prove ownership and are never the user's.
   const labels = Object.fromEntries(listOrDict(svc.labels).map(([k, v]) => [k, v ?? ""]));
-  if (Object.keys(labels).length > 0) warn("labels", "Kept with the stack (shown on its page); not applied to containers: Berth's proxy routes by domain");
+  for (const key of Object.keys(labels)) if (key.toLowerCase().startsWith("io.berth.")) err(`labels.${key}`, "Refused: the io.berth. prefix is reserved for Berth's own labels");
 
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, source: "image", image, kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, ...(timeouts ? { timeouts } : {}) },
+      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}) },
       dependsOn,
       labels,
       secretEnv,

@@ -40,5 +40,7 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
       };
     }),
   );
-  return { id: stack.id, name: stack.name, projectId: project.id, projectName: project.name, compose: stack.compose, profiles: stack.profiles, createdAt: stack.createdAt, services };
+  // Never the token or the webhook secret: whether they exist only.
+  const git = stack.gitUrl === null ? null : { url: stack.gitUrl, branch: stack.gitBranch ?? "main", composePath: stack.composePath, commitSha: stack.commitSha, hasToken: stack.gitToken !== null, hasWebhookSecret: stack.webhookSecret !== null, webhookProvider: stack.webhookProvider, syncError: stack.syncError };
+  return { id: stack.id, name: stack.name, projectId: project.id, projectName: project.name, compose: stack.compose, profiles: stack.profiles, createdAt: stack.createdAt, git, services };
 }

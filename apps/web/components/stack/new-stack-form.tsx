@@ -9,6 +9,8 @@ import { stackProblems } from "@/lib/stack-errors";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { CheckboxField } from "../ui/checkbox-field";
+import { CopyField } from "../ui/copy-field";
 import { FieldError, TextField, inputClass } from "../ui/field";
 import { Panel } from "../ui/page-header";
 
@@ -23,17 +25,20 @@ export function NewStackForm({ projectId }: { projectId: string }) {
   const [compose, setCompose] = useState("");
   const [variables, setVariables] = useState("");
   const [profiles, setProfiles] = useState("");
+  const [fromGit, setFromGit] = useState(false);
+  const [git, setGit] = useState({ url: "", branch: "main", composePath: "", token: "" });
   const create = useMutation(
     trpc.stacks.create.mutationOptions({
-      onSuccess: async ({ id }) => {
+      onSuccess: async ({ id, webhook }) => {
         await queryClient.invalidateQueries({ queryKey: trpc.projects.get.queryKey({ projectId }) });
-        router.push(`/stacks/${id}`);
+        // A git stack's webhook secret is shown once: stay here until it is copied.
+        if (!webhook) router.push(`/stacks/${id}`);
       },
     }),
   );
   const fields = fieldErrorsOf(create.error);
   const problems = stackProblems(fields);
-  const isField = (key: string) => key === "name" || key === "compose" || key.startsWith("compose.") || key.startsWith("variables");
+  const isField = (key: string) => key === "name" || key === "compose" || key.startsWith("compose.") || key.startsWith("variables") || key.startsWith("git.");
   const formError = formLevelMessage(create.error, isField);
   const variablesError = Object.entries(fields).find(([key]) => key.startsWith("variables"))?.[1];
   const onSubmit = (event: FormEvent) => {
@@ -41,7 +46,8 @@ export function NewStackForm({ projectId }: { projectId: string }) {
     create.mutate({
       projectId,
       name: name.trim(),
-      compose,
+      compose: fromGit ? "" : compose,
+      ...(fromGit ? { git: { url: git.url.trim(), branch: git.branch.trim(), composePath: git.composePath.trim(), auth: git.token.trim() ? ("token" as const) : ("none" as const), token: git.token.trim() || undefined } } : {}),
       variables: parseEnvFile(variables),
       profiles: profiles.split(",").map((p) => p.trim()).filter(Boolean),
       deploy: true,
@@ -53,7 +59,24 @@ export function NewStackForm({ projectId }: { projectId: string }) {
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New compose stack">
         <p className="text-sm text-fg-muted">Each service of the file becomes a service of this project, reachable by its name; the stack deploys in dependency order.</p>
         <TextField label="Stack name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" spellCheck={false} />
-        <div className="space-y-1">
+        <CheckboxField label="Read the compose file from a git repository (redeployed on push; build: and env_file read from it)" name="fromGit" checked={fromGit} onChange={(e) => setFromGit(e.target.checked)} />
+        {fromGit && (
+          <div className="space-y-3">
+            <TextField label="Repository URL" name="gitUrl" value={git.url} onChange={(e) => setGit({ ...git, url: e.target.value })} error={fields["git.url"]} autoComplete="off" spellCheck={false} placeholder="https://github.com/team/app.git" />
+            <TextField label="Branch" name="gitBranch" value={git.branch} onChange={(e) => setGit({ ...git, branch: e.target.value })} error={fields["git.branch"]} autoComplete="off" />
+            <TextField label="Compose file path (optional)" name="composePath" value={git.composePath} onChange={(e) => setGit({ ...git, composePath: e.target.value })} error={fields["git.composePath"]} hint="Empty: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml at the root." autoComplete="off" />
+            <TextField label="Access token (private repositories)" name="gitToken" type="password" value={git.token} onChange={(e) => setGit({ ...git, token: e.target.value })} error={fields["git.token"]} autoComplete="off" />
+          </div>
+        )}
+        {create.data?.webhook && (
+          <div role="status" className="space-y-2 rounded-md border border-line p-3 text-sm">
+            <p>Stack created. Add this webhook to the repository (push events, JSON); the secret is shown once.</p>
+            <CopyField label="Payload URL" value={create.data.webhook.url} />
+            <CopyField label="Secret" value={create.data.webhook.secret} testId="stack-webhook-secret" />
+            <Button onClick={() => router.push(`/stacks/${create.data.id}`)}>Open the stack</Button>
+          </div>
+        )}
+        <div className="space-y-1" hidden={fromGit}>
           <label htmlFor={composeId} className="block text-sm font-medium text-fg">
             Compose file
           </label>

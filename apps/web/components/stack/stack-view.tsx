@@ -6,10 +6,13 @@ import { errorMessage } from "@/lib/errors";
 import { liveStatusView } from "@/lib/status";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
+import { CopyField } from "../ui/copy-field";
 import { Button } from "../ui/button";
 import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
+import { DeleteStackDialog } from "./delete-stack-dialog";
+import { EditStackPanel } from "./edit-stack-panel";
 
 const STATE_LABEL: Record<string, string> = { idle: "not deployed", waiting: "waiting for dependencies", deploying: "deploying", done: "deployed", failed: "failed" };
 const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy" };
@@ -22,6 +25,7 @@ export function StackView({ stackId }: { stackId: string }) {
     refetchInterval: (query) => (query.state.data?.services.some((s) => s.stackState === "waiting" || s.stackState === "deploying") ? 1_500 : 5_000),
   });
   const deploy = useMutation(trpc.stacks.deploy.mutationOptions({ onSuccess: () => void stack.refetch() }));
+  const rotate = useMutation(trpc.stacks.rotateWebhook.mutationOptions({ onSuccess: () => void stack.refetch() }));
   if (stack.data === undefined && !stack.isError) return <Loading label="Loading stack…" />;
   if (stack.data === undefined) return <QueryError error={stack.error} onRetry={() => void stack.refetch()} retrying={stack.isFetching} what="this stack" />;
   const data = stack.data;
@@ -36,11 +40,36 @@ export function StackView({ stackId }: { stackId: string }) {
         title={data.name}
         subtitle="Compose stack"
         actions={
-          <Button onClick={() => deploy.mutate({ stackId })} pending={deploy.isPending} pendingLabel="Deploying…">
-            Deploy stack
-          </Button>
+          <div className="flex gap-2">
+            <Button onClick={() => deploy.mutate({ stackId })} pending={deploy.isPending} pendingLabel="Deploying…">
+              Deploy stack
+            </Button>
+            <DeleteStackDialog stack={data} />
+          </div>
         }
       />
+      {data.git && (
+        <Panel title="Repository">
+          <p className="text-sm" data-testid="stack-git">
+            {data.git.composePath ?? "compose file"} on <strong>{data.git.branch}</strong> of <code className="font-mono">{data.git.url}</code>
+            {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the services that changed.
+          </p>
+          {data.git.syncError && <ErrorAlert message={data.git.syncError} />}
+          <div className="mt-3 space-y-2">
+            {rotate.data ? (
+              <>
+                <CopyField label="Payload URL" value={rotate.data.url} />
+                <CopyField label="Secret (shown once)" value={rotate.data.secret} testId="stack-webhook-secret" />
+              </>
+            ) : (
+              <Button variant="secondary" onClick={() => rotate.mutate({ stackId })} pending={rotate.isPending} pendingLabel="Creating…">
+                {data.git.hasWebhookSecret ? "New webhook secret" : "Create webhook secret"}
+              </Button>
+            )}
+            {rotate.error && <ErrorAlert message={errorMessage(rotate.error)} />}
+          </div>
+        </Panel>
+      )}
       {deploy.error && <ErrorAlert message={errorMessage(deploy.error)} />}
       <Panel title="Services, in dependency order">
         <ol aria-label="Stack services" className="divide-y divide-line">
@@ -69,6 +98,7 @@ export function StackView({ stackId }: { stackId: string }) {
       <Panel title="Compose file">
         <pre className="overflow-x-auto rounded bg-surface-muted p-3 font-mono text-xs">{data.compose}</pre>
       </Panel>
+      <EditStackPanel key={data.compose} stack={data} onApplied={() => void stack.refetch()} />
     </div>
   );
 }
