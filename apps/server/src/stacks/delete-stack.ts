@@ -3,13 +3,13 @@
  * project network when nothing else uses it, and their volumes only when asked -- each
  * service exactly as a single service's deletion, dependents first.
  */
-import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
+import type { RemovePreviewDeps } from "../previews/remove-preview.ts";
 import { deleteService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
 
-export async function deleteStack(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, stackId: string, options: { deleteVolumes: boolean }) {
+export async function deleteStack(deps: RemovePreviewDeps, actor: Actor, stackId: string, options: { deleteVolumes: boolean }) {
   const { stack, project } = await loadStack(deps.db, actor, stackId, "member");
   const members = await deps.db.stackService.findMany({ where: { stackId }, orderBy: { position: "desc" }, include: { service: { select: { name: true } } } });
   // Services first: one the engine cannot remove stops the deletion with the stack still listing the rest.
