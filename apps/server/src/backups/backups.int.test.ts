@@ -19,6 +19,15 @@ import { backupsOverview, policyInput, savePolicy } from "./policy.ts";
 import { restoreBackup } from "./restore-backup.ts";
 import { backupNow } from "./run-backup.ts";
 import { BackupScheduler } from "./scheduler.ts";
+import { LAPSED_BACKUP } from "./lease.ts";
+import { restoreIntoNewDatabase, restoreIntoNewInput } from "./restore-new-database.ts";
+import { getRestore } from "./restore-run.ts";
+import { restoreVolumeBackup } from "./restore-volume.ts";
+import { createService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { TEST_IMAGE } from "../../test/harness.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** Backups of a real PostgreSQL (berth-test/postgres:15) to a host directory and to a real S3 server (s3rver), and restores. */
 const deps = testDeps();
@@ -28,6 +37,7 @@ let teamId: string;
 let root: string;
 let s3: LocalS3;
 const databases: string[] = [];
+const projects: string[] = [];
 
 let shared: Promise<{ projectId: string; serviceId: string }> | null = null;
 /** One PostgreSQL for the file (keeps the run lean); the last test stops it. */
@@ -38,19 +48,23 @@ function theDatabase() {
 
 async function newDatabase(name: string) {
   const project = await deps.db.project.create({ data: { teamId, name: `${name}-${Date.now().toString(36)}` } });
+  projects.push(project.id);
   const db = await createDatabase(deps, owner, createDatabaseInput.parse({ projectId: project.id, name, engine: "postgresql", image: "berth-test/postgres:15" }));
   databases.push(db.id);
   expect(await finishedDeployment(deps, db.deploymentId!, 120_000)).toMatchObject({ status: "succeeded" });
   return { projectId: project.id, serviceId: db.id };
 }
 
-/** psql inside the database's container (the test's own SQL, as argv). */
-async function sql(serviceId: string, query: string): Promise<string> {
+/** A command in the service's running container (the test's own argv). */
+async function run(serviceId: string, cmd: string[]): Promise<string> {
   const live = await findLiveContainer(deps, serviceId);
-  const out = await deps.engine.exec(live!.containerId, { cmd: ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query] });
+  const out = await deps.engine.exec(live!.containerId, { cmd });
   if (out.exitCode !== 0) throw new Error(out.stderr);
   return out.output.trim();
 }
+
+/** psql inside the database's container (the test's own SQL, as argv). */
+const sql = (serviceId: string, query: string) => run(serviceId, ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query]);
 
 const input = (v: Record<string, unknown>) => destinationInput.parse(v);
 const s3Input = (extra: Record<string, unknown> = {}) => input({ kind: "s3", endpoint: s3.endpoint, bucket: "backups", prefix: "berth/", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, ...extra });
@@ -71,6 +85,8 @@ afterAll(async () => {
   await worker.stop();
   for (const id of databases) await deps.engine.removeService(id);
   for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: databases } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+  // The project networks too: the shared engine has room for a few dozen bridge networks only.
+  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await s3?.close();
   await rm(root, { recursive: true, force: true });
   await deps.db.$disconnect();
@@ -125,6 +141,65 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     const audit = await deps.db.auditEvent.findMany({ where: { targetId: serviceId, action: { in: ["backup.create", "backup.restore"] } } });
     expect(audit.filter((a) => a.action === "backup.restore").length).toBeGreaterThanOrEqual(3);
   }, 300_000);
+
+  it("restores a backup into a new database service (fresh credentials), refusing a taken name with nothing created", async () => {
+    const { projectId, serviceId } = await theDatabase();
+    const backup = await backupNow(deps, owner, serviceId);
+    await expect(restoreIntoNewDatabase(deps, owner, serviceId, restoreIntoNewInput.parse({ backupId: backup.id, name: "pg" }))).rejects.toMatchObject({ fieldErrors: { name: expect.stringContaining("already exists") } });
+    expect(await deps.db.service.count({ where: { projectId } })).toBe(1);
+    const started = await restoreIntoNewDatabase(deps, owner, serviceId, restoreIntoNewInput.parse({ backupId: backup.id, name: "pgcopy" }));
+    databases.push(started.serviceId);
+    // Followed from the source's page as the dashboard does, until it ends.
+    const done = await waitFor("the restore into pgcopy", async () => {
+      const r = await getRestore(deps, owner, serviceId, started.restoreId);
+      return r.status !== "running" && r;
+    }, 240_000);
+    expect(done).toMatchObject({ status: "succeeded", serviceName: "pgcopy", error: null });
+    expect(done.log).toMatch(/Deploying the new database pgcopy[\s\S]*Restoring into pgcopy[\s\S]*Restored the backup of pg into pgcopy/);
+    expect(await sql(started.serviceId, "SELECT count(*) FROM notes")).toBe(await sql(serviceId, "SELECT count(*) FROM notes"));
+    const passwords = await deps.db.envVar.findMany({ where: { name: "POSTGRES_PASSWORD", serviceId: { in: [serviceId, started.serviceId] } }, select: { value: true } });
+    const box = sealedBoxOf(deps.env);
+    expect(new Set(passwords.map((p) => box.open(p.value))).size).toBe(2);
+    expect(await deps.db.service.findUniqueOrThrow({ where: { id: started.serviceId } })).toMatchObject({ databaseEngine: "postgresql", image: "berth-test/postgres:15" });
+    await deps.engine.removeService(started.serviceId);
+  }, 300_000);
+
+  it("backs up a plain named volume of any service and restores it, stopping and starting the service", async () => {
+    const { projectId } = await theDatabase();
+    const { id: web } = await createService(deps, owner, createServiceInput.parse({ projectId, name: "files", source: "image", image: TEST_IMAGE, kind: "tcp", containerPort: 8080, volumes: [{ name: "files-data", mountPath: "/data" }], deploy: false }));
+    databases.push(web);
+    expect(await finishedDeployment(deps, (await enqueueDeployment(deps, owner, web)).deploymentId, 120_000)).toMatchObject({ status: "succeeded" });
+    await run(web, ["sh", "-c", "mkdir -p /data/sub && echo kept > /data/sub/a.txt && echo 2 > /data/b.txt"]);
+    const backup = await backupNow(deps, owner, web, "files-data");
+    expect(backup).toMatchObject({ status: "succeeded", volume: "files-data", destinationKind: "s3" });
+    expect(backup.sizeBytes).toBeGreaterThan(0);
+    expect(backup.location).toMatch(/volume-files-data\/.*\.tar$/);
+    await run(web, ["sh", "-c", "echo changed > /data/sub/a.txt && echo new > /data/added.txt"]);
+    const restored = await restoreVolumeBackup(deps, owner, web, backup.id);
+    expect(restored.ok).toBe(true);
+    // Running again, with the backup's contents only.
+    expect(await run(web, ["sh", "-c", "cat /data/sub/a.txt /data/b.txt; ls /data"])).toBe("kept\n2\nb.txt\nsub");
+    const row = await getRestore(deps, owner, web, restored.restoreId);
+    expect(row).toMatchObject({ status: "succeeded", volume: "files-data" });
+    expect(row.log).toMatch(/Stopping files[\s\S]*Replacing the contents of volume files-data[\s\S]*Starting files again/);
+    // A bind mount or an unknown volume is refused at the field.
+    await expect(backupNow(deps, owner, web, "nope")).rejects.toMatchObject({ fieldErrors: { volume: "files has no volume named nope" } });
+    await deps.engine.removeService(web);
+  }, 300_000);
+
+  it("ends backups and restores whose process died (lapsed lease) with a clear error, and leaves live ones running", async () => {
+    const { serviceId } = await theDatabase();
+    const past = new Date(Date.now() - 60_000);
+    const dead = await deps.db.databaseBackup.create({ data: { serviceId, trigger: "manual", destinationKind: "s3", location: "x", leaseUntil: past } });
+    const live = await deps.db.databaseBackup.create({ data: { serviceId, trigger: "manual", destinationKind: "s3", location: "y", leaseUntil: new Date(Date.now() + 60_000) } });
+    const good = await deps.db.databaseBackup.findFirstOrThrow({ where: { serviceId, status: "succeeded" } });
+    const restore = await deps.db.backupRestore.create({ data: { backupId: good.id, serviceId, leaseUntil: past, log: "Restoring into pg\n" } });
+    await new BackupScheduler(deps, { timeZone: "UTC" }).tick();
+    expect(await deps.db.databaseBackup.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "failed", error: LAPSED_BACKUP });
+    expect(await deps.db.databaseBackup.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "running" });
+    expect(await getRestore(deps, owner, serviceId, restore.id)).toMatchObject({ status: "failed", error: expect.stringContaining("in one transaction, so pg is as it was before it") });
+    await deps.db.databaseBackup.deleteMany({ where: { id: { in: [dead.id, live.id] } } });
+  }, 60_000);
 
   it("says which S3 setting is wrong: unreachable endpoint, unknown access key, missing bucket", async () => {
     const project = await deps.db.project.create({ data: { teamId, name: `s3-errors-${Date.now().toString(36)}` } });
