@@ -173,7 +173,7 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     const backup = await backupNow(deps, owner, web, "files-data");
     expect(backup).toMatchObject({ status: "succeeded", volume: "files-data", destinationKind: "s3" });
     expect(backup.sizeBytes).toBeGreaterThan(0);
-    expect(backup.location).toMatch(/volume-files-data\/.*\.tar$/);
+    expect(backup.location).toMatch(/\/volume-files-data-.*\.tar$/);
     await run(web, ["sh", "-c", "echo changed > /data/sub/a.txt && echo new > /data/added.txt"]);
     const restored = await restoreVolumeBackup(deps, owner, web, backup.id);
     expect(restored.ok).toBe(true);
