@@ -144,6 +144,8 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
 
   it("restores a backup into a new database service (fresh credentials), refusing a taken name with nothing created", async () => {
     const { projectId, serviceId } = await theDatabase();
+    // A prefix of their own: s3rver fails the destination check's one-key listing once a prefix holds two objects.
+    await saveDestination(deps, owner, projectId, s3Input({ prefix: "more/" }));
     const backup = await backupNow(deps, owner, serviceId);
     await expect(restoreIntoNewDatabase(deps, owner, serviceId, restoreIntoNewInput.parse({ backupId: backup.id, name: "pg" }))).rejects.toMatchObject({ fieldErrors: { name: expect.stringContaining("already exists") } });
     expect(await deps.db.service.count({ where: { projectId } })).toBe(1);

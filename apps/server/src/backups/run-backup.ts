@@ -44,7 +44,7 @@ export const subjectOf = (target: Pick<Target, "service" | "volume">) => (target
 function keyFor(target: Target, id: string, at: Date): string {
   const stamp = at.toISOString().replace(/[:.]/g, "-");
   const folder = `${target.service.name}-${target.service.id.slice(0, 8)}`;
-  // Flat (no deeper folder for volumes): s3rver, the tests' S3, fails listings of mixed folders.
+  // Beside the database's dumps, named for the volume.
   return target.kind === "volume" ? `${folder}/volume-${target.volume}-${stamp}-${id.slice(0, 8)}.tar` : `${folder}/${stamp}-${id.slice(0, 8)}.${target.recipe.extension}`;
 }
 
@@ -107,11 +107,12 @@ export async function runBackup(deps: BackupDeps, serviceId: string, opts: { tri
     // A store that fails stops the source (else it would wait on a full pipe for ever).
     writing.catch(() => source.abort());
     const [wrote, made] = await Promise.allSettled([writing, source.finished]);
+    // A failed store stopped the source: its error is the one to report.
+    if (wrote.status === "rejected") throw storageError(wrote.reason, target);
     if (made.status === "rejected") {
       await target.store.remove(location).catch(() => undefined);
       throw made.reason;
     }
-    if (wrote.status === "rejected") throw storageError(wrote.reason, target);
     const done = await deps.db.databaseBackup.update({
       where: { id: row.id },
       data: { status: "succeeded", sizeBytes: BigInt(size), sha256: hash.digest("hex"), durationMs: Date.now() - t0, finishedAt: new Date(), leaseUntil: null, log: redact(stderr.text(), needles) },
