@@ -69,9 +69,10 @@ describe("a backup streams (real PostgreSQL, real S3 server)", () => {
     expect({ code, err: err.slice(-3000) }).toMatchObject({ code: 0 });
     const result = JSON.parse(out.trim().split("\n").pop()!) as { status: string; sizeBytes: number; peak: { heapUsed: number; arrayBuffers: number } };
     expect(result.status).toBe("succeeded");
-    // The dump is several times the heap limit, and at most a third of it was ever held in memory.
+    // The dump is several times the heap limit, and the process never held half of it (heap and
+    // Buffers together; the S3 upload's parts, 2 x 8 MiB in flight, are most of the Buffers).
     expect(result.sizeBytes).toBeGreaterThan(3 * HEAP_MB * 1024 * 1024);
-    expect(result.peak.heapUsed + result.peak.arrayBuffers).toBeLessThan(result.sizeBytes / 3);
+    expect(result.peak.heapUsed + result.peak.arrayBuffers).toBeLessThan(result.sizeBytes / 2);
     const row = await deps.db.databaseBackup.findFirstOrThrow({ where: { serviceId } });
     expect(Number(row.sizeBytes)).toBe(result.sizeBytes);
   }, 600_000);
