@@ -36,7 +36,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 }
 
 async function direct(containerId: string, cmd: string[]): Promise<void> {
-  const out = await deps.engine.exec(containerId, { cmd, env: { PGUSER: "app", PGDATABASE: "app" } });
+  const out = await deps.engine.exec(containerId, { cmd, env: { PGUSER: "app", PGDATABASE: "app" }, timeoutMs: 60 * 60_000 });
   if (out.exitCode !== 0) throw new Error(`${cmd[0]} failed: ${out.stderr}`);
 }
 
