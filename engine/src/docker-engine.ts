@@ -2,6 +2,7 @@
  * DockerEngine: the ContainerEngine port over the Docker Engine API (dockerode, API 1.41).
  * Touches only containers labelled io.berth.managed-by=berth; every request has a deadline.
  */
+import type { Readable } from "node:stream";
 import type { ContainerInfo } from "dockerode";
 import { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
 import {
@@ -41,6 +42,7 @@ import { listOneOffs, removeOneOff, runOneOff } from "./one-off.ts";
 import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import { listVolumes, removeVolume } from "./volume-admin.ts";
 import { exportVolume, importVolume, loadImages, saveImages } from "./transfer.ts";
+import { archiveVolume, restoreVolume, type VolumeRef } from "./volume-archive.ts";
 import { ensureService } from "./reconcile.ts";
 import { replaceRelease } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
@@ -190,6 +192,16 @@ export class DockerEngine implements ContainerEngine {
 
   importVolume(owner: { teamId: string; projectId: string }, name: string, tar: NodeJS.ReadableStream): Promise<void> {
     return importVolume(this.api, owner, name, tar);
+  }
+
+  /** A tar stream of a service's named volume, through a helper container of the service's image. */
+  archiveVolume(ref: VolumeRef): Promise<{ stream: Readable; done: () => Promise<void> }> {
+    return archiveVolume(this.api, ref);
+  }
+
+  /** Replace a named volume's contents with an archive from archiveVolume (the service stopped by the caller). */
+  restoreVolume(ref: VolumeRef, archive: Readable): Promise<void> {
+    return restoreVolume(this.api, ref, archive);
   }
 
   /** Make the project's network when it is missing; true when it was made. */

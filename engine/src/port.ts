@@ -9,6 +9,8 @@ import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from ".
 import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import type { EngineDiskUsage, ReclaimOptions, ReclaimResult } from "./disk-usage.ts";
+import type { Readable } from "node:stream";
+import type { VolumeRef } from "./volume-archive.ts";
 import type {
   ReleaseSpec,
   ReleaseInstance,
@@ -140,6 +142,13 @@ export interface ContainerEngine {
   exportVolume(projectId: string, name: string, write: (tar: NodeJS.ReadableStream) => Promise<void>): Promise<void>;
   /** Create a project's Berth volume when absent (labelled) and unpack a tar made by exportVolume into it. */
   importVolume(owner: { teamId: string; projectId: string }, name: string, tar: NodeJS.ReadableStream): Promise<void>;
+  /**
+   * A tar stream of one of a service's named volumes (entries `volume/...`), read through a
+   * stopped helper container of the service's own image. Call `done` after reading.
+   */
+  archiveVolume(ref: VolumeRef): Promise<{ stream: Readable; done: () => Promise<void> }>;
+  /** Replace the volume's contents with such an archive. The caller stops the service first. */
+  restoreVolume(ref: VolumeRef, archive: Readable): Promise<void>;
   /** Make the project's network when it is missing (the reconciler: someone removed it); true when made. */
   ensureProjectNetwork(owner: { teamId: string; projectId: string }): Promise<boolean>;
   /** Remove Berth-labelled networks (of a project or service) that no container uses. */

@@ -53,6 +53,11 @@ export class BackupBed {
     await deps.db.$disconnect();
   }
 
+  /** A service the test made itself, removed (with its volumes) at tear-down like the databases. */
+  adopt(serviceId: string): void {
+    this.databases.push(serviceId);
+  }
+
   /** A database deployed in a new project of the owner's team. */
   async newDatabase(name: string, engine: DatabaseEngine, image: string): Promise<{ projectId: string; serviceId: string }> {
     const project = await this.deps.db.project.create({ data: { teamId: this.teamId, name: `${name}-${Date.now().toString(36)}` } });

@@ -4,6 +4,7 @@ import { readFile, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupBed } from "../../test/backup-bed.ts";
+import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { testDeps, waitFor } from "../../test/harness.ts";
 import { createChannel } from "../notifications/channels.ts";
 import { createChannelInput } from "../notifications/channel-input.ts";
@@ -14,6 +15,15 @@ import { backupsOverview, policyInput, savePolicy } from "./policy.ts";
 import { restoreBackup } from "./restore-backup.ts";
 import { backupNow } from "./run-backup.ts";
 import { BackupScheduler } from "./scheduler.ts";
+import { LAPSED_BACKUP } from "./lease.ts";
+import { restoreIntoNewDatabase, restoreIntoNewInput } from "./restore-new-database.ts";
+import { getRestore } from "./restore-run.ts";
+import { restoreVolumeBackup } from "./restore-volume.ts";
+import { createService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { TEST_IMAGE } from "../../test/harness.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** Backups of a real PostgreSQL (berth-test/postgres:15) to a host directory and to a real S3 server (s3rver), and restores. */
 const deps = testDeps();
@@ -26,13 +36,16 @@ function theDatabase() {
   return shared;
 }
 
-/** psql inside the database's container (the test's own SQL, as argv). */
-async function sql(serviceId: string, query: string): Promise<string> {
+/** A command in the service's running container (the test's own argv). */
+async function run(serviceId: string, cmd: string[]): Promise<string> {
   const live = await findLiveContainer(deps, serviceId);
-  const out = await deps.engine.exec(live!.containerId, { cmd: ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query] });
+  const out = await deps.engine.exec(live!.containerId, { cmd });
   if (out.exitCode !== 0) throw new Error(out.stderr);
   return out.output.trim();
 }
+
+/** psql inside the database's container (the test's own SQL, as argv). */
+const sql = (serviceId: string, query: string) => run(serviceId, ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query]);
 
 const input = (v: Record<string, unknown>) => destinationInput.parse(v);
 const s3Input = (extra: Record<string, unknown> = {}) => input({ kind: "s3", endpoint: bed.s3.endpoint, bucket: "backups", prefix: "berth/", accessKeyId: bed.s3.accessKeyId, secretAccessKey: bed.s3.secretAccessKey, ...extra });
@@ -89,6 +102,67 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     const audit = await deps.db.auditEvent.findMany({ where: { targetId: serviceId, action: { in: ["backup.create", "backup.restore"] } } });
     expect(audit.filter((a) => a.action === "backup.restore").length).toBeGreaterThanOrEqual(3);
   }, 300_000);
+
+  it("restores a backup into a new database service (fresh credentials), refusing a taken name with nothing created", async () => {
+    const { projectId, serviceId } = await theDatabase();
+    // A prefix of their own: s3rver fails the destination check's one-key listing once a prefix holds two objects.
+    await saveDestination(deps, bed.owner, projectId, s3Input({ prefix: "more/" }));
+    const backup = await backupNow(deps, bed.owner, serviceId);
+    await expect(restoreIntoNewDatabase(deps, bed.owner, serviceId, restoreIntoNewInput.parse({ backupId: backup.id, name: "pg" }))).rejects.toMatchObject({ fieldErrors: { name: expect.stringContaining("already exists") } });
+    expect(await deps.db.service.count({ where: { projectId } })).toBe(1);
+    const started = await restoreIntoNewDatabase(deps, bed.owner, serviceId, restoreIntoNewInput.parse({ backupId: backup.id, name: "pgcopy" }));
+    bed.adopt(started.serviceId);
+    // Followed from the source's page as the dashboard does, until it ends.
+    const done = await waitFor("the restore into pgcopy", async () => {
+      const r = await getRestore(deps, bed.owner, serviceId, started.restoreId);
+      return r.status !== "running" && r;
+    }, 240_000);
+    expect(done).toMatchObject({ status: "succeeded", serviceName: "pgcopy", error: null });
+    expect(done.log).toMatch(/Deploying the new database pgcopy[\s\S]*Restoring into pgcopy[\s\S]*Restored the backup of pg into pgcopy/);
+    expect(await sql(started.serviceId, "SELECT count(*) FROM notes")).toBe(await sql(serviceId, "SELECT count(*) FROM notes"));
+    const passwords = await deps.db.envVar.findMany({ where: { name: "POSTGRES_PASSWORD", serviceId: { in: [serviceId, started.serviceId] } }, select: { value: true } });
+    const box = sealedBoxOf(deps.env);
+    expect(new Set(passwords.map((p) => box.open(p.value))).size).toBe(2);
+    expect(await deps.db.service.findUniqueOrThrow({ where: { id: started.serviceId } })).toMatchObject({ databaseEngine: "postgresql", image: "berth-test/postgres:15" });
+    await deps.engine.removeService(started.serviceId);
+  }, 300_000);
+
+  it("backs up a plain named volume of any service and restores it, stopping and starting the service", async () => {
+    const { projectId } = await theDatabase();
+    const { id: web } = await createService(deps, bed.owner, createServiceInput.parse({ projectId, name: "files", source: "image", image: TEST_IMAGE, kind: "tcp", containerPort: 8080, volumes: [{ name: "files-data", mountPath: "/data" }], deploy: false }));
+    bed.adopt(web);
+    expect(await finishedDeployment(deps, (await enqueueDeployment(deps, bed.owner, web)).deploymentId, 120_000)).toMatchObject({ status: "succeeded" });
+    await run(web, ["sh", "-c", "mkdir -p /data/sub && echo kept > /data/sub/a.txt && echo 2 > /data/b.txt"]);
+    const backup = await backupNow(deps, bed.owner, web, "files-data");
+    expect(backup).toMatchObject({ status: "succeeded", volume: "files-data", destinationKind: "s3" });
+    expect(backup.sizeBytes).toBeGreaterThan(0);
+    expect(backup.location).toMatch(/\/volume-files-data-.*\.tar$/);
+    await run(web, ["sh", "-c", "echo changed > /data/sub/a.txt && echo new > /data/added.txt"]);
+    const restored = await restoreVolumeBackup(deps, bed.owner, web, backup.id);
+    expect(restored.ok).toBe(true);
+    // Running again, with the backup's contents only.
+    expect(await run(web, ["sh", "-c", "cat /data/sub/a.txt /data/b.txt; ls /data"])).toBe("kept\n2\nb.txt\nsub");
+    const row = await getRestore(deps, bed.owner, web, restored.restoreId);
+    expect(row).toMatchObject({ status: "succeeded", volume: "files-data" });
+    expect(row.log).toMatch(/Stopping files[\s\S]*Replacing the contents of volume files-data[\s\S]*Starting files again/);
+    // A bind mount or an unknown volume is refused at the field.
+    await expect(backupNow(deps, bed.owner, web, "nope")).rejects.toMatchObject({ fieldErrors: { volume: "files has no volume named nope" } });
+    await deps.engine.removeService(web);
+  }, 300_000);
+
+  it("ends backups and restores whose process died (lapsed lease) with a clear error, and leaves live ones running", async () => {
+    const { serviceId } = await theDatabase();
+    const past = new Date(Date.now() - 60_000);
+    const dead = await deps.db.databaseBackup.create({ data: { serviceId, trigger: "manual", destinationKind: "s3", location: "x", leaseUntil: past } });
+    const live = await deps.db.databaseBackup.create({ data: { serviceId, trigger: "manual", destinationKind: "s3", location: "y", leaseUntil: new Date(Date.now() + 60_000) } });
+    const good = await deps.db.databaseBackup.findFirstOrThrow({ where: { serviceId, status: "succeeded" } });
+    const restore = await deps.db.backupRestore.create({ data: { backupId: good.id, serviceId, leaseUntil: past, log: "Restoring into pg\n" } });
+    await new BackupScheduler(deps, { timeZone: "UTC" }).tick();
+    expect(await deps.db.databaseBackup.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "failed", error: LAPSED_BACKUP });
+    expect(await deps.db.databaseBackup.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "running" });
+    expect(await getRestore(deps, bed.owner, serviceId, restore.id)).toMatchObject({ status: "failed", error: expect.stringContaining("in one transaction, so pg is as it was before it") });
+    await deps.db.databaseBackup.deleteMany({ where: { id: { in: [dead.id, live.id] } } });
+  }, 60_000);
 
   it("says which S3 setting is wrong: unreachable endpoint, unknown access key, missing bucket", async () => {
     const project = await deps.db.project.create({ data: { teamId: bed.teamId, name: `s3-errors-${Date.now().toString(36)}` } });

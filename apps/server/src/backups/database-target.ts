@@ -24,20 +24,32 @@ export interface DatabaseTarget {
 
 type TargetDeps = Pick<Deps, "db" | "env" | "engine">;
 
-export async function databaseTarget(deps: TargetDeps, serviceId: string): Promise<DatabaseTarget> {
+/** A service of the project and the project's destination store (no destination: INVALID at the destination). */
+export async function serviceAndStore(deps: Pick<Deps, "db" | "env">, serviceId: string) {
   const s = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: { include: { backupDestination: true } } } });
-  if (!s.databaseEngine) throw new DomainError("INVALID", `${s.name} is not a database Berth created: it has no backup recipe`);
   const destination = s.project.backupDestination;
-  if (!destination) throw invalidField("destination", `Set a backup destination for project ${s.project.name} first`);
-  const box = sealedBoxOf(deps.env);
-  const resolved = await resolveDeployEnv(deps.db, box, { projectId: s.projectId, serviceId: s.id });
+  const ready = () => {
+    if (!destination) throw invalidField("destination", `Set a backup destination for project ${s.project.name} first`);
+    return destination;
+  };
   return {
+    row: s,
     service: { id: s.id, name: s.name, projectId: s.projectId, teamId: s.project.teamId, projectName: s.project.name },
+    destination: () => ({ destinationKind: ready().kind, store: storeOf(ready(), sealedBoxOf(deps.env), backupRoot(deps.env)) }),
+  };
+}
+
+export async function databaseTarget(deps: TargetDeps, serviceId: string): Promise<DatabaseTarget> {
+  const { row: s, service, destination } = await serviceAndStore(deps, serviceId);
+  if (!s.databaseEngine) throw new DomainError("INVALID", `${s.name} is not a database Berth created: it has no backup recipe`);
+  const where = destination();
+  const resolved = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: s.projectId, serviceId: s.id });
+  return {
+    service,
     recipe: ENGINE_RECIPES[s.databaseEngine].backup,
     vars: resolved.runtime,
     needles: redactionNeedles(resolved.secretValues),
-    destinationKind: destination.kind,
-    store: storeOf(destination, box, backupRoot(deps.env)),
+    ...where,
   };
 }
 

@@ -2,11 +2,13 @@
  * Runs scheduled database backups (in the worker process). Each due policy is CLAIMED by moving
  * its nextRunAt forward with a conditional update (WHERE nextRunAt = the value read): when
  * several processes tick at once, exactly one wins each slot, so a backup never runs twice.
- * A slot missed while no worker ran is run once, not once per missed slot.
+ * A slot missed while no worker ran is run once, not once per missed slot. Each pass first
+ * ends backups and restores whose process died (lease.ts).
  */
 import type { Deps } from "../deps.ts";
 import { nextRun } from "../schedules/cron-expression.ts";
 import { instanceTimeZone } from "./destinations.ts";
+import { endLapsedBackups } from "./lease.ts";
 import { type BackupDeps, runBackup } from "./run-backup.ts";
 
 export interface BackupSchedulerOptions {
@@ -49,6 +51,9 @@ export class BackupScheduler {
   }
 
   private async pass(): Promise<void> {
+    // First (at boot too): end backups and restores left running by a process that died.
+    const ended = await endLapsedBackups(this.deps.db);
+    if (ended.backups.length + ended.restores.length > 0) this.deps.log.warn(ended, "ended backups and restores whose process stopped");
     const now = this.now();
     const due = await this.deps.db.backupPolicy.findMany({ where: { cron: { not: null }, nextRunAt: { lte: now } }, orderBy: { nextRunAt: "asc" } });
     for (const policy of due) {
@@ -56,7 +61,7 @@ export class BackupScheduler {
       const claimed = await this.deps.db.backupPolicy.updateMany({ where: { id: policy.id, nextRunAt: policy.nextRunAt }, data: { nextRunAt: next } });
       if (claimed.count !== 1) continue;
       // A failure is recorded on its row and notified by runBackup.
-      await runBackup(this.deps, policy.serviceId, { trigger: "schedule", actor: null, now }).catch((err: unknown) => this.deps.log.warn({ serviceId: policy.serviceId, err: String(err) }, "scheduled backup failed"));
+      await runBackup(this.deps, policy.serviceId, { trigger: "schedule", actor: null, now, volume: policy.volume }).catch((err: unknown) => this.deps.log.warn({ serviceId: policy.serviceId, err: String(err) }, "scheduled backup failed"));
     }
   }
 }

@@ -28,31 +28,34 @@ interface BackupRow {
 }
 
 /**
- * A database's backups (shown only for databases Berth created): the project's destination,
- * the schedule and retention (in the instance's time zone), "Back up now", the list, and a
- * restore that first names what it overwrites.
+ * Backups of a database (shown only for databases Berth created; volume "") or of one of a
+ * service's named volumes: the project's destination, the schedule and retention (in the
+ * instance's time zone), "Back up now", the list, and a restore that first names what it
+ * overwrites (a database's backup can also go into a new database).
  */
-export function BackupsPanel({ serviceId, serviceName, canBackUp, isAdmin }: { serviceId: string; serviceName: string; canBackUp: boolean; isAdmin: boolean }) {
+export function BackupsPanel({ serviceId, serviceName, canBackUp, isAdmin, volume = "" }: { serviceId: string; serviceName: string; canBackUp: boolean; isAdmin: boolean; volume?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const overview = useQuery({ ...trpc.backups.overview.queryOptions({ serviceId }), refetchInterval: 5_000 });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.backups.overview.queryKey({ serviceId }) });
-  const destination = useQuery({ ...trpc.backups.destination.queryOptions({ projectId: overview.data?.projectId ?? "" }), enabled: Boolean(overview.data?.engine) });
+  const overview = useQuery({ ...trpc.backups.overview.queryOptions({ serviceId, volume }), refetchInterval: 5_000 });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.backups.overview.queryKey({ serviceId, volume }) });
+  const shown = Boolean(volume || overview.data?.engine);
+  const destination = useQuery({ ...trpc.backups.destination.queryOptions({ projectId: overview.data?.projectId ?? "" }), enabled: shown && Boolean(overview.data) });
   const backupNow = useMutation(trpc.backups.backupNow.mutationOptions({ onSettled: refresh }));
   const [restoring, setRestoring] = useState<BackupRow | null>(null);
 
   if (overview.isPending) return <Loading label="Loading backups…" />;
   if (overview.isError) return <QueryError error={overview.error} onRetry={() => void overview.refetch()} what="backups" />;
   const o = overview.data;
-  if (!o.engine) return null;
+  if (!shown) return null;
   return (
-    <Panel title="Backups">
-      <div className="space-y-6 text-sm" data-testid="backups-panel">
+    <Panel title={volume ? `Backups of volume ${volume}` : "Backups"}>
+      <div className="space-y-6 text-sm" data-testid={volume ? "volume-backups-panel" : "backups-panel"}>
+        {volume && <p className="text-fg-muted">A tar archive of the volume, taken while {serviceName} runs (for a database, prefer its own backups: a copy of live database files may not be consistent).</p>}
         <section className="space-y-2">
           <h3 className="font-medium text-fg">Destination</h3>
           {o.destination ? (
             <p className="text-fg-muted" data-testid="backup-destination-summary">
-              {o.destination.kind === "s3" ? `S3 bucket ${o.destination.bucket}${o.destination.prefix ? `/${o.destination.prefix}` : ""} at ${o.destination.endpoint}` : `Directory ${o.destination.directory}`} (shared by this project's databases)
+              {o.destination.kind === "s3" ? `S3 bucket ${o.destination.bucket}${o.destination.prefix ? `/${o.destination.prefix}` : ""} at ${o.destination.endpoint}` : `Directory ${o.destination.directory}`} (shared by this project&apos;s backups)
             </p>
           ) : (
             <p className="text-fg-muted">No destination yet: set one to back up.</p>
@@ -60,13 +63,13 @@ export function BackupsPanel({ serviceId, serviceName, canBackUp, isAdmin }: { s
           {isAdmin && destination.data && <BackupDestinationForm projectId={o.projectId} saved={destination.data.destination} backupRoot={destination.data.backupRoot} onSaved={() => void refresh()} />}
         </section>
 
-        <ScheduleForm serviceId={serviceId} policy={o.policy} timeZone={o.timeZone} canEdit={isAdmin} onSaved={() => void refresh()} />
+        <ScheduleForm serviceId={serviceId} volume={volume} policy={o.policy} timeZone={o.timeZone} canEdit={isAdmin} onSaved={() => void refresh()} />
 
         <section className="space-y-2">
           <div className="flex items-center gap-3">
             <h3 className="flex-1 font-medium text-fg">Backups</h3>
             {canBackUp && (
-              <Button onClick={() => backupNow.mutate({ serviceId })} pending={backupNow.isPending} pendingLabel="Backing up…" disabled={!o.destination}>
+              <Button onClick={() => backupNow.mutate({ serviceId, volume })} pending={backupNow.isPending} pendingLabel="Backing up…" disabled={!o.destination}>
                 Back up now
               </Button>
             )}
@@ -99,13 +102,14 @@ export function BackupsPanel({ serviceId, serviceName, canBackUp, isAdmin }: { s
             </Table>
           )}
         </section>
-        <RestoreDialog serviceId={serviceId} serviceName={serviceName} engine={o.engine} backup={restoring} timeZone={o.timeZone} onClose={() => setRestoring(null)} onRestored={() => void refresh()} />
+        {o.restores.length > 0 && <RecentRestores restores={o.restores} timeZone={o.timeZone} />}
+        <RestoreDialog serviceId={serviceId} serviceName={serviceName} engine={o.engine} volume={volume} backup={restoring} timeZone={o.timeZone} onClose={() => setRestoring(null)} onRestored={() => void refresh()} />
       </div>
     </Panel>
   );
 }
 
-function ScheduleForm({ serviceId, policy, timeZone, canEdit, onSaved }: { serviceId: string; policy: { cron: string | null; keepLast: number | null; keepDays: number | null; nextRunAt: Date | string | null } | null; timeZone: string; canEdit: boolean; onSaved: () => void }) {
+function ScheduleForm({ serviceId, volume, policy, timeZone, canEdit, onSaved }: { serviceId: string; volume: string; policy: { cron: string | null; keepLast: number | null; keepDays: number | null; nextRunAt: Date | string | null } | null; timeZone: string; canEdit: boolean; onSaved: () => void }) {
   const trpc = useTRPC();
   const [cron, setCron] = useState(policy?.cron ?? "");
   const [keepLast, setKeepLast] = useState(policy?.keepLast?.toString() ?? "");
@@ -115,7 +119,7 @@ function ScheduleForm({ serviceId, policy, timeZone, canEdit, onSaved }: { servi
   const formError = formLevelMessage(save.error, (k) => ["cron", "keepLast", "keepDays"].includes(k));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate({ serviceId, cron, keepLast, keepDays } as never);
+    save.mutate({ serviceId, volume, cron, keepLast, keepDays } as never);
   };
   return (
     <section className="space-y-2">
@@ -151,10 +155,82 @@ const RESTORE_EFFECT: Record<string, string> = {
   redis: "Redis restarts with the snapshot: every key is replaced by the backup's, and writes made since then are lost. The snapshot is checked first (redis-check-rdb): a damaged one changes nothing.",
 };
 
-function RestoreDialog({ serviceId, serviceName, engine, backup, timeZone, onClose, onRestored }: { serviceId: string; serviceName: string; engine: string; backup: BackupRow | null; timeZone: string; onClose: () => void; onRestored: () => void }) {
+interface RestoreRow {
+  id: string;
+  status: "running" | "succeeded" | "failed";
+  step: string;
+  serviceName: string;
+  startedAt: Date | string;
+  error: string | null;
+}
+
+function RecentRestores({ restores, timeZone }: { restores: RestoreRow[]; timeZone: string }) {
+  return (
+    <section className="space-y-2">
+      <h3 className="font-medium text-fg">Recent restores</h3>
+      <ul className="space-y-1" data-testid="recent-restores">
+        {restores.map((r) => (
+          <li key={r.id} data-status={r.status}>
+            <span className={r.status === "failed" ? "text-red-700" : r.status === "succeeded" ? "text-emerald-700" : ""}>{r.status}</span> into {r.serviceName}, {formatTime(r.startedAt, timeZone)}
+            {r.status === "running" && r.step ? `: ${r.step}` : ""}
+            {r.error && <span className="block text-xs text-red-700">{r.error}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** A restore's step and log, polled while it runs. */
+function RestoreProgress({ serviceId, restoreId }: { serviceId: string; restoreId: string }) {
+  const trpc = useTRPC();
+  const status = useQuery({ ...trpc.backups.restoreStatus.queryOptions({ serviceId, restoreId }), refetchInterval: (q) => (q.state.data?.status === "running" ? 1_000 : false) });
+  if (!status.data) return <Loading label="Starting the restore…" />;
+  const r = status.data;
+  return (
+    <div className="space-y-2" data-testid="restore-progress" data-status={r.status}>
+      <p role="status" className={r.status === "failed" ? "text-red-700" : r.status === "succeeded" ? "text-emerald-700" : "text-fg-muted"}>
+        {r.status === "running" ? `${r.step}…` : r.status === "succeeded" ? `Restored into ${r.serviceName}.` : `Failed: ${r.error ?? "unknown error"}`}
+      </p>
+      {r.status === "succeeded" && r.serviceId !== serviceId && (
+        <a className="text-accent-fg underline" href={`/services/${r.serviceId}`}>
+          Open {r.serviceName}
+        </a>
+      )}
+      <pre className="max-h-48 overflow-auto rounded bg-surface-2 p-2 font-mono text-xs" data-testid="restore-log">{r.log}</pre>
+    </div>
+  );
+}
+
+function RestoreIntoNew({ serviceId, serviceName, backupId }: { serviceId: string; serviceName: string; backupId: string }) {
+  const trpc = useTRPC();
+  const [name, setName] = useState(`${serviceName}-restored`);
+  const start = useMutation(trpc.backups.restoreIntoNew.mutationOptions());
+  const fields = fieldErrorsOf(start.error);
+  const formError = formLevelMessage(start.error, (k) => k === "name");
+  if (start.data) return <RestoreProgress serviceId={serviceId} restoreId={start.data.restoreId} />;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    start.mutate({ serviceId, backupId, name });
+  };
+  return (
+    <form onSubmit={submit} noValidate className="space-y-2 border-t border-line pt-3" data-testid="restore-into-new">
+      <p className="text-fg-muted">Or restore into a new database of this project (same engine and version, new credentials); {serviceName} is not touched.</p>
+      <TextField label="New database name" name="newDatabaseName" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" />
+      <Button type="submit" variant="secondary" pending={start.isPending} pendingLabel="Creating…">
+        Restore into a new database
+      </Button>
+      {formError && <ErrorAlert message={formError} />}
+    </form>
+  );
+}
+
+function RestoreDialog({ serviceId, serviceName, engine, volume, backup, timeZone, onClose, onRestored }: { serviceId: string; serviceName: string; engine: string | null; volume: string; backup: BackupRow | null; timeZone: string; onClose: () => void; onRestored: () => void }) {
   const trpc = useTRPC();
   const dialog = useRef<DialogHandle>(null);
-  const restore = useMutation(trpc.backups.restore.mutationOptions({ onSuccess: onRestored }));
+  const restoreDb = useMutation(trpc.backups.restore.mutationOptions({ onSuccess: onRestored }));
+  const restoreVolume = useMutation(trpc.backups.restoreVolume.mutationOptions({ onSuccess: onRestored }));
+  const restore = volume ? restoreVolume : restoreDb;
   const { reset } = restore;
   // A backup chosen in the list opens the dialog afresh (no result of an earlier restore shown).
   useEffect(() => {
@@ -166,13 +242,20 @@ function RestoreDialog({ serviceId, serviceName, engine, backup, timeZone, onClo
     dialog.current?.close();
     onClose();
   };
+  const when = backup ? formatTime(backup.startedAt, timeZone) : "";
   return (
-    <Dialog ref={dialog} title={`Restore ${serviceName}?`}>
+    <Dialog ref={dialog} title={volume ? `Restore volume ${volume}?` : `Restore ${serviceName}?`}>
       {backup && (
         <div className="space-y-4 text-sm" data-testid="restore-dialog">
-          <p className="text-fg-muted">
-            This overwrites the database <strong>{serviceName}</strong> with the backup of <strong>{formatTime(backup.startedAt, timeZone)}</strong>: {RESTORE_EFFECT[engine]}
-          </p>
+          {volume ? (
+            <p className="text-fg-muted">
+              This replaces the contents of volume <strong>{volume}</strong> with the backup of <strong>{when}</strong>: files written since then are lost. <strong>{serviceName}</strong> is stopped during the restore and started again afterwards (also if the restore fails).
+            </p>
+          ) : (
+            <p className="text-fg-muted">
+              This overwrites the database <strong>{serviceName}</strong> with the backup of <strong>{when}</strong>: {RESTORE_EFFECT[engine ?? ""]}
+            </p>
+          )}
           {restore.isSuccess ? (
             <p role="status" className="text-emerald-700" data-testid="restore-done">Restored.</p>
           ) : (
@@ -183,13 +266,27 @@ function RestoreDialog({ serviceId, serviceName, engine, backup, timeZone, onClo
               {restore.isSuccess ? "Close" : "Cancel"}
             </Button>
             {!restore.isSuccess && (
-              <Button variant="danger" onClick={() => restore.mutate({ serviceId, backupId: backup.id })} pending={restore.isPending} pendingLabel="Restoring…">
-                Restore and overwrite
+              <Button variant="danger" onClick={() => (volume ? restoreVolume : restoreDb).mutate({ serviceId, backupId: backup.id })} pending={restore.isPending} pendingLabel="Restoring…">
+                {volume ? "Stop, restore and start" : "Restore and overwrite"}
               </Button>
             )}
           </div>
+          {!volume && <RestoreIntoNew key={backup.id} serviceId={serviceId} serviceName={serviceName} backupId={backup.id} />}
         </div>
       )}
     </Dialog>
+  );
+}
+
+/** Backups of each of the service's named volumes (any service). */
+export function VolumeBackups({ serviceId, serviceName, canBackUp, isAdmin }: { serviceId: string; serviceName: string; canBackUp: boolean; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.backups.overview.queryOptions({ serviceId, volume: "" }));
+  return (
+    <>
+      {(overview.data?.volumes ?? []).map((v) => (
+        <BackupsPanel key={v.name} serviceId={serviceId} serviceName={serviceName} canBackUp={canBackUp} isAdmin={isAdmin} volume={v.name} />
+      ))}
+    </>
   );
 }

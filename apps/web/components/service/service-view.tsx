@@ -27,7 +27,7 @@ import { RunCommandPanel } from "./run-command-panel";
 import { CronJobsPanel } from "./cron-jobs-panel";
 import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
 import { SettingsTab } from "./settings/settings-tab";
-import { BackupsPanel } from "../backups/backups-panel";
+import { BackupsPanel, VolumeBackups } from "../backups/backups-panel";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
@@ -131,7 +131,13 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       )}
       {panel("variables", <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
       {s.kind === "web" && panel("domains", <DomainsPanel serviceId={serviceId} canChange={canChange} />)}
-      {panel("settings", <SettingsTab service={s} canEdit={canChange} onDeployed={showDeployments} />)}
+      {panel(
+        "settings",
+        <>
+          <SettingsTab service={s} canEdit={canChange} onDeployed={showDeployments} />
+          <VolumeBackups serviceId={serviceId} serviceName={s.name} canBackUp={canChange} isAdmin={roleAtLeast(role, "admin")} />
+        </>,
+      )}
       {panel("webhooks", <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={canChange} />)}
       {s.kind === "web" && panel("previews", <PreviewsPanel serviceId={serviceId} projectId={s.projectId} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
     </div>
