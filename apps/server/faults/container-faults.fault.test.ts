@@ -92,6 +92,12 @@ it("a container out of memory and a crash-looping service are each reported clea
   const probes = { ok: 0, failed: 0 };
   probing = setInterval(() => void answers(healthy).then((ok) => void (ok ? probes.ok++ : probes.failed++)), 1000);
 
+  // Watched from the start (beside the OOM checks below), to time when it is reported.
+  const loopReported = waitFor("the crash loop in the status", async () => {
+    const s = await statusOf(looping);
+    return s.status === "crash_looping" ? { loopStatus: s, loopReportedMs: Date.now() - began } : null;
+  }, 90_000);
+  loopReported.catch(() => undefined);
   // Out of memory: the status says so, and so does the reconciler's entry when it starts it again.
   const oomStatus = await waitFor("the OOM kill in the status", async () => {
     const s = await statusOf(oom);
@@ -105,11 +111,7 @@ it("a container out of memory and a crash-looping service are each reported clea
   expect(oomBackoff.message).toMatch(/killed for running out of memory/);
 
   // Crash loop under the engine's restart policy: reported, the engine's delay grows, Berth does not add starts of its own.
-  const loopStatus = await waitFor("the crash loop in the status", async () => {
-    const s = await statusOf(looping);
-    return s.status === "crash_looping" ? s : null;
-  }, 90_000);
-  const loopReportedMs = Date.now() - began;
+  const { loopStatus, loopReportedMs } = await loopReported;
   expect(loopStatus.attention.find((a) => a.kind === "crash_loop")!.message).toMatch(/^Crash-looping: restarted \d+ times recently$/);
   const countBefore = (await deps.engine.listManaged({ serviceId: looping }))[0]!.restartCount;
   await new Promise((r) => setTimeout(r, 20_000));
