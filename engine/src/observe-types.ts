@@ -40,6 +40,8 @@ export interface ContainerStatus {
   restartCount: number;
   exitCode: number | null;
   oomKilled: boolean;
+  /** Its memory limit (bytes); null without one. */
+  memoryLimitBytes: number | null;
   startedAt: string | null;
   finishedAt: string | null;
 }

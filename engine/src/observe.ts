@@ -30,6 +30,7 @@ export async function containerStatus(api: EngineApi, ref: string): Promise<Cont
     restartCount: info.RestartCount ?? 0,
     exitCode: state.Running ? null : state.ExitCode,
     oomKilled: state.OOMKilled,
+    memoryLimitBytes: info.HostConfig?.Memory ? info.HostConfig.Memory : null,
     startedAt: zeroTime(state.StartedAt),
     finishedAt: zeroTime(state.FinishedAt),
   };

@@ -17,6 +17,7 @@ const deps = testDeps();
 const hostname = `fault-proxy-${randomUUID().slice(0, 8)}.localhost`;
 let proxied: Awaited<ReturnType<typeof startProxiedWorker>>;
 let serviceId = "";
+let projectId = "";
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
@@ -26,12 +27,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxied.stop();
   if (serviceId) await deps.engine.removeService(serviceId);
+  // The project's network too (removeService removes only the service's own).
+  if (projectId) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
 
 it("Caddy killed and restarted: every route answers again within 10 s, with no user action", async () => {
   const { actor, teamId } = await seedUser(deps.db);
-  serviceId = (await seedService(deps.db, teamId)).serviceId;
+  ({ serviceId, projectId } = await seedService(deps.db, teamId));
   await addDomain(deps, actor, { serviceId, hostname });
   const done = await finishedDeployment(deps, (await enqueueDeployment(deps, actor, serviceId)).deploymentId);
   expect(done.status).toBe("succeeded");

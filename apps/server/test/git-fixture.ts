@@ -19,6 +19,12 @@ export interface GitFixture {
    * links), commit and push to `branch` (default main); returns the commit SHA.
    */
   commit(files: Record<string, string>, message: string, branch?: string, symlinks?: Record<string, string>): string;
+  /**
+   * While on, clones and fetches reach the server and get no answer (a very slow repository
+   * host): each is held until `close()`. `held()` counts the requests held so far.
+   */
+  holdClones(on: boolean): void;
+  held(): number;
   close(): Promise<void>;
 }
 
@@ -28,9 +34,14 @@ function git(args: string[], cwd: string): string {
   return execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" }).trim();
 }
 
-function serveCgi(root: string): Server {
+function serveCgi(root: string, hold: { on: boolean; count: number }): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // The ref advertisement of a clone/fetch: held open, never answered (close() ends it).
+    if (hold.on && url.searchParams.get("service") === "git-upload-pack") {
+      hold.count++;
+      return;
+    }
     const child = spawn("git", ["http-backend"], {
       env: {
         ...GIT_ENV,
@@ -97,7 +108,8 @@ export async function startGitFixture(files: Record<string, string>): Promise<Gi
     return git(["rev-parse", "HEAD"], work);
   };
   commit(files, "initial commit");
-  const server = serveCgi(root);
+  const hold = { on: false, count: 0 };
+  const server = serveCgi(root, hold);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
@@ -105,6 +117,8 @@ export async function startGitFixture(files: Record<string, string>): Promise<Gi
     url: `http://127.0.0.1:${port}/app.git`,
     bareDir: bare,
     commit,
+    holdClones: (on) => void (hold.on = on),
+    held: () => hold.count,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -38,7 +38,7 @@ export async function startWithRunningService(tag: string) {
   expect((await owner.signUp(`${tag}-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
   const me = await owner.query("me.get");
   const teamId = me.data.teams[0].id as string;
-  const { serviceId } = await seedService(deps.db, teamId);
+  const { serviceId, projectId } = await seedService(deps.db, teamId);
   const { deploymentId } = await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId);
   await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
   const sockets: Socket[] = [];
@@ -59,6 +59,8 @@ export async function startWithRunningService(tag: string) {
       for (const s of sockets) s.close();
       await worker.stop();
       await deps.engine.removeService(serviceId);
+      // The project's network too (removeService removes only the service's own).
+      await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
       await io.close();
       server.close();
       await deps.db.$disconnect();

@@ -4,11 +4,14 @@ import { claimNextDeployment } from "./claim.ts";
 import { type DeploymentLease, endLapsedDeployments, renewLeases } from "./lease.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
 import { pruneDeliveries } from "../webhooks/deliveries.ts";
+import { databaseUnavailable, isDatabaseUnreachable } from "../db-errors.ts";
 import { describeFailure } from "./failure.ts";
 import type { RunDeps } from "./run-context.ts";
 import { runDeployment } from "./run-deployment.ts";
 
 const PRUNE_EVERY_MS = 3600_000;
+/** How long a failure waits for an unreachable database to be recorded. */
+const RECORD_RETRY_MS = 10 * 60_000;
 
 export interface WorkerOptions {
   /** Fixed limit; when absent, InstanceSettings.buildConcurrency ?? BERTH_BUILD_CONCURRENCY. */
@@ -141,15 +144,31 @@ export class DeploymentWorker {
     }
   }
 
+  /**
+   * Record the failure. While the database is unreachable (the usual cause of a crash here),
+   * retry until it is back: the job stays in `running`, so its lease is renewed and the row ends
+   * with its own reason -- not, once the lease lapsed, as "the Berth process stopped".
+   */
+  private async recordFailure(id: string, err: unknown): Promise<void> {
+    const deadline = Date.now() + RECORD_RETRY_MS;
+    for (;;) {
+      try {
+        await this.deps.db.deployment.updateMany({
+          where: { id, status: { in: ["cloning", "building", "releasing"] } },
+          data: { status: "failed", error: describeFailure(err), finishedAt: new Date() },
+        });
+        return;
+      } catch (e) {
+        if (!isDatabaseUnreachable(e) || this.stopped || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
   /** Best effort: record the failure and remove this deployment's container. */
   private async failAndCleanUp(id: string, err: unknown): Promise<void> {
     const problems: string[] = [];
-    await this.deps.db.deployment
-      .updateMany({
-        where: { id, status: { in: ["cloning", "building", "releasing"] } },
-        data: { status: "failed", error: describeFailure(err), finishedAt: new Date() },
-      })
-      .catch((e: unknown) => problems.push(`record failure: ${String(e)}`));
+    await this.recordFailure(id, isDatabaseUnreachable(err) ? databaseUnavailable() : err).catch((e: unknown) => problems.push(`record failure: ${String(e)}`));
     const containers = await this.deps.engine.listManaged().catch((e: unknown) => {
       problems.push(`list containers: ${String(e)}`);
       return [];

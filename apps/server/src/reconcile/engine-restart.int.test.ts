@@ -88,7 +88,7 @@ describe("the reconciler after the Docker Engine is killed", () => {
     for (const id of running) {
       const events = await listServiceEvents(deps, actor, id);
       expect(events.map((e) => e.kind)).toContain("reconcile.start");
-      expect(events.find((e) => e.kind === "reconcile.start")).toMatchObject({ actor: "system", message: expect.stringMatching(/^Started berth-.*: the live release should run but its container is stopped$/) });
+      expect(events.find((e) => e.kind === "reconcile.start")).toMatchObject({ actor: "system", message: expect.stringMatching(/^Started berth-.*: the live release should run but its container is stopped( \(exit code \d+\))?$/) });
     }
     const audit = await deps.db.auditEvent.findMany({ where: { teamId, action: "service.reconcile" } });
     expect(new Set(audit.map((a) => a.targetId))).toEqual(new Set(running));
@@ -136,7 +136,7 @@ describe("the reconciler after the Docker Engine is killed", () => {
     await deploy(serviceId);
     const starts = async () => (await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.start").length;
     const backoff = await waitFor("a back-off report", async () => (await listServiceEvents(deps, actor, serviceId)).find((e) => e.kind === "reconcile.backoff"), 30_000);
-    expect(backoff.message).toMatch(/it stopped again after 1 repair in a row, so Berth backs off: next attempt at \d\d:\d\d:\d\d UTC$/);
+    expect(backoff.message).toMatch(/its container is stopped \(exit code 3\); it stopped again after 1 repair in a row, so Berth backs off: next attempt at \d\d:\d\d:\d\d UTC$/);
     // Watch it for 20 s more: dying every ~3.5 s, a tight loop would have started it ~6 more times.
     const before = await starts();
     await new Promise((r) => setTimeout(r, 20_000));

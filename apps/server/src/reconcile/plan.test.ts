@@ -64,7 +64,7 @@ describe("planReconcile", () => {
   it("a service without a live release has nothing to run; one without a snapshot is reported, not guessed", () => {
     expect(plan(observe([service({ live: null })], []))).toEqual([]);
     const bare = service({ live: { deploymentId: "d1", replicas: 1, recreatable: false } });
-    expect(plan(observe([bare], []))).toEqual([{ kind: "wait", serviceId: "s1", until: null, reason: expect.stringMatching(/no configuration snapshot/) }]);
+    expect(plan(observe([bare], []))).toEqual([{ kind: "wait", serviceId: "s1", until: null, reason: expect.stringMatching(/no configuration snapshot/), containerIds: [] }]);
   });
 
   it("checks each project's network once while one of its services should run; never for stopped or undeployed ones", () => {
@@ -76,7 +76,7 @@ describe("planReconcile", () => {
   it("waits while the service backs off, and says until when", () => {
     const backoffs = new Map([["s1", { repairs: 2, lastRepairAt: 990_000, nextAttemptAt: 1_010_000 }]]);
     expect(plan(observe([service()], [container({ state: "exited" })]), backoffs, 1_000_000)).toEqual([
-      { kind: "wait", serviceId: "s1", until: 1_010_000, reason: "The live release should run but its container is stopped" },
+      { kind: "wait", serviceId: "s1", until: 1_010_000, reason: "The live release should run but its container is stopped", containerIds: ["c1"] },
     ]);
     expect(plan(observe([service()], [container({ state: "exited" })]), backoffs, 1_010_000)[0]?.kind).toBe("start");
   });

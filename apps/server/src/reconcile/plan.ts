@@ -44,8 +44,8 @@ export type Action =
   | { kind: "remove"; serviceId: string; teamId: string; deploymentId: string; containerId: string; containerName: string; reason: string; serviceExists: boolean }
   /** The project's network must exist while one of its services should run (made again when someone removed it). */
   | { kind: "network"; serviceId: string; teamId: string; projectId: string; reason: string }
-  /** Broken, but nothing may be done now: backing off, or nothing to recreate it from. */
-  | { kind: "wait"; serviceId: string; reason: string; until: number | null };
+  /** Broken, but nothing may be done now: backing off, or nothing to recreate it from. `containerIds`: its stopped containers. */
+  | { kind: "wait"; serviceId: string; reason: string; until: number | null; containerIds: string[] };
 
 const STOPPED: readonly ContainerState[] = ["exited", "dead", "created"];
 
@@ -65,12 +65,13 @@ function repairOf(service: DesiredService, mine: ObservedContainer[], backoff: B
     missing > 0
       ? `The live release should run but ${describeCount(missing, live.replicas)} missing`
       : `The live release should run but ${describeCount(stopped.length, live.replicas)} stopped`;
-  if (!mayRepair(backoff, now)) return { kind: "wait", serviceId: service.id, reason, until: backoff?.nextAttemptAt ?? null };
+  const containerIds = stopped.map((c) => c.containerId);
+  if (!mayRepair(backoff, now)) return { kind: "wait", serviceId: service.id, reason, until: backoff?.nextAttemptAt ?? null, containerIds };
   if (missing > 0) {
-    if (!live.recreatable) return { kind: "wait", serviceId: service.id, reason: `${reason}, and the release has no configuration snapshot to recreate it from`, until: null };
+    if (!live.recreatable) return { kind: "wait", serviceId: service.id, reason: `${reason}, and the release has no configuration snapshot to recreate it from`, until: null, containerIds };
     return { kind: "recreate", serviceId: service.id, deploymentId: live.deploymentId, reason };
   }
-  return { kind: "start", serviceId: service.id, deploymentId: live.deploymentId, containerIds: stopped.map((c) => c.containerId), reason };
+  return { kind: "start", serviceId: service.id, deploymentId: live.deploymentId, containerIds, reason };
 }
 
 export function planReconcile(observation: Observation, backoffs: ReadonlyMap<string, BackoffState>, now: number): Action[] {

@@ -10,6 +10,7 @@ import type { Deps } from "../deps.ts";
 import { act, type ActDeps, type Outcome, reportWaiting } from "./act.ts";
 import { afterHealthy, afterRepair, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from "./backoff.ts";
 import { observe } from "./observe.ts";
+import { withStopCause } from "./stop-cause.ts";
 import { type Action, type DesiredService, planReconcile, servicesDown, servicesThatShouldRun } from "./plan.ts";
 
 export type ReconcileDeps = ActDeps & Pick<Deps, "engineWatch">;
@@ -150,8 +151,11 @@ export class Reconciler {
     return result;
   }
 
-  private async perform(action: Action, service: DesiredService | null, result: PassResult, trigger: string): Promise<void> {
+  private async perform(planned: Action, service: DesiredService | null, result: PassResult, trigger: string): Promise<void> {
+    let action = planned;
     try {
+      // Why it stopped (out of memory, an exit code), for the entries that say so.
+      if (action.kind === "start" || action.kind === "wait") action = { ...action, reason: await withStopCause(this.deps, action.reason, action.containerIds) };
       if (action.kind === "wait") {
         if (action.until !== null) this.retryAt(action.until);
         await this.reportWait(action, service);
