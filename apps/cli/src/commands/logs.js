@@ -2,13 +2,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CliError } from "../errors.js";
 import { fullName, serviceSession } from "../session.js";
 
-const POLL_MS = 1000;
+const POLL_MS = 500;
 
 /** @typedef {{ stream: string; time: string; text: string }} LogLine */
 
 /**
  * The running container's log: the last `--tail` lines, then with -f every new line as it comes
- * (asked for every second since the last line's second; lines already printed are skipped).
+ * (asked for twice a second since the last line's second; lines already printed are skipped).
  * @param {string} name @param {{ follow?: boolean; tail: string; json?: boolean }} opts
  */
 export async function logs(name, opts) {
