@@ -6,6 +6,8 @@
  * instance settings would apply. Each file starts from an idle queue and default limits.
  * Earlier files' services are marked stopped: their containers were removed by those files, and
  * a reconciler this file starts (boot recovery included) would otherwise bring them all back.
+ * Rate-limit windows live in Postgres (shared by processes): each file starts with fresh budgets,
+ * as each process did when they were in memory, so one file's calls never starve the next's.
  */
 import { beforeAll } from "vitest";
 import { createDb } from "@berth/db";
@@ -22,6 +24,8 @@ beforeAll(async () => {
     // baseDomain too: a file that set one must not change another's default domains.
     await db.instanceSettings.updateMany({ data: { buildConcurrency: null, dashboardDomain: "", baseDomain: "" } });
     await db.service.updateMany({ where: { desiredState: "running" }, data: { desiredState: "stopped" } });
+    await db.rateWindow.deleteMany({});
+    await db.rateLimit.deleteMany({});
   } finally {
     await db.$disconnect();
   }

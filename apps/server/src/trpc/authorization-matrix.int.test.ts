@@ -55,6 +55,8 @@ const victim = {} as {
   registryId: string;
   stackId: string;
   runId: string;
+  backupId: string;
+  restoreId: string;
   cronJobId: string;
 };
 
@@ -78,6 +80,8 @@ function inputFor(path: string): Record<string, unknown> {
     stackId: victim.stackId,
     runId: victim.runId,
     cronJobId: victim.cronJobId,
+    backupId: victim.backupId,
+    restoreId: victim.restoreId,
   };
   const extras: Record<string, Record<string, unknown>> = {
     "projects.create": { name: "intruder" },
@@ -180,7 +184,11 @@ beforeAll(async () => {
   const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
   const cronJob = await deps.db.cronJob.create({ data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false } });
   const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "victim"], status: "succeeded", exitCode: 0, output: "victim\n", timeoutS: 60, finishedAt: new Date() } });
+  const backup = await deps.db.databaseBackup.create({ data: { serviceId, status: "succeeded", trigger: "manual", destinationKind: "directory", location: "victim.pgdump", finishedAt: new Date() } });
+  const restore = await deps.db.backupRestore.create({ data: { backupId: backup.id, serviceId, status: "succeeded", finishedAt: new Date() } });
   Object.assign(victim, {
+    backupId: backup.id,
+    restoreId: restore.id,
     runId: run.id,
     cronJobId: cronJob.id,
     domainId: domain.id,
