@@ -109,7 +109,9 @@ export async function createPostgresDatabase(page: Page): Promise<string> {
   await expect(form).toContainText("${{db.DATABASE_URL}}");
   await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
   await form.getByRole("button", { name: "Create database" }).click();
-  await expect(page.getByRole("heading", { name: "db", level: 1 })).toBeVisible();
+  // The service page, not the project's (whose heading may contain "db" too).
+  await expect(page).toHaveURL(/\/services\/[0-9a-f-]{36}/, { timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: "db", level: 1, exact: true })).toBeVisible();
   const id = serviceIdOf(page);
   await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
   return id;
