@@ -6,8 +6,10 @@
 import type { ContainerStatus } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 
+type StopRecord = Pick<ContainerStatus, "oomKilled" | "exitCode" | "memoryLimitBytes">;
+
 /** In words, or null when the exit says nothing (code 0, or unknown). PURE. */
-export function describeStopCause(status: Pick<ContainerStatus, "oomKilled" | "exitCode" | "memoryLimitBytes">): string | null {
+export function describeStopCause(status: StopRecord): string | null {
   if (status.oomKilled) {
     const limit = status.memoryLimitBytes === null ? "" : `, limit ${Math.round(status.memoryLimitBytes / 1024 ** 2)} MiB`;
     return `killed for running out of memory${limit}`;
@@ -16,10 +18,34 @@ export function describeStopCause(status: Pick<ContainerStatus, "oomKilled" | "e
   return null;
 }
 
+/**
+ * A SIGKILL (137) under a memory limit without the OOM mark yet: the engine learns of an OOM kill
+ * from its own event, which can land just after the exit the reconciler reacts to. PURE.
+ */
+export function mayBeUnmarkedOom(status: StopRecord): boolean {
+  return !status.oomKilled && status.exitCode === 137 && status.memoryLimitBytes !== null;
+}
+
+/** Pauses before reading such a container again (about 1.75 s in all). */
+const OOM_SETTLE_MS = [250, 500, 1000];
+
+async function settledStopRecord(deps: Pick<Deps, "engine">, containerId: string, pause: (ms: number) => Promise<void>): Promise<StopRecord | null> {
+  let status: StopRecord | null = await deps.engine.containerStatus(containerId).catch(() => null);
+  for (const ms of OOM_SETTLE_MS) {
+    if (status === null || !mayBeUnmarkedOom(status)) break;
+    await pause(ms);
+    status = await deps.engine.containerStatus(containerId).catch(() => status);
+  }
+  return status;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** `reason (cause)` with the first cause among the stopped containers; `reason` as is when none is known. */
-export async function withStopCause(deps: Pick<Deps, "engine">, reason: string, containerIds: string[]): Promise<string> {
+export async function withStopCause(deps: Pick<Deps, "engine">, reason: string, containerIds: string[], pause = sleep): Promise<string> {
   for (const id of containerIds) {
-    const cause = await deps.engine.containerStatus(id).then(describeStopCause, () => null);
+    const status = await settledStopRecord(deps, id, pause);
+    const cause = status === null ? null : describeStopCause(status);
     if (cause !== null) return `${reason} (${cause})`;
   }
   return reason;
