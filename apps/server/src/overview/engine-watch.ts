@@ -33,6 +33,8 @@ export interface EngineWatchDeps {
 export class EngineWatch {
   private readonly dies = new Map<string, number[]>();
   private readonly ooms = new Map<string, number>();
+  /** Containers whose current run was OOM-killed (cleared when it starts again). */
+  private readonly oomKilledRuns = new Set<string>();
   /** Containers asked to stop (containerId -> time of the kill): their next die is planned. */
   private readonly stopping = new Map<string, number>();
   private readonly listeners = new Set<(change: ServiceChange) => void>();
@@ -76,7 +78,11 @@ export class EngineWatch {
     const serviceId = event.owner.serviceId;
     if (event.type === "kill") this.markStopping(event.containerId, at);
     if (event.type === "die" && !this.stopping.delete(event.containerId)) this.dies.set(serviceId, [...this.recentDies(serviceId), at]);
-    if (event.type === "oom") this.ooms.set(serviceId, at);
+    if (event.type === "oom") {
+      this.ooms.set(serviceId, at);
+      this.oomKilledRuns.add(event.containerId);
+    }
+    if (event.type === "start" || event.type === "destroy") this.oomKilledRuns.delete(event.containerId);
     this.notify({ teamId: event.owner.teamId, serviceId, type: event.type });
   }
 
@@ -91,6 +97,14 @@ export class EngineWatch {
       dies: this.recentDies(serviceId).length,
       lastOomAt: oom !== undefined && oom > this.now() - OOM_WINDOW_MS ? new Date(oom).toISOString() : null,
     };
+  }
+
+  /**
+   * Whether the engine reported an OOM kill for this container since it last started: its
+   * inspect record can miss it (the engine's OOM and exit events race), the event does not.
+   */
+  oomKilledSinceStart(containerId: string): boolean {
+    return this.oomKilledRuns.has(containerId);
   }
 
   private markStopping(containerId: string, at: number): void {

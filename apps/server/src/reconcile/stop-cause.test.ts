@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeStopCause, withStopCause } from "./stop-cause.ts";
+import { EngineWatch } from "../overview/engine-watch.ts";
 
 describe("describeStopCause", () => {
   it("names an OOM kill with the limit, a failing exit code, and nothing for a clean or unknown exit", () => {
@@ -33,5 +34,17 @@ describe("withStopCause", () => {
     expect(await withStopCause(engineReading({ oomKilled: false, exitCode: 137, memoryLimitBytes: null }), "stopped", ["c1"], record)).toBe("stopped (exit code 137)");
     expect(await withStopCause(engineReading({ oomKilled: false, exitCode: 3, memoryLimitBytes: MiB16 }), "stopped", ["c1"], record)).toBe("stopped (exit code 3)");
     expect(pauses).toEqual([]);
+  });
+});
+
+describe("withStopCause with the engine's event stream", () => {
+  it("takes an OOM kill the event stream saw for the container's current run when inspect misses it", async () => {
+    const watch = new EngineWatch({ engine: {} as never, log: { warn() {} } as never });
+    const event = { containerId: "c1", containerName: "n", owner: { teamId: "t", projectId: "p", serviceId: "s" }, deploymentId: "d", time: new Date().toISOString() } as const;
+    watch.record({ ...event, type: "oom" } as never);
+    const deps = { engine: { containerStatus: async () => ({ oomKilled: false, exitCode: 137, memoryLimitBytes: 16 * 1024 ** 2 }) }, engineWatch: watch } as never;
+    expect(await withStopCause(deps, "stopped", ["c1"], async () => undefined)).toBe("stopped (killed for running out of memory, limit 16 MiB)");
+    watch.record({ ...event, type: "start" } as never);
+    expect(await withStopCause(deps, "stopped", ["c1"], async () => undefined)).toBe("stopped (exit code 137)");
   });
 });

@@ -26,15 +26,27 @@ export function mayBeUnmarkedOom(status: StopRecord): boolean {
   return !status.oomKilled && status.exitCode === 137 && status.memoryLimitBytes !== null;
 }
 
-/** Pauses before reading such a container again (about 1.75 s in all). */
+/**
+ * Pauses before reading such a container again (about 1.75 s in all): the engine's OOM event
+ * may follow its exit (then inspect may never show it, but the watched event stream does).
+ */
 const OOM_SETTLE_MS = [250, 500, 1000];
 
-async function settledStopRecord(deps: Pick<Deps, "engine">, containerId: string, pause: (ms: number) => Promise<void>): Promise<StopRecord | null> {
-  let status: StopRecord | null = await deps.engine.containerStatus(containerId).catch(() => null);
+type StopCauseDeps = Pick<Deps, "engine" | "engineWatch">;
+
+/** The engine's record, with an OOM kill its event stream reported and its inspect missed. */
+async function readStopRecord(deps: StopCauseDeps, containerId: string): Promise<StopRecord | null> {
+  const status = await deps.engine.containerStatus(containerId).catch(() => null);
+  if (status === null || status.oomKilled || !deps.engineWatch?.oomKilledSinceStart(containerId)) return status;
+  return { ...status, oomKilled: true };
+}
+
+async function settledStopRecord(deps: StopCauseDeps, containerId: string, pause: (ms: number) => Promise<void>): Promise<StopRecord | null> {
+  let status = await readStopRecord(deps, containerId);
   for (const ms of OOM_SETTLE_MS) {
     if (status === null || !mayBeUnmarkedOom(status)) break;
     await pause(ms);
-    status = await deps.engine.containerStatus(containerId).catch(() => status);
+    status = (await readStopRecord(deps, containerId)) ?? status;
   }
   return status;
 }
@@ -42,7 +54,7 @@ async function settledStopRecord(deps: Pick<Deps, "engine">, containerId: string
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `reason (cause)` with the first cause among the stopped containers; `reason` as is when none is known. */
-export async function withStopCause(deps: Pick<Deps, "engine">, reason: string, containerIds: string[], pause = sleep): Promise<string> {
+export async function withStopCause(deps: StopCauseDeps, reason: string, containerIds: string[], pause = sleep): Promise<string> {
   for (const id of containerIds) {
     const status = await settledStopRecord(deps, id, pause);
     const cause = status === null ? null : describeStopCause(status);
