@@ -2,18 +2,20 @@
  * The reconciler: keeps the engine at the desired state Postgres holds. A pass observes
  * (observe.ts), plans (plan.ts, pure) and acts (act.ts) under each service's lease. Passes run
  * at boot (deployments/recovery.ts), every BERTH_RECONCILE_INTERVAL_S, soon after a Berth
- * container dies or is removed, and whenever the engine's event stream reconnects (the engine
- * restarted). One pass at a time per process; a pass asked for while one runs is run once after
+ * container dies or is removed, whenever the engine's event stream reconnects (the engine
+ * restarted), and when a deployment ends (a service is left alone while it deploys: one that
+ * failed because the engine went away must not wait for the periodic pass). One pass at a time per process; a pass asked for while one runs is run once after
  * it. Back-off state is per process (a restart forgets it: the first repair is immediate).
  */
 import type { Deps } from "../deps.ts";
+import { isTerminalStatus } from "../deployments/statuses.ts";
 import { act, type ActDeps, type Outcome, reportWaiting } from "./act.ts";
 import { afterHealthy, afterRepair, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from "./backoff.ts";
 import { observe } from "./observe.ts";
 import { withStopCause } from "./stop-cause.ts";
 import { type Action, type DesiredService, planReconcile, servicesDown, servicesThatShouldRun } from "./plan.ts";
 
-export type ReconcileDeps = ActDeps & Pick<Deps, "engineWatch">;
+export type ReconcileDeps = ActDeps & Pick<Deps, "engineWatch"> & Partial<Pick<Deps, "events">>;
 
 export interface ReconcilerOptions {
   /** 0: no periodic pass. */
@@ -69,7 +71,23 @@ export class Reconciler {
         watch.onChange((change) => {
           if (change.type === "die" || change.type === "destroy") this.passSoon(`container ${change.type}`, AFTER_EVENT_MS);
         }),
-        watch.onConnect(() => this.passSoon("engine connected", 0)),
+        watch.onConnect(() => {
+          // The engine (re)started: its containers stopped with it, not by their own doing, so
+          // no service's crash back-off holds their start (a stream that merely reconnected
+          // costs a crash-looping service one early start at most).
+          this.backoffs.clear();
+          this.reported.clear();
+          this.passSoon("engine connected", 0);
+        }),
+      );
+    }
+    const events = this.deps.events;
+    if (events) {
+      // Any process's worker (remote events too): a pass is idempotent and lease-guarded.
+      this.unsubscribe.push(
+        events.onStatus((e) => {
+          if (isTerminalStatus(e.status)) this.passSoon("deployment ended", AFTER_EVENT_MS);
+        }),
       );
     }
   }
