@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkGitUrl, isSafeRepoPath, isValidBranch, isValidCommitSha } from "./git-url.ts";
+import { checkGitUrl, isSafeRepoPath, isSshGitUrl, isValidBranch, isValidCommitSha } from "./git-url.ts";
 
 const remote = { allowLocalSources: false, controlPlaneHosts: ["berth.example.com"] };
 const local = { allowLocalSources: true };
@@ -10,6 +10,13 @@ describe("checkGitUrl", () => {
     expect(checkGitUrl("ssh://git@git.example.org:2222/acme/app.git", remote)).toMatchObject({ transport: "ssh" });
     expect(checkGitUrl("git://git.example.org/app.git", remote)).toMatchObject({ transport: "git" });
     expect(checkGitUrl("git@github.com:acme/app.git", remote)).toMatchObject({ transport: "ssh", host: "github.com" });
+  });
+
+  it("isSshGitUrl says ssh exactly when checkGitUrl parses the ssh transport", () => {
+    for (const url of ["ssh://git@git.example.org:2222/acme/app.git", "git@github.com:acme/app.git", " SSH://h/r.git ", "https://github.com/acme/app.git", "git://git.example.org/app.git", "git@github.com://x", "not a url"]) {
+      const parsed = checkGitUrl(url, remote);
+      expect(isSshGitUrl(url), url).toBe("transport" in parsed && parsed.transport === "ssh");
+    }
   });
 
   it("refuses other schemes, passwords in URLs, option-like values", () => {

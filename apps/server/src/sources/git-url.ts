@@ -34,6 +34,12 @@ function isLocalHost(host: string): boolean {
   return false;
 }
 
+/** Whether git would reach this URL over ssh (ssh://... or git@host:path). PURE; policy is checkGitUrl's. */
+export function isSshGitUrl(raw: string): boolean {
+  const value = raw.trim();
+  return SCP_LIKE.test(value) || /^ssh:\/\//i.test(value);
+}
+
 /** Returns the parsed URL, or a message saying why it is refused. */
 export function checkGitUrl(raw: string, policy: GitUrlPolicy): ParsedGitUrl | { error: string } {
   const value = raw.trim();

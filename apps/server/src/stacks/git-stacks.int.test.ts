@@ -5,6 +5,7 @@ import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { httpGet, requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { deploymentWorker } from "../../test/deploy-harness.ts";
 import { providerHeaders, pushFixtures, retarget } from "../../test/webhook-fixtures.ts";
+import { startSshFixture, type SshFixture } from "../../test/ssh-fixture.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { listEnv } from "../secrets/env-vars.ts";
 import type { Actor } from "../teams/access.ts";
@@ -21,12 +22,14 @@ import { planStackUpdate, updateStack } from "./update-stack.ts";
  * compose file in deploy/, a service built from app/ with a build arg from the `.env` beside the
  * file, an env_file; a signed push re-imports at the pushed commit and redeploys only what
  * changed; an edit that drops a service asks first; deleting the stack removes its services.
+ * Then the same repository over ssh, read with the deploy key Berth generates for the stack.
  */
 const deps = testDeps();
 const worker = deploymentWorker(deps);
 const detach = attachStackCoordinator(deps);
 const serviceIds = new Set<string>();
 let fixture: GitFixture;
+let sshd: SshFixture | null = null;
 let owner: Actor;
 let teamId: string;
 let projectId: string;
@@ -89,6 +92,7 @@ afterAll(async () => {
   for (const v of await deps.db.volume.findMany({ where: { projectId } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
+  await sshd?.close();
   await fixture.close();
   await deps.db.$disconnect();
 });
@@ -168,5 +172,43 @@ describe("git-sourced compose stacks (real git over HTTP, real builds)", () => {
     expect(await deps.db.stack.count({ where: { id: created.id } })).toBe(0);
     expect(await deps.db.service.count({ where: { projectId } })).toBe(0);
     expect(await deps.engine.listManaged().then((cs) => cs.filter((c) => c.owner.projectId === projectId))).toEqual([]);
+  }, 600_000);
+
+  it("reads an ssh repository with the stack's generated deploy key once it is added, and its built service clones with the same key", async () => {
+    sshd = await startSshFixture();
+    fixture.commit({ "ssh/compose.yaml": "services:\n  web:\n    build: ../app\n    ports: [\"8080\"]\n" }, "a compose file for the ssh stack");
+    const git = { url: sshd.urlOf(fixture.bareDir), branch: "main", composePath: "ssh/compose.yaml" };
+    // A token means nothing over ssh: refused at the token field.
+    const withToken = createStackInput.safeParse({ projectId, name: "shop-ssh", git: { ...git, auth: "token", token: "t-1" } });
+    expect(withToken.error?.issues).toEqual([expect.objectContaining({ path: ["git", "token"], message: expect.stringMatching(/deploy key/) })]);
+
+    // Created waiting for its key: nothing read yet, the public half shown, the private half nowhere.
+    const created = await createStack(deps, owner, createStackInput.parse({ projectId, name: "shop-ssh", git }));
+    expect(created.services).toEqual([]);
+    expect(created.deployKeyPublic).toMatch(/^ssh-ed25519 \S+ berth-deploy-key-shop-ssh$/);
+    const waiting = await getStack(deps, owner, created.id);
+    expect(waiting.git).toMatchObject({ imported: false, deployKeyPublic: created.deployKeyPublic, sshHostKeyPinned: false });
+    const row = await deps.db.stack.findUniqueOrThrow({ where: { id: created.id } });
+    for (const text of [JSON.stringify(created), JSON.stringify(waiting), row.deployKeyPrivate ?? "PRIVATE KEY"]) expect(text).not.toContain("PRIVATE KEY");
+
+    // Not on the host yet: the import says why, at the repository field.
+    const importIt = updateStackInput.parse({ stackId: created.id });
+    await expect(updateStack(deps, owner, importIt)).rejects.toMatchObject({ fieldErrors: { "git.url": expect.stringMatching(/could not be read/) } });
+
+    sshd.authorize(created.deployKeyPublic!);
+    expect(await updateStack(deps, owner, importIt)).toMatchObject({ added: ["web"], removed: [] });
+    const stack = await settled(created.id, 1);
+    expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([["web", "done", null]]);
+    const web = stack.services[0]!;
+    await served(web.id, "built for");
+    // The build cloned over ssh with the stack's key and the host key the import pinned.
+    const pinned = await deps.db.stack.findUniqueOrThrow({ where: { id: created.id } });
+    expect(pinned.sshKnownHosts).toMatch(/ssh-ed25519 /);
+    expect(await deps.db.service.findUniqueOrThrow({ where: { id: web.id } })).toMatchObject({ gitUrl: git.url, deployKeyPrivate: pinned.deployKeyPrivate, deployKeyPublic: created.deployKeyPublic, sshKnownHosts: pinned.sshKnownHosts });
+    const build = await deps.db.deployment.findFirstOrThrow({ where: { serviceId: web.id } });
+    const log = (await deps.db.buildLogLine.findMany({ where: { deploymentId: build.id } })).map((l) => l.text).join("\n");
+    expect(log).toContain(`Cloning ${git.url}`);
+    expect(`${log} ${JSON.stringify(await getStack(deps, owner, created.id))}`).not.toContain("PRIVATE KEY");
+    await deleteStack(deps, owner, created.id, { deleteVolumes: true });
   }, 600_000);
 });

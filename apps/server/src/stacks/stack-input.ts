@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { gitSourceInput } from "../services/git-source-input.ts";
 import { envList, serviceName } from "../services/service-input.ts";
-import { isSafeRepoPath } from "../sources/git-url.ts";
+import { isSafeRepoPath, isSshGitUrl } from "../sources/git-url.ts";
 import { MAX_COMPOSE_BYTES } from "./parse-compose.ts";
 
-/** A compose file at a path of a git repository (public, or private with an access token). */
+/**
+ * A compose file at a path of a git repository: public, private with an access token (https), or
+ * read with a deploy key Berth generates (an ssh URL: its auth is "ssh" whatever was sent as "none").
+ */
 export const stackGitInput = gitSourceInput
   .pick({ url: true, branch: true, token: true })
   .extend({
@@ -15,11 +18,15 @@ export const stackGitInput = gitSourceInput
       .default("")
       .transform((v) => v.replace(/^\.\//, ""))
       .refine((v) => v === "" || isSafeRepoPath(v), "The compose file's path must be relative to the repository's root (no .. or leading /)"),
-    auth: z.enum(["none", "token"], { message: "A stack reads public repositories, or private ones with an access token" }).default("none"),
+    auth: z.enum(["none", "token", "ssh"], { message: "A stack reads public repositories, private ones with an access token (https) or a deploy key (ssh)" }).default("none"),
   })
   .superRefine((git, ctx) => {
-    if (git.auth === "token" && !git.token?.trim()) ctx.addIssue({ code: "custom", path: ["token"], message: "Enter the access token" });
-  });
+    const ssh = isSshGitUrl(git.url);
+    if (ssh && (git.auth === "token" || git.token?.trim())) ctx.addIssue({ code: "custom", path: ["token"], message: "An ssh URL is read with the stack's deploy key: leave the access token empty (or use the https URL)" });
+    else if (git.auth === "token" && !git.token?.trim()) ctx.addIssue({ code: "custom", path: ["token"], message: "Enter the access token" });
+    if (git.auth === "ssh" && !ssh) ctx.addIssue({ code: "custom", path: ["url"], message: "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)" });
+  })
+  .transform((git) => (git.auth === "none" && isSshGitUrl(git.url) ? { ...git, auth: "ssh" as const } : git));
 export type StackGitInput = z.infer<typeof stackGitInput>;
 
 const composeText = z

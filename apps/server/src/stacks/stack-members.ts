@@ -17,14 +17,11 @@ import { serviceInputOf } from "./berth-fields.ts";
 import type { ImportedStack } from "./stack-source.ts";
 import type { MappedService } from "./map-service.ts";
 import type { StackIssue } from "./stack-issues.ts";
+import type { StackOrigin } from "./stack-import-input.ts";
 import { refusal } from "./stack-refusal.ts";
 
-export interface StackRepository {
-  gitUrl: string | null;
-  gitBranch: string | null;
-  /** Sealed. */
-  gitToken: string | null;
-}
+/** The stack's repository and credentials, copied (sealed) onto every service it builds. */
+export type StackRepository = Pick<StackOrigin, "gitUrl" | "gitBranch" | "gitToken" | "deployKeyPrivate" | "deployKeyPublic" | "sshKnownHosts">;
 
 export interface Member {
   mapped: MappedService;
@@ -46,8 +43,9 @@ export function membersOf(projectId: string, imported: ImportedStack, box: Seale
 /** The source columns of a built service: the stack's repository at the imported commit. */
 function sourceColumns(member: Member, repository: StackRepository, commitSha: string | null) {
   const git = member.mapped.fields.git;
-  if (!git) return { sourceType: "image" as const, image: member.input.image, gitUrl: null, gitBranch: null, gitCommit: null, gitToken: null };
-  return { sourceType: "git" as const, image: "", gitUrl: repository.gitUrl, gitBranch: repository.gitBranch, gitCommit: commitSha, dockerfilePath: git.dockerfilePath, contextPath: git.contextPath, buildArgs: envToRecord(git.buildArgs), gitToken: repository.gitToken };
+  if (!git) return { sourceType: "image" as const, image: member.input.image, gitUrl: null, gitBranch: null, gitCommit: null, gitToken: null, deployKeyPrivate: null, deployKeyPublic: null, sshKnownHosts: null };
+  const { gitUrl, gitBranch, gitToken, deployKeyPrivate, deployKeyPublic, sshKnownHosts } = repository;
+  return { sourceType: "git" as const, image: "", gitUrl, gitBranch, gitCommit: commitSha, dockerfilePath: git.dockerfilePath, contextPath: git.contextPath, buildArgs: envToRecord(git.buildArgs), gitToken, deployKeyPrivate, deployKeyPublic, sshKnownHosts };
 }
 
 const envRows = (m: Member) => m.input.env.map((e) => ({ name: e.key, value: e.value, secret: m.mapped.secretEnv.includes(e.key), buildTime: false, runtime: true }));

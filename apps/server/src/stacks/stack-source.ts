@@ -28,6 +28,10 @@ export interface StackGitSource {
   composePath: string | null;
   /** Sealed. */
   gitToken: string | null;
+  /** Sealed (ssh repositories). */
+  deployKeyPrivate: string | null;
+  /** The pinned host key (null: accepted at this clone and returned as `knownHosts`). */
+  sshKnownHosts: string | null;
 }
 
 export interface ImportedStack {
@@ -36,6 +40,8 @@ export interface ImportedStack {
   composePath: string | null;
   /** The commit it was read from (git-sourced stacks). */
   commitSha: string | null;
+  /** The ssh host key this clone met (to pin when the stack has none yet). */
+  knownHosts: string | null;
   plan: StackPlan;
   /** Per service: what it was imported as (canonical JSON; compared on a re-import). */
   specs: Map<string, string>;
@@ -55,7 +61,7 @@ export async function importPasted(deps: Pick<Deps, "db">, compose: string, sett
   const { allowBindMounts } = await getSettings(deps.db);
   const plan = importCompose(compose, { ...settings, allowBindMounts });
   if (!plan.ok) throw refusal(plan.errors);
-  return { compose, composePath: null, commitSha: null, plan, specs: new Map(plan.services.map((m) => [m.fields.name, specOf(m, null)])) };
+  return { compose, composePath: null, commitSha: null, knownHosts: null, plan, specs: new Map(plan.services.map((m) => [m.fields.name, specOf(m, null)])) };
 }
 
 /** Clone (the branch head, or `commit`), read the compose file and import it with its repository. */
@@ -64,7 +70,7 @@ export async function importFromGit(deps: Pick<Deps, "db" | "env">, git: StackGi
   const signal = AbortSignal.timeout(CLONE_TIMEOUT_MS);
   let source;
   try {
-    source = await cloneStoredSource(deps, { ...git, deployKeyPrivate: null, sshKnownHosts: null }, { commit, signal, onLine: () => undefined });
+    source = await cloneStoredSource(deps, git, { commit, signal, onLine: () => undefined });
   } catch (err) {
     throw invalidField("git.url", `The repository could not be read: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -89,7 +95,7 @@ export async function importFromGit(deps: Pick<Deps, "db" | "env">, git: StackGi
       if (m.fields.git && tree === null) throw refusal([{ service: m.fields.name, key: "build.context", message: `${m.fields.git.contextPath} is not a directory of the repository` }]);
       specs.set(m.fields.name, specOf(m, tree));
     }
-    return { compose: found.text, composePath: found.path, commitSha: source.commitSha, plan, specs };
+    return { compose: found.text, composePath: found.path, commitSha: source.commitSha, knownHosts: source.knownHosts, plan, specs };
   } finally {
     await source.cleanup();
   }

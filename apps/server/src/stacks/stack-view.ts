@@ -40,7 +40,20 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
       };
     }),
   );
-  // Never the token or the webhook secret: whether they exist only.
-  const git = stack.gitUrl === null ? null : { url: stack.gitUrl, branch: stack.gitBranch ?? "main", composePath: stack.composePath, commitSha: stack.commitSha, hasToken: stack.gitToken !== null, hasWebhookSecret: stack.webhookSecret !== null, webhookProvider: stack.webhookProvider, syncError: stack.syncError };
+  // Never the token, the private key or the webhook secret: whether they exist only.
+  const git = stack.gitUrl === null ? null : {
+    url: stack.gitUrl,
+    branch: stack.gitBranch ?? "main",
+    composePath: stack.composePath,
+    commitSha: stack.commitSha,
+    /** False: created from an ssh repository and waiting for its deploy key to be added (no file read yet). */
+    imported: stack.commitSha !== null,
+    hasToken: stack.gitToken !== null,
+    deployKeyPublic: stack.deployKeyPublic,
+    sshHostKeyPinned: stack.sshKnownHosts !== null,
+    hasWebhookSecret: stack.webhookSecret !== null,
+    webhookProvider: stack.webhookProvider,
+    syncError: stack.syncError,
+  };
   return { id: stack.id, name: stack.name, projectId: project.id, projectName: project.name, compose: stack.compose, profiles: stack.profiles, createdAt: stack.createdAt, git, services };
 }

@@ -18,6 +18,7 @@ import { detectProvider, eventOf, parseEvent, verifySignature } from "../webhook
 import type { HookReply } from "../webhooks/receive.ts";
 import { importFromGit } from "./stack-source.ts";
 import { applyImport } from "./update-stack.ts";
+import { storedOrigin } from "./stack-import-input.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
 type HookDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "wakeWorker" | "events">;
@@ -53,7 +54,7 @@ export async function syncStackFromPush(deps: HookDeps, stackId: string, commit:
   try {
     const stack = await deps.db.stack.findUniqueOrThrow({ where: { id: stackId }, include: { project: { select: { teamId: true } } } });
     const variables = JSON.parse(sealedBoxOf(deps.env).open(stack.variables)) as Record<string, string>;
-    const source = { gitUrl: stack.gitUrl ?? "", gitBranch: stack.gitBranch ?? "main", composePath: stack.composePath, gitToken: stack.gitToken };
+    const source = storedOrigin(stack);
     try {
       const imported = await importFromGit(deps, source, commit, { variables, profiles: stack.profiles });
       const changes = await applyImport(deps, { stack, teamId: stack.project.teamId, actor: null }, { imported, origin: source, variables, profiles: stack.profiles }, { remove: "keep", deleteVolumes: false, deploy: true });

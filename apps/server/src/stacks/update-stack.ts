@@ -6,7 +6,7 @@
  */
 import type { Stack } from "@berth/db";
 import type { Deps } from "../deps.ts";
-import { DomainError, invalidField } from "../errors.ts";
+import { DomainError } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
 import { type SealedBox, sealedBoxOf } from "../secrets/sealed-box.ts";
@@ -16,7 +16,7 @@ import { deleteService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
 import type { UpdateStackInput } from "./stack-input.ts";
-import { importRequest, type StackOrigin } from "./stack-import-input.ts";
+import { importRequest, storedOrigin, type StackOrigin } from "./stack-import-input.ts";
 import { type ImportedStack, importFromGit } from "./stack-source.ts";
 import { checkBeforeWriting, insertMember, membersOf, updateMember } from "./stack-members.ts";
 import { deployStackServices } from "./deploy-stack.ts";
@@ -70,8 +70,7 @@ async function importForUpdate(deps: Pick<Deps, "db" | "env">, stack: Stack, inp
   const variables = input.variables ?? Object.entries(JSON.parse(sealedBoxOf(deps.env).open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
   const request = { ...input, variables };
   if (input.git || input.compose.trim() !== "") return importRequest(deps, request, stack.name, stack);
-  if (stack.gitUrl === null) throw invalidField("compose", "Paste the compose file (or read it from a git repository)");
-  const origin = { gitUrl: stack.gitUrl, gitBranch: stack.gitBranch ?? "main", gitToken: stack.gitToken, composePath: stack.composePath };
+  const origin = storedOrigin(stack);
   const vars = Object.fromEntries(variables.map((v) => [v.key, v.value]));
   return { imported: await importFromGit(deps, origin, null, { variables: vars, profiles: input.profiles }), origin, variables: vars };
 }
@@ -101,7 +100,9 @@ export async function applyImport(
   options: { remove: string[] | "keep"; deleteVolumes: boolean; deploy: boolean },
 ): Promise<StackChanges> {
   const { stack, teamId, actor } = who;
-  const { imported, origin } = source;
+  const { imported } = source;
+  // The first ssh clone pins the host's key; later clones (and the services' builds) refuse any other.
+  const origin = { ...source.origin, sshKnownHosts: source.origin.sshKnownHosts ?? imported.knownHosts };
   const { rows, byName, changes } = await diff(deps, stack.id, imported);
   if (options.remove !== "keep") {
     const unconfirmed = changes.removed.filter((n) => !(options.remove as string[]).includes(n));
@@ -118,7 +119,7 @@ export async function applyImport(
   const created = await deps.db.$transaction(async (tx) => {
     await tx.stack.update({
       where: { id: stack.id },
-      data: { compose: imported.compose, variables: box.seal(JSON.stringify(source.variables)), profiles: source.profiles, gitUrl: origin.gitUrl, gitBranch: origin.gitBranch, gitToken: origin.gitToken, composePath: origin.composePath, commitSha: imported.commitSha, syncError: null, ...(origin.webhookProvider && origin.gitUrl !== stack.gitUrl ? { webhookProvider: origin.webhookProvider } : {}) },
+      data: { compose: imported.compose, variables: box.seal(JSON.stringify(source.variables)), profiles: source.profiles, gitUrl: origin.gitUrl, gitBranch: origin.gitBranch, gitToken: origin.gitToken, deployKeyPrivate: origin.deployKeyPrivate, deployKeyPublic: origin.deployKeyPublic, sshKnownHosts: origin.sshKnownHosts, composePath: origin.composePath, commitSha: imported.commitSha, syncError: null, ...(origin.webhookProvider && origin.gitUrl !== stack.gitUrl ? { webhookProvider: origin.webhookProvider } : {}) },
     });
     const ids: { id: string; kind: string }[] = [];
     for (const member of members) {

@@ -62,15 +62,21 @@ export function NewStackForm({ projectId }: { projectId: string }) {
         <CheckboxField label="Read the compose file from a git repository (redeployed on push; build: and env_file read from it)" name="fromGit" checked={fromGit} onChange={(e) => setFromGit(e.target.checked)} />
         {fromGit && (
           <div className="space-y-3">
-            <TextField label="Repository URL" name="gitUrl" value={git.url} onChange={(e) => setGit({ ...git, url: e.target.value })} error={fields["git.url"]} autoComplete="off" spellCheck={false} placeholder="https://github.com/team/app.git" />
+            <TextField label="Repository URL" name="gitUrl" value={git.url} onChange={(e) => setGit({ ...git, url: e.target.value })} error={fields["git.url"]} autoComplete="off" spellCheck={false} placeholder="https://github.com/team/app.git" hint="Private: an https URL with an access token, or an ssh URL (git@host:team/app.git) read with a deploy key Berth makes for the stack." />
             <TextField label="Branch" name="gitBranch" value={git.branch} onChange={(e) => setGit({ ...git, branch: e.target.value })} error={fields["git.branch"]} autoComplete="off" />
             <TextField label="Compose file path (optional)" name="composePath" value={git.composePath} onChange={(e) => setGit({ ...git, composePath: e.target.value })} error={fields["git.composePath"]} hint="Empty: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml at the root." autoComplete="off" />
-            <TextField label="Access token (private repositories)" name="gitToken" type="password" value={git.token} onChange={(e) => setGit({ ...git, token: e.target.value })} error={fields["git.token"]} autoComplete="off" />
+            <TextField label="Access token (private https repositories)" name="gitToken" type="password" value={git.token} onChange={(e) => setGit({ ...git, token: e.target.value })} error={fields["git.token"]} autoComplete="off" />
           </div>
         )}
         {create.data?.webhook && (
           <div role="status" className="space-y-2 rounded-md border border-line p-3 text-sm">
-            <p>Stack created. Add this webhook to the repository (push events, JSON); the secret is shown once.</p>
+            {create.data.deployKeyPublic && (
+              <>
+                <p>Stack created. Add this public key to the repository as a read-only deploy key, then import the file from the stack&apos;s page.</p>
+                <pre className="overflow-x-auto rounded-md bg-surface-muted px-3 py-2 font-mono text-xs" data-testid="stack-deploy-key">{create.data.deployKeyPublic}</pre>
+              </>
+            )}
+            <p>{create.data.deployKeyPublic ? "Add" : "Stack created. Add"} this webhook to the repository (push events, JSON); the secret is shown once.</p>
             <CopyField label="Payload URL" value={create.data.webhook.url} />
             <CopyField label="Secret" value={create.data.webhook.secret} testId="stack-webhook-secret" />
             <Button onClick={() => router.push(`/stacks/${create.data.id}`)}>Open the stack</Button>

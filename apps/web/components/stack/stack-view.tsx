@@ -54,6 +54,14 @@ export function StackView({ stackId }: { stackId: string }) {
             {data.git.composePath ?? "compose file"} on <strong>{data.git.branch}</strong> of <code className="font-mono">{data.git.url}</code>
             {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the services that changed.
           </p>
+          {data.git.deployKeyPublic && (
+            <div className="mt-3 space-y-1">
+              <p className="text-sm">
+                {data.git.imported ? "Read with this deploy key" : "Not imported yet: add this public key to the repository as a read-only deploy key, then re-import below"} (the stack&apos;s built services clone with it too{data.git.sshHostKeyPinned ? "; the host's SSH key is pinned" : ""}):
+              </p>
+              <pre className="overflow-x-auto rounded-md bg-surface-muted px-3 py-2 font-mono text-xs" data-testid="stack-deploy-key">{data.git.deployKeyPublic}</pre>
+            </div>
+          )}
           {data.git.syncError && <ErrorAlert message={data.git.syncError} />}
           <div className="mt-3 space-y-2">
             {rotate.data ? (
