@@ -58,6 +58,29 @@ async function upgradeServices(db: Db, box: SealedBox, report: SealReport, scope
   }
 }
 
+/**
+ * Each listed column of each row brought to the current key (empty and null values stay as they
+ * are: nothing to seal); the row is written only when a column changed.
+ */
+async function upgradeRows<C extends string>(
+  rows: Array<{ id: string } & Record<C, string | null>>,
+  columns: readonly C[],
+  box: SealedBox,
+  report: SealReport,
+  write: (id: string, data: Partial<Record<C, string>>) => Promise<unknown>,
+): Promise<void> {
+  for (const row of rows) {
+    const data: Partial<Record<C, string>> = {};
+    for (const column of columns) {
+      const value = row[column];
+      if (value === null || value === "") continue;
+      const next = upgrade(box, value, report);
+      if (next !== value) data[column] = next;
+    }
+    if (Object.keys(data).length > 0) await write(row.id, data);
+  }
+}
+
 /** A config snapshot with its environment sealed under the current key, or null when it already is. */
 function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Prisma.InputJsonValue | null {
   if (!config || typeof config !== "object" || Array.isArray(config)) return null;
@@ -73,7 +96,8 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
 
 /**
  * Make every secret at rest sealed under the current key: seal plaintext left by older
- * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys, registry passwords) and re-seal values
+ * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys, registry passwords,
+ * compose stacks' variables, credentials and specs, backup destinations' S3 secret keys) and re-seal values
  * sealed under a previous BERTH_SECRET (rotation: set the new BERTH_SECRET, keep the old one
  * in BERTH_SECRET_PREVIOUS, restart; once this reports 0 resealed, drop the old one).
  * Idempotent; runs at boot.
@@ -102,6 +126,14 @@ export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">, scope: 
     const next = row.keyPem === null ? null : upgrade(box, row.keyPem, report);
     if (next !== row.keyPem) await db.domain.update({ where: { id: row.id }, data: { keyPem: next } });
   }
+  // Compose stacks: their variables, repository credentials and hook secret; each member's imported spec.
+  const stackColumns = ["variables", "gitToken", "deployKeyPrivate", "webhookSecret"] as const;
+  const stacks = await db.stack.findMany({ where: inProject, select: { id: true, variables: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true } });
+  await upgradeRows(stacks, stackColumns, box, report, (id, data) => db.stack.update({ where: { id }, data }));
+  const members = await db.stackService.findMany({ where: scope.projectId ? { stack: { projectId: scope.projectId } } : {}, select: { id: true, spec: true } });
+  await upgradeRows(members, ["spec"] as const, box, report, (id, data) => db.stackService.update({ where: { id }, data }));
+  const destinations = await db.backupDestination.findMany({ where: inProject, select: { id: true, secretAccessKey: true } });
+  await upgradeRows(destinations, ["secretAccessKey"] as const, box, report, (id, data) => db.backupDestination.update({ where: { id }, data }));
   for (const row of await db.deployment.findMany({ where: ofService, select: { id: true, config: true } })) {
     const next = upgradeConfig(box, row.config, report);
     if (next !== null) await db.deployment.update({ where: { id: row.id }, data: { config: next } });

@@ -91,9 +91,17 @@ describe("secrets at rest (real Postgres, pg_dump)", () => {
     await deps.db.service.update({ where: { id: serviceId }, data: { gitToken: "legacy-plain-token", env: { LEGACY: "legacy-plain-env" } } });
     await deps.db.deployment.create({ data: { serviceId, image: "x", status: "failed", config: { containerPort: 8080, env: { LEGACY: "legacy-plain-env" } } } });
 
+    // A compose stack (variables, token, deploy key, hook secret; a member's spec) and an S3 destination.
+    const oldBox = new SealedBox(OLD);
+    const stack = await deps.db.stack.create({
+      data: { projectId, name: "rotated", compose: "services: {}", variables: oldBox.seal('{"PW":"stack-var"}'), gitToken: oldBox.seal("stack-token"), deployKeyPrivate: oldBox.seal("stack-key"), webhookSecret: oldBox.seal("stack-hook") },
+    });
+    await deps.db.stackService.create({ data: { stackId: stack.id, serviceId, position: 0, spec: oldBox.seal('{"spec":1}') } });
+    await deps.db.backupDestination.create({ data: { projectId, kind: "s3", endpoint: "http://127.0.0.1:9", bucket: "b", accessKeyId: "k", secretAccessKey: oldBox.seal("s3-secret") } });
+
     const newDeps: Deps = { ...deps, env: { ...deps.env, BERTH_SECRET: NEW, BERTH_SECRET_PREVIOUS: [OLD] } };
     const report = await ensureSealedAtRest(newDeps, { projectId });
-    expect(report).toEqual({ sealed: 3, resealed: 4, unreadable: 0 });
+    expect(report).toEqual({ sealed: 3, resealed: 10, unreadable: 0 });
     expect(await ensureSealedAtRest(newDeps, { projectId })).toEqual({ sealed: 0, resealed: 0, unreadable: 0 });
 
     const onlyNew = new SealedBox(NEW);
@@ -105,6 +113,9 @@ describe("secrets at rest (real Postgres, pg_dump)", () => {
     for (const d of await deps.db.deployment.findMany({ where: { serviceId } })) expect(openReleaseConfig(d.config, onlyNew)).not.toBeNull();
     const channel = await deps.db.notificationChannel.findFirstOrThrow({ where: { projectId } });
     expect(onlyNew.open(channel.target)).toContain("discord.example");
+    const rotatedStack = await deps.db.stack.findUniqueOrThrow({ where: { id: stack.id }, include: { services: true } });
+    expect([rotatedStack.variables, rotatedStack.gitToken!, rotatedStack.deployKeyPrivate!, rotatedStack.webhookSecret!, rotatedStack.services[0]!.spec].map((v) => onlyNew.open(v))).toEqual(['{"PW":"stack-var"}', "stack-token", "stack-key", "stack-hook", '{"spec":1}']);
+    expect(onlyNew.open((await deps.db.backupDestination.findUniqueOrThrow({ where: { projectId } })).secretAccessKey!)).toBe("s3-secret");
     // The old secret alone opens none of it any more.
     expect(() => new SealedBox(OLD).open(service.webhookSecret!)).toThrow(/No key/);
   });
