@@ -25,7 +25,7 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { pruneProjectNetwork } from "./project-network.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
-import { ENGINE_RECIPES } from "../databases/database-engines.ts";
+import { databaseConnection } from "../databases/connection-details.ts";
 
 /** The team a service belongs to (null: the service is gone). */
 export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
@@ -102,7 +102,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     /** How the other services of the project reach this one (its project's private network). */
     internal: service.kind === "worker" ? null : { ...internalNames(service.name, service.project), port: service.containerPort },
     /** A database Berth created: its engine and the variable other services refer to for a connection. */
-    database: service.databaseEngine ? { engine: service.databaseEngine, urlVariable: ENGINE_RECIPES[service.databaseEngine].urlVariable } : null,
+    database: service.databaseEngine ? databaseConnection({ ...service, databaseEngine: service.databaseEngine }, deps.env) : null,
     pendingChanges: await pendingChanges(deps, service, current),
     /** Names only: values are listed (non-secret) by env.list. */
     env: (await deps.db.envVar.findMany({ where: { serviceId, scopeKey: serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
