@@ -1,9 +1,8 @@
 /**
- * A database's published TCP port (opt-in): the input, the ports Berth keeps for itself and the
- * external connection URL. PURE. The use case is public-port.ts.
+ * A database's published TCP port (opt-in): the input and the external connection URL. PURE.
+ * The use case is public-port.ts; the checks of a host port are services/host-port-claim.ts.
  */
 import { z } from "zod";
-import type { Env } from "../config/env.ts";
 
 /** Loopback (this host only, the default) or every interface (reachable from the internet). */
 export const BIND_ADDRESSES = ["127.0.0.1", "0.0.0.0"] as const;
@@ -26,28 +25,6 @@ export const publicPortInput = z
     if (input.enabled && input.hostPort === undefined) ctx.addIssue({ code: "custom", path: ["hostPort"], message: `Enter the host port to publish (${MIN_PUBLIC_PORT}-65535)` });
   });
 export type PublicPortInput = z.infer<typeof publicPortInput>;
-
-/** The message for a port another service (of any team) or another program holds: it names neither. */
-export const portInUseMessage = (port: number) => `Port ${port} is already in use on this server`;
-
-type PortEnv = Pick<Env, "BERTH_PORT" | "BERTH_PROXY_HTTP_PORT" | "BERTH_PROXY_HTTPS_PORT" | "BERTH_PROXY_MARK_PORT" | "BERTH_PROXY_ADMIN" | "BERTH_PROXY_UPSTREAM_PORTS">;
-
-/** Why Berth itself needs `port` (its dashboard, the edge proxy, the proxy's upstreams), or null. */
-export function berthPortReason(env: PortEnv, port: number): string | null {
-  const admin = /:(\d{1,5})$/.exec(env.BERTH_PROXY_ADMIN.startsWith("unix:") ? "" : env.BERTH_PROXY_ADMIN);
-  const own: [number, string][] = [
-    [env.BERTH_PORT, "Berth's dashboard and API"],
-    [env.BERTH_PROXY_HTTP_PORT, "the edge proxy (HTTP)"],
-    [env.BERTH_PROXY_HTTPS_PORT, "the edge proxy (HTTPS)"],
-    [env.BERTH_PROXY_MARK_PORT, "the edge proxy's hand-over server"],
-    ...(admin ? [[Number(admin[1]), "the edge proxy's admin API"] as [number, string]] : []),
-  ];
-  const hit = own.find(([p]) => p === port);
-  if (hit) return `Port ${port} is used by Berth itself (${hit[1]}): choose another`;
-  const { from, to } = env.BERTH_PROXY_UPSTREAM_PORTS;
-  if (port >= from && port <= to) return `Ports ${from}-${to} are reserved for Berth's edge proxy: choose another`;
-  return null;
-}
 
 /**
  * The URL a client outside the project uses: the internal URL (which refers to the service's

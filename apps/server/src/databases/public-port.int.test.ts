@@ -5,7 +5,8 @@ import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { revealEnv } from "../secrets/env-vars.ts";
-import { getService } from "../services/services.ts";
+import { createService, getService } from "../services/services.ts";
+import { createServiceInput } from "../services/service-input.ts";
 import { readStoredRuntime } from "../services/runtime-settings.ts";
 import type { Actor } from "../teams/access.ts";
 import { createDatabase, createDatabaseInput } from "./create-database.ts";
@@ -91,6 +92,10 @@ describe("a database's published port (real PostgreSQL image, real engine)", () 
     const untouched = await deps.db.service.findUniqueOrThrow({ where: { id: other.id } });
     expect(readStoredRuntime(untouched.runtime).publish).toBeNull();
     expect(await deps.db.deployment.count({ where: { serviceId: other.id } })).toBe(0);
+    // The generic TCP setting (services.create/update) goes through the same checks.
+    const tcp = createServiceInput.parse({ projectId: project.id, name: "raw-tcp", image: "berth-test/hello:latest", kind: "tcp", containerPort: 8080, publish: { hostPort: port }, deploy: false });
+    await expect(createService(deps, owner, tcp)).rejects.toMatchObject({ code: "INVALID", fieldErrors: { "publish.hostPort": `Port ${port} is already in use on this server` } });
+    expect(await deps.db.service.count({ where: { projectId: project.id } })).toBe(2);
 
     const off = await setDatabasePublicPort(deps, owner, publicPortInput.parse({ serviceId: db.id, enabled: false }));
     expect(await finished(off.deploymentId!)).toMatchObject({ status: "succeeded", error: null });
