@@ -1,8 +1,8 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
+import { freePort } from "../../test/caddy.ts";
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { revealEnv } from "../secrets/env-vars.ts";
 import { createService, getService } from "../services/services.ts";
@@ -26,18 +26,6 @@ let owner: Actor;
 let teamId: string;
 
 const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId, 180_000);
-
-/** A port nothing on this host listens on now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
