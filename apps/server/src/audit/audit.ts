@@ -8,6 +8,7 @@ export type AuditAction =
   | "project.create"
   | "service.create"
   | "database.create"
+  | "database.public_port"
   | "backup.destination"
   | "backup.policy"
   | "backup.create"

@@ -82,4 +82,13 @@ describe("describeFailure", () => {
     expect(describeFailure(err)).toBe("the new container exited with code 3 before it accepted connections (container the new container)\nLast log lines:\nstarting\nerror: PORT is not set\nbye");
     expect(describeFailure(new Error("could not stop berth-api-deadbeef-cafebabe"))).toBe("could not stop the new container");
   });
+
+  it.each([
+    "driver failed programming external connectivity on endpoint berth-pg-1a2b3c4d-5e6f7a8b: Bind for 0.0.0.0:15432 failed: port is already allocated",
+    "failed to bind host port for 127.0.0.1:15432:172.18.0.2:5432/tcp: listen tcp4 127.0.0.1:15432: bind: address already in use",
+  ])("says a fixed host port taken at start is in use: %s", (message) => {
+    const err = new EngineError({ code: "ENGINE_ERROR", operation: "start container", resource: "pg", message });
+    expect(describeFailure(err)).toMatch(/^Port 15432 is already in use on this server: choose another port\. The engine said: /);
+    expect(describeFailure(new EngineError({ code: "ENGINE_ERROR", operation: "start container", resource: "pg", message: "no space left on device" }))).toBe("no space left on device");
+  });
 });

@@ -25,7 +25,8 @@ import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { pruneProjectNetwork } from "./project-network.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
-import { ENGINE_RECIPES } from "../databases/database-engines.ts";
+import { databaseConnection } from "../databases/connection-details.ts";
+import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 
 /** The team a service belongs to (null: the service is gone). */
 export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
@@ -38,9 +39,14 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
   await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
   if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
+  const publish = input.publish;
+  if (publish) await checkHostPortClaim(deps, null, null, publish, "publish.hostPort");
   let created: { id: string };
   try {
-    created = await deps.db.$transaction((tx) => insertService(tx, input, git));
+    created = await deps.db.$transaction(async (tx) => {
+      if (publish) await claimInTransaction(tx, null, publish, "publish.hostPort");
+      return insertService(tx, input, git);
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A service named "${input.name}" already exists in this project`);
     throw err;
@@ -102,7 +108,7 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     /** How the other services of the project reach this one (its project's private network). */
     internal: service.kind === "worker" ? null : { ...internalNames(service.name, service.project), port: service.containerPort },
     /** A database Berth created: its engine and the variable other services refer to for a connection. */
-    database: service.databaseEngine ? { engine: service.databaseEngine, urlVariable: ENGINE_RECIPES[service.databaseEngine].urlVariable } : null,
+    database: service.databaseEngine ? databaseConnection({ ...service, databaseEngine: service.databaseEngine }, deps.env) : null,
     pendingChanges: await pendingChanges(deps, service, current),
     /** Names only: values are listed (non-secret) by env.list. */
     env: (await deps.db.envVar.findMany({ where: { serviceId, scopeKey: serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),

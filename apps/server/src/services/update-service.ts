@@ -15,6 +15,8 @@ import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.t
 import { gitSourceData } from "./git-source.ts";
 import type { UpdateServiceInput } from "./service-input.ts";
 import { runtimeColumns } from "./service-settings.ts";
+import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
+import { readStoredRuntime } from "./runtime-settings.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { canonicalJson } from "@berth/engine";
 
@@ -23,6 +25,9 @@ export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
   await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
   if (input.source === "image") await assertImageUsable(deps.db, { serviceId: service.id, teamId: service.project.teamId }, input.image);
+  const livePublish = readStoredRuntime(service.runtime).publish;
+  const newPort = input.publish !== null && canonicalJson(livePublish) !== canonicalJson(input.publish) ? input.publish : null;
+  if (newPort) await checkHostPortClaim(deps, service.id, livePublish, newPort, "publish.hostPort");
   const columns = {
     name: input.name,
     sourceType: input.source,
@@ -33,6 +38,7 @@ export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   };
   try {
     await deps.db.$transaction(async (tx) => {
+      if (newPort) await claimInTransaction(tx, service.id, newPort, "publish.hostPort");
       await tx.service.update({ where: { id: service.id }, data: columns });
       await syncServiceVolumes(tx, { projectId: service.projectId, serviceId: service.id }, input.volumes);
     });

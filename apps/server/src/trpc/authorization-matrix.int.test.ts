@@ -88,6 +88,7 @@ function inputFor(path: string): Record<string, unknown> {
     "services.create": { name: "intruder", image: "berth-test/hello:latest", containerPort: 8080, env: [{ key: "X", value: "y" }] },
     "stacks.create": { name: "intruder-stack", compose: "services:\n  intruder: { image: 'berth-test/hello:latest', ports: ['8080'] }\n" },
     "databases.create": { name: "intruder-db", engine: "postgresql", image: "berth-test/postgres:15" },
+    "databases.setPublicPort": { enabled: true, hostPort: 45432, bindAddress: "0.0.0.0" },
     "services.update": { name: "intruder", image: "berth-test/hello:latest", containerPort: 9090, volumes: [{ name: "stolen", mountPath: "/data" }] },
     "services.delete": { deleteVolumes: true },
     "projects.update": { name: "renamed-by-intruder" },

@@ -26,6 +26,11 @@ function DatabaseConnection({ name, database }: { name: string; database: NonNul
         </>
       )}
       ; the credentials are this service&apos;s variables.
+      {database.externalUrl && (
+        <span className="mt-1 block" data-testid="database-external-url">
+          From outside the project: <code className="rounded bg-surface-muted px-1 font-mono text-fg">{database.externalUrl}</code> (an admin reveals the password under Variables).
+        </span>
+      )}
     </p>
   );
 }

@@ -20,6 +20,7 @@ import { ServiceActions } from "./service-actions";
 import { EnvVarsEditor } from "../env/env-vars-editor";
 import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
+import { DatabasePublicPort } from "./database-public-port";
 import { ServiceTabs } from "./service-tabs";
 import { OverviewTab } from "./overview-tab";
 import { PreviewsPanel } from "./previews-panel";
@@ -102,6 +103,7 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         "overview",
         <>
           <OverviewTab service={s} deployments={deployments.data} />
+          {s.database && roleAtLeast(role, "admin") && <DatabasePublicPort serviceId={serviceId} current={s.database.publicPort} />}
           <BackupsPanel serviceId={serviceId} serviceName={s.name} canBackUp={canChange} isAdmin={roleAtLeast(role, "admin")} />
         </>,
       )}
