@@ -4,6 +4,7 @@
  */
 import { EngineError } from "./errors.ts";
 import type { OwnerRef, ReleaseSpec } from "./port-types.ts";
+import { isValidEnvName } from "./env-name.ts";
 import { assertValidReleaseExtras } from "./validate-spec.ts";
 
 // Docker reference grammar (distribution/reference), restricted to what Berth accepts:
@@ -25,7 +26,6 @@ const MAX_IMAGE_NAME_LENGTH = 255;
 
 const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const OPAQUE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A Docker image reference Berth will hand to the engine, e.g. `nginx:1.27`, `ghcr.io/a/b@sha256:…`. */
 export function isValidImageRef(ref: string): boolean {
@@ -43,10 +43,7 @@ export function isValidPort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
-/** An environment variable name: `^[A-Za-z_][A-Za-z0-9_]*$`. */
-export function isValidEnvName(name: string): boolean {
-  return typeof name === "string" && ENV_NAME.test(name);
-}
+export { isValidEnvName } from "./env-name.ts";
 
 /** An environment value: any string without NUL (values are passed as data, never through a shell). */
 export function isValidEnvValue(value: string): boolean {

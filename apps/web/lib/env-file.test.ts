@@ -1,42 +1,44 @@
 import { describe, expect, it } from "vitest";
 import { parseEnvFile } from "./env-file";
 
+// The rules themselves are the server parser's (apps/server/src/secrets/dotenv.test.ts); these
+// are the cases the dashboard used to read differently from the server.
 describe("parseEnvFile", () => {
-  it("reads KEY=value lines, skipping comments and blank lines", () => {
-    expect(parseEnvFile("# comment\n\nA=1\nB = two words \n")).toEqual([
-      { key: "A", value: "1" },
-      { key: "B", value: "two words" },
-    ]);
+  it("reads KEY=value lines, export prefixes, quotes and comments into pairs", () => {
+    const text = '# comment\n\nA=1\r\nexport TOKEN="a b # not a comment"\nPLAIN=v # trailing\nMULTI="l1\\nl2"';
+    expect(parseEnvFile(text)).toEqual({
+      pairs: [
+        { key: "A", value: "1" },
+        { key: "TOKEN", value: "a b # not a comment" },
+        { key: "PLAIN", value: "v" },
+        { key: "MULTI", value: "l1\nl2" },
+      ],
+    });
   });
 
-  it("handles export prefixes, quotes, inline comments and CRLF", () => {
-    const text = 'export TOKEN="a b # not a comment"\r\nSINGLE=\'x\'\r\nPLAIN=v # trailing\r\nMULTI="l1\\nl2"';
-    expect(parseEnvFile(text)).toEqual([
-      { key: "TOKEN", value: "a b # not a comment" },
-      { key: "SINGLE", value: "x" },
-      { key: "PLAIN", value: "v" },
-      { key: "MULTI", value: "l1\nl2" },
-    ]);
+  it("decodes \\t and \\\\ in double quotes, as the server does (they used to stay escaped here)", () => {
+    expect(parseEnvFile('A="x\\ty\\\\z"')).toEqual({ pairs: [{ key: "A", value: "x\ty\\z" }] });
   });
 
-  it("keeps values with = and empty values; a later duplicate wins", () => {
-    expect(parseEnvFile("URL=postgres://u:p@h/db?a=b\nEMPTY=\nURL=second")).toEqual([
-      { key: "URL", value: "second" },
-      { key: "EMPTY", value: "" },
-    ]);
+  it("reports an invalid key, a line without =, and a duplicate with their line numbers, and returns no pairs (they used to be kept, skipped, or the last one won)", () => {
+    expect(parseEnvFile("OK=1\n1BAD=x\njust text\nOK=2")).toEqual({
+      error: ['Line 2: "1BAD" is not a valid variable name (letters, digits and _, not starting with a digit)', "Line 3: expected NAME=value", "Line 4: OK is set twice"].join("\n"),
+    });
   });
 
-  it("keeps keys as written for the server to judge, and ignores lines without =", () => {
-    expect(parseEnvFile("1BAD=x\njust text")).toEqual([{ key: "1BAD", value: "x" }]);
+  it("reports a quote that never closes at the line it opened (it used to be taken as text)", () => {
+    expect(parseEnvFile('A=1\nKEY="-----BEGIN\nabc')).toEqual({ error: "Line 2: the double quote is not closed" });
   });
 
   it("keeps a multi-line quoted value (a PEM key) with its line breaks", () => {
     const pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
-    expect(parseEnvFile(`A=1\nKEY="${pem}" # deploy key\nB='x\ny'\nC=3`)).toEqual([
-      { key: "A", value: "1" },
-      { key: "KEY", value: pem },
-      { key: "B", value: "x\ny" },
-      { key: "C", value: "3" },
-    ]);
+    expect(parseEnvFile(`A=1\nKEY="${pem}" # deploy key\nB='x\ny'\nC=3`)).toEqual({
+      pairs: [
+        { key: "A", value: "1" },
+        { key: "KEY", value: pem },
+        { key: "B", value: "x\ny" },
+        { key: "C", value: "3" },
+      ],
+    });
   });
 });

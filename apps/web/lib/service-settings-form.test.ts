@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { detachedVolumeNames, effectiveStrategy, formFromService, isDirty, isPublicBind, isSettingsField, newVolumeRow, updateInputOf, volumeErrorsByRow, type SettingsSource } from "./service-settings-form";
+import { detachedVolumeNames, effectiveStrategy, formFromService, isDirty, isPublicBind, isSettingsField, newVolumeRow, updateInputOf, volumeErrorsByRow, type SettingsForm, type SettingsSource } from "./service-settings-form";
+
+function inputOf(form: SettingsForm, serviceId: string, deploy: boolean) {
+  const built = updateInputOf(form, serviceId, deploy);
+  if ("fieldErrors" in built) throw new Error(`unexpected field errors: ${JSON.stringify(built.fieldErrors)}`);
+  return built;
+}
 
 const base: SettingsSource = {
   name: "api",
@@ -30,7 +36,7 @@ describe("service settings form", () => {
     expect(form.containerPort).toBe("8080");
     expect(form.limits).toEqual({ cpus: "", memoryMb: "256", pidsLimit: "" });
     expect(form.volumes[0]).toMatchObject({ name: "data", saved: true });
-    const { input, volumeRowIds } = updateInputOf(form, "sid", false);
+    const { input, volumeRowIds } = inputOf(form, "sid", false);
     expect(input).toMatchObject({ serviceId: "sid", deploy: false, name: "api", source: "image", image: "berth-test/hello:latest", kind: "web", containerPort: "8080", publish: null });
     expect(input.limits).toEqual({ cpus: null, memoryMb: "256", pidsLimit: null });
     expect(input.volumes).toEqual([{ name: "data", mountPath: "/data", readOnly: false, hostPath: undefined }]);
@@ -41,23 +47,30 @@ describe("service settings form", () => {
 
   it("sends no port for a worker, and a published port only for a TCP service with publishing on", () => {
     const form = { ...formFromService(base), kind: "worker" as const, publish: { enabled: true, hostPort: "5432", bindAddress: "" } };
-    expect(updateInputOf(form, "s", true).input).toMatchObject({ containerPort: null, publish: null, deploy: true });
+    expect(inputOf(form, "s", true).input).toMatchObject({ containerPort: null, publish: null, deploy: true });
     const tcp = { ...form, kind: "tcp" as const, containerPort: "5432" };
-    expect(updateInputOf(tcp, "s", false).input.publish).toEqual({ hostPort: "5432", bindAddress: "127.0.0.1" });
+    expect(inputOf(tcp, "s", false).input.publish).toEqual({ hostPort: "5432", bindAddress: "127.0.0.1" });
   });
 
   it("keeps git build arguments through a round trip, quoting values a .env line would not keep", () => {
     const git: SettingsSource = {
       ...base,
       source: { type: "git", url: "https://example.com/a.git", branch: "dev", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", hasToken: true, deployKeyPublic: null },
-      settings: { ...base.settings, buildArgs: [{ key: "A", value: "plain" }, { key: "B", value: "two words # not a comment" }, { key: "C", value: 'say "hi"' }] },
+      settings: { ...base.settings, buildArgs: [{ key: "A", value: "plain" }, { key: "B", value: "two words # not a comment" }, { key: "C", value: 'say "hi"' }, { key: "D", value: "C:\\dir\\new\tline\r\nnext" }] },
     };
     const form = formFromService(git);
     expect(form.git.auth).toBe("token");
-    const { input } = updateInputOf(form, "s", false);
+    const { input } = inputOf(form, "s", false);
     const sent = "git" in input ? input.git : undefined;
     expect(sent).toMatchObject({ url: "https://example.com/a.git", branch: "dev", auth: "token", token: "", commit: undefined });
     expect(sent?.buildArgs).toEqual(git.settings.buildArgs);
+  });
+
+  it("answers build args that are not valid .env text at their field, with the line, and builds no input", () => {
+    const form = formFromService({ ...base, source: { type: "git", url: "https://example.com/a.git", branch: "main", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", hasToken: false, deployKeyPublic: null } });
+    expect(updateInputOf({ ...form, git: { ...form.git, buildArgs: "OK=1\nNODE-ENV=production" } }, "s", false)).toEqual({
+      fieldErrors: { "git.buildArgs": 'Line 2: "NODE-ENV" is not a valid variable name (letters, digits and _, not starting with a digit)' },
+    });
   });
 
   it("drops blank volume rows and places volume errors on the row sent at that index", () => {
@@ -65,7 +78,7 @@ describe("service settings form", () => {
     const blank = newVolumeRow();
     const added = newVolumeRow({ name: "cache", mountPath: "/cache" });
     form.volumes = [form.volumes[0]!, blank, added];
-    const { input, volumeRowIds } = updateInputOf(form, "s", false);
+    const { input, volumeRowIds } = inputOf(form, "s", false);
     expect(input.volumes.map((v) => v.name)).toEqual(["data", "cache"]);
     const byRow = volumeErrorsByRow({ "volumes.1.mountPath": "Two volumes are mounted at /cache", "volumes.0": "bad", name: "x" }, volumeRowIds);
     expect(byRow.get(added.id)).toEqual({ mountPath: "Two volumes are mounted at /cache" });

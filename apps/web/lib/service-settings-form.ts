@@ -81,7 +81,7 @@ const text = (n: number | null | undefined) => (n === null || n === undefined ? 
 /** A build argument value as a .env line keeps it (quoted when spaces, quotes, # or newlines would not survive). */
 function envLine({ key, value }: EnvPair): string {
   const plain = value === value.trim() && !/[\n\r"'#\\]/.test(value);
-  return plain ? `${key}=${value}` : `${key}="${value.replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  return plain ? `${key}=${value}` : `${key}="${value.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
 }
 
 export function formFromService(service: SettingsSource): SettingsForm {
@@ -133,11 +133,14 @@ const isBlankVolume = (v: VolumeRow) => v.name.trim() === "" && v.mountPath.trim
 
 /**
  * The `services.update` input for the form (numbers stay strings: the schema coerces them and
- * answers at the field), and, per sent volume index, the row it came from.
+ * answers at the field), and, per sent volume index, the row it came from. Build args that are
+ * not valid .env text answer at their field here, before anything is sent.
  */
 export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boolean) {
   const volumes = form.volumes.filter((v) => !isBlankVolume(v));
-  const { buildArgs, token, commit, ...git } = form.git;
+  const { buildArgs: argsText, token, commit, ...git } = form.git;
+  const buildArgs = form.source === "git" ? parseEnvFile(argsText) : { pairs: [] };
+  if ("error" in buildArgs) return { fieldErrors: { "git.buildArgs": buildArgs.error } };
   const worker = form.kind === "worker";
   const input = {
     serviceId,
@@ -146,7 +149,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     source: form.source,
     ...(form.source === "image"
       ? { image: form.image.trim() }
-      : { git: { ...git, commit: commit.trim() || undefined, token: git.auth === "token" ? token : undefined, buildArgs: parseEnvFile(buildArgs) } }),
+      : { git: { ...git, commit: commit.trim() || undefined, token: git.auth === "token" ? token : undefined, buildArgs: buildArgs.pairs } }),
     kind: form.kind,
     containerPort: worker ? null : optional(form.containerPort),
     command: form.command,

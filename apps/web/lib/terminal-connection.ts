@@ -1,6 +1,5 @@
-import type { Socket } from "socket.io-client";
-
-type OpenAck = { ok: true; terminalId: string } | { ok: false; error: string };
+import type { TerminalOpenAck, TerminalOutputPayload } from "@berth/server/realtime-events";
+import type { BerthSocket } from "./socket";
 
 export interface TerminalHandlers {
   onOutput: (data: string) => void;
@@ -16,7 +15,7 @@ const OPEN_TIMEOUT_MS = 10_000;
  * a sentence the user can act on.
  */
 export async function openTerminalConnection(
-  socket: Socket,
+  socket: BerthSocket,
   request: { serviceId: string; cols: number; rows: number },
   handlers: TerminalHandlers,
 ): Promise<{ send: (data: string) => void; resize: (cols: number, rows: number) => void; close: () => void }> {
@@ -31,12 +30,12 @@ export async function openTerminalConnection(
     });
   }
   // The shell's first output (its prompt) can arrive before the ack that names the terminal: keep it.
-  const early: { terminalId: string; data: string }[] = [];
-  const collect = (e: { terminalId: string; data: string }) => early.push(e);
+  const early: TerminalOutputPayload[] = [];
+  const collect = (e: TerminalOutputPayload) => early.push(e);
   socket.on("terminal:output", collect);
-  let ack: OpenAck;
+  let ack: TerminalOpenAck;
   try {
-    ack = (await socket.timeout(OPEN_TIMEOUT_MS).emitWithAck("terminal:open", request)) as OpenAck;
+    ack = await socket.timeout(OPEN_TIMEOUT_MS).emitWithAck("terminal:open", request);
   } catch {
     throw new Error("The server did not answer in time. Try again.");
   } finally {

@@ -1,11 +1,10 @@
 "use client";
 
+import type { SubscribeAck } from "@berth/server/realtime-events";
 import { useEffect, useMemo, useState } from "react";
 import { BuildLogStore, type BuildLogLine } from "./build-log-store";
 import { buildEndMessage, type BuildEndEvent } from "./build-end";
 import { getSocket } from "./socket";
-
-type Ack = { ok: true } | { ok: false; error: string };
 
 export interface BuildLogState {
   phase: "connecting" | "live" | "ended" | "error";
@@ -35,7 +34,7 @@ export function useBuildLog(deploymentId: string | null): { store: BuildLogStore
     };
     const subscribe = () => {
       if (!socket.connected) return;
-      socket.timeout(10_000).emit("build:subscribe", { deploymentId, afterSeq: store.lastSeq }, (err: Error | null, ack?: Ack) => {
+      socket.timeout(10_000).emit("build:subscribe", { deploymentId, afterSeq: store.lastSeq }, (err: Error | null, ack?: SubscribeAck) => {
         if (disposed) return;
         if (err || !ack) setState({ phase: "error", message: "The build log did not answer. Retrying on reconnect…" });
         else if (!ack.ok) setState({ phase: "error", message: ack.error });

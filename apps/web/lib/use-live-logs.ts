@@ -1,18 +1,9 @@
 "use client";
 
+import type { LogEndPayload, LogLinesPayload, SubscribeAck } from "@berth/server/realtime-events";
 import { useEffect, useRef, useState } from "react";
 import { getSocket } from "./socket";
 import { LogBuffer, type IncomingLogLine } from "./log-buffer";
-
-type SubscribeAck = { ok: true } | { ok: false; error: string };
-interface LinesEvent {
-  serviceId: string;
-  lines: IncomingLogLine[];
-}
-interface EndEvent {
-  serviceId: string;
-  reason: string;
-}
 
 export interface LogStreamState {
   phase: "connecting" | "live" | "waiting" | "error";
@@ -95,14 +86,14 @@ export function useLiveLogs(serviceId: string, restartKey = "", since?: number):
         }
       });
     };
-    const onLines = (event: LinesEvent) => {
+    const onLines = (event: LogLinesPayload) => {
       if (event.serviceId !== serviceId) return;
       if (Date.now() - subscribedAt > HEALTHY_STREAM_MS) endStreak = 0;
       if (!live) setPhase({ phase: "live", message: null });
       for (const line of event.lines) pending.push({ stream: line.stream, time: line.time, text: line.text });
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };
-    const onEnd = (event: EndEvent) => {
+    const onEnd = (event: LogEndPayload) => {
       if (event.serviceId !== serviceId) return;
       setPhase({ phase: "waiting", message: `Log stream ended (${event.reason}). Waiting for the container…` });
       retryLater(Math.min(RESUBSCRIBE_AFTER_END_MS * 2 ** endStreak, RESUBSCRIBE_MAX_MS), subscribe);

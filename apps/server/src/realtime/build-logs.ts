@@ -1,4 +1,4 @@
-import type { Socket } from "socket.io";
+import type { RealtimeSocket } from "./events.ts";
 import { readDeploymentStatus, readLogLines } from "../deployments/deployment-log.ts";
 import type { DeploymentLogLine } from "../deployments/events.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
@@ -20,7 +20,7 @@ export class SocketBuildLogs {
   private readonly subscriptions = new Map<string, () => void>();
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RealtimeSocket,
     private readonly deps: Pick<Deps, "db" | "events" | "log">,
   ) {}
 

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { z } from "zod";
 import type { Auth } from "../auth/auth.ts";
-import { userFromHeaders, type SessionUser } from "../auth/session.ts";
+import { userFromHeaders } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { loadService } from "../teams/access.ts";
 import { SocketLogStreams } from "./log-streams.ts";
@@ -13,6 +13,7 @@ import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 import { attachTerminals } from "./terminal-events.ts";
 import { SocketOneOffOutput } from "./one-off-output.ts";
+import type { ClientToServerEvents, InterServerEvents, RealtimeServer, ServerToClientEvents, SocketData, SubscribeAck } from "./events.ts";
 
 const subscribeInput = z.object({ serviceId: z.string().uuid() });
 /** `since`: unix seconds; the history sent first is every line after it instead of the last 200. */
@@ -28,11 +29,11 @@ export const ROOM_EVENTS = {
   "host:watch": "instance",
   "terminal:open": "service",
   "oneoff:follow": "service",
-} as const;
+} as const satisfies Partial<Record<keyof ClientToServerEvents, string>>;
 /** The service is authorized before the rest is read, so a foreign service id is refused as such. */
 const oneOffFollowInput = z.object({ runId: z.string().uuid(), offset: z.number().int().min(0).default(0) });
 const buildSubscribeInput = z.object({ deploymentId: z.string().uuid(), afterSeq: z.number().int().min(-1).default(-1) });
-type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+type Ack = (reply: SubscribeAck) => void;
 
 /**
  * socket.io on the control plane's HTTP server. Connections need a signed-in session and a
@@ -43,9 +44,9 @@ export interface RealtimeOptions {
   revalidateMs?: number;
 }
 
-export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, options: RealtimeOptions = {}): Server {
+export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, options: RealtimeOptions = {}): RealtimeServer {
   const revalidateMs = options.revalidateMs ?? 2000;
-  const io = new Server(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     path: "/socket.io",
     serveClient: false,
     allowRequest: (req, callback) => void isTrustedRequest(deps, req).then((ok) => callback(null, ok), () => callback(null, false)),
@@ -67,7 +68,7 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   forwardOverviewEvents(io, deps);
 
   io.on("connection", (socket) => {
-    const user = socket.data.user as SessionUser;
+    const user = socket.data.user;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
     const streams = new SocketLogStreams(socket, deps);
     const buildLogs = new SocketBuildLogs(socket, deps);

@@ -1,4 +1,4 @@
-import type { Socket } from "socket.io";
+import type { RealtimeSocket } from "./events.ts";
 import type { Deps } from "../deps.ts";
 import { followServiceLogs, type ServiceLogLine } from "../services/follow-service-logs.ts";
 
@@ -7,7 +7,7 @@ export class SocketLogStreams {
   private readonly stops = new Map<string, { stop: () => void }>();
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RealtimeSocket,
     private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env">,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Socket } from "socket.io";
+import type { OneOffEndPayload, RealtimeSocket } from "./events.ts";
 import type { Deps } from "../deps.ts";
 import { readRunOutput } from "../one-offs/read-output.ts";
 import type { Actor } from "../teams/access.ts";
@@ -15,7 +15,7 @@ export class SocketOneOffOutput {
   private readonly follows = new Map<string, NodeJS.Timeout | null>();
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RealtimeSocket,
     private readonly deps: Pick<Deps, "db" | "log">,
     private readonly actor: Actor,
   ) {}
@@ -52,7 +52,7 @@ export class SocketOneOffOutput {
     for (const id of [...this.follows.keys()]) this.stop(id);
   }
 
-  private end(runId: string, payload: Record<string, unknown>): void {
+  private end(runId: string, payload: OneOffEndPayload): void {
     this.stop(runId);
     this.socket.emit("oneoff:end", payload);
   }

@@ -5,24 +5,24 @@
  * `host` (the instance owner) gets `host:sample`. Joins are authorized like every room and
  * re-authorized with the others (revalidate.ts).
  */
-import type { Server, Socket } from "socket.io";
 import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { teamIdOfService } from "../services/services.ts";
 import { type Actor, loadService, requireTeamRole } from "../teams/access.ts";
+import type { RealtimeServer, RealtimeSocket, SubscribeAck } from "./events.ts";
 
 export const TEAM_ROOM_PREFIX = "team:";
 export const METRICS_ROOM_PREFIX = "metrics:";
 export const HOST_ROOM = "host";
 export const NOT_INSTANCE_OWNER = "Only the instance owner can do this";
 
-type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+type Ack = (reply: SubscribeAck) => void;
 const teamInput = z.object({ teamId: z.string().uuid() });
 const serviceInput = z.object({ serviceId: z.string().uuid() });
 
 /** Fan the in-process events out to the rooms. Returns a function that stops forwarding. */
-export function forwardOverviewEvents(io: Server, deps: Deps): () => void {
+export function forwardOverviewEvents(io: RealtimeServer, deps: Deps): () => void {
   const changed = (teamId: string, serviceId: string) => io.to(`${TEAM_ROOM_PREFIX}${teamId}`).emit("overview:changed", { teamId, serviceId });
   const stops = [
     deps.events.onStatus((e) => {
@@ -37,7 +37,10 @@ export function forwardOverviewEvents(io: Server, deps: Deps): () => void {
   return () => stops.forEach((stop) => stop?.());
 }
 
-function handle(socket: Socket, event: string, join: (payload: unknown) => Promise<string>, deps: Deps): void {
+/** The room-joining events of this module (each answers with a SubscribeAck). */
+type WatchEvent = "overview:watch" | "metrics:watch" | "host:watch";
+
+function handle(socket: RealtimeSocket, event: WatchEvent, join: (payload: unknown) => Promise<string>, deps: Deps): void {
   socket.on(event, async (payload: unknown, ack?: Ack) => {
     const reply: Ack = typeof ack === "function" ? ack : () => undefined;
     try {
@@ -56,7 +59,7 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown, message: string): T {
   return parsed.data;
 }
 
-export function registerOverviewHandlers(socket: Socket, deps: Deps, actor: Actor): void {
+export function registerOverviewHandlers(socket: RealtimeSocket, deps: Deps, actor: Actor): void {
   handle(socket, "overview:watch", async (payload) => {
     const { teamId } = parse(teamInput, payload, "teamId must be a team id");
     await requireTeamRole(deps.db, actor, teamId, "viewer");
@@ -86,7 +89,7 @@ export function registerOverviewHandlers(socket: Socket, deps: Deps, actor: Acto
  * Re-authorize one of this module's rooms; false when the room is not one of them. A caller
  * who lost access leaves the room (no further samples or changes).
  */
-export async function revalidateOverviewRoom(opts: { socket: Socket; deps: Deps; actor: Actor; user: SessionUser; room: string; denied: (load: () => Promise<unknown>) => Promise<string | null> }): Promise<boolean> {
+export async function revalidateOverviewRoom(opts: { socket: RealtimeSocket; deps: Deps; actor: Actor; user: SessionUser; room: string; denied: (load: () => Promise<unknown>) => Promise<string | null> }): Promise<boolean> {
   const { socket, deps, actor, user, room, denied } = opts;
   let reason: string | null;
   if (room === HOST_ROOM) reason = user.instanceRole === "owner" ? null : NOT_INSTANCE_OWNER;

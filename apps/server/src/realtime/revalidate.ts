@@ -1,4 +1,4 @@
-import type { Socket } from "socket.io";
+import type { RealtimeSocket } from "./events.ts";
 import type { Auth } from "../auth/auth.ts";
 import { userFromHeaders } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
@@ -20,7 +20,7 @@ export class SocketRevalidation {
   private running = false;
 
   constructor(
-    private readonly opts: { socket: Socket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams; buildLogs: SocketBuildLogs },
+    private readonly opts: { socket: RealtimeSocket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams; buildLogs: SocketBuildLogs },
   ) {}
 
   /** Why the caller may no longer view this, or null while they still may. */

@@ -1,13 +1,13 @@
-import type { Socket } from "socket.io";
+import type { RealtimeSocket, TerminalOpenAck } from "./events.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { clientIpOfRequest } from "../auth/client-ip.ts";
 import type { Deps } from "../deps.ts";
 import { SocketTerminals, terminalOpenInput } from "./terminals.ts";
 
-type OpenAck = (reply: { ok: true; terminalId: string } | { ok: false; error: string }) => void;
+type OpenAck = (reply: TerminalOpenAck) => void;
 
 /** Wires the `terminal:*` events of one socket to its terminals; returns them for re-authorization and cleanup. */
-export function attachTerminals({ socket, deps, user }: { socket: Socket; deps: Deps; user: SessionUser }): SocketTerminals {
+export function attachTerminals({ socket, deps, user }: { socket: RealtimeSocket; deps: Deps; user: SessionUser }): SocketTerminals {
   const actor = { userId: user.id, instanceRole: user.instanceRole, email: user.email, ip: clientIpOfRequest(socket.request, deps.env) };
   const terminals = new SocketTerminals(socket, deps, actor);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { StringDecoder } from "node:string_decoder";
-import type { Socket } from "socket.io";
+import type { RealtimeSocket } from "./events.ts";
 import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { domainErrorOf } from "../domain-error-of.ts";
@@ -32,7 +32,7 @@ export class SocketTerminals {
   private starting = 0;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RealtimeSocket,
     private readonly deps: Pick<Deps, "db" | "engine" | "log">,
     private readonly actor: Actor,
   ) {}

@@ -1,4 +1,6 @@
-import { isValidEnvName } from "@berth/engine";
+// The one .env parser: env import, stacks' env_file and .env, and the web app's pasted text
+// (imported there as @berth/server/dotenv). Only pure imports here: it is bundled into the browser.
+import { isValidEnvName } from "@berth/engine/env-name";
 
 export interface DotenvEntry {
   name: string;
@@ -40,7 +42,8 @@ function closes(raw: string, quote: string): boolean {
  * nothing is returned unless the whole text is valid. PURE.
  *
  * Hand-written rather than the `dotenv` package's parse: that one skips bad lines and takes the
- * last of a duplicate silently, and keeps \" escaped; an import must say what it refused.
+ * last of a duplicate silently, keeps \" escaped, and gives no line numbers; an import (and a
+ * paste in the dashboard) must say what it refused and where.
  */
 export function parseDotenv(text: string): DotenvResult {
   const entries: DotenvEntry[] = [];

@@ -6,6 +6,7 @@ import { Button } from "../ui/button";
 import { EnvValueInput } from "../env/env-value-input";
 import { FieldError, inputClass } from "../ui/field";
 import { mergeEnvRows, newEnvRow, type EnvRow } from "@/lib/env-rows";
+import type { EnvPair } from "@/lib/env-file";
 
 export interface EnvEditorProps {
   rows: EnvRow[];
@@ -61,12 +62,18 @@ export function EnvEditor({ rows, onChange, rowErrors, listError }: EnvEditorPro
   );
 }
 
-function EnvPaste({ onPaste }: { onPaste: (pairs: ReturnType<typeof parseEnvFile>) => void }) {
+function EnvPaste({ onPaste }: { onPaste: (pairs: EnvPair[]) => void }) {
   const id = useId();
   const [text, setText] = useState("");
   const [note, setNote] = useState<string | null>(null);
+  // Bad lines, by number: nothing is added until the text is valid (as the server's import).
+  const [problems, setProblems] = useState<string | null>(null);
   const apply = () => {
-    const pairs = parseEnvFile(text);
+    const parsed = parseEnvFile(text);
+    setProblems("error" in parsed ? parsed.error : null);
+    setNote(null);
+    if ("error" in parsed) return;
+    const { pairs } = parsed;
     if (pairs.length === 0) return setNote("No KEY=value lines found.");
     onPaste(pairs);
     setText("");
@@ -79,7 +86,12 @@ function EnvPaste({ onPaste }: { onPaste: (pairs: ReturnType<typeof parseEnvFile
         <label htmlFor={id} className="block text-sm font-medium text-slate-800">
           .env contents
         </label>
-        <textarea id={id} rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder={"KEY=value\nOTHER=\"quoted value\""} className={`${inputClass()} font-mono`} spellCheck={false} />
+        <textarea id={id} rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder={"KEY=value\nOTHER=\"quoted value\""} className={`${inputClass(Boolean(problems))} font-mono`} spellCheck={false} aria-invalid={problems ? true : undefined} />
+        {problems && (
+          <p role="alert" className="whitespace-pre-line text-sm text-danger-fg">
+            {problems}
+          </p>
+        )}
         <div className="flex items-center gap-3">
           <Button variant="secondary" onClick={apply} disabled={text.trim() === ""}>
             Add from .env

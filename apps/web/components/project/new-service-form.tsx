@@ -36,6 +36,8 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const [deploy, setDeploy] = useState(true);
   const [rows, setRows] = useState<EnvRow[]>(() => [newEnvRow()]);
   const [sentRowIds, setSentRowIds] = useState<number[]>([]);
+  // Build args that are not valid .env text: answered at their field before anything is sent.
+  const [argsError, setArgsError] = useState<string | null>(null);
   const create = useMutation(
     trpc.services.create.mutationOptions({
       onSuccess: async ({ id, deploymentId }) => {
@@ -48,7 +50,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const check = useMutation(trpc.services.checkSource.mutationOptions());
   const [checked, setChecked] = useState<{ status: "failed" | "unavailable"; message: string } | null>(null);
   const error = create.error ?? check.error;
-  const fields = fieldErrorsOf(error);
+  const fields = argsError ? { ...fieldErrorsOf(error), "git.buildArgs": argsError } : fieldErrorsOf(error);
   const formError = formLevelMessage(error, (key) => SHOWN_AT_FIELD.test(key));
 
   const submit = async (force: boolean) => {
@@ -57,7 +59,10 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
     const common = { projectId, name: name.trim(), kind, containerPort: kind === "worker" || port.trim() === "" ? null : Number(port), deploy, env, timeouts: timeoutsForSubmit(timeouts) };
     const { buildArgs: argsText, token, commit, ...rest } = git;
     const gitSource = { ...rest, commit: commit.trim() || undefined, token: rest.auth === "token" ? token : undefined };
+    const buildArgs = source === "git" ? parseEnvFile(argsText) : { pairs: [] };
     create.reset();
+    setArgsError("error" in buildArgs ? buildArgs.error : null);
+    if ("error" in buildArgs) return check.reset();
     if (!force) {
       setChecked(null);
       const target = source === "image" ? { source, image: image.trim() } : { source, git: gitSource };
@@ -69,7 +74,7 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
     }
     check.reset();
     if (source === "image") return create.mutate({ ...common, source, image: image.trim() });
-    create.mutate({ ...common, source, git: { ...gitSource, buildArgs: parseEnvFile(argsText) } });
+    create.mutate({ ...common, source, git: { ...gitSource, buildArgs: buildArgs.pairs } });
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

@@ -27,14 +27,22 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
   const trpc = useTRPC();
   const [compose, setCompose] = useState(stack.compose);
   const [variables, setVariables] = useState("");
+  // Shown once "Review" finds the variables are not valid .env text (nothing is sent then).
+  const [variablesProblem, setVariablesProblem] = useState<string | null>(null);
+  const parsed = variables.trim() !== "" ? parseEnvFile(variables) : null;
   const request = () => ({
     stackId: stack.id,
     // A git stack sends no file: the server reads its stored repository (token included) again.
     compose: stack.git ? "" : compose,
-    ...(variables.trim() !== "" ? { variables: parseEnvFile(variables) } : {}),
+    ...(parsed && "pairs" in parsed ? { variables: parsed.pairs } : {}),
     profiles: stack.profiles,
     deploy: true,
   });
+  const review = () => {
+    setVariablesProblem(parsed && "error" in parsed ? parsed.error : null);
+    if (parsed && "error" in parsed) return plan.reset();
+    plan.mutate(request());
+  };
   const plan = useMutation(trpc.stacks.plan.mutationOptions());
   const apply = useMutation(trpc.stacks.update.mutationOptions({ onSuccess: () => (plan.reset(), onApplied()) }));
   const problems = stackProblems(fieldErrorsOf(plan.error ?? apply.error));
@@ -49,7 +57,8 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
         ) : (
           <textarea aria-label="Compose file" rows={12} value={compose} onChange={(e) => (setCompose(e.target.value), plan.reset())} className={`${inputClass(problems.length > 0)} font-mono`} spellCheck={false} />
         )}
-        <textarea aria-label="Variables" rows={2} value={variables} onChange={(e) => (setVariables(e.target.value), plan.reset())} className={`${inputClass(false)} font-mono`} spellCheck={false} placeholder="KEY=value lines replace the stack's variables (empty: kept)" />
+        <textarea aria-label="Variables" rows={2} value={variables} onChange={(e) => (setVariables(e.target.value), setVariablesProblem(null), plan.reset())} className={`${inputClass(Boolean(variablesProblem))} font-mono`} spellCheck={false} placeholder="KEY=value lines replace the stack's variables (empty: kept)" aria-invalid={variablesProblem ? true : undefined} />
+        <FieldError message={variablesProblem ?? undefined} />
         {problems.length > 0 && (
           <ul role="alert" aria-label="Problems in the compose file" className="list-disc space-y-1 pl-5 text-sm text-danger-fg">
             {problems.map((p) => (
@@ -73,7 +82,7 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
         {(plan.error || apply.error) && problems.length === 0 && <ErrorAlert message={errorMessage(plan.error ?? apply.error)} />}
         <FieldError message={fieldErrorsOf(apply.error).remove} />
         <div className="flex gap-2">
-          <Button variant="secondary" onClick={() => plan.mutate(request())} pending={plan.isPending} pendingLabel="Reading…">
+          <Button variant="secondary" onClick={review} pending={plan.isPending} pendingLabel="Reading…">
             Review changes
           </Button>
           {changes && (

@@ -36,19 +36,24 @@ export function NewStackForm({ projectId }: { projectId: string }) {
       },
     }),
   );
+  // Variables that are not valid .env text: answered at their field before anything is sent.
+  const [variablesProblem, setVariablesProblem] = useState<string | null>(null);
   const fields = fieldErrorsOf(create.error);
   const problems = stackProblems(fields);
   const isField = (key: string) => key === "name" || key === "compose" || key.startsWith("compose.") || key.startsWith("variables") || key.startsWith("git.");
   const formError = formLevelMessage(create.error, isField);
-  const variablesError = Object.entries(fields).find(([key]) => key.startsWith("variables"))?.[1];
+  const variablesError = variablesProblem ?? Object.entries(fields).find(([key]) => key.startsWith("variables"))?.[1];
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    const parsed = parseEnvFile(variables);
+    setVariablesProblem("error" in parsed ? parsed.error : null);
+    if ("error" in parsed) return create.reset();
     create.mutate({
       projectId,
       name: name.trim(),
       compose: fromGit ? "" : compose,
       ...(fromGit ? { git: { url: git.url.trim(), branch: git.branch.trim(), composePath: git.composePath.trim(), auth: git.token.trim() ? ("token" as const) : ("none" as const), token: git.token.trim() || undefined } } : {}),
-      variables: parseEnvFile(variables),
+      variables: parsed.pairs,
       profiles: profiles.split(",").map((p) => p.trim()).filter(Boolean),
       deploy: true,
     });

@@ -12,7 +12,7 @@ export function inputClass(invalid = false): string {
 export function FieldError({ id, message }: { id?: string; message: string | undefined }) {
   if (!message) return null;
   return (
-    <p id={id} className="text-sm text-danger-fg">
+    <p id={id} className="whitespace-pre-line text-sm text-danger-fg">
       {message}
     </p>
   );

@@ -67,16 +67,23 @@ function SettingsFormView({ service, canEdit, saved, onSaved, onEdit }: FormView
       },
     }),
   );
-  const errors = fieldErrorsOf(update.error);
+  // Found before sending (build args that are not valid .env text), shown like the server's.
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const errors = { ...fieldErrorsOf(update.error), ...localErrors };
   const formError = formLevelMessage(update.error, isSettingsField);
   const set = (patch: Partial<SettingsForm>) => {
     setForm((f) => ({ ...f, ...patch }));
     onEdit();
   };
   const submit = (deploy: boolean) => {
-    const { input, volumeRowIds } = updateInputOf(form, service.id, deploy);
-    setSentVolumeIds(volumeRowIds);
-    update.mutate(input);
+    const built = updateInputOf(form, service.id, deploy);
+    if (built.fieldErrors) {
+      setLocalErrors(built.fieldErrors);
+      return update.reset();
+    }
+    setLocalErrors({});
+    setSentVolumeIds(built.volumeRowIds);
+    update.mutate(built.input);
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
