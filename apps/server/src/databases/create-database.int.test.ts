@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { databaseTestBed } from "../../test/database-bed.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
-import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { listEnv, saveEnv } from "../secrets/env-vars.ts";
 import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
@@ -10,27 +8,13 @@ import type { Actor } from "../teams/access.ts";
 import { createDatabase, createDatabaseInput } from "./create-database.ts";
 
 /** A one-step PostgreSQL (the local test image) that another service reaches through `${{pg.DATABASE_URL}}`. */
-const deps = testDeps();
-const worker = deploymentWorker(deps);
-const touched: string[] = [];
+const bed = databaseTestBed(120_000);
+const { deps, touched, finished } = bed;
 let owner: Actor;
 let teamId: string;
 
-const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId, 120_000);
-
-beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  // initdb on a busy machine can take longer than the harness' 5 s (seen timing out here).
-  deps.env.BERTH_READY_TIMEOUT_S = 90;
-  ({ actor: owner, teamId } = await seedUser(deps.db));
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker.stop();
-  for (const id of touched) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
-  await deps.db.$disconnect();
+beforeAll(() => {
+  ({ owner, teamId } = bed.seeded());
 });
 
 describe("databases in one step (real PostgreSQL image, real engine)", () => {

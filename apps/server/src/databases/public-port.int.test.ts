@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
-import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
+import { databaseTestBed } from "../../test/database-bed.ts";
 import { freePort } from "../../test/caddy.ts";
-import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { revealEnv } from "../secrets/env-vars.ts";
 import { createService, getService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
@@ -18,28 +16,13 @@ import { setDatabasePublicPort } from "./public-port.ts";
  * port: a client on the host connects with the generated credentials; a second database asking
  * the same port is refused at the field; unpublishing closes the port and keeps the data.
  */
-const deps = testDeps();
-const worker = deploymentWorker(deps);
-const touched: string[] = [];
-const projects: string[] = [];
+const bed = databaseTestBed(180_000);
+const { deps, touched, projects, finished } = bed;
 let owner: Actor;
 let teamId: string;
 
-const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId, 180_000);
-
-beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  deps.env.BERTH_READY_TIMEOUT_S = 90;
-  ({ actor: owner, teamId } = await seedUser(deps.db));
-  worker.start();
-});
-
-afterAll(async () => {
-  await worker.stop();
-  for (const id of touched) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
-  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
-  await deps.db.$disconnect();
+beforeAll(() => {
+  ({ owner, teamId } = bed.seeded());
 });
 
 describe("a database's published port (real PostgreSQL image, real engine)", () => {
