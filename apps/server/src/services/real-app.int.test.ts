@@ -196,7 +196,8 @@ describe("editing a service", () => {
   it("saves settings without touching the running release, lists them as pending, deploys them, and a rollback restores the old configuration", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const projectId = await newProject(teamId);
-    const id = await deployed(actor, projectId, { name: "site" });
+    // Labels (a compose import sets them): the settings form has none, so an edit keeps them.
+    const id = await deployed(actor, projectId, { name: "site", labels: { "com.example.team": "web" } });
     const before = await liveContainer(id);
 
     const edited = updateServiceInput.parse({
@@ -223,6 +224,7 @@ describe("editing a service", () => {
     const c = await liveContainer(id);
     expect((await sh(c.containerId, `${GET} get 127.0.0.1 9090`)).output).toContain("edited build");
     const inspected = await docker.getContainer(c.containerId).inspect();
+    expect(inspected.Config.Labels["com.example.team"]).toBe("web");
     expect(inspected.HostConfig.Memory).toBe(64 * 1024 * 1024);
     expect(inspected.HostConfig.NanoCpus).toBe(5e8);
     expect(inspected.HostConfig.PidsLimit).toBe(128);

@@ -97,11 +97,9 @@ const portField = z.preprocess(
   z.coerce.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be between 1 and 65535").max(65535, "Port must be between 1 and 65535").nullable(),
 );
 
-/** The runtime fields of a service (create and update share them). */
 /** Container labels (Docker's rules); the io.berth. prefix is Berth's own (ownership, routing) and refused. */
-const labelsInput = z
+export const labelsRecord = z
   .record(z.string(), z.string().max(4096, "A label value is at most 4096 characters"))
-  .default({})
   .superRefine((labels, ctx) => {
     const keys = Object.keys(labels);
     if (keys.length > 100) ctx.addIssue({ code: "custom", path: [], message: "At most 100 labels" });
@@ -110,7 +108,9 @@ const labelsInput = z
       else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `${key} is not a label name (letters, digits, . _ / -)` });
     }
   });
+const labelsInput = labelsRecord.default({});
 
+/** The runtime fields of a service (create and update share them). */
 export const runtimeFields = {
   kind: z.enum(["web", "worker", "tcp"]).default("web"),
   containerPort: portField.default(null),

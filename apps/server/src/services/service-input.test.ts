@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createServiceInput, envFromJson, envToRecord } from "./service-input.ts";
+import { createServiceInput, envFromJson, envToRecord, updateServiceInput } from "./service-input.ts";
 
 const valid = { projectId: "7f0c2a1e-8a36-4f4e-9d52-2c6f1d1f3a10", name: "web", image: "nginx:1.27", containerPort: 8080, env: [] };
 
@@ -72,5 +72,16 @@ describe("createServiceInput with a git source", () => {
 
   it("still requires an image for image services", () => {
     expect(fieldErrors({ ...valid, image: "" })).toEqual({ image: "Image is required" });
+  });
+});
+
+describe("updateServiceInput labels", () => {
+  const edit = { serviceId: "7f0c2a1e-8a36-4f4e-9d52-2c6f1d1f3a10", name: "web", image: "nginx:1.27", containerPort: 8080 };
+
+  it("leaves labels out when the edit does not name them (the stored ones are kept), and checks them when it does", () => {
+    expect(updateServiceInput.parse(edit).labels).toBeUndefined();
+    expect(updateServiceInput.parse({ ...edit, labels: { "com.example.team": "web" } }).labels).toEqual({ "com.example.team": "web" });
+    const refused = updateServiceInput.safeParse({ ...edit, labels: { "io.berth.service": "x" } });
+    expect(refused.success ? [] : refused.error.issues.map((i) => i.path.join("."))).toEqual(["labels.io.berth.service"]);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { gitSourceInput, stageTimeoutsInput } from "./git-source-input.ts";
-import { runtimeFields, runtimeIssues } from "./runtime-settings.ts";
+import { labelsRecord, runtimeFields, runtimeIssues } from "./runtime-settings.ts";
 import { isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
 
 /** Input schemas for service use cases; every message is written for the person at the form. */
@@ -73,10 +73,11 @@ export const createServiceInput = z
 
 /** Everything editable after creation; the service's variables, domains and hooks stay as they are. */
 export const updateServiceInput = z
-  .object({ serviceId: z.string().uuid("Unknown service"), ...serviceFields })
+  // Labels left out keep the stored ones (the settings form has no label editor; compose sets them).
+  .object({ serviceId: z.string().uuid("Unknown service"), ...serviceFields, labels: labelsRecord.optional() })
   .superRefine((input, ctx) => {
     checkSource(input, ctx, true);
-    for (const issue of runtimeIssues(input)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    for (const issue of runtimeIssues({ ...input, labels: input.labels ?? {} })) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   })
   .transform((input) => ({ ...input, image: input.image?.trim() ?? "" }));
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;

@@ -32,7 +32,7 @@ export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
     name: input.name,
     sourceType: input.source,
     ...(input.source === "image" ? { image: input.image } : {}),
-    ...runtimeColumns(input),
+    ...runtimeColumns({ ...input, labels: input.labels ?? readStoredRuntime(service.runtime).labels }),
     ...git,
     ...(input.timeouts ?? {}),
   };
