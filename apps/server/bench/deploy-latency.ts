@@ -50,7 +50,6 @@ async function main(): Promise<void> {
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
   const { server, base, io } = await startHttp(deps);
   const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 1000 });
-  deps.wakeWorker = worker.wake;
   worker.start();
 
   const client = new Client(base);

@@ -73,7 +73,6 @@ async function main(): Promise<void> {
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
   const fixture = await startGitFixture({ Dockerfile: helloDockerfile("bench-warmup") });
   const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 1000 });
-  deps.wakeWorker = worker.wake;
   worker.start();
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `bench-${randomUUID().slice(0, 6)}` } });

@@ -52,7 +52,6 @@ async function main(): Promise<void> {
   const proxy = caddy.edgeProxy(deps);
   deps.proxy = proxy;
   const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 100 });
-  deps.wakeWorker = worker.wake;
   worker.start();
   const hostname = `bench-${randomUUID().slice(0, 8)}.localhost`;
   const { actor, teamId } = await seedUser(deps.db);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import type { Deps } from "../src/deps.ts";
 import { enqueueDeployment } from "../src/deployments/deployments.ts";
 import type { DeploymentWorker } from "../src/deployments/worker.ts";
 import { isTerminalStatus } from "../src/deployments/statuses.ts";
@@ -9,7 +8,7 @@ import { Reconciler } from "../src/reconcile/reconciler.ts";
 import type { Actor } from "../src/teams/access.ts";
 import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment } from "../test/deploy-harness.ts";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../test/git-fixture.ts";
-import { httpGet, seedService, seedUser, TEST_IMAGE, testDeps, waitFor } from "../test/harness.ts";
+import { httpGet, seedService, seedUser, TEST_IMAGE, testDeps, type TestDeps, waitFor } from "../test/harness.ts";
 import { type PrivateDockerd, startPrivateDockerd } from "../test/private-dockerd.ts";
 import { reportFigure, seconds } from "./report.ts";
 
@@ -21,7 +20,7 @@ import { reportFigure, seconds } from "./report.ts";
  * Goal: all answer within 30 s of the restart; the figure is the time each took.
  */
 let dockerd: PrivateDockerd;
-let deps: Deps;
+let deps: TestDeps;
 let worker: DeploymentWorker;
 let watch: EngineWatch;
 let reconciler: Reconciler;

@@ -21,6 +21,8 @@ import { attachRealtime } from "./realtime/gateway.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
+import { sealedBoxOf } from "./secrets/sealed-box.ts";
+import { WorkerSignals } from "./deployments/worker-signals.ts";
 import { MetricsBus } from "./metrics/bus.ts";
 import { MetricsSampler } from "./metrics/sampler.ts";
 import { METRICS_WINDOW_MS } from "./metrics/store.ts";
@@ -44,20 +46,13 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
   events.start();
   const metrics = new MetricsBus();
-  const deps: Deps = {
-    env,
-    log,
-    db,
-    engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }),
-    events,
-    mailer: createMailer(env),
-    metrics,
-  };
+  const parts = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), box: sealedBoxOf(env) };
   // Watches Caddy's admin API and applies the routes Postgres describes (at boot, on change,
   // and whenever Caddy restarts).
-  deps.proxy = createEdgeProxy(env, deps);
-  deps.proxy?.start();
-  deps.engineWatch = new EngineWatch(deps);
+  const proxy = createEdgeProxy(env, parts);
+  const engineWatch = new EngineWatch(parts);
+  const deps: Deps = Object.freeze({ ...parts, events, mailer: createMailer(env), metrics, proxy, engineWatch, queue: new WorkerSignals() });
+  proxy?.start();
   // Keeps the engine at the desired state: at boot (recovery), on engine events, periodically.
   const reconciler = new Reconciler(deps, { intervalMs: env.BERTH_RECONCILE_INTERVAL_S * 1000 });
   const processName = workerNameOf(env, String(env.BERTH_PORT));
@@ -71,8 +66,6 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const worker = new DeploymentWorker(deps, { name: processName });
   // Also in worker-main.ts: each due slot is claimed atomically, so two processes never run it twice.
   const backupScheduler = new BackupScheduler(deps);
-  deps.wakeWorker = worker.wake;
-  deps.cancelDeployment = worker.cancel;
   // Like the deployment worker, the cron scheduler also runs here (a single-process install);
   // with a separate worker process both run and Postgres gives each slot to one of them.
   const cron = new CronScheduler(deps);
@@ -100,7 +93,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       cron.start();
     });
   });
-  deps.engineWatch.start();
+  engineWatch.start();
   relay.start();
   samplerLease.start();
   sampler.start();

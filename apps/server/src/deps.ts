@@ -8,28 +8,33 @@ import type { EdgeProxy } from "./proxy/edge-proxy.ts";
 import type { DnsResolver } from "./domains/dns-check.ts";
 import type { MetricsBus } from "./metrics/bus.ts";
 import type { EngineWatch } from "./overview/engine-watch.ts";
+import type { SealedBox } from "./secrets/sealed-box.ts";
+import type { WorkerSignals } from "./deployments/worker-signals.ts";
 
-/** What every use case may need. Built once in main.ts (or by a test) and passed down. */
+/**
+ * What every use case may need. Built once, complete, in main.ts / worker-main.ts (or by a
+ * test) and never changed afterwards: what is made from the deps (the edge proxy, the engine
+ * watch) is made first from their parts, and the deployment worker attaches itself to `queue`.
+ */
 export interface Deps {
-  env: Env;
-  log: Log;
-  db: Db;
-  engine: ContainerEngine;
+  readonly env: Env;
+  readonly log: Log;
+  readonly db: Db;
+  readonly engine: ContainerEngine;
+  /** Seals and opens secrets at rest under BERTH_SECRET (and BERTH_SECRET_PREVIOUS). */
+  readonly box: SealedBox;
   /** Outgoing mail when SMTP is configured (password reset, invitations); null otherwise. */
-  mailer?: Mailer | null;
+  readonly mailer?: Mailer | null;
   /** Deployment log lines and status changes, for live viewers. */
-  events: DeploymentEvents;
+  readonly events: DeploymentEvents;
   /** The Caddy edge proxy Berth configures (null/absent: BERTH_PROXY_ADMIN=off). */
-  proxy?: EdgeProxy | null;
+  readonly proxy?: EdgeProxy | null;
   /** DNS lookups for the domain check (default node:dns); tests inject a local one. */
-  dns?: DnsResolver;
-  /** Wakes the deployment worker at once instead of at its next poll. */
-  wakeWorker?: () => void;
-  /** Build secrets of a service's git builds (issue #7 wires its encrypted secrets here). */
-  /** Aborts a deployment this process's worker runs (others see the row's cancel flag). */
-  cancelDeployment?: (deploymentId: string) => void;
+  readonly dns?: DnsResolver;
+  /** Wakes this process's deployment worker at once (instead of at its next poll) and aborts its deployments. */
+  readonly queue: WorkerSignals;
   /** Live metrics points (the sampler publishes, the realtime gateway forwards). */
-  metrics?: MetricsBus;
+  readonly metrics?: MetricsBus;
   /** Recent engine events per service (crash loops, OOM kills) for the overview. */
-  engineWatch?: EngineWatch;
+  readonly engineWatch?: EngineWatch;
 }

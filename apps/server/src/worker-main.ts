@@ -18,6 +18,8 @@ import { createMailer } from "./mail/mailer.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
 import { sealThenStart } from "./secrets/seal-at-rest.ts";
+import { sealedBoxOf } from "./secrets/sealed-box.ts";
+import { WorkerSignals } from "./deployments/worker-signals.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
 import { CronScheduler } from "./cron/scheduler.ts";
 
@@ -27,15 +29,15 @@ const db = createDb(env.DATABASE_URL);
 // Announces log lines and status changes to the process serving the viewers (Postgres NOTIFY).
 // (It only publishes: nothing here follows other processes' events, so it does not LISTEN.)
 const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
-const deps: Deps = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), events, mailer: createMailer(env) };
+const parts = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), box: sealedBoxOf(env) };
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
-deps.proxy = createEdgeProxy(env, deps);
+const proxy = createEdgeProxy(env, parts);
+const deps: Deps = Object.freeze({ ...parts, events, mailer: createMailer(env), proxy, queue: new WorkerSignals() });
 const worker = new DeploymentWorker(deps, { pollMs: 250, name: workerNameOf(env, "worker") });
 // Scheduled database backups (the web process runs one too: each slot is claimed atomically).
 const backupScheduler = new BackupScheduler(deps);
 // Cron jobs run here (beside the web process' scheduler, if any: slots are claimed in Postgres).
 const cron = new CronScheduler(deps);
-deps.cancelDeployment = worker.cancel;
 attachNotifier(deps);
 attachStackCoordinator(deps);
 // Boot recovery only: the HTTP server's reconciler follows engine events and runs periodically.

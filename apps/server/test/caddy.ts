@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import type { Deps } from "../src/deps.ts";
+import type { TestDeps } from "./harness.ts";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
-import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
 import { edgeToken } from "../src/proxy/edge-request.ts";
 import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
 
@@ -88,10 +88,10 @@ export class TestCaddy {
   }
 
   /** `dashboardUpstream`: where the dashboard domain is proxied to (a test's own control plane); default an unused address. */
-  edgeProxy(deps: Pick<Deps, "db" | "env">, options: { watchMs?: number; dashboardUpstream?: string } = {}): EdgeProxy {
+  edgeProxy(deps: Pick<Deps, "db" | "env" | "box">, options: { watchMs?: number; dashboardUpstream?: string } = {}): EdgeProxy {
     return new EdgeProxy({
       db: deps.db,
-      box: sealedBoxOf(deps.env),
+      box: deps.box,
       log: pino({ level: process.env.BERTH_TEST_LOG ?? "silent" }),
       admin: this.admin,
       listen: this.listen,
@@ -103,14 +103,13 @@ export class TestCaddy {
 
 /**
  * A test Caddy, Berth's EdgeProxy watching it, and a deployment worker releasing through it,
- * wired into `deps` (proxy, wakeWorker) and started.
+ * wired into `deps` (its proxy) and started.
  */
-export async function startProxiedWorker(deps: Deps, options: { watchMs: number; concurrency: number; adminSocket?: boolean }) {
+export async function startProxiedWorker(deps: TestDeps, options: { watchMs: number; concurrency: number; adminSocket?: boolean }) {
   const caddy = await TestCaddy.start({ adminSocket: options.adminSocket ?? false });
   const proxy = caddy.edgeProxy(deps, { watchMs: options.watchMs });
   const worker = new DeploymentWorker(deps, { concurrency: options.concurrency, pollMs: 100 });
   deps.proxy = proxy;
-  deps.wakeWorker = worker.wake;
   proxy.start();
   worker.start();
   return {

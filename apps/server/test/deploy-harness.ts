@@ -15,8 +15,6 @@ import { waitFor } from "./harness.ts";
 /** A worker (not started) that the deps wake and cancel through. */
 export function deploymentWorker(deps: Deps, concurrency = 1): DeploymentWorker {
   const worker = new DeploymentWorker(deps, { concurrency, pollMs: 200 });
-  deps.wakeWorker = worker.wake;
-  deps.cancelDeployment = worker.cancel;
   return worker;
 }
 

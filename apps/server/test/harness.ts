@@ -7,6 +7,7 @@ import { DeploymentEvents } from "../src/deployments/events.ts";
 import type { Actor } from "../src/teams/access.ts";
 import type { TeamRole } from "@berth/db";
 import { sealedBoxOf } from "../src/secrets/sealed-box.ts";
+import { WorkerSignals } from "../src/deployments/worker-signals.ts";
 
 /**
  * One instance secret for the whole run (the test command exports BERTH_SECRET; vitest
@@ -23,7 +24,14 @@ function upstreamWindow(): { from: number; to: number } {
   return { from, to: from + 199 };
 }
 
-export function testDeps(): Deps {
+/**
+ * The deps of a test file. The product builds its Deps once, complete and frozen (app.ts);
+ * a test wires in the parts it starts later (a test Caddy's proxy, a mail sink, the server's
+ * own URL once it listens), so its view is writable.
+ */
+export type TestDeps = { -readonly [K in keyof Deps]: Deps[K] };
+
+export function testDeps(): TestDeps {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set: run the tests through `npm test`");
   return {
@@ -64,6 +72,8 @@ export function testDeps(): Deps {
     db: createDb(databaseUrl),
     engine: new DockerEngine(),
     events: new DeploymentEvents(),
+    box: sealedBoxOf({ BERTH_SECRET: TEST_SECRET }),
+    queue: new WorkerSignals(),
   };
 }
 

@@ -1,14 +1,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AuthOptions, createAuth } from "../src/auth/auth.ts";
-import type { Deps } from "../src/deps.ts";
+import type { TestDeps } from "./harness.ts";
 import { createRequestHandler } from "../src/http/request-handler.ts";
 import { attachRealtime, type RealtimeOptions } from "../src/realtime/gateway.ts";
 import type { Server as SocketServer } from "socket.io";
 
 /** The control plane's real request handler on an ephemeral port; pages answer 404 (no Next build needed). */
 export async function startHttp(
-  deps: Deps,
+  deps: TestDeps,
   options: AuthOptions = { rateLimit: false },
   realtime: RealtimeOptions = {},
 ): Promise<{ server: Server; base: string; io: SocketServer }> {

@@ -28,7 +28,6 @@ export async function runReleaseDirectly(deps: ReturnType<typeof testDeps>) {
 export async function startWithRunningService(tag: string) {
   const deps = testDeps();
   const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-  deps.wakeWorker = worker.wake;
   await requireTestImage(deps.engine as DockerEngine);
   await seedUser(deps.db);
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });

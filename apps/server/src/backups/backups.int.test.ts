@@ -23,7 +23,6 @@ import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { TEST_IMAGE } from "../../test/harness.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 /** Backups of a real PostgreSQL (berth-test/postgres:15) to a host directory and to a real S3 server (s3rver), and restores. */
 const deps = testDeps();
@@ -121,7 +120,7 @@ describe("database backups and restore (real PostgreSQL, real S3 server)", () =>
     expect(done.log).toMatch(/Deploying the new database pgcopy[\s\S]*Restoring into pgcopy[\s\S]*Restored the backup of pg into pgcopy/);
     expect(await sql(started.serviceId, "SELECT count(*) FROM notes")).toBe(await sql(serviceId, "SELECT count(*) FROM notes"));
     const passwords = await deps.db.envVar.findMany({ where: { name: "POSTGRES_PASSWORD", serviceId: { in: [serviceId, started.serviceId] } }, select: { value: true } });
-    const box = sealedBoxOf(deps.env);
+    const box = deps.box;
     expect(new Set(passwords.map((p) => box.open(p.value))).size).toBe(2);
     expect(await deps.db.service.findUniqueOrThrow({ where: { id: started.serviceId } })).toMatchObject({ databaseEngine: "postgresql", image: "berth-test/postgres:15" });
     await deps.engine.removeService(started.serviceId);

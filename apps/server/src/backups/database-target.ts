@@ -7,7 +7,6 @@ import { DomainError, invalidField } from "../errors.ts";
 import { ENGINE_RECIPES, type BackupRecipe } from "../databases/database-engines.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { findLiveContainer } from "../services/live-container.ts";
 import { backupRoot } from "./backup-dir.ts";
 import { storeOf, type BackupStore } from "./stores.ts";
@@ -22,10 +21,10 @@ export interface DatabaseTarget {
   store: BackupStore;
 }
 
-type TargetDeps = Pick<Deps, "db" | "env" | "engine">;
+type TargetDeps = Pick<Deps, "db" | "env" | "engine" | "box">;
 
 /** A service of the project and the project's destination store (no destination: INVALID at the destination). */
-export async function serviceAndStore(deps: Pick<Deps, "db" | "env">, serviceId: string) {
+export async function serviceAndStore(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string) {
   const s = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: { include: { backupDestination: true } } } });
   const destination = s.project.backupDestination;
   const ready = () => {
@@ -35,7 +34,7 @@ export async function serviceAndStore(deps: Pick<Deps, "db" | "env">, serviceId:
   return {
     row: s,
     service: { id: s.id, name: s.name, projectId: s.projectId, teamId: s.project.teamId, projectName: s.project.name },
-    destination: () => ({ destinationKind: ready().kind, store: storeOf(ready(), sealedBoxOf(deps.env), backupRoot(deps.env)) }),
+    destination: () => ({ destinationKind: ready().kind, store: storeOf(ready(), deps.box, backupRoot(deps.env)) }),
   };
 }
 
@@ -43,7 +42,7 @@ export async function databaseTarget(deps: TargetDeps, serviceId: string): Promi
   const { row: s, service, destination } = await serviceAndStore(deps, serviceId);
   if (!s.databaseEngine) throw new DomainError("INVALID", `${s.name} is not a database Berth created: it has no backup recipe`);
   const where = destination();
-  const resolved = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: s.projectId, serviceId: s.id });
+  const resolved = await resolveDeployEnv(deps.db, deps.box, { projectId: s.projectId, serviceId: s.id });
   return {
     service,
     recipe: ENGINE_RECIPES[s.databaseEngine].backup,

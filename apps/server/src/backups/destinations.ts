@@ -7,7 +7,6 @@ import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { getSettings } from "../instance/settings.ts";
 import { OutboundRefusedError, resolveOutbound } from "../net/outbound.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { backupRoot, ensureBackupDirectory } from "./backup-dir.ts";
@@ -15,7 +14,7 @@ import type { DestinationInput } from "./destination-input.ts";
 import { describeS3Error } from "./s3-problem.ts";
 import { type BackupStore, directoryStore, s3Store } from "./stores.ts";
 
-type DestDeps = Pick<Deps, "db" | "env">;
+type DestDeps = Pick<Deps, "db" | "env" | "box">;
 
 export function destinationView(d: BackupDestination | null) {
   if (!d) return null;
@@ -40,7 +39,7 @@ async function storeFor(deps: DestDeps, projectId: string, input: DestinationInp
     await ensureBackupDirectory(backupRoot(deps.env), input.directory!);
     return { store: directoryStore(backupRoot(deps.env), input.directory!), sealedSecret: null };
   }
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const saved = await deps.db.backupDestination.findUnique({ where: { projectId } });
   const sealedSecret = input.secretAccessKey ? box.seal(input.secretAccessKey) : saved?.kind === "s3" ? saved.secretAccessKey : null;
   if (!sealedSecret) throw invalidField("secretAccessKey", "Give the secret key");

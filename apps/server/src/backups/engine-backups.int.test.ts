@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupBed } from "../../test/backup-bed.ts";
 import { testDeps, waitFor } from "../../test/harness.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { findLiveContainer } from "../services/live-container.ts";
 import { destinationInput } from "./destination-input.ts";
 import { saveDestination } from "./destinations.ts";
@@ -23,7 +22,7 @@ const bed = new BackupBed(deps);
 
 async function newDatabase(name: string, engine: "mariadb" | "redis", image: string) {
   const db = await bed.newDatabase(name, engine, image);
-  const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: db.projectId, serviceId: db.serviceId });
+  const env = await resolveDeployEnv(deps.db, deps.box, { projectId: db.projectId, serviceId: db.serviceId });
   return { ...db, vars: env.runtime };
 }
 

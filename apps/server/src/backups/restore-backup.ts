@@ -26,7 +26,7 @@ import { restoreStream } from "./restore-stream.ts";
 import { storageError } from "./run-backup.ts";
 import type { BackupStore } from "./stores.ts";
 
-export type RestoreDeps = Pick<Deps, "db" | "env" | "engine" | "log">;
+export type RestoreDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "box">;
 
 async function digestOf(stream: Readable): Promise<{ sha256: string; size: number; tail: string }> {
   const hash = createHash("sha256");

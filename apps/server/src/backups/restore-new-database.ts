@@ -25,7 +25,7 @@ export const restoreIntoNewInput = z.object({
 });
 export type RestoreIntoNewInput = z.infer<typeof restoreIntoNewInput>;
 
-type NewDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "wakeWorker" | "events">;
+type NewDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "queue" | "events" | "box">;
 
 /** Wait for the new database's first deployment; a failed one ends the restore with its error. */
 async function deployed(deps: Pick<Deps, "db">, deploymentId: string, name: string, deadlineMs = 30 * 60_000): Promise<void> {

@@ -12,7 +12,7 @@ import { assertBackupIntact, loadRestorableBackup } from "./restore-backup.ts";
 import { assertNoRestoreRunning, beginRestore, tracked } from "./restore-run.ts";
 import { volumeTarget } from "./volume-target.ts";
 
-export async function restoreVolumeBackup(deps: Pick<Deps, "db" | "env" | "engine" | "log">, actor: Actor, serviceId: string, backupId: string) {
+export async function restoreVolumeBackup(deps: Pick<Deps, "db" | "env" | "engine" | "log" | "box">, actor: Actor, serviceId: string, backupId: string) {
   const { backup, service } = await loadRestorableBackup(deps, actor, serviceId, backupId, "volume");
   const target = await volumeTarget(deps, service.id, backup.volume);
   await assertNoRestoreRunning(deps, service.id, service.name);

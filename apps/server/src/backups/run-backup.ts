@@ -19,7 +19,7 @@ import { holdLease, leaseFields } from "./lease.ts";
 import { applyRetention } from "./retention.ts";
 import { volumeTarget, type VolumeTarget } from "./volume-target.ts";
 
-export type BackupDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer">;
+export type BackupDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer" | "box">;
 
 export function backupView(b: DatabaseBackup) {
   return { ...b, sizeBytes: Number(b.sizeBytes) };
@@ -33,7 +33,7 @@ export async function backupNow(deps: BackupDeps, actor: Actor, serviceId: strin
 
 type Target = (DatabaseTarget & { kind: "database"; volume: "" }) | (VolumeTarget & { kind: "volume"; volume: string });
 
-export async function backupTarget(deps: Pick<Deps, "db" | "env" | "engine">, serviceId: string, volume: string): Promise<Target> {
+export async function backupTarget(deps: Pick<Deps, "db" | "env" | "engine" | "box">, serviceId: string, volume: string): Promise<Target> {
   if (volume) return { ...(await volumeTarget(deps, serviceId, volume)), kind: "volume", volume };
   return { ...(await databaseTarget(deps, serviceId)), kind: "database", volume: "" };
 }

@@ -13,7 +13,7 @@ export interface VolumeTarget {
 }
 
 /** Only the service's own named volumes (a bind mount is the host's directory, not Berth's to archive). */
-export async function volumeTarget(deps: Pick<Deps, "db" | "env">, serviceId: string, volume: string): Promise<VolumeTarget> {
+export async function volumeTarget(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string, volume: string): Promise<VolumeTarget> {
   const { service, destination } = await serviceAndStore(deps, serviceId);
   const row = await deps.db.volume.findFirst({ where: { serviceId, name: volume } });
   if (!row) throw invalidField("volume", `${service.name} has no volume named ${volume}`);

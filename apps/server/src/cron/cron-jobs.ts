@@ -12,7 +12,7 @@ import { loadService, type Actor } from "../teams/access.ts";
 import type { CronJobInput } from "./cron-input.ts";
 import { runCronJob } from "./run-cron-job.ts";
 
-type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer">;
+type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer" | "box">;
 
 /** The time zone schedules are evaluated in: the process's (TZ), shown next to every expression. */
 export function instanceTimeZone(): string {

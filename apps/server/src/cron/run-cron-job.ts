@@ -12,7 +12,7 @@ import { deliverToChannels } from "../notifications/notifier.ts";
 import { startRecordedRun } from "../one-offs/one-offs.ts";
 import { liveRunTarget, type RunTarget } from "../one-offs/run-target.ts";
 
-type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer">;
+type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer" | "box">;
 
 /** The started run, or null when it was skipped (still running, slot already claimed, service gone). */
 export async function runCronJob(deps: CronDeps, job: CronJob, opts: { slot: Date | null; actorId: string | null }): Promise<{ runId: string; finished: Promise<void> } | null> {

@@ -12,7 +12,7 @@ import { sweepLostRuns } from "../one-offs/sweep.ts";
 import { instanceTimeZone } from "./cron-jobs.ts";
 import { runCronJob } from "./run-cron-job.ts";
 
-type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer">;
+type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer" | "box">;
 
 const TICK_MS = 1000;
 const SWEEP_EVERY_TICKS = 15;

@@ -16,7 +16,7 @@ import { readStoredRuntime } from "../services/runtime-settings.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import type { PublicPortInput } from "./public-port-input.ts";
 
-export async function setDatabasePublicPort(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: PublicPortInput) {
+export async function setDatabasePublicPort(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: PublicPortInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "admin");
   if (!service.databaseEngine || service.kind !== "tcp") throw new DomainError("INVALID", "Only a database Berth created publishes a port here");
   const runtime = readStoredRuntime(service.runtime);

@@ -8,7 +8,6 @@ import { DeploymentWorker } from "./worker.ts";
 // No fixed concurrency: the worker reads InstanceSettings.buildConcurrency.
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { pollMs: 100 });
-deps.wakeWorker = worker.wake;
 const touched: string[] = [];
 
 beforeAll(async () => {

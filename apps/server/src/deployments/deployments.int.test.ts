@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReleaseConfig } from "./release-config.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import type { DockerEngine } from "@berth/engine";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
@@ -13,7 +12,6 @@ import { deleteService, getService, startService, stopService } from "../service
 
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 200 });
-deps.wakeWorker = worker.wake;
 const touched: string[] = [];
 
 async function finished(deploymentId: string) {
@@ -53,7 +51,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(release).toMatchObject({ number: 1, image: done.image });
     // The snapshot's environment is sealed at rest and opens to what was deployed.
     expect(JSON.stringify(release.config)).not.toContain("first-release");
-    expect(openReleaseConfig(release.config, sealedBoxOf(deps.env))).toMatchObject({ kind: "web", containerPort: 8080, env: { GREETING: "first-release" }, replicas: 1, strategy: "start_first", volumes: [] });
+    expect(openReleaseConfig(release.config, deps.box)).toMatchObject({ kind: "web", containerPort: 8080, env: { GREETING: "first-release" }, replicas: 1, strategy: "start_first", volumes: [] });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(done.hostPort).toBeGreaterThan(0);
@@ -73,7 +71,7 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     touched.push(serviceId);
     const first = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-    await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId }, [{ name: "GREETING", value: "v2", secret: false, buildTime: false, runtime: true }]);
+    await upsertEnvVars(deps.db, deps.box, { projectId: service.projectId, serviceId }, [{ name: "GREETING", value: "v2", secret: false, buildTime: false, runtime: true }]);
     const second = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
     expect(second.status).toBe("succeeded");

@@ -4,11 +4,10 @@ import { DomainError, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type currentReleaseConfig, releaseConfigNow, sealReleaseConfig, type StoredReleaseConfig } from "./release-config.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { isActiveStatus } from "./statuses.ts";
 import { isRetained } from "./image-retention.ts";
 
-export type EnqueueDeps = Pick<Deps, "db" | "env" | "wakeWorker" | "events">;
+export type EnqueueDeps = Pick<Deps, "db" | "env" | "queue" | "events" | "box">;
 
 export interface EnqueueRequest {
   serviceId: string;
@@ -52,7 +51,7 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
   });
   for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId: req.serviceId, status: "superseded" });
   deps.events.publishStatus({ deploymentId: created.id, serviceId: req.serviceId, status: "queued" });
-  deps.wakeWorker?.();
+  deps.queue.wake();
   return { deploymentId: created.id };
 }
 
@@ -72,8 +71,8 @@ export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, service
 }
 
 /** The service's current config, sealed, as a deployment stores it. */
-export async function snapshotConfig(deps: Pick<Deps, "db" | "env">, service: Parameters<typeof currentReleaseConfig>[2]): Promise<StoredReleaseConfig> {
-  const box = sealedBoxOf(deps.env);
+export async function snapshotConfig(deps: Pick<Deps, "db" | "env" | "box">, service: Parameters<typeof currentReleaseConfig>[2]): Promise<StoredReleaseConfig> {
+  const box = deps.box;
   const { config, problems } = await releaseConfigNow(deps.db, box, service);
   // A reference that does not resolve would start the release with the text as written.
   if (problems.length > 0) throw new DomainError("INVALID", `Cannot deploy: ${problems.join("; ")}`, { env: problems.join("\n") });
@@ -88,7 +87,7 @@ export async function redeploy(deps: EnqueueDeps, actor: Actor, deploymentId: st
 }
 
 /** Release a retained release's image + config again, through the same health gate; no rebuild. */
-export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env">, actor: Actor, releaseId: string) {
+export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env" | "box">, actor: Actor, releaseId: string) {
   const release = await deps.db.release.findUnique({ where: { id: releaseId } });
   if (!release) throw notFound("Release");
   const { service } = await loadService(deps.db, actor, release.serviceId, "member");
@@ -117,7 +116,7 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env">, a
 }
 
 /** Cancel one deployment: a queued one ends at once; one in progress is aborted by its worker. */
-export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "cancelDeployment">, actor: Actor, deploymentId: string) {
+export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "queue">, actor: Actor, deploymentId: string) {
   const d = await deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { id: true, serviceId: true, status: true } });
   if (!d) throw notFound("Deployment");
   await loadService(deps.db, actor, d.serviceId, "member");
@@ -134,11 +133,11 @@ export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "cance
     data: { cancelRequestedAt: new Date() },
   });
   if (count === 0) throw new DomainError("CONFLICT", "This deployment has already finished");
-  deps.cancelDeployment?.(d.id);
+  deps.queue.cancel(d.id);
   return { ok: true as const };
 }
 
-export async function listDeployments(deps: Pick<Deps, "db" | "env">, actor: Actor, serviceId: string) {
+export async function listDeployments(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, serviceId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
   const rows = await deps.db.deployment.findMany({
     where: { serviceId },

@@ -14,8 +14,6 @@ import { DeploymentWorker } from "./worker.ts";
 
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 200 });
-deps.wakeWorker = worker.wake;
-deps.cancelDeployment = worker.cancel;
 const touched: string[] = [];
 let fixture: GitFixture;
 

@@ -5,7 +5,7 @@ import { CancelledError, StageTimeoutError } from "./failure.ts";
 import type { BuildLogSink } from "./log-sink.ts";
 import type { Stage } from "./stage-timeouts.ts";
 
-export type RunDeps = Pick<Deps, "db" | "engine" | "log" | "env" | "events" | "proxy">;
+export type RunDeps = Pick<Deps, "db" | "engine" | "log" | "env" | "events" | "proxy" | "box" | "queue">;
 
 export interface RunContext {
   deps: RunDeps;

@@ -9,7 +9,6 @@ import { buildReleaseImageRef, type Handover, type RegistryAuth, type ReleaseIns
 import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
 import { stageTimeoutsMs } from "./stage-timeouts.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
@@ -30,7 +29,7 @@ export { describeFailure } from "./failure.ts";
  */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
   const image = await imageToRun(ctx);
@@ -155,7 +154,7 @@ async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; instan
       data: { status: "succeeded", containerId, hostPort, imageId, imageDigest: repoDigest, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
     });
     if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, imageId, imageDigest: repoDigest, config: sealReleaseConfig(r.config, sealedBoxOf(deps.env)) as unknown as Prisma.InputJsonValue, commitSha: deployment.commitSha } });
+    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, imageId, imageDigest: repoDigest, config: sealReleaseConfig(r.config, deps.box) as unknown as Prisma.InputJsonValue, commitSha: deployment.commitSha } });
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
   });
 }
@@ -173,7 +172,7 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   if (!row) return;
   const { service, ...deployment } = row;
   const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const variables = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
   const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...variables.secretValues].filter((s): s is string => !!s);
   const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });

@@ -45,6 +45,8 @@ export class DeploymentWorker {
     private readonly options: WorkerOptions = {},
   ) {
     this.lease = { workerName: options.name ?? `worker-${randomUUID()}`, seconds: deps.env.BERTH_DEPLOYMENT_LEASE_S };
+    // Use cases wake and cancel through deps.queue; the deps never change after they are built.
+    deps.queue.attach(this);
   }
 
   start(): void {

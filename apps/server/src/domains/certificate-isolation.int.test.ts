@@ -12,7 +12,6 @@ import path from "node:path";
 import { connect } from "node:tls";
 import { TestCaddy } from "../../test/caddy.ts";
 import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { EdgeProxy } from "../proxy/edge-proxy.ts";
 import { addDomain, setCertificate } from "./domains.ts";
 
@@ -88,7 +87,7 @@ describe("uploaded certificates stay with their team's domains", () => {
 
   it("a stored certificate naming another team's domain is not loaded; the route still is, and the problem is reported", async () => {
     const bad = selfSigned([mine, victim]);
-    await deps.db.domain.update({ where: { id: mineId }, data: { certPem: bad.certPem, keyPem: sealedBoxOf(deps.env).seal(bad.keyPem) } });
+    await deps.db.domain.update({ where: { id: mineId }, data: { certPem: bad.certPem, keyPem: deps.box.seal(bad.keyPem) } });
     await proxy.apply(true);
     expect(proxy.status().skipped?.find((s) => s.domainId === mineId)?.error).toMatch(/covers another team's domain/);
     const served = await servedNames(victim);

@@ -1,4 +1,3 @@
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
@@ -107,7 +106,7 @@ describe("domains (real Postgres)", () => {
     // The key is sealed at rest and opens to exactly what was uploaded.
     const stored = await deps.db.domain.findUniqueOrThrow({ where: { id } });
     expect(stored.keyPem).not.toContain("PRIVATE KEY");
-    expect(sealedBoxOf(deps.env).open(stored.keyPem!)).toBe(TEST_KEY_PEM.trim() + "\n");
+    expect(deps.box.open(stored.keyPem!)).toBe(TEST_KEY_PEM.trim() + "\n");
     const check = await checkDomains(deps, a.actor, s.serviceId);
     expect(check.proxy).toEqual({ managed: false, state: "unmanaged" });
     expect(check.domains[0]).toMatchObject({ dns: { status: "ok", found: ["203.0.113.7"] }, certificate: { source: "custom" } });

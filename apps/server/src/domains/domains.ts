@@ -6,12 +6,11 @@ import type { Deps } from "../deps.ts";
 import { invalidField, notFound } from "../errors.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { certificateNames, certificateNamesProblem, parseCustomCertificate } from "./certificate.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertClaimFree, conflict } from "./domain-conflicts.ts";
 import type { AddDomainInput, CertificateInput, UpdateDomainInput } from "./domain-input.ts";
 import { BASIC_AUTH_USER, defaultHostname, previewHostname, parseHostname, parseIpAllowList, parsePathPrefix } from "./hostname.ts";
 
-type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env">;
+type DomainDeps = Pick<Deps, "db" | "log" | "proxy" | "env" | "box">;
 
 /** Re-apply the proxy config now (the watcher would within a second anyway). Never fails the caller. */
 async function refreshProxy(deps: DomainDeps): Promise<void> {
@@ -101,7 +100,7 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
     ]);
     const problem = certificateNamesProblem(certificateNames(parsed.value.certPem), own.map((d) => d.hostname), others.map((d) => d.hostname));
     if (problem) throw invalidField("certPem", problem);
-    data = { certPem: parsed.value.certPem, keyPem: sealedBoxOf(deps.env).seal(parsed.value.keyPem), certNotAfter: parsed.value.notAfter };
+    data = { certPem: parsed.value.certPem, keyPem: deps.box.seal(parsed.value.keyPem), certNotAfter: parsed.value.notAfter };
   }
   await deps.db.domain.update({ where: { id: domain.id }, data });
   await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "domain.certificate", targetType: "service", targetId: service.id, detail: { hostname: domain.hostname, custom: input.certificate !== null } });

@@ -3,13 +3,12 @@ import { invalidField, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { resolveOutbound, unlessUnresolved } from "../net/outbound.ts";
 import { checkNotificationUrl, type CreateChannelInput } from "./channel-input.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
-type ChannelDeps = Pick<Deps, "db" | "env" | "mailer" | "log">;
+type ChannelDeps = Pick<Deps, "db" | "env" | "mailer" | "log" | "box">;
 
 /** Shown without the target: Slack/Discord webhook URLs are credentials. Email addresses are masked. */
 function mask(kind: string, target: string): string {
@@ -20,7 +19,7 @@ function mask(kind: string, target: string): string {
 
 export async function listChannels(deps: ChannelDeps, actor: Actor, projectId: string) {
   await loadProject(deps.db, actor, projectId, "viewer");
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const rows = await deps.db.notificationChannel.findMany({ where: { projectId }, orderBy: { createdAt: "asc" } });
   return rows.map((r) => ({
     id: r.id,
@@ -47,7 +46,7 @@ export async function createChannel(deps: ChannelDeps, actor: Actor, projectId: 
     });
   }
   const created = await deps.db.notificationChannel.create({
-    data: { projectId, kind: input.kind, name: input.name, target: sealedBoxOf(deps.env).seal(input.target), onSuccess: input.onSuccess, onFailure: input.onFailure },
+    data: { projectId, kind: input.kind, name: input.name, target: deps.box.seal(input.target), onSuccess: input.onSuccess, onFailure: input.onFailure },
     select: { id: true },
   });
   await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.create", targetType: "project", targetId: projectId, detail: { kind: input.kind, name: input.name } });
@@ -70,7 +69,7 @@ export async function testChannel(deps: ChannelDeps, actor: Actor, projectId: st
   const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${await dashboardUrl(deps)}/projects/${projectId}` };
   let lastStatus = "sent";
   try {
-    await sendNotification({ kind: channel.kind, target: sealedBoxOf(deps.env).open(channel.target) }, outcome, deps.mailer, { allowLocal: (await getSettings(deps.db)).allowLocalSources });
+    await sendNotification({ kind: channel.kind, target: deps.box.open(channel.target) }, outcome, deps.mailer, { allowLocal: (await getSettings(deps.db)).allowLocalSources });
   } catch (err) {
     lastStatus = deliveryStatus(err);
     deps.log.warn({ channelId, err: String(err) }, "test notification not delivered");

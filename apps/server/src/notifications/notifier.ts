@@ -2,11 +2,10 @@ import type { Deps } from "../deps.ts";
 import { getSettings } from "../instance/settings.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type DeployOutcome, deliveryStatus, sendNotification } from "./send.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
-export type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer">;
+export type NotifyDeps = Pick<Deps, "db" | "env" | "log" | "events" | "mailer" | "box">;
 
 const NOTIFIED = new Set(["succeeded", "failed", "timed_out"]);
 
@@ -17,7 +16,7 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
     select: { id: true, status: true, error: true, commitSha: true, service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } } },
   });
   if (!d || !NOTIFIED.has(d.status)) return;
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const { secretValues } = await resolveDeployEnv(deps.db, box, { projectId: d.service.projectId, serviceId: d.service.id });
   const outcome: DeployOutcome = {
     status: d.status as DeployOutcome["status"],
@@ -44,7 +43,7 @@ export async function notifyBackupFailure(deps: Omit<NotifyDeps, "events">, serv
 export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projectId: string, kind: "success" | "failure", outcome: DeployOutcome): Promise<void> {
   const channels = await deps.db.notificationChannel.findMany({ where: { projectId, ...(kind === "success" ? { onSuccess: true } : { onFailure: true }) } });
   if (channels.length === 0) return;
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const { allowLocalSources } = await getSettings(deps.db);
   await Promise.all(
     channels.map(async (channel) => {

@@ -11,7 +11,7 @@ import { abortLocalRun, executeRun } from "./execute-run.ts";
 import { argvOf, type OneOffInput } from "./one-off-input.ts";
 import { liveRunTarget, oneOffSpecOf, secretNeedles, type RunTarget } from "./run-target.ts";
 
-type RunDeps = Pick<Deps, "db" | "env" | "engine" | "log">;
+type RunDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "box">;
 
 /** Execute a recorded run (status running) in the background; `finished` settles when its row has ended. */
 export function startRecordedRun(deps: RunDeps, target: RunTarget, run: { id: string; argv: string[]; timeoutS: number }): Promise<void> {

@@ -7,7 +7,6 @@ import { openReleaseConfig, type ReleaseConfig } from "../deployments/release-co
 import { buildReleaseSpec } from "../deployments/release-spec.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
 export interface RunTarget {
   service: { id: string; name: string; projectId: string };
@@ -23,9 +22,9 @@ type ServiceWithProject = { id: string; name: string; projectId: string; project
  * The service's live release as a run target: its own per-release image tag and its snapshot's
  * configuration (the variables it resolved at deploy time). A service that never went live has none.
  */
-export async function liveRunTarget(deps: Pick<Deps, "db" | "env">, service: ServiceWithProject): Promise<RunTarget> {
+export async function liveRunTarget(deps: Pick<Deps, "db" | "env" | "box">, service: ServiceWithProject): Promise<RunTarget> {
   const live = await findLiveDeployment(deps.db, service.id);
-  const config = live ? openReleaseConfig(live.config, sealedBoxOf(deps.env)) : null;
+  const config = live ? openReleaseConfig(live.config, deps.box) : null;
   if (!live || !config) {
     throw new DomainError("CONFLICT", `${service.name} has no live release yet: deploy it first (a one-off runs in a new container of the live release)`);
   }
@@ -42,7 +41,7 @@ export function oneOffSpecOf(target: RunTarget, runId: string, argv: string[]): 
 }
 
 /** What to mask in a run's output: the service's secret values (and their base64 forms). */
-export async function secretNeedles(deps: Pick<Deps, "db" | "env">, service: { id: string; projectId: string }): Promise<string[]> {
-  const { secretValues } = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId: service.id });
+export async function secretNeedles(deps: Pick<Deps, "db" | "env" | "box">, service: { id: string; projectId: string }): Promise<string[]> {
+  const { secretValues } = await resolveDeployEnv(deps.db, deps.box, { projectId: service.projectId, serviceId: service.id });
   return redactionNeedles(secretValues);
 }

@@ -8,7 +8,7 @@ import { publicIpOf } from "../domains/dns-check.ts";
 import { type PullRequest, sameCommit } from "../webhooks/pull-requests.ts";
 import { previewServiceData, previewServiceName } from "./preview-service.ts";
 
-export type OpenPreviewDeps = Pick<Deps, "db" | "env" | "events" | "wakeWorker">;
+export type OpenPreviewDeps = Pick<Deps, "db" | "env" | "events" | "queue" | "box">;
 
 export type PreviewOutcome = { deployed: true; deploymentId: string; previewId: string; reason: string } | { deployed: false; reason: string };
 

@@ -16,7 +16,6 @@ import { allowLocalSources, createGitService, deploymentWorker, finishedDeployme
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { providerHeaders, pullRequestFixture, type PullRequestStep } from "../../test/webhook-fixtures.ts";
 import { loadDesiredRoutes } from "../proxy/desired-routes.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { saveEnv } from "../secrets/env-vars.ts";
 import { getProject } from "../projects/projects.ts";
 import { deleteService } from "../services/services.ts";
@@ -83,7 +82,7 @@ async function imagesOf(serviceId: string): Promise<string[]> {
 }
 
 async function routeTo(hostname: string) {
-  return (await loadDesiredRoutes(deps.db, sealedBoxOf(deps.env))).find((r) => r.hostname === hostname);
+  return (await loadDesiredRoutes(deps.db, deps.box)).find((r) => r.hostname === hostname);
 }
 
 async function liveContent(deploymentId: string, expected: string) {

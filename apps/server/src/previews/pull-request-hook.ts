@@ -7,7 +7,7 @@ import { parsePullRequest, type PullRequest } from "../webhooks/pull-requests.ts
 import { openPreview } from "./open-preview.ts";
 import { removePreviewService } from "./remove-preview.ts";
 
-export type PullRequestDeps = Pick<Deps, "db" | "env" | "log" | "events" | "wakeWorker" | "engine" | "cancelDeployment" | "proxy">;
+export type PullRequestDeps = Pick<Deps, "db" | "env" | "log" | "events" | "queue" | "engine" | "queue" | "proxy" | "box">;
 
 export interface VerifiedPullRequest {
   serviceId: string;

@@ -4,7 +4,7 @@ import { ACTIVE_STATUSES } from "../deployments/statuses.ts";
 import { takeDown } from "../services/desired-state.ts";
 import { pruneProjectNetwork } from "../services/project-network.ts";
 
-export type RemovePreviewDeps = Pick<Deps, "db" | "engine" | "log" | "events" | "cancelDeployment" | "proxy">;
+export type RemovePreviewDeps = Pick<Deps, "db" | "engine" | "log" | "events" | "queue" | "proxy">;
 
 const STOP_WAIT_MS = 60_000;
 
@@ -20,7 +20,7 @@ async function stopDeployments(deps: RemovePreviewDeps, serviceId: string): Prom
   const active = await deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true } });
   if (active.length === 0) return;
   await deps.db.deployment.updateMany({ where: { id: { in: active.map((d) => d.id) } }, data: { cancelRequestedAt: new Date() } });
-  for (const d of active) deps.cancelDeployment?.(d.id);
+  for (const d of active) deps.queue.cancel(d.id);
   const deadline = Date.now() + STOP_WAIT_MS;
   while (Date.now() < deadline && (await deps.db.deployment.count({ where: { serviceId, status: { in: [...ACTIVE_STATUSES] } } })) > 0) {
     await new Promise((resolve) => setTimeout(resolve, 200));

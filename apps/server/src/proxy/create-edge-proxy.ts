@@ -3,7 +3,7 @@ import type { Env } from "../config/env.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin } from "./caddy-admin.ts";
 import { EdgeProxy } from "./edge-proxy.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import type { SealedBox } from "../secrets/sealed-box.ts";
 import { edgeToken } from "./edge-request.ts";
 
 /** Where the proxy reaches this control plane: its own address, loopback when it listens on every interface. PURE. */
@@ -13,13 +13,12 @@ export function controlPlaneAddress(env: Pick<Env, "BERTH_HOST" | "BERTH_PORT">)
 }
 
 /** The edge proxy this configuration asks for, or null when BERTH_PROXY_ADMIN is off. */
-export function createEdgeProxy(env: Env, deps: { db: Db; log: Log }): EdgeProxy | null {
+export function createEdgeProxy(env: Env, deps: { db: Db; log: Log; box: SealedBox }): EdgeProxy | null {
   if (env.BERTH_PROXY_ADMIN === "off") return null;
   return new EdgeProxy({
     ...deps,
     log: deps.log.child({ component: "proxy" }),
     admin: new CaddyAdmin(env.BERTH_PROXY_ADMIN),
-    box: sealedBoxOf(env),
     dashboard: { upstream: controlPlaneAddress(env), edgeToken: edgeToken(env.BERTH_SECRET) },
     listen: {
       httpPort: env.BERTH_PROXY_HTTP_PORT,

@@ -1,4 +1,3 @@
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import { Agent } from "node:https";
@@ -67,7 +66,7 @@ afterAll(async () => {
 /** Deploy `target` with GREETING = greeting and wait until the deployment ends (any outcome). */
 async function deployment(actor: Actor, greeting: string, target: string) {
   // The service's run-time variable (seeded by seedService), sealed as the product stores it.
-  const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: sealedBoxOf(deps.env).seal(greeting) } });
+  const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: deps.box.seal(greeting) } });
   expect(count).toBe(1);
   const { deploymentId } = await enqueueDeployment(deps, actor, target);
   return finishedDeployment(deps, deploymentId);

@@ -11,7 +11,6 @@ import type { DockerEngine } from "@berth/engine";
 
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
-deps.wakeWorker = worker.wake;
 let server: Server;
 let io: SocketServer;
 let base: string;

@@ -8,7 +8,7 @@ export class SocketLogStreams {
 
   constructor(
     private readonly socket: RealtimeSocket,
-    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env">,
+    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env" | "box">,
   ) {}
 
   /**

@@ -9,7 +9,7 @@ import { releaseLease, takeLease } from "./lease.ts";
 import type { Action, DesiredService } from "./plan.ts";
 import { recreateRelease } from "./recreate.ts";
 
-export type ActDeps = Pick<Deps, "db" | "engine" | "env" | "log" | "proxy">;
+export type ActDeps = Pick<Deps, "db" | "engine" | "env" | "log" | "proxy" | "box">;
 
 /** What came of an action: done, skipped (the world changed since the plan), or failed. */
 export type Outcome = "done" | "skipped" | "failed";

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Deps } from "../deps.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import type { DeploymentWorker } from "../deployments/worker.ts";
 import { EngineWatch } from "../overview/engine-watch.ts";
@@ -7,7 +6,7 @@ import { stopService } from "../services/services.ts";
 import { listServiceEvents } from "../service-events/service-events.ts";
 import type { Actor } from "../teams/access.ts";
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
-import { httpGet, seedService, seedUser, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
+import { httpGet, seedService, seedUser, TEST_IMAGE, testDeps, type TestDeps, waitFor } from "../../test/harness.ts";
 import { type PrivateDockerd, startPrivateDockerd } from "../../test/private-dockerd.ts";
 import { Reconciler } from "./reconciler.ts";
 
@@ -18,7 +17,7 @@ import { Reconciler } from "./reconciler.ts";
  * is shared and must never be restarted by a test.
  */
 let dockerd: PrivateDockerd;
-let deps: Deps;
+let deps: TestDeps;
 let worker: DeploymentWorker;
 let watch: EngineWatch;
 let reconciler: Reconciler;

@@ -9,9 +9,8 @@ import type { Deps } from "../deps.ts";
 import { openReleaseConfig } from "../deployments/release-config.ts";
 import { buildReleaseSpec } from "../deployments/release-spec.ts";
 import { releasePorts } from "../proxy/upstream-ports.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 
-export type RecreateDeps = Pick<Deps, "db" | "engine" | "env" | "proxy">;
+export type RecreateDeps = Pick<Deps, "db" | "engine" | "env" | "proxy" | "box">;
 
 export async function recreateRelease(deps: RecreateDeps, serviceId: string, deploymentId: string): Promise<{ containers: string[] }> {
   const deployment = await deps.db.deployment.findUniqueOrThrow({
@@ -19,7 +18,7 @@ export async function recreateRelease(deps: RecreateDeps, serviceId: string, dep
     select: { config: true, release: { select: { number: true, config: true } }, service: { select: { id: true, name: true, proxyPort: true, project: { select: { id: true, name: true, teamId: true } } } } },
   });
   const { service, release } = deployment;
-  const config = openReleaseConfig(release?.config ?? deployment.config, sealedBoxOf(deps.env));
+  const config = openReleaseConfig(release?.config ?? deployment.config, deps.box);
   if (config === null) throw new Error("The release has no configuration snapshot to recreate it from");
   // The release's own upstream ports: the proxy's routes already list them.
   const upstream = deps.proxy && config.kind === "web" && service.proxyPort !== null && release ? releasePorts(service.proxyPort, config.replicas, release.number) : undefined;

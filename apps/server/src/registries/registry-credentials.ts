@@ -7,7 +7,6 @@ import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { notFound } from "../errors.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type Actor, requireTeamRole } from "../teams/access.ts";
 
 export const saveRegistryInput = z.object({
@@ -29,9 +28,9 @@ export async function listRegistries(deps: Pick<Deps, "db">, actor: Actor, teamI
 }
 
 /** Create or replace the team's credentials for one registry. */
-export async function saveRegistry(deps: Pick<Deps, "db" | "env">, actor: Actor, input: z.infer<typeof saveRegistryInput>) {
+export async function saveRegistry(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, input: z.infer<typeof saveRegistryInput>) {
   await requireTeamRole(deps.db, actor, input.teamId, "admin");
-  const password = sealedBoxOf(deps.env).seal(input.password);
+  const password = deps.box.seal(input.password);
   const row = await deps.db.registryCredential.upsert({
     where: { teamId_registry: { teamId: input.teamId, registry: input.registry } },
     create: { teamId: input.teamId, registry: input.registry, username: input.username, password },
@@ -51,9 +50,9 @@ export async function deleteRegistry(deps: Pick<Deps, "db">, actor: Actor, input
 }
 
 /** The team's credentials for the registry the image is on, opened for one pull; none: undefined. */
-export async function registryAuthFor(deps: Pick<Deps, "db" | "env">, teamId: string, image: string): Promise<RegistryAuth | undefined> {
+export async function registryAuthFor(deps: Pick<Deps, "db" | "env" | "box">, teamId: string, image: string): Promise<RegistryAuth | undefined> {
   const registry = registryOf(image);
   const row = await deps.db.registryCredential.findUnique({ where: { teamId_registry: { teamId, registry } } });
   if (!row) return undefined;
-  return { serveraddress: registry, username: row.username, password: sealedBoxOf(deps.env).open(row.password) };
+  return { serveraddress: registry, username: row.username, password: deps.box.open(row.password) };
 }

@@ -8,7 +8,6 @@ import { pendingChanges } from "../services/pending-changes.ts";
 import type { Actor } from "../teams/access.ts";
 import { resolveDeployEnv } from "./env-store.ts";
 import { saveEnv } from "./env-vars.ts";
-import { sealedBoxOf } from "./sealed-box.ts";
 
 /** `${{service.NAME}}` between the services of a project: saved, resolved at deploy, redacted, refused when broken. */
 const deps = testDeps();
@@ -44,7 +43,7 @@ describe("reference variables (real Postgres, real engine)", () => {
     const { projectId, api, db } = await project();
     touched.push(api);
     await saveEnv(deps, owner, { serviceId: api }, [{ name: "DATABASE_URL", value: "postgresql://${{db.POSTGRES_USER}}:${{ db.POSTGRES_PASSWORD }}@db:5432/shop", ...run }]);
-    const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId, serviceId: api });
+    const env = await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId: api });
     expect(env.runtime.DATABASE_URL).toBe("postgresql://shop:pw-REFERENCED-123@db:5432/shop");
     expect(env.secretValues).toContain("pw-REFERENCED-123");
     expect(env.problems).toEqual([]);

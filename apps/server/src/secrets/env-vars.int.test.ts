@@ -3,7 +3,6 @@ import { seedService, seedUser, testDeps } from "../../test/harness.ts";
 import type { Actor } from "../teams/access.ts";
 import { importDotenv, listEnv, revealEnv, saveEnv } from "./env-vars.ts";
 import { resolveDeployEnv } from "./env-store.ts";
-import { sealedBoxOf } from "./sealed-box.ts";
 
 /** Variables per service and per project against the real Postgres: merge order, write-only secrets, import, reveal. */
 const deps = testDeps();
@@ -28,7 +27,7 @@ describe("environment variables (real Postgres)", () => {
       { name: "PUBLIC_URL", value: "https://shop.example", secret: false, buildTime: true, runtime: true },
     ]);
     await saveEnv(deps, owner, { serviceId }, [{ name: "MODE", value: "own", ...flags }, { name: "DB_PASSWORD", value: "db-secret-value", secret: true, buildTime: false, runtime: true }]);
-    const env = await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId, serviceId });
+    const env = await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId });
     expect(env.runtime).toEqual({ MODE: "own", PUBLIC_URL: "https://shop.example", DB_PASSWORD: "db-secret-value" });
     expect(env.buildArgs).toEqual({ PUBLIC_URL: "https://shop.example" });
     expect(env.buildSecrets).toEqual({ NPM_TOKEN: "npm-secret-value" });
@@ -42,7 +41,7 @@ describe("environment variables (real Postgres)", () => {
     const listed = await listEnv(deps, owner, { serviceId });
     expect(listed).toMatchObject([{ name: "API_KEY", secret: true, buildTime: true, value: null }]);
     expect(JSON.stringify(listed)).not.toContain("first-secret");
-    expect((await resolveDeployEnv(deps.db, sealedBoxOf(deps.env), { projectId, serviceId })).runtime).toEqual({ API_KEY: "first-secret" });
+    expect((await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId })).runtime).toEqual({ API_KEY: "first-secret" });
     await expect(saveEnv(deps, owner, { serviceId }, [{ name: "API_KEY", secret: true, buildTime: false, runtime: true }, { name: "NEW", ...flags }])).rejects.toMatchObject({
       code: "INVALID",
       fieldErrors: { "vars.1.value": "Enter a value for NEW" },

@@ -6,9 +6,8 @@ import { parseDotenv } from "./dotenv.ts";
 import { hasReferences, referencesIn } from "./env-references.ts";
 import type { EnvVarInput, ImportDotenvInput, SetEnvVarInput } from "./env-input.ts";
 import { deleteEnvVar, type EnvScope, envVarView, listEnvRows, replaceEnvVars, upsertEnvVars } from "./env-store.ts";
-import { sealedBoxOf } from "./sealed-box.ts";
 
-type EnvDeps = Pick<Deps, "db" | "env">;
+type EnvDeps = Pick<Deps, "db" | "env" | "box">;
 /** A service's own variables, its preview overrides (`previews`), or a project's shared ones. */
 export type EnvTarget = { serviceId: string; previews?: boolean } | { projectId: string };
 
@@ -24,7 +23,7 @@ async function scopeOf(deps: EnvDeps, actor: Actor, target: EnvTarget, min: "vie
 /** A service's own variables, or a project's shared ones; secret values are never included. */
 export async function listEnv(deps: EnvDeps, actor: Actor, target: EnvTarget) {
   const { scope } = await scopeOf(deps, actor, target, "viewer");
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   return (await listEnvRows(deps.db, scope)).map((row) => envVarView(row, box));
 }
 
@@ -47,7 +46,7 @@ async function checkReferences(deps: EnvDeps, projectId: string, values: { value
 export async function saveEnv(deps: EnvDeps, actor: Actor, target: EnvTarget, vars: EnvVarInput[]) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   await checkReferences(deps, scope.projectId, vars.map((v, i) => ({ value: v.value, field: `vars.${i}.value` })));
-  const { set, removed } = await replaceEnvVars(deps.db, sealedBoxOf(deps.env), scope, vars);
+  const { set, removed } = await replaceEnvVars(deps.db, deps.box, scope, vars);
   const audit = { teamId, targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId };
   if (set.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.set", detail: { names: set } });
   if (removed.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.delete", detail: { names: removed } });
@@ -63,7 +62,7 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: EnvTarge
   if (!input.buildTime && !input.runtime) throw new DomainError("INVALID", "Use them at build time, at run time, or both", { runtime: "Use them at build time, at run time, or both" });
   await checkReferences(deps, scope.projectId, parsed.entries.map((e) => ({ value: e.value, field: "text" })));
   const flags = { secret: input.secret, buildTime: input.buildTime, runtime: input.runtime };
-  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, parsed.entries.map((e) => ({ ...e, ...flags })));
+  await upsertEnvVars(deps.db, deps.box, scope, parsed.entries.map((e) => ({ ...e, ...flags })));
   const names = parsed.entries.map((e) => e.name);
   await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names, via: "import" } });
   return { imported: names.length };
@@ -73,7 +72,7 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: EnvTarge
 export async function setEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, input: SetEnvVarInput) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   await checkReferences(deps, scope.projectId, [{ value: input.value, field: "value" }]);
-  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), scope, [input]);
+  await upsertEnvVars(deps.db, deps.box, scope, [input]);
   await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [input.name] } });
   return { name: input.name };
 }
@@ -91,7 +90,7 @@ export async function revealEnv(deps: EnvDeps, actor: Actor, projectId: string, 
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   const row = await deps.db.envVar.findFirst({ where: { id: envVarId, projectId: project.id } });
   if (!row) throw notFound("Variable");
-  const value = sealedBoxOf(deps.env).open(row.value);
+  const value = deps.box.open(row.value);
   await recordAudit(deps.db, actor, {
     teamId: project.teamId,
     action: "env.reveal",

@@ -22,7 +22,6 @@ import { saveEnv } from "./env-vars.ts";
  */
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 200 });
-deps.wakeWorker = worker.wake;
 const SECRET = `sk-live-${randomBytes(12).toString("hex")}`;
 const touched: string[] = [];
 let fixture: GitFixture;

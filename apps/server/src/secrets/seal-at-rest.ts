@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
-import { isSealed, SealError, type SealedBox, sealedBoxOf } from "./sealed-box.ts";
+import { isSealed, SealError, type SealedBox } from "./sealed-box.ts";
 
 export interface SealReport {
   /** Plaintext values found and sealed (rows written before sealing existed). */
@@ -102,9 +102,9 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
  * in BERTH_SECRET_PREVIOUS, restart; once this reports 0 resealed, drop the old one).
  * Idempotent; runs at boot.
  */
-export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">, scope: SealScope = {}): Promise<SealReport> {
+export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env" | "box">, scope: SealScope = {}): Promise<SealReport> {
   const { db } = deps;
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const report: SealReport = { sealed: 0, resealed: 0, unreadable: 0 };
   const inProject = { projectId: scope.projectId };
   const ofService = scope.projectId ? { service: { projectId: scope.projectId } } : {};
@@ -146,7 +146,7 @@ export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env">, scope: 
 }
 
 /** At boot, before the worker starts: seal/re-seal what needs it, then go on (also after a failure, logged). */
-export function sealThenStart(deps: Pick<Deps, "db" | "env" | "log">, start: () => void): void {
+export function sealThenStart(deps: Pick<Deps, "db" | "env" | "log" | "box">, start: () => void): void {
   ensureSealedAtRest(deps).then(
     (report) => {
       if (report.sealed + report.resealed > 0) deps.log.info(report, "secrets at rest sealed under the current key");

@@ -13,7 +13,7 @@ import { createChannel } from "../notifications/channels.ts";
 import { listEnv, revealEnv, saveEnv } from "./env-vars.ts";
 import { resolveDeployEnv } from "./env-store.ts";
 import { ensureSealedAtRest } from "./seal-at-rest.ts";
-import { SealedBox, sealedBoxOf } from "./sealed-box.ts";
+import { SealedBox } from "./sealed-box.ts";
 
 const deps = testDeps();
 let actor: Actor;
@@ -62,7 +62,7 @@ describe("secrets at rest (real Postgres, pg_dump)", () => {
     expect((await revealEnv(deps, actor, projectId, envRow.id)).value).toBe(s.env);
 
     // What the product needs still opens: the deployment's snapshot, the deploy env, the key.
-    const box = sealedBoxOf(deps.env);
+    const box = deps.box;
     const deployment = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     expect(openReleaseConfig(deployment.config, box)?.env).toEqual({ PLAIN_AT_CREATE: s.plainEnv, API_KEY: s.env, SHARED_KEY: s.shared });
     const keyRow = await deps.db.service.findUniqueOrThrow({ where: { id: withKey.id } });

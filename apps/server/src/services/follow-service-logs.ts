@@ -17,7 +17,7 @@ const MAX_SINCE_LINES = 100_000;
  * The caller has authorized the viewer.
  */
 export async function followServiceLogs(
-  deps: Pick<Deps, "db" | "engine" | "env">,
+  deps: Pick<Deps, "db" | "engine" | "env" | "box">,
   serviceId: string,
   options: { since?: number | undefined },
   onLine: (line: ServiceLogLine) => void,

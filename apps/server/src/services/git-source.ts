@@ -8,7 +8,6 @@ import { unlessUnresolved } from "../net/outbound.ts";
 import { providerForHost } from "../webhooks/providers.ts";
 import type { GitSourceInput } from "./git-source-input.ts";
 import { envToRecord } from "./service-input.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { sealNullable } from "../secrets/service-secrets.ts";
 
 type ExistingGit = Pick<Service, "gitUrl" | "gitToken" | "deployKeyPrivate" | "deployKeyPublic">;
@@ -18,7 +17,7 @@ type ExistingGit = Pick<Service, "gitUrl" | "gitToken" | "deployKeyPrivate" | "d
  * On an update (`existing`), an empty token keeps the stored one, an ssh source keeps its
  * deploy key, and a new repository host drops the pinned host key.
  */
-export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSourceInput, serviceName: string, existing?: ExistingGit) {
+export async function gitSourceData(deps: Pick<Deps, "db" | "env" | "box">, git: GitSourceInput, serviceName: string, existing?: ExistingGit) {
   const settings = await getSettings(deps.db);
   const parsed = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
   if ("error" in parsed) throw invalidField("git.url", parsed.error);
@@ -29,7 +28,7 @@ export async function gitSourceData(deps: Pick<Deps, "db" | "env">, git: GitSour
   });
   if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
   if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const keepKey = git.auth === "ssh" && existing?.deployKeyPrivate && existing.deployKeyPublic;
   const key = keepKey ? null : git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;
   const keepToken = git.auth === "token" && !git.token?.trim() && existing?.gitToken;

@@ -6,7 +6,6 @@
 import type { Deployment, Service } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { currentReleaseConfig, openReleaseConfig, type ReleaseConfig } from "../deployments/release-config.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { canonicalJson } from "@berth/engine";
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
@@ -33,9 +32,9 @@ export function diffReleaseConfigs(live: ReleaseConfig, next: ReleaseConfig): st
   return changes;
 }
 
-export async function pendingChanges(deps: Pick<Deps, "db" | "env">, service: Service, live: Pick<Deployment, "id" | "image" | "config"> | null): Promise<string[]> {
+export async function pendingChanges(deps: Pick<Deps, "db" | "env" | "box">, service: Service, live: Pick<Deployment, "id" | "image" | "config"> | null): Promise<string[]> {
   if (!live) return [];
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   let liveConfig: ReleaseConfig | null;
   try {
     liveConfig = openReleaseConfig(live.config, box);

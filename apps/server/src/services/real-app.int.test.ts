@@ -12,7 +12,6 @@ import { requireTestImage, seedUser, TEST_IMAGE, testDeps } from "../../test/har
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { enqueueDeployment, rollbackToRelease } from "../deployments/deployments.ts";
 import { openReleaseConfig } from "../deployments/release-config.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { Actor } from "../teams/access.ts";
 import { createServiceInput, updateServiceInput } from "./service-input.ts";
 import { createService, deleteService, getService, startService, stopService } from "./services.ts";
@@ -230,7 +229,7 @@ describe("editing a service", () => {
     expect(inspected.HostConfig.PidsLimit).toBe(128);
     expect((await getService(deps, actor, id)).pendingChanges).toEqual([]);
     const release2 = await deps.db.release.findFirstOrThrow({ where: { serviceId: id, number: 2 } });
-    expect(openReleaseConfig(release2.config, sealedBoxOf(deps.env))).toMatchObject({ containerPort: 9090, runtime: { limits: { memoryMb: 64 } } });
+    expect(openReleaseConfig(release2.config, deps.box)).toMatchObject({ containerPort: 9090, runtime: { limits: { memoryMb: 64 } } });
     expect(release2.imageId).toMatch(/^sha256:[a-f0-9]{64}$/);
 
     // Rollback: release 1's port, command and (instance default) limits come back with its image.

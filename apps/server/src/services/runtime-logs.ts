@@ -2,16 +2,15 @@ import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { secretValuesOf } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { findLiveContainer } from "./live-container.ts";
 
-type LogDeps = Pick<Deps, "db" | "engine" | "env">;
+type LogDeps = Pick<Deps, "db" | "engine" | "env" | "box">;
 
 /** The service's secret values in every form they may appear in a log line (never shown to a viewer). */
-export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env">, serviceId: string): Promise<string[]> {
+export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string): Promise<string[]> {
   const service = await deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
-  return service ? redactionNeedles(await secretValuesOf(deps.db, sealedBoxOf(deps.env), { projectId: service.projectId, serviceId })) : [];
+  return service ? redactionNeedles(await secretValuesOf(deps.db, deps.box, { projectId: service.projectId, serviceId })) : [];
 }
 
 /** Longest a read waits for the engine to close a bounded (until-now) log stream. */

@@ -21,7 +21,6 @@ import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { publicIpOf } from "../domains/dns-check.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { pruneProjectNetwork } from "./project-network.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
@@ -34,7 +33,7 @@ export async function teamIdOfService(db: Deps["db"], serviceId: string): Promis
   return s?.project.teamId ?? null;
 }
 
-export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: CreateServiceInput) {
+export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
   await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
@@ -54,7 +53,7 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "wakeWorker"
   if (input.kind === "web") await ensureDefaultDomain(deps.db, created.id, publicIpOf(deps.env));
   // Variables entered with the service: run-time, not secret (the service page marks secrets).
   const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
-  await upsertEnvVars(deps.db, sealedBoxOf(deps.env), { projectId: input.projectId, serviceId: created.id }, vars);
+  await upsertEnvVars(deps.db, deps.box, { projectId: input.projectId, serviceId: created.id }, vars);
   const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
   await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image, kind: input.kind } });
   // Environment variable names only: values may be secrets.
@@ -84,7 +83,7 @@ export async function insertService(tx: Prisma.TransactionClient, input: CreateS
   return row;
 }
 
-export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch">, actor: Actor, serviceId: string) {
+export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "box">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),

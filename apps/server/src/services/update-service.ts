@@ -20,7 +20,7 @@ import { readStoredRuntime } from "./runtime-settings.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { canonicalJson } from "@berth/engine";
 
-export async function updateService(deps: Pick<Deps, "db" | "env" | "wakeWorker" | "events">, actor: Actor, input: UpdateServiceInput) {
+export async function updateService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: UpdateServiceInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
   await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);

@@ -6,7 +6,6 @@
 import type { Deps } from "../deps.ts";
 import { getSettings } from "../instance/settings.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { type ClonedSource, cloneSource } from "./clone.ts";
 import { checkGitHost, checkGitUrl, type ParsedGitUrl } from "./git-url.ts";
 import { buildGitEnv, runGit } from "./git.ts";
@@ -22,7 +21,7 @@ export interface StoredGitSource {
 }
 
 /** The repository, checked and pinned, or an Error("Repository refused: ..."). */
-export async function checkedRepository(deps: Pick<Deps, "db" | "env">, gitUrl: string | null) {
+export async function checkedRepository(deps: Pick<Deps, "db" | "env" | "box">, gitUrl: string | null) {
   const settings = await getSettings(deps.db);
   const repo = checkGitUrl(gitUrl ?? "", { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
   if ("error" in repo) throw new Error(`Repository refused: ${repo.error}`);
@@ -33,12 +32,12 @@ export async function checkedRepository(deps: Pick<Deps, "db" | "env">, gitUrl: 
 }
 
 export async function cloneStoredSource(
-  deps: Pick<Deps, "db" | "env">,
+  deps: Pick<Deps, "db" | "env" | "box">,
   source: StoredGitSource,
   opts: { commit: string | null; signal: AbortSignal; onLine: (stream: "stdout" | "stderr", line: string) => void; checked?: { repo: ParsedGitUrl; pin: Awaited<ReturnType<typeof checkGitHost>> } },
 ): Promise<ClonedSource> {
   const { repo, pin } = opts.checked ?? (await checkedRepository(deps, source.gitUrl));
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   return cloneSource({
     repo,
     branch: source.gitBranch ?? "main",

@@ -10,7 +10,6 @@ import { DomainError } from "../errors.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { publicIpOf } from "../domains/dns-check.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
@@ -20,7 +19,7 @@ import { deployStack } from "./deploy-stack.ts";
 import { importRequest, requestedOrigin } from "./stack-import-input.ts";
 import { checkBeforeWriting, insertMember, membersOf } from "./stack-members.ts";
 
-type CreateDeps = Pick<Deps, "db" | "env" | "wakeWorker" | "events">;
+type CreateDeps = Pick<Deps, "db" | "env" | "queue" | "events" | "box">;
 
 /** The URL a git host posts a stack's pushes to. */
 export const stackHookUrl = (baseUrl: string, stackId: string) => `${baseUrl}/hooks/stack/${stackId}`;
@@ -40,7 +39,7 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const { allowBindMounts } = await getSettings(deps.db);
   const { imported, origin, variables } = await fileOrKey(deps, input);
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const members = imported ? membersOf(input.projectId, imported, box, origin) : [];
   await checkBeforeWriting(deps, { teamId: project.teamId, projectId: input.projectId, allowBindMounts, ownIds: [] }, members, members.map((m) => m.input.name));
 

@@ -18,7 +18,7 @@ import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
 import type { StackDependency } from "./map-service.ts";
 
-type StackDeps = Pick<Deps, "db" | "env" | "wakeWorker" | "events">;
+type StackDeps = Pick<Deps, "db" | "env" | "queue" | "events" | "box">;
 
 export async function deployStack(deps: StackDeps, actor: Actor, stackId: string) {
   const { stack, project } = await loadStack(deps.db, actor, stackId, "member");

@@ -35,7 +35,7 @@ export function storedOrigin(stack: Stack): StackOrigin & { gitUrl: string; gitB
  * A requested repository as stack columns, by the git-service rules (URL policy, token only over
  * https, a deploy key generated for ssh and kept on an edit; an empty token keeps the stored one).
  */
-export async function requestedOrigin(deps: Pick<Deps, "db" | "env">, git: StackGitInput, stackName: string, existing?: ExistingRepository) {
+export async function requestedOrigin(deps: Pick<Deps, "db" | "env" | "box">, git: StackGitInput, stackName: string, existing?: ExistingRepository) {
   const columns = await gitSourceData(deps, gitSourceInput.parse({ url: git.url, branch: git.branch, auth: git.auth, token: git.token }), stackName, existing);
   const origin: StackOrigin = {
     gitUrl: columns.gitUrl,
@@ -51,7 +51,7 @@ export async function requestedOrigin(deps: Pick<Deps, "db" | "env">, git: Stack
 }
 
 export async function importRequest(
-  deps: Pick<Deps, "db" | "env">,
+  deps: Pick<Deps, "db" | "env" | "box">,
   request: { compose: string; git?: StackGitInput | undefined; variables: { key: string; value: string }[]; profiles: string[] },
   stackName: string,
   existing?: ExistingRepository,

@@ -65,7 +65,7 @@ export async function importPasted(deps: Pick<Deps, "db">, compose: string, sett
 }
 
 /** Clone (the branch head, or `commit`), read the compose file and import it with its repository. */
-export async function importFromGit(deps: Pick<Deps, "db" | "env">, git: StackGitSource, commit: string | null, settings: ImportSettings): Promise<ImportedStack> {
+export async function importFromGit(deps: Pick<Deps, "db" | "env" | "box">, git: StackGitSource, commit: string | null, settings: ImportSettings): Promise<ImportedStack> {
   const { allowBindMounts } = await getSettings(deps.db);
   const signal = AbortSignal.timeout(CLONE_TIMEOUT_MS);
   let source;

@@ -13,7 +13,6 @@ import { dashboardUrl } from "../instance/dashboard-domain.ts";
 import type { Actor } from "../teams/access.ts";
 import { stackHookUrl } from "./create-stack.ts";
 import { loadStack } from "./stack-access.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { detectProvider, eventOf, parseEvent, verifySignature } from "../webhooks/providers.ts";
 import type { HookReply } from "../webhooks/receive.ts";
 import { importFromGit } from "./stack-source.ts";
@@ -21,14 +20,14 @@ import { applyImport } from "./update-stack.ts";
 import { storedOrigin } from "./stack-import-input.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
-type HookDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "wakeWorker" | "events">;
+type HookDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "queue" | "events" | "box">;
 
 export async function receiveStackWebhook(deps: HookDeps, req: { stackId: string; headers: Headers; rawBody: Buffer }): Promise<HookReply> {
   const stack = await deps.db.stack.findUnique({ where: { id: req.stackId } });
   if (!stack || stack.gitUrl === null) return { status: 404, body: { error: "No such stack" } };
   const provider = detectProvider(req.headers);
   if (!provider) return { status: 400, body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" } };
-  const secret = stack.webhookSecret === null ? "" : sealedBoxOf(deps.env).open(stack.webhookSecret);
+  const secret = stack.webhookSecret === null ? "" : deps.box.open(stack.webhookSecret);
   if (!verifySignature(provider, req.headers, req.rawBody, secret)) return { status: 401, body: { error: secret === "" ? "This stack has no webhook secret: webhooks are off" : "Missing or wrong signature" } };
   if (stack.webhookProvider === null) await deps.db.stack.updateMany({ where: { id: stack.id, webhookProvider: null }, data: { webhookProvider: provider } });
   else if (stack.webhookProvider !== provider) return { status: 401, body: { error: `This stack takes webhooks from ${stack.webhookProvider} only` } };
@@ -53,7 +52,7 @@ export async function receiveStackWebhook(deps: HookDeps, req: { stackId: string
 export async function syncStackFromPush(deps: HookDeps, stackId: string, commit: string): Promise<void> {
   try {
     const stack = await deps.db.stack.findUniqueOrThrow({ where: { id: stackId }, include: { project: { select: { teamId: true } } } });
-    const variables = JSON.parse(sealedBoxOf(deps.env).open(stack.variables)) as Record<string, string>;
+    const variables = JSON.parse(deps.box.open(stack.variables)) as Record<string, string>;
     const source = storedOrigin(stack);
     try {
       const imported = await importFromGit(deps, source, commit, { variables, profiles: stack.profiles });
@@ -68,11 +67,11 @@ export async function syncStackFromPush(deps: HookDeps, stackId: string, commit:
 }
 
 /** A new webhook secret for a git-sourced stack (the old one stops working at once). Shown once; stored sealed. */
-export async function rotateStackWebhook(deps: Pick<Deps, "db" | "env">, actor: Actor, stackId: string) {
+export async function rotateStackWebhook(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, stackId: string) {
   const { stack, project } = await loadStack(deps.db, actor, stackId, "member");
   if (stack.gitUrl === null) throw new DomainError("CONFLICT", "A pasted stack has no repository to take pushes from");
   const secret = randomBytes(32).toString("hex");
-  await deps.db.stack.update({ where: { id: stackId }, data: { webhookSecret: sealedBoxOf(deps.env).seal(secret) } });
+  await deps.db.stack.update({ where: { id: stackId }, data: { webhookSecret: deps.box.seal(secret) } });
   await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "stack", targetId: stackId, action: "stack.webhook", detail: { name: stack.name } });
   return { url: stackHookUrl(await dashboardUrl(deps), stackId), secret };
 }

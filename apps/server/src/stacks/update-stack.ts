@@ -9,7 +9,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { getSettings } from "../instance/settings.ts";
-import { type SealedBox, sealedBoxOf } from "../secrets/sealed-box.ts";
+import { type SealedBox } from "../secrets/sealed-box.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
 import { publicIpOf } from "../domains/dns-check.ts";
 import { deleteService } from "../services/services.ts";
@@ -22,7 +22,7 @@ import { checkBeforeWriting, insertMember, membersOf, updateMember } from "./sta
 import { deployStackServices } from "./deploy-stack.ts";
 import type { StackIssue } from "./stack-issues.ts";
 
-type UpdateDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "wakeWorker" | "events">;
+type UpdateDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "queue" | "events" | "box">;
 
 export interface StackChanges {
   added: string[];
@@ -43,8 +43,8 @@ function envNamesOfSpec(box: SealedBox, sealed: string): string[] {
   }
 }
 
-async function diff(deps: Pick<Deps, "db" | "env">, stackId: string, imported: ImportedStack) {
-  const box = sealedBoxOf(deps.env);
+async function diff(deps: Pick<Deps, "db" | "env" | "box">, stackId: string, imported: ImportedStack) {
+  const box = deps.box;
   const rows = await deps.db.stackService.findMany({ where: { stackId }, orderBy: { position: "asc" }, include: { service: { select: { id: true, name: true } } } });
   const byName = new Map(rows.map((r) => [r.service.name, r]));
   const names = imported.plan.services.map((m) => m.fields.name);
@@ -66,8 +66,8 @@ async function diff(deps: Pick<Deps, "db" | "env">, stackId: string, imported: I
 }
 
 /** The edited file, or (none given) the stored repository's branch head; variables kept unless given. */
-async function importForUpdate(deps: Pick<Deps, "db" | "env">, stack: Stack, input: UpdateStackInput) {
-  const variables = input.variables ?? Object.entries(JSON.parse(sealedBoxOf(deps.env).open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
+async function importForUpdate(deps: Pick<Deps, "db" | "env" | "box">, stack: Stack, input: UpdateStackInput) {
+  const variables = input.variables ?? Object.entries(JSON.parse(deps.box.open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
   const request = { ...input, variables };
   if (input.git || input.compose.trim() !== "") return importRequest(deps, request, stack.name, stack);
   const origin = storedOrigin(stack);
@@ -76,7 +76,7 @@ async function importForUpdate(deps: Pick<Deps, "db" | "env">, stack: Stack, inp
 }
 
 /** What an edit would do, without doing it (the form shows it, and asks before removing). */
-export async function planStackUpdate(deps: Pick<Deps, "db" | "env">, actor: Actor, input: UpdateStackInput): Promise<StackChanges> {
+export async function planStackUpdate(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, input: UpdateStackInput): Promise<StackChanges> {
   const { stack } = await loadStack(deps.db, actor, input.stackId, "member");
   const { imported } = await importForUpdate(deps, stack, input);
   return (await diff(deps, stack.id, imported)).changes;
@@ -111,7 +111,7 @@ export async function applyImport(
       throw new DomainError("INVALID", message, { remove: message });
     }
   }
-  const box = sealedBoxOf(deps.env);
+  const box = deps.box;
   const members = membersOf(stack.projectId, imported, box, origin);
   const { allowBindMounts } = await getSettings(deps.db);
   await checkBeforeWriting(deps, { teamId, projectId: stack.projectId, allowBindMounts, ownIds: rows.map((r) => r.serviceId) }, members, changes.added);

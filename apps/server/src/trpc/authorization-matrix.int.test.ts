@@ -9,7 +9,6 @@ import { ROOM_EVENTS } from "../realtime/gateway.ts";
 import { createInvitation } from "../teams/invitations.ts";
 import { createApiToken } from "../tokens/api-tokens.ts";
 import { appRouter } from "./router.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import type { ProcedureMeta } from "./init.ts";
 
 /**
@@ -180,9 +179,9 @@ beforeAll(async () => {
   const domain = await deps.db.domain.create({ data: { serviceId, hostname: `victim-${serviceId.slice(0, 8)}.localhost` } });
   const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
   const volume = await deps.db.volume.create({ data: { projectId, serviceId: null, name: "victim-data", mountPath: "/data" } });
-  const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: sealedBoxOf(deps.env).seal("victim-password") } });
-  const stack = await deps.db.stack.create({ data: { projectId, name: "victim-stack", compose: "services: {}", variables: sealedBoxOf(deps.env).seal("{}"), services: { create: { serviceId, position: 0 } } } });
-  const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: sealedBoxOf(deps.env).seal("https://example.com/victim-hook") } });
+  const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: deps.box.seal("victim-password") } });
+  const stack = await deps.db.stack.create({ data: { projectId, name: "victim-stack", compose: "services: {}", variables: deps.box.seal("{}"), services: { create: { serviceId, position: 0 } } } });
+  const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: deps.box.seal("https://example.com/victim-hook") } });
   const cronJob = await deps.db.cronJob.create({ data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false } });
   const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "victim"], status: "succeeded", exitCode: 0, output: "victim\n", timeoutS: 60, finishedAt: new Date() } });
   const backup = await deps.db.databaseBackup.create({ data: { serviceId, status: "succeeded", trigger: "manual", destinationKind: "directory", location: "victim.pgdump", finishedAt: new Date() } });

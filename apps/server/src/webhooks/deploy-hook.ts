@@ -11,7 +11,7 @@ export const DEPLOY_HOOK_PREFIX = "bdh_";
  * (only its sha256 is stored); the request body is never read, so nothing in it can change
  * what deploys: the configured image, or the configured branch (or pinned commit).
  */
-export async function receiveDeployHook(deps: Pick<Deps, "db" | "env" | "events" | "wakeWorker">, token: string): Promise<HookReply> {
+export async function receiveDeployHook(deps: Pick<Deps, "db" | "env" | "events" | "queue" | "box">, token: string): Promise<HookReply> {
   if (!token.startsWith(DEPLOY_HOOK_PREFIX) || token.length > 200) return { status: 404, body: { error: "Unknown deploy hook" } };
   const service = await deps.db.service.findUnique({
     where: { deployHookHash: hashSecret(token) },

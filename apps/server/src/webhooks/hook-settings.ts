@@ -3,14 +3,13 @@ import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type Actor, loadService } from "../teams/access.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { hashSecret, newSecret } from "../tokens/token-secret.ts";
 import { recentDeliveries } from "./deliveries.ts";
 import { DEPLOY_HOOK_PREFIX } from "./deploy-hook.ts";
 import { PROVIDERS, type Provider } from "./providers.ts";
 import { dashboardUrl } from "../instance/dashboard-domain.ts";
 
-type HookDeps = Pick<Deps, "db" | "env">;
+type HookDeps = Pick<Deps, "db" | "env" | "box">;
 
 /** The URL a provider posts to (on the dashboard domain when one is set). */
 export const gitHookUrl = (baseUrl: string, serviceId: string) => `${baseUrl}/hooks/git/${serviceId}`;
@@ -48,7 +47,7 @@ async function audit(deps: HookDeps, actor: Actor, service: { id: string; name: 
 export async function rotateWebhookSecret(deps: HookDeps, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const secret = randomBytes(32).toString("hex");
-  await deps.db.service.update({ where: { id: serviceId }, data: { webhookSecret: sealedBoxOf(deps.env).seal(secret) } });
+  await deps.db.service.update({ where: { id: serviceId }, data: { webhookSecret: deps.box.seal(secret) } });
   await audit(deps, actor, service, "webhook.rotate", true);
   return { secret, url: gitHookUrl(await dashboardUrl(deps), serviceId) };
 }

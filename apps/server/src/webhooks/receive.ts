@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { enqueue, snapshotConfig } from "../deployments/deployments.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { claimDelivery, finishDelivery, mayRecordRejection } from "./deliveries.ts";
 import type { HookReply } from "./hook-reply.ts";
 import { isPullRequestEvent } from "./pull-requests.ts";
@@ -10,7 +9,7 @@ import { receivePullRequest } from "../previews/pull-request-hook.ts";
 import { deliveryIdOf, detectProvider, eventOf, parseEvent, type Provider, verifySignature } from "./providers.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
-export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "wakeWorker" | "engine" | "cancelDeployment" | "proxy">;
+export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "queue" | "engine" | "queue" | "proxy" | "box">;
 
 export type { HookReply };
 
@@ -32,7 +31,7 @@ export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: str
   const provider = detectProvider(req.headers);
   if (!provider) return { status: 400, body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" } };
   const event = eventOf(provider, req.headers);
-  const secret = service.webhookSecret === null ? "" : sealedBoxOf(deps.env).open(service.webhookSecret);
+  const secret = service.webhookSecret === null ? "" : deps.box.open(service.webhookSecret);
   if (!verifySignature(provider, req.headers, req.rawBody, secret)) {
     const reason = secret === "" ? "This service has no webhook secret: webhooks are off" : "Missing or wrong signature";
     if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });

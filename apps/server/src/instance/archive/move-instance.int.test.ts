@@ -11,7 +11,6 @@ import { enqueueDeployment } from "../../deployments/deployments.ts";
 import type { DeploymentWorker } from "../../deployments/worker.ts";
 import { recoverDeployments } from "../../deployments/recovery.ts";
 import { Reconciler } from "../../reconcile/reconciler.ts";
-import { sealedBoxOf } from "../../secrets/sealed-box.ts";
 import { createService } from "../../services/services.ts";
 import { createServiceInput } from "../../services/service-input.ts";
 import type { Actor } from "../../teams/access.ts";
@@ -103,7 +102,7 @@ beforeAll(async () => {
   const project = await src.db.project.create({ data: { teamId, name: `move-${randomUUID().slice(0, 8)}` } });
   const input = createServiceInput.parse({ projectId: project.id, name: "files", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "data", mountPath: "/www/data" }] });
   const files = await createService(src, actor, input);
-  await src.db.envVar.create({ data: { projectId: project.id, serviceId: files.id, scopeKey: files.id, name: "GREETING", secret: true, value: sealedBoxOf(src.env).seal("sealed greeting") } });
+  await src.db.envVar.create({ data: { projectId: project.id, serviceId: files.id, scopeKey: files.id, name: "GREETING", secret: true, value: src.box.seal("sealed greeting") } });
   Object.assign(services, { git: git.serviceId, files: files.id });
   projects.push(git.projectId, project.id);
   await Promise.all([deploy(git.serviceId), deploy(files.id)]);
