@@ -81,7 +81,7 @@ describe("secrets at rest (real Postgres, pg_dump)", () => {
   it("rotation: values sealed under the old secret (and legacy plaintext) are re-sealed under the new one and open without the old", async () => {
     const OLD = randomBytes(32).toString("hex");
     const NEW = randomBytes(32).toString("hex");
-    const oldDeps: Deps = { ...deps, env: { ...deps.env, BERTH_SECRET: OLD } };
+    const oldDeps: Deps = { ...deps, env: { ...deps.env, BERTH_SECRET: OLD }, box: new SealedBox(OLD) };
     const { projectId, serviceId } = await seedService(deps.db, teamId, { env: {} });
     await saveEnv(oldDeps, actor, { serviceId }, [{ name: "ROTATED", value: "rotated-value", secret: true, buildTime: false, runtime: true }]);
     await rotateWebhookSecret(oldDeps, actor, serviceId);
@@ -99,7 +99,7 @@ describe("secrets at rest (real Postgres, pg_dump)", () => {
     await deps.db.stackService.create({ data: { stackId: stack.id, serviceId, position: 0, spec: oldBox.seal('{"spec":1}') } });
     await deps.db.backupDestination.create({ data: { projectId, kind: "s3", endpoint: "http://127.0.0.1:9", bucket: "b", accessKeyId: "k", secretAccessKey: oldBox.seal("s3-secret") } });
 
-    const newDeps: Deps = { ...deps, env: { ...deps.env, BERTH_SECRET: NEW, BERTH_SECRET_PREVIOUS: [OLD] } };
+    const newDeps: Deps = { ...deps, env: { ...deps.env, BERTH_SECRET: NEW, BERTH_SECRET_PREVIOUS: [OLD] }, box: new SealedBox(NEW, [OLD]) };
     const report = await ensureSealedAtRest(newDeps, { projectId });
     expect(report).toEqual({ sealed: 3, resealed: 10, unreadable: 0 });
     expect(await ensureSealedAtRest(newDeps, { projectId })).toEqual({ sealed: 0, resealed: 0, unreadable: 0 });
