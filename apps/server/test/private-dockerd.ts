@@ -97,7 +97,7 @@ export function engineCall(socketPath: string, method: string, apiPath: string, 
 }
 
 /** The host engine's `GET /images/get` tar stream. */
-function saveFromHost(ref: string): Promise<NodeJS.ReadableStream> {
+export function saveFromHost(ref: string): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: HOST_SOCKET, method: "GET", path: `/images/get?names=${encodeURIComponent(ref)}` }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`save ${ref} from the host engine: ${res.statusCode}`));
