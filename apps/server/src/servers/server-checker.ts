@@ -12,6 +12,7 @@ export const SERVER_CHECK_INTERVAL_MS = 60_000;
 export class ServerChecker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly deps: Pick<Deps, "db" | "env" | "log">,
@@ -29,6 +30,7 @@ export class ServerChecker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -41,7 +43,7 @@ export class ServerChecker {
     try {
       const servers = await this.deps.db.server.findMany({ select: { id: true } });
       for (const { id } of servers) {
-        if (this.timer === null) return;
+        if (this.stopped) return;
         await checkServer(this.deps, id).catch((err: unknown) => this.deps.log.warn({ serverId: id, err: String(err) }, "server check failed"));
       }
     } catch (err) {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { testDeps } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
+import { LeaderLease } from "../instance/leader-lease.ts";
+import { ServerChecker } from "./server-checker.ts";
 
 /**
  * Servers against a real extra Docker Engine (its own network namespace, TLS and SSH on its
@@ -114,6 +116,21 @@ describe("servers", () => {
     const mismatch = await owner().mutate("servers.check", { serverId: added.data.id });
     expect(mismatch.data).toMatchObject({ state: "host_key_mismatch", hostKeySha256: pinned });
     expect(mismatch.data.stateReason).toContain(node.sshHostKeySha256);
+  });
+
+  it("the periodic check runs in the one process that holds the lease", async () => {
+    const [held, other] = [new LeaderLease(deps, `server-checker-${tag}`, "a"), new LeaderLease(deps, `server-checker-${tag}`, "b")];
+    await held.renew();
+    await other.renew();
+    expect([held.held, other.held]).toEqual([true, false]);
+    const { id } = await deps.db.server.findUniqueOrThrow({ where: { name: `tls-${tag}` } });
+    const longAgo = new Date(0);
+    await deps.db.server.update({ where: { id }, data: { checkedAt: longAgo } });
+    await new ServerChecker(deps, other).checkAll();
+    expect((await deps.db.server.findUniqueOrThrow({ where: { id } })).checkedAt).toEqual(longAgo);
+    await new ServerChecker(deps, held).checkAll();
+    expect((await deps.db.server.findUniqueOrThrow({ where: { id } })).checkedAt!.getTime()).toBeGreaterThan(longAgo.getTime());
+    await Promise.all([held.stop(), other.stop()]);
   });
 
   it("goes unreachable when the engine stops; remove is audited", async () => {
