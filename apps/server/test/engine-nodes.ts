@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DockerEngine } from "@berth/engine";
-import { engineCall, saveFromHost } from "./private-dockerd.ts";
+import { alive, engineCall, mountsUnder, readPid, saveFromHost, waitUntil } from "./private-dockerd.ts";
 
 export const NODE_TLS_PORT = 2376;
 export const NODE_SSH_PORT = 22;
@@ -132,32 +132,8 @@ function signCert(dir: string, ca: { caKey: string; caCert: string }, name: stri
   return { cert, key };
 }
 
-async function waitUntil(what: string, probe: () => Promise<boolean> | boolean, timeoutMs: number, log: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms; log ends:\n${log().slice(-2000)}`);
-    await sleep(100);
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(file, "utf8").trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    return false;
-  }
-}
-
-function listening(host: string, port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port. */
+export function listening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, host, () => {
       socket.destroy();
@@ -174,17 +150,8 @@ async function stopPid(pid: number | null, what: string): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await sleep(100);
   if (alive(pid)) {
     process.kill(pid, "SIGKILL");
-    await waitUntil(`${what} (pid ${pid}) did not die on SIGKILL`, () => !alive(pid), 10_000, () => "");
+    await waitUntil(`${what} (pid ${pid}) did not die on SIGKILL`, async () => !alive(pid), 10_000, () => "");
   }
-}
-
-/** Mounts dockerd left under `dir`, deepest first. */
-function mountsUnder(dir: string): string[] {
-  return readFileSync("/proc/mounts", "utf8")
-    .split("\n")
-    .map((line) => line.split(" ")[1] ?? "")
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
 }
 
 export async function startEngineNodes(count: number, options: EngineNodesOptions = {}): Promise<EngineNodes> {
