@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
-import { testDeps } from "../../test/harness.ts";
+import { seedService, seedUser, testDeps } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
 import { LeaderLease } from "../instance/leader-lease.ts";
 import { ServerChecker } from "./server-checker.ts";
@@ -93,6 +93,10 @@ describe("servers", () => {
     const closedPort = await owner().mutate("servers.add", tls("closed", { port: 1 }));
     expect(closedPort.data).toMatchObject({ state: "unreachable" });
     expect(closedPort.data.stateReason).toMatch(/ECONNREFUSED/);
+    // An address on the nodes' bridge where no host answers: bounded, never a hang.
+    const nobody = await owner().mutate("servers.add", tls("nobody", { host: cluster.subnet.replace(/\.0\/24$/, ".250") }));
+    expect(nobody.data).toMatchObject({ state: "unreachable" });
+    expect(nobody.data.stateReason).toMatch(/did not answer within \d+ ms/);
   });
 
   it("adds a server over SSH: Berth's generated key is refused until authorized, the host key is pinned at first contact, a changed one is a mismatch", async () => {
@@ -116,6 +120,21 @@ describe("servers", () => {
     const mismatch = await owner().mutate("servers.check", { serverId: added.data.id });
     expect(mismatch.data).toMatchObject({ state: "host_key_mismatch", hostKeySha256: pinned });
     expect(mismatch.data.stateReason).toContain(node.sshHostKeySha256);
+  });
+
+  it("refuses to remove the engine Berth's services run on", async () => {
+    const { teamId } = await seedUser(deps.db);
+    const { serviceId } = await seedService(deps.db, teamId);
+    const config = { containerPort: 8080, env: {} };
+    const deployment = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config } });
+    await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: deployment.id, image: "berth-test/hello:latest", config } });
+    const local = await owner().mutate("servers.add", { kind: "socket", name: `local-${tag}`, socketPath: deps.env.BERTH_DOCKER_SOCKET });
+    const refused = await owner().mutate("servers.remove", { serverId: local.data.id });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/still runs \d+ services?: move or delete them first/);
+    expect(await deps.db.server.count({ where: { id: local.data.id } })).toBe(1);
+    await deps.db.project.deleteMany({ where: { teamId } });
+    await deps.db.team.delete({ where: { id: teamId } });
   });
 
   it("the periodic check runs in the one process that holds the lease", async () => {
