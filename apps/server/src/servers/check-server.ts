@@ -22,7 +22,10 @@ type Outcome =
 async function probeEngine(connection: EngineConnection): Promise<Outcome> {
   try {
     const engine = new DockerEngine({ connection, timeoutMs: CHECK_TIMEOUT_MS });
-    await engine.ping();
+    // The ping's short deadline answers "is anything there" fast; over SSH the handshake has
+    // just answered that, and a new session (handshake + `docker system dial-stdio`) per request
+    // can take longer than a ping is given on a busy host.
+    if (connection.kind !== "ssh") await engine.ping();
     return { state: "reachable", info: await engine.systemInfo() };
   } catch (err) {
     return { state: "unreachable", reason: err instanceof Error ? err.message : String(err) };
