@@ -25,6 +25,7 @@ export type EngineConnection =
     };
 
 export const DEFAULT_SOCKET_PATH = "/var/run/docker.sock";
+export const SSH_READY_TIMEOUT_MS = 10_000;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
 
@@ -94,6 +95,8 @@ export function buildDockerOptions(connection: EngineConnection, version: string
         privateKey: connection.privateKey,
         ...(connection.passphrase === undefined ? {} : { passphrase: connection.passphrase }),
         hostVerifier: buildHostVerifier(connection.hostKeySha256),
+        // A host that accepts TCP but never speaks SSH must not hold a request for ssh2's default 20 s.
+        readyTimeout: SSH_READY_TIMEOUT_MS,
       };
       return {
         options: { protocol: "ssh", host: connection.host, port, username: connection.username, sshOptions, version } as Docker.DockerOptions,

@@ -49,6 +49,7 @@ import { runRelease } from "./run-release.ts";
 import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.ts";
 import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 import { pruneBuildCache } from "./build-cache.ts";
+import { systemInfo, type EngineSystemInfo } from "./system-info.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -242,6 +243,11 @@ export class DockerEngine implements ContainerEngine {
   /** Disk use by kind and the engine's data root. */
   diskUsage(): Promise<EngineDiskUsage> {
     return diskUsage(this.api);
+  }
+
+  /** The engine's version and its host's CPUs, memory and Docker's disk use (the Servers page). */
+  systemInfo(): Promise<EngineSystemInfo> {
+    return systemInfo(this.api);
   }
 
   /** Reclaim Berth's old images, dangling images and stale build cache (dry run: list only). Never volumes. */

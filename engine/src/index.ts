@@ -87,6 +87,7 @@ export { buildSecretMask, SECRET_MASK } from "./build-secrets.ts";
 export { packTar, type TarEntry } from "./tar.ts";
 export { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
 export { planReclaim, RECLAIM_PREFIXES, type DfBuildCache, type DfImage, type ReclaimImage, type ReclaimPlan, type ReclaimPlanInput } from "./reclaim-plan.ts";
+export type { EngineSystemInfo } from "./system-info.ts";
 export { DEFAULT_RECLAIM_MAX_AGE_MS, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 export { DEFAULT_GRACE_SECONDS } from "./containers.ts";
 export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";

@@ -23,4 +23,5 @@ export type {
   OneOffRun,
   CronJob,
   Stack,
+  Server,
 } from "../generated/client.ts";

@@ -31,6 +31,7 @@ import { LeaderLease } from "./instance/leader-lease.ts";
 import { EngineWatch } from "./overview/engine-watch.ts";
 import { Reconciler } from "./reconcile/reconciler.ts";
 import { CronScheduler } from "./cron/scheduler.ts";
+import { ServerChecker } from "./servers/server-checker.ts";
 
 export interface RunningApp {
   server: Server;
@@ -69,6 +70,8 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   // Like the deployment worker, the cron scheduler also runs here (a single-process install);
   // with a separate worker process both run and Postgres gives each slot to one of them.
   const cron = new CronScheduler(deps);
+  // One process on the database checks the servers' engines (state, version, resources).
+  const serverChecker = new ServerChecker(deps, new LeaderLease(deps, "server-checker", processName));
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";
@@ -97,6 +100,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   relay.start();
   samplerLease.start();
   sampler.start();
+  serverChecker.start();
   await new Promise<void>((resolve) => server.listen(env.BERTH_PORT, env.BERTH_HOST, resolve));
   log.info({ url: env.publicUrl, port: env.BERTH_PORT, host: env.BERTH_HOST, webBuild: distDir }, "Berth is listening");
 
@@ -112,6 +116,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       detachStacks();
       deps.engineWatch?.stop();
       await sampler.stop();
+      await serverChecker.stop();
       await samplerLease.stop();
       await relay.close();
       await io.close();

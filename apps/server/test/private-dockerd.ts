@@ -97,7 +97,7 @@ export function engineCall(socketPath: string, method: string, apiPath: string, 
 }
 
 /** The host engine's `GET /images/get` tar stream. */
-function saveFromHost(ref: string): Promise<NodeJS.ReadableStream> {
+export function saveFromHost(ref: string): Promise<NodeJS.ReadableStream> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: HOST_SOCKET, method: "GET", path: `/images/get?names=${encodeURIComponent(ref)}` }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`save ${ref} from the host engine: ${res.statusCode}`));
@@ -108,7 +108,7 @@ function saveFromHost(ref: string): Promise<NodeJS.ReadableStream> {
   });
 }
 
-async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms; its log ends:\n${log().slice(-2000)}`);
@@ -116,7 +116,7 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
   }
 }
 
-function readPid(file: string): number | null {
+export function readPid(file: string): number | null {
   try {
     const pid = Number.parseInt(readFileSync(file, "utf8").trim(), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : null;
@@ -125,7 +125,7 @@ function readPid(file: string): number | null {
   }
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     // A zombie still has a /proc entry: read its state.
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -161,7 +161,7 @@ function killLeftovers(dir: string): void {
 }
 
 /** Mounts dockerd left under `dir` (its data root is bind-mounted onto itself), deepest first. */
-function mountsUnder(dir: string): string[] {
+export function mountsUnder(dir: string): string[] {
   return readFileSync("/proc/mounts", "utf8")
     .split("\n")
     .map((line) => line.split(" ")[1] ?? "")

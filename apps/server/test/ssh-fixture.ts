@@ -5,10 +5,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { listening } from "./engine-nodes.ts";
 
 export interface SshFixture {
   port: number;
@@ -28,16 +29,6 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (typeof address !== "object" || address === null) throw new Error("no free port");
   return address.port;
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
 }
 
 export async function startSshFixture(): Promise<SshFixture> {
@@ -70,8 +61,8 @@ export async function startSshFixture(): Promise<SshFixture> {
     rmSync(`${hostKey}.pub`, { force: true });
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
     sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
-    for (let i = 0; i < 50 && !(await listening(port)); i++) await sleep(100);
-    if (!(await listening(port))) throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
+    for (let i = 0; i < 50 && !(await listening("127.0.0.1", port)); i++) await sleep(100);
+    if (!(await listening("127.0.0.1", port))) throw new Error(`sshd did not listen on 127.0.0.1:${port}`);
   };
   const stop = async (): Promise<void> => {
     const running = sshd;

@@ -20,5 +20,6 @@ export type ApiToken = Outputs["tokens"]["list"][number];
 export type SessionRow = Outputs["me"]["sessions"][number];
 export type AuditEvent = Outputs["audit"]["list"][number];
 export type InstanceUser = Outputs["instance"]["users"][number];
+export type ServerItem = Outputs["servers"]["list"][number];
 export type DomainRow = Outputs["domains"]["list"][number];
 export type DomainChecks = Outputs["domains"]["check"];

@@ -52,6 +52,8 @@ export type AuditAction =
   | "token.revoke"
   | "session.revoke"
   | "instance.settings"
+  | "server.add"
+  | "server.remove"
   | "domain.add"
   | "domain.update"
   | "domain.remove"

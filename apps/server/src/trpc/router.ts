@@ -18,6 +18,7 @@ import { projectsRouter } from "./routers/projects.ts";
 import { previewsRouter } from "./routers/previews.ts";
 import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
+import { serversRouter } from "./routers/servers.ts";
 import { stacksRouter } from "./routers/stacks.ts";
 import { teamsRouter } from "./routers/teams.ts";
 import { tokensRouter } from "./routers/tokens.ts";
@@ -25,6 +26,7 @@ import { tokensRouter } from "./routers/tokens.ts";
 export const appRouter = router({
   me: meRouter,
   instance: instanceRouter,
+  servers: serversRouter,
   teams: teamsRouter,
   invitations: invitationsRouter,
   tokens: tokensRouter,

@@ -43,6 +43,11 @@ export function TopBar() {
             Account
           </Link>
           {me.user.instanceRole === "owner" && (
+            <Link href="/servers" className={linkClass} aria-current={pathname.startsWith("/servers") ? "page" : undefined}>
+              Servers
+            </Link>
+          )}
+          {me.user.instanceRole === "owner" && (
             <Link href="/settings" className={linkClass} aria-current={onSettings ? "page" : undefined}>
               Settings
             </Link>

@@ -1,0 +1,60 @@
+/**
+ * The Docker Engines Berth reaches (instance owner only; instanceOwnerProcedure checks before
+ * these run): list, add, remove. An SSH server gets a key pair Berth generates (ed25519; the
+ * public key is shown to put in authorized_keys); its host key is pinned at the first check.
+ * Private keys are sealed at rest and never leave through a view, a log line or an argv.
+ */
+import type { Deps } from "../deps.ts";
+import { recordAudit } from "../audit/audit.ts";
+import { isUniqueViolation } from "../db-errors.ts";
+import { DomainError, invalidField, notFound } from "../errors.ts";
+import { sealedBoxOf } from "../secrets/sealed-box.ts";
+import { generateDeployKey } from "../sources/deploy-key.ts";
+import type { Actor } from "../teams/access.ts";
+import type { AddServerInput } from "./server-input.ts";
+import { serverView, type ServerView } from "./server-view.ts";
+import { servicesPlacedOn } from "./placement.ts";
+import { checkServer } from "./check-server.ts";
+
+export async function listServers(deps: Pick<Deps, "db">): Promise<ServerView[]> {
+  const rows = await deps.db.server.findMany({ orderBy: { createdAt: "asc" } });
+  return rows.map(serverView);
+}
+
+function connectionData(deps: Pick<Deps, "env">, input: AddServerInput, name: string) {
+  const box = sealedBoxOf(deps.env);
+  switch (input.kind) {
+    case "socket":
+      return { kind: "socket", socketPath: input.socketPath };
+    case "tls":
+      return { kind: "tls", host: input.host, port: input.port, tlsCa: input.ca, tlsCert: input.cert, tlsKey: box.seal(input.key) };
+    case "ssh": {
+      const pair = generateDeployKey(`berth-server-${name}`);
+      return { kind: "ssh", host: input.host, port: input.port, sshUsername: input.username, sshPrivateKey: box.seal(pair.privateKey), sshPublicKey: pair.publicKey };
+    }
+  }
+}
+
+/** Stores the server, then checks it at once: the answer carries its first state (and the SSH public key). */
+export async function addServer(deps: Pick<Deps, "db" | "env">, actor: Actor, input: AddServerInput): Promise<ServerView> {
+  try {
+    const row = await deps.db.server.create({ data: { name: input.name, ...connectionData(deps, input, input.name) } });
+    await recordAudit(deps.db, actor, { teamId: null, action: "server.add", targetType: "server", targetId: row.id, detail: { name: row.name, kind: row.kind, address: serverView(row).address } });
+    return await checkServer(deps, row.id);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw invalidField("name", `A server named ${input.name} already exists`);
+    throw err;
+  }
+}
+
+export async function removeServer(deps: Pick<Deps, "db" | "env">, actor: Actor, serverId: string): Promise<{ ok: true }> {
+  const row = await deps.db.server.findUnique({ where: { id: serverId } });
+  if (!row) throw notFound("Server");
+  const placed = await servicesPlacedOn(deps, row);
+  if (placed > 0) {
+    throw new DomainError("CONFLICT", `${row.name} still runs ${placed} service${placed === 1 ? "" : "s"}: move or delete them first (draining a server arrives with cluster mode)`);
+  }
+  await deps.db.server.deleteMany({ where: { id: serverId } });
+  await recordAudit(deps.db, actor, { teamId: null, action: "server.remove", targetType: "server", targetId: serverId, detail: { name: row.name, kind: row.kind } });
+  return { ok: true };
+}

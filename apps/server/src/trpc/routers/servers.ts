@@ -1,0 +1,14 @@
+import { checkServer } from "../../servers/check-server.ts";
+import { addServerInput, serverIdInput } from "../../servers/server-input.ts";
+import { addServer, listServers, removeServer } from "../../servers/servers.ts";
+import { instanceOwnerProcedure } from "../procedures.ts";
+import { router } from "../init.ts";
+
+/** The Docker Engines Berth reaches (instance owner only); keys never leave the server. */
+export const serversRouter = router({
+  list: instanceOwnerProcedure.query(({ ctx }) => listServers(ctx.deps)),
+  /** Adds, then checks at once: the answer carries the first state (and the SSH public key). */
+  add: instanceOwnerProcedure.input(addServerInput).mutation(({ ctx, input }) => addServer(ctx.deps, ctx.actor, input)),
+  check: instanceOwnerProcedure.input(serverIdInput).mutation(({ ctx, input }) => checkServer(ctx.deps, input.serverId)),
+  remove: instanceOwnerProcedure.input(serverIdInput).mutation(({ ctx, input }) => removeServer(ctx.deps, ctx.actor, input.serverId)),
+});

@@ -1,0 +1,342 @@
+/**
+ * Test-only: extra Docker Engines on this machine, each in its own network namespace, joined by
+ * a bridge (the recipe of /work/shared/docs/environment.md, "A multi-node Docker cluster on one
+ * machine"). They behave like remote servers: each node's dockerd listens on its namespace
+ * address over TCP+TLS (tlsverify, with a CA and certificates this harness makes with the
+ * openssl CLI), and optionally an sshd in the namespace lets one key in, whose sessions reach
+ * that node's engine (`docker system dial-stdio` reads DOCKER_HOST, set by sshd's SetEnv).
+ *
+ * Names and the /24 are unique per run (derived from the pid, checked against the routes in use),
+ * so two runs on one machine never clash. The host's dockerd, docker0 and config are never
+ * touched: each node gets its own config file, data root, exec root, socket and pid file under a
+ * temp dir. `close()` removes everything even after a failed start: dockerds (by pid file),
+ * sshds, veths, the bridge, the namespaces, the DOCKER-USER rule and the temp dir.
+ * Argv arrays only; nothing runs through a shell.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DockerEngine } from "@berth/engine";
+import { alive, engineCall, mountsUnder, readPid, saveFromHost, waitUntil } from "./private-dockerd.ts";
+
+export const NODE_TLS_PORT = 2376;
+export const NODE_SSH_PORT = 22;
+
+export interface TlsFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export interface EngineNode {
+  /** Network namespace name (under /run/netns). */
+  netns: string;
+  /** The node's address on the bridge (what Berth connects to). */
+  address: string;
+  /** The node engine's unix socket (on this machine's filesystem; for the test's own calls). */
+  socketPath: string;
+  /** A Berth engine client on that socket. */
+  engine: DockerEngine;
+  /** PEM client credentials the node's TLS listener accepts (CA, client certificate, key). */
+  clientTls: TlsFiles;
+  /** sshd's host key fingerprint (SHA256:...), when started with ssh. */
+  sshHostKeySha256: string | null;
+  /** Let this public key (authorized_keys line) in over SSH (as root). */
+  authorizeSshKey(publicKey: string): void;
+  /** Restart sshd with a new host key (a host that was reinstalled, or an impostor). */
+  replaceSshHostKey(): Promise<void>;
+  /** Stop this node's dockerd (SIGTERM by pid file) and wait until it is gone. */
+  stopDockerd(): Promise<void>;
+  /** Start it again; resolves once its API answers. */
+  startDockerd(): Promise<void>;
+  /** Copy images from the host engine (docker save | load over the Engine API). */
+  loadImages(refs: string[]): Promise<void>;
+  /** The node dockerd's log so far (for failure messages). */
+  log(): string;
+}
+
+export interface EngineNodes {
+  nodes: EngineNode[];
+  /** The bridge's /24, e.g. 10.97.12.0/24. */
+  subnet: string;
+  close(): Promise<void>;
+}
+
+export interface EngineNodesOptions {
+  /** Also run an sshd in each namespace (openssh-server; `bootstrap.sh --with-test`). */
+  ssh?: boolean;
+}
+
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+
+/** Cleanup steps may find their object already gone: report, never throw. */
+function tryRun(cmd: string, args: string[], failures: string[]): void {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  if (r.status !== 0) failures.push(`${cmd} ${args.join(" ")}: ${(r.stderr || r.error?.message || "").trim()}`);
+}
+
+/** /24 prefixes routed on this host now ("a.b.c"). */
+function routed24(): Set<string> {
+  const seen = new Set<string>();
+  for (const line of readFileSync("/proc/net/route", "utf8").split("\n").slice(1)) {
+    const hex = line.split("\t")[1];
+    if (!hex || hex.length !== 8) continue;
+    const octets = [6, 4, 2].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+    seen.add(octets.join("."));
+  }
+  return seen;
+}
+
+/** A free 10.96-99.x.0/24 (never the host engine's 10.210/15), starting from the pid. */
+function pickSubnet(): string {
+  const routed = routed24();
+  for (let i = 0; i < 1024; i++) {
+    const n = (process.pid + i) % 1024;
+    const prefix = `10.${96 + Math.floor(n / 256)}.${n % 256}`;
+    if (!routed.has(prefix)) return prefix;
+  }
+  throw new Error("no free /24 in 10.96.0.0/14 for test engine nodes");
+}
+
+function sha256Fingerprint(publicKeyFile: string): string {
+  // "256 SHA256:abc... comment (ED25519)"
+  const out = run("ssh-keygen", ["-l", "-E", "sha256", "-f", publicKeyFile]);
+  const match = /SHA256:[A-Za-z0-9+/]+/.exec(out);
+  if (!match) throw new Error(`ssh-keygen printed no fingerprint: ${out}`);
+  return match[0];
+}
+
+/** A CA, then one certificate per node (server, its address as IP SAN) and one client certificate. */
+function makeCa(dir: string): { caKey: string; caCert: string } {
+  const caKey = path.join(dir, "ca-key.pem");
+  const caCert = path.join(dir, "ca.pem");
+  run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey, "-out", caCert, "-days", "2", "-subj", "/CN=berth-test-ca"]);
+  return { caKey, caCert };
+}
+
+function signCert(dir: string, ca: { caKey: string; caCert: string }, name: string, ext: string): { cert: string; key: string } {
+  const key = path.join(dir, `${name}-key.pem`);
+  const csr = path.join(dir, `${name}.csr`);
+  const cert = path.join(dir, `${name}.pem`);
+  const extFile = path.join(dir, `${name}.ext`);
+  writeFileSync(extFile, `${ext}\n`);
+  run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${name}`]);
+  run("openssl", ["x509", "-req", "-in", csr, "-CA", ca.caCert, "-CAkey", ca.caKey, "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", extFile]);
+  return { cert, key };
+}
+
+/** Whether something accepts TCP connections on host:port. */
+export function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, host, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+async function stopPid(pid: number | null, what: string): Promise<void> {
+  if (pid === null || !alive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + 30_000;
+  while (alive(pid) && Date.now() < deadline) await sleep(100);
+  if (alive(pid)) {
+    process.kill(pid, "SIGKILL");
+    await waitUntil(`${what} (pid ${pid}) did not die on SIGKILL`, async () => !alive(pid), 10_000, () => "");
+  }
+}
+
+export async function startEngineNodes(count: number, options: EngineNodesOptions = {}): Promise<EngineNodes> {
+  // Interface names are at most 15 characters: "bn" + 5 hex of the pid + a random hex.
+  const tag = `${(process.pid % 0xfffff).toString(16).padStart(5, "0")}${Math.floor(Math.random() * 16).toString(16)}`;
+  const dir = mkdtempSync(path.join(tmpdir(), "berth-nodes-"));
+  const prefix = pickSubnet();
+  const bridge = `bn${tag}`;
+  const netnsNames: string[] = [];
+  const hostVeths: string[] = [];
+  const pidFiles: Array<{ file: string; what: string }> = [];
+  const children: ChildProcess[] = [];
+  let dockerUserRule = false;
+  let closed = false;
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    const failures: string[] = [];
+    // Processes first (each by its pid file), while their namespaces still exist.
+    for (const { file, what } of pidFiles.reverse()) {
+      try {
+        await stopPid(readPid(file), what);
+      } catch (err) {
+        failures.push(String(err));
+      }
+    }
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const mount of mountsUnder(dir)) spawnSync("umount", [mount]);
+    if (dockerUserRule) tryRun("iptables", ["-D", "DOCKER-USER", "-i", bridge, "-o", bridge, "-j", "ACCEPT"], failures);
+    for (const veth of hostVeths) if (existsSync(`/sys/class/net/${veth}`)) tryRun("ip", ["link", "del", veth], failures);
+    if (existsSync(`/sys/class/net/${bridge}`)) tryRun("ip", ["link", "del", bridge], failures);
+    for (const ns of netnsNames) tryRun("ip", ["netns", "del", ns], failures);
+    const left = mountsUnder(dir);
+    if (left.length > 0) failures.push(`mounts left behind: ${left.join(", ")}`);
+    else rmSync(dir, { recursive: true, force: true });
+    if (failures.length > 0) throw new Error(`engine nodes teardown: ${failures.join("; ")}`);
+  };
+
+  try {
+    run("ip", ["link", "add", bridge, "type", "bridge"]);
+    run("ip", ["addr", "add", `${prefix}.1/24`, "dev", bridge]);
+    run("ip", ["link", "set", bridge, "up"]);
+    // The host's FORWARD policy is DROP (its dockerd): node-to-node traffic over the bridge may pass.
+    if (spawnSync("iptables", ["-n", "-L", "DOCKER-USER"]).status === 0) {
+      run("iptables", ["-I", "DOCKER-USER", "-i", bridge, "-o", bridge, "-j", "ACCEPT"]);
+      dockerUserRule = true;
+    }
+    const ca = makeCa(dir);
+    const client = signCert(dir, ca, "client", "extendedKeyUsage = clientAuth");
+    const clientTls: TlsFiles = { ca: readFileSync(ca.caCert, "utf8"), cert: readFileSync(client.cert, "utf8"), key: readFileSync(client.key, "utf8") };
+
+    const nodes: EngineNode[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = i + 2;
+      const netns = `berth-${tag}-${n}`;
+      const address = `${prefix}.${n}`;
+      const hostVeth = `bh${tag}${n}`;
+      const nodeVeth = `bv${tag}${n}`;
+      run("ip", ["netns", "add", netns]);
+      netnsNames.push(netns);
+      run("ip", ["link", "add", hostVeth, "type", "veth", "peer", "name", nodeVeth]);
+      hostVeths.push(hostVeth);
+      run("ip", ["link", "set", nodeVeth, "netns", netns]);
+      run("ip", ["link", "set", hostVeth, "master", bridge]);
+      run("ip", ["link", "set", hostVeth, "up"]);
+      const inNs = (args: string[]) => run("ip", ["-n", netns, ...args]);
+      inNs(["addr", "add", `${address}/24`, "dev", nodeVeth]);
+      inNs(["link", "set", nodeVeth, "up"]);
+      inNs(["link", "set", "lo", "up"]);
+      inNs(["route", "add", "default", "via", `${prefix}.1`]);
+
+      const nodeDir = path.join(dir, `node${n}`);
+      mkdirSync(nodeDir);
+      const server = signCert(dir, ca, `node${n}`, `subjectAltName = IP:${address}\nextendedKeyUsage = serverAuth`);
+      const socketPath = path.join(nodeDir, "docker.sock");
+      const pidFile = path.join(nodeDir, "docker.pid");
+      const logFile = path.join(nodeDir, "dockerd.log");
+      // Its own config: the host's /etc/docker/daemon.json (address pools, hosts) must not apply.
+      writeFileSync(path.join(nodeDir, "daemon.json"), JSON.stringify({ "userland-proxy": false }));
+      pidFiles.push({ file: pidFile, what: `dockerd of ${netns}` });
+      const args = [
+        `--net=/run/netns/${netns}`,
+        "dockerd",
+        "--config-file", path.join(nodeDir, "daemon.json"),
+        "--data-root", path.join(nodeDir, "data"),
+        "--exec-root", path.join(nodeDir, "exec"),
+        "--pidfile", pidFile,
+        "-H", `unix://${socketPath}`,
+        "-H", `tcp://${address}:${NODE_TLS_PORT}`,
+        "--tlsverify", "--tlscacert", ca.caCert, "--tlscert", server.cert, "--tlskey", server.key,
+      ];
+      const engine = new DockerEngine({ socketPath });
+      const log = (): string => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+      const answers = () => engine.ping().then(() => true, () => false);
+      const startDockerd = async (): Promise<void> => {
+        rmSync(pidFile, { force: true });
+        const containerdPid = path.join(nodeDir, "exec", "containerd", "containerd.pid");
+        const containerd = readPid(containerdPid);
+        if (containerd !== null && !alive(containerd)) rmSync(containerdPid, { force: true });
+        const out = openSync(logFile, "a");
+        // nsenter --net, not `ip netns exec`: the latter remounts /sys and dockerd then fails.
+        const proc = spawn("nsenter", args, { detached: true, stdio: ["ignore", out, out] });
+        closeSync(out);
+        children.push(proc);
+        const exited = new Promise<never>((_, reject) => proc.once("exit", () => reject(new Error(`dockerd of ${netns} exited at start; log ends:\n${log().slice(-2000)}`))));
+        exited.catch(() => undefined);
+        await Promise.race([waitUntil(`dockerd of ${netns} did not answer`, answers, 60_000, log), exited]);
+        await waitUntil(`dockerd of ${netns} did not listen on TLS`, () => listening(address, NODE_TLS_PORT), 30_000, log);
+      };
+      const stopDockerd = async (): Promise<void> => {
+        await stopPid(readPid(pidFile), `dockerd of ${netns}`);
+      };
+      await startDockerd();
+
+      let sshHostKeySha256: string | null = null;
+      let authorizedFile = "";
+      let restartSshd = async (): Promise<void> => {
+        throw new Error("this node was started without ssh");
+      };
+      if (options.ssh) {
+        const sshDir = path.join(nodeDir, "ssh");
+        mkdirSync(sshDir);
+        mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+        const hostKey = path.join(sshDir, "host_key");
+        authorizedFile = path.join(sshDir, "authorized_keys");
+        writeFileSync(authorizedFile, "", { mode: 0o600 });
+        const sshPid = path.join(sshDir, "sshd.pid");
+        const config = path.join(sshDir, "sshd_config");
+        writeFileSync(config, [
+          `ListenAddress ${address}:${NODE_SSH_PORT}`,
+          `HostKey ${hostKey}`,
+          `PidFile ${sshPid}`,
+          `AuthorizedKeysFile ${authorizedFile}`,
+          // The session's docker CLI (dial-stdio) reaches this node's engine, not the host's.
+          `SetEnv DOCKER_HOST=unix://${socketPath}`,
+          "StrictModes no",
+          "PasswordAuthentication no",
+          "KbdInteractiveAuthentication no",
+          "UsePAM no",
+          "PubkeyAuthentication yes",
+          "PermitRootLogin prohibit-password",
+          "",
+        ].join("\n"));
+        pidFiles.push({ file: sshPid, what: `sshd of ${netns}` });
+        restartSshd = async () => {
+          await stopPid(readPid(sshPid), `sshd of ${netns}`);
+          rmSync(hostKey, { force: true });
+          rmSync(`${hostKey}.pub`, { force: true });
+          execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
+          sshHostKeySha256 = sha256Fingerprint(`${hostKey}.pub`);
+          const proc = spawn("nsenter", [`--net=/run/netns/${netns}`, "/usr/sbin/sshd", "-D", "-e", "-f", config], { detached: true, stdio: "ignore" });
+          children.push(proc);
+          await waitUntil(`sshd of ${netns} did not listen`, () => listening(address, NODE_SSH_PORT), 30_000, () => "");
+        };
+        await restartSshd();
+      }
+
+      nodes.push({
+        netns,
+        address,
+        socketPath,
+        engine,
+        clientTls,
+        get sshHostKeySha256() {
+          return sshHostKeySha256;
+        },
+        authorizeSshKey(publicKey) {
+          if (!authorizedFile) throw new Error("this node was started without ssh");
+          writeFileSync(authorizedFile, `${publicKey.trim()}\n`, { flag: "a" });
+        },
+        replaceSshHostKey: () => restartSshd(),
+        stopDockerd,
+        startDockerd,
+        async loadImages(refs) {
+          for (const ref of refs) await engineCall(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
+        },
+        log,
+      });
+    }
+    return { nodes, subnet: `${prefix}.0/24`, close };
+  } catch (err) {
+    await close().catch((cleanupErr: unknown) => {
+      throw new Error(`${String(err)}\n(and its cleanup failed: ${String(cleanupErr)})`);
+    });
+    throw err;
+  }
+}
