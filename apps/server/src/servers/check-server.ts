@@ -7,7 +7,6 @@
 import { DockerEngine, type EngineConnection, type EngineSystemInfo } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { notFound } from "../errors.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { sshFirstContact } from "./ssh-first-contact.ts";
 import { serverView, type ServerRow, type ServerView } from "./server-view.ts";
 
@@ -33,8 +32,8 @@ async function probeEngine(connection: EngineConnection): Promise<Outcome> {
 }
 
 /** Probe one server; may pin the SSH host key (first contact). Returns the fields to store. */
-async function probe(deps: Pick<Deps, "db" | "env">, row: ServerRow): Promise<Outcome> {
-  const box = sealedBoxOf(deps.env);
+async function probe(deps: Pick<Deps, "db" | "env" | "box">, row: ServerRow): Promise<Outcome> {
+  const box = deps.box;
   switch (row.kind) {
     case "socket":
       return probeEngine({ kind: "socket", socketPath: row.socketPath ?? undefined });
@@ -60,7 +59,7 @@ async function probe(deps: Pick<Deps, "db" | "env">, row: ServerRow): Promise<Ou
   }
 }
 
-export async function checkServer(deps: Pick<Deps, "db" | "env">, serverId: string): Promise<ServerView> {
+export async function checkServer(deps: Pick<Deps, "db" | "env" | "box">, serverId: string): Promise<ServerView> {
   const row = await deps.db.server.findUnique({ where: { id: serverId } });
   if (!row) throw notFound("Server");
   const outcome = await probe(deps, row);

@@ -15,7 +15,7 @@ export class ServerChecker {
   private stopped = false;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "env" | "log">,
+    private readonly deps: Pick<Deps, "db" | "env" | "log" | "box">,
     private readonly lease: LeaderLease,
     private readonly intervalMs = SERVER_CHECK_INTERVAL_MS,
   ) {}

@@ -8,7 +8,6 @@ import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { DomainError, invalidField, notFound } from "../errors.ts";
-import { sealedBoxOf } from "../secrets/sealed-box.ts";
 import { generateDeployKey } from "../sources/deploy-key.ts";
 import type { Actor } from "../teams/access.ts";
 import type { AddServerInput } from "./server-input.ts";
@@ -21,8 +20,8 @@ export async function listServers(deps: Pick<Deps, "db">): Promise<ServerView[]>
   return rows.map(serverView);
 }
 
-function connectionData(deps: Pick<Deps, "env">, input: AddServerInput, name: string) {
-  const box = sealedBoxOf(deps.env);
+function connectionData(deps: Pick<Deps, "env" | "box">, input: AddServerInput, name: string) {
+  const box = deps.box;
   switch (input.kind) {
     case "socket":
       return { kind: "socket", socketPath: input.socketPath };
@@ -36,7 +35,7 @@ function connectionData(deps: Pick<Deps, "env">, input: AddServerInput, name: st
 }
 
 /** Stores the server, then checks it at once: the answer carries its first state (and the SSH public key). */
-export async function addServer(deps: Pick<Deps, "db" | "env">, actor: Actor, input: AddServerInput): Promise<ServerView> {
+export async function addServer(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, input: AddServerInput): Promise<ServerView> {
   try {
     const row = await deps.db.server.create({ data: { name: input.name, ...connectionData(deps, input, input.name) } });
     await recordAudit(deps.db, actor, { teamId: null, action: "server.add", targetType: "server", targetId: row.id, detail: { name: row.name, kind: row.kind, address: serverView(row).address } });
@@ -47,7 +46,7 @@ export async function addServer(deps: Pick<Deps, "db" | "env">, actor: Actor, in
   }
 }
 
-export async function removeServer(deps: Pick<Deps, "db" | "env">, actor: Actor, serverId: string): Promise<{ ok: true }> {
+export async function removeServer(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, serverId: string): Promise<{ ok: true }> {
   const row = await deps.db.server.findUnique({ where: { id: serverId } });
   if (!row) throw notFound("Server");
   const placed = await servicesPlacedOn(deps, row);
