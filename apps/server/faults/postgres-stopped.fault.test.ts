@@ -56,14 +56,27 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await worker?.stop();
-  for (const id of touched) await deps.engine.removeService(id);
-  for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
-  // Keep-alive connections of the test's requests would hold the server open.
-  http?.server.closeAllConnections();
-  await http?.io.close();
-  await deps?.db.$disconnect();
-  pg?.close();
+  // Each step timed (BERTH_TEST_LOG=info shows them): a teardown that hangs says where. It once
+  // hung in the database disconnect -- a transaction cut off by the outage had kept its
+  // connection (fixed in prisma/src/release-on-failed-close.ts).
+  const step = async (name: string, fn: () => unknown) => {
+    const started = Date.now();
+    deps?.log.info({ step: name }, "teardown step started");
+    await fn();
+    deps?.log.info({ step: name, ms: Date.now() - started }, "teardown step done");
+  };
+  await step("worker stop", () => worker?.stop());
+  await step("remove services", async () => {
+    for (const id of touched) await deps.engine.removeService(id);
+    for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
+  });
+  await step("close the http and socket server", async () => {
+    // Keep-alive connections of the test's requests would hold the server open.
+    http?.server.closeAllConnections();
+    await http?.io.close();
+  });
+  await step("database disconnect", () => deps?.db.$disconnect());
+  await step("private cluster stop", () => pg?.close());
 }, 120_000);
 
 it("Postgres stopped for 30 s during deploys and webhooks: clear errors while down, nothing queued lost, everything continues within 10 s", async () => {
