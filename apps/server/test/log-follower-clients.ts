@@ -19,6 +19,7 @@ interface Start {
 }
 
 const send = (message: unknown) => process.send?.(message);
+const SUBSCRIBE_WAVE = 20;
 
 function follow(start: Start): void {
   const seen: number[][] = Array.from({ length: start.followers }, () => []);
@@ -26,7 +27,7 @@ function follow(start: Start): void {
   const sockets: Socket[] = [];
   let complete = 0;
   for (let i = 0; i < start.followers; i++) {
-    const socket = connect(start.base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: start.cookie }, reconnection: false });
+    const socket = connect(start.base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: start.cookie }, reconnection: false, autoConnect: false, timeout: 120_000 });
     socket.on("logs:lines", (e: { lines: { text: string }[] }) => {
       const mine = seen[i]!;
       for (const line of e.lines) {
@@ -51,8 +52,20 @@ function follow(start: Start): void {
     process.disconnect?.();
   });
   const connected = (s: Socket) => new Promise<void>((resolve, reject) => (s.connected ? resolve() : s.once("connect", () => resolve()).once("connect_error", reject)));
-  Promise.all(sockets.map(connected))
-    .then(() => Promise.all(sockets.map((s) => s.timeout(30_000).emitWithAck("logs:subscribe", { serviceId: start.serviceId }) as Promise<{ ok: boolean; error?: string }>)))
+  const subscribe = (s: Socket) => s.timeout(120_000).emitWithAck("logs:subscribe", { serviceId: start.serviceId }) as Promise<{ ok: boolean; error?: string }>;
+  const join = async (s: Socket) => {
+    s.connect();
+    await connected(s);
+    return subscribe(s);
+  };
+  // In waves, as browsers arrive: 200 sign-ins and subscriptions in the same instant each want
+  // the database (session, authorization, the live container, redaction) and outwait the pool's
+  // 5 s on a loaded machine. All 200 follow at once once in.
+  (async () => {
+    const acks: { ok: boolean; error?: string }[] = [];
+    for (let i = 0; i < sockets.length; i += SUBSCRIBE_WAVE) acks.push(...(await Promise.all(sockets.slice(i, i + SUBSCRIBE_WAVE).map(join))));
+    return acks;
+  })()
     .then((acks) => {
       const refused = acks.filter((a) => !a.ok);
       send(refused.length === 0 ? { type: "ready" } : { type: "failed", error: `${refused.length} subscriptions refused: ${refused[0]?.error}` });
