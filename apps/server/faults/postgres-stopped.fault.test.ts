@@ -56,9 +56,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  // Each step timed (BERTH_TEST_LOG=info shows them): a teardown that hangs says where. It once
-  // hung in the database disconnect -- a transaction cut off by the outage had kept its
-  // connection (fixed in prisma/src/release-on-failed-close.ts).
+  // Each step timed (BERTH_TEST_LOG=info shows them): a teardown that hangs says where. It used
+  // to hang on some runs; the cause found: a transaction cut off by the outage kept its pooled
+  // connection, so the disconnect waited for good (fixed in prisma/src/release-on-failed-close.ts).
   const step = async (name: string, fn: () => unknown) => {
     const started = Date.now();
     deps?.log.info({ step: name }, "teardown step started");
