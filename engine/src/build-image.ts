@@ -14,6 +14,7 @@ import { readProgress } from "./progress.ts";
 import { packTar, type TarEntry } from "./tar.ts";
 import { assertValidImageRef } from "./validate.ts";
 import { buildSecretMask, assertValidSecrets } from "./build-secrets.ts";
+import { formatGb, watchDiskBudget, type DiskBudgetWatch } from "./build-disk-budget.ts";
 
 export const DEFAULT_BUILD_TIMEOUT_MS = 10 * 60_000;
 
@@ -42,6 +43,14 @@ export interface BuildImageOptions {
   dockerfile?: string;
   labels?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Bytes the build's RUN steps may write (BuildKit, engine on this host: build-disk.ts). Past
+   * it the build is cancelled with BUILD_FAILED "the build used more than its disk budget of
+   * N GB", and the cache records it made are pruned.
+   */
+  diskBudgetBytes?: number;
+  /** How often the disk use is measured (default 2 s). */
+  diskCheckMs?: number;
 }
 
 export interface BuildImageResult {
@@ -74,9 +83,24 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
   const cancelled = (): void => controller.abort();
   options.signal?.addEventListener("abort", cancelled, { once: true });
   let session: BuildSession | string = "not opened";
+  let budget: DiskBudgetWatch | null = null;
+  const overBudget = (): EngineError | null => {
+    if (!budget?.exceeded) return null;
+    const { bytes } = budget.exceeded;
+    const message = `${operation} ${options.tag}: the build used more than its disk budget of ${formatGb(options.diskBudgetBytes ?? 0)} (${formatGb(bytes)} written by its RUN steps when it was stopped)`;
+    return new EngineError({ code: "BUILD_FAILED", operation, resource: options.tag, message, details: { diskBytes: bytes, diskAfterMs: budget.exceeded.afterMs } });
+  };
   try {
     session = await chooseBuilder(api, options);
     const builder: BuilderKind = typeof session === "string" ? "legacy" : "buildkit";
+    if (builder === "buildkit" && options.diskBudgetBytes !== undefined) {
+      budget = watchDiskBudget(api, {
+        budgetBytes: options.diskBudgetBytes,
+        ...(options.diskCheckMs === undefined ? {} : { everyMs: options.diskCheckMs }),
+        onExceeded: () => controller.abort(),
+        onNotice: (line) => onLine?.(line, false),
+      });
+    }
     const secretCount = Object.keys(options.secrets ?? {}).length;
     if (typeof session === "string") {
       onLine?.(`Builder: legacy (BuildKit unavailable: ${mask(session)})${secretCount > 0 ? `; ${secretCount} build secret(s) NOT available to RUN --mount` : ""}`, false);
@@ -92,12 +116,19 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
       signal: controller.signal,
       ...(typeof session === "string" ? {} : { session: session.id }),
     });
+    const watch = budget;
+    const seeLine = watch === null ? onLine : (line: string, isError: boolean) => {
+      watch.see(line);
+      onLine?.(line, isError);
+    };
     const result = await readProgress(stream, {
       maxLines: 200,
       mask,
-      ...(onLine === undefined ? {} : { onLine }),
+      ...(seeLine === undefined ? {} : { onLine: seeLine }),
       ...(builder === "buildkit" ? { buildkit: new BuildkitStatusDecoder() } : {}),
     });
+    const budgetError = overBudget();
+    if (budgetError) throw budgetError;
     if (result.error !== null) {
       const sessionError = typeof session === "string" ? null : session.error();
       const reason = sessionError === null ? result.error : `${result.error} (build session: ${mask(sessionError.message)})`;
@@ -105,6 +136,12 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     }
     return { logs: result.lines, builder };
   } catch (err) {
+    const budgetError = overBudget();
+    if (budgetError) {
+      // What the cancelled build left in the cache goes too (best effort: the failure is the news).
+      await budget?.cleanUp().catch((e: unknown) => onLine?.(`Could not prune the build's cache records: ${engineMessage(e)}`, false));
+      throw budgetError;
+    }
     if (err instanceof EngineError) throw err;
     if (options.signal?.aborted) {
       throw new EngineError({ code: "CANCELLED", operation, resource: options.tag, message: `${operation} ${options.tag}: cancelled`, cause: err });
@@ -115,6 +152,7 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     }
     throw toEngineError(err, operation, options.tag);
   } finally {
+    budget?.stop();
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", cancelled);
     if (typeof session !== "string") session.close();

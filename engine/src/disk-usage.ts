@@ -12,7 +12,7 @@ interface RawDf {
   Images?: Array<{ Id: string; RepoTags?: string[] | null; Created?: number; Size?: number; SharedSize?: number; Containers?: number }> | null;
   Containers?: Array<{ SizeRw?: number }> | null;
   Volumes?: Array<{ UsageData?: { Size?: number } | null }> | null;
-  BuildCache?: Array<{ ID: string; Size?: number; InUse?: boolean; LastUsedAt?: string | null; CreatedAt?: string | null }> | null;
+  BuildCache?: Array<{ ID: string; Size?: number; InUse?: boolean; LastUsedAt?: string | null; CreatedAt?: string | null; Description?: string }> | null;
 }
 
 export interface EngineDiskUsage {
@@ -58,7 +58,7 @@ export async function diskUsage(api: EngineApi): Promise<EngineDiskUsage> {
     sharedBytes: i.SharedSize ?? 0,
     containers: i.Containers ?? -1,
   }));
-  const buildCache: DfBuildCache[] = (df.BuildCache ?? []).map((c) => ({ id: c.ID, sizeBytes: c.Size ?? 0, inUse: c.InUse ?? false, lastUsedAt: c.LastUsedAt ?? null, createdAt: c.CreatedAt ?? null }));
+  const buildCache: DfBuildCache[] = (df.BuildCache ?? []).map((c) => ({ id: c.ID, sizeBytes: c.Size ?? 0, inUse: c.InUse ?? false, lastUsedAt: c.LastUsedAt ?? null, createdAt: c.CreatedAt ?? null, description: c.Description ?? "" }));
   return {
     dataRoot: info.DockerRootDir ?? "/var/lib/docker",
     imagesBytes: df.LayersSize ?? 0,

@@ -28,6 +28,8 @@ export interface DfBuildCache {
   /** ISO time; null when never used. */
   lastUsedAt: string | null;
   createdAt: string | null;
+  /** What made it, e.g. "mount / from exec /bin/sh -c make". */
+  description?: string;
 }
 
 export interface ReclaimPlanInput {

@@ -8,7 +8,8 @@ import { readServiceStatus } from "../src/overview/live-service-status.ts";
 import { Reconciler } from "../src/reconcile/reconciler.ts";
 import { listServiceEvents } from "../src/service-events/service-events.ts";
 import type { Actor } from "../src/teams/access.ts";
-import { deploymentWorker, finishedDeployment } from "../test/deploy-harness.ts";
+import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../test/deploy-harness.ts";
+import { helloDockerfile, startGitFixture, type GitFixture } from "../test/git-fixture.ts";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../test/harness.ts";
 import { reportFigure, seconds } from "./report.ts";
 
@@ -16,9 +17,9 @@ import { reportFigure, seconds } from "./report.ts";
  * A container that runs out of memory, and a service that crash-loops, beside a healthy one:
  * each reported clearly (the service's status and event list), the healthy one unaffected.
  * Both pass their first health gate, then fail on every later start: the first run leaves a
- * file behind, which the engine's restart (same container) finds.
- * (A build that fills its disk budget is not here: builds have no disk budget of their own --
- * BERTH_BUILD_CACHE_GB only trims the builder's cache after a success.)
+ * file behind, which the engine's restart (same container) finds. And a build that writes past
+ * its disk budget (BERTH_BUILD_DISK_BUDGET_GB): failed with that reason, its cache records
+ * pruned, the service's previous release serving, another service deploying meanwhile.
  */
 const deps = testDeps();
 let worker: DeploymentWorker;
@@ -26,6 +27,8 @@ let watch: EngineWatch;
 let reconciler: Reconciler;
 let actor: Actor;
 const touched: string[] = [];
+const built: string[] = [];
+let repo: GitFixture | undefined;
 const projects: string[] = [];
 let probing: NodeJS.Timeout | undefined;
 
@@ -71,7 +74,10 @@ afterAll(async () => {
   watch?.stop();
   await worker?.stop();
   for (const id of touched) await deps.engine.removeService(id);
+  for (const id of built) await removeServiceEverywhere(deps, id);
   for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
+  await allowLocalSources(deps, false);
+  await repo?.close();
   await deps.db.$disconnect();
 }, 120_000);
 
@@ -129,6 +135,52 @@ it("a container out of memory and a crash-looping service are each reported clea
 
   reportFigure(
     "a container out of memory, a crash-looping service, a healthy one beside them",
-    `OOM kill in the status after ${seconds(oomReportedMs)} and in the event list ("${oomEvent.message}"); crash loop reported after ${seconds(loopReportedMs)}, then ${restarts} restarts by the engine in 20 s (no tight loop); the healthy service answered ${probes.ok} of ${probes.ok} probes. Builds have no disk budget to fill.`,
+    `OOM kill in the status after ${seconds(oomReportedMs)} and in the event list ("${oomEvent.message}"); crash loop reported after ${seconds(loopReportedMs)}, then ${restarts} restarts by the engine in 20 s (no tight loop); the healthy service answered ${probes.ok} of ${probes.ok} probes`,
+  );
+}, 300_000);
+
+it("a build that writes past its disk budget fails with that reason; its previous release serves and another service deploys meanwhile", async () => {
+  const { actor: owner, teamId } = await seedUser(deps.db);
+  await allowLocalSources(deps, true);
+  repo = await startGitFixture({ Dockerfile: helloDockerfile("before-the-fat-build") });
+  const { serviceId, projectId } = await createGitService(deps, owner, teamId, { url: repo.url });
+  built.push(serviceId);
+  projects.push(projectId);
+  const first = await finishedDeployment(deps, (await enqueueDeployment(deps, owner, serviceId)).deploymentId, 180_000);
+  expect({ status: first.status, error: first.error }).toEqual({ status: "succeeded", error: null });
+
+  // 100 MiB for this build; its one RUN step writes 25 MB every half second, up to 1.5 GB.
+  const budgetGb = 0.1;
+  deps.env = { ...deps.env, BERTH_BUILD_DISK_BUDGET_GB: budgetGb };
+  const marker = `fill-${Date.now()}`;
+  repo.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker}; i=0; while [ $i -lt 60 ]; do i=$((i+1)); dd if=/dev/zero of=/fill$i bs=1M count=25 2>/dev/null; sleep 0.5; done\n`) }, "a build that fills its disk");
+  const fat = (await enqueueDeployment(deps, owner, serviceId)).deploymentId;
+  const stepStarted = await waitFor("the filling step to run", async () => {
+    const line = await deps.db.buildLogLine.findFirst({ where: { deploymentId: fat, text: { contains: `RUN echo ${marker}` } } });
+    return line ? Date.now() : null;
+  }, 120_000);
+  // Meanwhile another service deploys.
+  const other = await seedService(deps.db, teamId);
+  touched.push(other.serviceId);
+  projects.push(other.projectId);
+  const otherDeployment = (await enqueueDeployment(deps, owner, other.serviceId)).deploymentId;
+
+  const failed = await finishedDeployment(deps, fat, 180_000);
+  const detectedMs = Date.now() - stepStarted;
+  deps.env = { ...deps.env, BERTH_BUILD_DISK_BUDGET_GB: 20 };
+  expect(failed.status).toBe("failed");
+  expect(failed.error).toMatch(/the build used more than its disk budget of 0\.1 GB \((\d+(\.\d+)?) GB written by its RUN steps when it was stopped\)/);
+  const atCancel = /\((\d+(?:\.\d+)?) GB written/.exec(failed.error!)![1];
+  // Its previous release serves; the other service deployed.
+  expect((await httpGet(first.hostPort!)).body).toContain("before-the-fat-build");
+  expect((await finishedDeployment(deps, otherDeployment, 120_000)).status).toBe("succeeded");
+  // What it wrote is gone: no cache record of its step is left.
+  const usage = await deps.engine.diskUsage();
+  const left = usage.buildCache.filter((c) => c.description?.includes(marker));
+  expect(left).toEqual([]);
+
+  reportFigure(
+    "a build that fills its disk budget",
+    `failed ${seconds(detectedMs)} after its RUN step started ("the build used more than its disk budget of ${budgetGb} GB"), ${atCancel} GB written at the cancel, its cache records pruned; its previous release answered, another service deployed meanwhile`,
   );
 }, 300_000);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { Socket } from "socket.io-client";
+import { fork } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import path from "node:path";
 import { finishedDeployment } from "../test/deploy-harness.ts";
 import { waitFor } from "../test/harness.ts";
 import { startWithRunningService } from "../test/running-service.ts";
@@ -10,8 +12,9 @@ import { reportFigure } from "./report.ts";
 /**
  * 200 browsers following the runtime log of a chatty service at once: every follower gets every
  * line (numbered by the service, so a gap shows), and the control plane's event loop stays
- * responsive (its delay's p99 is printed; goal < 100 ms -- measured in this process, which also
- * runs the 200 clients, so it is an upper bound).
+ * responsive: its delay's p99 is printed with the goal (< 100 ms), Berth's CPU time and the host's
+ * load beside it. The 200 clients run in a child
+ * process (test/log-follower-clients.ts), so the delay measured here is Berth's own.
  */
 const FOLLOWERS = Number(process.env.BERTH_FAULT_FOLLOWERS ?? 200);
 const LINES = 2000;
@@ -34,41 +37,54 @@ it(`${FOLLOWERS} log followers of a chatty service: no line lost, event-loop del
   const done = await finishedDeployment(deps, (await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId)).deploymentId);
   expect(done.status).toBe("succeeded");
 
-  const seen: number[][] = Array.from({ length: FOLLOWERS }, () => []);
-  const ends: string[] = [];
-  const sockets: Socket[] = [];
-  for (let i = 0; i < FOLLOWERS; i++) {
-    const socket = env.socketOf(owner);
-    socket.on("logs:lines", (e: { lines: { text: string }[] }) => {
-      for (const line of e.lines) {
-        const n = /^line (\d+)$/.exec(line.text.trim());
-        if (n) seen[i]!.push(Number(n[1]));
-      }
-    });
-    socket.on("logs:end", (e: { reason: string }) => ends.push(`${i}: ${e.reason}`));
-    sockets.push(socket);
-  }
-  await Promise.all(sockets.map((s) => new Promise<void>((resolve, reject) => (s.connected ? resolve() : s.once("connect", () => resolve()).once("connect_error", reject)))));
-  const acks = await Promise.all(sockets.map((s) => s.timeout(30_000).emitWithAck("logs:subscribe", { serviceId }) as Promise<{ ok: boolean }>));
-  expect(acks.filter((a) => !a.ok)).toEqual([]);
-
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  const started = Date.now();
-  const live = (await deps.engine.listManaged({ serviceId })).find((c) => c.deploymentId === done.id && c.state === "running");
-  await deps.engine.exec(live!.containerId, { cmd: ["touch", "/tmp/go"] });
-  await waitFor("every follower to have the last line", async () => seen.every((s) => s.at(-1) === LINES), 120_000).catch((err: unknown) => {
-    const short = seen.map((s, i) => ({ i, got: s.length, last: s.at(-1) })).filter((s) => s.last !== LINES);
-    throw new Error(`${String(err)}; ${short.length} followers short, e.g. ${JSON.stringify(short.slice(0, 5))}; streams ended: ${ends.slice(0, 5).join(" | ")}`);
+  // The followers run in a process of their own: the delay measured here is Berth's loop alone.
+  const clients = fork(path.join(import.meta.dirname, "../test/log-follower-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const exited = new Promise((resolve) => clients.once("exit", resolve));
+  let complete = 0;
+  clients.on("message", (m: Record<string, unknown>) => {
+    if (m.type === "progress") complete = Number(m.complete);
   });
-  delay.disable();
+  const message = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const on = (m: Record<string, unknown>) => {
+        if (m.type === "failed") reject(new Error(String(m.error)));
+        if (m.type === type) {
+          clients.off("message", on);
+          resolve(m);
+        }
+      };
+      clients.on("message", on);
+    });
+  try {
+    const ready = message("ready");
+    clients.send({ base: env.base, cookie: owner.cookie, serviceId, followers: FOLLOWERS, lines: LINES });
+    await ready;
 
-  const lost = seen.map((s) => LINES - s.length);
-  const gaps = seen.filter((s) => s.some((n, k) => n !== k + 1)).length;
-  reportFigure(
-    `${FOLLOWERS} followers of ${LINES} log lines`,
-    `lines lost ${lost.reduce((a, b) => a + b, 0)}, followers with a gap ${gaps}, all delivered in ${((Date.now() - started) / 1000).toFixed(1)} s, event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms (goal < 100 ms)`,
-  );
-  expect(lost.every((n) => n === 0)).toBe(true);
-  expect(gaps).toBe(0);
-}, 240_000);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = Date.now();
+    const cpuBefore = process.cpuUsage();
+    const live = (await deps.engine.listManaged({ serviceId })).find((c) => c.deploymentId === done.id && c.state === "running");
+    await deps.engine.exec(live!.containerId, { cmd: ["touch", "/tmp/go"] });
+    const reported = message("report");
+    await waitFor("every follower to have the last line", async () => complete === FOLLOWERS, 120_000).catch(() => undefined);
+    const deliveredMs = Date.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    delay.disable();
+    clients.send({ type: "report" });
+    const report = (await reported) as { counts: number[]; gaps: number; ends: string[] };
+
+    const lost = report.counts.map((n) => LINES - n);
+    const p99 = delay.percentile(99) / 1e6;
+    reportFigure(
+      `${FOLLOWERS} followers of ${LINES} log lines`,
+      `lines lost ${lost.reduce((a, b) => a + b, 0)}, followers with a gap ${report.gaps}, all delivered in ${(deliveredMs / 1000).toFixed(1)} s, Berth's event-loop delay p99 ${p99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (goal: p99 < 100 ms; the followers in another process), Berth's CPU meanwhile ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${(deliveredMs / 1000).toFixed(1)} s, host load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+    );
+    expect(lost.filter((n) => n !== 0), `streams ended: ${report.ends.slice(0, 5).join(" | ")}`).toEqual([]);
+    expect(report.gaps).toBe(0);
+    // The delay is printed, not asserted: on a shared, loaded machine it is mostly the wait for a core.
+  } finally {
+    if (clients.exitCode === null) clients.kill();
+    await exited;
+  }
+}, 300_000);

@@ -49,6 +49,7 @@ export function testDeps(): TestDeps {
       BERTH_RETAIN_RELEASES: 5,
       // Generous: the test engine's cache is shared with other work on the host.
       BERTH_BUILD_CACHE_GB: 1000,
+      BERTH_BUILD_DISK_BUDGET_GB: 20,
       BERTH_READY_TIMEOUT_S: 5,
       BERTH_RECONCILE_INTERVAL_S: 30,
       BERTH_DEPLOYMENT_LEASE_S: 30,

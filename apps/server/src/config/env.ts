@@ -21,6 +21,11 @@ const schema = z.object({
   BERTH_RETAIN_RELEASES: z.coerce.number().int().min(1).max(100).default(5),
   /** Budget of the builder's layer cache in GiB, pruned (least recently used first) after each success. */
   BERTH_BUILD_CACHE_GB: z.coerce.number().min(0).max(10_000).default(10),
+  /**
+   * Disk one build's RUN steps may write, in GiB: past it the build is cancelled and fails with
+   * that reason (measured on the engine's host, engine/src/build-disk.ts).
+   */
+  BERTH_BUILD_DISK_BUDGET_GB: z.coerce.number().min(0.01).max(10_000).default(20),
   /** How long a new release may take to accept connections before the deploy fails. */
   BERTH_READY_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
   /**

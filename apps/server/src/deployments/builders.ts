@@ -58,6 +58,7 @@ export const dockerfileBuilder: ImageBuilder = {
           // No build labels: the legacy fallback builder adds one LABEL step per label.
           // The tag berth-build/<serviceId>:<deploymentId> already names the owner.
           timeoutMs: ctx.timeoutsMs.build + 5_000,
+          diskBudgetBytes: Math.floor(deps.env.BERTH_BUILD_DISK_BUDGET_GB * 1024 ** 3),
           signal,
           onLine: (line, isError) => sink.write(isError ? "stderr" : "stdout", line),
         }),
