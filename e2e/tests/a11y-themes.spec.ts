@@ -7,12 +7,11 @@ import { uniqueSuffix } from "./support/unique.ts";
 const THEMES = ["light", "dark"] as const;
 type Theme = (typeof THEMES)[number];
 
-/**
- * Stores a theme the way the toggle does (its stored choice, per origin and browser context); the
- * next page load's pre-paint script applies it. No reload here: the next visit loads the page.
- */
-async function storeTheme(page: Page, theme: Theme): Promise<void> {
+/** Applies a theme the way the toggle does (stored choice), then reloads so the pre-paint script uses it. */
+async function useTheme(page: Page, theme: Theme): Promise<void> {
   await page.evaluate((t) => localStorage.setItem("berth-theme", t), theme);
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
 }
 
 /** No serious or critical axe violation (WCAG 2.x A/AA rules) on the page as shown; a screenshot of it as an artifact. */
@@ -29,30 +28,13 @@ async function checkPage(page: Page, testInfo: TestInfo, name: string, theme: Th
   expect.soft({ page: name, theme, violations: bad }).toEqual({ page: name, theme, violations: [] });
 }
 
-/** A page to check: its name (screenshots), path and main heading. */
-interface Visit {
-  name: string;
-  path: string;
-  heading: string | RegExp;
-  /** Checked after axe, on the page as loaded. */
-  also?: (page: Page) => Promise<void>;
-}
-
-/**
- * Checks every visit in both themes: the theme is stored once per theme, then each page is loaded
- * once in it (the pre-paint script applies the stored theme on load, as on a real visit), so each
- * page costs one load per theme.
- */
-async function checkBothThemes(page: Page, testInfo: TestInfo, visits: Visit[]): Promise<void> {
+/** Visits `path`, waits for its main heading, and checks it in both themes. */
+async function checkBothThemes(page: Page, testInfo: TestInfo, name: string, path: string, heading: string | RegExp): Promise<void> {
+  await page.goto(path);
   for (const theme of THEMES) {
-    await storeTheme(page, theme);
-    for (const visit of visits) {
-      await page.goto(visit.path);
-      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
-      await expect(page.getByRole("heading", { name: visit.heading, level: 1 })).toBeVisible();
-      await checkPage(page, testInfo, visit.name, theme);
-      await visit.also?.(page);
-    }
+    await useTheme(page, theme);
+    await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    await checkPage(page, testInfo, name, theme);
   }
 }
 
@@ -67,7 +49,7 @@ test("every main page passes axe (no serious or critical violation) in light and
   test.setTimeout(420_000);
   await test.step("signed-out pages", async () => {
     await page.goto("/sign-in");
-    await checkBothThemes(page, testInfo, [{ name: "sign-in", path: "/sign-in", heading: /sign in/i }]);
+    await checkBothThemes(page, testInfo, "sign-in", "/sign-in", /sign in/i);
   });
 
   const { owner } = await signUp(page);
@@ -78,33 +60,28 @@ test("every main page passes axe (no serious or critical violation) in light and
     const context = await browser.newContext();
     const anonymous = await context.newPage();
     await anonymous.goto("/sign-up");
-    await checkBothThemes(anonymous, testInfo, [{ name: "sign-up", path: "/sign-up", heading: /account/i }]);
+    await checkBothThemes(anonymous, testInfo, "sign-up", "/sign-up", /account/i);
     await context.close();
   });
 
   await test.step("dashboard pages", async () => {
-    const tabs = ["deployments", "logs", "terminal", "jobs", "variables", "domains", "settings", "webhooks"];
-    await checkBothThemes(page, testInfo, [
-      { name: "overview", path: "/", heading: "Projects" },
-      { name: "project", path: `/projects/${projectId}`, heading: `Project ${serviceName.slice("hello-".length)}` },
-      { name: "service", path: `/services/${serviceId}`, heading: serviceName },
-      // Every tab of the service page (deep links), the settings form included.
-      ...tabs.map((tab): Visit => ({
-        name: `service-${tab}`,
-        path: `/services/${serviceId}?tab=${tab}`,
-        heading: serviceName,
-        // The live log's stage progress is part of what axe checked there.
-        ...(tab === "deployments" ? { also: (p: Page) => expect(p.getByRole("list", { name: "Deployment stages" })).toBeVisible() } : {}),
-      })),
-      { name: "team", path: "/team", heading: /./ },
-      { name: "account", path: "/account", heading: /account/i },
-      { name: "audit", path: "/audit", heading: "Audit log" },
-    ]);
+    await checkBothThemes(page, testInfo, "overview", "/", "Projects");
+    await checkBothThemes(page, testInfo, "project", `/projects/${projectId}`, `Project ${serviceName.slice("hello-".length)}`);
+    await checkBothThemes(page, testInfo, "service", `/services/${serviceId}`, serviceName);
+    // Every tab of the service page (deep links), the settings form included.
+    for (const tab of ["deployments", "logs", "terminal", "jobs", "variables", "domains", "settings", "webhooks"]) {
+      await checkBothThemes(page, testInfo, `service-${tab}`, `/services/${serviceId}?tab=${tab}`, serviceName);
+      // The live log's stage progress is part of what axe checked there.
+      if (tab === "deployments") await expect(page.getByRole("list", { name: "Deployment stages" })).toBeVisible();
+    }
+    await checkBothThemes(page, testInfo, "team", "/team", /./);
+    await checkBothThemes(page, testInfo, "account", "/account", /account/i);
+    await checkBothThemes(page, testInfo, "audit", "/audit", "Audit log");
   });
 
   await test.step("instance settings (owner)", async () => {
     const settings = owner ? page : await ownerPage(browser);
-    await checkBothThemes(settings, testInfo, [{ name: "settings", path: "/settings", heading: /settings/i }]);
+    await checkBothThemes(settings, testInfo, "settings", "/settings", /settings/i);
     if (!owner) await settings.context().close();
   });
 
