@@ -75,7 +75,7 @@ step "migration drift check" npm run migrate:drift --workspace @berth/db
 step "lint + typecheck" npx turbo run lint typecheck
 reports="$(mktemp -d)"
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
-step "integration tests" npx vitest run --project int --reporter=default --reporter=json --outputFile.json="$reports/int.json"
+step "integration tests" npx vitest run --project int --project int-alone --reporter=default --reporter=json --outputFile.json="$reports/int.json"
 export BERTH_FAULT_REPORT="$reports/faults.txt"
 step "fault suite (npm run test:faults)" npx vitest run --project faults --reporter=default --reporter=json --outputFile.json="$reports/faults.json"
 step "build" npx turbo run build

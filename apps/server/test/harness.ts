@@ -19,8 +19,12 @@ const TEST_SECRET = process.env.BERTH_SECRET && process.env.BERTH_SECRET.length 
 export const TEST_IMAGE = "berth-test/hello:latest";
 
 function upstreamWindow(): { from: number; to: number } {
-  // Below the ephemeral range (32768+), where Docker picks random host ports.
-  const from = 20000 + 200 * Math.floor(Math.random() * 60);
+  // Below the ephemeral range (32768+), where Docker picks random host ports. 60 windows of 200;
+  // a parallel worker (VITEST_POOL_ID) only ever takes windows of its own lane of four, so two
+  // files running at once never pick the same window.
+  const lanes = 4;
+  const lane = (Number(process.env.VITEST_POOL_ID ?? 1) - 1) % lanes;
+  const from = 20000 + 200 * (lane + lanes * Math.floor(Math.random() * (60 / lanes)));
   return { from, to: from + 199 };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Runs before every integration file (vitest `setupFiles`; files run one after another on one
- * shared test database). A file that stopped its worker mid-deployment, or wrote a fake
+ * Runs before every integration file (vitest `setupFiles`; a worker's files run one after another
+ * on its database, int-databases.ts). A file that stopped its worker mid-deployment, or wrote a fake
  * in-progress deployment, would otherwise leave queued or "in progress" rows that the next
  * file's worker claims first or counts against the global build limit -- and another file's
  * instance settings would apply. Each file starts from an idle queue and default limits.
