@@ -174,9 +174,18 @@ services:
     ]));
   });
 
-  it("refuses service_completed_successfully and a volume shared by two services", () => {
-    const errors = errorsOf(importCompose("services:\n  migrate: { image: nginx }\n  a: { image: nginx, volumes: ['d:/d'], depends_on: { migrate: { condition: service_completed_successfully } } }\nvolumes: { d: {} }\n"));
-    expect(errors.map((e) => `${e.service}:${e.key}`)).toEqual(["a:depends_on.migrate"]);
+  it("makes a service others wait for with service_completed_successfully a job, ordered before them", () => {
+    const r = importCompose("services:\n  a: { image: nginx, ports: ['80'], depends_on: { migrate: { condition: service_completed_successfully } } }\n  migrate: { image: nginx, command: migrate up, ports: ['9000'], restart: always, deploy: { replicas: 2 } }\n");
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.services.map((s) => s.fields.name)).toEqual(["migrate", "a"]);
+    expect(r.services[0]!.fields).toMatchObject({ job: true, kind: "worker", containerPort: null, replicas: 1, restartPolicy: "no", command: "migrate up" });
+    expect(r.services[1]!.fields).toMatchObject({ kind: "web", containerPort: 80 });
+    expect(r.services[1]!.fields.job).toBeUndefined();
+    expect(r.services[1]!.dependsOn).toEqual([{ service: "migrate", condition: "service_completed_successfully" }]);
+    expect(r.warnings.filter((w) => w.service === "migrate").map((w) => w.key)).toEqual(["ports", "deploy.replicas", "restart"]);
+  });
+
+  it("refuses a volume shared by two services", () => {
     const shared = errorsOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\n  b: { image: nginx, volumes: ['d:/e'] }\nvolumes: { d: {} }\n"));
     expect(shared).toEqual([{ service: "b", key: "volumes.0", message: "The volume d is also mounted by a: a Berth volume belongs to one service" }]);
   });

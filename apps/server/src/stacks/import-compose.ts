@@ -3,7 +3,7 @@
  * order, with every warning; or every error at once (one clear list, nothing created). PURE.
  */
 import { parseCompose } from "./parse-compose.ts";
-import { mapService, type MappedService } from "./map-service.ts";
+import { asJob, mapService, type MappedService } from "./map-service.ts";
 import { dependencyOrder } from "./dependency-order.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { berthFieldIssues } from "./berth-fields.ts";
@@ -78,6 +78,11 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
     });
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
+  const jobs = new Set(mapped.flatMap((m) => m.dependsOn.filter((d) => d.condition === "service_completed_successfully").map((d) => d.service)));
+  mapped.forEach((m, i) => {
+    const name = m.fields.name;
+    if (jobs.has(name)) mapped[i] = asJob(m, (key, message) => warnings.push({ service: name, key, message }));
+  });
   const ordered = dependencyOrder(mapped.map((m) => ({ name: m.fields.name, dependsOn: m.dependsOn })));
   if ("cycle" in ordered) return { ok: false, errors: [{ service: ordered.cycle[0]!, key: "depends_on", message: `A dependency cycle: ${ordered.cycle.join(" -> ")}` }], warnings };
   const byName = new Map(mapped.map((m) => [m.fields.name, m]));

@@ -41,6 +41,8 @@ export interface ServiceFields {
   env: { key: string; value: string }[];
   /** The health stage's deadline, from the compose healthcheck's own patience. */
   timeouts?: { healthTimeoutS: number };
+  /** A run-to-completion job (others depend on it with service_completed_successfully). */
+  job?: true;
 }
 
 export interface MappedService {
@@ -217,12 +219,8 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       else err("depends_on", ctx.skippedByProfile.has(dep) ? `${dep} is left out by its profile: enable the profile` : `${dep} is not a service of this stack`);
       continue;
     }
-    const condition = (opts.condition ?? "service_started") as DependencyCondition;
-    if (condition === "service_completed_successfully") {
-      err(`depends_on.${dep}`, "service_completed_successfully (a one-off job) is not supported: Berth services are long-running; run the job with a one-off run before deploying");
-      continue;
-    }
-    dependsOn.push({ service: dep, condition });
+    // service_completed_successfully makes `dep` a job (import-compose.ts marks it): this one waits for its exit 0.
+    dependsOn.push({ service: dep, condition: (opts.condition ?? "service_started") as DependencyCondition });
   }
 
   // healthcheck
@@ -328,4 +326,19 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
 /** "/var/lib/postgresql/data" -> "var-lib-postgresql-data" (a volume name part). */
 function slug(path: string): string {
   return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "data";
+}
+
+/**
+ * A service another depends on with `service_completed_successfully` runs to completion once per
+ * stack deployment: a worker with one container, no restart and no health check (its exit code
+ * is its outcome). What the file set that cannot apply to a job is dropped with a warning.
+ */
+export function asJob(mapped: MappedService, warn: (key: string, message: string) => void): MappedService {
+  const f = mapped.fields;
+  if (f.containerPort !== null) warn("ports", "Ignored: a job (others wait for it to complete) is not routed; the stack's services can still reach it while it runs");
+  if (f.replicas !== 1) warn("deploy.replicas", "Ignored: a job runs once per stack deployment");
+  if (f.restartPolicy !== "no" && f.restartPolicy !== "unless-stopped") warn("restart", "Ignored: a job is never restarted (its exit code is its outcome)");
+  if (f.healthCheck.type !== "default") warn("healthcheck", "Ignored: a job is done when it exits");
+  const { timeouts: _t, ...rest } = f;
+  return { ...mapped, fields: { ...rest, kind: "worker", containerPort: null, publish: null, replicas: 1, restartPolicy: "no", healthCheck: { type: "default" }, job: true } };
 }
