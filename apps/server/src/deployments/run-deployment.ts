@@ -20,6 +20,7 @@ import { runJob } from "./run-job.ts";
 import type { ReleaseImage } from "./deployment-run.ts";
 import { MAX_REPLICAS } from "../services/runtime-settings.ts";
 import { registryAuthFor } from "../registries/registry-credentials.ts";
+import { getSettings } from "../instance/settings.ts";
 
 export { describeFailure } from "./failure.ts";
 
@@ -35,6 +36,10 @@ async function release(ctx: RunContext): Promise<void> {
   const box = sealedBoxOf(deps.env);
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
+  // Checked at every release: an owner who turns host access off stops it reaching new containers.
+  if (config.hostAccess !== undefined && !(await getSettings(deps.db)).allowHostAccess) {
+    throw new DomainError("FORBIDDEN", `${service.name} has powers over the host from its compose file (${Object.keys(config.hostAccess).join(", ")}), and host access for compose stacks is off on this instance: only the instance owner can allow it in Settings`);
+  }
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
   if (service.job) return runJob(ctx, config, image, started);

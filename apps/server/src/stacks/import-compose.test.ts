@@ -128,6 +128,37 @@ services:
     const keys = errors.map((e) => `${e.service}:${e.key}`);
     expect(keys).toEqual(expect.arrayContaining(["agent:privileged", "agent:cap_add", "agent:devices", "agent:network_mode", "agent:pid", "agent:volumes.0"]));
     expect(errors.every((e) => /Refused/.test(e.message))).toBe(true);
+    // A member is told which key at which path, and who can allow it.
+    expect(errors.find((e) => e.key === "privileged")?.message).toBe('Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")');
+    expect(errors.find((e) => e.key === "pid")?.message).toMatch(/^Refused: services\.agent\.pid shares the host's namespace .* Only the instance owner can allow/);
+  });
+
+  it("maps them onto the service where the instance owner allows host access; the Docker socket and the Docker API stay refused", () => {
+    const agent = `
+services:
+  agent:
+    image: portainer/agent
+    privileged: true
+    cap_add: [net_admin, SYS_PTRACE]
+    devices: ["/dev/fuse", { source: /dev/net/tun, target: /dev/tun, permissions: rw }]
+    security_opt: ["apparmor=unconfined"]
+    network_mode: host
+    pid: host
+`;
+    const plan = planOf(importCompose(agent, { allowHostAccess: true }));
+    expect(plan.services[0]!.fields).toMatchObject({
+      kind: "worker",
+      hostAccess: {
+        privileged: true,
+        capAdd: ["NET_ADMIN", "SYS_PTRACE"],
+        devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }, { hostPath: "/dev/net/tun", containerPath: "/dev/tun", permissions: "rw" }],
+        securityOpt: ["apparmor=unconfined"],
+        hostNamespaces: ["network", "pid"],
+      },
+    });
+    expect(plan.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "agent", message: expect.stringMatching(/^Allowed by the instance owner: privileged, cap_add, devices, security_opt, network_mode, pid give this service power/) })]));
+    const still = errorsOf(importCompose("services:\n  a:\n    image: x\n    use_api_socket: true\n    network_mode: host\n    ports: ['80']\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n    cap_add: ['not a cap']\n", { allowHostAccess: true, allowBindMounts: true }));
+    expect(still.map((e) => e.key)).toEqual(["use_api_socket", "cap_add", "network_mode", "volumes.0"]);
   });
 
   it("refuses bind mounts unless the instance allows them", () => {

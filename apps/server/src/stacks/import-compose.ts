@@ -14,6 +14,8 @@ export interface ImportOptions {
   variables?: Readonly<Record<string, string>>;
   profiles?: readonly string[];
   allowBindMounts?: boolean;
+  /** The instance owner allows compose keys with power over the host. */
+  allowHostAccess?: boolean;
   /** A git-sourced stack's repository (build contexts, env_file, the `.env` beside the file). */
   repo?: ComposeRepo | null;
 }
@@ -59,7 +61,7 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
   for (const skipped of doc.skippedByProfile) warnings.push({ service: skipped, key: "profiles", message: "Left out: none of its profiles is enabled" });
 
   const serviceNames = new Set(doc.services.map(([n]) => n));
-  const ctx = { allowBindMounts: options.allowBindMounts ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
+  const ctx = { allowBindMounts: options.allowBindMounts ?? false, allowHostAccess: options.allowHostAccess ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
   const mapped: MappedService[] = [];
   const volumeOwners = new Map<string, string>();
   for (const [name, svc] of doc.services) {

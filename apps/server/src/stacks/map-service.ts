@@ -5,10 +5,11 @@
  * key. PURE.
  */
 import { join as joinArgv } from "shlex";
-import { isValidImageRef, isValidServiceName } from "@berth/engine";
+import { type HostAccess, isValidImageRef, isValidServiceName } from "@berth/engine";
 import type { ComposeService } from "./parse-compose.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { durationSeconds, listOrDict, readMount, readPort, sizeMiB } from "./compose-values.ts";
+import { readHostKey } from "./map-host-access.ts";
 import type { ComposeRepo } from "./compose-repo.ts";
 import { type BuildFields, mapBuild, mapEnvFiles } from "./map-repo-keys.ts";
 
@@ -43,6 +44,8 @@ export interface ServiceFields {
   timeouts?: { healthTimeoutS: number };
   /** A run-to-completion job (others depend on it with service_completed_successfully). */
   job?: true;
+  /** Powers over the host the file gave it (only where the instance owner allows them). */
+  hostAccess?: HostAccess;
 }
 
 export interface MappedService {
@@ -56,6 +59,8 @@ export interface MappedService {
 export interface MapContext {
   /** The instance lets services mount host paths (Settings). */
   allowBindMounts: boolean;
+  /** The instance owner allows compose keys with power over the host (Settings). */
+  allowHostAccess: boolean;
   /** The user's variables (for `environment: [KEY]` entries with no value). */
   variables: Readonly<Record<string, string>>;
   /** The file's top-level volumes. */
@@ -90,17 +95,23 @@ const IGNORED: Record<string, string> = {
   scale: "use deploy.replicas",
 };
 
-/** Keys that would give the container power over the host. */
+/** Keys that would give the container power over the host: refused unless the instance owner allows host access. */
 const DANGEROUS: Record<string, string> = {
   privileged: "gives the container full access to the host",
   cap_add: "adds kernel capabilities to the container",
   devices: "gives the container host devices",
-  device_cgroup_rules: "gives the container host devices",
   security_opt: "changes the container's security profile",
-  use_api_socket: "gives the container the Docker API, i.e. the host",
+};
+
+/** Never, whatever the instance allows: the Docker API is the whole host (and Berth's own engine). */
+const NEVER: Record<string, string> = {
+  use_api_socket: "Refused: gives the container the Docker API, i.e. the host and Berth's own containers",
+  device_cgroup_rules: "Not supported by Berth: list the devices under devices:",
 };
 
 const HOST_NAMESPACES = ["network_mode", "pid", "ipc", "uts", "userns_mode", "cgroup"] as const;
+/** Host namespaces a service may share where allowed (userns and cgroup: never). */
+const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = { network_mode: "network", pid: "pid", ipc: "ipc", uts: "uts" };
 
 export function mapService(name: string, svc: ComposeService, raw: ComposeService | undefined, ctx: MapContext): { mapped: MappedService | null; errors: StackIssue[]; warnings: StackIssue[] } {
   const errors: StackIssue[] = [];
@@ -112,16 +123,29 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     err("(name)", "A service name must be a valid DNS label of at most 40 characters: lowercase letters, digits and dashes, starting and ending with a letter or digit (other services reach it by this name)");
   }
 
+  const hostAccess: HostAccess = {};
+  const hostKeys: string[] = [];
+  const refuseHost = (key: string, what: string) =>
+    err(key, `Refused: services.${name}.${key} ${what}. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")`);
   for (const key of Object.keys(svc)) {
     if (MAPPED.has(key) || key.startsWith("x-")) continue;
     if (key in IGNORED) warn(key, `Ignored: ${IGNORED[key]}`);
-    else if (key in DANGEROUS) err(key, `Refused: ${DANGEROUS[key]}; Berth never gives a service host privileges`);
-    else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
+    else if (key in NEVER) err(key, NEVER[key]!);
+    else if (key in DANGEROUS) {
+      if (!ctx.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
+      else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
+    } else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
       const value = String(svc[key]);
-      if (value === "host") err(key, `Refused: ${key}: host shares the host's namespace with the container; Berth never gives a service host privileges`);
-      else err(key, "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
+      const shared = SHAREABLE[key];
+      if (value !== "host" || shared === undefined) err(key, value === "host" ? `Not supported by Berth: ${key}: host` : "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
+      else if (!ctx.allowHostAccess) refuseHost(key, "shares the host's namespace with the container");
+      else {
+        hostAccess.hostNamespaces = [...(hostAccess.hostNamespaces ?? []), shared];
+        hostKeys.push(key);
+      }
     } else err(key, "Not supported by Berth");
   }
+  if (hostKeys.length > 0) warn(hostKeys[0]!, `Allowed by the instance owner: ${hostKeys.join(", ")} give${hostKeys.length === 1 ? "s" : ""} this service power over the host`);
 
   // image
   const image = typeof svc.image === "string" ? svc.image.trim() : "";
@@ -171,6 +195,9 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     kind = "worker";
     containerPort = null;
   } else if (kindOverride === "web" && containerPort !== null) kind = "web";
+  if (hostAccess.hostNamespaces?.includes("network") && (containerPort !== null || publish !== null)) {
+    err("network_mode", "network_mode: host joins no project network and publishes no port: remove ports and expose (the service listens on the host's own interfaces)");
+  }
 
   // volumes
   const volumes: ServiceFields["volumes"] = [];
@@ -313,7 +340,7 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}) },
+      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}), ...(hostKeys.length > 0 ? { hostAccess } : {}) },
       dependsOn,
       labels,
       secretEnv,
