@@ -159,6 +159,8 @@ services:
     expect(plan.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "agent", message: expect.stringMatching(/^Allowed by the instance owner: privileged, cap_add, devices, security_opt, network_mode, pid give this service power/) })]));
     const still = errorsOf(importCompose("services:\n  a:\n    image: x\n    use_api_socket: true\n    network_mode: host\n    ports: ['80']\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n    cap_add: ['not a cap']\n", { allowHostAccess: true, allowBindMounts: true }));
     expect(still.map((e) => e.key)).toEqual(["use_api_socket", "cap_add", "network_mode", "volumes.0"]);
+    // Keys that grant nothing are harmless, allowed or not.
+    expect(planOf(importCompose("services:\n  a: { image: x, privileged: false, cap_add: [] }\n")).warnings.map((w) => `${w.key}: ${w.message}`)).toEqual(["privileged: Ignored: it grants nothing", "cap_add: Ignored: it grants nothing"]);
   });
 
   it("refuses bind mounts unless the instance allows them", () => {

@@ -10,7 +10,8 @@ export function readHostKey(key: string, value: unknown, access: HostAccess, fai
   const strings = Array.isArray(value) ? value.map(String) : [];
   switch (key) {
     case "privileged":
-      access.privileged = value === true || value === "true";
+      // map-service.ts ignores `privileged: false` before it gets here.
+      access.privileged = true;
       return true;
     case "cap_add": {
       const bad = strings.find((c) => !isCapabilityName(c.toUpperCase()));

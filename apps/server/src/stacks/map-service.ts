@@ -131,6 +131,7 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     if (MAPPED.has(key) || key.startsWith("x-")) continue;
     if (key in IGNORED) warn(key, `Ignored: ${IGNORED[key]}`);
     else if (key in NEVER) err(key, NEVER[key]!);
+    else if (key in DANGEROUS && (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))) warn(key, "Ignored: it grants nothing");
     else if (key in DANGEROUS) {
       if (!ctx.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
       else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
