@@ -22,7 +22,8 @@ const touched: string[] = [];
 let projectId: string;
 let owner: Actor;
 
-// The job exits 0 only while it has written the table's only row: the second deploy's run exits 3.
+// The job exits 0 only while it has written the table's only row (the database keeps its volume
+// across the redeploy): the second deploy's run exits 3.
 const STACK = `
 services:
   web:
@@ -41,10 +42,13 @@ services:
   db:
     image: berth-test/postgres:15
     environment: { POSTGRES_USER: app, POSTGRES_DB: app, POSTGRES_PASSWORD: pw }
+    volumes: ["pgdata:/var/lib/postgresql/data"]
     healthcheck:
       test: ["CMD", "pg_isready", "-U", "app", "-h", "127.0.0.1"]
       interval: 1s
       retries: 60
+volumes:
+  pgdata:
 `;
 
 beforeAll(async () => {
@@ -59,6 +63,7 @@ afterAll(async () => {
   detach();
   await worker.stop();
   for (const id of touched) await deps.engine.removeService(id);
+  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   // The project network too: the shared engine has room for a few dozen bridge networks only.
   await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
