@@ -39,6 +39,7 @@ test("create MariaDB and Redis databases, restore a MariaDB backup, and schedule
   const row = `row-${id}`;
   expect(await execInService(mariaId, sql(`CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('${row}')`))).toBe(0);
 
+  await page.goto(`/services/${mariaId}`);
   const panel = page.getByTestId("backups-panel");
   const destination = panel.getByTestId("backup-destination-form");
   await fillS3Destination(destination, s3, "backups");
