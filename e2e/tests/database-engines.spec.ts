@@ -52,6 +52,7 @@ test("create MariaDB and Redis databases, restore a MariaDB backup, and schedule
   expect(await execInService(mariaId, rowIsBack)).toBe(0);
 
   // The volume's own backups (Settings): a schedule with retention, kept across a reload.
+  await page.goto(`/services/${mariaId}`);
   await openTab(page, "Settings");
   const volumePanel = page.getByTestId("volume-backups-panel").first();
   await volumePanel.getByLabel("Cron expression").fill("not a schedule");
