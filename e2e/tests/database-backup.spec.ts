@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startLocalS3, type LocalS3 } from "../../apps/server/test/s3-server.ts";
 import { ownerPage, signUp } from "./support/account.ts";
 import { createPostgresDatabase, createProject, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
+import { backUpNow, fillS3Destination, restoreOver } from "./support/backups.ts";
 import { execInService } from "./support/docker.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
@@ -46,10 +47,7 @@ test("back up a PostgreSQL database to S3, drop the table, restore it, and see t
   const panel = page.getByTestId("backups-panel");
   await expect(panel.getByTestId("backup-time-zone")).toContainText("time zone");
   const destination = panel.getByTestId("backup-destination-form");
-  await destination.getByLabel("Endpoint").fill(s3.endpoint);
-  await destination.getByLabel("Bucket").fill("nope");
-  await destination.getByLabel("Access key ID").fill(s3.accessKeyId);
-  await destination.getByLabel("Secret access key").fill(s3.secretAccessKey);
+  await fillS3Destination(destination, s3, "nope");
   await destination.getByRole("button", { name: "Test connection" }).click();
   await expect(destination.getByLabel("Bucket")).toHaveAccessibleDescription("Bucket nope does not exist");
   await destination.getByLabel("Bucket").fill("backups");
@@ -58,18 +56,12 @@ test("back up a PostgreSQL database to S3, drop the table, restore it, and see t
   await destination.getByRole("button", { name: "Save destination" }).click();
   await expect(panel.getByTestId("backup-destination-summary")).toContainText("S3 bucket backups");
 
-  await panel.getByRole("button", { name: "Back up now" }).click();
-  const backup = panel.getByTestId("backup-row").first();
-  await expect(backup).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  const backup = await backUpNow(panel);
 
   expect(await execInService(dbId, ["psql", "-X", "-q", "-U", "app", "-d", "app", "-c", "DROP TABLE rows"])).toBe(0);
   expect(await (await request.get(url)).text()).toBe("");
 
-  await backup.getByRole("button", { name: "Restore" }).click();
-  const dialog = page.getByTestId("restore-dialog");
-  await expect(dialog).toContainText("This overwrites the database db with the backup of");
-  await dialog.getByRole("button", { name: "Restore and overwrite" }).click();
-  await expect(dialog.getByTestId("restore-done")).toBeVisible({ timeout: 60_000 });
+  await restoreOver(page, backup, "db");
   expect(await (await request.get(url)).text()).toBe(`alpha-${id}\nbeta-${id}\n`);
 
   await page.goto(`/services/${apiId}`);

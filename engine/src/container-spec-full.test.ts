@@ -155,3 +155,13 @@ describe("in-place updates", () => {
     expect(limitsDrift({ ...matching, PidsLimit: 0 }, desired)).toBe("same");
   });
 });
+
+describe("host access (allowed by the instance owner)", () => {
+  it("becomes the HostConfig's privileges and host namespaces; host networking replaces the project network", () => {
+    const { containerPort: _p, ports: _ports, network: _n, ...worker } = full;
+    const options = buildContainerSpec({ ...worker, hostAccess: { privileged: true, capAdd: ["NET_ADMIN"], devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }], securityOpt: ["apparmor=unconfined"], hostNamespaces: ["network", "pid"] } }, 0);
+    expect(options.HostConfig).toMatchObject({ Privileged: true, CapAdd: ["NET_ADMIN"], Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], SecurityOpt: ["apparmor=unconfined"], NetworkMode: "host", PidMode: "host" });
+    expect(options.NetworkingConfig).toBeUndefined();
+    expect(buildContainerSpec(full, 0).HostConfig?.Privileged).toBeUndefined();
+  });
+});

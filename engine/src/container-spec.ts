@@ -5,7 +5,7 @@
 import type { ContainerCreateOptions, HostConfig, MountConfig } from "dockerode";
 import { buildReleaseLabels, LABEL_REPLICA, LABEL_SPEC_HASH } from "./labels.ts";
 import { buildContainerName, buildNetworkName, buildVolumeName } from "./names.ts";
-import type { ReleaseSpec } from "./port-types.ts";
+import type { HostAccess, ReleaseSpec } from "./port-types.ts";
 import { specHash } from "./spec-hash.ts";
 import type { RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
@@ -105,7 +105,23 @@ function buildHostConfig(spec: ReleaseSpec, network: string | null, replica: num
   if (spec.resources?.pidsLimit !== undefined) host.PidsLimit = spec.resources.pidsLimit;
   if (spec.volumes !== undefined && spec.volumes.length > 0) host.Mounts = buildMounts(spec.owner.projectId, spec.volumes);
   if (network !== null) host.NetworkMode = network;
+  if (spec.hostAccess !== undefined) Object.assign(host, hostAccessConfig(spec.hostAccess));
   return host;
+}
+
+/** The HostConfig of the powers the instance owner allowed (validate-spec.ts checked their shape). */
+function hostAccessConfig(access: HostAccess): Partial<HostConfig> {
+  const shared = new Set(access.hostNamespaces ?? []);
+  const config: Partial<HostConfig> = {};
+  if (access.privileged === true) config.Privileged = true;
+  if (access.capAdd !== undefined && access.capAdd.length > 0) config.CapAdd = [...access.capAdd];
+  if (access.devices !== undefined && access.devices.length > 0) config.Devices = access.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions }));
+  if (access.securityOpt !== undefined && access.securityOpt.length > 0) config.SecurityOpt = [...access.securityOpt];
+  if (shared.has("network")) config.NetworkMode = "host";
+  if (shared.has("pid")) config.PidMode = "host";
+  if (shared.has("ipc")) config.IpcMode = "host";
+  if (shared.has("uts")) config.UTSMode = "host";
+  return config;
 }
 
 /** Create options for one replica of a release (name included; the adapter sends it as a query parameter). */

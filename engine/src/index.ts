@@ -12,6 +12,7 @@ export type {
   OwnerRef,
   ReleaseInstance,
   ReleaseSpec,
+  HostAccess,
   ReplaceReleaseOptions,
   ReplicaInstance,
   RunReleaseOptions,
@@ -29,7 +30,7 @@ export { bindSourcesProblem, FORBIDDEN_HOST_PATHS, forbiddenBindReason } from ".
 export { canonicalJson, specHash } from "./spec-hash.ts";
 export { buildReleaseImageRef, DEFAULT_RETAIN_IMAGES, planRetention, RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
 export { computeCpuPercent, parseEngineEvent, toStatsSample } from "./observe-parse.ts";
-export { assertValidReleaseExtras, isValidDnsName, MAX_HEALTH_PERIOD_MS, MAX_PIDS_LIMIT, MAX_REPLICAS, MIN_PIDS_LIMIT, VOLUME_NAME } from "./validate-spec.ts";
+export { assertValidReleaseExtras, isCapabilityName, isCleanAbsolutePath, isDevicePermissions, isValidDnsName, MAX_HEALTH_PERIOD_MS, MAX_PIDS_LIMIT, MAX_REPLICAS, MIN_PIDS_LIMIT, VOLUME_NAME } from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
 export { VOLUME_MOUNT, type VolumeRef } from "./volume-archive.ts";
 export { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, ENGINE_API_VERSION, PING_TIMEOUT_MS } from "./engine-api.ts";

@@ -43,6 +43,15 @@ describe("buildOneOffContainerSpec", () => {
     expect(options.NetworkingConfig).toEqual({ EndpointsConfig: { "berth-p-proj-1": {} } });
   });
 
+  it("without an argv runs the release's own entrypoint and command (a stack job)", () => {
+    const job = buildOneOffContainerSpec({ release: { ...release, entrypoint: ["/entry.sh"], command: ["migrate", "--up"] }, runId: "run98765432abc", argv: null });
+    expect([job.Entrypoint, job.Cmd]).toEqual([["/entry.sh"], ["migrate", "--up"]]);
+    const { entrypoint: _e, command: _c, ...noCommand } = release;
+    const imageDefaults = buildOneOffContainerSpec({ release: noCommand, runId: "run98765432abc", argv: null });
+    expect([imageDefaults.Entrypoint, imageDefaults.Cmd]).toEqual([undefined, undefined]);
+    expect(imageDefaults.HostConfig?.RestartPolicy).toEqual({ Name: "no" });
+  });
+
   it("refuses an empty command", () => {
     expect(() => buildOneOffContainerSpec({ release, runId: "run98765432abc", argv: [] })).toThrow(/non-empty/);
   });

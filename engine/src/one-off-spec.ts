@@ -2,7 +2,7 @@
  * A one-off run's create options. PURE (unit-tested). Built from the release's own container
  * spec (same image, env, network + aliases-free, mounts, limits) with: its own name and labels
  * (no deployment label: never a release container), the run's argv (argv[0] as the entrypoint,
- * so an image's ENTRYPOINT does not wrap it), no published ports, no restart, no health check.
+ * so an image's ENTRYPOINT does not wrap it; or the release's own command for a stack job), no published ports, no restart, no health check.
  */
 import type { ContainerCreateOptions } from "dockerode";
 import { EngineError } from "./errors.ts";
@@ -26,18 +26,16 @@ export function assertValidOneOffArgv(argv: string[], operation: string): void {
 export function buildOneOffContainerSpec(spec: OneOffSpec): ContainerCreateOptions {
   const operation = "run one-off";
   assertValidId(spec.runId, "run id", operation);
-  assertValidOneOffArgv(spec.argv, operation);
+  if (spec.argv !== null) assertValidOneOffArgv(spec.argv, operation);
   const release = { ...spec.release, replicas: 1, containerPort: undefined, ports: undefined, primaryHostPort: undefined, primaryHostPorts: undefined };
   const base = buildContainerSpec(release, 0);
   const network = releaseNetworkName(release);
-  const [entrypoint, ...args] = spec.argv as [string, ...string[]];
   const options: ContainerCreateOptions = {
     ...base,
     // `-run-<id8>` where a release has its deployment id: never a release container's name.
     name: buildContainerName({ serviceName: release.serviceName, serviceId: release.owner.serviceId, deploymentId: spec.runId }, operation).replace(/-([^-]+)$/, "-run-$1"),
     Labels: { ...buildResourceLabels(release.owner), [LABEL_ONE_OFF]: spec.runId },
-    Entrypoint: [entrypoint],
-    Cmd: args,
+    ...argvOptions(spec.argv, base),
     ExposedPorts: {},
     Healthcheck: { Test: ["NONE"] },
     HostConfig: { ...base.HostConfig, PortBindings: {}, RestartPolicy: { Name: "no" } },
@@ -46,4 +44,11 @@ export function buildOneOffContainerSpec(spec: OneOffSpec): ContainerCreateOptio
   if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: {} } };
   else delete options.NetworkingConfig;
   return options;
+}
+
+/** argv[0] as the entrypoint (an image's ENTRYPOINT does not wrap it); null keeps the release's own. */
+function argvOptions(argv: string[] | null, base: ContainerCreateOptions): Pick<ContainerCreateOptions, "Entrypoint" | "Cmd"> {
+  if (argv === null) return { Entrypoint: base.Entrypoint, Cmd: base.Cmd };
+  const [entrypoint, ...args] = argv as [string, ...string[]];
+  return { Entrypoint: [entrypoint], Cmd: args };
 }

@@ -9,8 +9,12 @@ export interface OneOffSpec {
   release: ReleaseSpec;
   /** The run's own id (label `io.berth.one-off`, container name suffix). */
   runId: string;
-  /** The command as argv: argv[0] becomes the entrypoint, the rest its arguments. */
-  argv: string[];
+  /**
+   * The command as argv: argv[0] becomes the entrypoint, the rest its arguments. Null: the
+   * release's own entrypoint and command (the image's where the release sets none), as a stack
+   * job runs.
+   */
+  argv: string[] | null;
 }
 
 export interface RunOneOffOptions {

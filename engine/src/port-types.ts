@@ -63,6 +63,22 @@ export interface ReleaseSpec {
   network?: NetworkSpec;
   /** Containers per release (default 1, at most 20). */
   replicas?: number;
+  /**
+   * Powers over the host (compose's privileged, cap_add, devices, security_opt, pid/ipc/uts
+   * host, network_mode host), only where the instance owner allowed them. Host networking has no
+   * Berth network (set no `network`) and no published ports.
+   */
+  hostAccess?: HostAccess;
+}
+
+export interface HostAccess {
+  privileged?: boolean;
+  /** Kernel capabilities to add, e.g. NET_ADMIN (or ALL). */
+  capAdd?: string[];
+  devices?: { hostPath: string; containerPath: string; permissions: string }[];
+  securityOpt?: string[];
+  /** Share the host's namespace of that kind. */
+  hostNamespaces?: ("network" | "pid" | "ipc" | "uts")[];
 }
 
 export interface ReleaseInstance {

@@ -27,6 +27,7 @@ import type {
 export type {
   OwnerRef,
   ReleaseSpec,
+  HostAccess,
   ReleaseInstance,
   ReplicaInstance,
   ContainerState,

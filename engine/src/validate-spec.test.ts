@@ -42,6 +42,9 @@ describe("assertValidReleaseSpec (optional parts)", () => {
   });
 
   it.each<[string, Partial<ReleaseSpec>, RegExp]>([
+    ["a capability that is not one", { hostAccess: { capAdd: ["NET ADMIN"] } }, /hostAccess.capAdd\[0\]/],
+    ["a relative device", { hostAccess: { devices: [{ hostPath: "dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }] } }, /hostAccess.devices\[0\]/],
+    ["host networking with a port", { hostAccess: { hostNamespaces: ["network"] } }, /host networking joins no Berth network/],
     ["replicas 0", { replicas: 0 }, /replicas/],
     ["replicas 21", { replicas: 21 }, /replicas/],
     ["bad container port", { ports: [{ containerPort: 0 }] }, /ports\[0\].containerPort/],

@@ -5,7 +5,7 @@
  */
 import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
-import type { ReleaseSpec } from "./port-types.ts";
+import type { HostAccess, ReleaseSpec } from "./port-types.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
 export const MAX_REPLICAS = 20;
@@ -170,4 +170,31 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.healthCheck !== undefined) checkHealth(spec.healthCheck, spec.containerPort, fail);
   if (spec.labels !== undefined) checkLabels(spec.labels, fail);
   if (spec.network !== undefined) checkNetwork(spec.network, fail);
+  if (spec.hostAccess !== undefined) checkHostAccess(spec, spec.hostAccess, fail);
+}
+
+/** A kernel capability as the engine takes it: NET_ADMIN, CAP_NET_ADMIN or ALL. */
+export function isCapabilityName(name: string): boolean {
+  return /^(ALL|(CAP_)?[A-Z][A-Z_]{1,31})$/.test(name);
+}
+
+/** A device's cgroup permissions: some of r, w and m. */
+export function isDevicePermissions(permissions: string): boolean {
+  return /^[rwm]{1,3}$/.test(permissions);
+}
+
+const NAMESPACES = ["network", "pid", "ipc", "uts"];
+
+function checkHostAccess(spec: ReleaseSpec, a: HostAccess, fail: Fail): void {
+  if (a.privileged !== undefined && typeof a.privileged !== "boolean") fail("hostAccess.privileged must be a boolean");
+  (a.capAdd ?? []).forEach((c, i) => isCapabilityName(c) || fail(`hostAccess.capAdd[${i}] ${JSON.stringify(c)} is not a capability name`));
+  (a.devices ?? []).forEach((d, i) => {
+    if (!isCleanAbsolutePath(d.hostPath) || !isCleanAbsolutePath(d.containerPath)) fail(`hostAccess.devices[${i}] needs absolute host and container paths`);
+    if (!isDevicePermissions(d.permissions)) fail(`hostAccess.devices[${i}].permissions must be made of r, w and m`);
+  });
+  (a.securityOpt ?? []).forEach((o, i) => (typeof o === "string" && o.length > 0 && o.length <= 256 && !o.includes("\0")) || fail(`hostAccess.securityOpt[${i}] must be a non-empty string`));
+  (a.hostNamespaces ?? []).forEach((n, i) => NAMESPACES.includes(n) || fail(`hostAccess.hostNamespaces[${i}] must be one of ${NAMESPACES.join(", ")}`));
+  if (a.hostNamespaces?.includes("network") && (spec.network !== undefined || spec.containerPort !== undefined || (spec.ports ?? []).length > 0)) {
+    fail("host networking joins no Berth network and publishes no port (a worker without network)");
+  }
 }

@@ -107,11 +107,27 @@ export async function createPostgresDatabase(page: Page): Promise<string> {
   await expect(form).toContainText("Default: redis:7");
   await form.getByLabel("Engine").selectOption("postgresql");
   await expect(form).toContainText("${{db.DATABASE_URL}}");
-  await form.getByLabel("Image (optional)").fill("berth-test/postgres:15");
+  return submitDatabaseForm(page, { engine: "postgresql", image: "berth-test/postgres:15", name: "db" });
+}
+
+/**
+ * On a project page: create a database of `engine` from a local test image (no registry here)
+ * and wait on its service page until it runs. Returns the service id.
+ */
+export async function createDatabase(page: Page, database: { engine: "postgresql" | "mariadb" | "redis"; image: string; name: string }): Promise<string> {
+  await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
+  return submitDatabaseForm(page, database);
+}
+
+async function submitDatabaseForm(page: Page, database: { engine: string; image: string; name: string }): Promise<string> {
+  const form = page.getByRole("form", { name: "New database" });
+  await form.getByLabel("Engine").selectOption(database.engine);
+  await form.getByLabel("Database name").fill(database.name);
+  await form.getByLabel("Image (optional)").fill(database.image);
   await form.getByRole("button", { name: "Create database" }).click();
-  // The service page, not the project's (whose heading may contain "db" too).
+  // The service page, not the project's (whose heading may contain the name too).
   await expect(page).toHaveURL(/\/services\/[0-9a-f-]{36}/, { timeout: 30_000 });
-  await expect(page.getByRole("heading", { name: "db", level: 1, exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: database.name, level: 1, exact: true })).toBeVisible();
   const id = serviceIdOf(page);
   await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
   return id;

@@ -36,6 +36,9 @@ export async function createDatabase(deps: Pick<Deps, "db" | "env" | "queue" | "
     containerPort: recipe.port,
     command: recipe.command,
     volumes: [{ name: `${input.name}-data`, mountPath: recipe.dataDir }],
+    // A first start initializes the data directory before the port opens (MariaDB's install
+    // and temporary server take well over the default 30 s on a busy host).
+    timeouts: { healthTimeoutS: 300 },
     deploy: false,
   });
   const { id } = await createService(deps, actor, service);

@@ -5,35 +5,17 @@
  * exit 0 fails the deployment before the old release is touched.
  */
 import { join as joinCommandLine } from "shlex";
-import type { RegistryAuth } from "@berth/engine";
-import { executeRun } from "../one-offs/execute-run.ts";
-import { oneOffSpecOf } from "../one-offs/run-target.ts";
-import { redactionNeedles } from "../secrets/redaction.ts";
 import { CancelledError } from "./failure.ts";
 import type { ReleaseConfig } from "./release-config.ts";
 import type { RunContext } from "./run-context.ts";
+import { runInDeployment, type ReleaseImage } from "./deployment-run.ts";
 
-export async function runReleaseCommand(ctx: RunContext, config: ReleaseConfig, image: { ref: string; pull: "missing" | "always"; registryAuth?: RegistryAuth }): Promise<void> {
+export async function runReleaseCommand(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage): Promise<void> {
   const argv = config.runtime.releaseCommand;
   if (argv === null) return;
-  const { deps, service, deployment, sink } = ctx;
-  if (image.pull === "always") {
-    // The release pulls again (with its own fallback to a local copy); here a failed pull leaves the local copy to run.
-    await deps.engine.ensureImage(image.ref, { pull: "always", timeoutMs: ctx.timeoutsMs.start, ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}) }).catch(() => undefined);
-  }
-  const timeoutS = Math.round(ctx.timeoutsMs.build / 1000);
-  sink.system(`Release command: ${joinCommandLine(argv)}`);
-  const run = await deps.db.oneOffRun.create({
-    data: { serviceId: service.id, trigger: "release", deploymentId: deployment.id, command: argv, actorId: deployment.actorId, timeoutS },
-    select: { id: true },
-  });
-  const target = { service, project: service.project, deploymentId: deployment.id, image: image.ref, config };
-  const end = await executeRun(deps, { id: run.id, timeoutS }, oneOffSpecOf(target, run.id, argv), {
-    needles: redactionNeedles(ctx.variables.secretValues),
-    onLine: (stream, line) => sink.write(stream, line),
-    signal: ctx.cancel,
-  });
-  if (end.status === "succeeded") return void sink.system(`Release command finished in ${(end.durationMs / 1000).toFixed(1)} s`);
+  ctx.sink.system(`Release command: ${joinCommandLine(argv)}`);
+  const end = await runInDeployment(ctx, config, image, { trigger: "release", argv, command: argv });
+  if (end.status === "succeeded") return void ctx.sink.system(`Release command finished in ${(end.durationMs / 1000).toFixed(1)} s`);
   if (end.status === "cancelled") throw new CancelledError();
-  throw new Error(`The release command ${end.status === "timed_out" ? `did not finish within ${timeoutS} s` : end.exitCode === null ? `failed: ${end.error ?? "unknown error"}` : `exited with code ${end.exitCode}`}; the release did not go live and the previous release keeps serving`);
+  throw new Error(`The release command ${end.status === "timed_out" ? `did not finish within ${end.timeoutS} s` : end.exitCode === null ? `failed: ${end.error ?? "unknown error"}` : `exited with code ${end.exitCode}`}; the release did not go live and the previous release keeps serving`);
 }

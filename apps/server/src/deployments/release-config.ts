@@ -1,4 +1,5 @@
 import type { Db, Service } from "@berth/db";
+import type { HostAccess } from "@berth/engine";
 import { getSettings } from "../instance/settings.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import type { SealedBox } from "../secrets/sealed-box.ts";
@@ -24,6 +25,8 @@ export interface ReleaseConfig {
   replicas: number;
   strategy: "start_first" | "stop_first";
   volumes: ReleaseVolume[];
+  /** Powers over the host a compose stack gave the service (the instance owner allowed them); absent: none. */
+  hostAccess?: HostAccess;
 }
 
 /** How a ReleaseConfig is stored (deployment.config, release.config): the environment sealed. */
@@ -74,10 +77,16 @@ export function openReleaseConfig(json: unknown, box: SealedBox): ReleaseConfig 
     replicas: typeof value.replicas === "number" && value.replicas >= 1 ? value.replicas : 1,
     strategy: value.strategy === "stop_first" ? "stop_first" : "start_first",
     volumes: readVolumes(value.volumes),
+    ...hostAccessOf(value.hostAccess),
   };
 }
 
-type ServiceForConfig = Pick<Service, "id" | "projectId" | "kind" | "containerPort" | "runtime" | "replicas" | "strategy">;
+/** Only when the service has some, so other releases' snapshots (and spec hashes) stay as they were. */
+function hostAccessOf(value: unknown): { hostAccess?: HostAccess } {
+  return value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0 ? { hostAccess: value as HostAccess } : {};
+}
+
+type ServiceForConfig = Pick<Service, "id" | "projectId" | "kind" | "containerPort" | "runtime" | "replicas" | "strategy" | "hostAccess">;
 
 /** The service's configuration now: settings, volumes, instance default limits, run-time variables. */
 export async function currentReleaseConfig(db: Db, box: SealedBox, service: ServiceForConfig): Promise<ReleaseConfig> {
@@ -105,6 +114,7 @@ export async function releaseConfigNow(db: Db, box: SealedBox, service: ServiceF
     replicas: service.replicas,
     strategy: resolveStrategy(service.strategy ?? "auto", volumes.length > 0, runtime.publish !== null),
     volumes,
+    ...hostAccessOf(service.hostAccess),
   };
   return { config, problems: env.problems };
 }

@@ -94,5 +94,10 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
     spec.ports = [{ containerPort: config.containerPort, hostIp: runtime.publish.bindAddress, hostPort: runtime.publish.hostPort }];
   }
   if (config.kind === "web" && target.upstreamPorts !== undefined) spec.primaryHostPorts = target.upstreamPorts.slice(0, config.replicas);
+  if (config.hostAccess !== undefined) {
+    spec.hostAccess = config.hostAccess;
+    // The host's network instead of the project's (a worker: the import refused its ports).
+    if (config.hostAccess.hostNamespaces?.includes("network")) delete spec.network;
+  }
   return spec;
 }

@@ -5,7 +5,7 @@ import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
 import { BuildLogSink } from "./log-sink.ts";
-import { buildReleaseImageRef, type Handover, type RegistryAuth, type ReleaseInstance } from "@berth/engine";
+import { buildReleaseImageRef, type Handover, type ReleaseInstance } from "@berth/engine";
 import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
@@ -15,8 +15,11 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
 import { blockSizeFor, ensureUpstreamPorts, releasePorts, type UpstreamBlock } from "../proxy/upstream-ports.ts";
 import { buildReleaseSpec } from "./release-spec.ts";
 import { runReleaseCommand } from "./release-command.ts";
+import { runJob } from "./run-job.ts";
+import type { ReleaseImage } from "./deployment-run.ts";
 import { MAX_REPLICAS } from "../services/runtime-settings.ts";
 import { registryAuthFor } from "../registries/registry-credentials.ts";
+import { getSettings } from "../instance/settings.ts";
 
 export { describeFailure } from "./failure.ts";
 
@@ -32,8 +35,13 @@ async function release(ctx: RunContext): Promise<void> {
   const box = deps.box;
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
   const started = Date.now();
+  // Checked at every release: an owner who turns host access off stops it reaching new containers.
+  if (config.hostAccess !== undefined && !(await getSettings(deps.db)).allowHostAccess) {
+    throw new DomainError("FORBIDDEN", `${service.name} has powers over the host from its compose file (${Object.keys(config.hostAccess).join(", ")}), and host access for compose stacks is off on this instance: only the instance owner can allow it in Settings`);
+  }
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
+  if (service.job) return runJob(ctx, config, image, started);
   // Before anything of the old release is touched: a failure here leaves it serving.
   await runReleaseCommand(ctx, config, image);
   sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
@@ -109,7 +117,7 @@ function describeRelease(config: ReleaseConfig): string {
  * per-release tag, never a tag that moved since); an image service pulls its tag anew on every
  * deploy (with the team's registry credentials); a git build is local.
  */
-async function imageToRun(ctx: RunContext): Promise<{ ref: string; pull: "missing" | "always"; registryAuth?: RegistryAuth }> {
+async function imageToRun(ctx: RunContext): Promise<ReleaseImage> {
   const { deps, deployment, service } = ctx;
   if (deployment.rollbackOfId) {
     const of = await deps.db.release.findUnique({ where: { id: deployment.rollbackOfId }, select: { deploymentId: true } });

@@ -24,6 +24,8 @@ export const settingsInput = z.object({
   defaultPidsLimit: z.coerce.number({ message: "Enter a whole number" }).int("A whole number").min(16, "At least 16").max(100_000, "At most 100000").nullable().optional(),
   defaultCpus: z.coerce.number({ message: "Enter a number of CPUs" }).min(0.01, "At least 0.01").max(256, "At most 256").nullable().optional(),
   allowBindMounts: z.boolean().optional(),
+  /** Compose stacks may give services powers over the host (privileged, cap_add, devices, host namespaces). */
+  allowHostAccess: z.boolean().optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
@@ -42,6 +44,7 @@ export interface InstanceSettingsView {
   defaultPidsLimit: number | null;
   defaultCpus: number | null;
   allowBindMounts: boolean;
+  allowHostAccess: boolean;
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettingsView> {
@@ -60,6 +63,7 @@ export async function getSettings(db: Db): Promise<InstanceSettingsView> {
     defaultPidsLimit: row ? row.defaultPidsLimit : 4096,
     defaultCpus: row ? row.defaultCpus : null,
     allowBindMounts: row?.allowBindMounts ?? false,
+    allowHostAccess: row?.allowHostAccess ?? false,
   };
 }
 

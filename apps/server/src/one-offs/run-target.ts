@@ -31,8 +31,8 @@ export async function liveRunTarget(deps: Pick<Deps, "db" | "env" | "box">, serv
   return { service, project: service.project, deploymentId: live.id, image: buildReleaseImageRef(service.id, live.id).ref, config };
 }
 
-/** The engine's spec for a run of `argv` on `target`. Workers and web services alike: no port is published. */
-export function oneOffSpecOf(target: RunTarget, runId: string, argv: string[]): OneOffSpec {
+/** The engine's spec for a run of `argv` (null: the release's own command) on `target`. Workers and web services alike: no port is published. */
+export function oneOffSpecOf(target: RunTarget, runId: string, argv: string[] | null): OneOffSpec {
   const release = buildReleaseSpec(
     { service: { id: target.service.id, name: target.service.name }, project: target.project, deploymentId: target.deploymentId, image: target.image },
     target.config,

@@ -128,6 +128,39 @@ services:
     const keys = errors.map((e) => `${e.service}:${e.key}`);
     expect(keys).toEqual(expect.arrayContaining(["agent:privileged", "agent:cap_add", "agent:devices", "agent:network_mode", "agent:pid", "agent:volumes.0"]));
     expect(errors.every((e) => /Refused/.test(e.message))).toBe(true);
+    // A member is told which key at which path, and who can allow it.
+    expect(errors.find((e) => e.key === "privileged")?.message).toBe('Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")');
+    expect(errors.find((e) => e.key === "pid")?.message).toMatch(/^Refused: services\.agent\.pid shares the host's namespace .* Only the instance owner can allow/);
+  });
+
+  it("maps them onto the service where the instance owner allows host access; the Docker socket and the Docker API stay refused", () => {
+    const agent = `
+services:
+  agent:
+    image: portainer/agent
+    privileged: true
+    cap_add: [net_admin, SYS_PTRACE]
+    devices: ["/dev/fuse", { source: /dev/net/tun, target: /dev/tun, permissions: rw }]
+    security_opt: ["apparmor=unconfined"]
+    network_mode: host
+    pid: host
+`;
+    const plan = planOf(importCompose(agent, { allowHostAccess: true }));
+    expect(plan.services[0]!.fields).toMatchObject({
+      kind: "worker",
+      hostAccess: {
+        privileged: true,
+        capAdd: ["NET_ADMIN", "SYS_PTRACE"],
+        devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }, { hostPath: "/dev/net/tun", containerPath: "/dev/tun", permissions: "rw" }],
+        securityOpt: ["apparmor=unconfined"],
+        hostNamespaces: ["network", "pid"],
+      },
+    });
+    expect(plan.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "agent", message: expect.stringMatching(/^Allowed by the instance owner: privileged, cap_add, devices, security_opt, network_mode, pid give this service power/) })]));
+    const still = errorsOf(importCompose("services:\n  a:\n    image: x\n    use_api_socket: true\n    network_mode: host\n    ports: ['80']\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n    cap_add: ['not a cap']\n", { allowHostAccess: true, allowBindMounts: true }));
+    expect(still.map((e) => e.key)).toEqual(["use_api_socket", "cap_add", "network_mode", "volumes.0"]);
+    // Keys that grant nothing are harmless, allowed or not.
+    expect(planOf(importCompose("services:\n  a: { image: x, privileged: false, cap_add: [] }\n")).warnings.map((w) => `${w.key}: ${w.message}`)).toEqual(["privileged: Ignored: it grants nothing", "cap_add: Ignored: it grants nothing"]);
   });
 
   it("refuses bind mounts unless the instance allows them", () => {
@@ -174,9 +207,18 @@ services:
     ]));
   });
 
-  it("refuses service_completed_successfully and a volume shared by two services", () => {
-    const errors = errorsOf(importCompose("services:\n  migrate: { image: nginx }\n  a: { image: nginx, volumes: ['d:/d'], depends_on: { migrate: { condition: service_completed_successfully } } }\nvolumes: { d: {} }\n"));
-    expect(errors.map((e) => `${e.service}:${e.key}`)).toEqual(["a:depends_on.migrate"]);
+  it("makes a service others wait for with service_completed_successfully a job, ordered before them", () => {
+    const r = importCompose("services:\n  a: { image: nginx, ports: ['80'], depends_on: { migrate: { condition: service_completed_successfully } } }\n  migrate: { image: nginx, command: migrate up, ports: ['9000'], restart: always, deploy: { replicas: 2 } }\n");
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.services.map((s) => s.fields.name)).toEqual(["migrate", "a"]);
+    expect(r.services[0]!.fields).toMatchObject({ job: true, kind: "worker", containerPort: null, replicas: 1, restartPolicy: "no", command: "migrate up" });
+    expect(r.services[1]!.fields).toMatchObject({ kind: "web", containerPort: 80 });
+    expect(r.services[1]!.fields.job).toBeUndefined();
+    expect(r.services[1]!.dependsOn).toEqual([{ service: "migrate", condition: "service_completed_successfully" }]);
+    expect(r.warnings.filter((w) => w.service === "migrate").map((w) => w.key)).toEqual(["ports", "deploy.replicas", "restart"]);
+  });
+
+  it("refuses a volume shared by two services", () => {
     const shared = errorsOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\n  b: { image: nginx, volumes: ['d:/e'] }\nvolumes: { d: {} }\n"));
     expect(shared).toEqual([{ service: "b", key: "volumes.0", message: "The volume d is also mounted by a: a Berth volume belongs to one service" }]);
   });

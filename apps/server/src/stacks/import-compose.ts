@@ -3,7 +3,7 @@
  * order, with every warning; or every error at once (one clear list, nothing created). PURE.
  */
 import { parseCompose } from "./parse-compose.ts";
-import { mapService, type MappedService } from "./map-service.ts";
+import { asJob, mapService, type MappedService } from "./map-service.ts";
 import { dependencyOrder } from "./dependency-order.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { berthFieldIssues } from "./berth-fields.ts";
@@ -14,6 +14,8 @@ export interface ImportOptions {
   variables?: Readonly<Record<string, string>>;
   profiles?: readonly string[];
   allowBindMounts?: boolean;
+  /** The instance owner allows compose keys with power over the host. */
+  allowHostAccess?: boolean;
   /** A git-sourced stack's repository (build contexts, env_file, the `.env` beside the file). */
   repo?: ComposeRepo | null;
 }
@@ -59,7 +61,7 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
   for (const skipped of doc.skippedByProfile) warnings.push({ service: skipped, key: "profiles", message: "Left out: none of its profiles is enabled" });
 
   const serviceNames = new Set(doc.services.map(([n]) => n));
-  const ctx = { allowBindMounts: options.allowBindMounts ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
+  const ctx = { allowBindMounts: options.allowBindMounts ?? false, allowHostAccess: options.allowHostAccess ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
   const mapped: MappedService[] = [];
   const volumeOwners = new Map<string, string>();
   for (const [name, svc] of doc.services) {
@@ -78,6 +80,11 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
     });
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
+  const jobs = new Set(mapped.flatMap((m) => m.dependsOn.filter((d) => d.condition === "service_completed_successfully").map((d) => d.service)));
+  mapped.forEach((m, i) => {
+    const name = m.fields.name;
+    if (jobs.has(name)) mapped[i] = asJob(m, (key, message) => warnings.push({ service: name, key, message }));
+  });
   const ordered = dependencyOrder(mapped.map((m) => ({ name: m.fields.name, dependsOn: m.dependsOn })));
   if ("cycle" in ordered) return { ok: false, errors: [{ service: ordered.cycle[0]!, key: "depends_on", message: `A dependency cycle: ${ordered.cycle.join(" -> ")}` }], warnings };
   const byName = new Map(mapped.map((m) => [m.fields.name, m]));

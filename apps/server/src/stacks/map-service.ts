@@ -5,10 +5,11 @@
  * key. PURE.
  */
 import { join as joinArgv } from "shlex";
-import { isValidImageRef, isValidServiceName } from "@berth/engine";
+import { type HostAccess, isValidImageRef, isValidServiceName } from "@berth/engine";
 import type { ComposeService } from "./parse-compose.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { durationSeconds, listOrDict, readMount, readPort, sizeMiB } from "./compose-values.ts";
+import { readHostKey } from "./map-host-access.ts";
 import type { ComposeRepo } from "./compose-repo.ts";
 import { type BuildFields, mapBuild, mapEnvFiles } from "./map-repo-keys.ts";
 
@@ -41,6 +42,10 @@ export interface ServiceFields {
   env: { key: string; value: string }[];
   /** The health stage's deadline, from the compose healthcheck's own patience. */
   timeouts?: { healthTimeoutS: number };
+  /** A run-to-completion job (others depend on it with service_completed_successfully). */
+  job?: true;
+  /** Powers over the host the file gave it (only where the instance owner allows them). */
+  hostAccess?: HostAccess;
 }
 
 export interface MappedService {
@@ -54,6 +59,8 @@ export interface MappedService {
 export interface MapContext {
   /** The instance lets services mount host paths (Settings). */
   allowBindMounts: boolean;
+  /** The instance owner allows compose keys with power over the host (Settings). */
+  allowHostAccess: boolean;
   /** The user's variables (for `environment: [KEY]` entries with no value). */
   variables: Readonly<Record<string, string>>;
   /** The file's top-level volumes. */
@@ -88,17 +95,23 @@ const IGNORED: Record<string, string> = {
   scale: "use deploy.replicas",
 };
 
-/** Keys that would give the container power over the host. */
+/** Keys that would give the container power over the host: refused unless the instance owner allows host access. */
 const DANGEROUS: Record<string, string> = {
   privileged: "gives the container full access to the host",
   cap_add: "adds kernel capabilities to the container",
   devices: "gives the container host devices",
-  device_cgroup_rules: "gives the container host devices",
   security_opt: "changes the container's security profile",
-  use_api_socket: "gives the container the Docker API, i.e. the host",
+};
+
+/** Never, whatever the instance allows: the Docker API is the whole host (and Berth's own engine). */
+const NEVER: Record<string, string> = {
+  use_api_socket: "Refused: gives the container the Docker API, i.e. the host and Berth's own containers",
+  device_cgroup_rules: "Not supported by Berth: list the devices under devices:",
 };
 
 const HOST_NAMESPACES = ["network_mode", "pid", "ipc", "uts", "userns_mode", "cgroup"] as const;
+/** Host namespaces a service may share where allowed (userns and cgroup: never). */
+const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = { network_mode: "network", pid: "pid", ipc: "ipc", uts: "uts" };
 
 export function mapService(name: string, svc: ComposeService, raw: ComposeService | undefined, ctx: MapContext): { mapped: MappedService | null; errors: StackIssue[]; warnings: StackIssue[] } {
   const errors: StackIssue[] = [];
@@ -110,16 +123,30 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     err("(name)", "A service name must be a valid DNS label of at most 40 characters: lowercase letters, digits and dashes, starting and ending with a letter or digit (other services reach it by this name)");
   }
 
+  const hostAccess: HostAccess = {};
+  const hostKeys: string[] = [];
+  const refuseHost = (key: string, what: string) =>
+    err(key, `Refused: services.${name}.${key} ${what}. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")`);
   for (const key of Object.keys(svc)) {
     if (MAPPED.has(key) || key.startsWith("x-")) continue;
     if (key in IGNORED) warn(key, `Ignored: ${IGNORED[key]}`);
-    else if (key in DANGEROUS) err(key, `Refused: ${DANGEROUS[key]}; Berth never gives a service host privileges`);
-    else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
+    else if (key in NEVER) err(key, NEVER[key]!);
+    else if (key in DANGEROUS && (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))) warn(key, "Ignored: it grants nothing");
+    else if (key in DANGEROUS) {
+      if (!ctx.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
+      else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
+    } else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
       const value = String(svc[key]);
-      if (value === "host") err(key, `Refused: ${key}: host shares the host's namespace with the container; Berth never gives a service host privileges`);
-      else err(key, "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
+      const shared = SHAREABLE[key];
+      if (value !== "host" || shared === undefined) err(key, value === "host" ? `Not supported by Berth: ${key}: host` : "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
+      else if (!ctx.allowHostAccess) refuseHost(key, "shares the host's namespace with the container");
+      else {
+        hostAccess.hostNamespaces = [...(hostAccess.hostNamespaces ?? []), shared];
+        hostKeys.push(key);
+      }
     } else err(key, "Not supported by Berth");
   }
+  if (hostKeys.length > 0) warn(hostKeys[0]!, `Allowed by the instance owner: ${hostKeys.join(", ")} give${hostKeys.length === 1 ? "s" : ""} this service power over the host`);
 
   // image
   const image = typeof svc.image === "string" ? svc.image.trim() : "";
@@ -169,6 +196,9 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     kind = "worker";
     containerPort = null;
   } else if (kindOverride === "web" && containerPort !== null) kind = "web";
+  if (hostAccess.hostNamespaces?.includes("network") && (containerPort !== null || publish !== null)) {
+    err("network_mode", "network_mode: host joins no project network and publishes no port: remove ports and expose (the service listens on the host's own interfaces)");
+  }
 
   // volumes
   const volumes: ServiceFields["volumes"] = [];
@@ -217,12 +247,8 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       else err("depends_on", ctx.skippedByProfile.has(dep) ? `${dep} is left out by its profile: enable the profile` : `${dep} is not a service of this stack`);
       continue;
     }
-    const condition = (opts.condition ?? "service_started") as DependencyCondition;
-    if (condition === "service_completed_successfully") {
-      err(`depends_on.${dep}`, "service_completed_successfully (a one-off job) is not supported: Berth services are long-running; run the job with a one-off run before deploying");
-      continue;
-    }
-    dependsOn.push({ service: dep, condition });
+    // service_completed_successfully makes `dep` a job (import-compose.ts marks it): this one waits for its exit 0.
+    dependsOn.push({ service: dep, condition: (opts.condition ?? "service_started") as DependencyCondition });
   }
 
   // healthcheck
@@ -315,7 +341,7 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}) },
+      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}), ...(hostKeys.length > 0 ? { hostAccess } : {}) },
       dependsOn,
       labels,
       secretEnv,
@@ -328,4 +354,19 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
 /** "/var/lib/postgresql/data" -> "var-lib-postgresql-data" (a volume name part). */
 function slug(path: string): string {
   return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "data";
+}
+
+/**
+ * A service another depends on with `service_completed_successfully` runs to completion once per
+ * stack deployment: a worker with one container, no restart and no health check (its exit code
+ * is its outcome). What the file set that cannot apply to a job is dropped with a warning.
+ */
+export function asJob(mapped: MappedService, warn: (key: string, message: string) => void): MappedService {
+  const f = mapped.fields;
+  if (f.containerPort !== null) warn("ports", "Ignored: a job (others wait for it to complete) is not routed; the stack's services can still reach it while it runs");
+  if (f.replicas !== 1) warn("deploy.replicas", "Ignored: a job runs once per stack deployment");
+  if (f.restartPolicy !== "no" && f.restartPolicy !== "unless-stopped") warn("restart", "Ignored: a job is never restarted (its exit code is its outcome)");
+  if (f.healthCheck.type !== "default") warn("healthcheck", "Ignored: a job is done when it exits");
+  const { timeouts: _t, ...rest } = f;
+  return { ...mapped, fields: { ...rest, kind: "worker", containerPort: null, publish: null, replicas: 1, restartPolicy: "no", healthCheck: { type: "default" }, job: true } };
 }

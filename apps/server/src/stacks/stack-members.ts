@@ -48,11 +48,21 @@ function sourceColumns(member: Member, repository: StackRepository, commitSha: s
   return { sourceType: "git" as const, image: "", gitUrl, gitBranch, gitCommit: commitSha, dockerfilePath: git.dockerfilePath, contextPath: git.contextPath, buildArgs: envToRecord(git.buildArgs), gitToken, deployKeyPrivate, deployKeyPublic, sshKnownHosts };
 }
 
+/**
+ * Columns only a stack sets: a job never runs as a release (stopped, so nothing restarts or
+ * reconciles it; its deployment runs it); host access the instance owner allowed.
+ */
+function stackOnlyColumns(member: Member) {
+  const { job, hostAccess } = member.mapped.fields;
+  return { ...(job ? { job: true, desiredState: "stopped" as const } : { job: false }), hostAccess: (hostAccess ?? {}) as Prisma.InputJsonValue };
+}
+
 const envRows = (m: Member) => m.input.env.map((e) => ({ name: e.key, value: e.value, secret: m.mapped.secretEnv.includes(e.key), buildTime: false, runtime: true }));
 
 export async function insertMember(tx: Prisma.TransactionClient, box: SealedBox, where: { stackId: string; projectId: string; commitSha: string | null; repository: StackRepository }, member: Member): Promise<{ id: string }> {
   const created = await withServiceContext(() => insertService(tx, member.input), member.mapped.fields.name);
   if (member.mapped.fields.git) await tx.service.update({ where: { id: created.id }, data: sourceColumns(member, where.repository, where.commitSha) });
+  if (member.mapped.fields.job || member.mapped.fields.hostAccess) await tx.service.update({ where: { id: created.id }, data: stackOnlyColumns(member) });
   await writeEnvVars(tx, box, { projectId: where.projectId, serviceId: created.id }, envRows(member));
   await tx.stackService.create({ data: { stackId: where.stackId, serviceId: created.id, position: member.position, dependsOn: member.mapped.dependsOn as unknown as Prisma.InputJsonValue, labels: member.mapped.labels, spec: member.spec } });
   return created;
@@ -69,7 +79,7 @@ export async function updateMember(
   where: { projectId: string; commitSha: string | null; repository: StackRepository; serviceId: string; stackServiceId: string; previousEnv: string[] },
   member: Member,
 ): Promise<void> {
-  await tx.service.update({ where: { id: where.serviceId }, data: { ...runtimeColumns(member.input), ...sourceColumns(member, where.repository, where.commitSha), ...(member.input.timeouts ?? {}) } });
+  await tx.service.update({ where: { id: where.serviceId }, data: { ...runtimeColumns(member.input), ...sourceColumns(member, where.repository, where.commitSha), ...(member.input.timeouts ?? {}), ...stackOnlyColumns(member) } });
   await withServiceContext(() => syncServiceVolumes(tx, { projectId: where.projectId, serviceId: where.serviceId }, member.input.volumes), member.mapped.fields.name);
   const gone = where.previousEnv.filter((name) => !member.input.env.some((e) => e.key === name));
   await tx.envVar.deleteMany({ where: { projectId: where.projectId, serviceId: where.serviceId, name: { in: gone } } });

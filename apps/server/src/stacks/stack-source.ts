@@ -58,15 +58,15 @@ function specOf(m: MappedService, tree: string | null): string {
 }
 
 export async function importPasted(deps: Pick<Deps, "db">, compose: string, settings: ImportSettings): Promise<ImportedStack> {
-  const { allowBindMounts } = await getSettings(deps.db);
-  const plan = importCompose(compose, { ...settings, allowBindMounts });
+  const { allowBindMounts, allowHostAccess } = await getSettings(deps.db);
+  const plan = importCompose(compose, { ...settings, allowBindMounts, allowHostAccess });
   if (!plan.ok) throw refusal(plan.errors);
   return { compose, composePath: null, commitSha: null, knownHosts: null, plan, specs: new Map(plan.services.map((m) => [m.fields.name, specOf(m, null)])) };
 }
 
 /** Clone (the branch head, or `commit`), read the compose file and import it with its repository. */
 export async function importFromGit(deps: Pick<Deps, "db" | "env" | "box">, git: StackGitSource, commit: string | null, settings: ImportSettings): Promise<ImportedStack> {
-  const { allowBindMounts } = await getSettings(deps.db);
+  const { allowBindMounts, allowHostAccess } = await getSettings(deps.db);
   const signal = AbortSignal.timeout(CLONE_TIMEOUT_MS);
   let source;
   try {
@@ -87,7 +87,7 @@ export async function importFromGit(deps: Pick<Deps, "db" | "env" | "box">, git:
     if (!found) throw invalidField("git.composePath", git.composePath ? `${git.composePath} does not exist on ${git.gitBranch}` : `No ${DEFAULT_COMPOSE_FILES.join(", ")} at the root of ${git.gitBranch}: enter the compose file's path`);
     if (Buffer.byteLength(found.text) > MAX_REPO_FILE_BYTES) throw invalidField("git.composePath", `${found.path} is larger than ${MAX_REPO_FILE_BYTES / 1024} KiB`);
     const repo = checkoutRepo(source.dir, found.path);
-    const plan = importCompose(found.text, { ...settings, allowBindMounts, repo });
+    const plan = importCompose(found.text, { ...settings, allowBindMounts, allowHostAccess, repo });
     if (!plan.ok) throw refusal(plan.errors);
     const specs = new Map<string, string>();
     for (const m of plan.services) {

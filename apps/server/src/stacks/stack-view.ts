@@ -17,7 +17,7 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
   const members = await deps.db.stackService.findMany({
     where: { stackId },
     orderBy: { position: "asc" },
-    include: { service: { select: { id: true, name: true, image: true, kind: true, containerPort: true, desiredState: true } } },
+    include: { service: { select: { id: true, name: true, image: true, kind: true, containerPort: true, desiredState: true, job: true } } },
   });
   const services = await Promise.all(
     members.map(async (m) => {
@@ -28,6 +28,8 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
         name: m.service.name,
         image: m.service.image,
         kind: m.service.kind,
+        /** Runs to completion on each stack deployment (its runs hold the output). */
+        job: m.service.job,
         port: m.service.containerPort,
         position: m.position,
         dependsOn: dependenciesOf(m.dependsOn),

@@ -4,7 +4,7 @@ import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harnes
 import { deploymentWorker } from "../../test/deploy-harness.ts";
 import { listEnv } from "../secrets/env-vars.ts";
 import type { Actor } from "../teams/access.ts";
-import { attachStackCoordinator } from "./deploy-stack.ts";
+import { attachStackCoordinator, deployStack } from "./deploy-stack.ts";
 import { createStack } from "./create-stack.ts";
 import { createStackInput } from "./stack-input.ts";
 import { getStack } from "./stack-view.ts";
@@ -153,7 +153,7 @@ services:
     const compose = "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, user: root }\n";
     await expect(createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "refused", compose }))).rejects.toMatchObject({
       code: "INVALID",
-      message: expect.stringContaining("agent: privileged -- Refused"),
+      message: expect.stringContaining("agent: privileged -- Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow"),
       fieldErrors: { "compose.agent.privileged": expect.stringMatching(/^Refused/), "compose.agent.user": "Not supported by Berth" },
     });
     // A name already taken in the project: refused before anything is written.
@@ -164,6 +164,36 @@ services:
     expect(await deps.db.service.findMany({ where: { projectId: project.id }, select: { name: true } })).toEqual([{ name: "web" }]);
     expect(await deps.db.stack.findMany({ where: { projectId: project.id }, select: { name: true } })).toEqual([{ name: "first" }]);
   });
+
+  it("with host access allowed by the instance owner, a worker gets its capability and the host's PID namespace; turned off, its next release is refused", async () => {
+    const project = await newProject("stack-host");
+    // (Not privileged: this test engine itself runs without every capability, so it cannot grant them all.)
+    const compose = "services:\n  agent: { image: 'berth-test/hello:latest', cap_add: [NET_ADMIN], pid: host }\n";
+    await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowHostAccess: true }, update: { allowHostAccess: true } });
+    try {
+      const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "host", compose }));
+      touched.push(...created.services.map((s) => s.id));
+      const stack = await stackSettled(created.id);
+      expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([["agent", "done", null]]);
+      const [container] = await deps.engine.listManaged({ serviceId: created.services[0]!.id });
+      // CAP_NET_ADMIN (bit 12) is not in Docker's default effective set.
+      const status = (await deps.engine.exec(container!.containerId, { cmd: ["cat", "/proc/self/status"] })).output;
+      const capEff = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(status)![1]}`);
+      expect(capEff & (1n << 12n)).toBe(1n << 12n);
+      // The host's processes are visible (its own namespace would show two or three).
+      const pids = (await deps.engine.exec(container!.containerId, { cmd: ["ls", "/proc"] })).output.split(/\s+/).filter((e) => /^\d+$/.test(e));
+      expect(pids.length).toBeGreaterThan(10);
+
+      await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowHostAccess: false } });
+      await deployStack(deps, owner, created.id);
+      const again = await stackSettled(created.id);
+      expect(again.services[0]).toMatchObject({ stackState: "failed", stackReason: expect.stringContaining("host access for compose stacks is off on this instance: only the instance owner can allow it") });
+      // The running release is left as it was.
+      expect((await deps.engine.listManaged({ serviceId: created.services[0]!.id })).map((c) => c.containerId)).toEqual([container!.containerId]);
+    } finally {
+      await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowHostAccess: false } });
+    }
+  }, 300_000);
 
   it("keeps other teams out", async () => {
     const project = await newProject("stack-private");

@@ -55,6 +55,13 @@ describe("auth, authorization and errors over HTTP", () => {
     const refused = await second.mutate("instance.updateSettings", { signupOpen: false });
     expect(refused.error?.data.code).toBe("FORBIDDEN");
     expect((await second.mutate("instance.updateSettings", { allowLocalSources: true })).error?.data.code).toBe("FORBIDDEN");
+    // Host access for compose stacks: off by default, only the owner flips it, audited.
+    expect((await second.mutate("instance.updateSettings", { allowHostAccess: true })).error?.data.code).toBe("FORBIDDEN");
+    expect((await ownerClient.query("instance.settings")).data).toMatchObject({ allowHostAccess: false });
+    expect((await ownerClient.mutate("instance.updateSettings", { allowHostAccess: true })).data).toMatchObject({ allowHostAccess: true });
+    const audit = await deps.db.auditEvent.findFirstOrThrow({ where: { action: "instance.settings" }, orderBy: { createdAt: "desc" } });
+    expect(audit.detail).toEqual({ fields: ["allowHostAccess"] });
+    expect((await ownerClient.mutate("instance.updateSettings", { allowHostAccess: false })).data).toMatchObject({ allowHostAccess: false });
   });
 
   it("the owner sees and changes the global build concurrency; bad values are refused at the field", async () => {

@@ -25,7 +25,7 @@ const ignored = (reason: string): HookReply => ({ status: 202, body: { deployed:
 export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: string; headers: Headers; rawBody: Buffer }): Promise<HookReply> {
   const service = await deps.db.service.findUnique({
     where: { id: req.serviceId },
-    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, sourceType: true, gitBranch: true, webhookSecret: true, webhookProvider: true, project: { select: { teamId: true } } },
+    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, hostAccess: true, sourceType: true, gitBranch: true, webhookSecret: true, webhookProvider: true, project: { select: { teamId: true } } },
   });
   if (!service) return { status: 404, body: { error: "No such service" } };
   const provider = detectProvider(req.headers);

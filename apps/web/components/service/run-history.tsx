@@ -23,7 +23,7 @@ export function RunHistory({ serviceId, cronJobId, selected, onSelect }: { servi
             aria-pressed={selected === r.id}
             className={`flex w-full flex-wrap items-center justify-between gap-2 px-3 py-2 text-left hover:bg-surface-muted ${selected === r.id ? "bg-surface-muted" : ""}`}
           >
-            <span className="font-mono text-xs">{r.trigger === "user" ? r.command.join(" ") : r.trigger === "release" ? `release: ${r.command.join(" ")}` : `cron: ${r.command.at(-1) ?? ""}`}</span>
+            <span className="font-mono text-xs">{r.trigger === "user" ? r.command.join(" ") : r.trigger === "release" ? `release: ${r.command.join(" ")}` : r.trigger === "job" ? `job: ${r.command.join(" ") || "the image's command"}` : `cron: ${r.command.at(-1) ?? ""}`}</span>
             <span className="text-fg-muted" data-testid="run-row-summary">
               {runSummary(r)} · {formatDateTime(r.startedAt)}
               {r.ranBy ? ` · ${r.ranBy}` : ""}

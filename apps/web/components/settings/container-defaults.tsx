@@ -15,12 +15,13 @@ interface Values {
   defaultPidsLimit: number | null;
   defaultCpus: number | null;
   allowBindMounts: boolean;
+  allowHostAccess: boolean;
 }
 
 const text = (n: number | null) => (n === null ? "" : String(n));
 const orNull = (s: string) => (s.trim() === "" ? null : s.trim());
 
-/** Limits for every container whose service sets none, and whether services may mount host paths. */
+/** Limits for every container whose service sets none, whether services may mount host paths, and whether stacks may have host access. */
 export function ContainerDefaults({ initial }: { initial: Values }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -28,6 +29,7 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
   const [pids, setPids] = useState(text(initial.defaultPidsLimit));
   const [cpus, setCpus] = useState(text(initial.defaultCpus));
   const [bind, setBind] = useState(initial.allowBindMounts);
+  const [hostAccess, setHostAccess] = useState(initial.allowHostAccess);
   const save = useMutation(
     trpc.instance.updateSettings.mutationOptions({
       onSuccess: (data) => {
@@ -36,11 +38,11 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
     }),
   );
   const fields = fieldErrorsOf(save.error);
-  const formError = formLevelMessage(save.error, (k) => ["defaultMemoryMb", "defaultPidsLimit", "defaultCpus", "allowBindMounts"].includes(k));
+  const formError = formLevelMessage(save.error, (k) => ["defaultMemoryMb", "defaultPidsLimit", "defaultCpus", "allowBindMounts", "allowHostAccess"].includes(k));
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     // Empty means unlimited (null); the schema coerces and checks the numbers.
-    save.mutate({ defaultMemoryMb: orNull(memory), defaultPidsLimit: orNull(pids), defaultCpus: orNull(cpus), allowBindMounts: bind });
+    save.mutate({ defaultMemoryMb: orNull(memory), defaultPidsLimit: orNull(pids), defaultCpus: orNull(cpus), allowBindMounts: bind, allowHostAccess: hostAccess });
   };
   return (
     <Panel title="Container defaults">
@@ -62,6 +64,19 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
         {bind && !initial.allowBindMounts && (
           <p role="alert" className="rounded-md border border-warning-line bg-warning-soft px-3 py-2 text-sm text-warning-fg">
             Host-path mounts give containers access to this machine&apos;s files. Save only if every member of every team is trusted with that.
+          </p>
+        )}
+        <CheckboxField
+          label="Host access for compose stacks"
+          name="allowHostAccess"
+          checked={hostAccess}
+          onChange={(e) => setHostAccess(e.target.checked)}
+          error={fields.allowHostAccess}
+          hint="Lets compose stacks use privileged, cap_add, devices, security_opt and network_mode / pid / ipc / uts: host. Such a container can take over this machine (and Berth); the Docker socket and use_api_socket stay refused. Turning it off stops new releases of services that use them."
+        />
+        {hostAccess && !initial.allowHostAccess && (
+          <p role="alert" className="rounded-md border border-warning-line bg-warning-soft px-3 py-2 text-sm text-warning-fg">
+            Host access gives the containers of any stack root on this machine. Save only if every member of every team is trusted with that.
           </p>
         )}
         {formError && <ErrorAlert message={formError} />}

@@ -15,7 +15,7 @@ import { DeleteStackDialog } from "./delete-stack-dialog";
 import { EditStackPanel } from "./edit-stack-panel";
 
 const STATE_LABEL: Record<string, string> = { idle: "not deployed", waiting: "waiting for dependencies", deploying: "deploying", done: "deployed", failed: "failed" };
-const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy" };
+const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy", service_completed_successfully: "completed" };
 
 /** `/stacks/[stackId]`: the stack's services in dependency order, each with its dependencies and status. */
 export function StackView({ stackId }: { stackId: string }) {
@@ -88,7 +88,7 @@ export function StackView({ stackId }: { stackId: string }) {
                 {s.name}
               </Link>
               <span className="text-xs text-fg-muted">
-                {s.kind}
+                {s.job ? "job (runs to completion on each deploy; its output is under Runs)" : s.kind}
                 {s.port !== null ? ` :${s.port}` : ""}
               </span>
               <span className="text-sm text-fg-muted">{s.dependsOn.length > 0 ? `after ${s.dependsOn.map((d) => `${d.service} (${CONDITION_LABEL[d.condition] ?? d.condition})`).join(", ")}` : "no dependencies"}</span>
