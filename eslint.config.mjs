@@ -23,9 +23,17 @@ export default tseslint.config(
   {
     files: ["engine/src/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["@berth/db", "@berth/server", "@prisma/*", "pg", "better-auth*"], message: "engine/ knows nothing of users, teams or Postgres" },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@berth/db", "@berth/server", "@prisma/*", "pg", "better-auth*"],
+              message: "engine/ knows nothing of users, teams or Postgres",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -34,13 +42,24 @@ export default tseslint.config(
     files: ["apps/server/src/{trpc,realtime,http}/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "transport layers call use cases; they never import the database client or the engine" },
-      ] }],
-      "no-restricted-syntax": ["error", {
-        selector: "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|engine)$/]",
-        message: "transport layers call use cases; they pass deps.db / deps.engine along, never query or drive them here",
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@berth/db", "@berth/engine", "dockerode", "pg"],
+              message: "transport layers call use cases; they never import the database client or the engine",
+            },
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|engine)$/]",
+          message: "transport layers call use cases; they pass deps.db / deps.engine along, never query or drive them here",
+        },
+      ],
     },
   },
   {
@@ -48,22 +67,43 @@ export default tseslint.config(
     // what a procedure acts on and load it before the handler.
     files: ["apps/server/src/trpc/routers/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", {
-        paths: [{ name: "../init.ts", importNames: ["signedInProcedure", "publicProcedure", "middleware"], message: "use the builders in ../procedures.ts" }],
-        patterns: [
-          { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "routers call services; they never import the database client or the engine" },
-        ],
-      }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "../init.ts",
+              importNames: ["signedInProcedure", "publicProcedure", "middleware"],
+              message: "use the builders in ../procedures.ts",
+            },
+          ],
+          patterns: [
+            {
+              group: ["@berth/db", "@berth/engine", "dockerode", "pg"],
+              message: "routers call services; they never import the database client or the engine",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["apps/web/**/*.{ts,tsx}"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "the web app has no server logic" },
-        // ...and the one .env parser (pure, shared so a paste reads as an import does).
-        { regex: "^@berth/server(?!/dotenv$)(/.*)?$", allowTypeImports: true, message: "the web app may import only types from the server (and @berth/server/dotenv)" },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "the web app has no server logic" },
+            // ...and the one .env parser (pure, shared so a paste reads as an import does).
+            {
+              regex: "^@berth/server(?!/dotenv$)(/.*)?$",
+              allowTypeImports: true,
+              message: "the web app may import only types from the server (and @berth/server/dotenv)",
+            },
+          ],
+        },
+      ],
     },
   },
 );

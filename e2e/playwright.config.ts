@@ -10,7 +10,6 @@ const port = Number(process.env.BERTH_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
-
 /**
  * Whole-product tests in real Chromium against the real control plane (apps/server in
  * production mode, so apps/web must have been built with `next build` first), Postgres

@@ -20,7 +20,17 @@ async function checkPage(page: Page, testInfo: TestInfo, name: string, theme: Th
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.html.slice(0, 120)} -- ${n.failureSummary?.split("\n").slice(1).join(" ").slice(0, 160) ?? ""}`) }));
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes
+        .slice(0, 5)
+        .map(
+          (n) =>
+            `${n.target.join(" ")}: ${n.html.slice(0, 120)} -- ${n.failureSummary?.split("\n").slice(1).join(" ").slice(0, 160) ?? ""}`,
+        ),
+    }));
   const shot = testInfo.outputPath(`${name}-${theme}.png`);
   await page.screenshot({ path: shot, fullPage: true });
   await testInfo.attach(`${name}-${theme}.png`, { path: shot, contentType: "image/png" });
@@ -45,7 +55,10 @@ test.afterEach(async ({ page }) => {
   created = null;
 });
 
-test("every main page passes axe (no serious or critical violation) in light and dark, with screenshots", async ({ page, browser }, testInfo) => {
+test("every main page passes axe (no serious or critical violation) in light and dark, with screenshots", async ({
+  page,
+  browser,
+}, testInfo) => {
   test.setTimeout(420_000);
   await test.step("signed-out pages", async () => {
     await page.goto("/sign-in");
@@ -104,8 +117,13 @@ test("every main page passes axe (no serious or critical violation) in light and
         for (let a = el.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
         return false;
       };
-      const wide = Array.from(document.querySelectorAll<HTMLElement>("body *")).filter((el) => el.getBoundingClientRect().right > width + 1 && !clipped(el));
-      return { scrollWidth: document.documentElement.scrollWidth, widest: wide.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)) };
+      const wide = Array.from(document.querySelectorAll<HTMLElement>("body *")).filter(
+        (el) => el.getBoundingClientRect().right > width + 1 && !clipped(el),
+      );
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        widest: wide.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)),
+      };
     });
     expect(overflow.scrollWidth, JSON.stringify(overflow.widest)).toBeLessThanOrEqual(375);
     const phone = testInfo.outputPath("service-phone-375.png");

@@ -43,7 +43,11 @@ async function setDashboardDomain(owner: Page, value: string): Promise<void> {
   await owner.getByRole("region", { name: "Dashboard domain" }).getByRole("button", { name: "Save" }).click();
 }
 
-test("sign-up and sign-in at the loopback URL, a second name of the host, and the dashboard domain over HTTPS", async ({ browser, baseURL, page }) => {
+test("sign-up and sign-in at the loopback URL, a second name of the host, and the dashboard domain over HTTPS", async ({
+  browser,
+  baseURL,
+  page,
+}) => {
   const port = new URL(baseURL ?? "").port;
   const id = uniqueSuffix();
   const dashboard = `dash-${id}.${E2E_DOMAIN}`;
@@ -67,7 +71,9 @@ test("sign-up and sign-in at the loopback URL, a second name of the host, and th
 
     await test.step("the owner sets the dashboard domain in Settings; a URL is refused at the field", async () => {
       await setDashboardDomain(owner, `https://${dashboard}/`);
-      await expect(owner.getByRole("textbox", { name: "Dashboard domain" })).toHaveAccessibleDescription(/Enter only the hostname, without http:\/\/ or https:\/\//);
+      await expect(owner.getByRole("textbox", { name: "Dashboard domain" })).toHaveAccessibleDescription(
+        /Enter only the hostname, without http:\/\/ or https:\/\//,
+      );
       await setDashboardDomain(owner, dashboard.toUpperCase());
       await expect(owner.getByText("Saved. The proxy applies it within a second.")).toBeVisible();
       // Stored normalised, and the links' URL follows.

@@ -35,12 +35,18 @@ test("back up a PostgreSQL database to S3, drop the table, restore it, and see t
   const dbId = await createPostgresDatabase(page);
 
   await page.goto(`/projects/${projectId}`);
-  await submitServiceForm(page, { name: "api", image: "berth-test/app:latest", port: "8080", env: [{ key: "DATABASE_URL", value: "${{db.DATABASE_URL}}" }] });
+  await submitServiceForm(page, {
+    name: "api",
+    image: "berth-test/app:latest",
+    port: "8080",
+    env: [{ key: "DATABASE_URL", value: "${{db.DATABASE_URL}}" }],
+  });
   await expect(page.getByRole("heading", { name: "api", level: 1 })).toBeVisible();
   const apiId = serviceIdOf(page);
   await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
   const url = `${(await page.getByTestId("service-url").textContent())?.trim()}/cgi-bin/rows`;
-  for (const row of [`alpha-${id}`, `beta-${id}`]) expect((await request.post(url, { data: row, headers: { "content-type": "text/plain" } })).status()).toBe(200);
+  for (const row of [`alpha-${id}`, `beta-${id}`])
+    expect((await request.post(url, { data: row, headers: { "content-type": "text/plain" } })).status()).toBe(200);
   expect(await (await request.get(url)).text()).toBe(`alpha-${id}\nbeta-${id}\n`);
 
   await page.goto(`/services/${dbId}`);

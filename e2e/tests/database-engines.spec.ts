@@ -33,9 +33,15 @@ test("create MariaDB and Redis databases, restore a MariaDB backup, and schedule
   const projectId = await createProject(page, `Engines ${id}`);
 
   const mariaId = await createDatabase(page, { engine: "mariadb", image: "berth-test/mariadb:11", name: "sql" });
-  await expect(page.getByTestId("database-connection")).toContainText("MariaDB database: other services connect with the variable ${{sql.DATABASE_URL}} (mysql://app:…@sql:3306/app)");
+  await expect(page.getByTestId("database-connection")).toContainText(
+    "MariaDB database: other services connect with the variable ${{sql.DATABASE_URL}} (mysql://app:…@sql:3306/app)",
+  );
   // As the application's user over the container's socket, with the password the service holds.
-  const sql = (query: string) => ["sh", "-c", `MYSQL_PWD="$MARIADB_PASSWORD" mariadb --user=app --batch --skip-column-names app -e "${query}"`];
+  const sql = (query: string) => [
+    "sh",
+    "-c",
+    `MYSQL_PWD="$MARIADB_PASSWORD" mariadb --user=app --batch --skip-column-names app -e "${query}"`,
+  ];
   const row = `row-${id}`;
   expect(await execInService(mariaId, sql(`CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('${row}')`))).toBe(0);
 
@@ -48,7 +54,11 @@ test("create MariaDB and Redis databases, restore a MariaDB backup, and schedule
   const backup = await backUpNow(panel);
   expect(await execInService(mariaId, sql("DROP TABLE t"))).toBe(0);
   await restoreOver(page, backup, "sql");
-  const rowIsBack = ["sh", "-c", `test "$(MYSQL_PWD="$MARIADB_PASSWORD" mariadb --user=app --batch --skip-column-names app -e 'SELECT v FROM t')" = '${row}'`];
+  const rowIsBack = [
+    "sh",
+    "-c",
+    `test "$(MYSQL_PWD="$MARIADB_PASSWORD" mariadb --user=app --batch --skip-column-names app -e 'SELECT v FROM t')" = '${row}'`,
+  ];
   expect(await execInService(mariaId, rowIsBack)).toBe(0);
 
   // The volume's own backups (Settings): a schedule with retention, kept across a reload.
@@ -70,7 +80,9 @@ test("create MariaDB and Redis databases, restore a MariaDB backup, and schedule
 
   await page.goto(`/projects/${projectId}`);
   const redisId = await createDatabase(page, { engine: "redis", image: "berth-test/redis:7", name: "cache" });
-  await expect(page.getByTestId("database-connection")).toContainText("Redis database: other services connect with the variable ${{cache.REDIS_URL}} (redis://default:…@cache:6379)");
+  await expect(page.getByTestId("database-connection")).toContainText(
+    "Redis database: other services connect with the variable ${{cache.REDIS_URL}} (redis://default:…@cache:6379)",
+  );
   // It answers to the generated password.
   expect(await execInService(redisId, ["sh", "-c", 'test "$(redis-cli -a "$REDIS_PASSWORD" --no-auth-warning PING)" = PONG'])).toBe(0);
 

@@ -20,10 +20,17 @@ test("create a PostgreSQL database in one step and connect a service to it by a 
   await openTab(page, "Variables");
   await expect(page.getByTestId("env-service")).toContainText("POSTGRES_PASSWORD");
   await openTab(page, "Overview");
-  await expect(page.getByTestId("database-connection")).toContainText("PostgreSQL database: other services connect with the variable ${{db.DATABASE_URL}} (postgresql://app:…@db:5432/app)");
+  await expect(page.getByTestId("database-connection")).toContainText(
+    "PostgreSQL database: other services connect with the variable ${{db.DATABASE_URL}} (postgresql://app:…@db:5432/app)",
+  );
 
   await page.goto(`/projects/${projectId}`);
-  await submitServiceForm(page, { name: "api", image: "berth-test/app:latest", port: "8080", env: [{ key: "DATABASE_URL", value: "${{db.DATABASE_URL}}" }] });
+  await submitServiceForm(page, {
+    name: "api",
+    image: "berth-test/app:latest",
+    port: "8080",
+    env: [{ key: "DATABASE_URL", value: "${{db.DATABASE_URL}}" }],
+  });
   await expect(page.getByRole("heading", { name: "api", level: 1 })).toBeVisible();
   const apiId = serviceIdOf(page);
   await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });

@@ -21,7 +21,13 @@ test("sign up, deploy an image, reach it, follow its logs, stop and delete it", 
 
   const serviceId = await test.step("create a service", async () => {
     // "Deploy now" unticked: this spec deploys with the page's Deploy button.
-    await submitServiceForm(page, { name: serviceName, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }], deploy: false });
+    await submitServiceForm(page, {
+      name: serviceName,
+      image: "berth-test/hello:latest",
+      port: "8080",
+      env: [{ key: "GREETING", value: greeting }],
+      deploy: false,
+    });
     await expect(page.getByRole("heading", { name: serviceName, level: 1 })).toBeVisible();
     return serviceIdOf(page);
   });

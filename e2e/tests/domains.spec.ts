@@ -14,7 +14,13 @@ test("add a domain to a deployed service: listed with its DNS record, answering 
   await signUp(page);
   await page.goto("/");
   await createProject(page, `Domains ${id}`);
-  await submitServiceForm(page, { name: `web-${id}`, image: "berth-test/hello:latest", port: "8080", env: [{ key: "GREETING", value: greeting }], deploy: false });
+  await submitServiceForm(page, {
+    name: `web-${id}`,
+    image: "berth-test/hello:latest",
+    port: "8080",
+    env: [{ key: "GREETING", value: greeting }],
+    deploy: false,
+  });
   await expect(page.getByRole("heading", { name: `web-${id}`, level: 1 })).toBeVisible();
   const serviceId = serviceIdOf(page);
 
@@ -72,6 +78,8 @@ test("add a domain to a deployed service: listed with its DNS record, answering 
     await expect(page.getByText("No services yet")).toBeVisible();
     expect(await containersOfService(serviceId)).toEqual([]);
     // The route is gone from the proxy too (no certificate or route for the name any more).
-    await expect(async () => expect((await getThroughProxy(hostname).catch(() => null))?.body ?? "").not.toContain(greeting)).toPass({ timeout: 10_000 });
+    await expect(async () => expect((await getThroughProxy(hostname).catch(() => null))?.body ?? "").not.toContain(greeting)).toPass({
+      timeout: 10_000,
+    });
   });
 });

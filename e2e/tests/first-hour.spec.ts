@@ -9,7 +9,10 @@ import { uniqueSuffix } from "./support/unique.ts";
  * "required"; a source that cannot be checked offers "Create anyway"; Start says why it cannot
  * start; a multi-line value (a PEM key) imported from .env stays multi-line when edited.
  */
-test("first hour: loopback sign-up/in, honest form errors, source check, Start's reason, multi-line values", async ({ browser, baseURL }) => {
+test("first hour: loopback sign-up/in, honest form errors, source check, Start's reason, multi-line values", async ({
+  browser,
+  baseURL,
+}) => {
   const port = new URL(baseURL ?? "").port;
   // The public URL of this run is http://127.0.0.1:<port>; localhost is trusted as loopback too.
   const context = await browser.newContext({ baseURL: `http://localhost:${port}` });

@@ -16,7 +16,11 @@ test.afterAll(async () => {
   await fixture.close();
 });
 
-test("create a service from git, watch the build log live, redeploy a pushed change, roll back to release 1", async ({ page, request, browser }, testInfo) => {
+test("create a service from git, watch the build log live, redeploy a pushed change, roll back to release 1", async ({
+  page,
+  request,
+  browser,
+}, testInfo) => {
   const id = uniqueSuffix();
   const serviceName = `git-${id}`;
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
@@ -33,7 +37,9 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
     await createProject(page, `Git ${id}`);
     await submitGitServiceForm(page, { name: serviceName, url: fixture.url });
     const form = page.getByRole("form", { name: "New service" });
-    await expect(form.getByLabel("Repository URL")).toHaveAccessibleDescription(/is refused .*unless an instance admin enables local sources/);
+    await expect(form.getByLabel("Repository URL")).toHaveAccessibleDescription(
+      /is refused .*unless an instance admin enables local sources/,
+    );
   });
 
   const serviceId = await test.step("enable local sources and create the git service", async () => {
@@ -104,7 +110,10 @@ test("create a service from git, watch the build log live, redeploy a pushed cha
   if (owner !== page) await owner.context().close();
 });
 
-test("a 100k-line build log streams to the viewer, which stays responsive (only visible rows are rendered)", async ({ page: ownPage, browser }) => {
+test("a 100k-line build log streams to the viewer, which stays responsive (only visible rows are rendered)", async ({
+  page: ownPage,
+  browser,
+}) => {
   const id = uniqueSuffix();
   const serviceName = `loud-${id}`;
   // 100k lines over ~5 s: BuildKit (the default builder) clips a step printing faster than the

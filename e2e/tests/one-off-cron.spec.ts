@@ -17,7 +17,10 @@ test("runs a one-off command and shows its output; a cron job runs on schedule a
   await openTab(page, "Run & cron");
 
   await test.step("run a one-off command: live output, exit code, history", async () => {
-    await page.getByTestId("tab-panel-jobs").getByRole("textbox", { name: "Command", exact: true }).fill('echo "one-off in $(hostname)"; echo to-stderr >&2; exit 3');
+    await page
+      .getByTestId("tab-panel-jobs")
+      .getByRole("textbox", { name: "Command", exact: true })
+      .fill('echo "one-off in $(hostname)"; echo to-stderr >&2; exit 3');
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await expect(page.getByTestId("run-output")).toContainText(/one-off in \S+/, { timeout: 30_000 });
     await expect(page.getByTestId("run-output")).toContainText("to-stderr");

@@ -4,7 +4,10 @@ import { createProject, openTab, serviceIdOf, submitServiceForm } from "./suppor
 import { containersOfService } from "./support/docker.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
-test("overview shows each service's live status; a running container's metrics chart receives live samples and keeps its history", async ({ page, context }, testInfo) => {
+test("overview shows each service's live status; a running container's metrics chart receives live samples and keeps its history", async ({
+  page,
+  context,
+}, testInfo) => {
   const id = uniqueSuffix();
   const running = `live-${id}`;
   const idle = `idle-${id}`;
@@ -57,7 +60,9 @@ test("overview shows each service's live status; a running container's metrics c
 
   await test.step("after a reload the chart starts from the stored last hour", async () => {
     await page.goto(serviceUrl);
-    await expect.poll(async () => Number(await page.getByTestId("service-metrics-cpu").getAttribute("data-samples")), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId("service-metrics-cpu").getAttribute("data-samples")), { timeout: 15_000 })
+      .toBeGreaterThan(0);
   });
 
   await test.step("clean up: delete the running service", async () => {
@@ -70,7 +75,10 @@ test("overview shows each service's live status; a running container's metrics c
   });
 });
 
-test("the instance owner sees the host's live metrics and disk use; reclaiming lists what it would remove before removing anything", async ({ page, browser }, testInfo) => {
+test("the instance owner sees the host's live metrics and disk use; reclaiming lists what it would remove before removing anything", async ({
+  page,
+  browser,
+}, testInfo) => {
   // On a fresh instance the first account is the owner; otherwise an earlier spec signed it up.
   if (!hasOwner()) await signUp(page);
   const owner = await ownerPage(browser);

@@ -18,7 +18,11 @@ test.afterAll(async () => {
   await fixture.close();
 });
 
-test("preview deployments: a replayed pull request webhook opens a preview served through the edge proxy; closing the PR removes it", async ({ page, request, browser }, testInfo) => {
+test("preview deployments: a replayed pull request webhook opens a preview served through the edge proxy; closing the PR removes it", async ({
+  page,
+  request,
+  browser,
+}, testInfo) => {
   test.setTimeout(300_000);
   const id = uniqueSuffix();
   const serviceName = `pv-${id}`;
@@ -49,7 +53,9 @@ test("preview deployments: a replayed pull request webhook opens a preview serve
     await expect(page.getByTestId("no-previews")).toBeVisible();
     await expect(settings.getByLabel("Deploy a preview of each pull request")).not.toBeChecked();
     await expect(settings.getByLabel("Also from forks")).not.toBeChecked();
-    await expect(settings).toContainText("a pull request from a fork runs code anyone can write, with this service's variables and secrets");
+    await expect(settings).toContainText(
+      "a pull request from a fork runs code anyone can write, with this service's variables and secrets",
+    );
     await settings.getByLabel("Deploy a preview of each pull request").check();
     await settings.getByLabel("At most this many previews at once").fill("0");
     await settings.getByRole("button", { name: "Save preview settings" }).click();
@@ -64,22 +70,26 @@ test("preview deployments: a replayed pull request webhook opens a preview serve
   const branch = `feature-${id}`;
   const headSha = fixture.commit({ Dockerfile: helloDockerfile(`preview-of-pr-${id}`) }, "the PR's change", branch);
 
-  const link = await test.step("a signed pull_request 'opened' delivery deploys the PR head; its row shows the status and the link", async () => {
-    const { event, body } = pullRequestFixture("github", "opened", { number, sha: headSha, branch });
-    const raw = Buffer.from(JSON.stringify(body));
-    const res = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-pr-${id}-1`, event }), data: raw });
-    expect(res.status()).toBe(202);
-    expect(await res.json()).toMatchObject({ deployed: true, pullRequest: number });
-    const row = page.getByTestId("preview-row");
-    await expect(row).toHaveCount(1);
-    await expect(row).toContainText(`#${number}`);
-    await expect(row).toContainText(headSha.slice(0, 12));
-    await expect(row.getByTestId("preview-status")).toHaveAttribute("data-status", "succeeded", { timeout: 120_000 });
-    const href = await row.getByTestId("preview-link").getAttribute("href");
-    expect(href).toBe(`https://pr-${number}-${serviceName}.localhost`);
-    await shot("01-preview-open");
-    return href!;
-  });
+  const link =
+    await test.step("a signed pull_request 'opened' delivery deploys the PR head; its row shows the status and the link", async () => {
+      const { event, body } = pullRequestFixture("github", "opened", { number, sha: headSha, branch });
+      const raw = Buffer.from(JSON.stringify(body));
+      const res = await request.post(url, {
+        headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-pr-${id}-1`, event }),
+        data: raw,
+      });
+      expect(res.status()).toBe(202);
+      expect(await res.json()).toMatchObject({ deployed: true, pullRequest: number });
+      const row = page.getByTestId("preview-row");
+      await expect(row).toHaveCount(1);
+      await expect(row).toContainText(`#${number}`);
+      await expect(row).toContainText(headSha.slice(0, 12));
+      await expect(row.getByTestId("preview-status")).toHaveAttribute("data-status", "succeeded", { timeout: 120_000 });
+      const href = await row.getByTestId("preview-link").getAttribute("href");
+      expect(href).toBe(`https://pr-${number}-${serviceName}.localhost`);
+      await shot("01-preview-open");
+      return href!;
+    });
 
   await test.step("open the preview's link through the edge proxy: the PR head's content", async () => {
     // The run's Caddy listens on its own HTTPS port; *.localhost is loopback in Chromium.
@@ -97,7 +107,10 @@ test("preview deployments: a replayed pull request webhook opens a preview serve
   await test.step("a 'closed' delivery removes the preview: gone from the page and from the proxy", async () => {
     const { event, body } = pullRequestFixture("github", "closed", { number, sha: headSha, branch, merged: true });
     const raw = Buffer.from(JSON.stringify(body));
-    const res = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-pr-${id}-2`, event }), data: raw });
+    const res = await request.post(url, {
+      headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-pr-${id}-2`, event }),
+      data: raw,
+    });
     expect(await res.json()).toMatchObject({ previewRemoved: true });
     await expect(page.getByTestId("preview-row")).toHaveCount(0);
     await expect(page.getByTestId("no-previews")).toBeVisible();

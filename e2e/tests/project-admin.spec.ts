@@ -3,7 +3,10 @@ import { ownerPage, signUp } from "./support/account.ts";
 import { createProject, openTab, submitServiceForm } from "./support/dashboard.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
-test("rename a project; registry credentials without their password; instance container defaults as the settings' placeholders; delete the project after typing its name", async ({ page, browser }, testInfo) => {
+test("rename a project; registry credentials without their password; instance container defaults as the settings' placeholders; delete the project after typing its name", async ({
+  page,
+  browser,
+}, testInfo) => {
   const id = uniqueSuffix();
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const { owner: isOwner } = await signUp(page);
@@ -56,7 +59,10 @@ test("rename a project; registry credentials without their password; instance co
     await submitServiceForm(page, { name: `idle-${id}`, image: "berth-test/hello:latest", port: "8080", deploy: false });
     await expect(page.getByRole("heading", { name: `idle-${id}`, level: 1 })).toBeVisible();
     await openTab(page, "Settings");
-    await expect(page.getByRole("form", { name: "Service settings" }).getByLabel("Memory (MiB)")).toHaveAttribute("placeholder", "768 MiB (instance default)");
+    await expect(page.getByRole("form", { name: "Service settings" }).getByLabel("Memory (MiB)")).toHaveAttribute(
+      "placeholder",
+      "768 MiB (instance default)",
+    );
     const form = owner.getByRole("form", { name: "Container defaults" });
     await owner.goto("/settings");
     await form.getByLabel("Memory (MiB)").fill(before);

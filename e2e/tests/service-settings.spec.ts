@@ -13,7 +13,10 @@ test.afterEach(async ({ page }) => {
   for (const s of created.splice(0)) await deleteService(page, s.serviceId, s.serviceName, { deleteVolumes: s.volumes ?? false });
 });
 
-test("edit a service in Settings and deploy it; add a worker without a port; add a volume and find it on the project", async ({ page, request }, testInfo) => {
+test("edit a service in Settings and deploy it; add a worker without a port; add a volume and find it on the project", async ({
+  page,
+  request,
+}, testInfo) => {
   test.setTimeout(300_000);
   const id = uniqueSuffix();
   const api = `api-${id}`;

@@ -69,7 +69,8 @@ test("paste a compose stack and see its services come up in dependency order", a
 
   await page.goto(`/projects/${projectId}`);
   await page.getByRole("list", { name: "Stacks" }).getByRole("link", { name: "shop" }).click();
-  const backId = (await page.getByTestId("stack-service-back").getByRole("link", { name: "back" }).getAttribute("href"))?.split("/").pop() ?? "";
+  const backId =
+    (await page.getByTestId("stack-service-back").getByRole("link", { name: "back" }).getAttribute("href"))?.split("/").pop() ?? "";
   await deleteService(page, frontId, "front");
   await deleteService(page, backId, "back");
 });

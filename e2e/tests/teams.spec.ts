@@ -35,7 +35,11 @@ async function trpcMutate(request: APIRequestContext, path: string, input: unkno
   return request.post(`/trpc/${path}`, { data: input, headers: { origin: baseURL } });
 }
 
-test("teams: invite a member who deploys, a viewer who cannot, remove a member mid-stream, deploy with tokens", async ({ page, browser, baseURL }, testInfo) => {
+test("teams: invite a member who deploys, a viewer who cannot, remove a member mid-stream, deploy with tokens", async ({
+  page,
+  browser,
+  baseURL,
+}, testInfo) => {
   const origin = baseURL ?? "";
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const id = uniqueSuffix();
@@ -84,7 +88,8 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
     await shot("teams-01-team-page");
     await row.getByRole("button", { name: "Remove" }).click();
     await expect(row).toHaveCount(0);
-    const phase = () => memberPage.evaluate(() => document.querySelector<HTMLElement>('[data-testid="log-stream-state"]')?.dataset.phase ?? "gone");
+    const phase = () =>
+      memberPage.evaluate(() => document.querySelector<HTMLElement>('[data-testid="log-stream-state"]')?.dataset.phase ?? "gone");
     await expect.poll(phase, { timeout: 5_000, intervals: [200] }).not.toBe("live");
     const refused = await trpcMutate(memberPage.request, "services.deploy", { serviceId }, origin);
     expect(refused.status()).toBe(404);
@@ -102,7 +107,8 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
     };
     const deployToken = await createToken(`ci-${id}`, "deploy");
     const readToken = await createToken(`ro-${id}`, "read");
-    const call = (token: string) => page.request.post(`/api/v1/services/${serviceId}/deploy`, { headers: { authorization: `Bearer ${token}` } });
+    const call = (token: string) =>
+      page.request.post(`/api/v1/services/${serviceId}/deploy`, { headers: { authorization: `Bearer ${token}` } });
     const read = await call(readToken);
     expect(read.status()).toBe(403);
     const deployed = await call(deployToken);

@@ -68,7 +68,9 @@ test("the runtime log view filters, pauses and downloads; the terminal runs a co
     await page.screenshot({ path: testInfo.outputPath("terminal.png"), fullPage: true });
     // Not a keyboard trap: Shift+Tab leaves the terminal.
     await page.keyboard.press("Shift+Tab");
-    await expect.poll(() => page.evaluate(() => document.activeElement !== null && document.activeElement.closest(".xterm") === null)).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement !== null && document.activeElement.closest(".xterm") === null))
+      .toBe(true);
     await terminal.click();
     await page.keyboard.type("exit");
     await page.keyboard.press("Enter");

@@ -19,7 +19,8 @@ let extraTag = "";
 
 test.afterEach(async ({ page }) => {
   // Only db has a volume: the dialog offers to delete volumes only when there are some.
-  for (const s of created.splice(0).reverse()) await deleteService(page, s.serviceId, s.serviceName, { deleteVolumes: s.serviceName === "db" });
+  for (const s of created.splice(0).reverse())
+    await deleteService(page, s.serviceId, s.serviceName, { deleteVolumes: s.serviceName === "db" });
   if (extraTag) await untagImage(extraTag);
 });
 
@@ -29,7 +30,8 @@ async function createRunning(page: Page, projectId: string, form: Parameters<typ
   await expect(page.getByRole("heading", { name: form.name, level: 1 })).toBeVisible();
   const serviceId = serviceIdOf(page);
   created.push({ serviceId, serviceName: form.name });
-  if (form.deploy !== false) await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
+  if (form.deploy !== false)
+    await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 120_000 });
   return serviceId;
 }
 
@@ -38,7 +40,10 @@ async function relay(page: Page, request: APIRequestContext, webId: string, post
   await page.goto(`/services/${webId}?tab=overview`);
   const url = (await page.getByTestId("service-url").textContent())?.trim() ?? "";
   expect(url).toMatch(/^http/);
-  const response = post === undefined ? await request.get(`${url}/cgi-bin/relay`) : await request.post(`${url}/cgi-bin/relay`, { data: post, headers: { "content-type": "text/plain" } });
+  const response =
+    post === undefined
+      ? await request.get(`${url}/cgi-bin/relay`)
+      : await request.post(`${url}/cgi-bin/relay`, { data: post, headers: { "content-type": "text/plain" } });
   expect(response.status()).toBe(200);
   return response.text();
 }
@@ -50,7 +55,10 @@ async function latestDeploymentSucceeds(page: Page, count: number): Promise<void
   await expect(page.getByTestId("service-status")).toHaveAttribute("data-status", "running", { timeout: 30_000 });
 }
 
-test("a two-tier app with a database: reach by name, keep the data, edit and scale down to a worker", async ({ page, request }, testInfo) => {
+test("a two-tier app with a database: reach by name, keep the data, edit and scale down to a worker", async ({
+  page,
+  request,
+}, testInfo) => {
   test.setTimeout(600_000);
   const id = uniqueSuffix();
   const row = `row-${id}`;
@@ -61,7 +69,14 @@ test("a two-tier app with a database: reach by name, keep the data, edit and sca
   const settings = page.getByRole("form", { name: "Service settings" });
 
   const dbId = await test.step("db: PostgreSQL as a TCP service with a volume at its data directory", async () => {
-    const serviceId = await createRunning(page, projectId, { name: "db", image: "berth-test/postgres:15", kind: "TCP", port: "5432", env: [{ key: "POSTGRES_PASSWORD", value: PASSWORD }], deploy: false });
+    const serviceId = await createRunning(page, projectId, {
+      name: "db",
+      image: "berth-test/postgres:15",
+      kind: "TCP",
+      port: "5432",
+      env: [{ key: "POSTGRES_PASSWORD", value: PASSWORD }],
+      deploy: false,
+    });
     await openTab(page, "Settings");
     await settings.getByRole("button", { name: "Add volume" }).click();
     await settings.getByLabel("Volume 1 name").fill("pgdata");
@@ -74,9 +89,19 @@ test("a two-tier app with a database: reach by name, keep the data, edit and sca
   });
 
   await test.step("api and web find each other by name", async () => {
-    await createRunning(page, projectId, { name: "api", image: "berth-test/app:latest", port: "8080", env: [{ key: "DATABASE_URL", value: `postgresql://postgres:${PASSWORD}@db:5432/postgres` }] });
+    await createRunning(page, projectId, {
+      name: "api",
+      image: "berth-test/app:latest",
+      port: "8080",
+      env: [{ key: "DATABASE_URL", value: `postgresql://postgres:${PASSWORD}@db:5432/postgres` }],
+    });
   });
-  const webId = await createRunning(page, projectId, { name: "web", image: "berth-test/app:latest", port: "8080", env: [{ key: "API_URL", value: "http://api:8080" }] });
+  const webId = await createRunning(page, projectId, {
+    name: "web",
+    image: "berth-test/app:latest",
+    port: "8080",
+    env: [{ key: "API_URL", value: "http://api:8080" }],
+  });
 
   await test.step("a row inserted through web is read back through web", async () => {
     expect(await relay(page, request, webId, row)).toContain(row);

@@ -20,7 +20,11 @@ test.afterAll(async () => {
   await fixture.close();
 });
 
-test("push to deploy: a commit pushed to the repository plus a signed webhook call gets that commit served", async ({ page, request, browser }, testInfo) => {
+test("push to deploy: a commit pushed to the repository plus a signed webhook call gets that commit served", async ({
+  page,
+  request,
+  browser,
+}, testInfo) => {
   const id = uniqueSuffix();
   const serviceName = `hook-${id}`;
   const secretValue = `sk-e2e-${randomBytes(8).toString("hex")}`;
@@ -73,7 +77,13 @@ test("push to deploy: a commit pushed to the repository plus a signed webhook ca
     const ignored = await request.post(url, { headers: providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-0` }), data: raw });
     expect(ignored.status()).toBe(202);
     expect(await ignored.json()).toMatchObject({ deployed: false });
-    const forged = await request.post(url, { headers: { ...providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-x` }), "x-hub-signature-256": `sha256=${createHmac("sha256", "wrong").update(raw).digest("hex")}` }, data: raw });
+    const forged = await request.post(url, {
+      headers: {
+        ...providerHeaders("github", raw, secret, { deliveryId: `e2e-${id}-x` }),
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "wrong").update(raw).digest("hex")}`,
+      },
+      data: raw,
+    });
     expect(forged.status()).toBe(401);
     await openTab(page, "Deployments");
     await expect(page.getByTestId("deployment-row")).toHaveCount(0);

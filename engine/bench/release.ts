@@ -20,7 +20,10 @@ const teamId = uniqueId("bench");
 
 async function untilHttp200(port: number): Promise<void> {
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -70,7 +73,9 @@ async function main(): Promise<void> {
       const lone = newRelease();
       run.push(await timed(async () => (await engine.runRelease(lone)).hostPort ?? 0));
       await engine.removeService(lone.owner.serviceId);
-      replace.push(await timed(async () => (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { graceSeconds: 0 })).hostPort ?? 0));
+      replace.push(
+        await timed(async () => (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { graceSeconds: 0 })).hostPort ?? 0),
+      );
     }
   } finally {
     await engine.removeService(base.owner.serviceId);

@@ -16,7 +16,6 @@ const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41"
 const engine = new DockerEngine();
 const teamId = uniqueId("bench");
 
-
 /** Poll the port every 10 ms while `action` runs (and until it serves again); the longest run of failures. */
 async function unavailability(port: number, action: () => Promise<void>): Promise<number> {
   let running = true;
@@ -24,7 +23,10 @@ async function unavailability(port: number, action: () => Promise<void>): Promis
   let longest = 0;
   const poll = (async () => {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       const now = performance.now();
       if (!ok) downSince ??= now;
       else if (downSince !== null) {
@@ -45,7 +47,11 @@ async function rawContainer(volume: string, port: number): Promise<Docker.Contai
   const container = await docker.createContainer({
     Image: HELLO_IMAGE,
     Labels: { "io.berth.test-run": teamId },
-    HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] }, Init: true, Mounts: [{ Type: "volume", Source: volume, Target: "/data" }] },
+    HostConfig: {
+      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+      Init: true,
+      Mounts: [{ Type: "volume", Source: volume, Target: "/data" }],
+    },
     ExposedPorts: { "8080/tcp": {} },
   });
   await container.start();
@@ -81,7 +87,13 @@ async function main(): Promise<void> {
           current = await rawContainer(rawVolume, rawPort);
         }),
       );
-      stopFirst.push(await unavailability(berthPort, async () => void (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { strategy: "stop-first", graceSeconds: 10 }))));
+      stopFirst.push(
+        await unavailability(
+          berthPort,
+          async () =>
+            void (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { strategy: "stop-first", graceSeconds: 10 })),
+        ),
+      );
       const worker = newRelease({ containerPort: undefined, command: ["sh", "-c", "while true; do sleep 1; done"] });
       const started = performance.now();
       const release = await engine.runRelease(worker);
@@ -95,8 +107,12 @@ async function main(): Promise<void> {
     await cleanupTeam(docker, teamId);
   }
   const ms = (v: number) => `${Math.round(v)} ms`;
-  console.log(`stop-first redeploy, unavailability (median of ${runs}): raw stop+run ${ms(median(raw))}, Berth stop-first ${ms(median(stopFirst))} (x${(median(stopFirst) / median(raw)).toFixed(2)})`);
-  console.log(`worker: deploy call -> container running ${ms(median(workerRunning))}, -> released (default gate: running 5 s) ${ms(median(workerReady))}`);
+  console.log(
+    `stop-first redeploy, unavailability (median of ${runs}): raw stop+run ${ms(median(raw))}, Berth stop-first ${ms(median(stopFirst))} (x${(median(stopFirst) / median(raw)).toFixed(2)})`,
+  );
+  console.log(
+    `worker: deploy call -> container running ${ms(median(workerRunning))}, -> released (default gate: running 5 s) ${ms(median(workerReady))}`,
+  );
 }
 
 await main();

@@ -22,9 +22,12 @@ describe("forbiddenBindReason", () => {
     expect(forbiddenBindReason(path)).toBe(reason);
   });
 
-  it.each(["/srv/app", "/home/me/data", "/var/lib/app", "/opt", "/mnt/disk", "/libx", "/etcetera", "/var/lib/dockerx"])("allows %s", (path) => {
-    expect(forbiddenBindReason(path)).toBeNull();
-  });
+  it.each(["/srv/app", "/home/me/data", "/var/lib/app", "/opt", "/mnt/disk", "/libx", "/etcetera", "/var/lib/dockerx"])(
+    "allows %s",
+    (path) => {
+      expect(forbiddenBindReason(path)).toBeNull();
+    },
+  );
 });
 
 describe("bindSourcesProblem (realpath on the host)", () => {
@@ -35,26 +38,43 @@ describe("bindSourcesProblem (realpath on the host)", () => {
   };
 
   it("refuses a source whose realpath is forbidden, naming both paths", async () => {
-    const problem = await bindSourcesProblem([{ type: "bind", source: "/srv/sock", target: "/x" }], { resolve: resolveWith({ "/srv/sock": "/run/docker.sock" }) });
+    const problem = await bindSourcesProblem([{ type: "bind", source: "/srv/sock", target: "/x" }], {
+      resolve: resolveWith({ "/srv/sock": "/run/docker.sock" }),
+    });
     expect(problem).toBe("volumes[0].source /srv/sock resolves to /run/docker.sock, which is under /run and may not be bind-mounted");
   });
 
   it("refuses a missing source", async () => {
-    const problem = await bindSourcesProblem([{ type: "volume", name: "v", target: "/v" }, { type: "bind", source: "/srv/missing", target: "/x" }], { resolve: resolveWith({}) });
+    const problem = await bindSourcesProblem(
+      [
+        { type: "volume", name: "v", target: "/v" },
+        { type: "bind", source: "/srv/missing", target: "/x" },
+      ],
+      { resolve: resolveWith({}) },
+    );
     expect(problem).toMatch(/^volumes\[1\]\.source \/srv\/missing cannot be bind-mounted: it does not resolve on the host \(ENOENT\)$/);
   });
 
   it("allows a source that resolves somewhere harmless, and refuses an extra path (the engine's socket)", async () => {
     const resolve = resolveWith({ "/srv/data": "/mnt/disk/data", "/srv/engine": "/srv/engine" });
     expect(await bindSourcesProblem([{ type: "bind", source: "/srv/data", target: "/x" }], { resolve })).toBeNull();
-    expect(await bindSourcesProblem([{ type: "bind", source: "/srv/engine", target: "/x" }], { resolve, extraForbidden: ["/srv/engine"] })).toMatch(/is \/srv\/engine/);
+    expect(
+      await bindSourcesProblem([{ type: "bind", source: "/srv/engine", target: "/x" }], { resolve, extraForbidden: ["/srv/engine"] }),
+    ).toMatch(/is \/srv\/engine/);
   });
 
   it("refuses every bind mount on a remote engine, and checks with the engine's socket on a local one", async () => {
     const spec = { serviceName: "web", volumes: [{ type: "bind", source: "/srv/data", target: "/x" }] } as ReleaseSpec;
-    await expect(assertSafeBindMounts({ local: null, target: "ssh://h" }, spec, "run release")).rejects.toMatchObject({ code: "INVALID", message: /remote engine/ });
+    await expect(assertSafeBindMounts({ local: null, target: "ssh://h" }, spec, "run release")).rejects.toMatchObject({
+      code: "INVALID",
+      message: /remote engine/,
+    });
     const resolve = async (p: string) => p;
-    await expect(assertSafeBindMounts({ local: { socketPath: "/srv/data" }, target: "unix" }, spec, "run release", resolve)).rejects.toMatchObject({ code: "INVALID" });
-    await expect(assertSafeBindMounts({ local: { socketPath: "/var/run/docker.sock" }, target: "unix" }, spec, "run release", resolve)).resolves.toBeUndefined();
+    await expect(
+      assertSafeBindMounts({ local: { socketPath: "/srv/data" }, target: "unix" }, spec, "run release", resolve),
+    ).rejects.toMatchObject({ code: "INVALID" });
+    await expect(
+      assertSafeBindMounts({ local: { socketPath: "/var/run/docker.sock" }, target: "unix" }, spec, "run release", resolve),
+    ).resolves.toBeUndefined();
   });
 });

@@ -81,7 +81,12 @@ export async function bindSourcesProblem(volumes: VolumeMount[] | undefined, opt
  * Refuse (INVALID) a spec whose bind mounts are unsafe on the engine's host. Host paths can
  * only be checked when the engine runs on this machine: a remote engine gets no bind mounts.
  */
-export async function assertSafeBindMounts(api: Pick<EngineApi, "local" | "target">, spec: ReleaseSpec, operation: string, resolve?: (path: string) => Promise<string>): Promise<void> {
+export async function assertSafeBindMounts(
+  api: Pick<EngineApi, "local" | "target">,
+  spec: ReleaseSpec,
+  operation: string,
+  resolve?: (path: string) => Promise<string>,
+): Promise<void> {
   const binds = (spec.volumes ?? []).filter((v) => v.type === "bind");
   if (binds.length === 0) return;
   const fail = (message: string): never => {
@@ -89,6 +94,9 @@ export async function assertSafeBindMounts(api: Pick<EngineApi, "local" | "targe
   };
   if (api.local === null) fail(`bind mounts are refused on a remote engine (${api.target}): their host paths cannot be checked from here`);
   const socket = api.local?.socketPath ?? null;
-  const problem = await bindSourcesProblem(spec.volumes, { ...(resolve === undefined ? {} : { resolve }), ...(socket === null ? {} : { extraForbidden: [socket] }) });
+  const problem = await bindSourcesProblem(spec.volumes, {
+    ...(resolve === undefined ? {} : { resolve }),
+    ...(socket === null ? {} : { extraForbidden: [socket] }),
+  });
   if (problem !== null) fail(problem);
 }

@@ -11,7 +11,12 @@ const PRUNE_TIMEOUT_MS = 120_000;
 export async function pruneBuildCache(api: EngineApi, keepBytes: number): Promise<{ reclaimedBytes: number }> {
   const operation = "prune build cache";
   if (!Number.isSafeInteger(keepBytes) || keepBytes < 0) {
-    throw new EngineError({ code: "INVALID", operation, resource: "build cache", message: `${operation}: the budget must be a whole number of bytes >= 0` });
+    throw new EngineError({
+      code: "INVALID",
+      operation,
+      resource: "build cache",
+      message: `${operation}: the budget must be a whole number of bytes >= 0`,
+    });
   }
   const answer = await api.call(
     operation,

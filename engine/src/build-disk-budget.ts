@@ -46,7 +46,17 @@ export function watchDiskBudget(
   let dataRoot: string | null = null;
 
   const check = async (): Promise<void> => {
-    dataRoot ??= (await api.call("engine info", "engine", (abortSignal) => api.dial<{ DockerRootDir?: string }>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }))).DockerRootDir ?? "/var/lib/docker";
+    dataRoot ??=
+      (
+        await api.call("engine info", "engine", (abortSignal) =>
+          api.dial<{ DockerRootDir?: string }>({
+            path: "/info",
+            method: "GET",
+            abortSignal,
+            statusCodes: { 200: true, 500: "server error" },
+          }),
+        )
+      ).DockerRootDir ?? "/var/lib/docker";
     if (runs.size === 0) return;
     for (const step of await runningBuildSteps(dataRoot)) {
       if (![...runs].some((text) => isStepOf(step.args, text))) continue;
@@ -82,7 +92,8 @@ export function watchDiskBudget(
       if (timer) clearTimeout(timer);
     },
     async cleanUp() {
-      const ours = (r: DfBuildCache) => Date.parse(r.createdAt ?? "") >= started - 1000 && [...runs].some((text) => r.description?.includes(commandOf(text)));
+      const ours = (r: DfBuildCache) =>
+        Date.parse(r.createdAt ?? "") >= started - 1000 && [...runs].some((text) => r.description?.includes(commandOf(text)));
       // The cancelled solve lets go of its records shortly after the build request ends.
       let mine: DfBuildCache[] = [];
       for (let i = 0; i < 20; i++) {
@@ -93,7 +104,13 @@ export function watchDiskBudget(
       // The engine takes one value per filter key: one prune per record.
       for (const record of mine.filter((r) => !r.inUse)) {
         await api.call("prune build cache", record.id, (abortSignal) =>
-          api.dial({ path: "/build/prune?", method: "POST", options: { all: true, filters: JSON.stringify({ id: [record.id] }) }, abortSignal, statusCodes: { 200: true, 400: "bad parameter", 500: "server error" } }),
+          api.dial({
+            path: "/build/prune?",
+            method: "POST",
+            options: { all: true, filters: JSON.stringify({ id: [record.id] }) },
+            abortSignal,
+            statusCodes: { 200: true, 400: "bad parameter", 500: "server error" },
+          }),
         );
       }
     },

@@ -88,7 +88,13 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     if (!budget?.exceeded) return null;
     const { bytes } = budget.exceeded;
     const message = `${operation} ${options.tag}: the build used more than its disk budget of ${formatGb(options.diskBudgetBytes ?? 0)} (${formatGb(bytes)} written by its RUN steps when it was stopped)`;
-    return new EngineError({ code: "BUILD_FAILED", operation, resource: options.tag, message, details: { diskBytes: bytes, diskAfterMs: budget.exceeded.afterMs } });
+    return new EngineError({
+      code: "BUILD_FAILED",
+      operation,
+      resource: options.tag,
+      message,
+      details: { diskBytes: bytes, diskAfterMs: budget.exceeded.afterMs },
+    });
   };
   try {
     session = await chooseBuilder(api, options);
@@ -103,7 +109,10 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     }
     const secretCount = Object.keys(options.secrets ?? {}).length;
     if (typeof session === "string") {
-      onLine?.(`Builder: legacy (BuildKit unavailable: ${mask(session)})${secretCount > 0 ? `; ${secretCount} build secret(s) NOT available to RUN --mount` : ""}`, false);
+      onLine?.(
+        `Builder: legacy (BuildKit unavailable: ${mask(session)})${secretCount > 0 ? `; ${secretCount} build secret(s) NOT available to RUN --mount` : ""}`,
+        false,
+      );
     } else {
       onLine?.(`Builder: BuildKit${secretCount > 0 ? ` with ${secretCount} build secret(s)` : ""}`, false);
     }
@@ -117,10 +126,13 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
       ...(typeof session === "string" ? {} : { session: session.id }),
     });
     const watch = budget;
-    const seeLine = watch === null ? onLine : (line: string, isError: boolean) => {
-      watch.see(line);
-      onLine?.(line, isError);
-    };
+    const seeLine =
+      watch === null
+        ? onLine
+        : (line: string, isError: boolean) => {
+            watch.see(line);
+            onLine?.(line, isError);
+          };
     const result = await readProgress(stream, {
       maxLines: 200,
       mask,
@@ -132,7 +144,13 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     if (result.error !== null) {
       const sessionError = typeof session === "string" ? null : session.error();
       const reason = sessionError === null ? result.error : `${result.error} (build session: ${mask(sessionError.message)})`;
-      throw new EngineError({ code: "BUILD_FAILED", operation, resource: options.tag, message: `${operation} ${options.tag}: ${reason}`, details: { logs: result.lines } });
+      throw new EngineError({
+        code: "BUILD_FAILED",
+        operation,
+        resource: options.tag,
+        message: `${operation} ${options.tag}: ${reason}`,
+        details: { logs: result.lines },
+      });
     }
     return { logs: result.lines, builder };
   } catch (err) {
@@ -144,7 +162,13 @@ export async function buildImage(api: EngineApi, options: BuildImageOptions): Pr
     }
     if (err instanceof EngineError) throw err;
     if (options.signal?.aborted) {
-      throw new EngineError({ code: "CANCELLED", operation, resource: options.tag, message: `${operation} ${options.tag}: cancelled`, cause: err });
+      throw new EngineError({
+        code: "CANCELLED",
+        operation,
+        resource: options.tag,
+        message: `${operation} ${options.tag}: cancelled`,
+        cause: err,
+      });
     }
     if (controller.signal.aborted) {
       const message = `${operation} ${options.tag}: did not finish within ${timeoutMs / 1000} s (${mask(engineMessage(err))})`;

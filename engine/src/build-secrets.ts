@@ -10,10 +10,20 @@ export const SECRET_MASK = "****";
 export function assertValidSecrets(secrets: Record<string, string>, operation: string): void {
   for (const [id, value] of Object.entries(secrets)) {
     if (!SECRET_ID.test(id)) {
-      throw new EngineError({ code: "INVALID", operation, resource: "build secrets", message: `${operation}: build secret id ${JSON.stringify(id.slice(0, 64))} must be 1-128 letters, digits, '_', '.' or '-'` });
+      throw new EngineError({
+        code: "INVALID",
+        operation,
+        resource: "build secrets",
+        message: `${operation}: build secret id ${JSON.stringify(id.slice(0, 64))} must be 1-128 letters, digits, '_', '.' or '-'`,
+      });
     }
     if (value.length > 512 * 1024) {
-      throw new EngineError({ code: "INVALID", operation, resource: "build secrets", message: `${operation}: build secret ${id} is larger than 512 KiB` });
+      throw new EngineError({
+        code: "INVALID",
+        operation,
+        resource: "build secrets",
+        message: `${operation}: build secret ${id} is larger than 512 KiB`,
+      });
     }
   }
 }

@@ -87,9 +87,12 @@ export function buildDockerOptions(connection: EngineConnection, version: string
     case "ssh": {
       checkHost(connection.host);
       checkPort(connection.port);
-      if (typeof connection.username !== "string" || !/^[a-z_][a-z0-9_-]{0,31}$/i.test(connection.username)) invalid("ssh username must be a plain user name");
-      if (!(typeof connection.privateKey === "string" || Buffer.isBuffer(connection.privateKey)) || connection.privateKey.length === 0) invalid("ssh privateKey is required");
-      if (typeof connection.hostKeySha256 !== "string" || !/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/.test(connection.hostKeySha256)) invalid("ssh hostKeySha256 (the pinned host key fingerprint) is required");
+      if (typeof connection.username !== "string" || !/^[a-z_][a-z0-9_-]{0,31}$/i.test(connection.username))
+        invalid("ssh username must be a plain user name");
+      if (!(typeof connection.privateKey === "string" || Buffer.isBuffer(connection.privateKey)) || connection.privateKey.length === 0)
+        invalid("ssh privateKey is required");
+      if (typeof connection.hostKeySha256 !== "string" || !/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/.test(connection.hostKeySha256))
+        invalid("ssh hostKeySha256 (the pinned host key fingerprint) is required");
       const port = connection.port ?? 22;
       const sshOptions = {
         privateKey: connection.privateKey,
@@ -99,7 +102,14 @@ export function buildDockerOptions(connection: EngineConnection, version: string
         readyTimeout: SSH_READY_TIMEOUT_MS,
       };
       return {
-        options: { protocol: "ssh", host: connection.host, port, username: connection.username, sshOptions, version } as Docker.DockerOptions,
+        options: {
+          protocol: "ssh",
+          host: connection.host,
+          port,
+          username: connection.username,
+          sshOptions,
+          version,
+        } as Docker.DockerOptions,
         target: `ssh://${connection.username}@${connection.host}:${port}`,
       };
     }

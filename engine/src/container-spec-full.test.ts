@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildContainerSpec, buildContainerUpdate, buildMounts, buildPorts, buildRestartPolicy, releaseNetworkName } from "./container-spec.ts";
+import {
+  buildContainerSpec,
+  buildContainerUpdate,
+  buildMounts,
+  buildPorts,
+  buildRestartPolicy,
+  releaseNetworkName,
+} from "./container-spec.ts";
 import { limitsDrift } from "./limits-drift.ts";
 import { buildHealthGate, imageHasHealthcheck } from "./health-gate.ts";
 import type { ReleaseSpec } from "./port-types.ts";
@@ -88,9 +95,16 @@ describe("buildContainerSpec with every option", () => {
     expect(buildRestartPolicy(undefined)).toEqual({ Name: "unless-stopped" });
     expect(buildRestartPolicy({ name: "always" })).toEqual({ Name: "always" });
     expect(buildRestartPolicy({ name: "on-failure" })).toEqual({ Name: "on-failure", MaximumRetryCount: 0 });
-    expect(buildPorts({ containerPort: 80 })).toEqual({ exposed: { "80/tcp": {} }, bindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } });
-    expect(buildPorts({ containerPort: 80, primaryHostPort: 20002 }).bindings).toEqual({ "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "20002" }] });
-    expect(buildMounts("p", [{ type: "volume", name: "v", target: "/d", readOnly: true }])).toEqual([{ Type: "volume", Source: "berth-p-v", Target: "/d", ReadOnly: true }]);
+    expect(buildPorts({ containerPort: 80 })).toEqual({
+      exposed: { "80/tcp": {} },
+      bindings: { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+    });
+    expect(buildPorts({ containerPort: 80, primaryHostPort: 20002 }).bindings).toEqual({
+      "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "20002" }],
+    });
+    expect(buildMounts("p", [{ type: "volume", name: "v", target: "/d", readOnly: true }])).toEqual([
+      { Type: "volume", Source: "berth-p-v", Target: "/d", ReadOnly: true },
+    ]);
   });
 });
 
@@ -98,7 +112,9 @@ describe("specHash", () => {
   it("ignores key order and undefined fields but not values or array order", () => {
     const reordered = JSON.parse(JSON.stringify(full)) as ReleaseSpec;
     reordered.env = { A: "1", B: "2" };
-    expect(specHash({ ...reordered, command: full.command, entrypoint: undefined } as ReleaseSpec)).toBe(specHash({ ...full, entrypoint: undefined } as ReleaseSpec));
+    expect(specHash({ ...reordered, command: full.command, entrypoint: undefined } as ReleaseSpec)).toBe(
+      specHash({ ...full, entrypoint: undefined } as ReleaseSpec),
+    );
     expect(specHash({ ...full, env: { A: "1", B: "3" } })).not.toBe(specHash(full));
     expect(specHash({ ...full, command: ["--port", "8080", "serve"] })).not.toBe(specHash(full));
     expect(canonicalJson({ b: 1, a: [2, { d: 1, c: null }] })).toBe('{"a":[2,{"c":null,"d":1}],"b":1}');
@@ -110,11 +126,34 @@ describe("buildHealthGate", () => {
     expect(buildHealthGate(full, true)).toEqual({ kind: "docker" });
   });
   it("uses the service's HTTP probe with its timing", () => {
-    expect(buildHealthGate(full, false)).toEqual({ kind: "http", port: 8080, path: "/healthz", expect: { min: 200, max: 399 }, intervalMs: 200, timeoutMs: 1000, retries: 5, startPeriodMs: 0 });
+    expect(buildHealthGate(full, false)).toEqual({
+      kind: "http",
+      port: 8080,
+      path: "/healthz",
+      expect: { min: 200, max: 399 },
+      intervalMs: 200,
+      timeoutMs: 1000,
+      retries: 5,
+      startPeriodMs: 0,
+    });
   });
   it("uses a TCP probe with defaults", () => {
-    expect(buildHealthGate({ serviceName: "web", containerPort: 80, healthCheck: { type: "tcp", port: 81 } }, false)).toEqual({ kind: "tcp", port: 81, intervalMs: 500, timeoutMs: 2000, retries: 3, startPeriodMs: 0 });
-    expect(buildHealthGate({ serviceName: "web", containerPort: 80 }, false)).toEqual({ kind: "tcp", port: 80, intervalMs: 50, timeoutMs: 2000, retries: 3, startPeriodMs: 0 });
+    expect(buildHealthGate({ serviceName: "web", containerPort: 80, healthCheck: { type: "tcp", port: 81 } }, false)).toEqual({
+      kind: "tcp",
+      port: 81,
+      intervalMs: 500,
+      timeoutMs: 2000,
+      retries: 3,
+      startPeriodMs: 0,
+    });
+    expect(buildHealthGate({ serviceName: "web", containerPort: 80 }, false)).toEqual({
+      kind: "tcp",
+      port: 80,
+      intervalMs: 50,
+      timeoutMs: 2000,
+      retries: 3,
+      startPeriodMs: 0,
+    });
   });
   it("reads the image's Healthcheck.Test", () => {
     expect(imageHasHealthcheck(["CMD-SHELL", "true"])).toBe(true);
@@ -126,9 +165,21 @@ describe("buildHealthGate", () => {
 
 describe("in-place updates", () => {
   it("builds the exact update body", () => {
-    expect(buildContainerUpdate(full)).toEqual({ NanoCpus: 500_000_000, Memory: 268_435_456, MemorySwap: 268_435_456, PidsLimit: 0, RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 } });
+    expect(buildContainerUpdate(full)).toEqual({
+      NanoCpus: 500_000_000,
+      Memory: 268_435_456,
+      MemorySwap: 268_435_456,
+      PidsLimit: 0,
+      RestartPolicy: { Name: "on-failure", MaximumRetryCount: 4 },
+    });
     expect(buildContainerUpdate({ resources: { pidsLimit: 256 } })).toMatchObject({ PidsLimit: 256 });
-    expect(buildContainerUpdate({})).toEqual({ NanoCpus: 0, Memory: 0, MemorySwap: 0, PidsLimit: 0, RestartPolicy: { Name: "unless-stopped" } });
+    expect(buildContainerUpdate({})).toEqual({
+      NanoCpus: 0,
+      Memory: 0,
+      MemorySwap: 0,
+      PidsLimit: 0,
+      RestartPolicy: { Name: "unless-stopped" },
+    });
   });
 
   it("limits and restart policy do not change the spec hash (they change in place); anything else does", () => {
@@ -159,8 +210,27 @@ describe("in-place updates", () => {
 describe("host access (allowed by the instance owner)", () => {
   it("becomes the HostConfig's privileges and host namespaces; host networking replaces the project network", () => {
     const { containerPort: _p, ports: _ports, network: _n, ...worker } = full;
-    const options = buildContainerSpec({ ...worker, hostAccess: { privileged: true, capAdd: ["NET_ADMIN"], devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }], securityOpt: ["apparmor=unconfined"], hostNamespaces: ["network", "pid"] } }, 0);
-    expect(options.HostConfig).toMatchObject({ Privileged: true, CapAdd: ["NET_ADMIN"], Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }], SecurityOpt: ["apparmor=unconfined"], NetworkMode: "host", PidMode: "host" });
+    const options = buildContainerSpec(
+      {
+        ...worker,
+        hostAccess: {
+          privileged: true,
+          capAdd: ["NET_ADMIN"],
+          devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }],
+          securityOpt: ["apparmor=unconfined"],
+          hostNamespaces: ["network", "pid"],
+        },
+      },
+      0,
+    );
+    expect(options.HostConfig).toMatchObject({
+      Privileged: true,
+      CapAdd: ["NET_ADMIN"],
+      Devices: [{ PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm" }],
+      SecurityOpt: ["apparmor=unconfined"],
+      NetworkMode: "host",
+      PidMode: "host",
+    });
     expect(options.NetworkingConfig).toBeUndefined();
     expect(buildContainerSpec(full, 0).HostConfig?.Privileged).toBeUndefined();
   });

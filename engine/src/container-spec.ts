@@ -57,14 +57,19 @@ export function buildPorts(
     exposed[key] = {};
     // The primary port may be published once more (e.g. a database on a fixed host port): Docker
     // takes several bindings per port, and the loopback one the proxy and the gate use stays first.
-    bindings[key] = [...(bindings[key] ?? []), { HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) }];
+    bindings[key] = [
+      ...(bindings[key] ?? []),
+      { HostIp: p.hostIp ?? PUBLISH_HOST_IP, HostPort: p.hostPort === undefined ? "" : String(p.hostPort) },
+    ];
   }
   return { exposed, bindings };
 }
 
 /** Fixed host ports the primary port is published on besides its own binding (extra `ports` entries). */
 export function extraPrimaryHostPorts(spec: Pick<ReleaseSpec, "containerPort" | "ports">): number[] {
-  return (spec.ports ?? []).flatMap((p) => (p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp" && p.hostPort !== undefined ? [p.hostPort] : []));
+  return (spec.ports ?? []).flatMap((p) =>
+    p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp" && p.hostPort !== undefined ? [p.hostPort] : [],
+  );
 }
 
 export function buildMounts(projectId: string, volumes: VolumeMount[]): MountConfig {
@@ -115,7 +120,12 @@ function hostAccessConfig(access: HostAccess): Partial<HostConfig> {
   const config: Partial<HostConfig> = {};
   if (access.privileged === true) config.Privileged = true;
   if (access.capAdd !== undefined && access.capAdd.length > 0) config.CapAdd = [...access.capAdd];
-  if (access.devices !== undefined && access.devices.length > 0) config.Devices = access.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions }));
+  if (access.devices !== undefined && access.devices.length > 0)
+    config.Devices = access.devices.map((d) => ({
+      PathOnHost: d.hostPath,
+      PathInContainer: d.containerPath,
+      CgroupPermissions: d.permissions,
+    }));
   if (access.securityOpt !== undefined && access.securityOpt.length > 0) config.SecurityOpt = [...access.securityOpt];
   if (shared.has("network")) config.NetworkMode = "host";
   if (shared.has("pid")) config.PidMode = "host";
@@ -147,7 +157,8 @@ export function buildContainerSpec(spec: ReleaseSpec, replica = 0): ContainerCre
   };
   if (spec.command !== undefined) options.Cmd = [...spec.command];
   if (spec.entrypoint !== undefined) options.Entrypoint = [...spec.entrypoint];
-  if (network !== null) options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] } } };
+  if (network !== null)
+    options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] } } };
   return options;
 }
 

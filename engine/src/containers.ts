@@ -16,7 +16,11 @@ export const DEFAULT_GRACE_SECONDS = 10;
  * One-off run containers are left out (`includeOneOffs` only for removing a whole service):
  * a release, reconcile or stop never touches a run in progress.
  */
-export async function listManagedContainers(api: EngineApi, serviceId?: string, opts: { includeOneOffs?: boolean } = {}): Promise<ContainerInfo[]> {
+export async function listManagedContainers(
+  api: EngineApi,
+  serviceId?: string,
+  opts: { includeOneOffs?: boolean } = {},
+): Promise<ContainerInfo[]> {
   const all = await api.call("list containers", serviceId ?? "berth", (abortSignal) =>
     api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }),
   );

@@ -9,10 +9,24 @@ import { planReclaim, type DfBuildCache, type DfImage, type ReclaimPlan } from "
 
 interface RawDf {
   LayersSize?: number;
-  Images?: Array<{ Id: string; RepoTags?: string[] | null; Created?: number; Size?: number; SharedSize?: number; Containers?: number }> | null;
+  Images?: Array<{
+    Id: string;
+    RepoTags?: string[] | null;
+    Created?: number;
+    Size?: number;
+    SharedSize?: number;
+    Containers?: number;
+  }> | null;
   Containers?: Array<{ SizeRw?: number }> | null;
   Volumes?: Array<{ UsageData?: { Size?: number } | null }> | null;
-  BuildCache?: Array<{ ID: string; Size?: number; InUse?: boolean; LastUsedAt?: string | null; CreatedAt?: string | null; Description?: string }> | null;
+  BuildCache?: Array<{
+    ID: string;
+    Size?: number;
+    InUse?: boolean;
+    LastUsedAt?: string | null;
+    CreatedAt?: string | null;
+    Description?: string;
+  }> | null;
 }
 
 export interface EngineDiskUsage {
@@ -47,8 +61,12 @@ export const DEFAULT_RECLAIM_MAX_AGE_MS = 24 * 3600 * 1000;
 
 export async function diskUsage(api: EngineApi): Promise<EngineDiskUsage> {
   const [df, info] = await Promise.all([
-    api.call("disk usage", "engine", (abortSignal) => api.dial<RawDf>({ path: "/system/df?", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } })),
-    api.call("engine info", "engine", (abortSignal) => api.dial<{ DockerRootDir?: string }>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } })),
+    api.call("disk usage", "engine", (abortSignal) =>
+      api.dial<RawDf>({ path: "/system/df?", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+    ),
+    api.call("engine info", "engine", (abortSignal) =>
+      api.dial<{ DockerRootDir?: string }>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+    ),
   ]);
   const images: DfImage[] = (df.Images ?? []).map((i) => ({
     id: i.Id,
@@ -58,7 +76,14 @@ export async function diskUsage(api: EngineApi): Promise<EngineDiskUsage> {
     sharedBytes: i.SharedSize ?? 0,
     containers: i.Containers ?? -1,
   }));
-  const buildCache: DfBuildCache[] = (df.BuildCache ?? []).map((c) => ({ id: c.ID, sizeBytes: c.Size ?? 0, inUse: c.InUse ?? false, lastUsedAt: c.LastUsedAt ?? null, createdAt: c.CreatedAt ?? null, description: c.Description ?? "" }));
+  const buildCache: DfBuildCache[] = (df.BuildCache ?? []).map((c) => ({
+    id: c.ID,
+    sizeBytes: c.Size ?? 0,
+    inUse: c.InUse ?? false,
+    lastUsedAt: c.LastUsedAt ?? null,
+    createdAt: c.CreatedAt ?? null,
+    description: c.Description ?? "",
+  }));
   return {
     dataRoot: info.DockerRootDir ?? "/var/lib/docker",
     imagesBytes: df.LayersSize ?? 0,
@@ -77,7 +102,14 @@ async function removeImage(api: EngineApi, ref: string): Promise<void> {
 export async function reclaimSpace(api: EngineApi, options: ReclaimOptions): Promise<ReclaimResult> {
   const usage = await diskUsage(api);
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_RECLAIM_MAX_AGE_MS;
-  const plan = planReclaim({ images: usage.images, buildCache: usage.buildCache, keep: options.keep ?? 5, maxAgeMs, now: Date.now(), ...(options.repositories ? { repositories: options.repositories } : {}) });
+  const plan = planReclaim({
+    images: usage.images,
+    buildCache: usage.buildCache,
+    keep: options.keep ?? 5,
+    maxAgeMs,
+    now: Date.now(),
+    ...(options.repositories ? { repositories: options.repositories } : {}),
+  });
   if (options.dryRun) return { ...plan, dryRun: true, freedBytes: 0, failures: [] };
   const failures: string[] = [];
   let freedBytes = 0;
@@ -98,7 +130,13 @@ export async function reclaimSpace(api: EngineApi, options: ReclaimOptions): Pro
     const until = `${Math.floor(maxAgeMs / 1000)}s`;
     try {
       const pruned = await api.call("prune build cache", "engine", (abortSignal) =>
-        api.dial<{ SpaceReclaimed?: number }>({ path: "/build/prune?", method: "POST", options: { filters: JSON.stringify({ until: [until] }) }, abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+        api.dial<{ SpaceReclaimed?: number }>({
+          path: "/build/prune?",
+          method: "POST",
+          options: { filters: JSON.stringify({ until: [until] }) },
+          abortSignal,
+          statusCodes: { 200: true, 500: "server error" },
+        }),
       );
       freedBytes += pruned.SpaceReclaimed ?? 0;
     } catch (err) {

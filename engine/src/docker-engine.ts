@@ -5,13 +5,7 @@
 import type { Readable } from "node:stream";
 import type { ContainerInfo } from "dockerode";
 import { buildImage, type BuildImageOptions, type BuildImageResult } from "./build-image.ts";
-import {
-  DEFAULT_GRACE_SECONDS,
-  listManagedContainers,
-  startContainer,
-  stopAndRemove,
-  stopContainer,
-} from "./containers.ts";
+import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRemove, stopContainer } from "./containers.ts";
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
@@ -31,7 +25,13 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { ensureProjectNetwork, pruneNetworks } from "./networks.ts";
-import { ensureSwarmService, isSwarmManager, removeSwarmService, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
+import {
+  ensureSwarmService,
+  isSwarmManager,
+  removeSwarmService,
+  type SwarmRelease,
+  type SwarmReleaseOptions,
+} from "./swarm/swarm-services.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
@@ -64,7 +64,12 @@ export class DockerEngine implements ContainerEngine {
   async ping(): Promise<void> {
     const timeoutMs = Math.min(PING_TIMEOUT_MS, this.api.timeoutMs);
     try {
-      await this.api.call("ping", this.api.target, (abortSignal) => this.api.dial({ path: "/_ping", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }), timeoutMs);
+      await this.api.call(
+        "ping",
+        this.api.target,
+        (abortSignal) => this.api.dial({ path: "/_ping", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+        timeoutMs,
+      );
     } catch (err) {
       if (isEngineError(err, "ENGINE_UNAVAILABLE")) throw err;
       const message = `ping ${this.api.target}: container engine unavailable: ${engineMessage(err)}`;
@@ -129,7 +134,13 @@ export class DockerEngine implements ContainerEngine {
     await pruneNetworks(this.api, { serviceId });
     const images = await pruneReleaseImages(this.api, serviceId, 0);
     if (images.failures.length > 0) {
-      throw new EngineError({ code: "ENGINE_ERROR", operation, resource: serviceId, message: `${operation} ${serviceId}: could not remove release images: ${images.failures.join("; ")}`, details: { failures: images.failures } });
+      throw new EngineError({
+        code: "ENGINE_ERROR",
+        operation,
+        resource: serviceId,
+        message: `${operation} ${serviceId}: could not remove release images: ${images.failures.join("; ")}`,
+        details: { failures: images.failures },
+      });
     }
   }
 
@@ -144,7 +155,12 @@ export class DockerEngine implements ContainerEngine {
     await stopAndRemove(this.api, id, DEFAULT_GRACE_SECONDS);
   }
 
-  followLogs(containerId: string, opts: FollowLogsOptions, onLine: (line: LogLine) => void, onEnd?: (err?: Error) => void): Promise<() => void> {
+  followLogs(
+    containerId: string,
+    opts: FollowLogsOptions,
+    onLine: (line: LogLine) => void,
+    onEnd?: (err?: Error) => void,
+  ): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
   }
@@ -236,7 +252,13 @@ export class DockerEngine implements ContainerEngine {
   /** Image retention for one service: keep the last `keep` release images plus any in use; volumes are never touched. */
   pruneImages(serviceId: string, keep = DEFAULT_RETAIN_IMAGES): Promise<{ removed: string[]; failures: string[] }> {
     assertValidId(serviceId, "service id", "prune images");
-    if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "prune images", resource: serviceId, message: `prune images ${serviceId}: keep must be a whole number >= 0` });
+    if (!Number.isInteger(keep) || keep < 0)
+      throw new EngineError({
+        code: "INVALID",
+        operation: "prune images",
+        resource: serviceId,
+        message: `prune images ${serviceId}: keep must be a whole number >= 0`,
+      });
     return pruneReleaseImages(this.api, serviceId, keep);
   }
 
@@ -253,7 +275,13 @@ export class DockerEngine implements ContainerEngine {
   /** Reclaim Berth's old images, dangling images and stale build cache (dry run: list only). Never volumes. */
   reclaimSpace(options: ReclaimOptions): Promise<ReclaimResult> {
     const keep = options.keep ?? DEFAULT_RETAIN_IMAGES;
-    if (!Number.isInteger(keep) || keep < 0) throw new EngineError({ code: "INVALID", operation: "reclaim space", resource: "engine", message: "reclaim space: keep must be a whole number >= 0" });
+    if (!Number.isInteger(keep) || keep < 0)
+      throw new EngineError({
+        code: "INVALID",
+        operation: "reclaim space",
+        resource: "engine",
+        message: "reclaim space: keep must be a whole number >= 0",
+      });
     return reclaimSpace(this.api, { ...options, keep });
   }
 
@@ -304,7 +332,12 @@ export class DockerEngine implements ContainerEngine {
   }
 
   /** Run `action` on every container, all of them even if some fail; then report the failures together. */
-  private async forEach(operation: string, resource: string, containers: ContainerInfo[], action: (c: ContainerInfo) => Promise<void>): Promise<void> {
+  private async forEach(
+    operation: string,
+    resource: string,
+    containers: ContainerInfo[],
+    action: (c: ContainerInfo) => Promise<void>,
+  ): Promise<void> {
     const results = await Promise.allSettled(containers.map(action));
     const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
     if (failures.length === 0) return;

@@ -50,7 +50,7 @@ describe("toEngineError", () => {
 
 describe("engineMessage / isEngineError", () => {
   it("strips dockerode's HTTP prefix when there is no JSON message", () => {
-    const err = Object.assign(new Error("(HTTP code 500) server error - Get \"https://registry/v2/\": no such host "), { statusCode: 500 });
+    const err = Object.assign(new Error('(HTTP code 500) server error - Get "https://registry/v2/": no such host '), { statusCode: 500 });
     expect(engineMessage(err)).toBe('Get "https://registry/v2/": no such host');
   });
 

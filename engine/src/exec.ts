@@ -80,10 +80,13 @@ export async function openExec(api: EngineApi, ref: string, options: ExecSession
     stream.once("close", resolve);
     stream.once("error", () => resolve());
   });
-  ended.then(() => {
-    stdout.end();
-    if (!tty) stderr.end();
-  }, () => undefined);
+  ended.then(
+    () => {
+      stdout.end();
+      if (!tty) stderr.end();
+    },
+    () => undefined,
+  );
   return {
     stdout,
     stderr,
@@ -95,8 +98,20 @@ export async function openExec(api: EngineApi, ref: string, options: ExecSession
       stream.end();
     },
     resize: async (size) => {
-      if (!Number.isInteger(size.cols) || !Number.isInteger(size.rows) || size.cols < 1 || size.rows < 1 || size.cols > 1000 || size.rows > 1000) {
-        throw new EngineError({ code: "INVALID", operation: "resize exec", resource: ref, message: "resize exec: cols and rows must be 1-1000" });
+      if (
+        !Number.isInteger(size.cols) ||
+        !Number.isInteger(size.rows) ||
+        size.cols < 1 ||
+        size.rows < 1 ||
+        size.cols > 1000 ||
+        size.rows > 1000
+      ) {
+        throw new EngineError({
+          code: "INVALID",
+          operation: "resize exec",
+          resource: ref,
+          message: "resize exec: cols and rows must be 1-1000",
+        });
       }
       await api.call("resize exec", ref, (abortSignal) => exec.resize({ h: size.rows, w: size.cols, abortSignal } as never));
     },
@@ -135,7 +150,14 @@ export async function execCommand(api: EngineApi, ref: string, options: ExecOpti
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       session.close();
-      reject(new EngineError({ code: "TIMEOUT", operation: "exec", resource: ref, message: `exec ${ref}: the command did not finish within ${timeoutMs} ms` }));
+      reject(
+        new EngineError({
+          code: "TIMEOUT",
+          operation: "exec",
+          resource: ref,
+          message: `exec ${ref}: the command did not finish within ${timeoutMs} ms`,
+        }),
+      );
     }, timeoutMs);
   });
   try {

@@ -39,7 +39,8 @@ export async function probeHttpGate(info: ContainerInspectInfo, gate: Extract<He
     if (direct.outcome !== "unreachable") return direct;
   }
   const hostPort = publishedHostPort(info, gate.port);
-  if (hostPort === null) return { outcome: "not-listening", detail: `HTTP ${gate.port}: container address unreachable and port not published` };
+  if (hostPort === null)
+    return { outcome: "not-listening", detail: `HTTP ${gate.port}: container address unreachable and port not published` };
   const viaHost = await probeHttp({ ...target, host: "127.0.0.1", port: hostPort });
   return viaHost.outcome === "unreachable" ? { ...viaHost, outcome: "not-listening" } : viaHost;
 }
@@ -56,7 +57,11 @@ export function commandVerdict(argv: string[], exitCode: number | null, output: 
 }
 
 /** Exec the command in the container within timeoutMs. */
-export async function probeCommandGate(api: EngineApi, containerId: string, gate: Extract<HealthGate, { kind: "command" }>): Promise<ProbeResult> {
+export async function probeCommandGate(
+  api: EngineApi,
+  containerId: string,
+  gate: Extract<HealthGate, { kind: "command" }>,
+): Promise<ProbeResult> {
   try {
     const result = await execCommand(api, containerId, { cmd: gate.command, timeoutMs: gate.timeoutMs });
     return commandVerdict(gate.command, result.exitCode, `${result.output}${result.stderr}`);

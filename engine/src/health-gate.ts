@@ -48,12 +48,22 @@ function probePort(spec: Pick<ReleaseSpec, "containerPort" | "serviceName">, por
   return resolved;
 }
 
-export function buildHealthGate(spec: Pick<ReleaseSpec, "containerPort" | "healthCheck" | "serviceName">, imageHealthcheck: boolean): HealthGate {
+export function buildHealthGate(
+  spec: Pick<ReleaseSpec, "containerPort" | "healthCheck" | "serviceName">,
+  imageHealthcheck: boolean,
+): HealthGate {
   if (imageHealthcheck) return { kind: "docker" };
   const h = spec.healthCheck;
   if (h === undefined) {
     if (spec.containerPort === undefined) return { kind: "running", stableMs: DEFAULT_WORKER_STABLE_MS };
-    return { kind: "tcp", port: spec.containerPort, intervalMs: TCP_DEFAULT_INTERVAL_MS, timeoutMs: DEFAULT_PROBE_TIMEOUT_MS, retries: DEFAULT_PROBE_RETRIES, startPeriodMs: 0 };
+    return {
+      kind: "tcp",
+      port: spec.containerPort,
+      intervalMs: TCP_DEFAULT_INTERVAL_MS,
+      timeoutMs: DEFAULT_PROBE_TIMEOUT_MS,
+      retries: DEFAULT_PROBE_RETRIES,
+      startPeriodMs: 0,
+    };
   }
   if (h.type === "running") return { kind: "running", stableMs: h.stableMs };
   const timing: ProbeGateTiming = {

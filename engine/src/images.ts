@@ -24,7 +24,12 @@ interface ImageInspect {
 export async function inspectImage(api: EngineApi, image: string): Promise<ImageInspect | null> {
   try {
     return await api.call("inspect image", image, (abortSignal) =>
-      api.dial<ImageInspect>({ path: `/images/${image}/json`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such image", 500: "server error" } }),
+      api.dial<ImageInspect>({
+        path: `/images/${image}/json`,
+        method: "GET",
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such image", 500: "server error" },
+      }),
     );
   } catch (err) {
     if (isEngineError(err, "NOT_FOUND")) return null;
@@ -102,7 +107,12 @@ export async function ensureImage(api: EngineApi, image: string, request: Ensure
   const { auth, pull = "missing", timeoutMs = DEFAULT_PULL_TIMEOUT_MS } = request;
   if (auth !== undefined) buildAuthConfig(image, auth); // INVALID before any engine call
   if (pull !== "missing" && pull !== "always") {
-    throw new EngineError({ code: "INVALID", operation: "ensure image", resource: image, message: `ensure image ${image}: pull must be "missing" or "always"` });
+    throw new EngineError({
+      code: "INVALID",
+      operation: "ensure image",
+      resource: image,
+      message: `ensure image ${image}: pull must be "missing" or "always"`,
+    });
   }
   if (pull === "missing") {
     const local = await inspectImage(api, image);
@@ -126,6 +136,12 @@ export async function ensureImage(api: EngineApi, image: string, request: Ensure
 /** Whether the image defines a HEALTHCHECK (then the engine's State.Health gates releases). */
 export async function imageHealthcheck(api: EngineApi, image: string): Promise<boolean> {
   const info = await inspectImage(api, image);
-  if (info === null) throw new EngineError({ code: "NOT_FOUND", operation: "inspect image", resource: image, message: `inspect image ${image}: no such image` });
+  if (info === null)
+    throw new EngineError({
+      code: "NOT_FOUND",
+      operation: "inspect image",
+      resource: image,
+      message: `inspect image ${image}: no such image`,
+    });
   return imageHasHealthcheck(info.Config?.Healthcheck?.Test);
 }

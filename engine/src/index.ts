@@ -17,7 +17,15 @@ export type {
   ReplicaInstance,
   RunReleaseOptions,
 } from "./port.ts";
-export type { HealthCheckSpec, NetworkSpec, PortMapping, ProbeTiming, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+export type {
+  HealthCheckSpec,
+  NetworkSpec,
+  PortMapping,
+  ProbeTiming,
+  ResourceLimits,
+  RestartPolicySpec,
+  VolumeMount,
+} from "./spec-types.ts";
 export type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 export type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 export type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
@@ -30,7 +38,18 @@ export { bindSourcesProblem, FORBIDDEN_HOST_PATHS, forbiddenBindReason } from ".
 export { canonicalJson, specHash } from "./spec-hash.ts";
 export { buildReleaseImageRef, DEFAULT_RETAIN_IMAGES, planRetention, RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
 export { computeCpuPercent, parseEngineEvent, toStatsSample } from "./observe-parse.ts";
-export { assertValidReleaseExtras, isCapabilityName, isCleanAbsolutePath, isDevicePermissions, isValidDnsName, MAX_HEALTH_PERIOD_MS, MAX_PIDS_LIMIT, MAX_REPLICAS, MIN_PIDS_LIMIT, VOLUME_NAME } from "./validate-spec.ts";
+export {
+  assertValidReleaseExtras,
+  isCapabilityName,
+  isCleanAbsolutePath,
+  isDevicePermissions,
+  isValidDnsName,
+  MAX_HEALTH_PERIOD_MS,
+  MAX_PIDS_LIMIT,
+  MAX_REPLICAS,
+  MIN_PIDS_LIMIT,
+  VOLUME_NAME,
+} from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
 export { VOLUME_MOUNT, type VolumeRef } from "./volume-archive.ts";
 export { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, ENGINE_API_VERSION, PING_TIMEOUT_MS } from "./engine-api.ts";
@@ -87,7 +106,15 @@ export { buildImage, type BuildImageOptions, type BuildImageResult, type Builder
 export { buildSecretMask, SECRET_MASK } from "./build-secrets.ts";
 export { packTar, type TarEntry } from "./tar.ts";
 export { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
-export { planReclaim, RECLAIM_PREFIXES, type DfBuildCache, type DfImage, type ReclaimImage, type ReclaimPlan, type ReclaimPlanInput } from "./reclaim-plan.ts";
+export {
+  planReclaim,
+  RECLAIM_PREFIXES,
+  type DfBuildCache,
+  type DfImage,
+  type ReclaimImage,
+  type ReclaimPlan,
+  type ReclaimPlanInput,
+} from "./reclaim-plan.ts";
 export type { EngineSystemInfo } from "./system-info.ts";
 export { DEFAULT_RECLAIM_MAX_AGE_MS, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 export { DEFAULT_GRACE_SECONDS } from "./containers.ts";

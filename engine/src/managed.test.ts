@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { buildReleaseLabels } from "./labels.ts";
 import { publishedHostPort, toContainerState, toManagedContainer } from "./managed.ts";
 
-function inspectInfo(patch: { labels?: Record<string, string>; status?: string; ports?: unknown; restartCount?: number }): ContainerInspectInfo {
+function inspectInfo(patch: {
+  labels?: Record<string, string>;
+  status?: string;
+  ports?: unknown;
+  restartCount?: number;
+}): ContainerInspectInfo {
   return {
     Id: "abc123",
     Name: "/berth-web-s1-d1",
@@ -41,7 +46,13 @@ describe("toManagedContainer", () => {
 describe("publishedHostPort", () => {
   it("prefers the loopback binding of the asked port", () => {
     const info = inspectInfo({
-      ports: { "8080/tcp": [{ HostIp: "0.0.0.0", HostPort: "1111" }, { HostIp: "127.0.0.1", HostPort: "2222" }], "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "3333" }] },
+      ports: {
+        "8080/tcp": [
+          { HostIp: "0.0.0.0", HostPort: "1111" },
+          { HostIp: "127.0.0.1", HostPort: "2222" },
+        ],
+        "9090/tcp": [{ HostIp: "127.0.0.1", HostPort: "3333" }],
+      },
     });
     expect(publishedHostPort(info, 8080)).toBe(2222);
     expect(publishedHostPort(info, 9090)).toBe(3333);

@@ -20,9 +20,18 @@ type PortMap = Record<string, Array<{ HostIp?: string; HostPort?: string }> | nu
  * when it is not published (e.g. the container is stopped). Without containerPort, the
  * first published TCP port. `skipHostPorts`: extra fixed bindings of the same port to pass over.
  */
-export function publishedHostPort(info: Pick<ContainerInspectInfo, "NetworkSettings">, containerPort?: number, skipHostPorts: readonly number[] = []): number | null {
+export function publishedHostPort(
+  info: Pick<ContainerInspectInfo, "NetworkSettings">,
+  containerPort?: number,
+  skipHostPorts: readonly number[] = [],
+): number | null {
   const ports = (info.NetworkSettings?.Ports ?? {}) as PortMap;
-  const keys = containerPort === undefined ? Object.keys(ports).filter((k) => k.endsWith("/tcp")).sort() : [`${containerPort}/tcp`];
+  const keys =
+    containerPort === undefined
+      ? Object.keys(ports)
+          .filter((k) => k.endsWith("/tcp"))
+          .sort()
+      : [`${containerPort}/tcp`];
   for (const key of keys) {
     const bindings = (ports[key] ?? []).filter((b) => !skipHostPorts.includes(Number.parseInt(b.HostPort ?? "", 10)));
     const binding = bindings.find((b) => b.HostIp === "127.0.0.1") ?? bindings[0];

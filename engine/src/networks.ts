@@ -7,7 +7,15 @@
 import type { NetworkInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
-import { buildResourceLabels, isManagedByBerth, LABEL_MANAGED_BY, LABEL_PROJECT, LABEL_SCOPE, LABEL_SERVICE, MANAGED_BY_VALUE } from "./labels.ts";
+import {
+  buildResourceLabels,
+  isManagedByBerth,
+  LABEL_MANAGED_BY,
+  LABEL_PROJECT,
+  LABEL_SCOPE,
+  LABEL_SERVICE,
+  MANAGED_BY_VALUE,
+} from "./labels.ts";
 import type { OwnerRef } from "./port-types.ts";
 import { buildNetworkName } from "./names.ts";
 
@@ -22,7 +30,12 @@ export interface NetworkRequest {
 export async function inspectNetwork(api: EngineApi, name: string): Promise<NetworkInspectInfo | null> {
   try {
     return await api.call("inspect network", name, (abortSignal) =>
-      api.dial<NetworkInspectInfo>({ path: `/networks/${encodeURIComponent(name)}?`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such network", 500: "server error" } }),
+      api.dial<NetworkInspectInfo>({
+        path: `/networks/${encodeURIComponent(name)}?`,
+        method: "GET",
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such network", 500: "server error" },
+      }),
     );
   } catch (err) {
     if (isEngineError(err, "NOT_FOUND")) return null;
@@ -32,7 +45,12 @@ export async function inspectNetwork(api: EngineApi, name: string): Promise<Netw
 
 function requireBerth(info: NetworkInspectInfo, name: string): string {
   if (!isManagedByBerth(info.Labels)) {
-    throw new EngineError({ code: "CONFLICT", operation: "ensure network", resource: name, message: `ensure network ${name}: a network with this name exists and is not managed by Berth; it was left untouched` });
+    throw new EngineError({
+      code: "CONFLICT",
+      operation: "ensure network",
+      resource: name,
+      message: `ensure network ${name}: a network with this name exists and is not managed by Berth; it was left untouched`,
+    });
   }
   return info.Id;
 }
@@ -46,7 +64,14 @@ function poolExhausted(name: string, cause: unknown): EngineError {
   const message =
     `create network ${name}: the engine has no free address range for another network (Docker's default ` +
     `address pools hold about 30 bridge networks); widen default-address-pools in the engine's daemon.json or remove unused networks`;
-  return new EngineError({ code: "ENGINE_ERROR", operation: "create network", resource: name, message, details: { reason: engineMessage(cause) }, cause });
+  return new EngineError({
+    code: "ENGINE_ERROR",
+    operation: "create network",
+    resource: name,
+    message,
+    details: { reason: engineMessage(cause) },
+    cause,
+  });
 }
 
 /**
@@ -69,7 +94,9 @@ async function ensureNetworkOnce(api: EngineApi, req: NetworkRequest): Promise<s
   const existing = await inspectNetwork(api, req.name);
   if (existing !== null) return requireBerth(existing, req.name);
   const { teamId, projectId, serviceId } = req.owner;
-  const labels = buildResourceLabels(req.scope === "project" ? { teamId, projectId } : { teamId, projectId, serviceId }, { [LABEL_SCOPE]: req.scope });
+  const labels = buildResourceLabels(req.scope === "project" ? { teamId, projectId } : { teamId, projectId, serviceId }, {
+    [LABEL_SCOPE]: req.scope,
+  });
   const driver = req.driver ?? "bridge";
   try {
     const created = await api.call("create network", req.name, (abortSignal) =>

@@ -64,7 +64,13 @@ export function parseEngineEvent(raw: RawEvent): EngineEvent | null {
   const deploymentId = parseDeploymentLabel(attributes);
   if (owner === null || deploymentId === null) return null;
   const timeMs = raw.timeNano !== undefined ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
-  const base = { containerId: raw.Actor?.ID ?? raw.id ?? "", containerName: attributes.name ?? "", owner, deploymentId, time: new Date(timeMs).toISOString() };
+  const base = {
+    containerId: raw.Actor?.ID ?? raw.id ?? "",
+    containerName: attributes.name ?? "",
+    owner,
+    deploymentId,
+    time: new Date(timeMs).toISOString(),
+  };
   if (raw.Action === "start") return { ...base, type: "start" };
   if (raw.Action === "oom") return { ...base, type: "oom" };
   if (raw.Action === "destroy") return { ...base, type: "destroy" };

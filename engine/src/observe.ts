@@ -18,7 +18,12 @@ type Stop = () => void;
 export async function containerStatus(api: EngineApi, ref: string): Promise<ContainerStatus> {
   const info = await inspectContainer(api, ref);
   if (info === null || !isManagedByBerth(info.Config?.Labels)) {
-    throw new EngineError({ code: "NOT_FOUND", operation: "container status", resource: ref, message: `container status ${ref}: ${info === null ? "no such container" : "not managed by Berth"}` });
+    throw new EngineError({
+      code: "NOT_FOUND",
+      operation: "container status",
+      resource: ref,
+      message: `container status ${ref}: ${info === null ? "no such container" : "not managed by Berth"}`,
+    });
   }
   const state = info.State as typeof info.State & { Health?: { Status?: string } };
   const health = state.Health?.Status;
@@ -68,28 +73,59 @@ function followJsonLines<T>(source: NodeJS.ReadableStream, onObject: (value: T) 
 }
 
 /** Follow a managed container's stats (about one sample a second). Returns a function that stops. */
-export async function followStats(api: EngineApi, ref: string, onSample: (s: StatsSample) => void, onEnd?: (err?: Error) => void): Promise<Stop> {
+export async function followStats(
+  api: EngineApi,
+  ref: string,
+  onSample: (s: StatsSample) => void,
+  onEnd?: (err?: Error) => void,
+): Promise<Stop> {
   const id = await requireManagedContainer(api, ref, "follow stats");
   const source = await api.call("follow stats", ref, (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>({ path: `/containers/${id}/stats?`, method: "GET", options: { stream: true }, isStream: true, abortSignal, statusCodes: { 200: true, 404: "no such container", 500: "server error" } }),
+    api.dial<NodeJS.ReadableStream>({
+      path: `/containers/${id}/stats?`,
+      method: "GET",
+      options: { stream: true },
+      isStream: true,
+      abortSignal,
+      statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+    }),
   );
   let prev: RawStats | null = null;
-  return followJsonLines<RawStats>(source, (raw) => {
-    onSample(toStatsSample(prev, raw));
-    prev = raw;
-  }, onEnd);
+  return followJsonLines<RawStats>(
+    source,
+    (raw) => {
+      onSample(toStatsSample(prev, raw));
+      prev = raw;
+    },
+    onEnd,
+  );
 }
 
 /** Follow the engine's events for Berth's containers (optionally of one service). */
-export async function followEvents(api: EngineApi, filter: { serviceId?: string }, onEvent: (e: EngineEvent) => void, onEnd?: (err?: Error) => void): Promise<Stop> {
+export async function followEvents(
+  api: EngineApi,
+  filter: { serviceId?: string },
+  onEvent: (e: EngineEvent) => void,
+  onEnd?: (err?: Error) => void,
+): Promise<Stop> {
   const label = managedFilters(filter.serviceId).label;
   const filters = JSON.stringify({ type: ["container"], label });
   const source = await api.call("follow events", filter.serviceId ?? "berth", (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>({ path: "/events?", method: "GET", options: { filters }, isStream: true, abortSignal, statusCodes: { 200: true, 400: "bad parameter", 500: "server error" } }),
+    api.dial<NodeJS.ReadableStream>({
+      path: "/events?",
+      method: "GET",
+      options: { filters },
+      isStream: true,
+      abortSignal,
+      statusCodes: { 200: true, 400: "bad parameter", 500: "server error" },
+    }),
   );
-  return followJsonLines<RawEvent>(source, (raw) => {
-    const event = parseEngineEvent(raw);
-    if (event !== null && (filter.serviceId === undefined || event.owner.serviceId === filter.serviceId)) onEvent(event);
-  }, onEnd);
+  return followJsonLines<RawEvent>(
+    source,
+    (raw) => {
+      const event = parseEngineEvent(raw);
+      if (event !== null && (filter.serviceId === undefined || event.owner.serviceId === filter.serviceId)) onEvent(event);
+    },
+    onEnd,
+  );
 }
-

@@ -44,7 +44,11 @@ describe("buildOneOffContainerSpec", () => {
   });
 
   it("without an argv runs the release's own entrypoint and command (a stack job)", () => {
-    const job = buildOneOffContainerSpec({ release: { ...release, entrypoint: ["/entry.sh"], command: ["migrate", "--up"] }, runId: "run98765432abc", argv: null });
+    const job = buildOneOffContainerSpec({
+      release: { ...release, entrypoint: ["/entry.sh"], command: ["migrate", "--up"] },
+      runId: "run98765432abc",
+      argv: null,
+    });
     expect([job.Entrypoint, job.Cmd]).toEqual([["/entry.sh"], ["migrate", "--up"]]);
     const { entrypoint: _e, command: _c, ...noCommand } = release;
     const imageDefaults = buildOneOffContainerSpec({ release: noCommand, runId: "run98765432abc", argv: null });

@@ -27,13 +27,23 @@ export function buildOneOffContainerSpec(spec: OneOffSpec): ContainerCreateOptio
   const operation = "run one-off";
   assertValidId(spec.runId, "run id", operation);
   if (spec.argv !== null) assertValidOneOffArgv(spec.argv, operation);
-  const release = { ...spec.release, replicas: 1, containerPort: undefined, ports: undefined, primaryHostPort: undefined, primaryHostPorts: undefined };
+  const release = {
+    ...spec.release,
+    replicas: 1,
+    containerPort: undefined,
+    ports: undefined,
+    primaryHostPort: undefined,
+    primaryHostPorts: undefined,
+  };
   const base = buildContainerSpec(release, 0);
   const network = releaseNetworkName(release);
   const options: ContainerCreateOptions = {
     ...base,
     // `-run-<id8>` where a release has its deployment id: never a release container's name.
-    name: buildContainerName({ serviceName: release.serviceName, serviceId: release.owner.serviceId, deploymentId: spec.runId }, operation).replace(/-([^-]+)$/, "-run-$1"),
+    name: buildContainerName(
+      { serviceName: release.serviceName, serviceId: release.owner.serviceId, deploymentId: spec.runId },
+      operation,
+    ).replace(/-([^-]+)$/, "-run-$1"),
     Labels: { ...buildResourceLabels(release.owner), [LABEL_ONE_OFF]: spec.runId },
     ...argvOptions(spec.argv, base),
     ExposedPorts: {},

@@ -28,12 +28,17 @@ async function prepare(api: EngineApi, spec: OneOffSpec, options: RunOneOffOptio
   await assertSafeBindMounts(api, spec.release, OPERATION);
   await ensureImage(api, spec.release.image, { timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, pull: "missing" });
   const network = releaseNetworkName(spec.release);
-  if (network !== null && spec.release.network !== undefined) await ensureNetwork(api, { name: network, scope: spec.release.network.scope, owner: spec.release.owner });
+  if (network !== null && spec.release.network !== undefined)
+    await ensureNetwork(api, { name: network, scope: spec.release.network.scope, owner: spec.release.owner });
   await ensureVolumes(api, spec.release);
 }
 
 /** Follow the container's whole output (from its first byte), decoded per stream. Resolves when the stream ends. */
-async function followOutput(api: EngineApi, id: string, onOutput: RunOneOffOptions["onOutput"]): Promise<{ ended: Promise<void>; stop: () => void }> {
+async function followOutput(
+  api: EngineApi,
+  id: string,
+  onOutput: RunOneOffOptions["onOutput"],
+): Promise<{ ended: Promise<void>; stop: () => void }> {
   const source = await api.call("follow one-off output", id, (abortSignal) =>
     api.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, abortSignal }),
   );
@@ -83,7 +88,12 @@ export async function runOneOff(api: EngineApi, spec: OneOffSpec, options: RunOn
   const existing = await inspectContainer(api, containerName);
   if (existing !== null) {
     if (existing.Config?.Labels?.[LABEL_ONE_OFF] !== spec.runId) {
-      throw new EngineError({ code: "CONFLICT", operation: OPERATION, resource: containerName, message: `${OPERATION} ${containerName}: a container with this name exists and is not this run's; it was left untouched` });
+      throw new EngineError({
+        code: "CONFLICT",
+        operation: OPERATION,
+        resource: containerName,
+        message: `${OPERATION} ${containerName}: a container with this name exists and is not this run's; it was left untouched`,
+      });
     }
     await removeContainerForce(api, existing.Id);
   }
@@ -121,11 +131,18 @@ export async function runOneOff(api: EngineApi, spec: OneOffSpec, options: RunOn
 }
 
 /** One-off containers left by a process that died mid-run (their run ids), optionally of one service. */
-export async function listOneOffs(api: EngineApi, serviceId?: string): Promise<Array<{ containerId: string; runId: string; serviceId: string }>> {
+export async function listOneOffs(
+  api: EngineApi,
+  serviceId?: string,
+): Promise<Array<{ containerId: string; runId: string; serviceId: string }>> {
   const filters = managedFilters(serviceId);
   filters.label.push(LABEL_ONE_OFF);
-  const all = await api.call("list one-offs", serviceId ?? "berth", (abortSignal) => api.docker.listContainers({ all: true, filters, abortSignal }));
-  return all.filter((c) => isManagedByBerth(c.Labels) && isOneOff(c.Labels)).map((c) => ({ containerId: c.Id, runId: c.Labels[LABEL_ONE_OFF] ?? "", serviceId: c.Labels["io.berth.service"] ?? "" }));
+  const all = await api.call("list one-offs", serviceId ?? "berth", (abortSignal) =>
+    api.docker.listContainers({ all: true, filters, abortSignal }),
+  );
+  return all
+    .filter((c) => isManagedByBerth(c.Labels) && isOneOff(c.Labels))
+    .map((c) => ({ containerId: c.Id, runId: c.Labels[LABEL_ONE_OFF] ?? "", serviceId: c.Labels["io.berth.service"] ?? "" }));
 }
 
 /** Remove a one-off container (only one: a release container is refused). */
@@ -133,7 +150,12 @@ export async function removeOneOff(api: EngineApi, containerId: string): Promise
   const info = await inspectContainer(api, containerId);
   if (info === null) return;
   if (!isManagedByBerth(info.Config?.Labels) || !isOneOff(info.Config?.Labels)) {
-    throw new EngineError({ code: "CONFLICT", operation: "remove one-off", resource: containerId, message: `remove one-off ${containerId}: not a one-off run container; left untouched` });
+    throw new EngineError({
+      code: "CONFLICT",
+      operation: "remove one-off",
+      resource: containerId,
+      message: `remove one-off ${containerId}: not a one-off run container; left untouched`,
+    });
   }
   await removeContainerForce(api, info.Id);
 }

@@ -14,7 +14,6 @@ export interface OwnerRef {
   serviceId: string;
 }
 
-
 /** Desired state of one release of a service. Everything past `command` is optional. */
 export interface ReleaseSpec {
   owner: OwnerRef;

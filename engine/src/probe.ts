@@ -78,7 +78,13 @@ const NOT_LISTENING_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE"]);
  * answer within timeoutMs is a failure; a refused or reset connection means nothing listens
  * yet; no route to the host is "unreachable" (the caller may try the published port).
  */
-export function probeHttp(target: { host: string; port: number; path: string; expect: { min: number; max: number }; timeoutMs: number }): Promise<ProbeResult> {
+export function probeHttp(target: {
+  host: string;
+  port: number;
+  path: string;
+  expect: { min: number; max: number };
+  timeoutMs: number;
+}): Promise<ProbeResult> {
   return new Promise<ProbeResult>((resolve) => {
     const url = `http://${target.host}:${target.port}${target.path}`;
     const req = http.get({ host: target.host, port: target.port, path: target.path, agent: false, timeout: target.timeoutMs }, (res) => {
@@ -93,7 +99,8 @@ export function probeHttp(target: { host: string; port: number; path: string; ex
     });
     req.on("error", (err: NodeJS.ErrnoException) => {
       const code = err.code ?? err.message;
-      if (NOT_LISTENING_CODES.has(code) || /socket hang up/.test(err.message)) resolve({ outcome: "not-listening", detail: `GET ${url}: ${code}` });
+      if (NOT_LISTENING_CODES.has(code) || /socket hang up/.test(err.message))
+        resolve({ outcome: "not-listening", detail: `GET ${url}: ${code}` });
       else resolve({ outcome: "unreachable", detail: `GET ${url}: ${code}` });
     });
   });

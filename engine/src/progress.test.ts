@@ -4,7 +4,11 @@ import { readProgress } from "./progress.ts";
 
 describe("readProgress", () => {
   it("collects output lines across chunk boundaries", async () => {
-    const chunks = ['{"stream":"Step 1/2 : FROM scr', 'atch\\n"}\n{"status":"Downloading","id":"abc"}\n', '{"stream":"Successfully built\\n"}'];
+    const chunks = [
+      '{"stream":"Step 1/2 : FROM scr',
+      'atch\\n"}\n{"status":"Downloading","id":"abc"}\n',
+      '{"stream":"Successfully built\\n"}',
+    ];
     await expect(readProgress(Readable.from(chunks))).resolves.toEqual({
       error: null,
       lines: ["Step 1/2 : FROM scratch", "abc: Downloading", "Successfully built"],
@@ -12,7 +16,11 @@ describe("readProgress", () => {
   });
 
   it("reports the first error from the stream (HTTP 200 with an error inside)", async () => {
-    const chunks = ['{"stream":"Step 2/2 : RUN false\\n"}\n', '{"errorDetail":{"code":1,"message":"returned a non-zero code: 1"},"error":"returned a non-zero code: 1"}\n', '{"error":"second"}\n'];
+    const chunks = [
+      '{"stream":"Step 2/2 : RUN false\\n"}\n',
+      '{"errorDetail":{"code":1,"message":"returned a non-zero code: 1"},"error":"returned a non-zero code: 1"}\n',
+      '{"error":"second"}\n',
+    ];
     const result = await readProgress(Readable.from(chunks));
     expect(result.error).toBe("returned a non-zero code: 1");
     expect(result.lines).toContain("Step 2/2 : RUN false");

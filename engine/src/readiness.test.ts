@@ -17,9 +17,17 @@ function fakeApi(states: FakeState[]): { api: EngineApi; inspections: () => numb
   const inspect = async () => {
     const s = states[Math.min(n, states.length - 1)] as FakeState;
     n += 1;
-    return { Id: "c1", State: { ...s, Restarting: s.Restarting ?? false }, RestartCount: s.RestartCount ?? 0, NetworkSettings: { Ports: {}, Networks: {} } };
+    return {
+      Id: "c1",
+      State: { ...s, Restarting: s.Restarting ?? false },
+      RestartCount: s.RestartCount ?? 0,
+      NetworkSettings: { Ports: {}, Networks: {} },
+    };
   };
-  const api = { call: (_op: string, _res: string, fn: (signal: AbortSignal) => Promise<unknown>) => fn(new AbortController().signal), docker: { getContainer: () => ({ inspect }) } };
+  const api = {
+    call: (_op: string, _res: string, fn: (signal: AbortSignal) => Promise<unknown>) => fn(new AbortController().signal),
+    docker: { getContainer: () => ({ inspect }) },
+  };
   return { api: api as unknown as EngineApi, inspections: () => n };
 }
 

@@ -69,7 +69,11 @@ function deadlineReason(gate: HealthGate, timeoutMs: number): string {
   return `did not ${what} within ${secondsOf(timeoutMs)} s`;
 }
 
-function probe(api: EngineApi, info: ContainerInspectInfo, gate: Extract<HealthGate, { kind: "http" | "tcp" | "command" }>): Promise<ProbeResult> {
+function probe(
+  api: EngineApi,
+  info: ContainerInspectInfo,
+  gate: Extract<HealthGate, { kind: "http" | "tcp" | "command" }>,
+): Promise<ProbeResult> {
   if (gate.kind === "http") return probeHttpGate(info, gate);
   if (gate.kind === "tcp") return probeTcpGate(info, gate.port);
   return probeCommandGate(api, info.Id, gate);
@@ -111,7 +115,8 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
         const health = (state as { Health?: Health }).Health;
         lastProbe = lastHealthLog(health) ?? lastProbe;
         if (health?.Status === "healthy") return ready();
-        if (health?.Status === "unhealthy") return notReady(`is unhealthy (image HEALTHCHECK failed ${health.FailingStreak ?? "?"} time(s) in a row)`);
+        if (health?.Status === "unhealthy")
+          return notReady(`is unhealthy (image HEALTHCHECK failed ${health.FailingStreak ?? "?"} time(s) in a row)`);
       } else if (gate.kind === "running") {
         // From the engine's StartedAt (a container adopted by reconcile has been running a while),
         // never later than now.

@@ -3,7 +3,15 @@ import { planReclaim, type DfImage } from "./reclaim-plan.ts";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 const HOUR = 3600_000;
-const img = (id: string, tags: string[], created: number, extra: Partial<DfImage> = {}): DfImage => ({ id, tags, created, sizeBytes: 100, sharedBytes: 10, containers: 0, ...extra });
+const img = (id: string, tags: string[], created: number, extra: Partial<DfImage> = {}): DfImage => ({
+  id,
+  tags,
+  created,
+  sizeBytes: 100,
+  sharedBytes: 10,
+  containers: 0,
+  ...extra,
+});
 const base = { buildCache: [], keep: 2, maxAgeMs: 24 * HOUR, now: NOW };
 
 describe("planReclaim", () => {
@@ -49,7 +57,12 @@ describe("planReclaim", () => {
       ...[1, 2, 3].map((n) => img(`sha:b${n}`, [`berth-build/b:${n}`], n)),
       img("sha:dangling", [], 0),
     ];
-    const plan = planReclaim({ ...base, images, repositories: ["berth-build/a"], buildCache: [{ id: "c", sizeBytes: 1, inUse: false, lastUsedAt: null, createdAt: "2000-01-01T00:00:00Z" }] });
+    const plan = planReclaim({
+      ...base,
+      images,
+      repositories: ["berth-build/a"],
+      buildCache: [{ id: "c", sizeBytes: 1, inUse: false, lastUsedAt: null, createdAt: "2000-01-01T00:00:00Z" }],
+    });
     expect(plan.images.map((i) => i.id)).toEqual(["sha:a1"]);
     expect(plan.buildCache).toEqual([]);
   });

@@ -96,7 +96,8 @@ export function planReclaim(input: ReclaimPlanInput): ReclaimPlan {
   let buildCache: DfBuildCache[] = [];
   if (!input.repositories) {
     for (const img of input.images) {
-      if (isDangling(img) && img.containers === 0 && img.created * 1000 < cutoff) images.push({ id: img.id, tags: [], sizeBytes: uniqueBytes(img), reason: "dangling" });
+      if (isDangling(img) && img.containers === 0 && img.created * 1000 < cutoff)
+        images.push({ id: img.id, tags: [], sizeBytes: uniqueBytes(img), reason: "dangling" });
     }
     buildCache = input.buildCache.filter((c) => !c.inUse && Date.parse(c.lastUsedAt ?? c.createdAt ?? "") < cutoff);
   }

@@ -39,7 +39,13 @@ async function gateOf(api: EngineApi, spec: ReleaseSpec) {
 /** Give a running container the spec's limits and restart policy in place. */
 async function updateInPlace(api: EngineApi, id: string, spec: ReleaseSpec): Promise<void> {
   await api.call("update container", id, (abortSignal) =>
-    api.dial({ path: `/containers/${id}/update?`, method: "POST", options: { _query: {}, _body: buildContainerUpdate(spec) }, abortSignal, statusCodes: { 200: true, 400: "bad parameter", 404: "no such container", 500: "server error" } }),
+    api.dial({
+      path: `/containers/${id}/update?`,
+      method: "POST",
+      options: { _query: {}, _body: buildContainerUpdate(spec) },
+      abortSignal,
+      statusCodes: { 200: true, 400: "bad parameter", 404: "no such container", 500: "server error" },
+    }),
   );
 }
 
@@ -75,7 +81,12 @@ export async function adoptCurrent(api: EngineApi, spec: ReleaseSpec, timeoutMs:
     if (drift === "recreate") return null;
     if (drift === "update") toUpdate.push(c.Id);
     imageId = info.Image;
-    const readiness = await waitUntilReady(api, { containerId: c.Id, ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort, skipHostPorts: extraPrimaryHostPorts(spec) }), timeoutMs, gate });
+    const readiness = await waitUntilReady(api, {
+      containerId: c.Id,
+      ...(spec.containerPort === undefined ? {} : { containerPort: spec.containerPort, skipHostPorts: extraPrimaryHostPorts(spec) }),
+      timeoutMs,
+      gate,
+    });
     if (!readiness.ready) return null;
     replicas.push({ containerId: c.Id, containerName: displayName(info.Name), replica, hostPort: readiness.hostPort });
   }
@@ -119,4 +130,3 @@ export async function ensureService(api: EngineApi, spec: ReleaseSpec, options: 
   const changed = current === null || adopted?.updated === true;
   return { release: withWarnings(release, warnings), changed, removed };
 }
-

@@ -5,9 +5,7 @@
  */
 import { EngineError } from "./errors.ts";
 
-export type RegistryAuth =
-  | { serveraddress: string; username: string; password: string }
-  | { serveraddress: string; identitytoken: string };
+export type RegistryAuth = { serveraddress: string; username: string; password: string } | { serveraddress: string; identitytoken: string };
 
 /** The registry host of an image reference ("docker.io" when it names none). */
 export function registryOf(image: string): string {
@@ -21,14 +19,17 @@ export function buildAuthConfig(image: string, auth: RegistryAuth): Record<strin
   const fail = (message: string): never => {
     throw new EngineError({ code: "INVALID", operation: "pull image", resource: image, message: `registry credentials: ${message}` });
   };
-  if (typeof auth.serveraddress !== "string" || !/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(auth.serveraddress)) fail("serveraddress must be a registry host[:port]");
+  if (typeof auth.serveraddress !== "string" || !/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(auth.serveraddress))
+    fail("serveraddress must be a registry host[:port]");
   if (auth.serveraddress !== registryOf(image)) fail(`they are for ${auth.serveraddress}, the image is on ${registryOf(image)}`);
   if ("identitytoken" in auth) {
     if (typeof auth.identitytoken !== "string" || auth.identitytoken === "") fail("identitytoken must be a non-empty string");
     return { identitytoken: auth.identitytoken, serveraddress: auth.serveraddress };
   }
-  if (typeof auth.username !== "string" || auth.username === "" || /[\0\n\r]/.test(auth.username)) fail("username must be a non-empty single-line string");
-  if (typeof auth.password !== "string" || auth.password === "" || auth.password.includes("\0")) fail("password must be a non-empty string");
+  if (typeof auth.username !== "string" || auth.username === "" || /[\0\n\r]/.test(auth.username))
+    fail("username must be a non-empty single-line string");
+  if (typeof auth.password !== "string" || auth.password === "" || auth.password.includes("\0"))
+    fail("password must be a non-empty string");
   return { username: auth.username, password: auth.password, serveraddress: auth.serveraddress };
 }
 

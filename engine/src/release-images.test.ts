@@ -4,7 +4,11 @@ import { buildReleaseImageRef, planRetention } from "./release-images.ts";
 
 describe("buildReleaseImageRef", () => {
   it("uses lowercase ids as they are", () => {
-    expect(buildReleaseImageRef("svc_1", "dep-1")).toEqual({ repository: "berth-release/svc_1", tag: "dep-1", ref: "berth-release/svc_1:dep-1" });
+    expect(buildReleaseImageRef("svc_1", "dep-1")).toEqual({
+      repository: "berth-release/svc_1",
+      tag: "dep-1",
+      ref: "berth-release/svc_1:dep-1",
+    });
   });
   it("hashes ids that are not valid repository components or tags, deterministically", () => {
     const a = buildReleaseImageRef("SvcUpper", "-dash-first");
@@ -51,10 +55,15 @@ describe("registry credentials", () => {
     const header = encodeRegistryAuth(auth);
     expect(header).not.toMatch(/[+/]/);
     expect(JSON.parse(Buffer.from(header.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString())).toEqual(auth);
-    expect(buildAuthConfig("ghcr.io/a", { identitytoken: "tok", serveraddress: "ghcr.io" })).toEqual({ identitytoken: "tok", serveraddress: "ghcr.io" });
+    expect(buildAuthConfig("ghcr.io/a", { identitytoken: "tok", serveraddress: "ghcr.io" })).toEqual({
+      identitytoken: "tok",
+      serveraddress: "ghcr.io",
+    });
   });
   it("rejects credentials for another registry or malformed ones, without echoing the password", () => {
-    expect(() => buildAuthConfig("ghcr.io/a", { username: "u", password: "secret1", serveraddress: "evil.example" })).toThrow(/for evil.example, the image is on ghcr.io/);
+    expect(() => buildAuthConfig("ghcr.io/a", { username: "u", password: "secret1", serveraddress: "evil.example" })).toThrow(
+      /for evil.example, the image is on ghcr.io/,
+    );
     expect(() => buildAuthConfig("ghcr.io/a", { username: "u\nx", password: "p", serveraddress: "ghcr.io" })).toThrow(/username/);
     expect(() => buildAuthConfig("ghcr.io/a", { username: "u", password: "", serveraddress: "ghcr.io" })).toThrow(/password/);
     let thrown: unknown = null;

@@ -34,7 +34,13 @@ export function buildReleaseImageRef(serviceId: string, deploymentId: string): {
 export async function tagReleaseImage(api: EngineApi, image: string, serviceId: string, deploymentId: string): Promise<string> {
   const { repository, tag, ref } = buildReleaseImageRef(serviceId, deploymentId);
   await api.call("tag image", ref, (abortSignal) =>
-    api.dial({ path: `/images/${image}/tag?`, method: "POST", options: { repo: repository, tag }, abortSignal, statusCodes: { 200: true, 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" } }),
+    api.dial({
+      path: `/images/${image}/tag?`,
+      method: "POST",
+      options: { repo: repository, tag },
+      abortSignal,
+      statusCodes: { 200: true, 201: true, 400: "bad parameter", 404: "no such image", 409: "conflict", 500: "server error" },
+    }),
   );
   return ref;
 }
@@ -55,34 +61,66 @@ export interface RetentionInput {
 /** The tags to remove: all tags of images beyond the newest `keep` (by last tag time) and not in use. PURE. */
 export function planRetention(input: RetentionInput): string[] {
   const newestFirst = [...input.images].sort((a, b) => b.lastTagTime.localeCompare(a.lastTagTime) || a.id.localeCompare(b.id));
-  return newestFirst.slice(input.keep).filter((img) => !input.inUse.has(img.id)).flatMap((img) => img.tags);
+  return newestFirst
+    .slice(input.keep)
+    .filter((img) => !input.inUse.has(img.id))
+    .flatMap((img) => img.tags);
 }
 
 async function lastTagTime(api: EngineApi, id: string): Promise<string> {
   const info = await api.call("inspect image", id, (abortSignal) =>
-    api.dial<{ Metadata?: { LastTagTime?: string }; Created?: string }>({ path: `/images/${id}/json`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such image", 500: "server error" } }),
+    api.dial<{ Metadata?: { LastTagTime?: string }; Created?: string }>({
+      path: `/images/${id}/json`,
+      method: "GET",
+      abortSignal,
+      statusCodes: { 200: true, 404: "no such image", 500: "server error" },
+    }),
   );
   return info.Metadata?.LastTagTime ?? info.Created ?? "";
 }
 
 /** Apply retention to one service's release images; returns the tags removed and the failures. */
-export async function pruneReleaseImages(api: EngineApi, serviceId: string, keep = DEFAULT_RETAIN_IMAGES): Promise<{ removed: string[]; failures: string[] }> {
+export async function pruneReleaseImages(
+  api: EngineApi,
+  serviceId: string,
+  keep = DEFAULT_RETAIN_IMAGES,
+): Promise<{ removed: string[]; failures: string[] }> {
   const { repository } = buildReleaseImageRef(serviceId, "x");
   const listed = await api.call("list images", repository, (abortSignal) =>
-    api.dial<ImageSummary[]>({ path: "/images/json?", method: "GET", options: { filters: JSON.stringify({ reference: [repository] }) }, abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+    api.dial<ImageSummary[]>({
+      path: "/images/json?",
+      method: "GET",
+      options: { filters: JSON.stringify({ reference: [repository] }) },
+      abortSignal,
+      statusCodes: { 200: true, 500: "server error" },
+    }),
   );
   const images = await Promise.all(
-    listed.map(async (img) => ({ id: img.Id, tags: (img.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)), lastTagTime: await lastTagTime(api, img.Id) })),
+    listed.map(async (img) => ({
+      id: img.Id,
+      tags: (img.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)),
+      lastTagTime: await lastTagTime(api, img.Id),
+    })),
   );
   // "In use" means by this service's containers: another service's use of the same image is
   // protected by its own tag, and deleting a tag never deletes an image a container uses.
-  const containers = await api.call("list containers", serviceId, (abortSignal) => api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }));
+  const containers = await api.call("list containers", serviceId, (abortSignal) =>
+    api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }),
+  );
   const inUse = new Set(containers.map((c) => c.ImageID));
   const removed: string[] = [];
   const failures: string[] = [];
   for (const tag of planRetention({ images, inUse, keep })) {
     try {
-      await api.call("remove image tag", tag, (abortSignal) => api.dial({ path: `/images/${tag}?`, method: "DELETE", options: { noprune: false }, abortSignal, statusCodes: { 200: true, 404: "no such image", 409: "conflict", 500: "server error" } }));
+      await api.call("remove image tag", tag, (abortSignal) =>
+        api.dial({
+          path: `/images/${tag}?`,
+          method: "DELETE",
+          options: { noprune: false },
+          abortSignal,
+          statusCodes: { 200: true, 404: "no such image", 409: "conflict", 500: "server error" },
+        }),
+      );
       removed.push(tag);
     } catch (err) {
       // Gone already is fine; in use (a container created meanwhile) is kept, and reported.

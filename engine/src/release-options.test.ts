@@ -28,7 +28,10 @@ describe("a worker without a containerPort", () => {
   it("is gated by running for 5 s by default; an explicit gate or the image's HEALTHCHECK wins", () => {
     expect(buildHealthGate(worker, false)).toEqual({ kind: "running", stableMs: DEFAULT_WORKER_STABLE_MS });
     expect(DEFAULT_WORKER_STABLE_MS).toBe(5000);
-    expect(buildHealthGate({ ...worker, healthCheck: { type: "running", stableMs: 1500 } }, false)).toEqual({ kind: "running", stableMs: 1500 });
+    expect(buildHealthGate({ ...worker, healthCheck: { type: "running", stableMs: 1500 } }, false)).toEqual({
+      kind: "running",
+      stableMs: 1500,
+    });
     expect(buildHealthGate(worker, true)).toEqual({ kind: "docker" });
   });
 
@@ -39,13 +42,33 @@ describe("a worker without a containerPort", () => {
 
 describe("health gates", () => {
   it("builds a command gate with its timing and start period", () => {
-    const spec = { ...worker, healthCheck: { type: "command" as const, command: ["pg_isready", "-q"], intervalMs: 300, timeoutMs: 1000, retries: 2, startPeriodMs: 4000 } };
-    expect(buildHealthGate(spec, false)).toEqual({ kind: "command", command: ["pg_isready", "-q"], intervalMs: 300, timeoutMs: 1000, retries: 2, startPeriodMs: 4000 });
+    const spec = {
+      ...worker,
+      healthCheck: {
+        type: "command" as const,
+        command: ["pg_isready", "-q"],
+        intervalMs: 300,
+        timeoutMs: 1000,
+        retries: 2,
+        startPeriodMs: 4000,
+      },
+    };
+    expect(buildHealthGate(spec, false)).toEqual({
+      kind: "command",
+      command: ["pg_isready", "-q"],
+      intervalMs: 300,
+      timeoutMs: 1000,
+      retries: 2,
+      startPeriodMs: 4000,
+    });
   });
 
   it("judges a command by its exit code, with the output's tail", () => {
     expect(commandVerdict(["true"], 0, "")).toEqual({ outcome: "ok", detail: "command true: exit 0" });
-    expect(commandVerdict(["sh", "-c", "exit 3"], 3, " nope \n")).toEqual({ outcome: "failed", detail: "command sh -c exit 3: exit 3: nope" });
+    expect(commandVerdict(["sh", "-c", "exit 3"], 3, " nope \n")).toEqual({
+      outcome: "failed",
+      detail: "command sh -c exit 3: exit 3: nope",
+    });
     expect(commandVerdict(["x"], null, "")).toMatchObject({ outcome: "failed", detail: "command x: no exit code" });
     expect(commandVerdict(["x"], 1, "a".repeat(1000)).detail.length).toBeLessThan(400);
   });
@@ -57,7 +80,10 @@ describe("health gates", () => {
   });
 
   it("gives Swarm a command check as CMD argv and no check for running", () => {
-    expect(buildSwarmHealthcheck(undefined, { type: "command", command: ["pg_isready"], startPeriodMs: 2000 })).toMatchObject({ Test: ["CMD", "pg_isready"], StartPeriod: 2000 * 1_000_000 });
+    expect(buildSwarmHealthcheck(undefined, { type: "command", command: ["pg_isready"], startPeriodMs: 2000 })).toMatchObject({
+      Test: ["CMD", "pg_isready"],
+      StartPeriod: 2000 * 1_000_000,
+    });
     expect(buildSwarmHealthcheck(undefined, { type: "running", stableMs: 1000 })).toBeUndefined();
   });
 });
@@ -79,14 +105,35 @@ describe("a TCP service published on a fixed host address", () => {
     const spec = { ...worker, containerPort: 5432, ports: [{ containerPort: 5432, hostIp: "0.0.0.0", hostPort: 15432 }] };
     expect(buildPorts(spec)).toEqual({
       exposed: { "5432/tcp": {} },
-      bindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }, { HostIp: "0.0.0.0", HostPort: "15432" }] },
+      bindings: {
+        "5432/tcp": [
+          { HostIp: "127.0.0.1", HostPort: "" },
+          { HostIp: "0.0.0.0", HostPort: "15432" },
+        ],
+      },
     });
   });
 
   it("reports the release's own binding as hostPort, passing over the extra fixed one", () => {
-    const spec = { ...worker, containerPort: 5432, ports: [{ containerPort: 5432, hostPort: 15432 }, { containerPort: 9000, hostPort: 19000 }] };
+    const spec = {
+      ...worker,
+      containerPort: 5432,
+      ports: [
+        { containerPort: 5432, hostPort: 15432 },
+        { containerPort: 9000, hostPort: 19000 },
+      ],
+    };
     expect(extraPrimaryHostPorts(spec)).toEqual([15432]);
-    const info = { NetworkSettings: { Ports: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "15432" }, { HostIp: "127.0.0.1", HostPort: "40001" }] } } } as never;
+    const info = {
+      NetworkSettings: {
+        Ports: {
+          "5432/tcp": [
+            { HostIp: "127.0.0.1", HostPort: "15432" },
+            { HostIp: "127.0.0.1", HostPort: "40001" },
+          ],
+        },
+      },
+    } as never;
     expect(publishedHostPort(info, 5432, extraPrimaryHostPorts(spec))).toBe(40001);
     expect(publishedHostPort(info, 5432)).toBe(15432);
   });
@@ -94,7 +141,11 @@ describe("a TCP service published on a fixed host address", () => {
 
 describe("network aliases, PID limit", () => {
   it("adds the aliases after the service name and sets PidsLimit", () => {
-    const spec = buildContainerSpec({ ...worker, network: { scope: "project", aliases: ["jobs.shop.internal"] }, resources: { pidsLimit: 64 } });
+    const spec = buildContainerSpec({
+      ...worker,
+      network: { scope: "project", aliases: ["jobs.shop.internal"] },
+      resources: { pidsLimit: 64 },
+    });
     expect(spec.NetworkingConfig).toEqual({ EndpointsConfig: { "berth-p-proj1": { Aliases: ["jobs", "jobs.shop.internal"] } } });
     expect(spec.HostConfig?.PidsLimit).toBe(64);
     expect(buildContainerSpec(worker).HostConfig?.PidsLimit).toBeUndefined();
@@ -102,7 +153,10 @@ describe("network aliases, PID limit", () => {
 });
 
 describe("toManagedVolumes", () => {
-  const berth = (project: string, name: string) => ({ Name: `berth-${project}-${name}`, Labels: { "io.berth.managed-by": "berth", "io.berth.project": project, "io.berth.volume": name } });
+  const berth = (project: string, name: string) => ({
+    Name: `berth-${project}-${name}`,
+    Labels: { "io.berth.managed-by": "berth", "io.berth.project": project, "io.berth.volume": name },
+  });
 
   it("lists Berth's volumes with sizes (unknown: null) and the containers using them", () => {
     const volumes = [berth("p2", "data"), berth("p1", "pg"), { Name: "foreign", Labels: { "io.berth.volume": "x" } }, berth("p1", "cache")];

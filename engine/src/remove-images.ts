@@ -12,13 +12,20 @@ export const OWNED_IMAGE_PREFIX = "berth-build/";
 function assertOwnedRepository(repository: string, operation: string): void {
   assertValidImageRef(repository, operation);
   if (!repository.startsWith(OWNED_IMAGE_PREFIX) || repository.includes(":")) {
-    throw new EngineError({ code: "INVALID", operation, resource: repository, message: `${operation} ${repository}: only ${OWNED_IMAGE_PREFIX}<name> repositories (without a tag) can be removed` });
+    throw new EngineError({
+      code: "INVALID",
+      operation,
+      resource: repository,
+      message: `${operation} ${repository}: only ${OWNED_IMAGE_PREFIX}<name> repositories (without a tag) can be removed`,
+    });
   }
 }
 
 /** Every `<repository>:<tag>` the engine holds. */
 async function repositoryTags(api: EngineApi, repository: string, operation: string): Promise<string[]> {
-  const images = await api.call(operation, repository, (abortSignal) => api.docker.listImages({ filters: { reference: [repository] }, abortSignal }));
+  const images = await api.call(operation, repository, (abortSignal) =>
+    api.docker.listImages({ filters: { reference: [repository] }, abortSignal }),
+  );
   return images.flatMap((image) => (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`)));
 }
 
@@ -42,7 +49,11 @@ export async function removeRepositoryImages(api: EngineApi, repository: string)
  * Retention of one repository: remove every tag except `keepTags` (full `repo:tag` refs).
  * Never forced: an image a container still uses stays, and is reported in `failures`.
  */
-export async function pruneRepositoryImages(api: EngineApi, repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }> {
+export async function pruneRepositoryImages(
+  api: EngineApi,
+  repository: string,
+  keepTags: string[],
+): Promise<{ removed: string[]; failures: string[] }> {
   const operation = "prune images";
   assertOwnedRepository(repository, operation);
   const keep = new Set(keepTags);

@@ -44,10 +44,20 @@ async function startFirstRelease(api: EngineApi, spec: ReleaseSpec, options: Rep
 }
 
 /** A new release of the service per options.strategy, handed over; the old one is then retired. */
-export function releaseByStrategy(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions, graceSeconds: number): Promise<Handover> {
+export function releaseByStrategy(
+  api: EngineApi,
+  spec: ReleaseSpec,
+  options: ReplaceReleaseOptions,
+  graceSeconds: number,
+): Promise<Handover> {
   const strategy = options.strategy ?? "start-first";
   if (strategy !== "start-first" && strategy !== "stop-first") {
-    throw new EngineError({ code: "INVALID", operation: "replace release", resource: spec.serviceName, message: `replace release ${spec.serviceName}: strategy must be start-first or stop-first` });
+    throw new EngineError({
+      code: "INVALID",
+      operation: "replace release",
+      resource: spec.serviceName,
+      message: `replace release ${spec.serviceName}: strategy must be start-first or stop-first`,
+    });
   }
   return strategy === "stop-first" ? stopFirstRelease(api, spec, options, graceSeconds) : startFirstRelease(api, spec, options);
 }

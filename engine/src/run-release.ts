@@ -52,7 +52,9 @@ async function removeLeftovers(api: EngineApi, spec: ReleaseSpec, names: string[
   }
   const filters = managedFilters(spec.owner.serviceId);
   filters.label.push(`${LABEL_DEPLOYMENT}=${spec.deploymentId}`);
-  const leftovers = await api.call("list containers", spec.owner.serviceId, (abortSignal) => api.docker.listContainers({ all: true, filters, abortSignal }));
+  const leftovers = await api.call("list containers", spec.owner.serviceId, (abortSignal) =>
+    api.docker.listContainers({ all: true, filters, abortSignal }),
+  );
   for (const c of leftovers) {
     if (c.Labels[LABEL_SERVICE] === spec.owner.serviceId) await removeContainerForce(api, c.Id);
   }
@@ -60,11 +62,18 @@ async function removeLeftovers(api: EngineApi, spec: ReleaseSpec, names: string[
 
 async function removeAll(api: EngineApi, created: Created[]): Promise<string[]> {
   const results = await Promise.allSettled(created.map((c) => removeContainerForce(api, c.id)));
-  return results.flatMap((r, i) => (r.status === "rejected" ? [`could not remove container ${created[i]?.name}: ${engineMessage(r.reason)}`] : []));
+  return results.flatMap((r, i) =>
+    r.status === "rejected" ? [`could not remove container ${created[i]?.name}: ${engineMessage(r.reason)}`] : [],
+  );
 }
 
 /** Collect the failed container's last lines, remove every new container, and describe the failure. */
-async function healthCheckFailure(api: EngineApi, failed: Created, readiness: Extract<Readiness, { ready: false }>, created: Created[]): Promise<EngineError> {
+async function healthCheckFailure(
+  api: EngineApi,
+  failed: Created,
+  readiness: Extract<Readiness, { ready: false }>,
+  created: Created[],
+): Promise<EngineError> {
   const cleanupErrors: string[] = [];
   let logs: string[] = [];
   try {
@@ -90,7 +99,13 @@ async function healthCheckFailure(api: EngineApi, failed: Created, readiness: Ex
   });
 }
 
-async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate: HealthGate, options: RunReleaseOptions): Promise<Readiness> {
+async function startAndGate(
+  api: EngineApi,
+  c: Created,
+  spec: ReleaseSpec,
+  gate: HealthGate,
+  options: RunReleaseOptions,
+): Promise<Readiness> {
   await startContainer(api, c.id);
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   return waitUntilReady(api, {
@@ -104,12 +119,24 @@ async function startAndGate(api: EngineApi, c: Created, spec: ReleaseSpec, gate:
 
 function cancelledError(resource: string, cleanupErrors: string[]): EngineError {
   const message = `${OPERATION} ${resource}: cancelled; the new container(s) were removed`;
-  return new EngineError({ code: "CANCELLED", operation: OPERATION, resource, message, ...(cleanupErrors.length > 0 ? { details: { cleanupErrors } } : {}) });
+  return new EngineError({
+    code: "CANCELLED",
+    operation: OPERATION,
+    resource,
+    message,
+    ...(cleanupErrors.length > 0 ? { details: { cleanupErrors } } : {}),
+  });
 }
 
 type Started = Omit<ReleaseInstance, "imageId" | "repoDigest" | "releaseImage" | "warnings">;
 
-async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[], gate: HealthGate, options: RunReleaseOptions): Promise<Started> {
+async function createAndGate(
+  api: EngineApi,
+  spec: ReleaseSpec,
+  creates: ContainerCreateOptions[],
+  gate: HealthGate,
+  options: RunReleaseOptions,
+): Promise<Started> {
   const created: Created[] = [];
   try {
     for (const [replica, createOptions] of creates.entries()) {
@@ -118,7 +145,8 @@ async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: Contain
     }
     if (options.signal?.aborted) throw cancelledError(created[0]?.name ?? spec.serviceName, await removeAll(api, created));
     const results = await Promise.all(created.map((c) => startAndGate(api, c, spec, gate, options)));
-    if (results.some((r) => !r.ready && r.cancelled)) throw cancelledError(created[0]?.name ?? spec.serviceName, await removeAll(api, created));
+    if (results.some((r) => !r.ready && r.cancelled))
+      throw cancelledError(created[0]?.name ?? spec.serviceName, await removeAll(api, created));
     const replicas: ReplicaInstance[] = [];
     for (const [i, r] of results.entries()) {
       const c = created[i] as Created;
@@ -126,7 +154,13 @@ async function createAndGate(api: EngineApi, spec: ReleaseSpec, creates: Contain
       replicas.push({ containerId: c.id, containerName: c.name, replica: c.replica, hostPort: r.hostPort });
     }
     const first = replicas[0] as ReplicaInstance;
-    return { containerId: first.containerId, containerName: first.containerName, deploymentId: spec.deploymentId, hostPort: first.hostPort, replicas };
+    return {
+      containerId: first.containerId,
+      containerName: first.containerName,
+      deploymentId: spec.deploymentId,
+      hostPort: first.hostPort,
+      replicas,
+    };
   } catch (err) {
     if (isEngineError(err, "HEALTHCHECK_FAILED") || isEngineError(err, "CANCELLED")) throw err; // already cleaned up
     const cleanupErrors = await removeAll(api, created);
@@ -154,21 +188,41 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
   assertValidReleaseSpec(spec, OPERATION);
   await assertSafeBindMounts(api, spec, OPERATION);
   const creates = Array.from({ length: spec.replicas ?? 1 }, (_, replica) => buildContainerSpec(spec, replica));
-  const image = await ensureImage(api, spec.image, { timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth, pull: options.pull });
+  const image = await ensureImage(api, spec.image, {
+    timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
+    auth: options.registryAuth,
+    pull: options.pull,
+  });
   const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
   const gate = buildHealthGate(spec, await imageHealthcheck(api, spec.image));
   const network = releaseNetworkName(spec);
-  if (network !== null && spec.network !== undefined) await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
+  if (network !== null && spec.network !== undefined)
+    await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
   await ensureVolumes(api, spec);
-  await removeLeftovers(api, spec, creates.map((c) => c.name ?? ""));
+  await removeLeftovers(
+    api,
+    spec,
+    creates.map((c) => c.name ?? ""),
+  );
   return { creates, gate, image, releaseImage };
 }
 
 /** Create, start and gate every replica of a prepared release. */
-export async function startRelease(api: EngineApi, spec: ReleaseSpec, prepared: PreparedRelease, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {
+export async function startRelease(
+  api: EngineApi,
+  spec: ReleaseSpec,
+  prepared: PreparedRelease,
+  options: RunReleaseOptions = {},
+): Promise<ReleaseInstance> {
   const started = await createAndGate(api, spec, prepared.creates, prepared.gate, options);
   const { imageId, repoDigest, warning } = prepared.image;
-  return { ...started, releaseImage: prepared.releaseImage, imageId, repoDigest, ...(warning === undefined ? {} : { warnings: [warning] }) };
+  return {
+    ...started,
+    releaseImage: prepared.releaseImage,
+    imageId,
+    repoDigest,
+    ...(warning === undefined ? {} : { warnings: [warning] }),
+  };
 }
 
 export async function runRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<ReleaseInstance> {

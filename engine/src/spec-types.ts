@@ -31,9 +31,7 @@ export interface ResourceLimits {
   pidsLimit?: number;
 }
 
-export type RestartPolicySpec =
-  | { name: "no" | "always" | "unless-stopped" }
-  | { name: "on-failure"; maxRetries?: number };
+export type RestartPolicySpec = { name: "no" | "always" | "unless-stopped" } | { name: "on-failure"; maxRetries?: number };
 
 export interface ProbeTiming {
   /** Between two probes (default 500 ms). */
@@ -62,7 +60,12 @@ export interface ProbeTiming {
  *   exit or restart fails it at once.
  */
 export type HealthCheckSpec =
-  | ({ type: "http"; path: string; port?: number; /** Accepted statuses, default 200-399. */ expectStatus?: { min: number; max: number } } & ProbeTiming)
+  | ({
+      type: "http";
+      path: string;
+      port?: number;
+      /** Accepted statuses, default 200-399. */ expectStatus?: { min: number; max: number };
+    } & ProbeTiming)
   | ({ type: "tcp"; port?: number } & ProbeTiming)
   | ({ type: "command"; command: string[] } & ProbeTiming)
   | { type: "running"; stableMs: number };

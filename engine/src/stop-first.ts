@@ -28,20 +28,42 @@ function nameOf(c: ContainerInfo): string {
 /** Undo the stop and rethrow `err` with what was restored (names) and what could not be. */
 async function restoreAndFail(api: EngineApi, spec: ReleaseSpec, old: ContainerInfo[], err: unknown): Promise<never> {
   const results = await Promise.allSettled(old.map((c) => startContainer(api, c.Id)));
-  const cleanupErrors = results.flatMap((r, i) => (r.status === "rejected" ? [`could not start old container ${nameOf(old[i] as ContainerInfo)} again: ${engineMessage(r.reason)}`] : []));
+  const cleanupErrors = results.flatMap((r, i) =>
+    r.status === "rejected" ? [`could not start old container ${nameOf(old[i] as ContainerInfo)} again: ${engineMessage(r.reason)}`] : [],
+  );
   const restored = old.filter((_, i) => results[i]?.status === "fulfilled").map(nameOf);
   throw withDetails(err, OPERATION, spec.serviceName, { cleanupErrors, restored });
 }
 
-export async function stopFirstRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions, graceSeconds: number): Promise<Handover> {
+export async function stopFirstRelease(
+  api: EngineApi,
+  spec: ReleaseSpec,
+  options: ReplaceReleaseOptions,
+  graceSeconds: number,
+): Promise<Handover> {
   const prepared = await prepareRelease(api, spec, options);
-  const others = (await listManagedContainers(api, spec.owner.serviceId)).filter((c) => parseDeploymentLabel(c.Labels) !== spec.deploymentId);
+  const others = (await listManagedContainers(api, spec.owner.serviceId)).filter(
+    (c) => parseDeploymentLabel(c.Labels) !== spec.deploymentId,
+  );
   const live = others.filter((c) => LIVE_STATES.has(c.State));
   const stopped = await Promise.allSettled(live.map((c) => stopContainer(api, c.Id, graceSeconds)));
-  const stopFailures = stopped.flatMap((r, i) => (r.status === "rejected" ? [`${nameOf(live[i] as ContainerInfo)}: ${engineMessage(r.reason)}`] : []));
+  const stopFailures = stopped.flatMap((r, i) =>
+    r.status === "rejected" ? [`${nameOf(live[i] as ContainerInfo)}: ${engineMessage(r.reason)}`] : [],
+  );
   if (stopFailures.length > 0) {
     const message = `${OPERATION} ${spec.serviceName}: the old release could not be stopped (${stopFailures.join("; ")}); the new one was not started`;
-    await restoreAndFail(api, spec, live, new EngineError({ code: "ENGINE_ERROR", operation: OPERATION, resource: spec.serviceName, message, details: { failures: stopFailures } }));
+    await restoreAndFail(
+      api,
+      spec,
+      live,
+      new EngineError({
+        code: "ENGINE_ERROR",
+        operation: OPERATION,
+        resource: spec.serviceName,
+        message,
+        details: { failures: stopFailures },
+      }),
+    );
   }
   let handover: Handover;
   try {

@@ -23,7 +23,9 @@ interface RawInfo {
 }
 
 export async function systemInfo(api: EngineApi): Promise<EngineSystemInfo> {
-  const info = await api.call("engine info", api.target, (abortSignal) => api.dial<RawInfo>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }));
+  const info = await api.call("engine info", api.target, (abortSignal) =>
+    api.dial<RawInfo>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+  );
   const df = await diskUsage(api);
   return {
     dockerVersion: info.ServerVersion ?? "unknown",

@@ -2,12 +2,18 @@ import { describe, expect, it } from "vitest";
 import { packTar } from "./tar.ts";
 
 function field(block: Buffer, offset: number, length: number): string {
-  return block.subarray(offset, offset + length).toString("utf8").replace(/\0.*$/s, "");
+  return block
+    .subarray(offset, offset + length)
+    .toString("utf8")
+    .replace(/\0.*$/s, "");
 }
 
 describe("packTar", () => {
   it("writes a ustar header, the data padded to 512 bytes, and two end blocks", () => {
-    const tar = packTar([{ name: "Dockerfile", data: "FROM scratch\n" }, { name: "bin/run.sh", data: Buffer.from("#!/bin/sh\n"), mode: 0o755 }]);
+    const tar = packTar([
+      { name: "Dockerfile", data: "FROM scratch\n" },
+      { name: "bin/run.sh", data: Buffer.from("#!/bin/sh\n"), mode: 0o755 },
+    ]);
     expect(tar.length).toBe(512 * 2 + 512 * 2 + 1024);
     const first = tar.subarray(0, 512);
     expect(field(first, 0, 100)).toBe("Dockerfile");

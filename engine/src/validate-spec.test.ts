@@ -29,7 +29,10 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     expect(
       messageOf({
         ports: [{ containerPort: 9090, protocol: "udp" }],
-        volumes: [{ type: "volume", name: "data", target: "/data" }, { type: "bind", source: "/srv/x y", target: "/x" }],
+        volumes: [
+          { type: "volume", name: "data", target: "/data" },
+          { type: "bind", source: "/srv/x y", target: "/x" },
+        ],
         resources: { cpus: 1.5, memoryBytes: 64 * 1024 * 1024 },
         restartPolicy: { name: "on-failure", maxRetries: 3 },
         healthCheck: { type: "http", path: "/health?x=1", expectStatus: { min: 200, max: 204 } },
@@ -43,7 +46,11 @@ describe("assertValidReleaseSpec (optional parts)", () => {
 
   it.each<[string, Partial<ReleaseSpec>, RegExp]>([
     ["a capability that is not one", { hostAccess: { capAdd: ["NET ADMIN"] } }, /hostAccess.capAdd\[0\]/],
-    ["a relative device", { hostAccess: { devices: [{ hostPath: "dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }] } }, /hostAccess.devices\[0\]/],
+    [
+      "a relative device",
+      { hostAccess: { devices: [{ hostPath: "dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }] } },
+      /hostAccess.devices\[0\]/,
+    ],
     ["host networking with a port", { hostAccess: { hostNamespaces: ["network"] } }, /host networking joins no Berth network/],
     ["replicas 0", { replicas: 0 }, /replicas/],
     ["replicas 21", { replicas: 21 }, /replicas/],
@@ -63,7 +70,16 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["volume name", { volumes: [{ type: "volume", name: "../x", target: "/x" }] }, /name/],
     ["volume name dash", { volumes: [{ type: "volume", name: "-rf", target: "/x" }] }, /name/],
     ["root target", { volumes: [{ type: "volume", name: "v", target: "/" }] }, /target/],
-    ["double target", { volumes: [{ type: "volume", name: "v", target: "/a" }, { type: "volume", name: "w", target: "/a" }] }, /twice/],
+    [
+      "double target",
+      {
+        volumes: [
+          { type: "volume", name: "v", target: "/a" },
+          { type: "volume", name: "w", target: "/a" },
+        ],
+      },
+      /twice/,
+    ],
     ["cpus", { resources: { cpus: 0 } }, /cpus/],
     ["memory", { resources: { memoryBytes: 1024 } }, /memoryBytes/],
     ["restart", { restartPolicy: { name: "sometimes" } as never }, /restartPolicy/],
@@ -84,7 +100,11 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["host ports per replica: too few", { replicas: 3, primaryHostPorts: [20000, 20001] }, /one port per replica \(3\)/],
     ["host ports per replica: repeated", { replicas: 2, primaryHostPorts: [20000, 20000] }, /distinct/],
     ["host ports per replica: out of range", { replicas: 2, primaryHostPorts: [20000, 70000] }, /1-65535/],
-    ["tcp check on a worker without a port", { containerPort: undefined, healthCheck: { type: "tcp" } }, /healthCheck.port: a tcp check needs a port/],
+    [
+      "tcp check on a worker without a port",
+      { containerPort: undefined, healthCheck: { type: "tcp" } },
+      /healthCheck.port: a tcp check needs a port/,
+    ],
     ["http check on a worker without a port", { containerPort: undefined, healthCheck: { type: "http", path: "/" } }, /needs a port/],
     ["empty health command", { healthCheck: { type: "command", command: [] } }, /healthCheck.command/],
     ["health command NUL", { healthCheck: { type: "command", command: ["a\0"] } }, /healthCheck.command arguments/],
@@ -98,7 +118,11 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["alias empty label", { network: { scope: "project", aliases: ["db..internal"] } }, /DNS name/],
     ["alias too long", { network: { scope: "project", aliases: [`${"a".repeat(60)}.`.repeat(5).slice(0, 254)] } }, /DNS name/],
     ["etc bind", { volumes: [{ type: "bind", source: "/etc", target: "/x" }] }, /\/etc is \/etc/],
-    ["under var/lib/docker", { volumes: [{ type: "bind", source: "/var/lib/docker/volumes", target: "/x" }] }, /is under \/var\/lib\/docker/],
+    [
+      "under var/lib/docker",
+      { volumes: [{ type: "bind", source: "/var/lib/docker/volumes", target: "/x" }] },
+      /is under \/var\/lib\/docker/,
+    ],
     ["ancestor of var/run", { volumes: [{ type: "bind", source: "/var", target: "/x" }] }, /\/var contains \/var\/run/],
     ["berth data", { volumes: [{ type: "bind", source: "/var/lib/berth/caddy", target: "/x" }] }, /\/var\/lib\/berth/],
   ])("rejects %s", (_name, extra, pattern) => {
@@ -107,13 +131,24 @@ describe("assertValidReleaseSpec (optional parts)", () => {
 
   it("accepts a worker (no containerPort) with a command or running check, pids limit, per-replica ports and aliases", () => {
     expect(messageOf({ containerPort: undefined })).toBe("valid");
-    expect(messageOf({ containerPort: undefined, healthCheck: { type: "command", command: ["pg_isready"], startPeriodMs: 5000 } })).toBe("valid");
-    expect(messageOf({ containerPort: undefined, healthCheck: { type: "running", stableMs: 2000 }, resources: { pidsLimit: 16 } })).toBe("valid");
+    expect(messageOf({ containerPort: undefined, healthCheck: { type: "command", command: ["pg_isready"], startPeriodMs: 5000 } })).toBe(
+      "valid",
+    );
+    expect(messageOf({ containerPort: undefined, healthCheck: { type: "running", stableMs: 2000 }, resources: { pidsLimit: 16 } })).toBe(
+      "valid",
+    );
     expect(messageOf({ containerPort: undefined, healthCheck: { type: "tcp", port: 6379 } })).toBe("valid");
     expect(messageOf({ replicas: 3, primaryHostPorts: [20001, 20002, 20003] })).toBe("valid");
     expect(messageOf({ ports: [{ containerPort: 8080, hostIp: "0.0.0.0", hostPort: 15432 }] })).toBe("valid");
     expect(messageOf({ network: { scope: "project", aliases: ["db.shop.internal", "db-1"] } })).toBe("valid");
-    expect(messageOf({ volumes: [{ type: "bind", source: "/srv/data", target: "/data" }, { type: "bind", source: "/var/lib/app", target: "/b" }] })).toBe("valid");
+    expect(
+      messageOf({
+        volumes: [
+          { type: "bind", source: "/srv/data", target: "/data" },
+          { type: "bind", source: "/var/lib/app", target: "/b" },
+        ],
+      }),
+    ).toBe("valid");
   });
 
   it("cleans absolute paths only", () => {

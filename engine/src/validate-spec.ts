@@ -34,7 +34,10 @@ export function isCleanAbsolutePath(path: string): boolean {
   if (typeof path !== "string" || !path.startsWith("/") || path.includes("\0") || path.length > 4096) return false;
   if (path === "/") return true;
   if (path.endsWith("/")) return false;
-  return path.slice(1).split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+  return path
+    .slice(1)
+    .split("/")
+    .every((seg) => seg !== "" && seg !== "." && seg !== "..");
 }
 
 function checkArgv(argv: unknown, field: string, fail: Fail): void {
@@ -60,7 +63,8 @@ function checkPorts(ports: PortMapping[], replicas: number, fail: Fail): void {
 function checkVolumes(volumes: VolumeMount[], fail: Fail): void {
   const targets = new Set<string>();
   for (const [i, v] of volumes.entries()) {
-    if (!isCleanAbsolutePath(v.target) || v.target === "/") fail(`volumes[${i}].target must be an absolute path other than / without . or .. segments`);
+    if (!isCleanAbsolutePath(v.target) || v.target === "/")
+      fail(`volumes[${i}].target must be an absolute path other than / without . or .. segments`);
     if (targets.has(v.target)) fail(`volumes[${i}].target ${v.target} is mounted twice`);
     targets.add(v.target);
     if (v.type === "volume") {
@@ -80,12 +84,15 @@ function checkResources(r: ResourceLimits, fail: Fail): void {
   if (r.memoryBytes !== undefined && !(Number.isSafeInteger(r.memoryBytes) && r.memoryBytes >= MIN_MEMORY_BYTES)) {
     fail(`resources.memoryBytes must be a whole number of bytes, at least ${MIN_MEMORY_BYTES}`);
   }
-  if (r.pidsLimit !== undefined && !isWhole(r.pidsLimit, MIN_PIDS_LIMIT, MAX_PIDS_LIMIT)) fail(`resources.pidsLimit must be ${MIN_PIDS_LIMIT}-${MAX_PIDS_LIMIT}`);
+  if (r.pidsLimit !== undefined && !isWhole(r.pidsLimit, MIN_PIDS_LIMIT, MAX_PIDS_LIMIT))
+    fail(`resources.pidsLimit must be ${MIN_PIDS_LIMIT}-${MAX_PIDS_LIMIT}`);
 }
 
 function checkRestart(r: RestartPolicySpec, fail: Fail): void {
-  if (!["no", "always", "unless-stopped", "on-failure"].includes(r.name)) fail("restartPolicy.name must be no, always, unless-stopped or on-failure");
-  if (r.name === "on-failure" && r.maxRetries !== undefined && !isWhole(r.maxRetries, 0, 1000)) fail("restartPolicy.maxRetries must be 0-1000");
+  if (!["no", "always", "unless-stopped", "on-failure"].includes(r.name))
+    fail("restartPolicy.name must be no, always, unless-stopped or on-failure");
+  if (r.name === "on-failure" && r.maxRetries !== undefined && !isWhole(r.maxRetries, 0, 1000))
+    fail("restartPolicy.maxRetries must be 0-1000");
 }
 
 function checkHealth(h: HealthCheckSpec, containerPort: number | undefined, fail: Fail): void {
@@ -97,17 +104,21 @@ function checkHealth(h: HealthCheckSpec, containerPort: number | undefined, fail
   if (h.type === "command") checkArgv(h.command, "healthCheck.command", fail);
   else {
     if (h.port !== undefined && !isPort(h.port)) fail("healthCheck.port must be 1-65535");
-    if (h.port === undefined && containerPort === undefined) fail(`healthCheck.port: a ${h.type} check needs a port when the release has no containerPort`);
+    if (h.port === undefined && containerPort === undefined)
+      fail(`healthCheck.port: a ${h.type} check needs a port when the release has no containerPort`);
   }
-  if (h.startPeriodMs !== undefined && !isWhole(h.startPeriodMs, 0, MAX_HEALTH_PERIOD_MS)) fail(`healthCheck.startPeriodMs must be 0-${MAX_HEALTH_PERIOD_MS}`);
+  if (h.startPeriodMs !== undefined && !isWhole(h.startPeriodMs, 0, MAX_HEALTH_PERIOD_MS))
+    fail(`healthCheck.startPeriodMs must be 0-${MAX_HEALTH_PERIOD_MS}`);
   if (h.intervalMs !== undefined && !isWhole(h.intervalMs, 10, 60_000)) fail("healthCheck.intervalMs must be 10-60000");
   if (h.timeoutMs !== undefined && !isWhole(h.timeoutMs, 10, 60_000)) fail("healthCheck.timeoutMs must be 10-60000");
   if (h.retries !== undefined && !isWhole(h.retries, 1, 100)) fail("healthCheck.retries must be 1-100");
   if (h.type === "http") {
     // A path and query only: it goes into a request line, so no spaces or control characters.
-    if (typeof h.path !== "string" || !/^\/[\x21-\x7e]{0,2047}$/.test(h.path)) fail("healthCheck.path must start with / and contain no spaces or control characters");
+    if (typeof h.path !== "string" || !/^\/[\x21-\x7e]{0,2047}$/.test(h.path))
+      fail("healthCheck.path must start with / and contain no spaces or control characters");
     const s = h.expectStatus;
-    if (s !== undefined && !(isWhole(s.min, 100, 599) && isWhole(s.max, s.min, 599))) fail("healthCheck.expectStatus must be a range within 100-599");
+    if (s !== undefined && !(isWhole(s.min, 100, 599) && isWhole(s.max, s.min, 599)))
+      fail("healthCheck.expectStatus must be a range within 100-599");
   }
 }
 
@@ -121,7 +132,10 @@ function checkNetwork(n: NetworkSpec, fail: Fail): void {
   if (n.aliases === undefined) return;
   if (!Array.isArray(n.aliases) || n.aliases.length > 32) fail("network.aliases must be an array of at most 32 names");
   for (const [i, alias] of n.aliases.entries()) {
-    if (!isValidDnsName(alias)) fail(`network.aliases[${i}] ${JSON.stringify(alias)} must be a DNS name: labels of a-z, 0-9 and inner dashes, joined by dots, at most 253 characters`);
+    if (!isValidDnsName(alias))
+      fail(
+        `network.aliases[${i}] ${JSON.stringify(alias)} must be a DNS name: labels of a-z, 0-9 and inner dashes, joined by dots, at most 253 characters`,
+      );
   }
 }
 
@@ -145,7 +159,8 @@ function checkLabels(labels: Record<string, string>, fail: Fail): void {
   for (const [key, value] of Object.entries(labels)) {
     if (!LABEL_KEY.test(key)) fail(`label ${JSON.stringify(key)}: keys are lowercase letters, digits, . _ -`);
     if (key.startsWith("io.berth.")) fail(`label ${key}: the io.berth. prefix is reserved`);
-    if (typeof value !== "string" || value.includes("\0") || value.length > 4096) fail(`label ${key}: value must be a string without NUL, at most 4096 characters`);
+    if (typeof value !== "string" || value.includes("\0") || value.length > 4096)
+      fail(`label ${key}: value must be a string without NUL, at most 4096 characters`);
   }
 }
 
@@ -162,7 +177,9 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   // The primary port may be published a second time (e.g. a database on 0.0.0.0:5432), but
   // only on a fixed host port: a second random one would be pointless.
   if (spec.ports?.some((p) => p.containerPort === spec.containerPort && (p.protocol ?? "tcp") === "tcp" && p.hostPort === undefined)) {
-    fail(`ports: ${spec.containerPort}/tcp is the primary port and is always published on 127.0.0.1; list it again only with a fixed hostPort`);
+    fail(
+      `ports: ${spec.containerPort}/tcp is the primary port and is always published on 127.0.0.1; list it again only with a fixed hostPort`,
+    );
   }
   if (spec.volumes !== undefined) checkVolumes(spec.volumes, fail);
   if (spec.resources !== undefined) checkResources(spec.resources, fail);
@@ -189,12 +206,22 @@ function checkHostAccess(spec: ReleaseSpec, a: HostAccess, fail: Fail): void {
   if (a.privileged !== undefined && typeof a.privileged !== "boolean") fail("hostAccess.privileged must be a boolean");
   (a.capAdd ?? []).forEach((c, i) => isCapabilityName(c) || fail(`hostAccess.capAdd[${i}] ${JSON.stringify(c)} is not a capability name`));
   (a.devices ?? []).forEach((d, i) => {
-    if (!isCleanAbsolutePath(d.hostPath) || !isCleanAbsolutePath(d.containerPath)) fail(`hostAccess.devices[${i}] needs absolute host and container paths`);
+    if (!isCleanAbsolutePath(d.hostPath) || !isCleanAbsolutePath(d.containerPath))
+      fail(`hostAccess.devices[${i}] needs absolute host and container paths`);
     if (!isDevicePermissions(d.permissions)) fail(`hostAccess.devices[${i}].permissions must be made of r, w and m`);
   });
-  (a.securityOpt ?? []).forEach((o, i) => (typeof o === "string" && o.length > 0 && o.length <= 256 && !o.includes("\0")) || fail(`hostAccess.securityOpt[${i}] must be a non-empty string`));
-  (a.hostNamespaces ?? []).forEach((n, i) => NAMESPACES.includes(n) || fail(`hostAccess.hostNamespaces[${i}] must be one of ${NAMESPACES.join(", ")}`));
-  if (a.hostNamespaces?.includes("network") && (spec.network !== undefined || spec.containerPort !== undefined || (spec.ports ?? []).length > 0)) {
+  (a.securityOpt ?? []).forEach(
+    (o, i) =>
+      (typeof o === "string" && o.length > 0 && o.length <= 256 && !o.includes("\0")) ||
+      fail(`hostAccess.securityOpt[${i}] must be a non-empty string`),
+  );
+  (a.hostNamespaces ?? []).forEach(
+    (n, i) => NAMESPACES.includes(n) || fail(`hostAccess.hostNamespaces[${i}] must be one of ${NAMESPACES.join(", ")}`),
+  );
+  if (
+    a.hostNamespaces?.includes("network") &&
+    (spec.network !== undefined || spec.containerPort !== undefined || (spec.ports ?? []).length > 0)
+  ) {
     fail("host networking joins no Berth network and publishes no port (a worker without network)");
   }
 }

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EngineError } from "./errors.ts";
 import type { ReleaseSpec } from "./port-types.ts";
-import {
-  assertValidReleaseSpec,
-  isValidContainerRef,
-  isValidEnvName,
-  isValidEnvValue,
-  isValidImageRef,
-  isValidPort,
-} from "./validate.ts";
+import { assertValidReleaseSpec, isValidContainerRef, isValidEnvName, isValidEnvValue, isValidImageRef, isValidPort } from "./validate.ts";
 
 const digest = `sha256:${"a1".repeat(32)}`;
 

@@ -18,9 +18,7 @@ const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::[0-9]{1,5})?|${DOMAIN_COMPONENT}:[0-9]{1,5}|localhost)`;
 const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const DIGEST = "sha256:[a-f0-9]{64}";
-const IMAGE_REF = new RegExp(
-  `^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`,
-);
+const IMAGE_REF = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
 const MAX_IMAGE_REF_LENGTH = 512;
 const MAX_IMAGE_NAME_LENGTH = 255;
 
@@ -96,7 +94,8 @@ export function assertValidReleaseSpec(spec: ReleaseSpec, operation = "run relea
   }
   for (const [name, value] of Object.entries(spec.env)) {
     if (!isValidEnvName(name)) throw invalid(operation, resource, `invalid environment variable name ${JSON.stringify(name)}`);
-    if (!isValidEnvValue(value)) throw invalid(operation, resource, `environment variable ${name} has an invalid value (a string without NUL is required)`);
+    if (!isValidEnvValue(value))
+      throw invalid(operation, resource, `environment variable ${name} has an invalid value (a string without NUL is required)`);
   }
   if (spec.command !== undefined) {
     if (!Array.isArray(spec.command) || spec.command.length === 0) {

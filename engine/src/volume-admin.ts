@@ -61,7 +61,12 @@ export async function listVolumes(api: EngineApi, filter: { projectId?: string; 
   if (volumes.length === 0) return [];
   const [df, containers] = await Promise.all([
     api.call("disk usage", "volumes", (abortSignal) =>
-      api.dial<{ Volumes?: RawVolumeUsage[] | null }>({ path: "/system/df?", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+      api.dial<{ Volumes?: RawVolumeUsage[] | null }>({
+        path: "/system/df?",
+        method: "GET",
+        abortSignal,
+        statusCodes: { 200: true, 500: "server error" },
+      }),
     ),
     api.call("list containers", "volume users", (abortSignal) => api.docker.listContainers({ all: true, abortSignal })),
   ]);
@@ -72,7 +77,12 @@ export async function removeVolume(api: EngineApi, projectId: string, name: stri
   const operation = "remove volume";
   assertValidId(projectId, "project id", operation);
   if (typeof name !== "string" || !VOLUME_NAME.test(name)) {
-    throw new EngineError({ code: "INVALID", operation, resource: String(name), message: `${operation}: invalid volume name ${JSON.stringify(name)}` });
+    throw new EngineError({
+      code: "INVALID",
+      operation,
+      resource: String(name),
+      message: `${operation}: invalid volume name ${JSON.stringify(name)}`,
+    });
   }
   const volumeName = buildVolumeName(projectId, name);
   const fail = (code: "NOT_FOUND" | "CONFLICT", why: string): never => {
@@ -84,7 +94,10 @@ export async function removeVolume(api: EngineApi, projectId: string, name: stri
   if (!isManagedByBerth(labels) || labels?.[LABEL_PROJECT] !== projectId || labels[LABEL_VOLUME] !== name) {
     fail("CONFLICT", `the volume is not Berth's volume ${name} of project ${projectId}; it was left untouched`);
   }
-  const users = await api.call("list containers", volumeName, (abortSignal) => api.docker.listContainers({ all: true, filters: { volume: [volumeName] }, abortSignal }));
-  if (users.length > 0) fail("CONFLICT", `still used by ${users.map((c) => displayName(c.Names[0])).join(", ")}; remove those containers first`);
+  const users = await api.call("list containers", volumeName, (abortSignal) =>
+    api.docker.listContainers({ all: true, filters: { volume: [volumeName] }, abortSignal }),
+  );
+  if (users.length > 0)
+    fail("CONFLICT", `still used by ${users.map((c) => displayName(c.Names[0])).join(", ")}; remove those containers first`);
   await api.call(operation, volumeName, (abortSignal) => api.docker.getVolume(volumeName).remove({ abortSignal }));
 }

@@ -7,7 +7,9 @@ const ref = { owner: { teamId: "t1", projectId: "p1", serviceId: "s1" }, volume:
 describe("buildVolumeHelperSpec", () => {
   it("mounts the project's volume at /volume without copying the image's files, with no network, as a one-off of the service", () => {
     const spec = buildVolumeHelperSpec(ref, "sha256:abc", "h1");
-    expect(spec.HostConfig?.Mounts).toEqual([{ Type: "volume", Source: "berth-p1-files-data", Target: "/volume", VolumeOptions: { NoCopy: true } }]);
+    expect(spec.HostConfig?.Mounts).toEqual([
+      { Type: "volume", Source: "berth-p1-files-data", Target: "/volume", VolumeOptions: { NoCopy: true } },
+    ]);
     expect(spec).toMatchObject({ Image: "sha256:abc", NetworkDisabled: true, User: "0:0", name: "berth-volume-h1" });
     expect(isOneOff(spec.Labels)).toBe(true);
     expect(spec.Labels?.[LABEL_SERVICE]).toBe("s1");

@@ -38,7 +38,16 @@ export function buildVolumeHelperSpec(ref: VolumeRef, image: string, helperId: s
     User: "0:0",
     NetworkDisabled: true,
     HostConfig: {
-      Mounts: [{ Type: "volume", Source: buildVolumeName(ref.owner.projectId, ref.volume), Target: VOLUME_MOUNT, VolumeOptions: { NoCopy: true } as NonNullable<NonNullable<ContainerCreateOptions["HostConfig"]>["Mounts"]>[number]["VolumeOptions"] }],
+      Mounts: [
+        {
+          Type: "volume",
+          Source: buildVolumeName(ref.owner.projectId, ref.volume),
+          Target: VOLUME_MOUNT,
+          VolumeOptions: { NoCopy: true } as NonNullable<
+            NonNullable<ContainerCreateOptions["HostConfig"]>["Mounts"]
+          >[number]["VolumeOptions"],
+        },
+      ],
       RestartPolicy: { Name: "no" },
     },
   };
@@ -48,18 +57,36 @@ function check(ref: VolumeRef, operation: string): void {
   assertValidId(ref.owner.teamId, "team id", operation);
   assertValidId(ref.owner.projectId, "project id", operation);
   assertValidId(ref.owner.serviceId, "service id", operation);
-  if (!VOLUME_NAME.test(ref.volume)) throw new EngineError({ code: "INVALID", operation, resource: ref.volume, message: `${operation}: ${JSON.stringify(ref.volume)} is not a volume name` });
+  if (!VOLUME_NAME.test(ref.volume))
+    throw new EngineError({
+      code: "INVALID",
+      operation,
+      resource: ref.volume,
+      message: `${operation}: ${JSON.stringify(ref.volume)} is not a volume name`,
+    });
 }
 
 /** The image of the service's newest container (its image id: present on this host). */
 async function serviceImage(api: EngineApi, ref: VolumeRef, operation: string): Promise<string> {
   const containers = (await listManagedContainers(api, ref.owner.serviceId)).sort((a, b) => b.Created - a.Created);
   const newest = containers[0];
-  if (!newest) throw new EngineError({ code: "NOT_FOUND", operation, resource: ref.owner.serviceId, message: `${operation}: the service has no container to take an image from; deploy it first` });
+  if (!newest)
+    throw new EngineError({
+      code: "NOT_FOUND",
+      operation,
+      resource: ref.owner.serviceId,
+      message: `${operation}: the service has no container to take an image from; deploy it first`,
+    });
   return newest.ImageID;
 }
 
-async function withHelper<T>(api: EngineApi, ref: VolumeRef, operation: string, argv: string[] | undefined, fn: (id: string) => Promise<T>): Promise<T> {
+async function withHelper<T>(
+  api: EngineApi,
+  ref: VolumeRef,
+  operation: string,
+  argv: string[] | undefined,
+  fn: (id: string) => Promise<T>,
+): Promise<T> {
   check(ref, operation);
   const image = await serviceImage(api, ref, operation);
   const container = await createContainer(api, buildVolumeHelperSpec(ref, image, randomUUID().slice(0, 12), argv));
@@ -85,7 +112,9 @@ export async function archiveVolume(api: EngineApi, ref: VolumeRef): Promise<{ s
     failed = reject;
   });
   const helper = withHelper(api, ref, operation, undefined, async (id) => {
-    const body = (await api.call(operation, ref.volume, (abortSignal) => api.docker.getContainer(id).getArchive({ path: VOLUME_MOUNT, abortSignal }))) as Readable;
+    const body = (await api.call(operation, ref.volume, (abortSignal) =>
+      api.docker.getContainer(id).getArchive({ path: VOLUME_MOUNT, abortSignal }),
+    )) as Readable;
     body.once("close", release);
     body.once("end", release);
     body.once("error", release);
@@ -105,18 +134,45 @@ export async function archiveVolume(api: EngineApi, ref: VolumeRef): Promise<{ s
  */
 export async function restoreVolume(api: EngineApi, ref: VolumeRef, archive: Readable): Promise<void> {
   const operation = "restore volume";
-  await withHelper(api, ref, operation, ["find", VOLUME_MOUNT, "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"], async (id) => {
-    try {
-      await startContainer(api, id);
-    } catch (err) {
-      throw new EngineError({ code: "ENGINE_ERROR", operation, resource: ref.volume, message: `${operation} ${ref.volume}: could not empty the volume with the service's image (it needs find and rm): ${engineMessage(err)}; the volume is unchanged`, cause: err });
-    }
-    const exit = (await api.call(operation, ref.volume, (abortSignal) => api.docker.getContainer(id).wait({ abortSignal }), 10 * 60_000)) as { StatusCode: number };
-    if (exit.StatusCode !== 0) {
-      const info = await inspectContainer(api, id);
-      throw new EngineError({ code: "ENGINE_ERROR", operation, resource: ref.volume, message: `${operation} ${ref.volume}: emptying the volume failed (exit code ${exit.StatusCode}${info?.State?.Error ? `: ${info.State.Error}` : ""}); it may be partly emptied` });
-    }
-    // No deadline on the upload: it lasts as long as the archive is large.
-    await api.call(operation, ref.volume, (abortSignal) => api.docker.getContainer(id).putArchive(archive, { path: "/", abortSignal }), 24 * 3_600_000);
-  });
+  await withHelper(
+    api,
+    ref,
+    operation,
+    ["find", VOLUME_MOUNT, "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"],
+    async (id) => {
+      try {
+        await startContainer(api, id);
+      } catch (err) {
+        throw new EngineError({
+          code: "ENGINE_ERROR",
+          operation,
+          resource: ref.volume,
+          message: `${operation} ${ref.volume}: could not empty the volume with the service's image (it needs find and rm): ${engineMessage(err)}; the volume is unchanged`,
+          cause: err,
+        });
+      }
+      const exit = (await api.call(
+        operation,
+        ref.volume,
+        (abortSignal) => api.docker.getContainer(id).wait({ abortSignal }),
+        10 * 60_000,
+      )) as { StatusCode: number };
+      if (exit.StatusCode !== 0) {
+        const info = await inspectContainer(api, id);
+        throw new EngineError({
+          code: "ENGINE_ERROR",
+          operation,
+          resource: ref.volume,
+          message: `${operation} ${ref.volume}: emptying the volume failed (exit code ${exit.StatusCode}${info?.State?.Error ? `: ${info.State.Error}` : ""}); it may be partly emptied`,
+        });
+      }
+      // No deadline on the upload: it lasts as long as the archive is large.
+      await api.call(
+        operation,
+        ref.volume,
+        (abortSignal) => api.docker.getContainer(id).putArchive(archive, { path: "/", abortSignal }),
+        24 * 3_600_000,
+      );
+    },
+  );
 }

@@ -30,7 +30,12 @@ export async function ensureVolumes(api: EngineApi, spec: ReleaseSpec): Promise<
     const existing = await inspectVolume(api, name);
     if (existing !== null) {
       if (isManagedByBerth(existing.Labels)) continue;
-      throw new EngineError({ code: "CONFLICT", operation: "ensure volume", resource: name, message: `ensure volume ${name}: a volume with this name exists and is not managed by Berth; it was left untouched` });
+      throw new EngineError({
+        code: "CONFLICT",
+        operation: "ensure volume",
+        resource: name,
+        message: `ensure volume ${name}: a volume with this name exists and is not managed by Berth; it was left untouched`,
+      });
     }
     const labels = buildResourceLabels({ teamId: spec.owner.teamId, projectId: spec.owner.projectId }, { [LABEL_VOLUME]: v.name });
     // Creating an existing volume is a no-op in Docker, so a concurrent create is harmless.

@@ -42,7 +42,12 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /** Runs `cat <path>` in a throwaway container of the image. */
 async function catFile(image: string, path: string): Promise<string> {
-  const container = await docker.createContainer({ Image: image, Entrypoint: ["/bin/cat"], Cmd: [path], Labels: { [TEST_RUN_LABEL]: teamId } });
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ["/bin/cat"],
+    Cmd: [path],
+    Labels: { [TEST_RUN_LABEL]: teamId },
+  });
   try {
     await container.start();
     await container.wait();
@@ -54,9 +59,13 @@ async function catFile(image: string, path: string): Promise<string> {
 }
 
 afterAll(async () => {
-  for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch((err: { statusCode?: number }) => {
-    if (err.statusCode !== 404) throw err;
-  });
+  for (const tag of tags)
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch((err: { statusCode?: number }) => {
+        if (err.statusCode !== 404) throw err;
+      });
 });
 
 describe("BuildKit builds with secrets", () => {
@@ -92,7 +101,9 @@ describe("BuildKit builds with secrets", () => {
   });
 
   it("fails the build when a required secret is not given (the session answers NotFound)", async () => {
-    const err = await rejectionOf(() => build({ extraDockerfile: "RUN --mount=type=secret,id=absent,required=true cat /run/secrets/absent", secrets: { tok: SENTINEL } }));
+    const err = await rejectionOf(() =>
+      build({ extraDockerfile: "RUN --mount=type=secret,id=absent,required=true cat /run/secrets/absent", secrets: { tok: SENTINEL } }),
+    );
     expect(err.code).toBe("BUILD_FAILED");
     expect(err.message).toMatch(/absent/);
     expect(err.message).not.toContain(SENTINEL);
@@ -102,7 +113,14 @@ describe("BuildKit builds with secrets", () => {
     const tag = `berth-test/${runId}:legacy`;
     tags.push(tag);
     const lines: string[] = [];
-    const result = await engine.buildImage({ tag, files: [{ name: "Dockerfile", data: `FROM ${HELLO_IMAGE}\nRUN echo legacy-${runId}\n` }], builder: "legacy", secrets: { tok: SENTINEL }, onLine: (l) => lines.push(l), timeoutMs: 60_000 });
+    const result = await engine.buildImage({
+      tag,
+      files: [{ name: "Dockerfile", data: `FROM ${HELLO_IMAGE}\nRUN echo legacy-${runId}\n` }],
+      builder: "legacy",
+      secrets: { tok: SENTINEL },
+      onLine: (l) => lines.push(l),
+      timeoutMs: 60_000,
+    });
     expect(result.builder).toBe("legacy");
     expect(lines[0]).toMatch(/^Builder: legacy .*1 build secret\(s\) NOT available/);
     expect(lines.some((l) => l.startsWith("Step 2/2 : RUN echo legacy-"))).toBe(true);

@@ -22,7 +22,9 @@ describe("engine connections", () => {
   it("an SSH engine that is not there is ENGINE_UNAVAILABLE quickly, without secrets in the message", async () => {
     const port = await closedPort();
     const fingerprint = createHash("sha256").update("k").digest("base64");
-    const engine = new DockerEngine({ connection: { kind: "ssh", host: "127.0.0.1", port, username: "deploy", privateKey: "NOT-A-REAL-KEY", hostKeySha256: fingerprint } });
+    const engine = new DockerEngine({
+      connection: { kind: "ssh", host: "127.0.0.1", port, username: "deploy", privateKey: "NOT-A-REAL-KEY", hostKeySha256: fingerprint },
+    });
     const started = Date.now();
     const err = await rejectionOf(() => engine.ping());
     expect(err.code).toBe("ENGINE_UNAVAILABLE");

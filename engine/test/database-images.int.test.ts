@@ -21,7 +21,13 @@ const newRelease = releaseFactory(teamId);
 const projectId = uniqueId("p");
 
 function service(serviceName: string, spec: Partial<ReleaseSpec>): ReleaseSpec {
-  return newRelease({ owner: { teamId, projectId, serviceId: uniqueId("s") }, serviceName, network: { scope: "project" }, env: {}, ...spec });
+  return newRelease({
+    owner: { teamId, projectId, serviceId: uniqueId("s") },
+    serviceName,
+    network: { scope: "project" },
+    env: {},
+    ...spec,
+  });
 }
 
 /** A redeploy of the same service: same owner, a new deployment. */
@@ -36,9 +42,12 @@ async function containerLogs(id: string): Promise<string> {
 
 beforeAll(async () => {
   for (const image of [POSTGRES_IMAGE, REDIS_IMAGE, APP_IMAGE]) {
-    await docker.getImage(image).inspect().catch(() => {
-      throw new Error(`${image} is missing: build the test images first (bash infra/build-test-images.sh)`);
-    });
+    await docker
+      .getImage(image)
+      .inspect()
+      .catch(() => {
+        throw new Error(`${image} is missing: build the test images first (bash infra/build-test-images.sh)`);
+      });
   }
 });
 
@@ -73,8 +82,15 @@ describe("local database images on the real engine", () => {
       volumes: [{ type: "volume", name: "pgdata", target: "/var/lib/postgresql/data" }],
     });
     const psql = (sql: string, password = PG.password) =>
-      engine.exec(apiContainer, { cmd: ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "db", "-U", PG.user, "-d", PG.db, "-c", sql], env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: "3" } });
-    const dbAccepts = () => eventually(async () => ((await engine.exec(apiContainer, { cmd: ["pg_isready", "-q", "-h", "db"] })).exitCode === 0 ? true : undefined), 30_000);
+      engine.exec(apiContainer, {
+        cmd: ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "db", "-U", PG.user, "-d", PG.db, "-c", sql],
+        env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: "3" },
+      });
+    const dbAccepts = () =>
+      eventually(
+        async () => ((await engine.exec(apiContainer, { cmd: ["pg_isready", "-q", "-h", "db"] })).exitCode === 0 ? true : undefined),
+        30_000,
+      );
     const first = await engine.runRelease(db);
     await dbAccepts();
 
@@ -87,7 +103,9 @@ describe("local database images on the real engine", () => {
     // A client in the middle of a query does not hold the stop up: a fast shutdown, well within
     // the 10 s grace (room left for a loaded machine).
     const busy = psql("SELECT pg_sleep(60)");
-    await eventually(async () => ((await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).output.trim() === "1" ? true : undefined));
+    await eventually(async () =>
+      (await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).output.trim() === "1" ? true : undefined,
+    );
     const stopStarted = Date.now();
     await engine.removeContainer(first.containerId);
     expect(Date.now() - stopStarted).toBeLessThan(8_000);
@@ -106,8 +124,14 @@ describe("local database images on the real engine", () => {
     expect(logs).not.toMatch(/automatic recovery|not properly shut down/);
 
     // SIGTERM itself means a fast shutdown too (PostgreSQL alone would wait for its clients).
-    const session = await engine.openExec(apiContainer, { cmd: ["psql", "-X", "-h", "db", "-U", PG.user, "-d", PG.db], env: { PGPASSWORD: PG.password }, stdin: true });
-    await eventually(async () => ((await psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")).output.trim() === "2" ? true : undefined));
+    const session = await engine.openExec(apiContainer, {
+      cmd: ["psql", "-X", "-h", "db", "-U", PG.user, "-d", PG.db],
+      env: { PGPASSWORD: PG.password },
+      stdin: true,
+    });
+    await eventually(async () =>
+      (await psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")).output.trim() === "2" ? true : undefined,
+    );
     const killStarted = Date.now();
     await docker.getContainer(second.containerId).kill({ signal: "SIGTERM" });
     const exited = (await docker.getContainer(second.containerId).wait()) as { StatusCode: number };

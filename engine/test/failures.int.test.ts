@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { DockerEngine } from "../src/index.ts";
 import { rejectionOf, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-
 const { engine, docker, newRelease } = useTestTeam();
 
 describe("engine availability", () => {

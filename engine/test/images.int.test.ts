@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerEngine } from "../src/index.ts";
-import { buildHelloImage, cleanupTeam, HELLO_IMAGE, httpGet, rawDocker, rejectionOf, releaseFactory, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
+import {
+  buildHelloImage,
+  cleanupTeam,
+  HELLO_IMAGE,
+  httpGet,
+  rawDocker,
+  rejectionOf,
+  releaseFactory,
+  TEST_RUN_LABEL,
+  uniqueId,
+} from "./support/hello-image.ts";
 import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type LocalRegistry } from "./support/registry.ts";
 
 const engine = new DockerEngine();
@@ -17,9 +27,12 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 async function removeTag(tag: string): Promise<void> {
-  await docker.getImage(tag).remove({ noprune: false }).catch((e: { statusCode?: number }) => {
-    if (e.statusCode !== 404) throw e;
-  });
+  await docker
+    .getImage(tag)
+    .remove({ noprune: false })
+    .catch((e: { statusCode?: number }) => {
+      if (e.statusCode !== 404) throw e;
+    });
 }
 
 beforeAll(async () => {
@@ -40,7 +53,11 @@ afterAll(async () => {
 async function buildVariant(n: number): Promise<string> {
   const tag = `berth-test/engine-variant-${teamId}:${n}`;
   localTags.push(tag);
-  await engine.buildImage({ tag, files: [{ name: "Dockerfile", data: Buffer.from(`FROM ${HELLO_IMAGE}\nLABEL variant=${n}\n`) }], labels: { [TEST_RUN_LABEL]: teamId } });
+  await engine.buildImage({
+    tag,
+    files: [{ name: "Dockerfile", data: Buffer.from(`FROM ${HELLO_IMAGE}\nLABEL variant=${n}\n`) }],
+    labels: { [TEST_RUN_LABEL]: teamId },
+  });
   return tag;
 }
 
@@ -71,7 +88,9 @@ describe("private registry pulls", () => {
   });
 
   it("rejects credentials for another registry as INVALID before any pull", async () => {
-    const err = await rejectionOf(() => engine.ensureImage(`${registry.host}/x/y:1`, { registryAuth: { username: "u", password: "p", serveraddress: "other.example:5000" } }));
+    const err = await rejectionOf(() =>
+      engine.ensureImage(`${registry.host}/x/y:1`, { registryAuth: { username: "u", password: "p", serveraddress: "other.example:5000" } }),
+    );
     expect(err.code).toBe("INVALID");
   });
 });
@@ -117,7 +136,9 @@ describe("images that move (pull: always)", () => {
     const localId = (await docker.getImage(HELLO_IMAGE).inspect()).Id;
     expect(release.imageId).toBe(localId);
     expect(release.repoDigest).toBeNull();
-    expect(release.warnings).toEqual([expect.stringMatching(new RegExp(`^could not pull ${unreachable} \\(.+\\); released the local copy ${localId}$`))]);
+    expect(release.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^could not pull ${unreachable} \\(.+\\); released the local copy ${localId}$`)),
+    ]);
     console.log(`pull always of an unreachable registry fell back to the local copy; release took ${Date.now() - started} ms`);
 
     // A local-only tag (Docker Hub is not reachable here) behaves the same.
@@ -153,13 +174,21 @@ describe("release image tags and retention", () => {
     expect(releases.every((r) => r.releaseImage === `${repo}:${r.deploymentId}`)).toBe(true);
 
     // Roll back to the oldest image: it is running, so it stays even though keep=1 names another.
-    const rollback = await engine.replaceRelease({ ...base, image: variants[0] as string, deploymentId: uniqueId("d") }, { graceSeconds: 1, retainImages: false });
+    const rollback = await engine.replaceRelease(
+      { ...base, image: variants[0] as string, deploymentId: uniqueId("d") },
+      { graceSeconds: 1, retainImages: false },
+    );
     const volumesBefore = (await docker.listVolumes()).Volumes?.length ?? 0;
     const { removed, failures } = await engine.pruneImages(serviceId, 1);
     expect(failures).toEqual([]);
     const left = (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []);
     expect(left.sort()).toEqual([`${repo}:${releases[0]?.deploymentId}`, `${repo}:${rollback.deploymentId}`].sort());
-    expect(removed.sort()).toEqual(releases.slice(1).map((r) => `${repo}:${r.deploymentId}`).sort());
+    expect(removed.sort()).toEqual(
+      releases
+        .slice(1)
+        .map((r) => `${repo}:${r.deploymentId}`)
+        .sort(),
+    );
     // The user's own tags and all volumes are untouched.
     for (const v of variants) expect((await docker.getImage(v).inspect()).RepoTags).toContain(v);
     expect((await docker.listVolumes()).Volumes?.length ?? 0).toBeGreaterThanOrEqual(volumesBefore);

@@ -24,11 +24,21 @@ describe("project networks", () => {
       newRelease({ owner: { teamId, projectId: projectA, serviceId: uniqueId("s") }, serviceName, network: { scope: "project", aliases } });
     const db = await engine.runRelease(inA("db", ["db.shop.internal"]));
     const api = await engine.runRelease(inA("api"));
-    const intruder = await engine.runRelease(newRelease({ owner: { teamId: uniqueId("team"), projectId: projectB, serviceId: uniqueId("s") }, serviceName: "intruder", network: { scope: "project" } }));
+    const intruder = await engine.runRelease(
+      newRelease({
+        owner: { teamId: uniqueId("team"), projectId: projectB, serviceId: uniqueId("s") },
+        serviceName: "intruder",
+        network: { scope: "project" },
+      }),
+    );
     // The other team's release is this file's too: remove it with the rest.
     const otherTeam = (await docker.getContainer(intruder.containerId).inspect()).Config.Labels["io.berth.team"];
 
-    const bridged = await docker.createContainer({ Image: HELLO_IMAGE, Labels: { [TEST_RUN_LABEL]: teamId }, name: `berth-test-bridge-${uniqueId("c")}` });
+    const bridged = await docker.createContainer({
+      Image: HELLO_IMAGE,
+      Labels: { [TEST_RUN_LABEL]: teamId },
+      name: `berth-test-bridge-${uniqueId("c")}`,
+    });
     try {
       await bridged.start();
       const networkA = `berth-p-${projectA}`;
@@ -60,18 +70,21 @@ describe("project networks", () => {
       await bridged.remove({ force: true });
       const leftovers = await docker.listContainers({ all: true, filters: { label: [`io.berth.team=${otherTeam}`] } });
       for (const c of leftovers) await docker.getContainer(c.Id).remove({ force: true });
-      await docker.getNetwork(`berth-p-${projectB}`).remove().catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
-      });
+      await docker
+        .getNetwork(`berth-p-${projectB}`)
+        .remove()
+        .catch((e: { statusCode?: number }) => {
+          if (e.statusCode !== 404) throw e;
+        });
     }
   });
 
   it("two first releases of one project at once share one network (Docker's duplicate check is best-effort)", async () => {
     const projectId = uniqueId("p");
-    const inProject = (serviceName: string) => newRelease({ owner: { teamId, projectId, serviceId: uniqueId("s") }, serviceName, network: { scope: "project" } });
+    const inProject = (serviceName: string) =>
+      newRelease({ owner: { teamId, projectId, serviceId: uniqueId("s") }, serviceName, network: { scope: "project" } });
     await Promise.all([engine.runRelease(inProject("one")), engine.runRelease(inProject("two")), engine.runRelease(inProject("three"))]);
     const networks = await docker.listNetworks({ filters: { name: [`berth-p-${projectId}`] } });
     expect(networks.filter((n) => n.Name === `berth-p-${projectId}`)).toHaveLength(1);
   });
 });
-

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { LABEL_SERVICE } from "../src/index.ts";
 import { eventually, HELLO_IMAGE, httpGet, rejectionOf, TEST_RUN_LABEL, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-
 const { engine, docker, teamId, newRelease } = useTestTeam();
 
 describe("service lifecycle", () => {

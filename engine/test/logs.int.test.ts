@@ -18,10 +18,12 @@ afterAll(async () => {
 });
 
 function numbers(lines: LogLine[], stream: LogLine["stream"], prefix: string): number[] {
-  return lines.filter((l) => l.stream === stream).map((l) => {
-    expect(l.text).toMatch(new RegExp(`^${prefix} \\d+$`));
-    return Number(l.text.slice(prefix.length + 1));
-  });
+  return lines
+    .filter((l) => l.stream === stream)
+    .map((l) => {
+      expect(l.text).toMatch(new RegExp(`^${prefix} \\d+$`));
+      return Number(l.text.slice(prefix.length + 1));
+    });
 }
 
 describe("followLogs", () => {
@@ -30,7 +32,12 @@ describe("followLogs", () => {
     await sleep(500); // let some history accumulate that tail: 0 must not replay
     const lines: LogLine[] = [];
     const ends: Array<Error | undefined> = [];
-    const stop = await engine.followLogs(release.containerId, { tail: 0 }, (l) => lines.push(l), (e) => ends.push(e));
+    const stop = await engine.followLogs(
+      release.containerId,
+      { tail: 0 },
+      (l) => lines.push(l),
+      (e) => ends.push(e),
+    );
 
     await eventually(async () => (lines.filter((l) => l.stream === "stdout").length >= 6 ? true : undefined), 5_000);
 
@@ -72,7 +79,12 @@ describe("followLogs", () => {
     const release = await engine.runRelease(newRelease());
     const ends: Array<Error | undefined> = [];
     const lines: LogLine[] = [];
-    await engine.followLogs(release.containerId, { tail: 1 }, (l) => lines.push(l), (e) => ends.push(e));
+    await engine.followLogs(
+      release.containerId,
+      { tail: 1 },
+      (l) => lines.push(l),
+      (e) => ends.push(e),
+    );
     await eventually(async () => (lines.length > 0 ? true : undefined), 3_000);
     await engine.removeContainer(release.containerId);
     await eventually(async () => (ends.length > 0 ? true : undefined), 5_000);

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerEngine, type EngineEvent, type LogLine, type StatsSample } from "../src/index.ts";
-import { buildHealthcheckImage, buildHelloImage, cleanupTeam, eventually, HEALTHCHECK_IMAGE, rawDocker, rejectionOf, releaseFactory, uniqueId } from "./support/hello-image.ts";
+import {
+  buildHealthcheckImage,
+  buildHelloImage,
+  cleanupTeam,
+  eventually,
+  HEALTHCHECK_IMAGE,
+  rawDocker,
+  rejectionOf,
+  releaseFactory,
+  uniqueId,
+} from "./support/hello-image.ts";
 
 const engine = new DockerEngine();
 const docker = rawDocker();
@@ -23,12 +33,24 @@ describe("observability", () => {
     const stop = await engine.followEvents({ serviceId: spec.owner.serviceId }, (e) => events.push(e));
     try {
       const release = await engine.runRelease(spec);
-      expect(await engine.containerStatus(release.containerId)).toMatchObject({ state: "running", health: "healthy", restartCount: 0, exitCode: null, oomKilled: false });
+      expect(await engine.containerStatus(release.containerId)).toMatchObject({
+        state: "running",
+        health: "healthy",
+        restartCount: 0,
+        exitCode: null,
+        oomKilled: false,
+      });
       // The process fails from the inside (a kill through the API counts as a manual stop):
       // the init forwards SIGTERM, the container dies with 143 and the policy restarts it.
       await engine.exec(release.containerId, { cmd: ["kill", "-TERM", "1"] });
       const died = await eventually(async () => events.find((e) => e.type === "die"));
-      expect(died).toMatchObject({ type: "die", exitCode: 143, containerId: release.containerId, deploymentId: spec.deploymentId, owner: spec.owner });
+      expect(died).toMatchObject({
+        type: "die",
+        exitCode: 143,
+        containerId: release.containerId,
+        deploymentId: spec.deploymentId,
+        owner: spec.owner,
+      });
       expect(events.some((e) => e.type === "health_status" && e.status === "healthy")).toBe(true);
       const status = await eventually(async () => {
         const s = await engine.containerStatus(release.containerId);
@@ -78,13 +100,20 @@ describe("observability", () => {
     const until = Math.floor(Date.now() / 1000);
     const lines: LogLine[] = [];
     const ended = new Promise<void>((resolve) => {
-      void engine.followLogs(release.containerId, { tail: 1000, stdout: false, until }, (l) => lines.push(l), () => resolve());
+      void engine.followLogs(
+        release.containerId,
+        { tail: 1000, stdout: false, until },
+        (l) => lines.push(l),
+        () => resolve(),
+      );
     });
     await ended;
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.stream === "stderr" && /^err \d+$/.test(l.text))).toBe(true);
     expect(lines.every((l) => Date.parse(l.time) < (until + 1) * 1000)).toBe(true);
-    expect((await rejectionOf(() => engine.followLogs(release.containerId, { stdout: false, stderr: false }, () => undefined))).code).toBe("INVALID");
+    expect((await rejectionOf(() => engine.followLogs(release.containerId, { stdout: false, stderr: false }, () => undefined))).code).toBe(
+      "INVALID",
+    );
   });
 });
 

@@ -64,7 +64,12 @@ describe("ensureService converges after a crash at any step", () => {
     const next = { ...old, deploymentId: uniqueId("d"), env: { GREETING: "new" } };
     const newRelease_ = await engine.runRelease(next);
     const handed: string[] = [];
-    const result = await engine.ensureService(next, { graceSeconds: 1, onHandover: ({ release }) => { handed.push(release.containerId); } });
+    const result = await engine.ensureService(next, {
+      graceSeconds: 1,
+      onHandover: ({ release }) => {
+        handed.push(release.containerId);
+      },
+    });
     expect(result.changed).toBe(false);
     expect(result.release.containerId).toBe(newRelease_.containerId);
     expect(result.removed).toEqual([oldRelease.containerName]);
@@ -96,7 +101,11 @@ describe("ensureService converges after a crash at any step", () => {
     expect(updated.changed).toBe(true);
     expect(updated.release.containerId).toBe(first.release.containerId);
     const info = await docker.getContainer(first.release.containerId).inspect();
-    expect([info.HostConfig.NanoCpus, info.HostConfig.Memory, info.HostConfig.RestartPolicy?.Name]).toEqual([500_000_000, 48 * 1024 * 1024, "always"]);
+    expect([info.HostConfig.NanoCpus, info.HostConfig.Memory, info.HostConfig.RestartPolicy?.Name]).toEqual([
+      500_000_000,
+      48 * 1024 * 1024,
+      "always",
+    ]);
     expect((await engine.ensureService(tighter)).changed).toBe(false);
     const lifted = await engine.ensureService({ ...tighter, resources: { cpus: 0.5 } });
     expect(lifted.release.containerId).not.toBe(first.release.containerId);
@@ -146,7 +155,9 @@ describe("clean-up touches only Berth-labelled resources", () => {
     expect((await docker.getNetwork(foreignNet).inspect()).Name).toBe(foreignNet);
     expect((await docker.getVolume(foreignVol).inspect()).Name).toBe(foreignVol);
     // Berth's own volume survives too: volumes are never pruned.
-    expect((await docker.getVolume(`berth-${spec.owner.projectId}-keep`).inspect()).Labels).toMatchObject({ "io.berth.managed-by": "berth" });
+    expect((await docker.getVolume(`berth-${spec.owner.projectId}-keep`).inspect()).Labels).toMatchObject({
+      "io.berth.managed-by": "berth",
+    });
     await expect(docker.getNetwork(serviceNet).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect(await containersOf(spec.owner.serviceId)).toHaveLength(1); // only the foreign look-alike
   });

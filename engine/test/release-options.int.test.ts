@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerEngine } from "../src/index.ts";
-import { buildHealthcheckImage, buildHelloImage, cleanupTeam, HEALTHCHECK_IMAGE, httpGet, rawDocker, rejectionOf, releaseFactory, uniqueId } from "./support/hello-image.ts";
+import {
+  buildHealthcheckImage,
+  buildHelloImage,
+  cleanupTeam,
+  HEALTHCHECK_IMAGE,
+  httpGet,
+  rawDocker,
+  rejectionOf,
+  releaseFactory,
+  uniqueId,
+} from "./support/hello-image.ts";
 
 const engine = new DockerEngine();
 const docker = rawDocker();
@@ -16,8 +26,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cleanupTeam(docker, teamId);
-  for (const n of networks) await docker.getNetwork(n).remove().catch((e: { statusCode?: number }) => { if (e.statusCode !== 404) throw e; });
-  for (const v of volumes) await docker.getVolume(v).remove().catch((e: { statusCode?: number }) => { if (e.statusCode !== 404) throw e; });
+  for (const n of networks)
+    await docker
+      .getNetwork(n)
+      .remove()
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+      });
+  for (const v of volumes)
+    await docker
+      .getVolume(v)
+      .remove()
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+      });
 });
 
 describe("release options on the real engine", () => {
@@ -49,11 +71,25 @@ describe("release options on the real engine", () => {
       expect(info.NetworkSettings.Ports["9090/tcp"]?.[0]?.HostIp).toBe("127.0.0.1");
     }
     const network = await docker.getNetwork(networkName).inspect();
-    expect(network.Labels).toMatchObject({ "io.berth.managed-by": "berth", "io.berth.project": spec.owner.projectId, "io.berth.scope": "project" });
-    expect((await docker.getVolume(volumeName).inspect()).Labels).toMatchObject({ "io.berth.managed-by": "berth", "io.berth.volume": "data" });
+    expect(network.Labels).toMatchObject({
+      "io.berth.managed-by": "berth",
+      "io.berth.project": spec.owner.projectId,
+      "io.berth.scope": "project",
+    });
+    expect((await docker.getVolume(volumeName).inspect()).Labels).toMatchObject({
+      "io.berth.managed-by": "berth",
+      "io.berth.volume": "data",
+    });
 
     // Another container on the network reaches the service by its alias.
-    const probe = { ...spec, owner: { ...spec.owner, serviceId: uniqueId("s") }, serviceName: "client", deploymentId: uniqueId("d"), replicas: 1, volumes: [] };
+    const probe = {
+      ...spec,
+      owner: { ...spec.owner, serviceId: uniqueId("s") },
+      serviceName: "client",
+      deploymentId: uniqueId("d"),
+      replicas: 1,
+      volumes: [],
+    };
     const client = await engine.runRelease(probe);
     const exec = await engine.exec(client.containerId, { cmd: ["wget", "-q", "-O", "-", "http://hello:8080/"] });
     expect(exec.output).toBe("hello from berth\n");

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { LABEL_MANAGED_BY, LABEL_SERVICE } from "../src/index.ts";
 import { httpGet, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
-
 const { engine, docker, teamId, newRelease } = useTestTeam();
 
 describe("runRelease", () => {
@@ -73,7 +72,10 @@ describe("runRelease", () => {
     const left = await engine.listManaged({ serviceId: oldSpec.owner.serviceId });
     expect(left.map((c) => c.containerId)).toEqual([newRelease_.containerId]);
     expect((await httpGet(newRelease_.hostPort)).body).toBe("v2\n");
-    const raw = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED_BY}=berth`, `${LABEL_SERVICE}=${oldSpec.owner.serviceId}`] } });
+    const raw = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_MANAGED_BY}=berth`, `${LABEL_SERVICE}=${oldSpec.owner.serviceId}`] },
+    });
     expect(raw).toHaveLength(1);
   });
 

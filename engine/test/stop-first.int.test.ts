@@ -19,7 +19,6 @@ async function readFile(containerId: string): Promise<string> {
   return (await engine.exec(containerId, { cmd: ["cat", "/data/file"] })).output;
 }
 
-
 describe("stop-first", () => {
   it("stops the old release before the new one starts, keeps the volume's data, then removes the old", async () => {
     const base = volumeService();
@@ -49,9 +48,21 @@ describe("stop-first", () => {
     const base = volumeService();
     const v1 = await engine.replaceRelease(base, STOP_FIRST);
     await engine.exec(v1.containerId, { cmd: ["sh", "-c", "echo kept > /data/file"] });
-    const broken = { ...base, deploymentId: uniqueId("d"), command: ["sh", "-c", "echo broken > /data/file-v2; exit 1"], restartPolicy: { name: "no" as const } };
+    const broken = {
+      ...base,
+      deploymentId: uniqueId("d"),
+      command: ["sh", "-c", "echo broken > /data/file-v2; exit 1"],
+      restartPolicy: { name: "no" as const },
+    };
     let handedOver = false;
-    const err = await rejectionOf(() => engine.replaceRelease(broken, { ...STOP_FIRST, onHandover: () => { handedOver = true; } }));
+    const err = await rejectionOf(() =>
+      engine.replaceRelease(broken, {
+        ...STOP_FIRST,
+        onHandover: () => {
+          handedOver = true;
+        },
+      }),
+    );
     expect(err.code).toBe("HEALTHCHECK_FAILED");
     expect(err.details?.restored).toEqual([v1.containerName]);
     expect(err.details?.cleanupErrors).toBeUndefined();
@@ -69,7 +80,12 @@ describe("stop-first", () => {
     const base = volumeService();
     const v1 = await engine.replaceRelease(base, STOP_FIRST);
     const startedAt = (await docker.getContainer(v1.containerId).inspect()).State.StartedAt;
-    const err = await rejectionOf(() => engine.replaceRelease({ ...base, deploymentId: uniqueId("d"), image: "127.0.0.1:9/berth-test/nowhere:1" }, { ...STOP_FIRST, pull: "always" }));
+    const err = await rejectionOf(() =>
+      engine.replaceRelease(
+        { ...base, deploymentId: uniqueId("d"), image: "127.0.0.1:9/berth-test/nowhere:1" },
+        { ...STOP_FIRST, pull: "always" },
+      ),
+    );
     expect(err.code).toBe("IMAGE_UNAVAILABLE");
     const after = await docker.getContainer(v1.containerId).inspect();
     expect(after.State.Running).toBe(true);

@@ -6,7 +6,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerEngine } from "../src/index.ts";
-import { buildHelloImage, eventually, HELLO_IMAGE, rawDocker, rejectionOf, releaseFactory, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
+import {
+  buildHelloImage,
+  eventually,
+  HELLO_IMAGE,
+  rawDocker,
+  rejectionOf,
+  releaseFactory,
+  TEST_RUN_LABEL,
+  uniqueId,
+} from "./support/hello-image.ts";
 
 const engine = new DockerEngine();
 const docker = rawDocker();
@@ -28,12 +37,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const problems: string[] = [];
-  for (const id of clients) await docker.getContainer(id).remove({ force: true }).catch((e: unknown) => problems.push(String(e)));
+  for (const id of clients)
+    await docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch((e: unknown) => problems.push(String(e)));
   for (const id of serviceIds) await engine.removeSwarmService(id).catch((e: unknown) => problems.push(String(e)));
   // Tasks take a moment to go; the overlay network can only be removed after them.
   await sleep(2_000);
   for (const n of networks) {
-    await eventually(async () => docker.getNetwork(n).remove().then(() => true, (e: { statusCode?: number }) => (e.statusCode === 404 ? true : undefined)), 20_000).catch((e: unknown) => problems.push(String(e)));
+    await eventually(
+      async () =>
+        docker
+          .getNetwork(n)
+          .remove()
+          .then(
+            () => true,
+            (e: { statusCode?: number }) => (e.statusCode === 404 ? true : undefined),
+          ),
+      20_000,
+    ).catch((e: unknown) => problems.push(String(e)));
   }
   if (initialised) await docker.swarmLeave({ force: true });
   if (problems.length > 0) throw new Error(`swarm cleanup: ${problems.join("; ")}`);
@@ -56,18 +79,28 @@ async function startClient(network: string, alias: string): Promise<string> {
 
 async function clientLines(id: string): Promise<string[]> {
   const raw = await docker.getContainer(id).logs({ stdout: true, stderr: false, follow: false });
-  return Buffer.from(raw as unknown as Buffer).toString("latin1").split("\n").map((l) => l.replace(/^[\s\S]{8}/, "").trim()).filter(Boolean);
+  return Buffer.from(raw as unknown as Buffer)
+    .toString("latin1")
+    .split("\n")
+    .map((l) => l.replace(/^[\s\S]{8}/, "").trim())
+    .filter(Boolean);
 }
 
 describe("Swarm mode (single-node swarm)", () => {
   it("runs a replicated service over the overlay, updates it start-first, and a failing health check rolls back while the old release serves", async () => {
     expect(await engine.isSwarmManager()).toBe(true);
-    const spec = newRelease({ env: { GREETING: "v1" }, replicas: 2, healthCheck: { type: "http", path: "/", intervalMs: 200, retries: 2 } });
+    const spec = newRelease({
+      env: { GREETING: "v1" },
+      replicas: 2,
+      healthCheck: { type: "http", path: "/", intervalMs: 200, retries: 2 },
+    });
     serviceIds.push(spec.owner.serviceId);
     const first = await engine.ensureSwarmService(spec, { graceSeconds: 2 });
     networks.push(first.network);
     expect(first.changed).toBe(true);
-    const service = (await docker.getService(first.name).inspect()) as { Spec: { UpdateConfig: { Order: string; FailureAction: string }; Mode: { Replicated: { Replicas: number } } } };
+    const service = (await docker.getService(first.name).inspect()) as {
+      Spec: { UpdateConfig: { Order: string; FailureAction: string }; Mode: { Replicated: { Replicas: number } } };
+    };
     expect(service.Spec.UpdateConfig).toMatchObject({ Order: "start-first", FailureAction: "rollback" });
     expect(service.Spec.Mode.Replicated.Replicas).toBe(2);
 
@@ -81,7 +114,12 @@ describe("Swarm mode (single-node swarm)", () => {
     });
     expect((await engine.ensureSwarmService(v2, { graceSeconds: 2 })).changed).toBe(false);
 
-    const broken = { ...spec, deploymentId: uniqueId("d"), env: { GREETING: "v3" }, healthCheck: { type: "http" as const, path: "/missing", intervalMs: 200, retries: 2 } };
+    const broken = {
+      ...spec,
+      deploymentId: uniqueId("d"),
+      env: { GREETING: "v3" },
+      healthCheck: { type: "http" as const, path: "/missing", intervalMs: 200, retries: 2 },
+    };
     const err = await rejectionOf(() => engine.ensureSwarmService(broken, { graceSeconds: 2, readyTimeoutMs: 60_000 }));
     expect(err.code).toBe("HEALTHCHECK_FAILED");
     expect(err.message).toMatch(/rolled back/);
@@ -100,7 +138,12 @@ describe("Swarm mode (single-node swarm)", () => {
     const spec = newRelease();
     serviceIds.push(spec.owner.serviceId);
     const name = `berth-hello-${spec.owner.serviceId.slice(0, 8)}`;
-    const foreign = await docker.createService({ Name: name, Labels: { [TEST_RUN_LABEL]: teamId }, TaskTemplate: { ContainerSpec: { Image: HELLO_IMAGE } }, Mode: { Replicated: { Replicas: 0 } } });
+    const foreign = await docker.createService({
+      Name: name,
+      Labels: { [TEST_RUN_LABEL]: teamId },
+      TaskTemplate: { ContainerSpec: { Image: HELLO_IMAGE } },
+      Mode: { Replicated: { Replicas: 0 } },
+    });
     try {
       expect((await rejectionOf(() => engine.ensureSwarmService(spec))).code).toBe("CONFLICT");
       expect(await engine.removeSwarmService(spec.owner.serviceId)).toEqual([]);

@@ -19,7 +19,15 @@ describe("listVolumes / removeVolume", () => {
   it("lists a project's volumes with size and users; refuses to remove one in use, a foreign one, a missing one", async () => {
     const projectId = uniqueId("p");
     const owner = { teamId, projectId, serviceId: uniqueId("s") };
-    const release = await engine.runRelease(newRelease({ owner, volumes: [{ type: "volume", name: "pg", target: "/data" }, { type: "volume", name: "cache", target: "/cache" }] }));
+    const release = await engine.runRelease(
+      newRelease({
+        owner,
+        volumes: [
+          { type: "volume", name: "pg", target: "/data" },
+          { type: "volume", name: "cache", target: "/cache" },
+        ],
+      }),
+    );
     await engine.exec(release.containerId, { cmd: ["sh", "-c", "head -c 65536 /dev/zero > /data/blob"] });
 
     const listed = await engine.listVolumes({ projectId });
@@ -29,7 +37,9 @@ describe("listVolumes / removeVolume", () => {
     ]);
     const pg = listed.find((v) => v.name === "pg");
     expect(pg?.sizeBytes).toBeGreaterThanOrEqual(65536);
-    expect((await engine.listVolumes({ teamId })).map((v) => v.volumeName)).toEqual(expect.arrayContaining(listed.map((v) => v.volumeName)));
+    expect((await engine.listVolumes({ teamId })).map((v) => v.volumeName)).toEqual(
+      expect.arrayContaining(listed.map((v) => v.volumeName)),
+    );
     expect(await engine.listVolumes({ projectId: uniqueId("p") })).toEqual([]);
 
     const inUse = await rejectionOf(() => engine.removeVolume(projectId, "pg"));
@@ -47,7 +57,10 @@ describe("listVolumes / removeVolume", () => {
 
     // Removing the service never removes its volumes; removeVolume then does.
     await engine.removeService(owner.serviceId);
-    expect((await engine.listVolumes({ projectId })).map((v) => [v.name, v.usedBy])).toEqual([["cache", []], ["pg", []]]);
+    expect((await engine.listVolumes({ projectId })).map((v) => [v.name, v.usedBy])).toEqual([
+      ["cache", []],
+      ["pg", []],
+    ]);
     await engine.removeVolume(projectId, "pg");
     expect((await engine.listVolumes({ projectId })).map((v) => v.name)).toEqual(["cache"]);
   });
@@ -60,7 +73,9 @@ describe("bind mounts on the host", () => {
     const viaLink = await rejectionOf(() => engine.runRelease(newRelease({ volumes: [{ type: "bind", source: link, target: "/x" }] })));
     expect(viaLink.code).toBe("INVALID");
     expect(viaLink.message).toContain(`${link} resolves to /etc, which is /etc`);
-    const missing = await rejectionOf(() => engine.runRelease(newRelease({ volumes: [{ type: "bind", source: join(dir, "missing"), target: "/x" }] })));
+    const missing = await rejectionOf(() =>
+      engine.runRelease(newRelease({ volumes: [{ type: "bind", source: join(dir, "missing"), target: "/x" }] })),
+    );
     expect(missing.code).toBe("INVALID");
     expect(missing.message).toMatch(/does not resolve on the host \(ENOENT\)/);
 

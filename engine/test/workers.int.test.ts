@@ -45,7 +45,11 @@ describe("workers (no containerPort)", () => {
   });
 
   it("fails at once when the worker exits (or restarts) before its stable period", async () => {
-    const spec = newRelease({ containerPort: undefined, command: ["sh", "-c", "sleep 0.3; exit 3"], healthCheck: { type: "running", stableMs: 20_000 } });
+    const spec = newRelease({
+      containerPort: undefined,
+      command: ["sh", "-c", "sleep 0.3; exit 3"],
+      healthCheck: { type: "running", stableMs: 20_000 },
+    });
     const started = Date.now();
     const err = await rejectionOf(() => engine.runRelease(spec));
     expect(err.code).toBe("HEALTHCHECK_FAILED");
@@ -95,7 +99,9 @@ describe("PID limit", () => {
     expect(result.changed).toBe(true);
     expect((await docker.getContainer(release.containerId).inspect()).HostConfig.PidsLimit).toBe(64);
     // The kernel enforces it: the container's cgroup says so.
-    const max = await engine.exec(release.containerId, { cmd: ["sh", "-c", "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max"] });
+    const max = await engine.exec(release.containerId, {
+      cmd: ["sh", "-c", "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max"],
+    });
     expect(max.output.trim()).toBe("64");
   });
 });

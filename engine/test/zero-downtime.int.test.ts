@@ -64,7 +64,13 @@ describe("replaceRelease under a steady request loop", () => {
     const loop = requestLoop(frontPort);
     let handedOver = false;
     const bad = { ...base, deploymentId: uniqueId("d"), image: "berth-test/does-not-exist:1" };
-    const err = await rejectionOf(() => engine.replaceRelease(bad, { onHandover: () => { handedOver = true; } }));
+    const err = await rejectionOf(() =>
+      engine.replaceRelease(bad, {
+        onHandover: () => {
+          handedOver = true;
+        },
+      }),
+    );
     const stats = await loop.stop();
     expect(err.code).toBe("IMAGE_UNAVAILABLE");
     expect(handedOver).toBe(false);
@@ -79,8 +85,18 @@ describe("replaceRelease under a steady request loop", () => {
     forwarder.switchTo(old.hostPort);
     const loop = requestLoop(frontPort);
     let handedOver = false;
-    const failing = { ...base, deploymentId: uniqueId("d"), healthCheck: { type: "http" as const, path: "/missing", intervalMs: 100, retries: 3 } };
-    const err = await rejectionOf(() => engine.replaceRelease(failing, { onHandover: () => { handedOver = true; } }));
+    const failing = {
+      ...base,
+      deploymentId: uniqueId("d"),
+      healthCheck: { type: "http" as const, path: "/missing", intervalMs: 100, retries: 3 },
+    };
+    const err = await rejectionOf(() =>
+      engine.replaceRelease(failing, {
+        onHandover: () => {
+          handedOver = true;
+        },
+      }),
+    );
     const stats = await loop.stop();
     expect(err.code).toBe("HEALTHCHECK_FAILED");
     expect(err.message).toMatch(/failed 3 health probe\(s\) in a row/);
@@ -95,7 +111,13 @@ describe("replaceRelease under a steady request loop", () => {
     const base = newRelease({ env: { GREETING: "old" } });
     const old = await engine.replaceRelease(base);
     const next = { ...base, deploymentId: uniqueId("d") };
-    const err = await rejectionOf(() => engine.replaceRelease(next, { onHandover: () => { throw new Error("router is down"); } }));
+    const err = await rejectionOf(() =>
+      engine.replaceRelease(next, {
+        onHandover: () => {
+          throw new Error("router is down");
+        },
+      }),
+    );
     expect(err.message).toMatch(/router is down/);
     expect((await engine.listManaged({ serviceId: base.owner.serviceId })).map((c) => c.containerId)).toEqual([old.containerId]);
     expect((await httpGet(old.hostPort)).body).toBe("old\n");

@@ -6,10 +6,14 @@ import { CliError } from "./errors.js";
 function unreachable(url, err) {
   const cause = /** @type {{ cause?: { code?: string } }} */ (err).cause;
   const code = cause?.code;
-  if (code === "ECONNREFUSED") return new CliError(`Cannot connect to ${url}: connection refused. Is the URL right and is Berth running there?`);
+  if (code === "ECONNREFUSED")
+    return new CliError(`Cannot connect to ${url}: connection refused. Is the URL right and is Berth running there?`);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new CliError(`Cannot connect to ${url}: the host name does not resolve`);
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return new CliError(`Cannot connect to ${url}: the connection was closed (${code})`);
-  return new CliError(`Cannot connect to ${url}: ${cause && "message" in cause ? cause.message : err instanceof Error ? err.message : err}`);
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET")
+    return new CliError(`Cannot connect to ${url}: the connection was closed (${code})`);
+  return new CliError(
+    `Cannot connect to ${url}: ${cause && "message" in cause ? cause.message : err instanceof Error ? err.message : err}`,
+  );
 }
 
 /** The REST API (/api/v1, described at /api/openapi.json) with a Bearer token. */
@@ -57,8 +61,12 @@ export class Client {
     // A Berth error always carries a code and a message; anything else is some other server.
     /** @type {ApiError | undefined} */
     const error = json && typeof json === "object" && typeof json.code === "string" && typeof json.message === "string" ? json : undefined;
-    if (!error) throw new CliError(`${this.url} does not look like a Berth server (${method} /api/v1${path} answered ${res.status} ${res.headers.get("content-type") ?? "without a content type"})`);
-    if (res.status === 401) throw new CliError(`The token was refused: ${error.message}. Run \`berth login\` with a valid token (Settings, API tokens).`);
+    if (!error)
+      throw new CliError(
+        `${this.url} does not look like a Berth server (${method} /api/v1${path} answered ${res.status} ${res.headers.get("content-type") ?? "without a content type"})`,
+      );
+    if (res.status === 401)
+      throw new CliError(`The token was refused: ${error.message}. Run \`berth login\` with a valid token (Settings, API tokens).`);
     const fields = (error.issues ?? []).map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new CliError(fields.length > 0 ? `${error.message}: ${fields.join("; ")}` : (error.message ?? `HTTP ${res.status}`));
   }

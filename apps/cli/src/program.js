@@ -17,40 +17,64 @@ function program() {
     .exitOverride()
     .showHelpAfterError();
 
-  cli.command("login <url>")
+  cli
+    .command("login <url>")
     .description("check an API token against a Berth server and save both (token from BERTH_TOKEN, stdin, or a prompt)")
     .action((url, _o, c) => login(url, globals(c)));
-  cli.command("projects").description("list the team's projects").action((_o, c) => projects(globals(c)));
-  cli.command("services").description("list the team's services and their last deployment").action((_o, c) => services(globals(c)));
-  cli.command("status [service]").description("a service's latest deployment and live release (all services without one)").action((name, _o, c) => status(name, globals(c)));
-  cli.command("deploy <service>")
+  cli
+    .command("projects")
+    .description("list the team's projects")
+    .action((_o, c) => projects(globals(c)));
+  cli
+    .command("services")
+    .description("list the team's services and their last deployment")
+    .action((_o, c) => services(globals(c)));
+  cli
+    .command("status [service]")
+    .description("a service's latest deployment and live release (all services without one)")
+    .action((name, _o, c) => status(name, globals(c)));
+  cli
+    .command("deploy <service>")
     .description("deploy a service (project/service, or its name when unique)")
     .option("--wait", "stream the build log and exit non-zero if the deployment fails")
     .action((name, o, c) => deploy(name, { ...o, ...globals(c) }));
-  cli.command("rollback <service>")
+  cli
+    .command("rollback <service>")
     .description("release the previous retained release again (or --to <number>)")
     .option("--to <number>", "the release number to roll back to")
     .option("--wait", "stream the log and exit non-zero if it fails")
     .action((name, o, c) => rollback(name, { ...o, ...globals(c) }));
-  cli.command("logs <service>")
+  cli
+    .command("logs <service>")
     .description("the running container's log")
     .option("-f, --follow", "keep printing new lines")
     .option("--tail <lines>", "lines of history", "100")
     .action((name, o, c) => logs(name, { ...o, ...globals(c) }));
-  cli.command("run <service> [command...]")
-    .description("run a command in a new container of the live release, e.g. berth run web -- npm run migrate; exits with the command's code")
+  cli
+    .command("run <service> [command...]")
+    .description(
+      "run a command in a new container of the live release, e.g. berth run web -- npm run migrate; exits with the command's code",
+    )
     .option("--timeout <seconds>", "stop the run after this long (default 3600)")
     .action((name, command, o, c) => runCommand(name, command, { ...o, ...globals(c) }));
 
   const env = cli.command("env").description("a service's environment variables");
-  env.command("get <service> [name]").description("list the variables (secret values are never shown), or print one value").action((name, v, _o, c) => envGet(name, v, globals(c)));
-  env.command("set <service> <assignments...>")
+  env
+    .command("get <service> [name]")
+    .description("list the variables (secret values are never shown), or print one value")
+    .action((name, v, _o, c) => envGet(name, v, globals(c)));
+  env
+    .command("set <service> <assignments...>")
     .description("set NAME=value ...; NAME alone reads the value from stdin")
     .option("--secret", "store as a secret (never shown again)")
     .option("--build-time", "also pass it to the build")
     .action((name, a, o, c) => envSet(name, a, { ...o, ...globals(c) }));
-  env.command("unset <service> <names...>").description("remove variables").action((name, n, _o, c) => envUnset(name, n, globals(c)));
-  env.command("import <service> <file>")
+  env
+    .command("unset <service> <names...>")
+    .description("remove variables")
+    .action((name, n, _o, c) => envUnset(name, n, globals(c)));
+  env
+    .command("import <service> <file>")
     .description("import a .env file (all lines parse or nothing is written)")
     .option("--secret", "store them as secrets")
     .option("--build-time", "also pass them to the build")

@@ -23,7 +23,8 @@ export const fullName = (s) => `${s.project.name}/${s.name}`;
 export function findService(services, name) {
   const matches = name.includes("/") ? services.filter((s) => fullName(s) === name) : services.filter((s) => s.name === name);
   if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length > 1) throw new CliError(`"${name}" is in several projects (${matches.map(fullName).join(", ")}): name it as project/service`);
+  if (matches.length > 1)
+    throw new CliError(`"${name}" is in several projects (${matches.map(fullName).join(", ")}): name it as project/service`);
   const known = services.map(fullName);
   throw new CliError(`Unknown service "${name}". ${known.length > 0 ? `Services: ${known.join(", ")}` : "This team has no services yet."}`);
 }

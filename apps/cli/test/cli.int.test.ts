@@ -33,10 +33,19 @@ let gitServiceName: string;
 const touched: string[] = [];
 
 /** The child's whole environment: nothing of the test process leaks in (no stray BERTH_TOKEN). */
-const cliEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? "", NODE_ENV: "test" as const, XDG_CONFIG_HOME: configHome, ...extra });
+const cliEnv = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? "",
+  NODE_ENV: "test" as const,
+  XDG_CONFIG_HOME: configHome,
+  ...extra,
+});
 
 /** `berth ...args` with the given extra environment; never throws (the exit code is asserted). */
-function berth(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function berth(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 180_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: cliEnv(env), timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
@@ -140,7 +149,10 @@ describe("berth deploy --wait, logs -f, env, status", () => {
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: "" });
     expect(res.stdout).toContain("Deployment succeeded: release #1 is live");
     const status = await berth(["--json", "status", serviceName], asToken());
-    expect(JSON.parse(status.stdout)).toMatchObject({ latestDeployment: { status: "succeeded", trigger: "api" }, releases: [{ number: 1, live: true }] });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      latestDeployment: { status: "succeeded", trigger: "api" },
+      releases: [{ number: 1, live: true }],
+    });
   });
 
   it("rollback --wait releases the release before the live one again", async () => {
@@ -161,10 +173,14 @@ describe("berth deploy --wait, logs -f, env, status", () => {
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     try {
       // --tail 0: nothing old; lines must arrive from following the live container.
-      const lines = await waitFor("three followed log lines", async () => {
-        const got = out.split("\n").filter(Boolean);
-        return got.length >= 3 ? got : null;
-      }, 30_000);
+      const lines = await waitFor(
+        "three followed log lines",
+        async () => {
+          const got = out.split("\n").filter(Boolean);
+          return got.length >= 3 ? got : null;
+        },
+        30_000,
+      );
       // Each line once, in order (the follower asks again from the last second and skips what it printed).
       const times = lines.map((l) => (JSON.parse(l) as { time: string }).time);
       expect(times).toEqual([...times].sort());
@@ -199,7 +215,7 @@ describe("berth deploy --wait, logs -f, env, status", () => {
     expect((await berth(["env", "get", serviceName, "API_KEY"], asToken())).stderr).toContain("API_KEY is a secret");
 
     const dotenv = path.join(configHome, "app.env");
-    writeFileSync(dotenv, "FROM_FILE=one\nQUOTED=\"two words\"\n");
+    writeFileSync(dotenv, 'FROM_FILE=one\nQUOTED="two words"\n');
     expect((await berth(["env", "import", serviceName, dotenv], asToken())).stdout).toContain("Imported 2 variables");
     writeFileSync(dotenv, "GOOD=1\nBAD LINE\n");
     const bad = await berth(["env", "import", serviceName, dotenv], asToken());

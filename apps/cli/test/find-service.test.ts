@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { findService } from "../src/session.js";
 
-const svc = (project: string, name: string) => ({ id: `${project}-${name}`, name, kind: "web", desiredState: "running", project: { id: project, name: project }, latestDeployment: null });
+const svc = (project: string, name: string) => ({
+  id: `${project}-${name}`,
+  name,
+  kind: "web",
+  desiredState: "running",
+  project: { id: project, name: project },
+  latestDeployment: null,
+});
 const services = [svc("shop", "web"), svc("shop", "worker"), svc("blog", "web")];
 
 describe("naming a service as in the dashboard", () => {

@@ -46,11 +46,26 @@ try {
   worker.start();
   const { actor, teamId } = await seedUser(deps.db);
   projectId = (await deps.db.project.create({ data: { teamId, name: `bench-backup-${Date.now().toString(36)}` } })).id;
-  const db = await createDatabase(deps, actor, createDatabaseInput.parse({ projectId, name: "benchdb", engine: "postgresql", image: "berth-test/postgres:15" }));
+  const db = await createDatabase(
+    deps,
+    actor,
+    createDatabaseInput.parse({ projectId, name: "benchdb", engine: "postgresql", image: "berth-test/postgres:15" }),
+  );
   serviceId = db.id;
   const deployed = await finishedDeployment(deps, db.deploymentId!, 300_000);
   if (deployed.status !== "succeeded") throw new Error(`the database did not deploy: ${deployed.error}`);
-  await saveDestination(deps, actor, projectId, destinationInput.parse({ kind: "s3", endpoint: s3.endpoint, bucket: "bench", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
+  await saveDestination(
+    deps,
+    actor,
+    projectId,
+    destinationInput.parse({
+      kind: "s3",
+      endpoint: s3.endpoint,
+      bucket: "bench",
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    }),
+  );
   const filled = await timed(() => fillDatabase(deps, serviceId, mb));
   const containerId = (await findLiveContainer(deps, serviceId))!.containerId;
 
@@ -58,18 +73,38 @@ try {
   const size = backup.value.sizeBytes;
   const restore = await timed(() => restoreBackup(deps, actor, serviceId, backup.value.id));
   const rawDump = await timed(() => direct(containerId, ["pg_dump", "--format=custom", "--no-password", "--file=/tmp/bench.pgdump"]));
-  const rawRestore = await timed(() => direct(containerId, ["pg_restore", "--single-transaction", "--exit-on-error", "--clean", "--if-exists", "--no-owner", "--no-password", "--dbname", "app", "/tmp/bench.pgdump"]));
+  const rawRestore = await timed(() =>
+    direct(containerId, [
+      "pg_restore",
+      "--single-transaction",
+      "--exit-on-error",
+      "--clean",
+      "--if-exists",
+      "--no-owner",
+      "--no-password",
+      "--dbname",
+      "app",
+      "/tmp/bench.pgdump",
+    ]),
+  );
   await direct(containerId, ["rm", "-f", "/tmp/bench.pgdump"]);
 
   console.info(`backup throughput: ${mb} MB of data (filled in ${secs(filled.ms)} s), dump ${(size / 1024 / 1024).toFixed(1)} MB`);
-  console.info(`  backup   berth -> S3 ${secs(backup.ms)} s  ${rate(size, backup.ms)}    pg_dump to a file in the container ${secs(rawDump.ms)} s  ${rate(size, rawDump.ms)}`);
-  console.info(`  restore  berth <- S3 ${secs(restore.ms)} s  ${rate(size, restore.ms)}    pg_restore from a file in the container ${secs(rawRestore.ms)} s  ${rate(size, rawRestore.ms)}`);
-  console.info(`  (berth's restore reads the object twice: once to check its SHA-256, once into pg_restore; of its ${secs(restore.ms)} s, pg_restore ran ${secs(restore.value.durationMs)} s)`);
+  console.info(
+    `  backup   berth -> S3 ${secs(backup.ms)} s  ${rate(size, backup.ms)}    pg_dump to a file in the container ${secs(rawDump.ms)} s  ${rate(size, rawDump.ms)}`,
+  );
+  console.info(
+    `  restore  berth <- S3 ${secs(restore.ms)} s  ${rate(size, restore.ms)}    pg_restore from a file in the container ${secs(rawRestore.ms)} s  ${rate(size, rawRestore.ms)}`,
+  );
+  console.info(
+    `  (berth's restore reads the object twice: once to check its SHA-256, once into pg_restore; of its ${secs(restore.ms)} s, pg_restore ran ${secs(restore.value.durationMs)} s)`,
+  );
 } finally {
   await worker.stop();
   if (serviceId) {
     await deps.engine.removeService(serviceId).catch(() => undefined);
-    for (const v of await deps.db.volume.findMany({ where: { serviceId } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+    for (const v of await deps.db.volume.findMany({ where: { serviceId } }))
+      await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   }
   if (projectId) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await s3.close();

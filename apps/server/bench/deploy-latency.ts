@@ -17,7 +17,10 @@ const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41"
 
 async function untilHttp200(port: number): Promise<void> {
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -63,7 +66,9 @@ async function main(): Promise<void> {
   await rawRun(); // warm-up
   for (let i = 0; i < runs; i++) {
     raw.push(await rawRun());
-    const serviceId = (await client.mutate("services.create", { projectId, name: `b${i}`, image: TEST_IMAGE, containerPort: 8080, env: [] })).data.id as string;
+    const serviceId = (
+      await client.mutate("services.create", { projectId, name: `b${i}`, image: TEST_IMAGE, containerPort: 8080, env: [] })
+    ).data.id as string;
     serviceIds.push(serviceId);
     const started = performance.now();
     const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
@@ -83,7 +88,9 @@ async function main(): Promise<void> {
   const mBerth = median(berth);
   console.log(`deploy-to-HTTP-200, ${runs} runs each (image ${TEST_IMAGE})`);
   console.log(`  raw Engine API run + poll: median ${(mRaw / 1000).toFixed(3)} s  [${raw.map((v) => (v / 1000).toFixed(2)).join(", ")}]`);
-  console.log(`  Berth deploy call:         median ${(mBerth / 1000).toFixed(3)} s  [${berth.map((v) => (v / 1000).toFixed(2)).join(", ")}]`);
+  console.log(
+    `  Berth deploy call:         median ${(mBerth / 1000).toFixed(3)} s  [${berth.map((v) => (v / 1000).toFixed(2)).join(", ")}]`,
+  );
   console.log(`  ratio Berth / raw: ${(mBerth / mRaw).toFixed(2)}`);
 
   await worker.stop();

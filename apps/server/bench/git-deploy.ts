@@ -60,7 +60,13 @@ async function rawDeploy(url: string, previous: RawRelease | null, stages: Stage
     await run("docker", ["rm", previous.id]);
   }
   const elapsed = performance.now() - started;
-  stages.push({ clone: cloned - started, build: built - cloned, "run+200": serving - built, "retire old": performance.now() - serving, "to 200": serving - started });
+  stages.push({
+    clone: cloned - started,
+    build: built - cloned,
+    "run+200": serving - built,
+    "retire old": performance.now() - serving,
+    "to 200": serving - started,
+  });
   await rm(dir, { recursive: true, force: true });
   // The previous release's image goes after the measurement, as a redeploy script's clean-up would.
   if (previous !== null) await run("docker", ["rmi", previous.tag]);
@@ -70,13 +76,23 @@ async function rawDeploy(url: string, previous: RawRelease | null, stages: Stage
 async function main(): Promise<void> {
   const deps = testDeps();
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   const fixture = await startGitFixture({ Dockerfile: helloDockerfile("bench-warmup") });
   const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 1000 });
   worker.start();
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `bench-${randomUUID().slice(0, 6)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: `bench-${randomUUID().slice(0, 6)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: `bench-${randomUUID().slice(0, 6)}`,
+    source: "git",
+    git: { url: fixture.url },
+    containerPort: 8080,
+  });
   const { id: serviceId } = await createService(deps, actor, input);
 
   const berthDeploy = async (stages: Stages[]): Promise<number> => {
@@ -121,11 +137,19 @@ async function main(): Promise<void> {
 
   const ratio = median(berth) / median(raw);
   const rawTo200 = rawStages.map((s) => s["to 200"] ?? NaN);
-  console.log(`(a) git redeploy until the new commit answers 200 and the previous release is gone, ${runs} runs each (fresh commit per run)`);
-  console.log(`  raw git clone + docker build + docker run + poll + docker stop/rm of the previous: median ${secs(median(raw))} s  [${raw.map(secs).join(", ")}]`);
-  console.log(`  Berth (queue, clone, build, health-gated release, old release retired, recorded): median ${secs(median(berth))} s  [${berth.map(secs).join(", ")}]`);
+  console.log(
+    `(a) git redeploy until the new commit answers 200 and the previous release is gone, ${runs} runs each (fresh commit per run)`,
+  );
+  console.log(
+    `  raw git clone + docker build + docker run + poll + docker stop/rm of the previous: median ${secs(median(raw))} s  [${raw.map(secs).join(", ")}]`,
+  );
+  console.log(
+    `  Berth (queue, clone, build, health-gated release, old release retired, recorded): median ${secs(median(berth))} s  [${berth.map(secs).join(", ")}]`,
+  );
   console.log(`  ratio Berth / raw: ${ratio.toFixed(2)} (goal <= 1.2)`);
-  console.log(`  (the raw script without retiring the previous container: median ${secs(median(rawTo200))} s, ratio ${(median(berth) / median(rawTo200)).toFixed(2)})`);
+  console.log(
+    `  (the raw script without retiring the previous container: median ${secs(median(rawTo200))} s, ratio ${(median(berth) / median(rawTo200)).toFixed(2)})`,
+  );
   console.log(`  stage medians, raw:   ${stageMedians(rawStages)}`);
   console.log(`  stage medians, Berth: ${stageMedians(berthStages)}`);
 

@@ -24,7 +24,10 @@ const BENCH_IMAGE = "berth-bench/logs:latest";
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 const deps = testDeps();
 
-interface Line { text: string; time: string }
+interface Line {
+  text: string;
+  time: string;
+}
 
 async function startContainer(owner: { teamId: string; projectId: string; serviceId: string }, script: string) {
   return deps.engine.runRelease({
@@ -51,7 +54,7 @@ async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: numb
   const buffer = (await docker.getContainer(containerId).logs({ stdout: true, stderr: true, follow: false, timestamps: true })) as Buffer;
   // Multiplexed frames: 8-byte header (stream, 0, 0, 0, size BE), then payload.
   let lines = 0;
-  for (let offset = 0; offset + 8 <= buffer.length; ) {
+  for (let offset = 0; offset + 8 <= buffer.length;) {
     const size = buffer.readUInt32BE(offset + 4);
     const payload = buffer.subarray(offset + 8, offset + 8 + size);
     for (const byte of payload) if (byte === 10) lines += 1;
@@ -62,14 +65,25 @@ async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: numb
 
 async function main(): Promise<void> {
   await requireTestImage(deps.engine as DockerEngine);
-  await (deps.engine as DockerEngine).buildImage({ tag: BENCH_IMAGE, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nENTRYPOINT ["/bin/sh", "-c"]\n` }] });
+  await (deps.engine as DockerEngine).buildImage({
+    tag: BENCH_IMAGE,
+    files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nENTRYPOINT ["/bin/sh", "-c"]\n` }],
+  });
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
   const { server, base, io } = await startHttp(deps);
   const client = new Client(base);
   await client.signUp(`bench-${randomUUID().slice(0, 8)}@example.test`);
   const teamId = (await client.query("me.get")).data.teams[0].id as string;
   const projectId = (await client.mutate("projects.create", { teamId, name: `bench-${randomUUID().slice(0, 6)}` })).data.id as string;
-  const serviceId = (await client.mutate("services.create", { projectId, name: `logs-${randomUUID().slice(0, 6)}`, image: TEST_IMAGE, containerPort: 8080, env: [] })).data.id as string;
+  const serviceId = (
+    await client.mutate("services.create", {
+      projectId,
+      name: `logs-${randomUUID().slice(0, 6)}`,
+      image: TEST_IMAGE,
+      containerPort: 8080,
+      env: [],
+    })
+  ).data.id as string;
   const owner = { teamId, projectId, serviceId };
   const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie } });
 
@@ -91,8 +105,12 @@ async function main(): Promise<void> {
   const berthRate = got.length / Math.max(1, (last - first) / 1000);
   const rawRate = raw.lines / (raw.ms / 1000);
   console.log(`(b) ${LINES.toLocaleString()} lines from one container`);
-  console.log(`  raw Engine API logs (docker logs): ${raw.lines} lines in ${raw.ms.toFixed(0)} ms = ${Math.round(rawRate).toLocaleString()} lines/s`);
-  console.log(`  Berth -> socket.io client:         ${got.length} lines in ${last - first} ms = ${Math.round(berthRate).toLocaleString()} lines/s; lost ${LINES - got.length}; in order: ${inOrder}`);
+  console.log(
+    `  raw Engine API logs (docker logs): ${raw.lines} lines in ${raw.ms.toFixed(0)} ms = ${Math.round(rawRate).toLocaleString()} lines/s`,
+  );
+  console.log(
+    `  Berth -> socket.io client:         ${got.length} lines in ${last - first} ms = ${Math.round(berthRate).toLocaleString()} lines/s; lost ${LINES - got.length}; in order: ${inOrder}`,
+  );
   console.log(`  ratio Berth / raw: ${(berthRate / rawRate).toFixed(2)} (goal >= 0.5, zero lost, in order)`);
   socket.off("logs:lines");
   socket.emit("logs:unsubscribe", { serviceId });
@@ -105,7 +123,9 @@ async function main(): Promise<void> {
   await subscribe(socket, serviceId, (l, at) => {
     if (/^\d+$/.test(l.text)) berthLatency.push(at - Date.parse(l.time));
   });
-  const stream = await docker.getContainer(paced.containerId).logs({ stdout: true, stderr: true, follow: true, timestamps: true, since: Math.floor(Date.now() / 1000) });
+  const stream = await docker
+    .getContainer(paced.containerId)
+    .logs({ stdout: true, stderr: true, follow: true, timestamps: true, since: Math.floor(Date.now() / 1000) });
   const out = new PassThrough();
   docker.modem.demuxStream(stream, out, out);
   let rest = "";

@@ -32,18 +32,34 @@ async function seed(db: ReturnType<typeof createDb>, teamId: string): Promise<{ 
   const tag = randomUUID().slice(0, 6);
   const serviceIds: string[] = [];
   const projectIds: string[] = [];
-  const deployments: Array<{ serviceId: string; image: string; status: DeploymentStatus; createdAt: Date; finishedAt: Date; error: string | null }> = [];
+  const deployments: Array<{
+    serviceId: string;
+    image: string;
+    status: DeploymentStatus;
+    createdAt: Date;
+    finishedAt: Date;
+    error: string | null;
+  }> = [];
   for (let p = 0; p < PROJECTS; p++) {
     const project = await db.project.create({ data: { teamId, name: `bench-${tag}-${p}` } });
     projectIds.push(project.id);
     for (let s = 0; s < SERVICES_PER_PROJECT; s++) {
-      const service = await db.service.create({ data: { projectId: project.id, name: `svc-${p}-${s}`, image: "berth-test/hello:latest", containerPort: 8080 } });
+      const service = await db.service.create({
+        data: { projectId: project.id, name: `svc-${p}-${s}`, image: "berth-test/hello:latest", containerPort: 8080 },
+      });
       serviceIds.push(service.id);
       for (let d = 0; d < DEPLOYMENTS_PER_SERVICE; d++) {
         const last = d === DEPLOYMENTS_PER_SERVICE - 1;
         const status: DeploymentStatus = last ? (s === 0 ? "failed" : "succeeded") : d % 7 === 0 ? "failed" : "superseded";
         const createdAt = new Date(Date.now() - (DEPLOYMENTS_PER_SERVICE - d) * 3600_000);
-        deployments.push({ serviceId: service.id, image: "berth-test/hello:latest", status, createdAt, finishedAt: new Date(createdAt.getTime() + 5_000), error: status === "failed" ? "Health check failed" : null });
+        deployments.push({
+          serviceId: service.id,
+          image: "berth-test/hello:latest",
+          status,
+          createdAt,
+          finishedAt: new Date(createdAt.getTime() + 5_000),
+          error: status === "failed" ? "Health check failed" : null,
+        });
       }
     }
   }
@@ -67,10 +83,17 @@ async function timeCalls(client: Client, path: string, input: unknown): Promise<
   return { p50: median(times), p95: percentile(times, 95), cpuMs: (cpu.user + cpu.system) / 1000 / CALLS };
 }
 
-async function timeOverviewPage(cookie: string): Promise<{ meaningful: number[]; fcp: number[]; shell: number[]; boot: number[]; answered: number[]; mainThread: number[] }> {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", "--disable-sync", "--disable-quic", "--no-first-run"] });
+async function timeOverviewPage(
+  cookie: string,
+): Promise<{ meaningful: number[]; fcp: number[]; shell: number[]; boot: number[]; answered: number[]; mainThread: number[] }> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-sync", "--disable-quic", "--no-first-run"],
+  });
   const context = await browser.newContext();
-  await context.addCookies(cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url: base })));
+  await context.addCookies(
+    cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url: base })),
+  );
   const meaningful: number[] = [];
   const fcp: number[] = [];
   const shell: number[] = [];
@@ -86,11 +109,21 @@ async function timeOverviewPage(cookie: string): Promise<{ meaningful: number[];
       // The dashboard frame is up once the account (me.get) is loaded: the overview query starts then.
       await page.getByRole("heading", { name: "Overview", level: 2 }).waitFor({ timeout: 30_000 });
       const framed = await page.evaluate(() => performance.now());
-      await page.locator('[data-testid="overview-service"] [data-testid="overview-status"]').nth(PROJECTS * SERVICES_PER_PROJECT - 1).waitFor({ timeout: 30_000 });
+      await page
+        .locator('[data-testid="overview-service"] [data-testid="overview-status"]')
+        .nth(PROJECTS * SERVICES_PER_PROJECT - 1)
+        .waitFor({ timeout: 30_000 });
       // Milliseconds since this navigation started, read in the page itself.
       const [rendered, paint, sent, done] = await page.evaluate(() => {
-        const trpc = (performance.getEntriesByType("resource") as unknown as Array<{ name: string; startTime: number; responseEnd: number }>).find((e) => e.name.includes("/trpc/"));
-        return [performance.now(), performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN, trpc?.startTime ?? NaN, trpc?.responseEnd ?? NaN];
+        const trpc = (
+          performance.getEntriesByType("resource") as unknown as Array<{ name: string; startTime: number; responseEnd: number }>
+        ).find((e) => e.name.includes("/trpc/"));
+        return [
+          performance.now(),
+          performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+          trpc?.startTime ?? NaN,
+          trpc?.responseEnd ?? NaN,
+        ];
       });
       if (run > 0) {
         // The first load warms the server's caches and Chromium's; it is not counted.
@@ -111,7 +144,14 @@ async function timeOverviewPage(cookie: string): Promise<{ meaningful: number[];
   return { meaningful, fcp, shell, boot, answered, mainThread };
 }
 
-const env = readEnv({ ...process.env, BERTH_PORT: String(port), BERTH_HOST: "127.0.0.1", BERTH_PUBLIC_URL: base, NODE_ENV: "production", BERTH_AUTH_RATE_LIMIT: "off" });
+const env = readEnv({
+  ...process.env,
+  BERTH_PORT: String(port),
+  BERTH_HOST: "127.0.0.1",
+  BERTH_PUBLIC_URL: base,
+  NODE_ENV: "production",
+  BERTH_AUTH_RATE_LIMIT: "off",
+});
 const db = createDb(env.DATABASE_URL);
 const app = await startApp(env, createLog("warn"));
 try {
@@ -121,8 +161,14 @@ try {
   const teamId = (await client.query("me.get")).data.teams[0].id as string;
   const { serviceIds, projectIds } = await seed(db, teamId);
   // Every figure below is wall time on this machine: a busy machine slows all of them.
-  console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at start`);
-  console.log(`seeded ${serviceIds.length} services in ${projectIds.length} projects and ${await db.deployment.count()} deployments in the database`);
+  console.log(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at start`,
+  );
+  console.log(
+    `seeded ${serviceIds.length} services in ${projectIds.length} projects and ${await db.deployment.count()} deployments in the database`,
+  );
 
   console.log(`\ntRPC list calls (${CALLS} sequential calls each over HTTP, session cookie; goal p95 < 50 ms):`);
   const calls: Array<[string, unknown]> = [
@@ -136,17 +182,27 @@ try {
   ];
   for (const [path, input] of calls) {
     const { p50, p95, cpuMs } = await timeCalls(client, path, input);
-    console.log(`  ${path.padEnd(18)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms   ${p95 < 50 ? "ok       " : "OVER GOAL"}   cpu ${cpuMs.toFixed(1)} ms/call`);
+    console.log(
+      `  ${path.padEnd(18)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms   ${p95 < 50 ? "ok       " : "OVER GOAL"}   cpu ${cpuMs.toFixed(1)} ms/call`,
+    );
   }
 
   const { meaningful, fcp, shell, boot, answered, mainThread } = await timeOverviewPage(client.cookie);
   console.log(`\noverview page with ${serviceIds.length} services in Chromium (${PAGE_RUNS} loads after one warm-up; goal < 1000 ms):`);
-  console.log(`  first meaningful content (all service rows with status): median ${median(meaningful).toFixed(0)} ms, worst ${Math.max(...meaningful).toFixed(0)} ms   ${Math.max(...meaningful) < 1000 ? "ok" : "OVER GOAL"}`);
+  console.log(
+    `  first meaningful content (all service rows with status): median ${median(meaningful).toFixed(0)} ms, worst ${Math.max(...meaningful).toFixed(0)} ms   ${Math.max(...meaningful) < 1000 ? "ok" : "OVER GOAL"}`,
+  );
   console.log(`  first contentful paint:                                  median ${median(fcp).toFixed(0)} ms`);
-  console.log(`  first tRPC request sent (scripts loaded and hydrated):   median ${median(boot).toFixed(0)} ms, answered at ${median(answered).toFixed(0)} ms`);
+  console.log(
+    `  first tRPC request sent (scripts loaded and hydrated):   median ${median(boot).toFixed(0)} ms, answered at ${median(answered).toFixed(0)} ms`,
+  );
   console.log(`  dashboard frame (account loaded):                        median ${median(shell).toFixed(0)} ms`);
   console.log(`  renderer main-thread busy time until then:               median ${median(mainThread).toFixed(0)} ms`);
-  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
 } catch (err) {
   // Next's in-process server installs an uncaughtException handler that only logs: fail loudly here.
   console.error("overview benchmark failed:", err);

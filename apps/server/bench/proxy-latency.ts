@@ -59,15 +59,23 @@ async function main(): Promise<void> {
   try {
     await addDomain(deps, actor, { serviceId, hostname });
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-    const done = await waitFor("the deployment", async () => {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      return isTerminalStatus(d.status) ? d : null;
-    }, 60_000);
+    const done = await waitFor(
+      "the deployment",
+      async () => {
+        const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+        return isTerminalStatus(d.status) ? d : null;
+      },
+      60_000,
+    );
     if (done.status !== "succeeded" || done.hostPort === null) throw new Error(`deploy ended ${done.status}: ${done.error}`);
     const ca = await caddy.admin.internalRootPem();
     const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1 });
     const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-    await waitFor("the route", async () => (await proxyGet(caddy, { hostname, ca, agent: httpsAgent }).catch(() => null))?.status === 200, 10_000);
+    await waitFor(
+      "the route",
+      async () => (await proxyGet(caddy, { hostname, ca, agent: httpsAgent }).catch(() => null))?.status === 200,
+      10_000,
+    );
 
     const direct = await measure("direct", () => directGet(done.hostPort!, httpAgent));
     const proxied = await measure("proxy", async () => (await proxyGet(caddy, { hostname, ca, agent: httpsAgent })).status);
@@ -77,7 +85,9 @@ async function main(): Promise<void> {
     ] as const;
     console.log(`\nproxy latency, ${requests} sequential keep-alive GETs each (same container, same run):`);
     for (const [name, s] of rows) console.log(`  ${name.padEnd(48)} p50 ${fmt(percentile(s, 50))}   p99 ${fmt(percentile(s, 99))}`);
-    console.log(`  ${"overhead".padEnd(48)} p50 ${signed(percentile(proxied, 50) - percentile(direct, 50))}   p99 ${signed(percentile(proxied, 99) - percentile(direct, 99))}`);
+    console.log(
+      `  ${"overhead".padEnd(48)} p50 ${signed(percentile(proxied, 50) - percentile(direct, 50))}   p99 ${signed(percentile(proxied, 99) - percentile(direct, 99))}`,
+    );
     console.log("  (berth-test/hello's busybox httpd closes every connection: both paths open a new one to the container per request)");
     httpsAgent.destroy();
     httpAgent.destroy();

@@ -19,7 +19,9 @@ const serverDir = path.resolve(import.meta.dirname, "..");
 const GOAL_MB = 200;
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
 }
 
@@ -27,7 +29,14 @@ async function measure(args: string[]): Promise<number> {
   const child = spawn(process.execPath, args, {
     cwd: serverDir,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", BERTH_PORT: String(port), BERTH_HOST: "127.0.0.1", BERTH_PUBLIC_URL: `http://127.0.0.1:${port}`, BERTH_PROXY_ADMIN: "off" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      BERTH_PORT: String(port),
+      BERTH_HOST: "127.0.0.1",
+      BERTH_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      BERTH_PROXY_ADMIN: "off",
+    },
   });
   try {
     await untilHttp200(port);

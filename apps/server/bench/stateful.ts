@@ -32,7 +32,14 @@ function median(values: number[]): number {
 }
 
 async function answers(port: number): Promise<boolean> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password: PASSWORD, database: "postgres", connectionTimeoutMillis: 1000 });
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: "postgres",
+    password: PASSWORD,
+    database: "postgres",
+    connectionTimeoutMillis: 1000,
+  });
   try {
     await client.connect();
     await client.query("SELECT 1");
@@ -82,7 +89,11 @@ async function rawPostgres(volume: string, port: number): Promise<Docker.Contain
     Image: POSTGRES,
     Env: [`POSTGRES_PASSWORD=${PASSWORD}`],
     ExposedPorts: { "5432/tcp": {} },
-    HostConfig: { Init: true, Mounts: [{ Type: "volume", Source: volume, Target: "/var/lib/postgresql/data" }], PortBindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] } },
+    HostConfig: {
+      Init: true,
+      Mounts: [{ Type: "volume", Source: volume, Target: "/var/lib/postgresql/data" }],
+      PortBindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: String(port) }] },
+    },
   });
   await container.start();
   return container;
@@ -128,7 +139,10 @@ async function main(): Promise<void> {
     let raw = await rawPostgres(rawVolume, rawPort);
     cleanup.push(async () => {
       await raw.remove({ force: true }).catch(() => undefined);
-      await docker.getVolume(rawVolume).remove().catch(() => undefined);
+      await docker
+        .getVolume(rawVolume)
+        .remove()
+        .catch(() => undefined);
     });
     await untilAnswers(rawPort);
 
@@ -158,18 +172,31 @@ async function main(): Promise<void> {
     const rawWorker: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
       const t0 = performance.now();
-      const container = await docker.createContainer({ Image: APP, Entrypoint: ["sh", "-c", "while :; do sleep 1; done"], HostConfig: { Init: true } });
+      const container = await docker.createContainer({
+        Image: APP,
+        Entrypoint: ["sh", "-c", "while :; do sleep 1; done"],
+        HostConfig: { Init: true },
+      });
       await container.start();
       while (!(await container.inspect()).State.Running) await new Promise((r) => setTimeout(r, 10));
       rawWorker.push(performance.now() - t0);
       await container.remove({ force: true });
 
-      const input = createServiceInput.parse({ projectId, name: `worker-${i}`, image: APP, kind: "worker", containerPort: null, entrypoint: "sh -c 'while :; do sleep 1; done'", workerStableS: 1 });
+      const input = createServiceInput.parse({
+        projectId,
+        name: `worker-${i}`,
+        image: APP,
+        kind: "worker",
+        containerPort: null,
+        entrypoint: "sh -c 'while :; do sleep 1; done'",
+        workerStableS: 1,
+      });
       const { id } = await createService(deps, actor, input);
       serviceIds.push(id);
       const started = performance.now();
       const { deploymentId } = await enqueueDeployment(deps, actor, id);
-      while (!(await deps.engine.listManaged({ serviceId: id })).some((c) => c.state === "running")) await new Promise((r) => setTimeout(r, 10));
+      while (!(await deps.engine.listManaged({ serviceId: id })).some((c) => c.state === "running"))
+        await new Promise((r) => setTimeout(r, 10));
       workerRun.push(performance.now() - started);
       const done = await finishedDeployment(deps, deploymentId);
       if (done.status !== "succeeded") throw new Error(`worker deploy ${done.status}: ${done.error}`);
@@ -178,9 +205,13 @@ async function main(): Promise<void> {
 
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     console.info(`stateful: ${runs} redeploys each, ${runs + 2} workers (medians)`);
-    console.info(`  PostgreSQL redeploy unavailability  berth (stop-first) ${ms(median(berthWindows))}   raw docker stop + run ${ms(median(rawWindows))}   ratio ${(median(berthWindows) / median(rawWindows)).toFixed(2)}`);
+    console.info(
+      `  PostgreSQL redeploy unavailability  berth (stop-first) ${ms(median(berthWindows))}   raw docker stop + run ${ms(median(rawWindows))}   ratio ${(median(berthWindows) / median(rawWindows)).toFixed(2)}`,
+    );
     console.info(`    all runs: berth ${berthWindows.map(ms).join(", ")}; raw ${rawWindows.map(ms).join(", ")}`);
-    console.info(`  worker: deploy call -> running     berth ${ms(median(workerRun))}   raw create + start ${ms(median(rawWorker))}   ratio ${(median(workerRun) / median(rawWorker)).toFixed(2)}`);
+    console.info(
+      `  worker: deploy call -> running     berth ${ms(median(workerRun))}   raw create + start ${ms(median(rawWorker))}   ratio ${(median(workerRun) / median(rawWorker)).toFixed(2)}`,
+    );
     console.info(`  worker: deploy call -> succeeded   berth ${ms(median(workerDone))} (includes its 1 s stable period)`);
   } finally {
     await worker.stop();

@@ -38,7 +38,8 @@ const projects: string[] = [];
 const markers: string[] = [];
 
 // The production bundle (as `npm run build` makes it): restarted ten times, it boots in seconds.
-const startWorker = () => (worker = startWorkerProcess(deps.env.BERTH_SECRET, { BERTH_WORKER_NAME: workerName, BERTH_BUILD_CONCURRENCY: "4" }, { bundled: true }));
+const startWorker = () =>
+  (worker = startWorkerProcess(deps.env.BERTH_SECRET, { BERTH_WORKER_NAME: workerName, BERTH_BUILD_CONCURRENCY: "4" }, { bundled: true }));
 
 const deployment = (id: string) => deps.db.deployment.findUniqueOrThrow({ where: { id } });
 
@@ -89,10 +90,14 @@ const live: Record<keyof typeof services, { deploymentId: string; hostPort: numb
 
 async function firstRelease(actor: Actor, key: keyof typeof services, body: string): Promise<void> {
   const { deploymentId } = await enqueueDeployment(deps, actor, services[key]);
-  const done = await waitFor(`the first release of ${key}`, async () => {
-    const d = await deployment(deploymentId);
-    return isTerminalStatus(d.status) ? d : null;
-  }, 120_000);
+  const done = await waitFor(
+    `the first release of ${key}`,
+    async () => {
+      const d = await deployment(deploymentId);
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    120_000,
+  );
   expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
   live[key] = { deploymentId, hostPort: done.hostPort!, body };
 }
@@ -101,7 +106,10 @@ beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
   await allowLocalSources(deps, true);
   buildWorkerBundle();
-  [slowClone, slowBuild] = await Promise.all([startGitFixture({ Dockerfile: helloDockerfile("clone-v1") }), startGitFixture({ Dockerfile: helloDockerfile("build-v1") })]);
+  [slowClone, slowBuild] = await Promise.all([
+    startGitFixture({ Dockerfile: helloDockerfile("clone-v1") }),
+    startGitFixture({ Dockerfile: helloDockerfile("build-v1") }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -119,12 +127,20 @@ it(`kill -9 of Berth mid-clone, mid-build and mid-release, ${ROUNDS} times each:
   const { actor, teamId } = await seedUser(deps.db);
   services.clone = (await createGitService(deps, actor, teamId, { url: slowClone.url })).serviceId;
   services.build = (await createGitService(deps, actor, teamId, { url: slowBuild.url })).serviceId;
-  projects.push(...(await deps.db.service.findMany({ where: { id: { in: [services.clone, services.build] } }, select: { projectId: true } })).map((s) => s.projectId));
+  projects.push(
+    ...(await deps.db.service.findMany({ where: { id: { in: [services.clone, services.build] } }, select: { projectId: true } })).map(
+      (s) => s.projectId,
+    ),
+  );
   const input = createServiceInput.parse({ projectId: await newProject(teamId), name: "release", image: TEST_IMAGE, containerPort: 8080 });
   services.release = (await createService(deps, actor, input)).id;
 
   startWorker();
-  await Promise.all([firstRelease(actor, "clone", "clone-v1"), firstRelease(actor, "build", "build-v1"), firstRelease(actor, "release", "hello")]);
+  await Promise.all([
+    firstRelease(actor, "clone", "clone-v1"),
+    firstRelease(actor, "build", "build-v1"),
+    firstRelease(actor, "release", "hello"),
+  ]);
   // From now on: clones are held by the repository host, and the next release never passes its gate.
   slowClone.holdClones(true);
   await deps.db.service.update({ where: { id: services.release }, data: { containerPort: 9999, healthTimeoutS: 600 } });
@@ -137,7 +153,10 @@ it(`kill -9 of Berth mid-clone, mid-build and mid-release, ${ROUNDS} times each:
     const marker = `fault-build-${randomUUID()}`;
     markers.push(marker);
     // A command after the sleep keeps the shell (whose argv holds the marker) alive for the step.
-    slowBuild.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker} && sleep 60 && echo the-shell-stays\n`) }, `slow build ${round}`);
+    slowBuild.commit(
+      { Dockerfile: helloDockerfile("never", `RUN echo ${marker} && sleep 60 && echo the-shell-stays\n`) },
+      `slow build ${round}`,
+    );
     const heldBefore = slowClone.held();
     const ids = {} as Record<keyof typeof services, string>;
     for (const key of keys) ids[key] = (await enqueueDeployment(deps, actor, services[key])).deploymentId;
@@ -160,13 +179,21 @@ it(`kill -9 of Berth mid-clone, mid-build and mid-release, ${ROUNDS} times each:
   let current = await enqueueRound(0);
   for (;;) {
     const { round, marker, heldBefore, ids } = current;
-    await waitFor(`round ${round}: one service cloning, one building, one in its health gate`, async () => {
-      const [c, b, r] = await Promise.all([deployment(ids.clone), deployment(ids.build), deployment(ids.release)]);
-      if (c.status !== "cloning" || slowClone.held() <= heldBefore) return false;
-      if (b.status !== "building" || (await deps.db.buildLogLine.count({ where: { deploymentId: ids.build, text: { contains: marker } } })) === 0) return false;
-      if (r.status !== "releasing") return false;
-      return (await deps.engine.listManaged({ serviceId: services.release })).some((x) => x.deploymentId === ids.release);
-    }, 120_000);
+    await waitFor(
+      `round ${round}: one service cloning, one building, one in its health gate`,
+      async () => {
+        const [c, b, r] = await Promise.all([deployment(ids.clone), deployment(ids.build), deployment(ids.release)]);
+        if (c.status !== "cloning" || slowClone.held() <= heldBefore) return false;
+        if (
+          b.status !== "building" ||
+          (await deps.db.buildLogLine.count({ where: { deploymentId: ids.build, text: { contains: marker } } })) === 0
+        )
+          return false;
+        if (r.status !== "releasing") return false;
+        return (await deps.engine.listManaged({ serviceId: services.release })).some((x) => x.deploymentId === ids.release);
+      },
+      120_000,
+    );
     // The last restart's boot pass ran before its worker took this round's deployments: nothing of
     // the round before is left, and every previous release serves.
     expect(await noOrphan(ids), `round ${round}: containers of ended deployments left`).toBe(true);
@@ -176,12 +203,18 @@ it(`kill -9 of Berth mid-clone, mid-build and mid-release, ${ROUNDS} times each:
     const restarted = Date.now();
     startWorker();
     const next = round + 1 < ROUNDS ? await enqueueRound(round + 1) : null;
-    const ended = await waitFor(`round ${round}: every deployment terminal`, async () => {
-      const all = await Promise.all(Object.values(ids).map(deployment));
-      return all.every((d) => isTerminalStatus(d.status)) ? all : null;
-    }, 60_000);
+    const ended = await waitFor(
+      `round ${round}: every deployment terminal`,
+      async () => {
+        const all = await Promise.all(Object.values(ids).map(deployment));
+        return all.every((d) => isTerminalStatus(d.status)) ? all : null;
+      },
+      60_000,
+    );
     terminalMs.push(Date.now() - restarted);
-    expect(ended.map((d) => ({ status: d.status, error: d.error }))).toEqual(Object.values(ids).map(() => ({ status: "failed", error: RESTART_REASON })));
+    expect(ended.map((d) => ({ status: d.status, error: d.error }))).toEqual(
+      Object.values(ids).map(() => ({ status: "failed", error: RESTART_REASON })),
+    );
     orphanedClones += endOrphanedClones();
     if (next === null) break;
     current = next;

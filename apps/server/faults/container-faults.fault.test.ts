@@ -8,7 +8,13 @@ import { readServiceStatus } from "../src/overview/live-service-status.ts";
 import { Reconciler } from "../src/reconcile/reconciler.ts";
 import { listServiceEvents } from "../src/service-events/service-events.ts";
 import type { Actor } from "../src/teams/access.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../test/deploy-harness.ts";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../test/git-fixture.ts";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../test/harness.ts";
 import { reportFigure, seconds } from "./report.ts";
@@ -33,7 +39,8 @@ const projects: string[] = [];
 let probing: NodeJS.Timeout | undefined;
 
 /** Later starts of the container run `then` at once; the first serves, then runs it after `afterS`. */
-const secondStart = (then: string, afterS: number) => `if [ -e /started ]; then ${then}; fi; touch /started; httpd -p 8080 -h /; sleep ${afterS}; ${then}`;
+const secondStart = (then: string, afterS: number) =>
+  `if [ -e /started ]; then ${then}; fi; touch /started; httpd -p 8080 -h /; sleep ${afterS}; ${then}`;
 /** Holds ~100 MB in the shell: far above a 16 MiB limit. */
 const EXHAUST_MEMORY = "x=$(head -c 100000000 /dev/zero | tr '\\000' a); sleep 3600";
 
@@ -51,12 +58,22 @@ async function serviceWith(teamId: string, runtime: Prisma.InputJsonObject | nul
 async function statusOf(serviceId: string) {
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
   const latest = await deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" } });
-  return readServiceStatus(deps, { id: serviceId, desiredState: service.desiredState, latest, liveDeploymentId: latest?.status === "succeeded" ? latest.id : null });
+  return readServiceStatus(deps, {
+    id: serviceId,
+    desiredState: service.desiredState,
+    latest,
+    liveDeploymentId: latest?.status === "succeeded" ? latest.id : null,
+  });
 }
 
 async function answers(serviceId: string): Promise<boolean> {
   const port = (await deps.engine.listManaged({ serviceId })).find((c) => c.state === "running")?.hostPort;
-  return port ? httpGet(port).then((r) => r.status === 200, () => false) : false;
+  return port
+    ? httpGet(port).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    : false;
 }
 
 beforeAll(async () => {
@@ -99,21 +116,37 @@ it("a container out of memory and a crash-looping service are each reported clea
   probing = setInterval(() => void answers(healthy).then((ok) => void (ok ? probes.ok++ : probes.failed++)), 1000);
 
   // Watched from the start (beside the OOM checks below), to time when it is reported.
-  const loopReported = waitFor("the crash loop in the status", async () => {
-    const s = await statusOf(looping);
-    return s.status === "crash_looping" ? { loopStatus: s, loopReportedMs: Date.now() - began } : null;
-  }, 90_000);
+  const loopReported = waitFor(
+    "the crash loop in the status",
+    async () => {
+      const s = await statusOf(looping);
+      return s.status === "crash_looping" ? { loopStatus: s, loopReportedMs: Date.now() - began } : null;
+    },
+    90_000,
+  );
   loopReported.catch(() => undefined);
   // Out of memory: the status says so, and so does the reconciler's entry when it starts it again.
-  const oomStatus = await waitFor("the OOM kill in the status", async () => {
-    const s = await statusOf(oom);
-    return s.attention.some((a) => a.kind === "oom_killed") ? s : null;
-  }, 60_000);
+  const oomStatus = await waitFor(
+    "the OOM kill in the status",
+    async () => {
+      const s = await statusOf(oom);
+      return s.attention.some((a) => a.kind === "oom_killed") ? s : null;
+    },
+    60_000,
+  );
   const oomReportedMs = Date.now() - began;
   expect(oomStatus.attention.find((a) => a.kind === "oom_killed")!.message).toMatch(/out of memory/);
-  const oomEvent = await waitFor("the reconciler's entry", async () => (await listServiceEvents(deps, actor, oom)).find((e) => e.kind === "reconcile.start"), 30_000);
+  const oomEvent = await waitFor(
+    "the reconciler's entry",
+    async () => (await listServiceEvents(deps, actor, oom)).find((e) => e.kind === "reconcile.start"),
+    30_000,
+  );
   expect(oomEvent.message).toMatch(/its container is stopped \(killed for running out of memory, limit 16 MiB\)$/);
-  const oomBackoff = await waitFor("a back-off report", async () => (await listServiceEvents(deps, actor, oom)).find((e) => e.kind === "reconcile.backoff"), 60_000);
+  const oomBackoff = await waitFor(
+    "a back-off report",
+    async () => (await listServiceEvents(deps, actor, oom)).find((e) => e.kind === "reconcile.backoff"),
+    60_000,
+  );
   expect(oomBackoff.message).toMatch(/killed for running out of memory/);
 
   // Crash loop under the engine's restart policy: reported, the engine's delay grows, Berth does not add starts of its own.
@@ -153,12 +186,24 @@ it("a build that writes past its disk budget fails with that reason; its previou
   const budgetGb = 0.1;
   deps.env = { ...deps.env, BERTH_BUILD_DISK_BUDGET_GB: budgetGb };
   const marker = `fill-${Date.now()}`;
-  repo.commit({ Dockerfile: helloDockerfile("never", `RUN echo ${marker}; i=0; while [ $i -lt 60 ]; do i=$((i+1)); dd if=/dev/zero of=/fill$i bs=1M count=25 2>/dev/null; sleep 0.5; done\n`) }, "a build that fills its disk");
+  repo.commit(
+    {
+      Dockerfile: helloDockerfile(
+        "never",
+        `RUN echo ${marker}; i=0; while [ $i -lt 60 ]; do i=$((i+1)); dd if=/dev/zero of=/fill$i bs=1M count=25 2>/dev/null; sleep 0.5; done\n`,
+      ),
+    },
+    "a build that fills its disk",
+  );
   const fat = (await enqueueDeployment(deps, owner, serviceId)).deploymentId;
-  const stepStarted = await waitFor("the filling step to run", async () => {
-    const line = await deps.db.buildLogLine.findFirst({ where: { deploymentId: fat, text: { contains: `RUN echo ${marker}` } } });
-    return line ? Date.now() : null;
-  }, 120_000);
+  const stepStarted = await waitFor(
+    "the filling step to run",
+    async () => {
+      const line = await deps.db.buildLogLine.findFirst({ where: { deploymentId: fat, text: { contains: `RUN echo ${marker}` } } });
+      return line ? Date.now() : null;
+    },
+    120_000,
+  );
   // Meanwhile another service deploys.
   const other = await seedService(deps.db, teamId);
   touched.push(other.serviceId);
@@ -169,7 +214,9 @@ it("a build that writes past its disk budget fails with that reason; its previou
   const detectedMs = Date.now() - stepStarted;
   deps.env = { ...deps.env, BERTH_BUILD_DISK_BUDGET_GB: 20 };
   expect(failed.status).toBe("failed");
-  expect(failed.error).toMatch(/the build used more than its disk budget of 0\.1 GB \((\d+(\.\d+)?) GB written by its RUN steps when it was stopped\)/);
+  expect(failed.error).toMatch(
+    /the build used more than its disk budget of 0\.1 GB \((\d+(\.\d+)?) GB written by its RUN steps when it was stopped\)/,
+  );
   const atCancel = /\((\d+(?:\.\d+)?) GB written/.exec(failed.error!)![1];
   // Its previous release serves; the other service deployed.
   expect((await httpGet(first.hostPort!)).body).toContain("before-the-fat-build");

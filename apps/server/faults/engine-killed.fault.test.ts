@@ -36,7 +36,10 @@ async function answers(serviceId: string): Promise<boolean> {
   const containers = await deps.engine.listManaged({ serviceId }).catch(() => []);
   const port = containers.find((c) => c.state === "running")?.hostPort;
   if (!port) return false;
-  return httpGet(port).then((r) => r.status === 200, () => false);
+  return httpGet(port).then(
+    (r) => r.status === 200,
+    () => false,
+  );
 }
 
 const allAnswer = async () => (await Promise.all(running.map(answers))).every(Boolean);
@@ -105,7 +108,13 @@ it("the Docker Engine killed at rest, mid-build and mid-release: every service t
   const marker = `engine-fault-${randomUUID()}`;
   fixture.commit({ Dockerfile: helloDockerfile("built-v2", `RUN echo ${marker} && sleep 60\n`) }, "slow build");
   const building = (await enqueueDeployment(deps, actor, built)).deploymentId;
-  await waitFor("the slow build step to run", async () => (await statusOf(building)) === "building" && (await deps.db.buildLogLine.count({ where: { deploymentId: building, text: { contains: marker } } })) > 0, 120_000);
+  await waitFor(
+    "the slow build step to run",
+    async () =>
+      (await statusOf(building)) === "building" &&
+      (await deps.db.buildLogLine.count({ where: { deploymentId: building, text: { contains: marker } } })) > 0,
+    120_000,
+  );
   const midBuild = await killAndRestart();
   const buildEnd = await finishedDeployment(deps, building, 60_000);
   expect(buildEnd.status).toBe("failed");
@@ -113,12 +122,22 @@ it("the Docker Engine killed at rest, mid-build and mid-release: every service t
   // Mid-release: the new container sits in its health gate (nothing listens on 9999).
   await deps.db.service.update({ where: { id: gated }, data: { containerPort: 9999, healthTimeoutS: 600 } });
   const releasing = (await enqueueDeployment(deps, actor, gated)).deploymentId;
-  await waitFor("the new release in its health gate", async () => (await statusOf(releasing)) === "releasing" && (await deps.engine.listManaged({ serviceId: gated })).some((c) => c.deploymentId === releasing), 60_000);
+  await waitFor(
+    "the new release in its health gate",
+    async () =>
+      (await statusOf(releasing)) === "releasing" &&
+      (await deps.engine.listManaged({ serviceId: gated })).some((c) => c.deploymentId === releasing),
+    60_000,
+  );
   const midRelease = await killAndRestart();
   const releaseEnd = await finishedDeployment(deps, releasing, 60_000);
   expect(isTerminalStatus(releaseEnd.status) && releaseEnd.status !== "succeeded").toBe(true);
   // What the dead release left is cleared; the previous release serves.
-  await waitFor("only the previous release's container left", async () => (await deps.engine.listManaged({ serviceId: gated })).every((c) => c.deploymentId !== releasing), 30_000);
+  await waitFor(
+    "only the previous release's container left",
+    async () => (await deps.engine.listManaged({ serviceId: gated })).every((c) => c.deploymentId !== releasing),
+    30_000,
+  );
 
   reportFigure(
     "Docker Engine killed (private dockerd) and started again, 4 services",

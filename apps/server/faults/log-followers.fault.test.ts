@@ -32,13 +32,22 @@ it(`${FOLLOWERS} log followers of a chatty service: no line lost, event-loop del
   const { deps, serviceId, owner } = env;
   // Waits until the followers are in, then writes LINES numbered lines (as fast as the shell writes them).
   const script = `mkdir -p /tmp; while [ ! -e /tmp/go ]; do sleep 0.2; done; i=0; while [ $i -lt ${LINES} ]; do i=$((i+1)); echo "line $i"; done; exec sleep 3600`;
-  await deps.db.service.update({ where: { id: serviceId }, data: { kind: "worker", containerPort: null, runtime: { entrypoint: ["/bin/sh", "-c", script], workerStableS: 1 } } });
+  await deps.db.service.update({
+    where: { id: serviceId },
+    data: { kind: "worker", containerPort: null, runtime: { entrypoint: ["/bin/sh", "-c", script], workerStableS: 1 } },
+  });
   const me = await owner.query("me.get");
-  const done = await finishedDeployment(deps, (await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId)).deploymentId);
+  const done = await finishedDeployment(
+    deps,
+    (await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId)).deploymentId,
+  );
   expect(done.status).toBe("succeeded");
 
   // The followers run in a process of their own: the delay measured here is Berth's loop alone.
-  const clients = fork(path.join(import.meta.dirname, "../test/log-follower-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const clients = fork(path.join(import.meta.dirname, "../test/log-follower-clients.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
   const exited = new Promise((resolve) => clients.once("exit", resolve));
   let complete = 0;
   clients.on("message", (m: Record<string, unknown>) => {
@@ -80,7 +89,10 @@ it(`${FOLLOWERS} log followers of a chatty service: no line lost, event-loop del
       `${FOLLOWERS} followers of ${LINES} log lines`,
       `lines lost ${lost.reduce((a, b) => a + b, 0)}, followers with a gap ${report.gaps}, all delivered in ${(deliveredMs / 1000).toFixed(1)} s, Berth's event-loop delay p99 ${p99.toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms (goal: p99 < 100 ms; the followers in another process), Berth's CPU meanwhile ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${(deliveredMs / 1000).toFixed(1)} s, host load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
-    expect(lost.filter((n) => n !== 0), `streams ended: ${report.ends.slice(0, 5).join(" | ")}`).toEqual([]);
+    expect(
+      lost.filter((n) => n !== 0),
+      `streams ended: ${report.ends.slice(0, 5).join(" | ")}`,
+    ).toEqual([]);
     expect(report.gaps).toBe(0);
     // The delay is printed, not asserted: on a shared, loaded machine it is mostly the wait for a core.
   } finally {

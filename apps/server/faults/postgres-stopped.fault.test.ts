@@ -118,16 +118,30 @@ it("Postgres stopped for 30 s during deploys and webhooks: clear errors while do
   }
   const hookSaid = [...hookAnswers.keys()];
   const apiSaid = [...apiAnswers.keys()];
-  expect(hookSaid, JSON.stringify(hookSaid)).toEqual([`503 ${JSON.stringify({ error: "The database (PostgreSQL) is unreachable; try again when it is back" })}`]);
+  expect(hookSaid, JSON.stringify(hookSaid)).toEqual([
+    `503 ${JSON.stringify({ error: "The database (PostgreSQL) is unreachable; try again when it is back" })}`,
+  ]);
   expect(apiSaid.length, JSON.stringify(apiSaid)).toBe(1);
   expect(apiSaid[0]).toMatch(/^503 .*The database \(PostgreSQL\) is unreachable; try again when it is back/);
 
   pg.start();
   const back = Date.now();
   // Everything continues: a hook is accepted, the API answers, the queue moves.
-  const hookBackMs = await waitFor("the hook to be accepted again", async () => ((await post(hook).catch(() => null))?.status === 202 ? Date.now() - back : null), 30_000);
-  const apiBackMs = await waitFor("the API to answer again", async () => ((await get(`${http.base}/trpc/me.get`, owner.cookie).catch(() => null))?.status === 200 ? Date.now() - back : null), 30_000);
-  const queueBackMs = await waitFor("a queued deployment to be claimed", async () => ((await Promise.all(waiting.map(statusOf))).some((s) => s !== "queued") ? Date.now() - back : null), 30_000);
+  const hookBackMs = await waitFor(
+    "the hook to be accepted again",
+    async () => ((await post(hook).catch(() => null))?.status === 202 ? Date.now() - back : null),
+    30_000,
+  );
+  const apiBackMs = await waitFor(
+    "the API to answer again",
+    async () => ((await get(`${http.base}/trpc/me.get`, owner.cookie).catch(() => null))?.status === 200 ? Date.now() - back : null),
+    30_000,
+  );
+  const queueBackMs = await waitFor(
+    "a queued deployment to be claimed",
+    async () => ((await Promise.all(waiting.map(statusOf))).some((s) => s !== "queued") ? Date.now() - back : null),
+    30_000,
+  );
   // Nothing queued is lost: every deployment queued before the outage deploys (the hook's too).
   const hooked = await deps.db.deployment.findMany({ where: { serviceId: ids[0]!, trigger: "deploy_hook" } });
   expect(hooked.length).toBe(1);
@@ -135,7 +149,8 @@ it("Postgres stopped for 30 s during deploys and webhooks: clear errors while do
   expect(ended.map((d) => ({ status: d.status, error: d.error }))).toEqual(ended.map(() => ({ status: "succeeded", error: null })));
   // The one running when the database went ends with that reason (its process never stopped).
   const interrupted = await finishedDeployment(deps, queued[0]!, 120_000);
-  if (interrupted.status !== "succeeded") expect(interrupted.error).toBe("The database (PostgreSQL) is unreachable; try again when it is back");
+  if (interrupted.status !== "succeeded")
+    expect(interrupted.error).toBe("The database (PostgreSQL) is unreachable; try again when it is back");
 
   reportFigure(
     "Postgres stopped for 30 s during deploys and webhooks",

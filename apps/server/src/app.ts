@@ -52,7 +52,15 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   // and whenever Caddy restarts).
   const proxy = createEdgeProxy(env, parts);
   const engineWatch = new EngineWatch(parts);
-  const deps: Deps = Object.freeze({ ...parts, events, mailer: createMailer(env), metrics, proxy, engineWatch, queue: new WorkerSignals() });
+  const deps: Deps = Object.freeze({
+    ...parts,
+    events,
+    mailer: createMailer(env),
+    metrics,
+    proxy,
+    engineWatch,
+    queue: new WorkerSignals(),
+  });
   proxy?.start();
   // Keeps the engine at the desired state: at boot (recovery), on engine events, periodically.
   const reconciler = new Reconciler(deps, { intervalMs: env.BERTH_RECONCILE_INTERVAL_S * 1000 });
@@ -81,7 +89,10 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });
   await nextApp.prepare();
   const nextHandler = nextApp.getRequestHandler();
-  server.on("request", createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)));
+  server.on(
+    "request",
+    createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)),
+  );
   const io = attachRealtime(server, deps, auth);
 
   const detachNotifier = attachNotifier(deps);

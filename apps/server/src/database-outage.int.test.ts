@@ -28,7 +28,10 @@ it("a client whose transactions were cut off by an outage serves again once the 
         await tx.$executeRaw`SELECT pg_sleep(2)`;
         await tx.$executeRaw`SELECT 1`;
       })
-      .then(() => "committed", () => "failed"),
+      .then(
+        () => "committed",
+        () => "failed",
+      ),
   );
   await new Promise((r) => setTimeout(r, 500));
   pg.stop();
@@ -36,7 +39,9 @@ it("a client whose transactions were cut off by an outage serves again once the 
   pg.start();
 
   // Every pooled connection is usable again: ten at once, each in a transaction of its own.
-  const again = await Promise.all(Array.from({ length: 10 }, () => db.$transaction(async (tx) => tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n`)));
+  const again = await Promise.all(
+    Array.from({ length: 10 }, () => db.$transaction(async (tx) => tx.$queryRaw<{ n: number }[]>`SELECT 1 AS n`)),
+  );
   expect(again.map((rows) => rows[0]?.n)).toEqual(Array.from({ length: 10 }, () => 1));
   // And the client lets go: every connection is back in the pool.
   await db.$disconnect();

@@ -22,7 +22,9 @@ export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
   const code = codeOf(err);
   if (code && UNREACHABLE.has(code)) return true;
   const message = err instanceof Error ? err.message : "";
-  if (/ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Can't reach database|DatabaseNotReachable/i.test(message)) {
+  if (
+    /ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Can't reach database|DatabaseNotReachable/i.test(message)
+  ) {
     return true;
   }
   return typeof err === "object" && "cause" in err && isDatabaseUnreachable((err as { cause: unknown }).cause, depth + 1);

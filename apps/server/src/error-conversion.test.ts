@@ -12,7 +12,12 @@ describe("error conversion", () => {
   });
 
   it("maps an unreachable engine to SERVICE_UNAVAILABLE and says so", () => {
-    const err = new EngineError({ code: "ENGINE_UNAVAILABLE", operation: "ping", resource: "engine", message: "connect ENOENT /var/run/docker.sock" });
+    const err = new EngineError({
+      code: "ENGINE_UNAVAILABLE",
+      operation: "ping",
+      resource: "engine",
+      message: "connect ENOENT /var/run/docker.sock",
+    });
     const converted = toTRPCError(err);
     expect(converted?.code).toBe("SERVICE_UNAVAILABLE");
     expect(converted?.message).toMatch(/Docker Engine is unreachable/);

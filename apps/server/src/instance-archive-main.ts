@@ -19,7 +19,11 @@ const log = (line: string): void => console.log(`[berth] ${line}`);
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { output: { type: "string" }, "with-volumes": { type: "boolean", default: false }, replace: { type: "boolean", default: false } },
+    options: {
+      output: { type: "string" },
+      "with-volumes": { type: "boolean", default: false },
+      replace: { type: "boolean", default: false },
+    },
   });
   const [command, archive, ...rest] = positionals;
   const configPath = process.env.BERTH_CONFIG ?? "/etc/berth/berth.env";
@@ -27,9 +31,18 @@ async function main(): Promise<number> {
   const deps = { env, db: createDb(env.DATABASE_URL), engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }) };
   try {
     if (command === "backup" && values.output !== undefined && archive === undefined) {
-      const { output, bytes, manifest } = await backupInstance(deps, { output: values.output, configPath, withVolumes: values["with-volumes"], log });
-      log(`backup written: ${output} (${(bytes / 1024 / 1024).toFixed(1)} MiB, mode 0600): database, configuration, proxy data, ${manifest.images.length} image(s), ${manifest.volumes.length} volume(s)`);
-      log("It holds BERTH_SECRET, the key to every secret Berth stores, and the database password: keep it as secret as /etc/berth/berth.env.");
+      const { output, bytes, manifest } = await backupInstance(deps, {
+        output: values.output,
+        configPath,
+        withVolumes: values["with-volumes"],
+        log,
+      });
+      log(
+        `backup written: ${output} (${(bytes / 1024 / 1024).toFixed(1)} MiB, mode 0600): database, configuration, proxy data, ${manifest.images.length} image(s), ${manifest.volumes.length} volume(s)`,
+      );
+      log(
+        "It holds BERTH_SECRET, the key to every secret Berth stores, and the database password: keep it as secret as /etc/berth/berth.env.",
+      );
       return 0;
     }
     if (command === "restore" && archive !== undefined && rest.length === 0) {

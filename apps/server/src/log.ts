@@ -8,7 +8,17 @@ export function createLog(level: string): Log {
     level,
     base: { svc: "berth" },
     redact: {
-      paths: ["password", "*.password", "secret", "*.secret", "env", "*.env", "headers.cookie", "*.headers.cookie", "headers.authorization"],
+      paths: [
+        "password",
+        "*.password",
+        "secret",
+        "*.secret",
+        "env",
+        "*.env",
+        "headers.cookie",
+        "*.headers.cookie",
+        "headers.authorization",
+      ],
       censor: "[redacted]",
     },
   });

@@ -46,7 +46,8 @@ export class BackupBed {
     const { deps } = this;
     await this.worker.stop();
     for (const id of this.databases) await deps.engine.removeService(id);
-    for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: this.databases } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+    for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: this.databases } } }))
+      await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
     for (const projectId of this.projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
     await this.s3?.close();
     if (this.root) await rm(this.root, { recursive: true, force: true });

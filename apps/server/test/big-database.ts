@@ -12,7 +12,10 @@ export async function fillDatabase(deps: Pick<Deps, "db" | "engine">, serviceId:
   for (let done = 0; done < mb; done += 16) {
     const rows = Math.min(16, mb - done) * 1024;
     const query = `CREATE EXTENSION IF NOT EXISTS pgcrypto; CREATE TABLE IF NOT EXISTS ${table} (id bigint, payload bytea); INSERT INTO ${table} SELECT g, gen_random_bytes(1024) FROM generate_series(${done * 1024 + 1}, ${done * 1024 + rows}) g;`;
-    const out = await deps.engine.exec(live.containerId, { cmd: ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query], timeoutMs: 10 * 60_000 });
+    const out = await deps.engine.exec(live.containerId, {
+      cmd: ["psql", "-X", "-qAt", "-U", "app", "-d", "app", "-v", "ON_ERROR_STOP=1", "-c", query],
+      timeoutMs: 10 * 60_000,
+    });
     if (out.exitCode !== 0) throw new Error(out.stderr);
   }
 }

@@ -50,7 +50,10 @@ export class TestCaddy {
     const [httpPort, httpsPort, adminPort, markPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
     const adminListen = options.adminSocket ? `unix:${path.join(dir, "admin.sock")}` : `127.0.0.1:${adminPort}`;
-    const caddy = new TestCaddy({ httpPort, httpsPort, bindHost: "127.0.0.1", adminListen, storageDir: path.join(dir, "storage"), markPort }, dir);
+    const caddy = new TestCaddy(
+      { httpPort, httpsPort, bindHost: "127.0.0.1", adminListen, storageDir: path.join(dir, "storage"), markPort },
+      dir,
+    );
     await caddy.run();
     return caddy;
   }
@@ -59,13 +62,25 @@ export class TestCaddy {
     const bootstrap = path.join(this.dir, "bootstrap.json");
     writeFileSync(bootstrap, JSON.stringify({ admin: caddyAdminBlock(this.listen.adminListen) }));
     // Like infra/proxy-run.sh: nothing of the test's environment (BERTH_SECRET, DATABASE_URL) reaches Caddy.
-    const env = { PATH: process.env.PATH, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir, NODE_ENV: "test" } as NodeJS.ProcessEnv;
+    const env = {
+      PATH: process.env.PATH,
+      HOME: this.dir,
+      XDG_DATA_HOME: this.dir,
+      XDG_CONFIG_HOME: this.dir,
+      NODE_ENV: "test",
+    } as NodeJS.ProcessEnv;
     const out = openSync(path.join(this.dir, "caddy.log"), "a");
     this.child = spawn("caddy", ["run", "--config", bootstrap], { env, stdio: ["ignore", out, out] });
     closeSync(out);
     const deadline = Date.now() + 10_000;
     for (;;) {
-      if (await this.admin.config().then(() => true, () => false)) return;
+      if (
+        await this.admin.config().then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       if (Date.now() > deadline) throw new Error("caddy did not start within 10 s");
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -132,7 +147,16 @@ export interface ProxyResponse {
 /** GET https://<hostname><path> through the test Caddy, trusting its internal CA (SNI + Host = hostname). No retries. */
 export function proxyGet(
   caddy: TestCaddy,
-  options: { hostname: string; path?: string; ca: string; agent?: Agent; headers?: Record<string, string>; timeoutMs?: number; method?: string; body?: string },
+  options: {
+    hostname: string;
+    path?: string;
+    ca: string;
+    agent?: Agent;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+    method?: string;
+    body?: string;
+  },
 ): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(

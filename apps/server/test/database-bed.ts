@@ -28,7 +28,8 @@ export function databaseTestBed(finishTimeoutMs = 120_000) {
   afterAll(async () => {
     await worker.stop();
     for (const id of touched) await deps.engine.removeService(id);
-    for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+    for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } }))
+      await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
     for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
     await deps.db.$disconnect();
   });

@@ -117,7 +117,23 @@ function sha256Fingerprint(publicKeyFile: string): string {
 function makeCa(dir: string): { caKey: string; caCert: string } {
   const caKey = path.join(dir, "ca-key.pem");
   const caCert = path.join(dir, "ca.pem");
-  run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey, "-out", caCert, "-days", "2", "-subj", "/CN=berth-test-ca"]);
+  run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    caKey,
+    "-out",
+    caCert,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=berth-test-ca",
+  ]);
   return { caKey, caCert };
 }
 
@@ -127,8 +143,37 @@ function signCert(dir: string, ca: { caKey: string; caCert: string }, name: stri
   const cert = path.join(dir, `${name}.pem`);
   const extFile = path.join(dir, `${name}.ext`);
   writeFileSync(extFile, `${ext}\n`);
-  run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr, "-subj", `/CN=${name}`]);
-  run("openssl", ["x509", "-req", "-in", csr, "-CA", ca.caCert, "-CAkey", ca.caKey, "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", extFile]);
+  run("openssl", [
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    csr,
+    "-subj",
+    `/CN=${name}`,
+  ]);
+  run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    ca.caCert,
+    "-CAkey",
+    ca.caKey,
+    "-CAcreateserial",
+    "-out",
+    cert,
+    "-days",
+    "2",
+    "-extfile",
+    extFile,
+  ]);
   return { cert, key };
 }
 
@@ -150,7 +195,12 @@ async function stopPid(pid: number | null, what: string): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await sleep(100);
   if (alive(pid)) {
     process.kill(pid, "SIGKILL");
-    await waitUntil(`${what} (pid ${pid}) did not die on SIGKILL`, async () => !alive(pid), 10_000, () => "");
+    await waitUntil(
+      `${what} (pid ${pid}) did not die on SIGKILL`,
+      async () => !alive(pid),
+      10_000,
+      () => "",
+    );
   }
 }
 
@@ -202,7 +252,11 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
     }
     const ca = makeCa(dir);
     const client = signCert(dir, ca, "client", "extendedKeyUsage = clientAuth");
-    const clientTls: TlsFiles = { ca: readFileSync(ca.caCert, "utf8"), cert: readFileSync(client.cert, "utf8"), key: readFileSync(client.key, "utf8") };
+    const clientTls: TlsFiles = {
+      ca: readFileSync(ca.caCert, "utf8"),
+      cert: readFileSync(client.cert, "utf8"),
+      key: readFileSync(client.key, "utf8"),
+    };
 
     const nodes: EngineNode[] = [];
     for (let i = 0; i < count; i++) {
@@ -236,17 +290,33 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
       const args = [
         `--net=/run/netns/${netns}`,
         "dockerd",
-        "--config-file", path.join(nodeDir, "daemon.json"),
-        "--data-root", path.join(nodeDir, "data"),
-        "--exec-root", path.join(nodeDir, "exec"),
-        "--pidfile", pidFile,
-        "-H", `unix://${socketPath}`,
-        "-H", `tcp://${address}:${NODE_TLS_PORT}`,
-        "--tlsverify", "--tlscacert", ca.caCert, "--tlscert", server.cert, "--tlskey", server.key,
+        "--config-file",
+        path.join(nodeDir, "daemon.json"),
+        "--data-root",
+        path.join(nodeDir, "data"),
+        "--exec-root",
+        path.join(nodeDir, "exec"),
+        "--pidfile",
+        pidFile,
+        "-H",
+        `unix://${socketPath}`,
+        "-H",
+        `tcp://${address}:${NODE_TLS_PORT}`,
+        "--tlsverify",
+        "--tlscacert",
+        ca.caCert,
+        "--tlscert",
+        server.cert,
+        "--tlskey",
+        server.key,
       ];
       const engine = new DockerEngine({ socketPath });
       const log = (): string => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
-      const answers = () => engine.ping().then(() => true, () => false);
+      const answers = () =>
+        engine.ping().then(
+          () => true,
+          () => false,
+        );
       const startDockerd = async (): Promise<void> => {
         rmSync(pidFile, { force: true });
         const containerdPid = path.join(nodeDir, "exec", "containerd", "containerd.pid");
@@ -257,7 +327,9 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         const proc = spawn("nsenter", args, { detached: true, stdio: ["ignore", out, out] });
         closeSync(out);
         children.push(proc);
-        const exited = new Promise<never>((_, reject) => proc.once("exit", () => reject(new Error(`dockerd of ${netns} exited at start; log ends:\n${log().slice(-2000)}`))));
+        const exited = new Promise<never>((_, reject) =>
+          proc.once("exit", () => reject(new Error(`dockerd of ${netns} exited at start; log ends:\n${log().slice(-2000)}`))),
+        );
         exited.catch(() => undefined);
         await Promise.race([waitUntil(`dockerd of ${netns} did not answer`, answers, 60_000, log), exited]);
         await waitUntil(`dockerd of ${netns} did not listen on TLS`, () => listening(address, NODE_TLS_PORT), 30_000, log);
@@ -281,21 +353,24 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         writeFileSync(authorizedFile, "", { mode: 0o600 });
         const sshPid = path.join(sshDir, "sshd.pid");
         const config = path.join(sshDir, "sshd_config");
-        writeFileSync(config, [
-          `ListenAddress ${address}:${NODE_SSH_PORT}`,
-          `HostKey ${hostKey}`,
-          `PidFile ${sshPid}`,
-          `AuthorizedKeysFile ${authorizedFile}`,
-          // The session's docker CLI (dial-stdio) reaches this node's engine, not the host's.
-          `SetEnv DOCKER_HOST=unix://${socketPath}`,
-          "StrictModes no",
-          "PasswordAuthentication no",
-          "KbdInteractiveAuthentication no",
-          "UsePAM no",
-          "PubkeyAuthentication yes",
-          "PermitRootLogin prohibit-password",
-          "",
-        ].join("\n"));
+        writeFileSync(
+          config,
+          [
+            `ListenAddress ${address}:${NODE_SSH_PORT}`,
+            `HostKey ${hostKey}`,
+            `PidFile ${sshPid}`,
+            `AuthorizedKeysFile ${authorizedFile}`,
+            // The session's docker CLI (dial-stdio) reaches this node's engine, not the host's.
+            `SetEnv DOCKER_HOST=unix://${socketPath}`,
+            "StrictModes no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "PubkeyAuthentication yes",
+            "PermitRootLogin prohibit-password",
+            "",
+          ].join("\n"),
+        );
         pidFiles.push({ file: sshPid, what: `sshd of ${netns}` });
         restartSshd = async () => {
           await stopPid(readPid(sshPid), `sshd of ${netns}`);
@@ -303,9 +378,17 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
           rmSync(`${hostKey}.pub`, { force: true });
           execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
           sshHostKeySha256 = sha256Fingerprint(`${hostKey}.pub`);
-          const proc = spawn("nsenter", [`--net=/run/netns/${netns}`, "/usr/sbin/sshd", "-D", "-e", "-f", config], { detached: true, stdio: "ignore" });
+          const proc = spawn("nsenter", [`--net=/run/netns/${netns}`, "/usr/sbin/sshd", "-D", "-e", "-f", config], {
+            detached: true,
+            stdio: "ignore",
+          });
           children.push(proc);
-          await waitUntil(`sshd of ${netns} did not listen`, () => listening(address, NODE_SSH_PORT), 30_000, () => "");
+          await waitUntil(
+            `sshd of ${netns} did not listen`,
+            () => listening(address, NODE_SSH_PORT),
+            30_000,
+            () => "",
+          );
         };
         await restartSshd();
       }

@@ -13,7 +13,8 @@ import { WorkerSignals } from "../src/deployments/worker-signals.ts";
  * One instance secret for the whole run (the test command exports BERTH_SECRET; vitest
  * re-evaluates this module per file): rows sealed by one file open in another, as on one instance.
  */
-const TEST_SECRET = process.env.BERTH_SECRET && process.env.BERTH_SECRET.length >= 32 ? process.env.BERTH_SECRET : randomBytes(32).toString("hex");
+const TEST_SECRET =
+  process.env.BERTH_SECRET && process.env.BERTH_SECRET.length >= 32 ? process.env.BERTH_SECRET : randomBytes(32).toString("hex");
 
 /** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
 export const TEST_IMAGE = "berth-test/hello:latest";

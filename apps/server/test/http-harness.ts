@@ -17,10 +17,13 @@ export async function startHttp(
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   deps.env = { ...deps.env, publicUrl: base };
   const auth = createAuth(deps, options);
-  server.on("request", createRequestHandler(deps, auth, (_req, res) => {
-    res.statusCode = 404;
-    res.end("no pages in this test");
-  }));
+  server.on(
+    "request",
+    createRequestHandler(deps, auth, (_req, res) => {
+      res.statusCode = 404;
+      res.end("no pages in this test");
+    }),
+  );
   const io = attachRealtime(server, deps, auth, realtime);
   return { server, base, io };
 }
@@ -38,7 +41,12 @@ export class Client {
       headers: { "content-type": "application/json", origin: this.base, cookie: this.cookie, ...headers },
       body: JSON.stringify(body),
     });
-    const jar = new Map(this.cookie.split("; ").filter(Boolean).map((c) => [c.split("=")[0] ?? "", c] as const));
+    const jar = new Map(
+      this.cookie
+        .split("; ")
+        .filter(Boolean)
+        .map((c) => [c.split("=")[0] ?? "", c] as const),
+    );
     for (const set of res.headers.getSetCookie()) {
       const pair = set.split(";")[0] ?? "";
       const name = pair.split("=")[0] ?? "";
@@ -59,9 +67,16 @@ export class Client {
       headers: { "content-type": "application/json", origin: this.base, ...headers },
       body: JSON.stringify({ name: email.split("@")[0], email, password }),
     });
-    const setCookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const setCookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     if (setCookie) this.cookie = setCookie;
-    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null, setCookie: res.headers.getSetCookie() };
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
+      setCookie: res.headers.getSetCookie(),
+    };
   }
 
   async query(path: string, input?: unknown) {

@@ -27,7 +27,14 @@ function follow(start: Start): void {
   const sockets: Socket[] = [];
   let complete = 0;
   for (let i = 0; i < start.followers; i++) {
-    const socket = connect(start.base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: start.cookie }, reconnection: false, autoConnect: false, timeout: 120_000 });
+    const socket = connect(start.base, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { cookie: start.cookie },
+      reconnection: false,
+      autoConnect: false,
+      timeout: 120_000,
+    });
     socket.on("logs:lines", (e: { lines: { text: string }[] }) => {
       const mine = seen[i]!;
       for (const line of e.lines) {
@@ -51,8 +58,10 @@ function follow(start: Start): void {
     for (const s of sockets) s.close();
     process.disconnect?.();
   });
-  const connected = (s: Socket) => new Promise<void>((resolve, reject) => (s.connected ? resolve() : s.once("connect", () => resolve()).once("connect_error", reject)));
-  const subscribe = (s: Socket) => s.timeout(120_000).emitWithAck("logs:subscribe", { serviceId: start.serviceId }) as Promise<{ ok: boolean; error?: string }>;
+  const connected = (s: Socket) =>
+    new Promise<void>((resolve, reject) => (s.connected ? resolve() : s.once("connect", () => resolve()).once("connect_error", reject)));
+  const subscribe = (s: Socket) =>
+    s.timeout(120_000).emitWithAck("logs:subscribe", { serviceId: start.serviceId }) as Promise<{ ok: boolean; error?: string }>;
   const join = async (s: Socket) => {
     s.connect();
     await connected(s);
@@ -63,12 +72,17 @@ function follow(start: Start): void {
   // 5 s on a loaded machine. All 200 follow at once once in.
   (async () => {
     const acks: { ok: boolean; error?: string }[] = [];
-    for (let i = 0; i < sockets.length; i += SUBSCRIBE_WAVE) acks.push(...(await Promise.all(sockets.slice(i, i + SUBSCRIBE_WAVE).map(join))));
+    for (let i = 0; i < sockets.length; i += SUBSCRIBE_WAVE)
+      acks.push(...(await Promise.all(sockets.slice(i, i + SUBSCRIBE_WAVE).map(join))));
     return acks;
   })()
     .then((acks) => {
       const refused = acks.filter((a) => !a.ok);
-      send(refused.length === 0 ? { type: "ready" } : { type: "failed", error: `${refused.length} subscriptions refused: ${refused[0]?.error}` });
+      send(
+        refused.length === 0
+          ? { type: "ready" }
+          : { type: "failed", error: `${refused.length} subscriptions refused: ${refused[0]?.error}` },
+      );
     })
     .catch((err: unknown) => send({ type: "failed", error: String(err) }));
 }

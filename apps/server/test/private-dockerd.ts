@@ -139,7 +139,9 @@ export function alive(pid: number): boolean {
  * shims, whose address is under `dir`): their containers first, then the shims.
  */
 function killLeftovers(dir: string): void {
-  const procs = readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
+  const procs = readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   const info = (pid: number): { cmd: string; ppid: number } | null => {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
@@ -181,11 +183,19 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
   ip(["addr", "add", `${addressPool.split(".").slice(0, 2).join(".")}.255.1/24`, "dev", bridge]);
   ip(["link", "set", bridge, "up"]);
   // Its own config file: the host's /etc/docker/daemon.json (pools!, userland-proxy) must not apply.
-  writeFileSync(
+  writeFileSync(path.join(dir, "daemon.json"), JSON.stringify({ bridge, iptables: false, "ip-masq": false, "userland-proxy": true }));
+  const args = [
+    "--config-file",
     path.join(dir, "daemon.json"),
-    JSON.stringify({ bridge, iptables: false, "ip-masq": false, "userland-proxy": true }),
-  );
-  const args = ["--config-file", path.join(dir, "daemon.json"), "--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "exec"), "--pidfile", pidFile, "-H", `unix://${socketPath}`];
+    "--data-root",
+    path.join(dir, "data"),
+    "--exec-root",
+    path.join(dir, "exec"),
+    "--pidfile",
+    pidFile,
+    "-H",
+    `unix://${socketPath}`,
+  ];
   const engine = new DockerEngine({ socketPath });
   let child: ChildProcess | null = null;
   const log = (): string => {
@@ -195,7 +205,11 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
       return "";
     }
   };
-  const answers = () => engine.ping().then(() => true, () => false);
+  const answers = () =>
+    engine.ping().then(
+      () => true,
+      () => false,
+    );
 
   const start = async (): Promise<void> => {
     // A SIGKILLed daemon leaves its pid file, and a new one refuses to start beside it. Its
@@ -255,7 +269,9 @@ export async function startPrivateDockerd(): Promise<PrivateDockerd> {
         // Its containers go first (volumes and all): nothing of the test outlives it.
         const list = JSON.parse(await engineCall(socketPath, "GET", "/containers/json?all=1")) as Array<{ Id: string }>;
         for (const c of list) await engineCall(socketPath, "DELETE", `/containers/${c.Id}?force=1&v=1`).catch(() => undefined);
-        const networks = (JSON.parse(await engineCall(socketPath, "GET", "/networks")) as Array<{ Id: string; Name: string }>).filter((n) => !["bridge", "host", "none"].includes(n.Name));
+        const networks = (JSON.parse(await engineCall(socketPath, "GET", "/networks")) as Array<{ Id: string; Name: string }>).filter(
+          (n) => !["bridge", "host", "none"].includes(n.Name),
+        );
         bridges = networks.map((n) => `br-${n.Id.slice(0, 12)}`);
         for (const n of networks) await engineCall(socketPath, "DELETE", `/networks/${n.Id}`).catch(() => undefined);
       }

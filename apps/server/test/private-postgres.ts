@@ -27,13 +27,17 @@ export interface PrivatePostgres {
 
 function binDir(): string {
   const root = "/usr/lib/postgresql";
-  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) throw new Error("no PostgreSQL under /usr/lib/postgresql (the postgresql Debian package)");
   return path.join(root, versions[0]!, "bin");
 }
 
 function systemUser(name: string): { uid: number; gid: number } {
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${name}:`));
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`no ${name} system user (the postgresql Debian package makes it)`);
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
@@ -57,8 +61,15 @@ export async function startPrivatePostgres({ migrate = true } = {}): Promise<Pri
   const logFile = path.join(dir, "postgres.log");
   const port = await freePort();
   const run = (tool: string, args: string[]) => {
-    const r = spawnSync(path.join(bin, tool), args, { uid: user.uid, gid: user.gid, cwd: dir, encoding: "utf8", env: { ...process.env, LANG: "C.UTF-8" } });
-    if (r.status !== 0) throw new Error(`${tool} ${args.join(" ")}: ${r.stderr || r.stdout}${tool === "pg_ctl" ? `\n${log().slice(-2000)}` : ""}`);
+    const r = spawnSync(path.join(bin, tool), args, {
+      uid: user.uid,
+      gid: user.gid,
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, LANG: "C.UTF-8" },
+    });
+    if (r.status !== 0)
+      throw new Error(`${tool} ${args.join(" ")}: ${r.stderr || r.stdout}${tool === "pg_ctl" ? `\n${log().slice(-2000)}` : ""}`);
   };
   const log = () => {
     try {
@@ -68,11 +79,28 @@ export async function startPrivatePostgres({ migrate = true } = {}): Promise<Pri
     }
   };
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync"]);
-  const start = () => run("pg_ctl", ["-D", data, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      logFile,
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "start",
+    ]);
   start();
   run("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "berth"]);
   const url = `postgresql://postgres@127.0.0.1:${port}/berth`;
-  if (migrate) execFileSync("npm", ["run", "migrate:deploy", "--workspace", "@berth/db"], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  if (migrate)
+    execFileSync("npm", ["run", "migrate:deploy", "--workspace", "@berth/db"], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: "pipe",
+    });
   let closed = false;
   return {
     url,

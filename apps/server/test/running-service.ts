@@ -15,8 +15,17 @@ export async function runReleaseDirectly(deps: ReturnType<typeof testDeps>) {
   const { teamId } = await seedUser(deps.db);
   const { projectId, serviceId } = await seedService(deps.db, teamId);
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-  const deployment = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() } });
-  await deps.engine.runRelease({ owner: { teamId, projectId, serviceId }, deploymentId: deployment.id, serviceName: service.name, image: service.image, containerPort: 8080, env: {} });
+  const deployment = await deps.db.deployment.create({
+    data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() },
+  });
+  await deps.engine.runRelease({
+    owner: { teamId, projectId, serviceId },
+    deploymentId: deployment.id,
+    serviceName: service.name,
+    image: service.image,
+    containerPort: 8080,
+    env: {},
+  });
   return { teamId, projectId, serviceId };
 }
 
@@ -39,7 +48,11 @@ export async function startWithRunningService(tag: string) {
   const teamId = me.data.teams[0].id as string;
   const { serviceId, projectId } = await seedService(deps.db, teamId);
   const { deploymentId } = await enqueueDeployment(deps, { userId: me.data.user.id, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
+  await waitFor(
+    "running",
+    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
+    60_000,
+  );
   const sockets: Socket[] = [];
 
   return {
@@ -50,7 +63,12 @@ export async function startWithRunningService(tag: string) {
     serviceId,
     /** A socket.io connection with the client's session cookie (not yet connected). */
     socketOf(client: Client): Socket {
-      const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie }, reconnection: false });
+      const socket = connect(base, {
+        path: "/socket.io",
+        transports: ["websocket"],
+        extraHeaders: { cookie: client.cookie },
+        reconnection: false,
+      });
       sockets.push(socket);
       return socket;
     },

@@ -40,20 +40,23 @@ export async function startSshFixture(): Promise<SshFixture> {
   // sshd's privilege separation directory.
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
   const config = path.join(dir, "sshd_config");
-  writeFileSync(config, [
-    `Port ${port}`,
-    "ListenAddress 127.0.0.1",
-    `HostKey ${hostKey}`,
-    `PidFile ${path.join(dir, "sshd.pid")}`,
-    `AuthorizedKeysFile ${authorized}`,
-    "StrictModes no",
-    "PasswordAuthentication no",
-    "KbdInteractiveAuthentication no",
-    "UsePAM no",
-    "PubkeyAuthentication yes",
-    "PermitRootLogin prohibit-password",
-    "",
-  ].join("\n"));
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      "ListenAddress 127.0.0.1",
+      `HostKey ${hostKey}`,
+      `PidFile ${path.join(dir, "sshd.pid")}`,
+      `AuthorizedKeysFile ${authorized}`,
+      "StrictModes no",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "UsePAM no",
+      "PubkeyAuthentication yes",
+      "PermitRootLogin prohibit-password",
+      "",
+    ].join("\n"),
+  );
   let sshd: ChildProcess | null = null;
 
   const start = async (): Promise<void> => {

@@ -44,7 +44,12 @@ export function pushFixtures(): PushFixture[] {
     { provider: "gitlab", body: readJson("gitlab-push.json"), branch: "master", commitSha: "da1560886d4f094c3e6c9ef40349f7d38b5d27d7" },
     { provider: "gitea", body: readJson("gitea-push.json"), branch: "develop", commitSha: "bffeb74224043ba2feb48d137756c8a9331c449a" },
     { provider: "forgejo", body: readJson("gitea-push.json"), branch: "develop", commitSha: "bffeb74224043ba2feb48d137756c8a9331c449a" },
-    { provider: "bitbucket", body: readJson("bitbucket-push.json"), branch: "name-of-branch", commitSha: "709d658dc5b6d6afcd46049c2f332ee3f515a67d" },
+    {
+      provider: "bitbucket",
+      body: readJson("bitbucket-push.json"),
+      branch: "name-of-branch",
+      commitSha: "709d658dc5b6d6afcd46049c2f332ee3f515a67d",
+    },
   ];
 }
 
@@ -74,7 +79,12 @@ export const EVENT_HEADER: Record<Provider, [string, string, string]> = {
 };
 
 /** The headers the provider sends for `body`, signed with `secret` (or unsigned when null). */
-export function providerHeaders(provider: Provider, body: Buffer, secret: string | null, opts: { deliveryId: string; event?: string }): Record<string, string> {
+export function providerHeaders(
+  provider: Provider,
+  body: Buffer,
+  secret: string | null,
+  opts: { deliveryId: string; event?: string },
+): Record<string, string> {
   const [eventHeader, pushEvent] = EVENT_HEADER[provider];
   const headers: Record<string, string> = { "content-type": "application/json", [eventHeader]: opts.event ?? pushEvent };
   const sig = secret === null ? null : hmac(secret, body);
@@ -97,17 +107,29 @@ export function providerHeaders(provider: Provider, body: Buffer, secret: string
 /** What a pull request does in a fixture: opened, new commits, closed (merged or not). */
 export type PullRequestStep = "opened" | "synchronize" | "closed";
 
-export const PR_EVENT: Record<Provider, string> = { github: "pull_request", gitea: "pull_request", forgejo: "pull_request", gitlab: "Merge Request Hook", bitbucket: "pullrequest:created" };
+export const PR_EVENT: Record<Provider, string> = {
+  github: "pull_request",
+  gitea: "pull_request",
+  forgejo: "pull_request",
+  gitlab: "Merge Request Hook",
+  bitbucket: "pullrequest:created",
+};
 
 /**
  * A documented pull/merge request payload of the provider (GitHub: @octokit/webhooks-examples;
  * the others: fixtures/webhooks), retargeted to PR `number` with head `branch` at `sha`, and
  * the event header value it comes with. `fork`: the head lives in another repository.
  */
-export function pullRequestFixture(provider: Provider, step: PullRequestStep, pr: { number: number; sha: string; branch: string; fork?: boolean; merged?: boolean }): { event: string; body: Record<string, unknown> } {
+export function pullRequestFixture(
+  provider: Provider,
+  step: PullRequestStep,
+  pr: { number: number; sha: string; branch: string; fork?: boolean; merged?: boolean },
+): { event: string; body: Record<string, unknown> } {
   /* eslint-disable @typescript-eslint/no-explicit-any */
   if (provider === "github") {
-    const example = githubExamples("pull_request").find((e) => e.action === (step === "closed" ? "closed" : step === "synchronize" ? "synchronize" : "opened"));
+    const example = githubExamples("pull_request").find(
+      (e) => e.action === (step === "closed" ? "closed" : step === "synchronize" ? "synchronize" : "opened"),
+    );
     const body = structuredClone(example) as Record<string, any>;
     body.number = pr.number;
     body.pull_request.number = pr.number;
@@ -115,7 +137,12 @@ export function pullRequestFixture(provider: Provider, step: PullRequestStep, pr
     body.pull_request.head.ref = pr.branch;
     body.pull_request.merged = pr.merged === true;
     if (pr.fork) {
-      body.pull_request.head.repo = { ...body.pull_request.head.repo, id: 4242, full_name: "mallory/Hello-World", clone_url: "https://github.com/mallory/Hello-World.git" };
+      body.pull_request.head.repo = {
+        ...body.pull_request.head.repo,
+        id: 4242,
+        full_name: "mallory/Hello-World",
+        clone_url: "https://github.com/mallory/Hello-World.git",
+      };
     }
     return { event: "pull_request", body };
   }
@@ -139,7 +166,14 @@ export function pullRequestFixture(provider: Provider, step: PullRequestStep, pr
     body.pullrequest.source.branch.name = pr.branch;
     body.pullrequest.state = step === "closed" ? (pr.merged ? "MERGED" : "DECLINED") : "OPEN";
     if (pr.fork) body.pullrequest.source.repository = { ...body.pullrequest.source.repository, full_name: "mallory/repo_name" };
-    const event = step === "opened" ? "pullrequest:created" : step === "synchronize" ? "pullrequest:updated" : pr.merged ? "pullrequest:fulfilled" : "pullrequest:rejected";
+    const event =
+      step === "opened"
+        ? "pullrequest:created"
+        : step === "synchronize"
+          ? "pullrequest:updated"
+          : pr.merged
+            ? "pullrequest:fulfilled"
+            : "pullrequest:rejected";
     return { event, body };
   }
   const body = readJson("gitea-pull-request.json") as Record<string, any>;

@@ -19,10 +19,21 @@ export function buildWorkerBundle(): void {
  * `bundled`: the bundle buildWorkerBundle() made.
  */
 export function startWorkerProcess(secret: string, env: Record<string, string> = {}, { bundled = false } = {}): ChildProcess {
-  const entry = bundled ? ["--enable-source-maps", "apps/server/dist/worker-main.js"] : ["--import", "tsx", "apps/server/src/worker-main.ts"];
+  const entry = bundled
+    ? ["--enable-source-maps", "apps/server/dist/worker-main.js"]
+    : ["--import", "tsx", "apps/server/src/worker-main.ts"];
   return spawn(process.execPath, entry, {
     cwd: repoRoot,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL, BERTH_SECRET: secret, BERTH_LOG_LEVEL: "warn", BERTH_READY_TIMEOUT_S: "5", BERTH_PROXY_ADMIN: "off", ...env },
+    env: {
+      NODE_ENV: "test",
+      PATH: process.env.PATH,
+      DATABASE_URL: process.env.DATABASE_URL,
+      BERTH_SECRET: secret,
+      BERTH_LOG_LEVEL: "warn",
+      BERTH_READY_TIMEOUT_S: "5",
+      BERTH_PROXY_ADMIN: "off",
+      ...env,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
 }

@@ -6,8 +6,26 @@ export interface AnsiSegment {
   className: string;
 }
 
-const COLORS = ["text-slate-400", "text-red-400", "text-emerald-400", "text-amber-300", "text-sky-400", "text-fuchsia-400", "text-cyan-300", "text-slate-100"];
-const BRIGHT = ["text-slate-500", "text-red-300", "text-emerald-300", "text-yellow-200", "text-sky-300", "text-fuchsia-300", "text-cyan-200", "text-white"];
+const COLORS = [
+  "text-slate-400",
+  "text-red-400",
+  "text-emerald-400",
+  "text-amber-300",
+  "text-sky-400",
+  "text-fuchsia-400",
+  "text-cyan-300",
+  "text-slate-100",
+];
+const BRIGHT = [
+  "text-slate-500",
+  "text-red-300",
+  "text-emerald-300",
+  "text-yellow-200",
+  "text-sky-300",
+  "text-fuchsia-300",
+  "text-cyan-200",
+  "text-white",
+];
 
 interface Style {
   color: string;
@@ -44,7 +62,14 @@ export function parseAnsi(line: string): AnsiSegment[] {
   for (const match of line.matchAll(ESCAPE)) {
     push(line.slice(last, match.index));
     last = match.index + match[0].length;
-    if (match[2] === "m") style = apply(style, (match[1] ?? "").split(";").filter((c) => c !== "").map(Number));
+    if (match[2] === "m")
+      style = apply(
+        style,
+        (match[1] ?? "")
+          .split(";")
+          .filter((c) => c !== "")
+          .map(Number),
+      );
   }
   push(line.slice(last));
   return segments;

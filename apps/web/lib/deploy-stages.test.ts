@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { deployStages, type StageInput } from "./deploy-stages";
 
-const base: StageInput = { status: "queued", cloneMs: null, buildMs: null, releaseMs: null, stageStartedAt: null, finishedAt: null, rollbackOfId: null };
+const base: StageInput = {
+  status: "queued",
+  cloneMs: null,
+  buildMs: null,
+  releaseMs: null,
+  stageStartedAt: null,
+  finishedAt: null,
+  rollbackOfId: null,
+};
 const at = (iso: string) => new Date(iso).getTime();
 const states = (d: StageInput, builds = true, now = 0) => deployStages(d, { builds, now }).map((s) => `${s.key}:${s.state}:${s.ms ?? "-"}`);
 
@@ -16,7 +24,11 @@ describe("deployStages", () => {
   });
 
   it("a success has all three durations", () => {
-    expect(states({ ...base, status: "succeeded", cloneMs: 1, buildMs: 2, releaseMs: 3 })).toEqual(["clone:done:1", "build:done:2", "release:done:3"]);
+    expect(states({ ...base, status: "succeeded", cloneMs: 1, buildMs: 2, releaseMs: 3 })).toEqual([
+      "clone:done:1",
+      "build:done:2",
+      "release:done:3",
+    ]);
   });
 
   it("marks the stage a failure ended, timed from its start to the end, and the rest as never reached", () => {
@@ -29,13 +41,25 @@ describe("deployStages", () => {
   it("an image service or a rollback only releases", () => {
     const releasing = { ...base, status: "releasing", stageStartedAt: "2026-12-04T10:00:00Z" };
     expect(states(releasing, false, at("2026-12-04T10:00:02Z"))).toEqual(["clone:skipped:-", "build:skipped:-", "release:running:2000"]);
-    expect(states({ ...releasing, rollbackOfId: "r1" }, true, at("2026-12-04T10:00:02Z"))).toEqual(["clone:skipped:-", "build:skipped:-", "release:running:2000"]);
+    expect(states({ ...releasing, rollbackOfId: "r1" }, true, at("2026-12-04T10:00:02Z"))).toEqual([
+      "clone:skipped:-",
+      "build:skipped:-",
+      "release:running:2000",
+    ]);
     const failed = { ...base, status: "failed", stageStartedAt: "2026-12-04T10:00:00Z", finishedAt: "2026-12-04T10:00:01Z" };
     expect(states(failed, false)).toEqual(["clone:skipped:-", "build:skipped:-", "release:failed:1000"]);
   });
 
   it("a deployment superseded or cancelled while queued never started a stage", () => {
-    expect(states({ ...base, status: "superseded", finishedAt: "2026-12-04T10:00:00Z" })).toEqual(["clone:pending:-", "build:pending:-", "release:pending:-"]);
-    expect(states({ ...base, status: "cancelled", finishedAt: "2026-12-04T10:00:00Z" })).toEqual(["clone:pending:-", "build:pending:-", "release:pending:-"]);
+    expect(states({ ...base, status: "superseded", finishedAt: "2026-12-04T10:00:00Z" })).toEqual([
+      "clone:pending:-",
+      "build:pending:-",
+      "release:pending:-",
+    ]);
+    expect(states({ ...base, status: "cancelled", finishedAt: "2026-12-04T10:00:00Z" })).toEqual([
+      "clone:pending:-",
+      "build:pending:-",
+      "release:pending:-",
+    ]);
   });
 });

@@ -48,7 +48,8 @@ export function deployStages(d: StageInput, options: { builds: boolean; now: num
     const recorded = d[s.ms];
     if (recorded !== null) return { ...base, state: "done", ms: recorded };
     if (d.status === s.status) return { ...base, state: "running", ms: started === null ? null : Math.max(0, options.now - started) };
-    if (failedAt === s.key) return { ...base, state: "failed", ms: started !== null && finished !== null ? Math.max(0, finished - started) : null };
+    if (failedAt === s.key)
+      return { ...base, state: "failed", ms: started !== null && finished !== null ? Math.max(0, finished - started) : null };
     return { ...base, state: "pending", ms: null };
   });
 }

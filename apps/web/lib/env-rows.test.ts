@@ -14,7 +14,10 @@ describe("env rows", () => {
 
   it("places env.<index>.key / .value / env.<index> messages on the row that was sent at that index", () => {
     const rowIds = [10, 30];
-    const byRow = envErrorsByRow({ name: "x", env: "too many", "env.1.key": "bad key", "env.0.value": "bad value", "env.0": "row" }, rowIds);
+    const byRow = envErrorsByRow(
+      { name: "x", env: "too many", "env.1.key": "bad key", "env.0.value": "bad value", "env.0": "row" },
+      rowIds,
+    );
     expect(byRow.get(30)).toEqual({ key: "bad key" });
     expect(byRow.get(10)).toEqual({ value: "bad value", key: "row" });
     expect(byRow.size).toBe(2);

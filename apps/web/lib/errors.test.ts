@@ -8,13 +8,18 @@ function serverError(message: string, data: Record<string, unknown>) {
 
 describe("tRPC errors for people", () => {
   it("reads the code and the field messages", () => {
-    const err = serverError("Port must be between 1 and 65535", { code: "BAD_REQUEST", fieldErrors: { containerPort: "Port must be between 1 and 65535", "env.0.key": ["bad key"] } });
+    const err = serverError("Port must be between 1 and 65535", {
+      code: "BAD_REQUEST",
+      fieldErrors: { containerPort: "Port must be between 1 and 65535", "env.0.key": ["bad key"] },
+    });
     expect(errorCode(err)).toBe("BAD_REQUEST");
     expect(fieldErrorsOf(err)).toEqual({ containerPort: "Port must be between 1 and 65535", "env.0.key": "bad key" });
   });
 
   it("shows the server's sentence, but never JSON", () => {
-    expect(errorMessage(serverError("Only the instance owner can change instance settings", { code: "FORBIDDEN" }))).toBe("Only the instance owner can change instance settings");
+    expect(errorMessage(serverError("Only the instance owner can change instance settings", { code: "FORBIDDEN" }))).toBe(
+      "Only the instance owner can change instance settings",
+    );
     const zodJson = '[{"code":"too_small","path":["name"]}]';
     expect(errorMessage(serverError(zodJson, { code: "BAD_REQUEST" }))).toBe("Some of the details are not valid.");
   });
@@ -35,6 +40,6 @@ describe("tRPC errors for people", () => {
 
   it("rejects parser internals as unreadable", () => {
     expect(isReadable("Unexpected token < in JSON at position 0")).toBe(false);
-    expect(isReadable("A project named \"x\" already exists in this team")).toBe(true);
+    expect(isReadable('A project named "x" already exists in this team')).toBe(true);
   });
 });

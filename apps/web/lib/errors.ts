@@ -59,7 +59,9 @@ export function isReadable(message: string | undefined | null): message is strin
   const text = message.trim();
   if (text.length === 0 || text.length > 300) return false;
   if (text.startsWith("{") || text.startsWith("[") || text.startsWith("<")) return false;
-  return !/unexpected token|is not valid json|json\.parse|unable to transform|failed to fetch|fetch failed|networkerror|load failed/i.test(text);
+  return !/unexpected token|is not valid json|json\.parse|unable to transform|failed to fetch|fetch failed|networkerror|load failed/i.test(
+    text,
+  );
 }
 
 function causeName(err: unknown): string | undefined {

@@ -8,7 +8,10 @@ describe("healthProblems", () => {
     expect(healthProblems({ status: "ok", database: ok, engine: ok }, true)).toEqual([]);
   });
   it("names the engine when it is down", () => {
-    const problems = healthProblems({ status: "degraded", database: ok, engine: { ok: false, latencyMs: 3, error: "connect ENOENT" } }, true);
+    const problems = healthProblems(
+      { status: "degraded", database: ok, engine: { ok: false, latencyMs: 3, error: "connect ENOENT" } },
+      true,
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/Docker Engine is unreachable \(connect ENOENT\)/);
   });
@@ -19,7 +22,15 @@ describe("healthProblems", () => {
   it("counts services that should run and do not; names them only when /healthz did (a signed-in caller)", () => {
     const anonymous = healthProblems({ status: "degraded", database: ok, engine: ok, services: { shouldRun: 3, notRunning: 2 } }, true);
     expect(anonymous).toEqual(["2 services should run and do not: Berth is bringing them back; each service's events say what it did."]);
-    const member = healthProblems({ status: "degraded", database: ok, engine: ok, services: { shouldRun: 3, notRunning: 1, notRunningServices: [{ id: "s", name: "api", teamId: "t" }] } }, true);
+    const member = healthProblems(
+      {
+        status: "degraded",
+        database: ok,
+        engine: ok,
+        services: { shouldRun: 3, notRunning: 1, notRunningServices: [{ id: "s", name: "api", teamId: "t" }] },
+      },
+      true,
+    );
     expect(member[0]).toMatch(/^1 service should run and does not \(api\)/);
     expect(healthProblems({ status: "ok", database: ok, engine: ok, services: { shouldRun: 3, notRunning: 0 } }, true)).toEqual([]);
   });

@@ -20,19 +20,27 @@ export function healthProblems(health: Health | null, reachable: boolean): strin
   if (!health) return [];
   const problems: string[] = [];
   if (!health.database.ok) {
-    problems.push(`PostgreSQL is unreachable${health.database.error ? ` (${health.database.error})` : ""}: nothing can be saved or loaded until it is back.`);
+    problems.push(
+      `PostgreSQL is unreachable${health.database.error ? ` (${health.database.error})` : ""}: nothing can be saved or loaded until it is back.`,
+    );
   }
   if (!health.engine.ok) {
-    problems.push(`The Docker Engine is unreachable${health.engine.error ? ` (${health.engine.error})` : ""}: deploys, stops and logs wait until it is back.`);
+    problems.push(
+      `The Docker Engine is unreachable${health.engine.error ? ` (${health.engine.error})` : ""}: deploys, stops and logs wait until it is back.`,
+    );
   }
   if (health.proxy && !health.proxy.ok) {
-    problems.push(`The edge proxy (Caddy) is down${health.proxy.error ? ` (${health.proxy.error})` : ""}: services are not reachable by their domains; Berth restores every route when it is back.`);
+    problems.push(
+      `The edge proxy (Caddy) is down${health.proxy.error ? ` (${health.proxy.error})` : ""}: services are not reachable by their domains; Berth restores every route when it is back.`,
+    );
   }
   const down = health.services?.notRunning ?? 0;
   if (down > 0) {
     const names = health.services?.notRunningServices?.map((s) => s.name) ?? [];
     const which = names.length > 0 ? ` (${names.join(", ")})` : "";
-    problems.push(`${down === 1 ? "1 service should run and does not" : `${down} services should run and do not`}${which}: Berth is bringing ${down === 1 ? "it" : "them"} back; each service's events say what it did.`);
+    problems.push(
+      `${down === 1 ? "1 service should run and does not" : `${down} services should run and do not`}${which}: Berth is bringing ${down === 1 ? "it" : "them"} back; each service's events say what it did.`,
+    );
   }
   return problems;
 }

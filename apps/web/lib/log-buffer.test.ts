@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { filterLogLines, LogBuffer, logLinesAsText, type IncomingLogLine } from "./log-buffer";
 
-const line = (n: number, stream: IncomingLogLine["stream"] = "stdout"): IncomingLogLine => ({ stream, time: `2026-01-01T00:00:${String(n).padStart(2, "0")}Z`, text: `hello line ${n}` });
+const line = (n: number, stream: IncomingLogLine["stream"] = "stdout"): IncomingLogLine => ({
+  stream,
+  time: `2026-01-01T00:00:${String(n).padStart(2, "0")}Z`,
+  text: `hello line ${n}`,
+});
 
 describe("LogBuffer", () => {
   it("appends in arrival order with increasing ids", () => {
@@ -35,7 +39,11 @@ describe("LogBuffer", () => {
 
   it("holds 100k lines and filters them quickly", () => {
     const buffer = new LogBuffer();
-    const batch = Array.from({ length: 100_000 }, (_, n) => ({ stream: n % 10 === 0 ? ("stderr" as const) : ("stdout" as const), time: `t${n}`, text: `request ${n} ${n % 1000 === 0 ? "ERROR" : "ok"}` }));
+    const batch = Array.from({ length: 100_000 }, (_, n) => ({
+      stream: n % 10 === 0 ? ("stderr" as const) : ("stdout" as const),
+      time: `t${n}`,
+      text: `request ${n} ${n % 1000 === 0 ? "ERROR" : "ok"}`,
+    }));
     buffer.append(batch);
     const started = performance.now();
     const errors = filterLogLines(buffer.lines, "error", "all");
@@ -56,6 +64,8 @@ describe("filterLogLines / logLinesAsText", () => {
   });
 
   it("writes one line per log line with time and stream", () => {
-    expect(logLinesAsText(buffer.lines.slice(0, 2))).toBe("2026-01-01T00:00:01Z stdout hello line 1\n2026-01-01T00:00:02Z stderr hello line 2\n");
+    expect(logLinesAsText(buffer.lines.slice(0, 2))).toBe(
+      "2026-01-01T00:00:01Z stdout hello line 1\n2026-01-01T00:00:02Z stderr hello line 2\n",
+    );
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { detachedVolumeNames, effectiveStrategy, formFromService, isDirty, isPublicBind, isSettingsField, newVolumeRow, updateInputOf, volumeErrorsByRow, type SettingsForm, type SettingsSource } from "./service-settings-form";
+import {
+  detachedVolumeNames,
+  effectiveStrategy,
+  formFromService,
+  isDirty,
+  isPublicBind,
+  isSettingsField,
+  newVolumeRow,
+  updateInputOf,
+  volumeErrorsByRow,
+  type SettingsForm,
+  type SettingsSource,
+} from "./service-settings-form";
 
 function inputOf(form: SettingsForm, serviceId: string, deploy: boolean) {
   const built = updateInputOf(form, serviceId, deploy);
@@ -17,7 +29,16 @@ const base: SettingsSource = {
     command: "",
     entrypoint: "",
     releaseCommand: "",
-    healthCheck: { type: "default", path: "/", expectStatus: "200-399", command: "", intervalS: 2, timeoutS: 2, retries: 3, startPeriodS: 0 },
+    healthCheck: {
+      type: "default",
+      path: "/",
+      expectStatus: "200-399",
+      command: "",
+      intervalS: 2,
+      timeoutS: 2,
+      retries: 3,
+      startPeriodS: 0,
+    },
     workerStableS: 5,
     limits: { cpus: null, memoryMb: 256, pidsLimit: null },
     restartPolicy: "unless-stopped",
@@ -37,7 +58,16 @@ describe("service settings form", () => {
     expect(form.limits).toEqual({ cpus: "", memoryMb: "256", pidsLimit: "" });
     expect(form.volumes[0]).toMatchObject({ name: "data", saved: true });
     const { input, volumeRowIds } = inputOf(form, "sid", false);
-    expect(input).toMatchObject({ serviceId: "sid", deploy: false, name: "api", source: "image", image: "berth-test/hello:latest", kind: "web", containerPort: "8080", publish: null });
+    expect(input).toMatchObject({
+      serviceId: "sid",
+      deploy: false,
+      name: "api",
+      source: "image",
+      image: "berth-test/hello:latest",
+      kind: "web",
+      containerPort: "8080",
+      publish: null,
+    });
     expect(input.limits).toEqual({ cpus: null, memoryMb: "256", pidsLimit: null });
     expect(input.volumes).toEqual([{ name: "data", mountPath: "/data", readOnly: false, hostPath: undefined }]);
     expect(input.timeouts).toEqual({ cloneTimeoutS: null, buildTimeoutS: 600, startTimeoutS: null, healthTimeoutS: null });
@@ -55,8 +85,25 @@ describe("service settings form", () => {
   it("keeps git build arguments through a round trip, quoting values a .env line would not keep", () => {
     const git: SettingsSource = {
       ...base,
-      source: { type: "git", url: "https://example.com/a.git", branch: "dev", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", hasToken: true, deployKeyPublic: null },
-      settings: { ...base.settings, buildArgs: [{ key: "A", value: "plain" }, { key: "B", value: "two words # not a comment" }, { key: "C", value: 'say "hi"' }, { key: "D", value: "C:\\dir\\new\tline\r\nnext" }] },
+      source: {
+        type: "git",
+        url: "https://example.com/a.git",
+        branch: "dev",
+        commit: null,
+        dockerfilePath: "Dockerfile",
+        contextPath: ".",
+        hasToken: true,
+        deployKeyPublic: null,
+      },
+      settings: {
+        ...base.settings,
+        buildArgs: [
+          { key: "A", value: "plain" },
+          { key: "B", value: "two words # not a comment" },
+          { key: "C", value: 'say "hi"' },
+          { key: "D", value: "C:\\dir\\new\tline\r\nnext" },
+        ],
+      },
     };
     const form = formFromService(git);
     expect(form.git.auth).toBe("token");
@@ -67,9 +114,23 @@ describe("service settings form", () => {
   });
 
   it("answers build args that are not valid .env text at their field, with the line, and builds no input", () => {
-    const form = formFromService({ ...base, source: { type: "git", url: "https://example.com/a.git", branch: "main", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", hasToken: false, deployKeyPublic: null } });
+    const form = formFromService({
+      ...base,
+      source: {
+        type: "git",
+        url: "https://example.com/a.git",
+        branch: "main",
+        commit: null,
+        dockerfilePath: "Dockerfile",
+        contextPath: ".",
+        hasToken: false,
+        deployKeyPublic: null,
+      },
+    });
     expect(updateInputOf({ ...form, git: { ...form.git, buildArgs: "OK=1\nNODE-ENV=production" } }, "s", false)).toEqual({
-      fieldErrors: { "git.buildArgs": 'Line 2: "NODE-ENV" is not a valid variable name (letters, digits and _, not starting with a digit)' },
+      fieldErrors: {
+        "git.buildArgs": 'Line 2: "NODE-ENV" is not a valid variable name (letters, digits and _, not starting with a digit)',
+      },
     });
   });
 
@@ -80,7 +141,10 @@ describe("service settings form", () => {
     form.volumes = [form.volumes[0]!, blank, added];
     const { input, volumeRowIds } = inputOf(form, "s", false);
     expect(input.volumes.map((v) => v.name)).toEqual(["data", "cache"]);
-    const byRow = volumeErrorsByRow({ "volumes.1.mountPath": "Two volumes are mounted at /cache", "volumes.0": "bad", name: "x" }, volumeRowIds);
+    const byRow = volumeErrorsByRow(
+      { "volumes.1.mountPath": "Two volumes are mounted at /cache", "volumes.0": "bad", name: "x" },
+      volumeRowIds,
+    );
     expect(byRow.get(added.id)).toEqual({ mountPath: "Two volumes are mounted at /cache" });
     expect(byRow.get(form.volumes[0]!.id)).toEqual({ name: "bad" });
   });
@@ -96,12 +160,24 @@ describe("service settings form", () => {
     const form = formFromService(base);
     expect(effectiveStrategy(form)).toBe("stop_first");
     expect(effectiveStrategy({ ...form, volumes: [] })).toBe("start_first");
-    expect(effectiveStrategy({ ...form, volumes: [], kind: "tcp", publish: { enabled: true, hostPort: "1", bindAddress: "" } })).toBe("stop_first");
+    expect(effectiveStrategy({ ...form, volumes: [], kind: "tcp", publish: { enabled: true, hostPort: "1", bindAddress: "" } })).toBe(
+      "stop_first",
+    );
     expect(effectiveStrategy({ ...form, strategy: "start_first" })).toBe("start_first");
   });
 
   it("knows which errors it shows at a field, public bind addresses and unsaved edits", () => {
-    for (const k of ["containerPort", "healthCheck.path", "limits.memoryMb", "publish.hostPort", "volumes.2.mountPath", "git.url", "git.buildArgs.0.key", "timeouts.buildTimeoutS"]) expect(isSettingsField(k)).toBe(true);
+    for (const k of [
+      "containerPort",
+      "healthCheck.path",
+      "limits.memoryMb",
+      "publish.hostPort",
+      "volumes.2.mountPath",
+      "git.url",
+      "git.buildArgs.0.key",
+      "timeouts.buildTimeoutS",
+    ])
+      expect(isSettingsField(k)).toBe(true);
     expect(isSettingsField("serviceId")).toBe(false);
     expect(isPublicBind("0.0.0.0")).toBe(true);
     expect(isPublicBind("::")).toBe(true);

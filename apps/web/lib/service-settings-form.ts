@@ -16,14 +16,34 @@ export type GitAuth = "none" | "token" | "ssh";
 export interface SettingsSource {
   name: string;
   image: string;
-  source: { type: "image" } | { type: "git"; url: string; branch: string; commit: string | null; dockerfilePath: string; contextPath: string; hasToken: boolean; deployKeyPublic: string | null };
+  source:
+    | { type: "image" }
+    | {
+        type: "git";
+        url: string;
+        branch: string;
+        commit: string | null;
+        dockerfilePath: string;
+        contextPath: string;
+        hasToken: boolean;
+        deployKeyPublic: string | null;
+      };
   settings: {
     kind: Kind;
     containerPort: number | null;
     command: string;
     entrypoint: string;
     releaseCommand: string;
-    healthCheck: { type: HealthType; path: string; expectStatus: string; command: string; intervalS: number; timeoutS: number; retries: number; startPeriodS: number };
+    healthCheck: {
+      type: HealthType;
+      path: string;
+      expectStatus: string;
+      command: string;
+      intervalS: number;
+      timeoutS: number;
+      retries: number;
+      startPeriodS: number;
+    };
     workerStableS: number;
     limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
     restartPolicy: RestartPolicy;
@@ -53,13 +73,31 @@ export interface SettingsForm {
   name: string;
   source: "image" | "git";
   image: string;
-  git: { url: string; branch: string; commit: string; dockerfilePath: string; contextPath: string; auth: GitAuth; token: string; buildArgs: string };
+  git: {
+    url: string;
+    branch: string;
+    commit: string;
+    dockerfilePath: string;
+    contextPath: string;
+    auth: GitAuth;
+    token: string;
+    buildArgs: string;
+  };
   kind: Kind;
   containerPort: string;
   command: string;
   entrypoint: string;
   releaseCommand: string;
-  healthCheck: { type: HealthType; path: string; expectStatus: string; command: string; intervalS: string; timeoutS: string; retries: string; startPeriodS: string };
+  healthCheck: {
+    type: HealthType;
+    path: string;
+    expectStatus: string;
+    command: string;
+    intervalS: string;
+    timeoutS: string;
+    retries: string;
+    startPeriodS: string;
+  };
   workerStableS: string;
   limits: { cpus: string; memoryMb: string; pidsLimit: string };
   restartPolicy: RestartPolicy;
@@ -123,7 +161,12 @@ export function formFromService(service: SettingsSource): SettingsForm {
     strategy: s.strategy,
     publish: { enabled: s.publish !== null, hostPort: text(s.publish?.hostPort), bindAddress: s.publish?.bindAddress ?? "127.0.0.1" },
     volumes: s.volumes.map((v) => newVolumeRow({ ...v, saved: true })),
-    timeouts: { cloneTimeoutS: text(s.timeouts.cloneTimeoutS), buildTimeoutS: text(s.timeouts.buildTimeoutS), startTimeoutS: text(s.timeouts.startTimeoutS), healthTimeoutS: text(s.timeouts.healthTimeoutS) },
+    timeouts: {
+      cloneTimeoutS: text(s.timeouts.cloneTimeoutS),
+      buildTimeoutS: text(s.timeouts.buildTimeoutS),
+      startTimeoutS: text(s.timeouts.startTimeoutS),
+      healthTimeoutS: text(s.timeouts.healthTimeoutS),
+    },
   };
 }
 
@@ -149,7 +192,9 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     source: form.source,
     ...(form.source === "image"
       ? { image: form.image.trim() }
-      : { git: { ...git, commit: commit.trim() || undefined, token: git.auth === "token" ? token : undefined, buildArgs: buildArgs.pairs } }),
+      : {
+          git: { ...git, commit: commit.trim() || undefined, token: git.auth === "token" ? token : undefined, buildArgs: buildArgs.pairs },
+        }),
     kind: form.kind,
     containerPort: worker ? null : optional(form.containerPort),
     command: form.command,
@@ -161,15 +206,29 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     restartPolicy: form.restartPolicy,
     replicas: form.replicas,
     strategy: form.strategy,
-    publish: form.kind === "tcp" && form.publish.enabled ? { hostPort: form.publish.hostPort, bindAddress: form.publish.bindAddress.trim() || "127.0.0.1" } : null,
-    volumes: volumes.map((v) => ({ name: v.name.trim(), mountPath: v.mountPath.trim(), readOnly: v.readOnly, hostPath: v.hostPath.trim() || undefined })),
-    timeouts: Object.fromEntries(Object.entries(form.timeouts).map(([k, v]) => [k, v.trim() === "" ? null : Number(v)])) as Record<TimeoutKey, number | null>,
+    publish:
+      form.kind === "tcp" && form.publish.enabled
+        ? { hostPort: form.publish.hostPort, bindAddress: form.publish.bindAddress.trim() || "127.0.0.1" }
+        : null,
+    volumes: volumes.map((v) => ({
+      name: v.name.trim(),
+      mountPath: v.mountPath.trim(),
+      readOnly: v.readOnly,
+      hostPath: v.hostPath.trim() || undefined,
+    })),
+    timeouts: Object.fromEntries(Object.entries(form.timeouts).map(([k, v]) => [k, v.trim() === "" ? null : Number(v)])) as Record<
+      TimeoutKey,
+      number | null
+    >,
   };
   return { input, volumeRowIds: volumes.map((v) => v.id) };
 }
 
 /** Field errors `volumes.<index>.<field>` placed on the row sent at that index. */
-export function volumeErrorsByRow(fields: Record<string, string>, rowIds: number[]): Map<number, Partial<Record<"name" | "mountPath" | "hostPath" | "readOnly", string>>> {
+export function volumeErrorsByRow(
+  fields: Record<string, string>,
+  rowIds: number[],
+): Map<number, Partial<Record<"name" | "mountPath" | "hostPath" | "readOnly", string>>> {
   const byRow = new Map<number, Partial<Record<"name" | "mountPath" | "hostPath" | "readOnly", string>>>();
   for (const [path, message] of Object.entries(fields)) {
     const match = /^volumes\.(\d+)(?:\.(name|mountPath|hostPath|readOnly))?$/.exec(path);
@@ -184,7 +243,9 @@ export function volumeErrorsByRow(fields: Record<string, string>, rowIds: number
 
 /** The keys of field errors the settings form shows at an input (the rest go above the buttons). */
 export function isSettingsField(key: string): boolean {
-  return /^(name|image|kind|containerPort|command|entrypoint|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(key);
+  return /^(name|image|kind|containerPort|command|entrypoint|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
+    key,
+  );
 }
 
 /** Names of saved volumes the form no longer lists (they will be detached, their data kept). */

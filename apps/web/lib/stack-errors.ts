@@ -18,7 +18,21 @@ export function stackProblems(fields: Record<string, string>, serviceNames: read
     if (service !== undefined) problems.push({ service, key: rest.slice(service.length + 1), message });
     else {
       const dot = rest.indexOf(".");
-      const top = ["services", "volumes", "networks", "secrets", "configs", "include", "models", "profiles", "version", "name", "(file)", "(yaml)", "(variables)"];
+      const top = [
+        "services",
+        "volumes",
+        "networks",
+        "secrets",
+        "configs",
+        "include",
+        "models",
+        "profiles",
+        "version",
+        "name",
+        "(file)",
+        "(yaml)",
+        "(variables)",
+      ];
       if (dot === -1 || top.some((k) => rest === k || rest.startsWith(`${k}.`))) problems.push({ service: null, key: rest, message });
       else problems.push({ service: rest.slice(0, dot), key: rest.slice(dot + 1), message });
     }

@@ -1,5 +1,6 @@
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
-export type DeploymentStatus = "queued" | "cloning" | "building" | "releasing" | "succeeded" | "failed" | "cancelled" | "superseded" | "timed_out";
+export type DeploymentStatus =
+  "queued" | "cloning" | "building" | "releasing" | "succeeded" | "failed" | "cancelled" | "superseded" | "timed_out";
 
 /** What a badge shows: a stable machine key (for tests and styling), a label and a tone. */
 export interface StatusView {
@@ -41,7 +42,19 @@ export function liveStatusView(status: string): StatusView {
 }
 
 /** Order of the overview's summary counts. */
-export const STATUS_ORDER = ["crash_looping", "failed", "timed_out", "exited", "restarting", "deploying", "starting", "running", "stopped", "not_deployed", "unknown"];
+export const STATUS_ORDER = [
+  "crash_looping",
+  "failed",
+  "timed_out",
+  "exited",
+  "restarting",
+  "deploying",
+  "starting",
+  "running",
+  "stopped",
+  "not_deployed",
+  "unknown",
+];
 
 const DEPLOYMENT_VIEWS: Record<DeploymentStatus, StatusView> = {
   queued: view("queued", "Queued", "info"),

@@ -27,7 +27,11 @@ const RETRY_MS = 3_000;
  * `since` (unix seconds) asks for every line after that time first instead of the last 200;
  * changing it starts over with an empty buffer. `version` changes when lines were added.
  */
-export function useLiveLogs(serviceId: string, restartKey = "", since?: number): { buffer: LogBuffer; version: number; stream: LogStreamState } {
+export function useLiveLogs(
+  serviceId: string,
+  restartKey = "",
+  since?: number,
+): { buffer: LogBuffer; version: number; stream: LogStreamState } {
   const [buffer, setBuffer] = useState(() => new LogBuffer());
   const [version, setVersion] = useState(0);
   const [stream, setStream] = useState<LogStreamState>({ phase: "connecting", message: null });
@@ -73,18 +77,20 @@ export function useLiveLogs(serviceId: string, restartKey = "", since?: number):
     const subscribe = () => {
       if (!socket.connected) return;
       subscribedAt = Date.now();
-      socket.timeout(ACK_TIMEOUT_MS).emit("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since }, (err: Error | null, ack?: SubscribeAck) => {
-        if (disposed) return;
-        if (err || !ack) {
-          setPhase({ phase: "error", message: "The log stream did not answer. Retrying…" });
-          retryLater(RETRY_MS, subscribe);
-        } else if (ack.ok) {
-          setPhase({ phase: "live", message: null });
-        } else {
-          setPhase({ phase: "waiting", message: ack.error });
-          retryLater(RETRY_MS, subscribe);
-        }
-      });
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since }, (err: Error | null, ack?: SubscribeAck) => {
+          if (disposed) return;
+          if (err || !ack) {
+            setPhase({ phase: "error", message: "The log stream did not answer. Retrying…" });
+            retryLater(RETRY_MS, subscribe);
+          } else if (ack.ok) {
+            setPhase({ phase: "live", message: null });
+          } else {
+            setPhase({ phase: "waiting", message: ack.error });
+            retryLater(RETRY_MS, subscribe);
+          }
+        });
     };
     const onLines = (event: LogLinesPayload) => {
       if (event.serviceId !== serviceId) return;

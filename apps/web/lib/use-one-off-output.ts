@@ -15,7 +15,12 @@ export interface OneOffEnd {
  * then every new piece; the server re-authorizes each read), and how it ended.
  */
 export function useOneOffOutput(serviceId: string, runId: string | null): { text: string; end: OneOffEnd | null; error: string | null } {
-  const [state, setState] = useState<{ text: string; next: number; end: OneOffEnd | null; error: string | null }>({ text: "", next: 0, end: null, error: null });
+  const [state, setState] = useState<{ text: string; next: number; end: OneOffEnd | null; error: string | null }>({
+    text: "",
+    next: 0,
+    end: null,
+    error: null,
+  });
   useEffect(() => {
     setState({ text: "", next: 0, end: null, error: null });
     if (runId === null) return;

@@ -29,7 +29,8 @@ export function serviceIdOf(page: Page): string {
   return match[1];
 }
 
-export type ServiceTabName = "Overview" | "Deployments" | "Logs" | "Terminal" | "Run & cron" | "Variables" | "Domains" | "Settings" | "Webhooks" | "Previews";
+export type ServiceTabName =
+  "Overview" | "Deployments" | "Logs" | "Terminal" | "Run & cron" | "Variables" | "Domains" | "Settings" | "Webhooks" | "Previews";
 
 /** On a service page: open one of its tabs (a link; the URL gets ?tab=…). */
 export async function openTab(page: Page, name: ServiceTabName): Promise<void> {
@@ -114,7 +115,10 @@ export async function createPostgresDatabase(page: Page): Promise<string> {
  * On a project page: create a database of `engine` from a local test image (no registry here)
  * and wait on its service page until it runs. Returns the service id.
  */
-export async function createDatabase(page: Page, database: { engine: "postgresql" | "mariadb" | "redis"; image: string; name: string }): Promise<string> {
+export async function createDatabase(
+  page: Page,
+  database: { engine: "postgresql" | "mariadb" | "redis"; image: string; name: string },
+): Promise<string> {
   await page.getByRole("group", { name: "New" }).getByRole("button", { name: "Database" }).click();
   return submitDatabaseForm(page, database);
 }

@@ -22,7 +22,10 @@ export async function tagImage(source: string, target: string): Promise<void> {
 
 /** Remove one tag (the image stays while another tag or a container holds it). */
 export async function untagImage(tag: string): Promise<void> {
-  await docker.getImage(tag).remove({ noprune: true }).catch(() => undefined);
+  await docker
+    .getImage(tag)
+    .remove({ noprune: true })
+    .catch(() => undefined);
 }
 
 /** Run argv in the service's running container (as the test's own setup, e.g. psql) and return its exit code. */

@@ -18,6 +18,9 @@ export async function restartBerth(): Promise<void> {
   process.kill(before.pid, "SIGUSR2");
   await expect.poll(() => state().generation, { timeout: 30_000 }).toBeGreaterThan(before.generation);
   await expect
-    .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status ?? 0, { timeout: 120_000, intervals: [250] })
+    .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status ?? 0, {
+      timeout: 120_000,
+      intervals: [250],
+    })
     .toBe(200);
 }

@@ -20,7 +20,12 @@ export async function runningHelloService(page: Page, id: string): Promise<{ pro
  * Deletes a service through its page (typing its name to confirm) and checks no container of
  * it is left. `deleteVolumes`: also tick "Also delete its volume(s)" (the service has some).
  */
-export async function deleteService(page: Page, serviceId: string, serviceName: string, options: { deleteVolumes?: boolean } = {}): Promise<void> {
+export async function deleteService(
+  page: Page,
+  serviceId: string,
+  serviceName: string,
+  options: { deleteVolumes?: boolean } = {},
+): Promise<void> {
   await page.goto(`/services/${serviceId}`);
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `Delete ${serviceName}?` });

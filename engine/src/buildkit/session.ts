@@ -41,24 +41,21 @@ export async function openBuildSession(api: EngineApi, secrets: Record<string, s
   const id = randomUUID();
   const values = new Map(Object.entries(secrets).map(([key, value]) => [key, Buffer.from(value, "utf8")]));
   const handlers = sessionHandlers(values);
-  const socket = await api.call(
-    "open build session",
-    id,
-    (abortSignal) =>
-      api.dial<Duplex>({
-        path: "/session",
-        method: "POST",
-        hijack: true,
-        abortSignal,
-        headers: {
-          Upgrade: "h2c",
-          "X-Docker-Expose-Session-Uuid": id,
-          "X-Docker-Expose-Session-Name": "berth",
-          "X-Docker-Expose-Session-Sharedkey": randomBytes(16).toString("hex"),
-          "X-Docker-Expose-Session-Grpc-Method": Object.keys(handlers),
-        },
-        statusCodes: { 101: true, 200: true, 400: "bad request", 404: "no such endpoint", 500: "server error" },
-      } as Parameters<EngineApi["dial"]>[0]),
+  const socket = await api.call("open build session", id, (abortSignal) =>
+    api.dial<Duplex>({
+      path: "/session",
+      method: "POST",
+      hijack: true,
+      abortSignal,
+      headers: {
+        Upgrade: "h2c",
+        "X-Docker-Expose-Session-Uuid": id,
+        "X-Docker-Expose-Session-Name": "berth",
+        "X-Docker-Expose-Session-Sharedkey": randomBytes(16).toString("hex"),
+        "X-Docker-Expose-Session-Grpc-Method": Object.keys(handlers),
+      },
+      statusCodes: { 101: true, 200: true, 400: "bad request", 404: "no such endpoint", 500: "server error" },
+    } as Parameters<EngineApi["dial"]>[0]),
   );
   let firstError: Error | null = null;
   let closed = false;

@@ -3,7 +3,8 @@ import { BuildkitStatusDecoder } from "./status.ts";
 import { encodeBytesField, encodeVarintField } from "./wire.ts";
 
 const str = (field: number, value: string) => encodeBytesField(field, Buffer.from(value));
-const ts = (field: number, seconds: number, nanos = 0) => encodeBytesField(field, Buffer.concat([encodeVarintField(1, seconds), encodeVarintField(2, nanos)]));
+const ts = (field: number, seconds: number, nanos = 0) =>
+  encodeBytesField(field, Buffer.concat([encodeVarintField(1, seconds), encodeVarintField(2, nanos)]));
 const vertex = (...parts: Buffer[]) => encodeBytesField(1, Buffer.concat(parts));
 const log = (digest: string, msg: string) => encodeBytesField(3, Buffer.concat([str(1, digest), encodeVarintField(3, 1), str(4, msg)]));
 const aux = (...parts: Buffer[]) => Buffer.concat(parts).toString("base64");
@@ -27,7 +28,9 @@ describe("BuildkitStatusDecoder", () => {
 
   it("reports a failed step as an error line and flushes output without a newline", () => {
     const d = new BuildkitStatusDecoder();
-    expect(d.decode(aux(vertex(str(1, "d"), str(3, "RUN false")), log("d", "partial")))).toEqual([{ text: "#1 RUN false", isError: false }]);
+    expect(d.decode(aux(vertex(str(1, "d"), str(3, "RUN false")), log("d", "partial")))).toEqual([
+      { text: "#1 RUN false", isError: false },
+    ]);
     expect(d.decode(aux(vertex(str(1, "d"), str(7, "exit code: 1"))))).toEqual([
       { text: "#1 partial", isError: false },
       { text: "#1 ERROR: exit code: 1", isError: true },

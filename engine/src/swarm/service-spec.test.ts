@@ -27,7 +27,14 @@ describe("buildSwarmServiceSpec", () => {
       "io.berth.deployment": "dep1",
       "io.berth.spec-hash": specHash(spec),
     };
-    const update = { Parallelism: 1, Delay: 0, FailureAction: "rollback", Monitor: 2_000_000_000, MaxFailureRatio: 0, Order: "start-first" };
+    const update = {
+      Parallelism: 1,
+      Delay: 0,
+      FailureAction: "rollback",
+      Monitor: 2_000_000_000,
+      MaxFailureRatio: 0,
+      Order: "start-first",
+    };
     expect(buildSwarmServiceSpec(spec, { graceSeconds: 5 })).toEqual({
       Name: "berth-api-svc12345",
       Labels: labels,
@@ -38,7 +45,13 @@ describe("buildSwarmServiceSpec", () => {
           Env: ["A=1", "B=2"],
           Args: ["serve"],
           Mounts: [{ Type: "volume", Source: "berth-proj1-data", Target: "/data", ReadOnly: false }],
-          Healthcheck: { Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"], Interval: 300_000_000, Timeout: 2_000_000_000, Retries: 2, StartPeriod: 0 },
+          Healthcheck: {
+            Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"],
+            Interval: 300_000_000,
+            Timeout: 2_000_000_000,
+            Retries: 2,
+            StartPeriod: 0,
+          },
           Init: true,
           StopGracePeriod: 5_000_000_000,
         },

@@ -46,7 +46,10 @@ export function buildSwarmHealthcheck(containerPort: number | undefined, check: 
   else {
     const port = check.port ?? containerPort;
     if (port === undefined) return undefined; // refused by validation: an HTTP/TCP check needs a port
-    Test = check.type === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`] : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+    Test =
+      check.type === "http"
+        ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`]
+        : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
   }
   return {
     Test,
@@ -80,7 +83,14 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
   if (spec.resources?.cpus !== undefined) limits.NanoCPUs = Math.round(spec.resources.cpus * 1e9);
   if (spec.resources?.memoryBytes !== undefined) limits.MemoryBytes = spec.resources.memoryBytes;
   if (spec.resources?.pidsLimit !== undefined) limits.Pids = spec.resources.pidsLimit;
-  const update = { Parallelism: 1, Delay: 0, FailureAction: "rollback", Monitor: SWARM_UPDATE_MONITOR_MS * MS, MaxFailureRatio: 0, Order: "start-first" };
+  const update = {
+    Parallelism: 1,
+    Delay: 0,
+    FailureAction: "rollback",
+    Monitor: SWARM_UPDATE_MONITOR_MS * MS,
+    MaxFailureRatio: 0,
+    Order: "start-first",
+  };
   return {
     Name: buildSwarmServiceName(spec),
     Labels: labels,

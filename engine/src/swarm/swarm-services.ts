@@ -51,7 +51,12 @@ interface TaskInfo {
 
 export async function isSwarmManager(api: EngineApi): Promise<boolean> {
   const info = await api.call("engine info", api.target, (abortSignal) =>
-    api.dial<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>({ path: "/info", method: "GET", abortSignal, statusCodes: { 200: true, 500: "server error" } }),
+    api.dial<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>({
+      path: "/info",
+      method: "GET",
+      abortSignal,
+      statusCodes: { 200: true, 500: "server error" },
+    }),
   );
   return info.Swarm?.LocalNodeState === "active" && info.Swarm.ControlAvailable === true;
 }
@@ -59,7 +64,12 @@ export async function isSwarmManager(api: EngineApi): Promise<boolean> {
 async function inspectService(api: EngineApi, name: string): Promise<ServiceInfo | null> {
   try {
     return await api.call("inspect service", name, (abortSignal) =>
-      api.dial<ServiceInfo>({ path: `/services/${encodeURIComponent(name)}?`, method: "GET", abortSignal, statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" } }),
+      api.dial<ServiceInfo>({
+        path: `/services/${encodeURIComponent(name)}?`,
+        method: "GET",
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
+      }),
     );
   } catch (err) {
     if (isEngineError(err, "NOT_FOUND")) return null;
@@ -70,12 +80,24 @@ async function inspectService(api: EngineApi, name: string): Promise<ServiceInfo
 async function listTasks(api: EngineApi, name: string): Promise<TaskInfo[]> {
   const filters = JSON.stringify({ service: [name] });
   return api.call("list tasks", name, (abortSignal) =>
-    api.dial<TaskInfo[]>({ path: "/tasks?", method: "GET", options: { filters }, abortSignal, statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" } }),
+    api.dial<TaskInfo[]>({
+      path: "/tasks?",
+      method: "GET",
+      options: { filters },
+      abortSignal,
+      statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" },
+    }),
   );
 }
 
 function failed(name: string, reason: string, details: Record<string, unknown>): EngineError {
-  return new EngineError({ code: "HEALTHCHECK_FAILED", operation: OPERATION, resource: name, message: `${OPERATION} ${name}: ${reason}`, details });
+  return new EngineError({
+    code: "HEALTHCHECK_FAILED",
+    operation: OPERATION,
+    resource: name,
+    message: `${OPERATION} ${name}: ${reason}`,
+    details,
+  });
 }
 
 function taskErrors(tasks: TaskInfo[]): string[] {
@@ -89,7 +111,8 @@ async function waitForTasks(api: EngineApi, name: string, replicas: number, time
     const tasks = await listTasks(api, name);
     const running = tasks.filter((t) => t.DesiredState === "running" && t.Status?.State === "running").length;
     if (running >= replicas) return;
-    if (Date.now() > deadline) throw failed(name, `${running} of ${replicas} task(s) running after ${timeoutMs / 1000} s`, { taskErrors: taskErrors(tasks) });
+    if (Date.now() > deadline)
+      throw failed(name, `${running} of ${replicas} task(s) running after ${timeoutMs / 1000} s`, { taskErrors: taskErrors(tasks) });
     await sleep(POLL_MS);
   }
 }
@@ -103,16 +126,35 @@ async function waitForUpdate(api: EngineApi, name: string, timeoutMs: number): P
     if (state === "completed") return;
     if (state !== undefined && /rollback|paused/.test(state)) {
       const tasks = await listTasks(api, name);
-      throw failed(name, `the update failed and Swarm rolled back to the previous release (${state}): ${info?.UpdateStatus?.Message ?? ""}`, { updateState: state, taskErrors: taskErrors(tasks) });
+      throw failed(
+        name,
+        `the update failed and Swarm rolled back to the previous release (${state}): ${info?.UpdateStatus?.Message ?? ""}`,
+        { updateState: state, taskErrors: taskErrors(tasks) },
+      );
     }
-    if (Date.now() > deadline) throw failed(name, `the update did not complete within ${timeoutMs / 1000} s (state ${state ?? "unknown"})`, {});
+    if (Date.now() > deadline)
+      throw failed(name, `the update did not complete within ${timeoutMs / 1000} s (state ${state ?? "unknown"})`, {});
     await sleep(POLL_MS);
   }
 }
 
 function postService(api: EngineApi, path: string, resource: string, query: Record<string, unknown>, body: unknown) {
   return api.call(OPERATION, resource, (abortSignal) =>
-    api.dial<{ ID?: string }>({ path, method: "POST", options: { _query: query, _body: body }, abortSignal, statusCodes: { 200: true, 201: true, 400: "bad parameter", 404: "no such service", 409: "conflict", 500: "server error", 503: "node is not part of a swarm" } }),
+    api.dial<{ ID?: string }>({
+      path,
+      method: "POST",
+      options: { _query: query, _body: body },
+      abortSignal,
+      statusCodes: {
+        200: true,
+        201: true,
+        400: "bad parameter",
+        404: "no such service",
+        409: "conflict",
+        500: "server error",
+        503: "node is not part of a swarm",
+      },
+    }),
   );
 }
 
@@ -122,10 +164,20 @@ async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseO
   await assertSafeBindMounts(api, spec, OPERATION);
   assertValidGrace(options.graceSeconds ?? 10, OPERATION);
   if (spec.ports !== undefined && spec.ports.length > 0) {
-    throw new EngineError({ code: "INVALID", operation: OPERATION, resource: spec.serviceName, message: `${OPERATION}: Swarm services are reached over the overlay network; extra published ports are not supported` });
+    throw new EngineError({
+      code: "INVALID",
+      operation: OPERATION,
+      resource: spec.serviceName,
+      message: `${OPERATION}: Swarm services are reached over the overlay network; extra published ports are not supported`,
+    });
   }
   if (!(await isSwarmManager(api))) {
-    throw new EngineError({ code: "CONFLICT", operation: OPERATION, resource: api.target, message: `${OPERATION}: the engine at ${api.target} is not a Swarm manager` });
+    throw new EngineError({
+      code: "CONFLICT",
+      operation: OPERATION,
+      resource: api.target,
+      message: `${OPERATION}: the engine at ${api.target} is not a Swarm manager`,
+    });
   }
   await ensureImage(api, spec.image, { timeoutMs: DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth });
   const network = buildOverlayNetworkName(spec.owner.projectId);
@@ -152,7 +204,12 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
     return { swarmServiceId: created.ID ?? name, name, network, changed: true };
   }
   if (!isManagedByBerth(existing.Spec.Labels)) {
-    throw new EngineError({ code: "CONFLICT", operation: OPERATION, resource: name, message: `${OPERATION} ${name}: a Swarm service with this name is not managed by Berth; it was left untouched` });
+    throw new EngineError({
+      code: "CONFLICT",
+      operation: OPERATION,
+      resource: name,
+      message: `${OPERATION} ${name}: a Swarm service with this name is not managed by Berth; it was left untouched`,
+    });
   }
   const settled = existing.UpdateStatus?.State === undefined || existing.UpdateStatus.State === "completed";
   if (existing.Spec.Labels?.[LABEL_SPEC_HASH] === specHash(spec) && settled) {
@@ -167,7 +224,12 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
 async function removeByName(api: EngineApi, name: string): Promise<void> {
   try {
     await api.call("remove service", name, (abortSignal) =>
-      api.dial({ path: `/services/${encodeURIComponent(name)}`, method: "DELETE", abortSignal, statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" } }),
+      api.dial({
+        path: `/services/${encodeURIComponent(name)}`,
+        method: "DELETE",
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
+      }),
     );
   } catch (err) {
     if (!isEngineError(err, "NOT_FOUND")) throw err;
@@ -178,7 +240,13 @@ async function removeByName(api: EngineApi, name: string): Promise<void> {
 export async function removeSwarmService(api: EngineApi, serviceId: string): Promise<string[]> {
   const filters = JSON.stringify({ label: managedFilters(serviceId).label });
   const services = await api.call("list services", serviceId, (abortSignal) =>
-    api.dial<Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>>({ path: "/services?", method: "GET", options: { filters }, abortSignal, statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" } }),
+    api.dial<Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>>({
+      path: "/services?",
+      method: "GET",
+      options: { filters },
+      abortSignal,
+      statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" },
+    }),
   );
   const mine = services.filter((s) => isManagedByBerth(s.Spec.Labels));
   for (const s of mine) await removeByName(api, s.ID);

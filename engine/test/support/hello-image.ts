@@ -39,11 +39,16 @@ export function uniqueId(prefix: string): string {
 /** Remove the `berth-release/<serviceId>` tags of services this test process made up. */
 async function removeReleaseTags(docker: Docker): Promise<void> {
   const images = await docker.listImages({ filters: { reference: ["berth-release/*"] } });
-  const tags = images.flatMap((i) => i.RepoTags ?? []).filter((t) => generatedIds.has(t.slice("berth-release/".length).split(":")[0] ?? ""));
+  const tags = images
+    .flatMap((i) => i.RepoTags ?? [])
+    .filter((t) => generatedIds.has(t.slice("berth-release/".length).split(":")[0] ?? ""));
   for (const tag of tags) {
-    await docker.getImage(tag).remove().catch((e: { statusCode?: number }) => {
-      if (e.statusCode !== 404) throw e;
-    });
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+      });
   }
 }
 
@@ -137,7 +142,12 @@ export async function buildHealthcheckImage(engine: DockerEngine): Promise<void>
     `FROM ${HELLO_IMAGE}`,
     'HEALTHCHECK --interval=200ms --timeout=1s --retries=2 CMD wget -q -O /dev/null "http://127.0.0.1:8080/$HC_PATH" || exit 1',
   ].join("\n");
-  await engine.buildImage({ tag: HEALTHCHECK_IMAGE, files: [{ name: "Dockerfile", data: Buffer.from(dockerfile) }], labels: { [TEST_RUN_LABEL]: "engine-hello-hc" }, timeoutMs: 60_000 });
+  await engine.buildImage({
+    tag: HEALTHCHECK_IMAGE,
+    files: [{ name: "Dockerfile", data: Buffer.from(dockerfile) }],
+    labels: { [TEST_RUN_LABEL]: "engine-hello-hc" },
+    timeoutMs: 60_000,
+  });
 }
 
 /**

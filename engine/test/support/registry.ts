@@ -15,7 +15,6 @@ export const REGISTRY_PASSWORD = "berth-test-pw";
 /** bcrypt("berth-test-pw"), cost 4: a throwaway test credential. */
 const HTPASSWD = `${REGISTRY_USER}:$2b$04$26iebiNgOTR9ql0kA70V1uOHVL.fHhfl8AGtJXtuoVWfwENRjdTyK\n`;
 
-
 export interface LocalRegistry {
   host: string;
   stop(): Promise<void>;
@@ -35,13 +34,18 @@ export async function startRegistry(): Promise<LocalRegistry> {
       `auth: { htpasswd: { realm: berth-test, path: ${join(dir, "htpasswd")} } }`,
     ].join("\n"),
   );
-  const child: ChildProcess = spawn("/usr/bin/docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn("/usr/bin/docker-registry", ["serve", join(dir, "config.yml")], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const deadline = Date.now() + 10_000;
   for (;;) {
     const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: "127.0.0.1", port }, () => { s.destroy(); resolve(true); });
+      const s = net.connect({ host: "127.0.0.1", port }, () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on("error", () => resolve(false));
     });
     if (up) break;

@@ -29,7 +29,8 @@ export async function followDeployment(client, deploymentId, opts) {
     await drain();
     if (TERMINAL.has(deployment.status)) {
       if (opts.json) printJson(deployment);
-      if (deployment.status !== "succeeded") throw new CliError(`Deployment ${deployment.status}: ${deployment.error ?? "no reason recorded"}`);
+      if (deployment.status !== "succeeded")
+        throw new CliError(`Deployment ${deployment.status}: ${deployment.error ?? "no reason recorded"}`);
       if (!opts.json) console.log(`Deployment succeeded${deployment.release ? `: release #${deployment.release.number} is live` : ""}`);
       return;
     }
@@ -41,7 +42,8 @@ export async function followDeployment(client, deploymentId, opts) {
 export async function deploy(name, opts) {
   const { client, service } = await serviceSession(name);
   const { deploymentId } = await client.request("POST", `/services/${service.id}/deploy`);
-  if (!opts.wait) return opts.json ? printJson({ deploymentId }) : console.log(`Deploying ${fullName(service)}: deployment ${deploymentId} queued`);
+  if (!opts.wait)
+    return opts.json ? printJson({ deploymentId }) : console.log(`Deploying ${fullName(service)}: deployment ${deploymentId} queued`);
   if (!opts.json) console.log(`Deploying ${fullName(service)} (deployment ${deploymentId})`);
   await followDeployment(client, deploymentId, opts);
 }
@@ -58,10 +60,17 @@ export async function rollback(name, opts) {
   const target = opts.to !== undefined ? releases.find((r) => String(r.number) === opts.to) : releases[liveIndex + 1];
   if (!target) {
     const kept = releases.map((r) => `#${r.number}${r.live ? " (live)" : ""}`).join(", ") || "none";
-    throw new CliError(opts.to !== undefined ? `No retained release #${opts.to} of ${fullName(service)}; retained: ${kept}` : `${fullName(service)} has no earlier retained release to roll back to; retained: ${kept}`);
+    throw new CliError(
+      opts.to !== undefined
+        ? `No retained release #${opts.to} of ${fullName(service)}; retained: ${kept}`
+        : `${fullName(service)} has no earlier retained release to roll back to; retained: ${kept}`,
+    );
   }
   const { deploymentId } = await client.request("POST", `/releases/${target.id}/rollback`);
-  if (!opts.wait) return opts.json ? printJson({ deploymentId, release: target.number }) : console.log(`Rolling ${fullName(service)} back to release #${target.number}: deployment ${deploymentId} queued`);
+  if (!opts.wait)
+    return opts.json
+      ? printJson({ deploymentId, release: target.number })
+      : console.log(`Rolling ${fullName(service)} back to release #${target.number}: deployment ${deploymentId} queued`);
   if (!opts.json) console.log(`Rolling ${fullName(service)} back to release #${target.number} (deployment ${deploymentId})`);
   await followDeployment(client, deploymentId, opts);
 }

@@ -18,7 +18,16 @@ export async function envGet(name, varName, opts) {
     return console.log(found.value);
   }
   if (opts.json) return printJson(vars);
-  console.log(table([["NAME", "VALUE", "USED AT"], ...vars.map((v) => [v.name, v.secret ? "(secret)" : (v.value ?? ""), [v.buildTime && "build", v.runtime && "run"].filter(Boolean).join("+")])]));
+  console.log(
+    table([
+      ["NAME", "VALUE", "USED AT"],
+      ...vars.map((v) => [
+        v.name,
+        v.secret ? "(secret)" : (v.value ?? ""),
+        [v.buildTime && "build", v.runtime && "run"].filter(Boolean).join("+"),
+      ]),
+    ]),
+  );
 }
 
 async function readStdin() {
@@ -68,7 +77,12 @@ export async function envImport(name, file, opts) {
     throw new CliError(`Cannot read ${file}: ${err.message}`);
   });
   const { client, service } = await serviceSession(name);
-  const result = await client.request("POST", `/services/${service.id}/env/import`, { text, secret: opts.secret ?? false, buildTime: opts.buildTime ?? false, runtime: true });
+  const result = await client.request("POST", `/services/${service.id}/env/import`, {
+    text,
+    secret: opts.secret ?? false,
+    buildTime: opts.buildTime ?? false,
+    runtime: true,
+  });
   if (opts.json) return printJson(result);
   console.log(`Imported ${result.imported} variables into ${name}; deploy to apply`);
 }

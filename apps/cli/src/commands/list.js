@@ -15,7 +15,12 @@ export async function services(opts) {
   /** @type {import("../session.js").Service[]} */
   const rows = await client.request("GET", `/teams/${teamId}/services`);
   if (opts.json) return printJson(rows);
-  console.log(table([["SERVICE", "KIND", "STATE", "LAST DEPLOYMENT"], ...rows.map((s) => [fullName(s), s.kind, s.desiredState, s.latestDeployment?.status ?? "never deployed"])]));
+  console.log(
+    table([
+      ["SERVICE", "KIND", "STATE", "LAST DEPLOYMENT"],
+      ...rows.map((s) => [fullName(s), s.kind, s.desiredState, s.latestDeployment?.status ?? "never deployed"]),
+    ]),
+  );
 }
 
 /**
@@ -35,4 +40,3 @@ export async function status(name, opts) {
   const live = releases.find((r) => r.live);
   console.log(live ? `Live release #${live.number}: ${live.image}` : "No live release");
 }
-

@@ -46,9 +46,15 @@ it("records who did what from which address, env names without values; admins fi
 
   const all = (await owner.query("audit.list", { teamId })).data as Event[];
   const actions = all.map((e) => e.action);
-  expect(actions).toEqual(expect.arrayContaining(["auth.sign_up", "auth.sign_in", "project.create", "service.create", "env.set", "service.deploy"]));
+  expect(actions).toEqual(
+    expect.arrayContaining(["auth.sign_up", "auth.sign_in", "project.create", "service.create", "env.set", "service.deploy"]),
+  );
   expect(all.find((e) => e.action === "auth.sign_up")).toMatchObject({ actorEmail: address, ip: "203.0.113.50" });
-  expect(all.find((e) => e.action === "project.create")).toMatchObject({ actorEmail: address, targetId: projectId, detail: { name: "audited" } });
+  expect(all.find((e) => e.action === "project.create")).toMatchObject({
+    actorEmail: address,
+    targetId: projectId,
+    detail: { name: "audited" },
+  });
   expect(JSON.stringify(all)).not.toContain("hunter2");
   expect(all.find((e) => e.action === "env.set")?.detail).toEqual({ names: ["DATABASE_PASSWORD"] });
   expect(all.find((e) => e.action === "auth.sign_in")).toMatchObject({ actorEmail: address, ip: "203.0.113.50" });

@@ -20,7 +20,10 @@ const accountKey = (email: string) => email.trim().toLowerCase();
 
 /** Set on a browser once it holds a session of the account: the per-account lock lets it through. */
 const DEVICE_COOKIE = "berth.known_device";
-const deviceToken = (secret: string, email: string) => createHmac("sha256", secret).update(`berth-known-device:${accountKey(email)}`).digest("base64url");
+const deviceToken = (secret: string, email: string) =>
+  createHmac("sha256", secret)
+    .update(`berth-known-device:${accountKey(email)}`)
+    .digest("base64url");
 import { originsNow } from "./trusted-origins.ts";
 
 /**
@@ -98,7 +101,9 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
           // A browser that signed in to this account before (its known-device cookie) is not locked out by others' failures.
           const known = typeof body.email === "string" && ctx.getCookie(DEVICE_COOKIE) === deviceToken(env.BERTH_SECRET, body.email);
           if (limited && typeof body.email === "string" && !known && (await perAccount.isBlocked(db, accountKey(body.email)))) {
-            throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Wait 15 minutes and try again." });
+            throw new APIError("TOO_MANY_REQUESTS", {
+              message: "Too many sign-in attempts for this account. Wait 15 minutes and try again.",
+            });
           }
           return;
         }
@@ -124,7 +129,17 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         const now = new Date();
         return ctx.json({
           token: randomBytes(24).toString("base64url"),
-          user: { id: randomUUID(), email, name: typeof body.name === "string" ? body.name : "", image: null, emailVerified: false, createdAt: now, updatedAt: now, instanceRole: "user", twoFactorEnabled: false },
+          user: {
+            id: randomUUID(),
+            email,
+            name: typeof body.name === "string" ? body.name : "",
+            image: null,
+            emailVerified: false,
+            createdAt: now,
+            updatedAt: now,
+            instanceRole: "user",
+            twoFactorEnabled: false,
+          },
         });
       }),
       after: createAuthMiddleware(async (ctx) => {
@@ -132,7 +147,13 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         const signedIn = ctx.context.newSession?.user.email;
         // A session exists only after the password and, when enabled, the second factor.
         if (signedIn && !(returned instanceof APIError) && !(returned && "twoFactorRedirect" in returned && returned.twoFactorRedirect)) {
-          ctx.setCookie(DEVICE_COOKIE, deviceToken(env.BERTH_SECRET, signedIn), { httpOnly: true, secure, sameSite: "lax", path: "/api/auth", maxAge: 180 * 86_400 });
+          ctx.setCookie(DEVICE_COOKIE, deviceToken(env.BERTH_SECRET, signedIn), {
+            httpOnly: true,
+            secure,
+            sameSite: "lax",
+            path: "/api/auth",
+            maxAge: 180 * 86_400,
+          });
         }
         if (!limited || ctx.path !== "/sign-in/email" || !(returned instanceof APIError)) return;
         const email = (ctx.body as { email?: unknown } | undefined)?.email;
@@ -157,7 +178,11 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
           after: async (user, context) => {
             await ensurePersonalTeam(db, user);
             const ip = context?.headers?.get(CLIENT_IP_HEADER) ?? context?.request?.headers.get(CLIENT_IP_HEADER) ?? "";
-            await recordAudit(db, { userId: user.id, instanceRole: "user", email: user.email, ip }, { teamId: null, action: "auth.sign_up" });
+            await recordAudit(
+              db,
+              { userId: user.id, instanceRole: "user", email: user.email, ip },
+              { teamId: null, action: "auth.sign_up" },
+            );
             log.info({ userId: user.id }, "user signed up");
           },
         },
@@ -165,7 +190,11 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
       session: {
         create: {
           after: async (session) => {
-            await recordAudit(db, { userId: session.userId, instanceRole: "user", ip: session.ipAddress ?? "" }, { teamId: null, action: "auth.sign_in" });
+            await recordAudit(
+              db,
+              { userId: session.userId, instanceRole: "user", ip: session.ipAddress ?? "" },
+              { teamId: null, action: "auth.sign_in" },
+            );
           },
         },
       },

@@ -17,7 +17,11 @@ function normalize(address: string): string {
  * proxies, in which case X-Forwarded-For is read from the right, skipping trusted proxies, and
  * the first untrusted hop is the client. A client never picks its own address otherwise.
  */
-export function clientIpOf(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedProxies: readonly string[]): string {
+export function clientIpOf(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustedProxies: readonly string[],
+): string {
   const trusted = new Set(trustedProxies.map(normalize));
   let client = normalize(peer ?? "");
   if (!trusted.has(client) || !forwardedFor) return client;

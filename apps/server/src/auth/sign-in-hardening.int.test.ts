@@ -105,7 +105,10 @@ describe("sign-in and sign-up hardening", () => {
     const saved = deps.env;
     deps.env = { ...deps.env, publicUrl: `https://${host}` };
     try {
-      const post = (origin: string) => fetch(`${base}/trpc/projects.create`, { method: "POST", headers: { "content-type": "application/json", origin }, body: "{}" }).then((r) => r.status);
+      const post = (origin: string) =>
+        fetch(`${base}/trpc/projects.create`, { method: "POST", headers: { "content-type": "application/json", origin }, body: "{}" }).then(
+          (r) => r.status,
+        );
       expect(await post(`http://${host}`)).toBe(403);
       expect(await post(`https://127.0.0.1:1`)).toBe(403);
       expect(await post(`https://${host}`)).not.toBe(403);
@@ -120,7 +123,10 @@ describe("sign-in and sign-up hardening", () => {
     const port = (https.address() as AddressInfo).port;
     const publicUrl = `https://127.0.0.1:${port}`;
     const secureDeps = { ...deps, env: { ...deps.env, publicUrl } };
-    https.on("request", createRequestHandler(secureDeps, createAuth(secureDeps, { rateLimit: false }), (_req, res) => void res.end()));
+    https.on(
+      "request",
+      createRequestHandler(secureDeps, createAuth(secureDeps, { rateLimit: false }), (_req, res) => void res.end()),
+    );
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/auth/sign-up/email`, {
         method: "POST",

@@ -27,7 +27,10 @@ beforeAll(async () => {
   deps.env = { ...deps.env, publicUrl: PUBLIC_URL, BERTH_PORT: port, BERTH_TRUSTED_ORIGINS: [EXTRA] };
   await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, signupOpen: true }, update: { signupOpen: true } });
   const auth = createAuth(deps, { rateLimit: false });
-  server.on("request", createRequestHandler(deps, auth, (_req, res) => void res.end()));
+  server.on(
+    "request",
+    createRequestHandler(deps, auth, (_req, res) => void res.end()),
+  );
   attachRealtime(server, deps, auth);
 });
 
@@ -43,7 +46,10 @@ async function post(path: string, origin: string, body: unknown, cookie = "") {
     headers: { "content-type": "application/json", origin, cookie },
     body: JSON.stringify(body),
   });
-  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookies = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null, cookies };
 }
 
@@ -59,7 +65,12 @@ describe("trusted origins: one list for auth, tRPC and sockets", () => {
       expect(inAgain.status, `sign-in from ${origin}: ${JSON.stringify(inAgain.body)}`).toBe(200);
       // The same origin may then change things through tRPC.
       const teams = await deps.db.membership.findMany({ where: { user: { email } }, select: { teamId: true } });
-      const created = await post("/trpc/projects.create", origin, { teamId: teams[0]?.teamId, name: `p-${randomUUID().slice(0, 6)}` }, inAgain.cookies);
+      const created = await post(
+        "/trpc/projects.create",
+        origin,
+        { teamId: teams[0]?.teamId, name: `p-${randomUUID().slice(0, 6)}` },
+        inAgain.cookies,
+      );
       expect(created.status, `projects.create from ${origin}: ${JSON.stringify(created.body)}`).toBe(200);
     }
   });
@@ -86,7 +97,12 @@ describe("trusted origins: one list for auth, tRPC and sockets", () => {
   it("the socket handshake follows the same list", async () => {
     const handshake = (origin: string) =>
       new Promise<string>((resolve) => {
-        const socket = connect(`http://127.0.0.1:${port}`, { path: "/socket.io", transports: ["polling"], extraHeaders: { origin }, reconnection: false });
+        const socket = connect(`http://127.0.0.1:${port}`, {
+          path: "/socket.io",
+          transports: ["polling"],
+          extraHeaders: { origin },
+          reconnection: false,
+        });
         socket.on("connect_error", (err) => {
           socket.close();
           resolve(err.message);

@@ -23,12 +23,23 @@ describe("trusted origins", () => {
     const origins = trustedOrigins(env, "https://dash.example.org");
     for (const origin of origins) expect(isTrustedOrigin(origins, origin)).toBe(true);
     expect(isTrustedOrigin(origins, undefined)).toBe(true);
-    for (const origin of ["http://127.0.0.1:3001", "https://127.0.0.1:3000", "http://berth.example.com", "http://dash.example.org", "https://dash.example.org:444", "http://evil.example", "null", "::"]) {
+    for (const origin of [
+      "http://127.0.0.1:3001",
+      "https://127.0.0.1:3000",
+      "http://berth.example.com",
+      "http://dash.example.org",
+      "https://dash.example.org:444",
+      "http://evil.example",
+      "null",
+      "::",
+    ]) {
       expect(isTrustedOrigin(origins, origin), origin).toBe(false);
     }
   });
 
   it("names the URL to use when refusing", () => {
-    expect(untrustedOriginMessage("https://berth.example.com", "http://192.168.1.9:3000")).toMatch(/Open https:\/\/berth\.example\.com instead.*http:\/\/192\.168\.1\.9:3000 to BERTH_TRUSTED_ORIGINS/);
+    expect(untrustedOriginMessage("https://berth.example.com", "http://192.168.1.9:3000")).toMatch(
+      /Open https:\/\/berth\.example\.com instead.*http:\/\/192\.168\.1\.9:3000 to BERTH_TRUSTED_ORIGINS/,
+    );
   });
 });

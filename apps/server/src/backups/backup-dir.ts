@@ -20,7 +20,8 @@ const within = (root: string, p: string) => p === root || p.startsWith(root.ends
 export function directoryProblem(root: string, directory: string): string | null {
   if (!path.isAbsolute(directory)) return `Give an absolute path under ${root}`;
   if (directory.includes("\0")) return "The path contains a NUL byte";
-  if (path.normalize(directory).replace(/\/+$/, "") !== directory.replace(/\/+$/, "") || directory.split("/").includes("..")) return "Give the path without . or .. segments";
+  if (path.normalize(directory).replace(/\/+$/, "") !== directory.replace(/\/+$/, "") || directory.split("/").includes(".."))
+    return "Give the path without . or .. segments";
   if (!within(root, path.resolve(directory))) return `Backups may only be written under ${root}`;
   return null;
 }

@@ -35,18 +35,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.stop();
   if (serviceId) await deps.engine.removeService(serviceId);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+  for (const v of await deps.db.volume.findMany({ where: { serviceId } }))
+    await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   if (projectId) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await s3?.close();
   await deps.db.$disconnect();
 });
 
 function backupInChild(id: string): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, "--import", "tsx", fileURLToPath(new URL("../../test/backup-heap-child.ts", import.meta.url)), id], {
-    // The same instance secret: the child opens the destination's sealed key.
-    env: { ...process.env, BERTH_SECRET: deps.env.BERTH_SECRET },
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-  });
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_MB}`, "--import", "tsx", fileURLToPath(new URL("../../test/backup-heap-child.ts", import.meta.url)), id],
+    {
+      // The same instance secret: the child opens the destination's sealed key.
+      env: { ...process.env, BERTH_SECRET: deps.env.BERTH_SECRET },
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    },
+  );
   let out = "";
   let err = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -58,16 +63,35 @@ describe("a backup streams (real PostgreSQL, real S3 server)", () => {
   it(`backs up ${DATA_MB} MB to S3 from a process with a ${HEAP_MB} MB heap`, async () => {
     const { actor, teamId } = await seedUser(deps.db);
     projectId = (await deps.db.project.create({ data: { teamId, name: `heap-${Date.now().toString(36)}` } })).id;
-    const db = await createDatabase(deps, actor, createDatabaseInput.parse({ projectId, name: "big", engine: "postgresql", image: "berth-test/postgres:15" }));
+    const db = await createDatabase(
+      deps,
+      actor,
+      createDatabaseInput.parse({ projectId, name: "big", engine: "postgresql", image: "berth-test/postgres:15" }),
+    );
     serviceId = db.id;
     expect(await finishedDeployment(deps, db.deploymentId!, 120_000)).toMatchObject({ status: "succeeded" });
-    await saveDestination(deps, actor, projectId, destinationInput.parse({ kind: "s3", endpoint: s3.endpoint, bucket: "heap", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
+    await saveDestination(
+      deps,
+      actor,
+      projectId,
+      destinationInput.parse({
+        kind: "s3",
+        endpoint: s3.endpoint,
+        bucket: "heap",
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      }),
+    );
     await fillDatabase(deps, serviceId, DATA_MB);
 
     const { code, out, err } = await backupInChild(serviceId);
     expect(err).not.toMatch(/heap out of memory/i);
     expect({ code, err: err.slice(-3000) }).toMatchObject({ code: 0 });
-    const result = JSON.parse(out.trim().split("\n").pop()!) as { status: string; sizeBytes: number; peak: { heapUsed: number; arrayBuffers: number } };
+    const result = JSON.parse(out.trim().split("\n").pop()!) as {
+      status: string;
+      sizeBytes: number;
+      peak: { heapUsed: number; arrayBuffers: number };
+    };
     expect(result.status).toBe("succeeded");
     // The dump is several times the heap limit, and the process never held half of it (heap and
     // Buffers together; the S3 upload's parts, 2 x 8 MiB in flight, are most of the Buffers).

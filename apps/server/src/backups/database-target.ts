@@ -25,7 +25,10 @@ type TargetDeps = Pick<Deps, "db" | "env" | "engine" | "box">;
 
 /** A service of the project and the project's destination store (no destination: INVALID at the destination). */
 export async function serviceAndStore(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string) {
-  const s = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: { include: { backupDestination: true } } } });
+  const s = await deps.db.service.findUniqueOrThrow({
+    where: { id: serviceId },
+    include: { project: { include: { backupDestination: true } } },
+  });
   const destination = s.project.backupDestination;
   const ready = () => {
     if (!destination) throw invalidField("destination", `Set a backup destination for project ${s.project.name} first`);
@@ -53,7 +56,11 @@ export async function databaseTarget(deps: TargetDeps, serviceId: string): Promi
 }
 
 /** The database's running container, or a CONFLICT naming the database. */
-export async function runningContainer(deps: Pick<Deps, "db" | "engine">, target: Pick<DatabaseTarget, "service">, doing: string): Promise<string> {
+export async function runningContainer(
+  deps: Pick<Deps, "db" | "engine">,
+  target: Pick<DatabaseTarget, "service">,
+  doing: string,
+): Promise<string> {
   const live = await findLiveContainer(deps, target.service.id);
   if (!live) throw new DomainError("CONFLICT", `Database ${target.service.name} is not running: start or deploy it, then ${doing}`);
   return live.containerId;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { directoryProblem } from "./backup-dir.ts";
 import { destinationInput } from "./destination-input.ts";
 
-const issues = (v: Record<string, unknown>) => Object.fromEntries((destinationInput.safeParse(v).error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
+const issues = (v: Record<string, unknown>) =>
+  Object.fromEntries((destinationInput.safeParse(v).error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
 
 describe("destinationInput", () => {
   it("asks for what each kind needs, at its field", () => {
@@ -12,8 +13,12 @@ describe("destinationInput", () => {
       endpoint: "The endpoint is an http(s) URL like https://s3.eu-west-1.amazonaws.com",
       bucket: "A bucket name has 3-63 lower-case letters, digits, dots or hyphens",
     });
-    expect(issues({ kind: "s3", endpoint: "https://s3.example.com", bucket: "db-backups", accessKeyId: "AK", prefix: "no-slash" })).toEqual({ prefix: expect.stringContaining("ending with /") });
-    expect(issues({ kind: "s3", endpoint: "https://s3.example.com", bucket: "db-backups", accessKeyId: "AK", prefix: "berth/prod/" })).toEqual({});
+    expect(issues({ kind: "s3", endpoint: "https://s3.example.com", bucket: "db-backups", accessKeyId: "AK", prefix: "no-slash" })).toEqual(
+      { prefix: expect.stringContaining("ending with /") },
+    );
+    expect(
+      issues({ kind: "s3", endpoint: "https://s3.example.com", bucket: "db-backups", accessKeyId: "AK", prefix: "berth/prod/" }),
+    ).toEqual({});
   });
 });
 

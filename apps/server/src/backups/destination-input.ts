@@ -40,7 +40,11 @@ export const destinationInput = z
         url = null;
       }
       if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
-        ctx.addIssue({ code: "custom", path: ["endpoint"], message: "The endpoint is an http(s) URL like https://s3.eu-west-1.amazonaws.com" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint"],
+          message: "The endpoint is an http(s) URL like https://s3.eu-west-1.amazonaws.com",
+        });
       }
     }
     const parsed = bucket.safeParse(v.bucket ?? "");

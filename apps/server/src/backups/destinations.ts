@@ -34,7 +34,11 @@ export function instanceTimeZone(): string {
 }
 
 /** The store for input not saved yet, falling back to the saved secret key when none is typed. */
-async function storeFor(deps: DestDeps, projectId: string, input: DestinationInput): Promise<{ store: BackupStore; sealedSecret: string | null }> {
+async function storeFor(
+  deps: DestDeps,
+  projectId: string,
+  input: DestinationInput,
+): Promise<{ store: BackupStore; sealedSecret: string | null }> {
   if (input.kind === "directory") {
     await ensureBackupDirectory(backupRoot(deps.env), input.directory!);
     return { store: directoryStore(backupRoot(deps.env), input.directory!), sealedSecret: null };
@@ -62,7 +66,8 @@ export async function checkEndpointHost(deps: Pick<Deps, "db">, endpoint: string
   try {
     await resolveOutbound(new URL(endpoint).hostname.replace(/^\[|\]$/g, ""), { allowLocal: allowLocalSources });
   } catch (err) {
-    if (err instanceof OutboundRefusedError) throw invalidField("endpoint", err.message.includes("resolve") ? `Cannot reach ${endpoint}: ${err.message}` : err.message);
+    if (err instanceof OutboundRefusedError)
+      throw invalidField("endpoint", err.message.includes("resolve") ? `Cannot reach ${endpoint}: ${err.message}` : err.message);
     throw err;
   }
 }
@@ -83,7 +88,10 @@ export async function testDestination(deps: DestDeps, actor: Actor, projectId: s
   await loadProject(deps.db, actor, projectId, "admin");
   const { store } = await storeFor(deps, projectId, input);
   await check(store, input);
-  return { ok: true as const, message: input.kind === "directory" ? `${input.directory} is writable` : `Bucket ${input.bucket} is reachable and writable` };
+  return {
+    ok: true as const,
+    message: input.kind === "directory" ? `${input.directory} is writable` : `Bucket ${input.bucket} is reachable and writable`,
+  };
 }
 
 /** Saved only after the same check as "test connection" passes: a saved destination works. */
@@ -93,9 +101,34 @@ export async function saveDestination(deps: DestDeps, actor: Actor, projectId: s
   await check(store, input);
   const data =
     input.kind === "directory"
-      ? { kind: "directory" as const, directory: input.directory!, endpoint: null, region: null, bucket: null, prefix: "", accessKeyId: null, secretAccessKey: null }
-      : { kind: "s3" as const, directory: null, endpoint: input.endpoint!, region: input.region || "us-east-1", bucket: input.bucket!, prefix: input.prefix ?? "", accessKeyId: input.accessKeyId!, secretAccessKey: sealedSecret, forcePathStyle: input.forcePathStyle };
+      ? {
+          kind: "directory" as const,
+          directory: input.directory!,
+          endpoint: null,
+          region: null,
+          bucket: null,
+          prefix: "",
+          accessKeyId: null,
+          secretAccessKey: null,
+        }
+      : {
+          kind: "s3" as const,
+          directory: null,
+          endpoint: input.endpoint!,
+          region: input.region || "us-east-1",
+          bucket: input.bucket!,
+          prefix: input.prefix ?? "",
+          accessKeyId: input.accessKeyId!,
+          secretAccessKey: sealedSecret,
+          forcePathStyle: input.forcePathStyle,
+        };
   const row = await deps.db.backupDestination.upsert({ where: { projectId }, create: { projectId, ...data }, update: data });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "backup.destination", targetType: "project", targetId: projectId, detail: { kind: input.kind } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "backup.destination",
+    targetType: "project",
+    targetId: projectId,
+    detail: { kind: input.kind },
+  });
   return destinationView(row);
 }

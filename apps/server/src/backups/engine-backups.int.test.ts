@@ -37,7 +37,10 @@ async function inDb(serviceId: string, cmd: string[], env: Record<string, string
 /** Give a backup file new contents and record them as its checksum (a file a broken tool wrote whole). */
 async function rewriteRecorded(backupId: string, file: string, contents: Buffer) {
   await writeFile(file, contents);
-  await deps.db.databaseBackup.update({ where: { id: backupId }, data: { sha256: createHash("sha256").update(contents).digest("hex"), sizeBytes: BigInt(contents.length) } });
+  await deps.db.databaseBackup.update({
+    where: { id: backupId },
+    data: { sha256: createHash("sha256").update(contents).digest("hex"), sizeBytes: BigInt(contents.length) },
+  });
 }
 
 beforeAll(() => bed.setUp());
@@ -51,7 +54,12 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
     expect(url).toMatchObject({ protocol: "mysql:", hostname: "maria", port: "3306", pathname: "/app", username: "app" });
     expect(decodeURIComponent(url.password)).toBe(vars.MARIADB_PASSWORD);
     const auth = { MYSQL_PWD: decodeURIComponent(url.password) };
-    const sql = (query: string) => inDb(serviceId, ["mariadb", `--host=${url.hostname}`, `--user=${url.username}`, "--batch", "--skip-column-names", "app", "-e", query], auth);
+    const sql = (query: string) =>
+      inDb(
+        serviceId,
+        ["mariadb", `--host=${url.hostname}`, `--user=${url.username}`, "--batch", "--skip-column-names", "app", "-e", query],
+        auth,
+      );
     await sql(`CREATE TABLE authors (id int primary key, name text);
       CREATE TABLE notes (id int primary key, body text);
       INSERT INTO authors VALUES (1, 'ada'), (2, 'grace');
@@ -59,7 +67,12 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
       CREATE TRIGGER shout BEFORE INSERT ON notes FOR EACH ROW SET NEW.body = upper(NEW.body);
       CREATE FUNCTION twice(x int) RETURNS int DETERMINISTIC RETURN 2 * x;`);
 
-    await saveDestination(deps, bed.owner, projectId, destinationInput.parse({ kind: "directory", directory: path.join(bed.root, "maria") }));
+    await saveDestination(
+      deps,
+      bed.owner,
+      projectId,
+      destinationInput.parse({ kind: "directory", directory: path.join(bed.root, "maria") }),
+    );
     const backup = await backupNow(deps, bed.owner, serviceId);
     expect(backup).toMatchObject({ status: "succeeded", destinationKind: "directory" });
     expect(backup.location).toMatch(/\.sql$/);
@@ -76,14 +89,23 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
 
     // Truncated (with a matching checksum, as if the tool had written it so): refused before anything runs.
     await rewriteRecorded(backup.id, file, whole.subarray(0, Math.floor(whole.length * 0.7)));
-    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: 'The backup file is truncated (its last line is not "-- Dump completed"): nothing was restored, maria is unchanged' });
+    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({
+      code: "INVALID",
+      message: 'The backup file is truncated (its last line is not "-- Dump completed"): nothing was restored, maria is unchanged',
+    });
     expect(await sql("SELECT count(*) FROM notes")).toBe("301");
 
     // Complete but broken inside the second table: the failure names where it stopped.
-    await rewriteRecorded(backup.id, file, Buffer.from(whole.toString().replace("INSERT INTO `notes` VALUES", "INSERT INTO `notes` VALUES ((")));
+    await rewriteRecorded(
+      backup.id,
+      file,
+      Buffer.from(whole.toString().replace("INSERT INTO `notes` VALUES", "INSERT INTO `notes` VALUES ((")),
+    );
     await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({
       code: "ENGINE_FAILED",
-      message: expect.stringContaining("maria is partly restored: the tables before `notes` in the backup were restored, `notes` may be incomplete"),
+      message: expect.stringContaining(
+        "maria is partly restored: the tables before `notes` in the backup were restored, `notes` may be incomplete",
+      ),
     });
     expect(await sql("SELECT group_concat(name) FROM authors")).toBe("ada,grace");
   }, 360_000);
@@ -100,24 +122,53 @@ describe("MariaDB and Redis backups and restore (real images)", () => {
     await cli("SET", "greeting", "hello");
     await cli("RPUSH", "queue", "a", "b", "c");
 
-    await saveDestination(deps, bed.owner, projectId, destinationInput.parse({ kind: "s3", endpoint: bed.s3.endpoint, bucket: "backups", prefix: "redis/", accessKeyId: bed.s3.accessKeyId, secretAccessKey: bed.s3.secretAccessKey }));
+    await saveDestination(
+      deps,
+      bed.owner,
+      projectId,
+      destinationInput.parse({
+        kind: "s3",
+        endpoint: bed.s3.endpoint,
+        bucket: "backups",
+        prefix: "redis/",
+        accessKeyId: bed.s3.accessKeyId,
+        secretAccessKey: bed.s3.secretAccessKey,
+      }),
+    );
     const backup = await backupNow(deps, bed.owner, serviceId);
     expect(backup).toMatchObject({ status: "succeeded", destinationKind: "s3" });
     expect(backup.location).toMatch(/\.rdb$/);
 
     await cli("FLUSHALL");
     await restoreBackup(deps, bed.owner, serviceId, backup.id);
-    const values = await waitFor("Redis back with the snapshot", () => cli("MGET", "greeting").then((v) => (v === "hello" ? v : null), () => null), 90_000);
+    const values = await waitFor(
+      "Redis back with the snapshot",
+      () =>
+        cli("MGET", "greeting").then(
+          (v) => (v === "hello" ? v : null),
+          () => null,
+        ),
+      90_000,
+    );
     expect(values).toBe("hello");
     expect(await cli("LRANGE", "queue", "0", "-1")).toBe("a\nb\nc");
 
     // A corrupt snapshot (recorded checksum matching): redis-check-rdb refuses it, Redis keeps running with its data.
     await cli("SET", "later", "kept");
     const objects = await readdir(path.join(bed.s3.directory, "backups"), { recursive: true });
-    const object = path.join(bed.s3.directory, "backups", objects.find((o) => o.endsWith(".rdb._S3rver_object"))!);
+    const object = path.join(
+      bed.s3.directory,
+      "backups",
+      objects.find((o) => o.endsWith(".rdb._S3rver_object"))!,
+    );
     const snapshot = await readFile(object);
     await rewriteRecorded(backup.id, object, Buffer.concat([snapshot.subarray(0, 40), Buffer.alloc(16, 0xff), snapshot.subarray(56)]));
-    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/^The backup is not a valid RDB snapshot \(redis-check-rdb: .+\): nothing was restored, cache is unchanged$/) });
+    await expect(restoreBackup(deps, bed.owner, serviceId, backup.id)).rejects.toMatchObject({
+      code: "INVALID",
+      message: expect.stringMatching(
+        /^The backup is not a valid RDB snapshot \(redis-check-rdb: .+\): nothing was restored, cache is unchanged$/,
+      ),
+    });
     expect(await cli("GET", "later")).toBe("kept");
     expect(await inDb(serviceId, ["ls", "-A", "/data"])).not.toContain(".berth-restore.rdb");
   }, 360_000);

@@ -9,13 +9,15 @@ import type { Db } from "@berth/db";
 
 export const BACKUP_LEASE_MS = 60_000;
 
-export const LAPSED_BACKUP = "The Berth process running this backup stopped before it finished (its lease lapsed); nothing usable was stored: back up again";
+export const LAPSED_BACKUP =
+  "The Berth process running this backup stopped before it finished (its lease lapsed); nothing usable was stored: back up again";
 
 /** What an interrupted restore leaves behind, by what was being restored. */
 export function lapsedRestoreMessage(kind: "database" | "new-database" | "volume", serviceName: string): string {
   const prefix = "The Berth process running this restore stopped before it finished (its lease lapsed)";
   if (kind === "database") return `${prefix}; the restore runs in one transaction, so ${serviceName} is as it was before it: restore again`;
-  if (kind === "new-database") return `${prefix}; the new database ${serviceName} may be empty or partly restored: delete it, or restore into a new database again`;
+  if (kind === "new-database")
+    return `${prefix}; the new database ${serviceName} may be empty or partly restored: delete it, or restore into a new database again`;
   return `${prefix}; volume data of ${serviceName} may be partly restored and the service may be stopped: restore again, then start it`;
 }
 
@@ -42,15 +44,30 @@ const lapsed = () => ({ status: "running" as const, OR: [{ leaseUntil: null }, {
 export async function endLapsedBackups(db: Db): Promise<{ backups: string[]; restores: string[] }> {
   const backups: string[] = [];
   for (const b of await db.databaseBackup.findMany({ where: lapsed(), select: { id: true, startedAt: true } })) {
-    const ended = await db.databaseBackup.updateMany({ where: { id: b.id, ...lapsed() }, data: { status: "failed", error: LAPSED_BACKUP, log: LAPSED_BACKUP, finishedAt: new Date(), durationMs: Date.now() - b.startedAt.getTime() } });
+    const ended = await db.databaseBackup.updateMany({
+      where: { id: b.id, ...lapsed() },
+      data: {
+        status: "failed",
+        error: LAPSED_BACKUP,
+        log: LAPSED_BACKUP,
+        finishedAt: new Date(),
+        durationMs: Date.now() - b.startedAt.getTime(),
+      },
+    });
     if (ended.count === 1) backups.push(b.id);
   }
   const restores: string[] = [];
-  const stuck = await db.backupRestore.findMany({ where: lapsed(), include: { backup: { select: { serviceId: true, volume: true } }, service: { select: { name: true } } } });
+  const stuck = await db.backupRestore.findMany({
+    where: lapsed(),
+    include: { backup: { select: { serviceId: true, volume: true } }, service: { select: { name: true } } },
+  });
   for (const r of stuck) {
     const kind = r.backup.volume ? "volume" : r.backup.serviceId === r.serviceId ? "database" : "new-database";
     const error = lapsedRestoreMessage(kind, r.service.name);
-    const ended = await db.backupRestore.updateMany({ where: { id: r.id, ...lapsed() }, data: { status: "failed", error, log: `${r.log}${error}\n`, finishedAt: new Date() } });
+    const ended = await db.backupRestore.updateMany({
+      where: { id: r.id, ...lapsed() },
+      data: { status: "failed", error, log: `${r.log}${error}\n`, finishedAt: new Date() },
+    });
     if (ended.count === 1) restores.push(r.id);
   }
   return { backups, restores };

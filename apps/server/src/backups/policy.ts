@@ -14,16 +14,34 @@ export const policyInput = z.object({
   /** Empty: the database's dump; else one of the service's named volumes. */
   volume: z.string().max(64).default(""),
   cron: z.preprocess(emptyToNull, cronExpression.nullable()),
-  keepLast: z.preprocess(emptyToNull, z.coerce.number({ message: "Give a whole number" }).int("Give a whole number").min(1, "Keep at least 1").max(1000, "At most 1000").nullable()),
-  keepDays: z.preprocess(emptyToNull, z.coerce.number({ message: "Give a whole number" }).int("Give a whole number").min(1, "At least 1 day").max(3650, "At most 3650 days").nullable()),
+  keepLast: z.preprocess(
+    emptyToNull,
+    z.coerce
+      .number({ message: "Give a whole number" })
+      .int("Give a whole number")
+      .min(1, "Keep at least 1")
+      .max(1000, "At most 1000")
+      .nullable(),
+  ),
+  keepDays: z.preprocess(
+    emptyToNull,
+    z.coerce
+      .number({ message: "Give a whole number" })
+      .int("Give a whole number")
+      .min(1, "At least 1 day")
+      .max(3650, "At most 3650 days")
+      .nullable(),
+  ),
 });
 export type PolicyInput = z.infer<typeof policyInput>;
 
 async function loadBackedUp(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, volume: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "admin");
   if (volume) {
-    if (!(await deps.db.volume.count({ where: { serviceId, name: volume, hostPath: null } }))) throw invalidField("volume", `${service.name} has no named volume ${volume}`);
-  } else if (!service.databaseEngine) throw new DomainError("INVALID", `${service.name} is not a database Berth created: it has no backups`);
+    if (!(await deps.db.volume.count({ where: { serviceId, name: volume, hostPath: null } })))
+      throw invalidField("volume", `${service.name} has no named volume ${volume}`);
+  } else if (!service.databaseEngine)
+    throw new DomainError("INVALID", `${service.name} is not a database Berth created: it has no backups`);
   return service;
 }
 
@@ -32,8 +50,18 @@ export async function savePolicy(deps: Pick<Deps, "db">, actor: Actor, serviceId
   const nextRunAt = input.cron ? nextRun(input.cron, instanceTimeZone(), now) : null;
   const data = { cron: input.cron, keepLast: input.keepLast, keepDays: input.keepDays, nextRunAt };
   const volume = input.volume;
-  const policy = await deps.db.backupPolicy.upsert({ where: { serviceId_volume: { serviceId, volume } }, create: { serviceId, volume, ...data }, update: data });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "backup.policy", targetType: "service", targetId: serviceId, detail: { cron: input.cron ?? "", keepLast: input.keepLast ?? 0, keepDays: input.keepDays ?? 0, volume } });
+  const policy = await deps.db.backupPolicy.upsert({
+    where: { serviceId_volume: { serviceId, volume } },
+    create: { serviceId, volume, ...data },
+    update: data,
+  });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "backup.policy",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { cron: input.cron ?? "", keepLast: input.keepLast ?? 0, keepDays: input.keepDays ?? 0, volume },
+  });
   return policy;
 }
 
@@ -48,7 +76,12 @@ export async function backupsOverview(deps: Pick<Deps, "db">, actor: Actor, serv
     deps.db.backupDestination.findUnique({ where: { projectId: service.projectId } }),
     deps.db.backupPolicy.findUnique({ where: { serviceId_volume: { serviceId, volume } } }),
     deps.db.databaseBackup.findMany({ where: { serviceId, volume }, orderBy: { startedAt: "desc" }, take: 100 }),
-    deps.db.backupRestore.findMany({ where: { OR: [{ serviceId }, { backup: { serviceId } }], backup: { volume } }, orderBy: { startedAt: "desc" }, take: 10, include: { service: { select: { name: true } } } }),
+    deps.db.backupRestore.findMany({
+      where: { OR: [{ serviceId }, { backup: { serviceId } }], backup: { volume } },
+      orderBy: { startedAt: "desc" },
+      take: 10,
+      include: { service: { select: { name: true } } },
+    }),
     deps.db.volume.findMany({ where: { serviceId, hostPath: null }, select: { name: true, mountPath: true }, orderBy: { name: "asc" } }),
   ]);
   return {

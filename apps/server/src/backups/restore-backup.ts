@@ -60,7 +60,11 @@ export async function assertBackupIntact(
   backup: DatabaseBackup,
   unchanged: string,
 ): Promise<void> {
-  if (target.destinationKind !== backup.destinationKind) throw new DomainError("CONFLICT", `This backup is on a ${backup.destinationKind} destination; the project's destination is now ${target.destinationKind}`);
+  if (target.destinationKind !== backup.destinationKind)
+    throw new DomainError(
+      "CONFLICT",
+      `This backup is on a ${backup.destinationKind} destination; the project's destination is now ${target.destinationKind}`,
+    );
   const checked = await target.store.read(backup.location).then(digestOf, (err: unknown) => {
     throw storageError(err, target);
   });
@@ -71,17 +75,32 @@ export async function assertBackupIntact(
     );
   }
   if (target.recipe && !endsComplete(target.recipe, checked.tail)) {
-    throw new DomainError("INVALID", `The backup file is truncated (its last line is not "${target.recipe.completeMarker}"): nothing was restored, ${unchanged} is unchanged`);
+    throw new DomainError(
+      "INVALID",
+      `The backup file is truncated (its last line is not "${target.recipe.completeMarker}"): nothing was restored, ${unchanged} is unchanged`,
+    );
   }
 }
 
 /** Put the backup file (read from `store`) into the database `target` with its engine's restore. Returns the (redacted) log. */
-export async function streamIntoDatabase(deps: RestoreDeps, target: DatabaseTarget, containerId: string, backup: DatabaseBackup, store: BackupStore, run: RestoreRun): Promise<string> {
+export async function streamIntoDatabase(
+  deps: RestoreDeps,
+  target: DatabaseTarget,
+  containerId: string,
+  backup: DatabaseBackup,
+  store: BackupStore,
+  run: RestoreRun,
+): Promise<string> {
   await run.step(`Restoring into ${target.service.name}`);
   const from = { ...target, store };
   const restore = target.recipe.restore;
   try {
-    const log = redact(restore.kind === "rdb-file" ? await restoreRedisSnapshot(deps, from, containerId, backup.location) : await restoreStream(deps, from, restore, containerId, backup.location), target.needles);
+    const log = redact(
+      restore.kind === "rdb-file"
+        ? await restoreRedisSnapshot(deps, from, containerId, backup.location)
+        : await restoreStream(deps, from, restore, containerId, backup.location),
+      target.needles,
+    );
     await run.append(log);
     return log;
   } catch (err) {
@@ -106,6 +125,12 @@ export async function restoreBackup(deps: RestoreDeps, actor: Actor, serviceId: 
     await deps.db.databaseBackup.update({ where: { id: backupId }, data: { restoredAt: new Date() } });
     return { ok: true as const, restoreId: run.id, durationMs: Date.now() - t0, log };
   } finally {
-    await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "backup.restore", targetType: "service", targetId: service.id, detail: { backupId, ok } });
+    await recordAudit(deps.db, actor, {
+      teamId: service.project.teamId,
+      action: "backup.restore",
+      targetType: "service",
+      targetId: service.id,
+      detail: { backupId, ok },
+    });
   }
 }

@@ -33,8 +33,16 @@ async function deployed(deps: Pick<Deps, "db">, deploymentId: string, name: stri
   for (;;) {
     const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { status: true, error: true } });
     if (d.status === "succeeded") return;
-    if (isTerminalStatus(d.status)) throw new DomainError("ENGINE_FAILED", `The new database ${name} did not start (deployment ${d.status}${d.error ? `: ${d.error}` : ""}); nothing was restored`);
-    if (Date.now() > until) throw new DomainError("TIMEOUT", `The new database ${name} was still deploying after ${deadlineMs / 60_000} minutes; nothing was restored`);
+    if (isTerminalStatus(d.status))
+      throw new DomainError(
+        "ENGINE_FAILED",
+        `The new database ${name} did not start (deployment ${d.status}${d.error ? `: ${d.error}` : ""}); nothing was restored`,
+      );
+    if (Date.now() > until)
+      throw new DomainError(
+        "TIMEOUT",
+        `The new database ${name} was still deploying after ${deadlineMs / 60_000} minutes; nothing was restored`,
+      );
     await sleep(1000);
   }
 }
@@ -44,9 +52,19 @@ export async function restoreIntoNewDatabase(deps: NewDeps, actor: Actor, servic
   const source = await databaseTarget(deps, service.id);
   await assertBackupIntact(source, backup, service.name);
   const engine = service.databaseEngine!;
-  const created = await createDatabase(deps, actor, createDatabaseInput.parse({ projectId: service.projectId, name: input.name, engine, image: service.image }));
+  const created = await createDatabase(
+    deps,
+    actor,
+    createDatabaseInput.parse({ projectId: service.projectId, name: input.name, engine, image: service.image }),
+  );
   const run = await beginRestore(deps, { backupId: backup.id, serviceId: created.id });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "backup.restore", targetType: "service", targetId: created.id, detail: { backupId: backup.id, from: service.id, intoNew: input.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "backup.restore",
+    targetType: "service",
+    targetId: created.id,
+    detail: { backupId: backup.id, from: service.id, intoNew: input.name },
+  });
   const work = tracked(run, async () => {
     await run.step(`Deploying the new database ${input.name} (${service.image})`);
     await deployed(deps, created.deploymentId!, input.name);

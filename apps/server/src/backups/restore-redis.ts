@@ -18,7 +18,12 @@ import { feedExec } from "./restore-stream.ts";
 
 const lastLines = (text: string) => text.trim().split("\n").slice(-2).join(" ");
 
-export async function restoreRedisSnapshot(deps: Pick<Deps, "engine">, target: DatabaseTarget, containerId: string, location: string): Promise<string> {
+export async function restoreRedisSnapshot(
+  deps: Pick<Deps, "engine">,
+  target: DatabaseTarget,
+  containerId: string,
+  location: string,
+): Promise<string> {
   const name = target.service.name;
   const env = target.recipe.env(target.vars);
   const run = async (cmd: string[]) => {
@@ -30,10 +35,13 @@ export async function restoreRedisSnapshot(deps: Pick<Deps, "engine">, target: D
   const config = async (key: string) => (await run(["redis-cli", "CONFIG", "GET", key])).split("\n")[1]?.trim() ?? "";
   const unchanged = `nothing was restored, ${name} is unchanged`;
 
-  const [appendonly, dir, dbfilename, save] = await Promise.all(["appendonly", "dir", "dbfilename", "save"].map(config)).catch((err: unknown) => {
-    throw new DomainError("ENGINE_FAILED", `Cannot reach Redis in ${name} (${(err as Error).message}): ${unchanged}`);
-  });
-  if (appendonly === "yes") throw new DomainError("CONFLICT", `${name} runs with appendonly yes and would load its AOF file, not the snapshot: ${unchanged}`);
+  const [appendonly, dir, dbfilename, save] = await Promise.all(["appendonly", "dir", "dbfilename", "save"].map(config)).catch(
+    (err: unknown) => {
+      throw new DomainError("ENGINE_FAILED", `Cannot reach Redis in ${name} (${(err as Error).message}): ${unchanged}`);
+    },
+  );
+  if (appendonly === "yes")
+    throw new DomainError("CONFLICT", `${name} runs with appendonly yes and would load its AOF file, not the snapshot: ${unchanged}`);
   const staged = path.posix.join(dir!, ".berth-restore.rdb");
   const removeStaged = () => run(["rm", "-f", "--", staged]).catch(() => undefined);
 
@@ -53,7 +61,10 @@ export async function restoreRedisSnapshot(deps: Pick<Deps, "engine">, target: D
   const ddExit = await session.wait();
   if (ddExit !== 0) {
     await removeStaged();
-    throw new DomainError("ENGINE_FAILED", `Copying the snapshot into ${name} failed (${lastLines(ddErr.text()) || `exit code ${ddExit}`}): ${unchanged}`);
+    throw new DomainError(
+      "ENGINE_FAILED",
+      `Copying the snapshot into ${name} failed (${lastLines(ddErr.text()) || `exit code ${ddExit}`}): ${unchanged}`,
+    );
   }
   const check = await deps.engine.exec(containerId, { cmd: ["redis-check-rdb", staged] });
   if (check.exitCode !== 0) {
@@ -82,8 +93,13 @@ export async function restoreRedisSnapshot(deps: Pick<Deps, "engine">, target: D
     stopped = true;
     await deps.engine.startService(target.service.id);
   } catch (err) {
-    const state = stopped ? `${name} is stopped and loads the backup when it starts (start or redeploy it)` : `Redis still serves the old data (saving is off) and loads the backup at its next start`;
-    throw new DomainError("ENGINE_FAILED", `${dbfilename} in ${name} is now the backup, but restarting the container failed (${(err as Error).message}): ${state}`);
+    const state = stopped
+      ? `${name} is stopped and loads the backup when it starts (start or redeploy it)`
+      : `Redis still serves the old data (saving is off) and loads the backup at its next start`;
+    throw new DomainError(
+      "ENGINE_FAILED",
+      `${dbfilename} in ${name} is now the backup, but restarting the container failed (${(err as Error).message}): ${state}`,
+    );
   }
   return check.output;
 }

@@ -16,11 +16,15 @@ export interface RestoreRun {
   append(text: string): Promise<void>;
 }
 
-export async function beginRestore(deps: Pick<Deps, "db">, ids: { backupId: string; serviceId: string }): Promise<RestoreRun & { end(err?: unknown): Promise<void> }> {
+export async function beginRestore(
+  deps: Pick<Deps, "db">,
+  ids: { backupId: string; serviceId: string },
+): Promise<RestoreRun & { end(err?: unknown): Promise<void> }> {
   const row = await deps.db.backupRestore.create({ data: { ...ids, ...leaseFields() } });
   const release = holdLease(deps.db, { kind: "restore", id: row.id });
   let log = "";
-  const save = (data: { step?: string }) => deps.db.backupRestore.update({ where: { id: row.id }, data: { ...data, log } }).then(() => undefined);
+  const save = (data: { step?: string }) =>
+    deps.db.backupRestore.update({ where: { id: row.id }, data: { ...data, log } }).then(() => undefined);
   return {
     id: row.id,
     step: (text) => {
@@ -36,7 +40,17 @@ export async function beginRestore(deps: Pick<Deps, "db">, ids: { backupId: stri
       release();
       const error = err === undefined ? null : err instanceof Error ? err.message : String(err);
       if (error) log += `${error}\n`;
-      await deps.db.backupRestore.update({ where: { id: row.id }, data: { status: error ? "failed" : "succeeded", step: error ? "failed" : "done", error, log, finishedAt: new Date(), leaseUntil: null } });
+      await deps.db.backupRestore.update({
+        where: { id: row.id },
+        data: {
+          status: error ? "failed" : "succeeded",
+          step: error ? "failed" : "done",
+          error,
+          log,
+          finishedAt: new Date(),
+          leaseUntil: null,
+        },
+      });
     },
   };
 }
@@ -56,7 +70,10 @@ export async function tracked<T>(run: Awaited<ReturnType<typeof beginRestore>>, 
 /** One restore, for the page that follows it: the service it was started from or the one restored into. */
 export async function getRestore(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, restoreId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
-  const row = await deps.db.backupRestore.findUnique({ where: { id: restoreId }, include: { backup: { select: { serviceId: true, volume: true } }, service: { select: { name: true } } } });
+  const row = await deps.db.backupRestore.findUnique({
+    where: { id: restoreId },
+    include: { backup: { select: { serviceId: true, volume: true } }, service: { select: { name: true } } },
+  });
   if (!row || (row.serviceId !== serviceId && row.backup.serviceId !== serviceId)) throw notFound("Restore");
   const { backup, service, leaseUntil: _lease, ...rest } = row;
   return { ...rest, volume: backup.volume, serviceName: service.name };

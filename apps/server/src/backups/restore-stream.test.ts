@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { sectionTracker } from "./restore-stream.ts";
 
 describe("sectionTracker", () => {
-  const dump = ["-- header", "-- Table structure for table `authors`", "CREATE TABLE authors;", "INSERT 1;", "-- Table structure for table `notes`", "CREATE TABLE notes;", "INSERT 2;", ""].join("\n");
+  const dump = [
+    "-- header",
+    "-- Table structure for table `authors`",
+    "CREATE TABLE authors;",
+    "INSERT 1;",
+    "-- Table structure for table `notes`",
+    "CREATE TABLE notes;",
+    "INSERT 2;",
+    "",
+  ].join("\n");
 
   it("names the table holding a line, across chunk boundaries", () => {
     const parts = sectionTracker(/^-- Table structure for table `(.+)`$/);

@@ -53,9 +53,19 @@ function partialState(name: string, part: string | null): string {
   return `${name} is partly restored: the tables before \`${part}\` in the backup were restored, \`${part}\` may be incomplete, the tables after it (and any table not in the backup) are as they were. Restore a complete backup again to finish`;
 }
 
-export async function restoreStream(deps: Pick<Deps, "engine">, target: DatabaseTarget, restore: StdinRestore, containerId: string, location: string): Promise<string> {
+export async function restoreStream(
+  deps: Pick<Deps, "engine">,
+  target: DatabaseTarget,
+  restore: StdinRestore,
+  containerId: string,
+  location: string,
+): Promise<string> {
   const name = target.service.name;
-  const session = await deps.engine.openExec(containerId, { cmd: restore.argv(target.vars), env: target.recipe.env(target.vars), stdin: true });
+  const session = await deps.engine.openExec(containerId, {
+    cmd: restore.argv(target.vars),
+    env: target.recipe.env(target.vars),
+    stdin: true,
+  });
   const stderr = tailCollector();
   session.stderr.on("data", (c: Buffer) => stderr.push(c));
   session.stdout.resume();
@@ -74,7 +84,9 @@ export async function restoreStream(deps: Pick<Deps, "engine">, target: Database
   if (exitCode !== 0) {
     const last = log.trim().split("\n").slice(-3).join(" ");
     const atLine = /at line (\d+)/.exec(log)?.[1];
-    const state = restore.transactional ? `was rolled back: ${name} is unchanged.` : `stopped: ${partialState(name, parts.at(atLine === undefined ? undefined : Number(atLine)))}.`;
+    const state = restore.transactional
+      ? `was rolled back: ${name} is unchanged.`
+      : `stopped: ${partialState(name, parts.at(atLine === undefined ? undefined : Number(atLine)))}.`;
     throw new DomainError("ENGINE_FAILED", `The restore failed (exit code ${exitCode}) and ${state}${last ? ` ${last}` : ""}`);
   }
   return log;

@@ -12,7 +12,12 @@ import { assertBackupIntact, loadRestorableBackup } from "./restore-backup.ts";
 import { assertNoRestoreRunning, beginRestore, tracked } from "./restore-run.ts";
 import { volumeTarget } from "./volume-target.ts";
 
-export async function restoreVolumeBackup(deps: Pick<Deps, "db" | "env" | "engine" | "log" | "box">, actor: Actor, serviceId: string, backupId: string) {
+export async function restoreVolumeBackup(
+  deps: Pick<Deps, "db" | "env" | "engine" | "log" | "box">,
+  actor: Actor,
+  serviceId: string,
+  backupId: string,
+) {
   const { backup, service } = await loadRestorableBackup(deps, actor, serviceId, backupId, "volume");
   const target = await volumeTarget(deps, service.id, backup.volume);
   await assertNoRestoreRunning(deps, service.id, service.name);
@@ -33,7 +38,12 @@ export async function restoreVolumeBackup(deps: Pick<Deps, "db" | "env" | "engin
         await deps.engine.restoreVolume(target.ref, archive).catch((err: unknown) => {
           archive.destroy();
           const why = err instanceof Error ? err.message : String(err);
-          throw new DomainError("ENGINE_FAILED", why.includes("the volume is unchanged") ? why : `The restore of volume ${backup.volume} failed: ${why}. The volume may be partly restored: restore again from a good backup`);
+          throw new DomainError(
+            "ENGINE_FAILED",
+            why.includes("the volume is unchanged")
+              ? why
+              : `The restore of volume ${backup.volume} failed: ${why}. The volume may be partly restored: restore again from a good backup`,
+          );
         });
       } finally {
         if (wasRunning) {
@@ -47,6 +57,12 @@ export async function restoreVolumeBackup(deps: Pick<Deps, "db" | "env" | "engin
     await deps.db.databaseBackup.update({ where: { id: backupId }, data: { restoredAt: new Date() } });
     return { ok: true as const, restoreId: run.id, durationMs: Date.now() - t0 };
   } finally {
-    await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "backup.restore", targetType: "service", targetId: service.id, detail: { backupId, volume: backup.volume, ok } });
+    await recordAudit(deps.db, actor, {
+      teamId: service.project.teamId,
+      action: "backup.restore",
+      targetType: "service",
+      targetId: service.id,
+      detail: { backupId, volume: backup.volume, ok },
+    });
   }
 }

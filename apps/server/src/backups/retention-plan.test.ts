@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { planBackupRetention, type RetainedBackup } from "./retention-plan.ts";
 
 const now = new Date("2026-03-10T00:00:00Z");
-const at = (id: string, daysAgo: number, status: RetainedBackup["status"] = "succeeded"): RetainedBackup => ({ id, status, startedAt: new Date(now.getTime() - daysAgo * 86_400_000) });
+const at = (id: string, daysAgo: number, status: RetainedBackup["status"] = "succeeded"): RetainedBackup => ({
+  id,
+  status,
+  startedAt: new Date(now.getTime() - daysAgo * 86_400_000),
+});
 const ids = (list: RetainedBackup[]) => list.map((b) => b.id).sort();
 
 describe("planBackupRetention", () => {

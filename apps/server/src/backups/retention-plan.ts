@@ -9,7 +9,11 @@ export interface RetainedBackup {
   startedAt: Date;
 }
 
-export function planBackupRetention<T extends RetainedBackup>(backups: T[], policy: { keepLast: number | null; keepDays: number | null }, now: Date): T[] {
+export function planBackupRetention<T extends RetainedBackup>(
+  backups: T[],
+  policy: { keepLast: number | null; keepDays: number | null },
+  now: Date,
+): T[] {
   if (policy.keepLast === null && policy.keepDays === null) return [];
   const newestFirst = [...backups].filter((b) => b.status !== "running").sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
   const cutoff = policy.keepDays === null ? null : now.getTime() - policy.keepDays * 86_400_000;

@@ -3,10 +3,18 @@ import type { Deps } from "../deps.ts";
 import { serviceAndStore } from "./database-target.ts";
 import { planBackupRetention } from "./retention-plan.ts";
 
-export async function applyRetention(deps: Pick<Deps, "db" | "env" | "engine" | "log" | "box">, serviceId: string, volume: string, now: Date): Promise<string[]> {
+export async function applyRetention(
+  deps: Pick<Deps, "db" | "env" | "engine" | "log" | "box">,
+  serviceId: string,
+  volume: string,
+  now: Date,
+): Promise<string[]> {
   const policy = await deps.db.backupPolicy.findUnique({ where: { serviceId_volume: { serviceId, volume } } });
   if (!policy) return [];
-  const backups = await deps.db.databaseBackup.findMany({ where: { serviceId, volume }, select: { id: true, status: true, startedAt: true, location: true, destinationKind: true } });
+  const backups = await deps.db.databaseBackup.findMany({
+    where: { serviceId, volume },
+    select: { id: true, status: true, startedAt: true, location: true, destinationKind: true },
+  });
   const doomed = planBackupRetention(backups, policy, now);
   if (doomed.length === 0) return [];
   const { store, destinationKind } = (await serviceAndStore(deps, serviceId)).destination();

@@ -39,13 +39,16 @@ export async function backupTarget(deps: Pick<Deps, "db" | "env" | "engine" | "b
 }
 
 /** What is backed up, in the user's words. */
-export const subjectOf = (target: Pick<Target, "service" | "volume">) => (target.volume ? `volume ${target.volume} of ${target.service.name}` : `database ${target.service.name}`);
+export const subjectOf = (target: Pick<Target, "service" | "volume">) =>
+  target.volume ? `volume ${target.volume} of ${target.service.name}` : `database ${target.service.name}`;
 
 function keyFor(target: Target, id: string, at: Date): string {
   const stamp = at.toISOString().replace(/[:.]/g, "-");
   const folder = `${target.service.name}-${target.service.id.slice(0, 8)}`;
   // Beside the database's dumps, named for the volume.
-  return target.kind === "volume" ? `${folder}/volume-${target.volume}-${stamp}-${id.slice(0, 8)}.tar` : `${folder}/${stamp}-${id.slice(0, 8)}.${target.recipe.extension}`;
+  return target.kind === "volume"
+    ? `${folder}/volume-${target.volume}-${stamp}-${id.slice(0, 8)}.tar`
+    : `${folder}/${stamp}-${id.slice(0, 8)}.${target.recipe.extension}`;
 }
 
 /** The bytes of a backup as they are made, and when making them ended (rejects with the reason). */
@@ -56,7 +59,11 @@ interface Source {
 }
 
 /** The engine's dump command in the database's container (argv; credentials in the exec's environment). */
-async function dumpSource(deps: Pick<Deps, "db" | "engine">, target: DatabaseTarget, stderr: ReturnType<typeof tailCollector>): Promise<Source> {
+async function dumpSource(
+  deps: Pick<Deps, "db" | "engine">,
+  target: DatabaseTarget,
+  stderr: ReturnType<typeof tailCollector>,
+): Promise<Source> {
   const containerId = await runningContainer(deps, target, "back it up");
   const session = await deps.engine.openExec(containerId, { cmd: target.recipe.dump(target.vars), env: target.recipe.env(target.vars) });
   session.stderr.on("data", (c: Buffer) => stderr.push(c));
@@ -75,16 +82,23 @@ async function archiveSource(deps: Pick<Deps, "engine">, target: VolumeTarget): 
 }
 
 /** Run one backup. Throws (after recording and notifying) when it fails. */
-export async function runBackup(deps: BackupDeps, serviceId: string, opts: { trigger: "manual" | "schedule"; actor: Actor | null; now?: Date; volume?: string }): Promise<DatabaseBackup> {
+export async function runBackup(
+  deps: BackupDeps,
+  serviceId: string,
+  opts: { trigger: "manual" | "schedule"; actor: Actor | null; now?: Date; volume?: string },
+): Promise<DatabaseBackup> {
   const volume = opts.volume ?? "";
   const target = await backupTarget(deps, serviceId, volume).catch(async (err: unknown) => {
     // No destination (or no recipe): a manual backup shows the error; a scheduled one has no viewer, so notify.
-    if (opts.trigger === "schedule") await notifyBackupFailure(deps, serviceId, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    if (opts.trigger === "schedule")
+      await notifyBackupFailure(deps, serviceId, err instanceof Error ? err.message : String(err)).catch(() => undefined);
     throw err;
   });
   const needles = target.kind === "volume" ? [] : target.needles;
   const startedAt = opts.now ?? new Date();
-  const row = await deps.db.databaseBackup.create({ data: { serviceId, volume, trigger: opts.trigger, destinationKind: target.destinationKind, location: "", startedAt, ...leaseFields() } });
+  const row = await deps.db.databaseBackup.create({
+    data: { serviceId, volume, trigger: opts.trigger, destinationKind: target.destinationKind, location: "", startedAt, ...leaseFields() },
+  });
   const releaseLease = holdLease(deps.db, { kind: "backup", id: row.id });
   const location = keyFor(target, row.id, startedAt);
   await deps.db.databaseBackup.update({ where: { id: row.id }, data: { location } });
@@ -117,23 +131,57 @@ export async function runBackup(deps: BackupDeps, serviceId: string, opts: { tri
     }
     if (target.kind === "database" && !endsComplete(target.recipe, end.text())) {
       await target.store.remove(location).catch(() => undefined);
-      throw new DomainError("ENGINE_FAILED", `The dump of ${target.service.name} ended early: its last line is not "${target.recipe.completeMarker}"`);
+      throw new DomainError(
+        "ENGINE_FAILED",
+        `The dump of ${target.service.name} ended early: its last line is not "${target.recipe.completeMarker}"`,
+      );
     }
     const done = await deps.db.databaseBackup.update({
       where: { id: row.id },
-      data: { status: "succeeded", sizeBytes: BigInt(size), sha256: hash.digest("hex"), durationMs: Date.now() - t0, finishedAt: new Date(), leaseUntil: null, log: redact(stderr.text(), needles) },
+      data: {
+        status: "succeeded",
+        sizeBytes: BigInt(size),
+        sha256: hash.digest("hex"),
+        durationMs: Date.now() - t0,
+        finishedAt: new Date(),
+        leaseUntil: null,
+        log: redact(stderr.text(), needles),
+      },
     });
-    await recordAudit(deps.db, opts.actor, { teamId: target.service.teamId, action: "backup.create", targetType: "service", targetId: serviceId, detail: { backupId: row.id, trigger: opts.trigger, sizeBytes: size, ...(volume ? { volume } : {}) } });
-    await applyRetention(deps, serviceId, volume, new Date()).catch((err: unknown) => deps.log.warn({ serviceId, err: String(err) }, "backup retention failed"));
+    await recordAudit(deps.db, opts.actor, {
+      teamId: target.service.teamId,
+      action: "backup.create",
+      targetType: "service",
+      targetId: serviceId,
+      detail: { backupId: row.id, trigger: opts.trigger, sizeBytes: size, ...(volume ? { volume } : {}) },
+    });
+    await applyRetention(deps, serviceId, volume, new Date()).catch((err: unknown) =>
+      deps.log.warn({ serviceId, err: String(err) }, "backup retention failed"),
+    );
     return done;
   } catch (err) {
     const message = redact(err instanceof Error ? err.message : String(err), needles);
     await deps.db.databaseBackup.update({
       where: { id: row.id },
-      data: { status: "failed", error: message, durationMs: Date.now() - t0, finishedAt: new Date(), leaseUntil: null, log: redact(`${stderr.text()}\n${message}`.trim(), needles) },
+      data: {
+        status: "failed",
+        error: message,
+        durationMs: Date.now() - t0,
+        finishedAt: new Date(),
+        leaseUntil: null,
+        log: redact(`${stderr.text()}\n${message}`.trim(), needles),
+      },
     });
-    await recordAudit(deps.db, opts.actor, { teamId: target.service.teamId, action: "backup.create", targetType: "service", targetId: serviceId, detail: { backupId: row.id, trigger: opts.trigger, failed: true } });
-    await notifyBackupFailure(deps, serviceId, message).catch((e: unknown) => deps.log.error({ serviceId, err: String(e) }, "backup failure notification failed"));
+    await recordAudit(deps.db, opts.actor, {
+      teamId: target.service.teamId,
+      action: "backup.create",
+      targetType: "service",
+      targetId: serviceId,
+      detail: { backupId: row.id, trigger: opts.trigger, failed: true },
+    });
+    await notifyBackupFailure(deps, serviceId, message).catch((e: unknown) =>
+      deps.log.error({ serviceId, err: String(e) }, "backup failure notification failed"),
+    );
     throw err instanceof DomainError ? err : new DomainError("ENGINE_FAILED", message);
   } finally {
     releaseLease();
@@ -145,7 +193,13 @@ export function storageError(err: unknown, target: Pick<DatabaseTarget, "destina
   if (err instanceof DomainError) return err;
   if (target.destinationKind === "directory") {
     const code = (err as { code?: string }).code;
-    return new DomainError("ENGINE_FAILED", code === "ENOSPC" ? "The backup directory's disk is full" : `Writing the backup file failed: ${(err as Error).message}`);
+    return new DomainError(
+      "ENGINE_FAILED",
+      code === "ENOSPC" ? "The backup directory's disk is full" : `Writing the backup file failed: ${(err as Error).message}`,
+    );
   }
-  return new DomainError("ENGINE_FAILED", `The backup storage failed: ${describeS3Error(err, { endpoint: "the endpoint", bucket: "the bucket" }).message}`);
+  return new DomainError(
+    "ENGINE_FAILED",
+    `The backup storage failed: ${describeS3Error(err, { endpoint: "the endpoint", bucket: "the bucket" }).message}`,
+  );
 }

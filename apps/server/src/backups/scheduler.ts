@@ -55,13 +55,21 @@ export class BackupScheduler {
     const ended = await endLapsedBackups(this.deps.db);
     if (ended.backups.length + ended.restores.length > 0) this.deps.log.warn(ended, "ended backups and restores whose process stopped");
     const now = this.now();
-    const due = await this.deps.db.backupPolicy.findMany({ where: { cron: { not: null }, nextRunAt: { lte: now } }, orderBy: { nextRunAt: "asc" } });
+    const due = await this.deps.db.backupPolicy.findMany({
+      where: { cron: { not: null }, nextRunAt: { lte: now } },
+      orderBy: { nextRunAt: "asc" },
+    });
     for (const policy of due) {
       const next = nextRun(policy.cron!, this.options.timeZone ?? instanceTimeZone(), now);
-      const claimed = await this.deps.db.backupPolicy.updateMany({ where: { id: policy.id, nextRunAt: policy.nextRunAt }, data: { nextRunAt: next } });
+      const claimed = await this.deps.db.backupPolicy.updateMany({
+        where: { id: policy.id, nextRunAt: policy.nextRunAt },
+        data: { nextRunAt: next },
+      });
       if (claimed.count !== 1) continue;
       // A failure is recorded on its row and notified by runBackup.
-      await runBackup(this.deps, policy.serviceId, { trigger: "schedule", actor: null, now, volume: policy.volume }).catch((err: unknown) => this.deps.log.warn({ serviceId: policy.serviceId, err: String(err) }, "scheduled backup failed"));
+      await runBackup(this.deps, policy.serviceId, { trigger: "schedule", actor: null, now, volume: policy.volume }).catch((err: unknown) =>
+        this.deps.log.warn({ serviceId: policy.serviceId, err: String(err) }, "scheduled backup failed"),
+      );
     }
   }
 }

@@ -57,9 +57,12 @@ export function directoryStore(root: string, directory: string): BackupStore {
     },
     async check() {
       const probe = await file(".berth-connection-test");
-      await pipeline(async function* () {
-        yield Buffer.from("berth");
-      }, createWriteStream(probe, { mode: 0o600 }));
+      await pipeline(
+        async function* () {
+          yield Buffer.from("berth");
+        },
+        createWriteStream(probe, { mode: 0o600 }),
+      );
       await rm(probe, { force: true });
     },
   };
@@ -93,7 +96,13 @@ export function s3Store(s: S3Settings): BackupStore {
   return {
     async write(key, body) {
       // Multipart, streaming: parts of 8 MiB, two in flight at most.
-      const upload = new Upload({ client, params: { Bucket: s.bucket, Key: keyOf(key), Body: body }, partSize: 8 * 1024 * 1024, queueSize: 2, leavePartsOnError: false });
+      const upload = new Upload({
+        client,
+        params: { Bucket: s.bucket, Key: keyOf(key), Body: body },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 2,
+        leavePartsOnError: false,
+      });
       await upload.done();
     },
     async read(key) {

@@ -17,6 +17,7 @@ export async function volumeTarget(deps: Pick<Deps, "db" | "env" | "box">, servi
   const { service, destination } = await serviceAndStore(deps, serviceId);
   const row = await deps.db.volume.findFirst({ where: { serviceId, name: volume } });
   if (!row) throw invalidField("volume", `${service.name} has no volume named ${volume}`);
-  if (row.hostPath) throw invalidField("volume", `${volume} is a bind mount of ${row.hostPath} on the host: back up that directory on the host`);
+  if (row.hostPath)
+    throw invalidField("volume", `${volume} is a bind mount of ${row.hostPath} on the host: back up that directory on the host`);
   return { service, ref: { owner: { teamId: service.teamId, projectId: service.projectId, serviceId }, volume }, ...destination() };
 }

@@ -22,7 +22,9 @@ describe("readEnv", () => {
       "https://berth.example.com",
       "http://10.0.0.5:3000",
     ]);
-    expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "https://berth.example.com/app" })).toThrow(/BERTH_TRUSTED_ORIGINS must list origins/);
+    expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "https://berth.example.com/app" })).toThrow(
+      /BERTH_TRUSTED_ORIGINS must list origins/,
+    );
     expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "ftp://x.example" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
     expect(() => readEnv({ ...base, BERTH_TRUSTED_ORIGINS: "berth.example.com" })).toThrow(/BERTH_TRUSTED_ORIGINS/);
   });
@@ -30,6 +32,8 @@ describe("readEnv", () => {
   it("reads BERTH_DASHBOARD_DOMAIN as a bare hostname and names what to leave out", () => {
     expect(readEnv(base).BERTH_DASHBOARD_DOMAIN).toBe("");
     expect(readEnv({ ...base, BERTH_DASHBOARD_DOMAIN: "Berth.Example.com" }).BERTH_DASHBOARD_DOMAIN).toBe("berth.example.com");
-    expect(() => readEnv({ ...base, BERTH_DASHBOARD_DOMAIN: "https://berth.example.com" })).toThrow(/BERTH_DASHBOARD_DOMAIN: Enter only the hostname, without http/);
+    expect(() => readEnv({ ...base, BERTH_DASHBOARD_DOMAIN: "https://berth.example.com" })).toThrow(
+      /BERTH_DASHBOARD_DOMAIN: Enter only the hostname, without http/,
+    );
   });
 });

@@ -9,7 +9,12 @@ const schema = z.object({
   BERTH_SECRET_PREVIOUS: z
     .string()
     .optional()
-    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   BERTH_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   BERTH_HOST: z.string().default("0.0.0.0"),
   BERTH_PUBLIC_URL: z.string().url().optional(),
@@ -42,7 +47,12 @@ const schema = z.object({
   BERTH_TRUSTED_PROXIES: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { message: "BERTH_TRUSTED_PROXIES must list IP addresses" }))),
   /**
    * Extra browser origins (comma-separated, e.g. https://berth.example.com,http://10.0.0.5:3000)
@@ -53,7 +63,10 @@ const schema = z.object({
     .default("")
     .transform((v, ctx) => {
       const origins: string[] = [];
-      for (const item of v.split(",").map((s) => s.trim()).filter(Boolean)) {
+      for (const item of v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         let url: URL | null = null;
         try {
           url = new URL(item);
@@ -61,7 +74,10 @@ const schema = z.object({
           url = null;
         }
         if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-          ctx.addIssue({ code: "custom", message: `BERTH_TRUSTED_ORIGINS must list origins like https://berth.example.com or http://10.0.0.5:3000 (no path): "${item}"` });
+          ctx.addIssue({
+            code: "custom",
+            message: `BERTH_TRUSTED_ORIGINS must list origins like https://berth.example.com or http://10.0.0.5:3000 (no path): "${item}"`,
+          });
           return z.NEVER;
         }
         origins.push(url.origin);
@@ -142,7 +158,10 @@ const schema = z.object({
 });
 
 /** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR and BERTH_DASHBOARD_DOMAIN may be left out by callers that build an Env by hand (tests). */
-export type Env = Omit<z.infer<typeof schema>, "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN" | "BERTH_BACKUP_DIR"> & {
+export type Env = Omit<
+  z.infer<typeof schema>,
+  "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN" | "BERTH_BACKUP_DIR"
+> & {
   BERTH_BACKUP_DIR?: string;
   BERTH_DASHBOARD_DOMAIN?: string;
   BERTH_WEB_DIST_DIR?: string;

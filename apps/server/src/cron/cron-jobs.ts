@@ -36,34 +36,62 @@ export async function listCronJobs(deps: Pick<Deps, "db">, actor: Actor, service
   const jobs = await deps.db.cronJob.findMany({
     where: { serviceId: service.id },
     orderBy: { name: "asc" },
-    include: { runs: { orderBy: { startedAt: "desc" }, take: 1, select: { id: true, status: true, exitCode: true, startedAt: true, durationMs: true } } },
+    include: {
+      runs: {
+        orderBy: { startedAt: "desc" },
+        take: 1,
+        select: { id: true, status: true, exitCode: true, startedAt: true, durationMs: true },
+      },
+    },
   });
   const timeZone = instanceTimeZone();
   const now = new Date();
   return {
     timeZone,
-    jobs: jobs.map(({ runs, ...job }) => ({ ...job, lastRun: runs[0] ?? null, nextRunAt: job.enabled ? nextRun(job.schedule, timeZone, now) : null })),
+    jobs: jobs.map(({ runs, ...job }) => ({
+      ...job,
+      lastRun: runs[0] ?? null,
+      nextRunAt: job.enabled ? nextRun(job.schedule, timeZone, now) : null,
+    })),
   };
 }
 
 export async function createCronJob(deps: CronDeps, actor: Actor, serviceId: string, input: CronJobInput) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const job = await deps.db.cronJob.create({ data: { serviceId: service.id, ...input } }).catch(nameTaken);
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "cron.create", targetType: "service", targetId: service.id, detail: { name: service.name, cronJobId: job.id, job: job.name, schedule: job.schedule } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "cron.create",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, cronJobId: job.id, job: job.name, schedule: job.schedule },
+  });
   return { id: job.id };
 }
 
 export async function updateCronJob(deps: CronDeps, actor: Actor, serviceId: string, cronJobId: string, input: CronJobInput) {
   const { service, job } = await loadJob(deps, actor, serviceId, cronJobId, "member");
   await deps.db.cronJob.update({ where: { id: job.id }, data: input }).catch(nameTaken);
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "cron.update", targetType: "service", targetId: service.id, detail: { name: service.name, cronJobId: job.id, job: input.name, schedule: input.schedule, enabled: input.enabled } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "cron.update",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, cronJobId: job.id, job: input.name, schedule: input.schedule, enabled: input.enabled },
+  });
   return { id: job.id };
 }
 
 export async function deleteCronJob(deps: CronDeps, actor: Actor, serviceId: string, cronJobId: string) {
   const { service, job } = await loadJob(deps, actor, serviceId, cronJobId, "member");
   await deps.db.cronJob.delete({ where: { id: job.id } });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "cron.delete", targetType: "service", targetId: service.id, detail: { name: service.name, cronJobId: job.id, job: job.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "cron.delete",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, cronJobId: job.id, job: job.name },
+  });
   return { deleted: true };
 }
 
@@ -72,6 +100,12 @@ export async function runCronJobNow(deps: CronDeps, actor: Actor, serviceId: str
   const { service, job } = await loadJob(deps, actor, serviceId, cronJobId, "member");
   const started = await runCronJob(deps, job, { slot: null, actorId: actor.userId });
   if (started === null) throw invalidField("cronJobId", "The previous run of this job is still running");
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "cron.run", targetType: "service", targetId: service.id, detail: { name: service.name, cronJobId: job.id, runId: started.runId } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "cron.run",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, cronJobId: job.id, runId: started.runId },
+  });
   return { runId: started.runId };
 }

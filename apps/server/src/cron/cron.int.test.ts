@@ -46,9 +46,22 @@ beforeAll(async () => {
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `cron-${randomUUID().slice(0, 8)}` } });
   projectId = project.id;
-  const input = createServiceInput.parse({ projectId: project.id, name: "jobs", image: TEST_IMAGE, kind: "worker", command: "sleep 3600", env: [{ key: "GREETING", value: "from-cron" }] });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: "jobs",
+    image: TEST_IMAGE,
+    kind: "worker",
+    command: "sleep 3600",
+    env: [{ key: "GREETING", value: "from-cron" }],
+  });
   serviceId = (await createService(deps, owner.actor, input)).id;
-  await createChannel(deps, owner.actor, project.id, { kind: "webhook", name: "ops", target: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, onSuccess: false, onFailure: true });
+  await createChannel(deps, owner.actor, project.id, {
+    kind: "webhook",
+    name: "ops",
+    target: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    onSuccess: false,
+    onFailure: true,
+  });
   const done = await finishedDeployment(deps, (await enqueueDeployment(deps, owner.actor, serviceId)).deploymentId);
   expect(done.error).toBeNull();
   // Two schedulers at once, as with the web process and a separate worker.
@@ -67,13 +80,31 @@ afterAll(async () => {
 
 describe("cron jobs", () => {
   it("an every-second job runs, records history, and skips slots while the previous run is still running", async () => {
-    const { id } = await createCronJob(deps, owner.actor, serviceId, cronJobInput.parse({ name: "tick", schedule: "* * * * * *", command: 'echo "tick $GREETING"; sleep 2', timeoutS: 30 }));
+    const { id } = await createCronJob(
+      deps,
+      owner.actor,
+      serviceId,
+      cronJobInput.parse({ name: "tick", schedule: "* * * * * *", command: 'echo "tick $GREETING"; sleep 2', timeoutS: 30 }),
+    );
     const started = Date.now();
-    const runs = await waitFor("three finished runs", async () => {
-      const rows = await deps.db.oneOffRun.findMany({ where: { cronJobId: id, status: { not: "running" } }, orderBy: { startedAt: "asc" } });
-      return rows.length >= 3 ? rows : null;
-    }, 60_000);
-    await updateCronJob(deps, owner.actor, serviceId, id, cronJobInput.parse({ name: "tick", schedule: "* * * * * *", command: "true", enabled: false }));
+    const runs = await waitFor(
+      "three finished runs",
+      async () => {
+        const rows = await deps.db.oneOffRun.findMany({
+          where: { cronJobId: id, status: { not: "running" } },
+          orderBy: { startedAt: "asc" },
+        });
+        return rows.length >= 3 ? rows : null;
+      },
+      60_000,
+    );
+    await updateCronJob(
+      deps,
+      owner.actor,
+      serviceId,
+      id,
+      cronJobInput.parse({ name: "tick", schedule: "* * * * * *", command: "true", enabled: false }),
+    );
     const elapsedS = (Date.now() - started) / 1000;
     for (const run of runs) expect(run).toMatchObject({ trigger: "cron", status: "succeeded", exitCode: 0, output: "tick from-cron\n" });
     // Never two at once: each run started after the previous one ended (the slots between were skipped)...
@@ -91,27 +122,57 @@ describe("cron jobs", () => {
   });
 
   it("a failing run is recorded and notified; run now is refused while a run is in progress", async () => {
-    const { id } = await createCronJob(deps, owner.actor, serviceId, cronJobInput.parse({ name: "nightly", schedule: "0 3 * * *", command: "echo failing; exit 4" }));
+    const { id } = await createCronJob(
+      deps,
+      owner.actor,
+      serviceId,
+      cronJobInput.parse({ name: "nightly", schedule: "0 3 * * *", command: "echo failing; exit 4" }),
+    );
     const { runId } = await runCronJobNow(deps, owner.actor, serviceId, id);
     const run = await waitFor("the run to end", async () => {
       const r = await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: runId } });
       return r.status === "running" ? null : r;
     });
-    expect(run).toMatchObject({ status: "failed", exitCode: 4, error: "Exited with code 4", output: "failing\n", trigger: "cron", actorId: owner.actor.userId });
-    const sent = await waitFor("the failure notification", async () => received.find((b) => b.event === "cron.failed" && b.cronJob === "nightly"));
+    expect(run).toMatchObject({
+      status: "failed",
+      exitCode: 4,
+      error: "Exited with code 4",
+      output: "failing\n",
+      trigger: "cron",
+      actorId: owner.actor.userId,
+    });
+    const sent = await waitFor("the failure notification", async () =>
+      received.find((b) => b.event === "cron.failed" && b.cronJob === "nightly"),
+    );
     expect(sent.text).toMatch(/^Cron job nightly of cron-.*\/jobs failed: Exited with code 4/);
 
-    await updateCronJob(deps, owner.actor, serviceId, id, cronJobInput.parse({ name: "nightly", schedule: "0 3 * * *", command: "sleep 30" }));
+    await updateCronJob(
+      deps,
+      owner.actor,
+      serviceId,
+      id,
+      cronJobInput.parse({ name: "nightly", schedule: "0 3 * * *", command: "sleep 30" }),
+    );
     const slow = await runCronJobNow(deps, owner.actor, serviceId, id);
-    await expect(runCronJobNow(deps, owner.actor, serviceId, id)).rejects.toMatchObject({ code: "INVALID", fieldErrors: { cronJobId: "The previous run of this job is still running" } });
+    await expect(runCronJobNow(deps, owner.actor, serviceId, id)).rejects.toMatchObject({
+      code: "INVALID",
+      fieldErrors: { cronJobId: "The previous run of this job is still running" },
+    });
     await deps.db.oneOffRun.update({ where: { id: slow.runId }, data: { cancelRequestedAt: new Date() } });
-    await waitFor("the slow run to be cancelled", async () => (await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: slow.runId } })).status === "cancelled");
+    await waitFor(
+      "the slow run to be cancelled",
+      async () => (await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: slow.runId } })).status === "cancelled",
+    );
   });
 
   it("refuses a bad expression and a taken name at their fields; nothing is created", async () => {
     const bad = cronJobInput.safeParse({ name: "x", schedule: "61 * * * *", command: "true" });
-    expect(bad.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([["schedule", "Not a valid cron expression: Invalid value for minute: 61"]]);
-    await expect(createCronJob(deps, owner.actor, serviceId, cronJobInput.parse({ name: "nightly", schedule: "* * * * *", command: "true" }))).rejects.toMatchObject({ fieldErrors: { name: "This service already has a cron job with this name" } });
+    expect(bad.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["schedule", "Not a valid cron expression: Invalid value for minute: 61"],
+    ]);
+    await expect(
+      createCronJob(deps, owner.actor, serviceId, cronJobInput.parse({ name: "nightly", schedule: "* * * * *", command: "true" })),
+    ).rejects.toMatchObject({ fieldErrors: { name: "This service already has a cron job with this name" } });
     expect(await deps.db.cronJob.count({ where: { serviceId } })).toBe(2);
     const stranger = await seedUser(deps.db);
     await expect(listCronJobs(deps, stranger.actor, serviceId)).rejects.toMatchObject({ code: "NOT_FOUND" });

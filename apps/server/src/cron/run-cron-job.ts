@@ -15,8 +15,15 @@ import { liveRunTarget, type RunTarget } from "../one-offs/run-target.ts";
 type CronDeps = Pick<Deps, "db" | "env" | "engine" | "log" | "mailer" | "box">;
 
 /** The started run, or null when it was skipped (still running, slot already claimed, service gone). */
-export async function runCronJob(deps: CronDeps, job: CronJob, opts: { slot: Date | null; actorId: string | null }): Promise<{ runId: string; finished: Promise<void> } | null> {
-  const service = await deps.db.service.findUnique({ where: { id: job.serviceId }, include: { project: { select: { id: true, name: true, teamId: true } } } });
+export async function runCronJob(
+  deps: CronDeps,
+  job: CronJob,
+  opts: { slot: Date | null; actorId: string | null },
+): Promise<{ runId: string; finished: Promise<void> } | null> {
+  const service = await deps.db.service.findUnique({
+    where: { id: job.serviceId },
+    include: { project: { select: { id: true, name: true, teamId: true } } },
+  });
   if (!service) return null;
   const argv = ["sh", "-c", job.command];
   let target: RunTarget | null = null;
@@ -55,7 +62,10 @@ export async function runCronJob(deps: CronDeps, job: CronJob, opts: { slot: Dat
   if (runId === null) {
     deps.log.info({ cronJobId: job.id, slot: opts.slot?.toISOString() }, "cron run skipped: the previous run is still running");
     // Shown with the job's history, so a job that always overruns its schedule is visible.
-    if (opts.slot) await deps.db.cronJob.update({ where: { id: job.id }, data: { skippedSlots: { increment: 1 }, lastSkippedAt: opts.slot } }).catch(() => undefined);
+    if (opts.slot)
+      await deps.db.cronJob
+        .update({ where: { id: job.id }, data: { skippedSlots: { increment: 1 }, lastSkippedAt: opts.slot } })
+        .catch(() => undefined);
     return null;
   }
   const id = runId;
@@ -65,7 +75,12 @@ export async function runCronJob(deps: CronDeps, job: CronJob, opts: { slot: Dat
   return { runId: id, finished };
 }
 
-async function notifyIfFailed(deps: CronDeps, job: CronJob, service: { id: string; name: string; projectId: string; project: { name: string } }, runId: string): Promise<void> {
+async function notifyIfFailed(
+  deps: CronDeps,
+  job: CronJob,
+  service: { id: string; name: string; projectId: string; project: { name: string } },
+  runId: string,
+): Promise<void> {
   const run = await deps.db.oneOffRun.findUnique({ where: { id: runId }, select: { status: true, error: true, deploymentId: true } });
   if (!run || run.status === "succeeded" || run.status === "cancelled") return;
   await deliverToChannels(deps, service.projectId, "failure", {

@@ -30,7 +30,9 @@ export class CronScheduler {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "cron tick failed"));
+      this.ticking = this.ticking
+        .then(() => this.tick())
+        .catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "cron tick failed"));
     }, TICK_MS);
   }
 
@@ -43,7 +45,8 @@ export class CronScheduler {
 
   async tick(now = new Date()): Promise<void> {
     // A failed sweep (e.g. the engine is unreachable) must not hold up the schedules.
-    if (this.ticks++ % SWEEP_EVERY_TICKS === 0) await sweepLostRuns(this.deps).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "one-off sweep failed"));
+    if (this.ticks++ % SWEEP_EVERY_TICKS === 0)
+      await sweepLostRuns(this.deps).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "one-off sweep failed"));
     const jobs = await this.deps.db.cronJob.findMany({ where: { enabled: true } });
     const seen = new Set(jobs.map((j) => j.id));
     for (const id of this.cursors.keys()) if (!seen.has(id)) this.cursors.delete(id);
@@ -70,7 +73,12 @@ export class CronScheduler {
       return null;
     }
     let due: Date | null = null;
-    for (let next = nextRun(job.schedule, timeZone, cursor.from); next !== null && next <= now; next = nextRun(job.schedule, timeZone, next)) due = next;
+    for (
+      let next = nextRun(job.schedule, timeZone, cursor.from);
+      next !== null && next <= now;
+      next = nextRun(job.schedule, timeZone, next)
+    )
+      due = next;
     if (due !== null) cursor.from = due;
     return due;
   }

@@ -8,7 +8,10 @@ import { readStoredRuntime } from "../services/runtime-settings.ts";
 import { type DatabaseEngine, ENGINE_RECIPES } from "./database-engines.ts";
 import { externalUrl } from "./public-port-input.ts";
 
-export function databaseConnection(service: { name: string; databaseEngine: DatabaseEngine; runtime: unknown }, env: Pick<Env, "publicUrl">) {
+export function databaseConnection(
+  service: { name: string; databaseEngine: DatabaseEngine; runtime: unknown },
+  env: Pick<Env, "publicUrl">,
+) {
   const recipe = ENGINE_RECIPES[service.databaseEngine];
   const internalUrl = recipe.variables(service.name, () => "").find((v) => v.name === recipe.urlVariable)?.value ?? "";
   const publish = readStoredRuntime(service.runtime).publish;

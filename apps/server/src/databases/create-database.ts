@@ -25,7 +25,11 @@ export type CreateDatabaseInput = z.infer<typeof createDatabaseInput>;
  * password secret). Nothing is published on the host: services of the project reach it by name,
  * e.g. with `DATABASE_URL = ${{<name>.DATABASE_URL}}`.
  */
-export async function createDatabase(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: CreateDatabaseInput) {
+export async function createDatabase(
+  deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">,
+  actor: Actor,
+  input: CreateDatabaseInput,
+) {
   const recipe = ENGINE_RECIPES[input.engine];
   const service = createServiceInput.parse({
     projectId: input.projectId,
@@ -44,10 +48,18 @@ export async function createDatabase(deps: Pick<Deps, "db" | "env" | "queue" | "
   const { id } = await createService(deps, actor, service);
   await deps.db.service.update({ where: { id }, data: { databaseEngine: input.engine } });
   // 24 random bytes, URL-safe: usable in a connection URL as it is.
-  const variables = recipe.variables(input.name, () => randomBytes(24).toString("base64url")).map((v) => ({ ...v, buildTime: false, runtime: true }));
+  const variables = recipe
+    .variables(input.name, () => randomBytes(24).toString("base64url"))
+    .map((v) => ({ ...v, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, deps.box, { projectId: input.projectId, serviceId: id }, variables);
   const project = await deps.db.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { teamId: true } });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "service", targetId: id, action: "database.create", detail: { name: input.name, engine: input.engine, variables: variables.map((v) => v.name) } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    targetType: "service",
+    targetId: id,
+    action: "database.create",
+    detail: { name: input.name, engine: input.engine, variables: variables.map((v) => v.name) },
+  });
   const deployment = input.deploy ? await enqueueDeployment(deps, actor, id) : null;
   return { id, deploymentId: deployment?.deploymentId ?? null };
 }

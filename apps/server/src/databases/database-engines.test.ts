@@ -20,14 +20,22 @@ describe("database engine recipes", () => {
     expect(url.value).not.toMatch(/pw-\d/);
 
     const resolved = Object.fromEntries(vars.map((v) => [v.name, v.value]));
-    const argv = [...recipe.backup.dump(resolved), ...(recipe.backup.restore.kind === "stdin" ? recipe.backup.restore.argv(resolved) : []), ...(recipe.command ? [recipe.command] : [])];
+    const argv = [
+      ...recipe.backup.dump(resolved),
+      ...(recipe.backup.restore.kind === "stdin" ? recipe.backup.restore.argv(resolved) : []),
+      ...(recipe.command ? [recipe.command] : []),
+    ];
     for (const p of passwords) expect(argv.join(" ")).not.toContain(p.value);
     // The backup tools get a password through their environment.
     expect(Object.values(recipe.backup.env(resolved)).some((v) => passwords.some((p) => p.value === v))).toBe(true);
   });
 
   it("MariaDB connects as mysql:// with its user and database; Redis as redis:// with its password", () => {
-    expect(ENGINE_RECIPES.mariadb.variables("maria", secret).find((v) => v.name === "DATABASE_URL")?.value).toBe("mysql://${{maria.MARIADB_USER}}:${{maria.MARIADB_PASSWORD}}@maria:3306/${{maria.MARIADB_DATABASE}}");
-    expect(ENGINE_RECIPES.redis.variables("cache", secret).find((v) => v.name === "REDIS_URL")?.value).toBe("redis://default:${{cache.REDIS_PASSWORD}}@cache:6379");
+    expect(ENGINE_RECIPES.mariadb.variables("maria", secret).find((v) => v.name === "DATABASE_URL")?.value).toBe(
+      "mysql://${{maria.MARIADB_USER}}:${{maria.MARIADB_PASSWORD}}@maria:3306/${{maria.MARIADB_DATABASE}}",
+    );
+    expect(ENGINE_RECIPES.redis.variables("cache", secret).find((v) => v.name === "REDIS_URL")?.value).toBe(
+      "redis://default:${{cache.REDIS_PASSWORD}}@cache:6379",
+    );
   });
 });

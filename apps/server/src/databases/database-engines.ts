@@ -15,8 +15,7 @@ export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
  *   (restore-redis.ts).
  */
 export type RestoreRecipe =
-  | { kind: "stdin"; argv(vars: Record<string, string>): string[]; transactional: boolean; section?: RegExp }
-  | { kind: "rdb-file" };
+  { kind: "stdin"; argv(vars: Record<string, string>): string[]; transactional: boolean; section?: RegExp } | { kind: "rdb-file" };
 
 /**
  * How to take a backup out of a running container and put one back: argv arrays run through
@@ -67,18 +66,36 @@ export const ENGINE_RECIPES: Record<DatabaseEngine, EngineRecipe> = {
       { name: "POSTGRES_USER", value: "app", secret: false },
       { name: "POSTGRES_PASSWORD", value: secret(), secret: true },
       { name: "POSTGRES_DB", value: "app", secret: false },
-      { name: "DATABASE_URL", value: `postgresql://\${{${s}.POSTGRES_USER}}:\${{${s}.POSTGRES_PASSWORD}}@${s}:5432/\${{${s}.POSTGRES_DB}}`, secret: false },
+      {
+        name: "DATABASE_URL",
+        value: `postgresql://\${{${s}.POSTGRES_USER}}:\${{${s}.POSTGRES_PASSWORD}}@${s}:5432/\${{${s}.POSTGRES_DB}}`,
+        secret: false,
+      },
     ],
     // Over the container's own socket (no network); the password too, for images that do not trust it.
     backup: {
       extension: "pgdump",
-      env: (vars) => ({ PGUSER: pgUser(vars), PGDATABASE: pgDatabase(vars), ...(vars.POSTGRES_PASSWORD ? { PGPASSWORD: vars.POSTGRES_PASSWORD } : {}) }),
+      env: (vars) => ({
+        PGUSER: pgUser(vars),
+        PGDATABASE: pgDatabase(vars),
+        ...(vars.POSTGRES_PASSWORD ? { PGPASSWORD: vars.POSTGRES_PASSWORD } : {}),
+      }),
       dump: () => ["pg_dump", "--format=custom", "--no-password"],
       // One transaction: a corrupt or truncated archive rolls everything back (the database is unchanged).
       restore: {
         kind: "stdin",
         transactional: true,
-        argv: (vars) => ["pg_restore", "--single-transaction", "--exit-on-error", "--clean", "--if-exists", "--no-owner", "--no-password", "--dbname", pgDatabase(vars)],
+        argv: (vars) => [
+          "pg_restore",
+          "--single-transaction",
+          "--exit-on-error",
+          "--clean",
+          "--if-exists",
+          "--no-owner",
+          "--no-password",
+          "--dbname",
+          pgDatabase(vars),
+        ],
       },
     },
   },
@@ -92,14 +109,28 @@ export const ENGINE_RECIPES: Record<DatabaseEngine, EngineRecipe> = {
       { name: "MARIADB_PASSWORD", value: secret(), secret: true },
       { name: "MARIADB_DATABASE", value: "app", secret: false },
       { name: "MARIADB_ROOT_PASSWORD", value: secret(), secret: true },
-      { name: "DATABASE_URL", value: `mysql://\${{${s}.MARIADB_USER}}:\${{${s}.MARIADB_PASSWORD}}@${s}:3306/\${{${s}.MARIADB_DATABASE}}`, secret: false },
+      {
+        name: "DATABASE_URL",
+        value: `mysql://\${{${s}.MARIADB_USER}}:\${{${s}.MARIADB_PASSWORD}}@${s}:3306/\${{${s}.MARIADB_DATABASE}}`,
+        secret: false,
+      },
     ],
     // As the application's user over the container's socket; the client tools read MYSQL_PWD.
     backup: {
       extension: "sql",
       env: (vars) => ({ MYSQL_PWD: mariaPassword(vars) }),
       // One consistent snapshot (InnoDB) without locking writers; the database's routines, triggers and events too.
-      dump: (vars) => ["mariadb-dump", `--user=${mariaUser(vars)}`, "--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", "--", vars.MARIADB_DATABASE || "app"],
+      dump: (vars) => [
+        "mariadb-dump",
+        `--user=${mariaUser(vars)}`,
+        "--single-transaction",
+        "--routines",
+        "--triggers",
+        "--events",
+        "--hex-blob",
+        "--",
+        vars.MARIADB_DATABASE || "app",
+      ],
       // mariadb-dump writes this comment last, only when it finished.
       completeMarker: "-- Dump completed",
       // DDL commits implicitly in MariaDB: a failure midway cannot be rolled back, so the dump is

@@ -17,12 +17,18 @@ export const publicPortInput = z
     enabled: z.boolean(),
     hostPort: z.preprocess(
       (v) => (v === "" || v === null ? undefined : v),
-      z.coerce.number({ message: "The port must be a number" }).int("The port must be a whole number").min(MIN_PUBLIC_PORT, rangeMessage).max(65535, rangeMessage).optional(),
+      z.coerce
+        .number({ message: "The port must be a number" })
+        .int("The port must be a whole number")
+        .min(MIN_PUBLIC_PORT, rangeMessage)
+        .max(65535, rangeMessage)
+        .optional(),
     ),
     bindAddress: z.enum(BIND_ADDRESSES, { message: "Choose 127.0.0.1 (this host only) or 0.0.0.0 (all interfaces)" }).default("127.0.0.1"),
   })
   .superRefine((input, ctx) => {
-    if (input.enabled && input.hostPort === undefined) ctx.addIssue({ code: "custom", path: ["hostPort"], message: `Enter the host port to publish (${MIN_PUBLIC_PORT}-65535)` });
+    if (input.enabled && input.hostPort === undefined)
+      ctx.addIssue({ code: "custom", path: ["hostPort"], message: `Enter the host port to publish (${MIN_PUBLIC_PORT}-65535)` });
   });
 export type PublicPortInput = z.infer<typeof publicPortInput>;
 
@@ -32,7 +38,12 @@ export type PublicPortInput = z.infer<typeof publicPortInput>;
  * name and container port. The host is the instance's public host when the port is bound on every
  * interface, else 127.0.0.1.
  */
-export function externalUrl(internalUrl: string, internal: { host: string; port: number }, published: { hostPort: number; bindAddress: string }, publicUrl: string): string {
+export function externalUrl(
+  internalUrl: string,
+  internal: { host: string; port: number },
+  published: { hostPort: number; bindAddress: string },
+  publicUrl: string,
+): string {
   const host = published.bindAddress === "127.0.0.1" ? "127.0.0.1" : new URL(publicUrl).hostname;
   return internalUrl.replace(`@${internal.host}:${internal.port}`, `@${host}:${published.hostPort}`);
 }

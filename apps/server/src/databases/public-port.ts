@@ -16,14 +16,24 @@ import { readStoredRuntime } from "../services/runtime-settings.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import type { PublicPortInput } from "./public-port-input.ts";
 
-export async function setDatabasePublicPort(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: PublicPortInput) {
+export async function setDatabasePublicPort(
+  deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">,
+  actor: Actor,
+  input: PublicPortInput,
+) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "admin");
-  if (!service.databaseEngine || service.kind !== "tcp") throw new DomainError("INVALID", "Only a database Berth created publishes a port here");
+  if (!service.databaseEngine || service.kind !== "tcp")
+    throw new DomainError("INVALID", "Only a database Berth created publishes a port here");
   const runtime = readStoredRuntime(service.runtime);
   const publish = input.enabled && input.hostPort !== undefined ? { hostPort: input.hostPort, bindAddress: input.bindAddress } : null;
   if (publish) {
-    if (service.replicas > 1) throw invalidField("hostPort", "A published port can be bound by one container only: set the database to 1 replica first");
-    if (service.strategy === "start_first") throw invalidField("hostPort", "A published port cannot be bound by the old and the new container at once: switch the database's deploy strategy to stop-first");
+    if (service.replicas > 1)
+      throw invalidField("hostPort", "A published port can be bound by one container only: set the database to 1 replica first");
+    if (service.strategy === "start_first")
+      throw invalidField(
+        "hostPort",
+        "A published port cannot be bound by the old and the new container at once: switch the database's deploy strategy to stop-first",
+      );
     await checkHostPortClaim(deps, service.id, runtime.publish, publish, "hostPort");
   }
   if (canonicalJson(runtime.publish) === canonicalJson(publish)) return { publish, deploymentId: null };
@@ -37,7 +47,9 @@ export async function setDatabasePublicPort(deps: Pick<Deps, "db" | "env" | "que
     action: "database.public_port",
     targetType: "service",
     targetId: service.id,
-    detail: publish ? { name: service.name, enabled: true, hostPort: publish.hostPort, bindAddress: publish.bindAddress } : { name: service.name, enabled: false },
+    detail: publish
+      ? { name: service.name, enabled: true, hostPort: publish.hostPort, bindAddress: publish.bindAddress }
+      : { name: service.name, enabled: false },
   });
   const { deploymentId } = await enqueueDeployment(deps, actor, service.id);
   return { publish, deploymentId };

@@ -8,7 +8,13 @@ import { randomUUID } from "node:crypto";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import type { Actor } from "../teams/access.ts";
 import { enqueueDeployment } from "./deployments.ts";
 
@@ -34,8 +40,16 @@ beforeAll(async () => {
   fixture = await startGitFixture({
     Dockerfile: dockerfile(`RUN ${byTarget} ${byId} echo team-a-secret > /cache-${tag}/left && echo team-a-secret > /other/left`),
   });
-  fixture.commit({ Dockerfile: dockerfile(`RUN ${byTarget} ${byId} test ! -e /cache-${tag}/left && test ! -e /other/left`) }, "reader expecting nothing", "cannot-see");
-  fixture.commit({ Dockerfile: dockerfile(`RUN ${byTarget} ${byId} test -e /cache-${tag}/left && test -e /other/left`) }, "reader expecting the files", "can-see");
+  fixture.commit(
+    { Dockerfile: dockerfile(`RUN ${byTarget} ${byId} test ! -e /cache-${tag}/left && test ! -e /other/left`) },
+    "reader expecting nothing",
+    "cannot-see",
+  );
+  fixture.commit(
+    { Dockerfile: dockerfile(`RUN ${byTarget} ${byId} test -e /cache-${tag}/left && test -e /other/left`) },
+    "reader expecting the files",
+    "can-see",
+  );
   worker.start();
 });
 

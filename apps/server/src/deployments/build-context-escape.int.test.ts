@@ -11,7 +11,13 @@ import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import { enqueueDeployment } from "./deployments.ts";
 
 const deps = testDeps();
@@ -51,7 +57,9 @@ beforeAll(async () => {
   fixture.commit({}, "a link inside the context", "main", { link: "index.txt" });
   fixture.commit({}, "context through a link to a host dir", "escape-context", { cfg: hostDir });
   fixture.commit({}, "context one level above the checkout", "escape-home", { home: ".." });
-  fixture.commit({ "sub/Dockerfile": "FROM berth-test/hello:latest\n" }, "Dockerfile through a link", "escape-dockerfile", { "sub/Linked": path.join(hostDir, "Dockerfile") });
+  fixture.commit({ "sub/Dockerfile": "FROM berth-test/hello:latest\n" }, "Dockerfile through a link", "escape-dockerfile", {
+    "sub/Linked": path.join(hostDir, "Dockerfile"),
+  });
   worker.start();
 });
 

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import { requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { saveEnv } from "../secrets/env-vars.ts";
 import { enqueueDeployment } from "./deployments.ts";

@@ -32,7 +32,11 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
       await deps.db.service.update({ where: { id: service.id }, data: { sshKnownHosts: source.knownHosts } });
       sink.system("Pinned the repository host's SSH key: later clones refuse any other key");
     }
-    await advance(ctx, "cloning", "building", { commitSha: source.commitSha, commitMessage: source.commitMessage, cloneMs: Date.now() - cloneStart });
+    await advance(ctx, "cloning", "building", {
+      commitSha: source.commitSha,
+      commitMessage: source.commitMessage,
+      cloneMs: Date.now() - cloneStart,
+    });
 
     const buildStart = Date.now();
     const tag = buildTag(service.id, ctx.deployment.id);

@@ -25,7 +25,8 @@ export const dockerfileBuilder: ImageBuilder = {
   async build(ctx, sourceDir, tag) {
     const { service, sink, deps } = ctx;
     const dockerfile = dockerfileInContext(service.contextPath, service.dockerfilePath);
-    if (dockerfile === null) throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
+    if (dockerfile === null)
+      throw new Error(`The Dockerfile ${service.dockerfilePath} is not inside the build context ${service.contextPath}`);
     // Real paths, checked inside the checkout (a symlinked context or Dockerfile is refused,
     // naming the field); streamed, symlinks packed as links, .dockerignore honoured.
     // Cache mounts scoped to the team, no custom frontend, no other service's image (dockerfile-policy.ts).
@@ -45,14 +46,17 @@ export const dockerfileBuilder: ImageBuilder = {
     // BuildKit session and masked in the log -- never a build arg (image history), the config
     // snapshot, the database, a log or a process argument.
     const { buildArgs, buildSecrets: secrets } = ctx.variables;
-    if (Object.keys(secrets).length > 0) sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
+    if (Object.keys(secrets).length > 0)
+      sink.system(`Build secrets available to RUN --mount=type=secret: ${Object.keys(secrets).join(", ")}`);
     try {
       await withStage(ctx, "build", (signal) =>
         deps.engine.buildImage({
           tag,
           tar,
           dockerfile: realDockerfile,
-          buildArgs: Object.fromEntries(Object.entries({ ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs }).filter(([name]) => !isReservedBuildArg(name))),
+          buildArgs: Object.fromEntries(
+            Object.entries({ ...envToRecord(envFromJson(service.buildArgs)), ...buildArgs }).filter(([name]) => !isReservedBuildArg(name)),
+          ),
           secrets,
           builder: deps.env.BERTH_BUILDER,
           // No build labels: the legacy fallback builder adds one LABEL step per label.

@@ -30,9 +30,13 @@ it("cancel during the health gate ends the deployment within seconds, removes on
   // The new release never listens on its port and may wait 120 s in the gate.
   await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 120 } });
   const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-  await waitFor("the new container in the health gate", async () =>
-    (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "releasing" &&
-    (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === deploymentId && c.state === "running"), 30_000);
+  await waitFor(
+    "the new container in the health gate",
+    async () =>
+      (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "releasing" &&
+      (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === deploymentId && c.state === "running"),
+    30_000,
+  );
 
   const asked = Date.now();
   await cancelDeployment(deps, actor, deploymentId);

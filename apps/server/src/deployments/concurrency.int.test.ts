@@ -31,7 +31,10 @@ it("the global build concurrency from the instance settings holds other services
   const b = (await seedService(deps.db, teamId)).serviceId;
   touched.push(a, b);
   const first = (await enqueueDeployment(deps, actor, a)).deploymentId;
-  await waitFor("A to hold the slot", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status === "releasing");
+  await waitFor(
+    "A to hold the slot",
+    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status === "releasing",
+  );
   const second = (await enqueueDeployment(deps, actor, b)).deploymentId;
 
   await new Promise((r) => setTimeout(r, 500));
@@ -39,11 +42,18 @@ it("the global build concurrency from the instance settings holds other services
   expect(waiting).toMatchObject({ id: second, status: "queued", queuePosition: 1, waitingFor: "a free build slot" });
 
   let maxActive = 0;
-  await waitFor("B to finish", async () => {
-    maxActive = Math.max(maxActive, await deps.db.deployment.count({ where: { serviceId: { in: [a, b] }, status: { in: ["cloning", "building", "releasing"] } } }));
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: second } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 60_000);
+  await waitFor(
+    "B to finish",
+    async () => {
+      maxActive = Math.max(
+        maxActive,
+        await deps.db.deployment.count({ where: { serviceId: { in: [a, b] }, status: { in: ["cloning", "building", "releasing"] } } }),
+      );
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: second } });
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    60_000,
+  );
   expect(maxActive).toBe(1);
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status).toBe("timed_out");
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: second } })).status).toBe("succeeded");

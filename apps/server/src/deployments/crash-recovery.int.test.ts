@@ -55,7 +55,11 @@ function buildProcesses(): string[] {
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   fixture = await startGitFixture({ Dockerfile: helloDockerfile("stable-release") });
 });
 
@@ -74,7 +78,13 @@ afterAll(async () => {
 it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no orphans, the old release serving", async () => {
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `crash-${randomUUID().slice(0, 8)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: `crash-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: `crash-${randomUUID().slice(0, 8)}`,
+    source: "git",
+    git: { url: fixture.url },
+    containerPort: 8080,
+  });
   serviceId = (await createService(deps, actor, input)).id;
 
   let worker = startWorker();
@@ -100,14 +110,23 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
   fixture.commit({ Dockerfile: helloDockerfile("new-but-broken") }, "broken port");
   await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 120 } });
   const midRelease = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
-  await waitFor("the new release's container", async () =>
-    (await statusOf(midRelease)) === "releasing" && (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === midRelease), 60_000);
+  await waitFor(
+    "the new release's container",
+    async () =>
+      (await statusOf(midRelease)) === "releasing" &&
+      (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === midRelease),
+    60_000,
+  );
   await kill9(worker);
   const restarted2 = Date.now();
   worker = startWorker();
   await waitFor("the interrupted release to end", async () => (await statusOf(midRelease)) === "failed", 60_000);
   expect(Date.now() - restarted2).toBeLessThan(60_000);
-  await waitFor("only release 1's container left", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === good, 30_000);
+  await waitFor(
+    "only release 1's container left",
+    async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === good,
+    30_000,
+  );
 
   expect(await deps.db.deployment.count({ where: { serviceId, status: { in: ["queued", "cloning", "building", "releasing"] } } })).toBe(0);
   expect((await httpGet(hostPort!)).body).toContain("stable-release");
@@ -117,7 +136,14 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
 it("kill -9 mid-release of a stop-first service with a volume: the old release runs again with its data, the volume untouched", async () => {
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `crash-vol-${randomUUID().slice(0, 8)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: "db", image: TEST_IMAGE, kind: "tcp", containerPort: 8080, volumes: [{ name: "data", mountPath: "/data" }] });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: "db",
+    image: TEST_IMAGE,
+    kind: "tcp",
+    containerPort: 8080,
+    volumes: [{ name: "data", mountPath: "/data" }],
+  });
   volumeServiceId = (await createService(deps, actor, input)).id;
   const running = async () => (await deps.engine.listManaged({ serviceId: volumeServiceId })).filter((c) => c.state === "running");
 
@@ -130,18 +156,30 @@ it("kill -9 mid-release of a stop-first service with a volume: the old release r
   // The next release never listens on its port: it sits in the health gate while the old one is stopped.
   await deps.db.service.update({ where: { id: volumeServiceId }, data: { containerPort: 9999, healthTimeoutS: 120 } });
   const mid = (await enqueueDeployment(deps, actor, volumeServiceId)).deploymentId;
-  await waitFor("the new release gated, the old one stopped", async () => {
-    const all = await deps.engine.listManaged({ serviceId: volumeServiceId });
-    return (await statusOf(mid)) === "releasing" && all.some((c) => c.deploymentId === mid) && all.some((c) => c.deploymentId === good && c.state !== "running");
-  }, 60_000);
+  await waitFor(
+    "the new release gated, the old one stopped",
+    async () => {
+      const all = await deps.engine.listManaged({ serviceId: volumeServiceId });
+      return (
+        (await statusOf(mid)) === "releasing" &&
+        all.some((c) => c.deploymentId === mid) &&
+        all.some((c) => c.deploymentId === good && c.state !== "running")
+      );
+    },
+    60_000,
+  );
   await kill9(worker);
   const restarted = Date.now();
   worker = startWorker();
   await waitFor("the interrupted release to end", async () => (await statusOf(mid)) === "failed", 60_000);
-  const [back] = await waitFor("release 1 running again", async () => {
-    const r = await running();
-    return r.length === 1 && r[0]!.deploymentId === good ? r : null;
-  }, 30_000);
+  const [back] = await waitFor(
+    "release 1 running again",
+    async () => {
+      const r = await running();
+      return r.length === 1 && r[0]!.deploymentId === good ? r : null;
+    },
+    30_000,
+  );
   expect(Date.now() - restarted).toBeLessThan(60_000);
   expect((await deps.engine.exec(back!.containerId, { cmd: ["cat", "/data/row"] })).output.trim()).toBe("kept-row");
   expect((await deps.engine.listManaged({ serviceId: volumeServiceId })).map((c) => c.deploymentId)).toEqual([good]);

@@ -27,7 +27,11 @@ export async function readDeploymentStatus(db: Deps["db"], deploymentId: string)
   return d?.status ?? null;
 }
 
-export async function getDeploymentLog(deps: Pick<Deps, "db">, actor: Actor, input: { deploymentId: string; afterSeq: number; limit: number }) {
+export async function getDeploymentLog(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  input: { deploymentId: string; afterSeq: number; limit: number },
+) {
   await loadDeploymentForViewer(deps.db, actor, input.deploymentId);
   return readLogLines(deps.db, input.deploymentId, input.afterSeq, input.limit);
 }

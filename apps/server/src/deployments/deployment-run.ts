@@ -25,15 +25,33 @@ export interface DeploymentRun {
   command: string[];
 }
 
-export async function runInDeployment(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage, what: DeploymentRun): Promise<RunEnd & { timeoutS: number }> {
+export async function runInDeployment(
+  ctx: RunContext,
+  config: ReleaseConfig,
+  image: ReleaseImage,
+  what: DeploymentRun,
+): Promise<RunEnd & { timeoutS: number }> {
   const { deps, service, deployment, sink } = ctx;
   if (image.pull === "always") {
     // The release pulls again (with its own fallback to a local copy); here a failed pull leaves the local copy to run.
-    await deps.engine.ensureImage(image.ref, { pull: "always", timeoutMs: ctx.timeoutsMs.start, ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}) }).catch(() => undefined);
+    await deps.engine
+      .ensureImage(image.ref, {
+        pull: "always",
+        timeoutMs: ctx.timeoutsMs.start,
+        ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
+      })
+      .catch(() => undefined);
   }
   const timeoutS = Math.round(ctx.timeoutsMs.build / 1000);
   const run = await deps.db.oneOffRun.create({
-    data: { serviceId: service.id, trigger: what.trigger, deploymentId: deployment.id, command: what.command, actorId: deployment.actorId, timeoutS },
+    data: {
+      serviceId: service.id,
+      trigger: what.trigger,
+      deploymentId: deployment.id,
+      command: what.command,
+      actorId: deployment.actorId,
+      timeoutS,
+    },
     select: { id: true },
   });
   const target = { service, project: service.project, deploymentId: deployment.id, image: image.ref, config };

@@ -7,8 +7,17 @@ export async function getDeploymentStatus(db: Db, actor: Actor, deploymentId: st
   return db.deployment.findUniqueOrThrow({
     where: { id: deploymentId },
     select: {
-      id: true, serviceId: true, status: true, error: true, trigger: true, image: true, commitSha: true,
-      createdAt: true, startedAt: true, finishedAt: true, release: { select: { id: true, number: true } },
+      id: true,
+      serviceId: true,
+      status: true,
+      error: true,
+      trigger: true,
+      image: true,
+      commitSha: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      release: { select: { id: true, number: true } },
     },
   });
 }

@@ -15,10 +15,14 @@ const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 200 });
 const touched: string[] = [];
 
 async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId} to finish`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 60_000);
+  return waitFor(
+    `deployment ${deploymentId} to finish`,
+    async () => {
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    60_000,
+  );
 }
 
 beforeAll(async () => {
@@ -51,7 +55,14 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(release).toMatchObject({ number: 1, image: done.image });
     // The snapshot's environment is sealed at rest and opens to what was deployed.
     expect(JSON.stringify(release.config)).not.toContain("first-release");
-    expect(openReleaseConfig(release.config, deps.box)).toMatchObject({ kind: "web", containerPort: 8080, env: { GREETING: "first-release" }, replicas: 1, strategy: "start_first", volumes: [] });
+    expect(openReleaseConfig(release.config, deps.box)).toMatchObject({
+      kind: "web",
+      containerPort: 8080,
+      env: { GREETING: "first-release" },
+      replicas: 1,
+      strategy: "start_first",
+      volumes: [],
+    });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(done.hostPort).toBeGreaterThan(0);
@@ -71,7 +82,9 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     touched.push(serviceId);
     const first = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-    await upsertEnvVars(deps.db, deps.box, { projectId: service.projectId, serviceId }, [{ name: "GREETING", value: "v2", secret: false, buildTime: false, runtime: true }]);
+    await upsertEnvVars(deps.db, deps.box, { projectId: service.projectId, serviceId }, [
+      { name: "GREETING", value: "v2", secret: false, buildTime: false, runtime: true },
+    ]);
     const second = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
     expect(second.status).toBe("succeeded");
@@ -135,7 +148,9 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     const { serviceId, projectId } = await seedService(deps.db, teamId);
     touched.push(serviceId);
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-    const crashed = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() } });
+    const crashed = await deps.db.deployment.create({
+      data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() },
+    });
     // The crash happened after the container started but before the deployment was recorded.
     await deps.engine.runRelease({
       owner: { teamId, projectId, serviceId },
@@ -159,7 +174,10 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     await deps.db.service.update({ where: { id: serviceId }, data: { healthTimeoutS: 2 } });
     touched.push(serviceId);
     const first = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
-    await waitFor("the first deployment to start", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status === "releasing");
+    await waitFor(
+      "the first deployment to start",
+      async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: first } })).status === "releasing",
+    );
     const ids = await Promise.all(Array.from({ length: 20 }, async () => (await enqueueDeployment(deps, actor, serviceId)).deploymentId));
     const counts = async () => {
       const rows = await deps.db.deployment.groupBy({ by: ["status"], where: { serviceId }, _count: true });

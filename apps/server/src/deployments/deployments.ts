@@ -45,7 +45,11 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
     });
     await tx.deployment.updateMany({
       where: { id: { in: older.map((d) => d.id) }, status: "queued" },
-      data: { status: "superseded", error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`, finishedAt: new Date() },
+      data: {
+        status: "superseded",
+        error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`,
+        finishedAt: new Date(),
+      },
     });
     return { created, superseded: older };
   });
@@ -71,7 +75,10 @@ export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, service
 }
 
 /** The service's current config, sealed, as a deployment stores it. */
-export async function snapshotConfig(deps: Pick<Deps, "db" | "env" | "box">, service: Parameters<typeof currentReleaseConfig>[2]): Promise<StoredReleaseConfig> {
+export async function snapshotConfig(
+  deps: Pick<Deps, "db" | "env" | "box">,
+  service: Parameters<typeof currentReleaseConfig>[2],
+): Promise<StoredReleaseConfig> {
   const box = deps.box;
   const { config, problems } = await releaseConfigNow(deps.db, box, service);
   // A reference that does not resolve would start the release with the text as written.
@@ -91,7 +98,8 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env" | "
   const release = await deps.db.release.findUnique({ where: { id: releaseId } });
   if (!release) throw notFound("Release");
   const { service } = await loadService(deps.db, actor, release.serviceId, "member");
-  const newest = (await deps.db.release.aggregate({ where: { serviceId: release.serviceId }, _max: { number: true } }))._max.number ?? release.number;
+  const newest =
+    (await deps.db.release.aggregate({ where: { serviceId: release.serviceId }, _max: { number: true } }))._max.number ?? release.number;
   const keep = deps.env.BERTH_RETAIN_RELEASES;
   if (!isRetained(release.number, newest, keep)) {
     throw new DomainError("CONFLICT", `Release #${release.number} is no longer retained: only the last ${keep} releases keep their images`);
@@ -122,7 +130,10 @@ export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "queue
   await loadService(deps.db, actor, d.serviceId, "member");
   const reason = "Cancelled by a user";
   if (d.status === "queued") {
-    const { count } = await deps.db.deployment.updateMany({ where: { id: d.id, status: "queued" }, data: { status: "cancelled", error: reason, finishedAt: new Date() } });
+    const { count } = await deps.db.deployment.updateMany({
+      where: { id: d.id, status: "queued" },
+      data: { status: "cancelled", error: reason, finishedAt: new Date() },
+    });
     if (count > 0) {
       deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, status: "cancelled" });
       return { ok: true as const };

@@ -5,7 +5,8 @@ const scope = { teamId: "team-a", serviceId: "svc-1" };
 
 describe("applyDockerfilePolicy", () => {
   it("scopes every cache mount to the team, keeping the rest of the file byte for byte", () => {
-    const text = "FROM x\nRUN --mount=type=cache,target=/root/.cache \\\n    --mount=type=secret,id=npm pip install -r r.txt\nRUN --mount=type=cache,id=shared,target=/c,sharing=locked make\nRUN echo plain\n";
+    const text =
+      "FROM x\nRUN --mount=type=cache,target=/root/.cache \\\n    --mount=type=secret,id=npm pip install -r r.txt\nRUN --mount=type=cache,id=shared,target=/c,sharing=locked make\nRUN echo plain\n";
     const out = applyDockerfilePolicy(text, scope);
     expect(out.cacheMounts).toBe(2);
     expect(out.text).toBe(
@@ -17,7 +18,9 @@ describe("applyDockerfilePolicy", () => {
     expect(() => applyDockerfilePolicy("# syntax=evil/frontend\nFROM x\n", scope)).toThrow(/syntax/);
     expect(() => applyDockerfilePolicy("FROM berth-build/svc-2:abc\n", scope)).toThrow(/another service/);
     expect(() => applyDockerfilePolicy("FROM x\nCOPY --from=berth-release/svc-2:1 /a /a\n", scope)).toThrow(/another service/);
-    expect(() => applyDockerfilePolicy("FROM x\nRUN --mount=type=bind,from=docker.io/berth-build/svc-2:x,target=/m ls\n", scope)).toThrow(/another service/);
+    expect(() => applyDockerfilePolicy("FROM x\nRUN --mount=type=bind,from=docker.io/berth-build/svc-2:x,target=/m ls\n", scope)).toThrow(
+      /another service/,
+    );
     expect(applyDockerfilePolicy("FROM berth-build/svc-1:abc\n", scope).cacheMounts).toBe(0);
     expect(() => applyDockerfilePolicy('FROM x\nRUN --mount="type=cache,target=/c" ls\n', scope)).toThrow(/unquoted/);
   });

@@ -26,7 +26,8 @@ function offsetOf(text: string, position: { line: number; character: number }): 
 
 function assertOwnImage(ref: string, scope: DockerfileScope, where: string): void {
   const m = BERTH_IMAGE.exec(ref.trim());
-  if (m && m[2] !== scope.serviceId) throw new DockerfilePolicyError(`${where} names ${ref.trim()}, an image Berth built for another service: refused`);
+  if (m && m[2] !== scope.serviceId)
+    throw new DockerfilePolicyError(`${where} names ${ref.trim()}, an image Berth built for another service: refused`);
 }
 
 /** The cache id a mount asked for: its `id`, else its target (BuildKit's default). */
@@ -38,7 +39,8 @@ function requestedId(options: Map<string, string>): string {
 export function applyDockerfilePolicy(text: string, scope: DockerfileScope): { text: string; cacheMounts: number } {
   const dockerfile = DockerfileParser.parse(text);
   const syntax = dockerfile.getDirectives().find((d) => d.getName().toLowerCase() === "syntax");
-  if (syntax) throw new DockerfilePolicyError("A # syntax= directive is not allowed: Berth builds with the engine's own Dockerfile frontend");
+  if (syntax)
+    throw new DockerfilePolicyError("A # syntax= directive is not allowed: Berth builds with the engine's own Dockerfile frontend");
   const edits: { start: number; end: number; value: string }[] = [];
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase();
@@ -48,7 +50,8 @@ export function applyDockerfilePolicy(text: string, scope: DockerfileScope): { t
       if (flag.getName() === "from") assertOwnImage(flag.getValue() ?? "", scope, `${keyword} --from`);
       if (flag.getName() !== "mount") continue;
       // Quoted or continued options could hide a cache mount from this reading: refused.
-      if (/["'\n\\]/.test(flag.getValue() ?? "")) throw new DockerfilePolicyError(`Write ${keyword} --mount options unquoted on one line (name=value,...)`);
+      if (/["'\n\\]/.test(flag.getValue() ?? ""))
+        throw new DockerfilePolicyError(`Write ${keyword} --mount options unquoted on one line (name=value,...)`);
       const options = new Map<string, string>(flag.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue() ?? ""] as const));
       if (options.has("from")) assertOwnImage(options.get("from") ?? "", scope, `${keyword} --mount from`);
       if ((options.get("type") ?? "bind").toLowerCase() !== "cache") continue;
@@ -56,7 +59,11 @@ export function applyDockerfilePolicy(text: string, scope: DockerfileScope): { t
       if (range === null) throw new DockerfilePolicyError(`${keyword} --mount=type=cache has no options`);
       const scoped = new Map(options);
       scoped.set("id", `berth-${scope.teamId}/${requestedId(options)}`);
-      edits.push({ start: offsetOf(text, range.start), end: offsetOf(text, range.end), value: [...scoped].map(([k, v]) => `${k}=${v}`).join(",") });
+      edits.push({
+        start: offsetOf(text, range.start),
+        end: offsetOf(text, range.end),
+        value: [...scoped].map(([k, v]) => `${k}=${v}`).join(","),
+      });
     }
   }
   let out = text;

@@ -5,7 +5,10 @@ import { portInUseMessage } from "../services/host-ports.ts";
 
 /** Thrown by a stage that ran past its deadline. */
 export class StageTimeoutError extends Error {
-  constructor(readonly stage: Stage, readonly seconds: number) {
+  constructor(
+    readonly stage: Stage,
+    readonly seconds: number,
+  ) {
     super(`The ${stage} stage did not finish within ${seconds} s`);
     this.name = "StageTimeoutError";
   }
@@ -31,7 +34,10 @@ export function withoutContainerNames(message: string): string {
  * 127.0.0.1:5433: bind: address already in use"), said the way the settings form says it. PURE.
  */
 export function withPortInUse(message: string): string {
-  const m = /(?:Bind for|listen tcp[46]?) \[?[0-9a-f.:]*?\]?:(\d+)(?: failed: port is already allocated|: bind: address already in use)/.exec(message);
+  const m =
+    /(?:Bind for|listen tcp[46]?) \[?[0-9a-f.:]*?\]?:(\d+)(?: failed: port is already allocated|: bind: address already in use)/.exec(
+      message,
+    );
   return m ? `${portInUseMessage(Number(m[1]))}: choose another port. The engine said: ${message}` : message;
 }
 
@@ -45,7 +51,10 @@ export function describeFailure(err: unknown): string {
 }
 
 /** Which terminal status a failure ends in, and why. PURE. */
-export function classifyFailure(err: unknown, cancelled: boolean): { status: Extract<DeploymentStatus, "failed" | "cancelled" | "timed_out">; reason: string } {
+export function classifyFailure(
+  err: unknown,
+  cancelled: boolean,
+): { status: Extract<DeploymentStatus, "failed" | "cancelled" | "timed_out">; reason: string } {
   if (cancelled || err instanceof CancelledError || isEngineError(err, "CANCELLED")) {
     const reason = err instanceof Error && err.name === "CancelledError" ? err.message : "Cancelled by a user";
     return { status: "cancelled", reason };

@@ -18,15 +18,26 @@ const touched: string[] = [];
 let fixture: GitFixture;
 
 async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId} to finish`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 90_000);
+  return waitFor(
+    `deployment ${deploymentId} to finish`,
+    async () => {
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    90_000,
+  );
 }
 
 async function gitService(actor: Actor, teamId: string, git: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const project = await deps.db.project.create({ data: { teamId, name: `git-${randomUUID().slice(0, 8)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: `app-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url, ...git }, containerPort: 8080, ...extra });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: `app-${randomUUID().slice(0, 8)}`,
+    source: "git",
+    git: { url: fixture.url, ...git },
+    containerPort: 8080,
+    ...extra,
+  });
   const { id } = await createService(deps, actor, input);
   touched.push(id);
   return id;
@@ -38,7 +49,11 @@ async function logOf(deploymentId: string) {
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   fixture = await startGitFixture({ Dockerfile: helloDockerfile("release-one"), "index.txt": "one\n" });
   worker.start();
 });
@@ -88,15 +103,33 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const release1 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: first.id } });
     expect(release1.number).toBe(1);
     const back = await finished((await rollbackToRelease(deps, actor, release1.id)).deploymentId);
-    expect(back).toMatchObject({ status: "succeeded", trigger: "rollback", image: release1.image, rollbackOfId: release1.id, cloneMs: null, buildMs: null, commitSha: first.commitSha, commitMessage: "Rollback to release #1" });
+    expect(back).toMatchObject({
+      status: "succeeded",
+      trigger: "rollback",
+      image: release1.image,
+      rollbackOfId: release1.id,
+      cloneMs: null,
+      buildMs: null,
+      commitSha: first.commitSha,
+      commitMessage: "Rollback to release #1",
+    });
     expect((await httpGet(back.hostPort!)).body).toContain("release-one");
     expect((await deps.db.release.findUniqueOrThrow({ where: { deploymentId: back.id } })).number).toBe(3);
-    await waitFor("only the rolled-back release to run", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === back.id);
+    await waitFor(
+      "only the rolled-back release to run",
+      async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === back.id,
+    );
 
     // Deleting the service removes its containers and its build images.
     await deleteService(deps, actor, serviceId);
     expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
-    const status = await new Docker().getImage(first.image).inspect().then(() => 200, (err: { statusCode?: number }) => err.statusCode);
+    const status = await new Docker()
+      .getImage(first.image)
+      .inspect()
+      .then(
+        () => 200,
+        (err: { statusCode?: number }) => err.statusCode,
+      );
     expect(status).toBe(404);
   });
 
@@ -109,7 +142,15 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const serviceId = await gitService(actor, teamId, { branch });
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: true } });
     // What the webhook receiver enqueues for a push of `pushed` (webhooks/receive.ts).
-    const { deploymentId } = await enqueue(deps, { serviceId, trigger: "webhook", actorId: null, image: "", config: await snapshotConfig(deps, service), commitSha: pushed, commitMessage: "the pushed commit" });
+    const { deploymentId } = await enqueue(deps, {
+      serviceId,
+      trigger: "webhook",
+      actorId: null,
+      image: "",
+      config: await snapshotConfig(deps, service),
+      commitSha: pushed,
+      commitMessage: "the pushed commit",
+    });
     const done = await finished(deploymentId);
     expect(done).toMatchObject({ status: "succeeded", commitSha: pushed, error: null });
     const served = (await httpGet(done.hostPort!)).body;
@@ -178,7 +219,10 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     const max = await deps.db.buildLogLine.aggregate({ where: { deploymentId: done.id }, _max: { seq: true } });
     expect(count).toBeGreaterThan(100_000);
     expect(max._max.seq).toBe(count - 1);
-    const numbers = await deps.db.buildLogLine.findMany({ where: { deploymentId: done.id, text: { in: ["49999", "50000", "100000"] } }, orderBy: { seq: "asc" } });
+    const numbers = await deps.db.buildLogLine.findMany({
+      where: { deploymentId: done.id, text: { in: ["49999", "50000", "100000"] } },
+      orderBy: { seq: "asc" },
+    });
     expect(numbers.map((l) => l.text)).toEqual(["49999", "50000", "100000"]);
     expect(numbers[1]!.seq).toBe(numbers[0]!.seq + 1);
   }, 120_000);

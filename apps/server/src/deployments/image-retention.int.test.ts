@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { buildRepository } from "./build-stage.ts";
 import { enqueueDeployment, listDeployments, rollbackToRelease } from "./deployments.ts";
@@ -21,10 +27,14 @@ const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId
 /** Retention runs right after the status turns succeeded (the old release is retired first). */
 async function settledTags(repository: string, expected: string[]): Promise<string[]> {
   let last: string[] = [];
-  await waitFor(`the tags of ${repository}`, async () => {
-    last = await tagsOf(repository);
-    return JSON.stringify(last) === JSON.stringify([...expected].sort());
-  }, 15_000).catch(() => undefined);
+  await waitFor(
+    `the tags of ${repository}`,
+    async () => {
+      last = await tagsOf(repository);
+      return JSON.stringify(last) === JSON.stringify([...expected].sort());
+    },
+    15_000,
+  ).catch(() => undefined);
   return last;
 }
 
@@ -55,7 +65,10 @@ describe("image retention after each successful deployment", () => {
     const created = await createGitService(deps, actor, teamId, { url: fixture.url });
     serviceId = created.serviceId;
     volumeName = `berth-${created.projectId}-data`;
-    await docker.createVolume({ Name: volumeName, Labels: { "io.berth.managed-by": "berth", "io.berth.team": teamId, "io.berth.project": created.projectId } });
+    await docker.createVolume({
+      Name: volumeName,
+      Labels: { "io.berth.managed-by": "berth", "io.berth.team": teamId, "io.berth.project": created.projectId },
+    });
     const repository = buildRepository(serviceId);
     const deploy = async () => finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
@@ -76,18 +89,35 @@ describe("image retention after each successful deployment", () => {
 
     // Releases #2 (d3) and #3 (d4) are retained; #1's and the failed build's images are gone.
     expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
-    const imageOfD1 = await docker.getImage(d1.image).inspect().then(() => 200, (err: { statusCode?: number }) => err.statusCode);
+    const imageOfD1 = await docker
+      .getImage(d1.image)
+      .inspect()
+      .then(
+        () => 200,
+        (err: { statusCode?: number }) => err.statusCode,
+      );
     expect(imageOfD1).toBe(404);
     // The release tags are pruned after the build images: wait for that step too.
     let releaseTags: string[] = [];
-    await waitFor("at most 2 release tags", async () => (releaseTags = await tagsOf(`berth-release/${serviceId}`)).length <= 2, 15_000).catch(() => undefined);
+    await waitFor(
+      "at most 2 release tags",
+      async () => (releaseTags = await tagsOf(`berth-release/${serviceId}`)).length <= 2,
+      15_000,
+    ).catch(() => undefined);
     expect(releaseTags.length).toBeLessThanOrEqual(2);
     expect((await docker.getVolume(volumeName).inspect()).Name).toBe(volumeName);
 
     const listed = await listDeployments(deps, actor, serviceId);
-    expect(listed.filter((d) => d.release).map((d) => [d.release!.number, d.release!.retained])).toEqual([[3, true], [2, true], [1, false]]);
+    expect(listed.filter((d) => d.release).map((d) => [d.release!.number, d.release!.retained])).toEqual([
+      [3, true],
+      [2, true],
+      [1, false],
+    ]);
     const release1 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: d1.id } });
-    await expect(rollbackToRelease(deps, actor, release1.id)).rejects.toMatchObject({ code: "CONFLICT", message: "Release #1 is no longer retained: only the last 2 releases keep their images" });
+    await expect(rollbackToRelease(deps, actor, release1.id)).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "Release #1 is no longer retained: only the last 2 releases keep their images",
+    });
     const release2 = await deps.db.release.findUniqueOrThrow({ where: { deploymentId: d3.id } });
     const back = await finished((await rollbackToRelease(deps, actor, release2.id)).deploymentId);
     expect(back).toMatchObject({ status: "succeeded", image: d3.image });

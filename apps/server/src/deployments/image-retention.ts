@@ -10,7 +10,10 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
  * the builder's cache to `BERTH_BUILD_CACHE_GB`. Images a container still uses are never
  * forced out; volumes are never touched.
  */
-export async function applyImageRetention(deps: Pick<RunDeps, "db" | "engine" | "env">, serviceId: string): Promise<{ removed: string[]; failures: string[]; reclaimedBytes: number }> {
+export async function applyImageRetention(
+  deps: Pick<RunDeps, "db" | "engine" | "env">,
+  serviceId: string,
+): Promise<{ removed: string[]; failures: string[]; reclaimedBytes: number }> {
   const keep = deps.env.BERTH_RETAIN_RELEASES;
   const [releases, active] = await Promise.all([
     deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true } }),
@@ -22,14 +25,19 @@ export async function applyImageRetention(deps: Pick<RunDeps, "db" | "engine" | 
   const tags = await deps.engine.pruneImages(serviceId, keep);
   // BuildKit keeps layers apart from images: removing images alone would let the cache grow.
   const cache = await deps.engine.pruneBuildCache(Math.floor(deps.env.BERTH_BUILD_CACHE_GB * 1024 ** 3));
-  return { removed: [...builds.removed, ...tags.removed], failures: [...builds.failures, ...tags.failures], reclaimedBytes: cache.reclaimedBytes };
+  return {
+    removed: [...builds.removed, ...tags.removed],
+    failures: [...builds.failures, ...tags.failures],
+    reclaimedBytes: cache.reclaimedBytes,
+  };
 }
 
 /** Retention after a success; never fails the deployment (it is already live), only logs. */
 export async function retainImagesAfterSuccess(deps: Pick<RunDeps, "db" | "engine" | "env" | "log">, serviceId: string): Promise<void> {
   try {
     const { removed, failures, reclaimedBytes } = await applyImageRetention(deps, serviceId);
-    if (removed.length > 0 || reclaimedBytes > 0) deps.log.info({ serviceId, removed, reclaimedBytes }, "image retention removed old images and build cache");
+    if (removed.length > 0 || reclaimedBytes > 0)
+      deps.log.info({ serviceId, removed, reclaimedBytes }, "image retention removed old images and build cache");
     if (failures.length > 0) deps.log.warn({ serviceId, failures }, "image retention could not remove some images");
   } catch (err) {
     deps.log.warn({ serviceId, err: String(err) }, "image retention failed");

@@ -10,15 +10,25 @@ afterAll(async () => {
 });
 
 it("deletes the logs of deployments finished before the retention period, keeps newer ones and the rows", async () => {
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, buildLogRetentionDays: 7 }, update: { buildLogRetentionDays: 7 } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, buildLogRetentionDays: 7 },
+    update: { buildLogRetentionDays: 7 },
+  });
   const { teamId } = await seedUser(deps.db);
   const { serviceId } = await seedService(deps.db, teamId);
   const day = 24 * 3600_000;
-  const old = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "failed", finishedAt: new Date(Date.now() - 8 * day) } });
-  const recent = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "failed", finishedAt: new Date(Date.now() - 6 * day) } });
+  const old = await deps.db.deployment.create({
+    data: { serviceId, image: "x", status: "failed", finishedAt: new Date(Date.now() - 8 * day) },
+  });
+  const recent = await deps.db.deployment.create({
+    data: { serviceId, image: "x", status: "failed", finishedAt: new Date(Date.now() - 6 * day) },
+  });
   const running = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "building" } });
   for (const d of [old, recent, running]) {
-    await deps.db.buildLogLine.createMany({ data: [0, 1, 2].map((seq) => ({ deploymentId: d.id, seq, stream: "stdout" as const, text: `line ${seq}` })) });
+    await deps.db.buildLogLine.createMany({
+      data: [0, 1, 2].map((seq) => ({ deploymentId: d.id, seq, stream: "stdout" as const, text: `line ${seq}` })),
+    });
   }
   expect(await pruneBuildLogs(deps)).toBeGreaterThanOrEqual(3);
   expect(await deps.db.buildLogLine.count({ where: { deploymentId: old.id } })).toBe(0);

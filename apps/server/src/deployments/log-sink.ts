@@ -88,7 +88,10 @@ export class BuildLogSink {
     } catch (err) {
       // A lost batch must not stall the deployment; count it so the caller can report it.
       this.failures += batch.length;
-      this.options.log.error({ deploymentId: this.options.deploymentId, lines: batch.length, err: String(err) }, "could not store build log lines");
+      this.options.log.error(
+        { deploymentId: this.options.deploymentId, lines: batch.length, err: String(err) },
+        "could not store build log lines",
+      );
     }
   }
 }

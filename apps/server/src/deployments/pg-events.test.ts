@@ -8,7 +8,15 @@ describe("parseNotice", () => {
   });
 
   it("refuses anything else", () => {
-    for (const payload of ["", "not json", "null", "[]", '{"o":"a","kind":"lines","d":"x","from":"3","to":9}', '{"kind":"status","d":"x","s":"s","st":"failed"}', '{"o":"a","kind":"other","d":"x"}']) {
+    for (const payload of [
+      "",
+      "not json",
+      "null",
+      "[]",
+      '{"o":"a","kind":"lines","d":"x","from":"3","to":9}',
+      '{"kind":"status","d":"x","s":"s","st":"failed"}',
+      '{"o":"a","kind":"other","d":"x"}',
+    ]) {
       expect(parseNotice(payload)).toBeNull();
     }
   });

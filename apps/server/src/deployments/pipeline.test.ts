@@ -23,14 +23,22 @@ describe("classifyFailure", () => {
   it("maps cancels, timeouts, health-gate timeouts and other failures to their terminal status", () => {
     expect(classifyFailure(new Error("x"), true)).toEqual({ status: "cancelled", reason: "Cancelled by a user" });
     expect(classifyFailure(new CancelledError(), false).status).toBe("cancelled");
-    expect(classifyFailure(new StageTimeoutError("clone", 3), false)).toEqual({ status: "timed_out", reason: "The clone stage did not finish within 3 s" });
+    expect(classifyFailure(new StageTimeoutError("clone", 3), false)).toEqual({
+      status: "timed_out",
+      reason: "The clone stage did not finish within 3 s",
+    });
     expect(classifyFailure(engine("TIMEOUT", "pull took too long"), false).status).toBe("timed_out");
-    expect(classifyFailure(engine("HEALTHCHECK_FAILED", "did not accept connections on port 1 within 5 s", { logs: ["a"] }), false).status).toBe("timed_out");
+    expect(
+      classifyFailure(engine("HEALTHCHECK_FAILED", "did not accept connections on port 1 within 5 s", { logs: ["a"] }), false).status,
+    ).toBe("timed_out");
     expect(classifyFailure(engine("HEALTHCHECK_FAILED", "exited with code 1 within 5 s", { exitCode: 1, logs: ["boom"] }), false)).toEqual({
       status: "failed",
       reason: "exited with code 1 within 5 s\nLast log lines:\nboom",
     });
-    expect(classifyFailure(engine("BUILD_FAILED", "build: step failed", { logs: ["l1"] }), false)).toEqual({ status: "failed", reason: "build: step failed" });
+    expect(classifyFailure(engine("BUILD_FAILED", "build: step failed", { logs: ["l1"] }), false)).toEqual({
+      status: "failed",
+      reason: "build: step failed",
+    });
   });
 });
 
@@ -76,10 +84,13 @@ describe("describeFailure", () => {
       code: "HEALTHCHECK_FAILED",
       operation: "health check",
       resource: "berth-web-1a2b3c4d-5e6f7a8b",
-      message: "berth-web-1a2b3c4d-5e6f7a8b-r1 exited with code 3 before it accepted connections (container 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef)",
+      message:
+        "berth-web-1a2b3c4d-5e6f7a8b-r1 exited with code 3 before it accepted connections (container 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef)",
       details: { logs: ["starting", "error: PORT is not set", "bye"] },
     });
-    expect(describeFailure(err)).toBe("the new container exited with code 3 before it accepted connections (container the new container)\nLast log lines:\nstarting\nerror: PORT is not set\nbye");
+    expect(describeFailure(err)).toBe(
+      "the new container exited with code 3 before it accepted connections (container the new container)\nLast log lines:\nstarting\nerror: PORT is not set\nbye",
+    );
     expect(describeFailure(new Error("could not stop berth-api-deadbeef-cafebabe"))).toBe("could not stop the new container");
   });
 
@@ -89,6 +100,10 @@ describe("describeFailure", () => {
   ])("says a fixed host port taken at start is in use: %s", (message) => {
     const err = new EngineError({ code: "ENGINE_ERROR", operation: "start container", resource: "pg", message });
     expect(describeFailure(err)).toMatch(/^Port 15432 is already in use on this server: choose another port\. The engine said: /);
-    expect(describeFailure(new EngineError({ code: "ENGINE_ERROR", operation: "start container", resource: "pg", message: "no space left on device" }))).toBe("no space left on device");
+    expect(
+      describeFailure(
+        new EngineError({ code: "ENGINE_ERROR", operation: "start container", resource: "pg", message: "no space left on device" }),
+      ),
+    ).toBe("no space left on device");
   });
 });

@@ -12,7 +12,11 @@ export const RESTART_REASON = "Berth restarted while this deployment was in prog
  * live release left stopped (a stop-first deployment interrupted) or missing is brought back
  * when its service should run. Queued deployments stay queued and are picked up by the worker.
  */
-export async function recoverDeployments(deps: Pick<Deps, "db" | "log">, reconciler: Reconciler, workerName: string): Promise<{ ended: number; pass: PassResult }> {
+export async function recoverDeployments(
+  deps: Pick<Deps, "db" | "log">,
+  reconciler: Reconciler,
+  workerName: string,
+): Promise<{ ended: number; pass: PassResult }> {
   const ended = await deps.db.deployment.updateMany({
     where: endableAtBoot(workerName),
     data: { status: "failed", error: RESTART_REASON, finishedAt: new Date() },

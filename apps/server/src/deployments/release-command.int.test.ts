@@ -24,7 +24,10 @@ let projectId: string;
 
 async function setReleaseCommand(argv: string[]): Promise<void> {
   const { runtime } = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { runtime: true } });
-  await deps.db.service.update({ where: { id: serviceId }, data: { runtime: { ...readStoredRuntime(runtime), releaseCommand: argv } as unknown as Prisma.InputJsonValue } });
+  await deps.db.service.update({
+    where: { id: serviceId },
+    data: { runtime: { ...readStoredRuntime(runtime), releaseCommand: argv } as unknown as Prisma.InputJsonValue },
+  });
 }
 
 async function logText(deploymentId: string): Promise<string> {
@@ -37,7 +40,14 @@ beforeAll(async () => {
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `rc-${randomUUID().slice(0, 8)}` } });
   projectId = project.id;
-  const input = createServiceInput.parse({ projectId: project.id, name: "web", image: TEST_IMAGE, containerPort: 8080, env: [{ key: "GREETING", value: "from-the-new-release" }], releaseCommand: 'sh -c "echo migrating with $GREETING"' });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: "web",
+    image: TEST_IMAGE,
+    containerPort: 8080,
+    env: [{ key: "GREETING", value: "from-the-new-release" }],
+    releaseCommand: 'sh -c "echo migrating with $GREETING"',
+  });
   serviceId = (await createService(deps, owner.actor, input)).id;
 });
 
@@ -56,7 +66,7 @@ describe("release command", () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
     const log = await logText(done.id);
-    expect(log).toContain('Release command: sh -c \'echo migrating with $GREETING\'');
+    expect(log).toContain("Release command: sh -c 'echo migrating with $GREETING'");
     expect(log).toContain("migrating with from-the-new-release");
     expect(log).toMatch(/Release command finished in/);
     expect(log.indexOf("migrating with")).toBeLessThan(log.indexOf("Starting "));
@@ -75,7 +85,13 @@ describe("release command", () => {
     const containers = await deps.engine.listManaged({ serviceId });
     expect(containers.map((c) => [c.deploymentId, c.state])).toEqual([[liveDeploymentId, "running"]]);
     const live = containers[0]!;
-    expect((await deps.engine.exec(live.containerId, { cmd: ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 127.0.0.1 8080 | head -1"] })).output).toMatch(/200 OK/);
+    expect(
+      (
+        await deps.engine.exec(live.containerId, {
+          cmd: ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 127.0.0.1 8080 | head -1"],
+        })
+      ).output,
+    ).toMatch(/200 OK/);
     expect(await deps.engine.listOneOffs({ serviceId })).toEqual([]);
   });
 });

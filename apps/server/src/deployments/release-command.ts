@@ -17,5 +17,7 @@ export async function runReleaseCommand(ctx: RunContext, config: ReleaseConfig, 
   const end = await runInDeployment(ctx, config, image, { trigger: "release", argv, command: argv });
   if (end.status === "succeeded") return void ctx.sink.system(`Release command finished in ${(end.durationMs / 1000).toFixed(1)} s`);
   if (end.status === "cancelled") throw new CancelledError();
-  throw new Error(`The release command ${end.status === "timed_out" ? `did not finish within ${end.timeoutS} s` : end.exitCode === null ? `failed: ${end.error ?? "unknown error"}` : `exited with code ${end.exitCode}`}; the release did not go live and the previous release keeps serving`);
+  throw new Error(
+    `The release command ${end.status === "timed_out" ? `did not finish within ${end.timeoutS} s` : end.exitCode === null ? `failed: ${end.error ?? "unknown error"}` : `exited with code ${end.exitCode}`}; the release did not go live and the previous release keeps serving`,
+  );
 }

@@ -48,7 +48,9 @@ function readVolumes(value: unknown): ReleaseVolume[] {
     if (!v || typeof v !== "object") return [];
     const o = v as Record<string, unknown>;
     if (typeof o.name !== "string" || typeof o.mountPath !== "string") return [];
-    return [{ name: o.name, mountPath: o.mountPath, readOnly: o.readOnly === true, hostPath: typeof o.hostPath === "string" ? o.hostPath : null }];
+    return [
+      { name: o.name, mountPath: o.mountPath, readOnly: o.readOnly === true, hostPath: typeof o.hostPath === "string" ? o.hostPath : null },
+    ];
   });
 }
 
@@ -83,7 +85,9 @@ export function openReleaseConfig(json: unknown, box: SealedBox): ReleaseConfig 
 
 /** Only when the service has some, so other releases' snapshots (and spec hashes) stay as they were. */
 function hostAccessOf(value: unknown): { hostAccess?: HostAccess } {
-  return value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0 ? { hostAccess: value as HostAccess } : {};
+  return value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0
+    ? { hostAccess: value as HostAccess }
+    : {};
 }
 
 type ServiceForConfig = Pick<Service, "id" | "projectId" | "kind" | "containerPort" | "runtime" | "replicas" | "strategy" | "hostAccess">;
@@ -94,10 +98,18 @@ export async function currentReleaseConfig(db: Db, box: SealedBox, service: Serv
 }
 
 /** currentReleaseConfig, and the references among its variables that do not resolve (see env-references.ts). */
-export async function releaseConfigNow(db: Db, box: SealedBox, service: ServiceForConfig): Promise<{ config: ReleaseConfig; problems: string[] }> {
+export async function releaseConfigNow(
+  db: Db,
+  box: SealedBox,
+  service: ServiceForConfig,
+): Promise<{ config: ReleaseConfig; problems: string[] }> {
   const [env, volumes, settings] = await Promise.all([
     resolveDeployEnv(db, box, { projectId: service.projectId, serviceId: service.id }),
-    db.volume.findMany({ where: { serviceId: service.id }, orderBy: { mountPath: "asc" }, select: { name: true, mountPath: true, readOnly: true, hostPath: true } }),
+    db.volume.findMany({
+      where: { serviceId: service.id },
+      orderBy: { mountPath: "asc" },
+      select: { name: true, mountPath: true, readOnly: true, hostPath: true },
+    }),
     getSettings(db),
   ]);
   const runtime = readStoredRuntime(service.runtime);

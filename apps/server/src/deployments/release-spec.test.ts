@@ -10,7 +10,15 @@ const target = {
   deploymentId: "dep-1",
   image: "berth-test/hello:latest",
 };
-const web: ReleaseConfig = { kind: "web", containerPort: 8080, env: { A: "1" }, runtime: DEFAULT_RUNTIME, replicas: 1, strategy: "start_first", volumes: [] };
+const web: ReleaseConfig = {
+  kind: "web",
+  containerPort: 8080,
+  env: { A: "1" },
+  runtime: DEFAULT_RUNTIME,
+  replicas: 1,
+  strategy: "start_first",
+  volumes: [],
+};
 
 describe("release config -> engine spec", () => {
   it("always joins the project's network, with the service's name and an internal alias", () => {
@@ -31,7 +39,16 @@ describe("release config -> engine spec", () => {
         entrypoint: ["/init"],
         limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200 },
         restartPolicy: "on-failure",
-        healthCheck: { ...DEFAULT_RUNTIME.healthCheck, type: "http", path: "/healthz", expectStatus: "200-204", intervalS: 1, timeoutS: 3, retries: 4, startPeriodS: 10 },
+        healthCheck: {
+          ...DEFAULT_RUNTIME.healthCheck,
+          type: "http",
+          path: "/healthz",
+          expectStatus: "200-204",
+          intervalS: 1,
+          timeoutS: 3,
+          retries: 4,
+          startPeriodS: 10,
+        },
       },
       volumes: [
         { name: "data", mountPath: "/data", readOnly: false, hostPath: null },
@@ -42,7 +59,15 @@ describe("release config -> engine spec", () => {
     expect(spec.entrypoint).toEqual(["/init"]);
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 256 * 1024 * 1024, pidsLimit: 200 });
     expect(spec.restartPolicy).toEqual({ name: "on-failure", maxRetries: 5 });
-    expect(spec.healthCheck).toEqual({ type: "http", path: "/healthz", expectStatus: { min: 200, max: 204 }, intervalMs: 1000, timeoutMs: 3000, retries: 4, startPeriodMs: 10000 });
+    expect(spec.healthCheck).toEqual({
+      type: "http",
+      path: "/healthz",
+      expectStatus: { min: 200, max: 204 },
+      intervalMs: 1000,
+      timeoutMs: 3000,
+      retries: 4,
+      startPeriodMs: 10000,
+    });
     expect(spec.volumes).toEqual([
       { type: "volume", name: "data", target: "/data", readOnly: false },
       { type: "bind", source: "/srv/conf", target: "/conf", readOnly: true },
@@ -50,16 +75,29 @@ describe("release config -> engine spec", () => {
   });
 
   it("a worker has no port and is ready once it ran a while without restarting", () => {
-    const spec = buildReleaseSpec({ ...target, upstreamPorts: [20000] }, { ...web, kind: "worker", containerPort: null, runtime: { ...DEFAULT_RUNTIME, workerStableS: 7 } });
+    const spec = buildReleaseSpec(
+      { ...target, upstreamPorts: [20000] },
+      { ...web, kind: "worker", containerPort: null, runtime: { ...DEFAULT_RUNTIME, workerStableS: 7 } },
+    );
     expect(spec.containerPort).toBeUndefined();
     expect(spec.primaryHostPorts).toBeUndefined();
     expect(spec.healthCheck).toEqual({ type: "running", stableMs: 7000 });
-    const withCommand = buildReleaseSpec(target, { ...web, kind: "worker", containerPort: null, runtime: { ...DEFAULT_RUNTIME, healthCheck: { ...DEFAULT_RUNTIME.healthCheck, type: "command", command: ["test", "-f", "/tmp/ok"] } } });
+    const withCommand = buildReleaseSpec(target, {
+      ...web,
+      kind: "worker",
+      containerPort: null,
+      runtime: { ...DEFAULT_RUNTIME, healthCheck: { ...DEFAULT_RUNTIME.healthCheck, type: "command", command: ["test", "-f", "/tmp/ok"] } },
+    });
     expect(withCommand.healthCheck).toMatchObject({ type: "command", command: ["test", "-f", "/tmp/ok"] });
   });
 
   it("a TCP service publishes its port only where asked; web replicas get one upstream port each", () => {
-    const tcp = buildReleaseSpec(target, { ...web, kind: "tcp", containerPort: 5432, runtime: { ...DEFAULT_RUNTIME, publish: { hostPort: 15432, bindAddress: "127.0.0.1" } } });
+    const tcp = buildReleaseSpec(target, {
+      ...web,
+      kind: "tcp",
+      containerPort: 5432,
+      runtime: { ...DEFAULT_RUNTIME, publish: { hostPort: 15432, bindAddress: "127.0.0.1" } },
+    });
     expect(tcp.ports).toEqual([{ containerPort: 5432, hostIp: "127.0.0.1", hostPort: 15432 }]);
     expect(buildReleaseSpec(target, { ...web, kind: "tcp", containerPort: 5432 }).ports).toBeUndefined();
     const replicas = buildReleaseSpec({ ...target, upstreamPorts: releasePorts(20000, 3, 4) }, { ...web, replicas: 3 });

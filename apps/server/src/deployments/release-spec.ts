@@ -36,7 +36,12 @@ export function internalNames(serviceName: string, project: { id: string; name: 
 
 function healthCheckOf(config: ReleaseConfig): HealthCheckSpec | undefined {
   const hc = config.runtime.healthCheck;
-  const timing = { intervalMs: hc.intervalS * 1000, timeoutMs: hc.timeoutS * 1000, retries: hc.retries, startPeriodMs: hc.startPeriodS * 1000 };
+  const timing = {
+    intervalMs: hc.intervalS * 1000,
+    timeoutMs: hc.timeoutS * 1000,
+    retries: hc.retries,
+    startPeriodMs: hc.startPeriodS * 1000,
+  };
   switch (hc.type) {
     case "http":
       return { type: "http", path: hc.path, expectStatus: parseStatusRange(hc.expectStatus) ?? { min: 200, max: 399 }, ...timing };

@@ -12,7 +12,11 @@ export async function listRetainedReleases(deps: { db: Db; env: { BERTH_RETAIN_R
       take: deps.env.BERTH_RETAIN_RELEASES,
       select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true },
     }),
-    deps.db.deployment.findFirst({ where: { serviceId, status: "succeeded" }, orderBy: [{ finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }], select: { id: true, release: { select: { id: true } } } }),
+    deps.db.deployment.findFirst({
+      where: { serviceId, status: "succeeded" },
+      orderBy: [{ finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+      select: { id: true, release: { select: { id: true } } },
+    }),
   ]);
   const newest = releases[0]?.number ?? 0;
   const liveReleaseId = live?.release?.id ?? null;

@@ -45,10 +45,18 @@ export async function withStage<T>(ctx: RunContext, stage: Stage, work: (signal:
 }
 
 /** Move an in-progress deployment to its next status (only if it is still where we left it). */
-export async function advance(ctx: RunContext, from: Deployment["status"], to: Deployment["status"], data: Record<string, unknown> = {}): Promise<void> {
+export async function advance(
+  ctx: RunContext,
+  from: Deployment["status"],
+  to: Deployment["status"],
+  data: Record<string, unknown> = {},
+): Promise<void> {
   // The next stage starts now: with the finished stages' durations, the dashboard's stage progress.
   const row = { ...data, stageStartedAt: new Date() };
-  const { count } = await ctx.deps.db.deployment.updateMany({ where: { id: ctx.deployment.id, status: from }, data: { ...row, status: to } });
+  const { count } = await ctx.deps.db.deployment.updateMany({
+    where: { id: ctx.deployment.id, status: from },
+    data: { ...row, status: to },
+  });
   if (count === 0) throw new CancelledError("The deployment was ended elsewhere (cancelled or recovered)");
   ctx.deployment = { ...ctx.deployment, ...row, status: to } as Deployment;
   ctx.deps.events.publishStatus({ deploymentId: ctx.deployment.id, serviceId: ctx.service.id, status: to });

@@ -37,7 +37,10 @@ async function release(ctx: RunContext): Promise<void> {
   const started = Date.now();
   // Checked at every release: an owner who turns host access off stops it reaching new containers.
   if (config.hostAccess !== undefined && !(await getSettings(deps.db)).allowHostAccess) {
-    throw new DomainError("FORBIDDEN", `${service.name} has powers over the host from its compose file (${Object.keys(config.hostAccess).join(", ")}), and host access for compose stacks is off on this instance: only the instance owner can allow it in Settings`);
+    throw new DomainError(
+      "FORBIDDEN",
+      `${service.name} has powers over the host from its compose file (${Object.keys(config.hostAccess).join(", ")}), and host access for compose stacks is off on this instance: only the instance owner can allow it in Settings`,
+    );
   }
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
@@ -159,10 +162,30 @@ async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; instan
   await deps.db.$transaction(async (tx) => {
     const { count } = await tx.deployment.updateMany({
       where: { id: deployment.id, status: "releasing" },
-      data: { status: "succeeded", containerId, hostPort, imageId, imageDigest: repoDigest, finishedAt: new Date(), error: null, releaseMs: r.releaseMs },
+      data: {
+        status: "succeeded",
+        containerId,
+        hostPort,
+        imageId,
+        imageDigest: repoDigest,
+        finishedAt: new Date(),
+        error: null,
+        releaseMs: r.releaseMs,
+      },
     });
     if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-    await tx.release.create({ data: { serviceId: service.id, number, deploymentId: deployment.id, image: deployment.image, imageId, imageDigest: repoDigest, config: sealReleaseConfig(r.config, deps.box) as unknown as Prisma.InputJsonValue, commitSha: deployment.commitSha } });
+    await tx.release.create({
+      data: {
+        serviceId: service.id,
+        number,
+        deploymentId: deployment.id,
+        image: deployment.image,
+        imageId,
+        imageDigest: repoDigest,
+        config: sealReleaseConfig(r.config, deps.box) as unknown as Prisma.InputJsonValue,
+        commitSha: deployment.commitSha,
+      },
+    });
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
   });
 }
@@ -172,7 +195,11 @@ async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; instan
  * through its stages. Any failure leaves the previous release serving, removes this
  * deployment's container, and records failed / timed_out / cancelled with a reason.
  */
-export async function runDeployment(deps: RunDeps, deploymentId: string, cancel: AbortSignal = new AbortController().signal): Promise<void> {
+export async function runDeployment(
+  deps: RunDeps,
+  deploymentId: string,
+  cancel: AbortSignal = new AbortController().signal,
+): Promise<void> {
   const row = await deps.db.deployment.findUnique({
     where: { id: deploymentId },
     include: { service: { include: { project: { select: { id: true, name: true, teamId: true } } } } },
@@ -182,8 +209,20 @@ export async function runDeployment(deps: RunDeps, deploymentId: string, cancel:
   const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
   const box = deps.box;
   const variables = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
-  const redact = [openSealed(box, service.gitToken), openSealed(box, service.deployKeyPrivate), openSealed(box, service.webhookSecret), ...variables.secretValues].filter((s): s is string => !!s);
-  const sink = new BuildLogSink({ db: deps.db, log: deps.log, events: deps.events, deploymentId, redact, firstSeq: firstSeq === null ? 0 : firstSeq + 1 });
+  const redact = [
+    openSealed(box, service.gitToken),
+    openSealed(box, service.deployKeyPrivate),
+    openSealed(box, service.webhookSecret),
+    ...variables.secretValues,
+  ].filter((s): s is string => !!s);
+  const sink = new BuildLogSink({
+    db: deps.db,
+    log: deps.log,
+    events: deps.events,
+    deploymentId,
+    redact,
+    firstSeq: firstSeq === null ? 0 : firstSeq + 1,
+  });
   const defaults = { health: deps.env.BERTH_READY_TIMEOUT_S };
   const ctx: RunContext = { deps, deployment, service, sink, variables, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
   const log = deps.log.child({ deploymentId, serviceId: service.id });

@@ -19,7 +19,12 @@ export async function runJob(ctx: RunContext, config: ReleaseConfig, image: Rele
   const end = await runInDeployment(ctx, config, image, { trigger: "job", argv: null, command });
   if (end.status === "cancelled") throw new CancelledError();
   if (end.status !== "succeeded") {
-    const how = end.status === "timed_out" ? `did not finish within ${end.timeoutS} s` : end.exitCode === null ? `failed: ${end.error ?? "unknown error"}` : `exited with code ${end.exitCode}`;
+    const how =
+      end.status === "timed_out"
+        ? `did not finish within ${end.timeoutS} s`
+        : end.exitCode === null
+          ? `failed: ${end.error ?? "unknown error"}`
+          : `exited with code ${end.exitCode}`;
     throw new Error(`The job ${service.name} ${how}; the services that wait for it were not deployed and the running ones keep serving`);
   }
   // A service that ran as a long-lived release before it became a job keeps no container.
@@ -27,7 +32,10 @@ export async function runJob(ctx: RunContext, config: ReleaseConfig, image: Rele
   sink.system(`Job ${service.name} completed (exit 0) in ${(end.durationMs / 1000).toFixed(1)} s`);
   await sink.flush();
   await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.deployment.updateMany({ where: { id: deployment.id, status: "releasing" }, data: { status: "succeeded", finishedAt: new Date(), error: null, releaseMs: Date.now() - started } });
+    const { count } = await tx.deployment.updateMany({
+      where: { id: deployment.id, status: "releasing" },
+      data: { status: "succeeded", finishedAt: new Date(), error: null, releaseMs: Date.now() - started },
+    });
     if (count === 0) throw new Error("The deployment was ended elsewhere while its job ran");
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "stopped" } });
   });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import { httpGet, requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { startSshFixture, type SshFixture } from "../../test/ssh-fixture.ts";
 import { getService } from "../services/services.ts";
@@ -51,7 +57,9 @@ describe("git over ssh with the generated deploy key", () => {
     expect((await httpGet(first.hostPort!)).body).toContain("over-ssh");
     const pinned = (await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } })).sshKnownHosts;
     expect(pinned).toMatch(/ssh-ed25519 /);
-    const log = (await deps.db.buildLogLine.findMany({ where: { deploymentId: first.id }, orderBy: { seq: "asc" } })).map((l) => l.text).join("\n");
+    const log = (await deps.db.buildLogLine.findMany({ where: { deploymentId: first.id }, orderBy: { seq: "asc" } }))
+      .map((l) => l.text)
+      .join("\n");
     expect(log).toContain("Pinned the repository host's SSH key");
     expect(log).not.toContain("PRIVATE KEY");
     expect(JSON.stringify(view)).not.toContain("PRIVATE KEY");

@@ -30,7 +30,11 @@ let workerB: DeploymentWorker | null = null;
 let serviceId = "";
 
 const statusOf = async (id: string) => (await deps.db.deployment.findUniqueOrThrow({ where: { id } })).status;
-const startA = () => (processA = startWorkerProcess(deps.env.BERTH_SECRET, { BERTH_WORKER_NAME: `proc-a-${randomUUID()}`, BERTH_DEPLOYMENT_LEASE_S: String(LEASE_S) }));
+const startA = () =>
+  (processA = startWorkerProcess(deps.env.BERTH_SECRET, {
+    BERTH_WORKER_NAME: `proc-a-${randomUUID()}`,
+    BERTH_DEPLOYMENT_LEASE_S: String(LEASE_S),
+  }));
 
 async function bootB(): Promise<DeploymentWorker> {
   const worker = new DeploymentWorker(depsB, { name: "proc-b", pollMs: 200, concurrency: 8 });
@@ -41,7 +45,11 @@ async function bootB(): Promise<DeploymentWorker> {
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   fixture = await startGitFixture({ Dockerfile: helloDockerfile("stable-release") });
 });
 
@@ -60,7 +68,13 @@ afterAll(async () => {
 it("B's (re)start leaves A's running deployment to A, which finishes it; A killed: its lease lapses, B ends it, the old release serves", async () => {
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `two-${randomUUID().slice(0, 8)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: `two-${randomUUID().slice(0, 8)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: `two-${randomUUID().slice(0, 8)}`,
+    source: "git",
+    git: { url: fixture.url },
+    containerPort: 8080,
+  });
   serviceId = (await createService(deps, actor, input)).id;
 
   startA();
@@ -87,7 +101,12 @@ it("B's (re)start leaves A's running deployment to A, which finishes it; A kille
   await workerB!.stop();
   await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 300 } });
   const stuck = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
-  await waitFor("A releasing", async () => (await statusOf(stuck)) === "releasing" && (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === stuck), 60_000);
+  await waitFor(
+    "A releasing",
+    async () =>
+      (await statusOf(stuck)) === "releasing" && (await deps.engine.listManaged({ serviceId })).some((c) => c.deploymentId === stuck),
+    60_000,
+  );
   await kill9(processA!);
   processA = null;
   await bootB();
@@ -95,6 +114,10 @@ it("B's (re)start leaves A's running deployment to A, which finishes it; A kille
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: stuck } })).error).toBe(LAPSED_REASON);
   // The reconciler clears what A left; the second release keeps serving.
   await new Reconciler(depsB, { intervalMs: 0 }).pass("periodic");
-  await waitFor("only release 2's container left", async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === slow, 30_000);
+  await waitFor(
+    "only release 2's container left",
+    async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === slow,
+    30_000,
+  );
   expect((await httpGet(second.hostPort!)).body).toContain("second-release");
 }, 360_000);

@@ -170,7 +170,9 @@ export class DeploymentWorker {
   /** Best effort: record the failure and remove this deployment's container. */
   private async failAndCleanUp(id: string, err: unknown): Promise<void> {
     const problems: string[] = [];
-    await this.recordFailure(id, isDatabaseUnreachable(err) ? databaseUnavailable() : err).catch((e: unknown) => problems.push(`record failure: ${String(e)}`));
+    await this.recordFailure(id, isDatabaseUnreachable(err) ? databaseUnavailable() : err).catch((e: unknown) =>
+      problems.push(`record failure: ${String(e)}`),
+    );
     const containers = await this.deps.engine.listManaged().catch((e: unknown) => {
       problems.push(`list containers: ${String(e)}`);
       return [];

@@ -26,8 +26,29 @@ let dir: string;
 /** A self-signed certificate (openssl, test code) for `names`: { certPem, keyPem, fingerprint }. */
 function selfSigned(names: string[]) {
   const out = mkdtempSync(path.join(dir, "cert-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-    "-keyout", path.join(out, "key.pem"), "-out", path.join(out, "cert.pem"), "-subj", `/CN=${names[0]}`, "-addext", `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-keyout",
+      path.join(out, "key.pem"),
+      "-out",
+      path.join(out, "cert.pem"),
+      "-subj",
+      `/CN=${names[0]}`,
+      "-addext",
+      `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`,
+    ],
+    { stdio: "ignore" },
+  );
   return { certPem: readFileSync(path.join(out, "cert.pem"), "utf8"), keyPem: readFileSync(path.join(out, "key.pem"), "utf8") };
 }
 
@@ -69,8 +90,15 @@ afterAll(async () => {
 
 describe("uploaded certificates stay with their team's domains", () => {
   it("refuses a certificate that also names another team's domain, or a name the team does not have", async () => {
-    for (const names of [[mine, victim], [mine, `*.localhost`], [mine, `other-${tag}.localhost`]]) {
-      await expect(setCertificate(deps, a.actor, { serviceId: aService, domainId: mineId, certificate: selfSigned(names) }), names.join(",")).rejects.toMatchObject({
+    for (const names of [
+      [mine, victim],
+      [mine, `*.localhost`],
+      [mine, `other-${tag}.localhost`],
+    ]) {
+      await expect(
+        setCertificate(deps, a.actor, { serviceId: aService, domainId: mineId, certificate: selfSigned(names) }),
+        names.join(","),
+      ).rejects.toMatchObject({
         code: "INVALID",
         fieldErrors: { certPem: expect.any(String) },
       });

@@ -13,7 +13,15 @@ describe("parseCustomCertificate", () => {
 
   it.each([
     ["not PEM", "hello", TEST_KEY_PEM, "app.example.test", now, "certPem", /PEM certificate/],
-    ["garbage PEM", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", TEST_KEY_PEM, "app.example.test", now, "certPem", /PEM certificate/],
+    [
+      "garbage PEM",
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+      TEST_KEY_PEM,
+      "app.example.test",
+      now,
+      "certPem",
+      /PEM certificate/,
+    ],
     ["bad key", TEST_CERT_PEM, "nope", "app.example.test", now, "keyPem", /private key/],
     ["key of another certificate", TEST_CERT_PEM, OTHER_KEY_PEM, "app.example.test", now, "keyPem", /does not belong/],
     ["other hostname", TEST_CERT_PEM, TEST_KEY_PEM, "evil.example.test", now, "certPem", /does not cover evil.example.test/],

@@ -30,7 +30,8 @@ export function parseCustomCertificate(certPem: string, keyPem: string, hostname
   if (!leaf.checkPrivateKey(key)) return { ok: false, field: "keyPem", error: "This private key does not belong to the certificate" };
   if (leaf.checkHost(hostname) === undefined) return { ok: false, field: "certPem", error: `The certificate does not cover ${hostname}` };
   const notAfter = new Date(leaf.validTo);
-  if (notAfter.getTime() <= now.getTime()) return { ok: false, field: "certPem", error: `The certificate expired on ${notAfter.toISOString().slice(0, 10)}` };
+  if (notAfter.getTime() <= now.getTime())
+    return { ok: false, field: "certPem", error: `The certificate expired on ${notAfter.toISOString().slice(0, 10)}` };
   if (new Date(leaf.validFrom).getTime() > now.getTime()) return { ok: false, field: "certPem", error: "The certificate is not valid yet" };
   return { ok: true, value: { certPem: certPem.trim() + "\n", keyPem: keyPem.trim() + "\n", notAfter } };
 }
@@ -69,7 +70,8 @@ export function certificateNamesProblem(names: string[], own: string[], others: 
     if (name.includes(":")) return `The certificate names ${name}: only DNS names are accepted`;
     const taken = others.find((h) => nameCovers(name, h));
     if (taken !== undefined) return `The certificate also names ${name}, which covers a domain of another team`;
-    if (!name.startsWith("*.") && !allowed.has(name)) return `The certificate also names ${name}, which is not a domain of this team: add it as a domain first, or use a certificate for your domains only`;
+    if (!name.startsWith("*.") && !allowed.has(name))
+      return `The certificate also names ${name}, which is not a domain of this team: add it as a domain first, or use a certificate for your domains only`;
   }
   return null;
 }

@@ -25,7 +25,11 @@ describe("DNS check (injected resolver, no network)", () => {
   });
 
   it("reports ok, mismatch, missing and errors; *.localhost never resolves", async () => {
-    const r = resolver({ "ok.example.com": ["203.0.113.7"], "bad.example.com": ["198.51.100.9"], "err.example.com": Object.assign(new Error("x"), { code: "ETIMEOUT" }) });
+    const r = resolver({
+      "ok.example.com": ["203.0.113.7"],
+      "bad.example.com": ["198.51.100.9"],
+      "err.example.com": Object.assign(new Error("x"), { code: "ETIMEOUT" }),
+    });
     expect(await checkDns(r, "ok.example.com", "203.0.113.7")).toEqual({ status: "ok", found: ["203.0.113.7"] });
     expect(await checkDns(r, "bad.example.com", "203.0.113.7")).toEqual({ status: "mismatch", found: ["198.51.100.9"] });
     expect(await checkDns(r, "none.example.com", "203.0.113.7")).toEqual({ status: "missing", found: [] });

@@ -30,7 +30,11 @@ export function publicIpOf(env: { BERTH_PROXY_PUBLIC_IP: string; publicUrl: stri
 }
 
 /** Look the hostname up now. *.localhost never leaves the machine (it always means loopback). */
-export async function checkDns(resolver: DnsResolver, hostname: string, expectedIp: string): Promise<{ status: DnsStatus; found: string[]; error?: string }> {
+export async function checkDns(
+  resolver: DnsResolver,
+  hostname: string,
+  expectedIp: string,
+): Promise<{ status: DnsStatus; found: string[]; error?: string }> {
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return { status: "local", found: ["127.0.0.1"] };
   try {
     const found = await resolver.resolve4(hostname);

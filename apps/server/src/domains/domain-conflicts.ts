@@ -36,11 +36,13 @@ export async function assertClaimFree(tx: Prisma.TransactionClient, claim: Claim
     const sameTeam = row.service.project.teamId === claim.teamId;
     if (row.hostname === claim.hostname) {
       if (!sameTeam) throw conflict("hostname", `${claim.hostname} is already in use on this Berth instance`);
-      if (row.pathPrefix === claim.pathPrefix) throw conflict("hostname", `${claim.hostname}${claim.pathPrefix} already routes to a service`);
+      if (row.pathPrefix === claim.pathPrefix)
+        throw conflict("hostname", `${claim.hostname}${claim.pathPrefix} already routes to a service`);
       continue;
     }
     // row.hostname is the twin of the claimed hostname.
     if (row.redirectTwin) throw conflict("hostname", `${claim.hostname} is already in use on this Berth instance (as a www/apex redirect)`);
-    if (claim.redirectTwin) throw conflict("redirectTwin", `${row.hostname} is already a domain on this instance, so it cannot redirect to ${claim.hostname}`);
+    if (claim.redirectTwin)
+      throw conflict("redirectTwin", `${row.hostname} is already a domain on this instance, so it cannot redirect to ${claim.hostname}`);
   }
 }

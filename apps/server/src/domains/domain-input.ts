@@ -31,7 +31,12 @@ export type UpdateDomainInput = z.infer<typeof updateDomainInput>;
 export const certificateInput = z.object({
   ...ids,
   /** null removes the custom certificate (the proxy issues one again). */
-  certificate: z.object({ certPem: z.string().min(1, "Paste the certificate").max(100_000), keyPem: z.string().min(1, "Paste the private key").max(100_000) }).nullable(),
+  certificate: z
+    .object({
+      certPem: z.string().min(1, "Paste the certificate").max(100_000),
+      keyPem: z.string().min(1, "Paste the private key").max(100_000),
+    })
+    .nullable(),
 });
 export type CertificateInput = z.infer<typeof certificateInput>;
 

@@ -29,7 +29,10 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
     basicAuthUser: d.basicAuthUser,
     ipAllowList: d.ipAllowList,
     customCertificate: d.certPem ? { notAfter: d.certNotAfter?.toISOString() ?? null } : null,
-    url: urlOf(deps.env, { ...d, plainHttp: servesPlainHttp({ hostname: d.hostname, customCert: d.certPem ? { certPem: d.certPem, keyPem: "" } : undefined }, tls) }),
+    url: urlOf(deps.env, {
+      ...d,
+      plainHttp: servesPlainHttp({ hostname: d.hostname, customCert: d.certPem ? { certPem: d.certPem, keyPem: "" } : undefined }, tls),
+    }),
     dnsRecord: expectedRecord(d.hostname, ip),
     /** Why the proxy leaves this domain out (its stored settings are not valid), if it does. */
     proxyError: skipped.find((s) => s.domainId === d.id)?.error ?? null,
@@ -39,7 +42,10 @@ export async function listDomains(deps: ViewDeps, actor: Actor, serviceId: strin
 /** Live checks per domain: DNS now (node:dns, or the injected resolver) and the certificate the proxy serves. */
 export async function checkDomains(deps: ViewDeps, actor: Actor, serviceId: string) {
   await loadService(deps.db, actor, serviceId, "viewer");
-  const rows = await deps.db.domain.findMany({ where: { serviceId }, select: { id: true, hostname: true, certPem: true, certNotAfter: true } });
+  const rows = await deps.db.domain.findMany({
+    where: { serviceId },
+    select: { id: true, hostname: true, certPem: true, certNotAfter: true },
+  });
   const resolver = deps.dns ?? systemResolver();
   const ip = publicIpOf(deps.env);
   const proxyUp = deps.proxy?.status().state === "up";
@@ -47,7 +53,11 @@ export async function checkDomains(deps: ViewDeps, actor: Actor, serviceId: stri
     rows.map(async (d) => {
       const dns = await checkDns(resolver, d.hostname, ip);
       const served = proxyUp
-        ? await probeCertificate({ host: deps.env.BERTH_PROXY_BIND || "127.0.0.1", port: deps.env.BERTH_PROXY_HTTPS_PORT, hostname: d.hostname })
+        ? await probeCertificate({
+            host: deps.env.BERTH_PROXY_BIND || "127.0.0.1",
+            port: deps.env.BERTH_PROXY_HTTPS_PORT,
+            hostname: d.hostname,
+          })
         : null;
       const source = d.certPem ? "custom" : isLocalName(d.hostname) ? "internal" : "automatic";
       return { id: d.id, dns, certificate: { source, served, status: served ? "active" : proxyUp ? "pending" : "proxy down" } };

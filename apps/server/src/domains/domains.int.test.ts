@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 async function refusal(work: Promise<unknown>): Promise<DomainError> {
-  const err = await work.then(() => null, (e: unknown) => e);
+  const err = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DomainError);
   return err as DomainError;
 }
@@ -27,7 +30,13 @@ describe("domains (real Postgres)", () => {
   it("a new service gets <service>-<project>.<base domain, else the public IP's sslip.io name>; a clash takes the service id's start", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const project = await deps.db.project.create({ data: { teamId, name: `Shop ${tag}` } });
-    const input = createServiceInput.parse({ projectId: project.id, name: "web", image: "berth-test/hello:latest", containerPort: 8080, env: [] });
+    const input = createServiceInput.parse({
+      projectId: project.id,
+      name: "web",
+      image: "berth-test/hello:latest",
+      containerPort: 8080,
+      env: [],
+    });
     // Other test files may set the instance's base domain meanwhile (without one it is the
     // public IP's wildcard-DNS name): the generated name must use the base read just before or after.
     const baseNow = async () => (await deps.db.instanceSettings.findUnique({ where: { id: 1 } }))?.baseDomain || "203-0-113-7.sslip.io";
@@ -58,7 +67,9 @@ describe("domains (real Postgres)", () => {
 
     const hostname = `app-${tag}.example.test`;
     await addDomain(deps, a.actor, { serviceId: sa.serviceId, hostname });
-    const taken = await refusal(addDomain(deps, b.actor, { serviceId: sb.serviceId, hostname: hostname.toUpperCase(), pathPrefix: "/other" }));
+    const taken = await refusal(
+      addDomain(deps, b.actor, { serviceId: sb.serviceId, hostname: hostname.toUpperCase(), pathPrefix: "/other" }),
+    );
     expect(taken.code).toBe("CONFLICT");
     expect(taken.message).toBe(`${hostname} is already in use on this Berth instance`);
     const teamName = (await deps.db.team.findUniqueOrThrow({ where: { id: a.teamId } })).name;
@@ -70,9 +81,11 @@ describe("domains (real Postgres)", () => {
     const sa2 = await seedService(deps.db, a.teamId);
     await addDomain(deps, a.actor, { serviceId: sa2.serviceId, hostname, pathPrefix: "/api/" });
     // A www twin taken by another team's redirect is refused too.
-    const twin = await refusal(addDomain(deps, b.actor, { serviceId: sb.serviceId, hostname: `other-${tag}.example.test`, redirectTwin: true }).then(() =>
-      addDomain(deps, a.actor, { serviceId: sa.serviceId, hostname: `www.other-${tag}.example.test` }),
-    ));
+    const twin = await refusal(
+      addDomain(deps, b.actor, { serviceId: sb.serviceId, hostname: `other-${tag}.example.test`, redirectTwin: true }).then(() =>
+        addDomain(deps, a.actor, { serviceId: sa.serviceId, hostname: `www.other-${tag}.example.test` }),
+      ),
+    );
     expect(twin.code).toBe("CONFLICT");
     expect(await deps.db.domain.count({ where: { hostname: { contains: tag }, service: { project: { teamId: b.teamId } } } })).toBe(1);
   });
@@ -81,13 +94,21 @@ describe("domains (real Postgres)", () => {
     const a = await seedUser(deps.db);
     const s = await seedService(deps.db, a.teamId);
     const { id } = await addDomain(deps, a.actor, { serviceId: s.serviceId, hostname: `auth-${tag}.example.test` });
-    await updateDomain(deps, a.actor, { serviceId: s.serviceId, domainId: id, basicAuth: { user: "alice", password: "long enough" }, ipAllowList: ["10.0.0.0/8"] });
+    await updateDomain(deps, a.actor, {
+      serviceId: s.serviceId,
+      domainId: id,
+      basicAuth: { user: "alice", password: "long enough" },
+      ipAllowList: ["10.0.0.0/8"],
+    });
     const row = await deps.db.domain.findUniqueOrThrow({ where: { id } });
     expect(row.basicAuthHash).toMatch(/^\$2b\$10\$/);
     expect(row.ipAllowList).toEqual(["10.0.0.0/8"]);
     const listed = await listDomains(deps, a.actor, s.serviceId);
     expect(JSON.stringify(listed)).not.toContain(row.basicAuthHash);
-    expect(listed[0]).toMatchObject({ basicAuthUser: "alice", dnsRecord: { type: "A", name: `auth-${tag}.example.test`, value: "203.0.113.7" } });
+    expect(listed[0]).toMatchObject({
+      basicAuthUser: "alice",
+      dnsRecord: { type: "A", name: `auth-${tag}.example.test`, value: "203.0.113.7" },
+    });
     const bad = await refusal(updateDomain(deps, a.actor, { serviceId: s.serviceId, domainId: id, ipAllowList: ["nope"] }));
     expect(bad.fieldErrors?.ipAllowList).toMatch(/not an IP/);
   });
@@ -97,9 +118,19 @@ describe("domains (real Postgres)", () => {
     const s = await seedService(deps.db, a.teamId);
     await deps.db.domain.deleteMany({ where: { hostname: "app.example.test" } });
     const { id } = await addDomain(deps, a.actor, { serviceId: s.serviceId, hostname: "app.example.test" });
-    const wrongKey = await refusal(setCertificate(deps, a.actor, { serviceId: s.serviceId, domainId: id, certificate: { certPem: TEST_CERT_PEM, keyPem: OTHER_KEY_PEM } }));
+    const wrongKey = await refusal(
+      setCertificate(deps, a.actor, {
+        serviceId: s.serviceId,
+        domainId: id,
+        certificate: { certPem: TEST_CERT_PEM, keyPem: OTHER_KEY_PEM },
+      }),
+    );
     expect(wrongKey.fieldErrors?.keyPem).toMatch(/does not belong/);
-    await setCertificate(deps, a.actor, { serviceId: s.serviceId, domainId: id, certificate: { certPem: TEST_CERT_PEM, keyPem: TEST_KEY_PEM } });
+    await setCertificate(deps, a.actor, {
+      serviceId: s.serviceId,
+      domainId: id,
+      certificate: { certPem: TEST_CERT_PEM, keyPem: TEST_KEY_PEM },
+    });
     const [listed] = await listDomains(deps, a.actor, s.serviceId);
     expect(listed?.customCertificate?.notAfter).toMatch(/^2036-11-25/);
     expect(JSON.stringify(listed)).not.toContain("PRIVATE KEY");

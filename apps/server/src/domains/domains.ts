@@ -17,7 +17,7 @@ async function refreshProxy(deps: DomainDeps): Promise<void> {
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
 }
 
-function must<T>(r: { ok: true } & T | { ok: false; error: string }, field: string): T {
+function must<T>(r: ({ ok: true } & T) | { ok: false; error: string }, field: string): T {
   if (!r.ok) throw invalidField(field, r.error);
   return r;
 }
@@ -49,7 +49,13 @@ export async function addDomain(deps: DomainDeps, actor: Actor, input: AddDomain
     if (isUniqueViolation(err)) throw conflict("hostname", `${hostname}${pathPrefix} is already in use on this Berth instance`);
     throw err;
   }
-  await recordAudit(deps.db, actor, { teamId, action: "domain.add", targetType: "service", targetId: service.id, detail: { hostname, pathPrefix } });
+  await recordAudit(deps.db, actor, {
+    teamId,
+    action: "domain.add",
+    targetType: "service",
+    targetId: service.id,
+    detail: { hostname, pathPrefix },
+  });
   await refreshProxy(deps);
   return created;
 }
@@ -68,11 +74,23 @@ export async function updateDomain(deps: DomainDeps, actor: Actor, input: Update
   const redirectTwin = input.redirectTwin ?? domain.redirectTwin;
   await deps.db.$transaction(async (tx) => {
     if (redirectTwin && !domain.redirectTwin) {
-      await assertClaimFree(tx, { hostname: domain.hostname, pathPrefix: domain.pathPrefix, redirectTwin, teamId: service.project.teamId, domainId: domain.id });
+      await assertClaimFree(tx, {
+        hostname: domain.hostname,
+        pathPrefix: domain.pathPrefix,
+        redirectTwin,
+        teamId: service.project.teamId,
+        domainId: domain.id,
+      });
     }
     await tx.domain.update({ where: { id: domain.id }, data: { redirectTwin, ...(ipAllowList ? { ipAllowList } : {}), ...auth } });
   });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "domain.update", targetType: "service", targetId: service.id, detail: { hostname: domain.hostname } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "domain.update",
+    targetType: "service",
+    targetId: service.id,
+    detail: { hostname: domain.hostname },
+  });
   await refreshProxy(deps);
   return { ok: true as const };
 }
@@ -80,7 +98,13 @@ export async function updateDomain(deps: DomainDeps, actor: Actor, input: Update
 export async function removeDomain(deps: DomainDeps, actor: Actor, input: { serviceId: string; domainId: string }) {
   const { service, domain } = await loadDomain(deps, actor, input.serviceId, input.domainId);
   await deps.db.domain.delete({ where: { id: domain.id } });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "domain.remove", targetType: "service", targetId: service.id, detail: { hostname: domain.hostname } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "domain.remove",
+    targetType: "service",
+    targetId: service.id,
+    detail: { hostname: domain.hostname },
+  });
   await refreshProxy(deps);
   return { ok: true as const };
 }
@@ -88,7 +112,11 @@ export async function removeDomain(deps: DomainDeps, actor: Actor, input: { serv
 /** Upload (or, with null, remove) a custom certificate for one domain. */
 export async function setCertificate(deps: DomainDeps, actor: Actor, input: CertificateInput) {
   const { service, domain } = await loadDomain(deps, actor, input.serviceId, input.domainId);
-  let data: { certPem: string | null; keyPem: string | null; certNotAfter: Date | null } = { certPem: null, keyPem: null, certNotAfter: null };
+  let data: { certPem: string | null; keyPem: string | null; certNotAfter: Date | null } = {
+    certPem: null,
+    keyPem: null,
+    certNotAfter: null,
+  };
   if (input.certificate) {
     const parsed = parseCustomCertificate(input.certificate.certPem, input.certificate.keyPem, domain.hostname);
     if (!parsed.ok) throw invalidField(parsed.field, parsed.error);
@@ -98,12 +126,22 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
       deps.db.domain.findMany({ where: { service: { project: { teamId } } }, select: { hostname: true } }),
       deps.db.domain.findMany({ where: { service: { project: { teamId: { not: teamId } } } }, select: { hostname: true } }),
     ]);
-    const problem = certificateNamesProblem(certificateNames(parsed.value.certPem), own.map((d) => d.hostname), others.map((d) => d.hostname));
+    const problem = certificateNamesProblem(
+      certificateNames(parsed.value.certPem),
+      own.map((d) => d.hostname),
+      others.map((d) => d.hostname),
+    );
     if (problem) throw invalidField("certPem", problem);
     data = { certPem: parsed.value.certPem, keyPem: deps.box.seal(parsed.value.keyPem), certNotAfter: parsed.value.notAfter };
   }
   await deps.db.domain.update({ where: { id: domain.id }, data });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "domain.certificate", targetType: "service", targetId: service.id, detail: { hostname: domain.hostname, custom: input.certificate !== null } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "domain.certificate",
+    targetType: "service",
+    targetId: service.id,
+    detail: { hostname: domain.hostname, custom: input.certificate !== null },
+  });
   await refreshProxy(deps);
   return { ok: true as const };
 }
@@ -113,8 +151,16 @@ export async function setCertificate(deps: DomainDeps, actor: Actor, input: Cert
  * base domain, else the public IP's wildcard-DNS name `<ip-with-dashes>.sslip.io`, else
  * localhost). A name another service took gets the service id's start appended.
  */
-export async function ensureDefaultDomain(db: Db, serviceId: string, publicIp = "", preview?: { prNumber: number; serviceName: string }): Promise<void> {
-  const service = await db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { name: true, project: { select: { name: true, teamId: true } } } });
+export async function ensureDefaultDomain(
+  db: Db,
+  serviceId: string,
+  publicIp = "",
+  preview?: { prNumber: number; serviceName: string },
+): Promise<void> {
+  const service = await db.service.findUniqueOrThrow({
+    where: { id: serviceId },
+    select: { name: true, project: { select: { name: true, teamId: true } } },
+  });
   const settings = await db.instanceSettings.findUnique({ where: { id: 1 }, select: { baseDomain: true } });
   const base = { serviceName: service.name, projectName: service.project.name, baseDomain: settings?.baseDomain ?? "", publicIp };
   for (const suffix of [undefined, serviceId.slice(0, 8), serviceId.replace(/-/g, "").slice(0, 16)]) {

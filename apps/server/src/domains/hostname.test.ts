@@ -28,7 +28,10 @@ describe("parseHostname", () => {
 
 describe("parseBareHostname", () => {
   it("says what to leave out of a URL, a path or a port", () => {
-    expect(parseBareHostname("https://berth.example.com")).toEqual({ ok: false, error: "Enter only the hostname, without http:// or https://" });
+    expect(parseBareHostname("https://berth.example.com")).toEqual({
+      ok: false,
+      error: "Enter only the hostname, without http:// or https://",
+    });
     expect(parseBareHostname("berth.example.com/app")).toEqual({ ok: false, error: "Enter only the hostname, without a path" });
     expect(parseBareHostname("berth.example.com:8443")).toEqual({ ok: false, error: "Enter only the hostname, without a port" });
     expect(parseBareHostname(" Berth.Example.com. ")).toEqual({ ok: true, hostname: "berth.example.com" });
@@ -51,9 +54,13 @@ describe("parsePathPrefix", () => {
 
 describe("defaultHostname", () => {
   it("is <service>-<project>.<base>, with localhost when no base domain is set", () => {
-    expect(defaultHostname({ serviceName: "web", projectName: "Shop Front", baseDomain: "apps.example.com" })).toBe("web-shop-front.apps.example.com");
+    expect(defaultHostname({ serviceName: "web", projectName: "Shop Front", baseDomain: "apps.example.com" })).toBe(
+      "web-shop-front.apps.example.com",
+    );
     expect(defaultHostname({ serviceName: "web", projectName: "shop", baseDomain: "" })).toBe("web-shop.localhost");
-    expect(defaultHostname({ serviceName: "web", projectName: "shop", baseDomain: ".Apps.Example.com.", suffix: "1a2b3c4d" })).toBe("web-shop-1a2b3c4d.apps.example.com");
+    expect(defaultHostname({ serviceName: "web", projectName: "shop", baseDomain: ".Apps.Example.com.", suffix: "1a2b3c4d" })).toBe(
+      "web-shop-1a2b3c4d.apps.example.com",
+    );
   });
 
   it("keeps the first label within 63 characters", () => {
@@ -64,10 +71,25 @@ describe("defaultHostname", () => {
 
 describe("parseIpAllowList", () => {
   it("accepts addresses and CIDRs, drops blanks and duplicates", () => {
-    expect(parseIpAllowList(["10.0.0.0/8", " 192.168.1.7 ", "", "10.0.0.0/8", "2001:db8::/32"])).toEqual({ ok: true, list: ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"] });
+    expect(parseIpAllowList(["10.0.0.0/8", " 192.168.1.7 ", "", "10.0.0.0/8", "2001:db8::/32"])).toEqual({
+      ok: true,
+      list: ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"],
+    });
   });
 
-  it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "1.2.3.4; rm -rf /", ":::::", "1:2", "127.1", "0x7f.0.0.1", "fe80::1%eth0", "{env.HOME}"])("refuses %j", (entry) => {
+  it.each([
+    "10.0.0.0/33",
+    "300.1.1.1",
+    "example.com",
+    "10.0.0.1/8/1",
+    "1.2.3.4; rm -rf /",
+    ":::::",
+    "1:2",
+    "127.1",
+    "0x7f.0.0.1",
+    "fe80::1%eth0",
+    "{env.HOME}",
+  ])("refuses %j", (entry) => {
     expect(parseIpAllowList([entry]).ok).toBe(false);
   });
 });

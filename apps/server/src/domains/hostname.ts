@@ -70,7 +70,10 @@ export function isWildcardIpName(hostname: string): boolean {
  * (a loopback or unknown address: only this host can use it). PURE.
  */
 export function defaultBaseDomain(options: { baseDomain: string; publicIp: string }): string {
-  const base = options.baseDomain.trim().toLowerCase().replace(/^\.|\.$/g, "");
+  const base = options.baseDomain
+    .trim()
+    .toLowerCase()
+    .replace(/^\.|\.$/g, "");
   if (base) return base;
   const ip = options.publicIp.trim();
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) && !ip.startsWith("127.") && ip !== "0.0.0.0") return wildcardIpDomain(ip);
@@ -78,7 +81,13 @@ export function defaultBaseDomain(options: { baseDomain: string; publicIp: strin
 }
 
 /** `<service>-<project>.<base>` (base: see defaultBaseDomain); `suffix` tells apart a taken name. */
-export function defaultHostname(options: { serviceName: string; projectName: string; baseDomain: string; publicIp?: string; suffix?: string }): string {
+export function defaultHostname(options: {
+  serviceName: string;
+  projectName: string;
+  baseDomain: string;
+  publicIp?: string;
+  suffix?: string;
+}): string {
   const base = defaultBaseDomain({ baseDomain: options.baseDomain, publicIp: options.publicIp ?? "" });
   const parts = [slug(options.serviceName), slug(options.projectName), options.suffix ? slug(options.suffix) : ""].filter(Boolean);
   const label = parts.join("-").slice(0, 63).replace(/-$/, "") || "service";
@@ -86,7 +95,13 @@ export function defaultHostname(options: { serviceName: string; projectName: str
 }
 
 /** A preview's `pr-<number>-<service>.<base>` (same base as defaultHostname); `suffix` tells apart a taken name. */
-export function previewHostname(options: { prNumber: number; serviceName: string; baseDomain: string; publicIp?: string; suffix?: string }): string {
+export function previewHostname(options: {
+  prNumber: number;
+  serviceName: string;
+  baseDomain: string;
+  publicIp?: string;
+  suffix?: string;
+}): string {
   const base = defaultBaseDomain({ baseDomain: options.baseDomain, publicIp: options.publicIp ?? "" });
   const parts = [`pr-${options.prNumber}`, slug(options.serviceName), options.suffix ? slug(options.suffix) : ""].filter(Boolean);
   return `${parts.join("-").slice(0, 63).replace(/-$/, "")}.${base}`;

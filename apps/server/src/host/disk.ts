@@ -51,6 +51,11 @@ export async function readHostDisk(deps: Pick<Deps, "engine" | "env">): Promise<
   knownDataRoot = usage.dataRoot;
   return {
     ...(await measure(usage.dataRoot, deps.env)),
-    engine: { imagesBytes: usage.imagesBytes, containersBytes: usage.containersBytes, volumesBytes: usage.volumesBytes, buildCacheBytes: usage.buildCacheBytes },
+    engine: {
+      imagesBytes: usage.imagesBytes,
+      containersBytes: usage.containersBytes,
+      volumesBytes: usage.volumesBytes,
+      buildCacheBytes: usage.buildCacheBytes,
+    },
   };
 }

@@ -35,12 +35,22 @@ export async function reclaimSpace(deps: Pick<Deps, "db" | "engine">, actor: Act
       teamId: null,
       action: "host.reclaim",
       targetType: "host",
-      detail: { images: result.images.length, buildCache: result.buildCache.length, freedBytes: result.freedBytes, failures: result.failures.length },
+      detail: {
+        images: result.images.length,
+        buildCache: result.buildCache.length,
+        freedBytes: result.freedBytes,
+        failures: result.failures.length,
+      },
     });
   }
   return {
     dryRun: result.dryRun,
-    images: result.images.map((i) => ({ id: i.id.replace(/^sha256:/, "").slice(0, 12), tags: i.tags, sizeBytes: i.sizeBytes, reason: i.reason })),
+    images: result.images.map((i) => ({
+      id: i.id.replace(/^sha256:/, "").slice(0, 12),
+      tags: i.tags,
+      sizeBytes: i.sizeBytes,
+      reason: i.reason,
+    })),
     buildCache: { count: result.buildCache.length, sizeBytes: result.buildCache.reduce((n, c) => n + c.sizeBytes, 0) },
     totalBytes: result.totalBytes,
     freedBytes: result.freedBytes,

@@ -18,26 +18,48 @@ afterAll(async () => {
 async function buildThree(): Promise<void> {
   for (const n of [1, 2, 3]) {
     const tag = `${repository}:build-${n}`;
-    await deps.engine.buildImage({ tag, files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nRUN echo "${repository}-${n}" > /reclaim-test\n` }] });
+    await deps.engine.buildImage({
+      tag,
+      files: [{ name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nRUN echo "${repository}-${n}" > /reclaim-test\n` }],
+    });
     tags.push(tag);
     await new Promise((r) => setTimeout(r, 1_100));
   }
 }
 
-const present = async () => (await deps.engine.diskUsage()).images.flatMap((i) => i.tags).filter((t) => t.startsWith(`${repository}:`)).sort();
+const present = async () =>
+  (await deps.engine.diskUsage()).images
+    .flatMap((i) => i.tags)
+    .filter((t) => t.startsWith(`${repository}:`))
+    .sort();
 
 describe("reclaiming disk space (real engine)", () => {
   it("a dry run lists exactly what the real run removes, and removes nothing; the real run keeps the newest and the base image", async () => {
     await buildThree();
     const dry = await deps.engine.reclaimSpace({ dryRun: true, keep: 1, repositories: [repository] });
-    expect(dry.images.map((i) => i.tags).flat().sort()).toEqual([tags[0], tags[1]]);
+    expect(
+      dry.images
+        .map((i) => i.tags)
+        .flat()
+        .sort(),
+    ).toEqual([tags[0], tags[1]]);
     expect(dry.images.every((i) => i.reason === "beyond-retention")).toBe(true);
     expect(dry.buildCache).toEqual([]);
     expect(await present()).toEqual([...tags].sort());
 
     const real = await deps.engine.reclaimSpace({ dryRun: false, keep: 1, repositories: [repository] });
     expect(real.failures).toEqual([]);
-    expect(real.images.map((i) => i.tags).flat().sort()).toEqual(dry.images.map((i) => i.tags).flat().sort());
+    expect(
+      real.images
+        .map((i) => i.tags)
+        .flat()
+        .sort(),
+    ).toEqual(
+      dry.images
+        .map((i) => i.tags)
+        .flat()
+        .sort(),
+    );
     expect(await present()).toEqual([tags[2]]);
     // The image they were built from (a user's tag) is never touched.
     expect((await deps.engine.diskUsage()).images.some((i) => i.tags.includes(TEST_IMAGE))).toBe(true);
@@ -48,7 +70,9 @@ describe("reclaiming disk space (real engine)", () => {
     owner.userId = actor.userId;
     await expect(reclaimSpace(deps, actor, { dryRun: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(getHostDisk(deps, actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(reclaimSpace(deps, { ...owner, token: { id: "t", teamId: "x", scope: "admin" } }, { dryRun: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(reclaimSpace(deps, { ...owner, token: { id: "t", teamId: "x", scope: "admin" } }, { dryRun: true })).rejects.toMatchObject(
+      { code: "FORBIDDEN" },
+    );
 
     const audits = () => deps.db.auditEvent.count({ where: { actorId: owner.userId, action: "host.reclaim" } });
     const preview = await reclaimSpace(deps, owner, { dryRun: true });

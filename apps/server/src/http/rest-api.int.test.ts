@@ -61,28 +61,79 @@ async function team(): Promise<Team> {
   const { projectId, serviceId } = await seedService(deps.db, teamId);
   services.push(serviceId);
   const config = { containerPort: 8080, env: {} };
-  const released = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config } });
+  const released = await deps.db.deployment.create({
+    data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config },
+  });
   await deps.db.buildLogLine.create({ data: { deploymentId: released.id, seq: 0, stream: "system", text: "Release 1 is live" } });
-  const release = await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config } });
-  const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "stored"], status: "succeeded", exitCode: 0, output: "stored\n", timeoutS: 60, finishedAt: new Date(), durationMs: 5 } });
+  const release = await deps.db.release.create({
+    data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config },
+  });
+  const run = await deps.db.oneOffRun.create({
+    data: {
+      serviceId,
+      deploymentId: released.id,
+      command: ["echo", "stored"],
+      status: "succeeded",
+      exitCode: 0,
+      output: "stored\n",
+      timeoutS: 60,
+      finishedAt: new Date(),
+      durationMs: 5,
+    },
+  });
   // An open preview of the service (a hidden child service, as a pull request webhook makes it).
-  const child = await deps.db.service.create({ data: { projectId, name: `pr-5-${serviceId.slice(0, 8)}`, image: "", sourceType: "git", containerPort: 8080, previewOfId: serviceId } });
+  const child = await deps.db.service.create({
+    data: { projectId, name: `pr-5-${serviceId.slice(0, 8)}`, image: "", sourceType: "git", containerPort: 8080, previewOfId: serviceId },
+  });
   services.push(child.id);
   await deps.db.domain.create({ data: { serviceId: child.id, hostname: `pr-5-${child.id}.localhost`, isDefault: true } });
-  await deps.db.preview.create({ data: { parentServiceId: serviceId, serviceId: child.id, provider: "github", prNumber: 5, title: "Try it", headSha: "a".repeat(40), headBranch: "feature" } });
-  const token = async (scope: string) => (await client.mutate("tokens.create", { teamId, name: `rest-${scope}`, scope })).data.token as string;
-  return { client, teamId, projectId, serviceId, deploymentId: released.id, releaseId: release.id, runId: run.id, admin: await token("admin"), read: await token("read") };
+  await deps.db.preview.create({
+    data: {
+      parentServiceId: serviceId,
+      serviceId: child.id,
+      provider: "github",
+      prNumber: 5,
+      title: "Try it",
+      headSha: "a".repeat(40),
+      headBranch: "feature",
+    },
+  });
+  const token = async (scope: string) =>
+    (await client.mutate("tokens.create", { teamId, name: `rest-${scope}`, scope })).data.token as string;
+  return {
+    client,
+    teamId,
+    projectId,
+    serviceId,
+    deploymentId: released.id,
+    releaseId: release.id,
+    runId: run.id,
+    admin: await token("admin"),
+    read: await token("read"),
+  };
 }
 
 function call(method: string, path: string, token: string | null, body?: unknown) {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers["content-type"] = "application/json";
-  return fetch(`${base}/api/v1${path}`, { method: method.toUpperCase(), headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${base}/api/v1${path}`, {
+    method: method.toUpperCase(),
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 /** Every documented operation with its path filled in with `t`'s ids. */
 function operations(t: Team) {
-  const params: Record<string, string> = { teamId: t.teamId, projectId: t.projectId, serviceId: t.serviceId, deploymentId: t.deploymentId, releaseId: t.releaseId, runId: t.runId, name: "CI_VAR" };
+  const params: Record<string, string> = {
+    teamId: t.teamId,
+    projectId: t.projectId,
+    serviceId: t.serviceId,
+    deploymentId: t.deploymentId,
+    releaseId: t.releaseId,
+    runId: t.runId,
+    name: "CI_VAR",
+  };
   const ops = Object.entries(doc.paths).flatMap(([template, item]) =>
     Object.entries(item).map(([method, op]) => {
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -122,7 +173,27 @@ describe("the OpenAPI document", () => {
     expect(doc.servers[0]?.url).toBe(`${base}/api/v1`);
     // The endpoints CI needs are there.
     const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
-    expect(ids).toEqual(expect.arrayContaining(["tokens-current", "projects-list", "services-list", "services-deploy", "deployments-get", "deployments-log", "deployments-releases", "deployments-rollback", "env-list", "env-set", "env-unset", "env-import", "oneOffs-run", "oneOffs-output", "oneOffs-cancel", "previews-list", "previews-settings"]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "tokens-current",
+        "projects-list",
+        "services-list",
+        "services-deploy",
+        "deployments-get",
+        "deployments-log",
+        "deployments-releases",
+        "deployments-rollback",
+        "env-list",
+        "env-set",
+        "env-unset",
+        "env-import",
+        "oneOffs-run",
+        "oneOffs-output",
+        "oneOffs-cancel",
+        "previews-list",
+        "previews-settings",
+      ]),
+    );
   });
 });
 
@@ -154,7 +225,11 @@ describe("every documented endpoint", () => {
       const seen = { operation: op.operationId };
       const res = await call(method, path, a.admin, body);
       const json = (await res.json()) as unknown;
-      expect({ ...seen, status: res.status, error: res.status >= 300 ? json : null }).toEqual({ ...seen, status: Number(Object.keys(op.responses).find((code) => code.startsWith("2"))), error: null });
+      expect({ ...seen, status: res.status, error: res.status >= 300 ? json : null }).toEqual({
+        ...seen,
+        status: Number(Object.keys(op.responses).find((code) => code.startsWith("2"))),
+        error: null,
+      });
     }
     // What the calls did, seen in the database and through the API.
     expect(await deps.db.deployment.count({ where: { serviceId: a.serviceId, trigger: "api" } })).toBe(1);
@@ -171,7 +246,10 @@ describe("the endpoints CI uses", () => {
   it("deploy answers 202 {deploymentId}; its status and log are readable; a read token may not deploy (403)", async () => {
     const refused = await call("post", `/services/${a.serviceId}/deploy`, a.read);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: "FORBIDDEN", message: "This needs a token with the deploy scope; this one has read" });
+    expect(await refused.json()).toMatchObject({
+      code: "FORBIDDEN",
+      message: "This needs a token with the deploy scope; this one has read",
+    });
     const res = await call("post", `/services/${a.serviceId}/deploy`, a.admin);
     expect(res.status).toBe(202);
     const { deploymentId } = (await res.json()) as { deploymentId: string };
@@ -186,11 +264,18 @@ describe("the endpoints CI uses", () => {
     expect((await call("put", `/services/${a.serviceId}/env/PLAIN`, a.admin, { value: "shown" })).status).toBe(200);
     const listed = await (await call("get", `/services/${a.serviceId}/env`, a.read)).text();
     expect(listed).not.toContain("s3cret-value");
-    expect(JSON.parse(listed)).toEqual(expect.arrayContaining([expect.objectContaining({ name: "API_KEY", secret: true, value: null }), expect.objectContaining({ name: "PLAIN", value: "shown" })]));
+    expect(JSON.parse(listed)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "API_KEY", secret: true, value: null }),
+        expect.objectContaining({ name: "PLAIN", value: "shown" }),
+      ]),
+    );
 
     const bad = await call("put", `/services/${a.serviceId}/env/1BAD`, a.admin, { value: "x" });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ issues: [{ path: ["name"], message: "Use letters, digits and _ and do not start with a digit" }] });
+    expect(await bad.json()).toMatchObject({
+      issues: [{ path: ["name"], message: "Use letters, digits and _ and do not start with a digit" }],
+    });
     expect((await call("put", `/services/${a.serviceId}/env/PLAIN`, a.read, { value: "x" })).status).toBe(403);
     const missing = await call("delete", `/services/${a.serviceId}/env/NOT_THERE`, a.admin);
     expect(missing.status).toBe(404);
@@ -200,8 +285,22 @@ describe("the endpoints CI uses", () => {
 
   it("previews: the open ones with their pull request, head and URL, and the settings; the previews stay out of the service list", async () => {
     const listed = (await (await call("get", `/services/${a.serviceId}/previews`, a.read)).json()) as Array<Record<string, unknown>>;
-    expect(listed).toEqual([expect.objectContaining({ pullRequest: 5, title: "Try it", headSha: "a".repeat(40), headBranch: "feature", status: "queued", url: expect.stringMatching(/^https:\/\/pr-5-.*\.localhost$/) })]);
-    expect(await (await call("get", `/services/${a.serviceId}/previews/settings`, a.read)).json()).toEqual({ enabled: false, allowForks: false, limit: 3, unavailable: "Previews need a service built from a git repository" });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        pullRequest: 5,
+        title: "Try it",
+        headSha: "a".repeat(40),
+        headBranch: "feature",
+        status: "queued",
+        url: expect.stringMatching(/^https:\/\/pr-5-.*\.localhost$/),
+      }),
+    ]);
+    expect(await (await call("get", `/services/${a.serviceId}/previews/settings`, a.read)).json()).toEqual({
+      enabled: false,
+      allowForks: false,
+      limit: 3,
+      unavailable: "Previews need a service built from a git repository",
+    });
     const teamServices = (await (await call("get", `/teams/${a.teamId}/services`, a.read)).json()) as Array<{ id: string }>;
     expect(teamServices.map((s) => s.id)).toEqual([a.serviceId]);
   });

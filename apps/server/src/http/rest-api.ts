@@ -22,7 +22,8 @@ export function openApiDocument(publicUrl: string): OpenAPIObject {
   const doc = generateOpenApiDocument(appRouter, {
     title: "Berth API",
     version: "1",
-    description: "Send a personal API token (Settings, API tokens) as Authorization: Bearer <token>. Its scope (read, deploy, admin) caps what it may do; it acts only in its own team.",
+    description:
+      "Send a personal API token (Settings, API tokens) as Authorization: Bearer <token>. Its scope (read, deploy, admin) caps what it may do; it acts only in its own team.",
     baseUrl: `${publicUrl.replace(/\/$/, "")}${REST_BASE}`,
     securitySchemes: { bearerToken: { type: "http", scheme: "bearer", description: "A Berth API token (berth_...)" } },
   });

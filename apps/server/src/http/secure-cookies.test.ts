@@ -5,7 +5,9 @@ import { markCookiesSecure, withSecure } from "./secure-cookies.ts";
 
 describe("secure cookies", () => {
   it("adds Secure once", () => {
-    expect(withSecure("berth.session_token=abc; Path=/; HttpOnly; SameSite=Lax")).toBe("berth.session_token=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+    expect(withSecure("berth.session_token=abc; Path=/; HttpOnly; SameSite=Lax")).toBe(
+      "berth.session_token=abc; Path=/; HttpOnly; SameSite=Lax; Secure",
+    );
     expect(withSecure("a=b; Secure; HttpOnly")).toBe("a=b; Secure; HttpOnly");
     expect(withSecure("a=b; HttpOnly; secure")).toBe("a=b; HttpOnly; secure");
     // A value that merely contains the word is not the attribute.

@@ -24,7 +24,21 @@ let server: ChildProcess | null = null;
 let base = "";
 let output = "";
 
-const PAGES = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password", "/account", "/audit", "/settings", "/team", `/projects/${randomUUID()}`, `/services/${randomUUID()}`, "/invite/not-a-real-invitation", "/no-such-page"];
+const PAGES = [
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/forgot-password",
+  "/reset-password",
+  "/account",
+  "/audit",
+  "/settings",
+  "/team",
+  `/projects/${randomUUID()}`,
+  `/services/${randomUUID()}`,
+  "/invite/not-a-real-invitation",
+  "/no-such-page",
+];
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -37,7 +51,10 @@ async function freePort(): Promise<number> {
 async function waitHealthy(deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     if (server?.exitCode !== null) throw new Error(`the server exited early:\n${output.slice(-3000)}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -51,7 +68,9 @@ async function stylesheetsOfEveryPage(): Promise<Record<string, string[]>> {
     const res = await fetch(`${base}${page}`, { redirect: "manual" });
     expect(res.status, `${page} answered ${res.status}`).toBeLessThan(500);
     const html = await res.text();
-    const hrefs = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]*>/g)].map((m) => /href="([^"]+)"/.exec(m[0])?.[1] ?? "").filter(Boolean);
+    const hrefs = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]*>/g)]
+      .map((m) => /href="([^"]+)"/.exec(m[0])?.[1] ?? "")
+      .filter(Boolean);
     if (res.status >= 300 && res.status < 400) continue; // a redirect has no page of its own
     expect(hrefs.length, `${page} links no stylesheet`).toBeGreaterThan(0);
     for (const href of hrefs) {
@@ -71,7 +90,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
     child.stdout.on("data", (c: Buffer) => (log += c.toString()));
     child.stderr.on("data", (c: Buffer) => (log += c.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${log.slice(-3000)}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${log.slice(-3000)}`)),
+    );
   });
 }
 
@@ -79,9 +100,14 @@ const buildId = (dir: string) => readFileSync(path.join(web, dir, "BUILD_ID"), "
 
 beforeAll(async () => {
   // Never the directories a Berth of this checkout serves (npm run up: .next-live -> .next-a/.next-b) or a plain build's.
-  expect([".next", ".next-live", ".next-a", ".next-b"], "the test command must build into its own directory (BERTH_WEB_DIST_DIR in infra/test.sh)").not.toContain(TEST_BUILD);
+  expect(
+    [".next", ".next-live", ".next-a", ".next-b"],
+    "the test command must build into its own directory (BERTH_WEB_DIST_DIR in infra/test.sh)",
+  ).not.toContain(TEST_BUILD);
   if (!existsSync(path.join(web, TEST_BUILD, "BUILD_ID"))) {
-    throw new Error(`apps/web/${TEST_BUILD} is missing: build it first (BERTH_WEB_DIST_DIR=${TEST_BUILD} npx turbo run build; npm test does)`);
+    throw new Error(
+      `apps/web/${TEST_BUILD} is missing: build it first (BERTH_WEB_DIST_DIR=${TEST_BUILD} npx turbo run build; npm test does)`,
+    );
   }
   // The "normal" build: a copy of the test build (no second build), served through a link.
   cpSync(path.join(web, TEST_BUILD), path.join(web, normal), { recursive: true, filter: (src) => path.basename(src) !== "cache" });
@@ -123,7 +149,12 @@ describe("a test build beside a running server", () => {
     const before = await stylesheetsOfEveryPage();
     const servedId = buildId(normal);
     const testId = buildId(TEST_BUILD);
-    const building = run("npx", ["turbo", "run", "build"], { ...process.env, BERTH_WEB_DIST_DIR: TEST_BUILD, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" });
+    const building = run("npx", ["turbo", "run", "build"], {
+      ...process.env,
+      BERTH_WEB_DIST_DIR: TEST_BUILD,
+      NEXT_TELEMETRY_DISABLED: "1",
+      TURBO_TELEMETRY_DISABLED: "1",
+    });
     // While it builds too (the old failure began as soon as the build cleared the directory).
     await new Promise((r) => setTimeout(r, 5_000));
     await stylesheetsOfEveryPage();

@@ -104,16 +104,22 @@ describe("dashboard domain", () => {
     const hook = await owner.mutate("hooks.rotateDeployHook", { serviceId: own });
     expect(hook.data.url.startsWith(`${dashOrigin()}/hooks/deploy/bdh_`), hook.data.url).toBe(true);
     // Links better-auth builds on the public URL (password reset) move to the dashboard too.
-    expect(await onDashboardUrl(deps, `${http.base}/api/auth/reset-password/tok?callbackURL=%2Freset-password`)).toBe(`${dashOrigin()}/api/auth/reset-password/tok?callbackURL=%2Freset-password`);
+    expect(await onDashboardUrl(deps, `${http.base}/api/auth/reset-password/tok?callbackURL=%2Freset-password`)).toBe(
+      `${dashOrigin()}/api/auth/reset-password/tok?callbackURL=%2Freset-password`,
+    );
   });
 
   it("serves the dashboard over HTTPS through the proxy: sign-up and sign-in with Secure cookies; HTTP redirects", async () => {
     await owner.mutate("instance.setDashboardDomain", { dashboardDomain: dash });
     // The internal CA is read once Berth's config (with its storage) is loaded.
-    await waitFor("the dashboard route", async () => {
-      ca = await caddy.admin.internalRootPem().catch(() => "");
-      return (await proxyGet(caddy, { hostname: dash, path: "/healthz", ca }).catch(() => null))?.status === 200;
-    }, 20_000);
+    await waitFor(
+      "the dashboard route",
+      async () => {
+        ca = await caddy.admin.internalRootPem().catch(() => "");
+        return (await proxyGet(caddy, { hostname: dash, path: "/healthz", ca }).catch(() => null))?.status === 200;
+      },
+      20_000,
+    );
 
     const email = `https-${tag}@example.test`;
     const up = await viaDashboard("/api/auth/sign-up/email", { name: "h", email, password });
@@ -171,7 +177,9 @@ describe("dashboard domain", () => {
     const envDeps = { ...deps, log, env: { ...deps.env, BERTH_DASHBOARD_DOMAIN: fromEnv } };
     await applyDashboardDomainFromEnv(envDeps);
     expect(await readDashboardDomain(deps.db)).toBe(fromEnv);
-    const locked = await setDashboardDomain(envDeps, { userId: "x", instanceRole: "owner" }, { dashboardDomain: dash }).catch((err: unknown) => err);
+    const locked = await setDashboardDomain(envDeps, { userId: "x", instanceRole: "owner" }, { dashboardDomain: dash }).catch(
+      (err: unknown) => err,
+    );
     expect((locked as DomainError).fieldErrors?.dashboardDomain).toMatch(/Set by BERTH_DASHBOARD_DOMAIN/);
 
     await deps.db.instanceSettings.update({ where: { id: 1 }, data: { dashboardDomain: "" } });

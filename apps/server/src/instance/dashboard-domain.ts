@@ -87,7 +87,11 @@ export async function setDashboardDomain(deps: DashboardDeps, actor: Actor, inpu
     domain = parsed.hostname;
   }
   await storeDashboardDomain(deps.db, domain);
-  await recordAudit(deps.db, actor, { teamId: null, action: "instance.settings", detail: { fields: ["dashboardDomain"], dashboardDomain: domain } });
+  await recordAudit(deps.db, actor, {
+    teamId: null,
+    action: "instance.settings",
+    detail: { fields: ["dashboardDomain"], dashboardDomain: domain },
+  });
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   return getDashboard(deps);
 }

@@ -10,9 +10,18 @@ export const settingsInput = z.object({
     .trim()
     .toLowerCase()
     .max(253, "A domain has at most 253 characters")
-    .regex(/^$|^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter a domain such as apps.example.com, or leave it empty")
+    .regex(
+      /^$|^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "Enter a domain such as apps.example.com, or leave it empty",
+    )
     .optional(),
-  buildConcurrency: z.coerce.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(16, "At most 16").nullable().optional(),
+  buildConcurrency: z.coerce
+    .number({ message: "Enter a whole number" })
+    .int("Enter a whole number")
+    .min(1, "At least 1")
+    .max(16, "At most 16")
+    .nullable()
+    .optional(),
   allowLocalSources: z.boolean().optional(),
   buildLogRetentionDays: z.coerce.number().int("A whole number of days").min(1, "At least 1 day").max(3650, "At most 3650 days").optional(),
   /** Certificates for custom domains: Caddy's internal CA, or ACME (Let's Encrypt). */
@@ -20,9 +29,26 @@ export const settingsInput = z.object({
   acmeEmail: z.union([z.literal(""), z.string().trim().email("Enter an email address, or leave it empty").max(254)]).optional(),
   acmeStaging: z.boolean().optional(),
   /** Limits for every container whose service sets none (null: unlimited). */
-  defaultMemoryMb: z.coerce.number({ message: "Enter a whole number of MiB" }).int("Whole MiB").min(6, "At least 6 MiB").max(1_048_576, "At most 1 TiB").nullable().optional(),
-  defaultPidsLimit: z.coerce.number({ message: "Enter a whole number" }).int("A whole number").min(16, "At least 16").max(100_000, "At most 100000").nullable().optional(),
-  defaultCpus: z.coerce.number({ message: "Enter a number of CPUs" }).min(0.01, "At least 0.01").max(256, "At most 256").nullable().optional(),
+  defaultMemoryMb: z.coerce
+    .number({ message: "Enter a whole number of MiB" })
+    .int("Whole MiB")
+    .min(6, "At least 6 MiB")
+    .max(1_048_576, "At most 1 TiB")
+    .nullable()
+    .optional(),
+  defaultPidsLimit: z.coerce
+    .number({ message: "Enter a whole number" })
+    .int("A whole number")
+    .min(16, "At least 16")
+    .max(100_000, "At most 100000")
+    .nullable()
+    .optional(),
+  defaultCpus: z.coerce
+    .number({ message: "Enter a number of CPUs" })
+    .min(0.01, "At least 0.01")
+    .max(256, "At most 256")
+    .nullable()
+    .optional(),
   allowBindMounts: z.boolean().optional(),
   /** Compose stacks may give services powers over the host (privileged, cap_add, devices, host namespaces). */
   allowHostAccess: z.boolean().optional(),
@@ -69,7 +95,10 @@ export async function getSettings(db: Db): Promise<InstanceSettingsView> {
 
 /** The instance defaults a service's settings fall back to (shown to every member of a team, not only the owner). PURE. */
 export function instanceDefaultsView(settings: InstanceSettingsView) {
-  return { limits: { cpus: settings.defaultCpus, memoryMb: settings.defaultMemoryMb, pidsLimit: settings.defaultPidsLimit }, allowBindMounts: settings.allowBindMounts };
+  return {
+    limits: { cpus: settings.defaultCpus, memoryMb: settings.defaultMemoryMb, pidsLimit: settings.defaultPidsLimit },
+    allowBindMounts: settings.allowBindMounts,
+  };
 }
 
 /** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */
@@ -89,7 +118,14 @@ export async function signupStatus(db: Db): Promise<{ signupOpen: boolean; hasUs
 export async function listUsers(db: Db) {
   const rows = await db.user.findMany({
     orderBy: { createdAt: "asc" },
-    select: { id: true, name: true, email: true, instanceRole: true, createdAt: true, _count: { select: { memberships: true, sessions: true } } },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      instanceRole: true,
+      createdAt: true,
+      _count: { select: { memberships: true, sessions: true } },
+    },
   });
   return rows.map(({ _count, ...u }) => ({ ...u, teamCount: _count.memberships, sessionCount: _count.sessions }));
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { StatsSample } from "@berth/engine";
 import { aggregateByService, meanPoint, networkRates, type MetricPoint } from "./aggregate.ts";
 
-const sample = (time: string, over: Partial<StatsSample> = {}): StatsSample => ({ time, cpuPercent: 10, memoryBytes: 100, memoryLimitBytes: 1000, networkRxBytes: 0, networkTxBytes: 0, ...over });
+const sample = (time: string, over: Partial<StatsSample> = {}): StatsSample => ({
+  time,
+  cpuPercent: 10,
+  memoryBytes: 100,
+  memoryLimitBytes: 1000,
+  networkRxBytes: 0,
+  networkTxBytes: 0,
+  ...over,
+});
 
 describe("metrics aggregation", () => {
   it("network rates per second between two samples; none for the first or after a counter reset", () => {
@@ -24,13 +32,37 @@ describe("metrics aggregation", () => {
       new Map([["s1", 3]]),
       t,
     );
-    expect(points.get("s1")).toEqual({ time: t, cpuPercent: 12.5, memoryBytes: 200, memoryLimitBytes: 2000, rxBytesPerSec: 15, txBytesPerSec: 3, restartCount: 3 });
+    expect(points.get("s1")).toEqual({
+      time: t,
+      cpuPercent: 12.5,
+      memoryBytes: 200,
+      memoryLimitBytes: 2000,
+      rxBytesPerSec: 15,
+      txBytesPerSec: 3,
+      restartCount: 3,
+    });
     expect(points.get("s2")?.restartCount).toBe(0);
   });
 
   it("a stored row is the window's mean with the last time, limit and restart count", () => {
-    const p = (time: string, cpu: number, restarts: number): MetricPoint => ({ time, cpuPercent: cpu, memoryBytes: cpu * 10, memoryLimitBytes: 1000, rxBytesPerSec: cpu, txBytesPerSec: 0, restartCount: restarts });
-    expect(meanPoint([p("a", 10, 0), p("b", 20, 1)])).toEqual({ time: "b", cpuPercent: 15, memoryBytes: 150, memoryLimitBytes: 1000, rxBytesPerSec: 15, txBytesPerSec: 0, restartCount: 1 });
+    const p = (time: string, cpu: number, restarts: number): MetricPoint => ({
+      time,
+      cpuPercent: cpu,
+      memoryBytes: cpu * 10,
+      memoryLimitBytes: 1000,
+      rxBytesPerSec: cpu,
+      txBytesPerSec: 0,
+      restartCount: restarts,
+    });
+    expect(meanPoint([p("a", 10, 0), p("b", 20, 1)])).toEqual({
+      time: "b",
+      cpuPercent: 15,
+      memoryBytes: 150,
+      memoryLimitBytes: 1000,
+      rxBytesPerSec: 15,
+      txBytesPerSec: 0,
+      restartCount: 1,
+    });
     expect(meanPoint([])).toBeNull();
   });
 });

@@ -39,7 +39,15 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export function aggregateByService(readings: ContainerReading[], restarts: Map<string, number>, time: string): Map<string, MetricPoint> {
   const points = new Map<string, MetricPoint>();
   for (const r of readings) {
-    const p = points.get(r.serviceId) ?? { time, cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: 0, rxBytesPerSec: 0, txBytesPerSec: 0, restartCount: restarts.get(r.serviceId) ?? 0 };
+    const p = points.get(r.serviceId) ?? {
+      time,
+      cpuPercent: 0,
+      memoryBytes: 0,
+      memoryLimitBytes: 0,
+      rxBytesPerSec: 0,
+      txBytesPerSec: 0,
+      restartCount: restarts.get(r.serviceId) ?? 0,
+    };
     p.cpuPercent = round(p.cpuPercent + (r.sample.cpuPercent ?? 0));
     p.memoryBytes += r.sample.memoryBytes;
     p.memoryLimitBytes += r.sample.memoryLimitBytes;

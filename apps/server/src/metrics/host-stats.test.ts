@@ -8,7 +8,10 @@ describe("host /proc parsers", () => {
   });
 
   it("/proc/meminfo: used = total - available", () => {
-    expect(parseMeminfo("MemTotal:       1000 kB\nMemFree:   100 kB\nMemAvailable:    400 kB\n")).toEqual({ totalBytes: 1024000, usedBytes: 614400 });
+    expect(parseMeminfo("MemTotal:       1000 kB\nMemFree:   100 kB\nMemAvailable:    400 kB\n")).toEqual({
+      totalBytes: 1024000,
+      usedBytes: 614400,
+    });
   });
 
   it("/proc/net/dev: sums every interface but loopback", () => {

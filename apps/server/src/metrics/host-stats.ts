@@ -52,7 +52,11 @@ export class HostStats {
 
   /** The host's point now (CPU and network rates since the previous call; 0 the first time). */
   async read(): Promise<MetricPoint> {
-    const [stat, mem, net] = await Promise.all([readFile("/proc/stat", "utf8"), readFile("/proc/meminfo", "utf8"), readFile("/proc/net/dev", "utf8")]);
+    const [stat, mem, net] = await Promise.all([
+      readFile("/proc/stat", "utf8"),
+      readFile("/proc/meminfo", "utf8"),
+      readFile("/proc/net/dev", "utf8"),
+    ]);
     const cur: Reading = { at: Date.now(), cpu: parseProcStat(stat), net: parseNetDev(net) };
     const memory = parseMeminfo(mem);
     const prev = this.prev;

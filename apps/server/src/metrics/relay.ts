@@ -53,7 +53,8 @@ export class MetricsRelay {
   announce(services: ServicePointEvent[], host: MetricPoint): void {
     const all = services.map((e) => ({ s: e.serviceId, t: e.teamId, p: e.point }));
     const notices: Notice[] = [{ o: this.origin, host, services: all.slice(0, POINTS_PER_NOTICE) }];
-    for (let i = POINTS_PER_NOTICE; i < all.length; i += POINTS_PER_NOTICE) notices.push({ o: this.origin, services: all.slice(i, i + POINTS_PER_NOTICE) });
+    for (let i = POINTS_PER_NOTICE; i < all.length; i += POINTS_PER_NOTICE)
+      notices.push({ o: this.origin, services: all.slice(i, i + POINTS_PER_NOTICE) });
     this.sending = this.sending.then(async () => {
       for (const notice of notices) {
         await this.deps.db.$executeRaw`SELECT pg_notify(${METRICS_CHANNEL}, ${JSON.stringify(notice)})`.catch((err: unknown) =>

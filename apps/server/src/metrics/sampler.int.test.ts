@@ -21,7 +21,15 @@ async function runningService() {
   return { teamId, serviceId };
 }
 
-const point = (time: Date): MetricPoint => ({ time: time.toISOString(), cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: 2, rxBytesPerSec: 0, txBytesPerSec: 0, restartCount: 0 });
+const point = (time: Date): MetricPoint => ({
+  time: time.toISOString(),
+  cpuPercent: 1,
+  memoryBytes: 1,
+  memoryLimitBytes: 2,
+  rxBytesPerSec: 0,
+  txBytesPerSec: 0,
+  restartCount: 0,
+});
 
 describe("metrics sampler (real engine, real Postgres)", () => {
   it("streams live points of a running container and stores one row per service per window", async () => {
@@ -66,10 +74,14 @@ describe("metrics sampler (real engine, real Postgres)", () => {
     const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 60_000 });
     sampler.start();
     try {
-      const history = await waitFor("two pending points", async () => {
-        const h = await metricsHistory({ db: deps.db, metrics: bus }, serviceId);
-        return h.length >= 2 ? h : null;
-      }, 20_000);
+      const history = await waitFor(
+        "two pending points",
+        async () => {
+          const h = await metricsHistory({ db: deps.db, metrics: bus }, serviceId);
+          return h.length >= 2 ? h : null;
+        },
+        20_000,
+      );
       expect(await readHistory(deps.db, serviceId)).toEqual([]);
       expect(history.map((p) => p.time)).toEqual([...history.map((p) => p.time)].sort());
       // Without the sampler's bus (another process), only stored rows are answered.
@@ -99,7 +111,10 @@ describe("metrics sampler (real engine, real Postgres)", () => {
   it("the sampler prunes as it stores; a deleted service's samples go with it", async () => {
     const { teamId } = await seedUser(deps.db);
     const { serviceId } = await seedService(deps.db, teamId);
-    await storePoints(deps.db, [{ serviceId, point: point(new Date(Date.now() - 10 * 60_000)) }, { serviceId, point: point(new Date()) }]);
+    await storePoints(deps.db, [
+      { serviceId, point: point(new Date(Date.now() - 10 * 60_000)) },
+      { serviceId, point: point(new Date()) },
+    ]);
     const sampler = new MetricsSampler(deps, new MetricsBus(), { tickMs: 200, persistEveryMs: 200, retentionMs: 5 * 60_000 });
     sampler.start();
     try {
@@ -116,7 +131,10 @@ describe("metrics sampler (real engine, real Postgres)", () => {
     const { serviceId } = await seedService(deps.db, teamId);
     const gone = (await seedService(deps.db, teamId)).serviceId;
     await deps.db.service.delete({ where: { id: gone } });
-    await storePoints(deps.db, [{ serviceId, point: point(new Date()) }, { serviceId: gone, point: point(new Date()) }]);
+    await storePoints(deps.db, [
+      { serviceId, point: point(new Date()) },
+      { serviceId: gone, point: point(new Date()) },
+    ]);
     expect(await deps.db.metricSample.count({ where: { serviceId } })).toBe(1);
   });
 });

@@ -47,7 +47,11 @@ export class MetricsSampler {
   private readonly election: SamplerOptions["election"];
   private leading = false;
 
-  constructor(private readonly deps: Pick<Deps, "db" | "engine" | "log">, private readonly bus: MetricsBus, options: SamplerOptions = {}) {
+  constructor(
+    private readonly deps: Pick<Deps, "db" | "engine" | "log">,
+    private readonly bus: MetricsBus,
+    options: SamplerOptions = {},
+  ) {
     this.tickMs = options.tickMs ?? 2_000;
     this.persistEveryMs = options.persistEveryMs ?? METRICS_WINDOW_MS;
     this.retentionMs = options.retentionMs ?? METRICS_RETENTION_MS;
@@ -111,7 +115,9 @@ export class MetricsSampler {
       restarts.set(c.owner.serviceId, (restarts.get(c.owner.serviceId) ?? 0) + c.restartCount);
       teams.set(c.owner.serviceId, c.owner.teamId);
     }
-    const fresh = [...this.followed.values()].flatMap((f) => (f.reading && now - Date.parse(f.reading.sample.time) < STALE_MS ? [f.reading] : []));
+    const fresh = [...this.followed.values()].flatMap((f) =>
+      f.reading && now - Date.parse(f.reading.sample.time) < STALE_MS ? [f.reading] : [],
+    );
     const published: ServicePointEvent[] = [];
     for (const [serviceId, point] of aggregateByService(fresh, restarts, time)) {
       this.window(serviceId).push(point);

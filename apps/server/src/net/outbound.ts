@@ -60,7 +60,10 @@ export function addressProblem(raw: string): string | null {
  * The address to connect to for `hostname` (a name or a literal, IPv6 possibly bracketed):
  * every resolved address must be public unless `allowLocal`. Throws OutboundRefusedError.
  */
-export async function resolveOutbound(hostname: string, options: { allowLocal: boolean; resolver?: Resolver }): Promise<{ address: string; family: 4 | 6 }> {
+export async function resolveOutbound(
+  hostname: string,
+  options: { allowLocal: boolean; resolver?: Resolver },
+): Promise<{ address: string; family: 4 | 6 }> {
   const literal = parseAddress(hostname);
   let addresses: { address: string; family: number }[];
   if (literal !== null) {
@@ -74,7 +77,10 @@ export async function resolveOutbound(hostname: string, options: { allowLocal: b
   if (!options.allowLocal) {
     for (const a of addresses) {
       const problem = addressProblem(a.address);
-      if (problem !== null) throw new OutboundRefusedError(`${hostname} resolves to a non-public address (refused unless an instance owner allows local sources)`);
+      if (problem !== null)
+        throw new OutboundRefusedError(
+          `${hostname} resolves to a non-public address (refused unless an instance owner allows local sources)`,
+        );
     }
   }
   const first = addresses[0]!;

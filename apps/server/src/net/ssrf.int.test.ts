@@ -23,7 +23,19 @@ const hits: { path: string; host: string }[] = [];
 let fixture: GitFixture;
 
 // Every form the issue lists, plus cousins a string check misses.
-const LOCAL_HOSTS = ["[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "172.17.0.1", "10.0.0.1", "169.254.169.254", "[::]", "0.0.0.0", "[fd00:ec2::254]", "100.100.100.200", "[fe80::1]", "0x7f.1"];
+const LOCAL_HOSTS = [
+  "[::ffff:127.0.0.1]",
+  "[::ffff:7f00:1]",
+  "172.17.0.1",
+  "10.0.0.1",
+  "169.254.169.254",
+  "[::]",
+  "0.0.0.0",
+  "[fd00:ec2::254]",
+  "100.100.100.200",
+  "[fe80::1]",
+  "0x7f.1",
+];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -50,11 +62,23 @@ describe("outbound requests on a user's behalf go only to public addresses", () 
     const { actor, teamId } = await seedUser(deps.db);
     const { projectId } = await seedService(deps.db, teamId, { env: {} });
     for (const host of LOCAL_HOSTS) {
-      await expect(createChannel(deps, actor, projectId, { kind: "webhook", name: "x", target: `https://${host}:${port}/x`, onSuccess: true, onFailure: true }), host).rejects.toMatchObject({
+      await expect(
+        createChannel(deps, actor, projectId, {
+          kind: "webhook",
+          name: "x",
+          target: `https://${host}:${port}/x`,
+          onSuccess: true,
+          onFailure: true,
+        }),
+        host,
+      ).rejects.toMatchObject({
         code: "INVALID",
         fieldErrors: { target: expect.any(String) },
       });
-      await expect(createGitService(deps, actor, teamId, { url: `https://${host}/team/app.git` }), host).rejects.toMatchObject({ code: "INVALID", fieldErrors: { "git.url": expect.any(String) } });
+      await expect(createGitService(deps, actor, teamId, { url: `https://${host}/team/app.git` }), host).rejects.toMatchObject({
+        code: "INVALID",
+        fieldErrors: { "git.url": expect.any(String) },
+      });
       expect(checkGitUrl(`git@${host.replace(/^\[|\]$/g, "")}:team/app.git`, { allowLocalSources: false }), host).toHaveProperty("error");
     }
     expect(await deps.db.notificationChannel.count({ where: { projectId } })).toBe(0);
@@ -65,7 +89,13 @@ describe("outbound requests on a user's behalf go only to public addresses", () 
     const { actor, teamId } = await seedUser(deps.db);
     const { projectId } = await seedService(deps.db, teamId, { env: {} });
     await allowLocalSources(deps, true);
-    const channel = await createChannel(deps, actor, projectId, { kind: "webhook", name: "x", target: `http://127.0.0.1:${port}/later`, onSuccess: true, onFailure: true });
+    const channel = await createChannel(deps, actor, projectId, {
+      kind: "webhook",
+      name: "x",
+      target: `http://127.0.0.1:${port}/later`,
+      onSuccess: true,
+      onFailure: true,
+    });
     await allowLocalSources(deps, false);
     expect(await testChannel(deps, actor, projectId, channel.id)).toMatchObject({ delivered: false });
     expect(hits.filter((h) => h.path === "/later")).toEqual([]);
@@ -75,8 +105,20 @@ describe("outbound requests on a user's behalf go only to public addresses", () 
     const { actor, teamId } = await seedUser(deps.db);
     const { projectId } = await seedService(deps.db, teamId, { env: {} });
     await allowLocalSources(deps, true);
-    const refusing = await createChannel(deps, actor, projectId, { kind: "webhook", name: "a", target: `http://127.0.0.1:${port}/refuse`, onSuccess: true, onFailure: true });
-    const closed = await createChannel(deps, actor, projectId, { kind: "webhook", name: "b", target: `http://127.0.0.1:${await freePort()}/x`, onSuccess: true, onFailure: true });
+    const refusing = await createChannel(deps, actor, projectId, {
+      kind: "webhook",
+      name: "a",
+      target: `http://127.0.0.1:${port}/refuse`,
+      onSuccess: true,
+      onFailure: true,
+    });
+    const closed = await createChannel(deps, actor, projectId, {
+      kind: "webhook",
+      name: "b",
+      target: `http://127.0.0.1:${await freePort()}/x`,
+      onSuccess: true,
+      onFailure: true,
+    });
     const a = await testChannel(deps, actor, projectId, refusing.id);
     const b = await testChannel(deps, actor, projectId, closed.id);
     expect(a).toEqual({ delivered: false, lastStatus: "not delivered" });
@@ -93,8 +135,27 @@ describe("outbound requests on a user's behalf go only to public addresses", () 
     expect(hits.find((h) => h.path === "/pinned")).toEqual({ path: "/pinned", host: `rebind.berth.test:${port}` });
     // Without local sources the same name is refused before any connection.
     const before = hits.length;
-    await expect(postJson(`https://rebind.berth.test:${port}/x`, {}, { allowLocal: false, timeoutMs: 2000, resolver: async () => [{ address: "127.0.0.1", family: 4 }] })).rejects.toBeInstanceOf(OutboundRefusedError);
-    await expect(postJson(`https://public.berth.test/x`, {}, { allowLocal: false, timeoutMs: 2000, resolver: async () => [{ address: "93.184.216.34", family: 4 }, { address: "10.1.1.1", family: 4 }] })).rejects.toBeInstanceOf(OutboundRefusedError);
+    await expect(
+      postJson(
+        `https://rebind.berth.test:${port}/x`,
+        {},
+        { allowLocal: false, timeoutMs: 2000, resolver: async () => [{ address: "127.0.0.1", family: 4 }] },
+      ),
+    ).rejects.toBeInstanceOf(OutboundRefusedError);
+    await expect(
+      postJson(
+        `https://public.berth.test/x`,
+        {},
+        {
+          allowLocal: false,
+          timeoutMs: 2000,
+          resolver: async () => [
+            { address: "93.184.216.34", family: 4 },
+            { address: "10.1.1.1", family: 4 },
+          ],
+        },
+      ),
+    ).rejects.toBeInstanceOf(OutboundRefusedError);
     expect(hits.length).toBe(before);
   });
 

@@ -16,7 +16,8 @@ export const createChannelInput = z
     } else if (!/^https?:\/\//i.test(input.target) || !URL.canParse(input.target)) {
       ctx.addIssue({ code: "custom", path: ["target"], message: "Enter the incoming webhook URL (https://…)" });
     }
-    if (!input.onSuccess && !input.onFailure) ctx.addIssue({ code: "custom", path: ["onFailure"], message: "Notify on success, on failure, or both" });
+    if (!input.onSuccess && !input.onFailure)
+      ctx.addIssue({ code: "custom", path: ["onFailure"], message: "Notify on success, on failure, or both" });
   });
 export type CreateChannelInput = z.infer<typeof createChannelInput>;
 
@@ -35,7 +36,10 @@ export function checkNotificationUrl(raw: string, allowLocal: boolean): string |
   if (allowLocal) return null;
   if (url.protocol !== "https:") return "Use an https:// URL";
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  const local = host === "localhost" || host.endsWith(".localhost") || (looksLikeAddress(host) && (parseAddress(host) === null || addressProblem(host) !== null));
+  const local =
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    (looksLikeAddress(host) && (parseAddress(host) === null || addressProblem(host) !== null));
   if (local) return "Local and private addresses are refused (an instance owner can allow local sources)";
   return null;
 }

@@ -41,15 +41,30 @@ export async function createChannel(deps: ChannelDeps, actor: Actor, projectId: 
     const problem = checkNotificationUrl(input.target, allowLocalSources);
     if (problem) throw invalidField("target", problem);
     // A name resolving to a non-public address is refused now (and checked again at every send).
-    await resolveOutbound(new URL(input.target).hostname.replace(/^\[(.*)\]$/, "$1"), { allowLocal: allowLocalSources }).catch(unlessUnresolved).catch((err: unknown) => {
-      throw invalidField("target", err instanceof Error ? err.message : String(err));
-    });
+    await resolveOutbound(new URL(input.target).hostname.replace(/^\[(.*)\]$/, "$1"), { allowLocal: allowLocalSources })
+      .catch(unlessUnresolved)
+      .catch((err: unknown) => {
+        throw invalidField("target", err instanceof Error ? err.message : String(err));
+      });
   }
   const created = await deps.db.notificationChannel.create({
-    data: { projectId, kind: input.kind, name: input.name, target: deps.box.seal(input.target), onSuccess: input.onSuccess, onFailure: input.onFailure },
+    data: {
+      projectId,
+      kind: input.kind,
+      name: input.name,
+      target: deps.box.seal(input.target),
+      onSuccess: input.onSuccess,
+      onFailure: input.onFailure,
+    },
     select: { id: true },
   });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.create", targetType: "project", targetId: projectId, detail: { kind: input.kind, name: input.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "notification.create",
+    targetType: "project",
+    targetId: projectId,
+    detail: { kind: input.kind, name: input.name },
+  });
   return created;
 }
 
@@ -57,7 +72,13 @@ export async function deleteChannel(deps: ChannelDeps, actor: Actor, projectId: 
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   const { count } = await deps.db.notificationChannel.deleteMany({ where: { id: channelId, projectId } });
   if (count === 0) throw notFound("Channel");
-  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.delete", targetType: "project", targetId: projectId, detail: { channelId } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "notification.delete",
+    targetType: "project",
+    targetId: projectId,
+    detail: { channelId },
+  });
   return { ok: true as const };
 }
 
@@ -66,16 +87,33 @@ export async function testChannel(deps: ChannelDeps, actor: Actor, projectId: st
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   const channel = await deps.db.notificationChannel.findFirst({ where: { id: channelId, projectId } });
   if (!channel) throw notFound("Channel");
-  const outcome: DeployOutcome = { status: "test", project: project.name, service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: `${await dashboardUrl(deps)}/projects/${projectId}` };
+  const outcome: DeployOutcome = {
+    status: "test",
+    project: project.name,
+    service: "",
+    serviceId: "",
+    deploymentId: "",
+    commitSha: null,
+    error: null,
+    url: `${await dashboardUrl(deps)}/projects/${projectId}`,
+  };
   let lastStatus = "sent";
   try {
-    await sendNotification({ kind: channel.kind, target: deps.box.open(channel.target) }, outcome, deps.mailer, { allowLocal: (await getSettings(deps.db)).allowLocalSources });
+    await sendNotification({ kind: channel.kind, target: deps.box.open(channel.target) }, outcome, deps.mailer, {
+      allowLocal: (await getSettings(deps.db)).allowLocalSources,
+    });
   } catch (err) {
     lastStatus = deliveryStatus(err);
     deps.log.warn({ channelId, err: String(err) }, "test notification not delivered");
   }
   await deps.db.notificationChannel.update({ where: { id: channel.id }, data: { lastStatus, lastAt: new Date() } });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "notification.test", targetType: "project", targetId: projectId, detail: { channelId, lastStatus } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "notification.test",
+    targetType: "project",
+    targetId: projectId,
+    detail: { channelId, lastStatus },
+  });
   // Delivered or not: never the receiver's status code or a network reason (no port scanner).
   return { delivered: lastStatus === "sent", lastStatus };
 }

@@ -33,7 +33,11 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   smtp = await startSmtpSink();
   deps.mailer = createMailer({ BERTH_SMTP_URL: smtp.url, BERTH_MAIL_FROM: "Berth <berth@test.local>" });
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   ({ actor, teamId } = await seedUser(deps.db));
 });
 
@@ -48,12 +52,27 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
   it("sends success and failure to the generic webhook, Slack, Discord and email channels, with secrets masked", async () => {
     const tag = randomUUID().slice(0, 8);
     const { projectId, serviceId } = await seedService(deps.db, teamId, { env: {} });
-    await saveEnv(deps, actor, { serviceId }, [{ name: "TOKEN", value: `secret-${tag}-value`, secret: true, buildTime: false, runtime: true }]);
+    await saveEnv(deps, actor, { serviceId }, [
+      { name: "TOKEN", value: `secret-${tag}-value`, secret: true, buildTime: false, runtime: true },
+    ]);
     const to = `ops-${tag}@example.test`;
-    for (const [kind, target] of [["webhook", `${url}/generic-${tag}`], ["slack", `${url}/slack-${tag}`], ["discord", `${url}/discord-${tag}`], ["email", to]] as const) {
+    for (const [kind, target] of [
+      ["webhook", `${url}/generic-${tag}`],
+      ["slack", `${url}/slack-${tag}`],
+      ["discord", `${url}/discord-${tag}`],
+      ["email", to],
+    ] as const) {
       await createChannel(deps, actor, projectId, { kind, name: kind, target, onSuccess: true, onFailure: true });
     }
-    const failed = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "failed", error: `exited with code 1\nLast log lines:\nTOKEN=secret-${tag}-value`, commitSha: "a".repeat(40) } });
+    const failed = await deps.db.deployment.create({
+      data: {
+        serviceId,
+        image: "x",
+        status: "failed",
+        error: `exited with code 1\nLast log lines:\nTOKEN=secret-${tag}-value`,
+        commitSha: "a".repeat(40),
+      },
+    });
     const stopListening = attachNotifier(deps);
     // A status relayed from another process is that process' to notify: nothing is sent for it.
     deps.events.publishStatus({ deploymentId: failed.id, serviceId, status: "failed", remote: true });
@@ -65,7 +84,13 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
     stopListening();
 
     const by = (kind: string) => mine().find((r) => r.path === `/${kind}-${tag}`)?.body;
-    expect(by("generic")).toMatchObject({ event: "deployment.failed", status: "failed", serviceId, deploymentId: failed.id, commitSha: "a".repeat(40) });
+    expect(by("generic")).toMatchObject({
+      event: "deployment.failed",
+      status: "failed",
+      serviceId,
+      deploymentId: failed.id,
+      commitSha: "a".repeat(40),
+    });
     expect(String(by("slack")?.text)).toMatch(/failed: exited with code 1/);
     expect(String(by("discord")?.content)).toMatch(/failed/);
     const mail = smtp.mails.find((m) => m.to.includes(to));
@@ -88,7 +113,13 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
   it("honours success/failure choices and records a receiver's refusal", async () => {
     const tag = randomUUID().slice(0, 8);
     const { projectId, serviceId } = await seedService(deps.db, teamId, { env: {} });
-    await createChannel(deps, actor, projectId, { kind: "webhook", name: "failures only", target: `${url}/refuse-${tag}`, onSuccess: false, onFailure: true });
+    await createChannel(deps, actor, projectId, {
+      kind: "webhook",
+      name: "failures only",
+      target: `${url}/refuse-${tag}`,
+      onSuccess: false,
+      onFailure: true,
+    });
     const ok = await deps.db.deployment.create({ data: { serviceId, image: "x", status: "succeeded" } });
     await notifyDeployment(deps, ok.id);
     expect(received.filter((r) => r.path.endsWith(tag))).toHaveLength(0);
@@ -101,8 +132,20 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
   it("sends a test message through a channel on request (admin), records how it went, and refuses other roles and projects", async () => {
     const tag = randomUUID().slice(0, 8);
     const { projectId } = await seedService(deps.db, teamId, { env: {} });
-    const good = await createChannel(deps, actor, projectId, { kind: "webhook", name: "ops", target: `${url}/test-${tag}`, onSuccess: true, onFailure: true });
-    const bad = await createChannel(deps, actor, projectId, { kind: "slack", name: "broken", target: `${url}/refuse-test-${tag}`, onSuccess: true, onFailure: true });
+    const good = await createChannel(deps, actor, projectId, {
+      kind: "webhook",
+      name: "ops",
+      target: `${url}/test-${tag}`,
+      onSuccess: true,
+      onFailure: true,
+    });
+    const bad = await createChannel(deps, actor, projectId, {
+      kind: "slack",
+      name: "broken",
+      target: `${url}/refuse-test-${tag}`,
+      onSuccess: true,
+      onFailure: true,
+    });
 
     expect(await testChannel(deps, actor, projectId, good.id)).toEqual({ delivered: true, lastStatus: "sent" });
     const body = received.find((r) => r.path === `/test-${tag}`)?.body;
@@ -122,9 +165,19 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
   it("refuses local targets unless local sources are allowed, and email without SMTP", async () => {
     const { projectId } = await seedService(deps.db, teamId, { env: {} });
     await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
-    await expect(createChannel(deps, actor, projectId, { kind: "slack", name: "x", target: `${url}/x`, onSuccess: true, onFailure: true })).rejects.toMatchObject({ code: "INVALID", fieldErrors: { target: expect.any(String) } });
+    await expect(
+      createChannel(deps, actor, projectId, { kind: "slack", name: "x", target: `${url}/x`, onSuccess: true, onFailure: true }),
+    ).rejects.toMatchObject({ code: "INVALID", fieldErrors: { target: expect.any(String) } });
     await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: true } });
-    await expect(createChannel({ ...deps, mailer: null }, actor, projectId, { kind: "email", name: "x", target: "a@example.test", onSuccess: true, onFailure: true })).rejects.toMatchObject({ code: "INVALID" });
+    await expect(
+      createChannel({ ...deps, mailer: null }, actor, projectId, {
+        kind: "email",
+        name: "x",
+        target: "a@example.test",
+        onSuccess: true,
+        onFailure: true,
+      }),
+    ).rejects.toMatchObject({ code: "INVALID" });
     expect(await deps.db.notificationChannel.count({ where: { projectId } })).toBe(0);
   });
 });

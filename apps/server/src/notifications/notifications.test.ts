@@ -27,7 +27,16 @@ describe("notification payloads", () => {
   });
 
   it("says a test message is one, naming the project, with its own generic event", () => {
-    const test: DeployOutcome = { ...outcome, status: "test", service: "", serviceId: "", deploymentId: "", commitSha: null, error: null, url: "https://berth.example.com/projects/p-1" };
+    const test: DeployOutcome = {
+      ...outcome,
+      status: "test",
+      service: "",
+      serviceId: "",
+      deploymentId: "",
+      commitSha: null,
+      error: null,
+      url: "https://berth.example.com/projects/p-1",
+    };
     expect(summaryOf(test)).toBe("Test notification from Berth for project shop: this channel receives its deploy outcomes.");
     expect(payloadFor("slack", test)).toEqual({ text: `${summaryOf(test)} https://berth.example.com/projects/p-1` });
     expect(payloadFor("webhook", test)).toMatchObject({ event: "notification.test", status: "test" });
@@ -38,7 +47,22 @@ describe("notification targets", () => {
   it("allows public https only, unless local sources are allowed", () => {
     expect(checkNotificationUrl("https://hooks.slack.com/services/T/B/x", false)).toBeNull();
     expect(checkNotificationUrl("http://hooks.example.com/x", false)).toMatch(/https/);
-    for (const local of ["https://127.0.0.1/x", "https://localhost/x", "https://10.1.2.3/x", "https://192.168.1.1/x", "https://[::1]/x", "https://169.254.169.254/latest", "https://[::ffff:127.0.0.1]/x", "https://[::]/x", "https://0.0.0.0/x", "https://172.17.0.1/x", "https://[fd00:ec2::254]/x", "https://100.100.100.200/x", "https://0x7f.1/x", "https://[fe80::1]/x"]) {
+    for (const local of [
+      "https://127.0.0.1/x",
+      "https://localhost/x",
+      "https://10.1.2.3/x",
+      "https://192.168.1.1/x",
+      "https://[::1]/x",
+      "https://169.254.169.254/latest",
+      "https://[::ffff:127.0.0.1]/x",
+      "https://[::]/x",
+      "https://0.0.0.0/x",
+      "https://172.17.0.1/x",
+      "https://[fd00:ec2::254]/x",
+      "https://100.100.100.200/x",
+      "https://0x7f.1/x",
+      "https://[fe80::1]/x",
+    ]) {
       expect(checkNotificationUrl(local, false)).toMatch(/Local and private/);
       expect(checkNotificationUrl(local, true)).toBeNull();
     }
@@ -50,7 +74,13 @@ describe("notification targets", () => {
     expect(bad.success ? [] : bad.error.issues.map((i) => i.path.join("."))).toEqual(["target"]);
     const url = createChannelInput.safeParse({ kind: "slack", name: "ops", target: "ftp://x" });
     expect(url.success ? [] : url.error.issues.map((i) => i.path.join("."))).toEqual(["target"]);
-    const none = createChannelInput.safeParse({ kind: "slack", name: "ops", target: "https://x.example", onSuccess: false, onFailure: false });
+    const none = createChannelInput.safeParse({
+      kind: "slack",
+      name: "ops",
+      target: "https://x.example",
+      onSuccess: false,
+      onFailure: false,
+    });
     expect(none.success ? [] : none.error.issues.map((i) => i.path.join("."))).toEqual(["onFailure"]);
   });
 });

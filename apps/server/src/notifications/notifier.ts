@@ -13,7 +13,13 @@ const NOTIFIED = new Set(["succeeded", "failed", "timed_out"]);
 export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): Promise<void> {
   const d = await deps.db.deployment.findUnique({
     where: { id: deploymentId },
-    select: { id: true, status: true, error: true, commitSha: true, service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } } },
+    select: {
+      id: true,
+      status: true,
+      error: true,
+      commitSha: true,
+      service: { select: { id: true, name: true, projectId: true, project: { select: { name: true } } } },
+    },
   });
   if (!d || !NOTIFIED.has(d.status)) return;
   const box = deps.box;
@@ -33,15 +39,34 @@ export async function notifyDeployment(deps: NotifyDeps, deploymentId: string): 
 
 /** Tell the project's channels (those that want failures) that a database backup failed. */
 export async function notifyBackupFailure(deps: Omit<NotifyDeps, "events">, serviceId: string, error: string): Promise<void> {
-  const s = await deps.db.service.findUnique({ where: { id: serviceId }, select: { id: true, name: true, projectId: true, project: { select: { name: true } } } });
+  const s = await deps.db.service.findUnique({
+    where: { id: serviceId },
+    select: { id: true, name: true, projectId: true, project: { select: { name: true } } },
+  });
   if (!s) return;
-  const outcome: DeployOutcome = { status: "backup_failed", project: s.project.name, service: s.name, serviceId: s.id, deploymentId: "", commitSha: null, error: error.slice(0, 1000), url: `${await dashboardUrl(deps)}/services/${s.id}` };
+  const outcome: DeployOutcome = {
+    status: "backup_failed",
+    project: s.project.name,
+    service: s.name,
+    serviceId: s.id,
+    deploymentId: "",
+    commitSha: null,
+    error: error.slice(0, 1000),
+    url: `${await dashboardUrl(deps)}/services/${s.id}`,
+  };
   await deliverToChannels(deps, s.projectId, "failure", outcome);
 }
 
 /** Send an outcome to the project's channels that want it; each channel records how it went. */
-export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projectId: string, kind: "success" | "failure", outcome: DeployOutcome): Promise<void> {
-  const channels = await deps.db.notificationChannel.findMany({ where: { projectId, ...(kind === "success" ? { onSuccess: true } : { onFailure: true }) } });
+export async function deliverToChannels(
+  deps: Omit<NotifyDeps, "events">,
+  projectId: string,
+  kind: "success" | "failure",
+  outcome: DeployOutcome,
+): Promise<void> {
+  const channels = await deps.db.notificationChannel.findMany({
+    where: { projectId, ...(kind === "success" ? { onSuccess: true } : { onFailure: true }) },
+  });
   if (channels.length === 0) return;
   const box = deps.box;
   const { allowLocalSources } = await getSettings(deps.db);
@@ -49,7 +74,9 @@ export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projec
     channels.map(async (channel) => {
       let lastStatus = "sent";
       try {
-        await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, { allowLocal: allowLocalSources });
+        await sendNotification({ kind: channel.kind, target: box.open(channel.target) }, outcome, deps.mailer, {
+          allowLocal: allowLocalSources,
+        });
       } catch (err) {
         lastStatus = deliveryStatus(err);
         deps.log.warn({ channelId: channel.id, serviceId: outcome.serviceId, err: String(err) }, "notification not delivered");
@@ -67,6 +94,8 @@ export async function deliverToChannels(deps: Omit<NotifyDeps, "events">, projec
 export function attachNotifier(deps: NotifyDeps): () => void {
   return deps.events.onStatus((event) => {
     if (!NOTIFIED.has(event.status) || event.remote) return;
-    notifyDeployment(deps, event.deploymentId).catch((err: unknown) => deps.log.error({ deploymentId: event.deploymentId, err: String(err) }, "notifications failed"));
+    notifyDeployment(deps, event.deploymentId).catch((err: unknown) =>
+      deps.log.error({ deploymentId: event.deploymentId, err: String(err) }, "notifications failed"),
+    );
   });
 }

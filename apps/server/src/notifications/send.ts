@@ -21,8 +21,10 @@ export interface DeployOutcome {
 
 export function summaryOf(o: DeployOutcome): string {
   if (o.status === "test") return `Test notification from Berth for project ${o.project}: this channel receives its deploy outcomes.`;
-  if (o.status === "backup_failed") return `Backup of database ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
-  if (o.status === "cron_failed") return `Cron job ${o.cronJob ?? ""} of ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
+  if (o.status === "backup_failed")
+    return `Backup of database ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
+  if (o.status === "cron_failed")
+    return `Cron job ${o.cronJob ?? ""} of ${o.project}/${o.service} failed${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
   const what = `${o.project}/${o.service}${o.commitSha ? ` (${o.commitSha.slice(0, 12)})` : ""}`;
   if (o.status === "succeeded") return `Deploy of ${what} succeeded.`;
   return `Deploy of ${what} ${o.status === "timed_out" ? "timed out" : "failed"}${o.error ? `: ${o.error.split("\n")[0]}` : "."}`;
@@ -33,7 +35,18 @@ export function payloadFor(kind: Exclude<NotificationKind, "email">, o: DeployOu
   const text = `${summaryOf(o)} ${o.url}`;
   if (kind === "slack") return { text };
   if (kind === "discord") return { content: text.slice(0, 2000) };
-  return { event: o.status === "test" ? "notification.test" : o.status === "backup_failed" ? "backup.failed" : o.status === "cron_failed" ? "cron.failed" : `deployment.${o.status}`, ...o, text };
+  return {
+    event:
+      o.status === "test"
+        ? "notification.test"
+        : o.status === "backup_failed"
+          ? "backup.failed"
+          : o.status === "cron_failed"
+            ? "cron.failed"
+            : `deployment.${o.status}`,
+    ...o,
+    text,
+  };
 }
 
 const TIMEOUT_MS = 5_000;
@@ -48,13 +61,26 @@ export interface SendPolicy {
  * Send one notification; throws when it is not delivered. Webhooks go through `postJson`: the
  * name is resolved and checked at every send, and the request goes to the checked address.
  */
-export async function sendNotification(channel: { kind: NotificationKind; target: string }, outcome: DeployOutcome, mailer: Mailer | null | undefined, policy: SendPolicy): Promise<void> {
+export async function sendNotification(
+  channel: { kind: NotificationKind; target: string },
+  outcome: DeployOutcome,
+  mailer: Mailer | null | undefined,
+  policy: SendPolicy,
+): Promise<void> {
   if (channel.kind === "email") {
     if (!mailer) throw new Error("SMTP is not configured");
-    await mailer.send({ to: channel.target, subject: `[Berth] ${summaryOf(outcome).slice(0, 150)}`, text: `${summaryOf(outcome)}\n\n${outcome.url}\n` });
+    await mailer.send({
+      to: channel.target,
+      subject: `[Berth] ${summaryOf(outcome).slice(0, 150)}`,
+      text: `${summaryOf(outcome)}\n\n${outcome.url}\n`,
+    });
     return;
   }
-  await postJson(channel.target, payloadFor(channel.kind, outcome), { ...policy, timeoutMs: TIMEOUT_MS, headers: { "user-agent": "Berth-Notifications" } });
+  await postJson(channel.target, payloadFor(channel.kind, outcome), {
+    ...policy,
+    timeoutMs: TIMEOUT_MS,
+    headers: { "user-agent": "Berth-Notifications" },
+  });
 }
 
 /**

@@ -35,7 +35,12 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-export async function executeRun(deps: Pick<Deps, "db" | "engine" | "log">, run: { id: string; timeoutS: number }, spec: OneOffSpec, options: ExecuteOptions): Promise<RunEnd> {
+export async function executeRun(
+  deps: Pick<Deps, "db" | "engine" | "log">,
+  run: { id: string; timeoutS: number },
+  spec: OneOffSpec,
+  options: ExecuteOptions,
+): Promise<RunEnd> {
   const started = Date.now();
   const controller = new AbortController();
   local.set(run.id, controller);
@@ -55,10 +60,15 @@ export async function executeRun(deps: Pick<Deps, "db" | "engine" | "log">, run:
   }, HEARTBEAT_MS);
   let end: Omit<RunEnd, "durationMs">;
   try {
-    const result = await deps.engine.runOneOff(spec, { timeoutMs: run.timeoutS * 1000, signal: controller.signal, onOutput: (c) => lines.push(c.stream, c.text) });
+    const result = await deps.engine.runOneOff(spec, {
+      timeoutMs: run.timeoutS * 1000,
+      signal: controller.signal,
+      onOutput: (c) => lines.push(c.stream, c.text),
+    });
     lines.end();
     if (result.outcome === "cancelled") end = { status: "cancelled", exitCode: result.exitCode, error: "Cancelled" };
-    else if (result.outcome === "timed_out") end = { status: "timed_out", exitCode: result.exitCode, error: `Did not finish within ${run.timeoutS} s; the container was stopped` };
+    else if (result.outcome === "timed_out")
+      end = { status: "timed_out", exitCode: result.exitCode, error: `Did not finish within ${run.timeoutS} s; the container was stopped` };
     else if (result.exitCode === 0) end = { status: "succeeded", exitCode: 0, error: null };
     else end = { status: "failed", exitCode: result.exitCode, error: `Exited with code ${result.exitCode ?? "unknown"}` };
   } catch (err) {

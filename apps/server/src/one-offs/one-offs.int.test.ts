@@ -25,10 +25,14 @@ let owner: { actor: Actor; teamId: string };
 let serviceId: string;
 
 async function finishedRun(id: string, svc = serviceId) {
-  return waitFor(`run ${id} to end`, async () => {
-    const run = await getOneOff(deps, owner.actor, svc, id);
-    return run.status === "running" ? null : run;
-  }, 60_000);
+  return waitFor(
+    `run ${id} to end`,
+    async () => {
+      const run = await getOneOff(deps, owner.actor, svc, id);
+      return run.status === "running" ? null : run;
+    },
+    60_000,
+  );
 }
 
 beforeAll(async () => {
@@ -37,7 +41,14 @@ beforeAll(async () => {
   owner = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
   projects.push(project.id);
-  const input = createServiceInput.parse({ projectId: project.id, name: "api", image: TEST_IMAGE, kind: "worker", command: "sleep 3600", volumes: [{ name: "data", mountPath: "/data" }] });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: "api",
+    image: TEST_IMAGE,
+    kind: "worker",
+    command: "sleep 3600",
+    volumes: [{ name: "data", mountPath: "/data" }],
+  });
   serviceId = (await createService(deps, owner.actor, input)).id;
   services.push(serviceId);
   await saveEnv(deps, owner.actor, { serviceId }, [
@@ -58,7 +69,8 @@ afterAll(async () => {
 
 describe("one-off runs", () => {
   it("runs in a new container of a worker's release with its variables and volume; the exit code is recorded; secrets are masked", async () => {
-    const script = 'echo "$GREETING"; echo "$API_KEY"; [ "$API_KEY" = k3y-very-secret-value ] && echo key-ok; echo kept > /data/one-off.txt; cat /data/one-off.txt; exit 7';
+    const script =
+      'echo "$GREETING"; echo "$API_KEY"; [ "$API_KEY" = k3y-very-secret-value ] && echo key-ok; echo kept > /data/one-off.txt; cat /data/one-off.txt; exit 7';
     const { runId } = await startOneOff(deps, owner.actor, serviceId, oneOffInput.parse({ shell: script }));
     const run = await finishedRun(runId);
     expect(run.status).toBe("failed");
@@ -112,15 +124,29 @@ describe("one-off runs", () => {
   });
 
   it("a run whose process died (stale heartbeat) is ended as failed by the sweep", async () => {
-    const lost = await deps.db.oneOffRun.create({ data: { serviceId, command: ["true"], timeoutS: 60, heartbeatAt: new Date(Date.now() - 120_000) } });
+    const lost = await deps.db.oneOffRun.create({
+      data: { serviceId, command: ["true"], timeoutS: 60, heartbeatAt: new Date(Date.now() - 120_000) },
+    });
     await sweepLostRuns(deps);
-    expect(await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed", error: "The process running it stopped; the run was abandoned" });
+    expect(await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
+      status: "failed",
+      error: "The process running it stopped; the run was abandoned",
+    });
   });
 
   it("a service with no release gets a clear error and no run", async () => {
     const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
-    const fresh = (await createService(deps, owner.actor, createServiceInput.parse({ projectId: project.id, name: "never", image: TEST_IMAGE, containerPort: 8080 }))).id;
-    await expect(startOneOff(deps, owner.actor, fresh, oneOffInput.parse({ shell: "true" }))).rejects.toMatchObject({ code: "CONFLICT", message: "never has no live release yet: deploy it first (a one-off runs in a new container of the live release)" });
+    const fresh = (
+      await createService(
+        deps,
+        owner.actor,
+        createServiceInput.parse({ projectId: project.id, name: "never", image: TEST_IMAGE, containerPort: 8080 }),
+      )
+    ).id;
+    await expect(startOneOff(deps, owner.actor, fresh, oneOffInput.parse({ shell: "true" }))).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "never has no live release yet: deploy it first (a one-off runs in a new container of the live release)",
+    });
     expect(await deps.db.oneOffRun.count({ where: { serviceId: fresh } })).toBe(0);
   });
 
@@ -128,14 +154,18 @@ describe("one-off runs", () => {
     const stranger = await seedUser(deps.db);
     const { runId } = await startOneOff(deps, owner.actor, serviceId, oneOffInput.parse({ argv: ["true"] }));
     await finishedRun(runId);
-    await expect(startOneOff(deps, stranger.actor, serviceId, oneOffInput.parse({ shell: "id" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(startOneOff(deps, stranger.actor, serviceId, oneOffInput.parse({ shell: "id" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(listOneOffs(deps, stranger.actor, serviceId, { limit: 5 })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(getOneOff(deps, stranger.actor, serviceId, runId)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(cancelOneOff(deps, stranger.actor, serviceId, runId)).rejects.toMatchObject({ code: "NOT_FOUND" });
     // A viewer of the team reads but does not run.
     const viewer = await seedUser(deps.db, "viewer", owner.teamId);
     expect((await getOneOff(deps, viewer.actor, serviceId, runId)).id).toBe(runId);
-    await expect(startOneOff(deps, viewer.actor, serviceId, oneOffInput.parse({ shell: "id" }))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(startOneOff(deps, viewer.actor, serviceId, oneOffInput.parse({ shell: "id" }))).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("refuses a missing command at its field", () => {

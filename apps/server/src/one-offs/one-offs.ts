@@ -20,14 +20,28 @@ export function startRecordedRun(deps: RunDeps, target: RunTarget, run: { id: st
     await executeRun(deps, { id: run.id, timeoutS: run.timeoutS }, oneOffSpecOf(target, run.id, run.argv), { needles });
   })().catch(async (err: unknown) => {
     deps.log.error({ runId: run.id, err: String(err) }, "one-off run failed to finish");
-    await deps.db.oneOffRun.updateMany({ where: { id: run.id, status: "running" }, data: { status: "failed", error: "The run could not be started", finishedAt: new Date() } });
+    await deps.db.oneOffRun.updateMany({
+      where: { id: run.id, status: "running" },
+      data: { status: "failed", error: "The run could not be started", finishedAt: new Date() },
+    });
   });
 }
 
 /** Record a user's run and execute it in the background; resolves with its id once it is recorded. */
-async function launchRun(deps: RunDeps, target: RunTarget, run: { argv: string[]; timeoutS: number; actorId: string }): Promise<{ runId: string }> {
+async function launchRun(
+  deps: RunDeps,
+  target: RunTarget,
+  run: { argv: string[]; timeoutS: number; actorId: string },
+): Promise<{ runId: string }> {
   const row = await deps.db.oneOffRun.create({
-    data: { serviceId: target.service.id, trigger: "user", deploymentId: target.deploymentId, command: run.argv, actorId: run.actorId, timeoutS: run.timeoutS },
+    data: {
+      serviceId: target.service.id,
+      trigger: "user",
+      deploymentId: target.deploymentId,
+      command: run.argv,
+      actorId: run.actorId,
+      timeoutS: run.timeoutS,
+    },
     select: { id: true },
   });
   void startRecordedRun(deps, target, { id: row.id, argv: run.argv, timeoutS: run.timeoutS });
@@ -39,7 +53,13 @@ export async function startOneOff(deps: RunDeps, actor: Actor, serviceId: string
   const target = await liveRunTarget(deps, service);
   const { runId } = await launchRun(deps, target, { argv: argvOf(input), timeoutS: input.timeoutS, actorId: actor.userId });
   // The command itself is on the run (viewers of the service read it); the audit log keeps ids.
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "one_off.run", targetType: "service", targetId: service.id, detail: { name: service.name, runId, deploymentId: target.deploymentId } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "one_off.run",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, runId, deploymentId: target.deploymentId },
+  });
   return { runId };
 }
 
@@ -52,9 +72,19 @@ async function loadRun(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, 
 
 export async function cancelOneOff(deps: RunDeps, actor: Actor, serviceId: string, runId: string): Promise<{ cancelled: boolean }> {
   const { service, run } = await loadRun(deps, actor, serviceId, runId, "member");
-  const { count } = await deps.db.oneOffRun.updateMany({ where: { id: run.id, status: "running", cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
+  const { count } = await deps.db.oneOffRun.updateMany({
+    where: { id: run.id, status: "running", cancelRequestedAt: null },
+    data: { cancelRequestedAt: new Date() },
+  });
   abortLocalRun(run.id);
-  if (count > 0) await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "one_off.cancel", targetType: "service", targetId: service.id, detail: { name: service.name, runId } });
+  if (count > 0)
+    await recordAudit(deps.db, actor, {
+      teamId: service.project.teamId,
+      action: "one_off.cancel",
+      targetType: "service",
+      targetId: service.id,
+      detail: { name: service.name, runId },
+    });
   return { cancelled: count > 0 };
 }
 
@@ -75,7 +105,12 @@ const SUMMARY = {
 } as const;
 
 /** The service's latest runs (optionally of one cron job), newest first, without their output. */
-export async function listOneOffs(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, filter: { cronJobId?: string | undefined; limit: number }) {
+export async function listOneOffs(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  serviceId: string,
+  filter: { cronJobId?: string | undefined; limit: number },
+) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const runs = await deps.db.oneOffRun.findMany({
     where: { serviceId: service.id, ...(filter.cronJobId ? { cronJobId: filter.cronJobId } : {}) },

@@ -43,7 +43,8 @@ export class RunOutput {
     this.chain = this.chain.then(async () => {
       if (text === "" && !truncated) return;
       try {
-        await this.db.$executeRaw`UPDATE one_off_run SET output = output || ${text}, "outputTruncated" = ${truncated} WHERE id = ${this.runId}`;
+        await this.db
+          .$executeRaw`UPDATE one_off_run SET output = output || ${text}, "outputTruncated" = ${truncated} WHERE id = ${this.runId}`;
       } catch (err) {
         this.log.error({ runId: this.runId, err: String(err) }, "could not store one-off output");
       }

@@ -26,7 +26,10 @@ export async function liveRunTarget(deps: Pick<Deps, "db" | "env" | "box">, serv
   const live = await findLiveDeployment(deps.db, service.id);
   const config = live ? openReleaseConfig(live.config, deps.box) : null;
   if (!live || !config) {
-    throw new DomainError("CONFLICT", `${service.name} has no live release yet: deploy it first (a one-off runs in a new container of the live release)`);
+    throw new DomainError(
+      "CONFLICT",
+      `${service.name} has no live release yet: deploy it first (a one-off runs in a new container of the live release)`,
+    );
   }
   return { service, project: service.project, deploymentId: live.id, image: buildReleaseImageRef(service.id, live.id).ref, config };
 }
@@ -34,7 +37,12 @@ export async function liveRunTarget(deps: Pick<Deps, "db" | "env" | "box">, serv
 /** The engine's spec for a run of `argv` (null: the release's own command) on `target`. Workers and web services alike: no port is published. */
 export function oneOffSpecOf(target: RunTarget, runId: string, argv: string[] | null): OneOffSpec {
   const release = buildReleaseSpec(
-    { service: { id: target.service.id, name: target.service.name }, project: target.project, deploymentId: target.deploymentId, image: target.image },
+    {
+      service: { id: target.service.id, name: target.service.name },
+      project: target.project,
+      deploymentId: target.deploymentId,
+      image: target.image,
+    },
     target.config,
   );
   return { release, runId, argv };

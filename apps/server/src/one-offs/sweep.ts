@@ -16,11 +16,18 @@ export async function sweepLostRuns(deps: Pick<Deps, "db" | "engine" | "log">): 
   if (count > 0) deps.log.warn({ count }, "abandoned one-off runs ended as failed");
   const containers = await deps.engine.listOneOffs();
   if (containers.length === 0) return;
-  const running = new Set((await deps.db.oneOffRun.findMany({ where: { id: { in: containers.map((c) => c.runId) }, status: "running" }, select: { id: true } })).map((r) => r.id));
+  const running = new Set(
+    (
+      await deps.db.oneOffRun.findMany({ where: { id: { in: containers.map((c) => c.runId) }, status: "running" }, select: { id: true } })
+    ).map((r) => r.id),
+  );
   for (const c of containers) {
     if (running.has(c.runId)) continue;
     // A row that does not exist yet may be mid-create in another process: only ended runs' containers go.
     const row = await deps.db.oneOffRun.findUnique({ where: { id: c.runId }, select: { finishedAt: true } });
-    if (row?.finishedAt && row.finishedAt < stale) await deps.engine.removeOneOff(c.containerId).catch((err: unknown) => deps.log.warn({ runId: c.runId, err: String(err) }, "could not remove an abandoned one-off container"));
+    if (row?.finishedAt && row.finishedAt < stale)
+      await deps.engine
+        .removeOneOff(c.containerId)
+        .catch((err: unknown) => deps.log.warn({ runId: c.runId, err: String(err) }, "could not remove an abandoned one-off container"));
   }
 }

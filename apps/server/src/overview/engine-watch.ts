@@ -43,7 +43,10 @@ export class EngineWatch {
   private retry: NodeJS.Timeout | null = null;
   private running = false;
 
-  constructor(private readonly deps: EngineWatchDeps, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly deps: EngineWatchDeps,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   start(): void {
     if (this.running) return;
@@ -123,10 +126,14 @@ export class EngineWatch {
   private async connect(): Promise<void> {
     if (!this.running) return;
     try {
-      this.stopStream = await this.deps.engine.followEvents({}, (e) => this.record(e), (err) => {
-        if (err) this.deps.log.warn({ err: err.message }, "engine event stream ended");
-        this.again();
-      });
+      this.stopStream = await this.deps.engine.followEvents(
+        {},
+        (e) => this.record(e),
+        (err) => {
+          if (err) this.deps.log.warn({ err: err.message }, "engine event stream ended");
+          this.again();
+        },
+      );
       for (const listener of this.connectListeners) listener();
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "engine event stream unavailable");

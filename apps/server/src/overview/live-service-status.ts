@@ -29,11 +29,20 @@ export async function containerViews(
     return { byService: null, error: isEngineError(err) ? err.message : "The Docker Engine could not be asked" };
   }
   // Why a container stopped or restarts (OOM) is only in its inspect data: read for those only.
-  const troubled = new Set(all.filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead").slice(0, MAX_INSPECTED).map((c) => c.containerId));
+  const troubled = new Set(
+    all
+      .filter((c) => c.state === "exited" || c.state === "restarting" || c.state === "dead")
+      .slice(0, MAX_INSPECTED)
+      .map((c) => c.containerId),
+  );
   const views = await Promise.all(
     all.map(async (c): Promise<[string, ContainerView]> => {
       const view: ContainerView = { deploymentId: c.deploymentId, state: c.state, restartCount: c.restartCount };
-      if (troubled.has(c.containerId)) view.oomKilled = await deps.engine.containerStatus(c.containerId).then((s) => s.oomKilled, () => false);
+      if (troubled.has(c.containerId))
+        view.oomKilled = await deps.engine.containerStatus(c.containerId).then(
+          (s) => s.oomKilled,
+          () => false,
+        );
       return [c.owner.serviceId, view];
     }),
   );

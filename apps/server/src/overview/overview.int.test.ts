@@ -28,8 +28,18 @@ async function service(teamId: string, projectId?: string) {
 }
 
 async function release(teamId: string, s: Awaited<ReturnType<typeof service>>, extra: Partial<ReleaseSpec> = {}) {
-  const d = await deps.db.deployment.create({ data: { serviceId: s.serviceId, image: s.image, status: "succeeded", finishedAt: new Date() } });
-  await deps.engine.runRelease({ owner: { teamId, projectId: s.projectId, serviceId: s.serviceId }, deploymentId: d.id, serviceName: s.name, image: s.image, containerPort: 8080, env: {}, ...extra });
+  const d = await deps.db.deployment.create({
+    data: { serviceId: s.serviceId, image: s.image, status: "succeeded", finishedAt: new Date() },
+  });
+  await deps.engine.runRelease({
+    owner: { teamId, projectId: s.projectId, serviceId: s.serviceId },
+    deploymentId: d.id,
+    serviceName: s.name,
+    image: s.image,
+    containerPort: 8080,
+    env: {},
+    ...extra,
+  });
   return d.id;
 }
 
@@ -42,7 +52,15 @@ describe("team overview (real engine, real Postgres)", () => {
     const deploying = await service(teamId, running.projectId);
     await deps.db.deployment.create({ data: { serviceId: deploying.serviceId, image: deploying.image, status: "building" } });
     const failed = await service(teamId);
-    await deps.db.deployment.create({ data: { serviceId: failed.serviceId, image: failed.image, status: "failed", error: "Health check failed: nothing answered on 8080", finishedAt: new Date() } });
+    await deps.db.deployment.create({
+      data: {
+        serviceId: failed.serviceId,
+        image: failed.image,
+        status: "failed",
+        error: "Health check failed: nothing answered on 8080",
+        finishedAt: new Date(),
+      },
+    });
     const stopped = await service(teamId);
     await release(teamId, stopped);
     await deps.engine.stopService(stopped.serviceId, 1);
@@ -54,7 +72,10 @@ describe("team overview (real engine, real Postgres)", () => {
     await deps.engine.stopService(exited.serviceId, 1);
     // Serves long enough to pass the health gate, then dies with an error; the engine restarts it again and again.
     const looping = await service(teamId);
-    await release(teamId, looping, { entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 2; exit 3"], restartPolicy: { name: "always" } });
+    await release(teamId, looping, {
+      entrypoint: ["/bin/sh", "-c", "httpd -p 8080 -h /; sleep 2; exit 3"],
+      restartPolicy: { name: "always" },
+    });
     const other = await seedUser(deps.db);
     const outsider = await service(other.teamId);
 
@@ -76,8 +97,13 @@ describe("team overview (real engine, real Postgres)", () => {
     expect(first.services.map((s) => s.id)).not.toContain(outsider.serviceId);
     // seedService makes a project per service; `deploying` was moved into running's project.
     expect(first.projects.find((p) => p.id === running.projectId)?.serviceCount).toBe(2);
-    expect(first.services.find((s) => s.id === failed.serviceId)?.lastDeployment).toMatchObject({ status: "failed", error: "Health check failed: nothing answered on 8080" });
-    expect(first.attention).toContainEqual(expect.objectContaining({ kind: "deploy_failed", serviceId: failed.serviceId, serviceName: failed.name }));
+    expect(first.services.find((s) => s.id === failed.serviceId)?.lastDeployment).toMatchObject({
+      status: "failed",
+      error: "Health check failed: nothing answered on 8080",
+    });
+    expect(first.attention).toContainEqual(
+      expect.objectContaining({ kind: "deploy_failed", serviceId: failed.serviceId, serviceName: failed.name }),
+    );
     expect(first.attention.filter((a) => a.serviceId === running.serviceId)).toEqual([]);
     expect(first.engineError).toBeNull();
     expect(first.disk?.usedPercent).toBeGreaterThan(0);
@@ -98,7 +124,10 @@ describe("team overview (real engine, real Postgres)", () => {
   it("three healthy redeploys in a row are not a crash loop: retiring old releases is planned; overview, project and service page agree", async () => {
     watch.start();
     // The first test's fake "building" row is not a job: a worker would try to recover it first.
-    await deps.db.deployment.updateMany({ where: { status: { in: ["queued", "cloning", "building", "releasing"] } }, data: { status: "failed", finishedAt: new Date() } });
+    await deps.db.deployment.updateMany({
+      where: { status: { in: ["queued", "cloning", "building", "releasing"] } },
+      data: { status: "failed", finishedAt: new Date() },
+    });
     const worker = deploymentWorker(deps);
     worker.start();
     try {
@@ -115,7 +144,13 @@ describe("team overview (real engine, real Postgres)", () => {
       expect(row).toMatchObject({ status: "running", restartCount: 0, attention: [] });
       expect(watch.recent(s.serviceId).dies).toBe(0);
       const page = await getService(deps, actor, s.serviceId);
-      expect(page.status).toMatchObject({ status: "running", restartCount: 0, attention: [], containerUp: true, startBlocked: "It is already running" });
+      expect(page.status).toMatchObject({
+        status: "running",
+        restartCount: 0,
+        attention: [],
+        containerUp: true,
+        startBlocked: "It is already running",
+      });
       const project = await getProject(deps, actor, s.projectId);
       expect(project.services.find((x) => x.id === s.serviceId)?.status).toBe("running");
     } finally {
@@ -126,12 +161,24 @@ describe("team overview (real engine, real Postgres)", () => {
   it("a timed-out deployment shows one status (timed_out) on the overview, project and service page, and Start says there is nothing to start", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const s = await service(teamId);
-    await deps.db.deployment.create({ data: { serviceId: s.serviceId, image: s.image, status: "timed_out", error: "Health check timed out after 30 s", finishedAt: new Date() } });
+    await deps.db.deployment.create({
+      data: {
+        serviceId: s.serviceId,
+        image: s.image,
+        status: "timed_out",
+        error: "Health check timed out after 30 s",
+        finishedAt: new Date(),
+      },
+    });
     const overview = await getTeamOverview(deps, actor, teamId);
     expect(overview.services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
     expect((await getProject(deps, actor, s.projectId)).services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
     const page = await getService(deps, actor, s.serviceId);
-    expect(page.status).toMatchObject({ status: "timed_out", containerUp: false, startBlocked: "There is no release to start yet: deploy it first" });
+    expect(page.status).toMatchObject({
+      status: "timed_out",
+      containerUp: false,
+      startBlocked: "There is no release to start yet: deploy it first",
+    });
   });
 
   it("a real OOM kill (engine event) shows under needs attention", async () => {
@@ -142,7 +189,9 @@ describe("team overview (real engine, real Postgres)", () => {
     const container = (await deps.engine.listManaged({ serviceId: hungry.serviceId }))[0];
     expect(container).toBeDefined();
     // Fill memory inside the limit's cgroup: the kernel OOM-kills the shell (or the container with it).
-    await deps.engine.exec(container!.containerId, { cmd: ["sh", "-c", "x=a; while true; do x=$x$x; done"], timeoutMs: 20_000 }).catch(() => null);
+    await deps.engine
+      .exec(container!.containerId, { cmd: ["sh", "-c", "x=a; while true; do x=$x$x; done"], timeoutMs: 20_000 })
+      .catch(() => null);
     const seen = await waitFor(
       "the OOM kill in the overview",
       async () => {

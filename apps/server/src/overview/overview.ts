@@ -69,12 +69,20 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
     project.serviceCount += 1;
     const derived = statusOf(
       deps,
-      { id: r.id, desiredState: r.desiredState ?? "running", latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null, liveDeploymentId: r.liveId },
+      {
+        id: r.id,
+        desiredState: r.desiredState ?? "running",
+        latest: r.lastStatus ? { status: r.lastStatus, error: r.lastError } : null,
+        liveDeploymentId: r.liveId,
+      },
       containers,
     );
     counts[derived.status] = (counts[derived.status] ?? 0) + 1;
     const deploying = r.lastStatus !== null && isActiveStatus(r.lastStatus);
-    if (containers.byService && isDown({ desiredState: r.desiredState ?? "running", deploying, liveDeploymentId: r.liveId }, containers.byService.get(r.id) ?? [])) {
+    if (
+      containers.byService &&
+      isDown({ desiredState: r.desiredState ?? "running", deploying, liveDeploymentId: r.liveId }, containers.byService.get(r.id) ?? [])
+    ) {
       down.push({ id: r.id, name: r.name, projectName: r.projectName });
     }
     for (const a of derived.attention) attention.push({ ...a, serviceId: r.id, serviceName: r.name, projectName: r.projectName });
@@ -87,11 +95,20 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
       status: derived.status,
       restartCount: derived.restartCount,
       attention: derived.attention,
-      lastDeployment: r.lastId && r.lastStatus && r.lastCreatedAt ? { id: r.lastId, status: r.lastStatus, error: r.lastError, createdAt: r.lastCreatedAt, finishedAt: r.lastFinishedAt } : null,
+      lastDeployment:
+        r.lastId && r.lastStatus && r.lastCreatedAt
+          ? { id: r.lastId, status: r.lastStatus, error: r.lastError, createdAt: r.lastCreatedAt, finishedAt: r.lastFinishedAt }
+          : null,
     });
   }
   if (disk?.pressure) {
-    attention.unshift({ kind: "disk_pressure", message: `Host disk ${disk.usedPercent}% full (warning at ${disk.warnPercent}%)`, serviceId: null, serviceName: null, projectName: null });
+    attention.unshift({
+      kind: "disk_pressure",
+      message: `Host disk ${disk.usedPercent}% full (warning at ${disk.warnPercent}%)`,
+      serviceId: null,
+      serviceName: null,
+      projectName: null,
+    });
   }
   return {
     teamId,

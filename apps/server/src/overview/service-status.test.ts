@@ -2,12 +2,25 @@ import { describe, expect, it } from "vitest";
 import { deriveServiceStatus, type StatusInput } from "./service-status.ts";
 
 const quiet = { dies: 0, lastOomAt: null };
-const input = (over: Partial<StatusInput>): StatusInput => ({ desiredState: "running", latest: { status: "succeeded", error: null }, liveDeploymentId: "d1", containers: [], events: quiet, ...over });
+const input = (over: Partial<StatusInput>): StatusInput => ({
+  desiredState: "running",
+  latest: { status: "succeeded", error: null },
+  liveDeploymentId: "d1",
+  containers: [],
+  events: quiet,
+  ...over,
+});
 const running = { deploymentId: "d1", state: "running" as const, restartCount: 0 };
 
 describe("deriveServiceStatus", () => {
   it("running: the live release's container runs", () => {
-    expect(deriveServiceStatus(input({ containers: [running] }))).toEqual({ status: "running", restartCount: 0, attention: [], containerUp: true, startBlocked: "It is already running" });
+    expect(deriveServiceStatus(input({ containers: [running] }))).toEqual({
+      status: "running",
+      restartCount: 0,
+      attention: [],
+      containerUp: true,
+      startBlocked: "It is already running",
+    });
   });
 
   it("deploying while the latest deployment is queued or in progress, whatever runs", () => {
@@ -24,12 +37,20 @@ describe("deriveServiceStatus", () => {
     const withOld = deriveServiceStatus(input({ latest: failed, containers: [running] }));
     expect(withOld.status).toBe("running");
     expect(withOld.attention.map((a) => a.kind)).toEqual(["deploy_failed"]);
-    expect(deriveServiceStatus(input({ latest: { status: "timed_out", error: null }, liveDeploymentId: null })).attention[0]?.message).toBe("Last deployment timed out");
+    expect(deriveServiceStatus(input({ latest: { status: "timed_out", error: null }, liveDeploymentId: null })).attention[0]?.message).toBe(
+      "Last deployment timed out",
+    );
   });
 
   it("stopped when the user stopped it; exited (needs attention) when it should run", () => {
     const exited = { ...running, state: "exited" as const };
-    expect(deriveServiceStatus(input({ desiredState: "stopped", containers: [exited] }))).toEqual({ status: "stopped", restartCount: 0, attention: [], containerUp: false, startBlocked: null });
+    expect(deriveServiceStatus(input({ desiredState: "stopped", containers: [exited] }))).toEqual({
+      status: "stopped",
+      restartCount: 0,
+      attention: [],
+      containerUp: false,
+      startBlocked: null,
+    });
     expect(deriveServiceStatus(input({ desiredState: "stopped", containers: [] })).status).toBe("stopped");
     const unexpected = deriveServiceStatus(input({ containers: [exited] }));
     expect(unexpected.status).toBe("exited");
@@ -39,7 +60,11 @@ describe("deriveServiceStatus", () => {
   it("restarting once is restarting; restarting again and again (restart count or recent deaths) is a crash loop", () => {
     expect(deriveServiceStatus(input({ containers: [{ ...running, state: "restarting", restartCount: 1 }] })).status).toBe("restarting");
     const loop = deriveServiceStatus(input({ containers: [{ ...running, state: "restarting", restartCount: 5 }] }));
-    expect(loop).toMatchObject({ status: "crash_looping", restartCount: 5, attention: [{ kind: "crash_loop", message: "Crash-looping: restarted 5 times recently" }] });
+    expect(loop).toMatchObject({
+      status: "crash_looping",
+      restartCount: 5,
+      attention: [{ kind: "crash_loop", message: "Crash-looping: restarted 5 times recently" }],
+    });
     expect(deriveServiceStatus(input({ containers: [running], events: { dies: 4, lastOomAt: null } })).status).toBe("crash_looping");
   });
 
@@ -62,8 +87,14 @@ describe("deriveServiceStatus", () => {
   });
 
   it("a timed-out deployment with nothing running is timed_out (one label everywhere); with no container there is nothing to start, and the status says so", () => {
-    const timedOut = deriveServiceStatus(input({ latest: { status: "timed_out", error: "Health check timed out" }, liveDeploymentId: null }));
-    expect(timedOut).toMatchObject({ status: "timed_out", containerUp: false, startBlocked: "There is no release to start yet: deploy it first" });
+    const timedOut = deriveServiceStatus(
+      input({ latest: { status: "timed_out", error: "Health check timed out" }, liveDeploymentId: null }),
+    );
+    expect(timedOut).toMatchObject({
+      status: "timed_out",
+      containerUp: false,
+      startBlocked: "There is no release to start yet: deploy it first",
+    });
     expect(timedOut.attention).toEqual([{ kind: "deploy_failed", message: "Last deployment timed out: Health check timed out" }]);
     // A worker (no port) whose container runs is running and up, whatever its URL.
     expect(deriveServiceStatus(input({ containers: [running] })).containerUp).toBe(true);

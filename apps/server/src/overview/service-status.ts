@@ -5,7 +5,18 @@
  */
 import type { DeploymentStatus } from "@berth/db";
 
-export type LiveStatus = "running" | "deploying" | "failed" | "timed_out" | "stopped" | "crash_looping" | "restarting" | "starting" | "exited" | "not_deployed" | "unknown";
+export type LiveStatus =
+  | "running"
+  | "deploying"
+  | "failed"
+  | "timed_out"
+  | "stopped"
+  | "crash_looping"
+  | "restarting"
+  | "starting"
+  | "exited"
+  | "not_deployed"
+  | "unknown";
 
 export type AttentionKind = "deploy_failed" | "crash_loop" | "oom_killed" | "exited" | "disk_pressure";
 
@@ -69,9 +80,13 @@ export function deriveServiceStatus(input: StatusInput): DerivedStatus {
   const attention: Attention[] = [];
   const latest = input.latest;
   if (latest && FAILED.includes(latest.status)) {
-    attention.push({ kind: "deploy_failed", message: `Last deployment ${latest.status === "timed_out" ? "timed out" : "failed"}${latest.error ? `: ${latest.error}` : ""}` });
+    attention.push({
+      kind: "deploy_failed",
+      message: `Last deployment ${latest.status === "timed_out" ? "timed out" : "failed"}${latest.error ? `: ${latest.error}` : ""}`,
+    });
   }
-  if (input.containers === null) return { status: "unknown", restartCount: 0, attention, containerUp: false, startBlocked: "The Docker Engine could not be asked" };
+  if (input.containers === null)
+    return { status: "unknown", restartCount: 0, attention, containerUp: false, startBlocked: "The Docker Engine could not be asked" };
   const current = pickCurrent(input.containers, input.liveDeploymentId);
   const restartCount = current?.restartCount ?? 0;
   let status: LiveStatus;
@@ -82,8 +97,10 @@ export function deriveServiceStatus(input: StatusInput): DerivedStatus {
   else if (input.liveDeploymentId === null) status = "not_deployed";
   else status = "exited";
 
-  if (status === "crash_looping") attention.push({ kind: "crash_loop", message: `Crash-looping: restarted ${Math.max(restartCount, input.events.dies)} times recently` });
-  if (input.events.lastOomAt !== null || current?.oomKilled) attention.push({ kind: "oom_killed", message: "Killed for running out of memory; raise its memory limit" });
+  if (status === "crash_looping")
+    attention.push({ kind: "crash_loop", message: `Crash-looping: restarted ${Math.max(restartCount, input.events.dies)} times recently` });
+  if (input.events.lastOomAt !== null || current?.oomKilled)
+    attention.push({ kind: "oom_killed", message: "Killed for running out of memory; raise its memory limit" });
   if (status === "exited") attention.push({ kind: "exited", message: "Stopped unexpectedly; it should be running" });
   const containerUp = input.containers.some((c) => c.state === "running" || c.state === "restarting");
   let startBlocked: string | null = null;

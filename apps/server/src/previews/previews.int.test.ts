@@ -12,7 +12,13 @@ import type { Server as SocketServer } from "socket.io";
 import type { DockerEngine } from "@berth/engine";
 import { httpGet, requireTestImage, seedUser, testDeps } from "../../test/harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../test/deploy-harness.ts";
 import { helloDockerfile, startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { providerHeaders, pullRequestFixture, type PullRequestStep } from "../../test/webhook-fixtures.ts";
 import { loadDesiredRoutes } from "../proxy/desired-routes.ts";
@@ -63,11 +69,22 @@ async function previewedService(settings: { limit?: number; allowForks?: boolean
   services.push(serviceId);
   projects.push(projectId);
   const { secret } = await rotateWebhookSecret(deps, actor, serviceId);
-  await updatePreviewSettings(deps, actor, { serviceId, enabled: true, allowForks: settings.allowForks ?? false, limit: settings.limit ?? 3 });
+  await updatePreviewSettings(deps, actor, {
+    serviceId,
+    enabled: true,
+    allowForks: settings.allowForks ?? false,
+    limit: settings.limit ?? 3,
+  });
   return { serviceId, projectId, secret };
 }
 
-async function send(provider: Provider, serviceId: string, secret: string | null, step: PullRequestStep, pr: { number: number; sha: string; branch: string; fork?: boolean; merged?: boolean }) {
+async function send(
+  provider: Provider,
+  serviceId: string,
+  secret: string | null,
+  step: PullRequestStep,
+  pr: { number: number; sha: string; branch: string; fork?: boolean; merged?: boolean },
+) {
   const { event, body } = pullRequestFixture(provider, step, pr);
   const raw = Buffer.from(JSON.stringify(body));
   const headers = providerHeaders(provider, raw, secret, { deliveryId: randomUUID(), event });
@@ -141,17 +158,27 @@ describe("preview deployments from pull request webhooks", () => {
     expect(await send("github", serviceId, "not-the-secret", "opened", { number: 1, sha, branch })).toMatchObject({ status: 401 });
     expect(await send("github", serviceId, null, "opened", { number: 1, sha, branch })).toMatchObject({ status: 401 });
     const fork = await send("github", serviceId, secret, "opened", { number: 2, sha, branch, fork: true });
-    expect(fork).toMatchObject({ status: 202, json: { deployed: false, reason: expect.stringMatching(/from a fork: previews from forks are off/) } });
+    expect(fork).toMatchObject({
+      status: 202,
+      json: { deployed: false, reason: expect.stringMatching(/from a fork: previews from forks are off/) },
+    });
     expect(await deps.db.preview.count({ where: { parentServiceId: serviceId } })).toBe(0);
 
-    await saveEnv(deps, actor, { serviceId }, [{ name: "GREETING", value: "from the service", secret: false, buildTime: false, runtime: true }]);
-    await saveEnv(deps, actor, { serviceId, previews: true }, [{ name: "GREETING", value: "preview override", secret: true, buildTime: false, runtime: true }]);
+    await saveEnv(deps, actor, { serviceId }, [
+      { name: "GREETING", value: "from the service", secret: false, buildTime: false, runtime: true },
+    ]);
+    await saveEnv(deps, actor, { serviceId, previews: true }, [
+      { name: "GREETING", value: "preview override", secret: true, buildTime: false, runtime: true },
+    ]);
     const opened = await send("github", serviceId, secret, "opened", { number: 3, sha, branch });
     expect(opened).toMatchObject({ status: 202, json: { deployed: true } });
     await liveContent(String(opened.json.deploymentId), "preview override");
 
     const over = await send("github", serviceId, secret, "opened", { number: 4, sha, branch });
-    expect(over).toMatchObject({ status: 202, json: { deployed: false, reason: expect.stringMatching(/limit of 1 concurrent previews .*#3/) } });
+    expect(over).toMatchObject({
+      status: 202,
+      json: { deployed: false, reason: expect.stringMatching(/limit of 1 concurrent previews .*#3/) },
+    });
     const again = await send("github", serviceId, secret, "synchronize", { number: 3, sha, branch });
     expect(again).toMatchObject({ status: 202, json: { deployed: false, reason: expect.stringMatching(/already at/) } });
 

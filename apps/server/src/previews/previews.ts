@@ -11,7 +11,11 @@ export const previewSettingsInput = z.object({
   serviceId: z.string().uuid("Unknown service"),
   enabled: z.boolean(),
   allowForks: z.boolean(),
-  limit: z.coerce.number({ message: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(MAX_PREVIEW_LIMIT, `At most ${MAX_PREVIEW_LIMIT}`),
+  limit: z.coerce
+    .number({ message: "Enter a whole number" })
+    .int("Enter a whole number")
+    .min(1, "At least 1")
+    .max(MAX_PREVIEW_LIMIT, `At most ${MAX_PREVIEW_LIMIT}`),
 });
 export type PreviewSettingsInput = z.infer<typeof previewSettingsInput>;
 
@@ -25,14 +29,25 @@ export async function getPreviewSettings(deps: PreviewDeps, actor: Actor, servic
     allowForks: service.previewForks,
     limit: service.previewLimit,
     /** Why previews cannot work for this service whatever the switch says (null: they can). */
-    unavailable: service.previewOfId !== null ? "This service is itself a preview" : service.sourceType !== "git" ? "Previews need a service built from a git repository" : service.kind !== "web" ? "Previews are for web services" : null,
+    unavailable:
+      service.previewOfId !== null
+        ? "This service is itself a preview"
+        : service.sourceType !== "git"
+          ? "Previews need a service built from a git repository"
+          : service.kind !== "web"
+            ? "Previews are for web services"
+            : null,
   };
 }
 
 export async function updatePreviewSettings(deps: PreviewDeps, actor: Actor, input: PreviewSettingsInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
-  if (service.previewOfId !== null) throw new DomainError("INVALID", "A preview cannot have previews of its own", { enabled: "A preview cannot have previews of its own" });
-  await deps.db.service.update({ where: { id: service.id }, data: { previewsEnabled: input.enabled, previewForks: input.allowForks, previewLimit: input.limit } });
+  if (service.previewOfId !== null)
+    throw new DomainError("INVALID", "A preview cannot have previews of its own", { enabled: "A preview cannot have previews of its own" });
+  await deps.db.service.update({
+    where: { id: service.id },
+    data: { previewsEnabled: input.enabled, previewForks: input.allowForks, previewLimit: input.limit },
+  });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "preview.settings",
@@ -55,7 +70,11 @@ export async function listPreviews(deps: PreviewDeps, actor: Actor, serviceId: s
           id: true,
           name: true,
           domains: { where: { isDefault: true }, select: { hostname: true }, take: 1 },
-          deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, error: true, commitSha: true, createdAt: true, finishedAt: true } },
+          deployments: {
+            orderBy: { createdAt: "desc" },
+            take: 1,
+            select: { id: true, status: true, error: true, commitSha: true, createdAt: true, finishedAt: true },
+          },
         },
       },
     },

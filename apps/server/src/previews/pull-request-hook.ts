@@ -21,10 +21,19 @@ export interface VerifiedPullRequest {
 
 /** Remove the preview of a closed or merged pull request (none: nothing to do). */
 async function closePreview(deps: PullRequestDeps, v: VerifiedPullRequest, pr: PullRequest): Promise<{ removed: boolean; reason: string }> {
-  const preview = await deps.db.preview.findUnique({ where: { parentServiceId_prNumber: { parentServiceId: v.serviceId, prNumber: pr.number } }, include: { parent: { select: { name: true } } } });
+  const preview = await deps.db.preview.findUnique({
+    where: { parentServiceId_prNumber: { parentServiceId: v.serviceId, prNumber: pr.number } },
+    include: { parent: { select: { name: true } } },
+  });
   if (!preview) return { removed: false, reason: `No preview of #${pr.number} to remove` };
   await removePreviewService(deps, preview.serviceId);
-  await recordAudit(deps.db, null, { teamId: v.teamId, action: "preview.remove", targetType: "service", targetId: v.serviceId, detail: { name: preview.parent.name, pullRequest: pr.number, provider: v.provider } });
+  await recordAudit(deps.db, null, {
+    teamId: v.teamId,
+    action: "preview.remove",
+    targetType: "service",
+    targetId: v.serviceId,
+    detail: { name: preview.parent.name, pullRequest: pr.number, provider: v.provider },
+  });
   return { removed: true, reason: `Removed the preview of #${pr.number}` };
 }
 
@@ -60,12 +69,19 @@ export async function receivePullRequest(deps: PullRequestDeps, v: VerifiedPullR
     }
     const parent = await deps.db.service.findUniqueOrThrow({ where: { id: v.serviceId } });
     const outcome = await openPreview(deps, parent, pr, v.provider, v.teamId);
-    await finishDelivery(deps.db, claimed, { outcome: outcome.deployed ? "deployed" : "ignored", reason: outcome.reason, deploymentId: outcome.deployed ? outcome.deploymentId : null });
+    await finishDelivery(deps.db, claimed, {
+      outcome: outcome.deployed ? "deployed" : "ignored",
+      reason: outcome.reason,
+      deploymentId: outcome.deployed ? outcome.deploymentId : null,
+    });
     return { status: 202, body: { ...outcome, pullRequest: pr.number } };
   } catch (err) {
     // Let the host's retry act on it: forget this delivery id, keep the failure visible.
     await deps.db.webhookDelivery
-      .update({ where: { id: claimed }, data: { outcome: "failed", reason: "Could not update the preview", deliveryId: null, bodySha256: null } })
+      .update({
+        where: { id: claimed },
+        data: { outcome: "failed", reason: "Could not update the preview", deliveryId: null, bodySha256: null },
+      })
       .catch((e: unknown) => deps.log.error({ err: String(e) }, "could not release a failed delivery id"));
     throw err;
   }

@@ -15,7 +15,10 @@ const STOP_WAIT_MS = 60_000;
 async function stopDeployments(deps: RemovePreviewDeps, serviceId: string): Promise<void> {
   const reason = "Cancelled: the pull request was closed";
   const queued = await deps.db.deployment.findMany({ where: { serviceId, status: "queued" }, select: { id: true } });
-  await deps.db.deployment.updateMany({ where: { id: { in: queued.map((d) => d.id) }, status: "queued" }, data: { status: "cancelled", error: reason, finishedAt: new Date() } });
+  await deps.db.deployment.updateMany({
+    where: { id: { in: queued.map((d) => d.id) }, status: "queued" },
+    data: { status: "cancelled", error: reason, finishedAt: new Date() },
+  });
   for (const d of queued) deps.events.publishStatus({ deploymentId: d.id, serviceId, status: "cancelled" });
   const active = await deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true } });
   if (active.length === 0) return;
@@ -35,7 +38,10 @@ async function stopDeployments(deps: RemovePreviewDeps, serviceId: string): Prom
  * provider retries the delivery).
  */
 export async function removePreviewService(deps: RemovePreviewDeps, serviceId: string): Promise<void> {
-  const child = await deps.db.service.findUnique({ where: { id: serviceId }, select: { id: true, desiredState: true, projectId: true, previewOfId: true } });
+  const child = await deps.db.service.findUnique({
+    where: { id: serviceId },
+    select: { id: true, desiredState: true, projectId: true, previewOfId: true },
+  });
   if (!child || child.previewOfId === null) return;
   await stopDeployments(deps, child.id);
   await takeDown(deps.db, [child], () => deps.engine.removeService(child.id));

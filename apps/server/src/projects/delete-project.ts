@@ -11,9 +11,15 @@ import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
 import { takeDown } from "../services/desired-state.ts";
 
-export async function deleteProject(deps: Pick<Deps, "db" | "engine" | "log" | "proxy">, actor: Actor, projectId: string, input: { confirmName: string; deleteVolumes: boolean }) {
+export async function deleteProject(
+  deps: Pick<Deps, "db" | "engine" | "log" | "proxy">,
+  actor: Actor,
+  projectId: string,
+  input: { confirmName: string; deleteVolumes: boolean },
+) {
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
-  if (input.confirmName.trim() !== project.name) throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
+  if (input.confirmName.trim() !== project.name)
+    throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
   const services = await deps.db.service.findMany({ where: { projectId }, select: { id: true, name: true, desiredState: true } });
   await takeDown(deps.db, services, async () => {
     for (const s of services) await deps.engine.removeService(s.id);
@@ -23,9 +29,13 @@ export async function deleteProject(deps: Pick<Deps, "db" | "engine" | "log" | "
   const keptVolumes = volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n));
   await deps.db.project.delete({ where: { id: projectId } });
   for (const s of services) {
-    await deps.engine.removeRepositoryImages(buildRepository(s.id)).catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
+    await deps.engine
+      .removeRepositoryImages(buildRepository(s.id))
+      .catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
   }
-  await deps.engine.pruneNetworks({ projectId }).catch((err: unknown) => deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network"));
+  await deps.engine
+    .pruneNetworks({ projectId })
+    .catch((err: unknown) => deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network"));
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   await recordAudit(deps.db, actor, {
     teamId: project.teamId,

@@ -38,7 +38,13 @@ export async function createProject(db: Db, actor: Actor, input: z.infer<typeof 
   await requireTeamRole(db, actor, input.teamId, "member");
   try {
     const project = await db.project.create({ data: input, select: { id: true } });
-    await recordAudit(db, actor, { teamId: input.teamId, action: "project.create", targetType: "project", targetId: project.id, detail: { name: input.name } });
+    await recordAudit(db, actor, {
+      teamId: input.teamId,
+      action: "project.create",
+      targetType: "project",
+      targetId: project.id,
+      detail: { name: input.name },
+    });
     return project;
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A project named "${input.name}" already exists in this team`);
@@ -81,7 +87,11 @@ export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch
     services: services.map(({ deployments, ...s }) => {
       const latest = deployments[0] ?? null;
       // The same derivation as the overview and the service page.
-      const status = statusOf(deps, { id: s.id, desiredState: s.desiredState, latest, liveDeploymentId: liveOf.get(s.id) ?? null }, containers);
+      const status = statusOf(
+        deps,
+        { id: s.id, desiredState: s.desiredState, latest, liveDeploymentId: liveOf.get(s.id) ?? null },
+        containers,
+      );
       return { ...s, latestDeployment: latest, status: status.status };
     }),
   };
@@ -90,11 +100,20 @@ export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch
 export async function updateProject(db: Db, actor: Actor, projectId: string, input: z.infer<typeof updateProjectInput>) {
   const { project } = await loadProject(db, actor, projectId, "member");
   try {
-    await db.project.update({ where: { id: projectId }, data: { name: input.name, ...(input.description === undefined ? {} : { description: input.description }) } });
+    await db.project.update({
+      where: { id: projectId },
+      data: { name: input.name, ...(input.description === undefined ? {} : { description: input.description }) },
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A project named "${input.name}" already exists in this team`);
     throw err;
   }
-  await recordAudit(db, actor, { teamId: project.teamId, action: "project.update", targetType: "project", targetId: projectId, detail: { from: project.name, name: input.name } });
+  await recordAudit(db, actor, {
+    teamId: project.teamId,
+    action: "project.update",
+    targetType: "project",
+    targetId: projectId,
+    detail: { from: project.name, name: input.name },
+  });
   return { ok: true as const };
 }

@@ -13,7 +13,10 @@ export class ProxyUnreachableError extends Error {
 }
 
 export class ProxyRejectedError extends Error {
-  constructor(readonly status: number, detail: string) {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
     super(`The edge proxy rejected the configuration (HTTP ${status}): ${detail.slice(0, 500)}`);
     this.name = "ProxyRejectedError";
   }
@@ -58,17 +61,29 @@ export class CaddyAdmin {
         {
           method,
           path,
-          ...(socketPath !== null ? { socketPath, headers: { host: ADMIN_SOCKET_HOST } } : { host: target?.hostname.replace(/^\[|\]$/g, ""), port: target?.port }),
+          ...(socketPath !== null
+            ? { socketPath, headers: { host: ADMIN_SOCKET_HOST } }
+            : { host: target?.hostname.replace(/^\[|\]$/g, ""), port: target?.port }),
           signal: AbortSignal.timeout(this.timeoutMs),
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("error", reject);
-          res.on("end", () => resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 502 })));
+          res.on("end", () =>
+            resolve(
+              new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), {
+                status: res.statusCode ?? 502,
+              }),
+            ),
+          );
         },
       );
-      req.on("error", (err) => reject(err.name === "AbortError" ? Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { name: "TimeoutError" }) : err));
+      req.on("error", (err) =>
+        reject(
+          err.name === "AbortError" ? Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { name: "TimeoutError" }) : err,
+        ),
+      );
       if (body !== undefined) req.setHeader("content-type", "application/json");
       req.end(body);
     });

@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { buildCaddyConfig, isLocalName, twinOf, type ProxyRoute, type TlsSettings } from "./caddy-config.ts";
 
-const listen = { httpPort: 8080, httpsPort: 8443, bindHost: "127.0.0.1", adminListen: "127.0.0.1:2019", storageDir: "/var/lib/berth/caddy" };
+const listen = {
+  httpPort: 8080,
+  httpsPort: 8443,
+  bindHost: "127.0.0.1",
+  adminListen: "127.0.0.1:2019",
+  storageDir: "/var/lib/berth/caddy",
+};
 const tls = { issuer: "internal" as const, acmeEmail: "", acmeStaging: false };
 
 function route(over: Partial<ProxyRoute> = {}): ProxyRoute {
-  return { domainId: "d1", hostname: "app.example.com", pathPrefix: "", redirectTwin: false, ipAllowList: [], upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"], ...over };
+  return {
+    domainId: "d1",
+    hostname: "app.example.com",
+    pathPrefix: "",
+    redirectTwin: false,
+    ipAllowList: [],
+    upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"],
+    ...over,
+  };
 }
 
 type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,7 +31,9 @@ describe("buildCaddyConfig", () => {
   it("keeps the admin address, never persists, stores in Berth's dir, never installs the local CA into the trust store", () => {
     const config = buildCaddyConfig({ routes: [], listen, tls }) as AnyJson;
     expect(config.admin).toEqual({ listen: "127.0.0.1:2019", config: { persist: false } });
-    expect(config.logging).toEqual({ logs: { default: { exclude: ["admin.api", "http.log.error.berth_mark", "http.log.access.berth_mark"] } } });
+    expect(config.logging).toEqual({
+      logs: { default: { exclude: ["admin.api", "http.log.error.berth_mark", "http.log.access.berth_mark"] } },
+    });
     expect(config.storage).toEqual({ module: "file_system", root: "/var/lib/berth/caddy" });
     expect(config.apps.pki.certificate_authorities.local.install_trust).toBe(false);
     expect(config.apps.http).toMatchObject({ http_port: 8080, https_port: 8443 });
@@ -27,7 +43,11 @@ describe("buildCaddyConfig", () => {
   });
 
   it("puts a unix-socket admin address in Caddy's form, with the Host Berth sends as the only origin", () => {
-    const config = buildCaddyConfig({ routes: [], listen: { ...listen, adminListen: "unix:/var/lib/berth/caddy/admin.sock" }, tls }) as AnyJson;
+    const config = buildCaddyConfig({
+      routes: [],
+      listen: { ...listen, adminListen: "unix:/var/lib/berth/caddy/admin.sock" },
+      tls,
+    }) as AnyJson;
     expect(config.admin).toEqual({ listen: "unix//var/lib/berth/caddy/admin.sock", origins: ["localhost"], config: { persist: false } });
   });
 
@@ -56,15 +76,28 @@ describe("buildCaddyConfig", () => {
   it("adds basic auth (bcrypt) and an IP allow-list before the proxy", () => {
     const [r] = servers([route({ basicAuth: { user: "alice", hash: "$2b$10$abc" }, ipAllowList: ["10.0.0.0/8"] })]).berth_https.routes;
     const [deny, main] = r.handle[0].routes;
-    expect(deny).toEqual({ match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }], handle: [{ handler: "static_response", status_code: 403, body: "Forbidden\n" }], terminal: true });
-    expect(main.handle[0]).toMatchObject({ handler: "authentication", providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: "alice", password: "$2b$10$abc" }] } } });
+    expect(deny).toEqual({
+      match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }],
+      handle: [{ handler: "static_response", status_code: 403, body: "Forbidden\n" }],
+      terminal: true,
+    });
+    expect(main.handle[0]).toMatchObject({
+      handler: "authentication",
+      providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: "alice", password: "$2b$10$abc" }] } },
+    });
     expect(main.handle[1].handler).toBe("reverse_proxy");
   });
 
   it("redirects HTTP to HTTPS for every host (twins included) and the twin to the domain", () => {
     const s = servers([route({ redirectTwin: true })]);
     expect(s.berth_http.routes).toEqual([
-      { match: [{ host: ["app.example.com", "www.app.example.com"] }], handle: [{ handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } }], terminal: true },
+      {
+        match: [{ host: ["app.example.com", "www.app.example.com"] }],
+        handle: [
+          { handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } },
+        ],
+        terminal: true,
+      },
     ]);
     expect(s.berth_https.routes[0]).toEqual({
       match: [{ host: ["www.app.example.com"] }],
@@ -78,7 +111,11 @@ describe("buildCaddyConfig", () => {
   it("uses the internal CA, or ACME (email, staging) with local names still internal", () => {
     const internal = buildCaddyConfig({ routes: [route()], listen, tls }) as AnyJson;
     expect(internal.apps.tls.automation.policies).toEqual([{ issuers: [{ module: "internal" }] }]);
-    const acme = buildCaddyConfig({ routes: [route(), route({ domainId: "l", hostname: "web-x.localhost" })], listen, tls: { issuer: "acme", acmeEmail: "ops@example.com", acmeStaging: true } }) as AnyJson;
+    const acme = buildCaddyConfig({
+      routes: [route(), route({ domainId: "l", hostname: "web-x.localhost" })],
+      listen,
+      tls: { issuer: "acme", acmeEmail: "ops@example.com", acmeStaging: true },
+    }) as AnyJson;
     expect(acme.apps.tls.automation.policies).toEqual([
       { subjects: ["web-x.localhost"], issuers: [{ module: "internal" }] },
       { issuers: [{ module: "acme", email: "ops@example.com", ca: "https://acme-staging-v02.api.letsencrypt.org/directory" }] },
@@ -88,7 +125,10 @@ describe("buildCaddyConfig", () => {
   it("loads uploaded certificates and keeps Caddy from issuing for those hosts", () => {
     const config = buildCaddyConfig({ routes: [route({ customCert: { certPem: "C", keyPem: "K" } })], listen, tls }) as AnyJson;
     expect(config.apps.tls.certificates).toEqual({ load_pem: [{ certificate: "C", key: "K", tags: ["berth-d1"] }] });
-    expect(config.apps.http.servers.berth_https.automatic_https).toEqual({ disable_redirects: true, skip_certificates: ["app.example.com"] });
+    expect(config.apps.http.servers.berth_https.automatic_https).toEqual({
+      disable_redirects: true,
+      skip_certificates: ["app.example.com"],
+    });
   });
 
   it("routes the dashboard domain first, to the control plane, with the edge token and X-Forwarded-Proto set (never appended)", () => {
@@ -109,7 +149,13 @@ describe("buildCaddyConfig", () => {
     });
     // HTTP always redirects the dashboard to HTTPS.
     expect(config.apps.http.servers.berth_http.routes).toEqual([
-      { match: [{ host: ["app.example.com", "berth.example.org", "www.app.example.com"] }], handle: [{ handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } }], terminal: true },
+      {
+        match: [{ host: ["app.example.com", "berth.example.org", "www.app.example.com"] }],
+        handle: [
+          { handler: "static_response", status_code: 308, headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] } },
+        ],
+        terminal: true,
+      },
     ]);
     // Without a dashboard domain, no route reaches the control plane.
     expect(JSON.stringify(buildCaddyConfig({ routes: [route()], listen, tls }))).not.toContain("x-berth-edge");
@@ -117,9 +163,22 @@ describe("buildCaddyConfig", () => {
 
   it("certifies the dashboard domain like a service domain: ACME in production, the internal CA for local names", () => {
     const acmeTls = { issuer: "acme" as const, acmeEmail: "", acmeStaging: false };
-    const local = buildCaddyConfig({ routes: [], listen, tls: acmeTls, dashboard: { hostname: "berth.localhost", upstream: "127.0.0.1:3000", edgeToken: "t" } }) as AnyJson;
-    expect(local.apps.tls.automation.policies).toEqual([{ subjects: ["berth.localhost"], issuers: [{ module: "internal" }] }, { issuers: [{ module: "acme" }] }]);
-    const published = buildCaddyConfig({ routes: [], listen, tls: acmeTls, dashboard: { hostname: "berth.example.org", upstream: "127.0.0.1:3000", edgeToken: "t" } }) as AnyJson;
+    const local = buildCaddyConfig({
+      routes: [],
+      listen,
+      tls: acmeTls,
+      dashboard: { hostname: "berth.localhost", upstream: "127.0.0.1:3000", edgeToken: "t" },
+    }) as AnyJson;
+    expect(local.apps.tls.automation.policies).toEqual([
+      { subjects: ["berth.localhost"], issuers: [{ module: "internal" }] },
+      { issuers: [{ module: "acme" }] },
+    ]);
+    const published = buildCaddyConfig({
+      routes: [],
+      listen,
+      tls: acmeTls,
+      dashboard: { hostname: "berth.example.org", upstream: "127.0.0.1:3000", edgeToken: "t" },
+    }) as AnyJson;
     expect(published.apps.tls.automation.policies).toEqual([{ issuers: [{ module: "acme" }] }]);
   });
 
@@ -135,12 +194,18 @@ describe("buildCaddyConfig", () => {
     const named = route();
     const plain = servers([ipName, named]).berth_http.routes as AnyJson[];
     expect(plain[0]?.match).toEqual([{ host: ["web-shop.203-0-113-7.sslip.io"] }]);
-    expect(plain[0]?.handle[0].routes.at(-1).handle[0]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }] });
+    expect(plain[0]?.handle[0].routes.at(-1).handle[0]).toMatchObject({
+      handler: "reverse_proxy",
+      upstreams: [{ dial: "127.0.0.1:20000" }, { dial: "127.0.0.1:20001" }],
+    });
     expect(plain[1]).toMatchObject({ match: [{ host: ["app.example.com"] }], handle: [{ handler: "static_response", status_code: 308 }] });
     // HTTPS still answers the name too.
     expect(JSON.stringify(servers([ipName]).berth_https.routes)).toContain("web-shop.203-0-113-7.sslip.io");
     // ACME (Let's Encrypt signs sslip.io names) or an uploaded certificate: redirect as usual.
-    for (const [r, t] of [[ipName, { ...tls, issuer: "acme" as const }], [{ ...ipName, customCert: { certPem: "c", keyPem: "k" } }, tls]] as const) {
+    for (const [r, t] of [
+      [ipName, { ...tls, issuer: "acme" as const }],
+      [{ ...ipName, customCert: { certPem: "c", keyPem: "k" } }, tls],
+    ] as const) {
       const http = servers([r], t).berth_http.routes as AnyJson[];
       expect(http).toHaveLength(1);
       expect(http[0]?.handle[0]).toMatchObject({ handler: "static_response", status_code: 308 });
@@ -150,7 +215,10 @@ describe("buildCaddyConfig", () => {
 
 describe("the hand-over server", () => {
   it("has one loopback route per upstream address whose every answer counts as a failure (out of rotation)", () => {
-    const routes = [route({ upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"] }), route({ domainId: "b", hostname: "b.example.com", upstreams: ["127.0.0.1:20001"] })];
+    const routes = [
+      route({ upstreams: ["127.0.0.1:20000", "127.0.0.1:20001"] }),
+      route({ domainId: "b", hostname: "b.example.com", upstreams: ["127.0.0.1:20001"] }),
+    ];
     const config = buildCaddyConfig({ routes, listen: { ...listen, markPort: 2021 }, tls }) as AnyJson;
     const mark = config.apps.http.servers.berth_mark;
     expect(mark.listen).toEqual(["127.0.0.1:2021"]);

@@ -139,7 +139,13 @@ function proxyHandlers(route: ProxyRoute): Json[] {
   if (route.basicAuth) {
     handlers.push({
       handler: "authentication",
-      providers: { http_basic: { hash: { algorithm: "bcrypt" }, accounts: [{ username: route.basicAuth.user, password: route.basicAuth.hash }], realm: route.hostname } },
+      providers: {
+        http_basic: {
+          hash: { algorithm: "bcrypt" },
+          accounts: [{ username: route.basicAuth.user, password: route.basicAuth.hash }],
+          realm: route.hostname,
+        },
+      },
     });
   }
   if (route.upstreams.length === 0) {
@@ -165,7 +171,9 @@ function domainRoute(route: ProxyRoute): Json {
 
 /** Longest path prefix first, so /api wins over / on the same host. */
 function ordered(routes: ProxyRoute[]): ProxyRoute[] {
-  return [...routes].sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || a.hostname.localeCompare(b.hostname) || a.domainId.localeCompare(b.domainId));
+  return [...routes].sort(
+    (a, b) => b.pathPrefix.length - a.pathPrefix.length || a.hostname.localeCompare(b.hostname) || a.domainId.localeCompare(b.domainId),
+  );
 }
 
 function hostsOf(routes: ProxyRoute[]): string[] {
@@ -201,7 +209,11 @@ function httpsRoutes(routes: ProxyRoute[], httpsPort: number, dashboard?: Dashbo
   const suffix = portSuffix(httpsPort, 443);
   const twins = routes
     .filter((r) => r.redirectTwin)
-    .map((r) => ({ match: [{ host: [twinOf(r.hostname)] }], handle: [redirect(`https://${r.hostname}${suffix}{http.request.uri}`)], terminal: true }));
+    .map((r) => ({
+      match: [{ host: [twinOf(r.hostname)] }],
+      handle: [redirect(`https://${r.hostname}${suffix}{http.request.uri}`)],
+      terminal: true,
+    }));
   return [...(dashboard ? [dashboardRoute(dashboard)] : []), ...twins, ...ordered(routes).map(domainRoute)];
 }
 
@@ -219,7 +231,9 @@ export function servesPlainHttp(route: Pick<ProxyRoute, "hostname" | "customCert
 function httpRoutes(routes: ProxyRoute[], httpsPort: number, tls: TlsSettings, dashboard?: DashboardRoute): Json[] {
   const plain = routes.filter((r) => servesPlainHttp(r, tls));
   const plainHosts = new Set(plain.map((r) => r.hostname));
-  const hosts = [...new Set([...(dashboard ? [dashboard.hostname] : []), ...hostsOf(routes.filter((r) => !plainHosts.has(r.hostname)))])].sort();
+  const hosts = [
+    ...new Set([...(dashboard ? [dashboard.hostname] : []), ...hostsOf(routes.filter((r) => !plainHosts.has(r.hostname)))]),
+  ].sort();
   const served = ordered(plain).map(domainRoute);
   if (hosts.length === 0) return served;
   const location = `https://{http.request.host}${portSuffix(httpsPort, 443)}{http.request.uri}`;
@@ -238,7 +252,9 @@ function tlsApp(routes: ProxyRoute[], tls: TlsSettings, dashboard?: DashboardRou
   const custom = routes.filter((r) => r.customCert);
   const app: Json = { automation: { policies } };
   if (custom.length > 0) {
-    app.certificates = { load_pem: custom.map((r) => ({ certificate: r.customCert?.certPem, key: r.customCert?.keyPem, tags: [`berth-${r.domainId}`] })) };
+    app.certificates = {
+      load_pem: custom.map((r) => ({ certificate: r.customCert?.certPem, key: r.customCert?.keyPem, tags: [`berth-${r.domainId}`] })),
+    };
   }
   return app;
 }

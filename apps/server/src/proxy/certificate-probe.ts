@@ -9,7 +9,12 @@ export interface ServedCertificate {
  * Which certificate the proxy serves for `hostname` right now: a TLS handshake with that SNI
  * to the proxy's HTTPS port on this machine. Null when there is none (yet) or no proxy.
  */
-export function probeCertificate(options: { host: string; port: number; hostname: string; timeoutMs?: number }): Promise<ServedCertificate | null> {
+export function probeCertificate(options: {
+  host: string;
+  port: number;
+  hostname: string;
+  timeoutMs?: number;
+}): Promise<ServedCertificate | null> {
   return new Promise((resolve) => {
     const socket = connect({ host: options.host, port: options.port, servername: options.hostname, rejectUnauthorized: false });
     const done = (value: ServedCertificate | null): void => {

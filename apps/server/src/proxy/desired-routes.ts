@@ -11,7 +11,20 @@ import { loopbackAddress, upstreamsOf } from "./upstream-ports.ts";
 export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
-    include: { service: { select: { proxyPort: true, proxyPortCount: true, servingPorts: true, replicas: true, kind: true, desiredState: true, project: { select: { teamId: true } }, deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } } } } },
+    include: {
+      service: {
+        select: {
+          proxyPort: true,
+          proxyPortCount: true,
+          servingPorts: true,
+          replicas: true,
+          kind: true,
+          desiredState: true,
+          project: { select: { teamId: true } },
+          deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } },
+        },
+      },
+    },
   });
   return domains.map((d) => {
     const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments } = d.service;
@@ -37,7 +50,10 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
  * An uploaded certificate with its private key opened (keys are sealed at rest). A key no
  * configured BERTH_SECRET opens fails closed: the domain falls back to the instance's issuer.
  */
-function customCertOf(box: SealedBox, d: { certPem: string | null; keyPem: string | null }): { customCert?: { certPem: string; keyPem: string } } {
+function customCertOf(
+  box: SealedBox,
+  d: { certPem: string | null; keyPem: string | null },
+): { customCert?: { certPem: string; keyPem: string } } {
   if (!d.certPem || !d.keyPem) return {};
   try {
     return { customCert: { certPem: d.certPem, keyPem: box.open(d.keyPem) } };

@@ -24,10 +24,14 @@ const host = (name: string) => `${name}-${tag}.localhost`;
 
 async function deployed(actor: Actor, serviceId: string) {
   const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-  const done = await waitFor("the deployment to finish", async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 60_000);
+  const done = await waitFor(
+    "the deployment to finish",
+    async () => {
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    60_000,
+  );
   expect(done.error).toBeNull();
   return done;
 }
@@ -73,7 +77,11 @@ beforeAll(async () => {
   ipName = (await deps.db.domain.findFirstOrThrow({ where: { serviceId: web.serviceId, isDefault: true } })).hostname;
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("web"), pathPrefix: "/api" });
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("api") });
-  await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("locked"), basicAuth: { user: "alice", password: "correct horse" } });
+  await addDomain(deps, actor, {
+    serviceId: api.serviceId,
+    hostname: host("locked"),
+    basicAuth: { user: "alice", password: "correct horse" },
+  });
   await addDomain(deps, actor, { serviceId: api.serviceId, hostname: host("office"), ipAllowList: ["10.0.0.0/8"] });
   await Promise.all([deployed(actor, web.serviceId), deployed(actor, api.serviceId)]);
   ca = await caddy.admin.internalRootPem();
@@ -96,7 +104,21 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     // before that gets a TLS "internal error"; seen once on a loaded machine): every HTTPS host
     // of this file must complete a handshake before anything is asserted through it.
     const httpsHosts = [host("web"), `www.${host("web")}`, host("api"), host("locked"), host("office")];
-    await waitFor("every host's certificate", async () => (await Promise.all(httpsHosts.map((h) => get(h).then(() => true, () => false)))).every(Boolean), 120_000);
+    await waitFor(
+      "every host's certificate",
+      async () =>
+        (
+          await Promise.all(
+            httpsHosts.map((h) =>
+              get(h).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          )
+        ).every(Boolean),
+      120_000,
+    );
     expect(await get(host("web"))).toMatchObject({ status: 200, body: expect.stringContaining(`web-${tag}`) });
     expect(await get(host("api"))).toMatchObject({ status: 200, body: expect.stringContaining(`api-${tag}`) });
     // /api on the web host goes to the api service (longest prefix wins); the path is kept.
@@ -126,7 +148,9 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
 
   it("a first deploy's log says the proxy routes to the new release; only a redeploy says the old release drained", async () => {
     const proxyLines = async (deploymentId: string) =>
-      (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text).filter((t) => t.startsWith("Proxy:"));
+      (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } }))
+        .map((l) => l.text)
+        .filter((t) => t.startsWith("Proxy:"));
     const first = await deps.db.deployment.findFirstOrThrow({ where: { serviceId: apiService }, orderBy: { createdAt: "asc" } });
     expect(await proxyLines(first.id)).toEqual(["Proxy: routing to the new release"]);
     const again = await deployed(actor, apiService);
@@ -138,7 +162,10 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     const wrong = Buffer.from("alice:wrong").toString("base64");
     expect((await get(host("locked"), "/", { authorization: `Basic ${wrong}` })).status).toBe(401);
     const right = Buffer.from("alice:correct horse").toString("base64");
-    expect(await get(host("locked"), "/", { authorization: `Basic ${right}` })).toMatchObject({ status: 200, body: expect.stringContaining(`api-${tag}`) });
+    expect(await get(host("locked"), "/", { authorization: `Basic ${right}` })).toMatchObject({
+      status: 200,
+      body: expect.stringContaining(`api-${tag}`),
+    });
     expect((await get(host("office"))).status).toBe(403);
     const row = await deps.db.domain.findFirstOrThrow({ where: { hostname: host("locked") } });
     expect(row.basicAuthHash).toMatch(/^\$2[aby]\$10\$/);
@@ -158,7 +185,10 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     await waitFor("the watcher to notice", async () => proxy.status().state === "down", 5000);
     expect(proxy.status().error).toMatch(/does not answer/);
     // /healthz names the proxy as down: "degraded", still 200 (the control plane itself works).
-    expect(await healthz()).toMatchObject({ code: 200, body: { status: "degraded", proxy: { ok: false, state: "down", error: expect.stringMatching(/does not answer/) } } });
+    expect(await healthz()).toMatchObject({
+      code: 200,
+      body: { status: "degraded", proxy: { ok: false, state: "down", error: expect.stringMatching(/does not answer/) } },
+    });
     await caddy.run();
     const restarted = Date.now();
     await waitFor(
@@ -166,7 +196,11 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
       async () => {
         // The internal CA lives in Berth's storage dir, configured by the re-applied config.
         ca = await caddy.admin.internalRootPem().catch(() => "");
-        const [web, api, prefixed] = await Promise.all([get(host("web")), get(host("api")), get(host("web"), "/api/")]).catch(() => [null, null, null]);
+        const [web, api, prefixed] = await Promise.all([get(host("web")), get(host("api")), get(host("web"), "/api/")]).catch(() => [
+          null,
+          null,
+          null,
+        ]);
         return web?.body.includes(`web-${tag}`) && api?.body.includes(`api-${tag}`) && prefixed?.body === `api-${tag} under /api/\n`;
       },
       10_000,

@@ -3,7 +3,14 @@ import type { Db } from "@berth/db";
 import type { SealedBox } from "../secrets/sealed-box.ts";
 import type { Log } from "../log.ts";
 import { CaddyAdmin, ProxyUnreachableError } from "./caddy-admin.ts";
-import { buildCaddyConfig, MARK_DURATION_S, ROUTES_MARKER, type DashboardRoute, type ProxyListen, type ProxyRoute } from "./caddy-config.ts";
+import {
+  buildCaddyConfig,
+  MARK_DURATION_S,
+  ROUTES_MARKER,
+  type DashboardRoute,
+  type ProxyListen,
+  type ProxyRoute,
+} from "./caddy-config.ts";
 import { readDashboardDomain } from "../instance/dashboard-origin.ts";
 import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
 import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
@@ -67,7 +74,11 @@ export class EdgeProxy {
   }
 
   private async applyNow(force: boolean): Promise<void> {
-    const [desired, tls, dashboardDomain] = await Promise.all([loadDesiredRoutes(this.o.db, this.o.box), loadTlsSettings(this.o.db), readDashboardDomain(this.o.db)]);
+    const [desired, tls, dashboardDomain] = await Promise.all([
+      loadDesiredRoutes(this.o.db, this.o.box),
+      loadTlsSettings(this.o.db),
+      readDashboardDomain(this.o.db),
+    ]);
     // One bad domain is left out and reported; it cannot make Caddy refuse everyone's routes.
     const { routes, skipped } = partitionRoutes(desired);
     this.routes = routes;
@@ -93,7 +104,12 @@ export class EdgeProxy {
     // A route that just appeared (a first release, a start) lists its idle ports too: mark them
     // now, not at the watcher's next tick, so no request reaches one in between.
     await this.mark(idleUpstreams(routes));
-    this.current = { state: "up", lastAppliedAt: new Date().toISOString(), routes: routes.length, ...(skipped.length > 0 ? { skipped } : {}) };
+    this.current = {
+      state: "up",
+      lastAppliedAt: new Date().toISOString(),
+      routes: routes.length,
+      ...(skipped.length > 0 ? { skipped } : {}),
+    };
     if (skipped.length > 0) this.o.log.warn({ skipped }, "edge proxy: domains left out of the config");
     this.o.log.info({ routes: routes.length }, "edge proxy configured");
   }

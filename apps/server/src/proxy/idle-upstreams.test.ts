@@ -3,7 +3,15 @@ import type { ProxyRoute } from "./caddy-config.ts";
 import { idleUpstreams } from "./idle-upstreams.ts";
 
 function route(upstreams: string[], serving?: string[]): ProxyRoute {
-  return { domainId: "d", hostname: "a.example.com", pathPrefix: "", redirectTwin: false, ipAllowList: [], upstreams, ...(serving ? { serving } : {}) };
+  return {
+    domainId: "d",
+    hostname: "a.example.com",
+    pathPrefix: "",
+    redirectTwin: false,
+    ipAllowList: [],
+    upstreams,
+    ...(serving ? { serving } : {}),
+  };
 }
 
 describe("idleUpstreams", () => {

@@ -43,15 +43,22 @@ describe("one team's domain settings cannot freeze or probe the shared proxy", (
   it("refuses placeholder user names and malformed allow-list entries", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const { serviceId } = await seedService(deps.db, teamId);
-    await expect(addDomain(deps, actor, { serviceId, hostname: host("ph"), basicAuth: { user: "{env.BERTH_SECRET}", password: "long enough" } })).rejects.toMatchObject({
+    await expect(
+      addDomain(deps, actor, { serviceId, hostname: host("ph"), basicAuth: { user: "{env.BERTH_SECRET}", password: "long enough" } }),
+    ).rejects.toMatchObject({
       code: "INVALID",
       fieldErrors: { "basicAuth.user": expect.any(String) },
     });
     for (const entry of [":::::", "1:2", "127.1", "{env.HOME}"]) {
-      await expect(addDomain(deps, actor, { serviceId, hostname: host("ip"), ipAllowList: [entry] })).rejects.toMatchObject({ code: "INVALID", fieldErrors: { ipAllowList: expect.any(String) } });
+      await expect(addDomain(deps, actor, { serviceId, hostname: host("ip"), ipAllowList: [entry] })).rejects.toMatchObject({
+        code: "INVALID",
+        fieldErrors: { ipAllowList: expect.any(String) },
+      });
     }
     const { id } = await addDomain(deps, actor, { serviceId, hostname: host("ok"), ipAllowList: ["10.0.0.0/8", "2001:DB8::/32"] });
-    await expect(updateDomain(deps, actor, { serviceId, domainId: id, basicAuth: { user: "{http.request.host}", password: "long enough" } })).rejects.toMatchObject({ code: "INVALID" });
+    await expect(
+      updateDomain(deps, actor, { serviceId, domainId: id, basicAuth: { user: "{http.request.host}", password: "long enough" } }),
+    ).rejects.toMatchObject({ code: "INVALID" });
     expect((await deps.db.domain.findUniqueOrThrow({ where: { id } })).ipAllowList).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
   });
 
@@ -64,7 +71,12 @@ describe("one team's domain settings cannot freeze or probe the shared proxy", (
     // Rows as an older Berth (or any other path) could have stored them: Caddy refuses ":::::" outright.
     const badIp = await deps.db.domain.create({ data: { serviceId: bad.serviceId, hostname: host("badip"), ipAllowList: [":::::"] } });
     const badUser = await deps.db.domain.create({
-      data: { serviceId: bad.serviceId, hostname: host("baduser"), basicAuthUser: "{env.BERTH_SECRET}", basicAuthHash: bcrypt.hashSync("x", 4) },
+      data: {
+        serviceId: bad.serviceId,
+        hostname: host("baduser"),
+        basicAuthUser: "{env.BERTH_SECRET}",
+        basicAuthHash: bcrypt.hashSync("x", 4),
+      },
     });
 
     await proxy.apply(true);
@@ -92,11 +104,25 @@ describe("one team's domain settings cannot freeze or probe the shared proxy", (
     const admin = `127.0.0.1:${await freePort()}`;
     const repo = path.resolve(import.meta.dirname, "../../../..");
     const child = spawn("bash", [path.join(repo, "infra/proxy-run.sh")], {
-      env: { ...process.env, BERTH_SECRET: "canary-secret", BERTH_SMTP_URL: "smtp://u:canary@127.0.0.1", BERTH_PROXY_ADMIN: admin, BERTH_PROXY_DATA_DIR: dataDir },
+      env: {
+        ...process.env,
+        BERTH_SECRET: "canary-secret",
+        BERTH_SMTP_URL: "smtp://u:canary@127.0.0.1",
+        BERTH_PROXY_ADMIN: admin,
+        BERTH_PROXY_DATA_DIR: dataDir,
+      },
       stdio: "ignore",
     });
     try {
-      await waitFor("proxy-run.sh's caddy", () => new CaddyAdmin(admin, 1000).config().then(() => true, () => false), 10_000);
+      await waitFor(
+        "proxy-run.sh's caddy",
+        () =>
+          new CaddyAdmin(admin, 1000).config().then(
+            () => true,
+            () => false,
+          ),
+        10_000,
+      );
       // The script execs caddy: the child's pid is Caddy's.
       const environ = environOf(child.pid!);
       expect(readFileSync(`/proc/${child.pid}/cmdline`, "utf8")).toContain("caddy");

@@ -25,11 +25,13 @@ export function routeProblem(route: ProxyRoute): string | null {
   if (!host.ok || host.hostname !== route.hostname) return `hostname ${JSON.stringify(route.hostname)} is not a valid hostname`;
   const prefix = parsePathPrefix(route.pathPrefix);
   if (!prefix.ok || prefix.pathPrefix !== route.pathPrefix) return `path prefix ${JSON.stringify(route.pathPrefix)} is not valid`;
-  if (route.basicAuth && (!BASIC_AUTH_USER.test(route.basicAuth.user) || !BCRYPT.test(route.basicAuth.hash))) return "the basic-auth user name or hash is not valid";
+  if (route.basicAuth && (!BASIC_AUTH_USER.test(route.basicAuth.user) || !BCRYPT.test(route.basicAuth.hash)))
+    return "the basic-auth user name or hash is not valid";
   const badRange = route.ipAllowList.find((entry) => parseAddressOrRange(entry) === null);
   if (badRange !== undefined) return `IP allow-list entry ${JSON.stringify(badRange)} is not an IP address or CIDR range`;
   if (route.upstreams.some((u) => !UPSTREAM.test(u))) return "an upstream address is not valid";
-  if (route.customCert && (!PEM.test(route.customCert.certPem) || !PEM.test(route.customCert.keyPem))) return "the uploaded certificate or key is not PEM";
+  if (route.customCert && (!PEM.test(route.customCert.certPem) || !PEM.test(route.customCert.keyPem)))
+    return "the uploaded certificate or key is not PEM";
   return null;
 }
 
@@ -42,7 +44,9 @@ function certificateProblem(route: ProxyRoute, all: ProxyRoute[]): string | null
   } catch {
     return "the uploaded certificate cannot be read";
   }
-  const others = all.filter((r) => r.teamId !== route.teamId).flatMap((r) => (r.redirectTwin ? [r.hostname, twinOf(r.hostname)] : [r.hostname]));
+  const others = all
+    .filter((r) => r.teamId !== route.teamId)
+    .flatMap((r) => (r.redirectTwin ? [r.hostname, twinOf(r.hostname)] : [r.hostname]));
   const taken = names.find((name) => others.some((h) => nameCovers(name, h)));
   return taken === undefined ? null : `the uploaded certificate is not loaded: it names ${taken}, which covers another team's domain`;
 }

@@ -36,12 +36,22 @@ async function allFree(from: number, count: number): Promise<boolean> {
  * for the replicas is replaced by a larger one (only when scaling beyond one replica for the
  * first time). The unique index on proxyPort and the conditional update settle a race.
  */
-export async function ensureUpstreamPorts(db: Db, serviceId: string, range: { from: number; to: number }, count = 2): Promise<UpstreamBlock> {
+export async function ensureUpstreamPorts(
+  db: Db,
+  serviceId: string,
+  range: { from: number; to: number },
+  count = 2,
+): Promise<UpstreamBlock> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const service = await db.service.findUniqueOrThrow({ where: { id: serviceId }, select: { proxyPort: true, proxyPortCount: true } });
-    if (service.proxyPort !== null && service.proxyPortCount >= count) return { base: service.proxyPort, count: service.proxyPortCount, changed: false };
-    const others = await db.service.findMany({ where: { proxyPort: { not: null }, id: { not: serviceId } }, select: { proxyPort: true, proxyPortCount: true } });
-    const overlaps = (p: number) => others.some((o) => o.proxyPort !== null && p < o.proxyPort + o.proxyPortCount && o.proxyPort < p + count);
+    if (service.proxyPort !== null && service.proxyPortCount >= count)
+      return { base: service.proxyPort, count: service.proxyPortCount, changed: false };
+    const others = await db.service.findMany({
+      where: { proxyPort: { not: null }, id: { not: serviceId } },
+      select: { proxyPort: true, proxyPortCount: true },
+    });
+    const overlaps = (p: number) =>
+      others.some((o) => o.proxyPort !== null && p < o.proxyPort + o.proxyPortCount && o.proxyPort < p + count);
     const first = range.from % 2 === 0 ? range.from : range.from + 1;
     let port: number | undefined;
     for (let p = first; p + count - 1 <= range.to; p += 2) {
@@ -49,9 +59,13 @@ export async function ensureUpstreamPorts(db: Db, serviceId: string, range: { fr
       port = p;
       break;
     }
-    if (port === undefined) throw new Error(`No free block of ${count} upstream ports left in BERTH_PROXY_UPSTREAM_PORTS (${range.from}-${range.to})`);
+    if (port === undefined)
+      throw new Error(`No free block of ${count} upstream ports left in BERTH_PROXY_UPSTREAM_PORTS (${range.from}-${range.to})`);
     try {
-      const { count: updated } = await db.service.updateMany({ where: { id: serviceId, proxyPort: service.proxyPort }, data: { proxyPort: port, proxyPortCount: count } });
+      const { count: updated } = await db.service.updateMany({
+        where: { id: serviceId, proxyPort: service.proxyPort },
+        data: { proxyPort: port, proxyPortCount: count },
+      });
       if (updated > 0) return { base: port, count, changed: true };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

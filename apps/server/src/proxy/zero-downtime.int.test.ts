@@ -46,7 +46,10 @@ beforeAll(async () => {
       },
       { name: "graceful.sh", data: GRACEFUL_ENTRY },
       // POST /cgi-bin/echo answers with the release and the body's length; /cgi-bin/slow takes 1 s.
-      { name: "echo", data: '#!/bin/sh\nbody=$(head -c "${CONTENT_LENGTH:-0}")\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s posted %s\\n" "$GREETING" "${#body}"\n' },
+      {
+        name: "echo",
+        data: '#!/bin/sh\nbody=$(head -c "${CONTENT_LENGTH:-0}")\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s posted %s\\n" "$GREETING" "${#body}"\n',
+      },
       { name: "slow", data: '#!/bin/sh\nsleep 1\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s slow\\n" "$GREETING"\n' },
     ],
   });
@@ -66,7 +69,10 @@ afterAll(async () => {
 /** Deploy `target` with GREETING = greeting and wait until the deployment ends (any outcome). */
 async function deployment(actor: Actor, greeting: string, target: string) {
   // The service's run-time variable (seeded by seedService), sealed as the product stores it.
-  const { count } = await deps.db.envVar.updateMany({ where: { serviceId: target, name: "GREETING" }, data: { value: deps.box.seal(greeting) } });
+  const { count } = await deps.db.envVar.updateMany({
+    where: { serviceId: target, name: "GREETING" },
+    data: { value: deps.box.seal(greeting) },
+  });
   expect(count).toBe(1);
   const { deploymentId } = await enqueueDeployment(deps, actor, target);
   return finishedDeployment(deps, deploymentId);
@@ -140,12 +146,18 @@ describe("zero-downtime redeploys through the proxy", () => {
     const ca = await caddy.admin.internalRootPem();
     await waitFor("the route", async () => (await proxyGet(caddy, { hostname: host, ca }).catch(() => null))?.status === 200, 10_000);
     // The next release listens at once (its / answers) but its health path never does.
-    await deps.db.service.update({ where: { id: gated }, data: { runtime: { healthCheck: { type: "http", path: "/missing", intervalS: 1, retries: 3 } } } });
+    await deps.db.service.update({
+      where: { id: gated },
+      data: { runtime: { healthCheck: { type: "http", path: "/missing", intervalS: 1, retries: 3 } } },
+    });
     const bodies = new Map<string, number>();
     let running = true;
     const client = async () => {
       while (running) {
-        const res = await proxyGet(caddy, { hostname: host, ca, timeoutMs: 10_000 }).catch((err: unknown) => ({ status: 0, body: String(err) }));
+        const res = await proxyGet(caddy, { hostname: host, ca, timeoutMs: 10_000 }).catch((err: unknown) => ({
+          status: 0,
+          body: String(err),
+        }));
         const key = `${res.status} ${/[a-z]+-release|Error.*/.exec(res.body)?.[0] ?? res.body.slice(0, 40)}`;
         bodies.set(key, (bodies.get(key) ?? 0) + 1);
         await new Promise((r) => setTimeout(r, 20));
@@ -174,16 +186,37 @@ describe("zero-downtime redeploys through the proxy", () => {
     expect((await deps.engine.listManaged({ serviceId: replicated })).filter((c) => c.state === "running")).toHaveLength(3);
     const ca = await caddy.admin.internalRootPem();
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-    await waitFor("the route", async () => (await proxyGet(caddy, { hostname: host, ca, agent }).catch(() => null))?.status === 200, 10_000);
+    await waitFor(
+      "the route",
+      async () => (await proxyGet(caddy, { hostname: host, ca, agent }).catch(() => null))?.status === 200,
+      10_000,
+    );
 
-    const outcomes = { get: 0, post: 0, slowStarted: 0, slowDone: 0, postFailed: [] as string[], non2xx: [] as string[], errors: [] as string[] };
+    const outcomes = {
+      get: 0,
+      post: 0,
+      slowStarted: 0,
+      slowDone: 0,
+      postFailed: [] as string[],
+      non2xx: [] as string[],
+      errors: [] as string[],
+    };
     const seen = new Set<string>();
     let running = true;
     const started = Date.now();
     type Kind = "get" | "post" | "slow";
     const request = (kind: Kind) =>
       kind === "post"
-        ? proxyGet(caddy, { hostname: host, ca, agent, method: "POST", path: "/cgi-bin/echo", body: "x".repeat(100), headers: { "content-type": "text/plain" }, timeoutMs: 10_000 })
+        ? proxyGet(caddy, {
+            hostname: host,
+            ca,
+            agent,
+            method: "POST",
+            path: "/cgi-bin/echo",
+            body: "x".repeat(100),
+            headers: { "content-type": "text/plain" },
+            timeoutMs: 10_000,
+          })
         : proxyGet(caddy, { hostname: host, ca, agent, path: kind === "slow" ? "/cgi-bin/slow" : "/", timeoutMs: 10_000 });
     // No client retries: every request counts once; the proxy retries only refused dials and idempotent requests.
     const client = async (kind: Kind) => {
@@ -211,7 +244,8 @@ describe("zero-downtime redeploys through the proxy", () => {
     await Promise.all(clients);
     agent.destroy();
     const seconds = (Date.now() - started) / 1000;
-    const total = outcomes.get + outcomes.post + outcomes.slowDone + outcomes.postFailed.length + outcomes.non2xx.length + outcomes.errors.length;
+    const total =
+      outcomes.get + outcomes.post + outcomes.slowDone + outcomes.postFailed.length + outcomes.non2xx.length + outcomes.errors.length;
 
     expect(outcomes.errors.slice(0, 10)).toEqual([]);
     expect(outcomes.non2xx.slice(0, 5)).toEqual([]);

@@ -56,7 +56,8 @@ export class SocketBuildLogs {
       else send(lines);
     });
     const offStatus = this.deps.events.onStatus((e) => {
-      if (e.deploymentId === deploymentId && isTerminalStatus(e.status)) setTimeout(() => void finish().catch(this.report(deploymentId)), TAIL_GRACE_MS);
+      if (e.deploymentId === deploymentId && isTerminalStatus(e.status))
+        setTimeout(() => void finish().catch(this.report(deploymentId)), TAIL_GRACE_MS);
     });
     const stop = () => {
       offLines();

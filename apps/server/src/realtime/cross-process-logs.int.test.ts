@@ -94,7 +94,9 @@ it("a worker in another process streams build lines and statuses to viewers live
   write(5000, 7000);
   const resumed: DeploymentLogLine[] = [];
   const again = await viewer(resumed);
-  expect(await again.timeout(5000).emitWithAck("build:subscribe", { deploymentId: deployment.id, afterSeq: lines[lines.length - 1]!.seq })).toEqual({ ok: true });
+  expect(
+    await again.timeout(5000).emitWithAck("build:subscribe", { deploymentId: deployment.id, afterSeq: lines[lines.length - 1]!.seq }),
+  ).toEqual({ ok: true });
   write(7000, 9000);
   await sink.flush();
 

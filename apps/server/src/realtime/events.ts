@@ -30,7 +30,8 @@ export interface BuildLinesPayload {
   lines: DeploymentLogLine[];
 }
 /** A finished deployment (status and the last seq sent), or access that ended (reason, no status). */
-export type BuildEndPayload = { deploymentId: string; status: DeploymentStatus; lastSeq: number } | { deploymentId: string; reason: string };
+export type BuildEndPayload =
+  { deploymentId: string; status: DeploymentStatus; lastSeq: number } | { deploymentId: string; reason: string };
 export interface LogLinesPayload {
   serviceId: string;
   lines: ServiceLogLine[];

@@ -56,7 +56,11 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const { serviceId } = await seedService(deps.db, owner.teamId);
   services.push(serviceId);
   const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
-  await waitFor("running", async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded", 60_000);
+  await waitFor(
+    "running",
+    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
+    60_000,
+  );
 
   const socket = socketFor(owner.client.cookie);
   const ends: string[] = [];

@@ -49,7 +49,11 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     path: "/socket.io",
     serveClient: false,
-    allowRequest: (req, callback) => void isTrustedRequest(deps, req).then((ok) => callback(null, ok), () => callback(null, false)),
+    allowRequest: (req, callback) =>
+      void isTrustedRequest(deps, req).then(
+        (ok) => callback(null, ok),
+        () => callback(null, false),
+      ),
   });
 
   io.use((socket, next) => {
@@ -63,7 +67,9 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   });
 
   // Every deployment status change goes to the sockets watching its service.
-  deps.events.onStatus(({ deploymentId, serviceId, status }) => io.to(`service:${serviceId}`).emit("deployment:status", { deploymentId, serviceId, status }));
+  deps.events.onStatus(({ deploymentId, serviceId, status }) =>
+    io.to(`service:${serviceId}`).emit("deployment:status", { deploymentId, serviceId, status }),
+  );
   // Overview changes and live metrics go to the team / metrics / host rooms.
   forwardOverviewEvents(io, deps);
 

@@ -33,11 +33,16 @@ export class SocketOneOffOutput {
           this.socket.emit("oneoff:output", { runId, offset: sent, next: run.len, text: run.text });
           sent = run.len;
         }
-        if (run.status !== "running") return this.end(runId, { runId, status: run.status, exitCode: run.exitCode, error: run.error, durationMs: run.durationMs });
+        if (run.status !== "running")
+          return this.end(runId, { runId, status: run.status, exitCode: run.exitCode, error: run.error, durationMs: run.durationMs });
       } catch (err) {
         return this.end(runId, { runId, status: "unknown", error: err instanceof Error ? err.message : "The output stream stopped" });
       }
-      if (this.follows.has(runId)) this.follows.set(runId, setTimeout(() => void tick(), POLL_MS));
+      if (this.follows.has(runId))
+        this.follows.set(
+          runId,
+          setTimeout(() => void tick(), POLL_MS),
+        );
     };
     void tick();
   }

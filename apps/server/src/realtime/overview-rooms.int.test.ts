@@ -16,7 +16,15 @@ let server: Server;
 let io: SocketServer;
 let base: string;
 const sockets: Socket[] = [];
-const point: MetricPoint = { time: new Date().toISOString(), cpuPercent: 12.5, memoryBytes: 1000, memoryLimitBytes: 4000, rxBytesPerSec: 1, txBytesPerSec: 2, restartCount: 0 };
+const point: MetricPoint = {
+  time: new Date().toISOString(),
+  cpuPercent: 12.5,
+  memoryBytes: 1000,
+  memoryLimitBytes: 4000,
+  rxBytesPerSec: 1,
+  txBytesPerSec: 2,
+  restartCount: 0,
+};
 
 beforeAll(async () => {
   await seedUser(deps.db);
@@ -37,7 +45,12 @@ async function member(teamId: string | null) {
   const me = await client.query("me.get");
   const userId = me.data.user.id as string;
   if (teamId) await deps.db.membership.create({ data: { teamId, userId, role: "viewer" } });
-  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: client.cookie }, reconnection: false });
+  const socket = connect(base, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    extraHeaders: { cookie: client.cookie },
+    reconnection: false,
+  });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.on("connect", resolve);
@@ -53,7 +66,10 @@ describe("overview and metrics rooms", () => {
     const viewer = await member(teamId);
     const samples: MetricPoint[] = [];
     const changes: string[] = [];
-    viewer.socket.on("metrics:sample", (e: { serviceId: string; point: MetricPoint }) => e.serviceId === serviceId && samples.push(e.point));
+    viewer.socket.on(
+      "metrics:sample",
+      (e: { serviceId: string; point: MetricPoint }) => e.serviceId === serviceId && samples.push(e.point),
+    );
     viewer.socket.on("overview:changed", (e: { serviceId: string }) => changes.push(e.serviceId));
     const ended = new Promise<{ room: string }>((resolve) => viewer.socket.on("watch:end", resolve));
     expect(await viewer.socket.timeout(5000).emitWithAck("metrics:watch", { serviceId })).toEqual({ ok: true });
@@ -77,8 +93,14 @@ describe("overview and metrics rooms", () => {
 
   it("host samples only for the instance owner; bad payloads are refused with a reason", async () => {
     const user = await member(null);
-    expect(await user.socket.timeout(5000).emitWithAck("host:watch", {})).toEqual({ ok: false, error: "Only the instance owner can do this" });
-    expect(await user.socket.timeout(5000).emitWithAck("metrics:watch", { serviceId: "nope" })).toEqual({ ok: false, error: "serviceId must be a service id" });
+    expect(await user.socket.timeout(5000).emitWithAck("host:watch", {})).toEqual({
+      ok: false,
+      error: "Only the instance owner can do this",
+    });
+    expect(await user.socket.timeout(5000).emitWithAck("metrics:watch", { serviceId: "nope" })).toEqual({
+      ok: false,
+      error: "serviceId must be a service id",
+    });
     expect(await user.socket.timeout(5000).emitWithAck("overview:watch", { teamId: user.ownTeamId })).toEqual({ ok: true });
   });
 });

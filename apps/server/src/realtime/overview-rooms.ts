@@ -23,7 +23,8 @@ const serviceInput = z.object({ serviceId: z.string().uuid() });
 
 /** Fan the in-process events out to the rooms. Returns a function that stops forwarding. */
 export function forwardOverviewEvents(io: RealtimeServer, deps: Deps): () => void {
-  const changed = (teamId: string, serviceId: string) => io.to(`${TEAM_ROOM_PREFIX}${teamId}`).emit("overview:changed", { teamId, serviceId });
+  const changed = (teamId: string, serviceId: string) =>
+    io.to(`${TEAM_ROOM_PREFIX}${teamId}`).emit("overview:changed", { teamId, serviceId });
   const stops = [
     deps.events.onStatus((e) => {
       teamIdOfService(deps.db, e.serviceId)
@@ -31,7 +32,9 @@ export function forwardOverviewEvents(io: RealtimeServer, deps: Deps): () => voi
         .catch((err: unknown) => deps.log.debug({ err: String(err) }, "overview change not sent"));
     }),
     deps.engineWatch?.onChange((c) => changed(c.teamId, c.serviceId)),
-    deps.metrics?.onService((e) => io.to(`${METRICS_ROOM_PREFIX}${e.serviceId}`).emit("metrics:sample", { serviceId: e.serviceId, point: e.point })),
+    deps.metrics?.onService((e) =>
+      io.to(`${METRICS_ROOM_PREFIX}${e.serviceId}`).emit("metrics:sample", { serviceId: e.serviceId, point: e.point }),
+    ),
     deps.metrics?.onHost((point) => io.to(HOST_ROOM).emit("host:sample", point)),
   ];
   return () => stops.forEach((stop) => stop?.());
@@ -60,20 +63,35 @@ function parse<T>(schema: z.ZodType<T>, payload: unknown, message: string): T {
 }
 
 export function registerOverviewHandlers(socket: RealtimeSocket, deps: Deps, actor: Actor): void {
-  handle(socket, "overview:watch", async (payload) => {
-    const { teamId } = parse(teamInput, payload, "teamId must be a team id");
-    await requireTeamRole(deps.db, actor, teamId, "viewer");
-    return `${TEAM_ROOM_PREFIX}${teamId}`;
-  }, deps);
-  handle(socket, "metrics:watch", async (payload) => {
-    const { serviceId } = parse(serviceInput, payload, "serviceId must be a service id");
-    await loadService(deps.db, actor, serviceId, "viewer");
-    return `${METRICS_ROOM_PREFIX}${serviceId}`;
-  }, deps);
-  handle(socket, "host:watch", async () => {
-    if (actor.instanceRole !== "owner") throw new Error(NOT_INSTANCE_OWNER);
-    return HOST_ROOM;
-  }, deps);
+  handle(
+    socket,
+    "overview:watch",
+    async (payload) => {
+      const { teamId } = parse(teamInput, payload, "teamId must be a team id");
+      await requireTeamRole(deps.db, actor, teamId, "viewer");
+      return `${TEAM_ROOM_PREFIX}${teamId}`;
+    },
+    deps,
+  );
+  handle(
+    socket,
+    "metrics:watch",
+    async (payload) => {
+      const { serviceId } = parse(serviceInput, payload, "serviceId must be a service id");
+      await loadService(deps.db, actor, serviceId, "viewer");
+      return `${METRICS_ROOM_PREFIX}${serviceId}`;
+    },
+    deps,
+  );
+  handle(
+    socket,
+    "host:watch",
+    async () => {
+      if (actor.instanceRole !== "owner") throw new Error(NOT_INSTANCE_OWNER);
+      return HOST_ROOM;
+    },
+    deps,
+  );
   socket.on("overview:unwatch", (payload: unknown) => {
     const parsed = teamInput.safeParse(payload);
     if (parsed.success) void socket.leave(`${TEAM_ROOM_PREFIX}${parsed.data.teamId}`);
@@ -89,12 +107,21 @@ export function registerOverviewHandlers(socket: RealtimeSocket, deps: Deps, act
  * Re-authorize one of this module's rooms; false when the room is not one of them. A caller
  * who lost access leaves the room (no further samples or changes).
  */
-export async function revalidateOverviewRoom(opts: { socket: RealtimeSocket; deps: Deps; actor: Actor; user: SessionUser; room: string; denied: (load: () => Promise<unknown>) => Promise<string | null> }): Promise<boolean> {
+export async function revalidateOverviewRoom(opts: {
+  socket: RealtimeSocket;
+  deps: Deps;
+  actor: Actor;
+  user: SessionUser;
+  room: string;
+  denied: (load: () => Promise<unknown>) => Promise<string | null>;
+}): Promise<boolean> {
   const { socket, deps, actor, user, room, denied } = opts;
   let reason: string | null;
   if (room === HOST_ROOM) reason = user.instanceRole === "owner" ? null : NOT_INSTANCE_OWNER;
-  else if (room.startsWith(TEAM_ROOM_PREFIX)) reason = await denied(() => requireTeamRole(deps.db, actor, room.slice(TEAM_ROOM_PREFIX.length), "viewer"));
-  else if (room.startsWith(METRICS_ROOM_PREFIX)) reason = await denied(() => loadService(deps.db, actor, room.slice(METRICS_ROOM_PREFIX.length), "viewer"));
+  else if (room.startsWith(TEAM_ROOM_PREFIX))
+    reason = await denied(() => requireTeamRole(deps.db, actor, room.slice(TEAM_ROOM_PREFIX.length), "viewer"));
+  else if (room.startsWith(METRICS_ROOM_PREFIX))
+    reason = await denied(() => loadService(deps.db, actor, room.slice(METRICS_ROOM_PREFIX.length), "viewer"));
   else return false;
   if (reason !== null) {
     await socket.leave(room);

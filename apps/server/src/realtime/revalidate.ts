@@ -20,7 +20,14 @@ export class SocketRevalidation {
   private running = false;
 
   constructor(
-    private readonly opts: { socket: RealtimeSocket; deps: Deps; auth: Auth; actor: Actor; streams: SocketLogStreams; buildLogs: SocketBuildLogs },
+    private readonly opts: {
+      socket: RealtimeSocket;
+      deps: Deps;
+      auth: Auth;
+      actor: Actor;
+      streams: SocketLogStreams;
+      buildLogs: SocketBuildLogs;
+    },
   ) {}
 
   /** Why the caller may no longer view this, or null while they still may. */

@@ -17,7 +17,14 @@ beforeAll(async () => {
 
 afterAll(() => env.close());
 
-async function memberStreaming(): Promise<{ client: Client; userId: string; socket: Socket; lines: () => number; ended: Promise<number>; disconnected: Promise<number> }> {
+async function memberStreaming(): Promise<{
+  client: Client;
+  userId: string;
+  socket: Socket;
+  lines: () => number;
+  ended: Promise<number>;
+  disconnected: Promise<number>;
+}> {
   const client = new Client(env.base);
   expect((await client.signUp(`rvm-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
   const userId = (await client.query("me.get")).data.user.id as string;

@@ -41,7 +41,11 @@ interface Session {
 
 async function openShell(socket: Socket): Promise<Session> {
   let output = "";
-  const ack = (await socket.timeout(10_000).emitWithAck("terminal:open", { serviceId, ...SIZE })) as { ok: boolean; terminalId: string; error?: string };
+  const ack = (await socket.timeout(10_000).emitWithAck("terminal:open", { serviceId, ...SIZE })) as {
+    ok: boolean;
+    terminalId: string;
+    error?: string;
+  };
   expect(ack).toMatchObject({ ok: true });
   const { terminalId } = ack;
   socket.on("terminal:output", (e: { terminalId: string; data: string }) => {
@@ -66,7 +70,10 @@ it("a member runs a command in the shell and sees its output; open and close are
   m.socket.emit("terminal:close", { terminalId: t.terminalId });
   expect((await within(t.exit, 5000))?.reason).toBe("Closed by the user");
   const events = await waitFor("audit rows", async () => {
-    const rows = await env.deps.db.auditEvent.findMany({ where: { teamId, actorId: m.userId, targetId: serviceId }, orderBy: { createdAt: "asc" } });
+    const rows = await env.deps.db.auditEvent.findMany({
+      where: { teamId, actorId: m.userId, targetId: serviceId },
+      orderBy: { createdAt: "asc" },
+    });
     return rows.length === 2 ? rows : null;
   });
   expect(events.map((e) => e.action)).toEqual(["terminal.open", "terminal.close"]);
@@ -76,9 +83,17 @@ it("a member runs a command in the shell and sees its output; open and close are
 it("refuses a viewer of the team and a user of another team, and opens nothing", async () => {
   const viewer = await caller("viewer");
   const stranger = await caller(null);
-  expect(await viewer.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: expect.stringMatching(/member/i) });
-  expect(await stranger.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: "Service not found" });
-  expect(await env.deps.db.auditEvent.count({ where: { actorId: { in: [viewer.userId, stranger.userId] }, action: "terminal.open" } })).toBe(0);
+  expect(await viewer.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({
+    ok: false,
+    error: expect.stringMatching(/member/i),
+  });
+  expect(await stranger.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({
+    ok: false,
+    error: "Service not found",
+  });
+  expect(
+    await env.deps.db.auditEvent.count({ where: { actorId: { in: [viewer.userId, stranger.userId] }, action: "terminal.open" } }),
+  ).toBe(0);
 });
 
 it("closes a removed member's terminal within 5 s", async () => {
@@ -96,5 +111,8 @@ it("closes the terminal when the container stops", async () => {
   const t = await openShell(m.socket);
   expect((await env.owner.mutate("services.stop", { serviceId })).error).toBeUndefined();
   expect((await within(t.exit, 15_000))?.reason).toBe("The container stopped");
-  expect(await m.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({ ok: false, error: expect.stringMatching(/no running container/) });
+  expect(await m.socket.timeout(5000).emitWithAck("terminal:open", { serviceId, ...SIZE })).toEqual({
+    ok: false,
+    error: expect.stringMatching(/no running container/),
+  });
 });

@@ -39,7 +39,8 @@ export class SocketTerminals {
 
   /** Authorize and start a shell; resolves with its id. Throws DomainError when refused. */
   async start(input: z.infer<typeof terminalOpenInput>): Promise<string> {
-    if (this.open.size + this.starting >= MAX_TERMINALS_PER_SOCKET) throw new Error(`At most ${MAX_TERMINALS_PER_SOCKET} terminals per window: close one first`);
+    if (this.open.size + this.starting >= MAX_TERMINALS_PER_SOCKET)
+      throw new Error(`At most ${MAX_TERMINALS_PER_SOCKET} terminals per window: close one first`);
     this.starting += 1;
     const opened = await openTerminal(this.deps, this.actor, input).finally(() => (this.starting -= 1));
     const terminalId = randomUUID();
@@ -68,7 +69,10 @@ export class SocketTerminals {
     const parsed = terminalResize.safeParse(payload);
     if (!parsed.success) return;
     const { terminalId, cols, rows } = parsed.data;
-    this.open.get(terminalId)?.session.resize({ cols, rows }).catch((err: unknown) => this.deps.log.debug({ err: String(err) }, "terminal resize failed"));
+    this.open
+      .get(terminalId)
+      ?.session.resize({ cols, rows })
+      .catch((err: unknown) => this.deps.log.debug({ err: String(err) }, "terminal resize failed"));
   }
 
   /** The user closed the terminal. */

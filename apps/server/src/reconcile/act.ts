@@ -23,7 +23,8 @@ interface Report {
 
 async function report(deps: ActDeps, r: Report): Promise<void> {
   if (r.service === null) return;
-  if (r.kind !== "reconcile.remove" || r.detail.serviceExists !== "false") await recordServiceEvent(deps.db, { serviceId: r.service.id, kind: r.kind, message: r.message, detail: r.detail });
+  if (r.kind !== "reconcile.remove" || r.detail.serviceExists !== "false")
+    await recordServiceEvent(deps.db, { serviceId: r.service.id, kind: r.kind, message: r.message, detail: r.detail });
   await recordAudit(deps.db, null, {
     teamId: r.service.teamId,
     action: "service.reconcile",
@@ -43,7 +44,12 @@ async function repair(deps: ActDeps, action: Extract<Action, { kind: "start" | "
     if (action.kind === "start") {
       try {
         const started = await deps.engine.startService(action.serviceId);
-        await report(deps, { service, kind: "reconcile.start", message: `Started ${started.map((c) => c.containerName).join(", ")}: ${lowerFirst(action.reason)}`, detail });
+        await report(deps, {
+          service,
+          kind: "reconcile.start",
+          message: `Started ${started.map((c) => c.containerName).join(", ")}: ${lowerFirst(action.reason)}`,
+          detail,
+        });
         return "done";
       } catch (err) {
         // e.g. its network is gone: recreating the release makes the network again.
@@ -57,11 +63,20 @@ async function repair(deps: ActDeps, action: Extract<Action, { kind: "start" | "
   }
 }
 
-async function recreate(deps: ActDeps, action: { serviceId: string; deploymentId: string; reason: string }, service: DesiredService): Promise<Outcome> {
+async function recreate(
+  deps: ActDeps,
+  action: { serviceId: string; deploymentId: string; reason: string },
+  service: DesiredService,
+): Promise<Outcome> {
   const detail = { deploymentId: action.deploymentId, reason: action.reason };
   try {
     const { containers } = await recreateRelease(deps, action.serviceId, action.deploymentId);
-    await report(deps, { service, kind: "reconcile.recreate", message: `Recreated ${containers.join(", ")} from its release: ${lowerFirst(action.reason)}`, detail });
+    await report(deps, {
+      service,
+      kind: "reconcile.recreate",
+      message: `Recreated ${containers.join(", ")} from its release: ${lowerFirst(action.reason)}`,
+      detail,
+    });
     return "done";
   } catch (err) {
     await report(deps, { service, kind: "reconcile.failed", message: `Could not bring the live release back: ${messageOf(err)}`, detail });
@@ -75,8 +90,18 @@ async function remove(deps: ActDeps, action: Extract<Action, { kind: "remove" }>
   try {
     if (lease !== null && lease.liveDeploymentId === action.deploymentId) return "skipped";
     await deps.engine.removeContainer(action.containerId);
-    const detail = { container: action.containerName, deploymentId: action.deploymentId, reason: action.reason, serviceExists: String(action.serviceExists) };
-    await report(deps, { service: service ?? { id: action.serviceId, name: action.containerName, teamId: action.teamId }, kind: "reconcile.remove", message: `Removed ${action.containerName}: ${lowerFirst(action.reason)}`, detail });
+    const detail = {
+      container: action.containerName,
+      deploymentId: action.deploymentId,
+      reason: action.reason,
+      serviceExists: String(action.serviceExists),
+    };
+    await report(deps, {
+      service: service ?? { id: action.serviceId, name: action.containerName, teamId: action.teamId },
+      kind: "reconcile.remove",
+      message: `Removed ${action.containerName}: ${lowerFirst(action.reason)}`,
+      detail,
+    });
     return "done";
   } finally {
     if (lease !== null) await releaseLease(deps.db, action.serviceId);
@@ -92,10 +117,19 @@ function lowerFirst(s: string): string {
 }
 
 /** Make the project's network when someone removed it; said only when it was made. */
-async function ensureNetwork(deps: ActDeps, action: Extract<Action, { kind: "network" }>, service: DesiredService | null): Promise<Outcome> {
+async function ensureNetwork(
+  deps: ActDeps,
+  action: Extract<Action, { kind: "network" }>,
+  service: DesiredService | null,
+): Promise<Outcome> {
   const made = await deps.engine.ensureProjectNetwork({ teamId: action.teamId, projectId: action.projectId });
   if (!made) return "skipped";
-  await report(deps, { service, kind: "reconcile.network", message: `Created the project's network again: ${lowerFirst(action.reason)}`, detail: { projectId: action.projectId, reason: action.reason } });
+  await report(deps, {
+    service,
+    kind: "reconcile.network",
+    message: `Created the project's network again: ${lowerFirst(action.reason)}`,
+    detail: { projectId: action.projectId, reason: action.reason },
+  });
   return "done";
 }
 
@@ -110,12 +144,22 @@ export async function act(deps: ActDeps, action: Exclude<Action, { kind: "wait" 
  * A broken service the reconciler may not repair now: backing off after repairs that did not
  * hold (a crash loop), or a release with nothing to recreate it from.
  */
-export async function reportWaiting(deps: ActDeps, service: DesiredService, wait: Extract<Action, { kind: "wait" }>, repairs: number): Promise<void> {
+export async function reportWaiting(
+  deps: ActDeps,
+  service: DesiredService,
+  wait: Extract<Action, { kind: "wait" }>,
+  repairs: number,
+): Promise<void> {
   if (wait.until === null) {
     await report(deps, { service, kind: "reconcile.failed", message: wait.reason, detail: { reason: wait.reason } });
     return;
   }
   const at = new Date(wait.until).toISOString().slice(11, 19);
   const message = `${wait.reason}; it stopped again after ${repairs} repair${repairs === 1 ? "" : "s"} in a row, so Berth backs off: next attempt at ${at} UTC`;
-  await report(deps, { service, kind: "reconcile.backoff", message, detail: { reason: wait.reason, repairs: String(repairs), nextAttemptAt: new Date(wait.until).toISOString() } });
+  await report(deps, {
+    service,
+    kind: "reconcile.backoff",
+    message,
+    detail: { reason: wait.reason, repairs: String(repairs), nextAttemptAt: new Date(wait.until).toISOString() },
+  });
 }

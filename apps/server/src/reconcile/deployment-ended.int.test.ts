@@ -21,7 +21,9 @@ afterAll(async () => {
 it("starts a stopped live release as soon as the deployment that held the service ends", async () => {
   ({ serviceId } = await runReleaseDirectly(deps));
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-  const inFlight = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() } });
+  const inFlight = await deps.db.deployment.create({
+    data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() },
+  });
   await deps.engine.stopService(serviceId, 0);
   const running = async () => (await deps.engine.listManaged({ serviceId })).some((c) => c.state === "running");
   expect(await running()).toBe(false);
@@ -33,7 +35,10 @@ it("starts a stopped live release as soon as the deployment that held the servic
   expect(held?.actions.filter((a) => a.serviceId === serviceId)).toEqual([]);
   expect(await running()).toBe(false);
 
-  await deps.db.deployment.update({ where: { id: inFlight.id }, data: { status: "failed", finishedAt: new Date(), error: "the engine went away" } });
+  await deps.db.deployment.update({
+    where: { id: inFlight.id },
+    data: { status: "failed", finishedAt: new Date(), error: "the engine went away" },
+  });
   deps.events.publishStatus({ deploymentId: inFlight.id, serviceId, status: "failed" });
   await waitFor("the live release running again", running, 20_000);
 }, 90_000);

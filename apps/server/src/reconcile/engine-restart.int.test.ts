@@ -31,7 +31,10 @@ async function answer(serviceId: string): Promise<string | null> {
   const containers = await deps.engine.listManaged({ serviceId }).catch(() => []);
   const port = containers.find((c) => c.state === "running")?.hostPort;
   if (!port) return null;
-  return httpGet(port).then((r) => (r.status === 200 ? r.body : null), () => null);
+  return httpGet(port).then(
+    (r) => (r.status === 200 ? r.body : null),
+    () => null,
+  );
 }
 
 async function deploy(serviceId: string): Promise<void> {
@@ -79,7 +82,11 @@ describe("the reconciler after the Docker Engine is killed", () => {
     const restartedAt = Date.now();
     await dockerd.start();
     const engineUpMs = Date.now() - restartedAt;
-    await waitFor("all three services to answer again", async () => (await Promise.all(running.map(answer))).every((a) => a !== null), 30_000);
+    await waitFor(
+      "all three services to answer again",
+      async () => (await Promise.all(running.map(answer))).every((a) => a !== null),
+      30_000,
+    );
     const recoveredMs = Date.now() - restartedAt;
     console.log(`engine restart -> API up ${engineUpMs} ms; all 3 services answering ${recoveredMs} ms after the restart began`);
     expect(recoveredMs).toBeLessThan(30_000);
@@ -87,7 +94,10 @@ describe("the reconciler after the Docker Engine is killed", () => {
     for (const id of running) {
       const events = await listServiceEvents(deps, actor, id);
       expect(events.map((e) => e.kind)).toContain("reconcile.start");
-      expect(events.find((e) => e.kind === "reconcile.start")).toMatchObject({ actor: "system", message: expect.stringMatching(/^Started berth-.*: the live release should run but its container is stopped( \(exit code \d+\))?$/) });
+      expect(events.find((e) => e.kind === "reconcile.start")).toMatchObject({
+        actor: "system",
+        message: expect.stringMatching(/^Started berth-.*: the live release should run but its container is stopped( \(exit code \d+\))?$/),
+      });
     }
     const audit = await deps.db.auditEvent.findMany({ where: { teamId, action: "service.reconcile" } });
     expect(new Set(audit.map((a) => a.targetId))).toEqual(new Set(running));
@@ -103,12 +113,20 @@ describe("the reconciler after the Docker Engine is killed", () => {
     const [id] = running as [string];
     const [before] = await deps.engine.listManaged({ serviceId: id });
     await deps.engine.removeContainer(before!.containerId);
-    await waitFor("the service to answer from a new container", async () => {
-      const [now] = await deps.engine.listManaged({ serviceId: id });
-      return now !== undefined && now.containerId !== before!.containerId && (await answer(id)) !== null;
-    }, 30_000);
+    await waitFor(
+      "the service to answer from a new container",
+      async () => {
+        const [now] = await deps.engine.listManaged({ serviceId: id });
+        return now !== undefined && now.containerId !== before!.containerId && (await answer(id)) !== null;
+      },
+      30_000,
+    );
     // Recorded once the engine finished the recreate (after the gate: hand-over, retiring the rest).
-    const recreated = await waitFor("the recreate in the event list", async () => (await listServiceEvents(deps, actor, id)).find((e) => e.kind === "reconcile.recreate"), 15_000);
+    const recreated = await waitFor(
+      "the recreate in the event list",
+      async () => (await listServiceEvents(deps, actor, id)).find((e) => e.kind === "reconcile.recreate"),
+      15_000,
+    );
     expect(recreated.message).toMatch(/^Recreated berth-.* from its release: the live release should run but its container is missing$/);
     // The same release (deployment), its environment from the sealed snapshot.
     const [after] = await deps.engine.listManaged({ serviceId: id });
@@ -125,7 +143,9 @@ describe("the reconciler after the Docker Engine is killed", () => {
     await waitFor("the service to answer again", () => answer(id), 30_000);
     const events = await listServiceEvents(deps, actor, id);
     expect(events.map((e) => e.kind)).toContain("reconcile.network");
-    expect(JSON.parse(await dockerd.api("GET", `/networks/berth-p-${projectId}`))).toMatchObject({ Labels: { "io.berth.managed-by": "berth", "io.berth.project": projectId } });
+    expect(JSON.parse(await dockerd.api("GET", `/networks/berth-p-${projectId}`))).toMatchObject({
+      Labels: { "io.berth.managed-by": "berth", "io.berth.project": projectId },
+    });
   });
 
   it("a crash-looping container (exits 3 s after each start, no restart policy) backs off and is reported, not restarted in a tight loop", async () => {
@@ -134,14 +154,22 @@ describe("the reconciler after the Docker Engine is killed", () => {
     await deps.db.service.update({ where: { id: serviceId }, data: { runtime } });
     await deploy(serviceId);
     const starts = async () => (await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.start").length;
-    const backoff = await waitFor("a back-off report", async () => (await listServiceEvents(deps, actor, serviceId)).find((e) => e.kind === "reconcile.backoff"), 30_000);
-    expect(backoff.message).toMatch(/its container is stopped \(exit code 3\); it stopped again after 1 repair in a row, so Berth backs off: next attempt at \d\d:\d\d:\d\d UTC$/);
+    const backoff = await waitFor(
+      "a back-off report",
+      async () => (await listServiceEvents(deps, actor, serviceId)).find((e) => e.kind === "reconcile.backoff"),
+      30_000,
+    );
+    expect(backoff.message).toMatch(
+      /its container is stopped \(exit code 3\); it stopped again after 1 repair in a row, so Berth backs off: next attempt at \d\d:\d\d:\d\d UTC$/,
+    );
     // Watch it for 20 s more: dying every ~3.5 s, a tight loop would have started it ~6 more times.
     const before = await starts();
     await new Promise((r) => setTimeout(r, 20_000));
     const more = (await starts()) - before;
     expect(more).toBeGreaterThanOrEqual(1);
     expect(more).toBeLessThanOrEqual(2);
-    expect((await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.backoff").length).toBeGreaterThanOrEqual(2);
+    expect((await listServiceEvents(deps, actor, serviceId)).filter((e) => e.kind === "reconcile.backoff").length).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 });

@@ -17,7 +17,11 @@ let serviceId = "";
 let serviceName = "";
 const email = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`;
 
-async function health(client?: Client): Promise<{ status: number; text: string; body: { status: string; services?: { shouldRun: number; notRunning: number; notRunningServices?: Array<{ name: string }> } } }> {
+async function health(client?: Client): Promise<{
+  status: number;
+  text: string;
+  body: { status: string; services?: { shouldRun: number; notRunning: number; notRunningServices?: Array<{ name: string }> } };
+}> {
   const res = await fetch(`${base}/healthz`, { headers: client ? { cookie: client.cookie } : {} });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) };
@@ -40,7 +44,12 @@ describe("/healthz and services that should run", () => {
     const alice = new Client(base);
     const bob = new Client(base);
     const carol = new Client(base);
-    for (const [c, tag] of [[alice, "alice"], [bob, "bob"], [carol, "carol"]] as const) expect((await c.signUp(email(tag))).status).toBe(200);
+    for (const [c, tag] of [
+      [alice, "alice"],
+      [bob, "bob"],
+      [carol, "carol"],
+    ] as const)
+      expect((await c.signUp(email(tag))).status).toBe(200);
     const aliceTeam = (await alice.query("me.get")).data.teams[0].id as string;
     const carolId = (await carol.query("me.get")).data.user.id as string;
     await deps.db.user.update({ where: { id: carolId }, data: { instanceRole: "owner" } });
@@ -51,7 +60,14 @@ describe("/healthz and services that should run", () => {
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: true } });
     serviceName = service.name;
     const d = await deps.db.deployment.create({ data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() } });
-    await deps.engine.runRelease({ owner: { teamId: aliceTeam, projectId: service.projectId, serviceId }, deploymentId: d.id, serviceName, image: service.image, containerPort: 8080, env: {} });
+    await deps.engine.runRelease({
+      owner: { teamId: aliceTeam, projectId: service.projectId, serviceId },
+      deploymentId: d.id,
+      serviceName,
+      image: service.image,
+      containerPort: 8080,
+      env: {},
+    });
     expect((await health()).body).toMatchObject({ status: "ok", services: { shouldRun: 1, notRunning: 0 } });
 
     // Stopped behind Berth's back (no reconciler runs in this file): it should run and does not.

@@ -26,7 +26,9 @@ export async function readServicesHealth(deps: Pick<Deps, "db" | "engine">, view
   if (viewer === null) return health;
   let visible = down;
   if (viewer.instanceRole !== "owner") {
-    const teams = new Set((await deps.db.membership.findMany({ where: { userId: viewer.userId }, select: { teamId: true } })).map((m) => m.teamId));
+    const teams = new Set(
+      (await deps.db.membership.findMany({ where: { userId: viewer.userId }, select: { teamId: true } })).map((m) => m.teamId),
+    );
     visible = down.filter((s) => teams.has(s.teamId));
   }
   return { ...health, notRunningServices: visible.map((s) => ({ id: s.id, name: s.name, teamId: s.teamId })) };

@@ -24,7 +24,8 @@ describe("the reconciler's lease and the deployment queue", () => {
     const queued = await deps.db.deployment.create({ data: { serviceId, image: "x" } });
     const claimWhileLeased = await claimNextDeployment(deps.db, 100, [], { workerName: "lease-test", seconds: 30 });
     expect(claimWhileLeased?.id).not.toBe(queued.id);
-    if (claimWhileLeased) await deps.db.deployment.update({ where: { id: claimWhileLeased.id }, data: { status: "failed", finishedAt: new Date() } });
+    if (claimWhileLeased)
+      await deps.db.deployment.update({ where: { id: claimWhileLeased.id }, data: { status: "failed", finishedAt: new Date() } });
 
     await releaseLease(deps.db, serviceId);
     const claimed = await claimNextDeployment(deps.db, 100, [], { workerName: "lease-test", seconds: 30 });

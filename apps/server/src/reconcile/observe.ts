@@ -67,6 +67,9 @@ export async function observe(deps: Pick<Deps, "db" | "engine">): Promise<Observ
     state: c.state,
   }));
   const teamIds = [...new Set(containers.map((c) => c.teamId))];
-  const [rows, teams] = await Promise.all([desiredServices(deps.db), deps.db.team.findMany({ where: { id: { in: teamIds } }, select: { id: true } })]);
+  const [rows, teams] = await Promise.all([
+    desiredServices(deps.db),
+    deps.db.team.findMany({ where: { id: { in: teamIds } }, select: { id: true } }),
+  ]);
   return { services: rows.map(toDesired), containers, knownTeams: new Set(teams.map((t) => t.id)) };
 }

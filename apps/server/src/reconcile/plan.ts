@@ -41,7 +41,16 @@ export interface Observation {
 export type Action =
   | { kind: "start"; serviceId: string; deploymentId: string; containerIds: string[]; reason: string }
   | { kind: "recreate"; serviceId: string; deploymentId: string; reason: string }
-  | { kind: "remove"; serviceId: string; teamId: string; deploymentId: string; containerId: string; containerName: string; reason: string; serviceExists: boolean }
+  | {
+      kind: "remove";
+      serviceId: string;
+      teamId: string;
+      deploymentId: string;
+      containerId: string;
+      containerName: string;
+      reason: string;
+      serviceExists: boolean;
+    }
   /** The project's network must exist while one of its services should run (made again when someone removed it). */
   | { kind: "network"; serviceId: string; teamId: string; projectId: string; reason: string }
   /** Broken, but nothing may be done now: backing off, or nothing to recreate it from. `containerIds`: its stopped containers. */
@@ -68,7 +77,14 @@ function repairOf(service: DesiredService, mine: ObservedContainer[], backoff: B
   const containerIds = stopped.map((c) => c.containerId);
   if (!mayRepair(backoff, now)) return { kind: "wait", serviceId: service.id, reason, until: backoff?.nextAttemptAt ?? null, containerIds };
   if (missing > 0) {
-    if (!live.recreatable) return { kind: "wait", serviceId: service.id, reason: `${reason}, and the release has no configuration snapshot to recreate it from`, until: null, containerIds };
+    if (!live.recreatable)
+      return {
+        kind: "wait",
+        serviceId: service.id,
+        reason: `${reason}, and the release has no configuration snapshot to recreate it from`,
+        until: null,
+        containerIds,
+      };
     return { kind: "recreate", serviceId: service.id, deploymentId: live.deploymentId, reason };
   }
   return { kind: "start", serviceId: service.id, deploymentId: live.deploymentId, containerIds, reason };
@@ -83,7 +99,16 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
   for (const [serviceId, containers] of byService) {
     if (services.has(serviceId)) continue;
     for (const c of containers.filter((c) => observation.knownTeams.has(c.teamId))) {
-      actions.push({ kind: "remove", serviceId, teamId: c.teamId, deploymentId: c.deploymentId, containerId: c.containerId, containerName: c.containerName, reason: "Its service no longer exists", serviceExists: false });
+      actions.push({
+        kind: "remove",
+        serviceId,
+        teamId: c.teamId,
+        deploymentId: c.deploymentId,
+        containerId: c.containerId,
+        containerName: c.containerName,
+        reason: "Its service no longer exists",
+        serviceExists: false,
+      });
     }
   }
   const projects = new Set<string>();
@@ -91,17 +116,37 @@ export function planReconcile(observation: Observation, backoffs: ReadonlyMap<st
   for (const service of servicesThatShouldRun(observation).filter((s) => !s.deploying)) {
     if (projects.has(service.projectId)) continue;
     projects.add(service.projectId);
-    actions.push({ kind: "network", serviceId: service.id, teamId: service.teamId, projectId: service.projectId, reason: "The project's network was missing and a service of the project should run" });
+    actions.push({
+      kind: "network",
+      serviceId: service.id,
+      teamId: service.teamId,
+      projectId: service.projectId,
+      reason: "The project's network was missing and a service of the project should run",
+    });
   }
   for (const service of observation.services) {
     if (service.deploying) continue;
     const containers = byService.get(service.id) ?? [];
     const liveId = service.live?.deploymentId ?? null;
     for (const c of containers.filter((c) => c.deploymentId !== liveId)) {
-      actions.push({ kind: "remove", serviceId: service.id, teamId: service.teamId, deploymentId: c.deploymentId, containerId: c.containerId, containerName: c.containerName, reason: "It belongs to no live release", serviceExists: true });
+      actions.push({
+        kind: "remove",
+        serviceId: service.id,
+        teamId: service.teamId,
+        deploymentId: c.deploymentId,
+        containerId: c.containerId,
+        containerName: c.containerName,
+        reason: "It belongs to no live release",
+        serviceExists: true,
+      });
     }
     if (service.desiredState !== "running") continue;
-    const repair = repairOf(service, containers.filter((c) => c.deploymentId === liveId), backoffs.get(service.id), now);
+    const repair = repairOf(
+      service,
+      containers.filter((c) => c.deploymentId === liveId),
+      backoffs.get(service.id),
+      now,
+    );
     if (repair) actions.push(repair);
   }
   return actions;

@@ -117,10 +117,13 @@ export class Reconciler {
   private retryAt(at: number): void {
     if (this.stopped || (this.retry && this.retry.at <= at)) return;
     if (this.retry) clearTimeout(this.retry.timer);
-    const timer = setTimeout(() => {
-      this.retry = null;
-      void this.pass("back-off ended");
-    }, Math.max(0, at - this.now()));
+    const timer = setTimeout(
+      () => {
+        this.retry = null;
+        void this.pass("back-off ended");
+      },
+      Math.max(0, at - this.now()),
+    );
     timer.unref();
     this.retry = { at, timer };
   }
@@ -158,12 +161,15 @@ export class Reconciler {
     for (const action of first) await this.perform(action, services.get(action.serviceId) ?? null, result, trigger);
     const repairs = actions.filter((a) => a.kind !== "remove" && a.kind !== "network");
     const lanes = Array.from({ length: Math.min(REPAIR_CONCURRENCY, repairs.length) }, async () => {
-      for (let next = repairs.shift(); next !== undefined; next = repairs.shift()) await this.perform(next, services.get(next.serviceId) ?? null, result, trigger);
+      for (let next = repairs.shift(); next !== undefined; next = repairs.shift())
+        await this.perform(next, services.get(next.serviceId) ?? null, result, trigger);
     });
     await Promise.all(lanes);
     if (result.actions.some((a) => a.outcome === "done")) {
       // Routes follow the running state (a first start after a stop is a config change).
-      await this.deps.proxy?.apply().catch((err: unknown) => log.warn({ err: String(err) }, "reconcile: proxy apply failed; the watcher retries"));
+      await this.deps.proxy
+        ?.apply()
+        .catch((err: unknown) => log.warn({ err: String(err) }, "reconcile: proxy apply failed; the watcher retries"));
       log.info({ trigger, actions: result.actions }, "reconciled");
     }
     return result;
@@ -173,7 +179,8 @@ export class Reconciler {
     let action = planned;
     try {
       // Why it stopped (out of memory, an exit code), for the entries that say so.
-      if (action.kind === "start" || action.kind === "wait") action = { ...action, reason: await withStopCause(this.deps, action.reason, action.containerIds) };
+      if (action.kind === "start" || action.kind === "wait")
+        action = { ...action, reason: await withStopCause(this.deps, action.reason, action.containerIds) };
       if (action.kind === "wait") {
         if (action.until !== null) this.retryAt(action.until);
         await this.reportWait(action, service);
@@ -184,7 +191,8 @@ export class Reconciler {
       if ((action.kind === "start" || action.kind === "recreate") && outcome !== "skipped") {
         this.backoffs.set(action.serviceId, afterRepair(this.backoffs.get(action.serviceId), this.now(), this.policy));
       }
-      if (action.kind !== "network" || outcome !== "skipped") result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
+      if (action.kind !== "network" || outcome !== "skipped")
+        result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome });
     } catch (err) {
       this.deps.log.warn({ trigger, action: action.kind, serviceId: action.serviceId, err: String(err) }, "reconcile: action failed");
       result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "failed" });

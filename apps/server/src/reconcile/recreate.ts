@@ -15,13 +15,20 @@ export type RecreateDeps = Pick<Deps, "db" | "engine" | "env" | "proxy" | "box">
 export async function recreateRelease(deps: RecreateDeps, serviceId: string, deploymentId: string): Promise<{ containers: string[] }> {
   const deployment = await deps.db.deployment.findUniqueOrThrow({
     where: { id: deploymentId },
-    select: { config: true, release: { select: { number: true, config: true } }, service: { select: { id: true, name: true, proxyPort: true, project: { select: { id: true, name: true, teamId: true } } } } },
+    select: {
+      config: true,
+      release: { select: { number: true, config: true } },
+      service: { select: { id: true, name: true, proxyPort: true, project: { select: { id: true, name: true, teamId: true } } } },
+    },
   });
   const { service, release } = deployment;
   const config = openReleaseConfig(release?.config ?? deployment.config, deps.box);
   if (config === null) throw new Error("The release has no configuration snapshot to recreate it from");
   // The release's own upstream ports: the proxy's routes already list them.
-  const upstream = deps.proxy && config.kind === "web" && service.proxyPort !== null && release ? releasePorts(service.proxyPort, config.replicas, release.number) : undefined;
+  const upstream =
+    deps.proxy && config.kind === "web" && service.proxyPort !== null && release
+      ? releasePorts(service.proxyPort, config.replicas, release.number)
+      : undefined;
   const spec = buildReleaseSpec(
     {
       service: { id: serviceId, name: service.name },

@@ -41,7 +41,11 @@ async function readStopRecord(deps: StopCauseDeps, containerId: string): Promise
   return { ...status, oomKilled: true };
 }
 
-async function settledStopRecord(deps: StopCauseDeps, containerId: string, pause: (ms: number) => Promise<void>): Promise<StopRecord | null> {
+async function settledStopRecord(
+  deps: StopCauseDeps,
+  containerId: string,
+  pause: (ms: number) => Promise<void>,
+): Promise<StopRecord | null> {
   let status = await readStopRecord(deps, containerId);
   for (const ms of OOM_SETTLE_MS) {
     if (status === null || !mayBeUnmarkedOom(status)) break;

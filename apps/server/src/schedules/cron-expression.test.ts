@@ -9,8 +9,12 @@ describe("cronExpression", () => {
   });
 
   it("refuses a bad one with croner's reason, and an empty one", () => {
-    expect(cronExpression.safeParse("61 * * * *").error?.issues[0]?.message).toBe("Not a valid cron expression: Invalid value for minute: 61");
-    expect(cronExpression.safeParse("every day").error?.issues[0]?.message).toMatch(/^Not a valid cron expression: invalid configuration format/);
+    expect(cronExpression.safeParse("61 * * * *").error?.issues[0]?.message).toBe(
+      "Not a valid cron expression: Invalid value for minute: 61",
+    );
+    expect(cronExpression.safeParse("every day").error?.issues[0]?.message).toMatch(
+      /^Not a valid cron expression: invalid configuration format/,
+    );
     expect(cronExpression.safeParse("").error?.issues.map((i) => i.message)).toEqual(["Not a valid cron expression: it is empty"]);
   });
 });

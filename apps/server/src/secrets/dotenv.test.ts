@@ -31,7 +31,12 @@ describe("parseDotenv", () => {
   });
 
   it("accepts CRLF line endings", () => {
-    expect(parseDotenv("A=1\r\nB=2\r\n")).toEqual({ entries: [{ name: "A", value: "1" }, { name: "B", value: "2" }] });
+    expect(parseDotenv("A=1\r\nB=2\r\n")).toEqual({
+      entries: [
+        { name: "A", value: "1" },
+        { name: "B", value: "2" },
+      ],
+    });
   });
 
   it("keeps multi-line quoted values (a PEM key pasted as is) with their line breaks; the next variable follows", () => {
@@ -48,6 +53,8 @@ describe("parseDotenv", () => {
   });
 
   it("reports a multi-line quote that never closes at the line it opened", () => {
-    expect(parseDotenv(["A=1", 'KEY="-----BEGIN', "abc", "B=2"].join("\n"))).toEqual({ errors: ["Line 2: the double quote is not closed"] });
+    expect(parseDotenv(["A=1", 'KEY="-----BEGIN', "abc", "B=2"].join("\n"))).toEqual({
+      errors: ["Line 2: the double quote is not closed"],
+    });
   });
 });

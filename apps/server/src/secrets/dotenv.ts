@@ -77,7 +77,9 @@ export function parseDotenv(text: string): DotenvResult {
       index = end - 1;
     }
     if (!isValidEnvName(name)) {
-      errors.push(`Line ${lineNo}: ${JSON.stringify(name.slice(0, 40))} is not a valid variable name (letters, digits and _, not starting with a digit)`);
+      errors.push(
+        `Line ${lineNo}: ${JSON.stringify(name.slice(0, 40))} is not a valid variable name (letters, digits and _, not starting with a digit)`,
+      );
       continue;
     }
     if (seen.has(name)) {

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { isValidEnvName, isValidEnvValue } from "@berth/engine";
 
-const envName = () => z.string().trim().min(1, "Name is required").max(255, "Name is too long").refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit");
+const envName = () =>
+  z
+    .string()
+    .trim()
+    .min(1, "Name is required")
+    .max(255, "Name is too long")
+    .refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit");
 
 /** One variable as the editor sends it. `value` may be left out to keep a saved secret's value. */
 export const envVarInput = z.object({
@@ -41,7 +47,8 @@ export const envVarList = z
     vars.forEach((v, index) => {
       if (seen.has(v.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: `${v.name} is set twice` });
       seen.add(v.name);
-      if (!v.buildTime && !v.runtime) ctx.addIssue({ code: "custom", path: [index, "runtime"], message: "Use it at build time, at run time, or both" });
+      if (!v.buildTime && !v.runtime)
+        ctx.addIssue({ code: "custom", path: [index, "runtime"], message: "Use it at build time, at run time, or both" });
     });
   });
 

@@ -34,7 +34,10 @@ async function project() {
   const { projectId, serviceId: api } = await seedService(deps.db, teamId, { env: {} });
   await deps.db.service.update({ where: { id: api }, data: { name: "api" } });
   const db = (await deps.db.service.create({ data: { projectId, name: "db", image: "berth-test/hello:latest", containerPort: 8080 } })).id;
-  await saveEnv(deps, owner, { serviceId: db }, [{ name: "POSTGRES_PASSWORD", value: "pw-REFERENCED-123", secret: true, buildTime: false, runtime: true }, { name: "POSTGRES_USER", value: "shop", ...run }]);
+  await saveEnv(deps, owner, { serviceId: db }, [
+    { name: "POSTGRES_PASSWORD", value: "pw-REFERENCED-123", secret: true, buildTime: false, runtime: true },
+    { name: "POSTGRES_USER", value: "shop", ...run },
+  ]);
   return { projectId, api, db };
 }
 
@@ -42,7 +45,9 @@ describe("reference variables (real Postgres, real engine)", () => {
   it("resolves another service's variables at deploy, into the container's environment, and redacts the secret it takes in", async () => {
     const { projectId, api, db } = await project();
     touched.push(api);
-    await saveEnv(deps, owner, { serviceId: api }, [{ name: "DATABASE_URL", value: "postgresql://${{db.POSTGRES_USER}}:${{ db.POSTGRES_PASSWORD }}@db:5432/shop", ...run }]);
+    await saveEnv(deps, owner, { serviceId: api }, [
+      { name: "DATABASE_URL", value: "postgresql://${{db.POSTGRES_USER}}:${{ db.POSTGRES_PASSWORD }}@db:5432/shop", ...run },
+    ]);
     const env = await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId: api });
     expect(env.runtime.DATABASE_URL).toBe("postgresql://shop:pw-REFERENCED-123@db:5432/shop");
     expect(env.secretValues).toContain("pw-REFERENCED-123");
@@ -60,7 +65,10 @@ describe("reference variables (real Postgres, real engine)", () => {
     // A new password on db shows on api as a pending change (its next deploy takes it in).
     const service = await deps.db.service.findUniqueOrThrow({ where: { id: api } });
     expect(await pendingChanges(deps, service, done)).toEqual([]);
-    await saveEnv(deps, owner, { serviceId: db }, [{ name: "POSTGRES_PASSWORD", value: "pw-ROTATED-456", secret: true, buildTime: false, runtime: true }, { name: "POSTGRES_USER", value: "shop", ...run }]);
+    await saveEnv(deps, owner, { serviceId: db }, [
+      { name: "POSTGRES_PASSWORD", value: "pw-ROTATED-456", secret: true, buildTime: false, runtime: true },
+      { name: "POSTGRES_USER", value: "shop", ...run },
+    ]);
     expect(await pendingChanges(deps, service, done)).toEqual(["Variables"]);
   });
 
@@ -71,7 +79,13 @@ describe("reference variables (real Postgres, real engine)", () => {
       ["x ${{db.POSTGRES_USER", /not closed/],
       ["${{cache.URL}}", /the project has no service named cache/],
     ] as const) {
-      const err = await saveEnv(deps, owner, { serviceId: api }, [{ name: "OK", value: "fine", ...run }, { name: "BAD", value, ...run }]).then(() => null, (e: unknown) => e as { code: string; fieldErrors: Record<string, string> });
+      const err = await saveEnv(deps, owner, { serviceId: api }, [
+        { name: "OK", value: "fine", ...run },
+        { name: "BAD", value, ...run },
+      ]).then(
+        () => null,
+        (e: unknown) => e as { code: string; fieldErrors: Record<string, string> },
+      );
       expect(err?.code).toBe("INVALID");
       expect(err?.fieldErrors["vars.1.value"]).toMatch(message);
     }
@@ -82,11 +96,17 @@ describe("reference variables (real Postgres, real engine)", () => {
   it("refuses a deploy whose reference does not resolve (a missing variable, a cycle), saying which", async () => {
     const { api, db } = await project();
     await saveEnv(deps, owner, { serviceId: api }, [{ name: "DATABASE_URL", value: "${{db.MISSING}}", ...run }]);
-    await expect(enqueueDeployment(deps, owner, api)).rejects.toMatchObject({ code: "INVALID", message: expect.stringContaining("DATABASE_URL: ${{db.MISSING}}: db has no variable MISSING") });
+    await expect(enqueueDeployment(deps, owner, api)).rejects.toMatchObject({
+      code: "INVALID",
+      message: expect.stringContaining("DATABASE_URL: ${{db.MISSING}}: db has no variable MISSING"),
+    });
 
     await saveEnv(deps, owner, { serviceId: api }, [{ name: "A", value: "${{db.B}}", ...run }]);
     await saveEnv(deps, owner, { serviceId: db }, [{ name: "B", value: "${{api.A}}", ...run }]);
-    await expect(enqueueDeployment(deps, owner, api)).rejects.toMatchObject({ code: "INVALID", message: expect.stringContaining("api.A -> db.B -> api.A is a cycle") });
+    await expect(enqueueDeployment(deps, owner, api)).rejects.toMatchObject({
+      code: "INVALID",
+      message: expect.stringContaining("api.A -> db.B -> api.A is a cycle"),
+    });
     expect(await deps.db.deployment.count({ where: { serviceId: api } })).toBe(0);
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { referencesIn, resolveReferences, type ReferenceLookup } from "./env-references.ts";
 
 const vars: Record<string, Record<string, { value: string; secret: boolean }>> = {
-  db: { POSTGRES_PASSWORD: { value: "s3cret", secret: true }, POSTGRES_USER: { value: "app", secret: false }, URL: { value: "postgresql://${{db.POSTGRES_USER}}:${{db.POSTGRES_PASSWORD}}@db:5432/app", secret: false } },
+  db: {
+    POSTGRES_PASSWORD: { value: "s3cret", secret: true },
+    POSTGRES_USER: { value: "app", secret: false },
+    URL: { value: "postgresql://${{db.POSTGRES_USER}}:${{db.POSTGRES_PASSWORD}}@db:5432/app", secret: false },
+  },
   a: { X: { value: "${{b.Y}}", secret: false } },
   b: { Y: { value: "y-${{a.X}}", secret: false } },
 };
@@ -33,7 +37,11 @@ describe("referencesIn", () => {
 
 describe("resolveReferences", () => {
   it("replaces references recursively and reports the secrets taken in", () => {
-    expect(resolveReferences("DSN=${{db.URL}}", lookup)).toEqual({ value: "DSN=postgresql://app:s3cret@db:5432/app", secrets: ["s3cret"], problems: [] });
+    expect(resolveReferences("DSN=${{db.URL}}", lookup)).toEqual({
+      value: "DSN=postgresql://app:s3cret@db:5432/app",
+      secrets: ["s3cret"],
+      problems: [],
+    });
   });
 
   it("leaves what does not resolve as written, saying why", () => {

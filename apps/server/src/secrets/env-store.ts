@@ -15,7 +15,8 @@ export interface EnvScope {
 }
 
 export const previewScopeKey = (serviceId: string): string => `preview:${serviceId}`;
-export const scopeKeyOf = (scope: EnvScope): string => (scope.serviceId === null ? "project" : scope.previews ? previewScopeKey(scope.serviceId) : scope.serviceId);
+export const scopeKeyOf = (scope: EnvScope): string =>
+  scope.serviceId === null ? "project" : scope.previews ? previewScopeKey(scope.serviceId) : scope.serviceId;
 
 /**
  * The scope keys a service's variables come from, weakest first: the project's shared ones, then
@@ -50,7 +51,12 @@ export function listEnvRows(db: Db, scope: EnvScope): Promise<EnvVar[]> {
  * keeps its saved value (a secret the editor cannot show); a new one without a value is refused.
  * Returns the names added/changed and removed (for the audit log: names only).
  */
-export async function replaceEnvVars(db: Db, box: SealedBox, scope: EnvScope, vars: EnvVarInput[]): Promise<{ set: string[]; removed: string[] }> {
+export async function replaceEnvVars(
+  db: Db,
+  box: SealedBox,
+  scope: EnvScope,
+  vars: EnvVarInput[],
+): Promise<{ set: string[]; removed: string[] }> {
   const scopeKey = scopeKeyOf(scope);
   return db.$transaction(async (tx) => {
     const existing = new Map((await tx.envVar.findMany({ where: { projectId: scope.projectId, scopeKey } })).map((r) => [r.name, r]));
@@ -78,7 +84,12 @@ export async function upsertEnvVars(db: Db, box: SealedBox, scope: EnvScope, var
 }
 
 /** upsertEnvVars inside the caller's transaction. */
-export async function writeEnvVars(tx: Prisma.TransactionClient, box: SealedBox, scope: EnvScope, vars: Required<EnvVarInput>[]): Promise<void> {
+export async function writeEnvVars(
+  tx: Prisma.TransactionClient,
+  box: SealedBox,
+  scope: EnvScope,
+  vars: Required<EnvVarInput>[],
+): Promise<void> {
   const scopeKey = scopeKeyOf(scope);
   for (const v of vars) {
     const data = { value: box.seal(v.value), secret: v.secret, buildTime: v.buildTime, runtime: v.runtime };
@@ -117,7 +128,9 @@ export async function resolveDeployEnv(db: Db, box: SealedBox, scope: { projectI
   const lookup = [...merged.values()].some((v) => hasReferences(v.value)) ? await projectLookup(db, box, scope) : null;
   const out: DeployEnv = { runtime: {}, buildArgs: {}, buildSecrets: {}, secretValues: [], problems: [] };
   for (const [name, { value: written, secret, row }] of merged) {
-    const resolved = lookup ? resolveReferences(written, lookup, [`${lookup.self}.${name}`]) : { value: written, secrets: [], problems: [] };
+    const resolved = lookup
+      ? resolveReferences(written, lookup, [`${lookup.self}.${name}`])
+      : { value: written, secrets: [], problems: [] };
     const value = resolved.value;
     out.problems.push(...resolved.problems.map((p) => `${name}: ${p}`));
     out.secretValues.push(...resolved.secrets);
@@ -138,7 +151,11 @@ function mergeScopes(rows: EnvVar[], box: SealedBox, layers: string[]): Map<stri
 }
 
 /** Resolves `${{service.NAME}}` against every service of the project (one query each for services and variables). */
-async function projectLookup(db: Db, box: SealedBox, { projectId, serviceId }: { projectId: string; serviceId: string }): Promise<ReferenceLookup & { self: string }> {
+async function projectLookup(
+  db: Db,
+  box: SealedBox,
+  { projectId, serviceId }: { projectId: string; serviceId: string },
+): Promise<ReferenceLookup & { self: string }> {
   const [services, rows] = await Promise.all([
     db.service.findMany({ where: { projectId }, select: { id: true, name: true } }),
     db.envVar.findMany({ where: { projectId } }),
@@ -159,6 +176,8 @@ async function projectLookup(db: Db, box: SealedBox, { projectId, serviceId }: {
 
 /** Secret values of a service (own + shared), for redacting its runtime logs. */
 export async function secretValuesOf(db: Db, box: SealedBox, scope: { projectId: string; serviceId: string }): Promise<string[]> {
-  const rows = await db.envVar.findMany({ where: { projectId: scope.projectId, scopeKey: { in: await envLayers(db, scope.serviceId) }, secret: true } });
+  const rows = await db.envVar.findMany({
+    where: { projectId: scope.projectId, scopeKey: { in: await envLayers(db, scope.serviceId) }, secret: true },
+  });
   return rows.map((r) => box.open(r.value));
 }

@@ -26,7 +26,10 @@ describe("environment variables (real Postgres)", () => {
       { name: "NPM_TOKEN", value: "npm-secret-value", secret: true, buildTime: true, runtime: false },
       { name: "PUBLIC_URL", value: "https://shop.example", secret: false, buildTime: true, runtime: true },
     ]);
-    await saveEnv(deps, owner, { serviceId }, [{ name: "MODE", value: "own", ...flags }, { name: "DB_PASSWORD", value: "db-secret-value", secret: true, buildTime: false, runtime: true }]);
+    await saveEnv(deps, owner, { serviceId }, [
+      { name: "MODE", value: "own", ...flags },
+      { name: "DB_PASSWORD", value: "db-secret-value", secret: true, buildTime: false, runtime: true },
+    ]);
     const env = await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId });
     expect(env.runtime).toEqual({ MODE: "own", PUBLIC_URL: "https://shop.example", DB_PASSWORD: "db-secret-value" });
     expect(env.buildArgs).toEqual({ PUBLIC_URL: "https://shop.example" });
@@ -42,7 +45,12 @@ describe("environment variables (real Postgres)", () => {
     expect(listed).toMatchObject([{ name: "API_KEY", secret: true, buildTime: true, value: null }]);
     expect(JSON.stringify(listed)).not.toContain("first-secret");
     expect((await resolveDeployEnv(deps.db, deps.box, { projectId, serviceId })).runtime).toEqual({ API_KEY: "first-secret" });
-    await expect(saveEnv(deps, owner, { serviceId }, [{ name: "API_KEY", secret: true, buildTime: false, runtime: true }, { name: "NEW", ...flags }])).rejects.toMatchObject({
+    await expect(
+      saveEnv(deps, owner, { serviceId }, [
+        { name: "API_KEY", secret: true, buildTime: false, runtime: true },
+        { name: "NEW", ...flags },
+      ]),
+    ).rejects.toMatchObject({
       code: "INVALID",
       fieldErrors: { "vars.1.value": "Enter a value for NEW" },
     });
@@ -51,15 +59,30 @@ describe("environment variables (real Postgres)", () => {
 
   it("imports .env text only when every line is valid", async () => {
     const { serviceId } = await seedService(deps.db, teamId, { env: {} });
-    await expect(importDotenv(deps, owner, { serviceId }, { text: "GOOD=1\nnot a line\n2BAD=x", ...flags })).rejects.toMatchObject({ code: "INVALID", message: expect.stringMatching(/Line 2.*Line 3/) });
+    await expect(importDotenv(deps, owner, { serviceId }, { text: "GOOD=1\nnot a line\n2BAD=x", ...flags })).rejects.toMatchObject({
+      code: "INVALID",
+      message: expect.stringMatching(/Line 2.*Line 3/),
+    });
     expect(await listEnv(deps, owner, { serviceId })).toEqual([]);
-    expect(await importDotenv(deps, owner, { serviceId }, { text: "# app\nGOOD=1\nexport TOKEN='t0k3n-value'\n", secret: true, buildTime: false, runtime: true })).toEqual({ imported: 2 });
-    expect((await listEnv(deps, owner, { serviceId })).map((v) => [v.name, v.secret, v.value])).toEqual([["GOOD", true, null], ["TOKEN", true, null]]);
+    expect(
+      await importDotenv(
+        deps,
+        owner,
+        { serviceId },
+        { text: "# app\nGOOD=1\nexport TOKEN='t0k3n-value'\n", secret: true, buildTime: false, runtime: true },
+      ),
+    ).toEqual({ imported: 2 });
+    expect((await listEnv(deps, owner, { serviceId })).map((v) => [v.name, v.secret, v.value])).toEqual([
+      ["GOOD", true, null],
+      ["TOKEN", true, null],
+    ]);
   });
 
   it("reveals a secret to team admins only, and audits the reveal by name", async () => {
     const { serviceId, projectId } = await seedService(deps.db, teamId, { env: {} });
-    await saveEnv(deps, owner, { serviceId }, [{ name: "REVEAL_ME", value: "revealed-secret", secret: true, buildTime: false, runtime: true }]);
+    await saveEnv(deps, owner, { serviceId }, [
+      { name: "REVEAL_ME", value: "revealed-secret", secret: true, buildTime: false, runtime: true },
+    ]);
     const row = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
     const { actor: member } = await seedUser(deps.db, "member", teamId);
     const { actor: admin } = await seedUser(deps.db, "admin", teamId);

@@ -14,7 +14,10 @@ export type EnvTarget = { serviceId: string; previews?: boolean } | { projectId:
 async function scopeOf(deps: EnvDeps, actor: Actor, target: EnvTarget, min: "viewer" | "member" | "admin") {
   if ("serviceId" in target) {
     const { service } = await loadService(deps.db, actor, target.serviceId, min);
-    return { scope: { projectId: service.project.id, serviceId: service.id, previews: target.previews === true } as EnvScope, teamId: service.project.teamId };
+    return {
+      scope: { projectId: service.project.id, serviceId: service.id, previews: target.previews === true } as EnvScope,
+      teamId: service.project.teamId,
+    };
   }
   const { project } = await loadProject(deps.db, actor, target.projectId, min);
   return { scope: { projectId: project.id, serviceId: null } as EnvScope, teamId: project.teamId };
@@ -45,7 +48,11 @@ async function checkReferences(deps: EnvDeps, projectId: string, values: { value
 
 export async function saveEnv(deps: EnvDeps, actor: Actor, target: EnvTarget, vars: EnvVarInput[]) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
-  await checkReferences(deps, scope.projectId, vars.map((v, i) => ({ value: v.value, field: `vars.${i}.value` })));
+  await checkReferences(
+    deps,
+    scope.projectId,
+    vars.map((v, i) => ({ value: v.value, field: `vars.${i}.value` })),
+  );
   const { set, removed } = await replaceEnvVars(deps.db, deps.box, scope, vars);
   const audit = { teamId, targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId };
   if (set.length > 0) await recordAudit(deps.db, actor, { ...audit, action: "env.set", detail: { names: set } });
@@ -59,12 +66,30 @@ export async function importDotenv(deps: EnvDeps, actor: Actor, target: EnvTarge
   const parsed = parseDotenv(input.text);
   if ("errors" in parsed) throw new DomainError("INVALID", parsed.errors.join("; "), { text: parsed.errors.slice(0, 5).join("\n") });
   if (parsed.entries.length === 0) throw new DomainError("INVALID", "No variables in this text", { text: "No NAME=value lines found" });
-  if (!input.buildTime && !input.runtime) throw new DomainError("INVALID", "Use them at build time, at run time, or both", { runtime: "Use them at build time, at run time, or both" });
-  await checkReferences(deps, scope.projectId, parsed.entries.map((e) => ({ value: e.value, field: "text" })));
+  if (!input.buildTime && !input.runtime)
+    throw new DomainError("INVALID", "Use them at build time, at run time, or both", {
+      runtime: "Use them at build time, at run time, or both",
+    });
+  await checkReferences(
+    deps,
+    scope.projectId,
+    parsed.entries.map((e) => ({ value: e.value, field: "text" })),
+  );
   const flags = { secret: input.secret, buildTime: input.buildTime, runtime: input.runtime };
-  await upsertEnvVars(deps.db, deps.box, scope, parsed.entries.map((e) => ({ ...e, ...flags })));
+  await upsertEnvVars(
+    deps.db,
+    deps.box,
+    scope,
+    parsed.entries.map((e) => ({ ...e, ...flags })),
+  );
   const names = parsed.entries.map((e) => e.name);
-  await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names, via: "import" } });
+  await recordAudit(deps.db, actor, {
+    teamId,
+    action: "env.set",
+    targetType: scope.serviceId ? "service" : "project",
+    targetId: scope.serviceId ?? scope.projectId,
+    detail: { names, via: "import" },
+  });
   return { imported: names.length };
 }
 
@@ -73,7 +98,13 @@ export async function setEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, 
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   await checkReferences(deps, scope.projectId, [{ value: input.value, field: "value" }]);
   await upsertEnvVars(deps.db, deps.box, scope, [input]);
-  await recordAudit(deps.db, actor, { teamId, action: "env.set", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [input.name] } });
+  await recordAudit(deps.db, actor, {
+    teamId,
+    action: "env.set",
+    targetType: scope.serviceId ? "service" : "project",
+    targetId: scope.serviceId ?? scope.projectId,
+    detail: { names: [input.name] },
+  });
   return { name: input.name };
 }
 
@@ -81,7 +112,13 @@ export async function setEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, 
 export async function unsetEnvVar(deps: EnvDeps, actor: Actor, target: EnvTarget, name: string) {
   const { scope, teamId } = await scopeOf(deps, actor, target, "member");
   if (!(await deleteEnvVar(deps.db, scope, name))) throw notFound(`Variable ${name}`);
-  await recordAudit(deps.db, actor, { teamId, action: "env.delete", targetType: scope.serviceId ? "service" : "project", targetId: scope.serviceId ?? scope.projectId, detail: { names: [name] } });
+  await recordAudit(deps.db, actor, {
+    teamId,
+    action: "env.delete",
+    targetType: scope.serviceId ? "service" : "project",
+    targetId: scope.serviceId ?? scope.projectId,
+    detail: { names: [name] },
+  });
   return { name };
 }
 

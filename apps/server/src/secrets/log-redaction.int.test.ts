@@ -42,17 +42,25 @@ ${extra}ENTRYPOINT ["/bin/sh", "/show-env.sh"]
 }
 
 async function finished(deploymentId: string) {
-  return waitFor(`deployment ${deploymentId}`, async () => {
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    return isTerminalStatus(d.status) ? d : null;
-  }, 90_000);
+  return waitFor(
+    `deployment ${deploymentId}`,
+    async () => {
+      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+      return isTerminalStatus(d.status) ? d : null;
+    },
+    90_000,
+  );
 }
 
 const leaks = (text: string) => [SECRET, Buffer.from(SECRET).toString("base64").slice(0, 20)].filter((form) => text.includes(form));
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowLocalSources: true }, update: { allowLocalSources: true } });
+  await deps.db.instanceSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, allowLocalSources: true },
+    update: { allowLocalSources: true },
+  });
   fixture = await startGitFixture({ Dockerfile: dockerfile(""), "leak.txt": `${SECRET}\n`, "show-env.sh": SHOW_ENV });
   worker.start();
 });
@@ -72,7 +80,17 @@ describe("secret values never reach a log (real build, real container)", () => {
   it("masks the secret in the stored and live build log and in the runtime log stream", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const project = await deps.db.project.create({ data: { teamId, name: `redact-${randomUUID().slice(0, 8)}` } });
-    const { id: serviceId } = await createService(deps, actor, createServiceInput.parse({ projectId: project.id, name: `leaky-${randomUUID().slice(0, 6)}`, source: "git", git: { url: fixture.url }, containerPort: 8080 }));
+    const { id: serviceId } = await createService(
+      deps,
+      actor,
+      createServiceInput.parse({
+        projectId: project.id,
+        name: `leaky-${randomUUID().slice(0, 6)}`,
+        source: "git",
+        git: { url: fixture.url },
+        containerPort: 8080,
+      }),
+    );
     touched.push(serviceId);
     await saveEnv(deps, actor, { serviceId }, [{ name: "API_KEY", value: SECRET, secret: true, buildTime: false, runtime: true }]);
 
@@ -84,7 +102,9 @@ describe("secret values never reach a log (real build, real container)", () => {
     expect(done.error).toBeNull();
     expect(done.status).toBe("succeeded");
 
-    const stored = (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } })).map((l) => l.text).join("\n");
+    const stored = (await deps.db.buildLogLine.findMany({ where: { deploymentId }, orderBy: { seq: "asc" } }))
+      .map((l) => l.text)
+      .join("\n");
     expect(stored).toContain("build prints: [redacted]");
     expect(leaks(stored)).toEqual([]);
     expect(live.length).toBeGreaterThan(5);
@@ -93,11 +113,16 @@ describe("secret values never reach a log (real build, real container)", () => {
 
     // The runtime stream the socket gateway sends to browsers.
     const emitted: { event: string; payload: { lines?: { text: string }[] } }[] = [];
-    const socket = { emit: (event: string, payload: { lines?: { text: string }[] }) => emitted.push({ event, payload }) } as unknown as Socket;
+    const socket = {
+      emit: (event: string, payload: { lines?: { text: string }[] }) => emitted.push({ event, payload }),
+    } as unknown as Socket;
     const streams = new SocketLogStreams(socket, deps);
     await streams.follow(serviceId);
     const runtime = await waitFor("runtime lines", async () => {
-      const text = emitted.flatMap((e) => e.payload.lines ?? []).map((l) => l.text).join("\n");
+      const text = emitted
+        .flatMap((e) => e.payload.lines ?? [])
+        .map((l) => l.text)
+        .join("\n");
       return text.includes("runtime API_KEY=") && text.includes("hello line") ? text : null;
     });
     streams.stopAll();
@@ -105,7 +130,12 @@ describe("secret values never reach a log (real build, real container)", () => {
     expect(leaks(runtime)).toEqual([]);
     // The engine itself still sees the real value (the container got it): masking is on the way out.
     const raw: string[] = [];
-    const stop = await deps.engine.followLogs(done.containerId!, { tail: 50 }, (l) => raw.push(l.text), () => undefined);
+    const stop = await deps.engine.followLogs(
+      done.containerId!,
+      { tail: 50 },
+      (l) => raw.push(l.text),
+      () => undefined,
+    );
     await waitFor("raw engine lines", async () => raw.some((l) => l.includes(SECRET)));
     stop();
   });
@@ -114,7 +144,17 @@ describe("secret values never reach a log (real build, real container)", () => {
     const { actor, teamId } = await seedUser(deps.db);
     const project = await deps.db.project.create({ data: { teamId, name: `redact-${randomUUID().slice(0, 8)}` } });
     fixture.commit({ "show-env.sh": SHOW_ENV.replace("exec /bin/sh /entry.sh", "exit 3") }, "exit at once", "broken");
-    const { id: serviceId } = await createService(deps, actor, createServiceInput.parse({ projectId: project.id, name: `broken-${randomUUID().slice(0, 6)}`, source: "git", git: { url: fixture.url, branch: "broken" }, containerPort: 8080 }));
+    const { id: serviceId } = await createService(
+      deps,
+      actor,
+      createServiceInput.parse({
+        projectId: project.id,
+        name: `broken-${randomUUID().slice(0, 6)}`,
+        source: "git",
+        git: { url: fixture.url, branch: "broken" },
+        containerPort: 8080,
+      }),
+    );
     touched.push(serviceId);
     await saveEnv(deps, actor, { serviceId }, [{ name: "API_KEY", value: SECRET, secret: true, buildTime: false, runtime: true }]);
     const done = await finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);

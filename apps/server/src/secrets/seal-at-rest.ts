@@ -35,7 +35,10 @@ function upgrade(box: SealedBox, value: string, report: SealReport): string {
 }
 
 async function upgradeServices(db: Db, box: SealedBox, report: SealReport, scope: SealScope): Promise<void> {
-  const rows = await db.service.findMany({ where: { projectId: scope.projectId }, select: { id: true, projectId: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true, env: true } });
+  const rows = await db.service.findMany({
+    where: { projectId: scope.projectId },
+    select: { id: true, projectId: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true, env: true },
+  });
   for (const row of rows) {
     const data: Prisma.ServiceUpdateInput = {};
     for (const column of ["gitToken", "deployKeyPrivate", "webhookSecret"] as const) {
@@ -44,7 +47,8 @@ async function upgradeServices(db: Db, box: SealedBox, report: SealReport, scope
       if (next !== value) data[column] = next;
     }
     // Legacy plaintext environment JSON moves into env_var (sealed, run-time, not secret).
-    const legacy = row.env && typeof row.env === "object" && !Array.isArray(row.env) ? Object.entries(row.env as Record<string, unknown>) : [];
+    const legacy =
+      row.env && typeof row.env === "object" && !Array.isArray(row.env) ? Object.entries(row.env as Record<string, unknown>) : [];
     for (const [name, value] of legacy) {
       report.sealed++;
       await db.envVar.upsert({
@@ -131,12 +135,20 @@ export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env" | "box">,
   }
   // Compose stacks: their variables, repository credentials and hook secret; each member's imported spec.
   const stackColumns = ["variables", "gitToken", "deployKeyPrivate", "webhookSecret"] as const;
-  const stacks = await db.stack.findMany({ where: inProject, select: { id: true, variables: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true } });
+  const stacks = await db.stack.findMany({
+    where: inProject,
+    select: { id: true, variables: true, gitToken: true, deployKeyPrivate: true, webhookSecret: true },
+  });
   await upgradeRows(stacks, stackColumns, box, report, (id, data) => db.stack.update({ where: { id }, data }));
-  const members = await db.stackService.findMany({ where: scope.projectId ? { stack: { projectId: scope.projectId } } : {}, select: { id: true, spec: true } });
+  const members = await db.stackService.findMany({
+    where: scope.projectId ? { stack: { projectId: scope.projectId } } : {},
+    select: { id: true, spec: true },
+  });
   await upgradeRows(members, ["spec"] as const, box, report, (id, data) => db.stackService.update({ where: { id }, data }));
   const destinations = await db.backupDestination.findMany({ where: inProject, select: { id: true, secretAccessKey: true } });
-  await upgradeRows(destinations, ["secretAccessKey"] as const, box, report, (id, data) => db.backupDestination.update({ where: { id }, data }));
+  await upgradeRows(destinations, ["secretAccessKey"] as const, box, report, (id, data) =>
+    db.backupDestination.update({ where: { id }, data }),
+  );
   for (const row of await db.deployment.findMany({ where: ofService, select: { id: true, config: true } })) {
     const next = upgradeConfig(box, row.config, report);
     if (next !== null) await db.deployment.update({ where: { id: row.id }, data: { config: next } });
@@ -153,7 +165,11 @@ export function sealThenStart(deps: Pick<Deps, "db" | "env" | "log" | "box">, st
   ensureSealedAtRest(deps).then(
     (report) => {
       if (report.sealed + report.resealed > 0) deps.log.info(report, "secrets at rest sealed under the current key");
-      if (report.unreadable > 0) deps.log.error(report, "some sealed values open with no configured key: set BERTH_SECRET_PREVIOUS to the secret they were sealed with");
+      if (report.unreadable > 0)
+        deps.log.error(
+          report,
+          "some sealed values open with no configured key: set BERTH_SECRET_PREVIOUS to the secret they were sealed with",
+        );
       start();
     },
     (err: unknown) => {

@@ -38,13 +38,23 @@ async function probe(deps: Pick<Deps, "db" | "env" | "box">, row: ServerRow): Pr
     case "socket":
       return probeEngine({ kind: "socket", socketPath: row.socketPath ?? undefined });
     case "tls":
-      return probeEngine({ kind: "tls", host: row.host ?? "", port: row.port ?? 2376, ca: row.tlsCa ?? "", cert: row.tlsCert ?? "", key: box.open(row.tlsKey ?? "") });
+      return probeEngine({
+        kind: "tls",
+        host: row.host ?? "",
+        port: row.port ?? 2376,
+        ca: row.tlsCa ?? "",
+        cert: row.tlsCert ?? "",
+        key: box.open(row.tlsKey ?? ""),
+      });
     case "ssh": {
       const privateKey = box.open(row.sshPrivateKey ?? "");
       const target = { host: row.host ?? "", port: row.port ?? 22, username: row.sshUsername ?? "", privateKey };
       const contact = await sshFirstContact({ ...target, pinned: row.hostKeySha256 });
       if (!contact.ok && contact.kind === "host_key_mismatch") {
-        return { state: "host_key_mismatch", reason: `the host key changed: pinned ${row.hostKeySha256}, the server now shows ${contact.seen}. If the server was reinstalled, remove it and add it again; otherwise someone may be impersonating it.` };
+        return {
+          state: "host_key_mismatch",
+          reason: `the host key changed: pinned ${row.hostKeySha256}, the server now shows ${contact.seen}. If the server was reinstalled, remove it and add it again; otherwise someone may be impersonating it.`,
+        };
       }
       const fingerprint = contact.hostKeySha256;
       // Trust on first use: the key seen at the first handshake is pinned, only if none is yet.

@@ -44,7 +44,9 @@ export class ServerChecker {
       const servers = await this.deps.db.server.findMany({ select: { id: true } });
       for (const { id } of servers) {
         if (this.stopped) return;
-        await checkServer(this.deps, id).catch((err: unknown) => this.deps.log.warn({ serverId: id, err: String(err) }, "server check failed"));
+        await checkServer(this.deps, id).catch((err: unknown) =>
+          this.deps.log.warn({ serverId: id, err: String(err) }, "server check failed"),
+        );
       }
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "server checks skipped");

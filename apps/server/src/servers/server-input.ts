@@ -31,7 +31,11 @@ const host = z
   .min(1, "Host is required")
   .refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), "Enter a host name (e.g. node2.example.com) or an IP address");
 
-const port = z.coerce.number({ message: "Enter a port number" }).int("Enter a port number").min(1, "A port is 1-65535").max(65535, "A port is 1-65535");
+const port = z.coerce
+  .number({ message: "Enter a port number" })
+  .int("Enter a port number")
+  .min(1, "A port is 1-65535")
+  .max(65535, "A port is 1-65535");
 
 const certificate = (what: string) =>
   z
@@ -39,13 +43,21 @@ const certificate = (what: string) =>
     .trim()
     .min(1, `Paste the ${what} (PEM)`)
     .max(20_000, "Too long for a certificate")
-    .refine((pem) => parses(() => new X509Certificate(pem)), `Not a PEM certificate: paste the ${what} starting with -----BEGIN CERTIFICATE-----`);
+    .refine(
+      (pem) => parses(() => new X509Certificate(pem)),
+      `Not a PEM certificate: paste the ${what} starting with -----BEGIN CERTIFICATE-----`,
+    );
 
 export const addServerInput = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("socket"),
     name,
-    socketPath: z.string().trim().regex(/^\/[^\0]*$/, "An absolute path such as /var/run/docker.sock").max(1024).default("/var/run/docker.sock"),
+    socketPath: z
+      .string()
+      .trim()
+      .regex(/^\/[^\0]*$/, "An absolute path such as /var/run/docker.sock")
+      .max(1024)
+      .default("/var/run/docker.sock"),
   }),
   z.object({
     kind: z.literal("tls"),
@@ -59,14 +71,20 @@ export const addServerInput = z.discriminatedUnion("kind", [
       .trim()
       .min(1, "Paste the client key (PEM)")
       .max(20_000, "Too long for a key")
-      .refine((pem) => parses(() => createPrivateKey(pem)), "Not a PEM private key: paste the key starting with -----BEGIN ... PRIVATE KEY-----"),
+      .refine(
+        (pem) => parses(() => createPrivateKey(pem)),
+        "Not a PEM private key: paste the key starting with -----BEGIN ... PRIVATE KEY-----",
+      ),
   }),
   z.object({
     kind: z.literal("ssh"),
     name,
     host,
     port: port.default(22),
-    username: z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/i, "A plain user name such as root or deploy"),
+    username: z
+      .string()
+      .trim()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/i, "A plain user name such as root or deploy"),
   }),
 ]);
 export type AddServerInput = z.infer<typeof addServerInput>;

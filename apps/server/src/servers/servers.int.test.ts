@@ -44,7 +44,13 @@ afterAll(async () => {
   await deps.db.$disconnect();
 });
 
-const tls = (name: string, extra: Record<string, unknown> = {}) => ({ kind: "tls", name: `${name}-${tag}`, host: node.address, ...node.clientTls, ...extra });
+const tls = (name: string, extra: Record<string, unknown> = {}) => ({
+  kind: "tls",
+  name: `${name}-${tag}`,
+  host: node.address,
+  ...node.clientTls,
+  ...extra,
+});
 
 describe("servers", () => {
   it("refuses a member who is not the instance owner, and writes nothing", async () => {
@@ -55,7 +61,10 @@ describe("servers", () => {
   });
 
   it("names every bad field; nothing is created", async () => {
-    const bad = await owner().mutate("servers.add", tls("bad", { host: "not a host!", ca: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----", key: "hunter2", port: 70000 }));
+    const bad = await owner().mutate(
+      "servers.add",
+      tls("bad", { host: "not a host!", ca: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----", key: "hunter2", port: 70000 }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.error?.data.fieldErrors).toMatchObject({
       host: expect.stringMatching(/host name .* or an IP address/),
@@ -63,7 +72,12 @@ describe("servers", () => {
       key: expect.stringMatching(/Not a PEM private key/),
       port: expect.stringMatching(/1-65535/),
     });
-    const ssh = await owner().mutate("servers.add", { kind: "ssh", name: `bad-${tag}`, host: "-oProxyCommand=evil", username: "root; rm -rf /" });
+    const ssh = await owner().mutate("servers.add", {
+      kind: "ssh",
+      name: `bad-${tag}`,
+      host: "-oProxyCommand=evil",
+      username: "root; rm -rf /",
+    });
     expect(Object.keys(ssh.error?.data.fieldErrors ?? {}).sort()).toEqual(["host", "username"]);
     expect(await deps.db.server.count({ where: { name: `bad-${tag}` } })).toBe(0);
   });
@@ -128,7 +142,9 @@ describe("servers", () => {
     const { teamId } = await seedUser(deps.db);
     const { serviceId } = await seedService(deps.db, teamId);
     const config = { containerPort: 8080, env: {} };
-    const deployment = await deps.db.deployment.create({ data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config } });
+    const deployment = await deps.db.deployment.create({
+      data: { serviceId, image: "berth-test/hello:latest", status: "succeeded", finishedAt: new Date(), config },
+    });
     await deps.db.release.create({ data: { serviceId, number: 1, deploymentId: deployment.id, image: "berth-test/hello:latest", config } });
     const local = await owner().mutate("servers.add", { kind: "socket", name: `local-${tag}`, socketPath: deps.env.BERTH_DOCKER_SOCKET });
     const refused = await owner().mutate("servers.remove", { serverId: local.data.id });

@@ -29,7 +29,14 @@ function connectionData(deps: Pick<Deps, "env" | "box">, input: AddServerInput, 
       return { kind: "tls", host: input.host, port: input.port, tlsCa: input.ca, tlsCert: input.cert, tlsKey: box.seal(input.key) };
     case "ssh": {
       const pair = generateDeployKey(`berth-server-${name}`);
-      return { kind: "ssh", host: input.host, port: input.port, sshUsername: input.username, sshPrivateKey: box.seal(pair.privateKey), sshPublicKey: pair.publicKey };
+      return {
+        kind: "ssh",
+        host: input.host,
+        port: input.port,
+        sshUsername: input.username,
+        sshPrivateKey: box.seal(pair.privateKey),
+        sshPublicKey: pair.publicKey,
+      };
     }
   }
 }
@@ -38,7 +45,13 @@ function connectionData(deps: Pick<Deps, "env" | "box">, input: AddServerInput, 
 export async function addServer(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, input: AddServerInput): Promise<ServerView> {
   try {
     const row = await deps.db.server.create({ data: { name: input.name, ...connectionData(deps, input, input.name) } });
-    await recordAudit(deps.db, actor, { teamId: null, action: "server.add", targetType: "server", targetId: row.id, detail: { name: row.name, kind: row.kind, address: serverView(row).address } });
+    await recordAudit(deps.db, actor, {
+      teamId: null,
+      action: "server.add",
+      targetType: "server",
+      targetId: row.id,
+      detail: { name: row.name, kind: row.kind, address: serverView(row).address },
+    });
     return await checkServer(deps, row.id);
   } catch (err) {
     if (isUniqueViolation(err)) throw invalidField("name", `A server named ${input.name} already exists`);
@@ -51,9 +64,18 @@ export async function removeServer(deps: Pick<Deps, "db" | "env" | "box">, actor
   if (!row) throw notFound("Server");
   const placed = await servicesPlacedOn(deps, row);
   if (placed > 0) {
-    throw new DomainError("CONFLICT", `${row.name} still runs ${placed} service${placed === 1 ? "" : "s"}: move or delete them first (draining a server arrives with cluster mode)`);
+    throw new DomainError(
+      "CONFLICT",
+      `${row.name} still runs ${placed} service${placed === 1 ? "" : "s"}: move or delete them first (draining a server arrives with cluster mode)`,
+    );
   }
   await deps.db.server.deleteMany({ where: { id: serverId } });
-  await recordAudit(deps.db, actor, { teamId: null, action: "server.remove", targetType: "server", targetId: serverId, detail: { name: row.name, kind: row.kind } });
+  await recordAudit(deps.db, actor, {
+    teamId: null,
+    action: "server.remove",
+    targetType: "server",
+    targetId: serverId,
+    detail: { name: row.name, kind: row.kind },
+  });
   return { ok: true };
 }

@@ -40,15 +40,31 @@ export function sshFirstContact(target: SshTarget, timeoutMs = SSH_CONTACT_TIMEO
       client.end();
       resolve(result);
     };
-    const onDeadline = () => finish({ ok: false, kind: "unreachable", hostKeySha256: seen, reason: `no SSH answer from ${target.host}:${target.port} within ${timeoutMs / 1000} s` });
+    const onDeadline = () =>
+      finish({
+        ok: false,
+        kind: "unreachable",
+        hostKeySha256: seen,
+        reason: `no SSH answer from ${target.host}:${target.port} within ${timeoutMs / 1000} s`,
+      });
     deadline.addEventListener("abort", onDeadline);
     client.on("ready", () => finish({ ok: true, hostKeySha256: seen ?? "" }));
     client.on("error", (err: Error & { level?: string; code?: string }) => {
       if (seen !== null && target.pinned !== null && seen !== target.pinned) return finish({ ok: false, kind: "host_key_mismatch", seen });
       if (err.level === "client-authentication") {
-        return finish({ ok: false, kind: "auth_failed", hostKeySha256: seen, reason: `${target.username}@${target.host} refused Berth's key: add the server's public key to ~${target.username}/.ssh/authorized_keys` });
+        return finish({
+          ok: false,
+          kind: "auth_failed",
+          hostKeySha256: seen,
+          reason: `${target.username}@${target.host} refused Berth's key: add the server's public key to ~${target.username}/.ssh/authorized_keys`,
+        });
       }
-      finish({ ok: false, kind: "unreachable", hostKeySha256: seen, reason: `SSH to ${target.host}:${target.port}: ${err.code ?? err.message}` });
+      finish({
+        ok: false,
+        kind: "unreachable",
+        hostKeySha256: seen,
+        reason: `SSH to ${target.host}:${target.port}: ${err.code ?? err.message}`,
+      });
     });
     client.connect({
       host: target.host,

@@ -6,7 +6,8 @@ import type { Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 
-export type ServiceEventKind = "reconcile.start" | "reconcile.recreate" | "reconcile.remove" | "reconcile.network" | "reconcile.backoff" | "reconcile.failed";
+export type ServiceEventKind =
+  "reconcile.start" | "reconcile.recreate" | "reconcile.remove" | "reconcile.network" | "reconcile.backoff" | "reconcile.failed";
 
 export interface ServiceEventEntry {
   serviceId: string;
@@ -16,7 +17,9 @@ export interface ServiceEventEntry {
 }
 
 export async function recordServiceEvent(db: Deps["db"], entry: ServiceEventEntry): Promise<void> {
-  await db.serviceEvent.create({ data: { serviceId: entry.serviceId, kind: entry.kind, message: entry.message, detail: (entry.detail ?? {}) as Prisma.InputJsonValue } });
+  await db.serviceEvent.create({
+    data: { serviceId: entry.serviceId, kind: entry.kind, message: entry.message, detail: (entry.detail ?? {}) as Prisma.InputJsonValue },
+  });
 }
 
 const LIMIT = 50;

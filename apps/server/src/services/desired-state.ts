@@ -5,7 +5,11 @@ import type { Deps } from "../deps.ts";
  * engine stops or removes anything, so the reconciler, seeing containers stop or vanish, never
  * brings them back. If `takeDown` fails, the desired states are put back as they were.
  */
-export async function takeDown<T>(db: Deps["db"], services: ReadonlyArray<{ id: string; desiredState: "running" | "stopped" }>, takeDown: () => Promise<T>): Promise<T> {
+export async function takeDown<T>(
+  db: Deps["db"],
+  services: ReadonlyArray<{ id: string; desiredState: "running" | "stopped" }>,
+  takeDown: () => Promise<T>,
+): Promise<T> {
   const wereRunning = services.filter((s) => s.desiredState === "running").map((s) => s.id);
   await db.service.updateMany({ where: { id: { in: wereRunning } }, data: { desiredState: "stopped" } });
   try {

@@ -2,21 +2,41 @@ import { z } from "zod";
 import { isSafeRepoPath, isValidBranch, isValidCommitSha } from "../sources/git-url.ts";
 
 const buildArg = z.object({
-  key: z.string().trim().min(1, "Name is required").max(255).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _; do not start with a digit"),
+  key: z
+    .string()
+    .trim()
+    .min(1, "Name is required")
+    .max(255)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _; do not start with a digit"),
   value: z.string().max(4096, "Value is too long"),
 });
 
 const repoPath = (what: string, fallback: string) =>
-  z.string().trim().default(fallback).transform((v) => (v === "" ? fallback : v.replace(/^\.\/(?=.)/, "")))
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((v) => (v === "" ? fallback : v.replace(/^\.\/(?=.)/, "")))
     .refine(isSafeRepoPath, `${what} must be a relative path inside the repository (no .. or leading /)`);
 
-const timeout = (max: number) => z.coerce.number().int("Whole seconds").min(1, "At least 1 s").max(max, `At most ${max} s`).nullable().optional();
+const timeout = (max: number) =>
+  z.coerce.number().int("Whole seconds").min(1, "At least 1 s").max(max, `At most ${max} s`).nullable().optional();
 
 /** Where a git service's code comes from and how it is built. URL policy is checked in the use case. */
 export const gitSourceInput = z.object({
   url: z.string().trim().min(1, "Enter a repository URL").max(2048, "The URL is too long"),
-  branch: z.string().trim().default("main").transform((v) => v || "main").refine(isValidBranch, "Not a valid branch name"),
-  commit: z.string().trim().toLowerCase().optional().transform((v) => v || null)
+  branch: z
+    .string()
+    .trim()
+    .default("main")
+    .transform((v) => v || "main")
+    .refine(isValidBranch, "Not a valid branch name"),
+  commit: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => v || null)
     .refine((v) => v === null || isValidCommitSha(v), "A commit is 7 to 40 hexadecimal characters"),
   dockerfilePath: repoPath("The Dockerfile path", "Dockerfile"),
   contextPath: repoPath("The build context", "."),

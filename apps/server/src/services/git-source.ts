@@ -17,17 +17,29 @@ type ExistingGit = Pick<Service, "gitUrl" | "gitToken" | "deployKeyPrivate" | "d
  * On an update (`existing`), an empty token keeps the stored one, an ssh source keeps its
  * deploy key, and a new repository host drops the pinned host key.
  */
-export async function gitSourceData(deps: Pick<Deps, "db" | "env" | "box">, git: GitSourceInput, serviceName: string, existing?: ExistingGit) {
+export async function gitSourceData(
+  deps: Pick<Deps, "db" | "env" | "box">,
+  git: GitSourceInput,
+  serviceName: string,
+  existing?: ExistingGit,
+) {
   const settings = await getSettings(deps.db);
-  const parsed = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
+  const parsed = checkGitUrl(git.url, {
+    allowLocalSources: settings.allowLocalSources,
+    controlPlaneHosts: [new URL(deps.env.publicUrl).hostname],
+  });
   if ("error" in parsed) throw invalidField("git.url", parsed.error);
   // A name resolving to a non-public address is refused now; one that does not resolve yet is
   // checked again before every clone.
-  await checkGitHost(parsed, { allowLocalSources: settings.allowLocalSources }).catch(unlessUnresolved).catch((err: unknown) => {
-    throw invalidField("git.url", err instanceof Error ? err.message : String(err));
-  });
-  if (git.auth === "ssh" && parsed.transport !== "ssh") throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
-  if (git.auth === "token" && !["https", "http"].includes(parsed.transport)) throw invalidField("git.auth", "An access token works with https URLs");
+  await checkGitHost(parsed, { allowLocalSources: settings.allowLocalSources })
+    .catch(unlessUnresolved)
+    .catch((err: unknown) => {
+      throw invalidField("git.url", err instanceof Error ? err.message : String(err));
+    });
+  if (git.auth === "ssh" && parsed.transport !== "ssh")
+    throw invalidField("git.auth", "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)");
+  if (git.auth === "token" && !["https", "http"].includes(parsed.transport))
+    throw invalidField("git.auth", "An access token works with https URLs");
   const box = deps.box;
   const keepKey = git.auth === "ssh" && existing?.deployKeyPrivate && existing.deployKeyPublic;
   const key = keepKey ? null : git.auth === "ssh" ? generateDeployKey(`berth-deploy-key-${serviceName}`) : null;

@@ -27,7 +27,10 @@ export function hostPortFree(address: string, port: number): Promise<boolean> {
 
 /** Another Berth service (any team) already publishing `port`: its existence only, never its name. */
 async function publishedElsewhere(db: Prisma.TransactionClient, serviceId: string | null, port: number): Promise<boolean> {
-  const other = await db.service.findFirst({ where: { ...(serviceId ? { id: { not: serviceId } } : {}), runtime: { path: ["publish", "hostPort"], equals: port } }, select: { id: true } });
+  const other = await db.service.findFirst({
+    where: { ...(serviceId ? { id: { not: serviceId } } : {}), runtime: { path: ["publish", "hostPort"], equals: port } },
+    select: { id: true },
+  });
   return other !== null;
 }
 
@@ -35,15 +38,27 @@ async function publishedElsewhere(db: Prisma.TransactionClient, serviceId: strin
  * `serviceId`: null for a service not created yet. `current`: the port the service publishes now
  * (its own container holds it, so it is not tried on the host).
  */
-export async function checkHostPortClaim(deps: Pick<Deps, "db" | "env">, serviceId: string | null, current: HostPortRequest | null, wanted: HostPortRequest, field: string): Promise<void> {
+export async function checkHostPortClaim(
+  deps: Pick<Deps, "db" | "env">,
+  serviceId: string | null,
+  current: HostPortRequest | null,
+  wanted: HostPortRequest,
+  field: string,
+): Promise<void> {
   const reserved = berthPortReason(deps.env, wanted.hostPort);
   if (reserved) throw invalidField(field, reserved);
   if (await publishedElsewhere(deps.db, serviceId, wanted.hostPort)) throw invalidField(field, portInUseMessage(wanted.hostPort));
-  if (current?.hostPort !== wanted.hostPort && !(await hostPortFree(wanted.bindAddress, wanted.hostPort))) throw invalidField(field, portInUseMessage(wanted.hostPort));
+  if (current?.hostPort !== wanted.hostPort && !(await hostPortFree(wanted.bindAddress, wanted.hostPort)))
+    throw invalidField(field, portInUseMessage(wanted.hostPort));
 }
 
 /** Inside the transaction that stores the port: serialize claims, then check Postgres again. */
-export async function claimInTransaction(tx: Prisma.TransactionClient, serviceId: string | null, wanted: HostPortRequest, field: string): Promise<void> {
+export async function claimInTransaction(
+  tx: Prisma.TransactionClient,
+  serviceId: string | null,
+  wanted: HostPortRequest,
+  field: string,
+): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('berth.published-ports'))`;
   if (await publishedElsewhere(tx, serviceId, wanted.hostPort)) throw invalidField(field, portInUseMessage(wanted.hostPort));
 }

@@ -3,7 +3,14 @@ import { readEnv } from "../config/env.ts";
 import { berthPortReason } from "./host-ports.ts";
 
 describe("ports Berth keeps for itself", () => {
-  const env = readEnv({ NODE_ENV: "test", DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db", BERTH_SECRET: "x".repeat(64), BERTH_PORT: "3100", BERTH_PROXY_ADMIN: "127.0.0.1:2019", BERTH_PROXY_HTTPS_PORT: "8443" });
+  const env = readEnv({
+    NODE_ENV: "test",
+    DATABASE_URL: "postgresql://u:p@127.0.0.1:5432/db",
+    BERTH_SECRET: "x".repeat(64),
+    BERTH_PORT: "3100",
+    BERTH_PROXY_ADMIN: "127.0.0.1:2019",
+    BERTH_PROXY_HTTPS_PORT: "8443",
+  });
 
   it.each([
     [3100, "Port 3100 is used by Berth itself (Berth's dashboard and API): choose another"],

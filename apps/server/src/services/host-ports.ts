@@ -7,7 +7,15 @@ import type { Env } from "../config/env.ts";
 /** The message for a port another service (of any team) or another program holds: it names neither. */
 export const portInUseMessage = (port: number) => `Port ${port} is already in use on this server`;
 
-export type PortEnv = Pick<Env, "BERTH_PORT" | "BERTH_PROXY_HTTP_PORT" | "BERTH_PROXY_HTTPS_PORT" | "BERTH_PROXY_MARK_PORT" | "BERTH_PROXY_ADMIN" | "BERTH_PROXY_UPSTREAM_PORTS">;
+export type PortEnv = Pick<
+  Env,
+  | "BERTH_PORT"
+  | "BERTH_PROXY_HTTP_PORT"
+  | "BERTH_PROXY_HTTPS_PORT"
+  | "BERTH_PROXY_MARK_PORT"
+  | "BERTH_PROXY_ADMIN"
+  | "BERTH_PROXY_UPSTREAM_PORTS"
+>;
 
 /** Why Berth itself needs `port` (its dashboard, the edge proxy, the proxy's upstreams), or null. */
 export function berthPortReason(env: PortEnv, port: number): string | null {
@@ -25,4 +33,3 @@ export function berthPortReason(env: PortEnv, port: number): string | null {
   if (port >= from && port <= to) return `Ports ${from}-${to} are reserved for Berth's edge proxy: choose another`;
   return null;
 }
-

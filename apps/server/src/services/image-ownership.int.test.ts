@@ -31,15 +31,31 @@ describe("images Berth built belong to their service", () => {
       "bbbbbbbbbbbb",
     ];
     for (const image of refs) {
-      const parsed = createServiceInput.safeParse({ projectId: project.id, name: `x-${randomUUID().slice(0, 6)}`, image, containerPort: 8080 });
+      const parsed = createServiceInput.safeParse({
+        projectId: project.id,
+        name: `x-${randomUUID().slice(0, 6)}`,
+        image,
+        containerPort: 8080,
+      });
       if (!parsed.success) continue; // refused by the input schema already
-      await expect(createService(deps, attacker.actor, parsed.data), image).rejects.toMatchObject({ code: "INVALID", fieldErrors: { image: expect.any(String) } });
+      await expect(createService(deps, attacker.actor, parsed.data), image).rejects.toMatchObject({
+        code: "INVALID",
+        fieldErrors: { image: expect.any(String) },
+      });
     }
     expect(await deps.db.service.count({ where: { projectId: project.id } })).toBe(0);
     // An ordinary image is fine; a service may use its own built images.
-    const ok = await createService(deps, attacker.actor, createServiceInput.parse({ projectId: project.id, name: "plain", image: "berth-test/hello:latest", containerPort: 8080 }));
+    const ok = await createService(
+      deps,
+      attacker.actor,
+      createServiceInput.parse({ projectId: project.id, name: "plain", image: "berth-test/hello:latest", containerPort: 8080 }),
+    );
     expect(ok.id).toBeTruthy();
-    await expect(assertImageUsable(deps.db, { serviceId: victimService, teamId: victim.teamId }, `berth-release/${victimService}:7`)).resolves.toBeUndefined();
-    await expect(assertImageUsable(deps.db, { serviceId: ok.id, teamId: attacker.teamId }, `berth-release/${victimService}:7`)).rejects.toMatchObject({ code: "INVALID" });
+    await expect(
+      assertImageUsable(deps.db, { serviceId: victimService, teamId: victim.teamId }, `berth-release/${victimService}:7`),
+    ).resolves.toBeUndefined();
+    await expect(
+      assertImageUsable(deps.db, { serviceId: ok.id, teamId: attacker.teamId }, `berth-release/${victimService}:7`),
+    ).rejects.toMatchObject({ code: "INVALID" });
   });
 });

@@ -12,5 +12,7 @@ export async function findLiveContainer(deps: Pick<Deps, "db" | "engine">, servi
     select: { id: true },
   });
   const containers = await deps.engine.listManaged({ serviceId });
-  return containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running") ?? null;
+  return (
+    containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running") ?? null
+  );
 }

@@ -32,7 +32,11 @@ export function diffReleaseConfigs(live: ReleaseConfig, next: ReleaseConfig): st
   return changes;
 }
 
-export async function pendingChanges(deps: Pick<Deps, "db" | "env" | "box">, service: Service, live: Pick<Deployment, "id" | "image" | "config"> | null): Promise<string[]> {
+export async function pendingChanges(
+  deps: Pick<Deps, "db" | "env" | "box">,
+  service: Service,
+  live: Pick<Deployment, "id" | "image" | "config"> | null,
+): Promise<string[]> {
   if (!live) return [];
   const box = deps.box;
   let liveConfig: ReleaseConfig | null;

@@ -68,7 +68,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.stop();
-  for (const id of strays) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  for (const id of strays)
+    await docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const id of services) await deps.engine.removeService(id).catch(() => undefined);
   await deps.db.$disconnect();
 });
@@ -107,7 +111,11 @@ describe("private project networks", () => {
     expect(byIp.output).not.toContain("hello");
 
     // A container on Docker's default bridge is not reachable from a project either.
-    const bridged = await docker.createContainer({ Image: TEST_IMAGE, Labels: { "io.berth.test": "real-app" }, HostConfig: { NetworkMode: "bridge" } });
+    const bridged = await docker.createContainer({
+      Image: TEST_IMAGE,
+      Labels: { "io.berth.test": "real-app" },
+      HostConfig: { NetworkMode: "bridge" },
+    });
     strays.push(bridged.id);
     await bridged.start();
     const bridgeIp = (await bridged.inspect()).NetworkSettings.Networks.bridge!.IPAddress;
@@ -162,10 +170,33 @@ describe("volumes", () => {
   it("refuses a volume that another service of the project holds, at its field, changing nothing", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const projectId = await newProject(teamId);
-    const first = await createService(deps, actor, createServiceInput.parse({ projectId, name: "one", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "shared", mountPath: "/d" }] }));
+    const first = await createService(
+      deps,
+      actor,
+      createServiceInput.parse({
+        projectId,
+        name: "one",
+        image: TEST_IMAGE,
+        containerPort: 8080,
+        volumes: [{ name: "shared", mountPath: "/d" }],
+      }),
+    );
     services.push(first.id);
-    const attempt = createService(deps, actor, createServiceInput.parse({ projectId, name: "two", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "shared", mountPath: "/d" }] }));
-    await expect(attempt).rejects.toMatchObject({ code: "INVALID", fieldErrors: { "volumes.0.name": expect.stringMatching(/belongs to the service one/) } });
+    const attempt = createService(
+      deps,
+      actor,
+      createServiceInput.parse({
+        projectId,
+        name: "two",
+        image: TEST_IMAGE,
+        containerPort: 8080,
+        volumes: [{ name: "shared", mountPath: "/d" }],
+      }),
+    );
+    await expect(attempt).rejects.toMatchObject({
+      code: "INVALID",
+      fieldErrors: { "volumes.0.name": expect.stringMatching(/belongs to the service one/) },
+    });
     expect(await deps.db.service.count({ where: { projectId } })).toBe(1);
   });
 });
@@ -176,13 +207,30 @@ describe("host paths", () => {
     const projectId = await newProject(teamId);
     const link = `/tmp/berth-link-${randomUUID().slice(0, 8)}`;
     symlinkSync("/etc", link);
-    const withHostPath = (hostPath: string) => createServiceInput.parse({ projectId, name: `bind-${randomUUID().slice(0, 6)}`, image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "conf", mountPath: "/conf", hostPath }] });
+    const withHostPath = (hostPath: string) =>
+      createServiceInput.parse({
+        projectId,
+        name: `bind-${randomUUID().slice(0, 6)}`,
+        image: TEST_IMAGE,
+        containerPort: 8080,
+        volumes: [{ name: "conf", mountPath: "/conf", hostPath }],
+      });
     try {
-      await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowBindMounts: false }, update: { allowBindMounts: false } });
-      await expect(createService(deps, actor, withHostPath("/srv"))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/off on this instance/) } });
+      await deps.db.instanceSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, allowBindMounts: false },
+        update: { allowBindMounts: false },
+      });
+      await expect(createService(deps, actor, withHostPath("/srv"))).rejects.toMatchObject({
+        fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/off on this instance/) },
+      });
       await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowBindMounts: true } });
-      await expect(createService(deps, actor, withHostPath(link))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/resolves to \/etc/) } });
-      await expect(createService(deps, actor, withHostPath("/var"))).rejects.toMatchObject({ fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/\/var contains \/var\//) } });
+      await expect(createService(deps, actor, withHostPath(link))).rejects.toMatchObject({
+        fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/resolves to \/etc/) },
+      });
+      await expect(createService(deps, actor, withHostPath("/var"))).rejects.toMatchObject({
+        fieldErrors: { "volumes.0.hostPath": expect.stringMatching(/\/var contains \/var\//) },
+      });
       expect(await deps.db.service.count({ where: { projectId } })).toBe(0);
     } finally {
       rmSync(link, { force: true });
@@ -264,7 +312,13 @@ describe("workers", () => {
   it("a worker with no port runs once it stayed up without restarting, and has no domain", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const projectId = await newProject(teamId);
-    const id = await deployed(actor, projectId, { name: "jobs", kind: "worker", containerPort: null, entrypoint: "sh -c 'while true; do echo tick; sleep 1; done'", workerStableS: 2 });
+    const id = await deployed(actor, projectId, {
+      name: "jobs",
+      kind: "worker",
+      containerPort: null,
+      entrypoint: "sh -c 'while true; do echo tick; sleep 1; done'",
+      workerStableS: 2,
+    });
     const c = await liveContainer(id);
     expect(c.hostPort).toBeNull();
     expect(await deps.db.domain.count({ where: { serviceId: id } })).toBe(0);
@@ -276,7 +330,15 @@ describe("workers", () => {
   it("a worker that exits at once fails its deployment with its last lines", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const projectId = await newProject(teamId);
-    const input = createServiceInput.parse({ projectId, name: "crash", image: TEST_IMAGE, kind: "worker", containerPort: null, entrypoint: "sh -c 'echo giving up; exit 3'", deploy: true });
+    const input = createServiceInput.parse({
+      projectId,
+      name: "crash",
+      image: TEST_IMAGE,
+      kind: "worker",
+      containerPort: null,
+      entrypoint: "sh -c 'echo giving up; exit 3'",
+      deploy: true,
+    });
     const { id, deploymentId } = await createService(deps, actor, input);
     services.push(id);
     const done = await finishedDeployment(deps, deploymentId!);
@@ -290,7 +352,10 @@ describe("limits between tenants", () => {
   it("a fork bomb in one team's service hits its PID limit; another team's service keeps answering", async () => {
     const victim = await seedUser(deps.db);
     const attacker = await seedUser(deps.db);
-    const web = await deployed(victim.actor, await newProject(victim.teamId), { name: "shop", env: [{ key: "GREETING", value: "still serving" }] });
+    const web = await deployed(victim.actor, await newProject(victim.teamId), {
+      name: "shop",
+      env: [{ key: "GREETING", value: "still serving" }],
+    });
     const bomb = await deployed(attacker.actor, await newProject(attacker.teamId), {
       name: "bomb",
       kind: "worker",

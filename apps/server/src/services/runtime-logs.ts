@@ -31,11 +31,16 @@ export async function readRuntimeLogs(deps: LogDeps, actor: Actor, input: { serv
     const options = { tail: input.tail, until, ...(input.since === undefined ? {} : { since: input.since }) };
     let timer: NodeJS.Timeout | undefined;
     deps.engine
-      .followLogs(live.containerId, options, (line) => lines.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line), (err) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      })
+      .followLogs(
+        live.containerId,
+        options,
+        (line) => lines.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line),
+        (err) => {
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        },
+      )
       .then((stop) => {
         timer = setTimeout(stop, READ_TIMEOUT_MS);
       }, reject);

@@ -21,7 +21,15 @@ describe("runtime settings input", () => {
 
   it("fills defaults: a web service, one replica, automatic strategy, the instance's limits", () => {
     const parsed = createServiceInput.parse(base);
-    expect(parsed).toMatchObject({ kind: "web", replicas: 1, strategy: "auto", restartPolicy: "unless-stopped", volumes: [], publish: null, deploy: false });
+    expect(parsed).toMatchObject({
+      kind: "web",
+      replicas: 1,
+      strategy: "auto",
+      restartPolicy: "unless-stopped",
+      volumes: [],
+      publish: null,
+      deploy: false,
+    });
     expect(parsed.limits).toEqual({ cpus: null, memoryMb: null, pidsLimit: null });
     expect(parsed.healthCheck).toMatchObject({ type: "default", path: "/", retries: 3 });
   });
@@ -29,22 +37,52 @@ describe("runtime settings input", () => {
   it("reports each bad value at its field", () => {
     expect(fieldErrors({ ...base, containerPort: "" })).toEqual({ containerPort: "Port is required" });
     expect(fieldErrors({ ...base, kind: "worker" })).toEqual({ containerPort: expect.stringMatching(/worker has no port/) });
-    expect(fieldErrors({ ...base, kind: "worker", containerPort: null, healthCheck: { type: "http" } })).toEqual({ "healthCheck.type": expect.stringMatching(/no port to probe/) });
-    expect(fieldErrors({ ...base, healthCheck: { type: "http", path: "healthz" } })).toEqual({ "healthCheck.path": expect.stringMatching(/starts with \//) });
-    expect(fieldErrors({ ...base, healthCheck: { type: "http", expectStatus: "2xx" } })).toEqual({ "healthCheck.expectStatus": expect.any(String) });
+    expect(fieldErrors({ ...base, kind: "worker", containerPort: null, healthCheck: { type: "http" } })).toEqual({
+      "healthCheck.type": expect.stringMatching(/no port to probe/),
+    });
+    expect(fieldErrors({ ...base, healthCheck: { type: "http", path: "healthz" } })).toEqual({
+      "healthCheck.path": expect.stringMatching(/starts with \//),
+    });
+    expect(fieldErrors({ ...base, healthCheck: { type: "http", expectStatus: "2xx" } })).toEqual({
+      "healthCheck.expectStatus": expect.any(String),
+    });
     expect(fieldErrors({ ...base, healthCheck: { type: "command" } })).toEqual({ "healthCheck.command": expect.any(String) });
-    expect(fieldErrors({ ...base, volumes: [{ name: "data", mountPath: "data" }] })).toEqual({ "volumes.0.mountPath": expect.stringMatching(/absolute/) });
-    expect(fieldErrors({ ...base, volumes: [{ name: "a", mountPath: "/data" }, { name: "b", mountPath: "/data" }] })).toEqual({ "volumes.1.mountPath": "Two volumes are mounted at /data" });
-    expect(fieldErrors({ ...base, volumes: [{ name: "a", mountPath: "/x" }, { name: "a", mountPath: "/y" }] })).toEqual({ "volumes.1.name": "Two volumes are named a" });
+    expect(fieldErrors({ ...base, volumes: [{ name: "data", mountPath: "data" }] })).toEqual({
+      "volumes.0.mountPath": expect.stringMatching(/absolute/),
+    });
+    expect(
+      fieldErrors({
+        ...base,
+        volumes: [
+          { name: "a", mountPath: "/data" },
+          { name: "b", mountPath: "/data" },
+        ],
+      }),
+    ).toEqual({ "volumes.1.mountPath": "Two volumes are mounted at /data" });
+    expect(
+      fieldErrors({
+        ...base,
+        volumes: [
+          { name: "a", mountPath: "/x" },
+          { name: "a", mountPath: "/y" },
+        ],
+      }),
+    ).toEqual({ "volumes.1.name": "Two volumes are named a" });
     expect(fieldErrors({ ...base, volumes: [{ name: "Bad Name", mountPath: "/x" }] })).toEqual({ "volumes.0.name": expect.any(String) });
     expect(fieldErrors({ ...base, limits: { memoryMb: 2 } })).toEqual({ "limits.memoryMb": "At least 6 MiB" });
     expect(fieldErrors({ ...base, limits: { cpus: -1 } })).toEqual({ "limits.cpus": expect.any(String) });
     expect(fieldErrors({ ...base, limits: { pidsLimit: 5 } })).toEqual({ "limits.pidsLimit": expect.any(String) });
     expect(fieldErrors({ ...base, replicas: 11 })).toEqual({ replicas: "At most 10" });
-    expect(fieldErrors({ ...base, replicas: 3, strategy: "start_first", volumes: [{ name: "d", mountPath: "/d" }] })).toEqual({ replicas: expect.stringMatching(/stop-first/) });
+    expect(fieldErrors({ ...base, replicas: 3, strategy: "start_first", volumes: [{ name: "d", mountPath: "/d" }] })).toEqual({
+      replicas: expect.stringMatching(/stop-first/),
+    });
     expect(fieldErrors({ ...base, publish: { hostPort: 5432 } })).toEqual({ publish: expect.stringMatching(/Only TCP services/) });
-    expect(fieldErrors({ ...base, kind: "tcp", publish: { hostPort: 5432, bindAddress: "localhost" } })).toEqual({ "publish.bindAddress": expect.any(String) });
-    expect(fieldErrors({ ...base, kind: "tcp", strategy: "start_first", publish: { hostPort: 5432 } })).toEqual({ strategy: expect.stringMatching(/stop-first/) });
+    expect(fieldErrors({ ...base, kind: "tcp", publish: { hostPort: 5432, bindAddress: "localhost" } })).toEqual({
+      "publish.bindAddress": expect.any(String),
+    });
+    expect(fieldErrors({ ...base, kind: "tcp", strategy: "start_first", publish: { hostPort: 5432 } })).toEqual({
+      strategy: expect.stringMatching(/stop-first/),
+    });
   });
 
   it("accepts a worker without a port and a TCP service published on loopback", () => {
@@ -54,7 +92,13 @@ describe("runtime settings input", () => {
   });
 
   it("an update may leave the access token empty to keep the stored one", () => {
-    const parsed = updateServiceInput.safeParse({ serviceId: projectId, name: "api", source: "git", git: { url: "https://git.example.com/a/b.git", auth: "token" }, containerPort: 8080 });
+    const parsed = updateServiceInput.safeParse({
+      serviceId: projectId,
+      name: "api",
+      source: "git",
+      git: { url: "https://git.example.com/a/b.git", auth: "token" },
+      containerPort: 8080,
+    });
     expect(parsed.success).toBe(true);
   });
 

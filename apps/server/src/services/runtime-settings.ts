@@ -31,7 +31,11 @@ const commandLine = z
   });
 
 const seconds = (min: number, max: number, label: string) =>
-  z.coerce.number({ message: `${label} must be a number` }).int(`${label} must be whole seconds`).min(min, `${label}: at least ${min} s`).max(max, `${label}: at most ${max} s`);
+  z.coerce
+    .number({ message: `${label} must be a number` })
+    .int(`${label} must be whole seconds`)
+    .min(min, `${label}: at least ${min} s`)
+    .max(max, `${label}: at most ${max} s`);
 
 export const healthCheckInput = z.object({
   /** default: the image's HEALTHCHECK, else TCP on the port (web, tcp) or "runs N s" (worker). */
@@ -42,7 +46,12 @@ export const healthCheckInput = z.object({
   command: commandLine,
   intervalS: seconds(1, 300, "Interval").default(2),
   timeoutS: seconds(1, 120, "Timeout").default(2),
-  retries: z.coerce.number({ message: "Retries must be a number" }).int("Retries must be a whole number").min(1, "At least 1 retry").max(100, "At most 100 retries").default(3),
+  retries: z.coerce
+    .number({ message: "Retries must be a number" })
+    .int("Retries must be a whole number")
+    .min(1, "At least 1 retry")
+    .max(100, "At most 100 retries")
+    .default(3),
   startPeriodS: seconds(0, 3600, "Start period").default(0),
 });
 
@@ -63,19 +72,41 @@ export const volumeInput = z.object({
     .refine((p) => p !== "/", "A volume cannot be mounted on /"),
   readOnly: z.boolean().default(false),
   /** A host directory instead of a named volume (only when the instance owner allows it). */
-  hostPath: z.string().trim().max(1024, "The path is too long").optional().transform((v) => (v ? v : null)),
+  hostPath: z
+    .string()
+    .trim()
+    .max(1024, "The path is too long")
+    .optional()
+    .transform((v) => (v ? v : null)),
 });
 
-const optionalNumber = <T extends z.ZodType<number>>(schema: T) => z.preprocess((v) => (v === "" || v === undefined ? null : v), schema.nullable()).default(null);
+const optionalNumber = <T extends z.ZodType<number>>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === undefined ? null : v), schema.nullable()).default(null);
 
 export const limitsInput = z.object({
   cpus: optionalNumber(z.coerce.number({ message: "CPUs must be a number" }).min(0.01, "At least 0.01 CPU").max(256, "At most 256 CPUs")),
-  memoryMb: optionalNumber(z.coerce.number({ message: "Memory must be a number" }).int("Memory is whole MiB").min(6, "At least 6 MiB").max(1_048_576, "At most 1 TiB")),
-  pidsLimit: optionalNumber(z.coerce.number({ message: "PID limit must be a number" }).int("A whole number").min(16, "At least 16 processes").max(100_000, "At most 100000 processes")),
+  memoryMb: optionalNumber(
+    z.coerce
+      .number({ message: "Memory must be a number" })
+      .int("Memory is whole MiB")
+      .min(6, "At least 6 MiB")
+      .max(1_048_576, "At most 1 TiB"),
+  ),
+  pidsLimit: optionalNumber(
+    z.coerce
+      .number({ message: "PID limit must be a number" })
+      .int("A whole number")
+      .min(16, "At least 16 processes")
+      .max(100_000, "At most 100000 processes"),
+  ),
 });
 
 export const publishInput = z.object({
-  hostPort: z.coerce.number({ message: "Host port must be a number" }).int("A whole number").min(1, "Host port must be between 1 and 65535").max(65535, "Host port must be between 1 and 65535"),
+  hostPort: z.coerce
+    .number({ message: "Host port must be a number" })
+    .int("A whole number")
+    .min(1, "Host port must be between 1 and 65535")
+    .max(65535, "Host port must be between 1 and 65535"),
   /** Host address the port is bound to; loopback unless the user chooses otherwise. */
   bindAddress: z
     .string()
@@ -94,7 +125,12 @@ export const strategies = ["auto", "start_first", "stop_first"] as const;
 
 const portField = z.preprocess(
   (v) => (v === "" || v === undefined ? null : v),
-  z.coerce.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be between 1 and 65535").max(65535, "Port must be between 1 and 65535").nullable(),
+  z.coerce
+    .number({ message: "Port must be a number" })
+    .int("Port must be a whole number")
+    .min(1, "Port must be between 1 and 65535")
+    .max(65535, "Port must be between 1 and 65535")
+    .nullable(),
 );
 
 /** Container labels (Docker's rules); the io.berth. prefix is Berth's own (ownership, routing) and refused. */
@@ -104,8 +140,10 @@ export const labelsRecord = z
     const keys = Object.keys(labels);
     if (keys.length > 100) ctx.addIssue({ code: "custom", path: [], message: "At most 100 labels" });
     for (const key of keys) {
-      if (key.toLowerCase().startsWith("io.berth.")) ctx.addIssue({ code: "custom", path: [key], message: `${key}: the io.berth. prefix is reserved for Berth's own labels` });
-      else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `${key} is not a label name (letters, digits, . _ / -)` });
+      if (key.toLowerCase().startsWith("io.berth."))
+        ctx.addIssue({ code: "custom", path: [key], message: `${key}: the io.berth. prefix is reserved for Berth's own labels` });
+      else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$/.test(key))
+        ctx.addIssue({ code: "custom", path: [key], message: `${key} is not a label name (letters, digits, . _ / -)` });
     }
   });
 const labelsInput = labelsRecord.default({});
@@ -123,7 +161,12 @@ export const runtimeFields = {
   workerStableS: seconds(1, 600, "Stable time").default(5),
   limits: limitsInput.prefault({}),
   restartPolicy: z.enum(restartPolicies).default("unless-stopped"),
-  replicas: z.coerce.number({ message: "Replicas must be a number" }).int("A whole number").min(1, "At least 1").max(MAX_REPLICAS, `At most ${MAX_REPLICAS}`).default(1),
+  replicas: z.coerce
+    .number({ message: "Replicas must be a number" })
+    .int("A whole number")
+    .min(1, "At least 1")
+    .max(MAX_REPLICAS, `At most ${MAX_REPLICAS}`)
+    .default(1),
   strategy: z.enum(strategies).default("auto"),
   publish: publishInput.nullable().default(null),
   volumes: z.array(volumeInput).max(20, "At most 20 volumes").default([]),
@@ -141,20 +184,30 @@ export function runtimeIssues(input: RuntimeInput): Issue[] {
   const add = (path: (string | number)[], message: string) => issues.push({ path, message });
   if (input.kind === "worker") {
     if (input.containerPort !== null) add(["containerPort"], "A worker has no port: leave it empty, or make it a web or TCP service");
-    if (input.healthCheck.type === "http" || input.healthCheck.type === "tcp") add(["healthCheck", "type"], "A worker has no port to probe: use a command, or the default (running without restarts)");
+    if (input.healthCheck.type === "http" || input.healthCheck.type === "tcp")
+      add(["healthCheck", "type"], "A worker has no port to probe: use a command, or the default (running without restarts)");
   } else if (input.containerPort === null) {
     add(["containerPort"], "Port is required");
   }
-  if (input.publish !== null && input.replicas > 1) add(["replicas"], "A published host port can be bound by one container only: use 1 replica");
+  if (input.publish !== null && input.replicas > 1)
+    add(["replicas"], "A published host port can be bound by one container only: use 1 replica");
   if (input.healthCheck.type === "http") {
     if (!input.healthCheck.path.startsWith("/")) add(["healthCheck", "path"], "The path starts with / (e.g. /healthz)");
-    if (parseStatusRange(input.healthCheck.expectStatus) === null) add(["healthCheck", "expectStatus"], "A status (200) or a range (200-399) between 100 and 599");
+    if (parseStatusRange(input.healthCheck.expectStatus) === null)
+      add(["healthCheck", "expectStatus"], "A status (200) or a range (200-399) between 100 and 599");
   }
-  if (input.healthCheck.type === "command" && input.healthCheck.command === null) add(["healthCheck", "command"], "Enter the command to run (exit code 0 = healthy)");
-  if (input.publish !== null && input.kind !== "tcp") add(["publish"], "Only TCP services publish a host port (web services are reached through their domains)");
+  if (input.healthCheck.type === "command" && input.healthCheck.command === null)
+    add(["healthCheck", "command"], "Enter the command to run (exit code 0 = healthy)");
+  if (input.publish !== null && input.kind !== "tcp")
+    add(["publish"], "Only TCP services publish a host port (web services are reached through their domains)");
   const strategy = resolveStrategy(input.strategy, input.volumes.length > 0, input.publish !== null);
-  if (input.strategy === "start_first" && input.publish !== null) add(["strategy"], "A fixed host port cannot be bound by the old and the new release at once: use stop-first");
-  if (input.replicas > 1 && input.volumes.length > 0 && strategy === "start_first") add(["replicas"], "Several replicas with a volume and start-first would let two processes write one data directory: use stop-first or 1 replica");
+  if (input.strategy === "start_first" && input.publish !== null)
+    add(["strategy"], "A fixed host port cannot be bound by the old and the new release at once: use stop-first");
+  if (input.replicas > 1 && input.volumes.length > 0 && strategy === "start_first")
+    add(
+      ["replicas"],
+      "Several replicas with a volume and start-first would let two processes write one data directory: use stop-first or 1 replica",
+    );
   const names = new Set<string>();
   const paths = new Set<string>();
   input.volumes.forEach((v, i) => {
@@ -168,7 +221,11 @@ export function runtimeIssues(input: RuntimeInput): Issue[] {
 }
 
 /** "auto": stop-first for services with volumes or a fixed host port, else start-first. PURE. */
-export function resolveStrategy(strategy: (typeof strategies)[number], hasVolumes: boolean, hasPublishedPort: boolean): "start_first" | "stop_first" {
+export function resolveStrategy(
+  strategy: (typeof strategies)[number],
+  hasVolumes: boolean,
+  hasPublishedPort: boolean,
+): "start_first" | "stop_first" {
   if (strategy !== "auto") return strategy;
   return hasVolumes || hasPublishedPort ? "stop_first" : "start_first";
 }
@@ -218,7 +275,16 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
   command: null,
   entrypoint: null,
   releaseCommand: null,
-  healthCheck: { type: "default", path: "/", expectStatus: "200-399", command: null, intervalS: 2, timeoutS: 2, retries: 3, startPeriodS: 0 },
+  healthCheck: {
+    type: "default",
+    path: "/",
+    expectStatus: "200-399",
+    command: null,
+    intervalS: 2,
+    timeoutS: 2,
+    retries: 3,
+    startPeriodS: 0,
+  },
   workerStableS: 5,
   limits: { cpus: null, memoryMb: null, pidsLimit: null },
   restartPolicy: "unless-stopped",
@@ -252,8 +318,13 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,
     limits: { ...DEFAULT_RUNTIME.limits, ...(v.limits ?? {}) },
-    restartPolicy: restartPolicies.includes(v.restartPolicy as never) ? (v.restartPolicy as StoredRuntime["restartPolicy"]) : "unless-stopped",
+    restartPolicy: restartPolicies.includes(v.restartPolicy as never)
+      ? (v.restartPolicy as StoredRuntime["restartPolicy"])
+      : "unless-stopped",
     publish: v.publish && typeof v.publish === "object" ? v.publish : null,
-    labels: v.labels && typeof v.labels === "object" && !Array.isArray(v.labels) ? Object.fromEntries(Object.entries(v.labels).filter(([k, x]) => typeof x === "string" && !k.startsWith("io.berth."))) : {},
+    labels:
+      v.labels && typeof v.labels === "object" && !Array.isArray(v.labels)
+        ? Object.fromEntries(Object.entries(v.labels).filter(([k, x]) => typeof x === "string" && !k.startsWith("io.berth.")))
+        : {},
   };
 }

@@ -31,7 +31,16 @@ describe("createServiceInput", () => {
     [{ env: [{ key: "1BAD", value: "x" }] }, "env.0.key", /do not start with a digit/],
     [{ env: [{ key: "A-B", value: "x" }] }, "env.0.key", /letters, digits and _/],
     [{ env: [{ key: "OK", value: "a\u0000b" }] }, "env.0.value", /NUL/],
-    [{ env: [{ key: "A", value: "1" }, { key: "A", value: "2" }] }, "env.1.key", /set twice/],
+    [
+      {
+        env: [
+          { key: "A", value: "1" },
+          { key: "A", value: "2" },
+        ],
+      },
+      "env.1.key",
+      /set twice/,
+    ],
   ])("refuses %o at %s", (override, field, message) => {
     const errors = fieldErrors({ ...valid, ...override });
     expect(Object.keys(errors)).toEqual([field]);
@@ -41,7 +50,10 @@ describe("createServiceInput", () => {
 
 describe("env round trip", () => {
   it("keeps keys and values exactly", () => {
-    const env = [{ key: "A", value: "x=y" }, { key: "B", value: "line1\nline2 'quoted' \"double\"" }];
+    const env = [
+      { key: "A", value: "x=y" },
+      { key: "B", value: "line1\nline2 'quoted' \"double\"" },
+    ];
     expect(envFromJson(envToRecord(env))).toEqual(env);
     expect(envFromJson(null)).toEqual([]);
     expect(envFromJson(["not", "a", "record"])).toEqual([]);
@@ -53,12 +65,22 @@ describe("createServiceInput with a git source", () => {
   it("fills defaults for branch, Dockerfile and context", () => {
     expect(createServiceInput.parse({ ...git, git: { url: "https://example.com/a.git" } })).toMatchObject({
       source: "git",
-      git: { url: "https://example.com/a.git", branch: "main", commit: null, dockerfilePath: "Dockerfile", contextPath: ".", auth: "none", buildArgs: [] },
+      git: {
+        url: "https://example.com/a.git",
+        branch: "main",
+        commit: null,
+        dockerfilePath: "Dockerfile",
+        contextPath: ".",
+        auth: "none",
+        buildArgs: [],
+      },
     });
   });
   it("reports bad fields at their path", () => {
     expect(fieldErrors({ ...git })).toEqual({ "git.url": "Enter a repository URL" });
-    expect(fieldErrors({ ...git, git: { url: "https://e.com/a.git", branch: "-x", commit: "zz", dockerfilePath: "../Dockerfile" } })).toEqual({
+    expect(
+      fieldErrors({ ...git, git: { url: "https://e.com/a.git", branch: "-x", commit: "zz", dockerfilePath: "../Dockerfile" } }),
+    ).toEqual({
       "git.branch": "Not a valid branch name",
       "git.commit": "A commit is 7 to 40 hexadecimal characters",
       "git.dockerfilePath": "The Dockerfile path must be a relative path inside the repository (no .. or leading /)",
@@ -66,8 +88,14 @@ describe("createServiceInput with a git source", () => {
     expect(fieldErrors({ ...git, git: { url: "https://e.com/a.git", auth: "token" } })).toEqual({ "git.token": "Enter the access token" });
   });
   it("takes optional per-stage timeouts in whole seconds", () => {
-    expect(createServiceInput.parse({ ...valid, timeouts: { buildTimeoutS: 60, healthTimeoutS: null } }).timeouts).toEqual({ buildTimeoutS: 60, healthTimeoutS: null });
-    expect(fieldErrors({ ...valid, timeouts: { cloneTimeoutS: 0, buildTimeoutS: 1.5 } })).toEqual({ "timeouts.cloneTimeoutS": "At least 1 s", "timeouts.buildTimeoutS": "Whole seconds" });
+    expect(createServiceInput.parse({ ...valid, timeouts: { buildTimeoutS: 60, healthTimeoutS: null } }).timeouts).toEqual({
+      buildTimeoutS: 60,
+      healthTimeoutS: null,
+    });
+    expect(fieldErrors({ ...valid, timeouts: { cloneTimeoutS: 0, buildTimeoutS: 1.5 } })).toEqual({
+      "timeouts.cloneTimeoutS": "At least 1 s",
+      "timeouts.buildTimeoutS": "Whole seconds",
+    });
   });
 
   it("still requires an image for image services", () => {

@@ -77,7 +77,8 @@ export const updateServiceInput = z
   .object({ serviceId: z.string().uuid("Unknown service"), ...serviceFields, labels: labelsRecord.optional() })
   .superRefine((input, ctx) => {
     checkSource(input, ctx, true);
-    for (const issue of runtimeIssues({ ...input, labels: input.labels ?? {} })) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    for (const issue of runtimeIssues({ ...input, labels: input.labels ?? {} }))
+      ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   })
   .transform((input) => ({ ...input, image: input.image?.trim() ?? "" }));
 export type UpdateServiceInput = z.infer<typeof updateServiceInput>;

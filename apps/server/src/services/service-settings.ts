@@ -19,9 +19,22 @@ export function runtimeColumns(input: RuntimeInput) {
 
 const line = (argv: string[] | null) => (argv === null ? "" : joinCommandLine(argv));
 
-type SettingsColumns = "kind" | "containerPort" | "runtime" | "replicas" | "strategy" | "buildArgs" | "cloneTimeoutS" | "buildTimeoutS" | "startTimeoutS" | "healthTimeoutS";
+type SettingsColumns =
+  | "kind"
+  | "containerPort"
+  | "runtime"
+  | "replicas"
+  | "strategy"
+  | "buildArgs"
+  | "cloneTimeoutS"
+  | "buildTimeoutS"
+  | "startTimeoutS"
+  | "healthTimeoutS";
 
-export function settingsView(service: Pick<Service, SettingsColumns>, volumes: { name: string; mountPath: string; readOnly: boolean; hostPath: string | null }[]) {
+export function settingsView(
+  service: Pick<Service, SettingsColumns>,
+  volumes: { name: string; mountPath: string; readOnly: boolean; hostPath: string | null }[],
+) {
   const runtime = readStoredRuntime(service.runtime);
   return {
     kind: service.kind,
@@ -39,6 +52,11 @@ export function settingsView(service: Pick<Service, SettingsColumns>, volumes: {
     volumes: volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, hostPath: v.hostPath ?? "" })),
     /** A git service's build arguments with their values (not secret: build secrets are variables). */
     buildArgs: envFromJson(service.buildArgs),
-    timeouts: { cloneTimeoutS: service.cloneTimeoutS, buildTimeoutS: service.buildTimeoutS, startTimeoutS: service.startTimeoutS, healthTimeoutS: service.healthTimeoutS },
+    timeouts: {
+      cloneTimeoutS: service.cloneTimeoutS,
+      buildTimeoutS: service.buildTimeoutS,
+      startTimeoutS: service.startTimeoutS,
+      healthTimeoutS: service.healthTimeoutS,
+    },
   };
 }

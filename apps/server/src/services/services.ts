@@ -55,9 +55,14 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "e
   const vars = input.env.map((e) => ({ name: e.key, value: e.value, secret: false, buildTime: false, runtime: true }));
   await upsertEnvVars(deps.db, deps.box, { projectId: input.projectId, serviceId: created.id }, vars);
   const target = { teamId: project.teamId, targetType: "service", targetId: created.id };
-  await recordAudit(deps.db, actor, { ...target, action: "service.create", detail: { name: input.name, image: input.image, kind: input.kind } });
+  await recordAudit(deps.db, actor, {
+    ...target,
+    action: "service.create",
+    detail: { name: input.name, image: input.image, kind: input.kind },
+  });
   // Environment variable names only: values may be secrets.
-  if (input.env.length > 0) await recordAudit(deps.db, actor, { ...target, action: "env.set", detail: { names: input.env.map((e) => e.key) } });
+  if (input.env.length > 0)
+    await recordAudit(deps.db, actor, { ...target, action: "env.set", detail: { names: input.env.map((e) => e.key) } });
   const deployment = input.deploy ? await enqueueDeployment(deps, actor, created.id) : null;
   return { ...created, deploymentId: deployment?.deploymentId ?? null };
 }
@@ -66,7 +71,11 @@ export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "e
  * The service row and its volumes, inside the caller's transaction (a stack creates several at
  * once). The caller has authorized the project and checked host paths and the image.
  */
-export async function insertService(tx: Prisma.TransactionClient, input: CreateServiceInput, git: Awaited<ReturnType<typeof gitSourceData>> | Record<string, never> = {}): Promise<{ id: string }> {
+export async function insertService(
+  tx: Prisma.TransactionClient,
+  input: CreateServiceInput,
+  git: Awaited<ReturnType<typeof gitSourceData>> | Record<string, never> = {},
+): Promise<{ id: string }> {
   const row = await tx.service.create({
     data: {
       projectId: input.projectId,
@@ -88,12 +97,26 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
     findLiveDeployment(deps.db, serviceId),
-    deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: 20, select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true } }),
+    deps.db.release.findMany({
+      where: { serviceId },
+      orderBy: { number: "desc" },
+      take: 20,
+      select: { id: true, number: true, image: true, commitSha: true, createdAt: true, deploymentId: true },
+    }),
   ]);
   const runtime = await readRuntime(deps.engine, serviceId, current?.id ?? null);
-  const volumes = await deps.db.volume.findMany({ where: { serviceId }, orderBy: { mountPath: "asc" }, select: { id: true, name: true, mountPath: true, readOnly: true, hostPath: true } });
+  const volumes = await deps.db.volume.findMany({
+    where: { serviceId },
+    orderBy: { mountPath: "asc" },
+    select: { id: true, name: true, mountPath: true, readOnly: true, hostPath: true },
+  });
   // The same derivation as the overview and the project page (overview/live-service-status.ts).
-  const status = await readServiceStatus(deps, { id: serviceId, desiredState: service.desiredState, latest: latestDeployment, liveDeploymentId: current?.id ?? null });
+  const status = await readServiceStatus(deps, {
+    id: serviceId,
+    desiredState: service.desiredState,
+    latest: latestDeployment,
+    liveDeploymentId: current?.id ?? null,
+  });
   return {
     id: service.id,
     name: service.name,
@@ -110,7 +133,9 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     database: service.databaseEngine ? databaseConnection({ ...service, databaseEngine: service.databaseEngine }, deps.env) : null,
     pendingChanges: await pendingChanges(deps, service, current),
     /** Names only: values are listed (non-secret) by env.list. */
-    env: (await deps.db.envVar.findMany({ where: { serviceId, scopeKey: serviceId }, select: { name: true }, orderBy: { name: "asc" } })).map((v) => ({ key: v.name })),
+    env: (
+      await deps.db.envVar.findMany({ where: { serviceId, scopeKey: serviceId }, select: { name: true }, orderBy: { name: "asc" } })
+    ).map((v) => ({ key: v.name })),
     liveDeploymentId: current?.id ?? null,
     releases,
     desiredState: service.desiredState,
@@ -128,7 +153,13 @@ export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatc
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.stop", targetType: "service", targetId: serviceId, detail: { name: service.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.stop",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { name: service.name },
+  });
   return { ok: true as const };
 }
 
@@ -140,7 +171,13 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
   }
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.start", targetType: "service", targetId: serviceId, detail: { name: service.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.start",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { name: service.name },
+  });
   return { ok: true as const };
 }
 
@@ -153,7 +190,8 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
 export async function deleteService(deps: RemovePreviewDeps, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   // Its previews first (their containers and images; their rows would only cascade).
-  for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } })) await removePreviewService(deps, p.id);
+  for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } }))
+    await removePreviewService(deps, p.id);
   await takeDown(deps.db, [service], () => deps.engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
@@ -163,7 +201,11 @@ export async function deleteService(deps: RemovePreviewDeps, actor: Actor, servi
     action: "service.delete",
     targetType: "service",
     targetId: serviceId,
-    detail: { name: service.name, volumesDeleted: removedVolumes, volumesKept: volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n)) },
+    detail: {
+      name: service.name,
+      volumesDeleted: removedVolumes,
+      volumesKept: volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n)),
+    },
   });
   // Its build images go too (disk). A failure leaves only images behind, never containers:
   // reported, not thrown, since the service itself is gone.

@@ -23,7 +23,12 @@ export const checkSourceInput = z.object({
   git: z
     .object({
       url: z.string().trim().min(1, "Enter a repository URL").max(2048, "The URL is too long"),
-      branch: z.string().trim().default("main").transform((v) => v || "main").refine(isValidBranch, "Not a valid branch name"),
+      branch: z
+        .string()
+        .trim()
+        .default("main")
+        .transform((v) => v || "main")
+        .refine(isValidBranch, "Not a valid branch name"),
       auth: z.enum(["none", "token", "ssh"]).default("none"),
       token: z.string().max(1000, "The token is too long").optional(),
     })
@@ -41,7 +46,12 @@ const GIT_TIMEOUT_MS = 15_000;
 
 /** A pull failure: the image is not there (or refused to us) vs the registry could not be asked. PURE. */
 export function classifyPullFailure(reason: string): SourceCheck["status"] {
-  if (/not found|does not exist|manifest unknown|name unknown|pull access denied|unauthorized|authentication required|denied|invalid reference/i.test(reason)) return "failed";
+  if (
+    /not found|does not exist|manifest unknown|name unknown|pull access denied|unauthorized|authentication required|denied|invalid reference/i.test(
+      reason,
+    )
+  )
+    return "failed";
   return "unavailable";
 }
 
@@ -54,7 +64,10 @@ async function checkImage(deps: Pick<Deps, "engine">, image: string): Promise<So
     if (isEngineError(err, "INVALID")) throw invalidField("image", err.message);
     const reason = err instanceof Error ? err.message : String(err);
     if (isEngineError(err, "IMAGE_UNAVAILABLE") && classifyPullFailure(reason) === "failed") {
-      return { status: "failed", message: `The image ${image} is not on this host and the registry refused it: it does not exist, or it is private (${reason})` };
+      return {
+        status: "failed",
+        message: `The image ${image} is not on this host and the registry refused it: it does not exist, or it is private (${reason})`,
+      };
     }
     return { status: "unavailable", message: `Could not check the image: ${reason}` };
   }
@@ -62,10 +75,14 @@ async function checkImage(deps: Pick<Deps, "engine">, image: string): Promise<So
 
 async function checkGit(deps: Pick<Deps, "db" | "env">, git: NonNullable<CheckSourceInput["git"]>): Promise<SourceCheck> {
   const settings = await getSettings(deps.db);
-  const repo = checkGitUrl(git.url, { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
+  const repo = checkGitUrl(git.url, {
+    allowLocalSources: settings.allowLocalSources,
+    controlPlaneHosts: [new URL(deps.env.publicUrl).hostname],
+  });
   if ("error" in repo) throw invalidField("git.url", repo.error);
   // The deploy key is generated with the service: nothing can prove access before it exists.
-  if (git.auth === "ssh") return { status: "unavailable", message: "The deploy key is created with the service: add it to the repository, then deploy" };
+  if (git.auth === "ssh")
+    return { status: "unavailable", message: "The deploy key is created with the service: add it to the repository, then deploy" };
   const auth = { token: git.auth === "token" ? (git.token?.trim() ?? null) : null };
   const { home } = await prepareGitHome(auth);
   try {
@@ -76,13 +93,16 @@ async function checkGit(deps: Pick<Deps, "db" | "env">, git: NonNullable<CheckSo
       signal: AbortSignal.timeout(GIT_TIMEOUT_MS),
       onLine: () => undefined,
     });
-    if (refs.length === 0) return { status: "failed", message: `The repository answered, but the branch "${git.branch}" does not exist in it` };
+    if (refs.length === 0)
+      return { status: "failed", message: `The repository answered, but the branch "${git.branch}" does not exist in it` };
     return { status: "ok", message: `The repository answered and has the branch "${git.branch}"` };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     const explained = explainGitFailure(err.output, git.branch);
     const reachable = !/could not be reached|git failed/.test(explained) && err.exitCode !== null;
-    return reachable ? { status: "failed", message: explained } : { status: "unavailable", message: `Could not check the repository: ${explained === "git failed" ? err.message : explained}` };
+    return reachable
+      ? { status: "failed", message: explained }
+      : { status: "unavailable", message: `Could not check the repository: ${explained === "git failed" ? err.message : explained}` };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -49,10 +49,19 @@ export async function updateService(deps: Pick<Deps, "db" | "env" | "queue" | "e
   if (input.kind === "web") await ensureDefaultDomain(deps.db, service.id);
   const before = service as unknown as Record<string, unknown>;
   const changed = Object.entries(columns)
-    .filter(([key, value]) => !["gitToken", "deployKeyPrivate"].includes(key) && canonicalJson(before[key] ?? null) !== canonicalJson(value ?? null))
+    .filter(
+      ([key, value]) =>
+        !["gitToken", "deployKeyPrivate"].includes(key) && canonicalJson(before[key] ?? null) !== canonicalJson(value ?? null),
+    )
     .map(([key]) => key);
   if (input.source === "git" && input.git?.token?.trim()) changed.push("gitToken");
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "service.update", targetType: "service", targetId: service.id, detail: { name: input.name, fields: changed } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.update",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: input.name, fields: changed },
+  });
   const deployment = input.deploy ? await enqueueDeployment(deps, actor, service.id) : null;
   return { ok: true as const, changed, deploymentId: deployment?.deploymentId ?? null };
 }

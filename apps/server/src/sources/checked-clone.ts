@@ -23,7 +23,10 @@ export interface StoredGitSource {
 /** The repository, checked and pinned, or an Error("Repository refused: ..."). */
 export async function checkedRepository(deps: Pick<Deps, "db" | "env" | "box">, gitUrl: string | null) {
   const settings = await getSettings(deps.db);
-  const repo = checkGitUrl(gitUrl ?? "", { allowLocalSources: settings.allowLocalSources, controlPlaneHosts: [new URL(deps.env.publicUrl).hostname] });
+  const repo = checkGitUrl(gitUrl ?? "", {
+    allowLocalSources: settings.allowLocalSources,
+    controlPlaneHosts: [new URL(deps.env.publicUrl).hostname],
+  });
   if ("error" in repo) throw new Error(`Repository refused: ${repo.error}`);
   const pin = await checkGitHost(repo, { allowLocalSources: settings.allowLocalSources }).catch((err: unknown) => {
     throw new Error(`Repository refused: ${err instanceof Error ? err.message : String(err)}`);
@@ -34,7 +37,12 @@ export async function checkedRepository(deps: Pick<Deps, "db" | "env" | "box">, 
 export async function cloneStoredSource(
   deps: Pick<Deps, "db" | "env" | "box">,
   source: StoredGitSource,
-  opts: { commit: string | null; signal: AbortSignal; onLine: (stream: "stdout" | "stderr", line: string) => void; checked?: { repo: ParsedGitUrl; pin: Awaited<ReturnType<typeof checkGitHost>> } },
+  opts: {
+    commit: string | null;
+    signal: AbortSignal;
+    onLine: (stream: "stdout" | "stderr", line: string) => void;
+    checked?: { repo: ParsedGitUrl; pin: Awaited<ReturnType<typeof checkGitHost>> };
+  },
 ): Promise<ClonedSource> {
   const { repo, pin } = opts.checked ?? (await checkedRepository(deps, source.gitUrl));
   const box = deps.box;
@@ -42,7 +50,11 @@ export async function cloneStoredSource(
     repo,
     branch: source.gitBranch ?? "main",
     commit: opts.commit,
-    auth: { token: openSealed(box, source.gitToken), sshPrivateKey: openSealed(box, source.deployKeyPrivate), knownHosts: source.sshKnownHosts },
+    auth: {
+      token: openSealed(box, source.gitToken),
+      sshPrivateKey: openSealed(box, source.deployKeyPrivate),
+      knownHosts: source.sshKnownHosts,
+    },
     pin,
     signal: opts.signal,
     onLine: opts.onLine,

@@ -35,9 +35,12 @@ export function explainGitFailure(output: string[], branch: string): string {
   if (/Authentication failed|could not read Username|403|401|Permission denied \(publickey\)/i.test(text)) {
     return "The repository refused the credentials (check the access token or add the deploy key to the repository)";
   }
-  if (/not found|does not appear to be a git repository|Repository not found|404/i.test(text)) return "The repository was not found at this URL";
-  if (/Could not resolve host|Connection refused|Failed to connect|timed out|unable to access/i.test(text)) return "The repository could not be reached";
-  if (/reference is not a tree|unadvertised object|not our ref|did not match any/i.test(text)) return "The pinned commit was not found in the repository";
+  if (/not found|does not appear to be a git repository|Repository not found|404/i.test(text))
+    return "The repository was not found at this URL";
+  if (/Could not resolve host|Connection refused|Failed to connect|timed out|unable to access/i.test(text))
+    return "The repository could not be reached";
+  if (/reference is not a tree|unadvertised object|not our ref|did not match any/i.test(text))
+    return "The pinned commit was not found in the repository";
   return "git failed";
 }
 
@@ -63,10 +66,12 @@ export async function cloneSource(req: CloneRequest): Promise<ClonedSource> {
       await run(["clone", "--depth", "1", "--single-branch", "--no-tags", "--branch", req.branch, "--", req.repo.url, dir]);
     }
     const [sha = "", ...message] = await run(["log", "-1", "--format=%H%n%s"], dir);
-    const knownHosts = keyFile ? await readFile(knownHostsFile(home), "utf8").catch((err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") return null;
-      throw err;
-    }) : null;
+    const knownHosts = keyFile
+      ? await readFile(knownHostsFile(home), "utf8").catch((err: NodeJS.ErrnoException) => {
+          if (err.code === "ENOENT") return null;
+          throw err;
+        })
+      : null;
     return { dir, commitSha: sha, commitMessage: message.join(" ").slice(0, 500), knownHosts, cleanup };
   } catch (err) {
     await cleanup();

@@ -39,7 +39,8 @@ async function realInside(checkout: string, relative: string, field: ContextPath
   } catch {
     throw new ContextPathError(field, `${field} ${relative} does not exist in the repository`);
   }
-  if (!inside(checkout, real)) throw new ContextPathError(field, `${field} ${relative} resolves outside the repository (through a symbolic link or ..): refused`);
+  if (!inside(checkout, real))
+    throw new ContextPathError(field, `${field} ${relative} resolves outside the repository (through a symbolic link or ..): refused`);
   return real;
 }
 
@@ -90,7 +91,8 @@ export async function packContext(
   let rewritten: { name: string; text: string } | null = null;
   if (options.rewriteDockerfile) {
     const original = await readFile(dockerfileReal);
-    if (original.length > MAX_DOCKERFILE_BYTES) throw new ContextPathError("dockerfilePath", `dockerfilePath ${dockerfilePath} is larger than 1 MB`);
+    if (original.length > MAX_DOCKERFILE_BYTES)
+      throw new ContextPathError("dockerfilePath", `dockerfilePath ${dockerfilePath} is larger than 1 MB`);
     const text = options.rewriteDockerfile(original.toString("utf8"));
     // Named after its content and dated 1970: an unchanged Dockerfile gives the same context
     // entry, so a rebuild stays in the builder's cache.

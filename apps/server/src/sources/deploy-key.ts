@@ -28,7 +28,14 @@ export function generateDeployKey(comment: string): DeployKey {
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d ?? "", "base64url");
   const pubBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
   const check = randomBytes(4);
-  let body = Buffer.concat([check, check, sshString("ssh-ed25519"), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
+  let body = Buffer.concat([
+    check,
+    check,
+    sshString("ssh-ed25519"),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment),
+  ]);
   const padLength = (8 - (body.length % 8)) % 8;
   body = Buffer.concat([body, Buffer.from(Array.from({ length: padLength }, (_, i) => i + 1))]);
   const blob = Buffer.concat([
@@ -40,7 +47,10 @@ export function generateDeployKey(comment: string): DeployKey {
     sshString(pubBlob),
     sshString(body),
   ]);
-  const b64 = blob.toString("base64").replace(/(.{70})/g, "$1\n").trimEnd();
+  const b64 = blob
+    .toString("base64")
+    .replace(/(.{70})/g, "$1\n")
+    .trimEnd();
   return {
     publicKey: `ssh-ed25519 ${pubBlob.toString("base64")} ${comment}`,
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}\n-----END OPENSSH PRIVATE KEY-----\n`,

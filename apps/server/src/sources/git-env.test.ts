@@ -6,7 +6,13 @@ import { explainGitFailure } from "./clone.ts";
 describe("buildGitEnv", () => {
   it("passes a token only as env-borne git config (never argv), with prompts and system config off", () => {
     const env = buildGitEnv({ home: "/tmp/h", protocols: "https", auth: { token: "s3cret-token" } });
-    expect(env).toMatchObject({ GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", GIT_ALLOW_PROTOCOL: "https", HOME: "/tmp/h", GIT_CONFIG_COUNT: "2" });
+    expect(env).toMatchObject({
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_ALLOW_PROTOCOL: "https",
+      HOME: "/tmp/h",
+      GIT_CONFIG_COUNT: "2",
+    });
     expect(env.GIT_CONFIG_KEY_1).toBe("http.extraHeader");
     expect(env.GIT_CONFIG_VALUE_1).toBe(`Authorization: Basic ${Buffer.from("x-access-token:s3cret-token").toString("base64")}`);
   });
@@ -17,7 +23,12 @@ describe("buildGitEnv", () => {
     expect(env.GIT_CONFIG_VALUE_1).toContain("StrictHostKeyChecking=accept-new");
   });
   it("accepts only the pinned host key once one is recorded", () => {
-    const env = buildGitEnv({ home: "/tmp/h", protocols: "ssh", auth: { knownHosts: "[127.0.0.1]:2222 ssh-ed25519 AAAA" }, keyFile: "/tmp/h/deploy_key" });
+    const env = buildGitEnv({
+      home: "/tmp/h",
+      protocols: "ssh",
+      auth: { knownHosts: "[127.0.0.1]:2222 ssh-ed25519 AAAA" },
+      keyFile: "/tmp/h/deploy_key",
+    });
     expect(env.GIT_CONFIG_VALUE_1).toContain("StrictHostKeyChecking=yes");
     expect(JSON.stringify(env)).not.toContain("AAAA");
   });
@@ -37,9 +48,18 @@ describe("generateDeployKey", () => {
 
 describe("explainGitFailure", () => {
   it("names the usual causes", () => {
-    expect(explainGitFailure(["warning: Could not find remote branch dev to clone.", "fatal: Remote branch dev not found in upstream origin"], "dev")).toBe('The branch "dev" does not exist in the repository');
+    expect(
+      explainGitFailure(
+        ["warning: Could not find remote branch dev to clone.", "fatal: Remote branch dev not found in upstream origin"],
+        "dev",
+      ),
+    ).toBe('The branch "dev" does not exist in the repository');
     expect(explainGitFailure(["fatal: Authentication failed for 'https://x/'"], "main")).toMatch(/refused the credentials/);
-    expect(explainGitFailure(["fatal: unable to access 'https://x/': Could not resolve host: x"], "main")).toBe("The repository could not be reached");
-    expect(explainGitFailure(["Host key verification failed.", "fatal: Could not read from remote repository."], "main")).toMatch(/not the one pinned/);
+    expect(explainGitFailure(["fatal: unable to access 'https://x/': Could not resolve host: x"], "main")).toBe(
+      "The repository could not be reached",
+    );
+    expect(explainGitFailure(["Host key verification failed.", "fatal: Could not read from remote repository."], "main")).toMatch(
+      /not the one pinned/,
+    );
   });
 });

@@ -45,8 +45,17 @@ it("sends the access token to the server but never puts it in any process's argu
   const repo = checkGitUrl(url, { allowLocalSources: true });
   if ("error" in repo) throw new Error(repo.error);
   const lines: string[] = [];
-  const clone = cloneSource({ repo, branch: "main", auth: { token: TOKEN }, signal: new AbortController().signal, onLine: (_s, l) => lines.push(l) });
-  const failure = clone.then(() => null, (err: unknown) => err as Error);
+  const clone = cloneSource({
+    repo,
+    branch: "main",
+    auth: { token: TOKEN },
+    signal: new AbortController().signal,
+    onLine: (_s, l) => lines.push(l),
+  });
+  const failure = clone.then(
+    () => null,
+    (err: unknown) => err as Error,
+  );
   await new Promise((r) => setTimeout(r, 400)); // git is now waiting on the server
   const gitRunning = allCommandLines().filter((c) => c.includes("private.git"));
   expect(gitRunning.length).toBeGreaterThan(0);

@@ -13,7 +13,15 @@ describe("checkGitUrl", () => {
   });
 
   it("isSshGitUrl says ssh exactly when checkGitUrl parses the ssh transport", () => {
-    for (const url of ["ssh://git@git.example.org:2222/acme/app.git", "git@github.com:acme/app.git", " SSH://h/r.git ", "https://github.com/acme/app.git", "git://git.example.org/app.git", "git@github.com://x", "not a url"]) {
+    for (const url of [
+      "ssh://git@git.example.org:2222/acme/app.git",
+      "git@github.com:acme/app.git",
+      " SSH://h/r.git ",
+      "https://github.com/acme/app.git",
+      "git://git.example.org/app.git",
+      "git@github.com://x",
+      "not a url",
+    ]) {
       const parsed = checkGitUrl(url, remote);
       expect(isSshGitUrl(url), url).toBe("transport" in parsed && parsed.transport === "ssh");
     }
@@ -28,7 +36,22 @@ describe("checkGitUrl", () => {
   });
 
   it("refuses file://, plain http, loopback and the control plane's own host unless local sources are enabled", () => {
-    for (const url of ["file:///srv/repo.git", "http://example.com/a.git", "https://127.0.0.1/a.git", "https://localhost:3000/a.git", "ssh://[::1]/a.git", "https://berth.example.com/x.git", "git@127.0.0.5:a/b.git", "https://[::ffff:127.0.0.1]/a.git", "https://10.0.0.1/a.git", "https://169.254.169.254/a.git", "https://[::]/a.git", "https://172.17.0.1/a.git", "git@[fd00::1]:a/b.git", "https://0x7f.1/a.git"]) {
+    for (const url of [
+      "file:///srv/repo.git",
+      "http://example.com/a.git",
+      "https://127.0.0.1/a.git",
+      "https://localhost:3000/a.git",
+      "ssh://[::1]/a.git",
+      "https://berth.example.com/x.git",
+      "git@127.0.0.5:a/b.git",
+      "https://[::ffff:127.0.0.1]/a.git",
+      "https://10.0.0.1/a.git",
+      "https://169.254.169.254/a.git",
+      "https://[::]/a.git",
+      "https://172.17.0.1/a.git",
+      "git@[fd00::1]:a/b.git",
+      "https://0x7f.1/a.git",
+    ]) {
       expect(checkGitUrl(url, remote), url).toHaveProperty("error");
     }
     expect(checkGitUrl("file:///srv/repo.git", local)).toMatchObject({ transport: "file" });

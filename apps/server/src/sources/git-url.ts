@@ -64,11 +64,15 @@ export function checkGitUrl(raw: string, policy: GitUrlPolicy): ParsedGitUrl | {
     if (url.password !== "") return { error: "Do not put a password in the URL: use an access token instead" };
     parsed = { transport: scheme as GitTransport, host: url.hostname, url: value };
   }
-  const local = parsed.transport === "file" || parsed.transport === "http" || isLocalHost(parsed.host) ||
+  const local =
+    parsed.transport === "file" ||
+    parsed.transport === "http" ||
+    isLocalHost(parsed.host) ||
     (policy.controlPlaneHosts ?? []).some((h) => h.toLowerCase() === parsed.host.toLowerCase());
   if (local && !policy.allowLocalSources) {
     if (parsed.transport === "file") return { error: "file:// repositories are refused unless an instance admin enables local sources" };
-    if (parsed.transport === "http") return { error: "Plain http:// is refused (use https) unless an instance admin enables local sources" };
+    if (parsed.transport === "http")
+      return { error: "Plain http:// is refused (use https) unless an instance admin enables local sources" };
     return { error: "URLs aimed at this machine are refused unless an instance admin enables local sources" };
   }
   return parsed;
@@ -79,9 +83,15 @@ export function checkGitUrl(raw: string, policy: GitUrlPolicy): ParsedGitUrl | {
  * allowed; returns the address to pin the connection to (null for file://). Throws
  * OutboundRefusedError.
  */
-export async function checkGitHost(parsed: ParsedGitUrl, policy: GitUrlPolicy & { resolver?: Resolver }): Promise<{ host: string; port: number; address: string } | null> {
+export async function checkGitHost(
+  parsed: ParsedGitUrl,
+  policy: GitUrlPolicy & { resolver?: Resolver },
+): Promise<{ host: string; port: number; address: string } | null> {
   if (parsed.transport === "file") return null;
-  const { address } = await resolveOutbound(parsed.host.replace(/^\[|\]$/g, ""), { allowLocal: policy.allowLocalSources, ...(policy.resolver ? { resolver: policy.resolver } : {}) });
+  const { address } = await resolveOutbound(parsed.host.replace(/^\[|\]$/g, ""), {
+    allowLocal: policy.allowLocalSources,
+    ...(policy.resolver ? { resolver: policy.resolver } : {}),
+  });
   const defaults = { https: 443, http: 80, ssh: 22, git: 9418 } as const;
   let port: number = defaults[parsed.transport];
   if (!SCP_LIKE.test(parsed.url)) {

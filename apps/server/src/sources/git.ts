@@ -32,14 +32,24 @@ export interface GitPin {
 }
 
 export class GitError extends Error {
-  constructor(message: string, readonly exitCode: number | null, readonly output: string[]) {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly output: string[],
+  ) {
     super(message);
     this.name = "GitError";
   }
 }
 
 /** Environment for git: no prompts, no user/system config, credentials as env-borne config. PURE. */
-export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAuth; keyFile?: string; pin?: GitPin | null }): NodeJS.ProcessEnv {
+export function buildGitEnv(opts: {
+  home: string;
+  protocols: string;
+  auth: GitAuth;
+  keyFile?: string;
+  pin?: GitPin | null;
+}): NodeJS.ProcessEnv {
   const config: [string, string][] = [["protocol.version", "2"]];
   if (opts.pin && (opts.protocols === "https" || opts.protocols === "http")) {
     // Connect to the address that was checked: a DNS answer that changed since (rebinding) is not asked.
@@ -54,7 +64,10 @@ export function buildGitEnv(opts: { home: string; protocols: string; auth: GitAu
     const knownHosts = knownHostsFile(opts.home);
     // Pinned: only the recorded host key; first clone: accept and record it (trust on first use).
     const checking = opts.auth.knownHosts ? "yes" : "accept-new";
-    config.push(["core.sshCommand", `ssh -i ${opts.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=${checking} -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes`]);
+    config.push([
+      "core.sshCommand",
+      `ssh -i ${opts.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=${checking} -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes`,
+    ]);
   }
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
@@ -91,7 +104,13 @@ export function knownHostsFile(home: string): string {
 export function runGit(args: string[], options: GitRunOptions): Promise<string[]> {
   return new Promise((resolve, reject) => {
     if (options.signal.aborted) return reject(new GitError("git was cancelled before it started", null, []));
-    const child = spawn("git", args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true, shell: false });
+    const child = spawn("git", args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      shell: false,
+    });
     const stdout: string[] = [];
     const output: string[] = [];
     const kill = (): void => {

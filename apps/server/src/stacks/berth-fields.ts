@@ -31,18 +31,44 @@ const SHAPE_ONLY_PROJECT_ID = "00000000-0000-4000-8000-000000000000";
 const SHAPE_ONLY_REPOSITORY = "https://repository.invalid/stack.git";
 
 /** The fields as createServiceInput reads them, a built service's git source from the stack's repository. */
-export function serviceInputOf(fields: ServiceFields, repository: { url: string; branch: string; commit: string | null; auth: "none" | "token" }) {
+export function serviceInputOf(
+  fields: ServiceFields,
+  repository: { url: string; branch: string; commit: string | null; auth: "none" | "token" },
+) {
   const { git, ...rest } = fields;
-  return { ...rest, ...(git ? { git: { url: repository.url, branch: repository.branch, commit: repository.commit ?? undefined, auth: repository.auth, contextPath: git.contextPath, dockerfilePath: git.dockerfilePath, buildArgs: git.buildArgs } } : {}) };
+  return {
+    ...rest,
+    ...(git
+      ? {
+          git: {
+            url: repository.url,
+            branch: repository.branch,
+            commit: repository.commit ?? undefined,
+            auth: repository.auth,
+            contextPath: git.contextPath,
+            dockerfilePath: git.dockerfilePath,
+            buildArgs: git.buildArgs,
+          },
+        }
+      : {}),
+  };
 }
 
 export function berthFieldIssues(fields: ServiceFields): StackIssue[] {
-  const parsed = createServiceInput.safeParse({ projectId: SHAPE_ONLY_PROJECT_ID, ...serviceInputOf(fields, { url: SHAPE_ONLY_REPOSITORY, branch: "main", commit: null, auth: "none" }) });
+  const parsed = createServiceInput.safeParse({
+    projectId: SHAPE_ONLY_PROJECT_ID,
+    ...serviceInputOf(fields, { url: SHAPE_ONLY_REPOSITORY, branch: "main", commit: null, auth: "none" }),
+  });
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const [head, ...rest] = issue.path.map(String);
     const base = COMPOSE_KEY[head ?? ""] ?? head ?? "(service)";
-    const key = head === "env" && rest[0] !== undefined ? `environment.${fields.env[Number(rest[0])]?.key ?? rest[0]}` : head === "volumes" && rest[0] !== undefined ? `volumes.${rest[0]}` : base;
+    const key =
+      head === "env" && rest[0] !== undefined
+        ? `environment.${fields.env[Number(rest[0])]?.key ?? rest[0]}`
+        : head === "volumes" && rest[0] !== undefined
+          ? `volumes.${rest[0]}`
+          : base;
     return { service: fields.name, key, message: issue.message };
   });
 }

@@ -54,7 +54,8 @@ export function checkoutRepo(root: string, composePath: string): ComposeRepo {
         return null;
       }
       const rel = path.relative(realRoot, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) throw new RepoFileError(`${relative} resolves outside the repository (through a symbolic link): refused`);
+      if (rel.startsWith("..") || path.isAbsolute(rel))
+        throw new RepoFileError(`${relative} resolves outside the repository (through a symbolic link): refused`);
       const stat = statSync(real);
       if (!stat.isFile()) throw new RepoFileError(`${relative} is not a file`);
       if (stat.size > MAX_REPO_FILE_BYTES) throw new RepoFileError(`${relative} is larger than ${MAX_REPO_FILE_BYTES / 1024} KiB`);

@@ -30,7 +30,10 @@ function readableErrors(errors: ErrorObject[]): StackIssue[] {
   const seen = new Set<string>();
   const issues: StackIssue[] = [];
   for (const e of chosen) {
-    const parts = e.instancePath.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+    const parts = e.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
     const service = parts[0] === "services" && parts[1] !== undefined ? parts[1] : null;
     const keyParts = service !== null ? parts.slice(2) : parts;
     let message: string;

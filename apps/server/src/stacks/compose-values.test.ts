@@ -22,8 +22,16 @@ describe("compose values", () => {
   });
 
   it("reads lists and mappings of KEY=VALUE", () => {
-    expect(listOrDict(["A=1", "B=x=y", "C"])).toEqual([["A", "1"], ["B", "x=y"], ["C", null]]);
-    expect(listOrDict({ A: 1, B: true, C: null })).toEqual([["A", "1"], ["B", "true"], ["C", null]]);
+    expect(listOrDict(["A=1", "B=x=y", "C"])).toEqual([
+      ["A", "1"],
+      ["B", "x=y"],
+      ["C", null],
+    ]);
+    expect(listOrDict({ A: 1, B: true, C: null })).toEqual([
+      ["A", "1"],
+      ["B", "true"],
+      ["C", null],
+    ]);
   });
 
   it("reads port mappings", () => {
@@ -32,7 +40,12 @@ describe("compose values", () => {
     expect(readPort("127.0.0.1:5432:5432")).toEqual({ target: 5432, published: 5432, hostIp: "127.0.0.1", protocol: "tcp" });
     expect(readPort("[::1]:6001:6001")).toMatchObject({ hostIp: "::1", target: 6001 });
     expect(readPort("53:53/udp")).toMatchObject({ protocol: "udp" });
-    expect(readPort({ target: 80, published: "8080", host_ip: "0.0.0.0" })).toEqual({ target: 80, published: 8080, hostIp: "0.0.0.0", protocol: "tcp" });
+    expect(readPort({ target: 80, published: "8080", host_ip: "0.0.0.0" })).toEqual({
+      target: 80,
+      published: 8080,
+      hostIp: "0.0.0.0",
+      protocol: "tcp",
+    });
     expect(readPort("9090-9091:8080-8081")).toMatch(/ranges/);
     expect(readPort("http")).toMatch(/not a port mapping/);
   });

@@ -9,7 +9,7 @@ export function durationSeconds(text: string): number | null {
   const t = text.trim();
   if (t === "0") return 0;
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
   let total = 0;
   let end = 0;
   for (const m of t.matchAll(re)) {
@@ -38,7 +38,8 @@ export function listOrDict(value: unknown): [string, string | null][] {
       return eq === -1 ? [s, null] : [s.slice(0, eq), s.slice(eq + 1)];
     });
   }
-  if (value && typeof value === "object") return Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]);
+  if (value && typeof value === "object")
+    return Object.entries(value).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)]);
   return [];
 }
 
@@ -58,7 +59,12 @@ export function readPort(entry: unknown): PortSpec | string {
     if (!Number.isInteger(target)) return "a port needs a numeric target";
     const published = e.published === undefined || e.published === "" ? null : String(e.published);
     if (published !== null && !/^\d+$/.test(published)) return `port ranges (${published}) are not supported`;
-    return { target, published: published === null ? null : Number(published), hostIp: typeof e.host_ip === "string" ? e.host_ip : null, protocol: typeof e.protocol === "string" ? e.protocol : "tcp" };
+    return {
+      target,
+      published: published === null ? null : Number(published),
+      hostIp: typeof e.host_ip === "string" ? e.host_ip : null,
+      protocol: typeof e.protocol === "string" ? e.protocol : "tcp",
+    };
   }
   const text = String(entry);
   const [spec = "", protocol = "tcp"] = text.split("/");
@@ -67,7 +73,12 @@ export function readPort(entry: unknown): PortSpec | string {
   const [, ip, host, container] = m;
   if ([host, container].some((p) => p !== undefined && p.includes("-"))) return `port ranges (${text}) are not supported`;
   if (!/^\d+$/.test(container!) || (host !== undefined && host !== "" && !/^\d+$/.test(host))) return `"${text}" is not a port mapping`;
-  return { target: Number(container), published: host === undefined || host === "" ? null : Number(host), hostIp: ip === undefined || ip === "" ? null : ip.replace(/^\[|\]$/g, ""), protocol };
+  return {
+    target: Number(container),
+    published: host === undefined || host === "" ? null : Number(host),
+    hostIp: ip === undefined || ip === "" ? null : ip.replace(/^\[|\]$/g, ""),
+    protocol,
+  };
 }
 
 export interface MountSpec {

@@ -16,9 +16,22 @@ const corpus = (file: string) => readFileSync(new URL(`./corpus/${file}`, import
 const imported: [file: string, services: string[], options?: ImportOptions][] = [
   ["gitea-postgres.yaml", ["gitea", "db"], { variables: { DB_PASSWORD: "pw" } }],
   ["nextcloud-redis-mariadb.yaml", ["nc", "redis", "db"]],
-  ["postgresql-pgadmin.yaml", ["postgres", "pgadmin"], { variables: { POSTGRES_USER: "u", POSTGRES_PW: "p", POSTGRES_DB: "d", PGADMIN_MAIL: "a@example.com", PGADMIN_PW: "p" } }],
+  [
+    "postgresql-pgadmin.yaml",
+    ["postgres", "pgadmin"],
+    { variables: { POSTGRES_USER: "u", POSTGRES_PW: "p", POSTGRES_DB: "d", PGADMIN_MAIL: "a@example.com", PGADMIN_PW: "p" } },
+  ],
   ["wordpress-mysql.yaml", ["db", "wordpress", "phpmyadmin"]],
-  ["django-on-docker.yaml", ["db", "web"], { repo: repoOf({ ".env.prod": "DEBUG=0\nSECRET_KEY=change_me\nSQL_HOST=db\n", ".env.prod.db": "POSTGRES_USER=hello_django\nPOSTGRES_PASSWORD=hello_django\n" }) }],
+  [
+    "django-on-docker.yaml",
+    ["db", "web"],
+    {
+      repo: repoOf({
+        ".env.prod": "DEBUG=0\nSECRET_KEY=change_me\nSQL_HOST=db\n",
+        ".env.prod.db": "POSTGRES_USER=hello_django\nPOSTGRES_PASSWORD=hello_django\n",
+      }),
+    },
+  ],
 ];
 
 const refused: [file: string, keys: string[], options?: ImportOptions][] = [
@@ -30,7 +43,11 @@ const refused: [file: string, keys: string[], options?: ImportOptions][] = [
   ["pihole-cloudflared.yaml", ["cloudflared:ports", "cloudflared:networks", "pihole:ports", "pihole:cap_add", "pihole:volumes.0"]],
   ["immich.yaml", ["immich-server:env_file", "immich-server:volumes.0", "database:shm_size", "database:volumes.0"]],
   ["uptime-kuma.yaml", ["uptime-kuma:volumes.0"]],
-  ["example-voting-app.yaml", ["vote:build.target", "vote:volumes.0", "result:volumes.0", "redis:volumes.0", "db:volumes.1"], { repo: repoOf({}) }],
+  [
+    "example-voting-app.yaml",
+    ["vote:build.target", "vote:volumes.0", "result:volumes.0", "redis:volumes.0", "db:volumes.1"],
+    { repo: repoOf({}) },
+  ],
   // The same file pasted: every build says it needs a git-sourced stack.
   ["django-on-docker.yaml", ["web:build", "web:env_file", "db:env_file"]],
 ];
@@ -60,10 +77,19 @@ describe("the compose corpus", () => {
   });
 
   it("maps a git-sourced file's build, env_file and labels", () => {
-    const r = importCompose(corpus("django-on-docker.yaml"), { repo: repoOf({ ".env.prod": "SECRET_KEY=k\n", ".env.prod.db": "POSTGRES_PASSWORD=p\n" }) });
+    const r = importCompose(corpus("django-on-docker.yaml"), {
+      repo: repoOf({ ".env.prod": "SECRET_KEY=k\n", ".env.prod.db": "POSTGRES_PASSWORD=p\n" }),
+    });
     if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.errors)}`);
     const web = r.services.find((s) => s.fields.name === "web")!;
-    expect(web.fields).toMatchObject({ source: "git", git: { contextPath: "app", dockerfilePath: "app/Dockerfile.prod" }, kind: "web", containerPort: 8000, env: [{ key: "SECRET_KEY", value: "k" }], labels: { "traefik.http.routers.django.rule": "Host(`django.localhost`)" } });
+    expect(web.fields).toMatchObject({
+      source: "git",
+      git: { contextPath: "app", dockerfilePath: "app/Dockerfile.prod" },
+      kind: "web",
+      containerPort: 8000,
+      env: [{ key: "SECRET_KEY", value: "k" }],
+      labels: { "traefik.http.routers.django.rule": "Host(`django.localhost`)" },
+    });
     expect(web.secretEnv).toEqual(["SECRET_KEY"]);
   });
 
@@ -71,6 +97,11 @@ describe("the compose corpus", () => {
     const r = importCompose(corpus("nextcloud-redis-mariadb.yaml"));
     expect(r.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "nc", key: "networks" })]));
     const pg = importCompose(corpus("postgresql-pgadmin.yaml"), { variables: {} });
-    expect(pg.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "postgres", key: "container_name" }), expect.objectContaining({ key: "(variables)", message: "POSTGRES_PW is not set: an empty string is used" })]));
+    expect(pg.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: "postgres", key: "container_name" }),
+        expect.objectContaining({ key: "(variables)", message: "POSTGRES_PW is not set: an empty string is used" }),
+      ]),
+    );
   });
 });

@@ -41,7 +41,12 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
   const { imported, origin, variables } = await fileOrKey(deps, input);
   const box = deps.box;
   const members = imported ? membersOf(input.projectId, imported, box, origin) : [];
-  await checkBeforeWriting(deps, { teamId: project.teamId, projectId: input.projectId, allowBindMounts, ownIds: [] }, members, members.map((m) => m.input.name));
+  await checkBeforeWriting(
+    deps,
+    { teamId: project.teamId, projectId: input.projectId, allowBindMounts, ownIds: [] },
+    members,
+    members.map((m) => m.input.name),
+  );
 
   // A git-sourced stack redeploys on push: its webhook secret is shown once, in this answer.
   const webhookSecret = origin.gitUrl ? randomBytes(32).toString("hex") : null;
@@ -69,13 +74,21 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
       });
       const serviceIds: { id: string; name: string; kind: string }[] = [];
       for (const member of members) {
-        const created = await insertMember(tx, box, { stackId: row.id, projectId: input.projectId, commitSha: imported?.commitSha ?? null, repository: origin }, member);
+        const created = await insertMember(
+          tx,
+          box,
+          { stackId: row.id, projectId: input.projectId, commitSha: imported?.commitSha ?? null, repository: origin },
+          member,
+        );
         serviceIds.push({ id: created.id, name: member.input.name, kind: member.input.kind });
       }
       return { id: row.id, serviceIds };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DomainError("INVALID", `A stack named "${input.name}" already exists in this project`, { name: `A stack named "${input.name}" already exists in this project` });
+    if (isUniqueViolation(err))
+      throw new DomainError("INVALID", `A stack named "${input.name}" already exists in this project`, {
+        name: `A stack named "${input.name}" already exists in this project`,
+      });
     throw err;
   }
   for (const s of stack.serviceIds) if (s.kind === "web") await ensureDefaultDomain(deps.db, s.id, publicIpOf(deps.env));
@@ -85,7 +98,15 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
     targetId: stack.id,
     action: "stack.create",
     // Names only: variable values may be secrets.
-    detail: { name: input.name, services: stack.serviceIds.map((s) => s.name), variables: input.variables.map((v) => v.key), warnings: imported?.plan.warnings.length ?? 0, ...(origin.gitUrl ? { repository: origin.gitUrl, branch: origin.gitBranch ?? "main", ...(imported ? { commit: imported.commitSha ?? "" } : {}) } : {}) },
+    detail: {
+      name: input.name,
+      services: stack.serviceIds.map((s) => s.name),
+      variables: input.variables.map((v) => v.key),
+      warnings: imported?.plan.warnings.length ?? 0,
+      ...(origin.gitUrl
+        ? { repository: origin.gitUrl, branch: origin.gitBranch ?? "main", ...(imported ? { commit: imported.commitSha ?? "" } : {}) }
+        : {}),
+    },
   });
   if (input.deploy && imported) await deployStack(deps, actor, stack.id);
   return {

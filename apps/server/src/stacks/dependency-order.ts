@@ -2,7 +2,9 @@
  * The order a stack deploys in: every service after the services it depends on, otherwise in
  * file order. A cycle is reported with its path. PURE.
  */
-export function dependencyOrder(services: readonly { name: string; dependsOn: readonly { service: string }[] }[]): { order: string[] } | { cycle: string[] } {
+export function dependencyOrder(
+  services: readonly { name: string; dependsOn: readonly { service: string }[] }[],
+): { order: string[] } | { cycle: string[] } {
   const byName = new Map(services.map((s) => [s.name, s]));
   const state = new Map<string, "visiting" | "done">();
   const order: string[] = [];

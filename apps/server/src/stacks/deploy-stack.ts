@@ -26,7 +26,13 @@ export async function deployStack(deps: StackDeps, actor: Actor, stackId: string
     deps.db.stack.update({ where: { id: stackId }, data: { deployActorId: actor.userId } }),
     deps.db.stackService.updateMany({ where: { stackId }, data: { state: "waiting", stateReason: null, deploymentId: null } }),
   ]);
-  await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "stack", targetId: stackId, action: "stack.deploy", detail: { name: stack.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    targetType: "stack",
+    targetId: stackId,
+    action: "stack.deploy",
+    detail: { name: stack.name },
+  });
   await advanceStack(deps, stackId);
   return { ok: true as const };
 }
@@ -39,8 +45,14 @@ export async function deployStackServices(deps: StackDeps, stackId: string, name
   if (names.length === 0) return;
   await deps.db.$transaction([
     deps.db.stack.update({ where: { id: stackId }, data: { deployActorId: actorId } }),
-    deps.db.stackService.updateMany({ where: { stackId, service: { name: { in: names } } }, data: { state: "waiting", stateReason: null, deploymentId: null } }),
-    deps.db.stackService.updateMany({ where: { stackId, service: { name: { notIn: names } }, state: { in: ["idle", "waiting"] } }, data: { state: "done", stateReason: null } }),
+    deps.db.stackService.updateMany({
+      where: { stackId, service: { name: { in: names } } },
+      data: { state: "waiting", stateReason: null, deploymentId: null },
+    }),
+    deps.db.stackService.updateMany({
+      where: { stackId, service: { name: { notIn: names } }, state: { in: ["idle", "waiting"] } },
+      data: { state: "done", stateReason: null },
+    }),
   ]);
   await advanceStack(deps, stackId);
 }
@@ -51,9 +63,18 @@ export function dependenciesOf(json: unknown): StackDependency[] {
 
 /** One step of the stack's deployment: finish what finished, start what may start. Safe to run concurrently. */
 export async function advanceStack(deps: StackDeps, stackId: string): Promise<void> {
-  const members = await deps.db.stackService.findMany({ where: { stackId }, orderBy: { position: "asc" }, include: { service: { select: { name: true } } } });
+  const members = await deps.db.stackService.findMany({
+    where: { stackId },
+    orderBy: { position: "asc" },
+    include: { service: { select: { name: true } } },
+  });
   const state = new Map(members.map((m) => [m.service.name, m.state]));
-  const setState = async (id: string, name: string, from: "waiting" | "deploying", data: { state: "deploying" | "done" | "failed"; stateReason?: string | null; deploymentId?: string }) => {
+  const setState = async (
+    id: string,
+    name: string,
+    from: "waiting" | "deploying",
+    data: { state: "deploying" | "done" | "failed"; stateReason?: string | null; deploymentId?: string },
+  ) => {
     const { count } = await deps.db.stackService.updateMany({ where: { id, state: from }, data });
     if (count === 1) state.set(name, data.state);
     return count === 1;
@@ -63,7 +84,11 @@ export async function advanceStack(deps: StackDeps, stackId: string): Promise<vo
     const d = await deps.db.deployment.findUnique({ where: { id: m.deploymentId }, select: { status: true, error: true } });
     if (!d) await setState(m.id, m.service.name, "deploying", { state: "failed", stateReason: "Its deployment was deleted" });
     else if (d.status === "succeeded") await setState(m.id, m.service.name, "deploying", { state: "done" });
-    else if (isTerminalStatus(d.status)) await setState(m.id, m.service.name, "deploying", { state: "failed", stateReason: `Its deployment ${d.status.replace("_", " ")}${d.error ? `: ${d.error.slice(0, 300)}` : ""}` });
+    else if (isTerminalStatus(d.status))
+      await setState(m.id, m.service.name, "deploying", {
+        state: "failed",
+        stateReason: `Its deployment ${d.status.replace("_", " ")}${d.error ? `: ${d.error.slice(0, 300)}` : ""}`,
+      });
   }
   const stack = await deps.db.stack.findUniqueOrThrow({ where: { id: stackId }, select: { deployActorId: true } });
   // In position order, dependencies come first: a failure reaches every dependent in this pass.
@@ -72,7 +97,10 @@ export async function advanceStack(deps: StackDeps, stackId: string): Promise<vo
     const needs = dependenciesOf(m.dependsOn);
     const failed = needs.find((d) => state.get(d.service) === "failed");
     if (failed) {
-      await setState(m.id, m.service.name, "waiting", { state: "failed", stateReason: `Not deployed: its dependency ${failed.service} failed` });
+      await setState(m.id, m.service.name, "waiting", {
+        state: "failed",
+        stateReason: `Not deployed: its dependency ${failed.service} failed`,
+      });
       continue;
     }
     if (!needs.every((d) => state.get(d.service) === "done")) continue;
@@ -83,7 +111,10 @@ export async function advanceStack(deps: StackDeps, stackId: string): Promise<vo
       const { deploymentId } = await enqueueDeployment(deps, actor, m.serviceId);
       await deps.db.stackService.update({ where: { id: m.id }, data: { deploymentId } });
     } catch (err) {
-      await setState(m.id, m.service.name, "deploying", { state: "failed", stateReason: `Could not queue its deployment: ${(err as Error).message}` });
+      await setState(m.id, m.service.name, "deploying", {
+        state: "failed",
+        stateReason: `Could not queue its deployment: ${(err as Error).message}`,
+      });
     }
   }
 }
@@ -100,7 +131,8 @@ async function actorOf(deps: Pick<Deps, "db">, userId: string | null): Promise<A
  * once for stacks left mid-way (a restart). Returns the detach function.
  */
 export function attachStackCoordinator(deps: StackDeps & Pick<Deps, "log">): () => void {
-  const advance = (stackId: string) => advanceStack(deps, stackId).catch((err: unknown) => deps.log.error({ stackId, err: String(err) }, "stack deployment step failed"));
+  const advance = (stackId: string) =>
+    advanceStack(deps, stackId).catch((err: unknown) => deps.log.error({ stackId, err: String(err) }, "stack deployment step failed"));
   void deps.db.stackService
     .findMany({ where: { state: { in: ["waiting", "deploying"] } }, distinct: ["stackId"], select: { stackId: true } })
     .then((rows) => rows.forEach((r) => void advance(r.stackId)))
@@ -109,7 +141,10 @@ export function attachStackCoordinator(deps: StackDeps & Pick<Deps, "log">): () 
     if (event.remote || !isTerminalStatus(event.status)) return;
     deps.db.stackService
       // By service too: the deployment may end before its id is recorded on the stack service.
-      .findFirst({ where: { OR: [{ deploymentId: event.deploymentId }, { serviceId: event.serviceId, state: "deploying" }] }, select: { stackId: true } })
+      .findFirst({
+        where: { OR: [{ deploymentId: event.deploymentId }, { serviceId: event.serviceId, state: "deploying" }] },
+        select: { stackId: true },
+      })
       .then((row) => (row ? advance(row.stackId) : undefined))
       .catch((err: unknown) => deps.log.error({ deploymentId: event.deploymentId, err: String(err) }, "stack deployment step failed"));
   });

@@ -51,29 +51,58 @@ describe("importing a compose file", () => {
     const plan = planOf(importCompose(fourServices, { variables: { DB_PASSWORD: "pw", POSTGRES_PASSWORD: "pw" } }));
     expect(plan.services.map((s) => s.fields.name)).toEqual(["db", "api", "web", "worker"]);
     const [db, api, web, worker] = plan.services;
-    expect(db!.fields).toMatchObject({ kind: "worker", containerPort: null, volumes: [{ name: "pgdata", mountPath: "/var/lib/postgresql/data", readOnly: false }], env: [{ key: "POSTGRES_PASSWORD", value: "pw" }] });
+    expect(db!.fields).toMatchObject({
+      kind: "worker",
+      containerPort: null,
+      volumes: [{ name: "pgdata", mountPath: "/var/lib/postgresql/data", readOnly: false }],
+      env: [{ key: "POSTGRES_PASSWORD", value: "pw" }],
+    });
     expect(db!.fields.env).toEqual([{ key: "POSTGRES_PASSWORD", value: "pw" }]);
-    expect(db!.fields.healthCheck).toEqual({ type: "command", command: "/bin/sh -c 'pg_isready -U postgres'", intervalS: 2, timeoutS: 60, startPeriodS: 0, retries: 30 });
+    expect(db!.fields.healthCheck).toEqual({
+      type: "command",
+      command: "/bin/sh -c 'pg_isready -U postgres'",
+      intervalS: 2,
+      timeoutS: 60,
+      startPeriodS: 0,
+      retries: 30,
+    });
     expect(db!.secretEnv).toEqual(["POSTGRES_PASSWORD"]);
     // The health stage waits as long as compose would before calling it unhealthy: (2 s + 60 s) x 30.
     expect(db!.fields.timeouts).toEqual({ healthTimeoutS: 1860 });
     expect(api!.fields.timeouts).toBeUndefined();
     expect(api!.fields).toMatchObject({ kind: "tcp", containerPort: 8080, command: "httpd -f -p 8080" });
-    expect(api!.fields.env).toEqual([{ key: "DATABASE_URL", value: "postgres://app:pw@db/app" }, { key: "MODE", value: "api" }]);
+    expect(api!.fields.env).toEqual([
+      { key: "DATABASE_URL", value: "postgres://app:pw@db/app" },
+      { key: "MODE", value: "api" },
+    ]);
     expect(api!.secretEnv).toEqual(["DATABASE_URL"]);
     expect(api!.dependsOn).toEqual([{ service: "db", condition: "service_healthy" }]);
     expect(web!.fields).toMatchObject({ kind: "web", containerPort: 8080, publish: null });
-    expect(worker!.fields).toMatchObject({ kind: "worker", replicas: 2, restartPolicy: "on-failure", limits: { memoryMb: 64, cpus: 0.5, pidsLimit: 100 }, command: "sh -c 'sleep 1000'" });
+    expect(worker!.fields).toMatchObject({
+      kind: "worker",
+      replicas: 2,
+      restartPolicy: "on-failure",
+      limits: { memoryMb: 64, cpus: 0.5, pidsLimit: 100 },
+      command: "sh -c 'sleep 1000'",
+    });
     expect(worker!.dependsOn).toEqual([{ service: "db", condition: "service_started" }]);
-    expect(plan.warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ service: "web", key: "ports", message: expect.stringMatching(/host port 8080 is not published/) }),
-      expect.objectContaining({ service: "worker", key: "restart", message: expect.stringMatching(/retry limit 3/) }),
-    ]));
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: "web", key: "ports", message: expect.stringMatching(/host port 8080 is not published/) }),
+        expect.objectContaining({ service: "worker", key: "restart", message: expect.stringMatching(/retry limit 3/) }),
+      ]),
+    );
   });
 
   it("publishes a TCP port when the service asks for it", () => {
-    const plan = planOf(importCompose("services:\n  db:\n    image: berth-test/postgres:15\n    x-berth-kind: tcp\n    ports: ['127.0.0.1:15432:5432']\n"));
-    expect(plan.services[0]!.fields).toMatchObject({ kind: "tcp", containerPort: 5432, publish: { hostPort: 15432, bindAddress: "127.0.0.1" } });
+    const plan = planOf(
+      importCompose("services:\n  db:\n    image: berth-test/postgres:15\n    x-berth-kind: tcp\n    ports: ['127.0.0.1:15432:5432']\n"),
+    );
+    expect(plan.services[0]!.fields).toMatchObject({
+      kind: "tcp",
+      containerPort: 5432,
+      publish: { hostPort: 15432, bindAddress: "127.0.0.1" },
+    });
   });
 
   it("lists every unsupported key with its service in one error, and ignores harmless ones with a warning", () => {
@@ -92,21 +121,31 @@ secrets:
   token: { file: ./token }
 `);
     const errors = errorsOf(r);
-    expect(errors).toEqual(expect.arrayContaining([
-      { service: "web", key: "user", message: "Not supported by Berth" },
-      { service: "web", key: "working_dir", message: "Not supported by Berth" },
-      expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
-      expect.objectContaining({ service: "job", key: "env_file", message: expect.stringMatching(/needs a git-sourced stack.*environment:/) }),
-      expect.objectContaining({ service: null, key: "secrets" }),
-    ]));
-    expect(r.warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ service: "web", key: "container_name", message: expect.stringMatching(/^Ignored/) }),
-      expect.objectContaining({ service: null, key: "version" }),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { service: "web", key: "user", message: "Not supported by Berth" },
+        { service: "web", key: "working_dir", message: "Not supported by Berth" },
+        expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
+        expect.objectContaining({
+          service: "job",
+          key: "env_file",
+          message: expect.stringMatching(/needs a git-sourced stack.*environment:/),
+        }),
+        expect.objectContaining({ service: null, key: "secrets" }),
+      ]),
+    );
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: "web", key: "container_name", message: expect.stringMatching(/^Ignored/) }),
+        expect.objectContaining({ service: null, key: "version" }),
+      ]),
+    );
   });
 
   it("applies labels, refusing Berth's own io.berth. prefix", () => {
-    const plan = planOf(importCompose("services:\n  web:\n    image: nginx\n    labels: ['com.example.tier=web', 'traefik.enable=true']\n"));
+    const plan = planOf(
+      importCompose("services:\n  web:\n    image: nginx\n    labels: ['com.example.tier=web', 'traefik.enable=true']\n"),
+    );
     expect(plan.services[0]!.fields.labels).toEqual({ "com.example.tier": "web", "traefik.enable": "true" });
     expect(errorsOf(importCompose("services:\n  web:\n    image: nginx\n    labels: { io.berth.service: other }\n"))).toEqual([
       expect.objectContaining({ service: "web", key: "labels.io.berth.service", message: expect.stringMatching(/reserved/) }),
@@ -114,7 +153,9 @@ secrets:
   });
 
   it("refuses dangerous keys and the Docker socket", () => {
-    const errors = errorsOf(importCompose(`
+    const errors = errorsOf(
+      importCompose(
+        `
 services:
   agent:
     image: portainer/agent
@@ -124,13 +165,22 @@ services:
     network_mode: host
     pid: host
     volumes: ["/var/run/docker.sock:/var/run/docker.sock"]
-`, { allowBindMounts: true }));
+`,
+        { allowBindMounts: true },
+      ),
+    );
     const keys = errors.map((e) => `${e.service}:${e.key}`);
-    expect(keys).toEqual(expect.arrayContaining(["agent:privileged", "agent:cap_add", "agent:devices", "agent:network_mode", "agent:pid", "agent:volumes.0"]));
+    expect(keys).toEqual(
+      expect.arrayContaining(["agent:privileged", "agent:cap_add", "agent:devices", "agent:network_mode", "agent:pid", "agent:volumes.0"]),
+    );
     expect(errors.every((e) => /Refused/.test(e.message))).toBe(true);
     // A member is told which key at which path, and who can allow it.
-    expect(errors.find((e) => e.key === "privileged")?.message).toBe('Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")');
-    expect(errors.find((e) => e.key === "pid")?.message).toMatch(/^Refused: services\.agent\.pid shares the host's namespace .* Only the instance owner can allow/);
+    expect(errors.find((e) => e.key === "privileged")?.message).toBe(
+      'Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")',
+    );
+    expect(errors.find((e) => e.key === "pid")?.message).toMatch(
+      /^Refused: services\.agent\.pid shares the host's namespace .* Only the instance owner can allow/,
+    );
   });
 
   it("maps them onto the service where the instance owner allows host access; the Docker socket and the Docker API stay refused", () => {
@@ -151,27 +201,54 @@ services:
       hostAccess: {
         privileged: true,
         capAdd: ["NET_ADMIN", "SYS_PTRACE"],
-        devices: [{ hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" }, { hostPath: "/dev/net/tun", containerPath: "/dev/tun", permissions: "rw" }],
+        devices: [
+          { hostPath: "/dev/fuse", containerPath: "/dev/fuse", permissions: "rwm" },
+          { hostPath: "/dev/net/tun", containerPath: "/dev/tun", permissions: "rw" },
+        ],
         securityOpt: ["apparmor=unconfined"],
         hostNamespaces: ["network", "pid"],
       },
     });
-    expect(plan.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ service: "agent", message: expect.stringMatching(/^Allowed by the instance owner: privileged, cap_add, devices, security_opt, network_mode, pid give this service power/) })]));
-    const still = errorsOf(importCompose("services:\n  a:\n    image: x\n    use_api_socket: true\n    network_mode: host\n    ports: ['80']\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n    cap_add: ['not a cap']\n", { allowHostAccess: true, allowBindMounts: true }));
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          service: "agent",
+          message: expect.stringMatching(
+            /^Allowed by the instance owner: privileged, cap_add, devices, security_opt, network_mode, pid give this service power/,
+          ),
+        }),
+      ]),
+    );
+    const still = errorsOf(
+      importCompose(
+        "services:\n  a:\n    image: x\n    use_api_socket: true\n    network_mode: host\n    ports: ['80']\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n    cap_add: ['not a cap']\n",
+        { allowHostAccess: true, allowBindMounts: true },
+      ),
+    );
     expect(still.map((e) => e.key)).toEqual(["use_api_socket", "cap_add", "network_mode", "volumes.0"]);
     // Keys that grant nothing are harmless, allowed or not.
-    expect(planOf(importCompose("services:\n  a: { image: x, privileged: false, cap_add: [] }\n")).warnings.map((w) => `${w.key}: ${w.message}`)).toEqual(["privileged: Ignored: it grants nothing", "cap_add: Ignored: it grants nothing"]);
+    expect(
+      planOf(importCompose("services:\n  a: { image: x, privileged: false, cap_add: [] }\n")).warnings.map((w) => `${w.key}: ${w.message}`),
+    ).toEqual(["privileged: Ignored: it grants nothing", "cap_add: Ignored: it grants nothing"]);
   });
 
   it("refuses bind mounts unless the instance allows them", () => {
     const text = "services:\n  web:\n    image: nginx\n    volumes: ['/srv/site:/usr/share/nginx/html:ro']\n";
-    expect(errorsOf(importCompose(text))).toEqual([expect.objectContaining({ service: "web", key: "volumes.0", message: expect.stringMatching(/off on this instance/) })]);
+    expect(errorsOf(importCompose(text))).toEqual([
+      expect.objectContaining({ service: "web", key: "volumes.0", message: expect.stringMatching(/off on this instance/) }),
+    ]);
     const plan = planOf(importCompose(text, { allowBindMounts: true }));
-    expect(plan.services[0]!.fields.volumes).toEqual([{ name: "web-usr-share-nginx-html", mountPath: "/usr/share/nginx/html", readOnly: true, hostPath: "/srv/site" }]);
+    expect(plan.services[0]!.fields.volumes).toEqual([
+      { name: "web-usr-share-nginx-html", mountPath: "/usr/share/nginx/html", readOnly: true, hostPath: "/srv/site" },
+    ]);
   });
 
   it("refuses a cycle in depends_on, naming it", () => {
-    const errors = errorsOf(importCompose("services:\n  a: { image: nginx, depends_on: [b] }\n  b: { image: nginx, depends_on: [c] }\n  c: { image: nginx, depends_on: [a] }\n"));
+    const errors = errorsOf(
+      importCompose(
+        "services:\n  a: { image: nginx, depends_on: [b] }\n  b: { image: nginx, depends_on: [c] }\n  c: { image: nginx, depends_on: [a] }\n",
+      ),
+    );
     expect(errors).toEqual([{ service: "a", key: "depends_on", message: "A dependency cycle: a -> b -> c -> a" }]);
   });
 
@@ -181,14 +258,22 @@ services:
   });
 
   it("refuses an unknown dependency and a file that does not match the compose schema", () => {
-    expect(errorsOf(importCompose("services:\n  a: { image: nginx, depends_on: [ghost] }\n"))).toEqual([expect.objectContaining({ service: "a", key: "depends_on", message: "ghost is not a service of this stack" })]);
-    expect(errorsOf(importCompose("services:\n  a: { image: nginx, ports: 80 }\n"))).toEqual([expect.objectContaining({ service: "a", key: "ports" })]);
-    expect(errorsOf(importCompose("services:\n  a: { image: nginx, restrat: always }\n"))).toEqual([{ service: "a", key: "restrat", message: "restrat is not a compose key here" }]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, depends_on: [ghost] }\n"))).toEqual([
+      expect.objectContaining({ service: "a", key: "depends_on", message: "ghost is not a service of this stack" }),
+    ]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, ports: 80 }\n"))).toEqual([
+      expect.objectContaining({ service: "a", key: "ports" }),
+    ]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, restrat: always }\n"))).toEqual([
+      { service: "a", key: "restrat", message: "restrat is not a compose key here" },
+    ]);
     expect(errorsOf(importCompose("services: [a\n"))[0]).toMatchObject({ key: "(yaml)" });
   });
 
   it("reports a required variable that is missing, at its service", () => {
-    expect(errorsOf(importCompose("services:\n  a:\n    image: nginx\n    environment: { P: '${P:?give a password}' }\n"))).toEqual([{ service: "a", key: "environment.P", message: "P: give a password" }]);
+    expect(errorsOf(importCompose("services:\n  a:\n    image: nginx\n    environment: { P: '${P:?give a password}' }\n"))).toEqual([
+      { service: "a", key: "environment.P", message: "P: give a password" },
+    ]);
   });
 
   it("leaves out services whose profile is not enabled", () => {
@@ -196,22 +281,39 @@ services:
     expect(planOf(importCompose(text)).services.map((s) => s.fields.name)).toEqual(["app"]);
     expect(planOf(importCompose(text, { profiles: ["debug"] })).services.map((s) => s.fields.name)).toEqual(["app", "debug"]);
     const needsDebug = "services:\n  app: { image: nginx, depends_on: [debug] }\n  debug: { image: busybox, profiles: [debug] }\n";
-    expect(errorsOf(importCompose(needsDebug))).toEqual([expect.objectContaining({ service: "app", message: "debug is left out by its profile: enable the profile" })]);
+    expect(errorsOf(importCompose(needsDebug))).toEqual([
+      expect.objectContaining({ service: "app", message: "debug is left out by its profile: enable the profile" }),
+    ]);
   });
 
   it("reports Berth's own rules at the compose key", () => {
-    const errors = errorsOf(importCompose("services:\n  a:\n    image: nginx\n    deploy: { replicas: 50 }\n    healthcheck: { test: ['CMD', 'true'], interval: 10m }\n"));
-    expect(errors).toEqual(expect.arrayContaining([
-      { service: "a", key: "deploy.replicas", message: "At most 10" },
-      { service: "a", key: "healthcheck", message: "Interval: at most 300 s" },
-    ]));
+    const errors = errorsOf(
+      importCompose(
+        "services:\n  a:\n    image: nginx\n    deploy: { replicas: 50 }\n    healthcheck: { test: ['CMD', 'true'], interval: 10m }\n",
+      ),
+    );
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { service: "a", key: "deploy.replicas", message: "At most 10" },
+        { service: "a", key: "healthcheck", message: "Interval: at most 300 s" },
+      ]),
+    );
   });
 
   it("makes a service others wait for with service_completed_successfully a job, ordered before them", () => {
-    const r = importCompose("services:\n  a: { image: nginx, ports: ['80'], depends_on: { migrate: { condition: service_completed_successfully } } }\n  migrate: { image: nginx, command: migrate up, ports: ['9000'], restart: always, deploy: { replicas: 2 } }\n");
+    const r = importCompose(
+      "services:\n  a: { image: nginx, ports: ['80'], depends_on: { migrate: { condition: service_completed_successfully } } }\n  migrate: { image: nginx, command: migrate up, ports: ['9000'], restart: always, deploy: { replicas: 2 } }\n",
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.services.map((s) => s.fields.name)).toEqual(["migrate", "a"]);
-    expect(r.services[0]!.fields).toMatchObject({ job: true, kind: "worker", containerPort: null, replicas: 1, restartPolicy: "no", command: "migrate up" });
+    expect(r.services[0]!.fields).toMatchObject({
+      job: true,
+      kind: "worker",
+      containerPort: null,
+      replicas: 1,
+      restartPolicy: "no",
+      command: "migrate up",
+    });
     expect(r.services[1]!.fields).toMatchObject({ kind: "web", containerPort: 80 });
     expect(r.services[1]!.fields.job).toBeUndefined();
     expect(r.services[1]!.dependsOn).toEqual([{ service: "migrate", condition: "service_completed_successfully" }]);
@@ -219,15 +321,29 @@ services:
   });
 
   it("refuses a volume shared by two services", () => {
-    const shared = errorsOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\n  b: { image: nginx, volumes: ['d:/e'] }\nvolumes: { d: {} }\n"));
-    expect(shared).toEqual([{ service: "b", key: "volumes.0", message: "The volume d is also mounted by a: a Berth volume belongs to one service" }]);
+    const shared = errorsOf(
+      importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\n  b: { image: nginx, volumes: ['d:/e'] }\nvolumes: { d: {} }\n"),
+    );
+    expect(shared).toEqual([
+      { service: "b", key: "volumes.0", message: "The volume d is also mounted by a: a Berth volume belongs to one service" },
+    ]);
   });
 });
 
 describe("dependency order", () => {
   it("keeps file order where nothing depends on anything", () => {
-    expect(dependencyOrder([{ name: "a", dependsOn: [] }, { name: "b", dependsOn: [] }])).toEqual({ order: ["a", "b"] });
-    expect(dependencyOrder([{ name: "a", dependsOn: [{ service: "b" }] }, { name: "b", dependsOn: [] }])).toEqual({ order: ["b", "a"] });
+    expect(
+      dependencyOrder([
+        { name: "a", dependsOn: [] },
+        { name: "b", dependsOn: [] },
+      ]),
+    ).toEqual({ order: ["a", "b"] });
+    expect(
+      dependencyOrder([
+        { name: "a", dependsOn: [{ service: "b" }] },
+        { name: "b", dependsOn: [] },
+      ]),
+    ).toEqual({ order: ["b", "a"] });
     expect(dependencyOrder([{ name: "a", dependsOn: [{ service: "a" }] }])).toEqual({ cycle: ["a", "a"] });
   });
 });

@@ -51,17 +51,32 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
   for (const key of doc.otherTopLevel) errors.push({ service: null, key, message: TOP_LEVEL_UNSUPPORTED[key] ?? "Not supported by Berth" });
   for (const [name, volume] of Object.entries(doc.volumes)) {
     for (const key of Object.keys(volume ?? {})) {
-      if (key === "labels" || key === "name" || key.startsWith("x-")) warnings.push({ service: null, key: `volumes.${name}.${key}`, message: "Ignored: Berth names and labels its volumes" });
+      if (key === "labels" || key === "name" || key.startsWith("x-"))
+        warnings.push({ service: null, key: `volumes.${name}.${key}`, message: "Ignored: Berth names and labels its volumes" });
       else errors.push({ service: null, key: `volumes.${name}.${key}`, message: "Not supported: Berth volumes are local named volumes" });
     }
   }
   for (const [name, network] of Object.entries(doc.networks)) {
-    if (network && Object.keys(network).length > 0) warnings.push({ service: null, key: `networks.${name}`, message: "Ignored: every service of the project shares the project's network" });
+    if (network && Object.keys(network).length > 0)
+      warnings.push({
+        service: null,
+        key: `networks.${name}`,
+        message: "Ignored: every service of the project shares the project's network",
+      });
   }
-  for (const skipped of doc.skippedByProfile) warnings.push({ service: skipped, key: "profiles", message: "Left out: none of its profiles is enabled" });
+  for (const skipped of doc.skippedByProfile)
+    warnings.push({ service: skipped, key: "profiles", message: "Left out: none of its profiles is enabled" });
 
   const serviceNames = new Set(doc.services.map(([n]) => n));
-  const ctx = { allowBindMounts: options.allowBindMounts ?? false, allowHostAccess: options.allowHostAccess ?? false, variables, volumes: doc.volumes, serviceNames, skippedByProfile: new Set(doc.skippedByProfile), repo };
+  const ctx = {
+    allowBindMounts: options.allowBindMounts ?? false,
+    allowHostAccess: options.allowHostAccess ?? false,
+    variables,
+    volumes: doc.volumes,
+    serviceNames,
+    skippedByProfile: new Set(doc.skippedByProfile),
+    repo,
+  };
   const mapped: MappedService[] = [];
   const volumeOwners = new Map<string, string>();
   for (const [name, svc] of doc.services) {
@@ -75,18 +90,30 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
     mapped.push(r.mapped);
     r.mapped.fields.volumes.forEach((v, i) => {
       const owner = volumeOwners.get(v.name);
-      if (owner !== undefined && owner !== name) errors.push({ service: name, key: `volumes.${i}`, message: `The volume ${v.name} is also mounted by ${owner}: a Berth volume belongs to one service` });
+      if (owner !== undefined && owner !== name)
+        errors.push({
+          service: name,
+          key: `volumes.${i}`,
+          message: `The volume ${v.name} is also mounted by ${owner}: a Berth volume belongs to one service`,
+        });
       volumeOwners.set(v.name, name);
     });
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
-  const jobs = new Set(mapped.flatMap((m) => m.dependsOn.filter((d) => d.condition === "service_completed_successfully").map((d) => d.service)));
+  const jobs = new Set(
+    mapped.flatMap((m) => m.dependsOn.filter((d) => d.condition === "service_completed_successfully").map((d) => d.service)),
+  );
   mapped.forEach((m, i) => {
     const name = m.fields.name;
     if (jobs.has(name)) mapped[i] = asJob(m, (key, message) => warnings.push({ service: name, key, message }));
   });
   const ordered = dependencyOrder(mapped.map((m) => ({ name: m.fields.name, dependsOn: m.dependsOn })));
-  if ("cycle" in ordered) return { ok: false, errors: [{ service: ordered.cycle[0]!, key: "depends_on", message: `A dependency cycle: ${ordered.cycle.join(" -> ")}` }], warnings };
+  if ("cycle" in ordered)
+    return {
+      ok: false,
+      errors: [{ service: ordered.cycle[0]!, key: "depends_on", message: `A dependency cycle: ${ordered.cycle.join(" -> ")}` }],
+      warnings,
+    };
   const byName = new Map(mapped.map((m) => [m.fields.name, m]));
   return { ok: true, name: doc.name, services: ordered.order.map((n) => byName.get(n)!), warnings };
 }

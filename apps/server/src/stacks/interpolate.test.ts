@@ -42,7 +42,10 @@ describe("compose interpolation", () => {
   });
 
   it("interpolates values of a tree, not its keys, and reports errors at their path", () => {
-    const r = interpolateTree({ services: { web: { image: "nginx:${TAG:-1}", environment: { $SET: "${SET}" }, x: ["${BAD:?no}"] } } }, vars);
+    const r = interpolateTree(
+      { services: { web: { image: "nginx:${TAG:-1}", environment: { $SET: "${SET}" }, x: ["${BAD:?no}"] } } },
+      vars,
+    );
     expect(r.value).toEqual({ services: { web: { image: "nginx:1", environment: { $SET: "value" }, x: ["${BAD:?no}"] } } });
     expect(r.errors).toEqual([{ path: ["services", "web", "x", "0"], message: "BAD: no" }]);
   });

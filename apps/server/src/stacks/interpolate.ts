@@ -25,7 +25,13 @@ export function interpolate(text: string, vars: Readonly<Record<string, string>>
 }
 
 /** Reads from `start` up to the end (or, `inBraces`, up to the `}` closing a default); returns [text, index after]. */
-function parse(text: string, start: number, vars: Readonly<Record<string, string>>, missing: string[], inBraces: boolean): [string, number] {
+function parse(
+  text: string,
+  start: number,
+  vars: Readonly<Record<string, string>>,
+  missing: string[],
+  inBraces: boolean,
+): [string, number] {
   let out = "";
   let i = start;
   while (i < text.length) {
@@ -80,7 +86,10 @@ function braced(text: string, start: number, vars: Readonly<Record<string, strin
   if (op === "-") result = present ? value : arg;
   else if (op === "+") result = present ? arg : "";
   else if (present) result = value;
-  else throw new InterpolationError(arg !== "" ? `${name}: ${arg}` : `The variable ${name} is required${colon ? " and must not be empty" : ""}`);
+  else
+    throw new InterpolationError(
+      arg !== "" ? `${name}: ${arg}` : `The variable ${name} is required${colon ? " and must not be empty" : ""}`,
+    );
   return [result, end + 1];
 }
 
@@ -94,7 +103,11 @@ function lookup(name: string, vars: Readonly<Record<string, string>>, missing: s
  * Interpolate every string value of a parsed YAML tree (not the keys, as compose does);
  * errors are reported with the path of the value.
  */
-export function interpolateTree(node: unknown, vars: Readonly<Record<string, string>>, path: string[] = []): { value: unknown; missing: string[]; errors: { path: string[]; message: string }[] } {
+export function interpolateTree(
+  node: unknown,
+  vars: Readonly<Record<string, string>>,
+  path: string[] = [],
+): { value: unknown; missing: string[]; errors: { path: string[]; message: string }[] } {
   const missing = new Set<string>();
   const errors: { path: string[]; message: string }[] = [];
   const walk = (n: unknown, p: string[]): unknown => {

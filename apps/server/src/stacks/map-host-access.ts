@@ -15,7 +15,7 @@ export function readHostKey(key: string, value: unknown, access: HostAccess, fai
       return true;
     case "cap_add": {
       const bad = strings.find((c) => !isCapabilityName(c.toUpperCase()));
-      if (bad !== undefined) return fail(`"${bad}" is not a kernel capability name (e.g. NET_ADMIN)`), false;
+      if (bad !== undefined) return (fail(`"${bad}" is not a kernel capability name (e.g. NET_ADMIN)`), false);
       access.capAdd = strings.map((c) => c.toUpperCase());
       return true;
     }
@@ -25,12 +25,16 @@ export function readHostKey(key: string, value: unknown, access: HostAccess, fai
     case "devices": {
       const devices = (Array.isArray(value) ? value : []).map(readDevice);
       const bad = devices.findIndex((d) => d === null);
-      if (bad !== -1) return fail(`devices.${bad}: give HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]] with absolute paths and permissions of r, w, m`), false;
+      if (bad !== -1)
+        return (
+          fail(`devices.${bad}: give HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]] with absolute paths and permissions of r, w, m`),
+          false
+        );
       access.devices = devices as NonNullable<HostAccess["devices"]>;
       return true;
     }
     default:
-      return fail("Not supported by Berth"), false;
+      return (fail("Not supported by Berth"), false);
   }
 }
 

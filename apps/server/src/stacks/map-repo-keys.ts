@@ -29,7 +29,13 @@ const BUILD_IGNORED: Record<string, string> = {
   platforms: "the host's platform is built",
 };
 
-export function mapBuild(build: unknown, repo: ComposeRepo | null, variables: Readonly<Record<string, string>>, err: Report, warn: Report): BuildFields | null {
+export function mapBuild(
+  build: unknown,
+  repo: ComposeRepo | null,
+  variables: Readonly<Record<string, string>>,
+  err: Report,
+  warn: Report,
+): BuildFields | null {
   if (repo === null) {
     err("build", `build: ${NEEDS_GIT_STACK} (or push the image to a registry and use image:)`);
     return null;
@@ -64,7 +70,8 @@ export function mapBuild(build: unknown, repo: ComposeRepo | null, variables: Re
   for (const [key, value] of listOrDict(spec.args)) {
     // `ARG` alone takes the stack's variable of that name, as compose takes the environment's.
     const resolved = value ?? variables[key];
-    if (resolved === undefined) warn(`build.args.${key}`, `${key} has no value and no stack variable of that name: left to the Dockerfile's default`);
+    if (resolved === undefined)
+      warn(`build.args.${key}`, `${key} has no value and no stack variable of that name: left to the Dockerfile's default`);
     else buildArgs.push({ key, value: resolved });
   }
   return ok ? { contextPath, dockerfilePath, buildArgs } : null;
@@ -79,7 +86,13 @@ interface EnvFileRef {
 function envFileRefs(value: unknown): EnvFileRef[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((entry) =>
-    typeof entry === "string" ? { path: entry, required: true, format: undefined } : { path: String((entry as { path?: unknown }).path ?? ""), required: (entry as { required?: unknown }).required !== false && (entry as { required?: unknown }).required !== "false", format: (entry as { format?: unknown }).format },
+    typeof entry === "string"
+      ? { path: entry, required: true, format: undefined }
+      : {
+          path: String((entry as { path?: unknown }).path ?? ""),
+          required: (entry as { required?: unknown }).required !== false && (entry as { required?: unknown }).required !== "false",
+          format: (entry as { format?: unknown }).format,
+        },
   );
 }
 

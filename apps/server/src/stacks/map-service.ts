@@ -32,7 +32,14 @@ export interface ServiceFields {
   containerPort: number | null;
   command: string;
   entrypoint: string;
-  healthCheck: { type: "default" | "command"; command?: string; intervalS?: number; timeoutS?: number; retries?: number; startPeriodS?: number };
+  healthCheck: {
+    type: "default" | "command";
+    command?: string;
+    intervalS?: number;
+    timeoutS?: number;
+    retries?: number;
+    startPeriodS?: number;
+  };
   limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
   restartPolicy: "unless-stopped" | "always" | "on-failure" | "no";
   replicas: number;
@@ -74,7 +81,28 @@ export interface MapContext {
 }
 
 /** Keys mapped below. */
-const MAPPED = new Set(["image", "build", "env_file", "command", "entrypoint", "environment", "ports", "expose", "volumes", "networks", "depends_on", "healthcheck", "restart", "deploy", "labels", "profiles", "mem_limit", "cpus", "pids_limit", "links"]);
+const MAPPED = new Set([
+  "image",
+  "build",
+  "env_file",
+  "command",
+  "entrypoint",
+  "environment",
+  "ports",
+  "expose",
+  "volumes",
+  "networks",
+  "depends_on",
+  "healthcheck",
+  "restart",
+  "deploy",
+  "labels",
+  "profiles",
+  "mem_limit",
+  "cpus",
+  "pids_limit",
+  "links",
+]);
 
 /** Harmless keys: ignored, with a warning saying why. */
 const IGNORED: Record<string, string> = {
@@ -111,34 +139,60 @@ const NEVER: Record<string, string> = {
 
 const HOST_NAMESPACES = ["network_mode", "pid", "ipc", "uts", "userns_mode", "cgroup"] as const;
 /** Host namespaces a service may share where allowed (userns and cgroup: never). */
-const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = { network_mode: "network", pid: "pid", ipc: "ipc", uts: "uts" };
+const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = {
+  network_mode: "network",
+  pid: "pid",
+  ipc: "ipc",
+  uts: "uts",
+};
 
-export function mapService(name: string, svc: ComposeService, raw: ComposeService | undefined, ctx: MapContext): { mapped: MappedService | null; errors: StackIssue[]; warnings: StackIssue[] } {
+export function mapService(
+  name: string,
+  svc: ComposeService,
+  raw: ComposeService | undefined,
+  ctx: MapContext,
+): { mapped: MappedService | null; errors: StackIssue[]; warnings: StackIssue[] } {
   const errors: StackIssue[] = [];
   const warnings: StackIssue[] = [];
   const err = (key: string, message: string) => errors.push({ service: name, key, message });
   const warn = (key: string, message: string) => warnings.push({ service: name, key, message });
 
   if (!isValidServiceName(name) || name.length > 40) {
-    err("(name)", "A service name must be a valid DNS label of at most 40 characters: lowercase letters, digits and dashes, starting and ending with a letter or digit (other services reach it by this name)");
+    err(
+      "(name)",
+      "A service name must be a valid DNS label of at most 40 characters: lowercase letters, digits and dashes, starting and ending with a letter or digit (other services reach it by this name)",
+    );
   }
 
   const hostAccess: HostAccess = {};
   const hostKeys: string[] = [];
   const refuseHost = (key: string, what: string) =>
-    err(key, `Refused: services.${name}.${key} ${what}. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")`);
+    err(
+      key,
+      `Refused: services.${name}.${key} ${what}. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")`,
+    );
   for (const key of Object.keys(svc)) {
     if (MAPPED.has(key) || key.startsWith("x-")) continue;
     if (key in IGNORED) warn(key, `Ignored: ${IGNORED[key]}`);
     else if (key in NEVER) err(key, NEVER[key]!);
-    else if (key in DANGEROUS && (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))) warn(key, "Ignored: it grants nothing");
+    else if (
+      key in DANGEROUS &&
+      (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))
+    )
+      warn(key, "Ignored: it grants nothing");
     else if (key in DANGEROUS) {
       if (!ctx.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
       else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
     } else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
       const value = String(svc[key]);
       const shared = SHAREABLE[key];
-      if (value !== "host" || shared === undefined) err(key, value === "host" ? `Not supported by Berth: ${key}: host` : "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces");
+      if (value !== "host" || shared === undefined)
+        err(
+          key,
+          value === "host"
+            ? `Not supported by Berth: ${key}: host`
+            : "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces",
+        );
       else if (!ctx.allowHostAccess) refuseHost(key, "shares the host's namespace with the container");
       else {
         hostAccess.hostNamespaces = [...(hostAccess.hostNamespaces ?? []), shared];
@@ -146,7 +200,11 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       }
     } else err(key, "Not supported by Berth");
   }
-  if (hostKeys.length > 0) warn(hostKeys[0]!, `Allowed by the instance owner: ${hostKeys.join(", ")} give${hostKeys.length === 1 ? "s" : ""} this service power over the host`);
+  if (hostKeys.length > 0)
+    warn(
+      hostKeys[0]!,
+      `Allowed by the instance owner: ${hostKeys.join(", ")} give${hostKeys.length === 1 ? "s" : ""} this service power over the host`,
+    );
 
   // image
   const image = typeof svc.image === "string" ? svc.image.trim() : "";
@@ -169,7 +227,8 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   let publish: ServiceFields["publish"] = null;
   const ports = Array.isArray(svc.ports) ? svc.ports.map(readPort) : [];
   const kindOverride = svc["x-berth-kind"];
-  if (kindOverride !== undefined && kindOverride !== "web" && kindOverride !== "tcp" && kindOverride !== "worker") err("x-berth-kind", "One of: web, tcp, worker");
+  if (kindOverride !== undefined && kindOverride !== "web" && kindOverride !== "tcp" && kindOverride !== "worker")
+    err("x-berth-kind", "One of: web, tcp, worker");
   const badPort = ports.find((p) => typeof p === "string");
   if (typeof badPort === "string") err("ports", badPort);
   const portSpecs = ports.filter((p) => typeof p !== "string");
@@ -184,32 +243,48 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       if (first.published !== null) publish = { hostPort: first.published, bindAddress: first.hostIp ?? "127.0.0.1" };
     } else {
       kind = "web";
-      if (first.published !== null) warn("ports", `Served through its domain by Berth's proxy: host port ${first.published} is not published (set x-berth-kind: tcp to publish a TCP port instead)`);
+      if (first.published !== null)
+        warn(
+          "ports",
+          `Served through its domain by Berth's proxy: host port ${first.published} is not published (set x-berth-kind: tcp to publish a TCP port instead)`,
+        );
     }
-    if (portSpecs.length > 1) warn("ports", `Berth routes one port per service (${first.target}); the others are reachable by the stack's services only`);
+    if (portSpecs.length > 1)
+      warn("ports", `Berth routes one port per service (${first.target}); the others are reachable by the stack's services only`);
   } else if (exposed.length > 0) {
     kind = "tcp";
     containerPort = exposed[0]!;
-    if (exposed.length > 1) warn("expose", `Berth records one port per service (${containerPort}); all are reachable by the stack's services`);
+    if (exposed.length > 1)
+      warn("expose", `Berth records one port per service (${containerPort}); all are reachable by the stack's services`);
   }
   if (kindOverride === "worker") {
     kind = "worker";
     containerPort = null;
   } else if (kindOverride === "web" && containerPort !== null) kind = "web";
   if (hostAccess.hostNamespaces?.includes("network") && (containerPort !== null || publish !== null)) {
-    err("network_mode", "network_mode: host joins no project network and publishes no port: remove ports and expose (the service listens on the host's own interfaces)");
+    err(
+      "network_mode",
+      "network_mode: host joins no project network and publishes no port: remove ports and expose (the service listens on the host's own interfaces)",
+    );
   }
 
   // volumes
   const volumes: ServiceFields["volumes"] = [];
   (Array.isArray(svc.volumes) ? svc.volumes : []).forEach((entry, i) => {
     const m = readMount(entry);
-    if (m.type === "tmpfs" || m.type === "other") return err(`volumes.${i}`, `${m.type === "tmpfs" ? "tmpfs mounts are" : "This mount type is"} not supported`);
+    if (m.type === "tmpfs" || m.type === "other")
+      return err(`volumes.${i}`, `${m.type === "tmpfs" ? "tmpfs mounts are" : "This mount type is"} not supported`);
     if (m.source === "") return err(`volumes.${i}`, `The mount at ${m.target} has no source (is a variable empty?)`);
     if (m.type === "bind") {
-      if (/(^|\/)docker\.sock$/.test(m.source ?? "")) return err(`volumes.${i}`, "Refused: mounting the Docker socket gives the container the host");
-      if (!ctx.allowBindMounts) return err(`volumes.${i}`, `Mounting the host path ${m.source} is off on this instance (an instance owner can allow host paths in Settings)`);
-      if (!m.source?.startsWith("/")) return err(`volumes.${i}`, `A pasted stack has no directory: ${m.source} must be an absolute host path`);
+      if (/(^|\/)docker\.sock$/.test(m.source ?? ""))
+        return err(`volumes.${i}`, "Refused: mounting the Docker socket gives the container the host");
+      if (!ctx.allowBindMounts)
+        return err(
+          `volumes.${i}`,
+          `Mounting the host path ${m.source} is off on this instance (an instance owner can allow host paths in Settings)`,
+        );
+      if (!m.source?.startsWith("/"))
+        return err(`volumes.${i}`, `A pasted stack has no directory: ${m.source} must be an absolute host path`);
       volumes.push({ name: `${name}-${slug(m.target)}`, mountPath: m.target, readOnly: m.readOnly, hostPath: m.source });
       return;
     }
@@ -220,14 +295,18 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       volumes.push({ name: volumeName, mountPath: m.target, readOnly: m.readOnly });
       return;
     }
-    if (!(m.source in ctx.volumes)) return err(`volumes.${i}`, `The volume ${m.source} is not declared under the file's top-level volumes:`);
+    if (!(m.source in ctx.volumes))
+      return err(`volumes.${i}`, `The volume ${m.source} is not declared under the file's top-level volumes:`);
     volumes.push({ name: m.source, mountPath: m.target, readOnly: m.readOnly });
   });
 
   // networks: one project network
   if (svc.networks !== undefined) {
     const nets = svc.networks;
-    const detailed = nets && typeof nets === "object" && !Array.isArray(nets) ? Object.values(nets).some((v) => v && typeof v === "object" && Object.keys(v).length > 0) : false;
+    const detailed =
+      nets && typeof nets === "object" && !Array.isArray(nets)
+        ? Object.values(nets).some((v) => v && typeof v === "object" && Object.keys(v).length > 0)
+        : false;
     if (detailed) err("networks", "Network aliases and addresses are not supported: services reach each other by their service names");
     else warn("networks", "Every service of the project shares the project's network (services reach each other by name)");
   }
@@ -236,7 +315,11 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   // depends_on
   const dependsOn: StackDependency[] = [];
   const deps = svc.depends_on;
-  const entries: [string, { condition?: string; required?: boolean }][] = Array.isArray(deps) ? deps.map((d) => [String(d), { condition: "service_started" }]) : deps && typeof deps === "object" ? Object.entries(deps as Record<string, { condition?: string; required?: boolean }>) : [];
+  const entries: [string, { condition?: string; required?: boolean }][] = Array.isArray(deps)
+    ? deps.map((d) => [String(d), { condition: "service_started" }])
+    : deps && typeof deps === "object"
+      ? Object.entries(deps as Record<string, { condition?: string; required?: boolean }>)
+      : [];
   for (const [dep, opts] of entries) {
     if (dep === name) {
       err("depends_on", `${name} cannot depend on itself`);
@@ -244,7 +327,11 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
     }
     if (!ctx.serviceNames.has(dep)) {
       if (opts.required === false) warn("depends_on", `${dep} is not part of the stack (optional dependency, left out)`);
-      else err("depends_on", ctx.skippedByProfile.has(dep) ? `${dep} is left out by its profile: enable the profile` : `${dep} is not a service of this stack`);
+      else
+        err(
+          "depends_on",
+          ctx.skippedByProfile.has(dep) ? `${dep} is left out by its profile: enable the profile` : `${dep} is not a service of this stack`,
+        );
       continue;
     }
     // service_completed_successfully makes `dep` a job (import-compose.ts marks it): this one waits for its exit 0.
@@ -253,7 +340,8 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
 
   // healthcheck
   const healthCheck: ServiceFields["healthCheck"] = { type: "default" };
-  const hc = svc.healthcheck as { test?: unknown; disable?: unknown; interval?: string; timeout?: string; retries?: unknown; start_period?: string } | undefined;
+  const hc = svc.healthcheck as
+    { test?: unknown; disable?: unknown; interval?: string; timeout?: string; retries?: unknown; start_period?: string } | undefined;
   if (hc && hc.disable !== true && hc.disable !== "true") {
     const test = hc.test;
     let argv: string[] | null = null;
@@ -280,7 +368,18 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
   }
   // Compose calls a container unhealthy after start_period + retries failed probes: the
   // deployment's health stage waits that long (Berth's defaults where the file sets none).
-  const timeouts = healthCheck.type === "command" ? { healthTimeoutS: Math.min(3600, Math.max(1, (healthCheck.startPeriodS ?? 0) + ((healthCheck.intervalS ?? 2) + (healthCheck.timeoutS ?? 2)) * (healthCheck.retries ?? 3))) } : undefined;
+  const timeouts =
+    healthCheck.type === "command"
+      ? {
+          healthTimeoutS: Math.min(
+            3600,
+            Math.max(
+              1,
+              (healthCheck.startPeriodS ?? 0) + ((healthCheck.intervalS ?? 2) + (healthCheck.timeoutS ?? 2)) * (healthCheck.retries ?? 3),
+            ),
+          ),
+        }
+      : undefined;
 
   // restart
   let restartPolicy: ServiceFields["restartPolicy"] = "unless-stopped";
@@ -303,11 +402,13 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
       if (res.limits?.cpus !== undefined) limits.cpus = Number(res.limits.cpus);
       if (res.limits?.memory !== undefined) limits.memoryMb = memory(res.limits.memory, "deploy.resources.limits.memory");
       if (res.limits?.pids !== undefined) limits.pidsLimit = Number(res.limits.pids);
-    } else if (!key.startsWith("x-")) warn(`deploy.${key}`, "Ignored: Berth runs the stack on this host (no swarm placement, update or restart settings)");
+    } else if (!key.startsWith("x-"))
+      warn(`deploy.${key}`, "Ignored: Berth runs the stack on this host (no swarm placement, update or restart settings)");
   }
   if (svc.cpus !== undefined && limits.cpus === null) limits.cpus = Number(svc.cpus);
   if (svc.mem_limit !== undefined && limits.memoryMb === null) limits.memoryMb = memory(svc.mem_limit as string | number, "mem_limit");
-  if (svc.pids_limit !== undefined && limits.pidsLimit === null) limits.pidsLimit = Number(svc.pids_limit) === -1 ? null : Number(svc.pids_limit);
+  if (svc.pids_limit !== undefined && limits.pidsLimit === null)
+    limits.pidsLimit = Number(svc.pids_limit) === -1 ? null : Number(svc.pids_limit);
   function memory(value: string | number, key: string): number | null {
     const mib = sizeMiB(value);
     if (mib === null) err(key, `"${value}" is not a size (e.g. 512m, 1g)`);
@@ -336,12 +437,30 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
 
   // Applied to the containers; Berth's own io.berth.* labels prove ownership and are never the user's.
   const labels = Object.fromEntries(listOrDict(svc.labels).map(([k, v]) => [k, v ?? ""]));
-  for (const key of Object.keys(labels)) if (key.toLowerCase().startsWith("io.berth.")) err(`labels.${key}`, "Refused: the io.berth. prefix is reserved for Berth's own labels");
+  for (const key of Object.keys(labels))
+    if (key.toLowerCase().startsWith("io.berth.")) err(`labels.${key}`, "Refused: the io.berth. prefix is reserved for Berth's own labels");
 
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {
     mapped: {
-      fields: { name, ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }), kind, containerPort, command: argvText("command"), entrypoint: argvText("entrypoint"), healthCheck, limits, restartPolicy, replicas, publish, volumes, env, labels, ...(timeouts ? { timeouts } : {}), ...(hostKeys.length > 0 ? { hostAccess } : {}) },
+      fields: {
+        name,
+        ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }),
+        kind,
+        containerPort,
+        command: argvText("command"),
+        entrypoint: argvText("entrypoint"),
+        healthCheck,
+        limits,
+        restartPolicy,
+        replicas,
+        publish,
+        volumes,
+        env,
+        labels,
+        ...(timeouts ? { timeouts } : {}),
+        ...(hostKeys.length > 0 ? { hostAccess } : {}),
+      },
       dependsOn,
       labels,
       secretEnv,
@@ -353,7 +472,13 @@ export function mapService(name: string, svc: ComposeService, raw: ComposeServic
 
 /** "/var/lib/postgresql/data" -> "var-lib-postgresql-data" (a volume name part). */
 function slug(path: string): string {
-  return path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "data";
+  return (
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "data"
+  );
 }
 
 /**
@@ -363,10 +488,24 @@ function slug(path: string): string {
  */
 export function asJob(mapped: MappedService, warn: (key: string, message: string) => void): MappedService {
   const f = mapped.fields;
-  if (f.containerPort !== null) warn("ports", "Ignored: a job (others wait for it to complete) is not routed; the stack's services can still reach it while it runs");
+  if (f.containerPort !== null)
+    warn("ports", "Ignored: a job (others wait for it to complete) is not routed; the stack's services can still reach it while it runs");
   if (f.replicas !== 1) warn("deploy.replicas", "Ignored: a job runs once per stack deployment");
-  if (f.restartPolicy !== "no" && f.restartPolicy !== "unless-stopped") warn("restart", "Ignored: a job is never restarted (its exit code is its outcome)");
+  if (f.restartPolicy !== "no" && f.restartPolicy !== "unless-stopped")
+    warn("restart", "Ignored: a job is never restarted (its exit code is its outcome)");
   if (f.healthCheck.type !== "default") warn("healthcheck", "Ignored: a job is done when it exits");
   const { timeouts: _t, ...rest } = f;
-  return { ...mapped, fields: { ...rest, kind: "worker", containerPort: null, publish: null, replicas: 1, restartPolicy: "no", healthCheck: { type: "default" }, job: true } };
+  return {
+    ...mapped,
+    fields: {
+      ...rest,
+      kind: "worker",
+      containerPort: null,
+      publish: null,
+      replicas: 1,
+      restartPolicy: "no",
+      healthCheck: { type: "default" },
+      job: true,
+    },
+  };
 }

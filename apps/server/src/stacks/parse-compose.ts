@@ -26,11 +26,17 @@ export interface ComposeDocument {
   skippedByProfile: string[];
 }
 
-export type ParseResult = { ok: true; doc: ComposeDocument; warnings: StackIssue[] } | { ok: false; errors: StackIssue[]; warnings: StackIssue[] };
+export type ParseResult =
+  { ok: true; doc: ComposeDocument; warnings: StackIssue[] } | { ok: false; errors: StackIssue[]; warnings: StackIssue[] };
 
 export function parseCompose(text: string, variables: Readonly<Record<string, string>>, profiles: readonly string[] = []): ParseResult {
   const warnings: StackIssue[] = [];
-  if (Buffer.byteLength(text) > MAX_COMPOSE_BYTES) return { ok: false, errors: [{ service: null, key: "(file)", message: `The file is larger than ${MAX_COMPOSE_BYTES / 1024} KiB` }], warnings };
+  if (Buffer.byteLength(text) > MAX_COMPOSE_BYTES)
+    return {
+      ok: false,
+      errors: [{ service: null, key: "(file)", message: `The file is larger than ${MAX_COMPOSE_BYTES / 1024} KiB` }],
+      warnings,
+    };
   // maxAliasCount bounds "billion laughs" alias expansion.
   const yamlDoc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
   if (yamlDoc.errors.length > 0) {
@@ -42,15 +48,18 @@ export function parseCompose(text: string, variables: Readonly<Record<string, st
   } catch (err) {
     return { ok: false, errors: [{ service: null, key: "(yaml)", message: (err as Error).message }], warnings };
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, errors: [{ service: null, key: "(file)", message: "A compose file is a mapping with a services: key" }], warnings };
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, errors: [{ service: null, key: "(file)", message: "A compose file is a mapping with a services: key" }], warnings };
   const interpolated = interpolateTree(raw, variables);
   if (interpolated.errors.length > 0) return { ok: false, errors: interpolated.errors.map((e) => issueAt(e.path, e.message)), warnings };
-  for (const name of interpolated.missing) warnings.push({ service: null, key: "(variables)", message: `${name} is not set: an empty string is used` });
+  for (const name of interpolated.missing)
+    warnings.push({ service: null, key: "(variables)", message: `${name} is not set: an empty string is used` });
   const doc = interpolated.value as Record<string, unknown>;
   const invalid = schemaIssues(doc);
   if (invalid.length > 0) return { ok: false, errors: invalid, warnings };
   const services = (doc.services ?? {}) as Record<string, ComposeService>;
-  if (Object.keys(services).length === 0) return { ok: false, errors: [{ service: null, key: "services", message: "The file defines no services" }], warnings };
+  if (Object.keys(services).length === 0)
+    return { ok: false, errors: [{ service: null, key: "services", message: "The file defines no services" }], warnings };
   const enabled = new Set(profiles);
   const kept: [string, ComposeService][] = [];
   const skipped: string[] = [];
@@ -59,8 +68,14 @@ export function parseCompose(text: string, variables: Readonly<Record<string, st
     if (own.length === 0 || own.some((p) => enabled.has(p))) kept.push([name, svc]);
     else skipped.push(name);
   }
-  if (kept.length === 0) return { ok: false, errors: [{ service: null, key: "profiles", message: "Every service has a profile that is not enabled: enable one of them" }], warnings };
-  if (doc.version !== undefined) warnings.push({ service: null, key: "version", message: "Ignored (obsolete in the compose specification)" });
+  if (kept.length === 0)
+    return {
+      ok: false,
+      errors: [{ service: null, key: "profiles", message: "Every service has a profile that is not enabled: enable one of them" }],
+      warnings,
+    };
+  if (doc.version !== undefined)
+    warnings.push({ service: null, key: "version", message: "Ignored (obsolete in the compose specification)" });
   const known = new Set(["services", "volumes", "networks", "name", "version"]);
   return {
     ok: true,

@@ -54,17 +54,42 @@ services:
       ),
     );
     const api = plan.services.find((s) => s.fields.name === "api")!;
-    expect(api.fields).toMatchObject({ source: "git", image: "", git: { contextPath: "services/api", dockerfilePath: "services/api/docker/Dockerfile.prod", buildArgs: [{ key: "GREETING", value: "hello" }, { key: "FROM_VAR", value: "v" }] } });
-    expect(api.fields.env).toEqual([{ key: "DB_HOST", value: "db" }, { key: "SECRET_KEY", value: "overridden" }, { key: "LEVEL", value: "debug" }]);
+    expect(api.fields).toMatchObject({
+      source: "git",
+      image: "",
+      git: {
+        contextPath: "services/api",
+        dockerfilePath: "services/api/docker/Dockerfile.prod",
+        buildArgs: [
+          { key: "GREETING", value: "hello" },
+          { key: "FROM_VAR", value: "v" },
+        ],
+      },
+    });
+    expect(api.fields.env).toEqual([
+      { key: "DB_HOST", value: "db" },
+      { key: "SECRET_KEY", value: "overridden" },
+      { key: "LEVEL", value: "debug" },
+    ]);
     // env_file values are secrets; a literal from environment: is not.
     expect(api.secretEnv.sort()).toEqual(["DB_HOST", "LEVEL"]);
-    expect(plan.services.find((s) => s.fields.name === "web")!.fields.git).toEqual({ contextPath: "deploy", dockerfilePath: "deploy/Dockerfile", buildArgs: [] });
-    expect(plan.warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ service: "api", key: "image", message: expect.stringMatching(/^Ignored: the service is built/) }),
-      expect.objectContaining({ service: "api", key: "build.cache_from" }),
-      expect.objectContaining({ service: "api", key: "build.args.UNSET_ARG" }),
-      expect.objectContaining({ service: "api", key: "env_file", message: expect.stringMatching(/missing\.env does not exist.*optional/) }),
-    ]));
+    expect(plan.services.find((s) => s.fields.name === "web")!.fields.git).toEqual({
+      contextPath: "deploy",
+      dockerfilePath: "deploy/Dockerfile",
+      buildArgs: [],
+    });
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: "api", key: "image", message: expect.stringMatching(/^Ignored: the service is built/) }),
+        expect.objectContaining({ service: "api", key: "build.cache_from" }),
+        expect.objectContaining({ service: "api", key: "build.args.UNSET_ARG" }),
+        expect.objectContaining({
+          service: "api",
+          key: "env_file",
+          message: expect.stringMatching(/missing\.env does not exist.*optional/),
+        }),
+      ]),
+    );
   });
 
   it("refuses paths that leave the repository, a Dockerfile outside its context, remote contexts, unsupported build keys and broken env files, each at its key", () => {
@@ -83,17 +108,23 @@ services:
         { repo: repo(".", files, ["link.env"]) },
       ),
     );
-    expect(errors).toEqual(expect.arrayContaining([
-      expect.objectContaining({ service: "a", key: "build.context", message: expect.stringMatching(/inside the repository/) }),
-      expect.objectContaining({ service: "b", key: "build.dockerfile", message: expect.stringMatching(/inside the build context app/) }),
-      expect.objectContaining({ service: "c", key: "build.context", message: expect.stringMatching(/remote build context/) }),
-      expect.objectContaining({ service: "d", key: "build.target" }),
-      expect.objectContaining({ service: "d", key: "build.dockerfile_inline" }),
-      expect.objectContaining({ service: "e", key: "env_file", message: expect.stringMatching(/\/etc\/passwd must be a relative path/) }),
-      expect.objectContaining({ service: "f", key: "env_file", message: expect.stringMatching(/^bad\.env: Line 2/) }),
-      expect.objectContaining({ service: "f", key: "env_file", message: "gone.env does not exist in the repository" }),
-      expect.objectContaining({ service: "f", key: "env_file", message: expect.stringMatching(/link\.env resolves outside the repository/) }),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: "a", key: "build.context", message: expect.stringMatching(/inside the repository/) }),
+        expect.objectContaining({ service: "b", key: "build.dockerfile", message: expect.stringMatching(/inside the build context app/) }),
+        expect.objectContaining({ service: "c", key: "build.context", message: expect.stringMatching(/remote build context/) }),
+        expect.objectContaining({ service: "d", key: "build.target" }),
+        expect.objectContaining({ service: "d", key: "build.dockerfile_inline" }),
+        expect.objectContaining({ service: "e", key: "env_file", message: expect.stringMatching(/\/etc\/passwd must be a relative path/) }),
+        expect.objectContaining({ service: "f", key: "env_file", message: expect.stringMatching(/^bad\.env: Line 2/) }),
+        expect.objectContaining({ service: "f", key: "env_file", message: "gone.env does not exist in the repository" }),
+        expect.objectContaining({
+          service: "f",
+          key: "env_file",
+          message: expect.stringMatching(/link\.env resolves outside the repository/),
+        }),
+      ]),
+    );
   });
 
   it("says a pasted stack cannot build or read env files", () => {

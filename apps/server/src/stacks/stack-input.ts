@@ -17,14 +17,28 @@ export const stackGitInput = gitSourceInput
       .trim()
       .default("")
       .transform((v) => v.replace(/^\.\//, ""))
-      .refine((v) => v === "" || isSafeRepoPath(v), "The compose file's path must be relative to the repository's root (no .. or leading /)"),
-    auth: z.enum(["none", "token", "ssh"], { message: "A stack reads public repositories, private ones with an access token (https) or a deploy key (ssh)" }).default("none"),
+      .refine(
+        (v) => v === "" || isSafeRepoPath(v),
+        "The compose file's path must be relative to the repository's root (no .. or leading /)",
+      ),
+    auth: z
+      .enum(["none", "token", "ssh"], {
+        message: "A stack reads public repositories, private ones with an access token (https) or a deploy key (ssh)",
+      })
+      .default("none"),
   })
   .superRefine((git, ctx) => {
     const ssh = isSshGitUrl(git.url);
-    if (ssh && (git.auth === "token" || git.token?.trim())) ctx.addIssue({ code: "custom", path: ["token"], message: "An ssh URL is read with the stack's deploy key: leave the access token empty (or use the https URL)" });
-    else if (git.auth === "token" && !git.token?.trim()) ctx.addIssue({ code: "custom", path: ["token"], message: "Enter the access token" });
-    if (git.auth === "ssh" && !ssh) ctx.addIssue({ code: "custom", path: ["url"], message: "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)" });
+    if (ssh && (git.auth === "token" || git.token?.trim()))
+      ctx.addIssue({
+        code: "custom",
+        path: ["token"],
+        message: "An ssh URL is read with the stack's deploy key: leave the access token empty (or use the https URL)",
+      });
+    else if (git.auth === "token" && !git.token?.trim())
+      ctx.addIssue({ code: "custom", path: ["token"], message: "Enter the access token" });
+    if (git.auth === "ssh" && !ssh)
+      ctx.addIssue({ code: "custom", path: ["url"], message: "A deploy key works with ssh URLs (ssh://… or git@host:owner/repo.git)" });
   })
   .transform((git) => (git.auth === "none" && isSshGitUrl(git.url) ? { ...git, auth: "ssh" as const } : git));
 export type StackGitInput = z.infer<typeof stackGitInput>;
@@ -42,13 +56,17 @@ const importFields = {
   /** Values for the file's ${VARIABLES}: stored sealed, since they are often passwords. */
   variables: envList.default([]),
   /** Compose profiles to enable (services with other profiles are left out). */
-  profiles: z.array(z.string().trim().min(1, "Enter a profile name").max(64, "At most 64 characters")).max(20, "At most 20 profiles").default([]),
+  profiles: z
+    .array(z.string().trim().min(1, "Enter a profile name").max(64, "At most 64 characters"))
+    .max(20, "At most 20 profiles")
+    .default([]),
   /** Deploy right after saving. */
   deploy: z.boolean().default(true),
 };
 
 const needsFile = (input: { compose: string; git?: unknown }, ctx: z.RefinementCtx) => {
-  if (input.git === undefined && input.compose.trim() === "") ctx.addIssue({ code: "custom", path: ["compose"], message: "Paste a compose file (or read it from a git repository)" });
+  if (input.git === undefined && input.compose.trim() === "")
+    ctx.addIssue({ code: "custom", path: ["compose"], message: "Paste a compose file (or read it from a git repository)" });
 };
 
 export const createStackInput = z

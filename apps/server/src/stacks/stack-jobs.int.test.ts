@@ -63,17 +63,22 @@ afterAll(async () => {
   detach();
   await worker.stop();
   for (const id of touched) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } }))
+    await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   // The project network too: the shared engine has room for a few dozen bridge networks only.
   await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
 });
 
 async function stackSettled(stackId: string) {
-  return waitFor(`stack ${stackId} to settle`, async () => {
-    const stack = await getStack(deps, owner, stackId);
-    return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
-  }, 240_000);
+  return waitFor(
+    `stack ${stackId} to settle`,
+    async () => {
+      const stack = await getStack(deps, owner, stackId);
+      return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
+    },
+    240_000,
+  );
 }
 
 describe("stack jobs (service_completed_successfully)", () => {
@@ -85,7 +90,11 @@ describe("stack jobs (service_completed_successfully)", () => {
     const first = await stackSettled(created.id);
     const byName = (s: typeof first) => Object.fromEntries(s.services.map((m) => [m.name, m]));
     const { migrate, web } = byName(first);
-    expect(first.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([["db", "done", null], ["migrate", "done", null], ["web", "done", null]]);
+    expect(first.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([
+      ["db", "done", null],
+      ["migrate", "done", null],
+      ["web", "done", null],
+    ]);
     expect(migrate).toMatchObject({ job: true, kind: "worker", dependsOn: [{ service: "db", condition: "service_healthy" }] });
     expect(web!.dependsOn).toEqual([{ service: "migrate", condition: "service_completed_successfully" }]);
 
@@ -102,15 +111,27 @@ describe("stack jobs (service_completed_successfully)", () => {
 
     // The web tier serves the job's row.
     const rows = `http://127.0.0.1:${webDeployment.hostPort}/cgi-bin/rows`;
-    expect(await waitFor("web to serve the job's row", async () => ((await (await fetch(rows)).text().catch(() => "")).includes("from-the-job") ? true : null), 60_000)).toBe(true);
+    expect(
+      await waitFor(
+        "web to serve the job's row",
+        async () => ((await (await fetch(rows)).text().catch(() => "")).includes("from-the-job") ? true : null),
+        60_000,
+      ),
+    ).toBe(true);
 
     // Deploy again: the job runs again, now exits 3; the stack names it, web is not redeployed and still serves.
     await deployStack(deps, owner, created.id);
     const second = byName(await stackSettled(created.id));
-    expect(second.migrate).toMatchObject({ stackState: "failed", stackReason: expect.stringContaining("The job migrate exited with code 3") });
+    expect(second.migrate).toMatchObject({
+      stackState: "failed",
+      stackReason: expect.stringContaining("The job migrate exited with code 3"),
+    });
     expect(second.web).toMatchObject({ stackState: "failed", stackReason: "Not deployed: its dependency migrate failed" });
     const runs = await listOneOffs(deps, owner, migrate!.id, { limit: 5 });
-    expect(runs.map((r) => [r.trigger, r.status, r.exitCode])).toEqual([["job", "failed", 3], ["job", "succeeded", 0]]);
+    expect(runs.map((r) => [r.trigger, r.status, r.exitCode])).toEqual([
+      ["job", "failed", 3],
+      ["job", "succeeded", 0],
+    ]);
     expect((await getOneOff(deps, owner, migrate!.id, runs[0]!.id)).output).toContain("rows: 2\n");
     expect(await deps.db.deployment.count({ where: { serviceId: web!.id } })).toBe(1);
     expect(await (await fetch(rows)).text()).toContain("from-the-job");

@@ -21,7 +21,10 @@ import type { StackOrigin } from "./stack-import-input.ts";
 import { refusal } from "./stack-refusal.ts";
 
 /** The stack's repository and credentials, copied (sealed) onto every service it builds. */
-export type StackRepository = Pick<StackOrigin, "gitUrl" | "gitBranch" | "gitToken" | "deployKeyPrivate" | "deployKeyPublic" | "sshKnownHosts">;
+export type StackRepository = Pick<
+  StackOrigin,
+  "gitUrl" | "gitBranch" | "gitToken" | "deployKeyPrivate" | "deployKeyPublic" | "sshKnownHosts"
+>;
 
 export interface Member {
   mapped: MappedService;
@@ -36,16 +39,49 @@ export function membersOf(projectId: string, imported: ImportedStack, box: Seale
     mapped,
     position,
     spec: box.seal(imported.specs.get(mapped.fields.name) ?? ""),
-    input: createServiceInput.parse({ ...serviceInputOf(mapped.fields, { url: repository.gitUrl ?? "", branch: repository.gitBranch ?? "main", commit: imported.commitSha, auth: "none" }), projectId, deploy: false }),
+    input: createServiceInput.parse({
+      ...serviceInputOf(mapped.fields, {
+        url: repository.gitUrl ?? "",
+        branch: repository.gitBranch ?? "main",
+        commit: imported.commitSha,
+        auth: "none",
+      }),
+      projectId,
+      deploy: false,
+    }),
   }));
 }
 
 /** The source columns of a built service: the stack's repository at the imported commit. */
 function sourceColumns(member: Member, repository: StackRepository, commitSha: string | null) {
   const git = member.mapped.fields.git;
-  if (!git) return { sourceType: "image" as const, image: member.input.image, gitUrl: null, gitBranch: null, gitCommit: null, gitToken: null, deployKeyPrivate: null, deployKeyPublic: null, sshKnownHosts: null };
+  if (!git)
+    return {
+      sourceType: "image" as const,
+      image: member.input.image,
+      gitUrl: null,
+      gitBranch: null,
+      gitCommit: null,
+      gitToken: null,
+      deployKeyPrivate: null,
+      deployKeyPublic: null,
+      sshKnownHosts: null,
+    };
   const { gitUrl, gitBranch, gitToken, deployKeyPrivate, deployKeyPublic, sshKnownHosts } = repository;
-  return { sourceType: "git" as const, image: "", gitUrl, gitBranch, gitCommit: commitSha, dockerfilePath: git.dockerfilePath, contextPath: git.contextPath, buildArgs: envToRecord(git.buildArgs), gitToken, deployKeyPrivate, deployKeyPublic, sshKnownHosts };
+  return {
+    sourceType: "git" as const,
+    image: "",
+    gitUrl,
+    gitBranch,
+    gitCommit: commitSha,
+    dockerfilePath: git.dockerfilePath,
+    contextPath: git.contextPath,
+    buildArgs: envToRecord(git.buildArgs),
+    gitToken,
+    deployKeyPrivate,
+    deployKeyPublic,
+    sshKnownHosts,
+  };
 }
 
 /**
@@ -54,17 +90,37 @@ function sourceColumns(member: Member, repository: StackRepository, commitSha: s
  */
 function stackOnlyColumns(member: Member) {
   const { job, hostAccess } = member.mapped.fields;
-  return { ...(job ? { job: true, desiredState: "stopped" as const } : { job: false }), hostAccess: (hostAccess ?? {}) as Prisma.InputJsonValue };
+  return {
+    ...(job ? { job: true, desiredState: "stopped" as const } : { job: false }),
+    hostAccess: (hostAccess ?? {}) as Prisma.InputJsonValue,
+  };
 }
 
-const envRows = (m: Member) => m.input.env.map((e) => ({ name: e.key, value: e.value, secret: m.mapped.secretEnv.includes(e.key), buildTime: false, runtime: true }));
+const envRows = (m: Member) =>
+  m.input.env.map((e) => ({ name: e.key, value: e.value, secret: m.mapped.secretEnv.includes(e.key), buildTime: false, runtime: true }));
 
-export async function insertMember(tx: Prisma.TransactionClient, box: SealedBox, where: { stackId: string; projectId: string; commitSha: string | null; repository: StackRepository }, member: Member): Promise<{ id: string }> {
+export async function insertMember(
+  tx: Prisma.TransactionClient,
+  box: SealedBox,
+  where: { stackId: string; projectId: string; commitSha: string | null; repository: StackRepository },
+  member: Member,
+): Promise<{ id: string }> {
   const created = await withServiceContext(() => insertService(tx, member.input), member.mapped.fields.name);
-  if (member.mapped.fields.git) await tx.service.update({ where: { id: created.id }, data: sourceColumns(member, where.repository, where.commitSha) });
-  if (member.mapped.fields.job || member.mapped.fields.hostAccess) await tx.service.update({ where: { id: created.id }, data: stackOnlyColumns(member) });
+  if (member.mapped.fields.git)
+    await tx.service.update({ where: { id: created.id }, data: sourceColumns(member, where.repository, where.commitSha) });
+  if (member.mapped.fields.job || member.mapped.fields.hostAccess)
+    await tx.service.update({ where: { id: created.id }, data: stackOnlyColumns(member) });
   await writeEnvVars(tx, box, { projectId: where.projectId, serviceId: created.id }, envRows(member));
-  await tx.stackService.create({ data: { stackId: where.stackId, serviceId: created.id, position: member.position, dependsOn: member.mapped.dependsOn as unknown as Prisma.InputJsonValue, labels: member.mapped.labels, spec: member.spec } });
+  await tx.stackService.create({
+    data: {
+      stackId: where.stackId,
+      serviceId: created.id,
+      position: member.position,
+      dependsOn: member.mapped.dependsOn as unknown as Prisma.InputJsonValue,
+      labels: member.mapped.labels,
+      spec: member.spec,
+    },
+  });
   return created;
 }
 
@@ -76,23 +132,58 @@ export async function insertMember(tx: Prisma.TransactionClient, box: SealedBox,
 export async function updateMember(
   tx: Prisma.TransactionClient,
   box: SealedBox,
-  where: { projectId: string; commitSha: string | null; repository: StackRepository; serviceId: string; stackServiceId: string; previousEnv: string[] },
+  where: {
+    projectId: string;
+    commitSha: string | null;
+    repository: StackRepository;
+    serviceId: string;
+    stackServiceId: string;
+    previousEnv: string[];
+  },
   member: Member,
 ): Promise<void> {
-  await tx.service.update({ where: { id: where.serviceId }, data: { ...runtimeColumns(member.input), ...sourceColumns(member, where.repository, where.commitSha), ...(member.input.timeouts ?? {}), ...stackOnlyColumns(member) } });
-  await withServiceContext(() => syncServiceVolumes(tx, { projectId: where.projectId, serviceId: where.serviceId }, member.input.volumes), member.mapped.fields.name);
+  await tx.service.update({
+    where: { id: where.serviceId },
+    data: {
+      ...runtimeColumns(member.input),
+      ...sourceColumns(member, where.repository, where.commitSha),
+      ...(member.input.timeouts ?? {}),
+      ...stackOnlyColumns(member),
+    },
+  });
+  await withServiceContext(
+    () => syncServiceVolumes(tx, { projectId: where.projectId, serviceId: where.serviceId }, member.input.volumes),
+    member.mapped.fields.name,
+  );
   const gone = where.previousEnv.filter((name) => !member.input.env.some((e) => e.key === name));
   await tx.envVar.deleteMany({ where: { projectId: where.projectId, serviceId: where.serviceId, name: { in: gone } } });
   await writeEnvVars(tx, box, { projectId: where.projectId, serviceId: where.serviceId }, envRows(member));
-  await tx.stackService.update({ where: { id: where.stackServiceId }, data: { position: member.position, dependsOn: member.mapped.dependsOn as unknown as Prisma.InputJsonValue, labels: member.mapped.labels, spec: member.spec } });
+  await tx.stackService.update({
+    where: { id: where.stackServiceId },
+    data: {
+      position: member.position,
+      dependsOn: member.mapped.dependsOn as unknown as Prisma.InputJsonValue,
+      labels: member.mapped.labels,
+      spec: member.spec,
+    },
+  });
 }
 
 /** What the database would refuse, found first so the error names the compose service and key. */
-export async function checkBeforeWriting(deps: Pick<Deps, "db">, where: { teamId: string; projectId: string; allowBindMounts: boolean; ownIds: string[] }, members: Member[], newNames: string[]): Promise<void> {
+export async function checkBeforeWriting(
+  deps: Pick<Deps, "db">,
+  where: { teamId: string; projectId: string; allowBindMounts: boolean; ownIds: string[] },
+  members: Member[],
+  newNames: string[],
+): Promise<void> {
   const { teamId, projectId, allowBindMounts } = where;
   const issues: StackIssue[] = [];
-  const taken = await deps.db.service.findMany({ where: { projectId, name: { in: newNames }, id: { notIn: where.ownIds } }, select: { name: true } });
-  for (const t of taken) issues.push({ service: t.name, key: "(name)", message: `A service named "${t.name}" already exists in this project` });
+  const taken = await deps.db.service.findMany({
+    where: { projectId, name: { in: newNames }, id: { notIn: where.ownIds } },
+    select: { name: true },
+  });
+  for (const t of taken)
+    issues.push({ service: t.name, key: "(name)", message: `A service named "${t.name}" already exists in this project` });
   for (const { input } of members) {
     const checks: [() => Promise<void> | void, string][] = [[() => checkHostPaths(input.volumes, allowBindMounts), "volumes"]];
     if (input.source === "image") checks.push([() => assertImageUsable(deps.db, { serviceId: null, teamId }, input.image), "image"]);

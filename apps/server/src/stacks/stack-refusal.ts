@@ -9,5 +9,9 @@ export function refusal(issues: StackIssue[]): DomainError {
     fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]}; ${issue.message}` : issue.message;
   }
   const lines = issues.map(issueLine);
-  return new DomainError("INVALID", `The compose file cannot be imported (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`, fieldErrors);
+  return new DomainError(
+    "INVALID",
+    `The compose file cannot be imported (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+    fieldErrors,
+  );
 }

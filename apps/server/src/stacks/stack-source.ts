@@ -61,11 +61,23 @@ export async function importPasted(deps: Pick<Deps, "db">, compose: string, sett
   const { allowBindMounts, allowHostAccess } = await getSettings(deps.db);
   const plan = importCompose(compose, { ...settings, allowBindMounts, allowHostAccess });
   if (!plan.ok) throw refusal(plan.errors);
-  return { compose, composePath: null, commitSha: null, knownHosts: null, plan, specs: new Map(plan.services.map((m) => [m.fields.name, specOf(m, null)])) };
+  return {
+    compose,
+    composePath: null,
+    commitSha: null,
+    knownHosts: null,
+    plan,
+    specs: new Map(plan.services.map((m) => [m.fields.name, specOf(m, null)])),
+  };
 }
 
 /** Clone (the branch head, or `commit`), read the compose file and import it with its repository. */
-export async function importFromGit(deps: Pick<Deps, "db" | "env" | "box">, git: StackGitSource, commit: string | null, settings: ImportSettings): Promise<ImportedStack> {
+export async function importFromGit(
+  deps: Pick<Deps, "db" | "env" | "box">,
+  git: StackGitSource,
+  commit: string | null,
+  settings: ImportSettings,
+): Promise<ImportedStack> {
   const { allowBindMounts, allowHostAccess } = await getSettings(deps.db);
   const signal = AbortSignal.timeout(CLONE_TIMEOUT_MS);
   let source;
@@ -84,15 +96,25 @@ export async function importFromGit(deps: Pick<Deps, "db" | "env" | "box">, git:
         break;
       }
     }
-    if (!found) throw invalidField("git.composePath", git.composePath ? `${git.composePath} does not exist on ${git.gitBranch}` : `No ${DEFAULT_COMPOSE_FILES.join(", ")} at the root of ${git.gitBranch}: enter the compose file's path`);
-    if (Buffer.byteLength(found.text) > MAX_REPO_FILE_BYTES) throw invalidField("git.composePath", `${found.path} is larger than ${MAX_REPO_FILE_BYTES / 1024} KiB`);
+    if (!found)
+      throw invalidField(
+        "git.composePath",
+        git.composePath
+          ? `${git.composePath} does not exist on ${git.gitBranch}`
+          : `No ${DEFAULT_COMPOSE_FILES.join(", ")} at the root of ${git.gitBranch}: enter the compose file's path`,
+      );
+    if (Buffer.byteLength(found.text) > MAX_REPO_FILE_BYTES)
+      throw invalidField("git.composePath", `${found.path} is larger than ${MAX_REPO_FILE_BYTES / 1024} KiB`);
     const repo = checkoutRepo(source.dir, found.path);
     const plan = importCompose(found.text, { ...settings, allowBindMounts, allowHostAccess, repo });
     if (!plan.ok) throw refusal(plan.errors);
     const specs = new Map<string, string>();
     for (const m of plan.services) {
       const tree = m.fields.git ? await treeIdOf(source.dir, m.fields.git.contextPath, signal) : null;
-      if (m.fields.git && tree === null) throw refusal([{ service: m.fields.name, key: "build.context", message: `${m.fields.git.contextPath} is not a directory of the repository` }]);
+      if (m.fields.git && tree === null)
+        throw refusal([
+          { service: m.fields.name, key: "build.context", message: `${m.fields.git.contextPath} is not a directory of the repository` },
+        ]);
       specs.set(m.fields.name, specOf(m, tree));
     }
     return { compose: found.text, composePath: found.path, commitSha: source.commitSha, knownHosts: source.knownHosts, plan, specs };

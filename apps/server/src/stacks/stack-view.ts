@@ -8,7 +8,11 @@ import { dependenciesOf } from "./deploy-stack.ts";
 
 export async function listStacks(deps: Pick<Deps, "db">, actor: Actor, projectId: string) {
   await loadProject(deps.db, actor, projectId, "viewer");
-  const stacks = await deps.db.stack.findMany({ where: { projectId }, orderBy: { name: "asc" }, select: { id: true, name: true, createdAt: true, _count: { select: { services: true } } } });
+  const stacks = await deps.db.stack.findMany({
+    where: { projectId },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, createdAt: true, _count: { select: { services: true } } },
+  });
   return stacks.map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, serviceCount: s._count.services }));
 }
 
@@ -21,8 +25,16 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
   });
   const services = await Promise.all(
     members.map(async (m) => {
-      const [latest, live] = await Promise.all([deps.db.deployment.findFirst({ where: { serviceId: m.serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }), findLiveDeployment(deps.db, m.serviceId)]);
-      const status = await readServiceStatus(deps, { id: m.serviceId, desiredState: m.service.desiredState, latest, liveDeploymentId: live?.id ?? null });
+      const [latest, live] = await Promise.all([
+        deps.db.deployment.findFirst({ where: { serviceId: m.serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),
+        findLiveDeployment(deps.db, m.serviceId),
+      ]);
+      const status = await readServiceStatus(deps, {
+        id: m.serviceId,
+        desiredState: m.service.desiredState,
+        latest,
+        liveDeploymentId: live?.id ?? null,
+      });
       return {
         id: m.service.id,
         name: m.service.name,
@@ -43,19 +55,32 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">
     }),
   );
   // Never the token, the private key or the webhook secret: whether they exist only.
-  const git = stack.gitUrl === null ? null : {
-    url: stack.gitUrl,
-    branch: stack.gitBranch ?? "main",
-    composePath: stack.composePath,
-    commitSha: stack.commitSha,
-    /** False: created from an ssh repository and waiting for its deploy key to be added (no file read yet). */
-    imported: stack.commitSha !== null,
-    hasToken: stack.gitToken !== null,
-    deployKeyPublic: stack.deployKeyPublic,
-    sshHostKeyPinned: stack.sshKnownHosts !== null,
-    hasWebhookSecret: stack.webhookSecret !== null,
-    webhookProvider: stack.webhookProvider,
-    syncError: stack.syncError,
+  const git =
+    stack.gitUrl === null
+      ? null
+      : {
+          url: stack.gitUrl,
+          branch: stack.gitBranch ?? "main",
+          composePath: stack.composePath,
+          commitSha: stack.commitSha,
+          /** False: created from an ssh repository and waiting for its deploy key to be added (no file read yet). */
+          imported: stack.commitSha !== null,
+          hasToken: stack.gitToken !== null,
+          deployKeyPublic: stack.deployKeyPublic,
+          sshHostKeyPinned: stack.sshKnownHosts !== null,
+          hasWebhookSecret: stack.webhookSecret !== null,
+          webhookProvider: stack.webhookProvider,
+          syncError: stack.syncError,
+        };
+  return {
+    id: stack.id,
+    name: stack.name,
+    projectId: project.id,
+    projectName: project.name,
+    compose: stack.compose,
+    profiles: stack.profiles,
+    createdAt: stack.createdAt,
+    git,
+    services,
   };
-  return { id: stack.id, name: stack.name, projectId: project.id, projectName: project.name, compose: stack.compose, profiles: stack.profiles, createdAt: stack.createdAt, git, services };
 }

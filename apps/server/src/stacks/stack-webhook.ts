@@ -26,11 +26,21 @@ export async function receiveStackWebhook(deps: HookDeps, req: { stackId: string
   const stack = await deps.db.stack.findUnique({ where: { id: req.stackId } });
   if (!stack || stack.gitUrl === null) return { status: 404, body: { error: "No such stack" } };
   const provider = detectProvider(req.headers);
-  if (!provider) return { status: 400, body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" } };
+  if (!provider)
+    return {
+      status: 400,
+      body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" },
+    };
   const secret = stack.webhookSecret === null ? "" : deps.box.open(stack.webhookSecret);
-  if (!verifySignature(provider, req.headers, req.rawBody, secret)) return { status: 401, body: { error: secret === "" ? "This stack has no webhook secret: webhooks are off" : "Missing or wrong signature" } };
-  if (stack.webhookProvider === null) await deps.db.stack.updateMany({ where: { id: stack.id, webhookProvider: null }, data: { webhookProvider: provider } });
-  else if (stack.webhookProvider !== provider) return { status: 401, body: { error: `This stack takes webhooks from ${stack.webhookProvider} only` } };
+  if (!verifySignature(provider, req.headers, req.rawBody, secret))
+    return {
+      status: 401,
+      body: { error: secret === "" ? "This stack has no webhook secret: webhooks are off" : "Missing or wrong signature" },
+    };
+  if (stack.webhookProvider === null)
+    await deps.db.stack.updateMany({ where: { id: stack.id, webhookProvider: null }, data: { webhookProvider: provider } });
+  else if (stack.webhookProvider !== provider)
+    return { status: 401, body: { error: `This stack takes webhooks from ${stack.webhookProvider} only` } };
   let body: unknown;
   try {
     body = JSON.parse(req.rawBody.toString("utf8"));
@@ -42,10 +52,25 @@ export async function receiveStackWebhook(deps: HookDeps, req: { stackId: string
   if (event.kind === "ping") return { status: 202, body: { deployed: false, reason: "Ping received; webhook is set up" } };
   const push = event.kind === "push" ? event.branches.find((b) => b.branch === branch) : undefined;
   if (!push) return { status: 202, body: { deployed: false, reason: `No new commit on ${branch}` } };
-  const seen = push.commitSha === stack.commitSha || (await deps.db.auditEvent.count({ where: { targetId: stack.id, action: { in: ["stack.sync", "stack.update", "stack.create"] }, detail: { path: ["commit"], equals: push.commitSha } } })) > 0;
+  const seen =
+    push.commitSha === stack.commitSha ||
+    (await deps.db.auditEvent.count({
+      where: {
+        targetId: stack.id,
+        action: { in: ["stack.sync", "stack.update", "stack.create"] },
+        detail: { path: ["commit"], equals: push.commitSha },
+      },
+    })) > 0;
   if (seen) return { status: 202, body: { deployed: false, reason: `Commit ${push.commitSha.slice(0, 12)} was already imported` } };
   void syncStackFromPush(deps, stack.id, push.commitSha);
-  return { status: 202, body: { deployed: true, commit: push.commitSha, reason: "Reading the compose file at this commit; the stack's changed services deploy" } };
+  return {
+    status: 202,
+    body: {
+      deployed: true,
+      commit: push.commitSha,
+      reason: "Reading the compose file at this commit; the stack's changed services deploy",
+    },
+  };
 }
 
 /** Re-import the stack at `commit`; a refused file changes nothing and is shown on the stack page. */
@@ -56,10 +81,24 @@ export async function syncStackFromPush(deps: HookDeps, stackId: string, commit:
     const source = storedOrigin(stack);
     try {
       const imported = await importFromGit(deps, source, commit, { variables, profiles: stack.profiles });
-      const changes = await applyImport(deps, { stack, teamId: stack.project.teamId, actor: null }, { imported, origin: source, variables, profiles: stack.profiles }, { remove: "keep", deleteVolumes: false, deploy: true });
-      if (changes.removed.length > 0) await deps.db.stack.update({ where: { id: stackId }, data: { syncError: `Commit ${commit.slice(0, 12)} no longer has ${changes.removed.join(", ")}: kept running; remove ${changes.removed.length === 1 ? "it" : "them"} by editing the stack` } });
+      const changes = await applyImport(
+        deps,
+        { stack, teamId: stack.project.teamId, actor: null },
+        { imported, origin: source, variables, profiles: stack.profiles },
+        { remove: "keep", deleteVolumes: false, deploy: true },
+      );
+      if (changes.removed.length > 0)
+        await deps.db.stack.update({
+          where: { id: stackId },
+          data: {
+            syncError: `Commit ${commit.slice(0, 12)} no longer has ${changes.removed.join(", ")}: kept running; remove ${changes.removed.length === 1 ? "it" : "them"} by editing the stack`,
+          },
+        });
     } catch (err) {
-      await deps.db.stack.update({ where: { id: stackId }, data: { syncError: `Commit ${commit.slice(0, 12)} was not imported: ${err instanceof Error ? err.message : String(err)}` } });
+      await deps.db.stack.update({
+        where: { id: stackId },
+        data: { syncError: `Commit ${commit.slice(0, 12)} was not imported: ${err instanceof Error ? err.message : String(err)}` },
+      });
     }
   } catch (err) {
     deps.log.error({ stackId, err: String(err) }, "could not re-import a stack after a push");
@@ -72,6 +111,12 @@ export async function rotateStackWebhook(deps: Pick<Deps, "db" | "env" | "box">,
   if (stack.gitUrl === null) throw new DomainError("CONFLICT", "A pasted stack has no repository to take pushes from");
   const secret = randomBytes(32).toString("hex");
   await deps.db.stack.update({ where: { id: stackId }, data: { webhookSecret: deps.box.seal(secret) } });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, targetType: "stack", targetId: stackId, action: "stack.webhook", detail: { name: stack.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    targetType: "stack",
+    targetId: stackId,
+    action: "stack.webhook",
+    detail: { name: stack.name },
+  });
   return { url: stackHookUrl(await dashboardUrl(deps), stackId), secret };
 }

@@ -70,7 +70,8 @@ afterAll(async () => {
   detach();
   await worker.stop();
   for (const id of touched) await deps.engine.removeService(id);
-  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } })) await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
+  for (const v of await deps.db.volume.findMany({ where: { serviceId: { in: touched } } }))
+    await deps.engine.removeVolume(v.projectId, v.name).catch(() => undefined);
   // The project networks too: the shared engine has room for a few dozen bridge networks only.
   for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
   await deps.db.$disconnect();
@@ -83,26 +84,48 @@ async function newProject(name: string) {
 }
 
 async function stackSettled(stackId: string) {
-  return waitFor(`stack ${stackId} to settle`, async () => {
-    const stack = await getStack(deps, owner, stackId);
-    return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
-  }, 240_000);
+  return waitFor(
+    `stack ${stackId} to settle`,
+    async () => {
+      const stack = await getStack(deps, owner, stackId);
+      return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
+    },
+    240_000,
+  );
 }
 
 describe("compose stacks (real engine, real PostgreSQL image)", () => {
   it("creates four services and deploys them in dependency order: the database healthy first, then api and worker, then web; the stack serves", async () => {
     const project = await newProject("stack-shop");
-    const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "shop", compose: STACK, variables: [{ key: "DB_PASSWORD", value: "pw-in-a-variable" }] }));
+    const created = await createStack(
+      deps,
+      owner,
+      createStackInput.parse({
+        projectId: project.id,
+        name: "shop",
+        compose: STACK,
+        variables: [{ key: "DB_PASSWORD", value: "pw-in-a-variable" }],
+      }),
+    );
     touched.push(...created.services.map((s) => s.id));
     expect(created.services.map((s) => s.name)).toEqual(["db", "api", "web", "worker"]);
 
     const stack = await stackSettled(created.id);
-    expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([["db", "done", null], ["api", "done", null], ["web", "done", null], ["worker", "done", null]]);
+    expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([
+      ["db", "done", null],
+      ["api", "done", null],
+      ["web", "done", null],
+      ["worker", "done", null],
+    ]);
     expect(stack.services.find((s) => s.name === "api")?.dependsOn).toEqual([{ service: "db", condition: "service_healthy" }]);
 
     // Order: every dependent's deployment was queued only after its dependencies' succeeded.
-    const members = await deps.db.stackService.findMany({ where: { stackId: created.id }, include: { service: { select: { name: true } } } });
-    const deployment = async (name: string) => deps.db.deployment.findUniqueOrThrow({ where: { id: members.find((m) => m.service.name === name)!.deploymentId! } });
+    const members = await deps.db.stackService.findMany({
+      where: { stackId: created.id },
+      include: { service: { select: { name: true } } },
+    });
+    const deployment = async (name: string) =>
+      deps.db.deployment.findUniqueOrThrow({ where: { id: members.find((m) => m.service.name === name)!.deploymentId! } });
     const [db, api, web, wrk] = await Promise.all(["db", "api", "web", "worker"].map(deployment));
     expect(db!.status).toBe("succeeded");
     expect(api!.createdAt.getTime()).toBeGreaterThanOrEqual(db!.finishedAt!.getTime());
@@ -111,10 +134,14 @@ describe("compose stacks (real engine, real PostgreSQL image)", () => {
 
     // It serves: web -> api (by name on the project network) -> db, with the worker's row in it.
     const relay = `http://127.0.0.1:${web!.hostPort}/cgi-bin/relay`;
-    const text = await waitFor("the web tier to relay the api's rows", async () => {
-      const body = await (await fetch(relay)).text().catch(() => "");
-      return body.includes("from-the-worker") ? body : null;
-    }, 60_000);
+    const text = await waitFor(
+      "the web tier to relay the api's rows",
+      async () => {
+        const body = await (await fetch(relay)).text().catch(() => "");
+        return body.includes("from-the-worker") ? body : null;
+      },
+      60_000,
+    );
     expect(text).toContain("from-the-worker");
 
     // The variable's value is a secret of the services that used it; the stack keeps it sealed.
@@ -150,17 +177,34 @@ services:
 
   it("creates nothing when the file is refused, and lists every problem with its service and key", async () => {
     const project = await newProject("stack-refused");
-    const compose = "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, user: root }\n";
-    await expect(createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "refused", compose }))).rejects.toMatchObject({
+    const compose =
+      "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, user: root }\n";
+    await expect(
+      createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "refused", compose })),
+    ).rejects.toMatchObject({
       code: "INVALID",
-      message: expect.stringContaining("agent: privileged -- Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow"),
+      message: expect.stringContaining(
+        "agent: privileged -- Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow",
+      ),
       fieldErrors: { "compose.agent.privileged": expect.stringMatching(/^Refused/), "compose.agent.user": "Not supported by Berth" },
     });
     // A name already taken in the project: refused before anything is written.
-    const taken = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "first", compose: "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n", deploy: false }));
+    const taken = await createStack(
+      deps,
+      owner,
+      createStackInput.parse({
+        projectId: project.id,
+        name: "first",
+        compose: "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n",
+        deploy: false,
+      }),
+    );
     touched.push(...taken.services.map((s) => s.id));
-    const again = "services:\n  cache: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n";
-    await expect(createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "second", compose: again, deploy: false }))).rejects.toMatchObject({ fieldErrors: { "compose.web.(name)": 'A service named "web" already exists in this project' } });
+    const again =
+      "services:\n  cache: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n";
+    await expect(
+      createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "second", compose: again, deploy: false })),
+    ).rejects.toMatchObject({ fieldErrors: { "compose.web.(name)": 'A service named "web" already exists in this project' } });
     expect(await deps.db.service.findMany({ where: { projectId: project.id }, select: { name: true } })).toEqual([{ name: "web" }]);
     expect(await deps.db.stack.findMany({ where: { projectId: project.id }, select: { name: true } })).toEqual([{ name: "first" }]);
   });
@@ -169,7 +213,11 @@ services:
     const project = await newProject("stack-host");
     // (Not privileged: this test engine itself runs without every capability, so it cannot grant them all.)
     const compose = "services:\n  agent: { image: 'berth-test/hello:latest', cap_add: [NET_ADMIN], pid: host }\n";
-    await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, allowHostAccess: true }, update: { allowHostAccess: true } });
+    await deps.db.instanceSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, allowHostAccess: true },
+      update: { allowHostAccess: true },
+    });
     try {
       const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "host", compose }));
       touched.push(...created.services.map((s) => s.id));
@@ -181,15 +229,24 @@ services:
       const capEff = BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(status)![1]}`);
       expect(capEff & (1n << 12n)).toBe(1n << 12n);
       // The host's processes are visible (its own namespace would show two or three).
-      const pids = (await deps.engine.exec(container!.containerId, { cmd: ["ls", "/proc"] })).output.split(/\s+/).filter((e) => /^\d+$/.test(e));
+      const pids = (await deps.engine.exec(container!.containerId, { cmd: ["ls", "/proc"] })).output
+        .split(/\s+/)
+        .filter((e) => /^\d+$/.test(e));
       expect(pids.length).toBeGreaterThan(10);
 
       await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowHostAccess: false } });
       await deployStack(deps, owner, created.id);
       const again = await stackSettled(created.id);
-      expect(again.services[0]).toMatchObject({ stackState: "failed", stackReason: expect.stringContaining("host access for compose stacks is off on this instance: only the instance owner can allow it") });
+      expect(again.services[0]).toMatchObject({
+        stackState: "failed",
+        stackReason: expect.stringContaining(
+          "host access for compose stacks is off on this instance: only the instance owner can allow it",
+        ),
+      });
       // The running release is left as it was.
-      expect((await deps.engine.listManaged({ serviceId: created.services[0]!.id })).map((c) => c.containerId)).toEqual([container!.containerId]);
+      expect((await deps.engine.listManaged({ serviceId: created.services[0]!.id })).map((c) => c.containerId)).toEqual([
+        container!.containerId,
+      ]);
     } finally {
       await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowHostAccess: false } });
     }
@@ -197,10 +254,25 @@ services:
 
   it("keeps other teams out", async () => {
     const project = await newProject("stack-private");
-    const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "private", compose: "services:\n  w: { image: 'berth-test/hello:latest', ports: ['8080'] }\n", deploy: false }));
+    const created = await createStack(
+      deps,
+      owner,
+      createStackInput.parse({
+        projectId: project.id,
+        name: "private",
+        compose: "services:\n  w: { image: 'berth-test/hello:latest', ports: ['8080'] }\n",
+        deploy: false,
+      }),
+    );
     touched.push(...created.services.map((s) => s.id));
     const { actor: stranger } = await seedUser(deps.db);
     await expect(getStack(deps, stranger, created.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(createStack(deps, stranger, createStackInput.parse({ projectId: project.id, name: "x", compose: "services:\n  x: { image: nginx }\n" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      createStack(
+        deps,
+        stranger,
+        createStackInput.parse({ projectId: project.id, name: "x", compose: "services:\n  x: { image: nginx }\n" }),
+      ),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

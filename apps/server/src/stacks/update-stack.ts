@@ -45,10 +45,20 @@ function envNamesOfSpec(box: SealedBox, sealed: string): string[] {
 
 async function diff(deps: Pick<Deps, "db" | "env" | "box">, stackId: string, imported: ImportedStack) {
   const box = deps.box;
-  const rows = await deps.db.stackService.findMany({ where: { stackId }, orderBy: { position: "asc" }, include: { service: { select: { id: true, name: true } } } });
+  const rows = await deps.db.stackService.findMany({
+    where: { stackId },
+    orderBy: { position: "asc" },
+    include: { service: { select: { id: true, name: true } } },
+  });
   const byName = new Map(rows.map((r) => [r.service.name, r]));
   const names = imported.plan.services.map((m) => m.fields.name);
-  const changes: StackChanges = { added: [], changed: [], unchanged: [], removed: rows.map((r) => r.service.name).filter((n) => !names.includes(n)), warnings: imported.plan.warnings };
+  const changes: StackChanges = {
+    added: [],
+    changed: [],
+    unchanged: [],
+    removed: rows.map((r) => r.service.name).filter((n) => !names.includes(n)),
+    warnings: imported.plan.warnings,
+  };
   for (const name of names) {
     const row = byName.get(name);
     if (!row) changes.added.push(name);
@@ -67,7 +77,9 @@ async function diff(deps: Pick<Deps, "db" | "env" | "box">, stackId: string, imp
 
 /** The edited file, or (none given) the stored repository's branch head; variables kept unless given. */
 async function importForUpdate(deps: Pick<Deps, "db" | "env" | "box">, stack: Stack, input: UpdateStackInput) {
-  const variables = input.variables ?? Object.entries(JSON.parse(deps.box.open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
+  const variables =
+    input.variables ??
+    Object.entries(JSON.parse(deps.box.open(stack.variables)) as Record<string, string>).map(([key, value]) => ({ key, value }));
   const request = { ...input, variables };
   if (input.git || input.compose.trim() !== "") return importRequest(deps, request, stack.name, stack);
   const origin = storedOrigin(stack);
@@ -76,7 +88,11 @@ async function importForUpdate(deps: Pick<Deps, "db" | "env" | "box">, stack: St
 }
 
 /** What an edit would do, without doing it (the form shows it, and asks before removing). */
-export async function planStackUpdate(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, input: UpdateStackInput): Promise<StackChanges> {
+export async function planStackUpdate(
+  deps: Pick<Deps, "db" | "env" | "box">,
+  actor: Actor,
+  input: UpdateStackInput,
+): Promise<StackChanges> {
   const { stack } = await loadStack(deps.db, actor, input.stackId, "member");
   const { imported } = await importForUpdate(deps, stack, input);
   return (await diff(deps, stack.id, imported)).changes;
@@ -85,7 +101,12 @@ export async function planStackUpdate(deps: Pick<Deps, "db" | "env" | "box">, ac
 export async function updateStack(deps: UpdateDeps, actor: Actor, input: UpdateStackInput) {
   const { stack, project } = await loadStack(deps.db, actor, input.stackId, "member");
   const { imported, origin, variables } = await importForUpdate(deps, stack, input);
-  const result = await applyImport(deps, { stack, teamId: project.teamId, actor }, { imported, origin, variables, profiles: input.profiles }, { remove: input.remove, deleteVolumes: input.deleteVolumes, deploy: input.deploy });
+  const result = await applyImport(
+    deps,
+    { stack, teamId: project.teamId, actor },
+    { imported, origin, variables, profiles: input.profiles },
+    { remove: input.remove, deleteVolumes: input.deleteVolumes, deploy: input.deploy },
+  );
   return result;
 }
 
@@ -114,39 +135,76 @@ export async function applyImport(
   const box = deps.box;
   const members = membersOf(stack.projectId, imported, box, origin);
   const { allowBindMounts } = await getSettings(deps.db);
-  await checkBeforeWriting(deps, { teamId, projectId: stack.projectId, allowBindMounts, ownIds: rows.map((r) => r.serviceId) }, members, changes.added);
+  await checkBeforeWriting(
+    deps,
+    { teamId, projectId: stack.projectId, allowBindMounts, ownIds: rows.map((r) => r.serviceId) },
+    members,
+    changes.added,
+  );
   const where = { projectId: stack.projectId, commitSha: imported.commitSha, repository: origin };
   const created = await deps.db.$transaction(async (tx) => {
     await tx.stack.update({
       where: { id: stack.id },
-      data: { compose: imported.compose, variables: box.seal(JSON.stringify(source.variables)), profiles: source.profiles, gitUrl: origin.gitUrl, gitBranch: origin.gitBranch, gitToken: origin.gitToken, deployKeyPrivate: origin.deployKeyPrivate, deployKeyPublic: origin.deployKeyPublic, sshKnownHosts: origin.sshKnownHosts, composePath: origin.composePath, commitSha: imported.commitSha, syncError: null, ...(origin.webhookProvider && origin.gitUrl !== stack.gitUrl ? { webhookProvider: origin.webhookProvider } : {}) },
+      data: {
+        compose: imported.compose,
+        variables: box.seal(JSON.stringify(source.variables)),
+        profiles: source.profiles,
+        gitUrl: origin.gitUrl,
+        gitBranch: origin.gitBranch,
+        gitToken: origin.gitToken,
+        deployKeyPrivate: origin.deployKeyPrivate,
+        deployKeyPublic: origin.deployKeyPublic,
+        sshKnownHosts: origin.sshKnownHosts,
+        composePath: origin.composePath,
+        commitSha: imported.commitSha,
+        syncError: null,
+        ...(origin.webhookProvider && origin.gitUrl !== stack.gitUrl ? { webhookProvider: origin.webhookProvider } : {}),
+      },
     });
     const ids: { id: string; kind: string }[] = [];
     for (const member of members) {
       const row = byName.get(member.input.name);
       if (!row) ids.push({ ...(await insertMember(tx, box, { stackId: stack.id, ...where }, member)), kind: member.input.kind });
       else if (changes.changed.includes(member.input.name)) {
-        await updateMember(tx, box, { ...where, serviceId: row.serviceId, stackServiceId: row.id, previousEnv: envNamesOfSpec(box, row.spec) }, member);
+        await updateMember(
+          tx,
+          box,
+          { ...where, serviceId: row.serviceId, stackServiceId: row.id, previousEnv: envNamesOfSpec(box, row.spec) },
+          member,
+        );
         ids.push({ id: row.serviceId, kind: member.input.kind });
-      } else await tx.stackService.update({ where: { id: row.id }, data: { position: member.position, dependsOn: member.mapped.dependsOn as never, labels: member.mapped.labels } });
+      } else
+        await tx.stackService.update({
+          where: { id: row.id },
+          data: { position: member.position, dependsOn: member.mapped.dependsOn as never, labels: member.mapped.labels },
+        });
     }
     // Services kept though the file dropped them (a push) go last in the order.
     let position = members.length;
-    for (const name of changes.removed) await tx.stackService.update({ where: { id: byName.get(name)!.id }, data: { position: position++, dependsOn: [] } });
+    for (const name of changes.removed)
+      await tx.stackService.update({ where: { id: byName.get(name)!.id }, data: { position: position++, dependsOn: [] } });
     return ids;
   });
   for (const s of created) if (s.kind === "web") await ensureDefaultDomain(deps.db, s.id, publicIpOf(deps.env));
   if (options.remove !== "keep" && actor) {
     // Dependents first (the end of the order), each like a single service's deletion.
-    for (const name of [...changes.removed].reverse()) await deleteService(deps, actor, byName.get(name)!.serviceId, { deleteVolumes: options.deleteVolumes });
+    for (const name of [...changes.removed].reverse())
+      await deleteService(deps, actor, byName.get(name)!.serviceId, { deleteVolumes: options.deleteVolumes });
   }
   await recordAudit(deps.db, actor, {
     teamId,
     targetType: "stack",
     targetId: stack.id,
     action: actor ? "stack.update" : "stack.sync",
-    detail: { name: stack.name, added: changes.added, changed: changes.changed, removed: options.remove === "keep" ? [] : changes.removed, ...(imported.commitSha ? { commit: imported.commitSha } : {}) },
+    detail: {
+      name: stack.name,
+      added: changes.added,
+      changed: changes.changed,
+      removed: options.remove === "keep" ? [] : changes.removed,
+      ...(imported.commitSha ? { commit: imported.commitSha } : {}),
+    },
   });
-  if (options.deploy) await deployStackServices(deps, stack.id, [...changes.added, ...changes.changed], actor?.userId ?? stack.deployActorId);
+  if (options.deploy)
+    await deployStackServices(deps, stack.id, [...changes.added, ...changes.changed], actor?.userId ?? stack.deployActorId);
   return changes;
 }

@@ -28,7 +28,10 @@ export async function createInvitation(
   opts: { publicUrl: string; callerRole: TeamRole; mailer?: Mailer | null },
 ) {
   if (input.role === "admin" && opts.callerRole !== "owner") throw new DomainError("FORBIDDEN", "Only the owner can invite admins");
-  const already = await db.membership.findFirst({ where: { teamId: input.teamId, user: { email: input.email } }, select: { userId: true } });
+  const already = await db.membership.findFirst({
+    where: { teamId: input.teamId, user: { email: input.email } },
+    select: { userId: true },
+  });
   if (already) throw invalidField("email", `${input.email} is already a member of this team`);
   const secret = newSecret(INVITE_PREFIX);
   const row = await db.invitation.create({
@@ -42,7 +45,13 @@ export async function createInvitation(
     },
     select: { id: true, expiresAt: true },
   });
-  await recordAudit(db, actor, { teamId: input.teamId, action: "member.invite", targetType: "invitation", targetId: row.id, detail: { email: input.email, role: input.role } });
+  await recordAudit(db, actor, {
+    teamId: input.teamId,
+    action: "member.invite",
+    targetType: "invitation",
+    targetId: row.id,
+    detail: { email: input.email, role: input.role },
+  });
   const link = `${opts.publicUrl}/invite/${secret}`;
   const emailed = opts.mailer ? await sendInvitation(opts.mailer, { to: input.email, link, teamId: input.teamId, db }) : false;
   return { id: row.id, expiresAt: row.expiresAt, link, emailed };
@@ -72,7 +81,10 @@ export async function listInvitations(db: Db, teamId: string) {
 }
 
 export async function revokeInvitation(db: Db, actor: Actor, teamId: string, invitationId: string) {
-  const { count } = await db.invitation.updateMany({ where: { id: invitationId, teamId, ...pendingWhere() }, data: { revokedAt: new Date() } });
+  const { count } = await db.invitation.updateMany({
+    where: { id: invitationId, teamId, ...pendingWhere() },
+    data: { revokedAt: new Date() },
+  });
   if (count === 0) throw notFound("Invitation");
   await recordAudit(db, actor, { teamId, action: "member.invite_revoke", targetType: "invitation", targetId: invitationId });
   return { ok: true as const };
@@ -116,6 +128,12 @@ export async function acceptInvitation(db: Db, actor: Actor, secret: string) {
       update: {},
     });
   });
-  await recordAudit(db, actor, { teamId: row.teamId, action: "member.join", targetType: "user", targetId: actor.userId, detail: { role: row.role } });
+  await recordAudit(db, actor, {
+    teamId: row.teamId,
+    action: "member.join",
+    targetType: "user",
+    targetId: actor.userId,
+    detail: { role: row.role },
+  });
   return { teamId: row.teamId };
 }

@@ -13,7 +13,13 @@ export async function createTeam(db: Db, actor: Actor, input: z.infer<typeof cre
     data: { name: input.name, memberships: { create: { userId: actor.userId, role: "owner" } } },
     select: { id: true },
   });
-  await recordAudit(db, actor, { teamId: team.id, action: "team.create", targetType: "team", targetId: team.id, detail: { name: input.name } });
+  await recordAudit(db, actor, {
+    teamId: team.id,
+    action: "team.create",
+    targetType: "team",
+    targetId: team.id,
+    detail: { name: input.name },
+  });
   return team;
 }
 
@@ -41,12 +47,22 @@ function checkManageable(callerRole: TeamRole, targetRole: TeamRole): void {
   if (targetRole === "admin" && callerRole !== "owner") throw new DomainError("FORBIDDEN", "Only the owner can change or remove an admin");
 }
 
-export async function changeMemberRole(db: Db, actor: Actor, opts: { teamId: string; callerRole: TeamRole; userId: string; role: Exclude<TeamRole, "owner"> }) {
+export async function changeMemberRole(
+  db: Db,
+  actor: Actor,
+  opts: { teamId: string; callerRole: TeamRole; userId: string; role: Exclude<TeamRole, "owner"> },
+) {
   const target = await membershipOf(db, opts.teamId, opts.userId);
   checkManageable(opts.callerRole, target.role);
   if (opts.role === "admin" && opts.callerRole !== "owner") throw new DomainError("FORBIDDEN", "Only the owner can make admins");
   await db.membership.update({ where: { teamId_userId: { teamId: opts.teamId, userId: opts.userId } }, data: { role: opts.role } });
-  await recordAudit(db, actor, { teamId: opts.teamId, action: "member.role_change", targetType: "user", targetId: opts.userId, detail: { from: target.role, to: opts.role } });
+  await recordAudit(db, actor, {
+    teamId: opts.teamId,
+    action: "member.role_change",
+    targetType: "user",
+    targetId: opts.userId,
+    detail: { from: target.role, to: opts.role },
+  });
   return { ok: true as const };
 }
 
@@ -59,13 +75,20 @@ export async function removeMember(db: Db, actor: Actor, opts: { teamId: string;
     // Their tokens in this team die with the membership.
     db.apiToken.updateMany({ where: { teamId: opts.teamId, userId: opts.userId, revokedAt: null }, data: { revokedAt: new Date() } }),
   ]);
-  await recordAudit(db, actor, { teamId: opts.teamId, action: "member.remove", targetType: "user", targetId: opts.userId, detail: { role: target.role } });
+  await recordAudit(db, actor, {
+    teamId: opts.teamId,
+    action: "member.remove",
+    targetType: "user",
+    targetId: opts.userId,
+    detail: { role: target.role },
+  });
   return { ok: true as const };
 }
 
 export async function leaveTeam(db: Db, actor: Actor, teamId: string) {
   const mine = await membershipOf(db, teamId, actor.userId);
-  if (mine.role === "owner") throw new DomainError("CONFLICT", "The owner cannot leave; transfer ownership first (a team always has an owner)");
+  if (mine.role === "owner")
+    throw new DomainError("CONFLICT", "The owner cannot leave; transfer ownership first (a team always has an owner)");
   await db.$transaction([
     db.membership.delete({ where: { teamId_userId: { teamId, userId: actor.userId } } }),
     db.apiToken.updateMany({ where: { teamId, userId: actor.userId, revokedAt: null }, data: { revokedAt: new Date() } }),

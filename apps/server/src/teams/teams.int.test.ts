@@ -97,10 +97,19 @@ describe("teams and invitations", () => {
     await deps.db.membership.create({ data: { teamId: owner.personalTeamId, userId: member.userId, role: "member" } });
     const refused = await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("x"), role: "viewer" });
     expect(refused.error?.data.code).toBe("FORBIDDEN");
-    await deps.db.membership.update({ where: { teamId_userId: { teamId: owner.personalTeamId, userId: member.userId } }, data: { role: "admin" } });
-    const adminMakesAdmin = await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("y"), role: "admin" });
+    await deps.db.membership.update({
+      where: { teamId_userId: { teamId: owner.personalTeamId, userId: member.userId } },
+      data: { role: "admin" },
+    });
+    const adminMakesAdmin = await member.client.mutate("invitations.create", {
+      teamId: owner.personalTeamId,
+      email: email("y"),
+      role: "admin",
+    });
     expect(adminMakesAdmin.error?.data.code).toBe("FORBIDDEN");
-    expect((await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("z"), role: "member" })).error).toBeUndefined();
+    expect(
+      (await member.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: email("z"), role: "member" })).error,
+    ).toBeUndefined();
     const dup = await owner.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: member.email, role: "viewer" });
     expect(dup.error?.data.fieldErrors).toEqual({ email: `${member.email} is already a member of this team` });
     const bad = await owner.client.mutate("invitations.create", { teamId: owner.personalTeamId, email: "nope", role: "owner" });
@@ -120,7 +129,9 @@ describe("teams and invitations", () => {
     });
 
     expect((await admin.client.mutate("teams.removeMember", { teamId, userId: owner.userId })).error?.data.code).toBe("FORBIDDEN");
-    expect((await admin.client.mutate("teams.changeRole", { teamId, userId: member.userId, role: "admin" })).error?.data.code).toBe("FORBIDDEN");
+    expect((await admin.client.mutate("teams.changeRole", { teamId, userId: member.userId, role: "admin" })).error?.data.code).toBe(
+      "FORBIDDEN",
+    );
     expect((await admin.client.mutate("teams.changeRole", { teamId, userId: member.userId, role: "viewer" })).data).toEqual({ ok: true });
     expect((await member.client.mutate("teams.removeMember", { teamId, userId: admin.userId })).error?.data.code).toBe("FORBIDDEN");
     expect((await owner.client.mutate("teams.leave", { teamId })).error?.data.code).toBe("CONFLICT");

@@ -19,13 +19,24 @@ export interface OpenedTerminal {
  * Open an interactive shell (TTY) in the service's live container. Members and above only
  * (viewers: FORBIDDEN; another team's service: NOT_FOUND); recorded as `terminal.open`.
  */
-export async function openTerminal(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, input: { serviceId: string; cols: number; rows: number }): Promise<OpenedTerminal> {
+export async function openTerminal(
+  deps: Pick<Deps, "db" | "engine" | "log">,
+  actor: Actor,
+  input: { serviceId: string; cols: number; rows: number },
+): Promise<OpenedTerminal> {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
   const live = await findLiveContainer(deps, service.id);
   if (!live) throw new DomainError("CONFLICT", "The service has no running container: start or deploy it, then open the terminal");
-  const session = await deps.engine.openExec(live.containerId, { cmd: TERMINAL_SHELL, tty: true, stdin: true, env: { TERM: "xterm-256color" } });
+  const session = await deps.engine.openExec(live.containerId, {
+    cmd: TERMINAL_SHELL,
+    tty: true,
+    stdin: true,
+    env: { TERM: "xterm-256color" },
+  });
   // Not fatal: the client sends its size again with every terminal:resize.
-  await session.resize({ cols: input.cols, rows: input.rows }).catch((err: unknown) => deps.log.debug({ err: String(err) }, "initial terminal resize failed"));
+  await session
+    .resize({ cols: input.cols, rows: input.rows })
+    .catch((err: unknown) => deps.log.debug({ err: String(err) }, "initial terminal resize failed"));
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "terminal.open",
@@ -45,7 +56,13 @@ export async function isContainerRunning(deps: Pick<Deps, "engine">, containerId
   );
 }
 
-export async function recordTerminalClose(deps: Pick<Deps, "db">, actor: Actor, terminal: OpenedTerminal, reason: string, durationS: number): Promise<void> {
+export async function recordTerminalClose(
+  deps: Pick<Deps, "db">,
+  actor: Actor,
+  terminal: OpenedTerminal,
+  reason: string,
+  durationS: number,
+): Promise<void> {
   await recordAudit(deps.db, actor, {
     teamId: terminal.teamId,
     action: "terminal.close",

@@ -33,7 +33,13 @@ export async function createApiToken(db: Db, actor: Actor, input: CreateTokenInp
     },
     select: { id: true },
   });
-  await recordAudit(db, actor, { teamId: input.teamId, action: "token.create", targetType: "token", targetId: row.id, detail: { name: input.name, scope: input.scope } });
+  await recordAudit(db, actor, {
+    teamId: input.teamId,
+    action: "token.create",
+    targetType: "token",
+    targetId: row.id,
+    detail: { name: input.name, scope: input.scope },
+  });
   return { id: row.id, token: secret };
 }
 
@@ -43,18 +49,34 @@ export async function listApiTokens(db: Db, actor: Actor) {
     where: { userId: actor.userId },
     orderBy: { createdAt: "desc" },
     select: {
-      id: true, name: true, scope: true, prefix: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true,
+      id: true,
+      name: true,
+      scope: true,
+      prefix: true,
+      createdAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
       team: { select: { id: true, name: true } },
     },
   });
 }
 
 export async function revokeApiToken(db: Db, actor: Actor, tokenId: string) {
-  const token = await db.apiToken.findFirst({ where: { id: tokenId, userId: actor.userId }, select: { id: true, teamId: true, name: true, revokedAt: true } });
+  const token = await db.apiToken.findFirst({
+    where: { id: tokenId, userId: actor.userId },
+    select: { id: true, teamId: true, name: true, revokedAt: true },
+  });
   if (!token) throw notFound("Token");
   if (!token.revokedAt) {
     await db.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
-    await recordAudit(db, actor, { teamId: token.teamId, action: "token.revoke", targetType: "token", targetId: token.id, detail: { name: token.name } });
+    await recordAudit(db, actor, {
+      teamId: token.teamId,
+      action: "token.revoke",
+      targetType: "token",
+      targetId: token.id,
+      detail: { name: token.name },
+    });
   }
   return { ok: true as const };
 }

@@ -77,7 +77,10 @@ describe("API tokens", () => {
     const ok = await deployOverHttp(o.serviceId, deploy.secret);
     expect(ok.status).toBe(202);
     const { deploymentId } = (await ok.json()) as { deploymentId: string };
-    expect(await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({ trigger: "api", actorId: o.userId });
+    expect(await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toMatchObject({
+      trigger: "api",
+      actorId: o.userId,
+    });
 
     // Over tRPC: deploy scope may deploy but not delete; read scope may only read.
     expect((await read.bearer.mutate("services.deploy", { serviceId: o.serviceId })).error?.data.code).toBe("FORBIDDEN");
@@ -92,7 +95,9 @@ describe("API tokens", () => {
     const admin = await tokenOf(a.client, a.teamId, "admin");
     expect((await admin.bearer.query("services.get", { serviceId: b.serviceId })).error?.data.code).toBe("NOT_FOUND");
     expect((await deployOverHttp(b.serviceId, admin.secret)).status).toBe(404);
-    expect((await admin.bearer.mutate("tokens.create", { teamId: a.teamId, name: "x", scope: "admin" })).error?.data.code).toBe("FORBIDDEN");
+    expect((await admin.bearer.mutate("tokens.create", { teamId: a.teamId, name: "x", scope: "admin" })).error?.data.code).toBe(
+      "FORBIDDEN",
+    );
     expect((await admin.bearer.query("me.sessions")).error?.data.code).toBe("FORBIDDEN");
   });
 

@@ -61,7 +61,9 @@ describe("auth, authorization and errors over HTTP", () => {
     expect((await ownerClient.mutate("instance.updateSettings", { allowHostAccess: true })).data).toMatchObject({ allowHostAccess: true });
     const audit = await deps.db.auditEvent.findFirstOrThrow({ where: { action: "instance.settings" }, orderBy: { createdAt: "desc" } });
     expect(audit.detail).toEqual({ fields: ["allowHostAccess"] });
-    expect((await ownerClient.mutate("instance.updateSettings", { allowHostAccess: false })).data).toMatchObject({ allowHostAccess: false });
+    expect((await ownerClient.mutate("instance.updateSettings", { allowHostAccess: false })).data).toMatchObject({
+      allowHostAccess: false,
+    });
   });
 
   it("the owner sees and changes the global build concurrency; bad values are refused at the field", async () => {
@@ -70,15 +72,25 @@ describe("auth, authorization and errors over HTTP", () => {
     expect(bad.error?.data.fieldErrors).toEqual({ buildConcurrency: "At least 1" });
     expect((await ownerClient.mutate("instance.updateSettings", { buildConcurrency: 3 })).data).toMatchObject({ buildConcurrency: 3 });
     expect((await ownerClient.query("instance.settings")).data).toMatchObject({ buildConcurrency: 3 });
-    expect((await ownerClient.mutate("instance.updateSettings", { buildConcurrency: null })).data).toMatchObject({ buildConcurrency: null });
+    expect((await ownerClient.mutate("instance.updateSettings", { buildConcurrency: null })).data).toMatchObject({
+      buildConcurrency: null,
+    });
   });
 
   it("the instance owner sets base domain and build concurrency and lists users; bad values are refused at the field", async () => {
-    const saved = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "Apps.Example.com", buildConcurrency: 4 });
+    const saved = await ownerClient.mutate("instance.updateSettings", {
+      signupOpen: true,
+      baseDomain: "Apps.Example.com",
+      buildConcurrency: 4,
+    });
     expect(saved.data).toMatchObject({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
     const bad = await ownerClient.mutate("instance.updateSettings", { signupOpen: true, baseDomain: "not a domain", buildConcurrency: 0 });
     expect(Object.keys(bad.error?.data.fieldErrors ?? {}).sort()).toEqual(["baseDomain", "buildConcurrency"]);
-    expect((await ownerClient.query("instance.settings")).data).toMatchObject({ signupOpen: true, baseDomain: "apps.example.com", buildConcurrency: 4 });
+    expect((await ownerClient.query("instance.settings")).data).toMatchObject({
+      signupOpen: true,
+      baseDomain: "apps.example.com",
+      buildConcurrency: 4,
+    });
     const users = await ownerClient.query("instance.users");
     expect(users.data.map((u: { instanceRole: string }) => u.instanceRole)).toEqual(["owner", "user"]);
   });

@@ -88,7 +88,12 @@ function inputFor(path: string): Record<string, unknown> {
     "stacks.create": { name: "intruder-stack", compose: "services:\n  intruder: { image: 'berth-test/hello:latest', ports: ['8080'] }\n" },
     "databases.create": { name: "intruder-db", engine: "postgresql", image: "berth-test/postgres:15" },
     "databases.setPublicPort": { enabled: true, hostPort: 45432, bindAddress: "0.0.0.0" },
-    "services.update": { name: "intruder", image: "berth-test/hello:latest", containerPort: 9090, volumes: [{ name: "stolen", mountPath: "/data" }] },
+    "services.update": {
+      name: "intruder",
+      image: "berth-test/hello:latest",
+      containerPort: 9090,
+      volumes: [{ name: "stolen", mountPath: "/data" }],
+    },
     "services.delete": { deleteVolumes: true },
     "projects.update": { name: "renamed-by-intruder" },
     "projects.delete": { confirmName: "victim-project", deleteVolumes: true },
@@ -173,19 +178,60 @@ beforeAll(async () => {
     data: { serviceId, number: 1, deploymentId: released.id, image: "berth-test/hello:latest", config: { containerPort: 8080, env: {} } },
   });
   const actor = { userId: a.userId, instanceRole: "user" as const };
-  const invite = await createInvitation(deps.db, actor, { teamId: a.teamId, email: email("invitee"), role: "member" }, { publicUrl: base, callerRole: "owner" });
+  const invite = await createInvitation(
+    deps.db,
+    actor,
+    { teamId: a.teamId, email: email("invitee"), role: "member" },
+    { publicUrl: base, callerRole: "owner" },
+  );
   const token = await createApiToken(deps.db, actor, { teamId: a.teamId, name: "victim-ci", scope: "admin" });
   const session = await deps.db.session.findFirstOrThrow({ where: { userId: a.userId } });
   const domain = await deps.db.domain.create({ data: { serviceId, hostname: `victim-${serviceId.slice(0, 8)}.localhost` } });
   const envVar = await deps.db.envVar.findFirstOrThrow({ where: { serviceId } });
   const volume = await deps.db.volume.create({ data: { projectId, serviceId: null, name: "victim-data", mountPath: "/data" } });
-  const registry = await deps.db.registryCredential.create({ data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: deps.box.seal("victim-password") } });
-  const stack = await deps.db.stack.create({ data: { projectId, name: "victim-stack", compose: "services: {}", variables: deps.box.seal("{}"), services: { create: { serviceId, position: 0 } } } });
-  const channel = await deps.db.notificationChannel.create({ data: { projectId, kind: "webhook", name: "victim-hook", target: deps.box.seal("https://example.com/victim-hook") } });
-  const cronJob = await deps.db.cronJob.create({ data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false } });
-  const run = await deps.db.oneOffRun.create({ data: { serviceId, deploymentId: released.id, command: ["echo", "victim"], status: "succeeded", exitCode: 0, output: "victim\n", timeoutS: 60, finishedAt: new Date() } });
-  const backup = await deps.db.databaseBackup.create({ data: { serviceId, status: "succeeded", trigger: "manual", destinationKind: "directory", location: "victim.pgdump", finishedAt: new Date() } });
-  const restore = await deps.db.backupRestore.create({ data: { backupId: backup.id, serviceId, status: "succeeded", finishedAt: new Date() } });
+  const registry = await deps.db.registryCredential.create({
+    data: { teamId: a.teamId, registry: "registry.victim.example", username: "victim", password: deps.box.seal("victim-password") },
+  });
+  const stack = await deps.db.stack.create({
+    data: {
+      projectId,
+      name: "victim-stack",
+      compose: "services: {}",
+      variables: deps.box.seal("{}"),
+      services: { create: { serviceId, position: 0 } },
+    },
+  });
+  const channel = await deps.db.notificationChannel.create({
+    data: { projectId, kind: "webhook", name: "victim-hook", target: deps.box.seal("https://example.com/victim-hook") },
+  });
+  const cronJob = await deps.db.cronJob.create({
+    data: { serviceId, name: "victim-job", schedule: "0 3 * * *", command: "echo victim", enabled: false },
+  });
+  const run = await deps.db.oneOffRun.create({
+    data: {
+      serviceId,
+      deploymentId: released.id,
+      command: ["echo", "victim"],
+      status: "succeeded",
+      exitCode: 0,
+      output: "victim\n",
+      timeoutS: 60,
+      finishedAt: new Date(),
+    },
+  });
+  const backup = await deps.db.databaseBackup.create({
+    data: {
+      serviceId,
+      status: "succeeded",
+      trigger: "manual",
+      destinationKind: "directory",
+      location: "victim.pgdump",
+      finishedAt: new Date(),
+    },
+  });
+  const restore = await deps.db.backupRestore.create({
+    data: { backupId: backup.id, serviceId, status: "succeeded", finishedAt: new Date() },
+  });
   Object.assign(victim, {
     backupId: backup.id,
     restoreId: restore.id,
@@ -222,7 +268,11 @@ beforeAll(async () => {
     await deps.db.membership.create({ data: { teamId: teamB, userId: user.userId, role } });
     callers.push({ name: `${role} of another team`, client: user.client, anonymous: false });
   }
-  const bToken = await createApiToken(deps.db, { userId: owner.userId, instanceRole: "user" }, { teamId: teamB, name: "b-ci", scope: "admin" });
+  const bToken = await createApiToken(
+    deps.db,
+    { userId: owner.userId, instanceRole: "user" },
+    { teamId: teamB, name: "b-ci", scope: "admin" },
+  );
   const tokenClient = new Client(base);
   tokenClient.bearer = bToken.token;
   callers.push({ name: "admin-scoped API token of another team", client: tokenClient, anonymous: false });
@@ -241,7 +291,11 @@ describe("every procedure declares what it acts on", () => {
     const undeclared = procedures.filter(([, p]) => !p._def.meta?.resource).map(([path]) => path);
     expect(undeclared).toEqual([]);
     const scopedWithoutRole = procedures
-      .filter(([, p]) => ["team", "project", "service", "deployment", "release", "stack", "instance"].includes(p._def.meta?.resource ?? "") && !p._def.meta?.role)
+      .filter(
+        ([, p]) =>
+          ["team", "project", "service", "deployment", "release", "stack", "instance"].includes(p._def.meta?.resource ?? "") &&
+          !p._def.meta?.role,
+      )
       .map(([path]) => path);
     expect(scopedWithoutRole).toEqual([]);
   });
@@ -259,7 +313,19 @@ describe("every procedure declares what it acts on", () => {
 describe("the matrix: every procedure x caller from outside team A, on team A's resources", () => {
   it("refuses every call and changes nothing of team A", async () => {
     const before = await snapshot();
-    const victimIds = [victim.userId, victim.teamId, victim.projectId, victim.serviceId, victim.deploymentId, victim.releaseId, victim.sessionId, victim.tokenId, victim.invitationId, victim.domainId, victim.email];
+    const victimIds = [
+      victim.userId,
+      victim.teamId,
+      victim.projectId,
+      victim.serviceId,
+      victim.deploymentId,
+      victim.releaseId,
+      victim.sessionId,
+      victim.tokenId,
+      victim.invitationId,
+      victim.domainId,
+      victim.email,
+    ];
     let calls = 0;
     for (const [path, p] of procedures) {
       const resource = p._def.meta?.resource;
@@ -271,7 +337,8 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
         const body = JSON.stringify(res.data ?? null);
         if (resource === "public") {
           // Public procedures answer anyone; the invitation preview shows only what its secret unlocks.
-          for (const id of victimIds.filter((id) => id !== victim.email)) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
+          for (const id of victimIds.filter((id) => id !== victim.email))
+            expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else if (caller.anonymous) {
           expect({ ...seen, code: res.error?.data.code }).toEqual({ ...seen, code: "UNAUTHORIZED" });
         } else if (resource === "token") {
@@ -282,8 +349,14 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
           expect({ ...seen, error: res.error?.data.code }).toEqual({ ...seen, error: undefined });
           for (const id of victimIds) expect({ ...seen, leaks: body.includes(id) }).toEqual({ ...seen, leaks: false });
         } else {
-          const expected = ["team", "project", "service", "deployment", "release", "stack"].includes(resource ?? "") && !caller.client.bearer ? ["NOT_FOUND"] : ["NOT_FOUND", "FORBIDDEN"];
-          expect({ ...seen, code: expected.includes(res.error?.data.code ?? "none") ? "refused" : res.error?.data.code ?? "accepted" }).toEqual({
+          const expected =
+            ["team", "project", "service", "deployment", "release", "stack"].includes(resource ?? "") && !caller.client.bearer
+              ? ["NOT_FOUND"]
+              : ["NOT_FOUND", "FORBIDDEN"];
+          expect({
+            ...seen,
+            code: expected.includes(res.error?.data.code ?? "none") ? "refused" : (res.error?.data.code ?? "accepted"),
+          }).toEqual({
             ...seen,
             code: "refused",
           });
@@ -297,8 +370,18 @@ describe("the matrix: every procedure x caller from outside team A, on team A's 
   }, 240_000);
 
   it("refuses every socket room of team A to every caller from outside it", async () => {
-    const payloads: Record<string, unknown> = { service: { serviceId: victim.serviceId }, deployment: { deploymentId: victim.deploymentId }, team: { teamId: victim.teamId }, instance: {} };
-    const refusals: Record<string, string> = { service: "Service not found", deployment: "Service not found", team: "Team not found", instance: "Only the instance owner can do this" };
+    const payloads: Record<string, unknown> = {
+      service: { serviceId: victim.serviceId },
+      deployment: { deploymentId: victim.deploymentId },
+      team: { teamId: victim.teamId },
+      instance: {},
+    };
+    const refusals: Record<string, string> = {
+      service: "Service not found",
+      deployment: "Service not found",
+      team: "Team not found",
+      instance: "Only the instance owner can do this",
+    };
     for (const caller of callers) {
       const socket = connect(base, {
         path: "/socket.io",

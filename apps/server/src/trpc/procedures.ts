@@ -1,6 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { loadDeployment, loadProject, loadRelease, loadService, requireTeamRole, scopeAtLeast, type TeamRole, type TokenScope } from "../teams/access.ts";
+import {
+  loadDeployment,
+  loadProject,
+  loadRelease,
+  loadService,
+  requireTeamRole,
+  scopeAtLeast,
+  type TeamRole,
+  type TokenScope,
+} from "../teams/access.ts";
 import type { WindowLimiter } from "../rate-limits/window-limiter.ts";
 import { loadStack } from "../stacks/stack-access.ts";
 import { middleware, signedInProcedure } from "./init.ts";
@@ -103,7 +112,8 @@ export function releaseProcedure(role: TeamRole, options: ScopeOptions = {}) {
 /** Refuses a client address past the limiter's budget (e.g. guessing invitation links). */
 export function limitedPerAddress(limiter: WindowLimiter) {
   return middleware(async ({ ctx, next }) => {
-    if (!(await limiter.hit(ctx.deps.db, ctx.ip))) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts from your address. Wait a few minutes and try again." });
+    if (!(await limiter.hit(ctx.deps.db, ctx.ip)))
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many attempts from your address. Wait a few minutes and try again." });
     return next();
   });
 }

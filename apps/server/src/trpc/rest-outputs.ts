@@ -6,7 +6,17 @@ import { z } from "zod";
  */
 
 const id = z.string().uuid();
-const deploymentStatus = z.enum(["queued", "cloning", "building", "releasing", "succeeded", "failed", "cancelled", "superseded", "timed_out"]);
+const deploymentStatus = z.enum([
+  "queued",
+  "cloning",
+  "building",
+  "releasing",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "superseded",
+  "timed_out",
+]);
 const teamRole = z.enum(["owner", "admin", "member", "viewer"]);
 
 export const tokenIdentityOutput = z.object({
@@ -17,7 +27,15 @@ export const tokenIdentityOutput = z.object({
 });
 
 export const projectListOutput = z.array(
-  z.object({ id, teamId: id, name: z.string(), description: z.string(), createdAt: z.date(), updatedAt: z.date(), serviceCount: z.number().int() }),
+  z.object({
+    id,
+    teamId: id,
+    name: z.string(),
+    description: z.string(),
+    createdAt: z.date(),
+    updatedAt: z.date(),
+    serviceCount: z.number().int(),
+  }),
 );
 
 const latestDeployment = z.object({ id, status: deploymentStatus, error: z.string().nullable(), createdAt: z.date() });
@@ -76,7 +94,9 @@ export const envImportOutput = z.object({ imported: z.number().int() });
 
 export const runtimeLogsOutput = z.object({
   running: z.boolean().describe("false when the service has no running container"),
-  lines: z.array(z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() })),
+  lines: z.array(
+    z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() }),
+  ),
 });
 
 /** A one-off run was started (its container is being made). */
@@ -113,4 +133,9 @@ export const previewListOutput = z.array(
   }),
 );
 
-export const previewSettingsOutput = z.object({ enabled: z.boolean(), allowForks: z.boolean(), limit: z.number().int(), unavailable: z.string().nullable() });
+export const previewSettingsOutput = z.object({
+  enabled: z.boolean(),
+  allowForks: z.boolean(),
+  limit: z.number().int(),
+  unavailable: z.string().nullable(),
+});

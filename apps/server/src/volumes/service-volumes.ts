@@ -23,26 +23,40 @@ export async function checkHostPaths(volumes: VolumeSetting[], allowBindMounts: 
   for (const [i, v] of volumes.entries()) {
     if (v.hostPath === null) continue;
     const field = `volumes.${i}.hostPath`;
-    if (!allowBindMounts) throw invalidField(field, "Mounting host paths is off on this instance; an instance owner can allow it in Settings");
+    if (!allowBindMounts)
+      throw invalidField(field, "Mounting host paths is off on this instance; an instance owner can allow it in Settings");
     const problem = await bindSourcesProblem([{ type: "bind", source: v.hostPath, target: v.mountPath }]);
     if (problem !== null) throw invalidField(field, problem.replace(/^volumes\[\d+\]\.source /, "The host path "));
   }
 }
 
 /** Make the service's volumes exactly `volumes` (attach, update, detach) inside a transaction. */
-export async function syncServiceVolumes(tx: Prisma.TransactionClient, target: { projectId: string; serviceId: string }, volumes: VolumeSetting[]): Promise<void> {
+export async function syncServiceVolumes(
+  tx: Prisma.TransactionClient,
+  target: { projectId: string; serviceId: string },
+  volumes: VolumeSetting[],
+): Promise<void> {
   const { projectId, serviceId } = target;
   const names = volumes.map((v) => v.name);
   // Detach first, so a path moving from one volume to another never collides.
   await tx.volume.updateMany({ where: { serviceId, name: { notIn: names } }, data: { serviceId: null } });
-  const existing = await tx.volume.findMany({ where: { projectId, name: { in: names } }, include: { service: { select: { name: true } } } });
+  const existing = await tx.volume.findMany({
+    where: { projectId, name: { in: names } },
+    include: { service: { select: { name: true } } },
+  });
   for (const [i, v] of volumes.entries()) {
     const row = existing.find((e) => e.name === v.name);
     if (row && row.serviceId !== null && row.serviceId !== serviceId) {
-      throw invalidField(`volumes.${i}.name`, `A volume named ${v.name} belongs to the service ${row.service?.name ?? "?"} in this project; choose another name`);
+      throw invalidField(
+        `volumes.${i}.name`,
+        `A volume named ${v.name} belongs to the service ${row.service?.name ?? "?"} in this project; choose another name`,
+      );
     }
     if (row && row.hostPath !== v.hostPath && row.serviceId === null) {
-      throw invalidField(`volumes.${i}.name`, `A detached volume named ${v.name} exists in this project with other data; delete it first or choose another name`);
+      throw invalidField(
+        `volumes.${i}.name`,
+        `A detached volume named ${v.name} exists in this project with other data; delete it first or choose another name`,
+      );
     }
   }
   // Volumes that stay may swap paths: park each on a unique placeholder before the final paths.

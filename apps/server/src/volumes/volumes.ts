@@ -13,7 +13,15 @@ export async function listVolumes(deps: Pick<Deps, "db" | "engine">, actor: Acto
   const rows = await deps.db.volume.findMany({
     where: { projectId },
     orderBy: { name: "asc" },
-    select: { id: true, name: true, mountPath: true, readOnly: true, hostPath: true, createdAt: true, service: { select: { id: true, name: true } } },
+    select: {
+      id: true,
+      name: true,
+      mountPath: true,
+      readOnly: true,
+      hostPath: true,
+      createdAt: true,
+      service: { select: { id: true, name: true } },
+    },
   });
   let engineVolumes: Awaited<ReturnType<Deps["engine"]["listVolumes"]>> = [];
   let engineError: string | null = null;
@@ -24,7 +32,12 @@ export async function listVolumes(deps: Pick<Deps, "db" | "engine">, actor: Acto
   }
   // Which release mounts it: the live release of the service it belongs to (names only).
   const serviceIds = [...new Set(rows.flatMap((v) => (v.service ? [v.service.id] : [])))];
-  const releases = await deps.db.release.findMany({ where: { serviceId: { in: serviceIds } }, orderBy: { number: "desc" }, distinct: ["serviceId"], select: { serviceId: true, number: true, config: true } });
+  const releases = await deps.db.release.findMany({
+    where: { serviceId: { in: serviceIds } },
+    orderBy: { number: "desc" },
+    distinct: ["serviceId"],
+    select: { serviceId: true, number: true, config: true },
+  });
   return {
     engineError,
     volumes: rows.map((v) => {
@@ -44,7 +57,11 @@ export async function listVolumes(deps: Pick<Deps, "db" | "engine">, actor: Acto
 }
 
 /** Remove named volumes of a project from the engine and their rows; returns the names removed. */
-export async function removeVolumes(deps: Pick<Deps, "db" | "engine" | "log">, projectId: string, volumes: { id: string; name: string; hostPath: string | null }[]): Promise<string[]> {
+export async function removeVolumes(
+  deps: Pick<Deps, "db" | "engine" | "log">,
+  projectId: string,
+  volumes: { id: string; name: string; hostPath: string | null }[],
+): Promise<string[]> {
   const removed: string[] = [];
   for (const v of volumes) {
     try {
@@ -60,14 +77,32 @@ export async function removeVolumes(deps: Pick<Deps, "db" | "engine" | "log">, p
 }
 
 /** Delete one volume and its data, on request. Refused while a service mounts it. */
-export async function deleteVolume(deps: Pick<Deps, "db" | "engine" | "log">, actor: Actor, input: { projectId: string; volumeId: string; confirmName: string }) {
+export async function deleteVolume(
+  deps: Pick<Deps, "db" | "engine" | "log">,
+  actor: Actor,
+  input: { projectId: string; volumeId: string; confirmName: string },
+) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "admin");
-  const volume = await deps.db.volume.findFirst({ where: { id: input.volumeId, projectId: project.id }, include: { service: { select: { name: true } } } });
+  const volume = await deps.db.volume.findFirst({
+    where: { id: input.volumeId, projectId: project.id },
+    include: { service: { select: { name: true } } },
+  });
   if (!volume) throw notFound("Volume");
-  if (input.confirmName !== volume.name) throw new DomainError("INVALID", "Type the volume's name to confirm", { confirmName: `Type ${volume.name} to confirm` });
-  if (volume.service) throw new DomainError("CONFLICT", `The service ${volume.service.name} mounts this volume: remove it from that service's settings (and deploy) first`);
+  if (input.confirmName !== volume.name)
+    throw new DomainError("INVALID", "Type the volume's name to confirm", { confirmName: `Type ${volume.name} to confirm` });
+  if (volume.service)
+    throw new DomainError(
+      "CONFLICT",
+      `The service ${volume.service.name} mounts this volume: remove it from that service's settings (and deploy) first`,
+    );
   if (volume.hostPath === null) await deps.engine.removeVolume(project.id, volume.name);
   await deps.db.volume.delete({ where: { id: volume.id } });
-  await recordAudit(deps.db, actor, { teamId: project.teamId, action: "volume.delete", targetType: "volume", targetId: volume.id, detail: { name: volume.name } });
+  await recordAudit(deps.db, actor, {
+    teamId: project.teamId,
+    action: "volume.delete",
+    targetType: "volume",
+    targetId: volume.id,
+    detail: { name: volume.name },
+  });
   return { ok: true as const };
 }

@@ -61,6 +61,8 @@ export async function pruneDeliveries(db: Db, now = new Date()): Promise<number>
 export const MAX_REJECTED_PER_MINUTE = 30;
 
 export async function mayRecordRejection(db: Db, serviceId: string): Promise<boolean> {
-  const recent = await db.webhookDelivery.count({ where: { serviceId, outcome: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } } });
+  const recent = await db.webhookDelivery.count({
+    where: { serviceId, outcome: "rejected", createdAt: { gt: new Date(Date.now() - 60_000) } },
+  });
   return recent < MAX_REJECTED_PER_MINUTE;
 }

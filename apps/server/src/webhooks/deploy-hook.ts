@@ -15,7 +15,20 @@ export async function receiveDeployHook(deps: Pick<Deps, "db" | "env" | "events"
   if (!token.startsWith(DEPLOY_HOOK_PREFIX) || token.length > 200) return { status: 404, body: { error: "Unknown deploy hook" } };
   const service = await deps.db.service.findUnique({
     where: { deployHookHash: hashSecret(token) },
-    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, hostAccess: true, sourceType: true, image: true, project: { select: { teamId: true } } },
+    select: {
+      id: true,
+      name: true,
+      projectId: true,
+      kind: true,
+      containerPort: true,
+      runtime: true,
+      replicas: true,
+      strategy: true,
+      hostAccess: true,
+      sourceType: true,
+      image: true,
+      project: { select: { teamId: true } },
+    },
   });
   if (!service) return { status: 404, body: { error: "Unknown deploy hook" } };
   const { deploymentId } = await enqueue(deps, {

@@ -39,8 +39,20 @@ export async function getHooks(deps: HookDeps, actor: Actor, serviceId: string) 
   };
 }
 
-async function audit(deps: HookDeps, actor: Actor, service: { id: string; name: string; project: { teamId: string } }, action: "webhook.rotate" | "deploy_hook.rotate", enabled: boolean) {
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action, targetType: "service", targetId: service.id, detail: { name: service.name, enabled } });
+async function audit(
+  deps: HookDeps,
+  actor: Actor,
+  service: { id: string; name: string; project: { teamId: string } },
+  action: "webhook.rotate" | "deploy_hook.rotate",
+  enabled: boolean,
+) {
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action,
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, enabled },
+  });
 }
 
 /** A new webhook secret (the old one stops working at once). Shown once; stored sealed. */
@@ -63,11 +75,20 @@ export async function disableWebhook(deps: HookDeps, actor: Actor, serviceId: st
 export async function setWebhookProvider(deps: HookDeps, actor: Actor, serviceId: string, provider: Provider | null) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   await deps.db.service.update({ where: { id: serviceId }, data: { webhookProvider: provider } });
-  await recordAudit(deps.db, actor, { teamId: service.project.teamId, action: "webhook.provider", targetType: "service", targetId: service.id, detail: { name: service.name, provider: provider ?? "any (first verified)" } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "webhook.provider",
+    targetType: "service",
+    targetId: service.id,
+    detail: { name: service.name, provider: provider ?? "any (first verified)" },
+  });
   return { ok: true as const };
 }
 
-export const setWebhookProviderInput = z.object({ serviceId: z.string().uuid("Unknown service"), provider: z.enum(PROVIDERS as [Provider, ...Provider[]]).nullable() });
+export const setWebhookProviderInput = z.object({
+  serviceId: z.string().uuid("Unknown service"),
+  provider: z.enum(PROVIDERS as [Provider, ...Provider[]]).nullable(),
+});
 
 /** A new deploy hook URL (the old one stops working at once). Shown once; only its sha256 is stored. */
 export async function rotateDeployHook(deps: HookDeps, actor: Actor, serviceId: string) {

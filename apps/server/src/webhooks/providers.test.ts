@@ -19,11 +19,15 @@ describe("push payloads of every provider (documented examples)", () => {
     it(`${fixture.provider}: refuses a wrong secret, a missing signature, a tampered body and a re-serialised body`, () => {
       const raw = Buffer.from(JSON.stringify(fixture.body, null, 1));
       const signed = providerHeaders(fixture.provider, raw, SECRET, { deliveryId: "d-2" });
-      expect(verifySignature(fixture.provider, providerHeaders(fixture.provider, raw, "wrong-secret", { deliveryId: "x" }), raw, SECRET)).toBe(false);
+      expect(
+        verifySignature(fixture.provider, providerHeaders(fixture.provider, raw, "wrong-secret", { deliveryId: "x" }), raw, SECRET),
+      ).toBe(false);
       expect(verifySignature(fixture.provider, providerHeaders(fixture.provider, raw, null, { deliveryId: "x" }), raw, SECRET)).toBe(false);
       const tampered = Buffer.from(raw.toString().replace(fixture.commitSha, "0".repeat(40)));
       expect(verifySignature(fixture.provider, signed, tampered, SECRET)).toBe(fixture.provider === "gitlab"); // GitLab signs nothing: its token is the whole proof
-      expect(verifySignature(fixture.provider, signed, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), SECRET)).toBe(fixture.provider === "gitlab");
+      expect(verifySignature(fixture.provider, signed, Buffer.from(JSON.stringify(JSON.parse(raw.toString()))), SECRET)).toBe(
+        fixture.provider === "gitlab",
+      );
       expect(verifySignature(fixture.provider, signed, raw, "")).toBe(false); // no secret configured: nothing verifies
     });
   }

@@ -8,7 +8,13 @@ export type Provider = "github" | "gitea" | "forgejo" | "gitlab" | "bitbucket";
 
 export const PROVIDERS: readonly Provider[] = ["github", "gitlab", "gitea", "forgejo", "bitbucket"];
 
-const KNOWN_HOSTS: Record<string, Provider> = { "github.com": "github", "gitlab.com": "gitlab", "bitbucket.org": "bitbucket", "codeberg.org": "forgejo", "gitea.com": "gitea" };
+const KNOWN_HOSTS: Record<string, Provider> = {
+  "github.com": "github",
+  "gitlab.com": "gitlab",
+  "bitbucket.org": "bitbucket",
+  "codeberg.org": "forgejo",
+  "gitea.com": "gitea",
+};
 
 /** The provider a repository host implies (null: a self-hosted or unknown host). PURE. */
 export function providerForHost(host: string): Provider | null {
@@ -78,7 +84,13 @@ export function deliveryIdOf(provider: Provider, headers: Headers, rawBody: Buff
 }
 
 export function eventOf(provider: Provider, headers: Headers): string {
-  const name = { github: "x-github-event", gitea: "x-gitea-event", forgejo: "x-forgejo-event", gitlab: "x-gitlab-event", bitbucket: "x-event-key" }[provider];
+  const name = {
+    github: "x-github-event",
+    gitea: "x-gitea-event",
+    forgejo: "x-forgejo-event",
+    gitlab: "x-gitlab-event",
+    bitbucket: "x-event-key",
+  }[provider];
   return (header(headers, name) ?? "").slice(0, 100);
 }
 
@@ -89,9 +101,7 @@ export interface PushedBranch {
 }
 
 export type WebhookEvent =
-  | { kind: "push"; branches: PushedBranch[]; tagsOnly: boolean }
-  | { kind: "ping" }
-  | { kind: "other"; event: string };
+  { kind: "push"; branches: PushedBranch[]; tagsOnly: boolean } | { kind: "ping" } | { kind: "other"; event: string };
 
 const SHA = /^[0-9a-f]{40}$/;
 const ZERO = /^0{40}$/;
@@ -124,7 +134,9 @@ function githubLike(body: Json): PushedBranch[] {
 
 function gitlab(body: Json): PushedBranch[] {
   const sha = body.checkout_sha ?? body.after;
-  const commit = arr(body.commits).map(obj).find((c) => c.id === sha);
+  const commit = arr(body.commits)
+    .map(obj)
+    .find((c) => c.id === sha);
   return [update(body.ref, sha, str(commit?.message))].filter((b): b is PushedBranch => b !== null);
 }
 

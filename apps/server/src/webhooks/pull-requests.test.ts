@@ -9,12 +9,19 @@ const PROVIDERS: Provider[] = ["github", "gitlab", "gitea", "forgejo", "bitbucke
 describe("pull/merge request payloads of every provider (documented examples)", () => {
   for (const provider of PROVIDERS) {
     it(`${provider}: opened, new commits and closed become open, update and close of the PR's head`, () => {
-      for (const [step, action] of [["opened", "open"], ["synchronize", "update"], ["closed", "close"]] as const) {
+      for (const [step, action] of [
+        ["opened", "open"],
+        ["synchronize", "update"],
+        ["closed", "close"],
+      ] as const) {
         const { event, body } = pullRequestFixture(provider, step, { number: 7, sha: SHA, branch: "feature/x" });
         expect(isPullRequestEvent(provider, event)).toBe(true);
         const parsed = parsePullRequest(provider, event, JSON.parse(JSON.stringify(body)));
         const headSha = provider === "bitbucket" ? SHA.slice(0, 12) : SHA;
-        expect(parsed).toMatchObject({ kind: "pull_request", pr: { action, number: 7, headSha, headBranch: "feature/x", fromFork: false } });
+        expect(parsed).toMatchObject({
+          kind: "pull_request",
+          pr: { action, number: 7, headSha, headBranch: "feature/x", fromFork: false },
+        });
       }
     });
 
@@ -33,14 +40,26 @@ describe("pull/merge request payloads of every provider (documented examples)", 
 
   it("other actions, title edits and broken payloads are ignored with a reason, never thrown", () => {
     const labeled = githubExamples("pull_request").find((e) => e.action === "labeled");
-    expect(parsePullRequest("github", "pull_request", labeled)).toEqual({ kind: "pull_request_ignored", reason: expect.stringContaining('"labeled"') });
+    expect(parsePullRequest("github", "pull_request", labeled)).toEqual({
+      kind: "pull_request_ignored",
+      reason: expect.stringContaining('"labeled"'),
+    });
     const edit = pullRequestFixture("gitlab", "opened", { number: 1, sha: SHA, branch: "b" });
     (edit.body.object_attributes as Record<string, unknown>).action = "update"; // no oldrev: a title or label edit
-    expect(parsePullRequest("gitlab", edit.event, edit.body)).toMatchObject({ kind: "pull_request_ignored", reason: expect.stringContaining("no new commits") });
+    expect(parsePullRequest("gitlab", edit.event, edit.body)).toMatchObject({
+      kind: "pull_request_ignored",
+      reason: expect.stringContaining("no new commits"),
+    });
     expect(parsePullRequest("bitbucket", "pullrequest:comment_created", {})).toMatchObject({ kind: "pull_request_ignored" });
     for (const provider of PROVIDERS) {
       for (const body of [null, [], "text", { action: "opened" }, { action: "opened", pull_request: { head: { sha: 42 } } }]) {
-        expect(parsePullRequest(provider, provider === "bitbucket" ? "pullrequest:created" : provider === "gitlab" ? "Merge Request Hook" : "pull_request", body).kind).toBe("pull_request_ignored");
+        expect(
+          parsePullRequest(
+            provider,
+            provider === "bitbucket" ? "pullrequest:created" : provider === "gitlab" ? "Merge Request Hook" : "pull_request",
+            body,
+          ).kind,
+        ).toBe("pull_request_ignored");
       }
     }
     expect(isPullRequestEvent("github", "push")).toBe(false);

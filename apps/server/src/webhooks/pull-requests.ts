@@ -58,7 +58,18 @@ function build(label: string, p: Parts): PullRequestEvent {
   if (p.action !== "close" && (!HEX.test(headSha) || headBranch === null)) {
     return { kind: "pull_request_ignored", reason: `The ${label} payload names no head commit and branch` };
   }
-  return { kind: "pull_request", pr: { action: p.action, number, title: (str(p.title) ?? "").slice(0, 300), headSha, headBranch: headBranch ?? "", headRepoUrl: str(p.repoUrl), fromFork: p.fromFork } };
+  return {
+    kind: "pull_request",
+    pr: {
+      action: p.action,
+      number,
+      title: (str(p.title) ?? "").slice(0, 300),
+      headSha,
+      headBranch: headBranch ?? "",
+      headRepoUrl: str(p.repoUrl),
+      fromFork: p.fromFork,
+    },
+  };
 }
 
 /** GitHub, Gitea and Forgejo: `action` + `pull_request.head/base` (Gitea's sync is "synchronized"). */
@@ -69,7 +80,13 @@ function githubLike(provider: Provider, body: Json): PullRequestEvent {
   const headRepo = obj(head.repo);
   const baseRepo = obj(base.repo);
   const action = str(body.action) ?? "";
-  const mapped = ["opened", "reopened"].includes(action) ? "open" : ["synchronize", "synchronized"].includes(action) ? "update" : action === "closed" ? "close" : action;
+  const mapped = ["opened", "reopened"].includes(action)
+    ? "open"
+    : ["synchronize", "synchronized"].includes(action)
+      ? "update"
+      : action === "closed"
+        ? "close"
+        : action;
   // A deleted fork leaves head.repo null: treat it as a fork (nothing proves it is the base).
   const sameRepo = headRepo.id !== undefined && headRepo.id === baseRepo.id;
   return build(provider === "github" ? "pull_request" : `${provider} pull_request`, {
@@ -87,7 +104,15 @@ function githubLike(provider: Provider, body: Json): PullRequestEvent {
 function gitlab(body: Json): PullRequestEvent {
   const mr = obj(body.object_attributes);
   const action = str(mr.action) ?? "";
-  const mapped = ["open", "reopen"].includes(action) ? "open" : action === "update" ? (str(mr.oldrev) ? "update" : "edited") : ["close", "merge"].includes(action) ? "close" : action;
+  const mapped = ["open", "reopen"].includes(action)
+    ? "open"
+    : action === "update"
+      ? str(mr.oldrev)
+        ? "update"
+        : "edited"
+      : ["close", "merge"].includes(action)
+        ? "close"
+        : action;
   const source = obj(mr.source);
   const sourceId = mr.source_project_id;
   return build("merge request", {
@@ -107,15 +132,29 @@ function bitbucket(event: string, body: Json): PullRequestEvent {
     const pr = obj(body.pullRequest);
     const from = obj(pr.fromRef);
     const to = obj(pr.toRef);
-    const mapped = { "pr:opened": "open", "pr:from_ref_updated": "update", "pr:merged": "close", "pr:declined": "close", "pr:deleted": "close" }[event] ?? event;
+    const mapped =
+      { "pr:opened": "open", "pr:from_ref_updated": "update", "pr:merged": "close", "pr:declined": "close", "pr:deleted": "close" }[
+        event
+      ] ?? event;
     const fromRepo = obj(from.repository);
-    return build("Bitbucket", { action: mapped, number: pr.id, title: pr.title, sha: from.latestCommit, branch: from.displayId, repoUrl: null, fromFork: fromRepo.id === undefined || fromRepo.id !== obj(to.repository).id });
+    return build("Bitbucket", {
+      action: mapped,
+      number: pr.id,
+      title: pr.title,
+      sha: from.latestCommit,
+      branch: from.displayId,
+      repoUrl: null,
+      fromFork: fromRepo.id === undefined || fromRepo.id !== obj(to.repository).id,
+    });
   }
   const pr = obj(body.pullrequest);
   const source = obj(pr.source);
   const sourceRepo = obj(source.repository);
   const destRepo = obj(obj(pr.destination).repository);
-  const mapped = { "pullrequest:created": "open", "pullrequest:updated": "update", "pullrequest:fulfilled": "close", "pullrequest:rejected": "close" }[event] ?? event.replace(/^pullrequest:/, "");
+  const mapped =
+    { "pullrequest:created": "open", "pullrequest:updated": "update", "pullrequest:fulfilled": "close", "pullrequest:rejected": "close" }[
+      event
+    ] ?? event.replace(/^pullrequest:/, "");
   const html = str(obj(obj(sourceRepo.links).html).href);
   return build("Bitbucket", {
     action: mapped,

@@ -22,34 +22,65 @@ const ignored = (reason: string): HookReply => ({ status: 202, body: { deployed:
  * a signed body seen before is acknowledged without deploying again, a provider other than the
  * service's is refused, and a commit the service already deployed is not deployed again.
  */
-export async function receiveGitWebhook(deps: ReceiveDeps, req: { serviceId: string; headers: Headers; rawBody: Buffer }): Promise<HookReply> {
+export async function receiveGitWebhook(
+  deps: ReceiveDeps,
+  req: { serviceId: string; headers: Headers; rawBody: Buffer },
+): Promise<HookReply> {
   const service = await deps.db.service.findUnique({
     where: { id: req.serviceId },
-    select: { id: true, name: true, projectId: true, kind: true, containerPort: true, runtime: true, replicas: true, strategy: true, hostAccess: true, sourceType: true, gitBranch: true, webhookSecret: true, webhookProvider: true, project: { select: { teamId: true } } },
+    select: {
+      id: true,
+      name: true,
+      projectId: true,
+      kind: true,
+      containerPort: true,
+      runtime: true,
+      replicas: true,
+      strategy: true,
+      hostAccess: true,
+      sourceType: true,
+      gitBranch: true,
+      webhookSecret: true,
+      webhookProvider: true,
+      project: { select: { teamId: true } },
+    },
   });
   if (!service) return { status: 404, body: { error: "No such service" } };
   const provider = detectProvider(req.headers);
-  if (!provider) return { status: 400, body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" } };
+  if (!provider)
+    return {
+      status: 400,
+      body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" },
+    };
   const event = eventOf(provider, req.headers);
   const secret = service.webhookSecret === null ? "" : deps.box.open(service.webhookSecret);
   if (!verifySignature(provider, req.headers, req.rawBody, secret)) {
     const reason = secret === "" ? "This service has no webhook secret: webhooks are off" : "Missing or wrong signature";
-    if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
+    if (await mayRecordRejection(deps.db, service.id))
+      await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
     return { status: 401, body: { error: reason } };
   }
   // Only the service's git host: a body signed for one provider is not replayed as another's.
   if (!(await acceptsProvider(deps, service, provider))) {
     const reason = `This service takes webhooks from ${service.webhookProvider} only (change it in the service's webhook settings)`;
-    if (await mayRecordRejection(deps.db, service.id)) await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
+    if (await mayRecordRejection(deps.db, service.id))
+      await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
     return { status: 401, body: { error: reason } };
   }
   return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody });
 }
 
 /** The configured provider, or (none yet) the first verified one, recorded for good. */
-async function acceptsProvider(deps: ReceiveDeps, service: { id: string; webhookProvider: string | null }, provider: Provider): Promise<boolean> {
+async function acceptsProvider(
+  deps: ReceiveDeps,
+  service: { id: string; webhookProvider: string | null },
+  provider: Provider,
+): Promise<boolean> {
   if (service.webhookProvider !== null) return service.webhookProvider === provider;
-  const { count } = await deps.db.service.updateMany({ where: { id: service.id, webhookProvider: null }, data: { webhookProvider: provider } });
+  const { count } = await deps.db.service.updateMany({
+    where: { id: service.id, webhookProvider: null },
+    data: { webhookProvider: provider },
+  });
   if (count === 1) return true;
   const now = await deps.db.service.findUnique({ where: { id: service.id }, select: { webhookProvider: true } });
   return now?.webhookProvider === provider;
@@ -61,7 +92,12 @@ async function alreadyDeployed(deps: ReceiveDeps, serviceId: string, commitSha: 
 }
 
 interface Verified {
-  service: Parameters<typeof snapshotConfig>[1] & { name: string; sourceType: string; gitBranch: string | null; project: { teamId: string } };
+  service: Parameters<typeof snapshotConfig>[1] & {
+    name: string;
+    sourceType: string;
+    gitBranch: string | null;
+    project: { teamId: string };
+  };
   provider: Provider;
   event: string;
   headers: Headers;
@@ -80,7 +116,16 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
     return { status: 400, body: { error: "The body is not valid JSON" } };
   }
   // Pull/merge requests open, update and remove previews (previews/), never deploy the service itself.
-  if (isPullRequestEvent(provider, event)) return receivePullRequest(deps, { serviceId: service.id, teamId: service.project.teamId, provider, event, deliveryId, rawBody: v.rawBody, body });
+  if (isPullRequestEvent(provider, event))
+    return receivePullRequest(deps, {
+      serviceId: service.id,
+      teamId: service.project.teamId,
+      provider,
+      event,
+      deliveryId,
+      rawBody: v.rawBody,
+      body,
+    });
   const parsed = parseEvent(provider, event, body);
   const branch = service.gitBranch ?? "main";
   let skip: string | null = null;
@@ -96,7 +141,14 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   }
 
   const bodySha256 = createHash("sha256").update(v.rawBody).digest("hex");
-  const claimed = await claimDelivery(deps.db, { ...base, bodySha256, ref: push ? `refs/heads/${push.branch}` : null, commitSha: push?.commitSha ?? null, outcome: skip ? "ignored" : "deployed", reason: skip ?? "" });
+  const claimed = await claimDelivery(deps.db, {
+    ...base,
+    bodySha256,
+    ref: push ? `refs/heads/${push.branch}` : null,
+    commitSha: push?.commitSha ?? null,
+    outcome: skip ? "ignored" : "deployed",
+    reason: skip ?? "",
+  });
   if (claimed === null) return { status: 200, body: { deployed: false, duplicate: true, reason: "This delivery was already received" } };
   if (skip || !push) return ignored(skip ?? "");
   try {
@@ -121,7 +173,10 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   } catch (err) {
     // Let the host's retry deploy it: forget this delivery id, keep the failure visible.
     await deps.db.webhookDelivery
-      .update({ where: { id: claimed }, data: { outcome: "failed", reason: "Could not queue the deployment", deliveryId: null, bodySha256: null } })
+      .update({
+        where: { id: claimed },
+        data: { outcome: "failed", reason: "Could not queue the deployment", deliveryId: null, bodySha256: null },
+      })
       .catch((e: unknown) => deps.log.error({ err: String(e) }, "could not release a failed delivery id"));
     throw err;
   }

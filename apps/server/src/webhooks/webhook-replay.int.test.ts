@@ -73,10 +73,18 @@ describe("webhook replay", () => {
     const relabelled: Record<string, string>[] = [
       { "content-type": "application/json", "x-gitea-event": "push", "x-gitea-delivery": randomUUID(), "x-gitea-signature": hex },
       { "content-type": "application/json", "x-forgejo-event": "push", "x-forgejo-delivery": randomUUID(), "x-forgejo-signature": hex },
-      { "content-type": "application/json", "x-event-key": "repo:push", "x-request-uuid": randomUUID(), "x-hub-signature": `sha256=${hex}` },
+      {
+        "content-type": "application/json",
+        "x-event-key": "repo:push",
+        "x-request-uuid": randomUUID(),
+        "x-hub-signature": `sha256=${hex}`,
+      },
     ];
     for (const headers of relabelled) {
-      expect(await post(serviceId, raw, headers)).toMatchObject({ status: 401, json: { error: expect.stringMatching(/from github only/) } });
+      expect(await post(serviceId, raw, headers)).toMatchObject({
+        status: 401,
+        json: { error: expect.stringMatching(/from github only/) },
+      });
     }
     expect(await deploymentsOf(serviceId)).toHaveLength(0);
     // The provider is editable: switched to Gitea, GitHub's deliveries are refused in turn.
@@ -87,7 +95,11 @@ describe("webhook replay", () => {
   it("on a host Berth does not know, the first verified provider is recorded and the others are refused", async () => {
     const { serviceId, secret } = await githubService("https://git.example.test/acme/app.git");
     expect((await getHooks(deps, actor, serviceId)).provider).toBeNull();
-    const gitea = retarget(pushFixtures().find((f) => f.provider === "gitea")!, "main", sha());
+    const gitea = retarget(
+      pushFixtures().find((f) => f.provider === "gitea")!,
+      "main",
+      sha(),
+    );
     const raw = Buffer.from(JSON.stringify(gitea.body));
     expect((await post(serviceId, raw, providerHeaders("gitea", raw, secret, { deliveryId: randomUUID() }))).status).toBe(202);
     expect((await getHooks(deps, actor, serviceId)).provider).toBe("gitea");
@@ -99,14 +111,17 @@ describe("webhook replay", () => {
     const { serviceId, secret } = await githubService();
     const oldCommit = sha();
     const old = githubPush(oldCommit);
-    expect((await post(serviceId, old, providerHeaders("github", old, secret, { deliveryId: randomUUID() }))).json).toMatchObject({ deployed: true });
+    expect((await post(serviceId, old, providerHeaders("github", old, secret, { deliveryId: randomUUID() }))).json).toMatchObject({
+      deployed: true,
+    });
     const next = githubPush(sha());
-    expect((await post(serviceId, next, providerHeaders("github", next, secret, { deliveryId: randomUUID() }))).json).toMatchObject({ deployed: true });
+    expect((await post(serviceId, next, providerHeaders("github", next, secret, { deliveryId: randomUUID() }))).json).toMatchObject({
+      deployed: true,
+    });
     // 90 days later the delivery rows are pruned; the captured body and signature still verify.
     await deps.db.webhookDelivery.deleteMany({ where: { serviceId } });
     const replay = await post(serviceId, old, providerHeaders("github", old, secret, { deliveryId: randomUUID() }));
     expect(replay).toMatchObject({ status: 202, json: { deployed: false, reason: expect.stringMatching(/already deployed/) } });
     expect(await deploymentsOf(serviceId)).toHaveLength(2);
   });
-
 });

@@ -23,7 +23,10 @@ const BRANCH = "main";
 
 async function gitService(): Promise<{ serviceId: string; secret: string }> {
   const { serviceId } = await seedService(deps.db, teamId);
-  await deps.db.service.update({ where: { id: serviceId }, data: { sourceType: "git", image: "", gitUrl: "https://git.example.test/app.git", gitBranch: BRANCH } });
+  await deps.db.service.update({
+    where: { id: serviceId },
+    data: { sourceType: "git", image: "", gitUrl: "https://git.example.test/app.git", gitBranch: BRANCH },
+  });
   const { secret } = await rotateWebhookSecret(deps, actor, serviceId);
   return { serviceId, secret };
 }
@@ -62,7 +65,12 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
       expect(more).toHaveLength(0);
       expect(deployment).toMatchObject({ trigger: "webhook", commitSha: fixture.commitSha, status: "queued" });
       const hooks = await getHooks(deps, actor, serviceId);
-      expect(hooks.deliveries[0]).toMatchObject({ provider: fixture.provider, outcome: "deployed", commitSha: fixture.commitSha, deploymentId: deployment!.id });
+      expect(hooks.deliveries[0]).toMatchObject({
+        provider: fixture.provider,
+        outcome: "deployed",
+        commitSha: fixture.commitSha,
+        deploymentId: deployment!.id,
+      });
     });
   }
 
@@ -76,7 +84,11 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
       expect((await post(serviceId, raw, providerHeaders(fixture.provider, raw, secret, { deliveryId: randomUUID() }))).status).toBe(202);
       const ping = Buffer.from(JSON.stringify({ zen: randomUUID() }));
       const [, , pingEvent] = (await import("../../test/webhook-fixtures.ts")).EVENT_HEADER[fixture.provider];
-      const pinged = await post(serviceId, ping, providerHeaders(fixture.provider, ping, secret, { deliveryId: randomUUID(), event: pingEvent }));
+      const pinged = await post(
+        serviceId,
+        ping,
+        providerHeaders(fixture.provider, ping, secret, { deliveryId: randomUUID(), event: pingEvent }),
+      );
       expect(pinged.status).toBeLessThan(300);
     }
     expect(await deploymentsOf(serviceId)).toHaveLength(0);
@@ -99,10 +111,21 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
         { body: raw, headers: providerHeaders(fixture.provider, raw, null, { deliveryId }) },
         { body: raw, headers: providerHeaders(fixture.provider, raw, other.secret, { deliveryId }) },
         ...(fixture.provider === "gitlab"
-          ? [{ body: raw, headers: { ...providerHeaders(fixture.provider, raw, secret, { deliveryId }), "x-gitlab-token": secret.slice(0, -1) } }]
+          ? [
+              {
+                body: raw,
+                headers: { ...providerHeaders(fixture.provider, raw, secret, { deliveryId }), "x-gitlab-token": secret.slice(0, -1) },
+              },
+            ]
           : [
-              { body: Buffer.from(raw.toString().replace(fixture.commitSha, sha())), headers: providerHeaders(fixture.provider, raw, secret, { deliveryId }) },
-              { body: Buffer.from(JSON.stringify(fixture.body, null, 2)), headers: providerHeaders(fixture.provider, raw, secret, { deliveryId }) },
+              {
+                body: Buffer.from(raw.toString().replace(fixture.commitSha, sha())),
+                headers: providerHeaders(fixture.provider, raw, secret, { deliveryId }),
+              },
+              {
+                body: Buffer.from(JSON.stringify(fixture.body, null, 2)),
+                headers: providerHeaders(fixture.provider, raw, secret, { deliveryId }),
+              },
             ]),
       ];
       bad.push(variants[i % variants.length]!);
@@ -179,7 +202,11 @@ describe("generic deploy hook", () => {
     const stored = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
     expect(stored.deployHookHash).not.toBeNull();
     expect(first.url).not.toContain(stored.deployHookHash!);
-    const res = await fetch(first.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ image: "evil/image:latest", branch: "evil", commit: "0".repeat(40) }) });
+    const res = await fetch(first.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ image: "evil/image:latest", branch: "evil", commit: "0".repeat(40) }),
+    });
     expect(res.status).toBe(202);
     const [deployment] = await deploymentsOf(serviceId);
     expect(deployment).toMatchObject({ image: stored.image, trigger: "deploy_hook", commitSha: null });

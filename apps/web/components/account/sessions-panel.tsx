@@ -14,7 +14,9 @@ export function SessionsPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const sessions = useQuery(trpc.me.sessions.queryOptions());
-  const revoke = useMutation(trpc.me.revokeSession.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.me.sessions.queryKey() }) }));
+  const revoke = useMutation(
+    trpc.me.revokeSession.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.me.sessions.queryKey() }) }),
+  );
   return (
     <Panel title="Sessions">
       {sessions.isPending ? (
@@ -27,7 +29,9 @@ export function SessionsPanel() {
             {sessions.data.map((s) => (
               <li key={s.id} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-2.5" data-testid="session-row">
                 <div className="min-w-0 flex-1">
-                  <div className="truncate text-slate-800" title={s.userAgent}>{s.userAgent || "Unknown browser"}</div>
+                  <div className="truncate text-slate-800" title={s.userAgent}>
+                    {s.userAgent || "Unknown browser"}
+                  </div>
                   <div className="text-slate-500">
                     {s.ipAddress || "unknown address"} · signed in {formatDateTime(s.createdAt)} · last active {formatDateTime(s.updatedAt)}
                   </div>
@@ -35,7 +39,12 @@ export function SessionsPanel() {
                 {s.current ? (
                   <span className="text-xs font-medium text-emerald-700">This browser</span>
                 ) : (
-                  <Button variant="secondary" onClick={() => revoke.mutate({ sessionId: s.id })} pending={revoke.isPending && revoke.variables.sessionId === s.id} pendingLabel="Signing out…">
+                  <Button
+                    variant="secondary"
+                    onClick={() => revoke.mutate({ sessionId: s.id })}
+                    pending={revoke.isPending && revoke.variables.sessionId === s.id}
+                    pendingLabel="Signing out…"
+                  >
                     Sign out
                   </Button>
                 )}

@@ -31,7 +31,14 @@ export function TokensPanel() {
   const [days, setDays] = useState("");
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
   const tokens = useQuery(trpc.tokens.list.queryOptions());
-  const create = useMutation(trpc.tokens.create.mutationOptions({ onSuccess: () => { setName(""); void refresh(); } }));
+  const create = useMutation(
+    trpc.tokens.create.mutationOptions({
+      onSuccess: () => {
+        setName("");
+        void refresh();
+      },
+    }),
+  );
   const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
   const fields = fieldErrorsOf(create.error);
   const formError = formLevelMessage(create.error, (k) => ["name", "scope", "expiresInDays"].includes(k));
@@ -44,12 +51,28 @@ export function TokensPanel() {
       <div className="space-y-5">
         <p className="text-sm text-slate-600">
           Use a token as <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code> on the API, e.g.{" "}
-          <code className="font-mono text-xs">POST /api/v1/services/&lt;id&gt;/deploy</code> with a deploy token. A token acts in {team.name} only.
+          <code className="font-mono text-xs">POST /api/v1/services/&lt;id&gt;/deploy</code> with a deploy token. A token acts in{" "}
+          {team.name} only.
         </p>
         <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-2">
           <TextField label="Token name" name="tokenName" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
-          <SelectField label="Scope" name="scope" value={scope} onChange={(e) => setScope(e.target.value as Scope)} options={SCOPES} error={fields.scope} />
-          <TextField label="Expires in days (optional)" name="expiresInDays" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} error={fields.expiresInDays} hint="Empty: never expires." />
+          <SelectField
+            label="Scope"
+            name="scope"
+            value={scope}
+            onChange={(e) => setScope(e.target.value as Scope)}
+            options={SCOPES}
+            error={fields.scope}
+          />
+          <TextField
+            label="Expires in days (optional)"
+            name="expiresInDays"
+            inputMode="numeric"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            error={fields.expiresInDays}
+            hint="Empty: never expires."
+          />
           <div className="sm:pt-6.5">
             <Button type="submit" pending={create.isPending} pendingLabel="Creating…">
               Create token
@@ -57,7 +80,14 @@ export function TokensPanel() {
           </div>
         </form>
         {formError && <ErrorAlert message={formError} />}
-        {create.data && <CopyField label={`New token "${create.variables.name}"`} value={create.data.token} testId="new-token" hint="Copy it now: it is shown only once and Berth stores only a hash." />}
+        {create.data && (
+          <CopyField
+            label={`New token "${create.variables.name}"`}
+            value={create.data.token}
+            testId="new-token"
+            hint="Copy it now: it is shown only once and Berth stores only a hash."
+          />
+        )}
         {tokens.isPending ? (
           <Loading />
         ) : tokens.isError ? (
@@ -73,14 +103,20 @@ export function TokensPanel() {
                     {t.name} <span className="font-mono text-xs text-slate-500">{t.prefix}…</span>
                   </div>
                   <div className="text-slate-500">
-                    {t.scope} · {t.team.name} · created {formatDateTime(t.createdAt)} · last used {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}
+                    {t.scope} · {t.team.name} · created {formatDateTime(t.createdAt)} · last used{" "}
+                    {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}
                     {t.expiresAt && ` · expires ${formatDateTime(t.expiresAt)}`}
                   </div>
                 </div>
                 {t.revokedAt ? (
                   <span className="text-xs text-slate-500">Revoked {formatDateTime(t.revokedAt)}</span>
                 ) : (
-                  <Button variant="secondary" onClick={() => revoke.mutate({ tokenId: t.id })} pending={revoke.isPending && revoke.variables.tokenId === t.id} pendingLabel="Revoking…">
+                  <Button
+                    variant="secondary"
+                    onClick={() => revoke.mutate({ tokenId: t.id })}
+                    pending={revoke.isPending && revoke.variables.tokenId === t.id}
+                    pendingLabel="Revoking…"
+                  >
                     Revoke
                   </Button>
                 )}

@@ -43,7 +43,12 @@ export function AuditView() {
   const [actorEmail, setActorEmail] = useState("");
   const admin = roleAtLeast(team.role, "admin");
   const events = useQuery({
-    ...trpc.audit.list.queryOptions({ teamId: team.id, action: action || undefined, actorEmail: actorEmail.trim() || undefined, limit: 100 }),
+    ...trpc.audit.list.queryOptions({
+      teamId: team.id,
+      action: action || undefined,
+      actorEmail: actorEmail.trim() || undefined,
+      limit: 100,
+    }),
     enabled: admin,
     placeholderData: keepPreviousData,
   });

@@ -25,15 +25,27 @@ export function ForgotPasswordForm() {
     return (
       <div className="space-y-3">
         <h1 className="text-lg font-semibold text-slate-900">Check your email</h1>
-        <p role="status" className="text-sm text-slate-700">If {request.variables} has an account, a link to reset its password is on its way. It works for an hour.</p>
-        <Link href="/sign-in" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">Back to sign in</Link>
+        <p role="status" className="text-sm text-slate-700">
+          If {request.variables} has an account, a link to reset its password is on its way. It works for an hour.
+        </p>
+        <Link href="/sign-in" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">
+          Back to sign in
+        </Link>
       </div>
     );
   }
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <h1 className="text-lg font-semibold text-slate-900">Reset your password</h1>
-      <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
       {request.error && <ErrorAlert message={request.error.message} />}
       <Button type="submit" className="w-full" pending={request.isPending} pendingLabel="Sending…">
         Email me a reset link

@@ -31,15 +31,21 @@ export function ResetPasswordForm() {
     return (
       <div className="space-y-3">
         <ErrorAlert message="This reset link is not valid or has expired." />
-        <Link href="/forgot-password" className={linkClass}>Ask for a new link</Link>
+        <Link href="/forgot-password" className={linkClass}>
+          Ask for a new link
+        </Link>
       </div>
     );
   }
   if (reset.isSuccess) {
     return (
       <div className="space-y-3">
-        <p role="status" className="text-sm text-slate-700">Your password is changed and every session was signed out.</p>
-        <Link href="/sign-in" className={linkClass}>Sign in</Link>
+        <p role="status" className="text-sm text-slate-700">
+          Your password is changed and every session was signed out.
+        </p>
+        <Link href="/sign-in" className={linkClass}>
+          Sign in
+        </Link>
       </div>
     );
   }
@@ -50,7 +56,16 @@ export function ResetPasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <h1 className="text-lg font-semibold text-slate-900">Choose a new password</h1>
-      <TextField label="New password" name="password" type="password" autoComplete="new-password" hint="At least 10 characters." value={password} onChange={(e) => setPassword(e.target.value)} error={reset.error?.message} />
+      <TextField
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters."
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={reset.error?.message}
+      />
       <Button type="submit" className="w-full" pending={reset.isPending} pendingLabel="Saving…">
         Set password
       </Button>

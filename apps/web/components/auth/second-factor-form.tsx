@@ -35,7 +35,14 @@ export function SecondFactorForm() {
       <Button type="submit" className="w-full" pending={submit.isPending || submit.isSuccess} pendingLabel="Verifying…">
         Verify
       </Button>
-      <button type="button" className="w-full text-center text-sm text-indigo-700 underline-offset-2 hover:underline" onClick={() => { setRecovery(!recovery); setCode(""); }}>
+      <button
+        type="button"
+        className="w-full text-center text-sm text-indigo-700 underline-offset-2 hover:underline"
+        onClick={() => {
+          setRecovery(!recovery);
+          setCode("");
+        }}
+      >
         {recovery ? "Use the authenticator app instead" : "Use a recovery code instead"}
       </button>
     </form>

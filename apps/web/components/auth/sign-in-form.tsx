@@ -30,11 +30,33 @@ export function SignInForm() {
       <h1 className="text-lg font-semibold text-slate-900">Sign in</h1>
       {status.data && !status.data.hasUsers && (
         <p className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-          This instance has no accounts yet. <Link className="font-medium underline" href="/sign-up">Create the owner account</Link>.
+          This instance has no accounts yet.{" "}
+          <Link className="font-medium underline" href="/sign-up">
+            Create the owner account
+          </Link>
+          .
         </p>
       )}
-      <TextField label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={submit.error?.field === "email" ? submit.error.message : undefined} />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={submit.error?.field === "password" ? submit.error.message : undefined} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={submit.error?.field === "email" ? submit.error.message : undefined}
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={submit.error?.field === "password" ? submit.error.message : undefined}
+      />
       {features.data?.passwordReset && (
         <p className="text-right text-sm">
           <Link href="/forgot-password" className="text-indigo-700 underline-offset-2 hover:underline">

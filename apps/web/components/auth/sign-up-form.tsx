@@ -55,10 +55,39 @@ export function SignUpForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      <h1 className="text-lg font-semibold text-slate-900">{status.data.hasUsers ? "Create your account" : "Create the owner account of this Berth instance"}</h1>
-      <TextField label="Name" name="name" autoComplete="name" required value={form.name} onChange={update("name")} error={errorFor("name")} />
-      <TextField label="Email" name="email" type="email" autoComplete="email" required value={form.email} onChange={update("email")} error={errorFor("email")} />
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" required hint="At least 10 characters." value={form.password} onChange={update("password")} error={errorFor("password")} />
+      <h1 className="text-lg font-semibold text-slate-900">
+        {status.data.hasUsers ? "Create your account" : "Create the owner account of this Berth instance"}
+      </h1>
+      <TextField
+        label="Name"
+        name="name"
+        autoComplete="name"
+        required
+        value={form.name}
+        onChange={update("name")}
+        error={errorFor("name")}
+      />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={form.email}
+        onChange={update("email")}
+        error={errorFor("email")}
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters."
+        value={form.password}
+        onChange={update("password")}
+        error={errorFor("password")}
+      />
       {submit.error && !submit.error.field && <ErrorAlert message={submit.error.message} />}
       <Button type="submit" className="w-full" pending={submit.isPending || submit.isSuccess} pendingLabel="Creating account…">
         Create account

@@ -26,7 +26,17 @@ const FIELDS = ["kind", "directory", "endpoint", "region", "bucket", "prefix", "
  * The project's backup destination (shared by its databases): a directory under the instance's
  * backup root, or S3-compatible storage. "Test connection" and "Save" both say which field is wrong.
  */
-export function BackupDestinationForm({ projectId, saved, backupRoot, onSaved }: { projectId: string; saved: SavedDestination | null; backupRoot: string; onSaved: () => void }) {
+export function BackupDestinationForm({
+  projectId,
+  saved,
+  backupRoot,
+  onSaved,
+}: {
+  projectId: string;
+  saved: SavedDestination | null;
+  backupRoot: string;
+  onSaved: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<"directory" | "s3">(saved?.kind ?? "s3");
@@ -50,7 +60,20 @@ export function BackupDestinationForm({ projectId, saved, backupRoot, onSaved }:
       },
     }),
   );
-  const payload = () => ({ projectId, kind, ...(kind === "directory" ? { directory: v.directory } : { endpoint: v.endpoint, region: v.region, bucket: v.bucket, prefix: v.prefix, accessKeyId: v.accessKeyId, secretAccessKey: v.secretAccessKey || undefined }) });
+  const payload = () => ({
+    projectId,
+    kind,
+    ...(kind === "directory"
+      ? { directory: v.directory }
+      : {
+          endpoint: v.endpoint,
+          region: v.region,
+          bucket: v.bucket,
+          prefix: v.prefix,
+          accessKeyId: v.accessKeyId,
+          secretAccessKey: v.secretAccessKey || undefined,
+        }),
+  });
   const last = save.error ?? test.error;
   const fields = fieldErrorsOf(last);
   const formError = formLevelMessage(last, (k) => FIELDS.includes(k));
@@ -61,16 +84,47 @@ export function BackupDestinationForm({ projectId, saved, backupRoot, onSaved }:
   };
   return (
     <form onSubmit={submit} noValidate className="space-y-3" data-testid="backup-destination-form">
-      <SelectField label="Destination" name="kind" value={kind} onChange={(e) => setKind(e.target.value as "directory" | "s3")} options={[{ value: "s3", label: "S3-compatible storage" }, { value: "directory", label: "Directory on this host" }]} error={fields.kind} />
+      <SelectField
+        label="Destination"
+        name="kind"
+        value={kind}
+        onChange={(e) => setKind(e.target.value as "directory" | "s3")}
+        options={[
+          { value: "s3", label: "S3-compatible storage" },
+          { value: "directory", label: "Directory on this host" },
+        ]}
+        error={fields.kind}
+      />
       {kind === "directory" ? (
-        <TextField label="Directory" name="directory" value={v.directory} onChange={set("directory")} error={fields.directory} hint={`An absolute path under ${backupRoot}.`} />
+        <TextField
+          label="Directory"
+          name="directory"
+          value={v.directory}
+          onChange={set("directory")}
+          error={fields.directory}
+          hint={`An absolute path under ${backupRoot}.`}
+        />
       ) : (
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="Endpoint" name="endpoint" value={v.endpoint} onChange={set("endpoint")} error={fields.endpoint} placeholder="https://s3.eu-west-1.amazonaws.com" />
+          <TextField
+            label="Endpoint"
+            name="endpoint"
+            value={v.endpoint}
+            onChange={set("endpoint")}
+            error={fields.endpoint}
+            placeholder="https://s3.eu-west-1.amazonaws.com"
+          />
           <TextField label="Region" name="region" value={v.region} onChange={set("region")} error={fields.region} />
           <TextField label="Bucket" name="bucket" value={v.bucket} onChange={set("bucket")} error={fields.bucket} />
           <TextField label="Prefix" name="prefix" value={v.prefix} onChange={set("prefix")} error={fields.prefix} placeholder="berth/" />
-          <TextField label="Access key ID" name="accessKeyId" value={v.accessKeyId} onChange={set("accessKeyId")} error={fields.accessKeyId} autoComplete="off" />
+          <TextField
+            label="Access key ID"
+            name="accessKeyId"
+            value={v.accessKeyId}
+            onChange={set("accessKeyId")}
+            error={fields.accessKeyId}
+            autoComplete="off"
+          />
           <TextField
             label="Secret access key"
             name="secretAccessKey"
@@ -84,15 +138,31 @@ export function BackupDestinationForm({ projectId, saved, backupRoot, onSaved }:
         </div>
       )}
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" onClick={() => { save.reset(); test.mutate(payload()); }} pending={test.isPending} pendingLabel="Testing…">
+        <Button
+          variant="secondary"
+          onClick={() => {
+            save.reset();
+            test.mutate(payload());
+          }}
+          pending={test.isPending}
+          pendingLabel="Testing…"
+        >
           Test connection
         </Button>
         <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
           Save destination
         </Button>
       </div>
-      {test.data && <p role="status" className="text-sm text-emerald-700" data-testid="destination-test-ok">{test.data.message}</p>}
-      {save.isSuccess && <p role="status" className="text-sm text-emerald-700">Destination saved.</p>}
+      {test.data && (
+        <p role="status" className="text-sm text-emerald-700" data-testid="destination-test-ok">
+          {test.data.message}
+        </p>
+      )}
+      {save.isSuccess && (
+        <p role="status" className="text-sm text-emerald-700">
+          Destination saved.
+        </p>
+      )}
       {formError && <ErrorAlert message={formError} />}
     </form>
   );

@@ -29,5 +29,7 @@ export function EnvValueInput({ value, onChange, secret = false, className = "",
       />
     );
   }
-  return <input {...rest} type={secret ? "password" : "text"} value={value} onChange={(e) => onChange(e.target.value)} className={className} />;
+  return (
+    <input {...rest} type={secret ? "password" : "text"} value={value} onChange={(e) => onChange(e.target.value)} className={className} />
+  );
 }

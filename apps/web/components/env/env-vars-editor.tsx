@@ -29,7 +29,16 @@ interface Row {
 }
 
 let nextKey = 1;
-const blank = (): Row => ({ key: nextKey++, id: null, name: "", value: "", secret: false, buildTime: false, runtime: true, savedSecret: false });
+const blank = (): Row => ({
+  key: nextKey++,
+  id: null,
+  name: "",
+  value: "",
+  secret: false,
+  buildTime: false,
+  runtime: true,
+  savedSecret: false,
+});
 
 /**
  * A service's own variables or a project's shared ones. Secret values are write-only once
@@ -49,7 +58,18 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
   const [revealed, setRevealed] = useState<Record<string, string>>({});
   useEffect(() => {
     if (!list.data) return;
-    setRows(list.data.map((v) => ({ key: nextKey++, id: v.id, name: v.name, value: v.value ?? "", secret: v.secret, buildTime: v.buildTime, runtime: v.runtime, savedSecret: v.secret })));
+    setRows(
+      list.data.map((v) => ({
+        key: nextKey++,
+        id: v.id,
+        name: v.name,
+        value: v.value ?? "",
+        secret: v.secret,
+        buildTime: v.buildTime,
+        runtime: v.runtime,
+        savedSecret: v.secret,
+      })),
+    );
   }, [list.data]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: listQuery.queryKey });
   const saveOptions = { onSuccess: () => void refresh() };
@@ -57,30 +77,44 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
   const saveShared = useMutation(trpc.env.saveShared.mutationOptions(saveOptions));
   const savePreviews = useMutation(trpc.previews.saveVariables.mutationOptions(saveOptions));
   const save = target.kind === "service" ? saveOwn : target.kind === "previews" ? savePreviews : saveShared;
-  const reveal = useMutation(trpc.env.reveal.mutationOptions({ onSuccess: (data, vars) => setRevealed((r) => ({ ...r, [vars.envVarId]: data.value })) }));
+  const reveal = useMutation(
+    trpc.env.reveal.mutationOptions({ onSuccess: (data, vars) => setRevealed((r) => ({ ...r, [vars.envVarId]: data.value })) }),
+  );
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => k.startsWith("vars."));
   const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const submit = () => {
     const vars = rows
       .filter((r) => r.name.trim() !== "" || r.value !== "")
-      .map((r) => ({ name: r.name.trim(), value: r.savedSecret && r.value === "" ? undefined : r.value, secret: r.secret, buildTime: r.buildTime, runtime: r.runtime }));
+      .map((r) => ({
+        name: r.name.trim(),
+        value: r.savedSecret && r.value === "" ? undefined : r.value,
+        secret: r.secret,
+        buildTime: r.buildTime,
+        runtime: r.runtime,
+      }));
     if (target.kind === "service") saveOwn.mutate({ serviceId: target.serviceId, vars });
     else if (target.kind === "previews") savePreviews.mutate({ serviceId: target.serviceId, vars });
     else saveShared.mutate({ projectId: target.projectId, vars });
   };
-  const title = target.kind === "service" ? "Environment variables" : target.kind === "previews" ? "Preview variables" : "Shared environment variables";
+  const title =
+    target.kind === "service" ? "Environment variables" : target.kind === "previews" ? "Preview variables" : "Shared environment variables";
 
   return (
     <Panel title={title}>
       <div className="space-y-4" data-testid={`env-${target.kind}`}>
         <p className="text-sm text-slate-600">
           {target.kind === "project" ? "Every service of this project gets these; a service's own variable of the same name wins. " : ""}
-          {target.kind === "previews" ? "Previews get the service's variables with these on top (e.g. a DATABASE_URL of a preview database, so a preview never writes the service's data). " : ""}
-          Values are encrypted at rest. Secret values are write-only after saving and masked in build and runtime logs. Build-time variables become build arguments (secret ones build secrets); run-time ones go to the container. Changes apply at the next deploy.
+          {target.kind === "previews"
+            ? "Previews get the service's variables with these on top (e.g. a DATABASE_URL of a preview database, so a preview never writes the service's data). "
+            : ""}
+          Values are encrypted at rest. Secret values are write-only after saving and masked in build and runtime logs. Build-time variables
+          become build arguments (secret ones build secrets); run-time ones go to the container. Changes apply at the next deploy.
         </p>
         <p className="text-sm text-slate-600">
-          A value can use another service&apos;s variable of this project: <code className="rounded bg-surface-muted px-1 font-mono text-fg">{"${{db.POSTGRES_PASSWORD}}"}</code>, resolved at each deploy (a secret stays masked).
+          A value can use another service&apos;s variable of this project:{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">{"${{db.POSTGRES_PASSWORD}}"}</code>, resolved at each deploy (a
+          secret stays masked).
         </p>
         {list.isPending ? (
           <Loading />
@@ -95,7 +129,17 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
               return (
                 <li key={row.key} className="space-y-1" data-testid="env-row">
                   <div className="flex flex-wrap items-center gap-2">
-                    <input aria-label={`Variable ${n} name`} placeholder="NAME" value={row.name} disabled={!canEdit} onChange={(e) => update(row.key, { name: e.target.value })} aria-invalid={err("name") ? true : undefined} className={`${inputClass(Boolean(err("name")))} w-48 font-mono`} autoComplete="off" spellCheck={false} />
+                    <input
+                      aria-label={`Variable ${n} name`}
+                      placeholder="NAME"
+                      value={row.name}
+                      disabled={!canEdit}
+                      onChange={(e) => update(row.key, { name: e.target.value })}
+                      aria-invalid={err("name") ? true : undefined}
+                      className={`${inputClass(Boolean(err("name")))} w-48 font-mono`}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
                     <EnvValueInput
                       aria-label={`Variable ${n} value`}
                       secret={row.secret}
@@ -109,15 +153,30 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
                       spellCheck={false}
                     />
                     <Flag label="Secret" checked={row.secret} disabled={!canEdit} onChange={(v) => update(row.key, { secret: v })} n={n} />
-                    <Flag label="Build" checked={row.buildTime} disabled={!canEdit} onChange={(v) => update(row.key, { buildTime: v })} n={n} />
+                    <Flag
+                      label="Build"
+                      checked={row.buildTime}
+                      disabled={!canEdit}
+                      onChange={(v) => update(row.key, { buildTime: v })}
+                      n={n}
+                    />
                     <Flag label="Run" checked={row.runtime} disabled={!canEdit} onChange={(v) => update(row.key, { runtime: v })} n={n} />
                     {row.savedSecret && row.id && canReveal && revealed[row.id] === undefined && (
-                      <Button variant="ghost" onClick={() => reveal.mutate({ projectId: target.projectId, envVarId: row.id! })} pending={reveal.isPending && reveal.variables.envVarId === row.id} pendingLabel="Revealing…">
+                      <Button
+                        variant="ghost"
+                        onClick={() => reveal.mutate({ projectId: target.projectId, envVarId: row.id! })}
+                        pending={reveal.isPending && reveal.variables.envVarId === row.id}
+                        pendingLabel="Revealing…"
+                      >
                         Reveal
                       </Button>
                     )}
                     {canEdit && (
-                      <Button variant="ghost" aria-label={`Remove variable ${n}`} onClick={() => setRows((rs) => rs.filter((r) => r.key !== row.key))}>
+                      <Button
+                        variant="ghost"
+                        aria-label={`Remove variable ${n}`}
+                        onClick={() => setRows((rs) => rs.filter((r) => r.key !== row.key))}
+                      >
                         ✕
                       </Button>
                     )}
@@ -132,7 +191,11 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
         )}
         {formError && <ErrorAlert message={formError} />}
         {reveal.error && <ErrorAlert message={errorMessage(reveal.error)} />}
-        {save.isSuccess && !save.isPending && <p className="text-sm text-emerald-700" role="status">Saved. Deploy to apply.</p>}
+        {save.isSuccess && !save.isPending && (
+          <p className="text-sm text-emerald-700" role="status">
+            Saved. Deploy to apply.
+          </p>
+        )}
         {canEdit && (
           <div className="flex flex-wrap items-start gap-3">
             <Button variant="secondary" onClick={() => setRows((rs) => [...rs, blank()])}>
@@ -149,10 +212,28 @@ export function EnvVarsEditor({ target, canEdit, canReveal }: { target: EditorTa
   );
 }
 
-function Flag({ label, checked, disabled, onChange, n }: { label: string; checked: boolean; disabled: boolean; onChange: (v: boolean) => void; n: number }) {
+function Flag({
+  label,
+  checked,
+  disabled,
+  onChange,
+  n,
+}: {
+  label: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (v: boolean) => void;
+  n: number;
+}) {
   return (
     <label className="inline-flex items-center gap-1 text-xs text-slate-700">
-      <input type="checkbox" aria-label={`Variable ${n} ${label.toLowerCase()}`} checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        aria-label={`Variable ${n} ${label.toLowerCase()}`}
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       {label}
     </label>
   );

@@ -38,7 +38,9 @@ export function AcceptInvite({ token }: { token: string }) {
     return (
       <div className="space-y-3">
         <h1 className="text-lg font-semibold text-slate-900">Invitation</h1>
-        <ErrorAlert message={errorCode(preview.error) === "NOT_FOUND" ? "This invitation link is not valid." : errorMessage(preview.error)} />
+        <ErrorAlert
+          message={errorCode(preview.error) === "NOT_FOUND" ? "This invitation link is not valid." : errorMessage(preview.error)}
+        />
         <p className="text-sm text-slate-600">Ask the person who invited you for a new link.</p>
       </div>
     );
@@ -49,13 +51,19 @@ export function AcceptInvite({ token }: { token: string }) {
     <div className="space-y-4">
       <h1 className="text-lg font-semibold text-slate-900">Join {invite.teamName}</h1>
       <p className="text-sm text-slate-700">
-        You are invited as <strong>{invite.role}</strong>. The invitation is for <strong>{invite.email}</strong> and expires {formatDateTime(invite.expiresAt)}.
+        You are invited as <strong>{invite.role}</strong>. The invitation is for <strong>{invite.email}</strong> and expires{" "}
+        {formatDateTime(invite.expiresAt)}.
       </p>
       {me.data ? (
         <>
           <p className="text-sm text-slate-600">Signed in as {me.data.user.email}.</p>
           {accept.error && <ErrorAlert message={errorMessage(accept.error)} />}
-          <Button className="w-full" onClick={() => accept.mutate({ token })} pending={accept.isPending || accept.isSuccess} pendingLabel="Joining…">
+          <Button
+            className="w-full"
+            onClick={() => accept.mutate({ token })}
+            pending={accept.isPending || accept.isSuccess}
+            pendingLabel="Joining…"
+          >
             Join {invite.teamName}
           </Button>
         </>

@@ -28,10 +28,14 @@ export function HostPanel() {
               </span>
             </div>
             <div aria-hidden className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100">
-              <div className={`h-full ${d.pressure ? "bg-red-600" : "bg-indigo-600"}`} style={{ width: `${Math.min(100, d.usedPercent)}%` }} />
+              <div
+                className={`h-full ${d.pressure ? "bg-red-600" : "bg-indigo-600"}`}
+                style={{ width: `${Math.min(100, d.usedPercent)}%` }}
+              />
             </div>
             <p className="mt-1 text-xs text-slate-500">
-              Images {formatBytes(d.engine.imagesBytes)} · containers {formatBytes(d.engine.containersBytes)} · volumes {formatBytes(d.engine.volumesBytes)} · build cache {formatBytes(d.engine.buildCacheBytes)}
+              Images {formatBytes(d.engine.imagesBytes)} · containers {formatBytes(d.engine.containersBytes)} · volumes{" "}
+              {formatBytes(d.engine.volumesBytes)} · build cache {formatBytes(d.engine.buildCacheBytes)}
             </p>
           </div>
         ) : disk.isError ? (

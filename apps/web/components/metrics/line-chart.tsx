@@ -32,11 +32,24 @@ export function LineChart({ title, series, summary, max, formatTop, testId }: Li
       {count === 0 ? (
         <p className="grid h-20 place-items-center text-xs text-slate-500">Waiting for samples…</p>
       ) : (
-        <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" className="mt-2 h-20 w-full overflow-visible" role="img" aria-label={`${title}: ${summary}`}>
+        <svg
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          preserveAspectRatio="none"
+          className="mt-2 h-20 w-full overflow-visible"
+          role="img"
+          aria-label={`${title}: ${summary}`}
+        >
           <line x1={0} x2={WIDTH} y1={0} y2={0} className="stroke-slate-200" strokeDasharray="4 4" vectorEffect="non-scaling-stroke" />
           <line x1={0} x2={WIDTH} y1={HEIGHT} y2={HEIGHT} className="stroke-slate-300" vectorEffect="non-scaling-stroke" />
           {paths.map((d, i) => (
-            <path key={series[i]?.label ?? i} d={d} fill="none" strokeWidth={1.5} className={COLORS[i % COLORS.length]} vectorEffect="non-scaling-stroke" />
+            <path
+              key={series[i]?.label ?? i}
+              d={d}
+              fill="none"
+              strokeWidth={1.5}
+              className={COLORS[i % COLORS.length]}
+              vectorEffect="non-scaling-stroke"
+            />
           ))}
         </svg>
       )}

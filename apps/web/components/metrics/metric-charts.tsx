@@ -6,7 +6,15 @@ import { LineChart } from "./line-chart";
  * scale to their data (the memory limit is in the summary: unlimited containers report the
  * host's memory, which would flatten the line).
  */
-export function MetricCharts({ points, testIdPrefix, cpuNote = "of one CPU" }: { points: MetricPointView[]; testIdPrefix: string; cpuNote?: string }) {
+export function MetricCharts({
+  points,
+  testIdPrefix,
+  cpuNote = "of one CPU",
+}: {
+  points: MetricPointView[];
+  testIdPrefix: string;
+  cpuNote?: string;
+}) {
   const t = (p: MetricPointView) => Date.parse(p.time);
   const last = points.at(-1);
   const limit = last?.memoryLimitBytes ?? 0;

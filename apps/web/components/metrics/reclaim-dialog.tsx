@@ -45,19 +45,34 @@ export function ReclaimDialog() {
       <Button variant="secondary" onClick={show}>
         Reclaim space…
       </Button>
-      <dialog ref={dialogRef} aria-labelledby={titleId} onClose={() => setOpen(false)} className="m-auto w-full max-w-2xl rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        onClose={() => setOpen(false)}
+        className="m-auto w-full max-w-2xl rounded-lg border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <div className="space-y-4 p-6">
           <h2 id={titleId} className="text-lg font-semibold text-slate-900">
             Reclaim disk space
           </h2>
-          <p className="text-sm text-slate-600">Removes Berth&apos;s images beyond the last 5 per service, untagged images and build cache unused for a day. Volumes are never touched.</p>
+          <p className="text-sm text-slate-600">
+            Removes Berth&apos;s images beyond the last 5 per service, untagged images and build cache unused for a day. Volumes are never
+            touched.
+          </p>
           {reclaim.data ? (
             <p role="status" className="text-sm text-emerald-800" data-testid="reclaim-result">
-              Removed {reclaim.data.images.length} image(s){reclaim.data.buildCache.count > 0 ? ` and ${reclaim.data.buildCache.count} build cache entries` : ""}, freeing {formatBytes(reclaim.data.freedBytes)}.
-              {reclaim.data.failures.length > 0 && ` ${reclaim.data.failures.length} could not be removed: ${reclaim.data.failures.join("; ")}`}
+              Removed {reclaim.data.images.length} image(s)
+              {reclaim.data.buildCache.count > 0 ? ` and ${reclaim.data.buildCache.count} build cache entries` : ""}, freeing{" "}
+              {formatBytes(reclaim.data.freedBytes)}.
+              {reclaim.data.failures.length > 0 &&
+                ` ${reclaim.data.failures.length} could not be removed: ${reclaim.data.failures.join("; ")}`}
             </p>
           ) : preview.isError ? (
-            <ErrorAlert message={`Could not list what would be removed. ${errorMessage(preview.error)}`} onRetry={() => void preview.refetch()} retrying={preview.isFetching} />
+            <ErrorAlert
+              message={`Could not list what would be removed. ${errorMessage(preview.error)}`}
+              onRetry={() => void preview.refetch()}
+              retrying={preview.isFetching}
+            />
           ) : !plan ? (
             <Loading label="Listing what would be removed…" />
           ) : nothing ? (
@@ -87,7 +102,13 @@ export function ReclaimDialog() {
               {reclaim.data ? "Close" : "Cancel"}
             </Button>
             {!reclaim.data && (
-              <Button variant="danger" onClick={() => reclaim.mutate()} disabled={!plan || nothing} pending={reclaim.isPending} pendingLabel="Removing…">
+              <Button
+                variant="danger"
+                onClick={() => reclaim.mutate()}
+                disabled={!plan || nothing}
+                pending={reclaim.isPending}
+                pendingLabel="Removing…"
+              >
                 Remove these
               </Button>
             )}

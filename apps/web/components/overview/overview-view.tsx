@@ -48,7 +48,11 @@ export function OverviewView() {
       ) : (
         <>
           {overview.isError && <StaleNotice error={overview.error} onRetry={() => void overview.refetch()} />}
-          {o.engineError && <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">Container states are unknown: {o.engineError}</p>}
+          {o.engineError && (
+            <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+              Container states are unknown: {o.engineError}
+            </p>
+          )}
           <AttentionList items={o.attention} />
           {o.services.length === 0 ? (
             <p className="text-sm text-slate-600">Nothing to show yet: create a project below, then add a service to it.</p>
@@ -57,7 +61,12 @@ export function OverviewView() {
               {o.projects
                 .filter((p) => p.serviceCount > 0)
                 .map((p) => (
-                  <ServiceTable key={p.id} projectId={p.id} projectName={p.name} services={o.services.filter((s) => s.projectId === p.id)} />
+                  <ServiceTable
+                    key={p.id}
+                    projectId={p.id}
+                    projectName={p.name}
+                    services={o.services.filter((s) => s.projectId === p.id)}
+                  />
                 ))}
             </div>
           )}

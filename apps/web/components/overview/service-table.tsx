@@ -6,7 +6,15 @@ import { liveStatusView } from "@/lib/status";
 import type { OverviewService } from "./overview-types";
 
 /** One project's services: live status, last deployment, restarts. */
-export function ServiceTable({ projectId, projectName, services }: { projectId: string; projectName: string; services: OverviewService[] }) {
+export function ServiceTable({
+  projectId,
+  projectName,
+  services,
+}: {
+  projectId: string;
+  projectName: string;
+  services: OverviewService[];
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" data-testid={`overview-project-${projectId}`}>
       <table className="w-full text-left text-sm">
@@ -17,10 +25,18 @@ export function ServiceTable({ projectId, projectName, services }: { projectId: 
         </caption>
         <thead className="text-xs text-slate-500">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Service</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last deployment</th>
-            <th scope="col" className="px-4 py-2 text-right font-medium">Restarts</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Service
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Status
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last deployment
+            </th>
+            <th scope="col" className="px-4 py-2 text-right font-medium">
+              Restarts
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -37,7 +53,9 @@ export function ServiceTable({ projectId, projectName, services }: { projectId: 
                 <Link href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
                   {s.name}
                 </Link>
-                <div className="truncate font-mono text-xs text-slate-500" title={s.source}>{s.source}</div>
+                <div className="truncate font-mono text-xs text-slate-500" title={s.source}>
+                  {s.source}
+                </div>
               </td>
               <td className="px-4 py-2">
                 <StatusBadge status={liveStatusView(s.status)} testId="overview-status" />

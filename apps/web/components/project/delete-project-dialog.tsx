@@ -63,25 +63,49 @@ export function DeleteProjectDialog({ project, volumes }: DeleteProjectDialogPro
               <p>No services.</p>
             ) : (
               <p>
-                {project.services.length === 1 ? "Its service" : `Its ${project.services.length} services`}, with their containers, deployments, domains and webhooks:{" "}
+                {project.services.length === 1 ? "Its service" : `Its ${project.services.length} services`}, with their containers,
+                deployments, domains and webhooks:{" "}
                 <span className="font-medium text-fg">{project.services.map((s) => s.name).join(", ")}</span>.
               </p>
             )}
             {n > 0 && (
               <p>
                 Volumes: <span className="font-medium text-fg">{volumes.map((v) => v.name).join(", ")}</span>.{" "}
-                {deleteVolumes ? "Their data is deleted too." : "They are kept with their data (as Docker volumes) unless you tick the box."}
+                {deleteVolumes
+                  ? "Their data is deleted too."
+                  : "They are kept with their data (as Docker volumes) unless you tick the box."}
               </p>
             )}
           </div>
-          {n > 0 && <CheckboxField label={`Also delete ${n === 1 ? "1 volume" : `${n} volumes`} and their data`} name="deleteVolumes" checked={deleteVolumes} onChange={(e) => setDeleteVolumes(e.target.checked)} />}
-          <TextField label={`Type ${project.name} to confirm`} name="confirmProject" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} error={confirmError} />
+          {n > 0 && (
+            <CheckboxField
+              label={`Also delete ${n === 1 ? "1 volume" : `${n} volumes`} and their data`}
+              name="deleteVolumes"
+              checked={deleteVolumes}
+              onChange={(e) => setDeleteVolumes(e.target.checked)}
+            />
+          )}
+          <TextField
+            label={`Type ${project.name} to confirm`}
+            name="confirmProject"
+            autoComplete="off"
+            spellCheck={false}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            error={confirmError}
+          />
           {remove.error && !confirmError && <ErrorAlert message={errorMessage(remove.error)} />}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => dialog.current?.close()} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button type="submit" variant="danger" disabled={!matches} pending={remove.isPending || remove.isSuccess} pendingLabel="Deleting…">
+            <Button
+              type="submit"
+              variant="danger"
+              disabled={!matches}
+              pending={remove.isPending || remove.isSuccess}
+              pendingLabel="Deleting…"
+            >
               Delete project
             </Button>
           </div>

@@ -28,7 +28,12 @@ export function EnvEditor({ rows, onChange, rowErrors, listError }: EnvEditorPro
   };
 
   return (
-    <fieldset aria-labelledby={headingId} aria-describedby={listError ? listErrorId : undefined} className="space-y-2" data-testid="env-editor">
+    <fieldset
+      aria-labelledby={headingId}
+      aria-describedby={listError ? listErrorId : undefined}
+      className="space-y-2"
+      data-testid="env-editor"
+    >
       <legend id={headingId} className="text-sm font-medium text-slate-800">
         Environment variables
       </legend>
@@ -39,8 +44,28 @@ export function EnvEditor({ rows, onChange, rowErrors, listError }: EnvEditorPro
           return (
             <li key={row.id} className="space-y-1">
               <div className="flex gap-2">
-                <input aria-label={`Variable ${n} key`} placeholder="KEY" value={row.key} onChange={(e) => update(row.id, { key: e.target.value })} aria-invalid={errors?.key ? true : undefined} aria-describedby={errors?.key ? `${headingId}-${row.id}-key` : undefined} className={`${inputClass(Boolean(errors?.key))} font-mono`} autoComplete="off" spellCheck={false} />
-                <EnvValueInput aria-label={`Variable ${n} value`} placeholder="value" value={row.value} onChange={(value) => update(row.id, { value })} aria-invalid={errors?.value ? true : undefined} aria-describedby={errors?.value ? `${headingId}-${row.id}-value` : undefined} className={`${inputClass(Boolean(errors?.value))} font-mono`} autoComplete="off" spellCheck={false} />
+                <input
+                  aria-label={`Variable ${n} key`}
+                  placeholder="KEY"
+                  value={row.key}
+                  onChange={(e) => update(row.id, { key: e.target.value })}
+                  aria-invalid={errors?.key ? true : undefined}
+                  aria-describedby={errors?.key ? `${headingId}-${row.id}-key` : undefined}
+                  className={`${inputClass(Boolean(errors?.key))} font-mono`}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+                <EnvValueInput
+                  aria-label={`Variable ${n} value`}
+                  placeholder="value"
+                  value={row.value}
+                  onChange={(value) => update(row.id, { value })}
+                  aria-invalid={errors?.value ? true : undefined}
+                  aria-describedby={errors?.value ? `${headingId}-${row.id}-value` : undefined}
+                  className={`${inputClass(Boolean(errors?.value))} font-mono`}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
                 <Button variant="ghost" aria-label={`Remove variable ${n}`} onClick={() => remove(row.id)}>
                   ✕
                 </Button>
@@ -81,12 +106,23 @@ function EnvPaste({ onPaste }: { onPaste: (pairs: EnvPair[]) => void }) {
   };
   return (
     <details className="min-w-0 flex-1 text-sm">
-      <summary className="cursor-pointer rounded-md px-2 py-2 text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600">Paste a .env file</summary>
+      <summary className="cursor-pointer rounded-md px-2 py-2 text-slate-700 focus-visible:outline-2 focus-visible:outline-indigo-600">
+        Paste a .env file
+      </summary>
       <div className="mt-2 space-y-2">
         <label htmlFor={id} className="block text-sm font-medium text-slate-800">
           .env contents
         </label>
-        <textarea id={id} rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder={"KEY=value\nOTHER=\"quoted value\""} className={`${inputClass(Boolean(problems))} font-mono`} spellCheck={false} aria-invalid={problems ? true : undefined} />
+        <textarea
+          id={id}
+          rows={4}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={'KEY=value\nOTHER="quoted value"'}
+          className={`${inputClass(Boolean(problems))} font-mono`}
+          spellCheck={false}
+          aria-invalid={problems ? true : undefined}
+        />
         {problems && (
           <p role="alert" className="whitespace-pre-line text-sm text-danger-fg">
             {problems}

@@ -13,7 +13,6 @@ import { TextField } from "../ui/field";
 import { Panel } from "../ui/page-header";
 import { SelectField } from "../ui/select-field";
 
-
 /** A database in one step: a TCP service with a volume and a generated password, deployed at once; then its page. */
 export function NewDatabaseForm({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -42,11 +41,39 @@ export function NewDatabaseForm({ projectId }: { projectId: string }) {
     <Panel title="New database" className="self-start">
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New database">
         <p className="text-sm text-slate-600">
-          A service with a volume for its data and a generated password. Other services of the project connect with <code className="rounded bg-surface-muted px-1 font-mono text-fg">{`\${{${name.trim() || "db"}.${info?.urlVariable ?? "DATABASE_URL"}}}`}</code> as a variable.
+          A service with a volume for its data and a generated password. Other services of the project connect with{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">{`\${{${name.trim() || "db"}.${info?.urlVariable ?? "DATABASE_URL"}}}`}</code>{" "}
+          as a variable.
         </p>
-        <TextField label="Database name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Its name on the project network, e.g. db." autoComplete="off" spellCheck={false} />
-        <SelectField label="Engine" name="engine" value={engine} onChange={(e) => setEngine(e.target.value as Engine)} options={DATABASE_ENGINES} error={fields.engine} />
-        <TextField label="Image (optional)" name="image" value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint={`Default: ${info?.image ?? ""} (the official image); name another tag or image for another version.`} autoComplete="off" spellCheck={false} />
+        <TextField
+          label="Database name"
+          name="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fields.name}
+          hint="Its name on the project network, e.g. db."
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <SelectField
+          label="Engine"
+          name="engine"
+          value={engine}
+          onChange={(e) => setEngine(e.target.value as Engine)}
+          options={DATABASE_ENGINES}
+          error={fields.engine}
+        />
+        <TextField
+          label="Image (optional)"
+          name="image"
+          value={image}
+          onChange={(e) => setImage(e.target.value)}
+          error={fields.image}
+          hint={`Default: ${info?.image ?? ""} (the official image); name another tag or image for another version.`}
+          autoComplete="off"
+          spellCheck={false}
+        />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
           Create database

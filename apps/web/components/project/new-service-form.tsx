@@ -56,7 +56,15 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   const submit = async (force: boolean) => {
     const { env, rowIds } = envForSubmit(rows);
     setSentRowIds(rowIds);
-    const common = { projectId, name: name.trim(), kind, containerPort: kind === "worker" || port.trim() === "" ? null : Number(port), deploy, env, timeouts: timeoutsForSubmit(timeouts) };
+    const common = {
+      projectId,
+      name: name.trim(),
+      kind,
+      containerPort: kind === "worker" || port.trim() === "" ? null : Number(port),
+      deploy,
+      env,
+      timeouts: timeoutsForSubmit(timeouts),
+    };
     const { buildArgs: argsText, token, commit, ...rest } = git;
     const gitSource = { ...rest, commit: commit.trim() || undefined, token: rest.auth === "token" ? token : undefined };
     const buildArgs = source === "git" ? parseEnvFile(argsText) : { pairs: [] };
@@ -69,7 +77,8 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
       const result = await check.mutateAsync({ projectId, ...target }).catch((err: unknown) => ({ err }));
       if ("err" in result) {
         // Bad input: create validates every field at once and reports each (it creates nothing).
-        if (Object.keys(fieldErrorsOf(result.err)).length === 0) return setChecked({ status: "unavailable", message: `Could not check the source: ${errorMessage(result.err)}` });
+        if (Object.keys(fieldErrorsOf(result.err)).length === 0)
+          return setChecked({ status: "unavailable", message: `Could not check the source: ${errorMessage(result.err)}` });
       } else if (result.status !== "ok") return setChecked({ status: result.status, message: result.message });
     }
     check.reset();
@@ -84,7 +93,17 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
   return (
     <Panel title="New service" className="self-start">
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New service">
-        <TextField label="Service name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Lowercase letters, digits and dashes, e.g. web or api-v2." autoComplete="off" spellCheck={false} />
+        <TextField
+          label="Service name"
+          name="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fields.name}
+          hint="Lowercase letters, digits and dashes, e.g. web or api-v2."
+          autoComplete="off"
+          spellCheck={false}
+        />
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-slate-800">Source</legend>
           <div className="flex gap-4 text-sm">
@@ -97,18 +116,53 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
           </div>
         </fieldset>
         {source === "image" ? (
-          <TextField label="Image" name="image" required value={image} onChange={(e) => setImage(e.target.value)} error={fields.image} hint="A Docker image on this machine, e.g. nginx:1.27." autoComplete="off" spellCheck={false} />
+          <TextField
+            label="Image"
+            name="image"
+            required
+            value={image}
+            onChange={(e) => setImage(e.target.value)}
+            error={fields.image}
+            hint="A Docker image on this machine, e.g. nginx:1.27."
+            autoComplete="off"
+            spellCheck={false}
+          />
         ) : (
           <GitSourceFields value={git} onChange={setGit} errors={fields} />
         )}
         <KindRadios name="kind" value={kind} onChange={setKind} error={fields.kind} />
-        {kind !== "worker" && <TextField label="Container port" name="containerPort" type="number" inputMode="numeric" min={1} max={65535} required value={port} onChange={(e) => setPort(e.target.value)} error={fields.containerPort} hint="The port your app listens on inside the container." />}
+        {kind !== "worker" && (
+          <TextField
+            label="Container port"
+            name="containerPort"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={65535}
+            required
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            error={fields.containerPort}
+            hint="The port your app listens on inside the container."
+          />
+        )}
         <StageTimeoutFields value={timeouts} onChange={setTimeouts} errors={fields} />
         <EnvEditor rows={rows} onChange={setRows} rowErrors={envErrorsByRow(fields, sentRowIds)} listError={fields.env} />
-        <CheckboxField label="Deploy now" name="deploy" checked={deploy} onChange={(e) => setDeploy(e.target.checked)} hint="Starts the first deployment as soon as the service is created." />
+        <CheckboxField
+          label="Deploy now"
+          name="deploy"
+          checked={deploy}
+          onChange={(e) => setDeploy(e.target.checked)}
+          hint="Starts the first deployment as soon as the service is created."
+        />
         {formError && <ErrorAlert message={formError} />}
         {checked && (
-          <div role="alert" data-testid="source-check" data-status={checked.status} className={`space-y-2 rounded-md px-3 py-2 text-sm ${checked.status === "failed" ? "bg-red-50 text-red-800" : "bg-amber-50 text-amber-900"}`}>
+          <div
+            role="alert"
+            data-testid="source-check"
+            data-status={checked.status}
+            className={`space-y-2 rounded-md px-3 py-2 text-sm ${checked.status === "failed" ? "bg-red-50 text-red-800" : "bg-amber-50 text-amber-900"}`}
+          >
             <p>{checked.message}</p>
             {checked.status === "unavailable" && (
               <Button variant="secondary" onClick={() => void submit(true)} pending={create.isPending} pendingLabel="Creating…">
@@ -117,7 +171,11 @@ export function NewServiceForm({ projectId }: { projectId: string }) {
             )}
           </div>
         )}
-        <Button type="submit" pending={check.isPending || create.isPending || create.isSuccess} pendingLabel={check.isPending ? "Checking the source…" : "Creating…"}>
+        <Button
+          type="submit"
+          pending={check.isPending || create.isPending || create.isSuccess}
+          pendingLabel={check.isPending ? "Checking the source…" : "Creating…"}
+        >
           Create service
         </Button>
       </form>

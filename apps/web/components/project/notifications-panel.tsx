@@ -36,7 +36,15 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
   const [onFailure, setOnFailure] = useState(true);
   const channels = useQuery(trpc.notifications.list.queryOptions({ projectId }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey({ projectId }) });
-  const create = useMutation(trpc.notifications.create.mutationOptions({ onSuccess: () => { setName(""); setTarget(""); void refresh(); } }));
+  const create = useMutation(
+    trpc.notifications.create.mutationOptions({
+      onSuccess: () => {
+        setName("");
+        setTarget("");
+        void refresh();
+      },
+    }),
+  );
   const remove = useMutation(trpc.notifications.delete.mutationOptions({ onSuccess: refresh }));
   const test = useMutation(trpc.notifications.test.mutationOptions({ onSettled: refresh }));
   const fields = fieldErrorsOf(create.error);
@@ -63,23 +71,40 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
                     {c.name} <span className="text-xs text-slate-500">{c.kind}</span>
                   </div>
                   <div className="text-xs text-slate-500">
-                    <span className="font-mono">{c.target}</span> · {[c.onSuccess && "success", c.onFailure && "failure"].filter(Boolean).join(" + ")}
+                    <span className="font-mono">{c.target}</span> ·{" "}
+                    {[c.onSuccess && "success", c.onFailure && "failure"].filter(Boolean).join(" + ")}
                     {c.lastStatus && ` · last: ${c.lastStatus}`}
                   </div>
                 </div>
                 {canEdit && (
                   <>
-                    <Button variant="ghost" onClick={() => test.mutate({ projectId, channelId: c.id })} pending={test.isPending && test.variables.channelId === c.id} pendingLabel="Sending…">
+                    <Button
+                      variant="ghost"
+                      onClick={() => test.mutate({ projectId, channelId: c.id })}
+                      pending={test.isPending && test.variables.channelId === c.id}
+                      pendingLabel="Sending…"
+                    >
                       Send test
                     </Button>
-                    <Button variant="ghost" onClick={() => remove.mutate({ projectId, channelId: c.id })} pending={remove.isPending && remove.variables.channelId === c.id} pendingLabel="Removing…">
+                    <Button
+                      variant="ghost"
+                      onClick={() => remove.mutate({ projectId, channelId: c.id })}
+                      pending={remove.isPending && remove.variables.channelId === c.id}
+                      pendingLabel="Removing…"
+                    >
                       Remove
                     </Button>
                   </>
                 )}
                 {test.data && test.variables?.channelId === c.id && (
-                  <p role="status" data-testid="channel-test-result" className={`w-full text-xs ${test.data.delivered ? "text-emerald-700" : "text-red-700"}`}>
-                    {test.data.delivered ? "Test message sent." : `Test message not delivered${refusalOf(test.data.lastStatus)}. Check the URL or address, then try again.`}
+                  <p
+                    role="status"
+                    data-testid="channel-test-result"
+                    className={`w-full text-xs ${test.data.delivered ? "text-emerald-700" : "text-red-700"}`}
+                  >
+                    {test.data.delivered
+                      ? "Test message sent."
+                      : `Test message not delivered${refusalOf(test.data.lastStatus)}. Check the URL or address, then try again.`}
                   </p>
                 )}
               </li>
@@ -90,15 +115,36 @@ export function NotificationsPanel({ projectId, canEdit }: { projectId: string; 
         {test.error && <ErrorAlert message={errorMessage(test.error)} />}
         {canEdit && (
           <form onSubmit={submit} noValidate className="space-y-3">
-            <SelectField label="Channel" name="kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)} options={KINDS} error={fields.kind} />
+            <SelectField
+              label="Channel"
+              name="kind"
+              value={kind}
+              onChange={(e) => setKind(e.target.value as Kind)}
+              options={KINDS}
+              error={fields.kind}
+            />
             <TextField label="Name" name="channelName" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
-            <TextField label={kind === "email" ? "Email address" : "Webhook URL"} name="target" value={target} onChange={(e) => setTarget(e.target.value)} error={fields.target} autoComplete="off" hint={kind === "email" ? undefined : "Stored encrypted; shown masked afterwards."} />
+            <TextField
+              label={kind === "email" ? "Email address" : "Webhook URL"}
+              name="target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              error={fields.target}
+              autoComplete="off"
+              hint={kind === "email" ? undefined : "Stored encrypted; shown masked afterwards."}
+            />
             <div className="flex gap-4 text-xs text-slate-700">
-              <label className="inline-flex items-center gap-1"><input type="checkbox" checked={onSuccess} onChange={(e) => setOnSuccess(e.target.checked)} /> On success</label>
-              <label className="inline-flex items-center gap-1"><input type="checkbox" checked={onFailure} onChange={(e) => setOnFailure(e.target.checked)} /> On failure</label>
+              <label className="inline-flex items-center gap-1">
+                <input type="checkbox" checked={onSuccess} onChange={(e) => setOnSuccess(e.target.checked)} /> On success
+              </label>
+              <label className="inline-flex items-center gap-1">
+                <input type="checkbox" checked={onFailure} onChange={(e) => setOnFailure(e.target.checked)} /> On failure
+              </label>
             </div>
             {fields.onFailure && <p className="text-sm text-red-700">{fields.onFailure}</p>}
-            <Button type="submit" pending={create.isPending} pendingLabel="Adding…">Add channel</Button>
+            <Button type="submit" pending={create.isPending} pendingLabel="Adding…">
+              Add channel
+            </Button>
             {formError && <ErrorAlert message={formError} />}
           </form>
         )}

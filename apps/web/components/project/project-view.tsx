@@ -57,7 +57,9 @@ export function ProjectView({ projectId }: { projectId: string }) {
           roleAtLeast(role, "member") ? (
             <>
               <RenameProjectDialog project={project.data} />
-              {roleAtLeast(role, "admin") && <DeleteProjectDialog project={project.data} volumes={(volumes.data?.volumes ?? []) as { name: string }[]} />}
+              {roleAtLeast(role, "admin") && (
+                <DeleteProjectDialog project={project.data} volumes={(volumes.data?.volumes ?? []) as { name: string }[]} />
+              )}
             </>
           ) : undefined
         }

@@ -48,8 +48,22 @@ export function RenameProjectDialog({ project }: { project: { id: string; name: 
         }}
       >
         <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <TextField label="Project name" name="projectName" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" />
-          <TextField label="Description (optional)" name="projectDescription" value={description} onChange={(e) => setDescription(e.target.value)} error={fields.description} autoComplete="off" />
+          <TextField
+            label="Project name"
+            name="projectName"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={fields.name}
+            autoComplete="off"
+          />
+          <TextField
+            label="Description (optional)"
+            name="projectDescription"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            error={fields.description}
+            autoComplete="off"
+          />
           {formError && <ErrorAlert message={formError} />}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => dialog.current?.close()} disabled={update.isPending}>

@@ -15,28 +15,46 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
         <caption className="sr-only">Services</caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="px-4 py-2.5 font-medium">Service</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Source</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Last deploy</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">
+              Service
+            </th>
+            <th scope="col" className="px-4 py-2.5 font-medium">
+              Status
+            </th>
+            <th scope="col" className="px-4 py-2.5 font-medium">
+              Source
+            </th>
+            <th scope="col" className="px-4 py-2.5 font-medium">
+              Last deploy
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200">
           {services.map((service) => (
             <tr key={service.id} data-testid="service-row">
               <td className="px-4 py-3">
-                <Link href={`/services/${service.id}`} className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+                <Link
+                  href={`/services/${service.id}`}
+                  className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
                   {service.name}
                 </Link>
-                <span className="ml-2 text-xs text-slate-500">{service.kind === "worker" ? "worker" : `${service.kind === "tcp" ? "tcp " : ""}:${service.containerPort}`}</span>
+                <span className="ml-2 text-xs text-slate-500">
+                  {service.kind === "worker" ? "worker" : `${service.kind === "tcp" ? "tcp " : ""}:${service.containerPort}`}
+                </span>
               </td>
               <td className="px-4 py-3">
                 <StatusBadge status={liveStatusView(service.status)} />
               </td>
-              <td className="max-w-48 truncate px-4 py-3 font-mono text-xs text-slate-700" title={service.sourceType === "git" ? (service.gitUrl ?? "") : service.image}>
+              <td
+                className="max-w-48 truncate px-4 py-3 font-mono text-xs text-slate-700"
+                title={service.sourceType === "git" ? (service.gitUrl ?? "") : service.image}
+              >
                 {service.sourceType === "git" ? service.gitUrl : service.image}
               </td>
-              <td className="px-4 py-3 text-slate-600">{service.latestDeployment ? formatDateTime(service.latestDeployment.createdAt) : "Never"}</td>
+              <td className="px-4 py-3 text-slate-600">
+                {service.latestDeployment ? formatDateTime(service.latestDeployment.createdAt) : "Never"}
+              </td>
             </tr>
           ))}
         </tbody>

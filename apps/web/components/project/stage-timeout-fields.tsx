@@ -21,7 +21,15 @@ export function timeoutsForSubmit(value: StageTimeouts): Record<keyof StageTimeo
 }
 
 /** Per-stage deadlines of this service's deployments, in seconds (collapsed by default). */
-export function StageTimeoutFields({ value, onChange, errors }: { value: StageTimeouts; onChange: (v: StageTimeouts) => void; errors: Record<string, string> }) {
+export function StageTimeoutFields({
+  value,
+  onChange,
+  errors,
+}: {
+  value: StageTimeouts;
+  onChange: (v: StageTimeouts) => void;
+  errors: Record<string, string>;
+}) {
   return (
     <details className="rounded-md border border-slate-200 p-4" open={FIELDS.some(({ key }) => errors[`timeouts.${key}`])}>
       <summary className="cursor-pointer text-sm font-medium text-slate-800">Stage timeouts (optional)</summary>
@@ -40,7 +48,9 @@ export function StageTimeoutFields({ value, onChange, errors }: { value: StageTi
           />
         ))}
       </div>
-      <p className="mt-2 text-xs text-slate-500">A deployment that spends longer in a stage ends as timed out; the running release keeps serving.</p>
+      <p className="mt-2 text-xs text-slate-500">
+        A deployment that spends longer in a stage ends as timed out; the running release keeps serving.
+      </p>
     </details>
   );
 }

@@ -36,7 +36,11 @@ export function VolumesPanel({ projectId, canDelete }: { projectId: string; canD
   const dialog = useRef<DialogHandle>(null);
   let body;
   if (volumes.data === undefined) {
-    body = volumes.isError ? <QueryError error={volumes.error} onRetry={() => void volumes.refetch()} retrying={volumes.isFetching} what="volumes" /> : <Loading label="Loading volumes…" />;
+    body = volumes.isError ? (
+      <QueryError error={volumes.error} onRetry={() => void volumes.refetch()} retrying={volumes.isFetching} what="volumes" />
+    ) : (
+      <Loading label="Loading volumes…" />
+    );
   } else if (volumes.data.volumes.length === 0) {
     body = <p className="text-sm text-fg-subtle">No volumes. Add one in a service&apos;s Settings tab to keep data across deploys.</p>;
   } else {
@@ -48,21 +52,36 @@ export function VolumesPanel({ projectId, canDelete }: { projectId: string; canD
           {rows.map((v) => (
             <Tr key={v.id} data-testid="volume-row" data-volume={v.name}>
               <Td>
-                <TwoLine primary={<span className="font-mono">{v.name}</span>} secondary={v.hostPath ? `host path ${v.hostPath}` : v.exists ? "named volume" : "not created yet (first deploy creates it)"} />
+                <TwoLine
+                  primary={<span className="font-mono">{v.name}</span>}
+                  secondary={
+                    v.hostPath ? `host path ${v.hostPath}` : v.exists ? "named volume" : "not created yet (first deploy creates it)"
+                  }
+                />
               </Td>
               <Td>{v.hostPath ? "—" : v.exists ? formatBytes(v.sizeBytes) : "—"}</Td>
               <Td data-testid="volume-used-by">
                 {v.service ? (
                   <TwoLine
                     primary={
-                      <Link href={`/services/${v.service.id}`} className="text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus">
+                      <Link
+                        href={`/services/${v.service.id}`}
+                        className="text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus"
+                      >
                         {v.service.name}
                       </Link>
                     }
                     secondary={`at ${v.mountPath}${v.readOnly ? " (read-only)" : ""}${v.usedBy.length > 0 ? ` · ${v.usedBy.length === 1 ? "1 container" : `${v.usedBy.length} containers`}` : ""}`}
                   />
                 ) : (
-                  <TwoLine primary="Detached" secondary={v.usedBy.length > 0 ? `still mounted by ${v.usedBy.length} container(s) until the next deploy` : "kept with its data, mounted by no service"} />
+                  <TwoLine
+                    primary="Detached"
+                    secondary={
+                      v.usedBy.length > 0
+                        ? `still mounted by ${v.usedBy.length} container(s) until the next deploy`
+                        : "kept with its data, mounted by no service"
+                    }
+                  />
                 )}
               </Td>
               <Td className="text-right">
@@ -119,7 +138,15 @@ function DeleteVolumeForm({ projectId, volume, onDone }: { projectId: string; vo
           ? `Berth forgets this volume; the host directory ${volume.hostPath} and its files stay on the machine.`
           : `Its data (${volume.exists ? formatBytes(volume.sizeBytes) : "nothing yet"}) is deleted for good. It cannot be undone.`}
       </p>
-      <TextField label={`Type ${volume.name} to confirm`} name="confirmVolume" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} error={confirmError} />
+      <TextField
+        label={`Type ${volume.name} to confirm`}
+        name="confirmVolume"
+        autoComplete="off"
+        spellCheck={false}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        error={confirmError}
+      />
       {remove.error && !confirmError && <ErrorAlert message={errorMessage(remove.error)} />}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone} disabled={remove.isPending}>

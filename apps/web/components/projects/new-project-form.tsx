@@ -35,8 +35,22 @@ export function NewProjectForm({ teamId }: { teamId: string }) {
   return (
     <Panel title="New project" className="self-start">
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <TextField label="Project name" name="name" required hint="Up to 64 characters." value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
-        <TextField label="Description (optional)" name="description" value={description} onChange={(e) => setDescription(e.target.value)} error={fields.description} />
+        <TextField
+          label="Project name"
+          name="name"
+          required
+          hint="Up to 64 characters."
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fields.name}
+        />
+        <TextField
+          label="Description (optional)"
+          name="description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={fields.description}
+        />
         {formError && <ErrorAlert message={formError} />}
         <Button type="submit" pending={create.isPending || create.isSuccess} pendingLabel="Creating…">
           Create project

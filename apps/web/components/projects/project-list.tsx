@@ -11,7 +11,10 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
     <ul aria-label="Projects" className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
       {projects.map((project) => (
         <li key={project.id}>
-          <Link href={`/projects/${project.id}`} className="block px-5 py-4 hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600">
+          <Link
+            href={`/projects/${project.id}`}
+            className="block px-5 py-4 hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+          >
             <div className="flex items-baseline justify-between gap-4">
               <span className="min-w-0 font-medium break-words text-slate-900">{project.name}</span>
               <span className="shrink-0 text-xs text-slate-500">

@@ -23,7 +23,16 @@ export function AddServerForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>("tls");
-  const [v, setV] = useState({ name: "", host: "", port: "", ca: "", cert: "", key: "", username: "root", socketPath: "/var/run/docker.sock" });
+  const [v, setV] = useState({
+    name: "",
+    host: "",
+    port: "",
+    ca: "",
+    cert: "",
+    key: "",
+    username: "root",
+    socketPath: "/var/run/docker.sock",
+  });
   const set = (field: keyof typeof v) => (value: string) => setV((old) => ({ ...old, [field]: value }));
   const add = useMutation(
     trpc.servers.add.mutationOptions({
@@ -39,31 +48,96 @@ export function AddServerForm() {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (kind === "socket") add.mutate({ kind, name: v.name, socketPath: v.socketPath });
-    else if (kind === "ssh") add.mutate({ kind, name: v.name, host: v.host, username: v.username, ...(port === undefined ? {} : { port }) });
+    else if (kind === "ssh")
+      add.mutate({ kind, name: v.name, host: v.host, username: v.username, ...(port === undefined ? {} : { port }) });
     else add.mutate({ kind, name: v.name, host: v.host, ca: v.ca, cert: v.cert, key: v.key, ...(port === undefined ? {} : { port }) });
   };
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a server">
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField label="Connection" name="kind" options={KINDS} value={kind} onChange={(e) => setKind(e.target.value as Kind)} />
-        <TextField label="Name" name="name" placeholder="worker-2" value={v.name} onChange={(e) => set("name")(e.target.value)} error={fields.name} autoComplete="off" spellCheck={false} />
+        <TextField
+          label="Name"
+          name="name"
+          placeholder="worker-2"
+          value={v.name}
+          onChange={(e) => set("name")(e.target.value)}
+          error={fields.name}
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
       {kind === "socket" ? (
-        <TextField label="Socket path" name="socketPath" value={v.socketPath} onChange={(e) => set("socketPath")(e.target.value)} error={fields.socketPath} spellCheck={false} />
+        <TextField
+          label="Socket path"
+          name="socketPath"
+          value={v.socketPath}
+          onChange={(e) => set("socketPath")(e.target.value)}
+          error={fields.socketPath}
+          spellCheck={false}
+        />
       ) : (
         <div className="grid gap-4 sm:grid-cols-3">
-          <TextField label="Host" name="host" className="sm:col-span-2" placeholder="10.0.0.2 or node2.example.com" value={v.host} onChange={(e) => set("host")(e.target.value)} error={fields.host} autoComplete="off" spellCheck={false} />
-          <TextField label="Port" name="port" inputMode="numeric" placeholder={kind === "ssh" ? "22" : "2376"} value={v.port} onChange={(e) => set("port")(e.target.value)} error={fields.port} />
+          <TextField
+            label="Host"
+            name="host"
+            className="sm:col-span-2"
+            placeholder="10.0.0.2 or node2.example.com"
+            value={v.host}
+            onChange={(e) => set("host")(e.target.value)}
+            error={fields.host}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextField
+            label="Port"
+            name="port"
+            inputMode="numeric"
+            placeholder={kind === "ssh" ? "22" : "2376"}
+            value={v.port}
+            onChange={(e) => set("port")(e.target.value)}
+            error={fields.port}
+          />
         </div>
       )}
       {kind === "ssh" && (
-        <TextField label="User" name="username" value={v.username} onChange={(e) => set("username")(e.target.value)} error={fields.username} hint="Berth generates a key pair for this server and shows its public key: add it to this user's ~/.ssh/authorized_keys, then check the server. The host key is pinned at the first connection." autoComplete="off" spellCheck={false} />
+        <TextField
+          label="User"
+          name="username"
+          value={v.username}
+          onChange={(e) => set("username")(e.target.value)}
+          error={fields.username}
+          hint="Berth generates a key pair for this server and shows its public key: add it to this user's ~/.ssh/authorized_keys, then check the server. The host key is pinned at the first connection."
+          autoComplete="off"
+          spellCheck={false}
+        />
       )}
       {kind === "tls" && (
         <>
-          <PemField label="CA certificate" name="ca" value={v.ca} onChange={set("ca")} error={fields.ca} placeholder="-----BEGIN CERTIFICATE-----" />
-          <PemField label="Client certificate" name="cert" value={v.cert} onChange={set("cert")} error={fields.cert} placeholder="-----BEGIN CERTIFICATE-----" />
-          <PemField label="Client key" name="key" value={v.key} onChange={set("key")} error={fields.key} placeholder="-----BEGIN PRIVATE KEY-----" />
+          <PemField
+            label="CA certificate"
+            name="ca"
+            value={v.ca}
+            onChange={set("ca")}
+            error={fields.ca}
+            placeholder="-----BEGIN CERTIFICATE-----"
+          />
+          <PemField
+            label="Client certificate"
+            name="cert"
+            value={v.cert}
+            onChange={set("cert")}
+            error={fields.cert}
+            placeholder="-----BEGIN CERTIFICATE-----"
+          />
+          <PemField
+            label="Client key"
+            name="key"
+            value={v.key}
+            onChange={set("key")}
+            error={fields.key}
+            placeholder="-----BEGIN PRIVATE KEY-----"
+          />
         </>
       )}
       {formError && <ErrorAlert message={formError} />}

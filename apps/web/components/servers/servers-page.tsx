@@ -21,7 +21,12 @@ export function ServersPage() {
   const trpc = useTRPC();
   const { me } = useSession();
   const servers = useQuery({ ...trpc.servers.list.queryOptions(), refetchInterval: 15_000 });
-  const header = <PageHeader title="Servers" subtitle="Docker Engines this Berth instance reaches: the local socket, or remote engines over TCP+TLS or SSH." />;
+  const header = (
+    <PageHeader
+      title="Servers"
+      subtitle="Docker Engines this Berth instance reaches: the local socket, or remote engines over TCP+TLS or SSH."
+    />
+  );
   if (me.user.instanceRole !== "owner" || errorCode(servers.error) === "FORBIDDEN") {
     return (
       <div className="space-y-6">
@@ -63,7 +68,10 @@ function ServerRow({ server }: { server: ServerItem }) {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.servers.list.queryKey() });
   const check = useMutation(trpc.servers.check.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.servers.remove.mutationOptions({ onSuccess: refresh }));
-  const resources = server.dockerVersion === null ? "Not seen yet" : `Docker ${server.dockerVersion} · ${server.cpus ?? "?"} CPUs · ${formatBytes(server.memoryBytes)} memory · ${formatBytes(server.diskBytes)} on disk`;
+  const resources =
+    server.dockerVersion === null
+      ? "Not seen yet"
+      : `Docker ${server.dockerVersion} · ${server.cpus ?? "?"} CPUs · ${formatBytes(server.memoryBytes)} memory · ${formatBytes(server.diskBytes)} on disk`;
   return (
     <li className="space-y-3 py-4" data-testid={`server-${server.name}`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -74,11 +82,19 @@ function ServerRow({ server }: { server: ServerItem }) {
           <p className="text-sm text-fg-muted" data-testid="server-resources">
             {resources}
           </p>
-          <p className="text-xs text-fg-subtle">Last seen {server.lastSeenAt ? formatDateTime(server.lastSeenAt) : "never"} · checked {server.checkedAt ? formatDateTime(server.checkedAt) : "never"}</p>
+          <p className="text-xs text-fg-subtle">
+            Last seen {server.lastSeenAt ? formatDateTime(server.lastSeenAt) : "never"} · checked{" "}
+            {server.checkedAt ? formatDateTime(server.checkedAt) : "never"}
+          </p>
         </div>
         <div className="flex items-center gap-2">
           <StatusBadge status={serverStateView(server.state)} testId="server-state" />
-          <Button variant="secondary" pending={check.isPending} pendingLabel="Checking…" onClick={() => check.mutate({ serverId: server.id })}>
+          <Button
+            variant="secondary"
+            pending={check.isPending}
+            pendingLabel="Checking…"
+            onClick={() => check.mutate({ serverId: server.id })}
+          >
             Check now
           </Button>
           <Button
@@ -86,7 +102,8 @@ function ServerRow({ server }: { server: ServerItem }) {
             pending={remove.isPending}
             pendingLabel="Removing…"
             onClick={() => {
-              if (window.confirm(`Remove ${server.name} from Berth? Nothing on the server itself changes.`)) remove.mutate({ serverId: server.id });
+              if (window.confirm(`Remove ${server.name} from Berth? Nothing on the server itself changes.`))
+                remove.mutate({ serverId: server.id });
             }}
           >
             Remove
@@ -94,12 +111,27 @@ function ServerRow({ server }: { server: ServerItem }) {
         </div>
       </div>
       {server.stateReason && (
-        <p role="status" className="rounded-md border border-line bg-surface-muted px-3 py-2 text-sm text-fg-muted" data-testid="server-reason">
+        <p
+          role="status"
+          className="rounded-md border border-line bg-surface-muted px-3 py-2 text-sm text-fg-muted"
+          data-testid="server-reason"
+        >
           {server.stateReason}
         </p>
       )}
-      {server.sshPublicKey && <CopyField label="Berth's public key for this server" value={server.sshPublicKey} hint="Add this line to the user's ~/.ssh/authorized_keys on the server, then Check now." testId="server-ssh-public-key" />}
-      {server.hostKeySha256 && <p className="text-xs text-fg-subtle">Pinned host key: <span className="font-mono">{server.hostKeySha256}</span></p>}
+      {server.sshPublicKey && (
+        <CopyField
+          label="Berth's public key for this server"
+          value={server.sshPublicKey}
+          hint="Add this line to the user's ~/.ssh/authorized_keys on the server, then Check now."
+          testId="server-ssh-public-key"
+        />
+      )}
+      {server.hostKeySha256 && (
+        <p className="text-xs text-fg-subtle">
+          Pinned host key: <span className="font-mono">{server.hostKeySha256}</span>
+        </p>
+      )}
       {check.error && <ErrorAlert message={errorMessage(check.error)} />}
       {remove.error && <ErrorAlert message={errorMessage(remove.error)} />}
     </li>

@@ -33,8 +33,22 @@ export function AddDomainForm({ serviceId, onAdded }: { serviceId: string; onAdd
   return (
     <form onSubmit={submit} noValidate className="space-y-3 border-t border-slate-200 pt-4" aria-label="Add a domain">
       <div className="grid gap-3 sm:grid-cols-[2fr_1fr]">
-        <TextField label="Domain" name="hostname" placeholder="app.example.com" value={hostname} onChange={(e) => setHostname(e.target.value)} error={fields.hostname} />
-        <TextField label="Path prefix (optional)" name="pathPrefix" placeholder="/api" value={pathPrefix} onChange={(e) => setPathPrefix(e.target.value)} error={fields.pathPrefix} />
+        <TextField
+          label="Domain"
+          name="hostname"
+          placeholder="app.example.com"
+          value={hostname}
+          onChange={(e) => setHostname(e.target.value)}
+          error={fields.hostname}
+        />
+        <TextField
+          label="Path prefix (optional)"
+          name="pathPrefix"
+          placeholder="/api"
+          value={pathPrefix}
+          onChange={(e) => setPathPrefix(e.target.value)}
+          error={fields.pathPrefix}
+        />
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input type="checkbox" checked={redirectTwin} onChange={(e) => setRedirectTwin(e.target.checked)} />

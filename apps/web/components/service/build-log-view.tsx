@@ -20,6 +20,14 @@ function Row({ line }: { line: BuildLogLine }) {
 /** The deployment log (clone, build, release) with ANSI colours, virtualised. */
 export function BuildLogView({ lines, version, label }: { lines: BuildLogLine[]; version: number; label: string }) {
   return (
-    <VirtualLog rows={lines} version={version} rowKey={(l) => l.seq} renderRow={(l) => <Row line={l} />} label={label} testId="build-log" empty="No build output yet." />
+    <VirtualLog
+      rows={lines}
+      version={version}
+      rowKey={(l) => l.seq}
+      renderRow={(l) => <Row line={l} />}
+      label={label}
+      testId="build-log"
+      empty="No build output yet."
+    />
   );
 }

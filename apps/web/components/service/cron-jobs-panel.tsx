@@ -26,7 +26,17 @@ interface JobForm {
 const EMPTY: JobForm = { id: null, name: "", schedule: "", command: "", timeoutS: "3600", enabled: true };
 const FORM_FIELDS = ["name", "schedule", "command", "timeoutS"];
 
-function JobEditor({ serviceId, initial, timeZone, onDone }: { serviceId: string; initial: JobForm; timeZone: string; onDone: () => void }) {
+function JobEditor({
+  serviceId,
+  initial,
+  timeZone,
+  onDone,
+}: {
+  serviceId: string;
+  initial: JobForm;
+  timeZone: string;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const [form, setForm] = useState(initial);
   const create = useMutation(trpc.cronJobs.create.mutationOptions({ onSuccess: onDone }));
@@ -36,20 +46,70 @@ function JobEditor({ serviceId, initial, timeZone, onDone }: { serviceId: string
   const formMessage = formLevelMessage(mutation.error, (k) => FORM_FIELDS.includes(k));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const values = { serviceId, name: form.name, schedule: form.schedule, command: form.command, timeoutS: Number(form.timeoutS), enabled: form.enabled };
+    const values = {
+      serviceId,
+      name: form.name,
+      schedule: form.schedule,
+      command: form.command,
+      timeoutS: Number(form.timeoutS),
+      enabled: form.enabled,
+    };
     if (form.id) update.mutate({ ...values, cronJobId: form.id });
     else create.mutate(values);
   };
   return (
     <form onSubmit={submit} noValidate className="space-y-3 rounded-md border border-line p-4" data-testid="cron-form">
       <div className="grid gap-3 sm:grid-cols-2">
-        <TextField label="Name" name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={fields.name} placeholder="nightly-report" autoComplete="off" />
-        <TextField label="Schedule" name="schedule" value={form.schedule} onChange={(e) => setForm({ ...form, schedule: e.target.value })} error={fields.schedule} placeholder="0 3 * * *" hint={`Cron expression (5 fields, or 6 with seconds first), in ${timeZone}.`} autoComplete="off" spellCheck={false} />
+        <TextField
+          label="Name"
+          name="name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          error={fields.name}
+          placeholder="nightly-report"
+          autoComplete="off"
+        />
+        <TextField
+          label="Schedule"
+          name="schedule"
+          value={form.schedule}
+          onChange={(e) => setForm({ ...form, schedule: e.target.value })}
+          error={fields.schedule}
+          placeholder="0 3 * * *"
+          hint={`Cron expression (5 fields, or 6 with seconds first), in ${timeZone}.`}
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
-      <TextField label="Command" name="command" value={form.command} onChange={(e) => setForm({ ...form, command: e.target.value })} error={fields.command} placeholder="node scripts/report.js" hint="Run by the image's sh -c in a new container of the live release." autoComplete="off" spellCheck={false} />
+      <TextField
+        label="Command"
+        name="command"
+        value={form.command}
+        onChange={(e) => setForm({ ...form, command: e.target.value })}
+        error={fields.command}
+        placeholder="node scripts/report.js"
+        hint="Run by the image's sh -c in a new container of the live release."
+        autoComplete="off"
+        spellCheck={false}
+      />
       <div className="grid gap-3 sm:grid-cols-2 sm:items-end">
-        <TextField label="Timeout (seconds)" name="timeoutS" type="number" inputMode="numeric" min={1} value={form.timeoutS} onChange={(e) => setForm({ ...form, timeoutS: e.target.value })} error={fields.timeoutS} />
-        <CheckboxField label="Enabled" name="enabled" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} hint="A slot is skipped while the previous run still runs." />
+        <TextField
+          label="Timeout (seconds)"
+          name="timeoutS"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          value={form.timeoutS}
+          onChange={(e) => setForm({ ...form, timeoutS: e.target.value })}
+          error={fields.timeoutS}
+        />
+        <CheckboxField
+          label="Enabled"
+          name="enabled"
+          checked={form.enabled}
+          onChange={(e) => setForm({ ...form, enabled: e.target.checked })}
+          hint="A slot is skipped while the previous run still runs."
+        />
       </div>
       {formMessage && <ErrorAlert message={formMessage} />}
       <div className="flex gap-2">
@@ -76,14 +136,27 @@ export function CronJobsPanel({ serviceId, canEdit }: { serviceId: string; canEd
     void queryClient.invalidateQueries({ queryKey: trpc.cronJobs.list.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.oneOffs.list.queryKey() });
   };
-  const runNow = useMutation(trpc.cronJobs.runNow.mutationOptions({ onSuccess: (r) => { setRunId(r.runId); refresh(); } }));
+  const runNow = useMutation(
+    trpc.cronJobs.runNow.mutationOptions({
+      onSuccess: (r) => {
+        setRunId(r.runId);
+        refresh();
+      },
+    }),
+  );
   const remove = useMutation(trpc.cronJobs.delete.mutationOptions({ onSuccess: refresh }));
   const failure = runNow.error ?? remove.error;
 
   return (
     <Panel
       title="Cron jobs"
-      actions={canEdit && editing === null ? <Button variant="secondary" onClick={() => setEditing(EMPTY)}>New cron job</Button> : undefined}
+      actions={
+        canEdit && editing === null ? (
+          <Button variant="secondary" onClick={() => setEditing(EMPTY)}>
+            New cron job
+          </Button>
+        ) : undefined
+      }
     >
       {jobs.isPending ? (
         <Loading label="Loading cron jobs…" />
@@ -118,7 +191,8 @@ export function CronJobsPanel({ serviceId, canEdit }: { serviceId: string; canEd
                       {job.schedule} ({jobs.data.timeZone}) · {job.command}
                     </p>
                     <p className="text-xs text-fg-muted">
-                      Last run: {job.lastRun ? `${runSummary(job.lastRun)} · ${formatDateTime(job.lastRun.startedAt)}` : "never"} · Next: {job.nextRunAt ? formatDateTime(job.nextRunAt) : "—"}
+                      Last run: {job.lastRun ? `${runSummary(job.lastRun)} · ${formatDateTime(job.lastRun.startedAt)}` : "never"} · Next:{" "}
+                      {job.nextRunAt ? formatDateTime(job.nextRunAt) : "—"}
                     </p>
                     {job.skippedSlots > 0 && (
                       <p className="text-xs text-fg-muted" data-testid="cron-skipped">
@@ -133,13 +207,38 @@ export function CronJobsPanel({ serviceId, canEdit }: { serviceId: string; canEd
                     </Button>
                     {canEdit && (
                       <>
-                        <Button variant="secondary" onClick={() => { setOpen(job.id); runNow.mutate({ serviceId, cronJobId: job.id }); }} pending={runNow.isPending && runNow.variables.cronJobId === job.id} pendingLabel="Starting…">
+                        <Button
+                          variant="secondary"
+                          onClick={() => {
+                            setOpen(job.id);
+                            runNow.mutate({ serviceId, cronJobId: job.id });
+                          }}
+                          pending={runNow.isPending && runNow.variables.cronJobId === job.id}
+                          pendingLabel="Starting…"
+                        >
                           Run now
                         </Button>
-                        <Button variant="ghost" onClick={() => setEditing({ id: job.id, name: job.name, schedule: job.schedule, command: job.command, timeoutS: String(job.timeoutS), enabled: job.enabled })}>
+                        <Button
+                          variant="ghost"
+                          onClick={() =>
+                            setEditing({
+                              id: job.id,
+                              name: job.name,
+                              schedule: job.schedule,
+                              command: job.command,
+                              timeoutS: String(job.timeoutS),
+                              enabled: job.enabled,
+                            })
+                          }
+                        >
                           Edit
                         </Button>
-                        <Button variant="ghost" onClick={() => remove.mutate({ serviceId, cronJobId: job.id })} pending={remove.isPending && remove.variables.cronJobId === job.id} pendingLabel="Deleting…">
+                        <Button
+                          variant="ghost"
+                          onClick={() => remove.mutate({ serviceId, cronJobId: job.id })}
+                          pending={remove.isPending && remove.variables.cronJobId === job.id}
+                          pendingLabel="Deleting…"
+                        >
                           Delete
                         </Button>
                       </>

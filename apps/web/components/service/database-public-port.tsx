@@ -18,7 +18,13 @@ const BIND_OPTIONS = [
 ];
 
 /** Publish a database's port on the host (opt-in, admins): saved, then applied by a redeploy that keeps the volume. */
-export function DatabasePublicPort({ serviceId, current }: { serviceId: string; current: NonNullable<ServiceDetail["database"]>["publicPort"] }) {
+export function DatabasePublicPort({
+  serviceId,
+  current,
+}: {
+  serviceId: string;
+  current: NonNullable<ServiceDetail["database"]>["publicPort"];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [enabled, setEnabled] = useState(current !== null);
@@ -47,11 +53,32 @@ export function DatabasePublicPort({ serviceId, current }: { serviceId: string; 
         />
         {enabled && (
           <>
-            <TextField label="Host port" name="hostPort" inputMode="numeric" value={hostPort} onChange={(e) => setHostPort(e.target.value)} error={fields.hostPort} hint="1024-65535, free on this server." autoComplete="off" />
-            <SelectField label="Listen on" name="bindAddress" value={bindAddress} onChange={(e) => setBindAddress(e.target.value === "0.0.0.0" ? "0.0.0.0" : "127.0.0.1")} options={BIND_OPTIONS} error={fields.bindAddress} />
+            <TextField
+              label="Host port"
+              name="hostPort"
+              inputMode="numeric"
+              value={hostPort}
+              onChange={(e) => setHostPort(e.target.value)}
+              error={fields.hostPort}
+              hint="1024-65535, free on this server."
+              autoComplete="off"
+            />
+            <SelectField
+              label="Listen on"
+              name="bindAddress"
+              value={bindAddress}
+              onChange={(e) => setBindAddress(e.target.value === "0.0.0.0" ? "0.0.0.0" : "127.0.0.1")}
+              options={BIND_OPTIONS}
+              error={fields.bindAddress}
+            />
             {bindAddress === "0.0.0.0" && (
-              <p role="note" className="rounded-md border border-danger-line bg-danger-soft px-4 py-3 text-sm text-danger-fg" data-testid="public-port-warning">
-                Anyone on the internet can then reach this database; only its password protects it. Prefer 127.0.0.1 with an SSH tunnel, or a firewall rule.
+              <p
+                role="note"
+                className="rounded-md border border-danger-line bg-danger-soft px-4 py-3 text-sm text-danger-fg"
+                data-testid="public-port-warning"
+              >
+                Anyone on the internet can then reach this database; only its password protects it. Prefer 127.0.0.1 with an SSH tunnel, or
+                a firewall rule.
               </p>
             )}
           </>

@@ -50,7 +50,11 @@ export function DeleteServiceDialog({ service, disabled }: { service: ServiceDet
       <Button variant="danger" onClick={open} disabled={disabled}>
         Delete
       </Button>
-      <dialog ref={dialogRef} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-md rounded-lg border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
+      >
         <form onSubmit={onSubmit} noValidate className="space-y-4 p-6">
           <h2 id={titleId} className="text-lg font-semibold text-slate-900">
             Delete {service.name}?
@@ -67,7 +71,9 @@ export function DeleteServiceDialog({ service, disabled }: { service: ServiceDet
             <div className="space-y-2 rounded-md border border-line p-3 text-sm">
               <p className="text-fg-muted">
                 Volumes: {volumes.map((v) => v.name).join(", ")}.{" "}
-                {deleteVolumes ? "Their data is deleted with the service." : "They are kept, detached with their data, and listed on the project page."}
+                {deleteVolumes
+                  ? "Their data is deleted with the service."
+                  : "They are kept, detached with their data, and listed on the project page."}
               </p>
               <CheckboxField
                 label={`Also delete ${volumes.length === 1 ? "its volume" : `its ${volumes.length} volumes`} and their data`}
@@ -77,13 +83,26 @@ export function DeleteServiceDialog({ service, disabled }: { service: ServiceDet
               />
             </div>
           )}
-          <TextField label={`Type ${service.name} to confirm`} name="confirm" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <TextField
+            label={`Type ${service.name} to confirm`}
+            name="confirm"
+            autoComplete="off"
+            spellCheck={false}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
           {remove.error && <ErrorAlert message={errorMessage(remove.error)} />}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button type="submit" variant="danger" disabled={typed !== service.name} pending={remove.isPending || remove.isSuccess} pendingLabel="Deleting…">
+            <Button
+              type="submit"
+              variant="danger"
+              disabled={typed !== service.name}
+              pending={remove.isPending || remove.isSuccess}
+              pendingLabel="Deleting…"
+            >
               Delete service
             </Button>
           </div>

@@ -12,7 +12,17 @@ import { BuildLogPanel } from "./build-log-panel";
 import { DeploymentTable } from "./deployment-table";
 
 /** History with cancel / roll back, and the log of the selected deployment (default: newest). */
-export function DeploymentHistory({ serviceId, deployments, canChange, builds }: { serviceId: string; deployments: Deployment[]; canChange: boolean; builds: boolean }) {
+export function DeploymentHistory({
+  serviceId,
+  deployments,
+  canChange,
+  builds,
+}: {
+  serviceId: string;
+  deployments: Deployment[];
+  canChange: boolean;
+  builds: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [picked, setPicked] = useState<string | null>(null);
@@ -61,12 +71,20 @@ export function DeploymentHistory({ serviceId, deployments, canChange, builds }:
           }}
         />
       </Panel>
-      <dialog ref={confirmRef} aria-labelledby={confirmTitle} className="m-auto w-full max-w-md rounded-lg border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-900/40" data-testid="rollback-confirm">
+      <dialog
+        ref={confirmRef}
+        aria-labelledby={confirmTitle}
+        className="m-auto w-full max-w-md rounded-lg border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
+        data-testid="rollback-confirm"
+      >
         <div className="space-y-4 p-6">
           <h2 id={confirmTitle} className="text-lg font-semibold text-slate-900">
             Roll back to release #{asked?.number}?
           </h2>
-          <p className="text-sm text-slate-600">A new deployment starts release #{asked?.number}&apos;s image and configuration; once it is healthy it replaces what serves traffic now.</p>
+          <p className="text-sm text-slate-600">
+            A new deployment starts release #{asked?.number}&apos;s image and configuration; once it is healthy it replaces what serves
+            traffic now.
+          </p>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => confirmRef.current?.close()}>
               Cancel

@@ -13,9 +13,12 @@ describe("domain status sentences", () => {
 
   it("describes the certificate", () => {
     expect(certificateSentence(undefined, "2036-11-25T07:52:44.000Z")).toBe("Custom certificate, valid until 2036-11-25");
-    expect(certificateSentence({ source: "internal", served: { issuer: "Caddy Local Authority", validTo: "2026-11-29T00:00:00.000Z" }, status: "active" }, null)).toBe(
-      "HTTPS active: Caddy Local Authority, valid until 2026-11-29",
-    );
+    expect(
+      certificateSentence(
+        { source: "internal", served: { issuer: "Caddy Local Authority", validTo: "2026-11-29T00:00:00.000Z" }, status: "active" },
+        null,
+      ),
+    ).toBe("HTTPS active: Caddy Local Authority, valid until 2026-11-29");
     expect(certificateSentence({ source: "automatic", served: null, status: "pending" }, null)).toMatch(/once DNS points here/);
     expect(certificateSentence({ source: "internal", served: null, status: "proxy down" }, null)).toMatch(/proxy is down/);
   });

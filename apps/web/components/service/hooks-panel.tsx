@@ -24,9 +24,23 @@ export function HooksPanel({ serviceId, isGit, canEdit }: { serviceId: string; i
   const hooks = useQuery({ ...trpc.hooks.get.queryOptions({ serviceId }), refetchInterval: 5_000 });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.hooks.get.queryKey({ serviceId }) });
   const rotate = useMutation(trpc.hooks.rotateSecret.mutationOptions({ onSuccess: refresh }));
-  const disable = useMutation(trpc.hooks.disable.mutationOptions({ onSuccess: () => { rotate.reset(); void refresh(); } }));
+  const disable = useMutation(
+    trpc.hooks.disable.mutationOptions({
+      onSuccess: () => {
+        rotate.reset();
+        void refresh();
+      },
+    }),
+  );
   const rotateHook = useMutation(trpc.hooks.rotateDeployHook.mutationOptions({ onSuccess: refresh }));
-  const removeHook = useMutation(trpc.hooks.removeDeployHook.mutationOptions({ onSuccess: () => { rotateHook.reset(); void refresh(); } }));
+  const removeHook = useMutation(
+    trpc.hooks.removeDeployHook.mutationOptions({
+      onSuccess: () => {
+        rotateHook.reset();
+        void refresh();
+      },
+    }),
+  );
   const failure = [rotate, disable, rotateHook, removeHook].find((m) => m.error)?.error;
 
   return (
@@ -41,19 +55,41 @@ export function HooksPanel({ serviceId, isGit, canEdit }: { serviceId: string; i
             <section className="space-y-2">
               <h3 className="font-medium text-slate-900">Push to deploy</h3>
               <p className="text-slate-600">
-                Add this URL as a push webhook in GitHub, GitLab, Gitea, Forgejo or Bitbucket (content type JSON) with the secret below. A push to{" "}
-                <code className="font-mono text-xs">{hooks.data.branch}</code> deploys exactly the pushed commit; pull/merge request events update previews when they are on (Previews tab); other events are acknowledged and ignored.
+                Add this URL as a push webhook in GitHub, GitLab, Gitea, Forgejo or Bitbucket (content type JSON) with the secret below. A
+                push to <code className="font-mono text-xs">{hooks.data.branch}</code> deploys exactly the pushed commit; pull/merge request
+                events update previews when they are on (Previews tab); other events are acknowledged and ignored.
               </p>
               <CopyField label="Webhook URL" value={hooks.data.gitUrl} testId="webhook-url" />
-              {rotate.data && <CopyField label="Webhook secret" value={rotate.data.secret} testId="webhook-secret" hint="Copy it into the webhook settings now: it is shown only once." />}
-              <p className="text-slate-600">{hooks.data.hasSecret ? "A secret is set: only signed deliveries are accepted." : "No secret yet: webhooks are refused until you generate one."}</p>
+              {rotate.data && (
+                <CopyField
+                  label="Webhook secret"
+                  value={rotate.data.secret}
+                  testId="webhook-secret"
+                  hint="Copy it into the webhook settings now: it is shown only once."
+                />
+              )}
+              <p className="text-slate-600">
+                {hooks.data.hasSecret
+                  ? "A secret is set: only signed deliveries are accepted."
+                  : "No secret yet: webhooks are refused until you generate one."}
+              </p>
               {canEdit && (
                 <div className="flex gap-2">
-                  <Button variant="secondary" onClick={() => rotate.mutate({ serviceId })} pending={rotate.isPending} pendingLabel="Generating…">
+                  <Button
+                    variant="secondary"
+                    onClick={() => rotate.mutate({ serviceId })}
+                    pending={rotate.isPending}
+                    pendingLabel="Generating…"
+                  >
                     {hooks.data.hasSecret ? "Rotate secret" : "Generate secret"}
                   </Button>
                   {hooks.data.hasSecret && (
-                    <Button variant="ghost" onClick={() => disable.mutate({ serviceId })} pending={disable.isPending} pendingLabel="Turning off…">
+                    <Button
+                      variant="ghost"
+                      onClick={() => disable.mutate({ serviceId })}
+                      pending={disable.isPending}
+                      pendingLabel="Turning off…"
+                    >
                       Turn off webhooks
                     </Button>
                   )}
@@ -63,15 +99,35 @@ export function HooksPanel({ serviceId, isGit, canEdit }: { serviceId: string; i
           )}
           <section className="space-y-2">
             <h3 className="font-medium text-slate-900">Deploy hook</h3>
-            <p className="text-slate-600">A secret URL that redeploys this service&apos;s configured {isGit ? "branch" : "image"} on any POST. The request body is ignored.</p>
-            {rotateHook.data && <CopyField label="Deploy hook URL" value={rotateHook.data.url} testId="deploy-hook-url" hint="Shown only once; Berth stores only a hash." />}
+            <p className="text-slate-600">
+              A secret URL that redeploys this service&apos;s configured {isGit ? "branch" : "image"} on any POST. The request body is
+              ignored.
+            </p>
+            {rotateHook.data && (
+              <CopyField
+                label="Deploy hook URL"
+                value={rotateHook.data.url}
+                testId="deploy-hook-url"
+                hint="Shown only once; Berth stores only a hash."
+              />
+            )}
             {canEdit && (
               <div className="flex gap-2">
-                <Button variant="secondary" onClick={() => rotateHook.mutate({ serviceId })} pending={rotateHook.isPending} pendingLabel="Creating…">
+                <Button
+                  variant="secondary"
+                  onClick={() => rotateHook.mutate({ serviceId })}
+                  pending={rotateHook.isPending}
+                  pendingLabel="Creating…"
+                >
                   {hooks.data.hasDeployHook ? "Replace hook URL" : "Create hook URL"}
                 </Button>
                 {hooks.data.hasDeployHook && (
-                  <Button variant="ghost" onClick={() => removeHook.mutate({ serviceId })} pending={removeHook.isPending} pendingLabel="Removing…">
+                  <Button
+                    variant="ghost"
+                    onClick={() => removeHook.mutate({ serviceId })}
+                    pending={removeHook.isPending}
+                    pendingLabel="Removing…"
+                  >
                     Remove
                   </Button>
                 )}

@@ -9,15 +9,39 @@ export const KIND_CHOICES: { value: Kind; label: string; hint: string }[] = [
 ];
 
 /** Kind choice as radio buttons, each with its one-line meaning. */
-export function KindRadios({ value, onChange, name, error, columns = false }: { value: Kind; onChange: (kind: Kind) => void; name: string; error?: string | undefined; /** Side by side on wider screens (the settings form); stacked otherwise. */ columns?: boolean }) {
+export function KindRadios({
+  value,
+  onChange,
+  name,
+  error,
+  columns = false,
+}: {
+  value: Kind;
+  onChange: (kind: Kind) => void;
+  name: string;
+  error?: string | undefined;
+  /** Side by side on wider screens (the settings form); stacked otherwise. */ columns?: boolean;
+}) {
   return (
     <fieldset className="space-y-2" aria-describedby={error ? `${name}-error` : undefined}>
       <legend className="text-sm font-medium text-fg">Kind</legend>
       <div className={`grid gap-2 ${columns ? "sm:grid-cols-3" : ""}`}>
         {KIND_CHOICES.map((k) => (
           // The label covers the card (after:inset-0), so the whole card is the click target; the hint describes the radio.
-          <div key={k.value} className={`relative flex items-start gap-2 rounded-md border p-3 text-sm ${value === k.value ? "border-accent bg-surface-muted" : "border-line-strong"}`}>
-            <input id={`${name}-${k.value}`} type="radio" name={name} value={k.value} checked={value === k.value} onChange={() => onChange(k.value)} aria-describedby={`${name}-${k.value}-hint`} className="relative z-10 mt-0.5 accent-indigo-600" />
+          <div
+            key={k.value}
+            className={`relative flex items-start gap-2 rounded-md border p-3 text-sm ${value === k.value ? "border-accent bg-surface-muted" : "border-line-strong"}`}
+          >
+            <input
+              id={`${name}-${k.value}`}
+              type="radio"
+              name={name}
+              value={k.value}
+              checked={value === k.value}
+              onChange={() => onChange(k.value)}
+              aria-describedby={`${name}-${k.value}-hint`}
+              className="relative z-10 mt-0.5 accent-indigo-600"
+            />
             <div>
               <label htmlFor={`${name}-${k.value}`} className="block cursor-pointer font-medium text-fg after:absolute after:inset-0">
                 {k.label}

@@ -11,7 +11,10 @@ function StreamState({ stream }: { stream: LogStreamState }) {
   const live = stream.phase === "live";
   return (
     <p role="status" className="flex items-center gap-2 text-xs text-fg-subtle" data-testid="log-stream-state" data-phase={stream.phase}>
-      <span aria-hidden className={`size-2 rounded-full ${live ? "bg-emerald-500" : stream.phase === "error" ? "bg-red-500" : "bg-amber-400"}`} />
+      <span
+        aria-hidden
+        className={`size-2 rounded-full ${live ? "bg-emerald-500" : stream.phase === "error" ? "bg-red-500" : "bg-amber-400"}`}
+      />
       {live ? "Live" : (stream.message ?? "Connecting…")}
     </p>
   );
@@ -20,7 +23,10 @@ function StreamState({ stream }: { stream: LogStreamState }) {
 function Row({ line, query }: { line: LogLine; query: string }) {
   const at = query ? line.text.toLowerCase().indexOf(query.toLowerCase()) : -1;
   return (
-    <div data-stream={line.stream} className={`${LOG_ROW_CLASS} ${line.stream === "stderr" ? "bg-red-950/40 text-red-300" : "text-slate-200"}`}>
+    <div
+      data-stream={line.stream}
+      className={`${LOG_ROW_CLASS} ${line.stream === "stderr" ? "bg-red-950/40 text-red-300" : "text-slate-200"}`}
+    >
       <span className="mr-3 text-slate-400 select-none">{formatClock(line.time)}</span>
       {at < 0 ? (
         line.text
@@ -57,7 +63,8 @@ export function LogPanel({ serviceId, restartKey }: { serviceId: string; restart
   const [follow, setFollow] = useState(true);
 
   const change = (next: Partial<LogToolbarState>) => {
-    if (next.sinceSeconds !== undefined) setSince(next.sinceSeconds ? Math.floor(Date.now() / 1000) - Number(next.sinceSeconds) : undefined);
+    if (next.sinceSeconds !== undefined)
+      setSince(next.sinceSeconds ? Math.floor(Date.now() / 1000) - Number(next.sinceSeconds) : undefined);
     if (next.paused !== undefined) {
       setFrozen(next.paused ? { lines: buffer.lines.slice(), version } : null);
       setFollow(!next.paused);
@@ -65,9 +72,13 @@ export function LogPanel({ serviceId, restartKey }: { serviceId: string; restart
     setState((s) => ({ ...s, ...next }));
   };
   const source = frozen ?? { lines: buffer.lines, version };
-  const shown = useMemo(() => filterLogLines(source.lines, state.query, state.stream), [source.lines, source.version, state.query, state.stream]);
+  const shown = useMemo(
+    () => filterLogLines(source.lines, state.query, state.stream),
+    [source.lines, source.version, state.query, state.stream],
+  );
   const held = buffer.lines.length;
-  const count = shown.length === held ? `${held.toLocaleString()} lines` : `${shown.length.toLocaleString()} of ${held.toLocaleString()} lines`;
+  const count =
+    shown.length === held ? `${held.toLocaleString()} lines` : `${shown.length.toLocaleString()} of ${held.toLocaleString()} lines`;
 
   return (
     <section aria-labelledby="logs-heading" className="rounded-lg border border-line bg-surface shadow-xs">

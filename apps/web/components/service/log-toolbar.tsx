@@ -21,7 +21,17 @@ export interface LogToolbarState {
 }
 
 /** Filter, stream, since, pause/follow and download controls of the runtime log view. */
-export function LogToolbar({ state, onChange, onDownload, canDownload }: { state: LogToolbarState; onChange: (next: Partial<LogToolbarState>) => void; onDownload: () => void; canDownload: boolean }) {
+export function LogToolbar({
+  state,
+  onChange,
+  onDownload,
+  canDownload,
+}: {
+  state: LogToolbarState;
+  onChange: (next: Partial<LogToolbarState>) => void;
+  onDownload: () => void;
+  canDownload: boolean;
+}) {
   const id = useId();
   const small = `${inputClass()} py-1 sm:w-44`;
   return (
@@ -30,12 +40,24 @@ export function LogToolbar({ state, onChange, onDownload, canDownload }: { state
         <label htmlFor={`${id}-q`} className="sr-only">
           Filter logs
         </label>
-        <input id={`${id}-q`} type="search" placeholder="Filter lines…" value={state.query} onChange={(e) => onChange({ query: e.target.value })} className={`${inputClass()} py-1`} />
+        <input
+          id={`${id}-q`}
+          type="search"
+          placeholder="Filter lines…"
+          value={state.query}
+          onChange={(e) => onChange({ query: e.target.value })}
+          className={`${inputClass()} py-1`}
+        />
       </div>
       <label htmlFor={`${id}-s`} className="sr-only">
         Stream
       </label>
-      <select id={`${id}-s`} value={state.stream} onChange={(e) => onChange({ stream: e.target.value as LogToolbarState["stream"] })} className={small}>
+      <select
+        id={`${id}-s`}
+        value={state.stream}
+        onChange={(e) => onChange({ stream: e.target.value as LogToolbarState["stream"] })}
+        className={small}
+      >
         <option value="all">stdout + stderr</option>
         <option value="stdout">stdout only</option>
         <option value="stderr">stderr only</option>

@@ -28,7 +28,8 @@ function DatabaseConnection({ name, database }: { name: string; database: NonNul
       ; the credentials are this service&apos;s variables.
       {database.externalUrl && (
         <span className="mt-1 block" data-testid="database-external-url">
-          From outside the project: <code className="rounded bg-surface-muted px-1 font-mono text-fg">{database.externalUrl}</code> (an admin reveals the password under Variables).
+          From outside the project: <code className="rounded bg-surface-muted px-1 font-mono text-fg">{database.externalUrl}</code> (an
+          admin reveals the password under Variables).
         </span>
       )}
     </p>
@@ -39,7 +40,11 @@ function DatabaseConnection({ name, database }: { name: string; database: NonNul
 function InternalAddress({ service }: { service: ServiceDetail }) {
   const publish = service.settings.publish;
   return (
-    <section aria-label="Network" className="space-y-1 rounded-lg border border-line bg-surface px-5 py-3 text-sm text-fg-muted shadow-xs" data-testid="internal-address">
+    <section
+      aria-label="Network"
+      className="space-y-1 rounded-lg border border-line bg-surface px-5 py-3 text-sm text-fg-muted shadow-xs"
+      data-testid="internal-address"
+    >
       {service.internal ? (
         <p>
           Reachable inside the project as{" "}
@@ -58,7 +63,11 @@ function InternalAddress({ service }: { service: ServiceDetail }) {
       {service.database && service.internal && <DatabaseConnection name={service.name} database={service.database} />}
       {service.kind === "tcp" && publish && (
         <p>
-          Published on this host at <code className="rounded bg-surface-muted px-1 font-mono text-fg">{publish.bindAddress}:{publish.hostPort}</code>.
+          Published on this host at{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">
+            {publish.bindAddress}:{publish.hostPort}
+          </code>
+          .
         </p>
       )}
     </section>
@@ -67,7 +76,11 @@ function InternalAddress({ service }: { service: ServiceDetail }) {
 
 function RecentDeployments({ serviceId, deployments }: { serviceId: string; deployments: Deployment[] | undefined }) {
   const all = (
-    <Link href={tabHref(serviceId, "deployments")} scroll={false} className="text-sm font-medium text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus">
+    <Link
+      href={tabHref(serviceId, "deployments")}
+      scroll={false}
+      className="text-sm font-medium text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus"
+    >
       All deployments and logs
     </Link>
   );
@@ -83,7 +96,9 @@ function RecentDeployments({ serviceId, deployments }: { serviceId: string; depl
             <li key={d.id} className="flex flex-wrap items-center gap-3 py-2">
               <StatusBadge status={deploymentStatus(d.status)} />
               <span className="font-mono text-xs text-fg-subtle">{d.id.slice(0, 8)}</span>
-              <span className="min-w-0 flex-1 truncate text-fg-muted">{d.commitSha ? `${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ""}` : d.image}</span>
+              <span className="min-w-0 flex-1 truncate text-fg-muted">
+                {d.commitSha ? `${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ""}` : d.image}
+              </span>
               <span className="text-fg-subtle">{formatDateTime(d.createdAt)}</span>
             </li>
           ))}

@@ -15,7 +15,17 @@ import { Loading, QueryError } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
 
 /** Preview deployments of the service's pull requests: the open ones, the switches, the preview-only variables. */
-export function PreviewsPanel({ serviceId, projectId, canEdit, canReveal }: { serviceId: string; projectId: string; canEdit: boolean; canReveal: boolean }) {
+export function PreviewsPanel({
+  serviceId,
+  projectId,
+  canEdit,
+  canReveal,
+}: {
+  serviceId: string;
+  projectId: string;
+  canEdit: boolean;
+  canReveal: boolean;
+}) {
   return (
     <>
       <OpenPreviews serviceId={serviceId} />
@@ -36,7 +46,8 @@ function OpenPreviews({ serviceId }: { serviceId: string }) {
         <QueryError error={list.error} onRetry={() => void list.refetch()} what="previews" />
       ) : list.data.length === 0 ? (
         <p className="text-sm text-fg-muted" data-testid="no-previews">
-          No open previews. With previews on, a pull request opened against this service&apos;s repository gets one (its webhook must send pull request events).
+          No open previews. With previews on, a pull request opened against this service&apos;s repository gets one (its webhook must send
+          pull request events).
         </p>
       ) : (
         <ul className="divide-y divide-line text-sm" data-testid="previews-list">
@@ -69,9 +80,14 @@ function PreviewSettings({ serviceId, canEdit }: { serviceId: string; canEdit: b
   const settings = useQuery(trpc.previews.settings.queryOptions({ serviceId }));
   const [form, setForm] = useState({ enabled: false, allowForks: false, limit: "3" });
   useEffect(() => {
-    if (settings.data) setForm({ enabled: settings.data.enabled, allowForks: settings.data.allowForks, limit: String(settings.data.limit) });
+    if (settings.data)
+      setForm({ enabled: settings.data.enabled, allowForks: settings.data.allowForks, limit: String(settings.data.limit) });
   }, [settings.data]);
-  const save = useMutation(trpc.previews.updateSettings.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.previews.settings.queryKey({ serviceId }) }) }));
+  const save = useMutation(
+    trpc.previews.updateSettings.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.previews.settings.queryKey({ serviceId }) }),
+    }),
+  );
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => ["enabled", "allowForks", "limit"].includes(k));
   const disabled = !canEdit || Boolean(settings.data?.unavailable);
@@ -92,10 +108,19 @@ function PreviewSettings({ serviceId, canEdit }: { serviceId: string; canEdit: b
           }}
         >
           <p className="text-sm text-fg-muted">
-            Each open pull request gets its own deployment of its head commit on <code className="font-mono">pr-&lt;number&gt;-&lt;service&gt;.&lt;base domain&gt;</code>, redeployed on every new commit and removed with its containers and images when the pull request is closed or merged. Previews run with this service&apos;s variables plus the preview variables below; they get no volumes.
+            Each open pull request gets its own deployment of its head commit on{" "}
+            <code className="font-mono">pr-&lt;number&gt;-&lt;service&gt;.&lt;base domain&gt;</code>, redeployed on every new commit and
+            removed with its containers and images when the pull request is closed or merged. Previews run with this service&apos;s
+            variables plus the preview variables below; they get no volumes.
           </p>
           {settings.data.unavailable && <p className="text-sm text-amber-800">{settings.data.unavailable}.</p>}
-          <CheckboxField label="Deploy a preview of each pull request" checked={form.enabled} disabled={disabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} error={fields.enabled} />
+          <CheckboxField
+            label="Deploy a preview of each pull request"
+            checked={form.enabled}
+            disabled={disabled}
+            onChange={(e) => setForm({ ...form, enabled: e.target.checked })}
+            error={fields.enabled}
+          />
           <CheckboxField
             label="Also from forks"
             hint="Off by default: a pull request from a fork runs code anyone can write, with this service's variables and secrets. Turn it on only if you trust every contributor."
@@ -104,7 +129,16 @@ function PreviewSettings({ serviceId, canEdit }: { serviceId: string; canEdit: b
             onChange={(e) => setForm({ ...form, allowForks: e.target.checked })}
             error={fields.allowForks}
           />
-          <TextField label="At most this many previews at once" inputMode="numeric" className="max-w-xs" value={form.limit} disabled={disabled} onChange={(e) => setForm({ ...form, limit: e.target.value })} error={fields.limit} hint="A pull request past the limit gets no preview (its webhook delivery says why)." />
+          <TextField
+            label="At most this many previews at once"
+            inputMode="numeric"
+            className="max-w-xs"
+            value={form.limit}
+            disabled={disabled}
+            onChange={(e) => setForm({ ...form, limit: e.target.value })}
+            error={fields.limit}
+            hint="A pull request past the limit gets no preview (its webhook delivery says why)."
+          />
           {formError && <ErrorAlert message={formError} />}
           {save.isSuccess && !save.isPending && (
             <p className="text-sm text-emerald-700" role="status">

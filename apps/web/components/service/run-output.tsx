@@ -26,7 +26,13 @@ export function RunOutput({ serviceId, runId }: { serviceId: string; runId: stri
       <p className="text-sm text-fg-muted" data-testid="run-status" role="status">
         {error ?? (end ? `${runSummary(end)}${end.error && end.status !== "failed" ? ` — ${end.error}` : ""}` : "Running…")}
       </p>
-      <pre data-testid="run-output" role="log" tabIndex={0} aria-label="Run output" className="max-h-96 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs whitespace-pre-wrap text-slate-100">
+      <pre
+        data-testid="run-output"
+        role="log"
+        tabIndex={0}
+        aria-label="Run output"
+        className="max-h-96 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs whitespace-pre-wrap text-slate-100"
+      >
         {text === "" ? (end ? "(no output)" : "") : text}
       </pre>
     </div>

@@ -55,7 +55,13 @@ export function ServiceActions({ service, onDeployed }: { service: ServiceDetail
         <Button onClick={() => deploy.mutate({ serviceId })} pending={deploy.isPending} pendingLabel="Queuing…" disabled={busy}>
           Deploy
         </Button>
-        <Button variant="secondary" onClick={() => stop.mutate({ serviceId })} pending={stop.isPending} pendingLabel="Stopping…" disabled={busy || stopped}>
+        <Button
+          variant="secondary"
+          onClick={() => stop.mutate({ serviceId })}
+          pending={stop.isPending}
+          pendingLabel="Stopping…"
+          disabled={busy || stopped}
+        >
           Stop
         </Button>
         <Button

@@ -15,11 +15,19 @@ export function ActiveDeploymentNotice({ service }: { service: ServiceDetail }) 
   const latest = service.latestDeployment;
   if (!latest || !isDeploymentActive(latest.status)) return null;
   return (
-    <div role="status" data-testid="active-deployment" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900">
+    <div
+      role="status"
+      data-testid="active-deployment"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900"
+    >
       <p>
         Deployment <span className="font-mono">{latest.id.slice(0, 8)}</span>: {deploymentStatus(latest.status).label.toLowerCase()}…
       </p>
-      <Link href={tabHref(service.id, "deployments")} scroll={false} className="font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-focus">
+      <Link
+        href={tabHref(service.id, "deployments")}
+        scroll={false}
+        className="font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-focus"
+      >
         Watch the live log
       </Link>
     </div>
@@ -43,10 +51,15 @@ export function PendingChangesNotice({ service, onDeployed }: { service: Service
   );
   if (service.pendingChanges.length === 0 || isDeploymentActive(service.latestDeployment?.status)) return null;
   return (
-    <section aria-label="Pending changes" data-testid="pending-changes" className="space-y-2 rounded-md border border-warning-line bg-warning-soft px-4 py-3 text-sm text-warning-fg">
+    <section
+      aria-label="Pending changes"
+      data-testid="pending-changes"
+      className="space-y-2 rounded-md border border-warning-line bg-warning-soft px-4 py-3 text-sm text-warning-fg"
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p>
-          <span className="font-medium">Pending changes</span>, saved but not running yet: {service.pendingChanges.join(", ")}. Deploy to apply them.
+          <span className="font-medium">Pending changes</span>, saved but not running yet: {service.pendingChanges.join(", ")}. Deploy to
+          apply them.
         </p>
         <Button onClick={() => deploy.mutate({ serviceId: service.id })} pending={deploy.isPending} pendingLabel="Queuing…">
           Deploy changes

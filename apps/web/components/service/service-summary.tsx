@@ -39,7 +39,13 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
         </Item>
         <Item label="URL">
           {url ? (
-            <a href={url} target="_blank" rel="noreferrer" data-testid="service-url" className="font-mono text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+            <a
+              href={url}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="service-url"
+              className="font-mono text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
               {url}
             </a>
           ) : (
@@ -64,16 +70,23 @@ export function ServiceSummary({ service }: { service: ServiceDetail }) {
       </dl>
       {service.source.type === "git" && (
         <p className="text-sm text-slate-700" data-testid="service-source">
-          Builds <span className="font-mono">{service.source.dockerfilePath}</span> from <span className="font-mono">{service.source.url}</span>, branch{" "}
-          <span className="font-mono">{service.source.branch}</span>
-          {service.source.commit && <> pinned at <span className="font-mono">{service.source.commit.slice(0, 12)}</span></>}
+          Builds <span className="font-mono">{service.source.dockerfilePath}</span> from{" "}
+          <span className="font-mono">{service.source.url}</span>, branch <span className="font-mono">{service.source.branch}</span>
+          {service.source.commit && (
+            <>
+              {" "}
+              pinned at <span className="font-mono">{service.source.commit.slice(0, 12)}</span>
+            </>
+          )}
           {service.source.hasToken && " (private: access token stored)"}.
         </p>
       )}
       {service.source.type === "git" && service.source.deployKeyPublic && (
         <div className="space-y-1">
           <p className="text-sm text-slate-700">Add this deploy key (read-only) to the repository:</p>
-          <pre className="overflow-x-auto rounded-md bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="deploy-key">{service.source.deployKeyPublic}</pre>
+          <pre className="overflow-x-auto rounded-md bg-slate-100 px-3 py-2 font-mono text-xs" data-testid="deploy-key">
+            {service.source.deployKeyPublic}
+          </pre>
         </div>
       )}
       {service.runtime.error && (

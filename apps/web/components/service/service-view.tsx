@@ -60,7 +60,14 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
   if (service.data === undefined) {
     return (
       <div className="space-y-4">
-        <PageHeader eyebrow={<Link href="/" className="hover:underline">Projects</Link>} title="Service" />
+        <PageHeader
+          eyebrow={
+            <Link href="/" className="hover:underline">
+              Projects
+            </Link>
+          }
+          title="Service"
+        />
         <QueryError error={service.error} onRetry={() => void service.refetch()} retrying={service.isFetching} what="this service" />
       </div>
     );
@@ -111,18 +118,35 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         "deployments",
         deployments.data ? (
           // Keyed by the newest deployment: a new one (Deploy, a webhook, a rollback) is selected and its live log shown.
-          <DeploymentHistory key={deployments.data[0]?.id ?? "none"} serviceId={serviceId} deployments={deployments.data} canChange={canChange} builds={s.source.type === "git"} />
+          <DeploymentHistory
+            key={deployments.data[0]?.id ?? "none"}
+            serviceId={serviceId}
+            deployments={deployments.data}
+            canChange={canChange}
+            builds={s.source.type === "git"}
+          />
         ) : (
           <Panel title="Deployments">
             {deployments.isError ? (
-              <QueryError error={deployments.error} onRetry={() => void deployments.refetch()} retrying={deployments.isFetching} what="deployments" />
+              <QueryError
+                error={deployments.error}
+                onRetry={() => void deployments.refetch()}
+                retrying={deployments.isFetching}
+                what="deployments"
+              />
             ) : (
               <Loading label="Loading deployments…" />
             )}
           </Panel>
         ),
       )}
-      {panel("logs", <LogPanel serviceId={serviceId} restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`} />)}
+      {panel(
+        "logs",
+        <LogPanel
+          serviceId={serviceId}
+          restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`}
+        />,
+      )}
       {panel("terminal", <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={canChange} />)}
       {panel(
         "jobs",
@@ -131,7 +155,14 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
           <CronJobsPanel serviceId={serviceId} canEdit={canChange} />
         </>,
       )}
-      {panel("variables", <EnvVarsEditor target={{ kind: "service", serviceId, projectId: s.projectId }} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
+      {panel(
+        "variables",
+        <EnvVarsEditor
+          target={{ kind: "service", serviceId, projectId: s.projectId }}
+          canEdit={canChange}
+          canReveal={roleAtLeast(role, "admin")}
+        />,
+      )}
       {s.kind === "web" && panel("domains", <DomainsPanel serviceId={serviceId} canChange={canChange} />)}
       {panel(
         "settings",
@@ -141,7 +172,11 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         </>,
       )}
       {panel("webhooks", <HooksPanel serviceId={serviceId} isGit={s.source.type === "git"} canEdit={canChange} />)}
-      {s.kind === "web" && panel("previews", <PreviewsPanel serviceId={serviceId} projectId={s.projectId} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />)}
+      {s.kind === "web" &&
+        panel(
+          "previews",
+          <PreviewsPanel serviceId={serviceId} projectId={s.projectId} canEdit={canChange} canReveal={roleAtLeast(role, "admin")} />,
+        )}
     </div>
   );
 }

@@ -46,7 +46,13 @@ export function StageProgress({ deployment, builds }: { deployment: Deployment; 
   return (
     <ol aria-label="Deployment stages" className="grid grid-cols-3 gap-2 border-b border-slate-200 px-5 py-3" data-testid="stage-progress">
       {stages.map((s) => (
-        <li key={s.key} aria-current={s.state === "running" ? "step" : undefined} data-stage={s.key} data-state={s.state} className="min-w-0 space-y-1">
+        <li
+          key={s.key}
+          aria-current={s.state === "running" ? "step" : undefined}
+          data-stage={s.key}
+          data-state={s.state}
+          className="min-w-0 space-y-1"
+        >
           <span aria-hidden className={`block h-1.5 rounded-full ${BAR[s.state]}`} />
           <span className="block truncate text-xs text-slate-700">
             <span className="font-medium text-slate-900">{s.label}</span> <span>{describe(s.state, s.ms)}</span>

@@ -31,8 +31,10 @@ export function TerminalPanel({ serviceId, running, canUse }: { serviceId: strin
   };
 
   let body;
-  if (!canUse) body = <p className="text-sm text-fg-muted">Viewers cannot open a terminal. Ask an admin of this team for the member role.</p>;
-  else if (!running && !active) body = <p className="text-sm text-fg-muted">The service is not running. Start or deploy it to open a shell in its container.</p>;
+  if (!canUse)
+    body = <p className="text-sm text-fg-muted">Viewers cannot open a terminal. Ask an admin of this team for the member role.</p>;
+  else if (!running && !active)
+    body = <p className="text-sm text-fg-muted">The service is not running. Start or deploy it to open a shell in its container.</p>;
   else
     body = (
       <div className="space-y-3">
@@ -45,7 +47,9 @@ export function TerminalPanel({ serviceId, running, canUse }: { serviceId: strin
             <Button onClick={start}>{phase ? "Open a new terminal" : "Open terminal"}</Button>
           )}
           <p role="status" className="text-sm text-fg-muted" data-testid="terminal-state" data-phase={phase?.phase ?? "idle"}>
-            {phase ? describe(phase) : "Runs /bin/sh in the container. Ctrl+Shift+C copies, Ctrl+Shift+V pastes, Shift+Tab leaves the terminal."}
+            {phase
+              ? describe(phase)
+              : "Runs /bin/sh in the container. Ctrl+Shift+C copies, Ctrl+Shift+V pastes, Shift+Tab leaves the terminal."}
           </p>
         </div>
         {phase?.phase === "error" && <ErrorAlert message={phase.message} onRetry={start} />}

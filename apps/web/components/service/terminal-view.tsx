@@ -5,7 +5,8 @@ import { useEffect, useRef } from "react";
 import { getSocket } from "@/lib/socket";
 import { openTerminalConnection } from "@/lib/terminal-connection";
 
-export type TerminalPhase = { phase: "connecting" } | { phase: "open" } | { phase: "closed"; reason: string } | { phase: "error"; message: string };
+export type TerminalPhase =
+  { phase: "connecting" } | { phase: "open" } | { phase: "closed"; reason: string } | { phase: "error"; message: string };
 
 /**
  * xterm.js bound to a shell in the service's container. Fits its box (and tells the server
@@ -23,7 +24,12 @@ export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhas
     void (async () => {
       const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
       if (disposed || !box.current) return;
-      const term = new Terminal({ cursorBlink: true, fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace', fontSize: 13, convertEol: false });
+      const term = new Terminal({
+        cursorBlink: true,
+        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+        fontSize: 13,
+        convertEol: false,
+      });
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(box.current);
@@ -66,7 +72,8 @@ export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhas
         };
       } catch (err) {
         term.dispose();
-        if (!disposed) phaseRef.current({ phase: "error", message: err instanceof Error ? err.message : "The terminal could not be opened" });
+        if (!disposed)
+          phaseRef.current({ phase: "error", message: err instanceof Error ? err.message : "The terminal could not be opened" });
       }
     })();
     return () => {

@@ -76,7 +76,9 @@ export function BuildSettings() {
           />
           <span>
             <span className="font-medium text-slate-900">Allow local git sources</span>
-            <span className="block text-slate-600">file:// and plain http:// repositories, and URLs aimed at this machine. Off unless you need it.</span>
+            <span className="block text-slate-600">
+              file:// and plain http:// repositories, and URLs aimed at this machine. Off unless you need it.
+            </span>
           </span>
         </label>
         {update.error && <ErrorAlert message={errorMessage(update.error)} />}

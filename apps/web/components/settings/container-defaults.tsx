@@ -38,20 +38,59 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
     }),
   );
   const fields = fieldErrorsOf(save.error);
-  const formError = formLevelMessage(save.error, (k) => ["defaultMemoryMb", "defaultPidsLimit", "defaultCpus", "allowBindMounts", "allowHostAccess"].includes(k));
+  const formError = formLevelMessage(save.error, (k) =>
+    ["defaultMemoryMb", "defaultPidsLimit", "defaultCpus", "allowBindMounts", "allowHostAccess"].includes(k),
+  );
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     // Empty means unlimited (null); the schema coerces and checks the numbers.
-    save.mutate({ defaultMemoryMb: orNull(memory), defaultPidsLimit: orNull(pids), defaultCpus: orNull(cpus), allowBindMounts: bind, allowHostAccess: hostAccess });
+    save.mutate({
+      defaultMemoryMb: orNull(memory),
+      defaultPidsLimit: orNull(pids),
+      defaultCpus: orNull(cpus),
+      allowBindMounts: bind,
+      allowHostAccess: hostAccess,
+    });
   };
   return (
     <Panel title="Container defaults">
       <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Container defaults">
-        <p className="text-sm text-fg-muted">These limits apply to every container whose service sets none, so nothing runs unbounded by accident. Empty: unlimited. Running containers get them at their next deploy.</p>
+        <p className="text-sm text-fg-muted">
+          These limits apply to every container whose service sets none, so nothing runs unbounded by accident. Empty: unlimited. Running
+          containers get them at their next deploy.
+        </p>
         <div className="grid gap-4 sm:grid-cols-3">
-          <TextField label="Memory (MiB)" name="defaultMemoryMb" type="number" min={6} value={memory} onChange={(e) => setMemory(e.target.value)} error={fields.defaultMemoryMb} placeholder="Unlimited" />
-          <TextField label="PID limit" name="defaultPidsLimit" type="number" min={16} value={pids} onChange={(e) => setPids(e.target.value)} error={fields.defaultPidsLimit} placeholder="Unlimited" />
-          <TextField label="CPUs" name="defaultCpus" type="number" min={0.01} step={0.01} value={cpus} onChange={(e) => setCpus(e.target.value)} error={fields.defaultCpus} placeholder="Unlimited" />
+          <TextField
+            label="Memory (MiB)"
+            name="defaultMemoryMb"
+            type="number"
+            min={6}
+            value={memory}
+            onChange={(e) => setMemory(e.target.value)}
+            error={fields.defaultMemoryMb}
+            placeholder="Unlimited"
+          />
+          <TextField
+            label="PID limit"
+            name="defaultPidsLimit"
+            type="number"
+            min={16}
+            value={pids}
+            onChange={(e) => setPids(e.target.value)}
+            error={fields.defaultPidsLimit}
+            placeholder="Unlimited"
+          />
+          <TextField
+            label="CPUs"
+            name="defaultCpus"
+            type="number"
+            min={0.01}
+            step={0.01}
+            value={cpus}
+            onChange={(e) => setCpus(e.target.value)}
+            error={fields.defaultCpus}
+            placeholder="Unlimited"
+          />
         </div>
         <CheckboxField
           label="Allow host-path mounts"
@@ -63,7 +102,8 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
         />
         {bind && !initial.allowBindMounts && (
           <p role="alert" className="rounded-md border border-warning-line bg-warning-soft px-3 py-2 text-sm text-warning-fg">
-            Host-path mounts give containers access to this machine&apos;s files. Save only if every member of every team is trusted with that.
+            Host-path mounts give containers access to this machine&apos;s files. Save only if every member of every team is trusted with
+            that.
           </p>
         )}
         <CheckboxField
@@ -76,7 +116,8 @@ export function ContainerDefaults({ initial }: { initial: Values }) {
         />
         {hostAccess && !initial.allowHostAccess && (
           <p role="alert" className="rounded-md border border-warning-line bg-warning-soft px-3 py-2 text-sm text-warning-fg">
-            Host access gives the containers of any stack root on this machine. Save only if every member of every team is trusted with that.
+            Host access gives the containers of any stack root on this machine. Save only if every member of every team is trusted with
+            that.
           </p>
         )}
         {formError && <ErrorAlert message={formError} />}

@@ -18,7 +18,12 @@ export function DashboardDomainSettings() {
     <Panel title="Dashboard domain">
       {dashboard.data === undefined ? (
         dashboard.isError ? (
-          <QueryError error={dashboard.error} onRetry={() => void dashboard.refetch()} retrying={dashboard.isFetching} what="the dashboard domain" />
+          <QueryError
+            error={dashboard.error}
+            onRetry={() => void dashboard.refetch()}
+            retrying={dashboard.isFetching}
+            what="the dashboard domain"
+          />
         ) : (
           <Loading />
         )
@@ -53,7 +58,18 @@ function DashboardDomainForm({ view }: { view: { domain: string; url: string; fr
     : "A hostname whose DNS points at this server, e.g. berth.example.com. Berth serves the dashboard there over HTTPS (certificate from the issuer below), redirects HTTP, and uses it in webhook, deploy hook and invitation links. Leave empty for none.";
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      <TextField label="Dashboard domain" name="dashboardDomain" placeholder="berth.example.com" value={domain} onChange={(e) => setDomain(e.target.value)} readOnly={view.fromEnv} error={fields.dashboardDomain} hint={hint} autoComplete="off" spellCheck={false} />
+      <TextField
+        label="Dashboard domain"
+        name="dashboardDomain"
+        placeholder="berth.example.com"
+        value={domain}
+        onChange={(e) => setDomain(e.target.value)}
+        readOnly={view.fromEnv}
+        error={fields.dashboardDomain}
+        hint={hint}
+        autoComplete="off"
+        spellCheck={false}
+      />
       <p className="text-sm text-slate-600" data-testid="dashboard-url">
         The dashboard&apos;s links use <span className="font-mono">{view.url}</span>
       </p>
@@ -68,7 +84,11 @@ function DashboardDomainForm({ view }: { view: { domain: string; url: string; fr
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-          {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-700">Saved. The proxy applies it within a second.</p>}
+          {save.isSuccess && !save.isPending && (
+            <p role="status" className="text-sm text-emerald-700">
+              Saved. The proxy applies it within a second.
+            </p>
+          )}
         </div>
       )}
     </form>

@@ -19,7 +19,11 @@ export function InstanceFieldsForm({ initial }: { initial: Values }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [baseDomain, setBaseDomain] = useState(initial.baseDomain);
-  const save = useMutation(trpc.instance.updateSettings.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() }) }));
+  const save = useMutation(
+    trpc.instance.updateSettings.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() }),
+    }),
+  );
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => k === "baseDomain");
   const onSubmit = (event: FormEvent) => {
@@ -29,13 +33,25 @@ export function InstanceFieldsForm({ initial }: { initial: Values }) {
   return (
     <Panel title="Platform">
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <TextField label="Base domain" name="baseDomain" placeholder="apps.example.com" value={baseDomain} onChange={(e) => setBaseDomain(e.target.value)} error={fields.baseDomain} hint="Services get hostnames under this domain. Leave empty if not set up." />
+        <TextField
+          label="Base domain"
+          name="baseDomain"
+          placeholder="apps.example.com"
+          value={baseDomain}
+          onChange={(e) => setBaseDomain(e.target.value)}
+          error={fields.baseDomain}
+          hint="Services get hostnames under this domain. Leave empty if not set up."
+        />
         {formError && <ErrorAlert message={formError} />}
         <div className="flex items-center gap-3">
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-          {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-700">Saved.</p>}
+          {save.isSuccess && !save.isPending && (
+            <p role="status" className="text-sm text-emerald-700">
+              Saved.
+            </p>
+          )}
         </div>
       </form>
     </Panel>

@@ -79,15 +79,25 @@ export function InstanceSettings() {
                 </p>
               </div>
             </div>
-            {update.isPending && <p role="status" className="text-sm text-slate-500">Saving…</p>}
-            {update.isSuccess && !update.isPending && <p role="status" className="text-sm text-emerald-700">Saved. Sign-up is now {update.variables.signupOpen ? "open" : "closed"}.</p>}
+            {update.isPending && (
+              <p role="status" className="text-sm text-slate-500">
+                Saving…
+              </p>
+            )}
+            {update.isSuccess && !update.isPending && (
+              <p role="status" className="text-sm text-emerald-700">
+                Saved. Sign-up is now {update.variables.signupOpen ? "open" : "closed"}.
+              </p>
+            )}
             {update.error && <ErrorAlert message={errorMessage(update.error)} onRetry={() => update.mutate(update.variables)} />}
           </div>
         )}
       </Panel>
       {settings.data && <InstanceFieldsForm key={settings.data.baseDomain} initial={settings.data} />}
       <DashboardDomainSettings />
-      {settings.data && <TlsSettings key={`${settings.data.tlsIssuer}:${settings.data.acmeEmail}:${settings.data.acmeStaging}`} initial={settings.data} />}
+      {settings.data && (
+        <TlsSettings key={`${settings.data.tlsIssuer}:${settings.data.acmeEmail}:${settings.data.acmeStaging}`} initial={settings.data} />
+      )}
       {settings.data && <ContainerDefaults initial={settings.data} />}
       <UsersPanel />
       <BuildSettings />

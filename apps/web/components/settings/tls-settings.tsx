@@ -20,7 +20,11 @@ export function TlsSettings({ initial }: { initial: Values }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [values, setValues] = useState(initial);
-  const save = useMutation(trpc.instance.updateSettings.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() }) }));
+  const save = useMutation(
+    trpc.instance.updateSettings.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.instance.settings.queryKey() }),
+    }),
+  );
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (k) => k === "acmeEmail");
   const onSubmit = (event: FormEvent) => {
@@ -33,15 +37,32 @@ export function TlsSettings({ initial }: { initial: Values }) {
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-slate-800">Issuer</legend>
           <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="radio" name="tlsIssuer" checked={values.tlsIssuer === "internal"} onChange={() => setValues({ ...values, tlsIssuer: "internal" })} />
+            <input
+              type="radio"
+              name="tlsIssuer"
+              checked={values.tlsIssuer === "internal"}
+              onChange={() => setValues({ ...values, tlsIssuer: "internal" })}
+            />
             Internal CA (local and test setups; browsers do not trust it)
           </label>
           <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="radio" name="tlsIssuer" checked={values.tlsIssuer === "acme"} onChange={() => setValues({ ...values, tlsIssuer: "acme" })} />
+            <input
+              type="radio"
+              name="tlsIssuer"
+              checked={values.tlsIssuer === "acme"}
+              onChange={() => setValues({ ...values, tlsIssuer: "acme" })}
+            />
             ACME (Let&apos;s Encrypt): public certificates, once DNS points here
           </label>
         </fieldset>
-        <TextField label="ACME contact email (optional)" type="email" value={values.acmeEmail} onChange={(e) => setValues({ ...values, acmeEmail: e.target.value })} error={fields.acmeEmail} hint="Expiry notices from the certificate authority." />
+        <TextField
+          label="ACME contact email (optional)"
+          type="email"
+          value={values.acmeEmail}
+          onChange={(e) => setValues({ ...values, acmeEmail: e.target.value })}
+          error={fields.acmeEmail}
+          hint="Expiry notices from the certificate authority."
+        />
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" checked={values.acmeStaging} onChange={(e) => setValues({ ...values, acmeStaging: e.target.checked })} />
           Use the staging endpoint (untrusted test certificates, generous rate limits)
@@ -51,7 +72,11 @@ export function TlsSettings({ initial }: { initial: Values }) {
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-          {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-700">Saved. The proxy applies it within a second.</p>}
+          {save.isSuccess && !save.isPending && (
+            <p role="status" className="text-sm text-emerald-700">
+              Saved. The proxy applies it within a second.
+            </p>
+          )}
         </div>
       </form>
     </Panel>

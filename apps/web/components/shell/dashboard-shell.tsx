@@ -30,7 +30,10 @@ export function DashboardShell({ children }: { children: ReactNode }) {
   }
   return (
     <SessionProvider me={me.data}>
-      <a href="#main" className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-fg focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:outline-2 focus:outline-focus">
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-fg focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:outline-2 focus:outline-focus"
+      >
         Skip to content
       </a>
       <TopBar />

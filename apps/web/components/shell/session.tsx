@@ -35,7 +35,9 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
   const team = me.teams.find((t) => t.id === teamId) ?? me.teams[0];
   const value = useMemo(() => (team ? { me, team, setTeamId } : null), [me, team, setTeamId]);
   if (!value) {
-    return <p className="p-8 text-sm text-slate-600">Your account does not belong to any team yet. Ask an administrator to add you to one.</p>;
+    return (
+      <p className="p-8 text-sm text-slate-600">Your account does not belong to any team yet. Ask an administrator to add you to one.</p>
+    );
   }
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -20,7 +20,13 @@ export function TeamSwitcher() {
       <label htmlFor={id} className="text-sm text-slate-500">
         Team
       </label>
-      <select id={id} value={team.id} onChange={(e) => setTeamId(e.target.value)} className={`${inputClass()} w-auto py-1`} data-testid="team-name">
+      <select
+        id={id}
+        value={team.id}
+        onChange={(e) => setTeamId(e.target.value)}
+        className={`${inputClass()} w-auto py-1`}
+        data-testid="team-name"
+      >
         {me.teams.map((t) => (
           <option key={t.id} value={t.id}>
             {t.name}

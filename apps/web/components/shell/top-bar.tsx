@@ -20,14 +20,20 @@ export function TopBar() {
   return (
     <header className="border-b border-line bg-surface">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-        <Link href="/" className="flex items-center gap-2 rounded-md text-lg font-semibold text-fg focus-visible:outline-2 focus-visible:outline-focus">
+        <Link
+          href="/"
+          className="flex items-center gap-2 rounded-md text-lg font-semibold text-fg focus-visible:outline-2 focus-visible:outline-focus"
+        >
           <span aria-hidden className="grid size-7 place-items-center rounded-md bg-accent text-sm text-on-accent">
             B
           </span>
           Berth
         </Link>
         <TeamSwitcher />
-        <nav aria-label="Main" className="relative order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0">
+        <nav
+          aria-label="Main"
+          className="relative order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0"
+        >
           <Link href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
             Projects
           </Link>

@@ -39,16 +39,35 @@ export function DeleteStackDialog({ stack }: { stack: { id: string; name: string
       <Dialog ref={dialog} title={`Delete ${stack.name}?`} onOpen={() => (setTyped(""), setDeleteVolumes(false), remove.reset())}>
         <form onSubmit={onSubmit} noValidate className="space-y-4">
           <p className="text-sm text-fg-muted">
-            Removes its services ({stack.services.map((s) => s.name).join(", ")}): their containers, history, variables and domains. Their volumes are kept with their data unless you tick the box.
+            Removes its services ({stack.services.map((s) => s.name).join(", ")}): their containers, history, variables and domains. Their
+            volumes are kept with their data unless you tick the box.
           </p>
-          <CheckboxField label="Also delete the services' volumes and their data" name="deleteVolumes" checked={deleteVolumes} onChange={(e) => setDeleteVolumes(e.target.checked)} />
-          <TextField label={`Type ${stack.name} to confirm`} name="confirm" autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <CheckboxField
+            label="Also delete the services' volumes and their data"
+            name="deleteVolumes"
+            checked={deleteVolumes}
+            onChange={(e) => setDeleteVolumes(e.target.checked)}
+          />
+          <TextField
+            label={`Type ${stack.name} to confirm`}
+            name="confirm"
+            autoComplete="off"
+            spellCheck={false}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
           {remove.error && <ErrorAlert message={errorMessage(remove.error)} />}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => dialog.current?.close()} disabled={remove.isPending}>
               Cancel
             </Button>
-            <Button type="submit" variant="danger" disabled={typed !== stack.name} pending={remove.isPending || remove.isSuccess} pendingLabel="Deleting…">
+            <Button
+              type="submit"
+              variant="danger"
+              disabled={typed !== stack.name}
+              pending={remove.isPending || remove.isSuccess}
+              pendingLabel="Deleting…"
+            >
               Delete stack
             </Button>
           </div>

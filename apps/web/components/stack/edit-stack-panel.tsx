@@ -52,12 +52,29 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
       <div className="space-y-3">
         {stack.git ? (
           <p className="text-sm text-fg-muted">
-            Reads {stack.git.composePath ?? "the compose file"} on {stack.git.branch} again (pushes do this by themselves once the webhook is set up).
+            Reads {stack.git.composePath ?? "the compose file"} on {stack.git.branch} again (pushes do this by themselves once the webhook
+            is set up).
           </p>
         ) : (
-          <textarea aria-label="Compose file" rows={12} value={compose} onChange={(e) => (setCompose(e.target.value), plan.reset())} className={`${inputClass(problems.length > 0)} font-mono`} spellCheck={false} />
+          <textarea
+            aria-label="Compose file"
+            rows={12}
+            value={compose}
+            onChange={(e) => (setCompose(e.target.value), plan.reset())}
+            className={`${inputClass(problems.length > 0)} font-mono`}
+            spellCheck={false}
+          />
         )}
-        <textarea aria-label="Variables" rows={2} value={variables} onChange={(e) => (setVariables(e.target.value), setVariablesProblem(null), plan.reset())} className={`${inputClass(Boolean(variablesProblem))} font-mono`} spellCheck={false} placeholder="KEY=value lines replace the stack's variables (empty: kept)" aria-invalid={variablesProblem ? true : undefined} />
+        <textarea
+          aria-label="Variables"
+          rows={2}
+          value={variables}
+          onChange={(e) => (setVariables(e.target.value), setVariablesProblem(null), plan.reset())}
+          className={`${inputClass(Boolean(variablesProblem))} font-mono`}
+          spellCheck={false}
+          placeholder="KEY=value lines replace the stack's variables (empty: kept)"
+          aria-invalid={variablesProblem ? true : undefined}
+        />
         <FieldError message={variablesProblem ?? undefined} />
         {problems.length > 0 && (
           <ul role="alert" aria-label="Problems in the compose file" className="list-disc space-y-1 pl-5 text-sm text-danger-fg">
@@ -76,7 +93,9 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
             <dt className="text-fg-muted">Changed (redeployed)</dt>
             <dd>{changes.changed.join(", ") || "none"}</dd>
             <dt className="text-fg-muted">Removed</dt>
-            <dd className={changes.removed.length > 0 ? "font-medium text-danger-fg" : ""}>{changes.removed.length > 0 ? `${changes.removed.join(", ")} (containers deleted; volumes kept)` : "none"}</dd>
+            <dd className={changes.removed.length > 0 ? "font-medium text-danger-fg" : ""}>
+              {changes.removed.length > 0 ? `${changes.removed.join(", ")} (containers deleted; volumes kept)` : "none"}
+            </dd>
           </dl>
         )}
         {(plan.error || apply.error) && problems.length === 0 && <ErrorAlert message={errorMessage(plan.error ?? apply.error)} />}
@@ -86,7 +105,12 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
             Review changes
           </Button>
           {changes && (
-            <Button variant={changes.removed.length > 0 ? "danger" : "primary"} onClick={() => apply.mutate({ ...request(), remove: changes.removed })} pending={apply.isPending} pendingLabel="Applying…">
+            <Button
+              variant={changes.removed.length > 0 ? "danger" : "primary"}
+              onClick={() => apply.mutate({ ...request(), remove: changes.removed })}
+              pending={apply.isPending}
+              pendingLabel="Applying…"
+            >
               {changes.removed.length > 0 ? `Apply and remove ${changes.removed.join(", ")}` : "Apply and deploy"}
             </Button>
           )}

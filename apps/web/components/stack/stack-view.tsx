@@ -14,20 +14,32 @@ import { StatusBadge } from "../ui/status-badge";
 import { DeleteStackDialog } from "./delete-stack-dialog";
 import { EditStackPanel } from "./edit-stack-panel";
 
-const STATE_LABEL: Record<string, string> = { idle: "not deployed", waiting: "waiting for dependencies", deploying: "deploying", done: "deployed", failed: "failed" };
-const CONDITION_LABEL: Record<string, string> = { service_started: "started", service_healthy: "healthy", service_completed_successfully: "completed" };
+const STATE_LABEL: Record<string, string> = {
+  idle: "not deployed",
+  waiting: "waiting for dependencies",
+  deploying: "deploying",
+  done: "deployed",
+  failed: "failed",
+};
+const CONDITION_LABEL: Record<string, string> = {
+  service_started: "started",
+  service_healthy: "healthy",
+  service_completed_successfully: "completed",
+};
 
 /** `/stacks/[stackId]`: the stack's services in dependency order, each with its dependencies and status. */
 export function StackView({ stackId }: { stackId: string }) {
   const trpc = useTRPC();
   const stack = useQuery({
     ...trpc.stacks.get.queryOptions({ stackId }),
-    refetchInterval: (query) => (query.state.data?.services.some((s) => s.stackState === "waiting" || s.stackState === "deploying") ? 1_500 : 5_000),
+    refetchInterval: (query) =>
+      query.state.data?.services.some((s) => s.stackState === "waiting" || s.stackState === "deploying") ? 1_500 : 5_000,
   });
   const deploy = useMutation(trpc.stacks.deploy.mutationOptions({ onSuccess: () => void stack.refetch() }));
   const rotate = useMutation(trpc.stacks.rotateWebhook.mutationOptions({ onSuccess: () => void stack.refetch() }));
   if (stack.data === undefined && !stack.isError) return <Loading label="Loading stack…" />;
-  if (stack.data === undefined) return <QueryError error={stack.error} onRetry={() => void stack.refetch()} retrying={stack.isFetching} what="this stack" />;
+  if (stack.data === undefined)
+    return <QueryError error={stack.error} onRetry={() => void stack.refetch()} retrying={stack.isFetching} what="this stack" />;
   const data = stack.data;
   return (
     <div className="space-y-6">
@@ -51,15 +63,22 @@ export function StackView({ stackId }: { stackId: string }) {
       {data.git && (
         <Panel title="Repository">
           <p className="text-sm" data-testid="stack-git">
-            {data.git.composePath ?? "compose file"} on <strong>{data.git.branch}</strong> of <code className="font-mono">{data.git.url}</code>
-            {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the services that changed.
+            {data.git.composePath ?? "compose file"} on <strong>{data.git.branch}</strong> of{" "}
+            <code className="font-mono">{data.git.url}</code>
+            {data.git.commitSha ? ` at ${data.git.commitSha.slice(0, 12)}` : ""}. Pushes to {data.git.branch} re-import it and deploy the
+            services that changed.
           </p>
           {data.git.deployKeyPublic && (
             <div className="mt-3 space-y-1">
               <p className="text-sm">
-                {data.git.imported ? "Read with this deploy key" : "Not imported yet: add this public key to the repository as a read-only deploy key, then re-import below"} (the stack&apos;s built services clone with it too{data.git.sshHostKeyPinned ? "; the host's SSH key is pinned" : ""}):
+                {data.git.imported
+                  ? "Read with this deploy key"
+                  : "Not imported yet: add this public key to the repository as a read-only deploy key, then re-import below"}{" "}
+                (the stack&apos;s built services clone with it too{data.git.sshHostKeyPinned ? "; the host's SSH key is pinned" : ""}):
               </p>
-              <pre className="overflow-x-auto rounded-md bg-surface-muted px-3 py-2 font-mono text-xs" data-testid="stack-deploy-key">{data.git.deployKeyPublic}</pre>
+              <pre className="overflow-x-auto rounded-md bg-surface-muted px-3 py-2 font-mono text-xs" data-testid="stack-deploy-key">
+                {data.git.deployKeyPublic}
+              </pre>
             </div>
           )}
           {data.git.syncError && <ErrorAlert message={data.git.syncError} />}
@@ -91,7 +110,11 @@ export function StackView({ stackId }: { stackId: string }) {
                 {s.job ? "job (runs to completion on each deploy; its output is under Runs)" : s.kind}
                 {s.port !== null ? ` :${s.port}` : ""}
               </span>
-              <span className="text-sm text-fg-muted">{s.dependsOn.length > 0 ? `after ${s.dependsOn.map((d) => `${d.service} (${CONDITION_LABEL[d.condition] ?? d.condition})`).join(", ")}` : "no dependencies"}</span>
+              <span className="text-sm text-fg-muted">
+                {s.dependsOn.length > 0
+                  ? `after ${s.dependsOn.map((d) => `${d.service} (${CONDITION_LABEL[d.condition] ?? d.condition})`).join(", ")}`
+                  : "no dependencies"}
+              </span>
               <span className="ml-auto flex items-center gap-3">
                 <span className="text-sm" data-testid="stack-state">
                   {STATE_LABEL[s.stackState] ?? s.stackState}

@@ -38,7 +38,15 @@ export function InviteForm({ teamId, canInviteAdmins }: { teamId: string; canInv
   return (
     <div className="space-y-4">
       <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
-        <TextField label="Email" name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fields.email}
+        />
         <SelectField
           label="Role"
           name="role"

@@ -26,7 +26,11 @@ export function MembersTable({ teamId, personal }: { teamId: string; personal: b
   const queryClient = useQueryClient();
   const { me, team } = useSession();
   const members = useQuery(trpc.teams.members.queryOptions({ teamId }));
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.teams.members.queryKey({ teamId }) }), queryClient.invalidateQueries({ queryKey: trpc.me.get.queryKey() })]);
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.teams.members.queryKey({ teamId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.me.get.queryKey() }),
+    ]);
   const changeRole = useMutation(trpc.teams.changeRole.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.teams.removeMember.mutationOptions({ onSuccess: refresh }));
   const transfer = useMutation(trpc.teams.transferOwnership.mutationOptions({ onSuccess: refresh }));
@@ -37,46 +41,60 @@ export function MembersTable({ teamId, personal }: { teamId: string; personal: b
   return (
     <div className="space-y-3">
       <Table caption="Team members" columns={MEMBER_COLUMNS}>
-          {members.data.map((m) => {
-            const can = allowed(team.role, m, m.userId === me.user.id);
-            return (
-              <Tr key={m.userId} data-testid="member-row" data-email={m.email}>
-                <Td>
-                  <TwoLine primary={m.name} secondary={m.email} />
-                </Td>
-                <Td>
-                  {can.manage ? (
-                    <select
-                      aria-label={`Role of ${m.email}`}
-                      className={`${inputClass()} w-auto py-1`}
-                      value={m.role}
-                      disabled={changeRole.isPending}
-                      onChange={(e) => changeRole.mutate({ teamId, userId: m.userId, role: e.target.value as Editable })}
-                    >
-                      {(team.role === "owner" ? ["admin", "member", "viewer"] : ["member", "viewer"]).map((r) => (
-                        <option key={r} value={r}>{r}</option>
-                      ))}
-                    </select>
-                  ) : (
-                    <span className="text-fg">{m.role}</span>
-                  )}
-                </Td>
-                <Td className="whitespace-nowrap">{formatDateTime(m.joinedAt)}</Td>
-                <Td className="text-right whitespace-nowrap">
-                  {can.transfer && !personal && (
-                    <Button variant="ghost" onClick={() => window.confirm(`Make ${m.email} the owner? You will become an admin.`) && transfer.mutate({ teamId, userId: m.userId })}>
-                      Make owner
-                    </Button>
-                  )}
-                  {can.manage && (
-                    <Button variant="ghost" className="text-danger-fg" onClick={() => remove.mutate({ teamId, userId: m.userId })} pending={remove.isPending && remove.variables.userId === m.userId} pendingLabel="Removing…">
-                      Remove
-                    </Button>
-                  )}
-                </Td>
-              </Tr>
-            );
-          })}
+        {members.data.map((m) => {
+          const can = allowed(team.role, m, m.userId === me.user.id);
+          return (
+            <Tr key={m.userId} data-testid="member-row" data-email={m.email}>
+              <Td>
+                <TwoLine primary={m.name} secondary={m.email} />
+              </Td>
+              <Td>
+                {can.manage ? (
+                  <select
+                    aria-label={`Role of ${m.email}`}
+                    className={`${inputClass()} w-auto py-1`}
+                    value={m.role}
+                    disabled={changeRole.isPending}
+                    onChange={(e) => changeRole.mutate({ teamId, userId: m.userId, role: e.target.value as Editable })}
+                  >
+                    {(team.role === "owner" ? ["admin", "member", "viewer"] : ["member", "viewer"]).map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <span className="text-fg">{m.role}</span>
+                )}
+              </Td>
+              <Td className="whitespace-nowrap">{formatDateTime(m.joinedAt)}</Td>
+              <Td className="text-right whitespace-nowrap">
+                {can.transfer && !personal && (
+                  <Button
+                    variant="ghost"
+                    onClick={() =>
+                      window.confirm(`Make ${m.email} the owner? You will become an admin.`) &&
+                      transfer.mutate({ teamId, userId: m.userId })
+                    }
+                  >
+                    Make owner
+                  </Button>
+                )}
+                {can.manage && (
+                  <Button
+                    variant="ghost"
+                    className="text-danger-fg"
+                    onClick={() => remove.mutate({ teamId, userId: m.userId })}
+                    pending={remove.isPending && remove.variables.userId === m.userId}
+                    pendingLabel="Removing…"
+                  >
+                    Remove
+                  </Button>
+                )}
+              </Td>
+            </Tr>
+          );
+        })}
       </Table>
       {error && <ErrorAlert message={errorMessage(error)} />}
     </div>

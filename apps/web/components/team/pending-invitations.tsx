@@ -13,7 +13,9 @@ export function PendingInvitations({ teamId }: { teamId: string }) {
   const queryClient = useQueryClient();
   const list = useQuery(trpc.invitations.list.queryOptions({ teamId }));
   const revoke = useMutation(
-    trpc.invitations.revoke.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey({ teamId }) }) }),
+    trpc.invitations.revoke.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey({ teamId }) }),
+    }),
   );
   if (list.isPending) return <Loading />;
   if (list.isError) return <QueryError error={list.error} onRetry={() => void list.refetch()} what="invitations" />;
@@ -26,7 +28,13 @@ export function PendingInvitations({ teamId }: { teamId: string }) {
             <span className="font-medium text-slate-800">{inv.email}</span>
             <span className="text-slate-500">{inv.role}</span>
             <span className="text-slate-500">expires {formatDateTime(inv.expiresAt)}</span>
-            <Button variant="ghost" className="ml-auto" onClick={() => revoke.mutate({ teamId, invitationId: inv.id })} pending={revoke.isPending && revoke.variables.invitationId === inv.id} pendingLabel="Revoking…">
+            <Button
+              variant="ghost"
+              className="ml-auto"
+              onClick={() => revoke.mutate({ teamId, invitationId: inv.id })}
+              pending={revoke.isPending && revoke.variables.invitationId === inv.id}
+              pendingLabel="Revoking…"
+            >
               Revoke
             </Button>
           </li>

@@ -46,7 +46,10 @@ export function RegistriesPanel({ teamId }: { teamId: string }) {
   return (
     <Panel title="Registry credentials">
       <div className="space-y-5 text-sm" data-testid="registries-panel">
-        <p className="text-fg-muted">Image services of this team pull from these private registries with the credentials saved here. Passwords are encrypted and never shown again.</p>
+        <p className="text-fg-muted">
+          Image services of this team pull from these private registries with the credentials saved here. Passwords are encrypted and never
+          shown again.
+        </p>
         {list.data === undefined ? (
           list.isError ? (
             <QueryError error={list.error} onRetry={() => void list.refetch()} retrying={list.isFetching} what="registry credentials" />
@@ -66,7 +69,10 @@ export function RegistriesPanel({ teamId }: { teamId: string }) {
                   <Button
                     variant="secondary"
                     aria-label={`Delete credentials for ${r.registry}`}
-                    onClick={() => window.confirm(`Delete the credentials for ${r.registry}? Pulls from it will fail until new ones are saved.`) && remove.mutate({ teamId, registryId: r.id })}
+                    onClick={() =>
+                      window.confirm(`Delete the credentials for ${r.registry}? Pulls from it will fail until new ones are saved.`) &&
+                      remove.mutate({ teamId, registryId: r.id })
+                    }
                     pending={remove.isPending && remove.variables.registryId === r.id}
                     pendingLabel="Deleting…"
                   >
@@ -80,9 +86,35 @@ export function RegistriesPanel({ teamId }: { teamId: string }) {
         {remove.error && <ErrorAlert message={errorMessage(remove.error)} />}
         <form onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Add registry credentials">
           <div className="grid gap-3 sm:grid-cols-3">
-            <TextField label="Registry host" name="registry" value={registry} onChange={(e) => setRegistry(e.target.value)} error={fields.registry} placeholder="ghcr.io" hint="No scheme or path, e.g. registry.example.com:5000." autoComplete="off" spellCheck={false} />
-            <TextField label="Username" name="registryUsername" value={username} onChange={(e) => setUsername(e.target.value)} error={fields.username} autoComplete="off" spellCheck={false} />
-            <TextField label="Password or token" name="registryPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} error={fields.password} autoComplete="new-password" />
+            <TextField
+              label="Registry host"
+              name="registry"
+              value={registry}
+              onChange={(e) => setRegistry(e.target.value)}
+              error={fields.registry}
+              placeholder="ghcr.io"
+              hint="No scheme or path, e.g. registry.example.com:5000."
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <TextField
+              label="Username"
+              name="registryUsername"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              error={fields.username}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <TextField
+              label="Password or token"
+              name="registryPassword"
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={fields.password}
+              autoComplete="new-password"
+            />
           </div>
           {formError && <ErrorAlert message={formError} />}
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">

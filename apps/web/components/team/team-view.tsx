@@ -22,7 +22,11 @@ export function TeamView() {
   const admin = roleAtLeast(team.role, "admin");
   return (
     <div className="space-y-6">
-      <PageHeader title={team.name} subtitle={`You are ${team.role} of this team.`} actions={team.role !== "owner" ? <LeaveButton teamId={team.id} /> : undefined} />
+      <PageHeader
+        title={team.name}
+        subtitle={`You are ${team.role} of this team.`}
+        actions={team.role !== "owner" ? <LeaveButton teamId={team.id} /> : undefined}
+      />
       <Panel title="Members">
         <MembersTable teamId={team.id} personal={team.personal} />
       </Panel>
@@ -57,7 +61,12 @@ function LeaveButton({ teamId }: { teamId: string }) {
   );
   return (
     <div className="flex flex-col items-end gap-2">
-      <Button variant="secondary" onClick={() => window.confirm("Leave this team?") && leave.mutate({ teamId })} pending={leave.isPending} pendingLabel="Leaving…">
+      <Button
+        variant="secondary"
+        onClick={() => window.confirm("Leave this team?") && leave.mutate({ teamId })}
+        pending={leave.isPending}
+        pendingLabel="Leaving…"
+      >
         Leave team
       </Button>
       {leave.error && <ErrorAlert message={errorMessage(leave.error)} />}
@@ -87,7 +96,14 @@ function NewTeamForm() {
   return (
     <Panel title="Create a team">
       <form onSubmit={onSubmit} noValidate className="flex flex-wrap items-start gap-3">
-        <TextField label="Team name" name="teamName" className="min-w-64 flex-1" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} />
+        <TextField
+          label="Team name"
+          name="teamName"
+          className="min-w-64 flex-1"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fields.name}
+        />
         <Button type="submit" className="mt-6.5" pending={create.isPending} pendingLabel="Creating…">
           Create team
         </Button>

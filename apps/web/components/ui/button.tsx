@@ -16,7 +16,16 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   pendingLabel?: string;
 }
 
-export function Button({ variant = "primary", pending = false, pendingLabel, disabled, children, className = "", type = "button", ...rest }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  pending = false,
+  pendingLabel,
+  disabled,
+  children,
+  className = "",
+  type = "button",
+  ...rest
+}: ButtonProps) {
   return (
     <button
       type={type}

@@ -19,7 +19,14 @@ export function CopyField({ label, value, hint, testId }: { label: string; value
         {label}
       </label>
       <div className="flex gap-2">
-        <input id={id} readOnly value={value} className={`${inputClass()} font-mono text-xs`} onFocus={(e) => e.target.select()} data-testid={testId} />
+        <input
+          id={id}
+          readOnly
+          value={value}
+          className={`${inputClass()} font-mono text-xs`}
+          onFocus={(e) => e.target.select()}
+          data-testid={testId}
+        />
         <Button variant="secondary" onClick={() => void copy()}>
           {copied === "yes" ? "Copied" : "Copy"}
         </Button>

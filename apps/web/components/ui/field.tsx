@@ -36,7 +36,13 @@ export function TextField({ label, error, hint, id, className = "", ...input }: 
       <label htmlFor={inputId} className="block text-sm font-medium text-fg">
         {label}
       </label>
-      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={inputClass(Boolean(error))} {...input} />
+      <input
+        id={inputId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={inputClass(Boolean(error))}
+        {...input}
+      />
       {hint && (
         <p id={hintId} className="text-xs text-fg-subtle">
           {hint}

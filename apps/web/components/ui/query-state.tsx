@@ -33,9 +33,16 @@ export function QueryError({ error, onRetry, retrying = false, what }: QueryErro
 /** A refresh failed while older data is still on screen: say so, keep the data, offer a retry. */
 export function StaleNotice({ error, onRetry }: { error: unknown; onRetry: () => void }) {
   return (
-    <div role="status" className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-warning-line bg-warning-soft px-4 py-2 text-sm text-warning-fg">
+    <div
+      role="status"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-warning-line bg-warning-soft px-4 py-2 text-sm text-warning-fg"
+    >
       <p>Could not refresh. {asSentence(errorMessage(error))} Showing the last known state.</p>
-      <button type="button" onClick={onRetry} className="rounded-md px-2 py-1 font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-focus">
+      <button
+        type="button"
+        onClick={onRetry}
+        className="rounded-md px-2 py-1 font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-focus"
+      >
         Retry now
       </button>
     </div>

@@ -19,7 +19,13 @@ export function SelectField({ label, options, error, id, className = "", ...sele
       <label htmlFor={selectId} className="block text-sm font-medium text-fg">
         {label}
       </label>
-      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={errorId} className={inputClass(Boolean(error))} {...select}>
+      <select
+        id={selectId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={errorId}
+        className={inputClass(Boolean(error))}
+        {...select}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -28,7 +28,17 @@ export interface VirtualLogProps<T> {
  * margin are in the DOM, so 100k lines scroll like 100. Rows are one line high (no wrap; the
  * region scrolls sideways). Follows the tail unless the user scrolled up or paused it.
  */
-export function VirtualLog<T>({ rows, version, rowKey, renderRow, label, testId, empty, follow: followProp, onFollowChange }: VirtualLogProps<T>) {
+export function VirtualLog<T>({
+  rows,
+  version,
+  rowKey,
+  renderRow,
+  label,
+  testId,
+  empty,
+  follow: followProp,
+  onFollowChange,
+}: VirtualLogProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(384);

@@ -87,7 +87,9 @@ export async function backupInstance(deps: ArchiveDeps, options: BackupOptions):
       for (const v of await instanceVolumes(deps)) {
         const entry = `volumes/${volumes.length}.tar`;
         log(`volumes: copying ${v.name} of project ${v.projectId} (read while its services run)`);
-        await deps.engine.exportVolume(v.projectId, v.name, (tar) => pipeline(tar, createWriteStream(path.join(staging, entry), { mode: 0o600 })));
+        await deps.engine.exportVolume(v.projectId, v.name, (tar) =>
+          pipeline(tar, createWriteStream(path.join(staging, entry), { mode: 0o600 })),
+        );
         volumes.push({ ...v, entry });
       }
     }
@@ -111,7 +113,10 @@ export async function backupInstance(deps: ArchiveDeps, options: BackupOptions):
       await addFile(pack, ENTRY.database, dump);
       // Never the archive itself or its staging, should they lie inside a directory archived here.
       const skip = (file: string) => file === partial || file === output || file === staging;
-      for (const [prefix, dir] of [[ENTRY.proxyDir, deps.env.BERTH_PROXY_DATA_DIR], [ENTRY.backupDir, backupRoot(deps.env)]] as const) {
+      for (const [prefix, dir] of [
+        [ENTRY.proxyDir, deps.env.BERTH_PROXY_DATA_DIR],
+        [ENTRY.backupDir, backupRoot(deps.env)],
+      ] as const) {
         if (!existsSync(dir)) continue;
         const leftOut = await addDirectory(pack, prefix, dir, skip);
         for (const file of leftOut) log(`archive: left out ${file} (not a regular file or directory)`);
@@ -121,10 +126,13 @@ export async function backupInstance(deps: ArchiveDeps, options: BackupOptions):
       pack.finalize();
     })();
     // Either side failing fails the backup (the other is then torn down with the pipeline).
-    await Promise.all([written, packing.catch((err: unknown) => {
-      pack.destroy(err instanceof Error ? err : new Error(String(err)));
-      throw err;
-    })]);
+    await Promise.all([
+      written,
+      packing.catch((err: unknown) => {
+        pack.destroy(err instanceof Error ? err : new Error(String(err)));
+        throw err;
+      }),
+    ]);
     await chmod(partial, 0o600);
     await rename(partial, output);
     const { size } = await stat(output);

@@ -14,7 +14,13 @@ import { Reconciler } from "../../reconcile/reconciler.ts";
 import { createService } from "../../services/services.ts";
 import { createServiceInput } from "../../services/service-input.ts";
 import type { Actor } from "../../teams/access.ts";
-import { allowLocalSources, createGitService, deploymentWorker, finishedDeployment, removeServiceEverywhere } from "../../../test/deploy-harness.ts";
+import {
+  allowLocalSources,
+  createGitService,
+  deploymentWorker,
+  finishedDeployment,
+  removeServiceEverywhere,
+} from "../../../test/deploy-harness.ts";
 import { type GitFixture, helloDockerfile, startGitFixture } from "../../../test/git-fixture.ts";
 import { seedUser, TEST_IMAGE, testDeps, waitFor } from "../../../test/harness.ts";
 import { engineCall, type PrivateDockerd, startPrivateDockerd } from "../../../test/private-dockerd.ts";
@@ -78,12 +84,28 @@ beforeAll(async () => {
   await base.db.$executeRawUnsafe(`CREATE DATABASE "${srcName}"`);
   await base.db.$executeRawUnsafe(`CREATE DATABASE "${dstName}"`);
   // The old machine's database, migrated as `npm run up` does.
-  const migrate = spawnSync("npm", ["run", "migrate:deploy", "--workspace", "@berth/db"], { cwd: REPO, env: { ...process.env, DATABASE_URL: urlOf(srcName) }, encoding: "utf8" });
+  const migrate = spawnSync("npm", ["run", "migrate:deploy", "--workspace", "@berth/db"], {
+    cwd: REPO,
+    env: { ...process.env, DATABASE_URL: urlOf(srcName) },
+    encoding: "utf8",
+  });
   if (migrate.status !== 0) throw new Error(`migrate:deploy: ${migrate.stderr}`);
-  src = { ...base, db: createDb(urlOf(srcName)), env: { ...base.env, DATABASE_URL: urlOf(srcName), BERTH_PROXY_DATA_DIR: dirs.proxy, BERTH_BACKUP_DIR: dirs.backups } };
+  src = {
+    ...base,
+    db: createDb(urlOf(srcName)),
+    env: { ...base.env, DATABASE_URL: urlOf(srcName), BERTH_PROXY_DATA_DIR: dirs.proxy, BERTH_BACKUP_DIR: dirs.backups },
+  };
   writeFileSync(
     srcConfig,
-    [`DATABASE_URL=${urlOf(srcName)}`, `BERTH_SECRET=${base.env.BERTH_SECRET}`, "BERTH_PUBLIC_URL=http://old.example:3000", `BERTH_PROXY_DATA_DIR=${dirs.proxy}`, `BERTH_BACKUP_DIR=${dirs.backups}`, "BERTH_PROXY_ADMIN=off", ""].join("\n"),
+    [
+      `DATABASE_URL=${urlOf(srcName)}`,
+      `BERTH_SECRET=${base.env.BERTH_SECRET}`,
+      "BERTH_PUBLIC_URL=http://old.example:3000",
+      `BERTH_PROXY_DATA_DIR=${dirs.proxy}`,
+      `BERTH_BACKUP_DIR=${dirs.backups}`,
+      "BERTH_PROXY_ADMIN=off",
+      "",
+    ].join("\n"),
     { mode: 0o600 },
   );
   // What the proxy and database backups left on the old machine.
@@ -100,9 +122,24 @@ beforeAll(async () => {
   fixture = await startGitFixture({ Dockerfile: helloDockerfile("built from git") });
   const git = await createGitService(src, actor, teamId, { url: fixture.url, branch: "main" });
   const project = await src.db.project.create({ data: { teamId, name: `move-${randomUUID().slice(0, 8)}` } });
-  const input = createServiceInput.parse({ projectId: project.id, name: "files", image: TEST_IMAGE, containerPort: 8080, volumes: [{ name: "data", mountPath: "/www/data" }] });
+  const input = createServiceInput.parse({
+    projectId: project.id,
+    name: "files",
+    image: TEST_IMAGE,
+    containerPort: 8080,
+    volumes: [{ name: "data", mountPath: "/www/data" }],
+  });
   const files = await createService(src, actor, input);
-  await src.db.envVar.create({ data: { projectId: project.id, serviceId: files.id, scopeKey: files.id, name: "GREETING", secret: true, value: src.box.seal("sealed greeting") } });
+  await src.db.envVar.create({
+    data: {
+      projectId: project.id,
+      serviceId: files.id,
+      scopeKey: files.id,
+      name: "GREETING",
+      secret: true,
+      value: src.box.seal("sealed greeting"),
+    },
+  });
   Object.assign(services, { git: git.serviceId, files: files.id });
   projects.push(git.projectId, project.id);
   await Promise.all([deploy(git.serviceId), deploy(files.id)]);
@@ -123,7 +160,8 @@ afterAll(async () => {
   await fixture?.close();
   await src?.db.$disconnect();
   await dst?.db.$disconnect();
-  for (const name of [srcName, dstName]) await base.db.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+  for (const name of [srcName, dstName])
+    await base.db.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
   await base.db.$disconnect();
   rmSync(work, { recursive: true, force: true });
 }, 180_000);
@@ -132,7 +170,12 @@ describe("moving an instance to a new machine", () => {
   it("backs up the database, configuration, proxy data, live images and volumes into one 0600 archive, and restores it into a fresh database and engine where both services serve again with their data", async () => {
     expect(await get(src, services.files, "/data/proof")).toBe("kept across machines\n");
     const lines: string[] = [];
-    const { manifest } = await backupInstance(src, { output: archive, configPath: srcConfig, withVolumes: true, log: (l) => lines.push(l) });
+    const { manifest } = await backupInstance(src, {
+      output: archive,
+      configPath: srcConfig,
+      withVolumes: true,
+      log: (l) => lines.push(l),
+    });
     expect(statSync(archive).mode & 0o777).toBe(0o600);
     expect(manifest.images).toHaveLength(2);
     expect(manifest.missingImages).toEqual([]);
@@ -142,28 +185,61 @@ describe("moving an instance to a new machine", () => {
     // The new machine: its own (empty) database, an engine that has never seen Berth, its own config and secret.
     rmSync(dirs.proxy, { recursive: true });
     rmSync(dirs.backups, { recursive: true });
-    writeFileSync(dstConfig, [`DATABASE_URL=${urlOf(dstName)}`, `BERTH_SECRET=${randomBytes(32).toString("hex")}`, "BERTH_PUBLIC_URL=http://new.example:3000", ""].join("\n"), { mode: 0o600 });
+    writeFileSync(
+      dstConfig,
+      [
+        `DATABASE_URL=${urlOf(dstName)}`,
+        `BERTH_SECRET=${randomBytes(32).toString("hex")}`,
+        "BERTH_PUBLIC_URL=http://new.example:3000",
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
     const engine = await dockerdStarted!;
     expect(JSON.parse(await engine.api("GET", "/images/json"))).toEqual([]);
-    const fresh: Deps = { ...base, db: createDb(urlOf(dstName)), engine: engine.engine, env: { ...base.env, DATABASE_URL: urlOf(dstName), BERTH_DOCKER_SOCKET: engine.socketPath } };
-    await restoreInstance(fresh, { archive, configPath: dstConfig, migrationsDir: path.join(REPO, "prisma/migrations"), replace: false, log: () => undefined });
+    const fresh: Deps = {
+      ...base,
+      db: createDb(urlOf(dstName)),
+      engine: engine.engine,
+      env: { ...base.env, DATABASE_URL: urlOf(dstName), BERTH_DOCKER_SOCKET: engine.socketPath },
+    };
+    await restoreInstance(fresh, {
+      archive,
+      configPath: dstConfig,
+      migrationsDir: path.join(REPO, "prisma/migrations"),
+      replace: false,
+      log: () => undefined,
+    });
     await fresh.db.$disconnect();
 
     const restored = parseConfig(readFileSync(dstConfig, "utf8"));
-    expect(restored).toMatchObject({ BERTH_SECRET: base.env.BERTH_SECRET, DATABASE_URL: urlOf(dstName), BERTH_PUBLIC_URL: "http://new.example:3000", BERTH_PROXY_DATA_DIR: dirs.proxy });
+    expect(restored).toMatchObject({
+      BERTH_SECRET: base.env.BERTH_SECRET,
+      DATABASE_URL: urlOf(dstName),
+      BERTH_PUBLIC_URL: "http://new.example:3000",
+      BERTH_PROXY_DATA_DIR: dirs.proxy,
+    });
     expect(statSync(dstConfig).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dirs.proxy, "pki/authorities/local/root.key"), "utf8")).toBe("the internal CA's key");
     expect(statSync(path.join(dirs.proxy, "pki/authorities/local/root.key")).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dirs.backups, "db-1234/20260101.pgdump"), "utf8")).toBe("a database backup");
 
     // Berth starts on the new machine with the restored configuration: boot recovery's reconciler pass.
-    const env = { ...readEnv({ ...parseConfig(readFileSync(dstConfig, "utf8")), NODE_ENV: "test" }), BERTH_DOCKER_SOCKET: engine.socketPath };
+    const env = {
+      ...readEnv({ ...parseConfig(readFileSync(dstConfig, "utf8")), NODE_ENV: "test" }),
+      BERTH_DOCKER_SOCKET: engine.socketPath,
+    };
     dst = { ...base, env, db: createDb(env.DATABASE_URL), engine: engine.engine };
     expect(await dst.db.service.count()).toBe(2);
     const { pass } = await recoverDeployments(dst, new Reconciler(dst, { intervalMs: 0 }), "move-test");
     // Every container is recreated from its release's snapshot (its project network made first).
     const recreated = pass.actions.filter((a) => a.kind === "recreate");
-    expect(recreated.map((a) => [a.serviceId, a.outcome]).sort()).toEqual([[services.git, "done"], [services.files, "done"]].sort());
+    expect(recreated.map((a) => [a.serviceId, a.outcome]).sort()).toEqual(
+      [
+        [services.git, "done"],
+        [services.files, "done"],
+      ].sort(),
+    );
     const d = dst;
     expect(await waitFor("the git service to serve", () => get(d, services.git, "/"), 60_000)).toContain("built from git");
     expect(await waitFor("the image service to serve", () => get(d, services.files, "/"), 60_000)).toContain("sealed greeting");
@@ -171,8 +247,16 @@ describe("moving an instance to a new machine", () => {
 
     // Restoring again over an instance with accounts needs --replace, and changes nothing without it.
     const configBefore = readFileSync(dstConfig, "utf8");
-    const again = restoreInstance(d, { archive, configPath: dstConfig, migrationsDir: path.join(REPO, "prisma/migrations"), replace: false, log: () => undefined });
-    await expect(again).rejects.toThrow("This Berth's database already has 1 account(s); restoring replaces all of it. Pass --replace to do so.");
+    const again = restoreInstance(d, {
+      archive,
+      configPath: dstConfig,
+      migrationsDir: path.join(REPO, "prisma/migrations"),
+      replace: false,
+      log: () => undefined,
+    });
+    await expect(again).rejects.toThrow(
+      "This Berth's database already has 1 account(s); restoring replaces all of it. Pass --replace to do so.",
+    );
     expect(readFileSync(dstConfig, "utf8")).toBe(configBefore);
     expect(await d.db.service.count()).toBe(2);
   });

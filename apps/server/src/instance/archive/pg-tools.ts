@@ -30,7 +30,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
       stderr = (stderr + chunk.toString("utf8")).slice(-8192);
     });
     child.on("error", (err: NodeJS.ErrnoException) => {
-      reject(new Error(err.code === "ENOENT" ? `${command} is not installed (it comes with the postgresql-client package)` : `${command}: ${err.message}`));
+      reject(
+        new Error(
+          err.code === "ENOENT"
+            ? `${command} is not installed (it comes with the postgresql-client package)`
+            : `${command}: ${err.message}`,
+        ),
+      );
     });
     child.on("close", (code) => {
       if (code === 0) resolve();
@@ -50,5 +56,9 @@ export function dumpDatabase(databaseUrl: string, file: string): Promise<void> {
  */
 export function restoreDatabase(databaseUrl: string, file: string): Promise<void> {
   const env = pgEnvironment(databaseUrl);
-  return run("pg_restore", ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", `--dbname=${env.PGDATABASE ?? ""}`, file], env);
+  return run(
+    "pg_restore",
+    ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", `--dbname=${env.PGDATABASE ?? ""}`, file],
+    env,
+  );
 }

@@ -66,7 +66,9 @@ async function checkMigrations(manifest: Manifest, migrationsDir: string): Promi
   const known = new Set(await readdir(migrationsDir));
   const unknown = manifest.migrations.filter((m) => !known.has(m));
   if (unknown.length > 0) {
-    throw new Error(`The archive's database has migrations this checkout lacks (${unknown.join(", ")}): it was made by a newer Berth. Update this checkout (git pull), run the up command, then restore.`);
+    throw new Error(
+      `The archive's database has migrations this checkout lacks (${unknown.join(", ")}): it was made by a newer Berth. Update this checkout (git pull), run the up command, then restore.`,
+    );
   }
 }
 
@@ -92,10 +94,13 @@ export async function restoreInstance(deps: ArchiveDeps, options: RestoreOptions
       // tar-stream's entries are streamx streams; the engine and fs want Node's.
       const body = Readable.from(entry);
       if (manifest === null) {
-        if (name !== ENTRY.manifest) throw new Error(`${options.archive} is not a Berth instance archive (it does not start with ${ENTRY.manifest})`);
+        if (name !== ENTRY.manifest)
+          throw new Error(`${options.archive} is not a Berth instance archive (it does not start with ${ENTRY.manifest})`);
         manifest = manifestSchema.parse(JSON.parse(await text(body)));
         await checkMigrations(manifest, options.migrationsDir);
-        log(`archive: made on ${manifest.hostname} at ${manifest.createdAt}: ${manifest.images.length} image(s), ${manifest.volumes.length} volume(s)`);
+        log(
+          `archive: made on ${manifest.hostname} at ${manifest.createdAt}: ${manifest.images.length} image(s), ${manifest.volumes.length} volume(s)`,
+        );
       } else if (name === ENTRY.config) {
         merged = mergeConfig(await text(body), current);
         // The configuration Berth will run with must be valid before anything is changed.
@@ -133,7 +138,9 @@ export async function restoreInstance(deps: ArchiveDeps, options: RestoreOptions
     const tmp = path.join(path.dirname(options.configPath), `.berth.env.restore-${process.pid}`);
     await writeFile(tmp, merged.text, { mode: 0o600 });
     await rename(tmp, options.configPath);
-    log(`config: wrote ${options.configPath} (BERTH_SECRET from the archive${merged.kept.length > 0 ? `; kept this machine's ${merged.kept.join(", ")}` : ""})`);
+    log(
+      `config: wrote ${options.configPath} (BERTH_SECRET from the archive${merged.kept.length > 0 ? `; kept this machine's ${merged.kept.join(", ")}` : ""})`,
+    );
     return { manifest, keptMachineKeys: merged.kept };
   } finally {
     extract.destroy();

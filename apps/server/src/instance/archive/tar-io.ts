@@ -33,10 +33,17 @@ export async function addDirectory(pack: Pack, prefix: string, root: string, ski
       if (skip(full)) continue;
       const stat = await lstat(full);
       if (stat.isDirectory()) {
-        await new Promise<void>((resolve, reject) => pack.entry({ name: `${entryName}/`, type: "directory", mode: stat.mode & 0o7777, mtime: stat.mtime }, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          pack.entry({ name: `${entryName}/`, type: "directory", mode: stat.mode & 0o7777, mtime: stat.mtime }, (err) =>
+            err ? reject(err) : resolve(),
+          ),
+        );
         await walk(full, `${rel}${name}/`);
       } else if (stat.isFile()) {
-        await pipeline(createReadStream(full), pack.entry({ name: entryName, size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime }));
+        await pipeline(
+          createReadStream(full),
+          pack.entry({ name: entryName, size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime }),
+        );
       } else if (!stat.isSocket()) {
         leftOut.push(full);
       }
@@ -56,7 +63,12 @@ export function targetPath(root: string, prefix: string, name: string): string |
 }
 
 /** Write one directory or file entry at `target` (parents made 0700), with the archived mode. */
-export async function writeEntry(target: string, type: string | null | undefined, mode: number | undefined, stream: NodeJS.ReadableStream): Promise<void> {
+export async function writeEntry(
+  target: string,
+  type: string | null | undefined,
+  mode: number | undefined,
+  stream: NodeJS.ReadableStream,
+): Promise<void> {
   const perm = (mode ?? 0o600) & 0o7777;
   if (type === "directory") {
     stream.resume();
@@ -64,7 +76,8 @@ export async function writeEntry(target: string, type: string | null | undefined
     await chmod(target, perm);
     return;
   }
-  if (type !== "file") throw new Error(`${target}: the archive holds a ${type ?? "special"} entry here; only files and directories are restored`);
+  if (type !== "file")
+    throw new Error(`${target}: the archive holds a ${type ?? "special"} entry here; only files and directories are restored`);
   await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   await pipeline(stream, createWriteStream(target, { mode: perm }));
   await chmod(target, perm);

@@ -3,5 +3,7 @@ import { teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 
 export const auditRouter = router({
-  list: teamProcedure("admin").input(auditFilterInput).query(({ ctx, input }) => listAudit(ctx.deps.db, input)),
+  list: teamProcedure("admin")
+    .input(auditFilterInput)
+    .query(({ ctx, input }) => listAudit(ctx.deps.db, input)),
 });

@@ -20,17 +20,33 @@ const volume = z.object({ volume: z.string().max(64).default("") });
  */
 export const backupsRouter = router({
   destination: projectProcedure("viewer").query(({ ctx, input }) => getDestination(ctx.deps, ctx.actor, input.projectId)),
-  saveDestination: projectProcedure("admin").input(destinationInput).mutation(({ ctx, input }) => saveDestination(ctx.deps, ctx.actor, input.projectId, input)),
+  saveDestination: projectProcedure("admin")
+    .input(destinationInput)
+    .mutation(({ ctx, input }) => saveDestination(ctx.deps, ctx.actor, input.projectId, input)),
   /** Try the settings (saved or not) now; INVALID at the field that is wrong. */
-  testDestination: projectProcedure("admin").input(destinationInput).mutation(({ ctx, input }) => testDestination(ctx.deps, ctx.actor, input.projectId, input)),
-  overview: serviceProcedure("viewer").input(volume).query(({ ctx, input }) => backupsOverview(ctx.deps, ctx.actor, input.serviceId, input.volume)),
-  savePolicy: serviceProcedure("admin").input(policyInput).mutation(({ ctx, input }) => savePolicy(ctx.deps, ctx.actor, input.serviceId, input)),
-  backupNow: serviceProcedure("member").input(volume).mutation(({ ctx, input }) => backupNow(ctx.deps, ctx.actor, input.serviceId, input.volume)),
-  restore: serviceProcedure("admin").input(backupId).mutation(({ ctx, input }) => restoreBackup(ctx.deps, ctx.actor, input.serviceId, input.backupId)),
+  testDestination: projectProcedure("admin")
+    .input(destinationInput)
+    .mutation(({ ctx, input }) => testDestination(ctx.deps, ctx.actor, input.projectId, input)),
+  overview: serviceProcedure("viewer")
+    .input(volume)
+    .query(({ ctx, input }) => backupsOverview(ctx.deps, ctx.actor, input.serviceId, input.volume)),
+  savePolicy: serviceProcedure("admin")
+    .input(policyInput)
+    .mutation(({ ctx, input }) => savePolicy(ctx.deps, ctx.actor, input.serviceId, input)),
+  backupNow: serviceProcedure("member")
+    .input(volume)
+    .mutation(({ ctx, input }) => backupNow(ctx.deps, ctx.actor, input.serviceId, input.volume)),
+  restore: serviceProcedure("admin")
+    .input(backupId)
+    .mutation(({ ctx, input }) => restoreBackup(ctx.deps, ctx.actor, input.serviceId, input.backupId)),
   /** Returns at once; follow it with `restoreStatus`. */
-  restoreIntoNew: serviceProcedure("admin").input(restoreIntoNewInput).mutation(({ ctx, input }) => restoreIntoNewDatabase(ctx.deps, ctx.actor, input.serviceId, input)),
+  restoreIntoNew: serviceProcedure("admin")
+    .input(restoreIntoNewInput)
+    .mutation(({ ctx, input }) => restoreIntoNewDatabase(ctx.deps, ctx.actor, input.serviceId, input)),
   /** Stops the service, replaces the volume's contents, starts the service again. */
-  restoreVolume: serviceProcedure("admin").input(backupId).mutation(({ ctx, input }) => restoreVolumeBackup(ctx.deps, ctx.actor, input.serviceId, input.backupId)),
+  restoreVolume: serviceProcedure("admin")
+    .input(backupId)
+    .mutation(({ ctx, input }) => restoreVolumeBackup(ctx.deps, ctx.actor, input.serviceId, input.backupId)),
   restoreStatus: serviceProcedure("viewer")
     .input(z.object({ restoreId: z.string().uuid("Unknown restore") }))
     .query(({ ctx, input }) => getRestore(ctx.deps, ctx.actor, input.serviceId, input.restoreId)),

@@ -7,8 +7,16 @@ import { router } from "../init.ts";
 export const domainsRouter = router({
   list: serviceProcedure("viewer").query(({ ctx, input }) => listDomains(ctx.deps, ctx.actor, input.serviceId)),
   check: serviceProcedure("viewer").query(({ ctx, input }) => checkDomains(ctx.deps, ctx.actor, input.serviceId)),
-  add: serviceProcedure("member").input(addDomainInput).mutation(({ ctx, input }) => addDomain(ctx.deps, ctx.actor, input)),
-  update: serviceProcedure("member").input(updateDomainInput).mutation(({ ctx, input }) => updateDomain(ctx.deps, ctx.actor, input)),
-  remove: serviceProcedure("member").input(domainRefInput).mutation(({ ctx, input }) => removeDomain(ctx.deps, ctx.actor, input)),
-  setCertificate: serviceProcedure("member").input(certificateInput).mutation(({ ctx, input }) => setCertificate(ctx.deps, ctx.actor, input)),
+  add: serviceProcedure("member")
+    .input(addDomainInput)
+    .mutation(({ ctx, input }) => addDomain(ctx.deps, ctx.actor, input)),
+  update: serviceProcedure("member")
+    .input(updateDomainInput)
+    .mutation(({ ctx, input }) => updateDomain(ctx.deps, ctx.actor, input)),
+  remove: serviceProcedure("member")
+    .input(domainRefInput)
+    .mutation(({ ctx, input }) => removeDomain(ctx.deps, ctx.actor, input)),
+  setCertificate: serviceProcedure("member")
+    .input(certificateInput)
+    .mutation(({ ctx, input }) => setCertificate(ctx.deps, ctx.actor, input)),
 });

@@ -11,6 +11,8 @@ export const instanceRouter = router({
   updateSettings: instanceOwnerProcedure.input(settingsInput).mutation(({ ctx, input }) => updateSettings(ctx.deps.db, ctx.actor, input)),
   /** The dashboard's own domain (HTTPS through the edge proxy) and the URL its links use. */
   dashboard: instanceOwnerProcedure.query(({ ctx }) => getDashboard(ctx.deps)),
-  setDashboardDomain: instanceOwnerProcedure.input(setDashboardDomainInput).mutation(({ ctx, input }) => setDashboardDomain(ctx.deps, ctx.actor, input)),
+  setDashboardDomain: instanceOwnerProcedure
+    .input(setDashboardDomainInput)
+    .mutation(({ ctx, input }) => setDashboardDomain(ctx.deps, ctx.actor, input)),
   users: instanceOwnerProcedure.query(({ ctx }) => listUsers(ctx.deps.db)),
 });

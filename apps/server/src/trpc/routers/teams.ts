@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { changeMemberRole, createTeam, createTeamInput, leaveTeam, listMembers, removeMember, transferOwnership } from "../../teams/members.ts";
+import {
+  changeMemberRole,
+  createTeam,
+  createTeamInput,
+  leaveTeam,
+  listMembers,
+  removeMember,
+  transferOwnership,
+} from "../../teams/members.ts";
 import { selfProcedure, teamProcedure } from "../procedures.ts";
 import { router } from "../init.ts";
 
@@ -15,7 +23,9 @@ export const teamsRouter = router({
     ),
   removeMember: teamProcedure("admin")
     .input(memberInput)
-    .mutation(({ ctx, input }) => removeMember(ctx.deps.db, ctx.actor, { teamId: ctx.team.id, callerRole: ctx.team.role, userId: input.userId })),
+    .mutation(({ ctx, input }) =>
+      removeMember(ctx.deps.db, ctx.actor, { teamId: ctx.team.id, callerRole: ctx.team.role, userId: input.userId }),
+    ),
   leave: teamProcedure("viewer").mutation(({ ctx }) => leaveTeam(ctx.deps.db, ctx.actor, ctx.team.id)),
   transferOwnership: teamProcedure("owner")
     .input(memberInput)

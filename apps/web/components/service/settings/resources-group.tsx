@@ -24,7 +24,8 @@ const STRATEGIES: { value: Strategy; label: string }[] = [
   { value: "stop_first", label: "Stop-first" },
 ];
 
-const fallback = (value: number | null, unit: string) => (value === null ? "Unlimited (instance default)" : `${value}${unit} (instance default)`);
+const fallback = (value: number | null, unit: string) =>
+  value === null ? "Unlimited (instance default)" : `${value}${unit} (instance default)`;
 
 /** Limits (empty: the instance default, shown as the placeholder), restart policy, replicas, strategy. */
 export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { defaults: InstanceLimits }) {
@@ -33,18 +34,72 @@ export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { d
   return (
     <SettingsGroup title="Resources and deploys" description="Leave a limit empty to use the instance default.">
       <div className="grid gap-4 sm:grid-cols-3">
-        <TextField label="CPUs" name="cpus" type="number" min={0.01} step={0.01} value={form.limits.cpus} onChange={(e) => limits({ cpus: e.target.value })} error={errors["limits.cpus"]} placeholder={fallback(defaults.cpus, "")} />
-        <TextField label="Memory (MiB)" name="memoryMb" type="number" min={6} value={form.limits.memoryMb} onChange={(e) => limits({ memoryMb: e.target.value })} error={errors["limits.memoryMb"]} placeholder={fallback(defaults.memoryMb, " MiB")} />
-        <TextField label="PID limit" name="pidsLimit" type="number" min={16} value={form.limits.pidsLimit} onChange={(e) => limits({ pidsLimit: e.target.value })} error={errors["limits.pidsLimit"]} placeholder={fallback(defaults.pidsLimit, "")} />
+        <TextField
+          label="CPUs"
+          name="cpus"
+          type="number"
+          min={0.01}
+          step={0.01}
+          value={form.limits.cpus}
+          onChange={(e) => limits({ cpus: e.target.value })}
+          error={errors["limits.cpus"]}
+          placeholder={fallback(defaults.cpus, "")}
+        />
+        <TextField
+          label="Memory (MiB)"
+          name="memoryMb"
+          type="number"
+          min={6}
+          value={form.limits.memoryMb}
+          onChange={(e) => limits({ memoryMb: e.target.value })}
+          error={errors["limits.memoryMb"]}
+          placeholder={fallback(defaults.memoryMb, " MiB")}
+        />
+        <TextField
+          label="PID limit"
+          name="pidsLimit"
+          type="number"
+          min={16}
+          value={form.limits.pidsLimit}
+          onChange={(e) => limits({ pidsLimit: e.target.value })}
+          error={errors["limits.pidsLimit"]}
+          placeholder={fallback(defaults.pidsLimit, "")}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
-        <SelectField label="Restart policy" name="restartPolicy" value={form.restartPolicy} onChange={(e) => set({ restartPolicy: e.target.value as RestartPolicy })} options={RESTART} error={errors.restartPolicy} />
-        <TextField label="Replicas" name="replicas" type="number" min={1} max={10} value={form.replicas} onChange={(e) => set({ replicas: e.target.value })} error={errors.replicas} hint={form.kind === "web" ? "The edge proxy balances over all healthy ones." : undefined} />
-        <SelectField label="Deploy strategy" name="strategy" value={form.strategy} onChange={(e) => set({ strategy: e.target.value as Strategy })} options={STRATEGIES} error={errors.strategy} />
+        <SelectField
+          label="Restart policy"
+          name="restartPolicy"
+          value={form.restartPolicy}
+          onChange={(e) => set({ restartPolicy: e.target.value as RestartPolicy })}
+          options={RESTART}
+          error={errors.restartPolicy}
+        />
+        <TextField
+          label="Replicas"
+          name="replicas"
+          type="number"
+          min={1}
+          max={10}
+          value={form.replicas}
+          onChange={(e) => set({ replicas: e.target.value })}
+          error={errors.replicas}
+          hint={form.kind === "web" ? "The edge proxy balances over all healthy ones." : undefined}
+        />
+        <SelectField
+          label="Deploy strategy"
+          name="strategy"
+          value={form.strategy}
+          onChange={(e) => set({ strategy: e.target.value as Strategy })}
+          options={STRATEGIES}
+          error={errors.strategy}
+        />
       </div>
       <div className="space-y-1 text-sm text-fg-muted" data-testid="strategy-cost">
         <p>{STRATEGY_COSTS[form.strategy]}</p>
-        {form.strategy === "auto" && <p>{resolved === "stop_first" ? STRATEGY_COSTS.stop_first : STRATEGY_COSTS.start_first} (what this service gets now)</p>}
+        {form.strategy === "auto" && (
+          <p>{resolved === "stop_first" ? STRATEGY_COSTS.stop_first : STRATEGY_COSTS.start_first} (what this service gets now)</p>
+        )}
       </div>
     </SettingsGroup>
   );

@@ -4,7 +4,15 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { ServiceDetail } from "@/lib/api-types";
 import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
-import { detachedVolumeNames, formFromService, isDirty, isSettingsField, updateInputOf, volumeErrorsByRow, type SettingsForm } from "@/lib/service-settings-form";
+import {
+  detachedVolumeNames,
+  formFromService,
+  isDirty,
+  isSettingsField,
+  updateInputOf,
+  volumeErrorsByRow,
+  type SettingsForm,
+} from "@/lib/service-settings-form";
 import { useTRPC } from "@/lib/trpc";
 import { StageTimeoutFields } from "../../project/stage-timeout-fields";
 import { ErrorAlert } from "../../ui/alert";
@@ -112,14 +120,33 @@ function SettingsFormView({ service, canEdit, saved, onSaved, onEdit }: FormView
       {formError && <ErrorAlert message={formError} />}
       {canEdit && (
         <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-3 border-t border-line bg-canvas/95 px-1 py-3">
-          <Button type="submit" variant="secondary" pending={update.isPending && update.variables.deploy === false} pendingLabel="Saving…" disabled={update.isPending}>
+          <Button
+            type="submit"
+            variant="secondary"
+            pending={update.isPending && update.variables.deploy === false}
+            pendingLabel="Saving…"
+            disabled={update.isPending}
+          >
             Save
           </Button>
-          <Button onClick={() => submit(true)} pending={update.isPending && update.variables.deploy === true} pendingLabel="Saving…" disabled={update.isPending}>
+          <Button
+            onClick={() => submit(true)}
+            pending={update.isPending && update.variables.deploy === true}
+            pendingLabel="Saving…"
+            disabled={update.isPending}
+          >
             Save and deploy
           </Button>
           <p role="status" className="text-sm text-fg-muted" data-testid="settings-state">
-            {update.isPending ? "" : dirty ? "Unsaved changes." : saved === "saved" ? "Saved. Deploy to apply the changes." : saved === "deploying" ? "Saved; a deployment is queued." : ""}
+            {update.isPending
+              ? ""
+              : dirty
+                ? "Unsaved changes."
+                : saved === "saved"
+                  ? "Saved. Deploy to apply the changes."
+                  : saved === "deploying"
+                    ? "Saved; a deployment is queued."
+                    : ""}
           </p>
         </div>
       )}
