@@ -72,6 +72,7 @@ cd "$BERTH_REPO"
 step "prisma generate" npm run generate --workspace @berth/db
 step "migrate deploy" npm run migrate:deploy --workspace @berth/db
 step "migration drift check" npm run migrate:drift --workspace @berth/db
+step "format check (prettier; npm run format fixes it)" npm run -s format:check
 step "lint + typecheck" npx turbo run lint typecheck
 reports="$(mktemp -d)"
 step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
