@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { deploymentWorker } from "../../test/deploy-harness.ts";
+import { stackSettled } from "../../test/stack-settled.ts";
 import { listOneOffs, getOneOff } from "../one-offs/one-offs.ts";
 import type { Actor } from "../teams/access.ts";
 import { attachStackCoordinator, deployStack } from "./deploy-stack.ts";
 import { createStack } from "./create-stack.ts";
 import { createStackInput } from "./stack-input.ts";
-import { getStack } from "./stack-view.ts";
 
 /**
  * `depends_on: {condition: service_completed_successfully}` on the real engine: a migration job
@@ -70,24 +70,13 @@ afterAll(async () => {
   await deps.db.$disconnect();
 });
 
-async function stackSettled(stackId: string) {
-  return waitFor(
-    `stack ${stackId} to settle`,
-    async () => {
-      const stack = await getStack(deps, owner, stackId);
-      return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
-    },
-    240_000,
-  );
-}
-
 describe("stack jobs (service_completed_successfully)", () => {
   it("runs the job once per deploy before its dependents, keeps its output, and a failing run fails the deploy while the web tier keeps serving", async () => {
     const created = await createStack(deps, owner, createStackInput.parse({ projectId, name: "jobs", compose: STACK }));
     touched.push(...created.services.map((s) => s.id));
     expect(created.services.map((s) => s.name)).toEqual(["db", "migrate", "web"]);
 
-    const first = await stackSettled(created.id);
+    const first = await stackSettled(deps, owner, created.id);
     const byName = (s: typeof first) => Object.fromEntries(s.services.map((m) => [m.name, m]));
     const { migrate, web } = byName(first);
     expect(first.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([
@@ -121,7 +110,7 @@ describe("stack jobs (service_completed_successfully)", () => {
 
     // Deploy again: the job runs again, now exits 3; the stack names it, web is not redeployed and still serves.
     await deployStack(deps, owner, created.id);
-    const second = byName(await stackSettled(created.id));
+    const second = byName(await stackSettled(deps, owner, created.id));
     expect(second.migrate).toMatchObject({
       stackState: "failed",
       stackReason: expect.stringContaining("The job migrate exited with code 3"),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { deploymentWorker } from "../../test/deploy-harness.ts";
+import { stackSettled } from "../../test/stack-settled.ts";
 import { listEnv } from "../secrets/env-vars.ts";
 import type { Actor } from "../teams/access.ts";
 import { attachStackCoordinator, deployStack } from "./deploy-stack.ts";
@@ -83,17 +84,6 @@ async function newProject(name: string) {
   return project;
 }
 
-async function stackSettled(stackId: string) {
-  return waitFor(
-    `stack ${stackId} to settle`,
-    async () => {
-      const stack = await getStack(deps, owner, stackId);
-      return stack.services.every((s) => s.stackState === "done" || s.stackState === "failed") ? stack : null;
-    },
-    240_000,
-  );
-}
-
 describe("compose stacks (real engine, real PostgreSQL image)", () => {
   it("creates four services and deploys them in dependency order: the database healthy first, then api and worker, then web; the stack serves", async () => {
     const project = await newProject("stack-shop");
@@ -110,7 +100,7 @@ describe("compose stacks (real engine, real PostgreSQL image)", () => {
     touched.push(...created.services.map((s) => s.id));
     expect(created.services.map((s) => s.name)).toEqual(["db", "api", "web", "worker"]);
 
-    const stack = await stackSettled(created.id);
+    const stack = await stackSettled(deps, owner, created.id);
     expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([
       ["db", "done", null],
       ["api", "done", null],
@@ -165,7 +155,7 @@ services:
 `;
     const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "broken", compose }));
     touched.push(...created.services.map((s) => s.id));
-    const stack = await stackSettled(created.id);
+    const stack = await stackSettled(deps, owner, created.id);
     const byName = Object.fromEntries(stack.services.map((s) => [s.name, s]));
     expect(byName.db).toMatchObject({ stackState: "failed", stackReason: expect.stringMatching(/^Its deployment failed/) });
     expect(byName.api).toMatchObject({ stackState: "failed", stackReason: "Not deployed: its dependency db failed" });
@@ -221,7 +211,7 @@ services:
     try {
       const created = await createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "host", compose }));
       touched.push(...created.services.map((s) => s.id));
-      const stack = await stackSettled(created.id);
+      const stack = await stackSettled(deps, owner, created.id);
       expect(stack.services.map((s) => [s.name, s.stackState, s.stackReason])).toEqual([["agent", "done", null]]);
       const [container] = await deps.engine.listManaged({ serviceId: created.services[0]!.id });
       // CAP_NET_ADMIN (bit 12) is not in Docker's default effective set.
@@ -236,7 +226,7 @@ services:
 
       await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowHostAccess: false } });
       await deployStack(deps, owner, created.id);
-      const again = await stackSettled(created.id);
+      const again = await stackSettled(deps, owner, created.id);
       expect(again.services[0]).toMatchObject({
         stackState: "failed",
         stackReason: expect.stringContaining(
