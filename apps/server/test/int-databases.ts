@@ -26,7 +26,7 @@ export function workerDatabaseUrl(baseUrl: string, poolId: string | number): str
 /** Postgres identifiers are quoted: the names come from the environment, not from a user. */
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<(() => Promise<void>) | void> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) return;
   const base = decodeURIComponent(new URL(baseUrl).pathname.slice(1));
@@ -43,5 +43,51 @@ export default async function setup(): Promise<void> {
     }
   } finally {
     await client.end();
+  }
+  return () => removeLeftNetworks(baseUrl);
+}
+
+/** The ids of every project in the run's database and its workers' (the projects the files made). */
+async function projectIdsOfRun(baseUrl: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const url of [baseUrl, ...Array.from({ length: INT_WORKERS }, (_, i) => workerDatabaseUrl(baseUrl, i + 1))]) {
+    const client = new Client({ connectionString: url });
+    try {
+      await client.connect();
+      for (const row of (await client.query<{ id: string }>("SELECT id FROM project")).rows) ids.add(row.id);
+    } catch {
+      // A database the run never made: nothing of it to clean.
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  return ids;
+}
+
+/**
+ * After the run: project networks (`berth-p-<project id>`) that files left on the shared engine,
+ * removed when their project belongs to this run's databases and no container uses them. Each
+ * leak costs a /24 of the engine's address pool, which a Berth running on the same host shares;
+ * networks of any other project (a running Berth's) are never touched. Never fails the run.
+ */
+async function removeLeftNetworks(baseUrl: string): Promise<void> {
+  try {
+    const ids = await projectIdsOfRun(baseUrl);
+    const { default: Docker } = await import("dockerode");
+    const docker = new Docker();
+    const networks = await docker.listNetworks({ filters: { name: ["berth-p-"] } });
+    let removed = 0;
+    for (const n of networks) {
+      const projectId = n.Name.replace(/^berth-p-/, "");
+      if (!ids.has(projectId) || Object.keys(n.Containers ?? {}).length > 0) continue;
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .then(() => removed++)
+        .catch(() => undefined); // in use after all, or gone: leave it
+    }
+    if (removed > 0) console.log(`[int] removed ${removed} project network(s) the files left on the engine`);
+  } catch (err) {
+    console.warn(`[int] could not clean up the files' project networks: ${String(err)}`);
   }
 }
