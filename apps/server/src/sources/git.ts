@@ -1,5 +1,6 @@
 /**
- * Runs git. The only child_process use in Berth's product code: argv arrays (never a shell),
+ * Runs git (product code's other child processes: pg_dump/pg_restore in instance/archive/pg-tools.ts
+ * and `du` in engine/src/build-disk.ts, all argv arrays): argv arrays (never a shell),
  * credentials only in the child's environment (GIT_CONFIG_COUNT/KEY/VALUE), never in argv
  * or logs; every run has a deadline and stops on cancel (the whole process group is killed).
  */
