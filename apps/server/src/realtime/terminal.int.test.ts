@@ -65,8 +65,20 @@ it("a member runs a command in the shell and sees its output; open and close are
   const m = await caller("member");
   const t = await openShell(m.socket);
   m.socket.emit("terminal:resize", { terminalId: t.terminalId, cols: 100, rows: 30 });
-  m.socket.emit("terminal:input", { terminalId: t.terminalId, data: "echo berth-$((6*7)); stty size\n" });
-  await waitFor("command output", async () => t.output().includes("berth-42") && t.output().includes("30 100"), 10_000);
+  m.socket.emit("terminal:input", { terminalId: t.terminalId, data: "echo berth-$((6*7))\n" });
+  await waitFor("command output", async () => t.output().includes("berth-42"), 10_000);
+  // The resize is an engine call that input does not wait for (no ack): ask the size again
+  // until the new one shows; it never shows if the resize is lost.
+  await waitFor(
+    "the resized terminal",
+    async () => {
+      if (t.output().includes("30 100")) return true;
+      m.socket.emit("terminal:input", { terminalId: t.terminalId, data: "stty size\n" });
+      await new Promise((r) => setTimeout(r, 500));
+      return t.output().includes("30 100");
+    },
+    10_000,
+  );
   m.socket.emit("terminal:close", { terminalId: t.terminalId });
   expect((await within(t.exit, 5000))?.reason).toBe("Closed by the user");
   const events = await waitFor("audit rows", async () => {
