@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.ts";
 import type { PassResult, Reconciler } from "../reconcile/reconciler.ts";
 import { endableAtBoot } from "./lease.ts";
+import { endOrphanedGitRuns } from "../sources/git-homes.ts";
 
 export const RESTART_REASON = "Berth restarted while this deployment was in progress; the previous release kept serving";
 
@@ -11,12 +12,16 @@ export const RESTART_REASON = "Berth restarted while this deployment was in prog
  * services that no live release owns (the unfinished deployments' among them) are removed, a
  * live release left stopped (a stop-first deployment interrupted) or missing is brought back
  * when its service should run. Queued deployments stay queued and are picked up by the worker.
+ * First, the git runs a killed Berth process on this host left behind are ended and their
+ * homes (clones, deploy keys) removed.
  */
 export async function recoverDeployments(
   deps: Pick<Deps, "db" | "log">,
   reconciler: Reconciler,
   workerName: string,
 ): Promise<{ ended: number; pass: PassResult }> {
+  const git = await endOrphanedGitRuns();
+  if (git.homes > 0) deps.log.warn(git, "ended the git runs and removed the git homes of a Berth process that is gone");
   const ended = await deps.db.deployment.updateMany({
     where: endableAtBoot(workerName),
     data: { status: "failed", error: RESTART_REASON, finishedAt: new Date() },

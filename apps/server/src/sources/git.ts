@@ -6,8 +6,8 @@
  */
 import { spawn } from "node:child_process";
 import { chmod, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
+import { gitHomePrefix } from "./git-homes.ts";
 
 export interface GitAuth {
   /** HTTPS access token (sent as a Basic Authorization header through git config in env). */
@@ -88,7 +88,7 @@ export function buildGitEnv(opts: {
 
 /** A private temp HOME for one clone, holding the ssh key file and pinned known_hosts if any (mode 0600). */
 export async function prepareGitHome(auth: GitAuth): Promise<{ home: string; keyFile?: string }> {
-  const home = await mkdtemp(path.join(tmpdir(), "berth-git-"));
+  const home = await mkdtemp(await gitHomePrefix());
   await chmod(home, 0o700);
   if (!auth.sshPrivateKey) return { home };
   const keyFile = path.join(home, "deploy_key");
