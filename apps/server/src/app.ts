@@ -83,7 +83,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
 
   const server = createServer();
   const dev = env.NODE_ENV === "development";
-  // next.config.ts reads the build directory from here: the resolved one, fixed for this process.
+  // next.config.mjs reads the build directory from here: the resolved one, fixed for this process.
   const distDir = pinWebBuild(WEB_DIR, env.BERTH_WEB_DIST_DIR ?? ".next");
   process.env.BERTH_WEB_DIST_DIR = distDir;
   const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });

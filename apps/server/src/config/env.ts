@@ -148,7 +148,7 @@ const schema = z.object({
   BERTH_PROXY_PUBLIC_IP: z.union([z.ipv4(), z.literal("")]).default(""),
   /** Host disk use (percent) at which the overview warns of disk pressure (default 85). */
   BERTH_DISK_WARN_PERCENT: z.coerce.number().int().min(1).max(100).optional(),
-  /** The dashboard's build directory in apps/web (see apps/web/next.config.ts); the server pins a link's target at start. */
+  /** The dashboard's build directory in apps/web (see apps/web/next.config.mjs); the server pins a link's target at start. */
   BERTH_WEB_DIST_DIR: z
     .string()
     .regex(/^\.next[A-Za-z0-9._-]*$/, "BERTH_WEB_DIST_DIR must be a directory name in apps/web starting with .next (e.g. .next-live)")
