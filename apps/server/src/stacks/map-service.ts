@@ -9,7 +9,7 @@ import { type HostAccess, isValidImageRef, isValidServiceName } from "@berth/eng
 import type { ComposeService } from "./parse-compose.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { durationSeconds, listOrDict, readMount, readPort, sizeMiB } from "./compose-values.ts";
-import { readHostKey } from "./map-host-access.ts";
+import { triageKeys } from "./triage-keys.ts";
 import type { ComposeRepo } from "./compose-repo.ts";
 import { type BuildFields, mapBuild, mapEnvFiles } from "./map-repo-keys.ts";
 
@@ -123,29 +123,6 @@ const IGNORED: Record<string, string> = {
   scale: "use deploy.replicas",
 };
 
-/** Keys that would give the container power over the host: refused unless the instance owner allows host access. */
-const DANGEROUS: Record<string, string> = {
-  privileged: "gives the container full access to the host",
-  cap_add: "adds kernel capabilities to the container",
-  devices: "gives the container host devices",
-  security_opt: "changes the container's security profile",
-};
-
-/** Never, whatever the instance allows: the Docker API is the whole host (and Berth's own engine). */
-const NEVER: Record<string, string> = {
-  use_api_socket: "Refused: gives the container the Docker API, i.e. the host and Berth's own containers",
-  device_cgroup_rules: "Not supported by Berth: list the devices under devices:",
-};
-
-const HOST_NAMESPACES = ["network_mode", "pid", "ipc", "uts", "userns_mode", "cgroup"] as const;
-/** Host namespaces a service may share where allowed (userns and cgroup: never). */
-const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = {
-  network_mode: "network",
-  pid: "pid",
-  ipc: "ipc",
-  uts: "uts",
-};
-
 export function mapService(
   name: string,
   svc: ComposeService,
@@ -164,47 +141,7 @@ export function mapService(
     );
   }
 
-  const hostAccess: HostAccess = {};
-  const hostKeys: string[] = [];
-  const refuseHost = (key: string, what: string) =>
-    err(
-      key,
-      `Refused: services.${name}.${key} ${what}. Only the instance owner can allow keys with power over the host (Settings, "Host access for compose stacks")`,
-    );
-  for (const key of Object.keys(svc)) {
-    if (MAPPED.has(key) || key.startsWith("x-")) continue;
-    if (key in IGNORED) warn(key, `Ignored: ${IGNORED[key]}`);
-    else if (key in NEVER) err(key, NEVER[key]!);
-    else if (
-      key in DANGEROUS &&
-      (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))
-    )
-      warn(key, "Ignored: it grants nothing");
-    else if (key in DANGEROUS) {
-      if (!ctx.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
-      else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
-    } else if ((HOST_NAMESPACES as readonly string[]).includes(key)) {
-      const value = String(svc[key]);
-      const shared = SHAREABLE[key];
-      if (value !== "host" || shared === undefined)
-        err(
-          key,
-          value === "host"
-            ? `Not supported by Berth: ${key}: host`
-            : "Not supported by Berth: every service of a stack runs on the project's network in its own namespaces",
-        );
-      else if (!ctx.allowHostAccess) refuseHost(key, "shares the host's namespace with the container");
-      else {
-        hostAccess.hostNamespaces = [...(hostAccess.hostNamespaces ?? []), shared];
-        hostKeys.push(key);
-      }
-    } else err(key, "Not supported by Berth");
-  }
-  if (hostKeys.length > 0)
-    warn(
-      hostKeys[0]!,
-      `Allowed by the instance owner: ${hostKeys.join(", ")} give${hostKeys.length === 1 ? "s" : ""} this service power over the host`,
-    );
+  const hostAccess = triageKeys(name, svc, { mapped: MAPPED, ignored: IGNORED, allowHostAccess: ctx.allowHostAccess }, err, warn);
 
   // image
   const image = typeof svc.image === "string" ? svc.image.trim() : "";
@@ -459,7 +396,7 @@ export function mapService(
         env,
         labels,
         ...(timeouts ? { timeouts } : {}),
-        ...(hostKeys.length > 0 ? { hostAccess } : {}),
+        ...(Object.keys(hostAccess).length > 0 ? { hostAccess } : {}),
       },
       dependsOn,
       labels,
