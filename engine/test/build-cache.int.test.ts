@@ -37,7 +37,8 @@ async function buildBlob(name: string, mib: number): Promise<void> {
   await dockerd.api("DELETE", `/images/${encodeURIComponent(tag)}`);
 }
 
-const cacheOf = async (name: string) => (await dockerd.engine.diskUsage()).buildCache.filter((r) => r.description.includes(`of=/${name}`));
+const cacheOf = async (name: string) =>
+  (await dockerd.engine.diskUsage()).buildCache.filter((r) => (r.description ?? "").includes(`of=/${name}`));
 
 describe("pruneBuildCache", () => {
   it("prunes the cache down to the budget, least recently used first, and reports what it freed", async () => {

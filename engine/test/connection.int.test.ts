@@ -23,7 +23,11 @@ describe("engine connections", () => {
     const port = await closedPort();
     const fingerprint = createHash("sha256").update("k").digest("base64");
     // A key SSH can parse, so the client really dials (a malformed one fails before any traffic).
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const engine = new DockerEngine({
       connection: { kind: "ssh", host: "127.0.0.1", port, username: "deploy", privateKey, hostKeySha256: fingerprint },
     });
