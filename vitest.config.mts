@@ -14,6 +14,8 @@ const RUN_ALONE = [
   // user networks are host interfaces and routes, picked among the ranges not routed yet.
   "apps/server/src/reconcile/engine-restart.int.test.ts",
   "apps/server/src/instance/archive/move-instance.int.test.ts",
+  // A private dockerd too (a build-cache prune that must free something, on a cache of its own).
+  "engine/test/build-cache.int.test.ts",
   // Swarm mode on the shared engine: initialised and left again by the file.
   "engine/test/swarm.int.test.ts",
   // A real reclaim over the whole engine (every Berth repository beyond 5 images, dangling images).

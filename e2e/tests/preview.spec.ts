@@ -3,7 +3,7 @@ import { helloDockerfile, startGitFixture, type GitFixture } from "../../apps/se
 import { providerHeaders, pullRequestFixture } from "../../apps/server/test/webhook-fixtures.ts";
 import { ownerPage, signUp } from "./support/account.ts";
 import { createProject, openTab, serviceIdOf, submitGitServiceForm } from "./support/dashboard.ts";
-import { proxy } from "./support/proxy.ts";
+import { proxy, proxyConfigNames } from "./support/proxy.ts";
 import { deleteService } from "./support/service.ts";
 import { setLocalSources } from "./support/settings.ts";
 import { uniqueSuffix } from "./support/unique.ts";
@@ -102,6 +102,7 @@ test("preview deployments: a replayed pull request webhook opens a preview serve
       await expect(tab.getByRole("heading", { level: 1 })).toHaveText(`preview-of-pr-${id}`, { timeout: 1_000 });
     }).toPass({ timeout: 30_000 });
     await context.close();
+    expect(await proxyConfigNames(new URL(link).hostname)).toBe(true);
   });
 
   await test.step("a 'closed' delivery removes the preview: gone from the page and from the proxy", async () => {
@@ -114,6 +115,9 @@ test("preview deployments: a replayed pull request webhook opens a preview serve
     expect(await res.json()).toMatchObject({ previewRemoved: true });
     await expect(page.getByTestId("preview-row")).toHaveCount(0);
     await expect(page.getByTestId("no-previews")).toBeVisible();
+    // Its route left Caddy's config (a request alone could not tell: with the container gone it
+    // fails whether the route is left or not).
+    await expect.poll(() => proxyConfigNames(new URL(link).hostname), { timeout: 30_000 }).toBe(false);
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const tab = await context.newPage();
     await expect(async () => {

@@ -21,7 +21,6 @@ async function build(options: { extraDockerfile?: string; secrets?: Record<strin
   const tag = `berth-test/${runId}:${tags.length + 1}`;
   tags.push(tag);
   const lines: string[] = [];
-  const started = Date.now();
   const result = await engine.buildImage({
     tag,
     files: [{ name: "Dockerfile", data: dockerfile(options.extraDockerfile) }],
@@ -31,7 +30,7 @@ async function build(options: { extraDockerfile?: string; secrets?: Record<strin
     onLine: (line) => lines.push(line),
     ...(options.builder === undefined ? {} : { builder: options.builder }),
   });
-  return { tag, lines, result, ms: Date.now() - started };
+  return { tag, lines, result };
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -97,7 +96,6 @@ describe("BuildKit builds with secrets", () => {
     expect(first.lines.filter((l) => / CACHED$/.test(l)).length).toBeLessThan(second.lines.filter((l) => / CACHED$/.test(l)).length);
     expect(second.lines.filter((l) => / CACHED$/.test(l)).length).toBeGreaterThanOrEqual(3);
     expect(second.lines.some((l) => / DONE \d/.test(l) && !l.includes("exporting"))).toBe(true);
-    expect(second.ms).toBeLessThan(first.ms + 1_000);
   });
 
   it("fails the build when a required secret is not given (the session answers NotFound)", async () => {

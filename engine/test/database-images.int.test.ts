@@ -100,15 +100,14 @@ describe("local database images on the real engine", () => {
     expect(refused.stderr).toMatch(/password authentication failed for user "shop"/);
     expect(await containerLogs(first.containerId)).toContain("PostgreSQL init process complete");
 
-    // A client in the middle of a query does not hold the stop up: a fast shutdown, well within
-    // the 10 s grace (room left for a loaded machine).
+    // A client in the middle of a query does not hold the stop up: a fast shutdown within the 10 s
+    // grace. A server still waiting for its client then is SIGKILLed, and the next one says so
+    // when it starts (the log checks below), however loaded the machine.
     const busy = psql("SELECT pg_sleep(60)");
     await eventually(async () =>
       (await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).output.trim() === "1" ? true : undefined,
     );
-    const stopStarted = Date.now();
     await engine.removeContainer(first.containerId);
-    expect(Date.now() - stopStarted).toBeLessThan(8_000);
     expect((await busy).exitCode).not.toBe(0);
 
     const second = await engine.runRelease(redeploy(db));
@@ -132,10 +131,10 @@ describe("local database images on the real engine", () => {
     await eventually(async () =>
       (await psql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")).output.trim() === "2" ? true : undefined,
     );
-    const killStarted = Date.now();
+    // No SIGKILL follows this SIGTERM, and the session stays open until after the wait: a server
+    // that waited for its clients would never exit (the test would time out).
     await docker.getContainer(second.containerId).kill({ signal: "SIGTERM" });
     const exited = (await docker.getContainer(second.containerId).wait()) as { StatusCode: number };
-    expect(Date.now() - killStarted).toBeLessThan(8_000);
     expect(exited.StatusCode).toBe(0);
     session.endInput();
     session.close();

@@ -2,7 +2,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DockerEngine } from "../src/index.ts";
+import { DEFAULT_READY_TIMEOUT_MS, DockerEngine } from "../src/index.ts";
 import { rejectionOf, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
 const { engine, docker, newRelease } = useTestTeam();
@@ -12,13 +12,13 @@ describe("engine availability", () => {
     await expect(engine.ping()).resolves.toBeUndefined();
   });
 
-  it("reports ENGINE_UNAVAILABLE quickly for a socket that does not exist", async () => {
+  it("reports ENGINE_UNAVAILABLE at once for a socket that does not exist", async () => {
     const absent = new DockerEngine({ socketPath: join(tmpdir(), `${uniqueId("no-engine-")}.sock`) });
-    const started = Date.now();
     const err = await rejectionOf(() => absent.ping());
     expect(err.code).toBe("ENGINE_UNAVAILABLE");
-    // Not a hang: well under any request timeout.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // On the connect's own failure, not at a deadline ("did not answer within ..."): no timing needed.
+    expect(err.message).toMatch(/ENOENT/);
+    expect(err.message).not.toMatch(/did not answer within/);
     expect((await rejectionOf(() => absent.listManaged())).code).toBe("ENGINE_UNAVAILABLE");
   });
 
@@ -29,12 +29,13 @@ describe("engine availability", () => {
     await new Promise<void>((resolve) => mute.listen(socketPath, resolve));
     try {
       const started = Date.now();
-      const err = await rejectionOf(() => new DockerEngine({ socketPath }).ping());
+      // Requests of this client may take 2 minutes: only the ping's own deadline can end the ping sooner.
+      const err = await rejectionOf(() => new DockerEngine({ socketPath, timeoutMs: 120_000 }).ping());
       const elapsed = Date.now() - started;
       expect(err.code).toBe("ENGINE_UNAVAILABLE");
       expect(err.message).toMatch(/did not answer within 3000 ms/);
       expect(elapsed).toBeGreaterThanOrEqual(2_900);
-      expect(elapsed).toBeLessThan(5_000);
+      expect(elapsed).toBeLessThan(60_000);
       const listErr = await rejectionOf(() => new DockerEngine({ socketPath, timeoutMs: 500 }).listManaged());
       expect(listErr.code).toBe("ENGINE_UNAVAILABLE");
     } finally {
@@ -59,7 +60,9 @@ describe("failed releases leave nothing behind", () => {
     const elapsed = Date.now() - started;
     expect(err.code).toBe("IMAGE_UNAVAILABLE");
     expect(err.message).toMatch(/^image "berth-test\/does-not-exist:1" is not present on this host and could not be pulled: \S/);
-    expect(elapsed).toBeLessThan(10_000);
+    // On the registry's answer, not at the end of the pull's deadline (DEFAULT_PULL_TIMEOUT_MS, 60 s).
+    expect(err.message).not.toMatch(/did not finish within/);
+    expect(elapsed).toBeLessThan(30_000);
     console.info(`missing-image failure took ${elapsed} ms: ${err.message}`);
     expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
   });
@@ -83,7 +86,8 @@ describe("failed releases leave nothing behind", () => {
     expect(err.code).toBe("HEALTHCHECK_FAILED");
     expect(err.message).toMatch(/did not accept connections on port 8080 within 1.5 s/);
     expect(err.details?.logs).toEqual(["waiting"]);
-    expect(Date.now() - started).toBeLessThan(6_000);
+    // The given deadline, not the default one (DEFAULT_READY_TIMEOUT_MS, 30 s) nor the process's 60 s.
+    expect(Date.now() - started).toBeLessThan(DEFAULT_READY_TIMEOUT_MS);
     expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
   });
 });

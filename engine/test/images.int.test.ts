@@ -153,7 +153,8 @@ describe("images that move (pull: always)", () => {
     const failMs = Date.now() - failStarted;
     expect(err.code).toBe("IMAGE_UNAVAILABLE");
     expect(err.message).toMatch(/connection refused|dial tcp/i);
-    expect(failMs).toBeLessThan(5_000);
+    // On the refusal, not at the end of the pull's deadline (DEFAULT_PULL_TIMEOUT_MS, 60 s).
+    expect(failMs).toBeLessThan(30_000);
     console.log(`pull always without a local copy failed (IMAGE_UNAVAILABLE) in ${failMs} ms`);
   });
 });

@@ -37,7 +37,7 @@ describe("LogBuffer", () => {
     expect(buffer.seenCount).toBe(3);
   });
 
-  it("holds 100k lines and filters them quickly", () => {
+  it("holds 100k lines and filters them", () => {
     const buffer = new LogBuffer();
     const batch = Array.from({ length: 100_000 }, (_, n) => ({
       stream: n % 10 === 0 ? ("stderr" as const) : ("stdout" as const),
@@ -45,10 +45,9 @@ describe("LogBuffer", () => {
       text: `request ${n} ${n % 1000 === 0 ? "ERROR" : "ok"}`,
     }));
     buffer.append(batch);
-    const started = performance.now();
+    // A quadratic filter (10^10 steps here) would not end within the test's timeout; the viewer's
+    // speed with 100k lines is measured in e2e (git-deploy.spec.ts) and the benchmarks.
     const errors = filterLogLines(buffer.lines, "error", "all");
-    // Only a guard against a quadratic filter; its speed is measured in the benchmarks.
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(errors).toHaveLength(100);
   });
 });

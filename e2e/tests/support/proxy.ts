@@ -11,6 +11,15 @@ export const proxy = {
   dataDir: `/tmp/berth-e2e-caddy-${port}`,
 };
 
+/**
+ * Whether the run's Caddy has `hostname` anywhere in its live config (a route's host match, a
+ * certificate policy), read from its admin API: what the proxy serves, whatever the upstream's state.
+ */
+export async function proxyConfigNames(hostname: string): Promise<boolean> {
+  const config = await (await fetch(`http://127.0.0.1:${proxy.admin}/config/`)).text();
+  return config.includes(JSON.stringify(hostname));
+}
+
 /** GET https://<hostname>/ through the run's Caddy with SNI and Host = hostname, trusting Caddy's internal CA. */
 export async function getThroughProxy(hostname: string): Promise<{ status: number; body: string }> {
   const ca = ((await (await fetch(`http://127.0.0.1:${proxy.admin}/pki/ca/local`)).json()) as { root_certificate: string })

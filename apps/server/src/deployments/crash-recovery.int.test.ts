@@ -99,10 +99,9 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
   const midBuild = (await enqueueDeployment(deps, actor, serviceId)).deploymentId;
   await waitFor("the slow build step to run", async () => (await statusOf(midBuild)) === "building" && buildProcesses().length > 0, 60_000);
   await kill9(worker);
-  const restarted = Date.now();
+  // Nothing but the restarted worker's recovery ends a deployment of a dead process: a generous deadline.
   worker = startWorker();
   await waitFor("the interrupted build to end", async () => (await statusOf(midBuild)) === "failed", 60_000);
-  expect(Date.now() - restarted).toBeLessThan(60_000);
   expect((await deps.db.deployment.findUniqueOrThrow({ where: { id: midBuild } })).error).toBe(RESTART_REASON);
   await waitFor("the engine to drop the abandoned build step", async () => buildProcesses().length === 0, 30_000);
 
@@ -118,10 +117,8 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
     60_000,
   );
   await kill9(worker);
-  const restarted2 = Date.now();
   worker = startWorker();
   await waitFor("the interrupted release to end", async () => (await statusOf(midRelease)) === "failed", 60_000);
-  expect(Date.now() - restarted2).toBeLessThan(60_000);
   await waitFor(
     "only release 1's container left",
     async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId).join() === good,
@@ -169,7 +166,6 @@ it("kill -9 mid-release of a stop-first service with a volume: the old release r
     60_000,
   );
   await kill9(worker);
-  const restarted = Date.now();
   worker = startWorker();
   await waitFor("the interrupted release to end", async () => (await statusOf(mid)) === "failed", 60_000);
   const [back] = await waitFor(
@@ -180,7 +176,6 @@ it("kill -9 mid-release of a stop-first service with a volume: the old release r
     },
     30_000,
   );
-  expect(Date.now() - restarted).toBeLessThan(60_000);
   expect((await deps.engine.exec(back!.containerId, { cmd: ["cat", "/data/row"] })).output.trim()).toBe("kept-row");
   expect((await deps.engine.listManaged({ serviceId: volumeServiceId })).map((c) => c.deploymentId)).toEqual([good]);
   await kill9(worker);

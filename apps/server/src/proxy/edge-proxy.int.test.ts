@@ -180,9 +180,11 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
     expect(proxy.status().state).toBe("up");
   });
 
-  it("after the proxy is killed and restarted, every route is back from Postgres within 10 s; the status said down meanwhile", async () => {
+  // Caddy restarted keeps no config of its own: only the watcher re-applying the routes from Postgres
+  // brings them back, so generous deadlines tell it apart (how fast: the fault suite, proxy-killed).
+  it("after the proxy is killed and restarted, every route is back from Postgres; the status said down meanwhile", async () => {
     await caddy.kill();
-    await waitFor("the watcher to notice", async () => proxy.status().state === "down", 5000);
+    await waitFor("the watcher to notice", async () => proxy.status().state === "down", 30_000);
     expect(proxy.status().error).toMatch(/does not answer/);
     // /healthz names the proxy as down: "degraded", still 200 (the control plane itself works).
     expect(await healthz()).toMatchObject({
@@ -190,7 +192,6 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
       body: { status: "degraded", proxy: { ok: false, state: "down", error: expect.stringMatching(/does not answer/) } },
     });
     await caddy.run();
-    const restarted = Date.now();
     await waitFor(
       "every route back",
       async () => {
@@ -203,9 +204,8 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
         ]);
         return web?.body.includes(`web-${tag}`) && api?.body.includes(`api-${tag}`) && prefixed?.body === `api-${tag} under /api/\n`;
       },
-      10_000,
+      60_000,
     );
-    expect(Date.now() - restarted).toBeLessThan(10_000);
     expect(proxy.status().state).toBe("up");
     expect(await healthz()).toMatchObject({ code: 200, body: { status: "ok", proxy: { ok: true, state: "up" } } });
   });
@@ -213,8 +213,8 @@ describe("edge proxy (real Caddy, real containers, routes from Postgres)", () =>
   it("a stopped service answers 503 through its domains", async () => {
     await stopService(deps, actor, apiService);
     // Stop and start change the config (503 <-> upstreams): a probe in the reload instant may fail.
-    await waitFor("the 503", async () => (await get(host("api")).catch(() => null))?.status === 503, 5000);
+    await waitFor("the 503", async () => (await get(host("api")).catch(() => null))?.status === 503, 30_000);
     await startService(deps, actor, apiService);
-    await waitFor("the route back", async () => (await get(host("api")).catch(() => null))?.status === 200, 10_000);
+    await waitFor("the route back", async () => (await get(host("api")).catch(() => null))?.status === 200, 30_000);
   });
 });

@@ -32,9 +32,8 @@ async function gitService(): Promise<{ serviceId: string; secret: string }> {
 }
 
 async function post(serviceId: string, body: Buffer, headers: Record<string, string>) {
-  const started = performance.now();
   const res = await fetch(`${base}/hooks/git/${serviceId}`, { method: "POST", headers, body });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, ms: performance.now() - started };
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 const deploymentsOf = (serviceId: string) => deps.db.deployment.findMany({ where: { serviceId }, orderBy: { createdAt: "asc" } });
@@ -58,9 +57,9 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
       const fixture = retarget(original, BRANCH, sha());
       const raw = Buffer.from(JSON.stringify(fixture.body));
       const res = await post(serviceId, raw, providerHeaders(fixture.provider, raw, secret, { deliveryId: randomUUID() }));
+      // Answered while the deployment is still queued: no worker runs here, so a receiver that
+      // waited for the build would never answer (no bound on its milliseconds).
       expect(res).toMatchObject({ status: 202, json: { deployed: true, commit: fixture.commitSha } });
-      // Answered before any build could have run (a build of this fixture takes several seconds); speed is in the benchmarks.
-      expect(res.ms).toBeLessThan(5000);
       const [deployment, ...more] = await deploymentsOf(serviceId);
       expect(more).toHaveLength(0);
       expect(deployment).toMatchObject({ trigger: "webhook", commitSha: fixture.commitSha, status: "queued" });
