@@ -210,9 +210,13 @@ export async function runDeployment(
   });
   if (!row) return;
   const { service, ...deployment } = row;
-  const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
   const box = deps.box;
-  const variables = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
+  // Independent reads: one round trip's wait instead of two before the first stage.
+  const [lastLine, variables] = await Promise.all([
+    deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }),
+    resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id }),
+  ]);
+  const firstSeq = lastLine._max.seq;
   const redact = [
     openSealed(box, service.gitToken),
     openSealed(box, service.deployKeyPrivate),
