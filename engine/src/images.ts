@@ -47,12 +47,19 @@ export interface EnsuredImage {
   imageId: string;
   /** The RepoDigests entry of the reference's repository; null for an image not pulled from or pushed to it. */
   repoDigest: string | null;
+  /** Whether the image defines a HEALTHCHECK (then the engine's State.Health gates releases). */
+  healthcheck: boolean;
   /** Set when a `pull: "always"` failed and the local copy is used instead. */
   warning?: string;
 }
 
 function ensured(image: string, info: ImageInspect, warning?: string): EnsuredImage {
-  return { imageId: info.Id, repoDigest: repoDigestFor(image, info.RepoDigests), ...(warning === undefined ? {} : { warning }) };
+  return {
+    imageId: info.Id,
+    repoDigest: repoDigestFor(image, info.RepoDigests),
+    healthcheck: imageHasHealthcheck(info.Config?.Healthcheck?.Test),
+    ...(warning === undefined ? {} : { warning }),
+  };
 }
 
 function unavailable(image: string, reason: string, cause?: unknown): EngineError {

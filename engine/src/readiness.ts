@@ -49,10 +49,20 @@ export function gateDeadlineMs(gate: HealthGate, timeoutMs: number): number {
   return gate.kind === "running" ? Math.max(timeoutMs, gate.stableMs + RUNNING_GATE_SLACK_MS) : timeoutMs;
 }
 
-function pollMs(gate: HealthGate): number {
+/** The first wait while a probe finds nothing listening yet; doubled up to the gate's interval. */
+export const FIRST_PROBE_WAIT_MS = 10;
+
+/**
+ * How long to wait before the next look. A probe gate that found nothing listening yet looks
+ * again soon (10, 20, 40 ... ms, never past its interval): most apps listen within
+ * milliseconds of their start, and such a probe never counts toward `retries`, so looking
+ * sooner changes no verdict. Once something answered, the gate keeps its interval.
+ */
+function pollMs(gate: HealthGate, notListeningStreak: number): number {
   if (gate.kind === "docker") return DOCKER_HEALTH_POLL_MS;
   if (gate.kind === "running") return Math.min(RUNNING_POLL_MS, Math.max(10, gate.stableMs));
-  return gate.intervalMs;
+  if (notListeningStreak === 0) return gate.intervalMs;
+  return Math.min(gate.intervalMs, FIRST_PROBE_WAIT_MS * 2 ** Math.min(notListeningStreak - 1, 16));
 }
 
 function deadlineReason(gate: HealthGate, timeoutMs: number): string {
@@ -87,6 +97,9 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
   let hostPort: number | null = null;
   let lastProbe: string | undefined;
   let failures = 0;
+  /** Probes in a row that found nothing listening, while nothing ever answered. */
+  let notListening = 0;
+  let answered = false;
   let runningSince: number | null = null;
   const notReady = (reason: string, exitCode?: number): Readiness => ({
     ready: false,
@@ -128,6 +141,8 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
         const result = await probe(api, info, gate);
         lastProbe = result.detail;
         if (result.outcome === "ok") return ready();
+        if (result.outcome !== "not-listening") answered = true;
+        notListening = answered ? 0 : notListening + 1;
         const inStartPeriod = Date.now() - begun < gate.startPeriodMs;
         if (result.outcome !== "failed") failures = 0;
         else if (!inStartPeriod) failures += 1;
@@ -136,7 +151,7 @@ export async function waitUntilReady(api: EngineApi, target: ReadinessTarget): P
     }
     if (Date.now() >= deadline) return notReady(deadlineReason(gate, timeoutMs));
     try {
-      await sleep(pollMs(gate), undefined, target.signal ? { signal: target.signal } : {});
+      await sleep(pollMs(gate, notListening), undefined, target.signal ? { signal: target.signal } : {});
     } catch (err) {
       if (!target.signal?.aborted) throw err;
       return cancelled();

@@ -12,7 +12,7 @@ import { createContainer, inspectContainer, removeContainerForce, startContainer
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
 import { buildHealthGate, type HealthGate } from "./health-gate.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck, type EnsuredImage } from "./images.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, type EnsuredImage } from "./images.ts";
 import { LABEL_DEPLOYMENT, LABEL_SERVICE, managedFilters, parseDeploymentLabel, parseOwnerLabels } from "./labels.ts";
 import { tailLogs } from "./logs.ts";
 import { tagReleaseImage } from "./release-images.ts";
@@ -188,13 +188,31 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
   assertValidReleaseSpec(spec, OPERATION);
   await assertSafeBindMounts(api, spec, OPERATION);
   const creates = Array.from({ length: spec.replicas ?? 1 }, (_, replica) => buildContainerSpec(spec, replica));
+  // The image and the place it runs in do not depend on each other: made ready side by side
+  // (a first deploy in a project creates its network, which takes as long as the rest), and
+  // both settled before anything is reported, so nothing of a failed half is still under way.
+  const [image, place] = await Promise.allSettled([readyImage(api, spec, options), readyPlace(api, spec, creates)]);
+  if (image.status === "rejected") throw image.reason;
+  if (place.status === "rejected") throw place.reason;
+  return { creates, gate: buildHealthGate(spec, image.value.image.healthcheck), ...image.value };
+}
+
+/** The image present (pulled per options.pull) and tagged for the release. */
+async function readyImage(
+  api: EngineApi,
+  spec: ReleaseSpec,
+  options: RunReleaseOptions,
+): Promise<{ image: EnsuredImage; releaseImage: string }> {
   const image = await ensureImage(api, spec.image, {
     timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
     auth: options.registryAuth,
     pull: options.pull,
   });
-  const releaseImage = await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId);
-  const gate = buildHealthGate(spec, await imageHealthcheck(api, spec.image));
+  return { image, releaseImage: await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId) };
+}
+
+/** The release's network and volumes exist; leftovers of this very deployment are gone. */
+async function readyPlace(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[]): Promise<void> {
   const network = releaseNetworkName(spec);
   if (network !== null && spec.network !== undefined)
     await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
@@ -204,7 +222,6 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
     spec,
     creates.map((c) => c.name ?? ""),
   );
-  return { creates, gate, image, releaseImage };
 }
 
 /** Create, start and gate every replica of a prepared release. */

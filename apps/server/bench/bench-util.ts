@@ -25,3 +25,12 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const secs = (ms: number) => (ms / 1000).toFixed(2);
+
+/** Where the time of one deploy went, in ms, by stage. */
+export type Stages = Record<string, number>;
+
+/** "clone 95 ms, build 160 ms, ..." from each stage's median over the runs. */
+export function stageMedians(stages: Stages[]): string {
+  const names = Object.keys(stages[0] ?? {});
+  return names.map((n) => `${n} ${Math.round(median(stages.map((s) => s[n] ?? NaN)))} ms`).join(", ");
+}

@@ -2,6 +2,9 @@
  * Benchmark: time from the deploy call (tRPC over HTTP) to the service answering HTTP 200,
  * next to a raw baseline measured in the same run: create + start a container through the
  * Engine API (what `docker run -d` does), poll its published port for 200, remove it.
+ * Berth's stage medians say where its time went: the deploy call (auth, config snapshot,
+ * enqueue, audit), queue (queued -> claimed), release (claimed -> recorded: image, network,
+ * container create + start, health gate; the deployment's own releaseMs), recorded+seen, 200.
  *
  *   DATABASE_URL=... node --import tsx apps/server/bench/deploy-latency.ts [runs]
  */
@@ -11,20 +14,10 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { requireTestImage, TEST_IMAGE, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
 import type { DockerEngine } from "@berth/engine";
+import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
 
 const runs = Number(process.argv[2] ?? 7);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
-
-async function untilHttp200(port: number): Promise<void> {
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function rawRun(): Promise<number> {
   const started = performance.now();
@@ -39,12 +32,6 @@ async function rawRun(): Promise<number> {
   const elapsed = performance.now() - started;
   await container.remove({ force: true });
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(): Promise<void> {
@@ -63,6 +50,7 @@ async function main(): Promise<void> {
 
   const berth: number[] = [];
   const raw: number[] = [];
+  const stages: Stages[] = [];
   await rawRun(); // warm-up
   for (let i = 0; i < runs; i++) {
     raw.push(await rawRun());
@@ -72,26 +60,39 @@ async function main(): Promise<void> {
     serviceIds.push(serviceId);
     const started = performance.now();
     const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
-    let port: number | null = null;
-    while (!port) {
+    const answered = performance.now();
+    for (;;) {
       const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
       if (["failed", "timed_out", "cancelled"].includes(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
-      port = d.hostPort;
-      if (!port) await new Promise((r) => setTimeout(r, 10));
+      if (d.hostPort) {
+        const seen = performance.now();
+        await untilHttp200(d.hostPort);
+        const elapsed = performance.now() - started;
+        berth.push(elapsed);
+        // Wall-clock stamps of the database and this process agree (one host).
+        const queue = (d.startedAt?.getTime() ?? NaN) - d.createdAt.getTime();
+        const call = answered - started;
+        stages.push({
+          call,
+          queue,
+          release: d.releaseMs ?? NaN,
+          "recorded+seen": seen - started - call - queue - (d.releaseMs ?? 0),
+          "200": elapsed - (seen - started),
+        });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
     }
-    await untilHttp200(port);
-    berth.push(performance.now() - started);
     await client.mutate("services.delete", { serviceId });
   }
 
   const mRaw = median(raw);
   const mBerth = median(berth);
   console.log(`deploy-to-HTTP-200, ${runs} runs each (image ${TEST_IMAGE})`);
-  console.log(`  raw Engine API run + poll: median ${(mRaw / 1000).toFixed(3)} s  [${raw.map((v) => (v / 1000).toFixed(2)).join(", ")}]`);
-  console.log(
-    `  Berth deploy call:         median ${(mBerth / 1000).toFixed(3)} s  [${berth.map((v) => (v / 1000).toFixed(2)).join(", ")}]`,
-  );
+  console.log(`  raw Engine API run + poll: median ${(mRaw / 1000).toFixed(3)} s  [${raw.map(secs).join(", ")}]`);
+  console.log(`  Berth deploy call:         median ${(mBerth / 1000).toFixed(3)} s  [${berth.map(secs).join(", ")}]`);
   console.log(`  ratio Berth / raw: ${(mBerth / mRaw).toFixed(2)}`);
+  console.log(`  stage medians, Berth: ${stageMedians(stages)}`);
 
   await worker.stop();
   for (const id of serviceIds) await deps.engine.removeService(id);

@@ -23,13 +23,10 @@ import { createService } from "../src/services/services.ts";
 import { createServiceInput } from "../src/services/service-input.ts";
 import { helloDockerfile, startGitFixture } from "../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps } from "../test/harness.ts";
-import { median, secs, untilHttp200 } from "./bench-util.ts";
+import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
-
-/** Where the time of one deploy went, in ms (the stages of the raw script, or Berth's record). */
-type Stages = Record<string, number>;
 
 /**
  * The plain script, doing what a Berth redeploy does: clone, build, run the new container,
@@ -161,12 +158,6 @@ async function main(): Promise<void> {
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();
-}
-
-/** "clone 95 ms, build 160 ms, ..." from each stage's median over the runs. */
-function stageMedians(stages: Stages[]): string {
-  const names = Object.keys(stages[0] ?? {});
-  return names.map((n) => `${n} ${Math.round(median(stages.map((s) => s[n] ?? NaN)))} ms`).join(", ");
 }
 
 await main();

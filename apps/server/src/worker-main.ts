@@ -26,9 +26,11 @@ import { CronScheduler } from "./cron/scheduler.ts";
 const env = readEnv();
 const log = createLog(env.BERTH_LOG_LEVEL);
 const db = createDb(env.DATABASE_URL);
-// Announces log lines and status changes to the process serving the viewers (Postgres NOTIFY).
-// (It only publishes: nothing here follows other processes' events, so it does not LISTEN.)
+// Announces log lines and status changes to the process serving the viewers (Postgres NOTIFY),
+// and LISTENs for the other processes' status changes: a deployment queued by the web process
+// wakes this worker at once (worker.ts).
 const events = new PgDeploymentEvents({ db, log, databaseUrl: env.DATABASE_URL });
+events.start();
 const parts = { env, log, db, engine: new DockerEngine({ socketPath: env.BERTH_DOCKER_SOCKET }), box: sealedBoxOf(env) };
 // Switches the proxy at hand-over when it runs deployments; the HTTP server's watcher restores routes.
 const proxy = createEdgeProxy(env, parts);

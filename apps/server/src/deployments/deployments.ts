@@ -43,14 +43,15 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
       },
       select: { id: true },
     });
-    await tx.deployment.updateMany({
-      where: { id: { in: older.map((d) => d.id) }, status: "queued" },
-      data: {
-        status: "superseded",
-        error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`,
-        finishedAt: new Date(),
-      },
-    });
+    if (older.length > 0)
+      await tx.deployment.updateMany({
+        where: { id: { in: older.map((d) => d.id) }, status: "queued" },
+        data: {
+          status: "superseded",
+          error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`,
+          finishedAt: new Date(),
+        },
+      });
     return { created, superseded: older };
   });
   for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId: req.serviceId, status: "superseded" });

@@ -50,6 +50,9 @@ async function release(ctx: RunContext): Promise<void> {
   sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
   if (ctx.cancel.aborted) throw new CancelledError();
   const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
+  // One deployment per service runs at a time, so the next number is stable until it is
+  // recorded; the unique (serviceId, number) index guards it anyway.
+  const number = await nextReleaseNumber(ctx);
   // Ends the proxy's hold on the old release's ports once the engine has stopped it.
   let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
@@ -72,7 +75,7 @@ async function release(ctx: RunContext): Promise<void> {
       project: { id: service.project.id, name: service.project.name, teamId: service.project.teamId },
       deploymentId: deployment.id,
       image: image.ref,
-      ...(block ? { upstreamPorts: releasePorts(block.base, config.replicas, await nextReleaseNumber(ctx)) } : {}),
+      ...(block ? { upstreamPorts: releasePorts(block.base, config.replicas, number) } : {}),
     },
     config,
   );
@@ -94,7 +97,7 @@ async function release(ctx: RunContext): Promise<void> {
     .finally(() => releaseOldPorts());
   for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
   try {
-    await recordRelease(ctx, { config, instance, releaseMs: Date.now() - started });
+    await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
   } catch (err) {
     // The service was deleted while it deployed: nothing may be left running for it.
     if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
@@ -149,11 +152,12 @@ async function nextReleaseNumber(ctx: RunContext): Promise<number> {
 }
 
 /** One transaction: succeeded + the next Release number + desired state running. */
-async function recordRelease(ctx: RunContext, r: { config: ReleaseConfig; instance: ReleaseInstance; releaseMs: number }): Promise<void> {
+async function recordRelease(
+  ctx: RunContext,
+  r: { config: ReleaseConfig; instance: ReleaseInstance; number: number; releaseMs: number },
+): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
-  // One deployment per service runs at a time, so the next number is stable; the unique
-  // (serviceId, number) index guards it anyway.
-  const number = await nextReleaseNumber(ctx);
+  const { number } = r;
   const { containerId, hostPort, imageId, repoDigest } = r.instance;
   sink.system(`Release ${number} is live${imageId ? ` (image ${imageId.slice(0, 19)})` : ""}`);
   // Every line is stored before the status says the deployment ended: a viewer that sees
@@ -206,9 +210,13 @@ export async function runDeployment(
   });
   if (!row) return;
   const { service, ...deployment } = row;
-  const firstSeq = (await deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }))._max.seq;
   const box = deps.box;
-  const variables = await resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id });
+  // Independent reads: one round trip's wait instead of two before the first stage.
+  const [lastLine, variables] = await Promise.all([
+    deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }),
+    resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id }),
+  ]);
+  const firstSeq = lastLine._max.seq;
   const redact = [
     openSealed(box, service.gitToken),
     openSealed(box, service.deployKeyPrivate),

@@ -1,8 +1,9 @@
 /**
  * How a use case reaches the deployment workers of this process: wake them when it queued a
  * deployment, abort a deployment one of them runs. A worker attaches itself when it is built,
- * so `Deps` is complete before any worker exists and never changes afterwards. Other
- * processes see queued rows at their next poll and cancel flags in the row.
+ * so `Deps` is complete before any worker exists and never changes afterwards. Workers of
+ * other processes are woken by the `queued` status notification (worker.ts) and see cancel
+ * flags in the row.
  */
 export interface SignalTarget {
   wake(): void;

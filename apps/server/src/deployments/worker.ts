@@ -8,6 +8,7 @@ import { databaseUnavailable, isDatabaseUnreachable } from "../db-errors.ts";
 import { describeFailure } from "./failure.ts";
 import type { RunDeps } from "./run-context.ts";
 import { runDeployment } from "./run-deployment.ts";
+import { isTerminalStatus } from "./statuses.ts";
 
 const PRUNE_EVERY_MS = 3600_000;
 /** How long a failure waits for an unreachable database to be recorded. */
@@ -38,6 +39,7 @@ export class DeploymentWorker {
   private ticking: Promise<void> = Promise.resolve();
   private nextPruneAt = 0;
   private nextLeaseAt = 0;
+  private stopWatching: (() => void) | null = null;
   readonly lease: DeploymentLease;
 
   constructor(
@@ -51,6 +53,13 @@ export class DeploymentWorker {
 
   start(): void {
     this.stopped = false;
+    // Another process queued a deployment (or ended one, which may free its service or a slot):
+    // its NOTIFY reaches here through deps.events (pg-events.ts), so a separate worker process
+    // claims at once instead of at its next poll. The poll stays as the fallback for a
+    // notification lost while the LISTEN connection reconnects.
+    this.stopWatching ??= this.deps.events.onStatus((e) => {
+      if (e.remote && (e.status === "queued" || isTerminalStatus(e.status))) this.wake();
+    });
     this.schedule(0);
   }
 
@@ -66,6 +75,8 @@ export class DeploymentWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopWatching?.();
+    this.stopWatching = null;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking; // a claim in flight may still add a job
     await Promise.allSettled([...this.running.values()].map((r) => r.job));
