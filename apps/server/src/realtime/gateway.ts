@@ -5,7 +5,7 @@ import type { Auth } from "../auth/auth.ts";
 import { userFromHeaders } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { loadService } from "../teams/access.ts";
-import { SocketLogStreams } from "./log-streams.ts";
+import { roomLogHub, SocketLogStreams } from "./log-streams.ts";
 import { SocketBuildLogs } from "./build-logs.ts";
 import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
 import { isTrustedRequest } from "../auth/trusted-origins.ts";
@@ -72,11 +72,13 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   );
   // Overview changes and live metrics go to the team / metrics / host rooms.
   forwardOverviewEvents(io, deps);
+  // One engine log stream per followed container in this process, its batches sent to a room.
+  const logHub = roomLogHub(io, deps);
 
   io.on("connection", (socket) => {
     const user = socket.data.user;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
-    const streams = new SocketLogStreams(socket, deps);
+    const streams = new SocketLogStreams(socket, logHub);
     const buildLogs = new SocketBuildLogs(socket, deps);
     const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
     const terminals = attachTerminals({ socket, deps, user });
