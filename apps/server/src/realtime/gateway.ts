@@ -12,6 +12,7 @@ import { isTrustedRequest } from "../auth/trusted-origins.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 import { attachTerminals } from "./terminal-events.ts";
+import { RecentChecks } from "./recent-checks.ts";
 import { SocketOneOffOutput } from "./one-off-output.ts";
 import type { ClientToServerEvents, InterServerEvents, RealtimeServer, ServerToClientEvents, SocketData, SubscribeAck } from "./events.ts";
 
@@ -74,13 +75,14 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   forwardOverviewEvents(io, deps);
   // One engine log stream per followed container in this process, its batches sent to a room.
   const logHub = roomLogHub(io, deps);
+  const checks = new RecentChecks(revalidateMs / 2);
 
   io.on("connection", (socket) => {
     const user = socket.data.user;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
     const streams = new SocketLogStreams(socket, logHub);
     const buildLogs = new SocketBuildLogs(socket, deps);
-    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
+    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs, checks });
     const terminals = attachTerminals({ socket, deps, user });
     const timer = setInterval(() => {
       void revalidate.run();
