@@ -69,11 +69,6 @@ export class ServiceLogHub {
     private readonly broadcast: LogBroadcast,
   ) {}
 
-  /** Engine log streams open now (one per followed container). */
-  get openStreams(): number {
-    return this.streams.size;
-  }
-
   /**
    * Follow the service's live container. Resolves once the follower is attached to the live
    * stream (a line written after that is never missed; its history follows asynchronously),
