@@ -10,7 +10,7 @@ import type { SessionUser } from "../auth/session.ts";
 import type { DeploymentLogLine, DeploymentStatusEvent } from "../deployments/events.ts";
 import type { MetricPoint } from "../metrics/aggregate.ts";
 import type { RunSlice } from "../one-offs/read-output.ts";
-import type { ServiceLogLine } from "../services/follow-service-logs.ts";
+import type { ServiceLogLine } from "../services/log-hub.ts";
 
 // Through the use cases' own types: transport layers import neither @berth/db nor @berth/engine.
 type DeploymentStatus = DeploymentStatusEvent["status"];

@@ -5,13 +5,14 @@ import type { Auth } from "../auth/auth.ts";
 import { userFromHeaders } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
 import { loadService } from "../teams/access.ts";
-import { SocketLogStreams } from "./log-streams.ts";
+import { roomLogHub, SocketLogStreams } from "./log-streams.ts";
 import { SocketBuildLogs } from "./build-logs.ts";
 import { loadDeploymentForViewer } from "../deployments/deployment-log.ts";
 import { isTrustedRequest } from "../auth/trusted-origins.ts";
 import { SERVICE_ROOM_PREFIX, SocketRevalidation } from "./revalidate.ts";
 import { forwardOverviewEvents, registerOverviewHandlers } from "./overview-rooms.ts";
 import { attachTerminals } from "./terminal-events.ts";
+import { RecentChecks } from "./recent-checks.ts";
 import { SocketOneOffOutput } from "./one-off-output.ts";
 import type { ClientToServerEvents, InterServerEvents, RealtimeServer, ServerToClientEvents, SocketData, SubscribeAck } from "./events.ts";
 
@@ -72,13 +73,16 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
   );
   // Overview changes and live metrics go to the team / metrics / host rooms.
   forwardOverviewEvents(io, deps);
+  // One engine log stream per followed container in this process, its batches sent to a room.
+  const logHub = roomLogHub(io, deps);
+  const checks = new RecentChecks(revalidateMs / 2);
 
   io.on("connection", (socket) => {
     const user = socket.data.user;
     const actor = { userId: user.id, instanceRole: user.instanceRole };
-    const streams = new SocketLogStreams(socket, deps);
+    const streams = new SocketLogStreams(socket, logHub);
     const buildLogs = new SocketBuildLogs(socket, deps);
-    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs });
+    const revalidate = new SocketRevalidation({ socket, deps, auth, actor, streams, buildLogs, checks });
     const terminals = attachTerminals({ socket, deps, user });
     const timer = setInterval(() => {
       void revalidate.run();

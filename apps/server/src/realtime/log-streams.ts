@@ -1,77 +1,92 @@
-import type { RealtimeSocket } from "./events.ts";
+import type { RealtimeServer, RealtimeSocket } from "./events.ts";
 import type { Deps } from "../deps.ts";
-import { followServiceLogs, type ServiceLogLine } from "../services/follow-service-logs.ts";
+import { ServiceLogHub } from "../services/log-hub.ts";
 
-/** The live runtime-log followers of one socket, one per service it watches (`logs:lines` batches). */
+/** The socket.io room of one shared container log stream (its followers that are live). */
+export const LOG_ROOM_PREFIX = "logs:";
+
+/** The process' log hub, its batches broadcast to each stream's room: one encoding per batch for every socket. */
+export function roomLogHub(io: RealtimeServer, deps: Pick<Deps, "db" | "engine" | "env" | "box" | "log">): ServiceLogHub {
+  return new ServiceLogHub(deps, (streamKey, serviceId, lines) =>
+    io.to(`${LOG_ROOM_PREFIX}${streamKey}`).emit("logs:lines", { serviceId, lines }),
+  );
+}
+
+interface Following {
+  stop: () => void;
+  room?: string;
+}
+
+/** The runtime-log subscriptions of one socket, one per service it watches (`logs:lines` batches). */
 export class SocketLogStreams {
-  private readonly stops = new Map<string, { stop: () => void }>();
+  private readonly following = new Map<string, Following>();
 
   constructor(
     private readonly socket: RealtimeSocket,
-    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "env" | "box">,
+    private readonly hub: ServiceLogHub,
   ) {}
 
   /**
-   * Follow the service's live container, replacing an earlier follower of the same service.
+   * Follow the service's live container, replacing an earlier subscription of the same service:
+   * its history comes to this socket alone, then the shared stream's batches through the room.
    * `logs:end` is sent only when the stream ends by itself (container stopped, replaced or
-   * removed), never when this server stopped the follower.
+   * removed), never when this server stopped the subscription.
    */
   async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
     this.stop(serviceId);
-    let ended = false;
-    const follower = { stop: () => undefined as void };
-    // Lines that arrive together (one engine chunk) go out as one event: under a flood that
-    // is one emit per chunk instead of per line; a lone line still leaves at the next tick.
-    let pending: ServiceLogLine[] = [];
-    let scheduled = false;
-    const flush = () => {
-      scheduled = false;
-      const lines = pending;
-      pending = [];
-      if (lines.length > 0) this.socket.emit("logs:lines", { serviceId, lines });
-    };
-    const stop = await followServiceLogs(
-      this.deps,
-      serviceId,
-      options,
-      (line) => {
-        pending.push(line);
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+    const entry: Following = { stop: () => undefined };
+    let ended: string | null = null;
+    const stop = await this.hub.follow(serviceId, options, {
+      lines: (lines) => this.socket.emit("logs:lines", { serviceId, lines }),
+      live: (streamKey) => {
+        entry.room = `${LOG_ROOM_PREFIX}${streamKey}`;
+        // The in-memory adapter joins synchronously: the hub's next broadcast reaches this socket.
+        void this.socket.join(entry.room);
       },
-      (err) => {
-        if (ended) return;
-        ended = true;
-        flush();
-        if (this.stops.get(serviceId) !== follower) return; // stopped by us: not an end of the container
-        this.stops.delete(serviceId);
-        this.socket.emit("logs:end", { serviceId, reason: err ? `Log stream failed: ${err.message}` : "The container stopped" });
+      end: (reason) => {
+        ended = reason;
+        this.leaveRoom(entry);
+        if (this.following.get(serviceId) !== entry) return; // stopped by us: not an end of the container
+        this.following.delete(serviceId);
+        this.socket.emit("logs:end", { serviceId, reason });
       },
-    );
+    });
     if (!stop) {
       this.socket.emit("logs:end", { serviceId, reason: "The service has no running container" });
       return;
     }
-    follower.stop = stop;
-    if (ended) {
-      this.socket.emit("logs:end", { serviceId, reason: "The container stopped" });
+    entry.stop = stop;
+    if (ended !== null) {
+      this.socket.emit("logs:end", { serviceId, reason: ended });
       return;
     }
     // A concurrent follow() of the same service may have finished first: keep only the newest.
-    const previous = this.stops.get(serviceId);
-    this.stops.set(serviceId, follower);
-    previous?.stop();
+    const previous = this.following.get(serviceId);
+    this.following.set(serviceId, entry);
+    if (previous) this.end(previous);
   }
 
   stop(serviceId: string): void {
-    const follower = this.stops.get(serviceId);
-    this.stops.delete(serviceId);
-    follower?.stop();
+    const entry = this.following.get(serviceId);
+    this.following.delete(serviceId);
+    if (entry) this.end(entry);
   }
 
   stopAll(): void {
-    for (const serviceId of [...this.stops.keys()]) this.stop(serviceId);
+    for (const serviceId of [...this.following.keys()]) this.stop(serviceId);
+  }
+
+  private end(entry: Following): void {
+    this.leaveRoom(entry);
+    entry.stop();
+  }
+
+  /** Rooms are a set per socket: a replaced subscription of the same container must not take the new one out. */
+  private leaveRoom(entry: Following): void {
+    const room = entry.room;
+    entry.room = undefined;
+    if (room === undefined) return;
+    for (const other of this.following.values()) if (other.room === room) return;
+    void this.socket.leave(room);
   }
 }

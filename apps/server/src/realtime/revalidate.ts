@@ -7,6 +7,7 @@ import { type Actor, loadDeployment, loadService } from "../teams/access.ts";
 import type { SocketLogStreams } from "./log-streams.ts";
 import type { SocketBuildLogs } from "./build-logs.ts";
 import { revalidateOverviewRoom } from "./overview-rooms.ts";
+import type { RecentChecks } from "./recent-checks.ts";
 
 export const SERVICE_ROOM_PREFIX = "service:";
 export const DEPLOYMENT_ROOM_PREFIX = "deployment:";
@@ -27,6 +28,8 @@ export class SocketRevalidation {
       actor: Actor;
       streams: SocketLogStreams;
       buildLogs: SocketBuildLogs;
+      /** Shared with the process' other sockets: the same check within a moment is made once. */
+      checks: RecentChecks;
     },
   ) {}
 
@@ -56,8 +59,9 @@ export class SocketRevalidation {
   }
 
   private async check(): Promise<void> {
-    const { socket, deps, auth, actor, streams, buildLogs } = this.opts;
-    const user = await userFromHeaders(auth, socket.request.headers);
+    const { socket, deps, auth, actor, streams, buildLogs, checks } = this.opts;
+    const headers = socket.request.headers;
+    const user = await checks.run(`session\n${headers.cookie ?? ""}\n${headers.authorization ?? ""}`, () => userFromHeaders(auth, headers));
     if (!user || user.id !== actor.userId) {
       streams.stopAll();
       buildLogs.stopAll();
@@ -78,7 +82,9 @@ export class SocketRevalidation {
       if (await revalidateOverviewRoom({ socket, deps, actor, user, room, denied: (load) => this.denied(load) })) continue;
       if (!room.startsWith(SERVICE_ROOM_PREFIX)) continue;
       const serviceId = room.slice(SERVICE_ROOM_PREFIX.length);
-      const denied = await this.denied(() => loadService(deps.db, actor, serviceId, "viewer"));
+      const denied = await checks.run(`service\n${actor.userId}\n${serviceId}`, () =>
+        this.denied(() => loadService(deps.db, actor, serviceId, "viewer")),
+      );
       if (denied === null) continue;
       streams.stop(serviceId);
       await socket.leave(room);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Socket } from "socket.io";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
@@ -9,7 +8,7 @@ import { enqueueDeployment } from "../deployments/deployments.ts";
 import type { DeploymentLogLine } from "../deployments/events.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
-import { SocketLogStreams } from "../realtime/log-streams.ts";
+import { ServiceLogHub } from "../services/log-hub.ts";
 import { createService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
 import { saveEnv } from "./env-vars.ts";
@@ -111,21 +110,17 @@ describe("secret values never reach a log (real build, real container)", () => {
     expect(live.map((l) => l.text).join("\n")).toContain("build prints: [redacted]");
     expect(leaks(live.map((l) => l.text).join("\n"))).toEqual([]);
 
-    // The runtime stream the socket gateway sends to browsers.
-    const emitted: { event: string; payload: { lines?: { text: string }[] } }[] = [];
-    const socket = {
-      emit: (event: string, payload: { lines?: { text: string }[] }) => emitted.push({ event, payload }),
-    } as unknown as Socket;
-    const streams = new SocketLogStreams(socket, deps);
-    await streams.follow(serviceId);
+    // The runtime stream the socket gateway sends to browsers: each follower's history, then
+    // the shared stream's batches (broadcast to the followers' room).
+    const sent: { text: string }[] = [];
+    const hub = new ServiceLogHub(deps, (_stream, _serviceId, lines) => sent.push(...lines));
+    const follower = { lines: (lines: { text: string }[]) => sent.push(...lines), live: () => undefined, end: () => undefined };
+    const leave = await hub.follow(serviceId, {}, follower);
     const runtime = await waitFor("runtime lines", async () => {
-      const text = emitted
-        .flatMap((e) => e.payload.lines ?? [])
-        .map((l) => l.text)
-        .join("\n");
+      const text = sent.map((l) => l.text).join("\n");
       return text.includes("runtime API_KEY=") && text.includes("hello line") ? text : null;
     });
-    streams.stopAll();
+    leave?.();
     expect(runtime).toContain("runtime API_KEY=[redacted]");
     expect(leaks(runtime)).toEqual([]);
     // The engine itself still sees the real value (the container got it): masking is on the way out.

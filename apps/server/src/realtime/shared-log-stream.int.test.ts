@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { Server as SocketServer } from "socket.io";
+import { io as connect, type Socket } from "socket.io-client";
+import type { DockerEngine } from "@berth/engine";
+import { requireTestImage, seedService, testDeps, waitFor } from "../../test/harness.ts";
+import { Client, startHttp } from "../../test/http-harness.ts";
+
+/**
+ * Followers of one container share one engine log stream: two viewers joining at different
+ * moments of a fast numbered log each get their history and then the live lines, no gap and no
+ * duplicate where the two meet; the engine stream (counted at the engine's own followLogs) is
+ * one while both follow, stays while one remains, and is closed when the last leaves.
+ */
+const deps = testDeps();
+let server: Server;
+let io: SocketServer;
+let base: string;
+let projectId = "";
+let serviceId = "";
+let containerId = "";
+const sockets: Socket[] = [];
+/** The container's live engine log streams (history reads are bounded by `until` and not counted). */
+const engineStreams = { opened: 0, closed: 0 };
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  const followLogs = deps.engine.followLogs.bind(deps.engine);
+  deps.engine.followLogs = async (id, opts, onLine, onEnd) => {
+    const live = id === containerId && opts.until === undefined;
+    const stop = await followLogs(id, opts, onLine, (err) => {
+      if (live) engineStreams.closed += 1;
+      onEnd?.(err);
+    });
+    if (live) engineStreams.opened += 1;
+    return stop;
+  };
+  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { signupOpen: true }, update: { signupOpen: true } });
+  ({ server, base, io } = await startHttp(deps));
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await io.close();
+  server.close();
+  if (serviceId) await deps.engine.removeService(serviceId);
+  if (projectId) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
+  await deps.db.$disconnect();
+});
+
+/** A socket following the service; every line number it receives, in order, and its batches' sizes. */
+async function follower(cookie: string, since?: number) {
+  const socket = connect(base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
+  sockets.push(socket);
+  const numbers: number[] = [];
+  const batches: number[] = [];
+  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string }[] }) => {
+    if (e.serviceId !== serviceId) return;
+    batches.push(e.lines.length);
+    for (const l of e.lines) numbers.push(Number(/^line (\d+)$/.exec(l.text)?.[1] ?? Number.NaN));
+  });
+  expect(await socket.timeout(10_000).emitWithAck("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since })).toEqual({
+    ok: true,
+  });
+  return { socket, numbers, batches };
+}
+
+/** Each number once, in order, nothing between missing. */
+function expectContiguous(numbers: number[], first?: number) {
+  expect(numbers.length).toBeGreaterThan(0);
+  const start = first ?? numbers[0]!;
+  const gaps = numbers.filter((n, k) => n !== start + k);
+  expect(gaps.slice(0, 5), `first ${start}, ${numbers.length} lines`).toEqual([]);
+}
+
+it("two followers share one engine stream: each gets its history then the live lines, no gap, no duplicate", async () => {
+  const client = new Client(base);
+  expect((await client.signUp(`shared-logs-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
+  const teamId = (await client.query("me.get")).data.teams[0].id as string;
+  ({ projectId, serviceId } = await seedService(deps.db, teamId));
+  const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
+  const deployment = await deps.db.deployment.create({
+    data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() },
+  });
+  const startedAt = Math.floor(Date.now() / 1000) - 1;
+  // Numbered lines, hundreds a second: lines are written while each follower joins.
+  const script = 'httpd -p 8080 -h /; i=0; while :; do i=$((i+1)); echo "line $i"; usleep 2000; done';
+  ({ containerId } = await deps.engine.runRelease({
+    owner: { teamId, projectId, serviceId },
+    deploymentId: deployment.id,
+    serviceName: service.name,
+    image: service.image,
+    containerPort: 8080,
+    env: {},
+    entrypoint: ["/bin/sh", "-c", script],
+  }));
+
+  // A: everything since the start. B joins later with the default history (the last 200 lines).
+  const a = await follower(client.cookie, startedAt);
+  await waitFor("a few hundred lines at A", async () => a.numbers.length >= 400, 30_000);
+  const b = await follower(client.cookie);
+  const joinedAt = a.numbers.length;
+  await waitFor("live lines at both", async () => a.numbers.length >= joinedAt + 300 && b.numbers.length >= 500, 30_000);
+  expect(engineStreams).toEqual({ opened: 1, closed: 0 });
+  expectContiguous(a.numbers, 1);
+  // B's history: the last 200 lines as the engine read them (a few fewer when lines written
+  // during the read fall after its `until`: those come live); it starts well after line 1.
+  expect(b.batches[0]).toBeGreaterThan(100);
+  expect(b.batches[0]).toBeLessThanOrEqual(200);
+  expect(b.numbers[0]).toBeGreaterThan(200);
+  expectContiguous(b.numbers);
+
+  // A leaves (the ack of a later request proves the server handled it): B goes on alone.
+  a.socket.emit("logs:unsubscribe", { serviceId });
+  expect(await a.socket.timeout(10_000).emitWithAck("deployments:watch", { serviceId })).toEqual({ ok: true });
+  const aLeftWith = a.numbers.length;
+  const bHad = b.numbers.length;
+  await waitFor("B's lines after A left", async () => b.numbers.length >= bHad + 300, 30_000);
+  expect(a.numbers.length).toBe(aLeftWith);
+  expectContiguous(b.numbers);
+  expect(engineStreams).toEqual({ opened: 1, closed: 0 });
+
+  // The last follower leaves: the engine stream is closed.
+  b.socket.emit("logs:unsubscribe", { serviceId });
+  await waitFor("the engine stream closed", async () => engineStreams.closed === 1, 10_000);
+  expect(engineStreams).toEqual({ opened: 1, closed: 1 });
+});

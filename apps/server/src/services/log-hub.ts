@@ -1,0 +1,246 @@
+import type { LogLine } from "@berth/engine";
+import type { Deps } from "../deps.ts";
+import { redact } from "../secrets/redaction.ts";
+import { HistoryBoundary } from "./log-boundary.ts";
+import { findLiveContainer } from "./live-container.ts";
+import { logRedactionNeedles } from "./runtime-logs.ts";
+
+export type ServiceLogLine = LogLine;
+
+type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
+
+/** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
+const MAX_SINCE_LINES = 100_000;
+/** History lines per `lines` call: 100k lines in one socket message would be one 5 MB string. */
+const HISTORY_PIECE = 5000;
+
+/** One viewer of a service's runtime log, as the transport delivers to it. */
+export interface LogFollower {
+  /** Lines for this follower alone: its history, then live lines until it has caught up. */
+  lines(lines: ServiceLogLine[]): void;
+  /**
+   * From now on this follower's lines come through the hub's `broadcast` for `streamKey`
+   * (join the broadcast group here, synchronously: the next broadcast must reach it).
+   */
+  live(streamKey: string): void;
+  /** The stream ended by itself (container stopped, replaced or removed; or it failed). */
+  end(reason: string): void;
+}
+
+/** Sends one batch to every follower that went live on a stream (encoded once by the transport). */
+export type LogBroadcast = (streamKey: string, serviceId: string, lines: ServiceLogLine[]) => void;
+
+interface Member {
+  follower: LogFollower;
+  /** `history`: reading its history, live batches buffered; `catching-up`: batches filtered and sent to it alone. */
+  state: "history" | "catching-up" | "live";
+  buffered: ServiceLogLine[];
+  boundary?: HistoryBoundary;
+  /** The stream ended while the history was read: told once the history is out. */
+  endReason?: string;
+}
+
+/** One engine log stream of one container, shared by every follower of it in this process. */
+interface SharedStream {
+  containerId: string;
+  serviceId: string;
+  needles: string[];
+  members: Set<Member>;
+  pending: ServiceLogLine[];
+  scheduled: boolean;
+  ended: boolean;
+  stop: () => void;
+}
+
+/**
+ * The runtime-log fan-out of this process: ONE engine log stream per container however many
+ * viewers follow it. Each line is parsed and its secrets redacted once; lines that arrive
+ * together (one engine chunk) leave as one batch, broadcast once to every follower that is
+ * live. A new follower gets its own history (the last 200 lines, or every line since a time),
+ * stitched to the shared stream by `HistoryBoundary`, then joins the broadcast. The engine
+ * stream closes when its last follower leaves; when it ends by itself (the container stopped or
+ * was replaced) every follower gets `end`. Callers authorize the viewer before `follow`.
+ */
+export class ServiceLogHub {
+  private readonly streams = new Map<string, { stream: SharedStream; ready: Promise<void> }>();
+
+  constructor(
+    private readonly deps: HubDeps,
+    private readonly broadcast: LogBroadcast,
+  ) {}
+
+  /**
+   * Follow the service's live container. Resolves once the follower is attached to the live
+   * stream (a line written after that is never missed; its history follows asynchronously),
+   * with a function that detaches it; null when the service has no running container.
+   */
+  async follow(serviceId: string, options: { since?: number | undefined }, follower: LogFollower): Promise<(() => void) | null> {
+    const live = await findLiveContainer(this.deps, serviceId);
+    if (!live) return null;
+    const { stream, ready } = this.streamOf(live.containerId, serviceId);
+    // A member from the start: a follower leaving meanwhile does not close the stream under it.
+    const member: Member = { follower, state: "history", buffered: [] };
+    stream.members.add(member);
+    try {
+      await ready;
+    } catch (err) {
+      this.leave(stream, member);
+      throw err;
+    }
+    if (stream.ended && stream.members.delete(member)) {
+      follower.end(member.endReason ?? "The container stopped");
+      return () => undefined;
+    }
+    void this.sendHistory(stream, member, options);
+    return () => this.leave(stream, member);
+  }
+
+  private streamOf(containerId: string, serviceId: string): { stream: SharedStream; ready: Promise<void> } {
+    const existing = this.streams.get(containerId);
+    if (existing) return existing;
+    const stream: SharedStream = {
+      containerId,
+      serviceId,
+      needles: [],
+      members: new Set(),
+      pending: [],
+      scheduled: false,
+      ended: false,
+      stop: () => undefined,
+    };
+    const entry = { stream, ready: this.open(stream) };
+    this.streams.set(containerId, entry);
+    entry.ready.catch(() => {
+      stream.ended = true;
+      this.forget(stream);
+    });
+    return entry;
+  }
+
+  private async open(stream: SharedStream): Promise<void> {
+    stream.needles = await logRedactionNeedles(this.deps, stream.serviceId);
+    const flush = () => this.flush(stream);
+    // tail 0: only what is written from now on; each follower reads its own history.
+    const stop = await this.deps.engine.followLogs(
+      stream.containerId,
+      { tail: 0 },
+      (line) => {
+        stream.pending.push(this.redacted(stream, line));
+        if (!stream.scheduled) {
+          stream.scheduled = true;
+          setImmediate(flush);
+        }
+      },
+      (err) => this.ended(stream, err),
+    );
+    stream.stop = stop;
+    // Every follower left while the stream was being attached (leave() found nothing to stop).
+    if (stream.ended) stop();
+  }
+
+  private redacted(stream: SharedStream, line: ServiceLogLine): ServiceLogLine {
+    return stream.needles.length > 0 ? { ...line, text: redact(line.text, stream.needles) } : line;
+  }
+
+  /** One batch: broadcast once to the live followers, then handed to each follower still joining. */
+  private flush(stream: SharedStream): void {
+    stream.scheduled = false;
+    const lines = stream.pending;
+    stream.pending = [];
+    if (lines.length === 0) return;
+    // Broadcast first: a follower that goes live below (in catchUp) has this batch already.
+    for (const member of stream.members)
+      if (member.state === "live") {
+        this.broadcast(stream.containerId, stream.serviceId, lines);
+        break;
+      }
+    for (const member of stream.members) {
+      if (member.state === "history") for (const line of lines) member.buffered.push(line);
+      else if (member.state === "catching-up") this.catchUp(stream, member, lines);
+    }
+  }
+
+  /** Live lines for a follower past its history; once past the boundary it joins the broadcast. */
+  private catchUp(stream: SharedStream, member: Member, lines: ServiceLogLine[]): void {
+    const fresh = member.boundary!.admit(lines);
+    if (fresh.length > 0) member.follower.lines(fresh);
+    if (!member.boundary!.passed) return;
+    member.state = "live";
+    member.boundary = undefined;
+    member.follower.live(stream.containerId);
+  }
+
+  private async sendHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<void> {
+    let history: ServiceLogLine[];
+    try {
+      history = await this.readHistory(stream, options);
+    } catch (err) {
+      if (!stream.members.has(member)) return;
+      this.leave(stream, member);
+      member.follower.end(member.endReason ?? `Log stream failed: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (!stream.members.has(member)) return;
+    for (let i = 0; i < history.length; i += HISTORY_PIECE) member.follower.lines(history.slice(i, i + HISTORY_PIECE));
+    member.boundary = new HistoryBoundary(history);
+    member.state = "catching-up";
+    const buffered = member.buffered;
+    member.buffered = [];
+    this.catchUp(stream, member, buffered);
+    if (member.endReason !== undefined) {
+      stream.members.delete(member);
+      member.follower.end(member.endReason);
+    }
+  }
+
+  /**
+   * The follower's history, read after the live stream is attached: a bounded read up to now
+   * (`until`, with the engine's sub-second precision), redacted like the live lines. The engine
+   * cuts the tail before it applies `until`: lines written during the read leave the history a
+   * few short of 200, and come through the live stream instead.
+   */
+  private readHistory(stream: SharedStream, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
+    const lines: ServiceLogLine[] = [];
+    const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
+    return new Promise((resolve, reject) => {
+      this.deps.engine
+        .followLogs(
+          stream.containerId,
+          { ...range, until: Date.now() / 1000 },
+          (line) => lines.push(this.redacted(stream, line)),
+          (err) => (err ? reject(err) : resolve(lines)),
+        )
+        .catch(reject);
+    });
+  }
+
+  private leave(stream: SharedStream, member: Member): void {
+    if (!stream.members.delete(member) || stream.members.size > 0 || stream.ended) return;
+    // The last follower left: close the engine stream (its onEnd then finds it ended).
+    stream.ended = true;
+    this.forget(stream);
+    stream.stop();
+  }
+
+  /** The engine stream ended by itself (container stopped, replaced, removed) or failed. */
+  private ended(stream: SharedStream, err?: Error): void {
+    if (stream.ended) return;
+    this.flush(stream);
+    stream.ended = true;
+    this.forget(stream);
+    const reason = err ? `Log stream failed: ${err.message}` : "The container stopped";
+    for (const member of [...stream.members]) {
+      if (member.state === "history") {
+        member.endReason = reason;
+        continue;
+      }
+      stream.members.delete(member);
+      member.follower.end(reason);
+    }
+    if (err) this.deps.log.debug({ containerId: stream.containerId, err: err.message }, "runtime log stream failed");
+  }
+
+  private forget(stream: SharedStream): void {
+    if (this.streams.get(stream.containerId)?.stream === stream) this.streams.delete(stream.containerId);
+  }
+}
