@@ -20,7 +20,7 @@ let http: { server: Server; base: string };
 let engines: EngineNodes;
 let owner: Client;
 let member: Client;
-/** Server ids by short name: a (manager), b and c (workers). */
+/** Server ids by short name: a (the first manager), b (joins as a manager), c (a worker). */
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -97,11 +97,15 @@ describe("cluster mode", () => {
     const created = await owner.mutate("cluster.create", { serverId: ids.a });
     expect(created.data).toMatchObject({ managerServerId: ids.a, managerName: `a-${tag}` });
     expect((await direct(0).membership()).manager).toBe(true);
-    for (const name of ["b", "c"]) {
-      const joined = await owner.mutate("cluster.join", { serverId: ids[name], role: "worker" });
+    for (const [name, i, role] of [
+      ["b", 1, "manager"],
+      ["c", 2, "worker"],
+    ] as const) {
+      const joined = await owner.mutate("cluster.join", { serverId: ids[name], role });
       expect(joined.status).toBe(200);
-      expect(joined.data.node).toMatchObject({ role: "worker", address: node(name === "b" ? 1 : 2).address, availability: "active" });
+      expect(joined.data.node).toMatchObject({ role, address: node(i).address, availability: "active" });
     }
+    expect((await direct(1).membership()).manager).toBe(true);
     const again = await owner.mutate("cluster.join", { serverId: ids.b });
     expect(again.error?.data.fieldErrors).toMatchObject({ serverId: expect.stringMatching(/already a node/) });
 
@@ -110,7 +114,7 @@ describe("cluster mode", () => {
         const nodes = await Promise.all(["a", "b", "c"].map(async (n) => (await checked(ids[n]!)).node));
         expect(nodes.map((n) => [n.role, n.state])).toEqual([
           ["manager", "ready"],
-          ["worker", "ready"],
+          ["manager", "ready"],
           ["worker", "ready"],
         ]);
       },
@@ -161,16 +165,16 @@ describe("cluster mode", () => {
     );
   }, 180_000);
 
-  it("removal: the last manager is refused while nodes remain; a worker leaves the swarm; a down node is removed by force; the last node ends cluster mode", async () => {
-    const refused = await owner.mutate("servers.remove", { serverId: ids.a });
-    expect(refused.status).toBe(409);
-    expect(refused.error?.message).toMatch(/last manager: remove the other nodes first/);
-    expect(await deps.db.server.count({ where: { id: ids.a } })).toBe(1);
-
+  it("removal: a manager is demoted and leaves; the last manager is refused while nodes remain; a down node is removed by force; the last node ends cluster mode", async () => {
     const bNodeId = (await deps.db.server.findUniqueOrThrow({ where: { id: ids.b } })).swarmNodeId;
     await remove(ids.b!);
     expect((await direct(1).membership()).state).toBe("inactive");
     expect((await direct(0).nodes()).map((n) => n.id)).not.toContain(bNodeId);
+
+    const refused = await owner.mutate("servers.remove", { serverId: ids.a });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/last manager: remove the other node first \(c-/);
+    expect(await deps.db.server.count({ where: { id: ids.a } })).toBe(1);
 
     await remove(ids.c!);
     expect((await direct(0).nodes()).map((n) => n.id)).toHaveLength(1);

@@ -57,7 +57,16 @@ async function leaveOnNode(deps: ClusterDeps, row: ServerRow, force: boolean): P
 async function moveOff(deps: ClusterDeps, manager: Manager, row: ServerRow, nodeId: string): Promise<void> {
   if (row.swarmRole === "manager") {
     await manager.swarm.updateNode(nodeId, { role: "worker" });
-    await waitFor(`${row.name} was not demoted`, DEMOTE_TIMEOUT_MS, async () => (await manager.swarm.node(nodeId)).role === "worker");
+    // Demoted for real: the manager lists no manager status for it, and the node itself (if it
+    // answers) no longer holds control, else leaving without force is refused.
+    const own = swarmOf(deps, row);
+    await waitFor(`${row.name} was not demoted`, DEMOTE_TIMEOUT_MS, async () => {
+      if ((await manager.swarm.node(nodeId)).managerAddr !== null) return false;
+      return own.membership().then(
+        (m) => !m.manager,
+        () => true,
+      );
+    });
   }
   await manager.swarm.updateNode(nodeId, { availability: "drain" });
   await waitFor(
