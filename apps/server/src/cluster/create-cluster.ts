@@ -12,7 +12,7 @@ import { advertiseAddressFor, swarmAddr } from "./advertise-address.ts";
 import type { CreateClusterInput } from "./cluster-input.ts";
 import { getCluster, type ClusterView } from "./cluster-view.ts";
 import { nodeFields } from "./node-fields.ts";
-import { inAnotherSwarm, loadServer, membershipOf, swarmOf, type ClusterDeps } from "./swarm-of.ts";
+import { inAnotherSwarm, loadServer, membershipOf, settledNode, swarmOf, type ClusterDeps } from "./swarm-of.ts";
 
 async function refuseIfOn(deps: ClusterDeps): Promise<void> {
   const existing = await getCluster(deps);
@@ -29,7 +29,7 @@ export async function createCluster(deps: ClusterDeps, actor: Actor, input: Crea
 
   const nodeId = await swarm.init(swarmAddr(address));
   try {
-    const [after, node] = await Promise.all([swarm.membership(), swarm.node(nodeId)]);
+    const [after, node] = await Promise.all([swarm.membership(), settledNode(swarm, nodeId)]);
     await deps.db.$transaction([
       deps.db.cluster.create({ data: { id: 1, swarmId: after.clusterId ?? "", managerServerId: row.id } }),
       deps.db.server.update({ where: { id: row.id }, data: { ...nodeFields(node), swarmAddress: address } }),

@@ -20,6 +20,7 @@ import {
   membershipOf,
   messageOf,
   reachableManager,
+  settledNode,
   swarmOf,
   type ClusterDeps,
   type Manager,
@@ -74,7 +75,7 @@ export async function joinCluster(deps: ClusterDeps, actor: Actor, input: JoinCl
   if (!adopt) await join(deps, manager, swarm, row, { role: input.role, address });
 
   const nodeId = (await swarm.membership()).nodeId;
-  const node = await manager.swarm.node(nodeId);
+  const node = await settledNode(manager.swarm, nodeId);
   let updated: ServerRow;
   try {
     updated = await deps.db.server.update({ where: { id: row.id }, data: { ...nodeFields(node), swarmAddress: address } });

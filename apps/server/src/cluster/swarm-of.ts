@@ -2,7 +2,8 @@
  * A server's engine as a swarm member, and the cluster's manager: the engines cluster use cases
  * drive. Every request has the server check's deadline, so a dead server is a clear error.
  */
-import { SwarmCluster, type SwarmMembership } from "@berth/engine";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SwarmCluster, type SwarmMembership, type SwarmNode } from "@berth/engine";
 import type { Db } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
@@ -72,4 +73,17 @@ export async function reachableManager(deps: ClusterDeps, except?: string): Prom
     }
   }
   throw new DomainError("ENGINE_UNAVAILABLE", `No manager of the cluster answers${reasons.length ? ` (${reasons.join("; ")})` : ""}`);
+}
+
+/** How long a new node may take to report ready (so the first view shows it, not `unknown`). */
+export const NODE_SETTLE_TIMEOUT_MS = 20_000;
+
+/** A node as the manager reports it once it has settled (ready or down), or as it is at the deadline. */
+export async function settledNode(manager: SwarmCluster, nodeId: string): Promise<SwarmNode> {
+  const deadline = Date.now() + NODE_SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const node = await manager.node(nodeId);
+    if (node.state === "ready" || node.state === "down" || Date.now() > deadline) return node;
+    await sleep(250);
+  }
 }

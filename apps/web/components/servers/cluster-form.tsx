@@ -58,7 +58,9 @@ export function ClusterForm({ servers }: { servers: ServerItem[] }) {
           : "Cluster mode is off. Create a cluster on one reachable server: Berth initialises a Docker Swarm there, and you can then add the other servers."}
       </p>
       {candidates.length === 0 ? (
-        <p className="text-sm text-fg-subtle">Every server is in the cluster already: add a server first.</p>
+        <p className="text-sm text-fg-subtle">
+          {servers.length === 0 ? "Add a server first." : "Every server is in the cluster already: add another server first."}
+        </p>
       ) : (
         <>
           <div className="grid gap-4 sm:grid-cols-3">

@@ -57,7 +57,7 @@ export function ServersPage() {
           </ul>
         )}
       </Panel>
-      {servers.data !== undefined && servers.data.length > 0 && (
+      {servers.data !== undefined && (
         <Panel title="Cluster">
           <ClusterForm servers={servers.data} />
         </Panel>
