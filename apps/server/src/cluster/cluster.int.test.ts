@@ -7,6 +7,8 @@ import { testDeps } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
+import { LeaderLease } from "../instance/leader-lease.ts";
+import { ServerChecker } from "../servers/server-checker.ts";
 
 /**
  * Cluster mode on a real three-node Docker Swarm: three extra engines in their own network
@@ -154,15 +156,19 @@ describe("cluster mode", () => {
     expect(b).toMatchObject({ labels: { zone: "east" }, availability: "drain" });
   });
 
-  it("a stopped engine shows down: its node as the manager reports it, its server unreachable", async () => {
+  it("a stopped engine shows down after the periodic check: its node as the manager reports it, its server unreachable", async () => {
+    const lease = new LeaderLease(deps, `server-checker-${tag}`, "cluster-test");
+    await lease.renew();
     await node(2).stopDockerd();
     await vi.waitFor(
       async () => {
-        const c = await checked(ids.c!);
+        await new ServerChecker(deps, lease).checkAll();
+        const c = (await owner.query("servers.list")).data.find((s: { id: string }) => s.id === ids.c);
         expect([c.state, c.node.state]).toEqual(["unreachable", "down"]);
       },
       { timeout: 120_000, interval: 1_000 },
     );
+    await lease.stop();
   }, 180_000);
 
   it("removal: a manager is demoted and leaves; the last manager is refused while nodes remain; a down node is removed by force; the last node ends cluster mode", async () => {
