@@ -43,6 +43,25 @@ test("the owner adds a server over TCP+TLS on the Servers page and sees its stat
     await expect(row.getByTestId("server-resources")).toContainText(/Docker \d+\.\d+.* CPUs/);
   });
 
+  await test.step("cluster mode: a cluster created on it shows it as a ready manager; a bad label is refused at its field, a good one saved", async () => {
+    const create = owner.getByRole("form", { name: "Create cluster" });
+    await create.getByLabel("Server").selectOption({ label: `node-${id} (reachable)` });
+    await create.getByRole("button", { name: "Create cluster" }).click();
+    await expect(owner.getByTestId("cluster-summary")).toContainText(`managed through node-${id}`);
+    const row = owner.getByTestId(`server-node-${id}`);
+    await expect(row.getByTestId("node-role")).toHaveText("Manager");
+    await expect(row.getByTestId("node-state")).toHaveAttribute("data-status", "ready");
+    await row.getByRole("button", { name: "Edit labels" }).click();
+    const labels = row.getByRole("form", { name: "Node labels" });
+    await labels.getByLabel("Label 1 key").fill("bad key");
+    await labels.getByLabel("Label 1 value").fill("east");
+    await labels.getByRole("button", { name: "Save labels" }).click();
+    await expect(labels.getByText(/Letters, digits, dots/)).toBeVisible();
+    await labels.getByLabel("Label 1 key").fill("zone");
+    await labels.getByRole("button", { name: "Save labels" }).click();
+    await expect(row.getByTestId("node-labels")).toHaveText("zone=east");
+  });
+
   await test.step("its engine stops: Check now shows it unreachable with the reason", async () => {
     await node.stopDockerd();
     const row = owner.getByTestId(`server-node-${id}`);
@@ -51,10 +70,11 @@ test("the owner adds a server over TCP+TLS on the Servers page and sees its stat
     await expect(row.getByTestId("server-reason")).toContainText("ECONNREFUSED");
   });
 
-  await test.step("remove", async () => {
+  await test.step("remove: the last node takes cluster mode with it", async () => {
     owner.once("dialog", (dialog) => void dialog.accept());
     await owner.getByTestId(`server-node-${id}`).getByRole("button", { name: "Remove" }).click();
     await expect(owner.getByTestId(`server-node-${id}`)).toHaveCount(0);
+    await expect(owner.getByTestId("cluster-summary")).toContainText("Cluster mode is off");
   });
   if (owner !== page) await owner.close();
 });

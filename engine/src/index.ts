@@ -123,3 +123,5 @@ export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 export { buildOverlayNetworkName, buildSwarmHealthcheck, buildSwarmServiceName, buildSwarmServiceSpec } from "./swarm/service-spec.ts";
 export { DEFAULT_SWARM_TIMEOUT_MS, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
 export { VOLUME_COPY_IMAGE } from "./transfer.ts";
+export { SwarmCluster, SWARM_LISTEN_ADDR, type NodeChange } from "./swarm/swarm-cluster.ts";
+export type { NodeAvailability, NodeState, SwarmLocalState, SwarmMembership, SwarmNode, SwarmRole } from "./swarm/cluster-parse.ts";

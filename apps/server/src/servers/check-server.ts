@@ -7,6 +7,7 @@
 import { DockerEngine, type EngineConnection, type EngineSystemInfo } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { notFound } from "../errors.ts";
+import { engineConnectionOf } from "./server-connection.ts";
 import { sshFirstContact } from "./ssh-first-contact.ts";
 import { serverView, type ServerRow, type ServerView } from "./server-view.ts";
 
@@ -33,21 +34,12 @@ async function probeEngine(connection: EngineConnection): Promise<Outcome> {
 
 /** Probe one server; may pin the SSH host key (first contact). Returns the fields to store. */
 async function probe(deps: Pick<Deps, "db" | "env" | "box">, row: ServerRow): Promise<Outcome> {
-  const box = deps.box;
   switch (row.kind) {
     case "socket":
-      return probeEngine({ kind: "socket", socketPath: row.socketPath ?? undefined });
     case "tls":
-      return probeEngine({
-        kind: "tls",
-        host: row.host ?? "",
-        port: row.port ?? 2376,
-        ca: row.tlsCa ?? "",
-        cert: row.tlsCert ?? "",
-        key: box.open(row.tlsKey ?? ""),
-      });
+      return probeEngine(engineConnectionOf(deps, row));
     case "ssh": {
-      const privateKey = box.open(row.sshPrivateKey ?? "");
+      const privateKey = deps.box.open(row.sshPrivateKey ?? "");
       const target = { host: row.host ?? "", port: row.port ?? 22, username: row.sshUsername ?? "", privateKey };
       const contact = await sshFirstContact({ ...target, pinned: row.hostKeySha256 });
       if (!contact.ok && contact.kind === "host_key_mismatch") {

@@ -6,6 +6,7 @@
 import type { Deps } from "../deps.ts";
 import type { LeaderLease } from "../instance/leader-lease.ts";
 import { checkServer } from "./check-server.ts";
+import { refreshClusterNodes } from "../cluster/refresh-nodes.ts";
 
 export const SERVER_CHECK_INTERVAL_MS = 60_000;
 
@@ -48,6 +49,8 @@ export class ServerChecker {
           this.deps.log.warn({ serverId: id, err: String(err) }, "server check failed"),
         );
       }
+      // Cluster mode: node states as a manager sees them (a stopped engine's node goes down).
+      await refreshClusterNodes(this.deps).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, "cluster node refresh failed"));
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "server checks skipped");
     }

@@ -22,6 +22,37 @@ export interface ServerView {
   sshPublicKey: string | null;
   hostKeySha256: string | null;
   createdAt: Date;
+  /** Cluster mode: this server as a node of Berth's swarm (as the manager last saw it), or null. */
+  node: ServerNodeView | null;
+}
+
+export interface ServerNodeView {
+  id: string;
+  role: "manager" | "worker";
+  /** The address other nodes reach it at. */
+  address: string | null;
+  /** ready | down | unknown | disconnected */
+  state: string | null;
+  /** active | pause | drain */
+  availability: string | null;
+  labels: Record<string, string>;
+}
+
+function labelsOf(raw: unknown): Record<string, string> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+function nodeOf(row: ServerRow): ServerNodeView | null {
+  if (row.swarmNodeId === null) return null;
+  return {
+    id: row.swarmNodeId,
+    role: row.swarmRole === "manager" ? "manager" : "worker",
+    address: row.swarmAddress,
+    state: row.swarmNodeState,
+    availability: row.swarmAvailability,
+    labels: labelsOf(row.swarmLabels),
+  };
 }
 
 function addressOf(row: ServerRow): string {
@@ -47,5 +78,6 @@ export function serverView(row: ServerRow): ServerView {
     sshPublicKey: row.sshPublicKey,
     hostKeySha256: row.hostKeySha256,
     createdAt: row.createdAt,
+    node: nodeOf(row),
   };
 }

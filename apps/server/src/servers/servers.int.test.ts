@@ -3,7 +3,8 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
-import { Client, startHttp } from "../../test/http-harness.ts";
+import { startHttp, type Client } from "../../test/http-harness.ts";
+import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
 import { LeaderLease } from "../instance/leader-lease.ts";
 import { ServerChecker } from "./server-checker.ts";
 
@@ -21,19 +22,10 @@ const owner = () => ownerClient;
 let ownerClient: Client;
 let member: Client;
 
-async function signUp(email: string): Promise<Client> {
-  const client = new Client(http.base);
-  expect((await client.signUp(email)).status).toBe(200);
-  return client;
-}
-
 beforeAll(async () => {
   [cluster, http] = await Promise.all([startEngineNodes(1, { ssh: true }), startHttp(deps)]);
   node = cluster.nodes[0]!;
-  await deps.db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, signupOpen: true }, update: { signupOpen: true } });
-  ownerClient = await signUp(`owner-${tag}@example.test`);
-  member = await signUp(`member-${tag}@example.test`);
-  await deps.db.user.update({ where: { email: `owner-${tag}@example.test` }, data: { instanceRole: "owner" } });
+  ({ owner: ownerClient, member } = await instanceOwnerAndMember(deps, http.base, tag));
 });
 
 afterAll(async () => {

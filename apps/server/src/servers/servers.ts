@@ -14,6 +14,8 @@ import type { AddServerInput } from "./server-input.ts";
 import { serverView, type ServerView } from "./server-view.ts";
 import { servicesPlacedOn } from "./placement.ts";
 import { checkServer } from "./check-server.ts";
+import { leaveClusterAndDelete } from "../cluster/leave-cluster.ts";
+import { refreshClusterNodes } from "../cluster/refresh-nodes.ts";
 
 export async function listServers(deps: Pick<Deps, "db">): Promise<ServerView[]> {
   const rows = await deps.db.server.findMany({ orderBy: { createdAt: "asc" } });
@@ -59,7 +61,7 @@ export async function addServer(deps: Pick<Deps, "db" | "env" | "box">, actor: A
   }
 }
 
-export async function removeServer(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, serverId: string): Promise<{ ok: true }> {
+export async function removeServer(deps: Pick<Deps, "db" | "env" | "box" | "log">, actor: Actor, serverId: string): Promise<{ ok: true }> {
   const row = await deps.db.server.findUnique({ where: { id: serverId } });
   if (!row) throw notFound("Server");
   const placed = await servicesPlacedOn(deps, row);
@@ -69,13 +71,24 @@ export async function removeServer(deps: Pick<Deps, "db" | "env" | "box">, actor
       `${row.name} still runs ${placed} service${placed === 1 ? "" : "s"}: move or delete them first (draining a server arrives with cluster mode)`,
     );
   }
-  await deps.db.server.deleteMany({ where: { id: serverId } });
+  // A cluster node is drained and leaves the swarm first (cluster/leave-cluster.ts).
+  if (row.swarmNodeId !== null) await leaveClusterAndDelete(deps, row);
+  else await deps.db.server.deleteMany({ where: { id: serverId } });
   await recordAudit(deps.db, actor, {
     teamId: null,
     action: "server.remove",
     targetType: "server",
     targetId: serverId,
-    detail: { name: row.name, kind: row.kind },
+    detail: { name: row.name, kind: row.kind, ...(row.swarmNodeId === null ? {} : { leftCluster: true, nodeId: row.swarmNodeId }) },
   });
   return { ok: true };
+}
+
+/** "Check now": the server's own state and, in cluster mode, every node's as a manager sees it. */
+export async function checkServerNow(deps: Pick<Deps, "db" | "env" | "box" | "log">, serverId: string): Promise<ServerView> {
+  const checked = await checkServer(deps, serverId);
+  if (checked.node === null) return checked;
+  await refreshClusterNodes(deps).catch((err: unknown) => deps.log.warn({ err: String(err) }, "cluster node refresh failed"));
+  const row = await deps.db.server.findUnique({ where: { id: serverId } });
+  return row ? serverView(row) : checked;
 }

@@ -19,6 +19,7 @@ import { previewsRouter } from "./routers/previews.ts";
 import { registriesRouter } from "./routers/registries.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { serversRouter } from "./routers/servers.ts";
+import { clusterRouter } from "./routers/cluster.ts";
 import { stacksRouter } from "./routers/stacks.ts";
 import { teamsRouter } from "./routers/teams.ts";
 import { tokensRouter } from "./routers/tokens.ts";
@@ -27,6 +28,7 @@ export const appRouter = router({
   me: meRouter,
   instance: instanceRouter,
   servers: serversRouter,
+  cluster: clusterRouter,
   teams: teamsRouter,
   invitations: invitationsRouter,
   tokens: tokensRouter,

@@ -14,6 +14,8 @@ import { PageHeader, Panel } from "../ui/page-header";
 import { Loading, QueryError } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
 import { AddServerForm } from "./add-server-form";
+import { ClusterForm } from "./cluster-form";
+import { ClusterNode } from "./cluster-node";
 import { serverStateView } from "./server-state";
 
 /** `/servers`: the Docker Engines Berth reaches, for the instance owner. */
@@ -55,6 +57,11 @@ export function ServersPage() {
           </ul>
         )}
       </Panel>
+      {servers.data !== undefined && (
+        <Panel title="Cluster">
+          <ClusterForm servers={servers.data} />
+        </Panel>
+      )}
       <Panel title="Add a server">
         <AddServerForm />
       </Panel>
@@ -65,7 +72,11 @@ export function ServersPage() {
 function ServerRow({ server }: { server: ServerItem }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.servers.list.queryKey() });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.servers.list.queryKey() });
+    // Removing the last node ends cluster mode.
+    void queryClient.invalidateQueries({ queryKey: trpc.cluster.get.queryKey() });
+  };
   const check = useMutation(trpc.servers.check.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.servers.remove.mutationOptions({ onSuccess: refresh }));
   const resources =
@@ -102,8 +113,10 @@ function ServerRow({ server }: { server: ServerItem }) {
             pending={remove.isPending}
             pendingLabel="Removing…"
             onClick={() => {
-              if (window.confirm(`Remove ${server.name} from Berth? Nothing on the server itself changes.`))
-                remove.mutate({ serverId: server.id });
+              const what = server.node
+                ? `Remove ${server.name} from Berth? It is drained (its tasks move to other nodes) and leaves the swarm first.`
+                : `Remove ${server.name} from Berth? Nothing on the server itself changes.`;
+              if (window.confirm(what)) remove.mutate({ serverId: server.id });
             }}
           >
             Remove
@@ -127,6 +140,7 @@ function ServerRow({ server }: { server: ServerItem }) {
           testId="server-ssh-public-key"
         />
       )}
+      {server.node && <ClusterNode server={server} node={server.node} />}
       {server.hostKeySha256 && (
         <p className="text-xs text-fg-subtle">
           Pinned host key: <span className="font-mono">{server.hostKeySha256}</span>
