@@ -9,24 +9,26 @@ import { Client, startHttp } from "./http-harness.ts";
 
 /**
  * A new service whose release container runs (started on the engine directly: no worker, no
- * proxy), for tests of what watches running containers. The caller removes it.
+ * proxy), for tests of what watches running containers: in a new team, or the one given, and
+ * with the image's command or the entrypoint given. The caller removes it.
  */
-export async function runReleaseDirectly(deps: ReturnType<typeof testDeps>) {
-  const { teamId } = await seedUser(deps.db);
+export async function runReleaseDirectly(deps: ReturnType<typeof testDeps>, options: { teamId?: string; entrypoint?: string[] } = {}) {
+  const teamId = options.teamId ?? (await seedUser(deps.db)).teamId;
   const { projectId, serviceId } = await seedService(deps.db, teamId);
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
   const deployment = await deps.db.deployment.create({
     data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() },
   });
-  await deps.engine.runRelease({
+  const { containerId } = await deps.engine.runRelease({
     owner: { teamId, projectId, serviceId },
     deploymentId: deployment.id,
     serviceName: service.name,
     image: service.image,
     containerPort: 8080,
     env: {},
+    ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}),
   });
-  return { teamId, projectId, serviceId };
+  return { teamId, projectId, serviceId, containerId };
 }
 
 /**

@@ -4,8 +4,9 @@ import type { Server } from "node:http";
 import type { Server as SocketServer } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, seedService, testDeps, waitFor } from "../../test/harness.ts";
+import { requireTestImage, testDeps, waitFor } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
+import { runReleaseDirectly } from "../../test/running-service.ts";
 
 /**
  * Followers of one container share one engine log stream: two viewers joining at different
@@ -78,23 +79,10 @@ it("two followers share one engine stream: each gets its history then the live l
   const client = new Client(base);
   expect((await client.signUp(`shared-logs-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
   const teamId = (await client.query("me.get")).data.teams[0].id as string;
-  ({ projectId, serviceId } = await seedService(deps.db, teamId));
-  const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
-  const deployment = await deps.db.deployment.create({
-    data: { serviceId, image: service.image, status: "succeeded", finishedAt: new Date() },
-  });
   const startedAt = Math.floor(Date.now() / 1000) - 1;
   // Numbered lines, hundreds a second: lines are written while each follower joins.
   const script = 'httpd -p 8080 -h /; i=0; while :; do i=$((i+1)); echo "line $i"; usleep 2000; done';
-  ({ containerId } = await deps.engine.runRelease({
-    owner: { teamId, projectId, serviceId },
-    deploymentId: deployment.id,
-    serviceName: service.name,
-    image: service.image,
-    containerPort: 8080,
-    env: {},
-    entrypoint: ["/bin/sh", "-c", script],
-  }));
+  ({ projectId, serviceId, containerId } = await runReleaseDirectly(deps, { teamId, entrypoint: ["/bin/sh", "-c", script] }));
 
   // A: everything since the start. B joins later with the default history (the last 200 lines).
   const a = await follower(client.cookie, startedAt);
