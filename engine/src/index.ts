@@ -55,6 +55,7 @@ export { VOLUME_MOUNT, type VolumeRef } from "./volume-archive.ts";
 export { DEFAULT_SOCKET_PATH, DEFAULT_TIMEOUT_MS, ENGINE_API_VERSION, PING_TIMEOUT_MS } from "./engine-api.ts";
 export {
   EngineError,
+  engineMessage,
   isEngineError,
   toEngineError,
   type EngineErrorCode,

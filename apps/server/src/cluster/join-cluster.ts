@@ -5,7 +5,7 @@
  * The row says "node" only after the join succeeded; a failed join is undone on the engine
  * (it may be left trying in the background), so no state anywhere says it joined.
  */
-import type { SwarmCluster, SwarmMembership } from "@berth/engine";
+import { engineMessage, type SwarmCluster, type SwarmMembership } from "@berth/engine";
 import { recordAudit } from "../audit/audit.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { DomainError, invalidField } from "../errors.ts";
@@ -18,7 +18,6 @@ import {
   inAnotherSwarm,
   loadServer,
   membershipOf,
-  messageOf,
   reachableManager,
   settledNode,
   swarmOf,
@@ -43,7 +42,7 @@ async function join(
     await swarm
       .leave(true)
       .catch((leaveErr: unknown) => deps.log.warn({ serverId: row.id, err: String(leaveErr) }, "could not undo a failed join"));
-    throw new DomainError("ENGINE_FAILED", `${row.name} could not join the cluster: ${messageOf(err)}`);
+    throw new DomainError("ENGINE_FAILED", `${row.name} could not join the cluster: ${engineMessage(err)}`);
   }
 }
 

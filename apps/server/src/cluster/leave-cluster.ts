@@ -9,7 +9,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DomainError } from "../errors.ts";
 import type { ServerRow } from "../servers/server-view.ts";
-import { messageOf, reachableManager, swarmOf, type ClusterDeps, type Manager } from "./swarm-of.ts";
+import { engineMessage } from "@berth/engine";
+import { reachableManager, swarmOf, type ClusterDeps, type Manager } from "./swarm-of.ts";
 
 /** Bounds on what Swarm does in the background (demotion, tasks moving away). */
 export const DEMOTE_TIMEOUT_MS = 30_000;
@@ -49,8 +50,8 @@ async function leaveOnNode(deps: ClusterDeps, row: ServerRow, force: boolean): P
       (m) => m.state !== "inactive",
       () => false,
     );
-    if (answers) throw new DomainError("ENGINE_FAILED", `${row.name} could not leave the swarm: ${messageOf(err)}`);
-    deps.log.warn({ serverId: row.id, err: messageOf(err) }, "node did not answer; removing it from the swarm by force");
+    if (answers) throw new DomainError("ENGINE_FAILED", `${row.name} could not leave the swarm: ${engineMessage(err)}`);
+    deps.log.warn({ serverId: row.id, err: engineMessage(err) }, "node did not answer; removing it from the swarm by force");
   }
 }
 

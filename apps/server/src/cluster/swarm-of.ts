@@ -3,15 +3,13 @@
  * drive. Every request has the server check's deadline, so a dead server is a clear error.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { SwarmCluster, type SwarmMembership, type SwarmNode } from "@berth/engine";
+import { engineMessage, SwarmCluster, type SwarmMembership, type SwarmNode } from "@berth/engine";
 import type { Db } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { CHECK_TIMEOUT_MS } from "../servers/check-server.ts";
 import { engineConnectionOf } from "../servers/server-connection.ts";
 import type { ServerRow } from "../servers/server-view.ts";
-
-export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export type ClusterDeps = Pick<Deps, "db" | "box" | "log">;
 
@@ -24,7 +22,7 @@ export async function membershipOf(swarm: SwarmCluster, row: ServerRow): Promise
   try {
     return await swarm.membership();
   } catch (err) {
-    throw invalidField("serverId", `${row.name} is unreachable: ${messageOf(err)}`);
+    throw invalidField("serverId", `${row.name} is unreachable: ${engineMessage(err)}`);
   }
 }
 
@@ -69,7 +67,7 @@ export async function reachableManager(deps: ClusterDeps, except?: string): Prom
       if ((await swarm.membership()).manager) return { row, swarm };
       reasons.push(`${row.name} is no longer a manager`);
     } catch (err) {
-      reasons.push(`${row.name}: ${messageOf(err)}`);
+      reasons.push(`${row.name}: ${engineMessage(err)}`);
     }
   }
   throw new DomainError("ENGINE_UNAVAILABLE", `No manager of the cluster answers${reasons.length ? ` (${reasons.join("; ")})` : ""}`);

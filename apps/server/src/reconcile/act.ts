@@ -2,6 +2,7 @@
  * Carry out one planned action under the service's lease, then say what was done and why:
  * in the service's event list and in the team's audit log (actor: system).
  */
+import { engineMessage } from "@berth/engine";
 import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
 import { recordServiceEvent, type ServiceEventKind } from "../service-events/service-events.ts";
@@ -53,8 +54,8 @@ async function repair(deps: ActDeps, action: Extract<Action, { kind: "start" | "
         return "done";
       } catch (err) {
         // e.g. its network is gone: recreating the release makes the network again.
-        deps.log.warn({ serviceId: action.serviceId, err: messageOf(err) }, "reconcile: start failed; recreating the release");
-        return await recreate(deps, { ...action, reason: `${action.reason}, and starting it failed (${messageOf(err)})` }, service);
+        deps.log.warn({ serviceId: action.serviceId, err: engineMessage(err) }, "reconcile: start failed; recreating the release");
+        return await recreate(deps, { ...action, reason: `${action.reason}, and starting it failed (${engineMessage(err)})` }, service);
       }
     }
     return await recreate(deps, action, service);
@@ -79,7 +80,12 @@ async function recreate(
     });
     return "done";
   } catch (err) {
-    await report(deps, { service, kind: "reconcile.failed", message: `Could not bring the live release back: ${messageOf(err)}`, detail });
+    await report(deps, {
+      service,
+      kind: "reconcile.failed",
+      message: `Could not bring the live release back: ${engineMessage(err)}`,
+      detail,
+    });
     return "failed";
   }
 }
@@ -106,10 +112,6 @@ async function remove(deps: ActDeps, action: Extract<Action, { kind: "remove" }>
   } finally {
     if (lease !== null) await releaseLease(deps.db, action.serviceId);
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function lowerFirst(s: string): string {
