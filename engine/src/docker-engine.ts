@@ -9,7 +9,6 @@ import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRe
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
-import { parseDeploymentLabel } from "./labels.ts";
 import { followLogs, requireManagedContainer } from "./logs.ts";
 import type {
   ContainerEngine,
@@ -91,21 +90,6 @@ export class DockerEngine implements ContainerEngine {
 
   ensureService(desired: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {
     return ensureService(this.api, desired, opts);
-  }
-
-  async removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds = DEFAULT_GRACE_SECONDS): Promise<void> {
-    const operation = "remove other releases";
-    assertValidId(serviceId, "service id", operation);
-    assertValidId(keepDeploymentId, "deployment id", operation);
-    assertValidGrace(graceSeconds, operation);
-    const all = await listManagedContainers(this.api, serviceId);
-    // Guard: never take a service down because the release to keep is missing.
-    if (!all.some((c) => parseDeploymentLabel(c.Labels) === keepDeploymentId)) {
-      const message = `${operation} ${serviceId}: deployment ${keepDeploymentId} has no container; refusing to remove the others`;
-      throw new EngineError({ code: "NOT_FOUND", operation, resource: serviceId, message });
-    }
-    const others = all.filter((c) => parseDeploymentLabel(c.Labels) !== keepDeploymentId);
-    await this.forEach(operation, serviceId, others, (c) => stopAndRemove(this.api, c.Id, graceSeconds));
   }
 
   async stopService(serviceId: string, graceSeconds = DEFAULT_GRACE_SECONDS): Promise<void> {

@@ -85,8 +85,6 @@ export interface ContainerEngine {
   pruneRepositoryImages(repository: string, keepTags: string[]): Promise<{ removed: string[]; failures: string[] }>;
   /** Shrink the builder's cache to `keepBytes` (least recently used first); images and volumes untouched. */
   pruneBuildCache(keepBytes: number): Promise<{ reclaimedBytes: number }>;
-  /** Stop (SIGTERM, then kill after graceSeconds) and remove every container of the service except keepDeploymentId's. */
-  removeOtherReleases(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<void>;
   /** Stop the service's containers without removing them. */
   stopService(serviceId: string, graceSeconds?: number): Promise<void>;
   /** Start the service's stopped containers again; returns them as now running. */

@@ -103,10 +103,13 @@ describe("one-off runs", () => {
     const { runId } = await startOneOff(deps, owner.actor, serviceId, oneOffInput.parse({ shell: "echo started; sleep 300" }));
     await waitFor("the run's output", async () => (await getOneOff(deps, owner.actor, serviceId, runId)).output.includes("started"));
     expect((await deps.engine.listOneOffs({ serviceId })).map((c) => c.runId)).toEqual([runId]);
-    // Release operations never see or touch the running one-off: not listed, not removed with other releases.
+    // Release operations never see or touch the running one-off: not listed as a release, and a
+    // redeploy (which removes every other release of the service) leaves it running.
     const releases = await deps.engine.listManaged({ serviceId });
     expect(releases.every((c) => !c.containerName.includes("-run-"))).toBe(true);
-    await deps.engine.removeOtherReleases(serviceId, releases[0]!.deploymentId);
+    const redeploy = await finishedDeployment(deps, (await enqueueDeployment(deps, owner.actor, serviceId)).deploymentId);
+    expect(redeploy.error).toBeNull();
+    expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([redeploy.id]);
     await sweepLostRuns(deps);
     expect((await deps.engine.listOneOffs({ serviceId })).map((c) => c.runId)).toEqual([runId]);
     expect((await getOneOff(deps, owner.actor, serviceId, runId)).status).toBe("running");
