@@ -65,6 +65,7 @@ install_unit() {
   unit="${unit//@CONFIG@/"$BERTH_CONFIG"}"
   unit="${unit//@REPO@/"$BERTH_REPO"}"
   unit="${unit//@NPM@/"$(command -v npm)"}"
+  unit="${unit//@NODE@/"$(command -v node)"}"
   unit="${unit//@PATH@/"$node_dir:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}"
   if [[ "$(cat "$SERVER_UNIT" 2>/dev/null)" != "$unit" ]]; then
     printf '%s\n' "$unit" >"$SERVER_UNIT"
@@ -88,8 +89,11 @@ start_server() {
   install -d -m 0755 "$BERTH_RUN_DIR" "$BERTH_LOG_DIR"
   printf '\n=== %s: starting Berth\n' "$(date -Is)" >>"$SERVER_LOG"
   local pid
+  # Migrations first, then the server as the only resident process (as the systemd unit runs it).
+  (cd "$BERTH_REPO" && npm run -s db:migrate) >>"$SERVER_LOG" 2>&1 </dev/null ||
+    die "migrations failed; the log: $SERVER_LOG"
   # Not a process-group leader here, so setsid does not fork: $! is the new session's leader.
-  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production BERTH_WEB_DIST_DIR=.next-live npm run start) \
+  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production BERTH_WEB_DIST_DIR=.next-live node dist/main.js) \
     >>"$SERVER_LOG" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$SERVER_PIDFILE"
