@@ -16,8 +16,6 @@ const RUN_ALONE = [
   "apps/server/src/instance/archive/move-instance.int.test.ts",
   // A private dockerd too (a build-cache prune that must free something, on a cache of its own).
   "engine/test/build-cache.int.test.ts",
-  // Swarm mode on the shared engine: initialised and left again by the file.
-  "engine/test/swarm.int.test.ts",
   // A real reclaim over the whole engine (every Berth repository beyond 5 images, dangling images).
   "apps/server/src/host/reclaim.int.test.ts",
   // Measures throughput through the proxy (>= 50 req/s) across 10 redeploys in a test timeout:
