@@ -171,6 +171,35 @@ describe("cluster mode", () => {
     await lease.stop();
   }, 180_000);
 
+  it("a lost quorum is its own state: with one of two managers stopped the check says so, and ok again once it is back", async () => {
+    const lease = new LeaderLease(deps, `server-checker-quorum-${tag}`, "cluster-test");
+    await lease.renew();
+    const control = async () => {
+      await new ServerChecker(deps, lease).checkAll();
+      return (await owner.query("cluster.get")).data.control;
+    };
+    expect((await control()).state).toBe("ok");
+    await node(1).stopDockerd();
+    await vi.waitFor(
+      async () => {
+        const now = await control();
+        expect(now.state).toBe("no-quorum");
+        expect(now.error).toMatch(/lost its quorum: it needs 2 of its 2 managers/);
+      },
+      { timeout: 120_000, interval: 1_000 },
+    );
+    await node(1).startDockerd();
+    await vi.waitFor(
+      async () => {
+        expect((await control()).state).toBe("ok");
+        const b = (await owner.query("servers.list")).data.find((s: { id: string }) => s.id === ids.b);
+        expect(b.node.state).toBe("ready");
+      },
+      { timeout: 120_000, interval: 1_000 },
+    );
+    await lease.stop();
+  }, 300_000);
+
   it("removal: a manager is demoted and leaves; the last manager is refused while nodes remain; a down node is removed by force; the last node ends cluster mode", async () => {
     const bNodeId = (await deps.db.server.findUniqueOrThrow({ where: { id: ids.b } })).swarmNodeId;
     await remove(ids.b!);

@@ -24,7 +24,8 @@ const ROLES = [
 export function ClusterForm({ servers }: { servers: ServerItem[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const cluster = useQuery(trpc.cluster.get.queryOptions());
+  // Refreshed like the server list: the periodic check records the swarm's control state.
+  const cluster = useQuery({ ...trpc.cluster.get.queryOptions(), refetchInterval: 15_000 });
   const candidates = servers.filter((s) => s.node === null);
   const [serverId, setServerId] = useState("");
   const [role, setRole] = useState<"worker" | "manager">("worker");
@@ -57,6 +58,13 @@ export function ClusterForm({ servers }: { servers: ServerItem[] }) {
           ? `Cluster mode is on: a Docker Swarm managed through ${current.managerName} since ${formatDateTime(current.createdAt)}. Add another server below; removing a server drains it and makes it leave the swarm first.`
           : "Cluster mode is off. Create a cluster on one reachable server: Berth initialises a Docker Swarm there, and you can then add the other servers."}
       </p>
+      {current && current.control.state !== "ok" && (
+        <div data-testid="cluster-control" data-state={current.control.state}>
+          <ErrorAlert
+            message={`${current.control.state === "no-quorum" ? "No quorum" : "No manager answers"}${current.control.checkedAt ? ` (checked ${formatDateTime(current.control.checkedAt)})` : ""}: ${current.control.error ?? ""}`}
+          />
+        </div>
+      )}
       {candidates.length === 0 ? (
         <p className="text-sm text-fg-subtle">
           {servers.length === 0 ? "Add a server first." : "Every server is in the cluster already: add another server first."}
