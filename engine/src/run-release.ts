@@ -211,17 +211,26 @@ async function readyImage(
   return { image, releaseImage: await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId) };
 }
 
-/** The release's network and volumes exist; leftovers of this very deployment are gone. */
+/**
+ * The release's network and volumes exist; leftovers of this very deployment are gone. The
+ * three do not depend on each other: side by side (a project's first deploy waits for its
+ * network's creation anyway), all settled before a failure is reported.
+ */
 async function readyPlace(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[]): Promise<void> {
   const network = releaseNetworkName(spec);
-  if (network !== null && spec.network !== undefined)
-    await ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner });
-  await ensureVolumes(api, spec);
-  await removeLeftovers(
-    api,
-    spec,
-    creates.map((c) => c.name ?? ""),
-  );
+  const results = await Promise.allSettled([
+    network !== null && spec.network !== undefined
+      ? ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner })
+      : Promise.resolve(),
+    ensureVolumes(api, spec),
+    removeLeftovers(
+      api,
+      spec,
+      creates.map((c) => c.name ?? ""),
+    ),
+  ]);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** Create, start and gate every replica of a prepared release. */

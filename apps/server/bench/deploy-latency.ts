@@ -6,12 +6,18 @@
  * enqueue, audit), queue (queued -> claimed), release (claimed -> recorded: image, network,
  * container create + start, health gate; the deployment's own releaseMs), recorded+seen, 200.
  *
+ * Each run deploys a new service (its project's network was removed with the previous run's
+ * service, so it is made again: a project's first deploy), then deploys it once more (a
+ * redeploy: on the existing network, beside the running release, which is then retired).
+ * Two more raw lines show what the engine itself costs for those: the same run + poll on a
+ * user-defined network made just before (network create included), and on one that exists.
+ *
  *   DATABASE_URL=... node --import tsx apps/server/bench/deploy-latency.ts [runs]
  */
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
-import { requireTestImage, TEST_IMAGE, testDeps } from "../test/harness.ts";
+import { requireTestImage, TEST_IMAGE, type TestDeps, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
 import type { DockerEngine } from "@berth/engine";
 import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
@@ -19,19 +25,64 @@ import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-u
 const runs = Number(process.argv[2] ?? 7);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 
-async function rawRun(): Promise<number> {
+/** run + poll on the default bridge, or on a user-defined network (made first when `create`). */
+async function rawRun(network?: { name: string; create: boolean }): Promise<number> {
   const started = performance.now();
+  if (network?.create) await docker.createNetwork({ Name: network.name, Driver: "bridge", CheckDuplicate: true });
   const container = await docker.createContainer({
     Image: TEST_IMAGE,
-    HostConfig: { PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] }, Init: true },
+    HostConfig: {
+      PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+      Init: true,
+      ...(network ? { NetworkMode: network.name } : {}),
+    },
     ExposedPorts: { "8080/tcp": {} },
+    ...(network ? { NetworkingConfig: { EndpointsConfig: { [network.name]: { Aliases: ["raw"] } } } } : {}),
   });
   await container.start();
   const info = await container.inspect();
   await untilHttp200(Number(info.NetworkSettings.Ports["8080/tcp"]?.[0]?.HostPort));
   const elapsed = performance.now() - started;
   await container.remove({ force: true });
+  if (network?.create) await docker.getNetwork(network.name).remove();
   return elapsed;
+}
+
+/** A fresh user-defined network per run: what a project's first deploy must make. */
+function rawOnNewNetwork(): Promise<number> {
+  return rawRun({ name: `bench-raw-${randomUUID().slice(0, 8)}`, create: true });
+}
+
+/** Deploy through the API and wait for the new release to answer 200; its time and stages. */
+async function timedDeploy(client: Client, deps: TestDeps, serviceId: string): Promise<{ elapsed: number; stages: Stages }> {
+  const started = performance.now();
+  const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
+  const answered = performance.now();
+  for (;;) {
+    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    if (["failed", "timed_out", "cancelled"].includes(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
+    if (d.hostPort) {
+      const seen = performance.now();
+      await untilHttp200(d.hostPort);
+      const elapsed = performance.now() - started;
+      // Wall-clock stamps of the database and this process agree (one host).
+      const queue = (d.startedAt?.getTime() ?? NaN) - d.createdAt.getTime();
+      const call = answered - started;
+      const stages = {
+        call,
+        queue,
+        release: d.releaseMs ?? NaN,
+        "recorded+seen": seen - started - call - queue - (d.releaseMs ?? 0),
+        "200": elapsed - (seen - started),
+      };
+      return { elapsed, stages };
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function line(label: string, values: number[]): string {
+  return `  ${label.padEnd(60)} median ${(median(values) / 1000).toFixed(3)} s  [${values.map(secs).join(", ")}]`;
 }
 
 async function main(): Promise<void> {
@@ -51,40 +102,30 @@ async function main(): Promise<void> {
   const berth: number[] = [];
   const raw: number[] = [];
   const stages: Stages[] = [];
+  const rawNewNet: number[] = [];
+  const rawOldNet: number[] = [];
+  const redeploy: number[] = [];
+  const redeployStages: Stages[] = [];
+  const oldNet = `bench-raw-${randomUUID().slice(0, 8)}`;
+  await docker.createNetwork({ Name: oldNet, Driver: "bridge", CheckDuplicate: true });
   await rawRun(); // warm-up
   for (let i = 0; i < runs; i++) {
     raw.push(await rawRun());
+    rawNewNet.push(await rawOnNewNetwork());
+    rawOldNet.push(await rawRun({ name: oldNet, create: false }));
     const serviceId = (
       await client.mutate("services.create", { projectId, name: `b${i}`, image: TEST_IMAGE, containerPort: 8080, env: [] })
     ).data.id as string;
     serviceIds.push(serviceId);
-    const started = performance.now();
-    const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
-    const answered = performance.now();
-    for (;;) {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      if (["failed", "timed_out", "cancelled"].includes(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
-      if (d.hostPort) {
-        const seen = performance.now();
-        await untilHttp200(d.hostPort);
-        const elapsed = performance.now() - started;
-        berth.push(elapsed);
-        // Wall-clock stamps of the database and this process agree (one host).
-        const queue = (d.startedAt?.getTime() ?? NaN) - d.createdAt.getTime();
-        const call = answered - started;
-        stages.push({
-          call,
-          queue,
-          release: d.releaseMs ?? NaN,
-          "recorded+seen": seen - started - call - queue - (d.releaseMs ?? 0),
-          "200": elapsed - (seen - started),
-        });
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const first = await timedDeploy(client, deps, serviceId);
+    berth.push(first.elapsed);
+    stages.push(first.stages);
+    const again = await timedDeploy(client, deps, serviceId);
+    redeploy.push(again.elapsed);
+    redeployStages.push(again.stages);
     await client.mutate("services.delete", { serviceId });
   }
+  await docker.getNetwork(oldNet).remove();
 
   const mRaw = median(raw);
   const mBerth = median(berth);
@@ -93,6 +134,15 @@ async function main(): Promise<void> {
   console.log(`  Berth deploy call:         median ${(mBerth / 1000).toFixed(3)} s  [${berth.map(secs).join(", ")}]`);
   console.log(`  ratio Berth / raw: ${(mBerth / mRaw).toFixed(2)}`);
   console.log(`  stage medians, Berth: ${stageMedians(stages)}`);
+  console.log("what a user-defined network costs the engine, and a redeploy:");
+  console.log(line("raw run + poll on a new user network (create included):", rawNewNet));
+  console.log(`  ratio Berth first deploy / that: ${(mBerth / median(rawNewNet)).toFixed(2)}`);
+  console.log(line("raw run + poll on an existing user network:", rawOldNet));
+  console.log(line("Berth redeploy (old release running, then retired):", redeploy));
+  console.log(
+    `  ratio Berth redeploy / raw: ${(median(redeploy) / mRaw).toFixed(2)}, / raw on an existing user network: ${(median(redeploy) / median(rawOldNet)).toFixed(2)}`,
+  );
+  console.log(`  stage medians, Berth redeploy: ${stageMedians(redeployStages)}`);
 
   await worker.stop();
   for (const id of serviceIds) await deps.engine.removeService(id);
