@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { engineCall } from "../../test/private-dockerd.ts";
 import { seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
@@ -169,6 +170,19 @@ describe("services on the cluster", () => {
     const pinned = await deploy(teamA.actor, web);
     expect({ status: pinned.status, error: pinned.error }).toEqual({ status: "succeeded", error: null });
     expect(new Set((await running(web)).map((t) => t.serverName))).toEqual(new Set([`c-${tag}`]));
+  }, 300_000);
+
+  it("an image a node does not have ends failed with that reason, and a first release leaves no Swarm service", async () => {
+    // Only the manager (a) has this tag; the placement sends every task to c (zone z1).
+    const onlyOnA = `berth-test/only-a:${tag}`;
+    await engineCall(node(0).socketPath, "POST", `/images/${encodeURIComponent(TEST_IMAGE)}/tag?repo=berth-test/only-a&tag=${tag}`);
+    const lacking = await newService(teamA.teamId);
+    await deps.db.service.update({ where: { id: lacking }, data: { image: onlyOnA } });
+    await setServicePlacement(deps, teamA.actor, lacking, { placement: "cluster", constraints: ["node.labels.zone==z1"] });
+    const done = await deploy(teamA.actor, lacking);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/a node does not have the image and could not pull it \(.*No such image/);
+    expect(await node(0).engine.swarmServiceTasks(lacking)).toEqual([]);
   }, 300_000);
 
   it("another team's cluster service is invisible; deleting the service removes its Swarm service", async () => {
