@@ -27,9 +27,11 @@ import { ensureProjectNetwork, pruneNetworks } from "./networks.ts";
 import {
   ensureSwarmService,
   isSwarmManager,
+  listSwarmTasks,
   removeSwarmService,
   type SwarmRelease,
   type SwarmReleaseOptions,
+  type SwarmTask,
 } from "./swarm/swarm-services.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
@@ -277,6 +279,12 @@ export class DockerEngine implements ContainerEngine {
   /** Swarm mode: the service as a Swarm service (start-first updates, rollback on failure, overlay network). */
   ensureSwarmService(desired: ReleaseSpec, opts: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
     return ensureSwarmService(this.api, desired, opts);
+  }
+
+  /** Where a service's Swarm tasks run and how they fare (Berth-labelled services only). */
+  swarmServiceTasks(serviceId: string): Promise<SwarmTask[]> {
+    assertValidId(serviceId, "service id", "list swarm tasks");
+    return listSwarmTasks(this.api, serviceId);
   }
 
   /** Remove the Berth-labelled Swarm service(s) of a service. */

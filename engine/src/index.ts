@@ -48,6 +48,7 @@ export {
   MAX_PIDS_LIMIT,
   MAX_REPLICAS,
   MIN_PIDS_LIMIT,
+  PLACEMENT_CONSTRAINT,
   VOLUME_NAME,
 } from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
@@ -122,7 +123,13 @@ export { DEFAULT_GRACE_SECONDS } from "./containers.ts";
 export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";
 export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 export { buildOverlayNetworkName, buildSwarmHealthcheck, buildSwarmServiceName, buildSwarmServiceSpec } from "./swarm/service-spec.ts";
-export { DEFAULT_SWARM_TIMEOUT_MS, type SwarmRelease, type SwarmReleaseOptions } from "./swarm/swarm-services.ts";
+export {
+  DEFAULT_SWARM_TIMEOUT_MS,
+  hopelessTaskReason,
+  type SwarmRelease,
+  type SwarmReleaseOptions,
+  type SwarmTask,
+} from "./swarm/swarm-services.ts";
 export { VOLUME_COPY_IMAGE } from "./transfer.ts";
 export { SwarmCluster, SWARM_LISTEN_ADDR, type NodeChange } from "./swarm/swarm-cluster.ts";
 export type { NodeAvailability, NodeState, SwarmLocalState, SwarmMembership, SwarmNode, SwarmRole } from "./swarm/cluster-parse.ts";

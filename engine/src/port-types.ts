@@ -68,6 +68,11 @@ export interface ReleaseSpec {
    * Berth network (set no `network`) and no published ports.
    */
   hostAccess?: HostAccess;
+  /**
+   * Swarm only: placement constraints (`node.labels.KEY==VALUE`, `node.hostname!=NAME`,
+   * `node.role==manager`); ignored by the standalone container path.
+   */
+  placementConstraints?: string[];
 }
 
 export interface HostAccess {

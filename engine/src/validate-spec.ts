@@ -188,6 +188,21 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.labels !== undefined) checkLabels(spec.labels, fail);
   if (spec.network !== undefined) checkNetwork(spec.network, fail);
   if (spec.hostAccess !== undefined) checkHostAccess(spec, spec.hostAccess, fail);
+  if (spec.placementConstraints !== undefined) checkConstraints(spec.placementConstraints, fail);
+}
+
+/**
+ * A Swarm placement constraint Berth writes: `node.labels.KEY`, `node.hostname`, `node.id` or
+ * `node.role`, then `==` or `!=`, then a value without spaces, quotes or commas.
+ */
+export const PLACEMENT_CONSTRAINT = /^node\.(labels\.[a-zA-Z0-9][a-zA-Z0-9._-]{0,99}|hostname|id|role)(==|!=)[^\s"',=!]{1,200}$/;
+
+function checkConstraints(constraints: string[], fail: Fail): void {
+  if (!Array.isArray(constraints) || constraints.length > 32) fail("placementConstraints: at most 32");
+  for (const [i, c] of constraints.entries()) {
+    if (typeof c !== "string" || !PLACEMENT_CONSTRAINT.test(c))
+      fail(`placementConstraints[${i}]: expected node.labels.KEY==VALUE, node.hostname==NAME or node.role==manager (== or !=)`);
+  }
 }
 
 /** A kernel capability as the engine takes it: NET_ADMIN, CAP_NET_ADMIN or ALL. */

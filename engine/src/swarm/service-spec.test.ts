@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
 import { buildSwarmHealthcheck, buildSwarmRestartPolicy, buildSwarmServiceSpec } from "./service-spec.ts";
+import { hopelessTaskReason } from "./swarm-services.ts";
+import { assertValidReleaseExtras } from "../validate-spec.ts";
 
 const spec: ReleaseSpec = {
   owner: { teamId: "t1", projectId: "proj1", serviceId: "svc1234567890" },
@@ -73,5 +75,41 @@ describe("buildSwarmServiceSpec", () => {
     expect(buildSwarmRestartPolicy({ name: "no" })).toEqual({ Condition: "none" });
     expect(buildSwarmRestartPolicy({ name: "on-failure", maxRetries: 2 })).toEqual({ Condition: "on-failure", MaxAttempts: 2 });
     expect(buildSwarmRestartPolicy({ name: "unless-stopped" })).toEqual({ Condition: "any" });
+  });
+});
+
+describe("placement constraints", () => {
+  it("go into the task template's Placement only when set, and into the spec hash", () => {
+    const pinned = { ...spec, placementConstraints: ["node.labels.zone==eu", "node.role!=manager"] };
+    expect(buildSwarmServiceSpec(pinned, { graceSeconds: 5 }).TaskTemplate).toMatchObject({
+      Placement: { Constraints: ["node.labels.zone==eu", "node.role!=manager"] },
+    });
+    expect(buildSwarmServiceSpec(spec, { graceSeconds: 5 }).TaskTemplate).not.toHaveProperty("Placement");
+    expect(specHash(pinned)).not.toBe(specHash(spec));
+  });
+});
+
+describe("hopelessTaskReason", () => {
+  it("names a placement no node satisfies and an image a node lacks; a task still starting is not hopeless", () => {
+    expect(hopelessTaskReason([{ DesiredState: "running", Status: { State: "preparing" } }])).toBeNull();
+    expect(
+      hopelessTaskReason([
+        {
+          DesiredState: "running",
+          Status: { State: "pending", Err: "no suitable node (scheduling constraints not satisfied on 3 nodes)" },
+        },
+      ]),
+    ).toMatch(/^no node satisfies the service's placement \(no suitable node/);
+    expect(
+      hopelessTaskReason([{ DesiredState: "shutdown", Status: { State: "rejected", Err: "No such image: berth-test/app:2" } }]),
+    ).toMatch(/a node does not have the image/);
+  });
+});
+
+describe("assertValidReleaseExtras placementConstraints", () => {
+  it("refuses a constraint that is not node.<attribute>==value", () => {
+    expect(() => assertValidReleaseExtras({ ...spec, placementConstraints: ["node.labels.zone==eu"] }, "t")).not.toThrow();
+    for (const bad of ["engine.labels.x==1", "node.labels.zone==a b", 'node.labels.zone=="x"', "node.hostname=x"])
+      expect(() => assertValidReleaseExtras({ ...spec, placementConstraints: [bad] }, "t")).toThrow(/placementConstraints\[0\]/);
   });
 });

@@ -108,6 +108,9 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
       },
       Resources: { Limits: limits },
       RestartPolicy: buildSwarmRestartPolicy(spec.restartPolicy),
+      ...(spec.placementConstraints === undefined || spec.placementConstraints.length === 0
+        ? {}
+        : { Placement: { Constraints: [...spec.placementConstraints] } }),
       Networks: [{ Target: buildOverlayNetworkName(spec.owner.projectId), Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] }],
     },
     Mode: { Replicated: { Replicas: spec.replicas ?? 1 } },

@@ -9,7 +9,7 @@ import { assertSafeBindMounts } from "../bind-sources.ts";
 import type { EngineApi } from "../engine-api.ts";
 import { EngineError, isEngineError } from "../errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
-import { isManagedByBerth, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
+import { isManagedByBerth, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import type { ReleaseSpec } from "../port-types.ts";
 import type { RegistryAuth } from "../registry-auth.ts";
@@ -20,6 +20,7 @@ import { buildOverlayNetworkName, buildSwarmServiceName, buildSwarmServiceSpec }
 
 export const DEFAULT_SWARM_TIMEOUT_MS = 90_000;
 const POLL_MS = 250;
+const ROLLBACK_WAIT_MS = 60_000;
 const OPERATION = "ensure swarm service";
 
 export interface SwarmReleaseOptions {
@@ -27,6 +28,8 @@ export interface SwarmReleaseOptions {
   /** How long creation or an update may take to converge (default 90 s). */
   readyTimeoutMs?: number;
   registryAuth?: RegistryAuth;
+  /** Stop waiting: a new service is removed, an update rolled back to the previous spec. */
+  signal?: AbortSignal;
 }
 
 export interface SwarmRelease {
@@ -41,12 +44,30 @@ interface ServiceInfo {
   ID: string;
   Version: { Index: number };
   Spec: { Labels?: Record<string, string> };
-  UpdateStatus?: { State?: string; Message?: string };
+  UpdateStatus?: { State?: string; Message?: string; StartedAt?: string };
 }
 
 interface TaskInfo {
+  ID?: string;
+  NodeID?: string;
+  Slot?: number;
   DesiredState?: string;
-  Status?: { State?: string; Err?: string; Message?: string };
+  Status?: { State?: string; Err?: string; Message?: string; Timestamp?: string };
+  Spec?: { ContainerSpec?: { Labels?: Record<string, string> } };
+}
+
+/** One task of a Berth Swarm service: where it runs (node id), its state and the release it runs. */
+export interface SwarmTask {
+  id: string;
+  nodeId: string | null;
+  slot: number | null;
+  state: string;
+  desiredState: string;
+  /** The task's error (e.g. "no suitable node ..."), else its status message. */
+  error: string | null;
+  message: string | null;
+  deploymentId: string | null;
+  updatedAt: string | null;
 }
 
 export async function isSwarmManager(api: EngineApi): Promise<boolean> {
@@ -100,40 +121,115 @@ function failed(name: string, reason: string, details: Record<string, unknown>):
   });
 }
 
+function cancelled(name: string): EngineError {
+  return new EngineError({ code: "CANCELLED", operation: OPERATION, resource: name, message: `${OPERATION} ${name}: cancelled` });
+}
+
 function taskErrors(tasks: TaskInfo[]): string[] {
   return [...new Set(tasks.map((t) => t.Status?.Err).filter((e): e is string => typeof e === "string" && e !== ""))].slice(0, 10);
 }
 
+/**
+ * A problem waiting cannot fix, seen on the tasks Swarm wants running: a placement no node
+ * satisfies (the task stays pending forever), or an image a node does not have and cannot pull.
+ */
+export function hopelessTaskReason(tasks: ReadonlyArray<TaskInfo>): string | null {
+  for (const t of tasks) {
+    const err = t.Status?.Err ?? "";
+    if (t.DesiredState === "running" && t.Status?.State === "pending" && /no suitable node/i.test(err))
+      return `no node satisfies the service's placement (${err})`;
+  }
+  for (const t of tasks) {
+    const err = t.Status?.Err ?? "";
+    if (/no such image/i.test(err)) return `a node does not have the image and could not pull it (${err})`;
+  }
+  return null;
+}
+
 /** A new service: every replica running (Swarm reports "running" only once a health check passes). */
-async function waitForTasks(api: EngineApi, name: string, replicas: number, timeoutMs: number): Promise<void> {
+async function waitForTasks(api: EngineApi, name: string, replicas: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (signal?.aborted) throw cancelled(name);
     const tasks = await listTasks(api, name);
     const running = tasks.filter((t) => t.DesiredState === "running" && t.Status?.State === "running").length;
     if (running >= replicas) return;
+    const hopeless = hopelessTaskReason(tasks);
+    if (hopeless !== null) throw failed(name, hopeless, { taskErrors: taskErrors(tasks) });
     if (Date.now() > deadline)
       throw failed(name, `${running} of ${replicas} task(s) running after ${timeoutMs / 1000} s`, { taskErrors: taskErrors(tasks) });
     await sleep(POLL_MS);
   }
 }
 
+/** Roll an update back to the previous spec ourselves and wait (bounded) until Swarm says it is done. */
+async function rollBack(api: EngineApi, name: string, before: string | undefined): Promise<string> {
+  const info = await inspectService(api, name);
+  if (info === null) return "the service is gone";
+  const state = info.UpdateStatus?.StartedAt === before ? undefined : info.UpdateStatus?.State;
+  if (state === undefined || !/rollback/.test(state)) {
+    const full = await api.call("inspect service", name, (abortSignal) =>
+      api.dial<{ Spec: unknown; Version: { Index: number } }>({
+        path: `/services/${encodeURIComponent(name)}?`,
+        method: "GET",
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
+      }),
+    );
+    await postService(api, `/services/${info.ID}/update?`, name, { version: full.Version.Index, rollback: "previous" }, full.Spec);
+  }
+  const deadline = Date.now() + ROLLBACK_WAIT_MS;
+  for (;;) {
+    const status = (await inspectService(api, name))?.UpdateStatus;
+    const now = status?.StartedAt === before ? undefined : status?.State;
+    if (now === "rollback_completed" || now === "rollback_paused") return now;
+    if (Date.now() > deadline) return `rollback still ${now ?? "unknown"} after ${ROLLBACK_WAIT_MS / 1000} s`;
+    await sleep(POLL_MS);
+  }
+}
+
 /** An update: completed, or rolled back / paused (then the previous spec keeps serving). */
-async function waitForUpdate(api: EngineApi, name: string, timeoutMs: number): Promise<void> {
+async function waitForUpdate(
+  api: EngineApi,
+  name: string,
+  before: string | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await inspectService(api, name);
-    const state = info?.UpdateStatus?.State;
+    // Until Swarm's updater picks this update up, the status is still the previous update's.
+    const state = info?.UpdateStatus?.StartedAt === before ? undefined : info?.UpdateStatus?.State;
     if (state === "completed") return;
     if (state !== undefined && /rollback|paused/.test(state)) {
       const tasks = await listTasks(api, name);
+      // Swarm's own rollback is under way: let it finish, so the previous spec serves when we answer.
+      const settled = state === "rollback_started" ? await rollBack(api, name, before) : state;
       throw failed(
         name,
-        `the update failed and Swarm rolled back to the previous release (${state}): ${info?.UpdateStatus?.Message ?? ""}`,
-        { updateState: state, taskErrors: taskErrors(tasks) },
+        `the update failed and Swarm rolled back to the previous release (${settled}): ${info?.UpdateStatus?.Message ?? ""}`.trim(),
+        { updateState: settled, taskErrors: taskErrors(tasks) },
       );
     }
-    if (Date.now() > deadline)
-      throw failed(name, `the update did not complete within ${timeoutMs / 1000} s (state ${state ?? "unknown"})`, {});
+    if (signal?.aborted) {
+      await rollBack(api, name, before);
+      throw cancelled(name);
+    }
+    const tasks = await listTasks(api, name);
+    const hopeless = hopelessTaskReason(tasks.filter((t) => t.DesiredState === "running"));
+    if (hopeless !== null) {
+      const settled = await rollBack(api, name, before);
+      throw failed(name, `${hopeless}; rolled back to the previous release (${settled})`, { taskErrors: taskErrors(tasks) });
+    }
+    if (Date.now() > deadline) {
+      const settled = await rollBack(api, name, before);
+      throw failed(
+        name,
+        `the update did not complete within ${timeoutMs / 1000} s (state ${state ?? "unknown"}); rolled back to the previous release (${settled})`,
+        { taskErrors: taskErrors(tasks) },
+      );
+    }
     await sleep(POLL_MS);
   }
 }
@@ -195,7 +291,7 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
   if (existing === null) {
     const created = await postService(api, "/services/create?", name, {}, desired);
     try {
-      await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs);
+      await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs, options.signal);
     } catch (err) {
       // Never healthy and nothing served before: remove it rather than leave it crash-looping.
       await removeByName(api, name);
@@ -213,11 +309,14 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
   }
   const settled = existing.UpdateStatus?.State === undefined || existing.UpdateStatus.State === "completed";
   if (existing.Spec.Labels?.[LABEL_SPEC_HASH] === specHash(spec) && settled) {
-    await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs);
+    await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs, options.signal);
     return { swarmServiceId: existing.ID, name, network, changed: false };
   }
+  const started = Date.now();
   await postService(api, `/services/${existing.ID}/update?`, name, { version: existing.Version.Index }, desired);
-  await waitForUpdate(api, name, timeoutMs);
+  await waitForUpdate(api, name, existing.UpdateStatus?.StartedAt, timeoutMs, options.signal);
+  // Completed: every replica of the new spec is running (a scale-up's new tasks too).
+  await waitForTasks(api, name, spec.replicas ?? 1, Math.max(timeoutMs - (Date.now() - started), 5_000), options.signal);
   return { swarmServiceId: existing.ID, name, network, changed: true };
 }
 
@@ -251,4 +350,35 @@ export async function removeSwarmService(api: EngineApi, serviceId: string): Pro
   const mine = services.filter((s) => isManagedByBerth(s.Spec.Labels));
   for (const s of mine) await removeByName(api, s.ID);
   return mine.map((s) => s.Spec.Name);
+}
+
+function toSwarmTask(t: TaskInfo): SwarmTask {
+  return {
+    id: t.ID ?? "",
+    nodeId: t.NodeID || null,
+    slot: t.Slot ?? null,
+    state: t.Status?.State ?? "unknown",
+    desiredState: t.DesiredState ?? "unknown",
+    error: t.Status?.Err || null,
+    message: t.Status?.Message || null,
+    deploymentId: t.Spec?.ContainerSpec?.Labels?.[LABEL_DEPLOYMENT] ?? null,
+    updatedAt: t.Status?.Timestamp ?? null,
+  };
+}
+
+/** The tasks of a Berth service's Swarm service (Berth-labelled only), newest first; [] without one. */
+export async function listSwarmTasks(api: EngineApi, serviceId: string): Promise<SwarmTask[]> {
+  const filters = JSON.stringify({ label: managedFilters(serviceId).label });
+  const services = await api.call("list services", serviceId, (abortSignal) =>
+    api.dial<Array<{ ID: string; Spec: { Labels?: Record<string, string> } }>>({
+      path: "/services?",
+      method: "GET",
+      options: { filters },
+      abortSignal,
+      statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" },
+    }),
+  );
+  const tasks: SwarmTask[] = [];
+  for (const s of services.filter((x) => isManagedByBerth(x.Spec.Labels))) tasks.push(...(await listTasks(api, s.ID)).map(toSwarmTask));
+  return tasks.sort((a, b) => (b.updatedAt ?? "").localeCompare(a.updatedAt ?? ""));
 }

@@ -20,6 +20,7 @@ export type AuditAction =
   | "stack.delete"
   | "stack.webhook"
   | "service.update"
+  | "service.placement"
   | "service.delete"
   | "project.update"
   | "project.delete"

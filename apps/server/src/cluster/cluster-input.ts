@@ -22,14 +22,14 @@ export const nodeAvailabilityInput = z.object({ serverId, availability: z.enum([
 
 // Keys as placement constraints name them (node.labels.<key>); Docker's own namespaces are its.
 const RESERVED = /^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/;
-const labelKey = z
+export const labelKey = z
   .string()
   .trim()
   .min(1, "A key is required")
   .max(128, "At most 128 characters")
   .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "Letters, digits, dots, dashes and underscores, e.g. zone or disk.ssd")
   .refine((k) => !RESERVED.test(k), "Docker reserves this prefix");
-const labelValue = z
+export const labelValue = z
   .string()
   .trim()
   .max(256, "At most 256 characters")

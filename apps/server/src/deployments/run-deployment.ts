@@ -20,6 +20,8 @@ import type { ReleaseImage } from "./deployment-run.ts";
 import { MAX_REPLICAS } from "../services/runtime-settings.ts";
 import { registryAuthFor } from "../registries/registry-credentials.ts";
 import { getSettings } from "../instance/settings.ts";
+import { releaseOnCluster } from "../cluster/cluster-release.ts";
+import { removeClusterService } from "../cluster/cluster-engine.ts";
 
 export { describeFailure } from "./failure.ts";
 
@@ -45,6 +47,7 @@ async function release(ctx: RunContext): Promise<void> {
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
   if (service.job) return runJob(ctx, config, image, started);
+  if (service.placement === "cluster") return releaseToCluster(ctx, config, image, started);
   // Before anything of the old release is touched: a failure here leaves it serving.
   await runReleaseCommand(ctx, config, image);
   sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
@@ -110,6 +113,22 @@ async function release(ctx: RunContext): Promise<void> {
   await retainImagesAfterSuccess(deps, service.id);
 }
 
+/** A service placed on the cluster: a Swarm service, recorded like any release (no container or proxy port here). */
+async function releaseToCluster(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage, started: number): Promise<void> {
+  const { deps, service, deployment } = ctx;
+  await releaseOnCluster(ctx, config, image);
+  const number = await nextReleaseNumber(ctx);
+  const instance = { containerId: null, hostPort: null, imageId: null, repoDigest: null };
+  try {
+    await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
+  } catch (err) {
+    // The service was deleted while it deployed: nothing may be left running for it.
+    if (isRecordMissing(err)) return void (await removeClusterService(deps, service.id));
+    throw err;
+  }
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+}
+
 function describeRelease(config: ReleaseConfig): string {
   const parts = [config.kind === "worker" ? "worker" : `${config.kind}, port ${config.containerPort}`];
   if (config.replicas > 1) parts.push(`${config.replicas} replicas`);
@@ -154,7 +173,12 @@ async function nextReleaseNumber(ctx: RunContext): Promise<number> {
 /** One transaction: succeeded + the next Release number + desired state running. */
 async function recordRelease(
   ctx: RunContext,
-  r: { config: ReleaseConfig; instance: ReleaseInstance; number: number; releaseMs: number },
+  r: {
+    config: ReleaseConfig;
+    instance: Pick<ReleaseInstance, "hostPort"> & { [K in "containerId" | "imageId" | "repoDigest"]: ReleaseInstance[K] | null };
+    number: number;
+    releaseMs: number;
+  },
 ): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   const { number } = r;

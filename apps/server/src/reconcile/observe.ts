@@ -36,7 +36,9 @@ function desiredServices(db: Deps["db"]): Promise<Row[]> {
       -- deployment.config defaults to {} (no snapshot: rows from before snapshots existed)
       SELECT CASE WHEN jsonb_typeof(r.config) = 'object' AND r.config <> '{}'::jsonb THEN r.config
                   WHEN jsonb_typeof(live.config) = 'object' AND live.config <> '{}'::jsonb THEN live.config END AS config
-    ) snap ON true`;
+    ) snap ON true
+    -- A service on the cluster is Swarm's to keep running (its tasks are not containers here).
+    WHERE s.placement = 'server'`;
 }
 
 /** Containers per release, as its snapshot says (1 for snapshots from before replicas). */

@@ -26,6 +26,7 @@ import { pruneProjectNetwork } from "./project-network.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
+import { removeClusterService } from "../cluster/cluster-engine.ts";
 
 /** The team a service belongs to (null: the service is gone). */
 export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
@@ -139,6 +140,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     liveDeploymentId: current?.id ?? null,
     releases,
     desiredState: service.desiredState,
+    /** server: containers on Berth's own engine; cluster: a Swarm service (not routed by the edge proxy yet). */
+    placement: { mode: service.placement, constraints: service.placementConstraints },
     projectId: service.project.id,
     projectName: service.project.name,
     teamId: service.project.teamId,
@@ -151,6 +154,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
 
 export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  if (service.placement === "cluster")
+    throw new DomainError("CONFLICT", "Stopping and starting a service on the cluster is not built yet: deploy it, or delete it");
   await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, {
@@ -165,6 +170,8 @@ export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatc
 
 export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  if (service.placement === "cluster")
+    throw new DomainError("CONFLICT", "Stopping and starting a service on the cluster is not built yet: deploy it, or delete it");
   const started = await deps.engine.startService(serviceId);
   if (started.length === 0) {
     throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
@@ -187,8 +194,15 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
  * to go too; then only after the containers are gone, and a volume that cannot be removed is
  * reported, not lost track of.
  */
-export async function deleteService(deps: RemovePreviewDeps, actor: Actor, serviceId: string, options: { deleteVolumes?: boolean } = {}) {
+export async function deleteService(
+  deps: RemovePreviewDeps & Pick<Deps, "box">,
+  actor: Actor,
+  serviceId: string,
+  options: { deleteVolumes?: boolean } = {},
+) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  // A service on the cluster: its Swarm service first (a manager that does not answer stops the delete).
+  if (service.placement === "cluster") await removeClusterService(deps, serviceId);
   // Its previews first (their containers and images; their rows would only cascade).
   for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } }))
     await removePreviewService(deps, p.id);

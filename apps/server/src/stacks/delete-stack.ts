@@ -4,12 +4,18 @@
  * service exactly as a single service's deletion, dependents first.
  */
 import { recordAudit } from "../audit/audit.ts";
+import type { Deps } from "../deps.ts";
 import type { RemovePreviewDeps } from "../previews/remove-preview.ts";
 import { deleteService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
 
-export async function deleteStack(deps: RemovePreviewDeps, actor: Actor, stackId: string, options: { deleteVolumes: boolean }) {
+export async function deleteStack(
+  deps: RemovePreviewDeps & Pick<Deps, "box">,
+  actor: Actor,
+  stackId: string,
+  options: { deleteVolumes: boolean },
+) {
   const { stack, project } = await loadStack(deps.db, actor, stackId, "member");
   const members = await deps.db.stackService.findMany({
     where: { stackId },

@@ -95,6 +95,7 @@ function inputFor(path: string): Record<string, unknown> {
       volumes: [{ name: "stolen", mountPath: "/data" }],
     },
     "services.delete": { deleteVolumes: true },
+    "services.setPlacement": { placement: "server", constraints: [] },
     "projects.update": { name: "renamed-by-intruder" },
     "projects.delete": { confirmName: "victim-project", deleteVolumes: true },
     "projects.deleteVolume": { confirmName: "victim-data" },

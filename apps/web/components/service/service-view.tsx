@@ -21,6 +21,7 @@ import { EnvVarsEditor } from "../env/env-vars-editor";
 import { HooksPanel } from "./hooks-panel";
 import { roleAtLeast } from "@/lib/roles";
 import { DatabasePublicPort } from "./database-public-port";
+import { PlacementPanel } from "./placement-panel";
 import { ServiceTabs } from "./service-tabs";
 import { OverviewTab } from "./overview-tab";
 import { PreviewsPanel } from "./previews-panel";
@@ -111,6 +112,7 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         <>
           <OverviewTab service={s} deployments={deployments.data} />
           {s.database && roleAtLeast(role, "admin") && <DatabasePublicPort serviceId={serviceId} current={s.database.publicPort} />}
+          <PlacementPanel service={s} canChange={canChange} />
           <BackupsPanel serviceId={serviceId} serviceName={s.name} canBackUp={canChange} isAdmin={roleAtLeast(role, "admin")} />
         </>,
       )}

@@ -9,6 +9,9 @@ import { projectProcedure, serviceProcedure, teamProcedure } from "../procedures
 import { readRuntimeLogs } from "../../services/runtime-logs.ts";
 import { listTeamServices } from "../../services/team-services.ts";
 import { router } from "../init.ts";
+import { servicePlacementInput } from "../../cluster/service-placement-input.ts";
+import { setServicePlacement } from "../../cluster/service-placement.ts";
+import { listServiceTasks } from "../../cluster/service-tasks.ts";
 import { queuedDeploymentOutput, runtimeLogsOutput, teamServicesOutput } from "../rest-outputs.ts";
 
 export const servicesRouter = router({
@@ -64,6 +67,12 @@ export const servicesRouter = router({
     .mutation(({ ctx, input }) => enqueueDeployment(ctx.deps, ctx.actor, input.serviceId, ctx.actor.token ? "api" : "user")),
   stop: serviceProcedure("member").mutation(({ ctx, input }) => stopService(ctx.deps, ctx.actor, input.serviceId)),
   start: serviceProcedure("member").mutation(({ ctx, input }) => startService(ctx.deps, ctx.actor, input.serviceId)),
+  /** On this server (the default) or on the cluster, with Swarm placement constraints (cluster mode only). */
+  setPlacement: serviceProcedure("member")
+    .input(servicePlacementInput)
+    .mutation(({ ctx, input }) => setServicePlacement(ctx.deps, ctx.actor, input.serviceId, input)),
+  /** Where a cluster service's Swarm tasks run (node, state, error); empty for a service on this server. */
+  tasks: serviceProcedure("viewer").query(({ ctx, input }) => listServiceTasks(ctx.deps, ctx.actor, input.serviceId)),
   delete: serviceProcedure("member")
     .input(z.object({ deleteVolumes: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => deleteService(ctx.deps, ctx.actor, input.serviceId, { deleteVolumes: input.deleteVolumes })),

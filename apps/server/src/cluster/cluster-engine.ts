@@ -1,0 +1,22 @@
+/**
+ * The engine Berth drives a cluster service through: a manager that answers (swarm-of.ts), each
+ * request bounded by the server check's deadline, so a dead manager is a clear error, not a hang.
+ */
+import { DockerEngine } from "@berth/engine";
+import { CHECK_TIMEOUT_MS } from "../servers/check-server.ts";
+import { engineConnectionOf } from "../servers/server-connection.ts";
+import { reachableManager, type ClusterDeps } from "./swarm-of.ts";
+
+export async function clusterEngine(deps: ClusterDeps): Promise<{ engine: DockerEngine; managerName: string }> {
+  const manager = await reachableManager(deps);
+  return {
+    engine: new DockerEngine({ connection: engineConnectionOf(deps, manager.row), timeoutMs: CHECK_TIMEOUT_MS }),
+    managerName: manager.row.name,
+  };
+}
+
+/** Remove a deleted service's Swarm service; nothing to do once cluster mode is off (the swarm went with it). */
+export async function removeClusterService(deps: ClusterDeps, serviceId: string): Promise<void> {
+  if (!(await deps.db.cluster.findUnique({ where: { id: 1 } }))) return;
+  await (await clusterEngine(deps)).engine.removeSwarmService(serviceId);
+}

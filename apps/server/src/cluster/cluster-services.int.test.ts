@@ -1,0 +1,202 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
+import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { engineCall } from "../../test/private-dockerd.ts";
+import { seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
+import type { Client } from "../../test/http-harness.ts";
+import { startHttp } from "../../test/http-harness.ts";
+import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { DeploymentWorker } from "../deployments/worker.ts";
+import { DomainError } from "../errors.ts";
+import { deleteService } from "../services/services.ts";
+import type { Actor } from "../teams/access.ts";
+import { setServicePlacement } from "./service-placement.ts";
+import { listServiceTasks } from "./service-tasks.ts";
+
+/**
+ * Services placed on the cluster, on a real three-node Docker Swarm made of the harness's
+ * engines (test/engine-nodes.ts; the host's shared engine never enters swarm mode): replicas
+ * spread over nodes, rolling updates that end succeeded, a failing update rolled back with the
+ * previous release still running, a placement no node satisfies failing within its deadline,
+ * and another team's cluster service invisible.
+ */
+const deps = testDeps();
+const tag = randomUUID().slice(0, 8);
+const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
+let http: { server: Server; base: string };
+let engines: EngineNodes;
+let owner: Client;
+let teamA: { actor: Actor; teamId: string };
+let teamB: { actor: Actor; teamId: string };
+const serverIds: Record<string, string> = {};
+const serviceIds: string[] = [];
+/** The cluster service of team A every step below works on. */
+let web: string;
+
+beforeAll(async () => {
+  [engines, http] = await Promise.all([startEngineNodes(3), startHttp(deps)]);
+  ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE])));
+  [teamA, teamB] = [await seedUser(deps.db), await seedUser(deps.db)];
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker.stop();
+  await deps.db.service.deleteMany({ where: { id: { in: serviceIds } } });
+  await deps.db.cluster.deleteMany({ where: { manager: { name: { endsWith: tag } } } });
+  await deps.db.server.deleteMany({ where: { name: { endsWith: tag } } });
+  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { signupOpen: false } });
+  http?.server.close();
+  await engines?.close();
+  await deps.db.$disconnect();
+});
+
+const node = (i: number): EngineNode => engines.nodes[i]!;
+const tls = (name: string, i: number) => ({ kind: "tls", name: `${name}-${tag}`, host: node(i).address, ...node(i).clientTls });
+
+async function newService(teamId: string, replicas = 1): Promise<string> {
+  const { serviceId } = await seedService(deps.db, teamId, { env: { GREETING: "on the cluster" } });
+  await deps.db.service.update({ where: { id: serviceId }, data: { replicas } });
+  serviceIds.push(serviceId);
+  return serviceId;
+}
+
+async function deploy(actor: Actor, serviceId: string) {
+  const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
+  return finishedDeployment(deps, deploymentId, 240_000);
+}
+
+async function running(serviceId: string) {
+  const view = await listServiceTasks(deps, teamA.actor, serviceId);
+  expect(view.error).toBeNull();
+  return view.tasks.filter((t) => t.desiredState === "running" && t.state === "running");
+}
+
+const fieldErrors = (err: unknown) => (err instanceof DomainError ? err.fieldErrors : { unexpected: String(err) });
+
+describe("services on the cluster", () => {
+  it("refuses the cluster while cluster mode is off, at the placement field", async () => {
+    web = await newService(teamA.teamId, 3);
+    const refused = await setServicePlacement(deps, teamA.actor, web, { placement: "cluster", constraints: [] }).catch(fieldErrors);
+    expect(refused).toEqual({ placement: expect.stringMatching(/Cluster mode is off/) });
+  });
+
+  it("forms a cluster of three nodes; what the cluster cannot run yet is refused at its field", async () => {
+    for (const [name, i] of [
+      ["a", 0],
+      ["b", 1],
+      ["c", 2],
+    ] as const) {
+      const added = await owner.mutate("servers.add", tls(name, i));
+      expect(added.data).toMatchObject({ state: "reachable" });
+      serverIds[name] = added.data.id;
+    }
+    expect((await owner.mutate("cluster.create", { serverId: serverIds.a })).status).toBe(200);
+    for (const name of ["b", "c"])
+      expect((await owner.mutate("cluster.join", { serverId: serverIds[name], role: "worker" })).status).toBe(200);
+    expect((await owner.mutate("cluster.setLabels", { serverId: serverIds.c, labels: [{ key: "zone", value: "z1" }] })).status).toBe(200);
+
+    const built = await newService(teamA.teamId);
+    await deps.db.service.update({ where: { id: built }, data: { sourceType: "git", gitUrl: "https://example.com/x.git" } });
+    expect(await setServicePlacement(deps, teamA.actor, built, { placement: "cluster", constraints: [] }).catch(fieldErrors)).toEqual({
+      placement: expect.stringMatching(/Only image services can run on the cluster/),
+    });
+    const withVolume = await newService(teamA.teamId);
+    const svc = await deps.db.service.findUniqueOrThrow({ where: { id: withVolume } });
+    await deps.db.volume.create({ data: { projectId: svc.projectId, serviceId: withVolume, name: `data-${tag}`, mountPath: "/data" } });
+    expect(await setServicePlacement(deps, teamA.actor, withVolume, { placement: "cluster", constraints: [] }).catch(fieldErrors)).toEqual({
+      placement: expect.stringMatching(/volumes cannot run on the cluster yet/),
+    });
+  });
+
+  it("deploys 3 replicas as a Swarm service spread over the nodes; the tasks say where they run", async () => {
+    expect(await setServicePlacement(deps, teamA.actor, web, { placement: "cluster", constraints: [] })).toMatchObject({
+      placement: "cluster",
+    });
+    const done = await deploy(teamA.actor, web);
+    expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+    expect(await deps.db.release.count({ where: { serviceId: web } })).toBe(1);
+    const tasks = await running(web);
+    expect(tasks).toHaveLength(3);
+    expect(tasks.every((t) => t.deploymentId === done.id)).toBe(true);
+    const servers = new Set(tasks.map((t) => t.serverName));
+    expect(servers.size).toBeGreaterThan(1);
+    for (const s of servers) expect(s).toMatch(new RegExp(`^[abc]-${tag}$`));
+    // Nothing of it runs on Berth's own engine.
+    expect((await deps.engine.listManaged()).filter((c) => c.owner.serviceId === web)).toEqual([]);
+  }, 300_000);
+
+  it("a redeploy is a rolling update that ends succeeded with every replica on the new release", async () => {
+    const done = await deploy(teamA.actor, web);
+    expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+    const tasks = await running(web);
+    expect(tasks.map((t) => t.deploymentId)).toEqual([done.id, done.id, done.id]);
+  }, 300_000);
+
+  it("a failing update ends failed with the reason, rolled back: the previous release keeps running", async () => {
+    const live = (await running(web))[0]!.deploymentId;
+    const stored = await deps.db.service.findUniqueOrThrow({ where: { id: web } });
+    await deps.db.service.update({
+      where: { id: web },
+      data: {
+        runtime: {
+          ...(stored.runtime as object),
+          healthCheck: { type: "command", command: ["false"], intervalS: 1, timeoutS: 1, retries: 1 },
+        },
+      },
+    });
+    const done = await deploy(teamA.actor, web);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/rolled back/);
+    const tasks = await running(web);
+    expect(tasks.map((t) => t.deploymentId)).toEqual([live, live, live]);
+    await deps.db.service.update({ where: { id: web }, data: { runtime: stored.runtime as object } });
+  }, 300_000);
+
+  it("a placement no node satisfies ends failed with that reason, the previous release still running", async () => {
+    const live = (await running(web))[0]!.deploymentId;
+    await setServicePlacement(deps, teamA.actor, web, { placement: "cluster", constraints: ["node.labels.zone==nowhere"] });
+    const done = await deploy(teamA.actor, web);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/no node satisfies the service's placement/);
+    expect((await running(web)).map((t) => t.deploymentId)).toEqual([live, live, live]);
+
+    // A label a node has: every replica lands on that node.
+    await setServicePlacement(deps, teamA.actor, web, { placement: "cluster", constraints: ["node.labels.zone==z1"] });
+    const pinned = await deploy(teamA.actor, web);
+    expect({ status: pinned.status, error: pinned.error }).toEqual({ status: "succeeded", error: null });
+    expect(new Set((await running(web)).map((t) => t.serverName))).toEqual(new Set([`c-${tag}`]));
+  }, 300_000);
+
+  it("an image a node does not have ends failed with that reason, and a first release leaves no Swarm service", async () => {
+    // Only the manager (a) has this tag; the placement sends every task to c (zone z1).
+    const onlyOnA = `berth-test/only-a:${tag}`;
+    await engineCall(node(0).socketPath, "POST", `/images/${encodeURIComponent(TEST_IMAGE)}/tag?repo=berth-test/only-a&tag=${tag}`);
+    const lacking = await newService(teamA.teamId);
+    await deps.db.service.update({ where: { id: lacking }, data: { image: onlyOnA } });
+    await setServicePlacement(deps, teamA.actor, lacking, { placement: "cluster", constraints: ["node.labels.zone==z1"] });
+    const done = await deploy(teamA.actor, lacking);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/a node does not have the image and could not pull it \(.*No such image/);
+    expect(await node(0).engine.swarmServiceTasks(lacking)).toEqual([]);
+  }, 300_000);
+
+  it("another team's cluster service is invisible; deleting the service removes its Swarm service", async () => {
+    await expect(listServiceTasks(deps, teamB.actor, web)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setServicePlacement(deps, teamB.actor, web, { placement: "server", constraints: [] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    const other = await newService(teamB.teamId);
+    expect(await listServiceTasks(deps, teamB.actor, other)).toMatchObject({ placement: "server", tasks: [] });
+
+    await deleteService(deps, teamA.actor, web);
+    const services = (await node(0)
+      .engine.swarmServiceTasks(web)
+      .catch((err: unknown) => String(err))) as unknown[];
+    expect(services).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,83 @@
+/**
+ * A service's placement: `server` (containers on Berth's own engine, today's behaviour and the
+ * default) or `cluster` (a Swarm service through a manager, replicas spread over the nodes,
+ * constrained by node labels). Opt-in per service, member of its team; audited.
+ *
+ * What the cluster does not run yet, refused at save (at `placement`) and again at deploy
+ * (`clusterProblem`): built images (git sources and compose stacks need the cluster registry,
+ * issue 15 item 3), volumes (a volume lives on one node; pinning a service to it comes with
+ * that), a published host port, run-to-completion jobs and host access.
+ */
+import { recordAudit } from "../audit/audit.ts";
+import type { Deps } from "../deps.ts";
+import { findLiveDeployment } from "../deployments/live-release.ts";
+import { DomainError, invalidField } from "../errors.ts";
+import { readStoredRuntime } from "../services/runtime-settings.ts";
+import { type Actor, loadService } from "../teams/access.ts";
+import type { ServicePlacementInput } from "./service-placement-input.ts";
+
+export interface PlacementFacts {
+  sourceType: string;
+  job: boolean;
+  hostAccess: unknown;
+  runtime: unknown;
+  stackMember: boolean;
+  volumes: number;
+}
+
+/** Why this service cannot run on the cluster yet, or null. PURE. */
+export function clusterProblem(s: PlacementFacts): string | null {
+  if (s.stackMember) return "Services of a compose stack cannot run on the cluster yet: the stack deploys them on this server";
+  if (s.sourceType !== "image")
+    return "Only image services can run on the cluster for now: an image Berth builds needs the cluster's registry to reach the other nodes (not built yet)";
+  if (s.job) return "Run-to-completion jobs cannot run on the cluster yet";
+  if (s.hostAccess !== null && typeof s.hostAccess === "object" && Object.keys(s.hostAccess).length > 0)
+    return "A service with powers over the host cannot run on the cluster";
+  if (s.volumes > 0)
+    return "A service with volumes cannot run on the cluster yet: a volume lives on one node, and pinning its service there is not built yet. Remove its volumes or keep it on this server";
+  if (readStoredRuntime(s.runtime).publish !== null)
+    return "A published host port is not supported on the cluster: cluster services are reached over their project's overlay network";
+  return null;
+}
+
+export async function placementFacts(db: Deps["db"], serviceId: string): Promise<PlacementFacts> {
+  const row = await db.service.findUniqueOrThrow({
+    where: { id: serviceId },
+    select: {
+      sourceType: true,
+      job: true,
+      hostAccess: true,
+      runtime: true,
+      stackMember: { select: { stackId: true } },
+      _count: { select: { volumes: true } },
+    },
+  });
+  return { ...row, stackMember: row.stackMember !== null, volumes: row._count.volumes };
+}
+
+export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, input: ServicePlacementInput) {
+  const { service } = await loadService(deps.db, actor, serviceId, "member");
+  if (input.placement === "cluster") {
+    if (!(await deps.db.cluster.findUnique({ where: { id: 1 } })))
+      throw invalidField("placement", "Cluster mode is off: the instance owner creates a cluster on the Servers page first");
+    const problem = clusterProblem(await placementFacts(deps.db, serviceId));
+    if (problem) throw invalidField("placement", problem);
+  } else if (input.constraints.length > 0) {
+    throw invalidField("constraints", "Placement constraints apply to services on the cluster only");
+  }
+  if (service.placement === "cluster" && input.placement === "server" && (await findLiveDeployment(deps.db, serviceId))) {
+    throw new DomainError(
+      "CONFLICT",
+      `${service.name} runs on the cluster: moving a deployed service back to this server is not supported yet (delete it and create it again)`,
+    );
+  }
+  await deps.db.service.update({ where: { id: serviceId }, data: { placement: input.placement, placementConstraints: input.constraints } });
+  await recordAudit(deps.db, actor, {
+    teamId: service.project.teamId,
+    action: "service.placement",
+    targetType: "service",
+    targetId: serviceId,
+    detail: { name: service.name, placement: input.placement, constraints: input.constraints },
+  });
+  return { ok: true as const, placement: input.placement, constraints: input.constraints };
+}

@@ -1,0 +1,136 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import type { ServiceDetail } from "@/lib/api-types";
+import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+import { ErrorAlert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Panel } from "../ui/page-header";
+import { SelectField } from "../ui/select-field";
+
+const POLL_MS = 5_000;
+const PLACEMENTS = [
+  { value: "server", label: "On this server (containers on Berth's own engine)" },
+  { value: "cluster", label: "On the cluster (a Swarm service, replicas spread over the nodes)" },
+];
+
+/** The constraint errors (constraints.N) as one message per line typed. */
+function constraintErrors(fields: Record<string, string>): string | undefined {
+  const lines = Object.entries(fields)
+    .filter(([k]) => k === "constraints" || k.startsWith("constraints."))
+    .map(([k, v]) => (k === "constraints" ? v : `Line ${Number(k.split(".")[1]) + 1}: ${v}`));
+  return lines.length > 0 ? lines.join("\n") : undefined;
+}
+
+/** Where a cluster service's tasks run: node (server), state, and what went wrong. */
+function TaskList({ serviceId }: { serviceId: string }) {
+  const trpc = useTRPC();
+  const tasks = useQuery({ ...trpc.services.tasks.queryOptions({ serviceId }), refetchInterval: POLL_MS });
+  if (!tasks.data) return <p className="text-sm text-fg-subtle">{tasks.isError ? "Cannot load the tasks." : "Loading…"}</p>;
+  if (tasks.data.error) return <p className="text-sm text-danger-fg">{tasks.data.error}</p>;
+  if (tasks.data.tasks.length === 0) return <p className="text-sm text-fg-subtle">No tasks yet: deploy the service.</p>;
+  return (
+    <ul className="divide-y divide-line text-sm" data-testid="cluster-tasks">
+      {tasks.data.tasks.map((t) => (
+        <li key={t.id} className="flex flex-wrap items-center gap-3 py-2">
+          <span className="font-mono text-xs text-fg-subtle">{t.slot === null ? t.id.slice(0, 8) : `#${t.slot}`}</span>
+          <span className="text-fg">{t.serverName ?? (t.nodeId ? `node ${t.nodeId.slice(0, 8)}` : "not placed")}</span>
+          <span className="text-fg-muted">
+            {t.state}
+            {t.desiredState !== "running" && ` (desired ${t.desiredState})`}
+          </span>
+          {t.deploymentId && <span className="font-mono text-xs text-fg-subtle">{t.deploymentId.slice(0, 8)}</span>}
+          {t.error && <span className="min-w-0 flex-1 truncate text-danger-fg">{t.error}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** On this server or on the cluster, with placement constraints (one per line); a cluster service's tasks. */
+export function PlacementPanel({ service, canChange }: { service: ServiceDetail; canChange: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<"server" | "cluster">(service.placement.mode);
+  const [constraints, setConstraints] = useState(service.placement.constraints.join("\n"));
+  const save = useMutation(
+    trpc.services.setPlacement.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.services.get.queryKey({ serviceId: service.id }) }),
+    }),
+  );
+  const fields = fieldErrorsOf(save.error);
+  const formError = formLevelMessage(save.error, (key) => key === "placement" || key.startsWith("constraints"));
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const list =
+      mode === "cluster"
+        ? constraints
+            .split("\n")
+            .map((c) => c.trim())
+            .filter((c) => c !== "")
+        : [];
+    save.mutate({ serviceId: service.id, placement: mode, constraints: list });
+  };
+  const constraintError = constraintErrors(fields);
+  return (
+    <Panel title="Placement">
+      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Placement">
+        <SelectField
+          label="Runs"
+          name="placement"
+          value={mode}
+          onChange={(e) => setMode(e.target.value === "cluster" ? "cluster" : "server")}
+          options={PLACEMENTS}
+          error={fields.placement}
+          disabled={!canChange}
+        />
+        {mode === "cluster" && (
+          <>
+            <div className="space-y-1.5">
+              <label htmlFor="placement-constraints" className="block text-sm font-medium text-fg">
+                Placement constraints
+              </label>
+              <textarea
+                id="placement-constraints"
+                name="constraints"
+                rows={3}
+                value={constraints}
+                onChange={(e) => setConstraints(e.target.value)}
+                disabled={!canChange}
+                aria-invalid={constraintError ? true : undefined}
+                aria-describedby="placement-constraints-hint"
+                className="block w-full rounded-md border border-line bg-surface px-3 py-2 font-mono text-sm text-fg"
+              />
+              <p id="placement-constraints-hint" className="text-xs text-fg-subtle">
+                One per line, from the nodes&apos; labels on the Servers page: <code>node.labels.zone==eu</code>,{" "}
+                <code>node.hostname==node-a</code>, <code>node.role==worker</code> (or <code>!=</code>). A constraint no node satisfies
+                makes the deployment fail with that reason.
+              </p>
+              {constraintError && <p className="whitespace-pre-line text-sm text-danger-fg">{constraintError}</p>}
+            </div>
+            <p role="note" className="text-sm text-fg-muted" data-testid="cluster-not-routed">
+              Replicas (Settings) spread over the nodes; updates start the new task first and roll back on failure. Only image services
+              without volumes or a published port run on the cluster for now, and a cluster service is not yet routed by the edge proxy:
+              other services of its project reach it by name over the project&apos;s overlay network.
+            </p>
+          </>
+        )}
+        {formError && <ErrorAlert message={formError} />}
+        {canChange && (
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save placement"}
+          </Button>
+        )}
+        <p className="text-xs text-fg-subtle">Saving changes nothing running: the next deployment applies it.</p>
+      </form>
+      {service.placement.mode === "cluster" && (
+        <div className="mt-4 space-y-2">
+          <h3 className="text-sm font-medium text-fg">Where its tasks run</h3>
+          <TaskList serviceId={service.id} />
+        </div>
+      )}
+    </Panel>
+  );
+}
