@@ -11,6 +11,7 @@ import { joinCluster } from "../join-cluster.ts";
 import { ensureClusterRegistry } from "./ensure-cluster-registry.ts";
 import { pushToClusterRegistry } from "./push-to-cluster-registry.ts";
 import type { ClusterRegistryConfig } from "./registry-config.ts";
+import { storedRegistryCredentials } from "./registry-credentials.ts";
 
 /**
  * The cluster registry on a real two-node swarm made of harness engines (test/engine-nodes.ts;
@@ -189,6 +190,18 @@ describe("cluster registry", () => {
     expect(refused?.message).toMatch(/401|unauthorized/i);
     expect(refused?.message).not.toContain(auth.password);
 
+    // A pull by the worker's engine with the wrong password fails (it never had this image).
+    const other = `${registry.address}/berth/hello-${tag}:t1`;
+    const pull = await node(1)
+      .engine.ensureImage(other, { registryAuth: wrong, pull: "always", timeoutMs: 60_000 })
+      .then(
+        () => null,
+        (err: unknown) => err as Error & { code?: string },
+      );
+    expect(pull?.code).toBe("IMAGE_UNAVAILABLE");
+    expect(pull?.message).not.toContain(auth.password);
+    expect((await nodeApi(1, "GET", `/images/${encodeURIComponent(other)}/json`)).status).toBe(404);
+
     // The forwarder's port as anyone on the node's network sees it: the registry wants credentials.
     const manifest = `/v2/berth/hello-${tag}/manifests/t1`;
     expect(await registryGet(1, "/v2/")).toBe(401);
@@ -200,7 +213,8 @@ describe("cluster registry", () => {
   it("ensuring again changes nothing", async () => {
     const before = (await nodeApi(0, "GET", "/services/berth-registry")).json as { Version: { Index: number } };
     const forwarderBefore = (await nodeApi(0, "GET", "/services/berth-registry-forwarder")).json as { Version: { Index: number } };
-    await ensureClusterRegistry(deps, config);
+    const again = await ensureClusterRegistry(deps, config);
+    expect(await storedRegistryCredentials(deps)).toEqual({ port: config.port, auth: again.auth });
     const after = (await nodeApi(0, "GET", "/services/berth-registry")).json as { Version: { Index: number } };
     const forwarderAfter = (await nodeApi(0, "GET", "/services/berth-registry-forwarder")).json as { Version: { Index: number } };
     expect(after.Version.Index).toBe(before.Version.Index);
