@@ -73,7 +73,7 @@ function request<T>(
   );
 }
 
-async function ensureNetwork(api: EngineApi, encrypted: boolean): Promise<void> {
+async function ensureRegistryNetwork(api: EngineApi, encrypted: boolean): Promise<void> {
   const name = CLUSTER_REGISTRY.network;
   const filters = JSON.stringify({ name: [name] });
   const found = (
@@ -172,7 +172,7 @@ export async function ensureClusterRegistry(
       resource: api.target,
       message: `${OPERATION}: the engine at ${api.target} is not a Swarm manager`,
     });
-  await ensureNetwork(api, spec.encrypted ?? false);
+  await ensureRegistryNetwork(api, spec.encrypted ?? false);
   const secretId = await ensureSecret(api, spec.htpasswd);
   await ensureService(api, buildRegistryServiceSpec(spec, secretId), CLUSTER_REGISTRY.service);
   await ensureService(api, buildForwarderServiceSpec(spec), CLUSTER_REGISTRY.forwarder);
