@@ -132,4 +132,14 @@ export {
 } from "./swarm/swarm-services.ts";
 export { VOLUME_COPY_IMAGE } from "./transfer.ts";
 export { SwarmCluster, SWARM_LISTEN_ADDR, type NodeChange } from "./swarm/swarm-cluster.ts";
+export {
+  buildForwarderServiceSpec,
+  buildRegistryServiceSpec,
+  CLUSTER_REGISTRY,
+  clusterRegistryAddress,
+  clusterRepository,
+  type ClusterRegistrySpec,
+} from "./swarm/registry-spec.ts";
+export { DEFAULT_REGISTRY_READY_TIMEOUT_MS } from "./swarm/cluster-registry.ts";
+export { DEFAULT_PUSH_TIMEOUT_MS, type PushedImage, type PushTarget } from "./push-image.ts";
 export type { NodeAvailability, NodeState, SwarmLocalState, SwarmMembership, SwarmNode, SwarmRole } from "./swarm/cluster-parse.ts";

@@ -16,6 +16,11 @@ import {
   type SwarmNode,
   type SwarmRole,
 } from "./cluster-parse.ts";
+import { DEFAULT_PUSH_TIMEOUT_MS, pushImage, type PushedImage, type PushTarget } from "../push-image.ts";
+import type { RegistryAuth } from "../registry-auth.ts";
+import { registryLogin } from "../registry-login.ts";
+import { DEFAULT_REGISTRY_READY_TIMEOUT_MS, ensureClusterRegistry, waitForRegistry } from "./cluster-registry.ts";
+import type { ClusterRegistrySpec } from "./registry-spec.ts";
 
 /** Swarm's default control-plane port, on every address of the node. */
 export const SWARM_LISTEN_ADDR = "0.0.0.0:2377";
@@ -183,5 +188,25 @@ export class SwarmCluster {
     const filters = JSON.stringify({ node: [id], "desired-state": ["running"] });
     const tasks = await this.get<Array<{ Status?: { State?: string } }>>("list tasks", id, "/tasks?", { filters });
     return tasks.filter((t) => t.Status?.State === "running" || t.Status?.State === "starting").length;
+  }
+
+  /** The cluster registry's network, secret and services as specified; resolves once this engine signs in to it. */
+  ensureRegistry(spec: ClusterRegistrySpec, auth: RegistryAuth, timeoutMs = DEFAULT_REGISTRY_READY_TIMEOUT_MS): Promise<void> {
+    return ensureClusterRegistry(this.api, spec, auth, timeoutMs);
+  }
+
+  /** Resolves once this engine signs in to the registry (refused credentials fail at once). */
+  waitForRegistry(auth: RegistryAuth, timeoutMs = DEFAULT_REGISTRY_READY_TIMEOUT_MS): Promise<void> {
+    return waitForRegistry(this.api, auth, timeoutMs);
+  }
+
+  /** One sign-in attempt by this engine (POST /auth); refused credentials are INVALID. */
+  registryLogin(auth: RegistryAuth): Promise<void> {
+    return registryLogin(this.api, auth);
+  }
+
+  /** Push an image this engine holds to `target`; returns its digest and `repository@digest`. */
+  pushImage(source: string, target: PushTarget, auth: RegistryAuth, timeoutMs = DEFAULT_PUSH_TIMEOUT_MS): Promise<PushedImage> {
+    return pushImage(this.api, source, target, auth, timeoutMs);
   }
 }

@@ -153,22 +153,41 @@ const schema = z.object({
     .string()
     .regex(/^\.next[A-Za-z0-9._-]*$/, "BERTH_WEB_DIST_DIR must be a directory name in apps/web starting with .next (e.g. .next-live)")
     .default(".next"),
+  /** The cluster registry (cluster/registry/): its image, the per-node forwarder's image (socat), its port at 127.0.0.1 on every node, an encrypted overlay. */
+  BERTH_REGISTRY_IMAGE: z.string().min(1).default("registry:2"),
+  BERTH_REGISTRY_FORWARDER_IMAGE: z.string().min(1).default("alpine/socat"),
+  BERTH_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  BERTH_REGISTRY_ENCRYPTED: z.enum(["on", "off"]).default("off"),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
-/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR and BERTH_DASHBOARD_DOMAIN may be left out by callers that build an Env by hand (tests). */
+/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR, BERTH_DASHBOARD_DOMAIN and the BERTH_REGISTRY_* settings may be left out by callers that build an Env by hand (tests). */
 export type Env = Omit<
   z.infer<typeof schema>,
-  "BERTH_SECRET_PREVIOUS" | "BERTH_TRUSTED_ORIGINS" | "BERTH_WEB_DIST_DIR" | "BERTH_DASHBOARD_DOMAIN" | "BERTH_BACKUP_DIR"
-> & {
-  BERTH_BACKUP_DIR?: string;
-  BERTH_DASHBOARD_DOMAIN?: string;
-  BERTH_WEB_DIST_DIR?: string;
-  BERTH_SECRET_PREVIOUS?: string[];
-  BERTH_TRUSTED_ORIGINS?: string[];
-  publicUrl: string;
-};
+  | "BERTH_SECRET_PREVIOUS"
+  | "BERTH_TRUSTED_ORIGINS"
+  | "BERTH_WEB_DIST_DIR"
+  | "BERTH_DASHBOARD_DOMAIN"
+  | "BERTH_BACKUP_DIR"
+  | "BERTH_REGISTRY_IMAGE"
+  | "BERTH_REGISTRY_FORWARDER_IMAGE"
+  | "BERTH_REGISTRY_PORT"
+  | "BERTH_REGISTRY_ENCRYPTED"
+> &
+  Partial<
+    Pick<
+      z.infer<typeof schema>,
+      "BERTH_REGISTRY_IMAGE" | "BERTH_REGISTRY_FORWARDER_IMAGE" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_ENCRYPTED"
+    >
+  > & {
+    BERTH_BACKUP_DIR?: string;
+    BERTH_DASHBOARD_DOMAIN?: string;
+    BERTH_WEB_DIST_DIR?: string;
+    BERTH_SECRET_PREVIOUS?: string[];
+    BERTH_TRUSTED_ORIGINS?: string[];
+    publicUrl: string;
+  };
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(source);

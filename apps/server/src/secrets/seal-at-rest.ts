@@ -100,7 +100,7 @@ function upgradeConfig(box: SealedBox, config: unknown, report: SealReport): Pri
 
 /**
  * Make every secret at rest sealed under the current key: seal plaintext left by older
- * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys, registry passwords, servers' TLS and SSH keys,
+ * versions (git tokens, deploy keys, environment JSON, config snapshots, uploaded TLS keys, registry passwords, servers' TLS and SSH keys, the cluster registry's password,
  * compose stacks' variables, credentials and specs, backup destinations' S3 secret keys) and re-seal values
  * sealed under a previous BERTH_SECRET (rotation: set the new BERTH_SECRET, keep the old one
  * in BERTH_SECRET_PREVIOUS, restart; once this reports 0 resealed, drop the old one).
@@ -129,6 +129,11 @@ export async function ensureSealedAtRest(deps: Pick<Deps, "db" | "env" | "box">,
   // Servers' TLS and SSH private keys are instance-wide, like registry passwords.
   const servers = scope.projectId ? [] : await db.server.findMany({ select: { id: true, tlsKey: true, sshPrivateKey: true } });
   await upgradeRows(servers, ["tlsKey", "sshPrivateKey"] as const, box, report, (id, data) => db.server.update({ where: { id }, data }));
+  // The cluster registry's password (one row while cluster mode is on).
+  for (const row of scope.projectId ? [] : await db.cluster.findMany({ select: { id: true, registryPassword: true } })) {
+    const next = row.registryPassword === null ? null : upgrade(box, row.registryPassword, report);
+    if (next !== row.registryPassword) await db.cluster.update({ where: { id: row.id }, data: { registryPassword: next } });
+  }
   for (const row of await db.domain.findMany({ where: { ...ofService, keyPem: { not: null } }, select: { id: true, keyPem: true } })) {
     const next = row.keyPem === null ? null : upgrade(box, row.keyPem, report);
     if (next !== row.keyPem) await db.domain.update({ where: { id: row.id }, data: { keyPem: next } });

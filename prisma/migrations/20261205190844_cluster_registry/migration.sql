@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "cluster" ADD COLUMN     "registryPassword" TEXT,
+ADD COLUMN     "registryPort" INTEGER;
+
