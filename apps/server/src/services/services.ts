@@ -140,8 +140,15 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     liveDeploymentId: current?.id ?? null,
     releases,
     desiredState: service.desiredState,
-    /** server: containers on Berth's own engine; cluster: a Swarm service (not routed by the edge proxy yet). */
-    placement: { mode: service.placement, constraints: service.placementConstraints },
+    /**
+     * server: containers on Berth's own engine; cluster: a Swarm service (not routed by the edge
+     * proxy yet). `clusterOn`: whether the instance is in cluster mode (the page offers the choice only then).
+     */
+    placement: {
+      mode: service.placement,
+      constraints: service.placementConstraints,
+      clusterOn: (await deps.db.cluster.count({ where: { id: 1 } })) > 0,
+    },
     projectId: service.project.id,
     projectName: service.project.name,
     teamId: service.project.teamId,

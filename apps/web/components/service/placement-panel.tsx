@@ -60,6 +60,8 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.services.get.queryKey({ serviceId: service.id }) }),
     }),
   );
+  // Nothing to choose on a single server: shown once cluster mode is on (or the service is on the cluster).
+  if (!service.placement.clusterOn && service.placement.mode === "server") return null;
   const fields = fieldErrorsOf(save.error);
   const formError = formLevelMessage(save.error, (key) => key === "placement" || key.startsWith("constraints"));
   const onSubmit = (event: FormEvent) => {
