@@ -12,7 +12,7 @@ import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
 import { isManagedByBerth, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import type { ReleaseSpec } from "../port-types.ts";
-import type { RegistryAuth } from "../registry-auth.ts";
+import { buildAuthConfig, type RegistryAuth } from "../registry-auth.ts";
 import { specHash } from "../spec-hash.ts";
 import { assertValidGrace, assertValidReleaseSpec } from "../validate.ts";
 import { ensureVolumes } from "../volumes.ts";
@@ -234,12 +234,25 @@ async function waitForUpdate(
   }
 }
 
-function postService(api: EngineApi, path: string, resource: string, query: Record<string, unknown>, body: unknown) {
+/**
+ * Create or update a Swarm service. `authconfig` (registry credentials for the service's image)
+ * goes only in the X-Registry-Auth header: the manager hands it to the nodes with the task, so a
+ * node can pull a private image (what `docker service create --with-registry-auth` does).
+ */
+function postService(
+  api: EngineApi,
+  path: string,
+  resource: string,
+  query: Record<string, unknown>,
+  body: unknown,
+  authconfig?: Record<string, string>,
+) {
   return api.call(OPERATION, resource, (abortSignal) =>
     api.dial<{ ID?: string }>({
       path,
       method: "POST",
       options: { _query: query, _body: body },
+      ...(authconfig ? { authconfig } : {}),
       abortSignal,
       statusCodes: {
         200: true,
@@ -287,9 +300,10 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
   const name = buildSwarmServiceName(spec);
   const desired = buildSwarmServiceSpec(spec, { graceSeconds: options.graceSeconds ?? 10 });
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS;
+  const authconfig = options.registryAuth ? buildAuthConfig(spec.image, options.registryAuth) : undefined;
   const existing = await inspectService(api, name);
   if (existing === null) {
-    const created = await postService(api, "/services/create?", name, {}, desired);
+    const created = await postService(api, "/services/create?", name, {}, desired, authconfig);
     try {
       await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs, options.signal);
     } catch (err) {
@@ -313,7 +327,7 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
     return { swarmServiceId: existing.ID, name, network, changed: false };
   }
   const started = Date.now();
-  await postService(api, `/services/${existing.ID}/update?`, name, { version: existing.Version.Index }, desired);
+  await postService(api, `/services/${existing.ID}/update?`, name, { version: existing.Version.Index }, desired, authconfig);
   await waitForUpdate(api, name, existing.UpdateStatus?.StartedAt, timeoutMs, options.signal);
   // Completed: every replica of the new spec is running (a scale-up's new tasks too).
   await waitForTasks(api, name, spec.replicas ?? 1, Math.max(timeoutMs - (Date.now() - started), 5_000), options.signal);

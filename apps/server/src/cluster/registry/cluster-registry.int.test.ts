@@ -176,6 +176,30 @@ describe("cluster registry", () => {
     }
   });
 
+  it("a Swarm service released through the engine hands the registry auth to its nodes: the worker pulls the private image", async () => {
+    const workerNodeId = (await deps.db.server.findUniqueOrThrow({ where: { id: ids[1]! } })).swarmNodeId!;
+    // A repository the worker has never pulled: its engine must fetch the manifest, with the auth.
+    const pushed = await pushToClusterRegistry(deps, config, { image: SOURCE_IMAGE, repository: `released-${tag}`, tag: "t1" });
+    const serviceId = `s-released-${tag}`;
+    const spec = {
+      owner: { teamId: `t-${tag}`, projectId: `p-${tag}`, serviceId },
+      deploymentId: `d-released-${tag}`,
+      serviceName: "released",
+      image: pushed.reference,
+      command: ["sleep", "3600"],
+      env: {},
+      placementConstraints: ["node.role==worker"],
+    };
+    try {
+      await node(0).engine.ensureSwarmService(spec, { registryAuth: pushed.registry.auth, readyTimeoutMs: 120_000, graceSeconds: 1 });
+      const running = (await node(0).engine.swarmServiceTasks(serviceId)).filter((t) => t.state === "running");
+      expect(running.map((t) => t.nodeId)).toEqual([workerNodeId]);
+      expect((await nodeApi(1, "GET", `/images/${encodeURIComponent(pushed.reference)}/json`)).status).toBe(200);
+    } finally {
+      await node(0).engine.removeSwarmService(serviceId);
+    }
+  });
+
   it("refuses a wrong credential and answers nothing without credentials", async () => {
     const registry = await ensureClusterRegistry(deps, config);
     const auth = registry.auth as { username: string; password: string; serveraddress: string };
