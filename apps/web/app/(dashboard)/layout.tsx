@@ -1,12 +1,14 @@
+import { HydrationBoundary } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { OverviewPrefetch } from "@/components/overview/overview-prefetch";
 import { DashboardShell } from "@/components/shell/dashboard-shell";
+import { prefetchAccount, rememberedTeamId } from "@/lib/server-api";
 
-export default function DashboardLayout({ children }: { children: ReactNode }) {
+/** Rendered per request: the frame's first HTML already holds the account (no request waterfall before it). */
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const [state, teamId] = await Promise.all([prefetchAccount(), rememberedTeamId()]);
   return (
-    <>
-      <OverviewPrefetch />
-      <DashboardShell>{children}</DashboardShell>
-    </>
+    <HydrationBoundary state={state}>
+      <DashboardShell teamId={teamId}>{children}</DashboardShell>
+    </HydrationBoundary>
   );
 }
