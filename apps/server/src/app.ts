@@ -16,7 +16,7 @@ import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
 import { applyDashboardDomainFromEnv } from "./instance/dashboard-domain.ts";
-import { controlPlaneAddress, createEdgeProxy } from "./proxy/create-edge-proxy.ts";
+import { createEdgeProxy } from "./proxy/create-edge-proxy.ts";
 import { attachRealtime } from "./realtime/gateway.ts";
 import { attachNotifier } from "./notifications/notifier.ts";
 import { attachStackCoordinator } from "./stacks/deploy-stack.ts";
@@ -86,8 +86,6 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   // next.config.mjs reads the build directory from here: the resolved one, fixed for this process.
   const distDir = pinWebBuild(WEB_DIR, env.BERTH_WEB_DIST_DIR ?? ".next");
   process.env.BERTH_WEB_DIST_DIR = distDir;
-  // The dashboard's server components ask this process for a page's first data (apps/web/lib/server-api.ts).
-  process.env.BERTH_INTERNAL_URL = `http://${controlPlaneAddress(env)}`;
   const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });
   await nextApp.prepare();
   const nextHandler = nextApp.getRequestHandler();

@@ -1,6 +1,6 @@
 import Link from "next/link";
+import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
-import { LocalDateTime } from "../ui/local-date-time";
 import { StatusBadge } from "../ui/status-badge";
 import { liveStatusView } from "@/lib/status";
 import type { OverviewService } from "./overview-types";
@@ -64,7 +64,7 @@ export function ServiceTable({
                 {s.lastDeployment ? (
                   <span className="flex flex-wrap items-center gap-2">
                     <StatusBadge status={deploymentStatus(s.lastDeployment.status)} />
-                    <LocalDateTime value={s.lastDeployment.finishedAt ?? s.lastDeployment.createdAt} />
+                    <span>{formatDateTime(s.lastDeployment.finishedAt ?? s.lastDeployment.createdAt)}</span>
                   </span>
                 ) : (
                   "Never deployed"

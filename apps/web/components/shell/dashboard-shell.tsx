@@ -9,12 +9,8 @@ import { SessionProvider } from "./session";
 import { HealthBanner } from "./health-banner";
 import { TopBar } from "./top-bar";
 
-/**
- * Loads the signed-in user (or leaves for /sign-in) and frames every dashboard page. The server
- * usually hands the account over in the first HTML (app/(dashboard)/layout.tsx); `teamId` is the
- * remembered team the server read from the same request.
- */
-export function DashboardShell({ teamId, children }: { teamId: string | null; children: ReactNode }) {
+/** Loads the signed-in user (or leaves for /sign-in) and frames every dashboard page. */
+export function DashboardShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
   if (isUnauthorized(me.error) || (me.data === undefined && !me.isError)) {
@@ -33,7 +29,7 @@ export function DashboardShell({ teamId, children }: { teamId: string | null; ch
     );
   }
   return (
-    <SessionProvider me={me.data} rememberedTeamId={teamId}>
+    <SessionProvider me={me.data}>
       <a
         href="#main"
         className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-fg focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:outline-2 focus:outline-focus"

@@ -2,7 +2,6 @@
 
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import type { Me, Team } from "@/lib/api-types";
-import { chosenTeam, rememberTeam } from "@/lib/team-choice";
 
 interface SessionValue {
   me: Me;
@@ -12,17 +11,28 @@ interface SessionValue {
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
-/**
- * Holds the signed-in user and the selected team, remembered per browser in a cookie that the
- * server reads too (`rememberedTeamId`, from the layout), so both render the same team.
- */
-export function SessionProvider({ me, rememberedTeamId, children }: { me: Me; rememberedTeamId: string | null; children: ReactNode }) {
-  const [teamId, setTeamIdState] = useState<string | null>(rememberedTeamId);
+const TEAM_KEY = "berth.teamId";
+
+function storedTeamId(): string | null {
+  try {
+    return window.localStorage.getItem(TEAM_KEY);
+  } catch {
+    return null; // storage disabled (private mode): fall back to the first team
+  }
+}
+
+/** Holds the signed-in user and the selected team (remembered per browser). */
+export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const [teamId, setTeamIdState] = useState<string | null>(storedTeamId);
   const setTeamId = useCallback((id: string) => {
     setTeamIdState(id);
-    rememberTeam(id);
+    try {
+      window.localStorage.setItem(TEAM_KEY, id);
+    } catch {
+      // not persisted; the choice still holds for this tab
+    }
   }, []);
-  const team = chosenTeam(me.teams, teamId);
+  const team = me.teams.find((t) => t.id === teamId) ?? me.teams[0];
   const value = useMemo(() => (team ? { me, team, setTeamId } : null), [me, team, setTeamId]);
   if (!value) {
     return (
