@@ -2,7 +2,7 @@
  * Benchmark: the dashboard overview at scale. Seeds 50 services (5 projects) and 1,000
  * deployments into the database, starts the real control plane (production Next build:
  * build apps/web first) and prints
- *  - tRPC list calls' p50/p95 over HTTP with a session cookie (goal p95 < 50 ms);
+ *  - tRPC list calls' p50/p95 over HTTP with a session cookie (goal p95 < 25 ms);
  *  - time to first meaningful content of the overview in Chromium (navigation start -> all
  *    50 service rows rendered with their status; goal < 1 s), and the browser's first
  *    contentful paint.
@@ -83,18 +83,39 @@ async function timeCalls(client: Client, path: string, input: unknown): Promise<
   return { p50: median(times), p95: percentile(times, 95), cpuMs: (cpu.user + cpu.system) / 1000 / CALLS };
 }
 
-async function timeOverviewPage(
-  cookie: string,
-): Promise<{ meaningful: number[]; fcp: number[]; shell: number[]; boot: number[]; answered: number[]; mainThread: number[] }> {
+async function timeOverviewPage(cookie: string): Promise<{
+  meaningful: number[];
+  inPage: number[];
+  fcp: number[];
+  shell: number[];
+  boot: number[];
+  answered: number[];
+  mainThread: number[];
+}> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-sync", "--disable-quic", "--no-first-run"],
   });
   const context = await browser.newContext();
+  // In the page itself: the frame that first paints every service row (a rAF after the row that
+  // completes the list enters the DOM). The driver's own check (below) waits for the renderer's
+  // main thread, so it also counts the scripts that run after server-rendered rows are painted.
+  // (A string: this file is compiled without the DOM's types.)
+  await context.addInitScript({
+    content: `(() => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelectorAll('[data-testid="overview-service"] [data-testid="overview-status"]').length < ${PROJECTS * SERVICES_PER_PROJECT}) return;
+        observer.disconnect();
+        requestAnimationFrame(() => { window.__rowsPainted = performance.now(); });
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    })();`,
+  });
   await context.addCookies(
     cookie.split("; ").map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), url: base })),
   );
   const meaningful: number[] = [];
+  const inPage: number[] = [];
   const fcp: number[] = [];
   const shell: number[] = [];
   const boot: number[] = [];
@@ -114,6 +135,8 @@ async function timeOverviewPage(
         .nth(PROJECTS * SERVICES_PER_PROJECT - 1)
         .waitFor({ timeout: 30_000 });
       // Milliseconds since this navigation started, read in the page itself.
+      const painted = await page.waitForFunction("window.__rowsPainted", undefined, { timeout: 30_000 });
+      const rowsPainted = (await painted.jsonValue()) as number;
       const [rendered, paint, sent, done] = await page.evaluate(() => {
         const trpc = (
           performance.getEntriesByType("resource") as unknown as Array<{ name: string; startTime: number; responseEnd: number }>
@@ -128,6 +151,7 @@ async function timeOverviewPage(
       if (run > 0) {
         // The first load warms the server's caches and Chromium's; it is not counted.
         meaningful.push(rendered);
+        inPage.push(rowsPainted);
         fcp.push(paint);
         shell.push(framed);
         boot.push(sent);
@@ -141,7 +165,7 @@ async function timeOverviewPage(
   } finally {
     await browser.close();
   }
-  return { meaningful, fcp, shell, boot, answered, mainThread };
+  return { meaningful, inPage, fcp, shell, boot, answered, mainThread };
 }
 
 const env = readEnv({
@@ -170,7 +194,7 @@ try {
     `seeded ${serviceIds.length} services in ${projectIds.length} projects and ${await db.deployment.count()} deployments in the database`,
   );
 
-  console.log(`\ntRPC list calls (${CALLS} sequential calls each over HTTP, session cookie; goal p95 < 50 ms):`);
+  console.log(`\ntRPC list calls (${CALLS} sequential calls each over HTTP, session cookie; goal p95 < 25 ms):`);
   const calls: Array<[string, unknown]> = [
     // Baseline: the cheapest authenticated call (session lookup + one row), the floor of every call here.
     ["me.get", undefined],
@@ -183,14 +207,17 @@ try {
   for (const [path, input] of calls) {
     const { p50, p95, cpuMs } = await timeCalls(client, path, input);
     console.log(
-      `  ${path.padEnd(18)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms   ${p95 < 50 ? "ok       " : "OVER GOAL"}   cpu ${cpuMs.toFixed(1)} ms/call`,
+      `  ${path.padEnd(18)} p50 ${p50.toFixed(1).padStart(6)} ms   p95 ${p95.toFixed(1).padStart(6)} ms   ${p95 < 25 ? "ok       " : "OVER GOAL"}   cpu ${cpuMs.toFixed(1)} ms/call`,
     );
   }
 
-  const { meaningful, fcp, shell, boot, answered, mainThread } = await timeOverviewPage(client.cookie);
+  const { meaningful, inPage, fcp, shell, boot, answered, mainThread } = await timeOverviewPage(client.cookie);
   console.log(`\noverview page with ${serviceIds.length} services in Chromium (${PAGE_RUNS} loads after one warm-up; goal < 1000 ms):`);
   console.log(
     `  first meaningful content (all service rows with status): median ${median(meaningful).toFixed(0)} ms, worst ${Math.max(...meaningful).toFixed(0)} ms   ${Math.max(...meaningful) < 1000 ? "ok" : "OVER GOAL"}`,
+  );
+  console.log(
+    `  all service rows painted (measured in the page):        median ${median(inPage).toFixed(0)} ms, worst ${Math.max(...inPage).toFixed(0)} ms`,
   );
   console.log(`  first contentful paint:                                  median ${median(fcp).toFixed(0)} ms`);
   console.log(

@@ -6,6 +6,7 @@
  *   DATABASE_URL=... node --import tsx apps/server/bench/proxy-latency.ts [requests]
  */
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { DockerEngine } from "@berth/engine";
@@ -31,14 +32,20 @@ function directGet(port: number, agent: HttpAgent): Promise<number> {
   });
 }
 
-async function measure(label: string, once: () => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < 50; i++) await once(); // warm-up: connections, TLS session, caches
-  const samples: number[] = [];
+/**
+ * Both paths in turns (direct, proxied, direct, ...): on a shared machine the load changes from
+ * second to second, and measuring one path after the other would charge that change to one side.
+ */
+async function measureInTurns(paths: Record<"direct" | "proxy", () => Promise<number>>): Promise<Record<"direct" | "proxy", number[]>> {
+  const samples = { direct: [] as number[], proxy: [] as number[] };
+  for (let i = 0; i < 50; i++) for (const once of Object.values(paths)) await once(); // warm-up: connections, TLS session, caches
   for (let i = 0; i < requests; i++) {
-    const t0 = performance.now();
-    const status = await once();
-    samples.push(performance.now() - t0);
-    if (status !== 200) throw new Error(`${label}: HTTP ${status}`);
+    for (const label of ["direct", "proxy"] as const) {
+      const t0 = performance.now();
+      const status = await paths[label]();
+      samples[label].push(performance.now() - t0);
+      if (status !== 200) throw new Error(`${label}: HTTP ${status}`);
+    }
   }
   return samples;
 }
@@ -77,13 +84,17 @@ async function main(): Promise<void> {
       10_000,
     );
 
-    const direct = await measure("direct", () => directGet(done.hostPort!, httpAgent));
-    const proxied = await measure("proxy", async () => (await proxyGet(caddy, { hostname, ca, agent: httpsAgent })).status);
+    const { direct, proxy: proxied } = await measureInTurns({
+      direct: () => directGet(done.hostPort!, httpAgent),
+      proxy: async () => (await proxyGet(caddy, { hostname, ca, agent: httpsAgent })).status,
+    });
     const rows = [
       ["direct (127.0.0.1 published port, HTTP)", direct],
       ["through the proxy (Caddy, HTTPS, Host routing)", proxied],
     ] as const;
-    console.log(`\nproxy latency, ${requests} sequential keep-alive GETs each (same container, same run):`);
+    console.log(
+      `\nproxy latency, ${requests} sequential keep-alive GETs each, in turns (same container, same run; load average ${loadavg()[0]!.toFixed(1)}):`,
+    );
     for (const [name, s] of rows) console.log(`  ${name.padEnd(48)} p50 ${fmt(percentile(s, 50))}   p99 ${fmt(percentile(s, 99))}`);
     console.log(
       `  ${"overhead".padEnd(48)} p50 ${signed(percentile(proxied, 50) - percentile(direct, 50))}   p99 ${signed(percentile(proxied, 99) - percentile(direct, 99))}`,
