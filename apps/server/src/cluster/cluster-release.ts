@@ -12,9 +12,11 @@ import { buildReleaseSpec } from "../deployments/release-spec.ts";
 import type { ReleaseImage } from "../deployments/deployment-run.ts";
 import { DomainError } from "../errors.ts";
 import { clusterEngine } from "./cluster-engine.ts";
+import { pushToClusterRegistry } from "./registry/push-to-cluster-registry.ts";
+import { registryConfigOf } from "./registry/registry-config.ts";
 import { clusterProblem, placementFacts } from "./service-placement.ts";
 
-const NO_OBSTACLE = { sourceType: "image", job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0 };
+const NO_OBSTACLE = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0 };
 
 export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -26,7 +28,11 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   if (config.runtime.releaseCommand !== null)
     throw new DomainError("INVALID", "A release command is not supported on the cluster yet: remove it or keep the service on this server");
   // A rollback's per-release tag lives on Berth's own engine only: the nodes run the image it was made from.
-  const ref = deployment.rollbackOfId ? deployment.image : image.ref;
+  const local = deployment.rollbackOfId ? deployment.image : image.ref;
+  // An image Berth built reaches the nodes through the cluster registry (a digest reference and its auth).
+  const shipped = service.sourceType === "image" ? null : await shipBuiltImage(ctx, local);
+  const ref = shipped?.reference ?? local;
+  const registryAuth = shipped?.auth ?? image.registryAuth;
   const { engine, managerName } = await clusterEngine(deps);
   const constraints = service.placementConstraints;
   const spec = {
@@ -47,7 +53,7 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   const release = await engine.ensureSwarmService(spec, {
     readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
     signal: ctx.cancel,
-    ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
+    ...(registryAuth ? { registryAuth } : {}),
   });
   sink.system(
     `All ${config.replicas} replica${config.replicas === 1 ? "" : "s"} running on the cluster (Swarm service ${release.name}, network ${release.network})`,
@@ -57,4 +63,21 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   await deps.engine
     .removeService(service.id)
     .catch((err: unknown) => sink.system(`Warning: could not remove its containers on this server: ${String(err)}`));
+}
+
+/**
+ * A build of this deployment onto the cluster registry: copied from Berth's engine to the
+ * manager's when it lacks it, pushed as `berth/<serviceId>:<deploymentId>`, pulled by digest.
+ */
+async function shipBuiltImage(ctx: RunContext, image: string) {
+  const { deps, service, deployment, sink } = ctx;
+  sink.system(`Shipping ${image} to the cluster registry`);
+  const pushed = await pushToClusterRegistry(deps, registryConfigOf(deps.env), {
+    image,
+    repository: service.id.toLowerCase(),
+    tag: deployment.id,
+    copyFrom: deps.engine,
+  });
+  sink.system(`On the cluster registry as ${pushed.reference}`);
+  return { reference: pushed.reference, auth: pushed.registry.auth };
 }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
-import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { allowLocalSources, createGitService, finishedDeployment } from "../../test/deploy-harness.ts";
+import { helloDockerfile, startGitFixture } from "../../test/git-fixture.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
 import { seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
@@ -25,6 +26,7 @@ import { listServiceTasks } from "./service-tasks.ts";
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
+const REGISTRY_IMAGE = "berth-test/registry:2";
 const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
 let http: { server: Server; base: string };
 let engines: EngineNodes;
@@ -100,11 +102,6 @@ describe("services on the cluster", () => {
       expect((await owner.mutate("cluster.join", { serverId: serverIds[name], role: "worker" })).status).toBe(200);
     expect((await owner.mutate("cluster.setLabels", { serverId: serverIds.c, labels: [{ key: "zone", value: "z1" }] })).status).toBe(200);
 
-    const built = await newService(teamA.teamId);
-    await deps.db.service.update({ where: { id: built }, data: { sourceType: "git", gitUrl: "https://example.com/x.git" } });
-    expect(await setServicePlacement(deps, teamA.actor, built, { placement: "cluster", constraints: [] }).catch(fieldErrors)).toEqual({
-      placement: expect.stringMatching(/Only image services can run on the cluster/),
-    });
     const withVolume = await newService(teamA.teamId);
     const svc = await deps.db.service.findUniqueOrThrow({ where: { id: withVolume } });
     await deps.db.volume.create({ data: { projectId: svc.projectId, serviceId: withVolume, name: `data-${tag}`, mountPath: "/data" } });
@@ -183,6 +180,48 @@ describe("services on the cluster", () => {
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/a node does not have the image and could not pull it \(.*No such image/);
     expect(await node(0).engine.swarmServiceTasks(lacking)).toEqual([]);
+  }, 300_000);
+
+  it("a git service on the cluster: built on Berth's engine, shipped through the cluster registry, its replicas run from it on nodes that never had the image", async () => {
+    // The registry and its forwarder: Debian's registry (with socat) in place of registry:2 and alpine/socat.
+    Object.assign(deps.env, {
+      BERTH_REGISTRY_IMAGE: REGISTRY_IMAGE,
+      BERTH_REGISTRY_FORWARDER_IMAGE: REGISTRY_IMAGE,
+      BERTH_REGISTRY_PORT: 20_000 + Math.floor(Math.random() * 20_000),
+    });
+    await Promise.all(engines.nodes.map((n) => n.loadImages([REGISTRY_IMAGE])));
+    await allowLocalSources(deps, true);
+    const fixture = await startGitFixture({ Dockerfile: helloDockerfile("built for the cluster") });
+    try {
+      const { serviceId } = await createGitService(deps, teamA.actor, teamA.teamId, { url: fixture.url });
+      serviceIds.push(serviceId);
+      await deps.db.service.update({ where: { id: serviceId }, data: { replicas: 2 } });
+      expect(
+        await setServicePlacement(deps, teamA.actor, serviceId, { placement: "cluster", constraints: ["node.role==worker"] }),
+      ).toMatchObject({
+        placement: "cluster",
+      });
+      const done = await deploy(teamA.actor, serviceId);
+      expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+      const tasks = await running(serviceId);
+      expect(tasks).toHaveLength(2);
+      expect(new Set(tasks.map((t) => t.serverName))).toEqual(new Set([`b-${tag}`, `c-${tag}`]));
+      // The nodes ran the build from the registry, by digest (the build exists on Berth's engine only).
+      const [swarmService] = JSON.parse(
+        await engineCall(
+          node(0).socketPath,
+          "GET",
+          `/services?filters=${encodeURIComponent(JSON.stringify({ label: [`io.berth.service=${serviceId}`] }))}`,
+        ),
+      ) as Array<{ Spec: { TaskTemplate: { ContainerSpec: { Image: string } } } }>;
+      const port = deps.env.BERTH_REGISTRY_PORT!;
+      expect(swarmService?.Spec.TaskTemplate.ContainerSpec.Image).toMatch(
+        new RegExp(`^127\\.0\\.0\\.1:${port}/berth/${serviceId.toLowerCase()}@sha256:[a-f0-9]{64}$`),
+      );
+    } finally {
+      await fixture.close();
+      await allowLocalSources(deps, false);
+    }
   }, 300_000);
 
   it("another team's cluster service is invisible; deleting the service removes its Swarm service", async () => {

@@ -4,9 +4,9 @@
  * constrained by node labels). Opt-in per service, member of its team; audited.
  *
  * What the cluster does not run yet, refused at save (at `placement`) and again at deploy
- * (`clusterProblem`): built images (git sources and compose stacks need the cluster registry,
- * issue 15 item 3), volumes (a volume lives on one node; pinning a service to it comes with
- * that), a published host port, run-to-completion jobs and host access.
+ * (`clusterProblem`): compose stacks' services, volumes (a volume lives on one node; pinning a
+ * service to it comes with that), a published host port, run-to-completion jobs and host access.
+ * Images Berth builds (git sources) reach the nodes through the cluster registry (registry/).
  */
 import { recordAudit } from "../audit/audit.ts";
 import type { Deps } from "../deps.ts";
@@ -17,7 +17,6 @@ import { type Actor, loadService } from "../teams/access.ts";
 import type { ServicePlacementInput } from "./service-placement-input.ts";
 
 export interface PlacementFacts {
-  sourceType: string;
   job: boolean;
   hostAccess: unknown;
   runtime: unknown;
@@ -28,8 +27,6 @@ export interface PlacementFacts {
 /** Why this service cannot run on the cluster yet, or null. PURE. */
 export function clusterProblem(s: PlacementFacts): string | null {
   if (s.stackMember) return "Services of a compose stack cannot run on the cluster yet: the stack deploys them on this server";
-  if (s.sourceType !== "image")
-    return "Only image services can run on the cluster for now: an image Berth builds needs the cluster's registry to reach the other nodes (not built yet)";
   if (s.job) return "Run-to-completion jobs cannot run on the cluster yet";
   if (s.hostAccess !== null && typeof s.hostAccess === "object" && Object.keys(s.hostAccess).length > 0)
     return "A service with powers over the host cannot run on the cluster";
@@ -44,7 +41,6 @@ export async function placementFacts(db: Deps["db"], serviceId: string): Promise
   const row = await db.service.findUniqueOrThrow({
     where: { id: serviceId },
     select: {
-      sourceType: true,
       job: true,
       hostAccess: true,
       runtime: true,

@@ -5,9 +5,10 @@
  * and return the digest reference nodes pull: `127.0.0.1:<port>/berth/<repository>@sha256:…`
  * (with `auth` for the Swarm service that runs it).
  */
-import { clusterRepository, engineMessage, isEngineError } from "@berth/engine";
+import { clusterRepository, DockerEngine, engineMessage, isEngineError } from "@berth/engine";
 import { DomainError, invalidField } from "../../errors.ts";
-import type { ClusterDeps } from "../swarm-of.ts";
+import { engineConnectionOf } from "../../servers/server-connection.ts";
+import type { ClusterDeps, Manager } from "../swarm-of.ts";
 import { ensureClusterRegistry, type ClusterRegistry } from "./ensure-cluster-registry.ts";
 import type { ClusterRegistryConfig } from "./registry-config.ts";
 
@@ -21,6 +22,11 @@ export interface PushRequest {
   /** Where under `berth/` it goes. */
   repository: string;
   tag: string;
+  /**
+   * Where the image is when the manager lacks it (Berth's own engine, where it was built): it is
+   * copied onto the manager first (docker save | docker load over the two Engine APIs, streamed).
+   */
+  copyFrom?: Pick<DockerEngine, "saveImages">;
 }
 
 export interface PushedToCluster {
@@ -39,16 +45,30 @@ export async function pushToClusterRegistry(
     throw invalidField("repository", "lower-case letters, digits and . _ - separators, path parts joined by /");
   if (!TAG.test(request.tag)) throw invalidField("tag", "letters, digits, _ . - (at most 128), not starting with . or -");
   const registry = await ensureClusterRegistry(deps, config);
-  try {
-    const pushed = await registry.manager.swarm.pushImage(
+  const push = () =>
+    registry.manager.swarm.pushImage(
       request.image,
       { repository: clusterRepository(registry.port, request.repository), tag: request.tag },
       registry.auth,
     );
+  try {
+    const pushed = await push().catch(async (err: unknown) => {
+      if (!isEngineError(err, "NOT_FOUND") || !request.copyFrom) throw err;
+      await copyToManager(deps, registry.manager, request.copyFrom, request.image);
+      return push();
+    });
     return { reference: pushed.reference, digest: pushed.digest, registry };
   } catch (err) {
+    if (err instanceof DomainError) throw err;
     if (isEngineError(err, "NOT_FOUND")) throw invalidField("image", `${registry.manager.row.name} has no image ${request.image}`);
     if (isEngineError(err, "INVALID")) throw new DomainError("INVALID", engineMessage(err));
     throw new DomainError("ENGINE_UNAVAILABLE", `Pushing ${request.image} to the cluster registry failed: ${engineMessage(err)}`);
   }
+}
+
+/** The image from `from` onto the manager's engine (its own transfer deadline: images can be large). */
+async function copyToManager(deps: ClusterDeps, manager: Manager, from: Pick<DockerEngine, "saveImages">, image: string): Promise<void> {
+  const { tar } = await from.saveImages([image]);
+  if (!tar) throw invalidField("image", `Berth's engine has no image ${image} to copy to ${manager.row.name}`);
+  await new DockerEngine({ connection: engineConnectionOf(deps, manager.row) }).loadImages(tar);
 }
