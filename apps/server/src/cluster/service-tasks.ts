@@ -3,7 +3,7 @@
  * by swarmNodeId), state, desired state and error, newest first. Viewer of the service's team.
  * A manager that does not answer is said in `error`, not thrown (the page still renders).
  */
-import { engineMessage } from "@berth/engine";
+import { engineMessage, type SwarmTask } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { clusterEngine } from "./cluster-engine.ts";
@@ -11,18 +11,9 @@ import { clusterEngine } from "./cluster-engine.ts";
 /** Running tasks and the most recent others (a failed update's, a rejected one's). */
 const MAX_TASKS = 30;
 
-export interface ServiceTaskView {
-  id: string;
-  slot: number | null;
-  nodeId: string | null;
+export interface ServiceTaskView extends SwarmTask {
   /** The Berth server of that node; null for a node Berth does not know (or none yet: pending). */
   serverName: string | null;
-  state: string;
-  desiredState: string;
-  error: string | null;
-  message: string | null;
-  deploymentId: string | null;
-  updatedAt: string | null;
 }
 
 export async function listServiceTasks(deps: Pick<Deps, "db" | "box" | "log">, actor: Actor, serviceId: string) {
@@ -43,17 +34,8 @@ export async function listServiceTasks(deps: Pick<Deps, "db" | "box" | "log">, a
   const servers = await deps.db.server.findMany({ where: { swarmNodeId: { in: nodeIds } }, select: { swarmNodeId: true, name: true } });
   const names = new Map(servers.map((s) => [s.swarmNodeId, s.name]));
   const ordered = [...raw.filter((t) => t.desiredState === "running"), ...raw.filter((t) => t.desiredState !== "running")];
-  const tasks: ServiceTaskView[] = ordered.slice(0, MAX_TASKS).map((t) => ({
-    id: t.id,
-    slot: t.slot,
-    nodeId: t.nodeId,
-    serverName: t.nodeId === null ? null : (names.get(t.nodeId) ?? null),
-    state: t.state,
-    desiredState: t.desiredState,
-    error: t.error,
-    message: t.message,
-    deploymentId: t.deploymentId,
-    updatedAt: t.updatedAt,
-  }));
+  const tasks: ServiceTaskView[] = ordered
+    .slice(0, MAX_TASKS)
+    .map((t) => ({ ...t, serverName: t.nodeId === null ? null : (names.get(t.nodeId) ?? null) }));
   return { ...base, tasks, error: null };
 }
