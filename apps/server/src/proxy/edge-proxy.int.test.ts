@@ -99,7 +99,9 @@ afterAll(async () => {
 
 describe("edge proxy (real Caddy, real containers, routes from Postgres)", () => {
   it("routes by Host header (and path prefix) to the right service over HTTPS with the internal CA", async () => {
-    await waitFor("the routes", async () => (await get(host("web")).catch(() => null))?.body.includes(`web-${tag}`));
+    // Both services' routes (each deploy's route arrives at the watcher's next tick after it).
+    for (const name of ["web", "api"])
+      await waitFor(`the ${name} route`, async () => (await get(host(name)).catch(() => null))?.body.includes(`${name}-${tag}`));
     // Caddy issues each host's certificate from its internal CA on its own schedule (a handshake
     // before that gets a TLS "internal error"; seen once on a loaded machine): every HTTPS host
     // of this file must complete a handshake before anything is asserted through it.

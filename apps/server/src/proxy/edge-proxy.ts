@@ -42,6 +42,9 @@ export interface EdgeProxyOptions {
   drainMs?: number;
 }
 
+/** How long a config Caddy refused waits before it is loaded again (the watcher ticks faster). */
+const REJECTED_RETRY_MS = 5_000;
+
 /**
  * Keeps Caddy serving the routes Postgres describes. Every apply is the whole config (POST
  * /load), serialized. A watcher pings the admin API: when Caddy restarted (our marker is
@@ -51,6 +54,8 @@ export interface EdgeProxyOptions {
 export class EdgeProxy {
   private chain: Promise<unknown> = Promise.resolve();
   private appliedHash = "";
+  /** A config Caddy refused, and when: tried again after REJECTED_RETRY_MS, not on every tick. */
+  private rejected: { hash: string; at: number } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private current: ProxyStatus = { state: "down", error: "not checked yet", routes: 0 };
   /** The routes of the last apply (loaded from Postgres), for the idle marks. */
@@ -86,21 +91,25 @@ export class EdgeProxy {
     const config = buildCaddyConfig({ routes, listen: this.o.listen, tls, ...(dashboard ? { dashboard } : {}) });
     const hash = createHash("sha256").update(JSON.stringify(config)).digest("hex");
     if (!force && hash === this.appliedHash) return;
+    if (!force && this.rejected?.hash === hash && Date.now() - this.rejected.at < REJECTED_RETRY_MS) return;
     try {
       await this.o.admin.load(config);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.appliedHash = "";
       if (err instanceof ProxyUnreachableError) {
         this.current = { ...this.current, state: "down", error: message, skipped };
-        this.appliedHash = "";
       } else {
-        // Caddy rejected it and keeps serving the last good config.
+        // Caddy refused it and keeps serving the last good config. Tried again a little later,
+        // not never: a refusal can be passing (a listener or certificate step that failed once),
+        // and until this config loads the routes Caddy serves are older than Postgres says.
         this.current = { ...this.current, state: "up", error: message, skipped };
-        this.appliedHash = hash;
+        this.rejected = { hash, at: Date.now() };
       }
       throw err;
     }
     this.appliedHash = hash;
+    this.rejected = null;
     // A route that just appeared (a first release, a start) lists its idle ports too: mark them
     // now, not at the watcher's next tick, so no request reaches one in between.
     await this.mark(idleUpstreams(routes));
