@@ -27,6 +27,9 @@ describe("images Berth built belong to their service", () => {
       `berth-release/${victimService}:${deploymentId}`,
       `docker.io/berth-build/${victimService}:${deploymentId}`,
       `berth-build/${victimService}@sha256:${"a".repeat(64)}`,
+      // The victim's build as the cluster registry holds it (nodes keep what they pulled).
+      `127.0.0.1:5000/berth/${victimService.toLowerCase()}@sha256:${"a".repeat(64)}`,
+      `localhost:5000/berth/${victimService.toLowerCase()}:${deploymentId}`,
       `sha256:${"b".repeat(64)}`,
       "bbbbbbbbbbbb",
     ];

@@ -1,5 +1,6 @@
 /**
- * Images Berth built (`berth-build/<serviceId>:...`, `berth-release/<serviceId>:...`) belong to
+ * Images Berth built (`berth-build/<serviceId>:...`, `berth-release/<serviceId>:...`, and their
+ * copies on the cluster registry, `127.0.0.1:<port>/berth/<serviceId>`) belong to
  * their service: an image service may run one only when it is that service. They live on the
  * shared engine, so naming another service's tag (or any image by its bare id, which could be
  * one of them) would run another team's code and files.
@@ -7,7 +8,10 @@
 import type { Db } from "@berth/db";
 import { invalidField } from "../errors.ts";
 
-const BERTH_IMAGE = /^(?:(?:index\.)?docker\.io\/)?(?:berth-build|berth-release)\/([^:@/]+)/i;
+// Also the cluster registry's copies (cluster/registry/): `127.0.0.1:<port>/berth/<serviceId>`,
+// which a node that pulled one for its owner keeps and would run for anyone naming it.
+const BERTH_IMAGE =
+  /^(?:(?:(?:index\.)?docker\.io\/)?(?:berth-build|berth-release)|(?:127\.0\.0\.1|localhost)(?::[0-9]+)?\/berth)\/([^:@/]+)/i;
 const IMAGE_ID = /^(?:sha256:)?[0-9a-f]{12,64}$/i;
 
 /** The service id a Berth-built image reference belongs to, or null for any other image. PURE. */
