@@ -2,7 +2,8 @@
 # Benchmarks (print figures, assert nothing), each next to a raw baseline measured in the same
 # run: deploy-to-HTTP-200 (image), git deploy vs clone+build+run, log throughput and latency vs
 # docker logs, edge proxy latency p50/p99 vs the container directly; backup/restore MB/s vs
-# pg_dump/pg_restore in the same container; the overview with 50
+# pg_dump/pg_restore in the same container; a rolling redeploy of 3 replicas on a 3-node Swarm vs
+# `docker service update --force`; the overview with 50
 # services (tRPC p95, first meaningful content in Chromium). Usage: bash infra/bench.sh [runs]
 set -euo pipefail
 
@@ -33,6 +34,8 @@ node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts
 node --import tsx apps/server/bench/stateful.ts "${1:-3}"
 node --import tsx apps/server/bench/backup-throughput.ts 200
+# Three engines in network namespaces formed into a Swarm through the API (needs root, like bootstrap).
+node --import tsx apps/server/bench/cluster-deploy.ts "${1:-5}"
 # The overview benchmark loads the real dashboard in Chromium: it needs the production web build
 # of this checkout (turbo rebuilds only what changed; a stale build would measure old pages).
 npx turbo run build
