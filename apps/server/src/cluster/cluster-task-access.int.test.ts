@@ -4,12 +4,15 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { engineCall } from "../../test/private-dockerd.ts";
 import { seedService, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember, signUpClient } from "../../test/instance-clients.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
+import { MetricsBus } from "../metrics/bus.ts";
+import { MetricsSampler } from "../metrics/sampler.ts";
 import type { Actor } from "../teams/access.ts";
 import { setServicePlacement } from "./service-placement.ts";
 import { listServiceTasks } from "./service-tasks.ts";
@@ -20,7 +23,8 @@ import { listServiceTasks } from "./service-tasks.ts";
  * gets the lines of both replicas, each naming its task and node, through the nodes' engines;
  * another team's socket is refused; a terminal runs a command in the task on the worker; a task
  * id that is not one of the service's running tasks is refused; a node Berth cannot reach is
- * said once in the stream while the other task's lines keep coming.
+ * said once in the stream while the other task's lines keep coming; the metrics sampler sums both
+ * tasks' stats into the service's live points.
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
@@ -224,4 +228,32 @@ describe("logs and terminal of cluster tasks", () => {
       await deps.db.server.update({ where: { id: serverIds.b }, data: { port } });
     }
   }, 120_000);
+
+  it("the metrics sampler publishes the service's points from both tasks' stats, through their nodes", async () => {
+    const bus = new MetricsBus();
+    const points: { teamId: string; memoryBytes: number; memoryLimitBytes: number }[] = [];
+    bus.onService((e) => {
+      if (e.serviceId === web) points.push({ teamId: e.teamId, ...e.point });
+    });
+    const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 600_000 });
+    sampler.start();
+    try {
+      await waitFor("a point with memory in use", async () => points.some((p) => p.memoryBytes > 0), 30_000);
+      // Both tasks are summed: the point's memory limit is the sum of the two task containers' limits.
+      const limits = await Promise.all(
+        (await runningTasks(web)).map(async (t) => {
+          const n = t.serverName === `a-${tag}` ? node(0) : node(1);
+          const containerId = await n.engine.taskContainer(web, t.id);
+          return (
+            JSON.parse(await engineCall(n.socketPath, "GET", `/containers/${containerId}/json`)) as { HostConfig: { Memory: number } }
+          ).HostConfig.Memory;
+        }),
+      );
+      expect(limits.every((l) => l > 0)).toBe(true);
+      await waitFor("a point summing both tasks", async () => points.some((p) => p.memoryLimitBytes === limits[0]! + limits[1]!), 10_000);
+    } finally {
+      await sampler.stop();
+    }
+    expect(new Set(points.map((p) => p.teamId))).toEqual(new Set([teamA.teamId]));
+  }, 60_000);
 });
