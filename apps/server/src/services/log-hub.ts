@@ -9,7 +9,7 @@ import { followTasks } from "./task-log-follow.ts";
 
 export type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
 
-export type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
+type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 
 /** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
 const MAX_SINCE_LINES = 100_000;
