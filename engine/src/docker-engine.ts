@@ -39,6 +39,7 @@ import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { listManaged } from "./managed-list.ts";
+import { findTaskContainer } from "./swarm/task-container.ts";
 import { listOneOffs, removeOneOff, runOneOff } from "./one-off.ts";
 import type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
 import { listVolumes, removeVolume } from "./volume-admin.ts";
@@ -285,6 +286,11 @@ export class DockerEngine implements ContainerEngine {
   swarmServiceTasks(serviceId: string): Promise<SwarmTask[]> {
     assertValidId(serviceId, "service id", "list swarm tasks");
     return listSwarmTasks(this.api, serviceId);
+  }
+
+  /** The running container of a Swarm task of the service on THIS engine (the task's node); null when none runs here. */
+  taskContainer(serviceId: string, taskId: string): Promise<string | null> {
+    return findTaskContainer(this.api, serviceId, taskId);
   }
 
   /** Remove the Berth-labelled Swarm service(s) of a service. */

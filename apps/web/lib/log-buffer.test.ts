@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterLogLines, LogBuffer, logLinesAsText, type IncomingLogLine } from "./log-buffer";
+import { filterLogLines, LogBuffer, logLinesAsText, tasksOfLines, type IncomingLogLine } from "./log-buffer";
 
 const line = (n: number, stream: IncomingLogLine["stream"] = "stdout"): IncomingLogLine => ({
   stream,
@@ -66,5 +66,21 @@ describe("filterLogLines / logLinesAsText", () => {
     expect(logLinesAsText(buffer.lines.slice(0, 2))).toBe(
       "2026-01-01T00:00:01Z stdout hello line 1\n2026-01-01T00:00:02Z stderr hello line 2\n",
     );
+  });
+});
+
+describe("a cluster service's lines", () => {
+  const onA = { ...line(1), task: "#1 on a", taskId: "ta" };
+  const onB = { ...line(1), task: "#2 on b", taskId: "tb" };
+
+  it("keeps the same line of two tasks apart, filters by task and lists the tasks seen", () => {
+    const buffer = new LogBuffer();
+    expect(buffer.append([onA, onB, onA])).toBe(2);
+    expect(filterLogLines(buffer.lines, "", "all", "tb").map((l) => l.task)).toEqual(["#2 on b"]);
+    expect(tasksOfLines(buffer.lines)).toEqual([
+      { id: "ta", label: "#1 on a" },
+      { id: "tb", label: "#2 on b" },
+    ]);
+    expect(logLinesAsText(buffer.lines.slice(0, 1))).toBe("2026-01-01T00:00:01Z stdout [#1 on a] hello line 1\n");
   });
 });

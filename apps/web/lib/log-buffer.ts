@@ -5,6 +5,9 @@ export interface IncomingLogLine {
   stream: LogStream;
   time: string;
   text: string;
+  /** A cluster service's line: the task that wrote it (`#2 on node-b`) and its id. */
+  task?: string;
+  taskId?: string;
 }
 
 export interface LogLine extends IncomingLogLine {
@@ -14,7 +17,7 @@ export interface LogLine extends IncomingLogLine {
 
 export const MAX_LOG_LINES = 100_000;
 
-const keyOf = (line: IncomingLogLine) => `${line.time}\u0000${line.text}`;
+const keyOf = (line: IncomingLogLine) => `${line.time}\u0000${line.text}\u0000${line.taskId ?? ""}`;
 
 export class LogBuffer {
   readonly lines: LogLine[] = [];
@@ -35,7 +38,8 @@ export class LogBuffer {
       const key = keyOf(line);
       if (this.seen.has(key)) continue;
       this.seen.add(key);
-      this.lines.push({ id: this.nextId++, stream: line.stream, time: line.time, text: line.text });
+      const task = line.taskId === undefined ? {} : { task: line.task, taskId: line.taskId };
+      this.lines.push({ id: this.nextId++, stream: line.stream, time: line.time, text: line.text, ...task });
       added += 1;
     }
     const over = this.lines.length - this.max;
@@ -44,14 +48,27 @@ export class LogBuffer {
   }
 }
 
-/** Lines whose text contains `query` (case-insensitive) from the chosen streams; all when both are open. */
-export function filterLogLines(lines: readonly LogLine[], query: string, stream: LogStream | "all"): readonly LogLine[] {
+/**
+ * Lines whose text contains `query` (case-insensitive) from the chosen streams (and, for a
+ * cluster service, the chosen task: "" for all); all when nothing narrows them.
+ */
+export function filterLogLines(lines: readonly LogLine[], query: string, stream: LogStream | "all", taskId = ""): readonly LogLine[] {
   const needle = query.trim().toLowerCase();
-  if (!needle && stream === "all") return lines;
-  return lines.filter((l) => (stream === "all" || l.stream === stream) && (!needle || l.text.toLowerCase().includes(needle)));
+  if (!needle && stream === "all" && !taskId) return lines;
+  return lines.filter(
+    (l) =>
+      (stream === "all" || l.stream === stream) && (!taskId || l.taskId === taskId) && (!needle || l.text.toLowerCase().includes(needle)),
+  );
+}
+
+/** The tasks the lines came from (a cluster service's), in the order first seen. */
+export function tasksOfLines(lines: readonly LogLine[]): { id: string; label: string }[] {
+  const seen = new Map<string, string>();
+  for (const l of lines) if (l.taskId !== undefined && !seen.has(l.taskId)) seen.set(l.taskId, l.task ?? l.taskId);
+  return [...seen].map(([id, label]) => ({ id, label }));
 }
 
 /** The lines as a plain-text file: `<time> <stream> <text>` per line. */
 export function logLinesAsText(lines: readonly LogLine[]): string {
-  return lines.map((l) => `${l.time} ${l.stream} ${l.text}\n`).join("");
+  return lines.map((l) => `${l.time} ${l.stream}${l.task === undefined ? "" : ` [${l.task}]`} ${l.text}\n`).join("");
 }

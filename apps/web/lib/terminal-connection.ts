@@ -16,7 +16,7 @@ const OPEN_TIMEOUT_MS = 10_000;
  */
 export async function openTerminalConnection(
   socket: BerthSocket,
-  request: { serviceId: string; cols: number; rows: number },
+  request: { serviceId: string; taskId?: string; cols: number; rows: number },
   handlers: TerminalHandlers,
 ): Promise<{ send: (data: string) => void; resize: (cols: number, rows: number) => void; close: () => void }> {
   if (!socket.connected) {

@@ -96,7 +96,12 @@ export function useLiveLogs(
       if (event.serviceId !== serviceId) return;
       if (Date.now() - subscribedAt > HEALTHY_STREAM_MS) endStreak = 0;
       if (!live) setPhase({ phase: "live", message: null });
-      for (const line of event.lines) pending.push({ stream: line.stream, time: line.time, text: line.text });
+      for (const line of event.lines)
+        pending.push(
+          line.taskId === undefined
+            ? { stream: line.stream, time: line.time, text: line.text }
+            : { stream: line.stream, time: line.time, text: line.text, task: line.task, taskId: line.taskId },
+        );
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };
     const onEnd = (event: LogEndPayload) => {

@@ -1,12 +1,14 @@
 /**
- * The metrics sampler: follows the stats stream of every running Berth container, publishes
+ * The metrics sampler: follows the stats stream of every running Berth container (and of every
+ * running task of a cluster service, through its node's engine: cluster-targets.ts), publishes
  * one point per service (replicas summed) and one for the host every tick, and stores the
  * mean of each window (default one row per service per 10 s), pruning rows past the hour.
  */
-import type { ManagedContainer, StatsSample } from "@berth/engine";
+import type { StatsSample } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { aggregateByService, meanPoint, networkRates, type ContainerReading, type MetricPoint } from "./aggregate.ts";
 import type { MetricsBus, ServicePointEvent } from "./bus.ts";
+import { ClusterStatsTargets, type StatsTarget } from "./cluster-targets.ts";
 import { HostStats } from "./host-stats.ts";
 import type { MetricsRelay } from "./relay.ts";
 import { METRICS_RETENTION_MS, METRICS_WINDOW_MS, pruneSamples, storePoints } from "./store.ts";
@@ -37,6 +39,7 @@ export class MetricsSampler {
   private readonly followed = new Map<string, Followed>();
   private readonly windows = new Map<string | null, MetricPoint[]>();
   private readonly host = new HostStats();
+  private readonly clusterTargets: ClusterStatsTargets;
   private timer: NodeJS.Timeout | null = null;
   private lastPersist = Date.now();
   private ticking = false;
@@ -48,7 +51,7 @@ export class MetricsSampler {
   private leading = false;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "engine" | "log">,
+    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "box">,
     private readonly bus: MetricsBus,
     options: SamplerOptions = {},
   ) {
@@ -56,6 +59,7 @@ export class MetricsSampler {
     this.persistEveryMs = options.persistEveryMs ?? METRICS_WINDOW_MS;
     this.retentionMs = options.retentionMs ?? METRICS_RETENTION_MS;
     this.election = options.election;
+    this.clusterTargets = new ClusterStatsTargets(deps);
     bus.setPendingSource((key) => (this.election && !this.leading ? this.election.relay.pending(key) : [...(this.windows.get(key) ?? [])]));
   }
 
@@ -108,9 +112,20 @@ export class MetricsSampler {
     if (!this.lead(now)) return;
     const time = new Date(now).toISOString();
     const containers = await this.deps.engine.listManaged();
-    await this.follow(containers.filter((c) => c.state === "running"));
+    const local = containers
+      .filter((c) => c.state === "running")
+      .map((c) => ({
+        key: c.containerId,
+        containerId: c.containerId,
+        serviceId: c.owner.serviceId,
+        teamId: c.owner.teamId,
+        engine: this.deps.engine,
+      }));
+    // A cluster service's tasks, through their nodes' engines (Swarm replaces a task rather than restarting it).
+    const tasks = this.clusterTargets.current(now);
+    await this.follow([...local, ...tasks]);
     const restarts = new Map<string, number>();
-    const teams = new Map<string, string>();
+    const teams = new Map<string, string>(tasks.map((t) => [t.serviceId, t.teamId]));
     for (const c of containers) {
       restarts.set(c.owner.serviceId, (restarts.get(c.owner.serviceId) ?? 0) + c.restartCount);
       teams.set(c.owner.serviceId, c.owner.teamId);
@@ -153,33 +168,33 @@ export class MetricsSampler {
     await pruneSamples(this.deps.db, this.retentionMs, now);
   }
 
-  private async follow(running: ManagedContainer[]): Promise<void> {
-    const ids = new Set(running.map((c) => c.containerId));
+  private async follow(running: StatsTarget[]): Promise<void> {
+    const ids = new Set(running.map((c) => c.key));
     for (const [id, f] of this.followed) {
       if (ids.has(id)) continue;
       f.stop();
       this.followed.delete(id);
     }
     for (const c of running) {
-      if (this.followed.has(c.containerId)) continue;
-      const entry: Followed = { serviceId: c.owner.serviceId, teamId: c.owner.teamId, stop: () => undefined, reading: null, prev: null };
-      this.followed.set(c.containerId, entry);
+      if (this.followed.has(c.key)) continue;
+      const entry: Followed = { serviceId: c.serviceId, teamId: c.teamId, stop: () => undefined, reading: null, prev: null };
+      this.followed.set(c.key, entry);
       try {
-        entry.stop = await this.deps.engine.followStats(
+        entry.stop = await c.engine.followStats(
           c.containerId,
           (sample) => {
             entry.reading = { serviceId: entry.serviceId, sample, ...networkRates(entry.prev, sample) };
             entry.prev = sample;
           },
           () => {
-            if (this.followed.get(c.containerId) === entry) this.followed.delete(c.containerId);
+            if (this.followed.get(c.key) === entry) this.followed.delete(c.key);
           },
         );
         // Stopped while this stream was being opened: close it too.
         if (this.stopped) entry.stop();
       } catch (err) {
         // Gone between list and follow: the next round decides again.
-        this.followed.delete(c.containerId);
+        this.followed.delete(c.key);
         this.deps.log.debug({ containerId: c.containerId, err: String(err) }, "stats not followed");
       }
     }

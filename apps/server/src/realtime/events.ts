@@ -110,6 +110,8 @@ export interface OneOffFollowPayload extends ServiceRef {
   offset?: number;
 }
 export interface TerminalOpenPayload extends ServiceRef {
+  /** A cluster service's task (from `services.tasks`); else its first running one. */
+  taskId?: string;
   cols?: number;
   rows?: number;
 }

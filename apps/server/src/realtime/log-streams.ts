@@ -14,7 +14,8 @@ export function roomLogHub(io: RealtimeServer, deps: Pick<Deps, "db" | "engine" 
 
 interface Following {
   stop: () => void;
-  room?: string;
+  /** The shared streams' rooms it is live in (a cluster service: one per task). */
+  rooms: Set<string>;
 }
 
 /** The runtime-log subscriptions of one socket, one per service it watches (`logs:lines` batches). */
@@ -34,14 +35,15 @@ export class SocketLogStreams {
    */
   async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
     this.stop(serviceId);
-    const entry: Following = { stop: () => undefined };
+    const entry: Following = { stop: () => undefined, rooms: new Set() };
     let ended: string | null = null;
     const stop = await this.hub.follow(serviceId, options, {
       lines: (lines) => this.socket.emit("logs:lines", { serviceId, lines }),
       live: (streamKey) => {
-        entry.room = `${LOG_ROOM_PREFIX}${streamKey}`;
+        const room = `${LOG_ROOM_PREFIX}${streamKey}`;
+        entry.rooms.add(room);
         // The in-memory adapter joins synchronously: the hub's next broadcast reaches this socket.
-        void this.socket.join(entry.room);
+        void this.socket.join(room);
       },
       end: (reason) => {
         ended = reason;
@@ -83,10 +85,11 @@ export class SocketLogStreams {
 
   /** Rooms are a set per socket: a replaced subscription of the same container must not take the new one out. */
   private leaveRoom(entry: Following): void {
-    const room = entry.room;
-    entry.room = undefined;
-    if (room === undefined) return;
-    for (const other of this.following.values()) if (other.room === room) return;
-    void this.socket.leave(room);
+    const rooms = [...entry.rooms];
+    entry.rooms.clear();
+    for (const room of rooms) {
+      if ([...this.following.values()].some((other) => other.rooms.has(room))) continue;
+      void this.socket.leave(room);
+    }
   }
 }

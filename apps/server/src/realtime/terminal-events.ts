@@ -14,7 +14,7 @@ export function attachTerminals({ socket, deps, user }: { socket: RealtimeSocket
   socket.on("terminal:open", async (payload: unknown, ack?: OpenAck) => {
     const reply: OpenAck = typeof ack === "function" ? ack : () => undefined;
     const parsed = terminalOpenInput.safeParse(payload);
-    if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id, cols and rows 1-1000" });
+    if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id, taskId a task id, cols and rows 1-1000" });
     try {
       reply({ ok: true, terminalId: await terminals.start(parsed.data) });
     } catch (err) {

@@ -10,7 +10,16 @@ import { isContainerRunning, mayKeepTerminal, openTerminal, recordTerminalClose,
 export const MAX_TERMINALS_PER_SOCKET = 3;
 const size = { cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) };
 /** The size may come later with `terminal:resize` (80x24 until then). */
-export const terminalOpenInput = z.object({ serviceId: z.string().uuid(), cols: size.cols.default(80), rows: size.rows.default(24) });
+/** `taskId`: a cluster service's task to open the shell in (else its first running one). */
+export const terminalOpenInput = z.object({
+  serviceId: z.string().uuid(),
+  taskId: z
+    .string()
+    .regex(/^[a-z0-9]{1,64}$/)
+    .optional(),
+  cols: size.cols.default(80),
+  rows: size.rows.default(24),
+});
 const terminalInput = z.object({ terminalId: z.string().uuid(), data: z.string().max(64 * 1024) });
 const terminalResize = z.object({ terminalId: z.string().uuid(), ...size });
 const terminalClose = z.object({ terminalId: z.string().uuid() });
@@ -33,7 +42,7 @@ export class SocketTerminals {
 
   constructor(
     private readonly socket: RealtimeSocket,
-    private readonly deps: Pick<Deps, "db" | "engine" | "log">,
+    private readonly deps: Pick<Deps, "db" | "engine" | "log" | "box">,
     private readonly actor: Actor,
   ) {}
 
@@ -85,7 +94,7 @@ export class SocketTerminals {
   private async ended(terminalId: string): Promise<void> {
     const t = this.open.get(terminalId);
     if (!t || t.closing) return;
-    const isRunning = () => isContainerRunning(this.deps, t.containerId);
+    const isRunning = () => isContainerRunning(t, t.containerId);
     // A stopping container's processes die a moment before its state says so: look twice.
     const running = (await isRunning()) && (await new Promise((r) => setTimeout(r, 500)), await isRunning());
     await this.close(terminalId, running ? "The shell exited" : "The container stopped");

@@ -4,8 +4,10 @@ import { redact } from "../secrets/redaction.ts";
 import { HistoryBoundary } from "./log-boundary.ts";
 import { findLiveContainer } from "./live-container.ts";
 import { logRedactionNeedles } from "./runtime-logs.ts";
+import type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
+import { followTasks } from "./task-log-follow.ts";
 
-export type ServiceLogLine = LogLine;
+export type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
 
 type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 
@@ -13,19 +15,6 @@ type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 const MAX_SINCE_LINES = 100_000;
 /** History lines per `lines` call: 100k lines in one socket message would be one 5 MB string. */
 const HISTORY_PIECE = 5000;
-
-/** One viewer of a service's runtime log, as the transport delivers to it. */
-export interface LogFollower {
-  /** Lines for this follower alone: its history, then live lines until it has caught up. */
-  lines(lines: ServiceLogLine[]): void;
-  /**
-   * From now on this follower's lines come through the hub's `broadcast` for `streamKey`
-   * (join the broadcast group here, synchronously: the next broadcast must reach it).
-   */
-  live(streamKey: string): void;
-  /** The stream ended by itself (container stopped, replaced or removed; or it failed). */
-  end(reason: string): void;
-}
 
 /** Sends one batch to every follower that went live on a stream (encoded once by the transport). */
 export type LogBroadcast = (streamKey: string, serviceId: string, lines: ServiceLogLine[]) => void;
@@ -42,7 +31,7 @@ interface Member {
 
 /** One engine log stream of one container, shared by every follower of it in this process. */
 interface SharedStream {
-  containerId: string;
+  target: LogTarget;
   serviceId: string;
   needles: string[];
   members: Set<Member>;
@@ -70,14 +59,23 @@ export class ServiceLogHub {
   ) {}
 
   /**
-   * Follow the service's live container. Resolves once the follower is attached to the live
-   * stream (a line written after that is never missed; its history follows asynchronously),
-   * with a function that detaches it; null when the service has no running container.
+   * Follow the service's live container (a cluster service: every running task's, see
+   * task-log-follow.ts). Resolves once the follower is attached to the live stream (a line
+   * written after that is never missed; its history follows asynchronously), with a function
+   * that detaches it; null when the service has no running container.
    */
   async follow(serviceId: string, options: { since?: number | undefined }, follower: LogFollower): Promise<(() => void) | null> {
+    const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { placement: true } });
+    if (service?.placement === "cluster")
+      return followTasks((target, member) => this.attach(target, serviceId, options, member), this.deps, serviceId, follower);
     const live = await findLiveContainer(this.deps, serviceId);
     if (!live) return null;
-    const { stream, ready } = this.streamOf(live.containerId, serviceId);
+    return this.attach({ key: live.containerId, containerId: live.containerId, engine: this.deps.engine }, serviceId, options, follower);
+  }
+
+  /** Attach a follower to one container's shared stream (opened if it is the first). */
+  async attach(target: LogTarget, serviceId: string, options: { since?: number | undefined }, follower: LogFollower): Promise<() => void> {
+    const { stream, ready } = this.streamOf(target, serviceId);
     // A member from the start: a follower leaving meanwhile does not close the stream under it.
     const member: Member = { follower, state: "history", buffered: [] };
     stream.members.add(member);
@@ -95,11 +93,11 @@ export class ServiceLogHub {
     return () => this.leave(stream, member);
   }
 
-  private streamOf(containerId: string, serviceId: string): { stream: SharedStream; ready: Promise<void> } {
-    const existing = this.streams.get(containerId);
+  private streamOf(target: LogTarget, serviceId: string): { stream: SharedStream; ready: Promise<void> } {
+    const existing = this.streams.get(target.key);
     if (existing) return existing;
     const stream: SharedStream = {
-      containerId,
+      target,
       serviceId,
       needles: [],
       members: new Set(),
@@ -109,7 +107,7 @@ export class ServiceLogHub {
       stop: () => undefined,
     };
     const entry = { stream, ready: this.open(stream) };
-    this.streams.set(containerId, entry);
+    this.streams.set(target.key, entry);
     entry.ready.catch(() => {
       stream.ended = true;
       this.forget(stream);
@@ -121,8 +119,8 @@ export class ServiceLogHub {
     stream.needles = await logRedactionNeedles(this.deps, stream.serviceId);
     const flush = () => this.flush(stream);
     // tail 0: only what is written from now on; each follower reads its own history.
-    const stop = await this.deps.engine.followLogs(
-      stream.containerId,
+    const stop = await stream.target.engine.followLogs(
+      stream.target.containerId,
       { tail: 0 },
       (line) => {
         stream.pending.push(this.redacted(stream, line));
@@ -138,8 +136,10 @@ export class ServiceLogHub {
     if (stream.ended) stop();
   }
 
-  private redacted(stream: SharedStream, line: ServiceLogLine): ServiceLogLine {
-    return stream.needles.length > 0 ? { ...line, text: redact(line.text, stream.needles) } : line;
+  private redacted(stream: SharedStream, line: LogLine): ServiceLogLine {
+    const task = stream.target.task;
+    const tagged: ServiceLogLine = task ? { ...line, task: task.label, taskId: task.id } : line;
+    return stream.needles.length > 0 ? { ...tagged, text: redact(line.text, stream.needles) } : tagged;
   }
 
   /** One batch: broadcast once to the live followers, then handed to each follower still joining. */
@@ -151,7 +151,7 @@ export class ServiceLogHub {
     // Broadcast first: a follower that goes live below (in catchUp) has this batch already.
     for (const member of stream.members)
       if (member.state === "live") {
-        this.broadcast(stream.containerId, stream.serviceId, lines);
+        this.broadcast(stream.target.key, stream.serviceId, lines);
         break;
       }
     for (const member of stream.members) {
@@ -167,7 +167,7 @@ export class ServiceLogHub {
     if (!member.boundary!.passed) return;
     member.state = "live";
     member.boundary = undefined;
-    member.follower.live(stream.containerId);
+    member.follower.live(stream.target.key);
   }
 
   private async sendHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<void> {
@@ -203,9 +203,9 @@ export class ServiceLogHub {
     const lines: ServiceLogLine[] = [];
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
     return new Promise((resolve, reject) => {
-      this.deps.engine
+      stream.target.engine
         .followLogs(
-          stream.containerId,
+          stream.target.containerId,
           { ...range, until: Date.now() / 1000 },
           (line) => lines.push(this.redacted(stream, line)),
           (err) => (err ? reject(err) : resolve(lines)),
@@ -237,10 +237,10 @@ export class ServiceLogHub {
       stream.members.delete(member);
       member.follower.end(reason);
     }
-    if (err) this.deps.log.debug({ containerId: stream.containerId, err: err.message }, "runtime log stream failed");
+    if (err) this.deps.log.debug({ containerId: stream.target.containerId, err: err.message }, "runtime log stream failed");
   }
 
   private forget(stream: SharedStream): void {
-    if (this.streams.get(stream.containerId)?.stream === stream) this.streams.delete(stream.containerId);
+    if (this.streams.get(stream.target.key)?.stream === stream) this.streams.delete(stream.target.key);
   }
 }

@@ -1,11 +1,14 @@
-import type { LogLine } from "@berth/engine";
+import type { ContainerEngine } from "@berth/engine";
+import { runningTaskContainers } from "../cluster/task-containers.ts";
 import type { Deps } from "../deps.ts";
 import { secretValuesOf } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import { findLiveContainer } from "./live-container.ts";
 
-type LogDeps = Pick<Deps, "db" | "engine" | "env" | "box">;
+import type { ServiceLogLine } from "./log-follower.ts";
+
+type LogDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 
 /** The service's secret values in every form they may appear in a log line (never shown to a viewer). */
 export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string): Promise<string[]> {
@@ -16,34 +19,75 @@ export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env" | "box">
 /** Longest a read waits for the engine to close a bounded (until-now) log stream. */
 const READ_TIMEOUT_MS = 10_000;
 
-/**
- * The live container's runtime log lines up to now (the last `tail`, or those since a unix time),
- * secrets redacted: what `berth logs` prints and, polled with `since`, follows.
- */
-export async function readRuntimeLogs(deps: LogDeps, actor: Actor, input: { serviceId: string; since?: number | undefined; tail: number }) {
-  await loadService(deps.db, actor, input.serviceId, "viewer");
-  const live = await findLiveContainer(deps, input.serviceId);
-  if (!live) return { running: false, lines: [] as LogLine[] };
-  const needles = await logRedactionNeedles(deps, input.serviceId);
-  const lines: LogLine[] = [];
-  await new Promise<void>((resolve, reject) => {
+/** One container's lines up to now (bounded read), redacted and tagged with `tag`. */
+function readContainerLines(
+  engine: Pick<ContainerEngine, "followLogs">,
+  containerId: string,
+  input: { since?: number | undefined; tail: number },
+  needles: string[],
+  tag: { task: string; taskId: string } | null,
+): Promise<ServiceLogLine[]> {
+  const lines: ServiceLogLine[] = [];
+  return new Promise((resolve, reject) => {
     const until = Math.ceil(Date.now() / 1000);
     const options = { tail: input.tail, until, ...(input.since === undefined ? {} : { since: input.since }) };
     let timer: NodeJS.Timeout | undefined;
-    deps.engine
+    engine
       .followLogs(
-        live.containerId,
+        containerId,
         options,
-        (line) => lines.push(needles.length > 0 ? { ...line, text: redact(line.text, needles) } : line),
+        (line) => {
+          const text = needles.length > 0 ? redact(line.text, needles) : line.text;
+          lines.push(tag ? { ...line, text, ...tag } : { ...line, text });
+        },
         (err) => {
           clearTimeout(timer);
           if (err) reject(err);
-          else resolve();
+          else resolve(lines);
         },
       )
       .then((stop) => {
         timer = setTimeout(stop, READ_TIMEOUT_MS);
       }, reject);
   });
-  return { running: true, lines };
+}
+
+/**
+ * A cluster service's lines: every running task's, read through its node's engine side by side,
+ * tagged with the task and merged by time (the last `tail` of them); a node that does not answer
+ * is one line saying so.
+ */
+async function readTaskLines(deps: LogDeps, serviceId: string, input: { since?: number | undefined; tail: number }, needles: string[]) {
+  const { containers, unreachable } = await runningTaskContainers(deps, serviceId);
+  const now = new Date().toISOString();
+  const said = (task: { label: string; taskId: string }, text: string): ServiceLogLine => ({
+    stream: "stderr",
+    time: now,
+    text: `[berth] ${text}`,
+    task: task.label,
+    taskId: task.taskId,
+  });
+  const read = await Promise.allSettled(
+    containers.map((c) => readContainerLines(c.engine, c.containerId, input, needles, { task: c.label, taskId: c.taskId })),
+  );
+  const lines = read.flatMap((r, i) =>
+    r.status === "fulfilled" ? r.value : [said(containers[i]!, `cannot read this task's log: ${String(r.reason)}`)],
+  );
+  lines.sort((a, b) => a.time.localeCompare(b.time));
+  const notices = unreachable.map((u) => said(u, `${u.reason}: this task's lines are not shown`));
+  return { running: containers.length + unreachable.length > 0, lines: [...lines.slice(-input.tail), ...notices] };
+}
+
+/**
+ * The live container's runtime log lines up to now (the last `tail`, or those since a unix time),
+ * secrets redacted: what `berth logs` prints and, polled with `since`, follows. A cluster
+ * service's: every running task's, each line naming its task.
+ */
+export async function readRuntimeLogs(deps: LogDeps, actor: Actor, input: { serviceId: string; since?: number | undefined; tail: number }) {
+  const { service } = await loadService(deps.db, actor, input.serviceId, "viewer");
+  const needles = await logRedactionNeedles(deps, input.serviceId);
+  if (service.placement === "cluster") return readTaskLines(deps, input.serviceId, input, needles);
+  const live = await findLiveContainer(deps, input.serviceId);
+  if (!live) return { running: false, lines: [] as ServiceLogLine[] };
+  return { running: true, lines: await readContainerLines(deps.engine, live.containerId, input, needles, null) };
 }

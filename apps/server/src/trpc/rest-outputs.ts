@@ -95,7 +95,13 @@ export const envImportOutput = z.object({ imported: z.number().int() });
 export const runtimeLogsOutput = z.object({
   running: z.boolean().describe("false when the service has no running container"),
   lines: z.array(
-    z.object({ stream: z.enum(["stdout", "stderr"]), time: z.string().describe("ISO time from the engine"), text: z.string() }),
+    z.object({
+      stream: z.enum(["stdout", "stderr"]),
+      time: z.string().describe("ISO time from the engine"),
+      text: z.string(),
+      task: z.string().optional().describe("A cluster service's line: the task that wrote it (`#2 on node-b`)"),
+      taskId: z.string().optional().describe("A cluster service's line: the Swarm task id"),
+    }),
   ),
 });
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { formatClock } from "@/lib/format";
-import { filterLogLines, logLinesAsText, MAX_LOG_LINES, type LogLine } from "@/lib/log-buffer";
+import { filterLogLines, logLinesAsText, MAX_LOG_LINES, tasksOfLines, type LogLine } from "@/lib/log-buffer";
 import { useLiveLogs, type LogStreamState } from "@/lib/use-live-logs";
 import { LOG_ROW_CLASS, VirtualLog } from "../ui/virtual-log";
 import { LogToolbar, type LogToolbarState } from "./log-toolbar";
@@ -28,6 +28,11 @@ function Row({ line, query }: { line: LogLine; query: string }) {
       className={`${LOG_ROW_CLASS} ${line.stream === "stderr" ? "bg-red-950/40 text-red-300" : "text-slate-200"}`}
     >
       <span className="mr-3 text-slate-400 select-none">{formatClock(line.time)}</span>
+      {line.task !== undefined && (
+        <span className="mr-3 text-sky-300 select-none" data-testid="log-line-task">
+          {line.task}
+        </span>
+      )}
       {at < 0 ? (
         line.text
       ) : (
@@ -54,8 +59,10 @@ function download(lines: readonly LogLine[], serviceId: string) {
  * Live runtime logs: filter (text, stream), since-time, pause/follow and download, over a
  * virtualised list that stays responsive at 100k lines.
  */
-export function LogPanel({ serviceId, restartKey }: { serviceId: string; restartKey: string }) {
-  const [state, setState] = useState<LogToolbarState>({ query: "", stream: "all", sinceSeconds: "", paused: false });
+export function LogPanel({ serviceId, restartKey, task = "" }: { serviceId: string; restartKey: string; task?: string }) {
+  const [state, setState] = useState<LogToolbarState>({ query: "", stream: "all", sinceSeconds: "", paused: false, task });
+  // A task picked elsewhere (the Placement panel's "Logs" link) while this tab stays mounted.
+  useEffect(() => setState((s) => (s.task === task ? s : { ...s, task })), [task]);
   // The start time is fixed when the choice is made, so re-renders do not re-subscribe.
   const [since, setSince] = useState<number | undefined>(undefined);
   const { buffer, version, stream } = useLiveLogs(serviceId, restartKey, since);
@@ -73,9 +80,10 @@ export function LogPanel({ serviceId, restartKey }: { serviceId: string; restart
   };
   const source = frozen ?? { lines: buffer.lines, version };
   const shown = useMemo(
-    () => filterLogLines(source.lines, state.query, state.stream),
-    [source.lines, source.version, state.query, state.stream],
+    () => filterLogLines(source.lines, state.query, state.stream, state.task),
+    [source.lines, source.version, state.query, state.stream, state.task],
   );
+  const tasks = useMemo(() => tasksOfLines(source.lines), [source.lines, source.version]);
   const held = buffer.lines.length;
   const count =
     shown.length === held ? `${held.toLocaleString()} lines` : `${shown.length.toLocaleString()} of ${held.toLocaleString()} lines`;
@@ -93,7 +101,13 @@ export function LogPanel({ serviceId, restartKey }: { serviceId: string; restart
           {state.paused ? `Paused · ${count}` : held >= MAX_LOG_LINES ? `Newest ${count}` : count}
         </p>
       </div>
-      <LogToolbar state={state} onChange={change} onDownload={() => download(shown, serviceId)} canDownload={shown.length > 0} />
+      <LogToolbar
+        state={state}
+        onChange={change}
+        onDownload={() => download(shown, serviceId)}
+        canDownload={shown.length > 0}
+        tasks={tasks}
+      />
       <VirtualLog
         rows={shown}
         version={source.version}

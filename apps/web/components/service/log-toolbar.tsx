@@ -18,6 +18,8 @@ export interface LogToolbarState {
   /** Seconds back from now, "" for the last 200 lines. */
   sinceSeconds: string;
   paused: boolean;
+  /** A cluster service's task to show ("" = every task). */
+  task: string;
 }
 
 /** Filter, stream, since, pause/follow and download controls of the runtime log view. */
@@ -26,11 +28,14 @@ export function LogToolbar({
   onChange,
   onDownload,
   canDownload,
+  tasks,
 }: {
   state: LogToolbarState;
   onChange: (next: Partial<LogToolbarState>) => void;
   onDownload: () => void;
   canDownload: boolean;
+  /** A cluster service's tasks seen in the lines (none: no task choice). */
+  tasks: { id: string; label: string }[];
 }) {
   const id = useId();
   const small = `${inputClass()} py-1 sm:w-44`;
@@ -62,6 +67,22 @@ export function LogToolbar({
         <option value="stdout">stdout only</option>
         <option value="stderr">stderr only</option>
       </select>
+      {(tasks.length > 0 || state.task) && (
+        <>
+          <label htmlFor={`${id}-k`} className="sr-only">
+            Task
+          </label>
+          <select id={`${id}-k`} value={state.task} onChange={(e) => onChange({ task: e.target.value })} className={small}>
+            <option value="">Every task</option>
+            {tasks.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
+            {state.task && !tasks.some((t) => t.id === state.task) && <option value={state.task}>Task {state.task.slice(0, 12)}</option>}
+          </select>
+        </>
+      )}
       <label htmlFor={`${id}-t`} className="sr-only">
         Since
       </label>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import type { ServiceDetail } from "@/lib/api-types";
 import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
@@ -34,15 +35,37 @@ function TaskList({ serviceId }: { serviceId: string }) {
   return (
     <ul className="divide-y divide-line text-sm" data-testid="cluster-tasks">
       {tasks.data.tasks.map((t) => (
-        <li key={t.id} className="flex flex-wrap items-center gap-3 py-2">
+        <li key={t.id} className="flex flex-wrap items-center gap-3 py-2" data-testid="cluster-task" data-state={t.state}>
           <span className="font-mono text-xs text-fg-subtle">{t.slot === null ? t.id.slice(0, 8) : `#${t.slot}`}</span>
-          <span className="text-fg">{t.serverName ?? (t.nodeId ? `node ${t.nodeId.slice(0, 8)}` : "not placed")}</span>
+          <span className="text-fg" data-testid="cluster-task-server">
+            {t.serverName ?? (t.nodeId ? `node ${t.nodeId.slice(0, 8)}` : "not placed")}
+          </span>
           <span className="text-fg-muted">
             {t.state}
             {t.desiredState !== "running" && ` (desired ${t.desiredState})`}
           </span>
           {t.deploymentId && <span className="font-mono text-xs text-fg-subtle">{t.deploymentId.slice(0, 8)}</span>}
           {t.error && <span className="min-w-0 flex-1 truncate text-danger-fg">{t.error}</span>}
+          {t.desiredState === "running" && t.state === "running" && (
+            <span className="ml-auto flex gap-3">
+              <Link
+                href={`/services/${serviceId}?tab=logs&task=${t.id}`}
+                scroll={false}
+                aria-label={`Logs of task ${t.slot ?? t.id.slice(0, 12)} on ${t.serverName ?? "its node"}`}
+                className="text-accent-fg hover:underline"
+              >
+                Logs
+              </Link>
+              <Link
+                href={`/services/${serviceId}?tab=terminal&task=${t.id}`}
+                scroll={false}
+                aria-label={`Terminal in task ${t.slot ?? t.id.slice(0, 12)} on ${t.serverName ?? "its node"}`}
+                className="text-accent-fg hover:underline"
+              >
+                Terminal
+              </Link>
+            </span>
+          )}
         </li>
       ))}
     </ul>

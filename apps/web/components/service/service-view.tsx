@@ -39,7 +39,16 @@ const SLOW_POLL_MS = 5_000;
  * mounts when first opened and then stays mounted while hidden, so a log buffer, a terminal
  * session or an unsaved settings form survive a look at another tab.
  */
-export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabParam?: string | string[] | undefined }) {
+export function ServiceView({
+  serviceId,
+  tabParam,
+  taskParam,
+}: {
+  serviceId: string;
+  tabParam?: string | string[] | undefined;
+  /** A cluster service's task the Logs and Terminal tabs start on (the Placement panel's links). */
+  taskParam?: string | string[] | undefined;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const { me } = useSession();
@@ -84,6 +93,8 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
       </div>
     ) : null;
   const status = liveStatusView(s.status.status);
+  const task = (Array.isArray(taskParam) ? taskParam[0] : taskParam) ?? "";
+  const cluster = s.placement.mode === "cluster";
 
   return (
     <div className="space-y-6">
@@ -147,9 +158,13 @@ export function ServiceView({ serviceId, tabParam }: { serviceId: string; tabPar
         <LogPanel
           serviceId={serviceId}
           restartKey={`${s.latestDeployment?.id ?? ""}:${s.latestDeployment?.status ?? ""}:${s.runtime.state}`}
+          task={task}
         />,
       )}
-      {panel("terminal", <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={canChange} />)}
+      {panel(
+        "terminal",
+        <TerminalPanel serviceId={serviceId} running={s.runtime.state === "running"} canUse={canChange} cluster={cluster} task={task} />,
+      )}
       {panel(
         "jobs",
         <>

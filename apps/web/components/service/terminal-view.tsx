@@ -13,7 +13,16 @@ export type TerminalPhase =
  * the new size); Ctrl+Shift+C copies the selection, Ctrl+Shift+V or the browser's paste pastes;
  * Shift+Tab moves focus out (Tab itself goes to the shell).
  */
-export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhase: (p: TerminalPhase) => void }) {
+export function TerminalView({
+  serviceId,
+  taskId,
+  onPhase,
+}: {
+  serviceId: string;
+  /** A cluster service's task to open the shell in. */
+  taskId?: string | undefined;
+  onPhase: (p: TerminalPhase) => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const phaseRef = useRef(onPhase);
   phaseRef.current = onPhase;
@@ -47,7 +56,7 @@ export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhas
       try {
         const conn = await openTerminalConnection(
           getSocket(),
-          { serviceId, cols: term.cols, rows: term.rows },
+          taskId ? { serviceId, taskId, cols: term.cols, rows: term.rows } : { serviceId, cols: term.cols, rows: term.rows },
           {
             onOutput: (data) => term.write(data),
             onExit: (reason) => {
@@ -80,7 +89,7 @@ export function TerminalView({ serviceId, onPhase }: { serviceId: string; onPhas
       disposed = true;
       cleanup();
     };
-  }, [serviceId]);
+  }, [serviceId, taskId]);
 
   return <div ref={box} role="region" aria-label="Terminal" data-testid="terminal" className="h-80 w-full overflow-hidden bg-black p-2" />;
 }
