@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createDb, type Db } from "@berth/db";
 import { DockerEngine } from "@berth/engine";
 import { pino } from "pino";
@@ -68,6 +70,8 @@ export function testDeps(): TestDeps {
       BERTH_PROXY_MARK_PORT: 0,
       BERTH_PROXY_BIND: "127.0.0.1",
       BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
+      // Shared by test files: each service's cache is its own directory (random service ids).
+      BERTH_GIT_CACHE_DIR: path.join(tmpdir(), "berth-test-git-cache"),
       BERTH_PROXY_PUBLIC_IP: "",
       // A random window per test process: parallel runs rarely pick the same ports (a taken port is skipped anyway).
       BERTH_PROXY_UPSTREAM_PORTS: upstreamWindow(),
