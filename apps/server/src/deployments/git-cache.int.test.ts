@@ -47,7 +47,7 @@ async function logText(deploymentId: string): Promise<string> {
 /** The distinct objects in the cache. */
 function objectsInCache(dir: string): number {
   const out = execFileSync("git", ["cat-file", "--batch-all-objects", "--batch-check=%(objectname)"], {
-    env: { PATH: process.env.PATH, GIT_DIR: path.join(dir, ".git") },
+    env: { ...process.env, GIT_DIR: path.join(dir, ".git") },
     encoding: "utf8",
   });
   return out.trim().split("\n").length;

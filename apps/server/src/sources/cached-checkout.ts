@@ -115,8 +115,8 @@ async function checkoutInCache(
       },
     );
     await run(["checkout", "--quiet", "--force", "--detach", LAST]);
-    await run(["clean", "-ffdxq"]);
-    const [sha = "", ...message] = await run(["log", "-1", "--format=%H%n%s", "HEAD"]);
+    // Side by side: clean only touches the working tree, log only reads the commit.
+    const [, [sha = "", ...message]] = await Promise.all([run(["clean", "-ffdxq"]), run(["log", "-1", "--format=%H%n%s", "HEAD"])]);
     const packs = (await readdir(path.join(gitDir, "objects", "pack")).catch(() => [])).filter((f) => f.endsWith(".pack"));
     if (packs.length > MAX_PACKS) await run(["gc", "--quiet", "--prune=now"]);
     const knownHosts = keyFile
