@@ -32,6 +32,14 @@ function upstreamWindow(): { from: number; to: number } {
 }
 
 /**
+ * Where git services' cached checkouts go: the file's own directory (int-file-setup.ts makes it
+ * and removes it after the file), else one shared by scripts (each service its own subdirectory).
+ */
+export function testGitCacheDir(): string {
+  return process.env.BERTH_TEST_GIT_CACHE_DIR ?? path.join(tmpdir(), "berth-test-git-cache");
+}
+
+/**
  * The deps of a test file. The product builds its Deps once, complete and frozen (app.ts);
  * a test wires in the parts it starts later (a test Caddy's proxy, a mail sink, the server's
  * own URL once it listens), so its view is writable.
@@ -70,8 +78,7 @@ export function testDeps(): TestDeps {
       BERTH_PROXY_MARK_PORT: 0,
       BERTH_PROXY_BIND: "127.0.0.1",
       BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
-      // Shared by test files: each service's cache is its own directory (random service ids).
-      BERTH_GIT_CACHE_DIR: path.join(tmpdir(), "berth-test-git-cache"),
+      BERTH_GIT_CACHE_DIR: testGitCacheDir(),
       BERTH_PROXY_PUBLIC_IP: "",
       // A random window per test process: parallel runs rarely pick the same ports (a taken port is skipped anyway).
       BERTH_PROXY_UPSTREAM_PORTS: upstreamWindow(),
