@@ -6,7 +6,9 @@
  * run pushes a fresh commit, so both build one new layer. Berth fetches into the service's cached
  * checkout (only the new commit; the builder's cache warm), the script clones afresh as a plain
  * script does. The raw figure without the retirement is printed too, and the per-stage medians
- * of both. Goal: Berth at 0.9x the script or less.
+ * of both. Goal: Berth at 0.9x the script or less. The repository is an application's size
+ * (`APP_FILES` source-like text files beside the Dockerfile, ~6 MB), not a two-file toy: what
+ * a clone costs grows with it, what a fetch of one new commit costs does not.
  *
  *   DATABASE_URL=... node --import tsx apps/server/bench/git-deploy.ts [runs]
  */
@@ -30,6 +32,23 @@ import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-u
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
+const APP_FILES = 1000;
+
+/** `APP_FILES` files of source-like text (words from a small vocabulary, ~6 KB each), the same every run. */
+function appFiles(): Record<string, string> {
+  const words = "const let return function import export await async if else for while new this value state error request response".split(
+    " ",
+  );
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < APP_FILES; i++) {
+    const lines: string[] = [];
+    for (let l = 0; l < 120; l++) lines.push(Array.from({ length: 8 }, () => words[next() % words.length]).join(" ") + ` ${next()};`);
+    files[`src/module-${Math.floor(i / 50)}/file-${i}.ts`] = lines.join("\n") + "\n";
+  }
+  return files;
+}
 
 /**
  * The plain script, doing what a Berth redeploy does: clone, build, run the new container,
@@ -81,7 +100,9 @@ async function main(): Promise<void> {
     create: { id: 1, allowLocalSources: true },
     update: { allowLocalSources: true },
   });
-  const fixture = await startGitFixture({ Dockerfile: helloDockerfile("bench-warmup") });
+  const app = appFiles();
+  const fixture = await startGitFixture({ Dockerfile: helloDockerfile("bench-warmup"), ...app });
+  const appMb = Object.values(app).reduce((sum, text) => sum + text.length, 0) / 1024 / 1024;
   const worker = new DeploymentWorker(deps, { concurrency: 2, pollMs: 1000 });
   worker.start();
   const { actor, teamId } = await seedUser(deps.db);
@@ -138,7 +159,7 @@ async function main(): Promise<void> {
   const ratio = median(berth) / median(raw);
   const rawTo200 = rawStages.map((s) => s["to 200"] ?? NaN);
   console.log(
-    `(a) git redeploy until the new commit answers 200 and the previous release is gone, ${runs} runs each (fresh commit per run)`,
+    `(a) git redeploy until the new commit answers 200 and the previous release is gone, ${runs} runs each (fresh commit per run; repository of ${APP_FILES + 1} files, ${appMb.toFixed(1)} MB)`,
   );
   console.log(
     `  raw git clone + docker build + docker run + poll + docker stop/rm of the previous: median ${secs(median(raw))} s  [${raw.map(secs).join(", ")}]`,
