@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DockerEngine } from "@berth/engine";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
@@ -10,7 +10,7 @@ import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harnes
 import { buildRepository } from "./build-stage.ts";
 import { createService, deleteService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";
-import { gitCacheDir } from "../sources/git-cache.ts";
+import { gitCacheDir, sweepGitCaches } from "../sources/git-cache.ts";
 import { enqueue, enqueueDeployment, snapshotConfig } from "./deployments.ts";
 import { isTerminalStatus } from "./statuses.ts";
 import { DeploymentWorker } from "./worker.ts";
@@ -149,6 +149,13 @@ it("redeploys fetch only the new commit into the service's cached checkout and b
   expect(await served(moved.hostPort!, "version.txt")).toBe("other-repo");
   expect(await logText(moved.id)).toContain("into a new cached checkout");
   expect(await readFile(path.join(cache, ".git", "berth-source-url"), "utf8")).toBe(other.url);
+
+  // Boot's sweep removes the cache of a service that no longer exists, and keeps this one.
+  const stray = gitCacheDir(deps.env, randomUUID());
+  await mkdir(path.join(stray, ".git"), { recursive: true });
+  expect(await sweepGitCaches(deps)).toBe(1);
+  expect(existsSync(stray)).toBe(false);
+  expect(existsSync(path.join(cache, ".git", "HEAD"))).toBe(true);
 
   await deleteService(deps, actor, serviceId);
   expect(existsSync(cache)).toBe(false);

@@ -6,9 +6,10 @@
  * time, so the lock of a killed process is taken over); a second one finds it held and clones
  * afresh instead of waiting.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Env } from "../config/env.ts";
+import type { Deps } from "../deps.ts";
 import { startTimeOf } from "./git-homes.ts";
 
 export const DEFAULT_GIT_CACHE_DIR = "/var/lib/berth/git-cache";
@@ -72,4 +73,18 @@ export async function removeGitCache(
   await rm(dir, { recursive: true, force: true })
     .then(() => rm(lockFile(dir), { force: true }))
     .catch((err: unknown) => deps.log.warn({ serviceId, err: String(err) }, "could not remove the service's cached checkout"));
+}
+
+/**
+ * At boot: remove the caches of services that no longer exist (a crash between a service's
+ * deletion and its cache's, or rows gone by cascade). Returns how many went.
+ */
+export async function sweepGitCaches(deps: Pick<Deps, "db" | "env" | "log">): Promise<number> {
+  const root = path.resolve(deps.env.BERTH_GIT_CACHE_DIR ?? DEFAULT_GIT_CACHE_DIR);
+  const names = (await readdir(root).catch(() => [] as string[])).filter(isCacheName);
+  if (names.length === 0) return 0;
+  const live = new Set((await deps.db.service.findMany({ where: { id: { in: names } }, select: { id: true } })).map((s) => s.id));
+  const gone = names.filter((name) => !live.has(name));
+  for (const serviceId of gone) await removeGitCache(deps, serviceId);
+  return gone.length;
 }
