@@ -79,6 +79,8 @@ export default defineConfig({
         BERTH_PROXY_MARK_PORT: String(proxy.mark),
         BERTH_PROXY_BIND: "127.0.0.1",
         BERTH_PROXY_DATA_DIR: proxy.dataDir,
+        // The git services' cached checkouts: beside the proxy's data, not the host's /var/lib/berth.
+        BERTH_GIT_CACHE_DIR: `${proxy.dataDir}-git-cache`,
         BERTH_E2E_SERVER_STATE: serverStateFile,
         BERTH_PROXY_UPSTREAM_PORTS: `${20000 + (port % 100) * 100}-${20000 + (port % 100) * 100 + 99}`,
       },

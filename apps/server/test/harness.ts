@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createDb, type Db } from "@berth/db";
 import { DockerEngine } from "@berth/engine";
 import { pino } from "pino";
@@ -27,6 +29,14 @@ function upstreamWindow(): { from: number; to: number } {
   const lane = (Number(process.env.VITEST_POOL_ID ?? 1) - 1) % lanes;
   const from = 20000 + 200 * (lane + lanes * Math.floor(Math.random() * (60 / lanes)));
   return { from, to: from + 199 };
+}
+
+/**
+ * Where git services' cached checkouts go: the file's own directory (int-file-setup.ts makes it
+ * and removes it after the file), else one shared by scripts (each service its own subdirectory).
+ */
+export function testGitCacheDir(): string {
+  return process.env.BERTH_TEST_GIT_CACHE_DIR ?? path.join(tmpdir(), "berth-test-git-cache");
 }
 
 /**
@@ -68,6 +78,7 @@ export function testDeps(): TestDeps {
       BERTH_PROXY_MARK_PORT: 0,
       BERTH_PROXY_BIND: "127.0.0.1",
       BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
+      BERTH_GIT_CACHE_DIR: testGitCacheDir(),
       BERTH_PROXY_PUBLIC_IP: "",
       // A random window per test process: parallel runs rarely pick the same ports (a taken port is skipped anyway).
       BERTH_PROXY_UPSTREAM_PORTS: upstreamWindow(),

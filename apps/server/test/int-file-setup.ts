@@ -8,9 +8,18 @@
  * a reconciler this file starts (boot recovery included) would otherwise bring them all back.
  * Rate-limit windows live in Postgres (shared by processes): each file starts with fresh budgets,
  * as each process did when they were in memory, so one file's calls never starve the next's.
+ * Each file's git services keep their cached checkouts in a directory of the file's own.
  */
-import { beforeAll } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { createDb } from "@berth/db";
+
+// The file's git services' cached checkouts (harness.ts testGitCacheDir), gone after the file.
+const gitCacheDir = mkdtempSync(path.join(tmpdir(), "berth-test-git-cache-"));
+process.env.BERTH_TEST_GIT_CACHE_DIR = gitCacheDir;
+afterAll(() => rmSync(gitCacheDir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const url = process.env.DATABASE_URL;

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { testGitCacheDir } from "./harness.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
@@ -32,6 +33,8 @@ export function startWorkerProcess(secret: string, env: Record<string, string> =
       BERTH_LOG_LEVEL: "warn",
       BERTH_READY_TIMEOUT_S: "5",
       BERTH_PROXY_ADMIN: "off",
+      // The same place as this file's own deps (harness.ts), never the host's /var/lib/berth.
+      BERTH_GIT_CACHE_DIR: testGitCacheDir(),
       ...env,
     },
     stdio: ["ignore", "inherit", "inherit"],

@@ -131,6 +131,8 @@ const schema = z.object({
   BERTH_PROXY_DATA_DIR: z.string().default("/var/lib/berth/caddy"),
   /** The only directory tree under which database backups may be written to the host (backup destinations of kind directory). */
   BERTH_BACKUP_DIR: z.string().regex(/^\//, "BERTH_BACKUP_DIR must be an absolute path").default("/var/lib/berth/backups"),
+  /** Each git service's cached checkout (sources/git-cache.ts): a redeploy fetches only what is new. */
+  BERTH_GIT_CACHE_DIR: z.string().regex(/^\//, "BERTH_GIT_CACHE_DIR must be an absolute path").default("/var/lib/berth/git-cache"),
   /** Public IPv4 users point their DNS at (shown as the A record); default: BERTH_PUBLIC_URL's host when it is an address. */
   /** Host ports (127.0.0.1) handed out in pairs to services: the proxy's two stable upstreams per service. */
   BERTH_PROXY_UPSTREAM_PORTS: z
@@ -170,6 +172,7 @@ export type Env = Omit<
   | "BERTH_WEB_DIST_DIR"
   | "BERTH_DASHBOARD_DOMAIN"
   | "BERTH_BACKUP_DIR"
+  | "BERTH_GIT_CACHE_DIR"
   | "BERTH_REGISTRY_IMAGE"
   | "BERTH_REGISTRY_FORWARDER_IMAGE"
   | "BERTH_REGISTRY_PORT"
@@ -182,6 +185,7 @@ export type Env = Omit<
     >
   > & {
     BERTH_BACKUP_DIR?: string;
+    BERTH_GIT_CACHE_DIR?: string;
     BERTH_DASHBOARD_DOMAIN?: string;
     BERTH_WEB_DIST_DIR?: string;
     BERTH_SECRET_PREVIOUS?: string[];

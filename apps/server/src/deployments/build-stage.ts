@@ -1,5 +1,6 @@
 import { OWNED_IMAGE_PREFIX } from "@berth/engine";
 import { checkedRepository, cloneStoredSource } from "../sources/checked-clone.ts";
+import { gitCacheDir } from "../sources/git-cache.ts";
 import { builderFor } from "./builders.ts";
 import { advance, withStage, type RunContext } from "./run-context.ts";
 
@@ -23,11 +24,15 @@ export async function cloneAndBuild(ctx: RunContext): Promise<string> {
 
   sink.system(`Cloning ${checked.repo.url} (branch ${branch}${commit ? `, commit ${commit}` : ""})`);
   const cloneStart = Date.now();
+  // The service's cached checkout: a redeploy fetches only what is new, and the working tree it
+  // builds from keeps its unchanged files (sources/cached-checkout.ts).
+  const cacheDir = gitCacheDir(deps.env, service.id);
   const source = await withStage(ctx, "clone", (signal) =>
-    cloneStoredSource(deps, service, { commit, signal, onLine: (stream, line) => sink.write(stream, line), checked }),
+    cloneStoredSource(deps, service, { commit, signal, onLine: (stream, line) => sink.write(stream, line), checked, cacheDir }),
   );
   try {
-    sink.system(`Checked out ${source.commitSha.slice(0, 12)}: ${source.commitMessage}`);
+    const how = { reused: "into the cached checkout", new: "into a new cached checkout", busy: "into a fresh clone (the cache is in use)" };
+    sink.system(`Checked out ${source.commitSha.slice(0, 12)}${source.cache ? ` ${how[source.cache]}` : ""}: ${source.commitMessage}`);
     if (service.sshKnownHosts === null && source.knownHosts) {
       await deps.db.service.update({ where: { id: service.id }, data: { sshKnownHosts: source.knownHosts } });
       sink.system("Pinned the repository host's SSH key: later clones refuse any other key");

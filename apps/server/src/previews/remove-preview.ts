@@ -3,8 +3,9 @@ import { buildRepository } from "../deployments/build-stage.ts";
 import { ACTIVE_STATUSES } from "../deployments/statuses.ts";
 import { takeDown } from "../services/desired-state.ts";
 import { pruneProjectNetwork } from "../services/project-network.ts";
+import { removeGitCache } from "../sources/git-cache.ts";
 
-export type RemovePreviewDeps = Pick<Deps, "db" | "engine" | "log" | "events" | "queue" | "proxy">;
+export type RemovePreviewDeps = Pick<Deps, "db" | "engine" | "log" | "events" | "queue" | "proxy" | "env">;
 
 const STOP_WAIT_MS = 60_000;
 
@@ -46,6 +47,7 @@ export async function removePreviewService(deps: RemovePreviewDeps, serviceId: s
   await stopDeployments(deps, child.id);
   await takeDown(deps.db, [child], () => deps.engine.removeService(child.id));
   await deps.engine.removeRepositoryImages(buildRepository(child.id));
+  await removeGitCache(deps, child.id);
   await deps.db.service.delete({ where: { id: child.id } });
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   await pruneProjectNetwork(deps, child.projectId);

@@ -10,9 +10,10 @@ import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
 import { takeDown } from "../services/desired-state.ts";
+import { removeGitCache } from "../sources/git-cache.ts";
 
 export async function deleteProject(
-  deps: Pick<Deps, "db" | "engine" | "log" | "proxy">,
+  deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env">,
   actor: Actor,
   projectId: string,
   input: { confirmName: string; deleteVolumes: boolean },
@@ -32,6 +33,7 @@ export async function deleteProject(
     await deps.engine
       .removeRepositoryImages(buildRepository(s.id))
       .catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
+    await removeGitCache(deps, s.id);
   }
   await deps.engine
     .pruneNetworks({ projectId })

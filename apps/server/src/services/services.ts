@@ -23,6 +23,7 @@ import { publicIpOf } from "../domains/dns-check.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { pruneProjectNetwork } from "./project-network.ts";
+import { removeGitCache } from "../sources/git-cache.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
@@ -233,6 +234,7 @@ export async function deleteService(
   await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
     deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
   });
+  await removeGitCache(deps, serviceId);
   await pruneProjectNetwork(deps, service.project.id);
   return { ok: true as const, projectId: service.project.id };
 }

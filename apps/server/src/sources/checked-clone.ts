@@ -6,6 +6,7 @@
 import type { Deps } from "../deps.ts";
 import { getSettings } from "../instance/settings.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
+import { type CachedSource, cachedCheckout } from "./cached-checkout.ts";
 import { type ClonedSource, cloneSource } from "./clone.ts";
 import { checkGitHost, checkGitUrl, type ParsedGitUrl } from "./git-url.ts";
 import { buildGitEnv, runGit } from "./git.ts";
@@ -42,11 +43,13 @@ export async function cloneStoredSource(
     signal: AbortSignal;
     onLine: (stream: "stdout" | "stderr", line: string) => void;
     checked?: { repo: ParsedGitUrl; pin: Awaited<ReturnType<typeof checkGitHost>> };
+    /** The service's cached checkout (git-cache.ts): fetch only what is new into it instead of a fresh clone. */
+    cacheDir?: string;
   },
-): Promise<ClonedSource> {
+): Promise<ClonedSource & Partial<Pick<CachedSource, "cache">>> {
   const { repo, pin } = opts.checked ?? (await checkedRepository(deps, source.gitUrl));
   const box = deps.box;
-  return cloneSource({
+  const request = {
     repo,
     branch: source.gitBranch ?? "main",
     commit: opts.commit,
@@ -58,7 +61,8 @@ export async function cloneStoredSource(
     pin,
     signal: opts.signal,
     onLine: opts.onLine,
-  });
+  };
+  return opts.cacheDir ? cachedCheckout({ ...request, cacheDir: opts.cacheDir }) : cloneSource(request);
 }
 
 /** The git tree id of a directory of the checkout (null: not a directory of the commit). */

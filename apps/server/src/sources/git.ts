@@ -50,6 +50,8 @@ export function buildGitEnv(opts: {
   auth: GitAuth;
   keyFile?: string;
   pin?: GitPin | null;
+  /** More env-borne config (never secrets on disk), after Berth's own. */
+  extraConfig?: [string, string][];
 }): NodeJS.ProcessEnv {
   const config: [string, string][] = [["protocol.version", "2"]];
   if (opts.pin && (opts.protocols === "https" || opts.protocols === "http")) {
@@ -70,6 +72,7 @@ export function buildGitEnv(opts: {
       `ssh -i ${opts.keyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=${checking} -o UserKnownHostsFile=${knownHosts} -o BatchMode=yes`,
     ]);
   }
+  config.push(...(opts.extraConfig ?? []));
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
     PATH: process.env.PATH ?? "/usr/bin:/bin",
