@@ -5,7 +5,7 @@
  * round-robin (the ingress routing mesh and VIPs need IPVS, which test hosts lack).
  */
 import { buildEnv, buildMounts } from "../container-spec.ts";
-import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH } from "../labels.ts";
+import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, LABEL_VOLUME } from "../labels.ts";
 import { buildNetworkName } from "../names.ts";
 import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
@@ -69,6 +69,23 @@ export function buildSwarmRestartPolicy(policy: RestartPolicySpec | undefined): 
 export interface SwarmServiceOptions {
   /** SIGTERM grace before a task is killed (seconds). */
   graceSeconds: number;
+  /** Update order: start-first (the default: the new task runs beside the old one) or stop-first (one data directory). */
+  order?: "start-first" | "stop-first";
+}
+
+/**
+ * Mounts of a Swarm task: named volumes (`berth-<projectId>-<name>`, as on a single server) carry
+ * Berth's labels in VolumeOptions, so the node that runs the task creates them labelled (a
+ * service with volumes is pinned to one node: node.id==<id>).
+ */
+export function buildSwarmMounts(spec: Pick<ReleaseSpec, "owner" | "volumes">) {
+  const volumes = spec.volumes ?? [];
+  return buildMounts(spec.owner.projectId, volumes).map((m, i) => {
+    const v = volumes[i]!;
+    if (v.type !== "volume") return m;
+    const labels = buildResourceLabels({ teamId: spec.owner.teamId, projectId: spec.owner.projectId }, { [LABEL_VOLUME]: v.name });
+    return { ...m, VolumeOptions: { Labels: labels } };
+  });
 }
 
 export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOptions) {
@@ -89,7 +106,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
     FailureAction: "rollback",
     Monitor: SWARM_UPDATE_MONITOR_MS * MS,
     MaxFailureRatio: 0,
-    Order: "start-first",
+    Order: options.order ?? "start-first",
   };
   return {
     Name: buildSwarmServiceName(spec),
@@ -101,7 +118,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
         Env: buildEnv(spec.env),
         ...(spec.entrypoint === undefined ? {} : { Command: [...spec.entrypoint] }),
         ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
-        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildMounts(spec.owner.projectId, spec.volumes) }),
+        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildSwarmMounts(spec) }),
         ...(healthcheck === undefined ? {} : { Healthcheck: healthcheck }),
         Init: true,
         StopGracePeriod: options.graceSeconds * 1_000 * MS,
