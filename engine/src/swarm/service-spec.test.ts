@@ -89,7 +89,10 @@ describe("buildSwarmServiceSpec", () => {
   it("leaves the image's HEALTHCHECK alone when no probe is set, and maps TCP probes and restart policies", () => {
     const { healthCheck: _h, ...plain } = spec;
     expect(buildSwarmServiceSpec(plain, { graceSeconds: 1 }).TaskTemplate.ContainerSpec).not.toHaveProperty("Healthcheck");
-    expect(buildSwarmHealthcheck(80, { type: "tcp" })?.Test).toEqual(["CMD", "nc", "-z", "127.0.0.1", "80"]);
+    expect(buildSwarmHealthcheck(80, { type: "tcp" })?.Test).toEqual([
+      "CMD-SHELL",
+      "nc -z 127.0.0.1 80 2>/dev/null || nc 127.0.0.1 80 </dev/null 2>/dev/null || bash -c ': >/dev/tcp/127.0.0.1/80'",
+    ]);
     expect(buildSwarmRestartPolicy({ name: "no" })).toEqual({ Condition: "none" });
     expect(buildSwarmRestartPolicy({ name: "on-failure", maxRetries: 2 })).toEqual({ Condition: "on-failure", MaxAttempts: 2 });
     expect(buildSwarmRestartPolicy({ name: "unless-stopped" })).toEqual({ Condition: "any" });

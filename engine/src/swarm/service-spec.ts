@@ -34,10 +34,21 @@ export interface SwarmHealthcheck {
 }
 
 /**
+ * A TCP connect in the task, whatever it has: `nc -z` (netcat-openbsd, full busybox), busybox's
+ * small nc (no -z; with stdin at EOF it connects and exits 0, refused exits 1), else bash's
+ * /dev/tcp (Debian-based images such as postgres or mariadb have no nc). A closed port fails all
+ * three at once. The port is a number, never user text.
+ */
+export function tcpProbe(port: number): string {
+  return `nc -z 127.0.0.1 ${port} 2>/dev/null || nc 127.0.0.1 ${port} </dev/null 2>/dev/null || bash -c ': >/dev/tcp/127.0.0.1/${port}'`;
+}
+
+/**
  * A service HTTP/TCP/command probe as a container health check (Swarm gates tasks on
- * container health; Berth cannot probe overlay addresses itself). Argv form, no shell: HTTP
- * needs `wget`, TCP `nc` in the image. Undefined when the image's own HEALTHCHECK should
- * apply, and for a "running" check (Swarm's update monitor already fails a task that exits).
+ * container health; Berth cannot probe overlay addresses itself). HTTP is argv form (no shell)
+ * and needs `wget` in the image; TCP needs a shell (tcpProbe). Undefined when the image's own
+ * HEALTHCHECK should apply, and for a "running" check (Swarm's update monitor already fails a
+ * task that exits).
  */
 export function buildSwarmHealthcheck(containerPort: number | undefined, check: HealthCheckSpec | undefined): SwarmHealthcheck | undefined {
   if (check === undefined || check.type === "running") return undefined;
@@ -49,7 +60,7 @@ export function buildSwarmHealthcheck(containerPort: number | undefined, check: 
     Test =
       check.type === "http"
         ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`]
-        : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+        : ["CMD-SHELL", tcpProbe(Number(port))];
   }
   return {
     Test,

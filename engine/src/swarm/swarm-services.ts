@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { assertSafeBindMounts } from "../bind-sources.ts";
 import type { EngineApi } from "../engine-api.ts";
 import { EngineError, isEngineError } from "../errors.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "../images.ts";
 import { isManagedByBerth, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import type { ReleaseSpec } from "../port-types.ts";
@@ -297,8 +297,20 @@ async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseO
   return network;
 }
 
-export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
-  const network = await prepare(api, spec, options);
+/**
+ * The health check Swarm gates on: the spec's, else the image's own HEALTHCHECK, else -- a
+ * service with a port -- TCP on that port, as Berth's own gate does on a single server (without
+ * one, Swarm would call a task running as soon as its process started).
+ */
+async function withDefaultHealthcheck(api: EngineApi, spec: ReleaseSpec): Promise<ReleaseSpec> {
+  if (spec.healthCheck !== undefined || spec.containerPort === undefined) return spec;
+  if (await imageHealthcheck(api, spec.image)) return spec;
+  return { ...spec, healthCheck: { type: "tcp" } };
+}
+
+export async function ensureSwarmService(api: EngineApi, given: ReleaseSpec, options: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
+  const network = await prepare(api, given, options);
+  const spec = await withDefaultHealthcheck(api, given);
   const name = buildSwarmServiceName(spec);
   const desired = buildSwarmServiceSpec(spec, { graceSeconds: options.graceSeconds ?? 10, ...(options.order ? { order: options.order } : {}) });
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS;

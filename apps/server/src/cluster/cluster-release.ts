@@ -60,6 +60,12 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
     ),
     ...(constraints.length > 0 ? { placementConstraints: [...constraints] } : {}),
   };
+  // A database's first start initializes its data directory before the port opens: Swarm counts
+  // no failed probe until the health deadline (as Berth's own probe waits on a single server).
+  if (service.databaseEngine) {
+    const check = spec.healthCheck ?? { type: "tcp" as const };
+    if (check.type !== "running" && !check.startPeriodMs) spec.healthCheck = { ...check, startPeriodMs: ctx.timeoutsMs.health };
+  }
   const order = config.strategy === "stop_first" ? "stop-first" : "start-first";
   sink.system(
     `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update ${order}${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
