@@ -312,7 +312,10 @@ export async function ensureSwarmService(api: EngineApi, given: ReleaseSpec, opt
   const network = await prepare(api, given, options);
   const spec = await withDefaultHealthcheck(api, given);
   const name = buildSwarmServiceName(spec);
-  const desired = buildSwarmServiceSpec(spec, { graceSeconds: options.graceSeconds ?? 10, ...(options.order ? { order: options.order } : {}) });
+  const desired = buildSwarmServiceSpec(spec, {
+    graceSeconds: options.graceSeconds ?? 10,
+    ...(options.order ? { order: options.order } : {}),
+  });
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS;
   const authconfig = options.registryAuth ? buildAuthConfig(spec.image, options.registryAuth) : undefined;
   const existing = await inspectService(api, name);

@@ -128,7 +128,11 @@ describe("cluster services with volumes", () => {
     const { projectId } = await deps.db.service.findUniqueOrThrow({ where: { id: pinned } });
     const volumeName = `berth-${projectId}-data-${tag}`;
     const volume = JSON.parse(await engineCall(node(1).socketPath, "GET", `/volumes/${volumeName}`)) as { Labels: Record<string, string> };
-    expect(volume.Labels).toMatchObject({ "io.berth.managed-by": "berth", "io.berth.project": projectId, "io.berth.volume": `data-${tag}` });
+    expect(volume.Labels).toMatchObject({
+      "io.berth.managed-by": "berth",
+      "io.berth.project": projectId,
+      "io.berth.volume": `data-${tag}`,
+    });
     await expect(engineCall(node(0).socketPath, "GET", `/volumes/${volumeName}`)).rejects.toThrow(/404/);
 
     await sh(node(1), pinned, "echo kept-across-releases > /data/proof");
@@ -178,7 +182,11 @@ describe("cluster services with volumes", () => {
     // The node with the fewest pinned services: the manager (b holds the other one).
     expect((await deps.db.service.findUniqueOrThrow({ where: { id: db.id } })).pinnedNodeId).toBe(nodeIds.a);
     const psql = (sql: string) =>
-      sh(node(0), db.id, `PGPASSWORD="$POSTGRES_PASSWORD" psql -h pg -U "$POSTGRES_USER" -d "$POSTGRES_DB" -At -v ON_ERROR_STOP=1 -c "${sql}"`);
+      sh(
+        node(0),
+        db.id,
+        `PGPASSWORD="$POSTGRES_PASSWORD" psql -h pg -U "$POSTGRES_USER" -d "$POSTGRES_DB" -At -v ON_ERROR_STOP=1 -c "${sql}"`,
+      );
     await psql("CREATE TABLE notes (body text); INSERT INTO notes VALUES ('survives a redeploy')");
 
     const again = await deploy(db.id);

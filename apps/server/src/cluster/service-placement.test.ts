@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { CLUSTER_HOST_PATH, CLUSTER_PUBLISH, CLUSTER_VOLUME_REPLICAS, clusterProblem, clusterSettingsProblem } from "./service-placement.ts";
+import {
+  CLUSTER_HOST_PATH,
+  CLUSTER_PUBLISH,
+  CLUSTER_VOLUME_REPLICAS,
+  clusterProblem,
+  clusterSettingsProblem,
+} from "./service-placement.ts";
 
 const plain = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0, hostPaths: 0, replicas: 1 };
 
@@ -18,7 +24,13 @@ describe("clusterSettingsProblem", () => {
   it("names the field: volumes for a host path, replicas for several replicas with a volume", () => {
     expect(clusterSettingsProblem({ replicas: 1, volumes: [{ hostPath: null }] })).toBeNull();
     expect(clusterSettingsProblem({ replicas: 4, volumes: [] })).toBeNull();
-    expect(clusterSettingsProblem({ replicas: 1, volumes: [{ hostPath: "/srv" }] })).toEqual({ field: "volumes", message: CLUSTER_HOST_PATH });
-    expect(clusterSettingsProblem({ replicas: 2, volumes: [{ hostPath: "" }] })).toEqual({ field: "replicas", message: CLUSTER_VOLUME_REPLICAS });
+    expect(clusterSettingsProblem({ replicas: 1, volumes: [{ hostPath: "/srv" }] })).toEqual({
+      field: "volumes",
+      message: CLUSTER_HOST_PATH,
+    });
+    expect(clusterSettingsProblem({ replicas: 2, volumes: [{ hostPath: "" }] })).toEqual({
+      field: "replicas",
+      message: CLUSTER_VOLUME_REPLICAS,
+    });
   });
 });

@@ -46,7 +46,16 @@ describe("pickPinNode", () => {
   });
 
   it("spreads pinned services: the node with the fewest pinned already", () => {
-    expect(pickPinNode(nodes, [], new Map([["w1", 2], ["w2", 1]]))?.id).toBe("m1");
+    expect(
+      pickPinNode(
+        nodes,
+        [],
+        new Map([
+          ["w1", 2],
+          ["w2", 1],
+        ]),
+      )?.id,
+    ).toBe("m1");
     expect(pickPinNode(nodes, [], new Map([["w1", 1]]))?.id).toBe("w2");
   });
 

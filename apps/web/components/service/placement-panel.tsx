@@ -55,8 +55,8 @@ function PinNote({ service }: { service: ServiceDetail }) {
   if (pinned && service.placement.mode === "cluster")
     return (
       <p role="note" className="text-sm text-fg" data-testid="placement-pinned">
-        Pinned to <strong>{pinned.serverName ?? `node ${pinned.nodeId.slice(0, 12)}`}</strong> because of its volume: its data lives
-        there, so it runs one replica on that node only, and the node cannot be drained or removed while the service keeps its volume.
+        Pinned to <strong>{pinned.serverName ?? `node ${pinned.nodeId.slice(0, 12)}`}</strong> because of its volume: its data lives there,
+        so it runs one replica on that node only, and the node cannot be drained or removed while the service keeps its volume.
       </p>
     );
   if (service.settings.volumes.length === 0) return null;
@@ -133,9 +133,9 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
             </div>
             <p role="note" className="text-sm text-fg-muted" data-testid="cluster-not-routed">
               Replicas (Settings) spread over the nodes; updates start the new task first and roll back on failure. Images Berth builds
-              reach the nodes through the cluster&apos;s registry. A published host port is not available on the cluster,
-              and a cluster service is not yet routed by the edge proxy: other services of its project reach it by name over the
-              project&apos;s overlay network.
+              reach the nodes through the cluster&apos;s registry. A published host port is not available on the cluster, and a cluster
+              service is not yet routed by the edge proxy: other services of its project reach it by name over the project&apos;s overlay
+              network.
             </p>
           </>
         )}
