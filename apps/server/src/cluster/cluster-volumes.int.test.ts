@@ -115,6 +115,19 @@ describe("cluster services with volumes", () => {
       placement: expect.stringMatching(/runs as one replica on the cluster/),
     });
     await deps.db.service.update({ where: { id: serviceId }, data: { replicas: 1 } });
+
+    // A service that ran here with a volume: its data is on this server, a node would start empty.
+    const ranHere = await seedService(deps.db, team.teamId);
+    serviceIds.push(ranHere.serviceId);
+    await deps.db.volume.create({
+      data: { projectId: ranHere.projectId, serviceId: ranHere.serviceId, name: `kept-${tag}`, mountPath: "/data" },
+    });
+    await deps.db.deployment.create({
+      data: { serviceId: ranHere.serviceId, image: TEST_IMAGE, status: "succeeded", finishedAt: new Date() },
+    });
+    expect(
+      await setServicePlacement(deps, team.actor, ranHere.serviceId, { placement: "cluster", constraints: [] }).catch(fieldErrors),
+    ).toEqual({ placement: expect.stringMatching(/has run on this server: its volumes hold its data here/) });
   }, 180_000);
 
   it("a service with a volume is pinned to one node: its volume is made there and its data survives a redeploy on that node", async () => {

@@ -87,7 +87,12 @@ export async function leaveClusterAndDelete(deps: ClusterDeps, row: ServerRow): 
   const others = await refuseLastManager(deps, row);
   if (others.length === 0) {
     await leaveOnNode(deps, row, true);
-    await deps.db.$transaction([deps.db.cluster.deleteMany({ where: { id: 1 } }), deps.db.server.deleteMany({ where: { id: row.id } })]);
+    await deps.db.$transaction([
+      deps.db.cluster.deleteMany({ where: { id: 1 } }),
+      deps.db.server.deleteMany({ where: { id: row.id } }),
+      // No pin outlives its node (those left hold no volume: refused above otherwise).
+      deps.db.service.updateMany({ where: { pinnedNodeId: { not: null } }, data: { pinnedNodeId: null } }),
+    ]);
     return;
   }
   const manager = await reachableManager(deps, row.id);
@@ -97,5 +102,6 @@ export async function leaveClusterAndDelete(deps: ClusterDeps, row: ServerRow): 
   await deps.db.$transaction([
     deps.db.cluster.updateMany({ where: { id: 1, managerServerId: row.id }, data: { managerServerId: manager.row.id } }),
     deps.db.server.deleteMany({ where: { id: row.id } }),
+    deps.db.service.updateMany({ where: { pinnedNodeId: nodeId }, data: { pinnedNodeId: null } }),
   ]);
 }

@@ -90,8 +90,15 @@ export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, 
   if (input.placement === "cluster") {
     if (!(await deps.db.cluster.findUnique({ where: { id: 1 } })))
       throw invalidField("placement", "Cluster mode is off: the instance owner creates a cluster on the Servers page first");
-    const problem = clusterProblem(await placementFacts(deps.db, serviceId));
+    const facts = await placementFacts(deps.db, serviceId);
+    const problem = clusterProblem(facts);
     if (problem) throw invalidField("placement", problem);
+    // Its data would stay behind: a pinned node starts with empty volumes.
+    if (service.placement === "server" && facts.volumes > 0 && (await findLiveDeployment(deps.db, serviceId)))
+      throw invalidField(
+        "placement",
+        `${service.name} has run on this server: its volumes hold its data here, and moving a volume to a cluster node is not supported yet (a node would start with empty volumes)`,
+      );
   } else if (input.constraints.length > 0) {
     throw invalidField("constraints", "Placement constraints apply to services on the cluster only");
   }
