@@ -29,6 +29,7 @@ import {
   isSwarmManager,
   listSwarmTasks,
   removeSwarmService,
+  scaleSwarmService,
   type SwarmRelease,
   type SwarmReleaseOptions,
   type SwarmTask,
@@ -297,6 +298,12 @@ export class DockerEngine implements ContainerEngine {
   removeSwarmService(serviceId: string): Promise<string[]> {
     assertValidId(serviceId, "service id", "remove swarm service");
     return removeSwarmService(this.api, serviceId);
+  }
+
+  /** Scale the Berth-labelled Swarm service(s) of a service (0: stopped, its spec kept). */
+  scaleSwarmService(serviceId: string, replicas: number): Promise<string[]> {
+    assertValidId(serviceId, "service id", "scale swarm service");
+    return scaleSwarmService(this.api, serviceId, replicas);
   }
 
   /** Run a command in a managed container to completion (argv, no shell). */

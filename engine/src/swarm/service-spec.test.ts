@@ -20,6 +20,13 @@ const spec: ReleaseSpec = {
 };
 
 describe("buildSwarmServiceSpec", () => {
+  it("updates stop-first when asked (one task owning a data directory), start-first otherwise", () => {
+    expect(buildSwarmServiceSpec(spec, { graceSeconds: 5, order: "stop-first" }).UpdateConfig.Order).toBe("stop-first");
+    expect(buildSwarmServiceSpec(spec, { graceSeconds: 5 }).UpdateConfig.Order).toBe("start-first");
+    const bind = buildSwarmServiceSpec({ ...spec, volumes: [{ type: "bind", source: "/srv/x", target: "/x" }] }, { graceSeconds: 5 });
+    expect(bind.TaskTemplate.ContainerSpec.Mounts).toEqual([{ Type: "bind", Source: "/srv/x", Target: "/x", ReadOnly: false }]);
+  });
+
   it("builds the exact service spec: start-first, rollback, overlay with the service alias, dnsrr", () => {
     const labels = {
       "io.berth.managed-by": "berth",
@@ -46,7 +53,18 @@ describe("buildSwarmServiceSpec", () => {
           Labels: labels,
           Env: ["A=1", "B=2"],
           Args: ["serve"],
-          Mounts: [{ Type: "volume", Source: "berth-proj1-data", Target: "/data", ReadOnly: false }],
+          Mounts: [
+            {
+              Type: "volume",
+              Source: "berth-proj1-data",
+              Target: "/data",
+              ReadOnly: false,
+              // The node that runs the task creates the volume labelled as a single server would.
+              VolumeOptions: {
+                Labels: { "io.berth.managed-by": "berth", "io.berth.team": "t1", "io.berth.project": "proj1", "io.berth.volume": "data" },
+              },
+            },
+          ],
           Healthcheck: {
             Test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"],
             Interval: 300_000_000,
@@ -71,7 +89,10 @@ describe("buildSwarmServiceSpec", () => {
   it("leaves the image's HEALTHCHECK alone when no probe is set, and maps TCP probes and restart policies", () => {
     const { healthCheck: _h, ...plain } = spec;
     expect(buildSwarmServiceSpec(plain, { graceSeconds: 1 }).TaskTemplate.ContainerSpec).not.toHaveProperty("Healthcheck");
-    expect(buildSwarmHealthcheck(80, { type: "tcp" })?.Test).toEqual(["CMD", "nc", "-z", "127.0.0.1", "80"]);
+    expect(buildSwarmHealthcheck(80, { type: "tcp" })?.Test).toEqual([
+      "CMD-SHELL",
+      "nc -z 127.0.0.1 80 2>/dev/null || nc 127.0.0.1 80 </dev/null 2>/dev/null || bash -c ': >/dev/tcp/127.0.0.1/80'",
+    ]);
     expect(buildSwarmRestartPolicy({ name: "no" })).toEqual({ Condition: "none" });
     expect(buildSwarmRestartPolicy({ name: "on-failure", maxRetries: 2 })).toEqual({ Condition: "on-failure", MaxAttempts: 2 });
     expect(buildSwarmRestartPolicy({ name: "unless-stopped" })).toEqual({ Condition: "any" });

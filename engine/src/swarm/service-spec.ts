@@ -5,7 +5,7 @@
  * round-robin (the ingress routing mesh and VIPs need IPVS, which test hosts lack).
  */
 import { buildEnv, buildMounts } from "../container-spec.ts";
-import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH } from "../labels.ts";
+import { buildResourceLabels, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, LABEL_VOLUME } from "../labels.ts";
 import { buildNetworkName } from "../names.ts";
 import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
@@ -34,10 +34,21 @@ export interface SwarmHealthcheck {
 }
 
 /**
+ * A TCP connect in the task, whatever it has: `nc -z` (netcat-openbsd, full busybox), busybox's
+ * small nc (no -z; with stdin at EOF it connects and exits 0, refused exits 1), else bash's
+ * /dev/tcp (Debian-based images such as postgres or mariadb have no nc). A closed port fails all
+ * three at once. The port is a number, never user text.
+ */
+export function tcpProbe(port: number): string {
+  return `nc -z 127.0.0.1 ${port} 2>/dev/null || nc 127.0.0.1 ${port} </dev/null 2>/dev/null || bash -c ': >/dev/tcp/127.0.0.1/${port}'`;
+}
+
+/**
  * A service HTTP/TCP/command probe as a container health check (Swarm gates tasks on
- * container health; Berth cannot probe overlay addresses itself). Argv form, no shell: HTTP
- * needs `wget`, TCP `nc` in the image. Undefined when the image's own HEALTHCHECK should
- * apply, and for a "running" check (Swarm's update monitor already fails a task that exits).
+ * container health; Berth cannot probe overlay addresses itself). HTTP is argv form (no shell)
+ * and needs `wget` in the image; TCP needs a shell (tcpProbe). Undefined when the image's own
+ * HEALTHCHECK should apply, and for a "running" check (Swarm's update monitor already fails a
+ * task that exits).
  */
 export function buildSwarmHealthcheck(containerPort: number | undefined, check: HealthCheckSpec | undefined): SwarmHealthcheck | undefined {
   if (check === undefined || check.type === "running") return undefined;
@@ -49,7 +60,7 @@ export function buildSwarmHealthcheck(containerPort: number | undefined, check: 
     Test =
       check.type === "http"
         ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${check.path}`]
-        : ["CMD", "nc", "-z", "127.0.0.1", String(port)];
+        : ["CMD-SHELL", tcpProbe(Number(port))];
   }
   return {
     Test,
@@ -69,6 +80,23 @@ export function buildSwarmRestartPolicy(policy: RestartPolicySpec | undefined): 
 export interface SwarmServiceOptions {
   /** SIGTERM grace before a task is killed (seconds). */
   graceSeconds: number;
+  /** Update order: start-first (the default: the new task runs beside the old one) or stop-first (one data directory). */
+  order?: "start-first" | "stop-first";
+}
+
+/**
+ * Mounts of a Swarm task: named volumes (`berth-<projectId>-<name>`, as on a single server) carry
+ * Berth's labels in VolumeOptions, so the node that runs the task creates them labelled (a
+ * service with volumes is pinned to one node: node.id==<id>).
+ */
+export function buildSwarmMounts(spec: Pick<ReleaseSpec, "owner" | "volumes">) {
+  const volumes = spec.volumes ?? [];
+  return buildMounts(spec.owner.projectId, volumes).map((m, i) => {
+    const v = volumes[i]!;
+    if (v.type !== "volume") return m;
+    const labels = buildResourceLabels({ teamId: spec.owner.teamId, projectId: spec.owner.projectId }, { [LABEL_VOLUME]: v.name });
+    return { ...m, VolumeOptions: { Labels: labels } };
+  });
 }
 
 export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOptions) {
@@ -89,7 +117,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
     FailureAction: "rollback",
     Monitor: SWARM_UPDATE_MONITOR_MS * MS,
     MaxFailureRatio: 0,
-    Order: "start-first",
+    Order: options.order ?? "start-first",
   };
   return {
     Name: buildSwarmServiceName(spec),
@@ -101,7 +129,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
         Env: buildEnv(spec.env),
         ...(spec.entrypoint === undefined ? {} : { Command: [...spec.entrypoint] }),
         ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
-        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildMounts(spec.owner.projectId, spec.volumes) }),
+        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildSwarmMounts(spec) }),
         ...(healthcheck === undefined ? {} : { Healthcheck: healthcheck }),
         Init: true,
         StopGracePeriod: options.graceSeconds * 1_000 * MS,

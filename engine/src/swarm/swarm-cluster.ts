@@ -160,20 +160,28 @@ export class SwarmCluster {
   /** Change availability, labels (replaced as a whole) or role; the rest of the node's spec stays. */
   async updateNode(id: string, change: NodeChange): Promise<SwarmNode> {
     assertNodeId(id, "update node");
-    const raw = await this.get<RawNode>("inspect node", id, `/nodes/${id}`);
-    const spec = {
-      ...raw.Spec,
-      ...(change.availability ? { Availability: change.availability } : {}),
-      ...(change.labels ? { Labels: change.labels } : {}),
-      ...(change.role ? { Role: change.role } : {}),
-    };
-    await this.send("update node", id, {
-      path: `/nodes/${id}/update?`,
-      method: "POST",
-      query: { version: raw.Version?.Index ?? 0 },
-      body: spec,
-    });
-    return this.node(id);
+    // The node's version moves on its own (a node that just came back re-registers): a write
+    // naming an older one is "update out of sequence", read again and retried (bounded).
+    for (let attempt = 1; ; attempt++) {
+      const raw = await this.get<RawNode>("inspect node", id, `/nodes/${id}`);
+      const spec = {
+        ...raw.Spec,
+        ...(change.availability ? { Availability: change.availability } : {}),
+        ...(change.labels ? { Labels: change.labels } : {}),
+        ...(change.role ? { Role: change.role } : {}),
+      };
+      try {
+        await this.send("update node", id, {
+          path: `/nodes/${id}/update?`,
+          method: "POST",
+          query: { version: raw.Version?.Index ?? 0 },
+          body: spec,
+        });
+        return this.node(id);
+      } catch (err) {
+        if (attempt >= 3 || !/update out of sequence/.test(engineMessage(err))) throw err;
+      }
+    }
   }
 
   /** Remove a node from the swarm's list (`force`: even if it still answers). */

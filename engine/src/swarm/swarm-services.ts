@@ -8,14 +8,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { assertSafeBindMounts } from "../bind-sources.ts";
 import type { EngineApi } from "../engine-api.ts";
 import { EngineError, isEngineError } from "../errors.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "../images.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "../images.ts";
 import { isManagedByBerth, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import type { ReleaseSpec } from "../port-types.ts";
 import { buildAuthConfig, type RegistryAuth } from "../registry-auth.ts";
 import { specHash } from "../spec-hash.ts";
 import { assertValidGrace, assertValidReleaseSpec } from "../validate.ts";
-import { ensureVolumes } from "../volumes.ts";
 import { buildOverlayNetworkName, buildSwarmServiceName, buildSwarmServiceSpec } from "./service-spec.ts";
 
 export const DEFAULT_SWARM_TIMEOUT_MS = 90_000;
@@ -30,6 +29,8 @@ export interface SwarmReleaseOptions {
   registryAuth?: RegistryAuth;
   /** Stop waiting: a new service is removed, an update rolled back to the previous spec. */
   signal?: AbortSignal;
+  /** Update order (default start-first); stop-first for a service whose one task owns a data directory. */
+  order?: "start-first" | "stop-first";
 }
 
 export interface SwarmRelease {
@@ -43,7 +44,7 @@ export interface SwarmRelease {
 interface ServiceInfo {
   ID: string;
   Version: { Index: number };
-  Spec: { Labels?: Record<string, string> };
+  Spec: { Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } } };
   UpdateStatus?: { State?: string; Message?: string; StartedAt?: string };
 }
 
@@ -291,14 +292,30 @@ async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseO
   await ensureImage(api, spec.image, { timeoutMs: DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth });
   const network = buildOverlayNetworkName(spec.owner.projectId);
   await ensureNetwork(api, { name: network, scope: "project", owner: spec.owner, driver: "overlay" });
-  await ensureVolumes(api, spec);
+  // Named volumes are created by the node that runs the task, labelled from the spec's
+  // VolumeOptions (buildSwarmMounts): never here on the manager, which may be another node.
   return network;
 }
 
-export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
-  const network = await prepare(api, spec, options);
+/**
+ * The health check Swarm gates on: the spec's, else the image's own HEALTHCHECK, else -- a
+ * service with a port -- TCP on that port, as Berth's own gate does on a single server (without
+ * one, Swarm would call a task running as soon as its process started).
+ */
+async function withDefaultHealthcheck(api: EngineApi, spec: ReleaseSpec): Promise<ReleaseSpec> {
+  if (spec.healthCheck !== undefined || spec.containerPort === undefined) return spec;
+  if (await imageHealthcheck(api, spec.image)) return spec;
+  return { ...spec, healthCheck: { type: "tcp" } };
+}
+
+export async function ensureSwarmService(api: EngineApi, given: ReleaseSpec, options: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
+  const network = await prepare(api, given, options);
+  const spec = await withDefaultHealthcheck(api, given);
   const name = buildSwarmServiceName(spec);
-  const desired = buildSwarmServiceSpec(spec, { graceSeconds: options.graceSeconds ?? 10 });
+  const desired = buildSwarmServiceSpec(spec, {
+    graceSeconds: options.graceSeconds ?? 10,
+    ...(options.order ? { order: options.order } : {}),
+  });
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_SWARM_TIMEOUT_MS;
   const authconfig = options.registryAuth ? buildAuthConfig(spec.image, options.registryAuth) : undefined;
   const existing = await inspectService(api, name);
@@ -323,6 +340,9 @@ export async function ensureSwarmService(api: EngineApi, spec: ReleaseSpec, opti
   }
   const settled = existing.UpdateStatus?.State === undefined || existing.UpdateStatus.State === "completed";
   if (existing.Spec.Labels?.[LABEL_SPEC_HASH] === specHash(spec) && settled) {
+    // The same release, scaled (a stopped service is at 0 replicas): scaling is not an update.
+    const replicas = spec.replicas ?? 1;
+    if ((existing.Spec.Mode?.Replicated?.Replicas ?? 1) !== replicas) await scale(api, existing, replicas);
     await waitForTasks(api, name, spec.replicas ?? 1, timeoutMs, options.signal);
     return { swarmServiceId: existing.ID, name, network, changed: false };
   }
@@ -349,11 +369,11 @@ async function removeByName(api: EngineApi, name: string): Promise<void> {
   }
 }
 
-/** Remove the Swarm service(s) of a Berth service (Berth-labelled only); returns their names. */
-export async function removeSwarmService(api: EngineApi, serviceId: string): Promise<string[]> {
+/** The Swarm service(s) of a Berth service (Berth-labelled only), with their full specs. */
+async function servicesOf(api: EngineApi, serviceId: string) {
   const filters = JSON.stringify({ label: managedFilters(serviceId).label });
   const services = await api.call("list services", serviceId, (abortSignal) =>
-    api.dial<Array<{ ID: string; Spec: { Name: string; Labels?: Record<string, string> } }>>({
+    api.dial<Array<ServiceInfo & { Spec: { Name: string } }>>({
       path: "/services?",
       method: "GET",
       options: { filters },
@@ -361,8 +381,29 @@ export async function removeSwarmService(api: EngineApi, serviceId: string): Pro
       statusCodes: { 200: true, 500: "server error", 503: "node is not part of a swarm" },
     }),
   );
-  const mine = services.filter((s) => isManagedByBerth(s.Spec.Labels));
+  return services.filter((s) => isManagedByBerth(s.Spec.Labels));
+}
+
+/** The same spec with another replica count (the spec's version named; nothing else changes). */
+async function scale(api: EngineApi, service: ServiceInfo, replicas: number): Promise<void> {
+  const spec = { ...service.Spec, Mode: { Replicated: { Replicas: replicas } } };
+  await postService(api, `/services/${service.ID}/update?`, service.ID, { version: service.Version.Index }, spec);
+}
+
+/** Remove the Swarm service(s) of a Berth service (Berth-labelled only); returns their names. */
+export async function removeSwarmService(api: EngineApi, serviceId: string): Promise<string[]> {
+  const mine = await servicesOf(api, serviceId);
   for (const s of mine) await removeByName(api, s.ID);
+  return mine.map((s) => s.Spec.Name);
+}
+
+/**
+ * Scale a Berth service's Swarm service to `replicas` (0 stops it, its spec kept for a start).
+ * Returns the Swarm services' names ([]: none, e.g. never released).
+ */
+export async function scaleSwarmService(api: EngineApi, serviceId: string, replicas: number): Promise<string[]> {
+  const mine = await servicesOf(api, serviceId);
+  for (const s of mine) await scale(api, s, replicas);
   return mine.map((s) => s.Spec.Name);
 }
 

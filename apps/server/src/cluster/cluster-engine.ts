@@ -5,13 +5,14 @@
 import { DockerEngine } from "@berth/engine";
 import { CHECK_TIMEOUT_MS } from "../servers/check-server.ts";
 import { engineConnectionOf } from "../servers/server-connection.ts";
-import { reachableManager, type ClusterDeps } from "./swarm-of.ts";
+import { reachableManager, type ClusterDeps, type Manager } from "./swarm-of.ts";
 
-export async function clusterEngine(deps: ClusterDeps): Promise<{ engine: DockerEngine; managerName: string }> {
+export async function clusterEngine(deps: ClusterDeps): Promise<{ engine: DockerEngine; managerName: string; manager: Manager }> {
   const manager = await reachableManager(deps);
   return {
     engine: new DockerEngine({ connection: engineConnectionOf(deps, manager.row), timeoutMs: CHECK_TIMEOUT_MS }),
     managerName: manager.row.name,
+    manager,
   };
 }
 

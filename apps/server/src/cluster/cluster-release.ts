@@ -5,25 +5,33 @@
  * attachable overlay network). Ends when every replica runs the new spec, or fails with the
  * reason (rolled back, no node satisfies the placement, an image a node lacks, no manager
  * answers) within the start + health deadlines: never a deployment that runs forever.
+ * A service with volumes is pinned to one node (pin-service.ts): `node.id==<id>` joins its
+ * constraints, its named volumes are created there, and its updates are stop-first by default.
  */
 import type { RunContext } from "../deployments/run-context.ts";
 import type { ReleaseConfig } from "../deployments/release-config.ts";
 import { buildReleaseSpec } from "../deployments/release-spec.ts";
 import type { ReleaseImage } from "../deployments/deployment-run.ts";
+import { engineMessage } from "@berth/engine";
 import { DomainError } from "../errors.ts";
 import { clusterEngine } from "./cluster-engine.ts";
+import type { Manager } from "./swarm-of.ts";
 import { pushToClusterRegistry } from "./registry/push-to-cluster-registry.ts";
 import { registryConfigOf } from "./registry/registry-config.ts";
+import { pinnedNodeFor, pinnedNodeTrouble, type PinnedNode } from "./pin-service.ts";
 import { clusterProblem, placementFacts } from "./service-placement.ts";
+import { pinConstraint } from "./volume-pin.ts";
 
-const NO_OBSTACLE = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0 };
+const NO_OBSTACLE = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0, hostPaths: 0, replicas: 1 };
 
 export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   const problem = clusterProblem(await placementFacts(deps.db, service.id));
   if (problem) throw new DomainError("INVALID", problem);
   // The snapshot may predate the placement (settings saved, then moved): it is what would run.
-  if (config.volumes.length > 0) throw new DomainError("INVALID", clusterProblem({ ...NO_OBSTACLE, volumes: 1 }) ?? "");
+  const volumes = { volumes: config.volumes.length, hostPaths: config.volumes.filter((v) => v.hostPath !== null).length };
+  const snapshotProblem = clusterProblem({ ...NO_OBSTACLE, ...volumes, replicas: config.replicas });
+  if (snapshotProblem) throw new DomainError("INVALID", snapshotProblem);
   if (config.runtime.publish !== null) throw new DomainError("INVALID", clusterProblem({ ...NO_OBSTACLE, runtime: config.runtime }) ?? "");
   if (config.runtime.releaseCommand !== null)
     throw new DomainError("INVALID", "A release command is not supported on the cluster yet: remove it or keep the service on this server");
@@ -33,8 +41,13 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   const shipped = service.sourceType === "image" ? null : await shipBuiltImage(ctx, local);
   const ref = shipped?.reference ?? local;
   const registryAuth = shipped?.auth ?? image.registryAuth;
-  const { engine, managerName } = await clusterEngine(deps);
-  const constraints = service.placementConstraints;
+  const { engine, managerName, manager } = await clusterEngine(deps);
+  const pinned = config.volumes.length > 0 ? await pinnedNodeFor(deps, manager, service) : null;
+  if (pinned)
+    sink.system(
+      `${pinned.picked ? "Pinned" : "Pinned earlier"} to ${pinned.serverName} (node ${pinned.nodeId}) because of its volume${config.volumes.length === 1 ? "" : "s"}: it runs there only`,
+    );
+  const constraints = [...service.placementConstraints, ...(pinned ? [pinConstraint(pinned.nodeId)] : [])];
   const spec = {
     ...buildReleaseSpec(
       {
@@ -47,14 +60,24 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
     ),
     ...(constraints.length > 0 ? { placementConstraints: [...constraints] } : {}),
   };
+  // A database's first start initializes its data directory before the port opens: Swarm counts
+  // no failed probe until the health deadline (as Berth's own probe waits on a single server).
+  if (service.databaseEngine) {
+    const check = spec.healthCheck ?? { type: "tcp" as const };
+    if (check.type !== "running" && !check.startPeriodMs) spec.healthCheck = { ...check, startPeriodMs: ctx.timeoutsMs.health };
+  }
+  const order = config.strategy === "stop_first" ? "stop-first" : "start-first";
   sink.system(
-    `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update start-first${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
+    `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update ${order}${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
   );
-  const release = await engine.ensureSwarmService(spec, {
-    readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
-    signal: ctx.cancel,
-    ...(registryAuth ? { registryAuth } : {}),
-  });
+  const release = await engine
+    .ensureSwarmService(spec, {
+      readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
+      signal: ctx.cancel,
+      order,
+      ...(registryAuth ? { registryAuth } : {}),
+    })
+    .catch((err: unknown) => whyPinnedFailed(manager, pinned, err));
   sink.system(
     `All ${config.replicas} replica${config.replicas === 1 ? "" : "s"} running on the cluster (Swarm service ${release.name}, network ${release.network})`,
   );
@@ -63,6 +86,16 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   await deps.engine
     .removeService(service.id)
     .catch((err: unknown) => sink.system(`Warning: could not remove its containers on this server: ${String(err)}`));
+}
+
+/** A pinned service's release that failed because its node went down or away mid-deploy says so. */
+async function whyPinnedFailed(manager: Manager, pinned: PinnedNode | null, err: unknown): Promise<never> {
+  const trouble = pinned ? await pinnedNodeTrouble(manager, pinned.nodeId) : null;
+  if (trouble === null || !pinned) throw err;
+  throw new DomainError(
+    "ENGINE_FAILED",
+    `${pinned.serverName}, the node its volume lives on, is ${trouble}: the service runs only there (${engineMessage(err)})`,
+  );
 }
 
 /**

@@ -104,9 +104,11 @@ describe("services on the cluster", () => {
 
     const withVolume = await newService(teamA.teamId);
     const svc = await deps.db.service.findUniqueOrThrow({ where: { id: withVolume } });
-    await deps.db.volume.create({ data: { projectId: svc.projectId, serviceId: withVolume, name: `data-${tag}`, mountPath: "/data" } });
+    await deps.db.volume.create({
+      data: { projectId: svc.projectId, serviceId: withVolume, name: `data-${tag}`, mountPath: "/data", hostPath: "/srv/data" },
+    });
     expect(await setServicePlacement(deps, teamA.actor, withVolume, { placement: "cluster", constraints: [] }).catch(fieldErrors)).toEqual({
-      placement: expect.stringMatching(/volumes cannot run on the cluster yet/),
+      placement: expect.stringMatching(/A host-path mount cannot run on the cluster/),
     });
   });
 

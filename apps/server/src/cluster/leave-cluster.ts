@@ -5,11 +5,13 @@
  * failure stops before the row goes. The last manager cannot go while other nodes remain; the
  * last node takes cluster mode with it. A node whose engine no longer answers is removed from the
  * manager's list by force (it is down; if it comes back it still thinks it is in the swarm).
+ * A node that holds a pinned service's volume (pin-service.ts) is refused first, naming it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { DomainError } from "../errors.ts";
 import type { ServerRow } from "../servers/server-view.ts";
 import { engineMessage } from "@berth/engine";
+import { refuseIfPinnedHere } from "./pin-service.ts";
 import { reachableManager, swarmOf, type ClusterDeps, type Manager } from "./swarm-of.ts";
 
 /** Bounds on what Swarm does in the background (demotion, tasks moving away). */
@@ -81,10 +83,16 @@ async function moveOff(deps: ClusterDeps, manager: Manager, row: ServerRow, node
 export async function leaveClusterAndDelete(deps: ClusterDeps, row: ServerRow): Promise<void> {
   const nodeId = row.swarmNodeId;
   if (nodeId === null) throw new DomainError("CONFLICT", `${row.name} is not a node of the cluster`);
+  await refuseIfPinnedHere(deps, { name: row.name, swarmNodeId: nodeId }, "removing it");
   const others = await refuseLastManager(deps, row);
   if (others.length === 0) {
     await leaveOnNode(deps, row, true);
-    await deps.db.$transaction([deps.db.cluster.deleteMany({ where: { id: 1 } }), deps.db.server.deleteMany({ where: { id: row.id } })]);
+    await deps.db.$transaction([
+      deps.db.cluster.deleteMany({ where: { id: 1 } }),
+      deps.db.server.deleteMany({ where: { id: row.id } }),
+      // No pin outlives its node (those left hold no volume: refused above otherwise).
+      deps.db.service.updateMany({ where: { pinnedNodeId: { not: null } }, data: { pinnedNodeId: null } }),
+    ]);
     return;
   }
   const manager = await reachableManager(deps, row.id);
@@ -94,5 +102,6 @@ export async function leaveClusterAndDelete(deps: ClusterDeps, row: ServerRow): 
   await deps.db.$transaction([
     deps.db.cluster.updateMany({ where: { id: 1, managerServerId: row.id }, data: { managerServerId: manager.row.id } }),
     deps.db.server.deleteMany({ where: { id: row.id } }),
+    deps.db.service.updateMany({ where: { pinnedNodeId: nodeId }, data: { pinnedNodeId: null } }),
   ]);
 }

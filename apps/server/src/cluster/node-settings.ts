@@ -10,6 +10,7 @@ import { serverView, type ServerView } from "../servers/server-view.ts";
 import type { Actor } from "../teams/access.ts";
 import type { NodeAvailabilityInput, NodeLabelsInput } from "./cluster-input.ts";
 import { nodeFields } from "./node-fields.ts";
+import { refuseIfPinnedHere } from "./pin-service.ts";
 import { loadServer, reachableManager, type ClusterDeps } from "./swarm-of.ts";
 
 async function changeNode(
@@ -21,6 +22,7 @@ async function changeNode(
 ): Promise<ServerView> {
   const row = await loadServer(deps.db, serverId);
   if (row.swarmNodeId === null) throw invalidField("serverId", `${row.name} is not a node of the cluster: add it to the cluster first`);
+  if (change.availability === "drain") await refuseIfPinnedHere(deps, { name: row.name, swarmNodeId: row.swarmNodeId }, "draining it");
   const manager = await reachableManager(deps);
   const node = await manager.swarm.updateNode(row.swarmNodeId, change);
   const updated = await deps.db.server.update({ where: { id: row.id }, data: nodeFields(node) });

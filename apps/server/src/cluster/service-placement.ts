@@ -3,9 +3,10 @@
  * default) or `cluster` (a Swarm service through a manager, replicas spread over the nodes,
  * constrained by node labels). Opt-in per service, member of its team; audited.
  *
- * What the cluster does not run yet, refused at save (at `placement`) and again at deploy
- * (`clusterProblem`): compose stacks' services, volumes (a volume lives on one node; pinning a
- * service to it comes with that), a published host port, run-to-completion jobs and host access.
+ * What the cluster does not run, refused at save (at `placement`) and again at deploy
+ * (`clusterProblem`): compose stacks' services, host-path mounts, more than one replica with a
+ * volume (a volume lives on one node, where the service is pinned: volume-pin.ts), a published
+ * host port, run-to-completion jobs and host access.
  * Images Berth builds (git sources) reach the nodes through the cluster registry (registry/).
  */
 import { recordAudit } from "../audit/audit.ts";
@@ -22,7 +23,17 @@ export interface PlacementFacts {
   runtime: unknown;
   stackMember: boolean;
   volumes: number;
+  /** Of those, host-path (bind) mounts. */
+  hostPaths: number;
+  replicas: number;
 }
+
+export const CLUSTER_PUBLISH =
+  "A published host port is not supported on the cluster: cluster services are reached over their project's overlay network";
+export const CLUSTER_HOST_PATH =
+  "A host-path mount cannot run on the cluster: a path names a directory of one machine. Use a named volume, or keep the service on this server";
+export const CLUSTER_VOLUME_REPLICAS =
+  "A service with volumes runs as one replica on the cluster: its volume lives on one node and one process owns its data. Set replicas to 1, or remove its volumes";
 
 /** Why this service cannot run on the cluster yet, or null. PURE. */
 export function clusterProblem(s: PlacementFacts): string | null {
@@ -30,10 +41,9 @@ export function clusterProblem(s: PlacementFacts): string | null {
   if (s.job) return "Run-to-completion jobs cannot run on the cluster yet";
   if (s.hostAccess !== null && typeof s.hostAccess === "object" && Object.keys(s.hostAccess).length > 0)
     return "A service with powers over the host cannot run on the cluster";
-  if (s.volumes > 0)
-    return "A service with volumes cannot run on the cluster yet: a volume lives on one node, and pinning its service there is not built yet. Remove its volumes or keep it on this server";
-  if (readStoredRuntime(s.runtime).publish !== null)
-    return "A published host port is not supported on the cluster: cluster services are reached over their project's overlay network";
+  if (s.hostPaths > 0) return CLUSTER_HOST_PATH;
+  if (s.volumes > 0 && s.replicas > 1) return CLUSTER_VOLUME_REPLICAS;
+  if (readStoredRuntime(s.runtime).publish !== null) return CLUSTER_PUBLISH;
   return null;
 }
 
@@ -44,11 +54,35 @@ export async function placementFacts(db: Deps["db"], serviceId: string): Promise
       job: true,
       hostAccess: true,
       runtime: true,
+      replicas: true,
       stackMember: { select: { stackId: true } },
-      _count: { select: { volumes: true } },
+      volumes: { select: { hostPath: true } },
     },
   });
-  return { ...row, stackMember: row.stackMember !== null, volumes: row._count.volumes };
+  return {
+    ...row,
+    stackMember: row.stackMember !== null,
+    volumes: row.volumes.length,
+    hostPaths: row.volumes.filter((v) => v.hostPath !== null).length,
+  };
+}
+
+/**
+ * Backups and restores of a database or volume read its data through a container on Berth's own
+ * engine; a cluster service's data lives on its pinned node, which Berth does not reach that way
+ * yet. Refused clearly at the field rather than failing on a missing container.
+ */
+export const CLUSTER_BACKUP =
+  "Backups and restores of a service on the cluster are not supported yet: its data lives on the node it is pinned to";
+
+/** Settings a cluster service cannot save (services.update), each at its field. PURE. */
+export function clusterSettingsProblem(input: {
+  replicas: number;
+  volumes: ReadonlyArray<{ hostPath?: string | null }>;
+}): { field: string; message: string } | null {
+  if (input.volumes.some((v) => v.hostPath)) return { field: "volumes", message: CLUSTER_HOST_PATH };
+  if (input.volumes.length > 0 && input.replicas > 1) return { field: "replicas", message: CLUSTER_VOLUME_REPLICAS };
+  return null;
 }
 
 export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, input: ServicePlacementInput) {
@@ -56,8 +90,15 @@ export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, 
   if (input.placement === "cluster") {
     if (!(await deps.db.cluster.findUnique({ where: { id: 1 } })))
       throw invalidField("placement", "Cluster mode is off: the instance owner creates a cluster on the Servers page first");
-    const problem = clusterProblem(await placementFacts(deps.db, serviceId));
+    const facts = await placementFacts(deps.db, serviceId);
+    const problem = clusterProblem(facts);
     if (problem) throw invalidField("placement", problem);
+    // Its data would stay behind: a pinned node starts with empty volumes.
+    if (service.placement === "server" && facts.volumes > 0 && (await findLiveDeployment(deps.db, serviceId)))
+      throw invalidField(
+        "placement",
+        `${service.name} has run on this server: its volumes hold its data here, and moving a volume to a cluster node is not supported yet (a node would start with empty volumes)`,
+      );
   } else if (input.constraints.length > 0) {
     throw invalidField("constraints", "Placement constraints apply to services on the cluster only");
   }

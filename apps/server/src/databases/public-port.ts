@@ -7,6 +7,7 @@
  */
 import type { Prisma } from "@berth/db";
 import { canonicalJson } from "@berth/engine";
+import { CLUSTER_PUBLISH } from "../cluster/service-placement.ts";
 import type { Deps } from "../deps.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DomainError, invalidField } from "../errors.ts";
@@ -27,6 +28,7 @@ export async function setDatabasePublicPort(
   const runtime = readStoredRuntime(service.runtime);
   const publish = input.enabled && input.hostPort !== undefined ? { hostPort: input.hostPort, bindAddress: input.bindAddress } : null;
   if (publish) {
+    if (service.placement === "cluster") throw invalidField("hostPort", CLUSTER_PUBLISH);
     if (service.replicas > 1)
       throw invalidField("hostPort", "A published port can be bound by one container only: set the database to 1 replica first");
     if (service.strategy === "start_first")

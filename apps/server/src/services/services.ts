@@ -28,6 +28,7 @@ import { removePreviewService, type RemovePreviewDeps } from "../previews/remove
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
+import { startClusterService, stopClusterService } from "../cluster/cluster-stop-start.ts";
 
 /** The team a service belongs to (null: the service is gone). */
 export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
@@ -149,6 +150,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
       mode: service.placement,
       constraints: service.placementConstraints,
       clusterOn: (await deps.db.cluster.count({ where: { id: 1 } })) > 0,
+      /** The node a cluster service with volumes runs on (its server's name when Berth knows it). */
+      pinnedTo: await pinnedView(deps.db, service.pinnedNodeId),
     },
     projectId: service.project.id,
     projectName: service.project.name,
@@ -160,11 +163,17 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
   };
 }
 
-export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
+async function pinnedView(db: Deps["db"], nodeId: string | null) {
+  if (nodeId === null) return null;
+  const server = await db.server.findFirst({ where: { swarmNodeId: nodeId }, select: { name: true } });
+  return { nodeId, serverName: server?.name ?? null };
+}
+
+export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  if (service.placement === "cluster")
-    throw new DomainError("CONFLICT", "Stopping and starting a service on the cluster is not built yet: deploy it, or delete it");
-  await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
+  // On the cluster: its Swarm service scaled to 0 (cluster/cluster-stop-start.ts).
+  if (service.placement === "cluster") await stopClusterService(deps, service);
+  else await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
@@ -176,15 +185,16 @@ export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatc
   return { ok: true as const };
 }
 
-export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, serviceId: string) {
+export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, actor: Actor, serviceId: string) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  if (service.placement === "cluster")
-    throw new DomainError("CONFLICT", "Stopping and starting a service on the cluster is not built yet: deploy it, or delete it");
-  const started = await deps.engine.startService(serviceId);
-  if (started.length === 0) {
-    throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
+  if (service.placement === "cluster") await startClusterService(deps, serviceId);
+  else {
+    const started = await deps.engine.startService(serviceId);
+    if (started.length === 0) {
+      throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
+    }
+    await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
   }
-  await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,

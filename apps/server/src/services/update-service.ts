@@ -19,11 +19,14 @@ import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { readStoredRuntime } from "./runtime-settings.ts";
 import { assertImageUsable } from "./image-ownership.ts";
 import { canonicalJson } from "@berth/engine";
+import { clusterSettingsProblem } from "../cluster/service-placement.ts";
 
 export async function updateService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: UpdateServiceInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
   await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  const onCluster = service.placement === "cluster" ? clusterSettingsProblem(input) : null;
+  if (onCluster) throw invalidField(onCluster.field, onCluster.message);
   if (input.source === "image") await assertImageUsable(deps.db, { serviceId: service.id, teamId: service.project.teamId }, input.image);
   const livePublish = readStoredRuntime(service.runtime).publish;
   const newPort = input.publish !== null && canonicalJson(livePublish) !== canonicalJson(input.publish) ? input.publish : null;

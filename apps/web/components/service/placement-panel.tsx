@@ -72,6 +72,25 @@ function TaskList({ serviceId }: { serviceId: string }) {
   );
 }
 
+/** A service with volumes runs on one node of the cluster: which one, or that it will be picked. */
+function PinNote({ service }: { service: ServiceDetail }) {
+  const pinned = service.placement.pinnedTo;
+  if (pinned && service.placement.mode === "cluster")
+    return (
+      <p role="note" className="text-sm text-fg" data-testid="placement-pinned">
+        Pinned to <strong>{pinned.serverName ?? `node ${pinned.nodeId.slice(0, 12)}`}</strong> because of its volume: its data lives there,
+        so it runs one replica on that node only, and the node cannot be drained or removed while the service keeps its volume.
+      </p>
+    );
+  if (service.settings.volumes.length === 0) return null;
+  return (
+    <p role="note" className="text-sm text-fg-muted" data-testid="placement-pin-pending">
+      With a volume, the service is pinned to one node at its first deployment on the cluster (a ready node that satisfies the constraints
+      and holds the fewest pinned services): its volume is created there and it runs one replica on that node only.
+    </p>
+  );
+}
+
 /** On this server or on the cluster, with placement constraints (one per line); a cluster service's tasks. */
 export function PlacementPanel({ service, canChange }: { service: ServiceDetail; canChange: boolean }) {
   const trpc = useTRPC();
@@ -137,12 +156,13 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
             </div>
             <p role="note" className="text-sm text-fg-muted" data-testid="cluster-not-routed">
               Replicas (Settings) spread over the nodes; updates start the new task first and roll back on failure. Images Berth builds
-              reach the nodes through the cluster&apos;s registry. Services without volumes or a published port run on the cluster for now,
-              and a cluster service is not yet routed by the edge proxy: other services of its project reach it by name over the
-              project&apos;s overlay network.
+              reach the nodes through the cluster&apos;s registry. A published host port is not available on the cluster, and a cluster
+              service is not yet routed by the edge proxy: other services of its project reach it by name over the project&apos;s overlay
+              network.
             </p>
           </>
         )}
+        {mode === "cluster" && <PinNote service={service} />}
         {formError && <ErrorAlert message={formError} />}
         {canChange && (
           <Button type="submit" disabled={save.isPending}>
