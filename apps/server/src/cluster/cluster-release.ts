@@ -15,6 +15,7 @@ import { clusterEngine } from "./cluster-engine.ts";
 import { pushToClusterRegistry } from "./registry/push-to-cluster-registry.ts";
 import { registryConfigOf } from "./registry/registry-config.ts";
 import { clusterProblem, placementFacts } from "./service-placement.ts";
+import { routeOnClusterEdge } from "./routing/route-release.ts";
 
 const NO_OBSTACLE = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0 };
 
@@ -50,6 +51,7 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   sink.system(
     `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update start-first${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
   );
+  await routeOnClusterEdge(ctx, config);
   const release = await engine.ensureSwarmService(spec, {
     readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
     signal: ctx.cancel,
@@ -58,7 +60,6 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   sink.system(
     `All ${config.replicas} replica${config.replicas === 1 ? "" : "s"} running on the cluster (Swarm service ${release.name}, network ${release.network})`,
   );
-  sink.system("Not routed by the edge proxy yet: cluster services are reached inside their project's overlay network");
   // A service moved from this server to the cluster: its old containers here go now.
   await deps.engine
     .removeService(service.id)
