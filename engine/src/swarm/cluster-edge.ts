@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EngineApi } from "../engine-api.ts";
-import { EngineError, isEngineError } from "../errors.ts";
+import { EngineError, engineMessage, isEngineError } from "../errors.ts";
 import { isManagedByBerth, LABEL_SCOPE, LABEL_SPEC_HASH } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import {
@@ -54,7 +54,15 @@ function failure(code: "CONFLICT" | "TIMEOUT" | "HEALTHCHECK_FAILED", resource: 
   return new EngineError({ code, operation: OPERATION, resource, message: `${OPERATION}: ${message}` });
 }
 
-function request<T>(api: EngineApi, operation: string, resource: string, path: string, method: "GET" | "POST" | "DELETE", body?: object, query?: object) {
+function request<T>(
+  api: EngineApi,
+  operation: string,
+  resource: string,
+  path: string,
+  method: "GET" | "POST" | "DELETE",
+  body?: object,
+  query?: object,
+) {
   return api.call(operation, resource, (abortSignal) =>
     api.dial<T>({
       path,
@@ -138,6 +146,20 @@ export async function ensureClusterEdge(api: EngineApi, spec: ClusterEdgeSpec, t
     });
   const secret = await ensureSecret(api, configJson);
   const desired = buildEdgeServiceSpec({ image: spec.image, port: spec.port, networks: edgeNetworks(spec.routes) }, secret);
+  // Two releases may ensure the edge at once: an update refused as out of sequence is tried again on the new version.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureEdgeService(api, desired, timeoutMs);
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !/out of sequence|already exists|name conflicts/i.test(engineMessage(err))) throw err;
+      await sleep(POLL_MS);
+    }
+  }
+  await dropOldSecrets(api, secret.name);
+}
+
+async function ensureEdgeService(api: EngineApi, desired: { Labels: Record<string, string> } & object, timeoutMs: number): Promise<void> {
   const existing = await inspectEdge(api);
   if (existing === null) {
     await request(api, "create service", CLUSTER_EDGE.service, "/services/create?", "POST", desired);
@@ -153,5 +175,4 @@ export async function ensureClusterEdge(api: EngineApi, spec: ClusterEdgeSpec, t
       await waitForEdge(api, { before }, timeoutMs);
     } else await waitForEdge(api, null, timeoutMs);
   }
-  await dropOldSecrets(api, secret.name);
 }

@@ -95,7 +95,12 @@ function serviceRoute(r: EdgeRoute): object {
       { handler: "headers", request: { delete: [EDGE_ROUTE_HEADER] } },
       {
         handler: "reverse_proxy",
-        dynamic_upstreams: { source: "a", name: `tasks.${r.swarmService}.${buildOverlayNetworkName(r.owner.projectId)}`, port: String(r.port), refresh: "1s" },
+        dynamic_upstreams: {
+          source: "a",
+          name: `tasks.${r.swarmService}.${buildOverlayNetworkName(r.owner.projectId)}`,
+          port: String(r.port),
+          refresh: "1s",
+        },
         flush_interval: -1,
         transport: { protocol: "http", dial_timeout: "1s" },
         // A task that just stopped may still be in the last answer: its refused dial is retried on

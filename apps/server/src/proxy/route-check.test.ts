@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { ProxyRoute } from "./caddy-config.ts";
 import { routeProblem } from "./route-check.ts";
 
-const base: ProxyRoute = { domainId: "d1", hostname: "app.example.com", pathPrefix: "", redirectTwin: false, ipAllowList: [], upstreams: [] };
+const base: ProxyRoute = {
+  domainId: "d1",
+  hostname: "app.example.com",
+  pathPrefix: "",
+  redirectTwin: false,
+  ipAllowList: [],
+  upstreams: [],
+};
 
 describe("routeProblem", () => {
   it("accepts loopback upstreams for a route on this server, and nodes' edges only for a cluster route", () => {

@@ -18,14 +18,19 @@ export async function loadEdgeRoutes(deps: Pick<ClusterDeps, "db">, secret: stri
       placement: "cluster",
       kind: "web",
       containerPort: { not: null },
-      OR: [{ releases: { some: {} } }, ...(including ? [{ id: including }] : [])],
+      // Those that have run, and those being released now (two cluster releases at once both
+      // keep each other's route: neither drops the other's while its own is added).
+      OR: [{ releases: { some: {} } }, { deployments: { some: { status: "releasing" } } }, ...(including ? [{ id: including }] : [])],
     },
     orderBy: { id: "asc" },
     select: { id: true, name: true, containerPort: true, project: { select: { id: true, teamId: true } } },
   });
   return services.map((s) => ({
     key: clusterRouteKey(secret, s.id),
-    swarmService: buildSwarmServiceName({ serviceName: s.name, owner: { teamId: s.project.teamId, projectId: s.project.id, serviceId: s.id } }),
+    swarmService: buildSwarmServiceName({
+      serviceName: s.name,
+      owner: { teamId: s.project.teamId, projectId: s.project.id, serviceId: s.id },
+    }),
     owner: { teamId: s.project.teamId, projectId: s.project.id },
     port: s.containerPort ?? 0,
   }));
