@@ -14,6 +14,7 @@ export interface ClusterRouting {
  * The routes Caddy should serve, from Postgres alone: each domain of a service that has a live
  * release and should run goes to the service's block of stable upstream ports (its releases
  * alternate between the two ports of each replica slot, so a redeploy leaves this unchanged); otherwise nothing (503).
+ * A cluster service's domain goes to the cluster edge on every node instead (clusterRoute).
  */
 export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: ClusterRouting): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
