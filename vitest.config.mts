@@ -21,6 +21,9 @@ const RUN_ALONE = [
   // Measures throughput through the proxy (>= 50 req/s) across 10 redeploys in a test timeout:
   // the CPU is what it shares with a file beside it (it timed out with one beside it, under load).
   "apps/server/src/proxy/zero-downtime.int.test.ts",
+  // Measures throughput (>= 50 req/s) through three harness engines' edges across rolling updates
+  // and a drain: the CPU is what it shares with a file beside it.
+  "apps/server/src/cluster/routing/cluster-routing.int.test.ts",
 ];
 
 export default defineConfig({

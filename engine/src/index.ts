@@ -141,5 +141,7 @@ export {
   type ClusterRegistrySpec,
 } from "./swarm/registry-spec.ts";
 export { DEFAULT_REGISTRY_READY_TIMEOUT_MS } from "./swarm/cluster-registry.ts";
+export { CLUSTER_EDGE, EDGE_ROUTE_HEADER, edgeRouteProblem, type ClusterEdgeSpec, type EdgeRoute } from "./swarm/edge-spec.ts";
+export { DEFAULT_EDGE_READY_TIMEOUT_MS } from "./swarm/cluster-edge.ts";
 export { DEFAULT_PUSH_TIMEOUT_MS, type PushedImage, type PushTarget } from "./push-image.ts";
 export type { NodeAvailability, NodeState, SwarmLocalState, SwarmMembership, SwarmNode, SwarmRole } from "./swarm/cluster-parse.ts";

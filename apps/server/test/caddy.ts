@@ -11,6 +11,7 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { CaddyAdmin } from "../src/proxy/caddy-admin.ts";
 import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import { edgeToken } from "../src/proxy/edge-request.ts";
+import { clusterEdgeConfigOf } from "../src/cluster/routing/edge-config.ts";
 import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
@@ -111,6 +112,7 @@ export class TestCaddy {
       admin: this.admin,
       listen: this.listen,
       dashboard: { upstream: options.dashboardUpstream ?? "127.0.0.1:9", edgeToken: edgeToken(deps.env.BERTH_SECRET) },
+      cluster: { edgePort: clusterEdgeConfigOf(deps.env).port, secret: deps.env.BERTH_SECRET },
       watchMs: options.watchMs ?? 250,
     });
   }

@@ -21,6 +21,8 @@ import type { RegistryAuth } from "../registry-auth.ts";
 import { registryLogin } from "../registry-login.ts";
 import { DEFAULT_REGISTRY_READY_TIMEOUT_MS, ensureClusterRegistry, waitForRegistry } from "./cluster-registry.ts";
 import type { ClusterRegistrySpec } from "./registry-spec.ts";
+import { DEFAULT_EDGE_READY_TIMEOUT_MS, ensureClusterEdge } from "./cluster-edge.ts";
+import type { ClusterEdgeSpec } from "./edge-spec.ts";
 
 /** Swarm's default control-plane port, on every address of the node. */
 export const SWARM_LISTEN_ADDR = "0.0.0.0:2377";
@@ -201,6 +203,11 @@ export class SwarmCluster {
   /** The cluster registry's network, secret and services as specified; resolves once this engine signs in to it. */
   ensureRegistry(spec: ClusterRegistrySpec, auth: RegistryAuth, timeoutMs = DEFAULT_REGISTRY_READY_TIMEOUT_MS): Promise<void> {
     return ensureClusterRegistry(this.api, spec, auth, timeoutMs);
+  }
+
+  /** The cluster edge (one Caddy per node, see edge-spec.ts) as specified; resolves once its tasks run. */
+  ensureEdge(spec: ClusterEdgeSpec, timeoutMs = DEFAULT_EDGE_READY_TIMEOUT_MS): Promise<void> {
+    return ensureClusterEdge(this.api, spec, timeoutMs);
   }
 
   /** Resolves once this engine signs in to the registry (refused credentials fail at once). */

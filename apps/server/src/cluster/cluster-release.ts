@@ -21,6 +21,7 @@ import { registryConfigOf } from "./registry/registry-config.ts";
 import { pinnedNodeFor, pinnedNodeTrouble, type PinnedNode } from "./pin-service.ts";
 import { clusterProblem, placementFacts } from "./service-placement.ts";
 import { pinConstraint } from "./volume-pin.ts";
+import { routeOnClusterEdge } from "./routing/route-release.ts";
 
 const NO_OBSTACLE = { job: false, hostAccess: {}, runtime: {}, stackMember: false, volumes: 0, hostPaths: 0, replicas: 1 };
 
@@ -70,6 +71,7 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   sink.system(
     `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update ${order}${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
   );
+  await routeOnClusterEdge(ctx, config);
   const release = await engine
     .ensureSwarmService(spec, {
       readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
@@ -81,7 +83,6 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   sink.system(
     `All ${config.replicas} replica${config.replicas === 1 ? "" : "s"} running on the cluster (Swarm service ${release.name}, network ${release.network})`,
   );
-  sink.system("Not routed by the edge proxy yet: cluster services are reached inside their project's overlay network");
   // A service moved from this server to the cluster: its old containers here go now.
   await deps.engine
     .removeService(service.id)

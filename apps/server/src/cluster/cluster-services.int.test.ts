@@ -41,7 +41,9 @@ let web: string;
 beforeAll(async () => {
   [engines, http] = await Promise.all([startEngineNodes(3), startHttp(deps)]);
   ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
-  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE])));
+  // Cluster web services are routed through the cluster edge (cluster/routing/): Debian's Caddy in place of caddy:2.
+  Object.assign(deps.env, { BERTH_CLUSTER_EDGE_IMAGE: "berth-test/caddy:2" });
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, "berth-test/caddy:2"])));
   [teamA, teamB] = [await seedUser(deps.db), await seedUser(deps.db)];
   worker.start();
 });

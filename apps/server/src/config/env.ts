@@ -160,11 +160,14 @@ const schema = z.object({
   BERTH_REGISTRY_FORWARDER_IMAGE: z.string().min(1).default("alpine/socat"),
   BERTH_REGISTRY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
   BERTH_REGISTRY_ENCRYPTED: z.enum(["on", "off"]).default("off"),
+  /** The cluster edge (cluster/routing/): its image (caddy on PATH) and the host-mode port every node serves it on. */
+  BERTH_CLUSTER_EDGE_IMAGE: z.string().min(1).default("caddy:2"),
+  BERTH_CLUSTER_EDGE_PORT: z.coerce.number().int().min(1).max(65535).default(8480),
   BERTH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 
-/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR, BERTH_DASHBOARD_DOMAIN and the BERTH_REGISTRY_* settings may be left out by callers that build an Env by hand (tests). */
+/** BERTH_SECRET_PREVIOUS, BERTH_TRUSTED_ORIGINS, BERTH_WEB_DIST_DIR, BERTH_DASHBOARD_DOMAIN, the BERTH_REGISTRY_* and BERTH_CLUSTER_EDGE_* settings may be left out by callers that build an Env by hand (tests). */
 export type Env = Omit<
   z.infer<typeof schema>,
   | "BERTH_SECRET_PREVIOUS"
@@ -177,11 +180,18 @@ export type Env = Omit<
   | "BERTH_REGISTRY_FORWARDER_IMAGE"
   | "BERTH_REGISTRY_PORT"
   | "BERTH_REGISTRY_ENCRYPTED"
+  | "BERTH_CLUSTER_EDGE_IMAGE"
+  | "BERTH_CLUSTER_EDGE_PORT"
 > &
   Partial<
     Pick<
       z.infer<typeof schema>,
-      "BERTH_REGISTRY_IMAGE" | "BERTH_REGISTRY_FORWARDER_IMAGE" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_ENCRYPTED"
+      | "BERTH_REGISTRY_IMAGE"
+      | "BERTH_REGISTRY_FORWARDER_IMAGE"
+      | "BERTH_REGISTRY_PORT"
+      | "BERTH_REGISTRY_ENCRYPTED"
+      | "BERTH_CLUSTER_EDGE_IMAGE"
+      | "BERTH_CLUSTER_EDGE_PORT"
     >
   > & {
     BERTH_BACKUP_DIR?: string;

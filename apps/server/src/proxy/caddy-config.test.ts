@@ -231,4 +231,30 @@ describe("the hand-over server", () => {
     expect(proxy.health_checks.passive.max_fails).toBeGreaterThan(1000);
     expect((buildCaddyConfig({ routes, listen, tls }) as AnyJson).apps.http.servers.berth_mark).toBeUndefined();
   });
+
+  it("routes a cluster service's host to every node's edge, setting its own route key, with health checks and retries; no marks", () => {
+    const key = "ab".repeat(32);
+    const cluster = route({ domainId: "d2", hostname: "c.example.com", upstreams: ["10.0.0.2:8480", "10.0.0.3:8480"], clusterKey: key });
+    const config = buildCaddyConfig({ routes: [cluster], listen: { ...listen, markPort: 2021 }, tls }) as AnyJson;
+    const proxy = config.apps.http.servers.berth_https.routes[0].handle[0].routes[0].handle[0];
+    expect(proxy).toEqual({
+      handler: "reverse_proxy",
+      upstreams: [{ dial: "10.0.0.2:8480" }, { dial: "10.0.0.3:8480" }],
+      flush_interval: -1,
+      // Set, not added: a client's own X-Berth-Route is replaced.
+      headers: { request: { set: { "X-Berth-Route": [key] } } },
+      transport: { protocol: "http", dial_timeout: "1s" },
+      load_balancing: {
+        selection_policy: { policy: "round_robin" },
+        try_duration: "10s",
+        try_interval: "50ms",
+        retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
+      },
+      health_checks: {
+        passive: { fail_duration: "2s", max_fails: 1 },
+        active: { uri: "/.berth-edge/health", interval: "1s", timeout: "1s" },
+      },
+    });
+    expect(config.apps.http.servers.berth_mark.routes).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { CLUSTER_EDGE, EDGE_ROUTE_HEADER } from "@berth/engine";
 import { isWildcardIpName } from "../domains/hostname.ts";
 import { EDGE_TOKEN_HEADER } from "./edge-request.ts";
 import { portOfAddress } from "./upstream-ports.ts";
@@ -46,6 +47,11 @@ export interface ProxyRoute {
    * empty: unknown, every upstream stays in rotation.
    */
   serving?: string[];
+  /**
+   * A cluster service's route: `upstreams` are the nodes' edge ports, and this key (hex, see
+   * cluster/routing/route-key.ts) is set on every request so the edge serves this service only.
+   */
+  clusterKey?: string;
   customCert?: { certPem: string; keyPem: string };
   /** The owning team (certificates are checked across teams before a load). */
   teamId?: string;
@@ -134,6 +140,32 @@ function reverseProxy(route: ProxyRoute): Json {
   };
 }
 
+/**
+ * To the cluster edge on every node (round robin). The route key is *set*: a client's own header
+ * is replaced, so a domain reaches its own service only. A node whose edge does not answer (down,
+ * drained, its edge task restarting) fails its dial within a second and is skipped for 2 s, and
+ * the request goes to another node; the active check keeps a dead node out between requests.
+ */
+function clusterReverseProxy(route: ProxyRoute, key: string): Json {
+  return {
+    handler: "reverse_proxy",
+    upstreams: route.upstreams.map((dial) => ({ dial })),
+    flush_interval: -1,
+    headers: { request: { set: { [EDGE_ROUTE_HEADER]: [key] } } },
+    transport: { protocol: "http", dial_timeout: "1s" },
+    load_balancing: {
+      selection_policy: { policy: "round_robin" },
+      try_duration: "10s",
+      try_interval: "50ms",
+      retry_match: [{ method: ["GET", "HEAD", "OPTIONS"] }],
+    },
+    health_checks: {
+      passive: { fail_duration: "2s", max_fails: 1 },
+      active: { uri: CLUSTER_EDGE.healthPath, interval: "1s", timeout: "1s" },
+    },
+  };
+}
+
 function proxyHandlers(route: ProxyRoute): Json[] {
   const handlers: Json[] = [];
   if (route.basicAuth) {
@@ -152,7 +184,7 @@ function proxyHandlers(route: ProxyRoute): Json[] {
     handlers.push({ handler: "static_response", status_code: 503, body: "No release of this service is running.\n", close: false });
     return handlers;
   }
-  handlers.push(reverseProxy(route));
+  handlers.push(route.clusterKey === undefined ? reverseProxy(route) : clusterReverseProxy(route, route.clusterKey));
   return handlers;
 }
 
@@ -295,7 +327,8 @@ const MARK_RENEWALS_CAP = 1_000_000;
  * about to close its listener.
  */
 function markServer(routes: ProxyRoute[], markPort: number): Json {
-  const addresses = [...new Set(routes.flatMap((r) => r.upstreams))].sort();
+  // Cluster routes dial nodes' edges, never a release's port: nothing to mark.
+  const addresses = [...new Set(routes.filter((r) => r.clusterKey === undefined).flatMap((r) => r.upstreams))].sort();
   return {
     listen: [`127.0.0.1:${markPort}`],
     automatic_https: { disable: true },

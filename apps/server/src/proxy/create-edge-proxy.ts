@@ -5,6 +5,7 @@ import { CaddyAdmin } from "./caddy-admin.ts";
 import { EdgeProxy } from "./edge-proxy.ts";
 import type { SealedBox } from "../secrets/sealed-box.ts";
 import { edgeToken } from "./edge-request.ts";
+import { clusterEdgeConfigOf } from "../cluster/routing/edge-config.ts";
 
 /** Where the proxy reaches this control plane: its own address, loopback when it listens on every interface. PURE. */
 export function controlPlaneAddress(env: Pick<Env, "BERTH_HOST" | "BERTH_PORT">): string {
@@ -20,6 +21,7 @@ export function createEdgeProxy(env: Env, deps: { db: Db; log: Log; box: SealedB
     log: deps.log.child({ component: "proxy" }),
     admin: new CaddyAdmin(env.BERTH_PROXY_ADMIN),
     dashboard: { upstream: controlPlaneAddress(env), edgeToken: edgeToken(env.BERTH_SECRET) },
+    cluster: { edgePort: clusterEdgeConfigOf(env).port, secret: env.BERTH_SECRET },
     listen: {
       httpPort: env.BERTH_PROXY_HTTP_PORT,
       httpsPort: env.BERTH_PROXY_HTTPS_PORT,

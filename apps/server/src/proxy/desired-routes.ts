@@ -2,13 +2,21 @@ import type { Db } from "@berth/db";
 import { SealError, type SealedBox } from "../secrets/sealed-box.ts";
 import type { ProxyRoute, TlsSettings } from "./caddy-config.ts";
 import { loopbackAddress, upstreamsOf } from "./upstream-ports.ts";
+import { clusterRouteKey } from "../cluster/routing/route-key.ts";
+
+/** Where cluster services are routed: every node's edge port, with a route key made from the secret. */
+export interface ClusterRouting {
+  edgePort: number;
+  secret: string;
+}
 
 /**
  * The routes Caddy should serve, from Postgres alone: each domain of a service that has a live
  * release and should run goes to the service's block of stable upstream ports (its releases
  * alternate between the two ports of each replica slot, so a redeploy leaves this unchanged); otherwise nothing (503).
+ * A cluster service's domain goes to the cluster edge on every node instead (clusterRoute).
  */
-export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRoute[]> {
+export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: ClusterRouting): Promise<ProxyRoute[]> {
   const domains = await db.domain.findMany({
     orderBy: { id: "asc" },
     include: {
@@ -20,29 +28,70 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox): Promise<ProxyRo
           replicas: true,
           kind: true,
           desiredState: true,
+          placement: true,
           project: { select: { teamId: true } },
           deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } },
         },
       },
     },
   });
+  const nodes = cluster && domains.some((d) => d.service.placement === "cluster") ? await clusterEdgeUpstreams(db, cluster.edgePort) : [];
   return domains.map((d) => {
     const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments } = d.service;
+    if (d.service.placement === "cluster") return { ...clusterRoute(d, nodes, cluster), ...customCertOf(box, d) };
     // Only web services are behind the proxy; workers and TCP services have no HTTP route.
     const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
     return {
-      domainId: d.id,
-      hostname: d.hostname,
-      pathPrefix: d.pathPrefix,
-      redirectTwin: d.redirectTwin,
-      ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
-      ipAllowList: d.ipAllowList,
+      ...baseRoute(d),
       // The ports of the replica slots in use (two each); a block has room for more.
       upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas)) : [],
       serving: serving ? servingPorts.map(loopbackAddress) : [],
-      teamId: d.service.project.teamId,
       ...customCertOf(box, d),
     };
+  });
+}
+
+type DomainRow = Awaited<ReturnType<Db["domain"]["findMany"]>>[number] & {
+  service: { kind: string; deployments: unknown[]; project: { teamId: string } };
+};
+
+function baseRoute(d: DomainRow): Omit<ProxyRoute, "upstreams"> {
+  return {
+    domainId: d.id,
+    hostname: d.hostname,
+    pathPrefix: d.pathPrefix,
+    redirectTwin: d.redirectTwin,
+    ...(d.basicAuthUser && d.basicAuthHash ? { basicAuth: { user: d.basicAuthUser, hash: d.basicAuthHash } } : {}),
+    ipAllowList: d.ipAllowList,
+    teamId: d.service.project.teamId,
+  };
+}
+
+/**
+ * A cluster service's domain goes to every node's edge port (the edge finds the tasks, see
+ * cluster/routing/), carrying the service's route key. Every node Berth knows is listed whatever
+ * its state: a drained or down node is skipped by health checks and retries, not by a config
+ * load (Caddy 2.6 drops in-flight requests on each load).
+ */
+function clusterRoute(d: DomainRow, nodes: string[], cluster: ClusterRouting | undefined): ProxyRoute {
+  const serving = cluster !== undefined && d.service.kind === "web" && d.service.deployments.length > 0 && nodes.length > 0;
+  return {
+    ...baseRoute(d),
+    upstreams: serving ? nodes : [],
+    ...(serving ? { clusterKey: clusterRouteKey(cluster.secret, d.serviceId) } : {}),
+  };
+}
+
+/** `<node address>:<edge port>` of every swarm node Berth knows. */
+async function clusterEdgeUpstreams(db: Db, edgePort: number): Promise<string[]> {
+  const nodes = await db.server.findMany({
+    where: { swarmNodeId: { not: null }, swarmAddress: { not: null } },
+    orderBy: { swarmAddress: "asc" },
+    select: { swarmAddress: true },
+  });
+  return nodes.map((n) => {
+    const host = n.swarmAddress ?? "";
+    return `${host.includes(":") ? `[${host}]` : host}:${edgePort}`;
   });
 }
 

@@ -12,7 +12,7 @@ import {
   type ProxyRoute,
 } from "./caddy-config.ts";
 import { readDashboardDomain } from "../instance/dashboard-origin.ts";
-import { loadDesiredRoutes, loadTlsSettings } from "./desired-routes.ts";
+import { loadDesiredRoutes, loadTlsSettings, type ClusterRouting } from "./desired-routes.ts";
 import { partitionRoutes, type SkippedRoute } from "./route-check.ts";
 import { idleUpstreams } from "./idle-upstreams.ts";
 import { portOfAddress } from "./upstream-ports.ts";
@@ -36,6 +36,8 @@ export interface EdgeProxyOptions {
   listen: ProxyListen;
   /** Where the dashboard domain (when one is set) is proxied to, and the token that proves the proxy. */
   dashboard: Omit<DashboardRoute, "hostname">;
+  /** Where cluster services' domains go (every node's edge port) and their route keys' secret. */
+  cluster: ClusterRouting;
   /** How often the proxy is pinged and desired state compared (default 1000 ms). */
   watchMs?: number;
   /** Longest wait for in-flight requests to an old release after a switch (default 10 s). */
@@ -80,7 +82,7 @@ export class EdgeProxy {
 
   private async applyNow(force: boolean): Promise<void> {
     const [desired, tls, dashboardDomain] = await Promise.all([
-      loadDesiredRoutes(this.o.db, this.o.box),
+      loadDesiredRoutes(this.o.db, this.o.box, this.o.cluster),
       loadTlsSettings(this.o.db),
       readDashboardDomain(this.o.db),
     ]);

@@ -18,6 +18,14 @@ export interface SkippedRoute {
 const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const UPSTREAM = /^127\.0\.0\.1:\d{1,5}$/;
 const PEM = /^[A-Za-z0-9+/=\r\n -]+$/;
+const ROUTE_KEY = /^[a-f0-9]{64}$/;
+
+/** `<IP>:<port>` or `[<IPv6>]:<port>`: a node's edge (the node's advertise address is an IP). */
+function isNodeUpstream(address: string): boolean {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(address);
+  const ip = m?.[1] ?? m?.[2];
+  return ip !== undefined && parseAddressOrRange(ip) !== null && Number(m?.[3]) <= 65535;
+}
 
 /** Why Caddy must not get this route, or null when it is sound. */
 export function routeProblem(route: ProxyRoute): string | null {
@@ -29,7 +37,10 @@ export function routeProblem(route: ProxyRoute): string | null {
     return "the basic-auth user name or hash is not valid";
   const badRange = route.ipAllowList.find((entry) => parseAddressOrRange(entry) === null);
   if (badRange !== undefined) return `IP allow-list entry ${JSON.stringify(badRange)} is not an IP address or CIDR range`;
-  if (route.upstreams.some((u) => !UPSTREAM.test(u))) return "an upstream address is not valid";
+  if (route.clusterKey !== undefined) {
+    if (!ROUTE_KEY.test(route.clusterKey)) return "the cluster route key is not valid";
+    if (route.upstreams.some((u) => !isNodeUpstream(u))) return "a cluster node's edge address is not valid";
+  } else if (route.upstreams.some((u) => !UPSTREAM.test(u))) return "an upstream address is not valid";
   if (route.customCert && (!PEM.test(route.customCert.certPem) || !PEM.test(route.customCert.keyPem)))
     return "the uploaded certificate or key is not PEM";
   return null;

@@ -143,8 +143,8 @@ export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "eng
     releases,
     desiredState: service.desiredState,
     /**
-     * server: containers on Berth's own engine; cluster: a Swarm service (not routed by the edge
-     * proxy yet). `clusterOn`: whether the instance is in cluster mode (the page offers the choice only then).
+     * server: containers on Berth's own engine; cluster: a Swarm service (routed through the cluster
+     * edge, cluster/routing/). `clusterOn`: whether the instance is in cluster mode (the page offers the choice only then).
      */
     placement: {
       mode: service.placement,

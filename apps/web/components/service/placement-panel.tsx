@@ -154,11 +154,11 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
               </p>
               {constraintError && <p className="whitespace-pre-line text-sm text-danger-fg">{constraintError}</p>}
             </div>
-            <p role="note" className="text-sm text-fg-muted" data-testid="cluster-not-routed">
+            <p role="note" className="text-sm text-fg-muted" data-testid="cluster-note">
               Replicas (Settings) spread over the nodes; updates start the new task first and roll back on failure. Images Berth builds
-              reach the nodes through the cluster&apos;s registry. A published host port is not available on the cluster, and a cluster
-              service is not yet routed by the edge proxy: other services of its project reach it by name over the project&apos;s overlay
-              network.
+              reach the nodes through the cluster&apos;s registry. A published host port is not available on the cluster. A web
+              service&apos;s domains reach its tasks on every node through the cluster&apos;s edge; other services of its project reach it
+              by name over the project&apos;s overlay network.
             </p>
           </>
         )}
