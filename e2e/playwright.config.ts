@@ -81,6 +81,8 @@ export default defineConfig({
         BERTH_PROXY_DATA_DIR: proxy.dataDir,
         // The git services' cached checkouts: beside the proxy's data, not the host's /var/lib/berth.
         BERTH_GIT_CACHE_DIR: `${proxy.dataDir}-git-cache`,
+        // The cluster edge (cluster/routing/): Debian's Caddy, loaded onto the harness nodes, in place of caddy:2.
+        BERTH_CLUSTER_EDGE_IMAGE: "berth-test/caddy:2",
         BERTH_E2E_SERVER_STATE: serverStateFile,
         BERTH_PROXY_UPSTREAM_PORTS: `${20000 + (port % 100) * 100}-${20000 + (port % 100) * 100 + 99}`,
       },

@@ -14,7 +14,7 @@ let nodes: EngineNodes;
 
 test.beforeAll(async () => {
   nodes = await startEngineNodes(2);
-  await Promise.all(nodes.nodes.map((n) => n.loadImages(["berth-test/hello:latest"])));
+  await Promise.all(nodes.nodes.map((n) => n.loadImages(["berth-test/hello:latest", "berth-test/caddy:2"])));
 });
 
 test.afterAll(async () => {

@@ -21,7 +21,7 @@ import { startApp } from "../src/app.ts";
 import { readEnv } from "../src/config/env.ts";
 import { createLog } from "../src/log.ts";
 import { startEngineNodes, type EngineNode } from "../test/engine-nodes.ts";
-import { TEST_IMAGE } from "../test/harness.ts";
+import { EDGE_TEST_IMAGE, TEST_IMAGE } from "../test/harness.ts";
 import { Client } from "../test/http-harness.ts";
 import { median, secs } from "./bench-util.ts";
 
@@ -123,10 +123,11 @@ const env = readEnv({
   BERTH_PUBLIC_URL: base,
   NODE_ENV: "production",
   BERTH_AUTH_RATE_LIMIT: "off",
+  BERTH_CLUSTER_EDGE_IMAGE: EDGE_TEST_IMAGE,
 });
 let app: Awaited<ReturnType<typeof startApp>> | undefined;
 try {
-  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE])));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, EDGE_TEST_IMAGE])));
   app = await startApp(env, createLog("warn"));
   const tag = randomUUID().slice(0, 6);
   const client = new Client(base);

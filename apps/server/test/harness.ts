@@ -20,6 +20,8 @@ const TEST_SECRET =
 
 /** Real Postgres (DATABASE_URL, migrated by the test command) and the real Docker Engine. */
 export const TEST_IMAGE = "berth-test/hello:latest";
+/** The cluster edge's image in tests (Debian's Caddy; caddy:2 cannot be pulled here): harness nodes that run cluster web services load it. */
+export const EDGE_TEST_IMAGE = "berth-test/caddy:2";
 
 function upstreamWindow(): { from: number; to: number } {
   // Below the ephemeral range (32768+), where Docker picks random host ports. 60 windows of 200;
@@ -79,6 +81,7 @@ export function testDeps(): TestDeps {
       BERTH_PROXY_BIND: "127.0.0.1",
       BERTH_PROXY_DATA_DIR: "/tmp/berth-test-caddy",
       BERTH_GIT_CACHE_DIR: testGitCacheDir(),
+      BERTH_CLUSTER_EDGE_IMAGE: EDGE_TEST_IMAGE,
       BERTH_PROXY_PUBLIC_IP: "",
       // A random window per test process: parallel runs rarely pick the same ports (a taken port is skipped anyway).
       BERTH_PROXY_UPSTREAM_PORTS: upstreamWindow(),

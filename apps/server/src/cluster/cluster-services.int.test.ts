@@ -5,7 +5,7 @@ import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/
 import { allowLocalSources, createGitService, finishedDeployment } from "../../test/deploy-harness.ts";
 import { helloDockerfile, startGitFixture } from "../../test/git-fixture.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
-import { seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
@@ -41,9 +41,7 @@ let web: string;
 beforeAll(async () => {
   [engines, http] = await Promise.all([startEngineNodes(3), startHttp(deps)]);
   ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
-  // Cluster web services are routed through the cluster edge (cluster/routing/): Debian's Caddy in place of caddy:2.
-  Object.assign(deps.env, { BERTH_CLUSTER_EDGE_IMAGE: "berth-test/caddy:2" });
-  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, "berth-test/caddy:2"])));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, EDGE_TEST_IMAGE])));
   [teamA, teamB] = [await seedUser(deps.db), await seedUser(deps.db)];
   worker.start();
 });

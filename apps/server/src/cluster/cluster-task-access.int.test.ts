@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
-import { seedService, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember, signUpClient } from "../../test/instance-clients.ts";
@@ -105,7 +105,7 @@ beforeAll(async () => {
   owner = clients.owner;
   teamA = await account(clients.member);
   teamB = await account(await signUpClient(http.base, `stranger-${tag}@example.test`));
-  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE])));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, EDGE_TEST_IMAGE])));
   for (const [name, i] of [
     ["a", 0],
     ["b", 1],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
-import { seedService, seedUser, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
@@ -42,7 +42,7 @@ let pinned: string;
 beforeAll(async () => {
   [engines, http] = await Promise.all([startEngineNodes(2), startHttp(deps)]);
   ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
-  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, PG_IMAGE])));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([TEST_IMAGE, PG_IMAGE, EDGE_TEST_IMAGE])));
   team = await seedUser(deps.db);
   worker.start();
 }, 300_000);

@@ -8,7 +8,7 @@ import { EDGE_ROUTE_HEADER } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../../test/caddy.ts";
 import { finishedDeployment } from "../../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../../test/engine-nodes.ts";
-import { seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../../test/harness.ts";
 import { startHttp, type Client } from "../../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../../test/instance-clients.ts";
 import { enqueueDeployment } from "../../deployments/deployments.ts";
@@ -27,7 +27,6 @@ import { clusterRouteKey } from "./route-key.ts";
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
-const EDGE_IMAGE = "berth-test/caddy:2";
 const EDGE_PORT = 20_000 + Math.floor(Math.random() * 20_000);
 /**
  * berth-test/hello answering with $GREETING, and keeping the SIGTERM contract Berth asks of
@@ -58,7 +57,7 @@ const team: Record<"a" | "b" | "c", { actor: Actor; teamId: string; serviceId: s
 const node = (i: number): EngineNode => engines.nodes[i]!;
 
 beforeAll(async () => {
-  Object.assign(deps.env, { BERTH_CLUSTER_EDGE_IMAGE: EDGE_IMAGE, BERTH_CLUSTER_EDGE_PORT: EDGE_PORT });
+  Object.assign(deps.env, { BERTH_CLUSTER_EDGE_PORT: EDGE_PORT });
   await deps.engine.buildImage({
     tag: APP_IMAGE,
     files: [
@@ -73,7 +72,7 @@ beforeAll(async () => {
   ]);
   caddy = stack.caddy;
   ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
-  await Promise.all(engines.nodes.map((n) => n.loadImages([APP_IMAGE, EDGE_IMAGE])));
+  await Promise.all(engines.nodes.map((n) => n.loadImages([APP_IMAGE, EDGE_TEST_IMAGE])));
   for (const [name, i] of [
     ["a", 0],
     ["b", 1],
