@@ -13,6 +13,7 @@ import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
 import { DomainError } from "../errors.ts";
 import { deleteService } from "../services/services.ts";
+import { getTeamOverview } from "../overview/overview.ts";
 import type { Actor } from "../teams/access.ts";
 import { setServicePlacement } from "./service-placement.ts";
 import { listServiceTasks } from "./service-tasks.ts";
@@ -127,6 +128,10 @@ describe("services on the cluster", () => {
     for (const s of servers) expect(s).toMatch(new RegExp(`^[abc]-${tag}$`));
     // Nothing of it runs on Berth's own engine.
     expect((await deps.engine.listManaged()).filter((c) => c.owner.serviceId === web)).toEqual([]);
+    // Its status comes from its tasks: running, not "stopped unexpectedly", and not among the services that are down.
+    const overview = await getTeamOverview(deps, teamA.actor, teamA.teamId);
+    expect(overview.services.find((s) => s.id === web)).toMatchObject({ status: "running", attention: [] });
+    expect(overview.down.map((s) => s.id)).not.toContain(web);
   }, 300_000);
 
   it("a redeploy is a rolling update that ends succeeded with every replica on the new release", async () => {

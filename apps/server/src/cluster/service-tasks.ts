@@ -21,7 +21,6 @@ export async function listServiceTasks(deps: Pick<Deps, "db" | "box" | "log">, a
   const base = {
     placement: service.placement,
     constraints: service.placementConstraints,
-    routedByEdgeProxy: service.placement === "server",
   };
   if (service.placement !== "cluster") return { ...base, tasks: [] as ServiceTaskView[], error: null };
   let raw;

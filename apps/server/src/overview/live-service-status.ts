@@ -7,19 +7,51 @@ import type { ManagedContainer } from "@berth/engine";
 import { isEngineError } from "@berth/engine";
 import type { DeploymentStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
+import { clusterTaskViews } from "../cluster/task-views.ts";
 import { type ContainerView, type DerivedStatus, deriveServiceStatus } from "./service-status.ts";
 
 /** Containers whose exit reason (OOM) is read per call, at most. */
 const MAX_INSPECTED = 20;
 const NO_EVENTS = { dies: 0, lastOomAt: null };
 
-export type ContainersByService = { byService: Map<string, ContainerView[]> | null; error: string | null };
+export type ContainersByService = {
+  byService: Map<string, ContainerView[]> | null;
+  error: string | null;
+  /** Cluster services whose tasks could not be listed: their status is unknown, not down. */
+  unknown?: ReadonlySet<string>;
+};
 
-/** Berth's containers matching `owner` (team, project or one service), grouped by service; null with the error when the engine cannot be asked. */
-export async function containerViews(
-  deps: Pick<Deps, "engine">,
-  owner: { teamId?: string; projectId?: string; serviceId?: string },
-): Promise<ContainersByService> {
+type Owner = { teamId?: string; projectId?: string; serviceId?: string };
+
+/**
+ * Berth's containers matching `owner` (team, project or one service), grouped by service -- a
+ * cluster service's running tasks in place of containers (cluster/task-views.ts); null with the
+ * error when the engine cannot be asked.
+ */
+export async function containerViews(deps: Pick<Deps, "engine" | "db" | "box" | "log">, owner: Owner): Promise<ContainersByService> {
+  const [host, cluster] = await Promise.all([hostContainerViews(deps, owner), clusterServiceViews(deps, owner)]);
+  if (host.byService === null) return host;
+  for (const [serviceId, views] of cluster.byService) host.byService.set(serviceId, views);
+  return { ...host, unknown: cluster.unknown };
+}
+
+async function clusterServiceViews(deps: Pick<Deps, "db" | "box" | "log">, owner: Owner) {
+  const services = await deps.db.service.findMany({
+    where: {
+      placement: "cluster",
+      ...(owner.serviceId ? { id: owner.serviceId } : {}),
+      ...(owner.projectId ? { projectId: owner.projectId } : {}),
+      ...(owner.teamId ? { project: { teamId: owner.teamId } } : {}),
+    },
+    select: { id: true },
+  });
+  return clusterTaskViews(
+    deps,
+    services.map((s) => s.id),
+  );
+}
+
+async function hostContainerViews(deps: Pick<Deps, "engine">, owner: Owner): Promise<ContainersByService> {
   let all: ManagedContainer[];
   try {
     all = (await deps.engine.listManaged(owner.serviceId ? { serviceId: owner.serviceId } : {})).filter(
@@ -64,12 +96,15 @@ export function statusOf(deps: Pick<Deps, "engineWatch">, service: ServiceFacts,
     desiredState: service.desiredState,
     latest: service.latest,
     liveDeploymentId: service.liveDeploymentId,
-    containers: containers.byService === null ? null : (containers.byService.get(service.id) ?? []),
+    containers: containers.byService === null || containers.unknown?.has(service.id) ? null : (containers.byService.get(service.id) ?? []),
     events: deps.engineWatch?.recent(service.id) ?? NO_EVENTS,
   });
 }
 
 /** One service's status (the service page). */
-export async function readServiceStatus(deps: Pick<Deps, "engine" | "engineWatch">, service: ServiceFacts): Promise<DerivedStatus> {
+export async function readServiceStatus(
+  deps: Pick<Deps, "engine" | "engineWatch" | "db" | "box" | "log">,
+  service: ServiceFacts,
+): Promise<DerivedStatus> {
   return statusOf(deps, service, await containerViews(deps, { serviceId: service.id }));
 }

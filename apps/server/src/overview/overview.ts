@@ -45,7 +45,11 @@ function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
     ORDER BY p.name, p.id, s.name`;
 }
 
-export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log">, actor: Actor, teamId: string) {
+export async function getTeamOverview(
+  deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log" | "box">,
+  actor: Actor,
+  teamId: string,
+) {
   await requireTeamRole(deps.db, actor, teamId, "viewer");
   const [rows, containers, disk] = await Promise.all([
     teamRows(deps.db, teamId),
@@ -81,6 +85,7 @@ export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" |
     const deploying = r.lastStatus !== null && isActiveStatus(r.lastStatus);
     if (
       containers.byService &&
+      !containers.unknown?.has(r.id) &&
       isDown({ desiredState: r.desiredState ?? "running", deploying, liveDeploymentId: r.liveId }, containers.byService.get(r.id) ?? [])
     ) {
       down.push({ id: r.id, name: r.name, projectName: r.projectName });

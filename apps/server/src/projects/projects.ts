@@ -52,7 +52,7 @@ export async function createProject(db: Db, actor: Actor, input: z.infer<typeof 
   }
 }
 
-export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, projectId: string) {
+export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, actor: Actor, projectId: string) {
   const { db } = deps;
   const { project } = await loadProject(db, actor, projectId, "viewer");
   const [services, live, containers] = await Promise.all([

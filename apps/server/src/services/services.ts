@@ -95,7 +95,11 @@ export async function insertService(
   return row;
 }
 
-export async function getService(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "box">, actor: Actor, serviceId: string) {
+export async function getService(
+  deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "box" | "log">,
+  actor: Actor,
+  serviceId: string,
+) {
   const { service } = await loadService(deps.db, actor, serviceId, "viewer");
   const [latestDeployment, current, releases] = await Promise.all([
     deps.db.deployment.findFirst({ where: { serviceId }, orderBy: { createdAt: "desc" }, omit: { config: true } }),

@@ -16,7 +16,7 @@ export async function listStacks(deps: Pick<Deps, "db">, actor: Actor, projectId
   return stacks.map((s) => ({ id: s.id, name: s.name, createdAt: s.createdAt, serviceCount: s._count.services }));
 }
 
-export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch">, actor: Actor, stackId: string) {
+export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, actor: Actor, stackId: string) {
   const { stack, project } = await loadStack(deps.db, actor, stackId, "viewer");
   const members = await deps.db.stackService.findMany({
     where: { stackId },
