@@ -16,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { cpus, loadavg } from "node:os";
+import { createDb } from "@berth/db";
 import { LABEL_SERVICE } from "@berth/engine";
 import { startApp } from "../src/app.ts";
 import { readEnv } from "../src/config/env.ts";
@@ -193,5 +194,10 @@ try {
 } finally {
   await app?.close();
   await engines.close();
+  // The swarm went with its nodes: its rows go too, so the database can serve another run.
+  const db = createDb(env.DATABASE_URL);
+  await db.cluster.deleteMany({});
+  await db.server.deleteMany({ where: { kind: "tls" } });
+  await db.$disconnect();
 }
 process.exit(0);
