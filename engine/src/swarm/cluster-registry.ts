@@ -11,6 +11,7 @@ import { isManagedByBerth, LABEL_SCOPE, LABEL_SPEC_HASH } from "../labels.ts";
 import type { RegistryAuth } from "../registry-auth.ts";
 import { registryLogin } from "../registry-login.ts";
 import { isSwarmManager } from "./swarm-services.ts";
+import { dropOldSecrets, ensureScopedSecret, inspectSwarmService, swarmRequest } from "./swarm-objects.ts";
 import {
   buildForwarderServiceSpec,
   buildRegistryNetworkSpec,
@@ -24,22 +25,6 @@ import {
 const OPERATION = "ensure cluster registry";
 export const DEFAULT_REGISTRY_READY_TIMEOUT_MS = 120_000;
 const POLL_MS = 500;
-const STATUS = {
-  200: true,
-  201: true,
-  400: "bad parameter",
-  404: "not found",
-  409: "conflict",
-  500: "server error",
-  503: "node is not part of a swarm",
-};
-
-interface Labelled {
-  ID: string;
-  Version?: { Index: number };
-  Spec?: { Name?: string; Labels?: Record<string, string> };
-}
-
 function conflict(resource: string, what: string): EngineError {
   return new EngineError({
     code: "CONFLICT",
@@ -53,84 +38,43 @@ function isRegistryObject(labels: Record<string, string> | undefined): boolean {
   return isManagedByBerth(labels) && labels?.[LABEL_SCOPE] === CLUSTER_REGISTRY.scope;
 }
 
-function request<T>(
-  api: EngineApi,
-  operation: string,
-  resource: string,
-  path: string,
-  method: "GET" | "POST" | "DELETE",
-  body?: object,
-  query?: object,
-) {
-  return api.call(operation, resource, (abortSignal) =>
-    api.dial<T>({
-      path,
-      method,
-      options: { ...(body ? { _body: body } : {}), ...(query ? { _query: query } : {}) },
-      abortSignal,
-      statusCodes: STATUS,
-    }),
-  );
-}
-
 async function ensureRegistryNetwork(api: EngineApi, encrypted: boolean): Promise<void> {
   const name = CLUSTER_REGISTRY.network;
   const filters = JSON.stringify({ name: [name] });
   const found = (
-    await request<Array<{ Name: string; Labels?: Record<string, string> }>>(api, "list networks", name, "/networks?", "GET", undefined, {
-      filters,
-    })
+    await swarmRequest<Array<{ Name: string; Labels?: Record<string, string> }>>(
+      api,
+      "list networks",
+      name,
+      "/networks?",
+      "GET",
+      undefined,
+      {
+        filters,
+      },
+    )
   ).find((n) => n.Name === name);
   if (found) {
     if (!isRegistryObject(found.Labels)) throw conflict(name, "network");
     return;
   }
-  await request(api, "create network", name, "/networks/create?", "POST", buildRegistryNetworkSpec(encrypted));
+  await swarmRequest(api, "create network", name, "/networks/create?", "POST", buildRegistryNetworkSpec(encrypted));
 }
 
-async function ensureSecret(api: EngineApi, htpasswd: string): Promise<string> {
+function ensureSecret(api: EngineApi, htpasswd: string): Promise<string> {
   const name = buildRegistrySecretName(htpasswd);
-  const filters = JSON.stringify({ name: [name] });
-  const found = (await request<Labelled[]>(api, "list secrets", name, "/secrets?", "GET", undefined, { filters })).find(
-    (s) => s.Spec?.Name === name,
-  );
-  if (found) {
-    if (!isRegistryObject(found.Spec?.Labels)) throw conflict(name, "secret");
-    return found.ID;
-  }
-  const created = await request<{ ID: string }>(api, "create secret", name, "/secrets/create?", "POST", buildRegistrySecretSpec(htpasswd));
-  return created.ID;
-}
-
-/** Secrets of earlier passwords, once no service uses them (a refusal while in use is fine). */
-async function dropOldSecrets(api: EngineApi, keep: string): Promise<void> {
-  const filters = JSON.stringify({ name: [CLUSTER_REGISTRY.secretPrefix] });
-  for (const s of await request<Labelled[]>(api, "list secrets", CLUSTER_REGISTRY.secretPrefix, "/secrets?", "GET", undefined, {
-    filters,
-  })) {
-    if (s.Spec?.Name === keep || !isRegistryObject(s.Spec?.Labels)) continue;
-    await request(api, "remove secret", s.Spec?.Name ?? s.ID, `/secrets/${s.ID}`, "DELETE").catch(() => undefined);
-  }
-}
-
-async function inspectService(api: EngineApi, name: string): Promise<Labelled | null> {
-  try {
-    return await request<Labelled>(api, "inspect service", name, `/services/${name}?`, "GET");
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+  return ensureScopedSecret(api, name, buildRegistrySecretSpec(htpasswd), isRegistryObject, () => conflict(name, "secret"));
 }
 
 async function ensureService(api: EngineApi, desired: { Labels: Record<string, string> } & object, name: string): Promise<void> {
-  const existing = await inspectService(api, name);
+  const existing = await inspectSwarmService(api, name);
   if (existing === null) {
-    await request(api, "create service", name, "/services/create?", "POST", desired);
+    await swarmRequest(api, "create service", name, "/services/create?", "POST", desired);
     return;
   }
   if (!isRegistryObject(existing.Spec?.Labels)) throw conflict(name, "service");
   if (existing.Spec?.Labels?.[LABEL_SPEC_HASH] === desired.Labels[LABEL_SPEC_HASH]) return;
-  await request(api, "update service", name, `/services/${existing.ID}/update?`, "POST", desired, {
+  await swarmRequest(api, "update service", name, `/services/${existing.ID}/update?`, "POST", desired, {
     version: existing.Version?.Index ?? 0,
   });
 }
@@ -177,5 +121,5 @@ export async function ensureClusterRegistry(
   await ensureService(api, buildRegistryServiceSpec(spec, secretId), CLUSTER_REGISTRY.service);
   await ensureService(api, buildForwarderServiceSpec(spec), CLUSTER_REGISTRY.forwarder);
   await waitForRegistry(api, auth, timeoutMs);
-  await dropOldSecrets(api, buildRegistrySecretName(spec.htpasswd));
+  await dropOldSecrets(api, CLUSTER_REGISTRY.secretPrefix, buildRegistrySecretName(spec.htpasswd), isRegistryObject);
 }
