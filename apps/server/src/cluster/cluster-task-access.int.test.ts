@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
+import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
 import { EDGE_TEST_IMAGE, seedService, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
@@ -123,12 +124,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.close();
   await worker.stop();
-  await deps.db.service.deleteMany({ where: { id: { in: serviceIds } } });
-  await deps.db.cluster.deleteMany({ where: { manager: { name: { endsWith: tag } } } });
-  await deps.db.server.deleteMany({ where: { name: { endsWith: tag } } });
-  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { signupOpen: false } });
-  http?.server.close();
-  await engines?.close();
+  await removeClusterFixture(deps, { tag, serviceIds, http, engines });
   await deps.db.$disconnect();
 });
 

@@ -8,6 +8,7 @@ import { EDGE_ROUTE_HEADER } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../../test/caddy.ts";
 import { finishedDeployment } from "../../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../../test/engine-nodes.ts";
+import { removeClusterFixture } from "../../../test/cluster-cleanup.ts";
 import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../../test/harness.ts";
 import { startHttp, type Client } from "../../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../../test/instance-clients.ts";
@@ -90,12 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await deps.db.service.deleteMany({ where: { id: { in: serviceIds } } });
-  await deps.db.cluster.deleteMany({ where: { manager: { name: { endsWith: tag } } } });
-  await deps.db.server.deleteMany({ where: { name: { endsWith: tag } } });
-  await deps.db.instanceSettings.update({ where: { id: 1 }, data: { signupOpen: false } });
-  http?.server.close();
-  await engines?.close();
+  await removeClusterFixture(deps, { tag, serviceIds, http, engines });
   await new Docker({ socketPath: "/var/run/docker.sock" })
     .getImage(APP_IMAGE)
     .remove()
