@@ -6,7 +6,7 @@
  */
 import type { EngineApi } from "../engine-api.ts";
 import type { EngineError } from "../errors.ts";
-import { isEngineError } from "../errors.ts";
+import { engineMessage, isEngineError } from "../errors.ts";
 
 const STATUS = {
   200: true,
@@ -56,15 +56,27 @@ export async function ensureScopedSecret(
   isOurs: IsOurs,
   conflict: () => EngineError,
 ): Promise<string> {
-  const filters = JSON.stringify({ name: [name] });
-  const found = (await swarmRequest<Labelled[]>(api, "list secrets", name, "/secrets?", "GET", undefined, { filters })).find(
-    (s) => s.Spec?.Name === name,
-  );
+  const found = await findSecret(api, name);
   if (found) {
     if (!isOurs(found.Spec?.Labels)) throw conflict();
     return found.ID;
   }
-  return (await swarmRequest<{ ID: string }>(api, "create secret", name, "/secrets/create?", "POST", spec)).ID;
+  try {
+    return (await swarmRequest<{ ID: string }>(api, "create secret", name, "/secrets/create?", "POST", spec)).ID;
+  } catch (err) {
+    // Made meanwhile by another release ensuring the same secret (two deployments at once): that one is it.
+    if (!isEngineError(err, "CONFLICT") && !/already exists/i.test(engineMessage(err))) throw err;
+    const made = await findSecret(api, name);
+    if (!made) throw err;
+    if (!isOurs(made.Spec?.Labels)) throw conflict();
+    return made.ID;
+  }
+}
+
+async function findSecret(api: EngineApi, name: string): Promise<Labelled | undefined> {
+  const filters = JSON.stringify({ name: [name] });
+  const listed = await swarmRequest<Labelled[]>(api, "list secrets", name, "/secrets?", "GET", undefined, { filters });
+  return listed.find((s) => s.Spec?.Name === name);
 }
 
 /** Berth's secrets of this prefix other than `keep`, removed (a refusal while a task still holds one is fine: next time). */

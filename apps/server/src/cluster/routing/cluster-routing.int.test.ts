@@ -170,8 +170,16 @@ describe("routing in a cluster", () => {
   it("another team's route cannot be picked by a forged header or Host", async () => {
     const keyA = clusterRouteKey(deps.env.BERTH_SECRET, team.a.serviceId);
     // Through the host's proxy: b's domain with a's key still reaches b (the route sets its own key).
-    const forged = await proxyGet(caddy, { hostname: team.b.hostname, ca, headers: { [EDGE_ROUTE_HEADER]: keyA } });
-    expect({ status: forged.status, body: forged.body }).toEqual({ status: 200, body: expect.stringContaining("<h1>b-0</h1>") });
+    // (Waits until b's route is applied: the previous test waited for a's only.)
+    const forged = await waitFor(
+      "team b's route",
+      async () => {
+        const res = await proxyGet(caddy, { hostname: team.b.hostname, ca, headers: { [EDGE_ROUTE_HEADER]: keyA } }).catch(() => null);
+        return res?.status === 200 ? res : null;
+      },
+      20_000,
+    );
+    expect(forged.body).toContain("<h1>b-0</h1>");
     // Straight to a node's edge: a's Host without a key, or with a made-up key, reaches nothing.
     const address = node(1).address;
     expect(await edgeGet(address, { host: team.a.hostname })).toEqual({ status: 404, body: "No route\n" });
