@@ -70,7 +70,7 @@ test("a cluster service's page shows where its replicas run, with each task's lo
     const placement = owner.getByRole("form", { name: "Placement" });
     await placement.getByLabel("Runs").selectOption("cluster");
     await placement.getByRole("button", { name: "Save placement" }).click();
-    await expect(owner.getByTestId("cluster-not-routed")).toBeVisible();
+    await expect(owner.getByTestId("cluster-note")).toContainText("through the cluster's edge");
     await owner.getByRole("button", { name: "Deploy", exact: true }).click();
     await expect(owner.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "succeeded", { timeout: 180_000 });
     return sid;
