@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import pg from "pg";
 import { startEngineNodes, type EngineNodes } from "../../apps/server/test/engine-nodes.ts";
 import { ownerPage, signUp } from "./support/account.ts";
 import { createProject, openTab, serviceIdOf, submitServiceForm } from "./support/dashboard.ts";
@@ -17,8 +18,23 @@ test.beforeAll(async () => {
   await Promise.all(nodes.nodes.map((n) => n.loadImages(["berth-test/hello:latest", "berth-test/caddy:2"])));
 });
 
+/** This run's name suffix, once its test started (the cleanup below looks for its servers). */
+let suffix = "";
+
 test.afterAll(async () => {
   await nodes?.close();
+  // A run that failed midway leaves its cluster on, which would fail the next spec (Servers
+  // expects cluster mode off): its cluster and server rows go (the nodes are gone already).
+  if (!suffix) return;
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    const mine = [`node-a-${suffix}`, `node-b-${suffix}`];
+    await db.query(`DELETE FROM cluster WHERE "managerServerId" IN (SELECT id FROM server WHERE name = ANY($1))`, [mine]);
+    await db.query(`DELETE FROM server WHERE name = ANY($1)`, [mine]);
+  } finally {
+    await db.end();
+  }
 });
 
 async function addServer(owner: Page, name: string, node: EngineNodes["nodes"][number]): Promise<void> {
@@ -35,6 +51,7 @@ async function addServer(owner: Page, name: string, node: EngineNodes["nodes"][n
 test("a cluster service's page shows where its replicas run, with each task's logs and terminal", async ({ page, browser }) => {
   test.setTimeout(360_000);
   const id = uniqueSuffix();
+  suffix = id;
   const [a, b] = [`node-a-${id}`, `node-b-${id}`];
   const { owner: isOwner } = await signUp(page);
   const owner = isOwner ? page : await ownerPage(browser);
