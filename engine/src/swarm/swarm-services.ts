@@ -9,6 +9,7 @@ import { assertSafeBindMounts } from "../bind-sources.ts";
 import type { EngineApi } from "../engine-api.ts";
 import { EngineError, isEngineError } from "../errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, imageHealthcheck } from "../images.ts";
+import { imageHasShell } from "../image-shell.ts";
 import { isManagedByBerth, LABEL_DEPLOYMENT, LABEL_SPEC_HASH, managedFilters } from "../labels.ts";
 import { ensureNetwork } from "../networks.ts";
 import type { ReleaseSpec } from "../port-types.ts";
@@ -300,11 +301,14 @@ async function prepare(api: EngineApi, spec: ReleaseSpec, options: SwarmReleaseO
 /**
  * The health check Swarm gates on: the spec's, else the image's own HEALTHCHECK, else -- a
  * service with a port -- TCP on that port, as Berth's own gate does on a single server (without
- * one, Swarm would call a task running as soon as its process started).
+ * one, Swarm would call a task running as soon as its process started). The TCP probe runs in the
+ * task through /bin/sh: an image without a shell (scratch, distroless) is gated on its task
+ * running instead, as a "running" check is, rather than never turning healthy.
  */
 async function withDefaultHealthcheck(api: EngineApi, spec: ReleaseSpec): Promise<ReleaseSpec> {
   if (spec.healthCheck !== undefined || spec.containerPort === undefined) return spec;
   if (await imageHealthcheck(api, spec.image)) return spec;
+  if (!(await imageHasShell(api, spec.image))) return spec;
   return { ...spec, healthCheck: { type: "tcp" } };
 }
 
