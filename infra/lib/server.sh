@@ -65,7 +65,6 @@ install_unit() {
   unit="${unit//@CONFIG@/"$BERTH_CONFIG"}"
   unit="${unit//@REPO@/"$BERTH_REPO"}"
   unit="${unit//@NPM@/"$(command -v npm)"}"
-  unit="${unit//@NODE@/"$(command -v node)"}"
   unit="${unit//@PATH@/"$node_dir:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}"
   if [[ "$(cat "$SERVER_UNIT" 2>/dev/null)" != "$unit" ]]; then
     printf '%s\n' "$unit" >"$SERVER_UNIT"
@@ -93,7 +92,7 @@ start_server() {
   (cd "$BERTH_REPO" && npm run -s db:migrate) >>"$SERVER_LOG" 2>&1 </dev/null ||
     die "migrations failed; the log: $SERVER_LOG"
   # Not a process-group leader here, so setsid does not fork: $! is the new session's leader.
-  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production BERTH_WEB_DIST_DIR=.next-live node dist/main.js) \
+  (cd "$SERVER_DIR" && exec setsid nohup env NODE_ENV=production BERTH_WEB_DIST_DIR=.next-live ./serve.sh) \
     >>"$SERVER_LOG" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$SERVER_PIDFILE"

@@ -23,7 +23,7 @@ let stopping = false;
 function start() {
   generation++;
   // The production build (dist/, made by the build step before the e2e run), as `npm run up` runs it.
-  child = spawn(process.execPath, ["dist/main.js"], { cwd: serverDir, stdio: "inherit" });
+  child = spawn("./serve.sh", [], { cwd: serverDir, stdio: "inherit" });
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, serverPid: child.pid, generation }));
   child.on("exit", (code, signal) => {
     if (restarting && !stopping) {
