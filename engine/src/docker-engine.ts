@@ -34,6 +34,7 @@ import {
   type SwarmReleaseOptions,
   type SwarmTask,
 } from "./swarm/swarm-services.ts";
+import { listRunningSwarmTasks } from "./swarm/running-tasks.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
@@ -287,6 +288,12 @@ export class DockerEngine implements ContainerEngine {
   swarmServiceTasks(serviceId: string): Promise<SwarmTask[]> {
     assertValidId(serviceId, "service id", "list swarm tasks");
     return listSwarmTasks(this.api, serviceId);
+  }
+
+  /** The tasks Swarm wants running for each of these services, in two calls whatever their number. */
+  swarmRunningTasks(serviceIds: string[]): Promise<Map<string, SwarmTask[]>> {
+    for (const id of serviceIds) assertValidId(id, "service id", "list swarm tasks");
+    return listRunningSwarmTasks(this.api, serviceIds);
   }
 
   /** The running container of a Swarm task of the service on THIS engine (the task's node); null when none runs here. */

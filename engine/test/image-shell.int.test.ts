@@ -1,28 +1,18 @@
-import { readFileSync } from "node:fs";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineApi } from "../src/engine-api.ts";
 import { imageHasShell, SHELL_CHECK_LABEL } from "../src/image-shell.ts";
 import { DockerEngine } from "../src/index.ts";
-import { buildHelloImage, HELLO_IMAGE, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
+import { buildHelloImage, buildShellLessImage, HELLO_IMAGE, uniqueId } from "./support/hello-image.ts";
 
 const engine = new DockerEngine();
 const api = new EngineApi({});
 const docker = new Docker();
-/** busybox as a web server, with no /bin/sh: what a distroless or scratch image looks like to the probe. */
 const SHELL_LESS = `berth-test/${uniqueId("no-shell-")}:1`;
 
 beforeAll(async () => {
   await buildHelloImage(engine);
-  await engine.buildImage({
-    tag: SHELL_LESS,
-    files: [
-      { name: "Dockerfile", data: 'FROM scratch\nCOPY busybox /srv/busybox\nENTRYPOINT ["/srv/busybox", "httpd", "-f", "-p", "8080"]\n' },
-      { name: "busybox", data: readFileSync("/usr/bin/busybox"), mode: 0o755 },
-    ],
-    labels: { [TEST_RUN_LABEL]: "image-shell" },
-    timeoutMs: 60_000,
-  });
+  await buildShellLessImage(engine, SHELL_LESS);
 });
 
 afterAll(async () => {

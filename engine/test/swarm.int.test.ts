@@ -8,7 +8,16 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../apps/server/test/engine-nodes.ts";
 import { DockerEngine } from "../src/index.ts";
-import { buildHelloImage, eventually, HELLO_IMAGE, rejectionOf, releaseFactory, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
+import {
+  buildHelloImage,
+  buildShellLessImage,
+  eventually,
+  HELLO_IMAGE,
+  rejectionOf,
+  releaseFactory,
+  TEST_RUN_LABEL,
+  uniqueId,
+} from "./support/hello-image.ts";
 
 const teamId = uniqueId("team");
 const newRelease = releaseFactory(teamId);
@@ -103,6 +112,30 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     // A deadline, not a duration: a fresh swarm's first service, one update and one rollback, each
     // gated on health, took 36 s, 48 s and 29 s at load 20 on two cores (a few seconds when idle).
   }, 240_000);
+
+  it("runs a shell-less image with a port and no health check (no default probe it could not run), and lists many services' running tasks at once", async () => {
+    const image = `berth-test/${uniqueId("no-shell-")}:1`;
+    await buildShellLessImage(new DockerEngine(), image);
+    await node.loadImages([image]);
+    const spec = newRelease({ image, env: {}, replicas: 2 });
+    const release = await engine.ensureSwarmService(spec, { graceSeconds: 2, readyTimeoutMs: 60_000 });
+    const service = (await docker.getService(release.name).inspect()) as {
+      Spec: { TaskTemplate: { ContainerSpec: { Healthcheck?: unknown } } };
+    };
+    expect(service.Spec.TaskTemplate.ContainerSpec.Healthcheck).toBeUndefined();
+    const other = newRelease();
+    await engine.ensureSwarmService(other, { graceSeconds: 2 });
+    const absent = uniqueId("s");
+    const tasks = await engine.swarmRunningTasks([spec.owner.serviceId, other.owner.serviceId, absent]);
+    expect(tasks.get(spec.owner.serviceId)?.map((t) => [t.state, t.deploymentId])).toEqual([
+      ["running", spec.deploymentId],
+      ["running", spec.deploymentId],
+    ]);
+    expect(tasks.get(other.owner.serviceId)?.map((t) => t.deploymentId)).toEqual([other.deploymentId]);
+    expect(tasks.get(absent)).toEqual([]);
+    await engine.removeSwarmService(spec.owner.serviceId);
+    await engine.removeSwarmService(other.owner.serviceId);
+  });
 
   it("refuses a same-named Swarm service that Berth does not own, and removes only Berth's", async () => {
     const spec = newRelease();

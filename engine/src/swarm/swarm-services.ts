@@ -49,7 +49,7 @@ interface ServiceInfo {
   UpdateStatus?: { State?: string; Message?: string; StartedAt?: string };
 }
 
-interface TaskInfo {
+export interface TaskInfo {
   ID?: string;
   NodeID?: string;
   Slot?: number;
@@ -411,7 +411,7 @@ export async function scaleSwarmService(api: EngineApi, serviceId: string, repli
   return mine.map((s) => s.Spec.Name);
 }
 
-function toSwarmTask(t: TaskInfo): SwarmTask {
+export function toSwarmTask(t: TaskInfo): SwarmTask {
   return {
     id: t.ID ?? "",
     nodeId: t.NodeID || null,

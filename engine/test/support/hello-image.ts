@@ -27,6 +27,19 @@ export async function buildHelloImage(engine: DockerEngine): Promise<void> {
   });
 }
 
+/** busybox as a web server on 8080 and nothing else: no /bin/sh, as a scratch or distroless image. */
+export async function buildShellLessImage(engine: DockerEngine, tag: string): Promise<void> {
+  await engine.buildImage({
+    tag,
+    files: [
+      { name: "Dockerfile", data: 'FROM scratch\nCOPY busybox /srv/busybox\nENTRYPOINT ["/srv/busybox", "httpd", "-f", "-p", "8080"]\n' },
+      { name: "busybox", data: readFileSync("/usr/bin/busybox"), mode: 0o755 },
+    ],
+    labels: { [TEST_RUN_LABEL]: "shell-less" },
+    timeoutMs: 60_000,
+  });
+}
+
 /** Every id this test process made up, so cleanup can find the release image tags of its services. */
 const generatedIds = new Set<string>();
 

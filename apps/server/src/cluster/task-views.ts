@@ -3,7 +3,7 @@
  * (overview/service-status.ts): a service on the cluster has no container on Berth's engine, so
  * without these every one of them read "Stopped unexpectedly". Only tasks Swarm wants running
  * count (the others are history: replaced, rolled back, scaled away). One manager answers for
- * all of them; when none does, the services are `unknown`, never "down".
+ * all of them at once; when none does, the services are `unknown`, never "down".
  */
 import type { SwarmTask } from "@berth/engine";
 import type { ContainerView } from "../overview/service-status.ts";
@@ -25,28 +25,16 @@ export interface ClusterTaskViews {
   unknown: Set<string>;
 }
 
-/** The container views of these cluster services' tasks (side by side through one manager). */
+/** The container views of these cluster services' tasks (all of them in two calls to one manager). */
 export async function clusterTaskViews(deps: ClusterDeps, serviceIds: string[]): Promise<ClusterTaskViews> {
   const byService = new Map<string, ContainerView[]>();
   if (serviceIds.length === 0) return { byService, unknown: new Set() };
-  let engine;
   try {
-    ({ engine } = await clusterEngine(deps));
+    const { engine } = await clusterEngine(deps);
+    for (const [id, tasks] of await engine.swarmRunningTasks(serviceIds)) byService.set(id, tasks.map(taskView));
+    return { byService, unknown: new Set() };
   } catch (err) {
     deps.log.debug({ err: String(err) }, "cluster tasks unavailable for the status");
-    return { byService, unknown: new Set(serviceIds) };
+    return { byService: new Map(), unknown: new Set(serviceIds) };
   }
-  const unknown = new Set<string>();
-  await Promise.all(
-    serviceIds.map(async (id) => {
-      try {
-        const tasks = await engine.swarmServiceTasks(id);
-        byService.set(id, tasks.filter((t) => t.desiredState === "running").map(taskView));
-      } catch (err) {
-        deps.log.debug({ serviceId: id, err: String(err) }, "cluster tasks unavailable for the status");
-        unknown.add(id);
-      }
-    }),
-  );
-  return { byService, unknown };
 }
