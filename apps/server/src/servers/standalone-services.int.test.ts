@@ -15,6 +15,8 @@ import { enqueueDeployment } from "../deployments/deployments.ts";
 import { addDomain } from "../domains/domains.ts";
 import { readRuntimeLogs } from "../services/runtime-logs.ts";
 import { deleteService } from "../services/services.ts";
+import { MetricsBus } from "../metrics/bus.ts";
+import { MetricsSampler } from "../metrics/sampler.ts";
 import type { Actor } from "../teams/access.ts";
 
 /**
@@ -22,7 +24,7 @@ import type { Actor } from "../teams/access.ts";
  * (test/engine-nodes.ts): a service placed there is released through that engine (its image,
  * built on this host only, copied over the engine API), published on the server's address, and
  * routed by the host's edge proxy (the test's own Caddy) to `<server>:<port>`; a redeploy under
- * load costs no request; logs come from the remote container; another team sees nothing; an
+ * load costs no request; logs and live metrics come from the remote container; another team sees nothing; an
  * unreachable server fails the deploy while the previous release serves; delete removes it.
  */
 const deps = testDeps();
@@ -164,6 +166,23 @@ describe("a service on a standalone remote server", () => {
     const { actor: stranger } = await seedUser(deps.db, "owner");
     await expect(readRuntimeLogs(deps, stranger, { serviceId, tail: 50 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("its live metrics are sampled through the server's engine, for its team", async () => {
+    const bus = new MetricsBus();
+    const points: number[] = [];
+    bus.onService((e) => {
+      if (e.serviceId !== serviceId) return;
+      expect(e.teamId).toBe(teamId);
+      points.push(e.point.memoryBytes);
+    });
+    const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 60_000 });
+    sampler.start();
+    try {
+      await waitFor("live points from the remote container", async () => points.filter((m) => m > 0).length >= 2, 30_000);
+    } finally {
+      await sampler.stop();
+    }
+  }, 60_000);
 
   it("a redeploy under load keeps serving: no failed request, then only the new release answers", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
