@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { Agent } from "node:https";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNetworkName } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
@@ -53,6 +54,7 @@ const serviceIds: string[] = [];
 let admin: Actor;
 let teamId: string;
 let serviceId: string;
+let projectId: string;
 const hostname = `remote-${tag}.localhost`;
 
 beforeAll(async () => {
@@ -76,7 +78,7 @@ beforeAll(async () => {
   serverId = added.data.id;
   ca = await caddy.admin.internalRootPem();
   ({ actor: admin, teamId } = await seedUser(deps.db, "admin"));
-  ({ serviceId } = await seedService(deps.db, teamId, { image: APP_IMAGE, env: { GREETING: "one" } }));
+  ({ serviceId, projectId } = await seedService(deps.db, teamId, { image: APP_IMAGE, env: { GREETING: "one" } }));
   serviceIds.push(serviceId);
 }, 240_000);
 
@@ -90,6 +92,12 @@ afterAll(async () => {
     .catch(() => undefined);
   await deps.db.$disconnect();
 });
+
+/** The project's networks on the remote server. */
+async function remoteNetworks(): Promise<string[]> {
+  const all = await new Docker({ socketPath: node.socketPath }).listNetworks();
+  return all.map((n) => n.Name).filter((name) => name === buildNetworkName("project", projectId));
+}
 
 async function deploy(actor: Actor, id: string, greeting: string) {
   const { count } = await deps.db.envVar.updateMany({
@@ -143,6 +151,8 @@ describe("a service on a standalone remote server", () => {
     expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
     const remote = await node.engine.listManaged({ serviceId });
     expect(remote.filter((c) => c.state === "running")).toHaveLength(1);
+    // Its project's network is made on that server (names resolve among its services there).
+    expect(await remoteNetworks()).toEqual([buildNetworkName("project", projectId)]);
     expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
     expect(await node.engine.imageId(APP_IMAGE)).toBe(await deps.engine.imageId(APP_IMAGE));
     const log = await deps.db.buildLogLine.findMany({ where: { deploymentId: done.id }, orderBy: { seq: "asc" } });
@@ -229,6 +239,7 @@ describe("a service on a standalone remote server", () => {
     expect(refused.error?.message).toMatch(/still runs 1 service/);
     await deleteService(deps, admin, serviceId);
     expect(await node.engine.listManaged({ serviceId })).toEqual([]);
+    expect(await remoteNetworks()).toEqual([]);
     const removed = await owner.mutate("servers.remove", { serverId });
     expect(removed.status).toBe(200);
   }, 120_000);

@@ -241,7 +241,9 @@ export async function deleteService(
   await takeDown(deps.db, [service], () => engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
-  const removedVolumes = options.deleteVolumes ? await removeVolumes(deps, service.project.id, volumes) : [];
+  // Its volumes, network and image copies live on the engine it ran on.
+  const onItsEngine = { db: deps.db, log: deps.log, engine };
+  const removedVolumes = options.deleteVolumes ? await removeVolumes(onItsEngine, service.project.id, volumes) : [];
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.delete",
@@ -255,10 +257,11 @@ export async function deleteService(
   });
   // Its build images go too (disk). A failure leaves only images behind, never containers:
   // reported, not thrown, since the service itself is gone.
-  await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
-    deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
-  });
+  for (const where of new Set([deps.engine, engine]))
+    await where.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
+      deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
+    });
   await removeGitCache(deps, serviceId);
-  await pruneProjectNetwork(deps, service.project.id);
+  await pruneProjectNetwork(onItsEngine, service.project.id);
   return { ok: true as const, projectId: service.project.id };
 }
