@@ -15,7 +15,7 @@ import { setServicePlacement } from "../cluster/service-placement.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { addDomain } from "../domains/domains.ts";
 import { readRuntimeLogs } from "../services/runtime-logs.ts";
-import { deleteService } from "../services/services.ts";
+import { deleteService, startService, stopService } from "../services/services.ts";
 import { MetricsBus } from "../metrics/bus.ts";
 import { MetricsSampler } from "../metrics/sampler.ts";
 import type { Actor } from "../teams/access.ts";
@@ -232,6 +232,14 @@ describe("a service on a standalone remote server", () => {
     }
     expect((await proxyGet(caddy, { hostname, ca })).body).toContain("<h1>two</h1>");
   }, 300_000);
+
+  it("stop and start go through the server's engine", async () => {
+    await stopService(deps, admin, serviceId);
+    expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["exited"]);
+    await startService(deps, admin, serviceId);
+    expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["running"]);
+    await served("two");
+  }, 120_000);
 
   it("the server cannot be removed while it holds the service; deleting the service removes its container there", async () => {
     const refused = await owner.mutate("servers.remove", { serverId });
