@@ -100,3 +100,10 @@ describe("publishing the primary port once more", () => {
     ]);
   });
 });
+
+describe("a release on a remote server's engine", () => {
+  it("binds its primary port to publishHostIp there (the edge proxy on Berth's host dials it)", () => {
+    const { bindings } = buildPorts({ containerPort: 8080, primaryHostPort: 20001, publishHostIp: "0.0.0.0" });
+    expect(bindings["8080/tcp"]).toEqual([{ HostIp: "0.0.0.0", HostPort: "20001" }]);
+  });
+});

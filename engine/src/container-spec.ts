@@ -42,7 +42,7 @@ function primaryHostPortOf(spec: Pick<ReleaseSpec, "primaryHostPort" | "primaryH
  * primary port adds a second binding (e.g. 0.0.0.0:5432 for a database's clients).
  */
 export function buildPorts(
-  spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort" | "primaryHostPorts">,
+  spec: Pick<ReleaseSpec, "containerPort" | "ports" | "primaryHostPort" | "primaryHostPorts" | "publishHostIp">,
   replica = 0,
 ): { exposed: Record<string, object>; bindings: Bindings } {
   const exposed: Record<string, object> = {};
@@ -50,7 +50,7 @@ export function buildPorts(
   if (spec.containerPort !== undefined) {
     const primary = tcpPortKey(spec.containerPort);
     exposed[primary] = {};
-    bindings[primary] = [{ HostIp: PUBLISH_HOST_IP, HostPort: primaryHostPortOf(spec, replica) }];
+    bindings[primary] = [{ HostIp: spec.publishHostIp ?? PUBLISH_HOST_IP, HostPort: primaryHostPortOf(spec, replica) }];
   }
   for (const p of spec.ports ?? []) {
     const key = `${p.containerPort}/${p.protocol ?? "tcp"}`;

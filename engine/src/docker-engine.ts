@@ -8,7 +8,7 @@ import { buildImage, type BuildImageOptions, type BuildImageResult } from "./bui
 import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRemove, stopContainer } from "./containers.ts";
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
-import { DEFAULT_PULL_TIMEOUT_MS, ensureImage } from "./images.ts";
+import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, inspectImage } from "./images.ts";
 import { followLogs, requireManagedContainer } from "./logs.ts";
 import type {
   ContainerEngine,
@@ -54,7 +54,7 @@ import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.t
 import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 import { pruneBuildCache } from "./build-cache.ts";
 import { systemInfo, type EngineSystemInfo } from "./system-info.ts";
-import { assertValidContainerRef, assertValidGrace, assertValidId } from "./validate.ts";
+import { assertValidContainerRef, assertValidGrace, assertValidId, assertValidImageRef } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
 
@@ -83,6 +83,17 @@ export class DockerEngine implements ContainerEngine {
 
   async ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
     await ensureImage(this.api, image, { timeoutMs: opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: opts.registryAuth, pull: opts.pull });
+  }
+
+  /** A remote engine's host (TLS or SSH; where its published ports are reached), null on this machine. */
+  get remoteHost(): string | null {
+    return this.api.remoteHost;
+  }
+
+  /** The image's id on this engine, or null when it does not have it. */
+  async imageId(image: string): Promise<string | null> {
+    assertValidImageRef(image, "inspect image");
+    return (await inspectImage(this.api, image))?.Id ?? null;
   }
 
   runRelease(spec: ReleaseSpec, opts: RunReleaseOptions = {}): Promise<ReleaseInstance> {

@@ -46,6 +46,12 @@ export class EngineApi {
    * mount sources) can be checked here; null socket path for loopback TCP.
    */
   readonly local: { socketPath: string | null } | null;
+  /**
+   * A remote engine's host (TLS or SSH): where its published ports are reached from here, and
+   * the only address its health gates probe (a container's bridge address there means nothing
+   * here). Null for an engine on this machine.
+   */
+  readonly remoteHost: string | null;
 
   constructor(options: DockerEngineOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -58,6 +64,7 @@ export class EngineApi {
         : connection.kind === "tcp" && isLoopback(connection.host)
           ? { socketPath: null }
           : null;
+    this.remoteHost = this.local === null && connection.kind !== "socket" ? connection.host : null;
     this.docker = new Docker(built.options);
   }
 

@@ -1,7 +1,8 @@
 /**
  * One probe of a release's health gate against a running container: HTTP or TCP (by
- * Berth, to the container's address, else its published port on 127.0.0.1) or a command
- * exec'd inside the container (argv; exit 0 passes).
+ * Berth, to the container's address, else its published port on 127.0.0.1; on a remote engine
+ * only its published port at the engine's host) or a command exec'd inside the container (argv;
+ * exit 0 passes).
  */
 import type { ContainerInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
@@ -17,9 +18,26 @@ function containerAddress(info: ContainerInspectInfo): string | null {
   return networks.find((n) => n.IPAddress)?.IPAddress || null;
 }
 
+/**
+ * Where the gate reaches a container: its bridge address (tried first) and the host its ports
+ * are published on. A remote engine's container addresses are that host's: never probed from
+ * here, where the same address may be one of this machine's own containers.
+ */
+export interface GateHost {
+  remoteHost: string | null;
+}
+
+function publishHost(via: GateHost): string {
+  return via.remoteHost ?? "127.0.0.1";
+}
+
+function directAddress(info: ContainerInspectInfo, via: GateHost): string | null {
+  return via.remoteHost === null ? containerAddress(info) : null;
+}
+
 /** TCP: direct to the container when its address is reachable (exact), else via the published port. */
-export async function probeTcpGate(info: ContainerInspectInfo, port: number): Promise<ProbeResult> {
-  const address = containerAddress(info);
+export async function probeTcpGate(info: ContainerInspectInfo, port: number, via: GateHost = { remoteHost: null }): Promise<ProbeResult> {
+  const address = directAddress(info, via);
   if (address) {
     const direct = await probeTcpDirect(address, port);
     if (direct === "open") return { outcome: "ok", detail: `TCP ${address}:${port}: open` };
@@ -27,12 +45,17 @@ export async function probeTcpGate(info: ContainerInspectInfo, port: number): Pr
   }
   const hostPort = publishedHostPort(info, port);
   if (hostPort === null) return { outcome: "not-listening", detail: `TCP ${port}: container address unreachable and port not published` };
-  const open = await probeTcp(hostPort);
-  return { outcome: open ? "ok" : "not-listening", detail: `TCP 127.0.0.1:${hostPort}: ${open ? "open" : "closed"}` };
+  const host = publishHost(via);
+  const open = await probeTcp(hostPort, { host });
+  return { outcome: open ? "ok" : "not-listening", detail: `TCP ${host}:${hostPort}: ${open ? "open" : "closed"}` };
 }
 
-export async function probeHttpGate(info: ContainerInspectInfo, gate: Extract<HealthGate, { kind: "http" }>): Promise<ProbeResult> {
-  const address = containerAddress(info);
+export async function probeHttpGate(
+  info: ContainerInspectInfo,
+  gate: Extract<HealthGate, { kind: "http" }>,
+  via: GateHost = { remoteHost: null },
+): Promise<ProbeResult> {
+  const address = directAddress(info, via);
   const target = { path: gate.path, expect: gate.expect, timeoutMs: gate.timeoutMs };
   if (address) {
     const direct = await probeHttp({ ...target, host: address, port: gate.port });
@@ -41,7 +64,7 @@ export async function probeHttpGate(info: ContainerInspectInfo, gate: Extract<He
   const hostPort = publishedHostPort(info, gate.port);
   if (hostPort === null)
     return { outcome: "not-listening", detail: `HTTP ${gate.port}: container address unreachable and port not published` };
-  const viaHost = await probeHttp({ ...target, host: "127.0.0.1", port: hostPort });
+  const viaHost = await probeHttp({ ...target, host: publishHost(via), port: hostPort });
   return viaHost.outcome === "unreachable" ? { ...viaHost, outcome: "not-listening" } : viaHost;
 }
 

@@ -45,6 +45,11 @@ export interface ReleaseSpec {
    * start-first strategy the old release still holds its ports: alternate two sets.
    */
   primaryHostPorts?: number[];
+  /**
+   * The host address the primary port binds to (default 127.0.0.1). A release on a remote
+   * server's engine binds 0.0.0.0 there, so the edge proxy on Berth's host reaches it.
+   */
+  publishHostIp?: string;
   /** Extra published ports (the primary containerPort is always published on 127.0.0.1). */
   ports?: PortMapping[];
   volumes?: VolumeMount[];

@@ -50,6 +50,8 @@ export interface ContainerEngine {
    * EngineError IMAGE_UNAVAILABLE with the engine's reason when neither works.
    */
   ensureImage(image: string, opts?: EnsureImageOptions): Promise<void>;
+  /** The image's id on this engine, or null when it does not have it. */
+  imageId(image: string): Promise<string | null>;
   /**
    * Create and start the release's container(s) beside whatever runs now, publish its port (if
    * any) on 127.0.0.1, and wait until it passes its health gate. On any failure the

@@ -84,8 +84,8 @@ function probe(
   info: ContainerInspectInfo,
   gate: Extract<HealthGate, { kind: "http" | "tcp" | "command" }>,
 ): Promise<ProbeResult> {
-  if (gate.kind === "http") return probeHttpGate(info, gate);
-  if (gate.kind === "tcp") return probeTcpGate(info, gate.port);
+  if (gate.kind === "http") return probeHttpGate(info, gate, api);
+  if (gate.kind === "tcp") return probeTcpGate(info, gate.port, api);
   return probeCommandGate(api, info.Id, gate);
 }
 

@@ -153,6 +153,7 @@ function checkPrimaryPorts(spec: ReleaseSpec, replicas: number, fail: Fail): voi
     if (ports.some((p) => !isPort(p))) fail("primaryHostPorts must be 1-65535");
     if (new Set(ports).size !== ports.length) fail("primaryHostPorts must be distinct");
   }
+  if (spec.publishHostIp !== undefined && !IPV4.test(spec.publishHostIp)) fail("publishHostIp must be an IPv4 address");
 }
 
 function checkLabels(labels: Record<string, string>, fail: Fail): void {

@@ -12,7 +12,7 @@ import { advertiseAddressFor, swarmAddr } from "./advertise-address.ts";
 import type { CreateClusterInput } from "./cluster-input.ts";
 import { getCluster, type ClusterView } from "./cluster-view.ts";
 import { nodeFields } from "./node-fields.ts";
-import { inAnotherSwarm, loadServer, membershipOf, settledNode, swarmOf, type ClusterDeps } from "./swarm-of.ts";
+import { inAnotherSwarm, loadServer, refuseStandaloneHolder, membershipOf, settledNode, swarmOf, type ClusterDeps } from "./swarm-of.ts";
 
 async function refuseIfOn(deps: ClusterDeps): Promise<void> {
   const existing = await getCluster(deps);
@@ -22,6 +22,7 @@ async function refuseIfOn(deps: ClusterDeps): Promise<void> {
 export async function createCluster(deps: ClusterDeps, actor: Actor, input: CreateClusterInput): Promise<ClusterView> {
   await refuseIfOn(deps);
   const row = await loadServer(deps.db, input.serverId);
+  await refuseStandaloneHolder(deps.db, row);
   const address = advertiseAddressFor(row, input.advertiseAddress);
   const swarm = swarmOf(deps, row);
   const before = await membershipOf(swarm, row);

@@ -17,6 +17,7 @@ import { nodeFields } from "./node-fields.ts";
 import {
   inAnotherSwarm,
   loadServer,
+  refuseStandaloneHolder,
   membershipOf,
   reachableManager,
   settledNode,
@@ -65,6 +66,7 @@ async function isOurs(manager: Manager, membership: SwarmMembership): Promise<bo
 export async function joinCluster(deps: ClusterDeps, actor: Actor, input: JoinClusterInput): Promise<ServerView> {
   const row = await loadServer(deps.db, input.serverId);
   if (row.swarmNodeId !== null) throw invalidField("serverId", `${row.name} is already a node of the cluster`);
+  await refuseStandaloneHolder(deps.db, row);
   const manager = await reachableManager(deps);
   const address = advertiseAddressFor(row, input.advertiseAddress);
   const swarm = swarmOf(deps, row);

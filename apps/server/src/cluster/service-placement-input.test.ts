@@ -37,7 +37,9 @@ describe("service placement input", () => {
     ]);
   });
 
-  it("defaults to no constraints", () => {
-    expect(servicePlacementInput.parse({ placement: "server" })).toEqual({ placement: "server", constraints: [] });
+  it("defaults to no constraints and Berth's own engine; a server is named by its id", () => {
+    expect(servicePlacementInput.parse({ placement: "server" })).toEqual({ placement: "server", serverId: null, constraints: [] });
+    const bad = servicePlacementInput.safeParse({ placement: "server", serverId: "not-an-id" });
+    expect(bad.success ? null : bad.error.issues.map((i) => i.path.join("."))).toEqual(["serverId"]);
   });
 });

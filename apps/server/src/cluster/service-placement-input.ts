@@ -29,6 +29,8 @@ export function constraintProblem(text: string): string | null {
 
 export const servicePlacementInput = z.object({
   placement: z.enum(["server", "cluster"]),
+  /** placement `server`: a standalone remote server's id; null (the default) is Berth's own engine. */
+  serverId: z.string().uuid("Pick a server from the list").nullable().default(null),
   constraints: z
     .array(z.string().trim())
     .max(16, "At most 16 constraints")
@@ -44,4 +46,5 @@ export const servicePlacementInput = z.object({
     }),
 });
 
-export type ServicePlacementInput = z.infer<typeof servicePlacementInput>;
+/** As callers pass it (serverId and constraints may be left out). */
+export type ServicePlacementInput = z.input<typeof servicePlacementInput>;

@@ -1,6 +1,7 @@
 /**
  * A service's placement: `server` (containers on Berth's own engine, today's behaviour and the
- * default) or `cluster` (a Swarm service through a manager, replicas spread over the nodes,
+ * default, or on a standalone remote server's engine with `serverId`: servers/standalone-server.ts,
+ * a team admin's choice) or `cluster` (a Swarm service through a manager, replicas spread over the nodes,
  * constrained by node labels). Opt-in per service, member of its team; audited.
  *
  * What the cluster does not run, refused at save (at `placement`) and again at deploy
@@ -16,6 +17,7 @@ import { DomainError, invalidField } from "../errors.ts";
 import { readStoredRuntime } from "../services/runtime-settings.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import type { ServicePlacementInput } from "./service-placement-input.ts";
+import { standaloneProblem } from "../servers/standalone-server.ts";
 
 export interface PlacementFacts {
   job: boolean;
@@ -85,8 +87,40 @@ export function clusterSettingsProblem(input: {
   return null;
 }
 
+/**
+ * A standalone target must exist, be reached over TLS or SSH and be no cluster node; jobs and
+ * compose stacks' services stay on Berth's own engine for now (errors at `serverId`).
+ */
+async function assertStandaloneTarget(deps: Pick<Deps, "db">, serviceId: string, serverId: string): Promise<void> {
+  const row = await deps.db.server.findUnique({ where: { id: serverId }, select: { name: true, kind: true, swarmNodeId: true } });
+  if (!row) throw invalidField("serverId", "No such server: pick one from the list");
+  const problem = standaloneProblem(row);
+  if (problem) throw invalidField("serverId", problem);
+  const facts = await placementFacts(deps.db, serviceId);
+  if (facts.job) throw invalidField("serverId", REMOTE_JOB);
+  if (facts.stackMember)
+    throw invalidField(
+      "serverId",
+      "Services of a compose stack cannot run on a remote server yet: the stack deploys them on Berth's own server",
+    );
+}
+
+export const REMOTE_JOB = "Run-to-completion jobs cannot run on a remote server yet";
+
 export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, input: ServicePlacementInput) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  const constraints = input.constraints ?? [];
+  const serverId = input.placement === "server" ? (input.serverId ?? null) : null;
+  if (input.placement === "cluster" && (input.serverId ?? null) !== null)
+    throw invalidField("serverId", "A service on the cluster runs on its nodes: pick no server");
+  // Choosing the machine a service runs on (an instance-wide server) is a team admin's action.
+  if (serverId !== service.serverId) await loadService(deps.db, actor, serviceId, "admin");
+  if (serverId !== null && serverId !== service.serverId) await assertStandaloneTarget(deps, serviceId, serverId);
+  if (serverId !== service.serverId && (await findLiveDeployment(deps.db, serviceId)))
+    throw new DomainError(
+      "CONFLICT",
+      `${service.name} has been deployed where it runs now: moving a deployed service to another server is not supported yet (delete it and create it again)`,
+    );
   if (input.placement === "cluster") {
     if (!(await deps.db.cluster.findUnique({ where: { id: 1 } })))
       throw invalidField("placement", "Cluster mode is off: the instance owner creates a cluster on the Servers page first");
@@ -99,7 +133,7 @@ export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, 
         "placement",
         `${service.name} has run on this server: its volumes hold its data here, and moving a volume to a cluster node is not supported yet (a node would start with empty volumes)`,
       );
-  } else if (input.constraints.length > 0) {
+  } else if (constraints.length > 0) {
     throw invalidField("constraints", "Placement constraints apply to services on the cluster only");
   }
   if (service.placement === "cluster" && input.placement === "server" && (await findLiveDeployment(deps.db, serviceId))) {
@@ -108,13 +142,16 @@ export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, 
       `${service.name} runs on the cluster: moving a deployed service back to this server is not supported yet (delete it and create it again)`,
     );
   }
-  await deps.db.service.update({ where: { id: serviceId }, data: { placement: input.placement, placementConstraints: input.constraints } });
+  await deps.db.service.update({
+    where: { id: serviceId },
+    data: { placement: input.placement, placementConstraints: constraints, serverId },
+  });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.placement",
     targetType: "service",
     targetId: serviceId,
-    detail: { name: service.name, placement: input.placement, constraints: input.constraints },
+    detail: { name: service.name, placement: input.placement, constraints, ...(serverId ? { serverId } : {}) },
   });
-  return { ok: true as const, placement: input.placement, constraints: input.constraints };
+  return { ok: true as const, placement: input.placement, constraints, serverId };
 }

@@ -39,6 +39,16 @@ export async function loadServer(db: Db, serverId: string): Promise<ServerRow> {
   return row;
 }
 
+/** A server that forms or joins the cluster must hold no services of its own (servers/standalone-server.ts). */
+export async function refuseStandaloneHolder(db: Db, row: ServerRow): Promise<void> {
+  const placed = await db.service.count({ where: { serverId: row.id } });
+  if (placed > 0)
+    throw invalidField(
+      "serverId",
+      `${row.name} holds ${placed} service${placed === 1 ? "" : "s"} placed on it alone: move or delete them before it joins the cluster`,
+    );
+}
+
 export interface Manager {
   row: ServerRow;
   swarm: SwarmCluster;

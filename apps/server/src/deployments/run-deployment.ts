@@ -22,6 +22,9 @@ import { registryAuthFor } from "../registries/registry-credentials.ts";
 import { getSettings } from "../instance/settings.ts";
 import { releaseOnCluster } from "../cluster/cluster-release.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
+import { REMOTE_JOB } from "../cluster/service-placement.ts";
+import { assertAnswers, dialAddress, serviceEngineOf, type ServiceEngine } from "../servers/standalone-server.ts";
+import { bringImageTo } from "./remote-image.ts";
 
 export { describeFailure } from "./failure.ts";
 
@@ -46,11 +49,15 @@ async function release(ctx: RunContext): Promise<void> {
   }
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
+  if (service.job && service.serverId !== null) throw new DomainError("INVALID", REMOTE_JOB);
   if (service.job) return runJob(ctx, config, image, started);
   if (service.placement === "cluster") return releaseToCluster(ctx, config, image, started);
+  // Berth's own engine, or the standalone server the service is placed on (servers/standalone-server.ts).
+  const target = await serviceEngineOf(deps, service);
   // Before anything of the old release is touched: a failure here leaves it serving.
-  await runReleaseCommand(ctx, config, image);
-  sink.system(`Starting ${deployment.image}${describeRelease(config)}`);
+  if (target.server) await prepareRemote(ctx, target, config, image);
+  else await runReleaseCommand(ctx, config, image);
+  sink.system(`Starting ${deployment.image}${describeRelease(config)}${target.server ? ` on ${target.server.name}` : ""}`);
   if (ctx.cancel.aborted) throw new CancelledError();
   const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
   // One deployment per service runs at a time, so the next number is stable until it is
@@ -60,19 +67,19 @@ async function release(ctx: RunContext): Promise<void> {
   let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
     if (ctx.cancel.aborted) throw new CancelledError();
-    const ports = (healthy.replicas ?? [healthy]).flatMap((r) => (r.hostPort === null ? [] : [`127.0.0.1:${r.hostPort}`]));
+    const ports = (healthy.replicas ?? [healthy]).flatMap((r) => (r.hostPort === null ? [] : [dialAddress(target.host, r.hostPort)]));
     sink.system(ports.length > 0 ? `Healthy: accepting connections on ${ports.join(", ")}` : "Healthy");
     if (deps.proxy && block) {
       // A new (larger) block of ports must be in the proxy's config before traffic moves.
       if (block.changed) await deps.proxy.apply();
       // Every upstream port of the service is already routed: wait for the old ones to go idle.
-      const old = previous.flatMap((c) => (c.hostPort === null ? [] : [`127.0.0.1:${c.hostPort}`]));
+      const old = previous.flatMap((c) => (c.hostPort === null ? [] : [dialAddress(target.host, c.hostPort)]));
       releaseOldPorts = await deps.proxy.handover(service.id, old, ports);
       // A first deploy has no old release: nothing drained.
       sink.system(old.length > 0 ? "Proxy: the old release drained" : "Proxy: routing to the new release");
     }
   };
-  const spec = buildReleaseSpec(
+  const built = buildReleaseSpec(
     {
       service: { id: service.id, name: service.name },
       project: { id: service.project.id, name: service.project.name, teamId: service.project.teamId },
@@ -82,10 +89,12 @@ async function release(ctx: RunContext): Promise<void> {
     },
     config,
   );
+  // On a remote server the proxy reaches the port over the network (the firewall keeps others out).
+  const spec = target.server ? { ...built, publishHostIp: "0.0.0.0" } : built;
   // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
   // health = the readiness gate) and removes its container on failure, so nothing it starts
   // can outlive a stage that gave up on it.
-  const instance = await deps.engine
+  const instance = await target.engine
     .replaceRelease(spec, {
       pullTimeoutMs: ctx.timeoutsMs.start,
       // A start period (failures do not count) extends the health stage by as much.
@@ -94,7 +103,8 @@ async function release(ctx: RunContext): Promise<void> {
       retainImages: false,
       signal: ctx.cancel,
       strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
-      pull: image.pull,
+      // A remote server already has it (prepareRemote).
+      pull: target.server ? "missing" : image.pull,
       ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
     })
     .finally(() => releaseOldPorts());
@@ -103,7 +113,7 @@ async function release(ctx: RunContext): Promise<void> {
     await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
   } catch (err) {
     // The service was deleted while it deployed: nothing may be left running for it.
-    if (isRecordMissing(err)) return void (await deps.engine.removeService(service.id));
+    if (isRecordMissing(err)) return void (await target.engine.removeService(service.id));
     throw err;
   }
   // A first release (or one after a stop) makes the service's domains route to it now.
@@ -111,6 +121,21 @@ async function release(ctx: RunContext): Promise<void> {
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
   // The deployment is live: pruning old images must not reach the failure path.
   await retainImagesAfterSuccess(deps, service.id);
+}
+
+/**
+ * Before a release on a standalone remote server: the server answers (else the deployment fails
+ * with the reason while the previous release keeps serving) and has the image.
+ */
+async function prepareRemote(ctx: RunContext, target: ServiceEngine, config: ReleaseConfig, image: ReleaseImage): Promise<void> {
+  const name = target.server?.name ?? "";
+  if (config.runtime.releaseCommand)
+    throw new DomainError(
+      "INVALID",
+      `Release commands do not run on a remote server yet (${name}): remove it or place the service on Berth's own server`,
+    );
+  await assertAnswers(target);
+  await bringImageTo(ctx, target.engine, name, image);
 }
 
 /** A service placed on the cluster: a Swarm service, recorded like any release (no container or proxy port here). */
@@ -280,13 +305,16 @@ export async function runDeployment(
       data: { status, error: reason, finishedAt: new Date() },
     });
     if (count > 0) deps.events.publishStatus({ deploymentId, serviceId: service.id, status });
-    await removeContainersOf(deps, service.id, deploymentId);
+    await removeContainersOf(deps, service, deploymentId).catch((err: unknown) =>
+      log.warn({ err: String(err) }, "could not remove the failed deployment's containers"),
+    );
   } finally {
     await sink.flush();
   }
 }
 
-async function removeContainersOf(deps: RunDeps, serviceId: string, deploymentId: string): Promise<void> {
-  const containers = await deps.engine.listManaged({ serviceId });
-  for (const c of containers.filter((c) => c.deploymentId === deploymentId)) await deps.engine.removeContainer(c.containerId);
+async function removeContainersOf(deps: RunDeps, service: { id: string; serverId: string | null }, deploymentId: string): Promise<void> {
+  const { engine } = await serviceEngineOf(deps, service);
+  const containers = await engine.listManaged({ serviceId: service.id });
+  for (const c of containers.filter((c) => c.deploymentId === deploymentId)) await engine.removeContainer(c.containerId);
 }

@@ -1,12 +1,14 @@
 /**
- * The containers of cluster services' running tasks, for the metrics sampler: each followed
- * through the engine of the node that runs it (cluster/task-containers.ts). Finding them costs a
+ * The containers of cluster services' running tasks, and the live containers of services on
+ * standalone remote servers, for the metrics sampler: each followed through the engine of the
+ * node or server that runs it (cluster/task-containers.ts, servers/standalone-server.ts). Finding them costs a
  * manager's task list per cluster service and a container lookup per task, so the list is
  * refreshed at most every 10 s, in the background: a sampler tick never waits for a node.
  */
 import type { ContainerEngine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { runningTaskContainers } from "../cluster/task-containers.ts";
+import { findLiveContainerAndEngine } from "../services/live-container.ts";
 
 /** One container whose stats the sampler follows: on Berth's engine, or a task's on its node's. */
 export interface StatsTarget {
@@ -26,7 +28,7 @@ export class ClusterStatsTargets {
   private refreshing = false;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "box" | "log">,
+    private readonly deps: Pick<Deps, "db" | "box" | "log" | "engine">,
     private readonly refreshMs = REFRESH_MS,
   ) {}
 
@@ -45,10 +47,32 @@ export class ClusterStatsTargets {
   }
 
   private async refresh(): Promise<void> {
-    if (!(await this.deps.db.cluster.findUnique({ where: { id: 1 }, select: { id: true } }))) {
-      this.targets = [];
-      return;
+    const [cluster, remote] = await Promise.all([this.clusterTargets(), this.remoteTargets()]);
+    this.targets = [...cluster, ...remote];
+  }
+
+  /** The live container of each service on a standalone remote server, through that server's engine. */
+  private async remoteTargets(): Promise<StatsTarget[]> {
+    const services = await this.deps.db.service.findMany({
+      where: { serverId: { not: null } },
+      select: { id: true, project: { select: { teamId: true } } },
+    });
+    const found: StatsTarget[] = [];
+    for (const s of services) {
+      try {
+        const live = await findLiveContainerAndEngine(this.deps, s.id);
+        if (!live) continue;
+        const { containerId } = live.container;
+        found.push({ key: `${s.id}/${containerId}`, containerId, serviceId: s.id, teamId: s.project.teamId, engine: live.engine });
+      } catch (err) {
+        this.deps.log.debug({ serviceId: s.id, err: String(err) }, "remote service metrics not listed");
+      }
     }
+    return found;
+  }
+
+  private async clusterTargets(): Promise<StatsTarget[]> {
+    if (!(await this.deps.db.cluster.findUnique({ where: { id: 1 }, select: { id: true } }))) return [];
     const services = await this.deps.db.service.findMany({
       where: { placement: "cluster" },
       select: { id: true, project: { select: { teamId: true } } },
@@ -70,6 +94,6 @@ export class ClusterStatsTargets {
         this.deps.log.debug({ serviceId: s.id, err: String(err) }, "cluster task metrics not listed");
       }
     }
-    this.targets = found;
+    return found;
   }
 }

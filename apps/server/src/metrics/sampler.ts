@@ -121,7 +121,8 @@ export class MetricsSampler {
         teamId: c.owner.teamId,
         engine: this.deps.engine,
       }));
-    // A cluster service's tasks, through their nodes' engines (Swarm replaces a task rather than restarting it).
+    // A cluster service's tasks, through their nodes' engines (Swarm replaces a task rather than restarting it),
+    // and the live containers of services on standalone remote servers, through theirs.
     const tasks = this.clusterTargets.current(now);
     await this.follow([...local, ...tasks]);
     const restarts = new Map<string, number>();

@@ -5,6 +5,7 @@
  */
 import type { ManagedContainer } from "@berth/engine";
 import { isEngineError } from "@berth/engine";
+import { standaloneEngine } from "../servers/standalone-server.ts";
 import type { DeploymentStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { clusterTaskViews } from "../cluster/task-views.ts";
@@ -29,10 +30,49 @@ type Owner = { teamId?: string; projectId?: string; serviceId?: string };
  * error when the engine cannot be asked.
  */
 export async function containerViews(deps: Pick<Deps, "engine" | "db" | "box" | "log">, owner: Owner): Promise<ContainersByService> {
-  const [host, cluster] = await Promise.all([hostContainerViews(deps, owner), clusterServiceViews(deps, owner)]);
+  const [host, cluster, remote] = await Promise.all([
+    hostContainerViews(deps, owner),
+    clusterServiceViews(deps, owner),
+    remoteServiceViews(deps, owner),
+  ]);
   if (host.byService === null) return host;
-  for (const [serviceId, views] of cluster.byService) host.byService.set(serviceId, views);
-  return { ...host, unknown: cluster.unknown };
+  for (const [serviceId, views] of [...cluster.byService, ...remote.byService]) host.byService.set(serviceId, views);
+  return { ...host, unknown: new Set([...cluster.unknown, ...remote.unknown]) };
+}
+
+/**
+ * Services on standalone remote servers: each server's engine asked once (side by side); a
+ * server that does not answer leaves its services `unknown`, never "down".
+ */
+async function remoteServiceViews(deps: Pick<Deps, "db" | "box">, owner: Owner) {
+  const services = await deps.db.service.findMany({
+    where: {
+      serverId: { not: null },
+      ...(owner.serviceId ? { id: owner.serviceId } : {}),
+      ...(owner.projectId ? { projectId: owner.projectId } : {}),
+      ...(owner.teamId ? { project: { teamId: owner.teamId } } : {}),
+    },
+    select: { id: true, server: true },
+  });
+  const byService = new Map<string, ContainerView[]>();
+  const unknown = new Set<string>();
+  const servers = new Map(services.flatMap((s) => (s.server ? [[s.server.id, s.server] as const] : [])));
+  await Promise.all(
+    [...servers.values()].map(async (row) => {
+      const mine = services.filter((s) => s.server?.id === row.id).map((s) => s.id);
+      let views: ContainersByService;
+      try {
+        views = await hostContainerViews({ engine: standaloneEngine(deps, row).engine }, owner);
+      } catch {
+        views = { byService: null, error: "unreachable" };
+      }
+      for (const id of mine) {
+        if (views.byService === null) unknown.add(id);
+        else byService.set(id, views.byService.get(id) ?? []);
+      }
+    }),
+  );
+  return { byService, unknown };
 }
 
 async function clusterServiceViews(deps: Pick<Deps, "db" | "box" | "log">, owner: Owner) {

@@ -10,10 +10,11 @@ import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
 import { takeDown } from "../services/desired-state.ts";
+import { serviceEngineOf } from "../servers/standalone-server.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
 
 export async function deleteProject(
-  deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env">,
+  deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env" | "box">,
   actor: Actor,
   projectId: string,
   input: { confirmName: string; deleteVolumes: boolean },
@@ -21,23 +22,31 @@ export async function deleteProject(
   const { project } = await loadProject(deps.db, actor, projectId, "admin");
   if (input.confirmName.trim() !== project.name)
     throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
-  const services = await deps.db.service.findMany({ where: { projectId }, select: { id: true, name: true, desiredState: true } });
+  const services = await deps.db.service.findMany({
+    where: { projectId },
+    select: { id: true, name: true, desiredState: true, serverId: true },
+  });
+  // Each on its engine: Berth's own, or the standalone remote server's it is placed on.
+  const engines = new Map(await Promise.all(services.map(async (s) => [s.id, (await serviceEngineOf(deps, s)).engine] as const)));
   await takeDown(deps.db, services, async () => {
-    for (const s of services) await deps.engine.removeService(s.id);
+    for (const s of services) await (engines.get(s.id) ?? deps.engine).removeService(s.id);
   });
   const volumes = await deps.db.volume.findMany({ where: { projectId }, select: { id: true, name: true, hostPath: true } });
   const removedVolumes = input.deleteVolumes ? await removeVolumes(deps, projectId, volumes) : [];
   const keptVolumes = volumes.map((v) => v.name).filter((n) => !removedVolumes.includes(n));
   await deps.db.project.delete({ where: { id: projectId } });
   for (const s of services) {
-    await deps.engine
-      .removeRepositoryImages(buildRepository(s.id))
-      .catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
+    // Built here; a remote server holds a copy.
+    for (const engine of new Set([deps.engine, engines.get(s.id) ?? deps.engine]))
+      await engine
+        .removeRepositoryImages(buildRepository(s.id))
+        .catch((err: unknown) => deps.log.warn({ serviceId: s.id, err: String(err) }, "could not remove a deleted service's build images"));
     await removeGitCache(deps, s.id);
   }
-  await deps.engine
-    .pruneNetworks({ projectId })
-    .catch((err: unknown) => deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network"));
+  for (const engine of new Set([deps.engine, ...engines.values()]))
+    await engine
+      .pruneNetworks({ projectId })
+      .catch((err: unknown) => deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network"));
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   await recordAudit(deps.db, actor, {
     teamId: project.teamId,

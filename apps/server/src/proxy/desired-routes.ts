@@ -13,7 +13,8 @@ export interface ClusterRouting {
 /**
  * The routes Caddy should serve, from Postgres alone: each domain of a service that has a live
  * release and should run goes to the service's block of stable upstream ports (its releases
- * alternate between the two ports of each replica slot, so a redeploy leaves this unchanged); otherwise nothing (503).
+ * alternate between the two ports of each replica slot, so a redeploy leaves this unchanged) -- on
+ * loopback, or at the host of the standalone remote server it is placed on; otherwise nothing (503).
  * A cluster service's domain goes to the cluster edge on every node instead (clusterRoute).
  */
 export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: ClusterRouting): Promise<ProxyRoute[]> {
@@ -29,6 +30,8 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: Cluste
           kind: true,
           desiredState: true,
           placement: true,
+          // A standalone remote server's host: the ports are published there (servers/standalone-server.ts).
+          server: { select: { host: true } },
           project: { select: { teamId: true } },
           deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } },
         },
@@ -37,15 +40,16 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: Cluste
   });
   const nodes = cluster && domains.some((d) => d.service.placement === "cluster") ? await clusterEdgeUpstreams(db, cluster.edgePort) : [];
   return domains.map((d) => {
-    const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments } = d.service;
+    const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments, server } = d.service;
+    const host = server?.host ?? undefined;
     if (d.service.placement === "cluster") return { ...clusterRoute(d, nodes, cluster), ...customCertOf(box, d) };
     // Only web services are behind the proxy; workers and TCP services have no HTTP route.
     const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
     return {
       ...baseRoute(d),
       // The ports of the replica slots in use (two each); a block has room for more.
-      upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas)) : [],
-      serving: serving ? servingPorts.map(loopbackAddress) : [],
+      upstreams: serving ? upstreamsOf(proxyPort, Math.min(proxyPortCount, 2 * replicas), host) : [],
+      serving: serving ? servingPorts.map((p) => loopbackAddress(p, host)) : [],
       ...customCertOf(box, d),
     };
   });

@@ -12,9 +12,11 @@ const base: ProxyRoute = {
 };
 
 describe("routeProblem", () => {
-  it("accepts loopback upstreams for a route on this server, and nodes' edges only for a cluster route", () => {
+  it("accepts loopback upstreams or a standalone server's address for a service route, and nodes' edges for a cluster route", () => {
     expect(routeProblem({ ...base, upstreams: ["127.0.0.1:20000"] })).toBeNull();
-    expect(routeProblem({ ...base, upstreams: ["10.0.0.2:8480"] })).toMatch(/upstream address is not valid/);
+    expect(routeProblem({ ...base, upstreams: ["10.0.0.2:20000", "[fd00::2]:20001", "edge-1.example.com:20000"] })).toBeNull();
+    for (const bad of ["{env.X}:1", "a b:1", "http://x:1", "10.0.0.2", "-x:1", "x:1/y"])
+      expect(routeProblem({ ...base, upstreams: [bad] })).toMatch(/upstream address is not valid/);
     const key = "0f".repeat(32);
     expect(routeProblem({ ...base, upstreams: ["10.0.0.2:8480", "[fd00::2]:8480"], clusterKey: key })).toBeNull();
   });

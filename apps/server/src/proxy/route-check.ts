@@ -27,6 +27,14 @@ function isNodeUpstream(address: string): boolean {
   return ip !== undefined && parseAddressOrRange(ip) !== null && Number(m?.[3]) <= 65535;
 }
 
+/** `<host name>:<port>`: a standalone remote server named by host name (no `{`, space or scheme). */
+const NAMED_UPSTREAM = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:\d{1,5}$/;
+
+/** A release's port: on loopback, or at a standalone remote server's address (IP or host name). */
+function isReleaseUpstream(address: string): boolean {
+  return UPSTREAM.test(address) || isNodeUpstream(address) || NAMED_UPSTREAM.test(address);
+}
+
 /** Why Caddy must not get this route, or null when it is sound. */
 export function routeProblem(route: ProxyRoute): string | null {
   const host = parseHostname(route.hostname);
@@ -40,7 +48,7 @@ export function routeProblem(route: ProxyRoute): string | null {
   if (route.clusterKey !== undefined) {
     if (!ROUTE_KEY.test(route.clusterKey)) return "the cluster route key is not valid";
     if (route.upstreams.some((u) => !isNodeUpstream(u))) return "a cluster node's edge address is not valid";
-  } else if (route.upstreams.some((u) => !UPSTREAM.test(u))) return "an upstream address is not valid";
+  } else if (route.upstreams.some((u) => !isReleaseUpstream(u))) return "an upstream address is not valid";
   if (route.customCert && (!PEM.test(route.customCert.certPem) || !PEM.test(route.customCert.keyPem)))
     return "the uploaded certificate or key is not PEM";
   return null;

@@ -74,9 +74,9 @@ export async function ensureUpstreamPorts(
   throw new Error("Could not allocate upstream ports for the service");
 }
 
-/** The dial address of an upstream port. PURE. */
-export function loopbackAddress(port: number): string {
-  return `127.0.0.1:${port}`;
+/** The dial address of an upstream port: on loopback, or at a standalone remote server's host. PURE. */
+export function loopbackAddress(port: number, host = "127.0.0.1"): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** The port of a dial address (its last colon-separated part). PURE. */
@@ -84,9 +84,9 @@ export function portOfAddress(address: string): number {
   return Number(address.slice(address.lastIndexOf(":") + 1));
 }
 
-/** The upstream addresses of a service's block of ports. PURE. */
-export function upstreamsOf(proxyPort: number, count = 2): string[] {
-  return Array.from({ length: count }, (_, i) => loopbackAddress(proxyPort + i));
+/** The upstream addresses of a service's block of ports (at `host`: a remote server's, else loopback). PURE. */
+export function upstreamsOf(proxyPort: number, count = 2, host?: string): string[] {
+  return Array.from({ length: count }, (_, i) => loopbackAddress(proxyPort + i, host));
 }
 
 /** The ports replica 0..replicas-1 of release number N listen on: base + 2i + N % 2. PURE. */

@@ -38,7 +38,8 @@ function desiredServices(db: Deps["db"]): Promise<Row[]> {
                   WHEN jsonb_typeof(live.config) = 'object' AND live.config <> '{}'::jsonb THEN live.config END AS config
     ) snap ON true
     -- A service on the cluster is Swarm's to keep running (its tasks are not containers here).
-    WHERE s.placement = 'server'`;
+    -- A service on a standalone remote server is not reconciled yet (its engine is not this one).
+    WHERE s.placement = 'server' AND s."serverId" IS NULL`;
 }
 
 /** Containers per release, as its snapshot says (1 for snapshots from before replicas). */

@@ -1,4 +1,5 @@
-import type { ManagedContainer } from "@berth/engine";
+import type { ContainerEngine, ManagedContainer } from "@berth/engine";
+import { engineOfService } from "../servers/standalone-server.ts";
 import type { Deps } from "../deps.ts";
 
 /**
@@ -15,4 +16,17 @@ export async function findLiveContainer(deps: Pick<Deps, "db" | "engine">, servi
   return (
     containers.find((c) => c.state === "running" && c.deploymentId === current?.id) ?? containers.find((c) => c.state === "running") ?? null
   );
+}
+
+/**
+ * The same on the engine the service runs on (Berth's own, or its standalone remote server's),
+ * with that engine: what logs and the terminal of a service on `server` go through.
+ */
+export async function findLiveContainerAndEngine(
+  deps: Pick<Deps, "db" | "engine" | "box">,
+  serviceId: string,
+): Promise<{ container: ManagedContainer; engine: ContainerEngine } | null> {
+  const { engine } = await engineOfService(deps, serviceId);
+  const container = await findLiveContainer({ db: deps.db, engine }, serviceId);
+  return container ? { container, engine } : null;
 }

@@ -2,7 +2,7 @@ import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { redact } from "../secrets/redaction.ts";
 import { HistoryBoundary } from "./log-boundary.ts";
-import { findLiveContainer } from "./live-container.ts";
+import { findLiveContainerAndEngine } from "./live-container.ts";
 import { logRedactionNeedles } from "./runtime-logs.ts";
 import type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
 import { followTasks } from "./task-log-follow.ts";
@@ -68,9 +68,10 @@ export class ServiceLogHub {
     const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { placement: true } });
     if (service?.placement === "cluster")
       return followTasks((target, member) => this.attach(target, serviceId, options, member), this.deps, serviceId, follower);
-    const live = await findLiveContainer(this.deps, serviceId);
+    const live = await findLiveContainerAndEngine(this.deps, serviceId);
     if (!live) return null;
-    return this.attach({ key: live.containerId, containerId: live.containerId, engine: this.deps.engine }, serviceId, options, follower);
+    const { containerId } = live.container;
+    return this.attach({ key: containerId, containerId, engine: live.engine }, serviceId, options, follower);
   }
 
   /** Attach a follower to one container's shared stream (opened if it is the first). */

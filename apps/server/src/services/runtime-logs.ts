@@ -4,7 +4,7 @@ import type { Deps } from "../deps.ts";
 import { secretValuesOf } from "../secrets/env-store.ts";
 import { redact, redactionNeedles } from "../secrets/redaction.ts";
 import { type Actor, loadService } from "../teams/access.ts";
-import { findLiveContainer } from "./live-container.ts";
+import { findLiveContainerAndEngine } from "./live-container.ts";
 
 import type { ServiceLogLine } from "./log-follower.ts";
 
@@ -87,7 +87,7 @@ export async function readRuntimeLogs(deps: LogDeps, actor: Actor, input: { serv
   const { service } = await loadService(deps.db, actor, input.serviceId, "viewer");
   const needles = await logRedactionNeedles(deps, input.serviceId);
   if (service.placement === "cluster") return readTaskLines(deps, input.serviceId, input, needles);
-  const live = await findLiveContainer(deps, input.serviceId);
+  const live = await findLiveContainerAndEngine(deps, input.serviceId);
   if (!live) return { running: false, lines: [] as ServiceLogLine[] };
-  return { running: true, lines: await readContainerLines(deps.engine, live.containerId, input, needles, null) };
+  return { running: true, lines: await readContainerLines(live.engine, live.container.containerId, input, needles, null) };
 }

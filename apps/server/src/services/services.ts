@@ -16,6 +16,7 @@ import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/live-release.ts";
+import { serviceEngineOf, standaloneTargets, standaloneView } from "../servers/standalone-server.ts";
 import { takeDown } from "./desired-state.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
@@ -147,7 +148,7 @@ export async function getService(
     releases,
     desiredState: service.desiredState,
     /**
-     * server: containers on Berth's own engine; cluster: a Swarm service (routed through the cluster
+     * server: containers on Berth's own engine (or a standalone remote server's: `server`); cluster: a Swarm service (routed through the cluster
      * edge, cluster/routing/). `clusterOn`: whether the instance is in cluster mode (the page offers the choice only then).
      */
     placement: {
@@ -156,6 +157,10 @@ export async function getService(
       clusterOn: (await deps.db.cluster.count({ where: { id: 1 } })) > 0,
       /** The node a cluster service with volumes runs on (its server's name when Berth knows it). */
       pinnedTo: await pinnedView(deps.db, service.pinnedNodeId),
+      /** mode server: the standalone remote server it runs on (null: Berth's own engine). */
+      server: service.serverId ? await standaloneView(deps.db, service.serverId) : null,
+      /** The standalone servers a team admin may pick (name and state only; see servers/standalone-server.ts). */
+      servers: await standaloneTargets(deps.db),
     },
     projectId: service.project.id,
     projectName: service.project.name,
@@ -177,7 +182,10 @@ export async function stopService(deps: Pick<Deps, "db" | "engine" | "engineWatc
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   // On the cluster: its Swarm service scaled to 0 (cluster/cluster-stop-start.ts).
   if (service.placement === "cluster") await stopClusterService(deps, service);
-  else await takeDown(deps.db, [service], () => deps.engine.stopService(serviceId));
+  else {
+    const { engine } = await serviceEngineOf(deps, service);
+    await takeDown(deps.db, [service], () => engine.stopService(serviceId));
+  }
   deps.engineWatch?.notify({ teamId: service.project.teamId, serviceId, type: "desired" });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
@@ -193,7 +201,7 @@ export async function startService(deps: Pick<Deps, "db" | "engine" | "engineWat
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   if (service.placement === "cluster") await startClusterService(deps, serviceId);
   else {
-    const started = await deps.engine.startService(serviceId);
+    const started = await (await serviceEngineOf(deps, service)).engine.startService(serviceId);
     if (started.length === 0) {
       throw new DomainError("CONFLICT", "This service has no release to start yet; deploy it first");
     }
@@ -228,10 +236,14 @@ export async function deleteService(
   // Its previews first (their containers and images; their rows would only cascade).
   for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } }))
     await removePreviewService(deps, p.id);
-  await takeDown(deps.db, [service], () => deps.engine.removeService(serviceId));
+  // Berth's own engine, or the standalone remote server's (one that does not answer stops the delete).
+  const { engine } = await serviceEngineOf(deps, service);
+  await takeDown(deps.db, [service], () => engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
-  const removedVolumes = options.deleteVolumes ? await removeVolumes(deps, service.project.id, volumes) : [];
+  // Its volumes, network and image copies live on the engine it ran on.
+  const onItsEngine = { db: deps.db, log: deps.log, engine };
+  const removedVolumes = options.deleteVolumes ? await removeVolumes(onItsEngine, service.project.id, volumes) : [];
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.delete",
@@ -245,10 +257,11 @@ export async function deleteService(
   });
   // Its build images go too (disk). A failure leaves only images behind, never containers:
   // reported, not thrown, since the service itself is gone.
-  await deps.engine.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
-    deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
-  });
+  for (const where of new Set([deps.engine, engine]))
+    await where.removeRepositoryImages(buildRepository(serviceId)).catch((err: unknown) => {
+      deps.log.warn({ serviceId, err: String(err) }, "could not remove the deleted service's build images");
+    });
   await removeGitCache(deps, serviceId);
-  await pruneProjectNetwork(deps, service.project.id);
+  await pruneProjectNetwork(onItsEngine, service.project.id);
   return { ok: true as const, projectId: service.project.id };
 }

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type Actor, loadService } from "../teams/access.ts";
-import { findLiveContainer } from "../services/live-container.ts";
+import { findLiveContainerAndEngine } from "../services/live-container.ts";
 import { runningTaskContainer, runningTaskContainers } from "../cluster/task-containers.ts";
 
 /** The shell every terminal runs: POSIX sh exists in nearly every image (busybox included). */
@@ -35,9 +35,10 @@ async function terminalTarget(
     return { engine: task.engine, containerId: task.containerId, detail: { task: task.label, taskId: task.taskId } };
   }
   if (taskId !== undefined) throw invalidField("taskId", "Only a service on the cluster has tasks to choose from");
-  const live = await findLiveContainer(deps, service.id);
+  // Berth's own engine, or the standalone remote server's the service is placed on.
+  const live = await findLiveContainerAndEngine(deps, service.id);
   if (!live) throw new DomainError("CONFLICT", "The service has no running container: start or deploy it, then open the terminal");
-  return { engine: deps.engine, containerId: live.containerId, detail: { container: live.containerName } };
+  return { engine: live.engine, containerId: live.container.containerId, detail: { container: live.container.containerName } };
 }
 
 /**

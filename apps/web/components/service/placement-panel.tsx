@@ -12,10 +12,27 @@ import { Panel } from "../ui/page-header";
 import { SelectField } from "../ui/select-field";
 
 const POLL_MS = 5_000;
-const PLACEMENTS = [
-  { value: "server", label: "On this server (containers on Berth's own engine)" },
-  { value: "cluster", label: "On the cluster (a Swarm service, replicas spread over the nodes)" },
-];
+/** The select's values: Berth's own engine, a standalone remote server (`server:<id>`), the cluster. */
+const LOCAL = "server";
+const CLUSTER = "cluster";
+const remoteValue = (serverId: string) => `server:${serverId}`;
+
+function placementOptions(service: ServiceDetail) {
+  const { placement } = service;
+  const options = [{ value: LOCAL, label: "On this server (containers on Berth's own engine)" }];
+  for (const s of placement.servers)
+    options.push({ value: remoteValue(s.id), label: `On ${s.name} (a remote server${s.state === "reachable" ? "" : `, ${s.state}`})` });
+  if (placement.server && !placement.servers.some((s) => s.id === placement.server?.id))
+    options.push({ value: remoteValue(placement.server.id), label: `On ${placement.server.name} (a remote server)` });
+  if (placement.clusterOn || placement.mode === "cluster")
+    options.push({ value: CLUSTER, label: "On the cluster (a Swarm service, replicas spread over the nodes)" });
+  return options;
+}
+
+function currentValue(service: ServiceDetail): string {
+  if (service.placement.mode === "cluster") return CLUSTER;
+  return service.placement.server ? remoteValue(service.placement.server.id) : LOCAL;
+}
 
 /** The constraint errors (constraints.N) as one message per line typed. */
 function constraintErrors(fields: Record<string, string>): string | undefined {
@@ -91,21 +108,27 @@ function PinNote({ service }: { service: ServiceDetail }) {
   );
 }
 
-/** On this server or on the cluster, with placement constraints (one per line); a cluster service's tasks. */
-export function PlacementPanel({ service, canChange }: { service: ServiceDetail; canChange: boolean }) {
+/**
+ * On this server, on a standalone remote server (a team admin picks it) or on the cluster, with
+ * placement constraints (one per line); a cluster service's tasks.
+ */
+export function PlacementPanel({ service, canChange, isAdmin }: { service: ServiceDetail; canChange: boolean; isAdmin: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [mode, setMode] = useState<"server" | "cluster">(service.placement.mode);
+  const [value, setValue] = useState(currentValue(service));
+  const mode = value === CLUSTER ? "cluster" : "server";
+  const serverId = value.startsWith("server:") ? value.slice("server:".length) : null;
   const [constraints, setConstraints] = useState(service.placement.constraints.join("\n"));
   const save = useMutation(
     trpc.services.setPlacement.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.services.get.queryKey({ serviceId: service.id }) }),
     }),
   );
-  // Nothing to choose on a single server: shown once cluster mode is on (or the service is on the cluster).
-  if (!service.placement.clusterOn && service.placement.mode === "server") return null;
+  const options = placementOptions(service);
+  // Nothing to choose on a single server: shown once there is a remote server or cluster mode is on.
+  if (options.length === 1) return null;
   const fields = fieldErrorsOf(save.error);
-  const formError = formLevelMessage(save.error, (key) => key === "placement" || key.startsWith("constraints"));
+  const formError = formLevelMessage(save.error, (key) => key === "placement" || key === "serverId" || key.startsWith("constraints"));
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const list =
@@ -115,7 +138,7 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
             .map((c) => c.trim())
             .filter((c) => c !== "")
         : [];
-    save.mutate({ serviceId: service.id, placement: mode, constraints: list });
+    save.mutate({ serviceId: service.id, placement: mode, serverId, constraints: list });
   };
   const constraintError = constraintErrors(fields);
   return (
@@ -124,12 +147,19 @@ export function PlacementPanel({ service, canChange }: { service: ServiceDetail;
         <SelectField
           label="Runs"
           name="placement"
-          value={mode}
-          onChange={(e) => setMode(e.target.value === "cluster" ? "cluster" : "server")}
-          options={PLACEMENTS}
-          error={fields.placement}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          options={options}
+          error={fields.placement ?? fields.serverId}
           disabled={!canChange}
         />
+        {serverId !== null && (
+          <p role="note" className="text-sm text-fg-muted" data-testid="remote-note">
+            Deployed through that server&apos;s Docker Engine (an image Berth built, or one only Berth&apos;s host has, is copied there);
+            its domains reach it through Berth&apos;s proxy. Other services of its project reach it by name only on the same server.
+            {!isAdmin && " Only a team admin can move a service to or from a remote server."}
+          </p>
+        )}
         {mode === "cluster" && (
           <>
             <div className="space-y-1.5">

@@ -110,6 +110,9 @@ export function ServiceView({
             {tab !== "overview" && <StatusBadge status={status} />}
             <span className="font-mono">{s.source.type === "git" ? `${s.source.url} @ ${s.source.branch}` : s.image}</span>
             <span className="text-fg-subtle">· {s.kind === "tcp" ? "TCP" : s.kind}</span>
+            <span className="text-fg-subtle" data-testid="service-runs-on">
+              · {cluster ? "on the cluster" : s.placement.server ? `on ${s.placement.server.name}` : "on this server"}
+            </span>
           </span>
         }
       />
@@ -123,7 +126,7 @@ export function ServiceView({
         <>
           <OverviewTab service={s} deployments={deployments.data} />
           {s.database && roleAtLeast(role, "admin") && <DatabasePublicPort serviceId={serviceId} current={s.database.publicPort} />}
-          <PlacementPanel service={s} canChange={canChange} />
+          <PlacementPanel service={s} canChange={canChange} isAdmin={roleAtLeast(role, "admin")} />
           <BackupsPanel serviceId={serviceId} serviceName={s.name} canBackUp={canChange} isAdmin={roleAtLeast(role, "admin")} />
         </>,
       )}

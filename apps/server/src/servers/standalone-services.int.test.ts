@@ -1,0 +1,254 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { Agent } from "node:https";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNetworkName } from "@berth/engine";
+import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
+import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
+import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
+import { seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../test/harness.ts";
+import { startHttp, type Client } from "../../test/http-harness.ts";
+import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
+import { setServicePlacement } from "../cluster/service-placement.ts";
+import { enqueueDeployment } from "../deployments/deployments.ts";
+import { addDomain } from "../domains/domains.ts";
+import { readRuntimeLogs } from "../services/runtime-logs.ts";
+import { deleteService, startService, stopService } from "../services/services.ts";
+import { MetricsBus } from "../metrics/bus.ts";
+import { MetricsSampler } from "../metrics/sampler.ts";
+import type { Actor } from "../teams/access.ts";
+
+/**
+ * Standalone remote servers (issue 15 item 5) on a real extra Docker Engine reached over TCP+TLS
+ * (test/engine-nodes.ts): a service placed there is released through that engine (its image,
+ * built on this host only, copied over the engine API), published on the server's address, and
+ * routed by the host's edge proxy (the test's own Caddy) to `<server>:<port>`; a redeploy under
+ * load costs no request; logs and live metrics come from the remote container; another team sees nothing; an
+ * unreachable server fails the deploy while the previous release serves; delete removes it.
+ */
+const deps = testDeps();
+const tag = randomUUID().slice(0, 8);
+/** berth-test/hello answering $GREETING, saying so in its log, and keeping Berth's SIGTERM contract. */
+const APP_IMAGE = `berth-test/standalone:${tag}`;
+const APP_ENTRY = `#!/bin/sh
+mkdir -p /www
+printf '<!doctype html>\\n<h1>%s</h1>\\n' "\${GREETING:-hello}" >/www/index.html
+echo "serving \${GREETING:-hello}"
+httpd -f -p 8080 -h /www &
+httpd_pid=$!
+trap 'sleep 1; kill "$httpd_pid"; exit 0' TERM INT
+while :; do sleep 1 & wait $!; done
+`;
+
+let http: { server: Server; base: string };
+let engines: EngineNodes;
+let node: EngineNode;
+let stack: Awaited<ReturnType<typeof startProxiedWorker>>;
+let caddy: TestCaddy;
+let owner: Client;
+let ca: string;
+let serverId: string;
+const serviceIds: string[] = [];
+let admin: Actor;
+let teamId: string;
+let serviceId: string;
+let projectId: string;
+const hostname = `remote-${tag}.localhost`;
+
+beforeAll(async () => {
+  await deps.engine.buildImage({
+    tag: APP_IMAGE,
+    files: [
+      { name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n` },
+      { name: "app.sh", data: APP_ENTRY },
+    ],
+  });
+  [engines, http, stack] = await Promise.all([
+    startEngineNodes(1),
+    startHttp(deps),
+    startProxiedWorker(deps, { watchMs: 500, concurrency: 1 }),
+  ]);
+  node = engines.nodes[0]!;
+  caddy = stack.caddy;
+  ({ owner } = await instanceOwnerAndMember(deps, http.base, tag));
+  const added = await owner.mutate("servers.add", { kind: "tls", name: `remote-${tag}`, host: node.address, ...node.clientTls });
+  expect(added.data).toMatchObject({ state: "reachable" });
+  serverId = added.data.id;
+  ca = await caddy.admin.internalRootPem();
+  ({ actor: admin, teamId } = await seedUser(deps.db, "admin"));
+  ({ serviceId, projectId } = await seedService(deps.db, teamId, { image: APP_IMAGE, env: { GREETING: "one" } }));
+  serviceIds.push(serviceId);
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  for (const id of serviceIds) await node?.engine.removeService(id).catch(() => undefined);
+  await removeClusterFixture(deps, { tag, serviceIds, http, engines });
+  await new Docker({ socketPath: "/var/run/docker.sock" })
+    .getImage(APP_IMAGE)
+    .remove()
+    .catch(() => undefined);
+  await deps.db.$disconnect();
+});
+
+/** The project's networks on the remote server. */
+async function remoteNetworks(): Promise<string[]> {
+  const all = await new Docker({ socketPath: node.socketPath }).listNetworks();
+  return all.map((n) => n.Name).filter((name) => name === buildNetworkName("project", projectId));
+}
+
+async function deploy(actor: Actor, id: string, greeting: string) {
+  const { count } = await deps.db.envVar.updateMany({
+    where: { serviceId: id, name: "GREETING" },
+    data: { value: deps.box.seal(greeting) },
+  });
+  expect(count).toBe(1);
+  const { deploymentId } = await enqueueDeployment(deps, actor, id);
+  return finishedDeployment(deps, deploymentId, 240_000);
+}
+
+async function served(greeting: string) {
+  return waitFor(
+    `the route to serve ${greeting}`,
+    async () => {
+      const res = await proxyGet(caddy, { hostname, ca }).catch(() => null);
+      return res?.status === 200 && res.body.includes(`<h1>${greeting}</h1>`) ? res : null;
+    },
+    30_000,
+  );
+}
+
+describe("a service on a standalone remote server", () => {
+  it("only its team's admin places it, on an existing server that is no cluster node; each refusal at its field", async () => {
+    const { actor: member } = await seedUser(deps.db, "member", teamId);
+    await expect(setServicePlacement(deps, member, serviceId, { placement: "server", serverId })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const { actor: otherAdmin } = await seedUser(deps.db, "admin");
+    await expect(setServicePlacement(deps, otherAdmin, serviceId, { placement: "server", serverId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId: randomUUID() })).rejects.toMatchObject({
+      code: "INVALID",
+      fieldErrors: { serverId: expect.stringMatching(/No such server/) },
+    });
+    // A node of the cluster (a row only: no swarm is formed here) is refused too.
+    const nodeRow = await deps.db.server.create({
+      data: { name: `node-${tag}`, kind: "tls", host: "10.255.0.1", swarmNodeId: `n${tag}`, swarmRole: "worker" },
+    });
+    await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId: nodeRow.id })).rejects.toMatchObject({
+      fieldErrors: { serverId: expect.stringMatching(/node of the cluster/) },
+    });
+    expect((await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } })).serverId).toBeNull();
+    await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId })).resolves.toMatchObject({ serverId });
+    await addDomain(deps, admin, { serviceId, hostname });
+  });
+
+  it("deploys through the server's engine (the image copied there) and the host's proxy reaches it", async () => {
+    const done = await deploy(admin, serviceId, "one");
+    expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+    const remote = await node.engine.listManaged({ serviceId });
+    expect(remote.filter((c) => c.state === "running")).toHaveLength(1);
+    // Its project's network is made on that server (names resolve among its services there).
+    expect(await remoteNetworks()).toEqual([buildNetworkName("project", projectId)]);
+    expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
+    expect(await node.engine.imageId(APP_IMAGE)).toBe(await deps.engine.imageId(APP_IMAGE));
+    const log = await deps.db.buildLogLine.findMany({ where: { deploymentId: done.id }, orderBy: { seq: "asc" } });
+    expect(log.map((l) => l.text).join("\n")).toMatch(new RegExp(`Copying ${APP_IMAGE} from Berth's host to remote-${tag}`));
+    const res = await served("one");
+    expect(res.body).toContain("<h1>one</h1>");
+    // The route dials the server's address, not loopback.
+    expect(JSON.stringify(await caddy.admin.config())).toContain(`${node.address}:`);
+  }, 300_000);
+
+  it("its logs come from the remote container; another team reads nothing", async () => {
+    const logs = await waitFor(
+      "the remote container's log line",
+      async () => {
+        const read = await readRuntimeLogs(deps, admin, { serviceId, tail: 50 });
+        return read.lines.some((l) => l.text.includes("serving one")) ? read : null;
+      },
+      30_000,
+    );
+    expect(logs.running).toBe(true);
+    const { actor: stranger } = await seedUser(deps.db, "owner");
+    await expect(readRuntimeLogs(deps, stranger, { serviceId, tail: 50 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("its live metrics are sampled through the server's engine, for its team", async () => {
+    const bus = new MetricsBus();
+    const points: number[] = [];
+    bus.onService((e) => {
+      if (e.serviceId !== serviceId) return;
+      expect(e.teamId).toBe(teamId);
+      points.push(e.point.memoryBytes);
+    });
+    const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 60_000 });
+    sampler.start();
+    try {
+      await waitFor("live points from the remote container", async () => points.filter((m) => m > 0).length >= 2, 30_000);
+    } finally {
+      await sampler.stop();
+    }
+  }, 60_000);
+
+  it("a redeploy under load keeps serving: no failed request, then only the new release answers", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const outcomes = { ok: 0, failed: [] as string[] };
+    let running = true;
+    const loop = async () => {
+      while (running) {
+        const res = await proxyGet(caddy, { hostname, ca, agent }).catch((err: Error) => ({ status: 0, body: err.message }));
+        if (res.status === 200) outcomes.ok++;
+        else outcomes.failed.push(`${res.status} ${res.body.slice(0, 80)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const clients = [loop(), loop()];
+    const done = await deploy(admin, serviceId, "two");
+    await served("two");
+    running = false;
+    await Promise.all(clients);
+    agent.destroy();
+    expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+    expect(outcomes.failed).toEqual([]);
+    expect(outcomes.ok).toBeGreaterThan(10);
+    const running2 = (await node.engine.listManaged({ serviceId })).filter((c) => c.state === "running");
+    expect(running2.map((c) => c.deploymentId)).toEqual([done.id]);
+  }, 300_000);
+
+  it("a server that does not answer fails the deploy with the reason; the previous release keeps serving", async () => {
+    const row = await deps.db.server.findUniqueOrThrow({ where: { id: serverId } });
+    // The same engine at a port where nothing listens: the server as Berth sees it is gone.
+    await deps.db.server.update({ where: { id: serverId }, data: { port: 1 } });
+    try {
+      const done = await deploy(admin, serviceId, "three");
+      expect(done.status).toBe("failed");
+      expect(done.error).toMatch(new RegExp(`server remote-${tag} does not answer`));
+    } finally {
+      await deps.db.server.update({ where: { id: serverId }, data: { port: row.port } });
+    }
+    expect((await proxyGet(caddy, { hostname, ca })).body).toContain("<h1>two</h1>");
+  }, 300_000);
+
+  it("stop and start go through the server's engine", async () => {
+    await stopService(deps, admin, serviceId);
+    expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["exited"]);
+    await startService(deps, admin, serviceId);
+    expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["running"]);
+    await served("two");
+  }, 120_000);
+
+  it("the server cannot be removed while it holds the service; deleting the service removes its container there", async () => {
+    const refused = await owner.mutate("servers.remove", { serverId });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/still runs 1 service/);
+    await deleteService(deps, admin, serviceId);
+    expect(await node.engine.listManaged({ serviceId })).toEqual([]);
+    expect(await remoteNetworks()).toEqual([]);
+    const removed = await owner.mutate("servers.remove", { serverId });
+    expect(removed.status).toBe(200);
+  }, 120_000);
+});
