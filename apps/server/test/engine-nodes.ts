@@ -10,17 +10,21 @@
  * so two runs on one machine never clash. The host's dockerd, docker0 and config are never
  * touched: each node gets its own config file, data root, exec root, socket and pid file under a
  * temp dir. `close()` removes everything even after a failed start: dockerds (by pid file),
- * sshds, veths, the bridge, the namespaces, the DOCKER-USER rule and the temp dir.
+ * sshds, veths, the bridge, the namespaces, the DOCKER-USER rule and the temp dir; what a killed
+ * run left (no close()) is removed by the next start (test/engine-nodes-leftovers.ts).
  * Argv arrays only; nothing runs through a shell.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { open } from "node:fs/promises";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DockerEngine } from "@berth/engine";
-import { alive, engineCall, mountsUnder, readPid, saveFromHost, waitUntil } from "./private-dockerd.ts";
+import { NODES_DIR_PREFIX, recordOwner, sweepLeftovers } from "./engine-nodes-leftovers.ts";
+import { imageTar } from "./image-tar-cache.ts";
+import { alive, engineCall, mountsUnder, readPid, waitUntil } from "./private-dockerd.ts";
 
 export const NODE_TLS_PORT = 2376;
 /** The DOCKER-USER rule (after `-I` / `-D DOCKER-USER`) refusing what nodes send beyond their bridge. */
@@ -54,7 +58,7 @@ export interface EngineNode {
   stopDockerd(): Promise<void>;
   /** Start it again; resolves once its API answers. */
   startDockerd(): Promise<void>;
-  /** Copy images from the host engine (docker save | load over the Engine API). */
+  /** Copy images from the host engine (its `docker save`, kept as a file by test/image-tar-cache.ts, loaded over the Engine API). */
   loadImages(refs: string[]): Promise<void>;
   /** The node dockerd's log so far (for failure messages). */
   log(): string;
@@ -70,6 +74,29 @@ export interface EngineNodes {
 export interface EngineNodesOptions {
   /** Also run an sshd in each namespace (openssh-server; `bootstrap.sh --with-test`). */
   ssh?: boolean;
+}
+
+/**
+ * A node dockerd's environment: pulls from anywhere but the node's own bridge and loopback go to a
+ * proxy that refuses at once. No registry is reachable here, and a Swarm task tries to pull its
+ * image (by tag) before it starts even when the node has it: without this, each such attempt waits
+ * for the host's resolver (about 5 s when the refusal is rate-limited) -- on every task start of
+ * every rolling update. The pull still fails (the node keeps its loaded image; an image it lacks
+ * still ends "No such image"); the cluster registry (127.0.0.1) and Swarm's own traffic between
+ * nodes (the bridge's /24) go direct.
+ */
+function nodeDockerdEnv(prefix: string): NodeJS.ProcessEnv {
+  const refused = "http://127.0.0.1:9";
+  const direct = `127.0.0.0/8,localhost,${prefix}.0/24`;
+  return {
+    ...process.env,
+    HTTP_PROXY: refused,
+    HTTPS_PROXY: refused,
+    NO_PROXY: direct,
+    http_proxy: refused,
+    https_proxy: refused,
+    no_proxy: direct,
+  };
 }
 
 function run(cmd: string, args: string[]): string {
@@ -209,7 +236,9 @@ async function stopPid(pid: number | null, what: string): Promise<void> {
 export async function startEngineNodes(count: number, options: EngineNodesOptions = {}): Promise<EngineNodes> {
   // Interface names are at most 15 characters: "bn" + 5 hex of the pid + a random hex.
   const tag = `${(process.pid % 0xfffff).toString(16).padStart(5, "0")}${Math.floor(Math.random() * 16).toString(16)}`;
-  const dir = mkdtempSync(path.join(tmpdir(), "berth-nodes-"));
+  await sweepLeftovers();
+  const dir = mkdtempSync(path.join(tmpdir(), NODES_DIR_PREFIX));
+  recordOwner(dir, tag);
   const prefix = pickSubnet();
   const bridge = `bn${tag}`;
   const netnsNames: string[] = [];
@@ -223,14 +252,14 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
     if (closed) return;
     closed = true;
     const failures: string[] = [];
-    // Processes first (each by its pid file), while their namespaces still exist.
-    for (const { file, what } of pidFiles.reverse()) {
-      try {
-        await stopPid(readPid(file), what);
-      } catch (err) {
-        failures.push(String(err));
-      }
-    }
+    // Processes first (each by its pid file, all at once), while their namespaces still exist.
+    await Promise.all(
+      pidFiles.map(({ file, what }) =>
+        stopPid(readPid(file), what).catch((err: unknown) => {
+          failures.push(String(err));
+        }),
+      ),
+    );
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     for (const mount of mountsUnder(dir)) spawnSync("umount", [mount]);
     if (dockerUserRule) {
@@ -267,8 +296,9 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
       key: readFileSync(client.key, "utf8"),
     };
 
-    const nodes: EngineNode[] = [];
-    for (let i = 0; i < count; i++) {
+    // Nodes start side by side (the dockerds' start-up waits overlap); a failed start fails the
+    // whole once every node's start has ended, so close() finds all that was made.
+    const startNode = async (i: number): Promise<EngineNode> => {
       const n = i + 2;
       const netns = `berth-${tag}-${n}`;
       const address = `${prefix}.${n}`;
@@ -333,7 +363,7 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         if (containerd !== null && !alive(containerd)) rmSync(containerdPid, { force: true });
         const out = openSync(logFile, "a");
         // nsenter --net, not `ip netns exec`: the latter remounts /sys and dockerd then fails.
-        const proc = spawn("nsenter", args, { detached: true, stdio: ["ignore", out, out] });
+        const proc = spawn("nsenter", args, { detached: true, stdio: ["ignore", out, out], env: nodeDockerdEnv(prefix) });
         closeSync(out);
         children.push(proc);
         const exited = new Promise<never>((_, reject) =>
@@ -402,7 +432,7 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         await restartSshd();
       }
 
-      nodes.push({
+      return {
         netns,
         address,
         socketPath,
@@ -419,11 +449,22 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         stopDockerd,
         startDockerd,
         async loadImages(refs) {
-          for (const ref of refs) await engineCall(socketPath, "POST", "/images/load?quiet=1", await saveFromHost(ref));
+          for (const ref of refs) {
+            const tar = await open(await imageTar(ref));
+            try {
+              await engineCall(socketPath, "POST", "/images/load?quiet=1", tar.createReadStream({ autoClose: false }));
+            } finally {
+              await tar.close();
+            }
+          }
         },
         log,
-      });
-    }
+      };
+    };
+    const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startNode(i)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    const nodes = started.map((r) => (r as PromiseFulfilledResult<EngineNode>).value);
     return { nodes, subnet: `${prefix}.0/24`, close };
   } catch (err) {
     await close().catch((cleanupErr: unknown) => {
