@@ -159,8 +159,12 @@ describe("logs and terminal of cluster tasks", () => {
   }, 120_000);
 
   it("a terminal runs a command in the chosen task on the worker; a task that is not one of the service's is refused", async () => {
-    const tasks = await runningTasks(web);
-    const onWorker = tasks.find((t) => t.serverName === `b-${tag}`)!;
+    // A task on the worker: under load one may have been replaced (a missed probe) and be starting again.
+    const onWorker = await waitFor(
+      "a running task on the worker",
+      async () => (await runningTasks(web)).find((t) => t.serverName === `b-${tag}`),
+      60_000,
+    );
     const containerId = await node(1).engine.taskContainer(web, onWorker.id);
     expect(containerId).not.toBeNull();
 
@@ -201,9 +205,15 @@ describe("logs and terminal of cluster tasks", () => {
   }, 120_000);
 
   it("a node Berth cannot reach is said once in the stream; the other task's lines keep coming", async () => {
-    const tasks = await runningTasks(web);
-    const onWorker = tasks.find((t) => t.serverName === `b-${tag}`)!;
-    const onManager = tasks.find((t) => t.serverName === `a-${tag}`)!;
+    const { onWorker, onManager } = await waitFor(
+      "a running task on each node",
+      async () => {
+        const tasks = await runningTasks(web);
+        const [onWorker, onManager] = [`b-${tag}`, `a-${tag}`].map((name) => tasks.find((t) => t.serverName === name));
+        return onWorker && onManager ? { onWorker, onManager } : null;
+      },
+      60_000,
+    );
     // The worker keeps running (and in the swarm); only Berth's way to its engine is broken.
     const { port } = await deps.db.server.findUniqueOrThrow({ where: { id: serverIds.b } });
     await deps.db.server.update({ where: { id: serverIds.b }, data: { port: 1 } });
