@@ -2,7 +2,7 @@
  * What a backup or restore of one database needs: its recipe, the running container, the
  * exec's environment (from the service's variables) and the project's destination store.
  */
-import { CLUSTER_BACKUP } from "../cluster/service-placement.ts";
+import { backupPlacementProblem } from "./backup-placement.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { ENGINE_RECIPES, type BackupRecipe } from "../databases/database-engines.ts";
@@ -45,7 +45,8 @@ export async function serviceAndStore(deps: Pick<Deps, "db" | "env" | "box">, se
 export async function databaseTarget(deps: TargetDeps, serviceId: string): Promise<DatabaseTarget> {
   const { row: s, service, destination } = await serviceAndStore(deps, serviceId);
   if (!s.databaseEngine) throw new DomainError("INVALID", `${s.name} is not a database Berth created: it has no backup recipe`);
-  if (s.placement === "cluster") throw invalidField("serviceId", CLUSTER_BACKUP);
+  const problem = backupPlacementProblem(s);
+  if (problem) throw invalidField("serviceId", problem);
   const where = destination();
   const resolved = await resolveDeployEnv(deps.db, deps.box, { projectId: s.projectId, serviceId: s.id });
   return {

@@ -1,6 +1,6 @@
 /** A database's schedule and retention, and what its Backups section shows. */
 import { z } from "zod";
-import { CLUSTER_BACKUP } from "../cluster/service-placement.ts";
+import { backupPlacementProblem } from "./backup-placement.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError, invalidField } from "../errors.ts";
 import { recordAudit } from "../audit/audit.ts";
@@ -43,7 +43,8 @@ async function loadBackedUp(deps: Pick<Deps, "db">, actor: Actor, serviceId: str
       throw invalidField("volume", `${service.name} has no named volume ${volume}`);
   } else if (!service.databaseEngine)
     throw new DomainError("INVALID", `${service.name} is not a database Berth created: it has no backups`);
-  if (service.placement === "cluster") throw invalidField("cron", CLUSTER_BACKUP);
+  const problem = backupPlacementProblem(service);
+  if (problem) throw invalidField("cron", problem);
   return service;
 }
 

@@ -11,6 +11,9 @@ import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
 import { seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../test/harness.ts";
 import { startHttp, type Client } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
+import { REMOTE_BACKUP } from "../backups/backup-placement.ts";
+import { savePolicy } from "../backups/policy.ts";
+import { volumeTarget } from "../backups/volume-target.ts";
 import { setServicePlacement } from "../cluster/service-placement.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { addDomain } from "../domains/domains.ts";
@@ -19,6 +22,7 @@ import { deleteService, startService, stopService } from "../services/services.t
 import { MetricsBus } from "../metrics/bus.ts";
 import { MetricsSampler } from "../metrics/sampler.ts";
 import type { Actor } from "../teams/access.ts";
+import { openTerminal } from "../terminal/open-terminal.ts";
 
 /**
  * Standalone remote servers (issue 15 item 5) on a real extra Docker Engine reached over TCP+TLS
@@ -176,6 +180,32 @@ describe("a service on a standalone remote server", () => {
     const { actor: stranger } = await seedUser(deps.db, "owner");
     await expect(readRuntimeLogs(deps, stranger, { serviceId, tail: 50 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("its terminal runs in the remote container; backups of its data are refused at their field", async () => {
+    const [remote] = (await node.engine.listManaged({ serviceId })).filter((c) => c.state === "running");
+    const opened = await openTerminal(deps, admin, { serviceId, cols: 80, rows: 24 });
+    try {
+      expect(opened.containerId).toBe(remote!.containerId);
+      let out = "";
+      opened.session.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      opened.session.write("echo berth-$((6*7)) $(hostname)\n");
+      // A container's hostname is its id's first 12 characters: the remote one's.
+      await waitFor("the command's output", async () => out.includes(`berth-42 ${remote!.containerId.slice(0, 12)}`), 15_000);
+    } finally {
+      opened.session.close();
+    }
+    const volume = await deps.db.volume.create({ data: { projectId, serviceId, name: `data-${tag}`, mountPath: "/data" } });
+    try {
+      await expect(volumeTarget(deps, serviceId, volume.name)).rejects.toMatchObject({
+        fieldErrors: { volume: REMOTE_BACKUP },
+      });
+      await expect(
+        savePolicy(deps, admin, serviceId, { volume: volume.name, cron: "0 3 * * *", keepLast: 3, keepDays: null }),
+      ).rejects.toMatchObject({ fieldErrors: { cron: REMOTE_BACKUP } });
+    } finally {
+      await deps.db.volume.delete({ where: { id: volume.id } });
+    }
+  }, 60_000);
 
   it("its live metrics are sampled through the server's engine, for its team", async () => {
     const bus = new MetricsBus();
