@@ -8,7 +8,8 @@ import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.t
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
-import { seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../test/harness.ts";
+import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { buildGreetingImage } from "../../test/greeting-image.ts";
 import { startHttp, type Client } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
 import { REMOTE_BACKUP } from "../backups/backup-placement.ts";
@@ -34,17 +35,8 @@ import { openTerminal } from "../terminal/open-terminal.ts";
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
-/** berth-test/hello answering $GREETING, saying so in its log, and keeping Berth's SIGTERM contract. */
+/** berth-test/hello answering $GREETING, saying so in its log, and keeping Berth's SIGTERM contract (test/greeting-image.ts). */
 const APP_IMAGE = `berth-test/standalone:${tag}`;
-const APP_ENTRY = `#!/bin/sh
-mkdir -p /www
-printf '<!doctype html>\\n<h1>%s</h1>\\n' "\${GREETING:-hello}" >/www/index.html
-echo "serving \${GREETING:-hello}"
-httpd -f -p 8080 -h /www &
-httpd_pid=$!
-trap 'sleep 1; kill "$httpd_pid"; exit 0' TERM INT
-while :; do sleep 1 & wait $!; done
-`;
 
 let http: { server: Server; base: string };
 let engines: EngineNodes;
@@ -62,13 +54,7 @@ let projectId: string;
 const hostname = `remote-${tag}.localhost`;
 
 beforeAll(async () => {
-  await deps.engine.buildImage({
-    tag: APP_IMAGE,
-    files: [
-      { name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n` },
-      { name: "app.sh", data: APP_ENTRY },
-    ],
-  });
+  await buildGreetingImage(deps, APP_IMAGE, 1);
   [engines, http, stack] = await Promise.all([
     startEngineNodes(1),
     startHttp(deps),

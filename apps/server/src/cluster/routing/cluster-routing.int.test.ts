@@ -9,7 +9,8 @@ import { proxyGet, startProxiedWorker, type TestCaddy } from "../../../test/cadd
 import { finishedDeployment } from "../../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../../test/engine-nodes.ts";
 import { removeClusterFixture } from "../../../test/cluster-cleanup.ts";
-import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, waitFor, TEST_IMAGE } from "../../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, waitFor } from "../../../test/harness.ts";
+import { buildGreetingImage } from "../../../test/greeting-image.ts";
 import { startHttp, type Client } from "../../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../../test/instance-clients.ts";
 import { enqueueDeployment } from "../../deployments/deployments.ts";
@@ -31,18 +32,10 @@ const tag = randomUUID().slice(0, 8);
 const EDGE_PORT = 20_000 + Math.floor(Math.random() * 20_000);
 /**
  * berth-test/hello answering with $GREETING, and keeping the SIGTERM contract Berth asks of
- * services. Swarm takes a stopping task out of DNS before SIGTERM; the edge re-resolves every
+ * services (test/greeting-image.ts). Swarm takes a stopping task out of DNS before SIGTERM; the edge re-resolves every
  * second, so the task keeps serving for 2 s before it closes its listener.
  */
 const APP_IMAGE = `berth-test/route-graceful:${tag}`;
-const APP_ENTRY = `#!/bin/sh
-mkdir -p /www
-printf '<!doctype html>\\n<h1>%s</h1>\\n' "\${GREETING:-hello}" >/www/index.html
-httpd -f -p 8080 -h /www &
-httpd_pid=$!
-trap 'sleep 2; kill "$httpd_pid"; exit 0' TERM INT
-while :; do sleep 1 & wait $!; done
-`;
 const UPDATES = 5;
 
 let http: { server: Server; base: string };
@@ -59,13 +52,7 @@ const node = (i: number): EngineNode => engines.nodes[i]!;
 
 beforeAll(async () => {
   Object.assign(deps.env, { BERTH_CLUSTER_EDGE_PORT: EDGE_PORT });
-  await deps.engine.buildImage({
-    tag: APP_IMAGE,
-    files: [
-      { name: "Dockerfile", data: `FROM ${TEST_IMAGE}\nCOPY graceful.sh /graceful.sh\nENTRYPOINT ["/bin/sh", "/graceful.sh"]\n` },
-      { name: "graceful.sh", data: APP_ENTRY },
-    ],
-  });
+  await buildGreetingImage(deps, APP_IMAGE, 2);
   [engines, http, stack] = await Promise.all([
     startEngineNodes(3),
     startHttp(deps),
