@@ -75,11 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   for (const id of serviceIds) await node?.engine.removeService(id).catch(() => undefined);
-  await removeClusterFixture(deps, { tag, serviceIds, http, engines });
-  await new Docker({ socketPath: "/var/run/docker.sock" })
-    .getImage(APP_IMAGE)
-    .remove()
-    .catch(() => undefined);
+  await removeClusterFixture(deps, { tag, serviceIds, http, engines, images: [APP_IMAGE] });
   await deps.db.$disconnect();
 });
 

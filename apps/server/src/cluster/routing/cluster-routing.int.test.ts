@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { request as httpRequest } from "node:http";
 import { Agent } from "node:https";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EDGE_ROUTE_HEADER } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../../test/caddy.ts";
@@ -78,11 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await removeClusterFixture(deps, { tag, serviceIds, http, engines });
-  await new Docker({ socketPath: "/var/run/docker.sock" })
-    .getImage(APP_IMAGE)
-    .remove()
-    .catch(() => undefined);
+  await removeClusterFixture(deps, { tag, serviceIds, http, engines, images: [APP_IMAGE] });
   await deps.db.$disconnect();
 });
 
