@@ -106,4 +106,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Unit and integration files share their worker's module cache (vitest.config.mts, isolate:
+    // false): a module mock or a stubbed global would leak into the files after it.
+    files: ["{apps,engine,prisma}/**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["mock", "doMock", "stubEnv", "stubGlobal"].map((property) => ({
+          object: "vi",
+          property,
+          message: "test files share a worker's modules (vitest.config.mts): pass a fake in instead",
+        })),
+      ],
+    },
+  },
 );

@@ -78,13 +78,20 @@ async function deployment(actor: Actor, greeting: string, target: string) {
   return finishedDeployment(deps, deploymentId);
 }
 
+/**
+ * Consecutive redeploys under load per test: each is a full hand-over (health gate, idle marks
+ * expiring, drain, graceful stop), about 6 s here; six are enough for a race in one to show, and
+ * the engine's own zero-downtime test runs ten without the proxy.
+ */
+const REDEPLOYS = 6;
+
 async function deploy(actor: Actor, greeting: string, target = serviceId): Promise<void> {
   const done = await deployment(actor, greeting, target);
   expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
 }
 
 describe("zero-downtime redeploys through the proxy", () => {
-  it("a load loop (>= 50 req/s) across 10 consecutive redeploys sees 0 non-2xx and 0 connection errors", async () => {
+  it(`a load loop (>= 50 req/s) across ${REDEPLOYS} consecutive redeploys sees 0 non-2xx and 0 connection errors`, async () => {
     const { actor, teamId } = await seedUser(deps.db);
     serviceId = (await seedService(deps.db, teamId, { image: GRACEFUL_IMAGE })).serviceId;
     await addDomain(deps, actor, { serviceId, hostname });
@@ -116,7 +123,7 @@ describe("zero-downtime redeploys through the proxy", () => {
       }
     };
     const clients = [true, true, true, true, true, true, true, true, false, false].map(client);
-    for (let i = 1; i <= 10; i++) await deploy(actor, `release-${i}`);
+    for (let i = 1; i <= REDEPLOYS; i++) await deploy(actor, `release-${i}`);
     await new Promise((r) => setTimeout(r, 500));
     running = false;
     await Promise.all(clients);
@@ -128,11 +135,11 @@ describe("zero-downtime redeploys through the proxy", () => {
     expect(outcomes.non2xx.slice(0, 5)).toEqual([]);
     expect(rate).toBeGreaterThanOrEqual(50);
     // Traffic really moved: the last release answers, and the releases in between were seen.
-    expect(seen.has("release-10")).toBe(true);
-    expect(seen.size).toBeGreaterThanOrEqual(8);
+    expect(seen.has(`release-${REDEPLOYS}`)).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(REDEPLOYS - 2);
     expect((await deps.engine.listManaged({ serviceId })).length).toBe(1);
     console.info(
-      `zero-downtime: ${outcomes.ok} requests in ${seconds.toFixed(1)} s (${rate.toFixed(0)} req/s), 10 redeploys, ${seen.size} releases seen`,
+      `zero-downtime: ${outcomes.ok} requests in ${seconds.toFixed(1)} s (${rate.toFixed(0)} req/s), ${REDEPLOYS} redeploys, ${seen.size} releases seen`,
     );
   }, 90_000);
 
@@ -176,7 +183,7 @@ describe("zero-downtime redeploys through the proxy", () => {
    * POSTs are asserted like the rest: Caddy 2.6 re-sends a retried request's body empty, so
    * only ports of a healthy release may ever be chosen (the idle marks, see edge-proxy.ts).
    */
-  it("3 replicas: GETs, POSTs and 1 s requests (>= 50 req/s) across 10 redeploys see 0 non-2xx, 0 connection errors, and every long request completes", async () => {
+  it(`3 replicas: GETs, POSTs and 1 s requests (>= 50 req/s) across ${REDEPLOYS} redeploys see 0 non-2xx, 0 connection errors, and every long request completes`, async () => {
     const { actor, teamId } = await seedUser(deps.db);
     replicated = (await seedService(deps.db, teamId, { image: GRACEFUL_IMAGE })).serviceId;
     await deps.db.service.update({ where: { id: replicated }, data: { replicas: 3 } });
@@ -238,7 +245,7 @@ describe("zero-downtime redeploys through the proxy", () => {
       }
     };
     const clients = (["get", "get", "get", "get", "get", "post", "post", "post", "slow", "slow"] as const).map(client);
-    for (let i = 1; i <= 10; i++) await deploy(actor, `release-${i}`, replicated);
+    for (let i = 1; i <= REDEPLOYS; i++) await deploy(actor, `release-${i}`, replicated);
     await new Promise((r) => setTimeout(r, 500));
     running = false;
     await Promise.all(clients);
@@ -253,12 +260,12 @@ describe("zero-downtime redeploys through the proxy", () => {
     expect(total / seconds).toBeGreaterThanOrEqual(50);
     expect(outcomes.post).toBeGreaterThan(100);
     expect(outcomes.slowDone).toBe(outcomes.slowStarted);
-    expect(seen.has("release-10")).toBe(true);
+    expect(seen.has(`release-${REDEPLOYS}`)).toBe(true);
     const left = await deps.engine.listManaged({ serviceId: replicated });
     expect(left.filter((c) => c.state === "running")).toHaveLength(3);
     expect(new Set(left.map((c) => c.deploymentId)).size).toBe(1);
     console.info(
-      `zero-downtime x3: ${outcomes.get} GET, ${outcomes.post} POST, ${outcomes.slowDone} slow in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s), 10 redeploys`,
+      `zero-downtime x3: ${outcomes.get} GET, ${outcomes.post} POST, ${outcomes.slowDone} slow in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)} req/s), ${REDEPLOYS} redeploys`,
     );
   }, 180_000);
 });

@@ -35,7 +35,8 @@ const EDGE_PORT = 20_000 + Math.floor(Math.random() * 20_000);
  * second, so the task keeps serving for 2 s before it closes its listener.
  */
 const APP_IMAGE = `berth-test/route-graceful:${tag}`;
-const UPDATES = 5;
+/** Rolling updates of 3 replicas under load, about 20 s each here. */
+const UPDATES = 3;
 
 let http: { server: Server; base: string };
 let engines: EngineNodes;
