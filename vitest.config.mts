@@ -34,7 +34,7 @@ export default defineConfig({
           name: "unit",
           include: ["{apps,engine,prisma}/**/*.test.ts"],
           // Files share their worker's module cache (no vi.mock or stubbed globals here): a fresh
-          // process per file was 60 of the tier's 62 s on 2 cores; its tests take 4.
+          // process per file made the tier 62 s on 2 cores instead of 9; its tests take 4.
           isolate: false,
           exclude: [...exclude, "**/*.int.test.ts", "**/*.build.test.ts", "**/*.fault.test.ts"],
           sequence: { groupOrder: 0 },

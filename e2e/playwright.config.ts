@@ -27,8 +27,8 @@ export default defineConfig({
   use: {
     baseURL,
     screenshot: "only-on-failure",
-    // A failed test keeps its trace (actions, DOM snapshots, network) without the screencast: the
-    // frames cost Chromium about as much CPU as the test itself on 2 cores.
+    // A failed test keeps its trace (actions, DOM snapshots, network) without the screencast: its
+    // frames were ~40 % of Chromium's CPU on 2 cores (docs/architecture.md, Tests).
     trace: { mode: "retain-on-failure", screenshots: false },
     // Pulsing dots and spinners stand still (apps/web/app/globals.css): no frame every 16 ms.
     reducedMotion: "reduce",

@@ -80,8 +80,9 @@ async function deployment(actor: Actor, greeting: string, target: string) {
 
 /**
  * Consecutive redeploys under load per test: each is a full hand-over (health gate, idle marks
- * expiring, drain, graceful stop), about 6 s here; six are enough for a race in one to show, and
- * the engine's own zero-downtime test runs ten without the proxy.
+ * expiring, drain, graceful stop), about 6 s here, and this file runs alone, so it was cut from
+ * ten to six for the test command's time; the engine's own zero-downtime test runs ten releases
+ * without the proxy.
  */
 const REDEPLOYS = 6;
 
