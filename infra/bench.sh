@@ -28,6 +28,10 @@ export BERTH_SECRET NODE_ENV=test CHECKPOINT_DISABLE=1 BERTH_WEB_DIST_DIR=.next-
 cd "$BERTH_REPO"
 npm run -s generate --workspace @berth/db >/dev/null
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
+# The production build of this checkout, first: the cluster benchmark starts the whole app (whose
+# dashboard needs the web build in .next-bench) and the overview one loads the real dashboard in
+# Chromium (turbo rebuilds only what changed; a stale build would measure old pages).
+npx turbo run build
 node --import tsx apps/server/bench/deploy-latency.ts "${1:-7}"
 node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
 node --import tsx apps/server/bench/log-stream.ts
@@ -36,9 +40,6 @@ node --import tsx apps/server/bench/stateful.ts "${1:-3}"
 node --import tsx apps/server/bench/backup-throughput.ts 200
 # Three engines in network namespaces formed into a Swarm through the API (needs root, like bootstrap).
 node --import tsx apps/server/bench/cluster-deploy.ts "${1:-5}"
-# The overview benchmark loads the real dashboard in Chromium: it needs the production web build
-# of this checkout (turbo rebuilds only what changed; a stale build would measure old pages).
-npx turbo run build
 fresh_db berth_bench
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
 BERTH_CHROMIUM="${BERTH_CHROMIUM:-/usr/lib/chromium/chromium}" node --import tsx apps/server/bench/overview.ts
