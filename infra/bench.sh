@@ -38,7 +38,10 @@ node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts
 node --import tsx apps/server/bench/stateful.ts "${1:-3}"
 node --import tsx apps/server/bench/backup-throughput.ts 200
-# Three engines in network namespaces formed into a Swarm through the API (needs root, like bootstrap).
+# Three engines in network namespaces formed into a Swarm through the API (needs root, like bootstrap),
+# by the owner of a fresh instance (only the owner adds servers).
+fresh_db berth_bench
+npm run -s migrate:deploy --workspace @berth/db >/dev/null
 node --import tsx apps/server/bench/cluster-deploy.ts "${1:-5}"
 fresh_db berth_bench
 npm run -s migrate:deploy --workspace @berth/db >/dev/null
