@@ -21,13 +21,18 @@ require_node
 bash "$here/bootstrap.sh" --with-test
 npm_ci_if_needed
 bash "$here/build-test-images.sh"
-fresh_db berth_bench
 BERTH_SECRET="$(openssl rand -hex 32)"
 # Its own dashboard build, port (3190) and database: a running Berth keeps its build (.next-live).
 export BERTH_SECRET NODE_ENV=test CHECKPOINT_DISABLE=1 BERTH_WEB_DIST_DIR=.next-bench
 cd "$BERTH_REPO"
+# A migrated, empty berth_bench (exported as DATABASE_URL): the first user signed up on it is the
+# instance owner.
+fresh_bench_db() {
+  fresh_db berth_bench
+  npm run -s migrate:deploy --workspace @berth/db >/dev/null
+}
+fresh_bench_db
 npm run -s generate --workspace @berth/db >/dev/null
-npm run -s migrate:deploy --workspace @berth/db >/dev/null
 # The production build of this checkout, first: the cluster benchmark starts the whole app (whose
 # dashboard needs the web build in .next-bench) and the overview one loads the real dashboard in
 # Chromium (turbo rebuilds only what changed; a stale build would measure old pages).
@@ -40,11 +45,9 @@ node --import tsx apps/server/bench/stateful.ts "${1:-3}"
 node --import tsx apps/server/bench/backup-throughput.ts 200
 # Three engines in network namespaces formed into a Swarm through the API (needs root, like bootstrap),
 # by the owner of a fresh instance (only the owner adds servers).
-fresh_db berth_bench
-npm run -s migrate:deploy --workspace @berth/db >/dev/null
+fresh_bench_db
 node --import tsx apps/server/bench/cluster-deploy.ts "${1:-5}"
-fresh_db berth_bench
-npm run -s migrate:deploy --workspace @berth/db >/dev/null
+fresh_bench_db
 BERTH_CHROMIUM="${BERTH_CHROMIUM:-/usr/lib/chromium/chromium}" node --import tsx apps/server/bench/overview.ts
 # The control plane at rest on the overview's 50 services: the built server vs the sources through tsx.
 node --import tsx apps/server/bench/server-memory.ts
