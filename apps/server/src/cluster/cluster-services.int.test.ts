@@ -15,7 +15,7 @@ import { DeploymentWorker } from "../deployments/worker.ts";
 import { DomainError } from "../errors.ts";
 import { deleteService } from "../services/services.ts";
 import { getTeamOverview } from "../overview/overview.ts";
-import type { Actor } from "../teams/access.ts";
+import { type Actor, requireTeamRole } from "../teams/access.ts";
 import { setServicePlacement } from "./service-placement.ts";
 import { listServiceTasks } from "./service-tasks.ts";
 
@@ -125,7 +125,10 @@ describe("services on the cluster", () => {
     // Nothing of it runs on Berth's own engine.
     expect((await deps.engine.listManaged()).filter((c) => c.owner.serviceId === web)).toEqual([]);
     // Its status comes from its tasks: running, not "stopped unexpectedly", and not among the services that are down.
-    const overview = await getTeamOverview(deps, teamA.actor, teamA.teamId);
+    const overview = await getTeamOverview(deps, {
+      id: teamA.teamId,
+      role: await requireTeamRole(deps.db, teamA.actor, teamA.teamId, "viewer"),
+    });
     expect(overview.services.find((s) => s.id === web)).toMatchObject({ status: "running", attention: [] });
     expect(overview.down.map((s) => s.id)).not.toContain(web);
   }, 300_000);

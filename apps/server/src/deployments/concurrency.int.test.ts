@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { loadService } from "../teams/access.ts";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { enqueueDeployment, listDeployments } from "./deployments.ts";
@@ -38,7 +39,7 @@ it("the global build concurrency from the instance settings holds other services
   const second = (await enqueueDeployment(deps, actor, b)).deploymentId;
 
   await new Promise((r) => setTimeout(r, 500));
-  const [waiting] = await listDeployments(deps, actor, b);
+  const [waiting] = await listDeployments(deps, (await loadService(deps.db, actor, b, "viewer")).service);
   expect(waiting).toMatchObject({ id: second, status: "queued", queuePosition: 1, waitingFor: "a free build slot" });
 
   let maxActive = 0;

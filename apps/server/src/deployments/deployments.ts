@@ -1,7 +1,7 @@
 import type { DeploymentTrigger, Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { type Actor, loadService } from "../teams/access.ts";
+import { type Actor, type LoadedService, loadService } from "../teams/access.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { type currentReleaseConfig, releaseConfigNow, sealReleaseConfig, type StoredReleaseConfig } from "./release-config.ts";
 import { isActiveStatus } from "./statuses.ts";
@@ -149,8 +149,9 @@ export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "queue
   return { ok: true as const };
 }
 
-export async function listDeployments(deps: Pick<Deps, "db" | "env" | "box">, actor: Actor, serviceId: string) {
-  await loadService(deps.db, actor, serviceId, "viewer");
+/** The service's last 50 deployments (serviceProcedure loaded the service for the caller). */
+export async function listDeployments(deps: Pick<Deps, "db" | "env" | "box">, service: Pick<LoadedService, "id">) {
+  const serviceId = service.id;
   const rows = await deps.db.deployment.findMany({
     where: { serviceId },
     orderBy: { createdAt: "desc" },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadService } from "../teams/access.ts";
 import { randomUUID } from "node:crypto";
 import Docker from "dockerode";
 import type { DockerEngine } from "@berth/engine";
@@ -107,7 +108,7 @@ describe("image retention after each successful deployment", () => {
     expect(releaseTags.length).toBeLessThanOrEqual(2);
     expect((await docker.getVolume(volumeName).inspect()).Name).toBe(volumeName);
 
-    const listed = await listDeployments(deps, actor, serviceId);
+    const listed = await listDeployments(deps, (await loadService(deps.db, actor, serviceId, "viewer")).service);
     expect(listed.filter((d) => d.release).map((d) => [d.release!.number, d.release!.retained])).toEqual([
       [3, true],
       [2, true],

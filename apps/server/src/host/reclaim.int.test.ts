@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { requireTeamRole } from "../teams/access.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
 import { getTeamOverview } from "../overview/overview.ts";
@@ -92,7 +93,7 @@ describe("reclaiming disk space (real engine)", () => {
     const disk = await getHostDisk(pressed, owner);
     expect(disk).toMatchObject({ warnPercent: 1, pressure: true });
     const { actor, teamId } = await seedUser(deps.db);
-    const overview = await getTeamOverview(pressed, actor, teamId);
+    const overview = await getTeamOverview(pressed, { id: teamId, role: await requireTeamRole(pressed.db, actor, teamId, "viewer") });
     expect(overview.attention[0]).toMatchObject({ kind: "disk_pressure", serviceId: null });
     expect((await getHostDisk(deps, owner)).warnPercent).toBe(85);
     expect(disk.totalBytes).toBeGreaterThan(disk.availableBytes);

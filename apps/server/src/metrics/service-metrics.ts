@@ -1,6 +1,6 @@
 /** A service's metrics of the last hour (viewer+ in its team). */
 import type { Deps } from "../deps.ts";
-import { type Actor, loadService } from "../teams/access.ts";
+import type { LoadedService } from "../teams/access.ts";
 import type { MetricPoint } from "./aggregate.ts";
 import { readHistory } from "./store.ts";
 
@@ -9,7 +9,7 @@ export async function metricsHistory(deps: Pick<Deps, "db" | "metrics">, service
   return [...(await readHistory(deps.db, serviceId)), ...(deps.metrics?.pending(serviceId) ?? [])];
 }
 
-export async function getServiceMetrics(deps: Pick<Deps, "db" | "metrics">, actor: Actor, serviceId: string) {
-  await loadService(deps.db, actor, serviceId, "viewer");
-  return { history: await metricsHistory(deps, serviceId) };
+/** serviceProcedure loaded the service for the caller. */
+export async function getServiceMetrics(deps: Pick<Deps, "db" | "metrics">, service: Pick<LoadedService, "id">) {
+  return { history: await metricsHistory(deps, service.id) };
 }

@@ -30,36 +30,49 @@ type Owner = { teamId?: string; projectId?: string; serviceId?: string };
  * error when the engine cannot be asked.
  */
 export async function containerViews(deps: Pick<Deps, "engine" | "db" | "box" | "log">, owner: Owner): Promise<ContainersByService> {
-  const [host, cluster, remote] = await Promise.all([
-    hostContainerViews(deps, owner),
-    clusterServiceViews(deps, owner),
-    remoteServiceViews(deps, owner),
-  ]);
+  const [host, { cluster, remote }] = await Promise.all([hostContainerViews(deps, owner), placedElsewhere(deps, owner)]);
   if (host.byService === null) return host;
   for (const [serviceId, views] of [...cluster.byService, ...remote.byService]) host.byService.set(serviceId, views);
   return { ...host, unknown: new Set([...cluster.unknown, ...remote.unknown]) };
 }
 
 /**
- * Services on standalone remote servers: each server's engine asked once (side by side); a
- * server that does not answer leaves its services `unknown`, never "down".
+ * The services of `owner` that do not run on this host's engine, found in one query (the common
+ * case, none, costs one round trip): the cluster's, and those placed on standalone servers.
  */
-async function remoteServiceViews(deps: Pick<Deps, "db" | "box">, owner: Owner) {
+async function placedElsewhere(deps: Pick<Deps, "db" | "box" | "log">, owner: Owner) {
   const services = await deps.db.service.findMany({
     where: {
-      serverId: { not: null },
+      OR: [{ placement: "cluster" }, { serverId: { not: null } }],
       ...(owner.serviceId ? { id: owner.serviceId } : {}),
       ...(owner.projectId ? { projectId: owner.projectId } : {}),
       ...(owner.teamId ? { project: { teamId: owner.teamId } } : {}),
     },
-    select: { id: true, server: true },
+    select: { id: true, placement: true, serverId: true },
   });
+  const onServers = services.flatMap((s) => (s.serverId === null ? [] : [{ id: s.id, serverId: s.serverId }]));
+  const [cluster, remote] = await Promise.all([
+    clusterTaskViews(
+      deps,
+      services.filter((s) => s.placement === "cluster").map((s) => s.id),
+    ),
+    remoteServiceViews(deps, owner, onServers),
+  ]);
+  return { cluster, remote };
+}
+
+/**
+ * Services on standalone remote servers: each server's engine asked once (side by side); a
+ * server that does not answer leaves its services `unknown`, never "down".
+ */
+async function remoteServiceViews(deps: Pick<Deps, "db" | "box">, owner: Owner, placed: Array<{ id: string; serverId: string }>) {
   const byService = new Map<string, ContainerView[]>();
   const unknown = new Set<string>();
-  const servers = new Map(services.flatMap((s) => (s.server ? [[s.server.id, s.server] as const] : [])));
+  if (placed.length === 0) return { byService, unknown };
+  const servers = await deps.db.server.findMany({ where: { id: { in: [...new Set(placed.map((s) => s.serverId))] } } });
   await Promise.all(
-    [...servers.values()].map(async (row) => {
-      const mine = services.filter((s) => s.server?.id === row.id).map((s) => s.id);
+    servers.map(async (row) => {
+      const mine = placed.filter((s) => s.serverId === row.id).map((s) => s.id);
       let views: ContainersByService;
       try {
         views = await hostContainerViews({ engine: standaloneEngine(deps, row).engine }, owner);
@@ -73,22 +86,6 @@ async function remoteServiceViews(deps: Pick<Deps, "db" | "box">, owner: Owner) 
     }),
   );
   return { byService, unknown };
-}
-
-async function clusterServiceViews(deps: Pick<Deps, "db" | "box" | "log">, owner: Owner) {
-  const services = await deps.db.service.findMany({
-    where: {
-      placement: "cluster",
-      ...(owner.serviceId ? { id: owner.serviceId } : {}),
-      ...(owner.projectId ? { projectId: owner.projectId } : {}),
-      ...(owner.teamId ? { project: { teamId: owner.teamId } } : {}),
-    },
-    select: { id: true },
-  });
-  return clusterTaskViews(
-    deps,
-    services.map((s) => s.id),
-  );
 }
 
 async function hostContainerViews(deps: Pick<Deps, "engine">, owner: Owner): Promise<ContainersByService> {

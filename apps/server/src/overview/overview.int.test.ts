@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { loadProject, requireTeamRole } from "../teams/access.ts";
 import type { ReleaseSpec } from "@berth/engine";
 import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
@@ -79,7 +80,7 @@ describe("team overview (real engine, real Postgres)", () => {
     const other = await seedUser(deps.db);
     const outsider = await service(other.teamId);
 
-    const first = await getTeamOverview(deps, actor, teamId);
+    const first = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, actor, teamId, "viewer") });
     const statusOf = (o: typeof first) => Object.fromEntries(o.services.map((s) => [s.id, s.status]));
     expect(statusOf(first)).toMatchObject({
       [running.serviceId]: "running",
@@ -111,7 +112,7 @@ describe("team overview (real engine, real Postgres)", () => {
     const looped = await waitFor(
       "the restarting service to be seen crash-looping",
       async () => {
-        const o = await getTeamOverview(deps, actor, teamId);
+        const o = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, actor, teamId, "viewer") });
         return statusOf(o)[looping.serviceId] === "crash_looping" ? o : null;
       },
       40_000,
@@ -139,7 +140,7 @@ describe("team overview (real engine, real Postgres)", () => {
       }
       // The engine reports each retired release's stop (kill, die) shortly after the switch.
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      const overview = await getTeamOverview(deps, actor, teamId);
+      const overview = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, actor, teamId, "viewer") });
       const row = overview.services.find((x) => x.id === s.serviceId);
       expect(row).toMatchObject({ status: "running", restartCount: 0, attention: [] });
       expect(watch.recent(s.serviceId).dies).toBe(0);
@@ -151,7 +152,7 @@ describe("team overview (real engine, real Postgres)", () => {
         containerUp: true,
         startBlocked: "It is already running",
       });
-      const project = await getProject(deps, actor, s.projectId);
+      const project = await getProject(deps, (await loadProject(deps.db, actor, s.projectId, "viewer")).project);
       expect(project.services.find((x) => x.id === s.serviceId)?.status).toBe("running");
     } finally {
       await worker.stop();
@@ -170,9 +171,13 @@ describe("team overview (real engine, real Postgres)", () => {
         finishedAt: new Date(),
       },
     });
-    const overview = await getTeamOverview(deps, actor, teamId);
+    const overview = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, actor, teamId, "viewer") });
     expect(overview.services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
-    expect((await getProject(deps, actor, s.projectId)).services.find((x) => x.id === s.serviceId)?.status).toBe("timed_out");
+    expect(
+      (await getProject(deps, (await loadProject(deps.db, actor, s.projectId, "viewer")).project)).services.find(
+        (x) => x.id === s.serviceId,
+      )?.status,
+    ).toBe("timed_out");
     const page = await getService(deps, actor, s.serviceId);
     expect(page.status).toMatchObject({
       status: "timed_out",
@@ -195,7 +200,7 @@ describe("team overview (real engine, real Postgres)", () => {
     const seen = await waitFor(
       "the OOM kill in the overview",
       async () => {
-        const o = await getTeamOverview(deps, actor, teamId);
+        const o = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, actor, teamId, "viewer") });
         return o.attention.find((a) => a.kind === "oom_killed" && a.serviceId === hungry.serviceId) ?? null;
       },
       30_000,
@@ -203,11 +208,13 @@ describe("team overview (real engine, real Postgres)", () => {
     expect(seen.message).toMatch(/out of memory/);
   }, 60_000);
 
-  it("is refused to a caller outside the team (NOT_FOUND) and answers viewers", async () => {
+  it("the team check its procedure runs refuses a caller outside the team (NOT_FOUND); a viewer sees the overview", async () => {
     const { teamId } = await seedUser(deps.db);
     const stranger = await seedUser(deps.db);
-    await expect(getTeamOverview(deps, stranger.actor, teamId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(requireTeamRole(deps.db, stranger.actor, teamId, "viewer")).rejects.toMatchObject({ code: "NOT_FOUND" });
     const viewer = await seedUser(deps.db, "viewer", teamId);
-    expect((await getTeamOverview(deps, viewer.actor, teamId)).services).toEqual([]);
+    expect(
+      (await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, viewer.actor, teamId, "viewer") })).services,
+    ).toEqual([]);
   });
 });

@@ -3,56 +3,20 @@
  * containers, recent engine events and the last deployment), the last deployment of each,
  * and what needs attention first (failed deploys, crash loops, OOM kills, disk pressure).
  */
-import type { DeploymentStatus } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { readDiskPressure } from "../host/disk.ts";
-import { type Actor, requireTeamRole } from "../teams/access.ts";
+import type { CheckedTeam } from "../teams/access.ts";
 import { containerViews, statusOf } from "./live-service-status.ts";
+import { serviceRows } from "./service-rows.ts";
 import { isActiveStatus } from "../deployments/statuses.ts";
 import { isDown } from "../reconcile/plan.ts";
 import type { Attention, LiveStatus } from "./service-status.ts";
 
-/** One row per service (or per empty project): the service, its last and its live deployment. */
-interface Row {
-  projectId: string;
-  projectName: string;
-  id: string | null;
-  name: string | null;
-  desiredState: "running" | "stopped" | null;
-  sourceType: "image" | "git" | null;
-  image: string | null;
-  gitUrl: string | null;
-  lastId: string | null;
-  lastStatus: DeploymentStatus | null;
-  lastError: string | null;
-  lastCreatedAt: Date | null;
-  lastFinishedAt: Date | null;
-  liveId: string | null;
-}
-
-/** Everything the overview needs from Postgres in one statement (the (serviceId, createdAt) index serves both laterals). */
-function teamRows(db: Deps["db"], teamId: string): Promise<Row[]> {
-  return db.$queryRaw<Row[]>`
-    SELECT p.id AS "projectId", p.name AS "projectName", s.id, s.name, s."desiredState"::text AS "desiredState",
-           s."sourceType"::text AS "sourceType", s.image, s."gitUrl",
-           l.id AS "lastId", l.status::text AS "lastStatus", l.error AS "lastError", l."createdAt" AS "lastCreatedAt", l."finishedAt" AS "lastFinishedAt",
-           live.id AS "liveId"
-    FROM project p
-    LEFT JOIN service s ON s."projectId" = p.id AND s."previewOfId" IS NULL
-    LEFT JOIN LATERAL (SELECT id, status, error, "createdAt", "finishedAt" FROM deployment d WHERE d."serviceId" = s.id ORDER BY d."createdAt" DESC LIMIT 1) l ON true
-    LEFT JOIN LATERAL (SELECT id FROM deployment d WHERE d."serviceId" = s.id AND d.status = 'succeeded' ORDER BY d."finishedAt" DESC NULLS LAST, d."createdAt" DESC LIMIT 1) live ON true
-    WHERE p."teamId" = ${teamId}
-    ORDER BY p.name, p.id, s.name`;
-}
-
-export async function getTeamOverview(
-  deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log" | "box">,
-  actor: Actor,
-  teamId: string,
-) {
-  await requireTeamRole(deps.db, actor, teamId, "viewer");
+/** The overview of a team the caller may view (teamProcedure checked the role). */
+export async function getTeamOverview(deps: Pick<Deps, "db" | "engine" | "env" | "engineWatch" | "log" | "box">, team: CheckedTeam) {
+  const teamId = team.id;
   const [rows, containers, disk] = await Promise.all([
-    teamRows(deps.db, teamId),
+    serviceRows(deps.db, { teamId }),
     containerViews(deps, { teamId }),
     readDiskPressure(deps).catch((err: unknown) => {
       deps.log.debug({ err: String(err) }, "disk usage unavailable for the overview");

@@ -25,7 +25,7 @@ import { loadDesiredRoutes } from "../proxy/desired-routes.ts";
 import { saveEnv } from "../secrets/env-vars.ts";
 import { getProject } from "../projects/projects.ts";
 import { deleteService } from "../services/services.ts";
-import type { Actor } from "../teams/access.ts";
+import { type Actor, loadProject } from "../teams/access.ts";
 import { rotateWebhookSecret } from "../webhooks/hook-settings.ts";
 import type { Provider } from "../webhooks/providers.ts";
 import { listPreviews, updatePreviewSettings } from "./previews.ts";
@@ -128,7 +128,9 @@ describe("preview deployments from pull request webhooks", () => {
       expect(preview!.headSha.startsWith(first.slice(0, 12))).toBe(true);
       expect((await routeTo(hostname))?.teamId).toBe(teamId);
       // The preview is listed on its service, not among the project's services.
-      expect((await getProject(deps, actor, projectId)).services.map((s) => s.id)).toEqual([serviceId]);
+      expect((await getProject(deps, (await loadProject(deps.db, actor, projectId, "viewer")).project)).services.map((s) => s.id)).toEqual([
+        serviceId,
+      ]);
 
       const second = fixture.commit({ Dockerfile: helloDockerfile(`${provider} head two`) }, "second PR commit", branch);
       const synced = await send(provider, serviceId, secret, "synchronize", { number, sha: second, branch });

@@ -2,9 +2,10 @@ import type { Db } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { containerViews, statusOf } from "../overview/live-service-status.ts";
+import { serviceRows } from "../overview/service-rows.ts";
 import { z } from "zod";
 import { invalidField } from "../errors.ts";
-import { type Actor, loadProject, requireTeamRole } from "../teams/access.ts";
+import { type Actor, type LoadedProject, loadProject, requireTeamRole } from "../teams/access.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 
 const projectName = z.string().trim().min(1, "Name is required").max(64, "Name must be at most 64 characters");
@@ -52,47 +53,43 @@ export async function createProject(db: Db, actor: Actor, input: z.infer<typeof 
   }
 }
 
-export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, actor: Actor, projectId: string) {
+/** A project (projectProcedure loaded it for the caller) with its services' live status. */
+export async function getProject(deps: Pick<Deps, "db" | "engine" | "engineWatch" | "box" | "log">, project: LoadedProject) {
   const { db } = deps;
-  const { project } = await loadProject(db, actor, projectId, "viewer");
-  const [services, live, containers] = await Promise.all([
-    db.service.findMany({
-      // Previews are listed on the service they preview, not here.
-      where: { projectId, previewOfId: null },
-      orderBy: { name: "asc" },
-      select: {
-        id: true,
-        name: true,
-        image: true,
-        sourceType: true,
-        gitUrl: true,
-        kind: true,
-        containerPort: true,
-        desiredState: true,
-        deployments: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, status: true, error: true, createdAt: true } },
-      },
-    }),
-    // Each service's live release: its most recent successful deployment.
-    db.deployment.findMany({
-      where: { service: { projectId }, status: "succeeded" },
-      orderBy: [{ serviceId: "asc" }, { finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
-      distinct: ["serviceId"],
-      select: { id: true, serviceId: true },
-    }),
+  const projectId = project.id;
+  const [rows, containers] = await Promise.all([
+    serviceRows(db, { projectId }),
     containerViews(deps, { teamId: project.teamId, projectId }),
   ]);
-  const liveOf = new Map(live.map((d) => [d.serviceId, d.id]));
   return {
     ...project,
-    services: services.map(({ deployments, ...s }) => {
-      const latest = deployments[0] ?? null;
+    services: rows.flatMap((r) => {
+      // A project without services is one row of nulls; a service's own columns are never null.
+      if (r.id === null || r.name === null) return [];
+      const latest =
+        r.lastId && r.lastStatus && r.lastCreatedAt
+          ? { id: r.lastId, status: r.lastStatus, error: r.lastError, createdAt: r.lastCreatedAt }
+          : null;
       // The same derivation as the overview and the service page.
       const status = statusOf(
         deps,
-        { id: s.id, desiredState: s.desiredState, latest, liveDeploymentId: liveOf.get(s.id) ?? null },
+        { id: r.id, desiredState: r.desiredState ?? "running", latest, liveDeploymentId: r.liveId },
         containers,
       );
-      return { ...s, latestDeployment: latest, status: status.status };
+      return [
+        {
+          id: r.id,
+          name: r.name,
+          image: r.image ?? "",
+          sourceType: r.sourceType ?? "image",
+          gitUrl: r.gitUrl,
+          kind: r.kind ?? "web",
+          containerPort: r.containerPort,
+          desiredState: r.desiredState ?? "running",
+          latestDeployment: latest,
+          status: status.status,
+        },
+      ];
     }),
   };
 }

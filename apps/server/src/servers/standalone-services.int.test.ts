@@ -22,7 +22,9 @@ import { readRuntimeLogs } from "../services/runtime-logs.ts";
 import { deleteService, startService, stopService } from "../services/services.ts";
 import { MetricsBus } from "../metrics/bus.ts";
 import { MetricsSampler } from "../metrics/sampler.ts";
-import type { Actor } from "../teams/access.ts";
+import { getTeamOverview } from "../overview/overview.ts";
+import { getProject } from "../projects/projects.ts";
+import { type Actor, loadProject, requireTeamRole } from "../teams/access.ts";
 import { openTerminal } from "../terminal/open-terminal.ts";
 
 /**
@@ -147,6 +149,11 @@ describe("a service on a standalone remote server", () => {
     expect(res.body).toContain("<h1>one</h1>");
     // The route dials the server's address, not loopback.
     expect(JSON.stringify(await caddy.admin.config())).toContain(`${node.address}:`);
+    // The overview and the project page read its state from that server's engine (the host has no container of it).
+    const overview = await getTeamOverview(deps, { id: teamId, role: await requireTeamRole(deps.db, admin, teamId, "viewer") });
+    expect(overview.services.find((s) => s.id === serviceId)?.status).toBe("running");
+    const project = await getProject(deps, (await loadProject(deps.db, admin, projectId, "viewer")).project);
+    expect(project.services.find((s) => s.id === serviceId)?.status).toBe("running");
   }, 300_000);
 
   it("its logs come from the remote container; another team reads nothing", async () => {

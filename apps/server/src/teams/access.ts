@@ -91,6 +91,17 @@ export async function loadService(db: Db, actor: Actor, serviceId: string, min: 
 }
 
 /**
+ * What the resource-scoped procedures (trpc/procedures.ts) load, with the caller's access already
+ * checked. A use case behind such a procedure takes the loaded resource instead of loading it again.
+ */
+export type LoadedProject = Awaited<ReturnType<typeof loadProject>>["project"];
+export type LoadedService = Awaited<ReturnType<typeof loadService>>["service"];
+export interface CheckedTeam {
+  id: string;
+  role: TeamRole;
+}
+
+/**
  * Load what a deployment or release belongs to, then its service through the caller's
  * membership. Unknown id and another team's id look the same: NOT_FOUND.
  */

@@ -8,7 +8,7 @@ import { router } from "../init.ts";
 import { deploymentLogOutput, deploymentStatusOutput, queuedDeploymentOutput, retainedReleasesOutput } from "../rest-outputs.ts";
 
 export const deploymentsRouter = router({
-  list: serviceProcedure("viewer").query(({ ctx, input }) => listDeployments(ctx.deps, ctx.actor, input.serviceId)),
+  list: serviceProcedure("viewer").query(({ ctx }) => listDeployments(ctx.deps, ctx.service)),
   get: deploymentProcedure("viewer")
     .meta({
       openapi: {

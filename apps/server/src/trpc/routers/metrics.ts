@@ -5,7 +5,7 @@ import { instanceOwnerProcedure, serviceProcedure } from "../procedures.ts";
 
 export const metricsRouter = router({
   /** The service's stored samples of the last hour (live ones arrive over socket.io). */
-  service: serviceProcedure("viewer").query(({ ctx, input }) => getServiceMetrics(ctx.deps, ctx.actor, input.serviceId)),
+  service: serviceProcedure("viewer").query(({ ctx }) => getServiceMetrics(ctx.deps, ctx.service)),
   host: instanceOwnerProcedure.query(({ ctx }) => getHostMetrics(ctx.deps, ctx.actor)),
   disk: instanceOwnerProcedure.query(({ ctx }) => getHostDisk(ctx.deps, ctx.actor)),
   /** What a reclaim would remove (nothing is removed). */

@@ -3,5 +3,5 @@ import { router } from "../init.ts";
 import { teamProcedure } from "../procedures.ts";
 
 export const overviewRouter = router({
-  team: teamProcedure("viewer").query(({ ctx, input }) => getTeamOverview(ctx.deps, ctx.actor, input.teamId)),
+  team: teamProcedure("viewer").query(({ ctx }) => getTeamOverview(ctx.deps, ctx.team)),
 });

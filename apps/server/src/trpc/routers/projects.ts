@@ -22,7 +22,7 @@ export const projectsRouter = router({
   create: teamProcedure("member")
     .input(createProjectInput)
     .mutation(({ ctx, input }) => createProject(ctx.deps.db, ctx.actor, input)),
-  get: projectProcedure("viewer").query(({ ctx, input }) => getProject(ctx.deps, ctx.actor, input.projectId)),
+  get: projectProcedure("viewer").query(({ ctx }) => getProject(ctx.deps, ctx.project)),
   update: projectProcedure("member")
     .input(updateProjectInput)
     .mutation(({ ctx, input }) => updateProject(ctx.deps.db, ctx.actor, input.projectId, input)),
