@@ -46,48 +46,43 @@ function checkRole(role: TeamRole | undefined, min: TeamRole, what: string): Tea
 }
 
 export async function requireTeamRole(db: Db, actor: Actor, teamId: string, min: TeamRole): Promise<TeamRole> {
-  const membership = await db.membership.findUnique({
-    where: { teamId_userId: { teamId, userId: actor.userId } },
-    select: { role: true },
-  });
-  return checkRole(effectiveRole(actor, teamId, membership?.role), min, "Team");
+  return checkRole(effectiveRole(actor, teamId, await membershipRole(db, actor, teamId)), min, "Team");
 }
 
 /** Load a project the actor can act on with at least `min`, or NOT_FOUND/FORBIDDEN. */
 export async function loadProject(db: Db, actor: Actor, projectId: string, min: TeamRole) {
-  const project = await db.project.findUnique({
-    where: { id: projectId },
-    include: { team: { select: { memberships: { where: { userId: actor.userId }, select: { role: true } } } } },
-  });
-  const role = checkRole(project ? effectiveRole(actor, project.teamId, project.team.memberships[0]?.role) : undefined, min, "Project");
+  const project = await db.project.findUnique({ where: { id: projectId } });
+  const role = checkRole(
+    project ? effectiveRole(actor, project.teamId, await membershipRole(db, actor, project.teamId)) : undefined,
+    min,
+    "Project",
+  );
   if (!project) throw notFound("Project");
-  const { team: _team, ...rest } = project;
-  return { project: rest, role };
+  return { project, role };
+}
+
+/**
+ * The caller's role in a team, by the membership's key: one query (a nested include through the
+ * team would be two more, each its own round trip and query compilation).
+ */
+async function membershipRole(db: Db, actor: Actor, teamId: string): Promise<TeamRole | undefined> {
+  const membership = await db.membership.findUnique({ where: { teamId_userId: { teamId, userId: actor.userId } }, select: { role: true } });
+  return membership?.role;
 }
 
 /** Load a service (with its project) the actor can act on with at least `min`. */
 export async function loadService(db: Db, actor: Actor, serviceId: string, min: TeamRole) {
   const service = await db.service.findUnique({
     where: { id: serviceId },
-    include: {
-      project: {
-        select: {
-          id: true,
-          name: true,
-          teamId: true,
-          team: { select: { memberships: { where: { userId: actor.userId }, select: { role: true } } } },
-        },
-      },
-    },
+    include: { project: { select: { id: true, name: true, teamId: true } } },
   });
   const role = checkRole(
-    service ? effectiveRole(actor, service.project.teamId, service.project.team.memberships[0]?.role) : undefined,
+    service ? effectiveRole(actor, service.project.teamId, await membershipRole(db, actor, service.project.teamId)) : undefined,
     min,
     "Service",
   );
   if (!service) throw notFound("Service");
-  const { team: _team, ...project } = service.project;
-  return { service: { ...service, project }, role };
+  return { service, role };
 }
 
 /**
