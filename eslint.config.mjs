@@ -102,9 +102,14 @@ export default tseslint.config(
               message: "the web app may import only types from the server (and @berth/server/dotenv)",
             },
           ],
+          paths: [{ name: "next/link", message: "use IntentLink (components/ui/intent-link.tsx): it prefetches on intent, not on sight" }],
         },
       ],
     },
+  },
+  {
+    files: ["apps/web/components/ui/intent-link.tsx"],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     // Unit and integration files share their worker's module cache (vitest.config.mts, isolate:

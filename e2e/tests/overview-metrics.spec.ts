@@ -40,12 +40,25 @@ test("overview shows each service's live status; a running container's metrics c
   const overview = page.getByTestId("overview");
   const row = (name: string) => overview.locator(`[data-testid="overview-service"][data-service="${name}"]`);
   await test.step("the overview lists both services with their live status and last deployment", async () => {
+    // Pages the router asks the server to render ahead (RSC requests), by path.
+    const rendered: string[] = [];
+    const onRequest = (r: { url(): string; headers(): Record<string, string> }) => {
+      if (r.headers()["rsc"] === "1") rendered.push(new URL(r.url()).pathname);
+    };
+    page.on("request", onRequest);
     await page.goto("/");
     await expect(row(running).getByTestId("overview-status")).toHaveAttribute("data-status", "running");
     await expect(row(running)).toContainText("Succeeded");
     await expect(row(idle).getByTestId("overview-status")).toHaveAttribute("data-status", "not_deployed");
     await expect(row(idle)).toContainText("Never deployed");
     await shot("02-overview");
+    // Links on sight render nothing ahead (next/link would have the server render every page in
+    // view: each row's and the top bar's); a pointer over one asks for that page alone.
+    await page.waitForTimeout(1500);
+    expect(rendered).toEqual([]);
+    await row(running).getByRole("link", { name: running }).hover();
+    await expect.poll(() => rendered, { timeout: 10_000 }).toEqual([`/services/${serviceId}`]);
+    page.off("request", onRequest);
   });
 
   await test.step("a change elsewhere reaches the open overview live", async () => {

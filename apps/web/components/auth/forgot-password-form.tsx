@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useState, type FormEvent } from "react";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { ErrorAlert } from "../ui/alert";
@@ -28,9 +28,9 @@ export function ForgotPasswordForm() {
         <p role="status" className="text-sm text-slate-700">
           If {request.variables} has an account, a link to reset its password is on its way. It works for an hour.
         </p>
-        <Link href="/sign-in" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">
+        <IntentLink href="/sign-in" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">
           Back to sign in
-        </Link>
+        </IntentLink>
       </div>
     );
   }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useEffect, useState, type FormEvent } from "react";
 import { authClient, authErrorMessage } from "@/lib/auth-client";
 import { ErrorAlert } from "../ui/alert";
@@ -31,9 +31,9 @@ export function ResetPasswordForm() {
     return (
       <div className="space-y-3">
         <ErrorAlert message="This reset link is not valid or has expired." />
-        <Link href="/forgot-password" className={linkClass}>
+        <IntentLink href="/forgot-password" className={linkClass}>
           Ask for a new link
-        </Link>
+        </IntentLink>
       </div>
     );
   }
@@ -43,9 +43,9 @@ export function ResetPasswordForm() {
         <p role="status" className="text-sm text-slate-700">
           Your password is changed and every session was signed out.
         </p>
-        <Link href="/sign-in" className={linkClass}>
+        <IntentLink href="/sign-in" className={linkClass}>
           Sign in
-        </Link>
+        </IntentLink>
       </div>
     );
   }

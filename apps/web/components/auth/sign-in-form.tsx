@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 import { useTRPC } from "@/lib/trpc";
@@ -31,9 +31,9 @@ export function SignInForm() {
       {status.data && !status.data.hasUsers && (
         <p className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
           This instance has no accounts yet.{" "}
-          <Link className="font-medium underline" href="/sign-up">
+          <IntentLink className="font-medium underline" href="/sign-up">
             Create the owner account
-          </Link>
+          </IntentLink>
           .
         </p>
       )}
@@ -59,9 +59,9 @@ export function SignInForm() {
       />
       {features.data?.passwordReset && (
         <p className="text-right text-sm">
-          <Link href="/forgot-password" className="text-indigo-700 underline-offset-2 hover:underline">
+          <IntentLink href="/forgot-password" className="text-indigo-700 underline-offset-2 hover:underline">
             Forgot your password?
-          </Link>
+          </IntentLink>
         </p>
       )}
       {submit.error && !submit.error.field && <ErrorAlert message={submit.error.message} />}
@@ -70,9 +70,9 @@ export function SignInForm() {
       </Button>
       <p className="text-center text-sm text-slate-600">
         No account?{" "}
-        <Link href="/sign-up" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+        <IntentLink href="/sign-up" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
           Sign up
-        </Link>
+        </IntentLink>
       </p>
     </form>
   );

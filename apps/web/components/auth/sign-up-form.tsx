@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
 import { useTRPC } from "@/lib/trpc";
@@ -18,9 +18,9 @@ interface SignUpInput {
 }
 
 const signInLink = (
-  <Link href="/sign-in" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+  <IntentLink href="/sign-in" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
     Sign in
-  </Link>
+  </IntentLink>
 );
 
 export function SignUpForm() {

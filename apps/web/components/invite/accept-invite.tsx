@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useRouter } from "next/navigation";
 import { errorCode, errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
@@ -69,13 +69,13 @@ export function AcceptInvite({ token }: { token: string }) {
         </>
       ) : (
         <p className="text-sm text-slate-700">
-          <Link href={`/sign-up${query}`} className={linkClass}>
+          <IntentLink href={`/sign-up${query}`} className={linkClass}>
             Create an account
-          </Link>{" "}
+          </IntentLink>{" "}
           with {invite.email}, or{" "}
-          <Link href={`/sign-in${query}`} className={linkClass}>
+          <IntentLink href={`/sign-in${query}`} className={linkClass}>
             sign in
-          </Link>{" "}
+          </IntentLink>{" "}
           if you have one.
         </p>
       )}

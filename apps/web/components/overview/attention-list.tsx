@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import type { Overview } from "./overview-types";
 
 const ICONS: Record<string, string> = { deploy_failed: "✕", crash_loop: "↻", oom_killed: "▲", exited: "■", disk_pressure: "◼" };
@@ -19,9 +19,9 @@ export function AttentionList({ items }: { items: Overview["attention"] }) {
             </span>
             <span className="min-w-0 whitespace-pre-line">
               {a.serviceId ? (
-                <Link href={`/services/${a.serviceId}`} className="font-medium underline-offset-2 hover:underline">
+                <IntentLink href={`/services/${a.serviceId}`} className="font-medium underline-offset-2 hover:underline">
                   {a.projectName} / {a.serviceName}
-                </Link>
+                </IntentLink>
               ) : (
                 <span className="font-medium">Host</span>
               )}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
@@ -19,9 +19,9 @@ export function ServiceTable({
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white" data-testid={`overview-project-${projectId}`}>
       <table className="w-full text-left text-sm">
         <caption className="border-b border-slate-200 px-4 py-2 text-left font-medium text-slate-900">
-          <Link href={`/projects/${projectId}`} className="hover:underline">
+          <IntentLink href={`/projects/${projectId}`} className="hover:underline">
             {projectName}
-          </Link>
+          </IntentLink>
         </caption>
         <thead className="text-xs text-slate-500">
           <tr>
@@ -50,9 +50,9 @@ export function ServiceTable({
           {services.map((s) => (
             <tr key={s.id} data-testid="overview-service" data-service={s.name} className="border-t border-slate-100">
               <td className="max-w-56 truncate px-4 py-2">
-                <Link href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
+                <IntentLink href={`/services/${s.id}`} className="font-medium text-slate-900 hover:underline">
                   {s.name}
-                </Link>
+                </IntentLink>
                 <div className="truncate font-mono text-xs text-slate-500" title={s.source}>
                   {s.source}
                 </div>

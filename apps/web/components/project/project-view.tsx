@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useEffect } from "react";
 import { isDeploymentActive } from "@/lib/status";
 import { useTRPC } from "@/lib/trpc";
@@ -33,9 +33,9 @@ export function ProjectView({ projectId }: { projectId: string }) {
   }, [projectTeamId, team.id, me.teams, setTeamId]);
 
   const back = (
-    <Link href="/" className="hover:underline">
+    <IntentLink href="/" className="hover:underline">
       Projects
-    </Link>
+    </IntentLink>
   );
   if (project.data === undefined && !project.isError) return <Loading label="Loading project…" />;
   if (project.data === undefined) {

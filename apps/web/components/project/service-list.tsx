@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import type { ServiceSummary } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { liveStatusView } from "@/lib/status";
@@ -33,12 +33,12 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
           {services.map((service) => (
             <tr key={service.id} data-testid="service-row">
               <td className="px-4 py-3">
-                <Link
+                <IntentLink
                   href={`/services/${service.id}`}
                   className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
                 >
                   {service.name}
-                </Link>
+                </IntentLink>
                 <span className="ml-2 text-xs text-slate-500">
                   {service.kind === "worker" ? "worker" : `${service.kind === "tcp" ? "tcp " : ""}:${service.containerPort}`}
                 </span>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useRef, useState, type FormEvent } from "react";
 import { errorMessage, fieldErrorsOf } from "@/lib/errors";
 import { formatBytes } from "@/lib/format";
@@ -64,12 +64,12 @@ export function VolumesPanel({ projectId, canDelete }: { projectId: string; canD
                 {v.service ? (
                   <TwoLine
                     primary={
-                      <Link
+                      <IntentLink
                         href={`/services/${v.service.id}`}
                         className="text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus"
                       >
                         {v.service.name}
-                      </Link>
+                      </IntentLink>
                     }
                     secondary={`at ${v.mountPath}${v.readOnly ? " (read-only)" : ""}${v.usedBy.length > 0 ? ` · ${v.usedBy.length === 1 ? "1 container" : `${v.usedBy.length} containers`}` : ""}`}
                   />

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import type { ProjectSummary } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { EmptyState } from "../ui/empty-state";
@@ -11,7 +11,7 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
     <ul aria-label="Projects" className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs">
       {projects.map((project) => (
         <li key={project.id}>
-          <Link
+          <IntentLink
             href={`/projects/${project.id}`}
             className="block px-5 py-4 hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
           >
@@ -23,7 +23,7 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
             </div>
             {project.description && <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p>}
             <p className="mt-1 text-xs text-fg-subtle">Created {formatDateTime(project.createdAt)}</p>
-          </Link>
+          </IntentLink>
         </li>
       ))}
     </ul>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import type { Deployment, ServiceDetail } from "@/lib/api-types";
 import { engineInfo } from "@/lib/database-engines";
 import { formatDateTime } from "@/lib/format";
@@ -76,13 +76,13 @@ function InternalAddress({ service }: { service: ServiceDetail }) {
 
 function RecentDeployments({ serviceId, deployments }: { serviceId: string; deployments: Deployment[] | undefined }) {
   const all = (
-    <Link
+    <IntentLink
       href={tabHref(serviceId, "deployments")}
       scroll={false}
       className="text-sm font-medium text-accent hover:underline focus-visible:outline-2 focus-visible:outline-focus"
     >
       All deployments and logs
-    </Link>
+    </IntentLink>
   );
   return (
     <Panel title="Recent deployments" actions={all}>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useState, type FormEvent } from "react";
 import type { ServiceDetail } from "@/lib/api-types";
 import { fieldErrorsOf, formLevelMessage } from "@/lib/errors";
@@ -65,22 +65,22 @@ function TaskList({ serviceId }: { serviceId: string }) {
           {t.error && <span className="min-w-0 flex-1 truncate text-danger-fg">{t.error}</span>}
           {t.desiredState === "running" && t.state === "running" && (
             <span className="ml-auto flex gap-3">
-              <Link
+              <IntentLink
                 href={`/services/${serviceId}?tab=logs&task=${t.id}`}
                 scroll={false}
                 aria-label={`Logs of task ${t.slot ?? t.id.slice(0, 12)} on ${t.serverName ?? "its node"}`}
                 className="text-accent-fg hover:underline"
               >
                 Logs
-              </Link>
-              <Link
+              </IntentLink>
+              <IntentLink
                 href={`/services/${serviceId}?tab=terminal&task=${t.id}`}
                 scroll={false}
                 aria-label={`Terminal in task ${t.slot ?? t.id.slice(0, 12)} on ${t.serverName ?? "its node"}`}
                 className="text-accent-fg hover:underline"
               >
                 Terminal
-              </Link>
+              </IntentLink>
             </span>
           )}
         </li>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import type { ServiceDetail } from "@/lib/api-types";
 import { errorMessage } from "@/lib/errors";
 import { tabHref } from "@/lib/service-tabs";
@@ -23,13 +23,13 @@ export function ActiveDeploymentNotice({ service }: { service: ServiceDetail }) 
       <p>
         Deployment <span className="font-mono">{latest.id.slice(0, 8)}</span>: {deploymentStatus(latest.status).label.toLowerCase()}…
       </p>
-      <Link
+      <IntentLink
         href={tabHref(service.id, "deployments")}
         scroll={false}
         className="font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-focus"
       >
         Watch the live log
-      </Link>
+      </IntentLink>
     </div>
   );
 }

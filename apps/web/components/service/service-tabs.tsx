@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { tabHref, tabsFor, type ServiceTab } from "@/lib/service-tabs";
 
 /**
@@ -13,7 +13,7 @@ export function ServiceTabs({ serviceId, kind, current }: { serviceId: string; k
           const active = t.id === current;
           return (
             <li key={t.id}>
-              <Link
+              <IntentLink
                 href={tabHref(serviceId, t.id)}
                 scroll={false}
                 aria-current={active ? "page" : undefined}
@@ -23,7 +23,7 @@ export function ServiceTabs({ serviceId, kind, current }: { serviceId: string; k
                 }`}
               >
                 {t.label}
-              </Link>
+              </IntentLink>
             </li>
           );
         })}

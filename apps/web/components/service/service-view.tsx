@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { isDeploymentActive, liveStatusView } from "@/lib/status";
@@ -72,9 +72,9 @@ export function ServiceView({
       <div className="space-y-4">
         <PageHeader
           eyebrow={
-            <Link href="/" className="hover:underline">
+            <IntentLink href="/" className="hover:underline">
               Projects
-            </Link>
+            </IntentLink>
           }
           title="Service"
         />
@@ -100,9 +100,9 @@ export function ServiceView({
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link href={`/projects/${s.projectId}`} className="hover:underline">
+          <IntentLink href={`/projects/${s.projectId}`} className="hover:underline">
             {s.projectName}
-          </Link>
+          </IntentLink>
         }
         title={s.name}
         subtitle={

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { usePathname } from "next/navigation";
 import { roleAtLeast } from "@/lib/roles";
 import { useSession } from "./session";
@@ -20,7 +20,7 @@ export function TopBar() {
   return (
     <header className="border-b border-line bg-surface">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-        <Link
+        <IntentLink
           href="/"
           className="flex items-center gap-2 rounded-md text-lg font-semibold text-fg focus-visible:outline-2 focus-visible:outline-focus"
         >
@@ -28,35 +28,35 @@ export function TopBar() {
             B
           </span>
           Berth
-        </Link>
+        </IntentLink>
         <TeamSwitcher />
         <nav
           aria-label="Main"
           className="relative order-last -mx-2 flex w-full items-center gap-1 overflow-x-auto px-2 sm:order-none sm:mx-0 sm:w-auto sm:px-0"
         >
-          <Link href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
+          <IntentLink href="/" className={linkClass} aria-current={pathname === "/" ? "page" : undefined}>
             Projects
-          </Link>
-          <Link href="/team" className={linkClass} aria-current={pathname.startsWith("/team") ? "page" : undefined}>
+          </IntentLink>
+          <IntentLink href="/team" className={linkClass} aria-current={pathname.startsWith("/team") ? "page" : undefined}>
             Team
-          </Link>
+          </IntentLink>
           {admin && (
-            <Link href="/audit" className={linkClass} aria-current={pathname.startsWith("/audit") ? "page" : undefined}>
+            <IntentLink href="/audit" className={linkClass} aria-current={pathname.startsWith("/audit") ? "page" : undefined}>
               Audit log
-            </Link>
+            </IntentLink>
           )}
-          <Link href="/account" className={linkClass} aria-current={pathname.startsWith("/account") ? "page" : undefined}>
+          <IntentLink href="/account" className={linkClass} aria-current={pathname.startsWith("/account") ? "page" : undefined}>
             Account
-          </Link>
+          </IntentLink>
           {me.user.instanceRole === "owner" && (
-            <Link href="/servers" className={linkClass} aria-current={pathname.startsWith("/servers") ? "page" : undefined}>
+            <IntentLink href="/servers" className={linkClass} aria-current={pathname.startsWith("/servers") ? "page" : undefined}>
               Servers
-            </Link>
+            </IntentLink>
           )}
           {me.user.instanceRole === "owner" && (
-            <Link href="/settings" className={linkClass} aria-current={onSettings ? "page" : undefined}>
+            <IntentLink href="/settings" className={linkClass} aria-current={onSettings ? "page" : undefined}>
               Settings
-            </Link>
+            </IntentLink>
           )}
         </nav>
         <div className="ml-auto flex items-center gap-3">

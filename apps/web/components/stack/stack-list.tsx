@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { useTRPC } from "@/lib/trpc";
 
 /** The project's compose stacks (nothing when it has none). */
@@ -15,9 +15,9 @@ export function StackList({ projectId }: { projectId: string }) {
       <ul aria-label="Stacks" className="space-y-1 text-sm">
         {stacks.data.map((s) => (
           <li key={s.id}>
-            <Link href={`/stacks/${s.id}`} className="font-medium text-indigo-700 hover:underline">
+            <IntentLink href={`/stacks/${s.id}`} className="font-medium text-indigo-700 hover:underline">
               {s.name}
-            </Link>{" "}
+            </IntentLink>{" "}
             <span className="text-fg-muted">
               ({s.serviceCount} service{s.serviceCount === 1 ? "" : "s"})
             </span>

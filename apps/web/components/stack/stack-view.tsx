@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "../ui/intent-link";
 import { errorMessage } from "@/lib/errors";
 import { liveStatusView } from "@/lib/status";
 import { useTRPC } from "@/lib/trpc";
@@ -45,9 +45,9 @@ export function StackView({ stackId }: { stackId: string }) {
     <div className="space-y-6">
       <PageHeader
         eyebrow={
-          <Link href={`/projects/${data.projectId}`} className="hover:underline">
+          <IntentLink href={`/projects/${data.projectId}`} className="hover:underline">
             {data.projectName}
-          </Link>
+          </IntentLink>
         }
         title={data.name}
         subtitle="Compose stack"
@@ -103,9 +103,9 @@ export function StackView({ stackId }: { stackId: string }) {
           {data.services.map((s) => (
             <li key={s.id} data-testid={`stack-service-${s.name}`} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-3">
               <span className="w-6 text-sm text-fg-muted">{s.position + 1}.</span>
-              <Link href={`/services/${s.id}`} className="font-medium text-indigo-700 hover:underline">
+              <IntentLink href={`/services/${s.id}`} className="font-medium text-indigo-700 hover:underline">
                 {s.name}
-              </Link>
+              </IntentLink>
               <span className="text-xs text-fg-muted">
                 {s.job ? "job (runs to completion on each deploy; its output is under Runs)" : s.kind}
                 {s.port !== null ? ` :${s.port}` : ""}
