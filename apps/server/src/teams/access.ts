@@ -62,8 +62,8 @@ export async function loadProject(db: Db, actor: Actor, projectId: string, min: 
 }
 
 /**
- * The caller's role in a team, by the membership's key: one query (a nested include through the
- * team would be two more, each its own round trip and query compilation).
+ * The caller's role in a team, by the membership's key: one query, where a nested include through
+ * the team takes two (Prisma runs each level as its own query, each compiled and sent apart).
  */
 async function membershipRole(db: Db, actor: Actor, teamId: string): Promise<TeamRole | undefined> {
   const membership = await db.membership.findUnique({ where: { teamId_userId: { teamId, userId: actor.userId } }, select: { role: true } });
