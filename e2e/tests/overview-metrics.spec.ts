@@ -4,6 +4,10 @@ import { createProject, openTab, serviceIdOf, submitServiceForm } from "./suppor
 import { containersOfService } from "./support/docker.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
+// Away from the server's zone (UTC here): a date rendered on the server must not break the
+// browser's first render of the same page (the hydration check below).
+test.use({ timezoneId: "Pacific/Auckland" });
+
 test("overview shows each service's live status; a running container's metrics chart receives live samples and keeps its history", async ({
   page,
   context,
@@ -46,12 +50,28 @@ test("overview shows each service's live status; a running container's metrics c
       if (r.headers()["rsc"] === "1") rendered.push(new URL(r.url()).pathname);
     };
     page.on("request", onRequest);
+    const errors: string[] = [];
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === "error") errors.push(m.text());
+    };
+    page.on("console", onConsole);
+    // React reports a recoverable error (such as a hydration mismatch) with window.reportError.
+    const onPageError = (e: Error) => errors.push(e.message);
+    page.on("pageerror", onPageError);
     await page.goto("/");
     await expect(row(running).getByTestId("overview-status")).toHaveAttribute("data-status", "running");
     await expect(row(running)).toContainText("Succeeded");
     await expect(row(idle).getByTestId("overview-status")).toHaveAttribute("data-status", "not_deployed");
     await expect(row(idle)).toContainText("Never deployed");
     await shot("02-overview");
+    // The rows come with the page's HTML (server-rendered first data), and the browser's first
+    // render matched it.
+    const html = await (await page.request.get("/")).text();
+    expect(html).toContain(`data-service="${running}"`);
+    expect(html).toContain(`data-service="${idle}"`);
+    expect(errors).toEqual([]);
+    page.off("console", onConsole);
+    page.off("pageerror", onPageError);
     // Links on sight render nothing ahead (next/link would have the server render every page in
     // view: each row's and the top bar's); a pointer over one asks for that page alone.
     await page.waitForTimeout(1500);

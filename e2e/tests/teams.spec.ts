@@ -69,6 +69,27 @@ test("teams: invite a member who deploys, a viewer who cannot, remove a member m
     await expect(memberPage.getByTestId("log-stream-state")).toHaveAttribute("data-phase", "live");
   });
 
+  await test.step("the member's chosen team comes with the page: in its HTML, and again after a reload", async () => {
+    const personal = `${member.name}'s team`;
+    const switcher = memberPage.getByTestId("team-name");
+    const row = memberPage.getByTestId("overview").locator(`[data-testid="overview-service"][data-service="shared-${id}"]`);
+    await memberPage.goto("/");
+    // Joining chose the team joined.
+    await expect(switcher.locator("option:checked")).toHaveText(teamName);
+    await expect(row).toBeVisible();
+    // The server rendered the overview of the chosen team (the browser's cookies, the team's choice among them).
+    const html = await (await memberPage.request.get("/")).text();
+    expect(html).toContain(`data-service="shared-${id}"`);
+    await switcher.selectOption({ label: personal });
+    await expect(row).toHaveCount(0);
+    await memberPage.reload();
+    await expect(switcher.locator("option:checked")).toHaveText(personal);
+    await expect(memberPage.getByTestId("overview")).toContainText("Nothing to show yet");
+    expect(await (await memberPage.request.get("/")).text()).not.toContain(`data-service="shared-${id}"`);
+    await switcher.selectOption({ label: teamName });
+    await expect(row).toBeVisible();
+  });
+
   await test.step("a viewer sees the service without the controls, and the API refuses a deploy", async () => {
     const viewer = newAccount();
     const link = await invite(page, viewer.email, "viewer");

@@ -12,6 +12,7 @@ import { recoverWhenReachable } from "./deployments/recovery.ts";
 import { DeploymentWorker } from "./deployments/worker.ts";
 import { BackupScheduler } from "./backups/scheduler.ts";
 import { createRequestHandler } from "./http/request-handler.ts";
+import { provideRenderQueries, stampRenderHeaders } from "./http/render-queries.ts";
 import { pinWebBuild } from "./http/web-build.ts";
 import type { Log } from "./log.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -89,9 +90,14 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
   const nextApp = next({ dev, dir: WEB_DIR, hostname: env.BERTH_HOST, port: env.BERTH_PORT, httpServer: server });
   await nextApp.prepare();
   const nextHandler = nextApp.getRequestHandler();
+  // The dashboard's server components ask this app for a page's first data (http/render-queries.ts).
+  const renderQueries = provideRenderQueries(deps, auth);
   server.on(
     "request",
-    createRequestHandler(deps, auth, (req, res) => nextHandler(req, res)),
+    createRequestHandler(deps, auth, (req, res) => {
+      stampRenderHeaders(req, deps, renderQueries.appId);
+      return nextHandler(req, res);
+    }),
   );
   const io = attachRealtime(server, deps, auth);
 
@@ -133,6 +139,7 @@ export async function startApp(env: Env, log: Log): Promise<RunningApp> {
       await io.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nextApp.close();
+      renderQueries.stop();
       await events.close();
       await deps.db.$disconnect();
     },

@@ -18,33 +18,41 @@ export interface ClusterRouting {
  * A cluster service's domain goes to the cluster edge on every node instead (clusterRoute).
  */
 export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: ClusterRouting): Promise<ProxyRoute[]> {
-  const domains = await db.domain.findMany({
-    orderBy: { id: "asc" },
-    include: {
-      service: {
-        select: {
-          proxyPort: true,
-          proxyPortCount: true,
-          servingPorts: true,
-          replicas: true,
-          kind: true,
-          desiredState: true,
-          placement: true,
-          // A standalone remote server's host: the ports are published there (servers/standalone-server.ts).
-          server: { select: { host: true } },
-          project: { select: { teamId: true } },
-          deployments: { where: { status: "succeeded" }, take: 1, select: { id: true } },
+  // One snapshot: Prisma reads each level of the include with its own query, and a service deleted
+  // between them would leave a domain without its service.
+  const [domains] = await db.$transaction(
+    [
+      db.domain.findMany({
+        orderBy: { id: "asc" },
+        include: {
+          service: {
+            select: {
+              proxyPort: true,
+              proxyPortCount: true,
+              servingPorts: true,
+              replicas: true,
+              kind: true,
+              desiredState: true,
+              placement: true,
+              // A standalone remote server's host: the ports are published there (servers/standalone-server.ts).
+              server: { select: { host: true } },
+              project: { select: { teamId: true } },
+              // Counted, not read: a nested `take` would read every succeeded deployment of the service.
+              _count: { select: { deployments: { where: { status: "succeeded" } } } },
+            },
+          },
         },
-      },
-    },
-  });
+      }),
+    ],
+    { isolationLevel: "RepeatableRead" },
+  );
   const nodes = cluster && domains.some((d) => d.service.placement === "cluster") ? await clusterEdgeUpstreams(db, cluster.edgePort) : [];
   return domains.map((d) => {
-    const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, deployments, server } = d.service;
+    const { proxyPort, proxyPortCount, servingPorts, replicas, kind, desiredState, _count, server } = d.service;
     const host = server?.host ?? undefined;
     if (d.service.placement === "cluster") return { ...clusterRoute(d, nodes, cluster), ...customCertOf(box, d) };
     // Only web services are behind the proxy; workers and TCP services have no HTTP route.
-    const serving = kind === "web" && proxyPort !== null && desiredState === "running" && deployments.length > 0;
+    const serving = kind === "web" && proxyPort !== null && desiredState === "running" && _count.deployments > 0;
     return {
       ...baseRoute(d),
       // The ports of the replica slots in use (two each); a block has room for more.
@@ -56,7 +64,7 @@ export async function loadDesiredRoutes(db: Db, box: SealedBox, cluster?: Cluste
 }
 
 type DomainRow = Awaited<ReturnType<Db["domain"]["findMany"]>>[number] & {
-  service: { kind: string; deployments: unknown[]; project: { teamId: string } };
+  service: { kind: string; _count: { deployments: number }; project: { teamId: string } };
 };
 
 function baseRoute(d: DomainRow): Omit<ProxyRoute, "upstreams"> {
@@ -78,7 +86,7 @@ function baseRoute(d: DomainRow): Omit<ProxyRoute, "upstreams"> {
  * load (Caddy 2.6 drops in-flight requests on each load).
  */
 function clusterRoute(d: DomainRow, nodes: string[], cluster: ClusterRouting | undefined): ProxyRoute {
-  const serving = cluster !== undefined && d.service.kind === "web" && d.service.deployments.length > 0 && nodes.length > 0;
+  const serving = cluster !== undefined && d.service.kind === "web" && d.service._count.deployments > 0 && nodes.length > 0;
   return {
     ...baseRoute(d),
     upstreams: serving ? nodes : [],

@@ -84,7 +84,8 @@ describe("one team's domain settings cannot freeze or probe the shared proxy", (
     // Team A's route is live (no release yet: the route answers 503 from the proxy).
     const res = await waitFor("team A's route", async () => proxyGet(caddy, { hostname: host("good"), ca }).catch(() => null));
     expect(res).toMatchObject({ status: 503, body: expect.stringContaining("No release of this service is running") });
-    const skipped = proxy.status().skipped ?? [];
+    // This file's domains only: a bad route another file left in the worker's database is skipped too.
+    const skipped = (proxy.status().skipped ?? []).filter((s) => s.hostname.endsWith(`-${tag}.localhost`));
     expect(skipped.map((s) => s.domainId).sort()).toEqual([badIp.id, badUser.id].sort());
     const config = JSON.stringify(await caddy.admin.config());
     expect(config).not.toContain("{env.");

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Auth } from "../auth/auth.ts";
 import { clientIpOfRequest } from "../auth/client-ip.ts";
 import { userFromHeaders, type SessionUser } from "../auth/session.ts";
@@ -18,22 +18,26 @@ export interface Context {
   sessionError?: unknown;
 }
 
-function bearerOf(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
+function bearerOf(headers: IncomingHttpHeaders): string | null {
+  const header = headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1] ?? null;
 }
 
 /** Who is calling: an API token (Authorization: Bearer) if sent, otherwise the session cookie. */
-export async function createContext(deps: Deps, auth: Auth, req: IncomingMessage): Promise<Context> {
-  const ip = clientIpOfRequest(req, deps.env);
-  const bearer = bearerOf(req);
+export function createContext(deps: Deps, auth: Auth, req: IncomingMessage): Promise<Context> {
+  return contextOf(deps, auth, req.headers, clientIpOfRequest(req, deps.env));
+}
+
+/** The same, from a request's headers and its client address (the dashboard's server render has no socket). */
+export async function contextOf(deps: Deps, auth: Auth, headers: IncomingHttpHeaders, ip: string): Promise<Context> {
+  const bearer = bearerOf(headers);
   try {
     if (bearer) {
       const caller = await resolveApiToken(deps.db, bearer);
       return { deps, ip, user: caller.user, token: caller.token };
     }
-    return { deps, ip, user: await userFromHeaders(auth, req.headers) };
+    return { deps, ip, user: await userFromHeaders(auth, headers) };
   } catch (err) {
     if (!bearer) deps.log.warn({ err: String(err) }, "session lookup failed");
     // The auth library may wrap the cause; ask the database directly whether it is there.

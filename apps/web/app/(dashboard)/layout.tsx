@@ -1,12 +1,16 @@
+import { HydrationBoundary } from "@tanstack/react-query";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { OverviewPrefetch } from "@/components/overview/overview-prefetch";
 import { DashboardShell } from "@/components/shell/dashboard-shell";
+import { accountOnServer } from "@/lib/server-data";
 
-export default function DashboardLayout({ children }: { children: ReactNode }) {
+/** Every dashboard page: the account comes with the HTML (or the page goes to /sign-in). */
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const account = await accountOnServer();
+  if (account.signedOut) redirect("/sign-in");
   return (
-    <>
-      <OverviewPrefetch />
-      <DashboardShell>{children}</DashboardShell>
-    </>
+    <HydrationBoundary state={account.state}>
+      <DashboardShell chosenTeamId={account.chosenTeamId}>{children}</DashboardShell>
+    </HydrationBoundary>
   );
 }

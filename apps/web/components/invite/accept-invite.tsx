@@ -5,6 +5,7 @@ import { IntentLink } from "../ui/intent-link";
 import { useRouter } from "next/navigation";
 import { errorCode, errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
+import { rememberTeam } from "@/lib/team-choice";
 import { useTRPC } from "@/lib/trpc";
 import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -22,11 +23,7 @@ export function AcceptInvite({ token }: { token: string }) {
   const accept = useMutation(
     trpc.invitations.accept.mutationOptions({
       onSuccess: ({ teamId }) => {
-        try {
-          window.localStorage.setItem("berth.teamId", teamId);
-        } catch (err) {
-          console.warn("team choice not remembered", err);
-        }
+        rememberTeam(teamId);
         void queryClient.invalidateQueries({ queryKey: trpc.me.get.queryKey() });
         router.replace("/");
       },

@@ -1,14 +1,12 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { HostPanel } from "../metrics/host-panel";
 import { useSession } from "../shell/session";
 import { Loading, QueryError, StaleNotice } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
 import { AttentionList } from "./attention-list";
-import { rememberOverviewTeam } from "./overview-prefetch";
 import { liveStatusView, STATUS_ORDER } from "@/lib/status";
 import { ServiceTable } from "./service-table";
 import { useOverviewEvents } from "./use-overview-events";
@@ -20,7 +18,6 @@ export function OverviewView() {
   const trpc = useTRPC();
   const { me, team } = useSession();
   useOverviewEvents(team.id);
-  useEffect(() => rememberOverviewTeam(team.id), [team.id]);
   const overview = useQuery({ ...trpc.overview.team.queryOptions({ teamId: team.id }), refetchInterval: FALLBACK_POLL_MS });
   const o = overview.data;
   return (

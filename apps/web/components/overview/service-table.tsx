@@ -1,5 +1,5 @@
+import { DateTime } from "../ui/date-time";
 import { IntentLink } from "../ui/intent-link";
-import { formatDateTime } from "@/lib/format";
 import { deploymentStatus } from "@/lib/status";
 import { StatusBadge } from "../ui/status-badge";
 import { liveStatusView } from "@/lib/status";
@@ -64,7 +64,7 @@ export function ServiceTable({
                 {s.lastDeployment ? (
                   <span className="flex flex-wrap items-center gap-2">
                     <StatusBadge status={deploymentStatus(s.lastDeployment.status)} />
-                    <span>{formatDateTime(s.lastDeployment.finishedAt ?? s.lastDeployment.createdAt)}</span>
+                    <DateTime value={s.lastDeployment.finishedAt ?? s.lastDeployment.createdAt} />
                   </span>
                 ) : (
                   "Never deployed"

@@ -1,6 +1,6 @@
+import { DateTime } from "../ui/date-time";
 import { IntentLink } from "../ui/intent-link";
 import type { ProjectSummary } from "@/lib/api-types";
-import { formatDateTime } from "@/lib/format";
 import { EmptyState } from "../ui/empty-state";
 
 export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
@@ -22,7 +22,9 @@ export function ProjectList({ projects }: { projects: ProjectSummary[] }) {
               </span>
             </div>
             {project.description && <p className="mt-1 line-clamp-2 text-sm text-slate-600">{project.description}</p>}
-            <p className="mt-1 text-xs text-fg-subtle">Created {formatDateTime(project.createdAt)}</p>
+            <p className="mt-1 text-xs text-fg-subtle">
+              Created <DateTime value={project.createdAt} />
+            </p>
           </IntentLink>
         </li>
       ))}

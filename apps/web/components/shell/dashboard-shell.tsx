@@ -10,7 +10,7 @@ import { HealthBanner } from "./health-banner";
 import { TopBar } from "./top-bar";
 
 /** Loads the signed-in user (or leaves for /sign-in) and frames every dashboard page. */
-export function DashboardShell({ children }: { children: ReactNode }) {
+export function DashboardShell({ chosenTeamId, children }: { chosenTeamId: string | null; children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.me.get.queryOptions());
   if (isUnauthorized(me.error) || (me.data === undefined && !me.isError)) {
@@ -29,7 +29,7 @@ export function DashboardShell({ children }: { children: ReactNode }) {
     );
   }
   return (
-    <SessionProvider me={me.data}>
+    <SessionProvider me={me.data} chosenTeamId={chosenTeamId}>
       <a
         href="#main"
         className="sr-only rounded-md bg-surface px-3 py-2 text-sm font-medium text-fg focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:outline-2 focus:outline-focus"

@@ -1,7 +1,8 @@
 "use client";
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Me, Team } from "@/lib/api-types";
+import { chooseTeam, rememberTeam, takeLegacyChoice } from "@/lib/team-choice";
 
 interface SessionValue {
   me: Me;
@@ -11,28 +12,23 @@ interface SessionValue {
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
-const TEAM_KEY = "berth.teamId";
 
-function storedTeamId(): string | null {
-  try {
-    return window.localStorage.getItem(TEAM_KEY);
-  } catch {
-    return null; // storage disabled (private mode): fall back to the first team
-  }
-}
-
-/** Holds the signed-in user and the selected team (remembered per browser). */
-export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
-  const [teamId, setTeamIdState] = useState<string | null>(storedTeamId);
+/**
+ * Holds the signed-in user and the selected team (remembered per browser, lib/team-choice.ts).
+ * `chosenTeamId` is the choice the page request carried: the server render used it too.
+ */
+export function SessionProvider({ me, chosenTeamId, children }: { me: Me; chosenTeamId: string | null; children: ReactNode }) {
+  const [teamId, setTeamIdState] = useState<string | null>(chosenTeamId);
   const setTeamId = useCallback((id: string) => {
     setTeamIdState(id);
-    try {
-      window.localStorage.setItem(TEAM_KEY, id);
-    } catch {
-      // not persisted; the choice still holds for this tab
-    }
+    rememberTeam(id);
   }, []);
-  const team = me.teams.find((t) => t.id === teamId) ?? me.teams[0];
+  useEffect(() => {
+    const legacy = chosenTeamId === null ? takeLegacyChoice() : null;
+    if (legacy) setTeamId(legacy);
+    // Once, after the first render: it matches the server's, which had no cookie to read.
+  }, []);
+  const team = chooseTeam(me.teams, teamId);
   const value = useMemo(() => (team ? { me, team, setTeamId } : null), [me, team, setTeamId]);
   if (!value) {
     return (
