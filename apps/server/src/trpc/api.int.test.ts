@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { testDeps, seedService, seedUser, TEST_IMAGE } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
+import { pruneProjectNetwork } from "../services/project-network.ts";
 
 const deps = testDeps();
 let server: Server;
@@ -10,7 +11,10 @@ let base: string;
 const email = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.test`;
 
 beforeAll(async () => {
-  // Auth rules depend on whether any user exists: start from an instance with none.
+  // Auth rules depend on whether any user exists: start from an instance with none. The truncation
+  // forgets the projects earlier files of this worker made, and the tier's teardown finds the
+  // networks files left by the projects still in the database: their empty networks go first.
+  for (const { id } of await deps.db.project.findMany({ select: { id: true } })) await pruneProjectNetwork(deps, id);
   await deps.db.$executeRawUnsafe('TRUNCATE "user", team, instance_settings CASCADE');
   ({ server, base } = await startHttp(deps));
 });
