@@ -13,6 +13,7 @@ import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
 import { DomainError } from "../errors.ts";
+import { deleteProject } from "../projects/delete-project.ts";
 import { deleteService } from "../services/services.ts";
 import { getTeamOverview } from "../overview/overview.ts";
 import { type Actor, requireTeamRole } from "../teams/access.ts";
@@ -39,6 +40,8 @@ const serverIds: Record<string, string> = {};
 const serviceIds: string[] = [];
 /** The cluster service of team A every step below works on. */
 let web: string;
+/** The git service on the cluster (its own project). */
+let built: string;
 
 beforeAll(async () => {
   [engines, http] = await Promise.all([startEngineNodes(3), startHttp(deps)]);
@@ -201,6 +204,7 @@ describe("services on the cluster", () => {
     try {
       const { serviceId } = await createGitService(deps, teamA.actor, teamA.teamId, { url: fixture.url });
       serviceIds.push(serviceId);
+      built = serviceId;
       await deps.db.service.update({ where: { id: serviceId }, data: { replicas: 2 } });
       expect(
         await setServicePlacement(deps, teamA.actor, serviceId, { placement: "cluster", constraints: ["node.role==worker"] }),
@@ -230,7 +234,7 @@ describe("services on the cluster", () => {
     }
   }, 300_000);
 
-  it("another team's cluster service is invisible; deleting the service removes its Swarm service", async () => {
+  it("another team's cluster service is invisible; deleting the service, or its project, removes its Swarm service", async () => {
     await expect(listServiceTasks(deps, teamB.actor, web)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(setServicePlacement(deps, teamB.actor, web, { placement: "server", constraints: [] })).rejects.toMatchObject({
       code: "NOT_FOUND",
@@ -243,5 +247,10 @@ describe("services on the cluster", () => {
       .engine.swarmServiceTasks(web)
       .catch((err: unknown) => String(err))) as unknown[];
     expect(services).toEqual([]);
+
+    expect(await running(built)).toHaveLength(2);
+    const { project } = await deps.db.service.findUniqueOrThrow({ where: { id: built }, select: { project: true } });
+    await deleteProject(deps, teamA.actor, project.id, { confirmName: project.name, deleteVolumes: false });
+    expect(await node(0).engine.swarmServiceTasks(built)).toEqual([]);
   }, 120_000);
 });

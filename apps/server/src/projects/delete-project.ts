@@ -1,7 +1,7 @@
 /**
- * Delete a project with everything in it: its services' containers first (if the engine
- * cannot remove them, nothing is deleted), their build images, its network, and -- only when
- * asked -- its volumes. Kept volumes stay as labelled Docker volumes; the answer says which.
+ * Delete a project with everything in it: its services' containers first (and the Swarm
+ * services of those on the cluster; if an engine cannot remove them, nothing is deleted),
+ * their build images, its network, and -- only when asked -- its volumes. Kept volumes stay as labelled Docker volumes; the answer says which.
  */
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
@@ -12,6 +12,7 @@ import { removeVolumes } from "../volumes/volumes.ts";
 import { takeDown } from "../services/desired-state.ts";
 import { serviceEngineOf } from "../servers/standalone-server.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
+import { removeClusterService } from "../cluster/cluster-engine.ts";
 
 export async function deleteProject(
   deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env" | "box">,
@@ -24,8 +25,10 @@ export async function deleteProject(
     throw new DomainError("INVALID", "Type the project's name to confirm", { confirmName: `Type ${project.name} to confirm` });
   const services = await deps.db.service.findMany({
     where: { projectId },
-    select: { id: true, name: true, desiredState: true, serverId: true },
+    select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
+  // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
+  for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.
   const engines = new Map(await Promise.all(services.map(async (s) => [s.id, (await serviceEngineOf(deps, s)).engine] as const)));
   await takeDown(deps.db, services, async () => {
