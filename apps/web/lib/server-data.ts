@@ -30,7 +30,11 @@ async function runOnServer(queryKeys: QueryKey[]): Promise<ServerData | null> {
     const [path, options] = key as [string[], { input?: unknown } | undefined];
     return { path: path.join("."), input: options?.input };
   });
-  const results = await run(Object.fromEntries((await headers()).entries()), queries);
+  const results = await run(Object.fromEntries((await headers()).entries()), queries).catch((err: unknown) => {
+    // The page still works: the browser asks for its data as it would without the server's.
+    console.error("a page's first data could not be read on the server", err);
+    return null;
+  });
   if (!results) return null;
   const client = new QueryClient();
   results.forEach((result, i) => {
