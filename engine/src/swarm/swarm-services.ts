@@ -30,6 +30,11 @@ export interface SwarmReleaseOptions {
   registryAuth?: RegistryAuth;
   /** Stop waiting: a new service is removed, an update rolled back to the previous spec. */
   signal?: AbortSignal;
+  /**
+   * Asked once `signal` stopped an update: false when its rollback cannot complete now (the one
+   * node its tasks may run on is lost), so the rollback is requested, not waited for. Default: waited for (bounded).
+   */
+  awaitRollback?: () => boolean;
   /** Update order (default start-first); stop-first for a service whose one task owns a data directory. */
   order?: "start-first" | "stop-first";
 }
@@ -164,8 +169,11 @@ async function waitForTasks(api: EngineApi, name: string, replicas: number, time
   }
 }
 
-/** Roll an update back to the previous spec ourselves and wait (bounded) until Swarm says it is done. */
-async function rollBack(api: EngineApi, name: string, before: string | undefined): Promise<string> {
+/**
+ * Roll an update back to the previous spec ourselves and wait (bounded) until Swarm says it is
+ * done; with `wait` false, only request it.
+ */
+async function rollBack(api: EngineApi, name: string, before: string | undefined, wait = true): Promise<string> {
   const info = await inspectService(api, name);
   if (info === null) return "the service is gone";
   const state = info.UpdateStatus?.StartedAt === before ? undefined : info.UpdateStatus?.State;
@@ -180,6 +188,7 @@ async function rollBack(api: EngineApi, name: string, before: string | undefined
     );
     await postService(api, `/services/${info.ID}/update?`, name, { version: full.Version.Index, rollback: "previous" }, full.Spec);
   }
+  if (!wait) return "requested";
   const deadline = Date.now() + ROLLBACK_WAIT_MS;
   for (;;) {
     const status = (await inspectService(api, name))?.UpdateStatus;
@@ -196,8 +205,9 @@ async function waitForUpdate(
   name: string,
   before: string | undefined,
   timeoutMs: number,
-  signal?: AbortSignal,
+  options: Pick<SwarmReleaseOptions, "signal" | "awaitRollback">,
 ): Promise<void> {
+  const { signal } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const info = await inspectService(api, name);
@@ -215,7 +225,7 @@ async function waitForUpdate(
       );
     }
     if (signal?.aborted) {
-      await rollBack(api, name, before);
+      await rollBack(api, name, before, options.awaitRollback?.() ?? true);
       throw cancelled(name);
     }
     const tasks = await listTasks(api, name);
@@ -352,7 +362,7 @@ export async function ensureSwarmService(api: EngineApi, given: ReleaseSpec, opt
   }
   const started = Date.now();
   await postService(api, `/services/${existing.ID}/update?`, name, { version: existing.Version.Index }, desired, authconfig);
-  await waitForUpdate(api, name, existing.UpdateStatus?.StartedAt, timeoutMs, options.signal);
+  await waitForUpdate(api, name, existing.UpdateStatus?.StartedAt, timeoutMs, options);
   // Completed: every replica of the new spec is running (a scale-up's new tasks too).
   await waitForTasks(api, name, spec.replicas ?? 1, Math.max(timeoutMs - (Date.now() - started), 5_000), options.signal);
   return { swarmServiceId: existing.ID, name, network, changed: true };

@@ -19,6 +19,7 @@ import type { Manager } from "./swarm-of.ts";
 import { pushToClusterRegistry } from "./registry/push-to-cluster-registry.ts";
 import { registryConfigOf } from "./registry/registry-config.ts";
 import { pinnedNodeFor, pinnedNodeTrouble, type PinnedNode } from "./pin-service.ts";
+import { watchPinnedNode } from "./pinned-node-watch.ts";
 import { clusterProblem, placementFacts } from "./service-placement.ts";
 import { pinConstraint } from "./volume-pin.ts";
 import { routeOnClusterEdge } from "./routing/route-release.ts";
@@ -72,14 +73,18 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
     `Starting ${ref} on the cluster through ${managerName} (${config.replicas} replica${config.replicas === 1 ? "" : "s"}, rolling update ${order}${constraints.length > 0 ? `, placement ${constraints.join(", ")}` : ""})`,
   );
   await routeOnClusterEdge(ctx, config);
+  const watch = pinned ? watchPinnedNode(manager, pinned.nodeId) : null;
   const release = await engine
     .ensureSwarmService(spec, {
       readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
-      signal: ctx.cancel,
+      signal: watch ? AbortSignal.any([ctx.cancel, watch.signal]) : ctx.cancel,
+      // A lost node runs no rollback either: Swarm completes it once the node is back.
+      awaitRollback: () => watch?.trouble() == null,
       order,
       ...(registryAuth ? { registryAuth } : {}),
     })
-    .catch((err: unknown) => whyPinnedFailed(manager, pinned, err));
+    .catch((err: unknown) => whyPinnedFailed(manager, pinned, err, watch?.trouble() ?? null))
+    .finally(() => watch?.stop());
   sink.system(
     `All ${config.replicas} replica${config.replicas === 1 ? "" : "s"} running on the cluster (Swarm service ${release.name}, network ${release.network})`,
   );
@@ -89,10 +94,19 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
     .catch((err: unknown) => sink.system(`Warning: could not remove its containers on this server: ${String(err)}`));
 }
 
-/** A pinned service's release that failed because its node went down or away mid-deploy says so. */
-async function whyPinnedFailed(manager: Manager, pinned: PinnedNode | null, err: unknown): Promise<never> {
-  const trouble = pinned ? await pinnedNodeTrouble(manager, pinned.nodeId) : null;
-  if (trouble === null || !pinned) throw err;
+/**
+ * A pinned service's release that failed because its node went down or away mid-deploy says so.
+ * `lost`: the watch saw it and stopped the wait (the engine's error then only says "cancelled").
+ */
+async function whyPinnedFailed(manager: Manager, pinned: PinnedNode | null, err: unknown, lost: string | null): Promise<never> {
+  if (!pinned) throw err;
+  if (lost !== null)
+    throw new DomainError(
+      "ENGINE_FAILED",
+      `${pinned.serverName}, the node its volume lives on, is ${lost}: the service runs only there (the release was stopped; Swarm goes back to the previous release, if any, once the node is back)`,
+    );
+  const trouble = await pinnedNodeTrouble(manager, pinned.nodeId);
+  if (trouble === null || trouble === undefined) throw err;
   throw new DomainError(
     "ENGINE_FAILED",
     `${pinned.serverName}, the node its volume lives on, is ${trouble}: the service runs only there (${engineMessage(err)})`,

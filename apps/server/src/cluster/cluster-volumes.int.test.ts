@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
 import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
@@ -208,9 +208,11 @@ describe("cluster services with volumes", () => {
     ).toEqual({ cron: expect.stringMatching(/Backups and restores of a service on the cluster are not supported yet/) });
   }, 600_000);
 
-  it("a release whose node stops mid-deploy ends failed with that reason, never hangs", async () => {
-    // Short stage deadlines bound the release even if Swarm said nothing.
+  it("a release whose node stops mid-deploy ends failed with that reason once the manager sees the node down, before its deadline", async () => {
+    // Short stage deadlines bound the release even if Swarm said nothing; the node's watch ends it first.
     await deps.db.service.update({ where: { id: pinned }, data: { startTimeoutS: 30, healthTimeoutS: 30 } });
+    const live = (await running(pinned)).map((t) => t.deploymentId);
+    expect(live).toHaveLength(1);
     const { deploymentId } = await enqueueDeployment(deps, team.actor, pinned);
     // The update has begun once a task of the new release exists.
     await waitFor(
@@ -221,6 +223,17 @@ describe("cluster services with volumes", () => {
     await node(1).stopDockerd();
     const done = await finishedDeployment(deps, deploymentId, 300_000);
     expect(done.status).toBe("failed");
-    expect(done.error).toMatch(new RegExp(`b-${tag}, the node its volume lives on, is (down|unknown|disconnected)`));
+    // The watch's reason, not the deadline's ("did not complete within 60 s").
+    expect(done.error).toMatch(
+      new RegExp(
+        `b-${tag}, the node its volume lives on, is (down|disconnected): the service runs only there \\(the release was stopped; Swarm goes back to the previous release, if any, once the node is back\\)`,
+      ),
+    );
+    // Back: Swarm completes the rollback, and the previous release runs on that node again.
+    await node(1).startDockerd();
+    await vi.waitFor(async () => expect((await running(pinned)).map((t) => t.deploymentId)).toEqual(live), {
+      timeout: 120_000,
+      interval: 1_000,
+    });
   }, 420_000);
 });

@@ -3,7 +3,7 @@
  * service at its first cluster release, checked at every later one. A node that is gone, down or
  * drained is a clear failure here, before Swarm is asked for a task no node can run.
  */
-import type { SwarmNode } from "@berth/engine";
+import { isEngineError, type SwarmNode } from "@berth/engine";
 import { DomainError } from "../errors.ts";
 import type { ClusterDeps, Manager } from "./swarm-of.ts";
 import { pickPinNode } from "./volume-pin.ts";
@@ -57,10 +57,17 @@ export async function pinnedNodeFor(
   return { nodeId: node.id, serverName: await serverNameOf(deps, node), picked: true };
 }
 
-/** The state of a pinned node now, for a failed release's reason ("down", "drain"...), or null when it is fine. */
-export async function pinnedNodeTrouble(manager: Manager, nodeId: string): Promise<string | null> {
-  const node = await manager.swarm.node(nodeId).catch(() => null);
-  if (!node) return "gone from the cluster";
+/**
+ * What keeps a pinned node from running its service's task now ("down", "drain", "gone from the
+ * cluster"...), null when it is fine, undefined when the manager did not answer (no verdict).
+ */
+export async function pinnedNodeTrouble(manager: Manager, nodeId: string): Promise<string | null | undefined> {
+  let node: SwarmNode;
+  try {
+    node = await manager.swarm.node(nodeId);
+  } catch (err) {
+    return isEngineError(err, "NOT_FOUND") ? "gone from the cluster" : undefined;
+  }
   if (node.state !== "ready") return node.state;
   return node.availability === "active" ? null : node.availability;
 }
