@@ -9,7 +9,7 @@ import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRe
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, inspectImage } from "./images.ts";
-import { followLogs, requireManagedContainer } from "./logs.ts";
+import { followLogs, readLogs, requireManagedContainer } from "./logs.ts";
 import type {
   ContainerEngine,
   EnsureImageOptions,
@@ -163,6 +163,11 @@ export class DockerEngine implements ContainerEngine {
   ): Promise<() => void> {
     assertValidContainerRef(containerId, "follow logs");
     return followLogs(this.api, containerId, opts, onLine, onEnd);
+  }
+
+  readLogs(containerId: string, opts: FollowLogsOptions): Promise<LogLine[]> {
+    assertValidContainerRef(containerId, "read logs");
+    return readLogs(this.api, containerId, opts);
   }
 
   /** State, health, restart count and exit details of one managed container. */

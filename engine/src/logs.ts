@@ -1,6 +1,6 @@
 /**
- * Reading container logs: follow live (demultiplexed, split into timestamped lines) and
- * fetch the last lines of a container (for health-gate failures).
+ * Reading container logs: follow live (demultiplexed, split into timestamped lines), read a
+ * range once (a viewer's history), and fetch the last lines of a container (for health-gate failures).
  */
 import { Readable } from "node:stream";
 import { inspectContainer } from "./containers.ts";
@@ -96,6 +96,36 @@ export async function followLogs(
     if (source instanceof Readable) source.destroy();
     end();
   };
+}
+
+/**
+ * A managed container's lines in a range, read once (not followed): the answer ends when the
+ * range is read. A follow bounded by `until` does not do that on Docker 20.10: it stays open
+ * until a line after `until` is written, which a quiet container may never do.
+ */
+export async function readLogs(api: EngineApi, containerRef: string, options: FollowLogsOptions): Promise<LogLine[]> {
+  assertValidLogOptions(options, containerRef);
+  const id = await requireManagedContainer(api, containerRef, "read logs");
+  const raw = await api.call("read logs", containerRef, (abortSignal) =>
+    api.docker.getContainer(id).logs({
+      follow: false,
+      stdout: options.stdout ?? true,
+      stderr: options.stderr ?? true,
+      timestamps: true,
+      tail: options.tail ?? DEFAULT_TAIL,
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.until === undefined ? {} : { until: options.until }),
+      abortSignal,
+    }),
+  );
+  const lines: LogLine[] = [];
+  const push = (line: LogLine) => lines.push(line);
+  const splitters = { stdout: lineSplitter("stdout", push), stderr: lineSplitter("stderr", push) };
+  // Frames in the order the engine wrote them: stdout and stderr lines interleave as followed.
+  for (const frame of demuxFrames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))) splitters[frame.stream].push(frame.payload);
+  splitters.stdout.flush();
+  splitters.stderr.flush();
+  return lines;
 }
 
 /** The last `count` lines (stdout and stderr, without timestamps) of a container. */

@@ -146,7 +146,10 @@ export interface FollowLogsOptions {
   tail?: number;
   /** Only lines after this time (unix seconds). */
   since?: number;
-  /** Only lines before this time (unix seconds); the stream then ends instead of following. */
+  /**
+   * Only lines before this time (unix seconds). A follow stays open until a later line is written
+   * (Docker 20.10): a range that must end is read with `readLogs`.
+   */
   until?: number;
   /** Which streams to include (both by default). */
   stdout?: boolean;

@@ -96,3 +96,28 @@ describe("followLogs", () => {
     await expect(engine.followLogs(uniqueId("nope"), {}, () => undefined)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+const textsOf = (lines: LogLine[], stream: LogLine["stream"]) => lines.filter((l) => l.stream === stream).map((l) => l.text);
+
+describe("readLogs", () => {
+  it("reads a quiet container's lines up to now and ends (a follow bounded by until waits for a later line)", async () => {
+    const release = await engine.runRelease(
+      newRelease({ command: ["/bin/sh", "-c", "echo one; echo two >&2; echo three; exec httpd -f -p 8080 -h /"] }),
+    );
+    await eventually(async () => ((await engine.readLogs(release.containerId, { tail: 10 })).length === 3 ? true : undefined), 5_000);
+    const until = Date.now() / 1000;
+    const lines = await engine.readLogs(release.containerId, { tail: 10, until });
+    // Each stream in its order (the engine orders stdout against stderr only as they reached it).
+    expect({ stdout: textsOf(lines, "stdout"), stderr: textsOf(lines, "stderr") }).toEqual({ stdout: ["one", "three"], stderr: ["two"] });
+    for (const l of lines) expect(l.time).toMatch(RFC3339_NANO);
+    expect(await engine.readLogs(release.containerId, { tail: 1, until })).toEqual([lines.at(-1)]);
+    // A range after its last line: nothing, at once.
+    expect(await engine.readLogs(release.containerId, { since: Math.ceil(until) + 1, tail: 10 })).toEqual([]);
+  });
+
+  it("reports NOT_FOUND for an unknown container and INVALID for a bad range", async () => {
+    await expect(engine.readLogs(uniqueId("nope"), {})).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const release = await engine.runRelease(newRelease());
+    await expect(engine.readLogs(release.containerId, { tail: -1 })).rejects.toMatchObject({ code: "INVALID" });
+  });
+});

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
 import type { Server as SocketServer } from "socket.io";
-import { requireTestImage, seedService, testDeps, waitFor } from "../../test/harness.ts";
+import { requireTestImage, seedService, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
@@ -97,4 +97,41 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const anonymous = socketFor("");
   const refused = await new Promise<string>((resolve) => anonymous.on("connect_error", (e) => resolve(e.message)));
   expect(refused).toMatch(/Sign in/);
+});
+
+it("a quiet container's history reaches a new follower at once: no later line is needed to end the read", async () => {
+  const owner = await signedIn();
+  const projectId = (await owner.client.mutate("projects.create", { teamId: owner.teamId, name: `quiet-${randomUUID().slice(0, 6)}` })).data
+    .id as string;
+  const created = await owner.client.mutate("services.create", {
+    projectId,
+    name: `quiet-${randomUUID().slice(0, 6)}`,
+    image: TEST_IMAGE,
+    containerPort: 8080,
+    env: [],
+    // Two lines, then a web server that prints nothing.
+    entrypoint: "/bin/sh",
+    command: "-c 'echo quiet one; echo quiet two; exec httpd -f -p 8080 -h /'",
+  });
+  expect(created.status).toBe(200);
+  const serviceId = created.data.id as string;
+  services.push(serviceId);
+  const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
+  await waitFor(
+    "running",
+    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
+    60_000,
+  );
+
+  const socket = socketFor(owner.client.cookie);
+  const lines: { text: string; stream: string }[] = [];
+  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string; stream: string }[] }) => {
+    if (e.serviceId === serviceId) lines.push(...e.lines.map((l) => ({ text: l.text, stream: l.stream })));
+  });
+  expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
+  await waitFor("the history", async () => lines.length >= 2, 5_000);
+  expect(lines).toEqual([
+    { text: "quiet one", stream: "stdout" },
+    { text: "quiet two", stream: "stdout" },
+  ]);
 });

@@ -195,24 +195,15 @@ export class ServiceLogHub {
   }
 
   /**
-   * The follower's history, read after the live stream is attached: a bounded read up to now
+   * The follower's history, read after the live stream is attached: one bounded read up to now
    * (`until`, with the engine's sub-second precision), redacted like the live lines. The engine
    * cuts the tail before it applies `until`: lines written during the read leave the history a
    * few short of 200, and come through the live stream instead.
    */
-  private readHistory(stream: SharedStream, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
-    const lines: ServiceLogLine[] = [];
+  private async readHistory(stream: SharedStream, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
-    return new Promise((resolve, reject) => {
-      stream.target.engine
-        .followLogs(
-          stream.target.containerId,
-          { ...range, until: Date.now() / 1000 },
-          (line) => lines.push(this.redacted(stream, line)),
-          (err) => (err ? reject(err) : resolve(lines)),
-        )
-        .catch(reject);
-    });
+    const lines = await stream.target.engine.readLogs(stream.target.containerId, { ...range, until: Date.now() / 1000 });
+    return lines.map((line) => this.redacted(stream, line));
   }
 
   private leave(stream: SharedStream, member: Member): void {

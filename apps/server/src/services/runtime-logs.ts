@@ -16,39 +16,23 @@ export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env" | "box">
   return service ? redactionNeedles(await secretValuesOf(deps.db, deps.box, { projectId: service.projectId, serviceId })) : [];
 }
 
-/** Longest a read waits for the engine to close a bounded (until-now) log stream. */
-const READ_TIMEOUT_MS = 10_000;
-
-/** One container's lines up to now (bounded read), redacted and tagged with `tag`. */
-function readContainerLines(
-  engine: Pick<ContainerEngine, "followLogs">,
+/** One container's lines up to now (one bounded read), redacted and tagged with `tag`. */
+async function readContainerLines(
+  engine: Pick<ContainerEngine, "readLogs">,
   containerId: string,
   input: { since?: number | undefined; tail: number },
   needles: string[],
   tag: { task: string; taskId: string } | null,
 ): Promise<ServiceLogLine[]> {
-  const lines: ServiceLogLine[] = [];
-  return new Promise((resolve, reject) => {
-    const until = Math.ceil(Date.now() / 1000);
-    const options = { tail: input.tail, until, ...(input.since === undefined ? {} : { since: input.since }) };
-    let timer: NodeJS.Timeout | undefined;
-    engine
-      .followLogs(
-        containerId,
-        options,
-        (line) => {
-          const text = needles.length > 0 ? redact(line.text, needles) : line.text;
-          lines.push(tag ? { ...line, text, ...tag } : { ...line, text });
-        },
-        (err) => {
-          clearTimeout(timer);
-          if (err) reject(err);
-          else resolve(lines);
-        },
-      )
-      .then((stop) => {
-        timer = setTimeout(stop, READ_TIMEOUT_MS);
-      }, reject);
+  const until = Math.ceil(Date.now() / 1000);
+  const lines = await engine.readLogs(containerId, {
+    tail: input.tail,
+    until,
+    ...(input.since === undefined ? {} : { since: input.since }),
+  });
+  return lines.map((line) => {
+    const text = needles.length > 0 ? redact(line.text, needles) : line.text;
+    return tag ? { ...line, text, ...tag } : { ...line, text };
   });
 }
 
