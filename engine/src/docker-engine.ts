@@ -165,9 +165,9 @@ export class DockerEngine implements ContainerEngine {
     return followLogs(this.api, containerId, opts, onLine, onEnd);
   }
 
-  readLogs(containerId: string, opts: FollowLogsOptions): Promise<LogLine[]> {
+  readLogs(containerId: string, opts: FollowLogsOptions, onLines?: (lines: LogLine[]) => void): Promise<LogLine[]> {
     assertValidContainerRef(containerId, "read logs");
-    return readLogs(this.api, containerId, opts);
+    return readLogs(this.api, containerId, opts, onLines);
   }
 
   /** State, health, restart count and exit details of one managed container. */

@@ -98,33 +98,81 @@ export async function followLogs(
   };
 }
 
+/** Longest a range read may take, its answer included (a remote engine that stalls mid-answer). */
+export const READ_LOGS_TIMEOUT_MS = 60_000;
+
 /**
  * A managed container's lines in a range, read once (not followed): the answer ends when the
  * range is read. A follow bounded by `until` does not do that on Docker 20.10: it stays open
- * until a line after `until` is written, which a quiet container may never do.
+ * until a line after `until` is written, which a quiet container may never do. The answer is
+ * parsed as it arrives; `onLines` gets each chunk's lines then (a viewer's history starts
+ * before the read ends), and the result holds them all.
  */
-export async function readLogs(api: EngineApi, containerRef: string, options: FollowLogsOptions): Promise<LogLine[]> {
+export async function readLogs(
+  api: EngineApi,
+  containerRef: string,
+  options: FollowLogsOptions,
+  onLines?: (lines: LogLine[]) => void,
+): Promise<LogLine[]> {
   assertValidLogOptions(options, containerRef);
   const id = await requireManagedContainer(api, containerRef, "read logs");
-  const raw = await api.call("read logs", containerRef, (abortSignal) =>
-    api.docker.getContainer(id).logs({
-      follow: false,
-      stdout: options.stdout ?? true,
-      stderr: options.stderr ?? true,
-      timestamps: true,
-      tail: options.tail ?? DEFAULT_TAIL,
-      ...(options.since === undefined ? {} : { since: options.since }),
-      ...(options.until === undefined ? {} : { until: options.until }),
-      abortSignal,
+  const whole = AbortSignal.timeout(READ_LOGS_TIMEOUT_MS);
+  const source = await api.call("read logs", containerRef, (abortSignal) =>
+    api.dial<NodeJS.ReadableStream>({
+      path: `/containers/${id}/logs?`,
+      method: "GET",
+      options: {
+        follow: false,
+        stdout: options.stdout ?? true,
+        stderr: options.stderr ?? true,
+        timestamps: true,
+        tail: options.tail ?? DEFAULT_TAIL,
+        ...(options.since === undefined ? {} : { since: options.since }),
+        ...(options.until === undefined ? {} : { until: options.until }),
+      },
+      isStream: true,
+      abortSignal: AbortSignal.any([abortSignal, whole]),
+      statusCodes: { 200: true, 404: "no such container", 500: "server error" },
     }),
   );
   const lines: LogLine[] = [];
-  const push = (line: LogLine) => lines.push(line);
+  let chunk: LogLine[] = [];
+  const push = (line: LogLine) => chunk.push(line);
   const splitters = { stdout: lineSplitter("stdout", push), stderr: lineSplitter("stderr", push) };
+  const hand = () => {
+    if (chunk.length === 0) return;
+    for (const line of chunk) lines.push(line);
+    onLines?.(chunk);
+    chunk = [];
+  };
   // Frames in the order the engine wrote them: stdout and stderr lines interleave as followed.
-  for (const frame of demuxFrames(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))) splitters[frame.stream].push(frame.payload);
+  const demuxer = new FrameDemuxer((stream, payload) => splitters[stream].push(payload));
+  await new Promise<void>((resolve, reject) => {
+    source.on("data", (data: Buffer) => {
+      demuxer.push(data);
+      hand();
+    });
+    source.on("end", () => resolve());
+    source.on("close", () => resolve());
+    source.on("error", (err: Error) =>
+      reject(
+        whole.aborted
+          ? new EngineError({
+              code: "ENGINE_UNAVAILABLE",
+              operation: "read logs",
+              resource: containerRef,
+              message: `read logs ${containerRef}: not read within ${READ_LOGS_TIMEOUT_MS / 1000} s`,
+              cause: err,
+            })
+          : err,
+      ),
+    );
+  });
+  const rest = demuxer.leftover();
+  if (rest.length > 0) splitters.stdout.push(rest);
   splitters.stdout.flush();
   splitters.stderr.flush();
+  hand();
   return lines;
 }
 

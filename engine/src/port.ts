@@ -108,8 +108,11 @@ export interface ContainerEngine {
     onLine: (line: LogLine) => void,
     onEnd?: (err?: Error) => void,
   ): Promise<() => void>;
-  /** A container's lines in a range (stdout/stderr, with timestamps), read once: it ends when the range is read. */
-  readLogs(containerId: string, opts: FollowLogsOptions): Promise<LogLine[]>;
+  /**
+   * A container's lines in a range (stdout/stderr, with timestamps), read once: it ends when the
+   * range is read. `onLines` gets them chunk by chunk as the engine sends them.
+   */
+  readLogs(containerId: string, opts: FollowLogsOptions, onLines?: (lines: LogLine[]) => void): Promise<LogLine[]>;
   /** State, health (image HEALTHCHECK), restart count and exit details of one managed container. */
   containerStatus(containerId: string): Promise<ContainerStatus>;
   /** CPU % (from consecutive samples), memory and network counters, about once a second. */

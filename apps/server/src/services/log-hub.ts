@@ -174,7 +174,7 @@ export class ServiceLogHub {
   private async sendHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<void> {
     let history: ServiceLogLine[];
     try {
-      history = await this.readHistory(stream, options);
+      history = await this.readHistory(stream, member, options);
     } catch (err) {
       if (!stream.members.has(member)) return;
       this.leave(stream, member);
@@ -182,7 +182,6 @@ export class ServiceLogHub {
       return;
     }
     if (!stream.members.has(member)) return;
-    for (let i = 0; i < history.length; i += HISTORY_PIECE) member.follower.lines(history.slice(i, i + HISTORY_PIECE));
     member.boundary = new HistoryBoundary(history);
     member.state = "catching-up";
     const buffered = member.buffered;
@@ -196,14 +195,29 @@ export class ServiceLogHub {
 
   /**
    * The follower's history, read after the live stream is attached: one bounded read up to now
-   * (`until`, with the engine's sub-second precision), redacted like the live lines. The engine
+   * (`until`, with the engine's sub-second precision), redacted like the live lines and sent to
+   * the follower alone in pieces of HISTORY_PIECE as the engine's answer arrives. The engine
    * cuts the tail before it applies `until`: lines written during the read leave the history a
    * few short of 200, and come through the live stream instead.
    */
-  private async readHistory(stream: SharedStream, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
+  private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
-    const lines = await stream.target.engine.readLogs(stream.target.containerId, { ...range, until: Date.now() / 1000 });
-    return lines.map((line) => this.redacted(stream, line));
+    const history: ServiceLogLine[] = [];
+    let piece: ServiceLogLine[] = [];
+    const send = () => {
+      if (piece.length > 0 && stream.members.has(member)) member.follower.lines(piece);
+      piece = [];
+    };
+    await stream.target.engine.readLogs(stream.target.containerId, { ...range, until: Date.now() / 1000 }, (lines) => {
+      for (const line of lines) {
+        const shown = this.redacted(stream, line);
+        history.push(shown);
+        piece.push(shown);
+      }
+      if (piece.length >= HISTORY_PIECE) send();
+    });
+    send();
+    return history;
   }
 
   private leave(stream: SharedStream, member: Member): void {
