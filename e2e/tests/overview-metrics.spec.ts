@@ -83,6 +83,25 @@ test("overview shows each service's live status; a running container's metrics c
     page.off("request", onRequest);
   });
 
+  await test.step("the project page comes with its services in its HTML, and the browser's first render matches it", async () => {
+    // Its own tab: the overview stays open for the next step.
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    tab.on("pageerror", (e) => errors.push(e.message));
+    await tab.goto(`/projects/${projectId}`);
+    await expect(tab.getByRole("link", { name: running })).toBeVisible();
+    const html = await (await tab.request.get(`/projects/${projectId}`)).text();
+    // Rendered rows (links), not only the data handed to the browser's cache; the date in UTC there.
+    expect(html).toContain(`href="/services/${serviceId}"`);
+    expect(html).not.toContain("Loading project");
+    expect(html).toMatch(/ UTC<\/time>/);
+    expect(errors).toEqual([]);
+    await tab.close();
+  });
+
   await test.step("a change elsewhere reaches the open overview live", async () => {
     const other = await context.newPage();
     await other.goto(serviceUrl);

@@ -73,3 +73,10 @@ export async function teamDataOnServer(keysOf: (trpc: Keys, teamId: string) => Q
   if (!team) return undefined;
   return (await runOnServer(keysOf(keys, team.id)))?.state;
 }
+
+/** A signed-in page's first data (queries that name their resource, not the team); undefined when there is none to give. */
+export async function pageDataOnServer(keysOf: (trpc: Keys) => QueryKey[]): Promise<DehydratedState | undefined> {
+  const account = await accountOnServer();
+  if (!account.me) return undefined;
+  return (await runOnServer(keysOf(keys)))?.state;
+}

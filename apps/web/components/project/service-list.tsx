@@ -1,6 +1,6 @@
 import { IntentLink } from "../ui/intent-link";
 import type { ServiceSummary } from "@/lib/api-types";
-import { formatDateTime } from "@/lib/format";
+import { DateTime } from "../ui/date-time";
 import { liveStatusView } from "@/lib/status";
 import { EmptyState } from "../ui/empty-state";
 import { StatusBadge } from "../ui/status-badge";
@@ -53,7 +53,7 @@ export function ServiceList({ services }: { services: ServiceSummary[] }) {
                 {service.sourceType === "git" ? service.gitUrl : service.image}
               </td>
               <td className="px-4 py-3 text-slate-600">
-                {service.latestDeployment ? formatDateTime(service.latestDeployment.createdAt) : "Never"}
+                {service.latestDeployment ? <DateTime value={service.latestDeployment.createdAt} /> : "Never"}
               </td>
             </tr>
           ))}
