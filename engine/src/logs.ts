@@ -34,6 +34,18 @@ function assertValidLogOptions(options: FollowLogsOptions, ref: string): void {
   if (options.stdout === false && options.stderr === false) bad("at least one of stdout and stderr must be included");
 }
 
+/** The engine's log query for a range (timestamps always: lines are parsed by them). */
+function logQuery(options: FollowLogsOptions) {
+  return {
+    stdout: options.stdout ?? true,
+    stderr: options.stderr ?? true,
+    timestamps: true,
+    tail: options.tail ?? DEFAULT_TAIL,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  };
+}
+
 function lineSplitter(stream: LogLine["stream"], emit: (line: LogLine) => void): LineSplitter {
   return new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
 }
@@ -52,17 +64,8 @@ export async function followLogs(
 ): Promise<() => void> {
   assertValidLogOptions(options, containerRef);
   const id = await requireManagedContainer(api, containerRef, "follow logs");
-  const logOptions = {
-    follow: true as const,
-    stdout: options.stdout ?? true,
-    stderr: options.stderr ?? true,
-    timestamps: true,
-    tail: options.tail ?? DEFAULT_TAIL,
-    ...(options.since === undefined ? {} : { since: options.since }),
-    ...(options.until === undefined ? {} : { until: options.until }),
-  };
   const source = await api.call("follow logs", containerRef, (abortSignal) =>
-    api.docker.getContainer(id).logs({ ...logOptions, abortSignal }),
+    api.docker.getContainer(id).logs({ ...logQuery(options), follow: true, abortSignal }),
   );
 
   let stopped = false;
@@ -121,15 +124,7 @@ export async function readLogs(
     api.dial<NodeJS.ReadableStream>({
       path: `/containers/${id}/logs?`,
       method: "GET",
-      options: {
-        follow: false,
-        stdout: options.stdout ?? true,
-        stderr: options.stderr ?? true,
-        timestamps: true,
-        tail: options.tail ?? DEFAULT_TAIL,
-        ...(options.since === undefined ? {} : { since: options.since }),
-        ...(options.until === undefined ? {} : { until: options.until }),
-      },
+      options: { ...logQuery(options), follow: false },
       isStream: true,
       abortSignal: AbortSignal.any([abortSignal, whole]),
       statusCodes: { 200: true, 404: "no such container", 500: "server error" },

@@ -47,6 +47,16 @@ function socketFor(cookie: string): Socket {
   return socket;
 }
 
+/** The service deployed by its owner, and running. */
+async function deployed(userId: string, serviceId: string): Promise<void> {
+  const { deploymentId } = await enqueueDeployment(deps, { userId, instanceRole: "user" }, serviceId);
+  await waitFor(
+    "running",
+    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
+    60_000,
+  );
+}
+
 function subscribe(socket: Socket, serviceId: string): Promise<{ ok: boolean; error?: string }> {
   return socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId });
 }
@@ -55,12 +65,7 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const owner = await signedIn();
   const { serviceId } = await seedService(deps.db, owner.teamId);
   services.push(serviceId);
-  const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
-  await waitFor(
-    "running",
-    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
-    60_000,
-  );
+  await deployed(owner.userId, serviceId);
 
   const socket = socketFor(owner.client.cookie);
   const ends: string[] = [];
@@ -116,12 +121,7 @@ it("a quiet container's history reaches a new follower at once: no later line is
   expect(created.status).toBe(200);
   const serviceId = created.data.id as string;
   services.push(serviceId);
-  const { deploymentId } = await enqueueDeployment(deps, { userId: owner.userId, instanceRole: "user" }, serviceId);
-  await waitFor(
-    "running",
-    async () => (await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status === "succeeded",
-    60_000,
-  );
+  await deployed(owner.userId, serviceId);
 
   const socket = socketFor(owner.client.cookie);
   const lines: { text: string; stream: string }[] = [];
