@@ -123,13 +123,8 @@ export { DEFAULT_GRACE_SECONDS } from "./containers.ts";
 export { DEFAULT_PULL_TIMEOUT_MS } from "./images.ts";
 export { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 export { buildOverlayNetworkName, buildSwarmHealthcheck, buildSwarmServiceName, buildSwarmServiceSpec } from "./swarm/service-spec.ts";
-export {
-  DEFAULT_SWARM_TIMEOUT_MS,
-  hopelessTaskReason,
-  type SwarmRelease,
-  type SwarmReleaseOptions,
-  type SwarmTask,
-} from "./swarm/swarm-services.ts";
+export { hopelessTaskReason } from "./swarm/swarm-waits.ts";
+export { DEFAULT_SWARM_TIMEOUT_MS, type SwarmRelease, type SwarmReleaseOptions, type SwarmTask } from "./swarm/swarm-services.ts";
 export { VOLUME_COPY_IMAGE } from "./transfer.ts";
 export { SwarmCluster, SWARM_LISTEN_ADDR, type NodeChange } from "./swarm/swarm-cluster.ts";
 export {

@@ -19,7 +19,8 @@ import {
   type ClusterEdgeSpec,
 } from "./edge-spec.ts";
 import { buildOverlayNetworkName } from "./service-spec.ts";
-import { hopelessTaskReason, isSwarmManager } from "./swarm-services.ts";
+import { isSwarmManager } from "./swarm-services.ts";
+import { hopelessTaskReason } from "./swarm-waits.ts";
 import { dropOldSecrets, ensureScopedSecret, inspectSwarmService, swarmRequest } from "./swarm-objects.ts";
 
 const OPERATION = "ensure cluster edge";

@@ -6,7 +6,8 @@
  */
 import type { EngineApi } from "../engine-api.ts";
 import { LABEL_SERVICE, managedFilters } from "../labels.ts";
-import { type SwarmTask, type TaskInfo, toSwarmTask } from "./swarm-services.ts";
+import { type SwarmTask, toSwarmTask } from "./swarm-services.ts";
+import type { TaskInfo } from "./swarm-waits.ts";
 
 const SWARM_ERRORS = { 200: true, 500: "server error", 503: "node is not part of a swarm" } as const;
 

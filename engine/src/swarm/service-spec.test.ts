@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "../port-types.ts";
 import { specHash } from "../spec-hash.ts";
 import { buildSwarmHealthcheck, buildSwarmRestartPolicy, buildSwarmServiceSpec } from "./service-spec.ts";
-import { hopelessTaskReason } from "./swarm-services.ts";
+import { hopelessTaskReason } from "./swarm-waits.ts";
 import { assertValidReleaseExtras } from "../validate-spec.ts";
 
 const spec: ReleaseSpec = {
