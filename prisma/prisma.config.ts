@@ -1,13 +1,8 @@
 import { defineConfig } from "prisma/config";
-import { migrateAdapter } from "./src/migrate-adapter.ts";
-import { requireDatabaseUrl } from "./src/pg-config.ts";
 
-// Prisma's CLI runs on its bundled WASM schema engine through a driver adapter: no native
-// engine download, so migrations work offline.
+// Prisma 7's CLI generates the client (`npm run generate`); migrations run on Prisma 6.19's CLI
+// (scripts/migrate-cli.sh, prisma.migrate.config.ts), which needs no engine download.
 export default defineConfig({
-  experimental: { adapter: true },
-  engine: "js",
   schema: "schema.prisma",
   migrations: { path: "migrations" },
-  adapter: async () => migrateAdapter(requireDatabaseUrl()),
 });

@@ -8,6 +8,5 @@ name="${1:?usage: new-migration.sh <snake_case_name>}"
 [[ "$name" =~ ^[a-z0-9_]+$ ]] || { echo "migration name must be snake_case" >&2; exit 2; }
 dir="migrations/$(date -u +%Y%m%d%H%M%S)_${name}"
 mkdir -p "$dir"
-export NODE_OPTIONS=--require=./scripts/unref-engine-timers.cjs CHECKPOINT_DISABLE=1
-npx prisma migrate diff --from-migrations migrations --to-schema-datamodel schema.prisma --script > "$dir/migration.sql"
+bash scripts/migrate-cli.sh migrate diff --from-migrations migrations --to-schema-datamodel .migrate-schema.prisma --script > "$dir/migration.sql"
 echo "wrote $dir/migration.sql"

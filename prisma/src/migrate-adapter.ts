@@ -9,7 +9,7 @@
  *  3. scripts are sent as one query instead of being split on `;`;
  *  4. pools exit on idle so the CLI does not hang on open timers.
  */
-import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPg } from "@prisma/adapter-pg-migrate";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { randomUUID } from "node:crypto";

@@ -16,8 +16,8 @@ import { saveDestination } from "./destinations.ts";
  * of the dump in Buffers either (Buffers live outside the V8 heap, so the heap limit alone
  * would not catch a dump collected in Buffers).
  */
-const HEAP_MB = 48;
-const DATA_MB = 160;
+const HEAP_MB = 64;
+const DATA_MB = 224;
 const deps = testDeps();
 const worker = deploymentWorker(deps);
 let s3: LocalS3;
