@@ -102,6 +102,29 @@ test("overview shows each service's live status; a running container's metrics c
     await tab.close();
   });
 
+  await test.step("the service page comes with the service in its HTML on every tab, and the browser's first render matches it", async () => {
+    const tabs = ["overview", "deployments", "logs", "terminal", "jobs", "variables", "domains", "settings", "webhooks", "previews"];
+    for (const name of tabs) {
+      const path = name === "overview" ? `/services/${serviceId}` : `/services/${serviceId}?tab=${name}`;
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on("console", (m) => {
+        if (m.type() === "error") errors.push(`${path}: ${m.text()}`);
+      });
+      tab.on("pageerror", (e) => errors.push(`${path}: ${e.message}`));
+      await tab.goto(path);
+      await expect(tab.getByRole("heading", { name: running, level: 1 })).toBeVisible();
+      await expect(tab.getByTestId(`tab-panel-${name}`)).toBeVisible();
+      const html = await (await tab.request.get(path)).text();
+      // The rendered page (its heading; a deployment's date in UTC where the tab shows one), not "Loading service".
+      expect(html).toMatch(new RegExp(`<h1[^>]*>${running}</h1>`));
+      expect(html).not.toContain("Loading service");
+      if (name === "overview" || name === "deployments") expect(html).toMatch(/ UTC<\/time>/);
+      expect(errors).toEqual([]);
+      await tab.close();
+    }
+  });
+
   await test.step("a change elsewhere reaches the open overview live", async () => {
     const other = await context.newPage();
     await other.goto(serviceUrl);

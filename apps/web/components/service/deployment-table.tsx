@@ -1,5 +1,6 @@
 import type { Deployment } from "@/lib/api-types";
-import { durationBetween, formatDateTime, formatDuration } from "@/lib/format";
+import { formatDuration } from "@/lib/format";
+import { DateTime, Elapsed } from "../ui/date-time";
 import { deploymentStatus, isDeploymentActive } from "@/lib/status";
 import { EmptyState } from "../ui/empty-state";
 import { StatusBadge } from "../ui/status-badge";
@@ -92,9 +93,11 @@ export function DeploymentTable({ deployments, actions }: { deployments: Deploym
               <td className="py-2.5 pr-4 text-slate-700" data-testid="release-number">
                 {d.release ? `#${d.release.number}` : "—"}
               </td>
-              <td className="py-2.5 pr-4 whitespace-nowrap text-slate-700">{formatDateTime(d.createdAt)}</td>
+              <td className="py-2.5 pr-4 whitespace-nowrap text-slate-700">
+                <DateTime value={d.createdAt} />
+              </td>
               <td className="py-2.5 pr-4 whitespace-nowrap text-slate-700" title={stages(d)}>
-                {durationBetween(d.startedAt, d.finishedAt)}
+                <Elapsed start={d.startedAt} end={d.finishedAt} />
                 {isDeploymentActive(d.status) && d.startedAt && <span className="text-fg-subtle"> so far</span>}
               </td>
               <td className="py-2.5 whitespace-nowrap">

@@ -1,7 +1,7 @@
 import { IntentLink } from "../ui/intent-link";
 import type { Deployment, ServiceDetail } from "@/lib/api-types";
 import { engineInfo } from "@/lib/database-engines";
-import { formatDateTime } from "@/lib/format";
+import { DateTime } from "../ui/date-time";
 import { deploymentStatus } from "@/lib/status";
 import { tabHref } from "@/lib/service-tabs";
 import { ServiceMetricsPanel } from "../metrics/service-metrics-panel";
@@ -99,7 +99,9 @@ function RecentDeployments({ serviceId, deployments }: { serviceId: string; depl
               <span className="min-w-0 flex-1 truncate text-fg-muted">
                 {d.commitSha ? `${d.commitSha.slice(0, 7)} ${d.commitMessage ?? ""}` : d.image}
               </span>
-              <span className="text-fg-subtle">{formatDateTime(d.createdAt)}</span>
+              <span className="text-fg-subtle">
+                <DateTime value={d.createdAt} />
+              </span>
             </li>
           ))}
         </ul>

@@ -1,5 +1,7 @@
+import { HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { ServiceView } from "@/components/service/service-view";
+import { pageDataOnServer } from "@/lib/server-data";
 
 export const metadata: Metadata = { title: "Service" };
 
@@ -13,5 +15,14 @@ export default async function ServicePage({
 }) {
   const { serviceId } = await params;
   const { tab, task } = await searchParams;
-  return <ServiceView key={serviceId} serviceId={serviceId} tabParam={tab} taskParam={task} />;
+  // The service and its deployments come with the HTML (another team's service: the browser asks, and is refused).
+  const state = await pageDataOnServer((trpc) => [
+    trpc.services.get.queryKey({ serviceId }),
+    trpc.deployments.list.queryKey({ serviceId }),
+  ]);
+  return (
+    <HydrationBoundary state={state}>
+      <ServiceView key={serviceId} serviceId={serviceId} tabParam={tab} taskParam={task} />
+    </HydrationBoundary>
+  );
 }
