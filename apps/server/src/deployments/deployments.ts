@@ -63,13 +63,24 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
 /** Queue a deployment of the service's current configuration (and, for git, its branch head). */
 export async function enqueueDeployment(deps: EnqueueDeps, actor: Actor, serviceId: string, trigger: DeploymentTrigger = "user") {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  return deployService(deps, actor, service, trigger);
+}
+
+/** Queue a deployment of a service the caller may deploy (loaded with its access checked: `serviceProcedure("member")`). */
+export async function deployService(deps: EnqueueDeps, actor: Actor, service: LoadedService, trigger: DeploymentTrigger = "user") {
   const image = service.sourceType === "git" ? "" : service.image;
-  const queued = await enqueue(deps, { serviceId, trigger, actorId: actor.userId, image, config: await snapshotConfig(deps, service) });
+  const queued = await enqueue(deps, {
+    serviceId: service.id,
+    trigger,
+    actorId: actor.userId,
+    image,
+    config: await snapshotConfig(deps, service),
+  });
   await recordAudit(deps.db, actor, {
     teamId: service.project.teamId,
     action: "service.deploy",
     targetType: "service",
-    targetId: serviceId,
+    targetId: service.id,
     detail: { name: service.name, deploymentId: queued.deploymentId, trigger },
   });
   return queued;

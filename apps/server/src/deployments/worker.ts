@@ -1,6 +1,7 @@
 import { getSettings } from "../instance/settings.ts";
 import { randomUUID } from "node:crypto";
 import { claimNextDeployment } from "./claim.ts";
+import { CoalescedRun } from "./coalesced-run.ts";
 import { type DeploymentLease, endLapsedDeployments, renewLeases } from "./lease.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
 import { pruneDeliveries } from "../webhooks/deliveries.ts";
@@ -35,8 +36,8 @@ export class DeploymentWorker {
   private readonly running = new Map<string, { job: Promise<void>; cancel: AbortController; serviceId: string }>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
-  private claiming = false;
-  private ticking: Promise<void> = Promise.resolve();
+  /** One look for work at a time; a wake during one (a job ended, a deployment queued) makes another. */
+  private readonly looking = new CoalescedRun(() => this.tick());
   private nextPruneAt = 0;
   private nextLeaseAt = 0;
   private stopWatching: (() => void) | null = null;
@@ -60,12 +61,12 @@ export class DeploymentWorker {
     this.stopWatching ??= this.deps.events.onStatus((e) => {
       if (e.remote && (e.status === "queued" || isTerminalStatus(e.status))) this.wake();
     });
-    this.schedule(0);
+    this.wake();
   }
 
-  /** Look for work now (called when a deployment is queued). */
+  /** Look for work now (a deployment was queued, or a job ended and freed its service or a slot). */
   wake = (): void => {
-    if (!this.stopped) this.schedule(0);
+    if (!this.stopped) void this.looking.request();
   };
 
   /** Abort a deployment this worker runs (no-op otherwise). */
@@ -78,15 +79,14 @@ export class DeploymentWorker {
     this.stopWatching?.();
     this.stopWatching = null;
     if (this.timer) clearTimeout(this.timer);
-    await this.ticking; // a claim in flight may still add a job
+    await this.looking.settled(); // a claim in flight may still add a job
     await Promise.allSettled([...this.running.values()].map((r) => r.job));
   }
 
-  private schedule(delayMs: number): void {
+  /** The fallback poll: the next look for work if nothing wakes the worker before. */
+  private schedulePoll(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick();
-    }, delayMs);
+    this.timer = setTimeout(this.wake, this.options.pollMs ?? 1000);
   }
 
   private async limit(): Promise<number> {
@@ -95,8 +95,7 @@ export class DeploymentWorker {
   }
 
   private async tick(): Promise<void> {
-    if (this.stopped || this.claiming) return;
-    this.claiming = true;
+    if (this.stopped) return;
     try {
       await this.applyCancelRequests();
       if (Date.now() >= this.nextLeaseAt) {
@@ -125,8 +124,7 @@ export class DeploymentWorker {
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "could not claim deployments; will retry");
     } finally {
-      this.claiming = false;
-      if (!this.stopped) this.schedule(this.options.pollMs ?? 1000);
+      if (!this.stopped) this.schedulePoll();
     }
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { enqueueDeployment } from "../../deployments/deployments.ts";
+import { deployService } from "../../deployments/deployments.ts";
 import { createServiceInput, updateServiceInput } from "../../services/service-input.ts";
 import { checkSource, checkSourceInput } from "../../services/source-check.ts";
 import { createService, deleteService, getService, startService, stopService } from "../../services/services.ts";
@@ -64,7 +64,7 @@ export const servicesRouter = router({
       },
     })
     .output(queuedDeploymentOutput)
-    .mutation(({ ctx, input }) => enqueueDeployment(ctx.deps, ctx.actor, input.serviceId, ctx.actor.token ? "api" : "user")),
+    .mutation(({ ctx }) => deployService(ctx.deps, ctx.actor, ctx.service, ctx.actor.token ? "api" : "user")),
   stop: serviceProcedure("member").mutation(({ ctx, input }) => stopService(ctx.deps, ctx.actor, input.serviceId)),
   start: serviceProcedure("member").mutation(({ ctx, input }) => startService(ctx.deps, ctx.actor, input.serviceId)),
   /** On this server (the default) or on the cluster, with Swarm placement constraints (cluster mode only). */
