@@ -8,7 +8,11 @@
 # (.migrate-schema.prisma, not checked in). Migrations are the same SQL either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-awk '{ print } /^datasource db \{/ { print "  url      = env(\"DATABASE_URL\")" }' schema.prisma > .migrate-schema.prisma
+# Written beside and renamed over: a server's start and the tests may migrate from one checkout at
+# once, and neither may read the other's half-written copy.
+copy="$(mktemp .migrate-schema.XXXXXX)"
+awk '{ print } /^datasource db \{/ { print "  url      = env(\"DATABASE_URL\")" }' schema.prisma >"$copy"
+mv -f "$copy" .migrate-schema.prisma
 cli="$(node -p 'require.resolve("prisma-migrate/build/index.js")')"
 export NODE_OPTIONS=--require=./scripts/unref-engine-timers.cjs CHECKPOINT_DISABLE=1
 exec node "$cli" "$@" --config prisma.migrate.config.ts

@@ -7,9 +7,12 @@
  *  - { op: "latency", serviceId, ms }: subscribe for `ms`, answer with each numbered line's
  *    delay from the engine's timestamp to its receipt here.
  *
- *   started by log-stream.ts: fork(log-receiver.ts, [base URL, session cookie])
+ * The first message, { op: "connect", base, cookie }, opens its socket (the session cookie travels
+ * over IPC: never in a process's arguments, which any user of the host can read).
+ *
+ *   started by log-stream.ts: fork(log-receiver.ts)
  */
-import { io as connect } from "socket.io-client";
+import { io as connect, type Socket } from "socket.io-client";
 
 export interface Delivery {
   ms: number;
@@ -18,15 +21,16 @@ export interface Delivery {
 }
 
 export type ReceiverAsk =
-  { op: "burst"; serviceId: string; lines: number; since?: number } | { op: "latency"; serviceId: string; ms: number };
+  | { op: "connect"; base: string; cookie: string }
+  | { op: "burst"; serviceId: string; lines: number; since?: number }
+  | { op: "latency"; serviceId: string; ms: number };
 
 interface Line {
   text: string;
   time: string;
 }
 
-const [base, cookie] = process.argv.slice(2);
-const socket = connect(base!, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: cookie! } });
+let socket: Socket;
 
 function subscribe(serviceId: string, onLine: (l: Line, at: number) => void, since?: number): Promise<unknown> {
   socket.on("logs:lines", (e: { serviceId: string; lines: Line[] }) => {
@@ -77,14 +81,21 @@ async function latency(serviceId: string, ms: number): Promise<number[]> {
   return delays;
 }
 
+function answer(ask: ReceiverAsk): Promise<unknown> {
+  if (ask.op === "connect") {
+    socket = connect(ask.base, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: ask.cookie } });
+    return Promise.resolve(true);
+  }
+  return ask.op === "burst" ? burst(ask.serviceId, ask.lines, ask.since) : latency(ask.serviceId, ask.ms);
+}
+
 process.on("message", (ask: ReceiverAsk) => {
-  const answer = ask.op === "burst" ? burst(ask.serviceId, ask.lines, ask.since) : latency(ask.serviceId, ask.ms);
-  answer.then(
+  answer(ask).then(
     (result) => process.send?.({ result }),
     (err: unknown) => process.send?.({ error: String(err) }),
   );
 });
 process.on("disconnect", () => {
-  socket.close();
+  socket?.close();
   process.exit(0);
 });

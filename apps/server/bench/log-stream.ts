@@ -49,9 +49,9 @@ interface Receiver {
   close(): void;
 }
 
-function startReceiver(base: string, cookie: string): Receiver {
-  const child = fork(fileURLToPath(new URL("./log-receiver.ts", import.meta.url)), [base, cookie], { execArgv: ["--import", "tsx"] });
-  return {
+async function startReceiver(base: string, cookie: string): Promise<Receiver> {
+  const child = fork(fileURLToPath(new URL("./log-receiver.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"] });
+  const receiver: Receiver = {
     ask: <T>(ask: ReceiverAsk) =>
       new Promise<T>((resolve, reject) => {
         child.once("message", (m: { result?: T; error?: string }) =>
@@ -61,6 +61,9 @@ function startReceiver(base: string, cookie: string): Receiver {
       }),
     close: () => child.disconnect(),
   };
+  // The session cookie goes over IPC, never in the child's arguments (readable by any user of the host).
+  await receiver.ask({ op: "connect", base, cookie });
+  return receiver;
 }
 
 const perSec = (perSecond: number) => Math.round(perSecond).toLocaleString();
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     })
   ).data.id as string;
   const owner = { teamId, projectId, serviceId };
-  const viewer = startReceiver(base, client.cookie);
+  const viewer = await startReceiver(base, client.cookie);
 
   // (b) and (b'), ROUNDS times each; the ratios judged on their medians (one burst varies with load).
   const rounds: BurstRound[] = [];
