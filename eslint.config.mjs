@@ -95,11 +95,12 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["@berth/db", "@berth/engine", "dockerode", "pg"], message: "the web app has no server logic" },
-            // ...and the one .env parser (pure, shared so a paste reads as an import does).
+            // ...and two pure modules shared so both sides read alike: the one .env parser (a paste
+            // reads as an import does) and the packing of `logs:lines` batches.
             {
-              regex: "^@berth/server(?!/dotenv$)(/.*)?$",
+              regex: "^@berth/server(?!/(dotenv|log-lines-payload)$)(/.*)?$",
               allowTypeImports: true,
-              message: "the web app may import only types from the server (and @berth/server/dotenv)",
+              message: "the web app may import only types from the server (and @berth/server/dotenv, @berth/server/log-lines-payload)",
             },
           ],
           paths: [{ name: "next/link", message: "use IntentLink (components/ui/intent-link.tsx): it prefetches on intent, not on sight" }],

@@ -9,7 +9,7 @@ import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRe
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, inspectImage } from "./images.ts";
-import { followLogs, readLogs, requireManagedContainer } from "./logs.ts";
+import { followLogs, readLogs, readLogsInto, requireManagedContainer } from "./logs.ts";
 import type {
   ContainerEngine,
   EnsureImageOptions,
@@ -165,9 +165,14 @@ export class DockerEngine implements ContainerEngine {
     return followLogs(this.api, containerId, opts, onLine, onEnd);
   }
 
-  readLogs(containerId: string, opts: FollowLogsOptions, onLines?: (lines: LogLine[]) => void): Promise<LogLine[]> {
+  readLogs(containerId: string, opts: FollowLogsOptions): Promise<LogLine[]> {
     assertValidContainerRef(containerId, "read logs");
-    return readLogs(this.api, containerId, opts, onLines);
+    return readLogs(this.api, containerId, opts);
+  }
+
+  readLogsInto(containerId: string, opts: FollowLogsOptions, onLines: (lines: LogLine[]) => void): Promise<void> {
+    assertValidContainerRef(containerId, "read logs");
+    return readLogsInto(this.api, containerId, opts, onLines);
   }
 
   /** State, health, restart count and exit details of one managed container. */

@@ -104,19 +104,28 @@ export async function followLogs(
 /** Longest a range read may take, its answer included (a remote engine that stalls mid-answer). */
 export const READ_LOGS_TIMEOUT_MS = 60_000;
 
+/** A managed container's lines in a range, read once (not followed), all of them. */
+export async function readLogs(api: EngineApi, containerRef: string, options: FollowLogsOptions): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
+  await readLogsInto(api, containerRef, options, (chunk) => {
+    for (const line of chunk) lines.push(line);
+  });
+  return lines;
+}
+
 /**
  * A managed container's lines in a range, read once (not followed): the answer ends when the
  * range is read. A follow bounded by `until` does not do that on Docker 20.10: it stays open
  * until a line after `until` is written, which a quiet container may never do. The answer is
- * parsed as it arrives; `onLines` gets each chunk's lines then (a viewer's history starts
- * before the read ends), and the result holds them all.
+ * parsed as it arrives and `onLines` gets each chunk's lines then, not kept here (a viewer's
+ * history starts before the read ends, and 100k lines are not held twice).
  */
-export async function readLogs(
+export async function readLogsInto(
   api: EngineApi,
   containerRef: string,
   options: FollowLogsOptions,
-  onLines?: (lines: LogLine[]) => void,
-): Promise<LogLine[]> {
+  onLines: (lines: LogLine[]) => void,
+): Promise<void> {
   assertValidLogOptions(options, containerRef);
   const id = await requireManagedContainer(api, containerRef, "read logs");
   const whole = AbortSignal.timeout(READ_LOGS_TIMEOUT_MS);
@@ -130,14 +139,12 @@ export async function readLogs(
       statusCodes: { 200: true, 404: "no such container", 500: "server error" },
     }),
   );
-  const lines: LogLine[] = [];
   let chunk: LogLine[] = [];
   const push = (line: LogLine) => chunk.push(line);
   const splitters = { stdout: lineSplitter("stdout", push), stderr: lineSplitter("stderr", push) };
   const hand = () => {
     if (chunk.length === 0) return;
-    for (const line of chunk) lines.push(line);
-    onLines?.(chunk);
+    onLines(chunk);
     chunk = [];
   };
   // Frames in the order the engine wrote them: stdout and stderr lines interleave as followed.
@@ -168,7 +175,6 @@ export async function readLogs(
   splitters.stdout.flush();
   splitters.stderr.flush();
   hand();
-  return lines;
 }
 
 /** The last `count` lines (stdout and stderr, without timestamps) of a container. */

@@ -110,9 +110,11 @@ export interface ContainerEngine {
   ): Promise<() => void>;
   /**
    * A container's lines in a range (stdout/stderr, with timestamps), read once: it ends when the
-   * range is read. `onLines` gets them chunk by chunk as the engine sends them.
+   * range is read.
    */
-  readLogs(containerId: string, opts: FollowLogsOptions, onLines?: (lines: LogLine[]) => void): Promise<LogLine[]>;
+  readLogs(containerId: string, opts: FollowLogsOptions): Promise<LogLine[]>;
+  /** The same range handed to `onLines` chunk by chunk as the engine sends it, and not kept. */
+  readLogsInto(containerId: string, opts: FollowLogsOptions, onLines: (lines: LogLine[]) => void): Promise<void>;
   /** State, health (image HEALTHCHECK), restart count and exit details of one managed container. */
   containerStatus(containerId: string): Promise<ContainerStatus>;
   /** CPU % (from consecutive samples), memory and network counters, about once a second. */

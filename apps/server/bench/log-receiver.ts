@@ -13,11 +13,16 @@
  *   started by log-stream.ts: fork(log-receiver.ts)
  */
 import { io as connect, type Socket } from "socket.io-client";
+import type { LogLinesPayload } from "../src/realtime/events.ts";
+import { unpackLogLines } from "../src/realtime/log-lines-payload.ts";
+import type { ServiceLogLine } from "../src/services/log-follower.ts";
 
 export interface Delivery {
   ms: number;
   lost: number;
   inOrder: boolean;
+  /** CPU time this viewer spent receiving and decoding the lines (user + system). */
+  cpuMs: number;
 }
 
 export type ReceiverAsk =
@@ -25,17 +30,13 @@ export type ReceiverAsk =
   | { op: "burst"; serviceId: string; lines: number; since?: number }
   | { op: "latency"; serviceId: string; ms: number };
 
-interface Line {
-  text: string;
-  time: string;
-}
-
 let socket: Socket;
 
-function subscribe(serviceId: string, onLine: (l: Line, at: number) => void, since?: number): Promise<unknown> {
-  socket.on("logs:lines", (e: { serviceId: string; lines: Line[] }) => {
+/** Each line as it came, unpacked from its batch as the dashboard does. */
+function subscribe(serviceId: string, onLine: (l: ServiceLogLine, at: number) => void, since?: number): Promise<unknown> {
+  socket.on("logs:lines", (e: LogLinesPayload) => {
     const at = Date.now();
-    if (e.serviceId === serviceId) for (const l of e.lines) onLine(l, at);
+    if (e.serviceId === serviceId) for (const l of unpackLogLines(e)) onLine(l, at);
   });
   return socket.timeout(5000).emitWithAck("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since });
 }
@@ -48,6 +49,7 @@ function done(serviceId: string): void {
 /** First to last line live; from the ask with `since` (a history). */
 async function burst(serviceId: string, lines: number, since?: number): Promise<Delivery> {
   const got: number[] = [];
+  const cpu = process.cpuUsage();
   let first = 0;
   let last = 0;
   const asked = Date.now();
@@ -64,10 +66,12 @@ async function burst(serviceId: string, lines: number, since?: number): Promise<
   const deadline = Date.now() + 120_000;
   while (got.length < lines && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   done(serviceId);
+  const used = process.cpuUsage(cpu);
   return {
     ms: Math.max(1, last - (since === undefined ? first : asked)),
     lost: lines - got.length,
     inOrder: got.every((n, i) => n === i + 1),
+    cpuMs: Math.round((used.user + used.system) / 1000),
   };
 }
 

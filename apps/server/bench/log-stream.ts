@@ -10,7 +10,8 @@
  *      through Berth vs a raw Engine API follow (`docker logs -f`).
  * The socket.io client runs in a process of its own (bench/log-receiver.ts), as a viewer's
  * browser does, and each raw baseline decodes in this one: neither side's figure carries the
- * other's decoding.
+ * other's decoding. Next to each rate: the CPU time each side spent besides the engine (on a
+ * 2-core machine the engine, Berth and the viewer share the cores, so that decides the rate).
  *
  *   DATABASE_URL=... node --import tsx apps/server/bench/log-stream.ts
  */
@@ -66,9 +67,16 @@ async function startReceiver(base: string, cookie: string): Promise<Receiver> {
   return receiver;
 }
 
+/** CPU time (user + system) this process spent since `start`. */
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000);
+};
+
 const perSec = (perSecond: number) => Math.round(perSecond).toLocaleString();
 
-async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: number }> {
+async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const buffer = (await docker.getContainer(containerId).logs({ stdout: true, stderr: true, follow: false, timestamps: true })) as Buffer;
   // Multiplexed frames: 8-byte header (stream, 0, 0, 0, size BE), then payload.
@@ -79,11 +87,12 @@ async function rawLogsMs(containerId: string): Promise<{ ms: number; lines: numb
     for (const byte of payload) if (byte === 10) lines += 1;
     offset += 8 + size;
   }
-  return { ms: performance.now() - started, lines };
+  return { ms: performance.now() - started, lines, cpuMs: cpuMsSince(cpu) };
 }
 
 /** Follow a container's log from its start (`docker logs -f`) until LINES numbered lines came: first to last. */
-async function rawFollowMs(containerId: string): Promise<{ ms: number; lines: number }> {
+async function rawFollowMs(containerId: string): Promise<{ ms: number; lines: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
   const stream = await docker.getContainer(containerId).logs({ stdout: true, stderr: true, follow: true, timestamps: true });
   const out = new PassThrough();
   docker.modem.demuxStream(stream, out, out);
@@ -109,16 +118,22 @@ async function rawFollowMs(containerId: string): Promise<{ ms: number; lines: nu
     });
   });
   (stream as unknown as { destroy(): void }).destroy();
-  return { ms: last - first, lines };
+  return { ms: last - first, lines, cpuMs: cpuMsSince(cpu) };
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface BurstRound {
   live: Delivery;
+  /** CPU time Berth's server (this process, doing nothing else meanwhile) spent on the live burst. */
+  serverCpuMs: number;
   rawFollowMs: number;
+  /** CPU time the raw follow's client spent reading and decoding the twin's burst. */
+  rawCpuMs: number;
   history: Delivery;
+  historyServerCpuMs: number;
   rawReadMs: number;
+  rawReadCpuMs: number;
 }
 
 /**
@@ -129,7 +144,9 @@ interface BurstRound {
 async function burstRound(viewer: Receiver, owner: { teamId: string; projectId: string; serviceId: string }): Promise<BurstRound> {
   const since = Math.floor(Date.now() / 1000) - 1;
   const bulk = await startContainer(owner, `sleep 2; seq 1 ${LINES}; sleep 600`);
+  const cpu = process.cpuUsage();
   const live = await viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES });
+  const serverCpuMs = cpuMsSince(cpu);
   const twin = await docker.createContainer({
     Image: BENCH_IMAGE,
     Cmd: [`sleep 2; seq 1 ${LINES}; sleep 600`],
@@ -139,9 +156,20 @@ async function burstRound(viewer: Receiver, owner: { teamId: string; projectId: 
   const follow = await rawFollowMs(twin.id);
   await twin.remove({ force: true });
   const raw = await rawLogsMs(bulk.containerId);
+  const historyCpu = process.cpuUsage();
   const history = await viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES, since });
+  const historyServerCpuMs = cpuMsSince(historyCpu);
   await deps.engine.removeContainer(bulk.containerId);
-  return { live, rawFollowMs: follow.ms, history, rawReadMs: Math.round(raw.ms) };
+  return {
+    live,
+    serverCpuMs,
+    rawFollowMs: follow.ms,
+    rawCpuMs: follow.cpuMs,
+    history,
+    historyServerCpuMs,
+    rawReadMs: Math.round(raw.ms),
+    rawReadCpuMs: raw.cpuMs,
+  };
 }
 
 async function main(): Promise<void> {
@@ -190,6 +218,10 @@ async function main(): Promise<void> {
   );
   const liveRatio = median(rounds.map((r) => r.rawFollowMs / r.live.ms));
   console.log(`  ratio Berth / raw (median): ${liveRatio.toFixed(2)} (goal >= 0.95)`);
+  console.log(
+    `  CPU per burst besides the engine (median): raw client ${median(rounds.map((r) => r.rawCpuMs))} ms; ` +
+      `Berth's server ${median(rounds.map((r) => r.serverCpuMs))} ms + viewer ${median(rounds.map((r) => r.live.cpuMs))} ms`,
+  );
   console.log(`(b') the same lines read afterwards: a viewer opening the log since the container started (its history)`);
   console.log(
     line(
@@ -205,6 +237,10 @@ async function main(): Promise<void> {
   );
   const historyRatio = median(rounds.map((r) => r.rawReadMs / r.history.ms));
   console.log(`  ratio Berth / raw (median): ${historyRatio.toFixed(2)} (goal >= 0.95)`);
+  console.log(
+    `  CPU per read besides the engine (median): raw client ${median(rounds.map((r) => r.rawReadCpuMs))} ms; ` +
+      `Berth's server ${median(rounds.map((r) => r.historyServerCpuMs))} ms + viewer ${median(rounds.map((r) => r.history.cpuMs))} ms`,
+  );
   console.log(`  lines lost ${allIn ? "0, all in order" : "SOME, or out of order"} (goal: none lost, in order)`);
   console.log(
     `  (the engine itself: a live follow runs at ${median(rounds.map((r) => r.rawReadMs / r.rawFollowMs)).toFixed(2)} of one read)`,

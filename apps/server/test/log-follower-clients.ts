@@ -9,6 +9,8 @@
  * { type: "report" } the per-follower outcome { type: "report", counts, gaps, ends }.
  */
 import { io as connect, type Socket } from "socket.io-client";
+import type { LogLinesPayload } from "../src/realtime/events.ts";
+import { unpackLogLines } from "../src/realtime/log-lines-payload.ts";
 
 interface Start {
   base: string;
@@ -35,9 +37,9 @@ function follow(start: Start): void {
       autoConnect: false,
       timeout: 120_000,
     });
-    socket.on("logs:lines", (e: { lines: { text: string }[] }) => {
+    socket.on("logs:lines", (e: LogLinesPayload) => {
       const mine = seen[i]!;
-      for (const line of e.lines) {
+      for (const line of unpackLogLines(e)) {
         const n = /^line (\d+)$/.exec(line.text.trim());
         if (!n) continue;
         mine.push(Number(n[1]));

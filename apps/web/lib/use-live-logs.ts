@@ -2,6 +2,7 @@
 
 import type { LogEndPayload, LogLinesPayload, SubscribeAck } from "@berth/server/realtime-events";
 import { useEffect, useRef, useState } from "react";
+import { unpackLogLines } from "@berth/server/log-lines-payload";
 import { getSocket } from "./socket";
 import { LogBuffer, type IncomingLogLine } from "./log-buffer";
 
@@ -96,12 +97,7 @@ export function useLiveLogs(
       if (event.serviceId !== serviceId) return;
       if (Date.now() - subscribedAt > HEALTHY_STREAM_MS) endStreak = 0;
       if (!live) setPhase({ phase: "live", message: null });
-      for (const line of event.lines)
-        pending.push(
-          line.taskId === undefined
-            ? { stream: line.stream, time: line.time, text: line.text }
-            : { stream: line.stream, time: line.time, text: line.text, task: line.task, taskId: line.taskId },
-        );
+      for (const line of unpackLogLines(event)) pending.push(line);
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };
     const onEnd = (event: LogEndPayload) => {

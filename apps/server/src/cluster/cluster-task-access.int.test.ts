@@ -17,6 +17,8 @@ import { MetricsSampler } from "../metrics/sampler.ts";
 import type { Actor } from "../teams/access.ts";
 import { setServicePlacement } from "./service-placement.ts";
 import { listServiceTasks } from "./service-tasks.ts";
+import type { LogLinesPayload } from "../realtime/events.ts";
+import { unpackLogLines } from "../realtime/log-lines-payload.ts";
 
 /**
  * Runtime logs and the web terminal of cluster services, on a real two-node Swarm of harness
@@ -92,8 +94,8 @@ interface Line {
 async function follow(socket: Socket, serviceId: string) {
   const lines: Line[] = [];
   const ends: string[] = [];
-  socket.on("logs:lines", (e: { serviceId: string; lines: Line[] }) => {
-    if (e.serviceId === serviceId) lines.push(...e.lines);
+  socket.on("logs:lines", (e: LogLinesPayload) => {
+    if (e.serviceId === serviceId) lines.push(...unpackLogLines(e));
   });
   socket.on("logs:end", (e: { reason: string }) => ends.push(e.reason));
   const ack = (await socket.timeout(30_000).emitWithAck("logs:subscribe", { serviceId })) as { ok: boolean; error?: string };

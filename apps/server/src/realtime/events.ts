@@ -10,7 +10,6 @@ import type { SessionUser } from "../auth/session.ts";
 import type { DeploymentLogLine, DeploymentStatusEvent } from "../deployments/events.ts";
 import type { MetricPoint } from "../metrics/aggregate.ts";
 import type { RunSlice } from "../one-offs/read-output.ts";
-import type { ServiceLogLine } from "../services/log-hub.ts";
 
 // Through the use cases' own types: transport layers import neither @berth/db nor @berth/engine.
 type DeploymentStatus = DeploymentStatusEvent["status"];
@@ -32,9 +31,19 @@ export interface BuildLinesPayload {
 /** A finished deployment (status and the last seq sent), or access that ended (reason, no status). */
 export type BuildEndPayload =
   { deploymentId: string; status: DeploymentStatus; lastSeq: number } | { deploymentId: string; reason: string };
+/**
+ * A batch of one container's runtime log lines, in columns (packed and unpacked by
+ * log-lines-payload.ts): line i is `time[i]` and `text[i]`, on stderr if i is in `stderr`.
+ */
 export interface LogLinesPayload {
   serviceId: string;
-  lines: ServiceLogLine[];
+  /** Each line's engine timestamp (RFC 3339). */
+  time: string[];
+  text: string[];
+  /** Indexes of the lines written to stderr; the others went to stdout. */
+  stderr: number[];
+  /** A cluster service's lines: the task that wrote them (`#2 on node-b`) and its id. */
+  task?: { label: string; id: string };
 }
 export interface LogEndPayload {
   serviceId: string;

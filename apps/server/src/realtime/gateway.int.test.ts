@@ -8,6 +8,8 @@ import { Client, startHttp } from "../../test/http-harness.ts";
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { DeploymentWorker } from "../deployments/worker.ts";
 import type { DockerEngine } from "@berth/engine";
+import type { LogLinesPayload } from "./events.ts";
+import { unpackLogLines } from "./log-lines-payload.ts";
 
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
@@ -71,8 +73,8 @@ it("streams a running container's new log lines live to a member, and refuses ot
   const ends: string[] = [];
   socket.on("logs:end", (e: { reason: string }) => ends.push(e.reason));
   const lines: { text: string; stream: string; at: number }[] = [];
-  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string; stream: string }[] }) => {
-    if (e.serviceId === serviceId) for (const l of e.lines) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
+  socket.on("logs:lines", (e: LogLinesPayload) => {
+    if (e.serviceId === serviceId) for (const l of unpackLogLines(e)) lines.push({ text: l.text, stream: l.stream, at: Date.now() });
   });
   expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
 
@@ -125,8 +127,8 @@ it("a quiet container's history reaches a new follower at once: no later line is
 
   const socket = socketFor(owner.client.cookie);
   const lines: { text: string; stream: string }[] = [];
-  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string; stream: string }[] }) => {
-    if (e.serviceId === serviceId) lines.push(...e.lines.map((l) => ({ text: l.text, stream: l.stream })));
+  socket.on("logs:lines", (e: LogLinesPayload) => {
+    if (e.serviceId === serviceId) lines.push(...unpackLogLines(e).map((l) => ({ text: l.text, stream: l.stream })));
   });
   expect(await subscribe(socket, serviceId)).toEqual({ ok: true });
   await waitFor("the history", async () => lines.length >= 2, 5_000);

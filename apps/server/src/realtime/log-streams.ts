@@ -1,6 +1,7 @@
 import type { RealtimeServer, RealtimeSocket } from "./events.ts";
 import type { Deps } from "../deps.ts";
 import { ServiceLogHub } from "../services/log-hub.ts";
+import { packLogLines } from "./log-lines-payload.ts";
 
 /** The socket.io room of one shared container log stream (its followers that are live). */
 export const LOG_ROOM_PREFIX = "logs:";
@@ -8,7 +9,7 @@ export const LOG_ROOM_PREFIX = "logs:";
 /** The process' log hub, its batches broadcast to each stream's room: one encoding per batch for every socket. */
 export function roomLogHub(io: RealtimeServer, deps: Pick<Deps, "db" | "engine" | "env" | "box" | "log">): ServiceLogHub {
   return new ServiceLogHub(deps, (streamKey, serviceId, lines) =>
-    io.to(`${LOG_ROOM_PREFIX}${streamKey}`).emit("logs:lines", { serviceId, lines }),
+    io.to(`${LOG_ROOM_PREFIX}${streamKey}`).emit("logs:lines", packLogLines(serviceId, lines)),
   );
 }
 
@@ -38,7 +39,7 @@ export class SocketLogStreams {
     const entry: Following = { stop: () => undefined, rooms: new Set() };
     let ended: string | null = null;
     const stop = await this.hub.follow(serviceId, options, {
-      lines: (lines) => this.socket.emit("logs:lines", { serviceId, lines }),
+      lines: (lines) => this.socket.emit("logs:lines", packLogLines(serviceId, lines)),
       live: (streamKey) => {
         const room = `${LOG_ROOM_PREFIX}${streamKey}`;
         entry.rooms.add(room);

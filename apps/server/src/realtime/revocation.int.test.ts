@@ -4,6 +4,7 @@ import type { Socket } from "socket.io-client";
 import { waitFor } from "../../test/harness.ts";
 import { Client } from "../../test/http-harness.ts";
 import { startWithRunningService } from "../../test/running-service.ts";
+import type { LogLinesPayload } from "./events.ts";
 
 /** Open log streams end within 5 s of losing access: member removed, session revoked. */
 let env: Awaited<ReturnType<typeof startWithRunningService>>;
@@ -31,7 +32,7 @@ async function memberStreaming(): Promise<{
   await env.deps.db.membership.create({ data: { teamId, userId, role: "member" } });
   const socket = env.socketOf(client);
   let count = 0;
-  socket.on("logs:lines", (e: { lines: unknown[] }) => (count += e.lines.length));
+  socket.on("logs:lines", (e: LogLinesPayload) => (count += e.text.length));
   const ended = new Promise<number>((resolve) => socket.on("logs:end", () => resolve(Date.now())));
   const disconnected = new Promise<number>((resolve) => socket.on("disconnect", () => resolve(Date.now())));
   expect(await socket.timeout(5000).emitWithAck("logs:subscribe", { serviceId })).toEqual({ ok: true });

@@ -7,6 +7,8 @@ import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, testDeps, waitFor } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
 import { runReleaseDirectly } from "../../test/running-service.ts";
+import type { LogLinesPayload } from "./events.ts";
+import { unpackLogLines } from "./log-lines-payload.ts";
 
 /**
  * Followers of one container share one engine log stream: two viewers joining at different
@@ -56,10 +58,10 @@ async function follower(cookie: string, since?: number) {
   sockets.push(socket);
   const numbers: number[] = [];
   const batches: number[] = [];
-  socket.on("logs:lines", (e: { serviceId: string; lines: { text: string }[] }) => {
+  socket.on("logs:lines", (e: LogLinesPayload) => {
     if (e.serviceId !== serviceId) return;
-    batches.push(e.lines.length);
-    for (const l of e.lines) numbers.push(Number(/^line (\d+)$/.exec(l.text)?.[1] ?? Number.NaN));
+    batches.push(e.text.length);
+    for (const l of unpackLogLines(e)) numbers.push(Number(/^line (\d+)$/.exec(l.text)?.[1] ?? Number.NaN));
   });
   expect(await socket.timeout(10_000).emitWithAck("logs:subscribe", since === undefined ? { serviceId } : { serviceId, since })).toEqual({
     ok: true,

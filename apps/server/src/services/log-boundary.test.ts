@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HistoryBoundary, timeKey } from "./log-boundary.ts";
+import { HistoryBoundary, lastTimeRun, timeKey } from "./log-boundary.ts";
 
 const at = (time: string, text: string, stream: "stdout" | "stderr" = "stdout") => ({ stream, time: `2026-12-05T15:00:${time}Z`, text });
 
@@ -35,5 +35,26 @@ describe("timeKey", () => {
     expect(timeKey("2026-12-05T15:00:05Z") < timeKey("2026-12-05T15:00:05.000000001Z")).toBe(true);
     expect(timeKey("2026-12-05T16:00:05+01:00")).toBe(timeKey("2026-12-05T15:00:05Z"));
     expect(timeKey("")).toBe("");
+  });
+});
+
+describe("lastTimeRun", () => {
+  it("keeps only the lines at the last time, across the chunks a history is read in", () => {
+    let run = lastTimeRun([], [at("01.1", "a"), at("02", "b"), at("02", "c")]);
+    expect(run.map((l) => l.text)).toEqual(["b", "c"]);
+    // A chunk wholly at the same time extends the run; an empty chunk changes nothing.
+    run = lastTimeRun(run, [at("02", "d")]);
+    run = lastTimeRun(run, []);
+    expect(run.map((l) => l.text)).toEqual(["b", "c", "d"]);
+    // A later time starts a new run.
+    run = lastTimeRun(run, [at("02", "e"), at("03", "f")]);
+    expect(run.map((l) => l.text)).toEqual(["f"]);
+  });
+
+  it("gives the boundary what the whole history gives it", () => {
+    const history = [at("01.1", "a"), at("02", "x"), at("02", "x"), at("02", "y", "stderr")];
+    const live = [at("02", "x"), at("02", "z"), at("03", "w")];
+    const run = lastTimeRun(lastTimeRun([], history.slice(0, 2)), history.slice(2));
+    expect(new HistoryBoundary(run).admit(live)).toEqual(new HistoryBoundary(history).admit(live));
   });
 });

@@ -23,6 +23,7 @@ export class HistoryBoundary {
   private unmatched = 0;
   passed: boolean;
 
+  /** `history`: the history read, or only its lines at its last timestamp (all that is used). */
   constructor(history: readonly LogLine[]) {
     const last = history[history.length - 1];
     this.last = last ? timeKey(last.time) : "";
@@ -81,4 +82,18 @@ export function timeKey(time: string): string {
   if (!match) return "";
   const seconds = Date.parse(`${match[1]}${match[3]}`) / 1000;
   return `${String(seconds).padStart(12, "0")}.${(match[2] ?? "").padEnd(9, "0")}`;
+}
+
+/**
+ * A history's lines at its last timestamp so far (all HistoryBoundary uses), once `next` is read
+ * after the lines whose run was `run`: a long history need not be held whole. PURE. One engine
+ * formats every stamp alike, so lines at one time share one time string.
+ */
+export function lastTimeRun<L extends LogLine>(run: L[], next: readonly L[]): L[] {
+  const last = next[next.length - 1];
+  if (!last) return run;
+  let start = next.length - 1;
+  while (start > 0 && next[start - 1]!.time === last.time) start -= 1;
+  const tail = next.slice(start);
+  return start === 0 && run[0]?.time === last.time ? [...run, ...tail] : tail;
 }

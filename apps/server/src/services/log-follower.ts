@@ -8,7 +8,7 @@ export interface LogTarget {
   /** The stream's key (and broadcast room): the container id, prefixed by the node for a task. */
   key: string;
   containerId: string;
-  engine: Pick<ContainerEngine, "followLogs" | "readLogs">;
+  engine: Pick<ContainerEngine, "followLogs" | "readLogsInto">;
   task?: { id: string; label: string };
 }
 

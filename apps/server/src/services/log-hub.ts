@@ -1,7 +1,7 @@
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { redact } from "../secrets/redaction.ts";
-import { HistoryBoundary } from "./log-boundary.ts";
+import { HistoryBoundary, lastTimeRun } from "./log-boundary.ts";
 import { findLiveContainerAndEngine } from "./live-container.ts";
 import { logRedactionNeedles } from "./runtime-logs.ts";
 import type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
@@ -15,6 +15,12 @@ type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 const MAX_SINCE_LINES = 100_000;
 /** History lines per `lines` call: 100k lines in one socket message would be one 5 MB string. */
 const HISTORY_PIECE = 5000;
+/**
+ * Shortest time between two live batches of one stream. A flood leaves in about a hundred
+ * messages a second instead of one per engine chunk (thousands: each is an encoding and a socket
+ * write per viewer); a line after a quiet spell still leaves at once.
+ */
+const BATCH_INTERVAL_MS = 10;
 
 /** Sends one batch to every follower that went live on a stream (encoded once by the transport). */
 export type LogBroadcast = (streamKey: string, serviceId: string, lines: ServiceLogLine[]) => void;
@@ -37,6 +43,8 @@ interface SharedStream {
   members: Set<Member>;
   pending: ServiceLogLine[];
   scheduled: boolean;
+  /** When the last batch left (performance.now()). */
+  flushedAt: number;
   ended: boolean;
   stop: () => void;
 }
@@ -44,9 +52,10 @@ interface SharedStream {
 /**
  * The runtime-log fan-out of this process: ONE engine log stream per container however many
  * viewers follow it. Each line is parsed and its secrets redacted once; lines that arrive
- * together (one engine chunk) leave as one batch, broadcast once to every follower that is
- * live. A new follower gets its own history (the last 200 lines, or every line since a time),
- * stitched to the shared stream by `HistoryBoundary`, then joins the broadcast. The engine
+ * together (one engine chunk, or a flood's lines within BATCH_INTERVAL_MS) leave as one batch,
+ * broadcast once to every follower that is live. A new follower gets its own history (the last
+ * 200 lines, or every line since a time), stitched to the shared stream by `HistoryBoundary`,
+ * then joins the broadcast. The engine
  * stream closes when its last follower leaves; when it ends by itself (the container stopped or
  * was replaced) every follower gets `end`. Callers authorize the viewer before `follow`.
  */
@@ -104,6 +113,7 @@ export class ServiceLogHub {
       members: new Set(),
       pending: [],
       scheduled: false,
+      flushedAt: 0,
       ended: false,
       stop: () => undefined,
     };
@@ -127,7 +137,9 @@ export class ServiceLogHub {
         stream.pending.push(this.redacted(stream, line));
         if (!stream.scheduled) {
           stream.scheduled = true;
-          setImmediate(flush);
+          const wait = stream.flushedAt + BATCH_INTERVAL_MS - performance.now();
+          if (wait > 0) setTimeout(flush, wait);
+          else setImmediate(flush);
         }
       },
       (err) => this.ended(stream, err),
@@ -146,6 +158,7 @@ export class ServiceLogHub {
   /** One batch: broadcast once to the live followers, then handed to each follower still joining. */
   private flush(stream: SharedStream): void {
     stream.scheduled = false;
+    stream.flushedAt = performance.now();
     const lines = stream.pending;
     stream.pending = [];
     if (lines.length === 0) return;
@@ -172,9 +185,9 @@ export class ServiceLogHub {
   }
 
   private async sendHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<void> {
-    let history: ServiceLogLine[];
+    let lastRun: ServiceLogLine[];
     try {
-      history = await this.readHistory(stream, member, options);
+      lastRun = await this.readHistory(stream, member, options);
     } catch (err) {
       if (!stream.members.has(member)) return;
       this.leave(stream, member);
@@ -182,7 +195,7 @@ export class ServiceLogHub {
       return;
     }
     if (!stream.members.has(member)) return;
-    member.boundary = new HistoryBoundary(history);
+    member.boundary = new HistoryBoundary(lastRun);
     member.state = "catching-up";
     const buffered = member.buffered;
     member.buffered = [];
@@ -198,26 +211,25 @@ export class ServiceLogHub {
    * (`until`, with the engine's sub-second precision), redacted like the live lines and sent to
    * the follower alone in pieces of HISTORY_PIECE as the engine's answer arrives. The engine
    * cuts the tail before it applies `until`: lines written during the read leave the history a
-   * few short of 200, and come through the live stream instead.
+   * few short of 200, and come through the live stream instead. Returns the lines at the
+   * history's last timestamp: all its boundary needs (a 100k-line history is not held).
    */
   private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
-    const history: ServiceLogLine[] = [];
+    let lastRun: ServiceLogLine[] = [];
     let piece: ServiceLogLine[] = [];
     const send = () => {
       if (piece.length > 0 && stream.members.has(member)) member.follower.lines(piece);
       piece = [];
     };
-    await stream.target.engine.readLogs(stream.target.containerId, { ...range, until: Date.now() / 1000 }, (lines) => {
-      for (const line of lines) {
-        const shown = this.redacted(stream, line);
-        history.push(shown);
-        piece.push(shown);
-      }
+    await stream.target.engine.readLogsInto(stream.target.containerId, { ...range, until: Date.now() / 1000 }, (lines) => {
+      const shown = lines.map((line) => this.redacted(stream, line));
+      for (const line of shown) piece.push(line);
+      lastRun = lastTimeRun(lastRun, shown);
       if (piece.length >= HISTORY_PIECE) send();
     });
     send();
-    return history;
+    return lastRun;
   }
 
   private leave(stream: SharedStream, member: Member): void {
