@@ -55,9 +55,9 @@ interface SharedStream {
  * together (one engine chunk, or a flood's lines within BATCH_INTERVAL_MS) leave as one batch,
  * broadcast once to every follower that is live. A new follower gets its own history (the last
  * 200 lines, or every line since a time), stitched to the shared stream by `HistoryBoundary`,
- * then joins the broadcast. The engine
- * stream closes when its last follower leaves; when it ends by itself (the container stopped or
- * was replaced) every follower gets `end`. Callers authorize the viewer before `follow`.
+ * then joins the broadcast. The engine stream closes when its last follower leaves; when it ends
+ * by itself (the container stopped or was replaced) every follower gets `end`. Callers authorize
+ * the viewer before `follow`.
  */
 export class ServiceLogHub {
   private readonly streams = new Map<string, { stream: SharedStream; ready: Promise<void> }>();
