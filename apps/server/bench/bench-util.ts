@@ -26,6 +26,12 @@ export function percentile(values: number[], p: number): number {
 
 export const secs = (ms: number) => (ms / 1000).toFixed(2);
 
+/** CPU time (user + system) this process spent since `start` (a `process.cpuUsage()`), in ms. */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 1000);
+}
+
 /** Where the time of one deploy went, in ms, by stage. */
 export type Stages = Record<string, number>;
 

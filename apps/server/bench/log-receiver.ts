@@ -15,6 +15,7 @@
 import { io as connect, type Socket } from "socket.io-client";
 import type { LogLinesPayload } from "../src/realtime/events.ts";
 import { unpackLogLines } from "../src/realtime/log-lines-payload.ts";
+import { cpuMsSince } from "./bench-util.ts";
 import type { ServiceLogLine } from "../src/services/log-follower.ts";
 
 export interface Delivery {
@@ -66,12 +67,11 @@ async function burst(serviceId: string, lines: number, since?: number): Promise<
   const deadline = Date.now() + 120_000;
   while (got.length < lines && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   done(serviceId);
-  const used = process.cpuUsage(cpu);
   return {
     ms: Math.max(1, last - (since === undefined ? first : asked)),
     lost: lines - got.length,
     inOrder: got.every((n, i) => n === i + 1),
-    cpuMs: Math.round((used.user + used.system) / 1000),
+    cpuMs: cpuMsSince(cpu),
   };
 }
 

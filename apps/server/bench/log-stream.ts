@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, TEST_IMAGE, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
-import { percentile } from "./bench-util.ts";
+import { cpuMsSince, median, percentile } from "./bench-util.ts";
 import type { Delivery, ReceiverAsk } from "./log-receiver.ts";
 
 const LINES = 100_000;
@@ -66,12 +66,6 @@ async function startReceiver(base: string, cookie: string): Promise<Receiver> {
   await receiver.ask({ op: "connect", base, cookie });
   return receiver;
 }
-
-/** CPU time (user + system) this process spent since `start`. */
-const cpuMsSince = (start: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(start);
-  return Math.round((used.user + used.system) / 1000);
-};
 
 const perSec = (perSecond: number) => Math.round(perSecond).toLocaleString();
 
@@ -199,7 +193,6 @@ async function main(): Promise<void> {
   // (b) and (b'), ROUNDS times each; the ratios judged on their medians (one burst varies with load).
   const rounds: BurstRound[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await burstRound(viewer, owner));
-  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
   const allIn = rounds.every((r) => r.live.lost === 0 && r.live.inOrder && r.history.lost === 0 && r.history.inOrder);
   const line = (what: string, ms: number[]) =>
     `  ${what} ${ms.map((m) => `${m} ms`).join(", ")}; median ${perSec(LINES / (median(ms) / 1000))} lines/s`;
