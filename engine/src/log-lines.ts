@@ -76,6 +76,9 @@ export function linesOfFrames(frames: LogFrame[]): string[] {
   return lines;
 }
 
+/** The empty rest, shared: a chunk usually ends on a frame's end (one per line in a long read). */
+const NO_BYTES = Buffer.alloc(0);
+
 /**
  * Demultiplexes a followed log stream chunk by chunk with a moving offset (no copy of the
  * rest per frame, unlike docker-modem's demuxStream, which made a 100k-line flood quadratic
@@ -83,7 +86,7 @@ export function linesOfFrames(frames: LogFrame[]): string[] {
  * stdout (a TTY container's stream is not multiplexed), as the engine's own demuxer does.
  */
 export class FrameDemuxer {
-  private rest: Buffer = Buffer.alloc(0);
+  private rest: Buffer = NO_BYTES;
   private raw = false;
 
   constructor(private readonly onFrame: (stream: LogLine["stream"], payload: Buffer) => void) {}
@@ -96,7 +99,7 @@ export class FrameDemuxer {
       const type = buffer.readUInt8(offset);
       if (type > 2) {
         this.raw = true;
-        this.rest = Buffer.alloc(0);
+        this.rest = NO_BYTES;
         return this.onFrame("stdout", buffer.subarray(offset));
       }
       const length = buffer.readUInt32BE(offset + 4);
@@ -104,7 +107,7 @@ export class FrameDemuxer {
       this.onFrame(type === 2 ? "stderr" : "stdout", buffer.subarray(offset + 8, offset + 8 + length));
       offset += 8 + length;
     }
-    this.rest = offset === buffer.length ? Buffer.alloc(0) : Buffer.from(buffer.subarray(offset));
+    this.rest = offset === buffer.length ? NO_BYTES : Buffer.from(buffer.subarray(offset));
   }
 
   /** Bytes of an incomplete frame still waiting for the rest. */

@@ -4,7 +4,7 @@
  */
 import { Readable } from "node:stream";
 import { inspectContainer } from "./containers.ts";
-import type { EngineApi } from "./engine-api.ts";
+import type { DialOptions, EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth } from "./labels.ts";
 import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
@@ -46,6 +46,39 @@ function logQuery(options: FollowLogsOptions) {
   };
 }
 
+/** The engine's log request for a container (its answer a stream: multiplexed frames, or raw bytes for a TTY). */
+function logRequest(ref: string, query: ReturnType<typeof logQuery> & { follow: boolean }, abortSignal: AbortSignal): DialOptions {
+  return {
+    path: `/containers/${encodeURIComponent(ref)}/logs?`,
+    method: "GET",
+    options: query,
+    isStream: true,
+    abortSignal,
+    statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+  };
+}
+
+/**
+ * Open a log answer of a container that Berth must manage: the proof (an inspect) and the log
+ * request go out together, one engine round trip less before the first line. Nothing of the
+ * answer is read before the proof holds (it waits, paused); when the proof fails, the answer is
+ * closed unread and the proof's error (NOT_FOUND for a foreign or absent container) is thrown.
+ */
+async function managedLogAnswer(
+  api: EngineApi,
+  ref: string,
+  operation: string,
+  request: (abortSignal: AbortSignal) => Promise<NodeJS.ReadableStream>,
+): Promise<NodeJS.ReadableStream> {
+  const [proof, answer] = await Promise.allSettled([requireManagedContainer(api, ref, operation), api.call(operation, ref, request)]);
+  if (proof.status === "rejected") {
+    if (answer.status === "fulfilled" && answer.value instanceof Readable) answer.value.destroy();
+    throw proof.reason;
+  }
+  if (answer.status === "rejected") throw answer.reason;
+  return answer.value;
+}
+
 function lineSplitter(stream: LogLine["stream"], emit: (line: LogLine) => void): LineSplitter {
   return new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
 }
@@ -63,9 +96,8 @@ export async function followLogs(
   onEnd?: (err?: Error) => void,
 ): Promise<() => void> {
   assertValidLogOptions(options, containerRef);
-  const id = await requireManagedContainer(api, containerRef, "follow logs");
-  const source = await api.call("follow logs", containerRef, (abortSignal) =>
-    api.docker.getContainer(id).logs({ ...logQuery(options), follow: true, abortSignal }),
+  const source = await managedLogAnswer(api, containerRef, "follow logs", (abortSignal) =>
+    api.dial<NodeJS.ReadableStream>(logRequest(containerRef, { ...logQuery(options), follow: true }, abortSignal)),
   );
 
   let stopped = false;
@@ -104,6 +136,12 @@ export async function followLogs(
 /** Longest a range read may take, its answer included (a remote engine that stalls mid-answer). */
 export const READ_LOGS_TIMEOUT_MS = 60_000;
 
+/**
+ * Lines handed to readLogsInto's callback at once (the rest at the end): the engine sends one
+ * frame per line, so handing each chunk's lines made a 100k-line read 100k calls.
+ */
+export const READ_LINES_PER_HAND = 1000;
+
 /** A managed container's lines in a range, read once (not followed), all of them. */
 export async function readLogs(api: EngineApi, containerRef: string, options: FollowLogsOptions): Promise<LogLine[]> {
   const lines: LogLine[] = [];
@@ -117,8 +155,9 @@ export async function readLogs(api: EngineApi, containerRef: string, options: Fo
  * A managed container's lines in a range, read once (not followed): the answer ends when the
  * range is read. A follow bounded by `until` does not do that on Docker 20.10: it stays open
  * until a line after `until` is written, which a quiet container may never do. The answer is
- * parsed as it arrives and `onLines` gets each chunk's lines then, not kept here (a viewer's
- * history starts before the read ends, and 100k lines are not held twice).
+ * parsed as it arrives and `onLines` gets every READ_LINES_PER_HAND lines as they come, and the
+ * rest at the end; they are not kept here (a viewer's history starts before the read ends, and
+ * 100k lines are not held twice).
  */
 export async function readLogsInto(
   api: EngineApi,
@@ -127,17 +166,11 @@ export async function readLogsInto(
   onLines: (lines: LogLine[]) => void,
 ): Promise<void> {
   assertValidLogOptions(options, containerRef);
-  const id = await requireManagedContainer(api, containerRef, "read logs");
   const whole = AbortSignal.timeout(READ_LOGS_TIMEOUT_MS);
-  const source = await api.call("read logs", containerRef, (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>({
-      path: `/containers/${id}/logs?`,
-      method: "GET",
-      options: { ...logQuery(options), follow: false },
-      isStream: true,
-      abortSignal: AbortSignal.any([abortSignal, whole]),
-      statusCodes: { 200: true, 404: "no such container", 500: "server error" },
-    }),
+  const source = await managedLogAnswer(api, containerRef, "read logs", (abortSignal) =>
+    api.dial<NodeJS.ReadableStream>(
+      logRequest(containerRef, { ...logQuery(options), follow: false }, AbortSignal.any([abortSignal, whole])),
+    ),
   );
   let chunk: LogLine[] = [];
   const push = (line: LogLine) => chunk.push(line);
@@ -152,7 +185,7 @@ export async function readLogsInto(
   await new Promise<void>((resolve, reject) => {
     source.on("data", (data: Buffer) => {
       demuxer.push(data);
-      hand();
+      if (chunk.length >= READ_LINES_PER_HAND) hand();
     });
     source.on("end", () => resolve());
     source.on("close", () => resolve());

@@ -115,6 +115,32 @@ describe("readLogs", () => {
     expect(await engine.readLogs(release.containerId, { since: Math.ceil(until) + 1, tail: 10 })).toEqual([]);
   });
 
+  it("refuses a container Berth does not manage, handing out none of its lines", async () => {
+    // The ownership proof and the log request go out together: neither may let a line through.
+    const foreign = await docker.createContainer({
+      Image: "berth-test/engine-hello:latest",
+      Entrypoint: ["/bin/sh", "-c"],
+      Cmd: ["echo foreign-line; exec httpd -f -p 8080 -h /"],
+      Labels: { "io.berth.test-run": teamId },
+    });
+    try {
+      await foreign.start();
+      await eventually(
+        async () => (String(await foreign.logs({ stdout: true, follow: false })).includes("foreign-line") ? true : undefined),
+        5_000,
+      );
+      const seen: LogLine[] = [];
+      await expect(engine.readLogsInto(foreign.id, { tail: 10 }, (lines) => seen.push(...lines))).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await expect(engine.followLogs(foreign.id, { tail: 10 }, (line) => seen.push(line))).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await sleep(200);
+      expect(seen).toEqual([]);
+    } finally {
+      await foreign.remove({ force: true });
+    }
+  });
+
   it("reports NOT_FOUND for an unknown container and INVALID for a bad range", async () => {
     await expect(engine.readLogs(uniqueId("nope"), {})).rejects.toMatchObject({ code: "NOT_FOUND" });
     const release = await engine.runRelease(newRelease());

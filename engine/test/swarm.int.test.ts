@@ -13,6 +13,7 @@ import {
   buildShellLessImage,
   eventually,
   HELLO_IMAGE,
+  rawDocker,
   rejectionOf,
   releaseFactory,
   TEST_RUN_LABEL,
@@ -135,6 +136,8 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     expect(tasks.get(absent)).toEqual([]);
     await engine.removeSwarmService(spec.owner.serviceId);
     await engine.removeSwarmService(other.owner.serviceId);
+    // Built on the host's engine for this test alone: not left there.
+    await rawDocker().getImage(image).remove({ force: true });
   });
 
   it("refuses a same-named Swarm service that Berth does not own, and removes only Berth's", async () => {

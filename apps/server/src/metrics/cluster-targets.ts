@@ -55,12 +55,12 @@ export class ClusterStatsTargets {
   private async remoteTargets(): Promise<StatsTarget[]> {
     const services = await this.deps.db.service.findMany({
       where: { serverId: { not: null } },
-      select: { id: true, project: { select: { teamId: true } } },
+      select: { id: true, serverId: true, project: { select: { teamId: true } } },
     });
     const found: StatsTarget[] = [];
     for (const s of services) {
       try {
-        const live = await findLiveContainerAndEngine(this.deps, s.id);
+        const live = await findLiveContainerAndEngine(this.deps, s);
         if (!live) continue;
         const { containerId } = live.container;
         found.push({ key: `${s.id}/${containerId}`, containerId, serviceId: s.id, teamId: s.project.teamId, engine: live.engine });

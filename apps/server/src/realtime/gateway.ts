@@ -154,11 +154,11 @@ export function attachRealtime(httpServer: HttpServer, deps: Deps, auth: Auth, o
       if (!parsed.success) return reply({ ok: false, error: "serviceId must be a service id and since a time in unix seconds" });
       const { serviceId, since } = parsed.data;
       try {
-        await loadService(deps.db, actor, serviceId, "viewer");
+        const { service } = await loadService(deps.db, actor, serviceId, "viewer");
         await socket.join(`${SERVICE_ROOM_PREFIX}${serviceId}`);
         // Acknowledged once the stream is attached: a line written after the ack is never
         // missed (before, lines of a busy engine's attach delay were only covered by the tail).
-        await streams.follow(serviceId, { since });
+        await streams.follow(service, { since });
         reply({ ok: true });
       } catch (err) {
         deps.log.debug({ serviceId, err: String(err) }, "log subscription refused");

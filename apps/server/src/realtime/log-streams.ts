@@ -1,13 +1,13 @@
 import type { RealtimeServer, RealtimeSocket } from "./events.ts";
 import type { Deps } from "../deps.ts";
-import { ServiceLogHub } from "../services/log-hub.ts";
+import { type FollowedService, ServiceLogHub } from "../services/log-hub.ts";
 import { packLogLines } from "./log-lines-payload.ts";
 
 /** The socket.io room of one shared container log stream (its followers that are live). */
 export const LOG_ROOM_PREFIX = "logs:";
 
 /** The process' log hub, its batches broadcast to each stream's room: one encoding per batch for every socket. */
-export function roomLogHub(io: RealtimeServer, deps: Pick<Deps, "db" | "engine" | "env" | "box" | "log">): ServiceLogHub {
+export function roomLogHub(io: RealtimeServer, deps: Pick<Deps, "db" | "engine" | "box" | "log">): ServiceLogHub {
   return new ServiceLogHub(deps, (streamKey, serviceId, lines) =>
     io.to(`${LOG_ROOM_PREFIX}${streamKey}`).emit("logs:lines", packLogLines(serviceId, lines)),
   );
@@ -32,13 +32,15 @@ export class SocketLogStreams {
    * Follow the service's live container, replacing an earlier subscription of the same service:
    * its history comes to this socket alone, then the shared stream's batches through the room.
    * `logs:end` is sent only when the stream ends by itself (container stopped, replaced or
-   * removed), never when this server stopped the subscription.
+   * removed), never when this server stopped the subscription. `service`: as the gateway loaded
+   * it when it authorized the viewer.
    */
-  async follow(serviceId: string, options: { since?: number | undefined } = {}): Promise<void> {
+  async follow(service: FollowedService, options: { since?: number | undefined } = {}): Promise<void> {
+    const serviceId = service.id;
     this.stop(serviceId);
     const entry: Following = { stop: () => undefined, rooms: new Set() };
     let ended: string | null = null;
-    const stop = await this.hub.follow(serviceId, options, {
+    const stop = await this.hub.follow(service, options, {
       lines: (lines) => this.socket.emit("logs:lines", packLogLines(serviceId, lines)),
       live: (streamKey) => {
         const room = `${LOG_ROOM_PREFIX}${streamKey}`;

@@ -115,7 +115,7 @@ describe("secret values never reach a log (real build, real container)", () => {
     const sent: { text: string }[] = [];
     const hub = new ServiceLogHub(deps, (_stream, _serviceId, lines) => sent.push(...lines));
     const follower = { lines: (lines: { text: string }[]) => sent.push(...lines), live: () => undefined, end: () => undefined };
-    const leave = await hub.follow(serviceId, {}, follower);
+    const leave = await hub.follow(await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } }), {}, follower);
     const runtime = await waitFor("runtime lines", async () => {
       const text = sent.map((l) => l.text).join("\n");
       return text.includes("runtime API_KEY=") && text.includes("hello line") ? text : null;

@@ -12,6 +12,14 @@ export interface LogTarget {
   task?: { id: string; label: string };
 }
 
+/** The followed service, as the caller loaded it when it authorized the viewer (not loaded again). */
+export interface FollowedService {
+  id: string;
+  projectId: string;
+  placement: string;
+  serverId: string | null;
+}
+
 /** One viewer of a service's runtime log, as the transport delivers to it. */
 export interface LogFollower {
   /** Lines for this follower alone: its history, then live lines until it has caught up. */

@@ -4,12 +4,12 @@ import { redact } from "../secrets/redaction.ts";
 import { HistoryBoundary, lastTimeRun } from "./log-boundary.ts";
 import { findLiveContainerAndEngine } from "./live-container.ts";
 import { logRedactionNeedles } from "./runtime-logs.ts";
-import type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
+import type { FollowedService, LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
 import { followTasks } from "./task-log-follow.ts";
 
-export type { LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
+export type { FollowedService, LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
 
-type HubDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
+type HubDeps = Pick<Deps, "db" | "engine" | "box" | "log">;
 
 /** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
 const MAX_SINCE_LINES = 100_000;
@@ -39,6 +39,7 @@ interface Member {
 interface SharedStream {
   target: LogTarget;
   serviceId: string;
+  /** The service's secret values as they were when the stream opened (see logRedactionNeedles). */
   needles: string[];
   members: Set<Member>;
   pending: ServiceLogLine[];
@@ -73,19 +74,27 @@ export class ServiceLogHub {
    * written after that is never missed; its history follows asynchronously), with a function
    * that detaches it; null when the service has no running container.
    */
-  async follow(serviceId: string, options: { since?: number | undefined }, follower: LogFollower): Promise<(() => void) | null> {
-    const service = await this.deps.db.service.findUnique({ where: { id: serviceId }, select: { placement: true } });
-    if (service?.placement === "cluster")
-      return followTasks((target, member) => this.attach(target, serviceId, options, member), this.deps, serviceId, follower);
-    const live = await findLiveContainerAndEngine(this.deps, serviceId);
+  async follow(service: FollowedService, options: { since?: number | undefined }, follower: LogFollower): Promise<(() => void) | null> {
+    if (service.placement === "cluster") {
+      const needles = await logRedactionNeedles(this.deps, service);
+      return followTasks((target, member) => this.attach(target, service.id, needles, options, member), this.deps, service.id, follower);
+    }
+    // The secrets and the live container at once: neither needs the other.
+    const [needles, live] = await Promise.all([logRedactionNeedles(this.deps, service), findLiveContainerAndEngine(this.deps, service)]);
     if (!live) return null;
     const { containerId } = live.container;
-    return this.attach({ key: containerId, containerId, engine: live.engine }, serviceId, options, follower);
+    return this.attach({ key: containerId, containerId, engine: live.engine }, service.id, needles, options, follower);
   }
 
-  /** Attach a follower to one container's shared stream (opened if it is the first). */
-  async attach(target: LogTarget, serviceId: string, options: { since?: number | undefined }, follower: LogFollower): Promise<() => void> {
-    const { stream, ready } = this.streamOf(target, serviceId);
+  /** Attach a follower to one container's shared stream (opened with `needles` if it is the first). */
+  private async attach(
+    target: LogTarget,
+    serviceId: string,
+    needles: string[],
+    options: { since?: number | undefined },
+    follower: LogFollower,
+  ): Promise<() => void> {
+    const { stream, ready } = this.streamOf(target, serviceId, needles);
     // A member from the start: a follower leaving meanwhile does not close the stream under it.
     const member: Member = { follower, state: "history", buffered: [] };
     stream.members.add(member);
@@ -103,13 +112,13 @@ export class ServiceLogHub {
     return () => this.leave(stream, member);
   }
 
-  private streamOf(target: LogTarget, serviceId: string): { stream: SharedStream; ready: Promise<void> } {
+  private streamOf(target: LogTarget, serviceId: string, needles: string[]): { stream: SharedStream; ready: Promise<void> } {
     const existing = this.streams.get(target.key);
     if (existing) return existing;
     const stream: SharedStream = {
       target,
       serviceId,
-      needles: [],
+      needles,
       members: new Set(),
       pending: [],
       scheduled: false,
@@ -127,7 +136,6 @@ export class ServiceLogHub {
   }
 
   private async open(stream: SharedStream): Promise<void> {
-    stream.needles = await logRedactionNeedles(this.deps, stream.serviceId);
     const flush = () => this.flush(stream);
     // tail 0: only what is written from now on; each follower reads its own history.
     const stop = await stream.target.engine.followLogs(

@@ -11,9 +11,8 @@ import type { ServiceLogLine } from "./log-follower.ts";
 type LogDeps = Pick<Deps, "db" | "engine" | "env" | "box" | "log">;
 
 /** The service's secret values in every form they may appear in a log line (never shown to a viewer). */
-export async function logRedactionNeedles(deps: Pick<Deps, "db" | "env" | "box">, serviceId: string): Promise<string[]> {
-  const service = await deps.db.service.findUnique({ where: { id: serviceId }, select: { projectId: true } });
-  return service ? redactionNeedles(await secretValuesOf(deps.db, deps.box, { projectId: service.projectId, serviceId })) : [];
+export async function logRedactionNeedles(deps: Pick<Deps, "db" | "box">, service: { id: string; projectId: string }): Promise<string[]> {
+  return redactionNeedles(await secretValuesOf(deps.db, deps.box, { projectId: service.projectId, serviceId: service.id }));
 }
 
 /** One container's lines up to now (one bounded read), redacted and tagged with `tag`. */
@@ -69,9 +68,9 @@ async function readTaskLines(deps: LogDeps, serviceId: string, input: { since?: 
  */
 export async function readRuntimeLogs(deps: LogDeps, actor: Actor, input: { serviceId: string; since?: number | undefined; tail: number }) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "viewer");
-  const needles = await logRedactionNeedles(deps, input.serviceId);
+  const needles = await logRedactionNeedles(deps, service);
   if (service.placement === "cluster") return readTaskLines(deps, input.serviceId, input, needles);
-  const live = await findLiveContainerAndEngine(deps, input.serviceId);
+  const live = await findLiveContainerAndEngine(deps, service);
   if (!live) return { running: false, lines: [] as ServiceLogLine[] };
   return { running: true, lines: await readContainerLines(live.engine, live.container.containerId, input, needles, null) };
 }

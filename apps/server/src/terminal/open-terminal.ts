@@ -23,7 +23,7 @@ type TerminalDeps = Pick<Deps, "db" | "engine" | "log" | "box">;
 /** The container a terminal opens in: the live one, or the chosen (else first) running task of a cluster service. */
 async function terminalTarget(
   deps: TerminalDeps,
-  service: { id: string; placement: string },
+  service: { id: string; placement: string; serverId: string | null },
   taskId: string | undefined,
 ): Promise<{ engine: Pick<ContainerEngine, "openExec" | "containerStatus">; containerId: string; detail: Record<string, string> }> {
   if (service.placement === "cluster") {
@@ -36,7 +36,7 @@ async function terminalTarget(
   }
   if (taskId !== undefined) throw invalidField("taskId", "Only a service on the cluster has tasks to choose from");
   // Berth's own engine, or the standalone remote server's the service is placed on.
-  const live = await findLiveContainerAndEngine(deps, service.id);
+  const live = await findLiveContainerAndEngine(deps, service);
   if (!live) throw new DomainError("CONFLICT", "The service has no running container: start or deploy it, then open the terminal");
   return { engine: live.engine, containerId: live.container.containerId, detail: { container: live.container.containerName } };
 }
