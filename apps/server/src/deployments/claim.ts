@@ -16,6 +16,8 @@ export const CLAIM_LOCK = 4_242_001;
  * recorded (retiring the old release, image retention): not claimed until that is done.
  * A service the reconciler is repairing (`reconcilingUntil` in the future) waits too.
  * The claim carries the worker's name and a lease (deployments/lease.ts) the worker renews.
+ * Lock and claim go as one batch (one request to the database, two statements: the claim's
+ * snapshot is taken after the lock is held, so it sees every claim committed before).
  */
 export async function claimNextDeployment(
   db: Db,
@@ -23,9 +25,9 @@ export async function claimNextDeployment(
   busyServiceIds: string[],
   lease: DeploymentLease,
 ): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`;
-    const rows = await tx.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
+  const [, rows] = await db.$transaction([
+    db.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`,
+    db.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
       UPDATE deployment d SET
         status = (CASE WHEN d."rollbackOfId" IS NULL AND s."sourceType" = 'git' THEN 'cloning' ELSE 'releasing' END)::"DeploymentStatus",
         "startedAt" = now(),
@@ -46,7 +48,7 @@ export async function claimNextDeployment(
         FOR UPDATE SKIP LOCKED
         LIMIT 1
       )
-      RETURNING d.id, d."serviceId", d.status::text AS status`;
-    return rows[0] ?? null;
-  });
+      RETURNING d.id, d."serviceId", d.status::text AS status`,
+  ]);
+  return rows[0] ?? null;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DeploymentTrigger, Prisma } from "@berth/db";
 import type { Deps } from "../deps.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -27,11 +28,21 @@ export interface EnqueueRequest {
  * pending. A per-service advisory lock makes concurrent enqueues agree.
  */
 export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{ deploymentId: string }> {
-  const { created, superseded } = await deps.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${req.serviceId})::bigint)`;
-    const older = await tx.deployment.findMany({ where: { serviceId: req.serviceId, status: "queued" }, select: { id: true } });
-    const created = await tx.deployment.create({
+  // Named here, so the superseded ones can say by which (the batch below cannot read results
+  // between its statements: one request to the database instead of a round trip per step).
+  const id = randomUUID();
+  const [, superseded] = await deps.db.$transaction([
+    deps.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${req.serviceId})::bigint)`,
+    deps.db.$queryRaw<{ id: string }[]>`
+      UPDATE deployment SET
+        status = 'superseded'::"DeploymentStatus",
+        error = ${`Superseded by a newer deployment (${id.slice(0, 8)}) before it started`},
+        "finishedAt" = now()
+      WHERE "serviceId" = ${req.serviceId} AND status = 'queued'
+      RETURNING id`,
+    deps.db.deployment.create({
       data: {
+        id,
         serviceId: req.serviceId,
         image: req.image,
         trigger: req.trigger,
@@ -42,22 +53,12 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
         commitMessage: req.commitMessage ?? null,
       },
       select: { id: true },
-    });
-    if (older.length > 0)
-      await tx.deployment.updateMany({
-        where: { id: { in: older.map((d) => d.id) }, status: "queued" },
-        data: {
-          status: "superseded",
-          error: `Superseded by a newer deployment (${created.id.slice(0, 8)}) before it started`,
-          finishedAt: new Date(),
-        },
-      });
-    return { created, superseded: older };
-  });
+    }),
+  ]);
   for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId: req.serviceId, status: "superseded" });
-  deps.events.publishStatus({ deploymentId: created.id, serviceId: req.serviceId, status: "queued" });
+  deps.events.publishStatus({ deploymentId: id, serviceId: req.serviceId, status: "queued" });
   deps.queue.wake();
-  return { deploymentId: created.id };
+  return { deploymentId: id };
 }
 
 /** Queue a deployment of the service's current configuration (and, for git, its branch head). */

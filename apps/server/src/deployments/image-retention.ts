@@ -6,13 +6,16 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
  * After a successful deployment: keep the images of the service's last `BERTH_RETAIN_RELEASES`
  * releases (what rollback can reach) and of its queued/in-progress deployments (a queued
  * rollback's image); remove its other build images (`berth-build/<serviceId>:*`, e.g. older
- * releases and builds whose release failed) and its older `berth-release/` tags; then shrink
- * the builder's cache to `BERTH_BUILD_CACHE_GB`. Images a container still uses are never
- * forced out; volumes are never touched.
+ * releases and builds whose release failed) and its older `berth-release/` tags; then, after a
+ * deployment that `built`, shrink the builder's cache to `BERTH_BUILD_CACHE_GB` (only a build
+ * grows it; the prune costs the engine ~50 ms, and an image deploy's next deployment of the
+ * service waited for it). Images a container still uses are never forced out; volumes are
+ * never touched.
  */
 export async function applyImageRetention(
   deps: Pick<RunDeps, "db" | "engine" | "env">,
   serviceId: string,
+  built: boolean,
 ): Promise<{ removed: string[]; failures: string[]; reclaimedBytes: number }> {
   const keep = deps.env.BERTH_RETAIN_RELEASES;
   const [releases, active] = await Promise.all([
@@ -24,7 +27,7 @@ export async function applyImageRetention(
   const builds = await deps.engine.pruneRepositoryImages(repository, keepTags);
   const tags = await deps.engine.pruneImages(serviceId, keep);
   // BuildKit keeps layers apart from images: removing images alone would let the cache grow.
-  const cache = await deps.engine.pruneBuildCache(Math.floor(deps.env.BERTH_BUILD_CACHE_GB * 1024 ** 3));
+  const cache = built ? await deps.engine.pruneBuildCache(Math.floor(deps.env.BERTH_BUILD_CACHE_GB * 1024 ** 3)) : { reclaimedBytes: 0 };
   return {
     removed: [...builds.removed, ...tags.removed],
     failures: [...builds.failures, ...tags.failures],
@@ -33,9 +36,13 @@ export async function applyImageRetention(
 }
 
 /** Retention after a success; never fails the deployment (it is already live), only logs. */
-export async function retainImagesAfterSuccess(deps: Pick<RunDeps, "db" | "engine" | "env" | "log">, serviceId: string): Promise<void> {
+export async function retainImagesAfterSuccess(
+  deps: Pick<RunDeps, "db" | "engine" | "env" | "log">,
+  serviceId: string,
+  built: boolean,
+): Promise<void> {
   try {
-    const { removed, failures, reclaimedBytes } = await applyImageRetention(deps, serviceId);
+    const { removed, failures, reclaimedBytes } = await applyImageRetention(deps, serviceId, built);
     if (removed.length > 0 || reclaimedBytes > 0)
       deps.log.info({ serviceId, removed, reclaimedBytes }, "image retention removed old images and build cache");
     if (failures.length > 0) deps.log.warn({ serviceId, failures }, "image retention could not remove some images");
