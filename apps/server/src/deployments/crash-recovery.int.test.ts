@@ -23,6 +23,7 @@ let fixture: GitFixture;
 let child: ChildProcess | null = null;
 let serviceId = "";
 let volumeServiceId = "";
+let volumeProjectId = "";
 
 function startWorker(): ChildProcess {
   child = startWorkerProcess(deps.env.BERTH_SECRET);
@@ -70,6 +71,8 @@ afterAll(async () => {
     await deps.engine.removeRepositoryImages(buildRepository(serviceId));
   }
   if (volumeServiceId) await deps.engine.removeService(volumeServiceId);
+  // Berth keeps a deleted service's volume (only a user removes data); the test's own goes here.
+  if (volumeProjectId) await deps.engine.removeVolume(volumeProjectId, "data");
   await deps.db.instanceSettings.update({ where: { id: 1 }, data: { allowLocalSources: false } });
   await fixture.close();
   await deps.db.$disconnect();
@@ -133,6 +136,7 @@ it("kill -9 mid-build and mid-release: every deployment terminal within 60 s, no
 it("kill -9 mid-release of a stop-first service with a volume: the old release runs again with its data, the volume untouched", async () => {
   const { actor, teamId } = await seedUser(deps.db);
   const project = await deps.db.project.create({ data: { teamId, name: `crash-vol-${randomUUID().slice(0, 8)}` } });
+  volumeProjectId = project.id;
   const input = createServiceInput.parse({
     projectId: project.id,
     name: "db",

@@ -64,6 +64,8 @@ afterAll(async () => {
   for (const id of services) await deps.engine.removeService(id).catch(() => undefined);
   // The project networks go too: the engine's address pools are shared and small.
   for (const projectId of projects) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
+  // Berth keeps a deleted service's volume (only a user removes data); the test's own goes here.
+  for (const projectId of projects) await deps.engine.removeVolume(projectId, "data").catch(() => undefined);
   await deps.db.$disconnect();
 });
 
