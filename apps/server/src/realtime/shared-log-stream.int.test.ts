@@ -14,7 +14,8 @@ import { unpackLogLines } from "./log-lines-payload.ts";
  * Followers of one container share one engine log stream: two viewers joining at different
  * moments of a fast numbered log each get their history and then the live lines, no gap and no
  * duplicate where the two meet; the engine stream (counted at the engine's own followLogs) is
- * one while both follow, stays while one remains, and is closed when the last leaves.
+ * one while both follow, stays while one remains, and is closed when the last leaves. A long
+ * history comes whole and in order, in several pieces.
  */
 const deps = testDeps();
 let server: Server;
@@ -23,6 +24,8 @@ let base: string;
 let projectId = "";
 let serviceId = "";
 let containerId = "";
+/** Every release the tests ran, removed at the end. */
+const ran: { projectId: string; serviceId: string }[] = [];
 const sockets: Socket[] = [];
 /** The container's live engine log streams (history reads are bounded by `until` and not counted). */
 const engineStreams = { opened: 0, closed: 0 };
@@ -47,8 +50,10 @@ afterAll(async () => {
   for (const s of sockets) s.close();
   await io.close();
   server.close();
-  if (serviceId) await deps.engine.removeService(serviceId);
-  if (projectId) await deps.engine.pruneNetworks({ projectId }).catch(() => undefined);
+  for (const r of ran) {
+    await deps.engine.removeService(r.serviceId);
+    await deps.engine.pruneNetworks({ projectId: r.projectId }).catch(() => undefined);
+  }
   await deps.db.$disconnect();
 });
 
@@ -85,6 +90,7 @@ it("two followers share one engine stream: each gets its history then the live l
   // Numbered lines, hundreds a second: lines are written while each follower joins.
   const script = 'httpd -p 8080 -h /; i=0; while :; do i=$((i+1)); echo "line $i"; usleep 2000; done';
   ({ projectId, serviceId, containerId } = await runReleaseDirectly(deps, { teamId, entrypoint: ["/bin/sh", "-c", script] }));
+  ran.push({ projectId, serviceId });
 
   // A: everything since the start. B joins later with the default history (the last 200 lines).
   const a = await follower(client.cookie, startedAt);
@@ -115,4 +121,27 @@ it("two followers share one engine stream: each gets its history then the live l
   b.socket.emit("logs:unsubscribe", { serviceId });
   await waitFor("the engine stream closed", async () => engineStreams.closed === 1, 10_000);
   expect(engineStreams).toEqual({ opened: 1, closed: 1 });
+});
+
+it("sends a history longer than one engine piece whole and in order, in several messages", async () => {
+  const client = new Client(base);
+  expect((await client.signUp(`long-history-${randomUUID().slice(0, 8)}@example.test`)).status).toBe(200);
+  const teamId = (await client.query("me.get")).data.teams[0].id as string;
+  const startedAt = Math.floor(Date.now() / 1000) - 1;
+  const script = 'httpd -p 8080 -h /; i=0; while [ $i -lt 2500 ]; do i=$((i+1)); echo "line $i"; done; exec sleep 3600';
+  ({ projectId, serviceId, containerId } = await runReleaseDirectly(deps, { teamId, entrypoint: ["/bin/sh", "-c", script] }));
+  ran.push({ projectId, serviceId });
+  await waitFor(
+    "the 2,500 lines written",
+    async () => ((await deps.engine.readLogs(containerId, { tail: 1 }))[0]?.text === "line 2500" ? true : null),
+    30_000,
+  );
+  const viewer = await follower(client.cookie, startedAt);
+  await waitFor("the whole history", async () => viewer.numbers.length >= 2500, 30_000);
+  expectContiguous(viewer.numbers, 1);
+  expect(viewer.numbers).toHaveLength(2500);
+  // Sent as the engine's answer arrived (pieces of at most 1,000), not as one message.
+  expect(viewer.batches.length).toBeGreaterThanOrEqual(3);
+  expect(Math.max(...viewer.batches)).toBeLessThanOrEqual(1000);
+  viewer.socket.emit("logs:unsubscribe", { serviceId });
 });

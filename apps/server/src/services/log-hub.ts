@@ -13,8 +13,6 @@ type HubDeps = Pick<Deps, "db" | "engine" | "box" | "log">;
 
 /** History sent when the viewer asks for everything since a time (the client keeps at most 100k). */
 const MAX_SINCE_LINES = 100_000;
-/** History lines per `lines` call: 100k lines in one socket message would be one 5 MB string. */
-const HISTORY_PIECE = 5000;
 /**
  * Shortest time between two live batches of one stream. A flood leaves in about a hundred
  * messages a second instead of one per engine chunk (thousands: each is an encoding and a socket
@@ -217,7 +215,9 @@ export class ServiceLogHub {
   /**
    * The follower's history, read after the live stream is attached: one bounded read up to now
    * (`until`, with the engine's sub-second precision), redacted like the live lines and sent to
-   * the follower alone in pieces of HISTORY_PIECE as the engine's answer arrives. The engine
+   * the follower alone as the engine's answer arrives, in the pieces the engine hands on (up to
+   * READ_LINES_PER_HAND, 1,000: the last piece of a 100k-line history leaves as soon as it is
+   * read, and no socket message is a 5 MB string). The engine
    * cuts the tail before it applies `until`: lines written during the read leave the history a
    * few short of 200, and come through the live stream instead. Returns the lines at the
    * history's last timestamp: all its boundary needs (a 100k-line history is not held).
@@ -225,18 +225,11 @@ export class ServiceLogHub {
   private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
     let lastRun: ServiceLogLine[] = [];
-    let piece: ServiceLogLine[] = [];
-    const send = () => {
-      if (piece.length > 0 && stream.members.has(member)) member.follower.lines(piece);
-      piece = [];
-    };
     await stream.target.engine.readLogsInto(stream.target.containerId, { ...range, until: Date.now() / 1000 }, (lines) => {
       const shown = lines.map((line) => this.redacted(stream, line));
-      for (const line of shown) piece.push(line);
       lastRun = lastTimeRun(lastRun, shown);
-      if (piece.length >= HISTORY_PIECE) send();
+      if (shown.length > 0 && stream.members.has(member)) member.follower.lines(shown);
     });
-    send();
     return lastRun;
   }
 
