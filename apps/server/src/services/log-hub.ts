@@ -217,10 +217,10 @@ export class ServiceLogHub {
    * (`until`, with the engine's sub-second precision), redacted like the live lines and sent to
    * the follower alone as the engine's answer arrives, in the pieces the engine hands on (up to
    * READ_LINES_PER_HAND, 1,000: the last piece of a 100k-line history leaves as soon as it is
-   * read, and no socket message is a 5 MB string). The engine
-   * cuts the tail before it applies `until`: lines written during the read leave the history a
-   * few short of 200, and come through the live stream instead. Returns the lines at the
-   * history's last timestamp: all its boundary needs (a 100k-line history is not held).
+   * read, and no socket message is a 5 MB string). The engine cuts the tail before it applies
+   * `until`: lines written during the read leave the history a few short of 200, and come
+   * through the live stream instead. Returns the lines at the history's last timestamp: all its
+   * boundary needs (a 100k-line history is not held).
    */
   private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
