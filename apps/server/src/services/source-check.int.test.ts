@@ -8,20 +8,23 @@ import { checkSource, classifyPullFailure } from "./source-check.ts";
 
 const deps = testDeps();
 let repo: GitFixture;
-let closedPort: number;
+let deadPort: number;
+let deadServer: net.Server;
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
   await allowLocalSources(deps, true);
   repo = await startGitFixture({ Dockerfile: "FROM scratch\n" });
-  // A port nothing listens on: "could not be reached", never a verdict on the source.
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closedPort = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  // A port that answers nothing (every connection dropped at once): "could not be reached", never
+  // a verdict on the source. Held for the whole file: a port closed again can be taken meanwhile
+  // by another test file's server (it was once: an HTTP server there answered 404, "not found").
+  deadServer = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => deadServer.listen(0, "127.0.0.1", resolve));
+  deadPort = (deadServer.address() as net.AddressInfo).port;
 });
 
 afterAll(async () => {
+  await new Promise<void>((resolve) => deadServer.close(() => resolve()));
   await repo?.close();
   await allowLocalSources(deps, false);
   await deps.db.$disconnect();
@@ -32,7 +35,7 @@ describe("services.checkSource (real engine, real git)", () => {
     const { actor, teamId } = await seedUser(deps.db);
     const { projectId } = await seedService(deps.db, teamId);
     expect(await checkSource(deps, actor, { projectId, source: "image", image: TEST_IMAGE })).toMatchObject({ status: "ok" });
-    const far = await checkSource(deps, actor, { projectId, source: "image", image: `127.0.0.1:${closedPort}/berth-test/nope:1` });
+    const far = await checkSource(deps, actor, { projectId, source: "image", image: `127.0.0.1:${deadPort}/berth-test/nope:1` });
     expect(far.status).toBe("unavailable");
     expect(far.message).toMatch(/Could not check the image/);
   });
@@ -51,7 +54,7 @@ describe("services.checkSource (real engine, real git)", () => {
       status: "failed",
       message: expect.stringMatching(/not found/),
     });
-    expect(await check(`http://127.0.0.1:${closedPort}/app.git`, "main")).toMatchObject({ status: "unavailable" });
+    expect(await check(`http://127.0.0.1:${deadPort}/app.git`, "main")).toMatchObject({ status: "unavailable" });
     // A deploy key does not exist before the service: the check says so instead of failing.
     expect(
       await checkSource(deps, actor, { projectId, source: "git", git: { url: "git@github.com:o/r.git", branch: "main", auth: "ssh" } }),
