@@ -120,8 +120,8 @@ async function release(ctx: RunContext): Promise<void> {
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
   // The deployment is live: pruning old images must not reach the failure path.
-  // Only a build (a git deployment that is not a rollback) grew the builder's cache.
-  await retainImagesAfterSuccess(deps, service.id, service.sourceType === "git" && !deployment.rollbackOfId);
+  // Only a build grew the builder's cache: a deployment the claim sent to `cloning` built.
+  await retainImagesAfterSuccess(deps, service.id, deployment.status === "cloning");
 }
 
 /**

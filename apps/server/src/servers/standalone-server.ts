@@ -54,12 +54,6 @@ export async function serviceEngineOf(
   return { engine, server: row, host };
 }
 
-/** The same by service id. */
-export async function engineOfService(deps: Pick<Deps, "db" | "box" | "engine">, serviceId: string): Promise<ServiceEngine> {
-  const service = await deps.db.service.findUnique({ where: { id: serviceId }, select: { serverId: true } });
-  return serviceEngineOf(deps, { serverId: service?.serverId ?? null });
-}
-
 /** Fails with the reason when the service's server does not answer (before anything of its release is touched). */
 export async function assertAnswers(target: ServiceEngine): Promise<void> {
   if (target.server === null) return;
