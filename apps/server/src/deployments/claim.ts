@@ -8,6 +8,19 @@ import type { DeploymentLease } from "./lease.ts";
 export const CLAIM_LOCK = 4_242_001;
 
 /**
+ * How many deployments may be in progress at once: a fixed number, or the instance's build
+ * concurrency setting (read by the claim itself: no round trip before it), `fallback` when unset.
+ */
+export interface ClaimedDeployment {
+  id: string;
+  serviceId: string;
+  teamId: string;
+  status: "cloning" | "releasing";
+}
+
+export type ClaimLimit = { fixed: number } | { fallback: number };
+
+/**
  * Claim the oldest queued deployment whose service has none in progress, if fewer than
  * `limit` deployments are in progress overall (the global build concurrency), and move it to
  * its first stage in the same transaction: `cloning` for git builds, `releasing` for images
@@ -21,21 +34,23 @@ export const CLAIM_LOCK = 4_242_001;
  */
 export async function claimNextDeployment(
   db: Db,
-  limit: number,
+  limit: ClaimLimit,
   busyServiceIds: string[],
   lease: DeploymentLease,
-): Promise<{ id: string; serviceId: string; status: "cloning" | "releasing" } | null> {
+): Promise<ClaimedDeployment | null> {
+  const fixed = "fixed" in limit ? limit.fixed : null;
+  const fallback = "fallback" in limit ? limit.fallback : null;
   const [, rows] = await db.$transaction([
     db.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`,
-    db.$queryRaw<{ id: string; serviceId: string; status: "cloning" | "releasing" }[]>`
+    db.$queryRaw<ClaimedDeployment[]>`
       UPDATE deployment d SET
         status = (CASE WHEN d."rollbackOfId" IS NULL AND s."sourceType" = 'git' THEN 'cloning' ELSE 'releasing' END)::"DeploymentStatus",
         "startedAt" = now(),
         "stageStartedAt" = now(),
         "workerName" = ${lease.workerName},
         "leaseUntil" = now() + make_interval(secs => ${lease.seconds})
-      FROM service s
-      WHERE s.id = d."serviceId" AND d.id = (
+      FROM service s, project p
+      WHERE s.id = d."serviceId" AND p.id = s."projectId" AND d.id = (
         SELECT q.id FROM deployment q
         WHERE q.status = 'queued'
           AND NOT (q."serviceId" = ANY(${busyServiceIds}::text[]))
@@ -43,12 +58,13 @@ export async function claimNextDeployment(
           AND NOT EXISTS (
             SELECT 1 FROM deployment x WHERE x."serviceId" = q."serviceId" AND x.status IN ('cloning', 'building', 'releasing')
           )
-          AND (SELECT count(*) FROM deployment a WHERE a.status IN ('cloning', 'building', 'releasing')) < ${limit}
+          AND (SELECT count(*) FROM deployment a WHERE a.status IN ('cloning', 'building', 'releasing'))
+            < COALESCE(${fixed}::int, (SELECT "buildConcurrency" FROM instance_settings WHERE id = 1), ${fallback}::int)
         ORDER BY q."createdAt"
         FOR UPDATE SKIP LOCKED
         LIMIT 1
       )
-      RETURNING d.id, d."serviceId", d.status::text AS status`,
+      RETURNING d.id, d."serviceId", p."teamId", d.status::text AS status`,
   ]);
   return rows[0] ?? null;
 }

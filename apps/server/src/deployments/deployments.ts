@@ -12,6 +12,8 @@ export type EnqueueDeps = Pick<Deps, "db" | "env" | "queue" | "events" | "box">;
 
 export interface EnqueueRequest {
   serviceId: string;
+  /** The service's team (in its status events). */
+  teamId: string;
   trigger: DeploymentTrigger;
   actorId: string | null;
   image: string;
@@ -55,8 +57,9 @@ export async function enqueue(deps: EnqueueDeps, req: EnqueueRequest): Promise<{
       select: { id: true },
     }),
   ]);
-  for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId: req.serviceId, status: "superseded" });
-  deps.events.publishStatus({ deploymentId: id, serviceId: req.serviceId, status: "queued" });
+  const { serviceId, teamId } = req;
+  for (const d of superseded) deps.events.publishStatus({ deploymentId: d.id, serviceId, teamId, status: "superseded" });
+  deps.events.publishStatus({ deploymentId: id, serviceId, teamId, status: "queued" });
   deps.queue.wake();
   return { deploymentId: id };
 }
@@ -72,6 +75,7 @@ export async function deployService(deps: EnqueueDeps, actor: Actor, service: Lo
   const image = service.sourceType === "git" ? "" : service.image;
   const queued = await enqueue(deps, {
     serviceId: service.id,
+    teamId: service.project.teamId,
     trigger,
     actorId: actor.userId,
     image,
@@ -126,6 +130,7 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env" | "
   });
   return enqueue(deps, {
     serviceId: release.serviceId,
+    teamId: service.project.teamId,
     trigger: "rollback",
     actorId: actor.userId,
     image: release.image,
@@ -140,7 +145,7 @@ export async function rollbackToRelease(deps: EnqueueDeps & Pick<Deps, "env" | "
 export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "queue">, actor: Actor, deploymentId: string) {
   const d = await deps.db.deployment.findUnique({ where: { id: deploymentId }, select: { id: true, serviceId: true, status: true } });
   if (!d) throw notFound("Deployment");
-  await loadService(deps.db, actor, d.serviceId, "member");
+  const { service } = await loadService(deps.db, actor, d.serviceId, "member");
   const reason = "Cancelled by a user";
   if (d.status === "queued") {
     const { count } = await deps.db.deployment.updateMany({
@@ -148,7 +153,7 @@ export async function cancelDeployment(deps: Pick<Deps, "db" | "events" | "queue
       data: { status: "cancelled", error: reason, finishedAt: new Date() },
     });
     if (count > 0) {
-      deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, status: "cancelled" });
+      deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, teamId: service.project.teamId, status: "cancelled" });
       return { ok: true as const };
     }
   }

@@ -13,6 +13,8 @@ export interface DeploymentLogLine {
 export interface DeploymentStatusEvent {
   deploymentId: string;
   serviceId: string;
+  /** The service's team: whose rooms hear it (no lookup per event). */
+  teamId: string;
   status: DeploymentStatus;
   /** Set when another process published it (Postgres NOTIFY): for viewers, not for side effects. */
   remote?: true;

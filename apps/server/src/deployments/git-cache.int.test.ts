@@ -110,6 +110,7 @@ it("redeploys fetch only the new commit into the service's cached checkout and b
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId }, include: { project: true } });
   const { deploymentId } = await enqueue(deps, {
     serviceId,
+    teamId,
     trigger: "webhook",
     actorId: null,
     image: "",

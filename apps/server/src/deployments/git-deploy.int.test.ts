@@ -144,6 +144,7 @@ describe("deployments from git (real git over HTTP on 127.0.0.1, real Docker bui
     // What the webhook receiver enqueues for a push of `pushed` (webhooks/receive.ts).
     const { deploymentId } = await enqueue(deps, {
       serviceId,
+      teamId,
       trigger: "webhook",
       actorId: null,
       image: "",

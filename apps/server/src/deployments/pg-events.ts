@@ -23,7 +23,7 @@ const READ_PAGE = 5000;
 
 type Notice =
   | { o: string; kind: "lines"; d: string; from: number; to: number }
-  | { o: string; kind: "status"; d: string; s: string; st: DeploymentStatusEvent["status"] };
+  | { o: string; kind: "status"; d: string; s: string; t: string; st: DeploymentStatusEvent["status"] };
 
 /** Parses a notification payload; null for anything unexpected. PURE. */
 export function parseNotice(payload: string): Notice | null {
@@ -37,7 +37,7 @@ export function parseNotice(payload: string): Notice | null {
   const n = value as Record<string, unknown>;
   if (typeof n.o !== "string" || typeof n.d !== "string") return null;
   if (n.kind === "lines" && Number.isInteger(n.from) && Number.isInteger(n.to)) return n as Notice;
-  if (n.kind === "status" && typeof n.s === "string" && typeof n.st === "string") return n as Notice;
+  if (n.kind === "status" && typeof n.s === "string" && typeof n.t === "string" && typeof n.st === "string") return n as Notice;
   return null;
 }
 
@@ -78,7 +78,7 @@ export class PgDeploymentEvents extends DeploymentEvents {
 
   override publishStatus(event: DeploymentStatusEvent): void {
     super.publishStatus(event);
-    this.announce({ o: this.origin, kind: "status", d: event.deploymentId, s: event.serviceId, st: event.status });
+    this.announce({ o: this.origin, kind: "status", d: event.deploymentId, s: event.serviceId, t: event.teamId, st: event.status });
   }
 
   /** Resolves once every notification published so far was sent. */
@@ -105,7 +105,7 @@ export class PgDeploymentEvents extends DeploymentEvents {
     }
     if (notice.o === this.origin) return;
     if (notice.kind === "status") {
-      super.publishStatus({ deploymentId: notice.d, serviceId: notice.s, status: notice.st, remote: true });
+      super.publishStatus({ deploymentId: notice.d, serviceId: notice.s, teamId: notice.t, status: notice.st, remote: true });
       if (isTerminalStatus(notice.st)) this.forgetLater(notice.d);
       return;
     }

@@ -59,5 +59,10 @@ export async function advance(
   });
   if (count === 0) throw new CancelledError("The deployment was ended elsewhere (cancelled or recovered)");
   ctx.deployment = { ...ctx.deployment, ...row, status: to } as Deployment;
-  ctx.deps.events.publishStatus({ deploymentId: ctx.deployment.id, serviceId: ctx.service.id, status: to });
+  ctx.deps.events.publishStatus({
+    deploymentId: ctx.deployment.id,
+    serviceId: ctx.service.id,
+    teamId: ctx.service.project.teamId,
+    status: to,
+  });
 }

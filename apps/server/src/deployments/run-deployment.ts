@@ -59,10 +59,12 @@ async function release(ctx: RunContext): Promise<void> {
   else await runReleaseCommand(ctx, config, image);
   sink.system(`Starting ${deployment.image}${describeRelease(config)}${target.server ? ` on ${target.server.name}` : ""}`);
   if (ctx.cancel.aborted) throw new CancelledError();
-  const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
   // One deployment per service runs at a time, so the next number is stable until it is
-  // recorded; the unique (serviceId, number) index guards it anyway.
-  const number = await nextReleaseNumber(ctx);
+  // recorded; the unique (serviceId, number) index guards it anyway. Both reads side by side.
+  const [block, number] = await Promise.all([
+    config.kind === "web" ? upstreamBlockFor(ctx, config.replicas) : null,
+    nextReleaseNumber(ctx),
+  ]);
   // Ends the proxy's hold on the old release's ports once the engine has stopped it.
   let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
@@ -118,7 +120,7 @@ async function release(ctx: RunContext): Promise<void> {
   }
   // A first release (or one after a stop) makes the service's domains route to it now.
   await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
   // The deployment is live: pruning old images must not reach the failure path.
   // Only a build grew the builder's cache: a deployment the claim sent to `cloning` built.
   await retainImagesAfterSuccess(deps, service.id, deployment.status === "cloning");
@@ -152,7 +154,7 @@ async function releaseToCluster(ctx: RunContext, config: ReleaseConfig, image: R
     if (isRecordMissing(err)) return void (await removeClusterService(deps, service.id));
     throw err;
   }
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
 }
 
 function describeRelease(config: ReleaseConfig): string {
@@ -305,7 +307,7 @@ export async function runDeployment(
       where: { id: deploymentId, status: { in: [...ACTIVE_STATUSES] } },
       data: { status, error: reason, finishedAt: new Date() },
     });
-    if (count > 0) deps.events.publishStatus({ deploymentId, serviceId: service.id, status });
+    if (count > 0) deps.events.publishStatus({ deploymentId, serviceId: service.id, teamId: service.project.teamId, status });
     await removeContainersOf(deps, service, deploymentId).catch((err: unknown) =>
       log.warn({ err: String(err) }, "could not remove the failed deployment's containers"),
     );

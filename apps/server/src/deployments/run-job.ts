@@ -39,5 +39,5 @@ export async function runJob(ctx: RunContext, config: ReleaseConfig, image: Rele
     if (count === 0) throw new Error("The deployment was ended elsewhere while its job ran");
     await tx.service.update({ where: { id: service.id }, data: { desiredState: "stopped" } });
   });
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, status: "succeeded" });
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
 }

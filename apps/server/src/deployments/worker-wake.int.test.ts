@@ -41,7 +41,7 @@ it("a deployment queued by another process wakes the worker through LISTEN, not 
   const woken = await seedService(web.db, teamId);
   services.push(held, woken);
   await web.db.service.update({ where: { id: held.serviceId }, data: { healthTimeoutS: 300 } });
-  const first = await enqueue(web, { serviceId: held.serviceId, trigger: "user", actorId: null, image: TEST_IMAGE, config: null });
+  const first = await enqueue(web, { serviceId: held.serviceId, teamId, trigger: "user", actorId: null, image: TEST_IMAGE, config: null });
   heldId = first.deploymentId;
   worker.start();
   await waitFor(
@@ -50,7 +50,14 @@ it("a deployment queued by another process wakes the worker through LISTEN, not 
     60_000,
   );
 
-  const second = await enqueue(web, { serviceId: woken.serviceId, trigger: "user", actorId: null, image: TEST_IMAGE, config: null });
+  const second = await enqueue(web, {
+    serviceId: woken.serviceId,
+    teamId,
+    trigger: "user",
+    actorId: null,
+    image: TEST_IMAGE,
+    config: null,
+  });
   await waitFor("the second deployment to be released", async () => (await statusOf(second.deploymentId)) === "succeeded", 90_000);
   expect(await statusOf(first.deploymentId)).toBe("releasing");
   worker.cancel(first.deploymentId);

@@ -1,6 +1,5 @@
-import { getSettings } from "../instance/settings.ts";
 import { randomUUID } from "node:crypto";
-import { claimNextDeployment } from "./claim.ts";
+import { type ClaimLimit, claimNextDeployment } from "./claim.ts";
 import { CoalescedRun } from "./coalesced-run.ts";
 import { type DeploymentLease, endLapsedDeployments, renewLeases } from "./lease.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
@@ -89,9 +88,9 @@ export class DeploymentWorker {
     this.timer = setTimeout(this.wake, this.options.pollMs ?? 1000);
   }
 
-  private async limit(): Promise<number> {
-    if (this.options.concurrency !== undefined) return this.options.concurrency;
-    return (await getSettings(this.deps.db)).buildConcurrency ?? this.deps.env.BERTH_BUILD_CONCURRENCY;
+  private limit(): ClaimLimit {
+    const fixed = this.options.concurrency;
+    return fixed === undefined ? { fallback: this.deps.env.BERTH_BUILD_CONCURRENCY } : { fixed };
   }
 
   private async tick(): Promise<void> {
@@ -112,13 +111,18 @@ export class DeploymentWorker {
         const deliveries = await pruneDeliveries(this.deps.db);
         if (deliveries > 0) this.deps.log.info({ deliveries }, "pruned old webhook deliveries");
       }
-      const limit = await this.limit();
+      const limit = this.limit();
       while (!this.stopped) {
         // A service whose deployment is recorded but still retiring its old release here stays busy.
         const busy = [...new Set([...this.running.values()].map((r) => r.serviceId))];
         const claimed = await claimNextDeployment(this.deps.db, limit, busy, this.lease);
         if (!claimed) break;
-        this.deps.events.publishStatus({ deploymentId: claimed.id, serviceId: claimed.serviceId, status: claimed.status });
+        this.deps.events.publishStatus({
+          deploymentId: claimed.id,
+          serviceId: claimed.serviceId,
+          teamId: claimed.teamId,
+          status: claimed.status,
+        });
         this.track(claimed.id, claimed.serviceId);
       }
     } catch (err) {

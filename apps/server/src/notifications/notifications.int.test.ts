@@ -75,10 +75,10 @@ describe("deploy notifications (local receiver, local SMTP)", () => {
     });
     const stopListening = attachNotifier(deps);
     // A status relayed from another process is that process' to notify: nothing is sent for it.
-    deps.events.publishStatus({ deploymentId: failed.id, serviceId, status: "failed", remote: true });
+    deps.events.publishStatus({ deploymentId: failed.id, serviceId, teamId, status: "failed", remote: true });
     await new Promise((r) => setTimeout(r, 300));
     expect(received.filter((r) => r.path.endsWith(tag))).toEqual([]);
-    deps.events.publishStatus({ deploymentId: failed.id, serviceId, status: "failed" });
+    deps.events.publishStatus({ deploymentId: failed.id, serviceId, teamId, status: "failed" });
     const mine = () => received.filter((r) => r.path.endsWith(tag));
     await waitFor("three webhook posts", async () => mine().length === 3 && smtp.mails.some((m) => m.to.includes(to)));
     stopListening();

@@ -134,6 +134,7 @@ export async function openPreview(
   const child = await deps.db.service.findUniqueOrThrow({ where: { id: claim.serviceId } });
   const { deploymentId } = await enqueue(deps, {
     serviceId: child.id,
+    teamId,
     trigger: "webhook",
     actorId: null,
     image: "",

@@ -13,14 +13,14 @@ const STOP_WAIT_MS = 60_000;
  * Cancel the hidden service's deployments and wait (bounded) until none runs: a build or a
  * release still in flight would otherwise leave an image or a container behind the removal.
  */
-async function stopDeployments(deps: RemovePreviewDeps, serviceId: string): Promise<void> {
+async function stopDeployments(deps: RemovePreviewDeps, { serviceId, teamId }: { serviceId: string; teamId: string }): Promise<void> {
   const reason = "Cancelled: the pull request was closed";
   const queued = await deps.db.deployment.findMany({ where: { serviceId, status: "queued" }, select: { id: true } });
   await deps.db.deployment.updateMany({
     where: { id: { in: queued.map((d) => d.id) }, status: "queued" },
     data: { status: "cancelled", error: reason, finishedAt: new Date() },
   });
-  for (const d of queued) deps.events.publishStatus({ deploymentId: d.id, serviceId, status: "cancelled" });
+  for (const d of queued) deps.events.publishStatus({ deploymentId: d.id, serviceId, teamId, status: "cancelled" });
   const active = await deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true } });
   if (active.length === 0) return;
   await deps.db.deployment.updateMany({ where: { id: { in: active.map((d) => d.id) } }, data: { cancelRequestedAt: new Date() } });
@@ -41,10 +41,10 @@ async function stopDeployments(deps: RemovePreviewDeps, serviceId: string): Prom
 export async function removePreviewService(deps: RemovePreviewDeps, serviceId: string): Promise<void> {
   const child = await deps.db.service.findUnique({
     where: { id: serviceId },
-    select: { id: true, desiredState: true, projectId: true, previewOfId: true },
+    select: { id: true, desiredState: true, projectId: true, previewOfId: true, project: { select: { teamId: true } } },
   });
   if (!child || child.previewOfId === null) return;
-  await stopDeployments(deps, child.id);
+  await stopDeployments(deps, { serviceId: child.id, teamId: child.project.teamId });
   await takeDown(deps.db, [child], () => deps.engine.removeService(child.id));
   await deps.engine.removeRepositoryImages(buildRepository(child.id));
   await removeGitCache(deps, child.id);

@@ -89,7 +89,7 @@ it("streams build lines live, resumes after a reconnect with no gap and no dupli
   // Finish: the stream ends with build:end after the last stored line.
   await sink.flush();
   await deps.db.deployment.update({ where: { id: deployment.id }, data: { status: "failed", finishedAt: new Date() } });
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId, status: "failed" });
+  deps.events.publishStatus({ deploymentId: deployment.id, serviceId, teamId: owner.teamId, status: "failed" });
   await waitFor("build:end", async () => b.ends.length > 0);
   expect(b.ends[0]).toMatchObject({ status: "failed", lastSeq: 7999 });
 

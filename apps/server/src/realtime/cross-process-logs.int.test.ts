@@ -102,7 +102,7 @@ it("a worker in another process streams build lines and statuses to viewers live
 
   // The worker finishes the deployment: the status reaches the viewer, then build:end.
   await worker.db.deployment.update({ where: { id: deployment.id }, data: { status: "succeeded", finishedAt: new Date() } });
-  worker.events.publishStatus({ deploymentId: deployment.id, serviceId, status: "succeeded" });
+  worker.events.publishStatus({ deploymentId: deployment.id, serviceId, teamId, status: "succeeded" });
   await waitFor("build:end", async () => ends.length > 0, 15_000);
   expect([...lines, ...resumed].map((l) => l.seq)).toEqual([...Array(9000).keys()]);
   expect(ends[0]).toMatchObject({ status: "succeeded", lastSeq: 8999 });

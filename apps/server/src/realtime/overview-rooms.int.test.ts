@@ -76,7 +76,7 @@ describe("overview and metrics rooms", () => {
     expect(await viewer.socket.timeout(5000).emitWithAck("overview:watch", { teamId })).toEqual({ ok: true });
 
     bus.publishService({ serviceId, teamId, point });
-    deps.events.publishStatus({ deploymentId: randomUUID(), serviceId, status: "building" });
+    deps.events.publishStatus({ deploymentId: randomUUID(), serviceId, teamId, status: "building" });
     await waitFor("a live sample", async () => samples.length === 1, 5_000);
     await waitFor("an overview change", async () => changes.includes(serviceId), 5_000);
     expect(samples[0]).toEqual(point);
@@ -85,7 +85,7 @@ describe("overview and metrics rooms", () => {
     await ended;
     await new Promise((r) => setTimeout(r, 500));
     bus.publishService({ serviceId, teamId, point });
-    deps.events.publishStatus({ deploymentId: randomUUID(), serviceId, status: "failed" });
+    deps.events.publishStatus({ deploymentId: randomUUID(), serviceId, teamId, status: "failed" });
     await new Promise((r) => setTimeout(r, 300));
     expect(samples).toHaveLength(1);
     expect(changes).toHaveLength(1);

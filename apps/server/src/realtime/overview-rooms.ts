@@ -8,7 +8,6 @@
 import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
 import type { Deps } from "../deps.ts";
-import { teamIdOfService } from "../services/services.ts";
 import { type Actor, loadService, requireTeamRole } from "../teams/access.ts";
 import type { RealtimeServer, RealtimeSocket, SubscribeAck } from "./events.ts";
 
@@ -26,11 +25,7 @@ export function forwardOverviewEvents(io: RealtimeServer, deps: Deps): () => voi
   const changed = (teamId: string, serviceId: string) =>
     io.to(`${TEAM_ROOM_PREFIX}${teamId}`).emit("overview:changed", { teamId, serviceId });
   const stops = [
-    deps.events.onStatus((e) => {
-      teamIdOfService(deps.db, e.serviceId)
-        .then((teamId) => teamId && changed(teamId, e.serviceId))
-        .catch((err: unknown) => deps.log.debug({ err: String(err) }, "overview change not sent"));
-    }),
+    deps.events.onStatus((e) => changed(e.teamId, e.serviceId)),
     deps.engineWatch?.onChange((c) => changed(c.teamId, c.serviceId)),
     deps.metrics?.onService((e) =>
       io.to(`${METRICS_ROOM_PREFIX}${e.serviceId}`).emit("metrics:sample", { serviceId: e.serviceId, point: e.point }),

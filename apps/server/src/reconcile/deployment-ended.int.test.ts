@@ -19,7 +19,8 @@ afterAll(async () => {
 }, 60_000);
 
 it("starts a stopped live release as soon as the deployment that held the service ends", async () => {
-  ({ serviceId } = await runReleaseDirectly(deps));
+  const released = await runReleaseDirectly(deps);
+  serviceId = released.serviceId;
   const service = await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } });
   const inFlight = await deps.db.deployment.create({
     data: { serviceId, image: service.image, status: "releasing", startedAt: new Date() },
@@ -39,6 +40,6 @@ it("starts a stopped live release as soon as the deployment that held the servic
     where: { id: inFlight.id },
     data: { status: "failed", finishedAt: new Date(), error: "the engine went away" },
   });
-  deps.events.publishStatus({ deploymentId: inFlight.id, serviceId, status: "failed" });
+  deps.events.publishStatus({ deploymentId: inFlight.id, serviceId, teamId: released.teamId, status: "failed" });
   await waitFor("the live release running again", running, 20_000);
 }, 90_000);

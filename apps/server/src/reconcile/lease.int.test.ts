@@ -22,13 +22,13 @@ describe("the reconciler's lease and the deployment queue", () => {
     expect(await takeLease(deps.db, serviceId)).toBeNull();
 
     const queued = await deps.db.deployment.create({ data: { serviceId, image: "x" } });
-    const claimWhileLeased = await claimNextDeployment(deps.db, 100, [], { workerName: "lease-test", seconds: 30 });
+    const claimWhileLeased = await claimNextDeployment(deps.db, { fixed: 100 }, [], { workerName: "lease-test", seconds: 30 });
     expect(claimWhileLeased?.id).not.toBe(queued.id);
     if (claimWhileLeased)
       await deps.db.deployment.update({ where: { id: claimWhileLeased.id }, data: { status: "failed", finishedAt: new Date() } });
 
     await releaseLease(deps.db, serviceId);
-    const claimed = await claimNextDeployment(deps.db, 100, [], { workerName: "lease-test", seconds: 30 });
+    const claimed = await claimNextDeployment(deps.db, { fixed: 100 }, [], { workerName: "lease-test", seconds: 30 });
     expect(claimed).toMatchObject({ id: queued.id, serviceId, status: "releasing" });
     // Now a deployment is in progress: the reconciler keeps off.
     expect(await takeLease(deps.db, serviceId)).toBeNull();

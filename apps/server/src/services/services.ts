@@ -31,12 +31,6 @@ import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
 import { startClusterService, stopClusterService } from "../cluster/cluster-stop-start.ts";
 
-/** The team a service belongs to (null: the service is gone). */
-export async function teamIdOfService(db: Deps["db"], serviceId: string): Promise<string | null> {
-  const s = await db.service.findUnique({ where: { id: serviceId }, select: { project: { select: { teamId: true } } } });
-  return s?.project.teamId ?? null;
-}
-
 export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};

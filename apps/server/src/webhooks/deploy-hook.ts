@@ -33,6 +33,7 @@ export async function receiveDeployHook(deps: Pick<Deps, "db" | "env" | "events"
   if (!service) return { status: 404, body: { error: "Unknown deploy hook" } };
   const { deploymentId } = await enqueue(deps, {
     serviceId: service.id,
+    teamId: service.project.teamId,
     trigger: "deploy_hook",
     actorId: null,
     image: service.sourceType === "git" ? "" : service.image,

@@ -154,6 +154,7 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   try {
     const { deploymentId } = await enqueue(deps, {
       serviceId: service.id,
+      teamId: service.project.teamId,
       trigger: "webhook",
       actorId: null,
       image: "",
