@@ -25,7 +25,7 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { requireTestImage, TEST_IMAGE, type TestDeps, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
 import type { DockerEngine } from "@berth/engine";
-import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
+import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
 
 const runs = Number(process.argv[2] ?? 11);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
@@ -56,30 +56,6 @@ async function rawRun(network?: { name: string; create: boolean }): Promise<numb
 /** A fresh user-defined network per run: what a project's first deploy must make. */
 function rawOnNewNetwork(): Promise<number> {
   return rawRun({ name: `bench-raw-${randomUUID().slice(0, 8)}`, create: true });
-}
-
-const ENDS = ["succeeded", "failed", "timed_out", "cancelled", "superseded"];
-
-/**
- * Each deployment's end as the worker publishes it: the status event the dashboard hears over
- * socket.io (not a poll of the database: 100 queries a second during the deploy took CPU from
- * the engine it measures, on two cores).
- */
-function deploymentEnds(deps: TestDeps): (deploymentId: string) => Promise<string> {
-  const waiting = new Map<string, (status: string) => void>();
-  const ended = new Map<string, string>();
-  deps.events.onStatus((e) => {
-    if (!ENDS.includes(e.status)) return;
-    const resolve = waiting.get(e.deploymentId);
-    if (resolve) resolve(e.status);
-    else ended.set(e.deploymentId, e.status);
-  });
-  return (deploymentId) =>
-    new Promise((resolve) => {
-      const status = ended.get(deploymentId);
-      if (status === undefined) waiting.set(deploymentId, resolve);
-      else resolve(status);
-    });
 }
 
 /** Deploy through the API and wait for the new release to answer 200; its time and stages. */

@@ -21,14 +21,13 @@ import { promisify } from "node:util";
 import type { DockerEngine } from "@berth/engine";
 import { buildRepository } from "../src/deployments/build-stage.ts";
 import { enqueueDeployment } from "../src/deployments/deployments.ts";
-import { isTerminalStatus } from "../src/deployments/statuses.ts";
 import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { createService } from "../src/services/services.ts";
 import { createServiceInput } from "../src/services/service-input.ts";
 import { removeGitCache } from "../src/sources/git-cache.ts";
 import { helloDockerfile, startGitFixture } from "../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps } from "../test/harness.ts";
-import { median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
+import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
@@ -116,29 +115,26 @@ async function main(): Promise<void> {
   });
   const { id: serviceId } = await createService(deps, actor, input);
 
+  const ended = deploymentEnds(deps);
   const berthDeploy = async (stages: Stages[]): Promise<number> => {
     const started = performance.now();
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-    for (;;) {
-      const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-      if (d.status === "succeeded" && d.hostPort) {
-        const seen = performance.now();
-        await untilHttp200(d.hostPort);
-        const elapsed = performance.now() - started;
-        const at = (t: Date | null) => t?.getTime() ?? NaN;
-        stages.push({
-          queue: at(d.startedAt) - at(d.createdAt),
-          clone: d.cloneMs ?? NaN,
-          build: d.buildMs ?? NaN,
-          release: d.releaseMs ?? NaN,
-          "recorded+seen": seen - started - (at(d.startedAt) - at(d.createdAt)) - (d.cloneMs ?? 0) - (d.buildMs ?? 0) - (d.releaseMs ?? 0),
-          "200": performance.now() - seen,
-        });
-        return elapsed;
-      }
-      if (isTerminalStatus(d.status)) throw new Error(`deploy ${d.status}: ${d.error}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const status = await ended(deploymentId);
+    const seen = performance.now();
+    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    if (status !== "succeeded" || d.hostPort === null) throw new Error(`deploy ${status}: ${d.error}`);
+    await untilHttp200(d.hostPort);
+    const elapsed = performance.now() - started;
+    const at = (t: Date | null) => t?.getTime() ?? NaN;
+    stages.push({
+      queue: at(d.startedAt) - at(d.createdAt),
+      clone: d.cloneMs ?? NaN,
+      build: d.buildMs ?? NaN,
+      release: d.releaseMs ?? NaN,
+      "recorded+seen": seen - started - (at(d.startedAt) - at(d.createdAt)) - (d.cloneMs ?? 0) - (d.buildMs ?? 0) - (d.releaseMs ?? 0),
+      "200": performance.now() - seen,
+    });
+    return elapsed;
   };
 
   let rawRelease: RawRelease = await rawDeploy(fixture.url, null, []); // warm-up (page cache, base image)
