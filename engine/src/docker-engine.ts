@@ -9,7 +9,8 @@ import { DEFAULT_GRACE_SECONDS, listManagedContainers, startContainer, stopAndRe
 import { EngineApi, PING_TIMEOUT_MS, type DockerEngineOptions } from "./engine-api.ts";
 import { EngineError, engineMessage, isEngineError } from "./errors.ts";
 import { DEFAULT_PULL_TIMEOUT_MS, ensureImage, inspectImage } from "./images.ts";
-import { followLogs, readLogs, readLogsInto, requireManagedContainer } from "./logs.ts";
+import { followLogs, readLogs, readLogsInto } from "./logs.ts";
+import { requireManagedContainer } from "./managed-access.ts";
 import type {
   ContainerEngine,
   EnsureImageOptions,

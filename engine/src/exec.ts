@@ -6,7 +6,7 @@
 import { PassThrough, type Duplex } from "node:stream";
 import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
-import { requireManagedContainer } from "./logs.ts";
+import { requireManagedContainer } from "./managed-access.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { buildEnv } from "./container-spec.ts";
 import { isValidEnvName, isValidEnvValue } from "./validate.ts";

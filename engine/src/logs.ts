@@ -3,24 +3,13 @@
  * range once (a viewer's history), and fetch the last lines of a container (for health-gate failures).
  */
 import { Readable } from "node:stream";
-import { inspectContainer } from "./containers.ts";
 import type { DialOptions, EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
-import { isManagedByBerth } from "./labels.ts";
+import { managedAnswer } from "./managed-access.ts";
 import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
 import type { FollowLogsOptions, LogLine } from "./port-types.ts";
 
 export const DEFAULT_TAIL = 100;
-
-/** Resolve a container and prove Berth owns it; NOT_FOUND otherwise (foreign containers are invisible). */
-export async function requireManagedContainer(api: EngineApi, ref: string, operation: string): Promise<string> {
-  const info = await inspectContainer(api, ref);
-  if (info === null || !isManagedByBerth(info.Config?.Labels)) {
-    const why = info === null ? "no such container" : "not managed by Berth";
-    throw new EngineError({ code: "NOT_FOUND", operation, resource: ref, message: `${operation} ${ref}: ${why}` });
-  }
-  return info.Id;
-}
 
 function assertValidLogOptions(options: FollowLogsOptions, ref: string): void {
   const bad = (message: string): never => {
@@ -58,27 +47,6 @@ function logRequest(ref: string, query: ReturnType<typeof logQuery> & { follow: 
   };
 }
 
-/**
- * Open a log answer of a container that Berth must manage: the proof (an inspect) and the log
- * request go out together, one engine round trip less before the first line. Nothing of the
- * answer is read before the proof holds (it waits, paused); when the proof fails, the answer is
- * closed unread and the proof's error (NOT_FOUND for a foreign or absent container) is thrown.
- */
-async function managedLogAnswer(
-  api: EngineApi,
-  ref: string,
-  operation: string,
-  request: (abortSignal: AbortSignal) => Promise<NodeJS.ReadableStream>,
-): Promise<NodeJS.ReadableStream> {
-  const [proof, answer] = await Promise.allSettled([requireManagedContainer(api, ref, operation), api.call(operation, ref, request)]);
-  if (proof.status === "rejected") {
-    if (answer.status === "fulfilled" && answer.value instanceof Readable) answer.value.destroy();
-    throw proof.reason;
-  }
-  if (answer.status === "rejected") throw answer.reason;
-  return answer.value;
-}
-
 function lineSplitter(stream: LogLine["stream"], emit: (line: LogLine) => void): LineSplitter {
   return new LineSplitter((raw) => emit(parseTimestampedLine(raw, stream)));
 }
@@ -96,7 +64,7 @@ export async function followLogs(
   onEnd?: (err?: Error) => void,
 ): Promise<() => void> {
   assertValidLogOptions(options, containerRef);
-  const source = await managedLogAnswer(api, containerRef, "follow logs", (abortSignal) =>
+  const source = await managedAnswer(api, containerRef, "follow logs", (abortSignal) =>
     api.dial<NodeJS.ReadableStream>(logRequest(containerRef, { ...logQuery(options), follow: true }, abortSignal)),
   );
 
@@ -167,7 +135,7 @@ export async function readLogsInto(
 ): Promise<void> {
   assertValidLogOptions(options, containerRef);
   const whole = AbortSignal.timeout(READ_LOGS_TIMEOUT_MS);
-  const source = await managedLogAnswer(api, containerRef, "read logs", (abortSignal) =>
+  const source = await managedAnswer(api, containerRef, "read logs", (abortSignal) =>
     api.dial<NodeJS.ReadableStream>(
       logRequest(containerRef, { ...logQuery(options), follow: false }, AbortSignal.any([abortSignal, whole])),
     ),

@@ -8,7 +8,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth, managedFilters } from "./labels.ts";
 import { LineSplitter } from "./log-lines.ts";
-import { requireManagedContainer } from "./logs.ts";
+import { managedAnswer } from "./managed-access.ts";
 import { toContainerState } from "./managed.ts";
 import { parseEngineEvent, toStatsSample, type RawEvent, type RawStats } from "./observe-parse.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
@@ -79,10 +79,9 @@ export async function followStats(
   onSample: (s: StatsSample) => void,
   onEnd?: (err?: Error) => void,
 ): Promise<Stop> {
-  const id = await requireManagedContainer(api, ref, "follow stats");
-  const source = await api.call("follow stats", ref, (abortSignal) =>
+  const source = await managedAnswer(api, ref, "follow stats", (abortSignal) =>
     api.dial<NodeJS.ReadableStream>({
-      path: `/containers/${id}/stats?`,
+      path: `/containers/${encodeURIComponent(ref)}/stats?`,
       method: "GET",
       options: { stream: true },
       isStream: true,

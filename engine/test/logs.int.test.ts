@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DockerEngine, type LogLine } from "../src/index.ts";
+import { DockerEngine, type LogLine, type StatsSample } from "../src/index.ts";
 import { buildHelloImage, cleanupTeam, eventually, rawDocker, releaseFactory, uniqueId } from "./support/hello-image.ts";
 
 const engine = new DockerEngine();
@@ -115,8 +115,8 @@ describe("readLogs", () => {
     expect(await engine.readLogs(release.containerId, { since: Math.ceil(until) + 1, tail: 10 })).toEqual([]);
   });
 
-  it("refuses a container Berth does not manage, handing out none of its lines", async () => {
-    // The ownership proof and the log request go out together: neither may let a line through.
+  it("refuses a container Berth does not manage, handing out none of its lines or stats", async () => {
+    // The ownership proof and the log (stats) request go out together: neither may let a line through.
     const foreign = await docker.createContainer({
       Image: "berth-test/engine-hello:latest",
       Entrypoint: ["/bin/sh", "-c"],
@@ -134,8 +134,11 @@ describe("readLogs", () => {
         code: "NOT_FOUND",
       });
       await expect(engine.followLogs(foreign.id, { tail: 10 }, (line) => seen.push(line))).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await sleep(200);
+      const samples: StatsSample[] = [];
+      await expect(engine.followStats(foreign.id, (s) => samples.push(s))).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await sleep(1_500); // the engine sends a stats sample about every second
       expect(seen).toEqual([]);
+      expect(samples).toEqual([]);
     } finally {
       await foreign.remove({ force: true });
     }
