@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmarks. */
+import type { Deployment } from "@berth/db";
 import { isTerminalStatus } from "../src/deployments/statuses.ts";
 import type { TestDeps } from "../test/harness.ts";
 
@@ -63,4 +64,18 @@ export function deploymentEnds(deps: Pick<TestDeps, "events">): (deploymentId: s
       if (status === undefined) waiting.set(deploymentId, resolve);
       else resolve(status);
     });
+}
+
+/** After the deploy call: its end event, then its release answering 200; the row, and when the end was heard. */
+export async function untilServing(
+  deps: Pick<TestDeps, "db">,
+  ended: (deploymentId: string) => Promise<string>,
+  deploymentId: string,
+): Promise<{ deployment: Deployment; seen: number }> {
+  const status = await ended(deploymentId);
+  const seen = performance.now();
+  const deployment = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+  if (status !== "succeeded" || deployment.hostPort === null) throw new Error(`deploy ${status}: ${deployment.error}`);
+  await untilHttp200(deployment.hostPort);
+  return { deployment, seen };
 }

@@ -25,7 +25,7 @@ import { DeploymentWorker } from "../src/deployments/worker.ts";
 import { requireTestImage, TEST_IMAGE, type TestDeps, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
 import type { DockerEngine } from "@berth/engine";
-import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
+import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200, untilServing } from "./bench-util.ts";
 
 const runs = Number(process.argv[2] ?? 11);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
@@ -68,11 +68,7 @@ async function timedDeploy(
   const started = performance.now();
   const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
   const answered = performance.now();
-  const status = await ended(deploymentId);
-  const seen = performance.now();
-  const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-  if (status !== "succeeded" || d.hostPort === null) throw new Error(`deploy ${status}: ${d.error}`);
-  await untilHttp200(d.hostPort);
+  const { deployment: d, seen } = await untilServing(deps, ended, deploymentId);
   const elapsed = performance.now() - started;
   // Wall-clock stamps of the database and this process agree (one host).
   const queue = (d.startedAt?.getTime() ?? NaN) - d.createdAt.getTime();

@@ -27,7 +27,7 @@ import { createServiceInput } from "../src/services/service-input.ts";
 import { removeGitCache } from "../src/sources/git-cache.ts";
 import { helloDockerfile, startGitFixture } from "../test/git-fixture.ts";
 import { requireTestImage, seedUser, testDeps } from "../test/harness.ts";
-import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200 } from "./bench-util.ts";
+import { deploymentEnds, median, secs, stageMedians, type Stages, untilHttp200, untilServing } from "./bench-util.ts";
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
@@ -119,11 +119,7 @@ async function main(): Promise<void> {
   const berthDeploy = async (stages: Stages[]): Promise<number> => {
     const started = performance.now();
     const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
-    const status = await ended(deploymentId);
-    const seen = performance.now();
-    const d = await deps.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    if (status !== "succeeded" || d.hostPort === null) throw new Error(`deploy ${status}: ${d.error}`);
-    await untilHttp200(d.hostPort);
+    const { deployment: d, seen } = await untilServing(deps, ended, deploymentId);
     const elapsed = performance.now() - started;
     const at = (t: Date | null) => t?.getTime() ?? NaN;
     stages.push({
