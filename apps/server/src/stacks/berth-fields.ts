@@ -4,7 +4,7 @@
  * the compose key it came from. PURE.
  */
 import { createServiceInput } from "../services/service-input.ts";
-import type { ServiceFields } from "./map-service.ts";
+import type { ServiceFields } from "./service-fields.ts";
 import type { StackIssue } from "./stack-issues.ts";
 
 const COMPOSE_KEY: Record<string, string> = {

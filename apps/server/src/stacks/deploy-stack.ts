@@ -16,7 +16,7 @@ import { enqueueDeployment } from "../deployments/deployments.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import type { Actor } from "../teams/access.ts";
 import { loadStack } from "./stack-access.ts";
-import type { StackDependency } from "./map-service.ts";
+import type { StackDependency } from "./service-fields.ts";
 
 type StackDeps = Pick<Deps, "db" | "env" | "queue" | "events" | "box">;
 

@@ -3,7 +3,8 @@
  * order, with every warning; or every error at once (one clear list, nothing created). PURE.
  */
 import { parseCompose } from "./parse-compose.ts";
-import { asJob, mapService, type MappedService } from "./map-service.ts";
+import { asJob, mapService } from "./map-service.ts";
+import type { MappedService } from "./service-fields.ts";
 import { dependencyOrder } from "./dependency-order.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import { berthFieldIssues } from "./berth-fields.ts";

@@ -7,8 +7,7 @@
 import { parseDotenv } from "../secrets/dotenv.ts";
 import { type ComposeRepo, isWithin, repoPath, RepoFileError } from "./compose-repo.ts";
 import { listOrDict } from "./compose-values.ts";
-
-type Report = (key: string, message: string) => void;
+import type { Report } from "./stack-issues.ts";
 
 export interface BuildFields {
   contextPath: string;

@@ -7,6 +7,9 @@ export interface StackIssue {
   message: string;
 }
 
+/** Reports one issue of the service being mapped, at its key. */
+export type Report = (key: string, message: string) => void;
+
 /** "web: privileged -- ..." (one line per issue; used in the API's message). PURE. */
 export function issueLine(issue: StackIssue): string {
   return `${issue.service === null ? "" : `${issue.service}: `}${issue.key} -- ${issue.message}`;

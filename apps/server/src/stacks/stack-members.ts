@@ -15,7 +15,7 @@ import { assertImageUsable } from "../services/image-ownership.ts";
 import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.ts";
 import { serviceInputOf } from "./berth-fields.ts";
 import type { ImportedStack } from "./stack-source.ts";
-import type { MappedService } from "./map-service.ts";
+import type { MappedService } from "./service-fields.ts";
 import type { StackIssue } from "./stack-issues.ts";
 import type { StackOrigin } from "./stack-import-input.ts";
 import { refusal } from "./stack-refusal.ts";

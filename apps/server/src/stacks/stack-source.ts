@@ -13,7 +13,7 @@ import { getSettings } from "../instance/settings.ts";
 import { cloneStoredSource, treeIdOf } from "../sources/checked-clone.ts";
 import { checkoutRepo, MAX_REPO_FILE_BYTES } from "./compose-repo.ts";
 import { importCompose, type StackPlan } from "./import-compose.ts";
-import type { MappedService } from "./map-service.ts";
+import type { MappedService } from "./service-fields.ts";
 import { refusal } from "./stack-refusal.ts";
 
 /** The files compose looks for when no path is given, in its order. */

@@ -6,6 +6,7 @@
 import type { HostAccess } from "@berth/engine";
 import type { ComposeService } from "./parse-compose.ts";
 import { readHostKey } from "./map-host-access.ts";
+import type { Report } from "./stack-issues.ts";
 
 /** Keys that would give the container power over the host: refused unless the instance owner allows host access. */
 const DANGEROUS: Record<string, string> = {
@@ -40,13 +41,7 @@ export interface KnownKeys {
 }
 
 /** Reports every key that is not mapped; returns the host access the allowed keys grant. */
-export function triageKeys(
-  name: string,
-  svc: ComposeService,
-  known: KnownKeys,
-  err: (key: string, message: string) => void,
-  warn: (key: string, message: string) => void,
-): HostAccess {
+export function triageKeys(name: string, svc: ComposeService, known: KnownKeys, err: Report, warn: Report): HostAccess {
   const hostAccess: HostAccess = {};
   const hostKeys: string[] = [];
   const refuseHost = (key: string, what: string) =>

@@ -1,0 +1,54 @@
+/**
+ * A compose service's `healthcheck` -> Berth's health check (a command, run without a shell
+ * unless the file asked for one) and the health stage's deadline. PURE.
+ */
+import { join as joinArgv } from "shlex";
+import { durationSeconds } from "./compose-values.ts";
+import type { ComposeService } from "./parse-compose.ts";
+import type { ServiceFields } from "./service-fields.ts";
+import type { Report } from "./stack-issues.ts";
+
+export function mapHealthCheck(svc: ComposeService, err: Report): Pick<ServiceFields, "healthCheck" | "timeouts"> {
+  const healthCheck: ServiceFields["healthCheck"] = { type: "default" };
+  const hc = svc.healthcheck as
+    { test?: unknown; disable?: unknown; interval?: string; timeout?: string; retries?: unknown; start_period?: string } | undefined;
+  if (hc && hc.disable !== true && hc.disable !== "true") {
+    const test = hc.test;
+    let argv: string[] | null = null;
+    if (typeof test === "string") argv = ["/bin/sh", "-c", test];
+    else if (Array.isArray(test) && test[0] === "CMD") argv = test.slice(1).map(String);
+    else if (Array.isArray(test) && test[0] === "CMD-SHELL") argv = ["/bin/sh", "-c", test.slice(1).join(" ")];
+    else if (Array.isArray(test) && test[0] === "NONE") argv = null;
+    else if (test !== undefined) err("healthcheck.test", "Starts with CMD, CMD-SHELL or NONE");
+    if (argv !== null && argv.length > 0) {
+      healthCheck.type = "command";
+      healthCheck.command = joinArgv(argv);
+    }
+    const seconds = (key: "interval" | "timeout" | "start_period", field: "intervalS" | "timeoutS" | "startPeriodS") => {
+      const text = hc[key];
+      if (text === undefined) return;
+      const s = durationSeconds(text);
+      if (s === null) err(`healthcheck.${key}`, `"${text}" is not a duration (e.g. 10s, 1m30s)`);
+      else healthCheck[field] = field === "startPeriodS" ? s : Math.max(1, s);
+    };
+    seconds("interval", "intervalS");
+    seconds("timeout", "timeoutS");
+    seconds("start_period", "startPeriodS");
+    if (hc.retries !== undefined) healthCheck.retries = Number(hc.retries);
+  }
+  // Compose calls a container unhealthy after start_period + retries failed probes: the
+  // deployment's health stage waits that long (Berth's defaults where the file sets none).
+  const timeouts =
+    healthCheck.type === "command"
+      ? {
+          healthTimeoutS: Math.min(
+            3600,
+            Math.max(
+              1,
+              (healthCheck.startPeriodS ?? 0) + ((healthCheck.intervalS ?? 2) + (healthCheck.timeoutS ?? 2)) * (healthCheck.retries ?? 3),
+            ),
+          ),
+        }
+      : undefined;
+  return { healthCheck, ...(timeouts ? { timeouts } : {}) };
+}
