@@ -25,6 +25,9 @@ import { DockerEngine } from "@berth/engine";
 import { NODES_DIR_PREFIX, recordOwner, sweepLeftovers } from "./engine-nodes-leftovers.ts";
 import { imageTar } from "./image-tar-cache.ts";
 import { alive, engineCall, mountsUnder, readPid, waitUntil } from "./private-dockerd.ts";
+import { run, tryRun } from "./argv-run.ts";
+import { makeCa, sha256Fingerprint, signCert } from "./node-certs.ts";
+import { pickSubnet } from "./node-subnet.ts";
 
 export const NODE_TLS_PORT = 2376;
 /** The DOCKER-USER rule (after `-I` / `-D DOCKER-USER`) refusing what nodes send beyond their bridge. */
@@ -97,113 +100,6 @@ function nodeDockerdEnv(prefix: string): NodeJS.ProcessEnv {
     https_proxy: refused,
     no_proxy: direct,
   };
-}
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr || r.error?.message}`);
-  return r.stdout;
-}
-
-/** Cleanup steps may find their object already gone: report, never throw. */
-function tryRun(cmd: string, args: string[], failures: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.status !== 0) failures.push(`${cmd} ${args.join(" ")}: ${(r.stderr || r.error?.message || "").trim()}`);
-}
-
-/** /24 prefixes routed on this host now ("a.b.c"). */
-function routed24(): Set<string> {
-  const seen = new Set<string>();
-  for (const line of readFileSync("/proc/net/route", "utf8").split("\n").slice(1)) {
-    const hex = line.split("\t")[1];
-    if (!hex || hex.length !== 8) continue;
-    const octets = [6, 4, 2].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
-    seen.add(octets.join("."));
-  }
-  return seen;
-}
-
-/** A free 10.96-99.x.0/24 (never the host engine's 10.210/15), starting from the pid. */
-function pickSubnet(): string {
-  const routed = routed24();
-  for (let i = 0; i < 1024; i++) {
-    const n = (process.pid + i) % 1024;
-    const prefix = `10.${96 + Math.floor(n / 256)}.${n % 256}`;
-    if (!routed.has(prefix)) return prefix;
-  }
-  throw new Error("no free /24 in 10.96.0.0/14 for test engine nodes");
-}
-
-function sha256Fingerprint(publicKeyFile: string): string {
-  // "256 SHA256:abc... comment (ED25519)"
-  const out = run("ssh-keygen", ["-l", "-E", "sha256", "-f", publicKeyFile]);
-  const match = /SHA256:[A-Za-z0-9+/]+/.exec(out);
-  if (!match) throw new Error(`ssh-keygen printed no fingerprint: ${out}`);
-  return match[0];
-}
-
-/** A CA, then one certificate per node (server, its address as IP SAN) and one client certificate. */
-function makeCa(dir: string): { caKey: string; caCert: string } {
-  const caKey = path.join(dir, "ca-key.pem");
-  const caCert = path.join(dir, "ca.pem");
-  run("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    caKey,
-    "-out",
-    caCert,
-    "-days",
-    "2",
-    "-subj",
-    "/CN=berth-test-ca",
-  ]);
-  return { caKey, caCert };
-}
-
-function signCert(dir: string, ca: { caKey: string; caCert: string }, name: string, ext: string): { cert: string; key: string } {
-  const key = path.join(dir, `${name}-key.pem`);
-  const csr = path.join(dir, `${name}.csr`);
-  const cert = path.join(dir, `${name}.pem`);
-  const extFile = path.join(dir, `${name}.ext`);
-  writeFileSync(extFile, `${ext}\n`);
-  run("openssl", [
-    "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    csr,
-    "-subj",
-    `/CN=${name}`,
-  ]);
-  run("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    ca.caCert,
-    "-CAkey",
-    ca.caKey,
-    "-CAcreateserial",
-    "-out",
-    cert,
-    "-days",
-    "2",
-    "-extfile",
-    extFile,
-  ]);
-  return { cert, key };
 }
 
 /** Whether something accepts TCP connections on host:port. */
