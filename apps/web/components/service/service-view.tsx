@@ -29,7 +29,8 @@ import { RunCommandPanel } from "./run-command-panel";
 import { CronJobsPanel } from "./cron-jobs-panel";
 import { ActiveDeploymentNotice, PendingChangesNotice } from "./service-notices";
 import { SettingsTab } from "./settings/settings-tab";
-import { BackupsPanel, VolumeBackups } from "../backups/backups-panel";
+import { BackupsPanel } from "../backups/backups-panel";
+import { VolumeBackups } from "../backups/volume-backups";
 
 const FAST_POLL_MS = 1_500;
 const SLOW_POLL_MS = 5_000;
