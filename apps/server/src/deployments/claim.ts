@@ -7,10 +7,7 @@ import type { DeploymentLease } from "./lease.ts";
  */
 export const CLAIM_LOCK = 4_242_001;
 
-/**
- * How many deployments may be in progress at once: a fixed number, or the instance's build
- * concurrency setting (read by the claim itself: no round trip before it), `fallback` when unset.
- */
+/** A claimed deployment, with its service's team (its status events carry it). */
 export interface ClaimedDeployment {
   id: string;
   serviceId: string;
@@ -18,6 +15,10 @@ export interface ClaimedDeployment {
   status: "cloning" | "releasing";
 }
 
+/**
+ * How many deployments may be in progress at once: a fixed number, or the instance's build
+ * concurrency setting (read by the claim itself: no round trip before it), `fallback` when unset.
+ */
 export type ClaimLimit = { fixed: number } | { fallback: number };
 
 /**
