@@ -26,7 +26,7 @@ import { NODES_DIR_PREFIX, recordOwner, sweepLeftovers } from "./engine-nodes-le
 import { imageTar } from "./image-tar-cache.ts";
 import { alive, engineCall, mountsUnder, readPid, waitUntil } from "./private-dockerd.ts";
 import { run, tryRun } from "./argv-run.ts";
-import { makeCa, sha256Fingerprint, signCert } from "./node-certs.ts";
+import { makeCa, sha256Fingerprint, signCert } from "./test-certs.ts";
 import { pickSubnet } from "./node-subnet.ts";
 
 export const NODE_TLS_PORT = 2376;

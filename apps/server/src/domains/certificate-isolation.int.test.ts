@@ -4,7 +4,6 @@
  * its own hostname, and one naming another team's domain (stored by any other path) is not loaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +11,7 @@ import path from "node:path";
 import { connect } from "node:tls";
 import { TestCaddy } from "../../test/caddy.ts";
 import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { selfSigned as opensslSelfSigned } from "../../test/test-certs.ts";
 import type { EdgeProxy } from "../proxy/edge-proxy.ts";
 import { addDomain, setCertificate } from "./domains.ts";
 
@@ -26,29 +26,9 @@ let dir: string;
 /** A self-signed certificate (openssl, test code) for `names`: { certPem, keyPem, fingerprint }. */
 function selfSigned(names: string[]) {
   const out = mkdtempSync(path.join(dir, "cert-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-keyout",
-      path.join(out, "key.pem"),
-      "-out",
-      path.join(out, "cert.pem"),
-      "-subj",
-      `/CN=${names[0]}`,
-      "-addext",
-      `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`,
-    ],
-    { stdio: "ignore" },
-  );
+  opensslSelfSigned({ key: path.join(out, "key.pem"), cert: path.join(out, "cert.pem") }, `/CN=${names[0]}`, [
+    `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}`,
+  ]);
   return { certPem: readFileSync(path.join(out, "cert.pem"), "utf8"), keyPem: readFileSync(path.join(out, "key.pem"), "utf8") };
 }
 
