@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest, Agent } from "node:https";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
@@ -15,15 +15,34 @@ import { clusterEdgeConfigOf } from "../src/cluster/routing/edge-config.ts";
 import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
 
 /** A free TCP port on 127.0.0.1 (bound then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1: all held at once, then released. Asked one after
+ * another, a port released by the first ask can come back from the next (a Caddy once got the
+ * same port for two of its listeners and refused its config).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const srv = createServer();
+          srv.once("error", reject);
+          srv.listen(0, "127.0.0.1", () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((srv) => {
+    const address = srv.address();
+    if (typeof address !== "object" || address === null) throw new Error("no port");
+    return address.port;
   });
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  return ports;
 }
 
 /**
@@ -48,7 +67,7 @@ export class TestCaddy {
 
   /** `adminSocket`: the admin API on a unix socket in the test's own dir (the product default), else on a loopback port. */
   static async start(options: { adminSocket?: boolean } = {}): Promise<TestCaddy> {
-    const [httpPort, httpsPort, adminPort, markPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [httpPort, httpsPort, adminPort, markPort] = (await freePorts(4)) as [number, number, number, number];
     const dir = mkdtempSync(path.join(tmpdir(), "berth-caddy-"));
     const adminListen = options.adminSocket ? `unix:${path.join(dir, "admin.sock")}` : `127.0.0.1:${adminPort}`;
     const caddy = new TestCaddy(
