@@ -16,6 +16,8 @@ source "$here/lib/testdb.sh"
 TEST_DB=berth_test
 # The e2e run gets its own empty database: its first sign-up must find no users.
 E2E_DB=berth_e2e
+# The build-isolation step's server: its own database (see that step).
+BUILD_DB=berth_build_test
 started=$SECONDS
 step_no=0
 step_name=""
@@ -80,6 +82,10 @@ step "integration tests" npx vitest run --project int --project int-alone --repo
 export BERTH_FAULT_REPORT="$reports/faults.txt"
 step "fault suite (npm run test:faults)" npx vitest run --project faults --reporter=default --reporter=json --outputFile.json="$reports/faults.json"
 step "build" npx turbo run build
+# The build-isolation server runs on a database of its own: on the integration files' database
+# its boot reconcile pass made their projects' networks again (one /24 of the pool each, left behind).
+step "create a fresh $BUILD_DB database (the build-isolation server's)" fresh_db "$BUILD_DB"
+step "migrate $BUILD_DB" npm run migrate:deploy --workspace @berth/db
 step "build isolation (a test build while a server runs)" npx vitest run --project build
 step "create a fresh $E2E_DB database (the server migrates it at start)" fresh_db "$E2E_DB"
 step "e2e tests (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" \
