@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HistoryBoundary, lastTimeRun, timeKey } from "./log-boundary.ts";
+import { HistoryBoundary, HistoryEdges, timeKey } from "./log-boundary.ts";
 
 const at = (time: string, text: string, stream: "stdout" | "stderr" = "stdout") => ({ stream, time: `2026-12-05T15:00:${time}Z`, text });
 
@@ -21,6 +21,25 @@ describe("HistoryBoundary", () => {
     expect(boundary.admit([at("02", "x")]).map((l) => l.text)).toEqual(["x"]);
   });
 
+  it("keeps a stdout line stamped before a stderr line the history already holds", () => {
+    // The engine copies stdout and stderr on their own: stderr line 10 reached the log before
+    // stdout line 9, the history was read between them, and line 9 arrives live, older than 10.
+    const history = [...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => at(`01.${n}`, `o${n}`)), at("01.95", "e10", "stderr")];
+    const boundary = new HistoryBoundary(history);
+    expect(boundary.admit([at("01.9", "o9"), at("02.1", "o11")]).map((l) => l.text)).toEqual(["o9", "o11"]);
+    expect(boundary.passed).toBe(true);
+  });
+
+  it("drops each stream's own history lines when the live stream starts before the read", () => {
+    const history = [at("01.1", "o1"), at("01.3", "e3", "stderr"), at("01.2", "o2")];
+    const boundary = new HistoryBoundary(history);
+    expect(boundary.admit([at("01.3", "e3", "stderr"), at("01.2", "o2")])).toEqual([]);
+    expect(boundary.passed).toBe(true);
+    // A stream the history does not hold is new from the history's first time on.
+    const quiet = new HistoryBoundary([at("01.1", "o1"), at("01.4", "o2")]);
+    expect(quiet.admit([at("00.5", "old", "stderr"), at("01.3", "e3", "stderr")]).map((l) => l.text)).toEqual(["e3"]);
+  });
+
   it("passes at once for an empty history and when the live stream starts after it", () => {
     expect(new HistoryBoundary([]).passed).toBe(true);
     const boundary = new HistoryBoundary([at("01", "a")]);
@@ -38,23 +57,20 @@ describe("timeKey", () => {
   });
 });
 
-describe("lastTimeRun", () => {
-  it("keeps only the lines at the last time, across the chunks a history is read in", () => {
-    let run = lastTimeRun([], [at("01.1", "a"), at("02", "b"), at("02", "c")]);
-    expect(run.map((l) => l.text)).toEqual(["b", "c"]);
-    // A chunk wholly at the same time extends the run; an empty chunk changes nothing.
-    run = lastTimeRun(run, [at("02", "d")]);
-    run = lastTimeRun(run, []);
-    expect(run.map((l) => l.text)).toEqual(["b", "c", "d"]);
-    // A later time starts a new run.
-    run = lastTimeRun(run, [at("02", "e"), at("03", "f")]);
-    expect(run.map((l) => l.text)).toEqual(["f"]);
+describe("HistoryEdges", () => {
+  it("gives the boundary what the whole history gives it, read in chunks", () => {
+    const history = [at("00.5", "a"), at("01.1", "e", "stderr"), at("02", "x"), at("02", "x"), at("01.9", "f", "stderr"), at("02", "y")];
+    const live = [at("01.9", "f", "stderr"), at("02", "x"), at("02", "z"), at("03", "w"), at("01.8", "late", "stderr")];
+    const edges = new HistoryEdges();
+    for (const chunk of [history.slice(0, 3), history.slice(3, 3), history.slice(3, 5), history.slice(5)]) edges.add(chunk);
+    expect(edges.lines().map((l) => l.text)).toEqual(["a", "x", "x", "y", "f"]);
+    expect(new HistoryBoundary(edges.lines()).admit(live)).toEqual(new HistoryBoundary(history).admit(live));
   });
 
-  it("gives the boundary what the whole history gives it", () => {
-    const history = [at("01.1", "a"), at("02", "x"), at("02", "x"), at("02", "y", "stderr")];
-    const live = [at("02", "x"), at("02", "z"), at("03", "w")];
-    const run = lastTimeRun(lastTimeRun([], history.slice(0, 2)), history.slice(2));
-    expect(new HistoryBoundary(run).admit(live)).toEqual(new HistoryBoundary(history).admit(live));
+  it("keeps a run that spans chunks, and the first line once when it is the whole history", () => {
+    const edges = new HistoryEdges();
+    edges.add([at("02", "b")]);
+    edges.add([at("02", "c")]);
+    expect(edges.lines().map((l) => l.text)).toEqual(["b", "c"]);
   });
 });

@@ -1,7 +1,7 @@
 import type { LogLine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { redact } from "../secrets/redaction.ts";
-import { HistoryBoundary, lastTimeRun } from "./log-boundary.ts";
+import { HistoryBoundary, HistoryEdges } from "./log-boundary.ts";
 import { findLiveContainerAndEngine } from "./live-container.ts";
 import { logRedactionNeedles } from "./runtime-logs.ts";
 import type { FollowedService, LogFollower, LogTarget, ServiceLogLine } from "./log-follower.ts";
@@ -191,9 +191,9 @@ export class ServiceLogHub {
   }
 
   private async sendHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<void> {
-    let lastRun: ServiceLogLine[];
+    let edges: ServiceLogLine[];
     try {
-      lastRun = await this.readHistory(stream, member, options);
+      edges = await this.readHistory(stream, member, options);
     } catch (err) {
       if (!stream.members.has(member)) return;
       this.leave(stream, member);
@@ -201,7 +201,7 @@ export class ServiceLogHub {
       return;
     }
     if (!stream.members.has(member)) return;
-    member.boundary = new HistoryBoundary(lastRun);
+    member.boundary = new HistoryBoundary(edges);
     member.state = "catching-up";
     const buffered = member.buffered;
     member.buffered = [];
@@ -219,18 +219,18 @@ export class ServiceLogHub {
    * READ_LINES_PER_HAND, 1,000: the last piece of a 100k-line history leaves as soon as it is
    * read, and no socket message is a 5 MB string). The engine cuts the tail before it applies
    * `until`: lines written during the read leave the history a few short of 200, and come
-   * through the live stream instead. Returns the lines at the history's last timestamp: all its
+   * through the live stream instead. Returns its first line and each stream's lines at its last timestamp: all its
    * boundary needs (a 100k-line history is not held).
    */
   private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
-    let lastRun: ServiceLogLine[] = [];
+    const edges = new HistoryEdges<ServiceLogLine>();
     await stream.target.engine.readLogsInto(stream.target.containerId, { ...range, until: Date.now() / 1000 }, (lines) => {
       const shown = lines.map((line) => this.redacted(stream, line));
-      lastRun = lastTimeRun(lastRun, shown);
+      edges.add(shown);
       if (shown.length > 0 && stream.members.has(member)) member.follower.lines(shown);
     });
-    return lastRun;
+    return edges.lines();
   }
 
   private leave(stream: SharedStream, member: Member): void {
