@@ -49,7 +49,7 @@ import { listVolumes, removeVolume } from "./volume-admin.ts";
 import { exportVolume, importVolume, loadImages, saveImages } from "./transfer.ts";
 import { archiveVolume, restoreVolume, type VolumeRef } from "./volume-archive.ts";
 import { ensureService } from "./reconcile.ts";
-import { replaceRelease } from "./replace-release.ts";
+import { replaceRelease, retireOthers } from "./replace-release.ts";
 import { runRelease } from "./run-release.ts";
 import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.ts";
 import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
@@ -103,6 +103,14 @@ export class DockerEngine implements ContainerEngine {
 
   replaceRelease(spec: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
     return replaceRelease(this.api, spec, opts);
+  }
+
+  retireOthers(serviceId: string, keepDeploymentId: string, graceSeconds = DEFAULT_GRACE_SECONDS): Promise<string[]> {
+    const operation = "retire old releases";
+    assertValidId(serviceId, "service id", operation);
+    assertValidId(keepDeploymentId, "deployment id", operation);
+    assertValidGrace(graceSeconds, operation);
+    return retireOthers(this.api, serviceId, keepDeploymentId, graceSeconds);
   }
 
   ensureService(desired: ReleaseSpec, opts: ReplaceReleaseOptions = {}): Promise<EnsureServiceResult> {

@@ -198,6 +198,13 @@ export interface ReplaceReleaseOptions extends RunReleaseOptions {
   onHandover?: (handover: Handover) => Promise<void> | void;
   /** SIGTERM grace for the old release before the engine kills it (default 10 s). */
   graceSeconds?: number;
+  /**
+   * replaceRelease only (ensureService always retires). false: return once the new release has
+   * the traffic and leave the old release's containers (and image retention) to the caller (`retireOthers`), which can
+   * record the new release first and retire the old one after: a redeploy is then live as soon as
+   * traffic moved, not after the old release's shutdown (up to the grace period). Default true.
+   */
+  retireOthers?: boolean;
   /** Release images to keep per service after the switch (default 5; false keeps all). */
   retainImages?: number | false;
 }

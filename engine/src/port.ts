@@ -69,6 +69,12 @@ export interface ContainerEngine {
    */
   replaceRelease(spec: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<ReleaseInstance>;
   /**
+   * Stop (SIGTERM, kill after the grace period, default 10 s) and remove every container of the
+   * service that is not of `keepDeploymentId`; returns their names. For a caller that replaced a
+   * release with `retireOthers: false`.
+   */
+  retireOthers(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<string[]>;
+  /**
    * Reconcile one service toward `desired`: idempotent and safe after a crash at any step.
    * Keeps a healthy release already made from exactly this spec, otherwise (re)creates it;
    * hands over; removes every other release. Converges to exactly one current release.

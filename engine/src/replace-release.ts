@@ -66,6 +66,7 @@ export async function replaceRelease(api: EngineApi, spec: ReleaseSpec, options:
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   assertValidGrace(graceSeconds, "replace release");
   const { release } = await releaseByStrategy(api, spec, options, graceSeconds);
+  if (options.retireOthers === false) return release;
   await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
   return withWarnings(release, await retainImages(api, spec.owner.serviceId, options.retainImages));
 }

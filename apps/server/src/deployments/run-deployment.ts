@@ -4,6 +4,7 @@ import { DomainError } from "../errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
+import { RETIRE_LEASE_S, retireOldRelease } from "./retire-old-release.ts";
 import { BuildLogSink } from "./log-sink.ts";
 import { buildReleaseImageRef, type Handover, type ReleaseInstance } from "@berth/engine";
 import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
@@ -32,8 +33,9 @@ export { describeFailure } from "./failure.ts";
  * Start the release (start-first: beside the old one, health-gated, on the service's free
  * upstream ports; stop-first: after stopping the old one, which comes back if the new one
  * fails), hand over (the proxy already routes every upstream port: wait until the old ones
- * have no request in flight), then the engine removes the old release; then record it (a
- * numbered Release with its whole configuration). Any failure leaves the old release serving.
+ * have no request in flight), record it (a numbered Release with its whole configuration), then
+ * retire the old release (retire-old-release.ts). Any failure before the record leaves the old
+ * release serving.
  */
 async function release(ctx: RunContext): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -65,7 +67,7 @@ async function release(ctx: RunContext): Promise<void> {
     config.kind === "web" ? upstreamBlockFor(ctx, config.replicas) : null,
     nextReleaseNumber(ctx),
   ]);
-  // Ends the proxy's hold on the old release's ports once the engine has stopped it.
+  // Ends the proxy's hold on the old release's ports once it is stopped (or the release failed).
   let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
     if (ctx.cancel.aborted) throw new CancelledError();
@@ -93,34 +95,39 @@ async function release(ctx: RunContext): Promise<void> {
   );
   // On a remote server the proxy reaches the port over the network (the firewall keeps others out).
   const spec = target.server ? { ...built, publishHostIp: "0.0.0.0" } : built;
-  // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
-  // health = the readiness gate) and removes its container on failure, so nothing it starts
-  // can outlive a stage that gave up on it.
-  const instance = await target.engine
-    .replaceRelease(spec, {
+  try {
+    // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
+    // health = the readiness gate) and removes its container on failure, so nothing it starts
+    // can outlive a stage that gave up on it.
+    const instance = await target.engine.replaceRelease(spec, {
       pullTimeoutMs: ctx.timeoutsMs.start,
       // A start period (failures do not count) extends the health stage by as much.
       readyTimeoutMs: ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
       onHandover,
+      // Recorded first, retired after (retire-old-release.ts): live as soon as traffic moved.
+      retireOthers: false,
       retainImages: false,
       signal: ctx.cancel,
       strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
       // A remote server already has it (prepareRemote).
       pull: target.server ? "missing" : image.pull,
       ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
-    })
-    .finally(() => releaseOldPorts());
-  for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
-  try {
-    await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
-  } catch (err) {
-    // The service was deleted while it deployed: nothing may be left running for it.
-    if (isRecordMissing(err)) return void (await target.engine.removeService(service.id));
-    throw err;
+    });
+    for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
+    try {
+      await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started, retiring: true });
+    } catch (err) {
+      // The service was deleted while it deployed: nothing may be left running for it.
+      if (isRecordMissing(err)) return void (await target.engine.removeService(service.id));
+      throw err;
+    }
+    // A first release (or one after a stop) makes the service's domains route to it now.
+    await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
+    deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
+    await retireOldRelease(ctx, target.engine);
+  } finally {
+    releaseOldPorts();
   }
-  // A first release (or one after a stop) makes the service's domains route to it now.
-  await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
-  deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
   // The deployment is live: pruning old images must not reach the failure path.
   // Only a build grew the builder's cache: a deployment the claim sent to `cloning` built.
   await retainImagesAfterSuccess(deps, service.id, deployment.status === "cloning");
@@ -206,6 +213,8 @@ async function recordRelease(
     instance: Pick<ReleaseInstance, "hostPort"> & { [K in "containerId" | "imageId" | "repoDigest"]: ReleaseInstance[K] | null };
     number: number;
     releaseMs: number;
+    /** The old release is retired after the record: the service stays leased until then (retire-old-release.ts). */
+    retiring?: boolean;
   },
 ): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -242,7 +251,12 @@ async function recordRelease(
         commitSha: deployment.commitSha,
       },
     });
-    await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
+    if (r.retiring) {
+      // The database's clock, like every lease (reconcile/lease.ts).
+      await tx.$executeRaw`UPDATE service SET "desiredState" = 'running', "reconcilingUntil" = now() + make_interval(secs => ${RETIRE_LEASE_S}) WHERE id = ${service.id}`;
+    } else {
+      await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
+    }
   });
 }
 

@@ -138,7 +138,8 @@ describe("zero-downtime redeploys through the proxy", () => {
     // Traffic really moved: the last release answers, and the releases in between were seen.
     expect(seen.has(`release-${REDEPLOYS}`)).toBe(true);
     expect(seen.size).toBeGreaterThanOrEqual(REDEPLOYS - 2);
-    expect((await deps.engine.listManaged({ serviceId })).length).toBe(1);
+    // The last release's predecessor is retired after the deployment is recorded live.
+    await waitFor("the old release to be retired", async () => (await deps.engine.listManaged({ serviceId })).length === 1);
     console.info(
       `zero-downtime: ${outcomes.ok} requests in ${seconds.toFixed(1)} s (${rate.toFixed(0)} req/s), ${REDEPLOYS} redeploys, ${seen.size} releases seen`,
     );
@@ -262,6 +263,7 @@ describe("zero-downtime redeploys through the proxy", () => {
     expect(outcomes.post).toBeGreaterThan(100);
     expect(outcomes.slowDone).toBe(outcomes.slowStarted);
     expect(seen.has(`release-${REDEPLOYS}`)).toBe(true);
+    await waitFor("the old replicas to be retired", async () => (await deps.engine.listManaged({ serviceId: replicated })).length === 3);
     const left = await deps.engine.listManaged({ serviceId: replicated });
     expect(left.filter((c) => c.state === "running")).toHaveLength(3);
     expect(new Set(left.map((c) => c.deploymentId)).size).toBe(1);

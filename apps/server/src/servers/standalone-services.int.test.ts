@@ -234,6 +234,8 @@ describe("a service on a standalone remote server", () => {
     expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
     expect(outcomes.failed).toEqual([]);
     expect(outcomes.ok).toBeGreaterThan(10);
+    // The old release is retired after the new one is recorded live.
+    await waitFor("the old release to be retired", async () => (await node.engine.listManaged({ serviceId })).length === 1);
     const running2 = (await node.engine.listManaged({ serviceId })).filter((c) => c.state === "running");
     expect(running2.map((c) => c.deploymentId)).toEqual([done.id]);
   }, 300_000);
