@@ -79,6 +79,8 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await expect(page.getByTestId("pending-changes")).toHaveCount(0);
     await expect(page.getByTestId("internal-address")).toContainText(`${api}:9090`);
     await expect.poll(() => servedBy(page, request), { timeout: 20_000 }).toContain("hello from berth");
+    // The old release is retired just after the deployment is recorded live.
+    await expect.poll(async () => (await runningContainersOfService(apiId)).length, { timeout: 20_000 }).toBe(1);
     const [container] = await runningContainersOfService(apiId);
     expect(container?.HostConfig.Memory).toBe(64 * MiB);
     expect(container?.HostConfig.NanoCpus).toBe(500_000_000);
