@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
 import { httpGet, requireTestImage, seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
+import { buildGreetingImage } from "../../test/greeting-image.ts";
 import { Reconciler } from "../reconcile/reconciler.ts";
 import { upsertEnvVars } from "../secrets/env-store.ts";
 import { enqueueDeployment } from "./deployments.ts";
@@ -16,14 +17,6 @@ import { DeploymentWorker } from "./worker.ts";
  * it, and while it stops the service is leased, so a reconciler pass does not force-remove it.
  */
 const SLOW_STOP_IMAGE = `berth-test/slow-stop:${randomUUID().slice(0, 8)}`;
-const SLOW_STOP_ENTRY = `#!/bin/sh
-mkdir -p /www
-printf '<h1>%s</h1>\\n' "\${GREETING:-hello}" >/www/index.html
-httpd -f -p 8080 -h /www &
-httpd_pid=$!
-trap 'sleep 6; kill "$httpd_pid"; exit 0' TERM INT
-while :; do sleep 1 & wait $!; done
-`;
 
 const deps = testDeps();
 const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
@@ -31,16 +24,7 @@ let serviceId = "";
 
 beforeAll(async () => {
   await requireTestImage(deps.engine as DockerEngine);
-  await deps.engine.buildImage({
-    tag: SLOW_STOP_IMAGE,
-    files: [
-      {
-        name: "Dockerfile",
-        data: 'FROM berth-test/hello:latest\nCOPY slow-stop.sh /slow-stop.sh\nENTRYPOINT ["/bin/sh", "/slow-stop.sh"]\n',
-      },
-      { name: "slow-stop.sh", data: SLOW_STOP_ENTRY },
-    ],
-  });
+  await buildGreetingImage(deps, SLOW_STOP_IMAGE, 6);
   worker.start();
 });
 
