@@ -11,6 +11,7 @@ import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, TEST_IMAGE, testDeps } from "../../test/harness.ts";
 import { deploymentWorker, finishedDeployment } from "../../test/deploy-harness.ts";
 import { enqueueDeployment, rollbackToRelease } from "../deployments/deployments.ts";
+import { findLiveDeployment } from "../deployments/live-release.ts";
 import { openReleaseConfig } from "../deployments/release-config.ts";
 import type { Actor } from "../teams/access.ts";
 import { createServiceInput, updateServiceInput } from "./service-input.ts";
@@ -38,8 +39,10 @@ async function deployed(actor: Actor, projectId: string, fields: Record<string, 
   return id;
 }
 
+/** A running container of the service's live release (the one before may still be stopping: it is retired after the record). */
 async function liveContainer(serviceId: string) {
-  const running = (await deps.engine.listManaged({ serviceId })).filter((c) => c.state === "running");
+  const live = await findLiveDeployment(deps.db, serviceId);
+  const running = (await deps.engine.listManaged({ serviceId })).filter((c) => c.state === "running" && c.deploymentId === live?.id);
   expect(running.length).toBeGreaterThan(0);
   return running[0]!;
 }
