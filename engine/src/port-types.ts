@@ -200,9 +200,10 @@ export interface ReplaceReleaseOptions extends RunReleaseOptions {
   graceSeconds?: number;
   /**
    * replaceRelease only (ensureService always retires). false: return once the new release has
-   * the traffic and leave the old release's containers (and image retention) to the caller (`retireOthers`), which can
-   * record the new release first and retire the old one after: a redeploy is then live as soon as
-   * traffic moved, not after the old release's shutdown (up to the grace period). Default true.
+   * the traffic and leave the old release's containers (and image retention) to the caller
+   * (`retireOthers`), which can record the new release first and retire the old one after: a
+   * redeploy is then live as soon as traffic moved, not after the old release's shutdown (up to
+   * the grace period). Default true.
    */
   retireOthers?: boolean;
   /** Release images to keep per service after the switch (default 5; false keeps all). */

@@ -219,8 +219,9 @@ export class ServiceLogHub {
    * READ_LINES_PER_HAND, 1,000: the last piece of a 100k-line history leaves as soon as it is
    * read, and no socket message is a 5 MB string). The engine cuts the tail before it applies
    * `until`: lines written during the read leave the history a few short of 200, and come
-   * through the live stream instead. Returns its first line and each stream's lines at its last timestamp: all its
-   * boundary needs (a 100k-line history is not held).
+   * through the live stream instead. Returns its first line and each stream's lines at that
+   * stream's last timestamp (HistoryEdges): all its boundary needs (a 100k-line history is not
+   * held).
    */
   private async readHistory(stream: SharedStream, member: Member, options: { since?: number | undefined }): Promise<ServiceLogLine[]> {
     const range = options.since === undefined ? { tail: 200 } : { since: options.since, tail: MAX_SINCE_LINES };
