@@ -22,6 +22,8 @@ export interface Delivery {
   ms: number;
   lost: number;
   inOrder: boolean;
+  /** From the ask (or, live, the first line) to the first line. */
+  firstMs: number;
   /** CPU time this viewer spent receiving and decoding the lines (user + system). */
   cpuMs: number;
 }
@@ -71,6 +73,7 @@ async function burst(serviceId: string, lines: number, since?: number): Promise<
     ms: Math.max(1, last - (since === undefined ? first : asked)),
     lost: lines - got.length,
     inOrder: got.every((n, i) => n === i + 1),
+    firstMs: since === undefined ? 0 : first - asked,
     cpuMs: cpuMsSince(cpu),
   };
 }

@@ -249,6 +249,7 @@ async function main(): Promise<void> {
     `  CPU per read besides the engine (median): raw client ${median(rounds.map((r) => r.rawReadCpuMs))} ms; ` +
       `Berth's server ${median(rounds.map((r) => r.historyServerCpuMs))} ms + viewer ${median(rounds.map((r) => r.history.cpuMs))} ms`,
   );
+  console.log(`  Berth's first line reached the viewer ${median(rounds.map((r) => r.history.firstMs))} ms after it asked (median)`);
   console.log(`  lines lost ${allIn ? "0, all in order" : "SOME, or out of order"} (goal: none lost, in order)`);
   console.log(
     `  (the engine itself: a live follow runs at ${median(rounds.map((r) => r.rawReadMs / r.rawFollowMs)).toFixed(2)} of one read)`,
