@@ -3,8 +3,8 @@
  *   baseline  create + start a container (what `docker run -d` does), poll its published port
  *             until HTTP 200 (then remove it, untimed)
  *   run       engine.runRelease: image check, tag, create + start, health gate (TCP probe)
- *   replace   engine.replaceRelease: the same beside the old release, hand-over, retire the old
- *             (SIGTERM with 0 s grace), retention
+ *   replace   engine.replaceRelease: the same beside the old release, hand-over; then
+ *             engine.retireOthers (SIGTERM with 0 s grace), as the control plane does after it
  * Prints the median of N runs of each and the ratios. Asserts nothing.
  *
  *   node --import tsx engine/bench/release.ts [runs]
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const raw: number[] = [];
   const run: number[] = [];
   const replace: number[] = [];
-  await engine.replaceRelease(base, { graceSeconds: 0 }); // an old release to replace
+  await engine.replaceRelease(base); // an old release to replace
   try {
     for (let i = 0; i < runs; i++) {
       // Interleaved so that machine noise hits all three alike.
@@ -74,7 +74,11 @@ async function main(): Promise<void> {
       run.push(await timed(async () => (await engine.runRelease(lone)).hostPort ?? 0));
       await engine.removeService(lone.owner.serviceId);
       replace.push(
-        await timed(async () => (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { graceSeconds: 0 })).hostPort ?? 0),
+        await timed(async () => {
+          const next = await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") });
+          await engine.retireOthers(base.owner.serviceId, next.deploymentId, 0);
+          return next.hostPort ?? 0;
+        }),
       );
     }
   } finally {

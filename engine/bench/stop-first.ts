@@ -88,11 +88,10 @@ async function main(): Promise<void> {
         }),
       );
       stopFirst.push(
-        await unavailability(
-          berthPort,
-          async () =>
-            void (await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { strategy: "stop-first", graceSeconds: 10 })),
-        ),
+        await unavailability(berthPort, async () => {
+          const next = await engine.replaceRelease({ ...base, deploymentId: uniqueId("d") }, { strategy: "stop-first", graceSeconds: 10 });
+          await engine.retireOthers(base.owner.serviceId, next.deploymentId);
+        }),
       );
       const worker = newRelease({ containerPort: undefined, command: ["sh", "-c", "while true; do sleep 1; done"] });
       const started = performance.now();

@@ -183,11 +183,12 @@ export interface Handover {
 export interface ReplaceReleaseOptions extends RunReleaseOptions {
   /**
    * "start-first" (default): the new release starts beside the old, is gated, takes the
-   * traffic, then the old stops (zero downtime). "stop-first": the image is made present,
+   * traffic, then the old is retired (zero downtime). "stop-first": the image is made present,
    * then every container of the service's other releases is stopped (not removed), then the
    * new release runs; if it fails (create, health, cancel) the old containers are started
-   * again and the original error is rethrown; on success onHandover runs and the old
-   * containers are removed. For volumes (one writer per data directory) and fixed host ports.
+   * again and the original error is rethrown; on success onHandover runs. For volumes (one
+   * writer per data directory) and fixed host ports. ensureService retires the old release
+   * itself; after replaceRelease the caller does (`retireOthers`).
    */
   strategy?: "start-first" | "stop-first";
   /**
@@ -196,18 +197,11 @@ export interface ReplaceReleaseOptions extends RunReleaseOptions {
    * is removed and the old one keeps serving.
    */
   onHandover?: (handover: Handover) => Promise<void> | void;
-  /** SIGTERM grace for the old release before the engine kills it (default 10 s). */
-  graceSeconds?: number;
   /**
-   * replaceRelease only (ensureService always retires). false: return once the new release has
-   * the traffic and leave the old release's containers (and image retention) to the caller
-   * (`retireOthers`), which can record the new release first and retire the old one after: a
-   * redeploy is then live as soon as traffic moved, not after the old release's shutdown (up to
-   * the grace period). Default true.
+   * SIGTERM grace for the old release before the engine kills it (default 10 s): when stop-first
+   * stops it, and when ensureService retires it (replaceRelease leaves that to `retireOthers`).
    */
-  retireOthers?: boolean;
-  /** Release images to keep per service after the switch (default 5; false keeps all). */
-  retainImages?: number | false;
+  graceSeconds?: number;
 }
 
 export interface EnsureServiceResult {

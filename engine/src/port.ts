@@ -62,16 +62,18 @@ export interface ContainerEngine {
   runRelease(spec: ReleaseSpec, opts?: RunReleaseOptions): Promise<ReleaseInstance>;
   /**
    * start-first (default), a zero-downtime release: runRelease (new beside old, health-gated),
-   * then onHandover (the router switches traffic and drains), then stop the old with a grace
-   * period and remove it. A failure before hand-over leaves the old release serving.
-   * stop-first: image first, then the old release is stopped, then the new one runs; a failure
-   * starts the old containers again (details.restored) and rethrows. See ReplaceReleaseOptions.
+   * then onHandover (the router switches traffic and drains). A failure before hand-over leaves
+   * the old release serving. stop-first: image first, then the old release is stopped, then the
+   * new one runs; a failure starts the old containers again (details.restored) and rethrows. See
+   * ReplaceReleaseOptions. Returns once the new release has the traffic: the old release's
+   * containers are the caller's to retire (`retireOthers`, after it recorded the new release as
+   * live) and old images its to prune (`pruneImages`).
    */
   replaceRelease(spec: ReleaseSpec, opts?: ReplaceReleaseOptions): Promise<ReleaseInstance>;
   /**
    * Stop (SIGTERM, kill after the grace period, default 10 s) and remove every container of the
-   * service that is not of `keepDeploymentId`; returns their names. For a caller that replaced a
-   * release with `retireOthers: false`.
+   * service that is not of `keepDeploymentId`; returns their names. What follows a
+   * `replaceRelease`.
    */
   retireOthers(serviceId: string, keepDeploymentId: string, graceSeconds?: number): Promise<string[]>;
   /**

@@ -19,7 +19,7 @@ import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import type { EnsureServiceResult, ReleaseInstance, ReleaseSpec, ReplicaInstance, ReplaceReleaseOptions } from "./port-types.ts";
 import { waitUntilReady } from "./readiness.ts";
-import { releaseByStrategy, retainImages, retireOthers, withWarnings } from "./replace-release.ts";
+import { releaseByStrategy, retireOthers } from "./replace-release.ts";
 import { tagReleaseImage } from "./release-images.ts";
 import { DEFAULT_READY_TIMEOUT_MS } from "./run-release.ts";
 import { specHash } from "./spec-hash.ts";
@@ -126,7 +126,6 @@ export async function ensureService(api: EngineApi, spec: ReleaseSpec, options: 
     await options.onHandover?.({ release, previous: await listPrevious(api, spec.owner.serviceId, spec.deploymentId) });
   }
   const removed = await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
-  const warnings = await retainImages(api, spec.owner.serviceId, options.retainImages);
   const changed = current === null || adopted?.updated === true;
-  return { release: withWarnings(release, warnings), changed, removed };
+  return { release, changed, removed };
 }

@@ -1,9 +1,11 @@
 /**
  * Replacing a service's release on standalone Docker. start-first (default, zero downtime):
  * the new release starts beside the old on the service's network and must pass its health
- * gate; then the hand-over hook switches traffic (and drains); only then is the old release
- * stopped (SIGTERM, kill after grace) and removed. Before hand-over completes, any failure
- * leaves the old release serving. stop-first: see stop-first.ts.
+ * gate; then the hand-over hook switches traffic (and drains). Before hand-over completes, any
+ * failure leaves the old release serving. stop-first: see stop-first.ts. Either way the old
+ * release's containers are left to the caller's `retireOthers` (stopped: SIGTERM, kill after
+ * grace; removed), so the caller can record the new release as live before the old one's
+ * shutdown; image retention is the caller's too (`pruneImages`).
  */
 import { DEFAULT_GRACE_SECONDS, listManagedContainers, stopAndRemove } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
@@ -12,7 +14,6 @@ import { handOver } from "./hand-over.ts";
 import { parseDeploymentLabel } from "./labels.ts";
 import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
-import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
 import type { Handover, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port-types.ts";
 import { runRelease } from "./run-release.ts";
 import { stopFirstRelease } from "./stop-first.ts";
@@ -43,7 +44,7 @@ async function startFirstRelease(api: EngineApi, spec: ReleaseSpec, options: Rep
   return handover;
 }
 
-/** A new release of the service per options.strategy, handed over; the old one is then retired. */
+/** A new release of the service per options.strategy, handed over (the old one not yet retired). */
 export function releaseByStrategy(
   api: EngineApi,
   spec: ReleaseSpec,
@@ -65,25 +66,5 @@ export function releaseByStrategy(
 export async function replaceRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions = {}): Promise<ReleaseInstance> {
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   assertValidGrace(graceSeconds, "replace release");
-  const { release } = await releaseByStrategy(api, spec, options, graceSeconds);
-  if (options.retireOthers === false) return release;
-  await retireOthers(api, spec.owner.serviceId, spec.deploymentId, graceSeconds);
-  return withWarnings(release, await retainImages(api, spec.owner.serviceId, options.retainImages));
-}
-
-/** The release with more warnings appended (none: the release unchanged). */
-export function withWarnings(release: ReleaseInstance, warnings: string[]): ReleaseInstance {
-  if (warnings.length === 0) return release;
-  return { ...release, warnings: [...(release.warnings ?? []), ...warnings] };
-}
-
-/** Image retention after a switch: never fails the release; problems come back as warnings. */
-export async function retainImages(api: EngineApi, serviceId: string, keep: number | false | undefined): Promise<string[]> {
-  if (keep === false) return [];
-  try {
-    const { failures } = await pruneReleaseImages(api, serviceId, keep ?? DEFAULT_RETAIN_IMAGES);
-    return failures.map((f) => `could not prune release image ${f}`);
-  } catch (err) {
-    return [`could not prune release images: ${engineMessage(err)}`];
-  }
+  return (await releaseByStrategy(api, spec, options, graceSeconds)).release;
 }

@@ -61,4 +61,15 @@ describe("hostile strings travel as data", () => {
     expect((await rejectionOf(() => absent.runRelease(spec))).code).toBe("INVALID");
     expect((await rejectionOf(() => absent.ensureService(spec))).code).toBe("INVALID");
   });
+
+  it("retireOthers rejects a bad service id, deployment id or grace as INVALID before any engine call", async () => {
+    const absent = new DockerEngine({ socketPath: join(tmpdir(), `${uniqueId("no-engine-")}.sock`) });
+    const { owner, deploymentId } = newRelease();
+    for (const call of [
+      () => absent.retireOthers("../etc", deploymentId),
+      () => absent.retireOthers(owner.serviceId, "a b"),
+      () => absent.retireOthers(owner.serviceId, deploymentId, -1),
+    ])
+      expect((await rejectionOf(call)).code).toBe("INVALID");
+  });
 });

@@ -167,18 +167,19 @@ describe("release image tags and retention", () => {
     const variants: string[] = [];
     for (let n = 0; n < 4; n++) variants.push(await buildVariant(n));
     const releases = [];
-    for (const image of variants) {
-      releases.push(await engine.replaceRelease({ ...base, image, deploymentId: uniqueId("d") }, { graceSeconds: 1, retainImages: false }));
-    }
+    // Each release replaced and its predecessor retired, as the control plane does.
+    const release = async (image: string) => {
+      const next = await engine.replaceRelease({ ...base, image, deploymentId: uniqueId("d") });
+      await engine.retireOthers(serviceId, next.deploymentId, 1);
+      return next;
+    };
+    for (const image of variants) releases.push(await release(image));
     const tagsBefore = (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []);
     expect(tagsBefore.sort()).toEqual(releases.map((r) => `${repo}:${r.deploymentId}`).sort());
     expect(releases.every((r) => r.releaseImage === `${repo}:${r.deploymentId}`)).toBe(true);
 
     // Roll back to the oldest image: it is running, so it stays even though keep=1 names another.
-    const rollback = await engine.replaceRelease(
-      { ...base, image: variants[0] as string, deploymentId: uniqueId("d") },
-      { graceSeconds: 1, retainImages: false },
-    );
+    const rollback = await release(variants[0] as string);
     const volumesBefore = (await docker.listVolumes()).Volumes?.length ?? 0;
     const { removed, failures } = await engine.pruneImages(serviceId, 1);
     expect(failures).toEqual([]);

@@ -20,7 +20,7 @@ async function readFile(containerId: string): Promise<string> {
 }
 
 describe("stop-first", () => {
-  it("stops the old release before the new one starts, keeps the volume's data, then removes the old", async () => {
+  it("stops the old release before the new one starts, keeps the volume's data, and leaves the old stopped for retireOthers", async () => {
     const base = volumeService();
     const v1 = await engine.replaceRelease(base, STOP_FIRST);
     await engine.exec(v1.containerId, { cmd: ["sh", "-c", "echo kept > /data/file"] });
@@ -41,6 +41,9 @@ describe("stop-first", () => {
     expect(Date.parse(atHandover?.oldFinished ?? "")).toBeLessThanOrEqual(Date.parse(atHandover?.newStarted ?? ""));
     expect(await readFile(v2.containerId)).toBe("kept\n");
     expect((await httpGet(v2.hostPort)).body).toBe("v2\n");
+    // Stopped, not removed: the caller retires it once it recorded the new release.
+    expect((await docker.getContainer(v1.containerId).inspect()).State.Running).toBe(false);
+    expect(await engine.retireOthers(base.owner.serviceId, v2.deploymentId, 2)).toEqual([v1.containerName]);
     expect((await engine.listManaged({ serviceId: base.owner.serviceId })).map((c) => c.containerId)).toEqual([v2.containerId]);
   });
 
@@ -111,6 +114,7 @@ describe("stop-first", () => {
     expect(v1.replicas?.map((r) => r.hostPort)).toEqual(ports);
     const v2spec = { ...base, deploymentId: uniqueId("d"), env: { GREETING: "v2" } };
     const v2 = await engine.replaceRelease(v2spec, STOP_FIRST);
+    await engine.retireOthers(base.owner.serviceId, v2.deploymentId, 2);
     expect(v2.replicas?.map((r) => r.hostPort)).toEqual(ports);
     for (const port of ports) expect((await httpGet(port)).body).toBe("v2\n");
     // A changed spec under ensureService is re-created stop-first too (the fixed ports would clash otherwise).

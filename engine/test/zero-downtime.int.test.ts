@@ -45,6 +45,8 @@ describe("replaceRelease under a steady request loop", () => {
           await switchAndDrain(release, [oldPort]);
         },
       });
+      // As the control plane does once it recorded the new release: the old one drains and goes.
+      expect(await engine.retireOthers(spec.owner.serviceId, current.deploymentId, 5)).toHaveLength(1);
     }
     const stats = await loop.stop();
     expect(stats.errors).toEqual([]);

@@ -104,9 +104,6 @@ async function release(ctx: RunContext): Promise<void> {
       // A start period (failures do not count) extends the health stage by as much.
       readyTimeoutMs: ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
       onHandover,
-      // Recorded first, retired after (retire-old-release.ts): live as soon as traffic moved.
-      retireOthers: false,
-      retainImages: false,
       signal: ctx.cancel,
       strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
       // A remote server already has it (prepareRemote).
@@ -115,6 +112,7 @@ async function release(ctx: RunContext): Promise<void> {
     });
     for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
     try {
+      // Recorded first, retired after (retire-old-release.ts): live as soon as traffic moved.
       await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started, retiring: true });
     } catch (err) {
       // The service was deleted while it deployed: nothing may be left running for it.

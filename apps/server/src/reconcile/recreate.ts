@@ -42,7 +42,6 @@ export async function recreateRelease(deps: RecreateDeps, serviceId: string, dep
   const result = await deps.engine.ensureService(spec, {
     readyTimeoutMs: (deps.env.BERTH_READY_TIMEOUT_S + config.runtime.healthCheck.startPeriodS) * 1000,
     strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
-    retainImages: false,
   });
   const { containerId, hostPort } = result.release;
   await deps.db.deployment.update({ where: { id: deploymentId }, data: { containerId, hostPort } });
