@@ -6,7 +6,7 @@
 import type Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
-import { engineMessage, engineStatusCode, isEngineError } from "./errors.ts";
+import { engineMessage, engineStatusCode, orNullIfMissing } from "./errors.ts";
 import { isOneOff, managedFilters } from "./labels.ts";
 
 export const DEFAULT_GRACE_SECONDS = 10;
@@ -29,12 +29,7 @@ export async function listManagedContainers(
 
 /** Inspect by id or name; null when no such container exists. */
 export async function inspectContainer(api: EngineApi, ref: string): Promise<ContainerInspectInfo | null> {
-  try {
-    return await api.call("inspect container", ref, (abortSignal) => api.docker.getContainer(ref).inspect({ abortSignal }));
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+  return orNullIfMissing(api.call("inspect container", ref, (abortSignal) => api.docker.getContainer(ref).inspect({ abortSignal })));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
+import { EngineError, engineMessage, isEngineError, orNullIfMissing, toEngineError } from "./errors.ts";
 
 function dockerodeError(statusCode: number, message: string): Error {
   return Object.assign(new Error(`(HTTP code ${statusCode}) unexpected - ${message} `), { statusCode, json: { message } });
@@ -62,5 +62,16 @@ describe("engineMessage / isEngineError", () => {
     expect(isEngineError(new Error("x"))).toBe(false);
     expect(err.details?.logs).toEqual(["a"]);
     expect(err.name).toBe("EngineError");
+  });
+});
+
+describe("orNullIfMissing", () => {
+  const error = (code: "NOT_FOUND" | "ENGINE_UNAVAILABLE") => new EngineError({ code, operation: "inspect", resource: "x", message: code });
+
+  it("gives the answer, null for NOT_FOUND, and passes every other error on", async () => {
+    expect(await orNullIfMissing(Promise.resolve({ Id: "a" }))).toEqual({ Id: "a" });
+    expect(await orNullIfMissing(Promise.reject(error("NOT_FOUND")))).toBeNull();
+    await expect(orNullIfMissing(Promise.reject(error("ENGINE_UNAVAILABLE")))).rejects.toMatchObject({ code: "ENGINE_UNAVAILABLE" });
+    await expect(orNullIfMissing(Promise.reject(new Error("404 from a socket")))).rejects.toThrow("404 from a socket");
   });
 });

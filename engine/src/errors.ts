@@ -55,6 +55,16 @@ export function isEngineError(err: unknown, code?: EngineErrorCode): err is Engi
   return err instanceof EngineError && (code === undefined || err.code === code);
 }
 
+/** The answer of an inspect, or null when the engine has no such object (NOT_FOUND); other errors pass. */
+export async function orNullIfMissing<T>(answer: Promise<T>): Promise<T | null> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (isEngineError(err, "NOT_FOUND")) return null;
+    throw err;
+  }
+}
+
 /** Socket-level failures that mean "the engine is not there or not answering". */
 const UNREACHABLE_CODES = new Set([
   "ECONNREFUSED",

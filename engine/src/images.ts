@@ -5,7 +5,7 @@
  * which stays ENGINE_UNAVAILABLE. Returns the image's Id and first repo digest.
  */
 import type { EngineApi } from "./engine-api.ts";
-import { EngineError, engineMessage, isEngineError, toEngineError } from "./errors.ts";
+import { EngineError, engineMessage, isEngineError, orNullIfMissing, toEngineError } from "./errors.ts";
 import { imageHasHealthcheck } from "./health-gate.ts";
 import { repoDigestFor } from "./image-ref.ts";
 import { readProgress } from "./progress.ts";
@@ -22,19 +22,16 @@ interface ImageInspect {
 
 /** The image's inspect data, or null when it is not on this host. */
 export async function inspectImage(api: EngineApi, image: string): Promise<ImageInspect | null> {
-  try {
-    return await api.call("inspect image", image, (abortSignal) =>
+  return orNullIfMissing(
+    api.call("inspect image", image, (abortSignal) =>
       api.dial<ImageInspect>({
         path: `/images/${image}/json`,
         method: "GET",
         abortSignal,
         statusCodes: { 200: true, 404: "no such image", 500: "server error" },
       }),
-    );
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function imageExists(api: EngineApi, image: string): Promise<boolean> {

@@ -6,7 +6,7 @@
  */
 import type { NetworkInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
-import { EngineError, engineMessage, isEngineError } from "./errors.ts";
+import { EngineError, engineMessage, isEngineError, orNullIfMissing } from "./errors.ts";
 import {
   buildResourceLabels,
   isManagedByBerth,
@@ -28,19 +28,16 @@ export interface NetworkRequest {
 }
 
 export async function inspectNetwork(api: EngineApi, name: string): Promise<NetworkInspectInfo | null> {
-  try {
-    return await api.call("inspect network", name, (abortSignal) =>
+  return orNullIfMissing(
+    api.call("inspect network", name, (abortSignal) =>
       api.dial<NetworkInspectInfo>({
         path: `/networks/${encodeURIComponent(name)}?`,
         method: "GET",
         abortSignal,
         statusCodes: { 200: true, 404: "no such network", 500: "server error" },
       }),
-    );
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+    ),
+  );
 }
 
 function requireBerth(info: NetworkInspectInfo, name: string): string {

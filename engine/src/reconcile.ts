@@ -8,7 +8,7 @@
  */
 import { DEFAULT_GRACE_SECONDS, inspectContainer, listManagedContainers } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
-import { isEngineError } from "./errors.ts";
+import { orNullIfMissing } from "./errors.ts";
 import { buildHealthGate } from "./health-gate.ts";
 import { buildContainerUpdate, extraPrimaryHostPorts } from "./container-spec.ts";
 import { repoDigestFor } from "./image-ref.ts";
@@ -28,12 +28,8 @@ import { assertValidGrace, assertValidReleaseSpec } from "./validate.ts";
 const OPERATION = "ensure service";
 
 async function gateOf(api: EngineApi, spec: ReleaseSpec) {
-  try {
-    return buildHealthGate(spec, await imageHealthcheck(api, spec.image));
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null; // image gone: let runRelease pull it again
-    throw err;
-  }
+  // Image gone: null, and runRelease pulls it again.
+  return orNullIfMissing(imageHealthcheck(api, spec.image).then((healthcheck) => buildHealthGate(spec, healthcheck)));
 }
 
 /** Give a running container the spec's limits and restart policy in place. */

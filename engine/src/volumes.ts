@@ -3,7 +3,7 @@
  * Berth (data outlives releases). A same-named volume without Berth's label is refused.
  */
 import type { EngineApi } from "./engine-api.ts";
-import { EngineError, isEngineError } from "./errors.ts";
+import { EngineError, orNullIfMissing } from "./errors.ts";
 import { buildResourceLabels, isManagedByBerth, LABEL_VOLUME } from "./labels.ts";
 import { buildVolumeName } from "./names.ts";
 import type { ReleaseSpec } from "./port-types.ts";
@@ -14,12 +14,9 @@ interface VolumeInfo {
 }
 
 export async function inspectVolume(api: EngineApi, name: string): Promise<VolumeInfo | null> {
-  try {
-    return (await api.call("inspect volume", name, (abortSignal) => api.docker.getVolume(name).inspect({ abortSignal }))) as VolumeInfo;
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+  return orNullIfMissing(
+    api.call("inspect volume", name, (abortSignal) => api.docker.getVolume(name).inspect({ abortSignal }) as Promise<VolumeInfo>),
+  );
 }
 
 /** Make sure every named volume of the spec exists, labelled as Berth's. */

@@ -6,7 +6,7 @@
  */
 import type { EngineApi } from "../engine-api.ts";
 import type { EngineError } from "../errors.ts";
-import { engineMessage, isEngineError } from "../errors.ts";
+import { engineMessage, isEngineError, orNullIfMissing } from "../errors.ts";
 
 const STATUS = {
   200: true,
@@ -90,10 +90,5 @@ export async function dropOldSecrets(api: EngineApi, prefix: string, keep: strin
 
 /** The service named `name`, or null when there is none. */
 export async function inspectSwarmService(api: EngineApi, name: string): Promise<Labelled | null> {
-  try {
-    return await swarmRequest<Labelled>(api, "inspect service", name, `/services/${name}?`, "GET");
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+  return orNullIfMissing(swarmRequest<Labelled>(api, "inspect service", name, `/services/${name}?`, "GET"));
 }

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EngineApi } from "../engine-api.ts";
-import { EngineError, isEngineError } from "../errors.ts";
+import { EngineError, orNullIfMissing } from "../errors.ts";
 
 const POLL_MS = 250;
 const ROLLBACK_WAIT_MS = 60_000;
@@ -28,19 +28,16 @@ export interface TaskInfo {
 }
 
 export async function inspectService(api: EngineApi, name: string): Promise<ServiceInfo | null> {
-  try {
-    return await api.call("inspect service", name, (abortSignal) =>
+  return orNullIfMissing(
+    api.call("inspect service", name, (abortSignal) =>
       api.dial<ServiceInfo>({
         path: `/services/${encodeURIComponent(name)}?`,
         method: "GET",
         abortSignal,
         statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
       }),
-    );
-  } catch (err) {
-    if (isEngineError(err, "NOT_FOUND")) return null;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function listTasks(api: EngineApi, name: string): Promise<TaskInfo[]> {
