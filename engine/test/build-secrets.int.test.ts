@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { SECRET_MASK } from "../src/index.ts";
+import { SECRET_MASK } from "../src/build-secrets.ts";
 import { HELLO_IMAGE, rejectionOf, TEST_RUN_LABEL, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
 const { engine, docker, teamId } = useTestTeam();

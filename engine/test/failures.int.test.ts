@@ -2,7 +2,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_READY_TIMEOUT_MS, DockerEngine } from "../src/index.ts";
+import { DockerEngine } from "../src/index.ts";
+import { DEFAULT_READY_TIMEOUT_MS } from "../src/run-release.ts";
 import { rejectionOf, uniqueId, useTestTeam } from "./support/hello-image.ts";
 
 const { engine, docker, newRelease } = useTestTeam();

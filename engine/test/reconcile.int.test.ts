@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildContainerSpec, DockerEngine, type ReleaseSpec } from "../src/index.ts";
+import { DockerEngine, type ReleaseSpec } from "../src/index.ts";
+import { buildContainerSpec } from "../src/container-spec.ts";
 import { buildHelloImage, cleanupTeam, httpGet, rawDocker, releaseFactory, TEST_RUN_LABEL, uniqueId } from "./support/hello-image.ts";
 
 const engine = new DockerEngine();

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import { afterAll, beforeAll } from "vitest";
-import { DockerEngine, LABEL_TEAM, type ReleaseSpec } from "../../src/index.ts";
+import { DockerEngine, type ReleaseSpec } from "../../src/index.ts";
+import { LABEL_TEAM } from "../../src/labels.ts";
 
 export const HELLO_IMAGE = "berth-test/engine-hello:latest";
 export const HELLO_PORT = 8080;
