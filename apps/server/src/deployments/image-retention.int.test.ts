@@ -25,6 +25,17 @@ let volumeName = "";
 
 const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId);
 
+/** Every builder-cache prune retention asks of the (real) engine, by budget: only a deployment that built grew the cache. */
+const cachePrunes: number[] = [];
+const pruneBuildCache = deps.engine.pruneBuildCache.bind(deps.engine);
+deps.engine.pruneBuildCache = (keepBytes) => {
+  cachePrunes.push(keepBytes);
+  return pruneBuildCache(keepBytes);
+};
+/** Retention ends with the cache prune, after the status turned succeeded (and the old release was retired). */
+const prunedCacheTimes = (count: number) =>
+  waitFor(`${count} builder-cache prune(s)`, async () => cachePrunes.length >= count, 15_000).then(() => cachePrunes.length);
+
 /** Retention runs right after the status turns succeeded (the old release is retired first). */
 async function settledTags(repository: string, expected: string[]): Promise<string[]> {
   let last: string[] = [];
@@ -75,6 +86,8 @@ describe("image retention after each successful deployment", () => {
 
     const d1 = await deploy();
     expect(d1.status).toBe("succeeded");
+    expect(await prunedCacheTimes(1)).toBe(1);
+    expect(cachePrunes[0]).toBe(deps.env.BERTH_BUILD_CACHE_GB * 1024 ** 3);
     // A build whose release fails leaves a build image behind until the next success.
     fixture.commit({ Dockerfile: helloDockerfile(`r2-${randomUUID()}`) }, "never healthy");
     await deps.db.service.update({ where: { id: serviceId }, data: { containerPort: 9999, healthTimeoutS: 2 } });
@@ -87,6 +100,8 @@ describe("image retention after each successful deployment", () => {
     fixture.commit({ Dockerfile: helloDockerfile(`r4-${randomUUID()}`) }, "fourth");
     const d4 = await deploy();
     expect([d3.status, d4.status]).toEqual(["succeeded", "succeeded"]);
+    // d1, d3 and d4 built and succeeded; d2's build was followed by a failed release (no retention).
+    expect(await prunedCacheTimes(3)).toBe(3);
 
     // Releases #2 (d3) and #3 (d4) are retained; #1's and the failed build's images are gone.
     expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
@@ -124,5 +139,9 @@ describe("image retention after each successful deployment", () => {
     expect(back).toMatchObject({ status: "succeeded", image: d3.image });
     // The rollback is release #4 (d3's image again): releases #3 and #4 keep d4's and d3's images.
     expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
+    // Every job has ended once the worker stopped, the rollback's retention included: a rollback
+    // built nothing, so the builder's cache was left alone.
+    await worker.stop();
+    expect(cachePrunes).toHaveLength(3);
   }, 180_000);
 });

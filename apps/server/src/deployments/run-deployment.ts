@@ -34,10 +34,11 @@ export { describeFailure } from "./failure.ts";
  * upstream ports; stop-first: after stopping the old one, which comes back if the new one
  * fails), hand over (the proxy already routes every upstream port: wait until the old ones
  * have no request in flight), record it (a numbered Release with its whole configuration), then
- * retire the old release (retire-old-release.ts). Any failure before the record leaves the old
- * release serving.
+ * retire the old release (retire-old-release.ts) and apply image retention (`built`: this
+ * deployment built its image, so the builder's cache grew). Any failure before the record leaves
+ * the old release serving.
  */
-async function release(ctx: RunContext): Promise<void> {
+async function release(ctx: RunContext, built: boolean): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
   const box = deps.box;
   const config = openReleaseConfig(deployment.config, box) ?? (await currentReleaseConfig(deps.db, box, service));
@@ -83,7 +84,7 @@ async function release(ctx: RunContext): Promise<void> {
       sink.system(old.length > 0 ? "Proxy: the old release drained" : "Proxy: routing to the new release");
     }
   };
-  const built = buildReleaseSpec(
+  const releaseSpec = buildReleaseSpec(
     {
       service: { id: service.id, name: service.name },
       project: { id: service.project.id, name: service.project.name, teamId: service.project.teamId },
@@ -94,7 +95,7 @@ async function release(ctx: RunContext): Promise<void> {
     config,
   );
   // On a remote server the proxy reaches the port over the network (the firewall keeps others out).
-  const spec = target.server ? { ...built, publishHostIp: "0.0.0.0" } : built;
+  const spec = target.server ? { ...releaseSpec, publishHostIp: "0.0.0.0" } : releaseSpec;
   try {
     // Not wrapped in withStage: the engine enforces both deadlines itself (start = image pull,
     // health = the readiness gate) and removes its container on failure, so nothing it starts
@@ -127,8 +128,8 @@ async function release(ctx: RunContext): Promise<void> {
     releaseOldPorts();
   }
   // The deployment is live: pruning old images must not reach the failure path.
-  // Only a build grew the builder's cache: a deployment the claim sent to `cloning` built.
-  await retainImagesAfterSuccess(deps, service.id, deployment.status === "cloning");
+  // Only a build grew the builder's cache.
+  await retainImagesAfterSuccess(deps, service.id, built);
 }
 
 /**
@@ -299,13 +300,15 @@ export async function runDeployment(
   const ctx: RunContext = { deps, deployment, service, sink, variables, cancel, timeoutsMs: stageTimeoutsMs(service, defaults) };
   const log = deps.log.child({ deploymentId, serviceId: service.id });
   try {
-    if (deployment.status === "cloning") {
+    // What the claim made of it: a git deployment starts `cloning` (ctx.deployment moves on with its stages).
+    const built = deployment.status === "cloning";
+    if (built) {
       // Build-time variables are resolved now (run-time ones were at enqueue): a reference that
       // broke since then fails the build instead of passing its text on.
       if (variables.problems.length > 0) throw new DomainError("INVALID", `Cannot build: ${variables.problems.join("; ")}`);
       await cloneAndBuild(ctx);
     }
-    await release(ctx);
+    await release(ctx, built);
     log.info("deployment succeeded");
   } catch (err) {
     const failure = classifyFailure(err, cancel.aborted);
