@@ -6,7 +6,7 @@ import { removeClusterFixture } from "../../test/cluster-cleanup.ts";
 import { allowLocalSources, createGitService, finishedDeployment } from "../../test/deploy-harness.ts";
 import { helloDockerfile, startGitFixture } from "../../test/git-fixture.ts";
 import { engineCall } from "../../test/private-dockerd.ts";
-import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, TEST_IMAGE } from "../../test/harness.ts";
+import { EDGE_TEST_IMAGE, seedService, seedUser, testDeps, TEST_IMAGE, waitFor } from "../../test/harness.ts";
 import type { Client } from "../../test/http-harness.ts";
 import { startHttp } from "../../test/http-harness.ts";
 import { instanceOwnerAndMember } from "../../test/instance-clients.ts";
@@ -28,6 +28,13 @@ import { listServiceTasks } from "./service-tasks.ts";
  * and another team's cluster service invisible.
  */
 const deps = testDeps();
+/** Builder-cache prunes asked of Berth's (real) engine: retention after a deployment that built. */
+let cachePrunes = 0;
+const pruneBuildCache = deps.engine.pruneBuildCache.bind(deps.engine);
+deps.engine.pruneBuildCache = (keepBytes) => {
+  cachePrunes += 1;
+  return pruneBuildCache(keepBytes);
+};
 const tag = randomUUID().slice(0, 8);
 const REGISTRY_IMAGE = "berth-test/registry:2";
 const worker = new DeploymentWorker(deps, { concurrency: 1, pollMs: 200 });
@@ -211,8 +218,11 @@ describe("services on the cluster", () => {
       ).toMatchObject({
         placement: "cluster",
       });
+      const prunesBefore = cachePrunes;
       const done = await deploy(teamA.actor, serviceId);
       expect({ status: done.status, error: done.error }).toEqual({ status: "succeeded", error: null });
+      // Retention ran after the cluster release as after any other: the build grew the cache.
+      await waitFor("the builder's cache pruned", async () => cachePrunes > prunesBefore, 15_000);
       const tasks = await running(serviceId);
       expect(tasks).toHaveLength(2);
       expect(new Set(tasks.map((t) => t.serverName))).toEqual(new Set([`b-${tag}`, `c-${tag}`]));

@@ -35,8 +35,8 @@ export { describeFailure } from "./failure.ts";
  * fails), hand over (the proxy already routes every upstream port: wait until the old ones
  * have no request in flight), record it (a numbered Release with its whole configuration), then
  * retire the old release (retire-old-release.ts) and apply image retention (`built`: this
- * deployment built its image, so the builder's cache grew). Any failure before the record leaves
- * the old release serving.
+ * deployment built its image, so the builder's cache grew; a job keeps its image, it has no
+ * Release to retain it by). Any failure before the record leaves the old release serving.
  */
 async function release(ctx: RunContext, built: boolean): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -54,7 +54,11 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
   if (ctx.cancel.aborted) throw new CancelledError();
   if (service.job && service.serverId !== null) throw new DomainError("INVALID", REMOTE_JOB);
   if (service.job) return runJob(ctx, config, image, started);
-  if (service.placement === "cluster") return releaseToCluster(ctx, config, image, started);
+  if (service.placement === "cluster") {
+    await releaseToCluster(ctx, config, image, started);
+    // Its builds live on Berth's engine (shipped to the nodes through the cluster registry).
+    return retainImagesAfterSuccess(deps, service.id, built);
+  }
   // Berth's own engine, or the standalone server the service is placed on (servers/standalone-server.ts).
   const target = await serviceEngineOf(deps, service);
   // Before anything of the old release is touched: a failure here leaves it serving.
