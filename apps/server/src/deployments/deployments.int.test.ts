@@ -143,6 +143,30 @@ describe("deployment state machine (real Postgres + Docker Engine)", () => {
     expect(await deps.db.service.findUnique({ where: { id: serviceId } })).toBeNull();
   });
 
+  it("deleting a service while it deploys cancels the deployment first: it ends cancelled, nothing of it is left", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    // Nothing listens on 9999: the release waits in its health gate (up to a minute).
+    const { serviceId } = await seedService(deps.db, teamId, { containerPort: 9999 });
+    touched.push(serviceId);
+    await deps.db.service.update({ where: { id: serviceId }, data: { healthTimeoutS: 60 } });
+    const { deploymentId } = await enqueueDeployment(deps, actor, serviceId);
+    const statuses: string[] = [];
+    const off = deps.events.onStatus((e) => {
+      if (e.deploymentId === deploymentId) statuses.push(e.status);
+    });
+    try {
+      await waitFor("the release in its health gate", async () => (await deps.engine.listManaged({ serviceId })).length > 0, 30_000);
+      await deleteService(deps, actor, serviceId);
+      // Ended (and said so) before the service went: not failed afterwards by a gate whose container was taken away.
+      expect(statuses).toContain("cancelled");
+      expect(statuses).not.toContain("failed");
+      expect(await deps.engine.listManaged({ serviceId })).toHaveLength(0);
+      expect(await deps.db.service.findUnique({ where: { id: serviceId } })).toBeNull();
+    } finally {
+      off();
+    }
+  });
+
   it("recovery after a crash ends deployments left releasing and removes their containers", async () => {
     const { teamId } = await seedUser(deps.db);
     const { serviceId, projectId } = await seedService(deps.db, teamId);

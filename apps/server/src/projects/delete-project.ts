@@ -3,6 +3,7 @@
  * services of those on the cluster; if an engine cannot remove them, nothing is deleted),
  * their build images, its network, and -- only when asked -- its volumes. Kept volumes stay as labelled Docker volumes; the answer says which.
  */
+import { stopDeployments } from "../deployments/stop-deployments.ts";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
@@ -15,7 +16,7 @@ import { removeGitCache } from "../sources/git-cache.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
 
 export async function deleteProject(
-  deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env" | "box">,
+  deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env" | "box" | "events" | "queue">,
   actor: Actor,
   projectId: string,
   input: { confirmName: string; deleteVolumes: boolean },
@@ -27,6 +28,9 @@ export async function deleteProject(
     where: { projectId },
     select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
+  // Their deployments first: one still running would leave what it makes after the removal behind.
+  const owned = services.map((s) => ({ id: s.id, teamId: project.teamId }));
+  await stopDeployments(deps, owned, "Cancelled: the project was deleted");
   // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
   for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.

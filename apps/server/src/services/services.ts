@@ -26,6 +26,7 @@ import { assertImageUsable } from "./image-ownership.ts";
 import { pruneProjectNetwork } from "./project-network.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
+import { stopDeployments } from "../deployments/stop-deployments.ts";
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
@@ -225,6 +226,8 @@ export async function deleteService(
   options: { deleteVolumes?: boolean } = {},
 ) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  // Its deployment first: one still running would leave what it makes after the removal behind.
+  await stopDeployments(deps, [{ id: serviceId, teamId: service.project.teamId }], "Cancelled: the service was deleted");
   // A service on the cluster: its Swarm service first (a manager that does not answer stops the delete).
   if (service.placement === "cluster") await removeClusterService(deps, serviceId);
   // Its previews first (their containers and images; their rows would only cascade).
