@@ -9,11 +9,6 @@ export function isUniqueViolation(err: unknown): boolean {
   return codeOf(err) === "P2002";
 }
 
-/** Prisma's "record to update/delete not found" (P2025). */
-export function isRecordMissing(err: unknown): boolean {
-  return codeOf(err) === "P2025";
-}
-
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "57P01", "P1001", "P1002", "P1017"]);
 
 /** True when the error (or one it wraps) says Postgres could not be reached (not a query error). */

@@ -1,5 +1,4 @@
 import type { Prisma } from "@berth/db";
-import { isRecordMissing } from "../db-errors.ts";
 import { DomainError } from "../errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
@@ -22,7 +21,6 @@ import { MAX_REPLICAS } from "../services/runtime-settings.ts";
 import { registryAuthFor } from "../registries/registry-credentials.ts";
 import { getSettings } from "../instance/settings.ts";
 import { releaseOnCluster } from "../cluster/cluster-release.ts";
-import { removeClusterService } from "../cluster/cluster-engine.ts";
 import { REMOTE_JOB } from "../cluster/service-placement.ts";
 import { assertAnswers, dialAddress, serviceEngineOf, type ServiceEngine } from "../servers/standalone-server.ts";
 import { bringImageTo } from "./remote-image.ts";
@@ -116,14 +114,9 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
       ...(image.registryAuth ? { registryAuth: image.registryAuth } : {}),
     });
     for (const warning of instance.warnings ?? []) sink.system(`Warning: ${warning}`);
-    try {
-      // Recorded first, retired after (retire-old-release.ts): live as soon as traffic moved.
-      await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started, retiring: true });
-    } catch (err) {
-      // The service was deleted while it deployed: nothing may be left running for it.
-      if (isRecordMissing(err)) return void (await target.engine.removeService(service.id));
-      throw err;
-    }
+    // Recorded first, retired after (retire-old-release.ts): live as soon as traffic moved. (A
+    // service being deleted stops its deployment before it goes: services/services.ts.)
+    await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started, retiring: true });
     // A first release (or one after a stop) makes the service's domains route to it now.
     await deps.proxy?.apply().catch((err: unknown) => deps.log.warn({ err: String(err) }, "edge proxy apply failed; the watcher retries"));
     deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
@@ -157,13 +150,7 @@ async function releaseToCluster(ctx: RunContext, config: ReleaseConfig, image: R
   await releaseOnCluster(ctx, config, image);
   const number = await nextReleaseNumber(ctx);
   const instance = { containerId: null, hostPort: null, imageId: null, repoDigest: null };
-  try {
-    await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
-  } catch (err) {
-    // The service was deleted while it deployed: nothing may be left running for it.
-    if (isRecordMissing(err)) return void (await removeClusterService(deps, service.id));
-    throw err;
-  }
+  await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
 }
 
