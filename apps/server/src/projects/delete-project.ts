@@ -1,12 +1,13 @@
 /**
- * Delete a project with everything in it: its services' containers first (and the Swarm
- * services of those on the cluster; if an engine cannot remove them, nothing is deleted),
- * their build images, its network, and -- only when asked -- its volumes. Kept volumes stay as labelled Docker volumes; the answer says which.
+ * Delete a project with everything in it: its services' deployments stopped, their containers
+ * first (and the Swarm services of those on the cluster; if an engine cannot remove them,
+ * nothing is deleted), their build images, its network, and -- only when asked -- its volumes.
+ * Kept volumes stay as labelled Docker volumes; the answer says which.
  */
-import { stopDeployments } from "../deployments/stop-deployments.ts";
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
+import { stopDeployments } from "../deployments/stop-deployments.ts";
 import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
