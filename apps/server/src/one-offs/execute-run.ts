@@ -1,8 +1,9 @@
 /**
  * Execute one recorded run (a `one_off_run` row in status running) to its end: the engine runs
  * the container; output is masked and stored (bounded); every second the row's heartbeat is
- * refreshed and its cancel flag read (a cancel from any process reaches it); the row ends with
- * status, exit code, duration and a readable reason. Shared by one-offs, release commands and cron.
+ * refreshed unless a cancel was asked or the row is gone (a cancel from any process, or the
+ * service's deletion, stops it); the row ends with status, exit code, duration and a readable
+ * reason. Shared by one-offs, release commands and cron.
  */
 import type { OneOffSpec } from "@berth/engine";
 import type { OneOffStatus } from "@berth/db";
@@ -53,9 +54,11 @@ export async function executeRun(
     options.onLine?.(stream, line);
   });
   const heartbeat = setInterval(() => {
+    // No row refreshed: a cancel was asked, or the row is gone with its service (deleted while the
+    // run started) -- either way the run stops rather than go on for a service that is no more.
     deps.db.oneOffRun
-      .update({ where: { id: run.id }, data: { heartbeatAt: new Date() }, select: { cancelRequestedAt: true } })
-      .then((row) => (row.cancelRequestedAt ? controller.abort() : undefined))
+      .updateMany({ where: { id: run.id, cancelRequestedAt: null }, data: { heartbeatAt: new Date() } })
+      .then(({ count }) => (count === 0 ? controller.abort() : undefined))
       .catch((err: unknown) => deps.log.warn({ runId: run.id, err: String(err) }, "one-off heartbeat failed"));
   }, HEARTBEAT_MS);
   let end: Omit<RunEnd, "durationMs">;

@@ -1,9 +1,11 @@
 /**
  * One-off runs through the use cases against the real engine: a new container of the live
  * release with its variables (secrets masked in the output) and volume; exit code and duration
- * recorded; cancel leaves no container; a service without a release and another team are refused.
+ * recorded; cancel leaves no container; a run that outlives its service stops and takes the
+ * project's network with it; a service without a release and another team are refused.
  */
 import { randomUUID } from "node:crypto";
+import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, seedUser, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
@@ -18,6 +20,7 @@ import { cancelOneOff, getOneOff, listOneOffs, startOneOff } from "./one-offs.ts
 import { sweepLostRuns } from "./sweep.ts";
 
 const deps = testDeps();
+const docker = new Docker();
 const worker = deploymentWorker(deps, 2);
 const services: string[] = [];
 const projects: string[] = [];
@@ -33,6 +36,10 @@ async function finishedRun(id: string, svc = serviceId) {
     },
     60_000,
   );
+}
+
+async function projectNetworks(projectId: string): Promise<string[]> {
+  return (await docker.listNetworks({ filters: { label: [`io.berth.project=${projectId}`] } })).map((n) => n.Name);
 }
 
 beforeAll(async () => {
@@ -126,6 +133,30 @@ describe("one-off runs", () => {
     const run = await finishedRun(runId);
     expect(run).toMatchObject({ status: "timed_out", error: "Did not finish within 1 s; the container was stopped" });
     expect(await deps.engine.listOneOffs({ serviceId })).toEqual([]);
+  });
+
+  it("a run that outlived its service (started while the service was deleted) stops, and the project's network goes with it", async () => {
+    const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
+    projects.push(project.id);
+    const input = createServiceInput.parse({
+      projectId: project.id,
+      name: "cron",
+      image: TEST_IMAGE,
+      kind: "worker",
+      command: "sleep 3600",
+    });
+    const doomed = (await createService(deps, owner.actor, input)).id;
+    services.push(doomed);
+    expect((await finishedDeployment(deps, (await enqueueDeployment(deps, owner.actor, doomed)).deploymentId)).error).toBeNull();
+    const { runId } = await startOneOff(deps, owner.actor, doomed, oneOffInput.parse({ shell: "echo started; sleep 300" }));
+    await waitFor("the run's output", async () => (await getOneOff(deps, owner.actor, doomed, runId)).output.includes("started"));
+    // What a delete leaves when the run's container was made after the delete removed the
+    // service's containers (a cron slot firing at that moment): the release gone, the rows
+    // deleted, the run still on the project's network.
+    for (const c of await deps.engine.listManaged({ serviceId: doomed })) await docker.getContainer(c.containerId).remove({ force: true });
+    await deps.db.service.delete({ where: { id: doomed } });
+    await waitFor("the run's container to go", async () => (await deps.engine.listOneOffs({ serviceId: doomed })).length === 0);
+    await waitFor("the project's network to go", async () => (await projectNetworks(project.id)).length === 0);
   });
 
   it("a run whose process died (stale heartbeat) is ended as failed by the sweep", async () => {

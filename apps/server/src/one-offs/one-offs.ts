@@ -6,6 +6,7 @@
 import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { notFound } from "../errors.ts";
+import { pruneProjectNetwork } from "../services/project-network.ts";
 import { loadService, type Actor } from "../teams/access.ts";
 import { abortLocalRun, executeRun } from "./execute-run.ts";
 import { argvOf, type OneOffInput } from "./one-off-input.ts";
@@ -18,13 +19,25 @@ export function startRecordedRun(deps: RunDeps, target: RunTarget, run: { id: st
   return (async () => {
     const needles = await secretNeedles(deps, target.service);
     await executeRun(deps, { id: run.id, timeoutS: run.timeoutS }, oneOffSpecOf(target, run.id, run.argv), { needles });
-  })().catch(async (err: unknown) => {
-    deps.log.error({ runId: run.id, err: String(err) }, "one-off run failed to finish");
-    await deps.db.oneOffRun.updateMany({
-      where: { id: run.id, status: "running" },
-      data: { status: "failed", error: "The run could not be started", finishedAt: new Date() },
-    });
-  });
+  })()
+    .catch(async (err: unknown) => {
+      deps.log.error({ runId: run.id, err: String(err) }, "one-off run failed to finish");
+      await deps.db.oneOffRun.updateMany({
+        where: { id: run.id, status: "running" },
+        data: { status: "failed", error: "The run could not be started", finishedAt: new Date() },
+      });
+    })
+    .then(() => pruneIfServiceGone(deps, target))
+    .catch((err: unknown) => deps.log.warn({ runId: run.id, err: String(err) }, "could not check the run's service after it ended"));
+}
+
+/**
+ * A run that started while its service was being deleted (after the delete removed the service's
+ * containers) is stopped by its heartbeat; its container may have been the last one on the
+ * project's network -- or re-made it --, so the network goes now if nothing else is on it.
+ */
+async function pruneIfServiceGone(deps: Pick<Deps, "db" | "engine" | "log">, target: RunTarget): Promise<void> {
+  if ((await deps.db.service.count({ where: { id: target.service.id } })) === 0) await pruneProjectNetwork(deps, target.project.id);
 }
 
 /** Record a user's run and execute it in the background; resolves with its id once it is recorded. */
