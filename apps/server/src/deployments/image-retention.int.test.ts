@@ -21,6 +21,7 @@ const worker = deploymentWorker(deps);
 const docker = new Docker({ socketPath: "/var/run/docker.sock", version: "v1.41" });
 let fixture: GitFixture;
 let serviceId = "";
+let jobId = "";
 let volumeName = "";
 
 const finished = (deploymentId: string) => finishedDeployment(deps, deploymentId);
@@ -65,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.stop();
   if (serviceId !== "") await removeServiceEverywhere(deps, serviceId);
+  if (jobId !== "") await removeServiceEverywhere(deps, jobId);
   if (volumeName !== "") await docker.getVolume(volumeName).remove();
   await allowLocalSources(deps, false);
   await fixture.close();
@@ -72,6 +74,26 @@ afterAll(async () => {
 });
 
 describe("image retention after each successful deployment", () => {
+  it("a job built from git (no releases) keeps the images of its last N succeeded runs; older builds and the builder's cache are pruned", async () => {
+    const { actor, teamId } = await seedUser(deps.db);
+    const created = await createGitService(deps, actor, teamId, { url: fixture.url }, { kind: "worker", containerPort: undefined });
+    jobId = created.serviceId;
+    await deps.db.service.update({ where: { id: jobId }, data: { job: true } });
+    const images: string[] = [];
+    for (const n of [1, 2, 3]) {
+      // Each run's image is a new build that exits 0 at once.
+      fixture.commit({ Dockerfile: helloDockerfile(`job-${n}-${randomUUID()}`, 'ENTRYPOINT ["true"]\n') }, `job ${n}`);
+      const run = await finished((await enqueueDeployment(deps, actor, jobId)).deploymentId);
+      expect(run).toMatchObject({ status: "succeeded", error: null });
+      images.push(run.image);
+    }
+    expect(await deps.db.release.count({ where: { serviceId: jobId } })).toBe(0);
+    const kept = images.slice(-2);
+    expect(await settledTags(buildRepository(jobId), kept)).toEqual([...kept].sort());
+    expect(await prunedCacheTimes(3)).toBe(3);
+    cachePrunes.length = 0;
+  }, 180_000);
+
   it("keeps the last N releases' images (and what is live), removes older and failed builds, never volumes; rollback reaches only retained releases", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const created = await createGitService(deps, actor, teamId, { url: fixture.url });
@@ -84,6 +106,7 @@ describe("image retention after each successful deployment", () => {
     const repository = buildRepository(serviceId);
     const deploy = async () => finished((await enqueueDeployment(deps, actor, serviceId)).deploymentId);
 
+    fixture.commit({ Dockerfile: helloDockerfile(`r1-${randomUUID()}`) }, "first");
     const d1 = await deploy();
     expect(d1.status).toBe("succeeded");
     expect(await prunedCacheTimes(1)).toBe(1);

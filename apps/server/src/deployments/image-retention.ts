@@ -4,8 +4,8 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /**
  * After a successful deployment: keep the images of the service's last `BERTH_RETAIN_RELEASES`
- * releases (what rollback can reach) and of its queued/in-progress deployments (a queued
- * rollback's image); remove its other build images (`berth-build/<serviceId>:*`, e.g. older
+ * releases (what rollback can reach; a job, which records no release, its last succeeded runs)
+ * and of its queued/in-progress deployments (a queued rollback's image); remove its other build images (`berth-build/<serviceId>:*`, e.g. older
  * releases and builds whose release failed) and its older `berth-release/` tags; then, after a
  * deployment that `built`, shrink the builder's cache to `BERTH_BUILD_CACHE_GB` (only a build
  * grows it; the prune costs the engine ~50 ms, and an image deploy's next deployment of the
@@ -14,12 +14,20 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
  */
 export async function applyImageRetention(
   deps: Pick<RunDeps, "db" | "engine" | "env">,
-  serviceId: string,
+  service: { id: string; job: boolean },
   built: boolean,
 ): Promise<{ removed: string[]; failures: string[]; reclaimedBytes: number }> {
   const keep = deps.env.BERTH_RETAIN_RELEASES;
+  const serviceId = service.id;
   const [releases, active] = await Promise.all([
-    deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true } }),
+    service.job
+      ? deps.db.deployment.findMany({
+          where: { serviceId, status: "succeeded" },
+          orderBy: { createdAt: "desc" },
+          take: keep,
+          select: { image: true },
+        })
+      : deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true } }),
     deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES, "queued"] } }, select: { image: true } }),
   ]);
   const repository = buildRepository(serviceId);
@@ -38,11 +46,12 @@ export async function applyImageRetention(
 /** Retention after a success; never fails the deployment (it is already live), only logs. */
 export async function retainImagesAfterSuccess(
   deps: Pick<RunDeps, "db" | "engine" | "env" | "log">,
-  serviceId: string,
+  service: { id: string; job: boolean },
   built: boolean,
 ): Promise<void> {
+  const serviceId = service.id;
   try {
-    const { removed, failures, reclaimedBytes } = await applyImageRetention(deps, serviceId, built);
+    const { removed, failures, reclaimedBytes } = await applyImageRetention(deps, service, built);
     if (removed.length > 0 || reclaimedBytes > 0)
       deps.log.info({ serviceId, removed, reclaimedBytes }, "image retention removed old images and build cache");
     if (failures.length > 0) deps.log.warn({ serviceId, failures }, "image retention could not remove some images");

@@ -33,8 +33,8 @@ export { describeFailure } from "./failure.ts";
  * fails), hand over (the proxy already routes every upstream port: wait until the old ones
  * have no request in flight), record it (a numbered Release with its whole configuration), then
  * retire the old release (retire-old-release.ts) and apply image retention (`built`: this
- * deployment built its image, so the builder's cache grew; a job keeps its image, it has no
- * Release to retain it by). Any failure before the record leaves the old release serving.
+ * deployment built its image, so the builder's cache grew). A job runs once instead and is
+ * retained by its succeeded runs. Any failure before the record leaves the old release serving.
  */
 async function release(ctx: RunContext, built: boolean): Promise<void> {
   const { deps, service, deployment, sink } = ctx;
@@ -51,11 +51,14 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
   const image = await imageToRun(ctx);
   if (ctx.cancel.aborted) throw new CancelledError();
   if (service.job && service.serverId !== null) throw new DomainError("INVALID", REMOTE_JOB);
-  if (service.job) return runJob(ctx, config, image, started);
+  if (service.job) {
+    await runJob(ctx, config, image, started);
+    return retainImagesAfterSuccess(deps, service, built);
+  }
   if (service.placement === "cluster") {
     await releaseToCluster(ctx, config, image, started);
     // Its builds live on Berth's engine (shipped to the nodes through the cluster registry).
-    return retainImagesAfterSuccess(deps, service.id, built);
+    return retainImagesAfterSuccess(deps, service, built);
   }
   // Berth's own engine, or the standalone server the service is placed on (servers/standalone-server.ts).
   const target = await serviceEngineOf(deps, service);
@@ -126,7 +129,7 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
   }
   // The deployment is live: pruning old images must not reach the failure path.
   // Only a build grew the builder's cache.
-  await retainImagesAfterSuccess(deps, service.id, built);
+  await retainImagesAfterSuccess(deps, service, built);
 }
 
 /**
