@@ -75,7 +75,8 @@ describe("project networks", () => {
       expect((await reach(engine, intruder.containerId, bridgeIp)).ok).toBe(false);
       // Nor does project A reach the default bridge. (Docker's isolation rules say why if it does.)
       const toBridge = await reach(engine, api.containerId, bridgeIp);
-      expect(toBridge.ok, `project A reached ${bridgeIp} on docker0:\n${isolationRules(networkA)}`).toBe(false);
+      // The rules are read only when it did: two processes spawned on every run for a message never shown.
+      if (toBridge.ok) expect.fail(`project A reached ${bridgeIp} on docker0:\n${isolationRules(networkA)}`);
 
       const network = await docker.getNetwork(networkA).inspect();
       expect(network.Driver).toBe("bridge");

@@ -5,19 +5,18 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
 const STOP_WAIT_MS = 60_000;
 
 /**
- * Before a service is removed (deleted, in a deleted project or stack, or a closed pull request's
- * preview): its queued deployments are cancelled, its running one is asked to cancel in whichever
- * process runs it, and the removal waits (bounded) until none runs. A build or a release still in
+ * Before services of one team are removed (deleted, in a deleted project or stack, or a closed
+ * pull request's preview): their queued deployments are cancelled, their running ones are asked
+ * to cancel in whichever process runs them, and the removal waits (bounded) until none runs. A build or a release still in
  * flight would otherwise leave what it makes after the removal behind it -- a container, a Swarm
  * service, a build image -- and hold its worker slot until it failed by itself.
  */
 export async function stopDeployments(
   deps: Pick<Deps, "db" | "events" | "queue">,
-  services: ReadonlyArray<{ id: string; teamId: string }>,
+  owner: { teamId: string; serviceIds: string[] },
   reason: string,
 ): Promise<void> {
-  const serviceIds = services.map((s) => s.id);
-  const teamOf = new Map(services.map((s) => [s.id, s.teamId]));
+  const { teamId, serviceIds } = owner;
   const queued = await deps.db.deployment.findMany({
     where: { serviceId: { in: serviceIds }, status: "queued" },
     select: { id: true, serviceId: true },
@@ -26,8 +25,7 @@ export async function stopDeployments(
     where: { id: { in: queued.map((d) => d.id) }, status: "queued" },
     data: { status: "cancelled", error: reason, finishedAt: new Date() },
   });
-  for (const d of queued)
-    deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, teamId: teamOf.get(d.serviceId) ?? "", status: "cancelled" });
+  for (const d of queued) deps.events.publishStatus({ deploymentId: d.id, serviceId: d.serviceId, teamId, status: "cancelled" });
   const running = { serviceId: { in: serviceIds }, status: { in: [...ACTIVE_STATUSES] } };
   const active = await deps.db.deployment.findMany({ where: running, select: { id: true } });
   if (active.length === 0) return;

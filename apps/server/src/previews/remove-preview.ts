@@ -20,7 +20,7 @@ export async function removePreviewService(deps: RemovePreviewDeps, serviceId: s
     select: { id: true, desiredState: true, projectId: true, previewOfId: true, project: { select: { teamId: true } } },
   });
   if (!child || child.previewOfId === null) return;
-  await stopDeployments(deps, [{ id: child.id, teamId: child.project.teamId }], "Cancelled: the pull request was closed");
+  await stopDeployments(deps, { teamId: child.project.teamId, serviceIds: [child.id] }, "Cancelled: the pull request was closed");
   await takeDown(deps.db, [child], () => deps.engine.removeService(child.id));
   await deps.engine.removeRepositoryImages(buildRepository(child.id));
   await removeGitCache(deps, child.id);

@@ -30,8 +30,7 @@ export async function deleteProject(
     select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
   // Their deployments first: one still running would leave what it makes after the removal behind.
-  const owned = services.map((s) => ({ id: s.id, teamId: project.teamId }));
-  await stopDeployments(deps, owned, "Cancelled: the project was deleted");
+  await stopDeployments(deps, { teamId: project.teamId, serviceIds: services.map((s) => s.id) }, "Cancelled: the project was deleted");
   // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
   for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.

@@ -227,7 +227,7 @@ export async function deleteService(
 ) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   // Its deployment first: one still running would leave what it makes after the removal behind.
-  await stopDeployments(deps, [{ id: serviceId, teamId: service.project.teamId }], "Cancelled: the service was deleted");
+  await stopDeployments(deps, { teamId: service.project.teamId, serviceIds: [serviceId] }, "Cancelled: the service was deleted");
   // A service on the cluster: its Swarm service first (a manager that does not answer stops the delete).
   if (service.placement === "cluster") await removeClusterService(deps, serviceId);
   // Its previews first (their containers and images; their rows would only cascade).
