@@ -2,7 +2,8 @@
  * Cron jobs against the real engine: an every-second job runs on schedule in a new container of
  * the live release, records each run (output, exit code), skips a slot while the previous run is
  * still running, is claimed once by two schedulers at once; a failing run is notified to the
- * project's channels; a bad expression and a taken name are refused at their fields.
+ * project's channels; a bad expression and a taken name are refused at their fields; deleting
+ * the service cancels a run in progress first (no failure is notified).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -14,7 +15,7 @@ import { allowLocalSources, deploymentWorker, finishedDeployment } from "../../t
 import { enqueueDeployment } from "../deployments/deployments.ts";
 import { createChannel } from "../notifications/channels.ts";
 import { createServiceInput } from "../services/service-input.ts";
-import { createService } from "../services/services.ts";
+import { createService, deleteService } from "../services/services.ts";
 import type { Actor } from "../teams/access.ts";
 import { cronJobInput } from "./cron-input.ts";
 import { createCronJob, listCronJobs, runCronJobNow, updateCronJob } from "./cron-jobs.ts";
@@ -176,5 +177,37 @@ describe("cron jobs", () => {
     expect(await deps.db.cronJob.count({ where: { serviceId } })).toBe(2);
     const stranger = await seedUser(deps.db);
     await expect(listCronJobs(deps, stranger.actor, serviceId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  // Last: it deletes the service.
+  it("deleting the service while a cron run runs cancels the run before its container goes: no failure is notified", async () => {
+    const { id } = await createCronJob(
+      deps,
+      owner.actor,
+      serviceId,
+      cronJobInput.parse({ name: "long", schedule: "0 3 * * *", command: "echo begun; sleep 300" }),
+    );
+    const { runId } = await runCronJobNow(deps, owner.actor, serviceId, id);
+    await waitFor(
+      "the run's output",
+      async () => (await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: runId } })).output === "begun\n",
+    );
+    // The run as the delete's engine step finds it (the row goes with the service afterwards).
+    const seen: string[] = [];
+    const removeService = deps.engine.removeService.bind(deps.engine);
+    deps.engine.removeService = async (id) => {
+      seen.push((await deps.db.oneOffRun.findUniqueOrThrow({ where: { id: runId } })).status);
+      return removeService(id);
+    };
+    try {
+      await deleteService(deps, owner.actor, serviceId);
+    } finally {
+      deps.engine.removeService = removeService;
+    }
+    expect(seen).toEqual(["cancelled"]);
+    expect(await deps.engine.listOneOffs({ serviceId })).toEqual([]);
+    // A notification would have left within the delete's own time; give it a moment more anyway.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(received.filter((b) => b.cronJob === "long")).toEqual([]);
   });
 });

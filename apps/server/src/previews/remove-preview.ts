@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { stopDeployments } from "../deployments/stop-deployments.ts";
+import { stopRuns } from "../one-offs/stop-runs.ts";
 import { takeDown } from "../services/desired-state.ts";
 import { pruneProjectNetwork } from "../services/project-network.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
@@ -21,6 +22,7 @@ export async function removePreviewService(deps: RemovePreviewDeps, serviceId: s
   });
   if (!child || child.previewOfId === null) return;
   await stopDeployments(deps, { teamId: child.project.teamId, serviceIds: [child.id] }, "Cancelled: the pull request was closed");
+  await stopRuns(deps, [child.id]);
   await takeDown(deps.db, [child], () => deps.engine.removeService(child.id));
   await deps.engine.removeRepositoryImages(buildRepository(child.id));
   await removeGitCache(deps, child.id);

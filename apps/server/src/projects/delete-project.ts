@@ -8,6 +8,7 @@ import type { Deps } from "../deps.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { stopDeployments } from "../deployments/stop-deployments.ts";
+import { stopRuns } from "../one-offs/stop-runs.ts";
 import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
@@ -29,8 +30,12 @@ export async function deleteProject(
     where: { projectId },
     select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
-  // Their deployments first: one still running would leave what it makes after the removal behind.
+  // Their deployments and runs first: one still running would leave what it makes after the removal behind.
   await stopDeployments(deps, { teamId: project.teamId, serviceIds: services.map((s) => s.id) }, "Cancelled: the project was deleted");
+  await stopRuns(
+    deps,
+    services.map((s) => s.id),
+  );
   // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
   for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.

@@ -27,6 +27,7 @@ import { pruneProjectNetwork } from "./project-network.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
 import { removePreviewService, type RemovePreviewDeps } from "../previews/remove-preview.ts";
 import { stopDeployments } from "../deployments/stop-deployments.ts";
+import { stopRuns } from "../one-offs/stop-runs.ts";
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
@@ -226,8 +227,9 @@ export async function deleteService(
   options: { deleteVolumes?: boolean } = {},
 ) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
-  // Its deployment first: one still running would leave what it makes after the removal behind.
+  // Its deployments and runs first: one still running would leave what it makes after the removal behind.
   await stopDeployments(deps, { teamId: service.project.teamId, serviceIds: [serviceId] }, "Cancelled: the service was deleted");
+  await stopRuns(deps, [serviceId]);
   // A service on the cluster: its Swarm service first (a manager that does not answer stops the delete).
   if (service.placement === "cluster") await removeClusterService(deps, serviceId);
   // Its previews first (their containers and images; their rows would only cascade).
