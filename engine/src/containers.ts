@@ -7,14 +7,16 @@ import type Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo } from "dockerode";
 import type { EngineApi } from "./engine-api.ts";
 import { engineMessage, engineStatusCode, orNullIfMissing } from "./errors.ts";
-import { isOneOff, managedFilters } from "./labels.ts";
+import { isOneOff, isSwarmTask, managedFilters } from "./labels.ts";
 
 export const DEFAULT_GRACE_SECONDS = 10;
 
 /**
  * Every release container (running or not) carrying Berth's label, optionally of one service.
  * One-off run containers are left out (`includeOneOffs` only for removing a whole service):
- * a release, reconcile or stop never touches a run in progress.
+ * a release, reconcile or stop never touches a run in progress. So are Swarm tasks' containers
+ * (an engine that is also a cluster node runs them with the service's labels): Swarm keeps them,
+ * and this engine's reconcile would otherwise remove them as containers of no release here.
  */
 export async function listManagedContainers(
   api: EngineApi,
@@ -24,7 +26,7 @@ export async function listManagedContainers(
   const all = await api.call("list containers", serviceId ?? "berth", (abortSignal) =>
     api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }),
   );
-  return opts.includeOneOffs === true ? all : all.filter((c) => !isOneOff(c.Labels));
+  return all.filter((c) => !isSwarmTask(c.Labels) && (opts.includeOneOffs === true || !isOneOff(c.Labels)));
 }
 
 /** Inspect by id or name; null when no such container exists. */

@@ -28,6 +28,14 @@ export function isOneOff(labels: Labels | null | undefined): boolean {
   return labels?.[LABEL_ONE_OFF] !== undefined;
 }
 
+/** Swarm's label on a task's container (with Berth's labels of the service copied from its spec). */
+export const LABEL_SWARM_TASK_ID = "com.docker.swarm.task.id";
+
+/** A Swarm task's container: Swarm's to start, stop and replace, never a release container of this engine. */
+export function isSwarmTask(labels: Labels | null | undefined): boolean {
+  return labels?.[LABEL_SWARM_TASK_ID] !== undefined;
+}
+
 export type Labels = Record<string, string>;
 
 /** The labels of a release container. */

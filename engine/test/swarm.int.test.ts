@@ -114,7 +114,7 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     // gated on health, took 36 s, 48 s and 29 s at load 20 on two cores (a few seconds when idle).
   }, 240_000);
 
-  it("runs a shell-less image with a port and no health check (no default probe it could not run), and lists many services' running tasks at once", async () => {
+  it("runs a shell-less image with a port and no health check (no default probe it could not run), lists many services' running tasks at once, and never lists a task as a release container", async () => {
     const image = `berth-test/${uniqueId("no-shell-")}:1`;
     await buildShellLessImage(new DockerEngine(), image);
     await node.loadImages([image]);
@@ -134,6 +134,13 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     ]);
     expect(tasks.get(other.owner.serviceId)?.map((t) => t.deploymentId)).toEqual([other.deploymentId]);
     expect(tasks.get(absent)).toEqual([]);
+    // The task containers carry Berth's labels, but they are Swarm's: this engine's release
+    // listing (what its reconcile, stop, start and retirement act on) leaves them out, so an
+    // engine that is also a Swarm node never removes or restarts a task as a stray release.
+    const labelled = await docker.listContainers({ all: true, filters: { label: [`io.berth.service=${spec.owner.serviceId}`] } });
+    expect(labelled).toHaveLength(2);
+    expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
+    expect((await engine.listManaged()).filter((c) => c.owner.serviceId === spec.owner.serviceId)).toEqual([]);
     await engine.removeSwarmService(spec.owner.serviceId);
     await engine.removeSwarmService(other.owner.serviceId);
     // Built on the host's engine for this test alone: not left there.

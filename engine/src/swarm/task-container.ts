@@ -4,10 +4,8 @@
  * service, so a task id of another service (or a container Berth does not manage) finds nothing.
  */
 import type { EngineApi } from "../engine-api.ts";
-import { managedFilters } from "../labels.ts";
+import { LABEL_SWARM_TASK_ID, managedFilters } from "../labels.ts";
 import { assertValidId } from "../validate.ts";
-
-export const LABEL_SWARM_TASK_ID = "com.docker.swarm.task.id";
 
 /** The running container of `taskId` (a task of Berth service `serviceId`) on this engine; null when none runs here. */
 export async function findTaskContainer(api: EngineApi, serviceId: string, taskId: string): Promise<string | null> {
