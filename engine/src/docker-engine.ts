@@ -55,6 +55,7 @@ import { pruneRepositoryImages, removeRepositoryImages } from "./remove-images.t
 import { diskUsage, reclaimSpace, type EngineDiskUsage, type ReclaimOptions, type ReclaimResult } from "./disk-usage.ts";
 import { pruneBuildCache } from "./build-cache.ts";
 import { systemInfo, type EngineSystemInfo } from "./system-info.ts";
+import { hasIdentityMarker, withIdentityMarker } from "./identity-marker.ts";
 import { assertValidContainerRef, assertValidGrace, assertValidId, assertValidImageRef } from "./validate.ts";
 
 export type { DockerEngineOptions } from "./engine-api.ts";
@@ -287,6 +288,14 @@ export class DockerEngine implements ContainerEngine {
   }
 
   /** The engine's version and its host's CPUs, memory and Docker's disk use (the Servers page). */
+  withIdentityMarker<T>(fn: (marker: string) => Promise<T>): Promise<T> {
+    return withIdentityMarker(this.api, fn);
+  }
+
+  hasIdentityMarker(marker: string): Promise<boolean> {
+    return hasIdentityMarker(this.api, marker);
+  }
+
   systemInfo(): Promise<EngineSystemInfo> {
     return systemInfo(this.api);
   }

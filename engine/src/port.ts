@@ -46,6 +46,14 @@ export interface ContainerEngine {
   /** Throws EngineError ENGINE_UNAVAILABLE when the engine does not answer quickly. */
   ping(): Promise<void>;
   /**
+   * Run `fn` while a marker (an empty volume of that name, removed afterwards) exists on this
+   * engine: another connection that finds it (`hasIdentityMarker`) reaches this same engine.
+   * (`docker info`'s ID cannot tell: Docker 20.10 derives it from /etc/docker/key.json, which
+   * every dockerd of a host -- or every machine cloned from one image -- shares.)
+   */
+  withIdentityMarker<T>(fn: (marker: string) => Promise<T>): Promise<T>;
+  hasIdentityMarker(marker: string): Promise<boolean>;
+  /**
    * Make sure the image is present: use the local one, else pull it. Throws
    * EngineError IMAGE_UNAVAILABLE with the engine's reason when neither works.
    */

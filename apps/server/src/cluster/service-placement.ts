@@ -17,7 +17,7 @@ import { DomainError, invalidField } from "../errors.ts";
 import { readStoredRuntime } from "../services/runtime-settings.ts";
 import { type Actor, loadService } from "../teams/access.ts";
 import type { ServicePlacementInput } from "./service-placement-input.ts";
-import { standaloneProblem } from "../servers/standalone-server.ts";
+import { ownEngineProblem, standaloneProblem } from "../servers/standalone-server.ts";
 
 export interface PlacementFacts {
   job: boolean;
@@ -88,11 +88,12 @@ export function clusterSettingsProblem(input: {
 }
 
 /**
- * A standalone target must exist, be reached over TLS or SSH and be no cluster node; jobs and
+ * A standalone target must exist, be reached over TLS or SSH, be no cluster node, answer and not
+ * be Berth's own engine reached another way; jobs and
  * compose stacks' services stay on Berth's own engine for now (errors at `serverId`).
  */
-async function assertStandaloneTarget(deps: Pick<Deps, "db">, serviceId: string, serverId: string): Promise<void> {
-  const row = await deps.db.server.findUnique({ where: { id: serverId }, select: { name: true, kind: true, swarmNodeId: true } });
+async function assertStandaloneTarget(deps: PlacementDeps, serviceId: string, serverId: string): Promise<void> {
+  const row = await deps.db.server.findUnique({ where: { id: serverId } });
   if (!row) throw invalidField("serverId", "No such server: pick one from the list");
   const problem = standaloneProblem(row);
   if (problem) throw invalidField("serverId", problem);
@@ -103,11 +104,15 @@ async function assertStandaloneTarget(deps: Pick<Deps, "db">, serviceId: string,
       "serverId",
       "Services of a compose stack cannot run on a remote server yet: the stack deploys them on Berth's own server",
     );
+  const own = await ownEngineProblem(deps, row);
+  if (own) throw invalidField("serverId", own);
 }
 
 export const REMOTE_JOB = "Run-to-completion jobs cannot run on a remote server yet";
 
-export async function setServicePlacement(deps: Pick<Deps, "db">, actor: Actor, serviceId: string, input: ServicePlacementInput) {
+type PlacementDeps = Pick<Deps, "db" | "engine" | "box">;
+
+export async function setServicePlacement(deps: PlacementDeps, actor: Actor, serviceId: string, input: ServicePlacementInput) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
   const constraints = input.constraints ?? [];
   const serverId = input.placement === "server" ? (input.serverId ?? null) : null;

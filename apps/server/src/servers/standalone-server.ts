@@ -32,6 +32,28 @@ export function standaloneProblem(row: Pick<ServerRow, "name" | "kind" | "swarmN
   return null;
 }
 
+/** How long placing a service waits for the two engines to say who they are. */
+const IDENTIFY_TIMEOUT_MS = 10_000;
+
+/**
+ * Why a TLS or SSH server cannot hold services although it passes `standaloneProblem`: it is
+ * Berth's own engine reached another way (e.g. this host's address over SSH), whose containers
+ * the reconciler keeps to the services placed on Berth's own server -- it would remove them as
+ * strays -- or it does not answer, so that cannot be told. A marker made on Berth's engine is
+ * looked for on the server's (engine `withIdentityMarker`).
+ */
+export async function ownEngineProblem(deps: Pick<Deps, "box" | "engine">, row: ServerRow): Promise<string | null> {
+  try {
+    const server = new DockerEngine({ connection: engineConnectionOf(deps, row), timeoutMs: IDENTIFY_TIMEOUT_MS });
+    const same = await deps.engine.withIdentityMarker((marker) => server.hasIdentityMarker(marker));
+    return same
+      ? `${row.name} is Berth's own Docker Engine, reached over ${row.kind.toUpperCase()}: place the service on Berth's own server instead`
+      : null;
+  } catch (err) {
+    return `${row.name} does not answer (${engineMessage(err)}): check it on the Servers page, then choose it again`;
+  }
+}
+
 /** `host:port` as a dial address (an IPv6 host in brackets). PURE. */
 export const dialAddress = (host: string, port: number): string => loopbackAddress(port, host);
 

@@ -109,7 +109,7 @@ async function served(greeting: string) {
 }
 
 describe("a service on a standalone remote server", () => {
-  it("only its team's admin places it, on an existing server that is no cluster node; each refusal at its field", async () => {
+  it("only its team's admin places it, on an existing server that is no cluster node, answers and is not Berth's own engine; each refusal at its field", async () => {
     const { actor: member } = await seedUser(deps.db, "member", teamId);
     await expect(setServicePlacement(deps, member, serviceId, { placement: "server", serverId })).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -128,6 +128,20 @@ describe("a service on a standalone remote server", () => {
     });
     await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId: nodeRow.id })).rejects.toMatchObject({
       fieldErrors: { serverId: expect.stringMatching(/node of the cluster/) },
+    });
+    // A server that does not answer cannot be told from Berth's own engine: refused until it does.
+    const silent = await deps.db.server.create({ data: { name: `silent-${tag}`, kind: "tls", host: "127.0.0.1", port: 1 } });
+    await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId: silent.id })).rejects.toMatchObject({
+      fieldErrors: { serverId: expect.stringMatching(new RegExp(`^silent-${tag} does not answer \\(.+\\): check it on the Servers page`)) },
+    });
+    // Berth's own engine reached over TLS (here Berth's engine is the node's: same engine ID) would
+    // run containers the reconciler keeps to Berth's own server's services: refused.
+    await expect(
+      setServicePlacement({ ...deps, engine: node.engine }, admin, serviceId, { placement: "server", serverId }),
+    ).rejects.toMatchObject({
+      fieldErrors: {
+        serverId: `remote-${tag} is Berth's own Docker Engine, reached over TLS: place the service on Berth's own server instead`,
+      },
     });
     expect((await deps.db.service.findUniqueOrThrow({ where: { id: serviceId } })).serverId).toBeNull();
     await expect(setServicePlacement(deps, admin, serviceId, { placement: "server", serverId })).resolves.toMatchObject({ serverId });
