@@ -4,7 +4,7 @@
  * so an unauthenticated probe never learns another team's service names.
  */
 import type { Deps } from "../deps.ts";
-import { observe } from "./observe.ts";
+import { observe, ownEngine } from "./observe.ts";
 import { servicesDown, servicesThatShouldRun } from "./plan.ts";
 
 export interface ServicesHealth {
@@ -20,7 +20,8 @@ export interface HealthViewer {
 }
 
 export async function readServicesHealth(deps: Pick<Deps, "db" | "engine">, viewer: HealthViewer | null): Promise<ServicesHealth> {
-  const observation = await observe(deps);
+  // Berth's own engine: a remote server that answers slowly must not hold up /healthz.
+  const observation = await observe(deps, ownEngine(deps));
   const down = servicesDown(observation);
   const health: ServicesHealth = { shouldRun: servicesThatShouldRun(observation).length, notRunning: down.length };
   if (viewer === null) return health;

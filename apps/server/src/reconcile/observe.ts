@@ -1,10 +1,24 @@
 /**
- * What the reconciler compares: every service's desired state and live release (Postgres) and
- * Berth's containers (the engine). The engine is read first: a deployment that finishes in
- * between is then seen as live, never its new container as a stray.
+ * What the reconciler compares on one engine (Berth's own, or a standalone server's): the desired
+ * state and live release (Postgres) of every service placed there, and Berth's containers on that
+ * engine. The engine is read first: a deployment that finishes in between is then seen as live,
+ * never its new container as a stray.
  */
+import type { ContainerEngine } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import type { DesiredService, Observation, ObservedContainer } from "./plan.ts";
+
+/** An engine the reconciler keeps, and which services' placement it holds. */
+export interface ReconcileTarget {
+  /** Null: Berth's own engine (services on this server); else the standalone server's id. */
+  serverId: string | null;
+  engine: ContainerEngine;
+}
+
+/** Berth's own engine as a target. */
+export function ownEngine(deps: Pick<Deps, "engine">): ReconcileTarget {
+  return { serverId: null, engine: deps.engine };
+}
 
 interface Row {
   id: string;
@@ -23,7 +37,7 @@ interface Row {
  * Every service with its live release; of the snapshot only what the plan needs (the sealed
  * environment and settings stay in the database until a recreate opens them).
  */
-function desiredServices(db: Deps["db"]): Promise<Row[]> {
+function desiredServices(db: Deps["db"], serverId: string | null): Promise<Row[]> {
   return db.$queryRaw<Row[]>`
     SELECT s.id, s.name, p."teamId", s."projectId", s."desiredState"::text AS "desiredState",
            EXISTS (SELECT 1 FROM deployment a WHERE a."serviceId" = s.id AND a.status IN ('cloning', 'building', 'releasing')) AS deploying,
@@ -38,8 +52,7 @@ function desiredServices(db: Deps["db"]): Promise<Row[]> {
                   WHEN jsonb_typeof(live.config) = 'object' AND live.config <> '{}'::jsonb THEN live.config END AS config
     ) snap ON true
     -- A service on the cluster is Swarm's to keep running (its tasks are not containers here).
-    -- A service on a standalone remote server is not reconciled yet (its engine is not this one).
-    WHERE s.placement = 'server' AND s."serverId" IS NULL`;
+    WHERE s.placement = 'server' AND s."serverId" IS NOT DISTINCT FROM ${serverId}`;
 }
 
 /** Containers per release, as its snapshot says (1 for snapshots from before replicas). */
@@ -60,8 +73,8 @@ function toDesired(row: Row): DesiredService {
   };
 }
 
-export async function observe(deps: Pick<Deps, "db" | "engine">): Promise<Observation> {
-  const containers: ObservedContainer[] = (await deps.engine.listManaged()).map((c) => ({
+export async function observe(deps: Pick<Deps, "db">, target: ReconcileTarget): Promise<Observation> {
+  const containers: ObservedContainer[] = (await target.engine.listManaged()).map((c) => ({
     containerId: c.containerId,
     containerName: c.containerName,
     teamId: c.owner.teamId,
@@ -71,7 +84,7 @@ export async function observe(deps: Pick<Deps, "db" | "engine">): Promise<Observ
   }));
   const teamIds = [...new Set(containers.map((c) => c.teamId))];
   const [rows, teams] = await Promise.all([
-    desiredServices(deps.db),
+    desiredServices(deps.db, target.serverId),
     deps.db.team.findMany({ where: { id: { in: teamIds } }, select: { id: true } }),
   ]);
   return { services: rows.map(toDesired), containers, knownTeams: new Set(teams.map((t) => t.id)) };

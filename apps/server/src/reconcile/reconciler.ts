@@ -11,9 +11,10 @@ import type { Deps } from "../deps.ts";
 import { isTerminalStatus } from "../deployments/statuses.ts";
 import { act, type ActDeps, type Outcome, reportWaiting } from "./act.ts";
 import { afterHealthy, afterRepair, type BackoffPolicy, type BackoffState, DEFAULT_BACKOFF } from "./backoff.ts";
-import { observe } from "./observe.ts";
+import { observe, type ReconcileTarget } from "./observe.ts";
+import { reconcileTargets } from "./targets.ts";
 import { withStopCause } from "./stop-cause.ts";
-import { type Action, type DesiredService, planReconcile, servicesDown, servicesThatShouldRun } from "./plan.ts";
+import { type Action, type DesiredService, type Observation, planReconcile, servicesDown, servicesThatShouldRun } from "./plan.ts";
 
 export type ReconcileDeps = ActDeps & Pick<Deps, "engineWatch"> & Partial<Pick<Deps, "events">>;
 
@@ -139,32 +140,32 @@ export class Reconciler {
 
   private async run(trigger: string): Promise<PassResult | null> {
     const { log } = this.deps;
-    let observation;
+    let own: Observation;
+    let targets: ReconcileTarget[];
     try {
-      observation = await observe(this.deps);
+      targets = await reconcileTargets(this.deps);
+      own = await observe(this.deps, targets[0]!);
     } catch (err) {
       log.debug({ trigger, err: String(err) }, "reconcile: engine or database unreachable; next pass later");
       return null;
     }
-    const now = this.now();
-    const down = new Set(servicesDown(observation).map((s) => s.id));
-    for (const s of servicesThatShouldRun(observation)) {
-      if (down.has(s.id)) continue;
-      if (afterHealthy(this.backoffs.get(s.id), now, this.policy) === undefined) this.forget(s.id);
-    }
-    const services = new Map(observation.services.map((s) => [s.id, s]));
-    const result: PassResult = { trigger, actions: [], down: down.size };
-    const actions = planReconcile(observation, this.backoffs, now);
-    // Strays first (a start must not revive an old release's container), then networks (a start
-    // needs its network), then the repairs, a few services at a time (a recreate waits for its gate).
-    const first: Action[] = [...actions.filter((a) => a.kind === "remove"), ...actions.filter((a) => a.kind === "network")];
-    for (const action of first) await this.perform(action, services.get(action.serviceId) ?? null, result, trigger);
-    const repairs = actions.filter((a) => a.kind !== "remove" && a.kind !== "network");
-    const lanes = Array.from({ length: Math.min(REPAIR_CONCURRENCY, repairs.length) }, async () => {
-      for (let next = repairs.shift(); next !== undefined; next = repairs.shift())
-        await this.perform(next, services.get(next.serviceId) ?? null, result, trigger);
-    });
-    await Promise.all(lanes);
+    const result: PassResult = { trigger, actions: [], down: 0 };
+    // Each standalone server side by side with Berth's own engine: one that answers slowly never
+    // holds up the others' repairs.
+    await Promise.all([
+      this.keep(targets[0]!, own, result, trigger),
+      ...targets.slice(1).map(async (target) => {
+        let observation: Observation;
+        try {
+          await target.engine.ping();
+          observation = await observe(this.deps, target);
+        } catch (err) {
+          log.debug({ trigger, serverId: target.serverId, err: String(err) }, "reconcile: a server does not answer; next pass later");
+          return;
+        }
+        await this.keep(target, observation, result, trigger);
+      }),
+    ]);
     if (result.actions.some((a) => a.outcome === "done")) {
       // Routes follow the running state (a first start after a stop is a config change).
       await this.deps.proxy
@@ -175,19 +176,50 @@ export class Reconciler {
     return result;
   }
 
-  private async perform(planned: Action, service: DesiredService | null, result: PassResult, trigger: string): Promise<void> {
+  /** Plan and act on one engine, from what was observed there. */
+  private async keep(target: ReconcileTarget, observation: Observation, result: PassResult, trigger: string): Promise<void> {
+    // The target's engine for every action on it (Berth's own: these deps as they are).
+    const deps = target.serverId === null ? this.deps : { ...this.deps, engine: target.engine };
+    const now = this.now();
+    const down = new Set(servicesDown(observation).map((s) => s.id));
+    result.down += down.size;
+    for (const s of servicesThatShouldRun(observation)) {
+      if (down.has(s.id)) continue;
+      if (afterHealthy(this.backoffs.get(s.id), now, this.policy) === undefined) this.forget(s.id);
+    }
+    const services = new Map(observation.services.map((s) => [s.id, s]));
+    const actions = planReconcile(observation, this.backoffs, now);
+    // Strays first (a start must not revive an old release's container), then networks (a start
+    // needs its network), then the repairs, a few services at a time (a recreate waits for its gate).
+    const first: Action[] = [...actions.filter((a) => a.kind === "remove"), ...actions.filter((a) => a.kind === "network")];
+    for (const action of first) await this.perform(deps, action, services.get(action.serviceId) ?? null, result, trigger);
+    const repairs = actions.filter((a) => a.kind !== "remove" && a.kind !== "network");
+    const lanes = Array.from({ length: Math.min(REPAIR_CONCURRENCY, repairs.length) }, async () => {
+      for (let next = repairs.shift(); next !== undefined; next = repairs.shift())
+        await this.perform(deps, next, services.get(next.serviceId) ?? null, result, trigger);
+    });
+    await Promise.all(lanes);
+  }
+
+  private async perform(
+    deps: ReconcileDeps,
+    planned: Action,
+    service: DesiredService | null,
+    result: PassResult,
+    trigger: string,
+  ): Promise<void> {
     let action = planned;
     try {
       // Why it stopped (out of memory, an exit code), for the entries that say so.
       if (action.kind === "start" || action.kind === "wait")
-        action = { ...action, reason: await withStopCause(this.deps, action.reason, action.containerIds) };
+        action = { ...action, reason: await withStopCause(deps, action.reason, action.containerIds) };
       if (action.kind === "wait") {
         if (action.until !== null) this.retryAt(action.until);
         await this.reportWait(action, service);
         result.actions.push({ kind: action.kind, serviceId: action.serviceId, outcome: "waiting" });
         return;
       }
-      const outcome = await act(this.deps, action, service);
+      const outcome = await act(deps, action, service);
       if ((action.kind === "start" || action.kind === "recreate") && outcome !== "skipped") {
         this.backoffs.set(action.serviceId, afterRepair(this.backoffs.get(action.serviceId), this.now(), this.policy));
       }

@@ -1,8 +1,9 @@
 /**
- * Recreate a live release's containers from its snapshot (deployment/release config) with
- * the release's own image tag, through the engine's ensureService: a complete, healthy release
- * of that deployment is kept, anything less is recreated (network and volumes ensured --
- * volumes are never removed), and every other release of the service is retired.
+ * Recreate a live release's containers from its snapshot (deployment/release config) with the
+ * release's own image tag, through the engine's ensureService (`deps.engine`: the engine the
+ * service is placed on): a complete, healthy release of that deployment is kept, anything less
+ * is recreated (network and volumes ensured -- volumes are never removed), and every other
+ * release of the service is retired.
  */
 import { buildReleaseImageRef } from "@berth/engine";
 import type { Deps } from "../deps.ts";
@@ -18,7 +19,9 @@ export async function recreateRelease(deps: RecreateDeps, serviceId: string, dep
     select: {
       config: true,
       release: { select: { number: true, config: true } },
-      service: { select: { id: true, name: true, proxyPort: true, project: { select: { id: true, name: true, teamId: true } } } },
+      service: {
+        select: { id: true, name: true, proxyPort: true, serverId: true, project: { select: { id: true, name: true, teamId: true } } },
+      },
     },
   });
   const { service, release } = deployment;
@@ -39,7 +42,9 @@ export async function recreateRelease(deps: RecreateDeps, serviceId: string, dep
     },
     config,
   );
-  const result = await deps.engine.ensureService(spec, {
+  // On a standalone server (deps.engine is its engine) published as its deployment did (run-deployment.ts).
+  const placed = service.serverId === null ? spec : { ...spec, publishHostIp: "0.0.0.0" };
+  const result = await deps.engine.ensureService(placed, {
     readyTimeoutMs: (deps.env.BERTH_READY_TIMEOUT_S + config.runtime.healthCheck.startPeriodS) * 1000,
     strategy: config.strategy === "stop_first" ? "stop-first" : "start-first",
   });

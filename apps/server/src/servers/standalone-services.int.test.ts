@@ -23,6 +23,7 @@ import { deleteService, startService, stopService } from "../services/services.t
 import { MetricsBus } from "../metrics/bus.ts";
 import { MetricsSampler } from "../metrics/sampler.ts";
 import { getTeamOverview } from "../overview/overview.ts";
+import { Reconciler } from "../reconcile/reconciler.ts";
 import { getProject } from "../projects/projects.ts";
 import { type Actor, loadProject, requireTeamRole } from "../teams/access.ts";
 import { openTerminal } from "../terminal/open-terminal.ts";
@@ -33,7 +34,8 @@ import { openTerminal } from "../terminal/open-terminal.ts";
  * built on this host only, copied over the engine API), published on the server's address, and
  * routed by the host's edge proxy (the test's own Caddy) to `<server>:<port>`; a redeploy under
  * load costs no request; logs and live metrics come from the remote container; another team sees nothing; an
- * unreachable server fails the deploy while the previous release serves; delete removes it.
+ * unreachable server fails the deploy while the previous release serves; the reconciler keeps it
+ * there; delete removes it.
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
@@ -274,6 +276,32 @@ describe("a service on a standalone remote server", () => {
     await startService(deps, admin, serviceId);
     expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["running"]);
     await served("two");
+  }, 120_000);
+
+  it("the reconciler keeps it on the server: its container removed there comes back, published for the proxy; a stray release there goes", async () => {
+    const reconciler = new Reconciler(deps, { intervalMs: 0 });
+    const [live] = await node.engine.listManaged({ serviceId });
+    await node.engine.removeContainer(live!.containerId);
+    const pass = await reconciler.pass("test");
+    expect(pass?.actions).toContainEqual({ kind: "recreate", serviceId, outcome: "done" });
+    const back = await node.engine.listManaged({ serviceId });
+    expect(back.map((c) => [c.state, c.deploymentId])).toEqual([["running", live!.deploymentId]]);
+    // Published on the server's address as its deployment did: the host's proxy reaches it again.
+    await served("two");
+    expect(await deps.engine.listManaged({ serviceId })).toEqual([]);
+    // A container of an older release left on the server (a retirement that failed) is removed.
+    const stray = await node.engine.runRelease({
+      owner: { teamId, projectId, serviceId },
+      deploymentId: randomUUID(),
+      serviceName: "stray",
+      image: APP_IMAGE,
+      containerPort: 8080,
+      env: {},
+    });
+    const again = await reconciler.pass("test");
+    expect(again?.actions).toContainEqual({ kind: "remove", serviceId, outcome: "done" });
+    expect((await node.engine.listManaged({ serviceId })).map((c) => c.containerId)).toEqual([back[0]!.containerId]);
+    expect(stray.containerId).not.toBe(back[0]!.containerId);
   }, 120_000);
 
   it("the server cannot be removed while it holds the service; deleting the service removes its container there", async () => {

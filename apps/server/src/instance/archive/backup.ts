@@ -17,7 +17,7 @@ import { buildReleaseImageRef } from "@berth/engine";
 import { pack as tarPack } from "tar-stream";
 import type { Deps } from "../../deps.ts";
 import { backupRoot } from "../../backups/backup-dir.ts";
-import { observe } from "../../reconcile/observe.ts";
+import { observe, ownEngine } from "../../reconcile/observe.ts";
 import { ARCHIVE_FORMAT, type ArchivedVolume, ENTRY, type Manifest } from "./manifest.ts";
 import { dumpDatabase } from "./pg-tools.ts";
 import { addBuffer, addDirectory, addFile } from "./tar-io.ts";
@@ -47,7 +47,7 @@ async function appliedMigrations(db: ArchiveDeps["db"]): Promise<string[]> {
 
 /** The image reference of every service's live release (stopped services' too: they may be started later). */
 async function liveReleaseImages(deps: ArchiveDeps): Promise<string[]> {
-  const { services } = await observe(deps);
+  const { services } = await observe(deps, ownEngine(deps));
   return services.flatMap((s) => (s.live === null ? [] : [buildReleaseImageRef(s.id, s.live.deploymentId).ref])).sort();
 }
 
