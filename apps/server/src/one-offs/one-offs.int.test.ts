@@ -42,22 +42,28 @@ async function projectNetworks(projectId: string): Promise<string[]> {
   return (await docker.listNetworks({ filters: { label: [`io.berth.project=${projectId}`] } })).map((n) => n.Name);
 }
 
-beforeAll(async () => {
-  await requireTestImage(deps.engine as DockerEngine);
-  worker.start();
-  owner = await seedUser(deps.db);
+/** A worker (`sleep 3600`) in a project of its own, not deployed yet. */
+async function newWorker(name: string, volumes: Array<{ name: string; mountPath: string }> = []): Promise<string> {
   const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
   projects.push(project.id);
   const input = createServiceInput.parse({
     projectId: project.id,
-    name: "api",
+    name,
     image: TEST_IMAGE,
     kind: "worker",
     command: "sleep 3600",
-    volumes: [{ name: "data", mountPath: "/data" }],
+    volumes,
   });
-  serviceId = (await createService(deps, owner.actor, input)).id;
-  services.push(serviceId);
+  const { id } = await createService(deps, owner.actor, input);
+  services.push(id);
+  return id;
+}
+
+beforeAll(async () => {
+  await requireTestImage(deps.engine as DockerEngine);
+  worker.start();
+  owner = await seedUser(deps.db);
+  serviceId = await newWorker("api", [{ name: "data", mountPath: "/data" }]);
   await saveEnv(deps, owner.actor, { serviceId }, [
     { name: "GREETING", value: "hello-from-the-release", secret: false, buildTime: false, runtime: true },
     { name: "API_KEY", value: "k3y-very-secret-value", secret: true, buildTime: false, runtime: true },
@@ -136,17 +142,8 @@ describe("one-off runs", () => {
   });
 
   it("a run that outlived its service (started while the service was deleted) stops, and the project's network goes with it", async () => {
-    const project = await deps.db.project.create({ data: { teamId: owner.teamId, name: `oo-${randomUUID().slice(0, 8)}` } });
-    projects.push(project.id);
-    const input = createServiceInput.parse({
-      projectId: project.id,
-      name: "cron",
-      image: TEST_IMAGE,
-      kind: "worker",
-      command: "sleep 3600",
-    });
-    const doomed = (await createService(deps, owner.actor, input)).id;
-    services.push(doomed);
+    const doomed = await newWorker("cron");
+    const projectId = projects.at(-1)!;
     expect((await finishedDeployment(deps, (await enqueueDeployment(deps, owner.actor, doomed)).deploymentId)).error).toBeNull();
     const { runId } = await startOneOff(deps, owner.actor, doomed, oneOffInput.parse({ shell: "echo started; sleep 300" }));
     await waitFor("the run's output", async () => (await getOneOff(deps, owner.actor, doomed, runId)).output.includes("started"));
@@ -156,7 +153,7 @@ describe("one-off runs", () => {
     for (const c of await deps.engine.listManaged({ serviceId: doomed })) await docker.getContainer(c.containerId).remove({ force: true });
     await deps.db.service.delete({ where: { id: doomed } });
     await waitFor("the run's container to go", async () => (await deps.engine.listOneOffs({ serviceId: doomed })).length === 0);
-    await waitFor("the project's network to go", async () => (await projectNetworks(project.id)).length === 0);
+    await waitFor("the project's network to go", async () => (await projectNetworks(projectId)).length === 0);
   });
 
   it("a run whose process died (stale heartbeat) is ended as failed by the sweep", async () => {
