@@ -129,7 +129,7 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
   }
   // The deployment is live: pruning old images must not reach the failure path.
   // Only a build grew the builder's cache.
-  await retainImagesAfterSuccess(deps, service, built);
+  await retainImagesAfterSuccess(deps, service, built, target.server ? target.engine : undefined);
 }
 
 /**

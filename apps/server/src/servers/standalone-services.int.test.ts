@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { Agent } from "node:https";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildNetworkName } from "@berth/engine";
+import { buildNetworkName, buildReleaseImageRef } from "@berth/engine";
 import { proxyGet, startProxiedWorker, type TestCaddy } from "../../test/caddy.ts";
 import { finishedDeployment } from "../../test/deploy-harness.ts";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../test/engine-nodes.ts";
@@ -277,6 +277,39 @@ describe("a service on a standalone remote server", () => {
     expect((await node.engine.listManaged({ serviceId })).map((c) => c.state)).toEqual(["running"]);
     await served("two");
   }, 120_000);
+
+  it("image retention prunes the server's copies too: it keeps the last N releases' images there", async () => {
+    const keep = deps.env.BERTH_RETAIN_RELEASES;
+    deps.env.BERTH_RETAIN_RELEASES = 2;
+    const builds: string[] = [];
+    const images = [`${APP_IMAGE}-d0`, `${APP_IMAGE}-d2`];
+    const releaseRepository = buildReleaseImageRef(serviceId, "x").repository;
+    const remote = new Docker({ socketPath: node.socketPath });
+    const held = async () => remote.listImages({ filters: { reference: [releaseRepository] } });
+    try {
+      // Two new images, each copied to the server by its deploy (the server cannot pull them).
+      for (const [i, image] of images.entries()) {
+        await buildGreetingImage(deps, image, i * 2);
+        builds.push((await deps.engine.imageId(image))!);
+        await deps.db.service.update({ where: { id: serviceId }, data: { image } });
+        expect((await deploy(admin, serviceId, "two")).status).toBe("succeeded");
+      }
+      // Four releases went live on the server (the first two of the test's first image): the
+      // last two are kept there, the first image's release tags are gone. (Retention follows the
+      // status: the budget stays set until it has run.)
+      await waitFor("the server's release images to be pruned", async () => (await held()).length === 2, 15_000);
+    } finally {
+      deps.env.BERTH_RETAIN_RELEASES = keep;
+      for (const image of images)
+        await new Docker()
+          .getImage(image)
+          .remove()
+          .catch(() => undefined);
+    }
+    expect((await held()).map((i) => i.Id).sort()).toEqual([...builds].sort());
+    const live = (await node.engine.listManaged({ serviceId })).find((c) => c.state === "running")!;
+    expect((await held()).flatMap((i) => i.RepoTags ?? [])).toContain(buildReleaseImageRef(serviceId, live.deploymentId).ref);
+  }, 300_000);
 
   it("the reconciler keeps it on the server: its container removed there comes back, published for the proxy; a stray release there goes", async () => {
     const reconciler = new Reconciler(deps, { intervalMs: 0 });
