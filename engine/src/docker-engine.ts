@@ -83,8 +83,13 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<void> {
-    await ensureImage(this.api, image, { timeoutMs: opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: opts.registryAuth, pull: opts.pull });
+  async ensureImage(image: string, opts: EnsureImageOptions = {}): Promise<{ warning: string | null }> {
+    const ensured = await ensureImage(this.api, image, {
+      timeoutMs: opts.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
+      auth: opts.registryAuth,
+      pull: opts.pull,
+    });
+    return { warning: ensured.warning ?? null };
   }
 
   /** A remote engine's host (TLS or SSH; where its published ports are reached), null on this machine. */

@@ -54,10 +54,11 @@ export interface ContainerEngine {
   withIdentityMarker<T>(fn: (marker: string) => Promise<T>): Promise<T>;
   hasIdentityMarker(marker: string): Promise<boolean>;
   /**
-   * Make sure the image is present: use the local one, else pull it. Throws
-   * EngineError IMAGE_UNAVAILABLE with the engine's reason when neither works.
+   * Make sure the image is present: use the local one, else pull it (`pull: "always"`: pull, and
+   * keep the local copy only when the pull fails -- then `warning` says so). Throws EngineError
+   * IMAGE_UNAVAILABLE with the engine's reason when neither works.
    */
-  ensureImage(image: string, opts?: EnsureImageOptions): Promise<void>;
+  ensureImage(image: string, opts?: EnsureImageOptions): Promise<{ warning: string | null }>;
   /** The image's id on this engine, or null when it does not have it. */
   imageId(image: string): Promise<string | null>;
   /**

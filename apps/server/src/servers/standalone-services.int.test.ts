@@ -34,8 +34,9 @@ import { openTerminal } from "../terminal/open-terminal.ts";
  * built on this host only, copied over the engine API), published on the server's address, and
  * routed by the host's edge proxy (the test's own Caddy) to `<server>:<port>`; a redeploy under
  * load costs no request; logs and live metrics come from the remote container; another team sees nothing; an
- * unreachable server fails the deploy while the previous release serves; the reconciler keeps it
- * there; delete removes it.
+ * unreachable server fails the deploy while the previous release serves; retention prunes its
+ * images there; an image rebuilt on the host under its tag is copied again; the reconciler keeps
+ * it there; delete removes it.
  */
 const deps = testDeps();
 const tag = randomUUID().slice(0, 8);
@@ -311,9 +312,37 @@ describe("a service on a standalone remote server", () => {
     expect((await held()).flatMap((i) => i.RepoTags ?? [])).toContain(buildReleaseImageRef(serviceId, live.deploymentId).ref);
   }, 300_000);
 
+  it("an image only Berth's host has, rebuilt there under the same tag, is copied to the server again", async () => {
+    const image = `${APP_IMAGE}-rebuilt`;
+    const builds: string[] = [];
+    try {
+      for (const drainS of [0, 2]) {
+        await buildGreetingImage(deps, image, drainS);
+        builds.push((await deps.engine.imageId(image))!);
+        await deps.db.service.update({ where: { id: serviceId }, data: { image } });
+        const done = await deploy(admin, serviceId, "two");
+        expect(done.status).toBe("succeeded");
+        // The server could not pull it; its copy under the tag is the host's latest build, and the release runs it.
+        expect(await node.engine.imageId(image)).toBe(builds.at(-1));
+        expect(await node.engine.imageId(buildReleaseImageRef(serviceId, done.id).ref)).toBe(builds.at(-1));
+      }
+      expect(new Set(builds).size).toBe(2);
+    } finally {
+      for (const id of builds)
+        await new Docker()
+          .getImage(id)
+          .remove({ force: true })
+          .catch(() => undefined);
+    }
+  }, 300_000);
+
   it("the reconciler keeps it on the server: its container removed there comes back, published for the proxy; a stray release there goes", async () => {
     const reconciler = new Reconciler(deps, { intervalMs: 0 });
-    const [live] = await node.engine.listManaged({ serviceId });
+    // The last deploy's old release is retired after its status turned succeeded.
+    const [live] = await waitFor("one container", async () => {
+      const all = await node.engine.listManaged({ serviceId });
+      return all.length === 1 ? all : null;
+    });
     await node.engine.removeContainer(live!.containerId);
     const pass = await reconciler.pass("test");
     expect(pass?.actions).toContainEqual({ kind: "recreate", serviceId, outcome: "done" });
