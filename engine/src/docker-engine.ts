@@ -292,7 +292,6 @@ export class DockerEngine implements ContainerEngine {
     return diskUsage(this.api);
   }
 
-  /** The engine's version and its host's CPUs, memory and Docker's disk use (the Servers page). */
   withIdentityMarker<T>(fn: (marker: string) => Promise<T>): Promise<T> {
     return withIdentityMarker(this.api, fn);
   }
@@ -301,6 +300,7 @@ export class DockerEngine implements ContainerEngine {
     return hasIdentityMarker(this.api, marker);
   }
 
+  /** The engine's version and its host's CPUs, memory and Docker's disk use (the Servers page). */
   systemInfo(): Promise<EngineSystemInfo> {
     return systemInfo(this.api);
   }

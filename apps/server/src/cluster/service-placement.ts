@@ -89,8 +89,8 @@ export function clusterSettingsProblem(input: {
 
 /**
  * A standalone target must exist, be reached over TLS or SSH, be no cluster node, answer and not
- * be Berth's own engine reached another way; jobs and
- * compose stacks' services stay on Berth's own engine for now (errors at `serverId`).
+ * be Berth's own engine reached another way; jobs and compose stacks' services stay on Berth's
+ * own engine for now (errors at `serverId`).
  */
 async function assertStandaloneTarget(deps: PlacementDeps, serviceId: string, serverId: string): Promise<void> {
   const row = await deps.db.server.findUnique({ where: { id: serverId } });

@@ -3,10 +3,10 @@
  * before the release starts. An image service's tag is pulled by the server itself (with the
  * team's registry credentials); when it cannot pull it (a private network, an image only Berth's
  * host has) and Berth's own engine has the image -- another one than the server's copy under that
- * tag, if it has one --, it is copied. An image Berth built (git
- * sources) or a rollback's release tag is copied when the server lacks it or has another image
- * under that tag. The copy is `docker save` on Berth's engine streamed into `docker load` on the
- * server's, both through the engine API (engine saveImages/loadImages): no shell, no temp file.
+ * tag, if it has one --, it is copied. An image Berth built (git sources) or a rollback's release
+ * tag is copied when the server lacks it or has another image under that tag. The copy is
+ * `docker save` on Berth's engine streamed into `docker load` on the server's, both through the
+ * engine API (engine saveImages/loadImages): no shell, no temp file.
  */
 import { engineMessage, isEngineError, type ContainerEngine } from "@berth/engine";
 import { DomainError } from "../errors.ts";

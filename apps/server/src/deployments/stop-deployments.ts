@@ -7,9 +7,10 @@ const STOP_WAIT_MS = 60_000;
 /**
  * Before services of one team are removed (deleted, in a deleted project or stack, or a closed
  * pull request's preview): their queued deployments are cancelled, their running ones are asked
- * to cancel in whichever process runs them, and the removal waits (bounded) until none runs. A build or a release still in
- * flight would otherwise leave what it makes after the removal behind it -- a container, a Swarm
- * service, a build image -- and hold its worker slot until it failed by itself.
+ * to cancel in whichever process runs them, and the removal waits (bounded) until none runs. A
+ * build or a release still in flight would otherwise leave what it makes after the removal behind
+ * it -- a container, a Swarm service, a build image -- and hold its worker slot until it failed
+ * by itself.
  */
 export async function stopDeployments(
   deps: Pick<Deps, "db" | "events" | "queue">,

@@ -31,11 +31,9 @@ export async function deleteProject(
     select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
   // Their deployments and runs first: one still running would leave what it makes after the removal behind.
-  await stopDeployments(deps, { teamId: project.teamId, serviceIds: services.map((s) => s.id) }, "Cancelled: the project was deleted");
-  await stopRuns(
-    deps,
-    services.map((s) => s.id),
-  );
+  const serviceIds = services.map((s) => s.id);
+  await stopDeployments(deps, { teamId: project.teamId, serviceIds }, "Cancelled: the project was deleted");
+  await stopRuns(deps, serviceIds);
   // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
   for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.
