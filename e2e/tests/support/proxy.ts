@@ -16,8 +16,23 @@ export const proxy = {
  * certificate policy), read from its admin API: what the proxy serves, whatever the upstream's state.
  */
 export async function proxyConfigNames(hostname: string): Promise<boolean> {
-  const config = await (await fetch(`http://127.0.0.1:${proxy.admin}/config/`)).text();
-  return config.includes(JSON.stringify(hostname));
+  return (await adminConfig()).includes(JSON.stringify(hostname));
+}
+
+/**
+ * Caddy's live config. Caddy restarts its admin endpoint with every config load, cutting a request
+ * in flight at that moment ("other side closed"; a delete's route change is such a load): that
+ * request is asked again, a few times.
+ */
+async function adminConfig(): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(`http://127.0.0.1:${proxy.admin}/config/`)).text();
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** GET https://<hostname>/ through the run's Caddy with SNI and Host = hostname, trusting Caddy's internal CA. */
