@@ -1,4 +1,5 @@
 import type { Deps } from "../deps.ts";
+import { waitUntilNone } from "../wait-until-none.ts";
 import { ACTIVE_STATUSES } from "./statuses.ts";
 
 /** Longest a removal waits for a running deployment to end after it was asked to cancel. */
@@ -32,8 +33,5 @@ export async function stopDeployments(
   if (active.length === 0) return;
   await deps.db.deployment.updateMany({ where: { id: { in: active.map((d) => d.id) } }, data: { cancelRequestedAt: new Date() } });
   for (const d of active) deps.queue.cancel(d.id);
-  const deadline = Date.now() + STOP_WAIT_MS;
-  while (Date.now() < deadline && (await deps.db.deployment.count({ where: running })) > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntilNone(() => deps.db.deployment.count({ where: running }), STOP_WAIT_MS);
 }

@@ -1,4 +1,5 @@
 import type { Deps } from "../deps.ts";
+import { waitUntilNone } from "../wait-until-none.ts";
 import { abortLocalRun } from "./execute-run.ts";
 
 /** Longest a removal waits for its services' runs to end after they were asked to cancel. */
@@ -18,9 +19,6 @@ export async function stopRuns(deps: Pick<Deps, "db">, serviceIds: string[]): Pr
   if (runs.length === 0) return;
   await deps.db.oneOffRun.updateMany({ where: { ...running, cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
   for (const run of runs) abortLocalRun(run.id);
-  const deadline = Date.now() + STOP_WAIT_MS;
   const alive = () => ({ ...running, heartbeatAt: { gt: new Date(Date.now() - ALIVE_MS) } });
-  while (Date.now() < deadline && (await deps.db.oneOffRun.count({ where: alive() })) > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntilNone(() => deps.db.oneOffRun.count({ where: alive() }), STOP_WAIT_MS);
 }
