@@ -4,18 +4,20 @@ import type { Server } from "node:http";
 import type { Server as SocketServer } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import type { DockerEngine } from "@berth/engine";
-import { requireTestImage, testDeps, waitFor } from "../../test/harness.ts";
+import { requireTestImage, seedUser, testDeps, waitFor } from "../../test/harness.ts";
 import { Client, startHttp } from "../../test/http-harness.ts";
 import { runReleaseDirectly } from "../../test/running-service.ts";
 import type { LogLinesPayload } from "./events.ts";
 import { unpackLogLines } from "./log-lines-payload.ts";
+import { ServiceLogHub, type ServiceLogLine } from "../services/log-hub.ts";
 
 /**
  * Followers of one container share one engine log stream: two viewers joining at different
  * moments of a fast numbered log each get their history and then the live lines, no gap and no
  * duplicate where the two meet; the engine stream (counted at the engine's own followLogs) is
  * one while both follow, stays while one remains, and is closed when the last leaves. A long
- * history comes whole and in order, in several pieces.
+ * history comes whole and in order, in several pieces. The service's secrets are read once per
+ * stream, not per viewer.
  */
 const deps = testDeps();
 let server: Server;
@@ -144,4 +146,37 @@ it("sends a history longer than one engine piece whole and in order, in several 
   expect(viewer.batches.length).toBeGreaterThanOrEqual(3);
   expect(Math.max(...viewer.batches)).toBeLessThanOrEqual(1000);
   viewer.socket.emit("logs:unsubscribe", { serviceId });
+});
+
+it("loads the service's secrets once per engine stream, not once per viewer joining it", async () => {
+  const { teamId } = await seedUser(deps.db);
+  const script = 'httpd -p 8080 -h /; echo "token hush-${RANDOM}-k"; exec sleep 3600';
+  ({ projectId, serviceId, containerId } = await runReleaseDirectly(deps, { teamId, entrypoint: ["/bin/sh", "-c", script] }));
+  ran.push({ projectId, serviceId });
+  await deps.db.envVar.create({
+    data: { projectId, serviceId, scopeKey: serviceId, name: "TOKEN", value: deps.box.seal("hush"), secret: true },
+  });
+  // Unsealing counted: one secret, so one unseal per load of the service's secrets.
+  let unsealed = 0;
+  const box = Object.create(deps.box) as typeof deps.box;
+  box.open = (sealed: string) => (unsealed++, deps.box.open(sealed));
+  const hub = new ServiceLogHub({ ...deps, box }, () => undefined);
+  const service = { id: serviceId, projectId, placement: "server", serverId: null };
+  const viewer = () => {
+    const got: string[] = [];
+    const follower = {
+      lines: (lines: ServiceLogLine[]) => got.push(...lines.map((l) => l.text)),
+      live: () => undefined,
+      end: () => undefined,
+    };
+    return { got, follower };
+  };
+  const first = viewer();
+  const second = viewer();
+  const stops = [await hub.follow(service, {}, first.follower), await hub.follow(service, {}, second.follower)];
+  await waitFor("both histories", async () => first.got.length > 0 && second.got.length > 0, 10_000);
+  // Both redacted with the stream's secrets, loaded once (twice on the old code).
+  expect([...first.got, ...second.got].filter((t) => t.includes("hush"))).toEqual([]);
+  expect(unsealed).toBe(1);
+  for (const stop of stops) stop?.();
 });

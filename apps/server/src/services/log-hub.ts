@@ -37,7 +37,7 @@ interface Member {
 interface SharedStream {
   target: LogTarget;
   serviceId: string;
-  /** The service's secret values as they were when the stream opened (see logRedactionNeedles). */
+  /** The service's secret values as they were when the stream opened (see logRedactionNeedles), loaded once per stream. */
   needles: string[];
   members: Set<Member>;
   pending: ServiceLogLine[];
@@ -74,25 +74,22 @@ export class ServiceLogHub {
    */
   async follow(service: FollowedService, options: { since?: number | undefined }, follower: LogFollower): Promise<(() => void) | null> {
     if (service.placement === "cluster") {
-      const needles = await logRedactionNeedles(this.deps, service);
-      return followTasks((target, member) => this.attach(target, service.id, needles, options, member), this.deps, service.id, follower);
+      return followTasks((target, member) => this.attach(target, service, options, member), this.deps, service.id, follower);
     }
-    // The secrets and the live container at once: neither needs the other.
-    const [needles, live] = await Promise.all([logRedactionNeedles(this.deps, service), findLiveContainerAndEngine(this.deps, service)]);
+    const live = await findLiveContainerAndEngine(this.deps, service);
     if (!live) return null;
     const { containerId } = live.container;
-    return this.attach({ key: containerId, containerId, engine: live.engine }, service.id, needles, options, follower);
+    return this.attach({ key: containerId, containerId, engine: live.engine }, service, options, follower);
   }
 
-  /** Attach a follower to one container's shared stream (opened with `needles` if it is the first). */
+  /** Attach a follower to one container's shared stream (opened if it is the first). */
   private async attach(
     target: LogTarget,
-    serviceId: string,
-    needles: string[],
+    service: FollowedService,
     options: { since?: number | undefined },
     follower: LogFollower,
   ): Promise<() => void> {
-    const { stream, ready } = this.streamOf(target, serviceId, needles);
+    const { stream, ready } = this.streamOf(target, service);
     // A member from the start: a follower leaving meanwhile does not close the stream under it.
     const member: Member = { follower, state: "history", buffered: [] };
     stream.members.add(member);
@@ -110,13 +107,13 @@ export class ServiceLogHub {
     return () => this.leave(stream, member);
   }
 
-  private streamOf(target: LogTarget, serviceId: string, needles: string[]): { stream: SharedStream; ready: Promise<void> } {
+  private streamOf(target: LogTarget, service: FollowedService): { stream: SharedStream; ready: Promise<void> } {
     const existing = this.streams.get(target.key);
     if (existing) return existing;
     const stream: SharedStream = {
       target,
-      serviceId,
-      needles,
+      serviceId: service.id,
+      needles: [],
       members: new Set(),
       pending: [],
       scheduled: false,
@@ -124,7 +121,7 @@ export class ServiceLogHub {
       ended: false,
       stop: () => undefined,
     };
-    const entry = { stream, ready: this.open(stream) };
+    const entry = { stream, ready: this.open(stream, service) };
     this.streams.set(target.key, entry);
     entry.ready.catch(() => {
       stream.ended = true;
@@ -133,7 +130,9 @@ export class ServiceLogHub {
     return entry;
   }
 
-  private async open(stream: SharedStream): Promise<void> {
+  /** The service's secrets first (every line is redacted with them), then the engine stream. */
+  private async open(stream: SharedStream, service: FollowedService): Promise<void> {
+    stream.needles = await logRedactionNeedles(this.deps, service);
     const flush = () => this.flush(stream);
     // tail 0: only what is written from now on; each follower reads its own history.
     const stop = await stream.target.engine.followLogs(
