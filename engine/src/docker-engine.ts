@@ -147,7 +147,7 @@ export class DockerEngine implements ContainerEngine {
     await this.forEach(operation, serviceId, all, (c) => stopAndRemove(this.api, c.Id, DEFAULT_GRACE_SECONDS));
     // The service's own network and release image tags go with it; volumes never do.
     await pruneNetworks(this.api, { serviceId });
-    const images = await pruneReleaseImages(this.api, serviceId, 0);
+    const images = await pruneReleaseImages(this.api, serviceId, []);
     if (images.failures.length > 0) {
       throw new EngineError({
         code: "ENGINE_ERROR",
@@ -274,17 +274,10 @@ export class DockerEngine implements ContainerEngine {
     return pruneNetworks(this.api, filter);
   }
 
-  /** Image retention for one service: keep the last `keep` release images plus any in use; volumes are never touched. */
-  pruneImages(serviceId: string, keep = DEFAULT_RETAIN_IMAGES): Promise<{ removed: string[]; failures: string[] }> {
+  /** Image retention for one service: its release tags but those of `keepDeploymentIds` removed; volumes are never touched. */
+  pruneImages(serviceId: string, keepDeploymentIds: string[]): Promise<{ removed: string[]; failures: string[] }> {
     assertValidId(serviceId, "service id", "prune images");
-    if (!Number.isInteger(keep) || keep < 0)
-      throw new EngineError({
-        code: "INVALID",
-        operation: "prune images",
-        resource: serviceId,
-        message: `prune images ${serviceId}: keep must be a whole number >= 0`,
-      });
-    return pruneReleaseImages(this.api, serviceId, keep);
+    return pruneReleaseImages(this.api, serviceId, keepDeploymentIds);
   }
 
   /** Disk use by kind and the engine's data root. */

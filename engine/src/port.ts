@@ -142,8 +142,11 @@ export interface ContainerEngine {
   exec(containerId: string, opts: ExecOptions): Promise<ExecResult>;
   /** An interactive exec session (stdin/stdout, resize) for a web terminal. */
   openExec(containerId: string, opts: ExecSessionOptions): Promise<ExecSession>;
-  /** Keep the last `keep` release images of the service (default 5) plus any in use. Never touches volumes. */
-  pruneImages(serviceId: string, keep?: number): Promise<{ removed: string[]; failures: string[] }>;
+  /**
+   * Remove the service's release tags (`berth-release/<service>:<deployment>`) but those of
+   * `keepDeploymentIds`; an image leaves with its last tag, unless a container uses it. Never touches volumes.
+   */
+  pruneImages(serviceId: string, keepDeploymentIds: string[]): Promise<{ removed: string[]; failures: string[] }>;
   /** The engine's disk use by kind (images, containers, volumes, build cache) and its data root. */
   diskUsage(): Promise<EngineDiskUsage>;
   /**

@@ -24,20 +24,19 @@ describe("buildReleaseImageRef", () => {
 
 describe("planRetention", () => {
   const images = [
-    { id: "a", tags: ["r:1"], lastTagTime: "2026-01-01T00:00:01Z" },
-    { id: "b", tags: ["r:2", "r:2b"], lastTagTime: "2026-01-01T00:00:02Z" },
-    { id: "c", tags: ["r:3"], lastTagTime: "2026-01-01T00:00:03Z" },
-    { id: "d", tags: ["r:4"], lastTagTime: "2026-01-01T00:00:04Z" },
+    { id: "a", tags: ["r:1"] },
+    { id: "b", tags: ["r:2", "r:2b", "r:2c"] },
+    { id: "c", tags: ["r:3"] },
   ];
-  it("keeps the newest N images and removes every tag of the rest", () => {
-    expect(planRetention({ images, inUse: new Set(), keep: 2 }).sort()).toEqual(["r:1", "r:2", "r:2b"]);
+  it("removes every tag not kept, also of an image that keeps another (one image redeployed)", () => {
+    expect(planRetention({ images, inUse: new Set(), keep: new Set(["r:2c", "r:3"]) }).sort()).toEqual(["r:1", "r:2", "r:2b"]);
   });
-  it("keeps an image a container uses, however old", () => {
-    expect(planRetention({ images, inUse: new Set(["a"]), keep: 1 }).sort()).toEqual(["r:2", "r:2b", "r:3"]);
+  it("leaves an image a container uses one tag, however old", () => {
+    expect(planRetention({ images, inUse: new Set(["a", "b"]), keep: new Set(["r:3"]) }).sort()).toEqual(["r:2b", "r:2c"]);
   });
-  it("keep 0 removes everything not in use; keep >= count removes nothing", () => {
-    expect(planRetention({ images, inUse: new Set(["d"]), keep: 0 })).toHaveLength(4);
-    expect(planRetention({ images, inUse: new Set(), keep: 5 })).toEqual([]);
+  it("keeping nothing removes every tag of images not in use; keeping all removes nothing", () => {
+    expect(planRetention({ images, inUse: new Set(), keep: new Set() })).toHaveLength(5);
+    expect(planRetention({ images, inUse: new Set(), keep: new Set(images.flatMap((i) => i.tags)) })).toEqual([]);
   });
 });
 

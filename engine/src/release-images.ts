@@ -1,9 +1,10 @@
 /**
  * Per-release image tags and their retention. Every release tags its image
- * `berth-release/<service>:<deployment>`; retention keeps the images of the last N tagged
- * releases of a service (default 5) plus any image the service's containers use, and removes only
- * Berth's `berth-release/` tags (a tag delete frees the image only when nothing else holds
- * it). Volumes are never pruned, here or anywhere.
+ * `berth-release/<service>:<deployment>`; retention keeps the tags of the deployments the caller
+ * names (the releases rollback can reach, the live one, those in flight) and removes the
+ * service's other `berth-release/` tags -- one image redeployed keeps only its reachable tags, not
+ * one per deployment. A tag delete frees the image only when nothing else holds it; an image the
+ * service's containers use keeps a tag. Volumes are never pruned, here or anywhere.
  */
 import { createHash } from "node:crypto";
 import type { EngineApi } from "./engine-api.ts";
@@ -12,6 +13,7 @@ import { managedFilters } from "./labels.ts";
 import { assertValidId } from "./validate.ts";
 
 export const RELEASE_REPOSITORY_PREFIX = "berth-release/";
+/** Images kept per Berth repository by the Reclaim space action when it is not told. */
 export const DEFAULT_RETAIN_IMAGES = 5;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -52,40 +54,32 @@ interface ImageSummary {
 
 export interface RetentionInput {
   /** Image id -> its tags in the service's release repository. */
-  images: Array<{ id: string; tags: string[]; lastTagTime: string }>;
+  images: Array<{ id: string; tags: string[] }>;
   /** Image ids some container (of any state) was created from. */
   inUse: Set<string>;
-  keep: number;
+  /** The tags to keep. */
+  keep: Set<string>;
 }
 
-/** The tags to remove: all tags of images beyond the newest `keep` (by last tag time) and not in use. PURE. */
+/**
+ * The tags to remove: every tag not kept, except that an image a container uses keeps one (the
+ * engine refuses to untag it to nothing, and its container's image stays named). PURE.
+ */
 export function planRetention(input: RetentionInput): string[] {
-  const newestFirst = [...input.images].sort((a, b) => b.lastTagTime.localeCompare(a.lastTagTime) || a.id.localeCompare(b.id));
-  return newestFirst
-    .slice(input.keep)
-    .filter((img) => !input.inUse.has(img.id))
-    .flatMap((img) => img.tags);
+  return input.images.flatMap((img) => {
+    const drop = img.tags.filter((t) => !input.keep.has(t)).sort();
+    return input.inUse.has(img.id) && drop.length === img.tags.length ? drop.slice(1) : drop;
+  });
 }
 
-async function lastTagTime(api: EngineApi, id: string): Promise<string> {
-  const info = await api.call("inspect image", id, (abortSignal) =>
-    api.dial<{ Metadata?: { LastTagTime?: string }; Created?: string }>({
-      path: `/images/${id}/json`,
-      method: "GET",
-      abortSignal,
-      statusCodes: { 200: true, 404: "no such image", 500: "server error" },
-    }),
-  );
-  return info.Metadata?.LastTagTime ?? info.Created ?? "";
-}
-
-/** Apply retention to one service's release images; returns the tags removed and the failures. */
+/** Apply retention to one service's release tags; returns the tags removed and the failures. */
 export async function pruneReleaseImages(
   api: EngineApi,
   serviceId: string,
-  keep = DEFAULT_RETAIN_IMAGES,
+  keepDeploymentIds: string[],
 ): Promise<{ removed: string[]; failures: string[] }> {
   const { repository } = buildReleaseImageRef(serviceId, "x");
+  const keep = new Set(keepDeploymentIds.map((d) => buildReleaseImageRef(serviceId, d).ref));
   const listed = await api.call("list images", repository, (abortSignal) =>
     api.dial<ImageSummary[]>({
       path: "/images/json?",
@@ -95,13 +89,7 @@ export async function pruneReleaseImages(
       statusCodes: { 200: true, 500: "server error" },
     }),
   );
-  const images = await Promise.all(
-    listed.map(async (img) => ({
-      id: img.Id,
-      tags: (img.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)),
-      lastTagTime: await lastTagTime(api, img.Id),
-    })),
-  );
+  const images = listed.map((img) => ({ id: img.Id, tags: (img.RepoTags ?? []).filter((t) => t.startsWith(`${repository}:`)) }));
   // "In use" means by this service's containers: another service's use of the same image is
   // protected by its own tag, and deleting a tag never deletes an image a container uses.
   const containers = await api.call("list containers", serviceId, (abortSignal) =>

@@ -160,7 +160,7 @@ describe("images that move (pull: always)", () => {
 });
 
 describe("release image tags and retention", () => {
-  it("tags every release and keeps the last N images per service plus the running one", async () => {
+  it("tags every release; retention keeps the tags of the deployments named and the running image's last one", async () => {
     const base = newRelease();
     const serviceId = base.owner.serviceId;
     const repo = `berth-release/${serviceId}`;
@@ -178,19 +178,20 @@ describe("release image tags and retention", () => {
     expect(tagsBefore.sort()).toEqual(releases.map((r) => `${repo}:${r.deploymentId}`).sort());
     expect(releases.every((r) => r.releaseImage === `${repo}:${r.deploymentId}`)).toBe(true);
 
-    // Roll back to the oldest image: it is running, so it stays even though keep=1 names another.
+    // Roll back to the oldest image (a new deployment, so a second tag on that image); keep the
+    // rollback's tag and the third release's: the oldest release's tag goes although its image
+    // stays (the rollback holds it), the others go with their images.
     const rollback = await release(variants[0] as string);
     const volumesBefore = (await docker.listVolumes()).Volumes?.length ?? 0;
-    const { removed, failures } = await engine.pruneImages(serviceId, 1);
+    const tagOf = (r: { deploymentId: string }) => `${repo}:${r.deploymentId}`;
+    const { removed, failures } = await engine.pruneImages(serviceId, [rollback.deploymentId, releases[2]!.deploymentId]);
     expect(failures).toEqual([]);
-    const left = (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []);
-    expect(left.sort()).toEqual([`${repo}:${releases[0]?.deploymentId}`, `${repo}:${rollback.deploymentId}`].sort());
-    expect(removed.sort()).toEqual(
-      releases
-        .slice(1)
-        .map((r) => `${repo}:${r.deploymentId}`)
-        .sort(),
-    );
+    const left = async () => (await docker.listImages({ filters: { reference: [repo] } })).flatMap((i) => i.RepoTags ?? []).sort();
+    expect(await left()).toEqual([tagOf(releases[2]!), tagOf(rollback)].sort());
+    expect(removed.sort()).toEqual([releases[0], releases[1], releases[3]].map((r) => tagOf(r!)).sort());
+    // The running release's image keeps its last tag even when no kept deployment names it.
+    expect(await engine.pruneImages(serviceId, [releases[2]!.deploymentId])).toEqual({ removed: [], failures: [] });
+    expect(await left()).toEqual([tagOf(releases[2]!), tagOf(rollback)].sort());
     // The user's own tags and all volumes are untouched.
     for (const v of variants) expect((await docker.getImage(v).inspect()).RepoTags).toContain(v);
     expect((await docker.listVolumes()).Volumes?.length ?? 0).toBeGreaterThanOrEqual(volumesBefore);

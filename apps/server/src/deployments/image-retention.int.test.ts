@@ -94,7 +94,7 @@ describe("image retention after each successful deployment", () => {
     cachePrunes.length = 0;
   }, 180_000);
 
-  it("keeps the last N releases' images (and what is live), removes older and failed builds, never volumes; rollback reaches only retained releases", async () => {
+  it("keeps the last N releases' images and release tags (and what is live), removes older and failed builds, never volumes; rollback reaches only retained releases", async () => {
     const { actor, teamId } = await seedUser(deps.db);
     const created = await createGitService(deps, actor, teamId, { url: fixture.url });
     serviceId = created.serviceId;
@@ -162,6 +162,10 @@ describe("image retention after each successful deployment", () => {
     expect(back).toMatchObject({ status: "succeeded", image: d3.image });
     // The rollback is release #4 (d3's image again): releases #3 and #4 keep d4's and d3's images.
     expect(await settledTags(repository, [d3.image, d4.image])).toEqual([d3.image, d4.image].sort());
+    // Release tags: the retained releases' only. d3's went although its image stays (the rollback
+    // re-released it under its own tag): an image redeployed does not keep a tag per deployment.
+    const releaseTagsOf = [d4.id, back.id].map((id) => `berth-release/${serviceId}:${id}`);
+    expect(await settledTags(`berth-release/${serviceId}`, releaseTagsOf)).toEqual(releaseTagsOf.sort());
     // Every job has ended once the worker stopped, the rollback's retention included: a rollback
     // built nothing, so the builder's cache was left alone.
     await worker.stop();

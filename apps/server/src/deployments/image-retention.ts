@@ -8,7 +8,7 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
  * releases (what rollback can reach; a job, which records no release, its last succeeded runs)
  * and of its queued/in-progress deployments (a queued rollback's image); remove its other build
  * images (`berth-build/<serviceId>:*`, e.g. older releases and builds whose release failed) and
- * its older `berth-release/` tags; then, after a deployment that `built`, shrink the builder's
+ * its other `berth-release/` tags (one per deployment: an image redeployed keeps only those); then, after a deployment that `built`, shrink the builder's
  * cache to `BERTH_BUILD_CACHE_GB` (only a build grows it; the prune costs the engine ~50 ms, and
  * an image deploy's next deployment of the service waited for it). On a standalone server (`server`: its engine) its copies are pruned
  * the same way. Images a container still uses are never forced out; volumes are never touched.
@@ -27,18 +27,25 @@ export async function applyImageRetention(
           where: { serviceId, status: "succeeded" },
           orderBy: { createdAt: "desc" },
           take: keep,
-          select: { image: true },
+          select: { image: true, id: true },
         })
-      : deps.db.release.findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true } }),
-    deps.db.deployment.findMany({ where: { serviceId, status: { in: [...ACTIVE_STATUSES, "queued"] } }, select: { image: true } }),
+      : deps.db.release
+          .findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true, deploymentId: true } })
+          .then((rows) => rows.map((r) => ({ image: r.image, id: r.deploymentId }))),
+    deps.db.deployment.findMany({
+      where: { serviceId, status: { in: [...ACTIVE_STATUSES, "queued"] } },
+      select: { image: true, id: true },
+    }),
   ]);
+  const kept = [...releases, ...active];
   const repository = buildRepository(serviceId);
-  const keepTags = [...releases, ...active].map((r) => r.image).filter((image) => image.startsWith(`${repository}:`));
+  const keepTags = kept.map((r) => r.image).filter((image) => image.startsWith(`${repository}:`));
+  const keepReleases = kept.map((r) => r.id);
   const removed: string[] = [];
   const failures: string[] = [];
   // A standalone server's copies (builds loaded there, its release tags) alike.
   for (const engine of server ? [deps.engine, server] : [deps.engine]) {
-    for (const pruned of [await engine.pruneRepositoryImages(repository, keepTags), await engine.pruneImages(serviceId, keep)]) {
+    for (const pruned of [await engine.pruneRepositoryImages(repository, keepTags), await engine.pruneImages(serviceId, keepReleases)]) {
       removed.push(...pruned.removed);
       failures.push(...pruned.failures);
     }
