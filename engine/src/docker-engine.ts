@@ -1,6 +1,7 @@
 /**
  * DockerEngine: the ContainerEngine port over the Docker Engine API (dockerode, API 1.41).
  * Touches only containers labelled io.berth.managed-by=berth; every request has a deadline.
+ * Swarm services (through a manager) are SwarmServices' (swarm/swarm-service-ops.ts).
  */
 import type { Readable } from "node:stream";
 import type { ContainerInfo } from "dockerode";
@@ -25,17 +26,6 @@ import type {
   RunReleaseOptions,
 } from "./port.ts";
 import { ensureProjectNetwork, pruneNetworks } from "./networks.ts";
-import {
-  ensureSwarmService,
-  isSwarmManager,
-  listSwarmTasks,
-  removeSwarmService,
-  scaleSwarmService,
-  type SwarmRelease,
-  type SwarmReleaseOptions,
-  type SwarmTask,
-} from "./swarm/swarm-services.ts";
-import { listRunningSwarmTasks } from "./swarm/running-tasks.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
@@ -311,43 +301,9 @@ export class DockerEngine implements ContainerEngine {
     return reclaimSpace(this.api, { ...options, keep });
   }
 
-  /** Whether this engine is a Swarm manager (then ensureSwarmService applies). */
-  isSwarmManager(): Promise<boolean> {
-    return isSwarmManager(this.api);
-  }
-
-  /** Swarm mode: the service as a Swarm service (start-first updates, rollback on failure, overlay network). */
-  ensureSwarmService(desired: ReleaseSpec, opts: SwarmReleaseOptions = {}): Promise<SwarmRelease> {
-    return ensureSwarmService(this.api, desired, opts);
-  }
-
-  /** Where a service's Swarm tasks run and how they fare (Berth-labelled services only). */
-  swarmServiceTasks(serviceId: string): Promise<SwarmTask[]> {
-    assertValidId(serviceId, "service id", "list swarm tasks");
-    return listSwarmTasks(this.api, serviceId);
-  }
-
-  /** The tasks Swarm wants running for each of these services, in two calls whatever their number. */
-  swarmRunningTasks(serviceIds: string[]): Promise<Map<string, SwarmTask[]>> {
-    for (const id of serviceIds) assertValidId(id, "service id", "list swarm tasks");
-    return listRunningSwarmTasks(this.api, serviceIds);
-  }
-
   /** The running container of a Swarm task of the service on THIS engine (the task's node); null when none runs here. */
   taskContainer(serviceId: string, taskId: string): Promise<string | null> {
     return findTaskContainer(this.api, serviceId, taskId);
-  }
-
-  /** Remove the Berth-labelled Swarm service(s) of a service. */
-  removeSwarmService(serviceId: string): Promise<string[]> {
-    assertValidId(serviceId, "service id", "remove swarm service");
-    return removeSwarmService(this.api, serviceId);
-  }
-
-  /** Scale the Berth-labelled Swarm service(s) of a service (0: stopped, its spec kept). */
-  scaleSwarmService(serviceId: string, replicas: number): Promise<string[]> {
-    assertValidId(serviceId, "service id", "scale swarm service");
-    return scaleSwarmService(this.api, serviceId, replicas);
   }
 
   /** Run a command in a managed container to completion (argv, no shell). */

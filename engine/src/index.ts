@@ -55,6 +55,7 @@ export { buildSwarmServiceName } from "./swarm/service-spec.ts";
 export type { SwarmRelease, SwarmReleaseOptions, SwarmTask } from "./swarm/swarm-services.ts";
 export { VOLUME_COPY_IMAGE } from "./transfer.ts";
 export { SwarmCluster, type NodeChange } from "./swarm/swarm-cluster.ts";
+export { SwarmServices } from "./swarm/swarm-service-ops.ts";
 export { CLUSTER_REGISTRY, clusterRegistryAddress, clusterRepository, type ClusterRegistrySpec } from "./swarm/registry-spec.ts";
 export { DEFAULT_REGISTRY_READY_TIMEOUT_MS } from "./swarm/cluster-registry.ts";
 export { CLUSTER_EDGE, EDGE_ROUTE_HEADER, edgeRouteProblem, type ClusterEdgeSpec, type EdgeRoute } from "./swarm/edge-spec.ts";

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngineNodes, type EngineNode, type EngineNodes } from "../../apps/server/test/engine-nodes.ts";
-import { DockerEngine } from "../src/index.ts";
+import { DockerEngine, SwarmServices } from "../src/index.ts";
 import {
   buildHelloImage,
   buildShellLessImage,
@@ -25,6 +25,7 @@ const newRelease = releaseFactory(teamId);
 let cluster: EngineNodes;
 let node: EngineNode;
 let engine: DockerEngine;
+let services: SwarmServices;
 let docker: Docker;
 
 beforeAll(async () => {
@@ -33,6 +34,7 @@ beforeAll(async () => {
   cluster = await startEngineNodes(1);
   node = cluster.nodes[0]!;
   engine = node.engine;
+  services = node.services;
   docker = new Docker({ socketPath: node.socketPath, version: "v1.41" });
   await node.loadImages([HELLO_IMAGE]);
   await docker.swarmInit({ ListenAddr: `${node.address}:2377`, AdvertiseAddr: node.address });
@@ -68,13 +70,13 @@ async function clientLines(id: string): Promise<string[]> {
 
 describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
   it("runs a replicated service over the overlay, updates it start-first, and a failing health check rolls back while the old release serves", async () => {
-    expect(await engine.isSwarmManager()).toBe(true);
+    expect(await services.isSwarmManager()).toBe(true);
     const spec = newRelease({
       env: { GREETING: "v1" },
       replicas: 2,
       healthCheck: { type: "http", path: "/", intervalMs: 200, retries: 2 },
     });
-    const first = await engine.ensureSwarmService(spec, { graceSeconds: 2 });
+    const first = await services.ensureSwarmService(spec, { graceSeconds: 2 });
     expect(first.changed).toBe(true);
     const service = (await docker.getService(first.name).inspect()) as {
       Spec: { UpdateConfig: { Order: string; FailureAction: string }; Mode: { Replicated: { Replicas: number } } };
@@ -86,11 +88,11 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     await eventually(async () => ((await clientLines(client)).includes("v1") ? true : undefined), 20_000);
 
     const v2 = { ...spec, deploymentId: uniqueId("d"), env: { GREETING: "v2" } };
-    expect((await engine.ensureSwarmService(v2, { graceSeconds: 2 })).changed).toBe(true);
+    expect((await services.ensureSwarmService(v2, { graceSeconds: 2 })).changed).toBe(true);
     await eventually(async () => ((await clientLines(client)).at(-1) === "v2" ? true : undefined), 20_000).catch(async (e: unknown) => {
       throw new Error(`${String(e)}; last lines: ${(await clientLines(client)).slice(-12).join(" | ")}`);
     });
-    expect((await engine.ensureSwarmService(v2, { graceSeconds: 2 })).changed).toBe(false);
+    expect((await services.ensureSwarmService(v2, { graceSeconds: 2 })).changed).toBe(false);
 
     const broken = {
       ...spec,
@@ -98,7 +100,7 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
       env: { GREETING: "v3" },
       healthCheck: { type: "http" as const, path: "/missing", intervalMs: 200, retries: 2 },
     };
-    const err = await rejectionOf(() => engine.ensureSwarmService(broken, { graceSeconds: 2, readyTimeoutMs: 60_000 }));
+    const err = await rejectionOf(() => services.ensureSwarmService(broken, { graceSeconds: 2, readyTimeoutMs: 60_000 }));
     expect(err.code).toBe("HEALTHCHECK_FAILED");
     expect(err.message).toMatch(/rolled back/);
     const after = (await docker.getService(first.name).inspect()) as { Spec: { Labels: Record<string, string> } };
@@ -119,15 +121,15 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     await buildShellLessImage(new DockerEngine(), image);
     await node.loadImages([image]);
     const spec = newRelease({ image, env: {}, replicas: 2 });
-    const release = await engine.ensureSwarmService(spec, { graceSeconds: 2, readyTimeoutMs: 60_000 });
+    const release = await services.ensureSwarmService(spec, { graceSeconds: 2, readyTimeoutMs: 60_000 });
     const service = (await docker.getService(release.name).inspect()) as {
       Spec: { TaskTemplate: { ContainerSpec: { Healthcheck?: unknown } } };
     };
     expect(service.Spec.TaskTemplate.ContainerSpec.Healthcheck).toBeUndefined();
     const other = newRelease();
-    await engine.ensureSwarmService(other, { graceSeconds: 2 });
+    await services.ensureSwarmService(other, { graceSeconds: 2 });
     const absent = uniqueId("s");
-    const tasks = await engine.swarmRunningTasks([spec.owner.serviceId, other.owner.serviceId, absent]);
+    const tasks = await services.swarmRunningTasks([spec.owner.serviceId, other.owner.serviceId, absent]);
     expect(tasks.get(spec.owner.serviceId)?.map((t) => [t.state, t.deploymentId])).toEqual([
       ["running", spec.deploymentId],
       ["running", spec.deploymentId],
@@ -141,8 +143,8 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
     expect(labelled).toHaveLength(2);
     expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
     expect((await engine.listManaged()).filter((c) => c.owner.serviceId === spec.owner.serviceId)).toEqual([]);
-    await engine.removeSwarmService(spec.owner.serviceId);
-    await engine.removeSwarmService(other.owner.serviceId);
+    await services.removeSwarmService(spec.owner.serviceId);
+    await services.removeSwarmService(other.owner.serviceId);
     // Built on the host's engine for this test alone: not left there.
     await rawDocker().getImage(image).remove({ force: true });
   });
@@ -157,8 +159,8 @@ describe("Swarm mode (a single-node swarm on an engine of its own)", () => {
       Mode: { Replicated: { Replicas: 0 } },
     });
     try {
-      expect((await rejectionOf(() => engine.ensureSwarmService(spec))).code).toBe("CONFLICT");
-      expect(await engine.removeSwarmService(spec.owner.serviceId)).toEqual([]);
+      expect((await rejectionOf(() => services.ensureSwarmService(spec))).code).toBe("CONFLICT");
+      expect(await services.removeSwarmService(spec.owner.serviceId)).toEqual([]);
       expect((await docker.getService(foreign.id).inspect()).ID).toBe(foreign.id);
     } finally {
       await docker.getService(foreign.id).remove();

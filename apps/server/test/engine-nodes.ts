@@ -21,7 +21,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DockerEngine } from "@berth/engine";
+import { DockerEngine, SwarmServices } from "@berth/engine";
 import { NODES_DIR_PREFIX, recordOwner, sweepLeftovers } from "./engine-nodes-leftovers.ts";
 import { imageTar } from "./image-tar-cache.ts";
 import { alive, engineCall, mountsUnder, readPid, waitUntil } from "./private-dockerd.ts";
@@ -49,6 +49,8 @@ export interface EngineNode {
   socketPath: string;
   /** A Berth engine client on that socket. */
   engine: DockerEngine;
+  /** Berth's Swarm services through that socket (once the node is a Swarm manager). */
+  services: SwarmServices;
   /** PEM client credentials the node's TLS listener accepts (CA, client certificate, key). */
   clientTls: TlsFiles;
   /** sshd's host key fingerprint (SHA256:...), when started with ssh. */
@@ -333,6 +335,7 @@ export async function startEngineNodes(count: number, options: EngineNodesOption
         address,
         socketPath,
         engine,
+        services: new SwarmServices({ socketPath }),
         clientTls,
         get sshHostKeySha256() {
           return sshHostKeySha256;

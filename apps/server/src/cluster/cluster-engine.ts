@@ -1,16 +1,17 @@
 /**
- * The engine Berth drives a cluster service through: a manager that answers (swarm-of.ts), each
- * request bounded by the server check's deadline, so a dead manager is a clear error, not a hang.
+ * The engine Berth drives a cluster service through: a manager that answers (swarm-of.ts), its
+ * Swarm services reached with SwarmServices, each request bounded by the server check's deadline,
+ * so a dead manager is a clear error, not a hang.
  */
-import { DockerEngine } from "@berth/engine";
+import { SwarmServices } from "@berth/engine";
 import { CHECK_TIMEOUT_MS } from "../servers/check-server.ts";
 import { engineConnectionOf } from "../servers/server-connection.ts";
 import { reachableManager, type ClusterDeps, type Manager } from "./swarm-of.ts";
 
-export async function clusterEngine(deps: ClusterDeps): Promise<{ engine: DockerEngine; managerName: string; manager: Manager }> {
+export async function clusterEngine(deps: ClusterDeps): Promise<{ services: SwarmServices; managerName: string; manager: Manager }> {
   const manager = await reachableManager(deps);
   return {
-    engine: new DockerEngine({ connection: engineConnectionOf(deps, manager.row), timeoutMs: CHECK_TIMEOUT_MS }),
+    services: new SwarmServices({ connection: engineConnectionOf(deps, manager.row), timeoutMs: CHECK_TIMEOUT_MS }),
     managerName: manager.row.name,
     manager,
   };
@@ -19,5 +20,5 @@ export async function clusterEngine(deps: ClusterDeps): Promise<{ engine: Docker
 /** Remove a deleted service's Swarm service; nothing to do once cluster mode is off (the swarm went with it). */
 export async function removeClusterService(deps: ClusterDeps, serviceId: string): Promise<void> {
   if (!(await deps.db.cluster.findUnique({ where: { id: 1 } }))) return;
-  await (await clusterEngine(deps)).engine.removeSwarmService(serviceId);
+  await (await clusterEngine(deps)).services.removeSwarmService(serviceId);
 }

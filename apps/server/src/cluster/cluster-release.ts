@@ -1,6 +1,6 @@
 /**
  * The release step of a service placed on the cluster: a Swarm service through a manager the
- * cluster answers on (swarm-of.ts), created or updated by the engine's ensureSwarmService
+ * cluster answers on (swarm-of.ts), created or updated by SwarmServices' ensureSwarmService
  * (start-first rolling update, health-gated, Swarm rolls back on failure; the project's
  * attachable overlay network). Ends when every replica runs the new spec, or fails with the
  * reason (rolled back, no node satisfies the placement, an image a node lacks, no manager
@@ -43,7 +43,7 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   const shipped = service.sourceType === "image" ? null : await shipBuiltImage(ctx, local);
   const ref = shipped?.reference ?? local;
   const registryAuth = shipped?.auth ?? image.registryAuth;
-  const { engine, managerName, manager } = await clusterEngine(deps);
+  const { services, managerName, manager } = await clusterEngine(deps);
   const pinned = config.volumes.length > 0 ? await pinnedNodeFor(deps, manager, service) : null;
   if (pinned)
     sink.system(
@@ -74,7 +74,7 @@ export async function releaseOnCluster(ctx: RunContext, config: ReleaseConfig, i
   );
   await routeOnClusterEdge(ctx, config);
   const watch = pinned ? watchPinnedNode(manager, pinned.nodeId) : null;
-  const release = await engine
+  const release = await services
     .ensureSwarmService(spec, {
       readyTimeoutMs: ctx.timeoutsMs.start + ctx.timeoutsMs.health + config.runtime.healthCheck.startPeriodS * 1000,
       signal: watch ? AbortSignal.any([ctx.cancel, watch.signal]) : ctx.cancel,

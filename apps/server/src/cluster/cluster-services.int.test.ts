@@ -195,7 +195,7 @@ describe("services on the cluster", () => {
     const done = await deploy(teamA.actor, lacking);
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/a node does not have the image and could not pull it \(.*No such image/);
-    expect(await node(0).engine.swarmServiceTasks(lacking)).toEqual([]);
+    expect(await node(0).services.swarmServiceTasks(lacking)).toEqual([]);
   }, 300_000);
 
   it("a git service on the cluster: built on Berth's engine, shipped through the cluster registry, its replicas run from it on nodes that never had the image", async () => {
@@ -254,13 +254,13 @@ describe("services on the cluster", () => {
 
     await deleteService(deps, teamA.actor, web);
     const services = (await node(0)
-      .engine.swarmServiceTasks(web)
+      .services.swarmServiceTasks(web)
       .catch((err: unknown) => String(err))) as unknown[];
     expect(services).toEqual([]);
 
     expect(await running(built)).toHaveLength(2);
     const { project } = await deps.db.service.findUniqueOrThrow({ where: { id: built }, select: { project: true } });
     await deleteProject(deps, teamA.actor, project.id, { confirmName: project.name, deleteVolumes: false });
-    expect(await node(0).engine.swarmServiceTasks(built)).toEqual([]);
+    expect(await node(0).services.swarmServiceTasks(built)).toEqual([]);
   }, 120_000);
 });

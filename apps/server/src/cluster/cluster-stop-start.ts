@@ -15,7 +15,7 @@ type StopStartDeps = Pick<Deps, "db" | "box" | "log">;
 
 export async function stopClusterService(deps: StopStartDeps, service: { id: string; desiredState: "running" | "stopped" }) {
   await takeDown(deps.db, [service], async () => {
-    await (await clusterEngine(deps)).engine.scaleSwarmService(service.id, 0);
+    await (await clusterEngine(deps)).services.scaleSwarmService(service.id, 0);
   });
 }
 
@@ -23,7 +23,7 @@ export async function stopClusterService(deps: StopStartDeps, service: { id: str
 export async function startClusterService(deps: StopStartDeps, serviceId: string): Promise<{ replicas: number }> {
   const live = await findLiveDeployment(deps.db, serviceId);
   const replicas = live ? (openReleaseConfig(live.config, deps.box)?.replicas ?? 1) : 0;
-  const scaled = live ? await (await clusterEngine(deps)).engine.scaleSwarmService(serviceId, replicas) : [];
+  const scaled = live ? await (await clusterEngine(deps)).services.scaleSwarmService(serviceId, replicas) : [];
   if (scaled.length === 0) throw new DomainError("CONFLICT", "This service has no release on the cluster to start yet; deploy it first");
   await deps.db.service.update({ where: { id: serviceId }, data: { desiredState: "running" } });
   return { replicas };

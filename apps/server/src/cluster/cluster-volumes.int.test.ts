@@ -217,7 +217,7 @@ describe("cluster services with volumes", () => {
     // The update has begun once a task of the new release exists.
     await waitFor(
       "the release's first task",
-      async () => (await node(0).engine.swarmServiceTasks(pinned)).some((t) => t.deploymentId === deploymentId),
+      async () => (await node(0).services.swarmServiceTasks(pinned)).some((t) => t.deploymentId === deploymentId),
       120_000,
     );
     await node(1).stopDockerd();

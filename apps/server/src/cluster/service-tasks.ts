@@ -25,7 +25,7 @@ export async function listServiceTasks(deps: Pick<Deps, "db" | "box" | "log">, a
   if (service.placement !== "cluster") return { ...base, tasks: [] as ServiceTaskView[], error: null };
   let raw;
   try {
-    raw = await (await clusterEngine(deps)).engine.swarmServiceTasks(serviceId);
+    raw = await (await clusterEngine(deps)).services.swarmServiceTasks(serviceId);
   } catch (err) {
     return { ...base, tasks: [] as ServiceTaskView[], error: `Cannot list the tasks: ${engineMessage(err)}` };
   }

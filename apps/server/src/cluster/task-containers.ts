@@ -69,7 +69,7 @@ export async function runningTaskContainers(
   deps: ClusterDeps,
   serviceId: string,
 ): Promise<{ containers: TaskContainer[]; unreachable: TaskUnreachable[] }> {
-  const tasks = (await (await clusterEngine(deps)).engine.swarmServiceTasks(serviceId)).filter(isRunning);
+  const tasks = (await (await clusterEngine(deps)).services.swarmServiceTasks(serviceId)).filter(isRunning);
   const servers = await nodeServers(deps, tasks);
   const found = await Promise.all(tasks.map((t) => locate(deps, serviceId, t, t.nodeId === null ? undefined : servers.get(t.nodeId))));
   const containers: TaskContainer[] = [];
@@ -89,7 +89,7 @@ export async function runningTaskContainers(
  * old one -- is NOT_FOUND; its node not answering is ENGINE_UNAVAILABLE with the reason.
  */
 export async function runningTaskContainer(deps: ClusterDeps, serviceId: string, taskId: string): Promise<TaskContainer> {
-  const tasks = await (await clusterEngine(deps)).engine.swarmServiceTasks(serviceId);
+  const tasks = await (await clusterEngine(deps)).services.swarmServiceTasks(serviceId);
   const task = tasks.find((t) => t.id === taskId && isRunning(t));
   if (!task) throw new DomainError("NOT_FOUND", "No running task of this service has that id: pick one from the service's tasks");
   const row = task.nodeId === null ? undefined : (await nodeServers(deps, [task])).get(task.nodeId);

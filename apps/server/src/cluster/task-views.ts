@@ -30,8 +30,8 @@ export async function clusterTaskViews(deps: ClusterDeps, serviceIds: string[]):
   const byService = new Map<string, ContainerView[]>();
   if (serviceIds.length === 0) return { byService, unknown: new Set() };
   try {
-    const { engine } = await clusterEngine(deps);
-    for (const [id, tasks] of await engine.swarmRunningTasks(serviceIds)) byService.set(id, tasks.map(taskView));
+    const { services } = await clusterEngine(deps);
+    for (const [id, tasks] of await services.swarmRunningTasks(serviceIds)) byService.set(id, tasks.map(taskView));
     return { byService, unknown: new Set() };
   } catch (err) {
     deps.log.debug({ err: String(err) }, "cluster tasks unavailable for the status");

@@ -191,12 +191,12 @@ describe("cluster registry", () => {
       placementConstraints: ["node.role==worker"],
     };
     try {
-      await node(0).engine.ensureSwarmService(spec, { registryAuth: pushed.registry.auth, readyTimeoutMs: 120_000, graceSeconds: 1 });
-      const running = (await node(0).engine.swarmServiceTasks(serviceId)).filter((t) => t.state === "running");
+      await node(0).services.ensureSwarmService(spec, { registryAuth: pushed.registry.auth, readyTimeoutMs: 120_000, graceSeconds: 1 });
+      const running = (await node(0).services.swarmServiceTasks(serviceId)).filter((t) => t.state === "running");
       expect(running.map((t) => t.nodeId)).toEqual([workerNodeId]);
       expect((await nodeApi(1, "GET", `/images/${encodeURIComponent(pushed.reference)}/json`)).status).toBe(200);
     } finally {
-      await node(0).engine.removeSwarmService(serviceId);
+      await node(0).services.removeSwarmService(serviceId);
     }
   });
 
