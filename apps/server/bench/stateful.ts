@@ -15,7 +15,7 @@ import type { DockerEngine } from "@berth/engine";
 import { enqueueDeployment } from "../src/deployments/deployments.ts";
 import { createService } from "../src/services/services.ts";
 import { createServiceInput } from "../src/services/service-input.ts";
-import { freePort } from "../test/caddy.ts";
+import { freePort } from "../test/free-ports.ts";
 import { deploymentWorker, finishedDeployment } from "../test/deploy-harness.ts";
 import { seedUser, testDeps } from "../test/harness.ts";
 

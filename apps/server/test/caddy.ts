@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest, Agent } from "node:https";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
@@ -13,37 +12,7 @@ import { EdgeProxy } from "../src/proxy/edge-proxy.ts";
 import { edgeToken } from "../src/proxy/edge-request.ts";
 import { clusterEdgeConfigOf } from "../src/cluster/routing/edge-config.ts";
 import { caddyAdminBlock, type ProxyListen } from "../src/proxy/caddy-config.ts";
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-export async function freePort(): Promise<number> {
-  return (await freePorts(1))[0]!;
-}
-
-/**
- * `count` distinct free TCP ports on 127.0.0.1: all held at once, then released. Asked one after
- * another, a port released by the first ask can come back from the next (a Caddy once got the
- * same port for two of its listeners and refused its config).
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const srv = createServer();
-          srv.once("error", reject);
-          srv.listen(0, "127.0.0.1", () => resolve(srv));
-        }),
-    ),
-  );
-  const ports = servers.map((srv) => {
-    const address = srv.address();
-    if (typeof address !== "object" || address === null) throw new Error("no port");
-    return address.port;
-  });
-  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
-  return ports;
-}
+import { freePorts } from "./free-ports.ts";
 
 /**
  * A Caddy of the test's own (Debian's /usr/bin/caddy): own ports, own storage dir, admin API on

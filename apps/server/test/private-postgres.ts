@@ -7,9 +7,9 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "./free-ports.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
@@ -41,14 +41,6 @@ function systemUser(name: string): { uid: number; gid: number } {
   if (!line) throw new Error(`no ${name} system user (the postgresql Debian package makes it)`);
   const [, , uid, gid] = line.split(":");
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** `migrate: false` leaves the database empty (a test of the connection alone). */

@@ -5,11 +5,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { listening } from "./engine-nodes.ts";
+import { freePort } from "./free-ports.ts";
 
 export interface SshFixture {
   port: number;
@@ -20,15 +20,6 @@ export interface SshFixture {
   /** Restart with a new host key. */
   replaceHostKey(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
 }
 
 export async function startSshFixture(): Promise<SshFixture> {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Client } from "pg";
 import { databaseTestBed } from "../../test/database-bed.ts";
-import { freePort } from "../../test/caddy.ts";
+import { freePort } from "../../test/free-ports.ts";
 import { revealEnv } from "../secrets/env-vars.ts";
 import { createService, getService } from "../services/services.ts";
 import { createServiceInput } from "../services/service-input.ts";

@@ -9,9 +9,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../test/free-ports.ts";
 
 const repo = path.resolve(import.meta.dirname, "../../../..");
 const web = path.join(repo, "apps/web");
@@ -39,14 +39,6 @@ const PAGES = [
   "/invite/not-a-real-invitation",
   "/no-such-page",
 ];
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 async function waitHealthy(deadline: number): Promise<void> {
   while (Date.now() < deadline) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startGitFixture, type GitFixture } from "../../test/git-fixture.ts";
-import { freePort } from "../../test/caddy.ts";
+import { freePort } from "../../test/free-ports.ts";
 import { seedService, seedUser, testDeps } from "../../test/harness.ts";
 import { allowLocalSources, createGitService } from "../../test/deploy-harness.ts";
 import { createChannel, listChannels, testChannel } from "../notifications/channels.ts";
