@@ -15,7 +15,7 @@ test("bad service input is reported at each field and creates nothing", async ({
   await expect(form.getByLabel("Container port")).toHaveAccessibleDescription(/between 1 and 65535/);
   await expect(form.getByLabel("Container port")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Image", { exact: true })).toHaveAccessibleDescription(/not a valid image reference/i);
-  await expect(form.getByLabel("Variable 1 key")).toHaveAccessibleDescription(/do not start with a digit/);
+  await expect(form.getByLabel("Variable 1 key")).toHaveAccessibleDescription(/starting with a letter or _/);
   await expect(form.getByLabel("Service name")).not.toHaveAttribute("aria-invalid", "true");
   await page.screenshot({ path: testInfo.outputPath("service-form-errors.png"), fullPage: true });
 

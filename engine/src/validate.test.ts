@@ -78,10 +78,14 @@ describe("isValidPort", () => {
 });
 
 describe("env validators", () => {
-  it.each(["PORT", "_X", "a", "DATABASE_URL", "x1_Y2"])("accepts name %s", (name) => {
-    expect(isValidEnvName(name)).toBe(true);
-  });
-  it.each(["", "1X", "A-B", "A B", "A=B", "A;B", "$(id)", "`id`", "A\nB", "ÄPFEL", "-A"])("rejects name %j", (name) => {
+  // Dotted names as images read them: Elasticsearch, OpenSearch, Spring.
+  it.each(["PORT", "_X", "a", "DATABASE_URL", "x1_Y2", "discovery.type", "xpack.security.enabled", "plugins.security.disabled", "A-B"])(
+    "accepts name %s",
+    (name) => {
+      expect(isValidEnvName(name)).toBe(true);
+    },
+  );
+  it.each(["", "1X", "A B", "A=B", "A;B", "$(id)", "`id`", "A\nB", "ÄPFEL", "-A", ".A", "A/B", "A:B", "A$B"])("rejects name %j", (name) => {
     expect(isValidEnvName(name)).toBe(false);
   });
   it("accepts any value without NUL and rejects NUL", () => {

@@ -41,7 +41,7 @@ export function isValidPort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
-export { isValidEnvName } from "./env-name.ts";
+export { ENV_NAME_RULE, isValidEnvName } from "./env-name.ts";
 
 /** An environment value: any string without NUL (values are passed as data, never through a shell). */
 export function isValidEnvValue(value: string): boolean {

@@ -29,7 +29,8 @@ describe("hostile strings travel as data", () => {
       // The entrypoint is an argv wrapper that serves and also records its arguments, proving none was interpreted.
       entrypoint: ["/bin/sh", "-c", 'for a in "$@"; do printf "[%s]\\n" "$a"; done > /www-args; exec /bin/sh /entry.sh', "berth"],
       command: hostile,
-      env: { GREETING: "ok", HOSTILE: hostile.join(" ") },
+      // A dotted name as Elasticsearch reads it: a name a shell cannot hold, passed all the same.
+      env: { GREETING: "ok", HOSTILE: hostile.join(" "), "discovery.type": "single-node" },
       labels: { "com.example.hostile": hostile.join(" ") },
       volumes: [{ type: "bind", source: hostDir, target: "/host", readOnly: true }],
     });
@@ -43,6 +44,7 @@ describe("hostile strings travel as data", () => {
     expect(args.output).toBe(hostile.map((a) => `[${a}]\n`).join(""));
     expect((await engine.exec(release.containerId, { cmd: ["cat", "/host/file"] })).output).toBe("from the host\n");
     expect((await engine.exec(release.containerId, { cmd: ["ls", "/pwned"] })).exitCode).not.toBe(0);
+    expect((await engine.exec(release.containerId, { cmd: ["env"] })).output).toContain("discovery.type=single-node\n");
   });
 
   it.each<[string, Partial<ReleaseSpec>]>([

@@ -23,7 +23,7 @@ describe("parseEnvFile", () => {
   it("reports an invalid key, a line without =, and a duplicate with their line numbers, and returns no pairs (they used to be kept, skipped, or the last one won)", () => {
     expect(parseEnvFile("OK=1\n1BAD=x\njust text\nOK=2")).toEqual({
       error: [
-        'Line 2: "1BAD" is not a valid variable name (letters, digits and _, not starting with a digit)',
+        'Line 2: "1BAD" is not a valid variable name (use letters, digits, _, . and -, starting with a letter or _)',
         "Line 3: expected NAME=value",
         "Line 4: OK is set twice",
       ].join("\n"),

@@ -127,9 +127,9 @@ describe("service settings form", () => {
         deployKeyPublic: null,
       },
     });
-    expect(updateInputOf({ ...form, git: { ...form.git, buildArgs: "OK=1\nNODE-ENV=production" } }, "s", false)).toEqual({
+    expect(updateInputOf({ ...form, git: { ...form.git, buildArgs: "OK=1\nNODE/ENV=production" } }, "s", false)).toEqual({
       fieldErrors: {
-        "git.buildArgs": 'Line 2: "NODE-ENV" is not a valid variable name (letters, digits and _, not starting with a digit)',
+        "git.buildArgs": 'Line 2: "NODE/ENV" is not a valid variable name (use letters, digits, _, . and -, starting with a letter or _)',
       },
     });
   });

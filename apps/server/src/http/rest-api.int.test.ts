@@ -274,7 +274,7 @@ describe("the endpoints CI uses", () => {
     const bad = await call("put", `/services/${a.serviceId}/env/1BAD`, a.admin, { value: "x" });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
-      issues: [{ path: ["name"], message: "Use letters, digits and _ and do not start with a digit" }],
+      issues: [{ path: ["name"], message: "Use letters, digits, _, . and -, starting with a letter or _" }],
     });
     expect((await call("put", `/services/${a.serviceId}/env/PLAIN`, a.read, { value: "x" })).status).toBe(403);
     const missing = await call("delete", `/services/${a.serviceId}/env/NOT_THERE`, a.admin);

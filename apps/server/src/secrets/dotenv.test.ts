@@ -22,7 +22,7 @@ describe("parseDotenv", () => {
     expect(result).toEqual({
       errors: [
         "Line 2: expected NAME=value",
-        'Line 3: "1BAD" is not a valid variable name (letters, digits and _, not starting with a digit)',
+        'Line 3: "1BAD" is not a valid variable name (use letters, digits, _, . and -, starting with a letter or _)',
         "Line 4: OK is set twice",
         "Line 5: unexpected text after the closing quote",
         "Line 6: the double quote is not closed",

@@ -1,6 +1,6 @@
 // The one .env parser: env import, stacks' env_file and .env, and the web app's pasted text
 // (imported there as @berth/server/dotenv). Only pure imports here: it is bundled into the browser.
-import { isValidEnvName } from "@berth/engine/env-name";
+import { ENV_NAME_RULE, isValidEnvName } from "@berth/engine/env-name";
 
 export interface DotenvEntry {
   name: string;
@@ -77,9 +77,7 @@ export function parseDotenv(text: string): DotenvResult {
       index = end - 1;
     }
     if (!isValidEnvName(name)) {
-      errors.push(
-        `Line ${lineNo}: ${JSON.stringify(name.slice(0, 40))} is not a valid variable name (letters, digits and _, not starting with a digit)`,
-      );
+      errors.push(`Line ${lineNo}: ${JSON.stringify(name.slice(0, 40))} is not a valid variable name (${ENV_NAME_RULE.toLowerCase()})`);
       continue;
     }
     if (seen.has(name)) {

@@ -1,13 +1,7 @@
 import { z } from "zod";
-import { isValidEnvName, isValidEnvValue } from "@berth/engine";
+import { ENV_NAME_RULE, isValidEnvName, isValidEnvValue } from "@berth/engine";
 
-const envName = () =>
-  z
-    .string()
-    .trim()
-    .min(1, "Name is required")
-    .max(255, "Name is too long")
-    .refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit");
+const envName = () => z.string().trim().min(1, "Name is required").max(255, "Name is too long").refine(isValidEnvName, ENV_NAME_RULE);
 
 /** One variable as the editor sends it. `value` may be left out to keep a saved secret's value. */
 export const envVarInput = z.object({

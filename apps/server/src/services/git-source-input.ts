@@ -1,13 +1,9 @@
 import { z } from "zod";
+import { ENV_NAME_RULE, isValidEnvName } from "@berth/engine";
 import { isSafeRepoPath, isValidBranch, isValidCommitSha } from "../sources/git-url.ts";
 
 const buildArg = z.object({
-  key: z
-    .string()
-    .trim()
-    .min(1, "Name is required")
-    .max(255)
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "Use letters, digits and _; do not start with a digit"),
+  key: z.string().trim().min(1, "Name is required").max(255).refine(isValidEnvName, ENV_NAME_RULE),
   value: z.string().max(4096, "Value is too long"),
 });
 

@@ -28,8 +28,8 @@ describe("createServiceInput", () => {
     [{ containerPort: "" }, "containerPort", /^Port is required$/],
     [{ containerPort: undefined }, "containerPort", /^Port is required$/],
     [{ containerPort: 80.5 }, "containerPort", /whole number/],
-    [{ env: [{ key: "1BAD", value: "x" }] }, "env.0.key", /do not start with a digit/],
-    [{ env: [{ key: "A-B", value: "x" }] }, "env.0.key", /letters, digits and _/],
+    [{ env: [{ key: "1BAD", value: "x" }] }, "env.0.key", /starting with a letter or _/],
+    [{ env: [{ key: "A/B", value: "x" }] }, "env.0.key", /letters, digits, _, \. and -/],
     [{ env: [{ key: "OK", value: "a\u0000b" }] }, "env.0.value", /NUL/],
     [
       {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { gitSourceInput, stageTimeoutsInput } from "./git-source-input.ts";
 import { labelsRecord, runtimeFields, runtimeIssues } from "./runtime-settings.ts";
-import { isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
+import { ENV_NAME_RULE, isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "@berth/engine";
 
 /** Input schemas for service use cases; every message is written for the person at the form. */
 export const serviceName = z
@@ -19,7 +19,7 @@ export const imageRef = z
   .refine(isValidImageRef, "Not a valid image reference (e.g. nginx:1.27 or registry.example.com/team/app:tag)");
 
 export const envVar = z.object({
-  key: z.string().trim().refine(isValidEnvName, "Use letters, digits and _ and do not start with a digit"),
+  key: z.string().trim().refine(isValidEnvName, ENV_NAME_RULE),
   value: z.string().max(32_768, "Value is too long").refine(isValidEnvValue, "Value must not contain NUL characters"),
 });
 

@@ -66,6 +66,11 @@ describe("the compose corpus", () => {
     for (const e of r.errors) expect(e.message.length).toBeGreaterThan(10);
   });
 
+  it("takes the dotted variable names images read (Elasticsearch's discovery.type): only the UDP port is refused", () => {
+    const r = importCompose(corpus("elasticsearch-logstash-kibana.yaml"));
+    expect(r.ok ? [] : r.errors.map((e) => `${e.service ?? ""}:${e.key}`)).toEqual(["logstash:ports"]);
+  });
+
   it("explains why: the Docker socket, the bind mount setting, a relative path", () => {
     const message = (file: string, options?: ImportOptions) => {
       const r = importCompose(corpus(file), options);
