@@ -105,6 +105,32 @@ describe("importing a compose file", () => {
     });
   });
 
+  it("makes a service whose first port is a database's (published for a developer's convenience) a TCP service, not a site", () => {
+    const plan = planOf(
+      importCompose(
+        "services:\n  app: { image: nginx, ports: ['3000:3000'] }\n  postgres: { image: postgres, ports: ['5432:5432'] }\n" +
+          "  cache: { image: redis, ports: ['6379'] }\n  odd: { image: nginx, x-berth-kind: web, ports: ['5432'] }\n",
+      ),
+    );
+    expect(plan.services.map((s) => [s.fields.name, s.fields.kind, s.fields.containerPort, s.fields.publish])).toEqual([
+      ["app", "web", 3000, null],
+      ["postgres", "tcp", 5432, null],
+      ["cache", "tcp", 6379, null],
+      ["odd", "web", 5432, null],
+    ]);
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        {
+          service: "postgres",
+          key: "ports",
+          message:
+            "PostgreSQL's port 5432 is not HTTP: a TCP service the stack's services reach by its name; host port 5432 is not published (set x-berth-kind: tcp to publish it)",
+        },
+        { service: "cache", key: "ports", message: "Redis's port 6379 is not HTTP: a TCP service the stack's services reach by its name" },
+      ]),
+    );
+  });
+
   it("lists every unsupported key with its service in one error, and ignores harmless ones with a warning", () => {
     const r = importCompose(`
 version: "3"
@@ -318,6 +344,18 @@ services:
     expect(r.services[1]!.fields.job).toBeUndefined();
     expect(r.services[1]!.dependsOn).toEqual([{ service: "migrate", condition: "service_completed_successfully" }]);
     expect(r.warnings.filter((w) => w.service === "migrate").map((w) => w.key)).toEqual(["ports", "deploy.replicas", "restart"]);
+  });
+
+  it("takes a volume declared with driver: local (what every Berth volume is); another driver or its options are refused", () => {
+    const local = planOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\nvolumes: { d: { driver: local } }\n"));
+    expect(local.warnings).toEqual([]);
+    const nfs = errorsOf(
+      importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\nvolumes: { d: { driver: local, driver_opts: { type: nfs } } }\n"),
+    );
+    expect(nfs.map((e) => e.key)).toEqual(["volumes.d.driver_opts"]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\nvolumes: { d: { driver: nfs } }\n"))).toEqual([
+      { service: null, key: "volumes.d.driver", message: "Not supported: Berth volumes are local named volumes" },
+    ]);
   });
 
   it("refuses a volume shared by two services", () => {

@@ -51,7 +51,9 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
   const errors: StackIssue[] = [];
   for (const key of doc.otherTopLevel) errors.push({ service: null, key, message: TOP_LEVEL_UNSUPPORTED[key] ?? "Not supported by Berth" });
   for (const [name, volume] of Object.entries(doc.volumes)) {
-    for (const key of Object.keys(volume ?? {})) {
+    for (const [key, value] of Object.entries(volume ?? {})) {
+      // `driver: local` is what every Berth volume is (and what many files spell out).
+      if (key === "driver" && value === "local") continue;
       if (key === "labels" || key === "name" || key.startsWith("x-"))
         warnings.push({ service: null, key: `volumes.${name}.${key}`, message: "Ignored: Berth names and labels its volumes" });
       else errors.push({ service: null, key: `volumes.${name}.${key}`, message: "Not supported: Berth volumes are local named volumes" });

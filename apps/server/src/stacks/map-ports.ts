@@ -8,6 +8,38 @@ import type { ComposeService } from "./parse-compose.ts";
 import type { ServiceFields } from "./service-fields.ts";
 import type { Report } from "./stack-issues.ts";
 
+/**
+ * Ports no HTTP server listens on by convention (databases, queues, mail, SSH): a service whose
+ * first port is one of them is a TCP service reached by name, not a site behind the proxy. Files
+ * publish them for a developer's convenience (outline's postgres and redis do); routed as HTTP
+ * they would answer nothing, and published they would face the network.
+ */
+const NOT_HTTP: Readonly<Record<number, string>> = {
+  22: "SSH",
+  25: "SMTP",
+  53: "DNS",
+  110: "POP3",
+  143: "IMAP",
+  465: "SMTP",
+  587: "SMTP",
+  993: "IMAP",
+  995: "POP3",
+  1433: "SQL Server",
+  1521: "Oracle",
+  1883: "MQTT",
+  2181: "ZooKeeper",
+  3306: "MySQL",
+  4222: "NATS",
+  5432: "PostgreSQL",
+  5672: "AMQP",
+  6379: "Redis",
+  7687: "Neo4j Bolt",
+  9042: "Cassandra",
+  9092: "Kafka",
+  11211: "Memcached",
+  27017: "MongoDB",
+};
+
 export function mapPorts(
   svc: ComposeService,
   hostAccess: HostAccess,
@@ -33,6 +65,13 @@ export function mapPorts(
     if (kindOverride === "tcp") {
       kind = "tcp";
       if (first.published !== null) publish = { hostPort: first.published, bindAddress: first.hostIp ?? "127.0.0.1" };
+    } else if (kindOverride !== "web" && NOT_HTTP[first.target] !== undefined) {
+      kind = "tcp";
+      warn(
+        "ports",
+        `${NOT_HTTP[first.target]}'s port ${first.target} is not HTTP: a TCP service the stack's services reach by its name` +
+          (first.published === null ? "" : `; host port ${first.published} is not published (set x-berth-kind: tcp to publish it)`),
+      );
     } else {
       kind = "web";
       if (first.published !== null)
