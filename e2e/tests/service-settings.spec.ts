@@ -45,9 +45,11 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await expect(page).toHaveURL(/\?tab=settings$/);
     await settings.getByLabel("Memory (MiB)").fill("64");
     await settings.getByLabel("Container port").fill("70000");
+    await settings.getByLabel("Run as user").fill("--privileged");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(settings.getByLabel("Container port")).toHaveAttribute("aria-invalid", "true");
     await expect(settings.getByLabel("Container port")).toHaveAccessibleDescription(/between 1 and 65535/);
+    await expect(settings.getByLabel("Run as user")).toHaveAccessibleDescription(/A user name or id, optionally :group/);
     await expect(settings.getByLabel("Memory (MiB)")).toHaveValue("64");
     await expect(page.getByTestId("pending-changes")).toHaveCount(0);
   });
@@ -56,9 +58,12 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await settings.getByLabel("Container port").fill("8080");
     await settings.getByLabel("CPUs").fill("0.5");
     await settings.getByLabel("PID limit").fill("128");
+    // Root by number: the image's script writes to / (what root may).
+    await settings.getByLabel("Run as user").fill("0:0");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByTestId("settings-state")).toHaveText(/Saved/);
     await expect(page.getByTestId("pending-changes")).toContainText("Limits");
+    await expect(page.getByTestId("pending-changes")).toContainText("Run as user");
     await shot("01-pending-changes");
   });
 
@@ -86,8 +91,10 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     expect(container?.HostConfig.NanoCpus).toBe(500_000_000);
     expect(container?.HostConfig.PidsLimit).toBe(128);
     expect(container?.Config.Entrypoint).toEqual(["/bin/sh", "-c"]);
+    expect(container?.Config.User).toBe("0:0");
     await page.goto(`/services/${apiId}?tab=settings`);
     await expect(settings.getByLabel("Container port")).toHaveValue("9090");
+    await expect(settings.getByLabel("Run as user")).toHaveValue("0:0");
     await expect(settings.getByLabel("Memory (MiB)")).toHaveValue("64");
     await shot("02-settings-deployed");
   });

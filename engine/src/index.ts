@@ -42,7 +42,15 @@ export {
   type EngineErrorDetails,
   type EngineErrorInit,
 } from "./errors.ts";
-export { ENV_NAME_RULE, isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "./validate.ts";
+export {
+  ENV_NAME_RULE,
+  isValidEnvName,
+  isValidEnvValue,
+  isValidImageRef,
+  isValidRunAsUser,
+  isValidServiceName,
+  RUN_AS_USER_RULE,
+} from "./validate.ts";
 export { LABEL_SERVICE, type Labels } from "./labels.ts";
 export { buildNetworkName } from "./names.ts";
 export { buildImage, type BuildImageOptions, type BuildImageResult, type BuilderKind } from "./build-image.ts";

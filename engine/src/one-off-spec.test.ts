@@ -14,6 +14,7 @@ const release: ReleaseSpec = {
   volumes: [{ type: "volume", name: "data", target: "/data" }],
   entrypoint: ["/docker-entrypoint.sh"],
   command: ["serve"],
+  user: "1000:1000",
 };
 
 describe("buildOneOffContainerSpec", () => {
@@ -30,7 +31,8 @@ describe("buildOneOffContainerSpec", () => {
     });
   });
 
-  it("runs exactly the argv with the release's env, network and mounts; no ports, no restart", () => {
+  it("runs exactly the argv with the release's env, user, network and mounts; no ports, no restart", () => {
+    expect(options.User).toBe("1000:1000");
     expect(options.Entrypoint).toEqual(["sh"]);
     expect(options.Cmd).toEqual(["-c", "echo $SECRET; exit 3"]);
     expect(options.Env).toEqual(["SECRET=s3cret"]);

@@ -33,6 +33,8 @@ export interface ReleaseSpec {
   command?: string[];
   /** Optional argv override for the image's ENTRYPOINT. */
   entrypoint?: string[];
+  /** The user (and group) the process runs as, `1000:1000` or `postgres` (compose's `user:`); default the image's USER. */
+  user?: string;
   /**
    * Fixed host port for the primary containerPort on 127.0.0.1 (default: a random free one).
    * The edge proxy gives each service two such ports and alternates releases between them, so

@@ -28,6 +28,7 @@ const base: SettingsSource = {
     containerPort: 8080,
     command: "",
     entrypoint: "",
+    user: "",
     releaseCommand: "",
     healthCheck: {
       type: "default",
@@ -73,6 +74,13 @@ describe("service settings form", () => {
     expect(input.timeouts).toEqual({ cloneTimeoutS: null, buildTimeoutS: 600, startTimeoutS: null, healthTimeoutS: null });
     expect(volumeRowIds).toEqual([form.volumes[0]!.id]);
     expect("git" in input).toBe(false);
+  });
+
+  it("keeps the run-as user through a round trip and shows its error at the field", () => {
+    const form = formFromService({ ...base, settings: { ...base.settings, user: "1000:1000" } });
+    expect(form.user).toBe("1000:1000");
+    expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000" });
+    expect(isSettingsField("user")).toBe(true);
   });
 
   it("sends no port for a worker, and a published port only for a TCP service with publishing on", () => {

@@ -33,6 +33,7 @@ export interface SettingsSource {
     containerPort: number | null;
     command: string;
     entrypoint: string;
+    user: string;
     releaseCommand: string;
     healthCheck: {
       type: HealthType;
@@ -87,6 +88,7 @@ export interface SettingsForm {
   containerPort: string;
   command: string;
   entrypoint: string;
+  user: string;
   releaseCommand: string;
   healthCheck: {
     type: HealthType;
@@ -143,6 +145,7 @@ export function formFromService(service: SettingsSource): SettingsForm {
     containerPort: text(s.containerPort),
     command: s.command,
     entrypoint: s.entrypoint,
+    user: s.user,
     releaseCommand: s.releaseCommand,
     healthCheck: {
       type: s.healthCheck.type,
@@ -199,6 +202,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     containerPort: worker ? null : optional(form.containerPort),
     command: form.command,
     entrypoint: form.entrypoint,
+    user: form.user,
     releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
@@ -243,7 +247,7 @@ export function volumeErrorsByRow(
 
 /** The keys of field errors the settings form shows at an input (the rest go above the buttons). */
 export function isSettingsField(key: string): boolean {
-  return /^(name|image|kind|containerPort|command|entrypoint|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
+  return /^(name|image|kind|containerPort|command|entrypoint|user|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
     key,
   );
 }

@@ -30,13 +30,14 @@ describe("release config -> engine spec", () => {
     expect(spec.restartPolicy).toEqual({ name: "unless-stopped" });
   });
 
-  it("passes command, entrypoint, limits, volumes and health checks through as data", () => {
+  it("passes command, entrypoint, user, limits, volumes and health checks through as data", () => {
     const spec = buildReleaseSpec(target, {
       ...web,
       runtime: {
         ...DEFAULT_RUNTIME,
         command: ["sh", "-c", "exec app"],
         entrypoint: ["/init"],
+        user: "1000:1000",
         limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200 },
         restartPolicy: "on-failure",
         healthCheck: {
@@ -57,6 +58,7 @@ describe("release config -> engine spec", () => {
     });
     expect(spec.command).toEqual(["sh", "-c", "exec app"]);
     expect(spec.entrypoint).toEqual(["/init"]);
+    expect(spec.user).toBe("1000:1000");
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 256 * 1024 * 1024, pidsLimit: 200 });
     expect(spec.restartPolicy).toEqual({ name: "on-failure", maxRetries: 5 });
     expect(spec.healthCheck).toEqual({

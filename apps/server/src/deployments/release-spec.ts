@@ -89,6 +89,7 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
   if (config.kind !== "worker" && config.containerPort !== null) spec.containerPort = config.containerPort;
   if (runtime.command !== null) spec.command = runtime.command;
   if (runtime.entrypoint !== null) spec.entrypoint = runtime.entrypoint;
+  if (runtime.user !== null) spec.user = runtime.user;
   // Only when set, so releases without labels keep their spec hash.
   if (Object.keys(runtime.labels).length > 0) spec.labels = { ...runtime.labels };
   const volumes = volumesOf(config);

@@ -19,6 +19,14 @@ describe("runtime settings input", () => {
     expect(fieldErrors({ ...base, command: "sh -c 'unclosed" })).toEqual({ command: expect.stringMatching(/quote/) });
   });
 
+  it("takes the user to run as (empty: the image's), and refuses one that is not a user name or id at its field", () => {
+    expect(createServiceInput.parse({ ...base, user: " 1000:1000 " }).user).toBe("1000:1000");
+    expect(createServiceInput.parse({ ...base, user: "" }).user).toBeNull();
+    expect(createServiceInput.parse(base).user).toBeNull();
+    for (const bad of ["--privileged", "root root", "a:b:c", "x".repeat(40)])
+      expect(fieldErrors({ ...base, user: bad })).toEqual({ user: "A user name or id, optionally :group (e.g. 1000:1000 or postgres)" });
+  });
+
   it("fills defaults: a web service, one replica, automatic strategy, the instance's limits", () => {
     const parsed = createServiceInput.parse(base);
     expect(parsed).toMatchObject({

@@ -1,6 +1,6 @@
 /**
  * A service's runtime settings: what its process is (kind, port), how it starts (command,
- * entrypoint), when it is healthy, what it may use (limits), how it restarts, how many run,
+ * entrypoint, the user it runs as), when it is healthy, what it may use (limits), how it restarts, how many run,
  * how a redeploy replaces them, its published TCP port and its volumes. One schema for the
  * create and update use cases, the API and the form; every message is written for the person
  * at the field. Stored on the service (`runtime` JSON + columns) and snapshotted whole into
@@ -9,6 +9,7 @@
 import { isIP as netIsIp } from "node:net";
 import { z } from "zod";
 import { split as splitCommandLine } from "shlex";
+import { isValidRunAsUser, RUN_AS_USER_RULE } from "@berth/engine";
 
 export const MAX_REPLICAS = 10;
 
@@ -29,6 +30,15 @@ const commandLine = z
       return z.NEVER;
     }
   });
+
+/** The user the process runs as (compose's `user:`); empty: the image's own USER. */
+const runAsUser = z
+  .string()
+  .trim()
+  .max(65, RUN_AS_USER_RULE)
+  .default("")
+  .transform((user) => (user === "" ? null : user))
+  .refine((user) => user === null || isValidRunAsUser(user), RUN_AS_USER_RULE);
 
 const seconds = (min: number, max: number, label: string) =>
   z.coerce
@@ -154,6 +164,7 @@ export const runtimeFields = {
   containerPort: portField.default(null),
   command: commandLine,
   entrypoint: commandLine,
+  user: runAsUser,
   /** Run before each release goes live, as a one-off from the new release (e.g. migrations). */
   releaseCommand: commandLine,
   healthCheck: healthCheckInput.prefault({}),
@@ -252,6 +263,8 @@ export const runtimeInput = runtimeObject.superRefine((input, ctx) => {
 export interface StoredRuntime {
   command: string[] | null;
   entrypoint: string[] | null;
+  /** null: the image's USER. */
+  user: string | null;
   releaseCommand: string[] | null;
   healthCheck: {
     type: "default" | "http" | "tcp" | "command";
@@ -274,6 +287,7 @@ export interface StoredRuntime {
 export const DEFAULT_RUNTIME: StoredRuntime = {
   command: null,
   entrypoint: null,
+  user: null,
   releaseCommand: null,
   healthCheck: {
     type: "default",
@@ -296,6 +310,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
   return {
     command: input.command,
     entrypoint: input.entrypoint,
+    user: input.user,
     releaseCommand: input.releaseCommand,
     healthCheck: { ...input.healthCheck },
     workerStableS: input.workerStableS,
@@ -314,6 +329,7 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
   return {
     command: argv(v.command),
     entrypoint: argv(v.entrypoint),
+    user: typeof v.user === "string" && isValidRunAsUser(v.user) ? v.user : null,
     releaseCommand: argv(v.releaseCommand),
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,

@@ -41,6 +41,7 @@ export function settingsView(
     containerPort: service.containerPort,
     command: line(runtime.command),
     entrypoint: line(runtime.entrypoint),
+    user: runtime.user ?? "",
     releaseCommand: line(runtime.releaseCommand),
     healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },
     workerStableS: runtime.workerStableS,

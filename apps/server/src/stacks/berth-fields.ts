@@ -14,6 +14,7 @@ const COMPOSE_KEY: Record<string, string> = {
   publish: "ports",
   command: "command",
   entrypoint: "entrypoint",
+  user: "user",
   healthCheck: "healthcheck",
   limits: "deploy.resources.limits",
   restartPolicy: "restart",

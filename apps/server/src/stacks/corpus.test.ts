@@ -35,7 +35,7 @@ const imported: [file: string, services: string[], options?: ImportOptions][] = 
 ];
 
 const refused: [file: string, keys: string[], options?: ImportOptions][] = [
-  ["nginx-golang-postgres.yaml", ["backend:build", "backend:secrets", "db:user", "db:secrets", "proxy:volumes.0", ":secrets"]],
+  ["nginx-golang-postgres.yaml", ["backend:build", "backend:secrets", "db:secrets", "proxy:volumes.0", ":secrets"]],
   ["prometheus-grafana.yaml", ["prometheus:volumes.0", "grafana:volumes.0"]],
   ["portainer.yaml", ["portainer:volumes.0"], { allowBindMounts: true }],
   ["minecraft.yaml", ["minecraft:volumes.0"], { allowBindMounts: true }],

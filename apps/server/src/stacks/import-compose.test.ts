@@ -138,7 +138,6 @@ services:
   web:
     image: nginx
     container_name: my-web
-    user: "1000"
     working_dir: /app
   job:
     build: .
@@ -149,7 +148,6 @@ secrets:
     const errors = errorsOf(r);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { service: "web", key: "user", message: "Not supported by Berth" },
         { service: "web", key: "working_dir", message: "Not supported by Berth" },
         expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
         expect.objectContaining({
@@ -166,6 +164,16 @@ secrets:
         expect.objectContaining({ service: null, key: "version" }),
       ]),
     );
+  });
+
+  it("runs a service as compose's user, and refuses one that is not a user at its key", () => {
+    const plan = planOf(
+      importCompose("services:\n  a: { image: nginx, user: '1000:1000' }\n  b: { image: nginx, user: '999' }\n  c: { image: nginx }\n"),
+    );
+    expect(plan.services.map((s) => s.fields.user)).toEqual(["1000:1000", "999", ""]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, user: '--privileged' }\n"))).toEqual([
+      { service: "a", key: "user", message: "A user name or id, optionally :group (e.g. 1000:1000 or postgres)" },
+    ]);
   });
 
   it("applies labels, refusing Berth's own io.berth. prefix", () => {

@@ -26,6 +26,7 @@ const MAPPED = new Set([
   "env_file",
   "command",
   "entrypoint",
+  "user",
   "environment",
   "ports",
   "expose",
@@ -132,6 +133,8 @@ export function mapService(
         containerPort,
         command: argvText("command"),
         entrypoint: argvText("entrypoint"),
+        // A string (the compose schema's type); Berth's schema checks its form (name or id, :group).
+        user: typeof svc.user === "string" ? svc.user : "",
         ...health,
         limits,
         restartPolicy,

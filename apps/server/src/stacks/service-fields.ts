@@ -26,6 +26,8 @@ export interface ServiceFields {
   containerPort: number | null;
   command: string;
   entrypoint: string;
+  /** compose's `user:` ("" = the image's). */
+  user: string;
   healthCheck: {
     type: "default" | "command";
     command?: string;

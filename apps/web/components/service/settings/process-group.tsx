@@ -74,6 +74,17 @@ export function ProcessGroup({ form, set, errors }: GroupProps) {
         />
       </div>
       <TextField
+        label="Run as user"
+        name="user"
+        value={form.user}
+        onChange={(e) => set({ user: e.target.value })}
+        error={errors.user}
+        placeholder="The image's USER"
+        hint="A user name or id, optionally :group (e.g. 1000:1000 or postgres). Empty keeps the image's own."
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <TextField
         label="Release command"
         name="releaseCommand"
         value={form.releaseCommand}
