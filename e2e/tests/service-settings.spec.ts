@@ -60,10 +60,12 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await settings.getByLabel("PID limit").fill("128");
     // Root by number: the image's script writes to / (what root may).
     await settings.getByLabel("Run as user").fill("0:0");
+    await settings.getByLabel("Working directory").fill("/srv");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByTestId("settings-state")).toHaveText(/Saved/);
     await expect(page.getByTestId("pending-changes")).toContainText("Limits");
     await expect(page.getByTestId("pending-changes")).toContainText("Run as user");
+    await expect(page.getByTestId("pending-changes")).toContainText("Working directory");
     await shot("01-pending-changes");
   });
 
@@ -92,6 +94,7 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     expect(container?.HostConfig.PidsLimit).toBe(128);
     expect(container?.Config.Entrypoint).toEqual(["/bin/sh", "-c"]);
     expect(container?.Config.User).toBe("0:0");
+    expect(container?.Config.WorkingDir).toBe("/srv");
     await page.goto(`/services/${apiId}?tab=settings`);
     await expect(settings.getByLabel("Container port")).toHaveValue("9090");
     await expect(settings.getByLabel("Run as user")).toHaveValue("0:0");

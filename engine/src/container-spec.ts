@@ -158,6 +158,7 @@ export function buildContainerSpec(spec: ReleaseSpec, replica = 0): ContainerCre
   if (spec.command !== undefined) options.Cmd = [...spec.command];
   if (spec.entrypoint !== undefined) options.Entrypoint = [...spec.entrypoint];
   if (spec.user !== undefined) options.User = spec.user;
+  if (spec.workingDir !== undefined) options.WorkingDir = spec.workingDir;
   if (network !== null)
     options.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.serviceName, ...(spec.network?.aliases ?? [])] } } };
   return options;

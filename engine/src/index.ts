@@ -49,7 +49,9 @@ export {
   isValidImageRef,
   isValidRunAsUser,
   isValidServiceName,
+  isValidWorkingDir,
   RUN_AS_USER_RULE,
+  WORKING_DIR_RULE,
 } from "./validate.ts";
 export { LABEL_SERVICE, type Labels } from "./labels.ts";
 export { buildNetworkName } from "./names.ts";

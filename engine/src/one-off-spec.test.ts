@@ -15,6 +15,7 @@ const release: ReleaseSpec = {
   entrypoint: ["/docker-entrypoint.sh"],
   command: ["serve"],
   user: "1000:1000",
+  workingDir: "/srv/app",
 };
 
 describe("buildOneOffContainerSpec", () => {
@@ -33,6 +34,7 @@ describe("buildOneOffContainerSpec", () => {
 
   it("runs exactly the argv with the release's env, user, network and mounts; no ports, no restart", () => {
     expect(options.User).toBe("1000:1000");
+    expect(options.WorkingDir).toBe("/srv/app");
     expect(options.Entrypoint).toEqual(["sh"]);
     expect(options.Cmd).toEqual(["-c", "echo $SECRET; exit 3"]);
     expect(options.Env).toEqual(["SECRET=s3cret"]);

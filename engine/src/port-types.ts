@@ -35,6 +35,8 @@ export interface ReleaseSpec {
   entrypoint?: string[];
   /** The user (and group) the process runs as, `1000:1000` or `postgres` (compose's `user:`); default the image's USER. */
   user?: string;
+  /** The process's working directory, absolute (compose's `working_dir:`); default the image's WORKDIR. */
+  workingDir?: string;
   /**
    * Fixed host port for the primary containerPort on 127.0.0.1 (default: a random free one).
    * The edge proxy gives each service two such ports and alternates releases between them, so

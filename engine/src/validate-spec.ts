@@ -5,7 +5,7 @@
  */
 import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
-import { isValidRunAsUser, RUN_AS_USER_RULE } from "./run-as-user.ts";
+import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, WORKING_DIR_RULE } from "./process-identity.ts";
 import type { HostAccess, ReleaseSpec } from "./port-types.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
 
@@ -175,6 +175,8 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (!isWhole(replicas, 1, MAX_REPLICAS)) fail(`replicas must be 1-${MAX_REPLICAS}`);
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.user !== undefined && !isValidRunAsUser(spec.user)) fail(`user ${JSON.stringify(spec.user)}: ${RUN_AS_USER_RULE}`);
+  if (spec.workingDir !== undefined && !isValidWorkingDir(spec.workingDir))
+    fail(`working directory ${JSON.stringify(spec.workingDir)}: ${WORKING_DIR_RULE}`);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);
   checkPrimaryPorts(spec, replicas, fail);
   // The primary port may be published a second time (e.g. a database on 0.0.0.0:5432), but

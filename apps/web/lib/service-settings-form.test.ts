@@ -29,6 +29,7 @@ const base: SettingsSource = {
     command: "",
     entrypoint: "",
     user: "",
+    workingDir: "",
     releaseCommand: "",
     healthCheck: {
       type: "default",
@@ -76,11 +77,11 @@ describe("service settings form", () => {
     expect("git" in input).toBe(false);
   });
 
-  it("keeps the run-as user through a round trip and shows its error at the field", () => {
-    const form = formFromService({ ...base, settings: { ...base.settings, user: "1000:1000" } });
-    expect(form.user).toBe("1000:1000");
-    expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000" });
-    expect(isSettingsField("user")).toBe(true);
+  it("keeps the run-as user and working directory through a round trip and shows their errors at their fields", () => {
+    const form = formFromService({ ...base, settings: { ...base.settings, user: "1000:1000", workingDir: "/app" } });
+    expect([form.user, form.workingDir]).toEqual(["1000:1000", "/app"]);
+    expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000", workingDir: "/app" });
+    expect(isSettingsField("user") && isSettingsField("workingDir")).toBe(true);
   });
 
   it("sends no port for a worker, and a published port only for a TCP service with publishing on", () => {

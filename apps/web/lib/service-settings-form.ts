@@ -34,6 +34,7 @@ export interface SettingsSource {
     command: string;
     entrypoint: string;
     user: string;
+    workingDir: string;
     releaseCommand: string;
     healthCheck: {
       type: HealthType;
@@ -89,6 +90,7 @@ export interface SettingsForm {
   command: string;
   entrypoint: string;
   user: string;
+  workingDir: string;
   releaseCommand: string;
   healthCheck: {
     type: HealthType;
@@ -146,6 +148,7 @@ export function formFromService(service: SettingsSource): SettingsForm {
     command: s.command,
     entrypoint: s.entrypoint,
     user: s.user,
+    workingDir: s.workingDir,
     releaseCommand: s.releaseCommand,
     healthCheck: {
       type: s.healthCheck.type,
@@ -203,6 +206,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     command: form.command,
     entrypoint: form.entrypoint,
     user: form.user,
+    workingDir: form.workingDir,
     releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
@@ -247,7 +251,7 @@ export function volumeErrorsByRow(
 
 /** The keys of field errors the settings form shows at an input (the rest go above the buttons). */
 export function isSettingsField(key: string): boolean {
-  return /^(name|image|kind|containerPort|command|entrypoint|user|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
+  return /^(name|image|kind|containerPort|command|entrypoint|user|workingDir|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
     key,
   );
 }

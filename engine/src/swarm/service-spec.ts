@@ -130,6 +130,7 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
         ...(spec.entrypoint === undefined ? {} : { Command: [...spec.entrypoint] }),
         ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
         ...(spec.user === undefined ? {} : { User: spec.user }),
+        ...(spec.workingDir === undefined ? {} : { Dir: spec.workingDir }),
         ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildSwarmMounts(spec) }),
         ...(healthcheck === undefined ? {} : { Healthcheck: healthcheck }),
         Init: true,

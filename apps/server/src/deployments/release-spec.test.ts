@@ -38,6 +38,7 @@ describe("release config -> engine spec", () => {
         command: ["sh", "-c", "exec app"],
         entrypoint: ["/init"],
         user: "1000:1000",
+        workingDir: "/srv/app",
         limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200 },
         restartPolicy: "on-failure",
         healthCheck: {
@@ -59,6 +60,7 @@ describe("release config -> engine spec", () => {
     expect(spec.command).toEqual(["sh", "-c", "exec app"]);
     expect(spec.entrypoint).toEqual(["/init"]);
     expect(spec.user).toBe("1000:1000");
+    expect(spec.workingDir).toBe("/srv/app");
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 256 * 1024 * 1024, pidsLimit: 200 });
     expect(spec.restartPolicy).toEqual({ name: "on-failure", maxRetries: 5 });
     expect(spec.healthCheck).toEqual({

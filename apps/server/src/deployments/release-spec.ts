@@ -90,6 +90,7 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
   if (runtime.command !== null) spec.command = runtime.command;
   if (runtime.entrypoint !== null) spec.entrypoint = runtime.entrypoint;
   if (runtime.user !== null) spec.user = runtime.user;
+  if (runtime.workingDir !== null) spec.workingDir = runtime.workingDir;
   // Only when set, so releases without labels keep their spec hash.
   if (Object.keys(runtime.labels).length > 0) spec.labels = { ...runtime.labels };
   const volumes = volumesOf(config);

@@ -27,6 +27,12 @@ describe("runtime settings input", () => {
       expect(fieldErrors({ ...base, user: bad })).toEqual({ user: "A user name or id, optionally :group (e.g. 1000:1000 or postgres)" });
   });
 
+  it("takes a working directory (empty: the image's), and refuses a relative one at its field", () => {
+    expect(createServiceInput.parse({ ...base, workingDir: " /srv/app " }).workingDir).toBe("/srv/app");
+    expect(createServiceInput.parse(base).workingDir).toBeNull();
+    expect(fieldErrors({ ...base, workingDir: "app" })).toEqual({ workingDir: "An absolute path inside the container (e.g. /app)" });
+  });
+
   it("fills defaults: a web service, one replica, automatic strategy, the instance's limits", () => {
     const parsed = createServiceInput.parse(base);
     expect(parsed).toMatchObject({

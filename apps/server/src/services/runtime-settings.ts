@@ -1,6 +1,6 @@
 /**
  * A service's runtime settings: what its process is (kind, port), how it starts (command,
- * entrypoint, the user it runs as), when it is healthy, what it may use (limits), how it restarts, how many run,
+ * entrypoint, the user it runs as, its working directory), when it is healthy, what it may use (limits), how it restarts, how many run,
  * how a redeploy replaces them, its published TCP port and its volumes. One schema for the
  * create and update use cases, the API and the form; every message is written for the person
  * at the field. Stored on the service (`runtime` JSON + columns) and snapshotted whole into
@@ -9,7 +9,7 @@
 import { isIP as netIsIp } from "node:net";
 import { z } from "zod";
 import { split as splitCommandLine } from "shlex";
-import { isValidRunAsUser, RUN_AS_USER_RULE } from "@berth/engine";
+import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, WORKING_DIR_RULE } from "@berth/engine";
 
 export const MAX_REPLICAS = 10;
 
@@ -39,6 +39,15 @@ const runAsUser = z
   .default("")
   .transform((user) => (user === "" ? null : user))
   .refine((user) => user === null || isValidRunAsUser(user), RUN_AS_USER_RULE);
+
+/** The process's working directory (compose's `working_dir:`); empty: the image's WORKDIR. */
+const workingDir = z
+  .string()
+  .trim()
+  .max(1024, WORKING_DIR_RULE)
+  .default("")
+  .transform((dir) => (dir === "" ? null : dir))
+  .refine((dir) => dir === null || isValidWorkingDir(dir), WORKING_DIR_RULE);
 
 const seconds = (min: number, max: number, label: string) =>
   z.coerce
@@ -165,6 +174,7 @@ export const runtimeFields = {
   command: commandLine,
   entrypoint: commandLine,
   user: runAsUser,
+  workingDir,
   /** Run before each release goes live, as a one-off from the new release (e.g. migrations). */
   releaseCommand: commandLine,
   healthCheck: healthCheckInput.prefault({}),
@@ -265,6 +275,8 @@ export interface StoredRuntime {
   entrypoint: string[] | null;
   /** null: the image's USER. */
   user: string | null;
+  /** null: the image's WORKDIR. */
+  workingDir: string | null;
   releaseCommand: string[] | null;
   healthCheck: {
     type: "default" | "http" | "tcp" | "command";
@@ -288,6 +300,7 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
   command: null,
   entrypoint: null,
   user: null,
+  workingDir: null,
   releaseCommand: null,
   healthCheck: {
     type: "default",
@@ -311,6 +324,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
     command: input.command,
     entrypoint: input.entrypoint,
     user: input.user,
+    workingDir: input.workingDir,
     releaseCommand: input.releaseCommand,
     healthCheck: { ...input.healthCheck },
     workerStableS: input.workerStableS,
@@ -330,6 +344,7 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
     command: argv(v.command),
     entrypoint: argv(v.entrypoint),
     user: typeof v.user === "string" && isValidRunAsUser(v.user) ? v.user : null,
+    workingDir: typeof v.workingDir === "string" && isValidWorkingDir(v.workingDir) ? v.workingDir : null,
     releaseCommand: argv(v.releaseCommand),
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,

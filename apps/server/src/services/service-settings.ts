@@ -42,6 +42,7 @@ export function settingsView(
     command: line(runtime.command),
     entrypoint: line(runtime.entrypoint),
     user: runtime.user ?? "",
+    workingDir: runtime.workingDir ?? "",
     releaseCommand: line(runtime.releaseCommand),
     healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },
     workerStableS: runtime.workerStableS,

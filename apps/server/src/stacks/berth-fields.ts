@@ -15,6 +15,7 @@ const COMPOSE_KEY: Record<string, string> = {
   command: "command",
   entrypoint: "entrypoint",
   user: "user",
+  workingDir: "working_dir",
   healthCheck: "healthcheck",
   limits: "deploy.resources.limits",
   restartPolicy: "restart",

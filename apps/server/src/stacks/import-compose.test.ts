@@ -138,7 +138,7 @@ services:
   web:
     image: nginx
     container_name: my-web
-    working_dir: /app
+    shm_size: 128mb
   job:
     build: .
     env_file: .env
@@ -148,7 +148,7 @@ secrets:
     const errors = errorsOf(r);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { service: "web", key: "working_dir", message: "Not supported by Berth" },
+        { service: "web", key: "shm_size", message: "Not supported by Berth" },
         expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
         expect.objectContaining({
           service: "job",
@@ -166,11 +166,17 @@ secrets:
     );
   });
 
-  it("runs a service as compose's user, and refuses one that is not a user at its key", () => {
+  it("runs a service as compose's user in its working_dir, and refuses a user or directory that is not one at its key", () => {
     const plan = planOf(
-      importCompose("services:\n  a: { image: nginx, user: '1000:1000' }\n  b: { image: nginx, user: '999' }\n  c: { image: nginx }\n"),
+      importCompose(
+        "services:\n  a: { image: nginx, user: '1000:1000', working_dir: /app }\n  b: { image: nginx, user: '999' }\n  c: { image: nginx }\n",
+      ),
     );
     expect(plan.services.map((s) => s.fields.user)).toEqual(["1000:1000", "999", ""]);
+    expect(plan.services.map((s) => s.fields.workingDir)).toEqual(["/app", "", ""]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, working_dir: app }\n"))).toEqual([
+      { service: "a", key: "working_dir", message: "An absolute path inside the container (e.g. /app)" },
+    ]);
     expect(errorsOf(importCompose("services:\n  a: { image: nginx, user: '--privileged' }\n"))).toEqual([
       { service: "a", key: "user", message: "A user name or id, optionally :group (e.g. 1000:1000 or postgres)" },
     ]);

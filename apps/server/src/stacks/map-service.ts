@@ -27,6 +27,7 @@ const MAPPED = new Set([
   "command",
   "entrypoint",
   "user",
+  "working_dir",
   "environment",
   "ports",
   "expose",
@@ -135,6 +136,7 @@ export function mapService(
         entrypoint: argvText("entrypoint"),
         // A string (the compose schema's type); Berth's schema checks its form (name or id, :group).
         user: typeof svc.user === "string" ? svc.user : "",
+        workingDir: typeof svc.working_dir === "string" ? svc.working_dir : "",
         ...health,
         limits,
         restartPolicy,

@@ -28,6 +28,8 @@ export interface ServiceFields {
   entrypoint: string;
   /** compose's `user:` ("" = the image's). */
   user: string;
+  /** compose's `working_dir:` ("" = the image's). */
+  workingDir: string;
   healthCheck: {
     type: "default" | "command";
     command?: string;

@@ -73,17 +73,30 @@ export function ProcessGroup({ form, set, errors }: GroupProps) {
           spellCheck={false}
         />
       </div>
-      <TextField
-        label="Run as user"
-        name="user"
-        value={form.user}
-        onChange={(e) => set({ user: e.target.value })}
-        error={errors.user}
-        placeholder="The image's USER"
-        hint="A user name or id, optionally :group (e.g. 1000:1000 or postgres). Empty keeps the image's own."
-        autoComplete="off"
-        spellCheck={false}
-      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          label="Run as user"
+          name="user"
+          value={form.user}
+          onChange={(e) => set({ user: e.target.value })}
+          error={errors.user}
+          placeholder="The image's USER"
+          hint="A user name or id, optionally :group (e.g. 1000:1000 or postgres). Empty keeps the image's own."
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextField
+          label="Working directory"
+          name="workingDir"
+          value={form.workingDir}
+          onChange={(e) => set({ workingDir: e.target.value })}
+          error={errors.workingDir}
+          placeholder="The image's WORKDIR"
+          hint="An absolute path inside the container, e.g. /app. Empty keeps the image's own."
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </div>
       <TextField
         label="Release command"
         name="releaseCommand"
