@@ -61,6 +61,7 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     // Root by number: the image's script writes to / (what root may).
     await settings.getByLabel("Run as user").fill("0:0");
     await settings.getByLabel("Working directory").fill("/srv");
+    await settings.getByLabel("Shared memory (/dev/shm, MiB)").fill("128");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByTestId("settings-state")).toHaveText(/Saved/);
     await expect(page.getByTestId("pending-changes")).toContainText("Limits");
@@ -95,6 +96,7 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     expect(container?.Config.Entrypoint).toEqual(["/bin/sh", "-c"]);
     expect(container?.Config.User).toBe("0:0");
     expect(container?.Config.WorkingDir).toBe("/srv");
+    expect(container?.HostConfig.ShmSize).toBe(128 * MiB);
     await page.goto(`/services/${apiId}?tab=settings`);
     await expect(settings.getByLabel("Container port")).toHaveValue("9090");
     await expect(settings.getByLabel("Run as user")).toHaveValue("0:0");

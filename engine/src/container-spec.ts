@@ -108,6 +108,7 @@ function buildHostConfig(spec: ReleaseSpec, network: string | null, replica: num
     host.MemorySwap = spec.resources.memoryBytes;
   }
   if (spec.resources?.pidsLimit !== undefined) host.PidsLimit = spec.resources.pidsLimit;
+  if (spec.shmSizeBytes !== undefined) host.ShmSize = spec.shmSizeBytes;
   if (spec.volumes !== undefined && spec.volumes.length > 0) host.Mounts = buildMounts(spec.owner.projectId, spec.volumes);
   if (network !== null) host.NetworkMode = network;
   if (spec.hostAccess !== undefined) Object.assign(host, hostAccessConfig(spec.hostAccess));

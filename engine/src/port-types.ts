@@ -35,6 +35,12 @@ export interface ReleaseSpec {
   entrypoint?: string[];
   /** The user (and group) the process runs as, `1000:1000` or `postgres` (compose's `user:`); default the image's USER. */
   user?: string;
+  /**
+   * Size of the container's /dev/shm in bytes (compose's `shm_size`; PostgreSQL's parallel
+   * queries and browsers use it), 1 MiB to 64 GiB; default the engine's 64 MiB. Not changed in
+   * place: a new size is a new container.
+   */
+  shmSizeBytes?: number;
   /** The process's working directory, absolute (compose's `working_dir:`); default the image's WORKDIR. */
   workingDir?: string;
   /**

@@ -13,6 +13,9 @@ export const MAX_REPLICAS = 20;
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
 export const MIN_PIDS_LIMIT = 16;
 export const MAX_PIDS_LIMIT = 100_000;
+const MIB = 1024 * 1024;
+/** The largest /dev/shm a spec may ask for (64 GiB; its pages count against the memory limit). */
+export const MAX_SHM_BYTES = 64 * 1024 * MIB;
 /** Longest stable period / start period a health check may ask for (10 min). */
 export const MAX_HEALTH_PERIOD_MS = 600_000;
 export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
@@ -175,6 +178,8 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (!isWhole(replicas, 1, MAX_REPLICAS)) fail(`replicas must be 1-${MAX_REPLICAS}`);
   if (spec.entrypoint !== undefined) checkArgv(spec.entrypoint, "entrypoint", fail);
   if (spec.user !== undefined && !isValidRunAsUser(spec.user)) fail(`user ${JSON.stringify(spec.user)}: ${RUN_AS_USER_RULE}`);
+  if (spec.shmSizeBytes !== undefined && !isWhole(spec.shmSizeBytes, MIB, MAX_SHM_BYTES))
+    fail("shm size must be 1 MiB to 64 GiB, whole bytes");
   if (spec.workingDir !== undefined && !isValidWorkingDir(spec.workingDir))
     fail(`working directory ${JSON.stringify(spec.workingDir)}: ${WORKING_DIR_RULE}`);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);

@@ -113,12 +113,20 @@ describe("release options on the real engine", () => {
     expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
   });
 
-  it("runs the process as the spec's user and group in its working directory (compose's user:, working_dir:); refuses a user that is an option", async () => {
+  it("runs the process as the spec's user and group in its working directory with its /dev/shm size (compose's user:, working_dir:, shm_size); refuses a user that is an option", async () => {
     // The image's entry script writes to / (root's): serve what uid 1000 can read instead.
-    const spec = newRelease({ user: "1000:1000", workingDir: "/bin", command: ["sh", "-c", "exec httpd -f -p 8080 -h ."] });
+    const spec = newRelease({
+      user: "1000:1000",
+      workingDir: "/bin",
+      shmSizeBytes: 128 * 1024 * 1024,
+      command: ["sh", "-c", "exec httpd -f -p 8080 -h ."],
+    });
     const release = await engine.runRelease(spec);
     const id = await engine.exec(release.containerId, { cmd: ["sh", "-c", "echo $(id -u):$(id -g) $(pwd)"] });
     expect(id.output.trim()).toBe("1000:1000 /bin");
+    // /dev/shm of the size asked (1K blocks), not the engine's 64 MiB.
+    const shm = await engine.exec(release.containerId, { cmd: ["sh", "-c", "df -k /dev/shm | tail -1 | awk '{print $2}'"] });
+    expect(shm.output.trim()).toBe(String(128 * 1024));
     const hostile = newRelease({ user: "--privileged" });
     expect((await rejectionOf(() => engine.runRelease(hostile))).code).toBe("INVALID");
     expect(await engine.listManaged({ serviceId: hostile.owner.serviceId })).toEqual([]);

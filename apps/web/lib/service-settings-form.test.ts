@@ -42,7 +42,7 @@ const base: SettingsSource = {
       startPeriodS: 0,
     },
     workerStableS: 5,
-    limits: { cpus: null, memoryMb: 256, pidsLimit: null },
+    limits: { cpus: null, memoryMb: 256, pidsLimit: null, shmMb: 128 },
     restartPolicy: "unless-stopped",
     replicas: 1,
     strategy: "auto",
@@ -57,7 +57,7 @@ describe("service settings form", () => {
   it("fills the form from the service and sends it back unchanged", () => {
     const form = formFromService(base);
     expect(form.containerPort).toBe("8080");
-    expect(form.limits).toEqual({ cpus: "", memoryMb: "256", pidsLimit: "" });
+    expect(form.limits).toEqual({ cpus: "", memoryMb: "256", pidsLimit: "", shmMb: "128" });
     expect(form.volumes[0]).toMatchObject({ name: "data", saved: true });
     const { input, volumeRowIds } = inputOf(form, "sid", false);
     expect(input).toMatchObject({
@@ -70,7 +70,7 @@ describe("service settings form", () => {
       containerPort: "8080",
       publish: null,
     });
-    expect(input.limits).toEqual({ cpus: null, memoryMb: "256", pidsLimit: null });
+    expect(input.limits).toEqual({ cpus: null, memoryMb: "256", pidsLimit: null, shmMb: "128" });
     expect(input.volumes).toEqual([{ name: "data", mountPath: "/data", readOnly: false, hostPath: undefined }]);
     expect(input.timeouts).toEqual({ cloneTimeoutS: null, buildTimeoutS: 600, startTimeoutS: null, healthTimeoutS: null });
     expect(volumeRowIds).toEqual([form.volumes[0]!.id]);

@@ -47,7 +47,7 @@ export interface SettingsSource {
       startPeriodS: number;
     };
     workerStableS: number;
-    limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
+    limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null; shmMb: number | null };
     restartPolicy: RestartPolicy;
     replicas: number;
     strategy: Strategy;
@@ -103,7 +103,7 @@ export interface SettingsForm {
     startPeriodS: string;
   };
   workerStableS: string;
-  limits: { cpus: string; memoryMb: string; pidsLimit: string };
+  limits: { cpus: string; memoryMb: string; pidsLimit: string; shmMb: string };
   restartPolicy: RestartPolicy;
   replicas: string;
   strategy: Strategy;
@@ -161,7 +161,12 @@ export function formFromService(service: SettingsSource): SettingsForm {
       startPeriodS: text(s.healthCheck.startPeriodS),
     },
     workerStableS: text(s.workerStableS),
-    limits: { cpus: text(s.limits.cpus), memoryMb: text(s.limits.memoryMb), pidsLimit: text(s.limits.pidsLimit) },
+    limits: {
+      cpus: text(s.limits.cpus),
+      memoryMb: text(s.limits.memoryMb),
+      pidsLimit: text(s.limits.pidsLimit),
+      shmMb: text(s.limits.shmMb),
+    },
     restartPolicy: s.restartPolicy,
     replicas: text(s.replicas),
     strategy: s.strategy,
@@ -210,7 +215,12 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
-    limits: { cpus: optional(form.limits.cpus), memoryMb: optional(form.limits.memoryMb), pidsLimit: optional(form.limits.pidsLimit) },
+    limits: {
+      cpus: optional(form.limits.cpus),
+      memoryMb: optional(form.limits.memoryMb),
+      pidsLimit: optional(form.limits.pidsLimit),
+      shmMb: optional(form.limits.shmMb),
+    },
     restartPolicy: form.restartPolicy,
     replicas: form.replicas,
     strategy: form.strategy,

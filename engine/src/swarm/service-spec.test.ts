@@ -86,6 +86,16 @@ describe("buildSwarmServiceSpec", () => {
     });
   });
 
+  it("runs as the spec's user in its working directory, with its /dev/shm as a tmpfs of that size (a Swarm service has no ShmSize)", () => {
+    const { volumes: _v, ...noVolumes } = spec;
+    const container = buildSwarmServiceSpec(
+      { ...noVolumes, user: "999:999", workingDir: "/srv", shmSizeBytes: 256 * 1024 * 1024 },
+      { graceSeconds: 1 },
+    ).TaskTemplate.ContainerSpec;
+    expect(container).toMatchObject({ User: "999:999", Dir: "/srv" });
+    expect(container.Mounts).toEqual([{ Type: "tmpfs", Target: "/dev/shm", TmpfsOptions: { SizeBytes: 256 * 1024 * 1024 } }]);
+  });
+
   it("leaves the image's HEALTHCHECK alone when no probe is set, and maps TCP probes and restart policies", () => {
     const { healthCheck: _h, ...plain } = spec;
     expect(buildSwarmServiceSpec(plain, { graceSeconds: 1 }).TaskTemplate.ContainerSpec).not.toHaveProperty("Healthcheck");

@@ -89,14 +89,17 @@ export interface SwarmServiceOptions {
  * Berth's labels in VolumeOptions, so the node that runs the task creates them labelled (a
  * service with volumes is pinned to one node: node.id==<id>).
  */
-export function buildSwarmMounts(spec: Pick<ReleaseSpec, "owner" | "volumes">) {
+export function buildSwarmMounts(spec: Pick<ReleaseSpec, "owner" | "volumes" | "shmSizeBytes">) {
   const volumes = spec.volumes ?? [];
-  return buildMounts(spec.owner.projectId, volumes).map((m, i) => {
+  const mounts: object[] = buildMounts(spec.owner.projectId, volumes).map((m, i) => {
     const v = volumes[i]!;
     if (v.type !== "volume") return m;
     const labels = buildResourceLabels({ teamId: spec.owner.teamId, projectId: spec.owner.projectId }, { [LABEL_VOLUME]: v.name });
     return { ...m, VolumeOptions: { Labels: labels } };
   });
+  // A Swarm service has no ShmSize: a tmpfs of that size over /dev/shm does the same.
+  if (spec.shmSizeBytes !== undefined) mounts.push({ Type: "tmpfs", Target: "/dev/shm", TmpfsOptions: { SizeBytes: spec.shmSizeBytes } });
+  return mounts;
 }
 
 export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOptions) {
@@ -131,7 +134,9 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
         ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
         ...(spec.user === undefined ? {} : { User: spec.user }),
         ...(spec.workingDir === undefined ? {} : { Dir: spec.workingDir }),
-        ...(spec.volumes === undefined || spec.volumes.length === 0 ? {} : { Mounts: buildSwarmMounts(spec) }),
+        ...((spec.volumes === undefined || spec.volumes.length === 0) && spec.shmSizeBytes === undefined
+          ? {}
+          : { Mounts: buildSwarmMounts(spec) }),
         ...(healthcheck === undefined ? {} : { Healthcheck: healthcheck }),
         Init: true,
         StopGracePeriod: options.graceSeconds * 1_000 * MS,

@@ -54,7 +54,7 @@ describe("helpers", () => {
       kind: "worker",
       containerPort: null,
       env: { A: "1" },
-      runtime: { ...DEFAULT_RUNTIME, command: ["sh", "-c", "work"], limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 100 } },
+      runtime: { ...DEFAULT_RUNTIME, command: ["sh", "-c", "work"], limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 100, shmMb: null } },
       replicas: 2,
       strategy: "stop_first",
       volumes: [{ name: "data", mountPath: "/data", readOnly: false, hostPath: null }],

@@ -117,6 +117,7 @@ export async function releaseConfigNow(
     cpus: runtime.limits.cpus ?? settings.defaultCpus,
     memoryMb: runtime.limits.memoryMb ?? settings.defaultMemoryMb,
     pidsLimit: runtime.limits.pidsLimit ?? settings.defaultPidsLimit,
+    shmMb: runtime.limits.shmMb,
   };
   const config: ReleaseConfig = {
     kind: service.kind,

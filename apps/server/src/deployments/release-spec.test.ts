@@ -39,7 +39,7 @@ describe("release config -> engine spec", () => {
         entrypoint: ["/init"],
         user: "1000:1000",
         workingDir: "/srv/app",
-        limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200 },
+        limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200, shmMb: 256 },
         restartPolicy: "on-failure",
         healthCheck: {
           ...DEFAULT_RUNTIME.healthCheck,
@@ -61,6 +61,7 @@ describe("release config -> engine spec", () => {
     expect(spec.entrypoint).toEqual(["/init"]);
     expect(spec.user).toBe("1000:1000");
     expect(spec.workingDir).toBe("/srv/app");
+    expect(spec.shmSizeBytes).toBe(256 * 1024 * 1024);
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 256 * 1024 * 1024, pidsLimit: 200 });
     expect(spec.restartPolicy).toEqual({ name: "on-failure", maxRetries: 5 });
     expect(spec.healthCheck).toEqual({

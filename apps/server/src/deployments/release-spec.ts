@@ -89,6 +89,7 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
   if (config.kind !== "worker" && config.containerPort !== null) spec.containerPort = config.containerPort;
   if (runtime.command !== null) spec.command = runtime.command;
   if (runtime.entrypoint !== null) spec.entrypoint = runtime.entrypoint;
+  if (runtime.limits.shmMb !== null) spec.shmSizeBytes = runtime.limits.shmMb * MIB;
   if (runtime.user !== null) spec.user = runtime.user;
   if (runtime.workingDir !== null) spec.workingDir = runtime.workingDir;
   // Only when set, so releases without labels keep their spec hash.

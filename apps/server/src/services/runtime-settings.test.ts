@@ -44,7 +44,7 @@ describe("runtime settings input", () => {
       publish: null,
       deploy: false,
     });
-    expect(parsed.limits).toEqual({ cpus: null, memoryMb: null, pidsLimit: null });
+    expect(parsed.limits).toEqual({ cpus: null, memoryMb: null, pidsLimit: null, shmMb: null });
     expect(parsed.healthCheck).toMatchObject({ type: "default", path: "/", retries: 3 });
   });
 

@@ -118,6 +118,14 @@ export const limitsInput = z.object({
       .min(16, "At least 16 processes")
       .max(100_000, "At most 100000 processes"),
   ),
+  /** /dev/shm (compose's shm_size); null: the engine's 64 MiB. */
+  shmMb: optionalNumber(
+    z.coerce
+      .number({ message: "Shared memory must be a number" })
+      .int("Shared memory is whole MiB")
+      .min(1, "At least 1 MiB")
+      .max(65_536, "At most 64 GiB"),
+  ),
 });
 
 export const publishInput = z.object({
@@ -289,7 +297,7 @@ export interface StoredRuntime {
     startPeriodS: number;
   };
   workerStableS: number;
-  limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
+  limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null; shmMb: number | null };
   restartPolicy: (typeof restartPolicies)[number];
   publish: { hostPort: number; bindAddress: string } | null;
   /** Extra container labels (never io.berth.*). */
@@ -313,7 +321,7 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
     startPeriodS: 0,
   },
   workerStableS: 5,
-  limits: { cpus: null, memoryMb: null, pidsLimit: null },
+  limits: { cpus: null, memoryMb: null, pidsLimit: null, shmMb: null },
   restartPolicy: "unless-stopped",
   publish: null,
   labels: {},

@@ -70,7 +70,9 @@ export function berthFieldIssues(fields: ServiceFields): StackIssue[] {
         ? `environment.${fields.env[Number(rest[0])]?.key ?? rest[0]}`
         : head === "volumes" && rest[0] !== undefined
           ? `volumes.${rest[0]}`
-          : base;
+          : head === "limits" && rest[0] === "shmMb"
+            ? "shm_size"
+            : base;
     return { service: fields.name, key, message: issue.message };
   });
 }

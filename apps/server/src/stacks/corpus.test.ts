@@ -41,7 +41,7 @@ const refused: [file: string, keys: string[], options?: ImportOptions][] = [
   ["minecraft.yaml", ["minecraft:volumes.0"], { allowBindMounts: true }],
   ["elasticsearch-logstash-kibana.yaml", ["logstash:ports"]],
   ["pihole-cloudflared.yaml", ["cloudflared:ports", "cloudflared:networks", "pihole:ports", "pihole:cap_add", "pihole:volumes.0"]],
-  ["immich.yaml", ["immich-server:env_file", "immich-server:volumes.0", "database:shm_size", "database:volumes.0"]],
+  ["immich.yaml", ["immich-server:env_file", "immich-server:volumes.0", "database:volumes.0"]],
   ["uptime-kuma.yaml", ["uptime-kuma:volumes.0"]],
   [
     "example-voting-app.yaml",

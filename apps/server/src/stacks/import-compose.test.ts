@@ -138,7 +138,7 @@ services:
   web:
     image: nginx
     container_name: my-web
-    shm_size: 128mb
+    mac_address: 02:42:ac:11:65:43
   job:
     build: .
     env_file: .env
@@ -148,7 +148,7 @@ secrets:
     const errors = errorsOf(r);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { service: "web", key: "shm_size", message: "Not supported by Berth" },
+        { service: "web", key: "mac_address", message: "Not supported by Berth" },
         expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
         expect.objectContaining({
           service: "job",
@@ -166,7 +166,7 @@ secrets:
     );
   });
 
-  it("runs a service as compose's user in its working_dir, and refuses a user or directory that is not one at its key", () => {
+  it("runs a service as compose's user in its working_dir with its shm_size, and refuses a user or directory that is not one at its key", () => {
     const plan = planOf(
       importCompose(
         "services:\n  a: { image: nginx, user: '1000:1000', working_dir: /app }\n  b: { image: nginx, user: '999' }\n  c: { image: nginx }\n",
@@ -174,6 +174,10 @@ secrets:
     );
     expect(plan.services.map((s) => s.fields.user)).toEqual(["1000:1000", "999", ""]);
     expect(plan.services.map((s) => s.fields.workingDir)).toEqual(["/app", "", ""]);
+    expect(planOf(importCompose("services:\n  db: { image: postgres, shm_size: 256mb }\n")).services[0]!.fields.limits.shmMb).toBe(256);
+    expect(errorsOf(importCompose("services:\n  db: { image: postgres, shm_size: lots }\n"))).toEqual([
+      { service: "db", key: "shm_size", message: '"lots" is not a size (e.g. 512m, 1g)' },
+    ]);
     expect(errorsOf(importCompose("services:\n  a: { image: nginx, working_dir: app }\n"))).toEqual([
       { service: "a", key: "working_dir", message: "An absolute path inside the container (e.g. /app)" },
     ]);

@@ -1,6 +1,6 @@
 /**
- * A compose service's `restart`, `deploy` (replicas, resource limits), `cpus`, `mem_limit` and
- * `pids_limit` -> its restart policy, replicas and limits. PURE.
+ * A compose service's `restart`, `deploy` (replicas, resource limits), `cpus`, `mem_limit`,
+ * `pids_limit` and `shm_size` -> its restart policy, replicas and limits. PURE.
  */
 import { sizeMiB } from "./compose-values.ts";
 import type { ComposeService } from "./parse-compose.ts";
@@ -18,7 +18,7 @@ export function mapResources(svc: ComposeService, err: Report, warn: Report): Pi
 
   // deploy
   let replicas = 1;
-  const limits: ServiceFields["limits"] = { cpus: null, memoryMb: null, pidsLimit: null };
+  const limits: ServiceFields["limits"] = { cpus: null, memoryMb: null, pidsLimit: null, shmMb: null };
   const deploy = (svc.deploy ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(deploy)) {
     if (key === "replicas") replicas = Number(deploy.replicas);
@@ -35,6 +35,7 @@ export function mapResources(svc: ComposeService, err: Report, warn: Report): Pi
   if (svc.mem_limit !== undefined && limits.memoryMb === null) limits.memoryMb = memory(svc.mem_limit as string | number, "mem_limit");
   if (svc.pids_limit !== undefined && limits.pidsLimit === null)
     limits.pidsLimit = Number(svc.pids_limit) === -1 ? null : Number(svc.pids_limit);
+  if (svc.shm_size !== undefined) limits.shmMb = memory(svc.shm_size as string | number, "shm_size");
   function memory(value: string | number, key: string): number | null {
     const mib = sizeMiB(value);
     if (mib === null) err(key, `"${value}" is not a size (e.g. 512m, 1g)`);

@@ -42,6 +42,7 @@ const MAPPED = new Set([
   "mem_limit",
   "cpus",
   "pids_limit",
+  "shm_size",
   "links",
 ]);
 

@@ -38,7 +38,7 @@ export interface ServiceFields {
     retries?: number;
     startPeriodS?: number;
   };
-  limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null };
+  limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null; shmMb: number | null };
   restartPolicy: "unless-stopped" | "always" | "on-failure" | "no";
   replicas: number;
   publish: { hostPort: number; bindAddress: string } | null;

@@ -168,7 +168,7 @@ services:
   it("creates nothing when the file is refused, and lists every problem with its service and key", async () => {
     const project = await newProject("stack-refused");
     const compose =
-      "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, shm_size: 128mb }\n";
+      "services:\n  web: { image: 'berth-test/hello:latest', ports: ['8080'] }\n  agent: { image: 'berth-test/hello:latest', privileged: true, mac_address: '02:42:ac:11:65:43' }\n";
     await expect(
       createStack(deps, owner, createStackInput.parse({ projectId: project.id, name: "refused", compose })),
     ).rejects.toMatchObject({
@@ -176,7 +176,7 @@ services:
       message: expect.stringContaining(
         "agent: privileged -- Refused: services.agent.privileged gives the container full access to the host. Only the instance owner can allow",
       ),
-      fieldErrors: { "compose.agent.privileged": expect.stringMatching(/^Refused/), "compose.agent.shm_size": "Not supported by Berth" },
+      fieldErrors: { "compose.agent.privileged": expect.stringMatching(/^Refused/), "compose.agent.mac_address": "Not supported by Berth" },
     });
     // A name already taken in the project: refused before anything is written.
     const taken = await createStack(

@@ -33,7 +33,7 @@ export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { d
   const resolved = effectiveStrategy(form);
   return (
     <SettingsGroup title="Resources and deploys" description="Leave a limit empty to use the instance default.">
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid gap-4 sm:grid-cols-4">
         <TextField
           label="CPUs"
           name="cpus"
@@ -64,6 +64,16 @@ export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { d
           onChange={(e) => limits({ pidsLimit: e.target.value })}
           error={errors["limits.pidsLimit"]}
           placeholder={fallback(defaults.pidsLimit, "")}
+        />
+        <TextField
+          label="Shared memory (/dev/shm, MiB)"
+          name="shmMb"
+          type="number"
+          min={1}
+          value={form.limits.shmMb}
+          onChange={(e) => limits({ shmMb: e.target.value })}
+          error={errors["limits.shmMb"]}
+          placeholder="64 MiB (Docker's default)"
         />
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
