@@ -46,10 +46,12 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await settings.getByLabel("Memory (MiB)").fill("64");
     await settings.getByLabel("Container port").fill("70000");
     await settings.getByLabel("Run as user").fill("--privileged");
+    await settings.getByLabel("Ulimits").fill("rtprio=99");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(settings.getByLabel("Container port")).toHaveAttribute("aria-invalid", "true");
     await expect(settings.getByLabel("Container port")).toHaveAccessibleDescription(/between 1 and 65535/);
     await expect(settings.getByLabel("Run as user")).toHaveAccessibleDescription(/A user name or id, optionally :group/);
+    await expect(settings.getByLabel("Ulimits")).toHaveAccessibleDescription(/rtprio is not a limit a service may set/);
     await expect(settings.getByLabel("Memory (MiB)")).toHaveValue("64");
     await expect(page.getByTestId("pending-changes")).toHaveCount(0);
   });
@@ -62,6 +64,7 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     await settings.getByLabel("Run as user").fill("0:0");
     await settings.getByLabel("Working directory").fill("/srv");
     await settings.getByLabel("Shared memory (/dev/shm, MiB)").fill("128");
+    await settings.getByLabel("Ulimits").fill("nofile=4096");
     await settings.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByTestId("settings-state")).toHaveText(/Saved/);
     await expect(page.getByTestId("pending-changes")).toContainText("Limits");
@@ -97,6 +100,7 @@ test("edit a service in Settings and deploy it; add a worker without a port; add
     expect(container?.Config.User).toBe("0:0");
     expect(container?.Config.WorkingDir).toBe("/srv");
     expect(container?.HostConfig.ShmSize).toBe(128 * MiB);
+    expect(container?.HostConfig.Ulimits).toEqual([{ Name: "nofile", Soft: 4096, Hard: 4096 }]);
     await page.goto(`/services/${apiId}?tab=settings`);
     await expect(settings.getByLabel("Container port")).toHaveValue("9090");
     await expect(settings.getByLabel("Run as user")).toHaveValue("0:0");

@@ -109,6 +109,8 @@ function buildHostConfig(spec: ReleaseSpec, network: string | null, replica: num
   }
   if (spec.resources?.pidsLimit !== undefined) host.PidsLimit = spec.resources.pidsLimit;
   if (spec.shmSizeBytes !== undefined) host.ShmSize = spec.shmSizeBytes;
+  if (spec.ulimits !== undefined && spec.ulimits.length > 0)
+    host.Ulimits = spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard }));
   if (spec.volumes !== undefined && spec.volumes.length > 0) host.Mounts = buildMounts(spec.owner.projectId, spec.volumes);
   if (network !== null) host.NetworkMode = network;
   if (spec.hostAccess !== undefined) Object.assign(host, hostAccessConfig(spec.hostAccess));

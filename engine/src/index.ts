@@ -21,7 +21,7 @@ export type {
   ReplicaInstance,
   RunReleaseOptions,
 } from "./port.ts";
-export type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+export type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, Ulimit, VolumeMount } from "./spec-types.ts";
 export type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
 export type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 export type { OneOffResult, OneOffSpec, RunOneOffOptions } from "./one-off-types.ts";
@@ -51,6 +51,8 @@ export {
   isValidServiceName,
   isValidWorkingDir,
   RUN_AS_USER_RULE,
+  ULIMIT_NAMES,
+  ulimitProblem,
   WORKING_DIR_RULE,
 } from "./validate.ts";
 export { LABEL_SERVICE, type Labels } from "./labels.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { RegistryAuth } from "./registry-auth.ts";
-import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, Ulimit, VolumeMount } from "./spec-types.ts";
 
 /** Who a Docker object belongs to. Written as labels; read back to prove ownership. */
 export interface OwnerRef {
@@ -41,6 +41,8 @@ export interface ReleaseSpec {
    * place: a new size is a new container.
    */
   shmSizeBytes?: number;
+  /** Resource limits of the process (compose's `ulimits`), e.g. memlock -1 for Elasticsearch; see process-identity.ts. */
+  ulimits?: Ulimit[];
   /** The process's working directory, absolute (compose's `working_dir:`); default the image's WORKDIR. */
   workingDir?: string;
   /**

@@ -1,7 +1,10 @@
 /**
- * The rules for who and where the process runs (compose's `user:` and `working_dir:`), apart so
- * the spec checks and the port's exports share them without a circle.
+ * The rules for who and where the process runs and what it may hold (compose's `user:`,
+ * `working_dir:` and `ulimits:`), apart so the spec checks and the port's exports share them
+ * without a circle.
  */
+import type { Ulimit } from "./spec-types.ts";
+
 const RUN_AS_PART = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}";
 const RUN_AS = new RegExp(`^${RUN_AS_PART}(?::${RUN_AS_PART})?$`);
 
@@ -19,4 +22,25 @@ export const WORKING_DIR_RULE = "An absolute path inside the container (e.g. /ap
 /** A working directory: absolute, at most 1024 characters, no NUL or line break. */
 export function isValidWorkingDir(dir: string): boolean {
   return typeof dir === "string" && dir.startsWith("/") && dir.length <= 1024 && !/[\0\r\n]/.test(dir);
+}
+
+/**
+ * The limits a service may set. Not rtprio, rttime or nice: those let a process take the CPU from
+ * every other tenant (real-time scheduling without CAP_SYS_NICE); not cpu, data, fsize, rss:
+ * nothing asks for them (the cgroup limits apply).
+ */
+export const ULIMIT_NAMES = ["nofile", "nproc", "memlock", "core", "stack", "locks", "sigpending", "msgqueue"] as const;
+/** The kernel's default ceiling of open files per process (fs.nr_open). */
+const MAX_NOFILE = 1_048_576;
+
+/** Why a ulimit is refused, or null. -1 (unlimited) everywhere but nofile; soft at most hard. PURE. */
+export function ulimitProblem(u: Ulimit): string | null {
+  if (!(ULIMIT_NAMES as readonly string[]).includes(u.name))
+    return `${u.name} is not a limit a service may set (${ULIMIT_NAMES.join(", ")})`;
+  const bound = (n: number) =>
+    Number.isSafeInteger(n) && (n === -1 ? u.name !== "nofile" : n >= 0 && (u.name !== "nofile" || n <= MAX_NOFILE));
+  if (!bound(u.soft) || !bound(u.hard))
+    return u.name === "nofile" ? `nofile is 0 to ${MAX_NOFILE} open files` : `${u.name} is a whole number, or -1 for unlimited`;
+  if (u.hard !== -1 && (u.soft === -1 || u.soft > u.hard)) return `${u.name}: the soft limit is at most the hard one`;
+  return null;
 }

@@ -77,3 +77,10 @@ export interface NetworkSpec {
   /** Extra DNS names on that network, e.g. `api.shop.internal` (labels [a-z0-9-], dots, <= 253). */
   aliases?: string[];
 }
+
+/** A resource limit of the process (compose's `ulimits`); -1 is unlimited. (A type, not an interface: stored as JSON.) */
+export type Ulimit = {
+  name: string;
+  soft: number;
+  hard: number;
+};

@@ -5,9 +5,9 @@
  */
 import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
-import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, WORKING_DIR_RULE } from "./process-identity.ts";
+import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, ulimitProblem, WORKING_DIR_RULE } from "./process-identity.ts";
 import type { HostAccess, ReleaseSpec } from "./port-types.ts";
-import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, VolumeMount } from "./spec-types.ts";
+import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, Ulimit, VolumeMount } from "./spec-types.ts";
 
 export const MAX_REPLICAS = 20;
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -169,6 +169,17 @@ function checkLabels(labels: Record<string, string>, fail: Fail): void {
   }
 }
 
+function checkUlimits(ulimits: Ulimit[], fail: Fail): void {
+  if (!Array.isArray(ulimits) || ulimits.length > 16) fail("ulimits must be a list of at most 16");
+  const names = new Set<string>();
+  for (const u of ulimits) {
+    const problem = u && typeof u === "object" ? ulimitProblem(u) : "a ulimit is { name, soft, hard }";
+    if (problem !== null) fail(`ulimit ${problem}`);
+    if (names.has(u.name)) fail(`ulimit ${u.name} is set twice`);
+    names.add(u.name);
+  }
+}
+
 /** Everything optional in a ReleaseSpec (validate.ts checks the required parts). */
 export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): void {
   const fail: Fail = (message) => {
@@ -180,6 +191,7 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.user !== undefined && !isValidRunAsUser(spec.user)) fail(`user ${JSON.stringify(spec.user)}: ${RUN_AS_USER_RULE}`);
   if (spec.shmSizeBytes !== undefined && !isWhole(spec.shmSizeBytes, MIB, MAX_SHM_BYTES))
     fail("shm size must be 1 MiB to 64 GiB, whole bytes");
+  if (spec.ulimits !== undefined) checkUlimits(spec.ulimits, fail);
   if (spec.workingDir !== undefined && !isValidWorkingDir(spec.workingDir))
     fail(`working directory ${JSON.stringify(spec.workingDir)}: ${WORKING_DIR_RULE}`);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);

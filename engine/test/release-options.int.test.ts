@@ -113,12 +113,13 @@ describe("release options on the real engine", () => {
     expect(await engine.listManaged({ serviceId: spec.owner.serviceId })).toEqual([]);
   });
 
-  it("runs the process as the spec's user and group in its working directory with its /dev/shm size (compose's user:, working_dir:, shm_size); refuses a user that is an option", async () => {
+  it("runs the process as the spec's user and group in its working directory with its /dev/shm size and ulimits (compose's user:, working_dir:, shm_size, ulimits); refuses a user that is an option or a real-time ulimit", async () => {
     // The image's entry script writes to / (root's): serve what uid 1000 can read instead.
     const spec = newRelease({
       user: "1000:1000",
       workingDir: "/bin",
       shmSizeBytes: 128 * 1024 * 1024,
+      ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }],
       command: ["sh", "-c", "exec httpd -f -p 8080 -h ."],
     });
     const release = await engine.runRelease(spec);
@@ -127,9 +128,12 @@ describe("release options on the real engine", () => {
     // /dev/shm of the size asked (1K blocks), not the engine's 64 MiB.
     const shm = await engine.exec(release.containerId, { cmd: ["sh", "-c", "df -k /dev/shm | tail -1 | awk '{print $2}'"] });
     expect(shm.output.trim()).toBe(String(128 * 1024));
-    const hostile = newRelease({ user: "--privileged" });
-    expect((await rejectionOf(() => engine.runRelease(hostile))).code).toBe("INVALID");
-    expect(await engine.listManaged({ serviceId: hostile.owner.serviceId })).toEqual([]);
+    const nofile = await engine.exec(release.containerId, { cmd: ["sh", "-c", "echo $(ulimit -Sn):$(ulimit -Hn)"] });
+    expect(nofile.output.trim()).toBe("1024:2048");
+    for (const hostile of [newRelease({ user: "--privileged" }), newRelease({ ulimits: [{ name: "rtprio", soft: 99, hard: 99 }] })]) {
+      expect((await rejectionOf(() => engine.runRelease(hostile))).code).toBe("INVALID");
+      expect(await engine.listManaged({ serviceId: hostile.owner.serviceId })).toEqual([]);
+    }
   });
 
   it("rejects a hostile spec as INVALID before any engine call", async () => {

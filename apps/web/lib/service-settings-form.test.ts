@@ -30,6 +30,7 @@ const base: SettingsSource = {
     entrypoint: "",
     user: "",
     workingDir: "",
+    ulimits: "",
     releaseCommand: "",
     healthCheck: {
       type: "default",
@@ -78,10 +79,13 @@ describe("service settings form", () => {
   });
 
   it("keeps the run-as user and working directory through a round trip and shows their errors at their fields", () => {
-    const form = formFromService({ ...base, settings: { ...base.settings, user: "1000:1000", workingDir: "/app" } });
-    expect([form.user, form.workingDir]).toEqual(["1000:1000", "/app"]);
-    expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000", workingDir: "/app" });
-    expect(isSettingsField("user") && isSettingsField("workingDir")).toBe(true);
+    const form = formFromService({
+      ...base,
+      settings: { ...base.settings, user: "1000:1000", workingDir: "/app", ulimits: "nofile=65535" },
+    });
+    expect([form.user, form.workingDir, form.ulimits]).toEqual(["1000:1000", "/app", "nofile=65535"]);
+    expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000", workingDir: "/app", ulimits: "nofile=65535" });
+    expect(isSettingsField("user") && isSettingsField("workingDir") && isSettingsField("ulimits")).toBe(true);
   });
 
   it("sends no port for a worker, and a published port only for a TCP service with publishing on", () => {

@@ -35,6 +35,7 @@ export interface SettingsSource {
     entrypoint: string;
     user: string;
     workingDir: string;
+    ulimits: string;
     releaseCommand: string;
     healthCheck: {
       type: HealthType;
@@ -91,6 +92,7 @@ export interface SettingsForm {
   entrypoint: string;
   user: string;
   workingDir: string;
+  ulimits: string;
   releaseCommand: string;
   healthCheck: {
     type: HealthType;
@@ -149,6 +151,7 @@ export function formFromService(service: SettingsSource): SettingsForm {
     entrypoint: s.entrypoint,
     user: s.user,
     workingDir: s.workingDir,
+    ulimits: s.ulimits,
     releaseCommand: s.releaseCommand,
     healthCheck: {
       type: s.healthCheck.type,
@@ -212,6 +215,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     entrypoint: form.entrypoint,
     user: form.user,
     workingDir: form.workingDir,
+    ulimits: form.ulimits,
     releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
@@ -261,7 +265,7 @@ export function volumeErrorsByRow(
 
 /** The keys of field errors the settings form shows at an input (the rest go above the buttons). */
 export function isSettingsField(key: string): boolean {
-  return /^(name|image|kind|containerPort|command|entrypoint|user|workingDir|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
+  return /^(name|image|kind|containerPort|command|entrypoint|user|workingDir|ulimits|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
     key,
   );
 }

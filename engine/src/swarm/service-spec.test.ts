@@ -89,10 +89,16 @@ describe("buildSwarmServiceSpec", () => {
   it("runs as the spec's user in its working directory, with its /dev/shm as a tmpfs of that size (a Swarm service has no ShmSize)", () => {
     const { volumes: _v, ...noVolumes } = spec;
     const container = buildSwarmServiceSpec(
-      { ...noVolumes, user: "999:999", workingDir: "/srv", shmSizeBytes: 256 * 1024 * 1024 },
+      {
+        ...noVolumes,
+        user: "999:999",
+        workingDir: "/srv",
+        shmSizeBytes: 256 * 1024 * 1024,
+        ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }],
+      },
       { graceSeconds: 1 },
     ).TaskTemplate.ContainerSpec;
-    expect(container).toMatchObject({ User: "999:999", Dir: "/srv" });
+    expect(container).toMatchObject({ User: "999:999", Dir: "/srv", Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }] });
     expect(container.Mounts).toEqual([{ Type: "tmpfs", Target: "/dev/shm", TmpfsOptions: { SizeBytes: 256 * 1024 * 1024 } }]);
   });
 

@@ -134,6 +134,9 @@ export function buildSwarmServiceSpec(spec: ReleaseSpec, options: SwarmServiceOp
         ...(spec.command === undefined ? {} : { Args: [...spec.command] }),
         ...(spec.user === undefined ? {} : { User: spec.user }),
         ...(spec.workingDir === undefined ? {} : { Dir: spec.workingDir }),
+        ...(spec.ulimits === undefined || spec.ulimits.length === 0
+          ? {}
+          : { Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) }),
         ...((spec.volumes === undefined || spec.volumes.length === 0) && spec.shmSizeBytes === undefined
           ? {}
           : { Mounts: buildSwarmMounts(spec) }),

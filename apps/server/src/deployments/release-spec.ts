@@ -90,6 +90,7 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
   if (runtime.command !== null) spec.command = runtime.command;
   if (runtime.entrypoint !== null) spec.entrypoint = runtime.entrypoint;
   if (runtime.limits.shmMb !== null) spec.shmSizeBytes = runtime.limits.shmMb * MIB;
+  if (runtime.ulimits.length > 0) spec.ulimits = runtime.ulimits.map((u) => ({ ...u }));
   if (runtime.user !== null) spec.user = runtime.user;
   if (runtime.workingDir !== null) spec.workingDir = runtime.workingDir;
   // Only when set, so releases without labels keep their spec hash.

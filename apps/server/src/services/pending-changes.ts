@@ -25,6 +25,7 @@ export function diffReleaseConfigs(live: ReleaseConfig, next: ReleaseConfig): st
   check("Release command", live.runtime.releaseCommand, next.runtime.releaseCommand);
   check("Health check", [live.runtime.healthCheck, live.runtime.workerStableS], [next.runtime.healthCheck, next.runtime.workerStableS]);
   check("Limits", live.runtime.limits, next.runtime.limits);
+  check("Ulimits", live.runtime.ulimits, next.runtime.ulimits);
   check("Restart policy", live.runtime.restartPolicy, next.runtime.restartPolicy);
   check("Published port", live.runtime.publish, next.runtime.publish);
   check("Replicas", live.replicas, next.replicas);

@@ -9,7 +9,8 @@
 import { isIP as netIsIp } from "node:net";
 import { z } from "zod";
 import { split as splitCommandLine } from "shlex";
-import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, WORKING_DIR_RULE } from "@berth/engine";
+import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, ulimitProblem, WORKING_DIR_RULE, type Ulimit } from "@berth/engine";
+import { parseUlimits } from "./ulimits-text.ts";
 
 export const MAX_REPLICAS = 10;
 
@@ -48,6 +49,19 @@ const workingDir = z
   .default("")
   .transform((dir) => (dir === "" ? null : dir))
   .refine((dir) => dir === null || isValidWorkingDir(dir), WORKING_DIR_RULE);
+
+/** Resource limits of the process as typed (`nofile=65535 memlock=unlimited`; ulimits-text.ts). */
+const ulimitsText = z
+  .string()
+  .trim()
+  .max(1024, "At most 1024 characters")
+  .default("")
+  .transform((text, ctx) => {
+    const parsed = parseUlimits(text);
+    if ("ulimits" in parsed) return parsed.ulimits;
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  });
 
 const seconds = (min: number, max: number, label: string) =>
   z.coerce
@@ -189,6 +203,7 @@ export const runtimeFields = {
   /** Worker readiness without a health command: running this long without a restart. */
   workerStableS: seconds(1, 600, "Stable time").default(5),
   limits: limitsInput.prefault({}),
+  ulimits: ulimitsText,
   restartPolicy: z.enum(restartPolicies).default("unless-stopped"),
   replicas: z.coerce
     .number({ message: "Replicas must be a number" })
@@ -298,6 +313,8 @@ export interface StoredRuntime {
   };
   workerStableS: number;
   limits: { cpus: number | null; memoryMb: number | null; pidsLimit: number | null; shmMb: number | null };
+  /** Resource limits of the process ([]: the engine's). */
+  ulimits: Ulimit[];
   restartPolicy: (typeof restartPolicies)[number];
   publish: { hostPort: number; bindAddress: string } | null;
   /** Extra container labels (never io.berth.*). */
@@ -322,6 +339,7 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
   },
   workerStableS: 5,
   limits: { cpus: null, memoryMb: null, pidsLimit: null, shmMb: null },
+  ulimits: [],
   restartPolicy: "unless-stopped",
   publish: null,
   labels: {},
@@ -337,6 +355,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
     healthCheck: { ...input.healthCheck },
     workerStableS: input.workerStableS,
     limits: { ...input.limits },
+    ulimits: input.ulimits.map((u) => ({ ...u })),
     restartPolicy: input.restartPolicy,
     publish: input.publish,
     labels: { ...input.labels },
@@ -357,6 +376,7 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,
     limits: { ...DEFAULT_RUNTIME.limits, ...(v.limits ?? {}) },
+    ulimits: Array.isArray(v.ulimits) ? v.ulimits.filter((u) => u && typeof u === "object" && ulimitProblem(u) === null) : [],
     restartPolicy: restartPolicies.includes(v.restartPolicy as never)
       ? (v.restartPolicy as StoredRuntime["restartPolicy"])
       : "unless-stopped",

@@ -6,6 +6,7 @@ import type { Service } from "@berth/db";
 import { join as joinCommandLine } from "shlex";
 import { envFromJson } from "./service-input.ts";
 import { readStoredRuntime, type RuntimeInput, toStoredRuntime } from "./runtime-settings.ts";
+import { formatUlimits } from "./ulimits-text.ts";
 
 export function runtimeColumns(input: RuntimeInput) {
   return {
@@ -42,6 +43,7 @@ export function settingsView(
     command: line(runtime.command),
     entrypoint: line(runtime.entrypoint),
     user: runtime.user ?? "",
+    ulimits: formatUlimits(runtime.ulimits),
     workingDir: runtime.workingDir ?? "",
     releaseCommand: line(runtime.releaseCommand),
     healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },

@@ -16,6 +16,7 @@ const COMPOSE_KEY: Record<string, string> = {
   entrypoint: "entrypoint",
   user: "user",
   workingDir: "working_dir",
+  ulimits: "ulimits",
   healthCheck: "healthcheck",
   limits: "deploy.resources.limits",
   restartPolicy: "restart",

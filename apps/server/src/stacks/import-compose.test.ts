@@ -166,7 +166,7 @@ secrets:
     );
   });
 
-  it("runs a service as compose's user in its working_dir with its shm_size, and refuses a user or directory that is not one at its key", () => {
+  it("runs a service as compose's user in its working_dir with its shm_size and ulimits, and refuses a user or directory that is not one at its key", () => {
     const plan = planOf(
       importCompose(
         "services:\n  a: { image: nginx, user: '1000:1000', working_dir: /app }\n  b: { image: nginx, user: '999' }\n  c: { image: nginx }\n",
@@ -175,6 +175,11 @@ secrets:
     expect(plan.services.map((s) => s.fields.user)).toEqual(["1000:1000", "999", ""]);
     expect(plan.services.map((s) => s.fields.workingDir)).toEqual(["/app", "", ""]);
     expect(planOf(importCompose("services:\n  db: { image: postgres, shm_size: 256mb }\n")).services[0]!.fields.limits.shmMb).toBe(256);
+    const es = "services:\n  es: { image: elasticsearch, ulimits: { memlock: { soft: -1, hard: -1 }, nofile: 65536 } }\n";
+    expect(planOf(importCompose(es)).services[0]!.fields.ulimits).toBe("memlock=-1:-1 nofile=65536");
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, ulimits: { rtprio: 99 } }\n"))).toEqual([
+      { service: "a", key: "ulimits", message: expect.stringMatching(/^rtprio is not a limit a service may set/) },
+    ]);
     expect(errorsOf(importCompose("services:\n  db: { image: postgres, shm_size: lots }\n"))).toEqual([
       { service: "db", key: "shm_size", message: '"lots" is not a size (e.g. 512m, 1g)' },
     ]);

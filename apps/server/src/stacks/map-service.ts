@@ -43,6 +43,7 @@ const MAPPED = new Set([
   "cpus",
   "pids_limit",
   "shm_size",
+  "ulimits",
   "links",
 ]);
 
@@ -64,6 +65,24 @@ const IGNORED: Record<string, string> = {
   mem_reservation: "reservations are not applied (limits are)",
   scale: "use deploy.replicas",
 };
+
+/**
+ * compose's `ulimits` (`nofile: 65535` or `{ soft, hard }`) as the settings' text; Berth's schema
+ * checks each (ulimits-text.ts).
+ */
+function ulimitsText(ulimits: unknown): string {
+  if (ulimits === null || typeof ulimits !== "object") return "";
+  return Object.entries(ulimits as Record<string, unknown>)
+    .filter(([name]) => !name.startsWith("x-"))
+    .map(([name, v]) => {
+      if (v !== null && typeof v === "object") {
+        const { soft, hard } = v as { soft?: unknown; hard?: unknown };
+        return `${name}=${String(soft)}:${String(hard)}`;
+      }
+      return `${name}=${String(v)}`;
+    })
+    .join(" ");
+}
 
 export function mapService(
   name: string,
@@ -138,6 +157,7 @@ export function mapService(
         // A string (the compose schema's type); Berth's schema checks its form (name or id, :group).
         user: typeof svc.user === "string" ? svc.user : "",
         workingDir: typeof svc.working_dir === "string" ? svc.working_dir : "",
+        ulimits: ulimitsText(svc.ulimits),
         ...health,
         limits,
         restartPolicy,

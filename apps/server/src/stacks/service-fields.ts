@@ -30,6 +30,8 @@ export interface ServiceFields {
   user: string;
   /** compose's `working_dir:` ("" = the image's). */
   workingDir: string;
+  /** compose's `ulimits:` as the settings' text (`nofile=65535 memlock=-1`). */
+  ulimits: string;
   healthCheck: {
     type: "default" | "command";
     command?: string;

@@ -76,6 +76,17 @@ export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { d
           placeholder="64 MiB (Docker's default)"
         />
       </div>
+      <TextField
+        label="Ulimits"
+        name="ulimits"
+        value={form.ulimits}
+        onChange={(e) => set({ ulimits: e.target.value })}
+        error={errors.ulimits}
+        placeholder="The engine's"
+        hint="name=soft:hard, or one value for both, e.g. nofile=65535 memlock=unlimited (nofile, nproc, memlock, core, stack, locks, sigpending, msgqueue)."
+        autoComplete="off"
+        spellCheck={false}
+      />
       <div className="grid gap-4 sm:grid-cols-3">
         <SelectField
           label="Restart policy"
