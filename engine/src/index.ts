@@ -31,7 +31,15 @@ export type { EngineConnection } from "./connection.ts";
 export { bindSourcesProblem } from "./bind-sources.ts";
 export { canonicalJson } from "./spec-hash.ts";
 export { buildReleaseImageRef } from "./release-images.ts";
-export { isCapabilityName, isCleanAbsolutePath, isDevicePermissions, MAX_REPLICAS, PLACEMENT_CONSTRAINT } from "./validate-spec.ts";
+export {
+  isCapabilityName,
+  isCleanAbsolutePath,
+  isDevicePermissions,
+  isValidNetworkAlias,
+  MAX_REPLICAS,
+  NETWORK_ALIAS_RULE,
+  PLACEMENT_CONSTRAINT,
+} from "./validate-spec.ts";
 export { DockerEngine, type DockerEngineOptions } from "./docker-engine.ts";
 export type { VolumeRef } from "./volume-archive.ts";
 export {

@@ -112,11 +112,11 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     ["stable period too long", { healthCheck: { type: "running", stableMs: 600_001 } }, /stableMs/],
     ["start period", { healthCheck: { type: "tcp", startPeriodMs: 1.5 } }, /startPeriodMs/],
     ["unknown health type", { healthCheck: { type: "magic" } as never }, /http, tcp, command or running/],
-    ["alias with underscore", { network: { scope: "project", aliases: ["my_db"] } }, /network.aliases\[0\]/],
+    ["alias with a space", { network: { scope: "project", aliases: ["my db"] } }, /network.aliases\[0\]/],
     ["alias with a leading dash", { network: { scope: "project", aliases: ["ok", "-db"] } }, /network.aliases\[1\]/],
-    ["alias uppercase", { network: { scope: "project", aliases: ["DB"] } }, /DNS name/],
-    ["alias empty label", { network: { scope: "project", aliases: ["db..internal"] } }, /DNS name/],
-    ["alias too long", { network: { scope: "project", aliases: [`${"a".repeat(60)}.`.repeat(5).slice(0, 254)] } }, /DNS name/],
+    ["alias uppercase", { network: { scope: "project", aliases: ["DB"] } }, /A host name/],
+    ["alias empty label", { network: { scope: "project", aliases: ["db..internal"] } }, /A host name/],
+    ["alias too long", { network: { scope: "project", aliases: [`${"a".repeat(60)}.`.repeat(5).slice(0, 254)] } }, /A host name/],
     ["etc bind", { volumes: [{ type: "bind", source: "/etc", target: "/x" }] }, /\/etc is \/etc/],
     [
       "under var/lib/docker",
@@ -140,7 +140,7 @@ describe("assertValidReleaseSpec (optional parts)", () => {
     expect(messageOf({ containerPort: undefined, healthCheck: { type: "tcp", port: 6379 } })).toBe("valid");
     expect(messageOf({ replicas: 3, primaryHostPorts: [20001, 20002, 20003] })).toBe("valid");
     expect(messageOf({ ports: [{ containerPort: 8080, hostIp: "0.0.0.0", hostPort: 15432 }] })).toBe("valid");
-    expect(messageOf({ network: { scope: "project", aliases: ["db.shop.internal", "db-1"] } })).toBe("valid");
+    expect(messageOf({ network: { scope: "project", aliases: ["db.shop.internal", "db-1", "plausible_db"] } })).toBe("valid");
     expect(
       messageOf({
         volumes: [

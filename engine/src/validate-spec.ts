@@ -21,7 +21,6 @@ export const MAX_HEALTH_PERIOD_MS = 600_000;
 export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 type Fail = (message: string) => never;
 
@@ -126,9 +125,17 @@ function checkHealth(h: HealthCheckSpec, containerPort: number | undefined, fail
   }
 }
 
-/** A DNS name: labels of [a-z0-9-] (no leading or trailing dash) joined by dots, at most 253. */
-export function isValidDnsName(name: string): boolean {
-  return typeof name === "string" && name.length > 0 && name.length <= 253 && name.split(".").every((label) => DNS_LABEL.test(label));
+const ALIAS_LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/** What a network alias that fails the rule is told, at its field. */
+export const NETWORK_ALIAS_RULE = "A host name: lowercase letters, digits, - and _, in dot-separated parts (e.g. db or primary_db)";
+
+/**
+ * A name a container answers to on its network: a DNS name whose labels may also hold `_`, as
+ * compose service names do (`plausible_db`; Docker's resolver answers them).
+ */
+export function isValidNetworkAlias(name: string): boolean {
+  return typeof name === "string" && name.length > 0 && name.length <= 253 && name.split(".").every((label) => ALIAS_LABEL.test(label));
 }
 
 function checkNetwork(n: NetworkSpec, fail: Fail): void {
@@ -136,10 +143,7 @@ function checkNetwork(n: NetworkSpec, fail: Fail): void {
   if (n.aliases === undefined) return;
   if (!Array.isArray(n.aliases) || n.aliases.length > 32) fail("network.aliases must be an array of at most 32 names");
   for (const [i, alias] of n.aliases.entries()) {
-    if (!isValidDnsName(alias))
-      fail(
-        `network.aliases[${i}] ${JSON.stringify(alias)} must be a DNS name: labels of a-z, 0-9 and inner dashes, joined by dots, at most 253 characters`,
-      );
+    if (!isValidNetworkAlias(alias)) fail(`network.aliases[${i}] ${JSON.stringify(alias)}: ${NETWORK_ALIAS_RULE}`);
   }
 }
 

@@ -45,7 +45,8 @@ afterAll(async () => {
 describe("release options on the real engine", () => {
   it("runs replicas on a project network with the service name as DNS alias, a named volume, limits and labels", async () => {
     const spec = newRelease({
-      network: { scope: "project" },
+      // A compose name as an alias (`_` is no DNS label character, and Docker's resolver answers it).
+      network: { scope: "project", aliases: ["hello_primary"] },
       replicas: 2,
       volumes: [{ type: "volume", name: "data", target: "/data" }],
       resources: { cpus: 0.25, memoryBytes: 32 * 1024 * 1024 },
@@ -81,7 +82,7 @@ describe("release options on the real engine", () => {
       "io.berth.volume": "data",
     });
 
-    // Another container on the network reaches the service by its alias.
+    // Another container on the network reaches the service by its name and its alias.
     const probe = {
       ...spec,
       owner: { ...spec.owner, serviceId: uniqueId("s") },
@@ -89,11 +90,17 @@ describe("release options on the real engine", () => {
       deploymentId: uniqueId("d"),
       replicas: 1,
       volumes: [],
+      // Not the service's alias: the name must resolve to the service, not to this client.
+      network: { scope: "project" as const },
+      // Serves something else, so an answer from itself would not pass.
+      env: { GREETING: "client" },
     };
     const client = await engine.runRelease(probe);
-    const exec = await engine.exec(client.containerId, { cmd: ["wget", "-q", "-O", "-", "http://hello:8080/"] });
-    expect(exec.output).toBe("hello from berth\n");
-    expect(exec.exitCode).toBe(0);
+    for (const name of ["hello", "hello_primary"]) {
+      const exec = await engine.exec(client.containerId, { cmd: ["wget", "-q", "-O", "-", `http://${name}:8080/`] });
+      expect(exec.output).toBe("hello from berth\n");
+      expect(exec.exitCode).toBe(0);
+    }
     for (const r of release.replicas ?? []) expect((await httpGet(r.hostPort)).status).toBe(200);
   });
 

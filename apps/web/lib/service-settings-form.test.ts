@@ -31,6 +31,7 @@ const base: SettingsSource = {
     user: "",
     workingDir: "",
     ulimits: "",
+    aliases: "",
     releaseCommand: "",
     healthCheck: {
       type: "default",
@@ -78,11 +79,13 @@ describe("service settings form", () => {
     expect("git" in input).toBe(false);
   });
 
-  it("keeps the run-as user and working directory through a round trip and shows their errors at their fields", () => {
+  it("keeps the run-as user, working directory, ulimits and aliases through a round trip and shows their errors at their fields", () => {
     const form = formFromService({
       ...base,
-      settings: { ...base.settings, user: "1000:1000", workingDir: "/app", ulimits: "nofile=65535" },
+      settings: { ...base.settings, user: "1000:1000", workingDir: "/app", ulimits: "nofile=65535", aliases: "primary_db" },
     });
+    expect(inputOf(form, "s", false).input).toMatchObject({ aliases: "primary_db" });
+    expect(isSettingsField("aliases")).toBe(true);
     expect([form.user, form.workingDir, form.ulimits]).toEqual(["1000:1000", "/app", "nofile=65535"]);
     expect(inputOf(form, "s", false).input).toMatchObject({ user: "1000:1000", workingDir: "/app", ulimits: "nofile=65535" });
     expect(isSettingsField("user") && isSettingsField("workingDir") && isSettingsField("ulimits")).toBe(true);

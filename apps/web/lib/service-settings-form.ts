@@ -36,6 +36,7 @@ export interface SettingsSource {
     user: string;
     workingDir: string;
     ulimits: string;
+    aliases: string;
     releaseCommand: string;
     healthCheck: {
       type: HealthType;
@@ -93,6 +94,7 @@ export interface SettingsForm {
   user: string;
   workingDir: string;
   ulimits: string;
+  aliases: string;
   releaseCommand: string;
   healthCheck: {
     type: HealthType;
@@ -152,6 +154,7 @@ export function formFromService(service: SettingsSource): SettingsForm {
     user: s.user,
     workingDir: s.workingDir,
     ulimits: s.ulimits,
+    aliases: s.aliases,
     releaseCommand: s.releaseCommand,
     healthCheck: {
       type: s.healthCheck.type,
@@ -216,6 +219,7 @@ export function updateInputOf(form: SettingsForm, serviceId: string, deploy: boo
     user: form.user,
     workingDir: form.workingDir,
     ulimits: form.ulimits,
+    aliases: form.aliases,
     releaseCommand: form.releaseCommand,
     healthCheck: { ...form.healthCheck },
     workerStableS: form.workerStableS,
@@ -265,7 +269,7 @@ export function volumeErrorsByRow(
 
 /** The keys of field errors the settings form shows at an input (the rest go above the buttons). */
 export function isSettingsField(key: string): boolean {
-  return /^(name|image|kind|containerPort|command|entrypoint|user|workingDir|ulimits|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
+  return /^(name|image|kind|containerPort|command|entrypoint|user|workingDir|ulimits|aliases|workerStableS|restartPolicy|replicas|strategy|publish(\.(hostPort|bindAddress))?|healthCheck\.\w+|limits\.\w+|volumes(\.\d+(\.\w+)?)?|git\.\w+(\.\d+(\.\w+)?)?|timeouts\.\w+)$/.test(
     key,
   );
 }

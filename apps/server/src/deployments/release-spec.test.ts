@@ -39,6 +39,7 @@ describe("release config -> engine spec", () => {
         entrypoint: ["/init"],
         user: "1000:1000",
         workingDir: "/srv/app",
+        aliases: ["primary_db"],
         limits: { cpus: 0.5, memoryMb: 256, pidsLimit: 200, shmMb: 256 },
         ulimits: [{ name: "memlock", soft: -1, hard: -1 }],
         restartPolicy: "on-failure",
@@ -62,6 +63,7 @@ describe("release config -> engine spec", () => {
     expect(spec.entrypoint).toEqual(["/init"]);
     expect(spec.user).toBe("1000:1000");
     expect(spec.workingDir).toBe("/srv/app");
+    expect(spec.network?.aliases?.slice(1)).toEqual(["primary_db"]);
     expect(spec.shmSizeBytes).toBe(256 * 1024 * 1024);
     expect(spec.ulimits).toEqual([{ name: "memlock", soft: -1, hard: -1 }]);
     expect(spec.resources).toEqual({ cpus: 0.5, memoryBytes: 256 * 1024 * 1024, pidsLimit: 200 });

@@ -81,7 +81,8 @@ export function buildReleaseSpec(target: ReleaseTarget, config: ReleaseConfig): 
     image: target.image,
     env: config.env,
     // Every service joins its project's private network; never the engine's default bridge.
-    network: { scope: "project", aliases: [names.alias] },
+    // Its own name is the engine's alias; then the internal one, then the names the user gave.
+    network: { scope: "project", aliases: [names.alias, ...runtime.aliases] },
     replicas: config.replicas,
     resources: resourcesOf(runtime.limits),
     restartPolicy: runtime.restartPolicy === "on-failure" ? { name: "on-failure", maxRetries: 5 } : { name: runtime.restartPolicy },

@@ -22,6 +22,7 @@ export function diffReleaseConfigs(live: ReleaseConfig, next: ReleaseConfig): st
   check("Entrypoint", live.runtime.entrypoint, next.runtime.entrypoint);
   check("Run as user", live.runtime.user, next.runtime.user);
   check("Working directory", live.runtime.workingDir, next.runtime.workingDir);
+  check("Network aliases", live.runtime.aliases, next.runtime.aliases);
   check("Release command", live.runtime.releaseCommand, next.runtime.releaseCommand);
   check("Health check", [live.runtime.healthCheck, live.runtime.workerStableS], [next.runtime.healthCheck, next.runtime.workerStableS]);
   check("Limits", live.runtime.limits, next.runtime.limits);

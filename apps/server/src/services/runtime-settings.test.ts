@@ -27,6 +27,15 @@ describe("runtime settings input", () => {
       expect(fieldErrors({ ...base, user: bad })).toEqual({ user: "A user name or id, optionally :group (e.g. 1000:1000 or postgres)" });
   });
 
+  it("takes network aliases typed with spaces or commas, and refuses one that is not a host name at its field", () => {
+    expect(createServiceInput.parse({ ...base, aliases: "db, primary_db  db" }).aliases).toEqual(["db", "primary_db"]);
+    expect(createServiceInput.parse(base).aliases).toEqual([]);
+    expect(fieldErrors({ ...base, aliases: "ok Bad!" })).toEqual({
+      aliases: "Bad!: A host name: lowercase letters, digits, - and _, in dot-separated parts (e.g. db or primary_db)",
+    });
+    expect(fieldErrors({ ...base, aliases: "a b c d e f g h i" })).toEqual({ aliases: "At most 8 aliases" });
+  });
+
   it("takes a working directory (empty: the image's), and refuses a relative one at its field", () => {
     expect(createServiceInput.parse({ ...base, workingDir: " /srv/app " }).workingDir).toBe("/srv/app");
     expect(createServiceInput.parse(base).workingDir).toBeNull();

@@ -9,7 +9,16 @@
 import { isIP as netIsIp } from "node:net";
 import { z } from "zod";
 import { split as splitCommandLine } from "shlex";
-import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, ulimitProblem, WORKING_DIR_RULE, type Ulimit } from "@berth/engine";
+import {
+  isValidNetworkAlias,
+  isValidRunAsUser,
+  isValidWorkingDir,
+  NETWORK_ALIAS_RULE,
+  RUN_AS_USER_RULE,
+  ulimitProblem,
+  WORKING_DIR_RULE,
+  type Ulimit,
+} from "@berth/engine";
 import { parseUlimits } from "./ulimits-text.ts";
 
 export const MAX_REPLICAS = 10;
@@ -61,6 +70,26 @@ const ulimitsText = z
     if ("ulimits" in parsed) return parsed.ulimits;
     ctx.addIssue({ code: "custom", message: parsed.error });
     return z.NEVER;
+  });
+
+export const MAX_ALIASES = 8;
+
+/**
+ * Other names the project's services reach this one by, besides its own (compose's network
+ * aliases, or its compose name where that is not a Berth name: `plausible_db`), typed with spaces
+ * or commas between.
+ */
+const aliasesText = z
+  .string()
+  .trim()
+  .max(1024, "At most 1024 characters")
+  .default("")
+  .transform((text, ctx) => {
+    const aliases = [...new Set(text.split(/[\s,]+/).filter((a) => a !== ""))];
+    const bad = aliases.find((a) => !isValidNetworkAlias(a));
+    if (bad !== undefined) ctx.addIssue({ code: "custom", message: `${bad.slice(0, 60)}: ${NETWORK_ALIAS_RULE}` });
+    else if (aliases.length > MAX_ALIASES) ctx.addIssue({ code: "custom", message: `At most ${MAX_ALIASES} aliases` });
+    return aliases;
   });
 
 const seconds = (min: number, max: number, label: string) =>
@@ -197,6 +226,7 @@ export const runtimeFields = {
   entrypoint: commandLine,
   user: runAsUser,
   workingDir,
+  aliases: aliasesText,
   /** Run before each release goes live, as a one-off from the new release (e.g. migrations). */
   releaseCommand: commandLine,
   healthCheck: healthCheckInput.prefault({}),
@@ -300,6 +330,8 @@ export interface StoredRuntime {
   user: string | null;
   /** null: the image's WORKDIR. */
   workingDir: string | null;
+  /** Other names it answers to on the project network. */
+  aliases: string[];
   releaseCommand: string[] | null;
   healthCheck: {
     type: "default" | "http" | "tcp" | "command";
@@ -326,6 +358,7 @@ export const DEFAULT_RUNTIME: StoredRuntime = {
   entrypoint: null,
   user: null,
   workingDir: null,
+  aliases: [],
   releaseCommand: null,
   healthCheck: {
     type: "default",
@@ -351,6 +384,7 @@ export function toStoredRuntime(input: RuntimeInput): StoredRuntime {
     entrypoint: input.entrypoint,
     user: input.user,
     workingDir: input.workingDir,
+    aliases: [...input.aliases],
     releaseCommand: input.releaseCommand,
     healthCheck: { ...input.healthCheck },
     workerStableS: input.workerStableS,
@@ -372,6 +406,7 @@ export function readStoredRuntime(json: unknown): StoredRuntime {
     entrypoint: argv(v.entrypoint),
     user: typeof v.user === "string" && isValidRunAsUser(v.user) ? v.user : null,
     workingDir: typeof v.workingDir === "string" && isValidWorkingDir(v.workingDir) ? v.workingDir : null,
+    aliases: Array.isArray(v.aliases) ? v.aliases.filter((a) => typeof a === "string" && isValidNetworkAlias(a)) : [],
     releaseCommand: argv(v.releaseCommand),
     healthCheck: { ...hc, command: argv(hc.command) },
     workerStableS: typeof v.workerStableS === "number" ? v.workerStableS : DEFAULT_RUNTIME.workerStableS,

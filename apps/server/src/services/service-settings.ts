@@ -44,6 +44,7 @@ export function settingsView(
     entrypoint: line(runtime.entrypoint),
     user: runtime.user ?? "",
     ulimits: formatUlimits(runtime.ulimits),
+    aliases: runtime.aliases.join(" "),
     workingDir: runtime.workingDir ?? "",
     releaseCommand: line(runtime.releaseCommand),
     healthCheck: { ...runtime.healthCheck, command: line(runtime.healthCheck.command) },

@@ -17,6 +17,7 @@ const COMPOSE_KEY: Record<string, string> = {
   user: "user",
   workingDir: "working_dir",
   ulimits: "ulimits",
+  aliases: "networks",
   healthCheck: "healthcheck",
   limits: "deploy.resources.limits",
   restartPolicy: "restart",

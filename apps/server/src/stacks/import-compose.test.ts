@@ -301,9 +301,35 @@ services:
     expect(errors).toEqual([{ service: "a", key: "depends_on", message: "A dependency cycle: a -> b -> c -> a" }]);
   });
 
-  it("refuses a service name that is not a DNS label", () => {
-    const errors = errorsOf(importCompose("services:\n  My_App: { image: nginx }\n"));
-    expect(errors).toEqual([expect.objectContaining({ service: "My_App", key: "(name)", message: expect.stringMatching(/DNS label/) })]);
+  it("names a compose service with _ or capitals by its DNS label, still reached by its compose name; refuses one that makes no label or a taken one", () => {
+    const plan = planOf(
+      importCompose(
+        "services:\n  plausible_db: { image: postgres }\n  plausible:\n    image: nginx\n    depends_on: [plausible_db]\n" +
+          "    environment: { DATABASE_URL: 'postgres://u:p@plausible_db:5432/db' }\n    networks: { default: { aliases: [Front, edge] } }\n",
+      ),
+    );
+    expect(plan.services.map((s) => [s.fields.name, s.fields.aliases, s.dependsOn])).toEqual([
+      ["plausible-db", "plausible_db", []],
+      ["plausible", "front edge", [{ service: "plausible-db", condition: "service_started" }]],
+    ]);
+    expect(plan.warnings).toEqual(
+      expect.arrayContaining([
+        {
+          service: "plausible_db",
+          key: "(name)",
+          message: "Named plausible-db in Berth (a service name is a DNS label); the stack's services still reach it as plausible_db",
+        },
+      ]),
+    );
+    expect(errorsOf(importCompose("services:\n  a_b: { image: nginx }\n  a-b: { image: nginx }\n"))).toEqual([
+      { service: "a-b", key: "(name)", message: "a-b and a_b would both be named a-b in Berth (_ becomes -): rename one" },
+    ]);
+    expect(errorsOf(importCompose("services:\n  my.app: { image: nginx }\n"))).toEqual([
+      expect.objectContaining({ service: "my.app", key: "(name)", message: expect.stringMatching(/DNS label/) }),
+    ]);
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, networks: { default: { ipv4_address: 10.0.0.5 } } }\n"))).toEqual([
+      { service: "a", key: "networks", message: expect.stringMatching(/^Network addresses and options are not supported/) },
+    ]);
   });
 
   it("refuses an unknown dependency and a file that does not match the compose schema", () => {

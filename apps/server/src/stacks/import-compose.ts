@@ -10,6 +10,7 @@ import type { StackIssue } from "./stack-issues.ts";
 import { berthFieldIssues } from "./berth-fields.ts";
 import type { ComposeRepo } from "./compose-repo.ts";
 import { projectDotenv } from "./map-repo-keys.ts";
+import { berthNames } from "./compose-names.ts";
 
 export interface ImportOptions {
   variables?: Readonly<Record<string, string>>;
@@ -77,6 +78,7 @@ export function importCompose(text: string, options: ImportOptions = {}): Import
     variables,
     volumes: doc.volumes,
     serviceNames,
+    berthNames: berthNames([...serviceNames]),
     skippedByProfile: new Set(doc.skippedByProfile),
     repo,
   };

@@ -29,7 +29,9 @@ export function mapDependsOn(name: string, svc: ComposeService, ctx: MapContext,
       continue;
     }
     // service_completed_successfully makes `dep` a job (import-compose.ts marks it): this one waits for its exit 0.
-    dependsOn.push({ service: dep, condition: (opts.condition ?? "service_started") as DependencyCondition });
+    // By its Berth name (compose-names.ts): the stack's services are created and ordered by it.
+    const berth = ctx.berthNames.get(dep)?.berth ?? dep;
+    dependsOn.push({ service: berth, condition: (opts.condition ?? "service_started") as DependencyCondition });
   }
   return dependsOn;
 }

@@ -5,7 +5,8 @@
  * key. PURE.
  */
 import { join as joinArgv } from "shlex";
-import { isValidImageRef, isValidServiceName } from "@berth/engine";
+import { isValidImageRef } from "@berth/engine";
+import { nameProblem } from "./compose-names.ts";
 import type { ComposeService } from "./parse-compose.ts";
 import type { Report, StackIssue } from "./stack-issues.ts";
 import { listOrDict } from "./compose-values.ts";
@@ -95,12 +96,10 @@ export function mapService(
   const err = (key: string, message: string) => errors.push({ service: name, key, message });
   const warn = (key: string, message: string) => warnings.push({ service: name, key, message });
 
-  if (!isValidServiceName(name) || name.length > 40) {
-    err(
-      "(name)",
-      "A service name must be a valid DNS label of at most 40 characters: lowercase letters, digits and dashes, starting and ending with a letter or digit (other services reach it by this name)",
-    );
-  }
+  const named = ctx.berthNames.get(name) ?? null;
+  if (named === null) err("(name)", nameProblem(name, ctx.berthNames));
+  else if (named.alias !== null)
+    warn("(name)", `Named ${named.berth} in Berth (a service name is a DNS label); the stack's services still reach it as ${named.alias}`);
 
   const hostAccess = triageKeys(name, svc, { mapped: MAPPED, ignored: IGNORED, allowHostAccess: ctx.allowHostAccess }, err, warn);
 
@@ -122,14 +121,16 @@ export function mapService(
   const { kind, containerPort, publish } = mapPorts(svc, hostAccess, err, warn);
   const volumes = mapVolumes(name, svc, ctx, err, warn);
 
-  // networks: one project network
+  // networks: one project network; their aliases are names it answers to there.
+  const aliases = named?.alias === null || named === null ? [] : [named.alias];
   if (svc.networks !== undefined) {
     const nets = svc.networks;
-    const detailed =
-      nets && typeof nets === "object" && !Array.isArray(nets)
-        ? Object.values(nets).some((v) => v && typeof v === "object" && Object.keys(v).length > 0)
-        : false;
-    if (detailed) err("networks", "Network aliases and addresses are not supported: services reach each other by their service names");
+    const attached = nets && typeof nets === "object" && !Array.isArray(nets) ? Object.values(nets) : [];
+    const addressed = attached.some((v) => v && typeof v === "object" && Object.keys(v).some((k) => k !== "aliases"));
+    for (const v of attached)
+      if (v && typeof v === "object" && Array.isArray((v as { aliases?: unknown }).aliases))
+        aliases.push(...(v as { aliases: unknown[] }).aliases.map((a) => String(a).toLowerCase()));
+    if (addressed) err("networks", "Network addresses and options are not supported: services reach each other by name (and its aliases)");
     else warn("networks", "Every service of the project shares the project's network (services reach each other by name)");
   }
   if (svc.links !== undefined) warn("links", "Not needed: services reach each other by name on the project's network");
@@ -148,7 +149,7 @@ export function mapService(
   return {
     mapped: {
       fields: {
-        name,
+        name: named?.berth ?? name,
         ...(build ? { source: "git" as const, image: "", git: build } : { source: "image" as const, image }),
         kind,
         containerPort,
@@ -158,6 +159,7 @@ export function mapService(
         user: typeof svc.user === "string" ? svc.user : "",
         workingDir: typeof svc.working_dir === "string" ? svc.working_dir : "",
         ulimits: ulimitsText(svc.ulimits),
+        aliases: [...new Set(aliases)].join(" "),
         ...health,
         limits,
         restartPolicy,

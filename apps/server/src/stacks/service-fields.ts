@@ -6,6 +6,7 @@
 import type { HostAccess } from "@berth/engine";
 import type { BuildFields } from "./map-repo-keys.ts";
 import type { ComposeRepo } from "./compose-repo.ts";
+import type { ServiceName } from "./compose-names.ts";
 
 export const DEPENDENCY_CONDITIONS = ["service_started", "service_healthy", "service_completed_successfully"] as const;
 export type DependencyCondition = (typeof DEPENDENCY_CONDITIONS)[number];
@@ -32,6 +33,8 @@ export interface ServiceFields {
   workingDir: string;
   /** compose's `ulimits:` as the settings' text (`nofile=65535 memlock=-1`). */
   ulimits: string;
+  /** Network aliases as the settings' text: its compose name where renamed, and compose's `networks.*.aliases`. */
+  aliases: string;
   healthCheck: {
     type: "default" | "command";
     command?: string;
@@ -74,6 +77,8 @@ export interface MapContext {
   volumes: Record<string, unknown>;
   /** Services of the stack (after profiles). */
   serviceNames: ReadonlySet<string>;
+  /** Each service's Berth name (compose-names.ts); null where it cannot have one. */
+  berthNames: ReadonlyMap<string, ServiceName | null>;
   /** Services left out because their profile is not enabled. */
   skippedByProfile: ReadonlySet<string>;
   /** The stack's repository (git-sourced stacks), null for a pasted file. */

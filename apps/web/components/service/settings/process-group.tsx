@@ -73,7 +73,7 @@ export function ProcessGroup({ form, set, errors }: GroupProps) {
           spellCheck={false}
         />
       </div>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4 sm:grid-cols-3">
         <TextField
           label="Run as user"
           name="user"
@@ -82,6 +82,17 @@ export function ProcessGroup({ form, set, errors }: GroupProps) {
           error={errors.user}
           placeholder="The image's USER"
           hint="A user name or id, optionally :group (e.g. 1000:1000 or postgres). Empty keeps the image's own."
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextField
+          label="Network aliases"
+          name="aliases"
+          value={form.aliases}
+          onChange={(e) => set({ aliases: e.target.value })}
+          error={errors.aliases}
+          placeholder="None"
+          hint="Other names the project's services reach it by, besides its own, e.g. db primary_db."
           autoComplete="off"
           spellCheck={false}
         />
