@@ -1,7 +1,8 @@
 /**
  * A service's runtime settings: what its process is (kind, port), how it starts (command,
- * entrypoint, the user it runs as, its working directory), when it is healthy, what it may use (limits), how it restarts, how many run,
- * how a redeploy replaces them, its published TCP port and its volumes. One schema for the
+ * entrypoint; the user, directory, ulimits and network aliases it runs with: process-fields.ts),
+ * when it is healthy, what it may use (limits), how it restarts, how many run, how a redeploy
+ * replaces them, its published TCP port and its volumes. One schema for the
  * create and update use cases, the API and the form; every message is written for the person
  * at the field. Stored on the service (`runtime` JSON + columns) and snapshotted whole into
  * each release.
@@ -9,88 +10,23 @@
 import { isIP as netIsIp } from "node:net";
 import { z } from "zod";
 import { split as splitCommandLine } from "shlex";
-import {
-  isValidNetworkAlias,
-  isValidRunAsUser,
-  isValidWorkingDir,
-  NETWORK_ALIAS_RULE,
-  RUN_AS_USER_RULE,
-  ulimitProblem,
-  WORKING_DIR_RULE,
-  type Ulimit,
-} from "@berth/engine";
-import { parseUlimits } from "./ulimits-text.ts";
+import { isValidNetworkAlias, isValidRunAsUser, isValidWorkingDir, ulimitProblem, type Ulimit } from "@berth/engine";
+import { aliasesText, runAsUser, typed, ulimitsText, workingDir } from "./process-fields.ts";
 
 export const MAX_REPLICAS = 10;
 
 /** A command line as the user types it, split into argv (POSIX quoting, no shell ever runs it). */
-const commandLine = z
-  .string()
-  .trim()
-  .max(4096, "The command is too long")
-  .default("")
-  .transform((line, ctx) => {
-    if (line === "") return null;
-    try {
-      const argv = splitCommandLine(line);
-      if (argv.some((a) => a.includes("\0"))) throw new Error("NUL");
-      return argv.length === 0 ? null : argv;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "Close every quote (the command is split like a shell would, but never run by one)" });
-      return z.NEVER;
-    }
-  });
-
-/** The user the process runs as (compose's `user:`); empty: the image's own USER. */
-const runAsUser = z
-  .string()
-  .trim()
-  .max(65, RUN_AS_USER_RULE)
-  .default("")
-  .transform((user) => (user === "" ? null : user))
-  .refine((user) => user === null || isValidRunAsUser(user), RUN_AS_USER_RULE);
-
-/** The process's working directory (compose's `working_dir:`); empty: the image's WORKDIR. */
-const workingDir = z
-  .string()
-  .trim()
-  .max(1024, WORKING_DIR_RULE)
-  .default("")
-  .transform((dir) => (dir === "" ? null : dir))
-  .refine((dir) => dir === null || isValidWorkingDir(dir), WORKING_DIR_RULE);
-
-/** Resource limits of the process as typed (`nofile=65535 memlock=unlimited`; ulimits-text.ts). */
-const ulimitsText = z
-  .string()
-  .trim()
-  .max(1024, "At most 1024 characters")
-  .default("")
-  .transform((text, ctx) => {
-    const parsed = parseUlimits(text);
-    if ("ulimits" in parsed) return parsed.ulimits;
-    ctx.addIssue({ code: "custom", message: parsed.error });
+const commandLine = typed(4096, "The command is too long").transform((line, ctx) => {
+  if (line === "") return null;
+  try {
+    const argv = splitCommandLine(line);
+    if (argv.some((a) => a.includes("\0"))) throw new Error("NUL");
+    return argv.length === 0 ? null : argv;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "Close every quote (the command is split like a shell would, but never run by one)" });
     return z.NEVER;
-  });
-
-export const MAX_ALIASES = 8;
-
-/**
- * Other names the project's services reach this one by, besides its own (compose's network
- * aliases, or its compose name where that is not a Berth name: `plausible_db`), typed with spaces
- * or commas between.
- */
-const aliasesText = z
-  .string()
-  .trim()
-  .max(1024, "At most 1024 characters")
-  .default("")
-  .transform((text, ctx) => {
-    const aliases = [...new Set(text.split(/[\s,]+/).filter((a) => a !== ""))];
-    const bad = aliases.find((a) => !isValidNetworkAlias(a));
-    if (bad !== undefined) ctx.addIssue({ code: "custom", message: `${bad.slice(0, 60)}: ${NETWORK_ALIAS_RULE}` });
-    else if (aliases.length > MAX_ALIASES) ctx.addIssue({ code: "custom", message: `At most ${MAX_ALIASES} aliases` });
-    return aliases;
-  });
+  }
+});
 
 const seconds = (min: number, max: number, label: string) =>
   z.coerce
