@@ -8,10 +8,12 @@ import { ACTIVE_STATUSES } from "./statuses.ts";
  * releases (what rollback can reach; a job, which records no release, its last succeeded runs)
  * and of its queued/in-progress deployments (a queued rollback's image); remove its other build
  * images (`berth-build/<serviceId>:*`, e.g. older releases and builds whose release failed) and
- * its other `berth-release/` tags (one per deployment: an image redeployed keeps only those); then, after a deployment that `built`, shrink the builder's
- * cache to `BERTH_BUILD_CACHE_GB` (only a build grows it; the prune costs the engine ~50 ms, and
- * an image deploy's next deployment of the service waited for it). On a standalone server (`server`: its engine) its copies are pruned
- * the same way. Images a container still uses are never forced out; volumes are never touched.
+ * its other `berth-release/` tags (one per deployment: an image redeployed keeps only those);
+ * then, after a deployment that `built`, shrink the builder's cache to `BERTH_BUILD_CACHE_GB`
+ * (only a build grows it; the prune costs the engine ~50 ms, and an image deploy's next
+ * deployment of the service waited for it). On a standalone server (`server`: its engine) its
+ * copies are pruned the same way. Images a container still uses are never forced out; volumes
+ * are never touched.
  */
 export async function applyImageRetention(
   deps: Pick<RunDeps, "db" | "engine" | "env">,

@@ -26,7 +26,9 @@ export function berthNames(composeNames: string[]): Map<string, ServiceName | nu
       continue;
     }
     taken.set(berth, compose);
-    names.set(compose, { berth, alias: berth === compose ? null : compose.toLowerCase() });
+    // DNS is not case-sensitive: `Web` needs no alias beside `web`, `plausible_db` does.
+    const alias = compose.toLowerCase();
+    names.set(compose, { berth, alias: alias === berth ? null : alias });
   }
   return names;
 }

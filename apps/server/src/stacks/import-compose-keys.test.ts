@@ -75,6 +75,9 @@ describe("importing a real file's process, port, name and volume keys", () => {
         },
       ]),
     );
+    // Capitals alone need no alias (DNS is not case-sensitive), and nothing is said.
+    const capital = planOf(importCompose("services:\n  Web: { image: nginx }\n"));
+    expect([capital.services[0]!.fields.name, capital.services[0]!.fields.aliases, capital.warnings]).toEqual(["web", "", []]);
     expect(errorsOf(importCompose("services:\n  a_b: { image: nginx }\n  a-b: { image: nginx }\n"))).toEqual([
       { service: "a-b", key: "(name)", message: "a-b and a_b would both be named a-b in Berth (_ becomes -): rename one" },
     ]);

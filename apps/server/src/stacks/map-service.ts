@@ -122,7 +122,7 @@ export function mapService(
   const volumes = mapVolumes(name, svc, ctx, err, warn);
 
   // networks: one project network; their aliases are names it answers to there.
-  const aliases = named?.alias === null || named === null ? [] : [named.alias];
+  const aliases = named?.alias ? [named.alias] : [];
   if (svc.networks !== undefined) {
     const nets = svc.networks;
     const attached = nets && typeof nets === "object" && !Array.isArray(nets) ? Object.values(nets) : [];
