@@ -27,7 +27,8 @@ test.afterEach(async ({ page }) => {
 async function createRunning(page: Page, projectId: string, form: Parameters<typeof submitServiceForm>[1]): Promise<string> {
   await page.goto(`/projects/${projectId}`);
   await submitServiceForm(page, form);
-  await expect(page.getByRole("heading", { name: form.name, level: 1 })).toBeVisible();
+  // Exact: the project's heading ("Shop <suffix>") may contain "db" or "api" as a substring.
+  await expect(page.getByRole("heading", { name: form.name, level: 1, exact: true })).toBeVisible();
   const serviceId = serviceIdOf(page);
   created.push({ serviceId, serviceName: form.name });
   if (form.deploy !== false)
