@@ -58,6 +58,7 @@ export {
   isValidRunAsUser,
   isValidServiceName,
   isValidWorkingDir,
+  memlockProblem,
   RUN_AS_USER_RULE,
   ULIMIT_NAMES,
   ulimitProblem,

@@ -44,3 +44,19 @@ export function ulimitProblem(u: Ulimit): string | null {
   if (u.hard !== -1 && (u.soft === -1 || u.soft > u.hard)) return `${u.name}: the soft limit is at most the hard one`;
   return null;
 }
+
+/** Locked memory a service may ask for without a memory limit (bytes; the kernel counts memlock in bytes). */
+export const MEMLOCK_WITHOUT_MEMORY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Why a memlock ulimit is refused, or null: locked pages cannot be swapped or reclaimed, and only
+ * the container's memory limit (its cgroup, which they are charged to) bounds them. Without one,
+ * `memlock=unlimited` (Elasticsearch's quick start) would let a service pin the host's memory
+ * for good, so more than 64 MiB needs a memory limit. PURE.
+ */
+export function memlockProblem(ulimits: readonly Ulimit[], memoryBytes: number | undefined): string | null {
+  if (memoryBytes !== undefined) return null;
+  const memlock = ulimits.find((u) => u.name === "memlock");
+  if (!memlock || (memlock.hard !== -1 && memlock.hard <= MEMLOCK_WITHOUT_MEMORY_LIMIT)) return null;
+  return "memlock above 64 MiB needs a memory limit: locked memory cannot be reclaimed, and only the memory limit bounds it";
+}

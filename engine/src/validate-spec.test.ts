@@ -25,6 +25,14 @@ function messageOf(extra: Partial<ReleaseSpec>): string {
 }
 
 describe("assertValidReleaseSpec (optional parts)", () => {
+  it("lets memlock past 64 MiB only with a memory limit (locked pages are charged to it)", () => {
+    const unlimited = [{ name: "memlock", soft: -1, hard: -1 }];
+    expect(messageOf({ ulimits: unlimited })).toMatch(/memlock above 64 MiB needs a memory limit/);
+    expect(messageOf({ ulimits: [{ name: "memlock", soft: 1024, hard: 65 * 1024 * 1024 }] })).toMatch(/needs a memory limit/);
+    expect(messageOf({ ulimits: unlimited, resources: { memoryBytes: 512 * 1024 * 1024 } })).toBe("valid");
+    expect(messageOf({ ulimits: [{ name: "memlock", soft: 65536, hard: 64 * 1024 * 1024 }] })).toBe("valid");
+  });
+
   it("accepts a full, sane spec", () => {
     expect(
       messageOf({

@@ -5,7 +5,14 @@
  */
 import { forbiddenBindReason } from "./bind-sources.ts";
 import { EngineError } from "./errors.ts";
-import { isValidRunAsUser, isValidWorkingDir, RUN_AS_USER_RULE, ulimitProblem, WORKING_DIR_RULE } from "./process-identity.ts";
+import {
+  isValidRunAsUser,
+  isValidWorkingDir,
+  memlockProblem,
+  RUN_AS_USER_RULE,
+  ulimitProblem,
+  WORKING_DIR_RULE,
+} from "./process-identity.ts";
 import type { HostAccess, ReleaseSpec } from "./port-types.ts";
 import type { HealthCheckSpec, NetworkSpec, PortMapping, ResourceLimits, RestartPolicySpec, Ulimit, VolumeMount } from "./spec-types.ts";
 
@@ -195,7 +202,11 @@ export function assertValidReleaseExtras(spec: ReleaseSpec, operation: string): 
   if (spec.user !== undefined && !isValidRunAsUser(spec.user)) fail(`user ${JSON.stringify(spec.user)}: ${RUN_AS_USER_RULE}`);
   if (spec.shmSizeBytes !== undefined && !isWhole(spec.shmSizeBytes, MIB, MAX_SHM_BYTES))
     fail("shm size must be 1 MiB to 64 GiB, whole bytes");
-  if (spec.ulimits !== undefined) checkUlimits(spec.ulimits, fail);
+  if (spec.ulimits !== undefined) {
+    checkUlimits(spec.ulimits, fail);
+    const memlock = memlockProblem(spec.ulimits, spec.resources?.memoryBytes);
+    if (memlock !== null) fail(memlock);
+  }
   if (spec.workingDir !== undefined && !isValidWorkingDir(spec.workingDir))
     fail(`working directory ${JSON.stringify(spec.workingDir)}: ${WORKING_DIR_RULE}`);
   if (spec.ports !== undefined) checkPorts(spec.ports, replicas, fail);

@@ -45,6 +45,7 @@ export { ENV_NAME_RULE, isValidEnvName } from "./env-name.ts";
 export {
   isValidRunAsUser,
   isValidWorkingDir,
+  memlockProblem,
   RUN_AS_USER_RULE,
   ULIMIT_NAMES,
   ulimitProblem,

@@ -30,14 +30,19 @@ import { stopDeployments } from "../deployments/stop-deployments.ts";
 import { stopRuns } from "../one-offs/stop-runs.ts";
 import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
+import { assertAddressesFree } from "./service-addresses.ts";
+import { checkMemlock } from "./memlock-check.ts";
 import { removeClusterService } from "../cluster/cluster-engine.ts";
 import { startClusterService, stopClusterService } from "../cluster/cluster-stop-start.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: CreateServiceInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name) : {};
-  await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  const settings = await getSettings(deps.db);
+  await checkHostPaths(input.volumes, settings.allowBindMounts);
+  checkMemlock(input, settings);
   if (input.source !== "git") await assertImageUsable(deps.db, { serviceId: null, teamId: project.teamId }, input.image);
+  await assertAddressesFree(deps.db, { projectId: input.projectId, serviceId: null }, input);
   const publish = input.publish;
   if (publish) await checkHostPortClaim(deps, null, null, publish, "publish.hostPort");
   let created: { id: string };

@@ -18,15 +18,20 @@ import { runtimeColumns } from "./service-settings.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { readStoredRuntime } from "./runtime-settings.ts";
 import { assertImageUsable } from "./image-ownership.ts";
+import { assertAddressesFree } from "./service-addresses.ts";
+import { checkMemlock } from "./memlock-check.ts";
 import { canonicalJson } from "@berth/engine";
 import { clusterSettingsProblem } from "../cluster/service-placement.ts";
 
 export async function updateService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: UpdateServiceInput) {
   const { service } = await loadService(deps.db, actor, input.serviceId, "member");
   const git = input.source === "git" && input.git ? await gitSourceData(deps, input.git, input.name, service) : {};
-  await checkHostPaths(input.volumes, (await getSettings(deps.db)).allowBindMounts);
+  const settings = await getSettings(deps.db);
+  await checkHostPaths(input.volumes, settings.allowBindMounts);
+  checkMemlock(input, settings);
   const onCluster = service.placement === "cluster" ? clusterSettingsProblem(input) : null;
   if (onCluster) throw invalidField(onCluster.field, onCluster.message);
+  await assertAddressesFree(deps.db, { projectId: service.projectId, serviceId: service.id }, input);
   if (input.source === "image") await assertImageUsable(deps.db, { serviceId: service.id, teamId: service.project.teamId }, input.image);
   const livePublish = readStoredRuntime(service.runtime).publish;
   const newPort = input.publish !== null && canonicalJson(livePublish) !== canonicalJson(input.publish) ? input.publish : null;

@@ -37,13 +37,13 @@ async function fileOrKey(deps: CreateDeps, input: CreateStackInput) {
 
 export async function createStack(deps: CreateDeps, actor: Actor, input: CreateStackInput) {
   const { project } = await loadProject(deps.db, actor, input.projectId, "member");
-  const { allowBindMounts } = await getSettings(deps.db);
+  const settings = await getSettings(deps.db);
   const { imported, origin, variables } = await fileOrKey(deps, input);
   const box = deps.box;
   const members = imported ? membersOf(input.projectId, imported, box, origin) : [];
   await checkBeforeWriting(
     deps,
-    { teamId: project.teamId, projectId: input.projectId, allowBindMounts, ownIds: [] },
+    { teamId: project.teamId, projectId: input.projectId, settings, ownIds: [] },
     members,
     members.map((m) => m.input.name),
   );

@@ -12,6 +12,8 @@ import { insertService } from "../services/services.ts";
 import { createServiceInput, type CreateServiceInput, envToRecord } from "../services/service-input.ts";
 import { runtimeColumns } from "../services/service-settings.ts";
 import { assertImageUsable } from "../services/image-ownership.ts";
+import { addressClashes, projectAddresses } from "../services/service-addresses.ts";
+import { checkMemlock } from "../services/memlock-check.ts";
 import { checkHostPaths, syncServiceVolumes } from "../volumes/service-volumes.ts";
 import { serviceInputOf } from "./berth-fields.ts";
 import type { ImportedStack } from "./stack-source.ts";
@@ -172,11 +174,11 @@ export async function updateMember(
 /** What the database would refuse, found first so the error names the compose service and key. */
 export async function checkBeforeWriting(
   deps: Pick<Deps, "db">,
-  where: { teamId: string; projectId: string; allowBindMounts: boolean; ownIds: string[] },
+  where: { teamId: string; projectId: string; settings: { allowBindMounts: boolean; defaultMemoryMb: number | null }; ownIds: string[] },
   members: Member[],
   newNames: string[],
 ): Promise<void> {
-  const { teamId, projectId, allowBindMounts } = where;
+  const { teamId, projectId, settings } = where;
   const issues: StackIssue[] = [];
   const taken = await deps.db.service.findMany({
     where: { projectId, name: { in: newNames }, id: { notIn: where.ownIds } },
@@ -184,8 +186,17 @@ export async function checkBeforeWriting(
   });
   for (const t of taken)
     issues.push({ service: t.name, key: "(name)", message: `A service named "${t.name}" already exists in this project` });
+  const others = await projectAddresses(deps.db, projectId, where.ownIds);
+  for (const clash of addressClashes(
+    others,
+    members.map((m) => m.input),
+  ))
+    issues.push({ service: clash.service, key: clash.field === "name" ? "(name)" : "networks", message: clash.message });
   for (const { input } of members) {
-    const checks: [() => Promise<void> | void, string][] = [[() => checkHostPaths(input.volumes, allowBindMounts), "volumes"]];
+    const checks: [() => Promise<void> | void, string][] = [
+      [() => checkHostPaths(input.volumes, settings.allowBindMounts), "volumes"],
+      [() => checkMemlock(input, settings), "ulimits"],
+    ];
     if (input.source === "image") checks.push([() => assertImageUsable(deps.db, { serviceId: null, teamId }, input.image), "image"]);
     for (const [check, key] of checks) {
       try {

@@ -134,10 +134,10 @@ export async function applyImport(
   }
   const box = deps.box;
   const members = membersOf(stack.projectId, imported, box, origin);
-  const { allowBindMounts } = await getSettings(deps.db);
+  const settings = await getSettings(deps.db);
   await checkBeforeWriting(
     deps,
-    { teamId, projectId: stack.projectId, allowBindMounts, ownIds: rows.map((r) => r.serviceId) },
+    { teamId, projectId: stack.projectId, settings, ownIds: rows.map((r) => r.serviceId) },
     members,
     changes.added,
   );
