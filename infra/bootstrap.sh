@@ -97,6 +97,8 @@ main() {
   install -d -m 0755 "$BERTH_LOG_DIR"
   install_packages
   start_docker
+  bash "$here/isolate-networks.sh"
+  log "docker: project networks isolated in DOCKER-USER (infra/isolate-networks.sh)"
   start_postgres
   tune_kernel
   ensure_instance

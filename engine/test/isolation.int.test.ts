@@ -94,6 +94,54 @@ describe("project networks", () => {
     }
   });
 
+  it("stay apart while Docker rewrites its rules (networks created and removed meanwhile: infra/isolate-networks.sh)", async () => {
+    const projectA = uniqueId("p");
+    const projectB = uniqueId("p");
+    const db = await engine.runRelease(
+      newRelease({ owner: { teamId, projectId: projectA, serviceId: uniqueId("s") }, serviceName: "db", network: { scope: "project" } }),
+    );
+    const intruder = await engine.runRelease(
+      newRelease({
+        owner: { teamId, projectId: projectB, serviceId: uniqueId("s") },
+        serviceName: "intruder",
+        network: { scope: "project" },
+      }),
+    );
+    const dbIp = addressOn(await docker.getContainer(db.containerId).inspect(), `berth-p-${projectA}`);
+    // Eight connection attempts at a time from project B to project A's db for PROBE_S seconds...
+    const PROBE_S = 15;
+    const attempts = engine.exec(intruder.containerId, {
+      cmd: [
+        "sh",
+        "-c",
+        'end=$(( $(date +%s) + $SECS )); for k in 1 2 3 4 5 6 7 8; do (while [ "$(date +%s)" -lt "$end" ]; do ' +
+          "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 1 \"$TARGET\" 8080; echo tried; done) & done; wait",
+      ],
+      env: { TARGET: dbIp, SECS: String(PROBE_S) },
+      timeoutMs: (PROBE_S + 30) * 1000,
+    });
+    // ...while networks are created and removed (what creating projects does): without the rules
+    // in DOCKER-USER some of them got through (42 in one such run).
+    let probing = true;
+    void attempts.finally(() => (probing = false));
+    let churned = 0;
+    while (probing) {
+      const network = await docker.createNetwork({ Name: `berth-test-churn-${uniqueId("n")}`, Labels: { [TEST_RUN_LABEL]: teamId } });
+      await network.remove();
+      churned += 1;
+    }
+    const { output } = await attempts;
+    const tried = output.split("\n").filter((line) => line === "tried").length;
+    expect(churned).toBeGreaterThan(10);
+    expect(tried).toBeGreaterThan(50);
+    expect(output.match(/HTTP\/1\.[01] 200/g) ?? []).toEqual([]);
+    // Project A's own containers still reach its db by address.
+    const peer = await engine.runRelease(
+      newRelease({ owner: { teamId, projectId: projectA, serviceId: uniqueId("s") }, serviceName: "api", network: { scope: "project" } }),
+    );
+    expect((await reach(engine, peer.containerId, dbIp)).ok).toBe(true);
+  });
+
   it("two first releases of one project at once share one network (Docker's duplicate check is best-effort)", async () => {
     const projectId = uniqueId("p");
     const inProject = (serviceName: string) =>
