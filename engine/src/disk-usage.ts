@@ -42,12 +42,15 @@ export interface EngineDiskUsage {
 
 export interface ReclaimOptions {
   dryRun: boolean;
-  /** Images kept per Berth repository (default 5). */
-  keep?: number;
+  /**
+   * Berth's repositories whose other tags go, and the tags kept in them (the services' retained
+   * releases and deployments in flight: see planReclaim).
+   */
+  retain: { repositories: readonly string[]; keepTags: readonly string[] };
+  /** Dangling images and stale build cache too (default true). */
+  sweep?: boolean;
   /** Dangling images and build cache unused for longer than this go (default 24 h). */
   maxAgeMs?: number;
-  /** Only these Berth repositories (e.g. `berth-build/<serviceId>`). */
-  repositories?: string[];
 }
 
 export interface ReclaimResult extends ReclaimPlan {
@@ -105,10 +108,10 @@ export async function reclaimSpace(api: EngineApi, options: ReclaimOptions): Pro
   const plan = planReclaim({
     images: usage.images,
     buildCache: usage.buildCache,
-    keep: options.keep ?? 5,
+    retain: options.retain,
+    sweep: options.sweep ?? true,
     maxAgeMs,
     now: Date.now(),
-    ...(options.repositories ? { repositories: options.repositories } : {}),
   });
   if (options.dryRun) return { ...plan, dryRun: true, freedBytes: 0, failures: [] };
   const failures: string[] = [];

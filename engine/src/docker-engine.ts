@@ -288,17 +288,9 @@ export class DockerEngine implements ContainerEngine {
     return systemInfo(this.api);
   }
 
-  /** Reclaim Berth's old images, dangling images and stale build cache (dry run: list only). Never volumes. */
+  /** Reclaim Berth's images beyond what the caller retains, dangling images and stale build cache (dry run: list only). Never volumes. */
   reclaimSpace(options: ReclaimOptions): Promise<ReclaimResult> {
-    const keep = options.keep ?? DEFAULT_RETAIN_IMAGES;
-    if (!Number.isInteger(keep) || keep < 0)
-      throw new EngineError({
-        code: "INVALID",
-        operation: "reclaim space",
-        resource: "engine",
-        message: "reclaim space: keep must be a whole number >= 0",
-      });
-    return reclaimSpace(this.api, { ...options, keep });
+    return reclaimSpace(this.api, options);
   }
 
   /** The running container of a Swarm task of the service on THIS engine (the task's node); null when none runs here. */

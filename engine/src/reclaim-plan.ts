@@ -1,8 +1,11 @@
 /**
- * What a space reclaim removes, from the engine's disk-usage report. PURE. Only Berth's own
- * image repositories (`berth-release/`, `berth-build/`) beyond the newest `keep` images of each
- * repository, untagged (dangling) images and unused build cache older than the retention age.
- * Never an image a container was created from, never a user's tagged image, never a volume.
+ * What a space reclaim removes, from the engine's disk-usage report. PURE. In the repositories of
+ * Berth's services (`berth-release/<service>`, `berth-build/<service>`), every tag but the ones
+ * the caller keeps (its services' retained releases and deployments in flight: the same set the
+ * retention after each deployment keeps); with `sweep`, untagged (dangling) images and unused
+ * build cache older than the retention age. Never an image a container was created from, never
+ * a user's tagged image or a repository not listed (another Berth's on a shared engine), never a
+ * volume.
  */
 import { RELEASE_REPOSITORY_PREFIX } from "./release-images.ts";
 import { OWNED_IMAGE_PREFIX } from "./remove-images.ts";
@@ -35,13 +38,12 @@ export interface DfBuildCache {
 export interface ReclaimPlanInput {
   images: DfImage[];
   buildCache: DfBuildCache[];
-  /** Images kept per Berth repository (newest first). */
-  keep: number;
-  /** Dangling images and build cache unused for longer than this are removed. */
+  /** The repositories whose tags are retained by the caller, and the tags it keeps in them. */
+  retain: { repositories: readonly string[]; keepTags: readonly string[] };
+  /** Dangling images and build cache unused for longer than maxAgeMs go too. */
+  sweep: boolean;
   maxAgeMs: number;
   now: number;
-  /** Only these repositories' images (e.g. one service); dangling images and build cache are then left alone. */
-  repositories?: string[];
 }
 
 export interface ReclaimImage {
@@ -65,28 +67,15 @@ const isDangling = (img: DfImage): boolean => img.tags.every((t) => t === "<none
 const uniqueBytes = (img: DfImage): number => Math.max(0, img.sizeBytes - Math.max(0, img.sharedBytes));
 
 function beyondRetention(input: ReclaimPlanInput): ReclaimImage[] {
-  const byRepository = new Map<string, DfImage[]>();
-  for (const img of input.images) {
-    for (const repository of new Set(img.tags.filter(isBerthTag).map(repositoryOf))) {
-      if (input.repositories && !input.repositories.includes(repository)) continue;
-      byRepository.set(repository, [...(byRepository.get(repository) ?? []), img]);
-    }
-  }
-  const tagsToRemove = new Map<string, string[]>();
-  for (const [repository, images] of byRepository) {
-    const newestFirst = [...images].sort((a, b) => b.created - a.created || a.id.localeCompare(b.id));
-    for (const img of newestFirst.slice(input.keep)) {
-      if (img.containers !== 0) continue;
-      const tags = img.tags.filter((t) => repositoryOf(t) === repository);
-      tagsToRemove.set(img.id, [...(tagsToRemove.get(img.id) ?? []), ...tags]);
-    }
-  }
+  const repositories = new Set(input.retain.repositories);
+  const keep = new Set(input.retain.keepTags);
   return input.images.flatMap((img) => {
-    const tags = tagsToRemove.get(img.id);
-    if (!tags) return [];
-    // Bytes are freed only when no other tag (a user's, or a kept repository's) holds the image.
+    if (img.containers !== 0) return [];
+    const tags = img.tags.filter((t) => isBerthTag(t) && repositories.has(repositoryOf(t)) && !keep.has(t)).sort();
+    if (tags.length === 0) return [];
+    // Bytes are freed only when no other tag (a user's, or a kept one) holds the image.
     const freed = tags.length === img.tags.length ? uniqueBytes(img) : 0;
-    return [{ id: img.id, tags: [...tags].sort(), sizeBytes: freed, reason: "beyond-retention" as const }];
+    return [{ id: img.id, tags, sizeBytes: freed, reason: "beyond-retention" as const }];
   });
 }
 
@@ -94,7 +83,7 @@ export function planReclaim(input: ReclaimPlanInput): ReclaimPlan {
   const cutoff = input.now - input.maxAgeMs;
   const images = beyondRetention(input);
   let buildCache: DfBuildCache[] = [];
-  if (!input.repositories) {
+  if (input.sweep) {
     for (const img of input.images) {
       if (isDangling(img) && img.containers === 0 && img.created * 1000 < cutoff)
         images.push({ id: img.id, tags: [], sizeBytes: uniqueBytes(img), reason: "dangling" });

@@ -1,7 +1,7 @@
 import type { ContainerEngine } from "@berth/engine";
 import type { RunDeps } from "./run-context.ts";
 import { buildRepository } from "./build-stage.ts";
-import { ACTIVE_STATUSES } from "./statuses.ts";
+import { keptDeployments, keptTags } from "./retained-images.ts";
 
 /**
  * After a successful deployment: keep the images of the service's last `BERTH_RETAIN_RELEASES`
@@ -21,27 +21,10 @@ export async function applyImageRetention(
   built: boolean,
   server?: ContainerEngine,
 ): Promise<{ removed: string[]; failures: string[]; reclaimedBytes: number }> {
-  const keep = deps.env.BERTH_RETAIN_RELEASES;
   const serviceId = service.id;
-  const [releases, active] = await Promise.all([
-    service.job
-      ? deps.db.deployment.findMany({
-          where: { serviceId, status: "succeeded" },
-          orderBy: { createdAt: "desc" },
-          take: keep,
-          select: { image: true, id: true },
-        })
-      : deps.db.release
-          .findMany({ where: { serviceId }, orderBy: { number: "desc" }, take: keep, select: { image: true, deploymentId: true } })
-          .then((rows) => rows.map((r) => ({ image: r.image, id: r.deploymentId }))),
-    deps.db.deployment.findMany({
-      where: { serviceId, status: { in: [...ACTIVE_STATUSES, "queued"] } },
-      select: { image: true, id: true },
-    }),
-  ]);
-  const kept = [...releases, ...active];
+  const kept = await keptDeployments(deps.db, service, deps.env.BERTH_RETAIN_RELEASES);
   const repository = buildRepository(serviceId);
-  const keepTags = kept.map((r) => r.image).filter((image) => image.startsWith(`${repository}:`));
+  const { keepTags } = keptTags(serviceId, kept);
   const keepReleases = kept.map((r) => r.id);
   const removed: string[] = [];
   const failures: string[] = [];

@@ -6,6 +6,7 @@ import { DomainError } from "../errors.ts";
 import { metricsHistory } from "../metrics/service-metrics.ts";
 import type { Actor } from "../teams/access.ts";
 import { readHostDisk } from "./disk.ts";
+import { keptDeployments, keptTags } from "../deployments/retained-images.ts";
 
 export const reclaimInput = z.object({ dryRun: z.boolean() });
 
@@ -23,13 +24,24 @@ export async function getHostDisk(deps: Pick<Deps, "engine" | "env">, actor: Act
   return readHostDisk(deps);
 }
 
+/** Every service's repositories and the tags each keeps (retained-images.ts): what reclaiming leaves. */
+async function instanceRetention(deps: Pick<Deps, "db" | "env">): Promise<{ repositories: string[]; keepTags: string[] }> {
+  const services = await deps.db.service.findMany({ select: { id: true, job: true } });
+  const each = await Promise.all(
+    services.map(async (s) => keptTags(s.id, await keptDeployments(deps.db, s, deps.env.BERTH_RETAIN_RELEASES))),
+  );
+  return { repositories: each.flatMap((e) => e.repositories), keepTags: each.flatMap((e) => e.keepTags) };
+}
+
 /**
- * Reclaim space: Berth's images beyond the retention (5 per repository), dangling images and
- * build cache unused for 24 h. `dryRun` lists exactly what a real run removes. Never volumes.
+ * Reclaim space: Berth's images beyond the retention (each service's last BERTH_RETAIN_RELEASES
+ * releases and its deployments in flight, as after each deployment), dangling images and build
+ * cache unused for 24 h. Images of repositories no service of this instance owns (another Berth
+ * on the same engine) are left alone. `dryRun` lists exactly what a real run removes. Never volumes.
  */
-export async function reclaimSpace(deps: Pick<Deps, "db" | "engine">, actor: Actor, input: z.infer<typeof reclaimInput>) {
+export async function reclaimSpace(deps: Pick<Deps, "db" | "engine" | "env">, actor: Actor, input: z.infer<typeof reclaimInput>) {
   requireInstanceOwner(actor);
-  const result = await deps.engine.reclaimSpace({ dryRun: input.dryRun });
+  const result = await deps.engine.reclaimSpace({ dryRun: input.dryRun, retain: await instanceRetention(deps) });
   if (!input.dryRun) {
     await recordAudit(deps.db, actor, {
       teamId: null,
