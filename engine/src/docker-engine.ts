@@ -28,7 +28,7 @@ import type {
 import { ensureProjectNetwork, pruneNetworks } from "./networks.ts";
 import { containerStatus, followEvents, followStats } from "./observe.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
-import { DEFAULT_RETAIN_IMAGES, pruneReleaseImages } from "./release-images.ts";
+import { pruneReleaseImages } from "./release-images.ts";
 import { execCommand, openExec } from "./exec.ts";
 import type { ExecOptions, ExecResult, ExecSession, ExecSessionOptions } from "./exec-types.ts";
 import { listManaged } from "./managed-list.ts";

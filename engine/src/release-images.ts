@@ -13,8 +13,6 @@ import { managedFilters } from "./labels.ts";
 import { assertValidId } from "./validate.ts";
 
 export const RELEASE_REPOSITORY_PREFIX = "berth-release/";
-/** Images kept per Berth repository by the Reclaim space action when it is not told. */
-export const DEFAULT_RETAIN_IMAGES = 5;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
