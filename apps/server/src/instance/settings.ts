@@ -2,6 +2,7 @@ import type { Db } from "@berth/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.ts";
 import type { Actor } from "../teams/access.ts";
+import { checkDefaultMemoryRemoval } from "../services/memlock-check.ts";
 
 export const settingsInput = z.object({
   signupOpen: z.boolean().optional(),
@@ -104,6 +105,7 @@ export function instanceDefaultsView(settings: InstanceSettingsView) {
 /** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */
 export async function updateSettings(db: Db, actor: Actor, input: SettingsInput): Promise<InstanceSettingsView> {
   const data = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SettingsInput>;
+  if (data.defaultMemoryMb === null && (await getSettings(db)).defaultMemoryMb !== null) await checkDefaultMemoryRemoval(db);
   await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
   await recordAudit(db, actor, { teamId: null, action: "instance.settings", detail: { fields: Object.keys(data) } });
   return getSettings(db);

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedUser, testDeps } from "../../test/harness.ts";
+import { getSettings, settingsInput, updateSettings } from "../instance/settings.ts";
 import { createStack } from "../stacks/create-stack.ts";
 import { createStackInput } from "../stacks/stack-input.ts";
 import type { Actor } from "../teams/access.ts";
@@ -60,6 +61,21 @@ describe("memlock and the memory limit", () => {
     });
     await expect(updateService(deps, actor, edited)).rejects.toMatchObject({ fieldErrors: { ulimits: expect.any(String) } });
     expect((await getService(deps, actor, limited.id)).settings.limits.memoryMb).toBe(512);
+  });
+
+  it("the owner cannot clear the default memory limit while a service locks memory under it alone", async () => {
+    await deps.db.instanceSettings.update({ where: { id: 1 }, data: { defaultMemoryMb: 1024 } });
+    const relying = await create("relying", "memlock=unlimited", null);
+    const owner = { ...actor, instanceRole: "owner" as const };
+    await expect(updateSettings(deps.db, owner, settingsInput.parse({ defaultMemoryMb: null }))).rejects.toMatchObject({
+      fieldErrors: { defaultMemoryMb: expect.stringContaining("/relying lock memory") },
+    });
+    expect((await getSettings(deps.db)).defaultMemoryMb).toBe(1024);
+    // Given a limit of its own, the default may go.
+    await deps.db.service.delete({ where: { id: relying.id } });
+    await expect(updateSettings(deps.db, owner, settingsInput.parse({ defaultMemoryMb: null }))).resolves.toMatchObject({
+      defaultMemoryMb: null,
+    });
   });
 
   it("refuses a compose file's memlock without mem_limit at its service and key", async () => {
