@@ -187,10 +187,11 @@ export async function checkBeforeWriting(
   for (const t of taken)
     issues.push({ service: t.name, key: "(name)", message: `A service named "${t.name}" already exists in this project` });
   const others = await projectAddresses(deps.db, projectId, where.ownIds);
-  for (const clash of addressClashes(
+  const clashes = addressClashes(
     others,
     members.map((m) => m.input),
-  ))
+  );
+  for (const clash of clashes)
     issues.push({ service: clash.service, key: clash.field === "name" ? "(name)" : "networks", message: clash.message });
   for (const { input } of members) {
     const checks: [() => Promise<void> | void, string][] = [
