@@ -17,8 +17,8 @@ export async function clusterEngine(deps: ClusterDeps): Promise<{ services: Swar
   };
 }
 
-/** Remove a deleted service's Swarm service; nothing to do once cluster mode is off (the swarm went with it). */
-export async function removeClusterService(deps: ClusterDeps, serviceId: string): Promise<void> {
-  if (!(await deps.db.cluster.findUnique({ where: { id: 1 } }))) return;
-  await (await clusterEngine(deps)).services.removeSwarmService(serviceId);
+/** The Swarm services of a manager that answers (it throws when none does); null once cluster mode is off (the swarm went with it). */
+export async function clusterServicesOf(deps: ClusterDeps): Promise<SwarmServices | null> {
+  if (!(await deps.db.cluster.findUnique({ where: { id: 1 } }))) return null;
+  return (await clusterEngine(deps)).services;
 }

@@ -13,9 +13,9 @@ import { DomainError } from "../errors.ts";
 import { type Actor, loadProject } from "../teams/access.ts";
 import { removeVolumes } from "../volumes/volumes.ts";
 import { takeDown } from "../services/desired-state.ts";
-import { serviceEngineOf } from "../servers/standalone-server.ts";
+import { assertAnswers, serviceEngineOf } from "../servers/standalone-server.ts";
 import { removeGitCache } from "../sources/git-cache.ts";
-import { removeClusterService } from "../cluster/cluster-engine.ts";
+import { clusterServicesOf } from "../cluster/cluster-engine.ts";
 
 export async function deleteProject(
   deps: Pick<Deps, "db" | "engine" | "log" | "proxy" | "env" | "box" | "events" | "queue">,
@@ -30,14 +30,19 @@ export async function deleteProject(
     where: { projectId },
     select: { id: true, name: true, desiredState: true, serverId: true, placement: true },
   });
+  // Where they run answers first: a standalone server or cluster manager that does not stops the
+  // delete before anything changed (their deployments and runs go on; a retry finishes it).
+  const targets = await Promise.all(services.map((s) => serviceEngineOf(deps, s)));
+  for (const target of new Map(targets.map((t) => [t.server?.id ?? null, t])).values()) await assertAnswers(target);
+  const swarm = services.some((s) => s.placement === "cluster") ? await clusterServicesOf(deps) : null;
   // Their deployments and runs first: one still running would leave what it makes after the removal behind.
   const serviceIds = services.map((s) => s.id);
   await stopDeployments(deps, { teamId: project.teamId, serviceIds }, "Cancelled: the project was deleted");
   await stopRuns(deps, serviceIds);
-  // Services on the cluster: their Swarm services first (a manager that does not answer stops the delete).
-  for (const s of services) if (s.placement === "cluster") await removeClusterService(deps, s.id);
+  // Services on the cluster: their Swarm services first.
+  for (const s of services) if (s.placement === "cluster") await swarm?.removeSwarmService(s.id);
   // Each on its engine: Berth's own, or the standalone remote server's it is placed on.
-  const engines = new Map(await Promise.all(services.map(async (s) => [s.id, (await serviceEngineOf(deps, s)).engine] as const)));
+  const engines = new Map(services.map((s, i) => [s.id, targets[i]!.engine] as const));
   await takeDown(deps.db, services, async () => {
     for (const s of services) await (engines.get(s.id) ?? deps.engine).removeService(s.id);
   });

@@ -370,6 +370,24 @@ describe("a service on a standalone remote server", () => {
     const refused = await owner.mutate("servers.remove", { serverId });
     expect(refused.status).toBe(409);
     expect(refused.error?.message).toMatch(/still runs 1 service/);
+    // While the server does not answer, the delete is refused before anything changed: a
+    // deployment in flight is not cancelled (it was, before the delete then failed).
+    const row = await deps.db.server.findUniqueOrThrow({ where: { id: serverId } });
+    const inFlight = await deps.db.deployment.create({ data: { serviceId, image: APP_IMAGE, status: "releasing", config: {} } });
+    await deps.db.server.update({ where: { id: serverId }, data: { port: 1 } });
+    try {
+      await expect(deleteService(deps, admin, serviceId)).rejects.toMatchObject({
+        code: "ENGINE_UNAVAILABLE",
+        message: expect.stringMatching(new RegExp(`server remote-${tag} does not answer`)),
+      });
+      expect(await deps.db.deployment.findUniqueOrThrow({ where: { id: inFlight.id } })).toMatchObject({
+        status: "releasing",
+        cancelRequestedAt: null,
+      });
+    } finally {
+      await deps.db.server.update({ where: { id: serverId }, data: { port: row.port } });
+      await deps.db.deployment.update({ where: { id: inFlight.id }, data: { status: "failed", finishedAt: new Date() } });
+    }
     await deleteService(deps, admin, serviceId);
     expect(await node.engine.listManaged({ serviceId })).toEqual([]);
     expect(await remoteNetworks()).toEqual([]);

@@ -16,7 +16,7 @@ import { readServiceStatus } from "../overview/live-service-status.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { gitSourceData, sourceView } from "./git-source.ts";
 import { findLiveDeployment } from "../deployments/live-release.ts";
-import { serviceEngineOf, standaloneTargets, standaloneView } from "../servers/standalone-server.ts";
+import { assertAnswers, serviceEngineOf, standaloneTargets, standaloneView } from "../servers/standalone-server.ts";
 import { takeDown } from "./desired-state.ts";
 import { buildRepository } from "../deployments/build-stage.ts";
 import { ensureDefaultDomain } from "../domains/domains.ts";
@@ -32,7 +32,7 @@ import { databaseConnection } from "../databases/connection-details.ts";
 import { checkHostPortClaim, claimInTransaction } from "./host-port-claim.ts";
 import { assertAddressesFree } from "./service-addresses.ts";
 import { checkMemlock } from "./memlock-check.ts";
-import { removeClusterService } from "../cluster/cluster-engine.ts";
+import { clusterServicesOf } from "../cluster/cluster-engine.ts";
 import { startClusterService, stopClusterService } from "../cluster/cluster-stop-start.ts";
 
 export async function createService(deps: Pick<Deps, "db" | "env" | "queue" | "events" | "box">, actor: Actor, input: CreateServiceInput) {
@@ -232,16 +232,21 @@ export async function deleteService(
   options: { deleteVolumes?: boolean } = {},
 ) {
   const { service } = await loadService(deps.db, actor, serviceId, "member");
+  // Where it runs answers first: a standalone server or cluster manager that does not stops the
+  // delete before anything changed (its deployments and runs go on; a retry finishes the delete).
+  const target = await serviceEngineOf(deps, service);
+  await assertAnswers(target);
+  const swarm = service.placement === "cluster" ? await clusterServicesOf(deps) : null;
   // Its deployments and runs first: one still running would leave what it makes after the removal behind.
   await stopDeployments(deps, { teamId: service.project.teamId, serviceIds: [serviceId] }, "Cancelled: the service was deleted");
   await stopRuns(deps, [serviceId]);
-  // A service on the cluster: its Swarm service first (a manager that does not answer stops the delete).
-  if (service.placement === "cluster") await removeClusterService(deps, serviceId);
+  // A service on the cluster: its Swarm service first.
+  await swarm?.removeSwarmService(serviceId);
   // Its previews first (their containers and images; their rows would only cascade).
   for (const p of await deps.db.service.findMany({ where: { previewOfId: serviceId }, select: { id: true } }))
     await removePreviewService(deps, p.id);
-  // Berth's own engine, or the standalone remote server's (one that does not answer stops the delete).
-  const { engine } = await serviceEngineOf(deps, service);
+  // Berth's own engine, or the standalone remote server's.
+  const { engine } = target;
   await takeDown(deps.db, [service], () => engine.removeService(serviceId));
   const volumes = await deps.db.volume.findMany({ where: { serviceId }, select: { id: true, name: true, hostPath: true } });
   await deps.db.service.delete({ where: { id: serviceId } });
