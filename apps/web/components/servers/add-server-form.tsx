@@ -86,6 +86,7 @@ export function AddServerForm() {
             value={v.host}
             onChange={(e) => set("host")(e.target.value)}
             error={fields.host}
+            hint="Docker there lets containers of different networks reach each other for a moment each time it creates a network: run Berth's infra/isolate-networks.sh on that host (and at boot) to keep its projects apart."
             autoComplete="off"
             spellCheck={false}
           />
