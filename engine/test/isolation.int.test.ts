@@ -123,7 +123,8 @@ describe("project networks", () => {
     // ...while networks are created and removed (what creating projects does): without the rules
     // in DOCKER-USER some of them got through (42 in one such run).
     let probing = true;
-    void attempts.finally(() => (probing = false));
+    const stop = () => (probing = false);
+    void attempts.then(stop, stop);
     let churned = 0;
     while (probing) {
       const network = await docker.createNetwork({ Name: `berth-test-churn-${uniqueId("n")}`, Labels: { [TEST_RUN_LABEL]: teamId } });
