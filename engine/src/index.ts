@@ -50,20 +50,16 @@ export {
   type EngineErrorDetails,
   type EngineErrorInit,
 } from "./errors.ts";
+export { ENV_NAME_RULE, isValidEnvName, isValidEnvValue, isValidImageRef, isValidServiceName } from "./validate.ts";
 export {
-  ENV_NAME_RULE,
-  isValidEnvName,
-  isValidEnvValue,
-  isValidImageRef,
   isValidRunAsUser,
-  isValidServiceName,
   isValidWorkingDir,
   memlockProblem,
   RUN_AS_USER_RULE,
   ULIMIT_NAMES,
   ulimitProblem,
   WORKING_DIR_RULE,
-} from "./validate.ts";
+} from "./process-identity.ts";
 export { LABEL_SERVICE, type Labels } from "./labels.ts";
 export { buildNetworkName } from "./names.ts";
 export { buildImage, type BuildImageOptions, type BuildImageResult, type BuilderKind } from "./build-image.ts";

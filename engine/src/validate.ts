@@ -42,15 +42,6 @@ export function isValidPort(port: number): boolean {
 }
 
 export { ENV_NAME_RULE, isValidEnvName } from "./env-name.ts";
-export {
-  isValidRunAsUser,
-  isValidWorkingDir,
-  memlockProblem,
-  RUN_AS_USER_RULE,
-  ULIMIT_NAMES,
-  ulimitProblem,
-  WORKING_DIR_RULE,
-} from "./process-identity.ts";
 
 /** An environment value: any string without NUL (values are passed as data, never through a shell). */
 export function isValidEnvValue(value: string): boolean {

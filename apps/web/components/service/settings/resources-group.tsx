@@ -27,6 +27,20 @@ const STRATEGIES: { value: Strategy; label: string }[] = [
 const fallback = (value: number | null, unit: string) =>
   value === null ? "Unlimited (instance default)" : `${value}${unit} (instance default)`;
 
+/** The limit fields, in order; each one's placeholder is what applies when it is empty. */
+const LIMITS: {
+  key: "cpus" | "memoryMb" | "pidsLimit" | "shmMb";
+  label: string;
+  min: number;
+  step?: number;
+  placeholder: (defaults: InstanceLimits) => string;
+}[] = [
+  { key: "cpus", label: "CPUs", min: 0.01, step: 0.01, placeholder: (d) => fallback(d.cpus, "") },
+  { key: "memoryMb", label: "Memory (MiB)", min: 6, placeholder: (d) => fallback(d.memoryMb, " MiB") },
+  { key: "pidsLimit", label: "PID limit", min: 16, placeholder: (d) => fallback(d.pidsLimit, "") },
+  { key: "shmMb", label: "Shared memory (/dev/shm, MiB)", min: 1, placeholder: () => "64 MiB (Docker's default)" },
+];
+
 /** Limits (empty: the instance default, shown as the placeholder), restart policy, replicas, strategy. */
 export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { defaults: InstanceLimits }) {
   const limits = (p: Partial<typeof form.limits>) => set({ limits: { ...form.limits, ...p } });
@@ -34,47 +48,20 @@ export function ResourcesGroup({ form, set, errors, defaults }: GroupProps & { d
   return (
     <SettingsGroup title="Resources and deploys" description="Leave a limit empty to use the instance default.">
       <div className="grid gap-4 sm:grid-cols-4">
-        <TextField
-          label="CPUs"
-          name="cpus"
-          type="number"
-          min={0.01}
-          step={0.01}
-          value={form.limits.cpus}
-          onChange={(e) => limits({ cpus: e.target.value })}
-          error={errors["limits.cpus"]}
-          placeholder={fallback(defaults.cpus, "")}
-        />
-        <TextField
-          label="Memory (MiB)"
-          name="memoryMb"
-          type="number"
-          min={6}
-          value={form.limits.memoryMb}
-          onChange={(e) => limits({ memoryMb: e.target.value })}
-          error={errors["limits.memoryMb"]}
-          placeholder={fallback(defaults.memoryMb, " MiB")}
-        />
-        <TextField
-          label="PID limit"
-          name="pidsLimit"
-          type="number"
-          min={16}
-          value={form.limits.pidsLimit}
-          onChange={(e) => limits({ pidsLimit: e.target.value })}
-          error={errors["limits.pidsLimit"]}
-          placeholder={fallback(defaults.pidsLimit, "")}
-        />
-        <TextField
-          label="Shared memory (/dev/shm, MiB)"
-          name="shmMb"
-          type="number"
-          min={1}
-          value={form.limits.shmMb}
-          onChange={(e) => limits({ shmMb: e.target.value })}
-          error={errors["limits.shmMb"]}
-          placeholder="64 MiB (Docker's default)"
-        />
+        {LIMITS.map(({ key, label, min, step, placeholder }) => (
+          <TextField
+            key={key}
+            label={label}
+            name={key}
+            type="number"
+            min={min}
+            step={step}
+            value={form.limits[key]}
+            onChange={(e) => limits({ [key]: e.target.value })}
+            error={errors[`limits.${key}`]}
+            placeholder={placeholder(defaults)}
+          />
+        ))}
       </div>
       <TextField
         label="Ulimits"
