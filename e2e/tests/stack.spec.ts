@@ -21,13 +21,15 @@ const STACK = `services:
   back:
     image: berth-test/hello:latest
     expose: ["8080"]
+    volumes: ["./data:/data"]
     environment:
       GREETING: back of \${SHOP}
 `;
 
 /**
  * A compose stack pasted on the project page: a refused file lists its problem by service and
- * key and creates nothing; a good one shows its services in dependency order, comes up, serves.
+ * key and creates nothing; a good one shows its services in dependency order and what the import
+ * changed of the file, comes up, serves.
  */
 test("paste a compose stack and see its services come up in dependency order", async ({ page, request }) => {
   test.setTimeout(300_000);
@@ -54,6 +56,10 @@ test("paste a compose stack and see its services come up in dependency order", a
   await expect(services.nth(0)).toContainText("back");
   await expect(services.nth(1)).toContainText("front");
   await expect(services.nth(1)).toContainText("after back (healthy)");
+  // What the import changed of the file is on the stack's page: the directory beside it is a volume.
+  await expect(page.getByRole("list", { name: "Notes from the last import" })).toContainText(
+    "back: volumes.0 — ./data becomes the volume data",
+  );
   for (const name of ["back", "front"]) {
     const row = page.getByTestId(`stack-service-${name}`);
     await expect(row.getByTestId("stack-state")).toHaveText("deployed", { timeout: 180_000 });
@@ -72,5 +78,5 @@ test("paste a compose stack and see its services come up in dependency order", a
   const backId =
     (await page.getByTestId("stack-service-back").getByRole("link", { name: "back" }).getAttribute("href"))?.split("/").pop() ?? "";
   await deleteService(page, frontId, "front");
-  await deleteService(page, backId, "back");
+  await deleteService(page, backId, "back", { deleteVolumes: true });
 });

@@ -15,6 +15,8 @@ export interface ComposeRepo {
   dir: string;
   /** A file by its path from the repository root (a checked repoPath), or null when it does not exist. Throws RepoFileError. */
   read(repoPath: string): string | null;
+  /** What is at a path (a checked repoPath): a file, a directory, or nothing. Throws RepoFileError. */
+  kind(repoPath: string): "file" | "directory" | null;
 }
 
 export class RepoFileError extends Error {}
@@ -44,22 +46,33 @@ export function composeDirOf(composePath: string): string {
 /** Reads files of a checkout at `root`; a symbolic link that leads outside the checkout is refused. */
 export function checkoutRepo(root: string, composePath: string): ComposeRepo {
   const realRoot = realpathSync(root);
+  /** The real path of `relative` inside the checkout, or null when nothing is there. */
+  const resolve = (relative: string): string | null => {
+    let real: string;
+    try {
+      real = realpathSync(path.resolve(realRoot, relative));
+    } catch {
+      return null;
+    }
+    const rel = path.relative(realRoot, real);
+    if (rel.startsWith("..") || path.isAbsolute(rel))
+      throw new RepoFileError(`${relative} resolves outside the repository (through a symbolic link): refused`);
+    return real;
+  };
   return {
     dir: composeDirOf(composePath),
     read(relative) {
-      let real: string;
-      try {
-        real = realpathSync(path.resolve(realRoot, relative));
-      } catch {
-        return null;
-      }
-      const rel = path.relative(realRoot, real);
-      if (rel.startsWith("..") || path.isAbsolute(rel))
-        throw new RepoFileError(`${relative} resolves outside the repository (through a symbolic link): refused`);
+      const real = resolve(relative);
+      if (real === null) return null;
       const stat = statSync(real);
       if (!stat.isFile()) throw new RepoFileError(`${relative} is not a file`);
       if (stat.size > MAX_REPO_FILE_BYTES) throw new RepoFileError(`${relative} is larger than ${MAX_REPO_FILE_BYTES / 1024} KiB`);
       return readFileSync(real, "utf8");
+    },
+    kind(relative) {
+      const real = resolve(relative);
+      if (real === null) return null;
+      return statSync(real).isDirectory() ? "directory" : "file";
     },
   };
 }

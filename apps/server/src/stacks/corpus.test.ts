@@ -6,10 +6,30 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { importCompose, type ImportOptions } from "./import-compose.ts";
-import type { ComposeRepo } from "./compose-repo.ts";
+import { memoryRepo } from "../../test/compose-results.ts";
 
 /** A git-sourced stack's checkout, in memory: the files its compose file reads. */
-const repoOf = (files: Record<string, string>): ComposeRepo => ({ dir: ".", read: (p) => files[p] ?? null });
+const repoOf = (files: Record<string, string>) => memoryRepo(".", files);
+
+/** What Immich's example .env sets. */
+const IMMICH_ENV = {
+  UPLOAD_LOCATION: "./library",
+  DB_DATA_LOCATION: "./postgres",
+  DB_PASSWORD: "postgres",
+  DB_USERNAME: "postgres",
+  DB_DATABASE_NAME: "immich",
+};
+
+/** The example voting app's repository, in part: the directories its compose file mounts. */
+const VOTING_APP_FILES = {
+  "vote/app.py": "",
+  "vote/Dockerfile": "FROM python:3.11-slim\n",
+  "result/server.js": "",
+  "result/Dockerfile": "FROM node:18-slim\n",
+  "worker/Dockerfile": "FROM mcr.microsoft.com/dotnet/sdk:7.0\n",
+  "healthchecks/redis.sh": "",
+  "healthchecks/postgres.sh": "",
+};
 
 const corpus = (file: string) => readFileSync(new URL(`./corpus/${file}`, import.meta.url), "utf8");
 
@@ -22,6 +42,10 @@ const imported: [file: string, services: string[], options?: ImportOptions][] = 
     { variables: { POSTGRES_USER: "u", POSTGRES_PW: "p", POSTGRES_DB: "d", PGADMIN_MAIL: "a@example.com", PGADMIN_PW: "p" } },
   ],
   ["wordpress-mysql.yaml", ["db", "wordpress", "phpmyadmin"]],
+  // Directories beside the file become volumes (map-relative-mount.ts), the host's clock is not needed.
+  ["uptime-kuma.yaml", ["uptime-kuma"]],
+  ["prometheus-grafana.yaml", ["prometheus", "grafana"]],
+  ["immich.yaml", ["redis", "database", "immich-server"], { variables: IMMICH_ENV }],
   [
     "django-on-docker.yaml",
     ["db", "web"],
@@ -36,20 +60,20 @@ const imported: [file: string, services: string[], options?: ImportOptions][] = 
 
 const refused: [file: string, keys: string[], options?: ImportOptions][] = [
   ["nginx-golang-postgres.yaml", ["backend:build", "backend:secrets", "db:secrets", "proxy:volumes.0", ":secrets"]],
-  ["prometheus-grafana.yaml", ["prometheus:volumes.0", "grafana:volumes.0"]],
   ["portainer.yaml", ["portainer:volumes.0"], { allowBindMounts: true }],
   ["minecraft.yaml", ["minecraft:volumes.0"], { allowBindMounts: true }],
   ["elasticsearch-logstash-kibana.yaml", ["logstash:ports"]],
   ["pihole-cloudflared.yaml", ["cloudflared:ports", "cloudflared:networks", "pihole:ports", "pihole:cap_add", "pihole:volumes.0"]],
-  ["immich.yaml", ["immich-server:env_file", "immich-server:volumes.0", "database:volumes.0"]],
-  ["uptime-kuma.yaml", ["uptime-kuma:volumes.0"]],
+  // Without its .env's variables: the directories have no path.
+  ["immich.yaml", ["immich-server:volumes.0", "database:volumes.0"]],
+  // The repository's own directories (sources, health check scripts) mounted into containers.
   [
     "example-voting-app.yaml",
     ["vote:build.target", "vote:volumes.0", "result:volumes.0", "redis:volumes.0", "db:volumes.1"],
-    { repo: repoOf({}) },
+    { repo: repoOf(VOTING_APP_FILES) },
   ],
-  // The same file pasted: every build says it needs a git-sourced stack.
-  ["django-on-docker.yaml", ["web:build", "web:env_file", "db:env_file"]],
+  // The same file pasted: every build says it needs a git-sourced stack (its env files are the stack's variables).
+  ["django-on-docker.yaml", ["web:build"]],
 ];
 
 describe("the compose corpus", () => {
@@ -77,8 +101,37 @@ describe("the compose corpus", () => {
       return r.ok ? "" : r.errors.map((e) => e.message).join("\n");
     };
     expect(message("portainer.yaml", { allowBindMounts: true })).toMatch(/Docker socket/);
-    expect(message("prometheus-grafana.yaml")).toMatch(/off on this instance/);
+    expect(message("minecraft.yaml")).toMatch(/off on this instance/);
     expect(message("minecraft.yaml", { allowBindMounts: true })).toMatch(/must be an absolute host path/);
+    expect(message("example-voting-app.yaml", { repo: repoOf(VOTING_APP_FILES) })).toMatch(
+      /\.\/healthchecks is a directory of the repository, whose files a volume would not have/,
+    );
+  });
+
+  it("keeps the data of a directory beside the file in a volume, and says so", () => {
+    const r = importCompose(corpus("immich.yaml"), { variables: IMMICH_ENV });
+    if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.errors)}`);
+    const volumes = Object.fromEntries(r.services.map((s) => [s.fields.name, s.fields.volumes]));
+    expect(volumes).toEqual({
+      "immich-server": [{ name: "library", mountPath: "/data", readOnly: false }],
+      database: [{ name: "postgres", mountPath: "/var/lib/postgresql/data", readOnly: false }],
+      redis: [],
+    });
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        { service: "immich-server", key: "volumes.0", message: expect.stringMatching(/^\.\/library becomes the volume library/) },
+        { service: "immich-server", key: "volumes.1", message: expect.stringMatching(/host's \/etc\/localtime is not mounted/) },
+        {
+          service: "immich-server",
+          key: "env_file",
+          message: expect.stringMatching(/the stack's variables stand for it \(UPLOAD_LOCATION/),
+        },
+      ]),
+    );
+    // env_file: .env hands the service the stack's variables, as a secret each (the file held credentials).
+    const server = r.services.find((s) => s.fields.name === "immich-server")!;
+    expect(server.fields.env).toEqual(expect.arrayContaining([{ key: "DB_PASSWORD", value: "postgres" }]));
+    expect(server.secretEnv).toEqual(expect.arrayContaining(Object.keys(IMMICH_ENV)));
   });
 
   it("maps a git-sourced file's build, env_file and labels", () => {

@@ -67,6 +67,7 @@ export async function createStack(deps: CreateDeps, actor: Actor, input: CreateS
           deployKeyPublic: origin.deployKeyPublic,
           composePath: origin.composePath,
           commitSha: imported?.commitSha ?? null,
+          importWarnings: (imported?.plan.warnings ?? []) as never,
           webhookSecret: webhookSecret === null ? null : box.seal(webhookSecret),
           webhookProvider: origin.webhookProvider ?? null,
         },

@@ -55,6 +55,25 @@ describe("importing a real file's process, port, name and volume keys", () => {
     ]);
   });
 
+  it("keeps a container_name as a name the stack's services reach it by, unless it is another service's (Supabase's realtime)", () => {
+    const plan = planOf(
+      importCompose(
+        "services:\n  realtime: { image: nginx, container_name: realtime-dev.supabase-realtime }\n" +
+          "  db: { image: postgres, container_name: Supabase_DB }\n  web: { image: nginx, container_name: web }\n" +
+          "  api: { image: nginx, container_name: db }\n",
+      ),
+    );
+    expect(plan.services.map((s) => [s.fields.name, s.fields.aliases])).toEqual([
+      ["realtime", "realtime-dev.supabase-realtime"],
+      ["db", "supabase_db"],
+      ["web", ""],
+      ["api", ""],
+    ]);
+    expect(plan.warnings.find((w) => w.service === "api")?.message).toBe(
+      "Ignored: Berth names containers itself; other services reach this one by its service name",
+    );
+  });
+
   it("names a compose service with _ or capitals by its DNS label, still reached by its compose name; refuses one that makes no label or a taken one", () => {
     const plan = planOf(
       importCompose(
@@ -98,6 +117,33 @@ describe("importing a real file's process, port, name and volume keys", () => {
     expect(nfs.map((e) => e.key)).toEqual(["volumes.d.driver_opts"]);
     expect(errorsOf(importCompose("services:\n  a: { image: nginx, volumes: ['d:/d'] }\nvolumes: { d: { driver: nfs } }\n"))).toEqual([
       { service: null, key: "volumes.d.driver", message: "Not supported: Berth volumes are local named volumes" },
+    ]);
+  });
+});
+
+describe("a required variable that is not set", () => {
+  it("is one error at its first use by a service (not the x- block anchors copy from), counting the others", () => {
+    const file = [
+      "x-backend: &backend",
+      "  SECRET_KEY: ${SECRET_KEY:?}",
+      "  DATABASE_PASSWORD: ${DATABASE_PASSWORD:?}",
+      "services:",
+      "  backend: { image: nginx, environment: *backend }",
+      "  celery: { image: nginx, environment: *backend }",
+      "  db: { image: postgres, environment: [ 'POSTGRES_PASSWORD=${DATABASE_PASSWORD:?}' ] }",
+      "",
+    ].join("\n");
+    expect(errorsOf(importCompose(file))).toEqual([
+      {
+        service: "backend",
+        key: "environment.SECRET_KEY",
+        message: "The variable SECRET_KEY is required and must not be empty (used in 2 other places too)",
+      },
+      {
+        service: "backend",
+        key: "environment.DATABASE_PASSWORD",
+        message: "The variable DATABASE_PASSWORD is required and must not be empty (used in 3 other places too)",
+      },
     ]);
   });
 });

@@ -106,7 +106,7 @@ services:
     mac_address: 02:42:ac:11:65:43
   job:
     build: .
-    env_file: .env
+    env_file: job.env
 secrets:
   token: { file: ./token }
 `);
@@ -115,17 +115,16 @@ secrets:
       expect.arrayContaining([
         { service: "web", key: "mac_address", message: "Not supported by Berth" },
         expect.objectContaining({ service: "job", key: "build", message: expect.stringMatching(/needs a git-sourced stack/) }),
-        expect.objectContaining({
-          service: "job",
-          key: "env_file",
-          message: expect.stringMatching(/needs a git-sourced stack.*environment:/),
-        }),
         expect.objectContaining({ service: null, key: "secrets" }),
       ]),
     );
     expect(r.warnings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ service: "web", key: "container_name", message: expect.stringMatching(/^Ignored/) }),
+        expect.objectContaining({
+          service: "web",
+          key: "container_name",
+          message: expect.stringMatching(/^Ignored: .* as my-web \(a network alias\)/),
+        }),
         expect.objectContaining({ service: null, key: "version" }),
       ]),
     );

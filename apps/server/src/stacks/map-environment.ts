@@ -17,7 +17,7 @@ export function mapEnvironment(
 ): { env: ServiceFields["env"]; secretEnv: string[] } {
   // env_file first (stored as secrets: such files hold credentials), then environment over it.
   // environment: values from interpolation; `KEY` alone takes the stack's variable of that name.
-  const fromFiles = svc.env_file !== undefined ? mapEnvFiles(svc.env_file, ctx.repo, err, warn) : new Map<string, string>();
+  const fromFiles = svc.env_file !== undefined ? mapEnvFiles(svc.env_file, ctx.repo, ctx.variables, err, warn) : new Map<string, string>();
   const envMap = new Map(fromFiles);
   const secret = new Set(fromFiles.keys());
   const rawEnv = new Map(listOrDict(raw?.environment));

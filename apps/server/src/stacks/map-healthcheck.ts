@@ -8,7 +8,7 @@ import type { ComposeService } from "./parse-compose.ts";
 import type { ServiceFields } from "./service-fields.ts";
 import type { Report } from "./stack-issues.ts";
 
-export function mapHealthCheck(svc: ComposeService, err: Report): Pick<ServiceFields, "healthCheck" | "timeouts"> {
+export function mapHealthCheck(svc: ComposeService, err: Report, warn: Report): Pick<ServiceFields, "healthCheck" | "timeouts"> {
   const healthCheck: ServiceFields["healthCheck"] = { type: "default" };
   const hc = svc.healthcheck as
     { test?: unknown; disable?: unknown; interval?: string; timeout?: string; retries?: unknown; start_period?: string } | undefined;
@@ -35,9 +35,10 @@ export function mapHealthCheck(svc: ComposeService, err: Report): Pick<ServiceFi
     seconds("timeout", "timeoutS");
     seconds("start_period", "startPeriodS");
     if (hc.retries !== undefined) healthCheck.retries = Number(hc.retries);
+    if (healthCheck.type === "command") keepComposePatience(healthCheck, hc.interval === undefined, warn);
   }
   // Compose calls a container unhealthy after start_period + retries failed probes: the
-  // deployment's health stage waits that long (Berth's defaults where the file sets none).
+  // deployment's health stage waits that long.
   const timeouts =
     healthCheck.type === "command"
       ? {
@@ -51,4 +52,38 @@ export function mapHealthCheck(svc: ComposeService, err: Report): Pick<ServiceFi
         }
       : undefined;
   return { healthCheck, ...(timeouts ? { timeouts } : {}) };
+}
+
+/** Compose's defaults for what a healthcheck leaves out. */
+const COMPOSE_INTERVAL_S = 30;
+const COMPOSE_TIMEOUT_S = 30;
+const COMPOSE_RETRIES = 3;
+/** Berth's ceiling for retries (services/runtime-settings.ts). */
+const MAX_RETRIES = 100;
+
+/**
+ * Give the check the patience compose would: a check with only `test:` probes every 30 s in
+ * compose, so a service booting for a minute (Rails, Java) is not unhealthy there. Berth probes
+ * every 2 s where the file sets no interval (a healthy service passes sooner) and adds the time
+ * compose's slower probes would have given as start period; failures within it do not count.
+ * Unset timeout and retries take compose's defaults; retries above Berth's ceiling become start
+ * period too.
+ */
+function keepComposePatience(healthCheck: ServiceFields["healthCheck"], noInterval: boolean, warn: Report): void {
+  const retries = healthCheck.retries ?? COMPOSE_RETRIES;
+  healthCheck.timeoutS ??= COMPOSE_TIMEOUT_S;
+  let startPeriodS = healthCheck.startPeriodS ?? 0;
+  if (noInterval) {
+    healthCheck.intervalS = 2;
+    startPeriodS += COMPOSE_INTERVAL_S * Math.min(retries, MAX_RETRIES);
+  }
+  if (retries > MAX_RETRIES) {
+    startPeriodS += (retries - MAX_RETRIES) * (healthCheck.intervalS ?? COMPOSE_INTERVAL_S);
+    warn(
+      "healthcheck.retries",
+      `Berth counts at most ${MAX_RETRIES} failed probes in a row: the other ${retries - MAX_RETRIES} probes' time is added to the start period`,
+    );
+  }
+  healthCheck.retries = Math.min(retries, MAX_RETRIES);
+  healthCheck.startPeriodS = Math.min(startPeriodS, 3600);
 }

@@ -30,14 +30,19 @@ const NOT_HTTP: Readonly<Record<number, string>> = {
   2181: "ZooKeeper",
   3306: "MySQL",
   4222: "NATS",
+  4369: "Erlang's port mapper",
   5432: "PostgreSQL",
+  5671: "AMQP",
   5672: "AMQP",
   6379: "Redis",
   7687: "Neo4j Bolt",
+  8883: "MQTT",
   9042: "Cassandra",
   9092: "Kafka",
   11211: "Memcached",
+  25672: "Erlang distribution",
   27017: "MongoDB",
+  61613: "STOMP",
 };
 
 export function mapPorts(
@@ -59,7 +64,8 @@ export function mapPorts(
   if (portSpecs.some((p) => p.protocol !== "tcp")) err("ports", "Only TCP ports are supported");
   const exposed = Array.isArray(svc.expose) ? svc.expose.map((e) => Number(String(e).split("/")[0])) : [];
   if (exposed.some((p) => !Number.isInteger(p))) err("expose", "Port ranges are not supported");
-  const first = portSpecs[0];
+  // The port routed is the first that may be HTTP (RabbitMQ lists 4369 and 5672 before 15672).
+  const first = (kindOverride === undefined ? portSpecs.find((p) => NOT_HTTP[p.target] === undefined) : undefined) ?? portSpecs[0];
   if (first) {
     containerPort = first.target;
     if (kindOverride === "tcp") {

@@ -95,14 +95,32 @@ function envFileRefs(value: unknown): EnvFileRef[] {
   );
 }
 
-/** The variables of the service's env_files, later files overriding earlier ones (as compose reads them). */
-export function mapEnvFiles(value: unknown, repo: ComposeRepo | null, err: Report, warn: Report): Map<string, string> {
+/**
+ * The variables of the service's env_files, later files overriding earlier ones (as compose reads
+ * them). A file the stack does not have -- every one of a pasted stack, and one a repository
+ * does not commit (`.env`, `.env.production`: most ignore them, they hold credentials) -- is
+ * the stack's variables, with a warning: they are what Dokploy writes into that file, and a
+ * user pastes the file's lines there. An optional one (`required: false`) is skipped.
+ */
+export function mapEnvFiles(
+  value: unknown,
+  repo: ComposeRepo | null,
+  variables: Readonly<Record<string, string>>,
+  err: Report,
+  warn: Report,
+): Map<string, string> {
   const vars = new Map<string, string>();
-  if (repo === null) {
-    err("env_file", `env_file ${NEEDS_GIT_STACK}; put these variables under environment: (values may use the stack's variables)`);
-    return vars;
-  }
+  const fromVariables = (why: string) => {
+    const names = Object.keys(variables);
+    warn("env_file", `${why}: the stack's variables stand for it${names.length === 0 ? " (none is set)" : ` (${names.join(", ")})`}`);
+    for (const name of names) vars.set(name, variables[name]!);
+  };
   for (const ref of envFileRefs(value)) {
+    if (repo === null) {
+      if (ref.required) fromVariables(`A pasted stack has no file ${ref.path}`);
+      else warn("env_file", `A pasted stack has no file ${ref.path} (optional, skipped)`);
+      continue;
+    }
     if (ref.format !== undefined) {
       err("env_file", `format: ${String(ref.format)} is not supported (Berth reads .env syntax)`);
       continue;
@@ -121,7 +139,7 @@ export function mapEnvFiles(value: unknown, repo: ComposeRepo | null, err: Repor
       continue;
     }
     if (text === null) {
-      if (ref.required) err("env_file", `${file} does not exist in the repository`);
+      if (ref.required) fromVariables(`${file} is not in the repository`);
       else warn("env_file", `${file} does not exist in the repository (optional, skipped)`);
       continue;
     }

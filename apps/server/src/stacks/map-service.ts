@@ -5,7 +5,7 @@
  * key. PURE.
  */
 import { join as joinArgv } from "shlex";
-import { isValidImageRef } from "@berth/engine";
+import { isValidImageRef, isValidNetworkAlias } from "@berth/engine";
 import { nameProblem } from "./compose-names.ts";
 import type { ComposeService } from "./parse-compose.ts";
 import type { Report, StackIssue } from "./stack-issues.ts";
@@ -13,6 +13,7 @@ import { listOrDict } from "./compose-values.ts";
 import { triageKeys } from "./triage-keys.ts";
 import { mapBuild } from "./map-repo-keys.ts";
 import { mapPorts } from "./map-ports.ts";
+import { withTraefikRouting } from "./map-traefik-labels.ts";
 import { mapVolumes } from "./map-volumes.ts";
 import { mapDependsOn } from "./map-depends-on.ts";
 import { mapHealthCheck } from "./map-healthcheck.ts";
@@ -46,11 +47,11 @@ const MAPPED = new Set([
   "shm_size",
   "ulimits",
   "links",
+  "container_name",
 ]);
 
 /** Harmless keys: ignored, with a warning saying why. */
 const IGNORED: Record<string, string> = {
-  container_name: "Berth names containers itself; other services reach this one by its service name",
   hostname: "the container's hostname is Berth's; other services reach this one by its service name",
   logging: "Berth collects the logs itself (see the service's logs)",
   stop_signal: "Berth stops containers with SIGTERM",
@@ -118,11 +119,24 @@ export function mapService(
     return typeof v === "string" ? v : "";
   };
 
-  const { kind, containerPort, publish } = mapPorts(svc, hostAccess, err, warn);
-  const volumes = mapVolumes(name, svc, ctx, err, warn);
+  const ports = mapPorts(svc, hostAccess, err, warn);
+  const volumes = mapVolumes(name, svc, raw, ctx, err, warn);
 
   // networks: one project network; their aliases are names it answers to there.
   const aliases = named?.alias ? [named.alias] : [];
+  // Docker's DNS answers a container's name too: files reach services by it (Supabase's kong.yml).
+  if (svc.container_name !== undefined) {
+    const containerName = String(svc.container_name).toLowerCase();
+    const otherNames = [...ctx.berthNames].flatMap(([compose, n]) => (compose !== name && n ? [n.berth, n.alias] : []));
+    const reachable = containerName !== named?.berth && isValidNetworkAlias(containerName) && !otherNames.includes(containerName);
+    if (reachable) aliases.push(containerName);
+    warn(
+      "container_name",
+      reachable
+        ? `Ignored: Berth names containers itself; the stack's services still reach this one as ${containerName} (a network alias)`
+        : "Ignored: Berth names containers itself; other services reach this one by its service name",
+    );
+  }
   if (svc.networks !== undefined) {
     const nets = svc.networks;
     const attached = nets && typeof nets === "object" && !Array.isArray(nets) ? Object.values(nets) : [];
@@ -136,7 +150,7 @@ export function mapService(
   if (svc.links !== undefined) warn("links", "Not needed: services reach each other by name on the project's network");
 
   const dependsOn = mapDependsOn(name, svc, ctx, err, warn);
-  const health = mapHealthCheck(svc, err);
+  const health = mapHealthCheck(svc, err, warn);
   const { restartPolicy, replicas, limits } = mapResources(svc, err, warn);
   const { env, secretEnv } = mapEnvironment(svc, raw, ctx, err, warn);
 
@@ -144,6 +158,10 @@ export function mapService(
   const labels = Object.fromEntries(listOrDict(svc.labels).map(([k, v]) => [k, v ?? ""]));
   for (const key of Object.keys(labels))
     if (key.toLowerCase().startsWith("io.berth.")) err(`labels.${key}`, "Refused: the io.berth. prefix is reserved for Berth's own labels");
+  // (A service on the host's network is reached on the host's interfaces, never routed.)
+  const { kind, containerPort, publish } = hostAccess.hostNamespaces?.includes("network")
+    ? ports
+    : withTraefikRouting(ports, labels, svc["x-berth-kind"] !== undefined, warn);
 
   if (errors.length > 0) return { mapped: null, errors, warnings };
   return {

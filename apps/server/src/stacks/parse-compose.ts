@@ -51,7 +51,7 @@ export function parseCompose(text: string, variables: Readonly<Record<string, st
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
     return { ok: false, errors: [{ service: null, key: "(file)", message: "A compose file is a mapping with a services: key" }], warnings };
   const interpolated = interpolateTree(raw, variables);
-  if (interpolated.errors.length > 0) return { ok: false, errors: interpolated.errors.map((e) => issueAt(e.path, e.message)), warnings };
+  if (interpolated.errors.length > 0) return { ok: false, errors: onePerProblem(interpolated.errors), warnings };
   for (const name of interpolated.missing)
     warnings.push({ service: null, key: "(variables)", message: `${name} is not set: an empty string is used` });
   const doc = interpolated.value as Record<string, unknown>;
@@ -95,4 +95,22 @@ export function parseCompose(text: string, variables: Readonly<Record<string, st
 function issueAt(path: string[], message: string): StackIssue {
   if (path[0] === "services" && path[1] !== undefined) return { service: path[1], key: path.slice(2).join(".") || "(service)", message };
   return { service: null, key: path.join(".") || "(file)", message };
+}
+
+/**
+ * One issue per interpolation problem (a required variable used in ten places is one error),
+ * at its first use by a service -- not in an `x-` block YAML anchors copy from -- saying how
+ * many other places use it.
+ */
+function onePerProblem(errors: { path: string[]; message: string }[]): StackIssue[] {
+  const byMessage = new Map<string, { path: string[]; message: string }[]>();
+  for (const e of errors) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e]);
+  return [...byMessage.values()].map((all) => {
+    const first = all.find((e) => e.path[0] === "services") ?? all[0]!;
+    const others = all.length - 1;
+    return issueAt(
+      first.path,
+      others === 0 ? first.message : `${first.message} (used in ${others} other place${others === 1 ? "" : "s"} too)`,
+    );
+  });
 }

@@ -1,26 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type ComposeRepo, repoPath, RepoFileError } from "./compose-repo.ts";
-import { importCompose, type ImportResult } from "./import-compose.ts";
-
-/** A repository in memory; `outside` paths behave like a symbolic link leaving the checkout. */
-function repo(dir: string, files: Record<string, string>, outside: string[] = []): ComposeRepo {
-  return {
-    dir,
-    read(path) {
-      if (outside.includes(path)) throw new RepoFileError(`${path} resolves outside the repository (through a symbolic link): refused`);
-      return files[path] ?? null;
-    },
-  };
-}
-
-function planOf(r: ImportResult) {
-  if (!r.ok) throw new Error(`refused: ${JSON.stringify(r.errors)}`);
-  return r;
-}
-function errorsOf(r: ImportResult) {
-  if (r.ok) throw new Error("expected the file to be refused");
-  return r.errors;
-}
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { checkoutRepo, repoPath } from "./compose-repo.ts";
+import { importCompose } from "./import-compose.ts";
+import { errorsOf, memoryRepo as repo, planOf } from "../../test/compose-results.ts";
 
 describe("build: and env_file in a git-sourced stack", () => {
   it("maps build onto the git build path relative to the compose file, with args; reads env_files (later ones win, environment over them) and the .env defaults", () => {
@@ -117,7 +101,6 @@ services:
         expect.objectContaining({ service: "d", key: "build.dockerfile_inline" }),
         expect.objectContaining({ service: "e", key: "env_file", message: expect.stringMatching(/\/etc\/passwd must be a relative path/) }),
         expect.objectContaining({ service: "f", key: "env_file", message: expect.stringMatching(/^bad\.env: Line 2/) }),
-        expect.objectContaining({ service: "f", key: "env_file", message: "gone.env does not exist in the repository" }),
         expect.objectContaining({
           service: "f",
           key: "env_file",
@@ -127,11 +110,41 @@ services:
     );
   });
 
-  it("says a pasted stack cannot build or read env files", () => {
-    const errors = errorsOf(importCompose("services:\n  app: { build: ., env_file: .env }\n"));
-    expect(errors).toEqual([
+  it("says a pasted stack cannot build; its env files are the stack's variables", () => {
+    const r = importCompose("services:\n  app: { build: ., env_file: [app.env, { path: extra.env, required: false }] }\n", {
+      variables: { A: "1" },
+    });
+    expect(errorsOf(r)).toEqual([
       expect.objectContaining({ service: "app", key: "build", message: expect.stringMatching(/^build: needs a git-sourced stack/) }),
-      expect.objectContaining({ service: "app", key: "env_file", message: expect.stringMatching(/^env_file needs a git-sourced stack/) }),
+    ]);
+    expect(r.warnings).toEqual([
+      { service: "app", key: "env_file", message: "A pasted stack has no file app.env: the stack's variables stand for it (A)" },
+      { service: "app", key: "env_file", message: "A pasted stack has no file extra.env (optional, skipped)" },
+    ]);
+  });
+
+  it("takes the stack's variables for an env file the stack does not have (pasted, or not committed), and the file where it is", () => {
+    const file = "services:\n  app: { image: nginx, env_file: ./.env.production, environment: { MODE: web } }\n";
+    const variables = { TOKEN: "t0k", MODE: "ignored" };
+    const pasted = planOf(importCompose(file, { variables }));
+    const uncommitted = planOf(importCompose(file, { variables, repo: repo(".", { "README.md": "" }) }));
+    for (const plan of [pasted, uncommitted]) {
+      expect(plan.services[0]!.fields.env).toEqual([
+        { key: "TOKEN", value: "t0k" },
+        { key: "MODE", value: "web" },
+      ]);
+      expect(plan.services[0]!.secretEnv).toEqual(["TOKEN"]);
+      expect(plan.warnings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ service: "app", key: "env_file", message: expect.stringMatching(/TOKEN, MODE/) }),
+        ]),
+      );
+    }
+    // Committed: the file's values (the stack's variables only fill its ${...}).
+    const committed = planOf(importCompose(file, { variables, repo: repo(".", { ".env.production": "TOKEN=from-file\n" }) }));
+    expect(committed.services[0]!.fields.env).toEqual([
+      { key: "TOKEN", value: "from-file" },
+      { key: "MODE", value: "web" },
     ]);
   });
 
@@ -140,5 +153,23 @@ services:
     expect(repoPath(".", "./")).toBe(".");
     expect(repoPath("deploy", "../../etc")).toBeNull();
     expect(repoPath(".", "/etc")).toBeNull();
+  });
+
+  it("tells a checkout's file from its directory and from nothing, and refuses a link that leaves it", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "berth-checkout-"));
+    try {
+      mkdirSync(path.join(root, "deploy/scripts"), { recursive: true });
+      writeFileSync(path.join(root, "deploy/nginx.conf"), "events {}\n");
+      symlinkSync("/etc", path.join(root, "deploy/etc"));
+      const checkout = checkoutRepo(root, "deploy/compose.yaml");
+      expect([checkout.kind("deploy/nginx.conf"), checkout.kind("deploy/scripts"), checkout.kind("deploy/data")]).toEqual([
+        "file",
+        "directory",
+        null,
+      ]);
+      expect(() => checkout.kind("deploy/etc")).toThrow(/resolves outside the repository/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

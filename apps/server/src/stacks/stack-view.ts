@@ -5,6 +5,7 @@ import { readServiceStatus } from "../overview/live-service-status.ts";
 import { findLiveDeployment } from "../deployments/live-release.ts";
 import { loadStack } from "./stack-access.ts";
 import { dependenciesOf } from "./deploy-stack.ts";
+import type { StackIssue } from "./stack-issues.ts";
 
 export async function listStacks(deps: Pick<Deps, "db">, actor: Actor, projectId: string) {
   await loadProject(deps.db, actor, projectId, "viewer");
@@ -82,5 +83,7 @@ export async function getStack(deps: Pick<Deps, "db" | "engine" | "engineWatch" 
     createdAt: stack.createdAt,
     git,
     services,
+    /** What the last import changed or ignored of the file (a directory as a volume, an ignored key). */
+    importWarnings: stack.importWarnings as unknown as StackIssue[],
   };
 }

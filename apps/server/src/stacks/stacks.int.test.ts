@@ -37,6 +37,7 @@ services:
     expose: ["8080"]
     environment:
       DATABASE_URL: postgresql://app:\${DB_PASSWORD}@db:5432/app
+    volumes: ["./uploads:/srv/uploads"]
     depends_on:
       db: { condition: service_healthy }
   worker:
@@ -138,6 +139,18 @@ describe("compose stacks (real engine, real PostgreSQL image)", () => {
     const dbVars = await listEnv(deps, owner, { serviceId: members.find((m) => m.service.name === "db")!.serviceId });
     expect(dbVars.find((v) => v.name === "POSTGRES_PASSWORD")).toMatchObject({ secret: true, value: null });
     expect(dbVars.find((v) => v.name === "POSTGRES_USER")).toMatchObject({ secret: false, value: "app" });
+    // The directory beside the file is the api's volume, and the stack's page says so.
+    const uploads = await deps.db.volume.findFirstOrThrow({ where: { projectId: project.id, name: "uploads" } });
+    expect(uploads).toMatchObject({
+      serviceId: members.find((m) => m.service.name === "api")!.serviceId,
+      mountPath: "/srv/uploads",
+      hostPath: null,
+    });
+    expect(stack.importWarnings).toEqual(
+      expect.arrayContaining([
+        { service: "api", key: "volumes.0", message: expect.stringMatching(/^\.\/uploads becomes the volume uploads/) },
+      ]),
+    );
     const row = await deps.db.stack.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.variables).not.toContain("pw-in-a-variable");
     const audit = await deps.db.auditEvent.findFirstOrThrow({ where: { targetId: created.id, action: "stack.create" } });

@@ -157,6 +157,7 @@ export async function applyImport(
         sshKnownHosts: origin.sshKnownHosts,
         composePath: origin.composePath,
         commitSha: imported.commitSha,
+        importWarnings: imported.plan.warnings as never,
         syncError: null,
         ...(origin.webhookProvider && origin.gitUrl !== stack.gitUrl ? { webhookProvider: origin.webhookProvider } : {}),
       },

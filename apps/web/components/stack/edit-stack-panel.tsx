@@ -10,6 +10,7 @@ import { ErrorAlert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { FieldError, inputClass } from "../ui/field";
 import { Panel } from "../ui/page-header";
+import { ImportNotes, StackIssueItems } from "./stack-issue-items";
 
 interface EditableStack {
   id: string;
@@ -78,12 +79,7 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
         <FieldError message={variablesProblem ?? undefined} />
         {problems.length > 0 && (
           <ul role="alert" aria-label="Problems in the compose file" className="list-disc space-y-1 pl-5 text-sm text-danger-fg">
-            {problems.map((p) => (
-              <li key={`${p.service}.${p.key}`}>
-                {p.service !== null ? `${p.service}: ` : ""}
-                <code className="font-mono">{p.key}</code> — {p.message}
-              </li>
-            ))}
+            <StackIssueItems issues={problems} />
           </ul>
         )}
         {changes && (
@@ -98,6 +94,7 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
             </dd>
           </dl>
         )}
+        {changes && <ImportNotes warnings={changes.warnings} label="Notes on the edited file" />}
         {(plan.error || apply.error) && problems.length === 0 && <ErrorAlert message={errorMessage(plan.error ?? apply.error)} />}
         <FieldError message={fieldErrorsOf(apply.error).remove} />
         <div className="flex gap-2">

@@ -13,6 +13,7 @@ import { CheckboxField } from "../ui/checkbox-field";
 import { CopyField } from "../ui/copy-field";
 import { FieldError, TextField, inputClass } from "../ui/field";
 import { Panel } from "../ui/page-header";
+import { StackIssueItems } from "./stack-issue-items";
 
 /** Paste a compose file (and the values of its variables): every service becomes a Berth service, deployed in dependency order. */
 export function NewStackForm({ projectId }: { projectId: string }) {
@@ -189,7 +190,8 @@ export function NewStackForm({ projectId }: { projectId: string }) {
             placeholder="DB_PASSWORD=…"
           />
           <p className="text-xs text-fg-muted">
-            KEY=value lines for the file&apos;s {"${VARIABLES}"}; stored sealed. Values used in environment: become secret variables.
+            KEY=value lines for the file&apos;s {"${VARIABLES}"} (paste its .env here); stored sealed. Values used in environment: become
+            secret variables, and the variables stand for the env_file files a pasted stack does not have.
           </p>
           <FieldError message={variablesError} />
         </div>
@@ -205,13 +207,7 @@ export function NewStackForm({ projectId }: { projectId: string }) {
           <div role="alert" aria-label="Problems in the compose file" className="rounded-md border border-danger bg-surface p-3 text-sm">
             <p className="font-medium text-danger-fg">The file cannot be imported:</p>
             <ul className="mt-1 list-disc space-y-1 pl-5">
-              {problems.map((p) => (
-                <li key={`${p.service}.${p.key}`}>
-                  {p.service !== null && <strong>{p.service}</strong>}
-                  {p.service !== null && ": "}
-                  <code className="font-mono">{p.key}</code> — {p.message}
-                </li>
-              ))}
+              <StackIssueItems issues={problems} />
             </ul>
           </div>
         )}

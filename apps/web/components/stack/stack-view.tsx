@@ -13,6 +13,7 @@ import { Loading, QueryError } from "../ui/query-state";
 import { StatusBadge } from "../ui/status-badge";
 import { DeleteStackDialog } from "./delete-stack-dialog";
 import { EditStackPanel } from "./edit-stack-panel";
+import { ImportNotes } from "./stack-issue-items";
 
 const STATE_LABEL: Record<string, string> = {
   idle: "not deployed",
@@ -126,6 +127,11 @@ export function StackView({ stackId }: { stackId: string }) {
           ))}
         </ol>
       </Panel>
+      {data.importWarnings.length > 0 && (
+        <Panel title="Notes from the last import">
+          <ImportNotes warnings={data.importWarnings} label="Notes from the last import" />
+        </Panel>
+      )}
       <Panel title="Compose file">
         <pre className="overflow-x-auto rounded bg-surface-muted p-3 font-mono text-xs">{data.compose}</pre>
       </Panel>
