@@ -147,3 +147,37 @@ describe("a required variable that is not set", () => {
     ]);
   });
 });
+
+describe("keys Berth does not apply", () => {
+  it("say why they are refused, and let through what changes nothing or only tightens (Mattermost's, Jellyfin's)", () => {
+    const file = [
+      "services:",
+      "  app:",
+      "    image: nginx",
+      "    read_only: false",
+      "    security_opt: [no-new-privileges:true]",
+      "  jelly:",
+      "    image: jellyfin/jellyfin",
+      "    extra_hosts: ['host.docker.internal:host-gateway']",
+      "    tmpfs: /tmp",
+      "    read_only: true",
+      "",
+    ].join("\n");
+    const r = importCompose(file);
+    expect(errorsOf(r)).toEqual([
+      { service: "jelly", key: "extra_hosts", message: expect.stringMatching(/does not edit containers' \/etc\/hosts/) },
+      { service: "jelly", key: "tmpfs", message: expect.stringMatching(/^Not supported: tmpfs mounts/) },
+      { service: "jelly", key: "read_only", message: expect.stringMatching(/^Not supported: a read-only root filesystem/) },
+    ]);
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        { service: "app", key: "read_only", message: "Ignored: it changes nothing" },
+        { service: "app", key: "security_opt", message: expect.stringMatching(/^Ignored: no-new-privileges is not applied/) },
+      ]),
+    );
+    // Another option still needs the instance owner.
+    expect(errorsOf(importCompose("services:\n  a: { image: nginx, security_opt: [no-new-privileges, 'seccomp:unconfined'] }\n"))).toEqual([
+      { service: "a", key: "security_opt", message: expect.stringMatching(/^Refused: services.a.security_opt/) },
+    ]);
+  });
+});

@@ -22,6 +22,18 @@ const NEVER: Record<string, string> = {
   device_cgroup_rules: "Not supported by Berth: list the devices under devices:",
 };
 
+/** Unsupported keys whose refusal says why (the rest: "Not supported by Berth"). */
+const UNSUPPORTED: Record<string, string> = {
+  extra_hosts: "Not supported: Berth does not edit containers' /etc/hosts (services reach each other by name on the project's network)",
+  tmpfs: "Not supported: tmpfs mounts (use a volume, or leave the path in the container's own filesystem)",
+  read_only: "Not supported: a read-only root filesystem (remove read_only, or set it to false)",
+  volumes_from: "Not supported: mount the same named volume instead",
+};
+
+/** `no-new-privileges` only takes a power away: without host access it is ignored, not refused. */
+const onlyTightens = (value: unknown) =>
+  Array.isArray(value) && value.length > 0 && value.every((o) => /^no-new-privileges([:=]true)?$/.test(String(o)));
+
 const HOST_NAMESPACES = ["network_mode", "pid", "ipc", "uts", "userns_mode", "cgroup"] as const;
 /** Host namespaces a service may share where allowed (userns and cgroup: never). */
 const SHAREABLE: Record<string, NonNullable<HostAccess["hostNamespaces"]>[number]> = {
@@ -58,6 +70,12 @@ export function triageKeys(name: string, svc: ComposeService, known: KnownKeys, 
       (svc[key] === false || svc[key] === "false" || (Array.isArray(svc[key]) && (svc[key] as unknown[]).length === 0))
     )
       warn(key, "Ignored: it grants nothing");
+    else if (key === "read_only" && (svc[key] === false || svc[key] === "false")) warn(key, "Ignored: it changes nothing");
+    else if (key === "security_opt" && !known.allowHostAccess && onlyTightens(svc[key]))
+      warn(
+        key,
+        "Ignored: no-new-privileges is not applied (Berth applies security options only where the instance owner allows host access)",
+      );
     else if (key in DANGEROUS) {
       if (!known.allowHostAccess) refuseHost(key, DANGEROUS[key]!);
       else if (readHostKey(key, svc[key], hostAccess, (message) => err(key, message))) hostKeys.push(key);
@@ -76,7 +94,7 @@ export function triageKeys(name: string, svc: ComposeService, known: KnownKeys, 
         hostAccess.hostNamespaces = [...(hostAccess.hostNamespaces ?? []), shared];
         hostKeys.push(key);
       }
-    } else err(key, "Not supported by Berth");
+    } else err(key, UNSUPPORTED[key] ?? "Not supported by Berth");
   }
   if (hostKeys.length > 0)
     warn(
