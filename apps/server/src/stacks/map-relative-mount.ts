@@ -23,7 +23,10 @@ export function isRelativeSource(source: string): boolean {
   return source === "." || source.startsWith("./") || source.startsWith("../") || source === "..";
 }
 
-/** "./volumes/db/data" -> "volumes-db-data": the volume's name, the same on every import of the file. PURE. */
+/**
+ * A path as a volume name (part): "./volumes/db/data" -> "volumes-db-data", "/var/lib/mysql" ->
+ * "var-lib-mysql"; the same on every import of the file. PURE.
+ */
 export function volumeNameOf(source: string): string {
   return (
     source

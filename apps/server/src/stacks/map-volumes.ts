@@ -5,7 +5,7 @@
  * host's clock zone ignored where it does not); tmpfs and the Docker socket refused. PURE.
  */
 import { readMount } from "./compose-values.ts";
-import { isRelativeSource, relativeMount } from "./map-relative-mount.ts";
+import { isRelativeSource, relativeMount, volumeNameOf } from "./map-relative-mount.ts";
 import type { ComposeService } from "./parse-compose.ts";
 import type { MapContext, ServiceFields } from "./service-fields.ts";
 import type { Report } from "./stack-issues.ts";
@@ -53,12 +53,12 @@ export function mapVolumes(
         );
       if (!m.source?.startsWith("/"))
         return err(`volumes.${i}`, `${m.source} must be an absolute host path (a stack has no home directory on the host)`);
-      volumes.push({ name: `${name}-${slug(m.target)}`, mountPath: m.target, readOnly: m.readOnly, hostPath: m.source });
+      volumes.push({ name: `${name}-${volumeNameOf(m.target)}`, mountPath: m.target, readOnly: m.readOnly, hostPath: m.source });
       return;
     }
     if (m.source === null) {
       // An anonymous volume: kept as a named one so its data survives redeploys, like compose keeps it.
-      const volumeName = `${name}-${slug(m.target)}`;
+      const volumeName = `${name}-${volumeNameOf(m.target)}`;
       warn(`volumes.${i}`, `Anonymous volume at ${m.target} becomes the named volume ${volumeName}`);
       volumes.push({ name: volumeName, mountPath: m.target, readOnly: m.readOnly });
       return;
@@ -78,14 +78,3 @@ function leadingVariable(source: string | null): { name: string; rest: string } 
 
 /** The host's time zone files, mounted read-only by many files (Immich's, Home Assistant's). */
 const HOST_CLOCK = new Set(["/etc/localtime", "/etc/timezone"]);
-
-/** "/var/lib/postgresql/data" -> "var-lib-postgresql-data" (a volume name part). */
-function slug(path: string): string {
-  return (
-    path
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 40) || "data"
-  );
-}
