@@ -13,7 +13,17 @@ import { dashboardUrl } from "../instance/dashboard-domain.ts";
 import type { Actor } from "../teams/access.ts";
 import { stackHookUrl } from "./create-stack.ts";
 import { loadStack } from "./stack-access.ts";
-import { detectProvider, eventOf, parseEvent, verifySignature } from "../webhooks/providers.ts";
+import {
+  deliveryBody,
+  detectProvider,
+  eventOf,
+  NOT_JSON,
+  NOT_UNDERSTOOD,
+  parseEvent,
+  pushTo,
+  sameProvider,
+  verifySignature,
+} from "../webhooks/providers.ts";
 import type { HookReply } from "../webhooks/receive.ts";
 import { importFromGit } from "./stack-source.ts";
 import { applyImport } from "./update-stack.ts";
@@ -29,29 +39,28 @@ export async function receiveStackWebhook(deps: HookDeps, req: { stackId: string
   if (!provider)
     return {
       status: 400,
-      body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" },
+      body: { error: NOT_UNDERSTOOD },
     };
   const secret = stack.webhookSecret === null ? "" : deps.box.open(stack.webhookSecret);
-  if (!verifySignature(provider, req.headers, req.rawBody, secret))
+  const delivery = deliveryBody(provider, req.headers, req.rawBody);
+  if (!verifySignature(provider, req.headers, delivery.signed, secret))
     return {
       status: 401,
       body: { error: secret === "" ? "This stack has no webhook secret: webhooks are off" : "Missing or wrong signature" },
     };
   if (stack.webhookProvider === null)
     await deps.db.stack.updateMany({ where: { id: stack.id, webhookProvider: null }, data: { webhookProvider: provider } });
-  else if (stack.webhookProvider !== provider)
+  else if (!sameProvider(stack.webhookProvider, provider))
     return { status: 401, body: { error: `This stack takes webhooks from ${stack.webhookProvider} only` } };
   let body: unknown;
   try {
-    body = JSON.parse(req.rawBody.toString("utf8"));
+    body = JSON.parse(delivery.json);
   } catch {
-    return { status: 400, body: { error: "The body is not valid JSON" } };
+    return { status: 400, body: { error: NOT_JSON } };
   }
-  const event = parseEvent(provider, eventOf(provider, req.headers), body);
-  const branch = stack.gitBranch ?? "main";
-  if (event.kind === "ping") return { status: 202, body: { deployed: false, reason: "Ping received; webhook is set up" } };
-  const push = event.kind === "push" ? event.branches.find((b) => b.branch === branch) : undefined;
-  if (!push) return { status: 202, body: { deployed: false, reason: `No new commit on ${branch}` } };
+  const found = pushTo(parseEvent(provider, eventOf(provider, req.headers), body), stack.gitBranch ?? "main");
+  if ("skip" in found) return { status: 202, body: { deployed: false, reason: found.skip } };
+  const { push } = found;
   const seen =
     push.commitSha === stack.commitSha ||
     (await deps.db.auditEvent.count({

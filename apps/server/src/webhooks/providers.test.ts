@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { githubExamples, providerHeaders, pushFixtures } from "../../test/webhook-fixtures.ts";
-import { deliveryIdOf, detectProvider, eventOf, parseEvent, safeEqual, verifySignature } from "./providers.ts";
+import { createHmac } from "node:crypto";
+import {
+  deliveryBody,
+  deliveryIdOf,
+  detectProvider,
+  eventOf,
+  parseEvent,
+  pushTo,
+  safeEqual,
+  sameProvider,
+  verifySignature,
+} from "./providers.ts";
 
 const SECRET = "f".repeat(64);
 
@@ -56,5 +67,63 @@ describe("push payloads of every provider (documented examples)", () => {
     expect(safeEqual("abc", "abd")).toBe(false);
     expect(safeEqual("abc", "abcd")).toBe(false);
     expect(safeEqual("", "")).toBe(true);
+  });
+});
+
+const hmacHex = (secret: string, body: Buffer | string) => createHmac("sha256", secret).update(body).digest("hex");
+const PUSH = { ref: "refs/heads/main", after: "a".repeat(40), head_commit: { message: "m" } };
+
+describe("deliveries as git hosts send them besides JSON", () => {
+  it("a form-encoded hook (GitHub's API default) is read: GitHub signs the body as sent, Gitea and Forgejo the JSON inside", () => {
+    const json = JSON.stringify(PUSH);
+    const form = Buffer.from(new URLSearchParams({ payload: json }).toString());
+    const type = { "content-type": "application/x-www-form-urlencoded" };
+    const github = { ...type, "x-github-event": "push", "x-hub-signature-256": `sha256=${hmacHex(SECRET, form)}` };
+    const gitea = { ...type, "x-gitea-event": "push", "x-gitea-signature": hmacHex(SECRET, json) };
+    for (const [provider, headers] of [
+      ["github", github],
+      ["gitea", gitea],
+    ] as const) {
+      const body = deliveryBody(provider, headers, form);
+      expect(body.json).toBe(json);
+      expect(verifySignature(provider, headers, body.signed, SECRET)).toBe(true);
+      expect(verifySignature(provider, headers, form, SECRET)).toBe(provider === "github");
+    }
+    // JSON as usual: the raw body is both.
+    const raw = Buffer.from(json);
+    expect(deliveryBody("gitea", { "content-type": "application/json" }, raw)).toEqual({ signed: raw, json });
+  });
+
+  it("Gogs (Gitea's origin) is read as Gitea: its event, signature and delivery headers", () => {
+    const raw = Buffer.from(JSON.stringify(PUSH));
+    const headers = { "x-gogs-event": "push", "x-gogs-signature": hmacHex(SECRET, raw), "x-gogs-delivery": "g-1" };
+    expect(detectProvider(headers)).toBe("gitea");
+    expect(verifySignature("gitea", headers, raw, SECRET)).toBe(true);
+    expect(eventOf("gitea", headers)).toBe("push");
+    expect(deliveryIdOf("gitea", headers, raw)).toBe("gitea:g-1");
+  });
+
+  it("Gitea and Forgejo accept each other's deliveries (an upgrade or a migration); other hosts do not", () => {
+    expect([sameProvider("gitea", "forgejo"), sameProvider("forgejo", "gitea"), sameProvider("gitea", "gitea")]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect([sameProvider("github", "gitea"), sameProvider("gitlab", "github")]).toEqual([false, false]);
+  });
+
+  it("a Bitbucket tag push says so, Cloud and Data Center; a push names its reason when it does not deploy", () => {
+    const cloud = { push: { changes: [{ new: { type: "tag", name: "v1", target: { hash: "b".repeat(40) } }, old: null }] } };
+    const server = { changes: [{ ref: { id: "refs/tags/v1", type: "TAG" }, toHash: "c".repeat(40), type: "ADD" }] };
+    for (const [event, body] of [
+      ["repo:push", cloud],
+      ["repo:refs_changed", server],
+    ] as const)
+      expect(pushTo(parseEvent("bitbucket", event, body), "main")).toEqual({ skip: "Tag pushes do not deploy" });
+    expect(pushTo(parseEvent("github", "push", PUSH), "dev")).toEqual({ skip: "No new commit on dev in this push" });
+    expect(pushTo(parseEvent("github", "create", {}), "main")).toEqual({ skip: "The create event does not deploy" });
+    expect(pushTo(parseEvent("github", "push", PUSH), "main")).toEqual({
+      push: { branch: "main", commitSha: "a".repeat(40), message: "m" },
+    });
   });
 });

@@ -28,10 +28,10 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Gitea and Forgejo also send GitHub's headers: their own are checked first. */
+/** Gitea and Forgejo also send GitHub's headers: their own are checked first. Gogs (Gitea's origin) is read as Gitea. */
 export function detectProvider(headers: Headers): Provider | null {
   if (header(headers, "x-forgejo-event")) return "forgejo";
-  if (header(headers, "x-gitea-event")) return "gitea";
+  if (header(headers, "x-gitea-event") || header(headers, "x-gogs-event")) return "gitea";
   if (header(headers, "x-gitlab-event")) return "gitlab";
   if (header(headers, "x-event-key")) return "bitbucket";
   if (header(headers, "x-github-event")) return "github";
@@ -58,7 +58,7 @@ export function verifySignature(provider: Provider, headers: Headers, rawBody: B
     case "bitbucket":
       return safeEqual(header(headers, "x-hub-signature") ?? "", `sha256=${hmacHex(secret, rawBody)}`);
     case "gitea":
-      return safeEqual(header(headers, "x-gitea-signature") ?? "", hmacHex(secret, rawBody));
+      return safeEqual(header(headers, "x-gitea-signature") ?? header(headers, "x-gogs-signature") ?? "", hmacHex(secret, rawBody));
     case "forgejo":
       return safeEqual(header(headers, "x-forgejo-signature") ?? "", hmacHex(secret, rawBody));
     case "gitlab":
@@ -68,7 +68,7 @@ export function verifySignature(provider: Provider, headers: Headers, rawBody: B
 
 const DELIVERY_HEADERS: Record<Provider, string[]> = {
   github: ["x-github-delivery"],
-  gitea: ["x-gitea-delivery"],
+  gitea: ["x-gitea-delivery", "x-gogs-delivery"],
   forgejo: ["x-forgejo-delivery"],
   gitlab: ["idempotency-key", "x-gitlab-event-uuid"],
   bitbucket: ["x-request-uuid", "x-request-id"],
@@ -84,14 +84,39 @@ export function deliveryIdOf(provider: Provider, headers: Headers, rawBody: Buff
 }
 
 export function eventOf(provider: Provider, headers: Headers): string {
-  const name = {
-    github: "x-github-event",
-    gitea: "x-gitea-event",
-    forgejo: "x-forgejo-event",
-    gitlab: "x-gitlab-event",
-    bitbucket: "x-event-key",
+  const names = {
+    github: ["x-github-event"],
+    gitea: ["x-gitea-event", "x-gogs-event"],
+    forgejo: ["x-forgejo-event"],
+    gitlab: ["x-gitlab-event"],
+    bitbucket: ["x-event-key"],
   }[provider];
-  return (header(headers, name) ?? "").slice(0, 100);
+  return (names.map((name) => header(headers, name)).find((v) => v !== undefined) ?? "").slice(0, 100);
+}
+
+/**
+ * The provider a service or stack recorded accepts this delivery's: the same, or Gitea and
+ * Forgejo for each other (Forgejo is Gitea's fork, signs the same way, and older Forgejo sent
+ * Gitea's headers only: a host upgraded or migrated keeps its hooks).
+ */
+export function sameProvider(recorded: string, provider: Provider): boolean {
+  const family = (p: string) => (p === "forgejo" ? "gitea" : p);
+  return family(recorded) === family(provider);
+}
+
+export const NOT_UNDERSTOOD = "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo, Gogs or Bitbucket event header)";
+export const NOT_JSON = "The body is not valid JSON (set the webhook's content type to application/json)";
+
+/**
+ * The delivery's JSON text and the bytes its signature covers. A hook set to form encoding
+ * (`application/x-www-form-urlencoded`, the default of GitHub's API) sends `payload=<JSON>`:
+ * GitHub and Bitbucket sign the body as sent, Gitea and Forgejo the JSON inside it.
+ */
+export function deliveryBody(provider: Provider, headers: Headers, rawBody: Buffer): { signed: Buffer; json: string } {
+  const type = (header(headers, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return { signed: rawBody, json: rawBody.toString("utf8") };
+  const json = new URLSearchParams(rawBody.toString("utf8")).get("payload") ?? "";
+  return { signed: provider === "gitea" || provider === "forgejo" ? Buffer.from(json, "utf8") : rawBody, json };
 }
 
 export interface PushedBranch {
@@ -155,6 +180,14 @@ function bitbucket(body: Json): PushedBranch[] {
   return [...cloud, ...server].filter((b): b is PushedBranch => b !== null);
 }
 
+/** Every change of a Bitbucket push is a tag's (Cloud: `new`/`old.type`; Data Center: `ref.type`). */
+function bitbucketTagsOnly(body: Json): boolean {
+  const cloud = arr(obj(body.push).changes).map((c) => obj(obj(c).new).type ?? obj(obj(c).old).type);
+  const server = arr(body.changes).map((c) => obj(obj(c).ref).type);
+  const types = [...cloud, ...server];
+  return types.length > 0 && types.every((t) => t === "tag" || t === "TAG");
+}
+
 function isPush(provider: Provider, event: string): boolean {
   if (provider === "gitlab") return event === "Push Hook" || event === "Tag Push Hook";
   if (provider === "bitbucket") return event === "repo:push" || event === "repo:refs_changed";
@@ -171,6 +204,18 @@ export function parseEvent(provider: Provider, event: string, body: unknown): We
   if (!isPush(provider, event)) return { kind: "other", event };
   const json = obj(body);
   const branches = provider === "gitlab" ? gitlab(json) : provider === "bitbucket" ? bitbucket(json) : githubLike(json);
-  const refs = provider === "bitbucket" ? [] : [json.ref];
-  return { kind: "push", branches, tagsOnly: refs.some((r) => typeof r === "string" && r.startsWith("refs/tags/")) };
+  return {
+    kind: "push",
+    branches,
+    tagsOnly: provider === "bitbucket" ? bitbucketTagsOnly(json) : String(json.ref).startsWith("refs/tags/"),
+  };
+}
+
+/** The push to `branch` a delivery carries, or why it carries none (a ping, another event, a tag, another branch). PURE. */
+export function pushTo(parsed: WebhookEvent, branch: string): { push: PushedBranch } | { skip: string } {
+  if (parsed.kind === "ping") return { skip: "Ping received; webhook is set up" };
+  if (parsed.kind === "other") return { skip: `The ${parsed.event || "unnamed"} event does not deploy` };
+  const push = parsed.branches.find((b) => b.branch === branch);
+  if (push) return { push };
+  return { skip: parsed.tagsOnly ? "Tag pushes do not deploy" : `No new commit on ${branch} in this push` };
 }

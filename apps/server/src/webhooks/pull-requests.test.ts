@@ -72,4 +72,25 @@ describe("pull/merge request payloads of every provider (documented examples)", 
     expect(sameCommit("abcdef012345", SHA)).toBe(false);
     expect(sameCommit(SHA, null)).toBe(false);
   });
+
+  it("a Bitbucket Data Center pull request from a fork names the fork's http clone URL", () => {
+    const repo = (id: number, slug: string) => ({
+      id,
+      links: {
+        clone: [
+          { name: "ssh", href: `ssh://git@bb.example.com:7999/${slug}.git` },
+          { name: "http", href: `https://bb.example.com/scm/${slug}.git` },
+        ],
+      },
+    });
+    const event = parsePullRequest("bitbucket", "pr:opened", {
+      pullRequest: {
+        id: 1,
+        title: "t",
+        fromRef: { displayId: "a-branch", latestCommit: "e".repeat(40), repository: repo(99, "~me/app") },
+        toRef: { displayId: "main", repository: repo(84, "team/app") },
+      },
+    });
+    expect(event).toMatchObject({ kind: "pull_request", pr: { fromFork: true, headRepoUrl: "https://bb.example.com/scm/~me/app.git" } });
+  });
 });

@@ -27,6 +27,7 @@ export type PullRequestEvent = { kind: "pull_request"; pr: PullRequest } | { kin
 type Json = Record<string, unknown>;
 const obj = (value: unknown): Json => (value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {});
 const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const num = (value: unknown): number | null => (typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null);
 const HEX = /^[0-9a-f]{7,40}$/;
 
@@ -143,7 +144,10 @@ function bitbucket(event: string, body: Json): PullRequestEvent {
       title: pr.title,
       sha: from.latestCommit,
       branch: from.displayId,
-      repoUrl: null,
+      // Data Center names the fork's clone URLs (http and ssh): previews clone over http.
+      repoUrl: arr(obj(fromRepo.links).clone)
+        .map(obj)
+        .find((l) => l.name === "http")?.href,
       fromFork: fromRepo.id === undefined || fromRepo.id !== obj(to.repository).id,
     });
   }

@@ -6,7 +6,19 @@ import { claimDelivery, finishDelivery, mayRecordRejection } from "./deliveries.
 import type { HookReply } from "./hook-reply.ts";
 import { isPullRequestEvent } from "./pull-requests.ts";
 import { receivePullRequest } from "../previews/pull-request-hook.ts";
-import { deliveryIdOf, detectProvider, eventOf, parseEvent, type Provider, verifySignature } from "./providers.ts";
+import {
+  deliveryBody,
+  deliveryIdOf,
+  detectProvider,
+  eventOf,
+  NOT_JSON,
+  NOT_UNDERSTOOD,
+  parseEvent,
+  type Provider,
+  pushTo,
+  sameProvider,
+  verifySignature,
+} from "./providers.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
 export type ReceiveDeps = Pick<Deps, "db" | "env" | "log" | "events" | "queue" | "engine" | "queue" | "proxy" | "box">;
@@ -50,11 +62,12 @@ export async function receiveGitWebhook(
   if (!provider)
     return {
       status: 400,
-      body: { error: "Not a webhook Berth understands (no GitHub, GitLab, Gitea, Forgejo or Bitbucket event header)" },
+      body: { error: NOT_UNDERSTOOD },
     };
   const event = eventOf(provider, req.headers);
   const secret = service.webhookSecret === null ? "" : deps.box.open(service.webhookSecret);
-  if (!verifySignature(provider, req.headers, req.rawBody, secret)) {
+  const delivery = deliveryBody(provider, req.headers, req.rawBody);
+  if (!verifySignature(provider, req.headers, delivery.signed, secret)) {
     const reason = secret === "" ? "This service has no webhook secret: webhooks are off" : "Missing or wrong signature";
     if (await mayRecordRejection(deps.db, service.id))
       await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
@@ -67,7 +80,7 @@ export async function receiveGitWebhook(
       await claimDelivery(deps.db, { serviceId: service.id, provider, deliveryId: null, event, outcome: "rejected", reason });
     return { status: 401, body: { error: reason } };
   }
-  return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody });
+  return handleVerified(deps, { service, provider, event, headers: req.headers, rawBody: req.rawBody, json: delivery.json });
 }
 
 /** The configured provider, or (none yet) the first verified one, recorded for good. */
@@ -76,14 +89,14 @@ async function acceptsProvider(
   service: { id: string; webhookProvider: string | null },
   provider: Provider,
 ): Promise<boolean> {
-  if (service.webhookProvider !== null) return service.webhookProvider === provider;
+  if (service.webhookProvider !== null) return sameProvider(service.webhookProvider, provider);
   const { count } = await deps.db.service.updateMany({
     where: { id: service.id, webhookProvider: null },
     data: { webhookProvider: provider },
   });
   if (count === 1) return true;
   const now = await deps.db.service.findUnique({ where: { id: service.id }, select: { webhookProvider: true } });
-  return now?.webhookProvider === provider;
+  return now?.webhookProvider !== null && now?.webhookProvider !== undefined && sameProvider(now.webhookProvider, provider);
 }
 
 /** Any deployment of this service already built this commit. */
@@ -102,6 +115,8 @@ interface Verified {
   event: string;
   headers: Headers;
   rawBody: Buffer;
+  /** The delivery's JSON text (the body, or a form body's `payload`). */
+  json: string;
 }
 
 async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply> {
@@ -110,10 +125,10 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
   const base = { serviceId: service.id, provider, deliveryId, event };
   let body: unknown;
   try {
-    body = JSON.parse(v.rawBody.toString("utf8"));
+    body = JSON.parse(v.json);
   } catch {
-    await claimDelivery(deps.db, { ...base, outcome: "ignored", reason: "The body is not valid JSON" });
-    return { status: 400, body: { error: "The body is not valid JSON" } };
+    await claimDelivery(deps.db, { ...base, outcome: "ignored", reason: NOT_JSON });
+    return { status: 400, body: { error: NOT_JSON } };
   }
   // Pull/merge requests open, update and remove previews (previews/), never deploy the service itself.
   if (isPullRequestEvent(provider, event))
@@ -127,14 +142,11 @@ async function handleVerified(deps: ReceiveDeps, v: Verified): Promise<HookReply
       body,
     });
   const parsed = parseEvent(provider, event, body);
-  const branch = service.gitBranch ?? "main";
-  let skip: string | null = null;
-  const push = parsed.kind === "push" ? parsed.branches.find((b) => b.branch === branch) : undefined;
-  if (parsed.kind === "ping") skip = "Ping received; webhook is set up";
-  else if (parsed.kind === "other") skip = `The ${parsed.event || "unnamed"} event does not deploy`;
-  else if (service.sourceType !== "git") skip = "This service deploys an image; pushes do not deploy it";
-  else if (!push) skip = parsed.tagsOnly ? "Tag pushes do not deploy" : `No new commit on ${branch} in this push`;
-  else if (await alreadyDeployed(deps, service.id, push.commitSha)) {
+  const found = pushTo(parsed, service.gitBranch ?? "main");
+  const push = "push" in found ? found.push : undefined;
+  let skip: string | null = "skip" in found ? found.skip : null;
+  if (parsed.kind === "push" && service.sourceType !== "git") skip = "This service deploys an image; pushes do not deploy it";
+  else if (push && (await alreadyDeployed(deps, service.id, push.commitSha))) {
     // Without a clone Berth cannot tell whether a commit is older than the live one; a commit
     // this service already deployed is what an old captured push names: never again from a webhook.
     skip = `Commit ${push.commitSha.slice(0, 12)} was already deployed; deploy it again from the dashboard if you mean to`;

@@ -73,6 +73,32 @@ describe("push webhooks (real Postgres, real HTTP)", () => {
     });
   }
 
+  it("a form-encoded push (GitHub's API default, Gitea's option) deploys its commit; a recorded Gitea takes Forgejo's", async () => {
+    for (const provider of ["github", "gitea"] as const) {
+      const { serviceId, secret } = await gitService();
+      const original = pushFixtures().find((f) => f.provider === provider)!;
+      const fixture = retarget(original, BRANCH, sha());
+      const json = JSON.stringify(fixture.body);
+      const form = Buffer.from(new URLSearchParams({ payload: json }).toString());
+      // GitHub signs what it sends; Gitea signs the JSON inside the form.
+      const headers = providerHeaders(provider, provider === "github" ? form : Buffer.from(json), secret, { deliveryId: randomUUID() });
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      expect(await post(serviceId, form, headers)).toMatchObject({ status: 202, json: { deployed: true, commit: fixture.commitSha } });
+      if (provider !== "gitea") continue;
+      // The same host upgraded to Forgejo (its own headers now): still this service's provider.
+      const next = retarget(
+        pushFixtures().find((f) => f.provider === "forgejo")!,
+        BRANCH,
+        sha(),
+      );
+      const raw = Buffer.from(JSON.stringify(next.body));
+      expect(await post(serviceId, raw, providerHeaders("forgejo", raw, secret, { deliveryId: randomUUID() }))).toMatchObject({
+        status: 202,
+        json: { deployed: true, commit: next.commitSha },
+      });
+    }
+  });
+
   it("pings, other events, pushes to other branches and tag pushes answer 2xx and deploy nothing", async () => {
     const { serviceId, secret } = await gitService();
     for (const fixture of pushFixtures()) {
