@@ -37,7 +37,9 @@ describe("services.checkSource (real engine, real git)", () => {
     expect(await checkSource(deps, actor, { projectId, source: "image", image: TEST_IMAGE })).toMatchObject({ status: "ok" });
     const far = await checkSource(deps, actor, { projectId, source: "image", image: `127.0.0.1:${deadPort}/berth-test/nope:1` });
     expect(far.status).toBe("unavailable");
-    expect(far.message).toMatch(/Could not check the image/);
+    expect(far.message).toMatch(
+      new RegExp(`^Could not check the image: 127\\.0\\.0\\.1:${deadPort} closed the connection \\(is it a registry\\?\\)$`),
+    );
   });
 
   it("git: the repository and branch answer -> ok; a missing branch or repository -> failed; an unreachable host -> unavailable", async () => {

@@ -11,6 +11,7 @@ import { isEngineError } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { invalidField } from "../errors.ts";
 import { getSettings } from "../instance/settings.ts";
+import { registryProblem } from "./registry-problem.ts";
 import { explainGitFailure } from "../sources/clone.ts";
 import { buildGitEnv, GitError, prepareGitHome, runGit } from "../sources/git.ts";
 import { checkGitUrl, isValidBranch } from "../sources/git-url.ts";
@@ -69,7 +70,7 @@ async function checkImage(deps: Pick<Deps, "engine">, image: string): Promise<So
         message: `The image ${image} is not on this host and the registry refused it: it does not exist, or it is private (${reason})`,
       };
     }
-    return { status: "unavailable", message: `Could not check the image: ${reason}` };
+    return { status: "unavailable", message: `Could not check the image: ${registryProblem(reason)}` };
   }
 }
 

@@ -42,9 +42,10 @@ describe("importing a compose file", () => {
     const plan = planOf(importCompose(fourServices, { variables: { DB_PASSWORD: "pw", POSTGRES_PASSWORD: "pw" } }));
     expect(plan.services.map((s) => s.fields.name)).toEqual(["db", "api", "web", "worker"]);
     const [db, api, web, worker] = plan.services;
+    // A PostgreSQL image listens on 5432 without the file saying so: a TCP service there.
     expect(db!.fields).toMatchObject({
-      kind: "worker",
-      containerPort: null,
+      kind: "tcp",
+      containerPort: 5432,
       volumes: [{ name: "pgdata", mountPath: "/var/lib/postgresql/data", readOnly: false }],
       env: [{ key: "POSTGRES_PASSWORD", value: "pw" }],
     });
@@ -251,6 +252,14 @@ services:
       { service: "a", key: "restrat", message: "restrat is not a compose key here" },
     ]);
     expect(errorsOf(importCompose("services: [a\n"))[0]).toMatchObject({ key: "(yaml)" });
+    // One bad indent is one error, at its line and column (the parser's follow-on errors are counted, not listed).
+    expect(errorsOf(importCompose("services:\n  web:\n\timage: nginx\n   ports: [80]\n"))).toEqual([
+      {
+        service: null,
+        key: "(yaml)",
+        message: "Line 3, column 1: Tabs are not allowed as indentation (fix it first: 2 more problems may follow from it)",
+      },
+    ]);
   });
 
   it("reports a required variable that is missing, at its service", () => {

@@ -45,8 +45,32 @@ const NOT_HTTP: Readonly<Record<number, string>> = {
   61613: "STOMP",
 };
 
+/**
+ * Servers of a well-known image listen on their port without the file saying so (a database
+ * service rarely has `ports:` or `expose:`): such a service is a TCP service on that port,
+ * so its page shows the address the stack reaches it at and its health check connects to it.
+ */
+const IMAGE_PORTS: Readonly<Record<string, number>> = {
+  postgres: 5432,
+  postgis: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+  redis: 6379,
+  valkey: 6379,
+  mongo: 27017,
+  memcached: 11211,
+};
+
+/** "ghcr.io/immich-app/postgres:14" -> "postgres". PURE. */
+function imageBase(image: string): string {
+  const path = image.split("@")[0]!;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return last.split(":")[0]!.toLowerCase();
+}
+
 export function mapPorts(
   svc: ComposeService,
+  image: string,
   hostAccess: HostAccess,
   err: Report,
   warn: Report,
@@ -93,6 +117,10 @@ export function mapPorts(
     containerPort = exposed[0]!;
     if (exposed.length > 1)
       warn("expose", `Berth records one port per service (${containerPort}); all are reachable by the stack's services`);
+  } else if (kindOverride === undefined && IMAGE_PORTS[imageBase(image)] !== undefined) {
+    kind = "tcp";
+    containerPort = IMAGE_PORTS[imageBase(image)]!;
+    warn("(image)", `${imageBase(image)} listens on ${containerPort}: a TCP service the stack's services reach by its name there`);
   }
   if (kindOverride === "worker") {
     kind = "worker";

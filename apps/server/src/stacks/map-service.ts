@@ -119,7 +119,7 @@ export function mapService(
     return typeof v === "string" ? v : "";
   };
 
-  const ports = mapPorts(svc, hostAccess, err, warn);
+  const ports = mapPorts(svc, image, hostAccess, err, warn);
   const volumes = mapVolumes(name, svc, raw, ctx, err, warn);
 
   // networks: one project network; their aliases are names it answers to there.

@@ -39,12 +39,3 @@ describe("Traefik's labels", () => {
     expect([off.kind, off.warnings]).toEqual(["tcp", []]);
   });
 });
-
-describe("the routed port", () => {
-  it("is the first that may be HTTP: RabbitMQ's management UI, not Erlang's port mapper", () => {
-    const rabbit = service("    image: rabbitmq:3-management\n    ports: ['4369:4369', '5672:5672', '15672:15672']\n");
-    expect([rabbit.kind, rabbit.containerPort]).toEqual(["web", 15672]);
-    const amqpOnly = service("    image: rabbitmq:3\n    ports: ['4369:4369', '5672:5672']\n");
-    expect([amqpOnly.kind, amqpOnly.containerPort]).toEqual(["tcp", 4369]);
-  });
-});

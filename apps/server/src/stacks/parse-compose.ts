@@ -3,7 +3,7 @@
  * use them), variable interpolation from the variables the user gives with the file, the
  * official schema, then profiles. PURE.
  */
-import { parseDocument } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { interpolateTree } from "./interpolate.ts";
 import { schemaIssues } from "./compose-schema.ts";
 import type { StackIssue } from "./stack-issues.ts";
@@ -39,9 +39,7 @@ export function parseCompose(text: string, variables: Readonly<Record<string, st
     };
   // maxAliasCount bounds "billion laughs" alias expansion.
   const yamlDoc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (yamlDoc.errors.length > 0) {
-    return { ok: false, errors: yamlDoc.errors.map((e) => ({ service: null, key: "(yaml)", message: e.message })), warnings };
-  }
+  if (yamlDoc.errors.length > 0) return { ok: false, errors: [firstYamlError(yamlDoc.errors)], warnings };
   let raw: unknown;
   try {
     raw = yamlDoc.toJS({ maxAliasCount: 1000 });
@@ -113,4 +111,18 @@ function onePerProblem(errors: { path: string[]; message: string }[]): StackIssu
       others === 0 ? first.message : `${first.message} (used in ${others} other place${others === 1 ? "" : "s"} too)`,
     );
   });
+}
+
+/**
+ * The first YAML error, as "Line 3, column 1: Tabs are not allowed as indentation": the ones
+ * after it mostly follow from it (one bad indent gives six), and the parser's code frame does
+ * not survive a one-line message.
+ */
+function firstYamlError(errors: readonly YAMLError[]): StackIssue {
+  const first = errors[0]!;
+  const what = first.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
+  const at = first.linePos?.[0];
+  const more =
+    errors.length > 1 ? ` (fix it first: ${errors.length - 1} more problem${errors.length === 2 ? "" : "s"} may follow from it)` : "";
+  return { service: null, key: "(yaml)", message: `${at ? `Line ${at.line}, column ${at.col}: ` : ""}${what}${more}` };
 }

@@ -58,7 +58,10 @@ function InternalAddress({ service }: { service: ServiceDetail }) {
           ).
         </p>
       ) : (
-        <p>A worker has no port: other services do not connect to it.</p>
+        <p>
+          A worker has no port of its own; other services of the project still reach it by its name,{" "}
+          <code className="rounded bg-surface-muted px-1 font-mono text-fg">{service.name}</code>, on the ports it listens on.
+        </p>
       )}
       {service.database && service.internal && <DatabaseConnection name={service.name} database={service.database} />}
       {service.kind === "tcp" && publish && (

@@ -60,6 +60,7 @@ export function EditStackPanel({ stack, onApplied }: { stack: EditableStack; onA
           <textarea
             aria-label="Compose file"
             rows={12}
+            wrap="off"
             value={compose}
             onChange={(e) => (setCompose(e.target.value), plan.reset())}
             className={`${inputClass(problems.length > 0)} font-mono`}

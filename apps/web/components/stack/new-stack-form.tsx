@@ -167,6 +167,7 @@ export function NewStackForm({ projectId }: { projectId: string }) {
             id={composeId}
             name="compose"
             rows={12}
+            wrap="off"
             value={compose}
             onChange={(e) => setCompose(e.target.value)}
             className={`${inputClass(Boolean(fields.compose) || problems.length > 0)} font-mono`}
