@@ -4,8 +4,8 @@ import { openTab } from "./support/dashboard.ts";
 import { uniqueSuffix } from "./support/unique.ts";
 
 /**
- * A newcomer's first hour (issue 17): the dashboard opened at another loopback spelling than the
- * public URL works; a long project name is refused with a reason, not cut; an empty port is
+ * A newcomer's first hour (issue 17): a short password is refused at its field; the dashboard
+ * opened at another loopback spelling than the public URL works; a long project name is refused with a reason, not cut; an empty port is
  * "required"; a source that cannot be checked offers "Create anyway"; Start says why it cannot
  * start; a multi-line value (a PEM key) imported from .env stays multi-line when edited.
  */
@@ -19,6 +19,17 @@ test("first hour: loopback sign-up/in, honest form errors, source check, Start's
   const page = await context.newPage();
   const id = uniqueSuffix();
   const account = newAccount();
+
+  await test.step("a short password is refused at the Password field, and nothing is created", async () => {
+    await page.goto("/sign-up");
+    await page.getByLabel("Name", { exact: true }).fill(account.name);
+    await page.getByLabel("Email", { exact: true }).fill(account.email);
+    const password = page.getByLabel("Password", { exact: true });
+    await password.fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(password).toHaveAttribute("aria-invalid", "true");
+    await expect(password).toHaveAccessibleDescription(/Use at least 10 characters/);
+  });
 
   await test.step("sign up and sign in at http://localhost:<port>", async () => {
     await signUp(page, account);

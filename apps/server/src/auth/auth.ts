@@ -14,7 +14,7 @@ import { ensurePersonalTeam } from "../teams/personal-team.ts";
 import { hasPendingInvitation } from "../teams/invitations.ts";
 import { recordAudit } from "../audit/audit.ts";
 import { CLIENT_IP_HEADER } from "./client-ip.ts";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-policy.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem, WEAK_PASSWORD } from "./password-policy.ts";
 
 const accountKey = (email: string) => email.trim().toLowerCase();
 
@@ -109,12 +109,12 @@ export function createAuth(deps: { db: Db; env: Env; log: Log; mailer?: Mailer |
         }
         if (ctx.path === "/reset-password" || ctx.path === "/change-password") {
           const problem = passwordProblem(body.newPassword);
-          if (problem) throw new APIError("BAD_REQUEST", { message: problem });
+          if (problem) throw new APIError("BAD_REQUEST", { message: problem, code: WEAK_PASSWORD });
           return;
         }
         if (ctx.path !== "/sign-up/email") return;
         const problem = passwordProblem(body.password);
-        if (problem) throw new APIError("BAD_REQUEST", { message: problem });
+        if (problem) throw new APIError("BAD_REQUEST", { message: problem, code: WEAK_PASSWORD });
         if (typeof body.email !== "string") return;
         const email = body.email.trim().toLowerCase();
         const existing = await db.user.findUnique({ where: { email }, select: { id: true } });

@@ -6,6 +6,8 @@ import { dictionary } from "@zxcvbn-ts/language-common";
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
+/** The error code of a refused new password: the sign-up and reset forms show its message at the Password field. */
+export const WEAK_PASSWORD = "WEAK_PASSWORD";
 
 let common: Set<string> | null = null;
 
