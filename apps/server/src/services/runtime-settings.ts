@@ -35,6 +35,9 @@ const seconds = (min: number, max: number, label: string) =>
     .min(min, `${label}: at least ${min} s`)
     .max(max, `${label}: at most ${max} s`);
 
+/** The most failed probes in a row a health check counts (compose files may ask more: stacks/map-healthcheck.ts). */
+export const MAX_HEALTH_RETRIES = 100;
+
 export const healthCheckInput = z.object({
   /** default: the image's HEALTHCHECK, else TCP on the port (web, tcp) or "runs N s" (worker). */
   type: z.enum(["default", "http", "tcp", "command"]).default("default"),
@@ -48,7 +51,7 @@ export const healthCheckInput = z.object({
     .number({ message: "Retries must be a number" })
     .int("Retries must be a whole number")
     .min(1, "At least 1 retry")
-    .max(100, "At most 100 retries")
+    .max(MAX_HEALTH_RETRIES, `At most ${MAX_HEALTH_RETRIES} retries`)
     .default(3),
   startPeriodS: seconds(0, 3600, "Start period").default(0),
 });

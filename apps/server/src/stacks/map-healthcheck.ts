@@ -7,6 +7,10 @@ import { durationSeconds } from "./compose-values.ts";
 import type { ComposeService } from "./parse-compose.ts";
 import type { ServiceFields } from "./service-fields.ts";
 import type { Report } from "./stack-issues.ts";
+import { DEFAULT_RUNTIME, MAX_HEALTH_RETRIES } from "../services/runtime-settings.ts";
+
+/** Berth's own defaults (a service's settings). */
+const BERTH = DEFAULT_RUNTIME.healthCheck;
 
 export function mapHealthCheck(svc: ComposeService, err: Report, warn: Report): Pick<ServiceFields, "healthCheck" | "timeouts"> {
   const healthCheck: ServiceFields["healthCheck"] = { type: "default" };
@@ -46,7 +50,9 @@ export function mapHealthCheck(svc: ComposeService, err: Report, warn: Report): 
             3600,
             Math.max(
               1,
-              (healthCheck.startPeriodS ?? 0) + ((healthCheck.intervalS ?? 2) + (healthCheck.timeoutS ?? 2)) * (healthCheck.retries ?? 3),
+              (healthCheck.startPeriodS ?? 0) +
+                ((healthCheck.intervalS ?? BERTH.intervalS) + (healthCheck.timeoutS ?? BERTH.timeoutS)) *
+                  (healthCheck.retries ?? BERTH.retries),
             ),
           ),
         }
@@ -58,8 +64,6 @@ export function mapHealthCheck(svc: ComposeService, err: Report, warn: Report): 
 const COMPOSE_INTERVAL_S = 30;
 const COMPOSE_TIMEOUT_S = 30;
 const COMPOSE_RETRIES = 3;
-/** Berth's ceiling for retries (services/runtime-settings.ts). */
-const MAX_RETRIES = 100;
 
 /**
  * Give the check the patience compose would: a check with only `test:` probes every 30 s in
@@ -74,16 +78,16 @@ function keepComposePatience(healthCheck: ServiceFields["healthCheck"], noInterv
   healthCheck.timeoutS ??= COMPOSE_TIMEOUT_S;
   let startPeriodS = healthCheck.startPeriodS ?? 0;
   if (noInterval) {
-    healthCheck.intervalS = 2;
-    startPeriodS += COMPOSE_INTERVAL_S * Math.min(retries, MAX_RETRIES);
+    healthCheck.intervalS = BERTH.intervalS;
+    startPeriodS += COMPOSE_INTERVAL_S * Math.min(retries, MAX_HEALTH_RETRIES);
   }
-  if (retries > MAX_RETRIES) {
-    startPeriodS += (retries - MAX_RETRIES) * (healthCheck.intervalS ?? COMPOSE_INTERVAL_S);
+  if (retries > MAX_HEALTH_RETRIES) {
+    startPeriodS += (retries - MAX_HEALTH_RETRIES) * (healthCheck.intervalS ?? COMPOSE_INTERVAL_S);
     warn(
       "healthcheck.retries",
-      `Berth counts at most ${MAX_RETRIES} failed probes in a row: the other ${retries - MAX_RETRIES} probes' time is added to the start period`,
+      `Berth counts at most ${MAX_HEALTH_RETRIES} failed probes in a row: the other ${retries - MAX_HEALTH_RETRIES} probes' time is added to the start period`,
     );
   }
-  healthCheck.retries = Math.min(retries, MAX_RETRIES);
+  healthCheck.retries = Math.min(retries, MAX_HEALTH_RETRIES);
   healthCheck.startPeriodS = Math.min(startPeriodS, 3600);
 }

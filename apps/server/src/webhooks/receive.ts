@@ -96,7 +96,7 @@ async function acceptsProvider(
   });
   if (count === 1) return true;
   const now = await deps.db.service.findUnique({ where: { id: service.id }, select: { webhookProvider: true } });
-  return now?.webhookProvider !== null && now?.webhookProvider !== undefined && sameProvider(now.webhookProvider, provider);
+  return now?.webhookProvider ? sameProvider(now.webhookProvider, provider) : false;
 }
 
 /** Any deployment of this service already built this commit. */
