@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmarks. */
+import { readFileSync } from "node:fs";
 import type { Deployment } from "@berth/db";
 import { isTerminalStatus } from "../src/deployments/statuses.ts";
 import type { TestDeps } from "../test/harness.ts";
@@ -33,6 +34,30 @@ export const secs = (ms: number) => (ms / 1000).toFixed(2);
 export function cpuMsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return Math.round((used.user + used.system) / 1000);
+}
+
+/**
+ * CPU time (user + system, ms) the local Docker Engine (dockerd) has used so far, from
+ * /proc/<pid>/stat (in clock ticks: USER_HZ, 100 on Linux); null when its pid file or /proc entry
+ * cannot be read (a remote engine, another user).
+ */
+export function engineCpuMs(): number | null {
+  try {
+    const pid = readFileSync("/var/run/docker.pid", "utf8").trim();
+    // Fields after the command name "(dockerd) ": state is the 1st, utime the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The engine's CPU time (ms) while `work` ran, next to its result; null when not readable. */
+export async function withEngineCpu<T>(work: () => Promise<T>): Promise<{ result: T; engineMs: number | null }> {
+  const before = engineCpuMs();
+  const result = await work();
+  const after = engineCpuMs();
+  return { result, engineMs: before === null || after === null ? null : after - before };
 }
 
 /** Where the time of one deploy went, in ms, by stage. */

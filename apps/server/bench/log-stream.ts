@@ -13,9 +13,11 @@
  * The socket.io client runs in a process of its own (bench/log-receiver.ts), as a viewer's
  * browser does, and each raw baseline decodes in this one: neither side's figure carries the
  * other's decoding. Next to each rate: the CPU time each side spent besides the engine (on a
- * 2-core machine the engine, Berth and the viewer share the cores, so that decides the rate).
+ * 2-core machine the engine, Berth and the viewer share the cores, so that decides the rate), and
+ * the engine's own (dockerd's, when its /proc entry is readable: a live flood keeps it busy more
+ * than one core, writing each line to its log file and reading it back for the follower).
  *
- *   DATABASE_URL=... node --import tsx apps/server/bench/log-stream.ts
+ *   DATABASE_URL=... node --import tsx apps/server/bench/log-stream.ts [rounds, default 10]
  */
 import { randomUUID } from "node:crypto";
 import { PassThrough } from "node:stream";
@@ -25,7 +27,7 @@ import { fileURLToPath } from "node:url";
 import type { DockerEngine } from "@berth/engine";
 import { requireTestImage, TEST_IMAGE, testDeps } from "../test/harness.ts";
 import { Client, startHttp } from "../test/http-harness.ts";
-import { cpuMsSince, median, percentile } from "./bench-util.ts";
+import { cpuMsSince, median, percentile, withEngineCpu } from "./bench-util.ts";
 import type { Delivery, ReceiverAsk } from "./log-receiver.ts";
 
 const LINES = 100_000;
@@ -121,7 +123,8 @@ async function rawFollowMs(containerId: string): Promise<{ ms: number; lines: nu
   return { ms: last - first, lines, cpuMs: cpuMsSince(cpu) };
 }
 
-const ROUNDS = 6;
+/** Rounds of (b) and (b'): one burst's figure varies by 10-20% with load, the median of 10 by a few %. */
+const ROUNDS = Math.max(1, Number(process.argv[2] ?? 10));
 
 interface BurstRound {
   live: Delivery;
@@ -134,6 +137,8 @@ interface BurstRound {
   historyServerCpuMs: number;
   rawReadMs: number;
   rawReadCpuMs: number;
+  /** The engine's CPU time during each of the four (null when it cannot be read). */
+  engineMs: { live: number | null; rawFollow: number | null; history: number | null; rawRead: number | null };
 }
 
 /**
@@ -150,7 +155,7 @@ async function burstRound(
   const since = Math.floor(Date.now() / 1000) - 1;
   const bulk = await startContainer(owner, `sleep 2; seq 1 ${LINES}; sleep 600`);
   const cpu = process.cpuUsage();
-  const live = await viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES });
+  const live = await withEngineCpu(() => viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES }));
   const serverCpuMs = cpuMsSince(cpu);
   const twin = await docker.createContainer({
     Image: BENCH_IMAGE,
@@ -158,27 +163,37 @@ async function burstRound(
     Labels: { "io.berth.bench": "log-stream" },
   });
   await twin.start();
-  const follow = await rawFollowMs(twin.id);
+  const follow = await withEngineCpu(() => rawFollowMs(twin.id));
   await twin.remove({ force: true });
   // Which read goes first alternates by round: the second read of the same log may find the
   // engine in another state (its collector after the first read's garbage), favouring neither.
-  const readRaw = () => rawLogsMs(bulk.containerId, since);
+  const readRaw = () => withEngineCpu(() => rawLogsMs(bulk.containerId, since));
   const rawFirst = round % 2 === 0 ? await readRaw() : null;
   const historyCpu = process.cpuUsage();
-  const history = await viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES, since });
+  const history = await withEngineCpu(() => viewer.ask<Delivery>({ op: "burst", serviceId: owner.serviceId, lines: LINES, since }));
   const historyServerCpuMs = cpuMsSince(historyCpu);
   const raw = rawFirst ?? (await readRaw());
   await deps.engine.removeContainer(bulk.containerId);
   return {
-    live,
+    live: live.result,
     serverCpuMs,
-    rawFollowMs: follow.ms,
-    rawCpuMs: follow.cpuMs,
-    history,
+    rawFollowMs: follow.result.ms,
+    rawCpuMs: follow.result.cpuMs,
+    history: history.result,
     historyServerCpuMs,
-    rawReadMs: Math.round(raw.ms),
-    rawReadCpuMs: raw.cpuMs,
+    rawReadMs: Math.round(raw.result.ms),
+    rawReadCpuMs: raw.result.cpuMs,
+    engineMs: { live: live.engineMs, rawFollow: follow.engineMs, history: history.engineMs, rawRead: raw.engineMs },
   };
+}
+
+/** The engine's own CPU time per burst or read (median), raw next to Berth's; nothing when it was not readable. */
+function engineCpuLine(what: string, rounds: BurstRound[], raw: keyof BurstRound["engineMs"], berth: keyof BurstRound["engineMs"]): void {
+  const ms = (key: keyof BurstRound["engineMs"]) => rounds.map((r) => r.engineMs[key]).filter((v): v is number => v !== null);
+  if (ms(raw).length < rounds.length || ms(berth).length < rounds.length) return;
+  console.log(
+    `  the engine's own CPU per ${what} (dockerd, median): ${median(ms(raw))} ms with the raw client, ${median(ms(berth))} ms with Berth`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -230,6 +245,7 @@ async function main(): Promise<void> {
     `  CPU per burst besides the engine (median): raw client ${median(rounds.map((r) => r.rawCpuMs))} ms; ` +
       `Berth's server ${median(rounds.map((r) => r.serverCpuMs))} ms + viewer ${median(rounds.map((r) => r.live.cpuMs))} ms`,
   );
+  engineCpuLine("burst", rounds, "rawFollow", "live");
   console.log(`(b') the same lines read afterwards: a viewer opening the log since the container started (its history)`);
   console.log(
     line(
@@ -249,6 +265,7 @@ async function main(): Promise<void> {
     `  CPU per read besides the engine (median): raw client ${median(rounds.map((r) => r.rawReadCpuMs))} ms; ` +
       `Berth's server ${median(rounds.map((r) => r.historyServerCpuMs))} ms + viewer ${median(rounds.map((r) => r.history.cpuMs))} ms`,
   );
+  engineCpuLine("read", rounds, "rawRead", "history");
   console.log(`  Berth's first line reached the viewer ${median(rounds.map((r) => r.history.firstMs))} ms after it asked (median)`);
   console.log(`  lines lost ${allIn ? "0, all in order" : "SOME, or out of order"} (goal: none lost, in order)`);
   console.log(
