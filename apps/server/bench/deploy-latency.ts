@@ -16,6 +16,10 @@
  * redeploy: on the existing network, beside the running release, which is retired after the
  * deployment is recorded live), and deploys a new service in a project whose network exists
  * (another service runs there: the usual first deploy of a service).
+ * Each timed deploy starts SETTLE_MS after the one before answered 200, as each raw run starts on
+ * an idle engine: a deployment's job goes on after its release answers (the old release's stop,
+ * ~150 ms for a process that exits at once; image retention), and a deploy timed on top of that
+ * measured the two sharing 2 cores (a redeploy 1.23-1.34x instead of ~1.19x).
  *
  *   DATABASE_URL=... node --import tsx apps/server/bench/deploy-latency.ts [runs]
  */
@@ -58,6 +62,9 @@ function rawOnNewNetwork(): Promise<number> {
   return rawRun({ name: `bench-raw-${randomUUID().slice(0, 8)}`, create: true });
 }
 
+/** The pause before each timed deploy: the previous deployment's job has ended (see the header). */
+const SETTLE_MS = 500;
+
 /** Deploy through the API and wait for the new release to answer 200; its time and stages. */
 async function timedDeploy(
   client: Client,
@@ -65,6 +72,7 @@ async function timedDeploy(
   ended: (deploymentId: string) => Promise<string>,
   serviceId: string,
 ): Promise<{ elapsed: number; stages: Stages }> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   const started = performance.now();
   const { deploymentId } = (await client.mutate("services.deploy", { serviceId })).data as { deploymentId: string };
   const answered = performance.now();
