@@ -5,7 +5,9 @@
  * sources run through the TypeScript loader (`node --import tsx src/main.ts`, how the server ran
  * before it was built ahead of time), each on the database as it is (bench.sh runs it after the
  * overview benchmark seeded 50 services), and prints each one's resident memory 10 s after
- * /healthz first answered (goal: under 200 MB for the production launch).
+ * /healthz first answered (goal: under 200 MB for the production launch). Then it removes the
+ * networks the servers' boot recovery made for the seeded projects (their services are desired
+ * running): a benchmark leaves the engine as it found it.
  *
  *   DATABASE_URL=... BERTH_SECRET=... node --import tsx apps/server/bench/server-memory.ts
  */
@@ -13,6 +15,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createDb } from "@berth/db";
+import { DockerEngine } from "@berth/engine";
 import { untilHttp200 } from "./bench-util.ts";
 
 const port = Number(process.env.BERTH_BENCH_PORT ?? 3190);
@@ -58,3 +62,8 @@ console.log("control plane at rest (RSS, 10 s after start)");
 console.log(`  production launch (serve.sh)      ${served.toFixed(0)} MB   goal < ${GOAL_MB} MB ${served < GOAL_MB ? "met" : "NOT met"}`);
 console.log(`  built, no memory settings         ${plain.toFixed(0)} MB   ratio ${(served / plain).toFixed(2)}`);
 console.log(`  raw: sources through tsx          ${loader.toFixed(0)} MB   ratio ${(served / loader).toFixed(2)}`);
+
+const db = createDb(process.env.DATABASE_URL ?? "");
+const engine = new DockerEngine();
+for (const { id } of await db.project.findMany({ select: { id: true } })) await engine.pruneNetworks({ projectId: id });
+await db.$disconnect();
