@@ -55,15 +55,25 @@ async function measure(command: string, args: string[]): Promise<number> {
   }
 }
 
-const served = await measure("./serve.sh", []);
-const plain = await measure(process.execPath, ["dist/main.js"]);
-const loader = await measure(process.execPath, ["--import", "tsx", "src/main.ts"]);
-console.log("control plane at rest (RSS, 10 s after start)");
-console.log(`  production launch (serve.sh)      ${served.toFixed(0)} MB   goal < ${GOAL_MB} MB ${served < GOAL_MB ? "met" : "NOT met"}`);
-console.log(`  built, no memory settings         ${plain.toFixed(0)} MB   ratio ${(served / plain).toFixed(2)}`);
-console.log(`  raw: sources through tsx          ${loader.toFixed(0)} MB   ratio ${(served / loader).toFixed(2)}`);
+/** The networks the servers' boot recovery made for the database's projects, removed (also after a failure). */
+async function removeProjectNetworks(): Promise<void> {
+  const db = createDb(process.env.DATABASE_URL ?? "");
+  const engine = new DockerEngine();
+  try {
+    for (const { id } of await db.project.findMany({ select: { id: true } })) await engine.pruneNetworks({ projectId: id });
+  } finally {
+    await db.$disconnect();
+  }
+}
 
-const db = createDb(process.env.DATABASE_URL ?? "");
-const engine = new DockerEngine();
-for (const { id } of await db.project.findMany({ select: { id: true } })) await engine.pruneNetworks({ projectId: id });
-await db.$disconnect();
+try {
+  const served = await measure("./serve.sh", []);
+  const plain = await measure(process.execPath, ["dist/main.js"]);
+  const loader = await measure(process.execPath, ["--import", "tsx", "src/main.ts"]);
+  console.log("control plane at rest (RSS, 10 s after start)");
+  console.log(`  production launch (serve.sh)      ${served.toFixed(0)} MB   goal < ${GOAL_MB} MB ${served < GOAL_MB ? "met" : "NOT met"}`);
+  console.log(`  built, no memory settings         ${plain.toFixed(0)} MB   ratio ${(served / plain).toFixed(2)}`);
+  console.log(`  raw: sources through tsx          ${loader.toFixed(0)} MB   ratio ${(served / loader).toFixed(2)}`);
+} finally {
+  await removeProjectNetworks();
+}
