@@ -3,9 +3,11 @@
  * and `call`, which gives every request a deadline and turns every failure into an
  * EngineError naming the operation and resource.
  */
+import net from "node:net";
 import Docker from "dockerode";
 import { buildDockerOptions, DEFAULT_SOCKET_PATH, isLoopback, type EngineConnection } from "./connection.ts";
 import { EngineError, toEngineError } from "./errors.ts";
+import { openEngineSocket, streamedAnswer, streamedFromReadable, streamedRequestHead, type StreamedAnswer } from "./streamed-answer.ts";
 
 /** Highest Engine API version Berth speaks; Docker 20.10 answers 400 to anything newer. */
 export const ENGINE_API_VERSION = "v1.41";
@@ -52,10 +54,12 @@ export class EngineApi {
    * here). Null for an engine on this machine.
    */
   readonly remoteHost: string | null;
+  private readonly connection: EngineConnection;
 
   constructor(options: DockerEngineOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const connection = connectionOf(options);
+    this.connection = connection;
     const built = buildDockerOptions(connection, ENGINE_API_VERSION);
     this.target = built.target;
     this.local =
@@ -97,6 +101,30 @@ export class EngineApi {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A GET whose answer is a long stream (a container's logs), read as HTTP/1.0 (see
+   * streamed-answer.ts): resolves once the engine answered 200; any other status rejects with
+   * its error (404 and 500 as the modem's). `abortSignal` aborts the answer, its body included.
+   */
+  async streamed(path: string, query: Record<string, string | number | boolean>, abortSignal: AbortSignal): Promise<StreamedAnswer> {
+    const socket = openEngineSocket(this.connection);
+    if (socket === null) {
+      const statusCodes = { 200: true, 404: "no such container", 500: "server error" };
+      const source = await this.dial<NodeJS.ReadableStream & { destroy(): void }>({
+        path: `${path}?`,
+        method: "GET",
+        options: query,
+        isStream: true,
+        abortSignal,
+        statusCodes,
+      });
+      return streamedFromReadable(source);
+    }
+    const host =
+      this.connection.kind === "socket" ? "docker" : net.isIPv6(this.connection.host) ? `[${this.connection.host}]` : this.connection.host;
+    return streamedAnswer(socket, streamedRequestHead(ENGINE_API_VERSION, path, query, host), abortSignal);
   }
 
   /** A raw request through dockerode's modem, for calls whose typed wrappers fall short. */

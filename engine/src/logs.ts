@@ -2,12 +2,12 @@
  * Reading container logs: follow live (demultiplexed, split into timestamped lines), read a
  * range once (a viewer's history), and fetch the last lines of a container (for health-gate failures).
  */
-import { Readable } from "node:stream";
-import type { DialOptions, EngineApi } from "./engine-api.ts";
+import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { managedAnswer } from "./managed-access.ts";
 import { demuxFrames, FrameDemuxer, LineSplitter, linesOfFrames, parseTimestampedLine } from "./log-lines.ts";
 import type { FollowLogsOptions, LogLine } from "./port-types.ts";
+import type { StreamedAnswer } from "./streamed-answer.ts";
 
 export const DEFAULT_TAIL = 100;
 
@@ -35,16 +35,29 @@ function logQuery(options: FollowLogsOptions) {
   };
 }
 
-/** The engine's log request for a container (its answer a stream: multiplexed frames, or raw bytes for a TTY). */
-function logRequest(ref: string, query: ReturnType<typeof logQuery> & { follow: boolean }, abortSignal: AbortSignal): DialOptions {
-  return {
-    path: `/containers/${encodeURIComponent(ref)}/logs?`,
-    method: "GET",
-    options: query,
-    isStream: true,
-    abortSignal,
-    statusCodes: { 200: true, 404: "no such container", 500: "server error" },
-  };
+/**
+ * The engine's log answer for a container (multiplexed frames, or raw bytes for a TTY), opened
+ * once Berth is proven to manage it.
+ */
+function logAnswer(
+  api: EngineApi,
+  ref: string,
+  operation: string,
+  query: ReturnType<typeof logQuery> & { follow: boolean },
+  signal?: AbortSignal,
+): Promise<StreamedAnswer> {
+  return managedAnswer(
+    api,
+    ref,
+    operation,
+    (abortSignal) =>
+      api.streamed(
+        `/containers/${encodeURIComponent(ref)}/logs`,
+        query,
+        signal === undefined ? abortSignal : AbortSignal.any([abortSignal, signal]),
+      ),
+    (answer) => answer.stop(),
+  );
 }
 
 function lineSplitter(stream: LogLine["stream"], emit: (line: LogLine) => void): LineSplitter {
@@ -64,9 +77,7 @@ export async function followLogs(
   onEnd?: (err?: Error) => void,
 ): Promise<() => void> {
   assertValidLogOptions(options, containerRef);
-  const source = await managedAnswer(api, containerRef, "follow logs", (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>(logRequest(containerRef, { ...logQuery(options), follow: true }, abortSignal)),
-  );
+  const source = await logAnswer(api, containerRef, "follow logs", { ...logQuery(options), follow: true });
 
   let stopped = false;
   let ended = false;
@@ -86,17 +97,15 @@ export async function followLogs(
   };
 
   const demuxer = new FrameDemuxer((stream, payload) => (stream === "stderr" ? err : out).push(payload));
-  source.on("data", (chunk: Buffer) => {
-    if (!stopped) demuxer.push(chunk);
-  });
-  source.on("end", () => end());
-  source.on("close", () => end());
-  source.on("error", (error: Error) => end(stopped ? undefined : error));
+  source.start(
+    (chunk) => demuxer.push(chunk),
+    (error) => end(error),
+  );
 
   return () => {
     if (stopped) return;
     stopped = true;
-    if (source instanceof Readable) source.destroy();
+    source.stop();
     end();
   };
 }
@@ -105,8 +114,8 @@ export async function followLogs(
 export const READ_LOGS_TIMEOUT_MS = 60_000;
 
 /**
- * Lines handed to readLogsInto's callback at once (the rest at the end): the engine sends one
- * frame per line, so handing each chunk's lines made a 100k-line read 100k calls.
+ * Lines handed to readLogsInto's callback at once (the rest at the end): one call per line made
+ * a 100k-line read 100k calls, and one per socket read would hand on pieces of any size.
  */
 export const READ_LINES_PER_HAND = 1000;
 
@@ -135,13 +144,12 @@ export async function readLogsInto(
 ): Promise<void> {
   assertValidLogOptions(options, containerRef);
   const whole = AbortSignal.timeout(READ_LOGS_TIMEOUT_MS);
-  const source = await managedAnswer(api, containerRef, "read logs", (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>(
-      logRequest(containerRef, { ...logQuery(options), follow: false }, AbortSignal.any([abortSignal, whole])),
-    ),
-  );
+  const source = await logAnswer(api, containerRef, "read logs", { ...logQuery(options), follow: false }, whole);
   let chunk: LogLine[] = [];
-  const push = (line: LogLine) => chunk.push(line);
+  const push = (line: LogLine) => {
+    chunk.push(line);
+    if (chunk.length === READ_LINES_PER_HAND) hand();
+  };
   const splitters = { stdout: lineSplitter("stdout", push), stderr: lineSplitter("stderr", push) };
   const hand = () => {
     if (chunk.length === 0) return;
@@ -151,24 +159,23 @@ export async function readLogsInto(
   // Frames in the order the engine wrote them: stdout and stderr lines interleave as followed.
   const demuxer = new FrameDemuxer((stream, payload) => splitters[stream].push(payload));
   await new Promise<void>((resolve, reject) => {
-    source.on("data", (data: Buffer) => {
-      demuxer.push(data);
-      if (chunk.length >= READ_LINES_PER_HAND) hand();
-    });
-    source.on("end", () => resolve());
-    source.on("close", () => resolve());
-    source.on("error", (err: Error) =>
-      reject(
-        whole.aborted
-          ? new EngineError({
-              code: "ENGINE_UNAVAILABLE",
-              operation: "read logs",
-              resource: containerRef,
-              message: `read logs ${containerRef}: not read within ${READ_LOGS_TIMEOUT_MS / 1000} s`,
-              cause: err,
-            })
-          : err,
-      ),
+    source.start(
+      (data) => demuxer.push(data),
+      (err) => {
+        if (err === undefined) resolve();
+        else
+          reject(
+            whole.aborted
+              ? new EngineError({
+                  code: "ENGINE_UNAVAILABLE",
+                  operation: "read logs",
+                  resource: containerRef,
+                  message: `read logs ${containerRef}: not read within ${READ_LOGS_TIMEOUT_MS / 1000} s`,
+                  cause: err,
+                })
+              : err,
+          );
+      },
     );
   });
   const rest = demuxer.leftover();

@@ -22,20 +22,26 @@ export async function requireManagedContainer(api: EngineApi, ref: string, opera
  * Open a streamed answer (logs, stats) about a container that Berth must manage: the proof (an
  * inspect) and the request go out together, one engine round trip less before the first byte.
  * Nothing of the answer is read before the proof holds (it waits, paused); when the proof fails,
- * the answer is closed unread and the proof's error (NOT_FOUND for a foreign or absent
- * container) is thrown.
+ * the answer is closed unread (`discard`) and the proof's error (NOT_FOUND for a foreign or
+ * absent container) is thrown.
  */
-export async function managedAnswer(
+export async function managedAnswer<T>(
   api: EngineApi,
   ref: string,
   operation: string,
-  request: (abortSignal: AbortSignal) => Promise<NodeJS.ReadableStream>,
-): Promise<NodeJS.ReadableStream> {
+  request: (abortSignal: AbortSignal) => Promise<T>,
+  discard: (answer: T) => void,
+): Promise<T> {
   const [proof, answer] = await Promise.allSettled([requireManagedContainer(api, ref, operation), api.call(operation, ref, request)]);
   if (proof.status === "rejected") {
-    if (answer.status === "fulfilled" && answer.value instanceof Readable) answer.value.destroy();
+    if (answer.status === "fulfilled") discard(answer.value);
     throw proof.reason;
   }
   if (answer.status === "rejected") throw answer.reason;
   return answer.value;
+}
+
+/** Discard a streamed answer docker-modem handed back. */
+export function destroyReadable(answer: NodeJS.ReadableStream): void {
+  if (answer instanceof Readable) answer.destroy();
 }

@@ -8,7 +8,7 @@ import type { EngineApi } from "./engine-api.ts";
 import { EngineError } from "./errors.ts";
 import { isManagedByBerth, managedFilters } from "./labels.ts";
 import { LineSplitter } from "./log-lines.ts";
-import { managedAnswer } from "./managed-access.ts";
+import { destroyReadable, managedAnswer } from "./managed-access.ts";
 import { toContainerState } from "./managed.ts";
 import { parseEngineEvent, toStatsSample, type RawEvent, type RawStats } from "./observe-parse.ts";
 import type { ContainerStatus, EngineEvent, StatsSample } from "./observe-types.ts";
@@ -79,15 +79,20 @@ export async function followStats(
   onSample: (s: StatsSample) => void,
   onEnd?: (err?: Error) => void,
 ): Promise<Stop> {
-  const source = await managedAnswer(api, ref, "follow stats", (abortSignal) =>
-    api.dial<NodeJS.ReadableStream>({
-      path: `/containers/${encodeURIComponent(ref)}/stats?`,
-      method: "GET",
-      options: { stream: true },
-      isStream: true,
-      abortSignal,
-      statusCodes: { 200: true, 404: "no such container", 500: "server error" },
-    }),
+  const source = await managedAnswer(
+    api,
+    ref,
+    "follow stats",
+    (abortSignal) =>
+      api.dial<NodeJS.ReadableStream>({
+        path: `/containers/${encodeURIComponent(ref)}/stats?`,
+        method: "GET",
+        options: { stream: true },
+        isStream: true,
+        abortSignal,
+        statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+      }),
+    destroyReadable,
   );
   let prev: RawStats | null = null;
   return followJsonLines<RawStats>(
