@@ -3,11 +3,17 @@
  * and `call`, which gives every request a deadline and turns every failure into an
  * EngineError naming the operation and resource.
  */
-import net from "node:net";
 import Docker from "dockerode";
 import { buildDockerOptions, DEFAULT_SOCKET_PATH, isLoopback, type EngineConnection } from "./connection.ts";
 import { EngineError, toEngineError } from "./errors.ts";
-import { openEngineSocket, streamedAnswer, streamedFromReadable, streamedRequestHead, type StreamedAnswer } from "./streamed-answer.ts";
+import {
+  hostHeader,
+  openEngineSocket,
+  streamedAnswer,
+  streamedFromReadable,
+  streamedRequestHead,
+  type StreamedAnswer,
+} from "./streamed-answer.ts";
 
 /** Highest Engine API version Berth speaks; Docker 20.10 answers 400 to anything newer. */
 export const ENGINE_API_VERSION = "v1.41";
@@ -54,12 +60,12 @@ export class EngineApi {
    * here). Null for an engine on this machine.
    */
   readonly remoteHost: string | null;
-  private readonly connection: EngineConnection;
+  /** The dockerode options the connection was built into (streamed answers open their own socket from them). */
+  private readonly options: Docker.DockerOptions;
 
   constructor(options: DockerEngineOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const connection = connectionOf(options);
-    this.connection = connection;
     const built = buildDockerOptions(connection, ENGINE_API_VERSION);
     this.target = built.target;
     this.local =
@@ -69,6 +75,7 @@ export class EngineApi {
           ? { socketPath: null }
           : null;
     this.remoteHost = this.local === null && connection.kind !== "socket" ? connection.host : null;
+    this.options = built.options;
     this.docker = new Docker(built.options);
   }
 
@@ -109,7 +116,7 @@ export class EngineApi {
    * its error (404 and 500 as the modem's). `abortSignal` aborts the answer, its body included.
    */
   async streamed(path: string, query: Record<string, string | number | boolean>, abortSignal: AbortSignal): Promise<StreamedAnswer> {
-    const socket = openEngineSocket(this.connection);
+    const socket = openEngineSocket(this.options);
     if (socket === null) {
       const statusCodes = { 200: true, 404: "no such container", 500: "server error" };
       const source = await this.dial<NodeJS.ReadableStream & { destroy(): void }>({
@@ -122,9 +129,7 @@ export class EngineApi {
       });
       return streamedFromReadable(source);
     }
-    const host =
-      this.connection.kind === "socket" ? "docker" : net.isIPv6(this.connection.host) ? `[${this.connection.host}]` : this.connection.host;
-    return streamedAnswer(socket, streamedRequestHead(ENGINE_API_VERSION, path, query, host), abortSignal);
+    return streamedAnswer(socket, streamedRequestHead(ENGINE_API_VERSION, path, query, hostHeader(this.options)), abortSignal);
   }
 
   /** A raw request through dockerode's modem, for calls whose typed wrappers fall short. */

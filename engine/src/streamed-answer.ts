@@ -15,8 +15,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { Duplex } from "node:stream";
-import type { EngineConnection } from "./connection.ts";
-import { DEFAULT_SOCKET_PATH } from "./connection.ts";
+import type Docker from "dockerode";
 
 /** A streamed answer whose status was 200; its body is handed on once started. */
 export interface StreamedAnswer {
@@ -35,36 +34,31 @@ const MAX_HEAD_BYTES = 16 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
 
-/** A connection to the engine for one request; null for SSH (see the header). */
-export function openEngineSocket(connection: EngineConnection): Duplex | null {
-  switch (connection.kind) {
-    case "socket":
-      return net.connect({ path: connection.socketPath ?? DEFAULT_SOCKET_PATH });
-    case "tcp":
-      return net.connect({ host: connection.host, port: connection.port ?? 2375 });
-    case "tls":
-      return tls.connect({
-        host: connection.host,
-        port: connection.port ?? 2376,
-        ca: connection.ca,
-        cert: connection.cert,
-        key: connection.key,
-        // SNI takes a name only; an address is checked against the certificate's IP names all the same.
-        ...(net.isIP(connection.host) === 0 ? { servername: connection.host } : {}),
-      });
-    default:
-      return null;
-  }
+/**
+ * A connection to the engine for one request, from the dockerode options the connection was
+ * built into (its defaults resolved there); null for SSH (see the header).
+ */
+export function openEngineSocket(options: Docker.DockerOptions): Duplex | null {
+  if (options.socketPath !== undefined) return net.connect({ path: options.socketPath });
+  const host = options.host ?? "";
+  const port = Number(options.port);
+  if (options.protocol === "http") return net.connect({ host, port });
+  if (options.protocol !== "https") return null;
+  const { ca, cert, key } = options;
+  // SNI takes a name only; an address is checked against the certificate's IP names all the same.
+  return tls.connect({ host, port, ca, cert, key, ...(net.isIP(host) === 0 ? { servername: host } : {}) });
+}
+
+/** The Host header for those options: HTTP/1.0 needs none, but a proxy in front of the engine may. */
+export function hostHeader(options: Docker.DockerOptions): string {
+  if (options.socketPath !== undefined || options.host === undefined) return "docker";
+  return net.isIPv6(options.host) ? `[${options.host}]` : options.host;
 }
 
 /** The request: path and query are encoded (URLSearchParams), so no line break reaches the head. */
 export function streamedRequestHead(version: string, path: string, query: Record<string, string | number | boolean>, host: string): string {
   const search = new URLSearchParams(Object.entries(query).map(([key, value]): [string, string] => [key, String(value)]));
   return `GET /${version}${path}?${search.toString()} HTTP/1.0\r\nHost: ${host}\r\nUser-Agent: berth\r\n\r\n`;
-}
-
-function abortError(): Error {
-  return Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
 }
 
 /** An error answer as docker-modem shapes it (status and the engine's JSON), for toEngineError. */
@@ -93,7 +87,6 @@ export function streamedAnswer(socket: Duplex, head: string, signal: AbortSignal
     /** Body that came before start (with the head, or after it while paused). */
     const queued: Buffer[] = [];
     let handlers: { onData: (chunk: Buffer) => void; onEnd: (err?: Error) => void } | null = null;
-    let answered = false;
     let stopped = false;
     /** How it ended, when that happened before start. */
     let finished: { err?: Error | undefined } | null = null;
@@ -102,7 +95,7 @@ export function streamedAnswer(socket: Duplex, head: string, signal: AbortSignal
       if (finished !== null) return;
       finished = { err };
       signal.removeEventListener("abort", onAbort);
-      if (!answered) {
+      if (status !== 200) {
         reject(
           err ??
             (status === 0
@@ -113,13 +106,14 @@ export function streamedAnswer(socket: Duplex, head: string, signal: AbortSignal
       }
       if (handlers !== null && !stopped) handlers.onEnd(err);
     };
+    // The signal's reason: an AbortError, or a TimeoutError from AbortSignal.timeout.
     const onAbort = (): void => {
       socket.destroy();
-      finish(abortError());
+      finish(signal.reason as Error);
     };
     if (signal.aborted) {
       socket.destroy();
-      reject(abortError());
+      reject(signal.reason as Error);
       return;
     }
     signal.addEventListener("abort", onAbort, { once: true });
@@ -153,7 +147,6 @@ export function streamedAnswer(socket: Duplex, head: string, signal: AbortSignal
         errorBytes = rest.length;
         return;
       }
-      answered = true;
       resolve(answer);
       if (rest.length > 0) onBody(rest);
       else socket.pause();
