@@ -37,7 +37,7 @@ npm run -s generate --workspace @berth/db >/dev/null
 # dashboard needs the web build in .next-bench) and the overview one loads the real dashboard in
 # Chromium (turbo rebuilds only what changed; a stale build would measure old pages).
 npx turbo run build
-node --import tsx apps/server/bench/deploy-latency.ts "${1:-11}"
+node --import tsx apps/server/bench/deploy-latency.ts "${1:-21}"
 node --import tsx apps/server/bench/git-deploy.ts "${1:-5}"
 node --import tsx apps/server/bench/log-stream.ts
 node --import tsx apps/server/bench/proxy-latency.ts

@@ -36,10 +36,19 @@ export async function retireOthers(api: EngineApi, serviceId: string, keepDeploy
   return others.map((c) => displayName(c.Names[0]));
 }
 
-/** Start-first: new beside old, gated, handed over. */
+/**
+ * Start-first: new beside old, gated, handed over. The old release is listed while the new one
+ * starts (one deployment of a service runs at a time, so nothing joins it meanwhile); both are
+ * settled before either failure is reported, the release's own first.
+ */
 async function startFirstRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions): Promise<Handover> {
-  const release = await runRelease(api, spec, options);
-  const handover = { release, previous: await listPrevious(api, spec.owner.serviceId, spec.deploymentId) };
+  const [started, listed] = await Promise.allSettled([
+    runRelease(api, spec, options),
+    listPrevious(api, spec.owner.serviceId, spec.deploymentId),
+  ]);
+  if (started.status === "rejected") throw started.reason;
+  if (listed.status === "rejected") throw listed.reason;
+  const handover = { release: started.value, previous: listed.value };
   await handOver(api, handover, options);
   return handover;
 }

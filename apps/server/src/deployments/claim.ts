@@ -13,6 +13,8 @@ export interface ClaimedDeployment {
   serviceId: string;
   teamId: string;
   status: "cloning" | "releasing";
+  /** Another deployment was queued when this one was claimed: worth claiming again at once. */
+  more: boolean;
 }
 
 /**
@@ -32,6 +34,8 @@ export type ClaimLimit = { fixed: number } | { fallback: number };
  * The claim carries the worker's name and a lease (deployments/lease.ts) the worker renews.
  * Lock and claim go as one batch (one request to the database, two statements: the claim's
  * snapshot is taken after the lock is held, so it sees every claim committed before).
+ * `more` says whether the caller should look again: most claims take the only queued one, and
+ * a second empty claim would run beside the deployment's first steps for nothing.
  */
 export async function claimNextDeployment(
   db: Db,
@@ -65,7 +69,8 @@ export async function claimNextDeployment(
         FOR UPDATE SKIP LOCKED
         LIMIT 1
       )
-      RETURNING d.id, d."serviceId", p."teamId", d.status::text AS status`,
+      RETURNING d.id, d."serviceId", p."teamId", d.status::text AS status,
+        EXISTS (SELECT 1 FROM deployment m WHERE m.status = 'queued' AND m.id <> d.id) AS more`,
   ]);
   return rows[0] ?? null;
 }

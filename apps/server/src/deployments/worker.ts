@@ -124,6 +124,8 @@ export class DeploymentWorker {
           status: claimed.status,
         });
         this.track(claimed.id, claimed.serviceId);
+        // One queued after this claim's snapshot wakes the worker itself (its enqueue does).
+        if (!claimed.more) break;
       }
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, "could not claim deployments; will retry");
