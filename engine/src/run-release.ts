@@ -1,7 +1,8 @@
 /**
  * runRelease = prepareRelease (validate, make sure the image, network and volumes are here,
  * clear leftovers of the same deployment) + startRelease (create + start every replica, then
- * hold the health gate). Any failure after create removes every new container; cleanup
+ * hold the health gate; the image tagged for the release meanwhile). Any failure after create
+ * removes every new container; cleanup
  * failures are reported in details.cleanupErrors. Nothing of other deployments is touched.
  * The stop-first strategy stops the old release between the two halves.
  */
@@ -163,12 +164,15 @@ async function createAndGate(
     };
   } catch (err) {
     if (isEngineError(err, "HEALTHCHECK_FAILED") || isEngineError(err, "CANCELLED")) throw err; // already cleaned up
-    const cleanupErrors = await removeAll(api, created);
-    const base = toEngineError(err, OPERATION, creates[0]?.name ?? spec.serviceName);
-    if (cleanupErrors.length === 0) throw base;
-    const { code, operation, resource, message, cause } = base;
-    throw new EngineError({ code, operation, resource, message, cause, details: { ...base.details, cleanupErrors } });
+    throw withCleanupErrors(toEngineError(err, OPERATION, creates[0]?.name ?? spec.serviceName), await removeAll(api, created));
   }
+}
+
+/** The error as it is, or with the containers that could not be removed after it in details.cleanupErrors. */
+function withCleanupErrors(base: EngineError, cleanupErrors: string[]): EngineError {
+  if (cleanupErrors.length === 0) return base;
+  const { code, operation, resource, message, cause } = base;
+  return new EngineError({ code, operation, resource, message, cause, details: { ...base.details, cleanupErrors } });
 }
 
 /** Everything a release needs before its containers are created. */
@@ -176,13 +180,12 @@ export interface PreparedRelease {
   creates: ContainerCreateOptions[];
   gate: HealthGate;
   image: EnsuredImage;
-  releaseImage: string;
 }
 
 /**
- * Validate, make the image present (pulling per options.pull), tag it for the release, make
- * sure network and volumes exist, clear leftovers of this deployment. Touches nothing that
- * runs: a failure here leaves the service as it was.
+ * Validate, make the image present (pulling per options.pull), make sure network and volumes
+ * exist, clear leftovers of this deployment. Touches nothing that runs: a failure here leaves
+ * the service as it was.
  */
 export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options: RunReleaseOptions = {}): Promise<PreparedRelease> {
   assertValidReleaseSpec(spec, OPERATION);
@@ -191,24 +194,11 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
   // The image and the place it runs in do not depend on each other: made ready side by side
   // (a first deploy in a project creates its network, which takes as long as the rest), and
   // both settled before anything is reported, so nothing of a failed half is still under way.
-  const [image, place] = await Promise.allSettled([readyImage(api, spec, options), readyPlace(api, spec, creates)]);
+  const ensure = { timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth, pull: options.pull };
+  const [image, place] = await Promise.allSettled([ensureImage(api, spec.image, ensure), readyPlace(api, spec, creates)]);
   if (image.status === "rejected") throw image.reason;
   if (place.status === "rejected") throw place.reason;
-  return { creates, gate: buildHealthGate(spec, image.value.image.healthcheck), ...image.value };
-}
-
-/** The image present (pulled per options.pull) and tagged for the release. */
-async function readyImage(
-  api: EngineApi,
-  spec: ReleaseSpec,
-  options: RunReleaseOptions,
-): Promise<{ image: EnsuredImage; releaseImage: string }> {
-  const image = await ensureImage(api, spec.image, {
-    timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
-    auth: options.registryAuth,
-    pull: options.pull,
-  });
-  return { image, releaseImage: await tagReleaseImage(api, spec.image, spec.owner.serviceId, spec.deploymentId) };
+  return { creates, gate: buildHealthGate(spec, image.value.healthcheck), image: image.value };
 }
 
 /**
@@ -233,18 +223,32 @@ async function readyPlace(api: EngineApi, spec: ReleaseSpec, creates: ContainerC
   if (failed) throw failed.reason;
 }
 
-/** Create, start and gate every replica of a prepared release. */
+/**
+ * Create, start and gate every replica of a prepared release, and tag its image for the release
+ * meanwhile (nothing the containers need: they run the reference; retention and rollbacks keep the
+ * tag). Both settled before a failure is reported; a tag that failed removes the new containers.
+ */
 export async function startRelease(
   api: EngineApi,
   spec: ReleaseSpec,
   prepared: PreparedRelease,
   options: RunReleaseOptions = {},
 ): Promise<ReleaseInstance> {
-  const started = await createAndGate(api, spec, prepared.creates, prepared.gate, options);
+  const [gated, tagged] = await Promise.allSettled([
+    createAndGate(api, spec, prepared.creates, prepared.gate, options),
+    // By the id ensureImage read: a reference another deploy pulls meanwhile may have moved.
+    tagReleaseImage(api, prepared.image.imageId, spec.owner.serviceId, spec.deploymentId),
+  ]);
+  if (gated.status === "rejected") throw gated.reason;
+  const started = gated.value;
+  if (tagged.status === "rejected") {
+    const created = (started.replicas ?? []).map((r) => ({ id: r.containerId, name: r.containerName, replica: r.replica }));
+    throw withCleanupErrors(toEngineError(tagged.reason, OPERATION, spec.serviceName), await removeAll(api, created));
+  }
   const { imageId, repoDigest, warning } = prepared.image;
   return {
     ...started,
-    releaseImage: prepared.releaseImage,
+    releaseImage: tagged.value,
     imageId,
     repoDigest,
     ...(warning === undefined ? {} : { warnings: [warning] }),
