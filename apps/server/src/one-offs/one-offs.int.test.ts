@@ -124,7 +124,10 @@ describe("one-off runs", () => {
     expect(releases.every((c) => !c.containerName.includes("-run-"))).toBe(true);
     const redeploy = await finishedDeployment(deps, (await enqueueDeployment(deps, owner.actor, serviceId)).deploymentId);
     expect(redeploy.error).toBeNull();
-    expect((await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId)).toEqual([redeploy.id]);
+    // The old release is retired after the redeploy is recorded (retire-old-release.ts).
+    const releaseIds = async () => (await deps.engine.listManaged({ serviceId })).map((c) => c.deploymentId);
+    await waitFor("the old release to be retired", async () => (await releaseIds()).length === 1, 30_000);
+    expect(await releaseIds()).toEqual([redeploy.id]);
     await sweepLostRuns(deps);
     expect((await deps.engine.listOneOffs({ serviceId })).map((c) => c.runId)).toEqual([runId]);
     expect((await getOneOff(deps, owner.actor, serviceId, runId)).status).toBe("running");
