@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Env } from "../config/env.ts";
 import type { Deps } from "../deps.ts";
-import { dashboardOrigin, readDashboardDomain } from "../instance/dashboard-origin.ts";
+import { dashboardOrigin, recentDashboardDomain } from "../instance/dashboard-origin.ts";
 
 type OriginEnv = Pick<Env, "publicUrl" | "BERTH_PORT" | "BERTH_TRUSTED_ORIGINS">;
 
@@ -22,12 +22,13 @@ export function trustedOrigins(env: OriginEnv, dashboard = ""): string[] {
 }
 
 /**
- * The dashboard domain's origin as stored now, or "" (none, or the database did not answer: a
- * sign-in there then fails like any untrusted origin, while every other path keeps working).
+ * The dashboard domain's origin as stored (read at most a second ago: recentDashboardDomain), or
+ * "" (none, or the database did not answer: a sign-in there then fails like any untrusted
+ * origin, while every other path keeps working).
  */
 async function dashboardOriginNow(deps: Pick<Deps, "db" | "env" | "log">): Promise<string> {
   try {
-    const domain = await readDashboardDomain(deps.db);
+    const domain = await recentDashboardDomain(deps.db);
     return domain ? dashboardOrigin(domain, deps.env.BERTH_PROXY_HTTPS_PORT) : "";
   } catch (err) {
     deps.log.warn({ err: String(err) }, "could not read the dashboard domain; trusting the configured origins only");

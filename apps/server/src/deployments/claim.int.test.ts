@@ -18,7 +18,15 @@ describe("claiming a queued deployment", () => {
     const older = await deps.db.deployment.create({ data: { serviceId: first.serviceId, image: "x" } });
     const newer = await deps.db.deployment.create({ data: { serviceId: second.serviceId, image: "x" } });
     try {
-      expect(await claimNextDeployment(deps.db, { fixed: 10 }, [], lease)).toMatchObject({ id: older.id, more: true });
+      // With the service's project and team: the run reads the service and its variables beside the row.
+      expect(await claimNextDeployment(deps.db, { fixed: 10 }, [], lease)).toMatchObject({
+        id: older.id,
+        serviceId: first.serviceId,
+        projectId: first.projectId,
+        teamId,
+        status: "releasing",
+        more: true,
+      });
       expect(await claimNextDeployment(deps.db, { fixed: 10 }, [], lease)).toMatchObject({ id: newer.id, more: false });
       expect(await claimNextDeployment(deps.db, { fixed: 10 }, [], lease)).toBeNull();
     } finally {

@@ -7,10 +7,14 @@ import type { DeploymentLease } from "./lease.ts";
  */
 export const CLAIM_LOCK = 4_242_001;
 
-/** A claimed deployment, with its service's team (its status events carry it). */
+/**
+ * A claimed deployment, with its service's project and team (its status events carry the team;
+ * the run reads the service, its variables and the deployment side by side with them).
+ */
 export interface ClaimedDeployment {
   id: string;
   serviceId: string;
+  projectId: string;
   teamId: string;
   status: "cloning" | "releasing";
   /** Another deployment was queued when this one was claimed: worth claiming again at once. */
@@ -69,7 +73,7 @@ export async function claimNextDeployment(
         FOR UPDATE SKIP LOCKED
         LIMIT 1
       )
-      RETURNING d.id, d."serviceId", p."teamId", d.status::text AS status,
+      RETURNING d.id, d."serviceId", p.id AS "projectId", p."teamId", d.status::text AS status,
         EXISTS (SELECT 1 FROM deployment m WHERE m.status = 'queued' AND m.id <> d.id) AS more`,
   ]);
   return rows[0] ?? null;

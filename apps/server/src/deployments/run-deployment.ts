@@ -1,12 +1,12 @@
-import type { Prisma } from "@berth/db";
 import { DomainError } from "../errors.ts";
 import { cloneAndBuild } from "./build-stage.ts";
 import { CancelledError, classifyFailure } from "./failure.ts";
 import { retainImagesAfterSuccess } from "./image-retention.ts";
-import { RETIRE_LEASE_S, retireOldRelease } from "./retire-old-release.ts";
+import { retireOldRelease } from "./retire-old-release.ts";
+import { recordRelease } from "./record-release.ts";
 import { BuildLogSink } from "./log-sink.ts";
-import { buildReleaseImageRef, type Handover, type ReleaseInstance } from "@berth/engine";
-import { currentReleaseConfig, openReleaseConfig, sealReleaseConfig, type ReleaseConfig } from "./release-config.ts";
+import { buildReleaseImageRef, type Handover } from "@berth/engine";
+import { currentReleaseConfig, openReleaseConfig, type ReleaseConfig } from "./release-config.ts";
 import { resolveDeployEnv } from "../secrets/env-store.ts";
 import { openSealed } from "../secrets/service-secrets.ts";
 import type { RunContext, RunDeps } from "./run-context.ts";
@@ -24,6 +24,7 @@ import { releaseOnCluster } from "../cluster/cluster-release.ts";
 import { REMOTE_JOB } from "../cluster/service-placement.ts";
 import { assertAnswers, dialAddress, serviceEngineOf, type ServiceEngine } from "../servers/standalone-server.ts";
 import { bringImageTo } from "./remote-image.ts";
+import type { ClaimedDeployment } from "./claim.ts";
 
 export { describeFailure } from "./failure.ts";
 
@@ -48,7 +49,9 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
       `${service.name} has powers over the host from its compose file (${Object.keys(config.hostAccess).join(", ")}), and host access for compose stacks is off on this instance: only the instance owner can allow it in Settings`,
     );
   }
-  const image = await imageToRun(ctx);
+  // One deployment per service runs at a time, so the next release number is stable until it is
+  // recorded (the unique (serviceId, number) index guards it anyway): read beside the image's.
+  const [image, number] = await Promise.all([imageToRun(ctx), nextReleaseNumber(ctx)]);
   if (ctx.cancel.aborted) throw new CancelledError();
   if (service.job && service.serverId !== null) throw new DomainError("INVALID", REMOTE_JOB);
   if (service.job) {
@@ -56,7 +59,7 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
     return retainImagesAfterSuccess(deps, service, built);
   }
   if (service.placement === "cluster") {
-    await releaseToCluster(ctx, config, image, started);
+    await releaseToCluster(ctx, config, image, started, number);
     // Its builds live on Berth's engine (shipped to the nodes through the cluster registry).
     return retainImagesAfterSuccess(deps, service, built);
   }
@@ -67,12 +70,7 @@ async function release(ctx: RunContext, built: boolean): Promise<void> {
   else await runReleaseCommand(ctx, config, image);
   sink.system(`Starting ${deployment.image}${describeRelease(config)}${target.server ? ` on ${target.server.name}` : ""}`);
   if (ctx.cancel.aborted) throw new CancelledError();
-  // One deployment per service runs at a time, so the next number is stable until it is
-  // recorded; the unique (serviceId, number) index guards it anyway. Both reads side by side.
-  const [block, number] = await Promise.all([
-    config.kind === "web" ? upstreamBlockFor(ctx, config.replicas) : null,
-    nextReleaseNumber(ctx),
-  ]);
+  const block = config.kind === "web" ? await upstreamBlockFor(ctx, config.replicas) : null;
   // Ends the proxy's hold on the old release's ports once it is stopped (or the release failed).
   let releaseOldPorts = (): void => undefined;
   const onHandover = async ({ release: healthy, previous }: Handover): Promise<void> => {
@@ -148,10 +146,15 @@ async function prepareRemote(ctx: RunContext, target: ServiceEngine, config: Rel
 }
 
 /** A service placed on the cluster: a Swarm service, recorded like any release (no container or proxy port here). */
-async function releaseToCluster(ctx: RunContext, config: ReleaseConfig, image: ReleaseImage, started: number): Promise<void> {
+async function releaseToCluster(
+  ctx: RunContext,
+  config: ReleaseConfig,
+  image: ReleaseImage,
+  started: number,
+  number: number,
+): Promise<void> {
   const { deps, service, deployment } = ctx;
   await releaseOnCluster(ctx, config, image);
-  const number = await nextReleaseNumber(ctx);
   const instance = { containerId: null, hostPort: null, imageId: null, repoDigest: null };
   await recordRelease(ctx, { config, instance, number, releaseMs: Date.now() - started });
   deps.events.publishStatus({ deploymentId: deployment.id, serviceId: service.id, teamId: service.project.teamId, status: "succeeded" });
@@ -198,61 +201,6 @@ async function nextReleaseNumber(ctx: RunContext): Promise<number> {
   return (last._max.number ?? 0) + 1;
 }
 
-/** One transaction: succeeded + the next Release number + desired state running. */
-async function recordRelease(
-  ctx: RunContext,
-  r: {
-    config: ReleaseConfig;
-    instance: Pick<ReleaseInstance, "hostPort"> & { [K in "containerId" | "imageId" | "repoDigest"]: ReleaseInstance[K] | null };
-    number: number;
-    releaseMs: number;
-    /** The old release is retired after the record: the service stays leased until then (retire-old-release.ts). */
-    retiring?: boolean;
-  },
-): Promise<void> {
-  const { deps, service, deployment, sink } = ctx;
-  const { number } = r;
-  const { containerId, hostPort, imageId, repoDigest } = r.instance;
-  sink.system(`Release ${number} is live${imageId ? ` (image ${imageId.slice(0, 19)})` : ""}`);
-  // Every line is stored before the status says the deployment ended: a viewer that sees
-  // the end can read the whole log.
-  await sink.flush();
-  await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.deployment.updateMany({
-      where: { id: deployment.id, status: "releasing" },
-      data: {
-        status: "succeeded",
-        containerId,
-        hostPort,
-        imageId,
-        imageDigest: repoDigest,
-        finishedAt: new Date(),
-        error: null,
-        releaseMs: r.releaseMs,
-      },
-    });
-    if (count === 0) throw new Error("The deployment was ended elsewhere while it released");
-    await tx.release.create({
-      data: {
-        serviceId: service.id,
-        number,
-        deploymentId: deployment.id,
-        image: deployment.image,
-        imageId,
-        imageDigest: repoDigest,
-        config: sealReleaseConfig(r.config, deps.box) as unknown as Prisma.InputJsonValue,
-        commitSha: deployment.commitSha,
-      },
-    });
-    if (r.retiring) {
-      // The database's clock, like every lease (reconcile/lease.ts).
-      await tx.$executeRaw`UPDATE service SET "desiredState" = 'running', "reconcilingUntil" = now() + make_interval(secs => ${RETIRE_LEASE_S}) WHERE id = ${service.id}`;
-    } else {
-      await tx.service.update({ where: { id: service.id }, data: { desiredState: "running" } });
-    }
-  });
-}
-
 /**
  * Run one claimed deployment (status cloning, or releasing for images and rollbacks)
  * through its stages. Any failure leaves the previous release serving, removes this
@@ -260,21 +208,20 @@ async function recordRelease(
  */
 export async function runDeployment(
   deps: RunDeps,
-  deploymentId: string,
+  claimed: Pick<ClaimedDeployment, "id" | "serviceId" | "projectId">,
   cancel: AbortSignal = new AbortController().signal,
 ): Promise<void> {
-  const row = await deps.db.deployment.findUnique({
-    where: { id: deploymentId },
-    include: { service: { include: { project: { select: { id: true, name: true, teamId: true } } } } },
-  });
-  if (!row) return;
-  const { service, ...deployment } = row;
+  const { id: deploymentId, serviceId, projectId } = claimed;
   const box = deps.box;
-  // Independent reads: one round trip's wait instead of two before the first stage.
-  const [lastLine, variables] = await Promise.all([
+  // Independent reads, side by side (the claim named the service and its project): one round
+  // trip's wait before the first stage instead of one per read.
+  const [deployment, service, lastLine, variables] = await Promise.all([
+    deps.db.deployment.findUnique({ where: { id: deploymentId } }),
+    deps.db.service.findUnique({ where: { id: serviceId }, include: { project: { select: { id: true, name: true, teamId: true } } } }),
     deps.db.buildLogLine.aggregate({ where: { deploymentId }, _max: { seq: true } }),
-    resolveDeployEnv(deps.db, box, { projectId: service.projectId, serviceId: service.id }),
+    resolveDeployEnv(deps.db, box, { projectId, serviceId }),
   ]);
+  if (!deployment || !service) return;
   const firstSeq = lastLine._max.seq;
   const redact = [
     openSealed(box, service.gitToken),

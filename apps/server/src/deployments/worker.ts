@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type ClaimLimit, claimNextDeployment } from "./claim.ts";
+import { type ClaimedDeployment, type ClaimLimit, claimNextDeployment } from "./claim.ts";
 import { CoalescedRun } from "./coalesced-run.ts";
 import { type DeploymentLease, endLapsedDeployments, renewLeases } from "./lease.ts";
 import { pruneBuildLogs } from "./log-retention.ts";
@@ -123,7 +123,7 @@ export class DeploymentWorker {
           teamId: claimed.teamId,
           status: claimed.status,
         });
-        this.track(claimed.id, claimed.serviceId);
+        this.track(claimed);
         // One queued after this claim's snapshot wakes the worker itself (its enqueue does).
         if (!claimed.more) break;
       }
@@ -143,18 +143,20 @@ export class DeploymentWorker {
     for (const { id } of requested) this.cancel(id);
   }
 
-  private track(id: string, serviceId: string): void {
+  private track(claimed: ClaimedDeployment): void {
+    const { id, serviceId } = claimed;
     const cancel = new AbortController();
-    const job = this.execute(id, cancel.signal).finally(() => {
+    const job = this.execute(claimed, cancel.signal).finally(() => {
       this.running.delete(id);
       this.wake();
     });
     this.running.set(id, { job, cancel, serviceId });
   }
 
-  private async execute(id: string, signal: AbortSignal): Promise<void> {
+  private async execute(claimed: ClaimedDeployment, signal: AbortSignal): Promise<void> {
+    const { id } = claimed;
     try {
-      await runDeployment(this.deps, id, signal);
+      await runDeployment(this.deps, claimed, signal);
     } catch (err) {
       this.deps.log.error({ deploymentId: id, err: describeFailure(err) }, "deployment crashed");
       await this.failAndCleanUp(id, err);

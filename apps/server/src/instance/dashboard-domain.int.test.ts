@@ -10,7 +10,7 @@ import { DomainError } from "../errors.ts";
 import type { EdgeProxy } from "../proxy/edge-proxy.ts";
 import { EDGE_TOKEN_HEADER } from "../proxy/edge-request.ts";
 import { applyDashboardDomainFromEnv, onDashboardUrl, setDashboardDomain } from "./dashboard-domain.ts";
-import { readDashboardDomain } from "./dashboard-origin.ts";
+import { readDashboardDomain, RECENT_DASHBOARD_DOMAIN_MS, recentDashboardDomain } from "./dashboard-origin.ts";
 
 /**
  * The dashboard at its own domain: the owner sets it (checked at the field), the test's own
@@ -169,6 +169,24 @@ describe("dashboard domain", () => {
     });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { message: string }).message).toContain(`Open ${http.base} instead`);
+  });
+
+  it("the origin checks read the stored domain at most a second late, and anew at once after it is set through Berth", async () => {
+    const other = `other-${tag}.localhost`;
+    const pastRecent = () => new Promise((r) => setTimeout(r, RECENT_DASHBOARD_DOMAIN_MS + 100));
+    await deps.db.instanceSettings.update({ where: { id: 1 }, data: { dashboardDomain: "" } });
+    await pastRecent();
+    expect(await recentDashboardDomain(deps.db)).toBe("");
+    // Written behind its back (as another control-plane process would): the domain it read, for the second.
+    await deps.db.instanceSettings.update({ where: { id: 1 }, data: { dashboardDomain: other } });
+    expect(await recentDashboardDomain(deps.db)).toBe("");
+    await pastRecent();
+    expect(await recentDashboardDomain(deps.db)).toBe(other);
+    // Set through Berth: the next check reads it at once.
+    expect((await owner.mutate("instance.setDashboardDomain", { dashboardDomain: dash })).error).toBeUndefined();
+    expect(await recentDashboardDomain(deps.db)).toBe(dash);
+    expect((await owner.mutate("instance.setDashboardDomain", { dashboardDomain: "" })).error).toBeUndefined();
+    expect(await recentDashboardDomain(deps.db)).toBe("");
   });
 
   it("BERTH_DASHBOARD_DOMAIN writes the setting at start, unless a service uses the name, and then owns it", async () => {

@@ -6,7 +6,7 @@ import { DomainError, invalidField } from "../errors.ts";
 import { parseBareHostname } from "../domains/hostname.ts";
 import { twinOf } from "../proxy/caddy-config.ts";
 import type { Actor } from "../teams/access.ts";
-import { dashboardOrigin, readDashboardDomain } from "./dashboard-origin.ts";
+import { dashboardOrigin, forgetDashboardDomain, readDashboardDomain } from "./dashboard-origin.ts";
 
 /**
  * The dashboard at its own domain: the edge proxy serves https://<domain> (certificate from the
@@ -73,6 +73,7 @@ async function storeDashboardDomain(db: Db, domain: string): Promise<void> {
     }
     await tx.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, dashboardDomain: domain }, update: { dashboardDomain: domain } });
   });
+  forgetDashboardDomain(db);
 }
 
 /** Only the instance owner gets here (instanceOwnerProcedure checks before the handler). */

@@ -16,3 +16,28 @@ export async function readDashboardDomain(db: Db): Promise<string> {
   const row = await db.instanceSettings.findUnique({ where: { id: 1 }, select: { dashboardDomain: true } });
   return row?.dashboardDomain ?? "";
 }
+
+/** How long a read of the dashboard domain answers the origin checks (recentDashboardDomain). */
+export const RECENT_DASHBOARD_DOMAIN_MS = 1000;
+
+const recent = new WeakMap<Db, { domain: string; until: number }>();
+
+/**
+ * The dashboard domain as read at most RECENT_DASHBOARD_DOMAIN_MS ago by this database client:
+ * every mutation's origin check and socket handshake needs it before its own work, and a read
+ * per request was one more round trip in front of each. It changes only through
+ * storeDashboardDomain, which forgets it here at once; another control-plane process trusts a
+ * changed domain within the second. A failed read is not remembered.
+ */
+export async function recentDashboardDomain(db: Db): Promise<string> {
+  const hit = recent.get(db);
+  if (hit && hit.until > Date.now()) return hit.domain;
+  const domain = await readDashboardDomain(db);
+  recent.set(db, { domain, until: Date.now() + RECENT_DASHBOARD_DOMAIN_MS });
+  return domain;
+}
+
+/** After the stored domain changed: the next origin check reads it anew. */
+export function forgetDashboardDomain(db: Db): void {
+  recent.delete(db);
+}
