@@ -16,6 +16,7 @@ import { listPrevious } from "./managed-list.ts";
 import { displayName } from "./names.ts";
 import type { Handover, ReleaseInstance, ReleaseSpec, ReplaceReleaseOptions } from "./port-types.ts";
 import { runRelease } from "./run-release.ts";
+import { settleAll } from "./settle-all.ts";
 import { stopFirstRelease } from "./stop-first.ts";
 import { assertValidGrace } from "./validate.ts";
 
@@ -42,13 +43,8 @@ export async function retireOthers(api: EngineApi, serviceId: string, keepDeploy
  * settled before either failure is reported, the release's own first.
  */
 async function startFirstRelease(api: EngineApi, spec: ReleaseSpec, options: ReplaceReleaseOptions): Promise<Handover> {
-  const [started, listed] = await Promise.allSettled([
-    runRelease(api, spec, options),
-    listPrevious(api, spec.owner.serviceId, spec.deploymentId),
-  ]);
-  if (started.status === "rejected") throw started.reason;
-  if (listed.status === "rejected") throw listed.reason;
-  const handover = { release: started.value, previous: listed.value };
+  const [release, previous] = await settleAll([runRelease(api, spec, options), listPrevious(api, spec.owner.serviceId, spec.deploymentId)]);
+  const handover = { release, previous };
   await handOver(api, handover, options);
   return handover;
 }

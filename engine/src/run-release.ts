@@ -22,6 +22,7 @@ import type { ReleaseInstance, ReleaseSpec, ReplicaInstance, RunReleaseOptions }
 import { waitUntilReady, type Readiness } from "./readiness.ts";
 import { assertValidReleaseSpec } from "./validate.ts";
 import { ensureVolumes } from "./volumes.ts";
+import { settleAll } from "./settle-all.ts";
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 export const FAILURE_LOG_LINES = 50;
@@ -195,10 +196,8 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
   // (a first deploy in a project creates its network, which takes as long as the rest), and
   // both settled before anything is reported, so nothing of a failed half is still under way.
   const ensure = { timeoutMs: options.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, auth: options.registryAuth, pull: options.pull };
-  const [image, place] = await Promise.allSettled([ensureImage(api, spec.image, ensure), readyPlace(api, spec, creates)]);
-  if (image.status === "rejected") throw image.reason;
-  if (place.status === "rejected") throw place.reason;
-  return { creates, gate: buildHealthGate(spec, image.value.healthcheck), image: image.value };
+  const [image] = await settleAll([ensureImage(api, spec.image, ensure), readyPlace(api, spec, creates)]);
+  return { creates, gate: buildHealthGate(spec, image.healthcheck), image };
 }
 
 /**
@@ -208,7 +207,7 @@ export async function prepareRelease(api: EngineApi, spec: ReleaseSpec, options:
  */
 async function readyPlace(api: EngineApi, spec: ReleaseSpec, creates: ContainerCreateOptions[]): Promise<void> {
   const network = releaseNetworkName(spec);
-  const results = await Promise.allSettled([
+  await settleAll([
     network !== null && spec.network !== undefined
       ? ensureNetwork(api, { name: network, scope: spec.network.scope, owner: spec.owner })
       : Promise.resolve(),
@@ -219,8 +218,6 @@ async function readyPlace(api: EngineApi, spec: ReleaseSpec, creates: ContainerC
       creates.map((c) => c.name ?? ""),
     ),
   ]);
-  const failed = results.find((r) => r.status === "rejected");
-  if (failed) throw failed.reason;
 }
 
 /**
