@@ -21,23 +21,28 @@ export async function readDashboardDomain(db: Db): Promise<string> {
 export const RECENT_DASHBOARD_DOMAIN_MS = 1000;
 
 const recent = new WeakMap<Db, { domain: string; until: number }>();
+/** Bumped by every forget: a read that was under way meanwhile may hold the old domain. */
+const forgets = new WeakMap<Db, number>();
 
 /**
  * The dashboard domain as read at most RECENT_DASHBOARD_DOMAIN_MS ago by this database client:
  * every mutation's origin check and socket handshake needs it before its own work, and a read
  * per request was one more round trip in front of each. It changes only through
  * storeDashboardDomain, which forgets it here at once; another control-plane process trusts a
- * changed domain within the second. A failed read is not remembered.
+ * changed domain within the second. A failed read is not remembered, nor one under way while
+ * the domain was set.
  */
 export async function recentDashboardDomain(db: Db): Promise<string> {
   const hit = recent.get(db);
   if (hit && hit.until > Date.now()) return hit.domain;
+  const generation = forgets.get(db) ?? 0;
   const domain = await readDashboardDomain(db);
-  recent.set(db, { domain, until: Date.now() + RECENT_DASHBOARD_DOMAIN_MS });
+  if ((forgets.get(db) ?? 0) === generation) recent.set(db, { domain, until: Date.now() + RECENT_DASHBOARD_DOMAIN_MS });
   return domain;
 }
 
 /** After the stored domain changed: the next origin check reads it anew. */
 export function forgetDashboardDomain(db: Db): void {
   recent.delete(db);
+  forgets.set(db, (forgets.get(db) ?? 0) + 1);
 }
