@@ -8,6 +8,7 @@ import type { ContainerCreateOptions, ContainerInfo, ContainerInspectInfo } from
 import type { EngineApi } from "./engine-api.ts";
 import { engineMessage, engineStatusCode, orNullIfMissing } from "./errors.ts";
 import { isOneOff, isSwarmTask, managedFilters } from "./labels.ts";
+import type { ManagedScope } from "./port-types.ts";
 
 export const DEFAULT_GRACE_SECONDS = 10;
 
@@ -20,11 +21,12 @@ export const DEFAULT_GRACE_SECONDS = 10;
  */
 export async function listManagedContainers(
   api: EngineApi,
-  serviceId?: string,
+  scope?: string | ManagedScope,
   opts: { includeOneOffs?: boolean } = {},
 ): Promise<ContainerInfo[]> {
-  const all = await api.call("list containers", serviceId ?? "berth", (abortSignal) =>
-    api.docker.listContainers({ all: true, filters: managedFilters(serviceId), abortSignal }),
+  const resource = typeof scope === "string" ? scope : (scope?.serviceId ?? scope?.projectId ?? scope?.teamId ?? "berth");
+  const all = await api.call("list containers", resource, (abortSignal) =>
+    api.docker.listContainers({ all: true, filters: managedFilters(scope), abortSignal }),
   );
   return all.filter((c) => !isSwarmTask(c.Labels) && (opts.includeOneOffs === true || !isOneOff(c.Labels)));
 }

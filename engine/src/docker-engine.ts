@@ -19,6 +19,7 @@ import type {
   FollowLogsOptions,
   LogLine,
   ManagedContainer,
+  ManagedScope,
   ManagedVolume,
   ReleaseInstance,
   ReleaseSpec,
@@ -149,9 +150,11 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async listManaged(filter: { serviceId?: string } = {}): Promise<ManagedContainer[]> {
-    if (filter.serviceId !== undefined) assertValidId(filter.serviceId, "service id", "list containers");
-    return listManaged(this.api, filter.serviceId);
+  async listManaged(scope: ManagedScope = {}): Promise<ManagedContainer[]> {
+    if (scope.serviceId !== undefined) assertValidId(scope.serviceId, "service id", "list containers");
+    if (scope.projectId !== undefined) assertValidId(scope.projectId, "project id", "list containers");
+    if (scope.teamId !== undefined) assertValidId(scope.teamId, "team id", "list containers");
+    return listManaged(this.api, scope);
   }
 
   async removeContainer(containerId: string): Promise<void> {

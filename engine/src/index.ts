@@ -12,6 +12,7 @@ export type {
   Handover,
   LogLine,
   ManagedContainer,
+  ManagedScope,
   ManagedVolume,
   OwnerRef,
   ReleaseInstance,

@@ -40,8 +40,11 @@ describe("labels", () => {
     expect(parseDeploymentLabel({ ...labels, "io.berth.deployment": "x y" })).toBeNull();
   });
 
-  it("filters by managed-by, and by service when asked", () => {
+  it("filters by managed-by, and by service, project or team when asked", () => {
     expect(managedFilters()).toEqual({ label: ["io.berth.managed-by=berth"] });
     expect(managedFilters("s1")).toEqual({ label: ["io.berth.managed-by=berth", "io.berth.service=s1"] });
+    expect(managedFilters({ teamId: "t1", projectId: "p1" })).toEqual({
+      label: ["io.berth.managed-by=berth", "io.berth.project=p1", "io.berth.team=t1"],
+    });
   });
 });

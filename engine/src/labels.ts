@@ -3,7 +3,7 @@
  * touches only objects that carry `io.berth.managed-by=berth`. Names and values are a
  * compatibility contract with containers already running on hosts: never rename them.
  */
-import type { OwnerRef } from "./port-types.ts";
+import type { ManagedScope, OwnerRef } from "./port-types.ts";
 import { isValidId } from "./validate.ts";
 
 export const LABEL_MANAGED_BY = "io.berth.managed-by";
@@ -82,9 +82,16 @@ export function parseDeploymentLabel(labels: Labels | null | undefined): string 
   return deploymentId !== undefined && isValidId(deploymentId) ? deploymentId : null;
 }
 
-/** Docker list filters selecting Berth's containers, optionally of one service only. */
-export function managedFilters(serviceId?: string): { label: string[] } {
+/**
+ * Docker list filters selecting Berth's containers: all of them, one service's (a string), or
+ * those of a scope (service, project and/or team): the engine filters on the labels, so a listing
+ * for one team never reads another's containers.
+ */
+export function managedFilters(scope: string | ManagedScope = {}): { label: string[] } {
+  const { serviceId, projectId, teamId } = typeof scope === "string" ? { serviceId: scope } : scope;
   const label = [`${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`];
   if (serviceId !== undefined) label.push(`${LABEL_SERVICE}=${serviceId}`);
+  if (projectId !== undefined) label.push(`${LABEL_PROJECT}=${projectId}`);
+  if (teamId !== undefined) label.push(`${LABEL_TEAM}=${teamId}`);
   return { label };
 }

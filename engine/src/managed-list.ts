@@ -2,10 +2,10 @@
 import { inspectContainer, listManagedContainers } from "./containers.ts";
 import type { EngineApi } from "./engine-api.ts";
 import { toManagedContainer } from "./managed.ts";
-import type { ManagedContainer } from "./port-types.ts";
+import type { ManagedContainer, ManagedScope } from "./port-types.ts";
 
-export async function listManaged(api: EngineApi, serviceId?: string): Promise<ManagedContainer[]> {
-  const listed = await listManagedContainers(api, serviceId);
+export async function listManaged(api: EngineApi, scope?: string | ManagedScope): Promise<ManagedContainer[]> {
+  const listed = await listManagedContainers(api, scope);
   const inspected = await Promise.all(listed.map((c) => inspectContainer(api, c.Id)));
   return inspected
     .map((info) => (info === null ? null : toManagedContainer(info)))

@@ -14,6 +14,9 @@ export interface OwnerRef {
   serviceId: string;
 }
 
+/** Which of Berth's containers a listing covers: all, or one service's, project's or team's (filtered by the engine on their labels). */
+export type ManagedScope = Partial<OwnerRef>;
+
 /** Desired state of one release of a service. Everything past `command` is optional. */
 export interface ReleaseSpec {
   owner: OwnerRef;

@@ -15,6 +15,7 @@ import type {
   ReleaseSpec,
   ReleaseInstance,
   ManagedContainer,
+  ManagedScope,
   LogLine,
   FollowLogsOptions,
   RunReleaseOptions,
@@ -32,6 +33,7 @@ export type {
   ReplicaInstance,
   ContainerState,
   ManagedContainer,
+  ManagedScope,
   LogLine,
   FollowLogsOptions,
   RunReleaseOptions,
@@ -111,7 +113,8 @@ export interface ContainerEngine {
   /** Stop and remove every container of the service. */
   removeService(serviceId: string): Promise<void>;
   /** Containers carrying Berth's labels, optionally of one service only. */
-  listManaged(filter?: { serviceId?: string }): Promise<ManagedContainer[]>;
+  /** Berth's containers of the scope (all when empty), inspected. */
+  listManaged(scope?: ManagedScope): Promise<ManagedContainer[]>;
   /** Remove one managed container (refuses containers without Berth's label). */
   removeContainer(containerId: string): Promise<void>;
   /**

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { LABEL_SERVICE } from "../src/index.ts";
-import { eventually, HELLO_IMAGE, httpGet, rejectionOf, TEST_RUN_LABEL, uniqueId, useTestTeam } from "./support/hello-image.ts";
+import { LABEL_SERVICE, type ManagedScope } from "../src/index.ts";
+import {
+  eventually,
+  HELLO_IMAGE,
+  httpGet,
+  rejectionOf,
+  releaseFactory,
+  TEST_RUN_LABEL,
+  uniqueId,
+  useTestTeam,
+} from "./support/hello-image.ts";
 
 const { engine, docker, teamId, newRelease } = useTestTeam();
 
@@ -41,6 +50,26 @@ describe("service lifecycle", () => {
     await expect(docker.getContainer(release.containerId).inspect()).rejects.toMatchObject({ statusCode: 404 });
     const again = await rejectionOf(() => engine.removeContainer(release.containerId));
     expect(again.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("listing one scope", () => {
+  it("lists only the asked team's or project's containers: the engine filters on their labels", async () => {
+    const mine = newRelease();
+    const theirs = releaseFactory(uniqueId("team"))();
+    const [a, b] = await Promise.all([engine.runRelease(mine), engine.runRelease(theirs)]);
+    try {
+      const ids = async (scope: ManagedScope) => (await engine.listManaged(scope)).map((c) => c.containerId);
+      expect(await ids({ teamId })).toContain(a.containerId);
+      expect(await ids({ teamId })).not.toContain(b.containerId);
+      expect(await ids({ teamId: theirs.owner.teamId })).toEqual([b.containerId]);
+      expect(await ids({ projectId: mine.owner.projectId })).toEqual([a.containerId]);
+      expect(await ids({ teamId, projectId: theirs.owner.projectId })).toEqual([]);
+      expect(await ids({})).toEqual(expect.arrayContaining([a.containerId, b.containerId]));
+    } finally {
+      await engine.removeService(theirs.owner.serviceId);
+      await engine.removeService(mine.owner.serviceId);
+    }
   });
 });
 

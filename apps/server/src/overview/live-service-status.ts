@@ -3,7 +3,7 @@
  * counters and OOM flags), recent real exits from the engine watch -- for the overview, the
  * project page and the service page alike: one derivation, every view.
  */
-import type { ManagedContainer } from "@berth/engine";
+import type { ManagedContainer, ManagedScope } from "@berth/engine";
 import { isEngineError } from "@berth/engine";
 import { standaloneEngine } from "../servers/standalone-server.ts";
 import type { DeploymentStatus } from "@berth/db";
@@ -22,7 +22,7 @@ export type ContainersByService = {
   unknown?: ReadonlySet<string>;
 };
 
-type Owner = { teamId?: string; projectId?: string; serviceId?: string };
+type Owner = ManagedScope;
 
 /**
  * Berth's containers matching `owner` (team, project or one service), grouped by service -- a
@@ -91,7 +91,9 @@ async function remoteServiceViews(deps: Pick<Deps, "db" | "box">, owner: Owner, 
 async function hostContainerViews(deps: Pick<Deps, "engine">, owner: Owner): Promise<ContainersByService> {
   let all: ManagedContainer[];
   try {
-    all = (await deps.engine.listManaged(owner.serviceId ? { serviceId: owner.serviceId } : {})).filter(
+    // The engine lists only the owner's containers (by their labels): a team's overview never reads
+    // another team's, however many they run. Checked again here: a label is the engine's word.
+    all = (await deps.engine.listManaged(owner)).filter(
       (c) => (!owner.teamId || c.owner.teamId === owner.teamId) && (!owner.projectId || c.owner.projectId === owner.projectId),
     );
   } catch (err) {

@@ -6,7 +6,7 @@ import type { Deps } from "../deps.ts";
  */
 export async function pruneProjectNetwork(deps: Pick<Deps, "engine" | "log">, projectId: string): Promise<void> {
   try {
-    const left = (await deps.engine.listManaged()).some((c) => c.owner.projectId === projectId);
+    const left = (await deps.engine.listManaged({ projectId })).some((c) => c.owner.projectId === projectId);
     if (!left) await deps.engine.pruneNetworks({ projectId });
   } catch (err) {
     deps.log.warn({ projectId, err: String(err) }, "could not remove the project's network");
