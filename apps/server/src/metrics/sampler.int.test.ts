@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { seedService, seedUser, testDeps, waitFor } from "../../test/harness.ts";
+import { seedService, seedUser, TEST_IMAGE, testDeps, waitFor } from "../../test/harness.ts";
 import { runReleaseDirectly } from "../../test/running-service.ts";
 import type { MetricPoint } from "./aggregate.ts";
 import { MetricsBus } from "./bus.ts";
@@ -66,6 +67,33 @@ describe("metrics sampler (real engine, real Postgres)", () => {
     expect(host.length).toBeGreaterThan(0);
     expect(host.at(-1)?.memoryLimitBytes).toBeGreaterThan(0);
     expect((await readHistory(deps.db, null)).length).toBeGreaterThan(0);
+  });
+
+  it("follows only this instance's services: Berth's containers of a service another database knows are left alone", async () => {
+    const { serviceId } = await runningService();
+    // Another Berth's release on the same engine (a test run beside a running Berth): labelled alike, unknown here.
+    const stranger = { teamId: randomUUID(), projectId: randomUUID(), serviceId: randomUUID() };
+    touched.push(stranger.serviceId);
+    await deps.engine.runRelease({
+      owner: stranger,
+      deploymentId: randomUUID(),
+      serviceName: "stranger",
+      image: TEST_IMAGE,
+      containerPort: 8080,
+      env: {},
+    });
+    const bus = new MetricsBus();
+    const seen = new Set<string>();
+    bus.onService((e) => seen.add(e.serviceId));
+    const sampler = new MetricsSampler(deps, bus, { tickMs: 250, persistEveryMs: 60_000 });
+    sampler.start();
+    try {
+      await waitFor("points of this instance's service", async () => seen.has(serviceId), 20_000);
+      await new Promise((r) => setTimeout(r, 1_000)); // a few more rounds
+    } finally {
+      await sampler.stop();
+    }
+    expect(seen.has(stranger.serviceId)).toBe(false);
   });
 
   it("a history read before the first window is stored still gets that window's points (a reload starts from them)", async () => {

@@ -4,7 +4,7 @@
  * one point per service (replicas summed) and one for the host every tick, and stores the
  * mean of each window (default one row per service per 10 s), pruning rows past the hour.
  */
-import type { StatsSample } from "@berth/engine";
+import type { ManagedContainer, StatsSample } from "@berth/engine";
 import type { Deps } from "../deps.ts";
 import { aggregateByService, meanPoint, networkRates, type ContainerReading, type MetricPoint } from "./aggregate.ts";
 import type { MetricsBus, ServicePointEvent } from "./bus.ts";
@@ -111,7 +111,7 @@ export class MetricsSampler {
     const now = Date.now();
     if (!this.lead(now)) return;
     const time = new Date(now).toISOString();
-    const containers = await this.deps.engine.listManaged();
+    const containers = await this.ofThisInstance(await this.deps.engine.listManaged());
     const local = containers
       .filter((c) => c.state === "running")
       .map((c) => ({
@@ -152,6 +152,20 @@ export class MetricsSampler {
     let w = this.windows.get(key);
     if (!w) this.windows.set(key, (w = []));
     return w;
+  }
+
+  /**
+   * The containers of services this instance knows. Another Berth database's containers on the
+   * same engine (a test run beside a running Berth) carry Berth's labels too: following them cost
+   * a stats stream each, and their points could not be stored (each window's insert failed once
+   * before storePoints kept the others).
+   */
+  private async ofThisInstance(containers: ManagedContainer[]): Promise<ManagedContainer[]> {
+    if (containers.length === 0) return containers;
+    const ids = [...new Set(containers.map((c) => c.owner.serviceId))];
+    const known = await this.deps.db.service.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    const mine = new Set(known.map((s) => s.id));
+    return containers.filter((c) => mine.has(c.owner.serviceId));
   }
 
   private async persist(now: number): Promise<void> {
