@@ -37,6 +37,8 @@ const STALE_MS = 5_000;
 
 export class MetricsSampler {
   private readonly followed = new Map<string, Followed>();
+  /** Listed services this instance knows, and those it does not (ofThisInstance). */
+  private services = { mine: new Set<string>(), foreign: new Set<string>() };
   private readonly windows = new Map<string | null, MetricPoint[]>();
   private readonly host = new HostStats();
   private readonly clusterTargets: ClusterStatsTargets;
@@ -158,13 +160,18 @@ export class MetricsSampler {
    * The containers of services this instance knows. Another Berth database's containers on the
    * same engine (a test run beside a running Berth) carry Berth's labels too: following them cost
    * a stats stream each, and their points could not be stored (each window's insert failed once
-   * before storePoints kept the others).
+   * before storePoints kept the others). A service is looked up once, when its first container is
+   * listed (not every round); ids no longer listed are forgotten.
    */
   private async ofThisInstance(containers: ManagedContainer[]): Promise<ManagedContainer[]> {
-    if (containers.length === 0) return containers;
     const ids = [...new Set(containers.map((c) => c.owner.serviceId))];
-    const known = await this.deps.db.service.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    const mine = new Set(known.map((s) => s.id));
+    const unseen = ids.filter((id) => !this.services.mine.has(id) && !this.services.foreign.has(id));
+    const found =
+      unseen.length === 0
+        ? new Set<string>()
+        : new Set((await this.deps.db.service.findMany({ where: { id: { in: unseen } }, select: { id: true } })).map((s) => s.id));
+    const mine = new Set(ids.filter((id) => this.services.mine.has(id) || found.has(id)));
+    this.services = { mine, foreign: new Set(ids.filter((id) => !mine.has(id))) };
     return containers.filter((c) => mine.has(c.owner.serviceId));
   }
 
