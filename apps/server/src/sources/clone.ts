@@ -32,10 +32,12 @@ export function explainGitFailure(output: string[], branch: string): string {
     return "The repository host's SSH key is not the one pinned at the first clone (the host was replaced, or the connection is intercepted)";
   }
   if (/Remote branch .* not found|couldn't find remote ref/i.test(text)) return `The branch "${branch}" does not exist in the repository`;
-  if (/Authentication failed|could not read Username|403|401|Permission denied \(publickey\)/i.test(text)) {
+  // HTTP statuses as git words them ("The requested URL returned error: 403"), not any digits:
+  // a URL's port (127.0.0.1:34017) made a missing repository read as refused credentials.
+  if (/Authentication failed|could not read Username|returned error: 40[13]\b|Permission denied \(publickey\)/i.test(text)) {
     return "The repository refused the credentials (check the access token or add the deploy key to the repository)";
   }
-  if (/not found|does not appear to be a git repository|Repository not found|404/i.test(text))
+  if (/not found|does not appear to be a git repository|Repository not found|returned error: 404\b/i.test(text))
     return "The repository was not found at this URL";
   if (/Could not resolve host|Connection refused|Failed to connect|timed out|unable to access/i.test(text))
     return "The repository could not be reached";

@@ -55,6 +55,16 @@ describe("explainGitFailure", () => {
       ),
     ).toBe('The branch "dev" does not exist in the repository');
     expect(explainGitFailure(["fatal: Authentication failed for 'https://x/'"], "main")).toMatch(/refused the credentials/);
+    expect(explainGitFailure(["fatal: unable to access 'https://x/': The requested URL returned error: 403"], "main")).toMatch(
+      /refused the credentials/,
+    );
+    // A port with 401 or 403 in it is not an HTTP status.
+    expect(explainGitFailure(["fatal: repository 'http://127.0.0.1:34017/missing.git/' not found"], "main")).toBe(
+      "The repository was not found at this URL",
+    );
+    expect(
+      explainGitFailure(["fatal: unable to access 'http://127.0.0.1:40312/x.git/': The requested URL returned error: 404"], "main"),
+    ).toBe("The repository was not found at this URL");
     expect(explainGitFailure(["fatal: unable to access 'https://x/': Could not resolve host: x"], "main")).toBe(
       "The repository could not be reached",
     );
